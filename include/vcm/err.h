@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Error reporting shared by every layer. Calls return 0 or a negative errno
+ * (Linux numbering, also in freestanding builds); the object involved keeps a
+ * one-line message naming the function and the argument that was wrong.
+ */
+#ifndef VCM_ERR_H
+#define VCM_ERR_H
+
+#include <vcm/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * vcm_diag_set() - record a failure in @d and return @err.
+ * @d:    the object's diagnostic record (may be NULL: nothing is recorded).
+ * @err:  negative errno value.
+ * @func: name of the failing public call.
+ * @fmt:  message in a printf subset: %s %c %d %u %x %p %%, with 'l', 'll', 'z'
+ *        length modifiers, '#', '0' and a width.
+ *
+ * Return: @err, so that callers can write "return vcm_diag_set(...)".
+ */
+int vcm_diag_set(struct vcm_diag *d, int err, const char *func, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+/** vcm_diag_clear() - forget the last failure. */
+void vcm_diag_clear(struct vcm_diag *d);
+
+/**
+ * vcm_strerror() - short name of a negative errno value used by vcmm.
+ * @err: negative errno value (or 0).
+ *
+ * Return: a static string such as "EINVAL", or "unknown error".
+ */
+const char *vcm_strerror(int err);
+
+#define VCM_FAIL(d, err, ...) vcm_diag_set((d), (err), __func__, __VA_ARGS__)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VCM_ERR_H */

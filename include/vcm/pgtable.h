@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The page-table layer: build, change, walk and free page tables in real
+ * hardware formats. One format-neutral interface; each format (ARMv7 short
+ * descriptor, ARMv8 long descriptor, ...) is a const ops table that the rest of
+ * vcmm holds as a pointer and never switches on.
+ *
+ * Words used throughout:
+ *  - iova: the input (device-virtual) address; pa: the output address.
+ *  - level: 0 is the level whose entries map the smallest pages; the top level
+ *    is levels - 1. Each format's file maps this onto its manual's numbering.
+ *  - leaf: an entry (or a group of entries under a contiguous hint) that maps
+ *    memory; a block is a leaf above level 0.
+ *  - sizes: a bitmap of leaf sizes, bit n set = 2^n-byte leaves allowed.
+ *
+ * Thread safety: a table is not locked internally. Calls on one table must be
+ * serialised by the caller; different tables are independent.
+ */
+#ifndef VCM_PGTABLE_H
+#define VCM_PGTABLE_H
+
+#include <vcm/types.h>
+#include <vcm/platform.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vcm_pt;
+struct vcm_pt_fmt;
+
+/* The formats. */
+extern const struct vcm_pt_fmt vcm_pt_fmt_armv7s; /* ARMv7 short descriptor */
+extern const struct vcm_pt_fmt vcm_pt_fmt_armv8;  /* ARMv8 long descriptor (VMSAv8-64) */
+
+/** vcm_pt_fmt_name() - short name of a format ("armv7s", "armv8"). */
+const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt);
+
+/*
+ * Protection: what a mapping allows, in format-neutral terms. Each format turns
+ * it into its own bits or refuses (-EOPNOTSUPP) what it cannot express.
+ * READ is required in every mapping.
+ */
+#define VCM_PT_PROT_READ      (1U << 0)
+#define VCM_PT_PROT_WRITE     (1U << 1)
+#define VCM_PT_PROT_EXEC      (1U << 2)
+#define VCM_PT_PROT_USER      (1U << 3) /* unprivileged accesses allowed too */
+#define VCM_PT_PROT_SECURE    (1U << 4) /* output in the Secure physical space */
+#define VCM_PT_PROT_NONGLOBAL (1U << 5) /* TLB entries tagged with an ASID (Arm nG) */
+#define VCM_PT_PROT_DEVICE    (1U << 6) /* device memory; cache and share fields 0 */
+#define VCM_PT_PROT_INNER_SHIFT 8
+#define VCM_PT_PROT_OUTER_SHIFT 10
+#define VCM_PT_PROT_SH_SHIFT    12
+#define VCM_PT_PROT_INNER_MASK  (3U << VCM_PT_PROT_INNER_SHIFT)
+#define VCM_PT_PROT_OUTER_MASK  (3U << VCM_PT_PROT_OUTER_SHIFT)
+#define VCM_PT_PROT_SH_MASK     (3U << VCM_PT_PROT_SH_SHIFT)
+#define VCM_PT_PROT_ALL         0x3f7fU
+
+/* Cache policies of normal memory, for the inner and outer fields (the 2010 API's). */
+#define VCM_PT_CACHE_WBWA  0U /* write-back, write-allocate (the default) */
+#define VCM_PT_CACHE_NC    1U /* not cached */
+#define VCM_PT_CACHE_WBNWA 2U /* write-back, no write-allocate */
+#define VCM_PT_CACHE_WT    3U /* write-through */
+#define VCM_PT_PROT_INNER(c) ((unsigned int)(c) << VCM_PT_PROT_INNER_SHIFT)
+#define VCM_PT_PROT_OUTER(c) ((unsigned int)(c) << VCM_PT_PROT_OUTER_SHIFT)
+
+/* Shareability of normal memory. */
+#define VCM_PT_SH_NONE  0U
+#define VCM_PT_SH_INNER 1U
+#define VCM_PT_SH_OUTER 2U
+#define VCM_PT_PROT_SH(s) ((unsigned int)(s) << VCM_PT_PROT_SH_SHIFT)
+
+/* Configuration flags. */
+#define VCM_PT_CFG_STAGE2   (1U << 0) /* ARMv8 stage 2 (IPA -> PA) table */
+#define VCM_PT_CFG_SECURE   (1U << 1) /* walked in the Secure state: the NS bit is used */
+#define VCM_PT_CFG_COHERENT (1U << 2) /* walker snoops CPU caches: no cache_clean calls */
+#define VCM_PT_CFG_ALL      0x7U
+
+/**
+ * struct vcm_pt_tlb_ops - how the table tells its walkers' TLBs what changed.
+ * @flush_range: invalidate cached translations of [@iova, @iova + @len). @leaf
+ *               is true when only leaf entries changed; false when a table was
+ *               unlinked or replaced, so walk caches must be invalidated too.
+ *               Called once per map/unmap call for the whole range changed, and
+ *               in the middle of a call when break-before-make requires it.
+ */
+struct vcm_pt_tlb_ops {
+	void (*flush_range)(void *ctx, vcm_da_t iova, uint64_t len, bool leaf);
+};
+
+/**
+ * struct vcm_pt_cfg - what to build.
+ * @fmt:         the format (required).
+ * @ias:         input address bits; 0 = the format's default (armv7s: 32,
+ *               armv8: 48). armv8 takes 25..48 (stage 1) or 25..48 (stage 2).
+ * @oas:         output address bits; 0 = default (armv7s: 32, armv8: 48);
+ *               armv8 takes 32, 36, 40, 42, 44, 48.
+ * @granule_lg2: translation granule; 0 = 12. armv8 takes 12, 14, 16.
+ * @flags:       VCM_PT_CFG_*.
+ * @page_sizes:  leaf sizes this table may use (bit n = 2^n bytes), including
+ *               the sizes reached with a contiguous hint; 0 = all the format
+ *               has for this granule. Must include the granule size.
+ * @mair:        armv8 stage 1 only: the MAIR value the walker uses; 0 = the
+ *               vcmm default (see docs/pgtable.md). Cache policies are found
+ *               in it by value; a policy it lacks is -EOPNOTSUPP at map time.
+ * @plat:        platform ops: table memory and metadata (required).
+ * @tlb:         TLB callbacks (NULL: none are made).
+ * @tlb_ctx:     first argument of the TLB callbacks.
+ */
+struct vcm_pt_cfg {
+	const struct vcm_pt_fmt *fmt;
+	unsigned int ias;
+	unsigned int oas;
+	unsigned int granule_lg2;
+	uint32_t flags;
+	uint64_t page_sizes;
+	uint64_t mair;
+	const struct vcm_plat_ops *plat;
+	const struct vcm_pt_tlb_ops *tlb;
+	void *tlb_ctx;
+};
+
+/**
+ * struct vcm_pt_leaf - one mapping as a walker sees it.
+ * @iova:     first input address of the leaf (aligned to its size).
+ * @pa:       first output address.
+ * @size_lg2: log2 of the leaf size in bytes (a contiguous group counts whole).
+ * @level:    level of the entry (0 = smallest pages).
+ * @prot:     VCM_PT_PROT_* decoded from the entry.
+ * @contig:   true when the leaf is a group of entries under a contiguous hint.
+ */
+struct vcm_pt_leaf {
+	vcm_da_t iova;
+	vcm_pa_t pa;
+	unsigned int size_lg2;
+	unsigned int level;
+	unsigned int prot;
+	bool contig;
+};
+
+/**
+ * struct vcm_pt_hw - what a driver programs into the hardware.
+ * @root_pa:     physical address of the top-level table.
+ * @root_size:   its size in bytes (for stage 2, all concatenated tables).
+ * @levels:      lookup levels.
+ * @start_level: the manual's number of the first lookup level.
+ * @concat:      tables concatenated at the first level (1 = none).
+ * @regs:        format-defined register values, named by @reg_names:
+ *               armv8 stage 1: TCR_EL1 (TTBR0 half: T0SZ, IRGN0, ORGN0, SH0,
+ *               TG0, IPS), MAIR_EL1, TTBR0_EL1; stage 2: VTCR_EL2, 0, VTTBR_EL2.
+ *               armv7s: TTBCR, 0, TTBR0.
+ */
+struct vcm_pt_hw {
+	vcm_pa_t root_pa;
+	uint64_t root_size;
+	unsigned int levels;
+	unsigned int start_level;
+	unsigned int concat;
+	uint64_t regs[3];
+	const char *reg_names[3];
+};
+
+/**
+ * vcm_pt_create() - make an empty table.
+ * @cfg:  what to build; copied, so it need not outlive the call.
+ * @out:  receives the table.
+ * @diag: optional: receives the message when the configuration is refused.
+ *
+ * Return: 0; -EINVAL for a NULL or unknown argument, or a value the format
+ * does not take (the message names the field); -ENOMEM if the platform cannot
+ * give the top-level table or the metadata.
+ */
+int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_diag *diag);
+
+/**
+ * vcm_pt_destroy() - free every table and the object. The caller has stopped
+ * every walker and invalidated their TLBs; no TLB callback is made.
+ * A NULL @pt is ignored.
+ */
+void vcm_pt_destroy(struct vcm_pt *pt);
+
+/**
+ * vcm_pt_map() - map [@iova, @iova + @len) to [@pa, @pa + @len).
+ * @pt:   the table.
+ * @iova: aligned to the granule.
+ * @pa:   aligned to the granule.
+ * @len:  bytes, a nonzero multiple of the granule.
+ * @prot: VCM_PT_PROT_*.
+ *
+ * Walks the table once, using at each address the largest leaf that the
+ * alignment of iova and pa, the remaining length and cfg->page_sizes allow
+ * (contiguous hints included).
+ *
+ * Return: 0; -EINVAL misaligned or zero argument, or unknown prot bits;
+ * -EOVERFLOW iova + len or pa + len wraps; -ERANGE outside the input or output
+ * address size; -EOPNOTSUPP prot the format cannot express; -EEXIST part of the
+ * range is already mapped; -ENOMEM table memory ran out. On any error the table
+ * is exactly as before (what was written is unmapped again, with TLB callbacks).
+ */
+int vcm_pt_map(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len, unsigned int prot);
+
+/**
+ * vcm_pt_map_sizes() - vcm_pt_map() restricted to the leaf sizes in @sizes
+ * (ANDed with cfg->page_sizes; must keep the granule size).
+ */
+int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len,
+		     unsigned int prot, uint64_t sizes);
+
+/**
+ * vcm_pt_unmap() - unmap whatever is mapped in [@iova, @iova + @len).
+ * @iova:     aligned to the granule.
+ * @len:      nonzero multiple of the granule.
+ * @unmapped: optional: receives the number of bytes that were mapped.
+ *
+ * Holes in the range are allowed. A leaf that straddles an end of the range is
+ * split (break-before-make: invalidate, flush, write the smaller leaves) so the
+ * part outside stays mapped. Tables left empty are freed after the TLB flush.
+ *
+ * Return: 0; -EINVAL/-EOVERFLOW/-ERANGE bad arguments; -ENOENT nothing in the
+ * range was mapped; -ENOMEM a split needed table memory that was not there.
+ * On error nothing has changed.
+ */
+int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t iova, uint64_t len, uint64_t *unmapped);
+
+/**
+ * vcm_pt_lookup() - translate @iova as the hardware would.
+ * @out: receives the leaf that maps @iova (its whole extent).
+ *
+ * Return: 0; -ENOENT not mapped; -ERANGE @iova outside the input size.
+ */
+int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t iova, struct vcm_pt_leaf *out);
+
+/**
+ * vcm_pt_walk() - call @fn for every leaf that overlaps [@iova, @iova + @len),
+ * in address order. A nonzero return from @fn stops the walk and is returned.
+ * The table must not be changed from @fn.
+ *
+ * Return: 0, @fn's nonzero value, or -EINVAL/-EOVERFLOW/-ERANGE bad range.
+ */
+int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t iova, uint64_t len,
+		int (*fn)(void *arg, const struct vcm_pt_leaf *leaf), void *arg);
+
+/** vcm_pt_hw() - fill @out with the values to program into the hardware. */
+int vcm_pt_hw(struct vcm_pt *pt, struct vcm_pt_hw *out);
+
+/** vcm_pt_page_sizes() - the leaf sizes this table uses (bit n = 2^n bytes). */
+uint64_t vcm_pt_page_sizes(const struct vcm_pt *pt);
+
+/** vcm_pt_ias() - input address bits of this table. */
+unsigned int vcm_pt_ias(const struct vcm_pt *pt);
+
+/** vcm_pt_table_bytes() - bytes of table memory the table holds now. */
+uint64_t vcm_pt_table_bytes(const struct vcm_pt *pt);
+
+/** vcm_pt_last_error() - "function: message" of the last failure on @pt. */
+const char *vcm_pt_last_error(const struct vcm_pt *pt);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VCM_PGTABLE_H */

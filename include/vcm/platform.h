@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The platform layer: how the core layers reach memory. Page-table memory, the
+ * physical-to-CPU view of it, cache maintenance for walkers that do not snoop,
+ * and small metadata allocations all come through struct vcm_plat_ops, given at
+ * create time. Nothing in the core calls malloc or touches a physical address
+ * directly.
+ *
+ * Two implementations ship with vcmm:
+ *  - the arena (freestanding): a buddy allocator over memory the caller gives,
+ *    with a chosen physical base, for firmware and for building tables that
+ *    another agent (QEMU, a device) will load at that address;
+ *  - the hosted helpers (Linux user space): an arena on heap memory, and
+ *    malloc-backed metadata.
+ */
+#ifndef VCM_PLATFORM_H
+#define VCM_PLATFORM_H
+
+#include <vcm/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * struct vcm_plat_ops - what a platform provides to the core layers.
+ * @ctx:         passed back as the first argument of every op.
+ * @table_alloc: allocate @size bytes of page-table memory aligned to @align
+ *               (both powers of two, @size >= 8), zero-filled and visible as
+ *               zeros to the table walker. Store its physical address in *@pa
+ *               and a CPU pointer in *@cpu. Return 0 or -ENOMEM.
+ * @table_free:  give back a block from @table_alloc (same @pa, @cpu, @size).
+ * @pa_to_cpu:   CPU pointer for a physical address inside a block that
+ *               @table_alloc gave; the walker follows table entries with it.
+ * @cache_clean: optional (NULL when walkers are coherent): make CPU writes to
+ *               [@cpu, @cpu + @len) visible to a walker that does not snoop.
+ * @meta_alloc:  allocate @size bytes of CPU-only metadata; NULL on failure.
+ * @meta_free:   give back @p from @meta_alloc.
+ *
+ * Context: the ops may be called from any thread that calls into the object
+ * that was given them; an implementation shared between objects that run on
+ * several threads must lock itself. The arena below does not lock.
+ */
+struct vcm_plat_ops {
+	void *ctx;
+	int (*table_alloc)(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu);
+	void (*table_free)(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size);
+	void *(*pa_to_cpu)(void *ctx, vcm_pa_t pa);
+	void (*cache_clean)(void *ctx, void *cpu, size_t len);
+	void *(*meta_alloc)(void *ctx, size_t size);
+	void (*meta_free)(void *ctx, void *p, size_t size);
+};
+
+/* The arena's smallest block: 1 KiB, the size of an ARMv7 second-level table. */
+#define VCM_PLAT_ARENA_MIN_LG2 10U
+#define VCM_PLAT_ARENA_MAX_ORDERS 40U
+
+/*
+ * struct vcm_plat_arena - a buddy allocator over caller memory. The fields are
+ * private; the struct is public only so that firmware can place it without an
+ * allocator.
+ */
+struct vcm_plat_arena {
+	uint8_t *cpu;            /* CPU view of the arena */
+	vcm_pa_t pa;             /* physical address of cpu[0] */
+	uint64_t len;            /* bytes, a multiple of the smallest block */
+	uint8_t *order_of;       /* per smallest block: order if a free block starts here */
+	uint32_t free_head[VCM_PLAT_ARENA_MAX_ORDERS]; /* block index + 1, 0 = empty */
+	uint64_t free_bytes;
+	uint64_t lowest_free_bytes;
+	struct vcm_diag diag;
+};
+
+/**
+ * vcm_plat_arena_init() - make an arena over [@cpu, @cpu + @len).
+ * @a:   the arena to set up.
+ * @cpu: CPU pointer to the memory; aligned to 1 KiB.
+ * @pa:  physical address of @cpu[0] as table walkers see it; aligned to 1 KiB.
+ * @len: bytes; at least 2 KiB. The first len/1024 bytes (rounded up to 1 KiB)
+ *       hold the arena's bookkeeping and are not handed out.
+ *
+ * Blocks are aligned to their size in physical address terms, so a 16 KiB table
+ * is at a 16 KiB-aligned physical address whatever @pa is.
+ *
+ * Return: 0; -EINVAL if @a or @cpu is NULL or @cpu/@pa is misaligned; -ERANGE
+ * if @len is too small or @pa + @len wraps. The message is in @a->diag.
+ */
+int vcm_plat_arena_init(struct vcm_plat_arena *a, void *cpu, vcm_pa_t pa, uint64_t len);
+
+/**
+ * vcm_plat_arena_ops() - fill @ops with the arena's operations: tables and
+ * metadata both come from the arena; cache_clean is NULL (coherent).
+ */
+void vcm_plat_arena_ops(struct vcm_plat_arena *a, struct vcm_plat_ops *ops);
+
+/** vcm_plat_arena_free_bytes() - bytes not handed out. */
+uint64_t vcm_plat_arena_free_bytes(const struct vcm_plat_arena *a);
+
+/**
+ * vcm_plat_arena_check_() - whole-structure validator for tests: every free
+ * list is well formed and the free bytes add up. Return: 0 or -EFAULT.
+ */
+int vcm_plat_arena_check_(const struct vcm_plat_arena *a);
+
+/**
+ * vcm_plat_arena_pa_to_cpu() - CPU pointer for physical address @pa inside the
+ * arena, or NULL when @pa is outside it.
+ */
+void *vcm_plat_arena_pa_to_cpu(const struct vcm_plat_arena *a, vcm_pa_t pa);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VCM_PLATFORM_H */

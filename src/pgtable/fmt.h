@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The contract between a page-table format and the shared walker.
+ *
+ * A format file (fmt_<name>.c) defines, before including walk_template.h:
+ *
+ *   FMT_ITEM           the entry type (uint32_t or uint64_t)
+ *   FMT_ITEM_LG2       log2 of sizeof(FMT_ITEM)
+ *   FMT_OPS            the name of the const struct vcm_pt_fmt to define
+ *   FMT_NAME           its short name, a string
+ *
+ * and these functions (static inline unless noted). Encoders are pure: the
+ * walker does every store. Entries the walker writes as "empty" are 0, which is
+ * invalid in every supported format.
+ *
+ *   int fmt_init(struct vcm_pt *pt, struct vcm_diag *diag)            (static)
+ *       Check pt->cfg for this format; fill the geometry in pt (levels,
+ *       shift, items_lg2, contig_lg2, leaf_ok, sizes, ias, oas...). Each
+ *       refusal names the field. No table memory is touched.
+ *   int fmt_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
+ *                        struct vcm_pt_attr *attr)                      (static)
+ *       Turn a checked VCM_PT_PROT_* value into attribute bits per level and
+ *       contiguous flag; -EOPNOTSUPP (with a message in pt->diag) for what the
+ *       format cannot express.
+ *   void fmt_hw(const struct vcm_pt *pt, struct vcm_pt_hw *out)        (static)
+ *       Register values for the driver; root_pa and friends are set already.
+ *   unsigned int fmt_kind(const struct vcm_pt *pt, unsigned int lvl, FMT_ITEM e)
+ *       FMT_EMPTY, FMT_TABLE or FMT_LEAF for a nonzero or zero entry at lvl.
+ *   bool fmt_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, FMT_ITEM e)
+ *       The leaf is one of a contiguous group (2^contig_lg2[lvl] entries).
+ *   vcm_pa_t fmt_leaf_pa(const struct vcm_pt *pt, unsigned int lvl, FMT_ITEM e)
+ *       Output address in a leaf; for a group member either its own address
+ *       or the group's (the walker aligns it down to the group size).
+ *   vcm_pa_t fmt_table_pa(const struct vcm_pt *pt, unsigned int lvl, FMT_ITEM e)
+ *   FMT_ITEM fmt_leaf_encode(const struct vcm_pt *pt, unsigned int lvl,
+ *                            bool contig, vcm_pa_t pa, const struct vcm_pt_attr *a)
+ *       A leaf at lvl for pa (aligned to the entry's own size; for a group
+ *       member, the member's address).
+ *   FMT_ITEM fmt_table_encode(const struct vcm_pt *pt, unsigned int lvl, vcm_pa_t pa)
+ *       An entry at lvl pointing to a table of level lvl - 1 at pa.
+ *   unsigned int fmt_leaf_prot(const struct vcm_pt *pt, unsigned int lvl, FMT_ITEM e)
+ *       The VCM_PT_PROT_* value the leaf was encoded from; must round-trip
+ *       through fmt_prot_to_attr exactly, because splitting a block re-encodes
+ *       its pieces from it.
+ */
+#ifndef VCM_PT_FMT_H
+#define VCM_PT_FMT_H
+
+#include "pt_internal.h"
+
+#define FMT_EMPTY 0U
+#define FMT_TABLE 1U
+#define FMT_LEAF  2U
+
+#endif /* VCM_PT_FMT_H */

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The format-neutral front of the page-table layer: checks every argument,
+ * records what was wrong in the table's diag, then hands the work to the
+ * format's ops (the shared walker compiled for that format). Nothing here knows
+ * a page-table bit.
+ */
+#include "pt_internal.h"
+
+static bool live(const struct vcm_pt *pt)
+{
+	return pt != NULL && pt->magic == VCM_PT_MAGIC;
+}
+
+void vcm_pt_geometry_(struct vcm_pt *pt, unsigned int levels, unsigned int granule_lg2,
+		      unsigned int bits)
+{
+	pt->levels = levels;
+	pt->granule_lg2 = granule_lg2;
+	for (unsigned int lvl = 0; lvl < levels; lvl++) {
+		pt->shift[lvl] = granule_lg2 + lvl * bits;
+		pt->items_lg2[lvl] = bits;
+		pt->contig_lg2[lvl] = 0;
+		pt->leaf_ok[lvl] = false;
+	}
+	/* The top level resolves only what is left of the input address. */
+	pt->items_lg2[levels - 1U] = pt->ias - pt->shift[levels - 1U];
+}
+
+const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt)
+{
+	return fmt != NULL ? fmt->name : "(none)";
+}
+
+int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_diag *diag)
+{
+	const struct vcm_plat_ops *plat;
+	struct vcm_pt *pt;
+	void *root;
+	int ret;
+
+	if (out == NULL)
+		return VCM_FAIL(diag, -EINVAL, "out is NULL");
+	*out = NULL;
+	if (cfg == NULL)
+		return VCM_FAIL(diag, -EINVAL, "cfg is NULL");
+	if (cfg->fmt == NULL)
+		return VCM_FAIL(diag, -EINVAL, "cfg->fmt is NULL");
+	plat = cfg->plat;
+	if (plat == NULL || plat->table_alloc == NULL || plat->table_free == NULL ||
+	    plat->pa_to_cpu == NULL || plat->meta_alloc == NULL || plat->meta_free == NULL)
+		return VCM_FAIL(diag, -EINVAL, "cfg->plat lacks a required op "
+				"(table_alloc, table_free, pa_to_cpu, meta_alloc, meta_free)");
+	if ((cfg->flags & ~VCM_PT_CFG_ALL) != 0U)
+		return VCM_FAIL(diag, -EINVAL, "cfg->flags has unknown bits %#x",
+				cfg->flags & ~VCM_PT_CFG_ALL);
+
+	pt = plat->meta_alloc(plat->ctx, sizeof(*pt));
+	if (pt == NULL)
+		return VCM_FAIL(diag, -ENOMEM, "no memory for the table object");
+	*pt = (struct vcm_pt){ 0 };
+	pt->fmt = cfg->fmt;
+	pt->cfg = *cfg;
+	pt->plat = *plat;
+	ret = cfg->fmt->init(pt, diag);
+	if (ret != 0)
+		goto fail;
+	VCM_ASSERT(pt->levels >= 1U && pt->levels <= VCM_PT_MAX_LEVELS);
+	pt->root_size = vcm_pt_table_size_(pt, pt->levels - 1U, pt->item_lg2);
+	if (plat->table_alloc(plat->ctx, pt->root_size, pt->root_size, &pt->root_pa, &root) != 0) {
+		ret = VCM_FAIL(diag, -ENOMEM, "no table memory for the %#llx-byte top level",
+			       (unsigned long long)pt->root_size);
+		goto fail;
+	}
+	pt->root = root;
+	pt->table_bytes = pt->root_size;
+	pt->magic = VCM_PT_MAGIC;
+	*out = pt;
+	return 0;
+fail:
+	plat->meta_free(plat->ctx, pt, sizeof(*pt));
+	return ret;
+}
+
+void vcm_pt_destroy(struct vcm_pt *pt)
+{
+	struct vcm_plat_ops plat;
+
+	if (!live(pt))
+		return;
+	pt->fmt->free_all(pt);
+	pt->plat.table_free(pt->plat.ctx, pt->root_pa, pt->root, pt->root_size);
+	pt->magic = 0;
+	plat = pt->plat;
+	plat.meta_free(plat.ctx, pt, sizeof(*pt));
+}
+
+/* Checks shared by map and unmap; the messages name the caller. */
+static int check_range(struct vcm_pt *pt, const char *func, vcm_da_t iova, uint64_t len)
+{
+	uint64_t gran = UINT64_C(1) << pt->granule_lg2;
+
+	if (len == 0U)
+		return vcm_diag_set(&pt->diag, -EINVAL, func, "len is 0");
+	if (!vcm_is_aligned(iova, gran))
+		return vcm_diag_set(&pt->diag, -EINVAL, func, "iova %#llx is not %#llx-aligned",
+				    (unsigned long long)iova, (unsigned long long)gran);
+	if (!vcm_is_aligned(len, gran))
+		return vcm_diag_set(&pt->diag, -EINVAL, func, "len %#llx is not a multiple of %#llx",
+				    (unsigned long long)len, (unsigned long long)gran);
+	if (iova + len - 1U < iova)
+		return vcm_diag_set(&pt->diag, -EOVERFLOW, func, "iova %#llx + len %#llx wraps",
+				    (unsigned long long)iova, (unsigned long long)len);
+	if (iova + len - 1U > vcm_low_mask(pt->ias))
+		return vcm_diag_set(&pt->diag, -ERANGE, func,
+				    "iova %#llx + len %#llx is beyond the %u-bit input space",
+				    (unsigned long long)iova, (unsigned long long)len, pt->ias);
+	return 0;
+}
+
+static int check_prot(struct vcm_pt *pt, unsigned int prot)
+{
+	unsigned int unknown = prot & ~VCM_PT_PROT_ALL;
+
+	if (unknown != 0U)
+		return VCM_FAIL(&pt->diag, -EINVAL, "prot %#x has unknown bit %#x", prot,
+				unknown & (0U - unknown));
+	if ((prot & VCM_PT_PROT_READ) == 0U)
+		return VCM_FAIL(&pt->diag, -EINVAL, "prot %#x lacks VCM_PT_PROT_READ", prot);
+	if ((prot & VCM_PT_PROT_DEVICE) != 0U &&
+	    (prot & (VCM_PT_PROT_INNER_MASK | VCM_PT_PROT_OUTER_MASK | VCM_PT_PROT_SH_MASK)) != 0U)
+		return VCM_FAIL(&pt->diag, -EINVAL,
+				"prot %#x: device memory takes no cache or share field", prot);
+	if (VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot) > VCM_PT_SH_OUTER)
+		return VCM_FAIL(&pt->diag, -EINVAL, "prot %#x has a reserved share value", prot);
+	return 0;
+}
+
+int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len,
+		     unsigned int prot, uint64_t sizes)
+{
+	struct vcm_pt_attr attr;
+	uint64_t gran, min;
+	int ret;
+
+	if (!live(pt))
+		return -EINVAL;
+	ret = check_range(pt, "vcm_pt_map", iova, len);
+	if (ret != 0)
+		return ret;
+	gran = UINT64_C(1) << pt->granule_lg2;
+	if (!vcm_is_aligned(pa, gran))
+		return VCM_FAIL(&pt->diag, -EINVAL, "pa %#llx is not %#llx-aligned",
+				(unsigned long long)pa, (unsigned long long)gran);
+	if (pa + len - 1U < pa)
+		return VCM_FAIL(&pt->diag, -EOVERFLOW, "pa %#llx + len %#llx wraps",
+				(unsigned long long)pa, (unsigned long long)len);
+	if (pa + len - 1U > vcm_low_mask(pt->oas))
+		return VCM_FAIL(&pt->diag, -ERANGE,
+				"pa %#llx + len %#llx is beyond the %u-bit output space",
+				(unsigned long long)pa, (unsigned long long)len, pt->oas);
+	ret = check_prot(pt, prot);
+	if (ret != 0)
+		return ret;
+	attr.sizes_ok = ~UINT64_C(0);
+	ret = pt->fmt->prot_to_attr(pt, prot, &attr);
+	if (ret != 0)
+		return ret;
+	if ((sizes & pt->sizes) == 0U)
+		return VCM_FAIL(&pt->diag, -EINVAL, "sizes %#llx has none of the table's %#llx",
+				(unsigned long long)sizes, (unsigned long long)pt->sizes);
+	/* Every leaf size is a multiple of the smallest, so its alignment is enough. */
+	sizes &= pt->sizes;
+	min = sizes & (0U - sizes);
+	if (!vcm_is_aligned(iova | pa | len, min))
+		return VCM_FAIL(&pt->diag, -EINVAL,
+				"iova %#llx, pa %#llx or len %#llx is not aligned to %#llx, the smallest size in sizes",
+				(unsigned long long)iova, (unsigned long long)pa,
+				(unsigned long long)len, (unsigned long long)min);
+	sizes &= attr.sizes_ok;
+	min = sizes & (0U - sizes);
+	if (min == 0U || !vcm_is_aligned(iova | pa | len, min))
+		return VCM_FAIL(&pt->diag, -EOPNOTSUPP,
+				"prot %#x needs leaves of %#llx or more and the range is not aligned to them",
+				prot, (unsigned long long)attr.sizes_ok);
+	return pt->fmt->map(pt, iova, pa, len, &attr, sizes);
+}
+
+int vcm_pt_map(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len, unsigned int prot)
+{
+	return vcm_pt_map_sizes(pt, iova, pa, len, prot, ~UINT64_C(0));
+}
+
+int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t iova, uint64_t len, uint64_t *unmapped)
+{
+	int ret;
+
+	if (unmapped != NULL)
+		*unmapped = 0;
+	if (!live(pt))
+		return -EINVAL;
+	ret = check_range(pt, "vcm_pt_unmap", iova, len);
+	if (ret != 0)
+		return ret;
+	return pt->fmt->unmap(pt, iova, iova + len - 1U, unmapped);
+}
+
+int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t iova, struct vcm_pt_leaf *out)
+{
+	if (!live(pt))
+		return -EINVAL;
+	if (out == NULL)
+		return VCM_FAIL(&pt->diag, -EINVAL, "out is NULL");
+	if (iova > vcm_low_mask(pt->ias))
+		return VCM_FAIL(&pt->diag, -ERANGE, "iova %#llx is beyond the %u-bit input space",
+				(unsigned long long)iova, pt->ias);
+	return pt->fmt->lookup(pt, iova, out);
+}
+
+int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t iova, uint64_t len,
+		int (*fn)(void *arg, const struct vcm_pt_leaf *leaf), void *arg)
+{
+	if (!live(pt))
+		return -EINVAL;
+	if (fn == NULL)
+		return VCM_FAIL(&pt->diag, -EINVAL, "fn is NULL");
+	if (len == 0U)
+		return VCM_FAIL(&pt->diag, -EINVAL, "len is 0");
+	if (iova + len - 1U < iova)
+		return VCM_FAIL(&pt->diag, -EOVERFLOW, "iova %#llx + len %#llx wraps",
+				(unsigned long long)iova, (unsigned long long)len);
+	if (iova + len - 1U > vcm_low_mask(pt->ias))
+		return VCM_FAIL(&pt->diag, -ERANGE,
+				"iova %#llx + len %#llx is beyond the %u-bit input space",
+				(unsigned long long)iova, (unsigned long long)len, pt->ias);
+	return pt->fmt->walk(pt, iova, iova + len - 1U, fn, arg);
+}
+
+int vcm_pt_hw(struct vcm_pt *pt, struct vcm_pt_hw *out)
+{
+	if (!live(pt))
+		return -EINVAL;
+	if (out == NULL)
+		return VCM_FAIL(&pt->diag, -EINVAL, "out is NULL");
+	*out = (struct vcm_pt_hw){ 0 };
+	out->root_pa = pt->root_pa;
+	out->root_size = pt->root_size;
+	out->levels = pt->levels;
+	out->start_level = pt->start_level;
+	out->concat = 1;
+	pt->fmt->hw(pt, out);
+	return 0;
+}
+
+uint64_t vcm_pt_page_sizes(const struct vcm_pt *pt)
+{
+	return live(pt) ? pt->sizes : 0U;
+}
+
+unsigned int vcm_pt_ias(const struct vcm_pt *pt)
+{
+	return live(pt) ? pt->ias : 0U;
+}
+
+uint64_t vcm_pt_table_bytes(const struct vcm_pt *pt)
+{
+	return live(pt) ? pt->table_bytes : 0U;
+}
+
+const char *vcm_pt_last_error(const struct vcm_pt *pt)
+{
+	return live(pt) ? pt->diag.msg : "not a live page table";
+}

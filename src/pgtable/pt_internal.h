@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to the page-table layer: the table object and the format ops table.
+ * A format fills the geometry at create time; the shared walker
+ * (walk_template.h) reads only the geometry and the format's inline hooks
+ * (documented in fmt.h).
+ */
+#ifndef VCM_PT_INTERNAL_H
+#define VCM_PT_INTERNAL_H
+
+#include <errno.h>
+#include <vcm/pgtable.h>
+#include <vcm/err.h>
+#include "../util/bits.h"
+#include "../util/assert.h"
+
+#define VCM_PT_MAX_LEVELS 5U
+#define VCM_PT_MAGIC 0x76637074U /* "vcpt" */
+
+/*
+ * struct vcm_pt_attr - a mapping's attribute bits, computed once per map call:
+ * bits[level][contig] is ORed into every leaf written at that level, with or
+ * without the contiguous hint. The format decides what goes in.
+ */
+struct vcm_pt_attr {
+	uint64_t bits[VCM_PT_MAX_LEVELS][2];
+	uint64_t sizes_ok; /* leaf sizes that can carry these attributes; preset to all */
+};
+
+struct vcm_pt {
+	uint32_t magic;
+	const struct vcm_pt_fmt *fmt;
+	struct vcm_pt_cfg cfg;      /* copy of what the caller asked for */
+	struct vcm_plat_ops plat;   /* copy, so the caller's struct may go away */
+	struct vcm_diag diag;
+
+	/* geometry, filled by the format's init */
+	unsigned int levels;                        /* lookup levels */
+	unsigned int start_level;                   /* the manual's number of the top level */
+	unsigned int ias, oas, granule_lg2;
+	unsigned int item_lg2;                      /* log2 of the entry size in bytes */
+	unsigned int shift[VCM_PT_MAX_LEVELS];      /* log2 of the span of one entry */
+	unsigned int items_lg2[VCM_PT_MAX_LEVELS];  /* log2 of entries per table */
+	unsigned int contig_lg2[VCM_PT_MAX_LEVELS]; /* log2 of entries per contiguous group, 0 = none */
+	bool leaf_ok[VCM_PT_MAX_LEVELS];            /* a single entry at this level may be a leaf */
+	uint64_t sizes;                             /* leaf sizes in use */
+	uint64_t fmt_data;                          /* format private (armv8: the MAIR) */
+
+	void *root;
+	vcm_pa_t root_pa;
+	uint64_t root_size;
+	uint64_t table_bytes;
+};
+
+/*
+ * struct vcm_pt_fmt - a format as the rest of the layer sees it. The walk
+ * entries (map, unmap, lookup, walk, free_all) come from walk_template.h; the
+ * others are the format's own. Arguments reaching these have been checked.
+ */
+struct vcm_pt_fmt {
+	const char *name;
+	int (*init)(struct vcm_pt *pt, struct vcm_diag *diag);
+	int (*prot_to_attr)(struct vcm_pt *pt, unsigned int prot, struct vcm_pt_attr *attr);
+	void (*hw)(const struct vcm_pt *pt, struct vcm_pt_hw *out);
+	int (*map)(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len,
+		   const struct vcm_pt_attr *attr, uint64_t sizes);
+	int (*unmap)(struct vcm_pt *pt, vcm_da_t iova, vcm_da_t last, uint64_t *unmapped);
+	int (*lookup)(struct vcm_pt *pt, vcm_da_t iova, struct vcm_pt_leaf *out);
+	int (*walk)(struct vcm_pt *pt, vcm_da_t iova, vcm_da_t last,
+		    int (*fn)(void *arg, const struct vcm_pt_leaf *leaf), void *arg);
+	void (*free_all)(struct vcm_pt *pt);
+};
+
+/* Size in bytes of one table at @lvl for entries of 2^@item_lg2 bytes. */
+static inline uint64_t vcm_pt_table_size_(const struct vcm_pt *pt, unsigned int lvl,
+					  unsigned int item_lg2)
+{
+	uint64_t size = UINT64_C(1) << (pt->items_lg2[lvl] + item_lg2);
+
+	return size < 64U ? 64U : size; /* a reduced top level is still 64-byte aligned */
+}
+
+/*
+ * Fill shift/items_lg2 for a radix table: @levels levels of 2^@bits entries each
+ * above a 2^@granule_lg2 page, the top one reduced to what @ias needs.
+ */
+void vcm_pt_geometry_(struct vcm_pt *pt, unsigned int levels, unsigned int granule_lg2,
+		      unsigned int bits);
+
+#endif /* VCM_PT_INTERNAL_H */

@@ -1,0 +1,2 @@
+set(VCM_PGTABLE_SOURCES pgtable.c fmt_armv7s.c fmt_armv8.c)
+set(VCM_PGTABLE_DEPS util)

@@ -1,0 +1,3 @@
+# The phys layer: memory targets and chunk allocation.
+set(VCM_PHYS_SOURCES)
+set(VCM_PHYS_DEPS util)

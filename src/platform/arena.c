@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The arena platform: a binary buddy allocator over caller memory, handing out
+ * page-table memory and metadata. Freestanding (no libc).
+ *
+ * Blocks are powers of two from 1 KiB, aligned to their size in physical terms
+ * (an ARMv7 first-level table needs a 16 KiB-aligned physical address, not a
+ * 16 KiB-aligned pointer). Bookkeeping is one byte per 1 KiB block, kept at the
+ * start of the arena: FREE_HEAD|order marks the first block of a free block,
+ * USED_HEAD|order the first block of an allocated one. Free lists are doubly
+ * linked through the first bytes of the free blocks themselves, by block index,
+ * so the arena works the same on 32- and 64-bit hosts.
+ *
+ * Non-goals: locking (callers serialise), sizes below 1 KiB.
+ */
+#include <errno.h>
+#include <vcm/platform.h>
+#include <vcm/err.h>
+#include "../util/bits.h"
+
+#define MIN_LG2   VCM_PLAT_ARENA_MIN_LG2
+#define MIN_SIZE  (UINT64_C(1) << MIN_LG2)
+#define NOT_HEAD  0x00U
+#define FREE_HEAD 0x80U
+#define USED_HEAD 0x40U
+#define ORDER_MASK 0x3fU
+
+struct link {
+	uint32_t next; /* block index + 1, 0 = none */
+	uint32_t prev;
+};
+
+static struct link *link_of(const struct vcm_plat_arena *a, uint64_t idx)
+{
+	return (struct link *)(void *)(a->cpu + (idx << MIN_LG2));
+}
+
+static void list_push(struct vcm_plat_arena *a, uint64_t idx, unsigned int order)
+{
+	struct link *l = link_of(a, idx);
+
+	l->prev = 0;
+	l->next = a->free_head[order];
+	if (l->next != 0U)
+		link_of(a, l->next - 1U)->prev = (uint32_t)(idx + 1U);
+	a->free_head[order] = (uint32_t)(idx + 1U);
+	a->order_of[idx] = (uint8_t)(FREE_HEAD | order);
+	a->free_bytes += MIN_SIZE << order;
+}
+
+static void list_remove(struct vcm_plat_arena *a, uint64_t idx, unsigned int order)
+{
+	struct link *l = link_of(a, idx);
+
+	if (l->prev != 0U)
+		link_of(a, l->prev - 1U)->next = l->next;
+	else
+		a->free_head[order] = l->next;
+	if (l->next != 0U)
+		link_of(a, l->next - 1U)->prev = l->prev;
+	a->order_of[idx] = NOT_HEAD;
+	a->free_bytes -= MIN_SIZE << order;
+}
+
+int vcm_plat_arena_init(struct vcm_plat_arena *a, void *cpu, vcm_pa_t pa, uint64_t len)
+{
+	uint64_t blocks, meta_blocks, idx;
+
+	if (a == NULL)
+		return -EINVAL;
+	vcm_diag_clear(&a->diag);
+	if (cpu == NULL)
+		return VCM_FAIL(&a->diag, -EINVAL, "cpu is NULL");
+	if (!vcm_is_aligned((uintptr_t)cpu, MIN_SIZE))
+		return VCM_FAIL(&a->diag, -EINVAL, "cpu %p is not 1 KiB aligned", cpu);
+	if (!vcm_is_aligned(pa, MIN_SIZE))
+		return VCM_FAIL(&a->diag, -EINVAL, "pa %#llx is not 1 KiB aligned",
+				(unsigned long long)pa);
+	if (len < 2U * MIN_SIZE)
+		return VCM_FAIL(&a->diag, -ERANGE, "len %#llx is below 2 KiB",
+				(unsigned long long)len);
+	if (pa + len - 1U < pa)
+		return VCM_FAIL(&a->diag, -ERANGE, "pa %#llx + len %#llx wraps",
+				(unsigned long long)pa, (unsigned long long)len);
+	blocks = len >> MIN_LG2;
+	if (blocks > UINT32_MAX - 1U)
+		return VCM_FAIL(&a->diag, -ERANGE, "len %#llx is above 4 TiB",
+				(unsigned long long)len);
+	meta_blocks = (blocks + MIN_SIZE - 1U) >> MIN_LG2;
+	if (meta_blocks >= blocks)
+		return VCM_FAIL(&a->diag, -ERANGE, "len %#llx leaves no room after bookkeeping",
+				(unsigned long long)len);
+
+	a->cpu = cpu;
+	a->pa = pa;
+	a->len = blocks << MIN_LG2;
+	a->order_of = cpu;
+	a->free_bytes = 0;
+	for (unsigned int o = 0; o < VCM_PLAT_ARENA_MAX_ORDERS; o++)
+		a->free_head[o] = 0;
+	for (idx = 0; idx < blocks; idx++)
+		a->order_of[idx] = NOT_HEAD;
+
+	/* Carve the rest into the largest blocks its physical alignment allows. */
+	for (idx = meta_blocks; idx < blocks;) {
+		vcm_pa_t p = pa + (idx << MIN_LG2);
+		unsigned int order = vcm_ctz64(p) - MIN_LG2;
+
+		if (vcm_ctz64(p) >= 64U || order >= VCM_PLAT_ARENA_MAX_ORDERS)
+			order = VCM_PLAT_ARENA_MAX_ORDERS - 1U;
+		while (idx + (UINT64_C(1) << order) > blocks)
+			order--;
+		list_push(a, idx, order);
+		idx += UINT64_C(1) << order;
+	}
+	a->lowest_free_bytes = a->free_bytes;
+	return 0;
+}
+
+static unsigned int order_for(uint64_t size)
+{
+	unsigned int lg2 = 63U - vcm_clz64(size);
+
+	if (!vcm_is_pow2(size))
+		lg2++;
+	return lg2 <= MIN_LG2 ? 0U : lg2 - MIN_LG2;
+}
+
+static int arena_alloc(struct vcm_plat_arena *a, uint64_t size, uint64_t align, uint64_t *out_idx)
+{
+	unsigned int want, have;
+	uint64_t idx;
+
+	if (size == 0U || size > (UINT64_C(1) << 62) || align > (UINT64_C(1) << 62))
+		return VCM_FAIL(&a->diag, -EINVAL, "size %#llx or align %#llx out of range",
+				(unsigned long long)size, (unsigned long long)align);
+	want = order_for(size > align ? size : align);
+	for (have = want; have < VCM_PLAT_ARENA_MAX_ORDERS; have++)
+		if (a->free_head[have] != 0U)
+			break;
+	if (have >= VCM_PLAT_ARENA_MAX_ORDERS)
+		return VCM_FAIL(&a->diag, -ENOMEM, "no free block of %#llx bytes",
+				(unsigned long long)(MIN_SIZE << want));
+	idx = a->free_head[have] - 1U;
+	list_remove(a, idx, have);
+	while (have > want) {
+		have--;
+		list_push(a, idx + (UINT64_C(1) << have), have);
+	}
+	a->order_of[idx] = (uint8_t)(USED_HEAD | want);
+	if (a->free_bytes < a->lowest_free_bytes)
+		a->lowest_free_bytes = a->free_bytes;
+	*out_idx = idx;
+	return 0;
+}
+
+static void arena_free(struct vcm_plat_arena *a, uint64_t idx)
+{
+	uint64_t blocks = a->len >> MIN_LG2;
+	unsigned int order;
+
+	if (idx >= blocks || (a->order_of[idx] & USED_HEAD) == 0U) {
+		VCM_FAIL(&a->diag, -EINVAL, "block %#llx was not allocated",
+			 (unsigned long long)(a->pa + (idx << MIN_LG2)));
+		return;
+	}
+	order = a->order_of[idx] & ORDER_MASK;
+	a->order_of[idx] = NOT_HEAD;
+	while (order + 1U < VCM_PLAT_ARENA_MAX_ORDERS) {
+		/* The buddy is found by physical address: blocks are aligned in pa terms. */
+		vcm_pa_t p = a->pa + (idx << MIN_LG2);
+		vcm_pa_t buddy_pa = p ^ (MIN_SIZE << order);
+		uint64_t buddy;
+
+		if (buddy_pa < a->pa || buddy_pa - a->pa >= a->len)
+			break;
+		buddy = (buddy_pa - a->pa) >> MIN_LG2;
+		if (a->order_of[buddy] != (FREE_HEAD | order))
+			break;
+		list_remove(a, buddy, order);
+		if (buddy < idx)
+			idx = buddy;
+		order++;
+	}
+	list_push(a, idx, order);
+}
+
+static int ops_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
+{
+	struct vcm_plat_arena *a = ctx;
+	uint64_t idx = 0, n;
+	uint64_t *p;
+	int ret = arena_alloc(a, size, align, &idx);
+
+	if (ret != 0)
+		return ret;
+	p = (uint64_t *)(void *)(a->cpu + (idx << MIN_LG2));
+	n = (MIN_SIZE << (a->order_of[idx] & ORDER_MASK)) / sizeof(*p);
+	for (uint64_t i = 0; i < n; i++)
+		p[i] = 0;
+	*pa = a->pa + (idx << MIN_LG2);
+	*cpu = p;
+	return 0;
+}
+
+static void ops_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	struct vcm_plat_arena *a = ctx;
+
+	(void)cpu;
+	(void)size;
+	if (pa < a->pa || pa - a->pa >= a->len) {
+		VCM_FAIL(&a->diag, -EINVAL, "pa %#llx is outside the arena",
+			 (unsigned long long)pa);
+		return;
+	}
+	arena_free(a, (pa - a->pa) >> MIN_LG2);
+}
+
+static void *ops_meta_alloc(void *ctx, size_t size)
+{
+	vcm_pa_t pa;
+	void *cpu;
+
+	if (ops_table_alloc(ctx, size, 8, &pa, &cpu) != 0)
+		return NULL;
+	return cpu;
+}
+
+static void ops_meta_free(void *ctx, void *p, size_t size)
+{
+	struct vcm_plat_arena *a = ctx;
+
+	(void)size;
+	if (p == NULL)
+		return;
+	arena_free(a, (uint64_t)((uint8_t *)p - a->cpu) >> MIN_LG2);
+}
+
+static void *ops_pa_to_cpu(void *ctx, vcm_pa_t pa)
+{
+	return vcm_plat_arena_pa_to_cpu(ctx, pa);
+}
+
+void vcm_plat_arena_ops(struct vcm_plat_arena *a, struct vcm_plat_ops *ops)
+{
+	ops->ctx = a;
+	ops->table_alloc = ops_table_alloc;
+	ops->table_free = ops_table_free;
+	ops->pa_to_cpu = ops_pa_to_cpu;
+	ops->cache_clean = NULL;
+	ops->meta_alloc = ops_meta_alloc;
+	ops->meta_free = ops_meta_free;
+}
+
+uint64_t vcm_plat_arena_free_bytes(const struct vcm_plat_arena *a)
+{
+	return a->free_bytes;
+}
+
+void *vcm_plat_arena_pa_to_cpu(const struct vcm_plat_arena *a, vcm_pa_t pa)
+{
+	if (pa < a->pa || pa - a->pa >= a->len)
+		return NULL;
+	return a->cpu + (pa - a->pa);
+}
+
+int vcm_plat_arena_check_(const struct vcm_plat_arena *a)
+{
+	uint64_t total = 0, blocks = a->len >> MIN_LG2;
+
+	for (unsigned int o = 0; o < VCM_PLAT_ARENA_MAX_ORDERS; o++) {
+		uint32_t prev = 0;
+
+		for (uint32_t cur = a->free_head[o]; cur != 0U; cur = link_of(a, cur - 1U)->next) {
+			uint64_t idx = cur - 1U;
+
+			if (idx >= blocks || a->order_of[idx] != (FREE_HEAD | o) ||
+			    link_of(a, idx)->prev != prev ||
+			    !vcm_is_aligned(a->pa + (idx << MIN_LG2), MIN_SIZE << o))
+				return -EFAULT;
+			total += MIN_SIZE << o;
+			if (total > a->len)
+				return -EFAULT; /* a cycle */
+			prev = cur;
+		}
+	}
+	return total == a->free_bytes ? 0 : -EFAULT;
+}

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Hosted convenience: an arena on heap memory, for tests, tools and benchmarks.
+ * The heap block also holds the arena struct, so one free() undoes it.
+ */
+#include <stdlib.h>
+#include <vcm/hosted.h>
+
+struct vcm_plat_arena *vcm_plat_hosted_arena_new(uint64_t len, vcm_pa_t pa)
+{
+	struct vcm_plat_arena *a;
+	void *mem;
+
+	if (len < 2048U || (len & 1023U) != 0U || (pa & 1023U) != 0U || len > SIZE_MAX - 1024U)
+		return NULL;
+	a = malloc(sizeof(*a));
+	if (a == NULL)
+		return NULL;
+	mem = aligned_alloc(1024, (size_t)len);
+	if (mem == NULL || vcm_plat_arena_init(a, mem, pa, len) != 0) {
+		free(mem);
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void vcm_plat_hosted_arena_delete(struct vcm_plat_arena *a)
+{
+	if (a == NULL)
+		return;
+	free(a->cpu);
+	free(a);
+}

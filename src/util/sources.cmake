@@ -1,0 +1,2 @@
+set(VCM_UTIL_SOURCES diag.c)
+set(VCM_UTIL_DEPS)
