@@ -25,6 +25,13 @@ struct vcm_plat_arena *vcm_plat_hosted_arena_new(uint64_t len, vcm_pa_t pa);
 /** vcm_plat_hosted_arena_delete() - free an arena from vcm_plat_hosted_arena_new(). */
 void vcm_plat_hosted_arena_delete(struct vcm_plat_arena *a);
 
+/**
+ * vcm_plat_hosted_heap_ops() - platform ops on the C heap: malloc'd metadata,
+ * and table memory whose physical address is its host address (pa_to_cpu is
+ * the identity). Stateless; @ops->ctx is NULL.
+ */
+void vcm_plat_hosted_heap_ops(struct vcm_plat_ops *ops);
+
 #ifdef __cplusplus
 }
 #endif

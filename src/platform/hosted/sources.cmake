@@ -1,2 +1,2 @@
-set(VCM_HOSTED_SOURCES hosted_arena.c)
+set(VCM_HOSTED_SOURCES hosted_arena.c hosted_heap.c)
 set(VCM_HOSTED_DEPS platform)
