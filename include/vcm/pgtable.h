@@ -217,7 +217,9 @@ int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len
  * part outside stays mapped. Tables left empty are freed after the TLB flush.
  *
  * Return: 0; -EINVAL/-EOVERFLOW/-ERANGE bad arguments; -ENOENT nothing in the
- * range was mapped; -ENOMEM a split needed table memory that was not there.
+ * range was mapped; -ENOMEM a split needed table memory that was not there;
+ * -EOPNOTSUPP the range cuts a leaf whose attributes only larger leaves can
+ * carry (an armv7s Secure section cut below 1 MiB).
  * On error nothing has changed.
  */
 int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t iova, uint64_t len, uint64_t *unmapped);

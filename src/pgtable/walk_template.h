@@ -91,6 +91,20 @@ static inline void clean(struct vcm_pt *pt, FMT_ITEM *table, unsigned int first,
 				     (size_t)(last - first + 1U) << FMT_ITEM_LG2);
 }
 
+/*
+ * Clean the pending run of changed entries [*first, *last] and start a new one.
+ * Called before anything that may flush the TLB, so that the walker already
+ * sees every change the flush is meant to cover.
+ */
+static inline void clean_run(struct vcm_pt *pt, FMT_ITEM *table, unsigned int *first,
+			     unsigned int *last)
+{
+	if (*first <= *last)
+		clean(pt, table, *first, *last);
+	*first = ~0U;
+	*last = 0;
+}
+
 static void flush_now(struct walk *w, vcm_da_t first, vcm_da_t last, bool leaf)
 {
 	struct vcm_pt *pt = w->pt;
@@ -176,7 +190,7 @@ static int map_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl)
 	const bool group_ok = glg2 != 0U && (w->sizes & gsz) != 0U;
 	const bool single_ok = pt->leaf_ok[lvl] && (w->sizes & isz) != 0U;
 	unsigned int idx = lvl_index(pt, lvl, w->va);
-	unsigned int dirty_first = nitems, dirty_last = 0;
+	unsigned int dirty_first = ~0U, dirty_last = 0;
 	int ret = 0;
 
 	while (idx < nitems && w->va <= w->last) {
@@ -264,6 +278,8 @@ static int map_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl)
 			if (ret != 0) {
 				if (created && tbl_empty(child.cpu, 1U << pt->items_lg2[lvl - 1U], 0)) {
 					table[idx] = 0;
+					clean_run(pt, table, &dirty_first, &dirty_last);
+					clean(pt, table, idx, idx);
 					defer_free(w, child.cpu, child.pa, lvl - 1U, first,
 						   first + isz - 1U);
 				}
@@ -273,8 +289,7 @@ static int map_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl)
 		}
 	}
 out:
-	if (dirty_first <= dirty_last)
-		clean(pt, table, dirty_first, dirty_last);
+	clean_run(pt, table, &dirty_first, &dirty_last);
 	return ret;
 }
 
@@ -360,6 +375,7 @@ static void unmap_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl, vcm_da_
 				unsigned int n = 1U << glg2;
 
 				if (gfirst < va || gfirst + gsz - 1U > last) {
+					clean_run(pt, table, &dirty_first, &dirty_last);
 					split_group(w, table, lvl, gidx, gfirst);
 					idx--; /* look at this entry again, now single */
 					first -= isz;
@@ -377,6 +393,7 @@ static void unmap_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl, vcm_da_
 				continue;
 			}
 			if (first < va || item_last > last) {
+				clean_run(pt, table, &dirty_first, &dirty_last);
 				split_block(w, table, lvl, idx, first);
 				e = table[idx];
 			} else {
@@ -397,34 +414,37 @@ static void unmap_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl, vcm_da_
 			vcm_da_t cfirst = first < va ? va : first;
 			vcm_da_t clast = item_last > last ? last : item_last;
 
+			clean_run(pt, table, &dirty_first, &dirty_last);
 			unmap_lvl(w, child, clvl, cfirst, clast);
 			if (tbl_empty(child, 1U << pt->items_lg2[clvl], lvl_index(pt, clvl, clast))) {
 				table[idx] = 0;
-				if (idx < dirty_first)
-					dirty_first = idx;
-				dirty_last = idx;
+				clean(pt, table, idx, idx);
 				defer_free(w, child, child_pa, clvl, first, item_last);
 			}
 		}
 	}
-	if (dirty_first <= dirty_last)
-		clean(pt, table, dirty_first, dirty_last);
+	clean_run(pt, table, &dirty_first, &dirty_last);
 }
 
 /*
- * How many tables splitting the leaf that holds @va could need: one per level
- * below a block that the range cuts (a cut contiguous group splits in place).
- * 0 when @va starts (@at_start) or ends (!@at_start) its leaf, or is not
- * mapped. *@ext receives the leaf's extent, 0 when unmapped.
+ * Look at the leaf that holds @va before an unmap changes anything. When the
+ * range cuts it (at @va if @at_start, after @va otherwise), add to *@need the
+ * tables the split may take (one per level below a block; a contiguous group
+ * splits in place) and check that its attributes can be carried by leaves
+ * small enough for the cut. *@ext receives the leaf's extent, 0 if unmapped.
  */
-static unsigned int splits_needed(struct vcm_pt *pt, vcm_da_t va, bool at_start, uint64_t *ext)
+static int plan_cut(struct vcm_pt *pt, vcm_da_t va, bool at_start, unsigned int *need,
+		    uint64_t *ext)
 {
 	FMT_ITEM *table = pt->root;
+	vcm_da_t cut = at_start ? va : va + 1U;
 
 	*ext = 0;
 	for (unsigned int lvl = pt->levels - 1U;; lvl--) {
 		FMT_ITEM e = table[lvl_index(pt, lvl, va)];
 		unsigned int kind = e == 0U ? FMT_EMPTY : fmt_kind(pt, lvl, e);
+		struct vcm_pt_attr attr;
+		uint64_t sizes;
 
 		if (kind == FMT_EMPTY)
 			return 0;
@@ -435,9 +455,20 @@ static unsigned int splits_needed(struct vcm_pt *pt, vcm_da_t va, bool at_start,
 		*ext = lvl_size(pt, lvl);
 		if (pt->contig_lg2[lvl] != 0U && fmt_leaf_contig(pt, lvl, e))
 			*ext <<= pt->contig_lg2[lvl];
-		if (vcm_is_aligned(at_start ? va : va + 1U, *ext))
+		if (vcm_is_aligned(cut, *ext))
 			return 0;
-		return lvl;
+		attr.sizes_ok = ~UINT64_C(0);
+		if (pt->fmt->prot_to_attr(pt, fmt_leaf_prot(pt, lvl, e), &attr) != 0)
+			return VCM_FAIL(&pt->diag, -EFAULT, "entry at %#llx does not decode",
+					(unsigned long long)va);
+		sizes = pt->sizes & attr.sizes_ok;
+		if (!vcm_is_aligned(cut, sizes & (0U - sizes)))
+			return VCM_FAIL(&pt->diag, -EOPNOTSUPP,
+					"the leaf at %#llx cannot be cut at %#llx: its attributes need leaves of %#llx",
+					(unsigned long long)va, (unsigned long long)cut,
+					(unsigned long long)(sizes & (0U - sizes)));
+		*need += lvl;
+		return 0;
 	}
 }
 
@@ -449,15 +480,17 @@ static void unmap_run(struct walk *w, vcm_da_t va, vcm_da_t last)
 static int fmt_unmap_(struct vcm_pt *pt, vcm_da_t va, vcm_da_t last, uint64_t *unmapped)
 {
 	struct walk w;
-	unsigned int need;
+	unsigned int need = 0;
 	uint64_t ext;
-	int ret = 0;
+	int ret;
 
 	walk_init(&w, pt);
-	need = splits_needed(pt, va, true, &ext);
+	ret = plan_cut(pt, va, true, &need, &ext);
 	/* A range that is exactly one leaf needs no look at its end. */
-	if (!(ext != 0U && vcm_is_aligned(va, ext) && last - va + 1U == ext))
-		need += splits_needed(pt, last, false, &ext);
+	if (ret == 0 && !(ext != 0U && vcm_is_aligned(va, ext) && last - va + 1U == ext))
+		ret = plan_cut(pt, last, false, &need, &ext);
+	if (ret != 0)
+		return ret;
 	/* Everything a split can need is taken before the first change. */
 	for (; w.npool < need; w.npool++) {
 		ret = tbl_new(pt, pt->levels - 2U, &w.pool[w.npool]);

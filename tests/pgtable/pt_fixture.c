@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+/* The page-table test fixture: see pt_fixture.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include "pt_fixture.h"
+
+static int fx_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
+{
+	struct pt_fixture *f = ctx;
+	int ret;
+
+	if (f->fail_after == 0)
+		return -ENOMEM;
+	if (f->fail_after > 0)
+		f->fail_after--;
+	ret = f->inner.table_alloc(f->inner.ctx, size, align, pa, cpu);
+	if (ret != 0)
+		return ret;
+	/* fresh table memory is zero for the walker too (the platform's contract) */
+	memset(f->shadow + (*pa - f->arena->pa), 0, (size_t)size);
+	if (f->nblocks == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 256;
+		f->blocks = realloc(f->blocks, f->cap * sizeof(*f->blocks));
+		if (f->blocks == NULL)
+			abort();
+	}
+	f->blocks[f->nblocks++] = (struct pt_block){ *pa, size };
+	return 0;
+}
+
+static void fx_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	struct pt_fixture *f = ctx;
+
+	for (size_t i = 0; i < f->nblocks; i++)
+		if (f->blocks[i].pa == pa) {
+			f->blocks[i] = f->blocks[--f->nblocks];
+			f->inner.table_free(f->inner.ctx, pa, cpu, size);
+			return;
+		}
+	f->violations++;
+	snprintf(f->why, sizeof(f->why), "table_free of %#llx, never allocated",
+		 (unsigned long long)pa);
+}
+
+static void *fx_pa_to_cpu(void *ctx, vcm_pa_t pa)
+{
+	struct pt_fixture *f = ctx;
+
+	return f->inner.pa_to_cpu(f->inner.ctx, pa);
+}
+
+static void fx_cache_clean(void *ctx, void *cpu, size_t len)
+{
+	struct pt_fixture *f = ctx;
+	size_t off = (size_t)((uint8_t *)cpu - f->arena->cpu);
+
+	memcpy(f->shadow + off, cpu, len);
+}
+
+static void *fx_meta_alloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	return malloc(size);
+}
+
+static void fx_meta_free(void *ctx, void *p, size_t size)
+{
+	(void)ctx;
+	(void)size;
+	free(p);
+}
+
+/* First table byte where the walker's view differs from the CPU's, or -1. */
+static long shadow_diff(const struct pt_fixture *f)
+{
+	for (size_t i = 0; i < f->nblocks; i++) {
+		size_t off = (size_t)(f->blocks[i].pa - f->arena->pa);
+
+		if (memcmp(f->shadow + off, f->arena->cpu + off, (size_t)f->blocks[i].size) != 0)
+			return (long)f->blocks[i].pa;
+	}
+	return -1;
+}
+
+static void fx_flush(void *ctx, vcm_da_t iova, uint64_t len, bool leaf)
+{
+	struct pt_fixture *f = ctx;
+	vcm_da_t probe[3] = { iova, iova + len - 1, iova + (len / 2 & ~UINT64_C(0xfff)) };
+	struct vcm_pt_leaf l;
+	long diff;
+
+	(void)leaf;
+	f->flushes++;
+	if (f->pt == NULL)
+		return;
+	/* Break-before-make: what is flushed is invalid at the time of the flush... */
+	for (int i = 0; i < 3; i++)
+		if (vcm_pt_lookup(f->pt, probe[i], &l) == 0) {
+			f->violations++;
+			snprintf(f->why, sizeof(f->why), "flush of [%#llx,+%#llx) while %#llx is mapped",
+				 (unsigned long long)iova, (unsigned long long)len,
+				 (unsigned long long)probe[i]);
+		}
+	/* ... and every write made so far was cleaned to the walker first. */
+	diff = shadow_diff(f);
+	if (diff >= 0) {
+		f->violations++;
+		snprintf(f->why, sizeof(f->why), "flush with table %#lx not cleaned", diff);
+	}
+}
+
+void ptf_init(struct pt_fixture *f, const struct pt_config *cfg, uint64_t page_sizes)
+{
+	struct vcm_pt_cfg c = { 0 };
+	struct vcm_diag d = { 0 };
+
+	memset(f, 0, sizeof(*f));
+	f->cfg = cfg;
+	f->fail_after = -1;
+	f->arena = vcm_plat_hosted_arena_new(PT_ARENA_LEN, PT_ARENA_PA);
+	f->shadow = calloc(1, PT_ARENA_LEN);
+	if (f->arena == NULL || f->shadow == NULL)
+		abort();
+	vcm_plat_arena_ops(f->arena, &f->inner);
+	f->plat = (struct vcm_plat_ops){
+		.ctx = f, .table_alloc = fx_table_alloc, .table_free = fx_table_free,
+		.pa_to_cpu = fx_pa_to_cpu, .cache_clean = fx_cache_clean,
+		.meta_alloc = fx_meta_alloc, .meta_free = fx_meta_free,
+	};
+	f->tlb.flush_range = fx_flush;
+	c.fmt = cfg->fmt;
+	c.ias = cfg->ias;
+	c.oas = cfg->oas;
+	c.granule_lg2 = cfg->granule_lg2;
+	c.flags = cfg->flags;
+	c.page_sizes = page_sizes;
+	c.plat = &f->plat;
+	c.tlb = &f->tlb;
+	c.tlb_ctx = f;
+	if (vcm_pt_create(&c, &f->pt, &d) != 0) {
+		fprintf(stderr, "%s: %s\n", cfg->name, d.msg);
+		abort();
+	}
+	model_init(&f->md);
+}
+
+void ptf_fini(struct pt_fixture *f)
+{
+	vcm_pt_destroy(f->pt);
+	model_free(&f->md);
+	vcm_plat_hosted_arena_delete(f->arena);
+	free(f->shadow);
+	free(f->blocks);
+}
+
+struct walk_check {
+	struct pt_fixture *f;
+	uint64_t covered;
+	vcm_da_t next; /* leaves come in address order */
+	int bad;
+};
+
+static int check_leaf(void *arg, const struct vcm_pt_leaf *l)
+{
+	struct walk_check *w = arg;
+	struct pt_fixture *f = w->f;
+	uint64_t size = UINT64_C(1) << l->size_lg2;
+	const struct model_map *m = model_lookup(&f->md, l->iova);
+
+	if ((vcm_pt_page_sizes(f->pt) & size) == 0)
+		snprintf(f->why, sizeof(f->why), "leaf at %#llx has size %#llx the table does not use",
+			 (unsigned long long)l->iova, (unsigned long long)size);
+	else if (l->iova < w->next)
+		snprintf(f->why, sizeof(f->why), "walk went back to %#llx", (unsigned long long)l->iova);
+	else if (m == NULL)
+		snprintf(f->why, sizeof(f->why), "leaf at %#llx is not in the model",
+			 (unsigned long long)l->iova);
+	else if (l->iova + size - 1 > m->iova + m->len - 1)
+		snprintf(f->why, sizeof(f->why), "leaf [%#llx,+%#llx) runs past the model's end %#llx",
+			 (unsigned long long)l->iova, (unsigned long long)size,
+			 (unsigned long long)(m->iova + m->len));
+	else if (l->pa != m->pa + (l->iova - m->iova) || l->prot != m->prot)
+		snprintf(f->why, sizeof(f->why),
+			 "leaf at %#llx: pa %#llx prot %#x, model pa %#llx prot %#x",
+			 (unsigned long long)l->iova, (unsigned long long)l->pa, l->prot,
+			 (unsigned long long)(m->pa + (l->iova - m->iova)), m->prot);
+	else {
+		w->covered += size;
+		w->next = l->iova + size;
+		return 0;
+	}
+	w->bad = 1;
+	return 1;
+}
+
+static int check_lookup(struct pt_fixture *f, vcm_da_t va)
+{
+	const struct model_map *m = model_lookup(&f->md, va);
+	struct vcm_pt_leaf l;
+	int ret;
+
+	if (va >> f->cfg->ias != 0) /* a probe past either end of the space */
+		return vcm_pt_lookup(f->pt, va, &l) == -ERANGE ? 0 : -1;
+	ret = vcm_pt_lookup(f->pt, va, &l);
+	if (m == NULL && ret == -ENOENT)
+		return 0;
+	if (m != NULL && ret == 0 && l.pa + (va - l.iova) == m->pa + (va - m->iova) &&
+	    l.prot == m->prot)
+		return 0;
+	snprintf(f->why, sizeof(f->why), "lookup %#llx: ret %d pa %#llx, model %s %#llx",
+		 (unsigned long long)va, ret, ret == 0 ? (unsigned long long)(l.pa + (va - l.iova)) : 0ULL,
+		 m ? "pa" : "unmapped", m ? (unsigned long long)(m->pa + (va - m->iova)) : 0ULL);
+	return -1;
+}
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+int ptf_check(struct pt_fixture *f, uint64_t seed)
+{
+	struct walk_check w = { .f = f };
+	uint64_t total = 0, top = UINT64_C(1) << f->cfg->ias, gran = UINT64_C(1) << f->cfg->granule_lg2;
+	long diff;
+
+	if (f->violations != 0)
+		return -1;
+	vcm_pt_walk(f->pt, 0, top, check_leaf, &w);
+	if (w.bad)
+		return -1;
+	for (size_t i = 0; i < f->md.n; i++) {
+		const struct model_map *m = &f->md.m[i];
+
+		total += m->len;
+		if (check_lookup(f, m->iova) || check_lookup(f, m->iova + m->len - 1) ||
+		    check_lookup(f, m->iova - 1) || check_lookup(f, m->iova + m->len))
+			return -1;
+	}
+	if (w.covered != total) {
+		snprintf(f->why, sizeof(f->why), "walk covered %#llx bytes, model has %#llx",
+			 (unsigned long long)w.covered, (unsigned long long)total);
+		return -1;
+	}
+	for (int i = 0; i < 32; i++)
+		if (check_lookup(f, rnd(&seed) % top & ~(gran - 1)))
+			return -1;
+	if (check_lookup(f, top - 1))
+		return -1;
+	diff = shadow_diff(f);
+	if (diff >= 0) {
+		snprintf(f->why, sizeof(f->why), "table %#lx: walker view differs (missing clean)", diff);
+		return -1;
+	}
+	if (vcm_plat_arena_check_(f->arena) != 0) {
+		snprintf(f->why, sizeof(f->why), "arena corrupted");
+		return -1;
+	}
+	return 0;
+}
+
+int ptf_check_greedy(struct pt_fixture *f, vcm_da_t iova, vcm_pa_t pa, uint64_t len,
+		     uint64_t sizes)
+{
+	uint64_t off = 0;
+
+	sizes &= vcm_pt_page_sizes(f->pt);
+	while (off < len) {
+		/* the largest allowed size both addresses are aligned to that fits */
+		uint64_t best = 0;
+		struct vcm_pt_leaf l;
+
+		for (unsigned int b = 0; b < 64; b++) {
+			uint64_t s = UINT64_C(1) << b;
+
+			if ((sizes & s) && ((iova + off) % s) == 0 && ((pa + off) % s) == 0 &&
+			    len - off >= s)
+				best = s;
+		}
+		if (vcm_pt_lookup(f->pt, iova + off, &l) != 0 || l.iova != iova + off ||
+		    (UINT64_C(1) << l.size_lg2) != best) {
+			snprintf(f->why, sizeof(f->why),
+				 "map [%#llx,+%#llx) pa %#llx: at %#llx expected a %#llx leaf, got %#llx at %#llx",
+				 (unsigned long long)iova, (unsigned long long)len,
+				 (unsigned long long)pa, (unsigned long long)(iova + off),
+				 (unsigned long long)best, (unsigned long long)(UINT64_C(1) << l.size_lg2),
+				 (unsigned long long)l.iova);
+			return -1;
+		}
+		off += best;
+	}
+	return 0;
+}

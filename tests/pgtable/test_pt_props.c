@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Property test of the page-table layer, run over every configuration in
+ * pt_configs.h: random maps (every leaf size, random prot, aligned and
+ * misaligned physical addresses), random unmaps that cut blocks and groups,
+ * and table memory that runs out halfway. After every step the table must
+ * equal the reference model (walk + lookups), the walker's view must hold
+ * every write, and each TLB flush must come after its entries went invalid.
+ * The seed is printed on failure; VCM_TEST_SEED overrides it.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <cmocka.h>
+#include "pt_fixture.h"
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static unsigned int random_prot(uint64_t *s)
+{
+	unsigned int prot = VCM_PT_PROT_READ;
+	uint64_t r = rnd(s);
+
+	if (r & 1)
+		prot |= VCM_PT_PROT_WRITE;
+	if (r & 2)
+		prot |= VCM_PT_PROT_EXEC;
+	if (r & 4)
+		prot |= VCM_PT_PROT_USER;
+	if ((r & 0x18) == 0x18)
+		prot |= VCM_PT_PROT_NONGLOBAL;
+	if ((r & 0x60) == 0x60)
+		prot |= VCM_PT_PROT_SECURE;
+	if ((r & 0x380) == 0x380)
+		return prot | VCM_PT_PROT_DEVICE;
+	/* the same policy inside and out most of the time: every format has those */
+	prot |= VCM_PT_PROT_INNER((r >> 10) & 3) |
+		VCM_PT_PROT_OUTER((r & 0x30000) ? (r >> 10) & 3 : (r >> 12) & 3);
+	prot |= VCM_PT_PROT_SH((r >> 14) % 3);
+	return prot;
+}
+
+/* The sizes of this table, largest first. */
+static unsigned int table_sizes(struct pt_fixture *f, uint64_t *out)
+{
+	uint64_t sizes = vcm_pt_page_sizes(f->pt);
+	unsigned int n = 0;
+
+	for (int b = 63; b >= 0; b--)
+		if (sizes & (UINT64_C(1) << b))
+			out[n++] = UINT64_C(1) << b;
+	return n;
+}
+
+struct run {
+	struct pt_fixture f;
+	uint64_t seed, window, window_base, sizes[16];
+	unsigned int nsizes;
+	unsigned long maps, unmaps, eexist, enomem, eopnotsupp, splits;
+};
+
+#define CHECK(r, cond, ...)                                                                 \
+	do {                                                                                \
+		if (!(cond)) {                                                              \
+			print_error("%s seed %#llx: ", (r)->f.cfg->name,                     \
+				    (unsigned long long)(r)->seed);                             \
+			print_error(__VA_ARGS__);                                           \
+			print_error("\n");                                                  \
+			fail();                                                             \
+		}                                                                           \
+	} while (0)
+
+/* A random range inside the window, aligned to a random leaf size. */
+static void pick_range(struct run *r, uint64_t *s, uint64_t *iova, uint64_t *len, uint64_t *align)
+{
+	uint64_t gran = UINT64_C(1) << r->f.cfg->granule_lg2;
+	uint64_t a = r->sizes[rnd(s) % r->nsizes];
+
+	if (a > r->window / 4)
+		a = gran;
+	*len = a * (1 + rnd(s) % 3);
+	if (rnd(s) % 4 == 0)
+		*len += gran * (1 + rnd(s) % 17); /* a ragged tail of small pages */
+	if (*len > r->window / 2)
+		*len = a;
+	*iova = r->window_base + (rnd(s) % (r->window - *len + 1) & ~(a - 1));
+	if (rnd(s) % 3 == 0 && *len <= (UINT64_C(64) << 20)) /* ragged, but not millions of pages */
+		*iova = r->window_base + (rnd(s) % (r->window - *len + 1) & ~(gran - 1));
+	*align = a;
+}
+
+static void do_map(struct run *r, uint64_t *s)
+{
+	struct pt_fixture *f = &r->f;
+	uint64_t iova, len, a, pa, omask = (UINT64_C(1) << f->cfg->oas) - 1;
+	unsigned int prot = random_prot(s);
+	bool overlap;
+	int ret;
+
+	pick_range(r, s, &iova, &len, &a);
+	/* pa keeps the alignment most of the time, so large leaves get used */
+	pa = (rnd(s) & omask & ~(a - 1)) % ((omask - len + 1) & ~(a - 1));
+	if (rnd(s) % 4 == 0 && len <= (UINT64_C(64) << 20))
+		pa &= ~((UINT64_C(1) << f->cfg->granule_lg2) - 1) & ~(a >> 1);
+	overlap = model_any(&f->md, iova, len);
+	ret = vcm_pt_map(f->pt, iova, pa, len, prot);
+	if (ret == -EOPNOTSUPP) {
+		r->eopnotsupp++;
+		prot = VCM_PT_PROT_READ | VCM_PT_PROT_WRITE;
+		ret = vcm_pt_map(f->pt, iova, pa, len, prot);
+	}
+	if (overlap) {
+		CHECK(r, ret == -EEXIST, "map [%#llx,+%#llx) over a mapping gave %d (%s)",
+		      (unsigned long long)iova, (unsigned long long)len, ret,
+		      vcm_pt_last_error(f->pt));
+		r->eexist++;
+		return;
+	}
+	CHECK(r, ret == 0, "map [%#llx,+%#llx) pa %#llx prot %#x gave %d (%s)",
+	      (unsigned long long)iova, (unsigned long long)len, (unsigned long long)pa, prot, ret,
+	      vcm_pt_last_error(f->pt));
+	model_map(&f->md, iova, pa, len, prot);
+	CHECK(r, ptf_check_greedy(f, iova, pa, len, ~UINT64_C(0)) == 0, "%s", f->why);
+	r->maps++;
+}
+
+static void do_unmap(struct run *r, uint64_t *s)
+{
+	struct pt_fixture *f = &r->f;
+	uint64_t iova, len, a, unmapped, expect;
+	unsigned long flushes = f->flushes;
+	int ret;
+
+	pick_range(r, s, &iova, &len, &a);
+	ret = vcm_pt_unmap(f->pt, iova, len, &unmapped);
+	if (ret == -EOPNOTSUPP) {
+		r->eopnotsupp++; /* the table must be unchanged: the next check sees to it */
+		return;
+	}
+	expect = model_unmap(&f->md, iova, len);
+	if (expect == 0) {
+		CHECK(r, ret == -ENOENT && unmapped == 0, "unmap of nothing gave %d", ret);
+		return;
+	}
+	CHECK(r, ret == 0 && unmapped == expect,
+	      "unmap [%#llx,+%#llx) gave %d, %#llx bytes; model %#llx (%s)",
+	      (unsigned long long)iova, (unsigned long long)len, ret,
+	      (unsigned long long)unmapped, (unsigned long long)expect, vcm_pt_last_error(f->pt));
+	CHECK(r, f->flushes > flushes, "unmap made no TLB flush");
+	if (f->flushes > flushes + 1)
+		r->splits++;
+	r->unmaps++;
+}
+
+/* Table memory gives out after a few tables: the failed call changes nothing. */
+static void do_enomem(struct run *r, uint64_t *s)
+{
+	struct pt_fixture *f = &r->f;
+	uint64_t iova, len, a, free_before = vcm_plat_arena_free_bytes(f->arena);
+	uint64_t bytes_before = vcm_pt_table_bytes(f->pt), unmapped;
+	int ret;
+
+	pick_range(r, s, &iova, &len, &a);
+	f->fail_after = (long)(rnd(s) % 3);
+	if (rnd(s) & 1) {
+		ret = vcm_pt_map(f->pt, iova, iova & ((UINT64_C(1) << f->cfg->oas) - 1) & ~(a - 1) & ~((UINT64_C(1) << f->cfg->granule_lg2) - 1), len,
+				 VCM_PT_PROT_READ);
+		if (ret == 0)
+			model_map(&f->md, iova, iova & ((UINT64_C(1) << f->cfg->oas) - 1) & ~(a - 1) & ~((UINT64_C(1) << f->cfg->granule_lg2) - 1), len,
+				  vcm_pt_lookup(f->pt, iova, &(struct vcm_pt_leaf){ 0 }) == 0 ?
+					  VCM_PT_PROT_READ : VCM_PT_PROT_READ);
+	} else {
+		ret = vcm_pt_unmap(f->pt, iova, len, &unmapped);
+		if (ret == 0)
+			model_unmap(&f->md, iova, len);
+	}
+	f->fail_after = -1;
+	if (ret == -ENOMEM) {
+		r->enomem++;
+		CHECK(r, vcm_plat_arena_free_bytes(f->arena) == free_before &&
+				 vcm_pt_table_bytes(f->pt) == bytes_before,
+		      "failed call kept table memory: arena %#llx -> %#llx",
+		      (unsigned long long)free_before,
+		      (unsigned long long)vcm_plat_arena_free_bytes(f->arena));
+	} else {
+		CHECK(r, ret == 0 || ret == -EEXIST || ret == -ENOENT || ret == -EOPNOTSUPP,
+		      "got %d (%s)", ret,
+		      vcm_pt_last_error(f->pt));
+	}
+}
+
+static void run_config(const struct pt_config *cfg, uint64_t seed, unsigned int steps)
+{
+	struct run r = { .seed = seed };
+	uint64_t s = seed, top = UINT64_C(1) << cfg->ias, unmapped;
+	struct pt_fixture *f = &r.f;
+
+	ptf_init(f, cfg, 0);
+	r.nsizes = table_sizes(f, r.sizes);
+	/* A window a few of the largest usable leaves wide, somewhere in the space,
+	 * often at its very top so the last page gets mapped. */
+	r.window = r.sizes[0] * 8;
+	while (r.window > top || r.window > (UINT64_C(1) << 36))
+		r.window >>= 1;
+	r.window_base = (rnd(&s) % 2) ? top - r.window : (rnd(&s) % (top / r.window)) * r.window;
+
+	for (unsigned int i = 0; i < steps; i++) {
+		uint64_t op = rnd(&s) % 100;
+
+		if (op < 55)
+			do_map(&r, &s);
+		else if (op < 92)
+			do_unmap(&r, &s);
+		else
+			do_enomem(&r, &s);
+		CHECK(&r, ptf_check(f, s) == 0, "step %u: %s", i, f->why);
+	}
+	/* Unmapping everything gives back every table but the top level. */
+	vcm_pt_unmap(f->pt, 0, top, &unmapped);
+	model_unmap(&f->md, 0, top);
+	CHECK(&r, ptf_check(f, s) == 0, "after clearing: %s", f->why);
+	CHECK(&r, f->nblocks == 1, "%zu tables left after unmapping everything", f->nblocks);
+	print_message("%-18s seed %#llx: %lu maps, %lu unmaps (%lu with splits), %lu EEXIST, "
+		      "%lu ENOMEM, %lu EOPNOTSUPP\n",
+		      cfg->name, (unsigned long long)seed, r.maps, r.unmaps, r.splits, r.eexist,
+		      r.enomem, r.eopnotsupp);
+	CHECK(&r, r.maps > steps / 5 && r.unmaps > steps / 20, "too few successful operations");
+	ptf_fini(f);
+}
+
+static void test_props(void **state)
+{
+	const char *env = getenv("VCM_TEST_SEED");
+	uint64_t seed = env ? strtoull(env, NULL, 0) : UINT64_C(0x9e3779b97f4a7c15);
+
+	(void)state;
+	for (size_t i = 0; i < PT_NCONFIGS; i++)
+		for (int round = 0; round < 4; round++)
+			run_config(&pt_configs[i], seed + i * 1000 + (uint64_t)round, 400);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_props),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
