@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Every way a caller can get the page-table interface wrong: each gives the
+ * documented errno, a message naming the argument, and changes nothing.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <cmocka.h>
+#include "pt_fixture.h"
+
+static const struct pt_config *find(const char *name)
+{
+	for (size_t i = 0; i < PT_NCONFIGS; i++)
+		if (strcmp(pt_configs[i].name, name) == 0)
+			return &pt_configs[i];
+	fail_msg("no config %s", name);
+	return NULL;
+}
+
+#define assert_msg(pt, text) \
+	assert_non_null(strstr(vcm_pt_last_error(pt), (text)))
+
+static void test_create_errors(void **state)
+{
+	struct vcm_plat_arena *a = vcm_plat_hosted_arena_new(1 << 20, 0x40000000);
+	struct vcm_plat_ops ops, broken;
+	struct vcm_pt_cfg cfg = { .fmt = &vcm_pt_fmt_armv8 };
+	struct vcm_diag d = { 0 };
+	struct vcm_pt *pt = (void *)1;
+	uint64_t free0;
+
+	(void)state;
+	vcm_plat_arena_ops(a, &ops);
+	free0 = vcm_plat_arena_free_bytes(a);
+	assert_int_equal(vcm_pt_create(&cfg, NULL, &d), -EINVAL);
+	assert_non_null(strstr(d.msg, "out"));
+	assert_int_equal(vcm_pt_create(NULL, &pt, &d), -EINVAL);
+	assert_null(pt);
+	assert_non_null(strstr(d.msg, "cfg"));
+	assert_int_equal(vcm_pt_create(&cfg, &pt, &d), -EINVAL);
+	assert_non_null(strstr(d.msg, "cfg->plat"));
+	broken = ops;
+	broken.pa_to_cpu = NULL;
+	cfg.plat = &broken;
+	assert_int_equal(vcm_pt_create(&cfg, &pt, &d), -EINVAL);
+	cfg.plat = &ops;
+
+	struct {
+		uint32_t flags;
+		unsigned int ias, oas, g;
+		uint64_t sizes, mair;
+		const struct vcm_pt_fmt *fmt;
+		const char *field;
+	} bad[] = {
+		{ 0x100, 0, 0, 0, 0, 0, &vcm_pt_fmt_armv8, "cfg->flags" },
+		{ 0, 0, 0, 13, 0, 0, &vcm_pt_fmt_armv8, "cfg->granule_lg2 13" },
+		{ 0, 24, 0, 0, 0, 0, &vcm_pt_fmt_armv8, "cfg->ias 24" },
+		{ 0, 49, 0, 0, 0, 0, &vcm_pt_fmt_armv8, "cfg->ias 49" },
+		{ 0, 0, 38, 0, 0, 0, &vcm_pt_fmt_armv8, "cfg->oas 38" },
+		{ 0, 0, 0, 0, 0x3000, 0, &vcm_pt_fmt_armv8, "cfg->page_sizes" },
+		{ 0, 0, 0, 0, 0x200000, 0, &vcm_pt_fmt_armv8, "lacks the granule" },
+		{ VCM_PT_CFG_STAGE2, 0, 0, 0, 0, 0xff, &vcm_pt_fmt_armv8, "cfg->mair" },
+		{ VCM_PT_CFG_STAGE2 | VCM_PT_CFG_SECURE, 0, 0, 0, 0, 0, &vcm_pt_fmt_armv8, "Secure stage 2" },
+		{ 0, 0, 0, 14, 0, 0, &vcm_pt_fmt_armv7s, "cfg->granule_lg2 14" },
+		{ 0, 33, 0, 0, 0, 0, &vcm_pt_fmt_armv7s, "cfg->ias 33" },
+		{ 0, 0, 40, 0, 0, 0, &vcm_pt_fmt_armv7s, "cfg->oas 40" },
+		{ VCM_PT_CFG_STAGE2, 0, 0, 0, 0, 0, &vcm_pt_fmt_armv7s, "no stage 2" },
+		{ 0, 0, 0, 0, 0, 0xff, &vcm_pt_fmt_armv7s, "cfg->mair" },
+		{ 0, 0, 0, 0, 0x200000, 0, &vcm_pt_fmt_armv7s, "cfg->page_sizes" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cfg.fmt = bad[i].fmt;
+		cfg.flags = bad[i].flags;
+		cfg.ias = bad[i].ias;
+		cfg.oas = bad[i].oas;
+		cfg.granule_lg2 = bad[i].g;
+		cfg.page_sizes = bad[i].sizes;
+		cfg.mair = bad[i].mair;
+		assert_int_equal(vcm_pt_create(&cfg, &pt, &d), -EINVAL);
+		if (strstr(d.msg, bad[i].field) == NULL)
+			fail_msg("case %zu: message '%s' does not name '%s'", i, d.msg, bad[i].field);
+		assert_null(pt);
+		assert_int_equal(vcm_plat_arena_free_bytes(a), free0);
+	}
+	vcm_plat_hosted_arena_delete(a);
+}
+
+/* No room for the top-level table: -ENOMEM and the metadata is given back. */
+static void test_create_enomem(void **state)
+{
+	struct vcm_plat_arena *a = vcm_plat_hosted_arena_new(16 << 10, 0x40000000);
+	struct vcm_plat_ops ops;
+	struct vcm_pt_cfg cfg = { .fmt = &vcm_pt_fmt_armv7s, .plat = &ops };
+	struct vcm_diag d = { 0 };
+	struct vcm_pt *pt;
+	uint64_t free0;
+
+	(void)state;
+	vcm_plat_arena_ops(a, &ops);
+	free0 = vcm_plat_arena_free_bytes(a);
+	assert_int_equal(vcm_pt_create(&cfg, &pt, &d), -ENOMEM); /* 16 KiB L1 does not fit */
+	assert_non_null(strstr(d.msg, "top level"));
+	assert_int_equal(vcm_plat_arena_free_bytes(a), free0);
+	vcm_plat_hosted_arena_delete(a);
+}
+
+static void test_map_errors(void **state)
+{
+	struct pt_fixture f;
+	struct vcm_pt_leaf l;
+	uint64_t top = UINT64_C(1) << 48, unmapped;
+
+	(void)state;
+	ptf_init(&f, find("armv8-s1-4k-48"), 0);
+	assert_int_equal(vcm_pt_map(f.pt, 0x1000, 0x2000, 0, VCM_PT_PROT_READ), -EINVAL);
+	assert_msg(f.pt, "len is 0");
+	assert_int_equal(vcm_pt_map(f.pt, 0x1800, 0x2000, 0x1000, VCM_PT_PROT_READ), -EINVAL);
+	assert_msg(f.pt, "iova 0x1800");
+	assert_int_equal(vcm_pt_map(f.pt, 0x1000, 0x2800, 0x1000, VCM_PT_PROT_READ), -EINVAL);
+	assert_msg(f.pt, "pa 0x2800");
+	assert_int_equal(vcm_pt_map(f.pt, 0x1000, 0x2000, 0x1800, VCM_PT_PROT_READ), -EINVAL);
+	assert_msg(f.pt, "len 0x1800");
+	assert_int_equal(vcm_pt_map(f.pt, ~UINT64_C(0xfff), 0, 0x2000, VCM_PT_PROT_READ),
+			 -EOVERFLOW);
+	assert_int_equal(vcm_pt_map(f.pt, top - 0x1000, 0, 0x2000, VCM_PT_PROT_READ), -ERANGE);
+	assert_msg(f.pt, "48-bit input");
+	assert_int_equal(vcm_pt_map(f.pt, 0, top - 0x1000, 0x2000, VCM_PT_PROT_READ), -ERANGE);
+	assert_msg(f.pt, "48-bit output");
+	assert_int_equal(vcm_pt_map(f.pt, 0, ~UINT64_C(0xfff), 0x2000, VCM_PT_PROT_READ),
+			 -EOVERFLOW);
+	assert_int_equal(vcm_pt_map(f.pt, 0, 0, 0x1000, VCM_PT_PROT_READ | 0x80), -EINVAL);
+	assert_msg(f.pt, "unknown bit 0x80");
+	assert_int_equal(vcm_pt_map(f.pt, 0, 0, 0x1000, VCM_PT_PROT_WRITE), -EINVAL);
+	assert_msg(f.pt, "READ");
+	assert_int_equal(vcm_pt_map(f.pt, 0, 0, 0x1000, VCM_PT_PROT_READ | VCM_PT_PROT_DEVICE |
+						     VCM_PT_PROT_INNER(VCM_PT_CACHE_NC)), -EINVAL);
+	assert_int_equal(vcm_pt_map(f.pt, 0, 0, 0x1000, VCM_PT_PROT_READ | VCM_PT_PROT_SH(3)),
+			 -EINVAL);
+	assert_int_equal(vcm_pt_map(f.pt, 0, 0, 0x1000, VCM_PT_PROT_READ | VCM_PT_PROT_SECURE),
+			 -EOPNOTSUPP);
+	assert_msg(f.pt, "Secure state");
+	assert_int_equal(vcm_pt_map_sizes(f.pt, 0, 0, 0x1000, VCM_PT_PROT_READ, 0x400), -EINVAL);
+	assert_int_equal(vcm_pt_map_sizes(f.pt, 0x1000, 0, 0x200000, VCM_PT_PROT_READ, 0x200000),
+			 -EINVAL);
+	assert_msg(f.pt, "smallest size");
+	/* nothing of the above left a trace */
+	assert_int_equal(vcm_pt_walk(f.pt, 0, top, NULL, NULL), -EINVAL);
+	assert_int_equal(f.nblocks, 1);
+
+	/* overlap on either side: -EEXIST, and the part written first is undone */
+	assert_int_equal(vcm_pt_map(f.pt, 0x200000, 0x40000000, 0x200000, VCM_PT_PROT_READ), 0);
+	assert_int_equal(vcm_pt_map(f.pt, 0x100000, 0, 0x200000, VCM_PT_PROT_READ), -EEXIST);
+	assert_msg(f.pt, "0x200000 is already mapped");
+	assert_int_equal(vcm_pt_lookup(f.pt, 0x100000, &l), -ENOENT);
+	assert_int_equal(vcm_pt_map(f.pt, 0x3ff000, 0, 0x2000, VCM_PT_PROT_READ), -EEXIST);
+	assert_int_equal(vcm_pt_lookup(f.pt, 0x400000, &l), -ENOENT);
+	model_map(&f.md, 0x200000, 0x40000000, 0x200000, VCM_PT_PROT_READ);
+	assert_int_equal(ptf_check(&f, 1), 0);
+
+	assert_int_equal(vcm_pt_unmap(f.pt, 0x1000, 0, &unmapped), -EINVAL);
+	assert_int_equal(vcm_pt_unmap(f.pt, 0x1000, 0x1000, &unmapped), -ENOENT);
+	assert_msg(f.pt, "nothing mapped");
+	assert_int_equal(unmapped, 0);
+	assert_int_equal(vcm_pt_lookup(f.pt, top, &l), -ERANGE);
+	assert_int_equal(vcm_pt_lookup(f.pt, 0, NULL), -EINVAL);
+	assert_int_equal(vcm_pt_map(NULL, 0, 0, 0x1000, VCM_PT_PROT_READ), -EINVAL);
+	assert_int_equal(vcm_pt_lookup(NULL, 0, &l), -EINVAL);
+	ptf_fini(&f);
+}
+
+/* What each format cannot express is refused, not approximated. */
+static void test_format_refusals(void **state)
+{
+	struct pt_fixture f;
+	const unsigned int r = VCM_PT_PROT_READ;
+
+	(void)state;
+	ptf_init(&f, find("armv8-s2-4k-40"), 0);
+	assert_int_equal(vcm_pt_map(f.pt, 0, 0, 0x1000, r | VCM_PT_PROT_USER), -EOPNOTSUPP);
+	assert_msg(f.pt, "stage 2");
+	assert_int_equal(vcm_pt_map(f.pt, 0, 0, 0x1000, r | VCM_PT_PROT_NONGLOBAL), -EOPNOTSUPP);
+	assert_int_equal(vcm_pt_map(f.pt, 0, 0, 0x1000,
+				    r | VCM_PT_PROT_INNER(VCM_PT_CACHE_WBNWA) |
+					    VCM_PT_PROT_OUTER(VCM_PT_CACHE_WBNWA)), -EOPNOTSUPP);
+	ptf_fini(&f);
+
+	ptf_init(&f, find("armv7s-32"), 0);
+	assert_int_equal(vcm_pt_map(f.pt, 0, 0, 0x1000, r | VCM_PT_PROT_SH(VCM_PT_SH_INNER)),
+			 -EOPNOTSUPP);
+	assert_msg(f.pt, "inner-shareable");
+	ptf_fini(&f);
+
+	/* A Secure-state armv7s table maps Secure memory with sections only... */
+	ptf_init(&f, find("armv7s-32-secure"), 0);
+	assert_int_equal(vcm_pt_map(f.pt, 0x100000, 0, 0x1000, r | VCM_PT_PROT_SECURE),
+			 -EOPNOTSUPP);
+	assert_int_equal(vcm_pt_map(f.pt, 0x100000, 0, 0x100000, r | VCM_PT_PROT_SECURE), 0);
+	/* ... and will not cut such a section into pages. */
+	assert_int_equal(vcm_pt_unmap(f.pt, 0x100000, 0x1000, NULL), -EOPNOTSUPP);
+	assert_msg(f.pt, "cannot be cut");
+	model_map(&f.md, 0x100000, 0, 0x100000, r | VCM_PT_PROT_SECURE);
+	assert_int_equal(ptf_check(&f, 2), 0);
+	ptf_fini(&f);
+}
+
+/* A caller MAIR without the asked-for policy: refused, naming the attribute. */
+static void test_custom_mair(void **state)
+{
+	struct vcm_plat_arena *a = vcm_plat_hosted_arena_new(1 << 20, 0x40000000);
+	struct vcm_plat_ops ops;
+	struct vcm_pt_cfg cfg = { .fmt = &vcm_pt_fmt_armv8, .plat = &ops, .ias = 39,
+				  .mair = 0x04ff }; /* idx 0 WBWA, idx 1 device nGnRE */
+	struct vcm_pt_leaf l;
+	struct vcm_pt *pt;
+
+	(void)state;
+	vcm_plat_arena_ops(a, &ops);
+	assert_int_equal(vcm_pt_create(&cfg, &pt, NULL), 0);
+	assert_int_equal(vcm_pt_map(pt, 0, 0, 0x1000, VCM_PT_PROT_READ |
+				    VCM_PT_PROT_INNER(VCM_PT_CACHE_NC) |
+				    VCM_PT_PROT_OUTER(VCM_PT_CACHE_NC)), -EOPNOTSUPP);
+	assert_non_null(strstr(vcm_pt_last_error(pt), "no attribute 0x44"));
+	assert_int_equal(vcm_pt_map(pt, 0, 0, 0x1000, VCM_PT_PROT_READ | VCM_PT_PROT_DEVICE), 0);
+	assert_int_equal(vcm_pt_lookup(pt, 0, &l), 0);
+	assert_int_equal(l.prot, VCM_PT_PROT_READ | VCM_PT_PROT_DEVICE);
+	vcm_pt_destroy(pt);
+	vcm_plat_hosted_arena_delete(a);
+}
+
+/* A destroyed table is refused by every call, not walked. */
+static void keep_meta(void *ctx, void *p, size_t size)
+{
+	/* the object's memory stays readable so the test can hand it back in */
+	(void)ctx;
+	(void)p;
+	(void)size;
+}
+
+static void *heap_meta(void *ctx, size_t size)
+{
+	(void)ctx;
+	return calloc(1, size);
+}
+
+static void test_stale_handle(void **state)
+{
+	struct vcm_plat_arena *a = vcm_plat_hosted_arena_new(1 << 20, 0x40000000);
+	struct vcm_plat_ops ops;
+	struct vcm_pt_cfg cfg = { .fmt = &vcm_pt_fmt_armv7s, .plat = &ops };
+	struct vcm_pt_leaf l;
+	struct vcm_pt *pt;
+	uint64_t free0;
+
+	(void)state;
+	vcm_plat_arena_ops(a, &ops);
+	ops.meta_alloc = heap_meta;
+	ops.meta_free = keep_meta;
+	free0 = vcm_plat_arena_free_bytes(a);
+	assert_int_equal(vcm_pt_create(&cfg, &pt, NULL), 0);
+	assert_int_equal(vcm_pt_map(pt, 0, 0, 0x1000, VCM_PT_PROT_READ), 0);
+	vcm_pt_destroy(pt);
+	assert_int_equal(vcm_plat_arena_free_bytes(a), free0); /* every table came back */
+	assert_int_equal(vcm_pt_map(pt, 0, 0, 0x1000, VCM_PT_PROT_READ), -EINVAL);
+	assert_int_equal(vcm_pt_lookup(pt, 0, &l), -EINVAL);
+	assert_int_equal(vcm_pt_unmap(pt, 0, 0x1000, NULL), -EINVAL);
+	assert_string_equal(vcm_pt_last_error(pt), "not a live page table");
+	vcm_pt_destroy(pt); /* a second destroy is harmless */
+	free(pt);
+	vcm_plat_hosted_arena_delete(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_create_errors),
+		cmocka_unit_test(test_create_enomem),
+		cmocka_unit_test(test_map_errors),
+		cmocka_unit_test(test_format_refusals),
+		cmocka_unit_test(test_custom_mair),
+		cmocka_unit_test(test_stale_handle),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
