@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vspace layer: range allocation inside a device-virtual address space.
+ *
+ * A space covers [start, start + len) and hands out ranges: anywhere with a
+ * power-of-two alignment from 4 KiB to 1 GiB (vcm_vs_reserve), or at a given
+ * address (vcm_vs_reserve_at). A bound is a sub-range taken from a space like
+ * a reservation, which is itself a space that reservations can be drawn from.
+ * Ranges can be looked up by address and walked in address order.
+ *
+ * Placement is exact first fit: the lowest address where an aligned range of
+ * the asked length fits; -ENOSPC means no such address exists. Every call is
+ * O(log n) in the number of ranges (docs/vspace.md gives the algorithm).
+ *
+ * Metadata comes from the meta_alloc/meta_free ops given at create time, in
+ * slabs; vcm_vs_destroy() gives all of it back. No other platform op is used.
+ *
+ * Thread safety: none inside. The caller serialises all calls on a space and
+ * on the bounds taken from it (one lock per top-level space is enough). Calls
+ * on unrelated spaces may run in parallel if their meta ops allow it.
+ *
+ * Handles: a struct vcm_vs_range pointer stays valid until the range is
+ * unreserved or its space destroyed. Passing a freed handle, or one of another
+ * space, fails with -EINVAL as long as its memory has not been handed out
+ * again (a freed node is reused by a later reservation of the same space;
+ * after destroy the memory is gone) - a cheap check, not a guarantee.
+ */
+#ifndef VCM_VSPACE_H
+#define VCM_VSPACE_H
+
+#include <vcm/types.h>
+#include <vcm/platform.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Alignments accepted by vcm_vs_reserve() (the 2010 RFC's VCM_ALIGN_*). */
+#define VCM_VS_ALIGN_4K   (UINT64_C(1) << 12)
+#define VCM_VS_ALIGN_8K   (UINT64_C(1) << 13)
+#define VCM_VS_ALIGN_16K  (UINT64_C(1) << 14)
+#define VCM_VS_ALIGN_32K  (UINT64_C(1) << 15)
+#define VCM_VS_ALIGN_64K  (UINT64_C(1) << 16)
+#define VCM_VS_ALIGN_128K (UINT64_C(1) << 17)
+#define VCM_VS_ALIGN_256K (UINT64_C(1) << 18)
+#define VCM_VS_ALIGN_512K (UINT64_C(1) << 19)
+#define VCM_VS_ALIGN_1M   (UINT64_C(1) << 20)
+#define VCM_VS_ALIGN_2M   (UINT64_C(1) << 21)
+#define VCM_VS_ALIGN_4M   (UINT64_C(1) << 22)
+#define VCM_VS_ALIGN_8M   (UINT64_C(1) << 23)
+#define VCM_VS_ALIGN_16M  (UINT64_C(1) << 24)
+#define VCM_VS_ALIGN_32M  (UINT64_C(1) << 25)
+#define VCM_VS_ALIGN_64M  (UINT64_C(1) << 26)
+#define VCM_VS_ALIGN_128M (UINT64_C(1) << 27)
+#define VCM_VS_ALIGN_256M (UINT64_C(1) << 28)
+#define VCM_VS_ALIGN_512M (UINT64_C(1) << 29)
+#define VCM_VS_ALIGN_1G   (UINT64_C(1) << 30)
+
+/* The granule: addresses and lengths are multiples of it. */
+#define VCM_VS_PAGE VCM_VS_ALIGN_4K
+
+struct vcm_vs;       /* an address space (or a bound's sub-space) */
+struct vcm_vs_range; /* a reserved range; also the handle */
+struct vcm_vs_bound; /* a sub-range that reservations are drawn from */
+
+/**
+ * struct vcm_vs_cfg - what a space covers and where its metadata comes from.
+ * @start: first address, a multiple of 4 KiB.
+ * @len:   bytes, a non-zero multiple of 4 KiB; @start + @len may be exactly
+ *         2^64 (a space may end at the top of the 64-bit range). The one space
+ *         that cannot be described is [0, 2^64); start it at 4 KiB instead.
+ * @ops:   platform ops; only @ops->meta_alloc and @ops->meta_free are used and
+ *         both must be set. The space keeps the pointer: @ops must outlive it.
+ */
+struct vcm_vs_cfg {
+	vcm_da_t start;
+	uint64_t len;
+	const struct vcm_plat_ops *ops;
+};
+
+/**
+ * vcm_vs_create() - make an empty space.
+ * @cfg:  the space's range and ops (copied, except @cfg->ops which is kept).
+ * @out:  receives the space; untouched on failure.
+ * @diag: receives the message on failure; may be NULL.
+ *
+ * Context: any; touches nothing shared.
+ * Return: 0; -EINVAL if @cfg or @out is NULL, @cfg->ops or one of its meta ops
+ * is NULL, @cfg->start or @cfg->len is not a multiple of 4 KiB, or @cfg->len is
+ * 0; -EOVERFLOW if @cfg->start + @cfg->len is above 2^64; -ENOMEM if meta_alloc
+ * fails.
+ */
+int vcm_vs_create(const struct vcm_vs_cfg *cfg, struct vcm_vs **out, struct vcm_diag *diag);
+
+/**
+ * vcm_vs_destroy() - free a space, every range in it and every bound taken
+ * from it (recursively), giving all metadata back through meta_free.
+ * @vs: the space, or NULL (nothing happens).
+ *
+ * Every handle into the space, its ranges and its bounds is invalid after.
+ *
+ * Context: caller serialises calls on @vs.
+ * Return: 0; -EINVAL if @vs is not a live space or is the space of a bound
+ * (free those with vcm_vs_bound_free()); nothing is freed then.
+ */
+int vcm_vs_destroy(struct vcm_vs *vs);
+
+/**
+ * vcm_vs_reserve() - reserve @len bytes at the lowest address aligned to @align.
+ * @vs:    the space.
+ * @len:   bytes, rounded up to a multiple of 4 KiB; not 0.
+ * @align: bytes, a power of two from VCM_VS_ALIGN_4K to VCM_VS_ALIGN_1G.
+ * @out:   receives the range; untouched on failure.
+ *
+ * On failure nothing changes and vcm_vs_last_error() says why.
+ *
+ * Context: caller serialises calls on @vs. O(log n); may call meta_alloc.
+ * Return: 0; -EINVAL if @out is NULL, @len is 0 or @align is not a power of
+ * two in 4K..1G; -EOVERFLOW if rounding @len up to 4 KiB passes 2^64; -ERANGE
+ * if @len is larger than the whole space; -ENOSPC if no free @align-aligned
+ * run of @len bytes exists; -ENOMEM if meta_alloc fails.
+ */
+int vcm_vs_reserve(struct vcm_vs *vs, uint64_t len, uint64_t align, struct vcm_vs_range **out);
+
+/**
+ * vcm_vs_reserve_at() - reserve [@addr, @addr + @len).
+ * @vs:   the space.
+ * @addr: first address, a multiple of 4 KiB.
+ * @len:  bytes, rounded up to a multiple of 4 KiB; not 0.
+ * @out:  receives the range; untouched on failure.
+ *
+ * On failure nothing changes and vcm_vs_last_error() says why.
+ *
+ * Context: caller serialises calls on @vs. O(log n); may call meta_alloc.
+ * Return: 0; -EINVAL if @out is NULL, @len is 0 or @addr is not a multiple of
+ * 4 KiB; -EOVERFLOW if @len rounded up, or @addr + @len, passes 2^64; -ERANGE
+ * if the range is not inside the space; -EEXIST if it overlaps a range (or a
+ * bound); -ENOMEM if meta_alloc fails.
+ */
+int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t addr, uint64_t len, struct vcm_vs_range **out);
+
+/**
+ * vcm_vs_unreserve() - give a range back to its space.
+ * @vs: the space the range was reserved from.
+ * @r:  the range; invalid after success.
+ *
+ * On failure nothing changes and vcm_vs_last_error() says why.
+ *
+ * Context: caller serialises calls on @vs. O(log n); never calls meta ops.
+ * Return: 0; -EINVAL if @r is NULL, not live (freed twice) or of another space;
+ * -EBUSY if @r is the range of a bound (use vcm_vs_bound_free()).
+ */
+int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r);
+
+/** vcm_vs_range_start() - first address of live range @r. Context: any. */
+vcm_da_t vcm_vs_range_start(const struct vcm_vs_range *r);
+
+/** vcm_vs_range_len() - length of live range @r in bytes (a multiple of 4 KiB). */
+uint64_t vcm_vs_range_len(const struct vcm_vs_range *r);
+
+/**
+ * vcm_vs_find() - the range that holds @addr.
+ * @vs:   the space (a bound's range counts as one range of its parent).
+ * @addr: any address.
+ *
+ * Context: caller serialises calls on @vs. O(log n).
+ * Return: the range, or NULL if @addr is free, outside the space, or @vs is not
+ * a live space.
+ */
+struct vcm_vs_range *vcm_vs_find(struct vcm_vs *vs, vcm_da_t addr);
+
+/**
+ * vcm_vs_first() - the range with the lowest address.
+ * @vs: the space.
+ *
+ * Context: caller serialises calls on @vs; no reserve or unreserve may happen
+ * between the calls of one walk except unreserving the range just visited
+ * after taking its successor. O(log n).
+ * Return: the range, or NULL if the space is empty or @vs is not live.
+ */
+struct vcm_vs_range *vcm_vs_first(struct vcm_vs *vs);
+
+/**
+ * vcm_vs_next() - the range after @r in address order.
+ * @vs: the space.
+ * @r:  a live range of @vs.
+ *
+ * Context: as vcm_vs_first(). O(1) amortised over a walk, O(log n) worst case.
+ * Return: the next range; NULL at the end, or if @r is not a live range of @vs
+ * (then vcm_vs_last_error() says so).
+ */
+struct vcm_vs_range *vcm_vs_next(struct vcm_vs *vs, const struct vcm_vs_range *r);
+
+/** vcm_vs_free_bytes() - bytes of @vs not covered by a range or bound. O(1). */
+uint64_t vcm_vs_free_bytes(const struct vcm_vs *vs);
+
+/** vcm_vs_count() - number of ranges (bounds included) in @vs. O(1). */
+uint64_t vcm_vs_count(const struct vcm_vs *vs);
+
+/**
+ * vcm_vs_last_error() - the last failure recorded in @vs.
+ * @vs: the space (or a bound's space).
+ *
+ * Successful calls do not clear it.
+ *
+ * Return: "function: what was wrong with which argument", "" if nothing failed
+ * yet, or a fixed string if @vs is NULL or not a live space.
+ */
+const char *vcm_vs_last_error(const struct vcm_vs *vs);
+
+/**
+ * vcm_vs_bound_create() - take a sub-range of @vs that later reservations can
+ * be drawn from, placed like vcm_vs_reserve().
+ * @vs:    the parent space.
+ * @len:   bytes, rounded up to a multiple of 4 KiB; not 0.
+ * @align: bytes, a power of two from VCM_VS_ALIGN_4K to VCM_VS_ALIGN_1G.
+ * @out:   receives the bound; untouched on failure.
+ *
+ * In @vs the bound is one range (found by vcm_vs_find(), walked, counted) that
+ * vcm_vs_unreserve() refuses. Its own space is vcm_vs_bound_space(), where
+ * every vcm_vs_* call works; its errors are recorded there.
+ *
+ * Context: caller serialises calls on @vs and its bounds. O(log n).
+ * Return: as vcm_vs_reserve(), with @out NULL giving -EINVAL; nothing changes
+ * on failure.
+ */
+int vcm_vs_bound_create(struct vcm_vs *vs, uint64_t len, uint64_t align,
+			struct vcm_vs_bound **out);
+
+/**
+ * vcm_vs_bound_create_at() - as vcm_vs_bound_create(), at [@addr, @addr + @len).
+ * Return: as vcm_vs_reserve_at().
+ */
+int vcm_vs_bound_create_at(struct vcm_vs *vs, vcm_da_t addr, uint64_t len,
+			   struct vcm_vs_bound **out);
+
+/**
+ * vcm_vs_bound_free() - give a bound's range back to @vs.
+ * @vs: the parent space the bound was created in.
+ * @b:  the bound; it must be empty. Invalid after success, with its space.
+ *
+ * Context: caller serialises calls on @vs and its bounds. O(log n).
+ * Return: 0; -EINVAL if @b is NULL, not live or of another space; -EBUSY if
+ * the bound still holds ranges. Nothing changes on failure.
+ */
+int vcm_vs_bound_free(struct vcm_vs *vs, struct vcm_vs_bound *b);
+
+/**
+ * vcm_vs_bound_reserve() - vcm_vs_reserve() inside bound @b.
+ * Return: as vcm_vs_reserve() on vcm_vs_bound_space(@b), where the message is
+ * recorded; -EINVAL if @b is not a live bound.
+ */
+int vcm_vs_bound_reserve(struct vcm_vs_bound *b, uint64_t len, uint64_t align,
+			 struct vcm_vs_range **out);
+
+/** vcm_vs_bound_space() - the space of bound @b; NULL if @b is not live. */
+struct vcm_vs *vcm_vs_bound_space(struct vcm_vs_bound *b);
+
+/** vcm_vs_bound_range() - the range bound @b occupies in its parent; NULL if not live. */
+struct vcm_vs_range *vcm_vs_bound_range(const struct vcm_vs_bound *b);
+
+/**
+ * vcm_vs_check_() - whole-structure validator (VCM_DEBUG=2 style, for tests):
+ * tree order, parent links, balance, augmented values, ranges and gaps tiling
+ * the space exactly, counters. O(n).
+ * Return: 0, or -EFAULT with the first broken invariant in vcm_vs_last_error().
+ */
+int vcm_vs_check_(struct vcm_vs *vs);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VCM_VSPACE_H */

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Bounds: a sub-range taken from a space like a reservation (one range of the
+ * parent, flagged so that vcm_vs_unreserve() refuses it) that is itself a
+ * space, with its own tree and node slabs, sharing the parent's ops. The
+ * parent keeps its bounds on a list so that destroy can free them.
+ *
+ * Non-goals: resizing a bound, freeing a bound that still holds ranges.
+ */
+#include "vspace_internal.h"
+
+static int bound_create(struct vcm_vs *vs, const char *fn, bool at, vcm_da_t addr,
+			uint64_t len, uint64_t align, struct vcm_vs_bound **out)
+{
+	const struct vcm_plat_ops *ops = vs->ops;
+	struct vcm_vs_range *r = NULL;
+	struct vcm_vs_bound *b;
+	int ret;
+
+	if (out == NULL)
+		return VS_FAIL(vs, fn, -EINVAL, "out is NULL");
+	b = ops->meta_alloc(ops->ctx, sizeof(*b));
+	if (b == NULL)
+		return VS_FAIL(vs, fn, -ENOMEM, "meta_alloc of %zu bytes failed", sizeof(*b));
+	ret = at ? vs_reserve_at_(vs, fn, addr, len, &r) : vs_reserve_(vs, fn, len, align, &r);
+	if (ret != 0) {
+		ops->meta_free(ops->ctx, b, sizeof(*b));
+		return ret;
+	}
+	r->flags |= VS_RANGE_BOUND;
+	vs_space_init_(&b->space, r->start, r->start + (r->len - 1U), ops);
+	b->space.is_bound = true;
+	b->magic = VS_MAGIC_BOUND;
+	b->parent = vs;
+	b->range = r;
+	b->prev = NULL;
+	b->next = vs->bounds;
+	if (b->next != NULL)
+		b->next->prev = b;
+	vs->bounds = b;
+	*out = b;
+	return 0;
+}
+
+int vcm_vs_bound_create(struct vcm_vs *vs, uint64_t len, uint64_t align,
+			struct vcm_vs_bound **out)
+{
+	if (!vs_live(vs))
+		return -EINVAL;
+	return bound_create(vs, __func__, false, 0, len, align, out);
+}
+
+int vcm_vs_bound_create_at(struct vcm_vs *vs, vcm_da_t addr, uint64_t len,
+			   struct vcm_vs_bound **out)
+{
+	if (!vs_live(vs))
+		return -EINVAL;
+	return bound_create(vs, __func__, true, addr, len, VCM_VS_ALIGN_4K, out);
+}
+
+int vcm_vs_bound_free(struct vcm_vs *vs, struct vcm_vs_bound *b)
+{
+	if (!vs_live(vs))
+		return -EINVAL;
+	if (b == NULL)
+		return VS_FAIL(vs, __func__, -EINVAL, "bound is NULL");
+	if (b->magic != VS_MAGIC_BOUND)
+		return VS_FAIL(vs, __func__, -EINVAL, "bound %p is not live (freed already?)",
+			       (void *)b);
+	if (b->parent != vs)
+		return VS_FAIL(vs, __func__, -EINVAL, "bound %p belongs to space %p, not %p",
+			       (void *)b, (void *)b->parent, (void *)vs);
+	if (b->space.count != 0U)
+		return VS_FAIL(vs, __func__, -EBUSY, "bound %p at %#llx still holds %llu ranges",
+			       (void *)b, (unsigned long long)b->range->start,
+			       (unsigned long long)b->space.count);
+	if (b->prev != NULL)
+		b->prev->next = b->next;
+	else
+		vs->bounds = b->next;
+	if (b->next != NULL)
+		b->next->prev = b->prev;
+	vs_remove_(vs, b->range);
+	vs_space_release_(&b->space);
+	b->magic = 0;
+	vs->ops->meta_free(vs->ops->ctx, b, sizeof(*b));
+	return 0;
+}
+
+int vcm_vs_bound_reserve(struct vcm_vs_bound *b, uint64_t len, uint64_t align,
+			 struct vcm_vs_range **out)
+{
+	if (b == NULL || b->magic != VS_MAGIC_BOUND)
+		return -EINVAL;
+	return vs_reserve_(&b->space, __func__, len, align, out);
+}
+
+struct vcm_vs *vcm_vs_bound_space(struct vcm_vs_bound *b)
+{
+	if (b == NULL || b->magic != VS_MAGIC_BOUND)
+		return NULL;
+	return &b->space;
+}
+
+struct vcm_vs_range *vcm_vs_bound_range(const struct vcm_vs_bound *b)
+{
+	if (b == NULL || b->magic != VS_MAGIC_BOUND)
+		return NULL;
+	return b->range;
+}

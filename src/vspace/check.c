@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vcm_vs_check_(): the whole-structure validator that tests run after every
+ * operation. It recomputes everything the tree caches and compares: links,
+ * AVL heights and balance, max_gap/loss[] summaries, and that the sentinel,
+ * ranges and gaps tile [start, last] exactly, in address order. Also walks
+ * the space's bounds. O(n) time, O(height) stack.
+ */
+#include "vspace_internal.h"
+
+#define ULL(x) ((unsigned long long)(x))
+
+static int bad(struct vcm_vs *vs, const struct vcm_vs_range *n, const char *what)
+{
+	return VS_FAIL(vs, "vcm_vs_check_", -EFAULT, "node %p at %#llx: %s", (const void *)n,
+		       n != NULL ? ULL(n->start) : 0ULL, what);
+}
+
+static int check_node(struct vcm_vs *vs, struct vcm_vs_range *n, uint64_t *nodes)
+{
+	struct vcm_vs_range copy;
+	int ret;
+
+	if (n == NULL)
+		return 0;
+	if (++*nodes > vs->count + 1U)
+		return bad(vs, n, "more nodes than ranges (a cycle?)");
+	if (n->magic != VS_MAGIC_LIVE || n->owner != vs)
+		return bad(vs, n, "magic or owner wrong");
+	if (n->left != NULL && n->left->parent != n)
+		return bad(vs, n, "left child's parent link wrong");
+	if (n->right != NULL && n->right->parent != n)
+		return bad(vs, n, "right child's parent link wrong");
+	ret = check_node(vs, n->left, nodes);
+	if (ret == 0)
+		ret = check_node(vs, n->right, nodes);
+	if (ret != 0)
+		return ret;
+	copy = *n;
+	if (vs_tree_pull_(&copy))
+		return bad(vs, n, "cached height or gap summary is stale");
+	{
+		int l = n->left != NULL ? n->left->height : 0;
+		int r = n->right != NULL ? n->right->height : 0;
+
+		if (l - r > 1 || r - l > 1)
+			return bad(vs, n, "AVL balance broken");
+	}
+	return 0;
+}
+
+int vcm_vs_check_(struct vcm_vs *vs)
+{
+	const struct vcm_vs_range *n, *prev = NULL;
+	uint64_t nodes = 0, ranges = 0, free_bytes = 0;
+	vcm_da_t next_start = 0; /* where the next node must start; wraps at 2^64 */
+	bool at_end = false;
+	int ret;
+
+	if (!vs_live(vs))
+		return -EINVAL;
+	if (vs->root == NULL || vs->root->parent != NULL)
+		return bad(vs, vs->root, "root missing or has a parent");
+	ret = check_node(vs, vs->root, &nodes);
+	if (ret != 0)
+		return ret;
+	if (nodes != vs->count + 1U)
+		return bad(vs, vs->root, "node count differs from range count");
+	if (vs->head.left != NULL)
+		return bad(vs, &vs->head, "sentinel is not the first node");
+	for (n = &vs->head; n != NULL; prev = n, n = vs_tree_next_(n)) {
+		if (at_end)
+			return bad(vs, n, "node after the end of the space");
+		if (prev == NULL) {
+			if (n->start != vs->start || n->len != 0U || n->flags != VS_RANGE_SENTINEL)
+				return bad(vs, n, "sentinel wrong");
+		} else {
+			if (n->start != next_start || n->len == 0U || !vcm_is_aligned(n->len, VS_PAGE))
+				return bad(vs, n, "range does not start where the gap before ends");
+			ranges++;
+		}
+		if (!vcm_is_aligned(n->gap, VS_PAGE))
+			return bad(vs, n, "gap not a multiple of 4 KiB");
+		free_bytes += n->gap;
+		/* last byte of range + gap; the sentinel's may be start - 1 */
+		if (n->len + n->gap == 0U) {
+			next_start = n->start;
+			continue;
+		}
+		if (n->start + (n->len + n->gap - 1U) > vs->last ||
+		    n->start + (n->len + n->gap - 1U) < n->start)
+			return bad(vs, n, "range or gap runs past the end of the space");
+		if (n->start + (n->len + n->gap - 1U) == vs->last)
+			at_end = true;
+		next_start = n->start + n->len + n->gap;
+	}
+	if (!at_end)
+		return bad(vs, prev, "ranges and gaps do not reach the end of the space");
+	if (ranges != vs->count || free_bytes != vs->free_bytes)
+		return bad(vs, NULL, "count or free bytes differ from the tree");
+	for (struct vcm_vs_bound *b = vs->bounds; b != NULL; b = b->next) {
+		if (b->magic != VS_MAGIC_BOUND || b->parent != vs || b->range->owner != vs ||
+		    (b->range->flags & VS_RANGE_BOUND) == 0U || b->space.start != b->range->start ||
+		    b->space.last - b->space.start + 1U != b->range->len)
+			return bad(vs, b->range, "bound inconsistent with its range");
+		ret = vcm_vs_check_(&b->space);
+		if (ret != 0)
+			return VS_FAIL(vs, "vcm_vs_check_", ret, "bound %p: %s", (void *)b,
+				       b->space.diag.msg);
+	}
+	return 0;
+}

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Node memory for a space: slabs from meta_alloc, carved lazily with a bump
+ * pointer, freed nodes kept on a LIFO list. Slabs double from 32 nodes up to
+ * 8192 (about 1 MiB), so meta_alloc runs O(log n) times while a space grows
+ * and is off the hot path after that. Slabs go back only at destroy: a space
+ * keeps the high-water mark of its node memory.
+ */
+#include "vspace_internal.h"
+
+#define SLAB_MIN_NODES 32U
+#define SLAB_MAX_NODES 8192U
+
+/* Nodes start after the header, rounded up to the node's alignment. */
+#define SLAB_HDR ((sizeof(struct vs_slab) + _Alignof(struct vcm_vs_range) - 1U) & \
+		  ~(_Alignof(struct vcm_vs_range) - 1U))
+
+struct vcm_vs_range *vs_node_alloc_(struct vcm_vs *vs)
+{
+	struct vcm_vs_range *n = vs->free_nodes;
+
+	if (n != NULL) {
+		vs->free_nodes = n->parent;
+		return n;
+	}
+	if (vs->bump == vs->bump_end) {
+		size_t nodes = vs->next_slab_nodes;
+		size_t bytes = SLAB_HDR + nodes * sizeof(struct vcm_vs_range);
+		struct vs_slab *s = vs->ops->meta_alloc(vs->ops->ctx, bytes);
+
+		if (s == NULL)
+			return NULL;
+		s->next = vs->slabs;
+		s->bytes = bytes;
+		vs->slabs = s;
+		vs->bump = (struct vcm_vs_range *)(void *)((uint8_t *)s + SLAB_HDR);
+		vs->bump_end = vs->bump + nodes;
+		if (nodes < SLAB_MAX_NODES)
+			vs->next_slab_nodes = nodes * 2U;
+	}
+	return vs->bump++;
+}
+
+void vs_node_free_(struct vcm_vs *vs, struct vcm_vs_range *n)
+{
+	n->magic = VS_MAGIC_FREE;
+	n->owner = NULL;
+	n->parent = vs->free_nodes;
+	vs->free_nodes = n;
+}
+
+void vs_slabs_release_(struct vcm_vs *vs)
+{
+	struct vs_slab *s = vs->slabs;
+
+	while (s != NULL) {
+		struct vs_slab *next = s->next;
+
+		vs->ops->meta_free(vs->ops->ctx, s, s->bytes);
+		s = next;
+	}
+	vs->slabs = NULL;
+	vs->free_nodes = NULL;
+	vs->bump = vs->bump_end = NULL;
+	vs->next_slab_nodes = SLAB_MIN_NODES;
+}

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The vspace tree: an AVL tree of ranges in address order with parent links,
+ * augmented so that one descent finds the lowest gap holding an aligned fit.
+ *
+ * Each node carries the gap after its range; max_gap and loss[] summarise the
+ * subtree (vspace_internal.h). After a change, vs_tree_pull_() recomputes a
+ * node from its children and fix_up() walks towards the root, rebalancing,
+ * and stops at the first node whose height and summary did not change: its
+ * ancestors were computed from the same values. Positions are structural
+ * (insert after a given node), never by comparing keys, so the zero-length
+ * sentinel at the space's start needs no special case.
+ *
+ * Non-goals: keys other than address, duplicate addresses, locking.
+ */
+#include "vspace_internal.h"
+
+/* Large enough that no real loss (< 2^18 pages) is ever as big. */
+#define LOSS_CAP (UINT32_C(1) << 30)
+
+/* Stands in for a missing child: no gap, so it fits nothing. */
+static const struct vcm_vs_range nil;
+
+static inline unsigned int height(const struct vcm_vs_range *n)
+{
+	return n != NULL ? n->height : 0U;
+}
+
+static inline uint32_t pages_capped(uint64_t bytes)
+{
+	uint64_t p = bytes >> VS_PAGE_LG2;
+
+	return p < LOSS_CAP ? (uint32_t)p : LOSS_CAP;
+}
+
+/* Recompute @n's height, max_gap and loss[] from its children; true if any changed. */
+bool vs_tree_pull_(struct vcm_vs_range *n)
+{
+	const struct vcm_vs_range *l = n->left != NULL ? n->left : &nil;
+	const struct vcm_vs_range *r = n->right != NULL ? n->right : &nil;
+	unsigned int hl = height(n->left), hr = height(n->right);
+	uint8_t h = (uint8_t)((hl > hr ? hl : hr) + 1U);
+	uint64_t m = n->gap;
+	uint32_t own_g, off_own, off_l, off_r, diff;
+	uint64_t gs = vs_gap_start(n);
+	uint32_t misalign = (uint32_t)((0U - gs) >> VS_PAGE_LG2); /* pages to the next 2^32-page boundary */
+
+	if (l->max_gap > m)
+		m = l->max_gap;
+	if (r->max_gap > m)
+		m = r->max_gap;
+	own_g = pages_capped(n->gap);
+	off_own = pages_capped(m - n->gap);
+	off_l = pages_capped(m - l->max_gap);
+	off_r = pages_capped(m - r->max_gap);
+	diff = (uint32_t)(h != n->height) | (uint32_t)(m != n->max_gap);
+	for (unsigned int k = 0; k < VS_NCLASS; k++) {
+		/* own gap: k-aligned fit loses the padding up to the next 2^(k+1)-page boundary */
+		uint32_t pad = misalign & ((UINT32_C(2) << k) - 1U);
+		uint32_t own = (pad < own_g ? pad : own_g) + off_own;
+		uint32_t vl = l->loss[k] + off_l;
+		uint32_t vr = r->loss[k] + off_r;
+		uint32_t v = own < vl ? own : vl;
+
+		v = v < vr ? v : vr;
+		diff |= v ^ n->loss[k];
+		n->loss[k] = v;
+	}
+	n->height = h;
+	n->max_gap = m;
+	return diff != 0U;
+}
+
+void vs_tree_init_(struct vcm_vs *vs)
+{
+	struct vcm_vs_range *h = &vs->head;
+
+	h->left = h->right = h->parent = NULL;
+	h->height = 0;
+	(void)vs_tree_pull_(h);
+	vs->root = h;
+}
+
+static void replace_child(struct vcm_vs *vs, struct vcm_vs_range *parent,
+			  struct vcm_vs_range *old, struct vcm_vs_range *new)
+{
+	if (parent == NULL)
+		vs->root = new;
+	else if (parent->left == old)
+		parent->left = new;
+	else
+		parent->right = new;
+}
+
+static struct vcm_vs_range *rotate_left(struct vcm_vs *vs, struct vcm_vs_range *x)
+{
+	struct vcm_vs_range *y = x->right, *p = x->parent;
+
+	x->right = y->left;
+	if (y->left != NULL)
+		y->left->parent = x;
+	y->left = x;
+	x->parent = y;
+	y->parent = p;
+	replace_child(vs, p, x, y);
+	(void)vs_tree_pull_(x);
+	(void)vs_tree_pull_(y);
+	return y;
+}
+
+static struct vcm_vs_range *rotate_right(struct vcm_vs *vs, struct vcm_vs_range *x)
+{
+	struct vcm_vs_range *y = x->left, *p = x->parent;
+
+	x->left = y->right;
+	if (y->right != NULL)
+		y->right->parent = x;
+	y->right = x;
+	x->parent = y;
+	y->parent = p;
+	replace_child(vs, p, x, y);
+	(void)vs_tree_pull_(x);
+	(void)vs_tree_pull_(y);
+	return y;
+}
+
+/* @n is off balance by 2; return the new root of its subtree. */
+static struct vcm_vs_range *rebalance(struct vcm_vs *vs, struct vcm_vs_range *n)
+{
+	if (height(n->left) > height(n->right)) {
+		if (height(n->left->left) < height(n->left->right))
+			rotate_left(vs, n->left);
+		return rotate_right(vs, n);
+	}
+	if (height(n->right->right) < height(n->right->left))
+		rotate_right(vs, n->right);
+	return rotate_left(vs, n);
+}
+
+/*
+ * Bring @n and its ancestors up to date. Every node up to and including
+ * @force is recomputed even if it seems unchanged (erase moves a node there).
+ */
+static void fix_up(struct vcm_vs *vs, struct vcm_vs_range *n, const struct vcm_vs_range *force)
+{
+	bool forcing = force != NULL;
+
+	while (n != NULL) {
+		bool changed = vs_tree_pull_(n);
+		int bal = (int)height(n->left) - (int)height(n->right);
+
+		if (n == force) {
+			forcing = false;
+			changed = true;
+		}
+		if (bal > 1 || bal < -1) {
+			n = rebalance(vs, n);
+			changed = true;
+		}
+		if (!changed && !forcing)
+			return;
+		n = n->parent;
+	}
+}
+
+void vs_tree_gap_changed_(struct vcm_vs *vs, struct vcm_vs_range *n)
+{
+	fix_up(vs, n, NULL);
+}
+
+void vs_tree_insert_after_(struct vcm_vs *vs, struct vcm_vs_range *prev, struct vcm_vs_range *n)
+{
+	struct vcm_vs_range *at;
+
+	n->left = n->right = NULL;
+	n->height = 0;
+	if (prev->right == NULL) {
+		prev->right = n;
+		n->parent = prev;
+	} else {
+		for (at = prev->right; at->left != NULL; at = at->left)
+			;
+		at->left = n;
+		n->parent = at;
+	}
+	fix_up(vs, n, NULL);
+}
+
+void vs_tree_erase_(struct vcm_vs *vs, struct vcm_vs_range *n)
+{
+	struct vcm_vs_range *from, *force = NULL;
+
+	VCM_ASSERT(n != &vs->head);
+	if (n->left != NULL && n->right != NULL) {
+		/* the successor s (no left child) takes n's place */
+		struct vcm_vs_range *s = n->right;
+
+		while (s->left != NULL)
+			s = s->left;
+		if (s->parent != n) {
+			from = s->parent;
+			from->left = s->right;
+			if (s->right != NULL)
+				s->right->parent = from;
+			s->right = n->right;
+			n->right->parent = s;
+		} else {
+			from = s;
+		}
+		s->left = n->left;
+		n->left->parent = s;
+		s->parent = n->parent;
+		replace_child(vs, n->parent, n, s);
+		force = s;
+	} else {
+		struct vcm_vs_range *child = n->left != NULL ? n->left : n->right;
+
+		from = n->parent;
+		if (child != NULL)
+			child->parent = from;
+		replace_child(vs, from, n, child);
+	}
+	n->left = n->right = n->parent = NULL;
+	fix_up(vs, from, force);
+}
+
+/* Does the subtree of @n hold a gap with @len bytes at a 2^align_lg2 boundary? */
+static inline bool subtree_fits(const struct vcm_vs_range *n, uint64_t len, unsigned int align_lg2)
+{
+	if (n == NULL || n->max_gap < len)
+		return false;
+	if (align_lg2 == VS_PAGE_LG2)
+		return true;
+	return n->max_gap - len >= (uint64_t)n->loss[align_lg2 - VS_PAGE_LG2 - 1U] << VS_PAGE_LG2;
+}
+
+static inline bool own_fits(const struct vcm_vs_range *n, uint64_t len, unsigned int align_lg2)
+{
+	uint64_t pad = (0U - vs_gap_start(n)) & vcm_low_mask(align_lg2);
+
+	return n->gap >= len && n->gap - len >= pad;
+}
+
+struct vcm_vs_range *vs_tree_first_fit_(const struct vcm_vs *vs, uint64_t len,
+					unsigned int align_lg2)
+{
+	const struct vcm_vs_range *n = vs->root;
+
+	if (!subtree_fits(n, len, align_lg2))
+		return NULL;
+	for (;;) {
+		if (subtree_fits(n->left, len, align_lg2))
+			n = n->left;
+		else if (own_fits(n, len, align_lg2))
+			return (struct vcm_vs_range *)n;
+		else
+			n = n->right; /* the summary promised a fit, so it is here */
+		VCM_ASSERT(n != NULL);
+	}
+}
+
+/* The node with the highest start <= @addr (the sentinel if none other). */
+struct vcm_vs_range *vs_tree_floor_(const struct vcm_vs *vs, vcm_da_t addr)
+{
+	struct vcm_vs_range *n = vs->root, *best = NULL;
+
+	while (n != NULL) {
+		if (addr < n->start) {
+			n = n->left;
+		} else {
+			best = n;
+			n = n->right;
+		}
+	}
+	return best;
+}
+
+struct vcm_vs_range *vs_tree_next_(const struct vcm_vs_range *n)
+{
+	if (n->right != NULL) {
+		n = n->right;
+		while (n->left != NULL)
+			n = n->left;
+		return (struct vcm_vs_range *)n;
+	}
+	while (n->parent != NULL && n->parent->right == n)
+		n = n->parent;
+	return n->parent;
+}
+
+struct vcm_vs_range *vs_tree_prev_(const struct vcm_vs_range *n)
+{
+	if (n->left != NULL) {
+		n = n->left;
+		while (n->right != NULL)
+			n = n->right;
+		return (struct vcm_vs_range *)n;
+	}
+	while (n->parent != NULL && n->parent->left == n)
+		n = n->parent;
+	return n->parent;
+}

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The public vspace calls: create and destroy a space, reserve (first fit
+ * with alignment), reserve at an address, unreserve, look up and walk.
+ * Every argument is checked, and the only fallible step (taking a node) done,
+ * before the tree is touched, so a failure changes nothing.
+ *
+ * The tree work is in tree.c, node memory in slab.c, bounds in bound.c.
+ */
+#include "vspace_internal.h"
+
+#define ULL(x) ((unsigned long long)(x))
+
+void vs_space_init_(struct vcm_vs *vs, vcm_da_t start, vcm_da_t last,
+		    const struct vcm_plat_ops *ops)
+{
+	struct vcm_vs_range *h = &vs->head;
+
+	vs->magic = VS_MAGIC_SPACE;
+	vs->is_bound = false;
+	vs->start = start;
+	vs->last = last;
+	vs->ops = ops;
+	vs->free_bytes = last - start + 1U;
+	vs->count = 0;
+	vs->slabs = NULL;
+	vs_slabs_release_(vs);
+	vs->bounds = NULL;
+	vcm_diag_clear(&vs->diag);
+	h->start = start;
+	h->len = 0;
+	h->gap = vs->free_bytes;
+	h->owner = vs;
+	h->magic = VS_MAGIC_LIVE;
+	h->flags = VS_RANGE_SENTINEL;
+	vs_tree_init_(vs);
+}
+
+/* Free the space's bounds (recursively) and node memory; not @vs itself. */
+void vs_space_release_(struct vcm_vs *vs)
+{
+	struct vcm_vs_bound *b = vs->bounds;
+
+	while (b != NULL) {
+		struct vcm_vs_bound *next = b->next;
+
+		vs_space_release_(&b->space);
+		b->magic = 0;
+		b->space.magic = 0;
+		vs->ops->meta_free(vs->ops->ctx, b, sizeof(*b));
+		b = next;
+	}
+	vs->bounds = NULL;
+	vs_slabs_release_(vs);
+	vs->magic = 0;
+}
+
+int vcm_vs_create(const struct vcm_vs_cfg *cfg, struct vcm_vs **out, struct vcm_diag *diag)
+{
+	struct vcm_vs *vs;
+
+	if (cfg == NULL)
+		return VCM_FAIL(diag, -EINVAL, "cfg is NULL");
+	if (out == NULL)
+		return VCM_FAIL(diag, -EINVAL, "out is NULL");
+	if (cfg->ops == NULL || cfg->ops->meta_alloc == NULL || cfg->ops->meta_free == NULL)
+		return VCM_FAIL(diag, -EINVAL, "cfg->ops %p lacks meta_alloc/meta_free",
+				(const void *)cfg->ops);
+	if (!vcm_is_aligned(cfg->start, VS_PAGE))
+		return VCM_FAIL(diag, -EINVAL, "cfg->start %#llx is not a multiple of 4 KiB",
+				ULL(cfg->start));
+	if (cfg->len == 0U)
+		return VCM_FAIL(diag, -EINVAL, "cfg->len is 0");
+	if (!vcm_is_aligned(cfg->len, VS_PAGE))
+		return VCM_FAIL(diag, -EINVAL, "cfg->len %#llx is not a multiple of 4 KiB",
+				ULL(cfg->len));
+	if (cfg->start + (cfg->len - 1U) < cfg->start)
+		return VCM_FAIL(diag, -EOVERFLOW, "cfg->start %#llx + cfg->len %#llx is above 2^64",
+				ULL(cfg->start), ULL(cfg->len));
+	vs = cfg->ops->meta_alloc(cfg->ops->ctx, sizeof(*vs));
+	if (vs == NULL)
+		return VCM_FAIL(diag, -ENOMEM, "meta_alloc of %zu bytes failed", sizeof(*vs));
+	vs_space_init_(vs, cfg->start, cfg->start + (cfg->len - 1U), cfg->ops);
+	*out = vs;
+	return 0;
+}
+
+int vcm_vs_destroy(struct vcm_vs *vs)
+{
+	const struct vcm_plat_ops *ops;
+
+	if (vs == NULL)
+		return 0;
+	if (!vs_live(vs))
+		return -EINVAL;
+	if (vs->is_bound)
+		return VS_FAIL(vs, __func__, -EINVAL,
+			       "vs %p is a bound's space; use vcm_vs_bound_free", (void *)vs);
+	ops = vs->ops;
+	vs_space_release_(vs);
+	ops->meta_free(ops->ctx, vs, sizeof(*vs));
+	return 0;
+}
+
+/* Round @len up to pages in *@out; checks shared by every reserving call. */
+static int check_len(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t *out)
+{
+	if (len == 0U)
+		return VS_FAIL(vs, fn, -EINVAL, "len is 0");
+	if (len > UINT64_MAX - (VS_PAGE - 1U))
+		return VS_FAIL(vs, fn, -EOVERFLOW, "len %#llx rounded up to 4 KiB passes 2^64",
+			       ULL(len));
+	*out = (len + VS_PAGE - 1U) & ~(VS_PAGE - 1U);
+	return 0;
+}
+
+static struct vcm_vs_range *new_range(struct vcm_vs *vs, const char *fn)
+{
+	struct vcm_vs_range *n = vs_node_alloc_(vs);
+
+	if (n == NULL)
+		VS_FAIL(vs, fn, -ENOMEM, "meta_alloc for range metadata failed");
+	return n;
+}
+
+/* Carve [addr, addr + len) out of @prev's gap, which holds it, as node @n. */
+static void carve(struct vcm_vs *vs, struct vcm_vs_range *prev, struct vcm_vs_range *n,
+		  vcm_da_t addr, uint64_t len)
+{
+	vcm_da_t gs = vs_gap_start(prev);
+	/* inclusive ends: the gap may end at 2^64 - 1 */
+	vcm_da_t gap_last = gs + (prev->gap - 1U);
+
+	n->start = addr;
+	n->len = len;
+	n->gap = gap_last - (addr + (len - 1U));
+	n->owner = vs;
+	n->magic = VS_MAGIC_LIVE;
+	n->flags = 0;
+	prev->gap = addr - gs;
+	vs->free_bytes -= len;
+	vs->count++;
+	vs_tree_insert_after_(vs, prev, n);
+	vs_tree_gap_changed_(vs, prev);
+}
+
+int vs_reserve_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
+		struct vcm_vs_range **out)
+{
+	unsigned int align_lg2;
+	struct vcm_vs_range *prev, *n;
+	vcm_da_t addr;
+	int ret;
+
+	if (out == NULL)
+		return VS_FAIL(vs, fn, -EINVAL, "out is NULL");
+	ret = check_len(vs, fn, len, &len);
+	if (ret != 0)
+		return ret;
+	if (!vcm_is_pow2(align) || align < VCM_VS_ALIGN_4K || align > VCM_VS_ALIGN_1G)
+		return VS_FAIL(vs, fn, -EINVAL,
+			       "align %#llx is not a power of two from 4 KiB to 1 GiB", ULL(align));
+	if (len - 1U > vs->last - vs->start)
+		return VS_FAIL(vs, fn, -ERANGE, "len %#llx is larger than the space (%#llx bytes)",
+			       ULL(len), ULL(vs->last - vs->start + 1U));
+	align_lg2 = vcm_ctz64(align);
+	prev = vs_tree_first_fit_(vs, len, align_lg2);
+	if (prev == NULL)
+		return VS_FAIL(vs, fn, -ENOSPC,
+			       "no free run of len %#llx aligned to %#llx (%#llx bytes free)",
+			       ULL(len), ULL(align), ULL(vs->free_bytes));
+	n = new_range(vs, fn);
+	if (n == NULL)
+		return -ENOMEM;
+	addr = vs_gap_start(prev);
+	addr = (addr + (align - 1U)) & ~(align - 1U); /* fits, so cannot wrap */
+	carve(vs, prev, n, addr, len);
+	*out = n;
+	return 0;
+}
+
+int vs_reserve_at_(struct vcm_vs *vs, const char *fn, vcm_da_t addr, uint64_t len,
+		   struct vcm_vs_range **out)
+{
+	struct vcm_vs_range *prev, *n;
+	vcm_da_t last, gs;
+	int ret;
+
+	if (out == NULL)
+		return VS_FAIL(vs, fn, -EINVAL, "out is NULL");
+	if (!vcm_is_aligned(addr, VS_PAGE))
+		return VS_FAIL(vs, fn, -EINVAL, "addr %#llx is not a multiple of 4 KiB", ULL(addr));
+	ret = check_len(vs, fn, len, &len);
+	if (ret != 0)
+		return ret;
+	last = addr + (len - 1U);
+	if (last < addr)
+		return VS_FAIL(vs, fn, -EOVERFLOW, "addr %#llx + len %#llx passes 2^64",
+			       ULL(addr), ULL(len));
+	if (addr < vs->start || last > vs->last)
+		return VS_FAIL(vs, fn, -ERANGE,
+			       "addr %#llx len %#llx is outside the space [%#llx, %#llx]",
+			       ULL(addr), ULL(len), ULL(vs->start), ULL(vs->last));
+	prev = vs_tree_floor_(vs, addr);
+	VCM_ASSERT(prev != NULL); /* the sentinel starts the space */
+	gs = vs_gap_start(prev);
+	if (addr < gs || prev->gap == 0U || last > gs + (prev->gap - 1U)) {
+		const struct vcm_vs_range *busy = addr < gs ? prev : vs_tree_next_(prev);
+
+		if (busy == NULL) /* cannot happen: the space check caught it */
+			busy = prev;
+		return VS_FAIL(vs, fn, -EEXIST,
+			       "addr %#llx len %#llx overlaps the range at %#llx len %#llx",
+			       ULL(addr), ULL(len), ULL(busy->start), ULL(busy->len));
+	}
+	n = new_range(vs, fn);
+	if (n == NULL)
+		return -ENOMEM;
+	carve(vs, prev, n, addr, len);
+	*out = n;
+	return 0;
+}
+
+int vcm_vs_reserve(struct vcm_vs *vs, uint64_t len, uint64_t align, struct vcm_vs_range **out)
+{
+	if (!vs_live(vs))
+		return -EINVAL;
+	return vs_reserve_(vs, __func__, len, align, out);
+}
+
+int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t addr, uint64_t len, struct vcm_vs_range **out)
+{
+	if (!vs_live(vs))
+		return -EINVAL;
+	return vs_reserve_at_(vs, __func__, addr, len, out);
+}
+
+/* Take live range @r out of the tree and give its bytes to the gap before it. */
+void vs_remove_(struct vcm_vs *vs, struct vcm_vs_range *r)
+{
+	struct vcm_vs_range *prev = vs_tree_prev_(r);
+
+	VCM_ASSERT(prev != NULL);
+	prev->gap += r->len + r->gap;
+	vs->free_bytes += r->len;
+	vs->count--;
+	vs_tree_erase_(vs, r);
+	vs_tree_gap_changed_(vs, prev);
+	vs_node_free_(vs, r);
+}
+
+/* Is @r a live, non-sentinel range of @vs? Records why not. */
+static int check_range(struct vcm_vs *vs, const char *fn, const struct vcm_vs_range *r)
+{
+	if (r == NULL)
+		return VS_FAIL(vs, fn, -EINVAL, "range is NULL");
+	if (r->magic != VS_MAGIC_LIVE)
+		return VS_FAIL(vs, fn, -EINVAL, "range %p is not live (freed already?)",
+			       (const void *)r);
+	if (r->owner != vs)
+		return VS_FAIL(vs, fn, -EINVAL, "range %p belongs to space %p, not %p",
+			       (const void *)r, (const void *)r->owner, (void *)vs);
+	if ((r->flags & VS_RANGE_SENTINEL) != 0U)
+		return VS_FAIL(vs, fn, -EINVAL, "range %p is not a reservation", (const void *)r);
+	return 0;
+}
+
+int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r)
+{
+	int ret;
+
+	if (!vs_live(vs))
+		return -EINVAL;
+	ret = check_range(vs, __func__, r);
+	if (ret != 0)
+		return ret;
+	if ((r->flags & VS_RANGE_BOUND) != 0U)
+		return VS_FAIL(vs, __func__, -EBUSY,
+			       "range %p at %#llx is a bound; use vcm_vs_bound_free",
+			       (void *)r, ULL(r->start));
+	vs_remove_(vs, r);
+	return 0;
+}
+
+vcm_da_t vcm_vs_range_start(const struct vcm_vs_range *r)
+{
+	return r->start;
+}
+
+uint64_t vcm_vs_range_len(const struct vcm_vs_range *r)
+{
+	return r->len;
+}
+
+struct vcm_vs_range *vcm_vs_find(struct vcm_vs *vs, vcm_da_t addr)
+{
+	struct vcm_vs_range *n;
+
+	if (!vs_live(vs))
+		return NULL;
+	n = vs_tree_floor_(vs, addr);
+	if (n == NULL || addr - n->start >= n->len) /* the sentinel has len 0 */
+		return NULL;
+	return n;
+}
+
+struct vcm_vs_range *vcm_vs_first(struct vcm_vs *vs)
+{
+	if (!vs_live(vs))
+		return NULL;
+	return vs_tree_next_(&vs->head);
+}
+
+struct vcm_vs_range *vcm_vs_next(struct vcm_vs *vs, const struct vcm_vs_range *r)
+{
+	if (!vs_live(vs) || check_range(vs, __func__, r) != 0)
+		return NULL;
+	return vs_tree_next_(r);
+}
+
+uint64_t vcm_vs_free_bytes(const struct vcm_vs *vs)
+{
+	return vs_live(vs) ? vs->free_bytes : 0U;
+}
+
+uint64_t vcm_vs_count(const struct vcm_vs *vs)
+{
+	return vs_live(vs) ? vs->count : 0U;
+}
+
+const char *vcm_vs_last_error(const struct vcm_vs *vs)
+{
+	if (vs == NULL)
+		return "vcm_vs_last_error: vs is NULL";
+	if (!vs_live(vs))
+		return "vcm_vs_last_error: vs is not a live space";
+	return vs->diag.msg;
+}

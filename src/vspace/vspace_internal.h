@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vspace internals shared by tree.c (the augmented AVL tree), slab.c (node
+ * memory), vspace.c (the public calls), bound.c and check.c. See docs/vspace.md.
+ *
+ * One tree holds everything: each node is a reserved range *and* the free gap
+ * that follows it up to the next range. A sentinel node of length 0 at the
+ * space's start owns the leading gap and is always the leftmost node, so every
+ * free byte belongs to exactly one node's gap.
+ */
+#ifndef VCM_VSPACE_INTERNAL_H
+#define VCM_VSPACE_INTERNAL_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <errno.h>
+#include <vcm/vspace.h>
+#include <vcm/err.h>
+#include "../util/bits.h"
+#include "../util/assert.h"
+
+#define VS_PAGE_LG2      12U
+#define VS_PAGE          (UINT64_C(1) << VS_PAGE_LG2)
+#define VS_ALIGN_MAX_LG2 30U
+/* Alignment classes needing bookkeeping: 8K (0) .. 1G (17). 4K needs none. */
+#define VS_NCLASS        (VS_ALIGN_MAX_LG2 - VS_PAGE_LG2)
+
+#define VS_MAGIC_SPACE 0x76737370U /* "vssp" */
+#define VS_MAGIC_LIVE  0x7673726cU /* "vsrl" */
+#define VS_MAGIC_FREE  0x76736672U /* "vsfr" */
+#define VS_MAGIC_BOUND 0x7673626eU /* "vsbn" */
+
+#define VS_RANGE_SENTINEL 0x01U
+#define VS_RANGE_BOUND    0x02U
+
+/*
+ * A node: a range [start, start + len) and the gap [start + len, start + len +
+ * gap) after it. The subtree fields let a descent find, for any alignment, the
+ * lowest gap that fits: the largest gap length below, and for each alignment
+ * class k (2^(13+k) bytes) how much less than that the best k-aligned fit in
+ * the subtree gives. That loss is below 2^(k+1) pages (the gap holding the
+ * maximum loses less than one alignment unit), so it fits in 32 bits.
+ * The fields a descent reads come first.
+ */
+struct vcm_vs_range {
+	struct vcm_vs_range *left, *right;
+	uint64_t max_gap;            /* bytes: largest gap in this subtree */
+	uint32_t loss[VS_NCLASS];    /* pages: max_gap - largest class-k fit here */
+	vcm_da_t start;
+	uint64_t len;                /* bytes; 0 only for the sentinel */
+	uint64_t gap;                /* bytes free after the range */
+	struct vcm_vs_range *parent;
+	struct vcm_vs *owner;
+	uint32_t magic;
+	uint8_t height;              /* AVL height, leaf = 1 */
+	uint8_t flags;               /* VS_RANGE_* */
+};
+
+struct vs_slab {
+	struct vs_slab *next;
+	size_t bytes;                /* as given to meta_alloc */
+};
+
+struct vcm_vs {
+	uint32_t magic;
+	bool is_bound;               /* the space of a struct vcm_vs_bound */
+	vcm_da_t start;
+	vcm_da_t last;               /* inclusive */
+	const struct vcm_plat_ops *ops;
+	struct vcm_vs_range *root;
+	struct vcm_vs_range head;    /* sentinel: [start, start), gap = leading free bytes */
+	uint64_t free_bytes;
+	uint64_t count;              /* ranges, bounds included, sentinel excluded */
+	/* node memory (slab.c) */
+	struct vs_slab *slabs;
+	struct vcm_vs_range *free_nodes;  /* linked through ->parent */
+	struct vcm_vs_range *bump, *bump_end;
+	size_t next_slab_nodes;
+	/* bounds taken from this space */
+	struct vcm_vs_bound *bounds;
+	struct vcm_diag diag;
+};
+
+struct vcm_vs_bound {
+	uint32_t magic;
+	struct vcm_vs *parent;
+	struct vcm_vs_range *range;  /* in parent */
+	struct vcm_vs_bound *next, *prev; /* parent->bounds list */
+	struct vcm_vs space;
+};
+
+#define VS_FAIL(vs, fn, err, ...) vcm_diag_set(&(vs)->diag, (err), (fn), __VA_ARGS__)
+
+/* tree.c */
+void vs_tree_init_(struct vcm_vs *vs);
+bool vs_tree_pull_(struct vcm_vs_range *n);
+void vs_tree_insert_after_(struct vcm_vs *vs, struct vcm_vs_range *prev,
+			   struct vcm_vs_range *n);
+void vs_tree_gap_changed_(struct vcm_vs *vs, struct vcm_vs_range *n);
+void vs_tree_erase_(struct vcm_vs *vs, struct vcm_vs_range *n);
+struct vcm_vs_range *vs_tree_first_fit_(const struct vcm_vs *vs, uint64_t len,
+					unsigned int align_lg2);
+struct vcm_vs_range *vs_tree_floor_(const struct vcm_vs *vs, vcm_da_t addr);
+struct vcm_vs_range *vs_tree_next_(const struct vcm_vs_range *n);
+struct vcm_vs_range *vs_tree_prev_(const struct vcm_vs_range *n);
+
+/* slab.c */
+struct vcm_vs_range *vs_node_alloc_(struct vcm_vs *vs);
+void vs_node_free_(struct vcm_vs *vs, struct vcm_vs_range *n);
+void vs_slabs_release_(struct vcm_vs *vs);
+
+/* vspace.c: shared by bound.c */
+void vs_space_init_(struct vcm_vs *vs, vcm_da_t start, vcm_da_t last,
+		    const struct vcm_plat_ops *ops);
+void vs_space_release_(struct vcm_vs *vs);
+int vs_reserve_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
+		struct vcm_vs_range **out);
+int vs_reserve_at_(struct vcm_vs *vs, const char *fn, vcm_da_t addr, uint64_t len,
+		   struct vcm_vs_range **out);
+void vs_remove_(struct vcm_vs *vs, struct vcm_vs_range *r);
+
+static inline bool vs_live(const struct vcm_vs *vs)
+{
+	return vs != NULL && vs->magic == VS_MAGIC_SPACE;
+}
+
+/* First byte of @n's gap; wraps to 0 only when the gap is empty at 2^64. */
+static inline vcm_da_t vs_gap_start(const struct vcm_vs_range *n)
+{
+	return n->start + n->len;
+}
+
+#endif /* VCM_VSPACE_INTERNAL_H */
