@@ -155,15 +155,33 @@ static void defer_free(struct walk *w, FMT_ITEM *cpu, vcm_pa_t pa, unsigned int 
 	t->size = vcm_pt_table_size_(w->pt, lvl, FMT_ITEM_LG2);
 }
 
-/* True when every entry is 0; starts at @hint, where a live entry is likeliest. */
-static bool tbl_empty(const FMT_ITEM *table, unsigned int nitems, unsigned int hint)
+/* True when every entry is 0. */
+static bool tbl_all_zero(const FMT_ITEM *table, unsigned int nitems)
 {
-	for (unsigned int i = hint; i < nitems; i++)
-		if (table[i] != 0U)
+	FMT_ITEM used = 0;
+
+	for (unsigned int i = 0; i < nitems; i++)
+		used |= table[i];
+	return used == 0U;
+}
+
+/*
+ * True when every entry is 0, given that the range just unmapped covered the
+ * entries [@lo, @hi]: all of those but the two ends (which the range may only
+ * partly cover) are 0 already. Looks outward from the ends, so the cost is the
+ * distance to the nearest live entry: one or two loads in a table in use.
+ */
+static bool tbl_empty_around(const FMT_ITEM *table, unsigned int nitems, unsigned int lo,
+			     unsigned int hi)
+{
+	unsigned int up = hi, down = lo + 1U;
+
+	while (up < nitems || down > 0U) {
+		if (up < nitems && table[up++] != 0U)
 			return false;
-	for (unsigned int i = 0; i < hint; i++)
-		if (table[i] != 0U)
+		if (down > 0U && table[--down] != 0U)
 			return false;
+	}
 	return true;
 }
 
@@ -178,6 +196,30 @@ static inline unsigned int lvl_index(const struct vcm_pt *pt, unsigned int lvl, 
 }
 
 /* ---- map ---------------------------------------------------------------- */
+
+/*
+ * Write @n single leaves from @pa up, stopping before the first entry in use;
+ * returns how many were written. The emptiness test and the stores are two
+ * plain loops over a local copy of the attributes, so the compiler can
+ * vectorise both: this loop is the whole cost of a large map.
+ */
+static inline unsigned int run_write(const struct vcm_pt *pt, unsigned int lvl, FMT_ITEM *t,
+				     unsigned int n, vcm_pa_t pa, uint64_t isz,
+				     const struct vcm_pt_attr *attr)
+{
+	const struct vcm_pt_attr a = *attr;
+	FMT_ITEM used = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		used |= t[i];
+	if (used != 0U)
+		for (n = 0; t[n] == 0U; n++)
+			;
+	for (i = 0; i < n; i++)
+		t[i] = fmt_leaf_encode(pt, lvl, false, pa + i * isz, &a);
+	return n;
+}
 
 static int map_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl)
 {
@@ -231,12 +273,8 @@ static int map_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl)
 				if (to_group < n)
 					n = (unsigned int)to_group;
 			}
-			for (i = 0; i < n; i++) {
-				if (table[idx + i] != 0U)
-					break;
-				table[idx + i] = fmt_leaf_encode(pt, lvl, false, w->pa, w->attr);
-				w->pa += isz;
-			}
+			i = run_write(pt, lvl, &table[idx], n, w->pa, isz, w->attr);
+			w->pa += (uint64_t)i << shift;
 			if (i != 0U) {
 				if (idx < dirty_first)
 					dirty_first = idx;
@@ -276,7 +314,7 @@ static int map_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl)
 			}
 			ret = map_lvl(w, child.cpu, lvl - 1U);
 			if (ret != 0) {
-				if (created && tbl_empty(child.cpu, 1U << pt->items_lg2[lvl - 1U], 0)) {
+				if (created && tbl_all_zero(child.cpu, 1U << pt->items_lg2[lvl - 1U])) {
 					table[idx] = 0;
 					clean_run(pt, table, &dirty_first, &dirty_last);
 					clean(pt, table, idx, idx);
@@ -350,6 +388,33 @@ static void split_block(struct walk *w, FMT_ITEM *table, unsigned int lvl, unsig
 	clean(pt, table, idx, idx);
 }
 
+/*
+ * How many entries from @idx on are single leaves (no contiguous group) lying
+ * wholly inside the range ending at @last; the entry at @idx is one. The
+ * common answer, "all of them", comes from a loop without exits that the
+ * compiler can vectorise; only a mixed run is looked at entry by entry.
+ */
+static inline unsigned int whole_leaf_run(const struct vcm_pt *pt, const FMT_ITEM *table,
+					  unsigned int lvl, unsigned int idx,
+					  unsigned int idx_last, vcm_da_t last)
+{
+	const uint64_t isz = lvl_size(pt, lvl);
+	unsigned int end = idx_last, j;
+	bool mixed = false;
+
+	/* only the entry holding @last can stick out of the range */
+	if (vcm_align_down(last, isz) + isz - 1U != last)
+		end--;
+	for (j = idx + 1U; j <= end; j++)
+		mixed |= !fmt_single_leaf(pt, lvl, table[j]);
+	if (!mixed)
+		return end - idx + 1U;
+	for (j = idx + 1U; j <= end; j++)
+		if (!fmt_single_leaf(pt, lvl, table[j]))
+			break;
+	return j - idx;
+}
+
 static void unmap_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl, vcm_da_t va,
 		      vcm_da_t last)
 {
@@ -397,12 +462,17 @@ static void unmap_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl, vcm_da_
 				split_block(w, table, lvl, idx, first);
 				e = table[idx];
 			} else {
-				table[idx] = 0;
+				unsigned int n = whole_leaf_run(pt, table, lvl, idx, idx_last, last);
+
+				for (unsigned int i = 0; i < n; i++)
+					table[idx + i] = 0;
 				if (idx < dirty_first)
 					dirty_first = idx;
-				dirty_last = idx;
-				w->unmapped += isz;
-				gather_add(w, first, item_last, true);
+				dirty_last = idx + n - 1U;
+				w->unmapped += (uint64_t)n * isz;
+				gather_add(w, first, first + (uint64_t)n * isz - 1U, true);
+				idx += n - 1U;
+				first += (uint64_t)(n - 1U) * isz;
 				continue;
 			}
 		}
@@ -416,7 +486,8 @@ static void unmap_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl, vcm_da_
 
 			clean_run(pt, table, &dirty_first, &dirty_last);
 			unmap_lvl(w, child, clvl, cfirst, clast);
-			if (tbl_empty(child, 1U << pt->items_lg2[clvl], lvl_index(pt, clvl, clast))) {
+			if (tbl_empty_around(child, 1U << pt->items_lg2[clvl], lvl_index(pt, clvl, cfirst),
+					     lvl_index(pt, clvl, clast))) {
 				table[idx] = 0;
 				clean(pt, table, idx, idx);
 				defer_free(w, child, child_pa, clvl, first, item_last);
