@@ -1,0 +1,636 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Conformance of our page tables against QEMU's MMU. For each configuration of
+ * a format family this program builds a table in an arena placed at
+ * VQ_TABLES_PA, applies a random sequence of maps and partial unmaps (mirrored
+ * in the reference range model, which alone supplies the expected answers),
+ * picks vectors (inside mappings, at their edges, in holes, anywhere in the
+ * input range, the last page of it), writes tables.bin and vectors.bin, and
+ * runs the bare-metal harness under QEMU, which translates each vector with
+ * the CPU's own AT operations and counts mismatches.
+ *
+ * Usage: vcm_qemu_gen --family armv7s|armv8_s1|armv8_s2 --workdir DIR
+ *        --harness-a64 ELF --harness-a32 ELF --qemu-a64 BIN --qemu-a32 BIN
+ *        [--selftest]
+ * Environment: VCM_QEMU_SEED (base seed; config i uses base + i),
+ *              VCM_QEMU_ONLY (run only configs whose name contains it),
+ *              VCM_QEMU_VECTORS (vectors per config, default 4000).
+ * --selftest corrupts one expectation in 50 (wrong output page, a denied
+ * access allowed, an allowed one denied, a mapping called unmapped) and passes
+ * only when the harness reports at least that many mismatches: a check that
+ * cannot fail proves nothing.
+ *
+ * Not a goal: memory attributes, execute permission, TLB maintenance (QEMU
+ * keeps no stale entries), Secure state. vcm_pt_lookup is never used for an
+ * expected value; map/unmap return values are cross-checked with the model.
+ */
+#define _POSIX_C_SOURCE 200809L /* popen, pclose */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <vcm/pgtable.h>
+#include <vcm/platform.h>
+#include "model/range_model.h"
+#include "vectors.h"
+
+struct qcfg {
+	const char *name;
+	const char *family;
+	const struct vcm_pt_fmt *fmt;
+	unsigned int ias, oas, granule_lg2;
+	uint32_t flags;
+};
+
+/*
+ * Output sizes stay at 44 bits or less: cortex-a57's PARange is 44 bits, and a
+ * stage 1 output or stage 2 input above it is an address size fault.
+ */
+static const struct qcfg configs[] = {
+	{ "armv7s-32", "armv7s", &vcm_pt_fmt_armv7s, 32, 32, 12, 0 },
+	{ "armv7s-28", "armv7s", &vcm_pt_fmt_armv7s, 28, 32, 12, 0 },
+	{ "s1-4k-48", "armv8_s1", &vcm_pt_fmt_armv8, 48, 44, 12, 0 },
+	{ "s1-4k-39", "armv8_s1", &vcm_pt_fmt_armv8, 39, 40, 12, 0 },
+	{ "s1-4k-36", "armv8_s1", &vcm_pt_fmt_armv8, 36, 36, 12, 0 },
+	{ "s1-4k-32", "armv8_s1", &vcm_pt_fmt_armv8, 32, 32, 12, 0 },
+	{ "s1-16k-48", "armv8_s1", &vcm_pt_fmt_armv8, 48, 44, 14, 0 },
+	{ "s1-16k-40", "armv8_s1", &vcm_pt_fmt_armv8, 40, 40, 14, 0 },
+	{ "s1-16k-42", "armv8_s1", &vcm_pt_fmt_armv8, 42, 42, 14, 0 },
+	{ "s1-16k-32", "armv8_s1", &vcm_pt_fmt_armv8, 32, 36, 14, 0 },
+	{ "s1-64k-48", "armv8_s1", &vcm_pt_fmt_armv8, 48, 44, 16, 0 },
+	{ "s1-64k-42", "armv8_s1", &vcm_pt_fmt_armv8, 42, 42, 16, 0 },
+	{ "s1-64k-36", "armv8_s1", &vcm_pt_fmt_armv8, 36, 40, 16, 0 },
+	{ "s1-64k-32", "armv8_s1", &vcm_pt_fmt_armv8, 32, 32, 16, 0 },
+	{ "s2-4k-40", "armv8_s2", &vcm_pt_fmt_armv8, 40, 40, 12, VCM_PT_CFG_STAGE2 },
+	{ "s2-4k-44", "armv8_s2", &vcm_pt_fmt_armv8, 44, 44, 12, VCM_PT_CFG_STAGE2 },
+	{ "s2-4k-42", "armv8_s2", &vcm_pt_fmt_armv8, 42, 44, 12, VCM_PT_CFG_STAGE2 },
+	{ "s2-4k-33", "armv8_s2", &vcm_pt_fmt_armv8, 33, 36, 12, VCM_PT_CFG_STAGE2 },
+	{ "s2-4k-32", "armv8_s2", &vcm_pt_fmt_armv8, 32, 32, 12, VCM_PT_CFG_STAGE2 },
+	{ "s2-16k-40", "armv8_s2", &vcm_pt_fmt_armv8, 40, 42, 14, VCM_PT_CFG_STAGE2 },
+	{ "s2-16k-36", "armv8_s2", &vcm_pt_fmt_armv8, 36, 36, 14, VCM_PT_CFG_STAGE2 },
+	{ "s2-16k-44", "armv8_s2", &vcm_pt_fmt_armv8, 44, 44, 14, VCM_PT_CFG_STAGE2 },
+	{ "s2-64k-44", "armv8_s2", &vcm_pt_fmt_armv8, 44, 44, 16, VCM_PT_CFG_STAGE2 },
+	{ "s2-64k-40", "armv8_s2", &vcm_pt_fmt_armv8, 40, 40, 16, VCM_PT_CFG_STAGE2 },
+	{ "s2-64k-32", "armv8_s2", &vcm_pt_fmt_armv8, 32, 32, 16, VCM_PT_CFG_STAGE2 },
+};
+#define NCONFIGS (sizeof(configs) / sizeof(configs[0]))
+
+#define PARANGE_BITS 44U /* cortex-a57 ID_AA64MMFR0_EL1.PARange = 0b0100 */
+#define NMAPS 140U
+#define NUNMAPS 60U
+#define NREGIONS 5U
+
+struct opts {
+	const char *family, *workdir, *harness_a64, *harness_a32, *qemu_a64, *qemu_a32;
+	bool selftest;
+};
+
+/* splitmix64: small, good enough, and the same everywhere. */
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n); n != 0. */
+static uint64_t rnd_below(uint64_t n)
+{
+	return rnd() % n;
+}
+
+static uint64_t space_of(unsigned int bits)
+{
+	return UINT64_C(1) << bits;
+}
+
+/* Per-config state. */
+struct run {
+	const struct qcfg *c;
+	struct vcm_pt *pt;
+	struct model md;
+	uint64_t g;              /* granule bytes */
+	uint64_t space, ospace;  /* input and output space sizes */
+	uint64_t sizes[16];      /* leaf sizes, ascending */
+	unsigned int nsizes;
+	uint64_t region_size;
+	uint64_t region[NREGIONS];
+	unsigned int maps, unmaps, map_fail, gen_errors;
+	struct vq_vec *vec;
+	uint32_t nvec, cap, mapped;
+	uint64_t leaf_sizes;     /* sizes of the leaves in the final table (statistics only) */
+};
+
+static void gen_error(struct run *r, const char *what, uint64_t a, uint64_t b, long long got,
+		      long long want)
+{
+	r->gen_errors++;
+	if (r->gen_errors <= 10U)
+		printf("  GENERATOR MISMATCH %s iova=%#" PRIx64 " len=%#" PRIx64
+		       " got=%lld model=%lld: %s\n",
+		       what, a, b, got, want, vcm_pt_last_error(r->pt));
+}
+
+/* Leaf sizes of the table that fit in a quarter of the input space. */
+static void collect_sizes(struct run *r)
+{
+	uint64_t bm = vcm_pt_page_sizes(r->pt);
+
+	r->nsizes = 0;
+	for (unsigned int b = 0; b < 64U; b++)
+		if ((bm & (UINT64_C(1) << b)) != 0U && (UINT64_C(1) << b) <= r->space / 4U &&
+		    r->nsizes < 16U)
+			r->sizes[r->nsizes++] = UINT64_C(1) << b;
+}
+
+/*
+ * A few regions keep the number of tables bounded: region 0 starts at 0, region
+ * 1 ends at the top of the input space (so its last page gets mapped), the
+ * rest are random. Each is 32 of the largest leaf, or half the space.
+ */
+static void pick_regions(struct run *r)
+{
+	uint64_t rs = r->sizes[r->nsizes - 1U] * 32U;
+
+	if (rs > r->space / 2U)
+		rs = r->space / 2U;
+	r->region_size = rs;
+	r->region[0] = 0;
+	r->region[1] = r->space - rs;
+	for (unsigned int i = 2; i < NREGIONS; i++)
+		r->region[i] = rnd_below(r->space / rs) * rs;
+}
+
+static unsigned int random_prot(const struct run *r)
+{
+	unsigned int prot = VCM_PT_PROT_READ;
+
+	if (rnd() & 1U)
+		prot |= VCM_PT_PROT_WRITE;
+	if ((rnd() & 3U) == 0U)
+		prot |= VCM_PT_PROT_EXEC;
+	if ((r->c->flags & VCM_PT_CFG_STAGE2) == 0U && (rnd() % 3U) == 0U)
+		prot |= VCM_PT_PROT_USER;
+	return prot;
+}
+
+static void do_map(struct run *r)
+{
+	/* Favour small leaves but give every size its turn. */
+	unsigned int si = (unsigned int)rnd_below(r->nsizes);
+	uint64_t s = r->sizes[(rnd() & 1U) ? si : (unsigned int)rnd_below(si + 1U)];
+	uint64_t len = s * (1U + rnd_below(3)), iova, pa, base;
+	unsigned int prot = random_prot(r);
+	bool overlap;
+	int ret;
+
+	/* Sometimes ragged ends, so one map call mixes leaf sizes. */
+	if ((rnd() % 3U) == 0U)
+		len += r->g * rnd_below(4);
+	if (len > r->region_size)
+		len = r->region_size;
+	base = r->region[rnd_below(NREGIONS)];
+	iova = base + rnd_below((r->region_size - len) / s + 1U) * s;
+	if ((rnd() % 4U) == 0U && iova + len + r->g * 3U <= base + r->region_size)
+		iova += r->g * rnd_below(4);
+	/* The region at the top: end exactly at the last page now and then. */
+	if (base == r->region[1] && (rnd() % 4U) == 0U)
+		iova = r->space - len;
+	pa = rnd_below((r->ospace - len) / s + 1U) * s;
+	/* Misaligned output forces smaller leaves; not on huge maps (table memory). */
+	if ((rnd() % 5U) == 0U && len / r->g <= 8192U && pa + len + r->g * 3U <= r->ospace)
+		pa += r->g * rnd_below(4);
+
+	overlap = model_any(&r->md, iova, len);
+	ret = vcm_pt_map(r->pt, iova, pa, len, prot);
+	if (overlap) {
+		if (ret != -EEXIST)
+			gen_error(r, "map over a mapping", iova, len, ret, -EEXIST);
+		return;
+	}
+	if (ret == -ENOMEM) {
+		r->map_fail++;
+		return;
+	}
+	if (ret != 0) {
+		gen_error(r, "map", iova, len, ret, 0);
+		return;
+	}
+	if (!model_map(&r->md, iova, pa, len, prot))
+		gen_error(r, "model map", iova, len, 0, 0);
+	r->maps++;
+}
+
+static void do_unmap(struct run *r)
+{
+	uint64_t iova, len, got = 0, want;
+	int ret;
+
+	if (r->md.n != 0U && (rnd() % 8U) != 0U) {
+		const struct model_map *m = &r->md.m[rnd_below(r->md.n)];
+		uint64_t pages = m->len / r->g;
+		uint64_t first = rnd_below(pages), n;
+
+		switch (rnd() % 4U) {
+		case 0: /* one page in the middle: splits whatever block holds it */
+			n = 1;
+			break;
+		case 1: /* the head */
+			first = 0;
+			n = 1 + rnd_below(pages);
+			break;
+		case 2: /* across the end into whatever follows */
+			n = 1 + rnd_below(pages * 2U);
+			break;
+		default:
+			n = 1 + rnd_below(pages - first);
+			break;
+		}
+		iova = m->iova + first * r->g;
+		len = n * r->g;
+		if (len > r->space - iova)
+			len = r->space - iova;
+	} else {
+		/* anywhere in a region, holes included */
+		uint64_t base = r->region[rnd_below(NREGIONS)];
+
+		len = r->g * (1U + rnd_below(64));
+		iova = base + rnd_below((r->region_size - len) / r->g + 1U) * r->g;
+	}
+	want = model_unmap(&r->md, iova, len);
+	ret = vcm_pt_unmap(r->pt, iova, len, &got);
+	if (want == 0U) {
+		if (ret != -ENOENT)
+			gen_error(r, "unmap of nothing", iova, len, ret, -ENOENT);
+	} else if (ret != 0 || got != want) {
+		gen_error(r, "unmap", iova, len, ret != 0 ? ret : (long long)got, (long long)want);
+	}
+	r->unmaps++;
+}
+
+static void add_vec(struct run *r, uint64_t va)
+{
+	const struct model_map *m;
+	struct vq_vec *v;
+	bool s2 = (r->c->flags & VCM_PT_CFG_STAGE2) != 0U;
+
+	if (r->nvec == r->cap)
+		return;
+	v = &r->vec[r->nvec++];
+	memset(v, 0, sizeof(*v));
+	v->va = va;
+	m = va < r->space ? model_lookup(&r->md, va) : NULL;
+	if (m == NULL)
+		return;
+	v->pa = m->pa + (va - m->iova);
+	v->expect = VQ_PRIV_R;
+	if ((m->prot & VCM_PT_PROT_WRITE) != 0U)
+		v->expect |= VQ_PRIV_W;
+	if (!s2 && (m->prot & VCM_PT_PROT_USER) != 0U)
+		v->expect |= VQ_USER_R | ((m->prot & VCM_PT_PROT_WRITE) ? VQ_USER_W : 0U);
+}
+
+static void make_vectors(struct run *r, uint32_t want)
+{
+	uint64_t top = r->space;
+
+	r->cap = want;
+	r->nvec = 0;
+	r->vec = calloc(want, sizeof(*r->vec));
+	if (r->vec == NULL)
+		abort();
+	/* The corners of the input range, and just beyond it. */
+	add_vec(r, 0);
+	add_vec(r, top - 1U);
+	add_vec(r, top - r->g);
+	add_vec(r, top - r->g + rnd_below(r->g));
+	if (r->c->fmt == &vcm_pt_fmt_armv8 && (r->c->flags & VCM_PT_CFG_STAGE2) == 0U) {
+		if (r->c->ias < 48U)
+			add_vec(r, top);
+		add_vec(r, UINT64_C(0xfffffffffffff000)); /* TTBR1 half, disabled by EPD1 */
+	} else if (r->c->fmt == &vcm_pt_fmt_armv8) {
+		if (r->c->ias < PARANGE_BITS)
+			add_vec(r, top + rnd_below(space_of(PARANGE_BITS) - top));
+	} else if (r->c->ias < 32U) {
+		add_vec(r, top + rnd_below(space_of(32) - top)); /* TTBR1: empty */
+	}
+	/* Each mapping: both ends, just outside them, one inside. */
+	for (size_t i = 0; i < r->md.n && r->nvec + 5U <= r->cap / 2U; i++) {
+		const struct model_map *m = &r->md.m[i];
+
+		add_vec(r, m->iova + rnd_below(r->g));
+		add_vec(r, m->iova + m->len - 1U - rnd_below(r->g));
+		add_vec(r, m->iova + rnd_below(m->len));
+		if (m->iova != 0U)
+			add_vec(r, m->iova - 1U - rnd_below(r->g));
+		if (m->iova + m->len < top)
+			add_vec(r, m->iova + m->len + rnd_below(r->g));
+	}
+	while (r->nvec < r->cap) {
+		switch (rnd() % 4U) {
+		case 0: /* anywhere */
+			add_vec(r, rnd_below(top));
+			break;
+		case 1: /* in a region, mapped or in a hole */
+			add_vec(r, r->region[rnd_below(NREGIONS)] + rnd_below(r->region_size));
+			break;
+		default: /* inside a mapping */
+			if (r->md.n != 0U) {
+				const struct model_map *m = &r->md.m[rnd_below(r->md.n)];
+
+				add_vec(r, m->iova + rnd_below(m->len));
+			} else {
+				add_vec(r, rnd_below(top));
+			}
+			break;
+		}
+	}
+}
+
+static int note_leaf(void *arg, const struct vcm_pt_leaf *leaf)
+{
+	struct run *r = arg;
+
+	r->leaf_sizes |= UINT64_C(1) << leaf->size_lg2;
+	return 0;
+}
+
+/* --selftest: make one vector in 50 wrong, each in a way the harness must see. */
+static uint32_t corrupt(struct run *r)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < r->nvec; i += 50U) {
+		struct vq_vec *v = &r->vec[i];
+
+		if (v->expect == 0U) {
+			v->expect = VQ_PRIV_R; /* claim mapped: QEMU faults */
+			v->pa = 0;
+		} else {
+			switch ((i / 50U) % 3U) {
+			case 0:
+				v->pa ^= r->g; /* QEMU's output page differs */
+				break;
+			case 1:
+				v->expect ^= VQ_PRIV_W; /* write allowed <-> denied */
+				break;
+			default:
+				v->expect = 0; /* claim unmapped: QEMU translates */
+				break;
+			}
+		}
+		n++;
+	}
+	return n;
+}
+
+static int write_file(const char *path, const void *a, size_t alen, const void *b, size_t blen)
+{
+	FILE *f = fopen(path, "wb");
+	int ok;
+
+	if (f == NULL) {
+		perror(path);
+		return -1;
+	}
+	ok = fwrite(a, 1, alen, f) == alen && (blen == 0U || fwrite(b, 1, blen, f) == blen);
+	ok = fclose(f) == 0 && ok;
+	if (!ok)
+		fprintf(stderr, "%s: write failed\n", path);
+	return ok ? 0 : -1;
+}
+
+/*
+ * cortex-a57 has no 16K granule (ID_AA64MMFR0_EL1.TGran16 = 0b0000, Cortex-A57
+ * TRM; QEMU models that), so the 16K configurations run on QEMU's "max" CPU.
+ */
+static const char *cpu_for(const struct qcfg *c)
+{
+	if (c->fmt == &vcm_pt_fmt_armv7s)
+		return "cortex-a15";
+	return c->granule_lg2 == 14U ? "max" : "cortex-a57";
+}
+
+/* Runs QEMU; returns the mismatch count from its RESULT line, or -1 on any error. */
+static long run_qemu(const struct run *r, const struct opts *o, const char *tables,
+		     const char *vectors, uint32_t *ats)
+{
+	bool a32 = r->c->fmt == &vcm_pt_fmt_armv7s;
+	char cmd[2048], line[512];
+	unsigned int nv = 0, na = 0, nm = 0;
+	bool seen = false;
+	FILE *p;
+	int st;
+
+	snprintf(cmd, sizeof(cmd),
+		 "timeout 20 %s -machine virt,virtualization=on -cpu %s -nographic -nic none "
+		 "-semihosting -m 1024 -kernel %s "
+		 "-device loader,file=%s,addr=0x%x,force-raw=on "
+		 "-device loader,file=%s,addr=0x%x,force-raw=on </dev/null 2>&1",
+		 a32 ? o->qemu_a32 : o->qemu_a64, cpu_for(r->c),
+		 a32 ? o->harness_a32 : o->harness_a64, tables, VQ_TABLES_PA, vectors,
+		 VQ_VECTORS_PA);
+	p = popen(cmd, "r");
+	if (p == NULL) {
+		perror("popen");
+		return -1;
+	}
+	while (fgets(line, sizeof(line), p) != NULL) {
+		if (sscanf(line, "RESULT vectors=%u ats=%u mismatches=%u", &nv, &na, &nm) == 3)
+			seen = true;
+		else
+			printf("  | %s", line);
+	}
+	st = pclose(p);
+	if (!seen || nv != r->nvec) {
+		printf("  QEMU gave no RESULT for %u vectors (status %d); command:\n  %s\n", r->nvec,
+		       st, cmd);
+		return -1;
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != (nm > 250U ? 250 : (int)nm)) {
+		printf("  QEMU exit status %d does not match %u mismatches\n", st, nm);
+		return -1;
+	}
+	*ats = na;
+	return (long)nm;
+}
+
+/* Trimmed length of the arena dump: up to its last nonzero byte. */
+static size_t used_len(const struct vcm_plat_arena *a)
+{
+	size_t n = (size_t)a->len;
+
+	while (n > 0U && a->cpu[n - 1U] == 0U)
+		n--;
+	return (n + 4095U) & ~(size_t)4095U;
+}
+
+static int run_config(const struct qcfg *c, uint64_t seed, const struct opts *o, uint32_t nvecs)
+{
+	struct run r = { .c = c };
+	struct vcm_plat_arena arena;
+	struct vcm_plat_ops ops;
+	struct vcm_pt_cfg cfg = { 0 };
+	struct vcm_pt_hw hw = { 0 };
+	struct vq_header h = { 0 };
+	struct vcm_diag diag = { 0 };
+	char tables[1024], vectors[1024];
+	uint32_t ats = 0, corrupted;
+	void *mem;
+	long mism;
+	int ret;
+
+	rng_state = seed;
+	/* zeroed, so the dump can stop at its last nonzero byte */
+	mem = aligned_alloc(4096, VQ_TABLES_MAX);
+	if (mem != NULL)
+		memset(mem, 0, VQ_TABLES_MAX);
+	if (mem == NULL || vcm_plat_arena_init(&arena, mem, VQ_TABLES_PA, VQ_TABLES_MAX) != 0) {
+		fprintf(stderr, "%s: arena: %s\n", c->name, arena.diag.msg);
+		return -1;
+	}
+	vcm_plat_arena_ops(&arena, &ops);
+	cfg.fmt = c->fmt;
+	cfg.ias = c->ias;
+	cfg.oas = c->oas;
+	cfg.granule_lg2 = c->granule_lg2;
+	cfg.flags = c->flags;
+	cfg.plat = &ops;
+	ret = vcm_pt_create(&cfg, &r.pt, &diag);
+	if (ret != 0) {
+		printf("%-12s create failed (%d): %s\n", c->name, ret, diag.msg);
+		free(mem);
+		return -1;
+	}
+	model_init(&r.md);
+	r.g = UINT64_C(1) << c->granule_lg2;
+	r.space = space_of(c->ias);
+	r.ospace = space_of(c->oas);
+	collect_sizes(&r);
+	pick_regions(&r);
+	for (unsigned int i = 0; i < NMAPS + NUNMAPS; i++) {
+		if (rnd_below(NMAPS + NUNMAPS) < NMAPS || r.md.n == 0U)
+			do_map(&r);
+		else
+			do_unmap(&r);
+	}
+	make_vectors(&r, nvecs);
+	for (uint32_t i = 0; i < r.nvec; i++)
+		r.mapped += r.vec[i].expect != 0U;
+	vcm_pt_walk(r.pt, 0, r.space, note_leaf, &r);
+	corrupted = o->selftest ? corrupt(&r) : 0U;
+
+	vcm_pt_hw(r.pt, &hw);
+	h.magic = VQ_MAGIC;
+	h.version = VQ_VERSION;
+	h.mode = c->fmt == &vcm_pt_fmt_armv7s ? VQ_MODE_A32_S1 :
+		 (c->flags & VCM_PT_CFG_STAGE2) != 0U ? VQ_MODE_A64_S2 : VQ_MODE_A64_S1;
+	h.count = r.nvec;
+	memcpy(h.regs, hw.regs, sizeof(h.regs));
+	h.check_user = h.mode != VQ_MODE_A64_S2;
+	snprintf(tables, sizeof(tables), "%s/%s.tables.bin", o->workdir, c->name);
+	snprintf(vectors, sizeof(vectors), "%s/%s.vectors.bin", o->workdir, c->name);
+	mism = -1;
+	if (write_file(tables, arena.cpu, used_len(&arena), NULL, 0) == 0 &&
+	    write_file(vectors, &h, sizeof(h), r.vec, r.nvec * sizeof(*r.vec)) == 0)
+		mism = run_qemu(&r, o, tables, vectors, &ats);
+
+	printf("%-12s seed=%#" PRIx64 " levels=%u start=%u concat=%u leaves=%#" PRIx64 "/%#" PRIx64
+	       " maps=%u unmaps=%u vectors=%u mapped=%u ats=%u mismatches=%ld%s\n",
+	       c->name, seed, hw.levels, hw.start_level, hw.concat, r.leaf_sizes,
+	       vcm_pt_page_sizes(r.pt), r.maps, r.unmaps, r.nvec, r.mapped, ats, mism,
+	       r.gen_errors != 0U ? " GENERATOR-ERRORS" : "");
+	if (o->selftest) {
+		bool caught = mism >= (long)corrupted && corrupted != 0U;
+
+		printf("  selftest: %u expectations corrupted, %ld mismatches: %s\n", corrupted,
+		       mism, caught ? "caught" : "NOT CAUGHT");
+		mism = caught ? 0 : -1;
+	}
+	if (mism != 0 || r.gen_errors != 0U) {
+		printf("  %s %s=%#" PRIx64 " %s=%#" PRIx64 " %s=%#" PRIx64 " (rerun: VCM_QEMU_SEED=%#"
+		       PRIx64 " VCM_QEMU_ONLY=%s)\n",
+		       c->name, hw.reg_names[0], hw.regs[0], hw.reg_names[1], hw.regs[1],
+		       hw.reg_names[2], hw.regs[2], seed, c->name);
+	}
+	fflush(stdout);
+	free(r.vec);
+	model_free(&r.md);
+	vcm_pt_destroy(r.pt);
+	free(mem);
+	return mism == 0 && r.gen_errors == 0U ? 0 : -1;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: vcm_qemu_gen --family armv7s|armv8_s1|armv8_s2 --workdir DIR "
+			"--harness-a64 ELF --harness-a32 ELF --qemu-a64 BIN --qemu-a32 BIN "
+			"[--selftest]\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	const char *only = getenv("VCM_QEMU_ONLY");
+	const char *seed_env = getenv("VCM_QEMU_SEED");
+	const char *nv_env = getenv("VCM_QEMU_VECTORS");
+	uint64_t base = UINT64_C(0x5eed0000);
+	uint32_t nvecs = 4000;
+	unsigned int ran = 0, failed = 0;
+
+	for (int i = 1; i < argc; i += 2) {
+		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(k, "--selftest") == 0) {
+			o.selftest = true;
+			i--;
+			continue;
+		}
+		if (v == NULL)
+			return usage();
+		if (strcmp(k, "--family") == 0)
+			o.family = v;
+		else if (strcmp(k, "--workdir") == 0)
+			o.workdir = v;
+		else if (strcmp(k, "--harness-a64") == 0)
+			o.harness_a64 = v;
+		else if (strcmp(k, "--harness-a32") == 0)
+			o.harness_a32 = v;
+		else if (strcmp(k, "--qemu-a64") == 0)
+			o.qemu_a64 = v;
+		else if (strcmp(k, "--qemu-a32") == 0)
+			o.qemu_a32 = v;
+		else
+			return usage();
+	}
+	if (o.family == NULL || o.workdir == NULL || o.harness_a64 == NULL ||
+	    o.harness_a32 == NULL || o.qemu_a64 == NULL || o.qemu_a32 == NULL)
+		return usage();
+	if (seed_env != NULL)
+		base = strtoull(seed_env, NULL, 0);
+	if (nv_env != NULL) {
+		nvecs = (uint32_t)strtoul(nv_env, NULL, 0);
+		if (nvecs < 64U || nvecs > VQ_MAX_VECS)
+			nvecs = 4000;
+	}
+	printf("family %s: base seed %#" PRIx64 " (VCM_QEMU_SEED), %u vectors per config\n",
+	       o.family, base, nvecs);
+	for (unsigned int i = 0; i < NCONFIGS; i++) {
+		if (strcmp(configs[i].family, o.family) != 0)
+			continue;
+		if (only != NULL && strstr(configs[i].name, only) == NULL)
+			continue;
+		ran++;
+		if (run_config(&configs[i], base + i, &o, nvecs) != 0)
+			failed++;
+	}
+	printf("family %s: %u configs, %u failed\n", o.family, ran, failed);
+	return ran == 0U || failed != 0U ? 1 : 0;
+}

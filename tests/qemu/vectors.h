@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The blob that the host generator (qemu_gen.c) writes and the bare-metal
+ * harness (harness.c) reads: where things sit in QEMU's RAM, the register
+ * values to program, and the test vectors with the answers that the reference
+ * model expects from the MMU.
+ *
+ * Shared by a 64-bit host and by aarch64 and 32-bit Arm harnesses, so it uses
+ * fixed-size fields only, little-endian, with explicit padding. Not a general
+ * format: the generator and the harness are always built together.
+ */
+#ifndef VCM_TEST_QEMU_VECTORS_H
+#define VCM_TEST_QEMU_VECTORS_H
+
+#include <stdint.h>
+
+/*
+ * Physical layout in the virt machine (RAM from 0x4000_0000, run with -m 1024
+ * so all of this is RAM: a loader write past the end of RAM is dropped
+ * silently, see notes/qemu.md). The harness is linked at VQ_HARNESS_PA.
+ */
+#define VQ_HARNESS_PA 0x40100000U
+#define VQ_TABLES_PA  0x44000000U /* the arena holding every table */
+#define VQ_TABLES_MAX 0x04000000U /* at most 64 MiB of arena */
+#define VQ_VECTORS_PA 0x48000000U /* this blob */
+#define VQ_VECTORS_MAX 0x01000000U
+
+#define VQ_MAGIC   0x51434d56U /* "VMCQ" read as little-endian bytes */
+#define VQ_VERSION 1U
+
+/* What the harness translates with. */
+#define VQ_MODE_A64_S1 1U /* AArch64 EL1&0 stage 1: regs = TCR_EL1, MAIR_EL1, TTBR0_EL1 */
+#define VQ_MODE_A64_S2 2U /* AArch64 stage 2, stage 1 off: regs = VTCR_EL2, 0, VTTBR_EL2 */
+#define VQ_MODE_A32_S1 3U /* ARMv7 short descriptor PL1&0: regs = TTBCR, 0, TTBR0 */
+
+/* vq_vec.expect: which accesses the model says succeed. */
+#define VQ_PRIV_R 0x1U /* privileged (EL1/PL1) read; stage 2: any read */
+#define VQ_PRIV_W 0x2U
+#define VQ_USER_R 0x4U /* EL0/PL0 read (stage 1 only) */
+#define VQ_USER_W 0x8U
+
+struct vq_header {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t mode;          /* VQ_MODE_* */
+	uint32_t count;         /* vectors following the header */
+	uint64_t regs[3];       /* vcm_pt_hw().regs, as named for the mode */
+	uint32_t check_user;    /* nonzero: also try the unprivileged AT operations */
+	uint32_t pad;
+};
+
+/*
+ * One vector: translate @va. When any access is expected to succeed, the
+ * output address of @va (the byte, not the page) is @pa; the harness compares
+ * it with the PAR at the PAR's granularity.
+ */
+struct vq_vec {
+	uint64_t va;
+	uint64_t pa;
+	uint32_t expect; /* VQ_* bits; 0 = unmapped (translation fault) */
+	uint32_t pad;
+};
+
+_Static_assert(sizeof(struct vq_header) == 48, "vq_header layout");
+_Static_assert(sizeof(struct vq_vec) == 24, "vq_vec layout");
+
+#define VQ_MAX_VECS ((VQ_VECTORS_MAX - sizeof(struct vq_header)) / sizeof(struct vq_vec))
+
+#endif /* VCM_TEST_QEMU_VECTORS_H */
