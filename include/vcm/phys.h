@@ -110,14 +110,16 @@ struct vcm_phys_cfg {
  *                      contiguous allocation could get at the smallest
  *                      alignment).
  * @nr_sizes:           number of chunk sizes of the memtype.
- * @chunk_size:         the sizes, largest first.
- * @chunk_free:         for each size, how many chunks of that size alone
- *                      could be allocated now (not in addition to each other).
  * @frag_permille:      fragmentation in 1/1000: 1 - A / B, where A = bytes that
  *                      could be allocated now as chunks of the largest size and
  *                      B = free_bytes rounded down to that size; 0 when B is 0.
  *                      0 = every free byte that could form a largest chunk
  *                      does; 1000 = none does.
+ * @chunk_size:         the sizes, largest first; unused entries 0.
+ * @chunk_free:         for each size, how many chunks of that size alone
+ *                      could be allocated now (not in addition to each other).
+ *
+ * The struct has no padding, so two snapshots compare with memcmp().
  */
 struct vcm_phys_stats {
 	uint64_t total_bytes;
@@ -125,9 +127,9 @@ struct vcm_phys_stats {
 	uint64_t largest_free_block;
 	uint64_t largest_free_run;
 	unsigned int nr_sizes;
+	unsigned int frag_permille;
 	uint64_t chunk_size[VCM_PHYS_MAX_SIZES];
 	uint64_t chunk_free[VCM_PHYS_MAX_SIZES];
-	unsigned int frag_permille;
 };
 
 /**

@@ -6,6 +6,10 @@
  */
 #include "phys_internal.h"
 
+_Static_assert(sizeof(struct vcm_phys_stats) ==
+	       4 * sizeof(uint64_t) + 2 * sizeof(unsigned int) +
+	       2 * VCM_PHYS_MAX_SIZES * sizeof(uint64_t), "struct vcm_phys_stats has padding");
+
 static unsigned long long ull(uint64_t v)
 {
 	return (unsigned long long)v;

@@ -1,0 +1,617 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The phys layer's calls one by one: the documented behaviour of each, and
+ * every error case with its errno and message, checking that a failure
+ * changes nothing (stats equal, validator clean). The memtypes sit at physical
+ * addresses this process has not mapped: any access to them would crash.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <cmocka.h>
+#include <vcm/phys.h>
+#include <vcm/hosted.h>
+
+#define MB (1024ULL * 1024ULL)
+#define KB 1024ULL
+
+/* A metadata allocator that counts live blocks and can fail on the n-th call. */
+struct meta_ctx {
+	long calls;
+	long fail_at; /* 0 = never */
+	long live;
+};
+
+static void *meta_alloc(void *ctx, size_t size)
+{
+	struct meta_ctx *m = ctx;
+
+	if (m->fail_at != 0 && ++m->calls == m->fail_at)
+		return NULL;
+	m->live++;
+	return malloc(size);
+}
+
+static void meta_free(void *ctx, void *p, size_t size)
+{
+	struct meta_ctx *m = ctx;
+
+	(void)size;
+	m->live--;
+	free(p);
+}
+
+static struct meta_ctx g_meta;
+static struct vcm_plat_ops g_plat;
+
+static const struct vcm_phys_range g_ranges0[] = {
+	{ 0x80000000ULL, 32 * MB },
+};
+static const struct vcm_phys_range g_ranges1[] = {
+	{ 0xc0100000ULL, 3 * MB },  /* touches the next one: joined */
+	{ 0xc0000000ULL, 1 * MB },
+	{ 0xd0001000ULL, 64 * KB }, /* not 64 KiB aligned */
+};
+
+static struct vcm_phys_memtype_cfg g_mts[2];
+static struct vcm_phys_cfg g_cfg;
+
+static void reset_cfg(void)
+{
+	memset(&g_meta, 0, sizeof(g_meta));
+	g_plat.ctx = &g_meta;
+	g_plat.meta_alloc = meta_alloc;
+	g_plat.meta_free = meta_free;
+	g_mts[0] = (struct vcm_phys_memtype_cfg){ g_ranges0, 1, 0 };
+	g_mts[1] = (struct vcm_phys_memtype_cfg){ g_ranges1, 3, 0 };
+	g_cfg = (struct vcm_phys_cfg){ g_mts, 2, &g_plat };
+}
+
+static struct vcm_phys *make(void)
+{
+	struct vcm_phys *p = NULL;
+	struct vcm_diag d = { 0 };
+
+	reset_cfg();
+	assert_int_equal(vcm_phys_create(&g_cfg, &p, &d), 0);
+	assert_non_null(p);
+	return p;
+}
+
+static void done(struct vcm_phys *p)
+{
+	assert_int_equal(vcm_phys_check_(p), 0);
+	assert_int_equal(vcm_phys_destroy(p), 0);
+	assert_int_equal(g_meta.live, 0);
+}
+
+static void expect_err(struct vcm_phys *p, int ret, int err, const char *needle)
+{
+	const char *msg = vcm_phys_last_error(p);
+
+	if (ret != err || strstr(msg, needle) == NULL)
+		fail_msg("got %d (want %d), message \"%s\" (want \"%s\")", ret, err, msg, needle);
+	assert_int_equal(vcm_phys_check_(p), 0);
+}
+
+static void same_stats(struct vcm_phys *p, unsigned int mt, const struct vcm_phys_stats *before)
+{
+	struct vcm_phys_stats now;
+
+	assert_int_equal(vcm_phys_stats(p, mt, &now), 0);
+	assert_memory_equal(&now, before, sizeof(now));
+}
+
+/* ---- create ------------------------------------------------------------- */
+
+static void expect_create(int err, const char *needle)
+{
+	struct vcm_phys *p = (struct vcm_phys *)0x1;
+	struct vcm_diag d = { 0 };
+	int ret = vcm_phys_create(&g_cfg, &p, &d);
+
+	if (ret != err || strstr(d.msg, needle) == NULL)
+		fail_msg("create: got %d (want %d), \"%s\" (want \"%s\")", ret, err, d.msg, needle);
+	assert_ptr_equal(p, (struct vcm_phys *)0x1);
+	assert_int_equal(g_meta.live, 0);
+}
+
+static void test_create_errors(void **state)
+{
+	struct vcm_phys_range r[2];
+	struct vcm_diag d = { 0 };
+	struct vcm_plat_ops bad;
+	struct vcm_phys *dummy = NULL;
+
+	(void)state;
+	reset_cfg();
+	assert_int_equal(vcm_phys_create(&g_cfg, NULL, &d), -EINVAL);
+	assert_non_null(strstr(d.msg, "vcm_phys_create: out is NULL"));
+	assert_int_equal(vcm_phys_create(NULL, &dummy, &d), -EINVAL);
+	assert_non_null(strstr(d.msg, "cfg is NULL"));
+	assert_int_equal(vcm_phys_create(NULL, &dummy, NULL), -EINVAL);
+
+	bad = g_plat;
+	bad.meta_free = NULL;
+	g_cfg.plat = &bad;
+	expect_create(-EINVAL, "meta_alloc or meta_free");
+	g_cfg.plat = NULL;
+	expect_create(-EINVAL, "meta_alloc or meta_free");
+
+	reset_cfg();
+	g_cfg.nr_memtypes = 0;
+	expect_create(-EINVAL, "nr_memtypes 0");
+	g_cfg.nr_memtypes = VCM_PHYS_MAX_MEMTYPES + 1;
+	expect_create(-EINVAL, "nr_memtypes 33");
+	reset_cfg();
+	g_cfg.memtypes = NULL;
+	expect_create(-EINVAL, "memtypes NULL");
+
+	reset_cfg();
+	g_mts[1].nr_ranges = 0;
+	expect_create(-EINVAL, "memtypes[1] has no ranges");
+	reset_cfg();
+	g_mts[0].ranges = NULL;
+	expect_create(-EINVAL, "memtypes[0] has no ranges");
+
+	reset_cfg();
+	g_mts[0].chunk_sizes = VCM_PHYS_64KB | 0x800; /* 2 KiB */
+	expect_create(-EINVAL, "chunk_sizes 0x10800 has bit 0x800");
+	g_mts[0].chunk_sizes = VCM_PHYS_4KB | (1ULL << 41);
+	expect_create(-EINVAL, "bit 0x20000000000");
+
+	reset_cfg();
+	r[0] = (struct vcm_phys_range){ 0x100000, 0 };
+	g_mts[0].ranges = r;
+	expect_create(-EINVAL, "memtypes[0].ranges[0].len is 0");
+	r[0] = (struct vcm_phys_range){ 0x100800, 0x10000 };
+	expect_create(-EINVAL, "pa 0x100800 len 0x10000 is not a multiple of the smallest chunk 0x1000");
+	r[0] = (struct vcm_phys_range){ 0x100000, 0x10800 };
+	expect_create(-EINVAL, "is not a multiple of the smallest chunk");
+	g_mts[0].chunk_sizes = VCM_PHYS_64KB;
+	r[0] = (struct vcm_phys_range){ 0x101000, 0x10000 };
+	expect_create(-EINVAL, "smallest chunk 0x10000");
+	g_mts[0].chunk_sizes = 0;
+	r[0] = (struct vcm_phys_range){ 0xfffffffffff00000ULL, 0x200000 };
+	expect_create(-EOVERFLOW, "pa 0xfffffffffff00000 + len 0x200000 wraps");
+
+	/* overlap: the message names both ranges in the caller's numbering */
+	r[0] = (struct vcm_phys_range){ 0x200000, 0x100000 };
+	r[1] = (struct vcm_phys_range){ 0x100000, 0x101000 };
+	g_mts[0].nr_ranges = 2;
+	expect_create(-EINVAL, "ranges[1] [0x100000, 0x201000) overlaps ranges[0] [0x200000, 0x300000)");
+	r[1] = (struct vcm_phys_range){ 0x200000, 0x1000 };
+	expect_create(-EINVAL, "overlaps");
+
+	/* more than 2^32 - 2 smallest chunks */
+	g_mts[0].nr_ranges = 1;
+	r[0] = (struct vcm_phys_range){ 0, 1ULL << 44 };
+	expect_create(-ERANGE, "more than 2^32 - 2 chunks of 0x1000");
+}
+
+static void test_create_nomem(void **state)
+{
+	(void)state;
+	/* Fail each metadata allocation in turn: -ENOMEM, nothing leaked, out untouched. */
+	for (long n = 1;; n++) {
+		struct vcm_phys *p = NULL;
+		struct vcm_diag d = { 0 };
+		int ret;
+
+		reset_cfg();
+		g_meta.fail_at = n;
+		ret = vcm_phys_create(&g_cfg, &p, &d);
+		if (ret == 0) {
+			assert_true(n > 3);
+			done(p);
+			break;
+		}
+		assert_int_equal(ret, -ENOMEM);
+		assert_null(p);
+		assert_non_null(strstr(d.msg, "no metadata"));
+		assert_int_equal(g_meta.live, 0);
+	}
+}
+
+static void test_create_ok(void **state)
+{
+	struct vcm_phys *p = make();
+	struct vcm_phys_stats st;
+	vcm_pa_t pa;
+	uint64_t len;
+
+	(void)state;
+	/* RFC vcm_get_cont_memtype_pa/len: the first (lowest) region; touching ranges joined */
+	assert_int_equal(vcm_phys_memtype_range(p, 1, 0, &pa, &len), 0);
+	assert_int_equal(pa, 0xc0000000ULL);
+	assert_int_equal(len, 4 * MB);
+	assert_int_equal(vcm_phys_memtype_range(p, 1, 1, &pa, &len), 0);
+	assert_int_equal(pa, 0xd0001000ULL);
+	assert_int_equal(len, 64 * KB);
+	assert_int_equal(vcm_phys_memtype_range(p, 1, 2, &pa, &len), -ENOENT);
+	expect_err(p, vcm_phys_memtype_range(p, 2, 0, &pa, &len), -EINVAL, "memtype 2 is not below");
+	expect_err(p, vcm_phys_memtype_range(p, 0, 0, NULL, &len), -EINVAL, "pa or len is NULL");
+
+	assert_int_equal(vcm_phys_stats(p, 1, &st), 0);
+	assert_int_equal(st.total_bytes, 4 * MB + 64 * KB);
+	assert_int_equal(st.free_bytes, st.total_bytes);
+	assert_int_equal(st.largest_free_block, 4 * MB);
+	assert_int_equal(st.largest_free_run, 4 * MB);
+	assert_int_equal(st.nr_sizes, 3);
+	assert_int_equal(st.chunk_size[0], 1 * MB);
+	assert_int_equal(st.chunk_size[2], 4 * KB);
+	assert_int_equal(st.chunk_free[0], 4);
+	assert_int_equal(st.chunk_free[1], 64);  /* the unaligned 64 KiB range has none */
+	assert_int_equal(st.chunk_free[2], 1040);
+	assert_int_equal(st.frag_permille, 0);
+	expect_err(p, vcm_phys_stats(p, 2, &st), -EINVAL, "memtype 2");
+	expect_err(p, vcm_phys_stats(p, 0, NULL), -EINVAL, "st is NULL");
+	assert_int_equal(vcm_phys_stats(NULL, 0, &st), -EINVAL);
+	assert_string_equal(vcm_phys_last_error(NULL), "not a live phys set");
+	done(p);
+}
+
+/* ---- chunked allocation ------------------------------------------------- */
+
+static void expect_chunks(const struct vcm_physmem *m, const uint64_t *lens, size_t n)
+{
+	uint64_t it = 0, len, total = 0;
+	vcm_pa_t pa;
+	size_t i = 0;
+
+	while (vcm_phys_next_chunk(m, &it, &pa, &len) == 0) {
+		assert_true(i < n);
+		assert_int_equal(len, lens[i]);
+		if (pa & (len - 1)) fail_msg("chunk %zu pa %#llx len %#llx", i, (unsigned long long)pa, (unsigned long long)len);
+		total += len;
+		i++;
+	}
+	assert_int_equal(i, n);
+	assert_int_equal(vcm_phys_mem_chunks(m), n);
+	assert_int_equal(vcm_phys_mem_len(m), total);
+}
+
+static void test_alloc_largest_first(void **state)
+{
+	struct vcm_phys *p = make();
+	struct vcm_physmem *m, *c;
+	uint64_t lens[32], it = 0, len, n = 0, sum = 0;
+	vcm_pa_t pa;
+
+	(void)state;
+	/* The RFC's 16 MB frame buffer plus odd bits: 16 x 1M, 1 x 64K, 3 x 4K, in that order. */
+	assert_int_equal(vcm_phys_alloc(p, 0, 16 * MB + 64 * KB + 12 * KB, 0, &m), 0);
+	for (int i = 0; i < 16; i++)
+		lens[i] = MB;
+	lens[16] = 64 * KB;
+	lens[17] = lens[18] = lens[19] = 4 * KB;
+	expect_chunks(m, lens, 20);
+	assert_int_equal(vcm_phys_memtype_of(m), 0);
+	/* extents: same bytes, fewer entries (all fresh chunks are adjacent here) */
+	while (vcm_phys_next_extent(m, &it, &pa, &len) == 0) {
+		n++;
+		sum += len;
+	}
+	assert_int_equal(sum, 16 * MB + 76 * KB);
+	assert_true(n >= 1 && n <= 20);
+	assert_int_equal(it, 20);
+	assert_int_equal(vcm_phys_next_extent(m, &it, &pa, &len), -ENOENT);
+	assert_int_equal(vcm_phys_check_(p), 0);
+
+	/* 64 KB-contiguous buffers (RFC example step 4): VCM_PHYS_CONT aligns to 4 KiB only. */
+	assert_int_equal(vcm_phys_alloc(p, 0, 64 * KB, VCM_PHYS_CONT, &c), 0);
+	it = 0;
+	assert_int_equal(vcm_phys_next_chunk(c, &it, &pa, &len), 0);
+	assert_int_equal(len, 64 * KB);
+	assert_int_equal(pa, 0x81013000ULL); /* first fit, right after m */
+	assert_int_equal(vcm_phys_free(p, c), 0);
+	assert_int_equal(vcm_phys_alloc_cont(p, 0, 64 * KB, 64 * KB, &c), 0);
+	expect_chunks(c, (uint64_t[]){ 64 * KB }, 1);
+	assert_int_equal(vcm_phys_free(p, c), 0);
+
+	/* Size flags restrict: 4 KiB only. */
+	assert_int_equal(vcm_phys_alloc(p, 0, 64 * KB, VCM_PHYS_4KB, &c), 0);
+	expect_chunks(c, (uint64_t[]){ 4 * KB, 4 * KB, 4 * KB, 4 * KB, 4 * KB, 4 * KB, 4 * KB,
+				       4 * KB, 4 * KB, 4 * KB, 4 * KB, 4 * KB, 4 * KB, 4 * KB,
+				       4 * KB, 4 * KB }, 16);
+	assert_int_equal(vcm_phys_free(p, c), 0);
+	/* 64K|4K: no 1 MB chunk even when it would fit */
+	assert_int_equal(vcm_phys_alloc(p, 0, MB + 4 * KB, VCM_PHYS_64KB | VCM_PHYS_4KB, &c), 0);
+	assert_int_equal(vcm_phys_mem_chunks(c), 17);
+	assert_int_equal(vcm_phys_free(p, c), 0);
+	/* VCM_PHYS_ALL wins over size bits */
+	assert_int_equal(vcm_phys_alloc(p, 0, MB, VCM_PHYS_ALL | VCM_PHYS_4KB, &c), 0);
+	assert_int_equal(vcm_phys_mem_chunks(c), 1);
+	assert_int_equal(vcm_phys_free(p, c), 0);
+	assert_int_equal(vcm_phys_free(p, m), 0);
+	done(p);
+}
+
+static void test_alloc_errors(void **state)
+{
+	struct vcm_phys *p = make();
+	struct vcm_phys_stats before;
+	struct vcm_physmem *m = (struct vcm_physmem *)0x1;
+
+	(void)state;
+	assert_int_equal(vcm_phys_stats(p, 0, &before), 0);
+	assert_int_equal(vcm_phys_alloc(NULL, 0, 4096, 0, &m), -EINVAL);
+	expect_err(p, vcm_phys_alloc(p, 0, 4096, 0, NULL), -EINVAL, "vcm_phys_alloc: out is NULL");
+	expect_err(p, vcm_phys_alloc(p, 2, 4096, 0, &m), -EINVAL,
+		   "memtype 2 is not below the set's 2 memtypes");
+	expect_err(p, vcm_phys_alloc(p, 0, 0, 0, &m), -EINVAL, "len is 0");
+	expect_err(p, vcm_phys_alloc(p, 0, 0x1800, 0, &m), -EINVAL,
+		   "len 0x1800 is not a multiple of the smallest allowed chunk 0x1000");
+	expect_err(p, vcm_phys_alloc(p, 0, 0x11000, VCM_PHYS_64KB, &m), -EINVAL,
+		   "smallest allowed chunk 0x10000");
+	expect_err(p, vcm_phys_alloc(p, 0, 4096, 0x4, &m), -EINVAL,
+		   "flags 0x4 has unknown bit 0x4");
+	expect_err(p, vcm_phys_alloc(p, 0, 4096, VCM_PHYS_4KB | (1ULL << 63), &m), -EINVAL,
+		   "unknown bit 0x8000000000000000");
+	expect_err(p, vcm_phys_alloc(p, 0, 4096, 0x800, &m), -EINVAL, "unknown bit 0x800");
+	expect_err(p, vcm_phys_alloc(p, 0, 16 * KB, VCM_PHYS_16KB, &m), -EINVAL,
+		   "size bit 0x4000 is not a chunk size of memtype 0 (sizes 0x111000)");
+	expect_err(p, vcm_phys_alloc(p, 0, 64 * KB, VCM_PHYS_CONT | VCM_PHYS_64KB, &m), -EINVAL,
+		   "mixes VCM_PHYS_CONT with chunk-size bits 0x10000");
+	expect_err(p, vcm_phys_alloc(p, 0, 33 * MB, 0, &m), -ENOMEM,
+		   "memtype 0 cannot give len 0x2100000 in sizes 0x111000: 0x100000 bytes short");
+	expect_err(p, vcm_phys_alloc(p, 0, 33 * MB, VCM_PHYS_CONT, &m), -ENOMEM,
+		   "no free run of len 0x2100000");
+	assert_ptr_equal(m, (struct vcm_physmem *)0x1);
+	same_stats(p, 0, &before);
+
+	/* alloc_cont */
+	assert_int_equal(vcm_phys_alloc_cont(NULL, 0, 4096, 0, &m), -EINVAL);
+	expect_err(p, vcm_phys_alloc_cont(p, 0, 4096, 0x3000, &m), -EINVAL,
+		   "vcm_phys_alloc_cont: align 0x3000 is not a power of two");
+	expect_err(p, vcm_phys_alloc_cont(p, 0, 0x1800, 0, &m), -EINVAL,
+		   "len 0x1800 is not a multiple of memtype 0's smallest chunk 0x1000");
+	expect_err(p, vcm_phys_alloc_cont(p, 0, 0, 0, &m), -EINVAL, "len is 0");
+	expect_err(p, vcm_phys_alloc_cont(p, 5, 4096, 0, &m), -EINVAL, "memtype 5");
+	expect_err(p, vcm_phys_alloc_cont(p, 0, 4096, 0, NULL), -EINVAL, "out is NULL");
+	expect_err(p, vcm_phys_alloc_cont(p, 0, 4096, 1ULL << 40, &m), -ENOMEM,
+		   "aligned to 0x10000000000");
+	assert_ptr_equal(m, (struct vcm_physmem *)0x1);
+	same_stats(p, 0, &before);
+	done(p);
+}
+
+static void test_alloc_nomem_meta(void **state)
+{
+	struct vcm_phys *p = make();
+	struct vcm_phys_stats before;
+	struct vcm_physmem *m = NULL;
+
+	(void)state;
+	assert_int_equal(vcm_phys_stats(p, 0, &before), 0);
+	/* the chunk list, then the record slab */
+	g_meta.calls = 0;
+	g_meta.fail_at = 1;
+	expect_err(p, vcm_phys_alloc(p, 0, 2 * MB, 0, &m), -ENOMEM, "no metadata for a record of 2");
+	g_meta.calls = 0;
+	g_meta.fail_at = 2;
+	expect_err(p, vcm_phys_alloc(p, 0, 2 * MB, 0, &m), -ENOMEM, "no metadata");
+	g_meta.calls = 0;
+	g_meta.fail_at = 1;
+	expect_err(p, vcm_phys_alloc(p, 0, MB, VCM_PHYS_CONT, &m), -ENOMEM, "no metadata for the record");
+	g_meta.calls = 0;
+	expect_err(p, vcm_phys_wrap(p, 0, 4096, &m), -ENOMEM, "no metadata for the record");
+	assert_null(m);
+	same_stats(p, 0, &before);
+	g_meta.fail_at = 0;
+	done(p);
+}
+
+static void test_all_or_nothing(void **state)
+{
+	struct vcm_phys *p = make();
+	struct vcm_phys_stats before;
+	struct vcm_physmem *a, *b, *m = NULL;
+
+	(void)state;
+	/* Fill all but 3 MB, then ask for 4 MB: refused, the 3 MB stay free. */
+	assert_int_equal(vcm_phys_alloc(p, 0, 29 * MB, 0, &a), 0);
+	assert_int_equal(vcm_phys_stats(p, 0, &before), 0);
+	assert_int_equal(before.free_bytes, 3 * MB);
+	expect_err(p, vcm_phys_alloc(p, 0, 4 * MB, 0, &m), -ENOMEM, "0x100000 bytes short");
+	assert_null(m);
+	same_stats(p, 0, &before);
+	assert_int_equal(vcm_phys_alloc(p, 0, 3 * MB, 0, &b), 0);
+	assert_int_equal(vcm_phys_free(p, a), 0);
+	assert_int_equal(vcm_phys_free(p, b), 0);
+	done(p);
+}
+
+static void test_cont(void **state)
+{
+	struct vcm_phys *p = make();
+	struct vcm_physmem *a, *b, *c;
+	uint64_t it = 0, len;
+	vcm_pa_t pa;
+
+	(void)state;
+	/* 3 MB + 4 KB contiguous, 1 MB aligned: first fit at the bottom. */
+	assert_int_equal(vcm_phys_alloc_cont(p, 0, 3 * MB + 4 * KB, MB, &a), 0);
+	assert_int_equal(vcm_phys_next_chunk(a, &it, &pa, &len), 0);
+	assert_int_equal(pa, 0x80000000ULL);
+	assert_int_equal(len, 3 * MB + 4 * KB);
+	assert_int_equal(vcm_phys_next_chunk(a, &it, &pa, &len), -ENOENT);
+	/* next 1 MB-aligned run starts at +4 MB */
+	assert_int_equal(vcm_phys_alloc_cont(p, 0, 4 * KB, MB, &b), 0);
+	it = 0;
+	assert_int_equal(vcm_phys_next_chunk(b, &it, &pa, &len), 0);
+	assert_int_equal(pa, 0x80400000ULL);
+	/* small alignment (rounded up to 4 KiB) fills the hole right after a */
+	assert_int_equal(vcm_phys_alloc_cont(p, 0, 8 * KB, 16, &c), 0);
+	it = 0;
+	assert_int_equal(vcm_phys_next_chunk(c, &it, &pa, &len), 0);
+	assert_int_equal(pa, 0x80301000ULL);
+	assert_int_equal(vcm_phys_check_(p), 0);
+	assert_int_equal(vcm_phys_free(p, a), 0);
+	assert_int_equal(vcm_phys_free(p, c), 0);
+	assert_int_equal(vcm_phys_free(p, b), 0);
+	/* the memtype of memtype 1 with a 64 KiB range at an odd address */
+	assert_int_equal(vcm_phys_alloc_cont(p, 1, 4 * MB + 4 * KB, 0, &a), -ENOMEM);
+	assert_int_equal(vcm_phys_alloc_cont(p, 1, 4 * MB, 0, &a), 0);
+	assert_int_equal(vcm_phys_alloc_cont(p, 1, 64 * KB, 0, &b), 0);
+	it = 0;
+	assert_int_equal(vcm_phys_next_chunk(b, &it, &pa, &len), 0);
+	assert_int_equal(pa, 0xd0001000ULL);
+	assert_int_equal(vcm_phys_memtype_of(b), 1);
+	assert_int_equal(vcm_phys_free(p, b), 0);
+	assert_int_equal(vcm_phys_free(p, a), 0);
+	done(p);
+}
+
+/* ---- wrap, free, handles ------------------------------------------------ */
+
+static void test_wrap(void **state)
+{
+	struct vcm_phys *p = make();
+	struct vcm_physmem *w = (struct vcm_physmem *)0x1;
+	struct vcm_phys_stats before;
+	uint64_t it = 0, len;
+	vcm_pa_t pa;
+
+	(void)state;
+	assert_int_equal(vcm_phys_stats(p, 0, &before), 0);
+	assert_int_equal(vcm_phys_wrap(NULL, 0, 4096, &w), -EINVAL);
+	expect_err(p, vcm_phys_wrap(p, 0, 4096, NULL), -EINVAL, "vcm_phys_wrap: out is NULL");
+	expect_err(p, vcm_phys_wrap(p, 0, 0, &w), -EINVAL, "len is 0");
+	expect_err(p, vcm_phys_wrap(p, 0x1800, 4096, &w), -EINVAL, "pa 0x1800 is not 4 KiB aligned");
+	expect_err(p, vcm_phys_wrap(p, 0x1000, 0x1800, &w), -EINVAL,
+		   "len 0x1800 is not a multiple of 4 KiB");
+	expect_err(p, vcm_phys_wrap(p, 0xfffffffffffff000ULL, 0x2000, &w), -EOVERFLOW,
+		   "pa 0xfffffffffffff000 + len 0x2000 wraps");
+	assert_ptr_equal(w, (struct vcm_physmem *)0x1);
+	/* a range inside memtype 0: not taken from it */
+	assert_int_equal(vcm_phys_wrap(p, 0x80000000ULL, 8 * MB, &w), 0);
+	same_stats(p, 0, &before);
+	assert_int_equal(vcm_phys_memtype_of(w), -ENOENT);
+	assert_int_equal(vcm_phys_next_chunk(w, &it, &pa, &len), 0);
+	assert_int_equal(pa, 0x80000000ULL);
+	assert_int_equal(len, 8 * MB);
+	assert_int_equal(vcm_phys_next_chunk(w, &it, &pa, &len), -ENOENT);
+	assert_int_equal(vcm_phys_destroy(p), -EBUSY);
+	assert_non_null(strstr(vcm_phys_last_error(p), "1 allocations are still live"));
+	assert_int_equal(vcm_phys_free(p, w), 0);
+	same_stats(p, 0, &before);
+	expect_err(p, vcm_phys_free(p, w), -EINVAL, "was already freed");
+	done(p);
+}
+
+static void test_handles(void **state)
+{
+	struct vcm_phys *p = make(), *q;
+	struct vcm_physmem *m, *foreign;
+	static uint64_t stack_mem[16];
+	struct vcm_phys_stats before;
+	struct vcm_diag d = { 0 };
+	uint64_t it = 0, len;
+	vcm_pa_t pa;
+
+	(void)state;
+	assert_int_equal(vcm_phys_create(&g_cfg, &q, &d), 0);
+	assert_int_equal(vcm_phys_alloc(q, 0, MB, 0, &foreign), 0);
+	assert_int_equal(vcm_phys_alloc(p, 0, MB, 0, &m), 0);
+	assert_int_equal(vcm_phys_stats(p, 0, &before), 0);
+
+	assert_int_equal(vcm_phys_free(NULL, m), -EINVAL);
+	expect_err(p, vcm_phys_free(p, NULL), -EINVAL, "vcm_phys_free: mem is NULL");
+	expect_err(p, vcm_phys_free(p, foreign), -EINVAL, "is not an allocation of this set");
+	expect_err(p, vcm_phys_free(p, (struct vcm_physmem *)stack_mem), -EINVAL, "is not an allocation of this set");
+	expect_err(p, vcm_phys_free(p, (struct vcm_physmem *)((char *)m + 8)), -EINVAL,
+		   "is not an allocation of this set");
+	same_stats(p, 0, &before);
+
+	/* iterator argument errors */
+	expect_err(p, vcm_phys_next_chunk(m, NULL, &pa, &len), -EINVAL, "iter, pa or len is NULL");
+	expect_err(p, vcm_phys_next_extent(m, &it, NULL, &len), -EINVAL, "iter, pa or len is NULL");
+	assert_int_equal(vcm_phys_next_chunk(NULL, &it, &pa, &len), -EINVAL);
+
+	assert_int_equal(vcm_phys_free(p, m), 0);
+	/* freed: every use is an error, not a crash */
+	expect_err(p, vcm_phys_free(p, m), -EINVAL, "was already freed");
+	expect_err(p, vcm_phys_next_chunk(m, &it, &pa, &len), -EINVAL,
+		   "vcm_phys_next_chunk: mem");
+	assert_int_equal(vcm_phys_memtype_of(m), -EINVAL);
+	assert_int_equal(vcm_phys_memtype_of(NULL), -EINVAL);
+	assert_int_equal(vcm_phys_mem_len(m), 0);
+	assert_int_equal(vcm_phys_mem_chunks(m), 0);
+
+	assert_int_equal(vcm_phys_free(q, foreign), 0);
+	assert_int_equal(vcm_phys_destroy(q), 0);
+	assert_int_equal(vcm_phys_destroy(NULL), 0);
+	done(p);
+}
+
+static void test_no_record_leak(void **state)
+{
+	struct vcm_phys *p = make();
+	struct vcm_physmem *m[100];
+	long meta_live;
+
+	(void)state;
+	/* records are reused: many alloc/free rounds do not grow the metadata */
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(vcm_phys_alloc(p, 0, 12 * KB, 0, &m[i]), 0);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(vcm_phys_free(p, m[i]), 0);
+	meta_live = g_meta.live;
+	for (int round = 0; round < 50; round++) {
+		for (int i = 0; i < 100; i++)
+			assert_int_equal(vcm_phys_alloc(p, 0, 12 * KB, 0, &m[i]), 0);
+		for (int i = 0; i < 100; i++)
+			assert_int_equal(vcm_phys_free(p, m[i]), 0);
+	}
+	assert_int_equal(g_meta.live, meta_live);
+	done(p);
+}
+
+static void test_other_granule(void **state)
+{
+	/* A 16 KiB-page system: 2M, 64K, 16K chunks. */
+	static const struct vcm_phys_range r = { 0x40000000ULL, 8 * MB };
+	struct vcm_phys_memtype_cfg mt = { &r, 1, VCM_PHYS_2MB | VCM_PHYS_64KB | VCM_PHYS_16KB };
+	struct vcm_phys_cfg cfg;
+	struct vcm_phys *p;
+	struct vcm_physmem *m;
+	struct vcm_diag d = { 0 };
+
+	(void)state;
+	reset_cfg();
+	cfg = (struct vcm_phys_cfg){ &mt, 1, &g_plat };
+	assert_int_equal(vcm_phys_create(&cfg, &p, &d), 0);
+	expect_err(p, vcm_phys_alloc(p, 0, 4 * KB, 0, &m), -EINVAL,
+		   "len 0x1000 is not a multiple of the smallest allowed chunk 0x4000");
+	expect_err(p, vcm_phys_alloc(p, 0, MB, VCM_PHYS_1MB, &m), -EINVAL,
+		   "size bit 0x100000 is not a chunk size");
+	assert_int_equal(vcm_phys_alloc(p, 0, 2 * MB + 64 * KB + 16 * KB, 0, &m), 0);
+	expect_chunks(m, (uint64_t[]){ 2 * MB, 64 * KB, 16 * KB }, 3);
+	assert_int_equal(vcm_phys_free(p, m), 0);
+	done(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_create_errors),
+		cmocka_unit_test(test_create_nomem),
+		cmocka_unit_test(test_create_ok),
+		cmocka_unit_test(test_alloc_largest_first),
+		cmocka_unit_test(test_alloc_errors),
+		cmocka_unit_test(test_alloc_nomem_meta),
+		cmocka_unit_test(test_all_or_nothing),
+		cmocka_unit_test(test_cont),
+		cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_handles),
+		cmocka_unit_test(test_no_record_leak),
+		cmocka_unit_test(test_other_granule),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
