@@ -59,9 +59,12 @@ int vcm_phys_stats(struct vcm_phys *phys, unsigned int memtype, struct vcm_phys_
 	return 0;
 }
 
+/* Validator failures name the public entry point, whichever helper found them. */
+#define CHECK_FAIL(phys, ...) vcm_diag_set(&(phys)->diag, -EFAULT, "vcm_phys_check_", __VA_ARGS__)
+
 static int bad(struct vcm_phys *phys, unsigned int memtype, const char *what, uint64_t where)
 {
-	return VCM_FAIL(&phys->diag, -EFAULT, "memtype %u: %s at %#llx", memtype, what,
+	return CHECK_FAIL(phys, "memtype %u: %s at %#llx", memtype, what,
 			ull(where));
 }
 
@@ -136,10 +139,10 @@ static int check_record(struct vcm_phys *phys, const struct vcm_physmem *m, uint
 	uint64_t sum = 0;
 
 	if (m->owner != phys || m->chunks == NULL || m->nr_chunks == 0U)
-		return VCM_FAIL(&phys->diag, -EFAULT, "record %p: bad owner or chunk list",
+		return CHECK_FAIL(phys, "record %p: bad owner or chunk list",
 				(const void *)m);
 	if (m->kind != MEM_WRAP && m->memtype >= phys->nr_mt)
-		return VCM_FAIL(&phys->diag, -EFAULT, "record %p: bad memtype", (const void *)m);
+		return CHECK_FAIL(phys, "record %p: bad memtype", (const void *)m);
 	for (uint64_t c = 0; c < m->nr_chunks; c++) {
 		vcm_pa_t pa = m->chunks[c].pa;
 		uint64_t len = m->chunks[c].len;
@@ -154,7 +157,7 @@ static int check_record(struct vcm_phys *phys, const struct vcm_physmem *m, uint
 			if (!vcm_is_pow2(len) || (mt->sizes & len) == 0U || !vcm_is_aligned(pa, len) ||
 			    !mt_idx_of_(mt, pa, &idx) ||
 			    mt->state[idx] != (BLK_USED | (vcm_ctz64(len) - mt->min_lg2)))
-				return VCM_FAIL(&phys->diag, -EFAULT,
+				return vcm_diag_set(&phys->diag, -EFAULT, "vcm_phys_check_",
 						"record %p: chunk %#llx+%#llx is not a used block",
 						(const void *)m, ull(pa), ull(len));
 		} else {
@@ -162,7 +165,7 @@ static int check_record(struct vcm_phys *phys, const struct vcm_physmem *m, uint
 				unsigned int o = mt_piece_order_(mt, p, pa + len - p);
 
 				if (!mt_idx_of_(mt, p, &idx) || mt->state[idx] != (BLK_USED | o))
-					return VCM_FAIL(&phys->diag, -EFAULT,
+					return vcm_diag_set(&phys->diag, -EFAULT, "vcm_phys_check_",
 							"record %p: run piece %#llx is not used",
 							(const void *)m, ull(p));
 				p += UINT64_C(1) << (mt->min_lg2 + o);
@@ -171,7 +174,7 @@ static int check_record(struct vcm_phys *phys, const struct vcm_physmem *m, uint
 		used[m->memtype] += len;
 	}
 	if (sum != m->len)
-		return VCM_FAIL(&phys->diag, -EFAULT, "record %p: chunks sum to %#llx, not %#llx",
+		return CHECK_FAIL(phys, "record %p: chunks sum to %#llx, not %#llx",
 				(const void *)m, ull(sum), ull(m->len));
 	return 0;
 }
@@ -198,7 +201,7 @@ int vcm_phys_check_(struct vcm_phys *phys)
 			if (m->magic == PHYSMEM_DEAD)
 				continue;
 			if (m->magic != PHYSMEM_LIVE)
-				return VCM_FAIL(&phys->diag, -EFAULT, "record %p: bad magic %#x",
+				return CHECK_FAIL(phys, "record %p: bad magic %#x",
 						(const void *)m, m->magic);
 			nr_live++;
 			ret = check_record(phys, m, used_recs);
@@ -208,17 +211,17 @@ int vcm_phys_check_(struct vcm_phys *phys)
 	}
 	for (const struct vcm_physmem *m = phys->dead_head; m != NULL; m = m->next_dead) {
 		if (m->magic != PHYSMEM_DEAD || ++nr_dead > nr_recs)
-			return VCM_FAIL(&phys->diag, -EFAULT, "dead record list broken at %p",
+			return CHECK_FAIL(phys, "dead record list broken at %p",
 					(const void *)m);
 	}
 	if (nr_live != phys->live || nr_live + nr_dead != nr_recs)
-		return VCM_FAIL(&phys->diag, -EFAULT,
+		return vcm_diag_set(&phys->diag, -EFAULT, "vcm_phys_check_",
 				"%llu live + %llu dead records of %llu, counter says %llu live",
 				ull(nr_live), ull(nr_dead), ull(nr_recs), ull(phys->live));
 	/* Every used byte belongs to exactly one live record (no leak, no double count). */
 	for (unsigned int i = 0; i < phys->nr_mt; i++)
 		if (used_blocks[i] != used_recs[i])
-			return VCM_FAIL(&phys->diag, -EFAULT,
+			return vcm_diag_set(&phys->diag, -EFAULT, "vcm_phys_check_",
 					"memtype %u: %#llx bytes used by blocks, %#llx by records",
 					i, ull(used_blocks[i]), ull(used_recs[i]));
 	return 0;

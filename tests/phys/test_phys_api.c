@@ -266,7 +266,9 @@ static void expect_chunks(const struct vcm_physmem *m, const uint64_t *lens, siz
 	while (vcm_phys_next_chunk(m, &it, &pa, &len) == 0) {
 		assert_true(i < n);
 		assert_int_equal(len, lens[i]);
-		if (pa & (len - 1)) fail_msg("chunk %zu pa %#llx len %#llx", i, (unsigned long long)pa, (unsigned long long)len);
+		if (pa & (len - 1))
+			fail_msg("chunk %zu pa %#llx len %#llx misaligned", i,
+				 (unsigned long long)pa, (unsigned long long)len);
 		total += len;
 		i++;
 	}
@@ -523,7 +525,8 @@ static void test_handles(void **state)
 	assert_int_equal(vcm_phys_free(NULL, m), -EINVAL);
 	expect_err(p, vcm_phys_free(p, NULL), -EINVAL, "vcm_phys_free: mem is NULL");
 	expect_err(p, vcm_phys_free(p, foreign), -EINVAL, "is not an allocation of this set");
-	expect_err(p, vcm_phys_free(p, (struct vcm_physmem *)stack_mem), -EINVAL, "is not an allocation of this set");
+	expect_err(p, vcm_phys_free(p, (struct vcm_physmem *)stack_mem), -EINVAL,
+		   "is not an allocation of this set");
 	expect_err(p, vcm_phys_free(p, (struct vcm_physmem *)((char *)m + 8)), -EINVAL,
 		   "is not an allocation of this set");
 	same_stats(p, 0, &before);
