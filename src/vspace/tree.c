@@ -33,7 +33,22 @@ static inline uint32_t pages_capped(uint64_t bytes)
 	return p < LOSS_CAP ? (uint32_t)p : LOSS_CAP;
 }
 
-/* Recompute @n's height, max_gap and loss[] from its children; true if any changed. */
+/* Pages-minus-one of each class's alignment: 8K is 1 page, 1G is 2^18 pages. */
+static const uint32_t class_mask[VS_NCLASS] = {
+	0x1, 0x3, 0x7, 0xf, 0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff,
+	0x1fff, 0x3fff, 0x7fff, 0xffff, 0x1ffff, 0x3ffff,
+};
+
+static inline uint32_t min_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * Recompute @n's height, max_gap and loss[] from its children; true if any
+ * changed. The hot spot of every update: the loops are kept branch-free so
+ * the compiler can vectorise them.
+ */
 bool vs_tree_pull_(struct vcm_vs_range *n)
 {
 	const struct vcm_vs_range *l = n->left != NULL ? n->left : &nil;
@@ -42,8 +57,9 @@ bool vs_tree_pull_(struct vcm_vs_range *n)
 	uint8_t h = (uint8_t)((hl > hr ? hl : hr) + 1U);
 	uint64_t m = n->gap;
 	uint32_t own_g, off_own, off_l, off_r, diff;
-	uint64_t gs = vs_gap_start(n);
-	uint32_t misalign = (uint32_t)((0U - gs) >> VS_PAGE_LG2); /* pages to the next 2^32-page boundary */
+	/* pages from the gap's start to the next 2^32-page boundary, mod 2^32 */
+	uint32_t misalign = (uint32_t)((0U - vs_gap_start(n)) >> VS_PAGE_LG2);
+	uint32_t loss[VS_NCLASS];
 
 	if (l->max_gap > m)
 		m = l->max_gap;
@@ -53,19 +69,18 @@ bool vs_tree_pull_(struct vcm_vs_range *n)
 	off_own = pages_capped(m - n->gap);
 	off_l = pages_capped(m - l->max_gap);
 	off_r = pages_capped(m - r->max_gap);
-	diff = (uint32_t)(h != n->height) | (uint32_t)(m != n->max_gap);
 	for (unsigned int k = 0; k < VS_NCLASS; k++) {
-		/* own gap: k-aligned fit loses the padding up to the next 2^(k+1)-page boundary */
-		uint32_t pad = misalign & ((UINT32_C(2) << k) - 1U);
-		uint32_t own = (pad < own_g ? pad : own_g) + off_own;
-		uint32_t vl = l->loss[k] + off_l;
-		uint32_t vr = r->loss[k] + off_r;
-		uint32_t v = own < vl ? own : vl;
+		/* own gap: a class-k fit loses the padding up to the next boundary */
+		uint32_t own = min_u32(misalign & class_mask[k], own_g) + off_own;
 
-		v = v < vr ? v : vr;
-		diff |= v ^ n->loss[k];
-		n->loss[k] = v;
+		loss[k] = min_u32(own, min_u32(l->loss[k] + off_l, r->loss[k] + off_r));
 	}
+	diff = 0;
+	for (unsigned int k = 0; k < VS_NCLASS; k++)
+		diff |= loss[k] ^ n->loss[k];
+	diff |= (uint32_t)(h != n->height) | (uint32_t)(m != n->max_gap);
+	for (unsigned int k = 0; k < VS_NCLASS; k++)
+		n->loss[k] = loss[k];
 	n->height = h;
 	n->max_gap = m;
 	return diff != 0U;
