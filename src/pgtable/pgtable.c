@@ -53,7 +53,7 @@ int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_
 				"(table_alloc, table_free, pa_to_cpu, meta_alloc, meta_free)");
 	if ((cfg->flags & ~VCM_PT_CFG_ALL) != 0U)
 		return VCM_FAIL(diag, -EINVAL, "cfg->flags has unknown bits %#x",
-				cfg->flags & ~VCM_PT_CFG_ALL);
+				(unsigned int)(cfg->flags & ~VCM_PT_CFG_ALL));
 
 	pt = plat->meta_alloc(plat->ctx, sizeof(*pt));
 	if (pt == NULL)

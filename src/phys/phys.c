@@ -128,8 +128,8 @@ static int build_memtype(struct vcm_phys *phys, const struct vcm_phys_memtype_cf
 		if (a->pa + a->len > b->pa)
 			return VCM_FAIL(diag, -EINVAL,
 					"memtypes[%u].ranges[%u] [%#llx, %#llx) overlaps "
-					"ranges[%u] [%#llx, %#llx)", i, a->base, ull(a->pa),
-					ull(a->pa + a->len), b->base, ull(b->pa),
+					"ranges[%u] [%#llx, %#llx)", i, (unsigned int)a->base, ull(a->pa),
+					ull(a->pa + a->len), (unsigned int)b->base, ull(b->pa),
 					ull(b->pa + b->len));
 	}
 	/* Join touching ranges so that blocks (and buddies) may cross the joint. */

@@ -202,7 +202,7 @@ int vcm_phys_check_(struct vcm_phys *phys)
 				continue;
 			if (m->magic != PHYSMEM_LIVE)
 				return CHECK_FAIL(phys, "record %p: bad magic %#x",
-						(const void *)m, m->magic);
+						(const void *)m, (unsigned int)m->magic);
 			nr_live++;
 			ret = check_record(phys, m, used_recs);
 			if (ret != 0)

@@ -142,7 +142,7 @@ static void op_alloc(struct world *w)
 	uint64_t sizes = w->sizes[mt], flags = 0, allowed, counts[64], left, gran, len;
 	struct vcm_phys_stats before, after;
 	struct vcm_physmem *m = NULL;
-	unsigned int k;
+	unsigned int k = 0;
 	int ret;
 
 	if (w->nr_live == MAX_LIVE)
