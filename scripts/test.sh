@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Every test: installs what is missing, then builds with gcc and with clang
 # (-Wall -Wextra -Werror), runs the whole CTest suite with each, runs it again
-# under AddressSanitizer + UndefinedBehaviorSanitizer, and checks that the
-# install gives a working pkg-config file. Build trees go to build/test-*.
+# under AddressSanitizer + UndefinedBehaviorSanitizer, runs the API tests under
+# valgrind, and checks that the install gives a working pkg-config file. Build trees go to build/test-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -21,6 +21,12 @@ run gcc -DCMAKE_C_COMPILER=gcc
 run clang -DCMAKE_C_COMPILER=clang
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run asan-ubsan -DCMAKE_C_COMPILER=clang -DVCM_SANITIZE=ON -DVCM_QEMU_TESTS=OFF
+
+echo "=== valgrind"
+for t in tests/pgtable/test_pt_errors tests/pgtable/test_pt_vectors tests/phys/test_phys_api \
+         tests/vspace/test_vspace_api examples/map_translate; do
+  valgrind -q --error-exitcode=9 --leak-check=full "build/test-gcc/$t" >/dev/null
+done
 
 echo "=== install + pkg-config"
 prefix=$(pwd)/build/test-install
