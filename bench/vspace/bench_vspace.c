@@ -204,7 +204,7 @@ static void run_row(const struct row *row, double mean, uint64_t seed, uint64_t 
 	uint64_t *t_bm;
 	uint64_t max_bm_steps;
 
-	pages = (pages + 0x3ffff) & ~UINT64_C(0x3ffff); /* whole GiB */
+	pages = (pages + 0xfff) & ~UINT64_C(0xfff); /* whole 16 MiB */
 	vcm_plat_hosted_heap_ops(&ops);
 	cfg = (struct vcm_vs_cfg){ .start = 0, .len = pages << PAGE_LG2, .ops = &ops };
 	if (slot == NULL || t_pair == NULL || t_res == NULL || t_unres == NULL ||

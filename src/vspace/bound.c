@@ -3,7 +3,9 @@
  * Bounds: a sub-range taken from a space like a reservation (one range of the
  * parent, flagged so that vcm_vs_unreserve() refuses it) that is itself a
  * space, with its own tree and node slabs, sharing the parent's ops. The
- * parent keeps its bounds on a list so that destroy can free them.
+ * parent keeps its bounds on a list so that destroy can free them. A freed
+ * bound's memory stays with the parent (reused by the next bound) until
+ * destroy, so a stale bound handle is caught by its magic, not a use after free.
  *
  * Non-goals: resizing a bound, freeing a bound that still holds ranges.
  */
@@ -19,14 +21,20 @@ static int bound_create(struct vcm_vs *vs, const char *fn, bool at, vcm_da_t add
 
 	if (out == NULL)
 		return VS_FAIL(vs, fn, -EINVAL, "out is NULL");
-	b = ops->meta_alloc(ops->ctx, sizeof(*b));
-	if (b == NULL)
-		return VS_FAIL(vs, fn, -ENOMEM, "meta_alloc of %zu bytes failed", sizeof(*b));
-	ret = at ? vs_reserve_at_(vs, fn, addr, len, &r) : vs_reserve_(vs, fn, len, align, &r);
-	if (ret != 0) {
-		ops->meta_free(ops->ctx, b, sizeof(*b));
-		return ret;
+	b = vs->free_bounds;
+	if (b == NULL) {
+		b = ops->meta_alloc(ops->ctx, sizeof(*b));
+		if (b == NULL)
+			return VS_FAIL(vs, fn, -ENOMEM, "meta_alloc of %zu bytes failed",
+				       sizeof(*b));
+		b->magic = 0;
+		b->next = vs->free_bounds;
+		vs->free_bounds = b;
 	}
+	ret = at ? vs_reserve_at_(vs, fn, addr, len, &r) : vs_reserve_(vs, fn, len, align, &r);
+	if (ret != 0)
+		return ret; /* b stays on the free list */
+	vs->free_bounds = b->next;
 	r->flags |= VS_RANGE_BOUND;
 	vs_space_init_(&b->space, r->start, r->start + (r->len - 1U), ops);
 	b->space.is_bound = true;
@@ -82,8 +90,10 @@ int vcm_vs_bound_free(struct vcm_vs *vs, struct vcm_vs_bound *b)
 		b->next->prev = b->prev;
 	vs_remove_(vs, b->range);
 	vs_space_release_(&b->space);
-	b->magic = 0;
-	vs->ops->meta_free(vs->ops->ctx, b, sizeof(*b));
+	b->magic = VS_MAGIC_FREE;
+	b->parent = NULL;
+	b->next = vs->free_bounds;
+	vs->free_bounds = b;
 	return 0;
 }
 

@@ -26,6 +26,7 @@ void vs_space_init_(struct vcm_vs *vs, vcm_da_t start, vcm_da_t last,
 	vs->slabs = NULL;
 	vs_slabs_release_(vs);
 	vs->bounds = NULL;
+	vs->free_bounds = NULL;
 	vcm_diag_clear(&vs->diag);
 	h->start = start;
 	h->len = 0;
@@ -51,6 +52,13 @@ void vs_space_release_(struct vcm_vs *vs)
 		b = next;
 	}
 	vs->bounds = NULL;
+	for (b = vs->free_bounds; b != NULL;) {
+		struct vcm_vs_bound *next = b->next;
+
+		vs->ops->meta_free(vs->ops->ctx, b, sizeof(*b));
+		b = next;
+	}
+	vs->free_bounds = NULL;
 	vs_slabs_release_(vs);
 	vs->magic = 0;
 }

@@ -77,8 +77,9 @@ struct vcm_vs {
 	struct vcm_vs_range *free_nodes;  /* linked through ->parent */
 	struct vcm_vs_range *bump, *bump_end;
 	size_t next_slab_nodes;
-	/* bounds taken from this space */
+	/* bounds taken from this space; freed ones are kept for reuse until destroy */
 	struct vcm_vs_bound *bounds;
+	struct vcm_vs_bound *free_bounds; /* linked through ->next */
 	struct vcm_diag diag;
 };
 
