@@ -12,7 +12,7 @@
  * Usage: vcm_qemu_gen --family armv7s|armv8_s1|armv8_s2 --workdir DIR
  *        --harness-a64 ELF --harness-a32 ELF --qemu-a64 BIN --qemu-a32 BIN
  *        [--selftest]
- * Environment: VCM_QEMU_SEED (base seed; config i uses base + i),
+ * Environment: VCM_QEMU_SEED (base seed; a config uses base + a hash of its name),
  *              VCM_QEMU_ONLY (run only configs whose name contains it),
  *              VCM_QEMU_VECTORS (vectors per config, default 4000).
  * --selftest corrupts one expectation in 50 (wrong output page, a denied
@@ -51,6 +51,8 @@ struct qcfg {
 static const struct qcfg configs[] = {
 	{ "armv7s-32", "armv7s", &vcm_pt_fmt_armv7s, 32, 32, 12, 0 },
 	{ "armv7s-28", "armv7s", &vcm_pt_fmt_armv7s, 28, 32, 12, 0 },
+	/* COHERENT sets the walk cacheability and shareability fields of TTBR0/TCR */
+	{ "armv7s-32c", "armv7s", &vcm_pt_fmt_armv7s, 32, 32, 12, VCM_PT_CFG_COHERENT },
 	{ "s1-4k-48", "armv8_s1", &vcm_pt_fmt_armv8, 48, 44, 12, 0 },
 	{ "s1-4k-39", "armv8_s1", &vcm_pt_fmt_armv8, 39, 40, 12, 0 },
 	{ "s1-4k-36", "armv8_s1", &vcm_pt_fmt_armv8, 36, 36, 12, 0 },
@@ -63,6 +65,7 @@ static const struct qcfg configs[] = {
 	{ "s1-64k-42", "armv8_s1", &vcm_pt_fmt_armv8, 42, 42, 16, 0 },
 	{ "s1-64k-36", "armv8_s1", &vcm_pt_fmt_armv8, 36, 40, 16, 0 },
 	{ "s1-64k-32", "armv8_s1", &vcm_pt_fmt_armv8, 32, 32, 16, 0 },
+	{ "s1-4k-48c", "armv8_s1", &vcm_pt_fmt_armv8, 48, 44, 12, VCM_PT_CFG_COHERENT },
 	{ "s2-4k-40", "armv8_s2", &vcm_pt_fmt_armv8, 40, 40, 12, VCM_PT_CFG_STAGE2 },
 	{ "s2-4k-44", "armv8_s2", &vcm_pt_fmt_armv8, 44, 44, 12, VCM_PT_CFG_STAGE2 },
 	{ "s2-4k-42", "armv8_s2", &vcm_pt_fmt_armv8, 42, 44, 12, VCM_PT_CFG_STAGE2 },
@@ -74,6 +77,8 @@ static const struct qcfg configs[] = {
 	{ "s2-64k-44", "armv8_s2", &vcm_pt_fmt_armv8, 44, 44, 16, VCM_PT_CFG_STAGE2 },
 	{ "s2-64k-40", "armv8_s2", &vcm_pt_fmt_armv8, 40, 40, 16, VCM_PT_CFG_STAGE2 },
 	{ "s2-64k-32", "armv8_s2", &vcm_pt_fmt_armv8, 32, 32, 16, VCM_PT_CFG_STAGE2 },
+	{ "s2-16k-40c", "armv8_s2", &vcm_pt_fmt_armv8, 40, 42, 14,
+	  VCM_PT_CFG_STAGE2 | VCM_PT_CFG_COHERENT },
 };
 #define NCONFIGS (sizeof(configs) / sizeof(configs[0]))
 
@@ -474,7 +479,8 @@ static size_t used_len(const struct vcm_plat_arena *a)
 	return (n + 4095U) & ~(size_t)4095U;
 }
 
-static int run_config(const struct qcfg *c, uint64_t seed, const struct opts *o, uint32_t nvecs)
+static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const struct opts *o,
+		      uint32_t nvecs)
 {
 	struct run r = { .c = c };
 	struct vcm_plat_arena arena;
@@ -560,7 +566,7 @@ static int run_config(const struct qcfg *c, uint64_t seed, const struct opts *o,
 		printf("  %s %s=%#" PRIx64 " %s=%#" PRIx64 " %s=%#" PRIx64 " (rerun: VCM_QEMU_SEED=%#"
 		       PRIx64 " VCM_QEMU_ONLY=%s)\n",
 		       c->name, hw.reg_names[0], hw.regs[0], hw.reg_names[1], hw.regs[1],
-		       hw.reg_names[2], hw.regs[2], seed, c->name);
+		       hw.reg_names[2], hw.regs[2], base, c->name);
 	}
 	fflush(stdout);
 	free(r.vec);
@@ -568,6 +574,16 @@ static int run_config(const struct qcfg *c, uint64_t seed, const struct opts *o,
 	vcm_pt_destroy(r.pt);
 	free(mem);
 	return mism == 0 && r.gen_errors == 0U ? 0 : -1;
+}
+
+/* FNV-1a: a config's seed does not change when configs are added or reordered. */
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261U;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619U;
+	return h;
 }
 
 static int usage(void)
@@ -631,7 +647,7 @@ int main(int argc, char **argv)
 		if (only != NULL && strstr(configs[i].name, only) == NULL)
 			continue;
 		ran++;
-		if (run_config(&configs[i], base + i, &o, nvecs) != 0)
+		if (run_config(&configs[i], base + name_hash(configs[i].name), base, &o, nvecs) != 0)
 			failed++;
 	}
 	printf("family %s: %u configs, %u failed\n", o.family, ran, failed);
