@@ -425,6 +425,12 @@ static const char *cpu_for(const struct qcfg *c)
 	return c->granule_lg2 == 14U ? "max" : "cortex-a57";
 }
 
+/* True when snprintf's result @n fitted in @size bytes. */
+static bool fit(int n, size_t size)
+{
+	return n >= 0 && (size_t)n < size;
+}
+
 /* Runs QEMU; returns the mismatch count from its RESULT line, or -1 on any error. */
 static long run_qemu(const struct run *r, const struct opts *o, const char *tables,
 		     const char *vectors, uint32_t *ats)
@@ -432,11 +438,12 @@ static long run_qemu(const struct run *r, const struct opts *o, const char *tabl
 	bool a32 = r->c->fmt == &vcm_pt_fmt_armv7s;
 	char cmd[2048], line[512];
 	unsigned int nv = 0, na = 0, nm = 0;
+	int n;
 	bool seen = false;
 	FILE *p;
 	int st;
 
-	snprintf(cmd, sizeof(cmd),
+	n = snprintf(cmd, sizeof(cmd),
 		 "timeout 20 %s -machine virt,virtualization=on -cpu %s -nographic -nic none "
 		 "-semihosting -m 1024 -kernel %s "
 		 "-device loader,file=%s,addr=0x%x,force-raw=on "
@@ -444,6 +451,8 @@ static long run_qemu(const struct run *r, const struct opts *o, const char *tabl
 		 a32 ? o->qemu_a32 : o->qemu_a64, cpu_for(r->c),
 		 a32 ? o->harness_a32 : o->harness_a64, tables, VQ_TABLES_PA, vectors,
 		 VQ_VECTORS_PA);
+	if (!fit(n, sizeof(cmd)))
+		return -1; /* paths too long for the command line */
 	p = popen(cmd, "r");
 	if (p == NULL) {
 		perror("popen");
@@ -543,10 +552,12 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 	h.count = r.nvec;
 	memcpy(h.regs, hw.regs, sizeof(h.regs));
 	h.check_user = h.mode != VQ_MODE_A64_S2;
-	snprintf(tables, sizeof(tables), "%s/%s.tables.bin", o->workdir, c->name);
-	snprintf(vectors, sizeof(vectors), "%s/%s.vectors.bin", o->workdir, c->name);
 	mism = -1;
-	if (write_file(tables, arena.cpu, used_len(&arena), NULL, 0) == 0 &&
+	if (fit(snprintf(tables, sizeof(tables), "%s/%s.tables.bin", o->workdir, c->name),
+		sizeof(tables)) &&
+	    fit(snprintf(vectors, sizeof(vectors), "%s/%s.vectors.bin", o->workdir, c->name),
+		sizeof(vectors)) &&
+	    write_file(tables, arena.cpu, used_len(&arena), NULL, 0) == 0 &&
 	    write_file(vectors, &h, sizeof(h), r.vec, r.nvec * sizeof(*r.vec)) == 0)
 		mism = run_qemu(&r, o, tables, vectors, &ats);
 
