@@ -28,9 +28,11 @@
  *       FMT_EMPTY, FMT_TABLE or FMT_LEAF for a nonzero or zero entry at lvl.
  *   bool fmt_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, FMT_ITEM e)
  *       The leaf is one of a contiguous group (2^contig_lg2[lvl] entries).
- *   bool fmt_single_leaf(const struct vcm_pt *pt, unsigned int lvl, FMT_ITEM e)
- *       The entry is a leaf on its own (valid, not a table, not in a
- *       contiguous group); pure bit tests, as it runs in vectorised loops.
+ *   void fmt_single_leaf_mask(const struct vcm_pt *pt, unsigned int lvl,
+ *                             FMT_ITEM *mask, FMT_ITEM *value)
+ *       An entry at lvl is a leaf on its own (valid, not a table, not in a
+ *       contiguous group) exactly when (e & *mask) == *value. A mask test,
+ *       because it runs in vectorised loops.
  *   vcm_pa_t fmt_leaf_pa(const struct vcm_pt *pt, unsigned int lvl, FMT_ITEM e)
  *       Output address in a leaf; for a group member either its own address
  *       or the group's (the walker aligns it down to the group size).

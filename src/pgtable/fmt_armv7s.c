@@ -207,12 +207,17 @@ static inline bool fmt_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, ui
 	return (e & V7S_SEC_SUPER) != 0U;
 }
 
-static inline bool fmt_single_leaf(const struct vcm_pt *pt, unsigned int lvl, uint32_t e)
+static inline void fmt_single_leaf_mask(const struct vcm_pt *pt, unsigned int lvl,
+					uint32_t *mask, uint32_t *value)
 {
 	(void)pt;
-	if (lvl == 0U)
-		return (e & V7S_L2_SMALL) != 0U; /* small page; large pages are 0b01 */
-	return (e & (V7S_L1_SECTION | V7S_SEC_SUPER)) == V7S_L1_SECTION;
+	if (lvl == 0U) {
+		*mask = V7S_L2_SMALL; /* small page 0b1x; large pages are 0b01 */
+		*value = V7S_L2_SMALL;
+	} else {
+		*mask = V7S_L1_SECTION | V7S_SEC_SUPER;
+		*value = V7S_L1_SECTION;
+	}
 }
 
 static inline vcm_pa_t fmt_leaf_pa(const struct vcm_pt *pt, unsigned int lvl, uint32_t e)

@@ -323,13 +323,13 @@ static inline bool fmt_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, ui
 	return (e & ARMV8_CONT) != 0U;
 }
 
-static inline bool fmt_single_leaf(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
+static inline void fmt_single_leaf_mask(const struct vcm_pt *pt, unsigned int lvl,
+					uint64_t *mask, uint64_t *value)
 {
 	/* pages are 0b11 at level 3, blocks 0b01 above; no contiguous hint */
-	uint64_t type = lvl == 0U ? ARMV8_VALID | ARMV8_TABLE : ARMV8_VALID;
-
 	(void)pt;
-	return (e & (ARMV8_VALID | ARMV8_TABLE | ARMV8_CONT)) == type;
+	*mask = ARMV8_VALID | ARMV8_TABLE | ARMV8_CONT;
+	*value = lvl == 0U ? ARMV8_VALID | ARMV8_TABLE : ARMV8_VALID;
 }
 
 static inline vcm_pa_t fmt_leaf_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)

@@ -159,13 +159,19 @@ int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len
 		return VCM_FAIL(&pt->diag, -ERANGE,
 				"pa %#llx + len %#llx is beyond the %u-bit output space",
 				(unsigned long long)pa, (unsigned long long)len, pt->oas);
-	ret = check_prot(pt, prot);
-	if (ret != 0)
-		return ret;
-	attr.sizes_ok = ~UINT64_C(0);
-	ret = pt->fmt->prot_to_attr(pt, prot, &attr);
-	if (ret != 0)
-		return ret;
+	if (prot == pt->memo_prot) {
+		attr = pt->memo_attr;
+	} else {
+		ret = check_prot(pt, prot);
+		if (ret != 0)
+			return ret;
+		attr.sizes_ok = ~UINT64_C(0);
+		ret = pt->fmt->prot_to_attr(pt, prot, &attr);
+		if (ret != 0)
+			return ret;
+		pt->memo_prot = prot;
+		pt->memo_attr = attr;
+	}
 	if ((sizes & pt->sizes) == 0U)
 		return VCM_FAIL(&pt->diag, -EINVAL, "sizes %#llx has none of the table's %#llx",
 				(unsigned long long)sizes, (unsigned long long)pt->sizes);

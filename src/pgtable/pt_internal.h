@@ -46,6 +46,10 @@ struct vcm_pt {
 	uint64_t sizes;                             /* leaf sizes in use */
 	uint64_t fmt_data;                          /* format private (armv8: the MAIR) */
 
+	/* the attributes of the last prot mapped: most callers map with few prots */
+	unsigned int memo_prot;     /* 0 = none (READ is required, so 0 never maps) */
+	struct vcm_pt_attr memo_attr;
+
 	void *root;
 	vcm_pa_t root_pa;
 	uint64_t root_size;

@@ -155,6 +155,13 @@ static void defer_free(struct walk *w, FMT_ITEM *cpu, vcm_pa_t pa, unsigned int 
 	t->size = vcm_pt_table_size_(w->pt, lvl, FMT_ITEM_LG2);
 }
 
+/* Clear @n entries (a plain loop the compiler turns into wide stores). */
+static inline void tbl_zero(FMT_ITEM *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		t[i] = 0;
+}
+
 /* True when every entry is 0. */
 static bool tbl_all_zero(const FMT_ITEM *table, unsigned int nitems)
 {
@@ -209,16 +216,16 @@ static inline unsigned int run_write(const struct vcm_pt *pt, unsigned int lvl, 
 {
 	const struct vcm_pt_attr a = *attr;
 	FMT_ITEM used = 0;
-	unsigned int i;
+	size_t i, count = n;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < count; i++)
 		used |= t[i];
 	if (used != 0U)
-		for (n = 0; t[n] == 0U; n++)
+		for (count = 0; t[count] == 0U; count++)
 			;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < count; i++)
 		t[i] = fmt_leaf_encode(pt, lvl, false, pa + i * isz, &a);
-	return n;
+	return (unsigned int)count;
 }
 
 static int map_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl)
@@ -399,20 +406,23 @@ static inline unsigned int whole_leaf_run(const struct vcm_pt *pt, const FMT_ITE
 					  unsigned int idx_last, vcm_da_t last)
 {
 	const uint64_t isz = lvl_size(pt, lvl);
-	unsigned int end = idx_last, j;
-	bool mixed = false;
+	/* pointer and size_t index, bitwise tests only: a form the vectoriser takes */
+	const FMT_ITEM *run = &table[idx + 1U];
+	unsigned int end = idx_last;
+	FMT_ITEM mask, value, diff = 0;
+	size_t k, count;
 
 	/* only the entry holding @last can stick out of the range */
 	if (vcm_align_down(last, isz) + isz - 1U != last)
 		end--;
-	for (j = idx + 1U; j <= end; j++)
-		mixed |= !fmt_single_leaf(pt, lvl, table[j]);
-	if (!mixed)
-		return end - idx + 1U;
-	for (j = idx + 1U; j <= end; j++)
-		if (!fmt_single_leaf(pt, lvl, table[j]))
-			break;
-	return j - idx;
+	count = end - idx;
+	fmt_single_leaf_mask(pt, lvl, &mask, &value);
+	for (k = 0; k < count; k++)
+		diff |= (run[k] & mask) ^ value;
+	if (diff != 0U)
+		for (k = 0; k < count && (run[k] & mask) == value; k++)
+			;
+	return (unsigned int)k + 1U;
 }
 
 static void unmap_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl, vcm_da_t va,
@@ -446,8 +456,7 @@ static void unmap_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl, vcm_da_
 					first -= isz;
 					continue;
 				}
-				for (unsigned int i = 0; i < n; i++)
-					table[gidx + i] = 0;
+				tbl_zero(&table[gidx], n);
 				if (gidx < dirty_first)
 					dirty_first = gidx;
 				dirty_last = gidx + n - 1U;
@@ -464,8 +473,7 @@ static void unmap_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl, vcm_da_
 			} else {
 				unsigned int n = whole_leaf_run(pt, table, lvl, idx, idx_last, last);
 
-				for (unsigned int i = 0; i < n; i++)
-					table[idx + i] = 0;
+				tbl_zero(&table[idx], n);
 				if (idx < dirty_first)
 					dirty_first = idx;
 				dirty_last = idx + n - 1U;
