@@ -234,6 +234,18 @@ int vcm_phys_destroy(struct vcm_phys *phys)
 
 /* ---- records ------------------------------------------------------------ */
 
+/* Back to the tail of the FIFO: a stale handle stays dead as long as possible. */
+static void rec_put(struct vcm_phys *phys, struct vcm_physmem *m)
+{
+	m->magic = PHYSMEM_DEAD;
+	m->next_dead = NULL;
+	if (phys->dead_tail != NULL)
+		phys->dead_tail->next_dead = m;
+	else
+		phys->dead_head = m;
+	phys->dead_tail = m;
+}
+
 static struct vcm_physmem *rec_get(struct vcm_phys *phys)
 {
 	struct vcm_physmem *m = phys->dead_head;
@@ -254,16 +266,8 @@ static struct vcm_physmem *rec_get(struct vcm_phys *phys)
 			phys->next_slab_n = n * 2U;
 		/* Queue them all as dead records, in address order. */
 		for (uint32_t k = 0; k < n; k++) {
-			struct vcm_physmem *r = &s->rec[k];
-
-			r->magic = PHYSMEM_DEAD;
-			r->owner = phys;
-			r->next_dead = NULL;
-			if (phys->dead_tail != NULL)
-				phys->dead_tail->next_dead = r;
-			else
-				phys->dead_head = r;
-			phys->dead_tail = r;
+			s->rec[k].owner = phys;
+			rec_put(phys, &s->rec[k]);
 		}
 		m = phys->dead_head;
 	}
@@ -272,18 +276,6 @@ static struct vcm_physmem *rec_get(struct vcm_phys *phys)
 		phys->dead_tail = NULL;
 	m->next_dead = NULL;
 	return m;
-}
-
-/* Back to the tail of the FIFO: a stale handle stays dead as long as possible. */
-static void rec_put(struct vcm_phys *phys, struct vcm_physmem *m)
-{
-	m->magic = PHYSMEM_DEAD;
-	m->next_dead = NULL;
-	if (phys->dead_tail != NULL)
-		phys->dead_tail->next_dead = m;
-	else
-		phys->dead_head = m;
-	phys->dead_tail = m;
 }
 
 /* Does @m point at a record of one of our slabs? Compares addresses only. */

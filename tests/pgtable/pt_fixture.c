@@ -216,12 +216,21 @@ static int check_lookup(struct pt_fixture *f, vcm_da_t va)
 	return -1;
 }
 
-static uint64_t rnd(uint64_t *s)
+uint64_t ptf_rnd(uint64_t *s)
 {
 	*s ^= *s << 13;
 	*s ^= *s >> 7;
 	*s ^= *s << 17;
 	return *s;
+}
+
+const struct pt_config *ptf_config(const char *name)
+{
+	for (size_t i = 0; i < PT_NCONFIGS; i++)
+		if (strcmp(pt_configs[i].name, name) == 0)
+			return &pt_configs[i];
+	fprintf(stderr, "no page-table config %s\n", name);
+	abort();
 }
 
 int ptf_check(struct pt_fixture *f, uint64_t seed)
@@ -249,7 +258,7 @@ int ptf_check(struct pt_fixture *f, uint64_t seed)
 		return -1;
 	}
 	for (int i = 0; i < 32; i++)
-		if (check_lookup(f, rnd(&seed) % top & ~(gran - 1)))
+		if (check_lookup(f, ptf_rnd(&seed) % top & ~(gran - 1)))
 			return -1;
 	if (check_lookup(f, top - 1))
 		return -1;

@@ -37,6 +37,11 @@ struct pt_fixture {
 #define PT_ARENA_PA  UINT64_C(0x40000000)
 #define PT_ARENA_LEN (UINT64_C(64) << 20)
 
+/* The row of pt_configs named @name; aborts if there is none. */
+const struct pt_config *ptf_config(const char *name);
+/* xorshift64: the tests' random numbers, reproducible from a printed seed. */
+uint64_t ptf_rnd(uint64_t *state);
+
 /* Make the fixture for @cfg with @page_sizes (0 = all). Aborts on failure. */
 void ptf_init(struct pt_fixture *f, const struct pt_config *cfg, uint64_t page_sizes);
 void ptf_fini(struct pt_fixture *f);

@@ -12,15 +12,6 @@
 #include <cmocka.h>
 #include "pt_fixture.h"
 
-static const struct pt_config *find(const char *name)
-{
-	for (size_t i = 0; i < PT_NCONFIGS; i++)
-		if (strcmp(pt_configs[i].name, name) == 0)
-			return &pt_configs[i];
-	fail_msg("no config %s", name);
-	return NULL;
-}
-
 #define assert_msg(pt, text) \
 	assert_non_null(strstr(vcm_pt_last_error(pt), (text)))
 
@@ -115,7 +106,7 @@ static void test_map_errors(void **state)
 	uint64_t top = UINT64_C(1) << 48, unmapped;
 
 	(void)state;
-	ptf_init(&f, find("armv8-s1-4k-48"), 0);
+	ptf_init(&f, ptf_config("armv8-s1-4k-48"), 0);
 	assert_int_equal(vcm_pt_map(f.pt, 0x1000, 0x2000, 0, VCM_PT_PROT_READ), -EINVAL);
 	assert_msg(f.pt, "len is 0");
 	assert_int_equal(vcm_pt_map(f.pt, 0x1800, 0x2000, 0x1000, VCM_PT_PROT_READ), -EINVAL);
@@ -179,7 +170,7 @@ static void test_format_refusals(void **state)
 	const unsigned int r = VCM_PT_PROT_READ;
 
 	(void)state;
-	ptf_init(&f, find("armv8-s2-4k-40"), 0);
+	ptf_init(&f, ptf_config("armv8-s2-4k-40"), 0);
 	assert_int_equal(vcm_pt_map(f.pt, 0, 0, 0x1000, r | VCM_PT_PROT_USER), -EOPNOTSUPP);
 	assert_msg(f.pt, "stage 2");
 	assert_int_equal(vcm_pt_map(f.pt, 0, 0, 0x1000, r | VCM_PT_PROT_NONGLOBAL), -EOPNOTSUPP);
@@ -188,14 +179,14 @@ static void test_format_refusals(void **state)
 					    VCM_PT_PROT_OUTER(VCM_PT_CACHE_WBNWA)), -EOPNOTSUPP);
 	ptf_fini(&f);
 
-	ptf_init(&f, find("armv7s-32"), 0);
+	ptf_init(&f, ptf_config("armv7s-32"), 0);
 	assert_int_equal(vcm_pt_map(f.pt, 0, 0, 0x1000, r | VCM_PT_PROT_SH(VCM_PT_SH_INNER)),
 			 -EOPNOTSUPP);
 	assert_msg(f.pt, "inner-shareable");
 	ptf_fini(&f);
 
 	/* A Secure-state armv7s table maps Secure memory with sections only... */
-	ptf_init(&f, find("armv7s-32-secure"), 0);
+	ptf_init(&f, ptf_config("armv7s-32-secure"), 0);
 	assert_int_equal(vcm_pt_map(f.pt, 0x100000, 0, 0x1000, r | VCM_PT_PROT_SECURE),
 			 -EOPNOTSUPP);
 	assert_int_equal(vcm_pt_map(f.pt, 0x100000, 0, 0x100000, r | VCM_PT_PROT_SECURE), 0);

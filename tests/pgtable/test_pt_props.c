@@ -17,13 +17,7 @@
 #include <cmocka.h>
 #include "pt_fixture.h"
 
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
+#define rnd ptf_rnd
 
 static unsigned int random_prot(uint64_t *s)
 {

@@ -14,15 +14,6 @@
 #include <cmocka.h>
 #include "pt_fixture.h"
 
-static const struct pt_config *find(const char *name)
-{
-	for (size_t i = 0; i < PT_NCONFIGS; i++)
-		if (strcmp(pt_configs[i].name, name) == 0)
-			return &pt_configs[i];
-	fail_msg("no config %s", name);
-	return NULL;
-}
-
 static void *cpu(struct pt_fixture *f, uint64_t pa)
 {
 	return vcm_plat_arena_pa_to_cpu(f->arena, pa);
@@ -73,7 +64,7 @@ static void test_armv8_stage1(void **state)
 	const unsigned int r = VCM_PT_PROT_READ, w = VCM_PT_PROT_WRITE;
 
 	(void)state;
-	ptf_init(&f, find("armv8-s1-4k-48"), 0);
+	ptf_init(&f, ptf_config("armv8-s1-4k-48"), 0);
 	/* page: AF, AttrIndx 0 (WBWA), EL1 RW, UXN and PXN */
 	assert_int_equal(vcm_pt_map(f.pt, 0x1000, 0x80001000, 0x1000, r | w), 0);
 	assert_int_equal(v8_entry(&f, 0x1000, 3), 0x0060000080001403ULL);
@@ -109,7 +100,7 @@ static void test_armv8_stage2(void **state)
 	struct vcm_pt_hw hw;
 
 	(void)state;
-	ptf_init(&f, find("armv8-s2-4k-40"), 0);
+	ptf_init(&f, ptf_config("armv8-s2-4k-40"), 0);
 	assert_int_equal(vcm_pt_hw(f.pt, &hw), 0);
 	/* 40-bit IPA with 4K: two concatenated level 1 tables (D5.2.8) */
 	assert_int_equal(hw.start_level, 1);
@@ -143,7 +134,7 @@ static void test_armv7s(void **state)
 	const unsigned int r = VCM_PT_PROT_READ, w = VCM_PT_PROT_WRITE;
 
 	(void)state;
-	ptf_init(&f, find("armv7s-32"), 0);
+	ptf_init(&f, ptf_config("armv7s-32"), 0);
 	assert_int_equal(vcm_pt_hw(f.pt, &hw), 0);
 	assert_int_equal(hw.regs[0], 0); /* TTBCR.N = 0 */
 	assert_int_equal(hw.root_size, 0x4000);
