@@ -53,13 +53,12 @@ static void walk_init(struct walk *w, struct vcm_pt *pt)
 	w->npool = 0;
 }
 
-static inline FMT_ITEM *tbl_cpu(struct vcm_pt *pt, vcm_pa_t pa, unsigned int lvl)
+static inline FMT_ITEM *tbl_cpu(struct vcm_pt *pt, vcm_pa_t pa)
 {
 	/*
 	 * The walker never keeps CPU pointers in entries: it maps the entry's
 	 * physical address back through the platform's view of table memory.
 	 */
-	(void)lvl;
 	return (FMT_ITEM *)pt->plat.pa_to_cpu(pt->plat.ctx, pa);
 }
 
@@ -317,7 +316,7 @@ static int map_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl)
 				ret = -EEXIST;
 				goto out;
 			} else {
-				child.cpu = tbl_cpu(pt, fmt_table_pa(pt, lvl, e), lvl - 1U);
+				child.cpu = tbl_cpu(pt, fmt_table_pa(pt, lvl, e));
 			}
 			ret = map_lvl(w, child.cpu, lvl - 1U);
 			if (ret != 0) {
@@ -488,7 +487,7 @@ static void unmap_lvl(struct walk *w, FMT_ITEM *table, unsigned int lvl, vcm_da_
 		{
 			const unsigned int clvl = lvl - 1U;
 			vcm_pa_t child_pa = fmt_table_pa(pt, lvl, e);
-			FMT_ITEM *child = tbl_cpu(pt, child_pa, clvl);
+			FMT_ITEM *child = tbl_cpu(pt, child_pa);
 			vcm_da_t cfirst = first < va ? va : first;
 			vcm_da_t clast = item_last > last ? last : item_last;
 
@@ -528,7 +527,7 @@ static int plan_cut(struct vcm_pt *pt, vcm_da_t va, bool at_start, unsigned int 
 		if (kind == FMT_EMPTY)
 			return 0;
 		if (kind == FMT_TABLE) {
-			table = tbl_cpu(pt, fmt_table_pa(pt, lvl, e), lvl - 1U);
+			table = tbl_cpu(pt, fmt_table_pa(pt, lvl, e));
 			continue;
 		}
 		*ext = lvl_size(pt, lvl);
@@ -538,12 +537,12 @@ static int plan_cut(struct vcm_pt *pt, vcm_da_t va, bool at_start, unsigned int 
 			return 0;
 		attr.sizes_ok = ~UINT64_C(0);
 		if (pt->fmt->prot_to_attr(pt, fmt_leaf_prot(pt, lvl, e), &attr) != 0)
-			return VCM_FAIL(&pt->diag, -EFAULT, "entry at %#llx does not decode",
-					(unsigned long long)va);
+			return vcm_diag_set(&pt->diag, -EFAULT, "vcm_pt_unmap",
+					    "entry at %#llx does not decode", (unsigned long long)va);
 		sizes = pt->sizes & attr.sizes_ok;
 		if (!vcm_is_aligned(cut, sizes & (0U - sizes)))
-			return VCM_FAIL(&pt->diag, -EOPNOTSUPP,
-					"the leaf at %#llx cannot be cut at %#llx: its attributes need leaves of %#llx",
+			return vcm_diag_set(&pt->diag, -EOPNOTSUPP, "vcm_pt_unmap",
+					    "the leaf at %#llx cannot be cut at %#llx: its attributes need leaves of %#llx",
 					(unsigned long long)va, (unsigned long long)cut,
 					(unsigned long long)(sizes & (0U - sizes)));
 		*need += lvl;
@@ -574,8 +573,9 @@ static int fmt_unmap_(struct vcm_pt *pt, vcm_da_t va, vcm_da_t last, uint64_t *u
 	for (; w.npool < need; w.npool++) {
 		ret = tbl_new(pt, pt->levels - 2U, &w.pool[w.npool]);
 		if (ret != 0) {
-			ret = VCM_FAIL(&pt->diag, -ENOMEM, "no table memory to split a block at %#llx",
-				       (unsigned long long)va);
+			ret = vcm_diag_set(&pt->diag, -ENOMEM, "vcm_pt_unmap",
+					   "no table memory to split a block at %#llx",
+					   (unsigned long long)va);
 			break;
 		}
 	}
@@ -583,8 +583,9 @@ static int fmt_unmap_(struct vcm_pt *pt, vcm_da_t va, vcm_da_t last, uint64_t *u
 		unmap_run(&w, va, last);
 		gather_flush(&w);
 		if (w.unmapped == 0U)
-			ret = VCM_FAIL(&pt->diag, -ENOENT, "nothing mapped in [%#llx, %#llx]",
-				       (unsigned long long)va, (unsigned long long)last);
+			ret = vcm_diag_set(&pt->diag, -ENOENT, "vcm_pt_unmap",
+					   "nothing mapped in [%#llx, %#llx]",
+					   (unsigned long long)va, (unsigned long long)last);
 	}
 	while (w.npool > 0U)
 		tbl_free(pt, &w.pool[--w.npool]);
@@ -612,10 +613,10 @@ static int fmt_map_(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len,
 			unmap_run(&w, iova, w.va - 1U);
 		gather_flush(&w);
 		if (ret == -EEXIST)
-			return VCM_FAIL(&pt->diag, ret, "iova %#llx is already mapped",
-					(unsigned long long)w.va);
-		return VCM_FAIL(&pt->diag, ret, "no table memory at iova %#llx",
-				(unsigned long long)w.va);
+			return vcm_diag_set(&pt->diag, ret, "vcm_pt_map", "iova %#llx is already mapped",
+					    (unsigned long long)w.va);
+		return vcm_diag_set(&pt->diag, ret, "vcm_pt_map", "no table memory at iova %#llx",
+				    (unsigned long long)w.va);
 	}
 	gather_flush(&w);
 	return 0;
@@ -652,7 +653,7 @@ static int fmt_lookup_(struct vcm_pt *pt, vcm_da_t va, struct vcm_pt_leaf *out)
 			leaf_fill(pt, lvl, e, va, out);
 			return 0;
 		}
-		table = tbl_cpu(pt, fmt_table_pa(pt, lvl, e), lvl - 1U);
+		table = tbl_cpu(pt, fmt_table_pa(pt, lvl, e));
 	}
 }
 
@@ -686,7 +687,7 @@ static int walk_lvl(struct vcm_pt *pt, FMT_ITEM *table, unsigned int lvl, vcm_da
 			}
 			continue;
 		}
-		ret = walk_lvl(pt, tbl_cpu(pt, fmt_table_pa(pt, lvl, e), lvl - 1U), lvl - 1U,
+		ret = walk_lvl(pt, tbl_cpu(pt, fmt_table_pa(pt, lvl, e)), lvl - 1U,
 			       first < va ? va : first, first + isz - 1U > last ? last : first + isz - 1U,
 			       fn, arg);
 		if (ret != 0)
@@ -712,7 +713,7 @@ static void free_lvl(struct vcm_pt *pt, FMT_ITEM *table, unsigned int lvl)
 		if (e == 0U || fmt_kind(pt, lvl, e) != FMT_TABLE)
 			continue;
 		t.pa = fmt_table_pa(pt, lvl, e);
-		t.cpu = tbl_cpu(pt, t.pa, lvl - 1U);
+		t.cpu = tbl_cpu(pt, t.pa);
 		t.size = vcm_pt_table_size_(pt, lvl - 1U, FMT_ITEM_LG2);
 		free_lvl(pt, t.cpu, lvl - 1U);
 		tbl_free(pt, &t);
