@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The arena platform: argument checks, natural alignment in physical terms
+ * (whatever the base), zeroed blocks, buddies merging back, exhaustion, and
+ * the physical-to-CPU view.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <cmocka.h>
+#include <vcm/platform.h>
+
+#define LEN (UINT64_C(1) << 20)
+
+static void *mem(void)
+{
+	void *p = aligned_alloc(1024, LEN);
+
+	assert_non_null(p);
+	memset(p, 0xa5, LEN); /* garbage: the arena must zero what it hands out */
+	return p;
+}
+
+static void test_init_errors(void **state)
+{
+	struct vcm_plat_arena a;
+	void *m = mem();
+
+	(void)state;
+	assert_int_equal(vcm_plat_arena_init(NULL, m, 0, LEN), -EINVAL);
+	assert_int_equal(vcm_plat_arena_init(&a, NULL, 0, LEN), -EINVAL);
+	assert_non_null(strstr(a.diag.msg, "cpu"));
+	assert_int_equal(vcm_plat_arena_init(&a, (char *)m + 512, 0, LEN - 1024), -EINVAL);
+	assert_int_equal(vcm_plat_arena_init(&a, m, 0x200, LEN), -EINVAL);
+	assert_non_null(strstr(a.diag.msg, "pa 0x200"));
+	assert_int_equal(vcm_plat_arena_init(&a, m, 0, 1024), -ERANGE);
+	assert_int_equal(vcm_plat_arena_init(&a, m, ~UINT64_C(0) - 1023, LEN), -ERANGE);
+	assert_non_null(strstr(a.diag.msg, "wraps"));
+	free(m);
+}
+
+/* Blocks are aligned to their size as physical addresses, from any base. */
+static void test_alignment_and_zero(void **state)
+{
+	static const vcm_pa_t bases[] = { 0x40000000, 0x40000400, 0x7fffc00 };
+	struct vcm_plat_arena a;
+	struct vcm_plat_ops ops;
+	void *m = mem();
+
+	(void)state;
+	for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
+		vcm_pa_t pa[8];
+		void *cpu[8];
+		uint64_t free0;
+
+		assert_int_equal(vcm_plat_arena_init(&a, m, bases[b], LEN), 0);
+		vcm_plat_arena_ops(&a, &ops);
+		free0 = vcm_plat_arena_free_bytes(&a);
+		for (int i = 0; i < 8; i++) {
+			uint64_t size = UINT64_C(1024) << i;
+
+			assert_int_equal(ops.table_alloc(ops.ctx, size, size, &pa[i], &cpu[i]), 0);
+			assert_int_equal(pa[i] % size, 0);
+			assert_ptr_equal(ops.pa_to_cpu(ops.ctx, pa[i]), cpu[i]);
+			for (uint64_t k = 0; k < size; k++)
+				assert_int_equal(((unsigned char *)cpu[i])[k], 0);
+			memset(cpu[i], 0xff, (size_t)size);
+			assert_int_equal(vcm_plat_arena_check_(&a), 0);
+		}
+		for (int i = 7; i >= 0; i--)
+			ops.table_free(ops.ctx, pa[i], cpu[i], UINT64_C(1024) << i);
+		/* everything merged back */
+		assert_int_equal(vcm_plat_arena_free_bytes(&a), free0);
+		assert_int_equal(vcm_plat_arena_check_(&a), 0);
+		assert_null(vcm_plat_arena_pa_to_cpu(&a, bases[b] + LEN));
+		assert_null(vcm_plat_arena_pa_to_cpu(&a, bases[b] - 1));
+	}
+	free(m);
+}
+
+/* Fill with the smallest blocks, free every other one, then the rest: all merges. */
+static void test_exhaust_and_merge(void **state)
+{
+	struct vcm_plat_arena a;
+	struct vcm_plat_ops ops;
+	vcm_pa_t *pa = calloc(1024, sizeof(*pa));
+	void **cpu = calloc(1024, sizeof(*cpu));
+	void *m = mem(), *big;
+	uint64_t free0;
+	vcm_pa_t bigpa;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(vcm_plat_arena_init(&a, m, 0x80000000, LEN), 0);
+	vcm_plat_arena_ops(&a, &ops);
+	free0 = vcm_plat_arena_free_bytes(&a);
+	while (ops.table_alloc(ops.ctx, 1024, 1024, &pa[n], &cpu[n]) == 0)
+		n++;
+	assert_int_equal((uint64_t)n * 1024, free0);
+	assert_int_equal(vcm_plat_arena_free_bytes(&a), 0);
+	assert_non_null(strstr(a.diag.msg, "no free block"));
+	for (int i = 0; i < n; i += 2)
+		ops.table_free(ops.ctx, pa[i], cpu[i], 1024);
+	/* half free, but no two free blocks are buddies: 2 KiB is not there */
+	assert_int_equal(ops.table_alloc(ops.ctx, 2048, 2048, &bigpa, &big), -ENOMEM);
+	for (int i = 1; i < n; i += 2)
+		ops.table_free(ops.ctx, pa[i], cpu[i], 1024);
+	assert_int_equal(vcm_plat_arena_free_bytes(&a), free0);
+	assert_int_equal(vcm_plat_arena_check_(&a), 0);
+	assert_int_equal(ops.table_alloc(ops.ctx, 512 * 1024, 512 * 1024, &bigpa, &big), 0);
+	/* a bad free is refused and recorded, not merged */
+	ops.table_free(ops.ctx, bigpa + 1024, NULL, 1024);
+	assert_non_null(strstr(a.diag.msg, "was not allocated"));
+	assert_int_equal(vcm_plat_arena_check_(&a), 0);
+	free(pa);
+	free(cpu);
+	free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_init_errors),
+		cmocka_unit_test(test_alignment_and_zero),
+		cmocka_unit_test(test_exhaust_and_merge),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
