@@ -346,6 +346,20 @@ static int check_common(struct vcm_phys *phys, const char *func, unsigned int me
 	return 0;
 }
 
+/* Make @m a live record of the one chunk [@pa, @pa + @len) and hand it out. */
+static void publish_one(struct vcm_phys *phys, struct vcm_physmem *m, uint8_t kind,
+			unsigned int memtype, vcm_pa_t pa, uint64_t len, struct vcm_physmem **out)
+{
+	m->kind = kind;
+	m->memtype = memtype;
+	m->len = len;
+	m->one.pa = pa;
+	m->one.len = len;
+	m->magic = PHYSMEM_LIVE;
+	phys->live++;
+	*out = m;
+}
+
 static int alloc_cont(struct vcm_phys *phys, const char *func, unsigned int memtype,
 		      uint64_t len, uint64_t align, struct vcm_physmem **out)
 {
@@ -372,14 +386,7 @@ static int alloc_cont(struct vcm_phys *phys, const char *func, unsigned int memt
 	if (m == NULL)
 		return vcm_diag_set(&phys->diag, -ENOMEM, func, "no metadata for the record");
 	mt_take_run_(mt, pa, len);
-	m->kind = MEM_CONT;
-	m->memtype = memtype;
-	m->len = len;
-	m->one.pa = pa;
-	m->one.len = len;
-	m->magic = PHYSMEM_LIVE;
-	phys->live++;
-	*out = m;
+	publish_one(phys, m, MEM_CONT, memtype, pa, len, out);
 	return 0;
 }
 
@@ -521,14 +528,7 @@ int vcm_phys_wrap(struct vcm_phys *phys, vcm_pa_t pa, uint64_t len, struct vcm_p
 	m = rec_new(phys, 1);
 	if (m == NULL)
 		return VCM_FAIL(&phys->diag, -ENOMEM, "no metadata for the record");
-	m->kind = MEM_WRAP;
-	m->memtype = 0;
-	m->len = len;
-	m->one.pa = pa;
-	m->one.len = len;
-	m->magic = PHYSMEM_LIVE;
-	phys->live++;
-	*out = m;
+	publish_one(phys, m, MEM_WRAP, 0, pa, len, out);
 	return 0;
 }
 
