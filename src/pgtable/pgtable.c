@@ -96,18 +96,11 @@ void vcm_pt_destroy(struct vcm_pt *pt)
 }
 
 /* Checks shared by map and unmap; the messages name the caller. */
-static int check_range(struct vcm_pt *pt, const char *func, vcm_da_t iova, uint64_t len)
+/* [iova, iova + len) is a nonempty span inside the input space; messages name @func. */
+static int check_span(struct vcm_pt *pt, const char *func, vcm_da_t iova, uint64_t len)
 {
-	uint64_t gran = UINT64_C(1) << pt->granule_lg2;
-
 	if (len == 0U)
 		return vcm_diag_set(&pt->diag, -EINVAL, func, "len is 0");
-	if (!vcm_is_aligned(iova, gran))
-		return vcm_diag_set(&pt->diag, -EINVAL, func, "iova %#llx is not %#llx-aligned",
-				    (unsigned long long)iova, (unsigned long long)gran);
-	if (!vcm_is_aligned(len, gran))
-		return vcm_diag_set(&pt->diag, -EINVAL, func, "len %#llx is not a multiple of %#llx",
-				    (unsigned long long)len, (unsigned long long)gran);
 	if (iova + len - 1U < iova)
 		return vcm_diag_set(&pt->diag, -EOVERFLOW, func, "iova %#llx + len %#llx wraps",
 				    (unsigned long long)iova, (unsigned long long)len);
@@ -116,6 +109,20 @@ static int check_range(struct vcm_pt *pt, const char *func, vcm_da_t iova, uint6
 				    "iova %#llx + len %#llx is beyond the %u-bit input space",
 				    (unsigned long long)iova, (unsigned long long)len, pt->ias);
 	return 0;
+}
+
+/* check_span(), and iova and len aligned to the granule (map and unmap). */
+static int check_range(struct vcm_pt *pt, const char *func, vcm_da_t iova, uint64_t len)
+{
+	uint64_t gran = UINT64_C(1) << pt->granule_lg2;
+
+	if (len != 0U && !vcm_is_aligned(iova, gran))
+		return vcm_diag_set(&pt->diag, -EINVAL, func, "iova %#llx is not %#llx-aligned",
+				    (unsigned long long)iova, (unsigned long long)gran);
+	if (len != 0U && !vcm_is_aligned(len, gran))
+		return vcm_diag_set(&pt->diag, -EINVAL, func, "len %#llx is not a multiple of %#llx",
+				    (unsigned long long)len, (unsigned long long)gran);
+	return check_span(pt, func, iova, len);
 }
 
 static int check_prot(struct vcm_pt *pt, unsigned int prot)
@@ -226,19 +233,15 @@ int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t iova, struct vcm_pt_leaf *out)
 int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t iova, uint64_t len,
 		int (*fn)(void *arg, const struct vcm_pt_leaf *leaf), void *arg)
 {
+	int ret;
+
 	if (!live(pt))
 		return -EINVAL;
 	if (fn == NULL)
 		return VCM_FAIL(&pt->diag, -EINVAL, "fn is NULL");
-	if (len == 0U)
-		return VCM_FAIL(&pt->diag, -EINVAL, "len is 0");
-	if (iova + len - 1U < iova)
-		return VCM_FAIL(&pt->diag, -EOVERFLOW, "iova %#llx + len %#llx wraps",
-				(unsigned long long)iova, (unsigned long long)len);
-	if (iova + len - 1U > vcm_low_mask(pt->ias))
-		return VCM_FAIL(&pt->diag, -ERANGE,
-				"iova %#llx + len %#llx is beyond the %u-bit input space",
-				(unsigned long long)iova, (unsigned long long)len, pt->ias);
+	ret = check_span(pt, "vcm_pt_walk", iova, len);
+	if (ret != 0)
+		return ret;
 	return pt->fmt->walk(pt, iova, iova + len - 1U, fn, arg);
 }
 
