@@ -161,6 +161,18 @@ static uint64_t churn_len(void)
 	}
 }
 
+/* Free live naive allocation @k, moving the last one into its slot. */
+static void naive_drop(struct naive *n, uint64_t **nlive, size_t *nlen, unsigned int *nnr,
+		       unsigned int k, uint64_t *nfree)
+{
+	naive_free(n, nlive[k], nlen[k]);
+	*nfree += nlen[k] * 4 * KB;
+	free(nlive[k]);
+	--*nnr;
+	nlive[k] = nlive[*nnr];
+	nlen[k] = nlen[*nnr];
+}
+
 static void churn(unsigned long ops, uint64_t seed)
 {
 	struct vcm_phys *p = make_phys();
@@ -203,14 +215,8 @@ static void churn(unsigned long ops, uint64_t seed)
 				live[k % nr] = live[nr - 1];
 				nr--;
 			}
-			if (nnr) {
-				k %= nnr;
-				naive_free(n, nlive[k], nlen[k]);
-				nfree += nlen[k] * 4 * KB;
-				free(nlive[k]);
-				nlive[k] = nlive[--nnr];
-				nlen[k] = nlen[nnr];
-			}
+			if (nnr)
+				naive_drop(n, nlive, nlen, &nnr, k % nnr, &nfree);
 		}
 	}
 	vcm_phys_stats(p, 0, &st);
@@ -227,11 +233,7 @@ static void churn(unsigned long ops, uint64_t seed)
 	while (nfree < 16 * MB + SPAN / 8 && nnr) {
 		unsigned int k = (unsigned int)(rnd() % nnr);
 
-		naive_free(n, nlive[k], nlen[k]);
-		nfree += nlen[k] * 4 * KB;
-		free(nlive[k]);
-		nlive[k] = nlive[--nnr];
-		nlen[k] = nlen[nnr];
+		naive_drop(n, nlive, nlen, &nnr, k, &nfree);
 	}
 	vcm_phys_stats(p, 0, &st);
 	printf("then random frees: %u live allocations, %.1f MB free of %llu MB, "

@@ -332,9 +332,12 @@ static void rec_release(struct vcm_phys *phys, struct vcm_physmem *m)
 
 /* ---- allocation --------------------------------------------------------- */
 
+/* Checks shared by the allocating calls; -EINVAL without a message for a dead @phys. */
 static int check_common(struct vcm_phys *phys, const char *func, unsigned int memtype,
 			uint64_t len, struct vcm_physmem **out)
 {
+	if (!live(phys))
+		return -EINVAL;
 	if (out == NULL)
 		return vcm_diag_set(&phys->diag, -EINVAL, func, "out is NULL");
 	if (memtype >= phys->nr_mt)
@@ -395,8 +398,6 @@ int vcm_phys_alloc_cont(struct vcm_phys *phys, unsigned int memtype, uint64_t le
 {
 	int ret;
 
-	if (!live(phys))
-		return -EINVAL;
 	ret = check_common(phys, __func__, memtype, len, out);
 	if (ret != 0)
 		return ret;
@@ -413,8 +414,6 @@ int vcm_phys_alloc(struct vcm_phys *phys, unsigned int memtype, uint64_t len, ui
 	unsigned int k, lg2;
 	int ret;
 
-	if (!live(phys))
-		return -EINVAL;
 	ret = check_common(phys, __func__, memtype, len, out);
 	if (ret != 0)
 		return ret;
