@@ -40,7 +40,7 @@ static void run_print(struct run *r)
 	if (r->count == 0)
 		return;
 	printf("    da %#010llx -> pa %#010llx  %3u x %5llu KiB  level %u%s\n",
-	       (unsigned long long)l->iova, (unsigned long long)l->pa, r->count,
+	       (unsigned long long)l->da, (unsigned long long)l->pa, r->count,
 	       (unsigned long long)((1ULL << l->size_lg2) >> 10), l->level,
 	       l->contig ? ", contiguous groups" : "");
 	r->count = 0;
@@ -52,7 +52,7 @@ static int print_leaf(void *arg, const struct vcm_pt_leaf *l)
 	uint64_t span = (uint64_t)r->count << r->first.size_lg2;
 
 	if (r->count != 0 && l->size_lg2 == r->first.size_lg2 && l->contig == r->first.contig &&
-	    l->iova == r->first.iova + span && l->pa == r->first.pa + span) {
+	    l->da == r->first.da + span && l->pa == r->first.pa + span) {
 		r->count++;
 		return 0;
 	}
@@ -107,7 +107,7 @@ static void translate(const char *who, struct vcm_pt *pt, vcm_da_t da)
 
 	if (vcm_pt_lookup(pt, da, &l) == 0)
 		printf("  %-8s da %#010llx -> pa %#010llx\n", who, (unsigned long long)da,
-		       (unsigned long long)(l.pa + (da - l.iova)));
+		       (unsigned long long)(l.pa + (da - l.da)));
 	else
 		printf("  %-8s da %#010llx -> fault (unmapped)\n", who, (unsigned long long)da);
 }

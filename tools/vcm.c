@@ -96,7 +96,7 @@ static int print_leaf(void *arg, const struct vcm_pt_leaf *l)
 {
 	(void)arg;
 	printf("leaf da %#llx pa %#llx size %#llx level %u%s prot %#x\n",
-	       (unsigned long long)l->iova, (unsigned long long)l->pa,
+	       (unsigned long long)l->da, (unsigned long long)l->pa,
 	       (unsigned long long)(UINT64_C(1) << l->size_lg2), l->level,
 	       l->contig ? " contiguous" : "", l->prot);
 	return 0;
@@ -183,7 +183,7 @@ static int cmd_pt(int argc, char **argv)
 			else
 				printf("lookup %#llx: pa %#llx (leaf %#llx bytes, prot %#x)\n",
 				       (unsigned long long)f[0],
-				       (unsigned long long)(l.pa + (f[0] - l.iova)),
+				       (unsigned long long)(l.pa + (f[0] - l.da)),
 				       (unsigned long long)(UINT64_C(1) << l.size_lg2), l.prot);
 			i++;
 		} else if (strcmp(o, "--leaves") == 0) {

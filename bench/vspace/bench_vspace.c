@@ -192,7 +192,7 @@ static void run_row(const struct row *row, double mean, uint64_t seed, uint64_t 
 		    double bm_seconds, struct result *res)
 {
 	uint64_t pages = (uint64_t)((double)row->live * mean / row->occupancy) + 1;
-	struct vcm_plat_ops ops;
+	struct vcm_plat_ops plat;
 	struct vcm_vs_cfg cfg;
 	struct vcm_vs *vs;
 	struct slot *slot = calloc(row->live, sizeof(*slot));
@@ -205,8 +205,8 @@ static void run_row(const struct row *row, double mean, uint64_t seed, uint64_t 
 	uint64_t max_bm_steps;
 
 	pages = (pages + 0xfff) & ~UINT64_C(0xfff); /* whole 16 MiB */
-	vcm_plat_hosted_heap_ops(&ops);
-	cfg = (struct vcm_vs_cfg){ .start = 0, .len = pages << PAGE_LG2, .ops = &ops };
+	vcm_plat_hosted_heap_ops(&plat);
+	cfg = (struct vcm_vs_cfg){ .start = 0, .len = pages << PAGE_LG2, .plat = &plat };
 	if (slot == NULL || t_pair == NULL || t_res == NULL || t_unres == NULL ||
 	    vcm_vs_create(&cfg, &vs, NULL) != 0) {
 		fprintf(stderr, "out of memory\n");
@@ -368,8 +368,8 @@ int main(int argc, char **argv)
 	       "build/vs-rel/bench/vspace/bench_vspace --seed %" PRIu64 "%s\n", seed,
 	       quick ? " --quick" : "");
 	printf("%-6s %5s | %9s %5s %7s %7s %7s %7s | %7s %5s %9s %9s | %8s %5s\n",
-	       "live", "occ", "ours ops", "fail", "res p50", "unr p50", "p50 ns", "p99 ns",
-	       "bm ops", "fail", "p50 ns", "p99 ns", "bm/ours", "same");
+	       "live", "occ", "ours plat", "fail", "res p50", "unr p50", "p50 ns", "p99 ns",
+	       "bm plat", "fail", "p50 ns", "p99 ns", "bm/ours", "same");
 	for (size_t k = 0; k < rows; k++) {
 		struct result r;
 

@@ -40,8 +40,6 @@ void vcm_diag_clear(struct vcm_diag *d);
  */
 const char *vcm_strerror(int err);
 
-#define VCM_FAIL(d, err, ...) vcm_diag_set((d), (err), __func__, __VA_ARGS__)
-
 #ifdef __cplusplus
 }
 #endif

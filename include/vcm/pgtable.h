@@ -6,7 +6,7 @@
  * vcmm holds as a pointer and never switches on.
  *
  * Words used throughout:
- *  - iova: the input (device-virtual) address; pa: the output address.
+ *  - da: the input (device-virtual) address; pa: the output address.
  *  - level: 0 is the level whose entries map the smallest pages; the top level
  *    is levels - 1. Each format's file maps this onto its manual's numbering.
  *  - leaf: an entry (or a group of entries under a contiguous hint) that maps
@@ -78,14 +78,14 @@ const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt);
 
 /**
  * struct vcm_pt_tlb_ops - how the table tells its walkers' TLBs what changed.
- * @flush_range: invalidate cached translations of [@iova, @iova + @len). @leaf
+ * @flush_range: invalidate cached translations of [@da, @da + @len). @leaf
  *               is true when only leaf entries changed; false when a table was
  *               unlinked or replaced, so walk caches must be invalidated too.
  *               Called once per map/unmap call for the whole range changed, and
  *               in the middle of a call when break-before-make requires it.
  */
 struct vcm_pt_tlb_ops {
-	void (*flush_range)(void *ctx, vcm_da_t iova, uint64_t len, bool leaf);
+	void (*flush_range)(void *ctx, vcm_da_t da, uint64_t len, bool leaf);
 };
 
 /**
@@ -122,7 +122,7 @@ struct vcm_pt_cfg {
 
 /**
  * struct vcm_pt_leaf - one mapping as a walker sees it.
- * @iova:     first input address of the leaf (aligned to its size).
+ * @da:     first input address of the leaf (aligned to its size).
  * @pa:       first output address.
  * @size_lg2: log2 of the leaf size in bytes (a contiguous group counts whole).
  * @level:    level of the entry (0 = smallest pages).
@@ -130,7 +130,7 @@ struct vcm_pt_cfg {
  * @contig:   true when the leaf is a group of entries under a contiguous hint.
  */
 struct vcm_pt_leaf {
-	vcm_da_t iova;
+	vcm_da_t da;
 	vcm_pa_t pa;
 	unsigned int size_lg2;
 	unsigned int level;
@@ -180,35 +180,35 @@ int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_
 void vcm_pt_destroy(struct vcm_pt *pt);
 
 /**
- * vcm_pt_map() - map [@iova, @iova + @len) to [@pa, @pa + @len).
+ * vcm_pt_map() - map [@da, @da + @len) to [@pa, @pa + @len).
  * @pt:   the table.
- * @iova: aligned to the granule.
+ * @da: aligned to the granule.
  * @pa:   aligned to the granule.
  * @len:  bytes, a nonzero multiple of the granule.
  * @prot: VCM_PT_PROT_*.
  *
  * Walks the table once, using at each address the largest leaf that the
- * alignment of iova and pa, the remaining length and cfg->page_sizes allow
+ * alignment of da and pa, the remaining length and cfg->page_sizes allow
  * (contiguous hints included).
  *
  * Return: 0; -EINVAL misaligned or zero argument, or unknown prot bits;
- * -EOVERFLOW iova + len or pa + len wraps; -ERANGE outside the input or output
+ * -EOVERFLOW da + len or pa + len wraps; -ERANGE outside the input or output
  * address size; -EOPNOTSUPP prot the format cannot express; -EEXIST part of the
  * range is already mapped; -ENOMEM table memory ran out. On any error the table
  * is exactly as before (what was written is unmapped again, with TLB callbacks).
  */
-int vcm_pt_map(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len, unsigned int prot);
+int vcm_pt_map(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot);
 
 /**
  * vcm_pt_map_sizes() - vcm_pt_map() restricted to the leaf sizes in @sizes
  * (ANDed with cfg->page_sizes; must keep the granule size).
  */
-int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len,
+int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		     unsigned int prot, uint64_t sizes);
 
 /**
- * vcm_pt_unmap() - unmap whatever is mapped in [@iova, @iova + @len).
- * @iova:     aligned to the granule.
+ * vcm_pt_unmap() - unmap whatever is mapped in [@da, @da + @len).
+ * @da:     aligned to the granule.
  * @len:      nonzero multiple of the granule.
  * @unmapped: optional: receives the number of bytes that were mapped.
  *
@@ -222,24 +222,24 @@ int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len
  * carry (an armv7s Secure section cut below 1 MiB).
  * On error nothing has changed.
  */
-int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t iova, uint64_t len, uint64_t *unmapped);
+int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t da, uint64_t len, uint64_t *unmapped);
 
 /**
- * vcm_pt_lookup() - translate @iova as the hardware would.
- * @out: receives the leaf that maps @iova (its whole extent).
+ * vcm_pt_lookup() - translate @da as the hardware would.
+ * @out: receives the leaf that maps @da (its whole extent).
  *
- * Return: 0; -ENOENT not mapped; -ERANGE @iova outside the input size.
+ * Return: 0; -ENOENT not mapped; -ERANGE @da outside the input size.
  */
-int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t iova, struct vcm_pt_leaf *out);
+int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *out);
 
 /**
- * vcm_pt_walk() - call @fn for every leaf that overlaps [@iova, @iova + @len),
+ * vcm_pt_walk() - call @fn for every leaf that overlaps [@da, @da + @len),
  * in address order. A nonzero return from @fn stops the walk and is returned.
  * The table must not be changed from @fn.
  *
  * Return: 0, @fn's nonzero value, or -EINVAL/-EOVERFLOW/-ERANGE bad range.
  */
-int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t iova, uint64_t len,
+int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t da, uint64_t len,
 		int (*fn)(void *arg, const struct vcm_pt_leaf *leaf), void *arg);
 
 /** vcm_pt_hw() - fill @out with the values to program into the hardware. */

@@ -12,12 +12,12 @@
  * the asked length fits; -ENOSPC means no such address exists. Every call is
  * O(log n) in the number of ranges (docs/vspace.md gives the algorithm).
  *
- * Metadata comes from the meta_alloc/meta_free ops given at create time, in
+ * Metadata comes from the meta_alloc/meta_free plat given at create time, in
  * slabs; vcm_vs_destroy() gives all of it back. No other platform op is used.
  *
  * Thread safety: none inside. The caller serialises all calls on a space and
  * on the bounds taken from it (one lock per top-level space is enough). Calls
- * on unrelated spaces may run in parallel if their meta ops allow it.
+ * on unrelated spaces may run in parallel if their meta plat allow it.
  *
  * Handles: a struct vcm_vs_range pointer stays valid until the range is
  * unreserved or its space destroyed. Passing a freed handle, or one of another
@@ -69,23 +69,23 @@ struct vcm_vs_bound; /* a sub-range that reservations are drawn from */
  * @len:   bytes, a non-zero multiple of 4 KiB; @start + @len may be exactly
  *         2^64 (a space may end at the top of the 64-bit range). The one space
  *         that cannot be described is [0, 2^64); start it at 4 KiB instead.
- * @ops:   platform ops; only @ops->meta_alloc and @ops->meta_free are used and
- *         both must be set. The space keeps the pointer: @ops must outlive it.
+ * @plat:   platform plat; only @plat->meta_alloc and @plat->meta_free are used and
+ *         both must be set. The space keeps the pointer: @plat must outlive it.
  */
 struct vcm_vs_cfg {
 	vcm_da_t start;
 	uint64_t len;
-	const struct vcm_plat_ops *ops;
+	const struct vcm_plat_ops *plat;
 };
 
 /**
  * vcm_vs_create() - make an empty space.
- * @cfg:  the space's range and ops (copied, except @cfg->ops which is kept).
+ * @cfg:  the space's range and plat (copied, except @cfg->plat which is kept).
  * @out:  receives the space; untouched on failure.
  * @diag: receives the message on failure; may be NULL.
  *
  * Context: any; touches nothing shared.
- * Return: 0; -EINVAL if @cfg or @out is NULL, @cfg->ops or one of its meta ops
+ * Return: 0; -EINVAL if @cfg or @out is NULL, @cfg->plat or one of its meta plat
  * is NULL, @cfg->start or @cfg->len is not a multiple of 4 KiB, or @cfg->len is
  * 0; -EOVERFLOW if @cfg->start + @cfg->len is above 2^64; -ENOMEM if meta_alloc
  * fails.
@@ -123,21 +123,21 @@ int vcm_vs_destroy(struct vcm_vs *vs);
 int vcm_vs_reserve(struct vcm_vs *vs, uint64_t len, uint64_t align, struct vcm_vs_range **out);
 
 /**
- * vcm_vs_reserve_at() - reserve [@addr, @addr + @len).
+ * vcm_vs_reserve_at() - reserve [@da, @da + @len).
  * @vs:   the space.
- * @addr: first address, a multiple of 4 KiB.
+ * @da: first address, a multiple of 4 KiB.
  * @len:  bytes, rounded up to a multiple of 4 KiB; not 0.
  * @out:  receives the range; untouched on failure.
  *
  * On failure nothing changes and vcm_vs_last_error() says why.
  *
  * Context: caller serialises calls on @vs. O(log n); may call meta_alloc.
- * Return: 0; -EINVAL if @out is NULL, @len is 0 or @addr is not a multiple of
- * 4 KiB; -EOVERFLOW if @len rounded up, or @addr + @len, passes 2^64; -ERANGE
+ * Return: 0; -EINVAL if @out is NULL, @len is 0 or @da is not a multiple of
+ * 4 KiB; -EOVERFLOW if @len rounded up, or @da + @len, passes 2^64; -ERANGE
  * if the range is not inside the space; -EEXIST if it overlaps a range (or a
  * bound); -ENOMEM if meta_alloc fails.
  */
-int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t addr, uint64_t len, struct vcm_vs_range **out);
+int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len, struct vcm_vs_range **out);
 
 /**
  * vcm_vs_unreserve() - give a range back to its space.
@@ -146,7 +146,7 @@ int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t addr, uint64_t len, struct vcm
  *
  * On failure nothing changes and vcm_vs_last_error() says why.
  *
- * Context: caller serialises calls on @vs. O(log n); never calls meta ops.
+ * Context: caller serialises calls on @vs. O(log n); never calls meta plat.
  * Return: 0; -EINVAL if @r is NULL, not live (freed twice) or of another space;
  * -EBUSY if @r is the range of a bound (use vcm_vs_bound_free()).
  */
@@ -159,15 +159,15 @@ vcm_da_t vcm_vs_range_start(const struct vcm_vs_range *r);
 uint64_t vcm_vs_range_len(const struct vcm_vs_range *r);
 
 /**
- * vcm_vs_find() - the range that holds @addr.
+ * vcm_vs_find() - the range that holds @da.
  * @vs:   the space (a bound's range counts as one range of its parent).
- * @addr: any address.
+ * @da: any address.
  *
  * Context: caller serialises calls on @vs. O(log n).
- * Return: the range, or NULL if @addr is free, outside the space, or @vs is not
+ * Return: the range, or NULL if @da is free, outside the space, or @vs is not
  * a live space.
  */
-struct vcm_vs_range *vcm_vs_find(struct vcm_vs *vs, vcm_da_t addr);
+struct vcm_vs_range *vcm_vs_find(struct vcm_vs *vs, vcm_da_t da);
 
 /**
  * vcm_vs_first() - the range with the lowest address.
@@ -228,10 +228,10 @@ int vcm_vs_bound_create(struct vcm_vs *vs, uint64_t len, uint64_t align,
 			struct vcm_vs_bound **out);
 
 /**
- * vcm_vs_bound_create_at() - as vcm_vs_bound_create(), at [@addr, @addr + @len).
+ * vcm_vs_bound_create_at() - as vcm_vs_bound_create(), at [@da, @da + @len).
  * Return: as vcm_vs_reserve_at().
  */
-int vcm_vs_bound_create_at(struct vcm_vs *vs, vcm_da_t addr, uint64_t len,
+int vcm_vs_bound_create_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len,
 			   struct vcm_vs_bound **out);
 
 /**

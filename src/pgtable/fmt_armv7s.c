@@ -102,23 +102,23 @@ static int fmt_init(struct vcm_pt *pt, struct vcm_diag *diag)
 	uint64_t all = VCM_SZ_4K | VCM_SZ_64K | VCM_SZ_1M | VCM_SZ_16M;
 
 	if (cfg->granule_lg2 != 0U && cfg->granule_lg2 != 12U)
-		return vcm_diag_set(diag, -EINVAL, "vcm_pt_create",
+		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
 				    "cfg->granule_lg2 %u: armv7s takes only 12",
 				cfg->granule_lg2);
 	pt->ias = cfg->ias != 0U ? cfg->ias : 32U;
 	pt->oas = cfg->oas != 0U ? cfg->oas : 32U;
 	/* TTBCR.N = 32 - ias shortens the first-level table, down to 128 bytes. */
 	if (pt->ias < 25U || pt->ias > 32U)
-		return vcm_diag_set(diag, -EINVAL, "vcm_pt_create",
+		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
 				    "cfg->ias %u: armv7s takes 25 to 32", pt->ias);
 	if (pt->oas != 32U)
-		return vcm_diag_set(diag, -EINVAL, "vcm_pt_create",
+		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
 				    "cfg->oas %u: armv7s takes only 32", pt->oas);
 	if ((cfg->flags & VCM_PT_CFG_STAGE2) != 0U)
-		return vcm_diag_set(diag, -EINVAL, "vcm_pt_create",
+		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
 				    "cfg->flags: armv7s has no stage 2");
 	if (cfg->mair != 0U)
-		return vcm_diag_set(diag, -EINVAL, "vcm_pt_create",
+		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
 				    "cfg->mair: armv7s has no MAIR (TEX remap is off)");
 	vcm_pt_geometry_(pt, 2, 12, 8);
 	pt->shift[1] = 20;
@@ -132,14 +132,14 @@ static int fmt_init(struct vcm_pt *pt, struct vcm_diag *diag)
 	if (pt->contig_lg2[1] == 0U)
 		all &= ~VCM_SZ_16M;
 	if ((cfg->page_sizes & ~all) != 0U)
-		return vcm_diag_set(diag, -EINVAL, "vcm_pt_create",
+		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
 				    "cfg->page_sizes %#llx: armv7s has only %#llx",
-				(unsigned long long)cfg->page_sizes, (unsigned long long)all);
+				vcm_ull(cfg->page_sizes), vcm_ull(all));
 	pt->sizes = cfg->page_sizes != 0U ? cfg->page_sizes : all;
 	if ((pt->sizes & VCM_SZ_4K) == 0U)
-		return vcm_diag_set(diag, -EINVAL, "vcm_pt_create",
+		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
 				    "cfg->page_sizes %#llx lacks 4 KiB",
-				(unsigned long long)cfg->page_sizes);
+				vcm_ull(cfg->page_sizes));
 	return 0;
 }
 
@@ -166,11 +166,11 @@ static int fmt_prot_to_attr(struct vcm_pt *pt, unsigned int prot, struct vcm_pt_
 	uint64_t sec, pg;
 
 	if (sh == VCM_PT_SH_INNER)
-		return vcm_diag_set(&pt->diag, -EOPNOTSUPP, "vcm_pt_map",
+		return VCM_FAIL(&pt->diag, "vcm_pt_map", -EOPNOTSUPP,
 				"prot %#x: armv7s has no inner-shareable-only memory (use OUTER)",
 				prot);
 	if ((prot & VCM_PT_PROT_SECURE) != 0U && !secure_walker(pt))
-		return vcm_diag_set(&pt->diag, -EOPNOTSUPP, "vcm_pt_map",
+		return VCM_FAIL(&pt->diag, "vcm_pt_map", -EOPNOTSUPP,
 				"prot %#x: SECURE needs a table walked in the Secure state", prot);
 	tex_cb(prot, &tex, &cb);
 

@@ -116,19 +116,19 @@ static int fmt_init(struct vcm_pt *pt, struct vcm_diag *diag)
 	uint64_t all = 0;
 
 	if (g != 12U && g != 14U && g != 16U)
-		return vcm_diag_set(diag, -EINVAL, "vcm_pt_create",
+		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
 				    "cfg->granule_lg2 %u: armv8 takes 12, 14 or 16", g);
 	pt->ias = cfg->ias != 0U ? cfg->ias : 48U;
 	pt->oas = cfg->oas != 0U ? cfg->oas : 48U;
 	if (pt->ias < 25U || pt->ias > 48U)
-		return vcm_diag_set(diag, -EINVAL, "vcm_pt_create",
+		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
 				    "cfg->ias %u: armv8 takes 25 to 48", pt->ias);
 	if (ps_encoding(pt->oas) < 0)
-		return vcm_diag_set(diag, -EINVAL, "vcm_pt_create",
+		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
 				    "cfg->oas %u: armv8 takes 32, 36, 40, 42, 44 or 48",
 				pt->oas);
 	if (stage2(pt) && (cfg->flags & VCM_PT_CFG_SECURE) != 0U)
-		return vcm_diag_set(diag, -EINVAL, "vcm_pt_create",
+		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
 				    "cfg->flags: a Secure stage 2 is not supported");
 
 	/* D5.2.6: each level resolves granule_lg2 - 3 bits. */
@@ -163,17 +163,17 @@ static int fmt_init(struct vcm_pt *pt, struct vcm_diag *diag)
 			all |= UINT64_C(1) << (pt->shift[lvl] + pt->contig_lg2[lvl]);
 	}
 	if ((cfg->page_sizes & ~all) != 0U)
-		return vcm_diag_set(diag, -EINVAL, "vcm_pt_create",
+		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
 				    "cfg->page_sizes %#llx: this table has only %#llx",
-				(unsigned long long)cfg->page_sizes, (unsigned long long)all);
+				vcm_ull(cfg->page_sizes), vcm_ull(all));
 	pt->sizes = cfg->page_sizes != 0U ? cfg->page_sizes : all;
 	if ((pt->sizes & (UINT64_C(1) << g)) == 0U)
-		return vcm_diag_set(diag, -EINVAL, "vcm_pt_create",
+		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
 				    "cfg->page_sizes %#llx lacks the granule",
-				(unsigned long long)cfg->page_sizes);
+				vcm_ull(cfg->page_sizes));
 	pt->fmt_data = cfg->mair != 0U ? cfg->mair : ARMV8_MAIR_DEFAULT;
 	if (stage2(pt) && cfg->mair != 0U)
-		return vcm_diag_set(diag, -EINVAL, "vcm_pt_create",
+		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
 				    "cfg->mair: stage 2 tables have no MAIR");
 	return 0;
 }
@@ -236,9 +236,9 @@ static int s1_attr(struct vcm_pt *pt, unsigned int prot, uint64_t *out)
 		a |= sh_bits(prot);
 	}
 	if (idx < 0)
-		return vcm_diag_set(&pt->diag, -EOPNOTSUPP, "vcm_pt_map",
+		return VCM_FAIL(&pt->diag, "vcm_pt_map", -EOPNOTSUPP,
 				    "prot %#x: MAIR %#llx has no attribute %#x",
-				prot, (unsigned long long)pt->fmt_data, byte);
+				prot, vcm_ull(pt->fmt_data), byte);
 	a |= VCM_FIELD_PREP(ARMV8_S1_ATTRINDX, (unsigned int)idx);
 	/* D5.4.4: AP[2] makes it read-only, AP[1] opens it to EL0. */
 	if ((prot & VCM_PT_PROT_WRITE) == 0U)
@@ -258,7 +258,7 @@ static int s1_attr(struct vcm_pt *pt, unsigned int prot, uint64_t *out)
 		if ((prot & VCM_PT_PROT_SECURE) == 0U)
 			a |= ARMV8_S1_NS;
 	} else if ((prot & VCM_PT_PROT_SECURE) != 0U) {
-		return vcm_diag_set(&pt->diag, -EOPNOTSUPP, "vcm_pt_map",
+		return VCM_FAIL(&pt->diag, "vcm_pt_map", -EOPNOTSUPP,
 				"prot %#x: SECURE needs a table walked in the Secure state", prot);
 	}
 	*out = a;
@@ -276,11 +276,11 @@ static int s2_attr(struct vcm_pt *pt, unsigned int prot, uint64_t *out)
 	uint64_t a = ARMV8_AF | ARMV8_S2_S2AP_R;
 
 	if (bad != 0U)
-		return vcm_diag_set(&pt->diag, -EOPNOTSUPP, "vcm_pt_map",
+		return VCM_FAIL(&pt->diag, "vcm_pt_map", -EOPNOTSUPP,
 				"prot %#x: stage 2 has no USER, NONGLOBAL or SECURE", prot);
 	/* D5.5.5: stage 2 gives no allocation hints, so WB no-WA has no encoding. */
 	if (inner == VCM_PT_CACHE_WBNWA || outer == VCM_PT_CACHE_WBNWA)
-		return vcm_diag_set(&pt->diag, -EOPNOTSUPP, "vcm_pt_map",
+		return VCM_FAIL(&pt->diag, "vcm_pt_map", -EOPNOTSUPP,
 				"prot %#x: stage 2 cannot say write-back without write-allocate",
 				prot);
 	if ((prot & VCM_PT_PROT_DEVICE) != 0U) {

@@ -40,24 +40,24 @@ int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_
 	int ret;
 
 	if (out == NULL)
-		return VCM_FAIL(diag, -EINVAL, "out is NULL");
+		return VCM_FAIL(diag, __func__, -EINVAL, "out is NULL");
 	*out = NULL;
 	if (cfg == NULL)
-		return VCM_FAIL(diag, -EINVAL, "cfg is NULL");
+		return VCM_FAIL(diag, __func__, -EINVAL, "cfg is NULL");
 	if (cfg->fmt == NULL)
-		return VCM_FAIL(diag, -EINVAL, "cfg->fmt is NULL");
+		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->fmt is NULL");
 	plat = cfg->plat;
 	if (plat == NULL || plat->table_alloc == NULL || plat->table_free == NULL ||
 	    plat->pa_to_cpu == NULL || plat->meta_alloc == NULL || plat->meta_free == NULL)
-		return VCM_FAIL(diag, -EINVAL, "cfg->plat lacks a required op "
+		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->plat lacks a required op "
 				"(table_alloc, table_free, pa_to_cpu, meta_alloc, meta_free)");
 	if ((cfg->flags & ~VCM_PT_CFG_ALL) != 0U)
-		return VCM_FAIL(diag, -EINVAL, "cfg->flags has unknown bits %#x",
+		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->flags has unknown bits %#x",
 				(unsigned int)(cfg->flags & ~VCM_PT_CFG_ALL));
 
 	pt = plat->meta_alloc(plat->ctx, sizeof(*pt));
 	if (pt == NULL)
-		return VCM_FAIL(diag, -ENOMEM, "no memory for the table object");
+		return VCM_FAIL(diag, __func__, -ENOMEM, "no memory for the table object");
 	*pt = (struct vcm_pt){ 0 };
 	pt->fmt = cfg->fmt;
 	pt->cfg = *cfg;
@@ -68,8 +68,8 @@ int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_
 	VCM_ASSERT(pt->levels >= 1U && pt->levels <= VCM_PT_MAX_LEVELS);
 	pt->root_size = vcm_pt_table_size_(pt, pt->levels - 1U, pt->item_lg2);
 	if (plat->table_alloc(plat->ctx, pt->root_size, pt->root_size, &pt->root_pa, &root) != 0) {
-		ret = VCM_FAIL(diag, -ENOMEM, "no table memory for the %#llx-byte top level",
-			       (unsigned long long)pt->root_size);
+		ret = VCM_FAIL(diag, __func__, -ENOMEM, "no table memory for the %#llx-byte top level",
+			       vcm_ull(pt->root_size));
 		goto fail;
 	}
 	pt->root = root;
@@ -96,33 +96,33 @@ void vcm_pt_destroy(struct vcm_pt *pt)
 }
 
 /* Checks shared by map and unmap; the messages name the caller. */
-/* [iova, iova + len) is a nonempty span inside the input space; messages name @func. */
-static int check_span(struct vcm_pt *pt, const char *func, vcm_da_t iova, uint64_t len)
+/* [da, da + len) is a nonempty span inside the input space; messages name @func. */
+static int check_span(struct vcm_pt *pt, const char *func, vcm_da_t da, uint64_t len)
 {
 	if (len == 0U)
-		return vcm_diag_set(&pt->diag, -EINVAL, func, "len is 0");
-	if (iova + len - 1U < iova)
-		return vcm_diag_set(&pt->diag, -EOVERFLOW, func, "iova %#llx + len %#llx wraps",
-				    (unsigned long long)iova, (unsigned long long)len);
-	if (iova + len - 1U > vcm_low_mask(pt->ias))
-		return vcm_diag_set(&pt->diag, -ERANGE, func,
-				    "iova %#llx + len %#llx is beyond the %u-bit input space",
-				    (unsigned long long)iova, (unsigned long long)len, pt->ias);
+		return VCM_FAIL(&pt->diag, func, -EINVAL, "len is 0");
+	if (da + len - 1U < da)
+		return VCM_FAIL(&pt->diag, func, -EOVERFLOW, "da %#llx + len %#llx wraps",
+				    vcm_ull(da), vcm_ull(len));
+	if (da + len - 1U > vcm_low_mask(pt->ias))
+		return VCM_FAIL(&pt->diag, func, -ERANGE,
+				    "da %#llx + len %#llx is beyond the %u-bit input space",
+				    vcm_ull(da), vcm_ull(len), pt->ias);
 	return 0;
 }
 
-/* check_span(), and iova and len aligned to the granule (map and unmap). */
-static int check_range(struct vcm_pt *pt, const char *func, vcm_da_t iova, uint64_t len)
+/* check_span(), and da and len aligned to the granule (map and unmap). */
+static int check_range(struct vcm_pt *pt, const char *func, vcm_da_t da, uint64_t len)
 {
 	uint64_t gran = UINT64_C(1) << pt->granule_lg2;
 
-	if (len != 0U && !vcm_is_aligned(iova, gran))
-		return vcm_diag_set(&pt->diag, -EINVAL, func, "iova %#llx is not %#llx-aligned",
-				    (unsigned long long)iova, (unsigned long long)gran);
+	if (len != 0U && !vcm_is_aligned(da, gran))
+		return VCM_FAIL(&pt->diag, func, -EINVAL, "da %#llx is not %#llx-aligned",
+				    vcm_ull(da), vcm_ull(gran));
 	if (len != 0U && !vcm_is_aligned(len, gran))
-		return vcm_diag_set(&pt->diag, -EINVAL, func, "len %#llx is not a multiple of %#llx",
-				    (unsigned long long)len, (unsigned long long)gran);
-	return check_span(pt, func, iova, len);
+		return VCM_FAIL(&pt->diag, func, -EINVAL, "len %#llx is not a multiple of %#llx",
+				    vcm_ull(len), vcm_ull(gran));
+	return check_span(pt, func, da, len);
 }
 
 static int check_prot(struct vcm_pt *pt, unsigned int prot)
@@ -130,20 +130,20 @@ static int check_prot(struct vcm_pt *pt, unsigned int prot)
 	unsigned int unknown = prot & ~VCM_PT_PROT_ALL;
 
 	if (unknown != 0U)
-		return VCM_FAIL(&pt->diag, -EINVAL, "prot %#x has unknown bit %#x", prot,
-				unknown & (0U - unknown));
+		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "prot %#x has unknown bit %#x", prot,
+				(unsigned int)vcm_lowbit(unknown));
 	if ((prot & VCM_PT_PROT_READ) == 0U)
-		return VCM_FAIL(&pt->diag, -EINVAL, "prot %#x lacks VCM_PT_PROT_READ", prot);
+		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "prot %#x lacks VCM_PT_PROT_READ", prot);
 	if ((prot & VCM_PT_PROT_DEVICE) != 0U &&
 	    (prot & (VCM_PT_PROT_INNER_MASK | VCM_PT_PROT_OUTER_MASK | VCM_PT_PROT_SH_MASK)) != 0U)
-		return VCM_FAIL(&pt->diag, -EINVAL,
+		return VCM_FAIL(&pt->diag, __func__, -EINVAL,
 				"prot %#x: device memory takes no cache or share field", prot);
 	if (VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot) > VCM_PT_SH_OUTER)
-		return VCM_FAIL(&pt->diag, -EINVAL, "prot %#x has a reserved share value", prot);
+		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "prot %#x has a reserved share value", prot);
 	return 0;
 }
 
-int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len,
+int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		     unsigned int prot, uint64_t sizes)
 {
 	struct vcm_pt_attr attr;
@@ -152,20 +152,20 @@ int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len
 
 	if (!live(pt))
 		return -EINVAL;
-	ret = check_range(pt, "vcm_pt_map", iova, len);
+	ret = check_range(pt, "vcm_pt_map", da, len);
 	if (ret != 0)
 		return ret;
 	gran = UINT64_C(1) << pt->granule_lg2;
 	if (!vcm_is_aligned(pa, gran))
-		return VCM_FAIL(&pt->diag, -EINVAL, "pa %#llx is not %#llx-aligned",
-				(unsigned long long)pa, (unsigned long long)gran);
+		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "pa %#llx is not %#llx-aligned",
+				vcm_ull(pa), vcm_ull(gran));
 	if (pa + len - 1U < pa)
-		return VCM_FAIL(&pt->diag, -EOVERFLOW, "pa %#llx + len %#llx wraps",
-				(unsigned long long)pa, (unsigned long long)len);
+		return VCM_FAIL(&pt->diag, __func__, -EOVERFLOW, "pa %#llx + len %#llx wraps",
+				vcm_ull(pa), vcm_ull(len));
 	if (pa + len - 1U > vcm_low_mask(pt->oas))
-		return VCM_FAIL(&pt->diag, -ERANGE,
+		return VCM_FAIL(&pt->diag, __func__, -ERANGE,
 				"pa %#llx + len %#llx is beyond the %u-bit output space",
-				(unsigned long long)pa, (unsigned long long)len, pt->oas);
+				vcm_ull(pa), vcm_ull(len), pt->oas);
 	if (prot == pt->memo_prot) {
 		attr = pt->memo_attr;
 	} else {
@@ -180,31 +180,31 @@ int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len
 		pt->memo_attr = attr;
 	}
 	if ((sizes & pt->sizes) == 0U)
-		return VCM_FAIL(&pt->diag, -EINVAL, "sizes %#llx has none of the table's %#llx",
-				(unsigned long long)sizes, (unsigned long long)pt->sizes);
+		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "sizes %#llx has none of the table's %#llx",
+				vcm_ull(sizes), vcm_ull(pt->sizes));
 	/* Every leaf size is a multiple of the smallest, so its alignment is enough. */
 	sizes &= pt->sizes;
-	min = sizes & (0U - sizes);
-	if (!vcm_is_aligned(iova | pa | len, min))
-		return VCM_FAIL(&pt->diag, -EINVAL,
-				"iova %#llx, pa %#llx or len %#llx is not aligned to %#llx, the smallest size in sizes",
-				(unsigned long long)iova, (unsigned long long)pa,
-				(unsigned long long)len, (unsigned long long)min);
+	min = vcm_lowbit(sizes);
+	if (!vcm_is_aligned(da | pa | len, min))
+		return VCM_FAIL(&pt->diag, __func__, -EINVAL,
+				"da %#llx, pa %#llx or len %#llx is not aligned to %#llx, the smallest size in sizes",
+				vcm_ull(da), vcm_ull(pa),
+				vcm_ull(len), vcm_ull(min));
 	sizes &= attr.sizes_ok;
-	min = sizes & (0U - sizes);
-	if (min == 0U || !vcm_is_aligned(iova | pa | len, min))
-		return VCM_FAIL(&pt->diag, -EOPNOTSUPP,
+	min = vcm_lowbit(sizes);
+	if (min == 0U || !vcm_is_aligned(da | pa | len, min))
+		return VCM_FAIL(&pt->diag, __func__, -EOPNOTSUPP,
 				"prot %#x needs leaves of %#llx or more and the range is not aligned to them",
-				prot, (unsigned long long)attr.sizes_ok);
-	return pt->fmt->map(pt, iova, pa, len, &attr, sizes);
+				prot, vcm_ull(attr.sizes_ok));
+	return pt->fmt->map(pt, da, pa, len, &attr, sizes);
 }
 
-int vcm_pt_map(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len, unsigned int prot)
+int vcm_pt_map(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
 {
-	return vcm_pt_map_sizes(pt, iova, pa, len, prot, ~UINT64_C(0));
+	return vcm_pt_map_sizes(pt, da, pa, len, prot, ~UINT64_C(0));
 }
 
-int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t iova, uint64_t len, uint64_t *unmapped)
+int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t da, uint64_t len, uint64_t *unmapped)
 {
 	int ret;
 
@@ -212,25 +212,25 @@ int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t iova, uint64_t len, uint64_t *unmap
 		*unmapped = 0;
 	if (!live(pt))
 		return -EINVAL;
-	ret = check_range(pt, "vcm_pt_unmap", iova, len);
+	ret = check_range(pt, "vcm_pt_unmap", da, len);
 	if (ret != 0)
 		return ret;
-	return pt->fmt->unmap(pt, iova, iova + len - 1U, unmapped);
+	return pt->fmt->unmap(pt, da, da + len - 1U, unmapped);
 }
 
-int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t iova, struct vcm_pt_leaf *out)
+int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *out)
 {
 	if (!live(pt))
 		return -EINVAL;
 	if (out == NULL)
-		return VCM_FAIL(&pt->diag, -EINVAL, "out is NULL");
-	if (iova > vcm_low_mask(pt->ias))
-		return VCM_FAIL(&pt->diag, -ERANGE, "iova %#llx is beyond the %u-bit input space",
-				(unsigned long long)iova, pt->ias);
-	return pt->fmt->lookup(pt, iova, out);
+		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "out is NULL");
+	if (da > vcm_low_mask(pt->ias))
+		return VCM_FAIL(&pt->diag, __func__, -ERANGE, "da %#llx is beyond the %u-bit input space",
+				vcm_ull(da), pt->ias);
+	return pt->fmt->lookup(pt, da, out);
 }
 
-int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t iova, uint64_t len,
+int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t da, uint64_t len,
 		int (*fn)(void *arg, const struct vcm_pt_leaf *leaf), void *arg)
 {
 	int ret;
@@ -238,11 +238,11 @@ int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t iova, uint64_t len,
 	if (!live(pt))
 		return -EINVAL;
 	if (fn == NULL)
-		return VCM_FAIL(&pt->diag, -EINVAL, "fn is NULL");
-	ret = check_span(pt, "vcm_pt_walk", iova, len);
+		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "fn is NULL");
+	ret = check_span(pt, "vcm_pt_walk", da, len);
 	if (ret != 0)
 		return ret;
-	return pt->fmt->walk(pt, iova, iova + len - 1U, fn, arg);
+	return pt->fmt->walk(pt, da, da + len - 1U, fn, arg);
 }
 
 int vcm_pt_hw(struct vcm_pt *pt, struct vcm_pt_hw *out)
@@ -250,7 +250,7 @@ int vcm_pt_hw(struct vcm_pt *pt, struct vcm_pt_hw *out)
 	if (!live(pt))
 		return -EINVAL;
 	if (out == NULL)
-		return VCM_FAIL(&pt->diag, -EINVAL, "out is NULL");
+		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "out is NULL");
 	*out = (struct vcm_pt_hw){ 0 };
 	out->root_pa = pt->root_pa;
 	out->root_size = pt->root_size;

@@ -13,6 +13,7 @@
 #include <vcm/err.h>
 #include "../util/bits.h"
 #include "../util/assert.h"
+#include "../util/fail.h"
 
 #define VCM_PT_MAX_LEVELS 5U
 #define VCM_PT_MAGIC 0x76637074U /* "vcpt" */
@@ -66,11 +67,11 @@ struct vcm_pt_fmt {
 	int (*init)(struct vcm_pt *pt, struct vcm_diag *diag);
 	int (*prot_to_attr)(struct vcm_pt *pt, unsigned int prot, struct vcm_pt_attr *attr);
 	void (*hw)(const struct vcm_pt *pt, struct vcm_pt_hw *out);
-	int (*map)(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len,
+	int (*map)(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		   const struct vcm_pt_attr *attr, uint64_t sizes);
-	int (*unmap)(struct vcm_pt *pt, vcm_da_t iova, vcm_da_t last, uint64_t *unmapped);
-	int (*lookup)(struct vcm_pt *pt, vcm_da_t iova, struct vcm_pt_leaf *out);
-	int (*walk)(struct vcm_pt *pt, vcm_da_t iova, vcm_da_t last,
+	int (*unmap)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last, uint64_t *unmapped);
+	int (*lookup)(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *out);
+	int (*walk)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last,
 		    int (*fn)(void *arg, const struct vcm_pt_leaf *leaf), void *arg);
 	void (*free_all)(struct vcm_pt *pt);
 };

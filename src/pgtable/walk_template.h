@@ -537,14 +537,14 @@ static int plan_cut(struct vcm_pt *pt, vcm_da_t va, bool at_start, unsigned int 
 			return 0;
 		attr.sizes_ok = ~UINT64_C(0);
 		if (pt->fmt->prot_to_attr(pt, fmt_leaf_prot(pt, lvl, e), &attr) != 0)
-			return vcm_diag_set(&pt->diag, -EFAULT, "vcm_pt_unmap",
-					    "entry at %#llx does not decode", (unsigned long long)va);
+			return VCM_FAIL(&pt->diag, "vcm_pt_unmap", -EFAULT,
+					    "entry at %#llx does not decode", vcm_ull(va));
 		sizes = pt->sizes & attr.sizes_ok;
-		if (!vcm_is_aligned(cut, sizes & (0U - sizes)))
-			return vcm_diag_set(&pt->diag, -EOPNOTSUPP, "vcm_pt_unmap",
+		if (!vcm_is_aligned(cut, vcm_lowbit(sizes)))
+			return VCM_FAIL(&pt->diag, "vcm_pt_unmap", -EOPNOTSUPP,
 					    "the leaf at %#llx cannot be cut at %#llx: its attributes need leaves of %#llx",
-					(unsigned long long)va, (unsigned long long)cut,
-					(unsigned long long)(sizes & (0U - sizes)));
+					vcm_ull(va), vcm_ull(cut),
+					vcm_ull(vcm_lowbit(sizes)));
 		*need += lvl;
 		return 0;
 	}
@@ -573,9 +573,9 @@ static int fmt_unmap_(struct vcm_pt *pt, vcm_da_t va, vcm_da_t last, uint64_t *u
 	for (; w.npool < need; w.npool++) {
 		ret = tbl_new(pt, pt->levels - 2U, &w.pool[w.npool]);
 		if (ret != 0) {
-			ret = vcm_diag_set(&pt->diag, -ENOMEM, "vcm_pt_unmap",
+			ret = VCM_FAIL(&pt->diag, "vcm_pt_unmap", -ENOMEM,
 					   "no table memory to split a block at %#llx",
-					   (unsigned long long)va);
+					   vcm_ull(va));
 			break;
 		}
 	}
@@ -583,9 +583,9 @@ static int fmt_unmap_(struct vcm_pt *pt, vcm_da_t va, vcm_da_t last, uint64_t *u
 		unmap_run(&w, va, last);
 		gather_flush(&w);
 		if (w.unmapped == 0U)
-			ret = vcm_diag_set(&pt->diag, -ENOENT, "vcm_pt_unmap",
+			ret = VCM_FAIL(&pt->diag, "vcm_pt_unmap", -ENOENT,
 					   "nothing mapped in [%#llx, %#llx]",
-					   (unsigned long long)va, (unsigned long long)last);
+					   vcm_ull(va), vcm_ull(last));
 	}
 	while (w.npool > 0U)
 		tbl_free(pt, &w.pool[--w.npool]);
@@ -594,7 +594,7 @@ static int fmt_unmap_(struct vcm_pt *pt, vcm_da_t va, vcm_da_t last, uint64_t *u
 	return ret;
 }
 
-static int fmt_map_(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len,
+static int fmt_map_(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		    const struct vcm_pt_attr *attr, uint64_t sizes)
 {
 	struct walk w;
@@ -603,20 +603,20 @@ static int fmt_map_(struct vcm_pt *pt, vcm_da_t iova, vcm_pa_t pa, uint64_t len,
 	walk_init(&w, pt);
 	w.attr = attr;
 	w.sizes = sizes;
-	w.va = iova;
+	w.va = da;
 	w.pa = pa;
-	w.last = iova + len - 1U;
+	w.last = da + len - 1U;
 	ret = map_lvl(&w, pt->root, pt->levels - 1U);
 	if (ret != 0) {
 		/* Leave the table as it was: unmap exactly what was written. */
-		if (w.va != iova)
-			unmap_run(&w, iova, w.va - 1U);
+		if (w.va != da)
+			unmap_run(&w, da, w.va - 1U);
 		gather_flush(&w);
 		if (ret == -EEXIST)
-			return vcm_diag_set(&pt->diag, ret, "vcm_pt_map", "iova %#llx is already mapped",
-					    (unsigned long long)w.va);
-		return vcm_diag_set(&pt->diag, ret, "vcm_pt_map", "no table memory at iova %#llx",
-				    (unsigned long long)w.va);
+			return VCM_FAIL(&pt->diag, "vcm_pt_map", ret, "da %#llx is already mapped",
+					    vcm_ull(w.va));
+		return VCM_FAIL(&pt->diag, "vcm_pt_map", ret, "no table memory at da %#llx",
+				    vcm_ull(w.va));
 	}
 	gather_flush(&w);
 	return 0;
@@ -634,7 +634,7 @@ static void leaf_fill(const struct vcm_pt *pt, unsigned int lvl, FMT_ITEM e, vcm
 		lg2 += pt->contig_lg2[lvl];
 	out->size_lg2 = lg2;
 	out->level = lvl;
-	out->iova = vcm_align_down(va, UINT64_C(1) << lg2);
+	out->da = vcm_align_down(va, UINT64_C(1) << lg2);
 	out->pa = vcm_align_down(fmt_leaf_pa(pt, lvl, e), UINT64_C(1) << lg2);
 	out->prot = fmt_leaf_prot(pt, lvl, e);
 }

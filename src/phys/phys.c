@@ -25,11 +25,6 @@ static bool mem_live(const struct vcm_physmem *mem)
 	return mem != NULL && mem->magic == PHYSMEM_LIVE;
 }
 
-static unsigned long long ull(uint64_t v)
-{
-	return (unsigned long long)v;
-}
-
 /* ---- creation ---------------------------------------------------------- */
 
 static void free_all(struct vcm_phys *phys)
@@ -59,39 +54,34 @@ static void free_all(struct vcm_phys *phys)
 	plat->meta_free(plat->ctx, phys, sizeof(*phys));
 }
 
-static uint64_t lowest_bit(uint64_t v)
-{
-	return v & (~v + 1U);
-}
-
 static int check_memtype(const struct vcm_phys_memtype_cfg *c, unsigned int i,
 			 struct vcm_diag *diag, uint64_t *sizes)
 {
 	uint64_t gran;
 
 	if (c->nr_ranges == 0U || c->ranges == NULL)
-		return VCM_FAIL(diag, -EINVAL, "memtypes[%u] has no ranges (nr_ranges %u)", i,
+		return VCM_FAIL(diag, __func__, -EINVAL, "memtypes[%u] has no ranges (nr_ranges %u)", i,
 				c->nr_ranges);
 	*sizes = c->chunk_sizes != 0U ? c->chunk_sizes : VCM_PHYS_DEFAULT_SIZES;
 	if ((*sizes & ~VCM_PHYS_SIZE_MASK) != 0U)
-		return VCM_FAIL(diag, -EINVAL,
+		return VCM_FAIL(diag, __func__, -EINVAL,
 				"memtypes[%u].chunk_sizes %#llx has bit %#llx outside 4 KiB..1 TiB",
-				i, ull(*sizes), ull(lowest_bit(*sizes & ~VCM_PHYS_SIZE_MASK)));
-	gran = lowest_bit(*sizes);
+				i, vcm_ull(*sizes), vcm_ull(vcm_lowbit(*sizes & ~VCM_PHYS_SIZE_MASK)));
+	gran = vcm_lowbit(*sizes);
 	for (unsigned int r = 0; r < c->nr_ranges; r++) {
 		const struct vcm_phys_range *rg = &c->ranges[r];
 
 		if (rg->len == 0U)
-			return VCM_FAIL(diag, -EINVAL, "memtypes[%u].ranges[%u].len is 0", i, r);
+			return VCM_FAIL(diag, __func__, -EINVAL, "memtypes[%u].ranges[%u].len is 0", i, r);
 		if (!vcm_is_aligned(rg->pa, gran) || !vcm_is_aligned(rg->len, gran))
-			return VCM_FAIL(diag, -EINVAL,
+			return VCM_FAIL(diag, __func__, -EINVAL,
 					"memtypes[%u].ranges[%u] pa %#llx len %#llx is not a "
 					"multiple of the smallest chunk %#llx",
-					i, r, ull(rg->pa), ull(rg->len), ull(gran));
+					i, r, vcm_ull(rg->pa), vcm_ull(rg->len), vcm_ull(gran));
 		if (rg->pa + rg->len - 1U < rg->pa)
-			return VCM_FAIL(diag, -EOVERFLOW,
+			return VCM_FAIL(diag, __func__, -EOVERFLOW,
 					"memtypes[%u].ranges[%u] pa %#llx + len %#llx wraps", i, r,
-					ull(rg->pa), ull(rg->len));
+					vcm_ull(rg->pa), vcm_ull(rg->len));
 	}
 	return 0;
 }
@@ -108,7 +98,7 @@ static int build_memtype(struct vcm_phys *phys, const struct vcm_phys_memtype_cf
 	mt->min_lg2 = vcm_ctz64(sizes);
 	mt->ranges = plat->meta_alloc(plat->ctx, n * sizeof(*mt->ranges));
 	if (mt->ranges == NULL)
-		return VCM_FAIL(diag, -ENOMEM, "no metadata for memtypes[%u]'s %u ranges", i, n);
+		return VCM_FAIL(diag, __func__, -ENOMEM, "no metadata for memtypes[%u]'s %u ranges", i, n);
 	mt->nr_ranges = n;
 	mt->ranges_cap = n;
 	/* Insertion sort by pa; base holds the caller's index until the ranges are joined. */
@@ -126,11 +116,11 @@ static int build_memtype(struct vcm_phys *phys, const struct vcm_phys_memtype_cf
 		const struct mt_range *a = &mt->ranges[j - 1U], *b = &mt->ranges[j];
 
 		if (a->pa + a->len > b->pa)
-			return VCM_FAIL(diag, -EINVAL,
+			return VCM_FAIL(diag, __func__, -EINVAL,
 					"memtypes[%u].ranges[%u] [%#llx, %#llx) overlaps "
-					"ranges[%u] [%#llx, %#llx)", i, (unsigned int)a->base, ull(a->pa),
-					ull(a->pa + a->len), (unsigned int)b->base, ull(b->pa),
-					ull(b->pa + b->len));
+					"ranges[%u] [%#llx, %#llx)", i, (unsigned int)a->base, vcm_ull(a->pa),
+					vcm_ull(a->pa + a->len), (unsigned int)b->base, vcm_ull(b->pa),
+					vcm_ull(b->pa + b->len));
 	}
 	/* Join touching ranges so that blocks (and buddies) may cross the joint. */
 	for (j = 1, n = 1; j < mt->nr_ranges; j++) {
@@ -143,17 +133,17 @@ static int build_memtype(struct vcm_phys *phys, const struct vcm_phys_memtype_cf
 	}
 	for (j = 0; j < n; j++) {
 		if (blocks + (mt->ranges[j].len >> mt->min_lg2) > UINT32_MAX - 1U)
-			return VCM_FAIL(diag, -ERANGE,
+			return VCM_FAIL(diag, __func__, -ERANGE,
 					"memtypes[%u] has more than 2^32 - 2 chunks of %#llx", i,
-					ull(UINT64_C(1) << mt->min_lg2));
+					vcm_ull(UINT64_C(1) << mt->min_lg2));
 		mt->ranges[j].base = (uint32_t)blocks;
 		blocks += mt->ranges[j].len >> mt->min_lg2;
 	}
 	mt->nr_ranges = n;
 	mt->nr_blocks = (uint32_t)blocks;
 	if (mt_init_(mt, plat) != 0)
-		return VCM_FAIL(diag, -ENOMEM, "no metadata for memtypes[%u]'s %llu blocks", i,
-				ull(blocks));
+		return VCM_FAIL(diag, __func__, -ENOMEM, "no metadata for memtypes[%u]'s %llu blocks", i,
+				vcm_ull(blocks));
 	return 0;
 }
 
@@ -165,15 +155,15 @@ int vcm_phys_create(const struct vcm_phys_cfg *cfg, struct vcm_phys **out, struc
 	int ret;
 
 	if (out == NULL)
-		return VCM_FAIL(diag, -EINVAL, "out is NULL");
+		return VCM_FAIL(diag, __func__, -EINVAL, "out is NULL");
 	if (cfg == NULL)
-		return VCM_FAIL(diag, -EINVAL, "cfg is NULL");
+		return VCM_FAIL(diag, __func__, -EINVAL, "cfg is NULL");
 	plat = cfg->plat;
 	if (plat == NULL || plat->meta_alloc == NULL || plat->meta_free == NULL)
-		return VCM_FAIL(diag, -EINVAL, "cfg->plat lacks meta_alloc or meta_free");
+		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->plat lacks meta_alloc or meta_free");
 	if (cfg->nr_memtypes == 0U || cfg->nr_memtypes > VCM_PHYS_MAX_MEMTYPES ||
 	    cfg->memtypes == NULL)
-		return VCM_FAIL(diag, -EINVAL, "cfg->nr_memtypes %u is not 1..%u (or memtypes NULL)",
+		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->nr_memtypes %u is not 1..%u (or memtypes NULL)",
 				cfg->nr_memtypes, VCM_PHYS_MAX_MEMTYPES);
 	for (unsigned int i = 0; i < cfg->nr_memtypes; i++) {
 		ret = check_memtype(&cfg->memtypes[i], i, diag, &sizes[i]);
@@ -183,7 +173,7 @@ int vcm_phys_create(const struct vcm_phys_cfg *cfg, struct vcm_phys **out, struc
 
 	phys = plat->meta_alloc(plat->ctx, sizeof(*phys));
 	if (phys == NULL)
-		return VCM_FAIL(diag, -ENOMEM, "no metadata for the set");
+		return VCM_FAIL(diag, __func__, -ENOMEM, "no metadata for the set");
 	phys->magic = 0;
 	phys->plat = *plat;
 	phys->slabs = NULL;
@@ -196,7 +186,7 @@ int vcm_phys_create(const struct vcm_phys_cfg *cfg, struct vcm_phys **out, struc
 	phys->mt = plat->meta_alloc(plat->ctx, phys->nr_mt * sizeof(*phys->mt));
 	if (phys->mt == NULL) {
 		free_all(phys);
-		return VCM_FAIL(diag, -ENOMEM, "no metadata for %u memtypes", cfg->nr_memtypes);
+		return VCM_FAIL(diag, __func__, -ENOMEM, "no metadata for %u memtypes", cfg->nr_memtypes);
 	}
 	for (unsigned int i = 0; i < phys->nr_mt; i++) {
 		phys->mt[i].ranges = NULL;
@@ -226,8 +216,8 @@ int vcm_phys_destroy(struct vcm_phys *phys)
 	if (!live(phys))
 		return -EINVAL;
 	if (phys->live != 0U)
-		return VCM_FAIL(&phys->diag, -EBUSY, "%llu allocations are still live",
-				ull(phys->live));
+		return VCM_FAIL(&phys->diag, __func__, -EBUSY, "%llu allocations are still live",
+				vcm_ull(phys->live));
 	free_all(phys);
 	return 0;
 }
@@ -339,13 +329,13 @@ static int check_common(struct vcm_phys *phys, const char *func, unsigned int me
 	if (!live(phys))
 		return -EINVAL;
 	if (out == NULL)
-		return vcm_diag_set(&phys->diag, -EINVAL, func, "out is NULL");
+		return VCM_FAIL(&phys->diag, func, -EINVAL, "out is NULL");
 	if (memtype >= phys->nr_mt)
-		return vcm_diag_set(&phys->diag, -EINVAL, func,
+		return VCM_FAIL(&phys->diag, func, -EINVAL,
 				    "memtype %u is not below the set's %u memtypes", memtype,
 				    phys->nr_mt);
 	if (len == 0U)
-		return vcm_diag_set(&phys->diag, -EINVAL, func, "len is 0");
+		return VCM_FAIL(&phys->diag, func, -EINVAL, "len is 0");
 	return 0;
 }
 
@@ -372,22 +362,22 @@ static int alloc_cont(struct vcm_phys *phys, const char *func, unsigned int memt
 	vcm_pa_t pa;
 
 	if (!vcm_is_aligned(len, gran))
-		return vcm_diag_set(&phys->diag, -EINVAL, func,
+		return VCM_FAIL(&phys->diag, func, -EINVAL,
 				    "len %#llx is not a multiple of memtype %u's smallest chunk %#llx",
-				    ull(len), memtype, ull(gran));
+				    vcm_ull(len), memtype, vcm_ull(gran));
 	if (align != 0U && !vcm_is_pow2(align))
-		return vcm_diag_set(&phys->diag, -EINVAL, func, "align %#llx is not a power of two",
-				    ull(align));
+		return VCM_FAIL(&phys->diag, func, -EINVAL, "align %#llx is not a power of two",
+				    vcm_ull(align));
 	if (align < gran)
 		align = gran;
 	if (len > mt->free_bytes || !mt_find_run_(mt, len, align, &pa))
-		return vcm_diag_set(&phys->diag, -ENOMEM, func,
+		return VCM_FAIL(&phys->diag, func, -ENOMEM,
 				    "memtype %u has no free run of len %#llx aligned to %#llx "
-				    "(%#llx bytes free)", memtype, ull(len), ull(align),
-				    ull(mt->free_bytes));
+				    "(%#llx bytes free)", memtype, vcm_ull(len), vcm_ull(align),
+				    vcm_ull(mt->free_bytes));
 	m = rec_new(phys, 1);
 	if (m == NULL)
-		return vcm_diag_set(&phys->diag, -ENOMEM, func, "no metadata for the record");
+		return VCM_FAIL(&phys->diag, func, -ENOMEM, "no metadata for the record");
 	mt_take_run_(mt, pa, len);
 	publish_one(phys, m, MEM_CONT, memtype, pa, len, out);
 	return 0;
@@ -419,30 +409,30 @@ int vcm_phys_alloc(struct vcm_phys *phys, unsigned int memtype, uint64_t len, ui
 		return ret;
 	mt = &phys->mt[memtype];
 	if ((flags & ~VCM_PHYS_FLAGS_ALL) != 0U) {
-		return VCM_FAIL(&phys->diag, -EINVAL, "flags %#llx has unknown bit %#llx",
-				ull(flags), ull(lowest_bit(flags & ~VCM_PHYS_FLAGS_ALL)));
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "flags %#llx has unknown bit %#llx",
+				vcm_ull(flags), vcm_ull(vcm_lowbit(flags & ~VCM_PHYS_FLAGS_ALL)));
 	}
 	size_bits = flags & VCM_PHYS_SIZE_MASK;
 	if ((flags & VCM_PHYS_CONT) != 0U) {
 		if (size_bits != 0U)
-			return VCM_FAIL(&phys->diag, -EINVAL,
+			return VCM_FAIL(&phys->diag, __func__, -EINVAL,
 					"flags %#llx mixes VCM_PHYS_CONT with chunk-size bits %#llx",
-					ull(flags), ull(size_bits));
+					vcm_ull(flags), vcm_ull(size_bits));
 		return alloc_cont(phys, __func__, memtype, len, 0, out);
 	}
 	if ((size_bits & ~mt->sizes) != 0U) {
-		return VCM_FAIL(&phys->diag, -EINVAL,
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL,
 				"flags %#llx: size bit %#llx is not a chunk size of memtype %u "
-				"(sizes %#llx)", ull(flags), ull(lowest_bit(size_bits & ~mt->sizes)),
+				"(sizes %#llx)", vcm_ull(flags), vcm_ull(vcm_lowbit(size_bits & ~mt->sizes)),
 				memtype,
-				ull(mt->sizes));
+				vcm_ull(mt->sizes));
 	}
 	allowed = (size_bits == 0U || (flags & VCM_PHYS_ALL) != 0U) ? mt->sizes : size_bits;
-	gran = lowest_bit(allowed);
+	gran = vcm_lowbit(allowed);
 	if (!vcm_is_aligned(len, gran))
-		return VCM_FAIL(&phys->diag, -EINVAL,
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL,
 				"len %#llx is not a multiple of the smallest allowed chunk %#llx",
-				ull(len), ull(gran));
+				vcm_ull(len), vcm_ull(gran));
 
 	/*
 	 * Plan: largest size first, as many as fit in what is left and are free.
@@ -474,14 +464,14 @@ int vcm_phys_alloc(struct vcm_phys *phys, unsigned int memtype, uint64_t len, ui
 			break;
 	}
 	if (left != 0U)
-		return VCM_FAIL(&phys->diag, -ENOMEM,
+		return VCM_FAIL(&phys->diag, __func__, -ENOMEM,
 				"memtype %u cannot give len %#llx in sizes %#llx: %#llx bytes short "
-				"(%#llx bytes free)", memtype, ull(len), ull(allowed), ull(left),
-				ull(mt->free_bytes));
+				"(%#llx bytes free)", memtype, vcm_ull(len), vcm_ull(allowed), vcm_ull(left),
+				vcm_ull(mt->free_bytes));
 	m = rec_new(phys, nr);
 	if (m == NULL)
-		return VCM_FAIL(&phys->diag, -ENOMEM, "no metadata for a record of %llu chunks",
-				ull(nr));
+		return VCM_FAIL(&phys->diag, __func__, -ENOMEM, "no metadata for a record of %llu chunks",
+				vcm_ull(nr));
 
 	/* Carry the plan out; it cannot fail now. */
 	nr = 0;
@@ -513,20 +503,20 @@ int vcm_phys_wrap(struct vcm_phys *phys, vcm_pa_t pa, uint64_t len, struct vcm_p
 	if (!live(phys))
 		return -EINVAL;
 	if (out == NULL)
-		return VCM_FAIL(&phys->diag, -EINVAL, "out is NULL");
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "out is NULL");
 	if (len == 0U)
-		return VCM_FAIL(&phys->diag, -EINVAL, "len is 0");
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "len is 0");
 	if (!vcm_is_aligned(pa, gran))
-		return VCM_FAIL(&phys->diag, -EINVAL, "pa %#llx is not 4 KiB aligned", ull(pa));
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "pa %#llx is not 4 KiB aligned", vcm_ull(pa));
 	if (!vcm_is_aligned(len, gran))
-		return VCM_FAIL(&phys->diag, -EINVAL, "len %#llx is not a multiple of 4 KiB",
-				ull(len));
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "len %#llx is not a multiple of 4 KiB",
+				vcm_ull(len));
 	if (pa + len - 1U < pa)
-		return VCM_FAIL(&phys->diag, -EOVERFLOW, "pa %#llx + len %#llx wraps", ull(pa),
-				ull(len));
+		return VCM_FAIL(&phys->diag, __func__, -EOVERFLOW, "pa %#llx + len %#llx wraps", vcm_ull(pa),
+				vcm_ull(len));
 	m = rec_new(phys, 1);
 	if (m == NULL)
-		return VCM_FAIL(&phys->diag, -ENOMEM, "no metadata for the record");
+		return VCM_FAIL(&phys->diag, __func__, -ENOMEM, "no metadata for the record");
 	publish_one(phys, m, MEM_WRAP, 0, pa, len, out);
 	return 0;
 }
@@ -536,12 +526,12 @@ int vcm_phys_free(struct vcm_phys *phys, struct vcm_physmem *mem)
 	if (!live(phys))
 		return -EINVAL;
 	if (mem == NULL)
-		return VCM_FAIL(&phys->diag, -EINVAL, "mem is NULL");
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "mem is NULL");
 	if (!rec_ours(phys, mem))
-		return VCM_FAIL(&phys->diag, -EINVAL, "mem %p is not an allocation of this set",
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "mem %p is not an allocation of this set",
 				(void *)mem);
 	if (mem->magic != PHYSMEM_LIVE)
-		return VCM_FAIL(&phys->diag, -EINVAL, "mem %p was already freed", (void *)mem);
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "mem %p was already freed", (void *)mem);
 	if (mem->kind == MEM_CHUNKED) {
 		struct phys_mt *mt = &phys->mt[mem->memtype];
 
@@ -564,12 +554,12 @@ static int check_iter(const struct vcm_physmem *mem, const char *func, const uin
 	if (!mem_live(mem)) {
 		/* A dead record still knows its set; a NULL one does not. */
 		if (mem != NULL && mem->magic == PHYSMEM_DEAD && live(mem->owner))
-			vcm_diag_set(&mem->owner->diag, -EINVAL, func, "mem %p was freed",
+			VCM_FAIL(&mem->owner->diag, func, -EINVAL, "mem %p was freed",
 				     (const void *)mem);
 		return -EINVAL;
 	}
 	if (iter == NULL || pa == NULL || len == NULL)
-		return vcm_diag_set(&mem->owner->diag, -EINVAL, func, "iter, pa or len is NULL");
+		return VCM_FAIL(&mem->owner->diag, func, -EINVAL, "iter, pa or len is NULL");
 	return 0;
 }
 
@@ -636,10 +626,10 @@ int vcm_phys_memtype_range(struct vcm_phys *phys, unsigned int memtype, unsigned
 	if (!live(phys))
 		return -EINVAL;
 	if (memtype >= phys->nr_mt)
-		return VCM_FAIL(&phys->diag, -EINVAL, "memtype %u is not below the set's %u memtypes",
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "memtype %u is not below the set's %u memtypes",
 				memtype, phys->nr_mt);
 	if (pa == NULL || len == NULL)
-		return VCM_FAIL(&phys->diag, -EINVAL, "pa or len is NULL");
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "pa or len is NULL");
 	mt = &phys->mt[memtype];
 	if (index >= mt->nr_ranges)
 		return -ENOENT;

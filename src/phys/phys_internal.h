@@ -18,6 +18,7 @@
 #include <vcm/err.h>
 #include "../util/bits.h"
 #include "../util/assert.h"
+#include "../util/fail.h"
 
 #define PHYS_MAGIC      0x76637068U /* "vcph" */
 #define PHYSMEM_LIVE    0x76636d6dU /* "vcmm" */

@@ -10,11 +10,6 @@ _Static_assert(sizeof(struct vcm_phys_stats) ==
 	       4 * sizeof(uint64_t) + 2 * sizeof(unsigned int) +
 	       2 * VCM_PHYS_MAX_SIZES * sizeof(uint64_t), "struct vcm_phys_stats has padding");
 
-static unsigned long long ull(uint64_t v)
-{
-	return (unsigned long long)v;
-}
-
 int vcm_phys_stats(struct vcm_phys *phys, unsigned int memtype, struct vcm_phys_stats *st)
 {
 	const struct phys_mt *mt;
@@ -24,10 +19,10 @@ int vcm_phys_stats(struct vcm_phys *phys, unsigned int memtype, struct vcm_phys_
 	if (phys == NULL || phys->magic != PHYS_MAGIC)
 		return -EINVAL;
 	if (memtype >= phys->nr_mt)
-		return VCM_FAIL(&phys->diag, -EINVAL, "memtype %u is not below the set's %u memtypes",
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "memtype %u is not below the set's %u memtypes",
 				memtype, phys->nr_mt);
 	if (st == NULL)
-		return VCM_FAIL(&phys->diag, -EINVAL, "st is NULL");
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "st is NULL");
 	mt = &phys->mt[memtype];
 	st->total_bytes = mt->total_bytes;
 	st->free_bytes = mt->free_bytes;
@@ -60,12 +55,12 @@ int vcm_phys_stats(struct vcm_phys *phys, unsigned int memtype, struct vcm_phys_
 }
 
 /* Validator failures name the public entry point, whichever helper found them. */
-#define CHECK_FAIL(phys, ...) vcm_diag_set(&(phys)->diag, -EFAULT, "vcm_phys_check_", __VA_ARGS__)
+#define CHECK_FAIL(phys, ...) VCM_FAIL(&(phys)->diag, "vcm_phys_check_", -EFAULT, __VA_ARGS__)
 
 static int bad(struct vcm_phys *phys, unsigned int memtype, const char *what, uint64_t where)
 {
 	return CHECK_FAIL(phys, "memtype %u: %s at %#llx", memtype, what,
-			ull(where));
+			vcm_ull(where));
 }
 
 static int check_blocks(struct vcm_phys *phys, unsigned int i, uint64_t *used)
@@ -157,17 +152,17 @@ static int check_record(struct vcm_phys *phys, const struct vcm_physmem *m, uint
 			if (!vcm_is_pow2(len) || (mt->sizes & len) == 0U || !vcm_is_aligned(pa, len) ||
 			    !mt_idx_of_(mt, pa, &idx) ||
 			    mt->state[idx] != (BLK_USED | (vcm_ctz64(len) - mt->min_lg2)))
-				return vcm_diag_set(&phys->diag, -EFAULT, "vcm_phys_check_",
+				return VCM_FAIL(&phys->diag, "vcm_phys_check_", -EFAULT,
 						"record %p: chunk %#llx+%#llx is not a used block",
-						(const void *)m, ull(pa), ull(len));
+						(const void *)m, vcm_ull(pa), vcm_ull(len));
 		} else {
 			for (vcm_pa_t p = pa; p < pa + len;) {
 				unsigned int o = mt_piece_order_(mt, p, pa + len - p);
 
 				if (!mt_idx_of_(mt, p, &idx) || mt->state[idx] != (BLK_USED | o))
-					return vcm_diag_set(&phys->diag, -EFAULT, "vcm_phys_check_",
+					return VCM_FAIL(&phys->diag, "vcm_phys_check_", -EFAULT,
 							"record %p: run piece %#llx is not used",
-							(const void *)m, ull(p));
+							(const void *)m, vcm_ull(p));
 				p += UINT64_C(1) << (mt->min_lg2 + o);
 			}
 		}
@@ -175,7 +170,7 @@ static int check_record(struct vcm_phys *phys, const struct vcm_physmem *m, uint
 	}
 	if (sum != m->len)
 		return CHECK_FAIL(phys, "record %p: chunks sum to %#llx, not %#llx",
-				(const void *)m, ull(sum), ull(m->len));
+				(const void *)m, vcm_ull(sum), vcm_ull(m->len));
 	return 0;
 }
 
@@ -215,14 +210,14 @@ int vcm_phys_check_(struct vcm_phys *phys)
 					(const void *)m);
 	}
 	if (nr_live != phys->live || nr_live + nr_dead != nr_recs)
-		return vcm_diag_set(&phys->diag, -EFAULT, "vcm_phys_check_",
+		return VCM_FAIL(&phys->diag, "vcm_phys_check_", -EFAULT,
 				"%llu live + %llu dead records of %llu, counter says %llu live",
-				ull(nr_live), ull(nr_dead), ull(nr_recs), ull(phys->live));
+				vcm_ull(nr_live), vcm_ull(nr_dead), vcm_ull(nr_recs), vcm_ull(phys->live));
 	/* Every used byte belongs to exactly one live record (no leak, no double count). */
 	for (unsigned int i = 0; i < phys->nr_mt; i++)
 		if (used_blocks[i] != used_recs[i])
-			return vcm_diag_set(&phys->diag, -EFAULT, "vcm_phys_check_",
+			return VCM_FAIL(&phys->diag, "vcm_phys_check_", -EFAULT,
 					"memtype %u: %#llx bytes used by blocks, %#llx by records",
-					i, ull(used_blocks[i]), ull(used_recs[i]));
+					i, vcm_ull(used_blocks[i]), vcm_ull(used_recs[i]));
 	return 0;
 }

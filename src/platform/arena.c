@@ -17,6 +17,7 @@
 #include <vcm/platform.h>
 #include <vcm/err.h>
 #include "../util/bits.h"
+#include "../util/fail.h"
 
 #define MIN_LG2   VCM_PLAT_ARENA_MIN_LG2
 #define MIN_SIZE  (UINT64_C(1) << MIN_LG2)
@@ -70,26 +71,26 @@ int vcm_plat_arena_init(struct vcm_plat_arena *a, void *cpu, vcm_pa_t pa, uint64
 		return -EINVAL;
 	vcm_diag_clear(&a->diag);
 	if (cpu == NULL)
-		return VCM_FAIL(&a->diag, -EINVAL, "cpu is NULL");
+		return VCM_FAIL(&a->diag, __func__, -EINVAL, "cpu is NULL");
 	if (!vcm_is_aligned((uintptr_t)cpu, MIN_SIZE))
-		return VCM_FAIL(&a->diag, -EINVAL, "cpu %p is not 1 KiB aligned", cpu);
+		return VCM_FAIL(&a->diag, __func__, -EINVAL, "cpu %p is not 1 KiB aligned", cpu);
 	if (!vcm_is_aligned(pa, MIN_SIZE))
-		return VCM_FAIL(&a->diag, -EINVAL, "pa %#llx is not 1 KiB aligned",
-				(unsigned long long)pa);
+		return VCM_FAIL(&a->diag, __func__, -EINVAL, "pa %#llx is not 1 KiB aligned",
+				vcm_ull(pa));
 	if (len < 2U * MIN_SIZE)
-		return VCM_FAIL(&a->diag, -ERANGE, "len %#llx is below 2 KiB",
-				(unsigned long long)len);
+		return VCM_FAIL(&a->diag, __func__, -ERANGE, "len %#llx is below 2 KiB",
+				vcm_ull(len));
 	if (pa + len - 1U < pa)
-		return VCM_FAIL(&a->diag, -ERANGE, "pa %#llx + len %#llx wraps",
-				(unsigned long long)pa, (unsigned long long)len);
+		return VCM_FAIL(&a->diag, __func__, -ERANGE, "pa %#llx + len %#llx wraps",
+				vcm_ull(pa), vcm_ull(len));
 	blocks = len >> MIN_LG2;
 	if (blocks > UINT32_MAX - 1U)
-		return VCM_FAIL(&a->diag, -ERANGE, "len %#llx is above 4 TiB",
-				(unsigned long long)len);
+		return VCM_FAIL(&a->diag, __func__, -ERANGE, "len %#llx is above 4 TiB",
+				vcm_ull(len));
 	meta_blocks = (blocks + MIN_SIZE - 1U) >> MIN_LG2;
 	if (meta_blocks >= blocks)
-		return VCM_FAIL(&a->diag, -ERANGE, "len %#llx leaves no room after bookkeeping",
-				(unsigned long long)len);
+		return VCM_FAIL(&a->diag, __func__, -ERANGE, "len %#llx leaves no room after bookkeeping",
+				vcm_ull(len));
 
 	a->cpu = cpu;
 	a->pa = pa;
@@ -132,15 +133,15 @@ static int arena_alloc(struct vcm_plat_arena *a, uint64_t size, uint64_t align, 
 	uint64_t idx;
 
 	if (size == 0U || size > (UINT64_C(1) << 62) || align > (UINT64_C(1) << 62))
-		return VCM_FAIL(&a->diag, -EINVAL, "size %#llx or align %#llx out of range",
-				(unsigned long long)size, (unsigned long long)align);
+		return VCM_FAIL(&a->diag, __func__, -EINVAL, "size %#llx or align %#llx out of range",
+				vcm_ull(size), vcm_ull(align));
 	want = order_for(size > align ? size : align);
 	for (have = want; have < VCM_PLAT_ARENA_MAX_ORDERS; have++)
 		if (a->free_head[have] != 0U)
 			break;
 	if (have >= VCM_PLAT_ARENA_MAX_ORDERS)
-		return VCM_FAIL(&a->diag, -ENOMEM, "no free block of %#llx bytes",
-				(unsigned long long)(MIN_SIZE << want));
+		return VCM_FAIL(&a->diag, __func__, -ENOMEM, "no free block of %#llx bytes",
+				vcm_ull(MIN_SIZE << want));
 	idx = a->free_head[have] - 1U;
 	list_remove(a, idx, have);
 	while (have > want) {
@@ -160,8 +161,8 @@ static void arena_free(struct vcm_plat_arena *a, uint64_t idx)
 	unsigned int order;
 
 	if (idx >= blocks || (a->order_of[idx] & USED_HEAD) == 0U) {
-		VCM_FAIL(&a->diag, -EINVAL, "block %#llx was not allocated",
-			 (unsigned long long)(a->pa + (idx << MIN_LG2)));
+		VCM_FAIL(&a->diag, __func__, -EINVAL, "block %#llx was not allocated",
+			 vcm_ull(a->pa + (idx << MIN_LG2)));
 		return;
 	}
 	order = a->order_of[idx] & ORDER_MASK;
@@ -210,8 +211,8 @@ static void ops_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 	(void)cpu;
 	(void)size;
 	if (pa < a->pa || pa - a->pa >= a->len) {
-		VCM_FAIL(&a->diag, -EINVAL, "pa %#llx is outside the arena",
-			 (unsigned long long)pa);
+		VCM_FAIL(&a->diag, __func__, -EINVAL, "pa %#llx is outside the arena",
+			 vcm_ull(pa));
 		return;
 	}
 	arena_free(a, (pa - a->pa) >> MIN_LG2);

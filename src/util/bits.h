@@ -38,6 +38,12 @@ static inline bool vcm_is_pow2(uint64_t v)
 	return v != 0U && (v & (v - 1U)) == 0U;
 }
 
+/* The lowest set bit of @v alone (0 when @v is 0). */
+static inline uint64_t vcm_lowbit(uint64_t v)
+{
+	return v & (~v + 1U);
+}
+
 /* Largest power of two <= v; v != 0. */
 static inline uint64_t vcm_pow2_floor(uint64_t v)
 {

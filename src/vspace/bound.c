@@ -2,7 +2,7 @@
 /*
  * Bounds: a sub-range taken from a space like a reservation (one range of the
  * parent, flagged so that vcm_vs_unreserve() refuses it) that is itself a
- * space, with its own tree and node slabs, sharing the parent's ops. The
+ * space, with its own tree and node slabs, sharing the parent's plat. The
  * parent keeps its bounds on a list so that destroy can free them. A freed
  * bound's memory stays with the parent (reused by the next bound) until
  * destroy, so a stale bound handle is caught by its magic, not a use after free.
@@ -11,32 +11,32 @@
  */
 #include "vspace_internal.h"
 
-static int bound_create(struct vcm_vs *vs, const char *fn, bool at, vcm_da_t addr,
+static int bound_create(struct vcm_vs *vs, const char *fn, bool at, vcm_da_t da,
 			uint64_t len, uint64_t align, struct vcm_vs_bound **out)
 {
-	const struct vcm_plat_ops *ops = vs->ops;
+	const struct vcm_plat_ops *plat = vs->plat;
 	struct vcm_vs_range *r = NULL;
 	struct vcm_vs_bound *b;
 	int ret;
 
 	if (out == NULL)
-		return VS_FAIL(vs, fn, -EINVAL, "out is NULL");
+		return VCM_FAIL(&vs->diag, fn, -EINVAL, "out is NULL");
 	b = vs->free_bounds;
 	if (b == NULL) {
-		b = ops->meta_alloc(ops->ctx, sizeof(*b));
+		b = plat->meta_alloc(plat->ctx, sizeof(*b));
 		if (b == NULL)
-			return VS_FAIL(vs, fn, -ENOMEM, "meta_alloc of %zu bytes failed",
+			return VCM_FAIL(&vs->diag, fn, -ENOMEM, "meta_alloc of %zu bytes failed",
 				       sizeof(*b));
 		b->magic = 0;
 		b->next = vs->free_bounds;
 		vs->free_bounds = b;
 	}
-	ret = at ? vs_reserve_at_(vs, fn, addr, len, &r) : vs_reserve_(vs, fn, len, align, &r);
+	ret = at ? vs_reserve_at_(vs, fn, da, len, &r) : vs_reserve_(vs, fn, len, align, &r);
 	if (ret != 0)
 		return ret; /* b stays on the free list */
 	vs->free_bounds = b->next;
 	r->flags |= VS_RANGE_BOUND;
-	vs_space_init_(&b->space, r->start, r->start + (r->len - 1U), ops);
+	vs_space_init_(&b->space, r->start, r->start + (r->len - 1U), plat);
 	b->space.is_bound = true;
 	b->magic = VS_MAGIC_BOUND;
 	b->parent = vs;
@@ -58,12 +58,12 @@ int vcm_vs_bound_create(struct vcm_vs *vs, uint64_t len, uint64_t align,
 	return bound_create(vs, __func__, false, 0, len, align, out);
 }
 
-int vcm_vs_bound_create_at(struct vcm_vs *vs, vcm_da_t addr, uint64_t len,
+int vcm_vs_bound_create_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len,
 			   struct vcm_vs_bound **out)
 {
 	if (!vs_live(vs))
 		return -EINVAL;
-	return bound_create(vs, __func__, true, addr, len, VCM_VS_ALIGN_4K, out);
+	return bound_create(vs, __func__, true, da, len, VCM_VS_ALIGN_4K, out);
 }
 
 int vcm_vs_bound_free(struct vcm_vs *vs, struct vcm_vs_bound *b)
@@ -71,17 +71,17 @@ int vcm_vs_bound_free(struct vcm_vs *vs, struct vcm_vs_bound *b)
 	if (!vs_live(vs))
 		return -EINVAL;
 	if (b == NULL)
-		return VS_FAIL(vs, __func__, -EINVAL, "bound is NULL");
+		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "bound is NULL");
 	if (b->magic != VS_MAGIC_BOUND)
-		return VS_FAIL(vs, __func__, -EINVAL, "bound %p is not live (freed already?)",
+		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "bound %p is not live (freed already?)",
 			       (void *)b);
 	if (b->parent != vs)
-		return VS_FAIL(vs, __func__, -EINVAL, "bound %p belongs to space %p, not %p",
+		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "bound %p belongs to space %p, not %p",
 			       (void *)b, (void *)b->parent, (void *)vs);
 	if (b->space.count != 0U)
-		return VS_FAIL(vs, __func__, -EBUSY, "bound %p at %#llx still holds %llu ranges",
-			       (void *)b, (unsigned long long)b->range->start,
-			       (unsigned long long)b->space.count);
+		return VCM_FAIL(&vs->diag, __func__, -EBUSY, "bound %p at %#llx still holds %llu ranges",
+			       (void *)b, vcm_ull(b->range->start),
+			       vcm_ull(b->space.count));
 	if (b->prev != NULL)
 		b->prev->next = b->next;
 	else

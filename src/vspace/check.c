@@ -8,12 +8,11 @@
  */
 #include "vspace_internal.h"
 
-#define ULL(x) ((unsigned long long)(x))
 
 static int bad(struct vcm_vs *vs, const struct vcm_vs_range *n, const char *what)
 {
-	return VS_FAIL(vs, "vcm_vs_check_", -EFAULT, "node %p at %#llx: %s", (const void *)n,
-		       n != NULL ? ULL(n->start) : 0ULL, what);
+	return VCM_FAIL(&vs->diag, "vcm_vs_check_", -EFAULT, "node %p at %#llx: %s", (const void *)n,
+		       n != NULL ? vcm_ull(n->start) : 0ULL, what);
 }
 
 static int check_node(struct vcm_vs *vs, struct vcm_vs_range *n, uint64_t *nodes)
@@ -105,7 +104,7 @@ int vcm_vs_check_(struct vcm_vs *vs)
 			return bad(vs, b->range, "bound inconsistent with its range");
 		ret = vcm_vs_check_(&b->space);
 		if (ret != 0)
-			return VS_FAIL(vs, "vcm_vs_check_", ret, "bound %p: %s", (void *)b,
+			return VCM_FAIL(&vs->diag, "vcm_vs_check_", ret, "bound %p: %s", (void *)b,
 				       b->space.diag.msg);
 	}
 	return 0;

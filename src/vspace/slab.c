@@ -26,7 +26,7 @@ struct vcm_vs_range *vs_node_alloc_(struct vcm_vs *vs)
 	if (vs->bump == vs->bump_end) {
 		size_t nodes = vs->next_slab_nodes;
 		size_t bytes = SLAB_HDR + nodes * sizeof(struct vcm_vs_range);
-		struct vs_slab *s = vs->ops->meta_alloc(vs->ops->ctx, bytes);
+		struct vs_slab *s = vs->plat->meta_alloc(vs->plat->ctx, bytes);
 
 		if (s == NULL)
 			return NULL;
@@ -56,7 +56,7 @@ void vs_slabs_release_(struct vcm_vs *vs)
 	while (s != NULL) {
 		struct vs_slab *next = s->next;
 
-		vs->ops->meta_free(vs->ops->ctx, s, s->bytes);
+		vs->plat->meta_free(vs->plat->ctx, s, s->bytes);
 		s = next;
 	}
 	vs->slabs = NULL;

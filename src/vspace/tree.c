@@ -274,13 +274,13 @@ struct vcm_vs_range *vs_tree_first_fit_(const struct vcm_vs *vs, uint64_t len,
 	}
 }
 
-/* The node with the highest start <= @addr (the sentinel if none other). */
-struct vcm_vs_range *vs_tree_floor_(const struct vcm_vs *vs, vcm_da_t addr)
+/* The node with the highest start <= @da (the sentinel if none other). */
+struct vcm_vs_range *vs_tree_floor_(const struct vcm_vs *vs, vcm_da_t da)
 {
 	struct vcm_vs_range *n = vs->root, *best = NULL;
 
 	while (n != NULL) {
-		if (addr < n->start) {
+		if (da < n->start) {
 			n = n->left;
 		} else {
 			best = n;

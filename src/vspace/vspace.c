@@ -9,10 +9,9 @@
  */
 #include "vspace_internal.h"
 
-#define ULL(x) ((unsigned long long)(x))
 
 void vs_space_init_(struct vcm_vs *vs, vcm_da_t start, vcm_da_t last,
-		    const struct vcm_plat_ops *ops)
+		    const struct vcm_plat_ops *plat)
 {
 	struct vcm_vs_range *h = &vs->head;
 
@@ -20,7 +19,7 @@ void vs_space_init_(struct vcm_vs *vs, vcm_da_t start, vcm_da_t last,
 	vs->is_bound = false;
 	vs->start = start;
 	vs->last = last;
-	vs->ops = ops;
+	vs->plat = plat;
 	vs->free_bytes = last - start + 1U;
 	vs->count = 0;
 	vs->slabs = NULL;
@@ -48,14 +47,14 @@ void vs_space_release_(struct vcm_vs *vs)
 		vs_space_release_(&b->space);
 		b->magic = 0;
 		b->space.magic = 0;
-		vs->ops->meta_free(vs->ops->ctx, b, sizeof(*b));
+		vs->plat->meta_free(vs->plat->ctx, b, sizeof(*b));
 		b = next;
 	}
 	vs->bounds = NULL;
 	for (b = vs->free_bounds; b != NULL;) {
 		struct vcm_vs_bound *next = b->next;
 
-		vs->ops->meta_free(vs->ops->ctx, b, sizeof(*b));
+		vs->plat->meta_free(vs->plat->ctx, b, sizeof(*b));
 		b = next;
 	}
 	vs->free_bounds = NULL;
@@ -68,45 +67,45 @@ int vcm_vs_create(const struct vcm_vs_cfg *cfg, struct vcm_vs **out, struct vcm_
 	struct vcm_vs *vs;
 
 	if (cfg == NULL)
-		return VCM_FAIL(diag, -EINVAL, "cfg is NULL");
+		return VCM_FAIL(diag, __func__, -EINVAL, "cfg is NULL");
 	if (out == NULL)
-		return VCM_FAIL(diag, -EINVAL, "out is NULL");
-	if (cfg->ops == NULL || cfg->ops->meta_alloc == NULL || cfg->ops->meta_free == NULL)
-		return VCM_FAIL(diag, -EINVAL, "cfg->ops %p lacks meta_alloc/meta_free",
-				(const void *)cfg->ops);
+		return VCM_FAIL(diag, __func__, -EINVAL, "out is NULL");
+	if (cfg->plat == NULL || cfg->plat->meta_alloc == NULL || cfg->plat->meta_free == NULL)
+		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->plat %p lacks meta_alloc/meta_free",
+				(const void *)cfg->plat);
 	if (!vcm_is_aligned(cfg->start, VS_PAGE))
-		return VCM_FAIL(diag, -EINVAL, "cfg->start %#llx is not a multiple of 4 KiB",
-				ULL(cfg->start));
+		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->start %#llx is not a multiple of 4 KiB",
+				vcm_ull(cfg->start));
 	if (cfg->len == 0U)
-		return VCM_FAIL(diag, -EINVAL, "cfg->len is 0");
+		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->len is 0");
 	if (!vcm_is_aligned(cfg->len, VS_PAGE))
-		return VCM_FAIL(diag, -EINVAL, "cfg->len %#llx is not a multiple of 4 KiB",
-				ULL(cfg->len));
+		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->len %#llx is not a multiple of 4 KiB",
+				vcm_ull(cfg->len));
 	if (cfg->start + (cfg->len - 1U) < cfg->start)
-		return VCM_FAIL(diag, -EOVERFLOW, "cfg->start %#llx + cfg->len %#llx is above 2^64",
-				ULL(cfg->start), ULL(cfg->len));
-	vs = cfg->ops->meta_alloc(cfg->ops->ctx, sizeof(*vs));
+		return VCM_FAIL(diag, __func__, -EOVERFLOW, "cfg->start %#llx + cfg->len %#llx is above 2^64",
+				vcm_ull(cfg->start), vcm_ull(cfg->len));
+	vs = cfg->plat->meta_alloc(cfg->plat->ctx, sizeof(*vs));
 	if (vs == NULL)
-		return VCM_FAIL(diag, -ENOMEM, "meta_alloc of %zu bytes failed", sizeof(*vs));
-	vs_space_init_(vs, cfg->start, cfg->start + (cfg->len - 1U), cfg->ops);
+		return VCM_FAIL(diag, __func__, -ENOMEM, "meta_alloc of %zu bytes failed", sizeof(*vs));
+	vs_space_init_(vs, cfg->start, cfg->start + (cfg->len - 1U), cfg->plat);
 	*out = vs;
 	return 0;
 }
 
 int vcm_vs_destroy(struct vcm_vs *vs)
 {
-	const struct vcm_plat_ops *ops;
+	const struct vcm_plat_ops *plat;
 
 	if (vs == NULL)
 		return 0;
 	if (!vs_live(vs))
 		return -EINVAL;
 	if (vs->is_bound)
-		return VS_FAIL(vs, __func__, -EINVAL,
+		return VCM_FAIL(&vs->diag, __func__, -EINVAL,
 			       "vs %p is a bound's space; use vcm_vs_bound_free", (void *)vs);
-	ops = vs->ops;
+	plat = vs->plat;
 	vs_space_release_(vs);
-	ops->meta_free(ops->ctx, vs, sizeof(*vs));
+	plat->meta_free(plat->ctx, vs, sizeof(*vs));
 	return 0;
 }
 
@@ -114,10 +113,10 @@ int vcm_vs_destroy(struct vcm_vs *vs)
 static int check_len(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t *out)
 {
 	if (len == 0U)
-		return VS_FAIL(vs, fn, -EINVAL, "len is 0");
+		return VCM_FAIL(&vs->diag, fn, -EINVAL, "len is 0");
 	if (len > UINT64_MAX - (VS_PAGE - 1U))
-		return VS_FAIL(vs, fn, -EOVERFLOW, "len %#llx rounded up to 4 KiB passes 2^64",
-			       ULL(len));
+		return VCM_FAIL(&vs->diag, fn, -EOVERFLOW, "len %#llx rounded up to 4 KiB passes 2^64",
+			       vcm_ull(len));
 	*out = (len + VS_PAGE - 1U) & ~(VS_PAGE - 1U);
 	return 0;
 }
@@ -127,25 +126,25 @@ static struct vcm_vs_range *new_range(struct vcm_vs *vs, const char *fn)
 	struct vcm_vs_range *n = vs_node_alloc_(vs);
 
 	if (n == NULL)
-		VS_FAIL(vs, fn, -ENOMEM, "meta_alloc for range metadata failed");
+		VCM_FAIL(&vs->diag, fn, -ENOMEM, "meta_alloc for range metadata failed");
 	return n;
 }
 
-/* Carve [addr, addr + len) out of @prev's gap, which holds it, as node @n. */
+/* Carve [da, da + len) out of @prev's gap, which holds it, as node @n. */
 static void carve(struct vcm_vs *vs, struct vcm_vs_range *prev, struct vcm_vs_range *n,
-		  vcm_da_t addr, uint64_t len)
+		  vcm_da_t da, uint64_t len)
 {
 	vcm_da_t gs = vs_gap_start(prev);
 	/* inclusive ends: the gap may end at 2^64 - 1 */
 	vcm_da_t gap_last = gs + (prev->gap - 1U);
 
-	n->start = addr;
+	n->start = da;
 	n->len = len;
-	n->gap = gap_last - (addr + (len - 1U));
+	n->gap = gap_last - (da + (len - 1U));
 	n->owner = vs;
 	n->magic = VS_MAGIC_LIVE;
 	n->flags = 0;
-	prev->gap = addr - gs;
+	prev->gap = da - gs;
 	vs->free_bytes -= len;
 	vs->count++;
 	vs_tree_insert_after_(vs, prev, n);
@@ -157,37 +156,37 @@ int vs_reserve_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
 {
 	unsigned int align_lg2;
 	struct vcm_vs_range *prev, *n;
-	vcm_da_t addr;
+	vcm_da_t da;
 	int ret;
 
 	if (out == NULL)
-		return VS_FAIL(vs, fn, -EINVAL, "out is NULL");
+		return VCM_FAIL(&vs->diag, fn, -EINVAL, "out is NULL");
 	ret = check_len(vs, fn, len, &len);
 	if (ret != 0)
 		return ret;
 	if (!vcm_is_pow2(align) || align < VCM_VS_ALIGN_4K || align > VCM_VS_ALIGN_1G)
-		return VS_FAIL(vs, fn, -EINVAL,
-			       "align %#llx is not a power of two from 4 KiB to 1 GiB", ULL(align));
+		return VCM_FAIL(&vs->diag, fn, -EINVAL,
+			       "align %#llx is not a power of two from 4 KiB to 1 GiB", vcm_ull(align));
 	if (len - 1U > vs->last - vs->start)
-		return VS_FAIL(vs, fn, -ERANGE, "len %#llx is larger than the space (%#llx bytes)",
-			       ULL(len), ULL(vs->last - vs->start + 1U));
+		return VCM_FAIL(&vs->diag, fn, -ERANGE, "len %#llx is larger than the space (%#llx bytes)",
+			       vcm_ull(len), vcm_ull(vs->last - vs->start + 1U));
 	align_lg2 = vcm_ctz64(align);
 	prev = vs_tree_first_fit_(vs, len, align_lg2);
 	if (prev == NULL)
-		return VS_FAIL(vs, fn, -ENOSPC,
+		return VCM_FAIL(&vs->diag, fn, -ENOSPC,
 			       "no free run of len %#llx aligned to %#llx (%#llx bytes free)",
-			       ULL(len), ULL(align), ULL(vs->free_bytes));
+			       vcm_ull(len), vcm_ull(align), vcm_ull(vs->free_bytes));
 	n = new_range(vs, fn);
 	if (n == NULL)
 		return -ENOMEM;
-	addr = vs_gap_start(prev);
-	addr = (addr + (align - 1U)) & ~(align - 1U); /* fits, so cannot wrap */
-	carve(vs, prev, n, addr, len);
+	da = vs_gap_start(prev);
+	da = (da + (align - 1U)) & ~(align - 1U); /* fits, so cannot wrap */
+	carve(vs, prev, n, da, len);
 	*out = n;
 	return 0;
 }
 
-int vs_reserve_at_(struct vcm_vs *vs, const char *fn, vcm_da_t addr, uint64_t len,
+int vs_reserve_at_(struct vcm_vs *vs, const char *fn, vcm_da_t da, uint64_t len,
 		   struct vcm_vs_range **out)
 {
 	struct vcm_vs_range *prev, *n;
@@ -195,36 +194,36 @@ int vs_reserve_at_(struct vcm_vs *vs, const char *fn, vcm_da_t addr, uint64_t le
 	int ret;
 
 	if (out == NULL)
-		return VS_FAIL(vs, fn, -EINVAL, "out is NULL");
-	if (!vcm_is_aligned(addr, VS_PAGE))
-		return VS_FAIL(vs, fn, -EINVAL, "addr %#llx is not a multiple of 4 KiB", ULL(addr));
+		return VCM_FAIL(&vs->diag, fn, -EINVAL, "out is NULL");
+	if (!vcm_is_aligned(da, VS_PAGE))
+		return VCM_FAIL(&vs->diag, fn, -EINVAL, "da %#llx is not a multiple of 4 KiB", vcm_ull(da));
 	ret = check_len(vs, fn, len, &len);
 	if (ret != 0)
 		return ret;
-	last = addr + (len - 1U);
-	if (last < addr)
-		return VS_FAIL(vs, fn, -EOVERFLOW, "addr %#llx + len %#llx passes 2^64",
-			       ULL(addr), ULL(len));
-	if (addr < vs->start || last > vs->last)
-		return VS_FAIL(vs, fn, -ERANGE,
-			       "addr %#llx len %#llx is outside the space [%#llx, %#llx]",
-			       ULL(addr), ULL(len), ULL(vs->start), ULL(vs->last));
-	prev = vs_tree_floor_(vs, addr);
+	last = da + (len - 1U);
+	if (last < da)
+		return VCM_FAIL(&vs->diag, fn, -EOVERFLOW, "da %#llx + len %#llx passes 2^64",
+			       vcm_ull(da), vcm_ull(len));
+	if (da < vs->start || last > vs->last)
+		return VCM_FAIL(&vs->diag, fn, -ERANGE,
+			       "da %#llx len %#llx is outside the space [%#llx, %#llx]",
+			       vcm_ull(da), vcm_ull(len), vcm_ull(vs->start), vcm_ull(vs->last));
+	prev = vs_tree_floor_(vs, da);
 	VCM_ASSERT(prev != NULL); /* the sentinel starts the space */
 	gs = vs_gap_start(prev);
-	if (addr < gs || prev->gap == 0U || last > gs + (prev->gap - 1U)) {
-		const struct vcm_vs_range *busy = addr < gs ? prev : vs_tree_next_(prev);
+	if (da < gs || prev->gap == 0U || last > gs + (prev->gap - 1U)) {
+		const struct vcm_vs_range *busy = da < gs ? prev : vs_tree_next_(prev);
 
 		if (busy == NULL) /* cannot happen: the space check caught it */
 			busy = prev;
-		return VS_FAIL(vs, fn, -EEXIST,
-			       "addr %#llx len %#llx overlaps the range at %#llx len %#llx",
-			       ULL(addr), ULL(len), ULL(busy->start), ULL(busy->len));
+		return VCM_FAIL(&vs->diag, fn, -EEXIST,
+			       "da %#llx len %#llx overlaps the range at %#llx len %#llx",
+			       vcm_ull(da), vcm_ull(len), vcm_ull(busy->start), vcm_ull(busy->len));
 	}
 	n = new_range(vs, fn);
 	if (n == NULL)
 		return -ENOMEM;
-	carve(vs, prev, n, addr, len);
+	carve(vs, prev, n, da, len);
 	*out = n;
 	return 0;
 }
@@ -236,11 +235,11 @@ int vcm_vs_reserve(struct vcm_vs *vs, uint64_t len, uint64_t align, struct vcm_v
 	return vs_reserve_(vs, __func__, len, align, out);
 }
 
-int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t addr, uint64_t len, struct vcm_vs_range **out)
+int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len, struct vcm_vs_range **out)
 {
 	if (!vs_live(vs))
 		return -EINVAL;
-	return vs_reserve_at_(vs, __func__, addr, len, out);
+	return vs_reserve_at_(vs, __func__, da, len, out);
 }
 
 /* Take live range @r out of the tree and give its bytes to the gap before it. */
@@ -261,15 +260,15 @@ void vs_remove_(struct vcm_vs *vs, struct vcm_vs_range *r)
 static int check_range(struct vcm_vs *vs, const char *fn, const struct vcm_vs_range *r)
 {
 	if (r == NULL)
-		return VS_FAIL(vs, fn, -EINVAL, "range is NULL");
+		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range is NULL");
 	if (r->magic != VS_MAGIC_LIVE)
-		return VS_FAIL(vs, fn, -EINVAL, "range %p is not live (freed already?)",
+		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p is not live (freed already?)",
 			       (const void *)r);
 	if (r->owner != vs)
-		return VS_FAIL(vs, fn, -EINVAL, "range %p belongs to space %p, not %p",
+		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p belongs to space %p, not %p",
 			       (const void *)r, (const void *)r->owner, (void *)vs);
 	if ((r->flags & VS_RANGE_SENTINEL) != 0U)
-		return VS_FAIL(vs, fn, -EINVAL, "range %p is not a reservation", (const void *)r);
+		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p is not a reservation", (const void *)r);
 	return 0;
 }
 
@@ -283,9 +282,9 @@ int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r)
 	if (ret != 0)
 		return ret;
 	if ((r->flags & VS_RANGE_BOUND) != 0U)
-		return VS_FAIL(vs, __func__, -EBUSY,
+		return VCM_FAIL(&vs->diag, __func__, -EBUSY,
 			       "range %p at %#llx is a bound; use vcm_vs_bound_free",
-			       (void *)r, ULL(r->start));
+			       (void *)r, vcm_ull(r->start));
 	vs_remove_(vs, r);
 	return 0;
 }
@@ -300,14 +299,14 @@ uint64_t vcm_vs_range_len(const struct vcm_vs_range *r)
 	return r->len;
 }
 
-struct vcm_vs_range *vcm_vs_find(struct vcm_vs *vs, vcm_da_t addr)
+struct vcm_vs_range *vcm_vs_find(struct vcm_vs *vs, vcm_da_t da)
 {
 	struct vcm_vs_range *n;
 
 	if (!vs_live(vs))
 		return NULL;
-	n = vs_tree_floor_(vs, addr);
-	if (n == NULL || addr - n->start >= n->len) /* the sentinel has len 0 */
+	n = vs_tree_floor_(vs, da);
+	if (n == NULL || da - n->start >= n->len) /* the sentinel has len 0 */
 		return NULL;
 	return n;
 }

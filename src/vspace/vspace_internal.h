@@ -19,6 +19,7 @@
 #include <vcm/err.h>
 #include "../util/bits.h"
 #include "../util/assert.h"
+#include "../util/fail.h"
 
 #define VS_PAGE_LG2      12U
 #define VS_PAGE          (UINT64_C(1) << VS_PAGE_LG2)
@@ -67,7 +68,7 @@ struct vcm_vs {
 	bool is_bound;               /* the space of a struct vcm_vs_bound */
 	vcm_da_t start;
 	vcm_da_t last;               /* inclusive */
-	const struct vcm_plat_ops *ops;
+	const struct vcm_plat_ops *plat;
 	struct vcm_vs_range *root;
 	struct vcm_vs_range head;    /* sentinel: [start, start), gap = leading free bytes */
 	uint64_t free_bytes;
@@ -91,7 +92,6 @@ struct vcm_vs_bound {
 	struct vcm_vs space;
 };
 
-#define VS_FAIL(vs, fn, err, ...) vcm_diag_set(&(vs)->diag, (err), (fn), __VA_ARGS__)
 
 /* tree.c */
 void vs_tree_init_(struct vcm_vs *vs);
@@ -102,7 +102,7 @@ void vs_tree_gap_changed_(struct vcm_vs *vs, struct vcm_vs_range *n);
 void vs_tree_erase_(struct vcm_vs *vs, struct vcm_vs_range *n);
 struct vcm_vs_range *vs_tree_first_fit_(const struct vcm_vs *vs, uint64_t len,
 					unsigned int align_lg2);
-struct vcm_vs_range *vs_tree_floor_(const struct vcm_vs *vs, vcm_da_t addr);
+struct vcm_vs_range *vs_tree_floor_(const struct vcm_vs *vs, vcm_da_t da);
 struct vcm_vs_range *vs_tree_next_(const struct vcm_vs_range *n);
 struct vcm_vs_range *vs_tree_prev_(const struct vcm_vs_range *n);
 
@@ -113,11 +113,11 @@ void vs_slabs_release_(struct vcm_vs *vs);
 
 /* vspace.c: shared by bound.c */
 void vs_space_init_(struct vcm_vs *vs, vcm_da_t start, vcm_da_t last,
-		    const struct vcm_plat_ops *ops);
+		    const struct vcm_plat_ops *plat);
 void vs_space_release_(struct vcm_vs *vs);
 int vs_reserve_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
 		struct vcm_vs_range **out);
-int vs_reserve_at_(struct vcm_vs *vs, const char *fn, vcm_da_t addr, uint64_t len,
+int vs_reserve_at_(struct vcm_vs *vs, const char *fn, vcm_da_t da, uint64_t len,
 		   struct vcm_vs_range **out);
 void vs_remove_(struct vcm_vs *vs, struct vcm_vs_range *r);
 

@@ -17,15 +17,15 @@ void model_free(struct model *md)
 	model_init(md);
 }
 
-/* Index of the first mapping whose last byte is >= iova. */
-static size_t first_ending_at_or_after(const struct model *md, uint64_t iova)
+/* Index of the first mapping whose last byte is >= da. */
+static size_t first_ending_at_or_after(const struct model *md, uint64_t da)
 {
 	size_t lo = 0, hi = md->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (md->m[mid].iova + md->m[mid].len - 1 < iova)
+		if (md->m[mid].da + md->m[mid].len - 1 < da)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -52,42 +52,42 @@ static void remove_at(struct model *md, size_t i)
 	md->n--;
 }
 
-bool model_any(const struct model *md, uint64_t iova, uint64_t len)
+bool model_any(const struct model *md, uint64_t da, uint64_t len)
 {
-	size_t i = first_ending_at_or_after(md, iova);
+	size_t i = first_ending_at_or_after(md, da);
 
-	return i < md->n && md->m[i].iova <= iova + len - 1;
+	return i < md->n && md->m[i].da <= da + len - 1;
 }
 
-bool model_map(struct model *md, uint64_t iova, uint64_t pa, uint64_t len, unsigned int prot)
+bool model_map(struct model *md, uint64_t da, uint64_t pa, uint64_t len, unsigned int prot)
 {
-	if (model_any(md, iova, len))
+	if (model_any(md, da, len))
 		return false;
-	insert_at(md, first_ending_at_or_after(md, iova),
-		  (struct model_map){ .iova = iova, .pa = pa, .len = len, .prot = prot });
+	insert_at(md, first_ending_at_or_after(md, da),
+		  (struct model_map){ .da = da, .pa = pa, .len = len, .prot = prot });
 	return true;
 }
 
-uint64_t model_unmap(struct model *md, uint64_t iova, uint64_t len)
+uint64_t model_unmap(struct model *md, uint64_t da, uint64_t len)
 {
-	uint64_t last = iova + len - 1, removed = 0;
-	size_t i = first_ending_at_or_after(md, iova);
+	uint64_t last = da + len - 1, removed = 0;
+	size_t i = first_ending_at_or_after(md, da);
 
-	while (i < md->n && md->m[i].iova <= last) {
+	while (i < md->n && md->m[i].da <= last) {
 		struct model_map cur = md->m[i];
-		uint64_t cur_last = cur.iova + cur.len - 1;
-		uint64_t cut_first = cur.iova > iova ? cur.iova : iova;
+		uint64_t cur_last = cur.da + cur.len - 1;
+		uint64_t cut_first = cur.da > da ? cur.da : da;
 		uint64_t cut_last = cur_last < last ? cur_last : last;
 
 		removed += cut_last - cut_first + 1;
 		remove_at(md, i);
-		if (cur.iova < cut_first) {
-			insert_at(md, i, (struct model_map){ cur.iova, cur.pa, cut_first - cur.iova,
+		if (cur.da < cut_first) {
+			insert_at(md, i, (struct model_map){ cur.da, cur.pa, cut_first - cur.da,
 							     cur.prot });
 			i++;
 		}
 		if (cur_last > cut_last) {
-			uint64_t off = cut_last + 1 - cur.iova;
+			uint64_t off = cut_last + 1 - cur.da;
 
 			insert_at(md, i, (struct model_map){ cut_last + 1, cur.pa + off,
 							     cur_last - cut_last, cur.prot });
@@ -97,11 +97,11 @@ uint64_t model_unmap(struct model *md, uint64_t iova, uint64_t len)
 	return removed;
 }
 
-const struct model_map *model_lookup(const struct model *md, uint64_t iova)
+const struct model_map *model_lookup(const struct model *md, uint64_t da)
 {
-	size_t i = first_ending_at_or_after(md, iova);
+	size_t i = first_ending_at_or_after(md, da);
 
-	if (i < md->n && md->m[i].iova <= iova)
+	if (i < md->n && md->m[i].da <= da)
 		return &md->m[i];
 	return NULL;
 }

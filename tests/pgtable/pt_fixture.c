@@ -85,10 +85,10 @@ static long shadow_diff(const struct pt_fixture *f)
 	return -1;
 }
 
-static void fx_flush(void *ctx, vcm_da_t iova, uint64_t len, bool leaf)
+static void fx_flush(void *ctx, vcm_da_t da, uint64_t len, bool leaf)
 {
 	struct pt_fixture *f = ctx;
-	vcm_da_t probe[3] = { iova, iova + len - 1, iova + (len / 2 & ~UINT64_C(0xfff)) };
+	vcm_da_t probe[3] = { da, da + len - 1, da + (len / 2 & ~UINT64_C(0xfff)) };
 	struct vcm_pt_leaf l;
 	long diff;
 
@@ -101,7 +101,7 @@ static void fx_flush(void *ctx, vcm_da_t iova, uint64_t len, bool leaf)
 		if (vcm_pt_lookup(f->pt, probe[i], &l) == 0) {
 			f->violations++;
 			snprintf(f->why, sizeof(f->why), "flush of [%#llx,+%#llx) while %#llx is mapped",
-				 (unsigned long long)iova, (unsigned long long)len,
+				 (unsigned long long)da, (unsigned long long)len,
 				 (unsigned long long)probe[i]);
 		}
 	/* ... and every write made so far was cleaned to the walker first. */
@@ -168,28 +168,28 @@ static int check_leaf(void *arg, const struct vcm_pt_leaf *l)
 	struct walk_check *w = arg;
 	struct pt_fixture *f = w->f;
 	uint64_t size = UINT64_C(1) << l->size_lg2;
-	const struct model_map *m = model_lookup(&f->md, l->iova);
+	const struct model_map *m = model_lookup(&f->md, l->da);
 
 	if ((vcm_pt_page_sizes(f->pt) & size) == 0)
 		snprintf(f->why, sizeof(f->why), "leaf at %#llx has size %#llx the table does not use",
-			 (unsigned long long)l->iova, (unsigned long long)size);
-	else if (l->iova < w->next)
-		snprintf(f->why, sizeof(f->why), "walk went back to %#llx", (unsigned long long)l->iova);
+			 (unsigned long long)l->da, (unsigned long long)size);
+	else if (l->da < w->next)
+		snprintf(f->why, sizeof(f->why), "walk went back to %#llx", (unsigned long long)l->da);
 	else if (m == NULL)
 		snprintf(f->why, sizeof(f->why), "leaf at %#llx is not in the model",
-			 (unsigned long long)l->iova);
-	else if (l->iova + size - 1 > m->iova + m->len - 1)
+			 (unsigned long long)l->da);
+	else if (l->da + size - 1 > m->da + m->len - 1)
 		snprintf(f->why, sizeof(f->why), "leaf [%#llx,+%#llx) runs past the model's end %#llx",
-			 (unsigned long long)l->iova, (unsigned long long)size,
-			 (unsigned long long)(m->iova + m->len));
-	else if (l->pa != m->pa + (l->iova - m->iova) || l->prot != m->prot)
+			 (unsigned long long)l->da, (unsigned long long)size,
+			 (unsigned long long)(m->da + m->len));
+	else if (l->pa != m->pa + (l->da - m->da) || l->prot != m->prot)
 		snprintf(f->why, sizeof(f->why),
 			 "leaf at %#llx: pa %#llx prot %#x, model pa %#llx prot %#x",
-			 (unsigned long long)l->iova, (unsigned long long)l->pa, l->prot,
-			 (unsigned long long)(m->pa + (l->iova - m->iova)), m->prot);
+			 (unsigned long long)l->da, (unsigned long long)l->pa, l->prot,
+			 (unsigned long long)(m->pa + (l->da - m->da)), m->prot);
 	else {
 		w->covered += size;
-		w->next = l->iova + size;
+		w->next = l->da + size;
 		return 0;
 	}
 	w->bad = 1;
@@ -207,12 +207,12 @@ static int check_lookup(struct pt_fixture *f, vcm_da_t va)
 	ret = vcm_pt_lookup(f->pt, va, &l);
 	if (m == NULL && ret == -ENOENT)
 		return 0;
-	if (m != NULL && ret == 0 && l.pa + (va - l.iova) == m->pa + (va - m->iova) &&
+	if (m != NULL && ret == 0 && l.pa + (va - l.da) == m->pa + (va - m->da) &&
 	    l.prot == m->prot)
 		return 0;
 	snprintf(f->why, sizeof(f->why), "lookup %#llx: ret %d pa %#llx, model %s %#llx",
-		 (unsigned long long)va, ret, ret == 0 ? (unsigned long long)(l.pa + (va - l.iova)) : 0ULL,
-		 m ? "pa" : "unmapped", m ? (unsigned long long)(m->pa + (va - m->iova)) : 0ULL);
+		 (unsigned long long)va, ret, ret == 0 ? (unsigned long long)(l.pa + (va - l.da)) : 0ULL,
+		 m ? "pa" : "unmapped", m ? (unsigned long long)(m->pa + (va - m->da)) : 0ULL);
 	return -1;
 }
 
@@ -248,8 +248,8 @@ int ptf_check(struct pt_fixture *f, uint64_t seed)
 		const struct model_map *m = &f->md.m[i];
 
 		total += m->len;
-		if (check_lookup(f, m->iova) || check_lookup(f, m->iova + m->len - 1) ||
-		    check_lookup(f, m->iova - 1) || check_lookup(f, m->iova + m->len))
+		if (check_lookup(f, m->da) || check_lookup(f, m->da + m->len - 1) ||
+		    check_lookup(f, m->da - 1) || check_lookup(f, m->da + m->len))
 			return -1;
 	}
 	if (w.covered != total) {
@@ -274,7 +274,7 @@ int ptf_check(struct pt_fixture *f, uint64_t seed)
 	return 0;
 }
 
-int ptf_check_greedy(struct pt_fixture *f, vcm_da_t iova, vcm_pa_t pa, uint64_t len,
+int ptf_check_greedy(struct pt_fixture *f, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		     uint64_t sizes)
 {
 	uint64_t off = 0;
@@ -288,18 +288,18 @@ int ptf_check_greedy(struct pt_fixture *f, vcm_da_t iova, vcm_pa_t pa, uint64_t 
 		for (unsigned int b = 0; b < 64; b++) {
 			uint64_t s = UINT64_C(1) << b;
 
-			if ((sizes & s) && ((iova + off) % s) == 0 && ((pa + off) % s) == 0 &&
+			if ((sizes & s) && ((da + off) % s) == 0 && ((pa + off) % s) == 0 &&
 			    len - off >= s)
 				best = s;
 		}
-		if (vcm_pt_lookup(f->pt, iova + off, &l) != 0 || l.iova != iova + off ||
+		if (vcm_pt_lookup(f->pt, da + off, &l) != 0 || l.da != da + off ||
 		    (UINT64_C(1) << l.size_lg2) != best) {
 			snprintf(f->why, sizeof(f->why),
 				 "map [%#llx,+%#llx) pa %#llx: at %#llx expected a %#llx leaf, got %#llx at %#llx",
-				 (unsigned long long)iova, (unsigned long long)len,
-				 (unsigned long long)pa, (unsigned long long)(iova + off),
+				 (unsigned long long)da, (unsigned long long)len,
+				 (unsigned long long)pa, (unsigned long long)(da + off),
 				 (unsigned long long)best, (unsigned long long)(UINT64_C(1) << l.size_lg2),
-				 (unsigned long long)l.iova);
+				 (unsigned long long)l.da);
 			return -1;
 		}
 		off += best;

@@ -50,8 +50,8 @@ void ptf_fini(struct pt_fixture *f);
  * view with the CPU's; returns 0 or describes the first difference in f->why.
  */
 int ptf_check(struct pt_fixture *f, uint64_t seed);
-/* The leaves of a fresh map of [iova, +len) at pa are the greedy largest ones. */
-int ptf_check_greedy(struct pt_fixture *f, vcm_da_t iova, vcm_pa_t pa, uint64_t len,
+/* The leaves of a fresh map of [da, +len) at pa are the greedy largest ones. */
+int ptf_check_greedy(struct pt_fixture *f, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		     uint64_t sizes);
 
 #endif

@@ -110,7 +110,7 @@ static void test_map_errors(void **state)
 	assert_int_equal(vcm_pt_map(f.pt, 0x1000, 0x2000, 0, VCM_PT_PROT_READ), -EINVAL);
 	assert_msg(f.pt, "len is 0");
 	assert_int_equal(vcm_pt_map(f.pt, 0x1800, 0x2000, 0x1000, VCM_PT_PROT_READ), -EINVAL);
-	assert_msg(f.pt, "iova 0x1800");
+	assert_msg(f.pt, "da 0x1800");
 	assert_int_equal(vcm_pt_map(f.pt, 0x1000, 0x2800, 0x1000, VCM_PT_PROT_READ), -EINVAL);
 	assert_msg(f.pt, "pa 0x2800");
 	assert_int_equal(vcm_pt_map(f.pt, 0x1000, 0x2000, 0x1800, VCM_PT_PROT_READ), -EINVAL);

@@ -74,7 +74,7 @@ struct run {
 	} while (0)
 
 /* A random range inside the window, aligned to a random leaf size. */
-static void pick_range(struct run *r, uint64_t *s, uint64_t *iova, uint64_t *len, uint64_t *align)
+static void pick_range(struct run *r, uint64_t *s, uint64_t *da, uint64_t *len, uint64_t *align)
 {
 	uint64_t gran = UINT64_C(1) << r->f.cfg->granule_lg2;
 	uint64_t a = r->sizes[rnd(s) % r->nsizes];
@@ -86,68 +86,68 @@ static void pick_range(struct run *r, uint64_t *s, uint64_t *iova, uint64_t *len
 		*len += gran * (1 + rnd(s) % 17); /* a ragged tail of small pages */
 	if (*len > r->window / 2)
 		*len = a;
-	*iova = r->window_base + (rnd(s) % (r->window - *len + 1) & ~(a - 1));
+	*da = r->window_base + (rnd(s) % (r->window - *len + 1) & ~(a - 1));
 	if (rnd(s) % 3 == 0 && *len <= (UINT64_C(64) << 20)) /* ragged, but not millions of pages */
-		*iova = r->window_base + (rnd(s) % (r->window - *len + 1) & ~(gran - 1));
+		*da = r->window_base + (rnd(s) % (r->window - *len + 1) & ~(gran - 1));
 	*align = a;
 }
 
 static void do_map(struct run *r, uint64_t *s)
 {
 	struct pt_fixture *f = &r->f;
-	uint64_t iova, len, a, pa, omask = (UINT64_C(1) << f->cfg->oas) - 1;
+	uint64_t da, len, a, pa, omask = (UINT64_C(1) << f->cfg->oas) - 1;
 	unsigned int prot = random_prot(s);
 	bool overlap;
 	int ret;
 
-	pick_range(r, s, &iova, &len, &a);
+	pick_range(r, s, &da, &len, &a);
 	/* pa keeps the alignment most of the time, so large leaves get used */
 	pa = (rnd(s) & omask & ~(a - 1)) % ((omask - len + 1) & ~(a - 1));
 	if (rnd(s) % 4 == 0 && len <= (UINT64_C(64) << 20))
 		pa &= ~((UINT64_C(1) << f->cfg->granule_lg2) - 1) & ~(a >> 1);
-	overlap = model_any(&f->md, iova, len);
-	ret = vcm_pt_map(f->pt, iova, pa, len, prot);
+	overlap = model_any(&f->md, da, len);
+	ret = vcm_pt_map(f->pt, da, pa, len, prot);
 	if (ret == -EOPNOTSUPP) {
 		r->eopnotsupp++;
 		prot = VCM_PT_PROT_READ | VCM_PT_PROT_WRITE;
-		ret = vcm_pt_map(f->pt, iova, pa, len, prot);
+		ret = vcm_pt_map(f->pt, da, pa, len, prot);
 	}
 	if (overlap) {
 		CHECK(r, ret == -EEXIST, "map [%#llx,+%#llx) over a mapping gave %d (%s)",
-		      (unsigned long long)iova, (unsigned long long)len, ret,
+		      (unsigned long long)da, (unsigned long long)len, ret,
 		      vcm_pt_last_error(f->pt));
 		r->eexist++;
 		return;
 	}
 	CHECK(r, ret == 0, "map [%#llx,+%#llx) pa %#llx prot %#x gave %d (%s)",
-	      (unsigned long long)iova, (unsigned long long)len, (unsigned long long)pa, prot, ret,
+	      (unsigned long long)da, (unsigned long long)len, (unsigned long long)pa, prot, ret,
 	      vcm_pt_last_error(f->pt));
-	model_map(&f->md, iova, pa, len, prot);
-	CHECK(r, ptf_check_greedy(f, iova, pa, len, ~UINT64_C(0)) == 0, "%s", f->why);
+	model_map(&f->md, da, pa, len, prot);
+	CHECK(r, ptf_check_greedy(f, da, pa, len, ~UINT64_C(0)) == 0, "%s", f->why);
 	r->maps++;
 }
 
 static void do_unmap(struct run *r, uint64_t *s)
 {
 	struct pt_fixture *f = &r->f;
-	uint64_t iova, len, a, unmapped, expect;
+	uint64_t da, len, a, unmapped, expect;
 	unsigned long flushes = f->flushes;
 	int ret;
 
-	pick_range(r, s, &iova, &len, &a);
-	ret = vcm_pt_unmap(f->pt, iova, len, &unmapped);
+	pick_range(r, s, &da, &len, &a);
+	ret = vcm_pt_unmap(f->pt, da, len, &unmapped);
 	if (ret == -EOPNOTSUPP) {
 		r->eopnotsupp++; /* the table must be unchanged: the next check sees to it */
 		return;
 	}
-	expect = model_unmap(&f->md, iova, len);
+	expect = model_unmap(&f->md, da, len);
 	if (expect == 0) {
 		CHECK(r, ret == -ENOENT && unmapped == 0, "unmap of nothing gave %d", ret);
 		return;
 	}
 	CHECK(r, ret == 0 && unmapped == expect,
 	      "unmap [%#llx,+%#llx) gave %d, %#llx bytes; model %#llx (%s)",
-	      (unsigned long long)iova, (unsigned long long)len, ret,
+	      (unsigned long long)da, (unsigned long long)len, ret,
 	      (unsigned long long)unmapped, (unsigned long long)expect, vcm_pt_last_error(f->pt));
 	CHECK(r, f->flushes > flushes, "unmap made no TLB flush");
 	if (f->flushes > flushes + 1)
@@ -159,23 +159,23 @@ static void do_unmap(struct run *r, uint64_t *s)
 static void do_enomem(struct run *r, uint64_t *s)
 {
 	struct pt_fixture *f = &r->f;
-	uint64_t iova, len, a, free_before = vcm_plat_arena_free_bytes(f->arena);
+	uint64_t da, len, a, free_before = vcm_plat_arena_free_bytes(f->arena);
 	uint64_t bytes_before = vcm_pt_table_bytes(f->pt), unmapped;
 	int ret;
 
-	pick_range(r, s, &iova, &len, &a);
+	pick_range(r, s, &da, &len, &a);
 	f->fail_after = (long)(rnd(s) % 3);
 	if (rnd(s) & 1) {
-		ret = vcm_pt_map(f->pt, iova, iova & ((UINT64_C(1) << f->cfg->oas) - 1) & ~(a - 1) & ~((UINT64_C(1) << f->cfg->granule_lg2) - 1), len,
+		ret = vcm_pt_map(f->pt, da, da & ((UINT64_C(1) << f->cfg->oas) - 1) & ~(a - 1) & ~((UINT64_C(1) << f->cfg->granule_lg2) - 1), len,
 				 VCM_PT_PROT_READ);
 		if (ret == 0)
-			model_map(&f->md, iova, iova & ((UINT64_C(1) << f->cfg->oas) - 1) & ~(a - 1) & ~((UINT64_C(1) << f->cfg->granule_lg2) - 1), len,
-				  vcm_pt_lookup(f->pt, iova, &(struct vcm_pt_leaf){ 0 }) == 0 ?
+			model_map(&f->md, da, da & ((UINT64_C(1) << f->cfg->oas) - 1) & ~(a - 1) & ~((UINT64_C(1) << f->cfg->granule_lg2) - 1), len,
+				  vcm_pt_lookup(f->pt, da, &(struct vcm_pt_leaf){ 0 }) == 0 ?
 					  VCM_PT_PROT_READ : VCM_PT_PROT_READ);
 	} else {
-		ret = vcm_pt_unmap(f->pt, iova, len, &unmapped);
+		ret = vcm_pt_unmap(f->pt, da, len, &unmapped);
 		if (ret == 0)
-			model_unmap(&f->md, iova, len);
+			model_unmap(&f->md, da, len);
 	}
 	f->fail_after = -1;
 	if (ret == -ENOMEM) {

@@ -137,7 +137,7 @@ static void gen_error(struct run *r, const char *what, uint64_t a, uint64_t b, l
 {
 	r->gen_errors++;
 	if (r->gen_errors <= 10U)
-		printf("  GENERATOR MISMATCH %s iova=%#" PRIx64 " len=%#" PRIx64
+		printf("  GENERATOR MISMATCH %s da=%#" PRIx64 " len=%#" PRIx64
 		       " got=%lld model=%lld: %s\n",
 		       what, a, b, got, want, vcm_pt_last_error(r->pt));
 }
@@ -190,7 +190,7 @@ static void do_map(struct run *r)
 	/* Favour small leaves but give every size its turn. */
 	unsigned int si = (unsigned int)rnd_below(r->nsizes);
 	uint64_t s = r->sizes[(rnd() & 1U) ? si : (unsigned int)rnd_below(si + 1U)];
-	uint64_t len = s * (1U + rnd_below(3)), iova, pa, base;
+	uint64_t len = s * (1U + rnd_below(3)), da, pa, base;
 	unsigned int prot = random_prot(r);
 	bool overlap;
 	int ret;
@@ -201,25 +201,25 @@ static void do_map(struct run *r)
 	if (len > r->region_size)
 		len = r->region_size;
 	base = r->region[rnd_below(NREGIONS)];
-	iova = base + rnd_below((r->region_size - len) / s + 1U) * s;
+	da = base + rnd_below((r->region_size - len) / s + 1U) * s;
 	/* Misaligned input forces smaller leaves; not on huge maps (table memory). */
 	if ((rnd() % 4U) == 0U && len / r->g <= 8192U &&
-	    iova + len + r->g * 3U <= base + r->region_size)
-		iova += r->g * rnd_below(4);
+	    da + len + r->g * 3U <= base + r->region_size)
+		da += r->g * rnd_below(4);
 	/* The region at the top: end exactly at the last page now and then. */
 	if (base == r->region[1] && (rnd() % 4U) == 0U)
-		iova = r->space - len;
+		da = r->space - len;
 	pa = rnd_below((r->ospace - len) / s + 1U) * s;
 	/* Misaligned output forces smaller leaves; not on huge maps (table memory). */
 	if ((rnd() % 5U) == 0U && len / r->g <= 8192U && pa + len + r->g * 3U <= r->ospace)
 		pa += r->g * rnd_below(4);
 
-	overlap = model_any(&r->md, iova, len);
-	ret = vcm_pt_map(r->pt, iova, pa, len, prot);
+	overlap = model_any(&r->md, da, len);
+	ret = vcm_pt_map(r->pt, da, pa, len, prot);
 	if (overlap) {
 		/* The walker may run out of table memory before it meets the mapping. */
 		if (ret != -EEXIST && ret != -ENOMEM)
-			gen_error(r, "map over a mapping", iova, len, ret, -EEXIST);
+			gen_error(r, "map over a mapping", da, len, ret, -EEXIST);
 		return;
 	}
 	if (ret == -ENOMEM) {
@@ -227,17 +227,17 @@ static void do_map(struct run *r)
 		return;
 	}
 	if (ret != 0) {
-		gen_error(r, "map", iova, len, ret, 0);
+		gen_error(r, "map", da, len, ret, 0);
 		return;
 	}
-	if (!model_map(&r->md, iova, pa, len, prot))
-		gen_error(r, "model map", iova, len, 0, 0);
+	if (!model_map(&r->md, da, pa, len, prot))
+		gen_error(r, "model map", da, len, 0, 0);
 	r->maps++;
 }
 
 static void do_unmap(struct run *r)
 {
-	uint64_t iova, len, got = 0, want;
+	uint64_t da, len, got = 0, want;
 	int ret;
 
 	if (r->md.n != 0U && (rnd() % 8U) != 0U) {
@@ -260,24 +260,24 @@ static void do_unmap(struct run *r)
 			n = 1 + rnd_below(pages - first);
 			break;
 		}
-		iova = m->iova + first * r->g;
+		da = m->da + first * r->g;
 		len = n * r->g;
-		if (len > r->space - iova)
-			len = r->space - iova;
+		if (len > r->space - da)
+			len = r->space - da;
 	} else {
 		/* anywhere in a region, holes included */
 		uint64_t base = r->region[rnd_below(NREGIONS)];
 
 		len = r->g * (1U + rnd_below(64));
-		iova = base + rnd_below((r->region_size - len) / r->g + 1U) * r->g;
+		da = base + rnd_below((r->region_size - len) / r->g + 1U) * r->g;
 	}
-	want = model_unmap(&r->md, iova, len);
-	ret = vcm_pt_unmap(r->pt, iova, len, &got);
+	want = model_unmap(&r->md, da, len);
+	ret = vcm_pt_unmap(r->pt, da, len, &got);
 	if (want == 0U) {
 		if (ret != -ENOENT)
-			gen_error(r, "unmap of nothing", iova, len, ret, -ENOENT);
+			gen_error(r, "unmap of nothing", da, len, ret, -ENOENT);
 	} else if (ret != 0 || got != want) {
-		gen_error(r, "unmap", iova, len, ret != 0 ? ret : (long long)got, (long long)want);
+		gen_error(r, "unmap", da, len, ret != 0 ? ret : (long long)got, (long long)want);
 	}
 	r->unmaps++;
 }
@@ -296,7 +296,7 @@ static void add_vec(struct run *r, uint64_t va)
 	m = va < r->space ? model_lookup(&r->md, va) : NULL;
 	if (m == NULL)
 		return;
-	v->pa = m->pa + (va - m->iova);
+	v->pa = m->pa + (va - m->da);
 	v->expect = VQ_PRIV_R;
 	if ((m->prot & VCM_PT_PROT_WRITE) != 0U)
 		v->expect |= VQ_PRIV_W;
@@ -332,13 +332,13 @@ static void make_vectors(struct run *r, uint32_t want)
 	for (size_t i = 0; i < r->md.n && r->nvec + 5U <= r->cap / 2U; i++) {
 		const struct model_map *m = &r->md.m[i];
 
-		add_vec(r, m->iova + rnd_below(r->g));
-		add_vec(r, m->iova + m->len - 1U - rnd_below(r->g));
-		add_vec(r, m->iova + rnd_below(m->len));
-		if (m->iova != 0U)
-			add_vec(r, m->iova - 1U - rnd_below(r->g));
-		if (m->iova + m->len < top)
-			add_vec(r, m->iova + m->len + rnd_below(r->g));
+		add_vec(r, m->da + rnd_below(r->g));
+		add_vec(r, m->da + m->len - 1U - rnd_below(r->g));
+		add_vec(r, m->da + rnd_below(m->len));
+		if (m->da != 0U)
+			add_vec(r, m->da - 1U - rnd_below(r->g));
+		if (m->da + m->len < top)
+			add_vec(r, m->da + m->len + rnd_below(r->g));
 	}
 	while (r->nvec < r->cap) {
 		switch (rnd() % 4U) {
@@ -352,7 +352,7 @@ static void make_vectors(struct run *r, uint32_t want)
 			if (r->md.n != 0U) {
 				const struct model_map *m = &r->md.m[rnd_below(r->md.n)];
 
-				add_vec(r, m->iova + rnd_below(m->len));
+				add_vec(r, m->da + rnd_below(m->len));
 			} else {
 				add_vec(r, rnd_below(top));
 			}

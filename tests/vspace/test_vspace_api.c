@@ -21,16 +21,16 @@
 
 struct fx {
 	struct counting_meta meta;
-	struct vcm_plat_ops ops;
+	struct vcm_plat_ops plat;
 	struct vcm_vs *vs;
 };
 
 static struct vcm_vs *make(struct fx *f, vcm_da_t start, uint64_t len)
 {
-	struct vcm_vs_cfg cfg = { .start = start, .len = len, .ops = &f->ops };
+	struct vcm_vs_cfg cfg = { .start = start, .len = len, .plat = &f->plat };
 	struct vcm_diag d = { 0 };
 
-	counting_ops(&f->ops, &f->meta);
+	counting_ops(&f->plat, &f->meta);
 	assert_int_equal(vcm_vs_create(&cfg, &f->vs, &d), 0);
 	assert_int_equal(vcm_vs_check_(f->vs), 0);
 	return f->vs;
@@ -83,24 +83,24 @@ static void same(struct vcm_vs *vs, struct snap before)
 static void test_create_errors(void **state)
 {
 	struct counting_meta meta;
-	struct vcm_plat_ops ops, bad_ops = { 0 };
+	struct vcm_plat_ops plat, bad_ops = { 0 };
 	struct vcm_vs_cfg cfg;
 	struct vcm_vs *vs = NULL;
 	struct vcm_diag d = { 0 };
 
 	(void)state;
-	counting_ops(&ops, &meta);
+	counting_ops(&plat, &meta);
 	assert_int_equal(vcm_vs_create(NULL, &vs, &d), -EINVAL);
 	assert_non_null(strstr(d.msg, "cfg is NULL"));
-	cfg = (struct vcm_vs_cfg){ .start = 0, .len = SZ_1M, .ops = &ops };
+	cfg = (struct vcm_vs_cfg){ .start = 0, .len = SZ_1M, .plat = &plat };
 	assert_int_equal(vcm_vs_create(&cfg, NULL, &d), -EINVAL);
 	assert_non_null(strstr(d.msg, "out is NULL"));
-	cfg.ops = NULL;
+	cfg.plat = NULL;
 	assert_int_equal(vcm_vs_create(&cfg, &vs, &d), -EINVAL);
-	assert_non_null(strstr(d.msg, "cfg->ops"));
-	cfg.ops = &bad_ops;
+	assert_non_null(strstr(d.msg, "cfg->plat"));
+	cfg.plat = &bad_ops;
 	assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), -EINVAL); /* NULL diag is fine */
-	cfg.ops = &ops;
+	cfg.plat = &plat;
 	cfg.start = 0x1800;
 	assert_int_equal(vcm_vs_create(&cfg, &vs, &d), -EINVAL);
 	assert_non_null(strstr(d.msg, "cfg->start 0x1800"));
@@ -191,14 +191,14 @@ static void test_reserve_at_errors(void **state)
 	assert_int_equal(vcm_vs_reserve_at(vs, 2 * SZ_1M, SZ_4K, NULL), -EINVAL);
 	msg_has(vs, "vcm_vs_reserve_at: out is NULL");
 	assert_int_equal(vcm_vs_reserve_at(vs, 2 * SZ_1M + 0x10, SZ_4K, &r), -EINVAL);
-	msg_has(vs, "addr 0x200010 is not a multiple of 4 KiB");
+	msg_has(vs, "da 0x200010 is not a multiple of 4 KiB");
 	assert_int_equal(vcm_vs_reserve_at(vs, 2 * SZ_1M, 0, &r), -EINVAL);
 	msg_has(vs, "len is 0");
 	assert_int_equal(vcm_vs_reserve_at(vs, 2 * SZ_1M, UINT64_C(0xfffffffffff00000), &r),
 			 -EOVERFLOW);
-	msg_has(vs, "addr 0x200000 + len 0xfffffffffff00000 passes 2^64");
+	msg_has(vs, "da 0x200000 + len 0xfffffffffff00000 passes 2^64");
 	assert_int_equal(vcm_vs_reserve_at(vs, 0, SZ_4K, &r), -ERANGE);
-	msg_has(vs, "addr 0x0 len 0x1000 is outside the space");
+	msg_has(vs, "da 0x0 len 0x1000 is outside the space");
 	assert_int_equal(vcm_vs_reserve_at(vs, 17 * SZ_1M - SZ_4K, 2 * SZ_4K, &r), -ERANGE);
 	assert_int_equal(vcm_vs_reserve_at(vs, 17 * SZ_1M, SZ_4K, &r), -ERANGE);
 	/* overlaps: inside, over the start, over the end, covering */
@@ -379,7 +379,7 @@ static void test_bounds(void **state)
 	msg_has(vs, "vcm_vs_bound_create: len is 0");
 	assert_int_equal(vcm_vs_bound_create(vs, SZ_4K, SZ_4K, NULL), -EINVAL);
 	assert_int_equal(vcm_vs_bound_create_at(vs, 17 * SZ_1M, SZ_1M, &b2), -EEXIST);
-	msg_has(vs, "vcm_vs_bound_create_at: addr 0x1100000");
+	msg_has(vs, "vcm_vs_bound_create_at: da 0x1100000");
 	assert_int_equal(vcm_vs_bound_create(other, SZ_1M, SZ_1M, &ob), 0);
 	assert_int_equal(vcm_vs_bound_free(vs, ob), -EINVAL);
 	msg_has(vs, "belongs to space");

@@ -41,8 +41,8 @@ struct params {
 	uint64_t start, len;       /* bytes */
 	uint64_t max_pages;        /* largest request */
 	unsigned int max_align_lg2;
-	unsigned long ops;
-	unsigned int walk_every;   /* compare the full walk every n ops */
+	unsigned long plat;
+	unsigned int walk_every;   /* compare the full walk every n plat */
 };
 
 struct run {
@@ -109,17 +109,17 @@ static void op_reserve(struct run *t)
 	uint64_t len = rand_len(t), rlen = (len + PAGE - 1) & ~(PAGE - 1);
 	uint64_t align = UINT64_C(1) << (12 + rng_below(&t->rng, t->p->max_align_lg2 - 11));
 	struct vcm_vs_range *r = NULL;
-	uint64_t addr = 0;
+	uint64_t da = 0;
 	int ours = vcm_vs_reserve(t->vs, len, align, &r);
 	int want = rlen - 1 > t->model.last - t->model.start ? -ERANGE
-							     : vsm_reserve(&t->model, rlen, align, &addr);
+							     : vsm_reserve(&t->model, rlen, align, &da);
 
 	CHECK(t, ours == want);
 	if (ours != 0)
 		return;
-	CHECK(t, vcm_vs_range_start(r) == addr);
+	CHECK(t, vcm_vs_range_start(r) == da);
 	CHECK(t, vcm_vs_range_len(r) == rlen);
-	CHECK(t, (addr & (align - 1)) == 0);
+	CHECK(t, (da & (align - 1)) == 0);
 	push(t, r);
 }
 
@@ -128,18 +128,18 @@ static void op_reserve_at(struct run *t)
 	uint64_t len = rand_len(t), rlen = (len + PAGE - 1) & ~(PAGE - 1);
 	/* mostly inside, sometimes just outside either end */
 	uint64_t span = t->p->len / PAGE + 4;
-	uint64_t addr = t->p->start + (rng_below(&t->rng, span) - 2) * PAGE;
+	uint64_t da = t->p->start + (rng_below(&t->rng, span) - 2) * PAGE;
 	struct vcm_vs_range *r = NULL;
-	int ours = vcm_vs_reserve_at(t->vs, addr, len, &r), want;
+	int ours = vcm_vs_reserve_at(t->vs, da, len, &r), want;
 
-	if (addr + (rlen - 1) < addr)
+	if (da + (rlen - 1) < da)
 		want = -EOVERFLOW;
 	else
-		want = vsm_reserve_at(&t->model, addr, rlen);
+		want = vsm_reserve_at(&t->model, da, rlen);
 	CHECK(t, ours == want);
 	if (ours != 0)
 		return;
-	CHECK(t, vcm_vs_range_start(r) == addr && vcm_vs_range_len(r) == rlen);
+	CHECK(t, vcm_vs_range_start(r) == da && vcm_vs_range_len(r) == rlen);
 	push(t, r);
 }
 
@@ -159,9 +159,9 @@ static void op_unreserve(struct run *t)
 
 static void op_find(struct run *t)
 {
-	uint64_t addr = t->p->start + rng_below(&t->rng, t->p->len) - (rng_below(&t->rng, 9) == 0);
-	struct vcm_vs_range *r = vcm_vs_find(t->vs, addr);
-	long i = vsm_find(&t->model, addr);
+	uint64_t da = t->p->start + rng_below(&t->rng, t->p->len) - (rng_below(&t->rng, 9) == 0);
+	struct vcm_vs_range *r = vcm_vs_find(t->vs, da);
+	long i = vsm_find(&t->model, da);
 
 	if (i < 0) {
 		CHECK(t, r == NULL);
@@ -177,9 +177,9 @@ static void run_params(struct vcm_vs *vs, const struct params *p, uint64_t s)
 	struct vcm_vs_range *all;
 
 	vsm_init(&t.model, p->start, p->start + (p->len - 1));
-	for (t.op = 0; t.op < p->ops; t.op++) {
+	for (t.op = 0; t.op < p->plat; t.op++) {
 		/* phases: grow, churn, shrink, so that both full and empty spaces are seen */
-		unsigned long phase = t.op * 3 / p->ops;
+		unsigned long phase = t.op * 3 / p->plat;
 		uint64_t dice = rng_below(&t.rng, 100);
 
 		if (dice < (phase == 0 ? 50 : phase == 1 ? 30 : 10))
@@ -209,11 +209,11 @@ static void run_params(struct vcm_vs *vs, const struct params *p, uint64_t s)
 static void run_space(const struct params *p)
 {
 	struct counting_meta meta;
-	struct vcm_plat_ops ops;
-	struct vcm_vs_cfg cfg = { .start = p->start, .len = p->len, .ops = &ops };
+	struct vcm_plat_ops plat;
+	struct vcm_vs_cfg cfg = { .start = p->start, .len = p->len, .plat = &plat };
 	struct vcm_vs *vs;
 
-	counting_ops(&ops, &meta);
+	counting_ops(&plat, &meta);
 	assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), 0);
 	run_params(vs, p, seed ^ (uint64_t)(uintptr_t)p->name[0] * 0x100000001b3ULL);
 	assert_int_equal(vcm_vs_destroy(vs), 0);
@@ -251,14 +251,14 @@ static void test_inside_bound(void **state)
 	static const struct params p = { "bound", UINT64_C(0x40000000), UINT64_C(0x4000000),
 					 64, 20, 10000, 3 };
 	struct counting_meta meta;
-	struct vcm_plat_ops ops;
-	struct vcm_vs_cfg cfg = { .start = 0, .len = UINT64_C(1) << 34, .ops = &ops };
+	struct vcm_plat_ops plat;
+	struct vcm_vs_cfg cfg = { .start = 0, .len = UINT64_C(1) << 34, .plat = &plat };
 	struct vcm_vs *vs;
 	struct vcm_vs_bound *b;
 	struct vcm_vs_range *r;
 
 	(void)state;
-	counting_ops(&ops, &meta);
+	counting_ops(&plat, &meta);
 	assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), 0);
 	assert_int_equal(vcm_vs_reserve(vs, PAGE, PAGE, &r), 0);
 	assert_int_equal(vcm_vs_bound_create_at(vs, p.start, p.len, &b), 0);
@@ -284,15 +284,15 @@ static void test_fragmentation(void **state)
 	const uint64_t a = UINT64_C(1) << 20, len = 64 * PAGE;
 	const unsigned int holes = 4000;
 	struct counting_meta meta;
-	struct vcm_plat_ops ops;
-	struct vcm_vs_cfg cfg = { .start = 0, .len = 2 * (uint64_t)holes * a + PAGE, .ops = &ops };
+	struct vcm_plat_ops plat;
+	struct vcm_vs_cfg cfg = { .start = 0, .len = 2 * (uint64_t)holes * a + PAGE, .plat = &plat };
 	struct vcm_vs *vs;
 	struct vcm_vs_range *r, *fit;
 	uint64_t s = seed;
 	unsigned int m;
 
 	(void)state;
-	counting_ops(&ops, &meta);
+	counting_ops(&plat, &meta);
 	assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), 0);
 	assert_int_equal(vcm_vs_reserve_at(vs, 0, PAGE, &r), 0);
 	for (m = 0; m < holes; m++) {
@@ -328,12 +328,12 @@ static void test_fragmentation(void **state)
 	assert_int_equal(meta.live_blocks, 0);
 }
 
-/* Many ranges, random churn: the validator every 997 ops (it is O(n)). */
+/* Many ranges, random churn: the validator every 997 plat (it is O(n)). */
 static void test_many_ranges(void **state)
 {
 	struct counting_meta meta;
-	struct vcm_plat_ops ops;
-	struct vcm_vs_cfg cfg = { .start = PAGE, .len = UINT64_C(1) << 36, .ops = &ops };
+	struct vcm_plat_ops plat;
+	struct vcm_vs_cfg cfg = { .start = PAGE, .len = UINT64_C(1) << 36, .plat = &plat };
 	struct vcm_vs *vs;
 	struct vcm_vs_range **h = calloc(50000, sizeof(*h));
 	uint64_t s = seed + 99;
@@ -341,7 +341,7 @@ static void test_many_ranges(void **state)
 
 	(void)state;
 	assert_non_null(h);
-	counting_ops(&ops, &meta);
+	counting_ops(&plat, &meta);
 	assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), 0);
 	for (unsigned long op = 0; op < 200000; op++) {
 		if (n < 50000 && (n < 40000 || rng_below(&s, 2) == 0)) {
