@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a device backend implements, and what a mapper is.
+ *
+ * A device is an endpoint of the mapping graph: a bus master behind an IOMMU,
+ * a device with no MMU, or a CPU. The graph reaches the hardware only through
+ * the few calls of struct vcm_dev_ops (program or clear a table base,
+ * invalidate TLB entries, tell its version, answer a power query); the
+ * simulated SoC and real backends implement the same ops.
+ *
+ * A mapper writes a VCM's backed reservations out for one kind of endpoint.
+ * The graph never switches on a page-table format: it holds a mapper and
+ * calls it. Three ship with vcmm:
+ *  - vcm_mapper_pt: a page table in any vcm_pt format (one per VCM and
+ *    distinct configuration, shared by every device of that configuration);
+ *  - vcm_mapper_one_to_one: a device with no MMU sees physical addresses;
+ *    backing only checks that the memory is reachable (da == pa);
+ *  - a CPU mapper from the platform (hosted: vcm_hosted_cpu_mapper()).
+ * A driver adds a device kind by writing a struct vcm_mapper_ops.
+ *
+ * Words: see docs/glossary.md (da, pa, len, last, plat).
+ */
+#ifndef VCM_DEV_H
+#define VCM_DEV_H
+
+#include <vcm/types.h>
+#include <vcm/platform.h>
+#include <vcm/pgtable.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * The base registers of a device: most IOMMU contexts have one; an ARM MMU has
+ * two (TTBR0 for the low part of the address space, TTBR1 for the high part).
+ */
+#define VCM_BASE_LOW  0U
+#define VCM_BASE_HIGH 1U
+#define VCM_MAX_BASES 2U
+
+/**
+ * struct vcm_mapper_ops - how one kind of endpoint turns backed reservations
+ * into translations. Every op that can fail takes @fn, the public call the
+ * user made, and records its message in @diag under that name.
+ * @name:       short name ("pt", "one-to-one", "cpu").
+ * @create:     make an instance for a VCM covering [@start, @start + @len) for
+ *              a device registered with @dev_cfg (its cfg->pt for page tables);
+ *              @plat gives table memory. *@inst receives the instance.
+ * @destroy:    free an instance (nothing mapped in it any more).
+ * @compatible: may devices registered with @a and @b share one instance?
+ *              (page tables: same format and configuration).
+ * @map:        translate [@da, @da + @len) to [@pa, @pa + @len) with @prot
+ *              (VCM_PT_PROT_*). All or nothing: on failure, unchanged.
+ * @unmap:      remove the translations of [@da, @da + @len), all of which
+ *              @map made. Must not fail for a range @map made as one call
+ *              (page tables: the graph unmaps exactly what it mapped).
+ * @lookup:     translate one @da: *@pa and *@prot; -ENOENT if not mapped.
+ * @hw:         optional: register values to program (page tables).
+ * @page_sizes: optional: leaf sizes the instance can use (bit n = 2^n bytes).
+ * @range:      optional: for an endpoint that owns its address space (a CPU),
+ *              the range of its prebuilt VCM, user (@user) or kernel view.
+ */
+struct vcm_dev_cfg;
+struct vcm_mapper_ops {
+	const char *name;
+	int (*create)(void *ctx, const struct vcm_dev_cfg *dev_cfg,
+		      const struct vcm_plat_ops *plat, vcm_da_t start, uint64_t len,
+		      void **inst, struct vcm_diag *diag, const char *fn);
+	void (*destroy)(void *inst);
+	bool (*compatible)(const struct vcm_dev_cfg *a, const struct vcm_dev_cfg *b);
+	int (*map)(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot,
+		   struct vcm_diag *diag, const char *fn);
+	int (*unmap)(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag,
+		     const char *fn);
+	int (*lookup)(void *inst, vcm_da_t da, vcm_pa_t *pa, unsigned int *prot);
+	int (*hw)(void *inst, struct vcm_pt_hw *out);
+	uint64_t (*page_sizes)(void *inst);
+	int (*range)(void *ctx, bool user, vcm_da_t *start, uint64_t *len);
+};
+
+/* The mappers the graph provides. */
+extern const struct vcm_mapper_ops vcm_mapper_pt;
+extern const struct vcm_mapper_ops vcm_mapper_one_to_one;
+
+/**
+ * struct vcm_dev_ops - the hardware-specific calls behind a device. Every op
+ * is optional (NULL: nothing to do); all take @ctx from struct vcm_dev_cfg.
+ * @program:    activation: load the table base @base (VCM_BASE_LOW/HIGH) with
+ *              the values in @hw (NULL for endpoints without a table) and
+ *              enable translation. A context switch. Return 0 or -errno.
+ * @clear:      deactivation: disable translation through @base.
+ * @tlb_range:  invalidate cached translations of [@da, @da + @len) in @base's
+ *              context; @leaf false when tables were unlinked or replaced, so
+ *              walk caches must go too.
+ * @tlb_all:    invalidate every cached translation of @base's context.
+ * @hw_version: the hardware's version number.
+ * @power_query: is anything of [@pa, @pa + @len) in use by this device? Return
+ *              0 (may power down / move) or -EBUSY (refuses).
+ */
+struct vcm_dev_ops {
+	int (*program)(void *ctx, unsigned int base, const struct vcm_pt_hw *hw);
+	void (*clear)(void *ctx, unsigned int base);
+	void (*tlb_range)(void *ctx, unsigned int base, vcm_da_t da, uint64_t len, bool leaf);
+	void (*tlb_all)(void *ctx, unsigned int base);
+	uint32_t (*hw_version)(void *ctx);
+	int (*power_query)(void *ctx, vcm_pa_t pa, uint64_t len);
+};
+
+/**
+ * struct vcm_dev_cfg - a device to register.
+ * @name:     unique name in the system ("vcodec", "mdp"), at most 31 bytes.
+ * @mapper:   its mapper: &vcm_mapper_pt, &vcm_mapper_one_to_one, a CPU mapper,
+ *            or a driver's own.
+ * @mapper_ctx: first argument of @mapper->create.
+ * @pt:       for &vcm_mapper_pt: the table configuration (fmt, ias, oas,
+ *            granule_lg2, flags, page_sizes, mair); plat, tlb and tlb_ctx are
+ *            ignored (the graph fills them in).
+ * @nr_bases: 1, or 2 for a device with low and high base registers.
+ * @ops:      hardware calls (may be NULL: a device with nothing to program).
+ * @ctx:      first argument of every op.
+ */
+struct vcm_dev_cfg {
+	const char *name;
+	const struct vcm_mapper_ops *mapper;
+	void *mapper_ctx;
+	struct vcm_pt_cfg pt;
+	unsigned int nr_bases;
+	const struct vcm_dev_ops *ops;
+	void *ctx;
+};
+
+/* Kinds of access, and why a translation failed, in struct vcm_fault. */
+#define VCM_ACCESS_READ  (1U << 0)
+#define VCM_ACCESS_WRITE (1U << 1)
+#define VCM_ACCESS_EXEC  (1U << 2)
+#define VCM_ACCESS_USER  (1U << 3)
+
+/**
+ * struct vcm_fault - a translation fault, as a device model or driver reports it.
+ * @da:     the address that faulted.
+ * @access: VCM_ACCESS_* of the transaction.
+ * @err:    -ENOENT nothing mapped, -EACCES permission, -EFAULT other.
+ * @base:   base register whose context faulted.
+ */
+struct vcm_fault {
+	vcm_da_t da;
+	unsigned int access;
+	int err;
+	unsigned int base;
+};
+
+/* What a fault handler (and vcm_dev_fault()) returns. */
+#define VCM_FAULT_TERMINATE 0
+#define VCM_FAULT_RETRY     1
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VCM_DEV_H */

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The mapping graph: physical memory on one side; on the other, every device
+ * that reaches it (bus masters behind IOMMUs of any page-table format, devices
+ * with no MMU, CPUs). The objects of the 2010 VCMM design, over the landed
+ * layers (vcm_pt_*, vcm_vs_*, vcm_phys_*):
+ *
+ *   struct vcm_sys    a platform, its memtypes (struct vcm_phys), its devices
+ *                     and VCMs. No global state: everything hangs off one sys.
+ *   struct vcm_dev    a registered device (include/vcm/dev.h).
+ *   struct vcm        a device address space [start, start + len). Its
+ *                     reservations are the record; tables are derived from it.
+ *   struct vcm_res    a range reserved in a VCM; backed or not.
+ *   struct vcm_bound  a sub-range of a VCM that reservations are drawn from.
+ *   struct vcm_avcm   an association VCM <-> device; inactive until activated.
+ *   struct vcm_physmem a physical allocation (include/vcm/phys.h).
+ *
+ * Tables: a VCM holds one mapper instance (for page tables: one vcm_pt) per
+ * distinct configuration among its associated devices, made on the first
+ * association, so devices of one format share one table and devices of other
+ * formats get their own, kept in step by every back and unback.
+ *
+ * Errors: 0 or a negative errno; the message, "public_call: what was wrong
+ * with which argument", is kept by the system (vcm_sys_last_error()).
+ * Handles: every handle is checked; a freed or foreign handle is -EINVAL
+ * (never undefined behaviour) for as long as the system lives.
+ * Threads: every call takes the system's lock; calls are thread-safe. Lock
+ * order and the rules for hooks are in docs/graph.md.
+ * Words: docs/glossary.md.
+ */
+#ifndef VCM_VCM_H
+#define VCM_VCM_H
+
+#include <vcm/types.h>
+#include <vcm/platform.h>
+#include <vcm/pgtable.h>
+#include <vcm/phys.h>
+#include <vcm/dev.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vcm_sys;
+struct vcm_dev;
+struct vcm;
+struct vcm_res;
+struct vcm_bound;
+struct vcm_avcm;
+
+/* ---- the system ---------------------------------------------------------- */
+
+/**
+ * struct vcm_sys_cfg - what a system is made of.
+ * @plat:        platform ops: table memory, metadata, and pa_to_cpu for every
+ *               physical address of the memtypes (vcm_res_copy() and
+ *               vcm_migrate() copy bytes through it). Kept, must outlive the sys.
+ * @memtypes:    the memory targets, as for vcm_phys_create().
+ * @nr_memtypes: how many.
+ */
+struct vcm_sys_cfg {
+	const struct vcm_plat_ops *plat;
+	const struct vcm_phys_memtype_cfg *memtypes;
+	unsigned int nr_memtypes;
+};
+
+int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct vcm_diag *diag);
+/* -EBUSY while VCMs, devices or physical allocations are live. */
+int vcm_sys_destroy(struct vcm_sys *sys);
+const char *vcm_sys_last_error(const struct vcm_sys *sys);
+struct vcm_phys *vcm_sys_phys(struct vcm_sys *sys);
+/* Whole-graph validator for tests: every backed range present in every table
+ * of its VCM with the right pa, nothing else mapped, reverse map == walk. */
+int vcm_sys_check_(struct vcm_sys *sys);
+
+/* ---- devices ------------------------------------------------------------- */
+
+int vcm_dev_register(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg, struct vcm_dev **out);
+/* -EBUSY while the device has associations. */
+int vcm_dev_unregister(struct vcm_dev *dev);
+/* NULL when no device has that name. */
+struct vcm_dev *vcm_dev_find(struct vcm_sys *sys, const char *name);
+const char *vcm_dev_name(const struct vcm_dev *dev);
+/* vcm_hw_ver(): the device's hw_version op, 0 without one; -EINVAL bad handle. */
+int vcm_hw_ver(struct vcm_dev *dev, uint32_t *ver);
+
+/*
+ * Faults. A handler returns VCM_FAULT_RETRY after repairing the mapping, or
+ * VCM_FAULT_TERMINATE. vcm_dev_fault() is what a device model or driver calls:
+ * it records the fault (vcm_dev_last_fault()) and runs the hook without the
+ * system lock held, so the hook may back, unback or migrate; with no hook the
+ * result is VCM_FAULT_TERMINATE.
+ */
+typedef int (*vcm_fault_fn)(struct vcm_dev *dev, void *data, const struct vcm_fault *fault);
+int vcm_hook(struct vcm_dev *dev, vcm_fault_fn fn, void *data);
+int vcm_dev_fault(struct vcm_dev *dev, const struct vcm_fault *fault);
+int vcm_dev_last_fault(struct vcm_dev *dev, struct vcm_fault *out, uint64_t *count);
+
+/* ---- VCMs ---------------------------------------------------------------- */
+
+/* A device address space [@start, @start + @len), both multiples of 4 KiB. */
+int vcm_create(struct vcm_sys *sys, vcm_da_t start, uint64_t len, struct vcm **out);
+/* A VCM for devices with no MMU: device addresses are physical addresses. */
+int vcm_create_one_to_one(struct vcm_sys *sys, vcm_pa_t start, uint64_t len, struct vcm **out);
+/*
+ * A prebuilt CPU VCM over @cpu (a device whose mapper is a CPU mapper): its
+ * range is the mapper's, it is associated with @cpu and active from the start.
+ * @user selects the user (true) or kernel (false) view.
+ */
+int vcm_create_prebuilt(struct vcm_sys *sys, struct vcm_dev *cpu, bool user, struct vcm **out);
+/*
+ * Deep copy: same range, same reservations at the same addresses, backed by
+ * the same physical memory, no associations. Later changes are not shared.
+ */
+int vcm_clone(struct vcm *src, struct vcm **out);
+/* -EBUSY while it has reservations or associations (a prebuilt VCM's own
+ * association is removed by vcm_free). */
+int vcm_free(struct vcm *vcm);
+vcm_da_t vcm_get_start_addr(const struct vcm *vcm);
+uint64_t vcm_get_len(const struct vcm *vcm);
+
+/* ---- reservations -------------------------------------------------------- */
+
+/*
+ * @align: a power of two from 4 KiB to 1 GiB, or 0 for 4 KiB. An alignment
+ * below the largest leaf the length could use is allowed (it just maps with
+ * smaller leaves). @prot: VCM_PT_PROT_* for every mapping of the reservation.
+ */
+int vcm_reserve(struct vcm *vcm, uint64_t len, uint64_t align, unsigned int prot,
+		struct vcm_res **out);
+int vcm_reserve_at(struct vcm *vcm, vcm_da_t da, uint64_t len, unsigned int prot,
+		   struct vcm_res **out);
+/* -EBUSY while backed. */
+int vcm_unreserve(struct vcm_res *res);
+struct vcm *vcm_get_vcm_from_res(const struct vcm_res *res);
+uint64_t vcm_get_res_len(const struct vcm_res *res);
+int vcm_get_res_attr(const struct vcm_res *res, unsigned int *prot, uint64_t *align);
+/* Changes the prot of future mappings; -EBUSY while backed. */
+int vcm_set_res_attr(struct vcm_res *res, unsigned int prot);
+uint64_t vcm_get_num_res(const struct vcm *vcm);
+/* Address order; @prev NULL for the first; NULL after the last. */
+struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm_res *prev);
+/* Copy @len bytes between two backed reservations through physical memory. */
+int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from, uint64_t from_off,
+		 uint64_t len);
+/* The smallest page any VCM of @sys can map: 4 KiB. */
+uint64_t vcm_get_min_page_size(const struct vcm_sys *sys);
+
+/* ---- bounds -------------------------------------------------------------- */
+
+int vcm_create_bound(struct vcm *vcm, uint64_t len, struct vcm_bound **out);
+/* -EBUSY while it holds reservations. */
+int vcm_free_bound(struct vcm_bound *bound);
+int vcm_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint64_t align,
+			   unsigned int prot, struct vcm_res **out);
+vcm_da_t vcm_get_bound_start_addr(const struct vcm_bound *bound);
+uint64_t vcm_get_bound_len(const struct vcm_bound *bound);
+
+/* ---- physical memory ----------------------------------------------------- */
+
+/* vcm_phys_alloc() / vcm_phys_wrap() on the system's memtypes. */
+int vcm_alloc(struct vcm_sys *sys, unsigned int memtype, uint64_t len, uint64_t flags,
+	      struct vcm_physmem **out);
+int vcm_alloc_wrap(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, struct vcm_physmem **out);
+/* -EBUSY while a reservation is backed by it. */
+int vcm_free_phys(struct vcm_sys *sys, struct vcm_physmem *mem);
+
+/* ---- backing ------------------------------------------------------------- */
+
+/*
+ * vcm_back() - map @res to @mem in every table of its VCM, using each
+ * physically contiguous extent whole (so large leaves are used), then
+ * invalidate each active device's TLB once for the range.
+ * All or nothing: on failure every table is exactly as before, nothing leaked.
+ * Return: 0; -EINVAL bad handle or vcm_phys_mem_len(@mem) != the reservation's
+ * length; -EBUSY @res already backed; -EAGAIN the VCM has no active
+ * association (nothing would see the mapping: associate and activate first);
+ * errors of the mappers (-EOPNOTSUPP, -ERANGE, -ENOMEM), named.
+ */
+int vcm_back(struct vcm_res *res, struct vcm_physmem *mem);
+/* Remove every translation of @res; -ENOENT if it is not backed. */
+int vcm_unback(struct vcm_res *res);
+struct vcm_physmem *vcm_get_physmem_from_res(const struct vcm_res *res);
+
+/* ---- associations -------------------------------------------------------- */
+
+/* Association attributes: which base register, or a split between both. */
+#define VCM_USE_LOW_BASE   (1U << 0)
+#define VCM_USE_HIGH_BASE  (1U << 1)
+#define VCM_SPLIT_SHIFT    8 /* bits 8..15: top address bits that select HIGH */
+#define VCM_SPLIT(bits)    ((unsigned int)(bits) << VCM_SPLIT_SHIFT)
+#define VCM_SPLIT_MASK     (0xffU << VCM_SPLIT_SHIFT)
+
+int vcm_assoc(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr, struct vcm_avcm **out);
+/* -EBUSY while active. */
+int vcm_deassoc(struct vcm_avcm *avcm);
+int vcm_get_assoc_attr(const struct vcm_avcm *avcm, unsigned int *attr);
+/* Only while inactive (-EBUSY otherwise). */
+int vcm_set_assoc_attr(struct vcm_avcm *avcm, unsigned int attr);
+/*
+ * Program the table base into the device (a context switch). -EBUSY already
+ * active, or another VCM is active on the same base register (deactivate it
+ * first, or use vcm_switch()); -ENODEV the device is gone.
+ */
+int vcm_activate(struct vcm_avcm *avcm);
+/* -ENOENT if not active. */
+int vcm_deactivate(struct vcm_avcm *avcm);
+/* Deactivate whatever is active on @to's base registers and activate @to. */
+int vcm_switch(struct vcm_avcm *to);
+/* 1 active, 0 inactive, -EINVAL bad handle. */
+int vcm_is_active(const struct vcm_avcm *avcm);
+
+/* ---- queries ------------------------------------------------------------- */
+
+/* The address the device (or CPU, for a prebuilt VCM: a pointer) uses. */
+vcm_da_t vcm_get_dev_addr(const struct vcm_res *res);
+/* The reservation holding @da, or NULL. */
+struct vcm_res *vcm_get_res(struct vcm *vcm, vcm_da_t da);
+/* The address in @dst that maps the same physical byte as @src_da in @src. */
+int vcm_translate(struct vcm *src, vcm_da_t src_da, struct vcm *dst, vcm_da_t *dst_da);
+/*
+ * The reverse map: every (VCM, reservation, device address) whose backing
+ * contains @pa, in O(log n + answers). vcm_get_next_phys_res() starts with
+ * @prev NULL and returns NULL after the last; *@da receives the device
+ * address at which that reservation maps @pa.
+ */
+uint64_t vcm_get_phys_num_res(struct vcm_sys *sys, vcm_pa_t pa);
+struct vcm_res *vcm_get_next_phys_res(struct vcm_sys *sys, vcm_pa_t pa,
+				      const struct vcm_res *prev, vcm_da_t *da);
+/* Physical address and register values of the table @dev uses in @vcm. */
+int vcm_get_pgtbl_pa(struct vcm *vcm, struct vcm_dev *dev, vcm_pa_t *pa);
+int vcm_get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_pt_hw *out);
+/* A lookup in @dev's active table on @base; -ENOENT unmapped (a fault). */
+int vcm_dev_addr_to_phys_addr(struct vcm_dev *dev, unsigned int base, vcm_da_t da,
+			      vcm_pa_t *pa);
+int vcm_get_cont_memtype(struct vcm_sys *sys, unsigned int memtype, vcm_pa_t *pa,
+			 uint64_t *len);
+
+/* ---- beyond the 2010 header ---------------------------------------------- */
+
+/*
+ * vcm_migrate() - move @mem to new memory of the same memtype and chunk plan:
+ * copy the contents, remap every reservation backed by it in every table
+ * (break-before-make, TLB invalidation), free the old memory. @mem stays the
+ * handle (it now names the new memory). All or nothing.
+ */
+int vcm_migrate(struct vcm_sys *sys, struct vcm_physmem *mem);
+/*
+ * vcm_power_query() - ask every device that maps any of [@pa, @pa + @len)
+ * (through its power_query op) whether it may lose that memory. 0 if all
+ * agree (or none maps it); -EBUSY naming the first that refuses.
+ * *@mappers (optional) receives how many devices map the range.
+ */
+int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsigned int *mappers);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VCM_VCM_H */
