@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <vcm/hosted.h>
@@ -226,6 +229,114 @@ static void test_windows(void **state)
 	assert_int_equal(vcm_hosted_mem_destroy(mem), 0);
 }
 
+/* Is any byte of [@a, @a + @len) mapped in this process? From /proc/self/maps. */
+static bool mapped(uintptr_t a, uint64_t len)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long lo, hi;
+	char line[512];
+	bool hit = false;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo < a + len && a < hi)
+			hit = true;
+	fclose(f);
+	return hit;
+}
+
+/* Destroy gives back the memfd, the region's mapping and both windows. */
+static void test_destroy_releases(void **state)
+{
+	struct vcm_hosted_mem *mem;
+	const struct vcm_plat_ops *plat;
+	vcm_da_t ks, us;
+	uint64_t kl, ul;
+	uintptr_t region;
+	vcm_pa_t pa;
+	void *cpu, *inst;
+	int fd;
+
+	(void)state;
+	assert_int_equal(vcm_hosted_mem_create(BASE, 8 * MiB, 2 * MiB, &mem, NULL), 0);
+	plat = vcm_hosted_mem_plat(mem);
+	fd = vcm_hosted_mem_fd(mem);
+	assert_true(fd >= 0);
+	assert_true((fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);
+	region = (uintptr_t)vcm_hosted_mem_cpu(mem, BASE);
+	assert_int_equal(vcm_hosted_cpu_mapper.range(mem, false, &ks, &kl), 0);
+	assert_int_equal(vcm_hosted_cpu_mapper.range(mem, true, &us, &ul), 0);
+	assert_int_equal(plat->table_alloc(plat->ctx, 4096, 4096, &pa, &cpu), 0);
+	assert_int_equal(vcm_hosted_cpu_mapper.create(mem, NULL, NULL, us, ul, &inst, NULL, "t"), 0);
+	assert_int_equal(vcm_hosted_cpu_mapper.map(inst, us, BASE + 4 * MiB, 2 * MiB,
+						   VCM_PT_PROT_READ, NULL, "t"), 0);
+	assert_true(mapped(region, 8 * MiB) && mapped(ks, kl) && mapped(us, ul));
+	vcm_hosted_cpu_mapper.destroy(inst);
+	/* a table still out is the caller's leak in the arena, not the process's */
+	assert_int_equal(vcm_hosted_mem_destroy(mem), 0);
+	assert_int_equal(fcntl(fd, F_GETFD), -1);
+	assert_int_equal(errno, EBADF);
+	assert_false(mapped(region, 8 * MiB));
+	assert_false(mapped(ks, kl));
+	assert_false(mapped(us, ul));
+}
+
+struct churn {
+	const struct vcm_plat_ops *plat;
+	int failures;
+};
+
+static void *churn_tables(void *arg)
+{
+	struct churn *c = arg;
+	vcm_pa_t pa[16];
+	void *cpu[16];
+
+	for (int round = 0; round < 300; round++) {
+		for (int i = 0; i < 16; i++)
+			if (c->plat->table_alloc(c->plat->ctx, 1024U << (i % 3), 1024U << (i % 3),
+						 &pa[i], &cpu[i]) != 0)
+				c->failures++;
+		for (int i = 0; i < 16; i++)
+			c->plat->table_free(c->plat->ctx, pa[i], cpu[i], 1024U << (i % 3));
+	}
+	return NULL;
+}
+
+/* Table ops lock the arena: two threads churning leave it whole. */
+static void test_tables_threads(void **state)
+{
+	enum { MAX = 1024 };
+	static vcm_pa_t pa[MAX];
+	static void *cpu[MAX];
+	struct vcm_hosted_mem *mem;
+	struct churn c[2];
+	pthread_t t[2];
+	unsigned int n1, n2;
+
+	(void)state;
+	assert_int_equal(vcm_hosted_mem_create(BASE, 4 * MiB, 2 * MiB, &mem, NULL), 0);
+	n1 = fill_tables(vcm_hosted_mem_plat(mem), pa, cpu, MAX);
+	for (unsigned int i = 0; i < n1; i++)
+		vcm_hosted_mem_plat(mem)->table_free(vcm_hosted_mem_plat(mem)->ctx, pa[i], cpu[i],
+						     4096);
+	for (int i = 0; i < 2; i++) {
+		c[i].plat = vcm_hosted_mem_plat(mem);
+		c[i].failures = 0;
+		assert_int_equal(pthread_create(&t[i], NULL, churn_tables, &c[i]), 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(c[i].failures, 0);
+	}
+	n2 = fill_tables(vcm_hosted_mem_plat(mem), pa, cpu, MAX);
+	assert_int_equal(n2, n1);
+	for (unsigned int i = 0; i < n2; i++)
+		vcm_hosted_mem_plat(mem)->table_free(vcm_hosted_mem_plat(mem)->ctx, pa[i], cpu[i],
+						     4096);
+	assert_int_equal(vcm_hosted_mem_destroy(mem), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +346,8 @@ int main(void)
 		cmocka_unit_test(test_meta_takes_no_tables),
 		cmocka_unit_test(test_no_table_arena),
 		cmocka_unit_test(test_windows),
+		cmocka_unit_test(test_destroy_releases),
+		cmocka_unit_test(test_tables_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
