@@ -89,12 +89,27 @@ static void done(struct vcm_phys *p)
 	assert_int_equal(g_meta.live, 0);
 }
 
-static void expect_err(struct vcm_phys *p, int ret, int err, const char *needle)
+/* Does @msg start with "@fn: " (@fn ends at the first '(' of a call's text)? */
+static bool has_prefix(const char *msg, const char *fn)
+{
+	size_t n = strcspn(fn, "(");
+
+	return strncmp(msg, fn, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ';
+}
+
+/*
+ * @call failed with @err and recorded "<the public call>: ..." containing
+ * @needle, and the set is still consistent.
+ */
+#define expect_err(p, call, err, needle) expect_err_(p, (call), err, #call, needle)
+
+static void expect_err_(struct vcm_phys *p, int ret, int err, const char *call, const char *needle)
 {
 	const char *msg = vcm_phys_last_error(p);
 
-	if (ret != err || strstr(msg, needle) == NULL)
-		fail_msg("got %d (want %d), message \"%s\" (want \"%s\")", ret, err, msg, needle);
+	if (ret != err || strstr(msg, needle) == NULL || !has_prefix(msg, call))
+		fail_msg("%s: got %d (want %d), message \"%s\" (want \"%s\" after the call's name)",
+			 call, ret, err, msg, needle);
 	assert_int_equal(vcm_phys_check_(p), 0);
 }
 
@@ -114,8 +129,9 @@ static void expect_create(int err, const char *needle)
 	struct vcm_diag d = { 0 };
 	int ret = vcm_phys_create(&g_cfg, &p, &d);
 
-	if (ret != err || strstr(d.msg, needle) == NULL)
-		fail_msg("create: got %d (want %d), \"%s\" (want \"%s\")", ret, err, d.msg, needle);
+	if (ret != err || strstr(d.msg, needle) == NULL || !has_prefix(d.msg, "vcm_phys_create"))
+		fail_msg("create: got %d (want %d), \"%s\" (want \"vcm_phys_create: ...%s\")", ret,
+			 err, d.msg, needle);
 	assert_ptr_equal(p, (struct vcm_phys *)0x1);
 	assert_int_equal(g_meta.live, 0);
 }
@@ -130,9 +146,9 @@ static void test_create_errors(void **state)
 	(void)state;
 	reset_cfg();
 	assert_int_equal(vcm_phys_create(&g_cfg, NULL, &d), -EINVAL);
-	assert_non_null(strstr(d.msg, "vcm_phys_create: out is NULL"));
+	assert_string_equal(d.msg, "vcm_phys_create: out is NULL");
 	assert_int_equal(vcm_phys_create(NULL, &dummy, &d), -EINVAL);
-	assert_non_null(strstr(d.msg, "cfg is NULL"));
+	assert_string_equal(d.msg, "vcm_phys_create: cfg is NULL");
 	assert_int_equal(vcm_phys_create(NULL, &dummy, NULL), -EINVAL);
 
 	bad = g_plat;
@@ -183,7 +199,7 @@ static void test_create_errors(void **state)
 	r[0] = (struct vcm_phys_range){ 0x200000, 0x100000 };
 	r[1] = (struct vcm_phys_range){ 0x100000, 0x101000 };
 	g_mts[0].nr_ranges = 2;
-	expect_create(-EINVAL, "ranges[1] [0x100000, 0x201000) overlaps ranges[0] [0x200000, 0x300000)");
+	expect_create(-EINVAL, "ranges[1] [0x100000, 0x200fff] overlaps ranges[0] [0x200000, 0x2fffff]");
 	r[1] = (struct vcm_phys_range){ 0x200000, 0x1000 };
 	expect_create(-EINVAL, "overlaps");
 
@@ -212,6 +228,7 @@ static void test_create_nomem(void **state)
 		}
 		assert_int_equal(ret, -ENOMEM);
 		assert_null(p);
+		assert_true(has_prefix(d.msg, "vcm_phys_create"));
 		assert_non_null(strstr(d.msg, "no metadata"));
 		assert_int_equal(g_meta.live, 0);
 	}
@@ -251,7 +268,7 @@ static void test_create_ok(void **state)
 	expect_err(p, vcm_phys_stats(p, 2, &st), -EINVAL, "memtype 2");
 	expect_err(p, vcm_phys_stats(p, 0, NULL), -EINVAL, "st is NULL");
 	assert_int_equal(vcm_phys_stats(NULL, 0, &st), -EINVAL);
-	assert_string_equal(vcm_phys_last_error(NULL), "not a live phys set");
+	assert_string_equal(vcm_phys_last_error(NULL), "vcm_phys_last_error: phys is NULL");
 	done(p);
 }
 
@@ -499,7 +516,7 @@ static void test_wrap(void **state)
 	assert_int_equal(len, 8 * MB);
 	assert_int_equal(vcm_phys_next_chunk(w, &it, &pa, &len), -ENOENT);
 	assert_int_equal(vcm_phys_destroy(p), -EBUSY);
-	assert_non_null(strstr(vcm_phys_last_error(p), "1 allocations are still live"));
+	assert_string_equal(vcm_phys_last_error(p), "vcm_phys_destroy: 1 allocations are still live");
 	assert_int_equal(vcm_phys_free(p, w), 0);
 	same_stats(p, 0, &before);
 	expect_err(p, vcm_phys_free(p, w), -EINVAL, "was already freed");
@@ -599,6 +616,107 @@ static void test_other_granule(void **state)
 	done(p);
 }
 
+/* ---- ranges that end at 2^64 --------------------------------------------- */
+
+#define TOP(n) (0ULL - (n)) /* the address n bytes below 2^64 */
+
+static void test_top_overlap(void **state)
+{
+	struct vcm_phys_range r[2];
+
+	(void)state;
+	/* Two ranges ending at 2^64 overlap: pa + len wraps to 0 for both. */
+	reset_cfg();
+	r[0] = (struct vcm_phys_range){ TOP(8 * KB), 8 * KB };
+	r[1] = (struct vcm_phys_range){ TOP(4 * KB), 4 * KB };
+	g_mts[0] = (struct vcm_phys_memtype_cfg){ r, 2, 0 };
+	expect_create(-EINVAL, "memtypes[0].ranges[0] [0xffffffffffffe000, 0xffffffffffffffff] "
+		      "overlaps ranges[1] [0xfffffffffffff000, 0xffffffffffffffff]");
+	r[0] = (struct vcm_phys_range){ TOP(4 * KB), 4 * KB };
+	r[1] = (struct vcm_phys_range){ TOP(8 * KB), 8 * KB };
+	expect_create(-EINVAL, "ranges[1] [0xffffffffffffe000, 0xffffffffffffffff] overlaps ranges[0]");
+}
+
+static void test_top_ranges(void **state)
+{
+	static const struct vcm_phys_range touching[] = {
+		{ TOP(4 * KB), 4 * KB },
+		{ TOP(8 * KB), 4 * KB },
+	};
+	static const struct vcm_phys_range top = { TOP(2 * MB), 2 * MB };
+	struct vcm_phys_memtype_cfg mts[2] = { { &top, 1, 0 }, { touching, 2, 0 } };
+	struct vcm_phys_cfg cfg;
+	struct vcm_phys_stats st;
+	struct vcm_physmem *a, *b, *c;
+	struct vcm_phys *p;
+	struct vcm_diag d = { 0 };
+	uint64_t it = 0, len;
+	vcm_pa_t pa;
+
+	(void)state;
+	reset_cfg();
+	cfg = (struct vcm_phys_cfg){ mts, 2, &g_plat };
+	assert_int_equal(vcm_phys_create(&cfg, &p, &d), 0);
+	/* touching ranges at the top are joined into one region */
+	assert_int_equal(vcm_phys_memtype_range(p, 1, 0, &pa, &len), 0);
+	assert_int_equal(pa, TOP(8 * KB));
+	assert_int_equal(len, 8 * KB);
+	assert_int_equal(vcm_phys_memtype_range(p, 1, 1, &pa, &len), -ENOENT);
+	assert_int_equal(vcm_phys_stats(p, 0, &st), 0);
+	assert_int_equal(st.largest_free_run, 2 * MB);
+	assert_int_equal(st.largest_free_block, 2 * MB);
+
+	/* a fully free memtype up to 2^64 serves a contiguous allocation of all of it */
+	assert_int_equal(vcm_phys_alloc_cont(p, 0, 2 * MB, 0, &a), 0);
+	assert_int_equal(vcm_phys_next_chunk(a, &it, &pa, &len), 0);
+	assert_int_equal(pa, TOP(2 * MB));
+	assert_int_equal(len, 2 * MB);
+	assert_int_equal(vcm_phys_check_(p), 0);
+	assert_int_equal(vcm_phys_free(p, a), 0);
+	assert_int_equal(vcm_phys_check_(p), 0);
+
+	/* a run that ends at 2^64 behind a used page */
+	assert_int_equal(vcm_phys_alloc(p, 0, 4 * KB, 0, &a), 0);
+	assert_int_equal(vcm_phys_alloc_cont(p, 0, 2 * MB - 4 * KB, 0, &b), 0);
+	it = 0;
+	assert_int_equal(vcm_phys_next_chunk(b, &it, &pa, &len), 0);
+	assert_int_equal(pa + (len - 1), UINT64_MAX);
+	assert_int_equal(vcm_phys_check_(p), 0);
+	expect_err(p, vcm_phys_alloc_cont(p, 0, 4 * KB, 0, &c), -ENOMEM, "no free run");
+	assert_int_equal(vcm_phys_free(p, b), 0);
+	assert_int_equal(vcm_phys_free(p, a), 0);
+	assert_int_equal(vcm_phys_check_(p), 0);
+
+	/* aligned halves, the upper one ending at 2^64 */
+	assert_int_equal(vcm_phys_alloc_cont(p, 0, MB, MB, &a), 0);
+	assert_int_equal(vcm_phys_alloc_cont(p, 0, MB, MB, &b), 0);
+	it = 0;
+	assert_int_equal(vcm_phys_next_chunk(b, &it, &pa, &len), 0);
+	assert_int_equal(pa, TOP(MB));
+	assert_int_equal(vcm_phys_free(p, a), 0);
+	assert_int_equal(vcm_phys_free(p, b), 0);
+
+	/* chunks up to the top: one extent, not merged past 2^64 */
+	assert_int_equal(vcm_phys_alloc(p, 0, 2 * MB, 0, &a), 0);
+	assert_int_equal(vcm_phys_mem_chunks(a), 2);
+	it = 0;
+	assert_int_equal(vcm_phys_next_extent(a, &it, &pa, &len), 0);
+	assert_int_equal(pa, TOP(2 * MB));
+	assert_int_equal(len, 2 * MB);
+	assert_int_equal(vcm_phys_next_extent(a, &it, &pa, &len), -ENOENT);
+	assert_int_equal(vcm_phys_free(p, a), 0);
+
+	/* the joined region at the top: each page once, then no more */
+	assert_int_equal(vcm_phys_alloc(p, 1, 4 * KB, 0, &a), 0);
+	assert_int_equal(vcm_phys_alloc(p, 1, 4 * KB, 0, &b), 0);
+	expect_err(p, vcm_phys_alloc(p, 1, 4 * KB, 0, &c), -ENOMEM, "0x1000 bytes short");
+	assert_int_equal(vcm_phys_free(p, a), 0);
+	assert_int_equal(vcm_phys_free(p, b), 0);
+	assert_int_equal(vcm_phys_alloc_cont(p, 1, 8 * KB, 8 * KB, &a), 0);
+	assert_int_equal(vcm_phys_free(p, a), 0);
+	done(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -614,6 +732,8 @@ int main(void)
 		cmocka_unit_test(test_handles),
 		cmocka_unit_test(test_no_record_leak),
 		cmocka_unit_test(test_other_granule),
+		cmocka_unit_test(test_top_overlap),
+		cmocka_unit_test(test_top_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
