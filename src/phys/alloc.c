@@ -29,7 +29,8 @@ static int check_common(struct vcm_phys *phys, const char *fn, unsigned int memt
 		return VCM_FAIL(&phys->diag, fn, -EINVAL, "out is NULL");
 	if (memtype >= phys->nr_mt)
 		return VCM_FAIL(&phys->diag, fn, -EINVAL,
-				"memtype %u is not below the set's %u memtypes", memtype, phys->nr_mt);
+				"memtype %u is not below the set's %u memtypes", memtype,
+				phys->nr_mt);
 	if (len == 0U)
 		return VCM_FAIL(&phys->diag, fn, -EINVAL, "len is 0");
 	return 0;
@@ -191,8 +192,8 @@ int vcm_phys_alloc(struct vcm_phys *phys, unsigned int memtype, uint64_t len, ui
 				vcm_ull(flags), vcm_ull(vcm_lowbit(flags & ~VCM_PHYS_FLAGS_ALL)));
 	if ((flags & VCM_PHYS_CONT) != 0U) {
 		if ((flags & VCM_PHYS_SIZE_MASK) != 0U)
-			return VCM_FAIL(&phys->diag, __func__, -EINVAL,
-					"flags %#llx mixes VCM_PHYS_CONT with chunk-size bits %#llx",
+			return VCM_FAIL(&phys->diag, __func__, -EINVAL, "flags %#llx mixes "
+					"VCM_PHYS_CONT with chunk-size bits %#llx",
 					vcm_ull(flags), vcm_ull(flags & VCM_PHYS_SIZE_MASK));
 		return alloc_cont(phys, __func__, memtype, len, 0, out);
 	}
@@ -202,9 +203,10 @@ int vcm_phys_alloc(struct vcm_phys *phys, unsigned int memtype, uint64_t len, ui
 	short_by = plan_chunks(&phys->mt[memtype], len, allowed, &plan);
 	if (short_by != 0U)
 		return VCM_FAIL(&phys->diag, __func__, -ENOMEM,
-				"memtype %u cannot give len %#llx in sizes %#llx: %#llx bytes short "
-				"(%#llx bytes free)", memtype, vcm_ull(len), vcm_ull(allowed),
-				vcm_ull(short_by), vcm_ull(phys->mt[memtype].free_bytes));
+				"memtype %u cannot give len %#llx in sizes %#llx: "
+				"%#llx bytes short (%#llx bytes free)", memtype, vcm_ull(len),
+				vcm_ull(allowed), vcm_ull(short_by),
+				vcm_ull(phys->mt[memtype].free_bytes));
 	m = rec_new_(phys, plan.nr_chunks);
 	if (m == NULL)
 		return VCM_FAIL(&phys->diag, __func__, -ENOMEM,
@@ -231,8 +233,8 @@ int vcm_phys_wrap(struct vcm_phys *phys, vcm_pa_t pa, uint64_t len, struct vcm_p
 		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "pa %#llx is not 4 KiB aligned",
 				vcm_ull(pa));
 	if (!vcm_is_aligned(len, gran))
-		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "len %#llx is not a multiple of 4 KiB",
-				vcm_ull(len));
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL,
+				"len %#llx is not a multiple of 4 KiB", vcm_ull(len));
 	if (pa + (len - 1U) < pa)
 		return VCM_FAIL(&phys->diag, __func__, -EOVERFLOW, "pa %#llx + len %#llx wraps",
 				vcm_ull(pa), vcm_ull(len));

@@ -242,7 +242,8 @@ bool mt_find_run_(const struct phys_mt *mt, uint64_t len, uint64_t align, vcm_pa
 				}
 				start = (run_pa + align - 1U) & ~(align - 1U);
 				/* start >= run_pa unless rounding wrapped */
-				if (start >= run_pa && start <= run_last && run_last - start >= len - 1U) {
+				if (start >= run_pa && start <= run_last &&
+				    run_last - start >= len - 1U) {
 					*out = start;
 					return true;
 				}

@@ -48,7 +48,8 @@ static int check_overlap(const struct vcm_phys_memtype_cfg *c, unsigned int i, u
 		if (lo_last >= c->ranges[hi].pa)
 			return VCM_FAIL(diag, fn, -EINVAL,
 					"memtypes[%u].ranges[%u] [%#llx, %#llx] overlaps "
-					"ranges[%u] [%#llx, %#llx]", i, lo, vcm_ull(c->ranges[lo].pa),
+					"ranges[%u] [%#llx, %#llx]", i, lo,
+					vcm_ull(c->ranges[lo].pa),
 					vcm_ull(lo_last), hi, vcm_ull(c->ranges[hi].pa),
 					vcm_ull(hi_last));
 	}
@@ -68,13 +69,15 @@ static int check_memtype(const struct vcm_phys_memtype_cfg *c, unsigned int i,
 	if ((*sizes & ~VCM_PHYS_SIZE_MASK) != 0U)
 		return VCM_FAIL(diag, fn, -EINVAL,
 				"memtypes[%u].chunk_sizes %#llx has bit %#llx outside 4 KiB..1 TiB",
-				i, vcm_ull(*sizes), vcm_ull(vcm_lowbit(*sizes & ~VCM_PHYS_SIZE_MASK)));
+				i, vcm_ull(*sizes),
+				vcm_ull(vcm_lowbit(*sizes & ~VCM_PHYS_SIZE_MASK)));
 	gran = vcm_lowbit(*sizes);
 	for (unsigned int r = 0; r < c->nr_ranges; r++) {
 		const struct vcm_phys_range *rg = &c->ranges[r];
 
 		if (rg->len == 0U)
-			return VCM_FAIL(diag, fn, -EINVAL, "memtypes[%u].ranges[%u].len is 0", i, r);
+			return VCM_FAIL(diag, fn, -EINVAL, "memtypes[%u].ranges[%u].len is 0",
+					i, r);
 		if (!vcm_is_aligned(rg->pa, gran) || !vcm_is_aligned(rg->len, gran))
 			return VCM_FAIL(diag, fn, -EINVAL,
 					"memtypes[%u].ranges[%u] pa %#llx len %#llx is not a "
@@ -110,7 +113,8 @@ static int build_memtype(struct vcm_phys *phys, const struct vcm_phys_memtype_cf
 	mt->min_lg2 = vcm_ctz64(sizes);
 	mt->ranges = plat->meta_alloc(plat->ctx, n * sizeof(*mt->ranges));
 	if (mt->ranges == NULL)
-		return VCM_FAIL(diag, fn, -ENOMEM, "no metadata for memtypes[%u]'s %u ranges", i, n);
+		return VCM_FAIL(diag, fn, -ENOMEM, "no metadata for memtypes[%u]'s %u ranges",
+				i, n);
 	mt->nr_ranges = n;
 	mt->ranges_cap = n;
 	/* Insertion sort by pa (check_memtype() refused overlaps). */
@@ -162,7 +166,8 @@ int vcm_phys_create(const struct vcm_phys_cfg *cfg, struct vcm_phys **out, struc
 		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->plat lacks meta_alloc or meta_free");
 	if (cfg->nr_memtypes == 0U || cfg->nr_memtypes > VCM_PHYS_MAX_MEMTYPES ||
 	    cfg->memtypes == NULL)
-		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->nr_memtypes %u is not 1..%u (or memtypes NULL)",
+		return VCM_FAIL(diag, __func__, -EINVAL,
+				"cfg->nr_memtypes %u is not 1..%u (or memtypes NULL)",
 				cfg->nr_memtypes, VCM_PHYS_MAX_MEMTYPES);
 	for (unsigned int i = 0; i < cfg->nr_memtypes; i++) {
 		ret = check_memtype(&cfg->memtypes[i], i, diag, __func__, &sizes[i]);
@@ -185,7 +190,8 @@ int vcm_phys_create(const struct vcm_phys_cfg *cfg, struct vcm_phys **out, struc
 	phys->mt = plat->meta_alloc(plat->ctx, phys->nr_mt * sizeof(*phys->mt));
 	if (phys->mt == NULL) {
 		free_all(phys);
-		return VCM_FAIL(diag, __func__, -ENOMEM, "no metadata for %u memtypes", cfg->nr_memtypes);
+		return VCM_FAIL(diag, __func__, -ENOMEM, "no metadata for %u memtypes",
+				cfg->nr_memtypes);
 	}
 	for (unsigned int i = 0; i < phys->nr_mt; i++) {
 		phys->mt[i].ranges = NULL;

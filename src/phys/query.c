@@ -87,7 +87,8 @@ int vcm_phys_memtype_range(struct vcm_phys *phys, unsigned int memtype, unsigned
 		return -EINVAL;
 	if (memtype >= phys->nr_mt)
 		return VCM_FAIL(&phys->diag, __func__, -EINVAL,
-				"memtype %u is not below the set's %u memtypes", memtype, phys->nr_mt);
+				"memtype %u is not below the set's %u memtypes", memtype,
+				phys->nr_mt);
 	if (pa == NULL || len == NULL)
 		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "pa or len is NULL");
 	mt = &phys->mt[memtype];

@@ -19,7 +19,8 @@ int vcm_phys_stats(struct vcm_phys *phys, unsigned int memtype, struct vcm_phys_
 	if (!phys_live_(phys))
 		return -EINVAL;
 	if (memtype >= phys->nr_mt)
-		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "memtype %u is not below the set's %u memtypes",
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL,
+				"memtype %u is not below the set's %u memtypes",
 				memtype, phys->nr_mt);
 	if (st == NULL)
 		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "st is NULL");
@@ -87,7 +88,8 @@ static int check_blocks(struct vcm_phys *phys, unsigned int i, uint64_t *used)
 			vcm_pa_t pa = rg->pa + ((uint64_t)(idx - rg->base) << mt->min_lg2);
 			uint32_t nb = (uint32_t)(size >> mt->min_lg2);
 
-			if ((st & (BLK_FREE | BLK_USED)) == 0U || (st & BLK_FREE && st & BLK_USED) ||
+			if ((st & (BLK_FREE | BLK_USED)) == 0U ||
+			    ((st & BLK_FREE) != 0U && (st & BLK_USED) != 0U) ||
 			    order >= mt->max_order)
 				return bad(phys, i, "no block head", pa);
 			if (!vcm_is_aligned(pa, size) || end - idx < nb)
@@ -151,7 +153,8 @@ static int check_record(struct vcm_phys *phys, const struct vcm_physmem *m, uint
 			continue;
 		mt = &phys->mt[m->memtype];
 		if (m->kind == MEM_CHUNKED) {
-			if (!vcm_is_pow2(len) || (mt->sizes & len) == 0U || !vcm_is_aligned(pa, len) ||
+			if (!vcm_is_pow2(len) || (mt->sizes & len) == 0U ||
+			    !vcm_is_aligned(pa, len) ||
 			    !mt_idx_of_(mt, pa, &idx) ||
 			    mt->state[idx] != (BLK_USED | (vcm_ctz64(len) - mt->min_lg2)))
 				return CHECK_FAIL(phys,
@@ -165,7 +168,8 @@ static int check_record(struct vcm_phys *phys, const struct vcm_physmem *m, uint
 				unsigned int o = mt_piece_order_(mt, p, left);
 
 				if (!mt_idx_of_(mt, p, &idx) || mt->state[idx] != (BLK_USED | o))
-					return CHECK_FAIL(phys, "record %p: run piece %#llx is not used",
+					return CHECK_FAIL(phys,
+							  "record %p: run piece %#llx is not used",
 							  (const void *)m, vcm_ull(p));
 				p += UINT64_C(1) << (mt->min_lg2 + o);
 				left -= UINT64_C(1) << (mt->min_lg2 + o);
@@ -217,7 +221,8 @@ int vcm_phys_check_(struct vcm_phys *phys)
 	if (nr_live != phys->live || nr_live + nr_dead != nr_recs)
 		return CHECK_FAIL(phys,
 				"%llu live + %llu dead records of %llu, counter says %llu live",
-				vcm_ull(nr_live), vcm_ull(nr_dead), vcm_ull(nr_recs), vcm_ull(phys->live));
+				vcm_ull(nr_live), vcm_ull(nr_dead), vcm_ull(nr_recs),
+				vcm_ull(phys->live));
 	/* Every used byte belongs to exactly one live record (no leak, no double count). */
 	for (unsigned int i = 0; i < phys->nr_mt; i++)
 		if (used_blocks[i] != used_recs[i])

@@ -110,15 +110,16 @@ int vcm_vs_bound_free(struct vcm_vs *vs, struct vcm_vs_bound *b)
 	if (b == NULL)
 		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "bound is NULL");
 	if (b->magic != VS_MAGIC_BOUND)
-		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "bound %p is not live (freed already?)",
-			       (void *)b);
+		return VCM_FAIL(&vs->diag, __func__, -EINVAL,
+				"bound %p is not live (freed already?)", (void *)b);
 	if (b->parent != vs)
-		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "bound %p belongs to space %p, not %p",
-			       (void *)b, (void *)b->parent, (void *)vs);
+		return VCM_FAIL(&vs->diag, __func__, -EINVAL,
+				"bound %p belongs to space %p, not %p",
+				(void *)b, (void *)b->parent, (void *)vs);
 	if (b->space.count != 0U)
-		return VCM_FAIL(&vs->diag, __func__, -EBUSY, "bound %p at %#llx still holds %llu ranges",
-			       (void *)b, vcm_ull(b->range->start),
-			       vcm_ull(b->space.count));
+		return VCM_FAIL(&vs->diag, __func__, -EBUSY,
+				"bound %p at %#llx still holds %llu ranges", (void *)b,
+				vcm_ull(b->range->start), vcm_ull(b->space.count));
 	if (b->prev != NULL)
 		b->prev->next = b->next;
 	else

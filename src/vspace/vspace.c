@@ -74,19 +74,23 @@ int vcm_vs_create(const struct vcm_vs_cfg *cfg, struct vcm_vs **out, struct vcm_
 		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->plat %p lacks meta_alloc/meta_free",
 				(const void *)cfg->plat);
 	if (!vcm_is_aligned(cfg->start, VS_PAGE))
-		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->start %#llx is not a multiple of 4 KiB",
+		return VCM_FAIL(diag, __func__, -EINVAL,
+				"cfg->start %#llx is not a multiple of 4 KiB",
 				vcm_ull(cfg->start));
 	if (cfg->len == 0U)
 		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->len is 0");
 	if (!vcm_is_aligned(cfg->len, VS_PAGE))
-		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->len %#llx is not a multiple of 4 KiB",
+		return VCM_FAIL(diag, __func__, -EINVAL,
+				"cfg->len %#llx is not a multiple of 4 KiB",
 				vcm_ull(cfg->len));
 	if (cfg->start + (cfg->len - 1U) < cfg->start)
-		return VCM_FAIL(diag, __func__, -EOVERFLOW, "cfg->start %#llx + cfg->len %#llx is above 2^64",
+		return VCM_FAIL(diag, __func__, -EOVERFLOW,
+				"cfg->start %#llx + cfg->len %#llx is above 2^64",
 				vcm_ull(cfg->start), vcm_ull(cfg->len));
 	vs = cfg->plat->meta_alloc(cfg->plat->ctx, sizeof(*vs));
 	if (vs == NULL)
-		return VCM_FAIL(diag, __func__, -ENOMEM, "meta_alloc of %zu bytes failed", sizeof(*vs));
+		return VCM_FAIL(diag, __func__, -ENOMEM, "meta_alloc of %zu bytes failed",
+				sizeof(*vs));
 	vs_space_init_(vs, cfg->start, cfg->start + (cfg->len - 1U), cfg->plat);
 	*out = vs;
 	return 0;
@@ -102,7 +106,7 @@ int vcm_vs_destroy(struct vcm_vs *vs)
 		return -EINVAL;
 	if (vs->is_bound)
 		return VCM_FAIL(&vs->diag, __func__, -EINVAL,
-			       "vs %p is a bound's space; use vcm_vs_bound_free", (void *)vs);
+				"vs %p is a bound's space; use vcm_vs_bound_free", (void *)vs);
 	plat = vs->plat;
 	vs_space_release_(vs);
 	plat->meta_free(plat->ctx, vs, sizeof(*vs));
@@ -115,8 +119,8 @@ static int check_len(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t *
 	if (len == 0U)
 		return VCM_FAIL(&vs->diag, fn, -EINVAL, "len is 0");
 	if (len > UINT64_MAX - (VS_PAGE - 1U))
-		return VCM_FAIL(&vs->diag, fn, -EOVERFLOW, "len %#llx rounded up to 4 KiB passes 2^64",
-			       vcm_ull(len));
+		return VCM_FAIL(&vs->diag, fn, -EOVERFLOW,
+				"len %#llx rounded up to 4 KiB passes 2^64", vcm_ull(len));
 	*out = (len + VS_PAGE - 1U) & ~(VS_PAGE - 1U);
 	return 0;
 }
@@ -161,7 +165,8 @@ int vs_place_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
 		return ret;
 	if (!vcm_is_pow2(align) || align < VCM_VS_ALIGN_4K || align > VCM_VS_ALIGN_1G)
 		return VCM_FAIL(&vs->diag, fn, -EINVAL,
-				"align %#llx is not a power of two from 4 KiB to 1 GiB", vcm_ull(align));
+				"align %#llx is not a power of two from 4 KiB to 1 GiB",
+				vcm_ull(align));
 	if (len - 1U > vs->last - vs->start)
 		return VCM_FAIL(&vs->diag, fn, -ERANGE,
 				"len %#llx is larger than the space (%#llx bytes)", vcm_ull(len),
@@ -209,7 +214,8 @@ int vs_place_at_(struct vcm_vs *vs, const char *fn, vcm_da_t da, uint64_t len,
 			busy = prev;
 		return VCM_FAIL(&vs->diag, fn, -EEXIST,
 				"da %#llx len %#llx overlaps the range at %#llx len %#llx",
-				vcm_ull(da), vcm_ull(len), vcm_ull(busy->start), vcm_ull(busy->len));
+				vcm_ull(da), vcm_ull(len), vcm_ull(busy->start),
+				vcm_ull(busy->len));
 	}
 	pl->prev = prev;
 	pl->da = da;
@@ -286,12 +292,13 @@ static int check_range(struct vcm_vs *vs, const char *fn, const struct vcm_vs_ra
 		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range is NULL");
 	if (r->magic != VS_MAGIC_LIVE)
 		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p is not live (freed already?)",
-			       (const void *)r);
+				(const void *)r);
 	if (r->owner != vs)
 		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p belongs to space %p, not %p",
-			       (const void *)r, (const void *)r->owner, (void *)vs);
+				(const void *)r, (const void *)r->owner, (void *)vs);
 	if ((r->flags & VS_RANGE_SENTINEL) != 0U)
-		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p is not a reservation", (const void *)r);
+		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p is not a reservation",
+				(const void *)r);
 	return 0;
 }
 
@@ -306,8 +313,8 @@ int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r)
 		return ret;
 	if ((r->flags & VS_RANGE_BOUND) != 0U)
 		return VCM_FAIL(&vs->diag, __func__, -EBUSY,
-			       "range %p at %#llx is a bound; use vcm_vs_bound_free",
-			       (void *)r, vcm_ull(r->start));
+				"range %p at %#llx is a bound; use vcm_vs_bound_free",
+				(void *)r, vcm_ull(r->start));
 	vs_remove_(vs, r);
 	return 0;
 }

@@ -183,7 +183,8 @@ uint64_t pm_plan(const struct phys_model *pm, uint64_t len, uint64_t sizes, uint
 			const struct pm_range *r = &pm->ranges[j];
 			for (uint64_t a = (r->pa + size - 1) & ~(size - 1);
 			     block_in(r, a, size) && len >= size; a += size) {
-				size_t first = page_of(pm, r, a), n = (size_t)(size >> pm->gran_lg2);
+				size_t first = page_of(pm, r, a);
+				size_t n = (size_t)(size >> pm->gran_lg2);
 
 				if (!all_free(copy, first, n))
 					continue;

@@ -185,7 +185,8 @@ static void test_create_errors(void **state)
 	g_mts[0].ranges = r;
 	expect_create(-EINVAL, "memtypes[0].ranges[0].len is 0");
 	r[0] = (struct vcm_phys_range){ 0x100800, 0x10000 };
-	expect_create(-EINVAL, "pa 0x100800 len 0x10000 is not a multiple of the smallest chunk 0x1000");
+	expect_create(-EINVAL,
+		      "pa 0x100800 len 0x10000 is not a multiple of the smallest chunk 0x1000");
 	r[0] = (struct vcm_phys_range){ 0x100000, 0x10800 };
 	expect_create(-EINVAL, "is not a multiple of the smallest chunk");
 	g_mts[0].chunk_sizes = VCM_PHYS_64KB;
@@ -199,7 +200,8 @@ static void test_create_errors(void **state)
 	r[0] = (struct vcm_phys_range){ 0x200000, 0x100000 };
 	r[1] = (struct vcm_phys_range){ 0x100000, 0x101000 };
 	g_mts[0].nr_ranges = 2;
-	expect_create(-EINVAL, "ranges[1] [0x100000, 0x200fff] overlaps ranges[0] [0x200000, 0x2fffff]");
+	expect_create(-EINVAL,
+		      "ranges[1] [0x100000, 0x200fff] overlaps ranges[0] [0x200000, 0x2fffff]");
 	r[1] = (struct vcm_phys_range){ 0x200000, 0x1000 };
 	expect_create(-EINVAL, "overlaps");
 
@@ -250,7 +252,8 @@ static void test_create_ok(void **state)
 	assert_int_equal(pa, 0xd0001000ULL);
 	assert_int_equal(len, 64 * KB);
 	assert_int_equal(vcm_phys_memtype_range(p, 1, 2, &pa, &len), -ENOENT);
-	expect_err(p, vcm_phys_memtype_range(p, 2, 0, &pa, &len), -EINVAL, "memtype 2 is not below");
+	expect_err(p, vcm_phys_memtype_range(p, 2, 0, &pa, &len), -EINVAL,
+		   "memtype 2 is not below");
 	expect_err(p, vcm_phys_memtype_range(p, 0, 0, NULL, &len), -EINVAL, "pa or len is NULL");
 
 	assert_int_equal(vcm_phys_stats(p, 1, &st), 0);
@@ -410,13 +413,15 @@ static void test_alloc_nomem_meta(void **state)
 	/* the chunk list, then the record slab */
 	g_meta.calls = 0;
 	g_meta.fail_at = 1;
-	expect_err(p, vcm_phys_alloc(p, 0, 2 * MB, 0, &m), -ENOMEM, "no metadata for a record of 2");
+	expect_err(p, vcm_phys_alloc(p, 0, 2 * MB, 0, &m), -ENOMEM,
+		   "no metadata for a record of 2");
 	g_meta.calls = 0;
 	g_meta.fail_at = 2;
 	expect_err(p, vcm_phys_alloc(p, 0, 2 * MB, 0, &m), -ENOMEM, "no metadata");
 	g_meta.calls = 0;
 	g_meta.fail_at = 1;
-	expect_err(p, vcm_phys_alloc(p, 0, MB, VCM_PHYS_CONT, &m), -ENOMEM, "no metadata for the record");
+	expect_err(p, vcm_phys_alloc(p, 0, MB, VCM_PHYS_CONT, &m), -ENOMEM,
+		   "no metadata for the record");
 	g_meta.calls = 0;
 	expect_err(p, vcm_phys_wrap(p, 0, 4096, &m), -ENOMEM, "no metadata for the record");
 	assert_null(m);
@@ -501,7 +506,8 @@ static void test_wrap(void **state)
 	assert_int_equal(vcm_phys_wrap(NULL, 0, 4096, &w), -EINVAL);
 	expect_err(p, vcm_phys_wrap(p, 0, 4096, NULL), -EINVAL, "vcm_phys_wrap: out is NULL");
 	expect_err(p, vcm_phys_wrap(p, 0, 0, &w), -EINVAL, "len is 0");
-	expect_err(p, vcm_phys_wrap(p, 0x1800, 4096, &w), -EINVAL, "pa 0x1800 is not 4 KiB aligned");
+	expect_err(p, vcm_phys_wrap(p, 0x1800, 4096, &w), -EINVAL,
+		   "pa 0x1800 is not 4 KiB aligned");
 	expect_err(p, vcm_phys_wrap(p, 0x1000, 0x1800, &w), -EINVAL,
 		   "len 0x1800 is not a multiple of 4 KiB");
 	expect_err(p, vcm_phys_wrap(p, 0xfffffffffffff000ULL, 0x2000, &w), -EOVERFLOW,
@@ -516,7 +522,8 @@ static void test_wrap(void **state)
 	assert_int_equal(len, 8 * MB);
 	assert_int_equal(vcm_phys_next_chunk(w, &it, &pa, &len), -ENOENT);
 	assert_int_equal(vcm_phys_destroy(p), -EBUSY);
-	assert_string_equal(vcm_phys_last_error(p), "vcm_phys_destroy: 1 allocations are still live");
+	assert_string_equal(vcm_phys_last_error(p),
+			    "vcm_phys_destroy: 1 allocations are still live");
 	assert_int_equal(vcm_phys_free(p, w), 0);
 	same_stats(p, 0, &before);
 	expect_err(p, vcm_phys_free(p, w), -EINVAL, "was already freed");
@@ -634,7 +641,8 @@ static void test_top_overlap(void **state)
 		      "overlaps ranges[1] [0xfffffffffffff000, 0xffffffffffffffff]");
 	r[0] = (struct vcm_phys_range){ TOP(4 * KB), 4 * KB };
 	r[1] = (struct vcm_phys_range){ TOP(8 * KB), 8 * KB };
-	expect_create(-EINVAL, "ranges[1] [0xffffffffffffe000, 0xffffffffffffffff] overlaps ranges[0]");
+	expect_create(-EINVAL,
+		      "ranges[1] [0xffffffffffffe000, 0xffffffffffffffff] overlaps ranges[0]");
 }
 
 static void test_top_ranges(void **state)

@@ -181,7 +181,8 @@ static void op_alloc(struct world *w)
 		while (vcm_phys_next_chunk(m, &it, &pa, &clen) == 0) {
 			CHECK(w, clen <= prev, "chunk %#llx after a smaller one",
 			      (unsigned long long)clen);
-			CHECK(w, (clen & allowed) && !(clen & (clen - 1)), "chunk size %#llx not allowed",
+			CHECK(w, (clen & allowed) && !(clen & (clen - 1)),
+			      "chunk size %#llx not allowed",
 			      (unsigned long long)clen);
 			CHECK(w, (pa & (clen - 1)) == 0, "chunk %#llx+%#llx misaligned",
 			      (unsigned long long)pa, (unsigned long long)clen);
@@ -200,7 +201,8 @@ static void op_alloc(struct world *w)
 		}
 		CHECK(w, sum == len, "chunks sum %#llx", (unsigned long long)sum);
 		for (unsigned int i = 0; i < k; i++)
-			CHECK(w, got[i] == counts[i], "size #%u: %llu chunks, largest-first plan %llu", i,
+			CHECK(w, got[i] == counts[i],
+			      "size #%u: %llu chunks, largest-first plan %llu", i,
 			      (unsigned long long)got[i], (unsigned long long)counts[i]);
 		add_live(w, m, mt, id);
 	}

@@ -77,7 +77,8 @@ static void compare_all(struct run *t)
 	CHECK(t, vcm_vs_free_bytes(t->vs) == vsm_free_bytes(&t->model));
 	if (t->p->walk_every == 0 || t->op % t->p->walk_every != 0)
 		return;
-	for (struct vcm_vs_range *r = vcm_vs_first(t->vs); r != NULL; r = vcm_vs_next(t->vs, r), i++) {
+	for (struct vcm_vs_range *r = vcm_vs_first(t->vs); r != NULL;
+	     r = vcm_vs_next(t->vs, r), i++) {
 		CHECK(t, i < t->model.n);
 		CHECK(t, vcm_vs_range_start(r) == t->model.r[i].start);
 		CHECK(t, vcm_vs_range_len(r) == t->model.r[i].len);
@@ -103,7 +104,9 @@ static uint64_t rand_len(struct run *t)
 		break;
 	}
 	/* sometimes not a page multiple: must round up */
-	return pages * PAGE - (test_rand_below(&t->rng, 8) == 0 ? test_rand_below(&t->rng, PAGE - 1) : 0);
+	if (test_rand_below(&t->rng, 8) == 0)
+		return pages * PAGE - test_rand_below(&t->rng, PAGE - 1);
+	return pages * PAGE;
 }
 
 static void op_reserve(struct run *t)
@@ -113,9 +116,10 @@ static void op_reserve(struct run *t)
 	struct vcm_vs_range *r = NULL;
 	uint64_t da = 0;
 	int ours = vcm_vs_reserve(t->vs, len, align, &r);
-	int want = rlen - 1 > t->model.last - t->model.start ? -ERANGE
-							     : vsm_reserve(&t->model, rlen, align, &da);
+	int want = -ERANGE;
 
+	if (rlen - 1 <= t->model.last - t->model.start)
+		want = vsm_reserve(&t->model, rlen, align, &da);
 	CHECK(t, ours == want);
 	if (ours != 0)
 		return;
@@ -161,7 +165,8 @@ static void op_unreserve(struct run *t)
 
 static void op_find(struct run *t)
 {
-	uint64_t da = t->p->start + test_rand_below(&t->rng, t->p->len) - (test_rand_below(&t->rng, 9) == 0);
+	uint64_t da = t->p->start + test_rand_below(&t->rng, t->p->len) -
+		      (test_rand_below(&t->rng, 9) == 0);
 	struct vcm_vs_range *r = vcm_vs_find(t->vs, da);
 	long i = vsm_find(&t->model, da);
 
@@ -287,7 +292,8 @@ static void test_fragmentation(void **state)
 	const unsigned int holes = 4000;
 	struct counting_meta meta;
 	struct vcm_plat_ops plat;
-	struct vcm_vs_cfg cfg = { .start = 0, .len = 2 * (uint64_t)holes * a + PAGE, .plat = &plat };
+	struct vcm_vs_cfg cfg = { .start = 0, .len = 2 * (uint64_t)holes * a + PAGE,
+				  .plat = &plat };
 	struct vcm_vs *vs;
 	struct vcm_vs_range *r, *fit;
 	uint64_t s = seed;
@@ -362,7 +368,8 @@ static void test_many_ranges(void **state)
 			h[i] = h[--n];
 		}
 		if (op % 997 == 0 && vcm_vs_check_(vs) != 0)
-			fail_msg("%s (VCM_TEST_SEED=%#llx, op %lu)", vcm_vs_last_error(vs), seed, op);
+			fail_msg("%s (VCM_TEST_SEED=%#llx, op %lu)", vcm_vs_last_error(vs), seed,
+				 op);
 	}
 	assert_int_equal(vcm_vs_count(vs), n);
 	assert_int_equal(vcm_vs_check_(vs), 0);
