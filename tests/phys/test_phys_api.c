@@ -479,7 +479,8 @@ static void test_cont(void **state)
 	assert_int_equal(vcm_phys_free(p, c), 0);
 	assert_int_equal(vcm_phys_free(p, b), 0);
 	/* the memtype of memtype 1 with a 64 KiB range at an odd address */
-	assert_int_equal(vcm_phys_alloc_cont(p, 1, 4 * MB + 4 * KB, 0, &a), -ENOMEM);
+	expect_err(p, vcm_phys_alloc_cont(p, 1, 4 * MB + 4 * KB, 0, &a), -ENOMEM,
+		   "memtype 1 has no free run of len 0x401000");
 	assert_int_equal(vcm_phys_alloc_cont(p, 1, 4 * MB, 0, &a), 0);
 	assert_int_equal(vcm_phys_alloc_cont(p, 1, 64 * KB, 0, &b), 0);
 	it = 0;
@@ -534,7 +535,7 @@ static void test_handles(void **state)
 {
 	struct vcm_phys *p = make(), *q;
 	struct vcm_physmem *m, *foreign;
-	static uint64_t stack_mem[16];
+	static uint64_t stack_mem[128]; /* zeroed: larger than a set, carries no magic */
 	struct vcm_phys_stats before;
 	struct vcm_diag d = { 0 };
 	uint64_t it = 0, len;
@@ -573,6 +574,11 @@ static void test_handles(void **state)
 	assert_int_equal(vcm_phys_free(q, foreign), 0);
 	assert_int_equal(vcm_phys_destroy(q), 0);
 	assert_int_equal(vcm_phys_destroy(NULL), 0);
+	/* memory that is not a set (magic wrong): refused without a message */
+	assert_int_equal(vcm_phys_destroy((struct vcm_phys *)stack_mem), -EINVAL);
+	assert_int_equal(vcm_phys_alloc((struct vcm_phys *)stack_mem, 0, 4096, 0, &m), -EINVAL);
+	assert_string_equal(vcm_phys_last_error((struct vcm_phys *)stack_mem),
+			    "vcm_phys_last_error: phys is not a live set");
 	done(p);
 }
 

@@ -571,6 +571,13 @@ static void test_accessor_handles(void **state)
 	assert_int_equal(vcm_vs_bound_free(NULL, NULL), -EINVAL);
 	assert_int_equal(vcm_vs_check_(NULL), -EINVAL);
 	assert_string_equal(vcm_vs_last_error(NULL), "vcm_vs_last_error: vs is NULL");
+	/* memory that is not a space (magic wrong): refused without a message */
+	{
+		static uint64_t junk[256]; /* zeroed, larger than a space */
+
+		assert_int_equal(vcm_vs_destroy((struct vcm_vs *)junk), -EINVAL);
+		assert_int_equal(vcm_vs_reserve((struct vcm_vs *)junk, SZ_4K, SZ_4K, &r), -EINVAL);
+	}
 	assert_int_equal(vcm_vs_reserve(vs, SZ_1M, SZ_4K, &r), 0);
 	assert_int_equal(vcm_vs_range_len(r), SZ_1M);
 	assert_int_equal(vcm_vs_unreserve(vs, r), 0);
