@@ -13,15 +13,16 @@
  *    fragmentation figure of vcm_phys_stats().
  *
  * Usage: bench_phys [--iters N] [--churn N] [--seed N]
+ * Clock and table printer: bench/common/bench.h.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
-#include <time.h>
 #include <vcm/phys.h>
 #include <vcm/hosted.h>
+#include "../common/bench.h"
 
 #define MB (1024ULL * 1024ULL)
 #define KB 1024ULL
@@ -37,14 +38,6 @@ static uint64_t rnd(void)
 	g_rng ^= g_rng << 25;
 	g_rng ^= g_rng >> 27;
 	return g_rng * 0x2545f4914f6cdd1dULL;
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
 /* ---- the baseline: one 4 KB page at a time from a bitmap, next fit ---- */
@@ -117,7 +110,7 @@ static uint64_t extents(const struct vcm_physmem *m)
 static double bench_vcm(struct vcm_phys *p, uint64_t flags, unsigned long iters, uint64_t *chunks)
 {
 	struct vcm_physmem *m;
-	double t0 = now_ns();
+	uint64_t t0 = bench_now_ns();
 
 	for (unsigned long i = 0; i < iters; i++) {
 		if (vcm_phys_alloc(p, 0, JOB, flags, &m) != 0) {
@@ -127,24 +120,25 @@ static double bench_vcm(struct vcm_phys *p, uint64_t flags, unsigned long iters,
 		*chunks = vcm_phys_mem_chunks(m);
 		vcm_phys_free(p, m);
 	}
-	return (now_ns() - t0) / (double)iters;
+	return bench_ns_per(t0, bench_now_ns(), iters);
 }
 
 static double bench_naive(unsigned long iters, uint64_t *chunks)
 {
 	struct naive *n = calloc(1, sizeof(*n));
 	uint64_t *pages = malloc(JOB / (4 * KB) * sizeof(*pages));
-	double t0 = now_ns();
+	uint64_t t0 = bench_now_ns(), t1;
 
 	for (unsigned long i = 0; i < iters; i++) {
 		if (naive_alloc(n, JOB, pages) != 0)
 			exit(1);
 		naive_free(n, pages, JOB / (4 * KB));
 	}
+	t1 = bench_now_ns();
 	*chunks = JOB / (4 * KB);
 	free(pages);
 	free(n);
-	return (now_ns() - t0) / (double)iters;
+	return bench_ns_per(t0, t1, iters);
 }
 
 /* ---- churn ---- */
@@ -185,6 +179,7 @@ static void churn(unsigned long ops, uint64_t seed)
 	struct vcm_physmem *m;
 	uint64_t *pages = malloc(JOB / (4 * KB) * sizeof(*pages));
 	uint64_t ext_n = 0, nfree = SPAN;
+	char title[160], note[200], columns[80];
 
 	g_rng = seed * 2654435761ULL + 7;
 	for (unsigned long i = 0; i < ops; i++) {
@@ -220,8 +215,10 @@ static void churn(unsigned long ops, uint64_t seed)
 		}
 	}
 	vcm_phys_stats(p, 0, &st);
-	printf("\nchurn: %lu random ops, sizes 4 KB .. 4 MB, up to 90 %% full; at the end %.1f MB "
-	       "free, fragmentation %u/1000\n", ops, (double)st.free_bytes / MB, st.frag_permille);
+	printf("\n");
+	snprintf(title, sizeof(title), "churn: %lu random ops, sizes 4 KB .. 4 MB, up to 90 %% "
+		 "full; at the end %.1f MB free, fragmentation %u/1000", ops,
+		 (double)st.free_bytes / MB, st.frag_permille);
 	/* free random victims until a 16 MB buffer plus 1/8 of the span fits */
 	while (st.free_bytes < 16 * MB + SPAN / 8 && nr) {
 		unsigned int k = (unsigned int)(rnd() % nr);
@@ -236,36 +233,38 @@ static void churn(unsigned long ops, uint64_t seed)
 		naive_drop(n, nlive, nlen, &nnr, k, &nfree);
 	}
 	vcm_phys_stats(p, 0, &st);
-	printf("then random frees: %u live allocations, %.1f MB free of %llu MB, "
-	       "fragmentation %u/1000, largest free block %llu KB\n",
-	       nr, (double)st.free_bytes / MB, (unsigned long long)(SPAN / MB),
-	       st.frag_permille, (unsigned long long)(st.largest_free_block / KB));
-	printf("%-34s %12s %12s\n", "16 MB buffer", "chunks/MB", "extents/MB");
+	snprintf(note, sizeof(note), "then random frees: %u live allocations, %.1f MB free of "
+		 "%llu MB, fragmentation %u/1000, largest free block %llu KB", nr,
+		 (double)st.free_bytes / MB, (unsigned long long)(SPAN / MB), st.frag_permille,
+		 (unsigned long long)(st.largest_free_block / KB));
+	snprintf(columns, sizeof(columns), "%-34s %12s %12s", "16 MB buffer", "chunks/MB",
+		 "extents/MB");
+	bench_head(title, note, columns);
 	{
 		struct vcm_phys *f = make_phys();
 
 		if (vcm_phys_alloc(f, 0, 16 * MB, 0, &m) == 0) {
-			printf("%-34s %12.2f %12.2f\n", "fresh vcmm (1M/64K/4K)",
-			       (double)vcm_phys_mem_chunks(m) / 16.0, (double)extents(m) / 16.0);
+			bench_row("%-34s %12.2f %12.2f", "fresh vcmm (1M/64K/4K)",
+				  (double)vcm_phys_mem_chunks(m) / 16.0, (double)extents(m) / 16.0);
 			vcm_phys_free(f, m);
 		}
 		vcm_phys_destroy(f);
 	}
 	if (vcm_phys_alloc(p, 0, 16 * MB, 0, &m) == 0) {
 		ext_n = extents(m);
-		printf("%-34s %12.2f %12.2f\n", "vcmm after churn (1M/64K/4K)",
-		       (double)vcm_phys_mem_chunks(m) / 16.0, (double)ext_n / 16.0);
+		bench_row("%-34s %12.2f %12.2f", "vcmm after churn (1M/64K/4K)",
+			  (double)vcm_phys_mem_chunks(m) / 16.0, (double)ext_n / 16.0);
 		vcm_phys_free(p, m);
 	} else {
-		printf("%-34s %s\n", "vcmm after churn", "(no room)");
+		bench_row("%-34s %s", "vcmm after churn", "(no room)");
 	}
 	if (naive_alloc(n, 16 * MB, pages) == 0) {
 		uint64_t ext = 1;
 
 		for (size_t k = 1; k < 16 * MB / (4 * KB); k++)
 			ext += pages[k] != pages[k - 1] + 4 * KB;
-		printf("%-34s %12.2f %12.2f\n", "naive 4 KB pages after churn", 256.0,
-		       (double)ext / 16.0);
+		bench_row("%-34s %12.2f %12.2f", "naive 4 KB pages after churn", 256.0,
+			  (double)ext / 16.0);
 		naive_free(n, pages, 16 * MB / (4 * KB));
 	}
 	while (nr)
@@ -286,6 +285,7 @@ int main(int argc, char **argv)
 	uint64_t seed = 1, c_mix = 0, c_4k = 0, c_naive = 0;
 	struct vcm_phys *p;
 	double t_mix, t_4k, t_naive;
+	char title[160], columns[100];
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--iters") == 0)
@@ -295,8 +295,8 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--seed") == 0)
 			seed = strtoull(argv[i + 1], NULL, 0);
 	}
-	printf("bench_phys: allocate + free %.2f MB (16 MB + 3 x 64 KB + 5 x 4 KB) "
-	       "from a 64 MB memtype, %lu times\n", (double)JOB / MB, iters);
+	snprintf(title, sizeof(title), "bench_phys: allocate + free %.2f MB (16 MB + 3 x 64 KB + "
+		 "5 x 4 KB) from a 64 MB memtype, %lu times", (double)JOB / MB, iters);
 	p = make_phys();
 	/* warm the record slabs and caches once */
 	bench_vcm(p, 0, 10, &c_mix);
@@ -305,14 +305,16 @@ int main(int argc, char **argv)
 	vcm_phys_destroy(p);
 	t_naive = bench_naive(iters / 10 + 1, &c_naive);
 
-	printf("%-34s %8s %14s %12s %10s\n", "allocator", "chunks", "ns/alloc+free", "ns/chunk",
-	       "speedup");
-	printf("%-34s %8llu %14.0f %12.1f %9.1fx\n", "naive 4 KB page-at-a-time (base)",
-	       (unsigned long long)c_naive, t_naive, t_naive / (double)c_naive, 1.0);
-	printf("%-34s %8llu %14.0f %12.1f %9.1fx\n", "vcmm VCM_PHYS_4KB only",
-	       (unsigned long long)c_4k, t_4k, t_4k / (double)c_4k, t_naive / t_4k);
-	printf("%-34s %8llu %14.0f %12.1f %9.1fx\n", "vcmm mixed 1M/64K/4K (default)",
-	       (unsigned long long)c_mix, t_mix, t_mix / (double)c_mix, t_naive / t_mix);
+	snprintf(columns, sizeof(columns), "%-34s %8s %14s %12s %10s", "allocator", "chunks",
+		 "ns/alloc+free", "ns/chunk", "speedup");
+	bench_head(title, NULL, columns);
+	bench_row("%-34s %8llu %14.0f %12.1f %9.1fx", "naive 4 KB page-at-a-time (base)",
+		  (unsigned long long)c_naive, t_naive, t_naive / (double)c_naive, 1.0);
+	bench_row("%-34s %8llu %14.0f %12.1f %9.1fx", "vcmm VCM_PHYS_4KB only",
+		  (unsigned long long)c_4k, t_4k, t_4k / (double)c_4k, bench_ratio(t_naive, t_4k));
+	bench_row("%-34s %8llu %14.0f %12.1f %9.1fx", "vcmm mixed 1M/64K/4K (default)",
+		  (unsigned long long)c_mix, t_mix, t_mix / (double)c_mix,
+		  bench_ratio(t_naive, t_mix));
 	churn(churn_ops, seed);
 	printf("\nreproduce: %s --iters %lu --churn %lu --seed %llu\n", argv[0], iters, churn_ops,
 	       (unsigned long long)seed);

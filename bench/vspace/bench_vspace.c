@@ -14,7 +14,7 @@
  * address; the bench checks that and prints it. The bitmap starts from a copy
  * of our layout after the fill. Each step is timed with clock_gettime; the
  * bitmap gets a time budget per row (it is slow), so it runs fewer steps.
- * Nothing is asserted on time.
+ * Nothing is asserted on time. Clock and table printer: bench/common/bench.h.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -24,9 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <vcm/vspace.h>
 #include <vcm/hosted.h>
+#include "../common/bench.h"
 
 #define PAGE_LG2 12U
 #define PAGE     (UINT64_C(1) << PAGE_LG2)
@@ -39,14 +39,6 @@ static uint64_t rng_next(uint64_t *s)
 	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
 	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
 	return z ^ (z >> 31);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000U + (uint64_t)ts.tv_nsec;
 }
 
 /* One request: pages and alignment (log2 pages). */
@@ -246,21 +238,21 @@ static void run_row(const struct row *row, double mean, uint64_t seed, uint64_t 
 	max_bm_steps = ours_steps;
 	t_bm = malloc(max_bm_steps * sizeof(uint64_t));
 	{
-		uint64_t deadline = now_ns() + (uint64_t)(bm_seconds * 1e9);
+		uint64_t deadline = bench_now_ns() + (uint64_t)(bm_seconds * 1e9);
 		uint64_t *addr_bm = malloc(max_bm_steps * sizeof(uint64_t));
 		struct slot *bslot = malloc(row->live * sizeof(*bslot));
 
 		memcpy(bslot, slot, row->live * sizeof(*bslot));
-		for (; res->bm_ops < max_bm_steps && now_ns() < deadline; res->bm_ops++) {
+		for (; res->bm_ops < max_bm_steps && bench_now_ns() < deadline; res->bm_ops++) {
 			uint64_t i = rng_next(&s) % row->live, t0, t1;
 			struct req q = rand_req(&s);
 			int64_t p;
 
-			t0 = now_ns();
+			t0 = bench_now_ns();
 			if (bslot[i].bm_pages != 0)
 				bm_set(&bm, bslot[i].bm_page, bslot[i].bm_pages, false);
 			p = bm_alloc(&bm, q.pages, q.align_lg2);
-			t1 = now_ns();
+			t1 = bench_now_ns();
 			t_bm[res->bm_ops] = t1 - t0;
 			addr_bm[res->bm_ops] = (uint64_t)p;
 			if (p < 0) {
@@ -278,14 +270,14 @@ static void run_row(const struct row *row, double mean, uint64_t seed, uint64_t 
 			struct req q = rand_req(&s);
 			int ret = 0;
 
-			t0 = now_ns();
+			t0 = bench_now_ns();
 			if (slot[i].r != NULL)
 				ret = vcm_vs_unreserve(vs, slot[i].r);
-			t1 = now_ns();
+			t1 = bench_now_ns();
 			if (ret == 0)
 				ret = vcm_vs_reserve(vs, (uint64_t)q.pages << PAGE_LG2,
 						     UINT64_C(1) << (q.align_lg2 + PAGE_LG2), &slot[i].r);
-			t2 = now_ns();
+			t2 = bench_now_ns();
 			if (ret != 0) {
 				slot[i].r = NULL;
 				res->ours_fail++;
@@ -337,6 +329,7 @@ int main(int argc, char **argv)
 	bool quick = false;
 	double bm_seconds = 3.0, mean;
 	uint64_t timer[1001];
+	char title[160], note[256], columns[160];
 	size_t rows = sizeof(full) / sizeof(full[0]);
 
 	for (int i = 1; i < argc; i++) {
@@ -355,32 +348,33 @@ int main(int argc, char **argv)
 	}
 	mean = mean_pages();
 	for (int i = 0; i < 1001; i++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = bench_now_ns();
 
-		timer[i] = now_ns() - t0;
+		timer[i] = bench_now_ns() - t0;
 	}
 	qsort(timer, 1001, sizeof(uint64_t), cmp_u64);
 
-	printf("bench_vspace: reserve+unreserve, sizes 4K..16M log-uniform (mean %.0f KiB), "
-	       "align 4K..size, seed %" PRIu64 "\n", mean * 4.0, seed);
-	printf("reproduce: cmake -S . -B build/vs-rel -DCMAKE_BUILD_TYPE=Release -DVCM_DEBUG=0 "
-	       "&& cmake --build build/vs-rel --target bench_vspace && "
-	       "build/vs-rel/bench/vspace/bench_vspace --seed %" PRIu64 "%s\n", seed,
-	       quick ? " --quick" : "");
-	printf("%-6s %5s | %9s %5s %7s %7s %7s %7s | %7s %5s %9s %9s | %8s %5s\n",
-	       "live", "occ", "ours plat", "fail", "res p50", "unr p50", "p50 ns", "p99 ns",
-	       "bm plat", "fail", "p50 ns", "p99 ns", "bm/ours", "same");
+	snprintf(title, sizeof(title), "bench_vspace: reserve+unreserve, sizes 4K..16M "
+		 "log-uniform (mean %.0f KiB), align 4K..size, seed %" PRIu64, mean * 4.0, seed);
+	snprintf(note, sizeof(note), "reproduce: cmake -S . -B build/vs-rel "
+		 "-DCMAKE_BUILD_TYPE=Release -DVCM_DEBUG=0 && cmake --build build/vs-rel "
+		 "--target bench_vspace && build/vs-rel/bench/vspace/bench_vspace --seed %" PRIu64
+		 "%s", seed, quick ? " --quick" : "");
+	snprintf(columns, sizeof(columns), "%-6s %5s | %9s %5s %7s %7s %7s %7s | %7s %5s %9s %9s | "
+		 "%8s %5s", "live", "occ", "ours ops", "fail", "res p50", "unr p50", "p50 ns",
+		 "p99 ns", "bm ops", "fail", "p50 ns", "p99 ns", "bm/ours", "same");
+	bench_head(title, note, columns);
 	for (size_t k = 0; k < rows; k++) {
 		struct result r;
 
 		run_row(&full[k], mean, seed + k, quick ? 20000 : 200000, bm_seconds, &r);
-		printf("%-6s %4.0f%% | %9" PRIu64 " %5" PRIu64 " %7" PRIu64 " %7" PRIu64 " %7" PRIu64
-		       " %7" PRIu64 " | %7" PRIu64 " %5" PRIu64 " %9" PRIu64 " %9" PRIu64
-		       " | %7.1fx %5s\n",
-		       full[k].label, r.occ_real * 100.0, r.ours_ops, r.ours_fail, r.res_p50,
-		       r.unres_p50, r.ours_p50, r.ours_p99, r.bm_ops, r.bm_fail, r.bm_p50, r.bm_p99,
-		       r.ours_p50 ? (double)r.bm_p50 / (double)r.ours_p50 : 0.0,
-		       r.mismatch == 0 ? "yes" : "NO");
+		bench_row("%-6s %4.0f%% | %9" PRIu64 " %5" PRIu64 " %7" PRIu64 " %7" PRIu64
+			  " %7" PRIu64 " %7" PRIu64 " | %7" PRIu64 " %5" PRIu64 " %9" PRIu64
+			  " %9" PRIu64 " | %7.1fx %5s",
+			  full[k].label, r.occ_real * 100.0, r.ours_ops, r.ours_fail, r.res_p50,
+			  r.unres_p50, r.ours_p50, r.ours_p99, r.bm_ops, r.bm_fail, r.bm_p50,
+			  r.bm_p99, bench_ratio((double)r.bm_p50, (double)r.ours_p50),
+			  r.mismatch == 0 ? "yes" : "NO");
 		fflush(stdout);
 	}
 	printf("occ: live bytes / space after the fill. p50/p99: one free + one reserve, "

@@ -20,11 +20,27 @@
  * set, and on the allocations taken from it, must be serialised by the caller
  * (one lock per struct vcm_phys); different sets are independent.
  *
- * Handles: allocation records stay owned by their set until
- * vcm_phys_destroy(), so a freed handle, or one from another set, is reported
- * as -EINVAL instead of being undefined behaviour. Records are reused oldest
- * first, so a handle freed long ago may name a newer allocation: keep handles
- * only while they are live.
+ * Words (da, pa, len, last, end, memtype, chunk, extent) are those of
+ * docs/glossary.md. Errors: 0 or a negative errno; a failing call records
+ * "vcm_phys_<call>: what was wrong" in the set, read with
+ * vcm_phys_last_error().
+ *
+ * Handles - what is checked and what is undefined:
+ *  - NULL is accepted by every call: -EINVAL (0 for the length and count
+ *    queries, a fixed string for vcm_phys_last_error(); vcm_phys_destroy(NULL)
+ *    is a no-op returning 0).
+ *  - Allocation handles are checked while their set lives: records stay owned
+ *    by the set until vcm_phys_destroy(), so after vcm_phys_free() every call
+ *    given the handle returns -EINVAL (0 for the queries) instead of reading
+ *    freed memory, and vcm_phys_free() refuses a pointer that is not a record
+ *    of that set. Records are reused oldest first: once a later allocation
+ *    reuses the record, the old handle names the new allocation. Keep handles
+ *    only while they are live.
+ *  - After vcm_phys_destroy() the set handle and every allocation handle of
+ *    the set are undefined, like a pointer after free(): the set's metadata
+ *    went back through meta_free and is not read again. The set's magic is
+ *    cleared before that, which catches some mistakes on platforms whose
+ *    meta_free keeps the memory, but nothing is promised.
  */
 #ifndef VCM_PHYS_H
 #define VCM_PHYS_H
@@ -77,7 +93,8 @@ struct vcm_phys_range {
  * struct vcm_phys_memtype_cfg - one memory target.
  * @ranges:      @nr_ranges ranges, in any order, none overlapping; ranges that
  *               touch are joined, so chunks may straddle the joint. Each pa and
- *               len a multiple of the smallest chunk size.
+ *               len a multiple of the smallest chunk size. A range may end at
+ *               2^64 (its last byte at 2^64 - 1).
  * @nr_ranges:   at least 1.
  * @chunk_sizes: bitmap of chunk sizes (bit n = 2^n bytes, within
  *               VCM_PHYS_SIZE_MASK); 0 = VCM_PHYS_DEFAULT_SIZES. The smallest
@@ -141,6 +158,10 @@ struct vcm_phys_stats {
  * Every memtype starts fully free. Metadata: about 9 bytes per smallest chunk
  * of each memtype, plus small fixed parts, from @cfg->plat->meta_alloc.
  *
+ * Every argument is checked before any metadata is taken, so -ENOMEM is only
+ * returned for a configuration that is otherwise valid. Ranges are checked
+ * pairwise for overlap: O(n^2) in a memtype's ranges.
+ *
  * Context: no locks taken; @cfg->plat ops are called from this thread.
  * Return: 0 and *@out set; on failure nothing is allocated and *@out is left:
  * -EINVAL @out, @cfg or its ops NULL, no memtypes or too many, a memtype
@@ -156,9 +177,13 @@ int vcm_phys_create(const struct vcm_phys_cfg *cfg, struct vcm_phys **out,
  * vcm_phys_destroy() - free a set and all its metadata.
  * @phys: the set (NULL: nothing done, 0 returned).
  *
+ * After success @phys and every allocation handle of it are undefined (see
+ * Handles above); destroying a set twice is undefined too.
+ *
  * Context: caller holds the set's lock; the set is gone afterwards.
  * Return: 0; -EBUSY (set untouched) while allocations, wrapped ones
- * included, are live; -EINVAL @phys is not a live set.
+ * included, are live; -EINVAL @phys does not carry a set's magic (a pointer
+ * to something else; no message, there is no set to record it in).
  */
 int vcm_phys_destroy(struct vcm_phys *phys);
 
@@ -314,7 +339,8 @@ int vcm_phys_stats(struct vcm_phys *phys, unsigned int memtype, struct vcm_phys_
 
 /**
  * vcm_phys_last_error() - the last failure recorded by @phys, as
- * "function: message", or "" if none; a fixed string if @phys is not live.
+ * "vcm_phys_<call>: message", or "" if none; a fixed string
+ * "vcm_phys_last_error: ..." if @phys is NULL or not a live set.
  * Context: caller holds the set's lock.
  */
 const char *vcm_phys_last_error(const struct vcm_phys *phys);

@@ -12,18 +12,33 @@
  * the asked length fits; -ENOSPC means no such address exists. Every call is
  * O(log n) in the number of ranges (docs/vspace.md gives the algorithm).
  *
- * Metadata comes from the meta_alloc/meta_free plat given at create time, in
+ * Metadata comes from the meta_alloc/meta_free ops given at create time, in
  * slabs; vcm_vs_destroy() gives all of it back. No other platform op is used.
  *
  * Thread safety: none inside. The caller serialises all calls on a space and
  * on the bounds taken from it (one lock per top-level space is enough). Calls
- * on unrelated spaces may run in parallel if their meta plat allow it.
+ * on unrelated spaces may run in parallel if their meta ops allow it.
  *
- * Handles: a struct vcm_vs_range pointer stays valid until the range is
- * unreserved or its space destroyed. Passing a freed handle, or one of another
- * space, fails with -EINVAL as long as its memory has not been handed out
- * again (a freed node is reused by a later reservation of the same space;
- * after destroy the memory is gone) - a cheap check, not a guarantee.
+ * Words (da, len, last, end, space, bound) are those of docs/glossary.md.
+ * Errors: 0 or a negative errno; a failing call records "vcm_vs_<call>: what
+ * was wrong" in the space, read with vcm_vs_last_error().
+ *
+ * Handles - what is checked and what is undefined:
+ *  - NULL is accepted by every call: -EINVAL, NULL or 0 (vcm_vs_destroy(NULL)
+ *    is a no-op returning 0).
+ *  - Node memory (ranges) and bound structs stay with the top-level space
+ *    until vcm_vs_destroy(), also after vcm_vs_unreserve() and
+ *    vcm_vs_bound_free() (a freed bound's node memory passes to its parent).
+ *    So until then a freed range handle, a range handle of a freed bound, a
+ *    freed bound handle and a freed bound's space are checked: calls return
+ *    -EINVAL (NULL or 0 for the queries) instead of reading freed memory; a
+ *    range of another space is refused by the calls that take a space.
+ *  - Freed nodes and bound structs are reused by later reservations and bounds
+ *    of the same top-level space: a stale handle whose memory was reused names
+ *    the new range or bound. Keep handles only while they are live.
+ *  - After vcm_vs_destroy() every handle into the space (its ranges, bounds
+ *    and their spaces) is undefined, like a pointer after free(): the memory
+ *    went back through meta_free.
  */
 #ifndef VCM_VSPACE_H
 #define VCM_VSPACE_H
@@ -69,8 +84,9 @@ struct vcm_vs_bound; /* a sub-range that reservations are drawn from */
  * @len:   bytes, a non-zero multiple of 4 KiB; @start + @len may be exactly
  *         2^64 (a space may end at the top of the 64-bit range). The one space
  *         that cannot be described is [0, 2^64); start it at 4 KiB instead.
- * @plat:   platform plat; only @plat->meta_alloc and @plat->meta_free are used and
- *         both must be set. The space keeps the pointer: @plat must outlive it.
+ * @plat:  platform ops; only @plat->meta_alloc and @plat->meta_free are used
+ *         and both must be set. The space keeps the pointer: @plat must
+ *         outlive it.
  */
 struct vcm_vs_cfg {
 	vcm_da_t start;
@@ -85,7 +101,7 @@ struct vcm_vs_cfg {
  * @diag: receives the message on failure; may be NULL.
  *
  * Context: any; touches nothing shared.
- * Return: 0; -EINVAL if @cfg or @out is NULL, @cfg->plat or one of its meta plat
+ * Return: 0; -EINVAL if @cfg or @out is NULL, @cfg->plat or one of its meta ops
  * is NULL, @cfg->start or @cfg->len is not a multiple of 4 KiB, or @cfg->len is
  * 0; -EOVERFLOW if @cfg->start + @cfg->len is above 2^64; -ENOMEM if meta_alloc
  * fails.
@@ -97,11 +113,13 @@ int vcm_vs_create(const struct vcm_vs_cfg *cfg, struct vcm_vs **out, struct vcm_
  * from it (recursively), giving all metadata back through meta_free.
  * @vs: the space, or NULL (nothing happens).
  *
- * Every handle into the space, its ranges and its bounds is invalid after.
+ * Every handle into the space, its ranges and its bounds is undefined after
+ * success, like a pointer after free(); destroying a space twice is undefined.
  *
  * Context: caller serialises calls on @vs.
- * Return: 0; -EINVAL if @vs is not a live space or is the space of a bound
- * (free those with vcm_vs_bound_free()); nothing is freed then.
+ * Return: 0; -EINVAL if @vs does not carry a space's magic (no message), or is
+ * the space of a bound (free those with vcm_vs_bound_free()); nothing is
+ * freed then.
  */
 int vcm_vs_destroy(struct vcm_vs *vs);
 
@@ -124,10 +142,10 @@ int vcm_vs_reserve(struct vcm_vs *vs, uint64_t len, uint64_t align, struct vcm_v
 
 /**
  * vcm_vs_reserve_at() - reserve [@da, @da + @len).
- * @vs:   the space.
- * @da: first address, a multiple of 4 KiB.
- * @len:  bytes, rounded up to a multiple of 4 KiB; not 0.
- * @out:  receives the range; untouched on failure.
+ * @vs:  the space.
+ * @da:  first address, a multiple of 4 KiB.
+ * @len: bytes, rounded up to a multiple of 4 KiB; not 0.
+ * @out: receives the range; untouched on failure.
  *
  * On failure nothing changes and vcm_vs_last_error() says why.
  *
@@ -146,21 +164,28 @@ int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len, struct vcm_v
  *
  * On failure nothing changes and vcm_vs_last_error() says why.
  *
- * Context: caller serialises calls on @vs. O(log n); never calls meta plat.
+ * Context: caller serialises calls on @vs. O(log n); never calls meta_alloc
+ * or meta_free.
  * Return: 0; -EINVAL if @r is NULL, not live (freed twice) or of another space;
  * -EBUSY if @r is the range of a bound (use vcm_vs_bound_free()).
  */
 int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r);
 
-/** vcm_vs_range_start() - first address of live range @r. Context: any. */
+/**
+ * vcm_vs_range_start() - first address of live range @r; 0 if @r is NULL or
+ * not live (vcm_vs_range_len() then gives 0 too). Context: any.
+ */
 vcm_da_t vcm_vs_range_start(const struct vcm_vs_range *r);
 
-/** vcm_vs_range_len() - length of live range @r in bytes (a multiple of 4 KiB). */
+/**
+ * vcm_vs_range_len() - length of live range @r in bytes (a multiple of
+ * 4 KiB); 0 if @r is NULL or not live. Context: any.
+ */
 uint64_t vcm_vs_range_len(const struct vcm_vs_range *r);
 
 /**
  * vcm_vs_find() - the range that holds @da.
- * @vs:   the space (a bound's range counts as one range of its parent).
+ * @vs: the space (a bound's range counts as one range of its parent).
  * @da: any address.
  *
  * Context: caller serialises calls on @vs. O(log n).
@@ -191,10 +216,16 @@ struct vcm_vs_range *vcm_vs_first(struct vcm_vs *vs);
  */
 struct vcm_vs_range *vcm_vs_next(struct vcm_vs *vs, const struct vcm_vs_range *r);
 
-/** vcm_vs_free_bytes() - bytes of @vs not covered by a range or bound. O(1). */
+/**
+ * vcm_vs_free_bytes() - bytes of @vs not covered by a range or bound; 0 if
+ * @vs is not live. O(1).
+ */
 uint64_t vcm_vs_free_bytes(const struct vcm_vs *vs);
 
-/** vcm_vs_count() - number of ranges (bounds included) in @vs. O(1). */
+/**
+ * vcm_vs_count() - number of ranges (bounds included) in @vs; 0 if @vs is not
+ * live. O(1).
+ */
 uint64_t vcm_vs_count(const struct vcm_vs *vs);
 
 /**
@@ -220,6 +251,9 @@ const char *vcm_vs_last_error(const struct vcm_vs *vs);
  * vcm_vs_unreserve() refuses. Its own space is vcm_vs_bound_space(), where
  * every vcm_vs_* call works; its errors are recorded there.
  *
+ * Every argument is checked, and the place found, before any metadata is
+ * taken.
+ *
  * Context: caller serialises calls on @vs and its bounds. O(log n).
  * Return: as vcm_vs_reserve(), with @out NULL giving -EINVAL; nothing changes
  * on failure.
@@ -237,7 +271,8 @@ int vcm_vs_bound_create_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len,
 /**
  * vcm_vs_bound_free() - give a bound's range back to @vs.
  * @vs: the parent space the bound was created in.
- * @b:  the bound; it must be empty. Invalid after success, with its space.
+ * @b:  the bound; it must be empty. After success @b, its space and the
+ *      handles of ranges it held are dead but still checked (see Handles).
  *
  * Context: caller serialises calls on @vs and its bounds. O(log n).
  * Return: 0; -EINVAL if @b is NULL, not live or of another space; -EBUSY if

@@ -121,14 +121,16 @@ int mt_init_(struct phys_mt *mt, const struct vcm_plat_ops *plat)
 	/* Carve each range into the largest blocks its physical alignment allows. */
 	for (unsigned int r = 0; r < mt->nr_ranges; r++) {
 		const struct mt_range *rg = &mt->ranges[r];
-		vcm_pa_t pa = rg->pa, end = rg->pa + rg->len;
+		vcm_pa_t pa = rg->pa;
 
-		while (pa != end) {
-			unsigned int order = mt_piece_order_(mt, pa, end - pa);
+		/* counts what is left, not pa against an end: the range may end at 2^64 */
+		for (uint64_t left = rg->len; left != 0U;) {
+			unsigned int order = mt_piece_order_(mt, pa, left);
 			uint32_t idx = rg->base + (uint32_t)((pa - rg->pa) >> mt->min_lg2);
 
 			list_push(mt, idx, order);
 			pa += blk_bytes(mt, order);
+			left -= blk_bytes(mt, order);
 		}
 		mt->total_bytes += rg->len;
 	}
@@ -220,18 +222,19 @@ bool mt_find_run_(const struct phys_mt *mt, uint64_t len, uint64_t align, vcm_pa
 {
 	for (unsigned int r = 0; r < mt->nr_ranges; r++) {
 		const struct mt_range *rg = &mt->ranges[r];
-		uint32_t idx = rg->base, end = rg->base + (uint32_t)(rg->len >> mt->min_lg2);
+		uint32_t idx = rg->base, limit = rg->base + (uint32_t)(rg->len >> mt->min_lg2);
 		bool in_run = false;
 		vcm_pa_t run_pa = 0;
 
-		while (idx < end) {
+		while (idx < limit) {
 			uint8_t st = mt->state[idx];
 			unsigned int order = st & BLK_ORDER;
 			vcm_pa_t pa = rg->pa + ((uint64_t)(idx - rg->base) << mt->min_lg2);
 
 			VCM_ASSERT((st & (BLK_FREE | BLK_USED)) != 0U);
 			if ((st & BLK_FREE) != 0U) {
-				vcm_pa_t start, run_end = pa + blk_bytes(mt, order);
+				/* inclusive: the run may end at 2^64 */
+				vcm_pa_t start, run_last = pa + (blk_bytes(mt, order) - 1U);
 
 				if (!in_run) {
 					in_run = true;
@@ -239,7 +242,8 @@ bool mt_find_run_(const struct phys_mt *mt, uint64_t len, uint64_t align, vcm_pa
 				}
 				start = (run_pa + align - 1U) & ~(align - 1U);
 				/* start >= run_pa unless rounding wrapped */
-				if (start >= run_pa && start < run_end && run_end - start >= len) {
+				if (start >= run_pa && start <= run_last &&
+				    run_last - start >= len - 1U) {
 					*out = start;
 					return true;
 				}
@@ -252,12 +256,27 @@ bool mt_find_run_(const struct phys_mt *mt, uint64_t len, uint64_t align, vcm_pa
 	return false;
 }
 
-/* Take the free run [pa, pa + len): split the free blocks it touches. */
+/* Push [pa, pa + len) as free blocks: the largest aligned pieces, lowest first. */
+static void push_pieces(struct phys_mt *mt, const struct mt_range *r, vcm_pa_t pa, uint64_t len)
+{
+	while (len != 0U) {
+		unsigned int o = mt_piece_order_(mt, pa, len);
+
+		list_push(mt, r->base + (uint32_t)((pa - r->pa) >> mt->min_lg2), o);
+		pa += blk_bytes(mt, o);
+		len -= blk_bytes(mt, o);
+	}
+}
+
+/*
+ * Take the free run [pa, pa + len): split the free blocks it touches. Ends are
+ * inclusive (last) because the run may end at 2^64.
+ */
 void mt_take_run_(struct phys_mt *mt, vcm_pa_t pa, uint64_t len)
 {
 	uint32_t idx = 0;
 	const struct mt_range *r;
-	vcm_pa_t end = pa + len, blk_pa;
+	vcm_pa_t last = pa + (len - 1U), blk_pa;
 	bool found = mt_idx_of_(mt, pa, &idx);
 
 	VCM_ASSERT(found);
@@ -275,53 +294,46 @@ void mt_take_run_(struct phys_mt *mt, vcm_pa_t pa, uint64_t len)
 		i = r->base + (uint32_t)((blk_pa - r->pa) >> mt->min_lg2);
 		if (mt->state[i] != 0U) {
 			VCM_ASSERT(mt->state[i] & BLK_FREE);
-			VCM_ASSERT(blk_pa + blk_bytes(mt, mt->state[i] & BLK_ORDER) > pa);
+			VCM_ASSERT(blk_pa + (blk_bytes(mt, mt->state[i] & BLK_ORDER) - 1U) >= pa);
 			break;
 		}
 	}
 	/* Remove every free block touching the run, give back the parts outside it. */
-	while (blk_pa < end) {
+	for (;;) {
 		uint32_t i = r->base + (uint32_t)((blk_pa - r->pa) >> mt->min_lg2);
 		uint8_t st = mt->state[i];
 		unsigned int order = st & BLK_ORDER;
-		vcm_pa_t blk_end = blk_pa + blk_bytes(mt, order);
-		vcm_pa_t p;
+		vcm_pa_t blk_last = blk_pa + (blk_bytes(mt, order) - 1U);
 
 		VCM_ASSERT((st & BLK_FREE) != 0U);
 		list_remove(mt, i, order);
-		for (p = blk_pa; p < pa;) {
-			unsigned int o = mt_piece_order_(mt, p, pa - p);
-
-			list_push(mt, r->base + (uint32_t)((p - r->pa) >> mt->min_lg2), o);
-			p += blk_bytes(mt, o);
-		}
-		for (p = end; p < blk_end;) {
-			unsigned int o = mt_piece_order_(mt, p, blk_end - p);
-
-			list_push(mt, r->base + (uint32_t)((p - r->pa) >> mt->min_lg2), o);
-			p += blk_bytes(mt, o);
-		}
-		blk_pa = blk_end;
+		if (blk_pa < pa)
+			push_pieces(mt, r, blk_pa, pa - blk_pa);
+		if (blk_last > last)
+			push_pieces(mt, r, last + 1U, blk_last - last);
+		if (blk_last >= last)
+			break;
+		blk_pa = blk_last + 1U;
 	}
 	/* The run itself becomes used blocks, cut the same way mt_release_run_() cuts it. */
-	for (vcm_pa_t p = pa; p < end;) {
-		unsigned int o = mt_piece_order_(mt, p, end - p);
+	for (vcm_pa_t p = pa; len != 0U;) {
+		unsigned int o = mt_piece_order_(mt, p, len);
 
 		mt->state[r->base + (uint32_t)((p - r->pa) >> mt->min_lg2)] =
 			(uint8_t)(BLK_USED | o);
 		p += blk_bytes(mt, o);
+		len -= blk_bytes(mt, o);
 	}
 }
 
 void mt_release_run_(struct phys_mt *mt, vcm_pa_t pa, uint64_t len)
 {
-	vcm_pa_t end = pa + len;
+	while (len != 0U) {
+		unsigned int o = mt_piece_order_(mt, pa, len);
 
-	for (vcm_pa_t p = pa; p < end;) {
-		unsigned int o = mt_piece_order_(mt, p, end - p);
-
-		mt_release_(mt, p, o);
-		p += blk_bytes(mt, o);
+		mt_release_(mt, pa, o);
+		pa += blk_bytes(mt, o);
+		len -= blk_bytes(mt, o);
 	}
 }
 
@@ -332,10 +344,10 @@ uint64_t mt_longest_run_(const struct phys_mt *mt)
 
 	for (unsigned int r = 0; r < mt->nr_ranges; r++) {
 		const struct mt_range *rg = &mt->ranges[r];
-		uint32_t idx = rg->base, end = rg->base + (uint32_t)(rg->len >> mt->min_lg2);
+		uint32_t idx = rg->base, limit = rg->base + (uint32_t)(rg->len >> mt->min_lg2);
 		uint64_t run = 0;
 
-		while (idx < end) {
+		while (idx < limit) {
 			uint8_t st = mt->state[idx];
 			uint64_t b = blk_bytes(mt, st & BLK_ORDER);
 

@@ -93,6 +93,23 @@ struct vcm_phys {
 	struct vcm_diag diag;
 };
 
+/* phys.c: the liveness checks every public call starts with. */
+static inline bool phys_live_(const struct vcm_phys *phys)
+{
+	return phys != NULL && phys->magic == PHYS_MAGIC;
+}
+
+static inline bool physmem_live_(const struct vcm_physmem *mem)
+{
+	return mem != NULL && mem->magic == PHYSMEM_LIVE;
+}
+
+/* record.c: allocation records, owned by the set until it is destroyed. */
+struct vcm_physmem *rec_new_(struct vcm_phys *phys, uint64_t nr_chunks);
+void rec_release_(struct vcm_phys *phys, struct vcm_physmem *m);
+bool rec_ours_(const struct vcm_phys *phys, const struct vcm_physmem *m);
+void rec_free_slabs_(struct vcm_phys *phys);
+
 /* buddy.c: one memtype's block allocator. */
 int mt_init_(struct phys_mt *mt, const struct vcm_plat_ops *plat);
 void mt_fini_(struct phys_mt *mt, const struct vcm_plat_ops *plat);

@@ -16,10 +16,11 @@ int vcm_phys_stats(struct vcm_phys *phys, unsigned int memtype, struct vcm_phys_
 	unsigned int n = 0, top_lg2;
 	uint64_t top, whole, got;
 
-	if (phys == NULL || phys->magic != PHYS_MAGIC)
+	if (!phys_live_(phys))
 		return -EINVAL;
 	if (memtype >= phys->nr_mt)
-		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "memtype %u is not below the set's %u memtypes",
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL,
+				"memtype %u is not below the set's %u memtypes",
 				memtype, phys->nr_mt);
 	if (st == NULL)
 		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "st is NULL");
@@ -73,8 +74,10 @@ static int check_blocks(struct vcm_phys *phys, unsigned int i, uint64_t *used)
 		const struct mt_range *rg = &mt->ranges[r];
 		uint32_t idx = rg->base, end = rg->base + (uint32_t)(rg->len >> mt->min_lg2);
 
-		if (rg->base != blocks || (r > 0U && rg->pa <= mt->ranges[r - 1U].pa +
-					   mt->ranges[r - 1U].len))
+		/* apart: the gap from the previous start is longer than that range */
+		if (rg->base != blocks || (r > 0U && (rg->pa <= mt->ranges[r - 1U].pa ||
+						      rg->pa - mt->ranges[r - 1U].pa <=
+						      mt->ranges[r - 1U].len)))
 			return bad(phys, i, "ranges not sorted, disjoint and apart", rg->pa);
 		blocks = end;
 		total += rg->len;
@@ -85,7 +88,8 @@ static int check_blocks(struct vcm_phys *phys, unsigned int i, uint64_t *used)
 			vcm_pa_t pa = rg->pa + ((uint64_t)(idx - rg->base) << mt->min_lg2);
 			uint32_t nb = (uint32_t)(size >> mt->min_lg2);
 
-			if ((st & (BLK_FREE | BLK_USED)) == 0U || (st & BLK_FREE && st & BLK_USED) ||
+			if ((st & (BLK_FREE | BLK_USED)) == 0U ||
+			    ((st & BLK_FREE) != 0U && (st & BLK_USED) != 0U) ||
 			    order >= mt->max_order)
 				return bad(phys, i, "no block head", pa);
 			if (!vcm_is_aligned(pa, size) || end - idx < nb)
@@ -149,21 +153,26 @@ static int check_record(struct vcm_phys *phys, const struct vcm_physmem *m, uint
 			continue;
 		mt = &phys->mt[m->memtype];
 		if (m->kind == MEM_CHUNKED) {
-			if (!vcm_is_pow2(len) || (mt->sizes & len) == 0U || !vcm_is_aligned(pa, len) ||
+			if (!vcm_is_pow2(len) || (mt->sizes & len) == 0U ||
+			    !vcm_is_aligned(pa, len) ||
 			    !mt_idx_of_(mt, pa, &idx) ||
 			    mt->state[idx] != (BLK_USED | (vcm_ctz64(len) - mt->min_lg2)))
-				return VCM_FAIL(&phys->diag, "vcm_phys_check_", -EFAULT,
+				return CHECK_FAIL(phys,
 						"record %p: chunk %#llx+%#llx is not a used block",
 						(const void *)m, vcm_ull(pa), vcm_ull(len));
 		} else {
-			for (vcm_pa_t p = pa; p < pa + len;) {
-				unsigned int o = mt_piece_order_(mt, p, pa + len - p);
+			vcm_pa_t p = pa;
+
+			/* counts what is left: the run may end at 2^64 */
+			for (uint64_t left = len; left != 0U;) {
+				unsigned int o = mt_piece_order_(mt, p, left);
 
 				if (!mt_idx_of_(mt, p, &idx) || mt->state[idx] != (BLK_USED | o))
-					return VCM_FAIL(&phys->diag, "vcm_phys_check_", -EFAULT,
-							"record %p: run piece %#llx is not used",
-							(const void *)m, vcm_ull(p));
+					return CHECK_FAIL(phys,
+							  "record %p: run piece %#llx is not used",
+							  (const void *)m, vcm_ull(p));
 				p += UINT64_C(1) << (mt->min_lg2 + o);
+				left -= UINT64_C(1) << (mt->min_lg2 + o);
 			}
 		}
 		used[m->memtype] += len;
@@ -180,7 +189,7 @@ int vcm_phys_check_(struct vcm_phys *phys)
 	uint64_t nr_live = 0, nr_recs = 0, nr_dead = 0;
 	int ret;
 
-	if (phys == NULL || phys->magic != PHYS_MAGIC)
+	if (!phys_live_(phys))
 		return -EINVAL;
 	for (unsigned int i = 0; i < phys->nr_mt; i++) {
 		used_recs[i] = 0;
@@ -210,13 +219,14 @@ int vcm_phys_check_(struct vcm_phys *phys)
 					(const void *)m);
 	}
 	if (nr_live != phys->live || nr_live + nr_dead != nr_recs)
-		return VCM_FAIL(&phys->diag, "vcm_phys_check_", -EFAULT,
+		return CHECK_FAIL(phys,
 				"%llu live + %llu dead records of %llu, counter says %llu live",
-				vcm_ull(nr_live), vcm_ull(nr_dead), vcm_ull(nr_recs), vcm_ull(phys->live));
+				vcm_ull(nr_live), vcm_ull(nr_dead), vcm_ull(nr_recs),
+				vcm_ull(phys->live));
 	/* Every used byte belongs to exactly one live record (no leak, no double count). */
 	for (unsigned int i = 0; i < phys->nr_mt; i++)
 		if (used_blocks[i] != used_recs[i])
-			return VCM_FAIL(&phys->diag, "vcm_phys_check_", -EFAULT,
+			return CHECK_FAIL(phys,
 					"memtype %u: %#llx bytes used by blocks, %#llx by records",
 					i, vcm_ull(used_blocks[i]), vcm_ull(used_recs[i]));
 	return 0;

@@ -3,38 +3,59 @@
  * Bounds: a sub-range taken from a space like a reservation (one range of the
  * parent, flagged so that vcm_vs_unreserve() refuses it) that is itself a
  * space, with its own tree and node slabs, sharing the parent's plat. The
- * parent keeps its bounds on a list so that destroy can free them. A freed
- * bound's memory stays with the parent (reused by the next bound) until
- * destroy, so a stale bound handle is caught by its magic, not a use after free.
+ * parent keeps its bounds on a list so that destroy can free them.
+ *
+ * A freed bound's struct stays with the parent (reused by the next bound) and
+ * its node memory passes to the parent (slab.c) until the top-level space is
+ * destroyed, so a stale bound handle, or a stale range handle from a freed
+ * bound, is caught by its magic instead of being a use after free.
  *
  * Non-goals: resizing a bound, freeing a bound that still holds ranges.
  */
 #include "vspace_internal.h"
 
-static int bound_create(struct vcm_vs *vs, const char *fn, bool at, vcm_da_t da,
-			uint64_t len, uint64_t align, struct vcm_vs_bound **out)
+/* A bound struct: a freed one of @vs if any, else new; *@fresh says which. */
+static struct vcm_vs_bound *bound_get(struct vcm_vs *vs, const char *fn, bool *fresh)
 {
 	const struct vcm_plat_ops *plat = vs->plat;
-	struct vcm_vs_range *r = NULL;
-	struct vcm_vs_bound *b;
-	int ret;
+	struct vcm_vs_bound *b = vs->free_bounds;
 
-	if (out == NULL)
-		return VCM_FAIL(&vs->diag, fn, -EINVAL, "out is NULL");
-	b = vs->free_bounds;
-	if (b == NULL) {
-		b = plat->meta_alloc(plat->ctx, sizeof(*b));
-		if (b == NULL)
-			return VCM_FAIL(&vs->diag, fn, -ENOMEM, "meta_alloc of %zu bytes failed",
-				       sizeof(*b));
-		b->magic = 0;
-		b->next = vs->free_bounds;
-		vs->free_bounds = b;
+	*fresh = b == NULL;
+	if (b != NULL) {
+		vs->free_bounds = b->next;
+		return b;
 	}
-	ret = at ? vs_reserve_at_(vs, fn, da, len, &r) : vs_reserve_(vs, fn, len, align, &r);
-	if (ret != 0)
-		return ret; /* b stays on the free list */
-	vs->free_bounds = b->next;
+	b = plat->meta_alloc(plat->ctx, sizeof(*b));
+	if (b == NULL)
+		VCM_FAIL(&vs->diag, fn, -ENOMEM, "meta_alloc of %zu bytes failed", sizeof(*b));
+	else
+		b->magic = 0;
+	return b;
+}
+
+/* Take @pl (planned, every argument checked) as a new bound of @vs. */
+static int bound_take(struct vcm_vs *vs, const char *fn, const struct vs_place *pl,
+		      struct vcm_vs_bound **out)
+{
+	const struct vcm_plat_ops *plat = vs->plat;
+	struct vcm_vs_range *r;
+	struct vcm_vs_bound *b;
+	bool fresh;
+
+	b = bound_get(vs, fn, &fresh);
+	if (b == NULL)
+		return -ENOMEM;
+	r = vs_new_range_(vs, fn);
+	if (r == NULL) {
+		if (fresh) {
+			plat->meta_free(plat->ctx, b, sizeof(*b));
+		} else {
+			b->next = vs->free_bounds;
+			vs->free_bounds = b;
+		}
+		return -ENOMEM;
+	}
+	vs_carve_(vs, pl, r);
 	r->flags |= VS_RANGE_BOUND;
 	vs_space_init_(&b->space, r->start, r->start + (r->len - 1U), plat);
 	b->space.is_bound = true;
@@ -53,17 +74,33 @@ static int bound_create(struct vcm_vs *vs, const char *fn, bool at, vcm_da_t da,
 int vcm_vs_bound_create(struct vcm_vs *vs, uint64_t len, uint64_t align,
 			struct vcm_vs_bound **out)
 {
+	struct vs_place pl;
+	int ret;
+
 	if (!vs_live(vs))
 		return -EINVAL;
-	return bound_create(vs, __func__, false, 0, len, align, out);
+	if (out == NULL)
+		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "out is NULL");
+	ret = vs_place_(vs, __func__, len, align, &pl);
+	if (ret != 0)
+		return ret;
+	return bound_take(vs, __func__, &pl, out);
 }
 
 int vcm_vs_bound_create_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len,
 			   struct vcm_vs_bound **out)
 {
+	struct vs_place pl;
+	int ret;
+
 	if (!vs_live(vs))
 		return -EINVAL;
-	return bound_create(vs, __func__, true, da, len, VCM_VS_ALIGN_4K, out);
+	if (out == NULL)
+		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "out is NULL");
+	ret = vs_place_at_(vs, __func__, da, len, &pl);
+	if (ret != 0)
+		return ret;
+	return bound_take(vs, __func__, &pl, out);
 }
 
 int vcm_vs_bound_free(struct vcm_vs *vs, struct vcm_vs_bound *b)
@@ -73,15 +110,16 @@ int vcm_vs_bound_free(struct vcm_vs *vs, struct vcm_vs_bound *b)
 	if (b == NULL)
 		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "bound is NULL");
 	if (b->magic != VS_MAGIC_BOUND)
-		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "bound %p is not live (freed already?)",
-			       (void *)b);
+		return VCM_FAIL(&vs->diag, __func__, -EINVAL,
+				"bound %p is not live (freed already?)", (void *)b);
 	if (b->parent != vs)
-		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "bound %p belongs to space %p, not %p",
-			       (void *)b, (void *)b->parent, (void *)vs);
+		return VCM_FAIL(&vs->diag, __func__, -EINVAL,
+				"bound %p belongs to space %p, not %p",
+				(void *)b, (void *)b->parent, (void *)vs);
 	if (b->space.count != 0U)
-		return VCM_FAIL(&vs->diag, __func__, -EBUSY, "bound %p at %#llx still holds %llu ranges",
-			       (void *)b, vcm_ull(b->range->start),
-			       vcm_ull(b->space.count));
+		return VCM_FAIL(&vs->diag, __func__, -EBUSY,
+				"bound %p at %#llx still holds %llu ranges", (void *)b,
+				vcm_ull(b->range->start), vcm_ull(b->space.count));
 	if (b->prev != NULL)
 		b->prev->next = b->next;
 	else
@@ -89,7 +127,17 @@ int vcm_vs_bound_free(struct vcm_vs *vs, struct vcm_vs_bound *b)
 	if (b->next != NULL)
 		b->next->prev = b->prev;
 	vs_remove_(vs, b->range);
-	vs_space_release_(&b->space);
+	/* the bound is empty: no live bound inside, only freed ones and dead nodes */
+	VCM_ASSERT(b->space.bounds == NULL);
+	vs_nodes_give_(vs, &b->space);
+	while (b->space.free_bounds != NULL) {
+		struct vcm_vs_bound *fb = b->space.free_bounds;
+
+		b->space.free_bounds = fb->next;
+		fb->next = vs->free_bounds;
+		vs->free_bounds = fb;
+	}
+	b->space.magic = 0;
 	b->magic = VS_MAGIC_FREE;
 	b->parent = NULL;
 	b->next = vs->free_bounds;

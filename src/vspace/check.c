@@ -11,8 +11,8 @@
 
 static int bad(struct vcm_vs *vs, const struct vcm_vs_range *n, const char *what)
 {
-	return VCM_FAIL(&vs->diag, "vcm_vs_check_", -EFAULT, "node %p at %#llx: %s", (const void *)n,
-		       n != NULL ? vcm_ull(n->start) : 0ULL, what);
+	return VCM_FAIL(&vs->diag, "vcm_vs_check_", -EFAULT, "node %p at %#llx: %s",
+			(const void *)n, n != NULL ? vcm_ull(n->start) : 0ULL, what);
 }
 
 static int check_node(struct vcm_vs *vs, struct vcm_vs_range *n, uint64_t *nodes)
@@ -74,7 +74,8 @@ int vcm_vs_check_(struct vcm_vs *vs)
 			if (n->start != vs->start || n->len != 0U || n->flags != VS_RANGE_SENTINEL)
 				return bad(vs, n, "sentinel wrong");
 		} else {
-			if (n->start != next_start || n->len == 0U || !vcm_is_aligned(n->len, VS_PAGE))
+			if (n->start != next_start || n->len == 0U ||
+			    !vcm_is_aligned(n->len, VS_PAGE))
 				return bad(vs, n, "range does not start where the gap before ends");
 			ranges++;
 		}
@@ -105,7 +106,7 @@ int vcm_vs_check_(struct vcm_vs *vs)
 		ret = vcm_vs_check_(&b->space);
 		if (ret != 0)
 			return VCM_FAIL(&vs->diag, "vcm_vs_check_", ret, "bound %p: %s", (void *)b,
-				       b->space.diag.msg);
+					b->space.diag.msg);
 	}
 	return 0;
 }

@@ -4,7 +4,10 @@
  * pointer, freed nodes kept on a LIFO list. Slabs double from 32 nodes up to
  * 8192 (about 1 MiB), so meta_alloc runs O(log n) times while a space grows
  * and is off the hot path after that. Slabs go back only at destroy: a space
- * keeps the high-water mark of its node memory.
+ * keeps the high-water mark of its node memory. When a bound is freed, its
+ * node memory passes to the parent space (vs_nodes_give_()), so a node that
+ * was once a range stays metadata of the same tree until the top-level space
+ * is destroyed: a stale range handle reads a dead node, never freed memory.
  */
 #include "vspace_internal.h"
 
@@ -63,4 +66,36 @@ void vs_slabs_release_(struct vcm_vs *vs)
 	vs->free_nodes = NULL;
 	vs->bump = vs->bump_end = NULL;
 	vs->next_slab_nodes = SLAB_MIN_NODES;
+}
+
+/*
+ * Hand every node of @from (an emptied bound's space) to @to, which shares its
+ * platform: slabs join @to's list (freed at @to's destroy), dead and not yet
+ * carved nodes join @to's free list. Linear in @from's slab size, which the
+ * reservations that grew it have paid for.
+ */
+void vs_nodes_give_(struct vcm_vs *to, struct vcm_vs *from)
+{
+	struct vcm_vs_range *n = from->free_nodes;
+	struct vs_slab *s = from->slabs;
+
+	while (n != NULL) {
+		struct vcm_vs_range *next = n->parent;
+
+		vs_node_free_(to, n);
+		n = next;
+	}
+	for (n = from->bump; n != NULL && n != from->bump_end; n++)
+		vs_node_free_(to, n);
+	while (s != NULL) {
+		struct vs_slab *next = s->next;
+
+		s->next = to->slabs;
+		to->slabs = s;
+		s = next;
+	}
+	from->slabs = NULL;
+	from->free_nodes = NULL;
+	from->bump = from->bump_end = NULL;
+	from->next_slab_nodes = SLAB_MIN_NODES;
 }

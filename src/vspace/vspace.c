@@ -74,19 +74,23 @@ int vcm_vs_create(const struct vcm_vs_cfg *cfg, struct vcm_vs **out, struct vcm_
 		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->plat %p lacks meta_alloc/meta_free",
 				(const void *)cfg->plat);
 	if (!vcm_is_aligned(cfg->start, VS_PAGE))
-		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->start %#llx is not a multiple of 4 KiB",
+		return VCM_FAIL(diag, __func__, -EINVAL,
+				"cfg->start %#llx is not a multiple of 4 KiB",
 				vcm_ull(cfg->start));
 	if (cfg->len == 0U)
 		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->len is 0");
 	if (!vcm_is_aligned(cfg->len, VS_PAGE))
-		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->len %#llx is not a multiple of 4 KiB",
+		return VCM_FAIL(diag, __func__, -EINVAL,
+				"cfg->len %#llx is not a multiple of 4 KiB",
 				vcm_ull(cfg->len));
 	if (cfg->start + (cfg->len - 1U) < cfg->start)
-		return VCM_FAIL(diag, __func__, -EOVERFLOW, "cfg->start %#llx + cfg->len %#llx is above 2^64",
+		return VCM_FAIL(diag, __func__, -EOVERFLOW,
+				"cfg->start %#llx + cfg->len %#llx is above 2^64",
 				vcm_ull(cfg->start), vcm_ull(cfg->len));
 	vs = cfg->plat->meta_alloc(cfg->plat->ctx, sizeof(*vs));
 	if (vs == NULL)
-		return VCM_FAIL(diag, __func__, -ENOMEM, "meta_alloc of %zu bytes failed", sizeof(*vs));
+		return VCM_FAIL(diag, __func__, -ENOMEM, "meta_alloc of %zu bytes failed",
+				sizeof(*vs));
 	vs_space_init_(vs, cfg->start, cfg->start + (cfg->len - 1U), cfg->plat);
 	*out = vs;
 	return 0;
@@ -102,7 +106,7 @@ int vcm_vs_destroy(struct vcm_vs *vs)
 		return -EINVAL;
 	if (vs->is_bound)
 		return VCM_FAIL(&vs->diag, __func__, -EINVAL,
-			       "vs %p is a bound's space; use vcm_vs_bound_free", (void *)vs);
+				"vs %p is a bound's space; use vcm_vs_bound_free", (void *)vs);
 	plat = vs->plat;
 	vs_space_release_(vs);
 	plat->meta_free(plat->ctx, vs, sizeof(*vs));
@@ -115,13 +119,13 @@ static int check_len(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t *
 	if (len == 0U)
 		return VCM_FAIL(&vs->diag, fn, -EINVAL, "len is 0");
 	if (len > UINT64_MAX - (VS_PAGE - 1U))
-		return VCM_FAIL(&vs->diag, fn, -EOVERFLOW, "len %#llx rounded up to 4 KiB passes 2^64",
-			       vcm_ull(len));
+		return VCM_FAIL(&vs->diag, fn, -EOVERFLOW,
+				"len %#llx rounded up to 4 KiB passes 2^64", vcm_ull(len));
 	*out = (len + VS_PAGE - 1U) & ~(VS_PAGE - 1U);
 	return 0;
 }
 
-static struct vcm_vs_range *new_range(struct vcm_vs *vs, const char *fn)
+struct vcm_vs_range *vs_new_range_(struct vcm_vs *vs, const char *fn)
 {
 	struct vcm_vs_range *n = vs_node_alloc_(vs);
 
@@ -130,84 +134,76 @@ static struct vcm_vs_range *new_range(struct vcm_vs *vs, const char *fn)
 	return n;
 }
 
-/* Carve [da, da + len) out of @prev's gap, which holds it, as node @n. */
-static void carve(struct vcm_vs *vs, struct vcm_vs_range *prev, struct vcm_vs_range *n,
-		  vcm_da_t da, uint64_t len)
+/* Carve the planned place out of its gap as node @n. */
+void vs_carve_(struct vcm_vs *vs, const struct vs_place *pl, struct vcm_vs_range *n)
 {
+	struct vcm_vs_range *prev = pl->prev;
 	vcm_da_t gs = vs_gap_start(prev);
 	/* inclusive ends: the gap may end at 2^64 - 1 */
 	vcm_da_t gap_last = gs + (prev->gap - 1U);
 
-	n->start = da;
-	n->len = len;
-	n->gap = gap_last - (da + (len - 1U));
+	n->start = pl->da;
+	n->len = pl->len;
+	n->gap = gap_last - (pl->da + (pl->len - 1U));
 	n->owner = vs;
 	n->magic = VS_MAGIC_LIVE;
 	n->flags = 0;
-	prev->gap = da - gs;
-	vs->free_bytes -= len;
+	prev->gap = pl->da - gs;
+	vs->free_bytes -= pl->len;
 	vs->count++;
 	vs_tree_insert_after_(vs, prev, n);
 	vs_tree_gap_changed_(vs, prev);
 }
 
-int vs_reserve_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
-		struct vcm_vs_range **out)
+/* The lowest @align-aligned place for @len bytes; checks everything, changes nothing. */
+int vs_place_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
+	      struct vs_place *pl)
 {
-	unsigned int align_lg2;
-	struct vcm_vs_range *prev, *n;
-	vcm_da_t da;
-	int ret;
+	int ret = check_len(vs, fn, len, &len);
 
-	if (out == NULL)
-		return VCM_FAIL(&vs->diag, fn, -EINVAL, "out is NULL");
-	ret = check_len(vs, fn, len, &len);
 	if (ret != 0)
 		return ret;
 	if (!vcm_is_pow2(align) || align < VCM_VS_ALIGN_4K || align > VCM_VS_ALIGN_1G)
 		return VCM_FAIL(&vs->diag, fn, -EINVAL,
-			       "align %#llx is not a power of two from 4 KiB to 1 GiB", vcm_ull(align));
+				"align %#llx is not a power of two from 4 KiB to 1 GiB",
+				vcm_ull(align));
 	if (len - 1U > vs->last - vs->start)
-		return VCM_FAIL(&vs->diag, fn, -ERANGE, "len %#llx is larger than the space (%#llx bytes)",
-			       vcm_ull(len), vcm_ull(vs->last - vs->start + 1U));
-	align_lg2 = vcm_ctz64(align);
-	prev = vs_tree_first_fit_(vs, len, align_lg2);
-	if (prev == NULL)
+		return VCM_FAIL(&vs->diag, fn, -ERANGE,
+				"len %#llx is larger than the space (%#llx bytes)", vcm_ull(len),
+				vcm_ull(vs->last - vs->start + 1U));
+	pl->prev = vs_tree_first_fit_(vs, len, vcm_ctz64(align));
+	if (pl->prev == NULL)
 		return VCM_FAIL(&vs->diag, fn, -ENOSPC,
-			       "no free run of len %#llx aligned to %#llx (%#llx bytes free)",
-			       vcm_ull(len), vcm_ull(align), vcm_ull(vs->free_bytes));
-	n = new_range(vs, fn);
-	if (n == NULL)
-		return -ENOMEM;
-	da = vs_gap_start(prev);
-	da = (da + (align - 1U)) & ~(align - 1U); /* fits, so cannot wrap */
-	carve(vs, prev, n, da, len);
-	*out = n;
+				"no free run of len %#llx aligned to %#llx (%#llx bytes free)",
+				vcm_ull(len), vcm_ull(align), vcm_ull(vs->free_bytes));
+	/* it fits, so rounding up cannot wrap */
+	pl->da = (vs_gap_start(pl->prev) + (align - 1U)) & ~(align - 1U);
+	pl->len = len;
 	return 0;
 }
 
-int vs_reserve_at_(struct vcm_vs *vs, const char *fn, vcm_da_t da, uint64_t len,
-		   struct vcm_vs_range **out)
+/* The place [@da, @da + @len) if it is free; checks everything, changes nothing. */
+int vs_place_at_(struct vcm_vs *vs, const char *fn, vcm_da_t da, uint64_t len,
+		 struct vs_place *pl)
 {
-	struct vcm_vs_range *prev, *n;
+	struct vcm_vs_range *prev;
 	vcm_da_t last, gs;
 	int ret;
 
-	if (out == NULL)
-		return VCM_FAIL(&vs->diag, fn, -EINVAL, "out is NULL");
 	if (!vcm_is_aligned(da, VS_PAGE))
-		return VCM_FAIL(&vs->diag, fn, -EINVAL, "da %#llx is not a multiple of 4 KiB", vcm_ull(da));
+		return VCM_FAIL(&vs->diag, fn, -EINVAL, "da %#llx is not a multiple of 4 KiB",
+				vcm_ull(da));
 	ret = check_len(vs, fn, len, &len);
 	if (ret != 0)
 		return ret;
 	last = da + (len - 1U);
 	if (last < da)
 		return VCM_FAIL(&vs->diag, fn, -EOVERFLOW, "da %#llx + len %#llx passes 2^64",
-			       vcm_ull(da), vcm_ull(len));
+				vcm_ull(da), vcm_ull(len));
 	if (da < vs->start || last > vs->last)
 		return VCM_FAIL(&vs->diag, fn, -ERANGE,
-			       "da %#llx len %#llx is outside the space [%#llx, %#llx]",
-			       vcm_ull(da), vcm_ull(len), vcm_ull(vs->start), vcm_ull(vs->last));
+				"da %#llx len %#llx is outside the space [%#llx, %#llx]",
+				vcm_ull(da), vcm_ull(len), vcm_ull(vs->start), vcm_ull(vs->last));
 	prev = vs_tree_floor_(vs, da);
 	VCM_ASSERT(prev != NULL); /* the sentinel starts the space */
 	gs = vs_gap_start(prev);
@@ -217,13 +213,32 @@ int vs_reserve_at_(struct vcm_vs *vs, const char *fn, vcm_da_t da, uint64_t len,
 		if (busy == NULL) /* cannot happen: the space check caught it */
 			busy = prev;
 		return VCM_FAIL(&vs->diag, fn, -EEXIST,
-			       "da %#llx len %#llx overlaps the range at %#llx len %#llx",
-			       vcm_ull(da), vcm_ull(len), vcm_ull(busy->start), vcm_ull(busy->len));
+				"da %#llx len %#llx overlaps the range at %#llx len %#llx",
+				vcm_ull(da), vcm_ull(len), vcm_ull(busy->start),
+				vcm_ull(busy->len));
 	}
-	n = new_range(vs, fn);
+	pl->prev = prev;
+	pl->da = da;
+	pl->len = len;
+	return 0;
+}
+
+int vs_reserve_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
+		struct vcm_vs_range **out)
+{
+	struct vs_place pl;
+	struct vcm_vs_range *n;
+	int ret;
+
+	if (out == NULL)
+		return VCM_FAIL(&vs->diag, fn, -EINVAL, "out is NULL");
+	ret = vs_place_(vs, fn, len, align, &pl);
+	if (ret != 0)
+		return ret;
+	n = vs_new_range_(vs, fn);
 	if (n == NULL)
 		return -ENOMEM;
-	carve(vs, prev, n, da, len);
+	vs_carve_(vs, &pl, n);
 	*out = n;
 	return 0;
 }
@@ -237,9 +252,23 @@ int vcm_vs_reserve(struct vcm_vs *vs, uint64_t len, uint64_t align, struct vcm_v
 
 int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len, struct vcm_vs_range **out)
 {
+	struct vs_place pl;
+	struct vcm_vs_range *n;
+	int ret;
+
 	if (!vs_live(vs))
 		return -EINVAL;
-	return vs_reserve_at_(vs, __func__, da, len, out);
+	if (out == NULL)
+		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "out is NULL");
+	ret = vs_place_at_(vs, __func__, da, len, &pl);
+	if (ret != 0)
+		return ret;
+	n = vs_new_range_(vs, __func__);
+	if (n == NULL)
+		return -ENOMEM;
+	vs_carve_(vs, &pl, n);
+	*out = n;
+	return 0;
 }
 
 /* Take live range @r out of the tree and give its bytes to the gap before it. */
@@ -263,12 +292,13 @@ static int check_range(struct vcm_vs *vs, const char *fn, const struct vcm_vs_ra
 		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range is NULL");
 	if (r->magic != VS_MAGIC_LIVE)
 		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p is not live (freed already?)",
-			       (const void *)r);
+				(const void *)r);
 	if (r->owner != vs)
 		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p belongs to space %p, not %p",
-			       (const void *)r, (const void *)r->owner, (void *)vs);
+				(const void *)r, (const void *)r->owner, (void *)vs);
 	if ((r->flags & VS_RANGE_SENTINEL) != 0U)
-		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p is not a reservation", (const void *)r);
+		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p is not a reservation",
+				(const void *)r);
 	return 0;
 }
 
@@ -283,20 +313,25 @@ int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r)
 		return ret;
 	if ((r->flags & VS_RANGE_BOUND) != 0U)
 		return VCM_FAIL(&vs->diag, __func__, -EBUSY,
-			       "range %p at %#llx is a bound; use vcm_vs_bound_free",
-			       (void *)r, vcm_ull(r->start));
+				"range %p at %#llx is a bound; use vcm_vs_bound_free",
+				(void *)r, vcm_ull(r->start));
 	vs_remove_(vs, r);
 	return 0;
 }
 
+static bool range_live(const struct vcm_vs_range *r)
+{
+	return r != NULL && r->magic == VS_MAGIC_LIVE;
+}
+
 vcm_da_t vcm_vs_range_start(const struct vcm_vs_range *r)
 {
-	return r->start;
+	return range_live(r) ? r->start : 0U;
 }
 
 uint64_t vcm_vs_range_len(const struct vcm_vs_range *r)
 {
-	return r->len;
+	return range_live(r) ? r->len : 0U;
 }
 
 struct vcm_vs_range *vcm_vs_find(struct vcm_vs *vs, vcm_da_t da)

@@ -110,15 +110,31 @@ struct vcm_vs_range *vs_tree_prev_(const struct vcm_vs_range *n);
 struct vcm_vs_range *vs_node_alloc_(struct vcm_vs *vs);
 void vs_node_free_(struct vcm_vs *vs, struct vcm_vs_range *n);
 void vs_slabs_release_(struct vcm_vs *vs);
+void vs_nodes_give_(struct vcm_vs *to, struct vcm_vs *from);
+
+/*
+ * Where a reservation goes, found before anything is written: [da, da + len)
+ * inside the gap of @prev. The reserving calls plan a place (every argument
+ * checked, nothing changed), then take what can still fail, then carve.
+ */
+struct vs_place {
+	struct vcm_vs_range *prev;
+	vcm_da_t da;
+	uint64_t len;                /* rounded up to pages */
+};
 
 /* vspace.c: shared by bound.c */
 void vs_space_init_(struct vcm_vs *vs, vcm_da_t start, vcm_da_t last,
 		    const struct vcm_plat_ops *plat);
 void vs_space_release_(struct vcm_vs *vs);
+int vs_place_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
+	      struct vs_place *pl);
+int vs_place_at_(struct vcm_vs *vs, const char *fn, vcm_da_t da, uint64_t len,
+		 struct vs_place *pl);
+struct vcm_vs_range *vs_new_range_(struct vcm_vs *vs, const char *fn);
+void vs_carve_(struct vcm_vs *vs, const struct vs_place *pl, struct vcm_vs_range *n);
 int vs_reserve_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
 		struct vcm_vs_range **out);
-int vs_reserve_at_(struct vcm_vs *vs, const char *fn, vcm_da_t da, uint64_t len,
-		   struct vcm_vs_range **out);
 void vs_remove_(struct vcm_vs *vs, struct vcm_vs_range *r);
 
 static inline bool vs_live(const struct vcm_vs *vs)

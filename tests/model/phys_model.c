@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* The brute-force model behind the phys tests; see phys_model.h. */
+/*
+ * The brute-force model behind the phys tests; see phys_model.h. A range may
+ * end at 2^64, so positions are compared as offsets into their range, never
+ * against pa + len.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "phys_model.h"
@@ -23,7 +27,7 @@ void pm_init(struct phys_model *pm, const uint64_t (*ranges)[2], size_t n, unsig
 	}
 	qsort(pm->ranges, n, sizeof(*pm->ranges), cmp_range);
 	for (j = 1, k = 1; j < n; j++) {
-		if (pm->ranges[k - 1].pa + pm->ranges[k - 1].len == pm->ranges[j].pa)
+		if (pm->ranges[j].pa - pm->ranges[k - 1].pa == pm->ranges[k - 1].len)
 			pm->ranges[k - 1].len += pm->ranges[j].len;
 		else
 			pm->ranges[k++] = pm->ranges[j];
@@ -55,6 +59,12 @@ static const struct pm_range *range_of(const struct phys_model *pm, uint64_t pa,
 			return r;
 	}
 	return NULL;
+}
+
+/* Does the 2^lg2-aligned block at @a lie inside @r (after @a was stepped, maybe past 2^64)? */
+static bool block_in(const struct pm_range *r, uint64_t a, uint64_t size)
+{
+	return a >= r->pa && size <= r->len && a - r->pa <= r->len - size;
 }
 
 static size_t page_of(const struct phys_model *pm, const struct pm_range *r, uint64_t pa)
@@ -121,10 +131,7 @@ static uint64_t count_aligned(const struct phys_model *pm, const uint32_t *owner
 
 	for (size_t j = 0; j < pm->nr_ranges; j++) {
 		const struct pm_range *r = &pm->ranges[j];
-		uint64_t end = r->pa + r->len;
-
-		for (uint64_t a = (r->pa + size - 1) & ~(size - 1); a >= r->pa && a + size <= end;
-		     a += size)
+		for (uint64_t a = (r->pa + size - 1) & ~(size - 1); block_in(r, a, size); a += size)
 			n += all_free(owner, page_of(pm, r, a), (size_t)(size >> pm->gran_lg2));
 	}
 	return n;
@@ -174,11 +181,10 @@ uint64_t pm_plan(const struct phys_model *pm, uint64_t len, uint64_t sizes, uint
 		counts[k] = 0;
 		for (size_t j = 0; j < pm->nr_ranges && len >= size; j++) {
 			const struct pm_range *r = &pm->ranges[j];
-			uint64_t end = r->pa + r->len;
-
 			for (uint64_t a = (r->pa + size - 1) & ~(size - 1);
-			     a >= r->pa && a + size <= end && len >= size; a += size) {
-				size_t first = page_of(pm, r, a), n = (size_t)(size >> pm->gran_lg2);
+			     block_in(r, a, size) && len >= size; a += size) {
+				size_t first = page_of(pm, r, a);
+				size_t n = (size_t)(size >> pm->gran_lg2);
 
 				if (!all_free(copy, first, n))
 					continue;
@@ -198,10 +204,8 @@ bool pm_first_fit(const struct phys_model *pm, uint64_t len, uint64_t align, uin
 {
 	for (size_t j = 0; j < pm->nr_ranges; j++) {
 		const struct pm_range *r = &pm->ranges[j];
-		uint64_t end = r->pa + r->len;
-
-		for (uint64_t a = (r->pa + align - 1) & ~(align - 1); a >= r->pa && a < end &&
-		     len <= end - a; a += align) {
+		for (uint64_t a = (r->pa + align - 1) & ~(align - 1);
+		     a >= r->pa && a - r->pa < r->len && len <= r->len - (a - r->pa); a += align) {
 			if (all_free(pm->owner, page_of(pm, r, a), (size_t)(len >> pm->gran_lg2))) {
 				*pa = a;
 				return true;

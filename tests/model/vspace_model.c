@@ -50,7 +50,7 @@ static bool fits(uint64_t gs, uint64_t gl, bool empty, uint64_t a, uint64_t len)
 	return len - 1 <= gl - a;
 }
 
-int vsm_reserve(struct vsm *m, uint64_t len, uint64_t align, uint64_t *addr)
+int vsm_reserve(struct vsm *m, uint64_t len, uint64_t align, uint64_t *da)
 {
 	/* gap i lies before range i; gap n after the last range */
 	for (size_t i = 0; i <= m->n; i++) {
@@ -66,26 +66,26 @@ int vsm_reserve(struct vsm *m, uint64_t len, uint64_t align, uint64_t *addr)
 			continue;
 		if (fits(gs, gl, empty, a, len)) {
 			insert(m, a, len);
-			*addr = a;
+			*da = a;
 			return 0;
 		}
 	}
 	return -ENOSPC;
 }
 
-int vsm_reserve_at(struct vsm *m, uint64_t addr, uint64_t len)
+int vsm_reserve_at(struct vsm *m, uint64_t da, uint64_t len)
 {
-	uint64_t last = addr + (len - 1);
+	uint64_t last = da + (len - 1);
 
-	if (addr < m->start || last > m->last)
+	if (da < m->start || last > m->last)
 		return -ERANGE;
 	for (size_t i = 0; i < m->n; i++) {
 		uint64_t rl = m->r[i].start + (m->r[i].len - 1);
 
-		if (!(last < m->r[i].start || addr > rl))
+		if (!(last < m->r[i].start || da > rl))
 			return -EEXIST;
 	}
-	insert(m, addr, len);
+	insert(m, da, len);
 	return 0;
 }
 
@@ -101,10 +101,10 @@ int vsm_unreserve(struct vsm *m, uint64_t start)
 	return -ENOENT;
 }
 
-long vsm_find(const struct vsm *m, uint64_t addr)
+long vsm_find(const struct vsm *m, uint64_t da)
 {
 	for (size_t i = 0; i < m->n; i++)
-		if (addr >= m->r[i].start && addr - m->r[i].start < m->r[i].len)
+		if (da >= m->r[i].start && da - m->r[i].start < m->r[i].len)
 			return (long)i;
 	return -1;
 }

@@ -25,14 +25,14 @@ struct vsm {
 
 void vsm_init(struct vsm *m, uint64_t start, uint64_t last);
 void vsm_fini(struct vsm *m);
-/* Lowest @align-aligned free run of @len bytes: 0 and *@addr, or -ENOSPC. */
-int vsm_reserve(struct vsm *m, uint64_t len, uint64_t align, uint64_t *addr);
+/* Lowest @align-aligned free run of @len bytes: 0 and *@da, or -ENOSPC. */
+int vsm_reserve(struct vsm *m, uint64_t len, uint64_t align, uint64_t *da);
 /* 0, -ERANGE (outside the space) or -EEXIST (overlaps); @len > 0, no wrap. */
-int vsm_reserve_at(struct vsm *m, uint64_t addr, uint64_t len);
+int vsm_reserve_at(struct vsm *m, uint64_t da, uint64_t len);
 /* Remove the range starting at @start: 0 or -ENOENT. */
 int vsm_unreserve(struct vsm *m, uint64_t start);
-/* Index of the range holding @addr, or -1. */
-long vsm_find(const struct vsm *m, uint64_t addr);
+/* Index of the range holding @da, or -1. */
+long vsm_find(const struct vsm *m, uint64_t da);
 uint64_t vsm_free_bytes(const struct vsm *m);
 
 #endif

@@ -89,12 +89,27 @@ static void done(struct vcm_phys *p)
 	assert_int_equal(g_meta.live, 0);
 }
 
-static void expect_err(struct vcm_phys *p, int ret, int err, const char *needle)
+/* Does @msg start with "@fn: " (@fn ends at the first '(' of a call's text)? */
+static bool has_prefix(const char *msg, const char *fn)
+{
+	size_t n = strcspn(fn, "(");
+
+	return strncmp(msg, fn, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ';
+}
+
+/*
+ * @call failed with @err and recorded "<the public call>: ..." containing
+ * @needle, and the set is still consistent.
+ */
+#define expect_err(p, call, err, needle) expect_err_(p, (call), err, #call, needle)
+
+static void expect_err_(struct vcm_phys *p, int ret, int err, const char *call, const char *needle)
 {
 	const char *msg = vcm_phys_last_error(p);
 
-	if (ret != err || strstr(msg, needle) == NULL)
-		fail_msg("got %d (want %d), message \"%s\" (want \"%s\")", ret, err, msg, needle);
+	if (ret != err || strstr(msg, needle) == NULL || !has_prefix(msg, call))
+		fail_msg("%s: got %d (want %d), message \"%s\" (want \"%s\" after the call's name)",
+			 call, ret, err, msg, needle);
 	assert_int_equal(vcm_phys_check_(p), 0);
 }
 
@@ -114,8 +129,9 @@ static void expect_create(int err, const char *needle)
 	struct vcm_diag d = { 0 };
 	int ret = vcm_phys_create(&g_cfg, &p, &d);
 
-	if (ret != err || strstr(d.msg, needle) == NULL)
-		fail_msg("create: got %d (want %d), \"%s\" (want \"%s\")", ret, err, d.msg, needle);
+	if (ret != err || strstr(d.msg, needle) == NULL || !has_prefix(d.msg, "vcm_phys_create"))
+		fail_msg("create: got %d (want %d), \"%s\" (want \"vcm_phys_create: ...%s\")", ret,
+			 err, d.msg, needle);
 	assert_ptr_equal(p, (struct vcm_phys *)0x1);
 	assert_int_equal(g_meta.live, 0);
 }
@@ -130,9 +146,9 @@ static void test_create_errors(void **state)
 	(void)state;
 	reset_cfg();
 	assert_int_equal(vcm_phys_create(&g_cfg, NULL, &d), -EINVAL);
-	assert_non_null(strstr(d.msg, "vcm_phys_create: out is NULL"));
+	assert_string_equal(d.msg, "vcm_phys_create: out is NULL");
 	assert_int_equal(vcm_phys_create(NULL, &dummy, &d), -EINVAL);
-	assert_non_null(strstr(d.msg, "cfg is NULL"));
+	assert_string_equal(d.msg, "vcm_phys_create: cfg is NULL");
 	assert_int_equal(vcm_phys_create(NULL, &dummy, NULL), -EINVAL);
 
 	bad = g_plat;
@@ -169,7 +185,8 @@ static void test_create_errors(void **state)
 	g_mts[0].ranges = r;
 	expect_create(-EINVAL, "memtypes[0].ranges[0].len is 0");
 	r[0] = (struct vcm_phys_range){ 0x100800, 0x10000 };
-	expect_create(-EINVAL, "pa 0x100800 len 0x10000 is not a multiple of the smallest chunk 0x1000");
+	expect_create(-EINVAL,
+		      "pa 0x100800 len 0x10000 is not a multiple of the smallest chunk 0x1000");
 	r[0] = (struct vcm_phys_range){ 0x100000, 0x10800 };
 	expect_create(-EINVAL, "is not a multiple of the smallest chunk");
 	g_mts[0].chunk_sizes = VCM_PHYS_64KB;
@@ -183,7 +200,8 @@ static void test_create_errors(void **state)
 	r[0] = (struct vcm_phys_range){ 0x200000, 0x100000 };
 	r[1] = (struct vcm_phys_range){ 0x100000, 0x101000 };
 	g_mts[0].nr_ranges = 2;
-	expect_create(-EINVAL, "ranges[1] [0x100000, 0x201000) overlaps ranges[0] [0x200000, 0x300000)");
+	expect_create(-EINVAL,
+		      "ranges[1] [0x100000, 0x200fff] overlaps ranges[0] [0x200000, 0x2fffff]");
 	r[1] = (struct vcm_phys_range){ 0x200000, 0x1000 };
 	expect_create(-EINVAL, "overlaps");
 
@@ -212,6 +230,7 @@ static void test_create_nomem(void **state)
 		}
 		assert_int_equal(ret, -ENOMEM);
 		assert_null(p);
+		assert_true(has_prefix(d.msg, "vcm_phys_create"));
 		assert_non_null(strstr(d.msg, "no metadata"));
 		assert_int_equal(g_meta.live, 0);
 	}
@@ -233,7 +252,8 @@ static void test_create_ok(void **state)
 	assert_int_equal(pa, 0xd0001000ULL);
 	assert_int_equal(len, 64 * KB);
 	assert_int_equal(vcm_phys_memtype_range(p, 1, 2, &pa, &len), -ENOENT);
-	expect_err(p, vcm_phys_memtype_range(p, 2, 0, &pa, &len), -EINVAL, "memtype 2 is not below");
+	expect_err(p, vcm_phys_memtype_range(p, 2, 0, &pa, &len), -EINVAL,
+		   "memtype 2 is not below");
 	expect_err(p, vcm_phys_memtype_range(p, 0, 0, NULL, &len), -EINVAL, "pa or len is NULL");
 
 	assert_int_equal(vcm_phys_stats(p, 1, &st), 0);
@@ -251,7 +271,7 @@ static void test_create_ok(void **state)
 	expect_err(p, vcm_phys_stats(p, 2, &st), -EINVAL, "memtype 2");
 	expect_err(p, vcm_phys_stats(p, 0, NULL), -EINVAL, "st is NULL");
 	assert_int_equal(vcm_phys_stats(NULL, 0, &st), -EINVAL);
-	assert_string_equal(vcm_phys_last_error(NULL), "not a live phys set");
+	assert_string_equal(vcm_phys_last_error(NULL), "vcm_phys_last_error: phys is NULL");
 	done(p);
 }
 
@@ -393,13 +413,15 @@ static void test_alloc_nomem_meta(void **state)
 	/* the chunk list, then the record slab */
 	g_meta.calls = 0;
 	g_meta.fail_at = 1;
-	expect_err(p, vcm_phys_alloc(p, 0, 2 * MB, 0, &m), -ENOMEM, "no metadata for a record of 2");
+	expect_err(p, vcm_phys_alloc(p, 0, 2 * MB, 0, &m), -ENOMEM,
+		   "no metadata for a record of 2");
 	g_meta.calls = 0;
 	g_meta.fail_at = 2;
 	expect_err(p, vcm_phys_alloc(p, 0, 2 * MB, 0, &m), -ENOMEM, "no metadata");
 	g_meta.calls = 0;
 	g_meta.fail_at = 1;
-	expect_err(p, vcm_phys_alloc(p, 0, MB, VCM_PHYS_CONT, &m), -ENOMEM, "no metadata for the record");
+	expect_err(p, vcm_phys_alloc(p, 0, MB, VCM_PHYS_CONT, &m), -ENOMEM,
+		   "no metadata for the record");
 	g_meta.calls = 0;
 	expect_err(p, vcm_phys_wrap(p, 0, 4096, &m), -ENOMEM, "no metadata for the record");
 	assert_null(m);
@@ -457,7 +479,8 @@ static void test_cont(void **state)
 	assert_int_equal(vcm_phys_free(p, c), 0);
 	assert_int_equal(vcm_phys_free(p, b), 0);
 	/* the memtype of memtype 1 with a 64 KiB range at an odd address */
-	assert_int_equal(vcm_phys_alloc_cont(p, 1, 4 * MB + 4 * KB, 0, &a), -ENOMEM);
+	expect_err(p, vcm_phys_alloc_cont(p, 1, 4 * MB + 4 * KB, 0, &a), -ENOMEM,
+		   "memtype 1 has no free run of len 0x401000");
 	assert_int_equal(vcm_phys_alloc_cont(p, 1, 4 * MB, 0, &a), 0);
 	assert_int_equal(vcm_phys_alloc_cont(p, 1, 64 * KB, 0, &b), 0);
 	it = 0;
@@ -484,7 +507,8 @@ static void test_wrap(void **state)
 	assert_int_equal(vcm_phys_wrap(NULL, 0, 4096, &w), -EINVAL);
 	expect_err(p, vcm_phys_wrap(p, 0, 4096, NULL), -EINVAL, "vcm_phys_wrap: out is NULL");
 	expect_err(p, vcm_phys_wrap(p, 0, 0, &w), -EINVAL, "len is 0");
-	expect_err(p, vcm_phys_wrap(p, 0x1800, 4096, &w), -EINVAL, "pa 0x1800 is not 4 KiB aligned");
+	expect_err(p, vcm_phys_wrap(p, 0x1800, 4096, &w), -EINVAL,
+		   "pa 0x1800 is not 4 KiB aligned");
 	expect_err(p, vcm_phys_wrap(p, 0x1000, 0x1800, &w), -EINVAL,
 		   "len 0x1800 is not a multiple of 4 KiB");
 	expect_err(p, vcm_phys_wrap(p, 0xfffffffffffff000ULL, 0x2000, &w), -EOVERFLOW,
@@ -499,7 +523,8 @@ static void test_wrap(void **state)
 	assert_int_equal(len, 8 * MB);
 	assert_int_equal(vcm_phys_next_chunk(w, &it, &pa, &len), -ENOENT);
 	assert_int_equal(vcm_phys_destroy(p), -EBUSY);
-	assert_non_null(strstr(vcm_phys_last_error(p), "1 allocations are still live"));
+	assert_string_equal(vcm_phys_last_error(p),
+			    "vcm_phys_destroy: 1 allocations are still live");
 	assert_int_equal(vcm_phys_free(p, w), 0);
 	same_stats(p, 0, &before);
 	expect_err(p, vcm_phys_free(p, w), -EINVAL, "was already freed");
@@ -510,7 +535,7 @@ static void test_handles(void **state)
 {
 	struct vcm_phys *p = make(), *q;
 	struct vcm_physmem *m, *foreign;
-	static uint64_t stack_mem[16];
+	static uint64_t stack_mem[128]; /* zeroed: larger than a set, carries no magic */
 	struct vcm_phys_stats before;
 	struct vcm_diag d = { 0 };
 	uint64_t it = 0, len;
@@ -549,6 +574,11 @@ static void test_handles(void **state)
 	assert_int_equal(vcm_phys_free(q, foreign), 0);
 	assert_int_equal(vcm_phys_destroy(q), 0);
 	assert_int_equal(vcm_phys_destroy(NULL), 0);
+	/* memory that is not a set (magic wrong): refused without a message */
+	assert_int_equal(vcm_phys_destroy((struct vcm_phys *)stack_mem), -EINVAL);
+	assert_int_equal(vcm_phys_alloc((struct vcm_phys *)stack_mem, 0, 4096, 0, &m), -EINVAL);
+	assert_string_equal(vcm_phys_last_error((struct vcm_phys *)stack_mem),
+			    "vcm_phys_last_error: phys is not a live set");
 	done(p);
 }
 
@@ -599,6 +629,108 @@ static void test_other_granule(void **state)
 	done(p);
 }
 
+/* ---- ranges that end at 2^64 --------------------------------------------- */
+
+#define TOP(n) (0ULL - (n)) /* the address n bytes below 2^64 */
+
+static void test_top_overlap(void **state)
+{
+	struct vcm_phys_range r[2];
+
+	(void)state;
+	/* Two ranges ending at 2^64 overlap: pa + len wraps to 0 for both. */
+	reset_cfg();
+	r[0] = (struct vcm_phys_range){ TOP(8 * KB), 8 * KB };
+	r[1] = (struct vcm_phys_range){ TOP(4 * KB), 4 * KB };
+	g_mts[0] = (struct vcm_phys_memtype_cfg){ r, 2, 0 };
+	expect_create(-EINVAL, "memtypes[0].ranges[0] [0xffffffffffffe000, 0xffffffffffffffff] "
+		      "overlaps ranges[1] [0xfffffffffffff000, 0xffffffffffffffff]");
+	r[0] = (struct vcm_phys_range){ TOP(4 * KB), 4 * KB };
+	r[1] = (struct vcm_phys_range){ TOP(8 * KB), 8 * KB };
+	expect_create(-EINVAL,
+		      "ranges[1] [0xffffffffffffe000, 0xffffffffffffffff] overlaps ranges[0]");
+}
+
+static void test_top_ranges(void **state)
+{
+	static const struct vcm_phys_range touching[] = {
+		{ TOP(4 * KB), 4 * KB },
+		{ TOP(8 * KB), 4 * KB },
+	};
+	static const struct vcm_phys_range top = { TOP(2 * MB), 2 * MB };
+	struct vcm_phys_memtype_cfg mts[2] = { { &top, 1, 0 }, { touching, 2, 0 } };
+	struct vcm_phys_cfg cfg;
+	struct vcm_phys_stats st;
+	struct vcm_physmem *a, *b, *c;
+	struct vcm_phys *p;
+	struct vcm_diag d = { 0 };
+	uint64_t it = 0, len;
+	vcm_pa_t pa;
+
+	(void)state;
+	reset_cfg();
+	cfg = (struct vcm_phys_cfg){ mts, 2, &g_plat };
+	assert_int_equal(vcm_phys_create(&cfg, &p, &d), 0);
+	/* touching ranges at the top are joined into one region */
+	assert_int_equal(vcm_phys_memtype_range(p, 1, 0, &pa, &len), 0);
+	assert_int_equal(pa, TOP(8 * KB));
+	assert_int_equal(len, 8 * KB);
+	assert_int_equal(vcm_phys_memtype_range(p, 1, 1, &pa, &len), -ENOENT);
+	assert_int_equal(vcm_phys_stats(p, 0, &st), 0);
+	assert_int_equal(st.largest_free_run, 2 * MB);
+	assert_int_equal(st.largest_free_block, 2 * MB);
+
+	/* a fully free memtype up to 2^64 serves a contiguous allocation of all of it */
+	assert_int_equal(vcm_phys_alloc_cont(p, 0, 2 * MB, 0, &a), 0);
+	assert_int_equal(vcm_phys_next_chunk(a, &it, &pa, &len), 0);
+	assert_int_equal(pa, TOP(2 * MB));
+	assert_int_equal(len, 2 * MB);
+	assert_int_equal(vcm_phys_check_(p), 0);
+	assert_int_equal(vcm_phys_free(p, a), 0);
+	assert_int_equal(vcm_phys_check_(p), 0);
+
+	/* a run that ends at 2^64 behind a used page */
+	assert_int_equal(vcm_phys_alloc(p, 0, 4 * KB, 0, &a), 0);
+	assert_int_equal(vcm_phys_alloc_cont(p, 0, 2 * MB - 4 * KB, 0, &b), 0);
+	it = 0;
+	assert_int_equal(vcm_phys_next_chunk(b, &it, &pa, &len), 0);
+	assert_int_equal(pa + (len - 1), UINT64_MAX);
+	assert_int_equal(vcm_phys_check_(p), 0);
+	expect_err(p, vcm_phys_alloc_cont(p, 0, 4 * KB, 0, &c), -ENOMEM, "no free run");
+	assert_int_equal(vcm_phys_free(p, b), 0);
+	assert_int_equal(vcm_phys_free(p, a), 0);
+	assert_int_equal(vcm_phys_check_(p), 0);
+
+	/* aligned halves, the upper one ending at 2^64 */
+	assert_int_equal(vcm_phys_alloc_cont(p, 0, MB, MB, &a), 0);
+	assert_int_equal(vcm_phys_alloc_cont(p, 0, MB, MB, &b), 0);
+	it = 0;
+	assert_int_equal(vcm_phys_next_chunk(b, &it, &pa, &len), 0);
+	assert_int_equal(pa, TOP(MB));
+	assert_int_equal(vcm_phys_free(p, a), 0);
+	assert_int_equal(vcm_phys_free(p, b), 0);
+
+	/* chunks up to the top: one extent, not merged past 2^64 */
+	assert_int_equal(vcm_phys_alloc(p, 0, 2 * MB, 0, &a), 0);
+	assert_int_equal(vcm_phys_mem_chunks(a), 2);
+	it = 0;
+	assert_int_equal(vcm_phys_next_extent(a, &it, &pa, &len), 0);
+	assert_int_equal(pa, TOP(2 * MB));
+	assert_int_equal(len, 2 * MB);
+	assert_int_equal(vcm_phys_next_extent(a, &it, &pa, &len), -ENOENT);
+	assert_int_equal(vcm_phys_free(p, a), 0);
+
+	/* the joined region at the top: each page once, then no more */
+	assert_int_equal(vcm_phys_alloc(p, 1, 4 * KB, 0, &a), 0);
+	assert_int_equal(vcm_phys_alloc(p, 1, 4 * KB, 0, &b), 0);
+	expect_err(p, vcm_phys_alloc(p, 1, 4 * KB, 0, &c), -ENOMEM, "0x1000 bytes short");
+	assert_int_equal(vcm_phys_free(p, a), 0);
+	assert_int_equal(vcm_phys_free(p, b), 0);
+	assert_int_equal(vcm_phys_alloc_cont(p, 1, 8 * KB, 8 * KB, &a), 0);
+	assert_int_equal(vcm_phys_free(p, a), 0);
+	done(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -614,6 +746,8 @@ int main(void)
 		cmocka_unit_test(test_handles),
 		cmocka_unit_test(test_no_record_leak),
 		cmocka_unit_test(test_other_granule),
+		cmocka_unit_test(test_top_overlap),
+		cmocka_unit_test(test_top_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,7 +13,8 @@
  *    run equal the model's.
  * At the end everything is freed and the stats must equal the fresh ones.
  *
- * The seed is printed; rerun with VCM_SEED=<n> to reproduce a failure.
+ * The seed is printed; rerun with VCM_TEST_SEED=<n> to reproduce a failure
+ * (tests/common/test_rand.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,6 +28,7 @@
 #include <cmocka.h>
 #include <vcm/phys.h>
 #include <vcm/hosted.h>
+#include "common/test_rand.h"
 #include "model/phys_model.h"
 
 #define MB (1024ULL * 1024ULL)
@@ -38,16 +40,12 @@ static uint64_t g_rng;
 
 static uint64_t rnd(void)
 {
-	/* xorshift64* */
-	g_rng ^= g_rng >> 12;
-	g_rng ^= g_rng << 25;
-	g_rng ^= g_rng >> 27;
-	return g_rng * 0x2545f4914f6cdd1dULL;
+	return test_rand(&g_rng);
 }
 
 static uint64_t rnd_below(uint64_t n)
 {
-	return n ? rnd() % n : 0;
+	return test_rand_below(&g_rng, n);
 }
 
 struct live {
@@ -71,7 +69,8 @@ struct world {
 #define CHECK(w, cond, ...)                                                                   \
 	do {                                                                                  \
 		if (!(cond)) {                                                                \
-			print_error("seed %llu op %lu: ", (unsigned long long)g_seed, (w)->ops); \
+			print_error("VCM_TEST_SEED=%#llx op %lu: ",                   \
+				    (unsigned long long)g_seed, (w)->ops);                    \
 			fail_msg(__VA_ARGS__);                                                \
 		}                                                                             \
 	} while (0)
@@ -182,7 +181,8 @@ static void op_alloc(struct world *w)
 		while (vcm_phys_next_chunk(m, &it, &pa, &clen) == 0) {
 			CHECK(w, clen <= prev, "chunk %#llx after a smaller one",
 			      (unsigned long long)clen);
-			CHECK(w, (clen & allowed) && !(clen & (clen - 1)), "chunk size %#llx not allowed",
+			CHECK(w, (clen & allowed) && !(clen & (clen - 1)),
+			      "chunk size %#llx not allowed",
 			      (unsigned long long)clen);
 			CHECK(w, (pa & (clen - 1)) == 0, "chunk %#llx+%#llx misaligned",
 			      (unsigned long long)pa, (unsigned long long)clen);
@@ -201,7 +201,8 @@ static void op_alloc(struct world *w)
 		}
 		CHECK(w, sum == len, "chunks sum %#llx", (unsigned long long)sum);
 		for (unsigned int i = 0; i < k; i++)
-			CHECK(w, got[i] == counts[i], "size #%u: %llu chunks, largest-first plan %llu", i,
+			CHECK(w, got[i] == counts[i],
+			      "size #%u: %llu chunks, largest-first plan %llu", i,
 			      (unsigned long long)got[i], (unsigned long long)counts[i]);
 		add_live(w, m, mt, id);
 	}
@@ -375,6 +376,20 @@ static void test_prop_other_sizes(void **state)
 	run(mts, 2, 3000);
 }
 
+static void test_prop_top_of_64bit(void **state)
+{
+	/* Memtypes that end at 2^64: one aligned, one touching pair starting at an odd page. */
+	static const struct vcm_phys_range r0[] = { { 0ULL - 8 * MB, 8 * MB } };
+	static const struct vcm_phys_range r1[] = {
+		{ 0ULL - 4 * MB - 12 * KB, 2 * MB },
+		{ 0ULL - 2 * MB - 12 * KB, 2 * MB + 12 * KB },
+	};
+	const struct vcm_phys_memtype_cfg mts[] = { { r0, 1, 0 }, { r1, 2, 0 } };
+
+	(void)state;
+	run(mts, 2, 3000);
+}
+
 static void test_fragmentation(void **state)
 {
 	static const struct vcm_phys_range r = { 0x80000000ULL, 16 * MB };
@@ -430,14 +445,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prop_default_sizes),
 		cmocka_unit_test(test_prop_other_sizes),
+		cmocka_unit_test(test_prop_top_of_64bit),
 		cmocka_unit_test(test_fragmentation),
 	};
-	const char *env = getenv("VCM_SEED");
-
-	g_seed = env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL);
-	g_rng = g_seed * 2654435761ULL + 1;
-	printf("phys property tests: seed %llu (rerun with VCM_SEED=%llu)\n",
-	       (unsigned long long)g_seed, (unsigned long long)g_seed);
+	g_seed = test_seed("test_phys_prop", (uint64_t)time(NULL));
+	g_rng = g_seed;
 	fflush(stdout);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

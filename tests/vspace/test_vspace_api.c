@@ -44,14 +44,39 @@ static void done(struct fx *f)
 	assert_int_equal(f->meta.live_bytes, 0);
 }
 
-/* The last message mentions @needle. */
-static void msg_has(const struct vcm_vs *vs, const char *needle)
+/* Does @msg start with "@fn: " (@fn ends at the first '(' of a call's text)? */
+static bool has_prefix(const char *msg, const char *fn)
+{
+	size_t n = strcspn(fn, "(");
+
+	return strncmp(msg, fn, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ';
+}
+
+/* The last message of @vs is "@fn: ..." and mentions @needle. */
+static void msg_has(const struct vcm_vs *vs, const char *fn, const char *needle)
 {
 	const char *m = vcm_vs_last_error(vs);
 
-	if (strstr(m, needle) == NULL)
-		fail_msg("message \"%s\" lacks \"%s\"", m, needle);
+	if (!has_prefix(m, fn) || strstr(m, needle) == NULL)
+		fail_msg("message \"%s\" is not \"%s: ...%s...\"", m, fn, needle);
 }
+
+/* The create message in @d is "vcm_vs_create: ..." and mentions @needle. */
+static void msg_in(const struct vcm_diag *d, const char *needle)
+{
+	if (!has_prefix(d->msg, "vcm_vs_create") || strstr(d->msg, needle) == NULL)
+		fail_msg("message \"%s\" is not \"vcm_vs_create: ...%s...\"", d->msg, needle);
+}
+
+/*
+ * @call failed with @err and recorded "<the public call>: ..." with @needle
+ * in @vs (the space the call's message goes to).
+ */
+#define expect_err(vs, call, err, needle)                 \
+	do {                                              \
+		assert_int_equal((call), (err));          \
+		msg_has((vs), #call, (needle));           \
+	} while (0)
 
 /* A snapshot of a space to check that a failed call changed nothing. */
 struct snap {
@@ -91,34 +116,34 @@ static void test_create_errors(void **state)
 	(void)state;
 	counting_ops(&plat, &meta);
 	assert_int_equal(vcm_vs_create(NULL, &vs, &d), -EINVAL);
-	assert_non_null(strstr(d.msg, "cfg is NULL"));
+	msg_in(&d, "cfg is NULL");
 	cfg = (struct vcm_vs_cfg){ .start = 0, .len = SZ_1M, .plat = &plat };
 	assert_int_equal(vcm_vs_create(&cfg, NULL, &d), -EINVAL);
-	assert_non_null(strstr(d.msg, "out is NULL"));
+	msg_in(&d, "out is NULL");
 	cfg.plat = NULL;
 	assert_int_equal(vcm_vs_create(&cfg, &vs, &d), -EINVAL);
-	assert_non_null(strstr(d.msg, "cfg->plat"));
+	msg_in(&d, "cfg->plat");
 	cfg.plat = &bad_ops;
 	assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), -EINVAL); /* NULL diag is fine */
 	cfg.plat = &plat;
 	cfg.start = 0x1800;
 	assert_int_equal(vcm_vs_create(&cfg, &vs, &d), -EINVAL);
-	assert_non_null(strstr(d.msg, "cfg->start 0x1800"));
+	msg_in(&d, "cfg->start 0x1800");
 	cfg.start = 0;
 	cfg.len = 0;
 	assert_int_equal(vcm_vs_create(&cfg, &vs, &d), -EINVAL);
-	assert_non_null(strstr(d.msg, "cfg->len is 0"));
+	msg_in(&d, "cfg->len is 0");
 	cfg.len = 0x1234;
 	assert_int_equal(vcm_vs_create(&cfg, &vs, &d), -EINVAL);
-	assert_non_null(strstr(d.msg, "cfg->len 0x1234"));
+	msg_in(&d, "cfg->len 0x1234");
 	cfg.start = UINT64_C(0xfffffffffffff000);
 	cfg.len = 0x2000;
 	assert_int_equal(vcm_vs_create(&cfg, &vs, &d), -EOVERFLOW);
-	assert_non_null(strstr(d.msg, "cfg->start 0xfffffffffffff000 + cfg->len 0x2000"));
+	msg_in(&d, "cfg->start 0xfffffffffffff000 + cfg->len 0x2000");
 	cfg.len = 0x1000; /* ends exactly at 2^64: fine */
 	meta.fail_after = 0;
 	assert_int_equal(vcm_vs_create(&cfg, &vs, &d), -ENOMEM);
-	assert_non_null(strstr(d.msg, "meta_alloc"));
+	msg_in(&d, "meta_alloc");
 	assert_null(vs);
 	meta.fail_after = -1;
 	assert_int_equal(vcm_vs_create(&cfg, &vs, &d), 0);
@@ -139,26 +164,27 @@ static void test_reserve_errors(void **state)
 	(void)state;
 	assert_int_equal(vcm_vs_reserve(vs, SZ_64K, SZ_64K, &keep), 0);
 	s = take(vs);
-	assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_4K, NULL), -EINVAL);
-	msg_has(vs, "vcm_vs_reserve: out is NULL");
-	assert_int_equal(vcm_vs_reserve(vs, 0, SZ_4K, &r), -EINVAL);
-	msg_has(vs, "vcm_vs_reserve: len is 0");
-	assert_int_equal(vcm_vs_reserve(vs, UINT64_MAX, SZ_4K, &r), -EOVERFLOW);
-	msg_has(vs, "len 0xffffffffffffffff");
-	assert_int_equal(vcm_vs_reserve(vs, 17 * SZ_1M, SZ_4K, &r), -ERANGE);
-	msg_has(vs, "len 0x1100000 is larger than the space");
-	assert_int_equal(vcm_vs_reserve(vs, SZ_4K, 0, &r), -EINVAL);
-	msg_has(vs, "align 0x0 is not a power of two");
-	assert_int_equal(vcm_vs_reserve(vs, SZ_4K, 0x3000, &r), -EINVAL);
-	msg_has(vs, "align 0x3000");
-	assert_int_equal(vcm_vs_reserve(vs, SZ_4K, 0x800, &r), -EINVAL);
-	msg_has(vs, "align 0x800");
-	assert_int_equal(vcm_vs_reserve(vs, SZ_4K, 2 * SZ_1G, &r), -EINVAL);
-	msg_has(vs, "align 0x80000000");
+	expect_err(vs, vcm_vs_reserve(vs, SZ_4K, SZ_4K, NULL),
+		   -EINVAL, "vcm_vs_reserve: out is NULL");
+	expect_err(vs, vcm_vs_reserve(vs, 0, SZ_4K, &r),
+		   -EINVAL, "vcm_vs_reserve: len is 0");
+	expect_err(vs, vcm_vs_reserve(vs, UINT64_MAX, SZ_4K, &r),
+		   -EOVERFLOW, "len 0xffffffffffffffff");
+	expect_err(vs, vcm_vs_reserve(vs, 17 * SZ_1M, SZ_4K, &r),
+		   -ERANGE, "len 0x1100000 is larger than the space");
+	expect_err(vs, vcm_vs_reserve(vs, SZ_4K, 0, &r),
+		   -EINVAL, "align 0x0 is not a power of two");
+	expect_err(vs, vcm_vs_reserve(vs, SZ_4K, 0x3000, &r),
+		   -EINVAL, "align 0x3000");
+	expect_err(vs, vcm_vs_reserve(vs, SZ_4K, 0x800, &r),
+		   -EINVAL, "align 0x800");
+	expect_err(vs, vcm_vs_reserve(vs, SZ_4K, 2 * SZ_1G, &r),
+		   -EINVAL, "align 0x80000000");
 	/* space [1M, 17M): no 32 MiB boundary inside */
-	assert_int_equal(vcm_vs_reserve(vs, SZ_1M, 32 * SZ_1M, &r), -ENOSPC);
-	msg_has(vs, "no free run of len 0x100000 aligned to 0x2000000");
-	assert_int_equal(vcm_vs_reserve(vs, 16 * SZ_1M, SZ_4K, &r), -ENOSPC);
+	expect_err(vs, vcm_vs_reserve(vs, SZ_1M, 32 * SZ_1M, &r),
+		   -ENOSPC, "no free run of len 0x100000 aligned to 0x2000000");
+	expect_err(vs, vcm_vs_reserve(vs, 16 * SZ_1M, SZ_4K, &r), -ENOSPC,
+		   "no free run of len 0x1000000");
 	f.meta.fail_after = 0;
 	/* the first slab holds 32 nodes: exhaust it so the next reserve must allocate */
 	for (int i = 0; i < 31; i++) {
@@ -167,8 +193,8 @@ static void test_reserve_errors(void **state)
 		assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_4K, &t), 0);
 	}
 	s = take(vs);
-	assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_4K, &r), -ENOMEM);
-	msg_has(vs, "meta_alloc");
+	expect_err(vs, vcm_vs_reserve(vs, SZ_4K, SZ_4K, &r),
+		   -ENOMEM, "meta_alloc");
 	same(vs, s);
 	assert_null(r);
 	f.meta.fail_after = -1;
@@ -188,26 +214,28 @@ static void test_reserve_at_errors(void **state)
 	(void)state;
 	assert_int_equal(vcm_vs_reserve_at(vs, 4 * SZ_1M, SZ_1M, &a), 0);
 	s = take(vs);
-	assert_int_equal(vcm_vs_reserve_at(vs, 2 * SZ_1M, SZ_4K, NULL), -EINVAL);
-	msg_has(vs, "vcm_vs_reserve_at: out is NULL");
-	assert_int_equal(vcm_vs_reserve_at(vs, 2 * SZ_1M + 0x10, SZ_4K, &r), -EINVAL);
-	msg_has(vs, "da 0x200010 is not a multiple of 4 KiB");
-	assert_int_equal(vcm_vs_reserve_at(vs, 2 * SZ_1M, 0, &r), -EINVAL);
-	msg_has(vs, "len is 0");
-	assert_int_equal(vcm_vs_reserve_at(vs, 2 * SZ_1M, UINT64_C(0xfffffffffff00000), &r),
-			 -EOVERFLOW);
-	msg_has(vs, "da 0x200000 + len 0xfffffffffff00000 passes 2^64");
-	assert_int_equal(vcm_vs_reserve_at(vs, 0, SZ_4K, &r), -ERANGE);
-	msg_has(vs, "da 0x0 len 0x1000 is outside the space");
-	assert_int_equal(vcm_vs_reserve_at(vs, 17 * SZ_1M - SZ_4K, 2 * SZ_4K, &r), -ERANGE);
-	assert_int_equal(vcm_vs_reserve_at(vs, 17 * SZ_1M, SZ_4K, &r), -ERANGE);
+	expect_err(vs, vcm_vs_reserve_at(vs, 2 * SZ_1M, SZ_4K, NULL),
+		   -EINVAL, "vcm_vs_reserve_at: out is NULL");
+	expect_err(vs, vcm_vs_reserve_at(vs, 2 * SZ_1M + 0x10, SZ_4K, &r),
+		   -EINVAL, "da 0x200010 is not a multiple of 4 KiB");
+	expect_err(vs, vcm_vs_reserve_at(vs, 2 * SZ_1M, 0, &r),
+		   -EINVAL, "len is 0");
+	expect_err(vs, vcm_vs_reserve_at(vs, 2 * SZ_1M, UINT64_C(0xfffffffffff00000), &r),
+		   -EOVERFLOW, "da 0x200000 + len 0xfffffffffff00000 passes 2^64");
+	expect_err(vs, vcm_vs_reserve_at(vs, 0, SZ_4K, &r),
+		   -ERANGE, "da 0x0 len 0x1000 is outside the space");
+	expect_err(vs, vcm_vs_reserve_at(vs, 17 * SZ_1M - SZ_4K, 2 * SZ_4K, &r), -ERANGE,
+		   "outside the space");
+	expect_err(vs, vcm_vs_reserve_at(vs, 17 * SZ_1M, SZ_4K, &r), -ERANGE, "outside the space");
 	/* overlaps: inside, over the start, over the end, covering */
-	assert_int_equal(vcm_vs_reserve_at(vs, 4 * SZ_1M + SZ_4K, SZ_4K, &r), -EEXIST);
-	msg_has(vs, "overlaps the range at 0x400000 len 0x100000");
-	assert_int_equal(vcm_vs_reserve_at(vs, 4 * SZ_1M - SZ_4K, 2 * SZ_4K, &r), -EEXIST);
-	msg_has(vs, "overlaps the range at 0x400000");
-	assert_int_equal(vcm_vs_reserve_at(vs, 5 * SZ_1M - SZ_4K, 2 * SZ_4K, &r), -EEXIST);
-	assert_int_equal(vcm_vs_reserve_at(vs, 3 * SZ_1M, 3 * SZ_1M, &r), -EEXIST);
+	expect_err(vs, vcm_vs_reserve_at(vs, 4 * SZ_1M + SZ_4K, SZ_4K, &r),
+		   -EEXIST, "overlaps the range at 0x400000 len 0x100000");
+	expect_err(vs, vcm_vs_reserve_at(vs, 4 * SZ_1M - SZ_4K, 2 * SZ_4K, &r),
+		   -EEXIST, "overlaps the range at 0x400000");
+	expect_err(vs, vcm_vs_reserve_at(vs, 5 * SZ_1M - SZ_4K, 2 * SZ_4K, &r), -EEXIST,
+		   "overlaps the range at 0x400000");
+	expect_err(vs, vcm_vs_reserve_at(vs, 3 * SZ_1M, 3 * SZ_1M, &r), -EEXIST,
+		   "overlaps the range at 0x400000");
 	same(vs, s);
 	assert_null(r);
 	/* exactly adjacent on both sides is fine */
@@ -232,17 +260,17 @@ static void test_unreserve_errors(void **state)
 	assert_int_equal(vcm_vs_reserve(vs, SZ_1M, SZ_1M, &b), 0);
 	assert_int_equal(vcm_vs_reserve(other, SZ_1M, SZ_1M, &x), 0);
 	s = take(vs);
-	assert_int_equal(vcm_vs_unreserve(vs, NULL), -EINVAL);
-	msg_has(vs, "vcm_vs_unreserve: range is NULL");
-	assert_int_equal(vcm_vs_unreserve(vs, x), -EINVAL);
-	msg_has(vs, "belongs to space");
+	expect_err(vs, vcm_vs_unreserve(vs, NULL),
+		   -EINVAL, "vcm_vs_unreserve: range is NULL");
+	expect_err(vs, vcm_vs_unreserve(vs, x),
+		   -EINVAL, "belongs to space");
 	same(vs, s);
 	assert_int_equal(vcm_vs_unreserve(vs, a), 0);
 	s = take(vs);
-	assert_int_equal(vcm_vs_unreserve(vs, a), -EINVAL);
-	msg_has(vs, "is not live");
+	expect_err(vs, vcm_vs_unreserve(vs, a),
+		   -EINVAL, "is not live");
 	assert_null(vcm_vs_next(vs, a));
-	msg_has(vs, "vcm_vs_next: range");
+	msg_has(vs, "vcm_vs_next", "range");
 	same(vs, s);
 	assert_int_equal(vcm_vs_unreserve(vs, b), 0);
 	assert_int_equal(vcm_vs_free_bytes(vs), SZ_1G);
@@ -318,22 +346,24 @@ static void test_top_of_64bit(void **state)
 	(void)state;
 	assert_int_equal(vcm_vs_reserve_at(vs, UINT64_MAX - SZ_4K + 1, SZ_4K, &t), 0);
 	assert_ptr_equal(vcm_vs_find(vs, UINT64_MAX), t);
-	assert_int_equal(vcm_vs_reserve_at(vs, UINT64_MAX - SZ_4K + 1, SZ_4K, &r), -EEXIST);
-	assert_int_equal(vcm_vs_reserve_at(vs, UINT64_MAX - SZ_4K + 1, 2 * SZ_4K, &r), -EOVERFLOW);
+	expect_err(vs, vcm_vs_reserve_at(vs, UINT64_MAX - SZ_4K + 1, SZ_4K, &r), -EEXIST,
+		   "overlaps the range at 0xfffffffffffff000");
+	expect_err(vs, vcm_vs_reserve_at(vs, UINT64_MAX - SZ_4K + 1, 2 * SZ_4K, &r), -EOVERFLOW,
+		   "passes 2^64");
 	assert_int_equal(vcm_vs_reserve(vs, SZ_1G, SZ_1G, &r), 0);
 	assert_int_equal(vcm_vs_range_start(r), start);
 	assert_int_equal(vcm_vs_reserve(vs, SZ_1G, SZ_1G, &r), 0);
 	assert_int_equal(vcm_vs_reserve(vs, SZ_1G, SZ_1G, &r), 0);
 	/* the last GiB holds the top page: a 1G run is gone, smaller ones are not */
-	assert_int_equal(vcm_vs_reserve(vs, SZ_1G, SZ_4K, &r), -ENOSPC);
+	expect_err(vs, vcm_vs_reserve(vs, SZ_1G, SZ_4K, &r), -ENOSPC, "no free run");
 	assert_int_equal(vcm_vs_reserve(vs, SZ_1G - SZ_1M, SZ_1M, &r), 0);
 	assert_int_equal(vcm_vs_range_start(r), start + 3 * SZ_1G);
-	assert_int_equal(vcm_vs_reserve(vs, SZ_1M, SZ_4K, &r), -ENOSPC);
+	expect_err(vs, vcm_vs_reserve(vs, SZ_1M, SZ_4K, &r), -ENOSPC, "no free run");
 	assert_int_equal(vcm_vs_reserve(vs, SZ_1M - SZ_4K, SZ_1M, &r), 0);
 	assert_int_equal(vcm_vs_range_start(r), UINT64_MAX - SZ_1M + 1);
 	assert_int_equal(vcm_vs_free_bytes(vs), 0);
 	assert_int_equal(vcm_vs_unreserve(vs, t), 0);
-	assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_1G, &r), -ENOSPC);
+	expect_err(vs, vcm_vs_reserve(vs, SZ_4K, SZ_1G, &r), -ENOSPC, "no free run");
 	assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_4K, &t), 0);
 	assert_int_equal(vcm_vs_range_start(t), UINT64_MAX - SZ_4K + 1);
 	assert_int_equal(vcm_vs_free_bytes(vs), 0);
@@ -362,28 +392,28 @@ static void test_bounds(void **state)
 	/* reservations drawn from the bound stay inside it */
 	assert_int_equal(vcm_vs_bound_reserve(b, SZ_1M, SZ_4K, &in), 0);
 	assert_int_equal(vcm_vs_range_start(in), 16 * SZ_1M);
-	assert_int_equal(vcm_vs_bound_reserve(b, 16 * SZ_1M, SZ_4K, &r2), -ENOSPC);
-	assert_non_null(strstr(vcm_vs_last_error(bs), "vcm_vs_bound_reserve: no free run"));
-	assert_int_equal(vcm_vs_reserve_at(bs, 15 * SZ_1M, SZ_4K, &r2), -ERANGE);
+	expect_err(bs, vcm_vs_bound_reserve(b, 16 * SZ_1M, SZ_4K, &r2), -ENOSPC, "no free run");
+	expect_err(bs, vcm_vs_reserve_at(bs, 15 * SZ_1M, SZ_4K, &r2), -ERANGE, "outside the space");
 	assert_null(vcm_vs_find(bs, 15 * SZ_1M));
 	/* the parent cannot reserve over it or unreserve it */
 	s = take(vs);
-	assert_int_equal(vcm_vs_reserve_at(vs, 17 * SZ_1M, SZ_4K, &r2), -EEXIST);
-	assert_int_equal(vcm_vs_unreserve(vs, vcm_vs_bound_range(b)), -EBUSY);
-	msg_has(vs, "is a bound; use vcm_vs_bound_free");
-	assert_int_equal(vcm_vs_unreserve(vs, in), -EINVAL); /* the bound's, not ours */
-	assert_int_equal(vcm_vs_bound_free(vs, b), -EBUSY);
-	msg_has(vs, "still holds 1 ranges");
-	assert_int_equal(vcm_vs_destroy(bs), -EINVAL);
-	assert_int_equal(vcm_vs_bound_create(vs, 0, SZ_4K, &b2), -EINVAL);
-	msg_has(vs, "vcm_vs_bound_create: len is 0");
-	assert_int_equal(vcm_vs_bound_create(vs, SZ_4K, SZ_4K, NULL), -EINVAL);
-	assert_int_equal(vcm_vs_bound_create_at(vs, 17 * SZ_1M, SZ_1M, &b2), -EEXIST);
-	msg_has(vs, "vcm_vs_bound_create_at: da 0x1100000");
+	expect_err(vs, vcm_vs_reserve_at(vs, 17 * SZ_1M, SZ_4K, &r2), -EEXIST, "overlaps");
+	expect_err(vs, vcm_vs_unreserve(vs, vcm_vs_bound_range(b)),
+		   -EBUSY, "is a bound; use vcm_vs_bound_free");
+	/* the bound's range, not ours */
+	expect_err(vs, vcm_vs_unreserve(vs, in), -EINVAL, "belongs to space");
+	expect_err(vs, vcm_vs_bound_free(vs, b),
+		   -EBUSY, "still holds 1 ranges");
+	expect_err(bs, vcm_vs_destroy(bs), -EINVAL, "is a bound's space");
+	expect_err(vs, vcm_vs_bound_create(vs, 0, SZ_4K, &b2),
+		   -EINVAL, "vcm_vs_bound_create: len is 0");
+	expect_err(vs, vcm_vs_bound_create(vs, SZ_4K, SZ_4K, NULL), -EINVAL, "out is NULL");
+	expect_err(vs, vcm_vs_bound_create_at(vs, 17 * SZ_1M, SZ_1M, &b2),
+		   -EEXIST, "vcm_vs_bound_create_at: da 0x1100000");
 	assert_int_equal(vcm_vs_bound_create(other, SZ_1M, SZ_1M, &ob), 0);
-	assert_int_equal(vcm_vs_bound_free(vs, ob), -EINVAL);
-	msg_has(vs, "belongs to space");
-	assert_int_equal(vcm_vs_bound_free(vs, NULL), -EINVAL);
+	expect_err(vs, vcm_vs_bound_free(vs, ob),
+		   -EINVAL, "belongs to space");
+	expect_err(vs, vcm_vs_bound_free(vs, NULL), -EINVAL, "bound is NULL");
 	same(vs, s);
 	/* a bound inside a bound, and ranges in both, are freed by destroy */
 	assert_int_equal(vcm_vs_bound_create_at(bs, 24 * SZ_1M, 4 * SZ_1M, &inner), 0);
@@ -393,8 +423,8 @@ static void test_bounds(void **state)
 	/* empty the bound and free it; its range goes back to the parent */
 	assert_int_equal(vcm_vs_bound_create_at(vs, 64 * SZ_1M, SZ_1M, &b2), 0);
 	assert_int_equal(vcm_vs_bound_free(vs, b2), 0);
-	assert_int_equal(vcm_vs_bound_free(vs, b2), -EINVAL);
-	msg_has(vs, "is not live");
+	expect_err(vs, vcm_vs_bound_free(vs, b2),
+		   -EINVAL, "is not live");
 	assert_null(vcm_vs_bound_space(b2));
 	assert_int_equal(vcm_vs_bound_reserve(b2, SZ_4K, SZ_4K, &r2), -EINVAL);
 	assert_null(vcm_vs_find(vs, 64 * SZ_1M));
@@ -426,6 +456,136 @@ static void test_free_everything_restores_one_gap(void **state)
 	done(&f);
 }
 
+/* A bad call takes no metadata: arguments are checked before anything is allocated. */
+static void test_bound_checks_first(void **state)
+{
+	struct fx f;
+	struct vcm_vs *vs = make(&f, 0, SZ_1G);
+	struct vcm_vs_bound *b = NULL;
+	long blocks = f.meta.live_blocks;
+	struct snap s = take(vs);
+
+	(void)state;
+	expect_err(vs, vcm_vs_bound_create(vs, 0, SZ_4K, &b), -EINVAL, "len is 0");
+	expect_err(vs, vcm_vs_bound_create(vs, SZ_4K, 0x3000, &b), -EINVAL, "align 0x3000");
+	expect_err(vs, vcm_vs_bound_create(vs, 2 * SZ_1G, SZ_4K, &b), -ERANGE, "larger than");
+	expect_err(vs, vcm_vs_bound_create_at(vs, 0x800, SZ_4K, &b), -EINVAL, "da 0x800");
+	expect_err(vs, vcm_vs_bound_create_at(vs, SZ_1G, SZ_4K, &b), -ERANGE, "outside the space");
+	assert_int_equal(f.meta.live_blocks, blocks);
+	/* with meta_alloc failing, a bad call still names the bad argument */
+	f.meta.fail_after = 0;
+	expect_err(vs, vcm_vs_bound_create(vs, 0, SZ_4K, &b), -EINVAL, "len is 0");
+	expect_err(vs, vcm_vs_bound_create_at(vs, SZ_4K, 0, &b), -EINVAL, "len is 0");
+	expect_err(vs, vcm_vs_bound_create(vs, SZ_1M, SZ_1M, &b), -ENOMEM, "meta_alloc");
+	expect_err(vs, vcm_vs_bound_create_at(vs, 0, SZ_1M, &b), -ENOMEM, "meta_alloc");
+	assert_null(b);
+	assert_int_equal(f.meta.live_blocks, blocks);
+	same(vs, s);
+	/* the bound struct is taken, the range node is not: nothing is kept */
+	f.meta.fail_after = 1;
+	expect_err(vs, vcm_vs_bound_create(vs, SZ_1M, SZ_1M, &b), -ENOMEM, "meta_alloc");
+	assert_int_equal(f.meta.live_blocks, blocks);
+	f.meta.fail_after = -1;
+	same(vs, s);
+	assert_int_equal(vcm_vs_bound_create(vs, SZ_1M, SZ_1M, &b), 0);
+	assert_int_equal(vcm_vs_bound_free(vs, b), 0);
+	done(&f);
+}
+
+/*
+ * Handles of a freed bound and of the ranges it held stay checked until the
+ * top-level space is destroyed: the counting meta_free poisons what it frees,
+ * so reading freed metadata would show here (and under ASan or valgrind).
+ */
+static void test_stale_bound_handles(void **state)
+{
+	struct fx f;
+	struct vcm_vs *vs = make(&f, 0, SZ_1G);
+	struct vcm_vs_bound *b, *inner, *b2;
+	struct vcm_vs_range *r, *in, *keep;
+	struct vcm_vs *bs;
+	struct snap s;
+
+	(void)state;
+	assert_int_equal(vcm_vs_bound_create(vs, 64 * SZ_1M, SZ_1M, &b), 0);
+	bs = vcm_vs_bound_space(b);
+	/* enough ranges that the bound needs a second slab */
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(vcm_vs_bound_reserve(b, SZ_64K, SZ_4K, &r), 0);
+	assert_int_equal(vcm_vs_bound_create(bs, SZ_1M, SZ_1M, &inner), 0);
+	assert_int_equal(vcm_vs_bound_reserve(inner, SZ_4K, SZ_4K, &in), 0);
+	assert_int_equal(vcm_vs_unreserve(vcm_vs_bound_space(inner), in), 0);
+	assert_int_equal(vcm_vs_bound_free(bs, inner), 0);
+	while ((keep = vcm_vs_first(bs)) != NULL)
+		assert_int_equal(vcm_vs_unreserve(bs, keep), 0);
+	assert_int_equal(vcm_vs_bound_free(vs, b), 0);
+	assert_int_equal(vcm_vs_check_(vs), 0);
+
+	s = take(vs);
+	/* the last range of the bound, and one of its inner bound */
+	expect_err(vs, vcm_vs_unreserve(vs, r), -EINVAL, "is not live");
+	expect_err(vs, vcm_vs_unreserve(vs, in), -EINVAL, "is not live");
+	assert_null(vcm_vs_next(vs, r));
+	msg_has(vs, "vcm_vs_next", "is not live");
+	assert_int_equal(vcm_vs_range_start(r), 0);
+	assert_int_equal(vcm_vs_range_len(r), 0);
+	assert_int_equal(vcm_vs_range_len(in), 0);
+	/* the freed bounds and their spaces */
+	assert_null(vcm_vs_bound_space(b));
+	assert_null(vcm_vs_bound_range(inner));
+	assert_int_equal(vcm_vs_unreserve(bs, r), -EINVAL);
+	assert_int_equal(vcm_vs_reserve(bs, SZ_4K, SZ_4K, &keep), -EINVAL);
+	assert_int_equal(vcm_vs_free_bytes(bs), 0);
+	assert_string_equal(vcm_vs_last_error(bs), "vcm_vs_last_error: vs is not a live space");
+	expect_err(vs, vcm_vs_bound_free(vs, inner), -EINVAL, "is not live");
+	same(vs, s);
+
+	/* the parent reuses the bound's node memory; its handles stay consistent */
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_4K, &keep), 0);
+	assert_int_equal(vcm_vs_bound_create(vs, SZ_1M, SZ_1M, &b2), 0);
+	assert_int_equal(vcm_vs_check_(vs), 0);
+	done(&f);
+}
+
+/* Accessors given NULL or a dead handle return 0 / NULL instead of reading it. */
+static void test_accessor_handles(void **state)
+{
+	struct fx f;
+	struct vcm_vs *vs = make(&f, 0, SZ_1G);
+	struct vcm_vs_range *r;
+
+	(void)state;
+	assert_int_equal(vcm_vs_range_start(NULL), 0);
+	assert_int_equal(vcm_vs_range_len(NULL), 0);
+	assert_int_equal(vcm_vs_free_bytes(NULL), 0);
+	assert_int_equal(vcm_vs_count(NULL), 0);
+	assert_null(vcm_vs_first(NULL));
+	assert_null(vcm_vs_next(NULL, NULL));
+	assert_null(vcm_vs_next(vs, NULL));
+	msg_has(vs, "vcm_vs_next", "range is NULL");
+	assert_null(vcm_vs_bound_space(NULL));
+	assert_null(vcm_vs_bound_range(NULL));
+	assert_int_equal(vcm_vs_bound_reserve(NULL, SZ_4K, SZ_4K, &r), -EINVAL);
+	assert_int_equal(vcm_vs_bound_create(NULL, SZ_4K, SZ_4K, NULL), -EINVAL);
+	assert_int_equal(vcm_vs_bound_free(NULL, NULL), -EINVAL);
+	assert_int_equal(vcm_vs_check_(NULL), -EINVAL);
+	assert_string_equal(vcm_vs_last_error(NULL), "vcm_vs_last_error: vs is NULL");
+	/* memory that is not a space (magic wrong): refused without a message */
+	{
+		static uint64_t junk[256]; /* zeroed, larger than a space */
+
+		assert_int_equal(vcm_vs_destroy((struct vcm_vs *)junk), -EINVAL);
+		assert_int_equal(vcm_vs_reserve((struct vcm_vs *)junk, SZ_4K, SZ_4K, &r), -EINVAL);
+	}
+	assert_int_equal(vcm_vs_reserve(vs, SZ_1M, SZ_4K, &r), 0);
+	assert_int_equal(vcm_vs_range_len(r), SZ_1M);
+	assert_int_equal(vcm_vs_unreserve(vs, r), 0);
+	assert_int_equal(vcm_vs_range_start(r), 0);
+	assert_int_equal(vcm_vs_range_len(r), 0);
+	done(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +598,9 @@ int main(void)
 		cmocka_unit_test(test_top_of_64bit),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_free_everything_restores_one_gap),
+		cmocka_unit_test(test_bound_checks_first),
+		cmocka_unit_test(test_stale_bound_handles),
+		cmocka_unit_test(test_accessor_handles),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

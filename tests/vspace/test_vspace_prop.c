@@ -9,8 +9,9 @@
  * gaps tile the space; the walk must equal the model), counters equal.
  * Freeing everything must leave one gap covering the whole space.
  *
- * The seed comes from VCM_SEED (decimal or 0x...) or the clock, and is printed
- * in every failure message: VCM_SEED=<n> ./test_vspace_prop reproduces it.
+ * The seed comes from VCM_TEST_SEED (decimal or 0x...) or the clock, and is
+ * printed at the start and in every failure message: VCM_TEST_SEED=<n>
+ * ./test_vspace_prop reproduces it (tests/common/test_rand.h).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include <time.h>
 #include <cmocka.h>
 #include <vcm/vspace.h>
+#include "common/test_rand.h"
 #include "model/vspace_model.h"
 #include "vs_helpers.h"
 
@@ -32,7 +34,7 @@ static unsigned long long seed;
 #define CHECK(ctx, cond)                                                                   \
 	do {                                                                               \
 		if (!(cond))                                                               \
-			fail_msg("%s (VCM_SEED=%#llx, %s, op %lu): last error \"%s\"", #cond, \
+			fail_msg("%s (VCM_TEST_SEED=%#llx, %s, op %lu): last error \"%s\"", #cond, \
 				 seed, (ctx)->name, (ctx)->op, vcm_vs_last_error((ctx)->vs)); \
 	} while (0)
 
@@ -41,8 +43,8 @@ struct params {
 	uint64_t start, len;       /* bytes */
 	uint64_t max_pages;        /* largest request */
 	unsigned int max_align_lg2;
-	unsigned long plat;
-	unsigned int walk_every;   /* compare the full walk every n plat */
+	unsigned long ops;
+	unsigned int walk_every;   /* compare the full walk every n ops */
 };
 
 struct run {
@@ -75,7 +77,8 @@ static void compare_all(struct run *t)
 	CHECK(t, vcm_vs_free_bytes(t->vs) == vsm_free_bytes(&t->model));
 	if (t->p->walk_every == 0 || t->op % t->p->walk_every != 0)
 		return;
-	for (struct vcm_vs_range *r = vcm_vs_first(t->vs); r != NULL; r = vcm_vs_next(t->vs, r), i++) {
+	for (struct vcm_vs_range *r = vcm_vs_first(t->vs); r != NULL;
+	     r = vcm_vs_next(t->vs, r), i++) {
 		CHECK(t, i < t->model.n);
 		CHECK(t, vcm_vs_range_start(r) == t->model.r[i].start);
 		CHECK(t, vcm_vs_range_len(r) == t->model.r[i].len);
@@ -88,32 +91,35 @@ static uint64_t rand_len(struct run *t)
 {
 	uint64_t pages;
 
-	switch (rng_below(&t->rng, 4)) {
+	switch (test_rand_below(&t->rng, 4)) {
 	case 0:
 	case 1:
-		pages = 1 + rng_below(&t->rng, 8);
+		pages = 1 + test_rand_below(&t->rng, 8);
 		break;
 	case 2:
-		pages = 1 + rng_below(&t->rng, t->p->max_pages / 8 + 1);
+		pages = 1 + test_rand_below(&t->rng, t->p->max_pages / 8 + 1);
 		break;
 	default:
-		pages = 1 + rng_below(&t->rng, t->p->max_pages);
+		pages = 1 + test_rand_below(&t->rng, t->p->max_pages);
 		break;
 	}
 	/* sometimes not a page multiple: must round up */
-	return pages * PAGE - (rng_below(&t->rng, 8) == 0 ? rng_below(&t->rng, PAGE - 1) : 0);
+	if (test_rand_below(&t->rng, 8) == 0)
+		return pages * PAGE - test_rand_below(&t->rng, PAGE - 1);
+	return pages * PAGE;
 }
 
 static void op_reserve(struct run *t)
 {
 	uint64_t len = rand_len(t), rlen = (len + PAGE - 1) & ~(PAGE - 1);
-	uint64_t align = UINT64_C(1) << (12 + rng_below(&t->rng, t->p->max_align_lg2 - 11));
+	uint64_t align = UINT64_C(1) << (12 + test_rand_below(&t->rng, t->p->max_align_lg2 - 11));
 	struct vcm_vs_range *r = NULL;
 	uint64_t da = 0;
 	int ours = vcm_vs_reserve(t->vs, len, align, &r);
-	int want = rlen - 1 > t->model.last - t->model.start ? -ERANGE
-							     : vsm_reserve(&t->model, rlen, align, &da);
+	int want = -ERANGE;
 
+	if (rlen - 1 <= t->model.last - t->model.start)
+		want = vsm_reserve(&t->model, rlen, align, &da);
 	CHECK(t, ours == want);
 	if (ours != 0)
 		return;
@@ -128,7 +134,7 @@ static void op_reserve_at(struct run *t)
 	uint64_t len = rand_len(t), rlen = (len + PAGE - 1) & ~(PAGE - 1);
 	/* mostly inside, sometimes just outside either end */
 	uint64_t span = t->p->len / PAGE + 4;
-	uint64_t da = t->p->start + (rng_below(&t->rng, span) - 2) * PAGE;
+	uint64_t da = t->p->start + (test_rand_below(&t->rng, span) - 2) * PAGE;
 	struct vcm_vs_range *r = NULL;
 	int ours = vcm_vs_reserve_at(t->vs, da, len, &r), want;
 
@@ -150,7 +156,7 @@ static void op_unreserve(struct run *t)
 
 	if (t->n == 0)
 		return;
-	i = (size_t)rng_below(&t->rng, t->n);
+	i = (size_t)test_rand_below(&t->rng, t->n);
 	start = vcm_vs_range_start(t->h[i]);
 	CHECK(t, vcm_vs_unreserve(t->vs, t->h[i]) == 0);
 	CHECK(t, vsm_unreserve(&t->model, start) == 0);
@@ -159,7 +165,8 @@ static void op_unreserve(struct run *t)
 
 static void op_find(struct run *t)
 {
-	uint64_t da = t->p->start + rng_below(&t->rng, t->p->len) - (rng_below(&t->rng, 9) == 0);
+	uint64_t da = t->p->start + test_rand_below(&t->rng, t->p->len) -
+		      (test_rand_below(&t->rng, 9) == 0);
 	struct vcm_vs_range *r = vcm_vs_find(t->vs, da);
 	long i = vsm_find(&t->model, da);
 
@@ -177,10 +184,10 @@ static void run_params(struct vcm_vs *vs, const struct params *p, uint64_t s)
 	struct vcm_vs_range *all;
 
 	vsm_init(&t.model, p->start, p->start + (p->len - 1));
-	for (t.op = 0; t.op < p->plat; t.op++) {
+	for (t.op = 0; t.op < p->ops; t.op++) {
 		/* phases: grow, churn, shrink, so that both full and empty spaces are seen */
-		unsigned long phase = t.op * 3 / p->plat;
-		uint64_t dice = rng_below(&t.rng, 100);
+		unsigned long phase = t.op * 3 / p->ops;
+		uint64_t dice = test_rand_below(&t.rng, 100);
 
 		if (dice < (phase == 0 ? 50 : phase == 1 ? 30 : 10))
 			op_reserve(&t);
@@ -285,7 +292,8 @@ static void test_fragmentation(void **state)
 	const unsigned int holes = 4000;
 	struct counting_meta meta;
 	struct vcm_plat_ops plat;
-	struct vcm_vs_cfg cfg = { .start = 0, .len = 2 * (uint64_t)holes * a + PAGE, .plat = &plat };
+	struct vcm_vs_cfg cfg = { .start = 0, .len = 2 * (uint64_t)holes * a + PAGE,
+				  .plat = &plat };
 	struct vcm_vs *vs;
 	struct vcm_vs_range *r, *fit;
 	uint64_t s = seed;
@@ -311,13 +319,13 @@ static void test_fragmentation(void **state)
 	assert_int_equal(vcm_vs_unreserve(vs, fit), 0);
 
 	/* free the used run after gap m: gaps m and m+1 merge */
-	m = (unsigned int)rng_below(&s, holes - 1);
+	m = (unsigned int)test_rand_below(&s, holes - 1);
 	r = vcm_vs_find(vs, (2 * (uint64_t)m + 1) * a + len);
 	assert_non_null(r);
 	assert_int_equal(vcm_vs_unreserve(vs, r), 0);
 	assert_int_equal(vcm_vs_reserve(vs, len, a, &fit), 0);
 	if (vcm_vs_range_start(fit) != (2 * (uint64_t)m + 1) * a)
-		fail_msg("fit at %#llx, want %#llx (VCM_SEED=%#llx)",
+		fail_msg("fit at %#llx, want %#llx (VCM_TEST_SEED=%#llx)",
 			 (unsigned long long)vcm_vs_range_start(fit),
 			 (unsigned long long)(2 * (uint64_t)m + 1) * a, seed);
 	assert_int_equal(vcm_vs_reserve(vs, len, a, &fit), 0);
@@ -328,7 +336,7 @@ static void test_fragmentation(void **state)
 	assert_int_equal(meta.live_blocks, 0);
 }
 
-/* Many ranges, random churn: the validator every 997 plat (it is O(n)). */
+/* Many ranges, random churn: the validator every 997 ops (it is O(n)). */
 static void test_many_ranges(void **state)
 {
 	struct counting_meta meta;
@@ -344,23 +352,24 @@ static void test_many_ranges(void **state)
 	counting_ops(&plat, &meta);
 	assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), 0);
 	for (unsigned long op = 0; op < 200000; op++) {
-		if (n < 50000 && (n < 40000 || rng_below(&s, 2) == 0)) {
-			uint64_t len = (1 + rng_below(&s, 256)) * PAGE;
-			uint64_t align = UINT64_C(1) << (12 + rng_below(&s, 19));
+		if (n < 50000 && (n < 40000 || test_rand_below(&s, 2) == 0)) {
+			uint64_t len = (1 + test_rand_below(&s, 256)) * PAGE;
+			uint64_t align = UINT64_C(1) << (12 + test_rand_below(&s, 19));
 
 			if (vcm_vs_reserve(vs, len, align, &h[n]) == 0) {
 				if (vcm_vs_range_start(h[n]) & (align - 1))
-					fail_msg("misaligned (VCM_SEED=%#llx)", seed);
+					fail_msg("misaligned (VCM_TEST_SEED=%#llx)", seed);
 				n++;
 			}
 		} else {
-			size_t i = (size_t)rng_below(&s, n);
+			size_t i = (size_t)test_rand_below(&s, n);
 
 			assert_int_equal(vcm_vs_unreserve(vs, h[i]), 0);
 			h[i] = h[--n];
 		}
 		if (op % 997 == 0 && vcm_vs_check_(vs) != 0)
-			fail_msg("%s (VCM_SEED=%#llx, op %lu)", vcm_vs_last_error(vs), seed, op);
+			fail_msg("%s (VCM_TEST_SEED=%#llx, op %lu)", vcm_vs_last_error(vs), seed,
+				 op);
 	}
 	assert_int_equal(vcm_vs_count(vs), n);
 	assert_int_equal(vcm_vs_check_(vs), 0);
@@ -379,9 +388,6 @@ int main(void)
 		cmocka_unit_test(test_fragmentation),
 		cmocka_unit_test(test_many_ranges),
 	};
-	const char *env = getenv("VCM_SEED");
-
-	seed = env != NULL ? strtoull(env, NULL, 0) : (unsigned long long)time(NULL);
-	printf("test_vspace_prop: VCM_SEED=%#llx\n", seed);
+	seed = test_seed("test_vspace_prop", (uint64_t)time(NULL));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Helpers shared by the vspace tests: metadata ops that count what is live
- * (so a test can see destroy give everything back) and can be told to fail,
- * and a small deterministic PRNG whose seed the tests print on failure.
+ * (so a test can see destroy give everything back), can be told to fail, and
+ * poison what they free (so a read of freed metadata shows even without ASan).
+ * Random numbers come from tests/common/test_rand.h.
  */
 #ifndef VCM_TEST_VS_HELPERS_H
 #define VCM_TEST_VS_HELPERS_H
 
 #include <stdlib.h>
 #include <stdint.h>
+#include <string.h>
 #include <vcm/vspace.h>
 
 struct counting_meta {
@@ -36,6 +38,7 @@ static void counting_free(void *ctx, void *p, size_t size)
 
 	c->live_blocks--;
 	c->live_bytes -= (long long)size;
+	memset(p, 0xa5, size);
 	free(p);
 }
 
@@ -46,21 +49,6 @@ static inline void counting_ops(struct vcm_plat_ops *ops, struct counting_meta *
 	c->fail_after = -1;
 	*ops = (struct vcm_plat_ops){ .ctx = c, .meta_alloc = counting_alloc,
 				      .meta_free = counting_free };
-}
-
-/* splitmix64: tiny, good enough, reproducible from one seed. */
-static inline uint64_t rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static inline uint64_t rng_below(uint64_t *s, uint64_t n)
-{
-	return n ? rng_next(s) % n : 0;
 }
 
 #endif

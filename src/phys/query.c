@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Read-only calls on a set and its allocations: iterating an allocation's
+ * chunks or extents, its length, chunk count and memtype, a memtype's regions
+ * and the last error. Every call checks its handle before reading anything
+ * else; a dead allocation record is still ours (record.c), so a freed handle
+ * is reported rather than read after free.
+ */
+#include "phys_internal.h"
+
+static int check_iter(const struct vcm_physmem *mem, const char *fn, const uint64_t *iter,
+		      const vcm_pa_t *pa, const uint64_t *len)
+{
+	if (!physmem_live_(mem)) {
+		/* A dead record still knows its set; a NULL one does not. */
+		if (mem != NULL && mem->magic == PHYSMEM_DEAD && phys_live_(mem->owner))
+			VCM_FAIL(&mem->owner->diag, fn, -EINVAL, "mem %p was freed",
+				 (const void *)mem);
+		return -EINVAL;
+	}
+	if (iter == NULL || pa == NULL || len == NULL)
+		return VCM_FAIL(&mem->owner->diag, fn, -EINVAL, "iter, pa or len is NULL");
+	return 0;
+}
+
+int vcm_phys_next_chunk(const struct vcm_physmem *mem, uint64_t *iter, vcm_pa_t *pa,
+			uint64_t *len)
+{
+	int ret = check_iter(mem, __func__, iter, pa, len);
+
+	if (ret != 0)
+		return ret;
+	if (*iter >= mem->nr_chunks)
+		return -ENOENT;
+	*pa = mem->chunks[*iter].pa;
+	*len = mem->chunks[*iter].len;
+	(*iter)++;
+	return 0;
+}
+
+int vcm_phys_next_extent(const struct vcm_physmem *mem, uint64_t *iter, vcm_pa_t *pa,
+			 uint64_t *len)
+{
+	int ret = check_iter(mem, __func__, iter, pa, len);
+	vcm_pa_t start, last;
+	uint64_t i;
+
+	if (ret != 0)
+		return ret;
+	i = *iter;
+	if (i >= mem->nr_chunks)
+		return -ENOENT;
+	start = mem->chunks[i].pa;
+	last = start + (mem->chunks[i].len - 1U);
+	/* inclusive: an extent may end at 2^64, and nothing follows it there */
+	for (i++; i < mem->nr_chunks && last != UINT64_MAX && mem->chunks[i].pa == last + 1U; i++)
+		last += mem->chunks[i].len;
+	*pa = start;
+	*len = last - start + 1U;
+	*iter = i;
+	return 0;
+}
+
+uint64_t vcm_phys_mem_len(const struct vcm_physmem *mem)
+{
+	return physmem_live_(mem) ? mem->len : 0U;
+}
+
+uint64_t vcm_phys_mem_chunks(const struct vcm_physmem *mem)
+{
+	return physmem_live_(mem) ? mem->nr_chunks : 0U;
+}
+
+int vcm_phys_memtype_of(const struct vcm_physmem *mem)
+{
+	if (!physmem_live_(mem))
+		return -EINVAL;
+	return mem->kind == MEM_WRAP ? -ENOENT : (int)mem->memtype;
+}
+
+int vcm_phys_memtype_range(struct vcm_phys *phys, unsigned int memtype, unsigned int index,
+			   vcm_pa_t *pa, uint64_t *len)
+{
+	const struct phys_mt *mt;
+
+	if (!phys_live_(phys))
+		return -EINVAL;
+	if (memtype >= phys->nr_mt)
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL,
+				"memtype %u is not below the set's %u memtypes", memtype,
+				phys->nr_mt);
+	if (pa == NULL || len == NULL)
+		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "pa or len is NULL");
+	mt = &phys->mt[memtype];
+	if (index >= mt->nr_ranges)
+		return -ENOENT;
+	*pa = mt->ranges[index].pa;
+	*len = mt->ranges[index].len;
+	return 0;
+}
+
+const char *vcm_phys_last_error(const struct vcm_phys *phys)
+{
+	if (phys == NULL)
+		return "vcm_phys_last_error: phys is NULL";
+	if (!phys_live_(phys))
+		return "vcm_phys_last_error: phys is not a live set";
+	return phys->diag.msg;
+}
