@@ -23,7 +23,7 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run asan-ubsan -DCMAKE_C_COMPILER=clang -DVCM_SANITIZE=ON -DVCM_QEMU_TESTS=OFF
 
 echo "=== valgrind"
-for t in tests/platform/test_arena tests/pgtable/test_pt_errors tests/pgtable/test_pt_vectors tests/phys/test_phys_api \
+for t in tests/util/test_diag tests/platform/test_arena tests/pgtable/test_pt_errors tests/pgtable/test_pt_vectors tests/phys/test_phys_api \
          tests/vspace/test_vspace_api examples/map_translate; do
   valgrind -q --error-exitcode=9 --leak-check=full "build/test-gcc/$t" >/dev/null
 done

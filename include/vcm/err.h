@@ -19,7 +19,10 @@ extern "C" {
  * @err:  negative errno value.
  * @func: name of the failing public call.
  * @fmt:  message in a printf subset: %s %c %d %u %x %p %%, with 'l', 'll', 'z'
- *        length modifiers, '#', '0' and a width.
+ *        (size_t) and 't' (ptrdiff_t) length modifiers, '#', '0' and a width.
+ *        Unlike printf, '#' and %p give 0x0 for zero; anything outside the
+ *        subset is copied as written. The message ("func: " and the text) is
+ *        cut at VCM_DIAG_MSG_LEN - 1 characters.
  *
  * Return: @err, so that callers can write "return vcm_diag_set(...)".
  */

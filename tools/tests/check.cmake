@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: MIT
+# Runs the vcm command once and checks what it did (cmake -P, from CTest):
+#   VCM       the binary          ARGS     its arguments, space-separated
+#   EXIT      expected exit code  GOLDEN   file stdout must equal exactly
+#   OUT, ERR  text stdout / stderr must contain (literal, not a regex)
+#   NO_OUT    set to 1: stdout must be empty
+separate_arguments(args UNIX_COMMAND "${ARGS}")
+execute_process(COMMAND ${VCM} ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+
+set(problems)
+if(NOT rc STREQUAL EXIT)
+  list(APPEND problems "exit code ${rc}, expected ${EXIT}")
+endif()
+if(GOLDEN)
+  file(READ ${GOLDEN} want)
+  if(NOT out STREQUAL want)
+    list(APPEND problems "stdout differs from ${GOLDEN}")
+  endif()
+endif()
+if(NO_OUT AND NOT out STREQUAL "")
+  list(APPEND problems "stdout is not empty")
+endif()
+foreach(stream OUT ERR)
+  if(NOT ${stream} STREQUAL "")
+    string(TOLOWER ${stream} var)
+    string(FIND "${${var}}" "${${stream}}" at)
+    if(at EQUAL -1)
+      list(APPEND problems "std${var} lacks \"${${stream}}\"")
+    endif()
+  endif()
+endforeach()
+if(problems)
+  list(JOIN problems "\n  " why)
+  message(FATAL_ERROR "vcm ${ARGS}\n  ${why}\n--- stdout:\n${out}--- stderr:\n${err}")
+endif()

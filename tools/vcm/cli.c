@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Option-value parsing for the vcm subcommands. strtoull() alone accepts a
+ * sign, leading spaces and trailing junk, and a size suffix shifted in
+ * afterwards can wrap: each is refused here, so a typo is an error and never
+ * a different address.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+int cli_error(const struct cli_arg *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vcm %s: %s", a->cmd, a->opt);
+	if (a->val != NULL)
+		fprintf(stderr, " %s", a->val);
+	fputs(": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_EXIT_USAGE;
+}
+
+static unsigned int suffix_lg2(char c)
+{
+	switch (c) {
+	case 'k': case 'K': return 10;
+	case 'm': case 'M': return 20;
+	case 'g': case 'G': return 30;
+	default: return 0;
+	}
+}
+
+int cli_parse_u64(const struct cli_arg *a, const char *name, const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	unsigned int lg2;
+	char *end;
+
+	if (*s == '\0')
+		return cli_error(a, "%s is empty", name);
+	if (*s < '0' || *s > '9')
+		return cli_error(a, "%s \"%s\" is not a number", name, s);
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno == ERANGE)
+		return cli_error(a, "%s \"%s\" does not fit in 64 bits", name, s);
+	lg2 = suffix_lg2(*end);
+	if (lg2 != 0) {
+		if (v > (UINT64_MAX >> lg2))
+			return cli_error(a, "%s \"%s\" does not fit in 64 bits", name, s);
+		v <<= lg2;
+		end++;
+	}
+	if (*end != '\0')
+		return cli_error(a, "%s \"%s\": unexpected \"%s\" after the number", name, s, end);
+	*out = v;
+	return 0;
+}
+
+int cli_split(const struct cli_arg *a, char *buf, size_t len, char **f, unsigned int min,
+	      unsigned int max, const char *form)
+{
+	unsigned int n = 0;
+	char *p;
+
+	if (strlen(a->val) >= len) {
+		cli_error(a, "longer than %zu characters", len - 1);
+		return -1;
+	}
+	strcpy(buf, a->val);
+	for (p = buf;; p++) {
+		if (n == max) {
+			cli_error(a, "expected %s: unexpected \"%s\" after field %u", form,
+				  a->val + (p - 1 - buf), max);
+			return -1;
+		}
+		f[n++] = p;
+		p = strchr(p, ':');
+		if (p == NULL)
+			break;
+		*p = '\0';
+	}
+	if (n < min) {
+		cli_error(a, "expected %s", form);
+		return -1;
+	}
+	return (int)n;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the vcm subcommands share: the table entry each one provides, exit
+ * codes, and parsers for option values that refuse anything they cannot read
+ * whole, with a message naming the option and its value.
+ */
+#ifndef VCM_TOOLS_CLI_H
+#define VCM_TOOLS_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes of every subcommand. */
+enum {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FAILED = 1, /* a step was refused by the library: the message says why */
+	CLI_EXIT_USAGE = 2,  /* the command line itself is wrong */
+};
+
+/*
+ * struct cli_cmd - one subcommand, listed in main.c.
+ * @name:    what follows "vcm" on the command line.
+ * @summary: one line for "vcm help".
+ * @run:     the subcommand with its own arguments (argv[0] is the first one
+ *           after @name); returns a CLI_EXIT_* code.
+ * @usage:   prints the subcommand's help.
+ */
+struct cli_cmd {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+	void (*usage)(FILE *out);
+};
+
+extern const struct cli_cmd cli_cmd_pt;
+
+/*
+ * struct cli_arg - the option whose value is being read, for messages, which
+ * read "vcm <cmd>: <opt> <val>: <what is wrong>".
+ */
+struct cli_arg {
+	const char *cmd;
+	const char *opt;
+	const char *val;
+};
+
+/* cli_error() - print the message for @a to stderr. Returns CLI_EXIT_USAGE. */
+int cli_error(const struct cli_arg *a, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+/*
+ * cli_parse_u64() - read all of @s as one unsigned number: decimal, 0x hex or
+ * 0 octal, then an optional k, m or g suffix (KiB, MiB, GiB; either case).
+ * @name: what the number is ("DA", "LEN"), for the message.
+ *
+ * Refuses, with a message: an empty string, a sign or space in front, a value
+ * (suffix included) past 2^64 - 1, and anything after the number.
+ * Return: 0, or CLI_EXIT_USAGE after the message.
+ */
+int cli_parse_u64(const struct cli_arg *a, const char *name, const char *s, uint64_t *out);
+
+/*
+ * cli_split() - cut a copy of @a->val at each ':' into @f[0..max-1].
+ * @buf, @len: room for the copy (the fields point into it).
+ * @form:      the expected shape ("DA:PA:LEN[:PROT]"), for the message.
+ *
+ * Return: the number of fields, between @min and @max; or -1 after a message
+ * when there are fewer or more, or the value does not fit @buf.
+ */
+int cli_split(const struct cli_arg *a, char *buf, size_t len, char **f, unsigned int min,
+	      unsigned int max, const char *form);
+
+#endif /* VCM_TOOLS_CLI_H */

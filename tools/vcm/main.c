@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The vcm command: "vcm <subcommand> [arguments]". Each subcommand lives in
+ * its own cmd_<name>.c and is listed in cmds[] below; cli.c holds what they
+ * share (value parsing, messages, exit codes).
+ */
+#include <string.h>
+#include "cli.h"
+
+static const struct cli_cmd *const cmds[] = {
+	&cli_cmd_pt,
+};
+
+#define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: vcm <command> [arguments]\n"
+		     "       vcm help [command]\n"
+		     "commands:\n");
+	for (size_t i = 0; i < N_CMDS; i++)
+		fprintf(out, "  %-8s %s\n", cmds[i]->name, cmds[i]->summary);
+}
+
+static const struct cli_cmd *find(const char *name)
+{
+	for (size_t i = 0; i < N_CMDS; i++)
+		if (strcmp(cmds[i]->name, name) == 0)
+			return cmds[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cli_cmd *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		if (argc == 2) {
+			usage(stdout);
+			return CLI_EXIT_OK;
+		}
+		cmd = find(argv[2]);
+		if (cmd == NULL || argc > 3) {
+			usage(stderr);
+			fprintf(stderr, "vcm help: %s: no such command\n", argv[2]);
+			return CLI_EXIT_USAGE;
+		}
+		cmd->usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	cmd = find(argv[1]);
+	if (cmd == NULL) {
+		usage(stderr);
+		fprintf(stderr, "vcm: %s: no such command\n", argv[1]);
+		return CLI_EXIT_USAGE;
+	}
+	return cmd->run(argc - 2, argv + 2);
+}
