@@ -269,6 +269,16 @@ struct vcm_res *vcm_get_next_phys_res(struct vcm_sys *sys, vcm_pa_t pa,
 /* Physical address and register values of the table @dev uses in @vcm. */
 int vcm_get_pgtbl_pa(struct vcm *vcm, struct vcm_dev *dev, vcm_pa_t *pa);
 int vcm_get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_pt_hw *out);
+/*
+ * vcm_walk() - call @fn for every run mapped in [@da, @da + @len) of the table
+ * (mapper instance) that @dev uses in @vcm, in address order; a run has
+ * contiguous da and pa and one prot. A nonzero return from @fn stops the walk
+ * and is returned; @fn must not call into the graph. -ENOENT @dev is not
+ * associated with @vcm; -EOPNOTSUPP its mapper cannot walk.
+ */
+typedef int (*vcm_walk_fn)(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot);
+int vcm_walk(struct vcm *vcm, struct vcm_dev *dev, vcm_da_t da, uint64_t len, vcm_walk_fn fn,
+	     void *arg);
 /* A lookup in @dev's active table on @base; -ENOENT unmapped (a fault). */
 int vcm_dev_addr_to_phys_addr(struct vcm_dev *dev, unsigned int base, vcm_da_t da,
 			      vcm_pa_t *pa);

@@ -1,0 +1,2 @@
+#include "graph_fixture.h"
+int main(void) { return 0; }
