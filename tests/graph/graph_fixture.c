@@ -80,8 +80,13 @@ static int f_program(void *ctx, unsigned int base, const struct vcm_pt_hw *hw)
 {
 	struct fake_dev *f = ctx;
 
-	if (f->program_ret != 0)
-		return f->program_ret;
+	if (f->program_ret != 0) {
+		int r = f->program_ret;
+
+		if (f->fail_once)
+			f->program_ret = 0;
+		return r;
+	}
 	f->program++;
 	f->last_base = base;
 	f->had_hw = hw != NULL;

@@ -40,6 +40,7 @@ struct fake_dev {
 	int tlb_all;
 	int power;
 	int program_ret;   /* what program returns */
+	bool fail_once;    /* program_ret goes back to 0 after one failure */
 	int power_ret;     /* what power_query returns */
 	uint32_t ver;
 	unsigned int last_base;
