@@ -335,6 +335,57 @@ static void test_back(void **state)
 	three_down(&t);
 }
 
+struct runs {
+	int n;
+	uint64_t len[8];
+};
+
+static int count_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
+{
+	struct runs *r = arg;
+
+	(void)da;
+	(void)pa;
+	(void)prot;
+	if (r->n < 8)
+		r->len[r->n] = len;
+	r->n++;
+	return 0;
+}
+
+/* A physically contiguous extent is mapped whole: the largest leaves each
+ * format has for it (armv8 4K: one 2 MiB block; armv7s: two 1 MiB sections). */
+static void test_back_large_leaves(void **state)
+{
+	struct vcm *v = mkvcm(0, 64 * MB);
+	struct vcm_avcm *a = assoc_on(v, D_V7, 0, true), *b = assoc_on(v, D_V8S1, 0, true);
+	struct vcm_mem *m = alloc(1, 2 * MB, 0);
+	struct vcm_res *r;
+	struct runs r7 = { 0 }, r8 = { 0 };
+	uint64_t it = 0, len;
+	vcm_pa_t pa;
+
+	(void)state;
+	/* the first 2 MiB of a fresh memtype: two 1 MiB chunks, one extent */
+	assert_int_equal(vcm_mem_next_extent(m, &it, &pa, &len), 0);
+	assert_int_equal(len, 2 * MB);
+	assert_int_equal(pa & (2 * MB - 1), 0);
+	assert_int_equal(vcm_reserve(v, 2 * MB, 2 * MB, RW, &r), 0);
+	assert_int_equal(vcm_back(r, m), 0);
+	assert_int_equal(vcm_walk(v, g.dev[D_V8S1], 0, 64 * MB, count_run, &r8), 0);
+	assert_int_equal(r8.n, 1);
+	assert_int_equal(r8.len[0], 2 * MB);
+	assert_int_equal(vcm_walk(v, g.dev[D_V7], 0, 64 * MB, count_run, &r7), 0);
+	assert_int_equal(r7.n, 2);
+	assert_int_equal(r7.len[0], MB);
+	assert_int_equal(vcm_unback(r), 0);
+	assert_int_equal(vcm_unreserve(r), 0);
+	assert_int_equal(vcm_free_phys(g.sys, m), 0);
+	drop(a);
+	drop(b);
+	assert_int_equal(vcm_free(v), 0);
+}
+
 static void test_back_errors(void **state)
 {
 	struct vcm *v = mkvcm(0, 16 * MB), *w = mkvcm(0, 16 * MB);
@@ -726,7 +777,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_assoc_errors), T(test_assoc_shares_table), T(test_deassoc),
-		T(test_assoc_attr), T(test_activate), T(test_switch), T(test_back),
+		T(test_assoc_attr), T(test_activate), T(test_switch), T(test_back), T(test_back_large_leaves),
 		T(test_back_errors), T(test_back_third_table_refuses),
 		T(test_back_injected_failures), T(test_back_inactive_and_late_assoc),
 		T(test_split), T(test_one_to_one), T(test_queries), T(test_res_copy),

@@ -4,6 +4,7 @@
  * all or nothing under injected failures), power queries, and the reverse
  * map against a brute-force answer on random graphs.
  */
+#include <pthread.h>
 #include "common/test_rand.h"
 #include "graph_fixture.h"
 
@@ -395,6 +396,94 @@ static void test_rmap_random(void **state)
 	}
 }
 
+/* ---- threads: one system lock, several callers ---- */
+
+#define NT 4
+
+static void mtx_lock(void *m)
+{
+	pthread_mutex_lock(m);
+}
+
+static void mtx_unlock(void *m)
+{
+	pthread_mutex_unlock(m);
+}
+
+struct worker {
+	struct vcm_sys *sys;
+	struct vcm_dev *dev;
+	int failures;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct vcm *v;
+	struct vcm_avcm *a;
+
+	if (vcm_create(w->sys, 0, 64 * MB, &v) != 0 || vcm_assoc(v, w->dev, 0, &a) != 0 ||
+	    vcm_activate(a) != 0) {
+		w->failures++;
+		return NULL;
+	}
+	for (int i = 0; i < 100; i++) {
+		struct vcm_res *r;
+		struct vcm_mem *m;
+		vcm_pa_t pa, want;
+		uint64_t it = 0, len;
+
+		if (vcm_reserve(v, 68 * KB, 64 * KB, RW, &r) != 0 ||
+		    vcm_alloc(w->sys, 0, 68 * KB, 0, &m) != 0 || vcm_back(r, m) != 0) {
+			w->failures++;
+			break;
+		}
+		if (vcm_mem_next_chunk(m, &it, &want, &len) != 0 ||
+		    vcm_dev_addr_to_phys_addr(w->dev, 0, vcm_get_dev_addr(r), &pa) != 0 ||
+		    pa != want || vcm_get_phys_num_res(w->sys, pa) != 1)
+			w->failures++;
+		if (vcm_unback(r) != 0 || vcm_unreserve(r) != 0 || vcm_free_phys(w->sys, m) != 0)
+			w->failures++;
+	}
+	if (vcm_deactivate(a) != 0 || vcm_deassoc(a) != 0 || vcm_free(v) != 0)
+		w->failures++;
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	static struct vcm_phys_range r = { GFX_MT0_PA, GFX_MT0_LEN };
+	struct vcm_phys_memtype_cfg mt = { &r, 1, 0 };
+	pthread_mutex_t mtx = PTHREAD_MUTEX_INITIALIZER;
+	struct vcm_sys_lock lock = { mtx_lock, mtx_unlock, &mtx };
+	struct vcm_sys_cfg cfg = { &g.plat, &mt, 1, &lock };
+	struct worker w[NT];
+	pthread_t th[NT];
+	struct vcm_sys *sys;
+
+	(void)state;
+	assert_int_equal(vcm_sys_create(&cfg, &sys, NULL), 0);
+	for (int i = 0; i < NT; i++) {
+		struct vcm_dev_cfg c = g.cfg[i % 2]; /* 4K granules: v7, v8s1 */
+		char name[8] = { 'w', (char)('0' + i), 0 };
+
+		c.name = name;
+		c.ops = NULL;
+		w[i] = (struct worker){ sys, NULL, 0 };
+		assert_int_equal(vcm_dev_register(sys, &c, &w[i].dev), 0);
+	}
+	for (int i = 0; i < NT; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
+	for (int i = 0; i < NT; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(w[i].failures, 0);
+	}
+	assert_int_equal(vcm_sys_check_(sys), 0);
+	for (int i = 0; i < NT; i++)
+		assert_int_equal(vcm_dev_unregister(w[i].dev), 0);
+	assert_int_equal(vcm_sys_destroy(sys), 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, gfx_setup, gfx_teardown)
 
 int main(void)
@@ -402,6 +491,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_clone), T(test_migrate), T(test_migrate_errors),
 		T(test_migrate_injected_failures), T(test_power_query), T(test_rmap_random),
+		T(test_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
