@@ -250,14 +250,19 @@ int vcm_get_assoc_attr(const struct vcm_avcm *avcm, unsigned int *attr);
 /* Only while inactive (-EBUSY otherwise). */
 int vcm_set_assoc_attr(struct vcm_avcm *avcm, unsigned int attr);
 /*
- * Program the table base into the device (a context switch). -EBUSY already
- * active, or another VCM is active on the same base register (deactivate it
- * first, or use vcm_switch()); -ENODEV the device is gone.
+ * Program the table base into the device (a context switch): ops->program on
+ * every base the association uses, with the instance's vcm_pt_hw (NULL for a
+ * mapper without tables). -EBUSY already active, or another VCM is active on
+ * one of those base registers (deactivate it first, or use vcm_switch());
+ * the program op's own error when the device refuses (nothing changes then).
+ * A device with associations cannot be unregistered, so it cannot be gone.
  */
 int vcm_activate(struct vcm_avcm *avcm);
 /* -ENOENT if not active. */
 int vcm_deactivate(struct vcm_avcm *avcm);
-/* Deactivate whatever is active on @to's base registers and activate @to. */
+/* Deactivate whatever is active on @to's base registers and activate @to;
+ * 0 if @to is already active. If the device refuses @to's table, what was
+ * active before is programmed again and the device's error returned. */
 int vcm_switch(struct vcm_avcm *to);
 /* 1 active, 0 inactive, -EINVAL bad handle. */
 int vcm_is_active(const struct vcm_avcm *avcm);
