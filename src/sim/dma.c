@@ -56,7 +56,7 @@ int vcm_sim_dma_create(const struct vcm_sim_dma_cfg *cfg, struct vcm_sim_dma **o
 	dma = plat->meta_alloc(plat->ctx, sizeof(*dma));
 	if (dma == NULL)
 		return VCM_FAIL(diag, fn, -ENOMEM, "no memory for the engine");
-	memset(dma, 0, sizeof(*dma));
+	sim_memset(dma, 0, sizeof(*dma));
 	dma->plat = plat;
 	if (cfg->pa_to_cpu != NULL) {
 		dma->pa_to_cpu = cfg->pa_to_cpu;
@@ -138,6 +138,20 @@ static uint64_t span(struct cursor *c, vcm_pa_t *pa)
 	return page_left < el_left ? page_left : el_left;
 }
 
+/* memmove without libc: lists may overlap, the bytes move as if through a buffer. */
+static void move_bytes(uint8_t *d, const uint8_t *s, size_t n)
+{
+	if (d + n <= s || s + n <= d) {
+		sim_memcpy(d, s, n);
+	} else if (d < s) {
+		for (size_t i = 0; i < n; i++)
+			d[i] = s[i];
+	} else {
+		for (size_t i = n; i > 0; i--)
+			d[i - 1U] = s[i - 1U];
+	}
+}
+
 /* Move @len bytes; a list side is used when its cursor is given, else the buffer. */
 static void run(struct vcm_sim_dma *dma, struct cursor *dst, uint8_t *dbuf, struct cursor *src,
 		const uint8_t *sbuf, uint64_t len)
@@ -162,7 +176,7 @@ static void run(struct vcm_sim_dma *dma, struct cursor *dst, uint8_t *dbuf, stru
 		}
 		d = dst != NULL ? dma->pa_to_cpu(dma->mem_ctx, dpa) : dbuf + done;
 		s = src != NULL ? dma->pa_to_cpu(dma->mem_ctx, spa) : sbuf + done;
-		memmove(d, s, (size_t)n);
+		move_bytes(d, s, (size_t)n);
 		if (dst != NULL)
 			dst->off += n;
 		if (src != NULL)
@@ -229,7 +243,7 @@ void vcm_sim_dma_stats(const struct vcm_sim_dma *dma, struct vcm_sim_dma_stats *
 	if (st == NULL)
 		return;
 	if (!valid_dma(dma)) {
-		memset(st, 0, sizeof(*st));
+		sim_memset(st, 0, sizeof(*st));
 		return;
 	}
 	*st = dma->st;

@@ -34,10 +34,10 @@ int sim_read_desc_(struct vcm_sim_iommu *iommu, vcm_pa_t pa, unsigned int bytes,
 	if (bytes == 4U) {
 		uint32_t v;
 
-		memcpy(&v, p, sizeof(v));
+		sim_memcpy(&v, p, sizeof(v));
 		*val = v;
 	} else {
-		memcpy(val, p, sizeof(*val));
+		sim_memcpy(val, p, sizeof(*val));
 	}
 	return 0;
 }
@@ -90,7 +90,7 @@ int vcm_sim_iommu_create(const struct vcm_sim_iommu_cfg *cfg, struct vcm_sim_iom
 		return VCM_FAIL(diag, fn, -EINVAL, "cfg->burst_lg2 %u: 2 to 12", cfg->burst_lg2);
 	if ((cfg->flags & ~VCM_SIM_IOMMU_ALL) != 0U)
 		return VCM_FAIL(diag, fn, -EINVAL, "cfg->flags bit %#x is unknown",
-				cfg->flags & ~VCM_SIM_IOMMU_ALL);
+				(unsigned int)(cfg->flags & ~VCM_SIM_IOMMU_ALL));
 	if ((cfg->bus_access & ~VCM_ACCESS_USER) != 0U)
 		return VCM_FAIL(diag, fn, -EINVAL, "cfg->bus_access %#x: only VCM_ACCESS_USER",
 				cfg->bus_access);
@@ -98,7 +98,7 @@ int vcm_sim_iommu_create(const struct vcm_sim_iommu_cfg *cfg, struct vcm_sim_iom
 	iommu = plat->meta_alloc(plat->ctx, sizeof(*iommu));
 	if (iommu == NULL)
 		return VCM_FAIL(diag, fn, -ENOMEM, "no memory for the model");
-	memset(iommu, 0, sizeof(*iommu));
+	sim_memset(iommu, 0, sizeof(*iommu));
 	iommu->cfg = *cfg;
 	iommu->cfg.banks = banks;
 	iommu->cfg.burst_lg2 = burst;
@@ -125,8 +125,8 @@ int vcm_sim_iommu_create(const struct vcm_sim_iommu_cfg *cfg, struct vcm_sim_iom
 			return VCM_FAIL(diag, fn, -ENOMEM, "no memory for %u IOTLB entries",
 					cfg->tlb_entries);
 		}
-		memset(iommu->tlb, 0, sizeof(*iommu->tlb) * cfg->tlb_entries);
-		memset(iommu->rr, 0, sizeof(*iommu->rr) * iommu->sets);
+		sim_memset(iommu->tlb, 0, sizeof(*iommu->tlb) * cfg->tlb_entries);
+		sim_memset(iommu->rr, 0, sizeof(*iommu->rr) * iommu->sets);
 	}
 	iommu->magic = SIM_IOMMU_MAGIC;
 	*out = iommu;
@@ -165,8 +165,8 @@ static int op_program(void *ctx, unsigned int base, const struct vcm_pt_hw *hw)
 				base, iommu->cfg.banks);
 	if (hw == NULL)
 		return VCM_FAIL(&iommu->diag, fn, -EINVAL, "hw is NULL: a table is needed");
-	memset(&nb, 0, sizeof(nb));
-	memcpy(nb.regs, hw->regs, sizeof(nb.regs));
+	sim_memset(&nb, 0, sizeof(nb));
+	sim_memcpy(nb.regs, hw->regs, sizeof(nb.regs));
 	ret = iommu->walker->program(iommu, &nb, hw, &iommu->diag, fn);
 	if (ret != 0)
 		return ret;
@@ -407,9 +407,9 @@ static int move(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da, uin
 					"da %#llx: pa %#llx has no memory behind it",
 					vcm_ull(cur), vcm_ull(pa));
 		if (rbuf != NULL)
-			memcpy(rbuf + done, p, n);
+			sim_memcpy(rbuf + done, p, n);
 		else
-			memcpy(p, wbuf + done, n);
+			sim_memcpy(p, wbuf + done, n);
 		iommu->st.bursts++;
 		iommu->st.bytes += n;
 		done += n;
@@ -440,7 +440,7 @@ void vcm_sim_iommu_stats(const struct vcm_sim_iommu *iommu, struct vcm_sim_iommu
 	if (st == NULL)
 		return;
 	if (!valid_iommu(iommu)) {
-		memset(st, 0, sizeof(*st));
+		sim_memset(st, 0, sizeof(*st));
 		return;
 	}
 	*st = iommu->st;
@@ -449,7 +449,7 @@ void vcm_sim_iommu_stats(const struct vcm_sim_iommu *iommu, struct vcm_sim_iommu
 void vcm_sim_iommu_reset_stats(struct vcm_sim_iommu *iommu)
 {
 	if (valid_iommu(iommu))
-		memset(&iommu->st, 0, sizeof(iommu->st));
+		sim_memset(&iommu->st, 0, sizeof(iommu->st));
 }
 
 unsigned int vcm_sim_iommu_tlb_valid(const struct vcm_sim_iommu *iommu)

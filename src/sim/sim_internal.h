@@ -8,12 +8,18 @@
 #define VCM_SIM_INTERNAL_H
 
 #include <errno.h>
-#include <string.h>
+#ifndef EACCES
+#define EACCES 13 /* Linux number; the freestanding shim may lack it */
+#endif
 #include <vcm/sim.h>
 #include <vcm/err.h>
 #include "../util/bits.h"
 #include "../util/assert.h"
 #include "../util/fail.h"
+
+/* No libc in the core: the compiler's own memcpy/memset (firmware supplies them). */
+#define sim_memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
+#define sim_memset(d, c, n) __builtin_memset((d), (c), (n))
 
 /*
  * One context bank as programmed. The registers are kept raw; program() has

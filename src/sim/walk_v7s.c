@@ -112,7 +112,7 @@ static int v7s_walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_d
 	unsigned int ap;
 	int ret;
 
-	memset(x, 0, sizeof(*x));
+	sim_memset(x, 0, sizeof(*x));
 	/* 32-bit input; above TTBR0's part of it (TTBCR.N) is TTBR1's, not modelled */
 	if ((da >> b->ias) != 0U)
 		return -ENOENT;

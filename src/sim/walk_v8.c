@@ -184,7 +184,7 @@ static int walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t 
 	uint64_t d = 0, tbl_bits = 0;
 	unsigned int level, shift = 0;
 
-	memset(x, 0, sizeof(*x));
+	sim_memset(x, 0, sizeof(*x));
 	if ((da >> b->ias) != 0U)
 		return -ENOENT; /* outside the TTBR0 / IPA range */
 	for (level = b->start_level; level <= 3U; level++) {
