@@ -144,8 +144,8 @@ static void bandwidth(void)
 	if (dst == NULL)
 		die("malloc", -12);
 	bench_head("DMA read of 4 MiB through the IOMMU model against memcpy",
-		   "32-entry 4-way IOTLB; warm with 1M/2M leaves (4 or 2 fit), 1024 misses a pass with 4K; "
-		   "best of 5 passes after a warm-up",
+		   "32-entry 4-way IOTLB; warm with 1M/2M leaves (4 or 2 fit), 1024 misses a pass "
+		   "with 4K; best of 5 passes after a warm-up",
 		   "table       burst |  model MB/s  memcpy MB/s | memcpy/model | misses/pass");
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
 		struct setup s;
@@ -186,7 +186,8 @@ static void translations(void)
 
 	printf("\n");
 	bench_head("Translations through the IOMMU model (4K pages)",
-		   "hits: 16 pages cycled in a 32-entry IOTLB; misses: 1024 pages cycled, each a walk",
+		   "hits: 16 pages cycled in a 32-entry IOTLB; "
+		   "misses: 1024 pages cycled, each a walk",
 		   "table        |  hit ns  Mtr/s | miss ns  Mtr/s | miss/hit | reads/walk");
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
 		struct vcm_sim_iommu_stats st;
@@ -200,7 +201,8 @@ static void translations(void)
 		iommu = model(&s, tables[t].kind, 32, 6);
 		t0 = bench_now_ns();
 		for (uint64_t i = 0; i < n; i++) {
-			vcm_sim_iommu_translate(iommu, 0, DA + ((i & 15U) << 12), VCM_ACCESS_READ, &pa);
+			vcm_sim_iommu_translate(iommu, 0, DA + ((i & 15U) << 12), VCM_ACCESS_READ,
+						&pa);
 			acc += pa;
 		}
 		t1 = bench_now_ns();

@@ -50,9 +50,11 @@ int vcm_sim_dma_create(const struct vcm_sim_dma_cfg *cfg, struct vcm_sim_dma **o
 		return VCM_FAIL(diag, fn, -EINVAL, "cfg is NULL");
 	plat = cfg->plat;
 	if (plat == NULL || plat->meta_alloc == NULL || plat->meta_free == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->plat is NULL or has no meta_alloc/meta_free");
+		return VCM_FAIL(diag, fn, -EINVAL,
+				"cfg->plat is NULL or has no meta_alloc/meta_free");
 	if (cfg->pa_to_cpu == NULL && plat->pa_to_cpu == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->pa_to_cpu and cfg->plat->pa_to_cpu are NULL");
+		return VCM_FAIL(diag, fn, -EINVAL,
+				"cfg->pa_to_cpu and cfg->plat->pa_to_cpu are NULL");
 	dma = plat->meta_alloc(plat->ctx, sizeof(*dma));
 	if (dma == NULL)
 		return VCM_FAIL(diag, fn, -ENOMEM, "no memory for the engine");

@@ -62,9 +62,11 @@ int vcm_sim_iommu_create(const struct vcm_sim_iommu_cfg *cfg, struct vcm_sim_iom
 		return VCM_FAIL(diag, fn, -EINVAL, "cfg is NULL");
 	plat = cfg->plat;
 	if (plat == NULL || plat->meta_alloc == NULL || plat->meta_free == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->plat is NULL or has no meta_alloc/meta_free");
+		return VCM_FAIL(diag, fn, -EINVAL,
+				"cfg->plat is NULL or has no meta_alloc/meta_free");
 	if (cfg->pa_to_cpu == NULL && plat->pa_to_cpu == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->pa_to_cpu and cfg->plat->pa_to_cpu are NULL");
+		return VCM_FAIL(diag, fn, -EINVAL,
+				"cfg->pa_to_cpu and cfg->plat->pa_to_cpu are NULL");
 	if (cfg->kind != VCM_SIM_IOMMU_MSM && cfg->kind != VCM_SIM_IOMMU_SMMU_S1 &&
 	    cfg->kind != VCM_SIM_IOMMU_SMMU_S2)
 		return VCM_FAIL(diag, fn, -EINVAL, "cfg->kind %d is unknown", (int)cfg->kind);
@@ -142,7 +144,8 @@ int vcm_sim_iommu_destroy(struct vcm_sim_iommu *iommu)
 	plat = iommu->cfg.plat;
 	iommu->magic = 0;
 	if (iommu->tlb != NULL)
-		plat->meta_free(plat->ctx, iommu->tlb, sizeof(*iommu->tlb) * iommu->cfg.tlb_entries);
+		plat->meta_free(plat->ctx, iommu->tlb,
+				sizeof(*iommu->tlb) * iommu->cfg.tlb_entries);
 	if (iommu->rr != NULL)
 		plat->meta_free(plat->ctx, iommu->rr, sizeof(*iommu->rr) * iommu->sets);
 	plat->meta_free(plat->ctx, iommu, sizeof(*iommu));

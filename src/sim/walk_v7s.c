@@ -71,6 +71,12 @@ static void set_perms(struct vcm_sim_xlate *x, unsigned int ap, bool xn)
 	x->user = ap_user[ap] | (ap_user[ap] != 0U ? exec : 0U);
 }
 
+/* AP[2:0] of a descriptor whose AP[1:0] field is @lo and AP[2] bit is @hi. */
+static unsigned int ap_bits(uint64_t d, uint64_t lo, uint64_t hi)
+{
+	return (unsigned int)VCM_FIELD_GET(lo, d) | ((d & hi) != 0U ? 4U : 0U);
+}
+
 static int v7s_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
 		       const struct vcm_pt_hw *hw, struct vcm_diag *diag, const char *fn)
 {
@@ -91,7 +97,7 @@ static int v7s_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
 	b->granule_lg2 = 12;
 	b->start_level = 1;
 	b->top_bits = 12U - n;
-	/* B4.1.154: TTBR0 holds the table base in bits[31:14-N]; the low bits are walk attributes */
+	/* B4.1.154: the table base is TTBR0[31:14-N]; the bits below are walk attributes */
 	b->table_pa = ttbr0 & VCM_GENMASK(31, 14U - n);
 	b->walk_off = (ttbcr & TTBCR_PD0) != 0U;
 	if (hw->root_pa != b->table_pa)
@@ -133,7 +139,7 @@ static int v7s_walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_d
 			x->size_lg2 = 20;
 			x->page_pa = d & L1_SECT_BASE;
 		}
-		ap = (unsigned int)(VCM_FIELD_GET(L1_AP_LO, d) | ((d & L1_AP_HI) != 0U ? 4U : 0U));
+		ap = ap_bits(d, L1_AP_LO, L1_AP_HI);
 		set_perms(x, ap, (d & L1_XN) != 0U);
 		break;
 	case L1_KIND_PT:
@@ -146,13 +152,13 @@ static int v7s_walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_d
 		if ((d & L2_SMALL) != 0U) {
 			x->size_lg2 = 12;
 			x->page_pa = d & L2_SMALL_BASE;
-			ap = (unsigned int)VCM_FIELD_GET(L2_AP_LO, d);
-			set_perms(x, ap | ((d & L2_AP_HI) != 0U ? 4U : 0U), (d & L2_SMALL_XN) != 0U);
+			ap = ap_bits(d, L2_AP_LO, L2_AP_HI);
+			set_perms(x, ap, (d & L2_SMALL_XN) != 0U);
 		} else if ((d & L2_KIND) == L2_KIND_LARGE) {
 			x->size_lg2 = 16;
 			x->page_pa = d & L2_LARGE_BASE;
-			ap = (unsigned int)VCM_FIELD_GET(L2_AP_LO, d);
-			set_perms(x, ap | ((d & L2_AP_HI) != 0U ? 4U : 0U), (d & L2_LARGE_XN) != 0U);
+			ap = ap_bits(d, L2_AP_LO, L2_AP_HI);
+			set_perms(x, ap, (d & L2_LARGE_XN) != 0U);
 		} else {
 			return -ENOENT;
 		}

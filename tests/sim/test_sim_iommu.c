@@ -16,6 +16,13 @@
 #define SZ_64K UINT64_C(0x10000)
 #define SZ_1M  UINT64_C(0x100000)
 
+/* translate through bank @bank of the fixture's model */
+static int tr(struct sim_fx *fx, unsigned int bank, vcm_da_t da, unsigned int access,
+	      vcm_pa_t *pa)
+{
+	return vcm_sim_iommu_translate(fx->iommu, bank, da, access, pa);
+}
+
 static const char *const fault_configs[] = { "armv7s", "armv8-4k-s1", "armv8-64k-s1",
 					     "armv8-4k-s2" };
 
@@ -34,7 +41,7 @@ static void test_faults(void **state)
 		sim_fx_init(&fx, c, NULL);
 		assert_int_equal(vcm_sim_iommu_last_fault(fx.iommu, &f), -ENOENT);
 		/* unmapped */
-		assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, 0x100000, VCM_ACCESS_READ, &pa),
+		assert_int_equal(tr(&fx, 0, 0x100000, VCM_ACCESS_READ, &pa),
 				 -ENOENT);
 		assert_int_equal(fx.faults_seen, 1);
 		assert_int_equal(fx.last.da, 0x100000);
@@ -44,27 +51,27 @@ static void test_faults(void **state)
 		/* read-only mapping: reads pass, a write faults with -EACCES */
 		assert_int_equal(vcm_pt_map(fx.pt, 0x100000, fx.free_pa, g,
 					    VCM_PT_PROT_READ | (s2 ? 0U : VCM_PT_PROT_USER)), 0);
-		assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, 0x100010, VCM_ACCESS_READ, &pa), 0);
+		assert_int_equal(tr(&fx, 0, 0x100010, VCM_ACCESS_READ, &pa), 0);
 		assert_int_equal(pa, fx.free_pa + 0x10);
-		assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, 0x100010, VCM_ACCESS_WRITE, &pa),
+		assert_int_equal(tr(&fx, 0, 0x100010, VCM_ACCESS_WRITE, &pa),
 				 -EACCES);
 		assert_int_equal(fx.faults_seen, 2);
 		assert_int_equal(fx.last.err, -EACCES);
 		assert_int_equal(fx.last.access, VCM_ACCESS_WRITE);
 		/* nothing is executable without EXEC */
-		assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, 0x100010, VCM_ACCESS_EXEC, &pa),
+		assert_int_equal(tr(&fx, 0, 0x100010, VCM_ACCESS_EXEC, &pa),
 				 -EACCES);
 		if (!s2) {
 			/* user access to a privileged mapping */
 			assert_int_equal(vcm_pt_map(fx.pt, 0x200000, fx.free_pa + g, g, RW), 0);
-			assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, 0x200000,
+			assert_int_equal(tr(&fx, 0, 0x200000,
 								 VCM_ACCESS_WRITE, &pa), 0);
-			assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, 0x200000,
+			assert_int_equal(tr(&fx, 0, 0x200000,
 								 VCM_ACCESS_READ | VCM_ACCESS_USER,
 								 &pa), -EACCES);
 			assert_int_equal(fx.last.access, VCM_ACCESS_READ | VCM_ACCESS_USER);
 			/* the user mapping is readable by the user */
-			assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, 0x100000,
+			assert_int_equal(tr(&fx, 0, 0x100000,
 								 VCM_ACCESS_READ | VCM_ACCESS_USER,
 								 &pa), 0);
 		}
@@ -94,7 +101,7 @@ static void test_repair_and_retry(void **state)
 		fx.repair_pa = fx.free_pa + 5U * g;
 		fx.repair_prot = RW;
 		fx.answer = VCM_FAULT_RETRY;
-		assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, 7U * g + 0x40,
+		assert_int_equal(tr(&fx, 0, 7U * g + 0x40,
 							 VCM_ACCESS_WRITE, &pa), 0);
 		assert_int_equal(pa, fx.free_pa + 5U * g + 0x40);
 		assert_int_equal(fx.faults_seen, 1);
@@ -106,14 +113,18 @@ static void test_repair_and_retry(void **state)
 		for (size_t k = 0; k < sizeof(buf); k++)
 			buf[k] = (uint8_t)(k * 7U + 1U);
 		fx.repair_pa = fx.free_pa + 9U * g;
-		assert_int_equal(vcm_sim_iommu_write(fx.iommu, 0, 8U * g - 128U, buf, sizeof(buf)), 0);
+		assert_int_equal(vcm_sim_iommu_write(fx.iommu, 0, 8U * g - 128U, buf, sizeof(buf)),
+				 0);
 		assert_int_equal(fx.faults_seen, 2);
 		assert_int_equal(fx.last.da, 8U * g);
 		assert_int_equal(fx.last.access, VCM_ACCESS_WRITE);
-		assert_memory_equal(vcm_hosted_mem_cpu(fx.mem, fx.free_pa + 6U * g - 128U), buf, 128);
-		assert_memory_equal(vcm_hosted_mem_cpu(fx.mem, fx.free_pa + 9U * g), buf + 128, 128);
+		assert_memory_equal(vcm_hosted_mem_cpu(fx.mem, fx.free_pa + 6U * g - 128U), buf,
+				    128);
+		assert_memory_equal(vcm_hosted_mem_cpu(fx.mem, fx.free_pa + 9U * g), buf + 128,
+				    128);
 		memset(back, 0, sizeof(back));
-		assert_int_equal(vcm_sim_iommu_read(fx.iommu, 0, 8U * g - 128U, back, sizeof(back)), 0);
+		assert_int_equal(vcm_sim_iommu_read(fx.iommu, 0, 8U * g - 128U, back, sizeof(back)),
+				 0);
 		assert_memory_equal(back, buf, sizeof(buf));
 		sim_fx_fini(&fx);
 	}
@@ -129,7 +140,7 @@ static void test_retry_once(void **state)
 	(void)state;
 	sim_fx_init(&fx, sim_config("armv7s"), NULL);
 	fx.answer = VCM_FAULT_RETRY;
-	assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, 0x5000, VCM_ACCESS_READ, &pa),
+	assert_int_equal(tr(&fx, 0, 0x5000, VCM_ACCESS_READ, &pa),
 			 -ENOENT);
 	assert_int_equal(fx.faults_seen, 1); /* the hook is asked once */
 	vcm_sim_iommu_stats(fx.iommu, &st);
@@ -156,8 +167,8 @@ static void test_bursts(void **state)
 		sim_fx_init(&fx, c, NULL);
 		/* four pages in reverse physical order */
 		for (unsigned int p = 0; p < 4; p++)
-			assert_int_equal(vcm_pt_map(fx.pt, da + p * g, fx.free_pa + (3U - p) * g, g, RW),
-					 0);
+			assert_int_equal(vcm_pt_map(fx.pt, da + p * g, fx.free_pa + (3U - p) * g,
+						    g, RW), 0);
 		for (size_t k = 0; k < len; k++)
 			buf[k] = (uint8_t)test_rand(&s);
 		assert_int_equal(vcm_sim_iommu_write(fx.iommu, 0, da + 50U, buf, len), 0);
@@ -174,7 +185,8 @@ static void test_bursts(void **state)
 		assert_int_equal(vcm_sim_iommu_read(fx.iommu, 0, da + 50U, back, len), 0);
 		assert_memory_equal(back, buf, len);
 		/* past the mapped pages the read faults */
-		assert_int_equal(vcm_sim_iommu_read(fx.iommu, 0, da + 4U * g - 10U, back, 20), -ENOENT);
+		assert_int_equal(vcm_sim_iommu_read(fx.iommu, 0, da + 4U * g - 10U, back, 20),
+				 -ENOENT);
 		sim_fx_fini(&fx);
 		free(buf);
 		free(back);
@@ -200,12 +212,12 @@ static void test_stale_iotlb(void **state)
 		pa2 = fx.free_pa + 16U * g;
 		pa3 = fx.free_pa + 32U * g;
 		assert_int_equal(vcm_pt_map(fx.pt, da, pa1, g, RW), 0);
-		assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, da, VCM_ACCESS_READ, &pa), 0);
+		assert_int_equal(tr(&fx, 0, da, VCM_ACCESS_READ, &pa), 0);
 		assert_int_equal(pa, pa1);
 		/* with the invalidation: the new mapping is seen */
 		assert_int_equal(vcm_pt_unmap(fx.pt, da, g, NULL), 0);
 		assert_int_equal(vcm_pt_map(fx.pt, da, pa2, g, RW), 0);
-		assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, da, VCM_ACCESS_READ, &pa), 0);
+		assert_int_equal(tr(&fx, 0, da, VCM_ACCESS_READ, &pa), 0);
 		assert_int_equal(pa, pa2);
 		/* drop the unmap's invalidation: the IOTLB still gives pa2 */
 		vcm_sim_iommu_drop_next_invalidation(fx.iommu);
@@ -213,7 +225,7 @@ static void test_stale_iotlb(void **state)
 		assert_int_equal(vcm_pt_map(fx.pt, da, pa3, g, RW), 0);
 		assert_int_equal(vcm_pt_lookup(fx.pt, da, &leaf), 0);
 		assert_int_equal(leaf.pa, pa3);
-		assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, da, VCM_ACCESS_READ, &pa), 0);
+		assert_int_equal(tr(&fx, 0, da, VCM_ACCESS_READ, &pa), 0);
 		assert_int_equal(pa, pa2); /* stale: the table says pa3 */
 		vcm_sim_iommu_stats(fx.iommu, &st);
 		assert_int_equal(st.dropped, 1);
@@ -225,15 +237,15 @@ static void test_stale_iotlb(void **state)
 			assert_int_equal(x.pa, pa3);
 		}
 		vcm_sim_iommu_ops.tlb_all(fx.iommu, 0);
-		assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, da, VCM_ACCESS_READ, &pa), 0);
+		assert_int_equal(tr(&fx, 0, da, VCM_ACCESS_READ, &pa), 0);
 		assert_int_equal(pa, pa3);
 		/* an unmap whose invalidation is dropped still translates instead of faulting */
 		vcm_sim_iommu_drop_next_invalidation(fx.iommu);
 		assert_int_equal(vcm_pt_unmap(fx.pt, da, g, NULL), 0);
-		assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, da, VCM_ACCESS_READ, &pa), 0);
+		assert_int_equal(tr(&fx, 0, da, VCM_ACCESS_READ, &pa), 0);
 		assert_int_equal(pa, pa3);
 		vcm_sim_iommu_ops.tlb_range(fx.iommu, 0, da, g, true);
-		assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, da, VCM_ACCESS_READ, &pa),
+		assert_int_equal(tr(&fx, 0, da, VCM_ACCESS_READ, &pa),
 				 -ENOENT);
 		sim_fx_fini(&fx);
 	}
@@ -313,12 +325,12 @@ static void test_replacement(void **state)
 		sim_fx_init(&fx, sim_config("armv7s"), &mcfg);
 		assert_int_equal(vcm_pt_map(fx.pt, 0, fx.free_pa, 8U * SZ_4K, RW), 0);
 		for (size_t k = 0; k < 6; k++)
-			assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, order[k] * SZ_4K,
+			assert_int_equal(tr(&fx, 0, order[k] * SZ_4K,
 								 VCM_ACCESS_READ, &pa), 0);
 		assert_int_equal(vcm_sim_iommu_tlb_valid(fx.iommu), 4);
 		vcm_sim_iommu_reset_stats(fx.iommu);
 		/* page 0: LRU kept it (page 1 went); round robin replaced it */
-		assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, 0, VCM_ACCESS_READ, &pa), 0);
+		assert_int_equal(tr(&fx, 0, 0, VCM_ACCESS_READ, &pa), 0);
 		vcm_sim_iommu_stats(fx.iommu, &st);
 		assert_int_equal(st.hits, policy == 0 ? 1 : 0);
 		sim_fx_fini(&fx);
@@ -336,8 +348,8 @@ static void test_ops(void **state)
 	sim_fx_init(&fx, sim_config("armv8-4k-s1"), &mcfg);
 	assert_int_equal(vcm_sim_iommu_ops.hw_version(fx.iommu), 0x0200U);
 	/* bank 1 is not programmed yet */
-	assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 1, 0, VCM_ACCESS_READ, &pa), -ENODEV);
-	assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 2, 0, VCM_ACCESS_READ, &pa), -EINVAL);
+	assert_int_equal(tr(&fx, 1, 0, VCM_ACCESS_READ, &pa), -ENODEV);
+	assert_int_equal(tr(&fx, 2, 0, VCM_ACCESS_READ, &pa), -EINVAL);
 	assert_int_equal(vcm_sim_iommu_ops.program(fx.iommu, 2, &fx.hw), -EINVAL);
 	assert_non_null(strstr(vcm_sim_iommu_last_error(fx.iommu), "base 2"));
 	/* registers and hw must tell the same story */
@@ -354,20 +366,20 @@ static void test_ops(void **state)
 	assert_int_equal(vcm_sim_iommu_ops.program(fx.iommu, 1, &fx.hw), 0);
 	/* both banks share the table here; each caches on its own */
 	assert_int_equal(vcm_pt_map(fx.pt, 0x1000, fx.free_pa, 0x1000, RW), 0);
-	assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 1, 0x1000, VCM_ACCESS_READ, &pa), 0);
+	assert_int_equal(tr(&fx, 1, 0x1000, VCM_ACCESS_READ, &pa), 0);
 	assert_int_equal(vcm_sim_iommu_tlb_valid(fx.iommu), 1);
 	assert_int_equal(vcm_sim_iommu_ops.power_query(fx.iommu, fx.free_pa, 0x1000), -EBUSY);
 	assert_int_equal(vcm_sim_iommu_ops.power_query(fx.iommu, fx.free_pa + 0x1000, 0x1000), 0);
 	vcm_sim_iommu_ops.clear(fx.iommu, 1);
 	assert_int_equal(vcm_sim_iommu_tlb_valid(fx.iommu), 0);
 	assert_int_equal(vcm_sim_iommu_ops.power_query(fx.iommu, fx.free_pa, 0x1000), 0);
-	assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 1, 0x1000, VCM_ACCESS_READ, &pa), -ENODEV);
-	assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, 0x1000, 0, &pa), -EINVAL);
+	assert_int_equal(tr(&fx, 1, 0x1000, VCM_ACCESS_READ, &pa), -ENODEV);
+	assert_int_equal(tr(&fx, 0, 0x1000, 0, &pa), -EINVAL);
 	/* EPD0: a miss faults without a walk */
 	hw = fx.hw;
 	hw.regs[0] |= UINT64_C(1) << 7;
 	assert_int_equal(vcm_sim_iommu_ops.program(fx.iommu, 1, &hw), 0);
-	assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 1, 0x1000, VCM_ACCESS_READ, &pa), -ENOENT);
+	assert_int_equal(tr(&fx, 1, 0x1000, VCM_ACCESS_READ, &pa), -ENOENT);
 	sim_fx_fini(&fx);
 }
 

@@ -60,7 +60,7 @@ static void check_one(struct check *ck, vcm_da_t da)
 	int cr = ck->contig != NULL ? vcm_sim_iommu_walk(ck->contig, 0, da, &xc) : sr;
 
 	if (lr != 0) {
-		/* -ENOENT or -ERANGE (outside the input size): the model sees a translation fault */
+		/* -ENOENT, or -ERANGE outside the input size: a translation fault for the model */
 		if (sr != -ENOENT || cr != -ENOENT)
 			fail_msg("%s seed %#llx da %#llx: lookup %d but model %d / %d (pa %#llx)",
 				 fx->c->name, (unsigned long long)ck->seed,
@@ -183,7 +183,8 @@ static void run_config(const struct sim_config *c, uint64_t seed)
 		int ret;
 
 		/* sometimes misalign pa so smaller leaves are used */
-		if ((test_rand(&s) & 3U) == 0U && lg2 > c->granule_lg2 && unit <= (UINT64_C(32) << 20)) {
+		if ((test_rand(&s) & 3U) == 0U && lg2 > c->granule_lg2 &&
+		    unit <= (UINT64_C(32) << 20)) {
 			pa += g * (1U + test_rand_below(&s, 15));
 			n = 1; /* all in single pages: keep the table memory bounded */
 		}
