@@ -383,6 +383,42 @@ static void test_ops(void **state)
 	sim_fx_fini(&fx);
 }
 
+/* Two banks with their own tables: the same da, two pa; flushes stay in their bank. */
+static void test_banks(void **state)
+{
+	struct vcm_sim_iommu_cfg mcfg = { .tlb_entries = 16, .tlb_ways = 2, .banks = 2 };
+	struct vcm_pt_cfg pcfg = { 0 };
+	struct vcm_pt_hw hw1;
+	struct vcm_pt *pt1;
+	struct sim_fx fx;
+	vcm_pa_t pa;
+
+	(void)state;
+	sim_fx_init(&fx, sim_config("armv7s"), &mcfg);
+	pcfg.fmt = &vcm_pt_fmt_armv7s;
+	pcfg.flags = VCM_PT_CFG_COHERENT;
+	pcfg.plat = fx.plat;
+	assert_int_equal(vcm_pt_create(&pcfg, &pt1, NULL), 0);
+	assert_int_equal(vcm_pt_hw(pt1, &hw1), 0);
+	assert_int_equal(vcm_sim_iommu_ops.program(fx.iommu, 1, &hw1), 0);
+	assert_int_equal(vcm_pt_map(fx.pt, 0x8000, fx.free_pa, SZ_4K, RW), 0);
+	assert_int_equal(vcm_pt_map(pt1, 0x8000, fx.free_pa + SZ_64K, SZ_4K, VCM_PT_PROT_READ), 0);
+	assert_int_equal(tr(&fx, 0, 0x8004, VCM_ACCESS_WRITE, &pa), 0);
+	assert_int_equal(pa, fx.free_pa + 4U);
+	assert_int_equal(tr(&fx, 1, 0x8004, VCM_ACCESS_READ, &pa), 0);
+	assert_int_equal(pa, fx.free_pa + SZ_64K + 4U);
+	assert_int_equal(tr(&fx, 1, 0x8004, VCM_ACCESS_WRITE, &pa), -EACCES);
+	assert_int_equal(fx.last.base, 1);
+	assert_int_equal(vcm_sim_iommu_tlb_valid(fx.iommu), 2);
+	vcm_sim_iommu_ops.tlb_range(fx.iommu, 0, 0, UINT64_C(1) << 32, true);
+	assert_int_equal(vcm_sim_iommu_tlb_valid(fx.iommu), 1);
+	vcm_sim_iommu_ops.tlb_all(fx.iommu, 1);
+	assert_int_equal(vcm_sim_iommu_tlb_valid(fx.iommu), 0);
+	vcm_sim_iommu_ops.clear(fx.iommu, 1);
+	vcm_pt_destroy(pt1);
+	sim_fx_fini(&fx);
+}
+
 static void test_create_errors(void **state)
 {
 	struct vcm_sim_iommu_cfg cfg = { 0 };
@@ -432,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_iotlb_counts),
 		cmocka_unit_test(test_replacement),
 		cmocka_unit_test(test_ops),
+		cmocka_unit_test(test_banks),
 		cmocka_unit_test(test_create_errors),
 	};
 
