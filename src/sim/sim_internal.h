@@ -8,9 +8,6 @@
 #define VCM_SIM_INTERNAL_H
 
 #include <errno.h>
-#ifndef EACCES
-#define EACCES 13 /* Linux number; the freestanding shim may lack it */
-#endif
 #include <vcm/sim.h>
 #include <vcm/err.h>
 #include "../util/bits.h"

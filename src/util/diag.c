@@ -260,6 +260,7 @@ const char *vcm_strerror(int err)
 	case -ENOSPC: return "ENOSPC";
 	case -EOPNOTSUPP: return "EOPNOTSUPP";
 	case -EFAULT: return "EFAULT";
+	case -EACCES: return "EACCES";
 	default: return "unknown error";
 	}
 }

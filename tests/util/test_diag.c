@@ -73,7 +73,7 @@ static void strerror_names(void **state)
 		{ 0, "success" },	   { -EINVAL, "EINVAL" },   { -ERANGE, "ERANGE" },
 		{ -EOVERFLOW, "EOVERFLOW" }, { -ENOMEM, "ENOMEM" },  { -EEXIST, "EEXIST" },
 		{ -ENOENT, "ENOENT" },	   { -EBUSY, "EBUSY" },     { -EAGAIN, "EAGAIN" },
-		{ -ENODEV, "ENODEV" },	   { -ENOSPC, "ENOSPC" },   { -EOPNOTSUPP, "EOPNOTSUPP" },
+		{ -ENODEV, "ENODEV" },	   { -ENOSPC, "ENOSPC" },   { -EOPNOTSUPP, "EOPNOTSUPP" }, { -EACCES, "EACCES" },
 		{ -EFAULT, "EFAULT" },	   { -EPERM, "unknown error" }, { 5, "unknown error" },
 	};
 
