@@ -400,16 +400,6 @@ static void test_rmap_random(void **state)
 
 #define NT 4
 
-static void mtx_lock(void *m)
-{
-	pthread_mutex_lock(m);
-}
-
-static void mtx_unlock(void *m)
-{
-	pthread_mutex_unlock(m);
-}
-
 struct worker {
 	struct vcm_sys *sys;
 	struct vcm_dev *dev;
@@ -454,14 +444,15 @@ static void test_threads(void **state)
 {
 	static struct vcm_phys_range r = { GFX_MT0_PA, GFX_MT0_LEN };
 	struct vcm_phys_memtype_cfg mt = { &r, 1, 0 };
-	pthread_mutex_t mtx = PTHREAD_MUTEX_INITIALIZER;
-	struct vcm_sys_lock lock = { mtx_lock, mtx_unlock, &mtx };
-	struct vcm_sys_cfg cfg = { &g.plat, &mt, 1, &lock };
+	struct vcm_hosted_lock lock;
+	struct vcm_sys_cfg cfg = { &g.plat, &mt, 1, &lock.lock };
 	struct worker w[NT];
 	pthread_t th[NT];
 	struct vcm_sys *sys;
 
 	(void)state;
+	assert_int_equal(vcm_hosted_lock_init(NULL), -EINVAL);
+	assert_int_equal(vcm_hosted_lock_init(&lock), 0);
 	assert_int_equal(vcm_sys_create(&cfg, &sys, NULL), 0);
 	for (int i = 0; i < NT; i++) {
 		struct vcm_dev_cfg c = g.cfg[i % 2]; /* 4K granules: v7, v8s1 */
@@ -482,6 +473,7 @@ static void test_threads(void **state)
 	for (int i = 0; i < NT; i++)
 		assert_int_equal(vcm_dev_unregister(w[i].dev), 0);
 	assert_int_equal(vcm_sys_destroy(sys), 0);
+	vcm_hosted_lock_fini(&lock);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, gfx_setup, gfx_teardown)
