@@ -646,8 +646,6 @@ static void test_cont_memtype(void **state)
 	assert_int_equal(vcm_get_cont_memtype(NULL, 0, &pa, &len), -EINVAL);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, gfx_setup, gfx_teardown)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
