@@ -3,13 +3,16 @@
  * Hosted (Linux user space) helpers: an arena platform on heap memory and
  * heap-backed ops for tests, tools and benchmarks; memfd-backed physical
  * memory shared by page tables, buffers and the CPU; and the CPU mapper that
- * maps that memory into the process. Not part of the freestanding core.
+ * maps that memory into the process; a pthread mutex as a system lock. Not
+ * part of the freestanding core.
  */
 #ifndef VCM_HOSTED_H
 #define VCM_HOSTED_H
 
+#include <pthread.h>
 #include <vcm/platform.h>
 #include <vcm/dev.h>
+#include <vcm/vcm.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -122,6 +125,33 @@ int vcm_hosted_mem_fd(const struct vcm_hosted_mem *mem);
  * memory object.
  */
 extern const struct vcm_mapper_ops vcm_hosted_cpu_mapper;
+
+/**
+ * struct vcm_hosted_lock - a system lock (struct vcm_sys_lock) on a pthread
+ * mutex, for hosted programs that share one system between threads.
+ * @mutex: the mutex (default attributes: not recursive, as the graph needs).
+ * @lock:  the pair of calls to give vcm_sys_create() (cfg.lock = &l->lock);
+ *         its ctx points at @mutex.
+ *
+ * The system copies @lock, but the mutex stays here: keep the struct alive,
+ * and in place, until vcm_sys_destroy() has returned.
+ */
+struct vcm_hosted_lock {
+	pthread_mutex_t mutex;
+	struct vcm_sys_lock lock;
+};
+
+/**
+ * vcm_hosted_lock_init() - initialise @l's mutex and fill @l->lock.
+ * Return: 0; -EINVAL @l is NULL; otherwise the negated error of
+ * pthread_mutex_init() (-ENOMEM, -EAGAIN), with @l left unusable.
+ */
+int vcm_hosted_lock_init(struct vcm_hosted_lock *l);
+/**
+ * vcm_hosted_lock_fini() - destroy the mutex of an unlocked @l after the
+ * system that used it is gone; NULL ignored.
+ */
+void vcm_hosted_lock_fini(struct vcm_hosted_lock *l);
 
 #ifdef __cplusplus
 }

@@ -274,37 +274,30 @@ int deactivate_locked_(struct vcm_avcm *a)
 
 /* ---- public calls ------------------------------------------------------------ */
 
-static struct vcm_sys *lock_avcm(const struct vcm_avcm *a, const char *fn, int *ret)
+/* Head of the calls on a (VCM, device) pair: the system locked, both live and
+ * of that system, or NULL with the error in *@ret. */
+static struct vcm_sys *lock_vcm_dev(const struct vcm *vcm, const struct vcm_dev *dev,
+				    const char *fn, int *ret)
 {
-	struct vcm_sys *sys = gobj_sys_(a);
+	struct vcm_sys *sys = gobj_lock_(vcm, GK_VCM, "vcm", fn, ret);
 
-	*ret = -EINVAL;
-	if (sys == NULL)
-		return NULL;
-	sys_lock_(sys);
-	if (!gobj_live(a, GK_AVCM)) {
-		GFAIL(sys, fn, -EINVAL, "avcm is not a live association");
+	if (sys != NULL && (!gobj_live(dev, GK_DEV) || dev->h.sys != sys)) {
+		*ret = GFAIL(sys, fn, -EINVAL, "dev is not a live device of the VCM's system");
 		sys_unlock_(sys);
 		return NULL;
 	}
-	*ret = 0;
 	return sys;
 }
 
 int vcm_assoc(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr, struct vcm_avcm **out)
 {
 	static const char fn[] = "vcm_assoc";
-	struct vcm_sys *sys = gobj_sys_(vcm);
 	int ret;
+	struct vcm_sys *sys = lock_vcm_dev(vcm, dev, fn, &ret);
 
 	if (sys == NULL)
-		return -EINVAL;
-	sys_lock_(sys);
-	if (!gobj_live(vcm, GK_VCM))
-		ret = GFAIL(sys, fn, -EINVAL, "vcm is not a live VCM");
-	else if (!gobj_live(dev, GK_DEV) || dev->h.sys != sys)
-		ret = GFAIL(sys, fn, -EINVAL, "dev is not a live device of the VCM's system");
-	else if (out == NULL)
+		return ret;
+	if (out == NULL)
 		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
 	else
 		ret = assoc_new_locked_(vcm, dev, attr, out, fn);
@@ -315,7 +308,7 @@ int vcm_assoc(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr, struct vc
 int vcm_deassoc(struct vcm_avcm *avcm)
 {
 	int ret;
-	struct vcm_sys *sys = lock_avcm(avcm, __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(avcm, GK_AVCM, "avcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -331,7 +324,7 @@ int vcm_deassoc(struct vcm_avcm *avcm)
 int vcm_get_assoc_attr(const struct vcm_avcm *avcm, unsigned int *attr)
 {
 	int ret;
-	struct vcm_sys *sys = lock_avcm(avcm, __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(avcm, GK_AVCM, "avcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -346,7 +339,7 @@ int vcm_get_assoc_attr(const struct vcm_avcm *avcm, unsigned int *attr)
 int vcm_set_assoc_attr(struct vcm_avcm *avcm, unsigned int attr)
 {
 	int ret;
-	struct vcm_sys *sys = lock_avcm(avcm, __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(avcm, GK_AVCM, "avcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -364,7 +357,7 @@ int vcm_set_assoc_attr(struct vcm_avcm *avcm, unsigned int attr)
 int vcm_activate(struct vcm_avcm *avcm)
 {
 	int ret;
-	struct vcm_sys *sys = lock_avcm(avcm, __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(avcm, GK_AVCM, "avcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -376,7 +369,7 @@ int vcm_activate(struct vcm_avcm *avcm)
 int vcm_deactivate(struct vcm_avcm *avcm)
 {
 	int ret;
-	struct vcm_sys *sys = lock_avcm(avcm, __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(avcm, GK_AVCM, "avcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -395,7 +388,7 @@ int vcm_switch(struct vcm_avcm *to)
 	struct vcm_avcm *old[VCM_MAX_BASES] = { NULL };
 	unsigned int bases, b;
 	int ret;
-	struct vcm_sys *sys = lock_avcm(to, fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(to, GK_AVCM, "avcm", fn, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -426,7 +419,7 @@ out:
 int vcm_is_active(const struct vcm_avcm *avcm)
 {
 	int ret;
-	struct vcm_sys *sys = lock_avcm(avcm, __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(avcm, GK_AVCM, "avcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -450,19 +443,18 @@ static struct vcm_avcm *assoc_of(struct vcm *vcm, struct vcm_dev *dev)
 	return NULL;
 }
 
-static int get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_pt_hw *out, const char *fn)
+/* @out is NULL when the caller's own output (@what) is. */
+static int get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_pt_hw *out, const char *what,
+		  const char *fn)
 {
-	struct vcm_sys *sys = gobj_sys_(vcm);
 	struct vcm_avcm *a;
 	int ret;
+	struct vcm_sys *sys = lock_vcm_dev(vcm, dev, fn, &ret);
 
 	if (sys == NULL)
-		return -EINVAL;
-	sys_lock_(sys);
-	if (!gobj_live(vcm, GK_VCM)) {
-		ret = GFAIL(sys, fn, -EINVAL, "vcm is not a live VCM");
-	} else if (!gobj_live(dev, GK_DEV) || dev->h.sys != sys) {
-		ret = GFAIL(sys, fn, -EINVAL, "dev is not a live device of the VCM's system");
+		return ret;
+	if (out == NULL) {
+		ret = GFAIL(sys, fn, -EINVAL, "%s is NULL", what);
 	} else if ((a = assoc_of(vcm, dev)) == NULL) {
 		ret = GFAIL(sys, fn, -ENOENT, "dev '%s' is not associated with vcm", dev->name);
 	} else if (a->inst->ops->hw == NULL) {
@@ -481,16 +473,8 @@ static int get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_pt_hw *out, c
 int vcm_get_pgtbl_pa(struct vcm *vcm, struct vcm_dev *dev, vcm_pa_t *pa)
 {
 	struct vcm_pt_hw hw;
-	int ret;
+	int ret = get_hw(vcm, dev, pa != NULL ? &hw : NULL, "pa", __func__);
 
-	if (pa == NULL) {
-		struct vcm_sys *sys = gobj_sys_(vcm);
-
-		if (sys != NULL)
-			GFAIL(sys, __func__, -EINVAL, "pa is NULL");
-		return -EINVAL;
-	}
-	ret = get_hw(vcm, dev, &hw, __func__);
 	if (ret == 0)
 		*pa = hw.root_pa;
 	return ret;
@@ -498,14 +482,7 @@ int vcm_get_pgtbl_pa(struct vcm *vcm, struct vcm_dev *dev, vcm_pa_t *pa)
 
 int vcm_get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_pt_hw *out)
 {
-	if (out == NULL) {
-		struct vcm_sys *sys = gobj_sys_(vcm);
-
-		if (sys != NULL)
-			GFAIL(sys, __func__, -EINVAL, "out is NULL");
-		return -EINVAL;
-	}
-	return get_hw(vcm, dev, out, __func__);
+	return get_hw(vcm, dev, out, "out", __func__);
 }
 
 int vcm_dev_addr_to_phys_addr(struct vcm_dev *dev, unsigned int base, vcm_da_t da,
@@ -548,18 +525,13 @@ int vcm_walk(struct vcm *vcm, struct vcm_dev *dev, vcm_da_t da, uint64_t len, vc
 	     void *arg)
 {
 	static const char fn_name[] = "vcm_walk";
-	struct vcm_sys *sys = gobj_sys_(vcm);
 	struct vcm_avcm *a;
 	int ret;
+	struct vcm_sys *sys = lock_vcm_dev(vcm, dev, fn_name, &ret);
 
 	if (sys == NULL)
-		return -EINVAL;
-	sys_lock_(sys);
-	if (!gobj_live(vcm, GK_VCM)) {
-		ret = GFAIL(sys, fn_name, -EINVAL, "vcm is not a live VCM");
-	} else if (!gobj_live(dev, GK_DEV) || dev->h.sys != sys) {
-		ret = GFAIL(sys, fn_name, -EINVAL, "dev is not a live device of the VCM's system");
-	} else if (fn == NULL) {
+		return ret;
+	if (fn == NULL) {
 		ret = GFAIL(sys, fn_name, -EINVAL, "fn is NULL");
 	} else if (len == 0U || da < vcm->start || da - vcm->start > vcm->len - 1U ||
 		   len - 1U > vcm->start + vcm->len - 1U - da) {

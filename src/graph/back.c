@@ -175,8 +175,7 @@ int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, 
 	return 0;
 }
 
-/* Write @ext into every instance of @vcm; undo in reverse on failure. */
-static int map_all(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot,
+int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot,
 		   const char *fn)
 {
 	struct vcm_sys *sys = vcm->h.sys;
@@ -196,23 +195,26 @@ static int map_all(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, uns
 	return 0;
 }
 
+void insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, const char *fn)
+{
+	struct glist *p;
+
+	for (p = vcm->insts.prev; p != &vcm->insts; p = p->prev)
+		inst_unmap_ext_(vcm->h.sys, GRAPH_CONTAINER(p, struct vcm_inst, node), ext, nr, fn);
+}
+
 int vcm_back(struct vcm_res *res, struct vcm_mem *mem)
 {
 	static const char fn[] = "vcm_back";
-	struct vcm_sys *sys = gobj_sys_(res);
 	struct rmap_ext *ext;
 	uint32_t *by_pa;
 	uint64_t nr;
 	struct vcm *vcm;
 	int ret;
+	struct vcm_sys *sys = gobj_lock_(res, GK_RES, "res", fn, &ret);
 
 	if (sys == NULL)
-		return -EINVAL;
-	sys_lock_(sys);
-	if (!gobj_live(res, GK_RES)) {
-		ret = GFAIL(sys, fn, -EINVAL, "res is not a live reservation");
-		goto out;
-	}
+		return ret;
 	vcm = res->vcm;
 	if (!gobj_live(mem, GK_MEM) || mem->h.sys != sys) {
 		ret = GFAIL(sys, fn, -EINVAL, "mem is not a live allocation of this system");
@@ -237,7 +239,7 @@ int vcm_back(struct vcm_res *res, struct vcm_mem *mem)
 		goto out;
 	ret = one_to_one_check_(vcm, ext, nr, fn);
 	if (ret == 0)
-		ret = map_all(vcm, ext, nr, res->prot, fn);
+		ret = insts_map_ext_(vcm, ext, nr, res->prot, fn);
 	if (ret != 0) {
 		ext_free_(sys, ext, nr);
 		goto out;
@@ -252,24 +254,16 @@ out:
 int vcm_unback(struct vcm_res *res)
 {
 	static const char fn[] = "vcm_unback";
-	struct vcm_sys *sys = gobj_sys_(res);
-	struct glist *p;
-	int ret = 0;
+	int ret;
+	struct vcm_sys *sys = gobj_lock_(res, GK_RES, "res", fn, &ret);
 
 	if (sys == NULL)
-		return -EINVAL;
-	sys_lock_(sys);
-	if (!gobj_live(res, GK_RES)) {
-		ret = GFAIL(sys, fn, -EINVAL, "res is not a live reservation");
-		goto out;
-	}
+		return ret;
 	if (res->mem == NULL) {
 		ret = GFAIL(sys, fn, -ENOENT, "res at da 0x%llx is not backed", vcm_ull(res->da));
 		goto out;
 	}
-	for (p = res->vcm->insts.prev; p != &res->vcm->insts; p = p->prev)
-		inst_unmap_ext_(sys, GRAPH_CONTAINER(p, struct vcm_inst, node), res->ext,
-				res->nr_ext, fn);
+	insts_unmap_ext_(res->vcm, res->ext, res->nr_ext, fn);
 	/* tables may have been freed: walk caches go too */
 	tlb_fan_(res->vcm, res->da, res->len, false);
 	res_detach_(res);

@@ -161,7 +161,7 @@ int vcm_sys_check_(struct vcm_sys *sys)
 	struct glist *p, *q;
 	int ret = 0;
 
-	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS)
+	if (!sys_live(sys))
 		return -EINVAL;
 	sys_lock_(sys);
 	glist_for_each(p, &sys->vcms) {

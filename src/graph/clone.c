@@ -41,19 +41,14 @@ static void teardown(struct vcm *c)
 int vcm_clone(struct vcm *src, struct vcm **out)
 {
 	static const char fn[] = "vcm_clone";
-	struct vcm_sys *sys = gobj_sys_(src);
 	struct gtree_node *n;
 	struct glist *p;
 	struct vcm *c;
 	int ret;
+	struct vcm_sys *sys = gobj_lock_(src, GK_VCM, "src", fn, &ret);
 
 	if (sys == NULL)
-		return -EINVAL;
-	sys_lock_(sys);
-	if (!gobj_live(src, GK_VCM)) {
-		ret = GFAIL(sys, fn, -EINVAL, "src is not a live VCM");
-		goto out;
-	}
+		return ret;
 	if (out == NULL) {
 		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
 		goto out;

@@ -74,7 +74,7 @@ int vcm_dev_register(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg, struct 
 	size_t n;
 	int ret;
 
-	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS)
+	if (!sys_live(sys))
 		return -EINVAL;
 	sys_lock_(sys);
 	if (out == NULL) {
@@ -109,17 +109,15 @@ out:
 int vcm_dev_unregister(struct vcm_dev *dev)
 {
 	static const char fn[] = "vcm_dev_unregister";
-	struct vcm_sys *sys = gobj_sys_(dev);
-	int ret = 0;
+	struct vcm_sys *sys;
+	int ret;
 
 	if (dev == NULL)
 		return 0;
+	sys = gobj_lock_(dev, GK_DEV, "dev", fn, &ret);
 	if (sys == NULL)
-		return -EINVAL;
-	sys_lock_(sys);
-	if (!gobj_live(dev, GK_DEV))
-		ret = GFAIL(sys, fn, -EINVAL, "dev is not a live device");
-	else if (dev->nr_assoc != 0U)
+		return ret;
+	if (dev->nr_assoc != 0U)
 		ret = GFAIL(sys, fn, -EBUSY, "dev '%s' has %llu associations", dev->name,
 			    vcm_ull(dev->nr_assoc));
 	if (ret == 0) {
@@ -135,7 +133,7 @@ struct vcm_dev *vcm_dev_find(struct vcm_sys *sys, const char *name)
 {
 	struct vcm_dev *d;
 
-	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS || name == NULL)
+	if (!sys_live(sys) || name == NULL)
 		return NULL;
 	sys_lock_(sys);
 	d = find_locked(sys, name);
@@ -145,33 +143,15 @@ struct vcm_dev *vcm_dev_find(struct vcm_sys *sys, const char *name)
 
 const char *vcm_dev_name(const struct vcm_dev *dev)
 {
-	if (gobj_sys_(dev) == NULL || !gobj_live(dev, GK_DEV))
+	if (!gobj_ok(dev, GK_DEV))
 		return NULL;
 	return dev->name;
-}
-
-/* Common head of the device calls: the system, locked, or an error. */
-static struct vcm_sys *lock_dev(struct vcm_dev *dev, const char *fn, int *ret)
-{
-	struct vcm_sys *sys = gobj_sys_(dev);
-
-	*ret = -EINVAL;
-	if (sys == NULL)
-		return NULL;
-	sys_lock_(sys);
-	if (!gobj_live(dev, GK_DEV)) {
-		GFAIL(sys, fn, -EINVAL, "dev is not a live device");
-		sys_unlock_(sys);
-		return NULL;
-	}
-	*ret = 0;
-	return sys;
 }
 
 int vcm_hw_ver(struct vcm_dev *dev, uint32_t *ver)
 {
 	int ret;
-	struct vcm_sys *sys = lock_dev(dev, "vcm_hw_ver", &ret);
+	struct vcm_sys *sys = gobj_lock_(dev, GK_DEV, "dev", "vcm_hw_ver", &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -189,7 +169,7 @@ int vcm_hw_ver(struct vcm_dev *dev, uint32_t *ver)
 int vcm_hook(struct vcm_dev *dev, vcm_fault_fn fn, void *data)
 {
 	int ret;
-	struct vcm_sys *sys = lock_dev(dev, "vcm_hook", &ret);
+	struct vcm_sys *sys = gobj_lock_(dev, GK_DEV, "dev", "vcm_hook", &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -202,7 +182,7 @@ int vcm_hook(struct vcm_dev *dev, vcm_fault_fn fn, void *data)
 int vcm_dev_fault(struct vcm_dev *dev, const struct vcm_fault *fault)
 {
 	int ret;
-	struct vcm_sys *sys = lock_dev(dev, "vcm_dev_fault", &ret);
+	struct vcm_sys *sys = gobj_lock_(dev, GK_DEV, "dev", "vcm_dev_fault", &ret);
 	vcm_fault_fn hook;
 	void *data;
 	struct vcm_fault copy;
@@ -230,7 +210,7 @@ int vcm_dev_last_fault(struct vcm_dev *dev, struct vcm_fault *out, uint64_t *cou
 {
 	static const char fn[] = "vcm_dev_last_fault";
 	int ret;
-	struct vcm_sys *sys = lock_dev(dev, fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(dev, GK_DEV, "dev", fn, &ret);
 
 	if (sys == NULL)
 		return ret;

@@ -148,6 +148,19 @@ static inline bool gobj_live(const void *obj, enum graph_kind k)
 {
 	return obj != NULL && ((const struct gobj *)obj)->magic == graph_magic(k);
 }
+/* Is @obj a live handle of kind @k in a live system? For the accessors of
+ * fields that never change, which take no lock. */
+static inline bool gobj_ok(const void *obj, enum graph_kind k)
+{
+	return gobj_sys_(obj) != NULL && gobj_live(obj, k);
+}
+/*
+ * The head of a public call on handle @obj of kind @k: its system, locked, or
+ * NULL with *@ret = -EINVAL. A dead handle of a live system also records
+ * "@fn: @what is not a live <kind>" (nothing when @fn is NULL).
+ */
+struct vcm_sys *gobj_lock_(const void *obj, enum graph_kind k, const char *what, const char *fn,
+			   int *ret);
 
 void *meta_alloc_(struct vcm_sys *sys, size_t size);
 void meta_free_(struct vcm_sys *sys, void *p, size_t size);
@@ -175,6 +188,11 @@ struct vcm_sys {
 	uint64_t epoch;     /* power queries: marks devices already asked */
 	struct vcm_diag diag;
 };
+
+static inline bool sys_live(const struct vcm_sys *sys)
+{
+	return sys != NULL && sys->magic == GRAPH_MAGIC_SYS;
+}
 
 #define GRAPH_NAME_MAX 32U
 
@@ -297,6 +315,12 @@ int inst_map_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ex
 		  uint64_t nr, unsigned int prot, const char *fn);
 void inst_unmap_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
 		     uint64_t nr, const char *fn);
+/* inst_map_ext_ into every instance of @vcm, in creation order; a failure
+ * unmaps what was written, last instance first. */
+int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot,
+		   const char *fn);
+/* Unmap @ext (mapped by insts_map_ext_) from every instance, last first. */
+void insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, const char *fn);
 void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf);
 /* Record @res as backed by @mem with @ext (rmap, user list). */
 void res_attach_(struct vcm_res *res, struct vcm_mem *mem, struct rmap_ext *ext,

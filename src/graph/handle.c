@@ -6,7 +6,8 @@
  * dead magic, and goes to the tail of a FIFO so it is reused as late as
  * possible. A slot's @sys is written when the slab is carved and never
  * changes, so any handle that ever was live still leads to its system.
- * Also here: the metadata and lock wrappers every file uses.
+ * Also here: the metadata and lock wrappers every file uses, and the head
+ * of every public call on a handle (gobj_lock_).
  */
 #include "graph_internal.h"
 
@@ -65,9 +66,29 @@ const char *graph_msg_(const char *msg)
 	return msg;
 }
 
+static const char *const kind_name[GK_NR] = {
+	[GK_DEV] = "device",
+	[GK_VCM] = "VCM",
+	[GK_RES] = "reservation",
+	[GK_BOUND] = "bound",
+	[GK_AVCM] = "association",
+	[GK_MEM] = "allocation",
+};
+
 static size_t round16(size_t v)
 {
 	return (v + 15U) & ~(size_t)15U;
+}
+
+/* A dead slot joins the tail of the FIFO: reused as late as possible. */
+static void free_put(struct gpool *p, struct gobj *o)
+{
+	o->free_next = NULL;
+	if (p->free_tail != NULL)
+		p->free_tail->free_next = o;
+	else
+		p->free_head = o;
+	p->free_tail = o;
 }
 
 static int grow(struct vcm_sys *sys, struct gpool *p)
@@ -89,12 +110,7 @@ static int grow(struct vcm_sys *sys, struct gpool *p)
 
 		o->magic = GRAPH_MAGIC_DEAD;
 		o->sys = sys;
-		o->free_next = NULL;
-		if (p->free_tail != NULL)
-			p->free_tail->free_next = o;
-		else
-			p->free_head = o;
-		p->free_tail = o;
+		free_put(p, o);
 	}
 	return 0;
 }
@@ -126,12 +142,7 @@ void gobj_free_(struct vcm_sys *sys, enum graph_kind k, void *obj)
 
 	VCM_ASSERT(o->magic == graph_magic(k) && o->sys == sys);
 	o->magic = GRAPH_MAGIC_DEAD;
-	o->free_next = NULL;
-	if (p->free_tail != NULL)
-		p->free_tail->free_next = o;
-	else
-		p->free_head = o;
-	p->free_tail = o;
+	free_put(p, o);
 	p->live--;
 }
 
@@ -154,7 +165,26 @@ struct vcm_sys *gobj_sys_(const void *obj)
 {
 	const struct gobj *o = obj;
 
-	if (o == NULL || o->sys == NULL || o->sys->magic != GRAPH_MAGIC_SYS)
+	if (o == NULL || !sys_live(o->sys))
 		return NULL;
 	return o->sys;
+}
+
+struct vcm_sys *gobj_lock_(const void *obj, enum graph_kind k, const char *what, const char *fn,
+			   int *ret)
+{
+	struct vcm_sys *sys = gobj_sys_(obj);
+
+	*ret = -EINVAL;
+	if (sys == NULL)
+		return NULL;
+	sys_lock_(sys);
+	if (!gobj_live(obj, k)) {
+		if (fn != NULL)
+			GFAIL(sys, fn, -EINVAL, "%s is not a live %s", what, kind_name[k]);
+		sys_unlock_(sys);
+		return NULL;
+	}
+	*ret = 0;
+	return sys;
 }

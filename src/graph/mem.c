@@ -28,56 +28,41 @@ static int new_mem(struct vcm_sys *sys, struct vcm_physmem *pm, int memtype, uin
 	return 0;
 }
 
-static bool sys_live(const struct vcm_sys *sys)
+/* vcm_alloc (@wrap false: @memtype, @flags) and vcm_alloc_wrap (@wrap true: @pa). */
+static int alloc(struct vcm_sys *sys, bool wrap, unsigned int memtype, vcm_pa_t pa, uint64_t len,
+		 uint64_t flags, struct vcm_mem **out, const char *fn)
 {
-	return sys != NULL && sys->magic == GRAPH_MAGIC_SYS;
+	struct vcm_physmem *pm;
+	int ret;
+
+	if (!sys_live(sys))
+		return -EINVAL;
+	sys_lock_(sys);
+	if (out == NULL) {
+		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
+		goto out;
+	}
+	ret = wrap ? vcm_phys_wrap(sys->phys, pa, len, &pm) :
+		     vcm_phys_alloc(sys->phys, memtype, len, flags, &pm);
+	if (ret != 0) {
+		ret = GFAIL(sys, fn, ret, "%s", graph_msg_(vcm_phys_last_error(sys->phys)));
+		goto out;
+	}
+	ret = new_mem(sys, pm, wrap ? -1 : (int)memtype, flags, out, fn);
+out:
+	sys_unlock_(sys);
+	return ret;
 }
 
 int vcm_alloc(struct vcm_sys *sys, unsigned int memtype, uint64_t len, uint64_t flags,
 	      struct vcm_mem **out)
 {
-	struct vcm_physmem *pm;
-	int ret;
-
-	if (!sys_live(sys))
-		return -EINVAL;
-	sys_lock_(sys);
-	if (out == NULL) {
-		ret = GFAIL(sys, __func__, -EINVAL, "out is NULL");
-		goto out;
-	}
-	ret = vcm_phys_alloc(sys->phys, memtype, len, flags, &pm);
-	if (ret != 0) {
-		ret = GFAIL(sys, __func__, ret, "%s", graph_msg_(vcm_phys_last_error(sys->phys)));
-		goto out;
-	}
-	ret = new_mem(sys, pm, (int)memtype, flags, out, __func__);
-out:
-	sys_unlock_(sys);
-	return ret;
+	return alloc(sys, false, memtype, 0, len, flags, out, __func__);
 }
 
 int vcm_alloc_wrap(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, struct vcm_mem **out)
 {
-	struct vcm_physmem *pm;
-	int ret;
-
-	if (!sys_live(sys))
-		return -EINVAL;
-	sys_lock_(sys);
-	if (out == NULL) {
-		ret = GFAIL(sys, __func__, -EINVAL, "out is NULL");
-		goto out;
-	}
-	ret = vcm_phys_wrap(sys->phys, pa, len, &pm);
-	if (ret != 0) {
-		ret = GFAIL(sys, __func__, ret, "%s", graph_msg_(vcm_phys_last_error(sys->phys)));
-		goto out;
-	}
-	ret = new_mem(sys, pm, -1, 0, out, __func__);
-out:
-	sys_unlock_(sys);
-	return ret;
+	return alloc(sys, true, 0, pa, len, 0, out, __func__);
 }
 
 int vcm_free_phys(struct vcm_sys *sys, struct vcm_mem *mem)
@@ -103,42 +88,27 @@ int vcm_free_phys(struct vcm_sys *sys, struct vcm_mem *mem)
 	return ret;
 }
 
-/* Head of the accessors: the system locked, or NULL for a dead handle. */
-static struct vcm_sys *lock_mem(const struct vcm_mem *mem)
-{
-	struct vcm_sys *sys = gobj_sys_(mem);
-
-	if (sys == NULL)
-		return NULL;
-	sys_lock_(sys);
-	if (!gobj_live(mem, GK_MEM)) {
-		sys_unlock_(sys);
-		return NULL;
-	}
-	return sys;
-}
-
 uint64_t vcm_mem_len(const struct vcm_mem *mem)
 {
-	if (gobj_sys_(mem) == NULL || !gobj_live(mem, GK_MEM))
+	if (!gobj_ok(mem, GK_MEM))
 		return 0;
 	return mem->len;
 }
 
 int vcm_mem_memtype(const struct vcm_mem *mem)
 {
-	if (gobj_sys_(mem) == NULL || !gobj_live(mem, GK_MEM))
+	if (!gobj_ok(mem, GK_MEM))
 		return -EINVAL;
 	return mem->memtype >= 0 ? mem->memtype : -ENOENT;
 }
 
 int vcm_mem_next_chunk(const struct vcm_mem *mem, uint64_t *iter, vcm_pa_t *pa, uint64_t *len)
 {
-	struct vcm_sys *sys = lock_mem(mem);
 	int ret;
+	struct vcm_sys *sys = gobj_lock_(mem, GK_MEM, "mem", NULL, &ret);
 
 	if (sys == NULL)
-		return -EINVAL;
+		return ret;
 	ret = vcm_phys_next_chunk(mem->pm, iter, pa, len);
 	sys_unlock_(sys);
 	return ret;
@@ -147,11 +117,11 @@ int vcm_mem_next_chunk(const struct vcm_mem *mem, uint64_t *iter, vcm_pa_t *pa, 
 int vcm_mem_next_extent(const struct vcm_mem *mem, uint64_t *iter, vcm_pa_t *pa,
 			uint64_t *len)
 {
-	struct vcm_sys *sys = lock_mem(mem);
 	int ret;
+	struct vcm_sys *sys = gobj_lock_(mem, GK_MEM, "mem", NULL, &ret);
 
 	if (sys == NULL)
-		return -EINVAL;
+		return ret;
 	ret = vcm_phys_next_extent(mem->pm, iter, pa, len);
 	sys_unlock_(sys);
 	return ret;
@@ -159,7 +129,8 @@ int vcm_mem_next_extent(const struct vcm_mem *mem, uint64_t *iter, vcm_pa_t *pa,
 
 struct vcm_physmem *vcm_mem_physmem(const struct vcm_mem *mem)
 {
-	struct vcm_sys *sys = lock_mem(mem);
+	int ret;
+	struct vcm_sys *sys = gobj_lock_(mem, GK_MEM, "mem", NULL, &ret);
 	struct vcm_physmem *pm;
 
 	if (sys == NULL)
@@ -171,14 +142,13 @@ struct vcm_physmem *vcm_mem_physmem(const struct vcm_mem *mem)
 
 struct vcm_mem *vcm_get_physmem_from_res(const struct vcm_res *res)
 {
-	struct vcm_sys *sys = gobj_sys_(res);
-	struct vcm_mem *mem = NULL;
+	int ret;
+	struct vcm_sys *sys = gobj_lock_(res, GK_RES, "res", NULL, &ret);
+	struct vcm_mem *mem;
 
 	if (sys == NULL)
 		return NULL;
-	sys_lock_(sys);
-	if (gobj_live(res, GK_RES))
-		mem = res->mem;
+	mem = res->mem;
 	sys_unlock_(sys);
 	return mem;
 }

@@ -54,34 +54,6 @@ static int copy_mem(struct vcm_sys *sys, const struct vcm_physmem *to,
 	}
 }
 
-static void unmap_all(struct vcm_sys *sys, struct vcm_res *res, const struct rmap_ext *ext,
-		      uint64_t nr, const char *fn)
-{
-	struct glist *p;
-
-	for (p = res->vcm->insts.prev; p != &res->vcm->insts; p = p->prev)
-		inst_unmap_ext_(sys, GRAPH_CONTAINER(p, struct vcm_inst, node), ext, nr, fn);
-}
-
-static int map_all(struct vcm_sys *sys, struct vcm_res *res, const struct rmap_ext *ext,
-		   uint64_t nr, const char *fn)
-{
-	struct glist *p;
-
-	glist_for_each(p, &res->vcm->insts) {
-		int ret = inst_map_ext_(sys, GRAPH_CONTAINER(p, struct vcm_inst, node), ext, nr,
-					res->prot, fn);
-
-		if (ret != 0) {
-			for (p = p->prev; p != &res->vcm->insts; p = p->prev)
-				inst_unmap_ext_(sys, GRAPH_CONTAINER(p, struct vcm_inst, node), ext,
-						nr, fn);
-			return ret;
-		}
-	}
-	return 0;
-}
-
 static int check_mem(struct vcm_sys *sys, struct vcm_mem *mem, const char *fn)
 {
 	struct glist *p;
@@ -112,7 +84,7 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 	struct glist *p;
 	int ret;
 
-	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS)
+	if (!sys_live(sys))
 		return -EINVAL;
 	sys_lock_(sys);
 	ret = check_mem(sys, mem, fn);
@@ -145,7 +117,7 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 
-		unmap_all(sys, res, res->ext, res->nr_ext, fn);
+		insts_unmap_ext_(res->vcm, res->ext, res->nr_ext, fn);
 		tlb_fan_(res->vcm, res->da, res->len, false);
 	}
 	ret = copy_mem(sys, npm, mem->pm, fn);
@@ -156,7 +128,7 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 
 		if (ret != 0)
 			break;
-		ret = map_all(sys, res, plan[k].ext, plan[k].nr, fn);
+		ret = insts_map_ext_(res->vcm, plan[k].ext, plan[k].nr, res->prot, fn);
 		if (ret != 0)
 			break;
 		k++;
@@ -170,8 +142,8 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 			int r;
 
 			if (j < k)
-				unmap_all(sys, res, plan[j].ext, plan[j].nr, fn);
-			r = map_all(sys, res, res->ext, res->nr_ext, fn);
+				insts_unmap_ext_(res->vcm, plan[j].ext, plan[j].nr, fn);
+			r = insts_map_ext_(res->vcm, res->ext, res->nr_ext, res->prot, fn);
 			VCM_ASSERT(r == 0);
 			(void)r;
 			tlb_fan_(res->vcm, res->da, res->len, false);
@@ -219,7 +191,7 @@ int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsigned int
 	unsigned int count = 0;
 	int ret = 0;
 
-	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS)
+	if (!sys_live(sys))
 		return -EINVAL;
 	sys_lock_(sys);
 	if (len == 0U) {

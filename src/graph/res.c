@@ -93,31 +93,11 @@ void res_delete_locked_(struct vcm_res *res)
 	gobj_free_(vcm->h.sys, GK_RES, res);
 }
 
-/* Common head: the VCM's system, locked, or an error (-EINVAL, no message when
- * the handle leads to no system). */
-static struct vcm_sys *lock_obj(const void *obj, enum graph_kind k, const char *what,
-				const char *fn, int *ret)
-{
-	struct vcm_sys *sys = gobj_sys_(obj);
-
-	*ret = -EINVAL;
-	if (sys == NULL)
-		return NULL;
-	sys_lock_(sys);
-	if (!gobj_live(obj, k)) {
-		GFAIL(sys, fn, -EINVAL, "%s is not live", what);
-		sys_unlock_(sys);
-		return NULL;
-	}
-	*ret = 0;
-	return sys;
-}
-
 int vcm_reserve(struct vcm *vcm, uint64_t len, uint64_t align, unsigned int prot,
 		struct vcm_res **out)
 {
 	int ret;
-	struct vcm_sys *sys = lock_obj(vcm, GK_VCM, "vcm", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(vcm, GK_VCM, "vcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -130,7 +110,7 @@ int vcm_reserve_at(struct vcm *vcm, vcm_da_t da, uint64_t len, unsigned int prot
 		   struct vcm_res **out)
 {
 	int ret;
-	struct vcm_sys *sys = lock_obj(vcm, GK_VCM, "vcm", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(vcm, GK_VCM, "vcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -142,7 +122,7 @@ int vcm_reserve_at(struct vcm *vcm, vcm_da_t da, uint64_t len, unsigned int prot
 int vcm_unreserve(struct vcm_res *res)
 {
 	int ret;
-	struct vcm_sys *sys = lock_obj(res, GK_RES, "res", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(res, GK_RES, "res", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -157,21 +137,21 @@ int vcm_unreserve(struct vcm_res *res)
 
 struct vcm *vcm_get_vcm_from_res(const struct vcm_res *res)
 {
-	if (gobj_sys_(res) == NULL || !gobj_live(res, GK_RES))
+	if (!gobj_ok(res, GK_RES))
 		return NULL;
 	return res->vcm;
 }
 
 uint64_t vcm_get_res_len(const struct vcm_res *res)
 {
-	if (gobj_sys_(res) == NULL || !gobj_live(res, GK_RES))
+	if (!gobj_ok(res, GK_RES))
 		return 0;
 	return res->len;
 }
 
 vcm_da_t vcm_get_dev_addr(const struct vcm_res *res)
 {
-	if (gobj_sys_(res) == NULL || !gobj_live(res, GK_RES))
+	if (!gobj_ok(res, GK_RES))
 		return 0;
 	return res->da;
 }
@@ -179,7 +159,7 @@ vcm_da_t vcm_get_dev_addr(const struct vcm_res *res)
 int vcm_get_res_attr(const struct vcm_res *res, unsigned int *prot, uint64_t *align)
 {
 	int ret;
-	struct vcm_sys *sys = lock_obj(res, GK_RES, "res", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(res, GK_RES, "res", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -198,7 +178,7 @@ int vcm_get_res_attr(const struct vcm_res *res, unsigned int *prot, uint64_t *al
 int vcm_set_res_attr(struct vcm_res *res, unsigned int prot)
 {
 	int ret;
-	struct vcm_sys *sys = lock_obj(res, GK_RES, "res", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(res, GK_RES, "res", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -214,29 +194,26 @@ int vcm_set_res_attr(struct vcm_res *res, unsigned int prot)
 
 uint64_t vcm_get_num_res(const struct vcm *vcm)
 {
-	struct vcm_sys *sys = gobj_sys_(vcm);
-	uint64_t n = 0;
+	int ret;
+	struct vcm_sys *sys = gobj_lock_(vcm, GK_VCM, "vcm", NULL, &ret);
+	uint64_t n;
 
 	if (sys == NULL)
 		return 0;
-	sys_lock_(sys);
-	if (gobj_live(vcm, GK_VCM))
-		n = vcm->res_tree.count;
+	n = vcm->res_tree.count;
 	sys_unlock_(sys);
 	return n;
 }
 
 struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm_res *prev)
 {
-	struct vcm_sys *sys = gobj_sys_(vcm);
+	int ret;
+	struct vcm_sys *sys = gobj_lock_(vcm, GK_VCM, "vcm", NULL, &ret);
 	struct gtree_node *n = NULL;
 
 	if (sys == NULL)
 		return NULL;
-	sys_lock_(sys);
-	if (!gobj_live(vcm, GK_VCM))
-		n = NULL;
-	else if (prev == NULL)
+	if (prev == NULL)
 		n = gtree_first_(&vcm->res_tree);
 	else if (gobj_live(prev, GK_RES) && prev->vcm == vcm)
 		n = gtree_next_(&prev->tn);
@@ -248,14 +225,13 @@ struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm_res *pr
 
 struct vcm_res *vcm_get_res(struct vcm *vcm, vcm_da_t da)
 {
-	struct vcm_sys *sys = gobj_sys_(vcm);
-	struct vcm_res *res = NULL;
+	int ret;
+	struct vcm_sys *sys = gobj_lock_(vcm, GK_VCM, "vcm", NULL, &ret);
+	struct vcm_res *res;
 
 	if (sys == NULL)
 		return NULL;
-	sys_lock_(sys);
-	if (gobj_live(vcm, GK_VCM))
-		res = res_at_(vcm, da);
+	res = res_at_(vcm, da);
 	sys_unlock_(sys);
 	return res;
 }
@@ -279,7 +255,7 @@ int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from, uint
 	static const char fn[] = "vcm_res_copy";
 	const struct vcm_plat_ops *plat;
 	int ret;
-	struct vcm_sys *sys = lock_obj(to, GK_RES, "to", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(to, GK_RES, "to", fn, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -372,7 +348,7 @@ int bound_new_locked_(struct vcm *vcm, bool at, vcm_da_t da, uint64_t len,
 int vcm_create_bound(struct vcm *vcm, uint64_t len, struct vcm_bound **out)
 {
 	int ret;
-	struct vcm_sys *sys = lock_obj(vcm, GK_VCM, "vcm", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(vcm, GK_VCM, "vcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -384,7 +360,7 @@ int vcm_create_bound(struct vcm *vcm, uint64_t len, struct vcm_bound **out)
 int vcm_free_bound(struct vcm_bound *bound)
 {
 	int ret;
-	struct vcm_sys *sys = lock_obj(bound, GK_BOUND, "bound", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(bound, GK_BOUND, "bound", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -405,7 +381,7 @@ int vcm_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint64_t align
 			   unsigned int prot, struct vcm_res **out)
 {
 	int ret;
-	struct vcm_sys *sys = lock_obj(bound, GK_BOUND, "bound", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(bound, GK_BOUND, "bound", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -416,14 +392,14 @@ int vcm_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint64_t align
 
 vcm_da_t vcm_get_bound_start_addr(const struct vcm_bound *bound)
 {
-	if (gobj_sys_(bound) == NULL || !gobj_live(bound, GK_BOUND))
+	if (!gobj_ok(bound, GK_BOUND))
 		return 0;
 	return bound->da;
 }
 
 uint64_t vcm_get_bound_len(const struct vcm_bound *bound)
 {
-	if (gobj_sys_(bound) == NULL || !gobj_live(bound, GK_BOUND))
+	if (!gobj_ok(bound, GK_BOUND))
 		return 0;
 	return bound->len;
 }

@@ -63,7 +63,7 @@ uint64_t vcm_get_phys_num_res(struct vcm_sys *sys, vcm_pa_t pa)
 	const struct rmap_ext *e = NULL;
 	uint64_t n = 0;
 
-	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS)
+	if (!sys_live(sys))
 		return 0;
 	sys_lock_(sys);
 	while ((e = rmap_next(sys, pa, e)) != NULL)
@@ -79,7 +79,7 @@ struct vcm_res *vcm_get_next_phys_res(struct vcm_sys *sys, vcm_pa_t pa,
 	const struct rmap_ext *e = NULL;
 	struct vcm_res *res = NULL;
 
-	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS)
+	if (!sys_live(sys))
 		return NULL;
 	sys_lock_(sys);
 	if (prev != NULL) {
@@ -104,19 +104,14 @@ out:
 int vcm_translate(struct vcm *src, vcm_da_t src_da, struct vcm *dst, vcm_da_t *dst_da)
 {
 	static const char fn[] = "vcm_translate";
-	struct vcm_sys *sys = gobj_sys_(src);
 	const struct rmap_ext *e = NULL, *se;
 	struct vcm_res *res;
 	vcm_pa_t pa;
-	int ret = 0;
+	int ret;
+	struct vcm_sys *sys = gobj_lock_(src, GK_VCM, "src", fn, &ret);
 
 	if (sys == NULL)
-		return -EINVAL;
-	sys_lock_(sys);
-	if (!gobj_live(src, GK_VCM)) {
-		ret = GFAIL(sys, fn, -EINVAL, "src is not a live VCM");
-		goto out;
-	}
+		return ret;
 	if (!gobj_live(dst, GK_VCM) || dst->h.sys != sys) {
 		ret = GFAIL(sys, fn, -EINVAL, "dst is not a live VCM of src's system");
 		goto out;

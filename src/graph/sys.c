@@ -81,14 +81,14 @@ int vcm_sys_destroy(struct vcm_sys *sys)
 
 const char *vcm_sys_last_error(const struct vcm_sys *sys)
 {
-	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS)
+	if (!sys_live(sys))
 		return "vcm_sys_last_error: sys is not a live system";
 	return sys->diag.msg;
 }
 
 struct vcm_phys *vcm_sys_phys(struct vcm_sys *sys)
 {
-	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS)
+	if (!sys_live(sys))
 		return NULL;
 	return sys->phys;
 }

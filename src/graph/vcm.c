@@ -76,40 +76,30 @@ void vcm_delete_locked_(struct vcm *vcm)
 	gobj_free_(sys, GK_VCM, vcm);
 }
 
-static struct vcm_sys *lock_sys(struct vcm_sys *sys)
+static int create(struct vcm_sys *sys, enum vcm_kind kind, vcm_da_t start, uint64_t len,
+		  struct vcm **out, const char *fn)
 {
-	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS)
-		return NULL;
+	int ret;
+
+	if (!sys_live(sys))
+		return -EINVAL;
 	sys_lock_(sys);
-	return sys;
+	if (out == NULL)
+		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
+	else
+		ret = vcm_new_locked_(sys, kind, start, len, out, fn);
+	sys_unlock_(sys);
+	return ret;
 }
 
 int vcm_create(struct vcm_sys *sys, vcm_da_t start, uint64_t len, struct vcm **out)
 {
-	int ret;
-
-	if (lock_sys(sys) == NULL)
-		return -EINVAL;
-	if (out == NULL)
-		ret = GFAIL(sys, __func__, -EINVAL, "out is NULL");
-	else
-		ret = vcm_new_locked_(sys, VK_DEV, start, len, out, __func__);
-	sys_unlock_(sys);
-	return ret;
+	return create(sys, VK_DEV, start, len, out, __func__);
 }
 
 int vcm_create_one_to_one(struct vcm_sys *sys, vcm_pa_t start, uint64_t len, struct vcm **out)
 {
-	int ret;
-
-	if (lock_sys(sys) == NULL)
-		return -EINVAL;
-	if (out == NULL)
-		ret = GFAIL(sys, __func__, -EINVAL, "out is NULL");
-	else
-		ret = vcm_new_locked_(sys, VK_ONE_TO_ONE, start, len, out, __func__);
-	sys_unlock_(sys);
-	return ret;
+	return create(sys, VK_ONE_TO_ONE, start, len, out, __func__);
 }
 
 int vcm_create_prebuilt(struct vcm_sys *sys, struct vcm_dev *cpu, bool user, struct vcm **out)
@@ -123,8 +113,9 @@ int vcm_create_prebuilt(struct vcm_sys *sys, struct vcm_dev *cpu, bool user, str
 	unsigned int attr;
 	int ret;
 
-	if (lock_sys(sys) == NULL)
+	if (!sys_live(sys))
 		return -EINVAL;
+	sys_lock_(sys);
 	if (out == NULL) {
 		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
 		goto out;
@@ -171,18 +162,14 @@ out:
 int vcm_free(struct vcm *vcm)
 {
 	static const char fn[] = "vcm_free";
-	struct vcm_sys *sys = gobj_sys_(vcm);
-	int ret = 0;
+	struct vcm_sys *sys;
+	int ret;
 
 	if (vcm == NULL)
 		return 0;
+	sys = gobj_lock_(vcm, GK_VCM, "vcm", fn, &ret);
 	if (sys == NULL)
-		return -EINVAL;
-	sys_lock_(sys);
-	if (!gobj_live(vcm, GK_VCM)) {
-		ret = GFAIL(sys, fn, -EINVAL, "vcm is not a live VCM");
-		goto out;
-	}
+		return ret;
 	if (vcm->res_tree.count != 0U) {
 		ret = GFAIL(sys, fn, -EBUSY, "vcm has %llu reservations",
 			    vcm_ull(vcm->res_tree.count));
@@ -206,14 +193,14 @@ out:
 
 vcm_da_t vcm_get_start_addr(const struct vcm *vcm)
 {
-	if (gobj_sys_(vcm) == NULL || !gobj_live(vcm, GK_VCM))
+	if (!gobj_ok(vcm, GK_VCM))
 		return 0;
 	return vcm->start;
 }
 
 uint64_t vcm_get_len(const struct vcm *vcm)
 {
-	if (gobj_sys_(vcm) == NULL || !gobj_live(vcm, GK_VCM))
+	if (!gobj_ok(vcm, GK_VCM))
 		return 0;
 	return vcm->len;
 }

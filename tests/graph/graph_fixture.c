@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* The graph tests' platform and devices (see graph_fixture.h). */
+/* The graph tests' platform and devices, the steps they share, and the
+ * table snapshots (see graph_fixture.h). */
 #include <stdlib.h>
 #include <stdio.h>
 #include "graph_fixture.h"
@@ -273,4 +274,86 @@ void snap_equal(const struct snap *a, const struct snap *b)
 	}
 	assert_int_equal(a->meta_live, b->meta_live);
 	assert_int_equal(a->arena_free, b->arena_free);
+}
+
+long gfx_fail_each(bool meta, int (*op)(void *arg), void (*same)(void *arg), void *arg,
+		   struct vcm **vcms, unsigned int nr_vcms)
+{
+	struct snap before, after;
+
+	for (long n = 1;; n++) {
+		int ret;
+
+		snap_take(&before, vcms, nr_vcms);
+		if (meta)
+			gfx_fail_meta(n);
+		else
+			gfx_fail_table(n);
+		ret = op(arg);
+		gfx_fail_table(0);
+		gfx_fail_meta(0);
+		if (ret == 0)
+			return n;
+		assert_int_equal(ret, -ENOMEM);
+		snap_take(&after, vcms, nr_vcms);
+		snap_equal(&before, &after);
+		if (same != NULL)
+			same(arg);
+		assert_true(n < 200);
+	}
+}
+
+struct vcm *gfx_vcm(vcm_da_t start, uint64_t len)
+{
+	struct vcm *v;
+
+	assert_int_equal(vcm_create(g.sys, start, len, &v), 0);
+	return v;
+}
+
+struct vcm_avcm *gfx_assoc(struct vcm *v, int d, unsigned int attr, bool on)
+{
+	struct vcm_avcm *a;
+
+	assert_int_equal(vcm_assoc(v, g.dev[d], attr, &a), 0);
+	if (on)
+		assert_int_equal(vcm_activate(a), 0);
+	return a;
+}
+
+void gfx_drop(struct vcm_avcm *a)
+{
+	if (vcm_is_active(a) == 1)
+		assert_int_equal(vcm_deactivate(a), 0);
+	assert_int_equal(vcm_deassoc(a), 0);
+}
+
+struct vcm_mem *gfx_alloc(unsigned int mt, uint64_t len, uint64_t flags)
+{
+	struct vcm_mem *m;
+
+	assert_int_equal(vcm_alloc(g.sys, mt, len, flags, &m), 0);
+	return m;
+}
+
+vcm_pa_t gfx_pa_of(struct vcm_mem *m, uint64_t off)
+{
+	uint64_t it = 0, len;
+	vcm_pa_t pa;
+
+	while (vcm_mem_next_chunk(m, &it, &pa, &len) == 0) {
+		if (off < len)
+			return pa + off;
+		off -= len;
+	}
+	fail();
+	return 0;
+}
+
+void gfx_expect_pa(int d, unsigned int base, vcm_da_t da, vcm_pa_t want)
+{
+	vcm_pa_t pa = 0;
+
+	assert_int_equal(vcm_dev_addr_to_phys_addr(g.dev[d], base, da, &pa), 0);
+	assert_int_equal(pa, want);
 }

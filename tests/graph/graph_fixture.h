@@ -81,6 +81,22 @@ void *gfx_cpu(vcm_pa_t pa);
 /* Assert that the last error starts with @prefix. */
 void gfx_msg(const char *prefix);
 
+#define RW (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)
+/* A test with the group's fresh system and devices around it. */
+#define T(f) cmocka_unit_test_setup_teardown(f, gfx_setup, gfx_teardown)
+
+/* Steps every test takes, asserting success. */
+struct vcm *gfx_vcm(vcm_da_t start, uint64_t len);
+/* Associate device @d with @v (attribute @attr); activate it when @on. */
+struct vcm_avcm *gfx_assoc(struct vcm *v, int d, unsigned int attr, bool on);
+/* Deactivate (if active) and deassociate. */
+void gfx_drop(struct vcm_avcm *a);
+struct vcm_mem *gfx_alloc(unsigned int mt, uint64_t len, uint64_t flags);
+/* The physical address of byte @off of @m. */
+vcm_pa_t gfx_pa_of(struct vcm_mem *m, uint64_t off);
+/* Device @d translates @da on @base to @want. */
+void gfx_expect_pa(int d, unsigned int base, vcm_da_t da, vcm_pa_t want);
+
 /* A snapshot of every table the graph keeps: each association's runs. */
 #define SNAP_MAX 512
 struct snap_run {
@@ -97,5 +113,15 @@ struct snap {
 };
 void snap_take(struct snap *s, struct vcm **vcms, unsigned int nr_vcms);
 void snap_equal(const struct snap *a, const struct snap *b);
+
+/*
+ * All or nothing under injected failures: runs @op(@arg) with the n-th table
+ * (@meta false) or metadata (@meta true) allocation failing, n = 1, 2, ...,
+ * until it succeeds. Each failure must be -ENOMEM and leave the tables of
+ * @vcms and the counters of the snapshot as they were, and @same(@arg), when
+ * given, must pass. Return: the n that succeeded (fewer than 200).
+ */
+long gfx_fail_each(bool meta, int (*op)(void *arg), void (*same)(void *arg), void *arg,
+		   struct vcm **vcms, unsigned int nr_vcms);
 
 #endif

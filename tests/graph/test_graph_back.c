@@ -7,68 +7,11 @@
  */
 #include "graph_fixture.h"
 
-#define RW (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)
-
-static struct vcm *mkvcm(vcm_da_t start, uint64_t len)
-{
-	struct vcm *v;
-
-	assert_int_equal(vcm_create(g.sys, start, len, &v), 0);
-	return v;
-}
-
-static struct vcm_avcm *assoc_on(struct vcm *v, int d, unsigned int attr, bool on)
-{
-	struct vcm_avcm *a;
-
-	assert_int_equal(vcm_assoc(v, g.dev[d], attr, &a), 0);
-	if (on)
-		assert_int_equal(vcm_activate(a), 0);
-	return a;
-}
-
-static void drop(struct vcm_avcm *a)
-{
-	if (vcm_is_active(a) == 1)
-		assert_int_equal(vcm_deactivate(a), 0);
-	assert_int_equal(vcm_deassoc(a), 0);
-}
-
-static struct vcm_mem *alloc(unsigned int mt, uint64_t len, uint64_t flags)
-{
-	struct vcm_mem *m;
-
-	assert_int_equal(vcm_alloc(g.sys, mt, len, flags, &m), 0);
-	return m;
-}
-
-static vcm_pa_t pa_of(struct vcm_mem *m, uint64_t off)
-{
-	uint64_t it = 0, len;
-	vcm_pa_t pa;
-
-	while (vcm_mem_next_chunk(m, &it, &pa, &len) == 0) {
-		if (off < len)
-			return pa + off;
-		off -= len;
-	}
-	fail();
-	return 0;
-}
-
-static void expect_pa(int d, unsigned int base, vcm_da_t da, vcm_pa_t want)
-{
-	vcm_pa_t pa = 0;
-
-	assert_int_equal(vcm_dev_addr_to_phys_addr(g.dev[d], base, da, &pa), 0);
-	assert_int_equal(pa, want);
-}
-
 /* ---- associations ---- */
 
 static void test_assoc_errors(void **state)
 {
-	struct vcm *v = mkvcm(0, 16 * MB), *w = mkvcm(0, MB);
+	struct vcm *v = gfx_vcm(0, 16 * MB), *w = gfx_vcm(0, MB);
 	struct vcm_avcm *a;
 
 	(void)state;
@@ -88,7 +31,7 @@ static void test_assoc_errors(void **state)
 	assert_int_equal(vcm_assoc(v, g.dev[D_V7], VCM_USE_HIGH_BASE, &a), -EINVAL);
 	gfx_msg("vcm_assoc: attr 0x2 needs a high base; dev 'v7' has one base");
 	assert_int_equal(vcm_assoc(v, g.dev[D_V7], VCM_SPLIT(1), &a), -EINVAL);
-	a = assoc_on(v, D_V7, 0, false);
+	a = gfx_assoc(v, D_V7, 0, false);
 	{
 		struct vcm_avcm *dup;
 
@@ -97,7 +40,7 @@ static void test_assoc_errors(void **state)
 	}
 	/* a VCM past the table's input size */
 	{
-		struct vcm *big = mkvcm(0, 8ULL << 30);
+		struct vcm *big = gfx_vcm(0, 8ULL << 30);
 		struct vcm_avcm *b;
 
 		assert_int_equal(vcm_assoc(big, g.dev[D_V7], 0, &b), -ERANGE);
@@ -116,7 +59,7 @@ static void test_assoc_errors(void **state)
 		assert_int_equal(vcm_assoc(w, g.dev[D_V8S1], 0, &b), -ENOMEM);
 		gfx_fail_table(0);
 	}
-	drop(a);
+	gfx_drop(a);
 	assert_int_equal(vcm_free(w), 0);
 	assert_int_equal(vcm_free(v), 0);
 	assert_int_equal(vcm_sys_check_(g.sys), 0);
@@ -125,7 +68,7 @@ static void test_assoc_errors(void **state)
 static void test_assoc_shares_table(void **state)
 {
 	struct vcm_dev_cfg c = g.cfg[D_V7];
-	struct vcm *v = mkvcm(0, 16 * MB);
+	struct vcm *v = gfx_vcm(0, 16 * MB);
 	struct vcm_dev *twin;
 	struct vcm_avcm *a, *b, *x;
 	vcm_pa_t pa_a, pa_b, pa_x;
@@ -134,16 +77,16 @@ static void test_assoc_shares_table(void **state)
 	(void)state;
 	c.name = "v7b";
 	assert_int_equal(vcm_dev_register(g.sys, &c, &twin), 0);
-	a = assoc_on(v, D_V7, 0, true);
+	a = gfx_assoc(v, D_V7, 0, true);
 	assert_int_equal(vcm_assoc(v, twin, 0, &b), 0);
-	x = assoc_on(v, D_V8S1, 0, false);
+	x = gfx_assoc(v, D_V8S1, 0, false);
 	assert_int_equal(vcm_get_pgtbl_pa(v, g.dev[D_V7], &pa_a), 0);
 	assert_int_equal(vcm_get_pgtbl_pa(v, twin, &pa_b), 0);
 	assert_int_equal(vcm_get_pgtbl_pa(v, g.dev[D_V8S1], &pa_x), 0);
 	assert_int_equal(pa_a, pa_b);
 	assert_int_not_equal(pa_a, pa_x);
 	assert_int_equal(g.fake[D_V7].last_hw.root_pa, pa_a);
-	drop(a);
+	gfx_drop(a);
 	assert_int_equal(vcm_get_pgtbl_pa(v, twin, &pa_b), 0);
 	assert_int_equal(pa_a, pa_b); /* still the shared table */
 	assert_int_equal(vcm_deassoc(b), 0);
@@ -155,8 +98,8 @@ static void test_assoc_shares_table(void **state)
 
 static void test_deassoc(void **state)
 {
-	struct vcm *v = mkvcm(0, 16 * MB);
-	struct vcm_avcm *a = assoc_on(v, D_V7, 0, true);
+	struct vcm *v = gfx_vcm(0, 16 * MB);
+	struct vcm_avcm *a = gfx_assoc(v, D_V7, 0, true);
 
 	(void)state;
 	assert_int_equal(vcm_deassoc(a), -EBUSY);
@@ -171,8 +114,8 @@ static void test_deassoc(void **state)
 
 static void test_assoc_attr(void **state)
 {
-	struct vcm *v = mkvcm(0, 16 * MB);
-	struct vcm_avcm *a = assoc_on(v, D_V8S1, VCM_USE_HIGH_BASE, false);
+	struct vcm *v = gfx_vcm(0, 16 * MB);
+	struct vcm_avcm *a = gfx_assoc(v, D_V8S1, VCM_USE_HIGH_BASE, false);
 	unsigned int attr;
 
 	(void)state;
@@ -187,7 +130,7 @@ static void test_assoc_attr(void **state)
 	assert_int_equal(g.fake[D_V8S1].last_base, VCM_BASE_LOW);
 	assert_int_equal(vcm_set_assoc_attr(a, VCM_USE_HIGH_BASE), -EBUSY);
 	gfx_msg("vcm_set_assoc_attr: the association of dev 'v8s1' is active");
-	drop(a);
+	gfx_drop(a);
 	assert_int_equal(vcm_get_assoc_attr(a, &attr), -EINVAL);
 	assert_int_equal(vcm_set_assoc_attr(a, 0), -EINVAL);
 	assert_int_equal(vcm_free(v), 0);
@@ -195,9 +138,9 @@ static void test_assoc_attr(void **state)
 
 static void test_activate(void **state)
 {
-	struct vcm *v = mkvcm(0, 16 * MB), *w = mkvcm(0, 16 * MB);
-	struct vcm_avcm *a = assoc_on(v, D_V8S1, 0, false), *b = assoc_on(w, D_V8S1, 0, false);
-	struct vcm_avcm *h = assoc_on(v, D_V7, 0, false);
+	struct vcm *v = gfx_vcm(0, 16 * MB), *w = gfx_vcm(0, 16 * MB);
+	struct vcm_avcm *a = gfx_assoc(v, D_V8S1, 0, false), *b = gfx_assoc(w, D_V8S1, 0, false);
+	struct vcm_avcm *h = gfx_assoc(v, D_V7, 0, false);
 	struct vcm_pt_hw hw;
 
 	(void)state;
@@ -223,17 +166,17 @@ static void test_activate(void **state)
 	assert_int_equal(vcm_deactivate(a), -ENOENT);
 	gfx_msg("vcm_deactivate: the association of dev 'v8s1' is not active");
 	assert_int_equal(vcm_deactivate(NULL), -EINVAL);
-	drop(a);
-	drop(b);
-	drop(h);
+	gfx_drop(a);
+	gfx_drop(b);
+	gfx_drop(h);
 	assert_int_equal(vcm_free(v), 0);
 	assert_int_equal(vcm_free(w), 0);
 }
 
 static void test_switch(void **state)
 {
-	struct vcm *v = mkvcm(0, 16 * MB), *w = mkvcm(0, 16 * MB);
-	struct vcm_avcm *a = assoc_on(v, D_V7, 0, true), *b = assoc_on(w, D_V7, 0, false);
+	struct vcm *v = gfx_vcm(0, 16 * MB), *w = gfx_vcm(0, 16 * MB);
+	struct vcm_avcm *a = gfx_assoc(v, D_V7, 0, true), *b = gfx_assoc(w, D_V7, 0, false);
 	vcm_pa_t pb;
 
 	(void)state;
@@ -254,8 +197,8 @@ static void test_switch(void **state)
 	assert_int_equal(vcm_is_active(b), 1);
 	assert_int_equal(vcm_is_active(a), 0);
 	assert_int_equal(vcm_switch(NULL), -EINVAL);
-	drop(a);
-	drop(b);
+	gfx_drop(a);
+	gfx_drop(b);
 	assert_int_equal(vcm_free(v), 0);
 	assert_int_equal(vcm_free(w), 0);
 }
@@ -269,16 +212,16 @@ struct three {
 
 static void three_up(struct three *t, bool active)
 {
-	t->v = mkvcm(0, 256 * MB);
-	t->a[0] = assoc_on(t->v, D_V7, 0, active);
-	t->a[1] = assoc_on(t->v, D_V8S1, 0, active);
-	t->a[2] = assoc_on(t->v, D_V8S2, 0, active);
+	t->v = gfx_vcm(0, 256 * MB);
+	t->a[0] = gfx_assoc(t->v, D_V7, 0, active);
+	t->a[1] = gfx_assoc(t->v, D_V8S1, 0, active);
+	t->a[2] = gfx_assoc(t->v, D_V8S2, 0, active);
 }
 
 static void three_down(struct three *t)
 {
 	for (int i = 0; i < 3; i++)
-		drop(t->a[i]);
+		gfx_drop(t->a[i]);
 	assert_int_equal(vcm_free(t->v), 0);
 }
 
@@ -292,7 +235,7 @@ static void test_back(void **state)
 	(void)state;
 	three_up(&t, true);
 	assert_int_equal(vcm_reserve(t.v, 2 * MB + 128 * KB, MB, prot, &r), 0);
-	m = alloc(1, 2 * MB + 128 * KB, 0);
+	m = gfx_alloc(1, 2 * MB + 128 * KB, 0);
 	for (int d = 0; d < 3; d++)
 		g.fake[d].tlb_range = 0;
 	assert_int_equal(vcm_back(r, m), 0);
@@ -305,7 +248,7 @@ static void test_back(void **state)
 		assert_int_equal(g.fake[d].tlb_len, 2 * MB + 128 * KB);
 		assert_true(g.fake[d].tlb_leaf);
 		for (uint64_t off = 0; off < 2 * MB + 128 * KB; off += 64 * KB)
-			expect_pa(d, 0, da + off + 0x123, pa_of(m, off) + 0x123);
+			gfx_expect_pa(d, 0, da + off + 0x123, gfx_pa_of(m, off) + 0x123);
 	}
 	assert_int_equal(vcm_sys_check_(g.sys), 0);
 	assert_int_equal(vcm_free_phys(g.sys, m), -EBUSY);
@@ -357,9 +300,9 @@ static int count_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned
  * format has for it (armv8 4K: one 2 MiB block; armv7s: two 1 MiB sections). */
 static void test_back_large_leaves(void **state)
 {
-	struct vcm *v = mkvcm(0, 64 * MB);
-	struct vcm_avcm *a = assoc_on(v, D_V7, 0, true), *b = assoc_on(v, D_V8S1, 0, true);
-	struct vcm_mem *m = alloc(1, 2 * MB, 0);
+	struct vcm *v = gfx_vcm(0, 64 * MB);
+	struct vcm_avcm *a = gfx_assoc(v, D_V7, 0, true), *b = gfx_assoc(v, D_V8S1, 0, true);
+	struct vcm_mem *m = gfx_alloc(1, 2 * MB, 0);
 	struct vcm_res *r;
 	struct runs r7 = { 0 }, r8 = { 0 };
 	uint64_t it = 0, len;
@@ -381,17 +324,17 @@ static void test_back_large_leaves(void **state)
 	assert_int_equal(vcm_unback(r), 0);
 	assert_int_equal(vcm_unreserve(r), 0);
 	assert_int_equal(vcm_free_phys(g.sys, m), 0);
-	drop(a);
-	drop(b);
+	gfx_drop(a);
+	gfx_drop(b);
 	assert_int_equal(vcm_free(v), 0);
 }
 
 static void test_back_errors(void **state)
 {
-	struct vcm *v = mkvcm(0, 16 * MB), *w = mkvcm(0, 16 * MB);
-	struct vcm_avcm *a = assoc_on(v, D_V7, 0, false);
+	struct vcm *v = gfx_vcm(0, 16 * MB), *w = gfx_vcm(0, 16 * MB);
+	struct vcm_avcm *a = gfx_assoc(v, D_V7, 0, false);
 	struct vcm_res *r, *rw;
-	struct vcm_mem *m = alloc(0, 64 * KB, 0), *m2 = alloc(0, 128 * KB, 0);
+	struct vcm_mem *m = gfx_alloc(0, 64 * KB, 0), *m2 = gfx_alloc(0, 128 * KB, 0);
 	struct vcm_sys *other;
 	struct vcm_sys_cfg cfg = { &g.plat, NULL, 0, NULL };
 	struct vcm_phys_range rr = { 0x10000000, MB };
@@ -427,7 +370,7 @@ static void test_back_errors(void **state)
 	assert_int_equal(vcm_free_phys(g.sys, m2), 0);
 	assert_int_equal(vcm_free_phys(other, foreign), 0);
 	assert_int_equal(vcm_sys_destroy(other), 0);
-	drop(a);
+	gfx_drop(a);
 	assert_int_equal(vcm_free(v), 0);
 	assert_int_equal(vcm_free(w), 0);
 }
@@ -438,7 +381,7 @@ static void test_back_third_table_refuses(void **state)
 {
 	struct three t;
 	struct vcm_res *r, *ok;
-	struct vcm_mem *m = alloc(0, MB + 4 * KB, 0), *m2 = alloc(1, MB, 0);
+	struct vcm_mem *m = gfx_alloc(0, MB + 4 * KB, 0), *m2 = gfx_alloc(1, MB, 0);
 	struct snap before, after;
 
 	(void)state;
@@ -459,13 +402,24 @@ static void test_back_third_table_refuses(void **state)
 	three_down(&t);
 }
 
+struct back_args {
+	struct vcm_res *r;
+	struct vcm_mem *m;
+};
+
+static int back(void *arg)
+{
+	struct back_args *ba = arg;
+
+	return vcm_back(ba->r, ba->m);
+}
+
 /* Table memory or metadata failing at the n-th allocation: state as before. */
 static void test_back_injected_failures(void **state)
 {
 	struct three t;
 	struct vcm_res *r, *ok;
-	struct vcm_mem *m, *m2 = alloc(1, MB, 0);
-	struct snap before, after;
+	struct vcm_mem *m, *m2 = gfx_alloc(1, MB, 0);
 	int kinds;
 
 	(void)state;
@@ -474,29 +428,13 @@ static void test_back_injected_failures(void **state)
 	assert_int_equal(vcm_back(ok, m2), 0);
 	/* 64K-aligned, not 1M-aligned: many tables in every format */
 	assert_int_equal(vcm_reserve_at(t.v, 0x3f30000, 3 * MB + 192 * KB, RW, &r), 0);
-	m = alloc(1, 3 * MB + 192 * KB, 0);
+	m = gfx_alloc(1, 3 * MB + 192 * KB, 0);
 	for (kinds = 0; kinds < 2; kinds++) {
-		int ret = -ENOMEM;
+		struct back_args ba = { r, m };
+		long n = gfx_fail_each(kinds == 1, back, NULL, &ba, &t.v, 1);
 
-		for (long n = 1; ret != 0; n++) {
-			snap_take(&before, &t.v, 1);
-			if (kinds == 0)
-				gfx_fail_table(n);
-			else
-				gfx_fail_meta(n);
-			ret = vcm_back(r, m);
-			gfx_fail_table(0);
-			gfx_fail_meta(0);
-			if (ret == 0) {
-				/* several failures were exercised */
-				assert_true(n > (kinds == 0 ? 3 : 1));
-				break;
-			}
-			assert_int_equal(ret, -ENOMEM);
-			snap_take(&after, &t.v, 1);
-			snap_equal(&before, &after);
-			assert_true(n < 200);
-		}
+		/* several failures were exercised */
+		assert_true(n > (kinds == 0 ? 3 : 1));
 		assert_int_equal(vcm_sys_check_(g.sys), 0);
 		assert_int_equal(vcm_unback(r), 0);
 	}
@@ -508,55 +446,56 @@ static void test_back_injected_failures(void **state)
 	three_down(&t);
 }
 
+struct assoc_args {
+	struct vcm *v;
+	int d;
+	struct vcm_avcm *a;
+};
+
+static int assoc(void *arg)
+{
+	struct assoc_args *aa = arg;
+
+	return vcm_assoc(aa->v, g.dev[aa->d], 0, &aa->a);
+}
+
 /* Inactive associations' tables are kept in step; a new association is
  * filled with what is already backed, all or nothing. */
 static void test_back_inactive_and_late_assoc(void **state)
 {
-	struct vcm *v = mkvcm(0, 64 * MB);
-	struct vcm_avcm *a = assoc_on(v, D_V7, 0, true), *b = assoc_on(v, D_V8S1, 0, false);
+	struct vcm *v = gfx_vcm(0, 64 * MB);
+	struct vcm_avcm *a = gfx_assoc(v, D_V7, 0, true), *b = gfx_assoc(v, D_V8S1, 0, false);
+	struct assoc_args late = { v, D_V8S2, NULL };
 	struct vcm_avcm *c;
 	struct vcm_res *r;
-	struct vcm_mem *m = alloc(1, 2 * MB, 0);
-	struct snap before, after;
-	int ret = -ENOMEM;
+	struct vcm_mem *m = gfx_alloc(1, 2 * MB, 0);
 
 	(void)state;
 	assert_int_equal(vcm_reserve(v, 2 * MB, MB, RW, &r), 0);
 	assert_int_equal(vcm_back(r, m), 0);
 	assert_int_equal(g.fake[D_V8S1].tlb_range, 0); /* inactive: no TLB to clean */
 	assert_int_equal(vcm_switch(b), 0);
-	expect_pa(D_V8S1, 0, vcm_get_dev_addr(r) + 0x1000, pa_of(m, 0x1000));
-	for (long n = 1; ret != 0; n++) {
-		snap_take(&before, &v, 1);
-		gfx_fail_table(n);
-		ret = vcm_assoc(v, g.dev[D_V8S2], 0, &c);
-		gfx_fail_table(0);
-		if (ret == 0) {
-			assert_true(n > 2);
-			break;
-		}
-		assert_int_equal(ret, -ENOMEM);
-		snap_take(&after, &v, 1);
-		snap_equal(&before, &after);
-	}
+	gfx_expect_pa(D_V8S1, 0, vcm_get_dev_addr(r) + 0x1000, gfx_pa_of(m, 0x1000));
+	assert_true(gfx_fail_each(false, assoc, NULL, &late, &v, 1) > 2);
+	c = late.a;
 	assert_int_equal(vcm_activate(c), 0);
-	expect_pa(D_V8S2, 0, vcm_get_dev_addr(r) + 0x10000, pa_of(m, 0x10000));
+	gfx_expect_pa(D_V8S2, 0, vcm_get_dev_addr(r) + 0x10000, gfx_pa_of(m, 0x10000));
 	assert_int_equal(vcm_sys_check_(g.sys), 0);
 	assert_int_equal(vcm_unback(r), 0);
 	assert_int_equal(vcm_unreserve(r), 0);
 	assert_int_equal(vcm_free_phys(g.sys, m), 0);
-	drop(a);
-	drop(b);
-	drop(c);
+	gfx_drop(a);
+	gfx_drop(b);
+	gfx_drop(c);
 	assert_int_equal(vcm_free(v), 0);
 }
 
 static void test_split(void **state)
 {
-	struct vcm *v = mkvcm(0, 4ULL << 30);
-	struct vcm_avcm *a = assoc_on(v, D_V8S1, VCM_SPLIT(1), true);
+	struct vcm *v = gfx_vcm(0, 4ULL << 30);
+	struct vcm_avcm *a = gfx_assoc(v, D_V8S1, VCM_SPLIT(1), true);
 	struct vcm_res *lo, *hi;
-	struct vcm_mem *m = alloc(0, 64 * KB, 0), *m2 = alloc(0, 64 * KB, 0);
+	struct vcm_mem *m = gfx_alloc(0, 64 * KB, 0), *m2 = gfx_alloc(0, 64 * KB, 0);
 	vcm_pa_t pa;
 
 	(void)state;
@@ -565,8 +504,8 @@ static void test_split(void **state)
 	assert_int_equal(vcm_reserve_at(v, 0xc0000000, 64 * KB, RW, &hi), 0);
 	assert_int_equal(vcm_back(lo, m), 0);
 	assert_int_equal(vcm_back(hi, m2), 0);
-	expect_pa(D_V8S1, VCM_BASE_LOW, 0x10000, pa_of(m, 0));
-	expect_pa(D_V8S1, VCM_BASE_HIGH, 0xc0000000, pa_of(m2, 0));
+	gfx_expect_pa(D_V8S1, VCM_BASE_LOW, 0x10000, gfx_pa_of(m, 0));
+	gfx_expect_pa(D_V8S1, VCM_BASE_HIGH, 0xc0000000, gfx_pa_of(m2, 0));
 	assert_int_equal(vcm_dev_addr_to_phys_addr(g.dev[D_V8S1], VCM_BASE_HIGH, 0x10000, &pa),
 			 -ENOENT);
 	gfx_msg("vcm_dev_addr_to_phys_addr: dev 'v8s1': da 0x10000 is not translated by base 1");
@@ -578,25 +517,25 @@ static void test_split(void **state)
 	assert_int_equal(vcm_unreserve(hi), 0);
 	assert_int_equal(vcm_free_phys(g.sys, m), 0);
 	assert_int_equal(vcm_free_phys(g.sys, m2), 0);
-	drop(a);
+	gfx_drop(a);
 	assert_int_equal(g.fake[D_V8S1].clear, 2);
 	assert_int_equal(vcm_free(v), 0);
 }
 
 static void test_one_to_one(void **state)
 {
-	struct vcm *v, *plain = mkvcm(0, 16 * MB);
+	struct vcm *v, *plain = gfx_vcm(0, 16 * MB);
 	struct vcm_avcm *a, *p;
 	struct vcm_res *r, *bad, *pr;
-	struct vcm_mem *m = alloc(0, 64 * KB, VCM_PHYS_CONT), *m2 = alloc(0, 64 * KB, 0);
+	struct vcm_mem *m = gfx_alloc(0, 64 * KB, VCM_PHYS_CONT), *m2 = gfx_alloc(0, 64 * KB, 0);
 	vcm_pa_t pa;
 
 	(void)state;
 	assert_int_equal(vcm_create_one_to_one(g.sys, GFX_MT0_PA, GFX_MT0_LEN, &v), 0);
-	a = assoc_on(v, D_DMA, 0, true);
-	assert_int_equal(vcm_reserve_at(v, pa_of(m, 0), 64 * KB, RW, &r), 0);
+	a = gfx_assoc(v, D_DMA, 0, true);
+	assert_int_equal(vcm_reserve_at(v, gfx_pa_of(m, 0), 64 * KB, RW, &r), 0);
 	assert_int_equal(vcm_back(r, m), 0);
-	expect_pa(D_DMA, 0, pa_of(m, 0x2345), pa_of(m, 0x2345));
+	gfx_expect_pa(D_DMA, 0, gfx_pa_of(m, 0x2345), gfx_pa_of(m, 0x2345));
 	assert_int_equal(vcm_get_pgtbl_pa(v, g.dev[D_DMA], &pa), -EOPNOTSUPP);
 	gfx_msg("vcm_get_pgtbl_pa: dev 'dma': mapper 'one-to-one' has no table");
 	/* a reservation elsewhere cannot take this memory */
@@ -604,22 +543,22 @@ static void test_one_to_one(void **state)
 	assert_int_equal(vcm_back(bad, m2), -EINVAL);
 	gfx_msg("vcm_back: one-to-one VCM: da 0x81000000 would map pa");
 	/* a device without MMU on an ordinary VCM: the mapper refuses */
-	p = assoc_on(plain, D_DMA, 0, false);
+	p = gfx_assoc(plain, D_DMA, 0, false);
 	assert_int_equal(vcm_reserve(plain, 64 * KB, 0, RW, &pr), 0);
 	{
-		struct vcm_avcm *q = assoc_on(plain, D_V7, 0, true);
+		struct vcm_avcm *q = gfx_assoc(plain, D_V7, 0, true);
 
 		assert_int_equal(vcm_back(pr, m2), -EINVAL);
 		gfx_msg("vcm_back: one-to-one: pa ");
-		drop(q);
+		gfx_drop(q);
 	}
 	assert_int_equal(vcm_sys_check_(g.sys), 0);
 	assert_int_equal(vcm_unreserve(pr), 0);
-	drop(p);
+	gfx_drop(p);
 	assert_int_equal(vcm_unback(r), 0);
 	assert_int_equal(vcm_unreserve(r), 0);
 	assert_int_equal(vcm_unreserve(bad), 0);
-	drop(a);
+	gfx_drop(a);
 	assert_int_equal(vcm_free(v), 0);
 	assert_int_equal(vcm_free(plain), 0);
 	assert_int_equal(vcm_free_phys(g.sys, m), 0);
@@ -630,10 +569,10 @@ static void test_one_to_one(void **state)
 
 static void test_queries(void **state)
 {
-	struct vcm *v = mkvcm(0, 64 * MB), *w = mkvcm(0x40000000, 64 * MB), *x = mkvcm(0, MB);
-	struct vcm_avcm *a = assoc_on(v, D_V7, 0, true), *b = assoc_on(w, D_V8S1, 0, true);
+	struct vcm *v = gfx_vcm(0, 64 * MB), *w = gfx_vcm(0x40000000, 64 * MB), *x = gfx_vcm(0, MB);
+	struct vcm_avcm *a = gfx_assoc(v, D_V7, 0, true), *b = gfx_assoc(w, D_V8S1, 0, true);
 	struct vcm_res *r1, *r2, *r3, *it;
-	struct vcm_mem *m = alloc(0, MB + 64 * KB, 0);
+	struct vcm_mem *m = gfx_alloc(0, MB + 64 * KB, 0);
 	vcm_da_t da, seen[3];
 	vcm_pa_t pa;
 	int n = 0;
@@ -658,7 +597,7 @@ static void test_queries(void **state)
 	assert_int_equal(vcm_translate(v, 0x100000, w, NULL), -EINVAL);
 	assert_int_equal(vcm_translate(NULL, 0x100000, w, &da), -EINVAL);
 	/* reverse map */
-	pa = pa_of(m, MB + 0x1234);
+	pa = gfx_pa_of(m, MB + 0x1234);
 	assert_int_equal(vcm_get_phys_num_res(g.sys, pa), 3);
 	assert_int_equal(vcm_get_phys_num_res(g.sys, 0x1000), 0);
 	assert_int_equal(vcm_get_phys_num_res(NULL, pa), 0);
@@ -693,16 +632,16 @@ static void test_queries(void **state)
 	assert_int_equal(vcm_free_phys(g.sys, m), -EBUSY);
 	gfx_msg("vcm_free_phys: mem backs 3 reservations");
 	assert_int_equal(vcm_unback(r1), 0);
-	assert_int_equal(vcm_get_phys_num_res(g.sys, pa_of(m, 0)), 2);
+	assert_int_equal(vcm_get_phys_num_res(g.sys, gfx_pa_of(m, 0)), 2);
 	assert_int_equal(vcm_unback(r2), 0);
 	assert_int_equal(vcm_unback(r3), 0);
-	assert_int_equal(vcm_get_phys_num_res(g.sys, pa_of(m, 0)), 0);
+	assert_int_equal(vcm_get_phys_num_res(g.sys, gfx_pa_of(m, 0)), 0);
 	assert_int_equal(vcm_unreserve(r1), 0);
 	assert_int_equal(vcm_unreserve(r2), 0);
 	assert_int_equal(vcm_unreserve(r3), 0);
 	assert_int_equal(vcm_free_phys(g.sys, m), 0);
-	drop(a);
-	drop(b);
+	gfx_drop(a);
+	gfx_drop(b);
 	assert_int_equal(vcm_free(v), 0);
 	assert_int_equal(vcm_free(w), 0);
 	assert_int_equal(vcm_free(x), 0);
@@ -710,10 +649,10 @@ static void test_queries(void **state)
 
 static void test_res_copy(void **state)
 {
-	struct vcm *v = mkvcm(0, 64 * MB);
-	struct vcm_avcm *a = assoc_on(v, D_V7, 0, true);
+	struct vcm *v = gfx_vcm(0, 64 * MB);
+	struct vcm_avcm *a = gfx_assoc(v, D_V7, 0, true);
 	struct vcm_res *from, *to, *un, *same;
-	struct vcm_mem *mf = alloc(0, MB + 12 * KB, 0), *mt = alloc(0, MB + 12 * KB, 0);
+	struct vcm_mem *mf = gfx_alloc(0, MB + 12 * KB, 0), *mt = gfx_alloc(0, MB + 12 * KB, 0);
 
 	(void)state;
 	assert_int_equal(vcm_reserve(v, MB + 12 * KB, 0, RW, &from), 0);
@@ -724,12 +663,12 @@ static void test_res_copy(void **state)
 	assert_int_equal(vcm_back(to, mt), 0);
 	assert_int_equal(vcm_back(same, mf), 0);
 	for (uint64_t off = 0; off < MB + 12 * KB; off += 4 * KB)
-		memset(gfx_cpu(pa_of(mf, off)), (int)(off >> 12) & 0xff, 4 * KB);
+		memset(gfx_cpu(gfx_pa_of(mf, off)), (int)(off >> 12) & 0xff, 4 * KB);
 	assert_int_equal(vcm_res_copy(to, 100, from, MB - 5000, 9000), 0);
 	for (uint64_t i = 0; i < 9000; i++) {
 		uint64_t src = MB - 5000 + i;
 
-		assert_int_equal(*(uint8_t *)gfx_cpu(pa_of(mt, 100 + i)), (src >> 12) & 0xff);
+		assert_int_equal(*(uint8_t *)gfx_cpu(gfx_pa_of(mt, 100 + i)), (src >> 12) & 0xff);
 	}
 	assert_int_equal(vcm_res_copy(to, 0, un, 0, 1), -ENOENT);
 	gfx_msg("vcm_res_copy: from at da ");
@@ -750,14 +689,14 @@ static void test_res_copy(void **state)
 	assert_int_equal(vcm_unreserve(un), 0);
 	assert_int_equal(vcm_free_phys(g.sys, mf), 0);
 	assert_int_equal(vcm_free_phys(g.sys, mt), 0);
-	drop(a);
+	gfx_drop(a);
 	assert_int_equal(vcm_free(v), 0);
 }
 
 static void test_walk(void **state)
 {
-	struct vcm *v = mkvcm(0, 16 * MB);
-	struct vcm_avcm *a = assoc_on(v, D_V7, 0, true);
+	struct vcm *v = gfx_vcm(0, 16 * MB);
+	struct vcm_avcm *a = gfx_assoc(v, D_V7, 0, true);
 	struct snap s;
 
 	(void)state;
@@ -767,11 +706,9 @@ static void test_walk(void **state)
 	assert_int_equal(vcm_walk(v, g.dev[D_V7], 16 * MB, 4096,
 				  (vcm_walk_fn)(void (*)(void))test_walk, NULL), -ERANGE);
 	gfx_msg("vcm_walk: da 0x1000000 len 0x1000 is not inside the VCM");
-	drop(a);
+	gfx_drop(a);
 	assert_int_equal(vcm_free(v), 0);
 }
-
-#define T(f) cmocka_unit_test_setup_teardown(f, gfx_setup, gfx_teardown)
 
 int main(void)
 {

@@ -448,7 +448,7 @@ static void test_reserve(void **state)
 	assert_int_equal(vcm_get_num_res(v), 2);
 	assert_int_equal(vcm_unreserve(r), 0);
 	assert_int_equal(vcm_unreserve(r), -EINVAL);
-	gfx_msg("vcm_unreserve: res is not live");
+	gfx_msg("vcm_unreserve: res is not a live reservation");
 	assert_null(vcm_get_vcm_from_res(r));
 	assert_int_equal(vcm_get_res_len(r), 0);
 	assert_int_equal(vcm_get_dev_addr(r), 0);
@@ -575,7 +575,7 @@ static void test_bounds(void **state)
 	assert_int_equal(vcm_unreserve(r), 0);
 	assert_int_equal(vcm_free_bound(b), 0);
 	assert_int_equal(vcm_free_bound(b), -EINVAL);
-	gfx_msg("vcm_free_bound: bound is not live");
+	gfx_msg("vcm_free_bound: bound is not a live bound");
 	assert_int_equal(vcm_get_bound_start_addr(b), 0);
 	assert_int_equal(vcm_create_bound(v, MB, &b2), 0);
 	assert_int_equal(vcm_unreserve(vcm_get_res(v, 0)), 0);
@@ -645,8 +645,6 @@ static void test_cont_memtype(void **state)
 	assert_int_equal(vcm_get_cont_memtype(g.sys, 0, NULL, &len), -EINVAL);
 	assert_int_equal(vcm_get_cont_memtype(NULL, 0, &pa, &len), -EINVAL);
 }
-
-#define T(f) cmocka_unit_test_setup_teardown(f, gfx_setup, gfx_teardown)
 
 int main(void)
 {

@@ -26,7 +26,7 @@
 #define UART_DR ((volatile uint32_t *)0x09000000U) /* PL011 data register */
 #define MAX_REPORTS 40U
 
-void harness_main(void);
+void image_main(void); /* entered from start_*.S; ends in semihost_exit() */
 void semihost_exit(uint32_t code) __attribute__((noreturn)); /* start_*.S */
 
 /* GCC may emit calls to these even in freestanding code. */
@@ -252,7 +252,7 @@ static void report(const struct vq_vec *v, unsigned int op, const char *why, uin
 	puts_(")\n");
 }
 
-void harness_main(void)
+void image_main(void)
 {
 	const struct vq_header *h = (const struct vq_header *)(uintptr_t)VQ_VECTORS_PA;
 	const struct vq_vec *vec = (const struct vq_vec *)(h + 1);

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
-// aarch64 entry for harness.c: a stack, the C code, and the semihosting exit.
+// aarch64 entry for harness.c: a stack, image_main(), and the semihosting exit
+// (the 32-bit entry is tests/freestanding/start_a32.S, shared with the
+// freestanding images).
 // Entered at EL2 with the MMU off (-machine virt,virtualization=on).
 	.section .text.start, "ax"
 	.global _start
 _start:
 	ldr	x0, =__stack_top
 	mov	sp, x0
-	bl	harness_main
+	bl	image_main
 1:	b	1b
 
 // semihost_exit(w0 = code): SYS_EXIT (0x18) with the extended parameter block
