@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The DMA engine: a bus master with no MMU. It follows physical scatter lists
+ * and moves bytes to, from or between them, reaching memory through the
+ * platform's pa_to_cpu one piece at a time; no piece crosses a 4 KiB boundary
+ * of pa, so pa_to_cpu need not map more than a page at once.
+ *
+ * Every list is checked (no element wraps, memory behind every page) before
+ * the first byte moves, so a refused transfer changes nothing. Non-goals:
+ * descriptors in memory, channels, interrupts, timing.
+ */
+#include "sim_internal.h"
+
+#define SIM_DMA_MAGIC 0x53494d44U /* "SIMD" */
+#define PIECE_LG2 12U
+
+struct vcm_sim_dma {
+	uint32_t magic;
+	const struct vcm_plat_ops *plat;
+	void *(*pa_to_cpu)(void *ctx, vcm_pa_t pa);
+	void *mem_ctx;
+	char name[32];
+	struct vcm_sim_dma_stats st;
+	struct vcm_diag diag;
+};
+
+static void *plat_pa_to_cpu(void *ctx, vcm_pa_t pa)
+{
+	const struct vcm_plat_ops *plat = ctx;
+
+	return plat->pa_to_cpu(plat->ctx, pa);
+}
+
+static bool valid_dma(const struct vcm_sim_dma *dma)
+{
+	return dma != NULL && dma->magic == SIM_DMA_MAGIC;
+}
+
+int vcm_sim_dma_create(const struct vcm_sim_dma_cfg *cfg, struct vcm_sim_dma **out,
+		       struct vcm_diag *diag)
+{
+	static const char fn[] = "vcm_sim_dma_create";
+	const struct vcm_plat_ops *plat;
+	struct vcm_sim_dma *dma;
+
+	if (out == NULL)
+		return VCM_FAIL(diag, fn, -EINVAL, "out is NULL");
+	*out = NULL;
+	if (cfg == NULL)
+		return VCM_FAIL(diag, fn, -EINVAL, "cfg is NULL");
+	plat = cfg->plat;
+	if (plat == NULL || plat->meta_alloc == NULL || plat->meta_free == NULL)
+		return VCM_FAIL(diag, fn, -EINVAL,
+				"cfg->plat is NULL or has no meta_alloc/meta_free");
+	if (cfg->pa_to_cpu == NULL && plat->pa_to_cpu == NULL)
+		return VCM_FAIL(diag, fn, -EINVAL,
+				"cfg->pa_to_cpu and cfg->plat->pa_to_cpu are NULL");
+	dma = plat->meta_alloc(plat->ctx, sizeof(*dma));
+	if (dma == NULL)
+		return VCM_FAIL(diag, fn, -ENOMEM, "no memory for the engine");
+	sim_memset(dma, 0, sizeof(*dma));
+	dma->plat = plat;
+	if (cfg->pa_to_cpu != NULL) {
+		dma->pa_to_cpu = cfg->pa_to_cpu;
+		dma->mem_ctx = cfg->mem_ctx;
+	} else {
+		dma->pa_to_cpu = plat_pa_to_cpu;
+		dma->mem_ctx = (void *)(uintptr_t)plat;
+	}
+	for (unsigned int i = 0; cfg->name != NULL && cfg->name[i] != '\0' &&
+			     i < sizeof(dma->name) - 1U; i++)
+		dma->name[i] = cfg->name[i];
+	dma->magic = SIM_DMA_MAGIC;
+	*out = dma;
+	return 0;
+}
+
+int vcm_sim_dma_destroy(struct vcm_sim_dma *dma)
+{
+	if (dma == NULL)
+		return 0;
+	dma->magic = 0;
+	dma->plat->meta_free(dma->plat->ctx, dma, sizeof(*dma));
+	return 0;
+}
+
+/* Check the first @len bytes of a list: no wrap, memory behind every page. */
+static int check_sg(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t nsg,
+		    uint64_t len, const char *what, const char *fn)
+{
+	uint64_t left = len;
+
+	if (sg == NULL && nsg != 0U)
+		return VCM_FAIL(&dma->diag, fn, -EINVAL, "%s is NULL with %zu elements", what, nsg);
+	for (size_t i = 0; i < nsg && left != 0U; i++) {
+		uint64_t n = sg[i].len < left ? sg[i].len : left;
+
+		if (n == 0U)
+			continue;
+		if (n - 1U > ~sg[i].pa)
+			return VCM_FAIL(&dma->diag, fn, -EOVERFLOW,
+					"%s[%zu]: pa %#llx + len %#llx wraps", what, i,
+					vcm_ull(sg[i].pa), vcm_ull(sg[i].len));
+		for (uint64_t off = 0; off < n;) {
+			vcm_pa_t pa = sg[i].pa + off;
+
+			if (dma->pa_to_cpu(dma->mem_ctx, pa) == NULL)
+				return VCM_FAIL(&dma->diag, fn, -EFAULT,
+						"%s[%zu]: pa %#llx has no memory behind it",
+						what, i, vcm_ull(pa));
+			off += VCM_BIT(PIECE_LG2) - (pa & (VCM_BIT(PIECE_LG2) - 1U));
+		}
+		left -= n;
+	}
+	if (left != 0U)
+		return VCM_FAIL(&dma->diag, fn, -ERANGE,
+				"len %#llx is longer than %s (%#llx bytes)", vcm_ull(len), what,
+				vcm_ull(len - left));
+	return 0;
+}
+
+/* A cursor over a list: the current element and the offset inside it. */
+struct cursor {
+	const struct vcm_sim_sg *sg;
+	size_t i;
+	uint64_t off;
+};
+
+/* Bytes that can move at the cursor without crossing an element or a page. */
+static uint64_t span(struct cursor *c, vcm_pa_t *pa)
+{
+	while (c->off == c->sg[c->i].len) {
+		c->i++;
+		c->off = 0;
+	}
+	*pa = c->sg[c->i].pa + c->off;
+	uint64_t page_left = VCM_BIT(PIECE_LG2) - (*pa & (VCM_BIT(PIECE_LG2) - 1U));
+	uint64_t el_left = c->sg[c->i].len - c->off;
+
+	return page_left < el_left ? page_left : el_left;
+}
+
+/* memmove without libc: lists may overlap, the bytes move as if through a buffer. */
+static void move_bytes(uint8_t *d, const uint8_t *s, size_t n)
+{
+	if (d + n <= s || s + n <= d) {
+		sim_memcpy(d, s, n);
+	} else if (d < s) {
+		for (size_t i = 0; i < n; i++)
+			d[i] = s[i];
+	} else {
+		for (size_t i = n; i > 0; i--)
+			d[i - 1U] = s[i - 1U];
+	}
+}
+
+/* Move @len bytes; a list side is used when its cursor is given, else the buffer. */
+static void run(struct vcm_sim_dma *dma, struct cursor *dst, uint8_t *dbuf, struct cursor *src,
+		const uint8_t *sbuf, uint64_t len)
+{
+	uint64_t done = 0;
+
+	while (done < len) {
+		uint64_t n = len - done;
+		vcm_pa_t dpa = 0, spa = 0;
+		uint8_t *d;
+		const uint8_t *s;
+
+		if (dst != NULL) {
+			uint64_t m = span(dst, &dpa);
+
+			n = m < n ? m : n;
+		}
+		if (src != NULL) {
+			uint64_t m = span(src, &spa);
+
+			n = m < n ? m : n;
+		}
+		d = dst != NULL ? dma->pa_to_cpu(dma->mem_ctx, dpa) : dbuf + done;
+		s = src != NULL ? dma->pa_to_cpu(dma->mem_ctx, spa) : sbuf + done;
+		move_bytes(d, s, (size_t)n);
+		if (dst != NULL)
+			dst->off += n;
+		if (src != NULL)
+			src->off += n;
+		dma->st.pieces++;
+		dma->st.bytes += n;
+		done += n;
+	}
+}
+
+int vcm_sim_dma_to_mem(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t nsg,
+		       const void *buf, uint64_t len)
+{
+	static const char fn[] = "vcm_sim_dma_to_mem";
+	struct cursor c = { sg, 0, 0 };
+	int ret;
+
+	if (!valid_dma(dma))
+		return -EINVAL;
+	if (buf == NULL && len != 0U)
+		return VCM_FAIL(&dma->diag, fn, -EINVAL, "buf is NULL");
+	ret = check_sg(dma, sg, nsg, len, "sg", fn);
+	if (ret == 0)
+		run(dma, &c, NULL, NULL, buf, len);
+	return ret;
+}
+
+int vcm_sim_dma_from_mem(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t nsg,
+			 void *buf, uint64_t len)
+{
+	static const char fn[] = "vcm_sim_dma_from_mem";
+	struct cursor c = { sg, 0, 0 };
+	int ret;
+
+	if (!valid_dma(dma))
+		return -EINVAL;
+	if (buf == NULL && len != 0U)
+		return VCM_FAIL(&dma->diag, fn, -EINVAL, "buf is NULL");
+	ret = check_sg(dma, sg, nsg, len, "sg", fn);
+	if (ret == 0)
+		run(dma, NULL, buf, &c, NULL, len);
+	return ret;
+}
+
+int vcm_sim_dma_copy(struct vcm_sim_dma *dma, const struct vcm_sim_sg *dst, size_t ndst,
+		     const struct vcm_sim_sg *src, size_t nsrc, uint64_t len)
+{
+	static const char fn[] = "vcm_sim_dma_copy";
+	struct cursor d = { dst, 0, 0 }, s = { src, 0, 0 };
+	int ret;
+
+	if (!valid_dma(dma))
+		return -EINVAL;
+	ret = check_sg(dma, dst, ndst, len, "dst", fn);
+	if (ret == 0)
+		ret = check_sg(dma, src, nsrc, len, "src", fn);
+	if (ret == 0)
+		run(dma, &d, NULL, &s, NULL, len);
+	return ret;
+}
+
+void vcm_sim_dma_stats(const struct vcm_sim_dma *dma, struct vcm_sim_dma_stats *st)
+{
+	if (st == NULL)
+		return;
+	if (!valid_dma(dma)) {
+		sim_memset(st, 0, sizeof(*st));
+		return;
+	}
+	*st = dma->st;
+}
+
+const char *vcm_sim_dma_last_error(const struct vcm_sim_dma *dma)
+{
+	if (!valid_dma(dma))
+		return "vcm_sim_dma_last_error: dma is NULL or not an engine";
+	return dma->diag.msg;
+}

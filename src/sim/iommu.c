@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The IOMMU model: context banks programmed through struct vcm_dev_ops, the
+ * translate path (IOTLB, walk, permission check, fault report and one retry)
+ * and a bus master's bursts through it.
+ *
+ * The model follows the shape of a hardware SMMU: a transaction looks up the
+ * IOTLB; a miss walks the tables of its bank in physical memory and fills the
+ * IOTLB; the permissions cached with the entry are checked; a fault is
+ * reported with its address, access and kind, and the handler may repair the
+ * mapping and ask for the transaction to be retried (stall and resume). TLB
+ * invalidation comes only from the device ops. The format-specific decoding
+ * lives in walk_v7s.c and walk_v8.c. Non-goals: timing, stream tables and
+ * stream IDs (a bank is chosen by the caller), fault queues, nested stages.
+ */
+#include "sim_internal.h"
+
+#define SIM_IOMMU_MAGIC 0x53494d49U /* "SIMI" */
+
+static void *plat_pa_to_cpu(void *ctx, vcm_pa_t pa)
+{
+	const struct vcm_plat_ops *plat = ctx;
+
+	return plat->pa_to_cpu(plat->ctx, pa);
+}
+
+int sim_read_desc_(struct vcm_sim_iommu *iommu, vcm_pa_t pa, unsigned int bytes, uint64_t *val)
+{
+	const uint8_t *p = iommu->pa_to_cpu(iommu->mem_ctx, pa);
+
+	if (p == NULL)
+		return -EFAULT;
+	/* Arm tables are little-endian; the host stores them in its own order (x86, Arm LE). */
+	if (bytes == 4U) {
+		uint32_t v;
+
+		sim_memcpy(&v, p, sizeof(v));
+		*val = v;
+	} else {
+		sim_memcpy(val, p, sizeof(*val));
+	}
+	return 0;
+}
+
+static bool valid_iommu(const struct vcm_sim_iommu *iommu)
+{
+	return iommu != NULL && iommu->magic == SIM_IOMMU_MAGIC;
+}
+
+int vcm_sim_iommu_create(const struct vcm_sim_iommu_cfg *cfg, struct vcm_sim_iommu **out,
+			 struct vcm_diag *diag)
+{
+	static const char fn[] = "vcm_sim_iommu_create";
+	const struct vcm_plat_ops *plat;
+	struct vcm_sim_iommu *iommu;
+	unsigned int banks, ways, burst;
+
+	if (out == NULL)
+		return VCM_FAIL(diag, fn, -EINVAL, "out is NULL");
+	*out = NULL;
+	if (cfg == NULL)
+		return VCM_FAIL(diag, fn, -EINVAL, "cfg is NULL");
+	plat = cfg->plat;
+	if (plat == NULL || plat->meta_alloc == NULL || plat->meta_free == NULL)
+		return VCM_FAIL(diag, fn, -EINVAL,
+				"cfg->plat is NULL or has no meta_alloc/meta_free");
+	if (cfg->pa_to_cpu == NULL && plat->pa_to_cpu == NULL)
+		return VCM_FAIL(diag, fn, -EINVAL,
+				"cfg->pa_to_cpu and cfg->plat->pa_to_cpu are NULL");
+	if (cfg->kind != VCM_SIM_IOMMU_MSM && cfg->kind != VCM_SIM_IOMMU_SMMU_S1 &&
+	    cfg->kind != VCM_SIM_IOMMU_SMMU_S2)
+		return VCM_FAIL(diag, fn, -EINVAL, "cfg->kind %d is unknown", (int)cfg->kind);
+	banks = cfg->banks != 0U ? cfg->banks : 1U;
+	if (banks > VCM_MAX_BASES)
+		return VCM_FAIL(diag, fn, -EINVAL, "cfg->banks %u: at most %u", cfg->banks,
+				VCM_MAX_BASES);
+	if (cfg->tlb_entries != 0U &&
+	    (!vcm_is_pow2(cfg->tlb_entries) || cfg->tlb_entries > 65536U))
+		return VCM_FAIL(diag, fn, -EINVAL,
+				"cfg->tlb_entries %u is not a power of two up to 65536",
+				cfg->tlb_entries);
+	ways = cfg->tlb_ways != 0U ? cfg->tlb_ways : cfg->tlb_entries;
+	if (cfg->tlb_entries != 0U && (!vcm_is_pow2(ways) || ways > cfg->tlb_entries))
+		return VCM_FAIL(diag, fn, -EINVAL,
+				"cfg->tlb_ways %u is not a power of two dividing %u entries",
+				cfg->tlb_ways, cfg->tlb_entries);
+	if (cfg->tlb_policy != VCM_SIM_TLB_LRU && cfg->tlb_policy != VCM_SIM_TLB_RR)
+		return VCM_FAIL(diag, fn, -EINVAL, "cfg->tlb_policy %d is unknown",
+				(int)cfg->tlb_policy);
+	burst = cfg->burst_lg2 != 0U ? cfg->burst_lg2 : 6U;
+	if (burst < 2U || burst > 12U)
+		return VCM_FAIL(diag, fn, -EINVAL, "cfg->burst_lg2 %u: 2 to 12", cfg->burst_lg2);
+	if ((cfg->flags & ~VCM_SIM_IOMMU_ALL) != 0U)
+		return VCM_FAIL(diag, fn, -EINVAL, "cfg->flags bit %#x is unknown",
+				(unsigned int)(cfg->flags & ~VCM_SIM_IOMMU_ALL));
+	if ((cfg->bus_access & ~VCM_ACCESS_USER) != 0U)
+		return VCM_FAIL(diag, fn, -EINVAL, "cfg->bus_access %#x: only VCM_ACCESS_USER",
+				cfg->bus_access);
+
+	iommu = plat->meta_alloc(plat->ctx, sizeof(*iommu));
+	if (iommu == NULL)
+		return VCM_FAIL(diag, fn, -ENOMEM, "no memory for the model");
+	sim_memset(iommu, 0, sizeof(*iommu));
+	iommu->cfg = *cfg;
+	iommu->cfg.banks = banks;
+	iommu->cfg.burst_lg2 = burst;
+	iommu->cfg.name = iommu->name;
+	for (unsigned int i = 0; cfg->name != NULL && cfg->name[i] != '\0' &&
+			     i < sizeof(iommu->name) - 1U; i++)
+		iommu->name[i] = cfg->name[i];
+	if (cfg->pa_to_cpu != NULL) {
+		iommu->pa_to_cpu = cfg->pa_to_cpu;
+		iommu->mem_ctx = cfg->mem_ctx;
+	} else {
+		iommu->pa_to_cpu = plat_pa_to_cpu;
+		iommu->mem_ctx = (void *)(uintptr_t)plat; /* read only through its ops */
+	}
+	iommu->walker = cfg->kind == VCM_SIM_IOMMU_MSM ? &sim_walker_v7s_ :
+			cfg->kind == VCM_SIM_IOMMU_SMMU_S1 ? &sim_walker_v8s1_ : &sim_walker_v8s2_;
+	if (cfg->tlb_entries != 0U) {
+		iommu->ways = ways;
+		iommu->sets = cfg->tlb_entries / ways;
+		iommu->tlb = plat->meta_alloc(plat->ctx, sizeof(*iommu->tlb) * cfg->tlb_entries);
+		iommu->rr = plat->meta_alloc(plat->ctx, sizeof(*iommu->rr) * iommu->sets);
+		if (iommu->tlb == NULL || iommu->rr == NULL) {
+			vcm_sim_iommu_destroy(iommu);
+			return VCM_FAIL(diag, fn, -ENOMEM, "no memory for %u IOTLB entries",
+					cfg->tlb_entries);
+		}
+		sim_memset(iommu->tlb, 0, sizeof(*iommu->tlb) * cfg->tlb_entries);
+		sim_memset(iommu->rr, 0, sizeof(*iommu->rr) * iommu->sets);
+	}
+	iommu->magic = SIM_IOMMU_MAGIC;
+	*out = iommu;
+	return 0;
+}
+
+int vcm_sim_iommu_destroy(struct vcm_sim_iommu *iommu)
+{
+	const struct vcm_plat_ops *plat;
+
+	if (iommu == NULL)
+		return 0;
+	plat = iommu->cfg.plat;
+	iommu->magic = 0;
+	if (iommu->tlb != NULL)
+		plat->meta_free(plat->ctx, iommu->tlb,
+				sizeof(*iommu->tlb) * iommu->cfg.tlb_entries);
+	if (iommu->rr != NULL)
+		plat->meta_free(plat->ctx, iommu->rr, sizeof(*iommu->rr) * iommu->sets);
+	plat->meta_free(plat->ctx, iommu, sizeof(*iommu));
+	return 0;
+}
+
+/* ---- device ops ---- */
+
+static int op_program(void *ctx, unsigned int base, const struct vcm_pt_hw *hw)
+{
+	static const char fn[] = "vcm_sim_iommu_ops.program";
+	struct vcm_sim_iommu *iommu = ctx;
+	struct sim_bank nb;
+	int ret;
+
+	if (!valid_iommu(iommu))
+		return -EINVAL;
+	if (base >= iommu->cfg.banks)
+		return VCM_FAIL(&iommu->diag, fn, -EINVAL, "base %u: the model has %u bank(s)",
+				base, iommu->cfg.banks);
+	if (hw == NULL)
+		return VCM_FAIL(&iommu->diag, fn, -EINVAL, "hw is NULL: a table is needed");
+	sim_memset(&nb, 0, sizeof(nb));
+	sim_memcpy(nb.regs, hw->regs, sizeof(nb.regs));
+	ret = iommu->walker->program(iommu, &nb, hw, &iommu->diag, fn);
+	if (ret != 0)
+		return ret;
+	/* a new context: what was cached for the bank's old tables must go */
+	sim_tlb_flush_bank_(iommu, base);
+	nb.enabled = true;
+	iommu->bank[base] = nb;
+	return 0;
+}
+
+static void op_clear(void *ctx, unsigned int base)
+{
+	struct vcm_sim_iommu *iommu = ctx;
+
+	if (!valid_iommu(iommu) || base >= iommu->cfg.banks)
+		return;
+	sim_tlb_flush_bank_(iommu, base);
+	iommu->bank[base].enabled = false;
+}
+
+/* The test switch: true when this invalidation is to be dropped. */
+static bool drop_this(struct vcm_sim_iommu *iommu)
+{
+	if (!iommu->drop_next)
+		return false;
+	iommu->drop_next = false;
+	iommu->st.dropped++;
+	return true;
+}
+
+static void op_tlb_range(void *ctx, unsigned int base, vcm_da_t da, uint64_t len, bool leaf)
+{
+	struct vcm_sim_iommu *iommu = ctx;
+
+	(void)leaf; /* no walk caches: leaf and non-leaf invalidations do the same */
+	if (!valid_iommu(iommu) || base >= iommu->cfg.banks || len == 0U || drop_this(iommu))
+		return;
+	iommu->st.invalidations++;
+	sim_tlb_flush_range_(iommu, base, da, len);
+}
+
+static void op_tlb_all(void *ctx, unsigned int base)
+{
+	struct vcm_sim_iommu *iommu = ctx;
+
+	if (!valid_iommu(iommu) || base >= iommu->cfg.banks || drop_this(iommu))
+		return;
+	iommu->st.invalidations++;
+	sim_tlb_flush_bank_(iommu, base);
+}
+
+static uint32_t op_hw_version(void *ctx)
+{
+	struct vcm_sim_iommu *iommu = ctx;
+
+	if (!valid_iommu(iommu))
+		return 0;
+	return iommu->cfg.hw_version != 0U ? iommu->cfg.hw_version : iommu->walker->hw_version;
+}
+
+static int op_power_query(void *ctx, vcm_pa_t pa, uint64_t len)
+{
+	struct vcm_sim_iommu *iommu = ctx;
+
+	if (!valid_iommu(iommu))
+		return -EINVAL;
+	if (len == 0U)
+		return 0;
+	return sim_tlb_maps_pa_(iommu, pa, len) ? -EBUSY : 0;
+}
+
+const struct vcm_dev_ops vcm_sim_iommu_ops = {
+	.program = op_program,
+	.clear = op_clear,
+	.tlb_range = op_tlb_range,
+	.tlb_all = op_tlb_all,
+	.hw_version = op_hw_version,
+	.power_query = op_power_query,
+};
+
+/* ---- translation ---- */
+
+static int check_call(struct vcm_sim_iommu *iommu, unsigned int bank, const char *fn)
+{
+	if (bank >= iommu->cfg.banks)
+		return VCM_FAIL(&iommu->diag, fn, -EINVAL, "bank %u: the model has %u bank(s)",
+				bank, iommu->cfg.banks);
+	if (!iommu->bank[bank].enabled)
+		return VCM_FAIL(&iommu->diag, fn, -ENODEV, "bank %u is not enabled", bank);
+	return 0;
+}
+
+/* One lookup: IOTLB, else a walk that fills it; then the permission check. */
+static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
+		       unsigned int access, vcm_pa_t *pa)
+{
+	const struct sim_bank *b = &iommu->bank[bank];
+	struct sim_tlb_entry *e;
+	unsigned int allowed;
+	vcm_pa_t page_pa;
+	unsigned int lg2;
+
+	iommu->st.lookups++;
+	if (iommu->tlb != NULL && sim_tlb_lookup_(iommu, bank, da, &e)) {
+		iommu->st.hits++;
+		allowed = (access & VCM_ACCESS_USER) != 0U ? e->user : e->priv;
+		page_pa = e->pa;
+		lg2 = e->size_lg2;
+	} else {
+		struct vcm_sim_xlate x;
+		int ret;
+
+		iommu->st.misses++;
+		if (b->walk_off)
+			return -ENOENT; /* TTBCR.PD0 / TCR.EPD0: a miss is a translation fault */
+		iommu->st.walks++;
+		ret = iommu->walker->walk(iommu, b, da, &x);
+		iommu->st.walk_reads += x.reads;
+		if (ret != 0)
+			return ret;
+		sim_tlb_insert_(iommu, bank, &x);
+		allowed = (access & VCM_ACCESS_USER) != 0U ? x.user : x.priv;
+		page_pa = x.page_pa;
+		lg2 = x.size_lg2;
+	}
+	if ((access & ~VCM_ACCESS_USER & ~allowed) != 0U)
+		return -EACCES;
+	*pa = page_pa + (da & (VCM_BIT(lg2) - 1U));
+	return 0;
+}
+
+static int report(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
+		  unsigned int access, int err)
+{
+	iommu->st.faults++;
+	iommu->have_fault = true;
+	iommu->last_fault = (struct vcm_fault){ .da = da, .access = access, .err = err,
+						.base = bank };
+	if (iommu->cfg.fault == NULL)
+		return VCM_FAULT_TERMINATE;
+	return iommu->cfg.fault(iommu->cfg.fault_ctx, &iommu->last_fault);
+}
+
+static int translate(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
+		     unsigned int access, vcm_pa_t *pa)
+{
+	int ret = lookup_once(iommu, bank, da, access, pa);
+
+	if (ret == 0)
+		return 0;
+	if (report(iommu, bank, da, access, ret) != VCM_FAULT_RETRY)
+		return ret;
+	iommu->st.retries++;
+	ret = lookup_once(iommu, bank, da, access, pa);
+	if (ret != 0) {
+		/* the second fault is recorded and ends the transaction */
+		iommu->st.faults++;
+		iommu->last_fault = (struct vcm_fault){ .da = da, .access = access, .err = ret,
+							.base = bank };
+	}
+	return ret;
+}
+
+int vcm_sim_iommu_translate(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
+			    unsigned int access, vcm_pa_t *pa)
+{
+	static const char fn[] = "vcm_sim_iommu_translate";
+	unsigned int kind = access & ~VCM_ACCESS_USER;
+	int ret;
+
+	if (!valid_iommu(iommu))
+		return -EINVAL;
+	if (pa == NULL)
+		return VCM_FAIL(&iommu->diag, fn, -EINVAL, "pa is NULL");
+	if (kind != VCM_ACCESS_READ && kind != VCM_ACCESS_WRITE && kind != VCM_ACCESS_EXEC)
+		return VCM_FAIL(&iommu->diag, fn, -EINVAL,
+				"access %#x: one of READ, WRITE, EXEC (| USER)", access);
+	ret = check_call(iommu, bank, fn);
+	if (ret != 0)
+		return ret;
+	return translate(iommu, bank, da, access, pa);
+}
+
+int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
+		       struct vcm_sim_xlate *out)
+{
+	static const char fn[] = "vcm_sim_iommu_walk";
+	int ret;
+
+	if (!valid_iommu(iommu))
+		return -EINVAL;
+	if (out == NULL)
+		return VCM_FAIL(&iommu->diag, fn, -EINVAL, "out is NULL");
+	ret = check_call(iommu, bank, fn);
+	if (ret != 0)
+		return ret;
+	if (iommu->bank[bank].walk_off)
+		return -ENOENT;
+	return iommu->walker->walk(iommu, &iommu->bank[bank], da, out);
+}
+
+/* Move @len bytes between @buf and the bank's da space, burst by burst. */
+static int move(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da, uint8_t *rbuf,
+		const uint8_t *wbuf, size_t len, const char *fn)
+{
+	unsigned int access = (rbuf != NULL ? VCM_ACCESS_READ : VCM_ACCESS_WRITE) |
+			      iommu->cfg.bus_access;
+	uint64_t burst = VCM_BIT(iommu->cfg.burst_lg2);
+	size_t done = 0;
+	int ret;
+
+	if (!valid_iommu(iommu))
+		return -EINVAL;
+	if (len == 0U)
+		return 0;
+	if ((rbuf == NULL && wbuf == NULL))
+		return VCM_FAIL(&iommu->diag, fn, -EINVAL, "buf is NULL");
+	if ((uint64_t)len - 1U > ~da)
+		return VCM_FAIL(&iommu->diag, fn, -EOVERFLOW, "da %#llx + len %#llx wraps",
+				vcm_ull(da), vcm_ull(len));
+	ret = check_call(iommu, bank, fn);
+	if (ret != 0)
+		return ret;
+	while (done < len) {
+		vcm_da_t cur = da + done;
+		size_t n = (size_t)(burst - (cur & (burst - 1U)));
+		vcm_pa_t pa;
+		uint8_t *p;
+
+		if (n > len - done)
+			n = len - done;
+		ret = translate(iommu, bank, cur, access, &pa);
+		if (ret != 0)
+			return ret;
+		p = iommu->pa_to_cpu(iommu->mem_ctx, pa);
+		if (p == NULL)
+			return VCM_FAIL(&iommu->diag, fn, -EFAULT,
+					"da %#llx: pa %#llx has no memory behind it",
+					vcm_ull(cur), vcm_ull(pa));
+		if (rbuf != NULL)
+			sim_memcpy(rbuf + done, p, n);
+		else
+			sim_memcpy(p, wbuf + done, n);
+		iommu->st.bursts++;
+		iommu->st.bytes += n;
+		done += n;
+	}
+	return 0;
+}
+
+int vcm_sim_iommu_read(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
+		       void *buf, size_t len)
+{
+	if (buf == NULL && len != 0U && valid_iommu(iommu))
+		return VCM_FAIL(&iommu->diag, "vcm_sim_iommu_read", -EINVAL, "buf is NULL");
+	return move(iommu, bank, da, buf, NULL, len, "vcm_sim_iommu_read");
+}
+
+int vcm_sim_iommu_write(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
+			const void *buf, size_t len)
+{
+	if (buf == NULL && len != 0U && valid_iommu(iommu))
+		return VCM_FAIL(&iommu->diag, "vcm_sim_iommu_write", -EINVAL, "buf is NULL");
+	return move(iommu, bank, da, NULL, buf, len, "vcm_sim_iommu_write");
+}
+
+/* ---- counters and state ---- */
+
+void vcm_sim_iommu_stats(const struct vcm_sim_iommu *iommu, struct vcm_sim_iommu_stats *st)
+{
+	if (st == NULL)
+		return;
+	if (!valid_iommu(iommu)) {
+		sim_memset(st, 0, sizeof(*st));
+		return;
+	}
+	*st = iommu->st;
+}
+
+void vcm_sim_iommu_reset_stats(struct vcm_sim_iommu *iommu)
+{
+	if (valid_iommu(iommu))
+		sim_memset(&iommu->st, 0, sizeof(iommu->st));
+}
+
+unsigned int vcm_sim_iommu_tlb_valid(const struct vcm_sim_iommu *iommu)
+{
+	unsigned int n = 0;
+
+	if (!valid_iommu(iommu) || iommu->tlb == NULL)
+		return 0;
+	for (unsigned int i = 0; i < iommu->sets * iommu->ways; i++)
+		n += iommu->tlb[i].valid;
+	return n;
+}
+
+void vcm_sim_iommu_drop_next_invalidation(struct vcm_sim_iommu *iommu)
+{
+	if (valid_iommu(iommu))
+		iommu->drop_next = true;
+}
+
+int vcm_sim_iommu_last_fault(const struct vcm_sim_iommu *iommu, struct vcm_fault *f)
+{
+	if (!valid_iommu(iommu) || f == NULL)
+		return -EINVAL;
+	if (!iommu->have_fault)
+		return -ENOENT;
+	*f = iommu->last_fault;
+	return 0;
+}
+
+const char *vcm_sim_iommu_last_error(const struct vcm_sim_iommu *iommu)
+{
+	if (!valid_iommu(iommu))
+		return "vcm_sim_iommu_last_error: iommu is NULL or not a model";
+	return iommu->diag.msg;
+}

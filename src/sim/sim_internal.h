@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Inside the simulated SoC: the IOMMU model's state (banks, IOTLB, counters)
+ * and the contract between the model and its two walkers. Never included by
+ * another layer; the walkers never include src/pgtable.
+ */
+#ifndef VCM_SIM_INTERNAL_H
+#define VCM_SIM_INTERNAL_H
+
+#include <errno.h>
+#ifndef EACCES
+#define EACCES 13 /* Linux number; the freestanding shim may lack it */
+#endif
+#include <vcm/sim.h>
+#include <vcm/err.h>
+#include "../util/bits.h"
+#include "../util/assert.h"
+#include "../util/fail.h"
+
+/* No libc in the core: the compiler's own memcpy/memset (firmware supplies them). */
+#define sim_memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
+#define sim_memset(d, c, n) __builtin_memset((d), (c), (n))
+
+/*
+ * One context bank as programmed. The registers are kept raw; program() has
+ * checked and decoded them into the geometry below, which the walk uses.
+ */
+struct sim_bank {
+	bool enabled;
+	uint64_t regs[3];       /* as given in vcm_pt_hw.regs */
+	/* decoded by the walker's program hook */
+	vcm_pa_t table_pa;      /* first-level (or first concatenated) table */
+	unsigned int ias;       /* input address bits */
+	unsigned int oas;       /* output address bits (armv8: TCR.IPS / VTCR.PS) */
+	unsigned int granule_lg2;
+	unsigned int start_level; /* manual numbering */
+	unsigned int top_bits;  /* index bits resolved by the first lookup */
+	bool walk_off;          /* TTBCR.PD0 / TCR.EPD0: a miss faults without a walk */
+	uint64_t sizes;         /* bit n: 2^n-byte entries of this bank are in the IOTLB */
+};
+
+struct sim_tlb_entry {
+	uint64_t tag;           /* da >> size_lg2 */
+	vcm_pa_t pa;            /* page_pa */
+	uint64_t stamp;         /* LRU: last use */
+	uint8_t size_lg2;
+	uint8_t bank;
+	uint8_t valid;
+	uint8_t priv;           /* VCM_ACCESS_READ/WRITE/EXEC */
+	uint8_t user;
+};
+
+/* Read one descriptor of @bytes (4 or 8) at @pa: 0 or -EFAULT (no memory). */
+struct vcm_sim_iommu;
+int sim_read_desc_(struct vcm_sim_iommu *iommu, vcm_pa_t pa, unsigned int bytes, uint64_t *val);
+
+struct sim_walker {
+	/* check @hw and fill @b's geometry; messages under @fn into @diag */
+	int (*program)(struct vcm_sim_iommu *iommu, struct sim_bank *b,
+		       const struct vcm_pt_hw *hw, struct vcm_diag *diag, const char *fn);
+	/* walk @da: 0 and *@out, or -ENOENT / -EFAULT */
+	int (*walk)(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t da,
+		    struct vcm_sim_xlate *out);
+	uint32_t hw_version;
+};
+
+extern const struct sim_walker sim_walker_v7s_;
+extern const struct sim_walker sim_walker_v8s1_;
+extern const struct sim_walker sim_walker_v8s2_;
+
+struct vcm_sim_iommu {
+	uint32_t magic;
+	struct vcm_sim_iommu_cfg cfg;
+	char name[32];
+	const struct sim_walker *walker;
+	void *(*pa_to_cpu)(void *ctx, vcm_pa_t pa);
+	void *mem_ctx;
+	struct sim_bank bank[VCM_MAX_BASES];
+	/* IOTLB: sets * ways entries, set s at [s * ways, (s + 1) * ways) */
+	struct sim_tlb_entry *tlb;
+	uint16_t *rr;           /* round-robin cursor per set */
+	unsigned int sets, ways;
+	uint64_t tick;
+	bool drop_next;
+	bool have_fault;
+	struct vcm_fault last_fault;
+	struct vcm_sim_iommu_stats st;
+	struct vcm_diag diag;
+};
+
+/* IOTLB (iotlb.c). */
+bool sim_tlb_lookup_(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
+		     struct sim_tlb_entry **hit);
+void sim_tlb_insert_(struct vcm_sim_iommu *iommu, unsigned int bank,
+		     const struct vcm_sim_xlate *x);
+void sim_tlb_flush_bank_(struct vcm_sim_iommu *iommu, unsigned int bank);
+void sim_tlb_flush_range_(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
+			  uint64_t len);
+bool sim_tlb_maps_pa_(const struct vcm_sim_iommu *iommu, vcm_pa_t pa, uint64_t len);
+
+#endif /* VCM_SIM_INTERNAL_H */

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The model's walkers against the pgtable layer: random tables in every
+ * configuration of sim_fixture.h, built with vcm_pt_map/vcm_pt_unmap in hosted
+ * memory; the model (its own decoding of the bytes) and vcm_pt_lookup must
+ * agree on every mapped page (sampled inside blocks larger than 2 MiB) and on
+ * unmapped addresses, before and after unmaps that split blocks.
+ * Seed: VCM_TEST_SEED.
+ */
+#include <errno.h>
+#include "sim_fixture.h"
+#include "common/test_rand.h"
+
+struct check {
+	struct sim_fx *fx;
+	struct vcm_sim_iommu *contig; /* a second model that caches hint groups whole */
+	uint64_t seed;
+	uint64_t pages;
+	uint64_t rnd;
+};
+
+static bool is_v8(const struct sim_config *c)
+{
+	return c->kind != VCM_SIM_IOMMU_MSM;
+}
+
+/* The permissions the model decoded, against the prot the table recorded. */
+static void check_perms(const struct sim_config *c, unsigned int prot,
+			const struct vcm_sim_xlate *x, vcm_da_t da, uint64_t seed)
+{
+	unsigned int rw = VCM_ACCESS_READ |
+			  ((prot & VCM_PT_PROT_WRITE) != 0U ? VCM_ACCESS_WRITE : 0U);
+	unsigned int x_bit = (prot & VCM_PT_PROT_EXEC) != 0U ? VCM_ACCESS_EXEC : 0U;
+	unsigned int want_priv, want_user;
+
+	if (c->kind == VCM_SIM_IOMMU_SMMU_S2) {
+		want_priv = rw | x_bit;
+		want_user = want_priv;
+	} else if ((prot & VCM_PT_PROT_USER) != 0U) {
+		want_user = rw | x_bit;
+		/* armv8: memory EL0 may use is PXN in our tables; armv7s has one XN */
+		want_priv = is_v8(c) ? rw : rw | x_bit;
+	} else {
+		want_priv = rw | x_bit;
+		want_user = 0;
+	}
+	if (x->priv != want_priv || x->user != want_user)
+		fail_msg("%s seed %#llx da %#llx prot %#x: model priv %#x user %#x, want %#x %#x",
+			 c->name, (unsigned long long)seed, (unsigned long long)da, prot, x->priv,
+			 x->user, want_priv, want_user);
+}
+
+static void check_one(struct check *ck, vcm_da_t da)
+{
+	struct sim_fx *fx = ck->fx;
+	struct vcm_pt_leaf leaf;
+	struct vcm_sim_xlate x, xc;
+	int lr = vcm_pt_lookup(fx->pt, da, &leaf);
+	int sr = vcm_sim_iommu_walk(fx->iommu, 0, da, &x);
+	int cr = ck->contig != NULL ? vcm_sim_iommu_walk(ck->contig, 0, da, &xc) : sr;
+
+	if (lr != 0) {
+		/* -ENOENT, or -ERANGE outside the input size: a translation fault for the model */
+		if (sr != -ENOENT || cr != -ENOENT)
+			fail_msg("%s seed %#llx da %#llx: lookup %d but model %d / %d (pa %#llx)",
+				 fx->c->name, (unsigned long long)ck->seed,
+				 (unsigned long long)da, lr, sr, cr, (unsigned long long)x.pa);
+		return;
+	}
+	if (sr != 0 || cr != 0)
+		fail_msg("%s seed %#llx da %#llx: mapped to %#llx but model %d / %d",
+			 fx->c->name, (unsigned long long)ck->seed, (unsigned long long)da,
+			 (unsigned long long)(leaf.pa + (da - leaf.da)), sr, cr);
+	if (x.pa != leaf.pa + (da - leaf.da))
+		fail_msg("%s seed %#llx da %#llx: pa %#llx, model %#llx", fx->c->name,
+			 (unsigned long long)ck->seed, (unsigned long long)da,
+			 (unsigned long long)(leaf.pa + (da - leaf.da)), (unsigned long long)x.pa);
+	/* without the hint honoured a group is seen entry by entry */
+	if (leaf.contig && is_v8(fx->c)) {
+		assert_true(x.size_lg2 < leaf.size_lg2);
+		/* one entry of the leaf's level: granule + (granule - 3) bits per level */
+		assert_int_equal(x.size_lg2, fx->c->granule_lg2 +
+				 (fx->c->granule_lg2 - 3U) * leaf.level);
+	} else {
+		assert_int_equal(x.size_lg2, leaf.size_lg2);
+	}
+	if (ck->contig != NULL) {
+		assert_int_equal(xc.size_lg2, leaf.size_lg2);
+		assert_int_equal(xc.page_pa, leaf.pa);
+		assert_int_equal(xc.page_da, leaf.da);
+	}
+	check_perms(fx->c, leaf.prot, &x, da, ck->seed);
+	ck->pages++;
+}
+
+static int check_leaf(void *arg, const struct vcm_pt_leaf *leaf)
+{
+	struct check *ck = arg;
+	uint64_t g = UINT64_C(1) << ck->fx->c->granule_lg2;
+	uint64_t size = UINT64_C(1) << leaf->size_lg2;
+	uint64_t pages = size / g;
+
+	if (size <= (UINT64_C(2) << 20)) {
+		for (uint64_t i = 0; i < pages; i++)
+			check_one(ck, leaf->da + i * g);
+	} else {
+		for (uint64_t i = 0; i < 64; i++)
+			check_one(ck, leaf->da + test_rand_below(&ck->rnd, pages) * g);
+		check_one(ck, leaf->da + size - g);
+	}
+	check_one(ck, leaf->da + size - 1U);
+	/* the neighbours: unmapped or another leaf, either way they must agree */
+	if (leaf->da != 0U)
+		check_one(ck, leaf->da - 1U);
+	check_one(ck, leaf->da + size);
+	return 0;
+}
+
+static unsigned int random_prot(const struct sim_config *c, uint64_t *s)
+{
+	unsigned int prot = VCM_PT_PROT_READ;
+	uint64_t r = test_rand(s);
+
+	if ((r & 1U) != 0U)
+		prot |= VCM_PT_PROT_WRITE;
+	if ((r & 2U) != 0U)
+		prot |= VCM_PT_PROT_EXEC;
+	if (c->kind != VCM_SIM_IOMMU_SMMU_S2) {
+		if ((r & 4U) != 0U)
+			prot |= VCM_PT_PROT_USER;
+		if ((r & 8U) != 0U)
+			prot |= VCM_PT_PROT_NONGLOBAL;
+	}
+	return prot;
+}
+
+static void check_all(struct check *ck)
+{
+	struct sim_fx *fx = ck->fx;
+	uint64_t space = UINT64_C(1) << fx->c->ias;
+
+	ck->pages = 0;
+	assert_int_equal(vcm_pt_walk(fx->pt, 0, space, check_leaf, ck), 0);
+	/* random addresses, mostly unmapped, and some beyond the input size */
+	for (unsigned int i = 0; i < 2000; i++)
+		check_one(ck, test_rand_below(&ck->rnd, space));
+	for (unsigned int i = 0; i < 20; i++)
+		check_one(ck, space + test_rand_below(&ck->rnd, space));
+}
+
+static void run_config(const struct sim_config *c, uint64_t seed)
+{
+	struct sim_fx fx;
+	struct check ck = { .fx = &fx, .seed = seed, .rnd = seed ^ 0x5a5aU };
+	struct vcm_sim_iommu_cfg ccfg = { 0 };
+	uint64_t s = seed;
+	uint64_t g = UINT64_C(1) << c->granule_lg2;
+	uint64_t space = UINT64_C(1) << c->ias;
+	uint64_t sizes, oa_space = is_v8(c) ? UINT64_C(1) << 40 : UINT64_C(1) << 32;
+	unsigned int nsizes = 0, size_lg2[64];
+	unsigned int mapped = 0;
+
+	sim_fx_init(&fx, c, NULL);
+	ccfg.kind = c->kind;
+	ccfg.plat = fx.plat;
+	ccfg.flags = is_v8(c) ? VCM_SIM_IOMMU_CONTIG : 0U;
+	assert_int_equal(vcm_sim_iommu_create(&ccfg, &ck.contig, NULL), 0);
+	assert_int_equal(vcm_sim_iommu_ops.program(ck.contig, 0, &fx.hw), 0);
+
+	sizes = vcm_pt_page_sizes(fx.pt);
+	for (unsigned int b = 0; b < 64; b++)
+		if ((sizes & (UINT64_C(1) << b)) != 0U && b <= 30U)
+			size_lg2[nsizes++] = b;
+
+	/* random maps: a random leaf size, 1-40 of them, at aligned da and pa */
+	for (unsigned int i = 0; i < 60; i++) {
+		unsigned int lg2 = size_lg2[test_rand_below(&s, nsizes)];
+		uint64_t unit = UINT64_C(1) << lg2;
+		uint64_t n = 1U + test_rand_below(&s, unit >= (UINT64_C(1) << 24) ? 2U : 40U);
+		vcm_da_t da = test_rand_below(&s, space / unit) * unit;
+		vcm_pa_t pa = test_rand_below(&s, oa_space / unit) * unit;
+		unsigned int prot = random_prot(c, &s);
+		int ret;
+
+		/* sometimes misalign pa so smaller leaves are used */
+		if ((test_rand(&s) & 3U) == 0U && lg2 > c->granule_lg2 &&
+		    unit <= (UINT64_C(32) << 20)) {
+			pa += g * (1U + test_rand_below(&s, 15));
+			n = 1; /* all in single pages: keep the table memory bounded */
+		}
+		if (da + n * unit > space || da + n * unit < da)
+			n = 1;
+		if (da + n * unit > space || pa + n * unit > oa_space)
+			continue;
+		ret = vcm_pt_map(fx.pt, da, pa, n * unit, prot);
+		if (ret == -EEXIST)
+			continue;
+		if (ret != 0)
+			fail_msg("%s seed %#llx: map da %#llx pa %#llx len %#llx prot %#x: %d %s",
+				 c->name, (unsigned long long)seed, (unsigned long long)da,
+				 (unsigned long long)pa, (unsigned long long)(n * unit), prot, ret,
+				 vcm_pt_last_error(fx.pt));
+		mapped++;
+	}
+	assert_true(mapped > 10U);
+	check_all(&ck);
+	assert_true(ck.pages > 0U);
+
+	/* unmaps at granule boundaries cut blocks and groups into smaller leaves */
+	for (unsigned int i = 0; i < 30; i++) {
+		vcm_da_t da = test_rand_below(&s, space / g) * g;
+		uint64_t len = g * (1U + test_rand_below(&s, 600));
+		int ret;
+
+		if (da + len > space)
+			continue;
+		ret = vcm_pt_unmap(fx.pt, da, len, NULL);
+		if (ret != 0 && ret != -ENOENT)
+			fail_msg("%s seed %#llx: unmap da %#llx len %#llx: %d %s", c->name,
+				 (unsigned long long)seed, (unsigned long long)da,
+				 (unsigned long long)len, ret, vcm_pt_last_error(fx.pt));
+	}
+	check_all(&ck);
+	printf("%s: %llu page checks\n", c->name, (unsigned long long)ck.pages);
+
+	vcm_sim_iommu_destroy(ck.contig);
+	sim_fx_fini(&fx);
+}
+
+static void test_walkers_agree(void **state)
+{
+	uint64_t seed = test_seed("test_walkers_agree", 0x51a1);
+
+	(void)state;
+	for (size_t i = 0; i < SIM_NR_CONFIGS; i++)
+		for (uint64_t k = 0; k < 3; k++)
+			run_config(&sim_configs[i], seed + k * 0x1000U + i);
+}
+
+/* A block mapped by hand-written bytes the pgtable layer would not write. */
+static void test_hand_entries(void **state)
+{
+	struct sim_fx fx;
+	struct vcm_sim_xlate x;
+	uint32_t *l1;
+
+	(void)state;
+	sim_fx_init(&fx, sim_config("armv7s"), NULL);
+	l1 = vcm_hosted_mem_cpu(fx.mem, fx.hw.root_pa);
+	assert_non_null(l1);
+	/* supersection with PA[39:32] = 0x12 (bits[23:20] = 2, bits[8:5] = 1), AP 011 */
+	for (unsigned int i = 0; i < 16; i++)
+		l1[0x100 + i] = 0x05000000U | (2U << 20) | (1U << 5) | (1U << 18) | (3U << 10) | 2U;
+	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x10123456U, &x), 0);
+	assert_int_equal(x.pa, UINT64_C(0x1205123456));
+	assert_int_equal(x.size_lg2, 24);
+	/* 0b11: reserved without PXN */
+	l1[0x200] = 0x20000000U | 3U;
+	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x20000000U, &x), -ENOENT);
+	/* AP 000: mapped, no access at all */
+	l1[0x300] = 0x30000000U | 2U;
+	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x30000000U, &x), 0);
+	assert_int_equal(x.priv, 0);
+	assert_int_equal(x.user, 0);
+	for (unsigned int i = 0; i < 16; i++)
+		l1[0x100 + i] = 0;
+	l1[0x200] = 0;
+	l1[0x300] = 0;
+	sim_fx_fini(&fx);
+
+	/* armv8 stage 1: AF clear is an access flag fault; APTable limits the leaf */
+	sim_fx_init(&fx, sim_config("armv8-4k-s1"), NULL);
+	assert_int_equal(vcm_pt_map(fx.pt, 0x200000, fx.free_pa, 0x200000,
+				    VCM_PT_PROT_READ | VCM_PT_PROT_WRITE | VCM_PT_PROT_USER), 0);
+	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x200000, &x), 0);
+	assert_int_equal(x.user, VCM_ACCESS_READ | VCM_ACCESS_WRITE);
+	{
+		uint64_t *l0 = vcm_hosted_mem_cpu(fx.mem, fx.hw.root_pa);
+		uint64_t *l1e = vcm_hosted_mem_cpu(fx.mem, l0[0] & UINT64_C(0xfffffffff000));
+		uint64_t *l2 = vcm_hosted_mem_cpu(fx.mem, l1e[0] & UINT64_C(0xfffffffff000));
+
+		l0[0] |= UINT64_C(1) << 61; /* APTable[0]: nothing below for EL0 */
+		assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x200000, &x), 0);
+		assert_int_equal(x.user, 0);
+		assert_int_equal(x.priv, VCM_ACCESS_READ | VCM_ACCESS_WRITE);
+		l1e[0] |= UINT64_C(1) << 62; /* APTable[1]: read-only below */
+		assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x200000, &x), 0);
+		assert_int_equal(x.priv, VCM_ACCESS_READ);
+		l2[1] &= ~(UINT64_C(1) << 10); /* AF */
+		assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x200000, &x), -EFAULT);
+		l2[1] |= UINT64_C(1) << 10;
+		l1e[0] &= ~(UINT64_C(1) << 62);
+		l0[0] &= ~(UINT64_C(1) << 61);
+	}
+	sim_fx_fini(&fx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_walkers_agree),
+		cmocka_unit_test(test_hand_entries),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
