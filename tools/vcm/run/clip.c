@@ -117,7 +117,7 @@ static int jpeg_extent(struct clip *c, size_t *len, char *err, size_t errlen)
 #define NEED(n) do { \
 		if (p + (n) > MAX_FRAME_BYTES) \
 			return failf(c, err, errlen, "frame %u at byte offset %zu: no end-of-image " \
-				     "marker within %llu MiB", c->frames, start_abs, \
+				     "marker within %llu MiB", c->frames + 1, start_abs, \
 				     (unsigned long long)(MAX_FRAME_BYTES >> 20)); \
 		r = need(c, p + (n), err, errlen); \
 		if (r < 0) \
@@ -125,7 +125,7 @@ static int jpeg_extent(struct clip *c, size_t *len, char *err, size_t errlen)
 		if (r > 0) \
 			return failf(c, err, errlen, "frame %u at byte offset %zu: truncated: the " \
 				     "stream ends at byte %llu inside the JPEG, before its end-of-image " \
-				     "marker (FF D9)", c->frames, start_abs, \
+				     "marker (FF D9)", c->frames + 1, start_abs, \
 				     (unsigned long long)c->file_len); \
 	} while (0)
 
@@ -137,7 +137,7 @@ static int jpeg_extent(struct clip *c, size_t *len, char *err, size_t errlen)
 		b = c->win + c->pos + p;
 		if (b[0] != 0xff)
 			return failf(c, err, errlen, "frame %u: byte offset %llu: corrupt JPEG: expected "
-				     "a marker (FF xx), found %02X", c->frames, at(c, c->pos + p), b[0]);
+				     "a marker (FF xx), found %02X", c->frames + 1, at(c, c->pos + p), b[0]);
 		m = b[1];
 		if (m == 0xff) { /* fill byte */
 			p++;
@@ -150,7 +150,7 @@ static int jpeg_extent(struct clip *c, size_t *len, char *err, size_t errlen)
 			continue;
 		if (m == 0xd8 || m == 0x00)
 			return failf(c, err, errlen, "frame %u: byte offset %llu: corrupt JPEG: marker "
-				     "FF %02X where a segment was expected", c->frames,
+				     "FF %02X where a segment was expected", c->frames + 1,
 				     at(c, c->pos + p - 2), m);
 		NEED(2);
 		b = c->win + c->pos + p;
@@ -159,7 +159,7 @@ static int jpeg_extent(struct clip *c, size_t *len, char *err, size_t errlen)
 
 			if (seg < 2)
 				return failf(c, err, errlen, "frame %u: byte offset %llu: corrupt JPEG: "
-					     "segment FF %02X has length %zu", c->frames,
+					     "segment FF %02X has length %zu", c->frames + 1,
 					     at(c, c->pos + p), m, seg);
 			NEED(seg);
 			p += seg;
@@ -183,7 +183,7 @@ static int jpeg_extent(struct clip *c, size_t *len, char *err, size_t errlen)
 static int tj_fail(struct clip *c, char *err, size_t errlen, unsigned long long off)
 {
 	return failf(c, err, errlen, "frame %u at byte offset %llu: corrupt JPEG: libturbojpeg: %s",
-		     c->frames, off, tjGetErrorStr2(c->tj));
+		     c->frames + 1, off, tjGetErrorStr2(c->tj));
 }
 
 static int set_size(struct clip *c, unsigned long long off, int w, int h, char *err,
@@ -191,13 +191,13 @@ static int set_size(struct clip *c, unsigned long long off, int w, int h, char *
 {
 	if (w <= 0 || h <= 0 || (uint64_t)w * (uint64_t)h * 3U > SOC_FRAMEBUF_LEN)
 		return failf(c, err, errlen, "frame %u at byte offset %llu: %dx%d does not fit the "
-			     "16 MiB frame buffer", c->frames, off, w, h);
+			     "16 MiB frame buffer", c->frames + 1, off, w, h);
 	if (c->width == 0) {
 		c->width = (unsigned int)w;
 		c->height = (unsigned int)h;
 	} else if ((unsigned int)w != c->width || (unsigned int)h != c->height) {
 		return failf(c, err, errlen, "frame %u at byte offset %llu: %dx%d differs from the "
-			     "clip's %ux%u", c->frames, off, w, h, c->width, c->height);
+			     "clip's %ux%u", c->frames + 1, off, w, h, c->width, c->height);
 	}
 	return 0;
 }
@@ -216,7 +216,7 @@ static int next_mjpeg(struct clip *c, uint8_t *rgb, bool header_only, char *err,
 	off = at(c, c->pos);
 	if (r > 0 || c->win[c->pos] != 0xff || c->win[c->pos + 1] != 0xd8)
 		return failf(c, err, errlen, "byte offset %llu: expected the start of JPEG frame %u "
-			     "(FF D8), found %02X%s", off, c->frames, c->win[c->pos],
+			     "(FF D8), found %02X%s", off, c->frames + 1, c->win[c->pos],
 			     r > 0 ? " and the end of the stream" : "");
 	if (jpeg_extent(c, &len, err, errlen) != 0)
 		return -1;
@@ -309,20 +309,20 @@ static int next_y4m(struct clip *c, uint8_t *rgb, char *err, size_t errlen)
 			return -1;
 		if (r > 0 || n > 256)
 			return failf(c, err, errlen, "frame %u at byte offset %llu: frame header has no "
-				     "end of line", c->frames, off);
+				     "end of line", c->frames + 1, off);
 		if (c->win[c->pos + n] == '\n')
 			break;
 		n++;
 	}
 	if (n < 5 || memcmp(c->win + c->pos, "FRAME", 5) != 0 || (n > 5 && c->win[c->pos + 5] != ' '))
 		return failf(c, err, errlen, "frame %u at byte offset %llu: expected \"FRAME\"",
-			     c->frames, off);
+			     c->frames + 1, off);
 	r = need(c, n + 1 + c->y4m_bytes, err, errlen);
 	if (r < 0)
 		return -1;
 	if (r > 0)
 		return failf(c, err, errlen, "frame %u at byte offset %llu: truncated: the frame needs "
-			     "%zu bytes of planes, the stream has %zu", c->frames, off, c->y4m_bytes,
+			     "%zu bytes of planes, the stream has %zu", c->frames + 1, off, c->y4m_bytes,
 			     c->win_len - c->pos - n - 1);
 	if (tjDecodeYUV(c->tj, c->win + c->pos + n + 1, 1, c->y4m_mono ? TJSAMP_GRAY : TJSAMP_420,
 			rgb, (int)c->width, 0, (int)c->height, TJPF_RGB, 0) != 0)

@@ -124,6 +124,7 @@ static int no_dup(struct ctx *c, const struct plat_desc *d, const char *name)
 
 static int line_memory(struct ctx *c, struct plat_desc *d, char **f, int n)
 {
+	const uint64_t two_mb = UINT64_C(2) << 20;
 	bool b = false, s = false;
 
 	if (d->have_memory)
@@ -147,6 +148,12 @@ static int line_memory(struct ctx *c, struct plat_desc *d, char **f, int n)
 	}
 	if (!b || !s)
 		return fail(c, "memory: base= and size= are required");
+	if (d->mem_base % two_mb != 0 || d->mem_size % two_mb != 0 || d->mem_size == 0 ||
+	    d->mem_tables % two_mb != 0 || d->mem_tables == 0 || d->mem_tables >= d->mem_size)
+		return fail(c, "memory: base, size and tables must be multiples of 2M, tables "
+			       "nonzero and below size");
+	if (d->mem_base + d->mem_size < d->mem_base || d->mem_base + d->mem_size > (UINT64_C(1) << 32))
+		return fail(c, "memory: must lie below 4G (the decoder's IOMMU outputs 32 bits)");
 	d->have_memory = true;
 	return 0;
 }
@@ -194,6 +201,23 @@ static int line_memtype(struct ctx *c, struct plat_desc *d, char **f, int n)
 	}
 	if (!b || !s)
 		return fail(c, "memtype %s: base= and size= are required", m->name);
+	if (!d->have_memory)
+		return fail(c, "memtype %s: the memory line must come first", m->name);
+	if (m->base < d->mem_base + d->mem_tables || m->size == 0 ||
+	    m->base + m->size > d->mem_base + d->mem_size || m->base + m->size < m->base)
+		return fail(c, "memtype %s: [%#llx, +%#llx) is not inside the memory after "
+			       "the tables [%#llx, %#llx)", m->name,
+			    (unsigned long long)m->base, (unsigned long long)m->size,
+			    (unsigned long long)(d->mem_base + d->mem_tables),
+			    (unsigned long long)(d->mem_base + d->mem_size));
+	if (m->base % 4096 != 0 || m->size % 4096 != 0)
+		return fail(c, "memtype %s: base and size must be multiples of 4K", m->name);
+	for (unsigned int j = 0; j < d->nr_memtypes; j++) {
+		const struct plat_memtype *o = &d->memtypes[j];
+
+		if (m->base < o->base + o->size && o->base < m->base + m->size)
+			return fail(c, "memtype %s overlaps memtype %s", m->name, o->name);
+	}
 	if (m->use != PLAT_USE_NONE && plat_find_use(d, m->use) >= 0)
 		return fail(c, "memtype %s: another memtype is already for=%s", m->name,
 			    m->use == PLAT_USE_STREAM ? "stream" : "frames");
@@ -318,35 +342,8 @@ static int line_dma(struct ctx *c, struct plat_desc *d, char **f, int n)
 
 static int check_whole(struct ctx *c, struct plat_desc *d)
 {
-	const uint64_t two_mb = UINT64_C(2) << 20;
-
 	if (!d->have_memory)
 		return fail(c, "no memory line");
-	if (d->mem_base % two_mb != 0 || d->mem_size % two_mb != 0 || d->mem_size == 0 ||
-	    d->mem_tables % two_mb != 0 || d->mem_tables == 0 || d->mem_tables >= d->mem_size)
-		return fail(c, "memory: base, size and tables must be multiples of 2M, tables "
-			       "nonzero and below size");
-	if (d->mem_base + d->mem_size < d->mem_base || d->mem_base + d->mem_size > (UINT64_C(1) << 32))
-		return fail(c, "memory: must lie below 4G (the decoder's IOMMU outputs 32 bits)");
-	for (unsigned int i = 0; i < d->nr_memtypes; i++) {
-		const struct plat_memtype *m = &d->memtypes[i];
-
-		if (m->base < d->mem_base + d->mem_tables || m->size == 0 ||
-		    m->base + m->size > d->mem_base + d->mem_size || m->base + m->size < m->base)
-			return fail(c, "memtype %s: [%#llx, +%#llx) is not inside the memory after "
-				       "the tables [%#llx, %#llx)", m->name,
-				    (unsigned long long)m->base, (unsigned long long)m->size,
-				    (unsigned long long)(d->mem_base + d->mem_tables),
-				    (unsigned long long)(d->mem_base + d->mem_size));
-		if (m->base % 4096 != 0 || m->size % 4096 != 0)
-			return fail(c, "memtype %s: base and size must be multiples of 4K", m->name);
-		for (unsigned int j = 0; j < i; j++) {
-			const struct plat_memtype *o = &d->memtypes[j];
-
-			if (m->base < o->base + o->size && o->base < m->base + m->size)
-				return fail(c, "memtype %s overlaps memtype %s", m->name, o->name);
-		}
-	}
 	if (plat_find_use(d, PLAT_USE_STREAM) < 0)
 		return fail(c, "no memtype with for=stream (the DMA engine's buffers)");
 	if (plat_find_use(d, PLAT_USE_FRAMES) < 0)
