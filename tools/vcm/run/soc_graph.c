@@ -161,7 +161,8 @@ void soc_write_dot(struct soc *s, FILE *out)
 	unsigned int nm = mems_of(s, mems), nv = vcms_of(s, vcms);
 	char buf[160];
 
-	fprintf(out, "digraph vcm {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n");
+	fprintf(out, "digraph vcm {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n"
+		     "  edge [fontname=\"Helvetica\", fontsize=9];\n");
 	for (unsigned int j = 0; j < s->d->nr_masters; j++)
 		fprintf(out, "  \"dev_%s\" [shape=box, style=filled, fillcolor=\"#dbe9f6\", "
 			     "label=\"%s\\n%s\"];\n  \"dev_%s\" -> \"vcm_video\" [label=\"%s\"];\n",
