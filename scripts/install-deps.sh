@@ -7,6 +7,7 @@ set -euo pipefail
 pkgs=(
   build-essential cmake pkg-config clang libclang-rt-14-dev valgrind
   libcmocka-dev
+  libturbojpeg0-dev libpng-dev graphviz
   qemu-system-arm gcc-aarch64-linux-gnu gcc-arm-none-eabi
 )
 

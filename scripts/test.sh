@@ -31,6 +31,14 @@ for t in tests/util/test_diag tests/platform/test_arena tests/pgtable/test_pt_er
   valgrind -q --error-exitcode=9 --leak-check=full --child-silent-after-fork=yes \
     "build/test-gcc/$t" >/dev/null
 done
+# vcm run: a short clean run, and a bad clip that must stop with exit 1 and leak nothing
+valgrind -q --error-exitcode=9 --leak-check=full build/test-gcc/tools/vcm run --frames 3 --quiet \
+  --out build/test-gcc/vcm-out-valgrind >/dev/null
+rc=0
+valgrind -q --error-exitcode=9 --leak-check=full build/test-gcc/tools/vcm run --quiet \
+  build/test-gcc/tools/tests/clips/truncated.clip --out build/test-gcc/vcm-out-valgrind \
+  >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || { echo "vcm run on a truncated clip under valgrind: exit $rc, want 1"; exit 1; }
 
 echo "=== install + pkg-config"
 prefix=$(pwd)/build/test-install

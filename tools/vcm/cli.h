@@ -33,6 +33,8 @@ struct cli_cmd {
 };
 
 extern const struct cli_cmd cli_cmd_pt;
+extern const struct cli_cmd cli_cmd_run;
+extern const struct cli_cmd cli_cmd_graph;
 
 /*
  * struct cli_arg - the option whose value is being read, for messages, which

@@ -9,6 +9,8 @@
 
 static const struct cli_cmd *const cmds[] = {
 	&cli_cmd_pt,
+	&cli_cmd_run,
+	&cli_cmd_graph,
 };
 
 #define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))

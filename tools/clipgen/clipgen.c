@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+/*
+ * clipgen: deterministic test video for `vcm run`, made from nothing but
+ * arithmetic (colour ramps that drift and a square that crosses the frame),
+ * encoded with libturbojpeg.
+ *
+ *   clipgen mjpeg OUT [FRAMES [W H]]   Motion-JPEG (concatenated JPEGs)
+ *   clipgen y4m OUT [FRAMES [W H]]     Y4M, 4:2:0
+ *   clipgen truncated OUT              3 JPEG frames, the last cut in half
+ *   clipgen corrupt OUT                3 JPEG frames, the second with a bad SOF
+ *   clipgen badyuv OUT                 a Y4M header with an unsupported C444
+ *
+ * Defaults: 48 frames of 320x240 (two seconds at 24 frames a second).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <turbojpeg.h>
+
+static void frame_rgb(uint8_t *rgb, int w, int h, int n)
+{
+	int sq = h / 4, sx = (n * 7) % (w - sq), sy = (n * 3) % (h - sq);
+
+	for (int y = 0; y < h; y++) {
+		for (int x = 0; x < w; x++) {
+			uint8_t *p = rgb + ((size_t)y * (size_t)w + (size_t)x) * 3U;
+
+			p[0] = (uint8_t)(x * 255 / w + n * 5);
+			p[1] = (uint8_t)(y * 255 / h + n * 3);
+			p[2] = (uint8_t)((x + y) / 2 + n * 4);
+			if (x >= sx && x < sx + sq && y >= sy && y < sy + sq)
+				p[0] = p[1] = p[2] = (uint8_t)(((x - sx) / 8 + (y - sy) / 8) % 2 ? 240 : 30);
+		}
+	}
+}
+
+static int write_mjpeg(FILE *f, int frames, int w, int h, int mode)
+{
+	tjhandle tj = tjInitCompress();
+	uint8_t *rgb = malloc((size_t)w * (size_t)h * 3U);
+	int rc = 0;
+
+	if (tj == NULL || rgb == NULL) {
+		fprintf(stderr, "clipgen: out of memory\n");
+		rc = 1;
+	}
+	for (int n = 0; rc == 0 && n < frames; n++) {
+		unsigned char *jpg = NULL;
+		unsigned long len = 0;
+
+		frame_rgb(rgb, w, h, n);
+		if (tjCompress2(tj, rgb, w, 0, h, TJPF_RGB, &jpg, &len, TJSAMP_420, 85, 0) != 0) {
+			fprintf(stderr, "clipgen: %s\n", tjGetErrorStr2(tj));
+			rc = 1;
+			break;
+		}
+		if (mode == 'c' && n == 1) {
+			/* the frame header says 9-bit samples: libjpeg refuses it */
+			for (unsigned long i = 0; i + 4 < len; i++)
+				if (jpg[i] == 0xff && jpg[i + 1] == 0xc0) {
+					jpg[i + 4] = 9;
+					break;
+				}
+		}
+		if (mode == 't' && n == frames - 1)
+			len /= 2;
+		if (fwrite(jpg, 1, len, f) != len)
+			rc = 1;
+		tjFree(jpg);
+	}
+	free(rgb);
+	if (tj != NULL)
+		tjDestroy(tj);
+	return rc;
+}
+
+static int write_y4m(FILE *f, int frames, int w, int h)
+{
+	int cw = (w + 1) / 2, ch = (h + 1) / 2;
+
+	fprintf(f, "YUV4MPEG2 W%d H%d F24:1 Ip A1:1 C420jpeg\n", w, h);
+	for (int n = 0; n < frames; n++) {
+		fprintf(f, "FRAME\n");
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				fputc((x + y + 2 * n) & 255, f);
+		for (int y = 0; y < ch; y++)
+			for (int x = 0; x < cw; x++)
+				fputc((x * 2 + n) & 255, f);
+		for (int y = 0; y < ch; y++)
+			for (int x = 0; x < cw; x++)
+				fputc((y * 2 + 3 * n) & 255, f);
+	}
+	return ferror(f) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int frames = 48, w = 320, h = 240, rc;
+	FILE *f;
+
+	if (argc < 3 || argc == 5 || argc > 6) {
+		fprintf(stderr, "usage: clipgen mjpeg|y4m|truncated|corrupt|badyuv OUT [FRAMES [W H]]\n");
+		return 2;
+	}
+	if (argc >= 4)
+		frames = atoi(argv[3]);
+	if (argc == 6) {
+		w = atoi(argv[4]);
+		h = atoi(argv[5]);
+	}
+	if (frames < 1 || w < 16 || h < 16 || w > 8192 || h > 8192) {
+		fprintf(stderr, "clipgen: FRAMES >= 1, W and H 16..8192\n");
+		return 2;
+	}
+	f = fopen(argv[2], "wb");
+	if (f == NULL) {
+		perror(argv[2]);
+		return 1;
+	}
+	if (strcmp(argv[1], "mjpeg") == 0)
+		rc = write_mjpeg(f, frames, w, h, 0);
+	else if (strcmp(argv[1], "truncated") == 0)
+		rc = write_mjpeg(f, 3, w, h, 't');
+	else if (strcmp(argv[1], "corrupt") == 0)
+		rc = write_mjpeg(f, 3, w, h, 'c');
+	else if (strcmp(argv[1], "y4m") == 0)
+		rc = write_y4m(f, frames, w, h);
+	else if (strcmp(argv[1], "badyuv") == 0)
+		rc = fprintf(f, "YUV4MPEG2 W%d H%d F24:1 C444\nFRAME\n", w, h) < 0;
+	else {
+		fprintf(stderr, "clipgen: unknown kind %s\n", argv[1]);
+		rc = 2;
+	}
+	if (fclose(f) != 0)
+		rc = 1;
+	return rc;
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vcm graph: build the SoC of a platform description with the buffers of the
+ * video-playback example, and write its mapping graph as Graphviz DOT
+ * (DIR/graph.dot), SVG when `dot` is installed (DIR/graph.svg) and JSON
+ * (DIR/graph.json); the text form goes to stdout.
+ *
+ *   vcm graph [--platform FILE] [--out DIR] [--4k]
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "cli.h"
+#include "run/platform.h"
+#include "run/soc.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vcm graph [--platform FILE] [--out DIR] [--4k]\n"
+		"Builds the SoC and the video-playback buffers and writes the mapping graph:\n"
+		"DIR/graph.dot, DIR/graph.svg (when Graphviz `dot` is installed), DIR/graph.json;\n"
+		"the text form goes to stdout.\n"
+		"  --platform FILE   SoC description (default: the built-in video-soc)\n"
+		"  --out DIR         output directory (default ./vcm-out; must exist or is created)\n"
+		"  --4k              the frame buffer in 4 KiB chunks and pages only\n");
+}
+
+static int write_file(const char *path, struct soc *s, bool dot, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+		return -1;
+	}
+	if (dot)
+		soc_write_dot(s, f);
+	else {
+		soc_write_json(s, f, "");
+		fputc('\n', f);
+	}
+	if (fclose(f) != 0) {
+		snprintf(err, errlen, "%s: write failed: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Run dot; 1 when it is not installed, 0 done, -1 it failed. */
+static int run_dot(const char *dot, const char *svg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execlp("dot", "dot", "-Tsvg", "-o", svg, dot, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	if (WEXITSTATUS(status) == 127)
+		return 1;
+	return WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static int run(int argc, char **argv)
+{
+	struct cli_arg a = { "graph", NULL, NULL };
+	const char *platform = NULL, *out_dir = "vcm-out";
+	struct plat_desc d;
+	struct soc s;
+	bool small = false;
+	char err[1024], dot[4096], svg[4096], json[4096];
+	int r;
+
+	for (int i = 0; i < argc; i++) {
+		a.opt = argv[i];
+		a.val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(argv[i], "--4k") == 0) {
+			small = true;
+		} else if (strcmp(argv[i], "--platform") == 0 || strcmp(argv[i], "--out") == 0) {
+			if (a.val == NULL)
+				return cli_error(&a, "needs a value");
+			if (argv[i][2] == 'p')
+				platform = a.val;
+			else
+				out_dir = a.val;
+			i++;
+		} else {
+			a.val = NULL;
+			return cli_error(&a, "unknown argument (see vcm help graph)");
+		}
+	}
+	if (platform != NULL)
+		r = plat_load(platform, &d, err, sizeof(err));
+	else
+		r = plat_parse(plat_builtin_text, plat_builtin_name, &d, err, sizeof(err));
+	if (r != 0)
+		goto fail;
+	if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+		snprintf(err, sizeof(err), "--out %s: %s", out_dir, strerror(errno));
+		goto fail;
+	}
+	snprintf(dot, sizeof(dot), "%s/graph.dot", out_dir);
+	snprintf(svg, sizeof(svg), "%s/graph.svg", out_dir);
+	snprintf(json, sizeof(json), "%s/graph.json", out_dir);
+	if (soc_build(&s, &d, small, err, sizeof(err)) != 0)
+		goto fail;
+	soc_print_graph(&s, stdout);
+	r = write_file(dot, &s, true, err, sizeof(err));
+	if (r == 0)
+		r = write_file(json, &s, false, err, sizeof(err));
+	soc_teardown(&s);
+	if (r != 0)
+		goto fail;
+	printf("wrote %s, %s", dot, json);
+	r = run_dot(dot, svg);
+	if (r == 0)
+		printf(", %s\n", svg);
+	else
+		printf("\n%s: not written (%s)\n", svg,
+		       r > 0 ? "Graphviz dot is not installed" : "dot failed");
+	return CLI_EXIT_OK;
+fail:
+	fprintf(stderr, "vcm graph: %s\n", err);
+	return CLI_EXIT_FAILED;
+}
+
+const struct cli_cmd cli_cmd_graph = {
+	.name = "graph",
+	.summary = "write the mapping graph as Graphviz DOT, SVG and JSON",
+	.run = run,
+	.usage = usage,
+};

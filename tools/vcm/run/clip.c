@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The memory card, the DMA engine's loads and the decoder's stream parsing.
+ * Offsets in messages are offsets in the input file.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <vcm/err.h>
+#include "clip.h"
+
+#define MAX_FRAME_BYTES (UINT64_C(16) << 20) /* a frame larger than the frame buffer */
+
+static int failf(struct clip *c, char *err, size_t errlen, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+static int failf(struct clip *c, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(err, errlen, "%s: ", c->path);
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < errlen)
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * One 64 KiB chunk from the card: the DMA engine writes it into the next
+ * bitstream buffer by its scatter list (no MMU), then the decoder reads that
+ * buffer through its IOMMU. Return: bytes added to the window, 0 at the end.
+ */
+static int load_chunk(struct clip *c, char *err, size_t errlen)
+{
+	struct soc *s = c->soc;
+	struct vcm_mem *m = s->stream_mem[c->next_buf];
+	struct vcm_sim_sg sg[16];
+	size_t nsg = 0, got;
+	uint64_t it = 0, len;
+	vcm_pa_t pa;
+	int r;
+
+	if (c->card_off >= c->file_len)
+		return 0;
+	got = fread(c->bounce, 1, SOC_STREAM_LEN, c->f);
+	if (got == 0)
+		return failf(c, err, errlen, "byte offset %llu: read failed: %s",
+			     (unsigned long long)c->card_off, ferror(c->f) ? strerror(errno) : "end of file");
+	while (nsg < 16 && vcm_mem_next_extent(m, &it, &pa, &len) == 0)
+		sg[nsg++] = (struct vcm_sim_sg){ pa, len };
+	r = vcm_sim_dma_to_mem(s->dma, sg, nsg, c->bounce, got);
+	if (r != 0)
+		return failf(c, err, errlen, "DMA engine: %s (%s)", vcm_sim_dma_last_error(s->dma),
+			     vcm_strerror(r));
+	if (c->win_len + got > c->win_cap) {
+		size_t cap = c->win_cap * 2 > c->win_len + got ? c->win_cap * 2 : c->win_len + got;
+		uint8_t *w = realloc(c->win, cap);
+
+		if (w == NULL)
+			return failf(c, err, errlen, "out of memory for the stream window");
+		c->win = w;
+		c->win_cap = cap;
+	}
+	r = vcm_sim_iommu_read(soc_iommu_of(s, s->decoder), 0,
+			       vcm_get_dev_addr(s->stream_res[c->next_buf]), c->win + c->win_len, got);
+	if (r != 0)
+		return failf(c, err, errlen, "decoder reading the bitstream buffer: %s (%s)",
+			     vcm_sim_iommu_last_error(soc_iommu_of(s, s->decoder)), vcm_strerror(r));
+	c->win_len += got;
+	c->card_off += got;
+	c->next_buf = (c->next_buf + 1) % SOC_STREAM_BUFS;
+	c->dma_chunks++;
+	return (int)got;
+}
+
+/* Make @n bytes from c->pos available; 0, 1 short at the end of the card, -1 error. */
+static int need(struct clip *c, size_t n, char *err, size_t errlen)
+{
+	if (c->pos > 0 && c->win_len - c->pos < n) {
+		/* drop what was consumed before loading more */
+		memmove(c->win, c->win + c->pos, c->win_len - c->pos);
+		c->win_len -= c->pos;
+		c->win_off += c->pos;
+		c->pos = 0;
+	}
+	while (c->win_len - c->pos < n) {
+		int r = load_chunk(c, err, errlen);
+
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static unsigned long long at(const struct clip *c, size_t off)
+{
+	return (unsigned long long)(c->win_off + off);
+}
+
+/*
+ * Find the end of the JPEG starting at c->pos (FF D8): walk its marker
+ * segments, and through the entropy-coded data after SOS to the next marker,
+ * until EOI. *@len receives its length.
+ */
+static int jpeg_extent(struct clip *c, size_t *len, char *err, size_t errlen)
+{
+	size_t p = 2, start_abs = (size_t)at(c, c->pos);
+	int r;
+
+#define NEED(n) do { \
+		if (p + (n) > MAX_FRAME_BYTES) \
+			return failf(c, err, errlen, "frame %u at byte offset %zu: no end-of-image " \
+				     "marker within %llu MiB", c->frames + 1, start_abs, \
+				     (unsigned long long)(MAX_FRAME_BYTES >> 20)); \
+		r = need(c, p + (n), err, errlen); \
+		if (r < 0) \
+			return -1; \
+		if (r > 0) \
+			return failf(c, err, errlen, "frame %u at byte offset %zu: truncated: the " \
+				     "stream ends at byte %llu inside the JPEG, before its end-of-image " \
+				     "marker (FF D9)", c->frames + 1, start_abs, \
+				     (unsigned long long)c->file_len); \
+	} while (0)
+
+	for (;;) {
+		const uint8_t *b;
+		unsigned int m;
+
+		NEED(2);
+		b = c->win + c->pos + p;
+		if (b[0] != 0xff)
+			return failf(c, err, errlen, "frame %u: byte offset %llu: corrupt JPEG: expected "
+				     "a marker (FF xx), found %02X", c->frames + 1, at(c, c->pos + p), b[0]);
+		m = b[1];
+		if (m == 0xff) { /* fill byte */
+			p++;
+			continue;
+		}
+		p += 2;
+		if (m == 0xd9)
+			break;
+		if ((m >= 0xd0 && m <= 0xd7) || m == 0x01)
+			continue;
+		if (m == 0xd8 || m == 0x00)
+			return failf(c, err, errlen, "frame %u: byte offset %llu: corrupt JPEG: marker "
+				     "FF %02X where a segment was expected", c->frames + 1,
+				     at(c, c->pos + p - 2), m);
+		NEED(2);
+		b = c->win + c->pos + p;
+		{
+			size_t seg = ((size_t)b[0] << 8) | b[1];
+
+			if (seg < 2)
+				return failf(c, err, errlen, "frame %u: byte offset %llu: corrupt JPEG: "
+					     "segment FF %02X has length %zu", c->frames + 1,
+					     at(c, c->pos + p), m, seg);
+			NEED(seg);
+			p += seg;
+		}
+		if (m != 0xda)
+			continue;
+		/* entropy-coded data: up to a marker that is not stuffing or a restart */
+		for (;;) {
+			NEED(2);
+			b = c->win + c->pos + p;
+			if (b[0] == 0xff && b[1] != 0x00 && !(b[1] >= 0xd0 && b[1] <= 0xd7))
+				break;
+			p++;
+		}
+	}
+#undef NEED
+	*len = p;
+	return 0;
+}
+
+static int tj_fail(struct clip *c, char *err, size_t errlen, unsigned long long off)
+{
+	return failf(c, err, errlen, "frame %u at byte offset %llu: corrupt JPEG: libturbojpeg: %s",
+		     c->frames + 1, off, tjGetErrorStr2(c->tj));
+}
+
+static int set_size(struct clip *c, unsigned long long off, int w, int h, char *err,
+		    size_t errlen)
+{
+	if (w <= 0 || h <= 0 || (uint64_t)w * (uint64_t)h * 3U > SOC_FRAMEBUF_LEN)
+		return failf(c, err, errlen, "frame %u at byte offset %llu: %dx%d does not fit the "
+			     "16 MiB frame buffer", c->frames + 1, off, w, h);
+	if (c->width == 0) {
+		c->width = (unsigned int)w;
+		c->height = (unsigned int)h;
+	} else if ((unsigned int)w != c->width || (unsigned int)h != c->height) {
+		return failf(c, err, errlen, "frame %u at byte offset %llu: %dx%d differs from the "
+			     "clip's %ux%u", c->frames + 1, off, w, h, c->width, c->height);
+	}
+	return 0;
+}
+
+static int next_mjpeg(struct clip *c, uint8_t *rgb, bool header_only, char *err, size_t errlen)
+{
+	size_t len = 0;
+	int w, h, sub, cs, r;
+	unsigned long long off;
+
+	r = need(c, 2, err, errlen);
+	if (r < 0)
+		return -1;
+	if (c->win_len == c->pos)
+		return 0;
+	off = at(c, c->pos);
+	if (r > 0 || c->win[c->pos] != 0xff || c->win[c->pos + 1] != 0xd8)
+		return failf(c, err, errlen, "byte offset %llu: expected the start of JPEG frame %u "
+			     "(FF D8), found %02X%s", off, c->frames + 1, c->win[c->pos],
+			     r > 0 ? " and the end of the stream" : "");
+	if (jpeg_extent(c, &len, err, errlen) != 0)
+		return -1;
+	if (tjDecompressHeader3(c->tj, c->win + c->pos, (unsigned long)len, &w, &h, &sub, &cs) != 0)
+		return tj_fail(c, err, errlen, off);
+	if (set_size(c, off, w, h, err, errlen) != 0)
+		return -1;
+	if (header_only)
+		return 1;
+	if (tjDecompress2(c->tj, c->win + c->pos, (unsigned long)len, rgb, w, 0, h, TJPF_RGB,
+			  CLIP_TJ_FLAGS) != 0)
+		return tj_fail(c, err, errlen, off);
+	c->pos += len;
+	c->frames++;
+	return 1;
+}
+
+static int y4m_header(struct clip *c, char *err, size_t errlen)
+{
+	char line[256], *save = NULL, *tok;
+	size_t n = 0;
+	long w = 0, h = 0;
+
+	for (;;) {
+		if (need(c, n + 1, err, errlen) != 0 || n + 1 >= sizeof(line))
+			return failf(c, err, errlen, "byte offset 0: Y4M header: no end of line within "
+				     "%zu bytes", n);
+		if (c->win[n] == '\n')
+			break;
+		line[n] = (char)c->win[n];
+		n++;
+	}
+	line[n] = '\0';
+	if (strncmp(line, "YUV4MPEG2 ", 10) != 0)
+		return failf(c, err, errlen, "byte offset 0: Y4M header must start with \"YUV4MPEG2 \"");
+	for (tok = strtok_r(line + 10, " ", &save); tok != NULL; tok = strtok_r(NULL, " ", &save)) {
+		unsigned long long off = (unsigned long long)(tok - line);
+		char *end;
+
+		if (tok[0] == 'W' || tok[0] == 'H') {
+			long v = strtol(tok + 1, &end, 10);
+
+			if (end == tok + 1 || *end != '\0' || v <= 0 || v > 16384)
+				return failf(c, err, errlen, "byte offset %llu: Y4M header: bad %c "
+					     "parameter \"%s\"", off, tok[0], tok);
+			if (tok[0] == 'W')
+				w = v;
+			else
+				h = v;
+		} else if (tok[0] == 'C') {
+			if (strcmp(tok, "Cmono") == 0)
+				c->y4m_mono = true;
+			else if (strncmp(tok, "C420", 4) != 0 || (tok[4] != '\0' &&
+				 strcmp(tok + 4, "jpeg") != 0 && strcmp(tok + 4, "paldv") != 0 &&
+				 strcmp(tok + 4, "mpeg2") != 0))
+				return failf(c, err, errlen, "byte offset %llu: Y4M header: colour space "
+					     "\"%s\" is not supported (C420jpeg, C420, C420paldv, "
+					     "C420mpeg2, Cmono)", off, tok);
+		} else if (tok[0] == 'I') {
+			if (strcmp(tok, "Ip") != 0 && strcmp(tok, "I?") != 0)
+				return failf(c, err, errlen, "byte offset %llu: Y4M header: interlaced "
+					     "\"%s\" is not supported", off, tok);
+		}
+	}
+	if (w == 0 || h == 0)
+		return failf(c, err, errlen, "byte offset 0: Y4M header lacks W or H");
+	if (set_size(c, 0, (int)w, (int)h, err, errlen) != 0)
+		return -1;
+	c->y4m_bytes = (size_t)w * (size_t)h;
+	if (!c->y4m_mono)
+		c->y4m_bytes += 2 * (((size_t)w + 1) / 2) * (((size_t)h + 1) / 2);
+	c->pos = n + 1;
+	return 0;
+}
+
+static int next_y4m(struct clip *c, uint8_t *rgb, char *err, size_t errlen)
+{
+	size_t n = 0;
+	unsigned long long off;
+	int r = need(c, 1, err, errlen);
+
+	if (r < 0)
+		return -1;
+	if (c->win_len == c->pos)
+		return 0;
+	off = at(c, c->pos);
+	for (;;) {
+		r = need(c, n + 1, err, errlen);
+		if (r < 0)
+			return -1;
+		if (r > 0 || n > 256)
+			return failf(c, err, errlen, "frame %u at byte offset %llu: frame header has no "
+				     "end of line", c->frames + 1, off);
+		if (c->win[c->pos + n] == '\n')
+			break;
+		n++;
+	}
+	if (n < 5 || memcmp(c->win + c->pos, "FRAME", 5) != 0 || (n > 5 && c->win[c->pos + 5] != ' '))
+		return failf(c, err, errlen, "frame %u at byte offset %llu: expected \"FRAME\"",
+			     c->frames + 1, off);
+	r = need(c, n + 1 + c->y4m_bytes, err, errlen);
+	if (r < 0)
+		return -1;
+	if (r > 0)
+		return failf(c, err, errlen, "frame %u at byte offset %llu: truncated: the frame needs "
+			     "%zu bytes of planes, the stream has %zu", c->frames + 1, off, c->y4m_bytes,
+			     c->win_len - c->pos - n - 1);
+	if (tjDecodeYUV(c->tj, c->win + c->pos + n + 1, 1, c->y4m_mono ? TJSAMP_GRAY : TJSAMP_420,
+			rgb, (int)c->width, 0, (int)c->height, TJPF_RGB, 0) != 0)
+		return tj_fail(c, err, errlen, off);
+	c->pos += n + 1 + c->y4m_bytes;
+	c->frames++;
+	return 1;
+}
+
+int clip_open(struct clip *c, struct soc *soc, const char *path, char *err, size_t errlen)
+{
+	long len;
+
+	memset(c, 0, sizeof(*c));
+	c->path = path;
+	c->soc = soc;
+	c->f = fopen(path, "rb");
+	if (c->f == NULL)
+		return failf(c, err, errlen, "cannot open the clip: %s", strerror(errno));
+	if (fseek(c->f, 0, SEEK_END) != 0 || (len = ftell(c->f)) < 0 || fseek(c->f, 0, SEEK_SET) != 0)
+		return failf(c, err, errlen, "not a regular file");
+	c->file_len = (uint64_t)len;
+	if (len == 0)
+		return failf(c, err, errlen, "byte offset 0: the clip is empty");
+	c->bounce = malloc(SOC_STREAM_LEN);
+	c->tj = tjInitDecompress();
+	if (c->bounce == NULL || c->tj == NULL)
+		return failf(c, err, errlen, "out of memory");
+	if (need(c, 2, err, errlen) < 0)
+		return -1;
+	if (c->win_len >= 2 && c->win[0] == 0xff && c->win[1] == 0xd8) {
+		c->kind = CLIP_MJPEG;
+		return next_mjpeg(c, NULL, true, err, errlen) == 1 ? 0 : -1;
+	}
+	if (c->win_len >= 4 && memcmp(c->win, "YUV4", 4) == 0) {
+		c->kind = CLIP_Y4M;
+		return y4m_header(c, err, errlen);
+	}
+	return failf(c, err, errlen, "byte offset 0: neither Motion-JPEG (starts FF D8) nor Y4M "
+		     "(starts \"YUV4MPEG2 \")");
+}
+
+int clip_next(struct clip *c, uint8_t *rgb, char *err, size_t errlen)
+{
+	if (c->kind == CLIP_MJPEG)
+		return next_mjpeg(c, rgb, false, err, errlen);
+	return next_y4m(c, rgb, err, errlen);
+}
+
+void clip_close(struct clip *c)
+{
+	if (c->f != NULL)
+		fclose(c->f);
+	if (c->tj != NULL)
+		tjDestroy(c->tj);
+	free(c->bounce);
+	free(c->win);
+	memset(c, 0, sizeof(*c));
+}
