@@ -61,5 +61,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vcm: %s: no such command\n", argv[1]);
 		return CLI_EXIT_USAGE;
 	}
+	/* "vcm CMD --help" anywhere on the line is the same as "vcm help CMD". */
+	for (int i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			cmd->usage(stdout);
+			return CLI_EXIT_OK;
+		}
 	return cmd->run(argc - 2, argv + 2);
 }
