@@ -137,7 +137,7 @@ static void test_map_errors(void **state)
 	assert_int_equal(vcm_pt_map_sizes(f.pt, 0, 0, 0x1000, VCM_PT_PROT_READ, 0x400), -EINVAL);
 	assert_int_equal(vcm_pt_map_sizes(f.pt, 0x1000, 0, 0x200000, VCM_PT_PROT_READ, 0x200000),
 			 -EINVAL);
-	assert_msg(f.pt, "smallest size");
+	assert_msg(f.pt, "lacks the granule");
 	/* nothing of the above left a trace */
 	assert_int_equal(vcm_pt_walk(f.pt, 0, top, NULL, NULL), -EINVAL);
 	assert_int_equal(f.nblocks, 1);
