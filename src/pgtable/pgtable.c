@@ -194,8 +194,8 @@ static int prot_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
 }
 
 /* vcm_pt_map() and vcm_pt_map_sizes(); @sizes has been checked to keep the granule. */
-static int map_checked(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t pa, uint64_t len,
-		       unsigned int prot, uint64_t sizes)
+static int map_checked(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t pa,
+		       uint64_t len, unsigned int prot, uint64_t sizes)
 {
 	struct vcm_pt_attr attr;
 	uint64_t min;

@@ -223,6 +223,13 @@ static void NS(defer_free)(struct walk *w, FMT_ITEM *cpu, vcm_pa_t pa, unsigned 
 	t->size = vcm_pt_table_size_(w->pt, lvl, FMT_ITEM_LG2);
 }
 
+/* Clear @n entries (a plain loop the compiler turns into wide stores). */
+static inline void NS(tbl_zero)(FMT_ITEM *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		t[i] = 0;
+}
+
 /* True when every entry of @table (@n of them) is 0. */
 static bool NS(tbl_all_zero)(const FMT_ITEM *table, unsigned int n)
 {
@@ -237,21 +244,19 @@ static bool NS(tbl_all_zero)(const FMT_ITEM *table, unsigned int n)
 
 /*
  * Start at the entry of @table (level @lvl) holding @da; the walk covers the
- * entries up to the one holding @last or the end of the table.
+ * entries up to the one holding @last, which lies in the same table.
  */
 static inline void NS(iter_start)(const struct vcm_pt *pt, struct iter *it, FMT_ITEM *table,
 				  unsigned int lvl, vcm_da_t da, vcm_da_t last)
 {
 	const unsigned int shift = pt->shift[lvl];
-	uint64_t after = (last >> shift) - (da >> shift); /* entries after the first */
-	unsigned int left;
 
 	it->table = table;
 	it->level = lvl;
 	it->index = NS(lvl_index)(pt, lvl, da);
-	left = NS(lvl_items)(pt, lvl) - it->index - 1U;
-	it->end = it->index + 1U + (after < left ? (unsigned int)after : left);
+	it->end = it->index + 1U + (unsigned int)((last >> shift) - (da >> shift));
 	it->da = vcm_align_down(da, UINT64_C(1) << shift);
+	VCM_ASSERT(last >= da && it->end <= NS(lvl_items)(pt, lvl));
 }
 
 /* Read the entry at the position and decode its kind, once. */
@@ -289,16 +294,45 @@ static inline void NS(iter_descend)(const struct vcm_pt *pt, const struct iter *
 }
 
 /*
- * The one descent from the top that lookup and the unmap planner share: @it
- * ends loaded on the entry that translates @da, the first that is not a table.
+ * Start at the entry of @table (level @lvl) holding @da, with the rest of the
+ * table ahead: for a walk whose caller tracks the end of its range itself.
  */
-static void NS(find)(const struct vcm_pt *pt, vcm_da_t da, struct iter *it)
+static inline void NS(iter_at)(const struct vcm_pt *pt, struct iter *it, FMT_ITEM *table,
+			       unsigned int lvl, vcm_da_t da)
 {
-	NS(iter_start)(pt, it, pt->root, pt->levels - 1U, da, da);
+	it->table = table;
+	it->level = lvl;
+	it->index = NS(lvl_index)(pt, lvl, da);
+	it->end = NS(lvl_items)(pt, lvl);
+	it->da = vcm_align_down(da, NS(lvl_size)(pt, lvl));
+}
+
+/*
+ * The one descent from the top that lookup and the unmap planner share: @it
+ * ends loaded on the entry that translates @da, the first that is not a table
+ * (its end is the next entry: a position of one entry).
+ */
+static inline void NS(find)(const struct vcm_pt *pt, vcm_da_t da, struct iter *it)
+{
+	/* locals, not *it: the platform's pa_to_cpu call would force them to memory */
+	FMT_ITEM *table = pt->root;
+	unsigned int lvl = pt->levels - 1U, index, kind;
+	FMT_ITEM e;
+
 	for (;;) {
-		NS(iter_load)(pt, it);
-		if (it->kind != FMT_TABLE)
-			return;
-		NS(iter_descend)(pt, it, it, da, da);
+		index = NS(lvl_index)(pt, lvl, da);
+		e = table[index];
+		kind = e == 0U ? FMT_EMPTY : fmt_kind(pt, lvl, e);
+		if (kind != FMT_TABLE)
+			break;
+		table = NS(tbl_cpu)(pt, fmt_table_pa(pt, lvl, e));
+		lvl--;
 	}
+	it->table = table;
+	it->level = lvl;
+	it->index = index;
+	it->end = index + 1U;
+	it->da = vcm_align_down(da, NS(lvl_size)(pt, lvl));
+	it->entry = e;
+	it->kind = kind;
 }

@@ -24,7 +24,7 @@ enum act {
 struct map_plan {
 	enum act act;
 	unsigned int n; /* ACT_LEAF: entries to write */
-	bool contig;    /* ACT_LEAF: one contiguous group */
+	bool contig;    /* ACT_LEAF: whole contiguous groups */
 };
 
 /*
@@ -39,14 +39,22 @@ static inline struct map_plan NS(map_plan)(const struct vcm_pt *pt, const struct
 	const uint64_t left = w->last - w->da + 1U, align = w->da | w->pa;
 	const bool group_ok = glg2 != 0U && (w->sizes & gsz) != 0U;
 
-	/* The largest leaf first: a contiguous group where da, pa and the length allow one. */
-	if (group_ok && vcm_is_aligned(align, gsz) && left >= gsz)
-		return (struct map_plan){ ACT_LEAF, 1U << glg2, true };
+	/*
+	 * The largest leaf first: contiguous groups where da, pa and the length
+	 * allow one, as many in a row as the table and the range hold.
+	 */
+	if (group_ok && vcm_is_aligned(align, gsz) && left >= gsz) {
+		uint64_t groups = left >> (shift + glg2);
+		unsigned int room = (it->end - it->index) >> glg2;
+
+		return (struct map_plan){ ACT_LEAF, (groups < room ? (unsigned int)groups : room) << glg2,
+					  true };
+	}
 	if (pt->leaf_ok[lvl] && (w->sizes & isz) != 0U && vcm_is_aligned(align, isz) &&
 	    left >= isz) {
 		/*
-		 * A run of single leaves: up to the end of the part of the table
-		 * the range covers, or the next address where a group could start.
+		 * A run of single leaves: up to the end of the table, the range,
+		 * or the next address where a group could start.
 		 */
 		unsigned int n = it->end - it->index;
 
@@ -92,7 +100,32 @@ static inline unsigned int NS(run_write)(const struct vcm_pt *pt, unsigned int l
 	return (unsigned int)count;
 }
 
-/* Carry out ACT_LEAF: the group or run of @p at the position; -EEXIST at a used entry. */
+/*
+ * Write whole groups of 2^@glg2 entries from @pa up, stopping before the
+ * first group with an entry in use; returns how many entries were written.
+ */
+static inline unsigned int NS(group_write)(const struct vcm_pt *pt, unsigned int lvl,
+					   FMT_ITEM *t, unsigned int n, vcm_pa_t pa, uint64_t isz,
+					   const struct vcm_pt_attr *attr)
+{
+	const unsigned int g = 1U << pt->contig_lg2[lvl];
+	unsigned int done;
+
+	for (done = 0; done < n; done += g) {
+		FMT_ITEM used = 0;
+
+		for (unsigned int i = 0; i < g; i++)
+			used |= t[done + i];
+		if (used != 0U)
+			break;
+		for (unsigned int i = 0; i < g; i++)
+			t[done + i] = fmt_leaf_encode(pt, lvl, true, pa + (uint64_t)(done + i) * isz,
+						      attr);
+	}
+	return done;
+}
+
+/* Carry out ACT_LEAF: the groups or run of @p at the position; -EEXIST at a used entry. */
 static int NS(map_write)(struct walk *w, struct iter *it, struct dirty *d, struct map_plan p)
 {
 	const struct vcm_pt *pt = w->pt;
@@ -102,12 +135,7 @@ static int NS(map_write)(struct walk *w, struct iter *it, struct dirty *d, struc
 	unsigned int done;
 
 	if (p.contig) {
-		for (unsigned int i = 0; i < p.n; i++)
-			if (t[i] != 0U)
-				return -EEXIST;
-		for (unsigned int i = 0; i < p.n; i++)
-			t[i] = fmt_leaf_encode(pt, lvl, true, w->pa + i * isz, w->attr);
-		done = p.n;
+		done = NS(group_write)(pt, lvl, t, p.n, w->pa, isz, w->attr);
 	} else {
 		done = NS(run_write)(pt, lvl, t, p.n, w->pa, isz, w->attr);
 	}
@@ -165,8 +193,8 @@ static int NS(map_lvl)(struct walk *w, FMT_ITEM *table, unsigned int lvl)
 	struct iter it;
 	int ret = 0;
 
-	NS(iter_start)(pt, &it, table, lvl, w->da, w->last);
-	while (ret == 0 && it.index < it.end) {
+	NS(iter_at)(pt, &it, table, lvl, w->da);
+	while (ret == 0 && it.index < it.end && w->da <= w->last) {
 		struct map_plan p;
 
 		NS(iter_load)(pt, &it);

@@ -290,13 +290,21 @@ static void NS(unmap_clear)(struct walk *w, struct iter *it, struct dirty *d, vc
 	unsigned int first = it->index, n;
 
 	if (glg2 != 0U && fmt_leaf_contig(pt, lvl, it->entry)) {
-		n = 1U << glg2;
-		first &= ~(n - 1U);
+		const unsigned int g = 1U << glg2;
+
+		/* this group and the whole groups after it: one clear, one TLB range */
+		first &= ~(g - 1U);
+		for (n = g; first + n + g <= it->end; n += g) {
+			FMT_ITEM e = it->table[first + n];
+
+			if (e == 0U || fmt_kind(pt, lvl, e) != FMT_LEAF || !fmt_leaf_contig(pt, lvl, e) ||
+			    it->da + (uint64_t)(first + n + g - it->index) * isz - 1U > last)
+				break;
+		}
 	} else {
 		n = NS(whole_leaf_run)(pt, it, last);
 	}
-	for (unsigned int i = 0; i < n; i++)
-		it->table[first + i] = 0;
+	NS(tbl_zero)(&it->table[first], n);
 	NS(dirty_add)(d, first, n);
 	w->unmapped += (uint64_t)n * isz;
 	it->da -= (uint64_t)(it->index - first) * isz;
