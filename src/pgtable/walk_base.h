@@ -287,10 +287,11 @@ static inline void NS(iter_descend)(const struct vcm_pt *pt, const struct iter *
 				    struct iter *child, vcm_da_t da, vcm_da_t last)
 {
 	vcm_da_t entry_last = NS(iter_last)(pt, it);
+	FMT_ITEM *table = NS(tbl_cpu)(pt, fmt_table_pa(pt, it->level, it->entry));
 
 	VCM_ASSERT(it->kind == FMT_TABLE && it->level > 0U);
-	NS(iter_start)(pt, child, NS(tbl_cpu)(pt, fmt_table_pa(pt, it->level, it->entry)),
-		       it->level - 1U, da > it->da ? da : it->da, last < entry_last ? last : entry_last);
+	NS(iter_start)(pt, child, table, it->level - 1U, da > it->da ? da : it->da,
+		       last < entry_last ? last : entry_last);
 }
 
 /*

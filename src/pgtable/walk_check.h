@@ -57,7 +57,8 @@ static int NS(check_group)(struct check *c, const FMT_ITEM *table, unsigned int 
 	const vcm_pa_t base = vcm_align_down(fmt_leaf_pa(pt, lvl, table[idx]), gsz);
 
 	if ((idx & (n - 1U)) != 0U)
-		return NS(check_fail)(c, "a group member outside a whole group", lvl, da, table[idx]);
+		return NS(check_fail)(c, "a group member outside a whole group", lvl, da,
+				      table[idx]);
 	for (unsigned int i = 0; i < n; i++) {
 		FMT_ITEM e = table[idx + i];
 		int ret;
@@ -98,7 +99,8 @@ static int NS(check_lvl)(struct check *c, const FMT_ITEM *table, unsigned int lv
 			uint64_t size = vcm_pt_table_size_(pt, lvl - 1U, FMT_ITEM_LG2);
 			const FMT_ITEM *child;
 
-			if (fmt_table_encode(pt, lvl, pa) != e || !vcm_pt_table_reachable_(pt, pa, size))
+			if (fmt_table_encode(pt, lvl, pa) != e ||
+			    !vcm_pt_table_reachable_(pt, pa, size))
 				return NS(check_fail)(c, "a table entry that does not encode back",
 						      lvl, da, e);
 			child = NS(tbl_cpu)(pt, pa);

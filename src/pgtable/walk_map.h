@@ -46,9 +46,9 @@ static inline struct map_plan NS(map_plan)(const struct vcm_pt *pt, const struct
 	if (group_ok && vcm_is_aligned(align, gsz) && left >= gsz) {
 		uint64_t groups = left >> (shift + glg2);
 		unsigned int room = (it->end - it->index) >> glg2;
+		unsigned int n = (groups < room ? (unsigned int)groups : room) << glg2;
 
-		return (struct map_plan){ ACT_LEAF, (groups < room ? (unsigned int)groups : room) << glg2,
-					  true };
+		return (struct map_plan){ ACT_LEAF, n, true };
 	}
 	if (pt->leaf_ok[lvl] && (w->sizes & isz) != 0U && vcm_is_aligned(align, isz) &&
 	    left >= isz) {
@@ -119,8 +119,8 @@ static inline unsigned int NS(group_write)(const struct vcm_pt *pt, unsigned int
 		if (used != 0U)
 			break;
 		for (unsigned int i = 0; i < g; i++)
-			t[done + i] = fmt_leaf_encode(pt, lvl, true, pa + (uint64_t)(done + i) * isz,
-						      attr);
+			t[done + i] = fmt_leaf_encode(pt, lvl, true,
+						      pa + (uint64_t)(done + i) * isz, attr);
 	}
 	return done;
 }

@@ -297,7 +297,8 @@ static void NS(unmap_clear)(struct walk *w, struct iter *it, struct dirty *d, vc
 		for (n = g; first + n + g <= it->end; n += g) {
 			FMT_ITEM e = it->table[first + n];
 
-			if (e == 0U || fmt_kind(pt, lvl, e) != FMT_LEAF || !fmt_leaf_contig(pt, lvl, e) ||
+			if (e == 0U || fmt_kind(pt, lvl, e) != FMT_LEAF ||
+			    !fmt_leaf_contig(pt, lvl, e) ||
 			    it->da + (uint64_t)(first + n + g - it->index) * isz - 1U > last)
 				break;
 		}

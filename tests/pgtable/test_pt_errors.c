@@ -270,7 +270,8 @@ static void test_custom_mair(void **state)
 	assert_int_equal(vcm_pt_create(&cfg, &pt, NULL), 0);
 	EXPECT_MAP(pt, vcm_pt_map(pt, 0, 0, 0x1000, VCM_PT_PROT_READ |
 				  VCM_PT_PROT_INNER(VCM_PT_CACHE_NC) |
-				  VCM_PT_PROT_OUTER(VCM_PT_CACHE_NC)), -EOPNOTSUPP, "no attribute 0x44");
+				  VCM_PT_PROT_OUTER(VCM_PT_CACHE_NC)),
+		   -EOPNOTSUPP, "no attribute 0x44");
 	assert_int_equal(vcm_pt_map(pt, 0, 0, 0x1000, VCM_PT_PROT_READ | VCM_PT_PROT_DEVICE), 0);
 	assert_int_equal(vcm_pt_lookup(pt, 0, &l), 0);
 	assert_int_equal(l.prot, VCM_PT_PROT_READ | VCM_PT_PROT_DEVICE);

@@ -71,10 +71,11 @@ static void check_leaf(const struct pt_config *c, const struct vcm_pt *pt, unsig
 		    vcm_align_down(fmt_leaf_pa(pt, lvl, e), isz * n) != pa ||
 		    fmt_leaf_prot(pt, lvl, e) != prot)
 			fail_msg("%s level %u %s leaf pa %#llx prot %#x: entry %#llx decodes as "
-				 "kind %u pa %#llx prot %#x", c->name, lvl, contig ? "group" : "single",
-				 (unsigned long long)pa, prot, (unsigned long long)e,
-				 e ? fmt_kind(pt, lvl, e) : 0U,
-				 (unsigned long long)fmt_leaf_pa(pt, lvl, e), fmt_leaf_prot(pt, lvl, e));
+				 "kind %u pa %#llx prot %#x", c->name, lvl,
+				 contig ? "group" : "single", (unsigned long long)pa, prot,
+				 (unsigned long long)e, e ? fmt_kind(pt, lvl, e) : 0U,
+				 (unsigned long long)fmt_leaf_pa(pt, lvl, e),
+				 fmt_leaf_prot(pt, lvl, e));
 	}
 }
 
@@ -132,7 +133,8 @@ static bool prot_refused(const struct vcm_pt *pt, unsigned int prot)
 	if (pt->fmt == &vcm_pt_fmt_armv7s)
 		return VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot) == VCM_PT_SH_INNER;
 	if ((pt->cfg.flags & VCM_PT_CFG_STAGE2) != 0U)
-		return (prot & (VCM_PT_PROT_USER | VCM_PT_PROT_NONGLOBAL | VCM_PT_PROT_SECURE)) != 0U ||
+		return (prot & (VCM_PT_PROT_USER | VCM_PT_PROT_NONGLOBAL |
+				VCM_PT_PROT_SECURE)) != 0U ||
 		       inner == VCM_PT_CACHE_WBNWA || outer == VCM_PT_CACHE_WBNWA;
 	if (device || inner == outer)
 		return false;
@@ -181,9 +183,11 @@ static void test_table_entries(void **state)
 			for (unsigned int k = 0; k < npa; k++) {
 				FMT_ITEM e = fmt_table_encode(&pt, lvl, pas[k]);
 
-				if (fmt_kind(&pt, lvl, e) != FMT_TABLE || fmt_table_pa(&pt, lvl, e) != pas[k])
-					fail_msg("%s level %u table at %#llx: entry %#llx", c->name, lvl,
-						 (unsigned long long)pas[k], (unsigned long long)e);
+				if (fmt_kind(&pt, lvl, e) != FMT_TABLE ||
+				    fmt_table_pa(&pt, lvl, e) != pas[k])
+					fail_msg("%s level %u table at %#llx: entry %#llx", c->name,
+						 lvl, (unsigned long long)pas[k],
+						 (unsigned long long)e);
 			}
 		}
 	}
@@ -209,9 +213,10 @@ static void test_prots(void **state)
 			pt.diag.msg[0] = '\0';
 			ret = fmt_prot_to_attr(&pt, FN, prot, &attr);
 			if (prot_refused(&pt, prot)) {
-				if (ret != -EOPNOTSUPP || strncmp(pt.diag.msg, FN ": ", strlen(FN) + 2) != 0)
-					fail_msg("%s prot %#x: got %d '%s', want -EOPNOTSUPP from " FN,
-						 c->name, prot, ret, pt.diag.msg);
+				if (ret != -EOPNOTSUPP ||
+				    strncmp(pt.diag.msg, FN ": ", strlen(FN) + 2) != 0)
+					fail_msg("%s prot %#x: got %d '%s', want -EOPNOTSUPP from "
+						 FN, c->name, prot, ret, pt.diag.msg);
 				refused++;
 				continue;
 			}
@@ -220,7 +225,8 @@ static void test_prots(void **state)
 			check_all_leaves(c, &pt, prot, &attr, false);
 			accepted++;
 		}
-		print_message("%-18s %u prots round-trip, %u refused\n", c->name, accepted, refused);
+		print_message("%-18s %u prots round-trip, %u refused\n", c->name, accepted,
+			      refused);
 		assert_true(accepted > 0);
 	}
 	(void)fmt_hw; /* register values are covered by the vector and QEMU tests */

@@ -108,7 +108,8 @@ static void test_root_out_of_reach(void **state)
 		const struct reach_case *c = &reach_cases[i];
 		struct vcm_plat_arena *a = vcm_plat_hosted_arena_new(1 << 20, c->high);
 		struct vcm_plat_ops ops;
-		struct vcm_pt_cfg cfg = { .fmt = c->fmt, .ias = c->ias, .oas = c->oas, .plat = &ops };
+		struct vcm_pt_cfg cfg = { .fmt = c->fmt, .ias = c->ias, .oas = c->oas,
+					  .plat = &ops };
 		struct vcm_diag d = { 0 };
 		struct vcm_pt *pt = (void *)1;
 		uint64_t free0;
@@ -167,7 +168,8 @@ static void test_table_out_of_reach(void **state)
 		/* low memory for the top level and the tables of the first map */
 		struct two two = { .high_pa = c->high, .nlow = c->levels };
 		struct vcm_plat_ops ops;
-		struct vcm_pt_cfg cfg = { .fmt = c->fmt, .ias = c->ias, .oas = c->oas, .plat = &ops };
+		struct vcm_pt_cfg cfg = { .fmt = c->fmt, .ias = c->ias, .oas = c->oas,
+					  .plat = &ops };
 		struct vcm_pt_leaf l;
 		struct vcm_pt *pt;
 		uint64_t bytes, free_hi;
