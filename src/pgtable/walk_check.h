@@ -77,14 +77,22 @@ static int NS(check_lvl)(struct check *c, const FMT_ITEM *table, unsigned int lv
 	struct vcm_pt *pt = c->pt;
 	const unsigned int n = NS(lvl_items)(pt, lvl);
 	const uint64_t isz = NS(lvl_size)(pt, lvl);
+	FMT_ITEM next = 0; /* the single leaf that would continue the last one checked */
 	int ret = 0;
 
 	for (unsigned int i = 0; i < n && ret == 0; i++, da += isz) {
 		FMT_ITEM e = table[i];
-		unsigned int kind = e == 0U ? FMT_EMPTY : fmt_kind(pt, lvl, e);
+		unsigned int kind;
 
 		if (e == 0U)
 			continue;
+		/* the next page of a run just checked, same attributes: valid as well */
+		if (e == next) {
+			next = fmt_leaf_encode(pt, lvl, false, fmt_leaf_pa(pt, lvl, e) + isz, &c->memo);
+			continue;
+		}
+		next = 0;
+		kind = fmt_kind(pt, lvl, e);
 		if (kind == FMT_EMPTY) {
 			ret = NS(check_fail)(c, "does not decode", lvl, da, e);
 		} else if (kind == FMT_LEAF && pt->contig_lg2[lvl] != 0U &&
@@ -93,7 +101,11 @@ static int NS(check_lvl)(struct check *c, const FMT_ITEM *table, unsigned int lv
 			i += (1U << pt->contig_lg2[lvl]) - 1U;
 			da += (((uint64_t)1 << pt->contig_lg2[lvl]) - 1U) * isz;
 		} else if (kind == FMT_LEAF) {
-			ret = NS(check_leaf)(c, lvl, da, e, 0, fmt_leaf_pa(pt, lvl, e), 0);
+			vcm_pa_t pa = fmt_leaf_pa(pt, lvl, e);
+
+			ret = NS(check_leaf)(c, lvl, da, e, 0, pa, 0);
+			if (ret == 0 && pa + isz - 1U <= vcm_low_mask(pt->oas) - isz)
+				next = fmt_leaf_encode(pt, lvl, false, pa + isz, &c->memo);
 		} else {
 			vcm_pa_t pa = fmt_table_pa(pt, lvl, e);
 			uint64_t size = vcm_pt_table_size_(pt, lvl - 1U, FMT_ITEM_LG2);

@@ -264,7 +264,7 @@ static void test_props(void **state)
 	for (size_t i = 0; i < PT_NCONFIGS; i++) {
 		for (int round = 0; round < 4; round++)
 			run_config(&pt_configs[i], seed + i * 1000 + (uint64_t)round, 400, 0);
-		run_config(&pt_configs[i], seed + i * 1000 + 4, 400, reduced_sizes(&pt_configs[i]));
+		run_config(&pt_configs[i], seed + i * 1000 + 4, 250, reduced_sizes(&pt_configs[i]));
 	}
 }
 
