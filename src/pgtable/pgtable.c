@@ -193,10 +193,16 @@ static int prot_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
 	return 0;
 }
 
-/* vcm_pt_map() and vcm_pt_map_sizes(); @sizes has been checked to keep the granule. */
-static int map_checked(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t pa,
-		       uint64_t len, unsigned int prot, uint64_t sizes)
+/*
+ * vcm_pt_map() (@sizes 0: every size of the table) and vcm_pt_map_sizes()
+ * (@sizes checked to keep the granule, so never 0). Six arguments, so the
+ * public calls reach it by a tail call: the name for messages follows from
+ * @sizes.
+ */
+static int map_checked(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
+		       unsigned int prot, uint64_t sizes)
 {
+	const char *fn = sizes != 0U ? "vcm_pt_map_sizes" : "vcm_pt_map";
 	struct vcm_pt_attr attr;
 	uint64_t min;
 	int ret;
@@ -209,7 +215,7 @@ static int map_checked(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t 
 	if (ret != 0)
 		return ret;
 	/* Every leaf size is a multiple of the smallest, so its alignment is enough. */
-	sizes &= pt->sizes & attr.sizes_ok;
+	sizes = (sizes != 0U ? sizes : pt->sizes) & pt->sizes & attr.sizes_ok;
 	min = vcm_lowbit(sizes);
 	if (min == 0U || !vcm_is_aligned(da | pa | len, min))
 		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
@@ -229,14 +235,14 @@ int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 	if ((sizes & gran) == 0U)
 		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "sizes %#llx lacks the granule %#llx",
 				vcm_ull(sizes), vcm_ull(gran));
-	return map_checked(pt, __func__, da, pa, len, prot, sizes);
+	return map_checked(pt, da, pa, len, prot, sizes);
 }
 
 int vcm_pt_map(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
 {
 	if (!live(pt))
 		return -EINVAL;
-	return map_checked(pt, __func__, da, pa, len, prot, ~UINT64_C(0));
+	return map_checked(pt, da, pa, len, prot, 0);
 }
 
 int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t da, uint64_t len, uint64_t *unmapped)

@@ -384,6 +384,7 @@ static void NS(unmap_lvl)(struct walk *w, struct iter *it, vcm_da_t da, vcm_da_t
 	NS(dirty_clean)(pt, it->table, &d);
 }
 
+/* The unmap walk over [@da, @last] from the top (also the map's rollback). */
 static void NS(unmap_run)(struct walk *w, vcm_da_t da, vcm_da_t last)
 {
 	struct iter it;
@@ -413,7 +414,10 @@ static int NS(unmap)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_da_t la
 			NS(pool_put)(&w, &t);
 	}
 	if (ret == 0) {
-		NS(unmap_run)(&w, da, last);
+		struct iter it;
+
+		NS(iter_start)(pt, &it, pt->root, pt->levels - 1U, da, last);
+		NS(unmap_lvl)(&w, &it, da, last);
 		NS(gather_flush)(&w);
 		if (w.unmapped == 0U)
 			ret = VCM_FAIL(&pt->diag, fn, -ENOENT, "nothing mapped in [%#llx, %#llx]",
