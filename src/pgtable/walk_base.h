@@ -244,7 +244,8 @@ static bool NS(tbl_all_zero)(const FMT_ITEM *table, unsigned int n)
 
 /*
  * Start at the entry of @table (level @lvl) holding @da; the walk covers the
- * entries up to the one holding @last, which lies in the same table.
+ * entries up to the one holding @last, which lies in the same table (da <=
+ * last: callers clip the range to the table; no assert on this hot path).
  */
 static inline void NS(iter_start)(const struct vcm_pt *pt, struct iter *it, FMT_ITEM *table,
 				  unsigned int lvl, vcm_da_t da, vcm_da_t last)
@@ -256,7 +257,6 @@ static inline void NS(iter_start)(const struct vcm_pt *pt, struct iter *it, FMT_
 	it->index = NS(lvl_index)(pt, lvl, da);
 	it->end = it->index + 1U + (unsigned int)((last >> shift) - (da >> shift));
 	it->da = vcm_align_down(da, UINT64_C(1) << shift);
-	VCM_ASSERT(last >= da && it->end <= NS(lvl_items)(pt, lvl));
 }
 
 /* Read the entry at the position and decode its kind, once. */
@@ -280,8 +280,8 @@ static inline vcm_da_t NS(iter_last)(const struct vcm_pt *pt, const struct iter 
 }
 
 /*
- * Step into the table the loaded entry points to, covering what of
- * [@da, @last] lies under that entry.
+ * Step into the table the loaded entry (a table entry, so level > 0) points
+ * to, covering what of [@da, @last] lies under that entry.
  */
 static inline void NS(iter_descend)(const struct vcm_pt *pt, const struct iter *it,
 				    struct iter *child, vcm_da_t da, vcm_da_t last)
@@ -289,7 +289,6 @@ static inline void NS(iter_descend)(const struct vcm_pt *pt, const struct iter *
 	vcm_da_t entry_last = NS(iter_last)(pt, it);
 	FMT_ITEM *table = NS(tbl_cpu)(pt, fmt_table_pa(pt, it->level, it->entry));
 
-	VCM_ASSERT(it->kind == FMT_TABLE && it->level > 0U);
 	NS(iter_start)(pt, child, table, it->level - 1U, da > it->da ? da : it->da,
 		       last < entry_last ? last : entry_last);
 }

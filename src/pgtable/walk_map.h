@@ -151,7 +151,8 @@ static int NS(map_lvl)(struct walk *w, FMT_ITEM *table, unsigned int lvl);
 
 /*
  * Carry out ACT_NEW_TABLE (@create) or ACT_DESCEND: map inside the next
- * table. A table made here and left empty by a failure is unlinked again.
+ * table (level > 0: map_plan() gives these only where a smaller leaf exists).
+ * A table made here and left empty by a failure is unlinked again.
  */
 static int NS(map_descend)(struct walk *w, struct iter *it, struct dirty *d, bool create)
 {
@@ -160,7 +161,6 @@ static int NS(map_descend)(struct walk *w, struct iter *it, struct dirty *d, boo
 	struct tbl child;
 	int ret;
 
-	VCM_ASSERT(lvl > 0U);
 	if (create) {
 		ret = NS(tbl_new)(w, lvl - 1U, w->da, &child);
 		if (ret != 0)
