@@ -104,7 +104,10 @@ static inline unsigned int NS(run_write)(const struct vcm_pt *pt, unsigned int l
  * Write whole groups of 2^@glg2 entries from @pa up, stopping before the
  * first group with an entry in use; returns how many entries were written.
  */
-static inline unsigned int NS(group_write)(const struct vcm_pt *pt, unsigned int lvl,
+#if defined(__GNUC__)
+__attribute__((noinline)) /* keeps the single-leaf path of map_lvl() lean */
+#endif
+static unsigned int NS(group_write)(const struct vcm_pt *pt, unsigned int lvl,
 					   FMT_ITEM *t, unsigned int n, vcm_pa_t pa, uint64_t isz,
 					   const struct vcm_pt_attr *attr)
 {
