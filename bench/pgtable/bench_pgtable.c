@@ -18,21 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <vcm/pgtable.h>
 #include <vcm/hosted.h>
+#include "common/bench.h"
 
-#define BASE_IOVA UINT64_C(0x4000000000) /* 256 GiB: 1G-aligned, room for 16 x 1G */
+#define BASE_DA   UINT64_C(0x4000000000) /* 256 GiB: 1G-aligned, room for 16 x 1G */
 #define BASE_PA   UINT64_C(0x800000000)
 #define PROT      (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 static void die(const char *what, struct vcm_pt *pt)
 {
@@ -64,24 +56,25 @@ static struct result measure(struct vcm_pt *pt, uint64_t n, uint64_t size, uint6
 {
 	uint64_t total = ranges_for(n) * n, calls = total / per_call, len = per_call * size;
 	unsigned int rounds = rounds_for(n);
-	double t_map = 0, t_unmap = 0;
+	uint64_t t_map = 0, t_unmap = 0;
 
 	for (unsigned int r = 0; r < rounds; r++) {
-		double t0 = now_ns(), t1, t2;
+		uint64_t t0 = bench_now_ns(), t1, t2;
 
 		for (uint64_t c = 0; c < calls; c++)
-			if (vcm_pt_map_sizes(pt, BASE_IOVA + c * len, BASE_PA + c * len, len, PROT,
+			if (vcm_pt_map_sizes(pt, BASE_DA + c * len, BASE_PA + c * len, len, PROT,
 					     sizes) != 0)
 				die("map", pt);
-		t1 = now_ns();
+		t1 = bench_now_ns();
 		for (uint64_t c = 0; c < calls; c++)
-			if (vcm_pt_unmap(pt, BASE_IOVA + c * len, len, NULL) != 0)
+			if (vcm_pt_unmap(pt, BASE_DA + c * len, len, NULL) != 0)
 				die("unmap", pt);
-		t2 = now_ns();
+		t2 = bench_now_ns();
 		t_map += t1 - t0;
 		t_unmap += t2 - t1;
 	}
-	return (struct result){ t_map / rounds / total, t_unmap / rounds / total };
+	return (struct result){ bench_ns_per(0, t_map, rounds * total),
+				bench_ns_per(0, t_unmap, rounds * total) };
 }
 
 /* The floor: the same number of 8-byte stores, then as many clears. */
@@ -93,28 +86,29 @@ static struct result floor_cost(uint64_t n, uint64_t size)
 
 	n *= ranges_for(n);
 	a = calloc(n, sizeof(*a));
-	double t_map = 0, t_unmap = 0;
+	uint64_t t_map = 0, t_unmap = 0;
 
 	if (a == NULL)
 		exit(1);
 	memset(a, 1, n * sizeof(*a)); /* first-touch page faults are not the floor */
 	for (unsigned int r = 0; r < rounds; r++) {
-		double t0 = now_ns(), t1, t2;
+		uint64_t t0 = bench_now_ns(), t1, t2;
 
 		for (uint64_t i = 0; i < n; i++)
 			a[i] = (BASE_PA + i * size) | 0x0060000000000403ULL;
 		sink += a[n - 1];
-		t1 = now_ns();
+		t1 = bench_now_ns();
 		for (uint64_t i = 0; i < n; i++)
 			a[i] = 0;
 		sink += a[0];
-		t2 = now_ns();
+		t2 = bench_now_ns();
 		t_map += t1 - t0;
 		t_unmap += t2 - t1;
 	}
 	free(a);
 	(void)sink;
-	return (struct result){ t_map / rounds / n, t_unmap / rounds / n };
+	return (struct result){ bench_ns_per(0, t_map, rounds * n),
+				bench_ns_per(0, t_unmap, rounds * n) };
 }
 
 /* One row: the resident page sits just after the N leaves while they are measured. */
@@ -123,7 +117,7 @@ static void print_row(const char *what, uint64_t n, struct result a, struct resu
 
 static void row(struct vcm_pt *pt, const char *what, uint64_t n, uint64_t size, uint64_t sizes)
 {
-	vcm_da_t resident = BASE_IOVA + ranges_for(n) * n * size;
+	vcm_da_t resident = BASE_DA + ranges_for(n) * n * size;
 	struct result a, b, c;
 
 	if (vcm_pt_map(pt, resident, 0, 0x1000, PROT) != 0)
@@ -141,9 +135,9 @@ static void print_row(const char *what, uint64_t n, struct result a, struct resu
 {
 	double ta = a.map + a.unmap, tb = b.map + b.unmap, tc = c.map + c.unmap;
 
-	printf("%-9s %7llu | %7.2f %7.2f | %7.2f %7.2f | %6.2f %6.2f | %6.1f %5.2f\n", what,
-	       (unsigned long long)n, a.map, a.unmap, b.map, b.unmap, c.map, c.unmap, tb / ta,
-	       ta / tc);
+	bench_row("%-9s %7llu | %7.2f %7.2f | %7.2f %7.2f | %6.2f %6.2f | %6.1f %5.2f", what,
+		  (unsigned long long)n, a.map, a.unmap, b.map, b.unmap, c.map, c.unmap,
+		  bench_ratio(tb, ta), bench_ratio(ta, tc));
 }
 
 int main(void)
@@ -155,6 +149,7 @@ int main(void)
 	static const uint64_t ns[] = { 1, 16, 256, 262144 };
 	struct vcm_pt *pt;
 	struct vcm_diag d;
+	char columns[128];
 
 	if (arena == NULL)
 		return 1;
@@ -164,10 +159,12 @@ int main(void)
 		return 1;
 	}
 
-	printf("vcmm page-table mapping cost, ns per page (armv8 stage 1, 4K granule, 48-bit)\n");
-	printf("a = one batched call, b = one call per page, c = floor (plain array stores)\n\n");
-	printf("%-9s %7s | %7s %7s | %7s %7s | %6s %6s | %6s %5s\n", "leaf", "N", "a map",
-	       "a unmap", "b map", "b unmap", "c set", "c clr", "b/a", "a/c");
+	snprintf(columns, sizeof(columns), "%-9s %7s | %7s %7s | %7s %7s | %6s %6s | %6s %5s",
+		 "leaf", "N", "a map", "a unmap", "b map", "b unmap", "c set", "c clr", "b/a",
+		 "a/c");
+	bench_head("vcmm page-table mapping cost, ns per page (armv8 stage 1, 4K granule, 48-bit)",
+		   "a = one batched call, b = one call per page, c = floor (plain array stores)",
+		   columns);
 	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
 		row(pt, "4K", ns[i], 0x1000, 0x1000);
 	row(pt, "2M", 512, 0x200000, 0x201000);
@@ -175,7 +172,7 @@ int main(void)
 	row(pt, "4K+hint", 262144, 0x1000, 0x11000);
 	printf("\nTargets (not asserted): a/c <= 2 and b/a >= 20 at N = 262144; one 4K map and "
 	       "one 4K unmap (b, N = 1) <= 60 ns each.\n");
-	vcm_pt_destroy(pt);
+	(void)vcm_pt_destroy(pt);
 	vcm_plat_hosted_arena_delete(arena);
 	return 0;
 }

@@ -5,13 +5,22 @@
  * descriptor, ARMv8 long descriptor, ...) is a const ops table that the rest of
  * vcmm holds as a pointer and never switches on.
  *
- * Words used throughout:
- *  - da: the input (device-virtual) address; pa: the output address.
- *  - level: 0 is the level whose entries map the smallest pages; the top level
- *    is levels - 1. Each format's file maps this onto its manual's numbering.
- *  - leaf: an entry (or a group of entries under a contiguous hint) that maps
- *    memory; a block is a leaf above level 0.
- *  - sizes: a bitmap of leaf sizes, bit n set = 2^n-byte leaves allowed.
+ * Words (da, pa, len, last/end, level, leaf, sizes, granule...) are those of
+ * docs/glossary.md; the algorithm is in docs/pgtable.md. In short: level 0 is
+ * the level whose entries map the smallest pages; a leaf is an entry (or a
+ * group of entries under a contiguous hint) that maps memory; sizes is a
+ * bitmap of leaf sizes, bit n set = 2^n-byte leaves allowed.
+ *
+ * Errors: every call returns 0 or a negative errno and records
+ * "vcm_pt_<call>: what was wrong" in the table's diag (vcm_pt_last_error()),
+ * prefixed with the public call made, whichever part of the layer refused.
+ *
+ * Handles: a struct vcm_pt * is valid from vcm_pt_create() until
+ * vcm_pt_destroy(). After destroy it is undefined, like a pointer after
+ * free(): no call may be made with it. (Calls check a magic value, so one
+ * made while the freed object's memory is still intact is refused with
+ * -EINVAL; that is a debugging aid, not a guarantee.) Every call taking a
+ * handle accepts NULL and refuses it (-EINVAL, 0 or a fixed string).
  *
  * Thread safety: a table is not locked internally. Calls on one table must be
  * serialised by the caller; different tables are independent.
@@ -122,7 +131,7 @@ struct vcm_pt_cfg {
 
 /**
  * struct vcm_pt_leaf - one mapping as a walker sees it.
- * @da:     first input address of the leaf (aligned to its size).
+ * @da:       first input address of the leaf (aligned to its size).
  * @pa:       first output address.
  * @size_lg2: log2 of the leaf size in bytes (a contiguous group counts whole).
  * @level:    level of the entry (0 = smallest pages).
@@ -168,21 +177,26 @@ struct vcm_pt_hw {
  *
  * Return: 0; -EINVAL for a NULL or unknown argument, or a value the format
  * does not take (the message names the field); -ENOMEM if the platform cannot
- * give the top-level table or the metadata.
+ * give the top-level table or the metadata; -ERANGE the platform gave
+ * top-level table memory the format cannot point at (beyond the output
+ * address size: armv7s 32 bits, armv8 cfg->oas), the message names its pa.
+ * On error nothing is kept.
  */
 int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_diag *diag);
 
 /**
  * vcm_pt_destroy() - free every table and the object. The caller has stopped
  * every walker and invalidated their TLBs; no TLB callback is made.
- * A NULL @pt is ignored.
+ * @pt: the table, or NULL (ignored). Undefined afterwards (see the top).
+ *
+ * Return: 0.
  */
-void vcm_pt_destroy(struct vcm_pt *pt);
+int vcm_pt_destroy(struct vcm_pt *pt);
 
 /**
  * vcm_pt_map() - map [@da, @da + @len) to [@pa, @pa + @len).
  * @pt:   the table.
- * @da: aligned to the granule.
+ * @da:   aligned to the granule.
  * @pa:   aligned to the granule.
  * @len:  bytes, a nonzero multiple of the granule.
  * @prot: VCM_PT_PROT_*.
@@ -191,33 +205,45 @@ void vcm_pt_destroy(struct vcm_pt *pt);
  * alignment of da and pa, the remaining length and cfg->page_sizes allow
  * (contiguous hints included).
  *
- * Return: 0; -EINVAL misaligned or zero argument, or unknown prot bits;
- * -EOVERFLOW da + len or pa + len wraps; -ERANGE outside the input or output
- * address size; -EOPNOTSUPP prot the format cannot express; -EEXIST part of the
- * range is already mapped; -ENOMEM table memory ran out. On any error the table
- * is exactly as before (what was written is unmapped again, with TLB callbacks).
+ * Return: 0; -EINVAL NULL @pt, misaligned or zero argument, prot without
+ * READ or with unknown bits; -EOVERFLOW da + len or pa + len wraps; -ERANGE
+ * outside the input or output address size, or the platform gave table memory
+ * the format cannot point at (the message names its pa); -EOPNOTSUPP prot the
+ * format cannot express; -EEXIST part of the range is already mapped; -ENOMEM
+ * table memory ran out. On any error the table is exactly as before (what was
+ * written is unmapped again, with TLB callbacks).
  */
 int vcm_pt_map(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot);
 
 /**
- * vcm_pt_map_sizes() - vcm_pt_map() restricted to the leaf sizes in @sizes
- * (ANDed with cfg->page_sizes; must keep the granule size).
+ * vcm_pt_map_sizes() - vcm_pt_map() restricted to the leaf sizes in @sizes.
+ * @sizes: ANDed with the table's sizes; must include the granule size.
+ *
+ * The restriction holds for this call only: a later vcm_pt_unmap() that cuts
+ * one of these leaves splits it into any of the table's sizes.
+ *
+ * Return: as vcm_pt_map(); -EINVAL also when @sizes lacks the granule.
  */
 int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		     unsigned int prot, uint64_t sizes);
 
 /**
  * vcm_pt_unmap() - unmap whatever is mapped in [@da, @da + @len).
- * @da:     aligned to the granule.
+ * @da:       aligned to the granule.
  * @len:      nonzero multiple of the granule.
  * @unmapped: optional: receives the number of bytes that were mapped.
  *
  * Holes in the range are allowed. A leaf that straddles an end of the range is
  * split (break-before-make: invalidate, flush, write the smaller leaves) so the
- * part outside stays mapped. Tables left empty are freed after the TLB flush.
+ * part outside stays mapped. A split writes only leaf sizes of the table
+ * (cfg->page_sizes); where a level has none, it writes tables of smaller
+ * leaves instead, which can take many tables (a 1 GiB block of a 4K|1G table
+ * becomes 512 tables of 4 KiB pages). Tables left empty are freed after the
+ * TLB flush.
  *
  * Return: 0; -EINVAL/-EOVERFLOW/-ERANGE bad arguments; -ENOENT nothing in the
  * range was mapped; -ENOMEM a split needed table memory that was not there;
+ * -ERANGE a split was given table memory the format cannot point at;
  * -EOPNOTSUPP the range cuts a leaf whose attributes only larger leaves can
  * carry (an armv7s Secure section cut below 1 MiB).
  * On error nothing has changed.
@@ -242,19 +268,33 @@ int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *out);
 int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t da, uint64_t len,
 		int (*fn)(void *arg, const struct vcm_pt_leaf *leaf), void *arg);
 
+/**
+ * vcm_pt_check_() - whole-table validator, a debugging and test aid: every
+ * linked table is nonempty and its entries decode (and encode back to
+ * themselves), leaves use the table's sizes, contiguous groups are whole and
+ * uniform, and the linked tables add up to vcm_pt_table_bytes().
+ * Cost: every entry of every table.
+ *
+ * Return: 0; -EINVAL @pt NULL; -EFAULT with the reason in the last error.
+ */
+int vcm_pt_check_(struct vcm_pt *pt);
+
 /** vcm_pt_hw() - fill @out with the values to program into the hardware. */
 int vcm_pt_hw(struct vcm_pt *pt, struct vcm_pt_hw *out);
 
-/** vcm_pt_page_sizes() - the leaf sizes this table uses (bit n = 2^n bytes). */
+/** vcm_pt_page_sizes() - the leaf sizes this table uses (bit n = 2^n bytes); 0 if @pt is NULL. */
 uint64_t vcm_pt_page_sizes(const struct vcm_pt *pt);
 
-/** vcm_pt_ias() - input address bits of this table. */
+/** vcm_pt_ias() - input address bits of this table; 0 if @pt is NULL. */
 unsigned int vcm_pt_ias(const struct vcm_pt *pt);
 
-/** vcm_pt_table_bytes() - bytes of table memory the table holds now. */
+/** vcm_pt_table_bytes() - bytes of table memory the table holds now; 0 if @pt is NULL. */
 uint64_t vcm_pt_table_bytes(const struct vcm_pt *pt);
 
-/** vcm_pt_last_error() - "function: message" of the last failure on @pt. */
+/**
+ * vcm_pt_last_error() - "vcm_pt_<call>: message" of the last failure on @pt,
+ * "" if none; a fixed string if @pt is NULL.
+ */
 const char *vcm_pt_last_error(const struct vcm_pt *pt);
 
 #ifdef __cplusplus

@@ -2,22 +2,27 @@
 /*
  * The contract between a page-table format and the shared walker.
  *
- * A format file (fmt_<name>.c) defines, before including walk_template.h:
+ * A format file (fmt_<name>.c) writes its hooks under its own prefix
+ * (v7s_kind, armv8_kind: one name per symbol in the library), maps them onto
+ * the fmt_* names below with #define, as generic_pt does, and then defines,
+ * before including walk_template.h:
  *
  *   FMT_ITEM           the entry type (uint32_t or uint64_t)
  *   FMT_ITEM_LG2       log2 of sizeof(FMT_ITEM)
+ *   FMT_PREFIX         the prefix of the walker's functions (armv8 -> armv8_map_lvl)
  *   FMT_OPS            the name of the const struct vcm_pt_fmt to define
  *   FMT_NAME           its short name, a string
  *
- * and these functions (static inline unless noted). Encoders are pure: the
- * walker does every store. Entries the walker writes as "empty" are 0, which is
- * invalid in every supported format.
+ * The hooks (static inline unless noted). Encoders are pure: the walker does
+ * every store. Entries the walker writes as "empty" are 0, which is invalid in
+ * every supported format. @fn is the public call being served: a hook that
+ * refuses records "fn: message" (src/util/fail.h), never a name of its own.
  *
- *   int fmt_init(struct vcm_pt *pt, struct vcm_diag *diag)            (static)
+ *   int fmt_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)  (static)
  *       Check pt->cfg for this format; fill the geometry in pt (levels,
  *       shift, items_lg2, contig_lg2, leaf_ok, sizes, ias, oas...). Each
  *       refusal names the field. No table memory is touched.
- *   int fmt_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
+ *   int fmt_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
  *                        struct vcm_pt_attr *attr)                      (static)
  *       Turn a checked VCM_PT_PROT_* value into attribute bits per level and
  *       contiguous flag; -EOPNOTSUPP (with a message in pt->diag) for what the
@@ -42,11 +47,16 @@
  *       A leaf at lvl for pa (aligned to the entry's own size; for a group
  *       member, the member's address).
  *   FMT_ITEM fmt_table_encode(const struct vcm_pt *pt, unsigned int lvl, vcm_pa_t pa)
- *       An entry at lvl pointing to a table of level lvl - 1 at pa.
+ *       An entry at lvl pointing to a table of level lvl - 1 at pa. The walker
+ *       only passes table addresses below 2^oas (vcm_pt_table_reachable_()).
  *   unsigned int fmt_leaf_prot(const struct vcm_pt *pt, unsigned int lvl, FMT_ITEM e)
  *       The VCM_PT_PROT_* value the leaf was encoded from; must round-trip
  *       through fmt_prot_to_attr exactly, because splitting a block re-encodes
  *       its pieces from it.
+ *
+ * tests/pgtable/test_pt_hooks.c checks every hook of a format, level by level
+ * and size by size: it includes the format file with VCM_PT_HOOK_TEST set,
+ * which leaves the walker out.
  */
 #ifndef VCM_PT_FMT_H
 #define VCM_PT_FMT_H

@@ -96,29 +96,29 @@ static bool secure_walker(const struct vcm_pt *pt)
 	return (pt->cfg.flags & VCM_PT_CFG_SECURE) != 0U;
 }
 
-static int fmt_init(struct vcm_pt *pt, struct vcm_diag *diag)
+static int v7s_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
 {
 	const struct vcm_pt_cfg *cfg = &pt->cfg;
 	uint64_t all = VCM_SZ_4K | VCM_SZ_64K | VCM_SZ_1M | VCM_SZ_16M;
 
 	if (cfg->granule_lg2 != 0U && cfg->granule_lg2 != 12U)
-		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
+		return VCM_FAIL(diag, fn, -EINVAL,
 				    "cfg->granule_lg2 %u: armv7s takes only 12",
 				cfg->granule_lg2);
 	pt->ias = cfg->ias != 0U ? cfg->ias : 32U;
 	pt->oas = cfg->oas != 0U ? cfg->oas : 32U;
 	/* TTBCR.N = 32 - ias shortens the first-level table, down to 128 bytes. */
 	if (pt->ias < 25U || pt->ias > 32U)
-		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
+		return VCM_FAIL(diag, fn, -EINVAL,
 				    "cfg->ias %u: armv7s takes 25 to 32", pt->ias);
 	if (pt->oas != 32U)
-		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
+		return VCM_FAIL(diag, fn, -EINVAL,
 				    "cfg->oas %u: armv7s takes only 32", pt->oas);
 	if ((cfg->flags & VCM_PT_CFG_STAGE2) != 0U)
-		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
+		return VCM_FAIL(diag, fn, -EINVAL,
 				    "cfg->flags: armv7s has no stage 2");
 	if (cfg->mair != 0U)
-		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
+		return VCM_FAIL(diag, fn, -EINVAL,
 				    "cfg->mair: armv7s has no MAIR (TEX remap is off)");
 	vcm_pt_geometry_(pt, 2, 12, 8);
 	pt->shift[1] = 20;
@@ -132,12 +132,12 @@ static int fmt_init(struct vcm_pt *pt, struct vcm_diag *diag)
 	if (pt->contig_lg2[1] == 0U)
 		all &= ~VCM_SZ_16M;
 	if ((cfg->page_sizes & ~all) != 0U)
-		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
+		return VCM_FAIL(diag, fn, -EINVAL,
 				    "cfg->page_sizes %#llx: armv7s has only %#llx",
 				vcm_ull(cfg->page_sizes), vcm_ull(all));
 	pt->sizes = cfg->page_sizes != 0U ? cfg->page_sizes : all;
 	if ((pt->sizes & VCM_SZ_4K) == 0U)
-		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
+		return VCM_FAIL(diag, fn, -EINVAL,
 				    "cfg->page_sizes %#llx lacks 4 KiB",
 				vcm_ull(cfg->page_sizes));
 	return 0;
@@ -155,7 +155,8 @@ static void tex_cb(unsigned int prot, unsigned int *tex, unsigned int *cb)
 	*cb = v7s_policy[VCM_FIELD_GET(VCM_PT_PROT_INNER_MASK, prot)];
 }
 
-static int fmt_prot_to_attr(struct vcm_pt *pt, unsigned int prot, struct vcm_pt_attr *attr)
+static int v7s_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
+			     struct vcm_pt_attr *attr)
 {
 	unsigned int tex, cb, sh = VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot);
 	unsigned int ap10 = (prot & VCM_PT_PROT_USER) != 0U ? V7S_AP10_ANY : V7S_AP10_PRIV;
@@ -166,11 +167,11 @@ static int fmt_prot_to_attr(struct vcm_pt *pt, unsigned int prot, struct vcm_pt_
 	uint64_t sec, pg;
 
 	if (sh == VCM_PT_SH_INNER)
-		return VCM_FAIL(&pt->diag, "vcm_pt_map", -EOPNOTSUPP,
+		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
 				"prot %#x: armv7s has no inner-shareable-only memory (use OUTER)",
 				prot);
 	if ((prot & VCM_PT_PROT_SECURE) != 0U && !secure_walker(pt))
-		return VCM_FAIL(&pt->diag, "vcm_pt_map", -EOPNOTSUPP,
+		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
 				"prot %#x: SECURE needs a table walked in the Secure state", prot);
 	tex_cb(prot, &tex, &cb);
 
@@ -196,7 +197,7 @@ static int fmt_prot_to_attr(struct vcm_pt *pt, unsigned int prot, struct vcm_pt_
 	return 0;
 }
 
-static inline unsigned int fmt_kind(const struct vcm_pt *pt, unsigned int lvl, uint32_t e)
+static inline unsigned int v7s_kind(const struct vcm_pt *pt, unsigned int lvl, uint32_t e)
 {
 	(void)pt;
 	if (lvl == 0U)
@@ -206,7 +207,7 @@ static inline unsigned int fmt_kind(const struct vcm_pt *pt, unsigned int lvl, u
 	return (e & V7S_L1_TYPE) == V7S_L1_TYPE_TABLE ? FMT_TABLE : FMT_EMPTY;
 }
 
-static inline bool fmt_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, uint32_t e)
+static inline bool v7s_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, uint32_t e)
 {
 	(void)pt;
 	if (lvl == 0U)
@@ -214,7 +215,7 @@ static inline bool fmt_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, ui
 	return (e & V7S_SEC_SUPER) != 0U;
 }
 
-static inline void fmt_single_leaf_mask(const struct vcm_pt *pt, unsigned int lvl,
+static inline void v7s_single_leaf_mask(const struct vcm_pt *pt, unsigned int lvl,
 					uint32_t *mask, uint32_t *value)
 {
 	(void)pt;
@@ -227,21 +228,21 @@ static inline void fmt_single_leaf_mask(const struct vcm_pt *pt, unsigned int lv
 	}
 }
 
-static inline vcm_pa_t fmt_leaf_pa(const struct vcm_pt *pt, unsigned int lvl, uint32_t e)
+static inline vcm_pa_t v7s_leaf_pa(const struct vcm_pt *pt, unsigned int lvl, uint32_t e)
 {
 	if (lvl == 0U)
-		return e & (fmt_leaf_contig(pt, lvl, e) ? V7S_LARGE_ADDR : V7S_SMALL_ADDR);
-	return e & (fmt_leaf_contig(pt, lvl, e) ? V7S_SUPER_ADDR : V7S_SEC_ADDR);
+		return e & (v7s_leaf_contig(pt, lvl, e) ? V7S_LARGE_ADDR : V7S_SMALL_ADDR);
+	return e & (v7s_leaf_contig(pt, lvl, e) ? V7S_SUPER_ADDR : V7S_SEC_ADDR);
 }
 
-static inline vcm_pa_t fmt_table_pa(const struct vcm_pt *pt, unsigned int lvl, uint32_t e)
+static inline vcm_pa_t v7s_table_pa(const struct vcm_pt *pt, unsigned int lvl, uint32_t e)
 {
 	(void)pt;
 	(void)lvl;
 	return e & V7S_L1T_ADDR;
 }
 
-static inline uint32_t fmt_leaf_encode(const struct vcm_pt *pt, unsigned int lvl, bool contig,
+static inline uint32_t v7s_leaf_encode(const struct vcm_pt *pt, unsigned int lvl, bool contig,
 				       vcm_pa_t pa, const struct vcm_pt_attr *a)
 {
 	/* Every entry of a large page or supersection holds the group's base. */
@@ -252,7 +253,7 @@ static inline uint32_t fmt_leaf_encode(const struct vcm_pt *pt, unsigned int lvl
 	return (uint32_t)((pa & mask) | a->bits[lvl][contig]);
 }
 
-static inline uint32_t fmt_table_encode(const struct vcm_pt *pt, unsigned int lvl, vcm_pa_t pa)
+static inline uint32_t v7s_table_encode(const struct vcm_pt *pt, unsigned int lvl, vcm_pa_t pa)
 {
 	(void)lvl;
 	/* Second-level tables of a Secure-state walker hold Non-secure pages. */
@@ -267,7 +268,7 @@ static unsigned int policy_to_cache(unsigned int bits)
 	return VCM_PT_CACHE_NC; /* not reached: every 2-bit value is a policy */
 }
 
-static inline unsigned int fmt_leaf_prot(const struct vcm_pt *pt, unsigned int lvl, uint32_t e)
+static inline unsigned int v7s_leaf_prot(const struct vcm_pt *pt, unsigned int lvl, uint32_t e)
 {
 	unsigned int prot = VCM_PT_PROT_READ, tex, cb, ap10;
 	bool ro, xn, s, ng;
@@ -283,7 +284,7 @@ static inline unsigned int fmt_leaf_prot(const struct vcm_pt *pt, unsigned int l
 		if (secure_walker(pt) && (e & V7S_SEC_NS) == 0U)
 			prot |= VCM_PT_PROT_SECURE;
 	} else {
-		bool large = fmt_leaf_contig(pt, lvl, e);
+		bool large = v7s_leaf_contig(pt, lvl, e);
 
 		tex = (unsigned int)(large ? VCM_FIELD_GET(V7S_LARGE_TEX, e) :
 					     VCM_FIELD_GET(V7S_SMALL_TEX, e));
@@ -313,7 +314,7 @@ static inline unsigned int fmt_leaf_prot(const struct vcm_pt *pt, unsigned int l
 	return prot;
 }
 
-static void fmt_hw(const struct vcm_pt *pt, struct vcm_pt_hw *out)
+static void v7s_hw(const struct vcm_pt *pt, struct vcm_pt_hw *out)
 {
 	bool coherent = (pt->cfg.flags & VCM_PT_CFG_COHERENT) != 0U;
 
@@ -327,8 +328,21 @@ static void fmt_hw(const struct vcm_pt *pt, struct vcm_pt_hw *out)
 	out->reg_names[2] = "TTBR0";
 }
 
+/* The hooks under the names of fmt.h, then the shared walker for this format. */
+#define fmt_init v7s_init
+#define fmt_prot_to_attr v7s_prot_to_attr
+#define fmt_hw v7s_hw
+#define fmt_kind v7s_kind
+#define fmt_leaf_contig v7s_leaf_contig
+#define fmt_single_leaf_mask v7s_single_leaf_mask
+#define fmt_leaf_pa v7s_leaf_pa
+#define fmt_table_pa v7s_table_pa
+#define fmt_leaf_encode v7s_leaf_encode
+#define fmt_table_encode v7s_table_encode
+#define fmt_leaf_prot v7s_leaf_prot
 #define FMT_ITEM     uint32_t
 #define FMT_ITEM_LG2 2U
+#define FMT_PREFIX   armv7s
 #define FMT_OPS      vcm_pt_fmt_armv7s
 #define FMT_NAME     "armv7s"
 #include "walk_template.h"

@@ -108,7 +108,7 @@ static int ps_encoding(unsigned int oas)
 	return -1;
 }
 
-static int fmt_init(struct vcm_pt *pt, struct vcm_diag *diag)
+static int armv8_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
 {
 	const struct vcm_pt_cfg *cfg = &pt->cfg;
 	unsigned int g = cfg->granule_lg2 != 0U ? cfg->granule_lg2 : 12U;
@@ -116,19 +116,19 @@ static int fmt_init(struct vcm_pt *pt, struct vcm_diag *diag)
 	uint64_t all = 0;
 
 	if (g != 12U && g != 14U && g != 16U)
-		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
+		return VCM_FAIL(diag, fn, -EINVAL,
 				    "cfg->granule_lg2 %u: armv8 takes 12, 14 or 16", g);
 	pt->ias = cfg->ias != 0U ? cfg->ias : 48U;
 	pt->oas = cfg->oas != 0U ? cfg->oas : 48U;
 	if (pt->ias < 25U || pt->ias > 48U)
-		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
+		return VCM_FAIL(diag, fn, -EINVAL,
 				    "cfg->ias %u: armv8 takes 25 to 48", pt->ias);
 	if (ps_encoding(pt->oas) < 0)
-		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
+		return VCM_FAIL(diag, fn, -EINVAL,
 				    "cfg->oas %u: armv8 takes 32, 36, 40, 42, 44 or 48",
 				pt->oas);
 	if (stage2(pt) && (cfg->flags & VCM_PT_CFG_SECURE) != 0U)
-		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
+		return VCM_FAIL(diag, fn, -EINVAL,
 				    "cfg->flags: a Secure stage 2 is not supported");
 
 	/* D5.2.6: each level resolves granule_lg2 - 3 bits. */
@@ -163,17 +163,17 @@ static int fmt_init(struct vcm_pt *pt, struct vcm_diag *diag)
 			all |= UINT64_C(1) << (pt->shift[lvl] + pt->contig_lg2[lvl]);
 	}
 	if ((cfg->page_sizes & ~all) != 0U)
-		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
+		return VCM_FAIL(diag, fn, -EINVAL,
 				    "cfg->page_sizes %#llx: this table has only %#llx",
 				vcm_ull(cfg->page_sizes), vcm_ull(all));
 	pt->sizes = cfg->page_sizes != 0U ? cfg->page_sizes : all;
 	if ((pt->sizes & (UINT64_C(1) << g)) == 0U)
-		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
+		return VCM_FAIL(diag, fn, -EINVAL,
 				    "cfg->page_sizes %#llx lacks the granule",
 				vcm_ull(cfg->page_sizes));
 	pt->fmt_data = cfg->mair != 0U ? cfg->mair : ARMV8_MAIR_DEFAULT;
 	if (stage2(pt) && cfg->mair != 0U)
-		return VCM_FAIL(diag, "vcm_pt_create", -EINVAL,
+		return VCM_FAIL(diag, fn, -EINVAL,
 				    "cfg->mair: stage 2 tables have no MAIR");
 	return 0;
 }
@@ -218,7 +218,7 @@ static unsigned int sh_prot(uint64_t e)
 	}
 }
 
-static int s1_attr(struct vcm_pt *pt, unsigned int prot, uint64_t *out)
+static int s1_attr(struct vcm_pt *pt, const char *fn, unsigned int prot, uint64_t *out)
 {
 	uint64_t a = ARMV8_AF;
 	unsigned int byte;
@@ -236,7 +236,7 @@ static int s1_attr(struct vcm_pt *pt, unsigned int prot, uint64_t *out)
 		a |= sh_bits(prot);
 	}
 	if (idx < 0)
-		return VCM_FAIL(&pt->diag, "vcm_pt_map", -EOPNOTSUPP,
+		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
 				    "prot %#x: MAIR %#llx has no attribute %#x",
 				prot, vcm_ull(pt->fmt_data), byte);
 	a |= VCM_FIELD_PREP(ARMV8_S1_ATTRINDX, (unsigned int)idx);
@@ -258,14 +258,14 @@ static int s1_attr(struct vcm_pt *pt, unsigned int prot, uint64_t *out)
 		if ((prot & VCM_PT_PROT_SECURE) == 0U)
 			a |= ARMV8_S1_NS;
 	} else if ((prot & VCM_PT_PROT_SECURE) != 0U) {
-		return VCM_FAIL(&pt->diag, "vcm_pt_map", -EOPNOTSUPP,
+		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
 				"prot %#x: SECURE needs a table walked in the Secure state", prot);
 	}
 	*out = a;
 	return 0;
 }
 
-static int s2_attr(struct vcm_pt *pt, unsigned int prot, uint64_t *out)
+static int s2_attr(struct vcm_pt *pt, const char *fn, unsigned int prot, uint64_t *out)
 {
 	static const unsigned int s2_cache[4] = {
 		[VCM_PT_CACHE_WBWA] = 3U, [VCM_PT_CACHE_NC] = 1U, [VCM_PT_CACHE_WT] = 2U,
@@ -276,11 +276,11 @@ static int s2_attr(struct vcm_pt *pt, unsigned int prot, uint64_t *out)
 	uint64_t a = ARMV8_AF | ARMV8_S2_S2AP_R;
 
 	if (bad != 0U)
-		return VCM_FAIL(&pt->diag, "vcm_pt_map", -EOPNOTSUPP,
+		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
 				"prot %#x: stage 2 has no USER, NONGLOBAL or SECURE", prot);
 	/* D5.5.5: stage 2 gives no allocation hints, so WB no-WA has no encoding. */
 	if (inner == VCM_PT_CACHE_WBNWA || outer == VCM_PT_CACHE_WBNWA)
-		return VCM_FAIL(&pt->diag, "vcm_pt_map", -EOPNOTSUPP,
+		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
 				"prot %#x: stage 2 cannot say write-back without write-allocate",
 				prot);
 	if ((prot & VCM_PT_PROT_DEVICE) != 0U) {
@@ -297,10 +297,11 @@ static int s2_attr(struct vcm_pt *pt, unsigned int prot, uint64_t *out)
 	return 0;
 }
 
-static int fmt_prot_to_attr(struct vcm_pt *pt, unsigned int prot, struct vcm_pt_attr *attr)
+static int armv8_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
+			     struct vcm_pt_attr *attr)
 {
 	uint64_t a = 0;
-	int ret = stage2(pt) ? s2_attr(pt, prot, &a) : s1_attr(pt, prot, &a);
+	int ret = stage2(pt) ? s2_attr(pt, fn, prot, &a) : s1_attr(pt, fn, prot, &a);
 
 	if (ret != 0)
 		return ret;
@@ -314,7 +315,7 @@ static int fmt_prot_to_attr(struct vcm_pt *pt, unsigned int prot, struct vcm_pt_
 	return 0;
 }
 
-static inline unsigned int fmt_kind(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
+static inline unsigned int armv8_kind(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
 {
 	(void)pt;
 	if ((e & ARMV8_VALID) == 0U)
@@ -324,14 +325,14 @@ static inline unsigned int fmt_kind(const struct vcm_pt *pt, unsigned int lvl, u
 	return (e & ARMV8_TABLE) != 0U ? FMT_TABLE : FMT_LEAF;
 }
 
-static inline bool fmt_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
+static inline bool armv8_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
 {
 	(void)pt;
 	(void)lvl;
 	return (e & ARMV8_CONT) != 0U;
 }
 
-static inline void fmt_single_leaf_mask(const struct vcm_pt *pt, unsigned int lvl,
+static inline void armv8_single_leaf_mask(const struct vcm_pt *pt, unsigned int lvl,
 					uint64_t *mask, uint64_t *value)
 {
 	/* pages are 0b11 at level 3, blocks 0b01 above; no contiguous hint */
@@ -340,26 +341,26 @@ static inline void fmt_single_leaf_mask(const struct vcm_pt *pt, unsigned int lv
 	*value = lvl == 0U ? ARMV8_VALID | ARMV8_TABLE : ARMV8_VALID;
 }
 
-static inline vcm_pa_t fmt_leaf_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
+static inline vcm_pa_t armv8_leaf_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
 {
 	(void)lvl;
 	return e & oa_mask(pt);
 }
 
-static inline vcm_pa_t fmt_table_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
+static inline vcm_pa_t armv8_table_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
 {
 	(void)lvl;
 	return e & oa_mask(pt);
 }
 
-static inline uint64_t fmt_leaf_encode(const struct vcm_pt *pt, unsigned int lvl, bool contig,
+static inline uint64_t armv8_leaf_encode(const struct vcm_pt *pt, unsigned int lvl, bool contig,
 				       vcm_pa_t pa, const struct vcm_pt_attr *a)
 {
 	(void)pt;
 	return pa | a->bits[lvl][contig];
 }
 
-static inline uint64_t fmt_table_encode(const struct vcm_pt *pt, unsigned int lvl, vcm_pa_t pa)
+static inline uint64_t armv8_table_encode(const struct vcm_pt *pt, unsigned int lvl, vcm_pa_t pa)
 {
 	(void)pt;
 	(void)lvl;
@@ -413,13 +414,13 @@ static unsigned int s2_prot(uint64_t e)
 	return prot;
 }
 
-static inline unsigned int fmt_leaf_prot(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
+static inline unsigned int armv8_leaf_prot(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
 {
 	(void)lvl;
 	return stage2(pt) ? s2_prot(e) : s1_prot(pt, e);
 }
 
-static void fmt_hw(const struct vcm_pt *pt, struct vcm_pt_hw *out)
+static void armv8_hw(const struct vcm_pt *pt, struct vcm_pt_hw *out)
 {
 	/* TG0 encodings: 4K 0b00, 64K 0b01, 16K 0b10 */
 	unsigned int tg0 = pt->granule_lg2 == 12U ? 0U : pt->granule_lg2 == 16U ? 1U : 2U;
@@ -459,8 +460,21 @@ static void fmt_hw(const struct vcm_pt *pt, struct vcm_pt_hw *out)
 	}
 }
 
+/* The hooks under the names of fmt.h, then the shared walker for this format. */
+#define fmt_init armv8_init
+#define fmt_prot_to_attr armv8_prot_to_attr
+#define fmt_hw armv8_hw
+#define fmt_kind armv8_kind
+#define fmt_leaf_contig armv8_leaf_contig
+#define fmt_single_leaf_mask armv8_single_leaf_mask
+#define fmt_leaf_pa armv8_leaf_pa
+#define fmt_table_pa armv8_table_pa
+#define fmt_leaf_encode armv8_leaf_encode
+#define fmt_table_encode armv8_table_encode
+#define fmt_leaf_prot armv8_leaf_prot
 #define FMT_ITEM     uint64_t
 #define FMT_ITEM_LG2 3U
+#define FMT_PREFIX   armv8
 #define FMT_OPS      vcm_pt_fmt_armv8
 #define FMT_NAME     "armv8"
 #include "walk_template.h"

@@ -34,42 +34,51 @@ const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt)
 
 int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_diag *diag)
 {
+	static const char fn[] = "vcm_pt_create";
 	const struct vcm_plat_ops *plat;
 	struct vcm_pt *pt;
 	void *root;
 	int ret;
 
 	if (out == NULL)
-		return VCM_FAIL(diag, __func__, -EINVAL, "out is NULL");
+		return VCM_FAIL(diag, fn, -EINVAL, "out is NULL");
 	*out = NULL;
 	if (cfg == NULL)
-		return VCM_FAIL(diag, __func__, -EINVAL, "cfg is NULL");
+		return VCM_FAIL(diag, fn, -EINVAL, "cfg is NULL");
 	if (cfg->fmt == NULL)
-		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->fmt is NULL");
+		return VCM_FAIL(diag, fn, -EINVAL, "cfg->fmt is NULL");
 	plat = cfg->plat;
 	if (plat == NULL || plat->table_alloc == NULL || plat->table_free == NULL ||
 	    plat->pa_to_cpu == NULL || plat->meta_alloc == NULL || plat->meta_free == NULL)
-		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->plat lacks a required op "
+		return VCM_FAIL(diag, fn, -EINVAL, "cfg->plat lacks a required op "
 				"(table_alloc, table_free, pa_to_cpu, meta_alloc, meta_free)");
 	if ((cfg->flags & ~VCM_PT_CFG_ALL) != 0U)
-		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->flags has unknown bits %#x",
+		return VCM_FAIL(diag, fn, -EINVAL, "cfg->flags has unknown bits %#x",
 				(unsigned int)(cfg->flags & ~VCM_PT_CFG_ALL));
 
 	pt = plat->meta_alloc(plat->ctx, sizeof(*pt));
 	if (pt == NULL)
-		return VCM_FAIL(diag, __func__, -ENOMEM, "no memory for the table object");
+		return VCM_FAIL(diag, fn, -ENOMEM, "no memory for the table object");
 	*pt = (struct vcm_pt){ 0 };
 	pt->fmt = cfg->fmt;
 	pt->cfg = *cfg;
 	pt->plat = *plat;
-	ret = cfg->fmt->init(pt, diag);
+	pt->memo_prot = VCM_PT_MEMO_NONE;
+	ret = cfg->fmt->init(pt, fn, diag);
 	if (ret != 0)
 		goto fail;
 	VCM_ASSERT(pt->levels >= 1U && pt->levels <= VCM_PT_MAX_LEVELS);
 	pt->root_size = vcm_pt_table_size_(pt, pt->levels - 1U, pt->item_lg2);
 	if (plat->table_alloc(plat->ctx, pt->root_size, pt->root_size, &pt->root_pa, &root) != 0) {
-		ret = VCM_FAIL(diag, __func__, -ENOMEM, "no table memory for the %#llx-byte top level",
+		ret = VCM_FAIL(diag, fn, -ENOMEM, "no table memory for the %#llx-byte top level",
 			       vcm_ull(pt->root_size));
+		goto fail;
+	}
+	if (!vcm_pt_table_reachable_(pt, pt->root_pa, pt->root_size)) {
+		ret = VCM_FAIL(diag, fn, -ERANGE,
+			       "table memory at pa %#llx (top level) is beyond the %u-bit output space",
+			       vcm_ull(pt->root_pa), pt->oas);
+		plat->table_free(plat->ctx, pt->root_pa, root, pt->root_size);
 		goto fail;
 	}
 	pt->root = root;
@@ -82,126 +91,158 @@ fail:
 	return ret;
 }
 
-void vcm_pt_destroy(struct vcm_pt *pt)
+int vcm_pt_destroy(struct vcm_pt *pt)
 {
 	struct vcm_plat_ops plat;
 
 	if (!live(pt))
-		return;
+		return 0;
 	pt->fmt->free_all(pt);
 	pt->plat.table_free(pt->plat.ctx, pt->root_pa, pt->root, pt->root_size);
 	pt->magic = 0;
 	plat = pt->plat;
 	plat.meta_free(plat.ctx, pt, sizeof(*pt));
+	return 0;
 }
 
-/* Checks shared by map and unmap; the messages name the caller. */
-/* [da, da + len) is a nonempty span inside the input space; messages name @func. */
-static int check_span(struct vcm_pt *pt, const char *func, vcm_da_t da, uint64_t len)
+/* [da, da + len) is a nonempty span inside the input space. */
+static int check_span(struct vcm_pt *pt, const char *fn, vcm_da_t da, uint64_t len)
 {
 	if (len == 0U)
-		return VCM_FAIL(&pt->diag, func, -EINVAL, "len is 0");
+		return VCM_FAIL(&pt->diag, fn, -EINVAL, "len is 0");
 	if (da + len - 1U < da)
-		return VCM_FAIL(&pt->diag, func, -EOVERFLOW, "da %#llx + len %#llx wraps",
-				    vcm_ull(da), vcm_ull(len));
+		return VCM_FAIL(&pt->diag, fn, -EOVERFLOW, "da %#llx + len %#llx wraps",
+				vcm_ull(da), vcm_ull(len));
 	if (da + len - 1U > vcm_low_mask(pt->ias))
-		return VCM_FAIL(&pt->diag, func, -ERANGE,
-				    "da %#llx + len %#llx is beyond the %u-bit input space",
-				    vcm_ull(da), vcm_ull(len), pt->ias);
+		return VCM_FAIL(&pt->diag, fn, -ERANGE,
+				"da %#llx + len %#llx is beyond the %u-bit input space",
+				vcm_ull(da), vcm_ull(len), pt->ias);
 	return 0;
 }
 
 /* check_span(), and da and len aligned to the granule (map and unmap). */
-static int check_range(struct vcm_pt *pt, const char *func, vcm_da_t da, uint64_t len)
+static int check_range(struct vcm_pt *pt, const char *fn, vcm_da_t da, uint64_t len)
 {
 	uint64_t gran = UINT64_C(1) << pt->granule_lg2;
 
 	if (len != 0U && !vcm_is_aligned(da, gran))
-		return VCM_FAIL(&pt->diag, func, -EINVAL, "da %#llx is not %#llx-aligned",
-				    vcm_ull(da), vcm_ull(gran));
+		return VCM_FAIL(&pt->diag, fn, -EINVAL, "da %#llx is not %#llx-aligned",
+				vcm_ull(da), vcm_ull(gran));
 	if (len != 0U && !vcm_is_aligned(len, gran))
-		return VCM_FAIL(&pt->diag, func, -EINVAL, "len %#llx is not a multiple of %#llx",
-				    vcm_ull(len), vcm_ull(gran));
-	return check_span(pt, func, da, len);
+		return VCM_FAIL(&pt->diag, fn, -EINVAL, "len %#llx is not a multiple of %#llx",
+				vcm_ull(len), vcm_ull(gran));
+	return check_span(pt, fn, da, len);
 }
 
-static int check_prot(struct vcm_pt *pt, unsigned int prot)
+/* The output range [pa, pa + len) of a map: aligned, not wrapping, inside the output space. */
+static int check_pa(struct vcm_pt *pt, const char *fn, vcm_pa_t pa, uint64_t len)
+{
+	uint64_t gran = UINT64_C(1) << pt->granule_lg2;
+
+	if (!vcm_is_aligned(pa, gran))
+		return VCM_FAIL(&pt->diag, fn, -EINVAL, "pa %#llx is not %#llx-aligned",
+				vcm_ull(pa), vcm_ull(gran));
+	if (pa + len - 1U < pa)
+		return VCM_FAIL(&pt->diag, fn, -EOVERFLOW, "pa %#llx + len %#llx wraps",
+				vcm_ull(pa), vcm_ull(len));
+	if (pa + len - 1U > vcm_low_mask(pt->oas))
+		return VCM_FAIL(&pt->diag, fn, -ERANGE,
+				"pa %#llx + len %#llx is beyond the %u-bit output space",
+				vcm_ull(pa), vcm_ull(len), pt->oas);
+	return 0;
+}
+
+/* The format-neutral rules of VCM_PT_PROT_* (pgtable.h). */
+static int check_prot(struct vcm_pt *pt, const char *fn, unsigned int prot)
 {
 	unsigned int unknown = prot & ~VCM_PT_PROT_ALL;
 
 	if (unknown != 0U)
-		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "prot %#x has unknown bit %#x", prot,
+		return VCM_FAIL(&pt->diag, fn, -EINVAL, "prot %#x has unknown bit %#x", prot,
 				(unsigned int)vcm_lowbit(unknown));
 	if ((prot & VCM_PT_PROT_READ) == 0U)
-		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "prot %#x lacks VCM_PT_PROT_READ", prot);
+		return VCM_FAIL(&pt->diag, fn, -EINVAL, "prot %#x lacks VCM_PT_PROT_READ", prot);
 	if ((prot & VCM_PT_PROT_DEVICE) != 0U &&
 	    (prot & (VCM_PT_PROT_INNER_MASK | VCM_PT_PROT_OUTER_MASK | VCM_PT_PROT_SH_MASK)) != 0U)
-		return VCM_FAIL(&pt->diag, __func__, -EINVAL,
+		return VCM_FAIL(&pt->diag, fn, -EINVAL,
 				"prot %#x: device memory takes no cache or share field", prot);
 	if (VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot) > VCM_PT_SH_OUTER)
-		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "prot %#x has a reserved share value", prot);
+		return VCM_FAIL(&pt->diag, fn, -EINVAL, "prot %#x has a reserved share value", prot);
 	return 0;
+}
+
+/* The attribute bits of @prot: the memo of the last prot, or checked and encoded afresh. */
+static int prot_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
+		     struct vcm_pt_attr *attr)
+{
+	int ret;
+
+	if (prot == pt->memo_prot) {
+		*attr = pt->memo_attr;
+		return 0;
+	}
+	ret = check_prot(pt, fn, prot);
+	if (ret != 0)
+		return ret;
+	attr->sizes_ok = ~UINT64_C(0);
+	ret = pt->fmt->prot_to_attr(pt, fn, prot, attr);
+	if (ret != 0)
+		return ret;
+	pt->memo_prot = prot;
+	pt->memo_attr = *attr;
+	return 0;
+}
+
+/*
+ * vcm_pt_map() (@sizes 0: every size of the table) and vcm_pt_map_sizes()
+ * (@sizes checked to keep the granule, so never 0). Six arguments, so the
+ * public calls reach it by a tail call: the name for messages follows from
+ * @sizes.
+ */
+static int map_checked(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
+		       unsigned int prot, uint64_t sizes)
+{
+	const char *fn = sizes != 0U ? "vcm_pt_map_sizes" : "vcm_pt_map";
+	struct vcm_pt_attr attr;
+	uint64_t min;
+	int ret;
+
+	ret = check_range(pt, fn, da, len);
+	if (ret == 0)
+		ret = check_pa(pt, fn, pa, len);
+	if (ret == 0)
+		ret = prot_attr(pt, fn, prot, &attr);
+	if (ret != 0)
+		return ret;
+	/* Every leaf size is a multiple of the smallest, so its alignment is enough. */
+	sizes = (sizes != 0U ? sizes : pt->sizes) & pt->sizes & attr.sizes_ok;
+	min = vcm_lowbit(sizes);
+	if (min == 0U || !vcm_is_aligned(da | pa | len, min))
+		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
+				"prot %#x needs leaves of %#llx or more and the range is not aligned to them",
+				prot, vcm_ull(attr.sizes_ok & pt->sizes));
+	return pt->fmt->map(pt, fn, da, pa, len, &attr, sizes);
 }
 
 int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		     unsigned int prot, uint64_t sizes)
 {
-	struct vcm_pt_attr attr;
-	uint64_t gran, min;
-	int ret;
+	uint64_t gran;
 
 	if (!live(pt))
 		return -EINVAL;
-	ret = check_range(pt, "vcm_pt_map", da, len);
-	if (ret != 0)
-		return ret;
 	gran = UINT64_C(1) << pt->granule_lg2;
-	if (!vcm_is_aligned(pa, gran))
-		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "pa %#llx is not %#llx-aligned",
-				vcm_ull(pa), vcm_ull(gran));
-	if (pa + len - 1U < pa)
-		return VCM_FAIL(&pt->diag, __func__, -EOVERFLOW, "pa %#llx + len %#llx wraps",
-				vcm_ull(pa), vcm_ull(len));
-	if (pa + len - 1U > vcm_low_mask(pt->oas))
-		return VCM_FAIL(&pt->diag, __func__, -ERANGE,
-				"pa %#llx + len %#llx is beyond the %u-bit output space",
-				vcm_ull(pa), vcm_ull(len), pt->oas);
-	if (prot == pt->memo_prot) {
-		attr = pt->memo_attr;
-	} else {
-		ret = check_prot(pt, prot);
-		if (ret != 0)
-			return ret;
-		attr.sizes_ok = ~UINT64_C(0);
-		ret = pt->fmt->prot_to_attr(pt, prot, &attr);
-		if (ret != 0)
-			return ret;
-		pt->memo_prot = prot;
-		pt->memo_attr = attr;
-	}
-	if ((sizes & pt->sizes) == 0U)
-		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "sizes %#llx has none of the table's %#llx",
-				vcm_ull(sizes), vcm_ull(pt->sizes));
-	/* Every leaf size is a multiple of the smallest, so its alignment is enough. */
-	sizes &= pt->sizes;
-	min = vcm_lowbit(sizes);
-	if (!vcm_is_aligned(da | pa | len, min))
-		return VCM_FAIL(&pt->diag, __func__, -EINVAL,
-				"da %#llx, pa %#llx or len %#llx is not aligned to %#llx, the smallest size in sizes",
-				vcm_ull(da), vcm_ull(pa),
-				vcm_ull(len), vcm_ull(min));
-	sizes &= attr.sizes_ok;
-	min = vcm_lowbit(sizes);
-	if (min == 0U || !vcm_is_aligned(da | pa | len, min))
-		return VCM_FAIL(&pt->diag, __func__, -EOPNOTSUPP,
-				"prot %#x needs leaves of %#llx or more and the range is not aligned to them",
-				prot, vcm_ull(attr.sizes_ok));
-	return pt->fmt->map(pt, da, pa, len, &attr, sizes);
+	if ((sizes & gran) == 0U)
+		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "sizes %#llx lacks the granule %#llx",
+				vcm_ull(sizes), vcm_ull(gran));
+	return map_checked(pt, da, pa, len, prot, sizes);
 }
 
 int vcm_pt_map(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
 {
-	return vcm_pt_map_sizes(pt, da, pa, len, prot, ~UINT64_C(0));
+	if (!live(pt))
+		return -EINVAL;
+	return map_checked(pt, da, pa, len, prot, 0);
 }
 
 int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t da, uint64_t len, uint64_t *unmapped)
@@ -212,10 +253,10 @@ int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t da, uint64_t len, uint64_t *unmappe
 		*unmapped = 0;
 	if (!live(pt))
 		return -EINVAL;
-	ret = check_range(pt, "vcm_pt_unmap", da, len);
+	ret = check_range(pt, __func__, da, len);
 	if (ret != 0)
 		return ret;
-	return pt->fmt->unmap(pt, da, da + len - 1U, unmapped);
+	return pt->fmt->unmap(pt, __func__, da, da + len - 1U, unmapped);
 }
 
 int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *out)
@@ -225,8 +266,8 @@ int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *out)
 	if (out == NULL)
 		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "out is NULL");
 	if (da > vcm_low_mask(pt->ias))
-		return VCM_FAIL(&pt->diag, __func__, -ERANGE, "da %#llx is beyond the %u-bit input space",
-				vcm_ull(da), pt->ias);
+		return VCM_FAIL(&pt->diag, __func__, -ERANGE,
+				"da %#llx is beyond the %u-bit input space", vcm_ull(da), pt->ias);
 	return pt->fmt->lookup(pt, da, out);
 }
 
@@ -239,10 +280,17 @@ int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t da, uint64_t len,
 		return -EINVAL;
 	if (fn == NULL)
 		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "fn is NULL");
-	ret = check_span(pt, "vcm_pt_walk", da, len);
+	ret = check_span(pt, __func__, da, len);
 	if (ret != 0)
 		return ret;
 	return pt->fmt->walk(pt, da, da + len - 1U, fn, arg);
+}
+
+int vcm_pt_check_(struct vcm_pt *pt)
+{
+	if (!live(pt))
+		return -EINVAL;
+	return pt->fmt->check(pt, __func__);
 }
 
 int vcm_pt_hw(struct vcm_pt *pt, struct vcm_pt_hw *out)

@@ -17,6 +17,8 @@
 
 #define VCM_PT_MAX_LEVELS 5U
 #define VCM_PT_MAGIC 0x76637074U /* "vcpt" */
+/* memo_prot before any map: has unknown bits, so no prot the caller gives matches it */
+#define VCM_PT_MEMO_NONE (~0U)
 
 /*
  * struct vcm_pt_attr - a mapping's attribute bits, computed once per map call:
@@ -48,7 +50,7 @@ struct vcm_pt {
 	uint64_t fmt_data;                          /* format private (armv8: the MAIR) */
 
 	/* the attributes of the last prot mapped: most callers map with few prots */
-	unsigned int memo_prot;     /* 0 = none (READ is required, so 0 never maps) */
+	unsigned int memo_prot;     /* VCM_PT_MEMO_NONE until a prot has been accepted */
 	struct vcm_pt_attr memo_attr;
 
 	void *root;
@@ -59,20 +61,25 @@ struct vcm_pt {
 
 /*
  * struct vcm_pt_fmt - a format as the rest of the layer sees it. The walk
- * entries (map, unmap, lookup, walk, free_all) come from walk_template.h; the
- * others are the format's own. Arguments reaching these have been checked.
+ * entries (map, unmap, lookup, walk, check, free_all) come from
+ * walk_template.h; the others are the format's own. Arguments reaching these
+ * have been checked. @fn is the public call being served: every message
+ * recorded on the way is prefixed with it (src/util/fail.h).
  */
 struct vcm_pt_fmt {
 	const char *name;
-	int (*init)(struct vcm_pt *pt, struct vcm_diag *diag);
-	int (*prot_to_attr)(struct vcm_pt *pt, unsigned int prot, struct vcm_pt_attr *attr);
+	int (*init)(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag);
+	int (*prot_to_attr)(struct vcm_pt *pt, const char *fn, unsigned int prot,
+			    struct vcm_pt_attr *attr);
 	void (*hw)(const struct vcm_pt *pt, struct vcm_pt_hw *out);
-	int (*map)(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
+	int (*map)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		   const struct vcm_pt_attr *attr, uint64_t sizes);
-	int (*unmap)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last, uint64_t *unmapped);
+	int (*unmap)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_da_t last,
+		     uint64_t *unmapped);
 	int (*lookup)(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *out);
 	int (*walk)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last,
 		    int (*fn)(void *arg, const struct vcm_pt_leaf *leaf), void *arg);
+	int (*check)(struct vcm_pt *pt, const char *fn);
 	void (*free_all)(struct vcm_pt *pt);
 };
 
@@ -83,6 +90,17 @@ static inline uint64_t vcm_pt_table_size_(const struct vcm_pt *pt, unsigned int 
 	uint64_t size = UINT64_C(1) << (pt->items_lg2[lvl] + item_lg2);
 
 	return size < 64U ? 64U : size; /* a reduced top level is still 64-byte aligned */
+}
+
+/*
+ * True when a table at [@pa, @pa + @size) can be pointed at: every format
+ * here holds a table address in its output-address field, and a walker
+ * configured for oas bits faults on (or, with 32-bit entries, cannot even
+ * store) anything above 2^oas.
+ */
+static inline bool vcm_pt_table_reachable_(const struct vcm_pt *pt, vcm_pa_t pa, uint64_t size)
+{
+	return pa + size - 1U >= pa && pa + size - 1U <= vcm_low_mask(pt->oas);
 }
 
 /*

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <errno.h>
 #include "pt_fixture.h"
+#include "common/test_rand.h"
 
 static int fx_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
 {
@@ -216,14 +217,6 @@ static int check_lookup(struct pt_fixture *f, vcm_da_t va)
 	return -1;
 }
 
-uint64_t ptf_rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 const struct pt_config *ptf_config(const char *name)
 {
 	for (size_t i = 0; i < PT_NCONFIGS; i++)
@@ -258,7 +251,7 @@ int ptf_check(struct pt_fixture *f, uint64_t seed)
 		return -1;
 	}
 	for (int i = 0; i < 32; i++)
-		if (check_lookup(f, ptf_rnd(&seed) % top & ~(gran - 1)))
+		if (check_lookup(f, test_rand_below(&seed, top) & ~(gran - 1)))
 			return -1;
 	if (check_lookup(f, top - 1))
 		return -1;
@@ -269,6 +262,10 @@ int ptf_check(struct pt_fixture *f, uint64_t seed)
 	}
 	if (vcm_plat_arena_check_(f->arena) != 0) {
 		snprintf(f->why, sizeof(f->why), "arena corrupted");
+		return -1;
+	}
+	if (vcm_pt_check_(f->pt) != 0) {
+		snprintf(f->why, sizeof(f->why), "%s", vcm_pt_last_error(f->pt));
 		return -1;
 	}
 	return 0;

@@ -39,15 +39,14 @@ struct pt_fixture {
 
 /* The row of pt_configs named @name; aborts if there is none. */
 const struct pt_config *ptf_config(const char *name);
-/* xorshift64: the tests' random numbers, reproducible from a printed seed. */
-uint64_t ptf_rnd(uint64_t *state);
 
 /* Make the fixture for @cfg with @page_sizes (0 = all). Aborts on failure. */
 void ptf_init(struct pt_fixture *f, const struct pt_config *cfg, uint64_t page_sizes);
 void ptf_fini(struct pt_fixture *f);
 /*
- * Compare the table with the model through walk and lookup, and the walker's
- * view with the CPU's; returns 0 or describes the first difference in f->why.
+ * Compare the table with the model through walk and lookup (random probes
+ * drawn from @seed), the walker's view with the CPU's, and run
+ * vcm_pt_check_(); returns 0 or describes the first difference in f->why.
  */
 int ptf_check(struct pt_fixture *f, uint64_t seed);
 /* The leaves of a fresh map of [da, +len) at pa are the greedy largest ones. */

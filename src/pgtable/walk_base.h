@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Part of the shared walker (walk_template.h), compiled once per format: the
+ * per-format names, table memory, cache cleaning, TLB gathering, and the level
+ * iterator every walk uses. No page-table bit is known here; entries are read
+ * through the format's hooks (fmt.h).
+ *
+ * Words: addresses are ranges with an inclusive `last` (as in the public
+ * calls); an iterator's `index`/`end` are entry numbers in one table, `end`
+ * exclusive. A function works in one of the two, never compares across.
+ */
+#ifndef FMT_PREFIX
+#error "walk_base.h is included by walk_template.h"
+#endif
+
+/*
+ * Every function of the template gets the format's prefix (armv8_map_lvl,
+ * armv7s_map_lvl), so backtraces and the symbol table say which format ran.
+ */
+#define PT_PASTE_(a, b) a##_##b
+#define PT_PASTE(a, b)  PT_PASTE_(a, b)
+#define NS(name)        PT_PASTE(FMT_PREFIX, name)
+
+/* At most this many unlinked tables wait for the TLB flush before being freed. */
+#define DEFERRED_MAX 32U
+
+struct tbl {
+	FMT_ITEM *cpu;
+	vcm_pa_t pa;
+	uint64_t size;
+};
+
+/* Entries of one table written but not cleaned to the walker yet: [first, end). */
+struct dirty {
+	unsigned int first, end;
+};
+
+#define DIRTY_NONE ((struct dirty){ ~0U, 0U })
+
+/*
+ * One operation's state: the public call served (the prefix of every message),
+ * the map cursor, the gathered TLB range, deferred frees and the split pool.
+ */
+struct walk {
+	struct vcm_pt *pt;
+	const char *fn;
+	const struct vcm_pt_attr *attr;
+	uint64_t sizes;
+	vcm_da_t da;   /* map: next address to map */
+	vcm_pa_t pa;   /* map: its output address */
+	vcm_da_t last; /* map: last address of the range */
+	uint64_t unmapped;
+
+	bool gathered, gather_leaf;
+	vcm_da_t gather_first, gather_last;
+	unsigned int ndeferred;
+	struct tbl deferred[DEFERRED_MAX];
+	/* tables taken before an unmap's first write, linked through their entry 0 */
+	uint64_t npool;
+	struct tbl pool;
+};
+
+/*
+ * A position in one table, after generic_pt's pt_state: the table, its level,
+ * the entry number and the end of the part the walk covers, the first address
+ * of the entry, and the entry itself, read and decoded once by iter_load().
+ */
+struct iter {
+	FMT_ITEM *table;
+	unsigned int level;
+	unsigned int index, end;
+	vcm_da_t da;
+	FMT_ITEM entry;
+	unsigned int kind;
+};
+
+static void NS(walk_init)(struct walk *w, struct vcm_pt *pt, const char *fn)
+{
+	w->pt = pt;
+	w->fn = fn;
+	w->attr = NULL;
+	w->sizes = pt->sizes;
+	w->unmapped = 0;
+	w->gathered = false;
+	w->gather_leaf = true;
+	w->ndeferred = 0;
+	w->npool = 0;
+}
+
+static inline uint64_t NS(lvl_size)(const struct vcm_pt *pt, unsigned int lvl)
+{
+	return UINT64_C(1) << pt->shift[lvl];
+}
+
+static inline unsigned int NS(lvl_items)(const struct vcm_pt *pt, unsigned int lvl)
+{
+	return 1U << pt->items_lg2[lvl];
+}
+
+static inline unsigned int NS(lvl_index)(const struct vcm_pt *pt, unsigned int lvl, vcm_da_t da)
+{
+	return (unsigned int)((da >> pt->shift[lvl]) & vcm_low_mask(pt->items_lg2[lvl]));
+}
+
+static inline FMT_ITEM *NS(tbl_cpu)(const struct vcm_pt *pt, vcm_pa_t pa)
+{
+	/*
+	 * The walker never keeps CPU pointers in entries: it maps the entry's
+	 * physical address back through the platform's view of table memory.
+	 */
+	return (FMT_ITEM *)pt->plat.pa_to_cpu(pt->plat.ctx, pa);
+}
+
+/*
+ * A zeroed table for @lvl. A table the format cannot point at (above the
+ * output address size) is given back and refused: linking it would store a
+ * truncated address that the walker then follows. @da names the place in
+ * the message.
+ */
+static int NS(tbl_new)(struct walk *w, unsigned int lvl, vcm_da_t da, struct tbl *t)
+{
+	struct vcm_pt *pt = w->pt;
+	uint64_t size = vcm_pt_table_size_(pt, lvl, FMT_ITEM_LG2);
+	void *cpu;
+
+	if (pt->plat.table_alloc(pt->plat.ctx, size, size, &t->pa, &cpu) != 0)
+		return VCM_FAIL(&pt->diag, w->fn, -ENOMEM, "no table memory at da %#llx",
+				vcm_ull(da));
+	if (!vcm_pt_table_reachable_(pt, t->pa, size)) {
+		pt->plat.table_free(pt->plat.ctx, t->pa, cpu, size);
+		return VCM_FAIL(&pt->diag, w->fn, -ERANGE,
+				"table memory at pa %#llx (for da %#llx) is beyond the %u-bit output space",
+				vcm_ull(t->pa), vcm_ull(da), pt->oas);
+	}
+	t->cpu = cpu;
+	t->size = size;
+	pt->table_bytes += size;
+	return 0;
+}
+
+static void NS(tbl_free)(struct vcm_pt *pt, const struct tbl *t)
+{
+	pt->table_bytes -= t->size;
+	pt->plat.table_free(pt->plat.ctx, t->pa, t->cpu, t->size);
+}
+
+/* Make @n entries from @first visible to a walker that does not snoop. */
+static inline void NS(clean)(const struct vcm_pt *pt, FMT_ITEM *table, unsigned int first,
+			     unsigned int n)
+{
+	if (pt->plat.cache_clean != NULL && n != 0U && (pt->cfg.flags & VCM_PT_CFG_COHERENT) == 0U)
+		pt->plat.cache_clean(pt->plat.ctx, &table[first], (size_t)n << FMT_ITEM_LG2);
+}
+
+/* Record that @n entries from @first were written. */
+static inline void NS(dirty_add)(struct dirty *d, unsigned int first, unsigned int n)
+{
+	if (first < d->first)
+		d->first = first;
+	if (first + n > d->end)
+		d->end = first + n;
+}
+
+/*
+ * Clean the pending run of written entries and start a new one. Called before
+ * anything that may flush the TLB, so that the walker already sees every
+ * change the flush is meant to cover.
+ */
+static inline void NS(dirty_clean)(const struct vcm_pt *pt, FMT_ITEM *table, struct dirty *d)
+{
+	if (d->first < d->end)
+		NS(clean)(pt, table, d->first, d->end - d->first);
+	*d = DIRTY_NONE;
+}
+
+static void NS(flush_now)(struct walk *w, vcm_da_t first, vcm_da_t last, bool leaf)
+{
+	struct vcm_pt *pt = w->pt;
+
+	if (pt->cfg.tlb != NULL && pt->cfg.tlb->flush_range != NULL)
+		pt->cfg.tlb->flush_range(pt->cfg.tlb_ctx, first, last - first + 1U, leaf);
+}
+
+static void NS(gather_flush)(struct walk *w)
+{
+	if (w->gathered)
+		NS(flush_now)(w, w->gather_first, w->gather_last, w->gather_leaf);
+	w->gathered = false;
+	w->gather_leaf = true;
+	/* Only now can no walker still be reading the unlinked tables. */
+	for (unsigned int i = 0; i < w->ndeferred; i++)
+		NS(tbl_free)(w->pt, &w->deferred[i]);
+	w->ndeferred = 0;
+}
+
+static void NS(gather_add)(struct walk *w, vcm_da_t first, vcm_da_t last, bool leaf)
+{
+	if (!w->gathered) {
+		w->gather_first = first;
+		w->gather_last = last;
+		w->gathered = true;
+	} else {
+		if (first < w->gather_first)
+			w->gather_first = first;
+		if (last > w->gather_last)
+			w->gather_last = last;
+	}
+	w->gather_leaf = w->gather_leaf && leaf;
+}
+
+/* Unlink-and-free happens after the flush that covers [first, last]. */
+static void NS(defer_free)(struct walk *w, FMT_ITEM *cpu, vcm_pa_t pa, unsigned int lvl,
+			   vcm_da_t first, vcm_da_t last)
+{
+	struct tbl *t;
+
+	if (w->ndeferred == DEFERRED_MAX)
+		NS(gather_flush)(w);
+	NS(gather_add)(w, first, last, false);
+	t = &w->deferred[w->ndeferred++];
+	t->cpu = cpu;
+	t->pa = pa;
+	t->size = vcm_pt_table_size_(w->pt, lvl, FMT_ITEM_LG2);
+}
+
+/* Clear @n entries (a plain loop the compiler turns into wide stores). */
+static inline void NS(tbl_zero)(FMT_ITEM *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		t[i] = 0;
+}
+
+/* True when every entry of @table (@n of them) is 0. */
+static bool NS(tbl_all_zero)(const FMT_ITEM *table, unsigned int n)
+{
+	FMT_ITEM used = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		used |= table[i];
+	return used == 0U;
+}
+
+/* ---- the iterator ------------------------------------------------------- */
+
+/*
+ * Start at the entry of @table (level @lvl) holding @da; the walk covers the
+ * entries up to the one holding @last, which lies in the same table (da <=
+ * last: callers clip the range to the table; no assert on this hot path).
+ */
+static inline void NS(iter_start)(const struct vcm_pt *pt, struct iter *it, FMT_ITEM *table,
+				  unsigned int lvl, vcm_da_t da, vcm_da_t last)
+{
+	const unsigned int shift = pt->shift[lvl];
+
+	it->table = table;
+	it->level = lvl;
+	it->index = NS(lvl_index)(pt, lvl, da);
+	it->end = it->index + 1U + (unsigned int)((last >> shift) - (da >> shift));
+	it->da = vcm_align_down(da, UINT64_C(1) << shift);
+}
+
+/* Read the entry at the position and decode its kind, once. */
+static inline void NS(iter_load)(const struct vcm_pt *pt, struct iter *it)
+{
+	it->entry = it->table[it->index];
+	it->kind = it->entry == 0U ? FMT_EMPTY : fmt_kind(pt, it->level, it->entry);
+}
+
+/* Move @n entries on. */
+static inline void NS(iter_next)(const struct vcm_pt *pt, struct iter *it, unsigned int n)
+{
+	it->index += n;
+	it->da += (uint64_t)n << pt->shift[it->level];
+}
+
+/* Last address of the entry at the position. */
+static inline vcm_da_t NS(iter_last)(const struct vcm_pt *pt, const struct iter *it)
+{
+	return it->da + NS(lvl_size)(pt, it->level) - 1U;
+}
+
+/*
+ * Step into the table the loaded entry (a table entry, so level > 0) points
+ * to, covering what of [@da, @last] lies under that entry.
+ */
+static inline void NS(iter_descend)(const struct vcm_pt *pt, const struct iter *it,
+				    struct iter *child, vcm_da_t da, vcm_da_t last)
+{
+	vcm_da_t entry_last = NS(iter_last)(pt, it);
+	FMT_ITEM *table = NS(tbl_cpu)(pt, fmt_table_pa(pt, it->level, it->entry));
+
+	NS(iter_start)(pt, child, table, it->level - 1U, da > it->da ? da : it->da,
+		       last < entry_last ? last : entry_last);
+}
+
+/*
+ * Start at the entry of @table (level @lvl) holding @da, with the rest of the
+ * table ahead: for a walk whose caller tracks the end of its range itself.
+ */
+static inline void NS(iter_at)(const struct vcm_pt *pt, struct iter *it, FMT_ITEM *table,
+			       unsigned int lvl, vcm_da_t da)
+{
+	it->table = table;
+	it->level = lvl;
+	it->index = NS(lvl_index)(pt, lvl, da);
+	it->end = NS(lvl_items)(pt, lvl);
+	it->da = vcm_align_down(da, NS(lvl_size)(pt, lvl));
+}
+
+/*
+ * The one descent from the top that lookup and the unmap planner share: @it
+ * ends loaded on the entry that translates @da, the first that is not a table
+ * (its end is the next entry: a position of one entry).
+ */
+static inline void NS(find)(const struct vcm_pt *pt, vcm_da_t da, struct iter *it)
+{
+	/* locals, not *it: the platform's pa_to_cpu call would force them to memory */
+	FMT_ITEM *table = pt->root;
+	unsigned int lvl = pt->levels - 1U, index, kind;
+	FMT_ITEM e;
+
+	for (;;) {
+		index = NS(lvl_index)(pt, lvl, da);
+		e = table[index];
+		kind = e == 0U ? FMT_EMPTY : fmt_kind(pt, lvl, e);
+		if (kind != FMT_TABLE)
+			break;
+		table = NS(tbl_cpu)(pt, fmt_table_pa(pt, lvl, e));
+		lvl--;
+	}
+	it->table = table;
+	it->level = lvl;
+	it->index = index;
+	it->end = index + 1U;
+	it->da = vcm_align_down(da, NS(lvl_size)(pt, lvl));
+	it->entry = e;
+	it->kind = kind;
+}
