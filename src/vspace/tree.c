@@ -256,6 +256,12 @@ static inline bool own_fits(const struct vcm_vs_range *n, uint64_t len, unsigned
 	return n->gap >= len && n->gap - len >= pad;
 }
 
+/* Does the tree hold an aligned fit at all? O(1): the root's summary. */
+bool vs_tree_fits_(const struct vcm_vs *vs, uint64_t len, unsigned int align_lg2)
+{
+	return subtree_fits(vs->root, len, align_lg2);
+}
+
 struct vcm_vs_range *vs_tree_first_fit_(const struct vcm_vs *vs, uint64_t len,
 					unsigned int align_lg2)
 {
