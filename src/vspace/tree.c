@@ -56,10 +56,11 @@ bool vs_tree_pull_(struct vcm_vs_range *n)
 	unsigned int hl = height(n->left), hr = height(n->right);
 	uint8_t h = (uint8_t)((hl > hr ? hl : hr) + 1U);
 	uint64_t m = n->gap;
-	uint32_t own_g, off_own, off_l, off_r, diff;
+	uint32_t own_g, off_own, off_l, off_r, diff = 0;
 	/* pages from the gap's start to the next 2^32-page boundary, mod 2^32 */
 	uint32_t misalign = (uint32_t)((0U - vs_gap_start(n)) >> VS_PAGE_LG2);
-	uint32_t loss[VS_NCLASS];
+	uint16_t loss16[VS_NLOSS16];
+	uint32_t loss32[VS_NCLASS - VS_NLOSS16];
 
 	if (l->max_gap > m)
 		m = l->max_gap;
@@ -69,18 +70,32 @@ bool vs_tree_pull_(struct vcm_vs_range *n)
 	off_own = pages_capped(m - n->gap);
 	off_l = pages_capped(m - l->max_gap);
 	off_r = pages_capped(m - r->max_gap);
-	for (unsigned int k = 0; k < VS_NCLASS; k++) {
-		/* own gap: a class-k fit loses the padding up to the next boundary */
+	/*
+	 * Own gap: a class-k fit loses the padding up to the next boundary. The
+	 * minimum is the true loss, below 2^(k+1) pages, so narrowing the k <= 15
+	 * lanes to 16 bits keeps it exactly; the 2^30 caps are never the minimum.
+	 */
+	for (unsigned int k = 0; k < VS_NLOSS16; k++) {
 		uint32_t own = min_u32(misalign & class_mask[k], own_g) + off_own;
 
-		loss[k] = min_u32(own, min_u32(l->loss[k] + off_l, r->loss[k] + off_r));
+		loss16[k] = (uint16_t)min_u32(own, min_u32((uint32_t)l->loss16[k] + off_l,
+							    (uint32_t)r->loss16[k] + off_r));
 	}
-	diff = 0;
-	for (unsigned int k = 0; k < VS_NCLASS; k++)
-		diff |= loss[k] ^ n->loss[k];
+	for (unsigned int k = VS_NLOSS16; k < VS_NCLASS; k++) {
+		uint32_t own = min_u32(misalign & class_mask[k], own_g) + off_own;
+		unsigned int j = k - VS_NLOSS16;
+
+		loss32[j] = min_u32(own, min_u32(l->loss32[j] + off_l, r->loss32[j] + off_r));
+	}
+	for (unsigned int k = 0; k < VS_NLOSS16; k++)
+		diff |= (uint32_t)(loss16[k] ^ n->loss16[k]);
+	for (unsigned int j = 0; j < VS_NCLASS - VS_NLOSS16; j++)
+		diff |= loss32[j] ^ n->loss32[j];
 	diff |= (uint32_t)(h != n->height) | (uint32_t)(m != n->max_gap);
-	for (unsigned int k = 0; k < VS_NCLASS; k++)
-		n->loss[k] = loss[k];
+	for (unsigned int k = 0; k < VS_NLOSS16; k++)
+		n->loss16[k] = loss16[k];
+	for (unsigned int j = 0; j < VS_NCLASS - VS_NLOSS16; j++)
+		n->loss32[j] = loss32[j];
 	n->height = h;
 	n->max_gap = m;
 	return diff != 0U;
@@ -161,7 +176,13 @@ static void fix_up(struct vcm_vs *vs, struct vcm_vs_range *n, const struct vcm_v
 	bool forcing = force != NULL;
 
 	while (n != NULL) {
-		bool changed = vs_tree_pull_(n);
+		const struct vcm_vs_range *p = n->parent;
+		bool changed;
+
+		/* the parent's pull will read n's sibling: start that miss now */
+		if (p != NULL)
+			vs_prefetch(p->left == n ? p->right : p->left);
+		changed = vs_tree_pull_(n);
 		int bal = (int)height(n->left) - (int)height(n->right);
 
 		if (n == force) {
@@ -246,7 +267,7 @@ static inline bool subtree_fits(const struct vcm_vs_range *n, uint64_t len, unsi
 		return false;
 	if (align_lg2 == VS_PAGE_LG2)
 		return true;
-	return n->max_gap - len >= (uint64_t)n->loss[align_lg2 - VS_PAGE_LG2 - 1U] << VS_PAGE_LG2;
+	return n->max_gap - len >= (uint64_t)vs_loss(n, align_lg2 - VS_PAGE_LG2 - 1U) << VS_PAGE_LG2;
 }
 
 static inline bool own_fits(const struct vcm_vs_range *n, uint64_t len, unsigned int align_lg2)
@@ -270,6 +291,9 @@ struct vcm_vs_range *vs_tree_first_fit_(const struct vcm_vs *vs, uint64_t len,
 	if (!subtree_fits(n, len, align_lg2))
 		return NULL;
 	for (;;) {
+		/* whichever way we go, these are next: load them beside the left child */
+		vs_prefetch(n->right);
+		vs_prefetch((const uint8_t *)n + VS_NODE_LINE);
 		if (subtree_fits(n->left, len, align_lg2))
 			n = n->left;
 		else if (own_fits(n, len, align_lg2))

@@ -42,13 +42,22 @@
  * lowest gap that fits: the largest gap length below, and for each alignment
  * class k (2^(13+k) bytes) how much less than that the best k-aligned fit in
  * the subtree gives. That loss is below 2^(k+1) pages (the gap holding the
- * maximum loses less than one alignment unit), so it fits in 32 bits.
- * The fields a descent reads come first.
+ * maximum loses less than one alignment unit), so classes 8K..256M (k <= 15)
+ * fit 16-bit lanes and 512M, 1G 32-bit ones.
+ *
+ * 128 bytes in two 64-byte lines (slabs align nodes to 64): line 0 is all a
+ * descent reads of a child (links and summary), line 1 the range itself,
+ * all that unreserve and the range cache touch.
  */
+#define VS_NLOSS16 16U
+
 struct vcm_vs_range {
+	/* line 0: the subtree */
 	struct vcm_vs_range *left, *right;
 	uint64_t max_gap;            /* bytes: largest gap in this subtree */
-	uint32_t loss[VS_NCLASS];    /* pages: max_gap - largest class-k fit here */
+	uint16_t loss16[VS_NLOSS16]; /* pages: max_gap - largest class-k fit here */
+	uint32_t loss32[VS_NCLASS - VS_NLOSS16]; /* the same for k = 16, 17 */
+	/* line 1: the range */
 	vcm_da_t start;
 	uint64_t len;                /* bytes; 0 only for the sentinel */
 	uint64_t gap;                /* bytes free after the range */
@@ -58,6 +67,30 @@ struct vcm_vs_range {
 	uint8_t height;              /* AVL height, leaf = 1 */
 	uint8_t flags;               /* VS_RANGE_* */
 };
+
+#define VS_NODE_LINE 64U
+#if UINTPTR_MAX == UINT64_MAX
+_Static_assert(offsetof(struct vcm_vs_range, start) == VS_NODE_LINE,
+	       "a descent reads one line of a child");
+_Static_assert(sizeof(struct vcm_vs_range) <= 2U * VS_NODE_LINE, "a node is two lines");
+#endif
+
+/*
+ * Start loading @p's line into the cache: a hint, no fault on any pointer.
+ * At 1M ranges the tree is far larger than the caches; issuing the next
+ * loads early overlaps their misses (docs/vspace.md, "Memory").
+ */
+#if defined(__GNUC__)
+#define vs_prefetch(p) __builtin_prefetch((const void *)(p))
+#else
+#define vs_prefetch(p) ((void)(p))
+#endif
+
+/* The class-k loss of @n, in pages. */
+static inline uint32_t vs_loss(const struct vcm_vs_range *n, unsigned int k)
+{
+	return k < VS_NLOSS16 ? n->loss16[k] : n->loss32[k - VS_NLOSS16];
+}
 
 /*
  * The range cache (cache.c): freed ranges of 2^c bytes at a 2^c boundary,
