@@ -39,8 +39,8 @@ static int check_node(struct vcm_vs *vs, struct vcm_vs_range *n, uint64_t *nodes
 	if (vs_tree_pull_(&copy))
 		return bad(vs, n, "cached height or gap summary is stale");
 	{
-		int l = n->left != NULL ? n->left->height : 0;
-		int r = n->right != NULL ? n->right->height : 0;
+		int l = n->left != NULL ? (int)vs_height(n->left) : 0;
+		int r = n->right != NULL ? (int)vs_height(n->right) : 0;
 
 		if (l - r > 1 || r - l > 1)
 			return bad(vs, n, "AVL balance broken");

@@ -23,7 +23,7 @@ static const struct vcm_vs_range nil;
 
 static inline unsigned int height(const struct vcm_vs_range *n)
 {
-	return n != NULL ? n->height : 0U;
+	return n != NULL ? vs_height(n) : 0U;
 }
 
 static inline uint32_t pages_capped(uint64_t bytes)
@@ -54,7 +54,8 @@ bool vs_tree_pull_(struct vcm_vs_range *n)
 	const struct vcm_vs_range *l = n->left != NULL ? n->left : &nil;
 	const struct vcm_vs_range *r = n->right != NULL ? n->right : &nil;
 	unsigned int hl = height(n->left), hr = height(n->right);
-	uint8_t h = (uint8_t)((hl > hr ? hl : hr) + 1U);
+	uint64_t h = (uint64_t)((hl > hr ? hl : hr) + 1U);
+	uint64_t lm = vs_max_gap(l), rm = vs_max_gap(r), sum;
 	uint64_t m = n->gap;
 	uint32_t own_g, off_own, off_l, off_r, diff = 0;
 	/* pages from the gap's start to the next 2^32-page boundary, mod 2^32 */
@@ -62,14 +63,14 @@ bool vs_tree_pull_(struct vcm_vs_range *n)
 	uint16_t loss16[VS_NLOSS16];
 	uint32_t loss32[VS_NCLASS - VS_NLOSS16];
 
-	if (l->max_gap > m)
-		m = l->max_gap;
-	if (r->max_gap > m)
-		m = r->max_gap;
+	if (lm > m)
+		m = lm;
+	if (rm > m)
+		m = rm;
 	own_g = pages_capped(n->gap);
 	off_own = pages_capped(m - n->gap);
-	off_l = pages_capped(m - l->max_gap);
-	off_r = pages_capped(m - r->max_gap);
+	off_l = pages_capped(m - lm);
+	off_r = pages_capped(m - rm);
 	/*
 	 * Own gap: a class-k fit loses the padding up to the next boundary. The
 	 * minimum is the true loss, below 2^(k+1) pages, so narrowing the k <= 15
@@ -91,13 +92,13 @@ bool vs_tree_pull_(struct vcm_vs_range *n)
 		diff |= (uint32_t)(loss16[k] ^ n->loss16[k]);
 	for (unsigned int j = 0; j < VS_NCLASS - VS_NLOSS16; j++)
 		diff |= loss32[j] ^ n->loss32[j];
-	diff |= (uint32_t)(h != n->height) | (uint32_t)(m != n->max_gap);
+	sum = (h << VS_SUM_HEIGHT_SHIFT) | (m >> VS_PAGE_LG2);
+	diff |= (uint32_t)(sum != n->sum);
 	for (unsigned int k = 0; k < VS_NLOSS16; k++)
 		n->loss16[k] = loss16[k];
 	for (unsigned int j = 0; j < VS_NCLASS - VS_NLOSS16; j++)
 		n->loss32[j] = loss32[j];
-	n->height = h;
-	n->max_gap = m;
+	n->sum = sum;
 	return diff != 0U;
 }
 
@@ -106,7 +107,7 @@ void vs_tree_init_(struct vcm_vs *vs)
 	struct vcm_vs_range *h = &vs->head;
 
 	h->left = h->right = h->parent = NULL;
-	h->height = 0;
+	h->sum = 0;
 	(void)vs_tree_pull_(h);
 	vs->root = h;
 }
@@ -209,7 +210,7 @@ void vs_tree_insert_after_(struct vcm_vs *vs, struct vcm_vs_range *prev, struct 
 	struct vcm_vs_range *at;
 
 	n->left = n->right = NULL;
-	n->height = 0;
+	n->sum = 0;
 	if (prev->right == NULL) {
 		prev->right = n;
 		n->parent = prev;
@@ -263,11 +264,16 @@ void vs_tree_erase_(struct vcm_vs *vs, struct vcm_vs_range *n)
 /* Does the subtree of @n hold a gap with @len bytes at a 2^align_lg2 boundary? */
 static inline bool subtree_fits(const struct vcm_vs_range *n, uint64_t len, unsigned int align_lg2)
 {
-	if (n == NULL || n->max_gap < len)
+	uint64_t m;
+
+	if (n == NULL)
+		return false;
+	m = vs_max_gap(n);
+	if (m < len)
 		return false;
 	if (align_lg2 == VS_PAGE_LG2)
 		return true;
-	return n->max_gap - len >= (uint64_t)vs_loss(n, align_lg2 - VS_PAGE_LG2 - 1U) << VS_PAGE_LG2;
+	return m - len >= (uint64_t)vs_loss(n, align_lg2 - VS_PAGE_LG2 - 1U) << VS_PAGE_LG2;
 }
 
 static inline bool own_fits(const struct vcm_vs_range *n, uint64_t len, unsigned int align_lg2)

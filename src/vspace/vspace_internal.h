@@ -54,8 +54,8 @@
 struct vcm_vs_range {
 	/* line 0: the subtree */
 	struct vcm_vs_range *left, *right;
-	uint64_t max_gap;            /* bytes: largest gap in this subtree */
-	uint16_t loss16[VS_NLOSS16]; /* pages: max_gap - largest class-k fit here */
+	uint64_t sum;                /* VS_SUM_*: largest gap here (pages), AVL height */
+	uint16_t loss16[VS_NLOSS16]; /* pages: max gap - largest class-k fit here */
 	uint32_t loss32[VS_NCLASS - VS_NLOSS16]; /* the same for k = 16, 17 */
 	/* line 1: the range */
 	vcm_da_t start;
@@ -64,9 +64,26 @@ struct vcm_vs_range {
 	struct vcm_vs_range *parent;
 	struct vcm_vs *owner;
 	uint32_t magic;
-	uint8_t height;              /* AVL height, leaf = 1 */
 	uint8_t flags;               /* VS_RANGE_* */
 };
+
+/*
+ * sum: the largest gap below in pages (a space has fewer than 2^52 pages) and
+ * the AVL height (leaf = 1), in one word so that a parent's pull reads its
+ * children's line 0 only.
+ */
+#define VS_SUM_HEIGHT_SHIFT 56U
+#define VS_SUM_PAGES        ((UINT64_C(1) << VS_SUM_HEIGHT_SHIFT) - 1U)
+
+static inline uint64_t vs_max_gap(const struct vcm_vs_range *n)
+{
+	return (n->sum & VS_SUM_PAGES) << VS_PAGE_LG2;
+}
+
+static inline unsigned int vs_height(const struct vcm_vs_range *n)
+{
+	return (unsigned int)(n->sum >> VS_SUM_HEIGHT_SHIFT);
+}
 
 #define VS_NODE_LINE 64U
 #if UINTPTR_MAX == UINT64_MAX
