@@ -392,6 +392,10 @@ static double miss_stop(const struct miss_counter *m)
 #endif
 }
 
+/* --cache-ranges, --cache-mib: the range cache's limits (0: vspace's defaults). */
+static uint32_t cache_ranges;
+static uint64_t cache_mib;
+
 /* "dma": a mix of network and storage buffer sizes, alignment = size. */
 static struct req dma_req(uint64_t *s)
 {
@@ -484,7 +488,8 @@ static void wl_run(enum alloc_kind kind, const struct workload *wl, const struct
 	if (kind == A_VCMM || kind == A_VCMM_CACHE) {
 		vs = vs_from_layout(lay, live, pages, &plat, slot);
 		if (kind == A_VCMM_CACHE) {
-			struct vcm_vs_cache_cfg cc = { VCM_VS_CACHE_ON, 0, 0 };
+			struct vcm_vs_cache_cfg cc = { VCM_VS_CACHE_ON, cache_ranges,
+						       cache_mib << 20 };
 
 			vcm_vs_cache_config(vs, &cc);
 		}
@@ -696,7 +701,8 @@ static void wl_table(uint64_t live, uint64_t seed, uint64_t steps, double budget
 
 static void usage(const char *argv0)
 {
-	fprintf(stderr, "usage: %s [--seed N] [--quick] [--bitmap-seconds S] [--only-workloads]\n",
+	fprintf(stderr, "usage: %s [--seed N] [--quick] [--bitmap-seconds S] [--only-workloads]\n"
+		"          [--cache-ranges N] [--cache-mib M]\n",
 		argv0);
 	exit(2);
 }
@@ -723,6 +729,10 @@ int main(int argc, char **argv)
 			bm_seconds = strtod(argv[++i], NULL);
 		else if (strcmp(argv[i], "--only-workloads") == 0)
 			only_wl = true;
+		else if (strcmp(argv[i], "--cache-ranges") == 0 && i + 1 < argc)
+			cache_ranges = (uint32_t)strtoul(argv[++i], NULL, 0);
+		else if (strcmp(argv[i], "--cache-mib") == 0 && i + 1 < argc)
+			cache_mib = strtoull(argv[++i], NULL, 0);
 		else
 			usage(argv[0]);
 	}
