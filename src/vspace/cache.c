@@ -214,7 +214,8 @@ struct vcm_vs_range *vs_cache_get_(struct vcm_vs *vs, uint64_t len, uint64_t ali
 	struct vs_mag *m;
 	int cls;
 
-	if (c == NULL || len - 1U >= (UINT64_C(1) << VS_CACHE_MAX_LG2) || !vcm_is_pow2(align))
+	if (c == NULL || len - 1U >= (UINT64_C(1) << VS_CACHE_MAX_LG2) || !vcm_is_pow2(align) ||
+	    align < VS_PAGE)
 		return NULL;
 	len = (len + VS_PAGE - 1U) & ~(VS_PAGE - 1U);
 	if (align > len)

@@ -638,6 +638,10 @@ static void test_cache(void **state)
 	assert_int_equal(vcm_vs_reserve(vs, SZ_64K - 100, SZ_4K, &b), 0);
 	assert_int_equal(vcm_vs_range_start(b), SZ_64K);
 	assert_int_equal(vcm_vs_unreserve(vs, b), 0);
+	/* a bad alignment is refused even when the cache holds a fit */
+	expect_err(vs, vcm_vs_reserve(vs, SZ_64K, 0x800, &b), -EINVAL, "align 0x800");
+	expect_err(vs, vcm_vs_reserve(vs, SZ_64K, 0x3000, &b), -EINVAL, "align 0x3000");
+	expect_err(vs, vcm_vs_reserve(vs, 0, SZ_4K, &b), -EINVAL, "len is 0");
 	/* a larger alignment than the size goes to the tree (lowest fit) */
 	assert_int_equal(vcm_vs_reserve(vs, SZ_64K, 2 * SZ_64K, &b), 0);
 	assert_int_equal(vcm_vs_range_start(b), 2 * SZ_64K);
