@@ -44,6 +44,14 @@ static inline uint32_t min_u32(uint32_t a, uint32_t b)
 	return a < b ? a : b;
 }
 
+/* a + b, or 0xffff if that does not fit 16 bits */
+static inline uint16_t sat_add16(uint16_t a, uint16_t b)
+{
+	uint16_t s = (uint16_t)(a + b);
+
+	return (uint16_t)(s | (uint16_t)-(uint16_t)(s < a));
+}
+
 /*
  * Recompute @n's height, max_gap and loss[] from its children; true if any
  * changed. The hot spot of every update: the loops are kept branch-free so
@@ -73,14 +81,26 @@ bool vs_tree_pull_(struct vcm_vs_range *n)
 	off_r = pages_capped(m - rm);
 	/*
 	 * Own gap: a class-k fit loses the padding up to the next boundary. The
-	 * minimum is the true loss, below 2^(k+1) pages, so narrowing the k <= 15
-	 * lanes to 16 bits keeps it exactly; the 2^30 caps are never the minimum.
+	 * minimum is the true loss, below 2^(k+1) pages, so for k <= 15 it fits
+	 * 16 bits and the lanes are computed in 16 bits, saturating at 0xffff: a
+	 * saturated candidate is never below the true minimum, so the minimum
+	 * stays exact (16 lanes = two SSE2 registers).
 	 */
-	for (unsigned int k = 0; k < VS_NLOSS16; k++) {
-		uint32_t own = min_u32(misalign & class_mask[k], own_g) + off_own;
+	{
+		uint16_t own_g16 = (uint16_t)min_u32(own_g, 0xffffU);
+		uint16_t off_own16 = (uint16_t)min_u32(off_own, 0xffffU);
+		uint16_t off_l16 = (uint16_t)min_u32(off_l, 0xffffU);
+		uint16_t off_r16 = (uint16_t)min_u32(off_r, 0xffffU);
 
-		loss16[k] = (uint16_t)min_u32(own, min_u32((uint32_t)l->loss16[k] + off_l,
-							    (uint32_t)r->loss16[k] + off_r));
+		for (unsigned int k = 0; k < VS_NLOSS16; k++) {
+			uint16_t pad = (uint16_t)(misalign & class_mask[k]);
+			uint16_t own = sat_add16(pad < own_g16 ? pad : own_g16, off_own16);
+			uint16_t cl = sat_add16(l->loss16[k], off_l16);
+			uint16_t cr = sat_add16(r->loss16[k], off_r16);
+			uint16_t m2 = cl < cr ? cl : cr;
+
+			loss16[k] = own < m2 ? own : m2;
+		}
 	}
 	for (unsigned int k = VS_NLOSS16; k < VS_NCLASS; k++) {
 		uint32_t own = min_u32(misalign & class_mask[k], own_g) + off_own;
@@ -174,14 +194,14 @@ static struct vcm_vs_range *rebalance(struct vcm_vs *vs, struct vcm_vs_range *n)
  */
 static void fix_up(struct vcm_vs *vs, struct vcm_vs_range *n, const struct vcm_vs_range *force)
 {
-	bool forcing = force != NULL;
+	bool forcing = force != NULL, deep = vs_deep(vs);
 
 	while (n != NULL) {
 		const struct vcm_vs_range *p = n->parent;
 		bool changed;
 
 		/* the parent's pull will read n's sibling: start that miss now */
-		if (p != NULL)
+		if (deep && p != NULL)
 			vs_prefetch(p->left == n ? p->right : p->left);
 		changed = vs_tree_pull_(n);
 		int bal = (int)height(n->left) - (int)height(n->right);
@@ -293,13 +313,16 @@ struct vcm_vs_range *vs_tree_first_fit_(const struct vcm_vs *vs, uint64_t len,
 					unsigned int align_lg2)
 {
 	const struct vcm_vs_range *n = vs->root;
+	bool deep = vs_deep(vs);
 
 	if (!subtree_fits(n, len, align_lg2))
 		return NULL;
 	for (;;) {
 		/* whichever way we go, these are next: load them beside the left child */
-		vs_prefetch(n->right);
-		vs_prefetch((const uint8_t *)n + VS_NODE_LINE);
+		if (deep) {
+			vs_prefetch(n->right);
+			vs_prefetch((const uint8_t *)n + VS_NODE_LINE);
+		}
 		if (subtree_fits(n->left, len, align_lg2))
 			n = n->left;
 		else if (own_fits(n, len, align_lg2))

@@ -356,10 +356,11 @@ int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r)
 {
 	int ret;
 
-	/* the checks read the range's second line; the tree work its first */
-	vs_prefetch(r);
 	if (!vs_live(vs))
 		return -EINVAL;
+	/* the checks read the range's second line; the tree work its first */
+	if (vs_deep(vs))
+		vs_prefetch(r);
 	ret = check_range(vs, __func__, r);
 	if (ret != 0)
 		return ret;

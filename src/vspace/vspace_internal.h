@@ -93,15 +93,27 @@ _Static_assert(sizeof(struct vcm_vs_range) <= 2U * VS_NODE_LINE, "a node is two 
 #endif
 
 /*
- * Start loading @p's line into the cache: a hint, no fault on any pointer.
- * At 1M ranges the tree is far larger than the caches; issuing the next
- * loads early overlaps their misses (docs/vspace.md, "Memory").
+ * Start loading @p's line into the cache, if @p is not NULL: a hint that never
+ * faults. At 1M ranges the tree is far larger than the caches; issuing the
+ * next loads early overlaps their misses (docs/vspace.md, "Memory"). NULL is
+ * skipped: a prefetch of an unmapped page costs a page walk on some cores.
  */
+static inline void vs_prefetch(const void *p)
+{
 #if defined(__GNUC__)
-#define vs_prefetch(p) __builtin_prefetch((const void *)(p))
+	if (p != NULL)
+		__builtin_prefetch(p);
 #else
-#define vs_prefetch(p) ((void)(p))
+	(void)p;
 #endif
+}
+
+/*
+ * Below this many ranges the tree (128 bytes a node) stays in the caches and
+ * the prefetches only cost: measured at 1k ranges they made a step 10% slower,
+ * at 100k 10% faster.
+ */
+#define VS_PREFETCH_MIN_RANGES 16384U
 
 /* The class-k loss of @n, in pages. */
 static inline uint32_t vs_loss(const struct vcm_vs_range *n, unsigned int k)
@@ -244,6 +256,12 @@ int vs_reserve_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
 		struct vcm_vs_range **out);
 void vs_remove_(struct vcm_vs *vs, struct vcm_vs_range *r);
 void vs_unlink_(struct vcm_vs *vs, struct vcm_vs_range *r);
+
+/* Is the tree of @vs large enough for the prefetches to pay? */
+static inline bool vs_deep(const struct vcm_vs *vs)
+{
+	return vs->count + vs->cache_ranges >= VS_PREFETCH_MIN_RANGES;
+}
 
 static inline bool vs_live(const struct vcm_vs *vs)
 {
