@@ -358,8 +358,11 @@ int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r)
 
 	if (!vs_live(vs))
 		return -EINVAL;
-	/* the checks read the range's second line; the tree work its first */
-	if (vs_deep(vs))
+	/*
+	 * The checks read the range's second line, the tree work its first. With
+	 * the range cache on, most frees never reach the tree: no prefetch then.
+	 */
+	if (!vs->cache_on && vs_deep(vs))
 		vs_prefetch(r);
 	ret = check_range(vs, __func__, r);
 	if (ret != 0)
