@@ -37,7 +37,7 @@
 #define EDU_CMD_TO_PCI 0x2U  /* device buffer -> memory */
 #define EDU_BUF       0x40000U
 
-/* AMD 48882 Rev 3.00, 3.4 MMIO registers: device table base, control. */
+/* AMD 48882 Rev 3.00, "IOMMU MMIO Registers": device table base, control. */
 #define IOMMU_DEVTAB  0x0000U
 #define IOMMU_CONTROL 0x0018U
 #define IOMMU_CTRL_EN 0x1U
@@ -266,7 +266,7 @@ void harness_main(void)
 	/* memory decoding and bus mastering (DMA) */
 	pci_write(AQ_EDU_DEVFN, 0x04, pci_read(AQ_EDU_DEVFN, 0x04) | 0x6U);
 
-	/* 3.4: device table base (bits 51:12) and size (pages - 1); then enable. */
+	/* device table base (bits 51:12) and size (pages - 1); then IommuEn */
 	mmio_write64(AQ_IOMMU_MMIO + IOMMU_DEVTAB, AQ_DEVTAB_PA | (AQ_DEVTAB_LEN / 4096U - 1U));
 	mmio_write64(AQ_IOMMU_MMIO + IOMMU_CONTROL, IOMMU_CTRL_EN);
 
