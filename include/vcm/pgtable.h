@@ -41,6 +41,8 @@ struct vcm_pt_fmt;
 /* The formats. */
 extern const struct vcm_pt_fmt vcm_pt_fmt_armv7s; /* ARMv7 short descriptor */
 extern const struct vcm_pt_fmt vcm_pt_fmt_armv8;  /* ARMv8 long descriptor (VMSAv8-64) */
+/* AMD IOMMU v1 host page tables (3 to 6 levels; vcm_pt_hw: DTE bits 63:0). */
+extern const struct vcm_pt_fmt vcm_pt_fmt_amdv1;
 
 /** vcm_pt_fmt_name() - short name of a format ("armv7s", "armv8"). */
 const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt);
@@ -102,13 +104,17 @@ struct vcm_pt_tlb_ops {
  * @fmt:         the format (required).
  * @ias:         input address bits; 0 = the format's default (armv7s: 32,
  *               armv8: 48). armv8 takes 25..48 (stage 1) or 25..48 (stage 2).
+ *               amdv1: 48; takes 39..64 (3 levels up to 39 bits, 4, 5, 6 above 57).
  * @oas:         output address bits; 0 = default (armv7s: 32, armv8: 48);
  *               armv8 takes 32, 36, 40, 42, 44, 48.
+ *               amdv1: 52; takes 32..52.
  * @granule_lg2: translation granule; 0 = 12. armv8 takes 12, 14, 16.
  * @flags:       VCM_PT_CFG_*.
  * @page_sizes:  leaf sizes this table may use (bit n = 2^n bytes), including
  *               the sizes reached with a contiguous hint; 0 = all the format
  *               has for this granule. Must include the granule size.
+ *               amdv1: at most one NextLevel-7 size per level (8K..1M,
+ *               4M..512M, 2G..256G); 0 = 4K, 64K, 2M, 32M, 1G, 16G.
  * @mair:        armv8 stage 1 only: the MAIR value the walker uses; 0 = the
  *               vcmm default (see docs/pgtable.md). Cache policies are found
  *               in it by value; a policy it lacks is -EOPNOTSUPP at map time.
@@ -158,6 +164,7 @@ struct vcm_pt_leaf {
  *               armv8 stage 1: TCR_EL1 (TTBR0 half: T0SZ, IRGN0, ORGN0, SH0,
  *               TG0, IPS), MAIR_EL1, TTBR0_EL1; stage 2: VTCR_EL2, 0, VTTBR_EL2.
  *               armv7s: TTBCR, 0, TTBR0.
+ *               amdv1: DTE bits 63:0 (V, TV, Mode, root pointer, IR, IW), 0, 0.
  */
 struct vcm_pt_hw {
 	vcm_pa_t root_pa;

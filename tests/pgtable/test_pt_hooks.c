@@ -35,6 +35,7 @@ static void pt_setup(struct vcm_pt *pt, const struct pt_config *c)
 	pt->cfg.oas = c->oas;
 	pt->cfg.granule_lg2 = c->granule_lg2;
 	pt->cfg.flags = c->flags;
+	pt->cfg.page_sizes = pt_config_page_sizes(c);
 	if (fmt_init(pt, FN, &d) != 0)
 		fail_msg("%s: %s", c->name, d.msg);
 }
@@ -130,6 +131,9 @@ static bool prot_refused(const struct vcm_pt *pt, unsigned int prot)
 
 	if ((prot & VCM_PT_PROT_SECURE) != 0U && (pt->cfg.flags & VCM_PT_CFG_SECURE) == 0U)
 		return true;
+	/* AMD 48882 Rev 3.00 2.2.3: a PTE has IR and IW, nothing else a prot can say */
+	if (pt->fmt == &vcm_pt_fmt_amdv1)
+		return (prot & ~(VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)) != 0U;
 	if (pt->fmt == &vcm_pt_fmt_armv7s)
 		return VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot) == VCM_PT_SH_INNER;
 	if ((pt->cfg.flags & VCM_PT_CFG_STAGE2) != 0U)
