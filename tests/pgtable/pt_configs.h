@@ -31,6 +31,14 @@ static const struct pt_config pt_configs[] = {
 	{ "armv8-s2-4k-48", &vcm_pt_fmt_armv8, 48, 48, 12, VCM_PT_CFG_STAGE2 },
 	{ "armv8-s2-16k-40", &vcm_pt_fmt_armv8, 40, 40, 14, VCM_PT_CFG_STAGE2 },
 	{ "armv8-s2-64k-44", &vcm_pt_fmt_armv8, 44, 44, 16, VCM_PT_CFG_STAGE2 },
+	/* RISC-V: the three modes, Svnapot and Svpbmt, a smaller output size */
+	{ "riscv-sv39", &vcm_pt_fmt_riscv, 39, 56, 12, 0 },
+	{ "riscv-sv48", &vcm_pt_fmt_riscv, 48, 56, 12, 0 },
+	{ "riscv-sv57", &vcm_pt_fmt_riscv, 57, 56, 12, 0 },
+	{ "riscv-sv39-napot-pbmt", &vcm_pt_fmt_riscv, 39, 56, 12,
+	  VCM_PT_CFG_RISCV_SVNAPOT | VCM_PT_CFG_RISCV_SVPBMT },
+	{ "riscv-sv48-napot-40", &vcm_pt_fmt_riscv, 48, 40, 12, VCM_PT_CFG_RISCV_SVNAPOT },
+	{ "riscv-sv57-pbmt", &vcm_pt_fmt_riscv, 57, 56, 12, VCM_PT_CFG_RISCV_SVPBMT },
 };
 
 #define PT_NCONFIGS (sizeof(pt_configs) / sizeof(pt_configs[0]))
