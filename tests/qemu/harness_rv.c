@@ -25,6 +25,11 @@
  * value just loaded (or, when the load faulted, the expected tag), so a
  * correct run never changes memory.
  *
+ * QEMU 7.2 can serve an MPRV access from a TLB entry the M-mode code itself
+ * filled for the same page (seen: a vector at the harness's own rodata page
+ * read physical memory), so each probe runs sfence.vma after setting MPRV:
+ * the access always walks the tables.
+ *
  * Tables: the table dump is checksummed before and after. QEMU sets A and D in
  * PTEs where they are clear; our leaves carry them already, so the tables
  * must not change.
@@ -127,7 +132,8 @@ static void __attribute__((noreturn)) finish(uint32_t code)
 }
 
 /*
- * One translated access with MPRV = 1 and @mode (MPP and SUM). Nothing between
+ * One translated access with MPRV = 1 and @mode (MPP and SUM), after a TLB
+ * flush (see the top). Nothing between
  * setting and clearing MPRV touches memory but the access, which is 4 bytes
  * long (norvc) so the trap handler can step over it. Returns the loaded value
  * (@store false) or @val.
