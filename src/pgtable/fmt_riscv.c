@@ -40,7 +40,7 @@
  */
 #include "fmt.h"
 
-/* 4.3.1 (Figure 4.18, the same bits in Sv39/48/57 PTEs 4.4-4.6): low bits. */
+/* 4.3.1, the same low bits in the Sv39/48/57 PTEs of 4.4-4.6. */
 #define RV_V     VCM_BIT(0)
 #define RV_R     VCM_BIT(1)
 #define RV_W     VCM_BIT(2)
@@ -103,7 +103,7 @@ static int riscv_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
 	pt->item_lg2 = 3;
 	pt->start_level = levels - 1U;
 	for (unsigned int lvl = 0; lvl < levels; lvl++) {
-		pt->leaf_ok[lvl] = true; /* 4.3.2 step 4: a leaf may sit at any level */
+		pt->leaf_ok[lvl] = true; /* 4.3.2 steps 4-5: a leaf may sit at any level */
 		all |= UINT64_C(1) << pt->shift[lvl];
 	}
 	if (napot(pt)) {
@@ -180,11 +180,11 @@ static inline unsigned int riscv_kind(const struct vcm_pt *pt, unsigned int lvl,
 	(void)pt;
 	if ((e & RV_V) == 0U)
 		return FMT_EMPTY;
-	/* 4.3.2 step 3: R = W = X = 0 points to the next level; none below level 0. */
+	/* 4.3.2 step 4: R = W = X = 0 points to the next level; none below level 0. */
 	if ((e & (RV_R | RV_W | RV_X)) == 0U)
 		return lvl != 0U ? FMT_TABLE : FMT_EMPTY;
 	/*
-	 * W without R is reserved (4.3.1). Execute-only leaves are valid but never
+	 * W without R is reserved (4.3.1, 4.3.2 step 3). Execute-only leaves are valid but never
 	 * ours (prot has READ) and decode to no prot: treated as foreign.
 	 */
 	if ((e & RV_R) == 0U)
