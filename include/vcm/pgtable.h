@@ -41,7 +41,10 @@ struct vcm_pt_fmt;
 /* The formats. */
 extern const struct vcm_pt_fmt vcm_pt_fmt_armv7s; /* ARMv7 short descriptor */
 extern const struct vcm_pt_fmt vcm_pt_fmt_armv8;  /* ARMv8 long descriptor (VMSAv8-64) */
-/* RISC-V Sv39/Sv48/Sv57 (cfg->ias 39/48/57); vcm_pt_hw() regs[0] is satp. */
+/*
+ * RISC-V Sv39/Sv48/Sv57: cfg->ias 39, 48 or 57 picks the mode (0 = 39), oas 32
+ * to 56 (0 = 56), granule 12 only; vcm_pt_hw() regs[0] is satp.
+ */
 extern const struct vcm_pt_fmt vcm_pt_fmt_riscv;
 
 /** vcm_pt_fmt_name() - short name of a format ("armv7s", "armv8"). */
