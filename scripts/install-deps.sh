@@ -10,6 +10,7 @@ pkgs=(
   libturbojpeg0-dev libpng-dev graphviz
   qemu-system-arm gcc-aarch64-linux-gnu gcc-arm-none-eabi
   qemu-system-x86
+  qemu-system-misc gcc-riscv64-linux-gnu
 )
 
 missing=()

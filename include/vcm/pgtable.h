@@ -43,6 +43,11 @@ extern const struct vcm_pt_fmt vcm_pt_fmt_armv7s; /* ARMv7 short descriptor */
 extern const struct vcm_pt_fmt vcm_pt_fmt_armv8;  /* ARMv8 long descriptor (VMSAv8-64) */
 /* AMD IOMMU v1 host page tables (3 to 6 levels; vcm_pt_hw: DTE bits 63:0). */
 extern const struct vcm_pt_fmt vcm_pt_fmt_amdv1;
+/*
+ * RISC-V Sv39/Sv48/Sv57: cfg->ias 39, 48 or 57 picks the mode (0 = 39), oas 32
+ * to 56 (0 = 56), granule 12 only; vcm_pt_hw() regs[0] is satp.
+ */
+extern const struct vcm_pt_fmt vcm_pt_fmt_riscv;
 
 /** vcm_pt_fmt_name() - short name of a format ("armv7s", "armv8"). */
 const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt);
@@ -85,7 +90,11 @@ const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt);
 #define VCM_PT_CFG_STAGE2   (1U << 0) /* ARMv8 stage 2 (IPA -> PA) table */
 #define VCM_PT_CFG_SECURE   (1U << 1) /* walked in the Secure state: the NS bit is used */
 #define VCM_PT_CFG_COHERENT (1U << 2) /* walker snoops CPU caches: no cache_clean calls */
-#define VCM_PT_CFG_ALL      0x7U
+/* RISC-V only (fmt_riscv.c): the Svnapot 64 KiB leaf, Svpbmt memory types (NC, IO). */
+#define VCM_PT_CFG_RISCV_SVNAPOT (1U << 8)
+#define VCM_PT_CFG_RISCV_SVPBMT  (1U << 9)
+#define VCM_PT_CFG_RISCV_ALL     (VCM_PT_CFG_RISCV_SVNAPOT | VCM_PT_CFG_RISCV_SVPBMT)
+#define VCM_PT_CFG_ALL      (0x7U | VCM_PT_CFG_RISCV_ALL)
 
 /**
  * struct vcm_pt_tlb_ops - how the table tells its walkers' TLBs what changed.

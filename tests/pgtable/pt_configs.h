@@ -38,6 +38,14 @@ static const struct pt_config pt_configs[] = {
 	{ "amdv1-5lvl-1m", &vcm_pt_fmt_amdv1, 57, 52, 12, 0 },
 	{ "amdv1-6lvl-32k", &vcm_pt_fmt_amdv1, 63, 40, 12, 0 },
 	{ "amdv1-4lvl-gaps", &vcm_pt_fmt_amdv1, 44, 52, 12, 0 },
+	/* RISC-V: the three modes, Svnapot and Svpbmt, a smaller output size */
+	{ "riscv-sv39", &vcm_pt_fmt_riscv, 39, 56, 12, 0 },
+	{ "riscv-sv48", &vcm_pt_fmt_riscv, 48, 56, 12, 0 },
+	{ "riscv-sv57", &vcm_pt_fmt_riscv, 57, 56, 12, 0 },
+	{ "riscv-sv39-napot-pbmt", &vcm_pt_fmt_riscv, 39, 56, 12,
+	  VCM_PT_CFG_RISCV_SVNAPOT | VCM_PT_CFG_RISCV_SVPBMT },
+	{ "riscv-sv48-napot-40", &vcm_pt_fmt_riscv, 48, 40, 12, VCM_PT_CFG_RISCV_SVNAPOT },
+	{ "riscv-sv57-pbmt", &vcm_pt_fmt_riscv, 57, 56, 12, VCM_PT_CFG_RISCV_SVPBMT },
 };
 
 #define PT_NCONFIGS (sizeof(pt_configs) / sizeof(pt_configs[0]))

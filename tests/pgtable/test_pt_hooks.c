@@ -134,6 +134,21 @@ static bool prot_refused(const struct vcm_pt *pt, unsigned int prot)
 	/* AMD 48882 Rev 3.00 2.2.3: a PTE has IR and IW, nothing else a prot can say */
 	if (pt->fmt == &vcm_pt_fmt_amdv1)
 		return (prot & ~(VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)) != 0U;
+	/*
+	 * RISC-V (Privileged ISA 20211203 4.3.1, Svpbmt 1.0): no shareability
+	 * field; one memory type per page: the PMA's (WBWA), or with Svpbmt NC and
+	 * IO (device) as well.
+	 */
+	if (pt->fmt == &vcm_pt_fmt_riscv) {
+		bool pbmt = (pt->cfg.flags & VCM_PT_CFG_RISCV_SVPBMT) != 0U;
+
+		if (VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot) != 0U)
+			return true;
+		if (device)
+			return !pbmt;
+		return inner != outer ||
+		       !(inner == VCM_PT_CACHE_WBWA || (pbmt && inner == VCM_PT_CACHE_NC));
+	}
 	if (pt->fmt == &vcm_pt_fmt_armv7s)
 		return VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot) == VCM_PT_SH_INNER;
 	if ((pt->cfg.flags & VCM_PT_CFG_STAGE2) != 0U)
