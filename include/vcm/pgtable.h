@@ -41,6 +41,11 @@ struct vcm_pt_fmt;
 /* The formats. */
 extern const struct vcm_pt_fmt vcm_pt_fmt_armv7s; /* ARMv7 short descriptor */
 extern const struct vcm_pt_fmt vcm_pt_fmt_armv8;  /* ARMv8 long descriptor (VMSAv8-64) */
+/* x86 formats (src/pgtable/fmt_x86.c, fmt_vtd.c). x86_64: ias 48 or 57, da
+ * without sign extension, cfg->mair carries IA32_PAT (0 = power-up value);
+ * regs CR3, CR4, IA32_PAT. vtd_ss: ias 39/48/57; regs = context entry. */
+extern const struct vcm_pt_fmt vcm_pt_fmt_x86_64; /* x86-64 4- and 5-level paging */
+extern const struct vcm_pt_fmt vcm_pt_fmt_vtd_ss; /* Intel VT-d second stage */
 
 /** vcm_pt_fmt_name() - short name of a format ("armv7s", "armv8"). */
 const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt);

@@ -1,2 +1,4 @@
 set(VCM_PGTABLE_SOURCES pgtable.c fmt_armv7s.c fmt_armv8.c)
 set(VCM_PGTABLE_DEPS util)
+# x86-64 paging and Intel VT-d second stage
+list(APPEND VCM_PGTABLE_SOURCES fmt_x86.c fmt_vtd.c)

@@ -31,6 +31,12 @@ static const struct pt_config pt_configs[] = {
 	{ "armv8-s2-4k-48", &vcm_pt_fmt_armv8, 48, 48, 12, VCM_PT_CFG_STAGE2 },
 	{ "armv8-s2-16k-40", &vcm_pt_fmt_armv8, 40, 40, 14, VCM_PT_CFG_STAGE2 },
 	{ "armv8-s2-64k-44", &vcm_pt_fmt_armv8, 44, 44, 16, VCM_PT_CFG_STAGE2 },
+	/* x86-64 paging and VT-d second stage */
+	{ "x86_64-4l", &vcm_pt_fmt_x86_64, 48, 52, 12, 0 },
+	{ "x86_64-5l", &vcm_pt_fmt_x86_64, 57, 46, 12, 0 },
+	{ "vtd_ss-39", &vcm_pt_fmt_vtd_ss, 39, 39, 12, 0 },
+	{ "vtd_ss-48", &vcm_pt_fmt_vtd_ss, 48, 48, 12, 0 },
+	{ "vtd_ss-57", &vcm_pt_fmt_vtd_ss, 57, 52, 12, 0 },
 };
 
 #define PT_NCONFIGS (sizeof(pt_configs) / sizeof(pt_configs[0]))
