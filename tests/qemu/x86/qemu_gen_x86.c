@@ -8,7 +8,10 @@
  * tables.bin and vectors.bin, and boot the harness (start_x86.S,
  * harness_x86.c), which runs on those very tables and touches every vector.
  *
- * Usage: vcm_qemu_gen_x86 --workdir DIR --harness ELF --qemu BIN [--selftest]
+ * Usage: vcm_qemu_gen_x86 --workdir DIR --harness ELF --qemu BIN [--vtd] [--selftest]
+ * --vtd runs the vtd_ss configurations with the VT-d harness (harness_vtd.c)
+ * instead: DMA by edu through intel-iommu, VCM_QEMU_VTD_VECTORS (default 120)
+ * vectors per configuration.
  * Environment: VCM_QEMU_SEED, VCM_QEMU_ONLY, VCM_QEMU_VECTORS as qemu_gen.c.
  * --selftest corrupts one expectation in 50 (an unmapped address called
  * mapped, a wrong output page, write or user rights flipped, a mapping called
@@ -36,6 +39,8 @@
 
 struct qcfg {
 	const char *name;
+	const struct vcm_pt_fmt *fmt;
+	unsigned int aw_bits; /* vtd_ss: intel-iommu's aw-bits; 0 for x86_64 */
 	unsigned int ias, oas;
 	uint64_t pat; /* cfg->mair: IA32_PAT, 0 = power-up value */
 	uint64_t page_sizes;
@@ -43,11 +48,18 @@ struct qcfg {
 
 /* QEMU's TCG CPUs have MAXPHYADDR 40. */
 static const struct qcfg configs[] = {
-	{ "x86_64-4l", 48, 40, 0, 0 },
-	{ "x86_64-5l", 57, 40, 0, 0 },
+	{ "x86_64-4l", &vcm_pt_fmt_x86_64, 0, 48, 40, 0, 0 },
+	{ "x86_64-5l", &vcm_pt_fmt_x86_64, 0, 57, 40, 0, 0 },
 	/* WT at index 5 and UC- at 6: the PAT bit in PTEs (7) and PDEs/PDPTEs (12) */
-	{ "x86_64-4l-pat", 48, 40, UINT64_C(0x0007040600060006), 0 },
-	{ "x86_64-5l-2m", 57, 40, 0, 0x1000 | 0x200000 },
+	{ "x86_64-4l-pat", &vcm_pt_fmt_x86_64, 0, 48, 40, UINT64_C(0x0007040600060006), 0 },
+	{ "x86_64-5l-2m", &vcm_pt_fmt_x86_64, 0, 57, 40, 0, 0x1000 | 0x200000 },
+	/*
+	 * VT-d: QEMU 7.2 takes aw-bits 39 or 48 only (no 5-level second stage) and
+	 * uses it as the host address width too, so oas <= aw-bits.
+	 */
+	{ "vtd_ss-39", &vcm_pt_fmt_vtd_ss, 39, 39, 39, 0, 0 },
+	{ "vtd_ss-48", &vcm_pt_fmt_vtd_ss, 48, 48, 48, 0, 0 },
+	{ "vtd_ss-39-aw48", &vcm_pt_fmt_vtd_ss, 48, 39, 48, 0, 0 },
 };
 #define NCONFIGS (sizeof(configs) / sizeof(configs[0]))
 
@@ -57,7 +69,7 @@ static const struct qcfg configs[] = {
 
 struct opts {
 	const char *workdir, *harness, *qemu;
-	bool selftest;
+	bool selftest, vtd;
 };
 
 static uint64_t rng_state;
@@ -111,6 +123,8 @@ static uint64_t canonical(const struct run *r, uint64_t da)
 {
 	unsigned int sh = 64U - r->c->ias;
 
+	if (r->c->aw_bits != 0U)
+		return da; /* an IOVA is not sign-extended */
 	return (uint64_t)((int64_t)(da << sh) >> sh);
 }
 
@@ -126,7 +140,7 @@ static void pick_regions(struct run *r)
 		r->region[i] = rnd_below(r->space / rs) * rs;
 }
 
-static unsigned int random_prot(void)
+static unsigned int random_prot(bool vtd)
 {
 	static const unsigned int cache[3] = { VCM_PT_CACHE_WBWA, VCM_PT_CACHE_NC,
 					       VCM_PT_CACHE_WT };
@@ -137,9 +151,9 @@ static unsigned int random_prot(void)
 		prot |= VCM_PT_PROT_WRITE;
 	if ((rnd() & 3U) == 0U)
 		prot |= VCM_PT_PROT_EXEC;
-	if ((rnd() % 3U) == 0U)
+	if (!vtd && (rnd() % 3U) == 0U)
 		prot |= VCM_PT_PROT_USER;
-	if ((rnd() & 3U) == 0U)
+	if (!vtd && (rnd() & 3U) == 0U)
 		prot |= VCM_PT_PROT_NONGLOBAL;
 	if ((rnd() % 5U) == 0U)
 		return prot | VCM_PT_PROT_DEVICE;
@@ -168,7 +182,7 @@ static void do_map(struct run *r)
 	unsigned int si = (unsigned int)rnd_below(r->nsizes);
 	uint64_t s = r->sizes[(rnd() & 1U) ? si : (unsigned int)rnd_below(si + 1U)];
 	uint64_t len = s * (1U + rnd_below(3)), da, pa, base;
-	unsigned int prot = random_prot();
+	unsigned int prot = random_prot(r->c->aw_bits != 0U);
 	bool overlap;
 	int ret;
 
@@ -273,6 +287,14 @@ static void add_vec(struct run *r, uint64_t da)
 		v->expect |= VQX_U;
 	if (v->pa >= VQX_RAM_LO && v->pa + 8U <= VQX_RAM_HI)
 		v->expect |= VQX_DATA;
+	/* VT-d writes markers: one vector per checked word, or a later read sees a marker */
+	for (uint32_t i = 0; r->c->aw_bits != 0U && (v->expect & VQX_DATA) != 0U &&
+			     i + 1U < r->nvec; i++)
+		if ((r->vec[i].expect & VQX_DATA) != 0U &&
+		    ((r->vec[i].pa ^ v->pa) & ~UINT64_C(7)) == 0U) {
+			r->nvec--;
+			return;
+		}
 }
 
 static void make_vectors(struct run *r, uint32_t want)
@@ -330,14 +352,16 @@ static uint32_t corrupt(struct run *r)
 {
 	uint32_t n = 0;
 
-	for (uint32_t i = 0; i < r->nvec; i += 50U, n++) {
+	uint32_t every = r->c->aw_bits != 0U ? 10U : 50U;
+
+	for (uint32_t i = 0; i < r->nvec; i += every, n++) {
 		struct vqx_vec *v = &r->vec[i];
 
 		if (v->expect == 0U) {
 			v->expect = VQX_R; /* claim mapped: QEMU faults */
 			continue;
 		}
-		switch ((i / 50U) % 4U) {
+		switch ((i / every) % 4U) {
 		case 0:
 			if ((v->expect & VQX_DATA) != 0U) {
 				v->pa ^= G4K; /* another page's signature */
@@ -348,8 +372,11 @@ static uint32_t corrupt(struct run *r)
 			v->expect ^= VQX_W;
 			break;
 		case 2:
-			v->expect ^= VQX_U;
-			break;
+			if (r->c->aw_bits == 0U) {
+				v->expect ^= VQX_U; /* no user pages in a second stage */
+				break;
+			}
+			/* fall through */
 		default:
 			v->expect = 0; /* claim unmapped: QEMU translates */
 			break;
@@ -380,18 +407,23 @@ static bool fit(int n, size_t size)
 static long run_qemu(const struct run *r, const struct opts *o, const char *tables,
 		     const char *vectors, uint32_t *ats)
 {
-	char cmd[2048], line[512];
+	char cmd[2048], line[512], iommu[160] = "";
 	unsigned int nv = 0, na = 0, nm = 0;
 	bool seen = false;
 	FILE *p;
 	int st;
 
+	/* edu's default 28-bit dma_mask would cut IOVAs (notes/qemu.md) */
+	if (r->c->aw_bits != 0U)
+		snprintf(iommu, sizeof(iommu), "-device intel-iommu,aw-bits=%u "
+			 "-device edu,dma_mask=0xffffffffffffffff ", r->c->aw_bits);
 	if (!fit(snprintf(cmd, sizeof(cmd),
-			  "timeout 60 %s -machine q35 -cpu max -m 2048 -display none -nodefaults "
-			  "-serial stdio -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4 "
+			  "timeout 120 %s -machine q35 -cpu max -m 2048 -display none -nodefaults "
+			  "-serial stdio -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4 %s"
 			  "-kernel %s -device loader,file=%s,addr=0x%x,force-raw=on "
 			  "-device loader,file=%s,addr=0x%x,force-raw=on </dev/null 2>&1",
-			  o->qemu, o->harness, tables, VQX_TABLES_PA, vectors, VQX_VECTORS_PA),
+			  o->qemu, iommu, o->harness, tables, VQX_TABLES_PA, vectors,
+			  VQX_VECTORS_PA),
 		 sizeof(cmd)))
 		return -1;
 	p = popen(cmd, "r");
@@ -454,7 +486,7 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 		return -1;
 	}
 	vcm_plat_arena_ops(&arena, &ops);
-	cfg.fmt = &vcm_pt_fmt_x86_64;
+	cfg.fmt = c->fmt;
 	cfg.ias = c->ias;
 	cfg.oas = c->oas;
 	cfg.mair = c->pat;
@@ -496,9 +528,7 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 	h.magic = VQX_MAGIC;
 	h.version = VQX_VERSION;
 	h.count = r.nvec;
-	h.cr3 = hw.regs[0];
-	h.cr4 = hw.regs[1];
-	h.pat = hw.regs[2];
+	memcpy(h.regs, hw.regs, sizeof(h.regs));
 	if (fit(snprintf(tables, sizeof(tables), "%s/%s.tables.bin", o->workdir, c->name),
 		sizeof(tables)) &&
 	    fit(snprintf(vectors, sizeof(vectors), "%s/%s.vectors.bin", o->workdir, c->name),
@@ -518,9 +548,10 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 		mism = caught ? 0 : -1;
 	}
 	if (mism != 0 || r.gen_errors != 0U)
-		printf("  %s CR3=%#" PRIx64 " CR4=%#" PRIx64 " PAT=%#" PRIx64
+		printf("  %s %s=%#" PRIx64 " %s=%#" PRIx64 " %s=%#" PRIx64
 		       " (rerun: VCM_QEMU_SEED=%#" PRIx64 " VCM_QEMU_ONLY=%s)\n",
-		       c->name, hw.regs[0], hw.regs[1], hw.regs[2], base, c->name);
+		       c->name, hw.reg_names[0], hw.regs[0], hw.reg_names[1], hw.regs[1],
+		       hw.reg_names[2], hw.regs[2], base, c->name);
 	fflush(stdout);
 	free(r.vec);
 	model_free(&r.md);
@@ -551,6 +582,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--selftest") == 0)
 			o.selftest = true;
+		else if (strcmp(argv[i], "--vtd") == 0)
+			o.vtd = true;
 		else if (i + 1 < argc && strcmp(argv[i], "--workdir") == 0)
 			o.workdir = argv[++i];
 		else if (i + 1 < argc && strcmp(argv[i], "--harness") == 0)
@@ -562,7 +595,7 @@ int main(int argc, char **argv)
 	}
 	if (o.workdir == NULL || o.harness == NULL || o.qemu == NULL) {
 		fprintf(stderr, "usage: vcm_qemu_gen_x86 --workdir DIR --harness ELF --qemu BIN "
-				"[--selftest]\n");
+				"[--vtd] [--selftest]\n");
 		return 2;
 	}
 	if (seed_env != NULL)
@@ -572,15 +605,26 @@ int main(int argc, char **argv)
 		if (nvecs < 64U || nvecs > VQX_MAX_VECS)
 			nvecs = 4000;
 	}
-	printf("x86_64: base seed %#" PRIx64 " (VCM_QEMU_SEED), %u vectors per config\n", base,
+	if (o.vtd) {
+		/* about 0.1 s of edu DMA per access, and one buffer slot per vector */
+		const char *e = getenv("VCM_QEMU_VTD_VECTORS");
+
+		nvecs = e != NULL ? (uint32_t)strtoul(e, NULL, 0) : 120U;
+		if (nvecs < 20U || nvecs > VQX_VTD_MAX)
+			nvecs = 120;
+	}
+	printf("%s: base seed %#" PRIx64 " (VCM_QEMU_SEED), %u vectors per config\n",
+	       o.vtd ? "vtd_ss" : "x86_64", base,
 	       nvecs);
 	for (unsigned int i = 0; i < NCONFIGS; i++) {
 		if (only != NULL && strstr(configs[i].name, only) == NULL)
+			continue;
+		if ((configs[i].aw_bits != 0U) != o.vtd)
 			continue;
 		ran++;
 		if (run_config(&configs[i], base + name_hash(configs[i].name), base, &o, nvecs) != 0)
 			failed++;
 	}
-	printf("x86_64: %u configs, %u failed\n", ran, failed);
+	printf("%s: %u configs, %u failed\n", o.vtd ? "vtd_ss" : "x86_64", ran, failed);
 	return ran == 0U || failed != 0U ? 1 : 0;
 }

@@ -12,6 +12,8 @@
  *                   checks by content (VQX_DATA)
  *   4 GiB..2^oas    no RAM and no device: mappings there are checked for
  *                   translation and rights only
+ * The VT-d harness uses the same blob (IOVAs in va) and layout, run with
+ * -device intel-iommu and -device edu; its scratch page sits at VQX_SCRATCH_PA.
  * The table under test maps da [0, VQX_IDENT_END) onto itself (supervisor,
  * RW, executable): the harness runs on it from its first instruction in long
  * mode, and no vector touches it.
@@ -22,6 +24,8 @@
 #define VQX_VECTORS_PA 0x01000000
 #define VQX_VECTORS_MAX 0x00800000
 #define VQX_IDENT_END  0x02000000U
+#define VQX_SCRATCH_PA 0x01c00000U /* VT-d: one page for edu's buffer, identity mapped */
+#define VQX_VTD_MAX    255U        /* VT-d: vectors per run (edu's 4 KiB buffer) */
 #define VQX_TABLES_PA  0x02000000U
 #define VQX_TABLES_MAX 0x04000000U
 #define VQX_RAM_LO     0x08000000U
@@ -46,7 +50,7 @@ struct vqx_header {
 	uint32_t version;
 	uint32_t count;
 	uint32_t pad;
-	uint64_t cr3, cr4, pat; /* vcm_pt_hw() regs */
+	uint64_t regs[3]; /* vcm_pt_hw(): x86_64 CR3, CR4, IA32_PAT; vtd_ss the context entry */
 	uint64_t pad2;
 };
 
