@@ -48,6 +48,11 @@ extern const struct vcm_pt_fmt vcm_pt_fmt_amdv1;
  * to 56 (0 = 56), granule 12 only; vcm_pt_hw() regs[0] is satp.
  */
 extern const struct vcm_pt_fmt vcm_pt_fmt_riscv;
+/* x86 formats (src/pgtable/fmt_x86.c, fmt_vtd.c). x86_64: ias 48 or 57, da
+ * without sign extension, cfg->mair carries IA32_PAT (0 = power-up value);
+ * regs CR3, CR4, IA32_PAT. vtd_ss: ias 39/48/57; regs = context entry. */
+extern const struct vcm_pt_fmt vcm_pt_fmt_x86_64; /* x86-64 4- and 5-level paging */
+extern const struct vcm_pt_fmt vcm_pt_fmt_vtd_ss; /* Intel VT-d second stage */
 
 /** vcm_pt_fmt_name() - short name of a format ("armv7s", "armv8"). */
 const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt);

@@ -4,3 +4,5 @@ list(APPEND VCM_PGTABLE_SOURCES fmt_amdv1.c)
 set(VCM_PGTABLE_DEPS util)
 # RISC-V Sv39/48/57
 list(APPEND VCM_PGTABLE_SOURCES fmt_riscv.c)
+# x86-64 paging and Intel VT-d second stage
+list(APPEND VCM_PGTABLE_SOURCES fmt_x86.c fmt_vtd.c)

@@ -46,6 +46,12 @@ static const struct pt_config pt_configs[] = {
 	  VCM_PT_CFG_RISCV_SVNAPOT | VCM_PT_CFG_RISCV_SVPBMT },
 	{ "riscv-sv48-napot-40", &vcm_pt_fmt_riscv, 48, 40, 12, VCM_PT_CFG_RISCV_SVNAPOT },
 	{ "riscv-sv57-pbmt", &vcm_pt_fmt_riscv, 57, 56, 12, VCM_PT_CFG_RISCV_SVPBMT },
+	/* x86-64 paging and VT-d second stage */
+	{ "x86_64-4l", &vcm_pt_fmt_x86_64, 48, 52, 12, 0 },
+	{ "x86_64-5l", &vcm_pt_fmt_x86_64, 57, 46, 12, 0 },
+	{ "vtd_ss-39", &vcm_pt_fmt_vtd_ss, 39, 39, 12, 0 },
+	{ "vtd_ss-48", &vcm_pt_fmt_vtd_ss, 48, 48, 12, 0 },
+	{ "vtd_ss-57", &vcm_pt_fmt_vtd_ss, 57, 52, 12, 0 },
 };
 
 #define PT_NCONFIGS (sizeof(pt_configs) / sizeof(pt_configs[0]))

@@ -149,6 +149,19 @@ static bool prot_refused(const struct vcm_pt *pt, unsigned int prot)
 		return inner != outer ||
 		       !(inner == VCM_PT_CACHE_WBWA || (pbmt && inner == VCM_PT_CACHE_NC));
 	}
+	/*
+	 * x86-64 paging (SDM Vol. 3A ch. 4 and PAT) and VT-d second stage (VT-d
+	 * 4.0 9.8): one memory type per page, no shareability field, WB without
+	 * allocation hints; the power-up PAT holds WB, WT and UC- / UC. A second
+	 * stage has no privilege or global bit.
+	 */
+	if (pt->fmt == &vcm_pt_fmt_x86_64 || pt->fmt == &vcm_pt_fmt_vtd_ss) {
+		if (pt->fmt == &vcm_pt_fmt_vtd_ss &&
+		    (prot & (VCM_PT_PROT_USER | VCM_PT_PROT_NONGLOBAL)) != 0U)
+			return true;
+		return VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot) != VCM_PT_SH_NONE ||
+		       inner != outer || inner == VCM_PT_CACHE_WBNWA;
+	}
 	if (pt->fmt == &vcm_pt_fmt_armv7s)
 		return VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot) == VCM_PT_SH_INNER;
 	if ((pt->cfg.flags & VCM_PT_CFG_STAGE2) != 0U)
