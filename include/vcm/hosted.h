@@ -38,41 +38,86 @@ void vcm_plat_hosted_heap_ops(struct vcm_plat_ops *ops);
  * RAM at a chosen physical base. Page tables and buffers both live in it, so a
  * walker that reads physical memory at a table's address sees the real table
  * bytes, and the CPU mapper maps the very same pages into the process.
+ * Linux only (memfd_create). See docs/platform.md.
  */
 struct vcm_hosted_mem;
 
 /**
  * vcm_hosted_mem_create() - make [@pa, @pa + @len) of hosted physical memory.
  * @pa:          physical base, aligned to 2 MiB.
- * @len:         bytes, a multiple of 2 MiB.
+ * @len:         bytes, a nonzero multiple of 2 MiB.
  * @table_bytes: the first @table_bytes of the region (a multiple of 2 MiB,
- *               less than @len) are the page-table arena; the rest is left for
- *               memtypes (vcm_hosted_mem_free_range()).
- * @out:         receives the memory.
- * Return: 0; -EINVAL bad argument (named in @diag); -ENOMEM memfd or mmap failed.
+ *               less than @len; 0 for no table arena) are the page-table
+ *               arena; the rest is left for memtypes (vcm_hosted_mem_free_range()).
+ *               The arena keeps 1/1024 of it for its own bookkeeping.
+ * @out:         receives the memory; NULL on failure.
+ * @diag:        receives the message on failure (may be NULL).
+ *
+ * The memory is zero-filled. Two windows of process address space, each as
+ * large as the region and at least 64 MiB, are reserved with no access for the
+ * CPU mapper (vcm_hosted_cpu_mapper's range op); 1 GiB aligned when there is
+ * room.
+ *
+ * Return: 0; -EINVAL @out NULL, misaligned @pa, @len or @table_bytes, @len 0;
+ * -ERANGE @table_bytes >= @len, or sizes the process or the arena cannot
+ * hold; -EOVERFLOW @pa + @len wraps; -EOPNOTSUPP a host page size that does
+ * not divide 2 MiB; -ENOMEM memfd, mmap or malloc failed. Nothing is left
+ * behind on failure.
  */
 int vcm_hosted_mem_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
 			  struct vcm_hosted_mem **out, struct vcm_diag *diag);
-/** vcm_hosted_mem_destroy() - unmap and close everything; NULL ignored. */
+/**
+ * vcm_hosted_mem_destroy() - unmap and close everything; NULL ignored.
+ * Return: 0; -EBUSY while CPU mapper instances over the memory are live (the
+ * memory is left as it was).
+ */
 int vcm_hosted_mem_destroy(struct vcm_hosted_mem *mem);
 /**
- * vcm_hosted_mem_plat() - platform ops over the memory: tables from its arena,
- * metadata from the heap, pa_to_cpu for every address of the region (tables
- * and buffers alike; NULL outside it), no cache_clean (coherent).
+ * vcm_hosted_mem_plat() - platform ops over the memory: tables from its arena
+ * (locked, so objects on several threads may share it), metadata from the
+ * heap, pa_to_cpu for every address of the region (tables and buffers alike;
+ * NULL outside it), no cache_clean (coherent). Valid until destroy.
+ * Return: the ops; NULL if @mem is NULL.
  */
 const struct vcm_plat_ops *vcm_hosted_mem_plat(struct vcm_hosted_mem *mem);
 /** vcm_hosted_mem_cpu() - CPU pointer to physical address @pa, NULL outside. */
 void *vcm_hosted_mem_cpu(struct vcm_hosted_mem *mem, vcm_pa_t pa);
-/** vcm_hosted_mem_free_range() - the part of the region after the table arena. */
+/**
+ * vcm_hosted_mem_free_range() - the part of the region after the table arena,
+ * [pa + table_bytes, pa + len): what memtypes may hand out. Either pointer may
+ * be NULL; a NULL @mem gives 0 and 0.
+ */
 void vcm_hosted_mem_free_range(const struct vcm_hosted_mem *mem, vcm_pa_t *pa, uint64_t *len);
+/**
+ * vcm_hosted_mem_fd() - the memfd (offset = pa - base), for handing the memory
+ * to another process or an emulator. Still owned by @mem: do not close it.
+ * Return: the descriptor; -EINVAL if @mem is NULL.
+ */
+int vcm_hosted_mem_fd(const struct vcm_hosted_mem *mem);
 
 /*
  * The hosted CPU mapper (struct vcm_mapper_ops, include/vcm/dev.h), with a
- * struct vcm_hosted_mem as its ctx. Its prebuilt VCMs are windows of process
- * address space reserved with no access; backing maps the memfd at the
- * chunks' offsets there (MAP_FIXED | MAP_SHARED), so vcm_get_dev_addr() of a
- * CPU reservation is a pointer to the bytes the devices see; unbacking puts
- * the no-access mapping back, and a later access faults.
+ * struct vcm_hosted_mem as its ctx. Its prebuilt VCMs are the memory's two
+ * windows of process address space (range op: kernel or user view), reserved
+ * with no access; backing maps the memfd at the chunks' offsets there
+ * (MAP_FIXED | MAP_SHARED), so vcm_get_dev_addr() of a CPU reservation is a
+ * pointer to the bytes the devices see; unbacking puts the no-access mapping
+ * back, and a later access faults (SIGSEGV).
+ *
+ * create: [start, start + len) page aligned, inside one window, not overlapping
+ *         another live instance (-EBUSY); dev_cfg and plat are not used.
+ * map:    da, pa, len page aligned (host page size), len != 0; da range inside
+ *         the instance and pa range inside the memory (-ERANGE), neither
+ *         wrapping (-EOVERFLOW); prot must have VCM_PT_PROT_READ and not
+ *         VCM_PT_PROT_SECURE (-EOPNOTSUPP); READ/WRITE/EXEC become PROT_*, the
+ *         other attributes are only recorded; -EEXIST over a mapped page.
+ *         All or nothing.
+ * unmap:  every page of the range must be mapped (-ENOENT naming the first
+ *         hole, nothing changed); may cover several maps or part of one.
+ * lookup: from the mapper's own record: pa and the prot given to map.
+ * page_sizes: the host page size only. hw: none. compatible: always.
+ * Context: one thread per instance at a time; create and destroy lock the
+ * memory object.
  */
 extern const struct vcm_mapper_ops vcm_hosted_cpu_mapper;
 

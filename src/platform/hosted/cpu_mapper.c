@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The hosted CPU mapper: the process's own MMU as an endpoint of the mapping
+ * graph. Device addresses are process addresses inside one of the two windows
+ * a struct vcm_hosted_mem reserved (kernel and user view; both plain process
+ * memory on a host). Mapping puts the memfd pages of [pa, pa + len) at da with
+ * MAP_SHARED | MAP_FIXED, so a pointer to da shows the bytes every other agent
+ * sees at pa; unmapping puts the no-access reservation back, so a later access
+ * faults as a device access to an unmapped address would.
+ *
+ * The kernel keeps no record we can query cheaply, so each instance keeps its
+ * own: a sorted array of (da, pa, len, prot) runs, one per map call (split when
+ * part of a run is unmapped), on the heap. lookup() answers from it.
+ *
+ * Context: an instance is used by one thread at a time (the graph holds its
+ * lock); creating and destroying instances takes the memory object's lock.
+ * Non-goals: hugepages, attributes beyond read/write/execute (cacheability and
+ * the like are the host's business and are only recorded).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "hosted_internal.h"
+#include "../../util/bits.h"
+#include "../../util/fail.h"
+
+/* One map call's translation (or what is left of it after partial unmaps). */
+struct cpu_run {
+	vcm_da_t da;
+	vcm_pa_t pa;
+	uint64_t len;
+	unsigned int prot;
+};
+
+struct cpu_inst {
+	struct vcm_hosted_mem *mem;
+	struct cpu_inst *next;     /* in mem->insts */
+	vcm_da_t start;
+	uint64_t len;
+	struct cpu_run *runs;      /* sorted by da, disjoint */
+	size_t nr, cap;
+};
+
+static const char *win_name(unsigned int w)
+{
+	return w == HOSTED_WIN_USER ? "user" : "kernel";
+}
+
+static int cpu_range(void *ctx, bool user, vcm_da_t *start, uint64_t *len)
+{
+	struct vcm_hosted_mem *mem = ctx;
+	unsigned int w = user ? HOSTED_WIN_USER : HOSTED_WIN_KERNEL;
+
+	if (mem == NULL || start == NULL || len == NULL)
+		return -EINVAL;
+	*start = (vcm_da_t)(uintptr_t)mem->win[w].base;
+	*len = mem->win[w].len;
+	return 0;
+}
+
+/* Checks every caller-given range shares: nonzero, page aligned, no wrap. */
+static int check_span(uint64_t page, const char *what, uint64_t a, uint64_t len,
+		      struct vcm_diag *diag, const char *fn)
+{
+	if (len == 0U)
+		return VCM_FAIL(diag, fn, -EINVAL, "len is 0");
+	if (!vcm_is_aligned(a, page))
+		return VCM_FAIL(diag, fn, -EINVAL, "%s %#llx is not aligned to the %#llx-byte page",
+				what, vcm_ull(a), vcm_ull(page));
+	if (!vcm_is_aligned(len, page))
+		return VCM_FAIL(diag, fn, -EINVAL,
+				"len %#llx is not a multiple of the %#llx-byte page", vcm_ull(len),
+				vcm_ull(page));
+	if (len - 1U > ~a)
+		return VCM_FAIL(diag, fn, -EOVERFLOW, "%s %#llx + len %#llx wraps", what,
+				vcm_ull(a), vcm_ull(len));
+	return 0;
+}
+
+static int cpu_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
+		      const struct vcm_plat_ops *plat, vcm_da_t start, uint64_t len,
+		      void **inst, struct vcm_diag *diag, const char *fn)
+{
+	struct vcm_hosted_mem *mem = ctx;
+	struct cpu_inst *ci, *other;
+	vcm_da_t other_start = 0;
+	uint64_t other_len = 0;
+	unsigned int w;
+	int ret;
+
+	(void)dev_cfg;
+	(void)plat; /* the record is CPU-only metadata: heap, never table memory */
+	if (mem == NULL)
+		return VCM_FAIL(diag, fn, -EINVAL, "mapper ctx is NULL (want a struct vcm_hosted_mem)");
+	if (inst == NULL)
+		return VCM_FAIL(diag, fn, -EINVAL, "inst is NULL");
+	*inst = NULL;
+	ret = check_span(mem->page, "start", start, len, diag, fn);
+	if (ret != 0)
+		return ret;
+	for (w = 0; w < 2U; w++)
+		if (hosted_inside_(start, len, (uintptr_t)mem->win[w].base, mem->win[w].len))
+			break;
+	if (w == 2U)
+		return VCM_FAIL(diag, fn, -ERANGE,
+				"start %#llx len %#llx is not inside the kernel window %p+%#llx or the user window %p+%#llx",
+				vcm_ull(start), vcm_ull(len), (void *)mem->win[0].base,
+				vcm_ull(mem->win[0].len), (void *)mem->win[1].base,
+				vcm_ull(mem->win[1].len));
+	ci = calloc(1, sizeof(*ci));
+	if (ci == NULL)
+		return VCM_FAIL(diag, fn, -ENOMEM, "no memory for the instance");
+	ci->mem = mem;
+	ci->start = start;
+	ci->len = len;
+
+	pthread_mutex_lock(&mem->lock);
+	for (other = mem->insts; other != NULL; other = other->next)
+		if (start - other->start < other->len || other->start - start < len)
+			break;
+	if (other != NULL) {
+		other_start = other->start;
+		other_len = other->len;
+	} else {
+		ci->next = mem->insts;
+		mem->insts = ci;
+	}
+	pthread_mutex_unlock(&mem->lock);
+	if (other != NULL) {
+		free(ci);
+		return VCM_FAIL(diag, fn, -EBUSY,
+				"start %#llx len %#llx overlaps the instance at %#llx len %#llx in the %s window",
+				vcm_ull(start), vcm_ull(len), vcm_ull(other_start),
+				vcm_ull(other_len), win_name(w));
+	}
+	*inst = ci;
+	return 0;
+}
+
+static void cpu_destroy(void *inst)
+{
+	struct cpu_inst *ci = inst;
+	struct cpu_inst **pp;
+
+	if (ci == NULL)
+		return;
+	/* Whatever is still mapped goes back to no access, in one call. */
+	if (ci->nr != 0U)
+		(void)hosted_reserve_((void *)(uintptr_t)ci->start, (size_t)ci->len);
+	pthread_mutex_lock(&ci->mem->lock);
+	for (pp = &ci->mem->insts; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == ci) {
+			*pp = ci->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&ci->mem->lock);
+	free(ci->runs);
+	free(ci);
+}
+
+static bool cpu_compatible(const struct vcm_dev_cfg *a, const struct vcm_dev_cfg *b)
+{
+	(void)a;
+	(void)b;
+	return true; /* one process, one MMU */
+}
+
+/* Index of the first run that ends after @da (nr if none). */
+static size_t first_after(const struct cpu_inst *ci, vcm_da_t da)
+{
+	size_t lo = 0, hi = ci->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2U;
+		const struct cpu_run *r = &ci->runs[mid];
+
+		if (r->da <= da && da - r->da >= r->len)
+			lo = mid + 1U; /* wholly below da */
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Room for @extra more runs; the array only grows. */
+static int reserve_runs(struct cpu_inst *ci, size_t extra)
+{
+	size_t cap;
+	struct cpu_run *runs;
+
+	if (ci->cap - ci->nr >= extra)
+		return 0;
+	cap = ci->cap != 0U ? ci->cap * 2U : 8U;
+	if (cap < ci->nr + extra)
+		cap = ci->nr + extra;
+	if (cap > SIZE_MAX / sizeof(*runs))
+		return -ENOMEM;
+	runs = realloc(ci->runs, cap * sizeof(*runs));
+	if (runs == NULL)
+		return -ENOMEM;
+	ci->runs = runs;
+	ci->cap = cap;
+	return 0;
+}
+
+static int host_prot(unsigned int prot)
+{
+	int p = PROT_READ;
+
+	if ((prot & VCM_PT_PROT_WRITE) != 0U)
+		p |= PROT_WRITE;
+	if ((prot & VCM_PT_PROT_EXEC) != 0U)
+		p |= PROT_EXEC;
+	return p;
+}
+
+/* The checks map and unmap share: handle, span, inside the instance. */
+static int check_da(const struct cpu_inst *ci, vcm_da_t da, uint64_t len,
+		    struct vcm_diag *diag, const char *fn)
+{
+	int ret;
+
+	if (ci == NULL)
+		return VCM_FAIL(diag, fn, -EINVAL, "inst is NULL");
+	ret = check_span(ci->mem->page, "da", da, len, diag, fn);
+	if (ret != 0)
+		return ret;
+	if (!hosted_inside_(da, len, ci->start, ci->len))
+		return VCM_FAIL(diag, fn, -ERANGE,
+				"da %#llx len %#llx is outside the CPU range %#llx len %#llx",
+				vcm_ull(da), vcm_ull(len), vcm_ull(ci->start), vcm_ull(ci->len));
+	return 0;
+}
+
+static int cpu_map(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot,
+		   struct vcm_diag *diag, const char *fn)
+{
+	struct cpu_inst *ci = inst;
+	struct vcm_hosted_mem *mem;
+	size_t i;
+	void *p;
+	int ret = check_da(ci, da, len, diag, fn);
+
+	if (ret != 0)
+		return ret;
+	mem = ci->mem;
+	ret = check_span(mem->page, "pa", pa, len, diag, fn);
+	if (ret != 0)
+		return ret;
+	if (!hosted_inside_(pa, len, mem->pa, mem->len))
+		return VCM_FAIL(diag, fn, -ERANGE,
+				"pa %#llx len %#llx is outside the memory %#llx len %#llx",
+				vcm_ull(pa), vcm_ull(len), vcm_ull(mem->pa), vcm_ull(mem->len));
+	if ((prot & ~VCM_PT_PROT_ALL) != 0U)
+		return VCM_FAIL(diag, fn, -EINVAL, "prot has unknown bits %#x",
+				prot & ~VCM_PT_PROT_ALL);
+	if ((prot & VCM_PT_PROT_SECURE) != 0U)
+		return VCM_FAIL(diag, fn, -EOPNOTSUPP,
+				"prot %#x asks for the Secure space, which hosted memory lacks", prot);
+	if ((prot & VCM_PT_PROT_READ) == 0U)
+		return VCM_FAIL(diag, fn, -EOPNOTSUPP,
+				"prot %#x lacks VCM_PT_PROT_READ: host mappings are always readable",
+				prot);
+	i = first_after(ci, da);
+	if (i < ci->nr && (ci->runs[i].da < da || ci->runs[i].da - da < len))
+		return VCM_FAIL(diag, fn, -EEXIST,
+				"da %#llx len %#llx overlaps the mapping at %#llx len %#llx",
+				vcm_ull(da), vcm_ull(len), vcm_ull(ci->runs[i].da),
+				vcm_ull(ci->runs[i].len));
+	if (reserve_runs(ci, 1) != 0)
+		return VCM_FAIL(diag, fn, -ENOMEM, "no memory to record the mapping");
+
+	p = mmap((void *)(uintptr_t)da, (size_t)len, host_prot(prot), MAP_SHARED | MAP_FIXED,
+		 mem->fd, (off_t)(pa - mem->pa));
+	if (p == MAP_FAILED) {
+		int e = errno;
+
+		/* the range was no-access before; make sure it still is */
+		(void)hosted_reserve_((void *)(uintptr_t)da, (size_t)len);
+		return VCM_FAIL(diag, fn, e == EPERM || e == EACCES ? -EOPNOTSUPP : -ENOMEM,
+				"mmap of da %#llx len %#llx prot %#x failed: %s", vcm_ull(da),
+				vcm_ull(len), prot, strerror(e));
+	}
+	memmove(&ci->runs[i + 1U], &ci->runs[i], (ci->nr - i) * sizeof(ci->runs[0]));
+	ci->runs[i] = (struct cpu_run){ .da = da, .pa = pa, .len = len, .prot = prot };
+	ci->nr++;
+	return 0;
+}
+
+static int cpu_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag,
+		     const char *fn)
+{
+	struct cpu_inst *ci = inst;
+	struct cpu_run head, tail;
+	bool has_head, has_tail;
+	uint64_t done = 0;
+	size_t i, j, keep;
+	int ret = check_da(ci, da, len, diag, fn);
+
+	if (ret != 0)
+		return ret;
+	/* Every byte must be mapped: runs i..j-1 cover [da, da + len) without a hole. */
+	i = first_after(ci, da);
+	for (j = i; done < len; j++) {
+		if (j == ci->nr || ci->runs[j].da > da + done)
+			return VCM_FAIL(diag, fn, -ENOENT, "da %#llx is not mapped",
+					vcm_ull(da + done));
+		done = ci->runs[j].da + ci->runs[j].len - da; /* windows never reach 2^64 */
+	}
+	has_head = ci->runs[i].da < da;
+	has_tail = done > len;
+	if (has_head && has_tail && j - i == 1U && reserve_runs(ci, 1) != 0)
+		return VCM_FAIL(diag, fn, -ENOMEM, "no memory to split the mapping at %#llx",
+				vcm_ull(ci->runs[i].da));
+	if (hosted_reserve_((void *)(uintptr_t)da, (size_t)len) == MAP_FAILED)
+		return VCM_FAIL(diag, fn, -ENOMEM, "mmap of no access over da %#llx len %#llx failed: %s",
+				vcm_ull(da), vcm_ull(len), strerror(errno));
+
+	head = ci->runs[i];
+	head.len = da - head.da;
+	tail = ci->runs[j - 1U];
+	tail.pa += da + len - tail.da;
+	tail.len = done - len;
+	tail.da = da + len;
+	/* runs i..j-1 become head (if any) and tail (if any) */
+	keep = (has_head ? 1U : 0U) + (has_tail ? 1U : 0U);
+	memmove(&ci->runs[i + keep], &ci->runs[j], (ci->nr - j) * sizeof(ci->runs[0]));
+	ci->nr = ci->nr - (j - i) + keep;
+	if (has_head)
+		ci->runs[i++] = head;
+	if (has_tail)
+		ci->runs[i] = tail;
+	return 0;
+}
+
+static int cpu_lookup(void *inst, vcm_da_t da, vcm_pa_t *pa, unsigned int *prot)
+{
+	const struct cpu_inst *ci = inst;
+	size_t i;
+
+	if (ci == NULL)
+		return -EINVAL;
+	i = first_after(ci, da);
+	if (i == ci->nr || ci->runs[i].da > da)
+		return -ENOENT;
+	if (pa != NULL)
+		*pa = ci->runs[i].pa + (da - ci->runs[i].da);
+	if (prot != NULL)
+		*prot = ci->runs[i].prot;
+	return 0;
+}
+
+static uint64_t cpu_page_sizes(void *inst)
+{
+	const struct cpu_inst *ci = inst;
+
+	return ci == NULL ? 0U : ci->mem->page;
+}
+
+const struct vcm_mapper_ops vcm_hosted_cpu_mapper = {
+	.name = "cpu",
+	.create = cpu_create,
+	.destroy = cpu_destroy,
+	.compatible = cpu_compatible,
+	.map = cpu_map,
+	.unmap = cpu_unmap,
+	.lookup = cpu_lookup,
+	.hw = NULL,
+	.page_sizes = cpu_page_sizes,
+	.range = cpu_range,
+};

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Hosted physical memory: one memfd plays the machine's RAM at a chosen
+ * physical base. The whole file is mapped MAP_SHARED into the process once;
+ * that mapping is the CPU view behind pa_to_cpu (tables and buffers alike).
+ * Its first table_bytes are a buddy arena (src/platform/arena.c) for page
+ * tables, so a walker reading "physical memory" at a table's pa reads the very
+ * bytes the page-table layer wrote. Metadata comes from the heap so that it
+ * never takes table memory.
+ *
+ * The object also reserves two windows of process address space (kernel and
+ * user view) for the CPU mapper (cpu_mapper.c), which maps the same memfd
+ * pages there.
+ *
+ * Non-goals: hugepages, NUMA placement, growing the region after create.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "hosted_internal.h"
+#include "../../util/bits.h"
+#include "../../util/fail.h"
+
+#define WIN_MIN   (UINT64_C(64) << 20)
+#define WIN_ALIGN VCM_SZ_1G
+
+void *hosted_reserve_(void *addr, size_t len)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+
+	if (addr != NULL)
+		flags |= MAP_FIXED;
+	return mmap(addr, len, PROT_NONE, flags, -1, 0);
+}
+
+/*
+ * Reserve @len bytes of address space, 1 GiB aligned when the process has room
+ * for the over-reservation (trimmed afterwards), else wherever mmap puts it.
+ */
+static void *reserve_window(uint64_t len)
+{
+	uint8_t *p = MAP_FAILED;
+	uint64_t head;
+
+	if (len <= SIZE_MAX - WIN_ALIGN)
+		p = hosted_reserve_(NULL, (size_t)(len + WIN_ALIGN));
+	if (p == MAP_FAILED) {
+		p = hosted_reserve_(NULL, (size_t)len);
+		return p == MAP_FAILED ? NULL : p;
+	}
+	head = (WIN_ALIGN - ((uintptr_t)p & (WIN_ALIGN - 1U))) & (WIN_ALIGN - 1U);
+	if (head != 0U)
+		munmap(p, (size_t)head);
+	if (WIN_ALIGN - head != 0U)
+		munmap(p + head + len, (size_t)(WIN_ALIGN - head));
+	return p + head;
+}
+
+static int mem_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
+{
+	struct vcm_hosted_mem *mem = ctx;
+	int ret;
+
+	if (mem->table_bytes == 0U)
+		return -ENOMEM;
+	pthread_mutex_lock(&mem->lock);
+	ret = mem->arena_ops.table_alloc(mem->arena_ops.ctx, size, align, pa, cpu);
+	pthread_mutex_unlock(&mem->lock);
+	return ret;
+}
+
+static void mem_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	struct vcm_hosted_mem *mem = ctx;
+
+	if (mem->table_bytes == 0U)
+		return;
+	pthread_mutex_lock(&mem->lock);
+	mem->arena_ops.table_free(mem->arena_ops.ctx, pa, cpu, size);
+	pthread_mutex_unlock(&mem->lock);
+}
+
+static void *mem_pa_to_cpu(void *ctx, vcm_pa_t pa)
+{
+	return vcm_hosted_mem_cpu(ctx, pa);
+}
+
+static void *mem_meta_alloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	return malloc(size);
+}
+
+static void mem_meta_free(void *ctx, void *p, size_t size)
+{
+	(void)ctx;
+	(void)size;
+	free(p);
+}
+
+/* Undo whatever create got to; every field not yet set is its initial value. */
+static void mem_release(struct vcm_hosted_mem *mem)
+{
+	for (unsigned int w = 0; w < 2U; w++)
+		if (mem->win[w].base != NULL)
+			munmap(mem->win[w].base, (size_t)mem->win[w].len);
+	if (mem->cpu != NULL)
+		munmap(mem->cpu, (size_t)mem->len);
+	if (mem->fd >= 0)
+		close(mem->fd);
+	pthread_mutex_destroy(&mem->lock);
+	free(mem);
+}
+
+static int check_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
+			struct vcm_diag *diag, const char *fn)
+{
+	if (!vcm_is_aligned(pa, VCM_SZ_2M))
+		return VCM_FAIL(diag, fn, -EINVAL, "pa %#llx is not 2 MiB aligned", vcm_ull(pa));
+	if (len == 0U)
+		return VCM_FAIL(diag, fn, -EINVAL, "len is 0");
+	if (!vcm_is_aligned(len, VCM_SZ_2M))
+		return VCM_FAIL(diag, fn, -EINVAL, "len %#llx is not a multiple of 2 MiB",
+				vcm_ull(len));
+	if (!vcm_is_aligned(table_bytes, VCM_SZ_2M))
+		return VCM_FAIL(diag, fn, -EINVAL, "table_bytes %#llx is not a multiple of 2 MiB",
+				vcm_ull(table_bytes));
+	if (table_bytes >= len)
+		return VCM_FAIL(diag, fn, -ERANGE,
+				"table_bytes %#llx leaves nothing of len %#llx for buffers",
+				vcm_ull(table_bytes), vcm_ull(len));
+	if (len - 1U > ~pa)
+		return VCM_FAIL(diag, fn, -EOVERFLOW, "pa %#llx + len %#llx wraps",
+				vcm_ull(pa), vcm_ull(len));
+	/* off_t offsets and two windows of at least len must fit the process */
+	if (len > (uint64_t)INT64_MAX || len > SIZE_MAX / 4U)
+		return VCM_FAIL(diag, fn, -ERANGE, "len %#llx is too large for this process",
+				vcm_ull(len));
+	return 0;
+}
+
+int vcm_hosted_mem_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
+			  struct vcm_hosted_mem **out, struct vcm_diag *diag)
+{
+	const char *fn = __func__;
+	struct vcm_hosted_mem *mem;
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+	int ret;
+
+	if (out == NULL)
+		return VCM_FAIL(diag, fn, -EINVAL, "out is NULL");
+	*out = NULL;
+	ret = check_create(pa, len, table_bytes, diag, fn);
+	if (ret != 0)
+		return ret;
+	if (page <= 0 || !vcm_is_pow2((uint64_t)page) || !vcm_is_aligned(VCM_SZ_2M, (uint64_t)page))
+		return VCM_FAIL(diag, fn, -EOPNOTSUPP, "host page size %ld is not supported", page);
+
+	mem = calloc(1, sizeof(*mem));
+	if (mem == NULL)
+		return VCM_FAIL(diag, fn, -ENOMEM, "no memory for the object");
+	mem->fd = -1;
+	mem->pa = pa;
+	mem->len = len;
+	mem->table_bytes = table_bytes;
+	mem->page = (uint64_t)page;
+	if (pthread_mutex_init(&mem->lock, NULL) != 0) {
+		free(mem);
+		return VCM_FAIL(diag, fn, -ENOMEM, "pthread_mutex_init failed");
+	}
+
+	mem->fd = memfd_create("vcm-physmem", MFD_CLOEXEC);
+	if (mem->fd < 0) {
+		ret = VCM_FAIL(diag, fn, -ENOMEM, "memfd_create failed: %s", strerror(errno));
+		goto fail;
+	}
+	if (ftruncate(mem->fd, (off_t)len) != 0) {
+		ret = VCM_FAIL(diag, fn, -ENOMEM, "ftruncate of the memfd to len %#llx failed: %s",
+			       vcm_ull(len), strerror(errno));
+		goto fail;
+	}
+	p = mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE, MAP_SHARED, mem->fd, 0);
+	if (p == MAP_FAILED) {
+		ret = VCM_FAIL(diag, fn, -ENOMEM, "mmap of len %#llx failed: %s", vcm_ull(len),
+			       strerror(errno));
+		goto fail;
+	}
+	mem->cpu = p;
+
+	for (unsigned int w = 0; w < 2U; w++) {
+		uint64_t wlen = len > WIN_MIN ? len : WIN_MIN;
+
+		mem->win[w].base = reserve_window(wlen);
+		if (mem->win[w].base == NULL) {
+			ret = VCM_FAIL(diag, fn, -ENOMEM,
+				       "no room for a %s window of %#llx bytes of address space",
+				       w == HOSTED_WIN_USER ? "user" : "kernel", vcm_ull(wlen));
+			goto fail;
+		}
+		mem->win[w].len = wlen;
+	}
+
+	if (table_bytes != 0U) {
+		ret = vcm_plat_arena_init(&mem->arena, mem->cpu, pa, table_bytes);
+		if (ret != 0) {
+			ret = VCM_FAIL(diag, fn, ret, "table_bytes %#llx: %s", vcm_ull(table_bytes),
+				       mem->arena.diag.msg);
+			goto fail;
+		}
+		vcm_plat_arena_ops(&mem->arena, &mem->arena_ops);
+	}
+	mem->plat.ctx = mem;
+	mem->plat.table_alloc = mem_table_alloc;
+	mem->plat.table_free = mem_table_free;
+	mem->plat.pa_to_cpu = mem_pa_to_cpu;
+	mem->plat.cache_clean = NULL;
+	mem->plat.meta_alloc = mem_meta_alloc;
+	mem->plat.meta_free = mem_meta_free;
+	*out = mem;
+	return 0;
+fail:
+	mem_release(mem);
+	return ret;
+}
+
+int vcm_hosted_mem_destroy(struct vcm_hosted_mem *mem)
+{
+	bool busy;
+
+	if (mem == NULL)
+		return 0;
+	pthread_mutex_lock(&mem->lock);
+	busy = mem->insts != NULL;
+	pthread_mutex_unlock(&mem->lock);
+	if (busy)
+		return -EBUSY;
+	mem_release(mem);
+	return 0;
+}
+
+const struct vcm_plat_ops *vcm_hosted_mem_plat(struct vcm_hosted_mem *mem)
+{
+	return mem == NULL ? NULL : &mem->plat;
+}
+
+void *vcm_hosted_mem_cpu(struct vcm_hosted_mem *mem, vcm_pa_t pa)
+{
+	if (mem == NULL || pa < mem->pa || pa - mem->pa >= mem->len)
+		return NULL;
+	return mem->cpu + (pa - mem->pa);
+}
+
+void vcm_hosted_mem_free_range(const struct vcm_hosted_mem *mem, vcm_pa_t *pa, uint64_t *len)
+{
+	vcm_pa_t start = mem == NULL ? 0U : mem->pa + mem->table_bytes;
+	uint64_t n = mem == NULL ? 0U : mem->len - mem->table_bytes;
+
+	if (pa != NULL)
+		*pa = start;
+	if (len != NULL)
+		*len = n;
+}
+
+int vcm_hosted_mem_fd(const struct vcm_hosted_mem *mem)
+{
+	return mem == NULL ? -EINVAL : mem->fd;
+}
