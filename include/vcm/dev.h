@@ -60,6 +60,10 @@ extern "C" {
  * @page_sizes: optional: leaf sizes the instance can use (bit n = 2^n bytes).
  * @range:      optional: for an endpoint that owns its address space (a CPU),
  *              the range of its prebuilt VCM, user (@user) or kernel view.
+ * @walk:       optional: call @fn for every mapped run of [@da, @da + @len) in
+ *              address order (a run: contiguous da and pa, one prot); a
+ *              nonzero return from @fn stops the walk and is returned. Used by
+ *              vcm_sys_check_() to prove nothing else is mapped.
  */
 struct vcm_dev_cfg;
 struct vcm_mapper_ops {
@@ -77,6 +81,9 @@ struct vcm_mapper_ops {
 	int (*hw)(void *inst, struct vcm_pt_hw *out);
 	uint64_t (*page_sizes)(void *inst);
 	int (*range)(void *ctx, bool user, vcm_da_t *start, uint64_t *len);
+	int (*walk)(void *inst, vcm_da_t da, uint64_t len,
+		    int (*fn)(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot),
+		    void *arg);
 };
 
 /* The mappers the graph provides. */

@@ -13,7 +13,9 @@
  *   struct vcm_res    a range reserved in a VCM; backed or not.
  *   struct vcm_bound  a sub-range of a VCM that reservations are drawn from.
  *   struct vcm_avcm   an association VCM <-> device; inactive until activated.
- *   struct vcm_physmem a physical allocation (include/vcm/phys.h).
+ *   struct vcm_mem    a physical allocation made through the graph: it wraps
+ *                     a vcm_phys allocation (struct vcm_physmem) and keeps
+ *                     naming the memory when vcm_migrate() moves it.
  *
  * Tables: a VCM holds one mapper instance (for page tables: one vcm_pt) per
  * distinct configuration among its associated devices, made on the first
@@ -23,7 +25,10 @@
  * Errors: 0 or a negative errno; the message, "public_call: what was wrong
  * with which argument", is kept by the system (vcm_sys_last_error()).
  * Handles: every handle is checked; a freed or foreign handle is -EINVAL
- * (never undefined behaviour) for as long as the system lives.
+ * (never undefined behaviour) for as long as the system lives. Handles are
+ * slots owned by the system until vcm_sys_destroy(); a freed slot is reused
+ * oldest first, so a handle freed long ago may name a newer object of the
+ * same kind: keep handles only while they are live.
  * Threads: every call takes the system's lock; calls are thread-safe. Lock
  * order and the rules for hooks are in docs/graph.md.
  * Words: docs/glossary.md.
@@ -47,8 +52,21 @@ struct vcm;
 struct vcm_res;
 struct vcm_bound;
 struct vcm_avcm;
+struct vcm_mem;
 
 /* ---- the system ---------------------------------------------------------- */
+
+/**
+ * struct vcm_sys_lock - the system's lock, as a pair of calls.
+ * @lock:   take it (not recursive: the graph never takes it twice).
+ * @unlock: release it.
+ * @ctx:    their argument.
+ */
+struct vcm_sys_lock {
+	void (*lock)(void *ctx);
+	void (*unlock)(void *ctx);
+	void *ctx;
+};
 
 /**
  * struct vcm_sys_cfg - what a system is made of.
@@ -57,11 +75,15 @@ struct vcm_avcm;
  *               vcm_migrate() copy bytes through it). Kept, must outlive the sys.
  * @memtypes:    the memory targets, as for vcm_phys_create().
  * @nr_memtypes: how many.
+ * @lock:        optional (NULL: the caller serialises every call): the lock
+ *               every public call takes; copied. Device ops and platform ops
+ *               are called with it held, fault hooks without (docs/graph.md).
  */
 struct vcm_sys_cfg {
 	const struct vcm_plat_ops *plat;
 	const struct vcm_phys_memtype_cfg *memtypes;
 	unsigned int nr_memtypes;
+	const struct vcm_sys_lock *lock;
 };
 
 int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct vcm_diag *diag);
@@ -93,7 +115,9 @@ int vcm_hw_ver(struct vcm_dev *dev, uint32_t *ver);
  */
 typedef int (*vcm_fault_fn)(struct vcm_dev *dev, void *data, const struct vcm_fault *fault);
 int vcm_hook(struct vcm_dev *dev, vcm_fault_fn fn, void *data);
+/* vcm_dev_fault(): the hook's result; -EINVAL bad handle or @fault NULL. */
 int vcm_dev_fault(struct vcm_dev *dev, const struct vcm_fault *fault);
+/* The last fault and how many were reported (@count optional); -ENOENT none yet. */
 int vcm_dev_last_fault(struct vcm_dev *dev, struct vcm_fault *out, uint64_t *count);
 
 /* ---- VCMs ---------------------------------------------------------------- */
@@ -160,10 +184,25 @@ uint64_t vcm_get_bound_len(const struct vcm_bound *bound);
 
 /* vcm_phys_alloc() / vcm_phys_wrap() on the system's memtypes. */
 int vcm_alloc(struct vcm_sys *sys, unsigned int memtype, uint64_t len, uint64_t flags,
-	      struct vcm_physmem **out);
-int vcm_alloc_wrap(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, struct vcm_physmem **out);
+	      struct vcm_mem **out);
+int vcm_alloc_wrap(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, struct vcm_mem **out);
 /* -EBUSY while a reservation is backed by it. */
-int vcm_free_phys(struct vcm_sys *sys, struct vcm_physmem *mem);
+int vcm_free_phys(struct vcm_sys *sys, struct vcm_mem *mem);
+/* Bytes of @mem; 0 for a bad handle. */
+uint64_t vcm_mem_len(const struct vcm_mem *mem);
+/* Its memtype (the RFC's vcm_get_memtype_of_physalloc()); -ENOENT wrapped. */
+int vcm_mem_memtype(const struct vcm_mem *mem);
+/*
+ * Iterate its chunks, or its physically contiguous extents (chunks that follow
+ * each other merged), as vcm_phys_next_chunk() / _extent() do: @iter 0 first,
+ * -ENOENT after the last. This is how a DMA engine without an MMU is
+ * programmed (the RFC's vcm_get_next_phys_addr()).
+ */
+int vcm_mem_next_chunk(const struct vcm_mem *mem, uint64_t *iter, vcm_pa_t *pa, uint64_t *len);
+int vcm_mem_next_extent(const struct vcm_mem *mem, uint64_t *iter, vcm_pa_t *pa,
+			uint64_t *len);
+/* The vcm_phys allocation behind @mem now (another one after vcm_migrate()). */
+struct vcm_physmem *vcm_mem_physmem(const struct vcm_mem *mem);
 
 /* ---- backing ------------------------------------------------------------- */
 
@@ -177,10 +216,10 @@ int vcm_free_phys(struct vcm_sys *sys, struct vcm_physmem *mem);
  * association (nothing would see the mapping: associate and activate first);
  * errors of the mappers (-EOPNOTSUPP, -ERANGE, -ENOMEM), named.
  */
-int vcm_back(struct vcm_res *res, struct vcm_physmem *mem);
+int vcm_back(struct vcm_res *res, struct vcm_mem *mem);
 /* Remove every translation of @res; -ENOENT if it is not backed. */
 int vcm_unback(struct vcm_res *res);
-struct vcm_physmem *vcm_get_physmem_from_res(const struct vcm_res *res);
+struct vcm_mem *vcm_get_physmem_from_res(const struct vcm_res *res);
 
 /* ---- associations -------------------------------------------------------- */
 
@@ -244,7 +283,7 @@ int vcm_get_cont_memtype(struct vcm_sys *sys, unsigned int memtype, vcm_pa_t *pa
  * (break-before-make, TLB invalidation), free the old memory. @mem stays the
  * handle (it now names the new memory). All or nothing.
  */
-int vcm_migrate(struct vcm_sys *sys, struct vcm_physmem *mem);
+int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem);
 /*
  * vcm_power_query() - ask every device that maps any of [@pa, @pa + @len)
  * (through its power_query op) whether it may lose that memory. 0 if all

@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Associations and mapper instances. A VCM holds one instance per distinct
+ * compatible configuration among its associated devices (the mapper's
+ * compatible() op decides), made on the first association that needs it and
+ * filled with every backed reservation, destroyed when its last association
+ * goes. Devices of one format and configuration therefore share one table.
+ *
+ * Activation programs the instance's registers (mapper hw op) into each base
+ * the association uses: VCM_USE_LOW_BASE (the default), VCM_USE_HIGH_BASE, or
+ * VCM_SPLIT(n), which takes both bases of a two-base device with the same
+ * table; device addresses whose top n bits (of the VCM's address width) are
+ * all ones belong to the high base, the rest to the low one.
+ */
+#include "graph_internal.h"
+
+#define ATTR_KNOWN (VCM_USE_LOW_BASE | VCM_USE_HIGH_BASE | VCM_SPLIT_MASK)
+
+unsigned int assoc_bases_(const struct vcm_avcm *a)
+{
+	if ((a->attr & VCM_SPLIT_MASK) != 0U)
+		return (1U << VCM_BASE_LOW) | (1U << VCM_BASE_HIGH);
+	if ((a->attr & VCM_USE_HIGH_BASE) != 0U)
+		return 1U << VCM_BASE_HIGH;
+	return 1U << VCM_BASE_LOW;
+}
+
+static int check_attr(struct vcm_sys *sys, const struct vcm_dev *dev, unsigned int attr,
+		      const char *fn)
+{
+	unsigned int split = (attr & VCM_SPLIT_MASK) >> VCM_SPLIT_SHIFT;
+	unsigned int base = attr & (VCM_USE_LOW_BASE | VCM_USE_HIGH_BASE);
+
+	if ((attr & ~ATTR_KNOWN) != 0U)
+		return GFAIL(sys, fn, -EINVAL, "attr has unknown bits 0x%x", attr & ~ATTR_KNOWN);
+	if (base == (VCM_USE_LOW_BASE | VCM_USE_HIGH_BASE) || (split != 0U && base != 0U))
+		return GFAIL(sys, fn, -EINVAL,
+			     "attr 0x%x names more than one of LOW_BASE, HIGH_BASE and SPLIT", attr);
+	if (split > 63U)
+		return GFAIL(sys, fn, -EINVAL, "attr: VCM_SPLIT(%u) is above 63 bits", split);
+	if ((split != 0U || base == VCM_USE_HIGH_BASE) && dev->cfg.nr_bases < 2U)
+		return GFAIL(sys, fn, -EINVAL, "attr 0x%x needs a high base; dev '%s' has one base",
+			     attr, dev->name);
+	return 0;
+}
+
+/* Split association: does @da belong to the high base? */
+static bool split_high(const struct vcm_avcm *a, vcm_da_t da)
+{
+	unsigned int n = (a->attr & VCM_SPLIT_MASK) >> VCM_SPLIT_SHIFT;
+	vcm_da_t last = a->vcm->start + a->vcm->len - 1U;
+	unsigned int width = 64U - vcm_clz64(last);
+
+	if (n > width)
+		return false;
+	/* the top n of width bits all ones */
+	return ((da >> (width - n)) & vcm_low_mask(n)) == vcm_low_mask(n);
+}
+
+/* Fill a new instance with every backed reservation; all or nothing. */
+static int inst_fill(struct vcm *vcm, struct vcm_inst *in, const char *fn)
+{
+	struct vcm_sys *sys = vcm->h.sys;
+	struct gtree_node *n, *m;
+	int ret = 0;
+
+	for (n = gtree_first_(&vcm->res_tree); n != NULL; n = gtree_next_(n)) {
+		struct vcm_res *res = GRAPH_CONTAINER(n, struct vcm_res, tn);
+
+		if (res->mem == NULL)
+			continue;
+		ret = inst_map_ext_(sys, in, res->ext, res->nr_ext, res->prot, fn);
+		if (ret != 0)
+			break;
+	}
+	if (ret == 0)
+		return 0;
+	for (m = gtree_first_(&vcm->res_tree); m != n; m = gtree_next_(m)) {
+		struct vcm_res *res = GRAPH_CONTAINER(m, struct vcm_res, tn);
+
+		if (res->mem != NULL)
+			inst_unmap_ext_(sys, in, res->ext, res->nr_ext, fn);
+	}
+	return ret;
+}
+
+static void inst_empty_destroy(struct vcm *vcm, struct vcm_inst *in)
+{
+	struct vcm_sys *sys = vcm->h.sys;
+	struct gtree_node *n;
+
+	for (n = gtree_first_(&vcm->res_tree); n != NULL; n = gtree_next_(n)) {
+		struct vcm_res *res = GRAPH_CONTAINER(n, struct vcm_res, tn);
+
+		if (res->mem != NULL)
+			inst_unmap_ext_(sys, in, res->ext, res->nr_ext, "vcm_deassoc");
+	}
+	in->ops->destroy(in->mi);
+	glist_del(&in->node);
+	meta_free_(sys, in, sizeof(*in));
+}
+
+static int inst_get(struct vcm *vcm, struct vcm_dev *dev, struct vcm_inst **out, const char *fn)
+{
+	struct vcm_sys *sys = vcm->h.sys;
+	const struct vcm_mapper_ops *m = dev->cfg.mapper;
+	struct vcm_inst *in;
+	struct glist *p;
+	int ret;
+
+	glist_for_each(p, &vcm->insts) {
+		in = GRAPH_CONTAINER(p, struct vcm_inst, node);
+		if (in->ops == m && m->compatible != NULL && m->compatible(&in->cfg, &dev->cfg)) {
+			*out = in;
+			return 0;
+		}
+	}
+	in = meta_alloc_(sys, sizeof(*in));
+	if (in == NULL)
+		return GFAIL(sys, fn, -ENOMEM, "no metadata for a mapper instance");
+	graph_zero(in, sizeof(*in));
+	in->ops = m;
+	in->cfg = dev->cfg;
+	in->cfg.name = NULL;
+	ret = m->create(dev->cfg.mapper_ctx, &dev->cfg, sys->plat, vcm->start, vcm->len, &in->mi,
+			&sys->diag, fn);
+	if (ret == 0) {
+		ret = inst_fill(vcm, in, fn);
+		if (ret != 0)
+			m->destroy(in->mi);
+	}
+	if (ret != 0) {
+		meta_free_(sys, in, sizeof(*in));
+		return ret;
+	}
+	glist_add_tail(&vcm->insts, &in->node);
+	*out = in;
+	return 0;
+}
+
+int assoc_new_locked_(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr,
+		      struct vcm_avcm **out, const char *fn)
+{
+	struct vcm_sys *sys = vcm->h.sys;
+	struct vcm_avcm *a;
+	struct glist *p;
+	int ret;
+
+	ret = check_attr(sys, dev, attr, fn);
+	if (ret != 0)
+		return ret;
+	glist_for_each(p, &vcm->assocs) {
+		if (GRAPH_CONTAINER(p, struct vcm_avcm, vcm_node)->dev == dev)
+			return GFAIL(sys, fn, -EEXIST, "dev '%s' is already associated with vcm",
+				     dev->name);
+	}
+	a = gobj_alloc_(sys, GK_AVCM);
+	if (a == NULL)
+		return GFAIL(sys, fn, -ENOMEM, "no metadata for the association");
+	ret = inst_get(vcm, dev, &a->inst, fn);
+	if (ret != 0) {
+		gobj_free_(sys, GK_AVCM, a);
+		return ret;
+	}
+	a->inst->users++;
+	a->vcm = vcm;
+	a->dev = dev;
+	a->attr = attr;
+	glist_add_tail(&vcm->assocs, &a->vcm_node);
+	glist_add_tail(&dev->assocs, &a->dev_node);
+	vcm->nr_assoc++;
+	dev->nr_assoc++;
+	*out = a;
+	return 0;
+}
+
+void assoc_remove_locked_(struct vcm_avcm *a)
+{
+	struct vcm *vcm = a->vcm;
+
+	VCM_ASSERT(!a->active);
+	if (--a->inst->users == 0U)
+		inst_empty_destroy(vcm, a->inst);
+	glist_del(&a->vcm_node);
+	glist_del(&a->dev_node);
+	vcm->nr_assoc--;
+	a->dev->nr_assoc--;
+	if (vcm->own == a)
+		vcm->own = NULL;
+	gobj_free_(vcm->h.sys, GK_AVCM, a);
+}
+
+static int program(struct vcm_avcm *a, unsigned int base, const char *fn)
+{
+	struct vcm_sys *sys = a->vcm->h.sys;
+	const struct vcm_dev_ops *ops = a->dev->cfg.ops;
+	struct vcm_pt_hw hw;
+	const struct vcm_pt_hw *hwp = NULL;
+	int ret;
+
+	if (a->inst->ops->hw != NULL) {
+		ret = a->inst->ops->hw(a->inst->mi, &hw);
+		if (ret != 0)
+			return GFAIL(sys, fn, ret, "dev '%s': the mapper gave no register values",
+				     a->dev->name);
+		hwp = &hw;
+	}
+	if (ops == NULL || ops->program == NULL)
+		return 0;
+	ret = ops->program(a->dev->cfg.ctx, base, hwp);
+	if (ret != 0)
+		return GFAIL(sys, fn, ret, "dev '%s' refused the table on base %u", a->dev->name,
+			     base);
+	return 0;
+}
+
+static void clear(struct vcm_avcm *a, unsigned int base)
+{
+	const struct vcm_dev_ops *ops = a->dev->cfg.ops;
+
+	if (ops != NULL && ops->clear != NULL)
+		ops->clear(a->dev->cfg.ctx, base);
+}
+
+int activate_locked_(struct vcm_avcm *a, const char *fn)
+{
+	struct vcm_sys *sys = a->vcm->h.sys;
+	struct vcm_dev *dev = a->dev;
+	unsigned int bases = assoc_bases_(a), b, done = 0;
+	int ret;
+
+	if (a->active)
+		return GFAIL(sys, fn, -EBUSY, "the association of dev '%s' is already active",
+			     dev->name);
+	for (b = 0; b < VCM_MAX_BASES; b++)
+		if ((bases & (1U << b)) != 0U && dev->active[b] != NULL)
+			return GFAIL(sys, fn, -EBUSY, "dev '%s' has another VCM active on base %u",
+				     dev->name, b);
+	for (b = 0; b < VCM_MAX_BASES; b++) {
+		if ((bases & (1U << b)) == 0U)
+			continue;
+		ret = program(a, b, fn);
+		if (ret != 0) {
+			for (unsigned int u = 0; u < b; u++)
+				if ((done & (1U << u)) != 0U)
+					clear(a, u);
+			return ret;
+		}
+		done |= 1U << b;
+	}
+	for (b = 0; b < VCM_MAX_BASES; b++)
+		if ((bases & (1U << b)) != 0U)
+			dev->active[b] = a;
+	a->active = true;
+	a->vcm->nr_active++;
+	return 0;
+}
+
+int deactivate_locked_(struct vcm_avcm *a)
+{
+	unsigned int bases = assoc_bases_(a);
+
+	VCM_ASSERT(a->active);
+	for (unsigned int b = 0; b < VCM_MAX_BASES; b++) {
+		if ((bases & (1U << b)) == 0U)
+			continue;
+		clear(a, b);
+		a->dev->active[b] = NULL;
+	}
+	a->active = false;
+	a->vcm->nr_active--;
+	return 0;
+}
+
+/* ---- public calls ------------------------------------------------------------ */
+
+static struct vcm_sys *lock_avcm(const struct vcm_avcm *a, const char *fn, int *ret)
+{
+	struct vcm_sys *sys = gobj_sys_(a);
+
+	*ret = -EINVAL;
+	if (sys == NULL)
+		return NULL;
+	sys_lock_(sys);
+	if (!gobj_live(a, GK_AVCM)) {
+		GFAIL(sys, fn, -EINVAL, "avcm is not a live association");
+		sys_unlock_(sys);
+		return NULL;
+	}
+	*ret = 0;
+	return sys;
+}
+
+int vcm_assoc(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr, struct vcm_avcm **out)
+{
+	static const char fn[] = "vcm_assoc";
+	struct vcm_sys *sys = gobj_sys_(vcm);
+	int ret;
+
+	if (sys == NULL)
+		return -EINVAL;
+	sys_lock_(sys);
+	if (!gobj_live(vcm, GK_VCM))
+		ret = GFAIL(sys, fn, -EINVAL, "vcm is not a live VCM");
+	else if (!gobj_live(dev, GK_DEV) || dev->h.sys != sys)
+		ret = GFAIL(sys, fn, -EINVAL, "dev is not a live device of the VCM's system");
+	else if (out == NULL)
+		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
+	else
+		ret = assoc_new_locked_(vcm, dev, attr, out, fn);
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_deassoc(struct vcm_avcm *avcm)
+{
+	int ret;
+	struct vcm_sys *sys = lock_avcm(avcm, __func__, &ret);
+
+	if (sys == NULL)
+		return ret;
+	if (avcm->active)
+		ret = GFAIL(sys, __func__, -EBUSY, "the association of dev '%s' is active",
+			    avcm->dev->name);
+	else
+		assoc_remove_locked_(avcm);
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_get_assoc_attr(const struct vcm_avcm *avcm, unsigned int *attr)
+{
+	int ret;
+	struct vcm_sys *sys = lock_avcm(avcm, __func__, &ret);
+
+	if (sys == NULL)
+		return ret;
+	if (attr == NULL)
+		ret = GFAIL(sys, __func__, -EINVAL, "attr is NULL");
+	else
+		*attr = avcm->attr;
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_set_assoc_attr(struct vcm_avcm *avcm, unsigned int attr)
+{
+	int ret;
+	struct vcm_sys *sys = lock_avcm(avcm, __func__, &ret);
+
+	if (sys == NULL)
+		return ret;
+	if (avcm->active)
+		ret = GFAIL(sys, __func__, -EBUSY, "the association of dev '%s' is active",
+			    avcm->dev->name);
+	else
+		ret = check_attr(sys, avcm->dev, attr, __func__);
+	if (ret == 0)
+		avcm->attr = attr;
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_activate(struct vcm_avcm *avcm)
+{
+	int ret;
+	struct vcm_sys *sys = lock_avcm(avcm, __func__, &ret);
+
+	if (sys == NULL)
+		return ret;
+	ret = activate_locked_(avcm, __func__);
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_deactivate(struct vcm_avcm *avcm)
+{
+	int ret;
+	struct vcm_sys *sys = lock_avcm(avcm, __func__, &ret);
+
+	if (sys == NULL)
+		return ret;
+	if (!avcm->active)
+		ret = GFAIL(sys, __func__, -ENOENT, "the association of dev '%s' is not active",
+			    avcm->dev->name);
+	else
+		ret = deactivate_locked_(avcm);
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_switch(struct vcm_avcm *to)
+{
+	static const char fn[] = "vcm_switch";
+	struct vcm_avcm *old[VCM_MAX_BASES] = { NULL };
+	unsigned int bases, b;
+	int ret;
+	struct vcm_sys *sys = lock_avcm(to, fn, &ret);
+
+	if (sys == NULL)
+		return ret;
+	if (to->active)
+		goto out; /* already the one: nothing to switch */
+	bases = assoc_bases_(to);
+	for (b = 0; b < VCM_MAX_BASES; b++) {
+		struct vcm_avcm *a = (bases & (1U << b)) != 0U ? to->dev->active[b] : NULL;
+
+		if (a != NULL && a->active) {
+			old[b] = a;
+			deactivate_locked_(a);
+		}
+	}
+	ret = activate_locked_(to, fn);
+	if (ret != 0) {
+		/* put back what was there: the same tables, programmed again */
+		for (b = 0; b < VCM_MAX_BASES; b++)
+			if (old[b] != NULL && !old[b]->active)
+				(void)activate_locked_(old[b], fn);
+		sys->diag.err = ret;
+	}
+out:
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_is_active(const struct vcm_avcm *avcm)
+{
+	int ret;
+	struct vcm_sys *sys = lock_avcm(avcm, __func__, &ret);
+
+	if (sys == NULL)
+		return ret;
+	ret = avcm->active ? 1 : 0;
+	sys_unlock_(sys);
+	return ret;
+}
+
+/* ---- queries that go through an association ------------------------------------ */
+
+static struct vcm_avcm *assoc_of(struct vcm *vcm, struct vcm_dev *dev)
+{
+	struct glist *p;
+
+	glist_for_each(p, &vcm->assocs) {
+		struct vcm_avcm *a = GRAPH_CONTAINER(p, struct vcm_avcm, vcm_node);
+
+		if (a->dev == dev)
+			return a;
+	}
+	return NULL;
+}
+
+static int get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_pt_hw *out, const char *fn)
+{
+	struct vcm_sys *sys = gobj_sys_(vcm);
+	struct vcm_avcm *a;
+	int ret;
+
+	if (sys == NULL)
+		return -EINVAL;
+	sys_lock_(sys);
+	if (!gobj_live(vcm, GK_VCM)) {
+		ret = GFAIL(sys, fn, -EINVAL, "vcm is not a live VCM");
+	} else if (!gobj_live(dev, GK_DEV) || dev->h.sys != sys) {
+		ret = GFAIL(sys, fn, -EINVAL, "dev is not a live device of the VCM's system");
+	} else if ((a = assoc_of(vcm, dev)) == NULL) {
+		ret = GFAIL(sys, fn, -ENOENT, "dev '%s' is not associated with vcm", dev->name);
+	} else if (a->inst->ops->hw == NULL) {
+		ret = GFAIL(sys, fn, -EOPNOTSUPP, "dev '%s': mapper '%s' has no table", dev->name,
+			    a->inst->ops->name != NULL ? a->inst->ops->name : "?");
+	} else {
+		ret = a->inst->ops->hw(a->inst->mi, out);
+		if (ret != 0)
+			ret = GFAIL(sys, fn, ret, "dev '%s': the mapper gave no register values",
+				    dev->name);
+	}
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_get_pgtbl_pa(struct vcm *vcm, struct vcm_dev *dev, vcm_pa_t *pa)
+{
+	struct vcm_pt_hw hw;
+	int ret;
+
+	if (pa == NULL) {
+		struct vcm_sys *sys = gobj_sys_(vcm);
+
+		if (sys != NULL)
+			GFAIL(sys, __func__, -EINVAL, "pa is NULL");
+		return -EINVAL;
+	}
+	ret = get_hw(vcm, dev, &hw, __func__);
+	if (ret == 0)
+		*pa = hw.root_pa;
+	return ret;
+}
+
+int vcm_get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_pt_hw *out)
+{
+	if (out == NULL) {
+		struct vcm_sys *sys = gobj_sys_(vcm);
+
+		if (sys != NULL)
+			GFAIL(sys, __func__, -EINVAL, "out is NULL");
+		return -EINVAL;
+	}
+	return get_hw(vcm, dev, out, __func__);
+}
+
+int vcm_dev_addr_to_phys_addr(struct vcm_dev *dev, unsigned int base, vcm_da_t da,
+			      vcm_pa_t *pa)
+{
+	static const char fn[] = "vcm_dev_addr_to_phys_addr";
+	struct vcm_sys *sys = gobj_sys_(dev);
+	struct vcm_avcm *a;
+	unsigned int prot;
+	int ret;
+
+	if (sys == NULL)
+		return -EINVAL;
+	sys_lock_(sys);
+	if (!gobj_live(dev, GK_DEV)) {
+		ret = GFAIL(sys, fn, -EINVAL, "dev is not a live device");
+	} else if (pa == NULL) {
+		ret = GFAIL(sys, fn, -EINVAL, "pa is NULL");
+	} else if (base >= dev->cfg.nr_bases) {
+		ret = GFAIL(sys, fn, -EINVAL, "base %u: dev '%s' has %u", base, dev->name,
+			    dev->cfg.nr_bases);
+	} else if ((a = dev->active[base]) == NULL) {
+		ret = GFAIL(sys, fn, -ENODEV, "dev '%s' has no VCM active on base %u", dev->name,
+			    base);
+	} else if ((a->attr & VCM_SPLIT_MASK) != 0U &&
+		   split_high(a, da) != (base == VCM_BASE_HIGH)) {
+		ret = GFAIL(sys, fn, -ENOENT, "dev '%s': da 0x%llx is not translated by base %u",
+			    dev->name, vcm_ull(da), base);
+	} else {
+		ret = a->inst->ops->lookup(a->inst->mi, da, pa, &prot);
+		if (ret != 0)
+			ret = GFAIL(sys, fn, ret, "dev '%s': da 0x%llx is not mapped", dev->name,
+				    vcm_ull(da));
+	}
+	sys_unlock_(sys);
+	return ret;
+}

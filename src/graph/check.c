@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vcm_sys_check_(): the whole-graph validator tests run after each step.
+ * The record (reservations and their extents) is compared with everything
+ * derived from it: every mapper instance (walked where the mapper can walk,
+ * otherwise probed at both ends of every extent), the reverse map, the
+ * per-memory user lists, and the lower layers' own validators.
+ */
+#include "graph_internal.h"
+
+static const char fn[] = "vcm_sys_check_";
+
+struct walk_state {
+	struct vcm *vcm;
+	uint64_t bytes;
+	vcm_da_t bad_da;
+};
+
+/* One mapped run of an instance: it must lie in one extent of a backed
+ * reservation, at the extent's pa. */
+static int check_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
+{
+	struct walk_state *w = arg;
+	struct vcm_res *res = res_at_(w->vcm, da);
+	const struct rmap_ext *e = res != NULL && res->mem != NULL ? ext_at_da_(res, da) : NULL;
+
+	(void)prot;
+	w->bad_da = da;
+	if (e == NULL || len == 0U || len - 1U > e->da + e->len - 1U - da ||
+	    pa != e->tn.key + (da - e->da))
+		return -EFAULT;
+	w->bytes += len;
+	return 0;
+}
+
+static int check_inst(struct vcm_sys *sys, struct vcm *vcm, struct vcm_inst *in,
+		      uint64_t backed)
+{
+	struct walk_state w = { vcm, 0, 0 };
+	struct gtree_node *n;
+	int ret;
+
+	if (in->ops->walk != NULL) {
+		ret = in->ops->walk(in->mi, vcm->start, vcm->len, check_run, &w);
+		if (ret != 0)
+			return GFAIL(sys, fn, -EFAULT,
+				     "mapper '%s': da 0x%llx is mapped but not by the record",
+				     in->ops->name, vcm_ull(w.bad_da));
+		if (w.bytes != backed)
+			return GFAIL(sys, fn, -EFAULT,
+				     "mapper '%s' maps 0x%llx bytes, the record backs 0x%llx",
+				     in->ops->name, vcm_ull(w.bytes), vcm_ull(backed));
+		return 0;
+	}
+	for (n = gtree_first_(&vcm->res_tree); n != NULL; n = gtree_next_(n)) {
+		struct vcm_res *res = GRAPH_CONTAINER(n, struct vcm_res, tn);
+
+		for (uint64_t i = 0; res->mem != NULL && i < res->nr_ext; i++) {
+			const struct rmap_ext *e = &res->ext[i];
+			vcm_da_t probe[2] = { e->da, e->da + e->len - GRAPH_PAGE };
+
+			for (unsigned int k = 0; k < 2U; k++) {
+				vcm_pa_t pa;
+				unsigned int prot;
+
+				if (in->ops->lookup(in->mi, probe[k], &pa, &prot) != 0 ||
+				    pa != e->tn.key + (probe[k] - e->da))
+					return GFAIL(sys, fn, -EFAULT,
+						     "mapper '%s': da 0x%llx is not mapped as recorded",
+						     in->ops->name, vcm_ull(probe[k]));
+			}
+		}
+	}
+	return 0;
+}
+
+/* A backed reservation: its extents are its memory's, in order, and each is
+ * in the reverse map. */
+static int check_res(struct vcm_sys *sys, struct vcm_res *res)
+{
+	uint64_t iter = 0, i = 0, off = 0, len;
+	vcm_pa_t pa;
+
+	if (res->mem->h.sys != sys || !gobj_live(res->mem, GK_MEM))
+		return GFAIL(sys, fn, -EFAULT, "res at da 0x%llx: backing is not live",
+			     vcm_ull(res->da));
+	while (vcm_phys_next_extent(res->mem->pm, &iter, &pa, &len) == 0) {
+		const struct rmap_ext *e = &res->ext[i], *f = NULL;
+		const struct gtree_node *t = NULL;
+
+		if (i >= res->nr_ext || e->tn.key != pa || e->len != len ||
+		    e->tn.last != pa + len - 1U || e->da != res->da + off || e->res != res)
+			return GFAIL(sys, fn, -EFAULT, "res at da 0x%llx: extent %llu is stale",
+				     vcm_ull(res->da), vcm_ull(i));
+		while ((t = gtree_overlap_next_(&sys->rmap, pa, pa, t)) != NULL && t != &e->tn)
+			;
+		if (t == NULL)
+			return GFAIL(sys, fn, -EFAULT, "res at da 0x%llx: pa 0x%llx not in the rmap",
+				     vcm_ull(res->da), vcm_ull(pa));
+		f = ext_at_pa_(res, pa);
+		if (f != e)
+			return GFAIL(sys, fn, -EFAULT, "res at da 0x%llx: pa index is wrong",
+				     vcm_ull(res->da));
+		off += len;
+		i++;
+	}
+	if (i != res->nr_ext || off != res->len)
+		return GFAIL(sys, fn, -EFAULT, "res at da 0x%llx: extents do not cover it",
+			     vcm_ull(res->da));
+	return 0;
+}
+
+static int check_vcm(struct vcm_sys *sys, struct vcm *vcm, uint64_t *nr_ext)
+{
+	uint64_t backed = 0, active = 0, assocs = 0;
+	struct gtree_node *n;
+	struct glist *p;
+	int ret;
+
+	if (gtree_check_(&vcm->res_tree) != 0)
+		return GFAIL(sys, fn, -EFAULT, "vcm at 0x%llx: reservation tree is broken",
+			     vcm_ull(vcm->start));
+	if (vcm_vs_check_(vcm->vs) != 0)
+		return GFAIL(sys, fn, -EFAULT, "vcm at 0x%llx: %s", vcm_ull(vcm->start),
+			     graph_msg_(vcm_vs_last_error(vcm->vs)));
+	for (n = gtree_first_(&vcm->res_tree); n != NULL; n = gtree_next_(n)) {
+		struct vcm_res *res = GRAPH_CONTAINER(n, struct vcm_res, tn);
+
+		if (!gobj_live(res, GK_RES) || res->vcm != vcm || res->da != n->key)
+			return GFAIL(sys, fn, -EFAULT, "vcm at 0x%llx: dead reservation in the tree",
+				     vcm_ull(vcm->start));
+		if (res->mem == NULL)
+			continue;
+		ret = check_res(sys, res);
+		if (ret != 0)
+			return ret;
+		backed += res->len;
+		*nr_ext += res->nr_ext;
+	}
+	glist_for_each(p, &vcm->assocs) {
+		struct vcm_avcm *a = GRAPH_CONTAINER(p, struct vcm_avcm, vcm_node);
+
+		assocs++;
+		if (a->active)
+			active++;
+	}
+	if (assocs != vcm->nr_assoc || active != vcm->nr_active)
+		return GFAIL(sys, fn, -EFAULT, "vcm at 0x%llx: association counts are wrong",
+			     vcm_ull(vcm->start));
+	glist_for_each(p, &vcm->insts) {
+		ret = check_inst(sys, vcm, GRAPH_CONTAINER(p, struct vcm_inst, node), backed);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+int vcm_sys_check_(struct vcm_sys *sys)
+{
+	uint64_t nr_ext = 0, users;
+	struct glist *p, *q;
+	int ret = 0;
+
+	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS)
+		return -EINVAL;
+	sys_lock_(sys);
+	glist_for_each(p, &sys->vcms) {
+		ret = check_vcm(sys, GRAPH_CONTAINER(p, struct vcm, node), &nr_ext);
+		if (ret != 0)
+			goto out;
+	}
+	if (gtree_check_(&sys->rmap) != 0 || sys->rmap.count != nr_ext) {
+		ret = GFAIL(sys, fn, -EFAULT, "rmap holds %llu extents, the record %llu, or is broken",
+			    vcm_ull(sys->rmap.count), vcm_ull(nr_ext));
+		goto out;
+	}
+	glist_for_each(p, &sys->mems) {
+		struct vcm_mem *mem = GRAPH_CONTAINER(p, struct vcm_mem, node);
+
+		users = 0;
+		glist_for_each(q, &mem->users) {
+			if (GRAPH_CONTAINER(q, struct vcm_res, mem_node)->mem != mem)
+				break;
+			users++;
+		}
+		if (users != mem->nr_users) {
+			ret = GFAIL(sys, fn, -EFAULT, "mem of 0x%llx bytes: user list is wrong",
+				    vcm_ull(mem->len));
+			goto out;
+		}
+	}
+	if (vcm_phys_check_(sys->phys) != 0)
+		ret = GFAIL(sys, fn, -EFAULT, "memtypes: %s",
+			    graph_msg_(vcm_phys_last_error(sys->phys)));
+out:
+	sys_unlock_(sys);
+	return ret;
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vcm_clone(): a deep copy of a VCM's record. The copy has the same range,
+ * the same bounds and reservations at the same addresses with the same
+ * attributes, and each backed reservation is backed by the same memory (it
+ * appears in the reverse map once more). It has no associations, hence no
+ * tables: the first association builds them from the record. A clone of a
+ * prebuilt VCM is a plain device VCM (its CPU association is not copied).
+ */
+#include "graph_internal.h"
+
+static struct vcm_bound *bound_twin(struct vcm *src, struct vcm *dst, struct vcm_bound *b)
+{
+	struct glist *p, *q = dst->bounds.next;
+
+	if (b == NULL)
+		return NULL;
+	glist_for_each(p, &src->bounds) {
+		if (p == &b->node)
+			return GRAPH_CONTAINER(q, struct vcm_bound, node);
+		q = q->next;
+	}
+	VCM_ASSERT(false);
+	return NULL;
+}
+
+static void teardown(struct vcm *c)
+{
+	struct gtree_node *n;
+
+	while ((n = gtree_first_(&c->res_tree)) != NULL) {
+		struct vcm_res *res = GRAPH_CONTAINER(n, struct vcm_res, tn);
+
+		if (res->mem != NULL)
+			res_detach_(res);
+		res_delete_locked_(res);
+	}
+	vcm_delete_locked_(c);
+}
+
+int vcm_clone(struct vcm *src, struct vcm **out)
+{
+	static const char fn[] = "vcm_clone";
+	struct vcm_sys *sys = gobj_sys_(src);
+	struct gtree_node *n;
+	struct glist *p;
+	struct vcm *c;
+	int ret;
+
+	if (sys == NULL)
+		return -EINVAL;
+	sys_lock_(sys);
+	if (!gobj_live(src, GK_VCM)) {
+		ret = GFAIL(sys, fn, -EINVAL, "src is not a live VCM");
+		goto out;
+	}
+	if (out == NULL) {
+		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
+		goto out;
+	}
+	ret = vcm_new_locked_(sys, src->kind == VK_PREBUILT ? VK_DEV : src->kind, src->start,
+			      src->len, &c, fn);
+	if (ret != 0)
+		goto out;
+	glist_for_each(p, &src->bounds) {
+		struct vcm_bound *b = GRAPH_CONTAINER(p, struct vcm_bound, node), *nb;
+
+		ret = bound_new_locked_(c, true, b->da, b->len, &nb, fn);
+		if (ret != 0)
+			goto fail;
+	}
+	for (n = gtree_first_(&src->res_tree); n != NULL; n = gtree_next_(n)) {
+		struct vcm_res *res = GRAPH_CONTAINER(n, struct vcm_res, tn), *nr;
+
+		ret = res_new_locked_(c, bound_twin(src, c, res->bound), true, res->da, res->len, 0,
+				      res->prot, &nr, fn);
+		if (ret != 0)
+			goto fail;
+		nr->align = res->align;
+		if (res->mem != NULL) {
+			ret = ext_copy_attach_(nr, res, fn);
+			if (ret != 0)
+				goto fail;
+		}
+	}
+	*out = c;
+	goto out;
+fail:
+	teardown(c);
+out:
+	sys_unlock_(sys);
+	return ret;
+}

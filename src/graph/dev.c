@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Devices: registration (a name, a mapper, device ops), lookup by name, the
+ * hardware version, and faults. A fault is recorded under the system lock;
+ * the hook runs after the lock is dropped, so it may call back into the
+ * graph (back, unback, migrate) to repair the mapping before a retry.
+ */
+#include "graph_internal.h"
+
+static size_t name_len(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n] != '\0')
+		n++;
+	return n;
+}
+
+static bool name_eq(const char *a, const char *b)
+{
+	while (*a != '\0' && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+static struct vcm_dev *find_locked(struct vcm_sys *sys, const char *name)
+{
+	struct glist *p;
+
+	glist_for_each(p, &sys->devs) {
+		struct vcm_dev *d = GRAPH_CONTAINER(p, struct vcm_dev, node);
+
+		if (name_eq(d->name, name))
+			return d;
+	}
+	return NULL;
+}
+
+static int check_cfg(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg, const char *fn)
+{
+	const struct vcm_mapper_ops *m;
+	size_t n;
+
+	if (cfg == NULL)
+		return GFAIL(sys, fn, -EINVAL, "cfg is NULL");
+	if (cfg->name == NULL)
+		return GFAIL(sys, fn, -EINVAL, "cfg->name is NULL");
+	n = name_len(cfg->name, GRAPH_NAME_MAX);
+	if (n == 0U || n >= GRAPH_NAME_MAX)
+		return GFAIL(sys, fn, -EINVAL, "cfg->name is empty or longer than %u bytes",
+			     GRAPH_NAME_MAX - 1U);
+	m = cfg->mapper;
+	if (m == NULL)
+		return GFAIL(sys, fn, -EINVAL, "cfg->mapper of '%s' is NULL", cfg->name);
+	if (m->create == NULL || m->destroy == NULL || m->map == NULL || m->unmap == NULL ||
+	    m->lookup == NULL)
+		return GFAIL(sys, fn, -EINVAL,
+			     "cfg->mapper '%s' lacks one of create, destroy, map, unmap, lookup",
+			     m->name != NULL ? m->name : "?");
+	if (cfg->nr_bases != 1U && cfg->nr_bases != 2U)
+		return GFAIL(sys, fn, -EINVAL, "cfg->nr_bases %u of '%s' is not 1 or 2", cfg->nr_bases,
+			     cfg->name);
+	if (find_locked(sys, cfg->name) != NULL)
+		return GFAIL(sys, fn, -EEXIST, "cfg->name '%s' is already registered", cfg->name);
+	return 0;
+}
+
+int vcm_dev_register(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg, struct vcm_dev **out)
+{
+	static const char fn[] = "vcm_dev_register";
+	struct vcm_dev *dev;
+	size_t n;
+	int ret;
+
+	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS)
+		return -EINVAL;
+	sys_lock_(sys);
+	if (out == NULL) {
+		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
+		goto out;
+	}
+	ret = check_cfg(sys, cfg, fn);
+	if (ret != 0)
+		goto out;
+	dev = gobj_alloc_(sys, GK_DEV);
+	if (dev == NULL) {
+		ret = GFAIL(sys, fn, -ENOMEM, "no metadata for device '%s'", cfg->name);
+		goto out;
+	}
+	n = name_len(cfg->name, GRAPH_NAME_MAX);
+	__builtin_memcpy(dev->name, cfg->name, n);
+	dev->name[n] = '\0';
+	dev->cfg = *cfg;
+	dev->cfg.name = dev->name;
+	dev->cfg.pt.plat = NULL;
+	dev->cfg.pt.tlb = NULL;
+	dev->cfg.pt.tlb_ctx = NULL;
+	glist_init(&dev->assocs);
+	glist_add_tail(&sys->devs, &dev->node);
+	sys->nr_dev++;
+	*out = dev;
+out:
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_dev_unregister(struct vcm_dev *dev)
+{
+	static const char fn[] = "vcm_dev_unregister";
+	struct vcm_sys *sys = gobj_sys_(dev);
+	int ret = 0;
+
+	if (dev == NULL)
+		return 0;
+	if (sys == NULL)
+		return -EINVAL;
+	sys_lock_(sys);
+	if (!gobj_live(dev, GK_DEV))
+		ret = GFAIL(sys, fn, -EINVAL, "dev is not a live device");
+	else if (dev->nr_assoc != 0U)
+		ret = GFAIL(sys, fn, -EBUSY, "dev '%s' has %llu associations", dev->name,
+			    vcm_ull(dev->nr_assoc));
+	if (ret == 0) {
+		glist_del(&dev->node);
+		sys->nr_dev--;
+		gobj_free_(sys, GK_DEV, dev);
+	}
+	sys_unlock_(sys);
+	return ret;
+}
+
+struct vcm_dev *vcm_dev_find(struct vcm_sys *sys, const char *name)
+{
+	struct vcm_dev *d;
+
+	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS || name == NULL)
+		return NULL;
+	sys_lock_(sys);
+	d = find_locked(sys, name);
+	sys_unlock_(sys);
+	return d;
+}
+
+const char *vcm_dev_name(const struct vcm_dev *dev)
+{
+	if (gobj_sys_(dev) == NULL || !gobj_live(dev, GK_DEV))
+		return NULL;
+	return dev->name;
+}
+
+/* Common head of the device calls: the system, locked, or an error. */
+static struct vcm_sys *lock_dev(struct vcm_dev *dev, const char *fn, int *ret)
+{
+	struct vcm_sys *sys = gobj_sys_(dev);
+
+	*ret = -EINVAL;
+	if (sys == NULL)
+		return NULL;
+	sys_lock_(sys);
+	if (!gobj_live(dev, GK_DEV)) {
+		GFAIL(sys, fn, -EINVAL, "dev is not a live device");
+		sys_unlock_(sys);
+		return NULL;
+	}
+	*ret = 0;
+	return sys;
+}
+
+int vcm_hw_ver(struct vcm_dev *dev, uint32_t *ver)
+{
+	int ret;
+	struct vcm_sys *sys = lock_dev(dev, "vcm_hw_ver", &ret);
+
+	if (sys == NULL)
+		return ret;
+	if (ver == NULL) {
+		ret = GFAIL(sys, "vcm_hw_ver", -EINVAL, "ver is NULL");
+	} else {
+		*ver = 0;
+		if (dev->cfg.ops != NULL && dev->cfg.ops->hw_version != NULL)
+			*ver = dev->cfg.ops->hw_version(dev->cfg.ctx);
+	}
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_hook(struct vcm_dev *dev, vcm_fault_fn fn, void *data)
+{
+	int ret;
+	struct vcm_sys *sys = lock_dev(dev, "vcm_hook", &ret);
+
+	if (sys == NULL)
+		return ret;
+	dev->hook = fn;
+	dev->hook_data = fn != NULL ? data : NULL;
+	sys_unlock_(sys);
+	return 0;
+}
+
+int vcm_dev_fault(struct vcm_dev *dev, const struct vcm_fault *fault)
+{
+	int ret;
+	struct vcm_sys *sys = lock_dev(dev, "vcm_dev_fault", &ret);
+	vcm_fault_fn hook;
+	void *data;
+	struct vcm_fault copy;
+
+	if (sys == NULL)
+		return ret;
+	if (fault == NULL) {
+		ret = GFAIL(sys, "vcm_dev_fault", -EINVAL, "fault is NULL");
+		sys_unlock_(sys);
+		return ret;
+	}
+	copy = *fault;
+	dev->last_fault = copy;
+	dev->nr_faults++;
+	hook = dev->hook;
+	data = dev->hook_data;
+	sys_unlock_(sys);
+	/* without the lock: the hook may repair the mapping through the graph */
+	if (hook == NULL)
+		return VCM_FAULT_TERMINATE;
+	return hook(dev, data, &copy) == VCM_FAULT_RETRY ? VCM_FAULT_RETRY : VCM_FAULT_TERMINATE;
+}
+
+int vcm_dev_last_fault(struct vcm_dev *dev, struct vcm_fault *out, uint64_t *count)
+{
+	static const char fn[] = "vcm_dev_last_fault";
+	int ret;
+	struct vcm_sys *sys = lock_dev(dev, fn, &ret);
+
+	if (sys == NULL)
+		return ret;
+	if (out == NULL)
+		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
+	else if (dev->nr_faults == 0U)
+		ret = GFAIL(sys, fn, -ENOENT, "dev '%s' has reported no fault", dev->name);
+	else
+		*out = dev->last_fault;
+	if (count != NULL)
+		*count = dev->nr_faults;
+	sys_unlock_(sys);
+	return ret;
+}

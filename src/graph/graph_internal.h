@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internals of the graph layer, shared by its files only.
+ *
+ * Every object a user holds (device, VCM, reservation, bound, association,
+ * physical allocation) is a slot of a per-system pool (handle.c). Slots are
+ * never given back to the platform before vcm_sys_destroy(): a freed handle
+ * still points at memory of the system, marked dead, so using it is -EINVAL
+ * rather than a use-after-free. Dead slots are reused oldest first.
+ *
+ * Tables are derived state: a VCM's reservations (and the rmap extents of
+ * the backed ones) are the record; each mapper instance of the VCM is kept
+ * equal to it by back, unback, associate and migrate.
+ *
+ * Locking: one lock per system (struct vcm_sys_lock in the cfg), taken by
+ * every public call; helpers whose name ends in _locked expect it held.
+ */
+#ifndef VCM_GRAPH_INTERNAL_H
+#define VCM_GRAPH_INTERNAL_H
+
+#include <errno.h>
+#include <vcm/vcm.h>
+#include <vcm/vspace.h>
+#include <vcm/err.h>
+#include "../util/bits.h"
+#include "../util/assert.h"
+#include "../util/fail.h"
+
+#define GRAPH_PAGE UINT64_C(0x1000)
+
+/* Byte helpers: the compiler may turn these into memset/memcpy calls, which
+ * every build (freestanding ones too) supplies. */
+static inline void graph_zero(void *p, size_t n)
+{
+	__builtin_memset(p, 0, n);
+}
+
+/* ---- intrusive lists (circular, with a head node) ------------------------ */
+
+struct glist {
+	struct glist *prev;
+	struct glist *next;
+};
+
+#define GRAPH_CONTAINER(p, type, member) \
+	((type *)(void *)((char *)(p) - offsetof(type, member)))
+
+static inline void glist_init(struct glist *h)
+{
+	h->prev = h;
+	h->next = h;
+}
+
+static inline bool glist_empty(const struct glist *h)
+{
+	return h->next == h;
+}
+
+static inline void glist_add_tail(struct glist *h, struct glist *n)
+{
+	n->prev = h->prev;
+	n->next = h;
+	h->prev->next = n;
+	h->prev = n;
+}
+
+static inline void glist_del(struct glist *n)
+{
+	n->prev->next = n->next;
+	n->next->prev = n->prev;
+	n->prev = n;
+	n->next = n;
+}
+
+#define glist_for_each(pos, head) for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
+
+/* ---- interval tree (tree.c) ----------------------------------------------- */
+
+/*
+ * An AVL tree of intervals [key, last] ordered by (key, node address), each
+ * node augmented with the largest last of its subtree, so that every interval
+ * containing a point is found in O(log n) per answer.
+ */
+struct gtree_node {
+	struct gtree_node *left;
+	struct gtree_node *right;
+	struct gtree_node *parent;
+	uint64_t key;
+	uint64_t last;
+	uint64_t max_last;
+	int height;
+};
+
+struct gtree {
+	struct gtree_node *root;
+	uint64_t count;
+};
+
+void gtree_insert_(struct gtree *t, struct gtree_node *n);
+void gtree_remove_(struct gtree *t, struct gtree_node *n);
+struct gtree_node *gtree_first_(const struct gtree *t);
+struct gtree_node *gtree_next_(const struct gtree_node *n);
+/* The last node with key <= @key (for trees of disjoint intervals). */
+struct gtree_node *gtree_floor_(const struct gtree *t, uint64_t key);
+/* The first node after @after (NULL: from the start), in tree order, whose
+ * interval meets [@lo, @hi]. */
+struct gtree_node *gtree_overlap_next_(const struct gtree *t, uint64_t lo, uint64_t hi,
+				       const struct gtree_node *after);
+/* Order, balance, parent links, augmentation, count. 0 or -EFAULT. */
+int gtree_check_(const struct gtree *t);
+
+/* ---- handles (handle.c) --------------------------------------------------- */
+
+enum graph_kind { GK_DEV, GK_VCM, GK_RES, GK_BOUND, GK_AVCM, GK_MEM, GK_NR };
+
+#define GRAPH_MAGIC_SYS  0x76637379U /* "vcsy" */
+#define GRAPH_MAGIC_BASE 0x67720000U /* + kind + 1 while live */
+#define GRAPH_MAGIC_DEAD 0x67726464U
+
+/* The first member of every handle struct. @sys never changes for a slot. */
+struct gobj {
+	uint32_t magic;
+	struct vcm_sys *sys;
+	struct gobj *free_next;
+};
+
+struct gslab;
+struct gpool {
+	size_t size;
+	uint32_t next_n;
+	struct gslab *slabs;
+	struct gobj *free_head; /* dead slots, oldest first */
+	struct gobj *free_tail;
+	uint64_t live;
+};
+
+static inline uint32_t graph_magic(enum graph_kind k)
+{
+	return GRAPH_MAGIC_BASE + (uint32_t)k + 1U;
+}
+
+void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k);
+void gobj_free_(struct vcm_sys *sys, enum graph_kind k, void *obj);
+void gpool_fini_(struct vcm_sys *sys);
+/* The live system a handle of kind @k belongs to, or NULL (does not lock). */
+struct vcm_sys *gobj_sys_(const void *obj);
+static inline bool gobj_live(const void *obj, enum graph_kind k)
+{
+	return obj != NULL && ((const struct gobj *)obj)->magic == graph_magic(k);
+}
+
+void *meta_alloc_(struct vcm_sys *sys, size_t size);
+void meta_free_(struct vcm_sys *sys, void *p, size_t size);
+void sys_lock_(struct vcm_sys *sys);
+void sys_unlock_(struct vcm_sys *sys);
+/* The message of a lower layer ("vcm_vs_reserve: len 0 ...") without its
+ * prefix, to be recorded under the public call's name. */
+const char *graph_msg_(const char *msg);
+
+/* ---- objects --------------------------------------------------------------- */
+
+struct vcm_sys {
+	uint32_t magic;
+	const struct vcm_plat_ops *plat;
+	struct vcm_sys_lock lock;
+	struct vcm_phys *phys;
+	struct gpool pools[GK_NR];
+	struct glist devs;
+	struct glist vcms;
+	struct glist mems;
+	uint64_t nr_dev;
+	uint64_t nr_vcm;
+	uint64_t nr_mem;
+	struct gtree rmap;  /* struct rmap_ext by physical extent */
+	uint64_t epoch;     /* power queries: marks devices already asked */
+	struct vcm_diag diag;
+};
+
+#define GRAPH_NAME_MAX 32U
+
+struct vcm_dev {
+	struct gobj h;
+	struct glist node;  /* sys->devs */
+	char name[GRAPH_NAME_MAX];
+	struct vcm_dev_cfg cfg; /* cfg.name points at name */
+	struct glist assocs; /* struct vcm_avcm.dev_node */
+	uint64_t nr_assoc;
+	struct vcm_avcm *active[VCM_MAX_BASES];
+	vcm_fault_fn hook;
+	void *hook_data;
+	struct vcm_fault last_fault;
+	uint64_t nr_faults;
+	uint64_t epoch;
+};
+
+/* One mapper instance of a VCM, shared by the associations of compatible
+ * devices. Not a handle: created and freed by assoc.c. */
+struct vcm_inst {
+	struct glist node;  /* vcm->insts, in creation order */
+	const struct vcm_mapper_ops *ops;
+	struct vcm_dev_cfg cfg; /* of the device that made it; name not kept */
+	void *mi;
+	uint64_t users;
+};
+
+enum vcm_kind { VK_DEV, VK_ONE_TO_ONE, VK_PREBUILT };
+
+struct vcm {
+	struct gobj h;
+	struct glist node;  /* sys->vcms */
+	enum vcm_kind kind;
+	vcm_da_t start;
+	uint64_t len;
+	struct vcm_vs *vs;
+	struct gtree res_tree; /* reservations by device address */
+	struct glist insts;
+	struct glist assocs;   /* struct vcm_avcm.vcm_node */
+	struct glist bounds;   /* struct vcm_bound.node */
+	uint64_t nr_assoc;
+	uint64_t nr_active;
+	struct vcm_avcm *own;  /* a prebuilt VCM's association */
+};
+
+struct vcm_bound {
+	struct gobj h;
+	struct glist node;
+	struct vcm *vcm;
+	struct vcm_vs_bound *vb;
+	vcm_da_t da;
+	uint64_t len;
+	uint64_t nr_res;
+};
+
+/* One physically contiguous extent of a backed reservation: an interval of
+ * the system's reverse map, keyed by physical address. */
+struct rmap_ext {
+	struct gtree_node tn; /* key = pa, last = pa + len - 1 */
+	vcm_da_t da;
+	uint64_t len;
+	struct vcm_res *res;
+};
+
+struct vcm_res {
+	struct gobj h;
+	struct gtree_node tn; /* vcm->res_tree: key = da, last = da + len - 1 */
+	struct vcm *vcm;
+	struct vcm_bound *bound;
+	struct vcm_vs_range *range;
+	vcm_da_t da;
+	uint64_t len;
+	uint64_t align;
+	unsigned int prot;
+	struct vcm_mem *mem;   /* backing, or NULL */
+	struct glist mem_node; /* mem->users */
+	struct rmap_ext *ext;  /* nr_ext extents in device-address order */
+	uint32_t *by_pa;       /* indices into ext, sorted by pa */
+	uint64_t nr_ext;
+};
+
+struct vcm_mem {
+	struct gobj h;
+	struct glist node;     /* sys->mems */
+	struct vcm_physmem *pm;
+	struct glist users;    /* struct vcm_res.mem_node */
+	uint64_t nr_users;
+	uint64_t len;
+	uint64_t flags;
+	int memtype;           /* -1: wrapped */
+};
+
+struct vcm_avcm {
+	struct gobj h;
+	struct glist vcm_node;
+	struct glist dev_node;
+	struct vcm *vcm;
+	struct vcm_dev *dev;
+	struct vcm_inst *inst;
+	unsigned int attr;
+	bool active;
+};
+
+/* ---- helpers across files ---------------------------------------------------- */
+
+/* res.c */
+struct vcm_res *res_at_(struct vcm *vcm, vcm_da_t da);
+
+/* assoc.c: the bases an association uses (bit b = base b). */
+unsigned int assoc_bases_(const struct vcm_avcm *a);
+void assoc_remove_locked_(struct vcm_avcm *a);
+int deactivate_locked_(struct vcm_avcm *a);
+
+/* back.c */
+int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physmem *pm,
+	       struct rmap_ext **ext, uint32_t **by_pa, uint64_t *nr, const char *fn);
+void ext_free_(struct vcm_sys *sys, struct rmap_ext *ext, uint64_t nr);
+int inst_map_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
+		  uint64_t nr, unsigned int prot, const char *fn);
+void inst_unmap_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
+		     uint64_t nr, const char *fn);
+void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf);
+/* Record @res as backed by @mem with @ext (rmap, user list). */
+void res_attach_(struct vcm_res *res, struct vcm_mem *mem, struct rmap_ext *ext,
+		 uint32_t *by_pa, uint64_t nr);
+void res_detach_(struct vcm_res *res);
+/* Back @to like @from (same memory, same extents at @to's address). */
+int ext_copy_attach_(struct vcm_res *to, const struct vcm_res *from, const char *fn);
+int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, const char *fn);
+
+/* rmap.c */
+/* The extent of @res holding device address @da, or NULL. */
+const struct rmap_ext *ext_at_da_(const struct vcm_res *res, vcm_da_t da);
+/* The extent of @res holding physical address @pa, or NULL. */
+const struct rmap_ext *ext_at_pa_(const struct vcm_res *res, vcm_pa_t pa);
+
+/* vcm.c */
+int vcm_new_locked_(struct vcm_sys *sys, enum vcm_kind kind, vcm_da_t start, uint64_t len,
+		    struct vcm **out, const char *fn);
+void vcm_delete_locked_(struct vcm *vcm);
+
+/* res.c */
+int res_new_locked_(struct vcm *vcm, struct vcm_bound *bound, bool at, vcm_da_t da,
+		    uint64_t len, uint64_t align, unsigned int prot, struct vcm_res **out,
+		    const char *fn);
+void res_delete_locked_(struct vcm_res *res);
+int bound_new_locked_(struct vcm *vcm, bool at, vcm_da_t da, uint64_t len,
+		      struct vcm_bound **out, const char *fn);
+
+/* assoc.c */
+int assoc_new_locked_(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr,
+		      struct vcm_avcm **out, const char *fn);
+int activate_locked_(struct vcm_avcm *a, const char *fn);
+
+#define GFAIL(sys, fn, err, ...) VCM_FAIL(&(sys)->diag, (fn), (err), __VA_ARGS__)
+
+#endif /* VCM_GRAPH_INTERNAL_H */

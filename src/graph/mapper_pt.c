@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The page-table mapper: an instance is one struct vcm_pt of the device's
+ * format and configuration (dev_cfg->pt), with table memory from the
+ * system's platform. Two devices share an instance when their table
+ * configurations are equal field by field. The table makes no TLB callbacks:
+ * the graph unmaps exactly the extents it mapped (no leaf is ever cut, so no
+ * break-before-make happens inside the table) and invalidates the TLBs of
+ * every active device once per call, after all its tables are written and
+ * before any table memory freed by the call can be handed out again.
+ */
+#include "graph_internal.h"
+
+static int pt_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
+		     const struct vcm_plat_ops *plat, vcm_da_t start, uint64_t len, void **inst,
+		     struct vcm_diag *diag, const char *fn)
+{
+	struct vcm_pt_cfg cfg = dev_cfg->pt;
+	struct vcm_diag d = { 0 };
+	struct vcm_pt *pt;
+	unsigned int ias;
+	int ret;
+
+	(void)ctx;
+	cfg.plat = plat;
+	cfg.tlb = NULL;
+	cfg.tlb_ctx = NULL;
+	ret = vcm_pt_create(&cfg, &pt, &d);
+	if (ret != 0)
+		return VCM_FAIL(diag, fn, ret, "dev '%s' table: %s", dev_cfg->name,
+				graph_msg_(d.msg));
+	ias = vcm_pt_ias(pt);
+	if (ias < 64U && (start + len - 1U) >> ias != 0U) {
+		vcm_pt_destroy(pt);
+		return VCM_FAIL(diag, fn, -ERANGE,
+				"dev '%s': the VCM ends at 0x%llx, past its table's %u input bits",
+				dev_cfg->name, vcm_ull(start + len - 1U), ias);
+	}
+	*inst = pt;
+	return 0;
+}
+
+static void pt_destroy(void *inst)
+{
+	vcm_pt_destroy(inst);
+}
+
+static bool pt_compatible(const struct vcm_dev_cfg *a, const struct vcm_dev_cfg *b)
+{
+	const struct vcm_pt_cfg *x = &a->pt, *y = &b->pt;
+
+	return x->fmt == y->fmt && x->ias == y->ias && x->oas == y->oas &&
+	       x->granule_lg2 == y->granule_lg2 && x->flags == y->flags &&
+	       x->page_sizes == y->page_sizes && x->mair == y->mair;
+}
+
+static int pt_map(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot,
+		  struct vcm_diag *diag, const char *fn)
+{
+	int ret = vcm_pt_map(inst, da, pa, len, prot);
+
+	if (ret != 0)
+		return VCM_FAIL(diag, fn, ret, "table: %s", graph_msg_(vcm_pt_last_error(inst)));
+	return 0;
+}
+
+static int pt_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag,
+		    const char *fn)
+{
+	int ret = vcm_pt_unmap(inst, da, len, NULL);
+
+	if (ret != 0)
+		return VCM_FAIL(diag, fn, ret, "table: %s", graph_msg_(vcm_pt_last_error(inst)));
+	return 0;
+}
+
+static int pt_lookup(void *inst, vcm_da_t da, vcm_pa_t *pa, unsigned int *prot)
+{
+	struct vcm_pt_leaf leaf;
+	int ret = vcm_pt_lookup(inst, da, &leaf);
+
+	if (ret != 0)
+		return ret;
+	*pa = leaf.pa + (da - leaf.da);
+	*prot = leaf.prot;
+	return 0;
+}
+
+static int pt_hw(void *inst, struct vcm_pt_hw *out)
+{
+	return vcm_pt_hw(inst, out);
+}
+
+static uint64_t pt_page_sizes(void *inst)
+{
+	return vcm_pt_page_sizes(inst);
+}
+
+struct walk_arg {
+	int (*fn)(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot);
+	void *arg;
+};
+
+static int walk_leaf(void *arg, const struct vcm_pt_leaf *leaf)
+{
+	struct walk_arg *w = arg;
+
+	return w->fn(w->arg, leaf->da, leaf->pa, UINT64_C(1) << leaf->size_lg2, leaf->prot);
+}
+
+static int pt_walk(void *inst, vcm_da_t da, uint64_t len,
+		   int (*fn)(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot),
+		   void *arg)
+{
+	struct walk_arg w = { fn, arg };
+
+	return vcm_pt_walk(inst, da, len, walk_leaf, &w);
+}
+
+const struct vcm_mapper_ops vcm_mapper_pt = {
+	.name = "pt",
+	.create = pt_create,
+	.destroy = pt_destroy,
+	.compatible = pt_compatible,
+	.map = pt_map,
+	.unmap = pt_unmap,
+	.lookup = pt_lookup,
+	.hw = pt_hw,
+	.page_sizes = pt_page_sizes,
+	.walk = pt_walk,
+};

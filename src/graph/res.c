@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Reservations and bounds. Ranges come from the VCM's vcm_vs (or a bound's
+ * sub-space); the graph keeps its own tree of reservations by device address
+ * because a vcm_vs range carries no user pointer and a bound counts as one
+ * range of its parent. Also vcm_res_copy(), which moves bytes between two
+ * backed reservations through the platform's pa_to_cpu.
+ */
+#include "graph_internal.h"
+
+#define ALIGN_MIN UINT64_C(0x1000)
+#define ALIGN_MAX UINT64_C(0x40000000)
+
+struct vcm_res *res_at_(struct vcm *vcm, vcm_da_t da)
+{
+	struct gtree_node *n = gtree_floor_(&vcm->res_tree, da);
+
+	if (n == NULL || n->last < da)
+		return NULL;
+	return GRAPH_CONTAINER(n, struct vcm_res, tn);
+}
+
+static int check_prot(struct vcm_sys *sys, unsigned int prot, const char *fn)
+{
+	if ((prot & ~VCM_PT_PROT_ALL) != 0U)
+		return GFAIL(sys, fn, -EINVAL, "prot has unknown bits 0x%x", prot & ~VCM_PT_PROT_ALL);
+	if ((prot & VCM_PT_PROT_READ) == 0U)
+		return GFAIL(sys, fn, -EINVAL, "prot 0x%x lacks VCM_PT_PROT_READ", prot);
+	return 0;
+}
+
+int res_new_locked_(struct vcm *vcm, struct vcm_bound *bound, bool at, vcm_da_t da,
+		    uint64_t len, uint64_t align, unsigned int prot, struct vcm_res **out,
+		    const char *fn)
+{
+	struct vcm_sys *sys = vcm->h.sys;
+	struct vcm_vs *vs = bound != NULL ? vcm_vs_bound_space(bound->vb) : vcm->vs;
+	struct vcm_res *res;
+	struct vcm_vs_range *r;
+	int ret;
+
+	if (out == NULL)
+		return GFAIL(sys, fn, -EINVAL, "out is NULL");
+	if (len == 0U || !vcm_is_aligned(len, GRAPH_PAGE))
+		return GFAIL(sys, fn, -EINVAL, "len 0x%llx is 0 or not a multiple of 4 KiB",
+			     vcm_ull(len));
+	if (align == 0U)
+		align = ALIGN_MIN;
+	if (!vcm_is_pow2(align) || align < ALIGN_MIN || align > ALIGN_MAX)
+		return GFAIL(sys, fn, -EINVAL, "align 0x%llx is not a power of two in 4K..1G",
+			     vcm_ull(align));
+	ret = check_prot(sys, prot, fn);
+	if (ret != 0)
+		return ret;
+	res = gobj_alloc_(sys, GK_RES);
+	if (res == NULL)
+		return GFAIL(sys, fn, -ENOMEM, "no metadata for the reservation");
+	ret = at ? vcm_vs_reserve_at(vs, da, len, &r) : vcm_vs_reserve(vs, len, align, &r);
+	if (ret != 0) {
+		gobj_free_(sys, GK_RES, res);
+		return GFAIL(sys, fn, ret, "%s", graph_msg_(vcm_vs_last_error(vs)));
+	}
+	res->vcm = vcm;
+	res->bound = bound;
+	res->range = r;
+	res->da = vcm_vs_range_start(r);
+	res->len = len;
+	res->align = at ? vcm_lowbit(res->da | ALIGN_MAX) : align;
+	res->prot = prot;
+	glist_init(&res->mem_node);
+	res->tn.key = res->da;
+	res->tn.last = res->da + len - 1U;
+	gtree_insert_(&vcm->res_tree, &res->tn);
+	if (bound != NULL)
+		bound->nr_res++;
+	*out = res;
+	return 0;
+}
+
+void res_delete_locked_(struct vcm_res *res)
+{
+	struct vcm *vcm = res->vcm;
+	struct vcm_vs *vs = res->bound != NULL ? vcm_vs_bound_space(res->bound->vb) : vcm->vs;
+	int ret;
+
+	VCM_ASSERT(res->mem == NULL);
+	ret = vcm_vs_unreserve(vs, res->range);
+	VCM_ASSERT(ret == 0);
+	(void)ret;
+	gtree_remove_(&vcm->res_tree, &res->tn);
+	if (res->bound != NULL)
+		res->bound->nr_res--;
+	gobj_free_(vcm->h.sys, GK_RES, res);
+}
+
+/* Common head: the VCM's system, locked, or an error (-EINVAL, no message when
+ * the handle leads to no system). */
+static struct vcm_sys *lock_obj(const void *obj, enum graph_kind k, const char *what,
+				const char *fn, int *ret)
+{
+	struct vcm_sys *sys = gobj_sys_(obj);
+
+	*ret = -EINVAL;
+	if (sys == NULL)
+		return NULL;
+	sys_lock_(sys);
+	if (!gobj_live(obj, k)) {
+		GFAIL(sys, fn, -EINVAL, "%s is not live", what);
+		sys_unlock_(sys);
+		return NULL;
+	}
+	*ret = 0;
+	return sys;
+}
+
+int vcm_reserve(struct vcm *vcm, uint64_t len, uint64_t align, unsigned int prot,
+		struct vcm_res **out)
+{
+	int ret;
+	struct vcm_sys *sys = lock_obj(vcm, GK_VCM, "vcm", __func__, &ret);
+
+	if (sys == NULL)
+		return ret;
+	ret = res_new_locked_(vcm, NULL, false, 0, len, align, prot, out, __func__);
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_reserve_at(struct vcm *vcm, vcm_da_t da, uint64_t len, unsigned int prot,
+		   struct vcm_res **out)
+{
+	int ret;
+	struct vcm_sys *sys = lock_obj(vcm, GK_VCM, "vcm", __func__, &ret);
+
+	if (sys == NULL)
+		return ret;
+	ret = res_new_locked_(vcm, NULL, true, da, len, 0, prot, out, __func__);
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_unreserve(struct vcm_res *res)
+{
+	int ret;
+	struct vcm_sys *sys = lock_obj(res, GK_RES, "res", __func__, &ret);
+
+	if (sys == NULL)
+		return ret;
+	if (res->mem != NULL)
+		ret = GFAIL(sys, __func__, -EBUSY, "res at da 0x%llx is backed (vcm_unback first)",
+			    vcm_ull(res->da));
+	else
+		res_delete_locked_(res);
+	sys_unlock_(sys);
+	return ret;
+}
+
+struct vcm *vcm_get_vcm_from_res(const struct vcm_res *res)
+{
+	if (gobj_sys_(res) == NULL || !gobj_live(res, GK_RES))
+		return NULL;
+	return res->vcm;
+}
+
+uint64_t vcm_get_res_len(const struct vcm_res *res)
+{
+	if (gobj_sys_(res) == NULL || !gobj_live(res, GK_RES))
+		return 0;
+	return res->len;
+}
+
+vcm_da_t vcm_get_dev_addr(const struct vcm_res *res)
+{
+	if (gobj_sys_(res) == NULL || !gobj_live(res, GK_RES))
+		return 0;
+	return res->da;
+}
+
+int vcm_get_res_attr(const struct vcm_res *res, unsigned int *prot, uint64_t *align)
+{
+	int ret;
+	struct vcm_sys *sys = lock_obj(res, GK_RES, "res", __func__, &ret);
+
+	if (sys == NULL)
+		return ret;
+	if (prot == NULL && align == NULL) {
+		ret = GFAIL(sys, __func__, -EINVAL, "prot and align are both NULL");
+	} else {
+		if (prot != NULL)
+			*prot = res->prot;
+		if (align != NULL)
+			*align = res->align;
+	}
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_set_res_attr(struct vcm_res *res, unsigned int prot)
+{
+	int ret;
+	struct vcm_sys *sys = lock_obj(res, GK_RES, "res", __func__, &ret);
+
+	if (sys == NULL)
+		return ret;
+	if (res->mem != NULL)
+		ret = GFAIL(sys, __func__, -EBUSY, "res at da 0x%llx is backed", vcm_ull(res->da));
+	else
+		ret = check_prot(sys, prot, __func__);
+	if (ret == 0)
+		res->prot = prot;
+	sys_unlock_(sys);
+	return ret;
+}
+
+uint64_t vcm_get_num_res(const struct vcm *vcm)
+{
+	struct vcm_sys *sys = gobj_sys_(vcm);
+	uint64_t n = 0;
+
+	if (sys == NULL)
+		return 0;
+	sys_lock_(sys);
+	if (gobj_live(vcm, GK_VCM))
+		n = vcm->res_tree.count;
+	sys_unlock_(sys);
+	return n;
+}
+
+struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm_res *prev)
+{
+	struct vcm_sys *sys = gobj_sys_(vcm);
+	struct gtree_node *n = NULL;
+
+	if (sys == NULL)
+		return NULL;
+	sys_lock_(sys);
+	if (!gobj_live(vcm, GK_VCM))
+		n = NULL;
+	else if (prev == NULL)
+		n = gtree_first_(&vcm->res_tree);
+	else if (gobj_live(prev, GK_RES) && prev->vcm == vcm)
+		n = gtree_next_(&prev->tn);
+	else
+		GFAIL(sys, __func__, -EINVAL, "prev is not a live reservation of vcm");
+	sys_unlock_(sys);
+	return n != NULL ? GRAPH_CONTAINER(n, struct vcm_res, tn) : NULL;
+}
+
+struct vcm_res *vcm_get_res(struct vcm *vcm, vcm_da_t da)
+{
+	struct vcm_sys *sys = gobj_sys_(vcm);
+	struct vcm_res *res = NULL;
+
+	if (sys == NULL)
+		return NULL;
+	sys_lock_(sys);
+	if (gobj_live(vcm, GK_VCM))
+		res = res_at_(vcm, da);
+	sys_unlock_(sys);
+	return res;
+}
+
+/* ---- copy ------------------------------------------------------------------ */
+
+/* The physical address of byte @off of backed @res, and how many bytes
+ * follow it contiguously inside its extent. */
+static vcm_pa_t res_pa(const struct vcm_res *res, uint64_t off, uint64_t *run)
+{
+	const struct rmap_ext *e = ext_at_da_(res, res->da + off);
+	uint64_t in = res->da + off - e->da;
+
+	*run = e->len - in;
+	return e->tn.key + in;
+}
+
+int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from, uint64_t from_off,
+		 uint64_t len)
+{
+	static const char fn[] = "vcm_res_copy";
+	const struct vcm_plat_ops *plat;
+	int ret;
+	struct vcm_sys *sys = lock_obj(to, GK_RES, "to", fn, &ret);
+
+	if (sys == NULL)
+		return ret;
+	plat = sys->plat;
+	if (!gobj_live(from, GK_RES) || from->h.sys != sys) {
+		ret = GFAIL(sys, fn, -EINVAL, "from is not a live reservation of this system");
+		goto out;
+	}
+	if (to->mem == NULL || from->mem == NULL) {
+		ret = GFAIL(sys, fn, -ENOENT, "%s at da 0x%llx is not backed",
+			    to->mem == NULL ? "to" : "from",
+			    vcm_ull(to->mem == NULL ? to->da : from->da));
+		goto out;
+	}
+	if (to_off > to->len || len > to->len - to_off) {
+		ret = GFAIL(sys, fn, -ERANGE, "to_off 0x%llx + len 0x%llx is past to's 0x%llx bytes",
+			    vcm_ull(to_off), vcm_ull(len), vcm_ull(to->len));
+		goto out;
+	}
+	if (from_off > from->len || len > from->len - from_off) {
+		ret = GFAIL(sys, fn, -ERANGE,
+			    "from_off 0x%llx + len 0x%llx is past from's 0x%llx bytes",
+			    vcm_ull(from_off), vcm_ull(len), vcm_ull(from->len));
+		goto out;
+	}
+	/* both start at offset 0 of their memory: same memory, same offsets */
+	if (to->mem == from->mem && len != 0U && to_off < from_off + len && from_off < to_off + len) {
+		ret = GFAIL(sys, fn, -EINVAL, "the ranges overlap in the same memory");
+		goto out;
+	}
+	if (plat->pa_to_cpu == NULL) {
+		ret = GFAIL(sys, fn, -EOPNOTSUPP, "the platform has no pa_to_cpu");
+		goto out;
+	}
+	while (len != 0U) {
+		uint64_t run_to, run_from, n;
+		vcm_pa_t pt = res_pa(to, to_off, &run_to), pf = res_pa(from, from_off, &run_from);
+		void *dst = plat->pa_to_cpu(plat->ctx, pt);
+		const void *src = plat->pa_to_cpu(plat->ctx, pf);
+
+		if (dst == NULL || src == NULL) {
+			ret = GFAIL(sys, fn, -EFAULT, "pa 0x%llx has no CPU view",
+				    vcm_ull(dst == NULL ? pt : pf));
+			goto out;
+		}
+		n = run_to < run_from ? run_to : run_from;
+		if (n > len)
+			n = len;
+		__builtin_memcpy(dst, src, (size_t)n);
+		to_off += n;
+		from_off += n;
+		len -= n;
+	}
+out:
+	sys_unlock_(sys);
+	return ret;
+}
+
+/* ---- bounds ------------------------------------------------------------------- */
+
+int bound_new_locked_(struct vcm *vcm, bool at, vcm_da_t da, uint64_t len,
+		      struct vcm_bound **out, const char *fn)
+{
+	struct vcm_sys *sys = vcm->h.sys;
+	struct vcm_bound *b;
+	int ret;
+
+	if (out == NULL)
+		return GFAIL(sys, fn, -EINVAL, "out is NULL");
+	if (len == 0U || !vcm_is_aligned(len, GRAPH_PAGE))
+		return GFAIL(sys, fn, -EINVAL, "len 0x%llx is 0 or not a multiple of 4 KiB",
+			     vcm_ull(len));
+	b = gobj_alloc_(sys, GK_BOUND);
+	if (b == NULL)
+		return GFAIL(sys, fn, -ENOMEM, "no metadata for the bound");
+	ret = at ? vcm_vs_bound_create_at(vcm->vs, da, len, &b->vb) :
+		   vcm_vs_bound_create(vcm->vs, len, ALIGN_MIN, &b->vb);
+	if (ret != 0) {
+		gobj_free_(sys, GK_BOUND, b);
+		return GFAIL(sys, fn, ret, "%s", graph_msg_(vcm_vs_last_error(vcm->vs)));
+	}
+	b->vcm = vcm;
+	b->da = vcm_vs_range_start(vcm_vs_bound_range(b->vb));
+	b->len = len;
+	glist_add_tail(&vcm->bounds, &b->node);
+	*out = b;
+	return 0;
+}
+
+int vcm_create_bound(struct vcm *vcm, uint64_t len, struct vcm_bound **out)
+{
+	int ret;
+	struct vcm_sys *sys = lock_obj(vcm, GK_VCM, "vcm", __func__, &ret);
+
+	if (sys == NULL)
+		return ret;
+	ret = bound_new_locked_(vcm, false, 0, len, out, __func__);
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_free_bound(struct vcm_bound *bound)
+{
+	int ret;
+	struct vcm_sys *sys = lock_obj(bound, GK_BOUND, "bound", __func__, &ret);
+
+	if (sys == NULL)
+		return ret;
+	if (bound->nr_res != 0U) {
+		ret = GFAIL(sys, __func__, -EBUSY, "bound at da 0x%llx holds %llu reservations",
+			    vcm_ull(bound->da), vcm_ull(bound->nr_res));
+	} else {
+		ret = vcm_vs_bound_free(bound->vcm->vs, bound->vb);
+		VCM_ASSERT(ret == 0);
+		glist_del(&bound->node);
+		gobj_free_(sys, GK_BOUND, bound);
+	}
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint64_t align,
+			   unsigned int prot, struct vcm_res **out)
+{
+	int ret;
+	struct vcm_sys *sys = lock_obj(bound, GK_BOUND, "bound", __func__, &ret);
+
+	if (sys == NULL)
+		return ret;
+	ret = res_new_locked_(bound->vcm, bound, false, 0, len, align, prot, out, __func__);
+	sys_unlock_(sys);
+	return ret;
+}
+
+vcm_da_t vcm_get_bound_start_addr(const struct vcm_bound *bound)
+{
+	if (gobj_sys_(bound) == NULL || !gobj_live(bound, GK_BOUND))
+		return 0;
+	return bound->da;
+}
+
+uint64_t vcm_get_bound_len(const struct vcm_bound *bound)
+{
+	if (gobj_sys_(bound) == NULL || !gobj_live(bound, GK_BOUND))
+		return 0;
+	return bound->len;
+}

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The reverse map: physical address -> every (VCM, reservation, device
+ * address) that maps it. Each extent of each backed reservation is one
+ * interval of the system's tree (tree.c), keyed by its physical start, so the
+ * answers for one address are found in O(log n) each. A reservation's own
+ * extents are kept in device-address order (for da -> pa) with an index in
+ * physical order (for pa -> da), both searched by bisection.
+ *
+ * Answers come in tree order (physical start of the extent, then node
+ * address); vcm_get_next_phys_res() resumes after the extent of @prev that
+ * holds @pa, so an iteration costs O((1 + answers) log n).
+ */
+#include "graph_internal.h"
+
+const struct rmap_ext *ext_at_da_(const struct vcm_res *res, vcm_da_t da)
+{
+	uint64_t lo = 0, hi = res->nr_ext;
+
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2U;
+		const struct rmap_ext *e = &res->ext[mid];
+
+		if (da < e->da)
+			hi = mid;
+		else if (da - e->da >= e->len)
+			lo = mid + 1U;
+		else
+			return e;
+	}
+	return NULL;
+}
+
+const struct rmap_ext *ext_at_pa_(const struct vcm_res *res, vcm_pa_t pa)
+{
+	uint64_t lo = 0, hi = res->nr_ext;
+
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2U;
+		const struct rmap_ext *e = &res->ext[res->by_pa[mid]];
+
+		if (pa < e->tn.key)
+			hi = mid;
+		else if (pa > e->tn.last)
+			lo = mid + 1U;
+		else
+			return e;
+	}
+	return NULL;
+}
+
+static const struct rmap_ext *rmap_next(const struct vcm_sys *sys, vcm_pa_t pa,
+					const struct rmap_ext *after)
+{
+	const struct gtree_node *n =
+		gtree_overlap_next_(&sys->rmap, pa, pa, after != NULL ? &after->tn : NULL);
+
+	return n != NULL ? GRAPH_CONTAINER(n, const struct rmap_ext, tn) : NULL;
+}
+
+uint64_t vcm_get_phys_num_res(struct vcm_sys *sys, vcm_pa_t pa)
+{
+	const struct rmap_ext *e = NULL;
+	uint64_t n = 0;
+
+	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS)
+		return 0;
+	sys_lock_(sys);
+	while ((e = rmap_next(sys, pa, e)) != NULL)
+		n++;
+	sys_unlock_(sys);
+	return n;
+}
+
+struct vcm_res *vcm_get_next_phys_res(struct vcm_sys *sys, vcm_pa_t pa,
+				      const struct vcm_res *prev, vcm_da_t *da)
+{
+	static const char fn[] = "vcm_get_next_phys_res";
+	const struct rmap_ext *e = NULL;
+	struct vcm_res *res = NULL;
+
+	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS)
+		return NULL;
+	sys_lock_(sys);
+	if (prev != NULL) {
+		if (!gobj_live(prev, GK_RES) || prev->h.sys != sys || prev->mem == NULL ||
+		    (e = ext_at_pa_(prev, pa)) == NULL) {
+			GFAIL(sys, fn, -EINVAL, "prev is not a live reservation that maps pa 0x%llx",
+			      vcm_ull(pa));
+			goto out;
+		}
+	}
+	e = rmap_next(sys, pa, e);
+	if (e != NULL) {
+		res = e->res;
+		if (da != NULL)
+			*da = e->da + (pa - e->tn.key);
+	}
+out:
+	sys_unlock_(sys);
+	return res;
+}
+
+int vcm_translate(struct vcm *src, vcm_da_t src_da, struct vcm *dst, vcm_da_t *dst_da)
+{
+	static const char fn[] = "vcm_translate";
+	struct vcm_sys *sys = gobj_sys_(src);
+	const struct rmap_ext *e = NULL, *se;
+	struct vcm_res *res;
+	vcm_pa_t pa;
+	int ret = 0;
+
+	if (sys == NULL)
+		return -EINVAL;
+	sys_lock_(sys);
+	if (!gobj_live(src, GK_VCM)) {
+		ret = GFAIL(sys, fn, -EINVAL, "src is not a live VCM");
+		goto out;
+	}
+	if (!gobj_live(dst, GK_VCM) || dst->h.sys != sys) {
+		ret = GFAIL(sys, fn, -EINVAL, "dst is not a live VCM of src's system");
+		goto out;
+	}
+	if (dst_da == NULL) {
+		ret = GFAIL(sys, fn, -EINVAL, "dst_da is NULL");
+		goto out;
+	}
+	res = res_at_(src, src_da);
+	if (res == NULL || res->mem == NULL) {
+		ret = GFAIL(sys, fn, -ENOENT, "src_da 0x%llx is not in a backed reservation of src",
+			    vcm_ull(src_da));
+		goto out;
+	}
+	se = ext_at_da_(res, src_da);
+	VCM_ASSERT(se != NULL);
+	pa = se->tn.key + (src_da - se->da);
+	while ((e = rmap_next(sys, pa, e)) != NULL) {
+		if (e->res->vcm == dst) {
+			*dst_da = e->da + (pa - e->tn.key);
+			goto out;
+		}
+	}
+	ret = GFAIL(sys, fn, -ENOENT, "dst maps nothing at pa 0x%llx (src_da 0x%llx)", vcm_ull(pa),
+		    vcm_ull(src_da));
+out:
+	sys_unlock_(sys);
+	return ret;
+}

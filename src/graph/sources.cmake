@@ -1,0 +1,6 @@
+# The graph layer: VCMs, reservations, associations, backing, reverse map
+# (docs/graph.md).
+set(VCM_GRAPH_SOURCES
+  handle.c tree.c sys.c dev.c vcm.c res.c mem.c assoc.c back.c rmap.c
+  clone.c migrate.c check.c mapper_pt.c mapper_one_to_one.c)
+set(VCM_GRAPH_DEPS util platform pgtable vspace phys)

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VCMs: device address spaces. Three kinds share one struct: a device VCM
+ * (vcm_create), a one-to-one VCM whose device addresses are physical
+ * addresses (vcm_create_one_to_one), and a prebuilt CPU VCM whose range comes
+ * from its CPU device's mapper and which is associated and active from the
+ * start (vcm_create_prebuilt). Each owns a vcm_vs for its ranges and a tree
+ * of its reservations by address.
+ */
+#include "graph_internal.h"
+
+static int check_range(struct vcm_sys *sys, vcm_da_t start, uint64_t len, const char *what,
+		       const char *fn)
+{
+	if (len == 0U || !vcm_is_aligned(len, GRAPH_PAGE))
+		return GFAIL(sys, fn, -EINVAL, "len 0x%llx is 0 or not a multiple of 4 KiB",
+			     vcm_ull(len));
+	if (!vcm_is_aligned(start, GRAPH_PAGE))
+		return GFAIL(sys, fn, -EINVAL, "%s 0x%llx is not 4 KiB aligned", what,
+			     vcm_ull(start));
+	if (start + len - 1U < start)
+		return GFAIL(sys, fn, -EOVERFLOW, "%s 0x%llx + len 0x%llx wraps", what,
+			     vcm_ull(start), vcm_ull(len));
+	return 0;
+}
+
+int vcm_new_locked_(struct vcm_sys *sys, enum vcm_kind kind, vcm_da_t start, uint64_t len,
+		    struct vcm **out, const char *fn)
+{
+	struct vcm_vs_cfg vcfg;
+	struct vcm_diag d = { 0 };
+	struct vcm *vcm;
+	int ret;
+
+	ret = check_range(sys, start, len, kind == VK_ONE_TO_ONE ? "pa" : "start", fn);
+	if (ret != 0)
+		return ret;
+	vcm = gobj_alloc_(sys, GK_VCM);
+	if (vcm == NULL)
+		return GFAIL(sys, fn, -ENOMEM, "no metadata for the VCM");
+	vcfg.start = start;
+	vcfg.len = len;
+	vcfg.plat = sys->plat;
+	ret = vcm_vs_create(&vcfg, &vcm->vs, &d);
+	if (ret != 0) {
+		gobj_free_(sys, GK_VCM, vcm);
+		return GFAIL(sys, fn, ret, "range: %s", graph_msg_(d.msg));
+	}
+	vcm->kind = kind;
+	vcm->start = start;
+	vcm->len = len;
+	glist_init(&vcm->insts);
+	glist_init(&vcm->assocs);
+	glist_init(&vcm->bounds);
+	glist_add_tail(&sys->vcms, &vcm->node);
+	sys->nr_vcm++;
+	*out = vcm;
+	return 0;
+}
+
+/* Free an empty VCM (no reservations, no associations): bounds go with it. */
+void vcm_delete_locked_(struct vcm *vcm)
+{
+	struct vcm_sys *sys = vcm->h.sys;
+
+	VCM_ASSERT(vcm->res_tree.count == 0U && vcm->nr_assoc == 0U);
+	while (!glist_empty(&vcm->bounds)) {
+		struct vcm_bound *b = GRAPH_CONTAINER(vcm->bounds.next, struct vcm_bound, node);
+
+		glist_del(&b->node);
+		gobj_free_(sys, GK_BOUND, b);
+	}
+	vcm_vs_destroy(vcm->vs); /* bounds of the space too */
+	glist_del(&vcm->node);
+	sys->nr_vcm--;
+	gobj_free_(sys, GK_VCM, vcm);
+}
+
+static struct vcm_sys *lock_sys(struct vcm_sys *sys)
+{
+	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS)
+		return NULL;
+	sys_lock_(sys);
+	return sys;
+}
+
+int vcm_create(struct vcm_sys *sys, vcm_da_t start, uint64_t len, struct vcm **out)
+{
+	int ret;
+
+	if (lock_sys(sys) == NULL)
+		return -EINVAL;
+	if (out == NULL)
+		ret = GFAIL(sys, __func__, -EINVAL, "out is NULL");
+	else
+		ret = vcm_new_locked_(sys, VK_DEV, start, len, out, __func__);
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_create_one_to_one(struct vcm_sys *sys, vcm_pa_t start, uint64_t len, struct vcm **out)
+{
+	int ret;
+
+	if (lock_sys(sys) == NULL)
+		return -EINVAL;
+	if (out == NULL)
+		ret = GFAIL(sys, __func__, -EINVAL, "out is NULL");
+	else
+		ret = vcm_new_locked_(sys, VK_ONE_TO_ONE, start, len, out, __func__);
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_create_prebuilt(struct vcm_sys *sys, struct vcm_dev *cpu, bool user, struct vcm **out)
+{
+	static const char fn[] = "vcm_create_prebuilt";
+	const struct vcm_mapper_ops *m;
+	struct vcm_avcm *a;
+	struct vcm *vcm;
+	vcm_da_t start;
+	uint64_t len;
+	unsigned int attr;
+	int ret;
+
+	if (lock_sys(sys) == NULL)
+		return -EINVAL;
+	if (out == NULL) {
+		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
+		goto out;
+	}
+	if (!gobj_live(cpu, GK_DEV) || cpu->h.sys != sys) {
+		ret = GFAIL(sys, fn, -EINVAL, "cpu is not a live device of this system");
+		goto out;
+	}
+	m = cpu->cfg.mapper;
+	if (m->range == NULL) {
+		ret = GFAIL(sys, fn, -EOPNOTSUPP, "cpu '%s': mapper '%s' has no range op", cpu->name,
+			    m->name != NULL ? m->name : "?");
+		goto out;
+	}
+	ret = m->range(cpu->cfg.mapper_ctx, user, &start, &len);
+	if (ret != 0) {
+		ret = GFAIL(sys, fn, ret, "cpu '%s': mapper '%s' gave no %s range", cpu->name,
+			    m->name != NULL ? m->name : "?", user ? "user" : "kernel");
+		goto out;
+	}
+	ret = vcm_new_locked_(sys, VK_PREBUILT, start, len, &vcm, fn);
+	if (ret != 0)
+		goto out;
+	/* the kernel view sits on the high base where the CPU has two */
+	attr = (!user && cpu->cfg.nr_bases == 2U) ? VCM_USE_HIGH_BASE : VCM_USE_LOW_BASE;
+	ret = assoc_new_locked_(vcm, cpu, attr, &a, fn);
+	if (ret != 0) {
+		vcm_delete_locked_(vcm);
+		goto out;
+	}
+	ret = activate_locked_(a, fn);
+	if (ret != 0) {
+		assoc_remove_locked_(a);
+		vcm_delete_locked_(vcm);
+		goto out;
+	}
+	vcm->own = a;
+	*out = vcm;
+out:
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_free(struct vcm *vcm)
+{
+	static const char fn[] = "vcm_free";
+	struct vcm_sys *sys = gobj_sys_(vcm);
+	int ret = 0;
+
+	if (vcm == NULL)
+		return 0;
+	if (sys == NULL)
+		return -EINVAL;
+	sys_lock_(sys);
+	if (!gobj_live(vcm, GK_VCM)) {
+		ret = GFAIL(sys, fn, -EINVAL, "vcm is not a live VCM");
+		goto out;
+	}
+	if (vcm->res_tree.count != 0U) {
+		ret = GFAIL(sys, fn, -EBUSY, "vcm has %llu reservations",
+			    vcm_ull(vcm->res_tree.count));
+		goto out;
+	}
+	if (vcm->nr_assoc > (vcm->own != NULL ? 1U : 0U)) {
+		ret = GFAIL(sys, fn, -EBUSY, "vcm has %llu associations", vcm_ull(vcm->nr_assoc));
+		goto out;
+	}
+	if (vcm->own != NULL) {
+		if (vcm->own->active)
+			deactivate_locked_(vcm->own);
+		assoc_remove_locked_(vcm->own);
+		vcm->own = NULL;
+	}
+	vcm_delete_locked_(vcm);
+out:
+	sys_unlock_(sys);
+	return ret;
+}
+
+vcm_da_t vcm_get_start_addr(const struct vcm *vcm)
+{
+	if (gobj_sys_(vcm) == NULL || !gobj_live(vcm, GK_VCM))
+		return 0;
+	return vcm->start;
+}
+
+uint64_t vcm_get_len(const struct vcm *vcm)
+{
+	if (gobj_sys_(vcm) == NULL || !gobj_live(vcm, GK_VCM))
+		return 0;
+	return vcm->len;
+}
