@@ -92,7 +92,7 @@ int main(void)
 	const char *video_dec_dev = "vcodec", *disp_dev = "mdp";
 	struct vcm *vcm_out, *cpu_vcm;
 	struct vcm_avcm *avcm_dec, *avcm_disp;
-	struct vcm_physmem *buf_64k, *buf_frame;
+	struct vcm_mem *buf_64k, *buf_frame;
 	struct vcm_res *res_64k, *res_16M, *res_cpu_16M;
 	vcm_da_t base_64k, base_16M, base_cpu_16M;
 	vcm_pa_t buf;

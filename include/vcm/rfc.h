@@ -22,7 +22,8 @@
  *
  * Handles are the native ones: struct vcm, struct vcm_res (the RFC's struct
  * res), struct vcm_avcm (struct avcm), struct vcm_bound (struct bound) and
- * struct vcm_physmem (struct physmem). A freed or foreign handle is an error,
+ * struct vcm_mem (struct physmem; it keeps naming the memory when the graph
+ * migrates it). A freed or foreign handle is an error,
  * never undefined behaviour.
  *
  * Errors, as the RFC had them: calls returning int return 0 (or a count) or a
@@ -55,9 +56,9 @@
  *    mdp 0x20000, dma 0x1, cpu 0).
  *
  * Threads: every call except vcm_sys_init() and vcm_sys_destroy() may be made
- * from any thread (the graph locks); those two must not run concurrently with
- * any other call. vcm_get_next_phys_addr() and vcm_get_memtype_of_physalloc()
- * read the allocation without the system lock: do not free it meanwhile.
+ * from any thread (the system has a lock); those two must not run
+ * concurrently with any other call. A fault handler runs without the lock and
+ * may call back into this header.
  *
  * Words: docs/glossary.md; the 2010 objects: docs/rfc.md.
  */
@@ -75,7 +76,7 @@ struct vcm;
 struct vcm_res;
 struct vcm_avcm;
 struct vcm_bound;
-struct vcm_physmem;
+struct vcm_mem;
 
 /* ---- attributes ---------------------------------------------------------- */
 
@@ -258,29 +259,29 @@ uint64_t vcm_rfc_get_bound_len(struct vcm_bound *bound);
  *        otherwise, see docs/rfc.md).
  * Return: the allocation, or NULL (-EINVAL, -ENOMEM).
  */
-struct vcm_physmem *vcm_rfc_phys_alloc(unsigned int memtype, uint64_t len, uint32_t attr);
+struct vcm_mem *vcm_rfc_phys_alloc(unsigned int memtype, uint64_t len, uint32_t attr);
 /** vcm_rfc_phys_free() - Return: 0; -EBUSY while a reservation is backed by it. */
-int vcm_rfc_phys_free(struct vcm_physmem *physmem);
+int vcm_rfc_phys_free(struct vcm_mem *physmem);
 /** vcm_rfc_map_phys_addr() - wrap physical [@phys, @phys + @len) as an allocation. */
-struct vcm_physmem *vcm_rfc_map_phys_addr(vcm_pa_t phys, uint64_t len);
+struct vcm_mem *vcm_rfc_map_phys_addr(vcm_pa_t phys, uint64_t len);
 /**
  * vcm_rfc_back() - map @res to @physmem in every table of its VCM.
  * Return: 0; -EINVAL length mismatch or bad handle; -EBUSY already backed;
  * -EAGAIN no association of the VCM is active. All or nothing.
  */
-int vcm_rfc_back(struct vcm_res *res, struct vcm_physmem *physmem);
+int vcm_rfc_back(struct vcm_res *res, struct vcm_mem *physmem);
 /** vcm_rfc_unback() - Return: 0; -ENOENT not backed. */
 int vcm_rfc_unback(struct vcm_res *res);
-struct vcm_physmem *vcm_rfc_get_physmem_from_res(struct vcm_res *res);
+struct vcm_mem *vcm_rfc_get_physmem_from_res(struct vcm_res *res);
 /** vcm_rfc_get_memtype_of_physalloc() - memtype index, or a negative errno. */
-int vcm_rfc_get_memtype_of_physalloc(struct vcm_physmem *physmem);
+int vcm_rfc_get_memtype_of_physalloc(struct vcm_mem *physmem);
 /**
  * vcm_rfc_get_next_phys_addr() - iterate the chunks of @physmem, in order.
  * @phys: 0 for the first chunk, else the address the previous call returned.
  * @len:  receives the chunk's length.
  * Return: the chunk's physical address; 0 after the last (errno 0) or on error.
  */
-vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_physmem *physmem, vcm_pa_t phys, uint64_t *len);
+vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t phys, uint64_t *len);
 
 /* ---- associations -------------------------------------------------------- */
 

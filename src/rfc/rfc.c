@@ -147,10 +147,12 @@ struct vcm *vcm_rfc_create(vcm_da_t start_addr, uint64_t len)
 	RFC_FN("vcm_create");
 	struct rfc_sys *s = rfc_get_(fn);
 	struct vcm *v = NULL;
+	int ret;
 
 	if (s == NULL)
 		return NULL;
-	return vcm_made(s, vcm_create(s->sys, start_addr, len, &v), v, fn);
+	ret = vcm_create(s->sys, start_addr, len, &v);
+	return vcm_made(s, ret, v, fn);
 }
 
 struct vcm *vcm_rfc_create_one_to_one(vcm_pa_t start_addr, uint64_t len)
@@ -158,10 +160,12 @@ struct vcm *vcm_rfc_create_one_to_one(vcm_pa_t start_addr, uint64_t len)
 	RFC_FN("vcm_create_one_to_one");
 	struct rfc_sys *s = rfc_get_(fn);
 	struct vcm *v = NULL;
+	int ret;
 
 	if (s == NULL)
 		return NULL;
-	return vcm_made(s, vcm_create_one_to_one(s->sys, start_addr, len, &v), v, fn);
+	ret = vcm_create_one_to_one(s->sys, start_addr, len, &v);
+	return vcm_made(s, ret, v, fn);
 }
 
 struct vcm *vcm_rfc_create_from_prebuilt(unsigned int ext_vcm_id)
@@ -170,6 +174,7 @@ struct vcm *vcm_rfc_create_from_prebuilt(unsigned int ext_vcm_id)
 	struct rfc_sys *s = rfc_get_(fn);
 	struct rfc_dev *cpu;
 	struct vcm *v = NULL;
+	int ret;
 
 	if (s == NULL)
 		return NULL;
@@ -179,10 +184,8 @@ struct vcm *vcm_rfc_create_from_prebuilt(unsigned int ext_vcm_id)
 		return NULL;
 	}
 	cpu = rfc_dev_find_(s, "cpu");
-	return vcm_made(s,
-			vcm_create_prebuilt(s->sys, cpu->dev,
-					    ext_vcm_id == VCM_RFC_PREBUILT_USER, &v),
-			v, fn);
+	ret = vcm_create_prebuilt(s->sys, cpu->dev, ext_vcm_id == VCM_RFC_PREBUILT_USER, &v);
+	return vcm_made(s, ret, v, fn);
 }
 
 struct vcm *vcm_rfc_clone(struct vcm *vcm)
@@ -190,10 +193,12 @@ struct vcm *vcm_rfc_clone(struct vcm *vcm)
 	RFC_FN("vcm_clone");
 	struct rfc_sys *s = rfc_get_(fn);
 	struct vcm *v = NULL;
+	int ret;
 
 	if (s == NULL)
 		return NULL;
-	return vcm_made(s, vcm_clone(vcm, &v), v, fn);
+	ret = vcm_clone(vcm, &v);
+	return vcm_made(s, ret, v, fn);
 }
 
 int vcm_rfc_free(struct vcm *vcm)
@@ -241,10 +246,12 @@ struct vcm_res *vcm_rfc_reserve(struct vcm *vcm, uint64_t len, uint32_t attr)
 	struct vcm_res *r = NULL;
 	unsigned int prot;
 	uint64_t align;
+	int ret;
 
 	if (rfc_get_(fn) == NULL || res_attr(attr, fn, &prot, &align) < 0)
 		return NULL;
-	return res_made(vcm_reserve(vcm, len, align, prot, &r), r, fn);
+	ret = vcm_reserve(vcm, len, align, prot, &r);
+	return res_made(ret, r, fn);
 }
 
 struct vcm_res *vcm_rfc_reserve_at(unsigned int memtarget, struct vcm *vcm, uint64_t len,
@@ -255,6 +262,7 @@ struct vcm_res *vcm_rfc_reserve_at(unsigned int memtarget, struct vcm *vcm, uint
 	unsigned int prot;
 	uint64_t align, vlen;
 	vcm_da_t start, da;
+	int ret;
 
 	if (rfc_get_(fn) == NULL || res_attr(attr, fn, &prot, &align) < 0)
 		return NULL;
@@ -280,7 +288,8 @@ struct vcm_res *vcm_rfc_reserve_at(unsigned int memtarget, struct vcm *vcm, uint
 		rfc_fail_(-EINVAL, fn, "memtarget %u is neither VCM_START nor VCM_END", memtarget);
 		return NULL;
 	}
-	return res_made(vcm_reserve_at(vcm, da, len, prot, &r), r, fn);
+	ret = vcm_reserve_at(vcm, da, len, prot, &r);
+	return res_made(ret, r, fn);
 }
 
 int vcm_rfc_unreserve(struct vcm_res *res)
@@ -399,10 +408,12 @@ struct vcm_res *vcm_rfc_reserve_from_bound(struct vcm_bound *bound, uint64_t len
 	struct vcm_res *r = NULL;
 	unsigned int prot;
 	uint64_t align;
+	int ret;
 
 	if (res_attr(attr, fn, &prot, &align) < 0)
 		return NULL;
-	return res_made(vcm_reserve_from_bound(bound, len, align, prot, &r), r, fn);
+	ret = vcm_reserve_from_bound(bound, len, align, prot, &r);
+	return res_made(ret, r, fn);
 }
 
 vcm_da_t vcm_rfc_get_bound_start_addr(struct vcm_bound *bound)
@@ -419,7 +430,7 @@ uint64_t vcm_rfc_get_bound_len(struct vcm_bound *bound)
 
 /* ---- physical memory and backing ----------------------------------------- */
 
-static struct vcm_physmem *mem_made(struct rfc_sys *s, int ret, struct vcm_physmem *m,
+static struct vcm_mem *mem_made(struct rfc_sys *s, int ret, struct vcm_mem *m,
 				    const char *fn)
 {
 	if (ret < 0) {
@@ -431,12 +442,13 @@ static struct vcm_physmem *mem_made(struct rfc_sys *s, int ret, struct vcm_physm
 	return m;
 }
 
-struct vcm_physmem *vcm_rfc_phys_alloc(unsigned int memtype, uint64_t len, uint32_t attr)
+struct vcm_mem *vcm_rfc_phys_alloc(unsigned int memtype, uint64_t len, uint32_t attr)
 {
 	RFC_FN("vcm_phys_alloc");
 	struct rfc_sys *s = rfc_get_(fn);
-	struct vcm_physmem *m = NULL;
+	struct vcm_mem *m = NULL;
 	uint64_t flags = 0;
+	int ret;
 
 	if (s == NULL || phys_flags(attr, fn, &flags) < 0)
 		return NULL;
@@ -444,21 +456,24 @@ struct vcm_physmem *vcm_rfc_phys_alloc(unsigned int memtype, uint64_t len, uint3
 		rfc_fail_(-EINVAL, fn, "memtype %u does not exist on this SoC (only 0)", memtype);
 		return NULL;
 	}
-	return mem_made(s, vcm_alloc(s->sys, memtype, len, flags, &m), m, fn);
+	ret = vcm_alloc(s->sys, memtype, len, flags, &m);
+	return mem_made(s, ret, m, fn);
 }
 
-struct vcm_physmem *vcm_rfc_map_phys_addr(vcm_pa_t phys, uint64_t len)
+struct vcm_mem *vcm_rfc_map_phys_addr(vcm_pa_t phys, uint64_t len)
 {
 	RFC_FN("vcm_map_phys_addr");
 	struct rfc_sys *s = rfc_get_(fn);
-	struct vcm_physmem *m = NULL;
+	struct vcm_mem *m = NULL;
+	int ret;
 
 	if (s == NULL)
 		return NULL;
-	return mem_made(s, vcm_alloc_wrap(s->sys, phys, len, &m), m, fn);
+	ret = vcm_alloc_wrap(s->sys, phys, len, &m);
+	return mem_made(s, ret, m, fn);
 }
 
-int vcm_rfc_phys_free(struct vcm_physmem *physmem)
+int vcm_rfc_phys_free(struct vcm_mem *physmem)
 {
 	RFC_FN("vcm_phys_free");
 	struct rfc_sys *s = rfc_get_(fn);
@@ -473,7 +488,7 @@ int vcm_rfc_phys_free(struct vcm_physmem *physmem)
 	return rfc_ok_();
 }
 
-int vcm_rfc_back(struct vcm_res *res, struct vcm_physmem *physmem)
+int vcm_rfc_back(struct vcm_res *res, struct vcm_mem *physmem)
 {
 	int ret = vcm_back(res, physmem);
 
@@ -487,15 +502,15 @@ int vcm_rfc_unback(struct vcm_res *res)
 	return ret < 0 ? rfc_sys_err_(ret, "vcm_unback") : rfc_ok_();
 }
 
-struct vcm_physmem *vcm_rfc_get_physmem_from_res(struct vcm_res *res)
+struct vcm_mem *vcm_rfc_get_physmem_from_res(struct vcm_res *res)
 {
 	rfc_ok_();
 	return vcm_get_physmem_from_res(res);
 }
 
-int vcm_rfc_get_memtype_of_physalloc(struct vcm_physmem *physmem)
+int vcm_rfc_get_memtype_of_physalloc(struct vcm_mem *physmem)
 {
-	int ret = vcm_phys_memtype_of(physmem);
+	int ret = vcm_mem_memtype(physmem);
 
 	if (ret < 0)
 		return rfc_fail_(ret, "vcm_get_memtype_of_physalloc",
@@ -512,12 +527,12 @@ int vcm_rfc_get_memtype_of_physalloc(struct vcm_physmem *physmem)
  * other @phys is found by a scan from the start.
  */
 static _Thread_local struct {
-	const struct vcm_physmem *mem;
+	const struct vcm_mem *mem;
 	vcm_pa_t pa;
 	uint64_t iter;
 } cursor;
 
-vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_physmem *physmem, vcm_pa_t phys, uint64_t *len)
+vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t phys, uint64_t *len)
 {
 	RFC_FN("vcm_get_next_phys_addr");
 	uint64_t iter = 0, clen;
@@ -534,7 +549,7 @@ vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_physmem *physmem, vcm_pa_t phys, 
 			iter = cursor.iter;
 		} else {
 			do {
-				ret = vcm_phys_next_chunk(physmem, &iter, &pa, &clen);
+				ret = vcm_mem_next_chunk(physmem, &iter, &pa, &clen);
 			} while (ret == 0 && pa != phys);
 			if (ret == -ENOENT) {
 				rfc_fail_(-EINVAL, fn, "phys %#llx is not a chunk of physmem %p",
@@ -545,7 +560,7 @@ vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_physmem *physmem, vcm_pa_t phys, 
 				goto bad;
 		}
 	}
-	ret = vcm_phys_next_chunk(physmem, &iter, &pa, &clen);
+	ret = vcm_mem_next_chunk(physmem, &iter, &pa, &clen);
 	if (ret == -ENOENT) {
 		cursor.mem = NULL;
 		rfc_ok_();

@@ -8,6 +8,7 @@
 #define VCM_RFC_INTERNAL_H
 
 #define VCM_RFC_NO_2010_NAMES
+#include <pthread.h>
 #include <stdatomic.h>
 #include <vcm/err.h>
 #include <vcm/vcm.h>
@@ -42,6 +43,8 @@ struct rfc_dev {
 };
 
 struct rfc_sys {
+	pthread_mutex_t lock;   /* the graph's system lock */
+	struct vcm_sys_lock lock_ops;
 	struct vcm_hosted_mem *mem;
 	struct vcm_sys *sys;
 	struct vcm_phys_range ranges[RFC_NR_MEMTYPES];

@@ -177,11 +177,22 @@ static int add_dev(struct rfc_sys *s, unsigned int i, const char *name, uint32_t
 	return ret;
 }
 
+static void sys_lock(void *ctx)
+{
+	pthread_mutex_lock(ctx);
+}
+
+static void sys_unlock(void *ctx)
+{
+	pthread_mutex_unlock(ctx);
+}
+
 int rfc_soc_build_(struct rfc_sys *s, struct vcm_diag *diag)
 {
 	struct vcm_phys_memtype_cfg mt = { .ranges = s->ranges, .nr_ranges = 1,
 					   .chunk_sizes = VCM_PHYS_DEFAULT_SIZES };
-	struct vcm_sys_cfg cfg = { .memtypes = &mt, .nr_memtypes = RFC_NR_MEMTYPES };
+	struct vcm_sys_cfg cfg = { .memtypes = &mt, .nr_memtypes = RFC_NR_MEMTYPES,
+				   .lock = &s->lock_ops };
 	struct vcm_dev_cfg dma = { .mapper = &vcm_mapper_one_to_one, .nr_bases = 1 };
 	struct vcm_dev_cfg vcodec = {
 		.mapper = &vcm_mapper_pt,
@@ -195,6 +206,9 @@ int rfc_soc_build_(struct rfc_sys *s, struct vcm_diag *diag)
 	};
 	int ret;
 
+	s->lock_ops = (struct vcm_sys_lock){ sys_lock, sys_unlock, &s->lock };
+	if (pthread_mutex_init(&s->lock, NULL) != 0)
+		return -ENOMEM;
 	ret = vcm_hosted_mem_create(RFC_MEM_PA, RFC_MEM_LEN, RFC_TABLE_BYTES, &s->mem, diag);
 	if (ret < 0)
 		return ret;
@@ -232,6 +246,7 @@ fail_sys:
 	(void)vcm_sys_destroy(s->sys);
 fail_mem:
 	(void)vcm_hosted_mem_destroy(s->mem);
+	pthread_mutex_destroy(&s->lock);
 	return ret;
 }
 
@@ -250,7 +265,9 @@ int rfc_soc_teardown_(struct rfc_sys *s)
 	ret = vcm_sys_destroy(s->sys);
 	if (ret < 0)
 		return ret;
-	return vcm_hosted_mem_destroy(s->mem);
+	ret = vcm_hosted_mem_destroy(s->mem);
+	pthread_mutex_destroy(&s->lock);
+	return ret;
 }
 
 int vcm_rfc_sys_init(void)

@@ -206,7 +206,7 @@ static bool spy_compatible(const struct vcm_dev_cfg *a, const struct vcm_dev_cfg
 {
 	const struct spy_kind *k = a->mapper_ctx;
 
-	return k->real->compatible == NULL || k->real->compatible(a, b);
+	return k->real->compatible(a, b);
 }
 
 static int spy_map(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot,
@@ -235,14 +235,23 @@ static int spy_hw(void *inst, struct vcm_pt_hw *out)
 {
 	struct spy_inst *s = inst;
 
-	return s->kind->real->hw != NULL ? s->kind->real->hw(s->inst, out) : -EOPNOTSUPP;
+	return s->kind->real->hw(s->inst, out);
 }
 
 static uint64_t spy_page_sizes(void *inst)
 {
 	struct spy_inst *s = inst;
 
-	return s->kind->real->page_sizes != NULL ? s->kind->real->page_sizes(s->inst) : 0;
+	return s->kind->real->page_sizes(s->inst);
+}
+
+static int spy_walk(void *inst, vcm_da_t da, uint64_t len,
+		    int (*fn)(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot),
+		    void *arg)
+{
+	struct spy_inst *s = inst;
+
+	return s->kind->real->walk(s->inst, da, len, fn, arg);
 }
 
 static int spy_range(void *ctx, bool user, vcm_da_t *start, uint64_t *len)
@@ -252,15 +261,23 @@ static int spy_range(void *ctx, bool user, vcm_da_t *start, uint64_t *len)
 	return k->real->range(k->real_ctx, user, start, len);
 }
 
-/* One ops table per real mapper, so the graph tells the kinds apart by pointer. */
-#define SPY_OPS(n, with_range)                                                          \
-	{ .name = n, .create = spy_create, .destroy = spy_destroy,                      \
-	  .compatible = spy_compatible, .map = spy_map, .unmap = spy_unmap,             \
-	  .lookup = spy_lookup, .hw = spy_hw, .page_sizes = spy_page_sizes,             \
-	  .range = (with_range) ? spy_range : NULL }
-static const struct vcm_mapper_ops spy_pt = SPY_OPS("spy-pt", 0);
-static const struct vcm_mapper_ops spy_o2o = SPY_OPS("spy-one-to-one", 0);
-static const struct vcm_mapper_ops spy_cpu = SPY_OPS("spy-cpu", 1);
+/*
+ * One ops table per real mapper, so the graph tells the kinds apart by
+ * pointer; an op the real mapper lacks stays NULL in its spy too.
+ */
+static struct vcm_mapper_ops spy_pt, spy_o2o, spy_cpu;
+
+static void spy_make(struct vcm_mapper_ops *o, const struct vcm_mapper_ops *real)
+{
+	*o = (struct vcm_mapper_ops){
+		.name = real->name, .create = spy_create, .destroy = spy_destroy,
+		.compatible = real->compatible ? spy_compatible : NULL, .map = spy_map,
+		.unmap = spy_unmap, .lookup = spy_lookup, .hw = real->hw ? spy_hw : NULL,
+		.page_sizes = real->page_sizes ? spy_page_sizes : NULL,
+		.range = real->range ? spy_range : NULL, .walk = real->walk ? spy_walk : NULL,
+	};
+}
+
 static struct spy_kind kind_pt = { &vcm_mapper_pt, NULL };
 static struct spy_kind kind_o2o = { &vcm_mapper_one_to_one, NULL };
 static struct spy_kind kind_cpu = { &vcm_hosted_cpu_mapper, NULL };
@@ -316,6 +333,9 @@ static void world_init(void)
 	w.mt_len = range.len;
 	assert_int_equal(vcm_sys_create(&cfg, &w.sys, &diag), 0);
 	kind_cpu.real_ctx = w.mem;
+	spy_make(&spy_pt, &vcm_mapper_pt);
+	spy_make(&spy_o2o, &vcm_mapper_one_to_one);
+	spy_make(&spy_cpu, &vcm_hosted_cpu_mapper);
 
 	add_dev(D_V7S, "v7s", GM_PT, 12, 0,
 		(struct vcm_dev_cfg){ .mapper = &spy_pt, .mapper_ctx = &kind_pt, .pt = v7s });
@@ -637,7 +657,7 @@ static void read_chunks(int mi)
 	pm->nr = 0;
 	pm->len = 0;
 	while (pm->nr < GM_MAX_CHUNKS &&
-	       vcm_phys_next_chunk(pm->h, &iter, &pm->pa[pm->nr], &pm->clen[pm->nr]) == 0) {
+	       vcm_mem_next_chunk(pm->h, &iter, &pm->pa[pm->nr], &pm->clen[pm->nr]) == 0) {
 		pm->len += pm->clen[pm->nr];
 		pm->nr++;
 	}
@@ -915,7 +935,7 @@ static void op_alloc(void)
 		flags = 0;
 		break;
 	}
-	ret = vcm_alloc(w.sys, 0, len, flags, (struct vcm_physmem **)&pm->h);
+	ret = vcm_alloc(w.sys, 0, len, flags, (struct vcm_mem **)&pm->h);
 	CHECK(ret == 0 || ret == -ENOMEM, "alloc(%#llx, %#llx): %d", (unsigned long long)len,
 	      (unsigned long long)flags, ret);
 	if (ret != 0)
