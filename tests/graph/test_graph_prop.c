@@ -576,7 +576,7 @@ static void check_bytes(void)
 	for (int r = 0; r < GM_MAX_RES; r++) {
 		const struct gm_res *cr = &w.m.res[r];
 		uint64_t off;
-		uint8_t *p, val;
+		uint8_t *p, *back, val, orig;
 
 		if (!cr->live || cr->mem < 0 || w.m.vcm[cr->vcm].kind != GM_CPU)
 			continue;
@@ -584,10 +584,13 @@ static void check_bytes(void)
 		p = (uint8_t *)(uintptr_t)(cr->da + off);
 		val = (uint8_t)rnd(256);
 		/* A read-only CPU mapping faults on a store: write at the pa instead. */
+		back = vcm_hosted_mem_cpu(w.mem, gm_mem_pa(&w.m, cr->mem, off));
+		CHECK(back != NULL, "bytes: no CPU view of the pa of CPU res %d", r);
+		orig = *back;
 		if (cr->prot & VCM_PT_PROT_WRITE)
 			*p = val;
 		else
-			*(uint8_t *)vcm_hosted_mem_cpu(w.mem, gm_mem_pa(&w.m, cr->mem, off)) = val;
+			*back = val;
 		CHECK(*p == val, "bytes: CPU res %d +%#llx reads %#x, wrote %#x", r,
 		      (unsigned long long)off, *p, val);
 		for (unsigned int i = 0; i < MAX_INST; i++) {
@@ -619,6 +622,7 @@ static void check_bytes(void)
 				*q = val;
 			}
 		}
+		*back = orig; /* leave the contents as they were (migrate checks them) */
 	}
 }
 
@@ -982,6 +986,7 @@ static int alloc_mem(uint64_t len, int kind)
 	if (ret != 0)
 		return -1;
 	read_chunks(mi);
+	pm->cont = flags == VCM_PHYS_CONT;
 	CHECK(pm->len == len, "alloc: chunks cover %#llx of %#llx", (unsigned long long)pm->len,
 	      (unsigned long long)len);
 	pm->live = true;
@@ -1029,6 +1034,11 @@ static void check_unchanged(const struct snapshot *before, long n)
 	struct snapshot now;
 
 	snap(&now);
+	/*
+	 * Metadata may grow: the phys and graph layers keep record slabs until
+	 * destroy. A block lost for good shows at teardown (meta_live != 0).
+	 */
+	now.meta_live = before->meta_live;
 	CHECK(memcmp(before, &now, sizeof(now)) == 0,
 	      "failing allocation %ld: tables %ld/%ld (%#llx/%#llx bytes), metadata %ld/%ld, "
 	      "free memory %#llx/%#llx before/after", n, before->table_live, now.table_live,
@@ -1197,7 +1207,7 @@ static void op_migrate(void)
 {
 	int mi = pick_mem(), ret;
 	struct gm_mem old;
-	bool o2o = false;
+	bool o2o = false, may_misfit = false;
 	uint64_t sum;
 
 	if (mi < 0)
@@ -1205,8 +1215,22 @@ static void op_migrate(void)
 	g_op = "migrate";
 	old = w.m.mem[mi];
 	for (int r = 0; r < GM_MAX_RES; r++)
-		if (w.m.res[r].live && w.m.res[r].mem == mi)
+		if (w.m.res[r].live && w.m.res[r].mem == mi) {
 			o2o |= w.m.vcm[w.m.res[r].vcm].kind == GM_ONE_TO_ONE;
+			may_misfit |= vcm_has_64k(w.m.res[r].vcm);
+		}
+	/*
+	 * The new memory has the same chunk sizes, not the same runs: 4K chunks
+	 * that happened to form a 64K-aligned run need not again, and a 64K
+	 * table then refuses them (all or nothing: state unchanged, checked).
+	 */
+	if (may_misfit) {
+		bool small = false;
+
+		for (unsigned int c = 0; c < old.nr; c++)
+			small |= (old.clen[c] & (64 * KB - 1)) != 0;
+		may_misfit = small || old.cont;
+	}
 	/* Give the memory a recognisable content first. */
 	for (unsigned int c = 0; c < old.nr; c++)
 		memset(vcm_hosted_mem_cpu(w.mem, old.pa[c]), (int)rnd(256), (size_t)old.clen[c]);
@@ -1218,7 +1242,8 @@ static void op_migrate(void)
 		CHECK(ret < 0, "migrate of memory a one-to-one VCM maps: %d", ret);
 		return;
 	}
-	CHECK(ret == 0 || ret == -ENOMEM, "migrate(mem %d): %d", mi, ret);
+	CHECK(ret == 0 || ret == -ENOMEM || (ret < 0 && may_misfit),
+	      "migrate(mem %d): %d", mi, ret);
 	if (ret != 0)
 		return;
 	read_chunks(mi);

@@ -92,9 +92,15 @@ bool gm_fits(const struct graph_model *m, int dev, int v, uint64_t da, int mem)
 	}
 	if ((da & (g - 1U)) != 0U)
 		return false;
-	for (unsigned int c = 0; c < pm->nr; c++)
-		if (((pm->pa[c] | pm->clen[c]) & (g - 1U)) != 0U)
+	/* Tables are written extent by extent: chunks that follow each other merge. */
+	for (unsigned int c = 0; c < pm->nr;) {
+		uint64_t pa = pm->pa[c], len = 0;
+
+		while (c < pm->nr && pm->pa[c] == pa + len)
+			len += pm->clen[c++];
+		if (((pa | len) & (g - 1U)) != 0U)
 			return false;
+	}
 	return true;
 }
 

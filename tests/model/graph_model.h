@@ -35,6 +35,7 @@ struct gm_dev {
 
 struct gm_mem {
 	bool live;
+	bool cont;                 /* one contiguous chunk, aligned to 4K only */
 	void *h;                   /* struct vcm_physmem * */
 	uint64_t len;
 	unsigned int nr;
@@ -88,8 +89,9 @@ int gm_res_at(const struct graph_model *m, int v, uint64_t da);
 
 /*
  * Can every table a device of @dev's kind and granule would get in VCM @v
- * hold @mem behind a reservation at @da? (granule alignment of da, every
- * chunk pa and len; one-to-one: da == pa all along.)
+ * hold @mem behind a reservation at @da? (granule alignment of da and of
+ * every extent's pa and len, an extent being a run of chunks that follow each
+ * other physically; one-to-one: da == pa all along.)
  */
 bool gm_fits(const struct graph_model *m, int dev, int v, uint64_t da, int mem);
 
