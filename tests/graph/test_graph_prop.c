@@ -373,7 +373,29 @@ static void world_init(void)
 
 /* ---- checks -------------------------------------------------------------- */
 
-/* Every live instance, page by page over its range, equals the model. */
+/* A run the mapper's walk reports must be backed, page by page, as the model says. */
+static int walk_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
+{
+	const struct spy_inst *s = arg;
+
+	(void)prot;
+	for (uint64_t off = 0; off < len; off += PAGE) {
+		vcm_pa_t mpa = 0;
+		unsigned int mprot;
+
+		CHECK(gm_translate(&w.m, s->owner, da + off, &mpa, &mprot) && mpa == pa + off,
+		      "walk of cfg %u instance of VCM %d: da %#llx -> pa %#llx, model %#llx",
+		      s->cfg_id, s->owner, (unsigned long long)(da + off),
+		      (unsigned long long)(pa + off), (unsigned long long)mpa);
+	}
+	return 0;
+}
+
+/*
+ * Every live instance equals the model: page tables looked up page by page
+ * over the whole VCM; every instance that can walk is walked, and each run it
+ * reports must be in the model (nothing else mapped).
+ */
 static void check_tables(void)
 {
 	unsigned int per_cfg[GM_MAX_VCM][GM_MAX_DEV] = { { 0 } };
@@ -395,6 +417,8 @@ static void check_tables(void)
 		      (unsigned long long)v->start, (unsigned long long)v->len);
 		if (s->cfg_id < GM_MAX_DEV)
 			per_cfg[s->owner][s->cfg_id]++;
+		if (s->kind->real->walk != NULL)
+			CHECK(spy_walk(s, v->start, v->len, walk_run, s) == 0, "walk failed");
 		span = v->len;
 		if (v->kind != GM_PT) {
 			/* One-to-one and CPU spaces are large: backed pages plus samples. */
