@@ -124,7 +124,12 @@ int vcm_dev_last_fault(struct vcm_dev *dev, struct vcm_fault *out, uint64_t *cou
 
 /* A device address space [@start, @start + @len), both multiples of 4 KiB. */
 int vcm_create(struct vcm_sys *sys, vcm_da_t start, uint64_t len, struct vcm **out);
-/* A VCM for devices with no MMU: device addresses are physical addresses. */
+/*
+ * A VCM for devices with no MMU: device addresses are physical addresses, and
+ * [@start, @start + @len) is the memory its devices can reach. vcm_back()
+ * requires every extent's pa to equal its da (-EINVAL otherwise): reserve with
+ * vcm_reserve_at(vcm, pa of the memory, len), memory physically contiguous.
+ */
 int vcm_create_one_to_one(struct vcm_sys *sys, vcm_pa_t start, uint64_t len, struct vcm **out);
 /*
  * A prebuilt CPU VCM over @cpu (a device whose mapper is a CPU mapper): its
@@ -133,8 +138,9 @@ int vcm_create_one_to_one(struct vcm_sys *sys, vcm_pa_t start, uint64_t len, str
  */
 int vcm_create_prebuilt(struct vcm_sys *sys, struct vcm_dev *cpu, bool user, struct vcm **out);
 /*
- * Deep copy: same range, same reservations at the same addresses, backed by
- * the same physical memory, no associations. Later changes are not shared.
+ * Deep copy: same range, same bounds and reservations at the same addresses,
+ * backed by the same physical memory, no associations (so no tables until
+ * associated). Later changes are not shared. All or nothing.
  */
 int vcm_clone(struct vcm *src, struct vcm **out);
 /* -EBUSY while it has reservations or associations (a prebuilt VCM's own
@@ -211,9 +217,11 @@ struct vcm_physmem *vcm_mem_physmem(const struct vcm_mem *mem);
  * physically contiguous extent whole (so large leaves are used), then
  * invalidate each active device's TLB once for the range.
  * All or nothing: on failure every table is exactly as before, nothing leaked.
- * Return: 0; -EINVAL bad handle or vcm_phys_mem_len(@mem) != the reservation's
- * length; -EBUSY @res already backed; -EAGAIN the VCM has no active
- * association (nothing would see the mapping: associate and activate first);
+ * Return: 0; -EINVAL bad or foreign handle, vcm_mem_len(@mem) != the
+ * reservation's length, or (one-to-one VCM) an extent whose pa != its da;
+ * -EBUSY @res already backed; -EAGAIN the VCM has no active association
+ * (nothing would see the mapping: associate and activate first; the tables of
+ * inactive associations are written all the same, kept in step);
  * errors of the mappers (-EOPNOTSUPP, -ERANGE, -ENOMEM), named.
  */
 int vcm_back(struct vcm_res *res, struct vcm_mem *mem);
@@ -223,7 +231,12 @@ struct vcm_mem *vcm_get_physmem_from_res(const struct vcm_res *res);
 
 /* ---- associations -------------------------------------------------------- */
 
-/* Association attributes: which base register, or a split between both. */
+/*
+ * Association attributes: which base register, or a split between both.
+ * VCM_SPLIT(n) (1..63, two-base devices): the same table on both bases; an
+ * address whose top n bits, counted in the VCM's address width (bit length of
+ * its last address), are all ones belongs to the high base, others to the low.
+ */
 #define VCM_USE_LOW_BASE   (1U << 0)
 #define VCM_USE_HIGH_BASE  (1U << 1)
 #define VCM_SPLIT_SHIFT    8 /* bits 8..15: top address bits that select HIGH */
@@ -237,14 +250,19 @@ int vcm_get_assoc_attr(const struct vcm_avcm *avcm, unsigned int *attr);
 /* Only while inactive (-EBUSY otherwise). */
 int vcm_set_assoc_attr(struct vcm_avcm *avcm, unsigned int attr);
 /*
- * Program the table base into the device (a context switch). -EBUSY already
- * active, or another VCM is active on the same base register (deactivate it
- * first, or use vcm_switch()); -ENODEV the device is gone.
+ * Program the table base into the device (a context switch): ops->program on
+ * every base the association uses, with the instance's vcm_pt_hw (NULL for a
+ * mapper without tables). -EBUSY already active, or another VCM is active on
+ * one of those base registers (deactivate it first, or use vcm_switch());
+ * the program op's own error when the device refuses (nothing changes then).
+ * A device with associations cannot be unregistered, so it cannot be gone.
  */
 int vcm_activate(struct vcm_avcm *avcm);
 /* -ENOENT if not active. */
 int vcm_deactivate(struct vcm_avcm *avcm);
-/* Deactivate whatever is active on @to's base registers and activate @to. */
+/* Deactivate whatever is active on @to's base registers and activate @to;
+ * 0 if @to is already active. If the device refuses @to's table, what was
+ * active before is programmed again and the device's error returned. */
 int vcm_switch(struct vcm_avcm *to);
 /* 1 active, 0 inactive, -EINVAL bad handle. */
 int vcm_is_active(const struct vcm_avcm *avcm);
@@ -269,6 +287,16 @@ struct vcm_res *vcm_get_next_phys_res(struct vcm_sys *sys, vcm_pa_t pa,
 /* Physical address and register values of the table @dev uses in @vcm. */
 int vcm_get_pgtbl_pa(struct vcm *vcm, struct vcm_dev *dev, vcm_pa_t *pa);
 int vcm_get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_pt_hw *out);
+/*
+ * vcm_walk() - call @fn for every run mapped in [@da, @da + @len) of the table
+ * (mapper instance) that @dev uses in @vcm, in address order; a run has
+ * contiguous da and pa and one prot. A nonzero return from @fn stops the walk
+ * and is returned; @fn must not call into the graph. -ENOENT @dev is not
+ * associated with @vcm; -EOPNOTSUPP its mapper cannot walk.
+ */
+typedef int (*vcm_walk_fn)(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot);
+int vcm_walk(struct vcm *vcm, struct vcm_dev *dev, vcm_da_t da, uint64_t len, vcm_walk_fn fn,
+	     void *arg);
 /* A lookup in @dev's active table on @base; -ENOENT unmapped (a fault). */
 int vcm_dev_addr_to_phys_addr(struct vcm_dev *dev, unsigned int base, vcm_da_t da,
 			      vcm_pa_t *pa);

@@ -543,3 +543,36 @@ int vcm_dev_addr_to_phys_addr(struct vcm_dev *dev, unsigned int base, vcm_da_t d
 	sys_unlock_(sys);
 	return ret;
 }
+
+int vcm_walk(struct vcm *vcm, struct vcm_dev *dev, vcm_da_t da, uint64_t len, vcm_walk_fn fn,
+	     void *arg)
+{
+	static const char fn_name[] = "vcm_walk";
+	struct vcm_sys *sys = gobj_sys_(vcm);
+	struct vcm_avcm *a;
+	int ret;
+
+	if (sys == NULL)
+		return -EINVAL;
+	sys_lock_(sys);
+	if (!gobj_live(vcm, GK_VCM)) {
+		ret = GFAIL(sys, fn_name, -EINVAL, "vcm is not a live VCM");
+	} else if (!gobj_live(dev, GK_DEV) || dev->h.sys != sys) {
+		ret = GFAIL(sys, fn_name, -EINVAL, "dev is not a live device of the VCM's system");
+	} else if (fn == NULL) {
+		ret = GFAIL(sys, fn_name, -EINVAL, "fn is NULL");
+	} else if (len == 0U || da < vcm->start || da - vcm->start > vcm->len - 1U ||
+		   len - 1U > vcm->start + vcm->len - 1U - da) {
+		ret = GFAIL(sys, fn_name, -ERANGE, "da 0x%llx len 0x%llx is not inside the VCM",
+			    vcm_ull(da), vcm_ull(len));
+	} else if ((a = assoc_of(vcm, dev)) == NULL) {
+		ret = GFAIL(sys, fn_name, -ENOENT, "dev '%s' is not associated with vcm", dev->name);
+	} else if (a->inst->ops->walk == NULL) {
+		ret = GFAIL(sys, fn_name, -EOPNOTSUPP, "dev '%s': mapper '%s' cannot walk", dev->name,
+			    a->inst->ops->name != NULL ? a->inst->ops->name : "?");
+	} else {
+		ret = a->inst->ops->walk(a->inst->mi, da, len, fn, arg);
+	}
+	sys_unlock_(sys);
+	return ret;
+}

@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Beyond the 2010 header: clone, migrate (contents, tables, reverse map,
+ * all or nothing under injected failures), power queries, and the reverse
+ * map against a brute-force answer on random graphs.
+ */
+#include <pthread.h>
+#include "common/test_rand.h"
+#include "graph_fixture.h"
+
+#define RW (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)
+
+static struct vcm_avcm *assoc_on(struct vcm *v, int d, bool on)
+{
+	struct vcm_avcm *a;
+
+	assert_int_equal(vcm_assoc(v, g.dev[d], 0, &a), 0);
+	if (on)
+		assert_int_equal(vcm_activate(a), 0);
+	return a;
+}
+
+static void drop(struct vcm_avcm *a)
+{
+	if (vcm_is_active(a) == 1)
+		assert_int_equal(vcm_deactivate(a), 0);
+	assert_int_equal(vcm_deassoc(a), 0);
+}
+
+static vcm_pa_t pa_of(struct vcm_mem *m, uint64_t off)
+{
+	uint64_t it = 0, len;
+	vcm_pa_t pa;
+
+	while (vcm_mem_next_chunk(m, &it, &pa, &len) == 0) {
+		if (off < len)
+			return pa + off;
+		off -= len;
+	}
+	fail();
+	return 0;
+}
+
+static void fill(struct vcm_mem *m, uint8_t seed)
+{
+	for (uint64_t off = 0; off < vcm_mem_len(m); off += 4 * KB)
+		memset(gfx_cpu(pa_of(m, off)), (uint8_t)(seed + (off >> 12)), 4 * KB);
+}
+
+static void expect_fill(struct vcm_mem *m, uint8_t seed)
+{
+	for (uint64_t off = 0; off < vcm_mem_len(m); off += 4 * KB) {
+		const uint8_t *p = gfx_cpu(pa_of(m, off));
+
+		assert_int_equal(p[0], (uint8_t)(seed + (off >> 12)));
+		assert_int_equal(p[4 * KB - 1], (uint8_t)(seed + (off >> 12)));
+	}
+}
+
+static void expect_pa(int d, vcm_da_t da, vcm_pa_t want)
+{
+	vcm_pa_t pa = 0;
+
+	assert_int_equal(vcm_dev_addr_to_phys_addr(g.dev[d], 0, da, &pa), 0);
+	assert_int_equal(pa, want);
+}
+
+/* ---- clone ---- */
+
+static void test_clone(void **state)
+{
+	struct vcm *v, *c, *c2;
+	struct vcm_avcm *a, *ca;
+	struct vcm_bound *b;
+	struct vcm_res *r1, *r2, *r3, *x;
+	struct vcm_mem *m1, *m2;
+	long meta0;
+
+	(void)state;
+	assert_int_equal(vcm_create(g.sys, 0, 64 * MB, &v), 0);
+	a = assoc_on(v, D_V7, true);
+	assert_int_equal(vcm_create_bound(v, 4 * MB, &b), 0);
+	assert_int_equal(vcm_reserve_from_bound(b, MB, MB, RW, &r1), 0);
+	assert_int_equal(vcm_reserve(v, 128 * KB, 64 * KB, VCM_PT_PROT_READ, &r2), 0);
+	assert_int_equal(vcm_reserve(v, 4 * KB, 0, RW, &r3), 0);
+	assert_int_equal(vcm_alloc(g.sys, 0, MB, 0, &m1), 0);
+	assert_int_equal(vcm_alloc(g.sys, 0, 128 * KB, 0, &m2), 0);
+	assert_int_equal(vcm_back(r1, m1), 0);
+	assert_int_equal(vcm_back(r2, m2), 0);
+	assert_int_equal(vcm_clone(NULL, &c), -EINVAL);
+	assert_int_equal(vcm_clone(v, NULL), -EINVAL);
+	gfx_msg("vcm_clone: out is NULL");
+	/* metadata failing anywhere: nothing is left behind */
+	for (long n = 1;; n++) {
+		meta0 = g.meta_live;
+		gfx_fail_meta(n);
+		int ret = vcm_clone(v, &c);
+		gfx_fail_meta(0);
+		if (ret == 0)
+			break;
+		assert_int_equal(ret, -ENOMEM);
+		assert_int_equal(g.meta_live, meta0);
+		assert_int_equal(vcm_sys_check_(g.sys), 0);
+	}
+	assert_int_equal(vcm_get_num_res(c), 3);
+	assert_int_equal(vcm_get_start_addr(c), 0);
+	assert_int_equal(vcm_get_len(c), 64 * MB);
+	x = vcm_get_res(c, vcm_get_dev_addr(r1));
+	assert_non_null(x);
+	assert_ptr_not_equal(x, r1);
+	assert_ptr_equal(vcm_get_physmem_from_res(x), m1);
+	assert_null(vcm_get_physmem_from_res(vcm_get_res(c, vcm_get_dev_addr(r3))));
+	assert_int_equal(vcm_get_phys_num_res(g.sys, pa_of(m1, 0x5000)), 2);
+	/* its own table once associated, filled from the record */
+	ca = assoc_on(c, D_V8S1, true);
+	expect_pa(D_V8S1, vcm_get_dev_addr(r1) + 0x5000, pa_of(m1, 0x5000));
+	expect_pa(D_V8S1, vcm_get_dev_addr(r2), pa_of(m2, 0));
+	/* changes are not shared */
+	assert_int_equal(vcm_unback(x), 0);
+	assert_ptr_equal(vcm_get_physmem_from_res(r1), m1);
+	expect_pa(D_V7, vcm_get_dev_addr(r1), pa_of(m1, 0));
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
+	/* a clone of a clone, then everything goes */
+	assert_int_equal(vcm_clone(c, &c2), 0);
+	assert_int_equal(vcm_get_num_res(c2), 3);
+	for (struct vcm *t = c2, *u = c; t != NULL; t = u, u = NULL) {
+		while ((x = vcm_get_next_res(t, NULL)) != NULL) {
+			if (vcm_get_physmem_from_res(x) != NULL)
+				assert_int_equal(vcm_unback(x), 0);
+			assert_int_equal(vcm_unreserve(x), 0);
+		}
+		if (t == c)
+			drop(ca);
+		assert_int_equal(vcm_free(t), 0);
+	}
+	assert_int_equal(vcm_unback(r1), 0);
+	assert_int_equal(vcm_unback(r2), 0);
+	assert_int_equal(vcm_unreserve(r1), 0);
+	assert_int_equal(vcm_unreserve(r2), 0);
+	assert_int_equal(vcm_unreserve(r3), 0);
+	assert_int_equal(vcm_free_phys(g.sys, m1), 0);
+	assert_int_equal(vcm_free_phys(g.sys, m2), 0);
+	drop(a);
+	assert_int_equal(vcm_free(v), 0);
+}
+
+/* ---- migrate ---- */
+
+struct mig {
+	struct vcm *v, *w;
+	struct vcm_avcm *a[3];
+	struct vcm_res *r1, *r2;
+	struct vcm_mem *m;
+};
+
+static void mig_up(struct mig *t)
+{
+	assert_int_equal(vcm_create(g.sys, 0, 64 * MB, &t->v), 0);
+	assert_int_equal(vcm_create(g.sys, 0x10000000, 64 * MB, &t->w), 0);
+	t->a[0] = assoc_on(t->v, D_V7, true);
+	t->a[1] = assoc_on(t->v, D_V8S2, true);
+	t->a[2] = assoc_on(t->w, D_V8S1, true);
+	assert_int_equal(vcm_alloc(g.sys, 1, 2 * MB + 192 * KB, 0, &t->m), 0);
+	assert_int_equal(vcm_reserve_at(t->v, 0x1f30000, 2 * MB + 192 * KB, RW, &t->r1), 0);
+	assert_int_equal(vcm_reserve(t->w, 2 * MB + 192 * KB, MB, RW, &t->r2), 0);
+	assert_int_equal(vcm_back(t->r1, t->m), 0);
+	assert_int_equal(vcm_back(t->r2, t->m), 0);
+	fill(t->m, 0x5a);
+}
+
+static void mig_down(struct mig *t)
+{
+	assert_int_equal(vcm_unback(t->r1), 0);
+	assert_int_equal(vcm_unback(t->r2), 0);
+	assert_int_equal(vcm_unreserve(t->r1), 0);
+	assert_int_equal(vcm_unreserve(t->r2), 0);
+	assert_int_equal(vcm_free_phys(g.sys, t->m), 0);
+	for (int i = 0; i < 3; i++)
+		drop(t->a[i]);
+	assert_int_equal(vcm_free(t->v), 0);
+	assert_int_equal(vcm_free(t->w), 0);
+}
+
+static void test_migrate(void **state)
+{
+	struct mig t;
+	struct vcm_phys_stats st0, st1;
+	vcm_pa_t old0, new0;
+	vcm_da_t da;
+
+	(void)state;
+	mig_up(&t);
+	old0 = pa_of(t.m, 0x10000);
+	assert_int_equal(vcm_phys_stats(vcm_sys_phys(g.sys), 1, &st0), 0);
+	for (int d = 0; d < 3; d++)
+		g.fake[d].tlb_range = 0;
+	assert_int_equal(vcm_migrate(g.sys, t.m), 0);
+	assert_int_equal(vcm_phys_stats(vcm_sys_phys(g.sys), 1, &st1), 0);
+	assert_int_equal(st0.free_bytes, st1.free_bytes); /* the old memory was freed */
+	new0 = pa_of(t.m, 0x10000);
+	assert_int_not_equal(old0, new0);
+	assert_ptr_equal(vcm_get_physmem_from_res(t.r1), t.m);
+	expect_fill(t.m, 0x5a);
+	expect_pa(D_V7, vcm_get_dev_addr(t.r1) + 0x10000, new0);
+	expect_pa(D_V8S2, vcm_get_dev_addr(t.r1) + 0x10000, new0);
+	expect_pa(D_V8S1, vcm_get_dev_addr(t.r2) + 0x10000, new0);
+	for (int d = 0; d < 3; d++) {
+		assert_int_equal(g.fake[d].tlb_range, 2); /* break, then make */
+		assert_true(g.fake[d].tlb_leaf);
+	}
+	assert_int_equal(vcm_get_phys_num_res(g.sys, old0), 0);
+	assert_int_equal(vcm_get_phys_num_res(g.sys, new0), 2);
+	assert_int_equal(vcm_translate(t.v, vcm_get_dev_addr(t.r1) + 5, t.w, &da), 0);
+	assert_int_equal(da, vcm_get_dev_addr(t.r2) + 5);
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
+	mig_down(&t);
+}
+
+static void test_migrate_errors(void **state)
+{
+	struct vcm_mem *w, *m, *big;
+	struct vcm *o;
+	struct vcm_avcm *a;
+	struct vcm_res *r;
+
+	(void)state;
+	assert_int_equal(vcm_migrate(NULL, NULL), -EINVAL);
+	assert_int_equal(vcm_migrate(g.sys, NULL), -EINVAL);
+	gfx_msg("vcm_migrate: mem is not a live allocation of this system");
+	assert_int_equal(vcm_alloc_wrap(g.sys, 0x40000000, MB, &w), 0);
+	assert_int_equal(vcm_migrate(g.sys, w), -EINVAL);
+	gfx_msg("vcm_migrate: mem wraps memory the caller owns: it cannot move");
+	assert_int_equal(vcm_free_phys(g.sys, w), 0);
+	/* memory mapped one-to-one cannot move */
+	assert_int_equal(vcm_alloc(g.sys, 0, 64 * KB, VCM_PHYS_CONT, &m), 0);
+	assert_int_equal(vcm_create_one_to_one(g.sys, GFX_MT0_PA, GFX_MT0_LEN, &o), 0);
+	a = assoc_on(o, D_DMA, true);
+	assert_int_equal(vcm_reserve_at(o, pa_of(m, 0), 64 * KB, RW, &r), 0);
+	assert_int_equal(vcm_back(r, m), 0);
+	assert_int_equal(vcm_migrate(g.sys, m), -EBUSY);
+	gfx_msg("vcm_migrate: mem is mapped one-to-one at da 0x");
+	assert_int_equal(vcm_unback(r), 0);
+	assert_int_equal(vcm_unreserve(r), 0);
+	drop(a);
+	assert_int_equal(vcm_free(o), 0);
+	/* no room for the copy */
+	assert_int_equal(vcm_alloc(g.sys, 0, GFX_MT0_LEN - 64 * KB, 0, &big), 0);
+	assert_int_equal(vcm_migrate(g.sys, big), -ENOMEM);
+	gfx_msg("vcm_migrate: new memory: ");
+	assert_int_equal(vcm_free_phys(g.sys, big), 0);
+	assert_int_equal(vcm_migrate(g.sys, m), 0); /* no user: just moves */
+	assert_int_equal(vcm_free_phys(g.sys, m), 0);
+	assert_int_equal(vcm_migrate(g.sys, m), -EINVAL);
+}
+
+static void test_migrate_injected_failures(void **state)
+{
+	struct mig t;
+	struct snap before, after;
+	struct vcm *vs[2];
+
+	(void)state;
+	mig_up(&t);
+	vs[0] = t.v;
+	vs[1] = t.w;
+	for (int kind = 0; kind < 2; kind++) {
+		int ret = -ENOMEM;
+		long n;
+
+		for (n = 1; ret != 0; n++) {
+			vcm_pa_t old = pa_of(t.m, 0);
+
+			snap_take(&before, vs, 2);
+			if (kind == 0)
+				gfx_fail_table(n);
+			else
+				gfx_fail_meta(n);
+			ret = vcm_migrate(g.sys, t.m);
+			gfx_fail_table(0);
+			gfx_fail_meta(0);
+			if (ret == 0)
+				break;
+			assert_int_equal(ret, -ENOMEM);
+			snap_take(&after, vs, 2);
+			snap_equal(&before, &after);
+			assert_int_equal(pa_of(t.m, 0), old);
+			expect_fill(t.m, 0x5a);
+			assert_true(n < 200);
+		}
+		assert_true(n > 2);
+		expect_fill(t.m, 0x5a);
+		assert_int_equal(vcm_sys_check_(g.sys), 0);
+	}
+	mig_down(&t);
+}
+
+/* ---- power ---- */
+
+static void test_power_query(void **state)
+{
+	struct mig t;
+	unsigned int n = 9;
+
+	(void)state;
+	mig_up(&t);
+	assert_int_equal(vcm_power_query(g.sys, pa_of(t.m, 0), 4 * KB, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(g.fake[D_V7].power, 1);
+	assert_int_equal(g.fake[D_V8S1].power, 1);
+	assert_int_equal(vcm_power_query(g.sys, GFX_MT0_PA, 4 * KB, &n), 0);
+	assert_int_equal(n, 0);
+	g.fake[D_V8S2].power_ret = -EBUSY;
+	assert_int_equal(vcm_power_query(g.sys, pa_of(t.m, 0), vcm_mem_len(t.m), NULL), -EBUSY);
+	gfx_msg("vcm_power_query: dev 'v8s2' uses pa 0x");
+	g.fake[D_V8S2].power_ret = 0;
+	assert_int_equal(vcm_power_query(g.sys, 0, 0, &n), -EINVAL);
+	gfx_msg("vcm_power_query: len is 0");
+	assert_int_equal(vcm_power_query(g.sys, ~0ULL - 4095, 8192, &n), -EOVERFLOW);
+	assert_int_equal(vcm_power_query(NULL, 0, 4096, &n), -EINVAL);
+	mig_down(&t);
+}
+
+/* ---- the reverse map against brute force ---- */
+
+#define NV 3
+#define NM 6
+#define NR 40
+
+static void test_rmap_random(void **state)
+{
+	uint64_t seed = test_seed("test_rmap_random", 0x6772617068ULL);
+	struct vcm *v[NV];
+	struct vcm_avcm *a[NV];
+	struct vcm_mem *m[NM];
+	struct vcm_res *r[NR] = { NULL };
+	int which[NR];
+
+	(void)state;
+	for (int i = 0; i < NV; i++) {
+		assert_int_equal(vcm_create(g.sys, (vcm_da_t)i << 32, 256 * MB, &v[i]), 0);
+		a[i] = assoc_on(v[i], i, true);
+	}
+	for (int i = 0; i < NM; i++) {
+		uint64_t len = (1 + test_rand_below(&seed, 24)) * 64 * KB;
+
+		assert_int_equal(vcm_alloc(g.sys, 1, len, 0, &m[i]), 0);
+	}
+	for (int round = 0; round < 200; round++) {
+		int k = (int)test_rand_below(&seed, NR);
+
+		if (r[k] != NULL) {
+			assert_int_equal(vcm_unback(r[k]), 0);
+			assert_int_equal(vcm_unreserve(r[k]), 0);
+			r[k] = NULL;
+		} else {
+			int vi = (int)test_rand_below(&seed, NV);
+
+			which[k] = (int)test_rand_below(&seed, NM);
+			assert_int_equal(vcm_reserve(v[vi], vcm_mem_len(m[which[k]]), 64 * KB, RW,
+						     &r[k]), 0);
+			assert_int_equal(vcm_back(r[k], m[which[k]]), 0);
+		}
+		for (int q = 0; q < 8; q++) {
+			int mi = (int)test_rand_below(&seed, NM);
+			uint64_t off = test_rand_below(&seed, vcm_mem_len(m[mi]));
+			vcm_pa_t pa = pa_of(m[mi], off);
+			uint64_t want = 0, got = 0;
+			struct vcm_res *it;
+			vcm_da_t da;
+
+			for (int j = 0; j < NR; j++)
+				if (r[j] != NULL && which[j] == mi)
+					want++;
+			assert_int_equal(vcm_get_phys_num_res(g.sys, pa), want);
+			for (it = vcm_get_next_phys_res(g.sys, pa, NULL, &da); it != NULL;
+			     it = vcm_get_next_phys_res(g.sys, pa, it, &da)) {
+				assert_ptr_equal(vcm_get_physmem_from_res(it), m[mi]);
+				assert_int_equal(da, vcm_get_dev_addr(it) + off);
+				got++;
+			}
+			assert_int_equal(got, want);
+		}
+		if (round % 20 == 0)
+			assert_int_equal(vcm_sys_check_(g.sys), 0);
+	}
+	for (int k = 0; k < NR; k++)
+		if (r[k] != NULL) {
+			assert_int_equal(vcm_unback(r[k]), 0);
+			assert_int_equal(vcm_unreserve(r[k]), 0);
+		}
+	for (int i = 0; i < NM; i++)
+		assert_int_equal(vcm_free_phys(g.sys, m[i]), 0);
+	for (int i = 0; i < NV; i++) {
+		drop(a[i]);
+		assert_int_equal(vcm_free(v[i]), 0);
+	}
+}
+
+/* ---- threads: one system lock, several callers ---- */
+
+#define NT 4
+
+static void mtx_lock(void *m)
+{
+	pthread_mutex_lock(m);
+}
+
+static void mtx_unlock(void *m)
+{
+	pthread_mutex_unlock(m);
+}
+
+struct worker {
+	struct vcm_sys *sys;
+	struct vcm_dev *dev;
+	int failures;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct vcm *v;
+	struct vcm_avcm *a;
+
+	if (vcm_create(w->sys, 0, 64 * MB, &v) != 0 || vcm_assoc(v, w->dev, 0, &a) != 0 ||
+	    vcm_activate(a) != 0) {
+		w->failures++;
+		return NULL;
+	}
+	for (int i = 0; i < 100; i++) {
+		struct vcm_res *r;
+		struct vcm_mem *m;
+		vcm_pa_t pa, want;
+		uint64_t it = 0, len;
+
+		if (vcm_reserve(v, 68 * KB, 64 * KB, RW, &r) != 0 ||
+		    vcm_alloc(w->sys, 0, 68 * KB, 0, &m) != 0 || vcm_back(r, m) != 0) {
+			w->failures++;
+			break;
+		}
+		if (vcm_mem_next_chunk(m, &it, &want, &len) != 0 ||
+		    vcm_dev_addr_to_phys_addr(w->dev, 0, vcm_get_dev_addr(r), &pa) != 0 ||
+		    pa != want || vcm_get_phys_num_res(w->sys, pa) != 1)
+			w->failures++;
+		if (vcm_unback(r) != 0 || vcm_unreserve(r) != 0 || vcm_free_phys(w->sys, m) != 0)
+			w->failures++;
+	}
+	if (vcm_deactivate(a) != 0 || vcm_deassoc(a) != 0 || vcm_free(v) != 0)
+		w->failures++;
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	static struct vcm_phys_range r = { GFX_MT0_PA, GFX_MT0_LEN };
+	struct vcm_phys_memtype_cfg mt = { &r, 1, 0 };
+	pthread_mutex_t mtx = PTHREAD_MUTEX_INITIALIZER;
+	struct vcm_sys_lock lock = { mtx_lock, mtx_unlock, &mtx };
+	struct vcm_sys_cfg cfg = { &g.plat, &mt, 1, &lock };
+	struct worker w[NT];
+	pthread_t th[NT];
+	struct vcm_sys *sys;
+
+	(void)state;
+	assert_int_equal(vcm_sys_create(&cfg, &sys, NULL), 0);
+	for (int i = 0; i < NT; i++) {
+		struct vcm_dev_cfg c = g.cfg[i % 2]; /* 4K granules: v7, v8s1 */
+		char name[8] = { 'w', (char)('0' + i), 0 };
+
+		c.name = name;
+		c.ops = NULL;
+		w[i] = (struct worker){ sys, NULL, 0 };
+		assert_int_equal(vcm_dev_register(sys, &c, &w[i].dev), 0);
+	}
+	for (int i = 0; i < NT; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
+	for (int i = 0; i < NT; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(w[i].failures, 0);
+	}
+	assert_int_equal(vcm_sys_check_(sys), 0);
+	for (int i = 0; i < NT; i++)
+		assert_int_equal(vcm_dev_unregister(w[i].dev), 0);
+	assert_int_equal(vcm_sys_destroy(sys), 0);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, gfx_setup, gfx_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_clone), T(test_migrate), T(test_migrate_errors),
+		T(test_migrate_injected_failures), T(test_power_query), T(test_rmap_random),
+		T(test_threads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
