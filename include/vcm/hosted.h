@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hosted (Linux user space) helpers: an arena platform on heap memory for
- * tests, tools and benchmarks. Not part of the freestanding core.
+ * Hosted (Linux user space) helpers: an arena platform on heap memory and
+ * heap-backed ops for tests, tools and benchmarks; memfd-backed physical
+ * memory shared by page tables, buffers and the CPU; and the CPU mapper that
+ * maps that memory into the process. Not part of the freestanding core.
  */
 #ifndef VCM_HOSTED_H
 #define VCM_HOSTED_H

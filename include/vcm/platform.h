@@ -10,8 +10,9 @@
  *  - the arena (freestanding): a buddy allocator over memory the caller gives,
  *    with a chosen physical base, for firmware and for building tables that
  *    another agent (QEMU, a device) will load at that address;
- *  - the hosted helpers (Linux user space): an arena on heap memory, and
- *    malloc-backed metadata.
+ *  - the hosted helpers (Linux user space, include/vcm/hosted.h): an arena on
+ *    heap memory, malloc-backed ops, and memfd-backed physical memory whose
+ *    ops give tables from an arena inside it and metadata from the heap.
  */
 #ifndef VCM_PLATFORM_H
 #define VCM_PLATFORM_H

@@ -93,7 +93,8 @@ static int cpu_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 	(void)dev_cfg;
 	(void)plat; /* the record is CPU-only metadata: heap, never table memory */
 	if (mem == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "mapper ctx is NULL (want a struct vcm_hosted_mem)");
+		return VCM_FAIL(diag, fn, -EINVAL,
+				"mapper ctx is NULL (want a struct vcm_hosted_mem)");
 	if (inst == NULL)
 		return VCM_FAIL(diag, fn, -EINVAL, "inst is NULL");
 	*inst = NULL;
@@ -105,10 +106,9 @@ static int cpu_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 			break;
 	if (w == 2U)
 		return VCM_FAIL(diag, fn, -ERANGE,
-				"start %#llx len %#llx is not inside the kernel window %p+%#llx or the user window %p+%#llx",
+				"start %#llx len %#llx is in neither window (kernel %p, user %p)",
 				vcm_ull(start), vcm_ull(len), (void *)mem->win[0].base,
-				vcm_ull(mem->win[0].len), (void *)mem->win[1].base,
-				vcm_ull(mem->win[1].len));
+				(void *)mem->win[1].base);
 	ci = calloc(1, sizeof(*ci));
 	if (ci == NULL)
 		return VCM_FAIL(diag, fn, -ENOMEM, "no memory for the instance");
@@ -259,7 +259,8 @@ static int cpu_map(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned 
 				prot & ~VCM_PT_PROT_ALL);
 	if ((prot & VCM_PT_PROT_SECURE) != 0U)
 		return VCM_FAIL(diag, fn, -EOPNOTSUPP,
-				"prot %#x asks for the Secure space, which hosted memory lacks", prot);
+				"prot %#x asks for the Secure space, which hosted memory lacks",
+				prot);
 	if ((prot & VCM_PT_PROT_READ) == 0U)
 		return VCM_FAIL(diag, fn, -EOPNOTSUPP,
 				"prot %#x lacks VCM_PT_PROT_READ: host mappings are always readable",
@@ -316,8 +317,9 @@ static int cpu_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *dia
 		return VCM_FAIL(diag, fn, -ENOMEM, "no memory to split the mapping at %#llx",
 				vcm_ull(ci->runs[i].da));
 	if (hosted_reserve_((void *)(uintptr_t)da, (size_t)len) == MAP_FAILED)
-		return VCM_FAIL(diag, fn, -ENOMEM, "mmap of no access over da %#llx len %#llx failed: %s",
-				vcm_ull(da), vcm_ull(len), strerror(errno));
+		return VCM_FAIL(diag, fn, -ENOMEM,
+				"mmap of no access over da %#llx len %#llx failed: %s", vcm_ull(da),
+				vcm_ull(len), strerror(errno));
 
 	head = ci->runs[i];
 	head.len = da - head.da;
