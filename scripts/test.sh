@@ -24,7 +24,7 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 
 echo "=== valgrind"
 for t in tests/platform/test_arena tests/pgtable/test_pt_errors tests/pgtable/test_pt_vectors tests/phys/test_phys_api \
-         tests/vspace/test_vspace_api examples/map_translate; do
+         tests/vspace/test_vspace_api examples/map_translate examples/rfc_video_flow tests/rfc/test_rfc_api; do
   valgrind -q --error-exitcode=9 --leak-check=full "build/test-gcc/$t" >/dev/null
 done
 
