@@ -244,8 +244,8 @@ struct vcm_res *vcm_rfc_reserve(struct vcm *vcm, uint64_t len, uint32_t attr)
 {
 	RFC_FN("vcm_reserve");
 	struct vcm_res *r = NULL;
-	unsigned int prot;
-	uint64_t align;
+	unsigned int prot = 0;
+	uint64_t align = 0;
 	int ret;
 
 	if (rfc_get_(fn) == NULL || res_attr(attr, fn, &prot, &align) < 0)
@@ -259,8 +259,8 @@ struct vcm_res *vcm_rfc_reserve_at(unsigned int memtarget, struct vcm *vcm, uint
 {
 	RFC_FN("vcm_reserve_at");
 	struct vcm_res *r = NULL;
-	unsigned int prot;
-	uint64_t align, vlen;
+	unsigned int prot = 0;
+	uint64_t align = 0, vlen;
 	vcm_da_t start, da;
 	int ret;
 
@@ -314,8 +314,8 @@ uint64_t vcm_rfc_get_res_len(struct vcm_res *res)
 int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr)
 {
 	RFC_FN("vcm_set_res_attr");
-	unsigned int prot, old_prot;
-	uint64_t align, old_align;
+	unsigned int prot = 0, old_prot = 0;
+	uint64_t align = 0, old_align = 0;
 	int ret = res_attr(attr, fn, &prot, &align);
 
 	if (ret < 0)
@@ -333,8 +333,8 @@ int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr)
 
 uint32_t vcm_rfc_get_res_attr(struct vcm_res *res)
 {
-	unsigned int prot;
-	uint64_t align;
+	unsigned int prot = 0;
+	uint64_t align = 0;
 	int ret = vcm_get_res_attr(res, &prot, &align);
 
 	if (ret < 0) {
@@ -406,8 +406,8 @@ struct vcm_res *vcm_rfc_reserve_from_bound(struct vcm_bound *bound, uint64_t len
 {
 	RFC_FN("vcm_reserve_from_bound");
 	struct vcm_res *r = NULL;
-	unsigned int prot;
-	uint64_t align;
+	unsigned int prot = 0;
+	uint64_t align = 0;
 	int ret;
 
 	if (res_attr(attr, fn, &prot, &align) < 0)
