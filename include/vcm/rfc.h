@@ -187,7 +187,10 @@ void *vcm_rfc_phys_to_cpu(vcm_pa_t pa);
 struct vcm *vcm_rfc_create(vcm_da_t start_addr, uint64_t len);
 /**
  * vcm_rfc_create_one_to_one() - a VCM for devices with no MMU over physical
- * [@start_addr, @start_addr + @len): device addresses are physical addresses.
+ * [@start_addr, @start_addr + @len): device addresses are physical addresses,
+ * so a reservation must sit at its memory's address. The simple way: make the
+ * VCM exactly over a contiguous allocation and reserve it with
+ * vcm_reserve_at(VCM_START, ...).
  * Return: the VCM or NULL.
  */
 struct vcm *vcm_rfc_create_one_to_one(vcm_pa_t start_addr, uint64_t len);
@@ -228,7 +231,11 @@ struct vcm *vcm_rfc_get_vcm_from_res(struct vcm_res *res);
 uint64_t vcm_rfc_get_res_len(struct vcm_res *res);
 /** vcm_rfc_set_res_attr() - Return: 0; -EBUSY while backed; -EINVAL bad attr. */
 int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr);
-/** vcm_rfc_get_res_attr() - the attributes as set (access, cache, alignment); 0 on error. */
+/**
+ * vcm_rfc_get_res_attr() - the attributes in effect: access bits (READ|WRITE
+ * when none were given), VCM_SUPERVISOR always, cache policy, and the
+ * alignment the reservation was made with. 0 on error.
+ */
 uint32_t vcm_rfc_get_res_attr(struct vcm_res *res);
 uint64_t vcm_rfc_get_num_res(struct vcm *vcm);
 /** vcm_rfc_get_next_res() - address order; @res NULL for the first; NULL after the last. */
