@@ -1156,8 +1156,17 @@ static void op_back(void)
 	CHECK(gm_accepts(want, ret), "back(res %d len %#llx, mem %d len %#llx): %d, model %#x",
 	      a.r, (unsigned long long)w.m.res[a.r].len, a.mi,
 	      (unsigned long long)w.m.mem[a.mi].len, ret, want);
-	if (ret == 0)
+	if (ret == 0) {
 		w.m.res[a.r].mem = a.mi;
+		if (vcm_has_64k(w.m.res[a.r].vcm)) {
+			g_op = "back into a 64K table too";
+			tally(0);
+		}
+		if (w.m.vcm[w.m.res[a.r].vcm].kind == GM_CPU) {
+			g_op = "back into the CPU";
+			tally(0);
+		}
+	}
 }
 
 static void op_back_one_to_one(void)
@@ -1170,8 +1179,25 @@ static void op_back_one_to_one(void)
 	if (v < 0 || r < 0 || mi < 0 || w.m.mem[mi].nr != 1 || gm_mem_nr_backs(&w.m, mi) != 0)
 		return;
 	gr = &w.m.res[r];
-	g_op = "reserve_at+back (one-to-one)";
 	g_owner = v;
+	/* Mostly with the DMA engine attached and on, so the back can succeed. */
+	if (w.m.vcm[v].as[D_DMA].h == NULL && rnd(4) != 0) {
+		g_op = "assoc";
+		ret = vcm_assoc(w.m.vcm[v].h, w.m.dev[D_DMA].h, 0,
+				(struct vcm_avcm **)&w.m.vcm[v].as[D_DMA].h);
+		tally(ret);
+		CHECK(ret == 0, "assoc(one-to-one VCM %d, dma): %d", v, ret);
+	}
+	if (w.m.vcm[v].as[D_DMA].h != NULL && !w.m.vcm[v].as[D_DMA].active &&
+	    w.m.dev[D_DMA].active_vcm < 0 && rnd(4) != 0) {
+		g_op = "activate";
+		ret = vcm_activate(w.m.vcm[v].as[D_DMA].h);
+		tally(ret);
+		CHECK(ret == 0, "activate(one-to-one VCM %d, dma): %d", v, ret);
+		w.m.vcm[v].as[D_DMA].active = true;
+		w.m.dev[D_DMA].active_vcm = v;
+	}
+	g_op = "reserve_at+back (one-to-one)";
 	gr->prot = VCM_PT_PROT_READ | VCM_PT_PROT_WRITE;
 	ret = vcm_reserve_at(w.m.vcm[v].h, w.m.mem[mi].pa[0], w.m.mem[mi].len, gr->prot,
 			     (struct vcm_res **)&gr->h);
