@@ -30,7 +30,9 @@
  * negative errno; calls returning a pointer return NULL; calls returning an
  * address or a length return 0. In every case vcm_rfc_errno() then tells the
  * negative errno and vcm_rfc_last_error() the message naming the argument.
- * Both are per thread; a successful call sets the errno to 0.
+ * Both are per thread; a successful call sets the errno to 0. With no system
+ * (before vcm_sys_init(), after vcm_sys_destroy()) every call fails with
+ * -ENODEV and touches no handle.
  *
  * Devices are named by strings (the RFC's dev_id; the MSM driver looked its
  * contexts up by name too).

@@ -218,12 +218,16 @@ int vcm_rfc_free(struct vcm *vcm)
 
 vcm_da_t vcm_rfc_get_start_addr(struct vcm *vcm)
 {
+	if (rfc_get_("vcm_get_start_addr") == NULL)
+		return 0;
 	rfc_ok_();
 	return vcm_get_start_addr(vcm);
 }
 
 uint64_t vcm_rfc_get_len(struct vcm *vcm)
 {
+	if (rfc_get_("vcm_get_len") == NULL)
+		return 0;
 	rfc_ok_();
 	return vcm_get_len(vcm);
 }
@@ -294,25 +298,34 @@ struct vcm_res *vcm_rfc_reserve_at(unsigned int memtarget, struct vcm *vcm, uint
 
 int vcm_rfc_unreserve(struct vcm_res *res)
 {
-	int ret = vcm_unreserve(res);
+	int ret;
 
+	if (rfc_get_("vcm_unreserve") == NULL)
+		return -ENODEV;
+	ret = vcm_unreserve(res);
 	return ret < 0 ? rfc_sys_err_(ret, "vcm_unreserve") : rfc_ok_();
 }
 
 struct vcm *vcm_rfc_get_vcm_from_res(struct vcm_res *res)
 {
+	if (rfc_get_("vcm_get_vcm_from_res") == NULL)
+		return NULL;
 	rfc_ok_();
 	return vcm_get_vcm_from_res(res);
 }
 
 uint64_t vcm_rfc_get_res_len(struct vcm_res *res)
 {
+	if (rfc_get_("vcm_get_res_len") == NULL)
+		return 0;
 	rfc_ok_();
 	return vcm_get_res_len(res);
 }
 
 int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr)
 {
+	if (rfc_get_("vcm_set_res_attr") == NULL)
+		return -ENODEV;
 	RFC_FN("vcm_set_res_attr");
 	unsigned int prot = 0, old_prot = 0;
 	uint64_t align = 0, old_align = 0;
@@ -333,6 +346,8 @@ int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr)
 
 uint32_t vcm_rfc_get_res_attr(struct vcm_res *res)
 {
+	if (rfc_get_("vcm_get_res_attr") == NULL)
+		return 0;
 	unsigned int prot = 0;
 	uint64_t align = 0;
 	int ret = vcm_get_res_attr(res, &prot, &align);
@@ -347,12 +362,16 @@ uint32_t vcm_rfc_get_res_attr(struct vcm_res *res)
 
 uint64_t vcm_rfc_get_num_res(struct vcm *vcm)
 {
+	if (rfc_get_("vcm_get_num_res") == NULL)
+		return 0;
 	rfc_ok_();
 	return vcm_get_num_res(vcm);
 }
 
 struct vcm_res *vcm_rfc_get_next_res(struct vcm *vcm, struct vcm_res *res)
 {
+	if (rfc_get_("vcm_get_next_res") == NULL)
+		return NULL;
 	rfc_ok_();
 	return vcm_get_next_res(vcm, res);
 }
@@ -360,7 +379,11 @@ struct vcm_res *vcm_rfc_get_next_res(struct vcm *vcm, struct vcm_res *res)
 uint64_t vcm_rfc_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from,
 			  uint64_t from_off, uint64_t len)
 {
-	int ret = vcm_res_copy(to, to_off, from, from_off, len);
+	int ret;
+
+	if (rfc_get_("vcm_res_copy") == NULL)
+		return 0;
+	ret = vcm_res_copy(to, to_off, from, from_off, len);
 
 	if (ret < 0) {
 		rfc_sys_err_(ret, "vcm_res_copy");
@@ -385,7 +408,11 @@ uint64_t vcm_rfc_get_min_page_size(void)
 struct vcm_bound *vcm_rfc_create_bound(struct vcm *vcm, uint64_t len)
 {
 	struct vcm_bound *b = NULL;
-	int ret = vcm_create_bound(vcm, len, &b);
+	int ret;
+
+	if (rfc_get_("vcm_create_bound") == NULL)
+		return NULL;
+	ret = vcm_create_bound(vcm, len, &b);
 
 	if (ret < 0) {
 		rfc_sys_err_(ret, "vcm_create_bound");
@@ -397,13 +424,18 @@ struct vcm_bound *vcm_rfc_create_bound(struct vcm *vcm, uint64_t len)
 
 int vcm_rfc_free_bound(struct vcm_bound *bound)
 {
-	int ret = vcm_free_bound(bound);
+	int ret;
 
+	if (rfc_get_("vcm_free_bound") == NULL)
+		return -ENODEV;
+	ret = vcm_free_bound(bound);
 	return ret < 0 ? rfc_sys_err_(ret, "vcm_free_bound") : rfc_ok_();
 }
 
 struct vcm_res *vcm_rfc_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint32_t attr)
 {
+	if (rfc_get_("vcm_reserve_from_bound") == NULL)
+		return NULL;
 	RFC_FN("vcm_reserve_from_bound");
 	struct vcm_res *r = NULL;
 	unsigned int prot = 0;
@@ -418,12 +450,16 @@ struct vcm_res *vcm_rfc_reserve_from_bound(struct vcm_bound *bound, uint64_t len
 
 vcm_da_t vcm_rfc_get_bound_start_addr(struct vcm_bound *bound)
 {
+	if (rfc_get_("vcm_get_bound_start_addr") == NULL)
+		return 0;
 	rfc_ok_();
 	return vcm_get_bound_start_addr(bound);
 }
 
 uint64_t vcm_rfc_get_bound_len(struct vcm_bound *bound)
 {
+	if (rfc_get_("vcm_get_bound_len") == NULL)
+		return 0;
 	rfc_ok_();
 	return vcm_get_bound_len(bound);
 }
@@ -490,27 +526,39 @@ int vcm_rfc_phys_free(struct vcm_mem *physmem)
 
 int vcm_rfc_back(struct vcm_res *res, struct vcm_mem *physmem)
 {
-	int ret = vcm_back(res, physmem);
+	int ret;
 
+	if (rfc_get_("vcm_back") == NULL)
+		return -ENODEV;
+	ret = vcm_back(res, physmem);
 	return ret < 0 ? rfc_sys_err_(ret, "vcm_back") : rfc_ok_();
 }
 
 int vcm_rfc_unback(struct vcm_res *res)
 {
-	int ret = vcm_unback(res);
+	int ret;
 
+	if (rfc_get_("vcm_unback") == NULL)
+		return -ENODEV;
+	ret = vcm_unback(res);
 	return ret < 0 ? rfc_sys_err_(ret, "vcm_unback") : rfc_ok_();
 }
 
 struct vcm_mem *vcm_rfc_get_physmem_from_res(struct vcm_res *res)
 {
+	if (rfc_get_("vcm_get_physmem_from_res") == NULL)
+		return NULL;
 	rfc_ok_();
 	return vcm_get_physmem_from_res(res);
 }
 
 int vcm_rfc_get_memtype_of_physalloc(struct vcm_mem *physmem)
 {
-	int ret = vcm_mem_memtype(physmem);
+	int ret;
+
+	if (rfc_get_("vcm_get_memtype_of_physalloc") == NULL)
+		return -ENODEV;
+	ret = vcm_mem_memtype(physmem);
 
 	if (ret < 0)
 		return rfc_fail_(ret, "vcm_get_memtype_of_physalloc",
@@ -534,6 +582,8 @@ static _Thread_local struct {
 
 vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t phys, uint64_t *len)
 {
+	if (rfc_get_("vcm_get_next_phys_addr") == NULL)
+		return 0;
 	RFC_FN("vcm_get_next_phys_addr");
 	uint64_t iter = 0, clen;
 	vcm_pa_t pa;
@@ -608,22 +658,32 @@ struct vcm_avcm *vcm_rfc_assoc(struct vcm *vcm, const char *dev_id, uint32_t att
 
 int vcm_rfc_deassoc(struct vcm_avcm *avcm)
 {
-	int ret = vcm_deassoc(avcm);
+	int ret;
 
+	if (rfc_get_("vcm_deassoc") == NULL)
+		return -ENODEV;
+	ret = vcm_deassoc(avcm);
 	return ret < 0 ? rfc_sys_err_(ret, "vcm_deassoc") : rfc_ok_();
 }
 
 int vcm_rfc_set_assoc_attr(struct vcm_avcm *avcm, uint32_t attr)
 {
-	int ret = vcm_set_assoc_attr(avcm, attr);
+	int ret;
 
+	if (rfc_get_("vcm_set_assoc_attr") == NULL)
+		return -ENODEV;
+	ret = vcm_set_assoc_attr(avcm, attr);
 	return ret < 0 ? rfc_sys_err_(ret, "vcm_set_assoc_attr") : rfc_ok_();
 }
 
 uint32_t vcm_rfc_get_assoc_attr(struct vcm_avcm *avcm)
 {
 	unsigned int attr = 0;
-	int ret = vcm_get_assoc_attr(avcm, &attr);
+	int ret;
+
+	if (rfc_get_("vcm_get_assoc_attr") == NULL)
+		return 0;
+	ret = vcm_get_assoc_attr(avcm, &attr);
 
 	if (ret < 0) {
 		rfc_sys_err_(ret, "vcm_get_assoc_attr");
@@ -635,21 +695,31 @@ uint32_t vcm_rfc_get_assoc_attr(struct vcm_avcm *avcm)
 
 int vcm_rfc_activate(struct vcm_avcm *avcm)
 {
-	int ret = vcm_activate(avcm);
+	int ret;
 
+	if (rfc_get_("vcm_activate") == NULL)
+		return -ENODEV;
+	ret = vcm_activate(avcm);
 	return ret < 0 ? rfc_sys_err_(ret, "vcm_activate") : rfc_ok_();
 }
 
 int vcm_rfc_deactivate(struct vcm_avcm *avcm)
 {
-	int ret = vcm_deactivate(avcm);
+	int ret;
 
+	if (rfc_get_("vcm_deactivate") == NULL)
+		return -ENODEV;
+	ret = vcm_deactivate(avcm);
 	return ret < 0 ? rfc_sys_err_(ret, "vcm_deactivate") : rfc_ok_();
 }
 
 int vcm_rfc_is_active(struct vcm_avcm *avcm)
 {
-	int ret = vcm_is_active(avcm);
+	int ret;
+
+	if (rfc_get_("vcm_is_active") == NULL)
+		return -ENODEV;
+	ret = vcm_is_active(avcm);
 
 	if (ret < 0)
 		return rfc_sys_err_(ret, "vcm_is_active");
@@ -661,6 +731,8 @@ int vcm_rfc_is_active(struct vcm_avcm *avcm)
 
 vcm_da_t vcm_rfc_get_dev_addr(struct vcm_res *res)
 {
+	if (rfc_get_("vcm_get_dev_addr") == NULL)
+		return 0;
 	if (vcm_get_vcm_from_res(res) == NULL) {
 		rfc_fail_(-EINVAL, "vcm_get_dev_addr", "res %p is not a live reservation",
 			  (void *)res);
@@ -672,7 +744,11 @@ vcm_da_t vcm_rfc_get_dev_addr(struct vcm_res *res)
 
 struct vcm_res *vcm_rfc_get_res(vcm_da_t dev_addr, struct vcm *vcm)
 {
-	struct vcm_res *r = vcm_get_res(vcm, dev_addr);
+	struct vcm_res *r;
+
+	if (rfc_get_("vcm_get_res") == NULL)
+		return NULL;
+	r = vcm_get_res(vcm, dev_addr);
 
 	if (r == NULL)
 		rfc_fail_(-ENOENT, "vcm_get_res", "no reservation of vcm %p holds dev_addr %#llx",
@@ -685,7 +761,11 @@ struct vcm_res *vcm_rfc_get_res(vcm_da_t dev_addr, struct vcm *vcm)
 vcm_da_t vcm_rfc_translate(vcm_da_t src_dev_addr, struct vcm *src_vcm, struct vcm *dst_vcm)
 {
 	vcm_da_t da = 0;
-	int ret = vcm_translate(src_vcm, src_dev_addr, dst_vcm, &da);
+	int ret;
+
+	if (rfc_get_("vcm_translate") == NULL)
+		return 0;
+	ret = vcm_translate(src_vcm, src_dev_addr, dst_vcm, &da);
 
 	if (ret < 0) {
 		rfc_sys_err_(ret, "vcm_translate");

@@ -38,6 +38,10 @@ static void test_no_system(void **state)
 	assert_int_equal(vcm_rfc_errno(), -ENODEV);
 	assert_non_null(strstr(vcm_rfc_last_error(), "vcm_create"));
 	assert_int_equal(vcm_sys_destroy(), -ENODEV);
+	/* A handle kept past the system is refused without being touched. */
+	assert_int_equal(vcm_unreserve((struct vcm_res *)(uintptr_t)0x10), -ENODEV);
+	assert_int_equal(vcm_get_dev_addr((struct vcm_res *)(uintptr_t)0x10), 0);
+	assert_int_equal(vcm_rfc_errno(), -ENODEV);
 	assert_int_equal(vcm_sys_init(), 0);
 	assert_int_equal(vcm_sys_init(), -EBUSY);
 	assert_int_equal(vcm_sys_destroy(), 0);
