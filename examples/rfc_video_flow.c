@@ -206,7 +206,8 @@ int main(void)
 		vcm_pa_t pa = vcm_dev_addr_to_phys_addr("vcodec", base_16M + off);
 		uint8_t *p = vcm_rfc_phys_to_cpu(pa);
 
-		CHECK(p != NULL && *p == pattern(off), "frame +%#llx: CPU wrote %#x, pa %#llx has %#x",
+		CHECK(p != NULL && *p == pattern(off),
+		      "frame +%#llx: CPU wrote %#x, pa %#llx has %#x",
 		      (unsigned long long)off, pattern(off), (unsigned long long)pa, p ? *p : 0);
 		uint8_t flipped = (uint8_t)(pattern(off) ^ 0xffU);
 
@@ -242,7 +243,8 @@ int main(void)
 	CHECK(vcm_unback(res_cpu_16M) == 0 && vcm_unreserve(res_cpu_16M) == 0, "CPU side");
 	CHECK(vcm_free(cpu_vcm) == 0, "free cpu_vcm");
 	CHECK(vcm_unback(res_16M) == 0 && vcm_unback(res_64k) == 0, "unback");
-	CHECK(vcm_dev_addr_to_phys_addr(disp_dev, base_16M) == 0, "frame still mapped after unback");
+	CHECK(vcm_dev_addr_to_phys_addr(disp_dev, base_16M) == 0,
+	      "frame still mapped after unback");
 	CHECK(vcm_unreserve(res_16M) == 0 && vcm_unreserve(res_64k) == 0, "unreserve");
 	CHECK(vcm_phys_free(buf_frame) == 0 && vcm_phys_free(buf_64k) == 0, "phys_free");
 	CHECK(vcm_deactivate(avcm_disp) == 0 && vcm_deactivate(avcm_dec) == 0, "deactivate");

@@ -318,7 +318,10 @@ int vcm_rfc_is_active(struct vcm_avcm *avcm);
 vcm_da_t vcm_rfc_get_dev_addr(struct vcm_res *res);
 /** vcm_rfc_get_res() - the reservation of @vcm holding @dev_addr, or NULL. */
 struct vcm_res *vcm_rfc_get_res(vcm_da_t dev_addr, struct vcm *vcm);
-/** vcm_rfc_translate() - the address in @dst_vcm mapping the byte @src_dev_addr maps in @src_vcm. */
+/**
+ * vcm_rfc_translate() - the address in @dst_vcm that maps the physical byte
+ * @src_dev_addr maps in @src_vcm.
+ */
 vcm_da_t vcm_rfc_translate(vcm_da_t src_dev_addr, struct vcm *src_vcm, struct vcm *dst_vcm);
 /** vcm_rfc_get_phys_num_res() - how many reservations map physical address @phys. */
 uint64_t vcm_rfc_get_phys_num_res(vcm_pa_t phys);
@@ -352,7 +355,8 @@ uint32_t vcm_rfc_hw_ver(const char *dev_id);
 
 #ifndef VCM_RFC_NO_2010_NAMES
 #if defined(VCM_VCM_H) || defined(VCM_PHYS_H)
-#error "vcm/rfc.h gives the 2010 names, which vcm/vcm.h and vcm/phys.h use otherwise: include one side per file, or define VCM_RFC_NO_2010_NAMES"
+/* vcm.h and phys.h use these names otherwise: one side per file, or VCM_RFC_NO_2010_NAMES. */
+#error "vcm/rfc.h (2010 names) with vcm/vcm.h or vcm/phys.h: see VCM_RFC_NO_2010_NAMES"
 #endif
 #define VCM_RFC_2010_NAMES 1
 

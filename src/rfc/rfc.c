@@ -30,7 +30,8 @@ static int align_lg2(uint32_t attr, const char *fn, unsigned int *lg2)
 	if (v == 0U)
 		v = 12U;
 	if (v < 12U || v > 30U)
-		return rfc_fail_(-EINVAL, fn, "attr alignment field %u is not 12 (4K) .. 30 (1G)", v);
+		return rfc_fail_(-EINVAL, fn, "attr alignment field %u is not 12 (4K) .. 30 (1G)",
+				 v);
 	*lg2 = v;
 	return 0;
 }
@@ -338,7 +339,8 @@ int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr)
 		return rfc_sys_err_(ret, fn);
 	/* The reservation is placed: its alignment is a fact, not an attribute. */
 	if ((attr & VCM_RFC_ALIGN_MASK) != 0U && align != old_align)
-		return rfc_fail_(-EINVAL, fn, "attr asks alignment %#llx; the reservation has %#llx",
+		return rfc_fail_(-EINVAL, fn,
+				 "attr asks alignment %#llx; the reservation has %#llx",
 				 (unsigned long long)align, (unsigned long long)old_align);
 	ret = vcm_set_res_attr(res, prot);
 	return ret < 0 ? rfc_sys_err_(ret, fn) : rfc_ok_();

@@ -302,7 +302,8 @@ int vcm_rfc_sys_destroy(void)
 	mems = atomic_load(&s->live_mems);
 	if (vcms != 0 || mems != 0)
 		return rfc_fail_(-EBUSY, "vcm_sys_destroy",
-				 "%ld VCMs and %ld physical allocations are still live", vcms, mems);
+				 "%ld VCMs and %ld physical allocations are still live", vcms,
+				 mems);
 	ret = rfc_soc_teardown_(s);
 	if (ret < 0)
 		return rfc_sys_err_(ret, "vcm_sys_destroy");

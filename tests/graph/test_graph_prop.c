@@ -435,8 +435,9 @@ static void check_tables(void)
 
 					CHECK(ret == 0 && pa == want,
 					      "%s instance: da %#llx -> %d pa %#llx, model %#llx",
-					      s->kind->real->name, (unsigned long long)(res->da + off),
-					      ret, (unsigned long long)pa, (unsigned long long)want);
+					      s->kind->real->name,
+					      (unsigned long long)(res->da + off), ret,
+					      (unsigned long long)pa, (unsigned long long)want);
 				}
 			}
 			if (v->kind == GM_CPU) {
@@ -469,7 +470,8 @@ static void check_tables(void)
 				      (unsigned long long)mpa, mprot);
 			else
 				CHECK(ret == -ENOENT,
-				      "cfg %u table of VCM %d: da %#llx -> %d pa %#llx, model: hole",
+				      "cfg %u table of VCM %d: da %#llx -> %d pa %#llx, "
+				      "model: hole",
 				      s->cfg_id, s->owner, (unsigned long long)da, ret,
 				      (unsigned long long)pa);
 		}
@@ -510,7 +512,8 @@ static void check_devices(void)
 				da = w.m.res[r].da + rnd(w.m.res[r].len / PAGE) * PAGE;
 			ret = vcm_dev_addr_to_phys_addr(gd->h, VCM_BASE_LOW, da, &pa);
 			if (gm_translate(&w.m, v, da, &mpa, &mprot))
-				CHECK(ret == 0 && pa == mpa, "%s: da %#llx -> %d pa %#llx, model %#llx",
+				CHECK(ret == 0 && pa == mpa,
+				      "%s: da %#llx -> %d pa %#llx, model %#llx",
 				      gd->name, (unsigned long long)da, ret, (unsigned long long)pa,
 				      (unsigned long long)mpa);
 			else
@@ -585,7 +588,8 @@ static void check_rmap(void)
 				owned |= pa >= w.m.mem[i].pa[c] &&
 					 pa - w.m.mem[i].pa[c] < w.m.mem[i].clen[c];
 		if (!owned)
-			CHECK(gm_rmap(&w.m, pa, &one, 1) == 0 && vcm_get_phys_num_res(w.sys, pa) == 0,
+			CHECK(gm_rmap(&w.m, pa, &one, 1) == 0 &&
+			      vcm_get_phys_num_res(w.sys, pa) == 0,
 			      "rmap: free pa %#llx has mappers", (unsigned long long)pa);
 	}
 }
@@ -635,7 +639,8 @@ static void check_bytes(void)
 				      (unsigned long long)(or->da + off));
 				q = vcm_hosted_mem_cpu(w.mem, pa);
 				CHECK(q != NULL && *q == val,
-				      "bytes: CPU wrote %#x at +%#llx; cfg %u table's pa %#llx has %#x",
+				      "bytes: CPU wrote %#x at +%#llx; "
+				      "cfg %u table's pa %#llx has %#x",
 				      val, (unsigned long long)off, s->cfg_id,
 				      (unsigned long long)pa, q ? *q : 0);
 				/* And back: a device's write is what the CPU reads. */
@@ -1381,7 +1386,8 @@ static void run(uint64_t seed, unsigned long steps)
 	}
 	printf("graph_prop: %lu steps, %lu injected failures checked\n", steps, w.calls[0]);
 	for (unsigned int i = 0; i < 24 && g_tally[i].op != NULL; i++)
-		printf("  %-30s %5lu ok %5lu refused\n", g_tally[i].op, g_tally[i].ok, g_tally[i].err);
+		printf("  %-30s %5lu ok %5lu refused\n", g_tally[i].op, g_tally[i].ok,
+		       g_tally[i].err);
 	memset(g_tally, 0, sizeof(g_tally));
 }
 
@@ -1401,7 +1407,8 @@ static void teardown(void)
 			if (w.m.vcm[v].as[d].h == NULL)
 				continue;
 			if (w.m.vcm[v].as[d].active)
-				CHECK(vcm_deactivate(w.m.vcm[v].as[d].h) == 0, "teardown deactivate");
+				CHECK(vcm_deactivate(w.m.vcm[v].as[d].h) == 0,
+				      "teardown deactivate");
 			CHECK(vcm_deassoc(w.m.vcm[v].as[d].h) == 0, "teardown deassoc");
 		}
 		CHECK(vcm_free(w.m.vcm[v].h) == 0, "teardown free");

@@ -187,7 +187,8 @@ size_t gm_rmap(const struct graph_model *m, uint64_t pa, struct gm_rmap *out, si
 		for (unsigned int c = 0; c < pm->nr; off += pm->clen[c], c++) {
 			if (pa >= pm->pa[c] && pa - pm->pa[c] < pm->clen[c]) {
 				if (n < max)
-					out[n] = (struct gm_rmap){ i, r->da + off + (pa - pm->pa[c]) };
+					out[n] = (struct gm_rmap){
+						i, r->da + off + (pa - pm->pa[c]) };
 				n++;
 			}
 		}

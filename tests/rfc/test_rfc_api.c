@@ -140,7 +140,8 @@ static void test_phys(void **state)
 	m = vcm_phys_alloc(VCM_MEMTYPE_0, SZ_1M + 3 * SZ_64K, VCM_ALIGN_64K | VCM_COHERENT);
 	assert_non_null(m);
 	assert_int_equal(vcm_get_memtype_of_physalloc(m), 0);
-	for (pa = vcm_get_next_phys_addr(m, 0, &len); pa; pa = vcm_get_next_phys_addr(m, pa, &len)) {
+	for (pa = vcm_get_next_phys_addr(m, 0, &len); pa;
+	     pa = vcm_get_next_phys_addr(m, pa, &len)) {
 		assert_int_equal(pa % SZ_64K, 0);
 		assert_true(len == SZ_64K || len == SZ_1M);
 		if (n++ == 1)
