@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <vcm/rfc.h>
 
 #define SZ_4K  0x1000ULL
@@ -368,6 +369,62 @@ static void test_bounds(void **state)
 	assert_int_equal(vcm_free(v), 0);
 }
 
+/* Threads share one VCM: each backs, looks up and frees its own buffers. */
+struct worker {
+	struct vcm *vcm;
+	unsigned int id, failures;
+};
+
+static void *work(void *arg)
+{
+	struct worker *wk = arg;
+
+	for (unsigned int i = 0; i < 200; i++) {
+		uint64_t len = (1 + (i + wk->id) % 8) * SZ_4K, clen;
+		struct vcm_res *r = vcm_reserve(wk->vcm, len, 0);
+		struct vcm_mem *m = vcm_phys_alloc(VCM_MEMTYPE_0, len, VCM_4KB);
+		vcm_pa_t pa;
+
+		if (r == NULL || m == NULL || vcm_back(r, m) != 0) {
+			wk->failures++;
+			break;
+		}
+		pa = vcm_get_next_phys_addr(m, 0, &clen);
+		if (vcm_dev_addr_to_phys_addr("vcodec", vcm_get_dev_addr(r)) != pa ||
+		    vcm_rfc_errno() != 0)
+			wk->failures++;
+		/* This thread's error, whatever the others do meanwhile. */
+		if (vcm_unreserve(r) != -EBUSY || vcm_rfc_errno() != -EBUSY)
+			wk->failures++;
+		if (vcm_unback(r) != 0 || vcm_unreserve(r) != 0 || vcm_phys_free(m) != 0)
+			wk->failures++;
+	}
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	struct vcm *v = vcm_create(0x100000, 256 * SZ_1M);
+	struct vcm_avcm *a = vcm_assoc(v, "vcodec", 0);
+	struct worker wk[4];
+	pthread_t t[4];
+
+	(void)state;
+	assert_int_equal(vcm_activate(a), 0);
+	for (unsigned int i = 0; i < 4; i++) {
+		wk[i] = (struct worker){ v, i, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, work, &wk[i]), 0);
+	}
+	for (unsigned int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(wk[i].failures, 0);
+	}
+	assert_int_equal(vcm_get_num_res(v), 0);
+	assert_int_equal(vcm_deactivate(a), 0);
+	assert_int_equal(vcm_deassoc(a), 0);
+	assert_int_equal(vcm_free(v), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +437,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fault_hook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_to_one_and_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
