@@ -198,9 +198,11 @@ struct vcm *vcm_rfc_create(vcm_da_t start_addr, uint64_t len);
 struct vcm *vcm_rfc_create_one_to_one(vcm_pa_t start_addr, uint64_t len);
 /**
  * vcm_rfc_create_from_prebuilt() - a VCM over the CPU's address space, already
- * associated with "cpu" and active.
+ * associated with "cpu" and active: a 256 MiB window of this process reserved
+ * with no access, where backing maps the memory.
  * @ext_vcm_id: VCM_PREBUILT_KERNEL or VCM_PREBUILT_USER.
- * Return: the VCM, or NULL (-EINVAL unknown id).
+ * Return: the VCM, or NULL (-EINVAL unknown id; -EBUSY that view's VCM exists
+ * already: there is one window per view).
  */
 struct vcm *vcm_rfc_create_from_prebuilt(unsigned int ext_vcm_id);
 /** vcm_rfc_clone() - deep copy (same reservations and backing, no associations). */
