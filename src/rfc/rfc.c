@@ -561,7 +561,6 @@ int vcm_rfc_get_memtype_of_physalloc(struct vcm_mem *physmem)
 	if (rfc_get_("vcm_get_memtype_of_physalloc") == NULL)
 		return -ENODEV;
 	ret = vcm_mem_memtype(physmem);
-
 	if (ret < 0)
 		return rfc_fail_(ret, "vcm_get_memtype_of_physalloc",
 				 ret == -ENOENT ? "physmem %p is a wrapped range (no memtype)"
@@ -584,13 +583,13 @@ static _Thread_local struct {
 
 vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t phys, uint64_t *len)
 {
-	if (rfc_get_("vcm_get_next_phys_addr") == NULL)
-		return 0;
 	RFC_FN("vcm_get_next_phys_addr");
 	uint64_t iter = 0, clen;
 	vcm_pa_t pa;
 	int ret;
 
+	if (rfc_get_(fn) == NULL)
+		return 0;
 	if (len == NULL) {
 		rfc_fail_(-EINVAL, fn, "len is NULL");
 		return 0;
