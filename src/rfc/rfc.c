@@ -325,13 +325,14 @@ uint64_t vcm_rfc_get_res_len(struct vcm_res *res)
 
 int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr)
 {
-	if (rfc_get_("vcm_set_res_attr") == NULL)
-		return -ENODEV;
 	RFC_FN("vcm_set_res_attr");
 	unsigned int prot = 0, old_prot = 0;
 	uint64_t align = 0, old_align = 0;
-	int ret = res_attr(attr, fn, &prot, &align);
+	int ret;
 
+	if (rfc_get_(fn) == NULL)
+		return -ENODEV;
+	ret = res_attr(attr, fn, &prot, &align);
 	if (ret < 0)
 		return ret;
 	ret = vcm_get_res_attr(res, &old_prot, &old_align);
@@ -436,15 +437,13 @@ int vcm_rfc_free_bound(struct vcm_bound *bound)
 
 struct vcm_res *vcm_rfc_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint32_t attr)
 {
-	if (rfc_get_("vcm_reserve_from_bound") == NULL)
-		return NULL;
 	RFC_FN("vcm_reserve_from_bound");
 	struct vcm_res *r = NULL;
 	unsigned int prot = 0;
 	uint64_t align = 0;
 	int ret;
 
-	if (res_attr(attr, fn, &prot, &align) < 0)
+	if (rfc_get_(fn) == NULL || res_attr(attr, fn, &prot, &align) < 0)
 		return NULL;
 	ret = vcm_reserve_from_bound(bound, len, align, prot, &r);
 	return res_made(ret, r, fn);
