@@ -1315,10 +1315,13 @@ static void op_clone(void)
 	int v = pick_live_vcm(GM_PT), c = gm_new_vcm(&w.m);
 	struct vcm *h = NULL;
 	const struct vcm_res *cr = NULL;
+	unsigned int free_slots = 0;
 	int ret;
 
-	if (v < 0 || c < 0)
-		return;
+	for (int r = 0; r < GM_MAX_RES; r++)
+		free_slots += !w.m.res[r].live;
+	if (v < 0 || c < 0 || gm_vcm_nr_res(&w.m, v) > free_slots)
+		return; /* the model has no room for the copies */
 	g_op = "clone";
 	g_owner = c;
 	ret = vcm_clone(w.m.vcm[v].h, &h);
