@@ -16,7 +16,8 @@
  *  - the reverse map equals the model's, both ways, at chunk starts and at a
  *    random page of every backed allocation, and is empty at a free page;
  *  - bytes written through a CPU pointer read back at the physical address
- *    every other table gives for the same offset, and the other way round.
+ *    every other table gives for the same offset, and the other way round;
+ *    vcm_translate() takes the CPU address to the other VCM's address.
  * Failure injection: some backs and migrates are first run with the Nth table
  * or metadata allocation failing, N = 1, 2, ... until the call succeeds; each
  * failed try must leave everything as before (the same checks, and no table
@@ -594,6 +595,18 @@ static void check_rmap(void)
 	}
 }
 
+/* Does exactly one reservation of VCM @v map byte @off of allocation @mem? */
+static bool translate_unique(int v, int mem, uint64_t off)
+{
+	uint64_t pa = gm_mem_pa(&w.m, mem, off);
+	struct gm_rmap all[GM_MAX_RES];
+	size_t n = gm_rmap(&w.m, pa, all, GM_MAX_RES), in_v = 0;
+
+	for (size_t i = 0; i < n && i < GM_MAX_RES; i++)
+		in_v += w.m.res[all[i].res].vcm == v;
+	return in_v == 1;
+}
+
 /*
  * Bytes through the CPU: for a backed CPU reservation, write through the
  * pointer and read at the pa every other table of the same allocation gives
@@ -643,6 +656,19 @@ static void check_bytes(void)
 				      "cfg %u table's pa %#llx has %#x",
 				      val, (unsigned long long)off, s->cfg_id,
 				      (unsigned long long)pa, q ? *q : 0);
+				/* The same byte in the other VCM, when only one reservation there has it. */
+				if (translate_unique(or->vcm, cr->mem, off)) {
+					vcm_da_t tda = 0;
+					int tr = vcm_translate(w.m.vcm[cr->vcm].h, cr->da + off,
+							       w.m.vcm[or->vcm].h, &tda);
+
+					w.calls[1]++;
+					CHECK(tr == 0 && tda == or->da + off,
+					      "translate CPU %#llx -> VCM %d: %d %#llx, want %#llx",
+					      (unsigned long long)(cr->da + off), or->vcm, tr,
+					      (unsigned long long)tda,
+					      (unsigned long long)(or->da + off));
+				}
 				/* And back: a device's write is what the CPU reads. */
 				*q = (uint8_t)(val ^ 0x5a);
 				CHECK(*p == (uint8_t)(val ^ 0x5a),
@@ -1237,6 +1263,45 @@ static void op_unback(void)
 		w.m.res[r].mem = -1;
 }
 
+/*
+ * Share: back a new reservation in another VCM (the CPU's, or another IOMMU
+ * VCM) with memory that already backs one, so the byte, translate and
+ * reverse-map checks see one buffer through several tables.
+ */
+static void op_share(void)
+{
+	int src = pick_res(true), v, r = gm_new_res(&w.m);
+	struct gm_res *gr;
+	unsigned int want;
+	int ret;
+
+	if (src < 0 || r < 0)
+		return;
+	v = rnd(2) == 0 ? pick_live_vcm(GM_CPU) : pick_live_vcm(GM_PT);
+	if (v < 0 || v == w.m.res[src].vcm || !gm_vcm_any_active(&w.m, v))
+		return;
+	gr = &w.m.res[r];
+	g_op = "share: reserve";
+	g_owner = v;
+	gr->prot = VCM_PT_PROT_READ | VCM_PT_PROT_WRITE;
+	ret = vcm_reserve(w.m.vcm[v].h, w.m.res[src].len, 64 * KB, gr->prot,
+			  (struct vcm_res **)&gr->h);
+	tally(ret);
+	CHECK(ret == 0 || ret == -ENOMEM || ret == -ENOSPC, "share: reserve: %d", ret);
+	if (ret != 0)
+		return;
+	*gr = (struct gm_res){ true, gr->h, v, vcm_get_dev_addr(gr->h), w.m.res[src].len,
+			       gr->prot, -1 };
+	g_op = "share: back";
+	want = gm_expect_back(&w.m, r, w.m.res[src].mem);
+	ret = vcm_back(gr->h, w.m.mem[w.m.res[src].mem].h);
+	tally(ret);
+	CHECK(gm_accepts(want, ret), "share: back(res %d, mem %d): %d, model %#x", r,
+	      w.m.res[src].mem, ret, want);
+	if (ret == 0)
+		gr->mem = w.m.res[src].mem;
+}
+
 static int call_migrate(void *arg)
 {
 	int *mi = arg;
@@ -1381,13 +1446,16 @@ static void run(uint64_t seed, unsigned long steps)
 			op_back_one_to_one();
 		else if (op < 91)
 			op_unback();
-		else if (op < 96)
+		else if (op < 94)
 			op_migrate();
+		else if (op < 98)
+			op_share();
 		else
 			op_clone();
 		check_all();
 	}
-	printf("graph_prop: %lu steps, %lu injected failures checked\n", steps, w.calls[0]);
+	printf("graph_prop: %lu steps, %lu injected failures checked, %lu translations\n", steps,
+	       w.calls[0], w.calls[1]);
 	for (unsigned int i = 0; i < 24 && g_tally[i].op != NULL; i++)
 		printf("  %-30s %5lu ok %5lu refused\n", g_tally[i].op, g_tally[i].ok,
 		       g_tally[i].err);
