@@ -78,12 +78,22 @@ struct vcm_sys_lock {
  * @lock:        optional (NULL: the caller serialises every call): the lock
  *               every public call takes; copied. Device ops and platform ops
  *               are called with it held, fault hooks without (docs/graph.md).
+ * @diag_slot:   optional: where the calling thread's messages go. Called
+ *               with @diag_ctx by every call that records a failure and by
+ *               vcm_sys_last_error(), from the calling thread; it must return
+ *               the same record for the same thread (a hosted platform
+ *               returns a thread-local one). NULL: one record for the whole
+ *               system, so with several threads vcm_sys_last_error() may show
+ *               another thread's message.
+ * @diag_ctx:    its argument.
  */
 struct vcm_sys_cfg {
 	const struct vcm_plat_ops *plat;
 	const struct vcm_phys_memtype_cfg *memtypes;
 	unsigned int nr_memtypes;
 	const struct vcm_sys_lock *lock;
+	struct vcm_diag *(*diag_slot)(void *ctx);
+	void *diag_ctx;
 };
 
 int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct vcm_diag *diag);

@@ -174,7 +174,7 @@ int gfx_setup(void **state)
 	g.plat.meta_free = meta_free;
 	mts[0] = (struct vcm_phys_memtype_cfg){ &r0, 1, 0 };
 	mts[1] = (struct vcm_phys_memtype_cfg){ &r1, 1, VCM_PHYS_1MB | VCM_PHYS_64KB };
-	cfg = (struct vcm_sys_cfg){ &g.plat, mts, 2, NULL };
+	cfg = (struct vcm_sys_cfg){ .plat = &g.plat, .memtypes = mts, .nr_memtypes = 2 };
 	if (vcm_sys_create(&cfg, &g.sys, &d) != 0) {
 		fprintf(stderr, "%s\n", d.msg);
 		return -1;

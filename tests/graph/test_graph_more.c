@@ -401,7 +401,7 @@ static void test_threads(void **state)
 	static struct vcm_phys_range r = { GFX_MT0_PA, GFX_MT0_LEN };
 	struct vcm_phys_memtype_cfg mt = { &r, 1, 0 };
 	struct vcm_hosted_lock lock;
-	struct vcm_sys_cfg cfg = { &g.plat, &mt, 1, &lock.lock };
+	struct vcm_sys_cfg cfg = { .plat = &g.plat, .memtypes = &mt, .nr_memtypes = 1, .lock = &lock.lock };
 	struct worker w[NT];
 	pthread_t th[NT];
 	struct vcm_sys *sys;

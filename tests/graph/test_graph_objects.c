@@ -13,7 +13,7 @@ static void test_sys_create_errors(void **state)
 {
 	struct vcm_phys_range r = { GFX_MT0_PA, MB };
 	struct vcm_phys_memtype_cfg mt = { &r, 1, 0 };
-	struct vcm_sys_cfg cfg = { &g.plat, &mt, 1, NULL };
+	struct vcm_sys_cfg cfg = { .plat = &g.plat, .memtypes = &mt, .nr_memtypes = 1 };
 	struct vcm_sys_lock half = { NULL, NULL, NULL };
 	struct vcm_plat_ops bad = { 0 };
 	struct vcm_diag d = { 0 };
@@ -87,7 +87,7 @@ static void test_sys_lock(void **state)
 	struct vcm_phys_range r = { GFX_MT0_PA, MB };
 	struct vcm_phys_memtype_cfg mt = { &r, 1, 0 };
 	struct vcm_sys_lock l = { lk, ulk, NULL };
-	struct vcm_sys_cfg cfg = { &g.plat, &mt, 1, &l };
+	struct vcm_sys_cfg cfg = { .plat = &g.plat, .memtypes = &mt, .nr_memtypes = 1, .lock = &l };
 	struct vcm_sys *s;
 	struct vcm *v;
 	struct vcm_res *res;
