@@ -198,9 +198,27 @@ uint64_t vcm_get_bound_len(const struct vcm_bound *bound);
 
 /* ---- physical memory ----------------------------------------------------- */
 
-/* vcm_phys_alloc() / vcm_phys_wrap() on the system's memtypes. */
+/* vcm_phys_alloc() / vcm_phys_wrap() on the system's memtypes; their errors. */
 int vcm_alloc(struct vcm_sys *sys, unsigned int memtype, uint64_t len, uint64_t flags,
 	      struct vcm_mem **out);
+/**
+ * vcm_alloc_cont() - allocate @len physically contiguous bytes at an alignment.
+ * @sys:     the system.
+ * @memtype: index of one of the system's memtypes.
+ * @len:     bytes, a multiple of the memtype's smallest chunk size.
+ * @align:   alignment of the physical start: a power of two, or 0 for the
+ *           memtype's smallest chunk size (smaller values are rounded up to it).
+ * @out:     receives the handle; one chunk (vcm_mem_next_chunk()).
+ *
+ * vcm_phys_alloc_cont() on the system's memtype. vcm_migrate() moves the memory
+ * to a contiguous allocation with at least the same alignment.
+ * Context: takes the system lock. Return: 0; -EINVAL bad @sys, @out NULL,
+ * unknown memtype, @len 0 or not a multiple of the granule, @align not a power
+ * of two; -ENOMEM no free run of @len bytes at that alignment, or no metadata.
+ * On failure nothing is allocated.
+ */
+int vcm_alloc_cont(struct vcm_sys *sys, unsigned int memtype, uint64_t len, uint64_t align,
+		   struct vcm_mem **out);
 int vcm_alloc_wrap(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, struct vcm_mem **out);
 /* -EBUSY while a reservation is backed by it. */
 int vcm_free_phys(struct vcm_sys *sys, struct vcm_mem *mem);
