@@ -23,7 +23,8 @@
  * formats get their own, kept in step by every back and unback.
  *
  * Errors: 0 or a negative errno; the message, "public_call: what was wrong
- * with which argument", is kept by the system (vcm_sys_last_error()).
+ * with which argument", is kept per thread when the platform gives a
+ * diag_slot (struct vcm_sys_cfg), else by the system (vcm_sys_last_error()).
  * Handles: every handle is checked; a freed or foreign handle is -EINVAL
  * (never undefined behaviour) for as long as the system lives. Handles are
  * slots owned by the system until vcm_sys_destroy(); a freed slot is reused
@@ -99,6 +100,7 @@ struct vcm_sys_cfg {
 int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct vcm_diag *diag);
 /* -EBUSY while VCMs, devices or physical allocations are live. */
 int vcm_sys_destroy(struct vcm_sys *sys);
+/* The calling thread's last message (with a diag_slot; else the system's). */
 const char *vcm_sys_last_error(const struct vcm_sys *sys);
 struct vcm_phys *vcm_sys_phys(struct vcm_sys *sys);
 /* Whole-graph validator for tests: every backed range present in every table
