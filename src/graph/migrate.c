@@ -157,7 +157,7 @@ done:
 	return 0;
 }
 
-/* Can every instance of @res's VCM map @ext? Checked before the break. */
+/* Can every instance of @res's VCM map the extents of @pl? Checked before the break. */
 static int plan_fits(struct vcm_sys *sys, const struct vcm_res *res, const struct plan *pl,
 		     const char *fn)
 {
@@ -172,7 +172,8 @@ static int plan_fits(struct vcm_sys *sys, const struct vcm_res *res, const struc
 
 			if (((x->da | x->tn.key | x->len) & mask) != 0U)
 				return GFAIL(sys, fn, -EINVAL,
-					     "new extent pa 0x%llx len 0x%llx at da 0x%llx does not suit a table of %llu-byte granule",
+					     "new extent pa 0x%llx len 0x%llx at da 0x%llx: "
+					     "a table's granule is 0x%llx",
 					     vcm_ull(x->tn.key), vcm_ull(x->len), vcm_ull(x->da),
 					     vcm_ull(mask + 1U));
 		}
@@ -232,7 +233,7 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 		ret = ext_build_(sys, res, npm, &plan[i].ext, &plan[i].by_pa, &plan[i].nr, fn);
 		if (ret != 0)
 			goto free_plan;
-		i++;
+		i++; /* plan[i - 1] is built: free_plan frees it */
 		ret = plan_fits(sys, res, &plan[i - 1U], fn);
 		if (ret != 0)
 			goto free_plan;
