@@ -266,8 +266,8 @@ uint64_t vcm_rfc_get_bound_len(struct vcm_bound *bound);
  * @attr: VCM_4KB / VCM_64KB / VCM_1MB (sizes allowed; none or VCM_ALL: all,
  *        largest first), or VCM_PHYS_CONT (one chunk); VCM_COHERENT; an
  *        alignment field: every chunk aligned to it (chunked: only sizes at
- *        least that large are used; VCM_PHYS_CONT: 4 KiB only, -EOPNOTSUPP
- *        otherwise, see docs/rfc.md).
+ *        least that large are used; VCM_PHYS_CONT: the start aligned to
+ *        it, through vcm_alloc_cont()).
  * Return: the allocation, or NULL (-EINVAL, -ENOMEM).
  */
 struct vcm_mem *vcm_rfc_phys_alloc(unsigned int memtype, uint64_t len, uint32_t attr);

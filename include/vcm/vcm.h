@@ -23,7 +23,8 @@
  * formats get their own, kept in step by every back and unback.
  *
  * Errors: 0 or a negative errno; the message, "public_call: what was wrong
- * with which argument", is kept by the system (vcm_sys_last_error()).
+ * with which argument", is kept per thread when the platform gives a
+ * diag_slot (struct vcm_sys_cfg), else by the system (vcm_sys_last_error()).
  * Handles: every handle is checked; a freed or foreign handle is -EINVAL
  * (never undefined behaviour) for as long as the system lives. Handles are
  * slots owned by the system until vcm_sys_destroy(); a freed slot is reused
@@ -78,17 +79,28 @@ struct vcm_sys_lock {
  * @lock:        optional (NULL: the caller serialises every call): the lock
  *               every public call takes; copied. Device ops and platform ops
  *               are called with it held, fault hooks without (docs/graph.md).
+ * @diag_slot:   optional: where the calling thread's messages go. Called
+ *               with @diag_ctx by every call that records a failure and by
+ *               vcm_sys_last_error(), from the calling thread; it must return
+ *               the same record for the same thread (a hosted platform
+ *               returns a thread-local one). NULL: one record for the whole
+ *               system, so with several threads vcm_sys_last_error() may show
+ *               another thread's message.
+ * @diag_ctx:    its argument.
  */
 struct vcm_sys_cfg {
 	const struct vcm_plat_ops *plat;
 	const struct vcm_phys_memtype_cfg *memtypes;
 	unsigned int nr_memtypes;
 	const struct vcm_sys_lock *lock;
+	struct vcm_diag *(*diag_slot)(void *ctx);
+	void *diag_ctx;
 };
 
 int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct vcm_diag *diag);
 /* -EBUSY while VCMs, devices or physical allocations are live. */
 int vcm_sys_destroy(struct vcm_sys *sys);
+/* The calling thread's last message (with a diag_slot; else the system's). */
 const char *vcm_sys_last_error(const struct vcm_sys *sys);
 struct vcm_phys *vcm_sys_phys(struct vcm_sys *sys);
 /* Whole-graph validator for tests: every backed range present in every table
@@ -151,13 +163,33 @@ uint64_t vcm_get_len(const struct vcm *vcm);
 
 /* ---- reservations -------------------------------------------------------- */
 
-/*
+/**
+ * vcm_reserve() - reserve @len bytes of device addresses anywhere in @vcm.
+ * @len:   bytes, a nonzero multiple of 4 KiB.
  * @align: a power of two from 4 KiB to 1 GiB, or 0 for 4 KiB. An alignment
- * below the largest leaf the length could use is allowed (it just maps with
- * smaller leaves). @prot: VCM_PT_PROT_* for every mapping of the reservation.
+ *         below the largest leaf the length could use is allowed (it just
+ *         maps with smaller leaves).
+ * @prot:  VCM_PT_PROT_* for every mapping of the reservation (READ required).
+ * @out:   receives the reservation.
+ *
+ * Context: takes the system lock. On failure nothing changes.
+ * Return: 0; -EINVAL bad handle, @out NULL, @len 0 or not a multiple of
+ * 4 KiB, @align not a power of two in 4K..1G, @prot without READ or with
+ * unknown bits; -ERANGE @len larger than the whole VCM; -ENOSPC the VCM is
+ * full: no free @align-aligned run of @len bytes (outside its bounds);
+ * -ENOMEM no metadata.
  */
 int vcm_reserve(struct vcm *vcm, uint64_t len, uint64_t align, unsigned int prot,
 		struct vcm_res **out);
+/**
+ * vcm_reserve_at() - reserve [@da, @da + @len) of @vcm.
+ * @da: a multiple of 4 KiB. Other arguments as vcm_reserve().
+ *
+ * Context: takes the system lock. On failure nothing changes.
+ * Return: 0; -EINVAL as vcm_reserve(), or @da not a multiple of 4 KiB;
+ * -EOVERFLOW @da + @len wraps; -ERANGE the range is not inside the VCM;
+ * -EEXIST it overlaps a reservation or a bound; -ENOMEM no metadata.
+ */
 int vcm_reserve_at(struct vcm *vcm, vcm_da_t da, uint64_t len, unsigned int prot,
 		   struct vcm_res **out);
 /* -EBUSY while backed. */
@@ -178,9 +210,12 @@ uint64_t vcm_get_min_page_size(const struct vcm_sys *sys);
 
 /* ---- bounds -------------------------------------------------------------- */
 
+/* A bound of @len bytes (a nonzero multiple of 4 KiB) anywhere in @vcm: errors
+ * as vcm_reserve() (-ENOSPC: no free run of @len bytes). */
 int vcm_create_bound(struct vcm *vcm, uint64_t len, struct vcm_bound **out);
 /* -EBUSY while it holds reservations. */
 int vcm_free_bound(struct vcm_bound *bound);
+/* vcm_reserve() inside @bound: its errors, -ERANGE and -ENOSPC for the bound. */
 int vcm_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint64_t align,
 			   unsigned int prot, struct vcm_res **out);
 vcm_da_t vcm_get_bound_start_addr(const struct vcm_bound *bound);
@@ -188,9 +223,27 @@ uint64_t vcm_get_bound_len(const struct vcm_bound *bound);
 
 /* ---- physical memory ----------------------------------------------------- */
 
-/* vcm_phys_alloc() / vcm_phys_wrap() on the system's memtypes. */
+/* vcm_phys_alloc() / vcm_phys_wrap() on the system's memtypes; their errors. */
 int vcm_alloc(struct vcm_sys *sys, unsigned int memtype, uint64_t len, uint64_t flags,
 	      struct vcm_mem **out);
+/**
+ * vcm_alloc_cont() - allocate @len physically contiguous bytes at an alignment.
+ * @sys:     the system.
+ * @memtype: index of one of the system's memtypes.
+ * @len:     bytes, a multiple of the memtype's smallest chunk size.
+ * @align:   alignment of the physical start: a power of two, or 0 for the
+ *           memtype's smallest chunk size (smaller values are rounded up to it).
+ * @out:     receives the handle; one chunk (vcm_mem_next_chunk()).
+ *
+ * vcm_phys_alloc_cont() on the system's memtype. vcm_migrate() moves the memory
+ * to a contiguous allocation with at least the same alignment.
+ * Context: takes the system lock. Return: 0; -EINVAL bad @sys, @out NULL,
+ * unknown memtype, @len 0 or not a multiple of the granule, @align not a power
+ * of two; -ENOMEM no free run of @len bytes at that alignment, or no metadata.
+ * On failure nothing is allocated.
+ */
+int vcm_alloc_cont(struct vcm_sys *sys, unsigned int memtype, uint64_t len, uint64_t align,
+		   struct vcm_mem **out);
 int vcm_alloc_wrap(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, struct vcm_mem **out);
 /* -EBUSY while a reservation is backed by it. */
 int vcm_free_phys(struct vcm_sys *sys, struct vcm_mem *mem);
@@ -273,7 +326,9 @@ int vcm_is_active(const struct vcm_avcm *avcm);
 vcm_da_t vcm_get_dev_addr(const struct vcm_res *res);
 /* The reservation holding @da, or NULL. */
 struct vcm_res *vcm_get_res(struct vcm *vcm, vcm_da_t da);
-/* The address in @dst that maps the same physical byte as @src_da in @src. */
+/* The address in @dst that maps the same physical byte as @src_da in @src;
+ * -EINVAL bad handle, @dst of another system, @dst_da NULL; -ENOENT @src_da
+ * not backed in @src, or @dst maps nothing at that byte. */
 int vcm_translate(struct vcm *src, vcm_da_t src_da, struct vcm *dst, vcm_da_t *dst_da);
 /*
  * The reverse map: every (VCM, reservation, device address) whose backing
@@ -305,11 +360,27 @@ int vcm_get_cont_memtype(struct vcm_sys *sys, unsigned int memtype, vcm_pa_t *pa
 
 /* ---- beyond the 2010 header ---------------------------------------------- */
 
-/*
- * vcm_migrate() - move @mem to new memory of the same memtype and chunk plan:
- * copy the contents, remap every reservation backed by it in every table
- * (break-before-make, TLB invalidation), free the old memory. @mem stays the
- * handle (it now names the new memory). All or nothing.
+/**
+ * vcm_migrate() - move @mem to new memory of its memtype: copy the contents,
+ * remap every reservation backed by it in every table (break-before-make, TLB
+ * invalidation), free the old memory. @mem stays the handle (it now names the
+ * new memory).
+ *
+ * The new memory is asked for so that every table mapping @mem can map it: a
+ * contiguous allocation stays contiguous with at least its alignment; a
+ * chunked one keeps its chunk sizes except those below the largest granule of
+ * those tables (contiguous, aligned to that granule, if none is left). So the
+ * chunk sizes may change when a table of a granule above 4 KiB maps @mem.
+ * All or nothing: the new extents are checked against every table before the
+ * old mappings go, and a table that still refuses them (table memory ran out)
+ * gets the old mappings back in the tables it had kept (docs/graph.md).
+ *
+ * Context: takes the system lock; calls the devices' tlb_range.
+ * Return: 0; -EINVAL bad @sys or @mem, wrapped memory (vcm_alloc_wrap()), or
+ * new extents a table cannot map; -EBUSY @mem is mapped by a one-to-one VCM;
+ * -EOPNOTSUPP the platform has no pa_to_cpu; -EFAULT a pa without a CPU view;
+ * -ENOMEM no new memory, metadata or table memory. On failure @mem, its bytes
+ * and every table are as before.
  */
 int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem);
 /*

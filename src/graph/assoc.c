@@ -122,8 +122,9 @@ static int inst_get(struct vcm *vcm, struct vcm_dev *dev, struct vcm_inst **out,
 	in->ops = m;
 	in->cfg = dev->cfg;
 	in->cfg.name = NULL;
-	ret = m->create(dev->cfg.mapper_ctx, &dev->cfg, sys->plat, vcm->start, vcm->len, &in->mi,
-			&sys->diag, fn);
+	inst_plat_init_(in, sys);
+	ret = m->create(dev->cfg.mapper_ctx, &dev->cfg, &in->plat, vcm->start, vcm->len, &in->mi,
+			sys_diag_(sys), fn);
 	if (ret == 0) {
 		ret = inst_fill(vcm, in, fn);
 		if (ret != 0)
@@ -409,7 +410,7 @@ int vcm_switch(struct vcm_avcm *to)
 		for (b = 0; b < VCM_MAX_BASES; b++)
 			if (old[b] != NULL && !old[b]->active)
 				(void)activate_locked_(old[b], fn);
-		sys->diag.err = ret;
+		sys_diag_(sys)->err = ret;
 	}
 out:
 	sys_unlock_(sys);

@@ -93,7 +93,7 @@ void inst_unmap_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap
 		     uint64_t nr, const char *fn)
 {
 	while (nr-- != 0U) {
-		int ret = in->ops->unmap(in->mi, ext[nr].da, ext[nr].len, &sys->diag, fn);
+		int ret = in->ops->unmap(in->mi, ext[nr].da, ext[nr].len, sys_diag_(sys), fn);
 
 		/* a mapper must be able to unmap exactly what one map call made */
 		VCM_ASSERT(ret == 0);
@@ -106,7 +106,7 @@ int inst_map_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ex
 {
 	for (uint64_t i = 0; i < nr; i++) {
 		int ret = in->ops->map(in->mi, ext[i].da, ext[i].tn.key, ext[i].len, prot,
-				       &sys->diag, fn);
+				       sys_diag_(sys), fn);
 
 		if (ret != 0) {
 			inst_unmap_ext_(sys, in, ext, i, fn);

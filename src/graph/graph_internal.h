@@ -187,6 +187,8 @@ struct vcm_sys {
 	struct gtree rmap;  /* struct rmap_ext by physical extent */
 	uint64_t epoch;     /* power queries: marks devices already asked */
 	struct vcm_diag diag;
+	struct vcm_diag *(*diag_slot)(void *ctx); /* from the cfg, or NULL */
+	void *diag_ctx;
 };
 
 static inline bool sys_live(const struct vcm_sys *sys)
@@ -211,6 +213,13 @@ struct vcm_dev {
 	uint64_t epoch;
 };
 
+/* What happens to table memory an instance frees or asks for (inst_plat.c):
+ * forwarded with an empty stash (PASS) or with the stash kept aside (HOLD);
+ * frees stashed (KEEP); allocations served from the stash first (REUSE). */
+enum inst_stash_mode { INST_PASS, INST_HOLD, INST_KEEP, INST_REUSE };
+
+struct stash_node;
+
 /* One mapper instance of a VCM, shared by the associations of compatible
  * devices. Not a handle: created and freed by assoc.c. */
 struct vcm_inst {
@@ -219,6 +228,10 @@ struct vcm_inst {
 	struct vcm_dev_cfg cfg; /* of the device that made it; name not kept */
 	void *mi;
 	uint64_t users;
+	struct vcm_sys *sys;
+	struct vcm_plat_ops plat;   /* given to ops->create: the system's, forwarded */
+	enum inst_stash_mode stash_mode;
+	struct stash_node *stash;   /* tables held back during a migration */
 };
 
 enum vcm_kind { VK_DEV, VK_ONE_TO_ONE, VK_PREBUILT };
@@ -283,6 +296,7 @@ struct vcm_mem {
 	uint64_t nr_users;
 	uint64_t len;
 	uint64_t flags;
+	uint64_t align;        /* vcm_alloc_cont(): the physical alignment; else 0 */
 	int memtype;           /* -1: wrapped */
 };
 
@@ -330,6 +344,11 @@ void res_detach_(struct vcm_res *res);
 int ext_copy_attach_(struct vcm_res *to, const struct vcm_res *from, const char *fn);
 int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, const char *fn);
 
+/* inst_plat.c: @in->plat forwards to the system's ops (with the stash). */
+void inst_plat_init_(struct vcm_inst *in, struct vcm_sys *sys);
+/* Back to INST_PASS; stashed tables go to the platform. */
+void inst_stash_drain_(struct vcm_inst *in);
+
 /* rmap.c */
 /* The extent of @res holding device address @da, or NULL. */
 const struct rmap_ext *ext_at_da_(const struct vcm_res *res, vcm_da_t da);
@@ -354,6 +373,13 @@ int assoc_new_locked_(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr,
 		      struct vcm_avcm **out, const char *fn);
 int activate_locked_(struct vcm_avcm *a, const char *fn);
 
-#define GFAIL(sys, fn, err, ...) VCM_FAIL(&(sys)->diag, (fn), (err), __VA_ARGS__)
+/* Where this call's message goes: the cfg's diag_slot, else sys->diag. */
+static inline struct vcm_diag *sys_diag_(const struct vcm_sys *sys)
+{
+	return sys->diag_slot != NULL ? sys->diag_slot(sys->diag_ctx) :
+					(struct vcm_diag *)&sys->diag;
+}
+
+#define GFAIL(sys, fn, err, ...) VCM_FAIL(sys_diag_(sys), (fn), (err), __VA_ARGS__)
 
 #endif /* VCM_GRAPH_INTERNAL_H */

@@ -2,7 +2,7 @@
 /*
  * The page-table mapper: an instance is one struct vcm_pt of the device's
  * format and configuration (dev_cfg->pt), with table memory from the
- * system's platform. Two devices share an instance when their table
+ * system's platform through the instance's forwarding ops (inst_plat.c). Two devices share an instance when their table
  * configurations are equal field by field. The table makes no TLB callbacks:
  * the graph unmaps exactly the extents it mapped (no leaf is ever cut, so no
  * break-before-make happens inside the table) and invalidates the TLBs of

@@ -3,13 +3,14 @@
  * Physical allocations made through the graph. A struct vcm_mem wraps one
  * vcm_phys allocation and remembers how it was asked for (memtype, flags), so
  * vcm_migrate() can ask for the same plan again and swap the allocation
- * underneath while the handle keeps naming the memory. It also lists the
+ * underneath while the handle keeps naming the memory (vcm_alloc_cont()
+ * records VCM_PHYS_CONT and its alignment). It also lists the
  * reservations it backs: vcm_free_phys() refuses while any does.
  */
 #include "graph_internal.h"
 
 static int new_mem(struct vcm_sys *sys, struct vcm_physmem *pm, int memtype, uint64_t flags,
-		   struct vcm_mem **out, const char *fn)
+		   uint64_t align, struct vcm_mem **out, const char *fn)
 {
 	struct vcm_mem *mem = gobj_alloc_(sys, GK_MEM);
 
@@ -20,6 +21,7 @@ static int new_mem(struct vcm_sys *sys, struct vcm_physmem *pm, int memtype, uin
 	mem->pm = pm;
 	mem->len = vcm_phys_mem_len(pm);
 	mem->flags = flags;
+	mem->align = align;
 	mem->memtype = memtype;
 	glist_init(&mem->users);
 	glist_add_tail(&sys->mems, &mem->node);
@@ -28,9 +30,14 @@ static int new_mem(struct vcm_sys *sys, struct vcm_physmem *pm, int memtype, uin
 	return 0;
 }
 
-/* vcm_alloc (@wrap false: @memtype, @flags) and vcm_alloc_wrap (@wrap true: @pa). */
-static int alloc(struct vcm_sys *sys, bool wrap, unsigned int memtype, vcm_pa_t pa, uint64_t len,
-		 uint64_t flags, struct vcm_mem **out, const char *fn)
+enum alloc_kind { AK_CHUNKS, AK_CONT, AK_WRAP };
+
+/*
+ * vcm_alloc (AK_CHUNKS: @memtype, @flags), vcm_alloc_cont (AK_CONT: @memtype,
+ * @arg = alignment) and vcm_alloc_wrap (AK_WRAP: @arg = pa).
+ */
+static int alloc(struct vcm_sys *sys, enum alloc_kind kind, unsigned int memtype, uint64_t arg,
+		 uint64_t len, uint64_t flags, struct vcm_mem **out, const char *fn)
 {
 	struct vcm_physmem *pm;
 	int ret;
@@ -42,13 +49,20 @@ static int alloc(struct vcm_sys *sys, bool wrap, unsigned int memtype, vcm_pa_t 
 		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
 		goto out;
 	}
-	ret = wrap ? vcm_phys_wrap(sys->phys, pa, len, &pm) :
-		     vcm_phys_alloc(sys->phys, memtype, len, flags, &pm);
+	if (kind == AK_WRAP)
+		ret = vcm_phys_wrap(sys->phys, arg, len, &pm);
+	else if (kind == AK_CONT)
+		ret = vcm_phys_alloc_cont(sys->phys, memtype, len, arg, &pm);
+	else
+		ret = vcm_phys_alloc(sys->phys, memtype, len, flags, &pm);
 	if (ret != 0) {
 		ret = GFAIL(sys, fn, ret, "%s", graph_msg_(vcm_phys_last_error(sys->phys)));
 		goto out;
 	}
-	ret = new_mem(sys, pm, wrap ? -1 : (int)memtype, flags, out, fn);
+	/* vcm_migrate() asks again for what was asked here */
+	ret = new_mem(sys, pm, kind == AK_WRAP ? -1 : (int)memtype,
+		      kind == AK_CONT ? VCM_PHYS_CONT : flags,
+		      kind == AK_CONT && arg != 0U ? arg : 0U, out, fn);
 out:
 	sys_unlock_(sys);
 	return ret;
@@ -57,12 +71,18 @@ out:
 int vcm_alloc(struct vcm_sys *sys, unsigned int memtype, uint64_t len, uint64_t flags,
 	      struct vcm_mem **out)
 {
-	return alloc(sys, false, memtype, 0, len, flags, out, __func__);
+	return alloc(sys, AK_CHUNKS, memtype, 0, len, flags, out, __func__);
+}
+
+int vcm_alloc_cont(struct vcm_sys *sys, unsigned int memtype, uint64_t len, uint64_t align,
+		   struct vcm_mem **out)
+{
+	return alloc(sys, AK_CONT, memtype, align, len, 0, out, __func__);
 }
 
 int vcm_alloc_wrap(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, struct vcm_mem **out)
 {
-	return alloc(sys, true, 0, pa, len, 0, out, __func__);
+	return alloc(sys, AK_WRAP, 0, pa, len, 0, out, __func__);
 }
 
 int vcm_free_phys(struct vcm_sys *sys, struct vcm_mem *mem)

@@ -1,17 +1,33 @@
 // SPDX-License-Identifier: MIT
 /*
- * vcm_migrate(): move an allocation to new memory of the same plan (same
- * memtype, same chunk-size flags, contiguous if it was), system-wide. Every
+ * vcm_migrate(): move an allocation to new memory, system-wide. Every
  * reservation backed by it is remapped in every instance of its VCM with
  * break-before-make: unmap the old extents everywhere and invalidate the
  * TLBs, copy the bytes (nothing can write the old memory through a device
  * any more), map the new extents and invalidate again. The handle keeps
  * naming the memory; the old allocation is freed.
  *
- * All or nothing: the new memory and every new extent array are taken
- * before anything is unmapped; if a table refuses the new mapping (table
- * memory ran out), the new mappings are removed and the old ones written
- * back (they fit: the table memory they used was given back moments ago).
+ * The new memory is asked for under the constraints of the tables that map
+ * the old: a contiguous allocation (VCM_PHYS_CONT, vcm_alloc_cont()) stays
+ * contiguous, aligned as asked and at least to the largest granule among
+ * those tables; a chunked one keeps its chunk sizes minus those below that
+ * granule (all of the memtype's sizes when it named none), and becomes
+ * contiguous, aligned to the granule, when no allowed size is left. So
+ * memory a 64K-granule table mapped is never replaced by 4K chunks it cannot
+ * map. Without such a table the plan is the caller's, unchanged.
+ *
+ * All or nothing, with a rollback that cannot fail:
+ *  1. before anything is unmapped: the new memory, every new extent array,
+ *     and a check of every new extent against the granule of every instance
+ *     that will map it (-EINVAL naming the extent otherwise);
+ *  2. the break runs with each instance's table memory held back
+ *     (inst_plat.c: the tables the unmap empties are kept, not freed);
+ *  3. if a table still refuses the new mapping (table memory ran out), the
+ *     new mappings are removed and the old ones written back from the held
+ *     tables only, so the platform is not asked for memory and the record and
+ *     the tables cannot come apart;
+ *  4. the held tables go back to the platform at the end, after the TLB
+ *     invalidation that follows the break.
  *
  * Also vcm_power_query(), which asks every device that maps a physical range.
  */
@@ -75,6 +91,115 @@ static int check_mem(struct vcm_sys *sys, struct vcm_mem *mem, const char *fn)
 	return 0;
 }
 
+/* The smallest page of an instance: the lowest of its leaf sizes (4K without the op). */
+static unsigned int inst_granule_lg2(const struct vcm_inst *in)
+{
+	uint64_t sizes = in->ops->page_sizes != NULL ? in->ops->page_sizes(in->mi) : 0U;
+
+	return sizes != 0U ? vcm_ctz64(sizes) : 12U;
+}
+
+/* The largest granule among the instances that map @mem. */
+static unsigned int users_granule_lg2(const struct vcm_mem *mem)
+{
+	unsigned int lg2 = 12U;
+	const struct glist *p, *q;
+
+	glist_for_each(p, &mem->users) {
+		const struct vcm *vcm = GRAPH_CONTAINER(p, struct vcm_res, mem_node)->vcm;
+
+		glist_for_each(q, &vcm->insts) {
+			unsigned int g = inst_granule_lg2(GRAPH_CONTAINER(q, struct vcm_inst, node));
+
+			lg2 = g > lg2 ? g : lg2;
+		}
+	}
+	return lg2;
+}
+
+/* New memory for @mem that every table mapping it can map (see the top). */
+static int alloc_like(struct vcm_sys *sys, const struct vcm_mem *mem, unsigned int gran_lg2,
+		      struct vcm_physmem **out, const char *fn)
+{
+	unsigned int mt = (unsigned int)mem->memtype;
+	uint64_t gran = UINT64_C(1) << gran_lg2;
+	uint64_t sizes = mem->flags & VCM_PHYS_SIZE_MASK;
+	int ret;
+
+	if ((mem->flags & VCM_PHYS_CONT) != 0U || mem->align != 0U) {
+		ret = vcm_phys_alloc_cont(sys->phys, mt, mem->len,
+					  mem->align > gran ? mem->align : gran, out);
+		goto done;
+	}
+	if (gran_lg2 <= 12U) { /* nothing to drop: the caller's plan as it was */
+		ret = vcm_phys_alloc(sys->phys, mt, mem->len, mem->flags, out);
+		goto done;
+	}
+	if (sizes == 0U || (mem->flags & VCM_PHYS_ALL) != 0U) {
+		struct vcm_phys_stats st;
+
+		ret = vcm_phys_stats(sys->phys, mt, &st);
+		VCM_ASSERT(ret == 0); /* the memtype exists: mem was allocated from it */
+		sizes = 0;
+		for (unsigned int i = 0; i < st.nr_sizes; i++)
+			sizes |= st.chunk_size[i];
+	}
+	sizes &= ~(gran - 1U);
+	if (sizes != 0U && (mem->len & ((sizes & -sizes) - 1U)) == 0U)
+		ret = vcm_phys_alloc(sys->phys, mt, mem->len,
+				     (mem->flags & ~(VCM_PHYS_SIZE_MASK | VCM_PHYS_ALL)) | sizes, out);
+	else /* no chunk size the tables can take is left */
+		ret = vcm_phys_alloc_cont(sys->phys, mt, mem->len, gran, out);
+done:
+	if (ret != 0)
+		return GFAIL(sys, fn, ret, "new memory: %s",
+			     graph_msg_(vcm_phys_last_error(sys->phys)));
+	return 0;
+}
+
+/* Can every instance of @res's VCM map the extents of @pl? Checked before the break. */
+static int plan_fits(struct vcm_sys *sys, const struct vcm_res *res, const struct plan *pl,
+		     const char *fn)
+{
+	const struct glist *q;
+
+	glist_for_each(q, &res->vcm->insts) {
+		const struct vcm_inst *in = GRAPH_CONTAINER(q, struct vcm_inst, node);
+		uint64_t mask = (UINT64_C(1) << inst_granule_lg2(in)) - 1U;
+
+		for (uint64_t e = 0; e < pl->nr; e++) {
+			const struct rmap_ext *x = &pl->ext[e];
+
+			if (((x->da | x->tn.key | x->len) & mask) != 0U)
+				return GFAIL(sys, fn, -EINVAL,
+					     "new extent pa 0x%llx len 0x%llx at da 0x%llx: "
+					     "a table's granule is 0x%llx",
+					     vcm_ull(x->tn.key), vcm_ull(x->len), vcm_ull(x->da),
+					     vcm_ull(mask + 1U));
+		}
+	}
+	return 0;
+}
+
+/* Set the stash mode of every instance that maps @mem. */
+static void users_stash(struct vcm_mem *mem, enum inst_stash_mode mode)
+{
+	struct glist *p, *q;
+
+	glist_for_each(p, &mem->users) {
+		struct vcm *vcm = GRAPH_CONTAINER(p, struct vcm_res, mem_node)->vcm;
+
+		glist_for_each(q, &vcm->insts) {
+			struct vcm_inst *in = GRAPH_CONTAINER(q, struct vcm_inst, node);
+
+			if (mode == INST_PASS)
+				inst_stash_drain_(in);
+			else
+				in->stash_mode = mode;
+		}
+	}
+}
+
 int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 {
 	static const char fn[] = "vcm_migrate";
@@ -91,12 +216,9 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 	if (ret != 0)
 		goto out;
 	nr_users = mem->nr_users;
-	ret = vcm_phys_alloc(sys->phys, (unsigned int)mem->memtype, mem->len, mem->flags, &npm);
-	if (ret != 0) {
-		ret = GFAIL(sys, fn, ret, "new memory: %s",
-			    graph_msg_(vcm_phys_last_error(sys->phys)));
+	ret = alloc_like(sys, mem, users_granule_lg2(mem), &npm, fn);
+	if (ret != 0)
 		goto out;
-	}
 	if (nr_users != 0U) {
 		plan = meta_alloc_(sys, (size_t)nr_users * sizeof(*plan));
 		if (plan == NULL) {
@@ -111,17 +233,22 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 		ret = ext_build_(sys, res, npm, &plan[i].ext, &plan[i].by_pa, &plan[i].nr, fn);
 		if (ret != 0)
 			goto free_plan;
-		i++;
+		i++; /* plan[i - 1] is built: free_plan frees it */
+		ret = plan_fits(sys, res, &plan[i - 1U], fn);
+		if (ret != 0)
+			goto free_plan;
 	}
-	/* break: nothing translates to the old memory any more */
+	/* break: nothing translates to the old memory any more; emptied tables are kept */
+	users_stash(mem, INST_KEEP);
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 
 		insts_unmap_ext_(res->vcm, res->ext, res->nr_ext, fn);
 		tlb_fan_(res->vcm, res->da, res->len, false);
 	}
+	users_stash(mem, INST_HOLD);
 	ret = copy_mem(sys, npm, mem->pm, fn);
-	/* make */
+	/* make: the new mappings take table memory from the platform, not the stash */
 	k = 0;
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
@@ -134,24 +261,31 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 		k++;
 	}
 	if (ret != 0) {
-		/* undo: the new mappings go, the old ones come back */
+		/* undo: the new mappings go, the old ones come back in the kept tables */
 		uint64_t j = 0;
 
 		glist_for_each(p, &mem->users) {
 			struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
-			int r;
 
 			if (j < k)
 				insts_unmap_ext_(res->vcm, plan[j].ext, plan[j].nr, fn);
-			r = insts_map_ext_(res->vcm, res->ext, res->nr_ext, res->prot, fn);
+			j++;
+		}
+		users_stash(mem, INST_REUSE);
+		glist_for_each(p, &mem->users) {
+			struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
+			int r = insts_map_ext_(res->vcm, res->ext, res->nr_ext, res->prot, fn);
+
+			/* the stash holds every table these mappings had */
 			VCM_ASSERT(r == 0);
 			(void)r;
 			tlb_fan_(res->vcm, res->da, res->len, false);
-			j++;
 		}
-		sys->diag.err = ret;
+		users_stash(mem, INST_PASS);
+		sys_diag_(sys)->err = ret;
 		goto free_plan;
 	}
+	users_stash(mem, INST_PASS);
 	/* commit: the record follows the tables */
 	k = 0;
 	glist_for_each(p, &mem->users) {

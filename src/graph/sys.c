@@ -30,6 +30,8 @@ int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct v
 	sys->plat = cfg->plat;
 	if (cfg->lock != NULL)
 		sys->lock = *cfg->lock;
+	sys->diag_slot = cfg->diag_slot;
+	sys->diag_ctx = cfg->diag_ctx;
 	pcfg.memtypes = cfg->memtypes;
 	pcfg.nr_memtypes = cfg->nr_memtypes;
 	pcfg.plat = cfg->plat;
@@ -83,7 +85,7 @@ const char *vcm_sys_last_error(const struct vcm_sys *sys)
 {
 	if (!sys_live(sys))
 		return "vcm_sys_last_error: sys is not a live system";
-	return sys->diag.msg;
+	return sys_diag_(sys)->msg;
 }
 
 struct vcm_phys *vcm_sys_phys(struct vcm_sys *sys)

@@ -89,8 +89,8 @@ static uint32_t res_attr_word(unsigned int prot, uint64_t align)
 	return a | VCM_RFC_ALIGN(lg2);
 }
 
-/* Physical attributes -> native chunk flags. */
-static int phys_flags(uint32_t attr, const char *fn, uint64_t *flags)
+/* Physical attributes -> native chunk flags, and the alignment of a contiguous one. */
+static int phys_flags(uint32_t attr, const char *fn, uint64_t *flags, uint64_t *align)
 {
 	uint64_t f = 0;
 	unsigned int lg2 = 12;
@@ -105,11 +105,8 @@ static int phys_flags(uint32_t attr, const char *fn, uint64_t *flags)
 		if ((attr & (PHYS_SIZES | VCM_RFC_ALL)) != 0U)
 			return rfc_fail_(-EINVAL, fn, "attr %#x: VCM_PHYS_CONT with chunk sizes",
 					 attr);
-		if (lg2 > 12U)
-			return rfc_fail_(-EOPNOTSUPP, fn,
-					 "attr %#x: a contiguous allocation aligned beyond 4K",
-					 attr);
 		*flags = VCM_PHYS_CONT;
+		*align = UINT64_C(1) << lg2;
 		return 0;
 	}
 	if ((attr & PHYS_SIZES) == 0U || (attr & VCM_RFC_ALL) != 0U)
@@ -484,16 +481,19 @@ struct vcm_mem *vcm_rfc_phys_alloc(unsigned int memtype, uint64_t len, uint32_t 
 	RFC_FN("vcm_phys_alloc");
 	struct rfc_sys *s = rfc_get_(fn);
 	struct vcm_mem *m = NULL;
-	uint64_t flags = 0;
+	uint64_t flags = 0, align = 0;
 	int ret;
 
-	if (s == NULL || phys_flags(attr, fn, &flags) < 0)
+	if (s == NULL || phys_flags(attr, fn, &flags, &align) < 0)
 		return NULL;
 	if (memtype >= RFC_NR_MEMTYPES) {
 		rfc_fail_(-EINVAL, fn, "memtype %u does not exist on this SoC (only 0)", memtype);
 		return NULL;
 	}
-	ret = vcm_alloc(s->sys, memtype, len, flags, &m);
+	if (flags == VCM_PHYS_CONT)
+		ret = vcm_alloc_cont(s->sys, memtype, len, align, &m);
+	else
+		ret = vcm_alloc(s->sys, memtype, len, flags, &m);
 	return mem_made(s, ret, m, fn);
 }
 

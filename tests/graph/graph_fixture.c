@@ -31,6 +31,8 @@ static int table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, v
 	g.table_calls++;
 	if (g.table_fail_at != 0 && g.table_calls == g.table_fail_at)
 		return -ENOMEM;
+	if (g.table_fail_from != 0 && g.table_calls >= g.table_fail_from)
+		return -ENOMEM;
 	return g.arena_ops.table_alloc(g.arena_ops.ctx, size, align, pa, cpu);
 }
 
@@ -63,6 +65,12 @@ void gfx_fail_table(long n)
 {
 	g.table_calls = 0;
 	g.table_fail_at = n;
+}
+
+void gfx_fail_table_from(long n)
+{
+	g.table_calls = 0;
+	g.table_fail_from = n;
 }
 
 void gfx_msg(const char *prefix)
@@ -174,7 +182,7 @@ int gfx_setup(void **state)
 	g.plat.meta_free = meta_free;
 	mts[0] = (struct vcm_phys_memtype_cfg){ &r0, 1, 0 };
 	mts[1] = (struct vcm_phys_memtype_cfg){ &r1, 1, VCM_PHYS_1MB | VCM_PHYS_64KB };
-	cfg = (struct vcm_sys_cfg){ &g.plat, mts, 2, NULL };
+	cfg = (struct vcm_sys_cfg){ .plat = &g.plat, .memtypes = mts, .nr_memtypes = 2 };
 	if (vcm_sys_create(&cfg, &g.sys, &d) != 0) {
 		fprintf(stderr, "%s\n", d.msg);
 		return -1;
@@ -214,6 +222,7 @@ int gfx_teardown(void **state)
 	(void)state;
 	g.meta_fail_at = 0;
 	g.table_fail_at = 0;
+	g.table_fail_from = 0;
 	for (int i = 0; i < D_NR; i++)
 		if (g.dev[i] != NULL && vcm_dev_unregister(g.dev[i]) != 0)
 			ret = -1;

@@ -59,7 +59,7 @@ struct gfx {
 	struct vcm_plat_ops arena_ops;
 	struct vcm_plat_ops plat;
 	long meta_calls, meta_fail_at, meta_live;
-	long table_calls, table_fail_at;
+	long table_calls, table_fail_at, table_fail_from;
 	uint64_t arena_free0;
 	struct vcm_sys *sys;
 	struct fake_dev fake[D_NR];
@@ -76,6 +76,8 @@ int gfx_teardown(void **state);
 /* Make the n-th metadata / table allocation from now fail (0: never). */
 void gfx_fail_meta(long n);
 void gfx_fail_table(long n);
+/* Make every table allocation from the n-th on fail (0: none). */
+void gfx_fail_table_from(long n);
 /* CPU pointer to physical address @pa of the window. */
 void *gfx_cpu(vcm_pa_t pa);
 /* Assert that the last error starts with @prefix. */

@@ -336,7 +336,7 @@ static void test_back_errors(void **state)
 	struct vcm_res *r, *rw;
 	struct vcm_mem *m = gfx_alloc(0, 64 * KB, 0), *m2 = gfx_alloc(0, 128 * KB, 0);
 	struct vcm_sys *other;
-	struct vcm_sys_cfg cfg = { &g.plat, NULL, 0, NULL };
+	struct vcm_sys_cfg cfg = { .plat = &g.plat };
 	struct vcm_phys_range rr = { 0x10000000, MB };
 	struct vcm_phys_memtype_cfg mt = { &rr, 1, 0 };
 	struct vcm_mem *foreign;

@@ -4,7 +4,10 @@
  * all or nothing under injected failures), power queries, and the reverse
  * map against a brute-force answer on random graphs.
  */
+#define _POSIX_C_SOURCE 200809L /* pthread barriers */
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include "common/test_rand.h"
 #include "graph_fixture.h"
 
@@ -401,7 +404,7 @@ static void test_threads(void **state)
 	static struct vcm_phys_range r = { GFX_MT0_PA, GFX_MT0_LEN };
 	struct vcm_phys_memtype_cfg mt = { &r, 1, 0 };
 	struct vcm_hosted_lock lock;
-	struct vcm_sys_cfg cfg = { &g.plat, &mt, 1, &lock.lock };
+	struct vcm_sys_cfg cfg = { .plat = &g.plat, .memtypes = &mt, .nr_memtypes = 1, .lock = &lock.lock };
 	struct worker w[NT];
 	pthread_t th[NT];
 	struct vcm_sys *sys;
@@ -432,12 +435,222 @@ static void test_threads(void **state)
 	vcm_hosted_lock_fini(&lock);
 }
 
+/*
+ * The rollback of a migration needs no table memory: with every table
+ * allocation from the n-th on refused, the new mappings fail and the old ones
+ * must come back anyway (they used to need tables the break had freed).
+ */
+static void test_migrate_rollback_without_table_memory(void **state)
+{
+	struct mig t;
+	struct vcm *vs[2];
+	struct snap *before = malloc(sizeof(*before)), *after = malloc(sizeof(*after));
+	vcm_pa_t old;
+	long n;
+	int ret = -ENOMEM;
+
+	(void)state;
+	assert_non_null(before);
+	assert_non_null(after);
+	mig_up(&t);
+	vs[0] = t.v;
+	vs[1] = t.w;
+	old = gfx_pa_of(t.m, 0);
+	snap_take(before, vs, 2);
+	for (n = 1; n < 200 && ret != 0; n++) {
+		gfx_fail_table_from(n);
+		ret = vcm_migrate(g.sys, t.m);
+		gfx_fail_table_from(0);
+		if (ret == 0)
+			break;
+		assert_int_equal(ret, -ENOMEM);
+		gfx_msg("vcm_migrate: ");
+		assert_int_equal(gfx_pa_of(t.m, 0), old);
+		expect_fill(t.m, 0x5a);
+		snap_take(after, vs, 2);
+		snap_equal(before, after);
+		assert_int_equal(vcm_sys_check_(g.sys), 0);
+	}
+	assert_int_equal(ret, 0);
+	assert_true(n > 1); /* at least one rollback ran */
+	expect_fill(t.m, 0x5a);
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
+	mig_down(&t);
+	free(before);
+	free(after);
+}
+
+/* Back @m at @r in a VCM with a 64K-granule table, put a 4K spacer after @m's
+ * memory, migrate, and check the new memory suits the table. */
+static void migrate_into_64k(struct vcm_mem *m, bool expect_cont, uint64_t align)
+{
+	struct vcm *v = gfx_vcm(0, 16 * MB);
+	struct vcm_avcm *a = gfx_assoc(v, D_V8S2, 0, true);
+	struct vcm_mem *spacer;
+	struct vcm_res *r;
+	uint64_t iter = 0, len, n = 0;
+	vcm_pa_t pa, old = gfx_pa_of(m, 0);
+
+	assert_int_equal(old & (64 * KB - 1), 0); /* it fits the 64K table now */
+	assert_int_equal(vcm_reserve(v, vcm_mem_len(m), 64 * KB, RW, &r), 0);
+	assert_int_equal(vcm_back(r, m), 0);
+	fill(m, 0x33);
+	/* the next free 4K chunks are no longer 64K-aligned */
+	spacer = gfx_alloc(0, 4 * KB, VCM_PHYS_4KB);
+	assert_int_equal(vcm_migrate(g.sys, m), 0);
+	assert_int_not_equal(gfx_pa_of(m, 0), old);
+	expect_fill(m, 0x33);
+	while (vcm_mem_next_chunk(m, &iter, &pa, &len) == 0) {
+		assert_int_equal((pa | len) & (64 * KB - 1), 0);
+		n++;
+	}
+	if (expect_cont) {
+		assert_int_equal(n, 1);
+		assert_int_equal(gfx_pa_of(m, 0) & (align - 1), 0);
+	}
+	gfx_expect_pa(D_V8S2, 0, vcm_get_dev_addr(r) + 0x1000, gfx_pa_of(m, 0x1000));
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
+	assert_int_equal(vcm_unback(r), 0);
+	assert_int_equal(vcm_unreserve(r), 0);
+	assert_int_equal(vcm_free_phys(g.sys, spacer), 0);
+	gfx_drop(a);
+	assert_int_equal(vcm_free(v), 0);
+}
+
+/*
+ * Memory a 64K-granule table maps can always move: 4K chunks that happened
+ * to form an aligned run, contiguous memory aligned to 4K only by its flags,
+ * and vcm_alloc_cont() memory (which keeps its own, larger alignment).
+ */
+static void test_migrate_keeps_granule(void **state)
+{
+	struct vcm_mem *m;
+
+	(void)state;
+	m = gfx_alloc(0, 128 * KB, VCM_PHYS_4KB);
+	migrate_into_64k(m, true, 64 * KB);
+	assert_int_equal(vcm_free_phys(g.sys, m), 0);
+	m = gfx_alloc(0, 192 * KB, VCM_PHYS_64KB | VCM_PHYS_4KB);
+	migrate_into_64k(m, false, 0);
+	assert_int_equal(vcm_free_phys(g.sys, m), 0);
+	m = gfx_alloc(0, 128 * KB, VCM_PHYS_CONT);
+	migrate_into_64k(m, true, 64 * KB);
+	assert_int_equal(vcm_free_phys(g.sys, m), 0);
+	assert_int_equal(vcm_alloc_cont(g.sys, 0, 128 * KB, MB, &m), 0);
+	migrate_into_64k(m, true, MB);
+	assert_int_equal(vcm_free_phys(g.sys, m), 0);
+}
+
+static void test_alloc_cont(void **state)
+{
+	struct vcm_mem *m, *s;
+	uint64_t iter = 0, len;
+	vcm_pa_t pa;
+
+	(void)state;
+	assert_int_equal(vcm_alloc_cont(NULL, 0, 64 * KB, 0, &m), -EINVAL);
+	assert_int_equal(vcm_alloc_cont(g.sys, 0, 64 * KB, 0, NULL), -EINVAL);
+	gfx_msg("vcm_alloc_cont: out is NULL");
+	assert_int_equal(vcm_alloc_cont(g.sys, 0, 64 * KB, 3 * 4 * KB, &m), -EINVAL);
+	gfx_msg("vcm_alloc_cont: ");
+	assert_int_equal(vcm_alloc_cont(g.sys, 0, 0, 0, &m), -EINVAL);
+	assert_int_equal(vcm_alloc_cont(g.sys, 9, 64 * KB, 0, &m), -EINVAL);
+	assert_int_equal(vcm_alloc_cont(g.sys, 0, GFX_MT0_LEN + 64 * KB, 0, &m), -ENOMEM);
+	gfx_msg("vcm_alloc_cont: ");
+	/* a 4K chunk first, so the next 2M-aligned start is not the lowest free byte */
+	s = gfx_alloc(0, 4 * KB, VCM_PHYS_4KB);
+	assert_int_equal(vcm_alloc_cont(g.sys, 0, 68 * KB, 2 * MB, &m), 0);
+	assert_int_equal(vcm_mem_len(m), 68 * KB);
+	assert_int_equal(vcm_mem_memtype(m), 0);
+	assert_int_equal(vcm_mem_next_chunk(m, &iter, &pa, &len), 0);
+	assert_int_equal(pa & (2 * MB - 1), 0);
+	assert_int_equal(len, 68 * KB);
+	assert_int_equal(vcm_mem_next_chunk(m, &iter, &pa, &len), -ENOENT);
+	/* moved, it stays one chunk with the same alignment */
+	assert_int_equal(vcm_migrate(g.sys, m), 0);
+	iter = 0;
+	assert_int_equal(vcm_mem_next_chunk(m, &iter, &pa, &len), 0);
+	assert_int_equal(pa & (2 * MB - 1), 0);
+	assert_int_equal(len, 68 * KB);
+	assert_int_equal(vcm_mem_next_chunk(m, &iter, &pa, &len), -ENOENT);
+	assert_int_equal(vcm_free_phys(g.sys, m), 0);
+	assert_int_equal(vcm_free_phys(g.sys, s), 0);
+}
+
+/* ---- per-thread messages ---- */
+
+static _Thread_local struct vcm_diag tl_diag;
+
+static struct vcm_diag *tl_slot(void *ctx)
+{
+	(void)ctx;
+	return &tl_diag;
+}
+
+struct diag_worker {
+	struct vcm_sys *sys;
+	pthread_barrier_t *bar;
+	uint64_t len; /* each thread's bad length */
+	char msg[128];
+};
+
+static void *diag_work(void *arg)
+{
+	struct diag_worker *d = arg;
+	struct vcm *v;
+
+	/* each fails differently, and reads only after both have failed */
+	if (vcm_create(d->sys, 0, d->len, &v) != -EINVAL)
+		return NULL;
+	pthread_barrier_wait(d->bar);
+	snprintf(d->msg, sizeof(d->msg), "%s", vcm_sys_last_error(d->sys));
+	pthread_barrier_wait(d->bar);
+	return NULL;
+}
+
+static void test_diag_slot(void **state)
+{
+	static struct vcm_phys_range r = { GFX_MT0_PA, GFX_MT0_LEN };
+	struct vcm_phys_memtype_cfg mt = { &r, 1, 0 };
+	struct vcm_hosted_lock lock;
+	struct vcm_sys_cfg cfg = { .plat = &g.plat, .memtypes = &mt, .nr_memtypes = 1,
+				   .lock = &lock.lock, .diag_slot = tl_slot };
+	struct diag_worker w[2];
+	pthread_barrier_t bar;
+	pthread_t th[2];
+	struct vcm_sys *sys;
+	struct vcm *v;
+
+	(void)state;
+	assert_int_equal(vcm_hosted_lock_init(&lock), 0);
+	assert_int_equal(vcm_sys_create(&cfg, &sys, NULL), 0);
+	assert_int_equal(pthread_barrier_init(&bar, NULL, 2), 0);
+	for (int i = 0; i < 2; i++) {
+		w[i] = (struct diag_worker){ sys, &bar, 0x1001 + (uint64_t)i * 0x1000, { 0 } };
+		assert_int_equal(pthread_create(&th[i], NULL, diag_work, &w[i]), 0);
+	}
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+	assert_string_equal(w[0].msg, "vcm_create: len 0x1001 is 0 or not a multiple of 4 KiB");
+	assert_string_equal(w[1].msg, "vcm_create: len 0x2001 is 0 or not a multiple of 4 KiB");
+	/* this thread failed nothing: its record is empty, the system's unused */
+	assert_string_equal(vcm_sys_last_error(sys), "");
+	assert_int_equal(vcm_create(sys, 0, 0x3001, &v), -EINVAL);
+	assert_string_equal(vcm_sys_last_error(sys),
+			    "vcm_create: len 0x3001 is 0 or not a multiple of 4 KiB");
+	assert_int_equal(tl_diag.err, -EINVAL);
+	pthread_barrier_destroy(&bar);
+	assert_int_equal(vcm_sys_destroy(sys), 0);
+	vcm_hosted_lock_fini(&lock);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_clone), T(test_migrate), T(test_migrate_errors),
 		T(test_migrate_injected_failures), T(test_power_query), T(test_rmap_random),
-		T(test_threads),
+		T(test_threads), T(test_migrate_rollback_without_table_memory),
+		T(test_migrate_keeps_granule), T(test_alloc_cont), T(test_diag_slot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

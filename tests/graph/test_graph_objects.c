@@ -13,7 +13,7 @@ static void test_sys_create_errors(void **state)
 {
 	struct vcm_phys_range r = { GFX_MT0_PA, MB };
 	struct vcm_phys_memtype_cfg mt = { &r, 1, 0 };
-	struct vcm_sys_cfg cfg = { &g.plat, &mt, 1, NULL };
+	struct vcm_sys_cfg cfg = { .plat = &g.plat, .memtypes = &mt, .nr_memtypes = 1 };
 	struct vcm_sys_lock half = { NULL, NULL, NULL };
 	struct vcm_plat_ops bad = { 0 };
 	struct vcm_diag d = { 0 };
@@ -87,7 +87,7 @@ static void test_sys_lock(void **state)
 	struct vcm_phys_range r = { GFX_MT0_PA, MB };
 	struct vcm_phys_memtype_cfg mt = { &r, 1, 0 };
 	struct vcm_sys_lock l = { lk, ulk, NULL };
-	struct vcm_sys_cfg cfg = { &g.plat, &mt, 1, &l };
+	struct vcm_sys_cfg cfg = { .plat = &g.plat, .memtypes = &mt, .nr_memtypes = 1, .lock = &l };
 	struct vcm_sys *s;
 	struct vcm *v;
 	struct vcm_res *res;
@@ -433,6 +433,17 @@ static void test_reserve(void **state)
 	assert_int_equal(vcm_reserve(v, 128 * MB, 0, VCM_PT_PROT_READ, &r), -ERANGE);
 	assert_int_equal(vcm_reserve(v, 64 * MB, 16 * MB, VCM_PT_PROT_READ, &r), -ENOSPC);
 	gfx_msg("vcm_reserve: ");
+	{
+		/* a full VCM: -ENOSPC for the next page, as vcm.h says */
+		struct vcm *f = gfx_vcm(0, 64 * KB);
+		struct vcm_res *all;
+
+		assert_int_equal(vcm_reserve(f, 64 * KB, 0, VCM_PT_PROT_READ, &all), 0);
+		assert_int_equal(vcm_reserve(f, 4 * KB, 0, VCM_PT_PROT_READ, &r), -ENOSPC);
+		gfx_msg("vcm_reserve: ");
+		assert_int_equal(vcm_unreserve(all), 0);
+		assert_int_equal(vcm_free(f), 0);
+	}
 	gfx_fail_meta(1);
 	assert_int_equal(vcm_reserve(v, 4 * KB, 0, VCM_PT_PROT_READ, &r), -ENOMEM);
 	gfx_fail_meta(0);

@@ -132,8 +132,14 @@ static void test_phys(void **state)
 	assert_int_equal(vcm_rfc_errno(), -EINVAL);
 	assert_null(vcm_phys_alloc(VCM_MEMTYPE_0, SZ_64K, VCM_PHYS_CONT | VCM_4KB));
 	assert_int_equal(vcm_rfc_errno(), -EINVAL);
-	assert_null(vcm_phys_alloc(VCM_MEMTYPE_0, SZ_64K, VCM_PHYS_CONT | VCM_ALIGN_64K));
-	assert_int_equal(vcm_rfc_errno(), -EOPNOTSUPP);
+	/* Contiguous and aligned beyond 4K: vcm_alloc_cont() underneath. */
+	m = vcm_phys_alloc(VCM_MEMTYPE_0, SZ_64K + SZ_4K, VCM_PHYS_CONT | VCM_ALIGN_1M);
+	assert_non_null(m);
+	pa = vcm_get_next_phys_addr(m, 0, &len);
+	assert_int_equal(pa & (SZ_1M - 1), 0);
+	assert_int_equal(len, SZ_64K + SZ_4K);
+	assert_int_equal(vcm_get_next_phys_addr(m, pa, &len), 0);
+	assert_int_equal(vcm_phys_free(m), 0);
 	assert_null(vcm_phys_alloc(VCM_MEMTYPE_0, SZ_64K, VCM_4KB | VCM_ALIGN_64K));
 	assert_int_equal(vcm_rfc_errno(), -EINVAL);
 
