@@ -21,6 +21,13 @@
 #define PT_PASTE(a, b)  PT_PASTE_(a, b)
 #define NS(name)        PT_PASTE(FMT_PREFIX, name)
 
+/* Keeps a rarely taken path out of its caller, whose fast path then needs no big frame. */
+#if defined(__GNUC__)
+#define PT_NOINLINE __attribute__((noinline))
+#else
+#define PT_NOINLINE
+#endif
+
 /* At most this many unlinked tables wait for the TLB flush before being freed. */
 #define DEFERRED_MAX 32U
 
@@ -173,12 +180,16 @@ static inline void NS(dirty_clean)(const struct vcm_pt *pt, FMT_ITEM *table, str
 	*d = DIRTY_NONE;
 }
 
-static void NS(flush_now)(struct walk *w, vcm_da_t first, vcm_da_t last, bool leaf)
+static inline void NS(tlb_flush)(const struct vcm_pt *pt, vcm_da_t first, vcm_da_t last,
+				 bool leaf)
 {
-	struct vcm_pt *pt = w->pt;
-
 	if (pt->cfg.tlb != NULL && pt->cfg.tlb->flush_range != NULL)
 		pt->cfg.tlb->flush_range(pt->cfg.tlb_ctx, first, last - first + 1U, leaf);
+}
+
+static void NS(flush_now)(struct walk *w, vcm_da_t first, vcm_da_t last, bool leaf)
+{
+	NS(tlb_flush)(w->pt, first, last, leaf);
 }
 
 static void NS(gather_flush)(struct walk *w)
@@ -208,11 +219,56 @@ static void NS(gather_add)(struct walk *w, vcm_da_t first, vcm_da_t last, bool l
 	w->gather_leaf = w->gather_leaf && leaf;
 }
 
+/* ---- the walk cache (struct vcm_pt_wcache) ------------------------------ */
+
+/*
+ * Remember @table (level @lvl, holding @da) after single leaves were written
+ * or cleared in it. Only levels whose single entries may be leaves: those
+ * are the calls the cache serves.
+ */
+static inline void NS(wc_set)(struct vcm_pt *pt, FMT_ITEM *table, unsigned int lvl, vcm_da_t da)
+{
+	const uint64_t span_mask = vcm_low_mask(pt->shift[lvl] + pt->items_lg2[lvl]);
+
+	if (!pt->leaf_ok[lvl])
+		return;
+	pt->wc.table = table;
+	pt->wc.base = da & ~span_mask;
+	pt->wc.span_mask = span_mask;
+	pt->wc.leaf_size = NS(lvl_size)(pt, lvl);
+	pt->wc.level = lvl;
+}
+
+static inline void NS(wc_drop)(struct vcm_pt *pt)
+{
+	pt->wc.table = NULL;
+	pt->wc.leaf_size = 0;
+}
+
+/*
+ * The cached table when [@da, +@len) is exactly one entry of it (@len a
+ * power of two, @da aligned to it); NULL otherwise. *@index receives the
+ * entry number.
+ */
+static inline FMT_ITEM *NS(wc_hit)(const struct vcm_pt *pt, vcm_da_t da, uint64_t len,
+				   unsigned int *index)
+{
+	const struct vcm_pt_wcache *wc = &pt->wc;
+
+	if (len != wc->leaf_size || (da & ~wc->span_mask) != wc->base || (da & (len - 1U)) != 0U)
+		return NULL;
+	*index = (unsigned int)((da & wc->span_mask) >> pt->shift[wc->level]);
+	return wc->table;
+}
+
 /* Unlink-and-free happens after the flush that covers [first, last]. */
 static void NS(defer_free)(struct walk *w, FMT_ITEM *cpu, vcm_pa_t pa, unsigned int lvl,
 			   vcm_da_t first, vcm_da_t last)
 {
 	struct tbl *t;
+
+	/* the one place a linked table stops being one: the cache may hold it */
+	NS(wc_drop)(w->pt);
 
 	if (w->ndeferred == DEFERRED_MAX)
 		NS(gather_flush)(w);
@@ -238,6 +294,20 @@ static bool NS(tbl_all_zero)(const FMT_ITEM *table, unsigned int n)
 	for (unsigned int i = 0; i < n; i++)
 		used |= table[i];
 	return used == 0U;
+}
+
+/* True when every entry of @table (@n of them) but entry @index is 0: looks outward from it. */
+static inline bool NS(tbl_alone)(const FMT_ITEM *table, unsigned int n, unsigned int index)
+{
+	unsigned int up = index + 1U, down = index;
+
+	while (up < n || down > 0U) {
+		if (up < n && table[up++] != 0U)
+			return false;
+		if (down > 0U && table[--down] != 0U)
+			return false;
+	}
+	return true;
 }
 
 /* ---- the iterator ------------------------------------------------------- */
