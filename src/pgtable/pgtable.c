@@ -86,6 +86,9 @@ int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_
 	pt->gran_mask = vcm_low_mask(pt->granule_lg2);
 	pt->da_max = vcm_low_mask(pt->ias);
 	pt->pa_max = vcm_low_mask(pt->oas);
+	for (unsigned int lvl = 0; lvl < pt->levels; lvl++)
+		if (pt->leaf_ok[lvl])
+			pt->single_sizes |= UINT64_C(1) << pt->shift[lvl];
 	pt->magic = VCM_PT_MAGIC;
 	*out = pt;
 	return 0;

@@ -63,6 +63,7 @@ struct vcm_pt {
 	unsigned int contig_lg2[VCM_PT_MAX_LEVELS]; /* log2 of entries per contiguous group, 0 = none */
 	bool leaf_ok[VCM_PT_MAX_LEVELS];            /* a single entry at this level may be a leaf */
 	uint64_t sizes;                             /* leaf sizes in use */
+	uint64_t single_sizes;                      /* entry sizes of the levels with leaf_ok */
 	uint64_t fmt_data;                          /* format private (armv8: the MAIR) */
 
 	/* limits of the arguments, for the one-test check of the usual call (pgtable.c) */

@@ -261,6 +261,49 @@ static inline FMT_ITEM *NS(wc_hit)(const struct vcm_pt *pt, vcm_da_t da, uint64_
 	return wc->table;
 }
 
+/*
+ * A miss of the cache: descend from the top through table entries to the
+ * table whose entries are @len bytes and that holds @da, and remember it.
+ * NULL, the cache unchanged, when the way there is not all tables (an empty
+ * entry or a leaf above: the walk makes the table or reports what is there)
+ * or no level has single leaves of @len. Out of line: the cache usually hits.
+ */
+PT_NOINLINE
+static FMT_ITEM *NS(wc_miss)(struct vcm_pt *pt, vcm_da_t da, uint64_t len, unsigned int *index)
+{
+	FMT_ITEM *table = pt->root;
+	unsigned int lvl = pt->levels - 1U;
+
+	/* one entry's size exactly (a power of two), da aligned to it */
+	if (!vcm_is_pow2(len) || (len & pt->single_sizes) == 0U || (da & (len - 1U)) != 0U)
+		return NULL;
+	while (NS(lvl_size)(pt, lvl) > len) {
+		FMT_ITEM e;
+
+		if (lvl == 0U)
+			return NULL;
+		e = table[NS(lvl_index)(pt, lvl, da)];
+		if (e == 0U || fmt_kind(pt, lvl, e) != FMT_TABLE)
+			return NULL;
+		table = NS(tbl_cpu)(pt, fmt_table_pa(pt, lvl, e));
+		lvl--;
+	}
+	if (NS(lvl_size)(pt, lvl) != len || !pt->leaf_ok[lvl])
+		return NULL;
+	NS(wc_set)(pt, table, lvl, da);
+	*index = NS(lvl_index)(pt, lvl, da);
+	return table;
+}
+
+/* The table of single @len-byte entries holding @da: the cached one or a descent's. */
+static inline FMT_ITEM *NS(wc_get)(struct vcm_pt *pt, vcm_da_t da, uint64_t len,
+				   unsigned int *index)
+{
+	FMT_ITEM *table = NS(wc_hit)(pt, da, len, index);
+
+	return table != NULL ? table : NS(wc_miss)(pt, da, len, index);
+}
+
 /* Unlink-and-free happens after the flush that covers [first, last]. */
 static void NS(defer_free)(struct walk *w, FMT_ITEM *cpu, vcm_pa_t pa, unsigned int lvl,
 			   vcm_da_t first, vcm_da_t last)

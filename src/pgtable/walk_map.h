@@ -231,7 +231,7 @@ static inline bool NS(map_one)(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint
 			       const struct vcm_pt_attr *attr, uint64_t sizes)
 {
 	unsigned int index;
-	FMT_ITEM *table = NS(wc_hit)(pt, da, len, &index);
+	FMT_ITEM *table = NS(wc_get)(pt, da, len, &index);
 
 	if (table == NULL || (sizes & len) == 0U || (pa & (len - 1U)) != 0U || table[index] != 0U)
 		return false;

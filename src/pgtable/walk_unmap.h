@@ -445,7 +445,7 @@ static inline bool NS(unmap_one)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last,
 {
 	const uint64_t len = last - da + 1U;
 	unsigned int index, lvl;
-	FMT_ITEM *table = NS(wc_hit)(pt, da, len, &index);
+	FMT_ITEM *table = NS(wc_get)(pt, da, len, &index);
 	FMT_ITEM mask, value;
 
 	if (table == NULL)
