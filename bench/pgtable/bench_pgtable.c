@@ -18,7 +18,9 @@
  *
  * The N = 1 rows are single-leaf calls, the per-I/O pattern of drivers: a
  * second table gives them per call, with CPU cycles and instructions from
- * the Linux perf counters where the kernel allows them (else "-").
+ * the Linux perf counters where the kernel allows them (else "-"), and adds
+ * single 4K calls scattered over 4096 leaf tables (each call in a table
+ * other than the last one's).
  */
 #define _GNU_SOURCE /* syscall() for perf_event_open */
 #include <stdio.h>
@@ -173,6 +175,44 @@ static struct result measure(struct vcm_pt *pt, uint64_t n, uint64_t size, uint6
 	return res;
 }
 
+/*
+ * Single 4K calls each in another leaf table, as when a driver's addresses
+ * are scattered: page 0 of @n 2M regions, while the last page of every region
+ * stays mapped so the tables persist. Every call misses the walk cache.
+ */
+static struct result measure_scattered(struct vcm_pt *pt, uint64_t n)
+{
+	const uint64_t stride = 0x200000, page = 0x1000;
+	unsigned int rounds = rounds_for(1);
+	uint64_t t_map = 0, t_unmap = 0;
+	struct result res = { 0, 0, -1.0, -1.0, -1.0, -1.0 };
+
+	for (uint64_t i = 0; i < n; i++)
+		if (vcm_pt_map(pt, cur.base_da + i * stride + stride - page, cur.base_pa, page,
+			       PROT) != 0)
+			die("resident map", pt);
+	for (unsigned int r = 0; r < rounds; r++) {
+		uint64_t t0 = bench_now_ns(), t1, t2;
+
+		for (uint64_t i = 0; i < n; i++)
+			if (vcm_pt_map(pt, cur.base_da + i * stride, cur.base_pa + i * page, page,
+				       PROT) != 0)
+				die("map", pt);
+		t1 = bench_now_ns();
+		for (uint64_t i = 0; i < n; i++)
+			if (vcm_pt_unmap(pt, cur.base_da + i * stride, page, NULL) != 0)
+				die("unmap", pt);
+		t2 = bench_now_ns();
+		t_map += t1 - t0;
+		t_unmap += t2 - t1;
+	}
+	if (vcm_pt_unmap(pt, cur.base_da, n * stride, NULL) != 0)
+		die("resident unmap", pt);
+	res.map = bench_ns_per(0, t_map, rounds * n);
+	res.unmap = bench_ns_per(0, t_unmap, rounds * n);
+	return res;
+}
+
 /* The floor: the same number of 8-byte stores, then as many clears. */
 static struct result floor_cost(uint64_t n, uint64_t size)
 {
@@ -323,6 +363,8 @@ int main(void)
 	row(pt, "2M", 512, 0x200000, 0x201000);
 	row(pt, "1G", 16, 0x40000000, 0x40001000);
 	row(pt, "4K+hint", 262144, 0x1000, 0x11000);
+	singles[nsingles].what = "4K scattered";
+	singles[nsingles++].b = measure_scattered(pt, 4096);
 	print_singles();
 	(void)vcm_pt_destroy(pt);
 

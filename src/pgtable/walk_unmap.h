@@ -318,22 +318,15 @@ static void NS(unmap_clear)(struct walk *w, struct iter *it, struct dirty *d, vc
 /*
  * True when every entry is 0, given that the range just unmapped covered the
  * entries [@first, @stop) of @table: all of those but the two ends (which the
- * range may only partly cover) are 0 already. Looks outward from the ends, so
- * the cost is the distance to the nearest live entry: one or two loads in a
- * table in use.
+ * range may only partly cover) are 0 already. Looks outward from the ends
+ * first, so in a table in use the cost is a load or two.
  */
 static bool NS(tbl_empty_around)(const FMT_ITEM *table, unsigned int n, unsigned int first,
 				 unsigned int stop)
 {
-	unsigned int up = stop - 1U, down = first + 1U;
-
-	while (up < n || down > 0U) {
-		if (up < n && table[up++] != 0U)
-			return false;
-		if (down > 0U && table[--down] != 0U)
-			return false;
-	}
-	return true;
+	if (stop - first < 2U)
+		return NS(tbl_zero_outside)(table, n, first, first);
+	return NS(tbl_zero_outside)(table, n, first + 1U, stop - 1U);
 }
 
 static void NS(unmap_lvl)(struct walk *w, struct iter *it, vcm_da_t da, vcm_da_t last);
