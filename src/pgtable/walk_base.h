@@ -384,6 +384,9 @@ static bool NS(tbl_zero_outside)(const FMT_ITEM *table, unsigned int n, unsigned
 /* True when every entry of @table (@n of them) but entry @index is 0. */
 static inline bool NS(tbl_alone)(const FMT_ITEM *table, unsigned int n, unsigned int index)
 {
+	/* a neighbour answers in a table in use, without a call */
+	if ((index + 1U < n && table[index + 1U] != 0U) || (index > 0U && table[index - 1U] != 0U))
+		return false;
 	return NS(tbl_zero_outside)(table, n, index, index + 1U);
 }
 
