@@ -237,5 +237,5 @@ static inline bool NS(map_one)(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint
 		return false;
 	table[index] = fmt_leaf_encode(pt, pt->wc.level, false, pa, attr);
 	NS(clean)(pt, table, index, 1);
-	return true; /* no TLB flush: Arm walkers do not cache invalid entries */
+	return true; /* no TLB flush, as the walk makes none for a map into empty entries */
 }
