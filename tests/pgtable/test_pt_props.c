@@ -342,10 +342,79 @@ static void test_props(void **state)
 	}
 }
 
+/*
+ * The walk cache across a table's end, in every configuration and at every
+ * level with single leaves: a single leaf is mapped and unmapped again (its
+ * table is freed), then single leaves go next to where it was, before and
+ * after a leaf elsewhere takes new table memory (likely the freed table's).
+ * Had the cache kept the freed table, they would land in freed memory or in
+ * the other table.
+ */
+static void test_singles_reuse(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < PT_NCONFIGS; i++) {
+		const struct pt_config *cfg = &pt_configs[i];
+		struct run r = { .seed = 0 };
+		struct pt_fixture *f = &r.f;
+		uint64_t top = UINT64_C(1) << cfg->ias, unmapped;
+
+		ptf_init(f, cfg, 0);
+		r.nsizes = table_sizes(f, r.sizes);
+		for (unsigned int k = 0; k < r.nsizes; k++) {
+			const uint64_t a = r.sizes[k];
+			const unsigned int prot = VCM_PT_PROT_READ | VCM_PT_PROT_WRITE;
+			const uint64_t here = (top / 4) & ~(a - 1), there = (top / 2 + top / 8) & ~(a - 1);
+			const uint64_t pas[] = { 0, a, 2 * a, 3 * a };
+			int ret;
+
+			if (4 * a > top / 8)
+				continue;
+			CHECK(&r, vcm_pt_map(f->pt, here, pas[0], a, prot) == 0, "map %#llx: %s",
+			      (unsigned long long)a, vcm_pt_last_error(f->pt));
+			model_map(&f->md, here, pas[0], a, prot);
+			CHECK(&r, vcm_pt_unmap(f->pt, here, a, &unmapped) == 0 && unmapped == a,
+			      "unmap %#llx: %s", (unsigned long long)a, vcm_pt_last_error(f->pt));
+			model_unmap(&f->md, here, a);
+			CHECK(&r, ptf_check(f, a) == 0, "size %#llx after the free: %s",
+			      (unsigned long long)a, f->why);
+			for (unsigned int j = 1; j < 3; j++) {
+				if (j == 2) {
+					ret = vcm_pt_map(f->pt, there, pas[1], a, prot);
+					CHECK(&r, ret == 0, "map elsewhere: %s",
+					      vcm_pt_last_error(f->pt));
+					model_map(&f->md, there, pas[1], a, prot);
+				}
+				ret = vcm_pt_map(f->pt, here + j * a, pas[j + 1], a, prot);
+				CHECK(&r, ret == 0, "map back: %s", vcm_pt_last_error(f->pt));
+				model_map(&f->md, here + j * a, pas[j + 1], a, prot);
+				CHECK(&r, ptf_check(f, a + j) == 0, "size %#llx, page %u back: %s",
+				      (unsigned long long)a, j, f->why);
+			}
+			/* and away again, one leaf at a time: the last one frees the tables */
+			for (unsigned int j = 1; j < 3; j++) {
+				CHECK(&r, vcm_pt_unmap(f->pt, here + j * a, a, &unmapped) == 0 &&
+						  unmapped == a,
+				      "unmap back: %s", vcm_pt_last_error(f->pt));
+				model_unmap(&f->md, here + j * a, a);
+				CHECK(&r, ptf_check(f, a + 8 + j) == 0, "size %#llx, page %u gone: %s",
+				      (unsigned long long)a, j, f->why);
+			}
+			CHECK(&r, vcm_pt_unmap(f->pt, there, a, &unmapped) == 0, "unmap elsewhere: %s",
+			      vcm_pt_last_error(f->pt));
+			model_unmap(&f->md, there, a);
+			CHECK(&r, f->nblocks == 1, "size %#llx: %zu tables left", (unsigned long long)a,
+			      f->nblocks);
+		}
+		ptf_fini(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_props),
+		cmocka_unit_test(test_singles_reuse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
