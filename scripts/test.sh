@@ -26,7 +26,7 @@ echo "=== valgrind"
 for t in tests/util/test_diag tests/platform/test_arena tests/pgtable/test_pt_errors tests/pgtable/test_pt_vectors tests/phys/test_phys_api \
          tests/vspace/test_vspace_api tests/platform/test_hosted_mem tests/platform/test_cpu_mapper \
          tests/graph/test_graph_objects tests/graph/test_graph_back tests/graph/test_graph_more \
-         examples/map_translate; do
+         examples/map_translate examples/rfc_video_flow tests/rfc/test_rfc_api; do
   # Children forked to prove that an access faults are meant to die: keep them quiet.
   valgrind -q --error-exitcode=9 --leak-check=full --child-silent-after-fork=yes \
     "build/test-gcc/$t" >/dev/null

@@ -15,8 +15,22 @@
  * of our layout after the fill. Each step is timed with clock_gettime; the
  * bitmap gets a time budget per row (it is slow), so it runs fewer steps.
  * Nothing is asserted on time. Clock and table printer: bench/common/bench.h.
+ *
+ * The second table: two workloads at 1M live ranges, 50% full, each run from
+ * one layout by four allocators: vcmm, vcmm with its range cache, a
+ * Linux-style IOVA allocator (iova_peer.c) and the bitmap.
+ *  - "dma": sizes 4K 40%, 8K 10%, 16K 10%, 64K 20%, 128K 12%, 256K 8% (a
+ *    network stack's pages and 64K segments beside a block layer's 4K..256K
+ *    requests), alignment = size;
+ *  - "random": the first table's log-uniform 4K..16M mix.
+ * Columns: p50/p99 of one free + one reserve, steps per second (from the sum
+ * of the timed steps), last-level cache misses per step from perf_event_open
+ * where the host allows it ("n/a" otherwise), and throughput ratios to the
+ * peers. The peers get a time budget like the bitmap above. The targets of
+ * issue 11 are printed after the table, never asserted.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* syscall() for perf_event_open */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -27,6 +41,13 @@
 #include <vcm/vspace.h>
 #include <vcm/hosted.h>
 #include "../common/bench.h"
+#include "iova_peer.h"
+#ifdef __linux__
+#include <linux/perf_event.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #define PAGE_LG2 12U
 #define PAGE     (UINT64_C(1) << PAGE_LG2)
@@ -313,9 +334,376 @@ static void run_row(const struct row *row, double mean, uint64_t seed, uint64_t 
 	free(slot);
 }
 
+/* ---- the second table: workloads x allocators at one layout ---- */
+
+/* Last-level cache misses of this thread, if the host lets us count them. */
+struct miss_counter {
+	int fd;
+	const char *why;         /* why not, when fd < 0 */
+};
+
+static void miss_open(struct miss_counter *m)
+{
+#ifdef __linux__
+	struct perf_event_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.type = PERF_TYPE_HARDWARE;
+	a.size = sizeof(a);
+	a.config = PERF_COUNT_HW_CACHE_MISSES;
+	a.disabled = 1;
+	a.exclude_kernel = 1;
+	a.exclude_hv = 1;
+	m->fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+	m->why = m->fd < 0 ? strerror(errno) : NULL;
+#else
+	m->fd = -1;
+	m->why = "no perf_event_open on this host";
+#endif
+}
+
+static void miss_start(const struct miss_counter *m)
+{
+#ifdef __linux__
+	if (m->fd >= 0) {
+		ioctl(m->fd, PERF_EVENT_IOC_RESET, 0);
+		ioctl(m->fd, PERF_EVENT_IOC_ENABLE, 0);
+	}
+#else
+	(void)m;
+#endif
+}
+
+/* Misses since miss_start(), or -1 when not counted. */
+static double miss_stop(const struct miss_counter *m)
+{
+#ifdef __linux__
+	uint64_t v;
+
+	if (m->fd < 0)
+		return -1.0;
+	ioctl(m->fd, PERF_EVENT_IOC_DISABLE, 0);
+	if (read(m->fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+		return -1.0;
+	return (double)v;
+#else
+	(void)m;
+	return -1.0;
+#endif
+}
+
+/* --cache-ranges, --cache-mib: the range cache's limits (0: vspace's defaults). */
+static uint32_t cache_ranges;
+static uint64_t cache_mib;
+
+/* "dma": a mix of network and storage buffer sizes, alignment = size. */
+static struct req dma_req(uint64_t *s)
+{
+	/* cumulative percent for 4K, 8K, 16K, 64K, 128K, 256K */
+	static const unsigned int cum[] = { 40, 50, 60, 80, 92, 100 };
+	static const uint8_t lg2[] = { 0, 1, 2, 4, 5, 6 };
+	unsigned int d = (unsigned int)(rng_next(s) % 100U), k = 0;
+	struct req q;
+
+	while (d >= cum[k])
+		k++;
+	q.pages = UINT32_C(1) << lg2[k];
+	q.align_lg2 = lg2[k];
+	return q;
+}
+
+struct workload {
+	const char *name;
+	struct req (*gen)(uint64_t *s);
+};
+
+/* A_FLOOR: no allocator, only the harness (clock, random slot, request). */
+enum alloc_kind { A_VCMM, A_VCMM_CACHE, A_IOVA, A_BITMAP, A_FLOOR, A_COUNT };
+
+static const char *const alloc_name[A_COUNT] = { "vcmm", "vcmm+cache", "linux-iova", "bitmap",
+						 "(harness)" };
+
+struct wl_result {
+	uint64_t ops, fail, p50, p99, hits;
+	double ops_per_s, miss_per_op; /* miss_per_op < 0: not counted */
+};
+
+/* The layout every allocator starts from: slot i holds [page, page + pages). */
+struct lay {
+	uint64_t page;
+	uint32_t pages;          /* 0: empty */
+};
+
+struct wl_slot {
+	struct vcm_vs_range *r;
+	uint64_t page, pages;
+};
+
+static void die_oom(void)
+{
+	fprintf(stderr, "out of memory\n");
+	exit(1);
+}
+
+static struct vcm_vs *vs_from_layout(const struct lay *lay, uint64_t live, uint64_t pages,
+				     struct vcm_plat_ops *plat, struct wl_slot *slot)
+{
+	struct vcm_vs_cfg cfg = { .start = 0, .len = pages << PAGE_LG2, .plat = plat };
+	struct vcm_vs *vs;
+
+	if (vcm_vs_create(&cfg, &vs, NULL) != 0)
+		die_oom();
+	for (uint64_t i = 0; i < live; i++) {
+		slot[i].r = NULL;
+		if (lay[i].pages != 0 &&
+		    vcm_vs_reserve_at(vs, lay[i].page << PAGE_LG2,
+				      (uint64_t)lay[i].pages << PAGE_LG2, &slot[i].r) != 0)
+			die_oom();
+	}
+	return vs;
+}
+
+/*
+ * Run @steps steps of @wl with allocator @kind from layout @lay (peers stop
+ * at @budget_s seconds). Step k frees slot (rng % live) and reserves a new
+ * request there; every allocator sees the same sequence.
+ */
+static void wl_run(enum alloc_kind kind, const struct workload *wl, const struct lay *lay,
+		   uint64_t live, uint64_t pages, uint64_t seed, uint64_t steps, double budget_s,
+		   const struct miss_counter *mc, struct wl_result *res)
+{
+	struct wl_slot *slot = calloc(live, sizeof(*slot));
+	uint64_t *t = malloc(steps * sizeof(uint64_t));
+	struct vcm_plat_ops plat;
+	struct vcm_vs *vs = NULL;
+	struct iova_peer *iova = NULL;
+	struct bitmap bm = { NULL, 0 };
+	uint64_t s = seed, deadline, sum = 0;
+	double misses;
+
+	if (slot == NULL || t == NULL)
+		die_oom();
+	memset(res, 0, sizeof(*res));
+	vcm_plat_hosted_heap_ops(&plat);
+	if (kind == A_VCMM || kind == A_VCMM_CACHE) {
+		vs = vs_from_layout(lay, live, pages, &plat, slot);
+		if (kind == A_VCMM_CACHE) {
+			struct vcm_vs_cache_cfg cc = { VCM_VS_CACHE_ON, cache_ranges,
+						       cache_mib << 20 };
+
+			vcm_vs_cache_config(vs, &cc);
+		}
+	} else if (kind == A_IOVA) {
+		iova = iova_peer_create(0, pages);
+		if (iova == NULL)
+			die_oom();
+		for (uint64_t i = 0; i < live; i++) {
+			slot[i].page = lay[i].page;
+			slot[i].pages = lay[i].pages;
+			if (lay[i].pages != 0 && !iova_peer_insert(iova, lay[i].page, lay[i].pages))
+				die_oom();
+		}
+	} else if (kind == A_FLOOR) {
+		for (uint64_t i = 0; i < live; i++) {
+			slot[i].page = lay[i].page;
+			slot[i].pages = lay[i].pages;
+		}
+	} else {
+		bm.bits = pages;
+		bm.w = calloc((pages + 63) / 64, sizeof(uint64_t));
+		if (bm.w == NULL)
+			die_oom();
+		for (uint64_t i = 0; i < live; i++) {
+			slot[i].page = lay[i].page;
+			slot[i].pages = lay[i].pages;
+			if (lay[i].pages != 0)
+				bm_set(&bm, lay[i].page, lay[i].pages, true);
+		}
+	}
+	deadline = bench_now_ns() + (uint64_t)(budget_s * 1e9);
+	miss_start(mc);
+	for (; res->ops < steps; res->ops++) {
+		uint64_t i = rng_next(&s) % live, t0, t1;
+		struct req q = wl->gen(&s);
+		uint64_t len = (uint64_t)q.pages << PAGE_LG2;
+		uint64_t align = UINT64_C(1) << (q.align_lg2 + PAGE_LG2);
+		bool ok;
+
+		uint64_t cached_before = 0, cached_after = 0;
+
+		if (kind >= A_IOVA && (res->ops & 63U) == 0U && bench_now_ns() > deadline)
+			break;
+		t0 = bench_now_ns();
+		switch (kind) {
+		case A_VCMM:
+		case A_VCMM_CACHE:
+			if (slot[i].r != NULL)
+				vcm_vs_unreserve(vs, slot[i].r);
+			if (kind == A_VCMM_CACHE) /* a few ns: three hot fields */
+				vcm_vs_cache_usage(vs, &cached_before, NULL);
+			ok = vcm_vs_reserve(vs, len, align, &slot[i].r) == 0;
+			if (!ok)
+				slot[i].r = NULL;
+			break;
+		case A_IOVA: {
+			uint64_t got, pfn;
+
+			if (slot[i].pages != 0)
+				iova_peer_free(iova, slot[i].page, slot[i].pages);
+			pfn = iova_peer_alloc(iova, q.pages, UINT64_C(1) << q.align_lg2, &got);
+			ok = pfn != UINT64_MAX;
+			slot[i].page = pfn;
+			slot[i].pages = ok ? got : 0;
+			break;
+		}
+		case A_FLOOR:
+			/* touch the slot as every allocator does, allocate nothing */
+			ok = true;
+			slot[i].page += slot[i].pages + q.pages;
+			break;
+		default: {
+			int64_t p;
+
+			if (slot[i].pages != 0)
+				bm_set(&bm, slot[i].page, slot[i].pages, false);
+			p = bm_alloc(&bm, q.pages, q.align_lg2);
+			ok = p >= 0;
+			slot[i].page = (uint64_t)p;
+			slot[i].pages = ok ? q.pages : 0;
+			break;
+		}
+		}
+		t1 = bench_now_ns();
+		if (kind == A_VCMM_CACHE) {
+			vcm_vs_cache_usage(vs, &cached_after, NULL);
+			res->hits += cached_after < cached_before; /* the reserve took one */
+		}
+		t[res->ops] = t1 - t0;
+		sum += t1 - t0;
+		res->fail += !ok;
+	}
+	misses = miss_stop(mc);
+	qsort(t, res->ops, sizeof(uint64_t), cmp_u64);
+	res->p50 = pct(t, res->ops, 0.50);
+	res->p99 = pct(t, res->ops, 0.99);
+	res->ops_per_s = sum != 0 ? (double)res->ops * 1e9 / (double)sum : 0.0;
+	res->miss_per_op = misses >= 0.0 && res->ops != 0 ? misses / (double)res->ops : -1.0;
+	if (vs != NULL)
+		vcm_vs_destroy(vs);
+	iova_peer_destroy(iova);
+	free(bm.w);
+	free(t);
+	free(slot);
+}
+
+/* Fill @live slots with @wl's requests by first fit; returns the space in pages. */
+static uint64_t wl_layout(const struct workload *wl, uint64_t live, uint64_t seed,
+			  struct lay *lay)
+{
+	uint64_t s = 777, sum = 0, pages;
+	const unsigned int n = 1U << 18;
+	struct vcm_plat_ops plat;
+	struct vcm_vs_cfg cfg;
+	struct vcm_vs *vs;
+
+	for (unsigned int i = 0; i < n; i++)
+		sum += wl->gen(&s).pages;
+	pages = (uint64_t)((double)live * ((double)sum / n) / 0.5) + 1;
+	pages = (pages + 0xfff) & ~UINT64_C(0xfff);
+	vcm_plat_hosted_heap_ops(&plat);
+	cfg = (struct vcm_vs_cfg){ .start = 0, .len = pages << PAGE_LG2, .plat = &plat };
+	if (vcm_vs_create(&cfg, &vs, NULL) != 0)
+		die_oom();
+	s = seed;
+	for (uint64_t i = 0; i < live; i++) {
+		struct req q = wl->gen(&s);
+		struct vcm_vs_range *r;
+
+		lay[i].pages = 0;
+		if (vcm_vs_reserve(vs, (uint64_t)q.pages << PAGE_LG2,
+				   UINT64_C(1) << (q.align_lg2 + PAGE_LG2), &r) == 0) {
+			lay[i].page = vcm_vs_range_start(r) >> PAGE_LG2;
+			lay[i].pages = q.pages;
+		}
+	}
+	vcm_vs_destroy(vs);
+	return pages;
+}
+
+static void wl_table(uint64_t live, uint64_t seed, uint64_t steps, double budget_s,
+		     const char *live_label)
+{
+	static const struct workload wls[] = { { "dma", dma_req }, { "random", rand_req } };
+	struct wl_result r[2][A_COUNT];
+	struct miss_counter mc;
+	struct lay *lay = malloc(live * sizeof(*lay));
+	char title[160], columns[200];
+
+	if (lay == NULL)
+		die_oom();
+	miss_open(&mc);
+	snprintf(title, sizeof(title), "\nworkloads at %s live ranges, 50%% full, one free + one "
+		 "reserve per step, seed %" PRIu64, live_label, seed);
+	snprintf(columns, sizeof(columns), "%-7s %-11s | %7s %6s %7s %7s %8s %8s | %8s %8s",
+		 "work", "allocator", "steps", "fail", "p50 ns", "p99 ns", "Mstep/s", "miss/st",
+		 "x iova", "x bitmap");
+	bench_head(title, NULL, columns);
+	for (size_t w = 0; w < 2; w++) {
+		uint64_t pages = wl_layout(&wls[w], live, seed + 100 + w, lay);
+
+		for (int k = 0; k < A_COUNT; k++) {
+			wl_run((enum alloc_kind)k, &wls[w], lay, live, pages, seed + 200 + w, steps,
+			       budget_s, &mc, &r[w][k]);
+		}
+		for (int k = 0; k < A_COUNT; k++) {
+			char miss[16], ratio[40] = "";
+
+			if (r[w][k].miss_per_op < 0)
+				snprintf(miss, sizeof(miss), "n/a");
+			else
+				snprintf(miss, sizeof(miss), "%.1f", r[w][k].miss_per_op);
+			if (k != A_FLOOR)
+				snprintf(ratio, sizeof(ratio), "%7.1fx %7.0fx",
+					 bench_ratio(r[w][k].ops_per_s, r[w][A_IOVA].ops_per_s),
+					 bench_ratio(r[w][k].ops_per_s, r[w][A_BITMAP].ops_per_s));
+			bench_row("%-7s %-11s | %7" PRIu64 " %6" PRIu64 " %7" PRIu64 " %7" PRIu64
+				  " %8.2f %8s | %s",
+				  wls[w].name, alloc_name[k], r[w][k].ops, r[w][k].fail, r[w][k].p50,
+				  r[w][k].p99, r[w][k].ops_per_s / 1e6, miss, ratio);
+		}
+		fflush(stdout);
+	}
+	printf("cache hits (reserves served by vcmm's range cache): dma %.0f%%, random %.0f%%.\n"
+	       "(harness): the loop alone (clock, one random slot of %s, the request); every "
+	       "row includes it.\n",
+	       100.0 * bench_ratio((double)r[0][A_VCMM_CACHE].hits, (double)r[0][A_VCMM_CACHE].ops),
+	       100.0 * bench_ratio((double)r[1][A_VCMM_CACHE].hits, (double)r[1][A_VCMM_CACHE].ops),
+	       live_label);
+	printf("Mstep/s: steps / sum of timed steps (clock included). x iova, x bitmap: "
+	       "Mstep/s over the peer's.\nmiss/st: PERF_COUNT_HW_CACHE_MISSES per step, user "
+	       "space, %s.\n", mc.fd >= 0 ? "counted" : "not available here");
+	if (mc.fd < 0)
+		printf("  (perf_event_open: %s; `perf stat -e cache-misses` says the same "
+		       "on such hosts)\n", mc.why);
+	printf("targets (issue 11, printed, not asserted):\n"
+	       "  dma, vcmm+cache: p50 %" PRIu64 " ns (<= 100), p99 %" PRIu64 " ns (<= 1000), "
+	       "%.1fx linux-iova (>= 2)\n"
+	       "  random, vcmm:    p50 %" PRIu64 " ns (<= 1000), %.0fx bitmap (>= 100)\n",
+	       r[0][A_VCMM_CACHE].p50, r[0][A_VCMM_CACHE].p99,
+	       bench_ratio(r[0][A_VCMM_CACHE].ops_per_s, r[0][A_IOVA].ops_per_s),
+	       r[1][A_VCMM].p50, bench_ratio(r[1][A_VCMM].ops_per_s, r[1][A_BITMAP].ops_per_s));
+#ifdef __linux__
+	if (mc.fd >= 0)
+		close(mc.fd);
+#endif
+	free(lay);
+}
+
 static void usage(const char *argv0)
 {
-	fprintf(stderr, "usage: %s [--seed N] [--quick] [--bitmap-seconds S]\n", argv0);
+	fprintf(stderr, "usage: %s [--seed N] [--quick] [--bitmap-seconds S] [--only-workloads]\n"
+		"          [--cache-ranges N] [--cache-mib M]\n",
+		argv0);
 	exit(2);
 }
 
@@ -326,8 +714,8 @@ int main(int argc, char **argv)
 		{ "1k", 1000, 0.9 }, { "100k", 100000, 0.9 }, { "1M", 1000000, 0.9 },
 	};
 	uint64_t seed = 1;
-	bool quick = false;
-	double bm_seconds = 3.0, mean;
+	bool quick = false, only_wl = false;
+	double bm_seconds = 2.0, mean;
 	uint64_t timer[1001];
 	char title[160], note[256], columns[160];
 	size_t rows = sizeof(full) / sizeof(full[0]);
@@ -339,6 +727,12 @@ int main(int argc, char **argv)
 			quick = true;
 		else if (strcmp(argv[i], "--bitmap-seconds") == 0 && i + 1 < argc)
 			bm_seconds = strtod(argv[++i], NULL);
+		else if (strcmp(argv[i], "--only-workloads") == 0)
+			only_wl = true;
+		else if (strcmp(argv[i], "--cache-ranges") == 0 && i + 1 < argc)
+			cache_ranges = (uint32_t)strtoul(argv[++i], NULL, 0);
+		else if (strcmp(argv[i], "--cache-mib") == 0 && i + 1 < argc)
+			cache_mib = strtoull(argv[++i], NULL, 0);
 		else
 			usage(argv[0]);
 	}
@@ -364,7 +758,7 @@ int main(int argc, char **argv)
 		 "%8s %5s", "live", "occ", "ours ops", "fail", "res p50", "unr p50", "p50 ns",
 		 "p99 ns", "bm ops", "fail", "p50 ns", "p99 ns", "bm/ours", "same");
 	bench_head(title, note, columns);
-	for (size_t k = 0; k < rows; k++) {
+	for (size_t k = 0; k < (only_wl ? 0 : rows); k++) {
 		struct result r;
 
 		run_row(&full[k], mean, seed + k, quick ? 20000 : 200000, bm_seconds, &r);
@@ -381,5 +775,9 @@ int main(int argc, char **argv)
 	       "clock_gettime per step (its own cost: p50 %" PRIu64 " ns, included).\n"
 	       "same: the bitmap placed its steps at the same addresses as ours "
 	       "(both are exact first fit).\n", timer[500]);
+	if (quick)
+		wl_table(100000, seed, 20000, 0.2, "100k");
+	else
+		wl_table(1000000, seed, 200000, 1.5, "1M");
 	return 0;
 }

@@ -41,6 +41,18 @@ struct vcm_pt_fmt;
 /* The formats. */
 extern const struct vcm_pt_fmt vcm_pt_fmt_armv7s; /* ARMv7 short descriptor */
 extern const struct vcm_pt_fmt vcm_pt_fmt_armv8;  /* ARMv8 long descriptor (VMSAv8-64) */
+/* AMD IOMMU v1 host page tables (3 to 6 levels; vcm_pt_hw: DTE bits 63:0). */
+extern const struct vcm_pt_fmt vcm_pt_fmt_amdv1;
+/*
+ * RISC-V Sv39/Sv48/Sv57: cfg->ias 39, 48 or 57 picks the mode (0 = 39), oas 32
+ * to 56 (0 = 56), granule 12 only; vcm_pt_hw() regs[0] is satp.
+ */
+extern const struct vcm_pt_fmt vcm_pt_fmt_riscv;
+/* x86 formats (src/pgtable/fmt_x86.c, fmt_vtd.c). x86_64: ias 48 or 57, da
+ * without sign extension, cfg->mair carries IA32_PAT (0 = power-up value);
+ * regs CR3, CR4, IA32_PAT. vtd_ss: ias 39/48/57; regs = context entry. */
+extern const struct vcm_pt_fmt vcm_pt_fmt_x86_64; /* x86-64 4- and 5-level paging */
+extern const struct vcm_pt_fmt vcm_pt_fmt_vtd_ss; /* Intel VT-d second stage */
 
 /** vcm_pt_fmt_name() - short name of a format ("armv7s", "armv8"). */
 const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt);
@@ -83,7 +95,11 @@ const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt);
 #define VCM_PT_CFG_STAGE2   (1U << 0) /* ARMv8 stage 2 (IPA -> PA) table */
 #define VCM_PT_CFG_SECURE   (1U << 1) /* walked in the Secure state: the NS bit is used */
 #define VCM_PT_CFG_COHERENT (1U << 2) /* walker snoops CPU caches: no cache_clean calls */
-#define VCM_PT_CFG_ALL      0x7U
+/* RISC-V only (fmt_riscv.c): the Svnapot 64 KiB leaf, Svpbmt memory types (NC, IO). */
+#define VCM_PT_CFG_RISCV_SVNAPOT (1U << 8)
+#define VCM_PT_CFG_RISCV_SVPBMT  (1U << 9)
+#define VCM_PT_CFG_RISCV_ALL     (VCM_PT_CFG_RISCV_SVNAPOT | VCM_PT_CFG_RISCV_SVPBMT)
+#define VCM_PT_CFG_ALL      (0x7U | VCM_PT_CFG_RISCV_ALL)
 
 /**
  * struct vcm_pt_tlb_ops - how the table tells its walkers' TLBs what changed.
@@ -102,13 +118,17 @@ struct vcm_pt_tlb_ops {
  * @fmt:         the format (required).
  * @ias:         input address bits; 0 = the format's default (armv7s: 32,
  *               armv8: 48). armv8 takes 25..48 (stage 1) or 25..48 (stage 2).
+ *               amdv1: 48; takes 39..64 (3 levels up to 39 bits, 4, 5, 6 above 57).
  * @oas:         output address bits; 0 = default (armv7s: 32, armv8: 48);
  *               armv8 takes 32, 36, 40, 42, 44, 48.
+ *               amdv1: 52; takes 32..52.
  * @granule_lg2: translation granule; 0 = 12. armv8 takes 12, 14, 16.
  * @flags:       VCM_PT_CFG_*.
  * @page_sizes:  leaf sizes this table may use (bit n = 2^n bytes), including
  *               the sizes reached with a contiguous hint; 0 = all the format
  *               has for this granule. Must include the granule size.
+ *               amdv1: at most one NextLevel-7 size per level (8K..1M,
+ *               4M..512M, 2G..256G); 0 = 4K, 64K, 2M, 32M, 1G, 16G.
  * @mair:        armv8 stage 1 only: the MAIR value the walker uses; 0 = the
  *               vcmm default (see docs/pgtable.md). Cache policies are found
  *               in it by value; a policy it lacks is -EOPNOTSUPP at map time.
@@ -158,6 +178,7 @@ struct vcm_pt_leaf {
  *               armv8 stage 1: TCR_EL1 (TTBR0 half: T0SZ, IRGN0, ORGN0, SH0,
  *               TG0, IPS), MAIR_EL1, TTBR0_EL1; stage 2: VTCR_EL2, 0, VTTBR_EL2.
  *               armv7s: TTBCR, 0, TTBR0.
+ *               amdv1: DTE bits 63:0 (V, TV, Mode, root pointer, IR, IW), 0, 0.
  */
 struct vcm_pt_hw {
 	vcm_pa_t root_pa;

@@ -10,7 +10,9 @@
  *
  * Placement is exact first fit: the lowest address where an aligned range of
  * the asked length fits; -ENOSPC means no such address exists. Every call is
- * O(log n) in the number of ranges (docs/vspace.md gives the algorithm).
+ * O(log n) in the number of ranges (docs/vspace.md gives the algorithm). An
+ * optional range cache (vcm_vs_cache_config()) hands recently freed ranges of
+ * 4 KiB..256 KiB out again in O(1); the only change it makes is said there.
  *
  * Metadata comes from the meta_alloc/meta_free ops given at create time, in
  * slabs; vcm_vs_destroy() gives all of it back. No other platform op is used.
@@ -164,8 +166,8 @@ int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len, struct vcm_v
  *
  * On failure nothing changes and vcm_vs_last_error() says why.
  *
- * Context: caller serialises calls on @vs. O(log n); never calls meta_alloc
- * or meta_free.
+ * Context: caller serialises calls on @vs. O(log n); never calls meta_free,
+ * nor meta_alloc unless the range cache is on (struct vcm_vs_cache_cfg).
  * Return: 0; -EINVAL if @r is NULL, not live (freed twice) or of another space;
  * -EBUSY if @r is the range of a bound (use vcm_vs_bound_free()).
  */
@@ -294,10 +296,83 @@ struct vcm_vs *vcm_vs_bound_space(struct vcm_vs_bound *b);
 /** vcm_vs_bound_range() - the range bound @b occupies in its parent; NULL if not live. */
 struct vcm_vs_range *vcm_vs_bound_range(const struct vcm_vs_bound *b);
 
+/* vcm_vs_cache_cfg.flags: keep freed ranges in the range cache. */
+#define VCM_VS_CACHE_ON 0x1U
+
+/**
+ * struct vcm_vs_cache_cfg - the range cache of one space (docs/vspace.md).
+ * @flags:      VCM_VS_CACHE_ON, or 0 to turn the cache off; other bits are
+ *              refused.
+ * @max_ranges: most ranges held at once; 0 gives the default, 2048.
+ * @max_bytes:  most bytes held at once; 0 gives the default, 64 MiB.
+ *
+ * With the cache on, a range of 2^c bytes (4 KiB to 256 KiB) that starts at a
+ * multiple of 2^c is not merged back into the space when it is unreserved but
+ * kept, up to the limits, and the next vcm_vs_reserve() of that length (after
+ * rounding up to 4 KiB) with an alignment up to 2^c gets it back, in O(1).
+ * What changes, and only for such requests: the range returned is the most
+ * recently freed one of its class, not the lowest fit. What stays: every
+ * other request is exact lowest first fit over the space with cached ranges
+ * counted as taken; cached ranges count as free in vcm_vs_free_bytes(),
+ * vcm_vs_count(), vcm_vs_find() and walks; a cached range's old handle is
+ * dead as after any unreserve (checked, see Handles); and before any reserve,
+ * reserve-at or bound create would fail with -ENOSPC, -EEXIST or -ENOMEM the
+ * whole cache is flushed and the call tried again, so the cache never turns
+ * a success into a failure. vcm_vs_unreserve() may then call meta_alloc
+ * (never meta_free) for the cache's own metadata, and if that fails frees the
+ * range into the space as without the cache. Bounds created later inherit
+ * the configuration and keep a cache of their own.
+ */
+struct vcm_vs_cache_cfg {
+	uint32_t flags;
+	uint32_t max_ranges;
+	uint64_t max_bytes;
+};
+
+/**
+ * vcm_vs_cache_config() - turn the range cache of @vs on or off, or change
+ * its limits.
+ * @vs: the space (a bound's space works too, and keeps its own cache).
+ * @cc: the configuration; copied.
+ *
+ * Turning the cache off flushes it and gives its metadata back; lowering the
+ * limits below what is held flushes it. A separate call rather than a field
+ * of struct vcm_vs_cfg, so that callers filling that struct field by field
+ * keep today's behaviour.
+ *
+ * Context: caller serialises calls on @vs. O(cached ranges x log n).
+ * Return: 0; -EINVAL if @vs is not live, @cc is NULL or @cc->flags has an
+ * unknown bit. Nothing changes on failure.
+ */
+int vcm_vs_cache_config(struct vcm_vs *vs, const struct vcm_vs_cache_cfg *cc);
+
+/**
+ * vcm_vs_cache_flush() - give every cached range of @vs and of the bounds
+ * taken from it back to their spaces, where they merge with their neighbours.
+ * @vs: the space.
+ *
+ * Magazines are kept for reuse. A reserve that would fail flushes by itself;
+ * this call is for a caller that wants exact first fit again now.
+ *
+ * Context: caller serialises calls on @vs and its bounds. O(cached x log n).
+ * Return: 0; -EINVAL if @vs is not live.
+ */
+int vcm_vs_cache_flush(struct vcm_vs *vs);
+
+/**
+ * vcm_vs_cache_usage() - what the range cache of @vs holds now.
+ * @vs:     the space (its bounds are not included).
+ * @ranges: receives the number of cached ranges; may be NULL.
+ * @bytes:  receives their bytes; may be NULL.
+ *
+ * Return: 0; -EINVAL if @vs is not live.
+ */
+int vcm_vs_cache_usage(const struct vcm_vs *vs, uint64_t *ranges, uint64_t *bytes);
+
 /**
  * vcm_vs_check_() - whole-structure validator (VCM_DEBUG=2 style, for tests):
  * tree order, parent links, balance, augmented values, ranges and gaps tiling
- * the space exactly, counters. O(n).
+ * the space exactly, counters, and the range cache's magazines and limits. O(n).
  * Return: 0, or -EFAULT with the first broken invariant in vcm_vs_last_error().
  */
 int vcm_vs_check_(struct vcm_vs *vs);

@@ -15,7 +15,7 @@
 #include "../util/assert.h"
 #include "../util/fail.h"
 
-#define VCM_PT_MAX_LEVELS 5U
+#define VCM_PT_MAX_LEVELS 6U /* AMD v1 Mode 6 */
 #define VCM_PT_MAGIC 0x76637074U /* "vcpt" */
 /* memo_prot before any map: has unknown bits, so no prot the caller gives matches it */
 #define VCM_PT_MEMO_NONE (~0U)

@@ -137,7 +137,7 @@ static void NS(split)(struct walk *w, const struct iter *it)
 	const vcm_da_t da = vcm_align_down(it->da, isz * n);
 	const vcm_pa_t pa = vcm_align_down(fmt_leaf_pa(pt, lvl, it->entry), isz * n);
 	FMT_ITEM *t = &it->table[first];
-	FMT_ITEM next[1U << 7]; /* the largest group: 128 entries (16K pages) */
+	FMT_ITEM next[1U << 8]; /* the largest group: 256 entries (AMD v1 NextLevel 7) */
 	struct vcm_pt_attr attr;
 	uint64_t sizes = NS(leaf_attr)(w, lvl, it->entry, &attr);
 	bool singles = group && NS(single_ok)(pt, lvl, sizes);

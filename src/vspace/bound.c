@@ -33,32 +33,43 @@ static struct vcm_vs_bound *bound_get(struct vcm_vs *vs, const char *fn, bool *f
 	return b;
 }
 
-/* Take @pl (planned, every argument checked) as a new bound of @vs. */
-static int bound_take(struct vcm_vs *vs, const char *fn, const struct vs_place *pl,
+/* Take @rq (every argument checked first) as a new bound of @vs. */
+static int bound_take(struct vcm_vs *vs, const char *fn, const struct vs_req *rq,
 		      struct vcm_vs_bound **out)
 {
-	const struct vcm_plat_ops *plat = vs->plat;
+	struct vs_place pl;
 	struct vcm_vs_range *r;
 	struct vcm_vs_bound *b;
 	bool fresh;
+	int ret;
 
+	if (out == NULL)
+		return VCM_FAIL(&vs->diag, fn, -EINVAL, "out is NULL");
+	/* check every argument before taking the bound struct, then plan again */
+	ret = vs_place_(vs, fn, rq, &pl);
+	if (ret != 0)
+		return ret;
 	b = bound_get(vs, fn, &fresh);
 	if (b == NULL)
 		return -ENOMEM;
-	r = vs_new_range_(vs, fn);
-	if (r == NULL) {
+	ret = vs_take_(vs, fn, rq, &pl, &r);
+	if (ret != 0) {
 		if (fresh) {
-			plat->meta_free(plat->ctx, b, sizeof(*b));
+			vs->plat->meta_free(vs->plat->ctx, b, sizeof(*b));
 		} else {
 			b->next = vs->free_bounds;
 			vs->free_bounds = b;
 		}
-		return -ENOMEM;
+		return ret;
 	}
-	vs_carve_(vs, pl, r);
+	vs_carve_(vs, &pl, r);
 	r->flags |= VS_RANGE_BOUND;
-	vs_space_init_(&b->space, r->start, r->start + (r->len - 1U), plat);
+	vs_space_init_(&b->space, r->start, r->start + (r->len - 1U), vs->plat);
 	b->space.is_bound = true;
+	/* a bound caches like its parent (its own magazines, taken when needed) */
+	b->space.cache_on = vs->cache_on;
+	b->space.cache_max_ranges = vs->cache_max_ranges;
+	b->space.cache_max_bytes = vs->cache_max_bytes;
 	b->magic = VS_MAGIC_BOUND;
 	b->parent = vs;
 	b->range = r;
@@ -74,33 +85,21 @@ static int bound_take(struct vcm_vs *vs, const char *fn, const struct vs_place *
 int vcm_vs_bound_create(struct vcm_vs *vs, uint64_t len, uint64_t align,
 			struct vcm_vs_bound **out)
 {
-	struct vs_place pl;
-	int ret;
+	struct vs_req rq = { .at = false, .len = len, .align = align };
 
 	if (!vs_live(vs))
 		return -EINVAL;
-	if (out == NULL)
-		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "out is NULL");
-	ret = vs_place_(vs, __func__, len, align, &pl);
-	if (ret != 0)
-		return ret;
-	return bound_take(vs, __func__, &pl, out);
+	return bound_take(vs, __func__, &rq, out);
 }
 
 int vcm_vs_bound_create_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len,
 			   struct vcm_vs_bound **out)
 {
-	struct vs_place pl;
-	int ret;
+	struct vs_req rq = { .at = true, .da = da, .len = len };
 
 	if (!vs_live(vs))
 		return -EINVAL;
-	if (out == NULL)
-		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "out is NULL");
-	ret = vs_place_at_(vs, __func__, da, len, &pl);
-	if (ret != 0)
-		return ret;
-	return bound_take(vs, __func__, &pl, out);
+	return bound_take(vs, __func__, &rq, out);
 }
 
 int vcm_vs_bound_free(struct vcm_vs *vs, struct vcm_vs_bound *b)
@@ -120,6 +119,8 @@ int vcm_vs_bound_free(struct vcm_vs *vs, struct vcm_vs_bound *b)
 		return VCM_FAIL(&vs->diag, __func__, -EBUSY,
 				"bound %p at %#llx still holds %llu ranges", (void *)b,
 				vcm_ull(b->range->start), vcm_ull(b->space.count));
+	/* its cached ranges go back to its tree, its magazines to meta_free */
+	vs_cache_release_(&b->space);
 	if (b->prev != NULL)
 		b->prev->next = b->next;
 	else

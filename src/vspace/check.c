@@ -22,9 +22,9 @@ static int check_node(struct vcm_vs *vs, struct vcm_vs_range *n, uint64_t *nodes
 
 	if (n == NULL)
 		return 0;
-	if (++*nodes > vs->count + 1U)
+	if (++*nodes > vs->count + vs->cache_ranges + 1U)
 		return bad(vs, n, "more nodes than ranges (a cycle?)");
-	if (n->magic != VS_MAGIC_LIVE || n->owner != vs)
+	if ((n->magic != VS_MAGIC_LIVE && n->magic != VS_MAGIC_CACHED) || n->owner != vs)
 		return bad(vs, n, "magic or owner wrong");
 	if (n->left != NULL && n->left->parent != n)
 		return bad(vs, n, "left child's parent link wrong");
@@ -39,8 +39,8 @@ static int check_node(struct vcm_vs *vs, struct vcm_vs_range *n, uint64_t *nodes
 	if (vs_tree_pull_(&copy))
 		return bad(vs, n, "cached height or gap summary is stale");
 	{
-		int l = n->left != NULL ? n->left->height : 0;
-		int r = n->right != NULL ? n->right->height : 0;
+		int l = n->left != NULL ? (int)vs_height(n->left) : 0;
+		int r = n->right != NULL ? (int)vs_height(n->right) : 0;
 
 		if (l - r > 1 || r - l > 1)
 			return bad(vs, n, "AVL balance broken");
@@ -51,7 +51,7 @@ static int check_node(struct vcm_vs *vs, struct vcm_vs_range *n, uint64_t *nodes
 int vcm_vs_check_(struct vcm_vs *vs)
 {
 	const struct vcm_vs_range *n, *prev = NULL;
-	uint64_t nodes = 0, ranges = 0, free_bytes = 0;
+	uint64_t nodes = 0, ranges = 0, cached = 0, free_bytes = 0;
 	vcm_da_t next_start = 0; /* where the next node must start; wraps at 2^64 */
 	bool at_end = false;
 	int ret;
@@ -63,7 +63,7 @@ int vcm_vs_check_(struct vcm_vs *vs)
 	ret = check_node(vs, vs->root, &nodes);
 	if (ret != 0)
 		return ret;
-	if (nodes != vs->count + 1U)
+	if (nodes != vs->count + vs->cache_ranges + 1U)
 		return bad(vs, vs->root, "node count differs from range count");
 	if (vs->head.left != NULL)
 		return bad(vs, &vs->head, "sentinel is not the first node");
@@ -77,7 +77,10 @@ int vcm_vs_check_(struct vcm_vs *vs)
 			if (n->start != next_start || n->len == 0U ||
 			    !vcm_is_aligned(n->len, VS_PAGE))
 				return bad(vs, n, "range does not start where the gap before ends");
-			ranges++;
+			if (n->magic == VS_MAGIC_CACHED)
+				cached++;
+			else
+				ranges++;
 		}
 		if (!vcm_is_aligned(n->gap, VS_PAGE))
 			return bad(vs, n, "gap not a multiple of 4 KiB");
@@ -96,8 +99,11 @@ int vcm_vs_check_(struct vcm_vs *vs)
 	}
 	if (!at_end)
 		return bad(vs, prev, "ranges and gaps do not reach the end of the space");
-	if (ranges != vs->count || free_bytes != vs->free_bytes)
-		return bad(vs, NULL, "count or free bytes differ from the tree");
+	if (ranges != vs->count || free_bytes != vs->free_bytes || cached != vs->cache_ranges)
+		return bad(vs, NULL, "count, cached count or free bytes differ from the tree");
+	ret = vs_cache_check_(vs);
+	if (ret != 0)
+		return ret;
 	for (struct vcm_vs_bound *b = vs->bounds; b != NULL; b = b->next) {
 		if (b->magic != VS_MAGIC_BOUND || b->parent != vs || b->range->owner != vs ||
 		    (b->range->flags & VS_RANGE_BOUND) == 0U || b->space.start != b->range->start ||

@@ -14,9 +14,13 @@
 #define SLAB_MIN_NODES 32U
 #define SLAB_MAX_NODES 8192U
 
-/* Nodes start after the header, rounded up to the node's alignment. */
-#define SLAB_HDR ((sizeof(struct vs_slab) + _Alignof(struct vcm_vs_range) - 1U) & \
-		  ~(_Alignof(struct vcm_vs_range) - 1U))
+/*
+ * Nodes start after the header at a 64-byte boundary, so that each node's
+ * two halves are two cache lines (vspace_internal.h); meta_alloc promises
+ * only pointer alignment, so a slab asks for one line more and skips to it.
+ */
+#define SLAB_HDR   sizeof(struct vs_slab)
+#define SLAB_SLACK ((size_t)VS_NODE_LINE)
 
 struct vcm_vs_range *vs_node_alloc_(struct vcm_vs *vs)
 {
@@ -28,15 +32,17 @@ struct vcm_vs_range *vs_node_alloc_(struct vcm_vs *vs)
 	}
 	if (vs->bump == vs->bump_end) {
 		size_t nodes = vs->next_slab_nodes;
-		size_t bytes = SLAB_HDR + nodes * sizeof(struct vcm_vs_range);
+		size_t bytes = SLAB_HDR + SLAB_SLACK + nodes * sizeof(struct vcm_vs_range);
 		struct vs_slab *s = vs->plat->meta_alloc(vs->plat->ctx, bytes);
+		uintptr_t first;
 
 		if (s == NULL)
 			return NULL;
 		s->next = vs->slabs;
 		s->bytes = bytes;
 		vs->slabs = s;
-		vs->bump = (struct vcm_vs_range *)(void *)((uint8_t *)s + SLAB_HDR);
+		first = ((uintptr_t)s + SLAB_HDR + SLAB_SLACK - 1U) & ~(uintptr_t)(SLAB_SLACK - 1U);
+		vs->bump = (struct vcm_vs_range *)(void *)((uint8_t *)s + (first - (uintptr_t)s));
 		vs->bump_end = vs->bump + nodes;
 		if (nodes < SLAB_MAX_NODES)
 			vs->next_slab_nodes = nodes * 2U;

@@ -23,7 +23,7 @@ static const struct vcm_vs_range nil;
 
 static inline unsigned int height(const struct vcm_vs_range *n)
 {
-	return n != NULL ? n->height : 0U;
+	return n != NULL ? vs_height(n) : 0U;
 }
 
 static inline uint32_t pages_capped(uint64_t bytes)
@@ -44,6 +44,14 @@ static inline uint32_t min_u32(uint32_t a, uint32_t b)
 	return a < b ? a : b;
 }
 
+/* a + b, or 0xffff if that does not fit 16 bits */
+static inline uint16_t sat_add16(uint16_t a, uint16_t b)
+{
+	uint16_t s = (uint16_t)(a + b);
+
+	return (uint16_t)(s | (uint16_t)-(uint16_t)(s < a));
+}
+
 /*
  * Recompute @n's height, max_gap and loss[] from its children; true if any
  * changed. The hot spot of every update: the loops are kept branch-free so
@@ -54,35 +62,63 @@ bool vs_tree_pull_(struct vcm_vs_range *n)
 	const struct vcm_vs_range *l = n->left != NULL ? n->left : &nil;
 	const struct vcm_vs_range *r = n->right != NULL ? n->right : &nil;
 	unsigned int hl = height(n->left), hr = height(n->right);
-	uint8_t h = (uint8_t)((hl > hr ? hl : hr) + 1U);
+	uint64_t h = (uint64_t)((hl > hr ? hl : hr) + 1U);
+	uint64_t lm = vs_max_gap(l), rm = vs_max_gap(r), sum;
 	uint64_t m = n->gap;
-	uint32_t own_g, off_own, off_l, off_r, diff;
+	uint32_t own_g, off_own, off_l, off_r, diff = 0;
 	/* pages from the gap's start to the next 2^32-page boundary, mod 2^32 */
 	uint32_t misalign = (uint32_t)((0U - vs_gap_start(n)) >> VS_PAGE_LG2);
-	uint32_t loss[VS_NCLASS];
+	uint16_t loss16[VS_NLOSS16];
+	uint32_t loss32[VS_NCLASS - VS_NLOSS16];
 
-	if (l->max_gap > m)
-		m = l->max_gap;
-	if (r->max_gap > m)
-		m = r->max_gap;
+	if (lm > m)
+		m = lm;
+	if (rm > m)
+		m = rm;
 	own_g = pages_capped(n->gap);
 	off_own = pages_capped(m - n->gap);
-	off_l = pages_capped(m - l->max_gap);
-	off_r = pages_capped(m - r->max_gap);
-	for (unsigned int k = 0; k < VS_NCLASS; k++) {
-		/* own gap: a class-k fit loses the padding up to the next boundary */
-		uint32_t own = min_u32(misalign & class_mask[k], own_g) + off_own;
+	off_l = pages_capped(m - lm);
+	off_r = pages_capped(m - rm);
+	/*
+	 * Own gap: a class-k fit loses the padding up to the next boundary. The
+	 * minimum is the true loss, below 2^(k+1) pages, so for k <= 15 it fits
+	 * 16 bits and the lanes are computed in 16 bits, saturating at 0xffff: a
+	 * saturated candidate is never below the true minimum, so the minimum
+	 * stays exact (16 lanes = two SSE2 registers).
+	 */
+	{
+		uint16_t own_g16 = (uint16_t)min_u32(own_g, 0xffffU);
+		uint16_t off_own16 = (uint16_t)min_u32(off_own, 0xffffU);
+		uint16_t off_l16 = (uint16_t)min_u32(off_l, 0xffffU);
+		uint16_t off_r16 = (uint16_t)min_u32(off_r, 0xffffU);
 
-		loss[k] = min_u32(own, min_u32(l->loss[k] + off_l, r->loss[k] + off_r));
+		for (unsigned int k = 0; k < VS_NLOSS16; k++) {
+			uint16_t pad = (uint16_t)(misalign & class_mask[k]);
+			uint16_t own = sat_add16(pad < own_g16 ? pad : own_g16, off_own16);
+			uint16_t cl = sat_add16(l->loss16[k], off_l16);
+			uint16_t cr = sat_add16(r->loss16[k], off_r16);
+			uint16_t m2 = cl < cr ? cl : cr;
+
+			loss16[k] = own < m2 ? own : m2;
+		}
 	}
-	diff = 0;
-	for (unsigned int k = 0; k < VS_NCLASS; k++)
-		diff |= loss[k] ^ n->loss[k];
-	diff |= (uint32_t)(h != n->height) | (uint32_t)(m != n->max_gap);
-	for (unsigned int k = 0; k < VS_NCLASS; k++)
-		n->loss[k] = loss[k];
-	n->height = h;
-	n->max_gap = m;
+	for (unsigned int k = VS_NLOSS16; k < VS_NCLASS; k++) {
+		uint32_t own = min_u32(misalign & class_mask[k], own_g) + off_own;
+		unsigned int j = k - VS_NLOSS16;
+
+		loss32[j] = min_u32(own, min_u32(l->loss32[j] + off_l, r->loss32[j] + off_r));
+	}
+	for (unsigned int k = 0; k < VS_NLOSS16; k++)
+		diff |= (uint32_t)(loss16[k] ^ n->loss16[k]);
+	for (unsigned int j = 0; j < VS_NCLASS - VS_NLOSS16; j++)
+		diff |= loss32[j] ^ n->loss32[j];
+	sum = (h << VS_SUM_HEIGHT_SHIFT) | (m >> VS_PAGE_LG2);
+	diff |= (uint32_t)(sum != n->sum);
+	for (unsigned int k = 0; k < VS_NLOSS16; k++)
+		n->loss16[k] = loss16[k];
+	for (unsigned int j = 0; j < VS_NCLASS - VS_NLOSS16; j++)
+		n->loss32[j] = loss32[j];
+	n->sum = sum;
 	return diff != 0U;
 }
 
@@ -91,7 +127,7 @@ void vs_tree_init_(struct vcm_vs *vs)
 	struct vcm_vs_range *h = &vs->head;
 
 	h->left = h->right = h->parent = NULL;
-	h->height = 0;
+	h->sum = 0;
 	(void)vs_tree_pull_(h);
 	vs->root = h;
 }
@@ -158,10 +194,16 @@ static struct vcm_vs_range *rebalance(struct vcm_vs *vs, struct vcm_vs_range *n)
  */
 static void fix_up(struct vcm_vs *vs, struct vcm_vs_range *n, const struct vcm_vs_range *force)
 {
-	bool forcing = force != NULL;
+	bool forcing = force != NULL, deep = vs_deep(vs);
 
 	while (n != NULL) {
-		bool changed = vs_tree_pull_(n);
+		const struct vcm_vs_range *p = n->parent;
+		bool changed;
+
+		/* the parent's pull will read n's sibling: start that miss now */
+		if (deep && p != NULL)
+			vs_prefetch(p->left == n ? p->right : p->left);
+		changed = vs_tree_pull_(n);
 		int bal = (int)height(n->left) - (int)height(n->right);
 
 		if (n == force) {
@@ -188,7 +230,7 @@ void vs_tree_insert_after_(struct vcm_vs *vs, struct vcm_vs_range *prev, struct 
 	struct vcm_vs_range *at;
 
 	n->left = n->right = NULL;
-	n->height = 0;
+	n->sum = 0;
 	if (prev->right == NULL) {
 		prev->right = n;
 		n->parent = prev;
@@ -242,11 +284,16 @@ void vs_tree_erase_(struct vcm_vs *vs, struct vcm_vs_range *n)
 /* Does the subtree of @n hold a gap with @len bytes at a 2^align_lg2 boundary? */
 static inline bool subtree_fits(const struct vcm_vs_range *n, uint64_t len, unsigned int align_lg2)
 {
-	if (n == NULL || n->max_gap < len)
+	uint64_t m;
+
+	if (n == NULL)
+		return false;
+	m = vs_max_gap(n);
+	if (m < len)
 		return false;
 	if (align_lg2 == VS_PAGE_LG2)
 		return true;
-	return n->max_gap - len >= (uint64_t)n->loss[align_lg2 - VS_PAGE_LG2 - 1U] << VS_PAGE_LG2;
+	return m - len >= (uint64_t)vs_loss(n, align_lg2 - VS_PAGE_LG2 - 1U) << VS_PAGE_LG2;
 }
 
 static inline bool own_fits(const struct vcm_vs_range *n, uint64_t len, unsigned int align_lg2)
@@ -256,14 +303,26 @@ static inline bool own_fits(const struct vcm_vs_range *n, uint64_t len, unsigned
 	return n->gap >= len && n->gap - len >= pad;
 }
 
+/* Does the tree hold an aligned fit at all? O(1): the root's summary. */
+bool vs_tree_fits_(const struct vcm_vs *vs, uint64_t len, unsigned int align_lg2)
+{
+	return subtree_fits(vs->root, len, align_lg2);
+}
+
 struct vcm_vs_range *vs_tree_first_fit_(const struct vcm_vs *vs, uint64_t len,
 					unsigned int align_lg2)
 {
 	const struct vcm_vs_range *n = vs->root;
+	bool deep = vs_deep(vs);
 
 	if (!subtree_fits(n, len, align_lg2))
 		return NULL;
 	for (;;) {
+		/* whichever way we go, these are next: load them beside the left child */
+		if (deep) {
+			vs_prefetch(n->right);
+			vs_prefetch((const uint8_t *)n + VS_NODE_LINE);
+		}
 		if (subtree_fits(n->left, len, align_lg2))
 			n = n->left;
 		else if (own_fits(n, len, align_lg2))

@@ -26,6 +26,10 @@ void vs_space_init_(struct vcm_vs *vs, vcm_da_t start, vcm_da_t last,
 	vs_slabs_release_(vs);
 	vs->bounds = NULL;
 	vs->free_bounds = NULL;
+	vs->cache_on = false;
+	vs->cache = NULL;
+	vs->cache_max_ranges = vs->cache_max_bytes = 0;
+	vs->cache_ranges = vs->cache_bytes = 0;
 	vcm_diag_clear(&vs->diag);
 	h->start = start;
 	h->len = 0;
@@ -58,6 +62,7 @@ void vs_space_release_(struct vcm_vs *vs)
 		b = next;
 	}
 	vs->free_bounds = NULL;
+	vs_cache_release_(vs);
 	vs_slabs_release_(vs);
 	vs->magic = 0;
 }
@@ -125,15 +130,6 @@ static int check_len(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t *
 	return 0;
 }
 
-struct vcm_vs_range *vs_new_range_(struct vcm_vs *vs, const char *fn)
-{
-	struct vcm_vs_range *n = vs_node_alloc_(vs);
-
-	if (n == NULL)
-		VCM_FAIL(&vs->diag, fn, -ENOMEM, "meta_alloc for range metadata failed");
-	return n;
-}
-
 /* Carve the planned place out of its gap as node @n. */
 void vs_carve_(struct vcm_vs *vs, const struct vs_place *pl, struct vcm_vs_range *n)
 {
@@ -155,11 +151,17 @@ void vs_carve_(struct vcm_vs *vs, const struct vs_place *pl, struct vcm_vs_range
 	vs_tree_gap_changed_(vs, prev);
 }
 
-/* The lowest @align-aligned place for @len bytes; checks everything, changes nothing. */
-int vs_place_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
-	      struct vs_place *pl)
+/*
+ * The lowest @rq->align-aligned place for @rq->len bytes; checks everything,
+ * changes nothing the user can see. With cached ranges in the tree and no fit
+ * left in it, the cache is flushed first: the cache never makes a fit fail.
+ */
+static int place_any(struct vcm_vs *vs, const char *fn, const struct vs_req *rq,
+		     struct vs_place *pl)
 {
-	int ret = check_len(vs, fn, len, &len);
+	uint64_t len = 0, align = rq->align;
+	unsigned int align_lg2;
+	int ret = check_len(vs, fn, rq->len, &len);
 
 	if (ret != 0)
 		return ret;
@@ -171,7 +173,10 @@ int vs_place_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
 		return VCM_FAIL(&vs->diag, fn, -ERANGE,
 				"len %#llx is larger than the space (%#llx bytes)", vcm_ull(len),
 				vcm_ull(vs->last - vs->start + 1U));
-	pl->prev = vs_tree_first_fit_(vs, len, vcm_ctz64(align));
+	align_lg2 = vcm_ctz64(align);
+	if (vs->cache_ranges != 0U && !vs_tree_fits_(vs, len, align_lg2))
+		(void)vs_cache_flush_(vs);
+	pl->prev = vs_tree_first_fit_(vs, len, align_lg2);
 	if (pl->prev == NULL)
 		return VCM_FAIL(&vs->diag, fn, -ENOSPC,
 				"no free run of len %#llx aligned to %#llx (%#llx bytes free)",
@@ -182,18 +187,23 @@ int vs_place_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
 	return 0;
 }
 
-/* The place [@da, @da + @len) if it is free; checks everything, changes nothing. */
-int vs_place_at_(struct vcm_vs *vs, const char *fn, vcm_da_t da, uint64_t len,
-		 struct vs_place *pl)
+/*
+ * The place [@rq->da, @rq->da + @rq->len) if it is free; checks everything,
+ * changes nothing the user can see. A cached range in the way is flushed
+ * (with the rest of the cache): to the user it is free.
+ */
+static int place_at(struct vcm_vs *vs, const char *fn, const struct vs_req *rq,
+		    struct vs_place *pl)
 {
 	struct vcm_vs_range *prev;
-	vcm_da_t last, gs;
+	vcm_da_t last, gs, da = rq->da;
+	uint64_t len = 0;
 	int ret;
 
 	if (!vcm_is_aligned(da, VS_PAGE))
 		return VCM_FAIL(&vs->diag, fn, -EINVAL, "da %#llx is not a multiple of 4 KiB",
 				vcm_ull(da));
-	ret = check_len(vs, fn, len, &len);
+	ret = check_len(vs, fn, rq->len, &len);
 	if (ret != 0)
 		return ret;
 	last = da + (len - 1U);
@@ -204,18 +214,22 @@ int vs_place_at_(struct vcm_vs *vs, const char *fn, vcm_da_t da, uint64_t len,
 		return VCM_FAIL(&vs->diag, fn, -ERANGE,
 				"da %#llx len %#llx is outside the space [%#llx, %#llx]",
 				vcm_ull(da), vcm_ull(len), vcm_ull(vs->start), vcm_ull(vs->last));
-	prev = vs_tree_floor_(vs, da);
-	VCM_ASSERT(prev != NULL); /* the sentinel starts the space */
-	gs = vs_gap_start(prev);
-	if (da < gs || prev->gap == 0U || last > gs + (prev->gap - 1U)) {
-		const struct vcm_vs_range *busy = da < gs ? prev : vs_tree_next_(prev);
+	for (;;) {
+		prev = vs_tree_floor_(vs, da);
+		VCM_ASSERT(prev != NULL); /* the sentinel starts the space */
+		gs = vs_gap_start(prev);
+		if (da >= gs && prev->gap != 0U && last <= gs + (prev->gap - 1U))
+			break;
+		if (!vs_cache_flush_(vs)) {
+			const struct vcm_vs_range *busy = da < gs ? prev : vs_tree_next_(prev);
 
-		if (busy == NULL) /* cannot happen: the space check caught it */
-			busy = prev;
-		return VCM_FAIL(&vs->diag, fn, -EEXIST,
-				"da %#llx len %#llx overlaps the range at %#llx len %#llx",
-				vcm_ull(da), vcm_ull(len), vcm_ull(busy->start),
-				vcm_ull(busy->len));
+			if (busy == NULL) /* cannot happen: the space check caught it */
+				busy = prev;
+			return VCM_FAIL(&vs->diag, fn, -EEXIST,
+					"da %#llx len %#llx overlaps the range at %#llx len %#llx",
+					vcm_ull(da), vcm_ull(len), vcm_ull(busy->start),
+					vcm_ull(busy->len));
+		}
 	}
 	pl->prev = prev;
 	pl->da = da;
@@ -223,21 +237,53 @@ int vs_place_at_(struct vcm_vs *vs, const char *fn, vcm_da_t da, uint64_t len,
 	return 0;
 }
 
+int vs_place_(struct vcm_vs *vs, const char *fn, const struct vs_req *rq, struct vs_place *pl)
+{
+	return rq->at ? place_at(vs, fn, rq, pl) : place_any(vs, fn, rq, pl);
+}
+
+/*
+ * Plan @rq and take a node for it (the only step that can fail after the
+ * plan). When meta_alloc fails and the cache holds ranges, flushing frees
+ * nodes; the plan may name a flushed node, so plan again.
+ */
+int vs_take_(struct vcm_vs *vs, const char *fn, const struct vs_req *rq, struct vs_place *pl,
+	     struct vcm_vs_range **node)
+{
+	for (;;) {
+		int ret = vs_place_(vs, fn, rq, pl);
+
+		if (ret != 0)
+			return ret;
+		*node = vs_node_alloc_(vs);
+		if (*node != NULL)
+			return 0;
+		if (!vs_cache_flush_(vs))
+			return VCM_FAIL(&vs->diag, fn, -ENOMEM,
+					"meta_alloc for range metadata failed");
+	}
+}
+
 int vs_reserve_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
 		struct vcm_vs_range **out)
 {
+	struct vs_req rq = { .at = false, .len = len, .align = align };
 	struct vs_place pl;
 	struct vcm_vs_range *n;
 	int ret;
 
 	if (out == NULL)
 		return VCM_FAIL(&vs->diag, fn, -EINVAL, "out is NULL");
-	ret = vs_place_(vs, fn, len, align, &pl);
+	if (vs->cache_ranges != 0U) {
+		n = vs_cache_get_(vs, len, align);
+		if (n != NULL) {
+			*out = n;
+			return 0;
+		}
+	}
+	ret = vs_take_(vs, fn, &rq, &pl, &n);
 	if (ret != 0)
 		return ret;
-	n = vs_new_range_(vs, fn);
-	if (n == NULL)
-		return -ENOMEM;
 	vs_carve_(vs, &pl, n);
 	*out = n;
 	return 0;
@@ -252,6 +298,7 @@ int vcm_vs_reserve(struct vcm_vs *vs, uint64_t len, uint64_t align, struct vcm_v
 
 int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len, struct vcm_vs_range **out)
 {
+	struct vs_req rq = { .at = true, .da = da, .len = len };
 	struct vs_place pl;
 	struct vcm_vs_range *n;
 	int ret;
@@ -260,29 +307,32 @@ int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len, struct vcm_v
 		return -EINVAL;
 	if (out == NULL)
 		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "out is NULL");
-	ret = vs_place_at_(vs, __func__, da, len, &pl);
+	ret = vs_take_(vs, __func__, &rq, &pl, &n);
 	if (ret != 0)
 		return ret;
-	n = vs_new_range_(vs, __func__);
-	if (n == NULL)
-		return -ENOMEM;
 	vs_carve_(vs, &pl, n);
 	*out = n;
 	return 0;
 }
 
-/* Take live range @r out of the tree and give its bytes to the gap before it. */
-void vs_remove_(struct vcm_vs *vs, struct vcm_vs_range *r)
+/* Take @r (live or cached) out of the tree and give its bytes to the gap before it. */
+void vs_unlink_(struct vcm_vs *vs, struct vcm_vs_range *r)
 {
 	struct vcm_vs_range *prev = vs_tree_prev_(r);
 
 	VCM_ASSERT(prev != NULL);
 	prev->gap += r->len + r->gap;
 	vs->free_bytes += r->len;
-	vs->count--;
 	vs_tree_erase_(vs, r);
 	vs_tree_gap_changed_(vs, prev);
 	vs_node_free_(vs, r);
+}
+
+/* Take live range @r out of the tree. */
+void vs_remove_(struct vcm_vs *vs, struct vcm_vs_range *r)
+{
+	vs->count--;
+	vs_unlink_(vs, r);
 }
 
 /* Is @r a live, non-sentinel range of @vs? Records why not. */
@@ -308,6 +358,12 @@ int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r)
 
 	if (!vs_live(vs))
 		return -EINVAL;
+	/*
+	 * The checks read the range's second line, the tree work its first. With
+	 * the range cache on, most frees never reach the tree: no prefetch then.
+	 */
+	if (!vs->cache_on && vs_deep(vs))
+		vs_prefetch(r);
 	ret = check_range(vs, __func__, r);
 	if (ret != 0)
 		return ret;
@@ -315,6 +371,8 @@ int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r)
 		return VCM_FAIL(&vs->diag, __func__, -EBUSY,
 				"range %p at %#llx is a bound; use vcm_vs_bound_free",
 				(void *)r, vcm_ull(r->start));
+	if (vs->cache_on && vs_cache_put_(vs, r))
+		return 0;
 	vs_remove_(vs, r);
 	return 0;
 }
@@ -343,26 +401,36 @@ struct vcm_vs_range *vcm_vs_find(struct vcm_vs *vs, vcm_da_t da)
 	n = vs_tree_floor_(vs, da);
 	if (n == NULL || da - n->start >= n->len) /* the sentinel has len 0 */
 		return NULL;
-	return n;
+	return n->magic == VS_MAGIC_LIVE ? n : NULL; /* a cached range is free */
+}
+
+/* The first live range after @n; cached ranges are free to the user. */
+static struct vcm_vs_range *next_live(const struct vcm_vs_range *n)
+{
+	struct vcm_vs_range *m = vs_tree_next_(n);
+
+	while (m != NULL && m->magic != VS_MAGIC_LIVE)
+		m = vs_tree_next_(m);
+	return m;
 }
 
 struct vcm_vs_range *vcm_vs_first(struct vcm_vs *vs)
 {
 	if (!vs_live(vs))
 		return NULL;
-	return vs_tree_next_(&vs->head);
+	return next_live(&vs->head);
 }
 
 struct vcm_vs_range *vcm_vs_next(struct vcm_vs *vs, const struct vcm_vs_range *r)
 {
 	if (!vs_live(vs) || check_range(vs, __func__, r) != 0)
 		return NULL;
-	return vs_tree_next_(r);
+	return next_live(r);
 }
 
 uint64_t vcm_vs_free_bytes(const struct vcm_vs *vs)
 {
-	return vs_live(vs) ? vs->free_bytes : 0U;
+	return vs_live(vs) ? vs->free_bytes + vs->cache_bytes : 0U;
 }
 
 uint64_t vcm_vs_count(const struct vcm_vs *vs)

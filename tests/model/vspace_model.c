@@ -50,7 +50,7 @@ static bool fits(uint64_t gs, uint64_t gl, bool empty, uint64_t a, uint64_t len)
 	return len - 1 <= gl - a;
 }
 
-int vsm_reserve(struct vsm *m, uint64_t len, uint64_t align, uint64_t *da)
+int vsm_first_fit(const struct vsm *m, uint64_t len, uint64_t align, uint64_t *da)
 {
 	/* gap i lies before range i; gap n after the last range */
 	for (size_t i = 0; i <= m->n; i++) {
@@ -65,12 +65,20 @@ int vsm_reserve(struct vsm *m, uint64_t len, uint64_t align, uint64_t *da)
 		if (a < gs) /* aligning wrapped past 2^64 */
 			continue;
 		if (fits(gs, gl, empty, a, len)) {
-			insert(m, a, len);
 			*da = a;
 			return 0;
 		}
 	}
 	return -ENOSPC;
+}
+
+int vsm_reserve(struct vsm *m, uint64_t len, uint64_t align, uint64_t *da)
+{
+	int ret = vsm_first_fit(m, len, align, da);
+
+	if (ret == 0)
+		insert(m, *da, len);
+	return ret;
 }
 
 int vsm_reserve_at(struct vsm *m, uint64_t da, uint64_t len)

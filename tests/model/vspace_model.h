@@ -27,6 +27,8 @@ void vsm_init(struct vsm *m, uint64_t start, uint64_t last);
 void vsm_fini(struct vsm *m);
 /* Lowest @align-aligned free run of @len bytes: 0 and *@da, or -ENOSPC. */
 int vsm_reserve(struct vsm *m, uint64_t len, uint64_t align, uint64_t *da);
+/* As vsm_reserve() but only says where; @m does not change. */
+int vsm_first_fit(const struct vsm *m, uint64_t len, uint64_t align, uint64_t *da);
 /* 0, -ERANGE (outside the space) or -EEXIST (overlaps); @len > 0, no wrap. */
 int vsm_reserve_at(struct vsm *m, uint64_t da, uint64_t len);
 /* Remove the range starting at @start: 0 or -ENOENT. */

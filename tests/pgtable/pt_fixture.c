@@ -137,7 +137,7 @@ void ptf_init(struct pt_fixture *f, const struct pt_config *cfg, uint64_t page_s
 	c.oas = cfg->oas;
 	c.granule_lg2 = cfg->granule_lg2;
 	c.flags = cfg->flags;
-	c.page_sizes = page_sizes;
+	c.page_sizes = page_sizes != 0 ? page_sizes : pt_config_page_sizes(cfg);
 	c.plat = &f->plat;
 	c.tlb = &f->tlb;
 	c.tlb_ctx = f;

@@ -40,7 +40,7 @@ struct pt_fixture {
 /* The row of pt_configs named @name; aborts if there is none. */
 const struct pt_config *ptf_config(const char *name);
 
-/* Make the fixture for @cfg with @page_sizes (0 = all). Aborts on failure. */
+/* Make the fixture for @cfg with @page_sizes (0 = the row's). Aborts on failure. */
 void ptf_init(struct pt_fixture *f, const struct pt_config *cfg, uint64_t page_sizes);
 void ptf_fini(struct pt_fixture *f);
 /*

@@ -69,7 +69,7 @@ static void test_create_errors(void **state)
 		const struct vcm_pt_fmt *fmt;
 		const char *field;
 	} bad[] = {
-		{ 0x100, 0, 0, 0, 0, 0, &vcm_pt_fmt_armv8, "cfg->flags" },
+		{ 0x80000000U, 0, 0, 0, 0, 0, &vcm_pt_fmt_armv8, "cfg->flags" },
 		{ 0, 0, 0, 13, 0, 0, &vcm_pt_fmt_armv8, "cfg->granule_lg2 13" },
 		{ 0, 24, 0, 0, 0, 0, &vcm_pt_fmt_armv8, "cfg->ias 24" },
 		{ 0, 49, 0, 0, 0, 0, &vcm_pt_fmt_armv8, "cfg->ias 49" },
@@ -84,6 +84,17 @@ static void test_create_errors(void **state)
 		{ VCM_PT_CFG_STAGE2, 0, 0, 0, 0, 0, &vcm_pt_fmt_armv7s, "no stage 2" },
 		{ 0, 0, 0, 0, 0, 0xff, &vcm_pt_fmt_armv7s, "cfg->mair" },
 		{ 0, 0, 0, 0, 0x200000, 0, &vcm_pt_fmt_armv7s, "cfg->page_sizes" },
+		/* RISC-V */
+		{ VCM_PT_CFG_RISCV_SVNAPOT, 0, 0, 0, 0, 0, &vcm_pt_fmt_armv8, "RISC-V extensions" },
+		{ VCM_PT_CFG_RISCV_SVPBMT, 0, 0, 0, 0, 0, &vcm_pt_fmt_armv7s, "RISC-V extensions" },
+		{ 0, 0, 0, 16, 0, 0, &vcm_pt_fmt_riscv, "cfg->granule_lg2 16" },
+		{ 0, 40, 0, 0, 0, 0, &vcm_pt_fmt_riscv, "cfg->ias 40" },
+		{ 0, 0, 57, 0, 0, 0, &vcm_pt_fmt_riscv, "cfg->oas 57" },
+		{ VCM_PT_CFG_STAGE2, 0, 0, 0, 0, 0, &vcm_pt_fmt_riscv, "no stage 2" },
+		{ VCM_PT_CFG_SECURE, 0, 0, 0, 0, 0, &vcm_pt_fmt_riscv, "no Secure state" },
+		{ 0, 0, 0, 0, 0, 0xff, &vcm_pt_fmt_riscv, "cfg->mair" },
+		{ 0, 0, 0, 0, 0x10000, 0, &vcm_pt_fmt_riscv, "cfg->page_sizes" }, /* 64K without Svnapot */
+		{ 0, 0, 0, 0, 0x200000, 0, &vcm_pt_fmt_riscv, "lacks the granule" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		cfg.fmt = bad[i].fmt;

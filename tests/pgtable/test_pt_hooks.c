@@ -35,6 +35,7 @@ static void pt_setup(struct vcm_pt *pt, const struct pt_config *c)
 	pt->cfg.oas = c->oas;
 	pt->cfg.granule_lg2 = c->granule_lg2;
 	pt->cfg.flags = c->flags;
+	pt->cfg.page_sizes = pt_config_page_sizes(c);
 	if (fmt_init(pt, FN, &d) != 0)
 		fail_msg("%s: %s", c->name, d.msg);
 }
@@ -130,6 +131,37 @@ static bool prot_refused(const struct vcm_pt *pt, unsigned int prot)
 
 	if ((prot & VCM_PT_PROT_SECURE) != 0U && (pt->cfg.flags & VCM_PT_CFG_SECURE) == 0U)
 		return true;
+	/* AMD 48882 Rev 3.00 2.2.3: a PTE has IR and IW, nothing else a prot can say */
+	if (pt->fmt == &vcm_pt_fmt_amdv1)
+		return (prot & ~(VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)) != 0U;
+	/*
+	 * RISC-V (Privileged ISA 20211203 4.3.1, Svpbmt 1.0): no shareability
+	 * field; one memory type per page: the PMA's (WBWA), or with Svpbmt NC and
+	 * IO (device) as well.
+	 */
+	if (pt->fmt == &vcm_pt_fmt_riscv) {
+		bool pbmt = (pt->cfg.flags & VCM_PT_CFG_RISCV_SVPBMT) != 0U;
+
+		if (VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot) != 0U)
+			return true;
+		if (device)
+			return !pbmt;
+		return inner != outer ||
+		       !(inner == VCM_PT_CACHE_WBWA || (pbmt && inner == VCM_PT_CACHE_NC));
+	}
+	/*
+	 * x86-64 paging (SDM Vol. 3A ch. 4 and PAT) and VT-d second stage (VT-d
+	 * 4.0 9.8): one memory type per page, no shareability field, WB without
+	 * allocation hints; the power-up PAT holds WB, WT and UC- / UC. A second
+	 * stage has no privilege or global bit.
+	 */
+	if (pt->fmt == &vcm_pt_fmt_x86_64 || pt->fmt == &vcm_pt_fmt_vtd_ss) {
+		if (pt->fmt == &vcm_pt_fmt_vtd_ss &&
+		    (prot & (VCM_PT_PROT_USER | VCM_PT_PROT_NONGLOBAL)) != 0U)
+			return true;
+		return VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot) != VCM_PT_SH_NONE ||
+		       inner != outer || inner == VCM_PT_CACHE_WBNWA;
+	}
 	if (pt->fmt == &vcm_pt_fmt_armv7s)
 		return VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot) == VCM_PT_SH_INNER;
 	if ((pt->cfg.flags & VCM_PT_CFG_STAGE2) != 0U)

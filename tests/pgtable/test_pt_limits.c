@@ -98,6 +98,9 @@ static const struct reach_case reach_cases[] = {
 	{ &vcm_pt_fmt_armv7s, 32, 32, UINT64_C(1) << 32, "32-bit", 2 },
 	{ &vcm_pt_fmt_armv8, 48, 48, UINT64_C(1) << 48, "48-bit", 4 },
 	{ &vcm_pt_fmt_armv8, 39, 32, UINT64_C(1) << 32, "32-bit", 3 },
+	/* RISC-V */
+	{ &vcm_pt_fmt_riscv, 39, 40, UINT64_C(1) << 40, "40-bit", 3 },
+	{ &vcm_pt_fmt_riscv, 57, 56, UINT64_C(1) << 56, "56-bit", 5 },
 };
 
 /* Top-level table memory out of reach: create refuses, keeping nothing. */
@@ -223,6 +226,9 @@ static const struct split_case split_cases[] = {
 	{ "armv7s-32", 0x1000 | 0x1000000, 0x1000000, 0x1000000 },           /* 4K|16M */
 	{ "armv8-s1-16k-48", 0x4000 | 0x40000000, 0x40000000, 0x40000000 },  /* 16K|1G hint */
 	{ "armv8-s2-64k-44", 0x10000 | 0x400000000ULL, 0x400000000ULL, 0x400000000ULL },
+	/* RISC-V: 4K|1G, and a NAPOT group cut out of a 2M megapage */
+	{ "riscv-sv48", 0x1000 | 0x40000000, 0x40000000, 0x40000000 },
+	{ "riscv-sv48-napot-40", 0x1000 | 0x10000 | 0x200000, 0x200000, 0x200000 },
 };
 
 struct sizes_seen {

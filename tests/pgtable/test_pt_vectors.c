@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Known-answer vectors: entries computed by hand from the manuals (ARMv7:
- * DDI 0406C.d B3.5.1, B3.7.1, B3.8.2; ARMv8: DDI 0487F.c D5.3, D5.4, D5.5) and
+ * DDI 0406C.d B3.5.1, B3.7.1, B3.8.2; ARMv8: DDI 0487F.c D5.3, D5.4, D5.5;
+ * RISC-V: Privileged ISA 20211203 4.1.11, 4.3.1, 4.4-4.6, Svnapot, Svpbmt) and
  * read back from table memory by a descent written here, independent of the
  * library's walker. QEMU checks translation; these check the attribute bits
  * QEMU does not report.
@@ -174,12 +175,99 @@ static void test_armv7s(void **state)
 	ptf_fini(&f);
 }
 
+/* RISC-V Sv39/48/57: the entry for @va at @want (the manual's level = ours). */
+static uint64_t rv_entry(struct pt_fixture *f, uint64_t va, unsigned int want)
+{
+	struct vcm_pt_hw hw;
+	uint64_t *table;
+
+	assert_int_equal(vcm_pt_hw(f->pt, &hw), 0);
+	table = cpu(f, hw.root_pa);
+	for (unsigned int lvl = hw.levels - 1;; lvl--) {
+		uint64_t e = table[(va >> (12 + 9 * lvl)) & 511];
+
+		if (lvl == want)
+			return e;
+		assert_int_equal(e & 0x3ff, 0x001); /* a pointer: V alone */
+		table = cpu(f, ((e >> 10) & ((UINT64_C(1) << 44) - 1)) << 12);
+	}
+}
+
+static void test_riscv(void **state)
+{
+	struct pt_fixture f;
+	struct vcm_pt_hw hw;
+	const unsigned int r = VCM_PT_PROT_READ, w = VCM_PT_PROT_WRITE;
+	const unsigned int nc = VCM_PT_PROT_INNER(VCM_PT_CACHE_NC) |
+				VCM_PT_PROT_OUTER(VCM_PT_CACHE_NC);
+
+	(void)state;
+	ptf_init(&f, ptf_config("riscv-sv39-napot-pbmt"), 0);
+	assert_int_equal(vcm_pt_hw(f.pt, &hw), 0);
+	/* satp: MODE 8 (Sv39), ASID 0, PPN of the root; one 4 KiB root */
+	assert_int_equal(hw.regs[0], (UINT64_C(8) << 60) | (hw.root_pa >> 12));
+	assert_int_equal(hw.levels, 3);
+	assert_int_equal(hw.start_level, 2);
+	assert_int_equal(hw.root_size, 0x1000);
+	/* page: PPN 0x80001 at bit 10; D A G W R V */
+	assert_int_equal(vcm_pt_map(f.pt, 0x1000, 0x80001000, 0x1000, r | w), 0);
+	assert_int_equal(rv_entry(&f, 0x1000, 0), 0x200004e7ULL);
+	/* 1G gigapage: A G U X R V, no W, no D */
+	assert_int_equal(vcm_pt_map(f.pt, 0x40000000, 0x100000000ULL, 0x40000000,
+				    r | VCM_PT_PROT_USER | VCM_PT_PROT_EXEC), 0);
+	assert_int_equal(rv_entry(&f, 0x40000000, 2), 0x4000007bULL);
+	/* 64K NAPOT, PBMT NC, not global: N, PBMT 1, ppn[3:0] = 0b1000 in all 16 */
+	assert_int_equal(vcm_pt_map(f.pt, 0x200000, 0x90000000, 0x10000,
+				    r | w | nc | VCM_PT_PROT_NONGLOBAL), 0);
+	for (unsigned int i = 0; i < 16; i++)
+		assert_int_equal(rv_entry(&f, 0x200000 + i * 0x1000, 0), 0xa0000000240020c7ULL);
+	/* device: PBMT IO */
+	assert_int_equal(vcm_pt_map(f.pt, 0x400000, 0x10000000, 0x1000,
+				    r | w | VCM_PT_PROT_DEVICE), 0);
+	assert_int_equal(rv_entry(&f, 0x400000, 0), 0x40000000040000e7ULL);
+	/* 2M megapage, then cut at its first page: 15 pages and 31 NAPOT groups remain */
+	assert_int_equal(vcm_pt_map(f.pt, 0x600000, 0xa0000000, 0x200000, r | w), 0);
+	assert_int_equal(rv_entry(&f, 0x600000, 1), 0x280000e7ULL);
+	assert_int_equal(vcm_pt_unmap(f.pt, 0x600000, 0x1000, NULL), 0);
+	assert_int_equal(rv_entry(&f, 0x600000, 0), 0);
+	assert_int_equal(rv_entry(&f, 0x601000, 0), 0x280004e7ULL);
+	assert_int_equal(rv_entry(&f, 0x610000, 0), 0x80000000280060e7ULL);
+	/* no encoding: write-through, mixed inner/outer, shareability */
+	assert_int_equal(vcm_pt_map(f.pt, 0x800000, 0x1000, 0x1000,
+				    r | VCM_PT_PROT_INNER(VCM_PT_CACHE_WT) |
+					    VCM_PT_PROT_OUTER(VCM_PT_CACHE_WT)), -EOPNOTSUPP);
+	assert_int_equal(vcm_pt_map(f.pt, 0x800000, 0x1000, 0x1000,
+				    r | VCM_PT_PROT_INNER(VCM_PT_CACHE_NC)), -EOPNOTSUPP);
+	assert_int_equal(vcm_pt_map(f.pt, 0x800000, 0x1000, 0x1000,
+				    r | VCM_PT_PROT_SH(VCM_PT_SH_INNER)), -EOPNOTSUPP);
+	assert_non_null(strstr(vcm_pt_last_error(f.pt), "shareability"));
+	ptf_fini(&f);
+
+	/* Sv57 without Svpbmt: MODE 10; a 256T petapage at level 4; NC and IO refused */
+	ptf_init(&f, ptf_config("riscv-sv57"), 0);
+	assert_int_equal(vcm_pt_hw(f.pt, &hw), 0);
+	assert_int_equal(hw.regs[0], (UINT64_C(10) << 60) | (hw.root_pa >> 12));
+	assert_int_equal(hw.levels, 5);
+	assert_int_equal(vcm_pt_map(f.pt, UINT64_C(1) << 48, 0, UINT64_C(1) << 48, r), 0);
+	assert_int_equal(rv_entry(&f, UINT64_C(1) << 48, 4), 0x63ULL);
+	/* 512G terapage at level 3, writable */
+	assert_int_equal(vcm_pt_map(f.pt, UINT64_C(1) << 39, UINT64_C(1) << 39,
+				    UINT64_C(1) << 39, r | w), 0);
+	assert_int_equal(rv_entry(&f, UINT64_C(1) << 39, 3), 0x20000000e7ULL);
+	assert_int_equal(vcm_pt_map(f.pt, 0, 0x1000, 0x1000, r | nc), -EOPNOTSUPP);
+	assert_non_null(strstr(vcm_pt_last_error(f.pt), "Svpbmt is off"));
+	assert_int_equal(vcm_pt_map(f.pt, 0, 0x1000, 0x1000, r | VCM_PT_PROT_DEVICE),
+			 -EOPNOTSUPP);
+	ptf_fini(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_armv8_stage1),
 		cmocka_unit_test(test_armv8_stage2),
 		cmocka_unit_test(test_armv7s),
+		cmocka_unit_test(test_riscv),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

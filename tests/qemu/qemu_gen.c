@@ -9,9 +9,9 @@
  * runs the bare-metal harness under QEMU, which translates each vector with
  * the CPU's own AT operations and counts mismatches.
  *
- * Usage: vcm_qemu_gen --family armv7s|armv8_s1|armv8_s2 --workdir DIR
+ * Usage: vcm_qemu_gen --family armv7s|armv8_s1|armv8_s2|riscv --workdir DIR
  *        --harness-a64 ELF --harness-a32 ELF --qemu-a64 BIN --qemu-a32 BIN
- *        [--selftest]
+ *        [--harness-rv ELF --qemu-rv BIN] [--selftest]
  * Environment: VCM_QEMU_SEED (base seed; a config uses base + a hash of its name),
  *              VCM_QEMU_ONLY (run only configs whose name contains it),
  *              VCM_QEMU_VECTORS (vectors per config, default 4000).
@@ -19,6 +19,14 @@
  * access allowed, an allowed one denied, a mapping called unmapped) and passes
  * only when the harness reports at least that many mismatches: a check that
  * cannot fail proves nothing.
+ *
+ * RISC-V (family riscv, harness_rv.c) has no translate instruction: the
+ * harness loads and stores through the MMU and checks the loaded word, which
+ * it has tagged with its own physical address. So every output address a
+ * vector reaches must be RAM the harness may write: leaves up to 1 GiB get
+ * output addresses in the tag window (vectors.h), larger ones output address
+ * 0 (their range covers the window), and a vector inside a mapping is moved
+ * to where the mapping's output lies in the window.
  *
  * Not a goal: memory attributes, execute permission, TLB maintenance (QEMU
  * keeps no stale entries), Secure state. vcm_pt_lookup is never used for an
@@ -79,6 +87,16 @@ static const struct qcfg configs[] = {
 	{ "s2-64k-32", "armv8_s2", &vcm_pt_fmt_armv8, 32, 32, 16, VCM_PT_CFG_STAGE2 },
 	{ "s2-16k-40c", "armv8_s2", &vcm_pt_fmt_armv8, 40, 42, 14,
 	  VCM_PT_CFG_STAGE2 | VCM_PT_CFG_COHERENT },
+	/* RISC-V: QEMU 7.2's rv64 has Sv39, Sv48 and Sv57; Svnapot, Svpbmt as CPU options */
+	{ "rv-sv39", "riscv", &vcm_pt_fmt_riscv, 39, 56, 12, 0 },
+	{ "rv-sv39-40", "riscv", &vcm_pt_fmt_riscv, 39, 40, 12, 0 },
+	{ "rv-sv48", "riscv", &vcm_pt_fmt_riscv, 48, 56, 12, 0 },
+	{ "rv-sv57", "riscv", &vcm_pt_fmt_riscv, 57, 56, 12, 0 },
+	{ "rv-sv39-napot", "riscv", &vcm_pt_fmt_riscv, 39, 56, 12, VCM_PT_CFG_RISCV_SVNAPOT },
+	{ "rv-sv48-napot", "riscv", &vcm_pt_fmt_riscv, 48, 56, 12, VCM_PT_CFG_RISCV_SVNAPOT },
+	{ "rv-sv57-napot-pbmt", "riscv", &vcm_pt_fmt_riscv, 57, 56, 12,
+	  VCM_PT_CFG_RISCV_SVNAPOT | VCM_PT_CFG_RISCV_SVPBMT },
+	{ "rv-sv48-pbmt", "riscv", &vcm_pt_fmt_riscv, 48, 56, 12, VCM_PT_CFG_RISCV_SVPBMT },
 };
 #define NCONFIGS (sizeof(configs) / sizeof(configs[0]))
 
@@ -89,6 +107,7 @@ static const struct qcfg configs[] = {
 
 struct opts {
 	const char *family, *workdir, *harness_a64, *harness_a32, *qemu_a64, *qemu_a32;
+	const char *harness_rv, *qemu_rv;
 	bool selftest;
 };
 
@@ -172,6 +191,50 @@ static void pick_regions(struct run *r)
 		r->region[i] = rnd_below(r->space / rs) * rs;
 }
 
+/* ---- RISC-V: output addresses the harness can tag -------------------------- */
+
+static bool is_rv(const struct run *r)
+{
+	return r->c->fmt == &vcm_pt_fmt_riscv;
+}
+
+/*
+ * An output address for a map of @len bytes aligned to @s: in the tag window
+ * for leaves the window holds, else 0 (a 512 GiB or larger leaf at 0 covers
+ * the window). Misaligned now and then, as for the Arm families.
+ */
+static uint64_t rv_pick_pa(const struct run *r, uint64_t s, uint64_t len)
+{
+	uint64_t room = VQ_RV_WINDOW_LEN - 3U * r->g;
+	uint64_t pa;
+
+	if (s > VQ_RV_WINDOW_LEN / 4U || len > room)
+		return 0;
+	pa = VQ_RV_WINDOW_PA + rnd_below((room - len) / s + 1U) * s;
+	if ((rnd() % 5U) == 0U && len / r->g <= 8192U)
+		pa += r->g * rnd_below(4);
+	return pa;
+}
+
+/*
+ * Move @va (inside @m) to where @m's output lies in the tag window: the
+ * harness touches what it translates to. False when @m misses the window.
+ */
+static bool rv_steer(const struct model_map *m, uint64_t *va)
+{
+	uint64_t pa = m->pa + (*va - m->da), lo, hi;
+
+	if (pa >= VQ_RV_WINDOW_PA && pa - VQ_RV_WINDOW_PA < VQ_RV_WINDOW_LEN)
+		return true;
+	lo = m->pa > VQ_RV_WINDOW_PA ? m->pa : VQ_RV_WINDOW_PA;
+	hi = m->pa + (m->len - 1U) < VQ_RV_WINDOW_PA + (VQ_RV_WINDOW_LEN - 1U) ?
+		     m->pa + (m->len - 1U) : VQ_RV_WINDOW_PA + (VQ_RV_WINDOW_LEN - 1U);
+	if (lo > hi)
+		return false;
+	*va = m->da + (lo + rnd_below(hi - lo + 1U) - m->pa);
+	return true;
+}
+
 static unsigned int random_prot(const struct run *r)
 {
 	unsigned int prot = VCM_PT_PROT_READ;
@@ -182,6 +245,22 @@ static unsigned int random_prot(const struct run *r)
 		prot |= VCM_PT_PROT_EXEC;
 	if ((r->c->flags & VCM_PT_CFG_STAGE2) == 0U && (rnd() % 3U) == 0U)
 		prot |= VCM_PT_PROT_USER;
+	if (is_rv(r) && (rnd() % 4U) == 0U)
+		prot |= VCM_PT_PROT_NONGLOBAL;
+	/* Svpbmt: QEMU accepts PBMT NC and IO only with svpbmt=on */
+	if (is_rv(r) && (r->c->flags & VCM_PT_CFG_RISCV_SVPBMT) != 0U) {
+		switch (rnd() % 4U) {
+		case 0:
+			prot |= VCM_PT_PROT_DEVICE;
+			break;
+		case 1:
+			prot |= VCM_PT_PROT_INNER(VCM_PT_CACHE_NC) |
+				VCM_PT_PROT_OUTER(VCM_PT_CACHE_NC);
+			break;
+		default:
+			break;
+		}
+	}
 	return prot;
 }
 
@@ -213,6 +292,8 @@ static void do_map(struct run *r)
 	/* Misaligned output forces smaller leaves; not on huge maps (table memory). */
 	if ((rnd() % 5U) == 0U && len / r->g <= 8192U && pa + len + r->g * 3U <= r->ospace)
 		pa += r->g * rnd_below(4);
+	if (is_rv(r))
+		pa = rv_pick_pa(r, s, len);
 
 	overlap = model_any(&r->md, da, len);
 	ret = vcm_pt_map(r->pt, da, pa, len, prot);
@@ -290,10 +371,12 @@ static void add_vec(struct run *r, uint64_t va)
 
 	if (r->nvec == r->cap)
 		return;
+	m = va < r->space ? model_lookup(&r->md, va) : NULL;
+	if (m != NULL && is_rv(r) && !rv_steer(m, &va))
+		return;
 	v = &r->vec[r->nvec++];
 	memset(v, 0, sizeof(*v));
 	v->va = va;
-	m = va < r->space ? model_lookup(&r->md, va) : NULL;
 	if (m == NULL)
 		return;
 	v->pa = m->pa + (va - m->da);
@@ -379,7 +462,7 @@ static uint32_t corrupt(struct run *r)
 
 		if (v->expect == 0U) {
 			v->expect = VQ_PRIV_R; /* claim mapped: QEMU faults */
-			v->pa = 0;
+			v->pa = is_rv(r) ? VQ_RV_WINDOW_PA : 0;
 		} else {
 			switch ((i / 50U) % 3U) {
 			case 0:
@@ -443,6 +526,19 @@ static long run_qemu(const struct run *r, const struct opts *o, const char *tabl
 	FILE *p;
 	int st;
 
+	if (is_rv(r))
+		/* -bios none: the harness runs from 0x8000_0000 in M-mode (notes/qemu.md) */
+		n = snprintf(cmd, sizeof(cmd),
+			 "timeout 20 %s -machine virt -cpu rv64%s%s -bios none -nographic -nic none "
+			 "-m %u -kernel %s "
+			 "-device loader,file=%s,addr=0x%x,force-raw=on "
+			 "-device loader,file=%s,addr=0x%x,force-raw=on </dev/null 2>&1",
+			 o->qemu_rv,
+			 (r->c->flags & VCM_PT_CFG_RISCV_SVNAPOT) != 0U ? ",svnapot=on" : "",
+			 (r->c->flags & VCM_PT_CFG_RISCV_SVPBMT) != 0U ? ",svpbmt=on" : "",
+			 VQ_RV_RAM_MIB, o->harness_rv, tables, VQ_RV_TABLES_PA, vectors,
+			 VQ_RV_VECTORS_PA);
+	else
 	n = snprintf(cmd, sizeof(cmd),
 		 "timeout 20 %s -machine virt,virtualization=on -cpu %s -nographic -nic none "
 		 "-semihosting -m 1024 -kernel %s "
@@ -509,7 +605,9 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 	mem = aligned_alloc(4096, VQ_TABLES_MAX);
 	if (mem != NULL)
 		memset(mem, 0, VQ_TABLES_MAX);
-	if (mem == NULL || vcm_plat_arena_init(&arena, mem, VQ_TABLES_PA, VQ_TABLES_MAX) != 0) {
+	if (mem == NULL ||
+	    vcm_plat_arena_init(&arena, mem, c->fmt == &vcm_pt_fmt_riscv ? VQ_RV_TABLES_PA :
+					     VQ_TABLES_PA, VQ_TABLES_MAX) != 0) {
 		fprintf(stderr, "%s: arena: %s\n", c->name, arena.diag.msg);
 		return -1;
 	}
@@ -552,6 +650,10 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 	h.count = r.nvec;
 	memcpy(h.regs, hw.regs, sizeof(h.regs));
 	h.check_user = h.mode != VQ_MODE_A64_S2;
+	if (is_rv(&r)) {
+		h.mode = VQ_MODE_RV;
+		h.tables_len = (uint32_t)used_len(&arena);
+	}
 	mism = -1;
 	if (fit(snprintf(tables, sizeof(tables), "%s/%s.tables.bin", o->workdir, c->name),
 		sizeof(tables)) &&
@@ -599,9 +701,9 @@ static uint32_t name_hash(const char *s)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: vcm_qemu_gen --family armv7s|armv8_s1|armv8_s2 --workdir DIR "
+	fprintf(stderr, "usage: vcm_qemu_gen --family armv7s|armv8_s1|armv8_s2|riscv --workdir DIR "
 			"--harness-a64 ELF --harness-a32 ELF --qemu-a64 BIN --qemu-a32 BIN "
-			"[--selftest]\n");
+			"[--harness-rv ELF --qemu-rv BIN] [--selftest]\n");
 	return 2;
 }
 
@@ -637,11 +739,18 @@ int main(int argc, char **argv)
 			o.qemu_a64 = v;
 		else if (strcmp(k, "--qemu-a32") == 0)
 			o.qemu_a32 = v;
+		else if (strcmp(k, "--harness-rv") == 0)
+			o.harness_rv = v;
+		else if (strcmp(k, "--qemu-rv") == 0)
+			o.qemu_rv = v;
 		else
 			return usage();
 	}
-	if (o.family == NULL || o.workdir == NULL || o.harness_a64 == NULL ||
-	    o.harness_a32 == NULL || o.qemu_a64 == NULL || o.qemu_a32 == NULL)
+	if (o.family == NULL || o.workdir == NULL)
+		return usage();
+	if (strcmp(o.family, "riscv") == 0 ? o.harness_rv == NULL || o.qemu_rv == NULL :
+	    o.harness_a64 == NULL || o.harness_a32 == NULL || o.qemu_a64 == NULL ||
+	    o.qemu_a32 == NULL)
 		return usage();
 	if (seed_env != NULL)
 		base = strtoull(seed_env, NULL, 0);

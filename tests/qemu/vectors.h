@@ -33,6 +33,21 @@
 #define VQ_MODE_A64_S2 2U /* AArch64 stage 2, stage 1 off: regs = VTCR_EL2, 0, VTTBR_EL2 */
 #define VQ_MODE_A32_S1 3U /* ARMv7 short descriptor PL1&0: regs = TTBCR, 0, TTBR0 */
 
+/*
+ * RISC-V (harness_rv.c): RAM from 0x8000_0000, run with -m 6G so that RAM ends
+ * at 0x2_0000_0000. Every output address a vector touches lies in the tag
+ * window, above the harness, tables and blob: the harness writes each word's
+ * own address there before translating, so a load through the MMU returns the
+ * physical address it reached. regs[0] = satp.
+ */
+#define VQ_MODE_RV        4U
+#define VQ_RV_HARNESS_PA  0x80000000U
+#define VQ_RV_TABLES_PA   0x84000000U
+#define VQ_RV_VECTORS_PA  0x88000000U
+#define VQ_RV_WINDOW_PA   UINT64_C(0x100000000)
+#define VQ_RV_WINDOW_LEN  UINT64_C(0x100000000)
+#define VQ_RV_RAM_MIB     6144U
+
 /* vq_vec.expect: which accesses the model says succeed. */
 #define VQ_PRIV_R 0x1U /* privileged (EL1/PL1) read; stage 2: any read */
 #define VQ_PRIV_W 0x2U
@@ -46,7 +61,7 @@ struct vq_header {
 	uint32_t count;         /* vectors following the header */
 	uint64_t regs[3];       /* vcm_pt_hw().regs, as named for the mode */
 	uint32_t check_user;    /* nonzero: also try the unprivileged AT operations */
-	uint32_t pad;
+	uint32_t tables_len;    /* riscv: bytes of table dump at VQ_RV_TABLES_PA to watch; else 0 */
 };
 
 /*

@@ -586,6 +586,133 @@ static void test_accessor_handles(void **state)
 	done(&f);
 }
 
+/* The range cache: errors, what it keeps, what the user sees, limits, flushes. */
+static void test_cache(void **state)
+{
+	static const struct vcm_vs_cache_cfg on = { VCM_VS_CACHE_ON, 0, 0 };
+	static const struct vcm_vs_cache_cfg one = { VCM_VS_CACHE_ON, 1, 0 };
+	static const struct vcm_vs_cache_cfg off = { 0, 0, 0 };
+	struct vcm_vs_cache_cfg bad = { VCM_VS_CACHE_ON | 0x10, 0, 0 };
+	struct fx f;
+	struct vcm_vs *vs = make(&f, 0, SZ_1M);
+	struct vcm_vs_range *a, *b, *c, *r[256];
+	uint64_t n = 9, bytes = 9;
+	long blocks;
+
+	(void)state;
+	expect_err(vs, vcm_vs_cache_config(vs, NULL), -EINVAL, "cc is NULL");
+	expect_err(vs, vcm_vs_cache_config(vs, &bad), -EINVAL, "cc->flags has unknown bits 0x10");
+	assert_int_equal(vcm_vs_cache_config(NULL, &on), -EINVAL);
+	assert_int_equal(vcm_vs_cache_flush(NULL), -EINVAL);
+	assert_int_equal(vcm_vs_cache_usage(NULL, &n, &bytes), -EINVAL);
+	/* off: an unreserve gives the range back at once, as always */
+	assert_int_equal(vcm_vs_reserve(vs, SZ_64K, SZ_64K, &a), 0);
+	blocks = f.meta.live_blocks;
+	assert_int_equal(vcm_vs_unreserve(vs, a), 0);
+	assert_int_equal(vcm_vs_cache_usage(vs, &n, &bytes), 0);
+	assert_true(n == 0 && bytes == 0);
+	assert_int_equal(f.meta.live_blocks, blocks);
+
+	assert_int_equal(vcm_vs_cache_config(vs, &on), 0);
+	assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_4K, &c), 0); /* at 0 */
+	assert_int_equal(vcm_vs_reserve(vs, SZ_64K, SZ_64K, &a), 0);
+	assert_int_equal(vcm_vs_range_start(a), SZ_64K);
+	assert_int_equal(vcm_vs_unreserve(vs, a), 0);
+	assert_int_equal(vcm_vs_cache_usage(vs, &n, &bytes), 0);
+	assert_true(n == 1 && bytes == SZ_64K);
+	/* to the user it is free: find, walk, counters; its handle is dead */
+	assert_null(vcm_vs_find(vs, SZ_64K));
+	assert_ptr_equal(vcm_vs_first(vs), c);
+	assert_null(vcm_vs_next(vs, c));
+	assert_int_equal(vcm_vs_count(vs), 1);
+	assert_int_equal(vcm_vs_free_bytes(vs), SZ_1M - SZ_4K);
+	assert_int_equal(vcm_vs_range_start(a), 0);
+	expect_err(vs, vcm_vs_unreserve(vs, a), -EINVAL, "not live");
+	assert_int_equal(vcm_vs_check_(vs), 0);
+	/* an odd size is not cached; a 64K request at 4K alignment gets the 64K back */
+	assert_int_equal(vcm_vs_reserve(vs, 3 * SZ_4K, SZ_4K, &b), 0);
+	assert_int_equal(vcm_vs_range_start(b), SZ_4K);
+	assert_int_equal(vcm_vs_unreserve(vs, b), 0);
+	assert_int_equal(vcm_vs_cache_usage(vs, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(vcm_vs_reserve(vs, SZ_64K - 100, SZ_4K, &b), 0);
+	assert_int_equal(vcm_vs_range_start(b), SZ_64K);
+	assert_int_equal(vcm_vs_unreserve(vs, b), 0);
+	/* a bad alignment is refused even when the cache holds a fit */
+	expect_err(vs, vcm_vs_reserve(vs, SZ_64K, 0x800, &b), -EINVAL, "align 0x800");
+	expect_err(vs, vcm_vs_reserve(vs, SZ_64K, 0x3000, &b), -EINVAL, "align 0x3000");
+	expect_err(vs, vcm_vs_reserve(vs, 0, SZ_4K, &b), -EINVAL, "len is 0");
+	/* a larger alignment than the size goes to the tree (lowest fit) */
+	assert_int_equal(vcm_vs_reserve(vs, SZ_64K, 2 * SZ_64K, &b), 0);
+	assert_int_equal(vcm_vs_range_start(b), 2 * SZ_64K);
+	assert_int_equal(vcm_vs_unreserve(vs, b), 0);
+	/* reserve-at over a cached range: flushed, succeeds */
+	assert_int_equal(vcm_vs_reserve_at(vs, SZ_64K + SZ_4K, SZ_4K, &b), 0);
+	assert_int_equal(vcm_vs_cache_usage(vs, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(vcm_vs_unreserve(vs, b), 0);
+	assert_int_equal(vcm_vs_check_(vs), 0);
+
+	/* fill the space with 4K ranges, free them all (cached up to the limit) */
+	assert_int_equal(vcm_vs_unreserve(vs, c), 0);
+	for (int i = 0; i < 256; i++)
+		assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_4K, &r[i]), 0);
+	expect_err(vs, vcm_vs_reserve(vs, SZ_4K, SZ_4K, &a), -ENOSPC, "no free run");
+	for (int i = 0; i < 256; i++)
+		assert_int_equal(vcm_vs_unreserve(vs, r[i]), 0);
+	assert_int_equal(vcm_vs_cache_usage(vs, &n, NULL), 0);
+	assert_int_equal(n, 256);
+	assert_int_equal(vcm_vs_free_bytes(vs), SZ_1M);
+	assert_int_equal(vcm_vs_check_(vs), 0);
+	/* the whole space: the cache is flushed rather than failing */
+	assert_int_equal(vcm_vs_reserve(vs, SZ_1M, SZ_4K, &a), 0);
+	assert_int_equal(vcm_vs_range_start(a), 0);
+	assert_int_equal(vcm_vs_unreserve(vs, a), 0);
+
+	/* limits: one range */
+	assert_int_equal(vcm_vs_cache_config(vs, &one), 0);
+	assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_4K, &a), 0);
+	assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_4K, &b), 0);
+	assert_int_equal(vcm_vs_unreserve(vs, a), 0);
+	assert_int_equal(vcm_vs_unreserve(vs, b), 0);
+	assert_int_equal(vcm_vs_cache_usage(vs, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(vcm_vs_cache_flush(vs), 0);
+	assert_int_equal(vcm_vs_cache_usage(vs, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(vcm_vs_check_(vs), 0);
+
+	/* a bound inherits the cache; freeing it with cached ranges works */
+	{
+		struct vcm_vs_bound *bd;
+		struct vcm_vs *bs;
+
+		assert_int_equal(vcm_vs_cache_config(vs, &on), 0);
+		assert_int_equal(vcm_vs_bound_create(vs, 8 * SZ_64K, SZ_64K, &bd), 0);
+		bs = vcm_vs_bound_space(bd);
+		assert_int_equal(vcm_vs_reserve(bs, SZ_64K, SZ_64K, &a), 0);
+		assert_int_equal(vcm_vs_unreserve(bs, a), 0);
+		assert_int_equal(vcm_vs_cache_usage(bs, &n, NULL), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(vcm_vs_check_(vs), 0);
+		assert_int_equal(vcm_vs_bound_free(vs, bd), 0);
+		assert_int_equal(vcm_vs_check_(vs), 0);
+	}
+
+	/* off again: flushed, and its metadata given back */
+	assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_4K, &a), 0);
+	assert_int_equal(vcm_vs_unreserve(vs, a), 0);
+	assert_int_equal(vcm_vs_cache_config(vs, &off), 0);
+	assert_int_equal(vcm_vs_cache_usage(vs, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(vcm_vs_free_bytes(vs), SZ_1M);
+	/* destroy with ranges cached gives every byte back */
+	assert_int_equal(vcm_vs_cache_config(vs, &on), 0);
+	assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_4K, &a), 0);
+	assert_int_equal(vcm_vs_unreserve(vs, a), 0);
+	done(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +728,7 @@ int main(void)
 		cmocka_unit_test(test_bound_checks_first),
 		cmocka_unit_test(test_stale_bound_handles),
 		cmocka_unit_test(test_accessor_handles),
+		cmocka_unit_test(test_cache),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,14 @@
  * gaps tile the space; the walk must equal the model), counters equal.
  * Freeing everything must leave one gap covering the whole space.
  *
+ * Each space runs twice: as above, and with the range cache on (default and
+ * tiny limits). With the cache a reservation must lie inside the space,
+ * aligned and overlapping nothing the model holds (the model accepts it as a
+ * reserve-at) and never below the model's lowest fit; -ENOSPC only when the model,
+ * which holds no cached ranges (the cache flushed), has no fit either.
+ * Reserve-at, find, walks and counters must equal the model exactly. A last
+ * test makes meta_alloc fail at random while the cache is on.
+ *
  * The seed comes from VCM_TEST_SEED (decimal or 0x...) or the clock, and is
  * printed at the start and in every failure message: VCM_TEST_SEED=<n>
  * ./test_vspace_prop reproduces it (tests/common/test_rand.h).
@@ -34,8 +42,9 @@ static unsigned long long seed;
 #define CHECK(ctx, cond)                                                                   \
 	do {                                                                               \
 		if (!(cond))                                                               \
-			fail_msg("%s (VCM_TEST_SEED=%#llx, %s, op %lu): last error \"%s\"", #cond, \
-				 seed, (ctx)->name, (ctx)->op, vcm_vs_last_error((ctx)->vs)); \
+			fail_msg("%s (VCM_TEST_SEED=%#llx, %s%s, op %lu): last error \"%s\"", \
+				 #cond, seed, (ctx)->name, (ctx)->cache ? " cached" : "",   \
+				 (ctx)->op, vcm_vs_last_error((ctx)->vs));                   \
 	} while (0)
 
 struct params {
@@ -47,6 +56,18 @@ struct params {
 	unsigned int walk_every;   /* compare the full walk every n ops */
 };
 
+/* The range cache's settings for one run; flags 0 runs without it. */
+struct cache_mode {
+	const char *name;
+	struct vcm_vs_cache_cfg cc;
+};
+
+static const struct cache_mode modes[] = {
+	{ "no cache", { 0, 0, 0 } },
+	{ "cache", { VCM_VS_CACHE_ON, 0, 0 } },
+	{ "tiny cache", { VCM_VS_CACHE_ON, 40, 64 * 4096 } },
+};
+
 struct run {
 	const char *name;
 	unsigned long op;
@@ -56,6 +77,9 @@ struct run {
 	size_t n, cap;
 	uint64_t rng;
 	const struct params *p;
+	bool cache;
+	bool meta_fails;           /* -ENOMEM is a fair answer to a reserve */
+	uint64_t max_cached;       /* most ranges the cache held: it was exercised */
 };
 
 static void push(struct run *t, struct vcm_vs_range *r)
@@ -72,7 +96,12 @@ static void compare_all(struct run *t)
 {
 	size_t i = 0;
 
+	uint64_t cached = 0;
+
 	CHECK(t, vcm_vs_check_(t->vs) == 0);
+	CHECK(t, vcm_vs_cache_usage(t->vs, &cached, NULL) == 0);
+	if (cached > t->max_cached)
+		t->max_cached = cached;
 	CHECK(t, vcm_vs_count(t->vs) == t->model.n);
 	CHECK(t, vcm_vs_free_bytes(t->vs) == vsm_free_bytes(&t->model));
 	if (t->p->walk_every == 0 || t->op % t->p->walk_every != 0)
@@ -111,20 +140,50 @@ static uint64_t rand_len(struct run *t)
 
 static void op_reserve(struct run *t)
 {
-	uint64_t len = rand_len(t), rlen = (len + PAGE - 1) & ~(PAGE - 1);
+	uint64_t len = rand_len(t), rlen;
 	uint64_t align = UINT64_C(1) << (12 + test_rand_below(&t->rng, t->p->max_align_lg2 - 11));
 	struct vcm_vs_range *r = NULL;
-	uint64_t da = 0;
-	int ours = vcm_vs_reserve(t->vs, len, align, &r);
-	int want = -ERANGE;
+	uint64_t da = 0, cached_before;
+	int ours, want = -ERANGE;
 
+	/* with the cache, half the requests are of its classes */
+	if (t->cache && test_rand_below(&t->rng, 2) == 0) {
+		unsigned int lg2 = (unsigned int)test_rand_below(&t->rng, 7);
+
+		len = PAGE << lg2;
+		align = PAGE << test_rand_below(&t->rng, lg2 + 1);
+	}
+	rlen = (len + PAGE - 1) & ~(PAGE - 1);
+	assert_int_equal(vcm_vs_cache_usage(t->vs, &cached_before, NULL), 0);
+	ours = vcm_vs_reserve(t->vs, len, align, &r);
+	if (t->meta_fails && ours == -ENOMEM) {
+		uint64_t cached = 1;
+
+		/* only when no cached range was left to give its node */
+		CHECK(t, vcm_vs_cache_usage(t->vs, &cached, NULL) == 0 && cached == 0);
+		return;
+	}
 	if (rlen - 1 <= t->model.last - t->model.start)
-		want = vsm_reserve(&t->model, rlen, align, &da);
+		want = t->cache ? vsm_first_fit(&t->model, rlen, align, &da)
+				: vsm_reserve(&t->model, rlen, align, &da);
 	CHECK(t, ours == want);
 	if (ours != 0)
 		return;
-	CHECK(t, vcm_vs_range_start(r) == da);
 	CHECK(t, vcm_vs_range_len(r) == rlen);
+	if (t->cache) {
+		uint64_t got = vcm_vs_range_start(r);
+
+		/*
+		 * Free to the model, never below its lowest fit; other than a cache
+		 * hit it is the lowest fit with cached ranges counted as taken, which
+		 * the model cannot see, so the check is >=.
+		 */
+		CHECK(t, got >= da);
+		CHECK(t, got == da || cached_before != 0); /* an empty cache: exact */
+		CHECK(t, vsm_reserve_at(&t->model, got, rlen) == 0);
+		da = got;
+	}
+	CHECK(t, vcm_vs_range_start(r) == da);
 	CHECK(t, (da & (align - 1)) == 0);
 	push(t, r);
 }
@@ -138,6 +197,8 @@ static void op_reserve_at(struct run *t)
 	struct vcm_vs_range *r = NULL;
 	int ours = vcm_vs_reserve_at(t->vs, da, len, &r), want;
 
+	if (t->meta_fails && ours == -ENOMEM)
+		return;
 	if (da + (rlen - 1) < da)
 		want = -EOVERFLOW;
 	else
@@ -178,15 +239,17 @@ static void op_find(struct run *t)
 	}
 }
 
-static void run_params(struct vcm_vs *vs, const struct params *p, uint64_t s)
+static void run_params(struct vcm_vs *vs, const struct params *p, uint64_t s, bool cache)
 {
-	struct run t = { .name = p->name, .vs = vs, .rng = s, .p = p };
+	struct run t = { .name = p->name, .vs = vs, .rng = s, .p = p, .cache = cache };
 	struct vcm_vs_range *all;
+	/* the cached modes run half as long: two of them, each as thorough per op */
+	const unsigned long ops = cache ? p->ops / 2 : p->ops;
 
 	vsm_init(&t.model, p->start, p->start + (p->len - 1));
-	for (t.op = 0; t.op < p->ops; t.op++) {
+	for (t.op = 0; t.op < ops; t.op++) {
 		/* phases: grow, churn, shrink, so that both full and empty spaces are seen */
-		unsigned long phase = t.op * 3 / p->ops;
+		unsigned long phase = t.op * 3 / ops;
 		uint64_t dice = test_rand_below(&t.rng, 100);
 
 		if (dice < (phase == 0 ? 50 : phase == 1 ? 30 : 10))
@@ -195,15 +258,18 @@ static void run_params(struct vcm_vs *vs, const struct params *p, uint64_t s)
 			op_reserve_at(&t);
 		else if (dice < (phase == 0 ? 80 : phase == 1 ? 80 : 85))
 			op_unreserve(&t);
-		else
+		else if (dice < 98 || !cache)
 			op_find(&t);
+		else
+			CHECK(&t, vcm_vs_cache_flush(vs) == 0);
 		compare_all(&t);
 	}
 	while (t.n > 0) {
 		op_unreserve(&t);
 		compare_all(&t);
 	}
-	/* one gap covering the whole space */
+	CHECK(&t, t.max_cached > 0 || !cache);
+	/* one gap covering the whole space, cached ranges flushed by the reserve */
 	CHECK(&t, vcm_vs_first(vs) == NULL);
 	CHECK(&t, vcm_vs_free_bytes(vs) == p->len);
 	CHECK(&t, vcm_vs_reserve(vs, p->len, PAGE, &all) == 0);
@@ -215,16 +281,20 @@ static void run_params(struct vcm_vs *vs, const struct params *p, uint64_t s)
 
 static void run_space(const struct params *p)
 {
-	struct counting_meta meta;
-	struct vcm_plat_ops plat;
-	struct vcm_vs_cfg cfg = { .start = p->start, .len = p->len, .plat = &plat };
-	struct vcm_vs *vs;
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		struct counting_meta meta;
+		struct vcm_plat_ops plat;
+		struct vcm_vs_cfg cfg = { .start = p->start, .len = p->len, .plat = &plat };
+		struct vcm_vs *vs;
 
-	counting_ops(&plat, &meta);
-	assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), 0);
-	run_params(vs, p, seed ^ (uint64_t)(uintptr_t)p->name[0] * 0x100000001b3ULL);
-	assert_int_equal(vcm_vs_destroy(vs), 0);
-	assert_int_equal(meta.live_blocks, 0);
+		counting_ops(&plat, &meta);
+		assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), 0);
+		assert_int_equal(vcm_vs_cache_config(vs, &modes[m].cc), 0);
+		run_params(vs, p, seed ^ (uint64_t)(uintptr_t)p->name[0] * 0x100000001b3ULL ^ m,
+			   modes[m].cc.flags != 0);
+		assert_int_equal(vcm_vs_destroy(vs), 0);
+		assert_int_equal(meta.live_blocks, 0);
+	}
 }
 
 static void test_tiny_crowded(void **state)
@@ -257,24 +327,30 @@ static void test_inside_bound(void **state)
 {
 	static const struct params p = { "bound", UINT64_C(0x40000000), UINT64_C(0x4000000),
 					 64, 20, 10000, 3 };
-	struct counting_meta meta;
-	struct vcm_plat_ops plat;
-	struct vcm_vs_cfg cfg = { .start = 0, .len = UINT64_C(1) << 34, .plat = &plat };
-	struct vcm_vs *vs;
-	struct vcm_vs_bound *b;
-	struct vcm_vs_range *r;
 
 	(void)state;
-	counting_ops(&plat, &meta);
-	assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), 0);
-	assert_int_equal(vcm_vs_reserve(vs, PAGE, PAGE, &r), 0);
-	assert_int_equal(vcm_vs_bound_create_at(vs, p.start, p.len, &b), 0);
-	run_params(vcm_vs_bound_space(b), &p, seed + 7);
-	assert_int_equal(vcm_vs_check_(vs), 0);
-	assert_int_equal(vcm_vs_bound_free(vs, b), 0);
-	assert_int_equal(vcm_vs_unreserve(vs, r), 0);
-	assert_int_equal(vcm_vs_destroy(vs), 0);
-	assert_int_equal(meta.live_blocks, 0);
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		struct counting_meta meta;
+		struct vcm_plat_ops plat;
+		struct vcm_vs_cfg cfg = { .start = 0, .len = UINT64_C(1) << 34, .plat = &plat };
+		struct vcm_vs *vs;
+		struct vcm_vs_bound *b;
+		struct vcm_vs_range *r;
+
+		counting_ops(&plat, &meta);
+		assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), 0);
+		/* the bound inherits the parent's cache settings */
+		assert_int_equal(vcm_vs_cache_config(vs, &modes[m].cc), 0);
+		assert_int_equal(vcm_vs_reserve(vs, PAGE, PAGE, &r), 0);
+		assert_int_equal(vcm_vs_bound_create_at(vs, p.start, p.len, &b), 0);
+		run_params(vcm_vs_bound_space(b), &p, seed + 7 + m, modes[m].cc.flags != 0);
+		assert_int_equal(vcm_vs_check_(vs), 0);
+		assert_int_equal(vcm_vs_bound_free(vs, b), 0);
+		assert_int_equal(vcm_vs_unreserve(vs, r), 0);
+		assert_int_equal(vcm_vs_check_(vs), 0);
+		assert_int_equal(vcm_vs_destroy(vs), 0);
+		assert_int_equal(meta.live_blocks, 0);
+	}
 }
 
 /*
@@ -378,6 +454,58 @@ static void test_many_ranges(void **state)
 	free(h);
 }
 
+/*
+ * Failure injection: meta_alloc (which the cache needs for its header and
+ * magazines, and the tree for node slabs) fails at random points while the
+ * cache churns. An unreserve must still succeed (the range goes to the tree),
+ * a reserve may only fail with -ENOMEM when the cache had nothing left to
+ * flush, and otherwise everything agrees with the model as in the runs above.
+ */
+static void test_cache_meta_failures(void **state)
+{
+	static const struct params p = { "meta-fail", 0x100000, 1024 * PAGE, 64, 18, 20000, 11 };
+	static const struct vcm_vs_cache_cfg cc = { VCM_VS_CACHE_ON, 100, 0 };
+	struct counting_meta meta;
+	struct vcm_plat_ops plat;
+	struct vcm_vs_cfg cfg = { .start = p.start, .len = p.len, .plat = &plat };
+	struct vcm_vs *vs;
+	struct run t = { .name = p.name, .rng = seed + 3, .p = &p, .cache = true,
+			 .meta_fails = true };
+
+	(void)state;
+	counting_ops(&plat, &meta);
+	assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), 0);
+	assert_int_equal(vcm_vs_cache_config(vs, &cc), 0);
+	t.vs = vs;
+	vsm_init(&t.model, p.start, p.start + (p.len - 1));
+	for (t.op = 0; t.op < p.ops; t.op++) {
+		uint64_t dice = test_rand_below(&t.rng, 100);
+
+		/* most of the time meta_alloc fails at once or after one or two calls */
+		meta.fail_after = test_rand_below(&t.rng, 4) == 0 ? -1 :
+				  (long)test_rand_below(&t.rng, 3);
+		if (dice < 45)
+			op_reserve(&t);
+		else if (dice < 55)
+			op_reserve_at(&t);
+		else if (dice < 97)
+			op_unreserve(&t);
+		else
+			CHECK(&t, vcm_vs_cache_flush(vs) == 0);
+		meta.fail_after = -1;
+		compare_all(&t);
+	}
+	while (t.n > 0) {
+		op_unreserve(&t);
+		compare_all(&t);
+	}
+	CHECK(&t, vcm_vs_free_bytes(vs) == p.len);
+	vsm_fini(&t.model);
+	free(t.h);
+	assert_int_equal(vcm_vs_destroy(vs), 0);
+	assert_int_equal(meta.live_blocks, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_inside_bound),
 		cmocka_unit_test(test_fragmentation),
 		cmocka_unit_test(test_many_ranges),
+		cmocka_unit_test(test_cache_meta_failures),
 	};
 	seed = test_seed("test_vspace_prop", (uint64_t)time(NULL));
 	return cmocka_run_group_tests(tests, NULL, NULL);

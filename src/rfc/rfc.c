@@ -1,0 +1,941 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The 2010 calls (include/vcm/rfc.h) over the default system: each turns its
+ * RFC arguments into the native graph call (include/vcm/vcm.h) and its result
+ * into the RFC's form (NULL / 0 / negative errno, with this thread's errno and
+ * message). The only logic of its own: attribute words, device names, the
+ * chunk cursor of vcm_get_next_phys_addr(), and the fault on a failed lookup.
+ */
+#include <errno.h>
+#include <string.h>
+#include "rfc_internal.h"
+
+/* The name a message carries: the 2010 call the user made. */
+#define RFC_FN(name) static const char fn[] = name
+
+/* ---- attribute words ----------------------------------------------------- */
+
+#define RES_ACCESS (VCM_RFC_READ | VCM_RFC_WRITE | VCM_RFC_EXECUTE)
+#define RES_KNOWN  (RES_ACCESS | VCM_RFC_USER | VCM_RFC_SUPERVISOR | VCM_RFC_SECURE | \
+		    VCM_RFC_CACHE_MASK | VCM_RFC_ALIGN_MASK)
+#define PHYS_SIZES (VCM_RFC_4KB | VCM_RFC_64KB | VCM_RFC_1MB)
+#define PHYS_KNOWN (PHYS_SIZES | VCM_RFC_ALL | VCM_RFC_PHYS_CONT | VCM_RFC_COHERENT | \
+		    VCM_RFC_ALIGN_MASK)
+
+/* The alignment field: *@lg2 = 12..30 (0 in the field = 12). */
+static int align_lg2(uint32_t attr, const char *fn, unsigned int *lg2)
+{
+	unsigned int v = (attr & VCM_RFC_ALIGN_MASK) >> VCM_RFC_ALIGN_SHIFT;
+
+	if (v == 0U)
+		v = 12U;
+	if (v < 12U || v > 30U)
+		return rfc_fail_(-EINVAL, fn, "attr alignment field %u is not 12 (4K) .. 30 (1G)",
+				 v);
+	*lg2 = v;
+	return 0;
+}
+
+/* A reservation's attribute word -> native prot and alignment. */
+static int res_attr(uint32_t attr, const char *fn, unsigned int *prot, uint64_t *align)
+{
+	unsigned int lg2 = 12, p = 0;
+	int ret;
+
+	if ((attr & ~RES_KNOWN) != 0U)
+		return rfc_fail_(-EINVAL, fn, "attr bits %#x are unknown", attr & ~RES_KNOWN);
+	ret = align_lg2(attr, fn, &lg2);
+	if (ret < 0)
+		return ret;
+	if ((attr & RES_ACCESS) == 0U)
+		attr |= VCM_RFC_READ | VCM_RFC_WRITE; /* attr 0: an ordinary buffer */
+	if (attr & VCM_RFC_READ)
+		p |= VCM_PT_PROT_READ;
+	if (attr & VCM_RFC_WRITE)
+		p |= VCM_PT_PROT_WRITE;
+	if (attr & VCM_RFC_EXECUTE)
+		p |= VCM_PT_PROT_EXEC;
+	if (attr & VCM_RFC_USER)
+		p |= VCM_PT_PROT_USER;
+	if (attr & VCM_RFC_SECURE)
+		p |= VCM_PT_PROT_SECURE;
+	/* The policy numbering is the page-table layer's (VCM_PT_CACHE_*). */
+	p |= VCM_PT_PROT_INNER((attr >> VCM_RFC_CACHE_SHIFT) & 3U);
+	p |= VCM_PT_PROT_OUTER((attr >> (VCM_RFC_CACHE_SHIFT + 2)) & 3U);
+	*prot = p;
+	*align = UINT64_C(1) << lg2;
+	return 0;
+}
+
+static uint32_t res_attr_word(unsigned int prot, uint64_t align)
+{
+	uint32_t a = VCM_RFC_SUPERVISOR; /* privileged accesses are always allowed */
+	unsigned int lg2 = 12;
+
+	if (prot & VCM_PT_PROT_READ)
+		a |= VCM_RFC_READ;
+	if (prot & VCM_PT_PROT_WRITE)
+		a |= VCM_RFC_WRITE;
+	if (prot & VCM_PT_PROT_EXEC)
+		a |= VCM_RFC_EXECUTE;
+	if (prot & VCM_PT_PROT_USER)
+		a |= VCM_RFC_USER;
+	if (prot & VCM_PT_PROT_SECURE)
+		a |= VCM_RFC_SECURE;
+	a |= VCM_RFC_INNER((prot & VCM_PT_PROT_INNER_MASK) >> VCM_PT_PROT_INNER_SHIFT);
+	a |= VCM_RFC_OUTER((prot & VCM_PT_PROT_OUTER_MASK) >> VCM_PT_PROT_OUTER_SHIFT);
+	while (lg2 < 30U && (UINT64_C(1) << lg2) < align)
+		lg2++;
+	return a | VCM_RFC_ALIGN(lg2);
+}
+
+/* Physical attributes -> native chunk flags. */
+static int phys_flags(uint32_t attr, const char *fn, uint64_t *flags)
+{
+	uint64_t f = 0;
+	unsigned int lg2 = 12;
+	int ret;
+
+	if ((attr & ~PHYS_KNOWN) != 0U)
+		return rfc_fail_(-EINVAL, fn, "attr bits %#x are unknown", attr & ~PHYS_KNOWN);
+	ret = align_lg2(attr, fn, &lg2);
+	if (ret < 0)
+		return ret;
+	if (attr & VCM_RFC_PHYS_CONT) {
+		if ((attr & (PHYS_SIZES | VCM_RFC_ALL)) != 0U)
+			return rfc_fail_(-EINVAL, fn, "attr %#x: VCM_PHYS_CONT with chunk sizes",
+					 attr);
+		if (lg2 > 12U)
+			return rfc_fail_(-EOPNOTSUPP, fn,
+					 "attr %#x: a contiguous allocation aligned beyond 4K",
+					 attr);
+		*flags = VCM_PHYS_CONT;
+		return 0;
+	}
+	if ((attr & PHYS_SIZES) == 0U || (attr & VCM_RFC_ALL) != 0U)
+		attr |= PHYS_SIZES;
+	if (attr & VCM_RFC_4KB)
+		f |= VCM_PHYS_4KB;
+	if (attr & VCM_RFC_64KB)
+		f |= VCM_PHYS_64KB;
+	if (attr & VCM_RFC_1MB)
+		f |= VCM_PHYS_1MB;
+	/* Every chunk is aligned to its size: keep the sizes the alignment allows. */
+	f &= ~((UINT64_C(1) << lg2) - 1U);
+	if (f == 0U)
+		return rfc_fail_(-EINVAL, fn, "attr %#x: no allowed chunk size is aligned to %#llx",
+				 attr, (unsigned long long)(UINT64_C(1) << lg2));
+	*flags = f;
+	return 0;
+}
+
+/* ---- VCMs ---------------------------------------------------------------- */
+
+/* Count a VCM made through this layer; NULL and the errno on failure. */
+static struct vcm *vcm_made(struct rfc_sys *s, int ret, struct vcm *v, const char *fn)
+{
+	if (ret < 0) {
+		rfc_sys_err_(ret, fn);
+		return NULL;
+	}
+	atomic_fetch_add(&s->live_vcms, 1);
+	rfc_ok_();
+	return v;
+}
+
+struct vcm *vcm_rfc_create(vcm_da_t start_addr, uint64_t len)
+{
+	RFC_FN("vcm_create");
+	struct rfc_sys *s = rfc_get_(fn);
+	struct vcm *v = NULL;
+	int ret;
+
+	if (s == NULL)
+		return NULL;
+	ret = vcm_create(s->sys, start_addr, len, &v);
+	return vcm_made(s, ret, v, fn);
+}
+
+struct vcm *vcm_rfc_create_one_to_one(vcm_pa_t start_addr, uint64_t len)
+{
+	RFC_FN("vcm_create_one_to_one");
+	struct rfc_sys *s = rfc_get_(fn);
+	struct vcm *v = NULL;
+	int ret;
+
+	if (s == NULL)
+		return NULL;
+	ret = vcm_create_one_to_one(s->sys, start_addr, len, &v);
+	return vcm_made(s, ret, v, fn);
+}
+
+struct vcm *vcm_rfc_create_from_prebuilt(unsigned int ext_vcm_id)
+{
+	RFC_FN("vcm_create_from_prebuilt");
+	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_dev *cpu;
+	struct vcm *v = NULL;
+	int ret;
+
+	if (s == NULL)
+		return NULL;
+	if (ext_vcm_id != VCM_RFC_PREBUILT_KERNEL && ext_vcm_id != VCM_RFC_PREBUILT_USER) {
+		rfc_fail_(-EINVAL, fn, "ext_vcm_id %u is neither VCM_PREBUILT_KERNEL nor _USER",
+			  ext_vcm_id);
+		return NULL;
+	}
+	cpu = rfc_dev_find_(s, "cpu");
+	ret = vcm_create_prebuilt(s->sys, cpu->dev, ext_vcm_id == VCM_RFC_PREBUILT_USER, &v);
+	return vcm_made(s, ret, v, fn);
+}
+
+struct vcm *vcm_rfc_clone(struct vcm *vcm)
+{
+	RFC_FN("vcm_clone");
+	struct rfc_sys *s = rfc_get_(fn);
+	struct vcm *v = NULL;
+	int ret;
+
+	if (s == NULL)
+		return NULL;
+	ret = vcm_clone(vcm, &v);
+	return vcm_made(s, ret, v, fn);
+}
+
+int vcm_rfc_free(struct vcm *vcm)
+{
+	RFC_FN("vcm_free");
+	struct rfc_sys *s = rfc_get_(fn);
+	int ret;
+
+	if (s == NULL)
+		return -ENODEV;
+	ret = vcm_free(vcm);
+	if (ret < 0)
+		return rfc_sys_err_(ret, fn);
+	atomic_fetch_sub(&s->live_vcms, 1);
+	return rfc_ok_();
+}
+
+vcm_da_t vcm_rfc_get_start_addr(struct vcm *vcm)
+{
+	if (rfc_get_("vcm_get_start_addr") == NULL)
+		return 0;
+	rfc_ok_();
+	return vcm_get_start_addr(vcm);
+}
+
+uint64_t vcm_rfc_get_len(struct vcm *vcm)
+{
+	if (rfc_get_("vcm_get_len") == NULL)
+		return 0;
+	rfc_ok_();
+	return vcm_get_len(vcm);
+}
+
+/* ---- reservations -------------------------------------------------------- */
+
+static struct vcm_res *res_made(int ret, struct vcm_res *r, const char *fn)
+{
+	if (ret < 0) {
+		rfc_sys_err_(ret, fn);
+		return NULL;
+	}
+	rfc_ok_();
+	return r;
+}
+
+struct vcm_res *vcm_rfc_reserve(struct vcm *vcm, uint64_t len, uint32_t attr)
+{
+	RFC_FN("vcm_reserve");
+	struct vcm_res *r = NULL;
+	unsigned int prot = 0;
+	uint64_t align = 0;
+	int ret;
+
+	if (rfc_get_(fn) == NULL || res_attr(attr, fn, &prot, &align) < 0)
+		return NULL;
+	ret = vcm_reserve(vcm, len, align, prot, &r);
+	return res_made(ret, r, fn);
+}
+
+struct vcm_res *vcm_rfc_reserve_at(unsigned int memtarget, struct vcm *vcm, uint64_t len,
+				   uint32_t attr)
+{
+	RFC_FN("vcm_reserve_at");
+	struct vcm_res *r = NULL;
+	unsigned int prot = 0;
+	uint64_t align = 0, vlen;
+	vcm_da_t start, da;
+	int ret;
+
+	if (rfc_get_(fn) == NULL || res_attr(attr, fn, &prot, &align) < 0)
+		return NULL;
+	start = vcm_get_start_addr(vcm);
+	vlen = vcm_get_len(vcm);
+	if (vlen == 0U) {
+		rfc_fail_(-EINVAL, fn, "vcm %p is not a live VCM", (void *)vcm);
+		return NULL;
+	}
+	if (len == 0U || len > vlen) {
+		rfc_fail_(-EINVAL, fn, "len %#llx is 0 or larger than the VCM (%#llx)",
+			  (unsigned long long)len, (unsigned long long)vlen);
+		return NULL;
+	}
+	switch (memtarget) {
+	case VCM_RFC_START:
+		da = (start + align - 1U) & ~(align - 1U);
+		break;
+	case VCM_RFC_END:
+		da = (start + (vlen - len)) & ~(align - 1U);
+		break;
+	default:
+		rfc_fail_(-EINVAL, fn, "memtarget %u is neither VCM_START nor VCM_END", memtarget);
+		return NULL;
+	}
+	ret = vcm_reserve_at(vcm, da, len, prot, &r);
+	return res_made(ret, r, fn);
+}
+
+int vcm_rfc_unreserve(struct vcm_res *res)
+{
+	int ret;
+
+	if (rfc_get_("vcm_unreserve") == NULL)
+		return -ENODEV;
+	ret = vcm_unreserve(res);
+	return ret < 0 ? rfc_sys_err_(ret, "vcm_unreserve") : rfc_ok_();
+}
+
+struct vcm *vcm_rfc_get_vcm_from_res(struct vcm_res *res)
+{
+	if (rfc_get_("vcm_get_vcm_from_res") == NULL)
+		return NULL;
+	rfc_ok_();
+	return vcm_get_vcm_from_res(res);
+}
+
+uint64_t vcm_rfc_get_res_len(struct vcm_res *res)
+{
+	if (rfc_get_("vcm_get_res_len") == NULL)
+		return 0;
+	rfc_ok_();
+	return vcm_get_res_len(res);
+}
+
+int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr)
+{
+	RFC_FN("vcm_set_res_attr");
+	unsigned int prot = 0, old_prot = 0;
+	uint64_t align = 0, old_align = 0;
+	int ret;
+
+	if (rfc_get_(fn) == NULL)
+		return -ENODEV;
+	ret = res_attr(attr, fn, &prot, &align);
+	if (ret < 0)
+		return ret;
+	ret = vcm_get_res_attr(res, &old_prot, &old_align);
+	if (ret < 0)
+		return rfc_sys_err_(ret, fn);
+	/* The reservation is placed: its alignment is a fact, not an attribute. */
+	if ((attr & VCM_RFC_ALIGN_MASK) != 0U && align != old_align)
+		return rfc_fail_(-EINVAL, fn,
+				 "attr asks alignment %#llx; the reservation has %#llx",
+				 (unsigned long long)align, (unsigned long long)old_align);
+	ret = vcm_set_res_attr(res, prot);
+	return ret < 0 ? rfc_sys_err_(ret, fn) : rfc_ok_();
+}
+
+uint32_t vcm_rfc_get_res_attr(struct vcm_res *res)
+{
+	if (rfc_get_("vcm_get_res_attr") == NULL)
+		return 0;
+	unsigned int prot = 0;
+	uint64_t align = 0;
+	int ret = vcm_get_res_attr(res, &prot, &align);
+
+	if (ret < 0) {
+		rfc_sys_err_(ret, "vcm_get_res_attr");
+		return 0;
+	}
+	rfc_ok_();
+	return res_attr_word(prot, align);
+}
+
+uint64_t vcm_rfc_get_num_res(struct vcm *vcm)
+{
+	if (rfc_get_("vcm_get_num_res") == NULL)
+		return 0;
+	rfc_ok_();
+	return vcm_get_num_res(vcm);
+}
+
+struct vcm_res *vcm_rfc_get_next_res(struct vcm *vcm, struct vcm_res *res)
+{
+	if (rfc_get_("vcm_get_next_res") == NULL)
+		return NULL;
+	rfc_ok_();
+	return vcm_get_next_res(vcm, res);
+}
+
+uint64_t vcm_rfc_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from,
+			  uint64_t from_off, uint64_t len)
+{
+	int ret;
+
+	if (rfc_get_("vcm_res_copy") == NULL)
+		return 0;
+	ret = vcm_res_copy(to, to_off, from, from_off, len);
+
+	if (ret < 0) {
+		rfc_sys_err_(ret, "vcm_res_copy");
+		return 0;
+	}
+	rfc_ok_();
+	return len;
+}
+
+uint64_t vcm_rfc_get_min_page_size(void)
+{
+	struct rfc_sys *s = rfc_get_("vcm_get_min_page_size");
+
+	if (s == NULL)
+		return 0;
+	rfc_ok_();
+	return vcm_get_min_page_size(s->sys);
+}
+
+/* ---- bounds -------------------------------------------------------------- */
+
+struct vcm_bound *vcm_rfc_create_bound(struct vcm *vcm, uint64_t len)
+{
+	struct vcm_bound *b = NULL;
+	int ret;
+
+	if (rfc_get_("vcm_create_bound") == NULL)
+		return NULL;
+	ret = vcm_create_bound(vcm, len, &b);
+
+	if (ret < 0) {
+		rfc_sys_err_(ret, "vcm_create_bound");
+		return NULL;
+	}
+	rfc_ok_();
+	return b;
+}
+
+int vcm_rfc_free_bound(struct vcm_bound *bound)
+{
+	int ret;
+
+	if (rfc_get_("vcm_free_bound") == NULL)
+		return -ENODEV;
+	ret = vcm_free_bound(bound);
+	return ret < 0 ? rfc_sys_err_(ret, "vcm_free_bound") : rfc_ok_();
+}
+
+struct vcm_res *vcm_rfc_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint32_t attr)
+{
+	RFC_FN("vcm_reserve_from_bound");
+	struct vcm_res *r = NULL;
+	unsigned int prot = 0;
+	uint64_t align = 0;
+	int ret;
+
+	if (rfc_get_(fn) == NULL || res_attr(attr, fn, &prot, &align) < 0)
+		return NULL;
+	ret = vcm_reserve_from_bound(bound, len, align, prot, &r);
+	return res_made(ret, r, fn);
+}
+
+vcm_da_t vcm_rfc_get_bound_start_addr(struct vcm_bound *bound)
+{
+	if (rfc_get_("vcm_get_bound_start_addr") == NULL)
+		return 0;
+	rfc_ok_();
+	return vcm_get_bound_start_addr(bound);
+}
+
+uint64_t vcm_rfc_get_bound_len(struct vcm_bound *bound)
+{
+	if (rfc_get_("vcm_get_bound_len") == NULL)
+		return 0;
+	rfc_ok_();
+	return vcm_get_bound_len(bound);
+}
+
+/* ---- physical memory and backing ----------------------------------------- */
+
+static struct vcm_mem *mem_made(struct rfc_sys *s, int ret, struct vcm_mem *m,
+				    const char *fn)
+{
+	if (ret < 0) {
+		rfc_sys_err_(ret, fn);
+		return NULL;
+	}
+	atomic_fetch_add(&s->live_mems, 1);
+	rfc_ok_();
+	return m;
+}
+
+struct vcm_mem *vcm_rfc_phys_alloc(unsigned int memtype, uint64_t len, uint32_t attr)
+{
+	RFC_FN("vcm_phys_alloc");
+	struct rfc_sys *s = rfc_get_(fn);
+	struct vcm_mem *m = NULL;
+	uint64_t flags = 0;
+	int ret;
+
+	if (s == NULL || phys_flags(attr, fn, &flags) < 0)
+		return NULL;
+	if (memtype >= RFC_NR_MEMTYPES) {
+		rfc_fail_(-EINVAL, fn, "memtype %u does not exist on this SoC (only 0)", memtype);
+		return NULL;
+	}
+	ret = vcm_alloc(s->sys, memtype, len, flags, &m);
+	return mem_made(s, ret, m, fn);
+}
+
+struct vcm_mem *vcm_rfc_map_phys_addr(vcm_pa_t phys, uint64_t len)
+{
+	RFC_FN("vcm_map_phys_addr");
+	struct rfc_sys *s = rfc_get_(fn);
+	struct vcm_mem *m = NULL;
+	int ret;
+
+	if (s == NULL)
+		return NULL;
+	ret = vcm_alloc_wrap(s->sys, phys, len, &m);
+	return mem_made(s, ret, m, fn);
+}
+
+int vcm_rfc_phys_free(struct vcm_mem *physmem)
+{
+	RFC_FN("vcm_phys_free");
+	struct rfc_sys *s = rfc_get_(fn);
+	int ret;
+
+	if (s == NULL)
+		return -ENODEV;
+	ret = vcm_free_phys(s->sys, physmem);
+	if (ret < 0)
+		return rfc_sys_err_(ret, fn);
+	atomic_fetch_sub(&s->live_mems, 1);
+	return rfc_ok_();
+}
+
+int vcm_rfc_back(struct vcm_res *res, struct vcm_mem *physmem)
+{
+	int ret;
+
+	if (rfc_get_("vcm_back") == NULL)
+		return -ENODEV;
+	ret = vcm_back(res, physmem);
+	return ret < 0 ? rfc_sys_err_(ret, "vcm_back") : rfc_ok_();
+}
+
+int vcm_rfc_unback(struct vcm_res *res)
+{
+	int ret;
+
+	if (rfc_get_("vcm_unback") == NULL)
+		return -ENODEV;
+	ret = vcm_unback(res);
+	return ret < 0 ? rfc_sys_err_(ret, "vcm_unback") : rfc_ok_();
+}
+
+struct vcm_mem *vcm_rfc_get_physmem_from_res(struct vcm_res *res)
+{
+	if (rfc_get_("vcm_get_physmem_from_res") == NULL)
+		return NULL;
+	rfc_ok_();
+	return vcm_get_physmem_from_res(res);
+}
+
+int vcm_rfc_get_memtype_of_physalloc(struct vcm_mem *physmem)
+{
+	int ret;
+
+	if (rfc_get_("vcm_get_memtype_of_physalloc") == NULL)
+		return -ENODEV;
+	ret = vcm_mem_memtype(physmem);
+	if (ret < 0)
+		return rfc_fail_(ret, "vcm_get_memtype_of_physalloc",
+				 ret == -ENOENT ? "physmem %p is a wrapped range (no memtype)"
+						: "physmem %p is not a live allocation",
+				 (void *)physmem);
+	rfc_ok_();
+	return ret;
+}
+
+/*
+ * The RFC iterates by the previous chunk's address. A per-thread cursor
+ * remembers where that chunk was, so the usual loop costs O(1) per chunk; any
+ * other @phys is found by a scan from the start.
+ */
+static _Thread_local struct {
+	const struct vcm_mem *mem;
+	vcm_pa_t pa;
+	uint64_t iter;
+} cursor;
+
+vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t phys, uint64_t *len)
+{
+	RFC_FN("vcm_get_next_phys_addr");
+	uint64_t iter = 0, clen;
+	vcm_pa_t pa;
+	int ret;
+
+	if (rfc_get_(fn) == NULL)
+		return 0;
+	if (len == NULL) {
+		rfc_fail_(-EINVAL, fn, "len is NULL");
+		return 0;
+	}
+	*len = 0;
+	if (phys != 0U) {
+		if (cursor.mem == physmem && cursor.pa == phys) {
+			iter = cursor.iter;
+		} else {
+			do {
+				ret = vcm_mem_next_chunk(physmem, &iter, &pa, &clen);
+			} while (ret == 0 && pa != phys);
+			if (ret == -ENOENT) {
+				rfc_fail_(-EINVAL, fn, "phys %#llx is not a chunk of physmem %p",
+					  (unsigned long long)phys, (void *)physmem);
+				return 0;
+			}
+			if (ret < 0)
+				goto bad;
+		}
+	}
+	ret = vcm_mem_next_chunk(physmem, &iter, &pa, &clen);
+	if (ret == -ENOENT) {
+		cursor.mem = NULL;
+		rfc_ok_();
+		return 0;
+	}
+	if (ret < 0)
+		goto bad;
+	cursor.mem = physmem;
+	cursor.pa = pa;
+	cursor.iter = iter;
+	*len = clen;
+	rfc_ok_();
+	return pa;
+bad:
+	cursor.mem = NULL;
+	rfc_fail_(ret, fn, "physmem %p is not a live allocation", (void *)physmem);
+	return 0;
+}
+
+/* ---- associations -------------------------------------------------------- */
+
+struct vcm_avcm *vcm_rfc_assoc(struct vcm *vcm, const char *dev_id, uint32_t attr)
+{
+	RFC_FN("vcm_assoc");
+	struct rfc_sys *s = rfc_get_(fn);
+	struct vcm_avcm *a = NULL;
+	struct rfc_dev *d;
+	int ret;
+
+	if (s == NULL)
+		return NULL;
+	d = rfc_dev_find_(s, dev_id);
+	if (d == NULL) {
+		rfc_fail_(-ENODEV, fn, "dev_id \"%s\" names no device", dev_id ? dev_id : "(null)");
+		return NULL;
+	}
+	ret = vcm_assoc(vcm, d->dev, attr, &a);
+	if (ret < 0) {
+		rfc_sys_err_(ret, fn);
+		return NULL;
+	}
+	rfc_ok_();
+	return a;
+}
+
+int vcm_rfc_deassoc(struct vcm_avcm *avcm)
+{
+	int ret;
+
+	if (rfc_get_("vcm_deassoc") == NULL)
+		return -ENODEV;
+	ret = vcm_deassoc(avcm);
+	return ret < 0 ? rfc_sys_err_(ret, "vcm_deassoc") : rfc_ok_();
+}
+
+int vcm_rfc_set_assoc_attr(struct vcm_avcm *avcm, uint32_t attr)
+{
+	int ret;
+
+	if (rfc_get_("vcm_set_assoc_attr") == NULL)
+		return -ENODEV;
+	ret = vcm_set_assoc_attr(avcm, attr);
+	return ret < 0 ? rfc_sys_err_(ret, "vcm_set_assoc_attr") : rfc_ok_();
+}
+
+uint32_t vcm_rfc_get_assoc_attr(struct vcm_avcm *avcm)
+{
+	unsigned int attr = 0;
+	int ret;
+
+	if (rfc_get_("vcm_get_assoc_attr") == NULL)
+		return 0;
+	ret = vcm_get_assoc_attr(avcm, &attr);
+
+	if (ret < 0) {
+		rfc_sys_err_(ret, "vcm_get_assoc_attr");
+		return 0;
+	}
+	rfc_ok_();
+	return attr;
+}
+
+int vcm_rfc_activate(struct vcm_avcm *avcm)
+{
+	int ret;
+
+	if (rfc_get_("vcm_activate") == NULL)
+		return -ENODEV;
+	ret = vcm_activate(avcm);
+	return ret < 0 ? rfc_sys_err_(ret, "vcm_activate") : rfc_ok_();
+}
+
+int vcm_rfc_deactivate(struct vcm_avcm *avcm)
+{
+	int ret;
+
+	if (rfc_get_("vcm_deactivate") == NULL)
+		return -ENODEV;
+	ret = vcm_deactivate(avcm);
+	return ret < 0 ? rfc_sys_err_(ret, "vcm_deactivate") : rfc_ok_();
+}
+
+int vcm_rfc_is_active(struct vcm_avcm *avcm)
+{
+	int ret;
+
+	if (rfc_get_("vcm_is_active") == NULL)
+		return -ENODEV;
+	ret = vcm_is_active(avcm);
+
+	if (ret < 0)
+		return rfc_sys_err_(ret, "vcm_is_active");
+	rfc_ok_();
+	return ret;
+}
+
+/* ---- queries and low-level control --------------------------------------- */
+
+vcm_da_t vcm_rfc_get_dev_addr(struct vcm_res *res)
+{
+	if (rfc_get_("vcm_get_dev_addr") == NULL)
+		return 0;
+	if (vcm_get_vcm_from_res(res) == NULL) {
+		rfc_fail_(-EINVAL, "vcm_get_dev_addr", "res %p is not a live reservation",
+			  (void *)res);
+		return 0;
+	}
+	rfc_ok_();
+	return vcm_get_dev_addr(res);
+}
+
+struct vcm_res *vcm_rfc_get_res(vcm_da_t dev_addr, struct vcm *vcm)
+{
+	struct vcm_res *r;
+
+	if (rfc_get_("vcm_get_res") == NULL)
+		return NULL;
+	r = vcm_get_res(vcm, dev_addr);
+
+	if (r == NULL)
+		rfc_fail_(-ENOENT, "vcm_get_res", "no reservation of vcm %p holds dev_addr %#llx",
+			  (void *)vcm, (unsigned long long)dev_addr);
+	else
+		rfc_ok_();
+	return r;
+}
+
+vcm_da_t vcm_rfc_translate(vcm_da_t src_dev_addr, struct vcm *src_vcm, struct vcm *dst_vcm)
+{
+	vcm_da_t da = 0;
+	int ret;
+
+	if (rfc_get_("vcm_translate") == NULL)
+		return 0;
+	ret = vcm_translate(src_vcm, src_dev_addr, dst_vcm, &da);
+
+	if (ret < 0) {
+		rfc_sys_err_(ret, "vcm_translate");
+		return 0;
+	}
+	rfc_ok_();
+	return da;
+}
+
+uint64_t vcm_rfc_get_phys_num_res(vcm_pa_t phys)
+{
+	struct rfc_sys *s = rfc_get_("vcm_get_phys_num_res");
+
+	if (s == NULL)
+		return 0;
+	rfc_ok_();
+	return vcm_get_phys_num_res(s->sys, phys);
+}
+
+struct vcm_res *vcm_rfc_get_next_phys_res(vcm_pa_t phys, struct vcm_res *res, uint64_t *len)
+{
+	RFC_FN("vcm_get_next_phys_res");
+	struct rfc_sys *s = rfc_get_(fn);
+	struct vcm_res *r;
+	vcm_da_t da;
+
+	if (s == NULL)
+		return NULL;
+	if (len == NULL) {
+		rfc_fail_(-EINVAL, fn, "len is NULL");
+		return NULL;
+	}
+	r = vcm_get_next_phys_res(s->sys, phys, res, &da);
+	*len = r != NULL ? vcm_get_res_len(r) : 0U;
+	rfc_ok_();
+	return r;
+}
+
+vcm_pa_t vcm_rfc_get_pgtbl_pa(struct vcm *vcm)
+{
+	RFC_FN("vcm_get_pgtbl_pa");
+	struct rfc_sys *s = rfc_get_(fn);
+	vcm_pa_t pa;
+
+	if (s == NULL)
+		return 0;
+	for (unsigned int i = 0; i < RFC_NR_DEVS; i++) {
+		if (!s->devs[i].iommu)
+			continue;
+		if (vcm_get_pgtbl_pa(vcm, s->devs[i].dev, &pa) == 0) {
+			rfc_ok_();
+			return pa;
+		}
+	}
+	rfc_fail_(-ENOENT, fn, "vcm %p has no IOMMU device associated, so no table",
+		  (void *)vcm);
+	return 0;
+}
+
+static int cont_memtype(unsigned int memtype, const char *fn, vcm_pa_t *pa, uint64_t *len)
+{
+	struct rfc_sys *s = rfc_get_(fn);
+	int ret;
+
+	*pa = 0;
+	*len = 0;
+	if (s == NULL)
+		return -ENODEV;
+	ret = vcm_get_cont_memtype(s->sys, memtype, pa, len);
+	return ret < 0 ? rfc_sys_err_(ret, fn) : rfc_ok_();
+}
+
+vcm_pa_t vcm_rfc_get_cont_memtype_pa(unsigned int memtype)
+{
+	vcm_pa_t pa;
+	uint64_t len;
+
+	(void)cont_memtype(memtype, "vcm_get_cont_memtype_pa", &pa, &len);
+	return pa;
+}
+
+uint64_t vcm_rfc_get_cont_memtype_len(unsigned int memtype)
+{
+	vcm_pa_t pa;
+	uint64_t len;
+
+	(void)cont_memtype(memtype, "vcm_get_cont_memtype_len", &pa, &len);
+	return len;
+}
+
+static int lookup_any_base(const struct rfc_dev *d, vcm_da_t da, vcm_pa_t *pa)
+{
+	int ret = -ENOENT;
+
+	for (unsigned int base = 0; base < d->nr_bases; base++) {
+		ret = vcm_dev_addr_to_phys_addr(d->dev, base, da, pa);
+		if (ret == 0)
+			return 0;
+	}
+	return ret;
+}
+
+vcm_pa_t vcm_rfc_dev_addr_to_phys_addr(const char *dev_id, vcm_da_t dev_addr)
+{
+	RFC_FN("vcm_dev_addr_to_phys_addr");
+	struct rfc_sys *s = rfc_get_(fn);
+	struct vcm_fault fault = { .da = dev_addr, .access = VCM_ACCESS_READ, .err = -ENOENT };
+	struct rfc_dev *d;
+	vcm_pa_t pa = 0;
+	int ret;
+
+	if (s == NULL)
+		return 0;
+	d = rfc_dev_find_(s, dev_id);
+	if (d == NULL) {
+		rfc_fail_(-ENODEV, fn, "dev_id \"%s\" names no device", dev_id ? dev_id : "(null)");
+		return 0;
+	}
+	ret = lookup_any_base(d, dev_addr, &pa);
+	/* An unmapped address is a translation fault: the handler may repair it once. */
+	if (ret == -ENOENT && vcm_dev_fault(d->dev, &fault) == VCM_FAULT_RETRY)
+		ret = lookup_any_base(d, dev_addr, &pa);
+	if (ret < 0) {
+		rfc_fail_(ret, fn, "%s: dev_addr %#llx is not mapped (%s)", dev_id,
+			  (unsigned long long)dev_addr, vcm_strerror(ret));
+		return 0;
+	}
+	rfc_ok_();
+	return pa;
+}
+
+int vcm_rfc_hook(const char *dev_id, vcm_rfc_handler handler, void *data)
+{
+	RFC_FN("vcm_hook");
+	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_dev *d;
+	int ret;
+
+	if (s == NULL)
+		return -ENODEV;
+	d = rfc_dev_find_(s, dev_id);
+	if (d == NULL)
+		return rfc_fail_(-ENODEV, fn, "dev_id \"%s\" names no device",
+				 dev_id ? dev_id : "(null)");
+	atomic_store(&d->handler_data, data);
+	atomic_store(&d->handler, handler);
+	ret = vcm_hook(d->dev, handler != NULL ? rfc_fault_trampoline_ : NULL, d);
+	return ret < 0 ? rfc_sys_err_(ret, fn) : rfc_ok_();
+}
+
+uint32_t vcm_rfc_hw_ver(const char *dev_id)
+{
+	RFC_FN("vcm_hw_ver");
+	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_dev *d;
+	uint32_t ver = 0;
+	int ret;
+
+	if (s == NULL)
+		return 0;
+	d = rfc_dev_find_(s, dev_id);
+	if (d == NULL) {
+		rfc_fail_(-ENODEV, fn, "dev_id \"%s\" names no device", dev_id ? dev_id : "(null)");
+		return 0;
+	}
+	ret = vcm_hw_ver(d->dev, &ver);
+	if (ret < 0) {
+		rfc_sys_err_(ret, fn);
+		return 0;
+	}
+	rfc_ok_();
+	return ver;
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the files of the rfc layer share: the default system (memory, graph,
+ * the devices of the built-in SoC with their register models) and this
+ * thread's last result. Private to src/rfc/.
+ */
+#ifndef VCM_RFC_INTERNAL_H
+#define VCM_RFC_INTERNAL_H
+
+#define VCM_RFC_NO_2010_NAMES
+#include <pthread.h>
+#include <stdatomic.h>
+#include <vcm/err.h>
+#include <vcm/vcm.h>
+#include <vcm/phys.h>
+#include <vcm/hosted.h>
+#include <vcm/rfc.h>
+
+/* The built-in SoC (documented in include/vcm/rfc.h). */
+#define RFC_MEM_PA      UINT64_C(0x80000000)
+#define RFC_MEM_LEN     (UINT64_C(256) << 20)
+#define RFC_TABLE_BYTES (UINT64_C(16) << 20)
+#define RFC_NR_DEVS     4U
+#define RFC_NR_MEMTYPES 1U
+
+/*
+ * A device of the SoC: its graph handle, the fault handler the RFC caller
+ * gave (called through a trampoline that turns the device into its name) and
+ * a model of its registers, which activation writes.
+ */
+struct rfc_dev {
+	const char *name;
+	uint32_t hw_ver;
+	struct vcm_dev *dev;
+	unsigned int nr_bases;
+	bool iommu;                        /* has a page table of its own */
+	_Atomic(vcm_rfc_handler) handler;
+	void *_Atomic handler_data;
+	struct vcm_pt_hw regs[VCM_MAX_BASES];
+	bool enabled[VCM_MAX_BASES];
+	atomic_ullong tlb_range_calls;
+	atomic_ullong tlb_all_calls;
+};
+
+struct rfc_sys {
+	pthread_mutex_t lock;   /* the graph's system lock */
+	struct vcm_sys_lock lock_ops;
+	struct vcm_hosted_mem *mem;
+	struct vcm_sys *sys;
+	struct vcm_phys_range ranges[RFC_NR_MEMTYPES];
+	struct rfc_dev devs[RFC_NR_DEVS];
+	atomic_long live_vcms;  /* made through rfc.h and not yet freed */
+	atomic_long live_mems;
+};
+
+/* The default system; NULL before vcm_sys_init() and after vcm_sys_destroy(). */
+extern struct rfc_sys *rfc_sys_;
+
+/* Build / tear down (soc.c). */
+int rfc_soc_build_(struct rfc_sys *s, struct vcm_diag *diag);
+int rfc_soc_teardown_(struct rfc_sys *s);
+struct rfc_dev *rfc_dev_find_(struct rfc_sys *s, const char *name);
+/* The native hook every RFC handler runs behind. */
+int rfc_fault_trampoline_(struct vcm_dev *dev, void *data, const struct vcm_fault *fault);
+
+/*
+ * This thread's last result. rfc_ok_() records success; rfc_fail_() records
+ * @err with "fn: message" and returns @err; rfc_sys_err_() records @err with
+ * the graph's message (which already names the call) and returns it.
+ */
+int rfc_ok_(void);
+int rfc_fail_(int err, const char *fn, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+int rfc_sys_err_(int err, const char *fn);
+
+/* The system, or NULL after recording -ENODEV under @fn. */
+struct rfc_sys *rfc_get_(const char *fn);
+
+#endif /* VCM_RFC_INTERNAL_H */

@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Conformance of our AMD IOMMU v1 tables against QEMU's amd-iommu model, by
+ * DMA. For each amdv1 row of tests/pgtable/pt_configs.h this program builds a
+ * table in an arena placed at AQ_TABLES_PA, applies random maps and partial
+ * unmaps (mirrored in the reference range model, which alone supplies the
+ * expected answers), writes the device table with the DTE from vcm_pt_hw(),
+ * picks DMA vectors (reads anywhere, mapped or not; writes to mapped pages,
+ * read-only ones included) and runs amd_harness.c on q35 with the edu device
+ * behind the amd-iommu.
+ *
+ * What QEMU can check: the walk (every level, NextLevel 0 and 7 pages, the
+ * size encoding, Mode 3..6), IR and IW. Only output addresses inside the
+ * guest's RAM window can be probed (AQ_WINDOW_*): output bits above 28 are
+ * checked by the hand-computed vectors of test_pt_amdv1.c instead.
+ *
+ * Usage: vcm_amd_gen --workdir DIR --harness ELF --qemu BIN [--selftest]
+ * Environment: VCM_QEMU_SEED, VCM_QEMU_ONLY, VCM_QEMU_VECTORS (default 4000).
+ * --selftest corrupts one expectation in 50 and passes only when the harness
+ * reports at least that many mismatches.
+ */
+#define _POSIX_C_SOURCE 200809L /* popen, pclose */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <vcm/pgtable.h>
+#include <vcm/platform.h>
+#include "model/range_model.h"
+#include "pgtable/pt_configs.h"
+#include "amd_vectors.h"
+
+#define NREGIONS 4U
+#define NMAPS    60U
+#define NUNMAPS  25U
+
+struct opts {
+	const char *workdir, *harness, *qemu;
+	bool selftest;
+};
+
+/* splitmix64 */
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+static uint64_t rnd_below(uint64_t n)
+{
+	return rnd() % n;
+}
+
+struct run {
+	const struct pt_config *c;
+	struct vcm_pt *pt;
+	struct model md;
+	uint64_t space, ospace;
+	uint64_t sizes[40];
+	unsigned int nsizes;
+	uint64_t region_size, region[NREGIONS];
+	unsigned int maps, unmaps, gen_errors;
+	struct aq_vec *vec;
+	uint32_t nvec, nread, nmapped;
+	uint64_t leaf_sizes;
+};
+
+static void gen_error(struct run *r, const char *what, uint64_t da, uint64_t len, int got)
+{
+	if (++r->gen_errors <= 10U)
+		printf("  GENERATOR MISMATCH %s da=%#" PRIx64 " len=%#" PRIx64 " got=%d: %s\n",
+		       what, da, len, got, vcm_pt_last_error(r->pt));
+}
+
+static void do_map(struct run *r)
+{
+	unsigned int si = (unsigned int)rnd_below(r->nsizes);
+	uint64_t s = r->sizes[(rnd() & 1U) ? si : (unsigned int)rnd_below(si + 1U)];
+	uint64_t len = s * (1U + rnd_below(3)), da, pa, base;
+	unsigned int prot = VCM_PT_PROT_READ | ((rnd() & 1U) ? VCM_PT_PROT_WRITE : 0U);
+	bool overlap;
+	int ret;
+
+	if ((rnd() % 3U) == 0U)
+		len += 0x1000U * rnd_below(4);
+	if (len > r->region_size)
+		len = r->region_size;
+	base = r->region[rnd_below(NREGIONS)];
+	da = base + rnd_below((r->region_size - len) / s + 1U) * s;
+	if ((rnd() % 4U) == 0U && len <= 0x2000000U && da + len + 0x3000U <= base + r->region_size)
+		da += 0x1000U * rnd_below(4);
+	/* Output inside the RAM window where it fits, so that it can be probed. */
+	if (len + 0x3000U <= AQ_WINDOW_LEN / 2U)
+		pa = AQ_WINDOW_PA + rnd_below((AQ_WINDOW_LEN / 2U - len) / s + 1U) * s;
+	else if ((rnd() % 4U) != 0U)
+		pa = AQ_WINDOW_PA & ~(s - 1U);
+	else
+		pa = rnd_below((r->ospace - len) / s + 1U) * s;
+	if ((rnd() % 5U) == 0U && len <= 0x2000000U && pa + len + 0x3000U <= r->ospace)
+		pa += 0x1000U * rnd_below(4);
+
+	overlap = model_any(&r->md, da, len);
+	ret = vcm_pt_map(r->pt, da, pa, len, prot);
+	if (overlap) {
+		if (ret != -EEXIST && ret != -ENOMEM)
+			gen_error(r, "map over a mapping", da, len, ret);
+		return;
+	}
+	if (ret == -ENOMEM)
+		return;
+	if (ret != 0 || !model_map(&r->md, da, pa, len, prot)) {
+		gen_error(r, "map", da, len, ret);
+		return;
+	}
+	r->maps++;
+}
+
+static void do_unmap(struct run *r)
+{
+	const struct model_map *m = &r->md.m[rnd_below(r->md.n)];
+	uint64_t pages = m->len / 0x1000U, first = rnd_below(pages), n, da, len, got = 0, want;
+	int ret;
+
+	n = (rnd() & 1U) ? 1U : 1U + rnd_below(pages - first);
+	da = m->da + first * 0x1000U;
+	len = n * 0x1000U;
+	if (da < AQ_SCRATCH_DA + AQ_SCRATCH_LEN)
+		return; /* the staging mapping stays */
+	want = model_unmap(&r->md, da, len);
+	ret = vcm_pt_unmap(r->pt, da, len, &got);
+	if (want == 0U ? ret != -ENOENT : (ret != 0 || got != want))
+		gen_error(r, "unmap", da, len, ret);
+	r->unmaps++;
+}
+
+/* QEMU's amd-iommu passes the interrupt range through untranslated (notes/qemu.md). */
+static bool untranslated(uint64_t da)
+{
+	return da >= 0xfee00000U && da <= 0xfeefffffU;
+}
+
+/* One vector at @da (a read or, when mapped, a read or a write); false if unusable. */
+static bool add_vec(struct run *r, uint64_t da, struct aq_vec *reads, struct aq_vec *writes,
+		    uint32_t *nw)
+{
+	const struct model_map *m;
+	struct aq_vec v = { 0 };
+
+	da &= ~UINT64_C(7);
+	if (da >= r->space || untranslated(da) || da < AQ_SCRATCH_DA + AQ_SCRATCH_LEN)
+		return false;
+	m = model_lookup(&r->md, da);
+	v.da = da;
+	v.kind = AQ_READ;
+	if (m != NULL) {
+		uint64_t lo = m->pa > AQ_WINDOW_PA ? m->pa : AQ_WINDOW_PA;
+		uint64_t hi = m->pa + m->len < AQ_WINDOW_PA + AQ_WINDOW_LEN ?
+			      m->pa + m->len : AQ_WINDOW_PA + AQ_WINDOW_LEN;
+
+		v.pa = m->pa + (da - m->da);
+		if (v.pa < AQ_WINDOW_PA || v.pa >= AQ_WINDOW_PA + AQ_WINDOW_LEN) {
+			/* probe the part of the mapping whose output is in RAM, if any */
+			if (lo >= hi)
+				return false;
+			v.pa = (lo + rnd_below(hi - lo)) & ~UINT64_C(7);
+			v.da = m->da + (v.pa - m->pa);
+			if (untranslated(v.da))
+				return false;
+		}
+		v.ok = 1;
+		if (rnd() & 1U) {
+			v.kind = AQ_WRITE;
+			v.ok = (m->prot & VCM_PT_PROT_WRITE) != 0U;
+		}
+		r->nmapped++;
+	}
+	if (v.kind == AQ_WRITE)
+		writes[(*nw)++] = v;
+	else
+		reads[r->nread++] = v;
+	return true;
+}
+
+static void make_vectors(struct run *r, uint32_t want)
+{
+	struct aq_vec *writes = calloc(want, sizeof(*writes));
+	uint32_t nw = 0, tries = 0;
+
+	r->vec = calloc(want, sizeof(*r->vec));
+	if (r->vec == NULL || writes == NULL)
+		abort();
+	r->nread = 0;
+	while (r->nread + nw < want && tries++ < want * 100U) {
+		uint64_t da;
+
+		if (r->nread + nw < 4U) {
+			da = tries == 1U ? r->space - 8U : r->space - 0x1000U + rnd_below(0x1000U);
+		} else {
+			switch (rnd() % 4U) {
+			case 0:
+				da = rnd_below(r->space);
+				break;
+			case 1:
+				da = r->region[rnd_below(NREGIONS)] + rnd_below(r->region_size);
+				break;
+			default: {
+				const struct model_map *m = &r->md.m[rnd_below(r->md.n)];
+
+				da = (rnd() & 3U) == 0U ? m->da + m->len - 8U + (rnd() & 8U) :
+							   m->da + rnd_below(m->len);
+				break;
+			}
+			}
+		}
+		add_vec(r, da, r->vec, writes, &nw);
+	}
+	/* reads first, then writes: fewer staging transfers in the harness */
+	memcpy(&r->vec[r->nread], writes, nw * sizeof(*writes));
+	r->nvec = r->nread + nw;
+	free(writes);
+}
+
+static uint32_t corrupt(struct run *r)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < r->nvec; i += 50U, n++) {
+		struct aq_vec *v = &r->vec[i];
+
+		if (v->kind == AQ_READ && v->ok == 0U) {
+			v->ok = 1; /* claim mapped */
+			v->pa = AQ_WINDOW_PA + 8U * i;
+		} else if ((i / 50U) % 2U == 0U || (v->kind == AQ_WRITE && v->ok == 0U)) {
+			/* (a denied write moves nothing, so its pa cannot be wrong) */
+			v->ok = !v->ok; /* allowed <-> denied */
+		} else {
+			v->pa ^= 0x1000U; /* another page of the window */
+		}
+	}
+	return n;
+}
+
+static int write_file(const char *path, const void *a, size_t alen, const void *b, size_t blen)
+{
+	FILE *f = fopen(path, "wb");
+	int ok;
+
+	if (f == NULL) {
+		perror(path);
+		return -1;
+	}
+	ok = fwrite(a, 1, alen, f) == alen && (blen == 0U || fwrite(b, 1, blen, f) == blen);
+	ok = fclose(f) == 0 && ok;
+	return ok ? 0 : -1;
+}
+
+static size_t used_len(const struct vcm_plat_arena *a)
+{
+	size_t n = (size_t)a->len;
+
+	while (n > 0U && a->cpu[n - 1U] == 0U)
+		n--;
+	return (n + 4095U) & ~(size_t)4095U;
+}
+
+/* Runs QEMU; the mismatch count from the harness's summary, or -1. */
+static long run_qemu(const struct run *r, const struct opts *o, const char *tables,
+		     const char *devtab, const char *vectors)
+{
+	char cmd[4096], line[512];
+	unsigned int nv = 0, nr = 0, nw = 0, nm = 0;
+	bool seen = false;
+	FILE *p;
+	int st, n;
+
+	/*
+	 * -icount: the edu device finishes a DMA on a 100 ms virtual-clock timer;
+	 * counting virtual time in instructions makes that wait short in real time.
+	 */
+	n = snprintf(cmd, sizeof(cmd),
+		     "timeout 300 %s -machine q35 -device amd-iommu "
+		     "-device edu,addr=4,dma_mask=0xffffffffffffffff -m 512 -icount shift=10 "
+		     "-display none -vga none -nic none -serial none -monitor none "
+		     "-debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=4 -kernel %s "
+		     "-device loader,file=%s,addr=0x%x,force-raw=on "
+		     "-device loader,file=%s,addr=0x%x,force-raw=on "
+		     "-device loader,file=%s,addr=0x%x,force-raw=on </dev/null 2>&1",
+		     o->qemu, o->harness, tables, AQ_TABLES_PA, devtab, AQ_DEVTAB_PA, vectors,
+		     AQ_VECTORS_PA);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		return -1;
+	p = popen(cmd, "r");
+	if (p == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), p) != NULL) {
+		if (sscanf(line, "amd: %u vectors (%u reads, %u writes), %u mismatches", &nv, &nr,
+			   &nw, &nm) == 4)
+			seen = true;
+		else if (strcmp(line, "amd harness\n") != 0)
+			printf("  | %s", line);
+	}
+	st = pclose(p);
+	if (!seen || nv != r->nvec) {
+		printf("  no summary for %u vectors (status %d); command:\n  %s\n", r->nvec, st, cmd);
+		return -1;
+	}
+	/* isa-debug-exit: QEMU exits with (code << 1) | 1 */
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != (nm != 0U ? 3 : 1)) {
+		printf("  QEMU exit status %d does not match %u mismatches\n", st, nm);
+		return -1;
+	}
+	return (long)nm;
+}
+
+static int note_leaf(void *arg, const struct vcm_pt_leaf *leaf)
+{
+	struct run *r = arg;
+
+	r->leaf_sizes |= UINT64_C(1) << leaf->size_lg2;
+	return 0;
+}
+
+static int run_config(const struct pt_config *c, uint64_t seed, const struct opts *o,
+		      uint32_t nvecs)
+{
+	struct run r = { .c = c };
+	struct vcm_plat_arena arena;
+	struct vcm_plat_ops ops;
+	struct vcm_pt_cfg cfg = { 0 };
+	struct vcm_pt_hw hw = { 0 };
+	struct vcm_diag diag = { 0 };
+	struct aq_header h = { 0 };
+	uint64_t devtab[AQ_DEVTAB_LEN / 8U] = { 0 };
+	char tables[1024], dt[1024], vectors[1024];
+	uint32_t corrupted;
+	uint64_t bm;
+	void *mem;
+	long mism = -1;
+
+	rng_state = seed;
+	mem = aligned_alloc(4096, AQ_TABLES_MAX);
+	if (mem == NULL)
+		return -1;
+	memset(mem, 0, AQ_TABLES_MAX);
+	if (vcm_plat_arena_init(&arena, mem, AQ_TABLES_PA, AQ_TABLES_MAX) != 0) {
+		free(mem);
+		return -1;
+	}
+	vcm_plat_arena_ops(&arena, &ops);
+	cfg.fmt = c->fmt;
+	cfg.ias = c->ias;
+	cfg.oas = c->oas;
+	cfg.flags = c->flags;
+	cfg.page_sizes = pt_config_page_sizes(c);
+	cfg.plat = &ops;
+	if (vcm_pt_create(&cfg, &r.pt, &diag) != 0) {
+		printf("%-16s create failed: %s\n", c->name, diag.msg);
+		free(mem);
+		return -1;
+	}
+	model_init(&r.md);
+	r.space = UINT64_C(1) << c->ias; /* the amdv1 rows stop at 63 bits */
+	r.ospace = UINT64_C(1) << c->oas;
+	bm = vcm_pt_page_sizes(r.pt);
+	for (unsigned int b = 0; b < 64U; b++)
+		if ((bm >> b) & 1U && (UINT64_C(1) << b) <= r.space / 4U)
+			r.sizes[r.nsizes++] = UINT64_C(1) << b;
+	r.region_size = r.sizes[r.nsizes - 1U] * 32U;
+	if (r.region_size > r.space / 2U)
+		r.region_size = r.space / 2U;
+	r.region[0] = 0;
+	r.region[1] = r.space - r.region_size;
+	for (unsigned int i = 2; i < NREGIONS; i++)
+		r.region[i] = rnd_below(r.space / r.region_size) * r.region_size;
+
+	/* the harness stages the device buffer through this mapping */
+	if (vcm_pt_map(r.pt, AQ_SCRATCH_DA, AQ_SCRATCH_PA, AQ_SCRATCH_LEN,
+		       VCM_PT_PROT_READ | VCM_PT_PROT_WRITE) != 0 ||
+	    !model_map(&r.md, AQ_SCRATCH_DA, AQ_SCRATCH_PA, AQ_SCRATCH_LEN,
+		       VCM_PT_PROT_READ | VCM_PT_PROT_WRITE))
+		gen_error(&r, "staging map", AQ_SCRATCH_DA, AQ_SCRATCH_LEN, -1);
+	for (unsigned int i = 0; i < NMAPS + NUNMAPS; i++) {
+		if (rnd_below(NMAPS + NUNMAPS) < NMAPS)
+			do_map(&r);
+		else
+			do_unmap(&r);
+	}
+	make_vectors(&r, nvecs);
+	vcm_pt_walk(r.pt, 0, r.space, note_leaf, &r);
+	corrupted = o->selftest ? corrupt(&r) : 0U;
+
+	vcm_pt_hw(r.pt, &hw);
+	devtab[AQ_EDU_DEVFN * 4U] = hw.regs[0]; /* DTE bits 63:0; the rest 0 */
+	h.magic = AQ_MAGIC;
+	h.count = r.nvec;
+	h.salt = seed;
+	if (snprintf(tables, sizeof(tables), "%s/%s.tables.bin", o->workdir, c->name) > 0 &&
+	    snprintf(dt, sizeof(dt), "%s/%s.devtab.bin", o->workdir, c->name) > 0 &&
+	    snprintf(vectors, sizeof(vectors), "%s/%s.vectors.bin", o->workdir, c->name) > 0 &&
+	    write_file(tables, arena.cpu, used_len(&arena), NULL, 0) == 0 &&
+	    write_file(dt, devtab, sizeof(devtab), NULL, 0) == 0 &&
+	    write_file(vectors, &h, sizeof(h), r.vec, r.nvec * sizeof(*r.vec)) == 0)
+		mism = run_qemu(&r, o, tables, dt, vectors);
+
+	printf("%-16s seed=%#" PRIx64 " levels=%u DTE=%#" PRIx64 " leaves=%#" PRIx64 "/%#" PRIx64
+	       " maps=%u unmaps=%u vectors=%u (reads %u, mapped %u) mismatches=%ld%s\n",
+	       c->name, seed, hw.levels, hw.regs[0], r.leaf_sizes, bm, r.maps, r.unmaps, r.nvec,
+	       r.nread, r.nmapped, mism, r.gen_errors != 0U ? " GENERATOR-ERRORS" : "");
+	if (o->selftest) {
+		bool caught = corrupted != 0U && mism >= (long)corrupted;
+
+		printf("  selftest: %u expectations corrupted, %ld mismatches: %s\n", corrupted,
+		       mism, caught ? "caught" : "NOT CAUGHT");
+		mism = caught ? 0 : -1;
+	}
+	fflush(stdout);
+	free(r.vec);
+	model_free(&r.md);
+	vcm_pt_destroy(r.pt);
+	free(mem);
+	return mism == 0 && r.gen_errors == 0U ? 0 : -1;
+}
+
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261U;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619U;
+	return h;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	const char *only = getenv("VCM_QEMU_ONLY"), *seed_env = getenv("VCM_QEMU_SEED");
+	const char *nv_env = getenv("VCM_QEMU_VECTORS");
+	uint64_t base = UINT64_C(0x5eed0000);
+	uint32_t nvecs = 4000;
+	unsigned int ran = 0, failed = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--selftest") == 0)
+			o.selftest = true;
+		else if (i + 1 < argc && strcmp(argv[i], "--workdir") == 0)
+			o.workdir = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--harness") == 0)
+			o.harness = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--qemu") == 0)
+			o.qemu = argv[++i];
+		else
+			o.workdir = NULL, i = argc;
+	}
+	if (o.workdir == NULL || o.harness == NULL || o.qemu == NULL) {
+		fprintf(stderr, "usage: vcm_amd_gen --workdir DIR --harness ELF --qemu BIN "
+				"[--selftest]\n");
+		return 2;
+	}
+	if (seed_env != NULL)
+		base = strtoull(seed_env, NULL, 0);
+	if (nv_env != NULL) {
+		nvecs = (uint32_t)strtoul(nv_env, NULL, 0);
+		if (nvecs < 64U || nvecs > AQ_MAX_VECS)
+			nvecs = 4000;
+	}
+	printf("amdv1: base seed %#" PRIx64 " (VCM_QEMU_SEED), %u vectors per config\n", base,
+	       nvecs);
+	for (size_t i = 0; i < PT_NCONFIGS; i++) {
+		const struct pt_config *c = &pt_configs[i];
+
+		if (c->fmt != &vcm_pt_fmt_amdv1 || (only != NULL && strstr(c->name, only) == NULL))
+			continue;
+		ran++;
+		if (run_config(c, base + name_hash(c->name), &o, nvecs) != 0)
+			failed++;
+	}
+	printf("amdv1: %u configs, %u failed\n", ran, failed);
+	return ran == 0U || failed != 0U ? 1 : 0;
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Range cache, white box: failures injected into the cache's metadata.
+ *  - meta_alloc failing for the cache header or a magazine: the freed range
+ *    goes back into the tree, nothing is lost or leaked;
+ *  - the cache's bookkeeping corrupted by hand (entry state, class, totals,
+ *    depot lists, limits): vcm_vs_check_() must refuse each with -EFAULT and
+ *    a "vcm_vs_check_: cache: ..." message, and accept the repaired space.
+ * Reads src/vspace/vspace_internal.h, so it runs against this layer only.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+#include <vcm/vspace.h>
+#include "../../src/vspace/vspace_internal.h"
+#include "vs_helpers.h"
+
+#define SZ_4K  UINT64_C(0x1000)
+#define SZ_64K UINT64_C(0x10000)
+
+static const struct vcm_vs_cache_cfg on = { VCM_VS_CACHE_ON, 0, 0 };
+
+static struct vcm_vs *make(struct counting_meta *meta, struct vcm_plat_ops *plat)
+{
+	struct vcm_vs_cfg cfg = { .start = 0, .len = UINT64_C(1) << 30, .plat = plat };
+	struct vcm_vs *vs;
+
+	counting_ops(plat, meta);
+	assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), 0);
+	assert_int_equal(vcm_vs_cache_config(vs, &on), 0);
+	return vs;
+}
+
+static void finish(struct vcm_vs *vs, struct counting_meta *meta)
+{
+	assert_int_equal(vcm_vs_check_(vs), 0);
+	assert_int_equal(vcm_vs_destroy(vs), 0);
+	assert_int_equal(meta->live_blocks, 0);
+	assert_int_equal(meta->live_bytes, 0);
+}
+
+/* The check fails with a cache message naming @needle. */
+static void check_refuses(struct vcm_vs *vs, const char *needle)
+{
+	const char *m;
+
+	assert_int_equal(vcm_vs_check_(vs), -EFAULT);
+	m = vcm_vs_last_error(vs);
+	if (strncmp(m, "vcm_vs_check_: ", 15) != 0 || strstr(m, needle) == NULL)
+		fail_msg("message \"%s\" lacks \"%s\"", m, needle);
+}
+
+static void test_meta_alloc_fails(void **state)
+{
+	struct counting_meta meta;
+	struct vcm_plat_ops plat;
+	struct vcm_vs *vs = make(&meta, &plat);
+	struct vcm_vs_range *r[VS_MAG_SIZE + 3];
+	uint64_t n = 1;
+	long blocks;
+
+	(void)state;
+	for (unsigned int i = 0; i < VS_MAG_SIZE + 3U; i++)
+		assert_int_equal(vcm_vs_reserve(vs, SZ_64K, SZ_64K, &r[i]), 0);
+	/* no header: the range is freed into the tree */
+	blocks = meta.live_blocks;
+	meta.fail_after = 0;
+	assert_int_equal(vcm_vs_unreserve(vs, r[0]), 0);
+	assert_int_equal(vcm_vs_cache_usage(vs, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(meta.live_blocks, blocks);
+	assert_null(vs->cache);
+	assert_int_equal(vcm_vs_check_(vs), 0);
+	/* the header, but no magazine */
+	meta.fail_after = 1;
+	assert_int_equal(vcm_vs_unreserve(vs, r[1]), 0);
+	assert_int_equal(vcm_vs_cache_usage(vs, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	assert_non_null(vs->cache);
+	assert_int_equal(vcm_vs_check_(vs), 0);
+	/* one magazine fills up; the next free needs another and cannot have it */
+	meta.fail_after = 1;
+	for (unsigned int i = 2; i < VS_MAG_SIZE + 3U; i++)
+		assert_int_equal(vcm_vs_unreserve(vs, r[i]), 0);
+	assert_int_equal(vcm_vs_cache_usage(vs, &n, NULL), 0);
+	assert_int_equal(n, VS_MAG_SIZE);
+	meta.fail_after = -1;
+	assert_int_equal(vcm_vs_check_(vs), 0);
+	assert_int_equal(vcm_vs_free_bytes(vs), UINT64_C(1) << 30);
+	finish(vs, &meta);
+}
+
+static void test_corrupt_bookkeeping(void **state)
+{
+	struct counting_meta meta;
+	struct vcm_plat_ops plat;
+	struct vcm_vs *vs = make(&meta, &plat);
+	enum { N = 3 * VS_MAG_SIZE + 4 };
+	struct vcm_vs_range *r[N];
+	struct vs_cache *c;
+	struct vs_mag *m, *d;
+	struct vcm_vs_range *e;
+
+	(void)state;
+	for (unsigned int i = 0; i < N; i++)
+		assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_4K, &r[i]), 0);
+	for (unsigned int i = 0; i < N; i++)
+		assert_int_equal(vcm_vs_unreserve(vs, r[i]), 0);
+	assert_int_equal(vcm_vs_check_(vs), 0);
+	c = vs->cache;
+	m = c->local.loaded[0];
+	d = c->depot[0];
+	assert_non_null(m);
+	assert_true(m->n > 0);
+	assert_non_null(d); /* 3 full magazines: loaded, prev and one in the depot */
+
+	/* an entry that is live again */
+	e = m->r[0];
+	e->magic = VS_MAGIC_LIVE; /* the tree walk sees one live range too many */
+	check_refuses(vs, "differ");
+	e->magic = VS_MAGIC_CACHED;
+	assert_int_equal(vcm_vs_check_(vs), 0);
+
+	/* an entry in the wrong class */
+	m->r[0] = NULL;
+	check_refuses(vs, "not a cached range");
+	m->r[0] = e;
+	e->len = SZ_64K / 2; /* the tiling check catches it before the class check */
+	check_refuses(vs, "");
+	e->len = SZ_4K;
+	assert_int_equal(vcm_vs_check_(vs), 0);
+
+	/* totals */
+	vs->cache_bytes += SZ_4K;
+	check_refuses(vs, "totals");
+	vs->cache_bytes -= SZ_4K;
+	m->n--;
+	check_refuses(vs, "differ");
+	m->n++;
+	assert_int_equal(vcm_vs_check_(vs), 0);
+
+	/* the depot: a class list member missing from the age list, and the reverse */
+	m = c->oldest;
+	c->oldest = NULL;
+	check_refuses(vs, "depot age list");
+	c->oldest = m;
+	c->newest = m;
+	check_refuses(vs, "ends before its newest");
+	c->newest = d;
+	d->n--;
+	check_refuses(vs, "depot magazine not full");
+	d->n++;
+	d->cls = 1;
+	check_refuses(vs, "wrong class");
+	d->cls = 0;
+	assert_int_equal(vcm_vs_check_(vs), 0);
+
+	/* limits */
+	vs->cache_max_ranges = vs->cache_ranges - 1U;
+	check_refuses(vs, "limits");
+	assert_int_equal(vcm_vs_cache_config(vs, &on), 0); /* back to the default */
+	assert_int_equal(vcm_vs_check_(vs), 0);
+
+	/* a cache on a space that says it has none */
+	vs->cache_on = false;
+	check_refuses(vs, "without a cache");
+	vs->cache_on = true;
+	finish(vs, &meta);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_meta_alloc_fails),
+		cmocka_unit_test(test_corrupt_bookkeeping),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
