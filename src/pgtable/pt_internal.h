@@ -30,6 +30,22 @@ struct vcm_pt_attr {
 	uint64_t sizes_ok; /* leaf sizes that can carry these attributes; preset to all */
 };
 
+/*
+ * struct vcm_pt_wcache - the walk cache: the last table a map or unmap wrote
+ * single leaves in. A call for exactly one leaf of that table's level inside
+ * its span goes to it without a descent (walk_template.h). Every table above
+ * it is then a table entry, so the descent would have ended there too. The
+ * walker empties the cache whenever it unlinks a table (defer_free), the one
+ * way a linked table stops being one; leaf_size 0 never matches a call.
+ */
+struct vcm_pt_wcache {
+	void *table;          /* the table's CPU pointer */
+	vcm_da_t base;        /* first address the table covers */
+	uint64_t span_mask;   /* its span - 1 */
+	uint64_t leaf_size;   /* size of one entry at its level; 0: empty */
+	unsigned int level;
+};
+
 struct vcm_pt {
 	uint32_t magic;
 	const struct vcm_pt_fmt *fmt;
@@ -47,11 +63,20 @@ struct vcm_pt {
 	unsigned int contig_lg2[VCM_PT_MAX_LEVELS]; /* log2 of entries per contiguous group, 0 = none */
 	bool leaf_ok[VCM_PT_MAX_LEVELS];            /* a single entry at this level may be a leaf */
 	uint64_t sizes;                             /* leaf sizes in use */
+	uint64_t single_sizes;                      /* entry sizes of the levels with leaf_ok */
 	uint64_t fmt_data;                          /* format private (armv8: the MAIR) */
+
+	/* limits of the arguments, for the one-test check of the usual call (pgtable.c) */
+	uint64_t gran_mask;         /* granule - 1 */
+	vcm_da_t da_max;            /* last address of the input space */
+	vcm_pa_t pa_max;            /* last address of the output space */
 
 	/* the attributes of the last prot mapped: most callers map with few prots */
 	unsigned int memo_prot;     /* VCM_PT_MEMO_NONE until a prot has been accepted */
 	struct vcm_pt_attr memo_attr;
+	uint64_t memo_sizes;        /* sizes & memo_attr.sizes_ok */
+
+	struct vcm_pt_wcache wc;
 
 	void *root;
 	vcm_pa_t root_pa;

@@ -21,6 +21,13 @@
 #define PT_PASTE(a, b)  PT_PASTE_(a, b)
 #define NS(name)        PT_PASTE(FMT_PREFIX, name)
 
+/* Keeps a rarely taken path out of its caller, whose fast path then needs no big frame. */
+#if defined(__GNUC__)
+#define PT_NOINLINE __attribute__((noinline))
+#else
+#define PT_NOINLINE
+#endif
+
 /* At most this many unlinked tables wait for the TLB flush before being freed. */
 #define DEFERRED_MAX 32U
 
@@ -173,12 +180,16 @@ static inline void NS(dirty_clean)(const struct vcm_pt *pt, FMT_ITEM *table, str
 	*d = DIRTY_NONE;
 }
 
-static void NS(flush_now)(struct walk *w, vcm_da_t first, vcm_da_t last, bool leaf)
+static inline void NS(tlb_flush)(const struct vcm_pt *pt, vcm_da_t first, vcm_da_t last,
+				 bool leaf)
 {
-	struct vcm_pt *pt = w->pt;
-
 	if (pt->cfg.tlb != NULL && pt->cfg.tlb->flush_range != NULL)
 		pt->cfg.tlb->flush_range(pt->cfg.tlb_ctx, first, last - first + 1U, leaf);
+}
+
+static void NS(flush_now)(struct walk *w, vcm_da_t first, vcm_da_t last, bool leaf)
+{
+	NS(tlb_flush)(w->pt, first, last, leaf);
 }
 
 static void NS(gather_flush)(struct walk *w)
@@ -208,11 +219,99 @@ static void NS(gather_add)(struct walk *w, vcm_da_t first, vcm_da_t last, bool l
 	w->gather_leaf = w->gather_leaf && leaf;
 }
 
+/* ---- the walk cache (struct vcm_pt_wcache) ------------------------------ */
+
+/*
+ * Remember @table (level @lvl, holding @da) after single leaves were written
+ * or cleared in it. Only levels whose single entries may be leaves: those
+ * are the calls the cache serves.
+ */
+static inline void NS(wc_set)(struct vcm_pt *pt, FMT_ITEM *table, unsigned int lvl, vcm_da_t da)
+{
+	const uint64_t span_mask = vcm_low_mask(pt->shift[lvl] + pt->items_lg2[lvl]);
+
+	if (!pt->leaf_ok[lvl])
+		return;
+	pt->wc.table = table;
+	pt->wc.base = da & ~span_mask;
+	pt->wc.span_mask = span_mask;
+	pt->wc.leaf_size = NS(lvl_size)(pt, lvl);
+	pt->wc.level = lvl;
+}
+
+static inline void NS(wc_drop)(struct vcm_pt *pt)
+{
+	pt->wc.table = NULL;
+	pt->wc.leaf_size = 0;
+}
+
+/*
+ * The cached table when [@da, +@len) is exactly one entry of it (@len a
+ * power of two, @da aligned to it); NULL otherwise. *@index receives the
+ * entry number.
+ */
+static inline FMT_ITEM *NS(wc_hit)(const struct vcm_pt *pt, vcm_da_t da, uint64_t len,
+				   unsigned int *index)
+{
+	const struct vcm_pt_wcache *wc = &pt->wc;
+
+	if (len != wc->leaf_size || (da & ~wc->span_mask) != wc->base || (da & (len - 1U)) != 0U)
+		return NULL;
+	*index = (unsigned int)((da & wc->span_mask) >> pt->shift[wc->level]);
+	return wc->table;
+}
+
+/*
+ * A miss of the cache: descend from the top through table entries to the
+ * table whose entries are @len bytes and that holds @da, and remember it.
+ * NULL, the cache unchanged, when the way there is not all tables (an empty
+ * entry or a leaf above: the walk makes the table or reports what is there)
+ * or no level has single leaves of @len. Out of line: the cache usually hits.
+ */
+PT_NOINLINE
+static FMT_ITEM *NS(wc_miss)(struct vcm_pt *pt, vcm_da_t da, uint64_t len, unsigned int *index)
+{
+	FMT_ITEM *table = pt->root;
+	unsigned int lvl = pt->levels - 1U;
+
+	/* one entry's size exactly (a power of two), da aligned to it */
+	if (!vcm_is_pow2(len) || (len & pt->single_sizes) == 0U || (da & (len - 1U)) != 0U)
+		return NULL;
+	while (NS(lvl_size)(pt, lvl) > len) {
+		FMT_ITEM e;
+
+		if (lvl == 0U)
+			return NULL;
+		e = table[NS(lvl_index)(pt, lvl, da)];
+		if (e == 0U || fmt_kind(pt, lvl, e) != FMT_TABLE)
+			return NULL;
+		table = NS(tbl_cpu)(pt, fmt_table_pa(pt, lvl, e));
+		lvl--;
+	}
+	if (NS(lvl_size)(pt, lvl) != len || !pt->leaf_ok[lvl])
+		return NULL;
+	NS(wc_set)(pt, table, lvl, da);
+	*index = NS(lvl_index)(pt, lvl, da);
+	return table;
+}
+
+/* The table of single @len-byte entries holding @da: the cached one or a descent's. */
+static inline FMT_ITEM *NS(wc_get)(struct vcm_pt *pt, vcm_da_t da, uint64_t len,
+				   unsigned int *index)
+{
+	FMT_ITEM *table = NS(wc_hit)(pt, da, len, index);
+
+	return table != NULL ? table : NS(wc_miss)(pt, da, len, index);
+}
+
 /* Unlink-and-free happens after the flush that covers [first, last]. */
 static void NS(defer_free)(struct walk *w, FMT_ITEM *cpu, vcm_pa_t pa, unsigned int lvl,
 			   vcm_da_t first, vcm_da_t last)
 {
 	struct tbl *t;
+
+	/* the one place a linked table stops being one: the cache may hold it */
+	NS(wc_drop)(w->pt);
 
 	if (w->ndeferred == DEFERRED_MAX)
 		NS(gather_flush)(w);
@@ -238,6 +337,57 @@ static bool NS(tbl_all_zero)(const FMT_ITEM *table, unsigned int n)
 	for (unsigned int i = 0; i < n; i++)
 		used |= table[i];
 	return used == 0U;
+}
+
+/*
+ * True when entries [@first, @end) of @table are 0; both multiples of 8. Eight
+ * entries per step written out: a load and an OR each, without the loop
+ * overhead per entry, where the compiler does not vectorise a loop of unknown
+ * length (gcc -O2).
+ */
+static inline bool NS(tbl_part_zero)(const FMT_ITEM *table, size_t first, size_t end)
+{
+	FMT_ITEM used = 0;
+
+	for (const FMT_ITEM *t = table + first; t < table + end; t += 8)
+		used |= (t[0] | t[1] | t[2] | t[3]) | (t[4] | t[5] | t[6] | t[7]);
+	return used == 0U;
+}
+
+/*
+ * True when every entry of @table (@n of them) outside [@lo, @hi) is 0. In a
+ * table in use a live entry is usually near the entries just changed, so a
+ * few steps outward from them come first; after those, what is left on each
+ * side is ORed whole, eight entries at a time (a sparse table costs a pass
+ * over its memory, not a load and a branch per entry).
+ */
+static bool NS(tbl_zero_outside)(const FMT_ITEM *table, unsigned int n, unsigned int lo,
+				 unsigned int hi)
+{
+	for (unsigned int k = 0; k < 8U; k++) {
+		if (hi >= n && lo == 0U)
+			return true; /* a small table: every entry seen */
+		if (hi < n && table[hi++] != 0U)
+			return false;
+		if (lo > 0U && table[--lo] != 0U)
+			return false;
+	}
+	/*
+	 * Eight steps moved each end 8 entries out or to the table's edge (n is
+	 * then a multiple of 8): rounding lo up and hi down to multiples of 8
+	 * stays outside [lo, hi) as given and only looks again at entries seen.
+	 */
+	return NS(tbl_part_zero)(table, 0, (lo + 7U) & ~7U) &&
+	       NS(tbl_part_zero)(table, hi & ~7U, n);
+}
+
+/* True when every entry of @table (@n of them) but entry @index is 0. */
+static inline bool NS(tbl_alone)(const FMT_ITEM *table, unsigned int n, unsigned int index)
+{
+	/* a neighbour answers in a table in use, without a call */
+	if ((index + 1U < n && table[index + 1U] != 0U) || (index > 0U && table[index - 1U] != 0U))
+		return false;
+	return NS(tbl_zero_outside)(table, n, index, index + 1U);
 }
 
 /* ---- the iterator ------------------------------------------------------- */

@@ -104,9 +104,7 @@ static inline unsigned int NS(run_write)(const struct vcm_pt *pt, unsigned int l
  * Write whole groups of 2^@glg2 entries from @pa up, stopping before the
  * first group with an entry in use; returns how many entries were written.
  */
-#if defined(__GNUC__)
-__attribute__((noinline)) /* keeps the single-leaf path of map_lvl() lean */
-#endif
+PT_NOINLINE /* keeps the single-leaf path of map_lvl() lean */
 static unsigned int NS(group_write)(const struct vcm_pt *pt, unsigned int lvl,
 					   FMT_ITEM *t, unsigned int n, vcm_pa_t pa, uint64_t isz,
 					   const struct vcm_pt_attr *attr)
@@ -142,8 +140,10 @@ static int NS(map_write)(struct walk *w, struct iter *it, struct dirty *d, struc
 	} else {
 		done = NS(run_write)(pt, lvl, t, p.n, w->pa, isz, w->attr);
 	}
-	if (done != 0U)
+	if (done != 0U) {
 		NS(dirty_add)(d, it->index, done);
+		NS(wc_set)(w->pt, it->table, lvl, it->da);
+	}
 	w->da += (uint64_t)done * isz;
 	w->pa += (uint64_t)done * isz;
 	NS(iter_next)(pt, it, done);
@@ -217,4 +217,25 @@ static int NS(map_lvl)(struct walk *w, FMT_ITEM *table, unsigned int lvl)
 	}
 	NS(dirty_clean)(pt, table, &d);
 	return ret;
+}
+
+/*
+ * The fast path of a map of exactly one leaf at the level of the cached table
+ * (struct vcm_pt_wcache), into an empty entry: the walk from the top would
+ * descend through table entries to that table and write the same single leaf
+ * there (a group is larger than the range, a larger leaf does not fit, and a
+ * smaller one is not chosen while this one fits). Anything else, a used
+ * entry included, is left to the walk, which says what is in the way.
+ */
+static inline bool NS(map_one)(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
+			       const struct vcm_pt_attr *attr, uint64_t sizes)
+{
+	unsigned int index;
+	FMT_ITEM *table = NS(wc_get)(pt, da, len, &index);
+
+	if (table == NULL || (sizes & len) == 0U || (pa & (len - 1U)) != 0U || table[index] != 0U)
+		return false;
+	table[index] = fmt_leaf_encode(pt, pt->wc.level, false, pa, attr);
+	NS(clean)(pt, table, index, 1);
+	return true; /* no TLB flush, as the walk makes none for a map into empty entries */
 }

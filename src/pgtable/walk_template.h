@@ -26,8 +26,10 @@
 #include "walk_unmap.h"
 #include "walk_check.h"
 
-static int NS(map)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t pa, uint64_t len,
-		   const struct vcm_pt_attr *attr, uint64_t sizes)
+/* The map walk from the top, and its rollback. */
+PT_NOINLINE
+static int NS(map_walk)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t pa,
+			uint64_t len, const struct vcm_pt_attr *attr, uint64_t sizes)
 {
 	struct walk w;
 	int ret;
@@ -53,6 +55,14 @@ static int NS(map)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t pa, 
 	}
 	NS(gather_flush)(&w);
 	return 0;
+}
+
+static int NS(map)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t pa, uint64_t len,
+		   const struct vcm_pt_attr *attr, uint64_t sizes)
+{
+	if (NS(map_one)(pt, da, pa, len, attr, sizes))
+		return 0;
+	return NS(map_walk)(pt, fn, da, pa, len, attr, sizes);
 }
 
 /* ---- lookup, walk, free ------------------------------------------------- */

@@ -307,6 +307,7 @@ static void NS(unmap_clear)(struct walk *w, struct iter *it, struct dirty *d, vc
 	}
 	NS(tbl_zero)(&it->table[first], n);
 	NS(dirty_add)(d, first, n);
+	NS(wc_set)(w->pt, it->table, lvl, it->da); /* dropped again if the table goes */
 	w->unmapped += (uint64_t)n * isz;
 	it->da -= (uint64_t)(it->index - first) * isz;
 	NS(gather_add)(w, it->da, it->da + (uint64_t)n * isz - 1U, true);
@@ -317,22 +318,15 @@ static void NS(unmap_clear)(struct walk *w, struct iter *it, struct dirty *d, vc
 /*
  * True when every entry is 0, given that the range just unmapped covered the
  * entries [@first, @stop) of @table: all of those but the two ends (which the
- * range may only partly cover) are 0 already. Looks outward from the ends, so
- * the cost is the distance to the nearest live entry: one or two loads in a
- * table in use.
+ * range may only partly cover) are 0 already. Looks outward from the ends
+ * first, so in a table in use the cost is a load or two.
  */
 static bool NS(tbl_empty_around)(const FMT_ITEM *table, unsigned int n, unsigned int first,
 				 unsigned int stop)
 {
-	unsigned int up = stop - 1U, down = first + 1U;
-
-	while (up < n || down > 0U) {
-		if (up < n && table[up++] != 0U)
-			return false;
-		if (down > 0U && table[--down] != 0U)
-			return false;
-	}
-	return true;
+	if (stop - first < 2U)
+		return NS(tbl_zero_outside)(table, n, first, first);
+	return NS(tbl_zero_outside)(table, n, first + 1U, stop - 1U);
 }
 
 static void NS(unmap_lvl)(struct walk *w, struct iter *it, vcm_da_t da, vcm_da_t last);
@@ -393,8 +387,10 @@ static void NS(unmap_run)(struct walk *w, vcm_da_t da, vcm_da_t last)
 	NS(unmap_lvl)(w, &it, da, last);
 }
 
-static int NS(unmap)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_da_t last,
-		     uint64_t *unmapped)
+/* The planned unmap: look at the cuts, take the split tables, walk from the top. */
+PT_NOINLINE
+static int NS(unmap_walk)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_da_t last,
+			  uint64_t *unmapped)
 {
 	struct walk w;
 	uint64_t need = 0, ext;
@@ -427,4 +423,42 @@ static int NS(unmap)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_da_t la
 	if (unmapped != NULL)
 		*unmapped = w.unmapped;
 	return ret;
+}
+
+/*
+ * The fast path of an unmap of exactly one single leaf of the cached table
+ * (struct vcm_pt_wcache) that is not the table's last live entry: the range
+ * cuts no leaf, so the planner would find nothing to split, and the table
+ * stays, so nothing is freed. The same writes and the same one TLB flush as
+ * the walk. Anything else (a group member, a table, an empty entry, the last
+ * entry, whose table the walk frees) is left to the walk.
+ */
+static inline bool NS(unmap_one)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last,
+				 uint64_t *unmapped)
+{
+	const uint64_t len = last - da + 1U;
+	unsigned int index, lvl;
+	FMT_ITEM *table = NS(wc_get)(pt, da, len, &index);
+	FMT_ITEM mask, value;
+
+	if (table == NULL)
+		return false;
+	lvl = pt->wc.level;
+	fmt_single_leaf_mask(pt, lvl, &mask, &value);
+	if ((table[index] & mask) != value || NS(tbl_alone)(table, NS(lvl_items)(pt, lvl), index))
+		return false;
+	table[index] = 0;
+	NS(clean)(pt, table, index, 1);
+	NS(tlb_flush)(pt, da, last, true);
+	if (unmapped != NULL)
+		*unmapped = len;
+	return true;
+}
+
+static int NS(unmap)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_da_t last,
+		     uint64_t *unmapped)
+{
+	if (NS(unmap_one)(pt, da, last, unmapped))
+		return 0;
+	return NS(unmap_walk)(pt, fn, da, last, unmapped);
 }

@@ -203,6 +203,78 @@ static void do_enomem(struct run *r, uint64_t *s)
 	}
 }
 
+/*
+ * Single-leaf calls in a row, the walk cache's case: one leaf of one size per
+ * call at neighbouring addresses (the same table: hits), now and then a jump
+ * elsewhere (a miss) or a wider unmap around the place (tables emptied and
+ * freed between single calls), each checked like any other step.
+ */
+static void do_singles(struct run *r, uint64_t *s)
+{
+	struct pt_fixture *f = &r->f;
+	uint64_t gran = UINT64_C(1) << f->cfg->granule_lg2, omask = (UINT64_C(1) << f->cfg->oas) - 1;
+	uint64_t a = r->sizes[rnd(s) % r->nsizes], base, unmapped, expect;
+	unsigned int prot = random_prot(s), n = 4 + (unsigned int)(rnd(s) % 12);
+
+	if (a > r->window / 16)
+		a = gran;
+	base = r->window_base + (rnd(s) % (r->window / a - 8)) * a;
+	for (unsigned int k = 0; k < n; k++) {
+		uint64_t op = rnd(s) % 16, da = base + (rnd(s) % 8) * a, pa;
+		int ret;
+
+		if (op == 0) {
+			/* a miss: somewhere else in the window */
+			base = r->window_base + (rnd(s) % (r->window / a - 8)) * a;
+			continue;
+		}
+		if (op == 1) {
+			/* clear the neighbourhood: its tables may go */
+			ret = vcm_pt_unmap(f->pt, base, 8 * a, &unmapped);
+			if (ret == -EOPNOTSUPP || (ret == -ENOMEM && r->reduced))
+				goto check;
+			expect = model_unmap(&f->md, base, 8 * a);
+			CHECK(r, ret == (expect != 0 ? 0 : -ENOENT) && unmapped == expect,
+			      "singles: unmap [%#llx,+%#llx) gave %d, %#llx; model %#llx (%s)",
+			      (unsigned long long)base, (unsigned long long)(8 * a), ret,
+			      (unsigned long long)unmapped, (unsigned long long)expect,
+			      vcm_pt_last_error(f->pt));
+		} else if (model_any(&f->md, da, a)) {
+			ret = vcm_pt_unmap(f->pt, da, a, &unmapped);
+			if (ret == -EOPNOTSUPP || (ret == -ENOMEM && r->reduced))
+				goto check; /* a cut the leaf's attributes or memory forbid */
+			expect = model_unmap(&f->md, da, a);
+			CHECK(r, ret == 0 && unmapped == expect,
+			      "singles: unmap [%#llx,+%#llx) gave %d, %#llx; model %#llx (%s)",
+			      (unsigned long long)da, (unsigned long long)a, ret,
+			      (unsigned long long)unmapped, (unsigned long long)expect,
+			      vcm_pt_last_error(f->pt));
+			r->unmaps++;
+		} else {
+			/* pa keeps the leaf's alignment but now and then (the walk's smaller leaves) */
+			pa = (rnd(s) & omask) % (omask - a + 1) & ~(a - 1);
+			if (op == 2)
+				pa |= gran; /* still below omask - a + 1: pa is a multiple of a */
+			ret = vcm_pt_map(f->pt, da, pa, a, prot);
+			if (ret == -EOPNOTSUPP) {
+				r->eopnotsupp++;
+				prot = VCM_PT_PROT_READ | VCM_PT_PROT_WRITE;
+				ret = vcm_pt_map(f->pt, da, pa, a, prot);
+			}
+			if (ret == -ENOMEM && r->reduced)
+				goto check;
+			CHECK(r, ret == 0, "singles: map [%#llx,+%#llx) pa %#llx prot %#x gave %d (%s)",
+			      (unsigned long long)da, (unsigned long long)a, (unsigned long long)pa,
+			      prot, ret, vcm_pt_last_error(f->pt));
+			model_map(&f->md, da, pa, a, prot);
+			r->maps++;
+		}
+check:
+		CHECK(r, ptf_check(f, *s) == 0, "singles step %u at %#llx: %s", k,
+		      (unsigned long long)da, f->why);
+	}
+}
+
 static void run_config(const struct pt_config *cfg, uint64_t seed, unsigned int steps,
 		       uint64_t page_sizes)
 {
@@ -222,10 +294,12 @@ static void run_config(const struct pt_config *cfg, uint64_t seed, unsigned int 
 	for (unsigned int i = 0; i < steps; i++) {
 		uint64_t op = rnd(&s) % 100;
 
-		if (op < 55)
+		if (op < 53)
 			do_map(&r, &s);
-		else if (op < 92)
+		else if (op < 88)
 			do_unmap(&r, &s);
+		else if (op < 92)
+			do_singles(&r, &s);
 		else
 			do_enomem(&r, &s);
 		CHECK(&r, ptf_check(f, s) == 0, "step %u: %s", i, f->why);
@@ -268,10 +342,79 @@ static void test_props(void **state)
 	}
 }
 
+/*
+ * The walk cache across a table's end, in every configuration and at every
+ * level with single leaves: a single leaf is mapped and unmapped again (its
+ * table is freed), then single leaves go next to where it was, before and
+ * after a leaf elsewhere takes new table memory (likely the freed table's).
+ * Had the cache kept the freed table, they would land in freed memory or in
+ * the other table.
+ */
+static void test_singles_reuse(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < PT_NCONFIGS; i++) {
+		const struct pt_config *cfg = &pt_configs[i];
+		struct run r = { .seed = 0 };
+		struct pt_fixture *f = &r.f;
+		uint64_t top = UINT64_C(1) << cfg->ias, unmapped;
+
+		ptf_init(f, cfg, 0);
+		r.nsizes = table_sizes(f, r.sizes);
+		for (unsigned int k = 0; k < r.nsizes; k++) {
+			const uint64_t a = r.sizes[k];
+			const unsigned int prot = VCM_PT_PROT_READ | VCM_PT_PROT_WRITE;
+			const uint64_t here = (top / 4) & ~(a - 1), there = (top / 2 + top / 8) & ~(a - 1);
+			const uint64_t pas[] = { 0, a, 2 * a, 3 * a };
+			int ret;
+
+			if (4 * a > top / 8 || 4 * a > (UINT64_C(1) << cfg->oas))
+				continue; /* four leaves fit below top / 4 and in the output space */
+			CHECK(&r, vcm_pt_map(f->pt, here, pas[0], a, prot) == 0, "map %#llx: %s",
+			      (unsigned long long)a, vcm_pt_last_error(f->pt));
+			model_map(&f->md, here, pas[0], a, prot);
+			CHECK(&r, vcm_pt_unmap(f->pt, here, a, &unmapped) == 0 && unmapped == a,
+			      "unmap %#llx: %s", (unsigned long long)a, vcm_pt_last_error(f->pt));
+			model_unmap(&f->md, here, a);
+			CHECK(&r, ptf_check(f, a) == 0, "size %#llx after the free: %s",
+			      (unsigned long long)a, f->why);
+			for (unsigned int j = 1; j < 3; j++) {
+				if (j == 2) {
+					ret = vcm_pt_map(f->pt, there, pas[1], a, prot);
+					CHECK(&r, ret == 0, "map elsewhere: %s",
+					      vcm_pt_last_error(f->pt));
+					model_map(&f->md, there, pas[1], a, prot);
+				}
+				ret = vcm_pt_map(f->pt, here + j * a, pas[j + 1], a, prot);
+				CHECK(&r, ret == 0, "map back: %s", vcm_pt_last_error(f->pt));
+				model_map(&f->md, here + j * a, pas[j + 1], a, prot);
+				CHECK(&r, ptf_check(f, a + j) == 0, "size %#llx, page %u back: %s",
+				      (unsigned long long)a, j, f->why);
+			}
+			/* and away again, one leaf at a time: the last one frees the tables */
+			for (unsigned int j = 1; j < 3; j++) {
+				CHECK(&r, vcm_pt_unmap(f->pt, here + j * a, a, &unmapped) == 0 &&
+						  unmapped == a,
+				      "unmap back: %s", vcm_pt_last_error(f->pt));
+				model_unmap(&f->md, here + j * a, a);
+				CHECK(&r, ptf_check(f, a + 8 + j) == 0, "size %#llx, page %u gone: %s",
+				      (unsigned long long)a, j, f->why);
+			}
+			CHECK(&r, vcm_pt_unmap(f->pt, there, a, &unmapped) == 0, "unmap elsewhere: %s",
+			      vcm_pt_last_error(f->pt));
+			model_unmap(&f->md, there, a);
+			CHECK(&r, f->nblocks == 1, "size %#llx: %zu tables left", (unsigned long long)a,
+			      f->nblocks);
+		}
+		ptf_fini(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_props),
+		cmocka_unit_test(test_singles_reuse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
