@@ -61,6 +61,13 @@ static const struct bench_fmt fmts[] = {
 	/* RISC-V Sv48 */
 	{ "riscv", &vcm_pt_fmt_riscv, 48, VCM_PT_CFG_COHERENT, UINT64_C(0x4000000000),
 	  UINT64_C(0x800000000), UINT64_C(1) << 37 },
+	/* x86-64 4-level, VT-d second stage 4-level, AMD IOMMU v1 4-level */
+	{ "x86_64", &vcm_pt_fmt_x86_64, 48, VCM_PT_CFG_COHERENT, UINT64_C(0x4000000000),
+	  UINT64_C(0x800000000), UINT64_C(1) << 37 },
+	{ "vtd_ss", &vcm_pt_fmt_vtd_ss, 48, VCM_PT_CFG_COHERENT, UINT64_C(0x4000000000),
+	  UINT64_C(0x800000000), UINT64_C(1) << 37 },
+	{ "amdv1", &vcm_pt_fmt_amdv1, 48, VCM_PT_CFG_COHERENT, UINT64_C(0x4000000000),
+	  UINT64_C(0x800000000), UINT64_C(1) << 37 },
 };
 
 #define NFMTS (sizeof(fmts) / sizeof(fmts[0]))
@@ -389,7 +396,7 @@ int main(void)
 		 "%-7s %-9s %7s | %7s %7s | %7s %7s | %6s %6s | %6s %5s", "fmt", "leaf", "N",
 		 "a map", "a unmap", "b map", "b unmap", "c set", "c clr", "b/a", "a/c");
 	bench_head("vcmm page-table mapping cost, ns per page (4K granule; armv8 stage 1 48-bit, "
-		   "armv7s 32-bit, riscv Sv48)",
+		   "armv7s 32-bit, riscv Sv48, x86_64, vtd_ss and amdv1 4-level)",
 		   "a = one batched call, b = one call per page, c = floor (plain array stores)",
 		   columns);
 	for (size_t f = 0; f < NFMTS; f++) {
