@@ -4,6 +4,7 @@
  * models. The red-black tree is the textbook one (Cormen et al., ch. 13) with
  * a shared black nil node and parent links; nodes come from chunks of 4096.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include "iova_peer.h"
 
@@ -13,11 +14,22 @@
 #define DEPOT_MAX     32U   /* MAX_GLOBAL_MAGS */
 #define FAIL          UINT64_MAX
 
+/* Children by name, or by side (child[LEFT], child[RIGHT]) where the mirror cases are one. */
+enum { LEFT, RIGHT };
+
 struct node {
-	struct node *left, *right, *parent;
+	union {
+		struct {
+			struct node *left, *right;
+		};
+		struct node *child[2];
+	};
+	struct node *parent;
 	uint64_t lo, hi;     /* inclusive frames */
 	int red;
 };
+_Static_assert(offsetof(struct node, right) == offsetof(struct node, child[RIGHT]),
+	       "left/right alias child[]");
 
 struct mag {
 	uint32_t n;
@@ -76,39 +88,22 @@ static void node_put(struct iova_peer *d, struct node *n)
 	d->free_nodes = n;
 }
 
-static void rotate_left(struct iova_peer *d, struct node *x)
+/* Turn @x down to the @dir side: its child on the other side takes its place. */
+static void rotate(struct iova_peer *d, struct node *x, int dir)
 {
-	struct node *y = x->right;
+	struct node *y = x->child[!dir];
 
-	x->right = y->left;
-	if (y->left != &d->nil)
-		y->left->parent = x;
+	x->child[!dir] = y->child[dir];
+	if (y->child[dir] != &d->nil)
+		y->child[dir]->parent = x;
 	y->parent = x->parent;
 	if (x->parent == &d->nil)
 		d->root = y;
-	else if (x == x->parent->left)
-		x->parent->left = y;
+	else if (x == x->parent->child[dir])
+		x->parent->child[dir] = y;
 	else
-		x->parent->right = y;
-	y->left = x;
-	x->parent = y;
-}
-
-static void rotate_right(struct iova_peer *d, struct node *x)
-{
-	struct node *y = x->left;
-
-	x->left = y->right;
-	if (y->right != &d->nil)
-		y->right->parent = x;
-	y->parent = x->parent;
-	if (x->parent == &d->nil)
-		d->root = y;
-	else if (x == x->parent->right)
-		x->parent->right = y;
-	else
-		x->parent->left = y;
-	y->right = x;
+		x->parent->child[!dir] = y;
+	y->child[dir] = x;
 	x->parent = y;
 }
 
@@ -117,42 +112,23 @@ static void insert_fixup(struct iova_peer *d, struct node *z)
 {
 	while (z->parent->red) {
 		struct node *g = z->parent->parent;
+		int dir = z->parent == g->left ? LEFT : RIGHT; /* the parent's side of g */
+		struct node *u = g->child[!dir];
 
-		if (z->parent == g->left) {
-			struct node *u = g->right;
-
-			if (u->red) {
-				z->parent->red = 0;
-				u->red = 0;
-				g->red = 1;
-				z = g;
-				continue;
-			}
-			if (z == z->parent->right) {
-				z = z->parent;
-				rotate_left(d, z);
-			}
+		if (u->red) {
 			z->parent->red = 0;
-			z->parent->parent->red = 1;
-			rotate_right(d, z->parent->parent);
-		} else {
-			struct node *u = g->left;
-
-			if (u->red) {
-				z->parent->red = 0;
-				u->red = 0;
-				g->red = 1;
-				z = g;
-				continue;
-			}
-			if (z == z->parent->left) {
-				z = z->parent;
-				rotate_right(d, z);
-			}
-			z->parent->red = 0;
-			z->parent->parent->red = 1;
-			rotate_left(d, z->parent->parent);
+			u->red = 0;
+			g->red = 1;
+			z = g;
+			continue;
 		}
+		if (z == z->parent->child[!dir]) {
+			z = z->parent;
+			rotate(d, z, dir);
+		}
+		z->parent->red = 0;
+		z->parent->parent->red = 1;
+		rotate(d, z->parent->parent, !dir);
 	}
 	d->root->red = 0;
 }
@@ -210,57 +186,31 @@ static void transplant(struct iova_peer *d, struct node *u, struct node *v)
 static void erase_fixup(struct iova_peer *d, struct node *x)
 {
 	while (x != d->root && !x->red) {
-		if (x == x->parent->left) {
-			struct node *w = x->parent->right;
+		int dir = x == x->parent->left ? LEFT : RIGHT; /* x's side of its parent */
+		struct node *w = x->parent->child[!dir];
 
-			if (w->red) {
-				w->red = 0;
-				x->parent->red = 1;
-				rotate_left(d, x->parent);
-				w = x->parent->right;
-			}
-			if (!w->left->red && !w->right->red) {
-				w->red = 1;
-				x = x->parent;
-				continue;
-			}
-			if (!w->right->red) {
-				w->left->red = 0;
-				w->red = 1;
-				rotate_right(d, w);
-				w = x->parent->right;
-			}
-			w->red = x->parent->red;
-			x->parent->red = 0;
-			w->right->red = 0;
-			rotate_left(d, x->parent);
-			x = d->root;
-		} else {
-			struct node *w = x->parent->left;
-
-			if (w->red) {
-				w->red = 0;
-				x->parent->red = 1;
-				rotate_right(d, x->parent);
-				w = x->parent->left;
-			}
-			if (!w->right->red && !w->left->red) {
-				w->red = 1;
-				x = x->parent;
-				continue;
-			}
-			if (!w->left->red) {
-				w->right->red = 0;
-				w->red = 1;
-				rotate_left(d, w);
-				w = x->parent->left;
-			}
-			w->red = x->parent->red;
-			x->parent->red = 0;
-			w->left->red = 0;
-			rotate_right(d, x->parent);
-			x = d->root;
+		if (w->red) {
+			w->red = 0;
+			x->parent->red = 1;
+			rotate(d, x->parent, dir);
+			w = x->parent->child[!dir];
 		}
+		if (!w->child[dir]->red && !w->child[!dir]->red) {
+			w->red = 1;
+			x = x->parent;
+			continue;
+		}
+		if (!w->child[!dir]->red) {
+			w->child[dir]->red = 0;
+			w->red = 1;
+			rotate(d, w, !dir);
+			w = x->parent->child[!dir];
+		}
+		w->red = x->parent->red;
+		x->parent->red = 0;
+		w->child[!dir]->red = 0;
+		rotate(d, x->parent, dir);
+		x = d->root;
 	}
 	x->red = 0;
 }
@@ -297,26 +247,15 @@ static void erase(struct iova_peer *d, struct node *z)
 		erase_fixup(d, x);
 }
 
-static struct node *tree_prev(struct iova_peer *d, struct node *n)
+/* The in-order neighbour of @n on the @dir side, or NULL. */
+static struct node *tree_step(struct iova_peer *d, struct node *n, int dir)
 {
-	if (n->left != &d->nil) {
-		for (n = n->left; n->right != &d->nil; n = n->right)
+	if (n->child[dir] != &d->nil) {
+		for (n = n->child[dir]; n->child[!dir] != &d->nil; n = n->child[!dir])
 			;
 		return n;
 	}
-	while (n->parent != &d->nil && n == n->parent->left)
-		n = n->parent;
-	return n->parent != &d->nil ? n->parent : NULL;
-}
-
-static struct node *tree_next(struct iova_peer *d, struct node *n)
-{
-	if (n->right != &d->nil) {
-		for (n = n->right; n->left != &d->nil; n = n->left)
-			;
-		return n;
-	}
-	while (n->parent != &d->nil && n == n->parent->right)
+	while (n->parent != &d->nil && n == n->parent->child[dir])
 		n = n->parent;
 	return n->parent != &d->nil ? n->parent : NULL;
 }
@@ -353,7 +292,7 @@ retry:
 		high = high < curr->lo ? high : curr->lo;
 		new_pfn = (high - size) & mask;
 		prev = curr;
-		curr = tree_prev(d, curr);
+		curr = tree_step(d, curr, LEFT);
 	} while (curr != NULL && new_pfn <= curr->hi && new_pfn >= low);
 	if (high < size || new_pfn < low) {
 		if (low == d->start && retry_pfn < limit) {
@@ -379,7 +318,7 @@ retry:
 static void tree_free(struct iova_peer *d, struct node *n)
 {
 	if (n->lo >= d->cached->lo)
-		d->cached = tree_next(d, n);
+		d->cached = tree_step(d, n, RIGHT);
 	d->max_alloc = d->end;
 	erase(d, n);
 	node_put(d, n);

@@ -38,7 +38,7 @@
  * leaves (prot always has READ), Secure state (no such thing), the N and
  * PBMT bits in non-leaf entries (reserved).
  */
-#include "fmt.h"
+#include "fmt_common.h"
 
 /* 4.3.1, the same low bits in the Sv39/48/57 PTEs of 4.4-4.6. */
 #define RV_V     VCM_BIT(0)
@@ -110,14 +110,7 @@ static int riscv_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
 		pt->contig_lg2[0] = RV_NAPOT_LG2;
 		all |= UINT64_C(1) << (12U + RV_NAPOT_LG2);
 	}
-	if ((cfg->page_sizes & ~all) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->page_sizes %#llx: this table has only %#llx",
-				vcm_ull(cfg->page_sizes), vcm_ull(all));
-	pt->sizes = cfg->page_sizes != 0U ? cfg->page_sizes : all;
-	if ((pt->sizes & VCM_SZ_4K) == 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->page_sizes %#llx lacks the granule",
-				vcm_ull(cfg->page_sizes));
-	return 0;
+	return fmt_pick_sizes_(pt, fn, diag, all);
 }
 
 /* The PBMT value for @prot's memory type, or -1 when RISC-V cannot state it. */

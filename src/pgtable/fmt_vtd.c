@@ -41,7 +41,7 @@
  * its domain id into bits 23:8). The same pointer and AW go into a
  * scalable-mode PASID entry's SLPTPTR and AW fields.
  */
-#include "fmt.h"
+#include "fmt_common.h"
 
 /* VT-d 4.0 section 9.8: second-stage paging entries. */
 #define VTD_R     VCM_BIT(0)
@@ -100,14 +100,7 @@ static int vtd_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
 	pt->leaf_ok[2] = true; /* 1 GiB super page */
 	for (unsigned int lvl = 0; lvl < 3U; lvl++)
 		all |= UINT64_C(1) << pt->shift[lvl];
-	if ((cfg->page_sizes & ~all) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->page_sizes %#llx: this table has only %#llx",
-				vcm_ull(cfg->page_sizes), vcm_ull(all));
-	pt->sizes = cfg->page_sizes != 0U ? cfg->page_sizes : all;
-	if ((pt->sizes & VCM_SZ_4K) == 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->page_sizes %#llx lacks the granule",
-				vcm_ull(cfg->page_sizes));
-	return 0;
+	return fmt_pick_sizes_(pt, fn, diag, all);
 }
 
 static int vtd_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
@@ -119,8 +112,8 @@ static int vtd_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot
 	};
 	unsigned int bad = prot & (VCM_PT_PROT_USER | VCM_PT_PROT_NONGLOBAL | VCM_PT_PROT_SECURE);
 	unsigned int inner = VCM_FIELD_GET(VCM_PT_PROT_INNER_MASK, prot);
-	unsigned int outer = VCM_FIELD_GET(VCM_PT_PROT_OUTER_MASK, prot);
 	uint64_t a = VTD_R | VTD_IPAT;
+	int ret;
 
 	if (bad != 0U)
 		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
@@ -129,13 +122,9 @@ static int vtd_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot
 	if ((prot & VCM_PT_PROT_SH_MASK) != 0U)
 		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
 				"prot %#x: vtd_ss has no shareability field", prot);
-	if (inner != outer)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: vtd_ss has one memory type per page, not inner and outer",
-				prot);
-	if (inner == VCM_PT_CACHE_WBNWA)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: vtd_ss cannot say write-back without write-allocate", prot);
+	ret = fmt_one_memtype_(pt, fn, prot, "vtd_ss");
+	if (ret < 0)
+		return ret;
 	a |= VCM_FIELD_PREP(VTD_EMT, (prot & VCM_PT_PROT_DEVICE) != 0U ? EMT_UC : emt[inner]);
 	if ((prot & VCM_PT_PROT_WRITE) != 0U)
 		a |= VTD_W;
@@ -152,11 +141,7 @@ static int vtd_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot
 static inline unsigned int vtd_kind(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
 {
 	(void)pt;
-	if ((e & VTD_R) == 0U)
-		return FMT_EMPTY;
-	if (lvl == 0U)
-		return FMT_LEAF;
-	return (e & VTD_PS) != 0U ? FMT_LEAF : FMT_TABLE;
+	return fmt_ps_kind_(lvl, e, VTD_R, VTD_PS);
 }
 
 static inline bool vtd_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
@@ -171,8 +156,7 @@ static inline void vtd_single_leaf_mask(const struct vcm_pt *pt, unsigned int lv
 					uint64_t *mask, uint64_t *value)
 {
 	(void)pt;
-	*mask = lvl == 0U ? VTD_R : VTD_R | VTD_PS;
-	*value = *mask;
+	fmt_ps_single_leaf_mask_(lvl, VTD_R, VTD_PS, mask, value);
 }
 
 static inline vcm_pa_t vtd_leaf_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)

@@ -46,7 +46,7 @@
  * and IA32_PAT. EFER must have LME and NXE set; CR0.WP makes read-only pages
  * read-only for the kernel too.
  */
-#include "fmt.h"
+#include "fmt_common.h"
 
 /* SDM Vol. 3A ch. 4, formats of paging-structure entries (4-level/5-level). */
 #define X86_P     VCM_BIT(0)
@@ -123,14 +123,7 @@ static int x86_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
 	pt->leaf_ok[2] = true;  /* PDPTE with PS: 1 GiB */
 	for (unsigned int lvl = 0; lvl < 3U; lvl++)
 		all |= UINT64_C(1) << pt->shift[lvl];
-	if ((cfg->page_sizes & ~all) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->page_sizes %#llx: this table has only %#llx",
-				vcm_ull(cfg->page_sizes), vcm_ull(all));
-	pt->sizes = cfg->page_sizes != 0U ? cfg->page_sizes : all;
-	if ((pt->sizes & VCM_SZ_4K) == 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->page_sizes %#llx lacks the granule",
-				vcm_ull(cfg->page_sizes));
-	return 0;
+	return fmt_pick_sizes_(pt, fn, diag, all);
 }
 
 /* The first PAT index holding @type, or -1. */
@@ -150,10 +143,9 @@ static int x86_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot
 		[VCM_PT_CACHE_WT] = PAT_WT,
 	};
 	unsigned int inner = VCM_FIELD_GET(VCM_PT_PROT_INNER_MASK, prot);
-	unsigned int outer = VCM_FIELD_GET(VCM_PT_PROT_OUTER_MASK, prot);
 	uint64_t a = X86_P | X86_A | X86_D;
 	unsigned int type;
-	int idx;
+	int idx, ret;
 
 	if ((prot & VCM_PT_PROT_SECURE) != 0U)
 		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP, "prot %#x: x86_64 has no Secure state",
@@ -162,13 +154,9 @@ static int x86_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot
 		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
 				"prot %#x: x86_64 has no shareability field (memory is coherent)",
 				prot);
-	if (inner != outer)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: x86_64 has one memory type per page, not inner and outer",
-				prot);
-	if (inner == VCM_PT_CACHE_WBNWA)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: x86_64 cannot say write-back without write-allocate", prot);
+	ret = fmt_one_memtype_(pt, fn, prot, "x86_64");
+	if (ret < 0)
+		return ret;
 	type = (prot & VCM_PT_PROT_DEVICE) != 0U ? PAT_UC : cache_type[inner];
 	idx = pat_find(pt->fmt_data, type);
 	if (idx < 0 && type == PAT_UCM)
@@ -206,11 +194,7 @@ static int x86_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot
 static inline unsigned int x86_kind(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
 {
 	(void)pt;
-	if ((e & X86_P) == 0U)
-		return FMT_EMPTY;
-	if (lvl == 0U)
-		return FMT_LEAF;
-	return (e & X86_PS) != 0U ? FMT_LEAF : FMT_TABLE;
+	return fmt_ps_kind_(lvl, e, X86_P, X86_PS);
 }
 
 static inline bool x86_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
@@ -225,8 +209,7 @@ static inline void x86_single_leaf_mask(const struct vcm_pt *pt, unsigned int lv
 					uint64_t *mask, uint64_t *value)
 {
 	(void)pt;
-	*mask = lvl == 0U ? X86_P : X86_P | X86_PS;
-	*value = *mask;
+	fmt_ps_single_leaf_mask_(lvl, X86_P, X86_PS, mask, value);
 }
 
 static inline vcm_pa_t x86_leaf_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)

@@ -13,6 +13,37 @@
 /* The name a message carries: the 2010 call the user made. */
 #define RFC_FN(name) static const char fn[] = name
 
+/*
+ * Every call has the same frame: the system must exist (else -ENODEV is
+ * recorded), then the native result is recorded as this thread's last one.
+ */
+
+/* The system with success recorded, for calls that cannot fail once it exists. */
+static struct rfc_sys *enter_ok(const char *fn)
+{
+	struct rfc_sys *s = rfc_get_(fn);
+
+	if (s != NULL)
+		rfc_ok_();
+	return s;
+}
+
+/* Record native result @ret under @fn: 0 on success, else @ret. */
+static int leave(int ret, const char *fn)
+{
+	return ret < 0 ? rfc_sys_err_(ret, fn) : rfc_ok_();
+}
+
+/* The device @dev_id names, or NULL after recording -ENODEV under @fn. */
+static struct rfc_dev *dev_find(struct rfc_sys *s, const char *dev_id, const char *fn)
+{
+	struct rfc_dev *d = rfc_dev_find_(s, dev_id);
+
+	if (d == NULL)
+		rfc_fail_(-ENODEV, fn, "dev_id \"%s\" names no device", dev_id ? dev_id : "(null)");
+	return d;
+}
+
 /* ---- attribute words ----------------------------------------------------- */
 
 #define RES_ACCESS (VCM_RFC_READ | VCM_RFC_WRITE | VCM_RFC_EXECUTE)
@@ -131,12 +162,9 @@ static int phys_flags(uint32_t attr, const char *fn, uint64_t *flags, uint64_t *
 /* Count a VCM made through this layer; NULL and the errno on failure. */
 static struct vcm *vcm_made(struct rfc_sys *s, int ret, struct vcm *v, const char *fn)
 {
-	if (ret < 0) {
-		rfc_sys_err_(ret, fn);
+	if (leave(ret, fn) < 0)
 		return NULL;
-	}
 	atomic_fetch_add(&s->live_vcms, 1);
-	rfc_ok_();
 	return v;
 }
 
@@ -207,39 +235,27 @@ int vcm_rfc_free(struct vcm *vcm)
 
 	if (s == NULL)
 		return -ENODEV;
-	ret = vcm_free(vcm);
-	if (ret < 0)
-		return rfc_sys_err_(ret, fn);
-	atomic_fetch_sub(&s->live_vcms, 1);
-	return rfc_ok_();
+	ret = leave(vcm_free(vcm), fn);
+	if (ret == 0)
+		atomic_fetch_sub(&s->live_vcms, 1);
+	return ret;
 }
 
 vcm_da_t vcm_rfc_get_start_addr(struct vcm *vcm)
 {
-	if (rfc_get_("vcm_get_start_addr") == NULL)
-		return 0;
-	rfc_ok_();
-	return vcm_get_start_addr(vcm);
+	return enter_ok("vcm_get_start_addr") != NULL ? vcm_get_start_addr(vcm) : 0;
 }
 
 uint64_t vcm_rfc_get_len(struct vcm *vcm)
 {
-	if (rfc_get_("vcm_get_len") == NULL)
-		return 0;
-	rfc_ok_();
-	return vcm_get_len(vcm);
+	return enter_ok("vcm_get_len") != NULL ? vcm_get_len(vcm) : 0;
 }
 
 /* ---- reservations -------------------------------------------------------- */
 
 static struct vcm_res *res_made(int ret, struct vcm_res *r, const char *fn)
 {
-	if (ret < 0) {
-		rfc_sys_err_(ret, fn);
-		return NULL;
-	}
-	rfc_ok_();
-	return r;
+	return leave(ret, fn) == 0 ? r : NULL;
 }
 
 struct vcm_res *vcm_rfc_reserve(struct vcm *vcm, uint64_t len, uint32_t attr)
@@ -296,28 +312,21 @@ struct vcm_res *vcm_rfc_reserve_at(unsigned int memtarget, struct vcm *vcm, uint
 
 int vcm_rfc_unreserve(struct vcm_res *res)
 {
-	int ret;
+	RFC_FN("vcm_unreserve");
 
-	if (rfc_get_("vcm_unreserve") == NULL)
+	if (rfc_get_(fn) == NULL)
 		return -ENODEV;
-	ret = vcm_unreserve(res);
-	return ret < 0 ? rfc_sys_err_(ret, "vcm_unreserve") : rfc_ok_();
+	return leave(vcm_unreserve(res), fn);
 }
 
 struct vcm *vcm_rfc_get_vcm_from_res(struct vcm_res *res)
 {
-	if (rfc_get_("vcm_get_vcm_from_res") == NULL)
-		return NULL;
-	rfc_ok_();
-	return vcm_get_vcm_from_res(res);
+	return enter_ok("vcm_get_vcm_from_res") != NULL ? vcm_get_vcm_from_res(res) : NULL;
 }
 
 uint64_t vcm_rfc_get_res_len(struct vcm_res *res)
 {
-	if (rfc_get_("vcm_get_res_len") == NULL)
-		return 0;
-	rfc_ok_();
-	return vcm_get_res_len(res);
+	return enter_ok("vcm_get_res_len") != NULL ? vcm_get_res_len(res) : 0;
 }
 
 int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr)
@@ -340,96 +349,68 @@ int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr)
 		return rfc_fail_(-EINVAL, fn,
 				 "attr asks alignment %#llx; the reservation has %#llx",
 				 (unsigned long long)align, (unsigned long long)old_align);
-	ret = vcm_set_res_attr(res, prot);
-	return ret < 0 ? rfc_sys_err_(ret, fn) : rfc_ok_();
+	return leave(vcm_set_res_attr(res, prot), fn);
 }
 
 uint32_t vcm_rfc_get_res_attr(struct vcm_res *res)
 {
-	if (rfc_get_("vcm_get_res_attr") == NULL)
-		return 0;
+	RFC_FN("vcm_get_res_attr");
 	unsigned int prot = 0;
 	uint64_t align = 0;
-	int ret = vcm_get_res_attr(res, &prot, &align);
 
-	if (ret < 0) {
-		rfc_sys_err_(ret, "vcm_get_res_attr");
+	if (rfc_get_(fn) == NULL)
 		return 0;
-	}
-	rfc_ok_();
+	if (leave(vcm_get_res_attr(res, &prot, &align), fn) < 0)
+		return 0;
 	return res_attr_word(prot, align);
 }
 
 uint64_t vcm_rfc_get_num_res(struct vcm *vcm)
 {
-	if (rfc_get_("vcm_get_num_res") == NULL)
-		return 0;
-	rfc_ok_();
-	return vcm_get_num_res(vcm);
+	return enter_ok("vcm_get_num_res") != NULL ? vcm_get_num_res(vcm) : 0;
 }
 
 struct vcm_res *vcm_rfc_get_next_res(struct vcm *vcm, struct vcm_res *res)
 {
-	if (rfc_get_("vcm_get_next_res") == NULL)
-		return NULL;
-	rfc_ok_();
-	return vcm_get_next_res(vcm, res);
+	return enter_ok("vcm_get_next_res") != NULL ? vcm_get_next_res(vcm, res) : NULL;
 }
 
 uint64_t vcm_rfc_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from,
 			  uint64_t from_off, uint64_t len)
 {
-	int ret;
+	RFC_FN("vcm_res_copy");
 
-	if (rfc_get_("vcm_res_copy") == NULL)
+	if (rfc_get_(fn) == NULL)
 		return 0;
-	ret = vcm_res_copy(to, to_off, from, from_off, len);
-
-	if (ret < 0) {
-		rfc_sys_err_(ret, "vcm_res_copy");
-		return 0;
-	}
-	rfc_ok_();
-	return len;
+	return leave(vcm_res_copy(to, to_off, from, from_off, len), fn) == 0 ? len : 0;
 }
 
 uint64_t vcm_rfc_get_min_page_size(void)
 {
-	struct rfc_sys *s = rfc_get_("vcm_get_min_page_size");
+	struct rfc_sys *s = enter_ok("vcm_get_min_page_size");
 
-	if (s == NULL)
-		return 0;
-	rfc_ok_();
-	return vcm_get_min_page_size(s->sys);
+	return s != NULL ? vcm_get_min_page_size(s->sys) : 0;
 }
 
 /* ---- bounds -------------------------------------------------------------- */
 
 struct vcm_bound *vcm_rfc_create_bound(struct vcm *vcm, uint64_t len)
 {
+	RFC_FN("vcm_create_bound");
 	struct vcm_bound *b = NULL;
-	int ret;
 
-	if (rfc_get_("vcm_create_bound") == NULL)
+	if (rfc_get_(fn) == NULL)
 		return NULL;
-	ret = vcm_create_bound(vcm, len, &b);
-
-	if (ret < 0) {
-		rfc_sys_err_(ret, "vcm_create_bound");
-		return NULL;
-	}
-	rfc_ok_();
-	return b;
+	return leave(vcm_create_bound(vcm, len, &b), fn) == 0 ? b : NULL;
 }
 
 int vcm_rfc_free_bound(struct vcm_bound *bound)
 {
-	int ret;
+	RFC_FN("vcm_free_bound");
 
-	if (rfc_get_("vcm_free_bound") == NULL)
+	if (rfc_get_(fn) == NULL)
 		return -ENODEV;
-	ret = vcm_free_bound(bound);
-	return ret < 0 ? rfc_sys_err_(ret, "vcm_free_bound") : rfc_ok_();
+	return leave(vcm_free_bound(bound), fn);
 }
 
 struct vcm_res *vcm_rfc_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint32_t attr)
@@ -448,18 +429,12 @@ struct vcm_res *vcm_rfc_reserve_from_bound(struct vcm_bound *bound, uint64_t len
 
 vcm_da_t vcm_rfc_get_bound_start_addr(struct vcm_bound *bound)
 {
-	if (rfc_get_("vcm_get_bound_start_addr") == NULL)
-		return 0;
-	rfc_ok_();
-	return vcm_get_bound_start_addr(bound);
+	return enter_ok("vcm_get_bound_start_addr") != NULL ? vcm_get_bound_start_addr(bound) : 0;
 }
 
 uint64_t vcm_rfc_get_bound_len(struct vcm_bound *bound)
 {
-	if (rfc_get_("vcm_get_bound_len") == NULL)
-		return 0;
-	rfc_ok_();
-	return vcm_get_bound_len(bound);
+	return enter_ok("vcm_get_bound_len") != NULL ? vcm_get_bound_len(bound) : 0;
 }
 
 /* ---- physical memory and backing ----------------------------------------- */
@@ -467,12 +442,9 @@ uint64_t vcm_rfc_get_bound_len(struct vcm_bound *bound)
 static struct vcm_mem *mem_made(struct rfc_sys *s, int ret, struct vcm_mem *m,
 				    const char *fn)
 {
-	if (ret < 0) {
-		rfc_sys_err_(ret, fn);
+	if (leave(ret, fn) < 0)
 		return NULL;
-	}
 	atomic_fetch_add(&s->live_mems, 1);
-	rfc_ok_();
 	return m;
 }
 
@@ -518,39 +490,33 @@ int vcm_rfc_phys_free(struct vcm_mem *physmem)
 
 	if (s == NULL)
 		return -ENODEV;
-	ret = vcm_free_phys(s->sys, physmem);
-	if (ret < 0)
-		return rfc_sys_err_(ret, fn);
-	atomic_fetch_sub(&s->live_mems, 1);
-	return rfc_ok_();
+	ret = leave(vcm_free_phys(s->sys, physmem), fn);
+	if (ret == 0)
+		atomic_fetch_sub(&s->live_mems, 1);
+	return ret;
 }
 
 int vcm_rfc_back(struct vcm_res *res, struct vcm_mem *physmem)
 {
-	int ret;
+	RFC_FN("vcm_back");
 
-	if (rfc_get_("vcm_back") == NULL)
+	if (rfc_get_(fn) == NULL)
 		return -ENODEV;
-	ret = vcm_back(res, physmem);
-	return ret < 0 ? rfc_sys_err_(ret, "vcm_back") : rfc_ok_();
+	return leave(vcm_back(res, physmem), fn);
 }
 
 int vcm_rfc_unback(struct vcm_res *res)
 {
-	int ret;
+	RFC_FN("vcm_unback");
 
-	if (rfc_get_("vcm_unback") == NULL)
+	if (rfc_get_(fn) == NULL)
 		return -ENODEV;
-	ret = vcm_unback(res);
-	return ret < 0 ? rfc_sys_err_(ret, "vcm_unback") : rfc_ok_();
+	return leave(vcm_unback(res), fn);
 }
 
 struct vcm_mem *vcm_rfc_get_physmem_from_res(struct vcm_res *res)
 {
-	if (rfc_get_("vcm_get_physmem_from_res") == NULL)
-		return NULL;
-	rfc_ok_();
-	return vcm_get_physmem_from_res(res);
+	return enter_ok("vcm_get_physmem_from_res") != NULL ? vcm_get_physmem_from_res(res) : NULL;
 }
 
 int vcm_rfc_get_memtype_of_physalloc(struct vcm_mem *physmem)
@@ -638,93 +604,71 @@ struct vcm_avcm *vcm_rfc_assoc(struct vcm *vcm, const char *dev_id, uint32_t att
 	struct rfc_sys *s = rfc_get_(fn);
 	struct vcm_avcm *a = NULL;
 	struct rfc_dev *d;
-	int ret;
 
 	if (s == NULL)
 		return NULL;
-	d = rfc_dev_find_(s, dev_id);
-	if (d == NULL) {
-		rfc_fail_(-ENODEV, fn, "dev_id \"%s\" names no device", dev_id ? dev_id : "(null)");
+	d = dev_find(s, dev_id, fn);
+	if (d == NULL)
 		return NULL;
-	}
-	ret = vcm_assoc(vcm, d->dev, attr, &a);
-	if (ret < 0) {
-		rfc_sys_err_(ret, fn);
-		return NULL;
-	}
-	rfc_ok_();
-	return a;
+	return leave(vcm_assoc(vcm, d->dev, attr, &a), fn) == 0 ? a : NULL;
 }
 
 int vcm_rfc_deassoc(struct vcm_avcm *avcm)
 {
-	int ret;
+	RFC_FN("vcm_deassoc");
 
-	if (rfc_get_("vcm_deassoc") == NULL)
+	if (rfc_get_(fn) == NULL)
 		return -ENODEV;
-	ret = vcm_deassoc(avcm);
-	return ret < 0 ? rfc_sys_err_(ret, "vcm_deassoc") : rfc_ok_();
+	return leave(vcm_deassoc(avcm), fn);
 }
 
 int vcm_rfc_set_assoc_attr(struct vcm_avcm *avcm, uint32_t attr)
 {
-	int ret;
+	RFC_FN("vcm_set_assoc_attr");
 
-	if (rfc_get_("vcm_set_assoc_attr") == NULL)
+	if (rfc_get_(fn) == NULL)
 		return -ENODEV;
-	ret = vcm_set_assoc_attr(avcm, attr);
-	return ret < 0 ? rfc_sys_err_(ret, "vcm_set_assoc_attr") : rfc_ok_();
+	return leave(vcm_set_assoc_attr(avcm, attr), fn);
 }
 
 uint32_t vcm_rfc_get_assoc_attr(struct vcm_avcm *avcm)
 {
+	RFC_FN("vcm_get_assoc_attr");
 	unsigned int attr = 0;
-	int ret;
 
-	if (rfc_get_("vcm_get_assoc_attr") == NULL)
+	if (rfc_get_(fn) == NULL)
 		return 0;
-	ret = vcm_get_assoc_attr(avcm, &attr);
-
-	if (ret < 0) {
-		rfc_sys_err_(ret, "vcm_get_assoc_attr");
-		return 0;
-	}
-	rfc_ok_();
-	return attr;
+	return leave(vcm_get_assoc_attr(avcm, &attr), fn) == 0 ? attr : 0;
 }
 
 int vcm_rfc_activate(struct vcm_avcm *avcm)
 {
-	int ret;
+	RFC_FN("vcm_activate");
 
-	if (rfc_get_("vcm_activate") == NULL)
+	if (rfc_get_(fn) == NULL)
 		return -ENODEV;
-	ret = vcm_activate(avcm);
-	return ret < 0 ? rfc_sys_err_(ret, "vcm_activate") : rfc_ok_();
+	return leave(vcm_activate(avcm), fn);
 }
 
 int vcm_rfc_deactivate(struct vcm_avcm *avcm)
 {
-	int ret;
+	RFC_FN("vcm_deactivate");
 
-	if (rfc_get_("vcm_deactivate") == NULL)
+	if (rfc_get_(fn) == NULL)
 		return -ENODEV;
-	ret = vcm_deactivate(avcm);
-	return ret < 0 ? rfc_sys_err_(ret, "vcm_deactivate") : rfc_ok_();
+	return leave(vcm_deactivate(avcm), fn);
 }
 
 int vcm_rfc_is_active(struct vcm_avcm *avcm)
 {
+	RFC_FN("vcm_is_active");
 	int ret;
 
-	if (rfc_get_("vcm_is_active") == NULL)
+	if (rfc_get_(fn) == NULL)
 		return -ENODEV;
 	ret = vcm_is_active(avcm);
-
-	if (ret < 0)
-		return rfc_sys_err_(ret, "vcm_is_active");
-	rfc_ok_();
-	return ret;
+	(void)leave(ret, fn);
+	return ret; /* 0 or 1 on success */
 }
 
 /* ---- queries and low-level control --------------------------------------- */
@@ -760,29 +704,19 @@ struct vcm_res *vcm_rfc_get_res(vcm_da_t dev_addr, struct vcm *vcm)
 
 vcm_da_t vcm_rfc_translate(vcm_da_t src_dev_addr, struct vcm *src_vcm, struct vcm *dst_vcm)
 {
+	RFC_FN("vcm_translate");
 	vcm_da_t da = 0;
-	int ret;
 
-	if (rfc_get_("vcm_translate") == NULL)
+	if (rfc_get_(fn) == NULL)
 		return 0;
-	ret = vcm_translate(src_vcm, src_dev_addr, dst_vcm, &da);
-
-	if (ret < 0) {
-		rfc_sys_err_(ret, "vcm_translate");
-		return 0;
-	}
-	rfc_ok_();
-	return da;
+	return leave(vcm_translate(src_vcm, src_dev_addr, dst_vcm, &da), fn) == 0 ? da : 0;
 }
 
 uint64_t vcm_rfc_get_phys_num_res(vcm_pa_t phys)
 {
-	struct rfc_sys *s = rfc_get_("vcm_get_phys_num_res");
+	struct rfc_sys *s = enter_ok("vcm_get_phys_num_res");
 
-	if (s == NULL)
-		return 0;
-	rfc_ok_();
-	return vcm_get_phys_num_res(s->sys, phys);
+	return s != NULL ? vcm_get_phys_num_res(s->sys, phys) : 0;
 }
 
 struct vcm_res *vcm_rfc_get_next_phys_res(vcm_pa_t phys, struct vcm_res *res, uint64_t *len)
@@ -828,14 +762,12 @@ vcm_pa_t vcm_rfc_get_pgtbl_pa(struct vcm *vcm)
 static int cont_memtype(unsigned int memtype, const char *fn, vcm_pa_t *pa, uint64_t *len)
 {
 	struct rfc_sys *s = rfc_get_(fn);
-	int ret;
 
 	*pa = 0;
 	*len = 0;
 	if (s == NULL)
 		return -ENODEV;
-	ret = vcm_get_cont_memtype(s->sys, memtype, pa, len);
-	return ret < 0 ? rfc_sys_err_(ret, fn) : rfc_ok_();
+	return leave(vcm_get_cont_memtype(s->sys, memtype, pa, len), fn);
 }
 
 vcm_pa_t vcm_rfc_get_cont_memtype_pa(unsigned int memtype)
@@ -879,11 +811,9 @@ vcm_pa_t vcm_rfc_dev_addr_to_phys_addr(const char *dev_id, vcm_da_t dev_addr)
 
 	if (s == NULL)
 		return 0;
-	d = rfc_dev_find_(s, dev_id);
-	if (d == NULL) {
-		rfc_fail_(-ENODEV, fn, "dev_id \"%s\" names no device", dev_id ? dev_id : "(null)");
+	d = dev_find(s, dev_id, fn);
+	if (d == NULL)
 		return 0;
-	}
 	ret = lookup_any_base(d, dev_addr, &pa);
 	/* An unmapped address is a translation fault: the handler may repair it once. */
 	if (ret == -ENOENT && vcm_dev_fault(d->dev, &fault) == VCM_FAULT_RETRY)
@@ -902,18 +832,15 @@ int vcm_rfc_hook(const char *dev_id, vcm_rfc_handler handler, void *data)
 	RFC_FN("vcm_hook");
 	struct rfc_sys *s = rfc_get_(fn);
 	struct rfc_dev *d;
-	int ret;
 
 	if (s == NULL)
 		return -ENODEV;
-	d = rfc_dev_find_(s, dev_id);
+	d = dev_find(s, dev_id, fn);
 	if (d == NULL)
-		return rfc_fail_(-ENODEV, fn, "dev_id \"%s\" names no device",
-				 dev_id ? dev_id : "(null)");
+		return -ENODEV;
 	atomic_store(&d->handler_data, data);
 	atomic_store(&d->handler, handler);
-	ret = vcm_hook(d->dev, handler != NULL ? rfc_fault_trampoline_ : NULL, d);
-	return ret < 0 ? rfc_sys_err_(ret, fn) : rfc_ok_();
+	return leave(vcm_hook(d->dev, handler != NULL ? rfc_fault_trampoline_ : NULL, d), fn);
 }
 
 uint32_t vcm_rfc_hw_ver(const char *dev_id)
@@ -922,20 +849,11 @@ uint32_t vcm_rfc_hw_ver(const char *dev_id)
 	struct rfc_sys *s = rfc_get_(fn);
 	struct rfc_dev *d;
 	uint32_t ver = 0;
-	int ret;
 
 	if (s == NULL)
 		return 0;
-	d = rfc_dev_find_(s, dev_id);
-	if (d == NULL) {
-		rfc_fail_(-ENODEV, fn, "dev_id \"%s\" names no device", dev_id ? dev_id : "(null)");
+	d = dev_find(s, dev_id, fn);
+	if (d == NULL)
 		return 0;
-	}
-	ret = vcm_hw_ver(d->dev, &ver);
-	if (ret < 0) {
-		rfc_sys_err_(ret, fn);
-		return 0;
-	}
-	rfc_ok_();
-	return ver;
+	return leave(vcm_hw_ver(d->dev, &ver), fn) == 0 ? ver : 0;
 }

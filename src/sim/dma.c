@@ -24,13 +24,6 @@ struct vcm_sim_dma {
 	struct vcm_diag diag;
 };
 
-static void *plat_pa_to_cpu(void *ctx, vcm_pa_t pa)
-{
-	const struct vcm_plat_ops *plat = ctx;
-
-	return plat->pa_to_cpu(plat->ctx, pa);
-}
-
 static bool valid_dma(const struct vcm_sim_dma *dma)
 {
 	return dma != NULL && dma->magic == SIM_DMA_MAGIC;
@@ -42,6 +35,7 @@ int vcm_sim_dma_create(const struct vcm_sim_dma_cfg *cfg, struct vcm_sim_dma **o
 	static const char fn[] = "vcm_sim_dma_create";
 	const struct vcm_plat_ops *plat;
 	struct vcm_sim_dma *dma;
+	int ret;
 
 	if (out == NULL)
 		return VCM_FAIL(diag, fn, -EINVAL, "out is NULL");
@@ -49,27 +43,16 @@ int vcm_sim_dma_create(const struct vcm_sim_dma_cfg *cfg, struct vcm_sim_dma **o
 	if (cfg == NULL)
 		return VCM_FAIL(diag, fn, -EINVAL, "cfg is NULL");
 	plat = cfg->plat;
-	if (plat == NULL || plat->meta_alloc == NULL || plat->meta_free == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"cfg->plat is NULL or has no meta_alloc/meta_free");
-	if (cfg->pa_to_cpu == NULL && plat->pa_to_cpu == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"cfg->pa_to_cpu and cfg->plat->pa_to_cpu are NULL");
+	ret = sim_check_mem_(plat, cfg->pa_to_cpu, fn, diag);
+	if (ret < 0)
+		return ret;
 	dma = plat->meta_alloc(plat->ctx, sizeof(*dma));
 	if (dma == NULL)
 		return VCM_FAIL(diag, fn, -ENOMEM, "no memory for the engine");
 	sim_memset(dma, 0, sizeof(*dma));
 	dma->plat = plat;
-	if (cfg->pa_to_cpu != NULL) {
-		dma->pa_to_cpu = cfg->pa_to_cpu;
-		dma->mem_ctx = cfg->mem_ctx;
-	} else {
-		dma->pa_to_cpu = plat_pa_to_cpu;
-		dma->mem_ctx = (void *)(uintptr_t)plat;
-	}
-	for (unsigned int i = 0; cfg->name != NULL && cfg->name[i] != '\0' &&
-			     i < sizeof(dma->name) - 1U; i++)
-		dma->name[i] = cfg->name[i];
+	sim_mem_init_(plat, cfg->pa_to_cpu, cfg->mem_ctx, &dma->pa_to_cpu, &dma->mem_ctx);
+	sim_copy_name_(dma->name, sizeof(dma->name), cfg->name);
 	dma->magic = SIM_DMA_MAGIC;
 	*out = dma;
 	return 0;
@@ -189,38 +172,38 @@ static void run(struct vcm_sim_dma *dma, struct cursor *dst, uint8_t *dbuf, stru
 	}
 }
 
-int vcm_sim_dma_to_mem(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t nsg,
-		       const void *buf, uint64_t len)
+/*
+ * Between the list @sg and a host buffer: @sbuf into memory, or memory into
+ * @dbuf; the other one is NULL. With both NULL only len 0 is taken.
+ */
+static int buf_dma(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t nsg,
+		   void *dbuf, const void *sbuf, uint64_t len, const char *fn)
 {
-	static const char fn[] = "vcm_sim_dma_to_mem";
 	struct cursor c = { sg, 0, 0 };
 	int ret;
 
 	if (!valid_dma(dma))
 		return -EINVAL;
-	if (buf == NULL && len != 0U)
+	if (dbuf == NULL && sbuf == NULL && len != 0U)
 		return VCM_FAIL(&dma->diag, fn, -EINVAL, "buf is NULL");
 	ret = check_sg(dma, sg, nsg, len, "sg", fn);
-	if (ret == 0)
-		run(dma, &c, NULL, NULL, buf, len);
+	if (ret == 0 && sbuf != NULL)
+		run(dma, &c, NULL, NULL, sbuf, len);
+	else if (ret == 0)
+		run(dma, NULL, dbuf, &c, NULL, len);
 	return ret;
+}
+
+int vcm_sim_dma_to_mem(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t nsg,
+		       const void *buf, uint64_t len)
+{
+	return buf_dma(dma, sg, nsg, NULL, buf, len, "vcm_sim_dma_to_mem");
 }
 
 int vcm_sim_dma_from_mem(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t nsg,
 			 void *buf, uint64_t len)
 {
-	static const char fn[] = "vcm_sim_dma_from_mem";
-	struct cursor c = { sg, 0, 0 };
-	int ret;
-
-	if (!valid_dma(dma))
-		return -EINVAL;
-	if (buf == NULL && len != 0U)
-		return VCM_FAIL(&dma->diag, fn, -EINVAL, "buf is NULL");
-	ret = check_sg(dma, sg, nsg, len, "sg", fn);
-	if (ret == 0)
-		run(dma, NULL, buf, &c, NULL, len);
-	return ret;
+	return buf_dma(dma, sg, nsg, buf, NULL, len, "vcm_sim_dma_from_mem");
 }
 
 int vcm_sim_dma_copy(struct vcm_sim_dma *dma, const struct vcm_sim_sg *dst, size_t ndst,

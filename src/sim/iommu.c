@@ -17,13 +17,6 @@
 
 #define SIM_IOMMU_MAGIC 0x53494d49U /* "SIMI" */
 
-static void *plat_pa_to_cpu(void *ctx, vcm_pa_t pa)
-{
-	const struct vcm_plat_ops *plat = ctx;
-
-	return plat->pa_to_cpu(plat->ctx, pa);
-}
-
 int sim_read_desc_(struct vcm_sim_iommu *iommu, vcm_pa_t pa, unsigned int bytes, uint64_t *val)
 {
 	const uint8_t *p = iommu->pa_to_cpu(iommu->mem_ctx, pa);
@@ -54,6 +47,7 @@ int vcm_sim_iommu_create(const struct vcm_sim_iommu_cfg *cfg, struct vcm_sim_iom
 	const struct vcm_plat_ops *plat;
 	struct vcm_sim_iommu *iommu;
 	unsigned int banks, ways, burst;
+	int ret;
 
 	if (out == NULL)
 		return VCM_FAIL(diag, fn, -EINVAL, "out is NULL");
@@ -61,12 +55,9 @@ int vcm_sim_iommu_create(const struct vcm_sim_iommu_cfg *cfg, struct vcm_sim_iom
 	if (cfg == NULL)
 		return VCM_FAIL(diag, fn, -EINVAL, "cfg is NULL");
 	plat = cfg->plat;
-	if (plat == NULL || plat->meta_alloc == NULL || plat->meta_free == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"cfg->plat is NULL or has no meta_alloc/meta_free");
-	if (cfg->pa_to_cpu == NULL && plat->pa_to_cpu == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"cfg->pa_to_cpu and cfg->plat->pa_to_cpu are NULL");
+	ret = sim_check_mem_(plat, cfg->pa_to_cpu, fn, diag);
+	if (ret < 0)
+		return ret;
 	if (cfg->kind != VCM_SIM_IOMMU_MSM && cfg->kind != VCM_SIM_IOMMU_SMMU_S1 &&
 	    cfg->kind != VCM_SIM_IOMMU_SMMU_S2)
 		return VCM_FAIL(diag, fn, -EINVAL, "cfg->kind %d is unknown", (int)cfg->kind);
@@ -105,16 +96,8 @@ int vcm_sim_iommu_create(const struct vcm_sim_iommu_cfg *cfg, struct vcm_sim_iom
 	iommu->cfg.banks = banks;
 	iommu->cfg.burst_lg2 = burst;
 	iommu->cfg.name = iommu->name;
-	for (unsigned int i = 0; cfg->name != NULL && cfg->name[i] != '\0' &&
-			     i < sizeof(iommu->name) - 1U; i++)
-		iommu->name[i] = cfg->name[i];
-	if (cfg->pa_to_cpu != NULL) {
-		iommu->pa_to_cpu = cfg->pa_to_cpu;
-		iommu->mem_ctx = cfg->mem_ctx;
-	} else {
-		iommu->pa_to_cpu = plat_pa_to_cpu;
-		iommu->mem_ctx = (void *)(uintptr_t)plat; /* read only through its ops */
-	}
+	sim_copy_name_(iommu->name, sizeof(iommu->name), cfg->name);
+	sim_mem_init_(plat, cfg->pa_to_cpu, cfg->mem_ctx, &iommu->pa_to_cpu, &iommu->mem_ctx);
 	iommu->walker = cfg->kind == VCM_SIM_IOMMU_MSM ? &sim_walker_v7s_ :
 			cfg->kind == VCM_SIM_IOMMU_SMMU_S1 ? &sim_walker_v8s1_ : &sim_walker_v8s2_;
 	if (cfg->tlb_entries != 0U) {

@@ -47,6 +47,19 @@ struct sim_tlb_entry {
 	uint8_t user;
 };
 
+/* How a device reaches physical memory: a CPU pointer to @pa (vcm_sim_*_cfg.pa_to_cpu). */
+typedef void *sim_pa_to_cpu_fn(void *ctx, vcm_pa_t pa);
+
+/* mem.c: create-time steps shared by the IOMMU model and the DMA engine. */
+/* cfg->plat has the metadata ops, and some pa_to_cpu exists: 0 or -EINVAL under @fn. */
+int sim_check_mem_(const struct vcm_plat_ops *plat, sim_pa_to_cpu_fn *pa_to_cpu,
+		   const char *fn, struct vcm_diag *diag);
+/* The cfg's pa_to_cpu and its context if given, else the platform's own. */
+void sim_mem_init_(const struct vcm_plat_ops *plat, sim_pa_to_cpu_fn *cfg_pa_to_cpu,
+		   void *cfg_ctx, sim_pa_to_cpu_fn **pa_to_cpu, void **mem_ctx);
+/* Copy at most @size - 1 bytes of @src (may be NULL) into @dst, which is zeroed. */
+void sim_copy_name_(char *dst, size_t size, const char *src);
+
 /* Read one descriptor of @bytes (4 or 8) at @pa: 0 or -EFAULT (no memory). */
 struct vcm_sim_iommu;
 int sim_read_desc_(struct vcm_sim_iommu *iommu, vcm_pa_t pa, unsigned int bytes, uint64_t *val);
