@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Freestanding pieces every bare-metal QEMU harness links (bm_common.c): the
+ * memset/memcpy compilers emit on their own, console output in decimal and
+ * hex without 64-bit division (the 32-bit x86 images have no libgcc), and the
+ * summary line the host generators parse (gen_common.c). Each harness
+ * supplies bm_putc() for its own console: PL011, 16550, or an x86 I/O port.
+ *
+ * Not a goal: anything that touches an MMU or an IOMMU; that is each
+ * harness's own job.
+ */
+#ifndef VCM_TESTS_QEMU_BM_COMMON_H
+#define VCM_TESTS_QEMU_BM_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One character to the harness's console; defined by each harness. */
+void bm_putc(char c);
+
+void bm_puts(const char *s);
+/* "0x" and 16 hex digits. */
+void bm_puthex(uint64_t v);
+void bm_putdec(uint32_t v);
+/* "RESULT vectors=N ats=N mismatches=N\n": the line gen_parse_result_line() reads. */
+void bm_result(uint32_t vectors, uint32_t ats, uint32_t mismatches);
+
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+
+#endif
