@@ -19,7 +19,6 @@
  * --selftest corrupts one expectation in 50 and passes only when the harness
  * reports at least that many mismatches.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,23 +41,14 @@ struct opts {
 
 struct run {
 	const struct pt_config *c;
-	struct vcm_pt *pt;
-	struct model md;
+	struct gen_check k; /* the table, the model, counts */
 	uint64_t space, ospace;
 	uint64_t sizes[40];
 	unsigned int nsizes;
 	uint64_t region_size, region[NREGIONS];
-	unsigned int maps, unmaps, gen_errors;
 	struct aq_vec *vec;
 	uint32_t nvec, nread, nmapped;
 };
-
-static void gen_error(struct run *r, const char *what, uint64_t da, uint64_t len, int got)
-{
-	if (++r->gen_errors <= 10U)
-		printf("  GENERATOR MISMATCH %s da=%#" PRIx64 " len=%#" PRIx64 " got=%d: %s\n",
-		       what, da, len, got, vcm_pt_last_error(r->pt));
-}
 
 static void do_map(struct run *r)
 {
@@ -66,8 +56,6 @@ static void do_map(struct run *r)
 	uint64_t s = r->sizes[(gen_rnd() & 1U) ? si : (unsigned int)gen_rnd_below(si + 1U)];
 	uint64_t len = s * (1U + gen_rnd_below(3)), da, pa, base;
 	unsigned int prot = VCM_PT_PROT_READ | ((gen_rnd() & 1U) ? VCM_PT_PROT_WRITE : 0U);
-	bool overlap;
-	int ret;
 
 	if ((gen_rnd() % 3U) == 0U)
 		len += 0x1000U * gen_rnd_below(4);
@@ -87,38 +75,20 @@ static void do_map(struct run *r)
 	if ((gen_rnd() % 5U) == 0U && len <= 0x2000000U && pa + len + 0x3000U <= r->ospace)
 		pa += 0x1000U * gen_rnd_below(4);
 
-	overlap = model_any(&r->md, da, len);
-	ret = vcm_pt_map(r->pt, da, pa, len, prot);
-	if (overlap) {
-		if (ret != -EEXIST && ret != -ENOMEM)
-			gen_error(r, "map over a mapping", da, len, ret);
-		return;
-	}
-	if (ret == -ENOMEM)
-		return;
-	if (ret != 0 || !model_map(&r->md, da, pa, len, prot)) {
-		gen_error(r, "map", da, len, ret);
-		return;
-	}
-	r->maps++;
+	gen_check_map(&r->k, da, pa, len, prot);
 }
 
 static void do_unmap(struct run *r)
 {
-	const struct model_map *m = &r->md.m[gen_rnd_below(r->md.n)];
-	uint64_t pages = m->len / 0x1000U, first = gen_rnd_below(pages), n, da, len, got = 0, want;
-	int ret;
+	const struct model_map *m = &r->k.md.m[gen_rnd_below(r->k.md.n)];
+	uint64_t pages = m->len / 0x1000U, first = gen_rnd_below(pages), n, da, len;
 
 	n = (gen_rnd() & 1U) ? 1U : 1U + gen_rnd_below(pages - first);
 	da = m->da + first * 0x1000U;
 	len = n * 0x1000U;
 	if (da < AQ_SCRATCH_DA + AQ_SCRATCH_LEN)
 		return; /* the staging mapping stays */
-	want = model_unmap(&r->md, da, len);
-	ret = vcm_pt_unmap(r->pt, da, len, &got);
-	if (want == 0U ? ret != -ENOENT : (ret != 0 || got != want))
-		gen_error(r, "unmap", da, len, ret);
-	r->unmaps++;
+	gen_check_unmap(&r->k, da, len);
 }
 
 /* QEMU's amd-iommu passes the interrupt range through untranslated (notes/qemu.md). */
@@ -137,7 +107,7 @@ static bool add_vec(struct run *r, uint64_t da, struct aq_vec *reads, struct aq_
 	da &= ~UINT64_C(7);
 	if (da >= r->space || untranslated(da) || da < AQ_SCRATCH_DA + AQ_SCRATCH_LEN)
 		return false;
-	m = model_lookup(&r->md, da);
+	m = model_lookup(&r->k.md, da);
 	v.da = da;
 	v.kind = AQ_READ;
 	if (m != NULL) {
@@ -192,7 +162,7 @@ static void make_vectors(struct run *r, uint32_t want)
 				da = r->region[gen_rnd_below(NREGIONS)] + gen_rnd_below(r->region_size);
 				break;
 			default: {
-				const struct model_map *m = &r->md.m[gen_rnd_below(r->md.n)];
+				const struct model_map *m = &r->k.md.m[gen_rnd_below(r->k.md.n)];
 
 				da = (gen_rnd() & 3U) == 0U ? m->da + m->len - 8U + (gen_rnd() & 8U) :
 							   m->da + gen_rnd_below(m->len);
@@ -292,11 +262,11 @@ static int run_config(const struct pt_config *c, uint64_t seed, const struct opt
 	cfg.page_sizes = pt_config_page_sizes(c);
 	if (gen_table_open(&t, c->name, &cfg, AQ_TABLES_PA, AQ_TABLES_MAX) != 0)
 		return -1;
-	r.pt = t.pt;
-	model_init(&r.md);
+	r.k.pt = t.pt;
+	model_init(&r.k.md);
 	r.space = UINT64_C(1) << c->ias; /* the amdv1 rows stop at 63 bits */
 	r.ospace = UINT64_C(1) << c->oas;
-	bm = vcm_pt_page_sizes(r.pt);
+	bm = vcm_pt_page_sizes(r.k.pt);
 	for (unsigned int b = 0; b < 64U; b++)
 		if ((bm >> b) & 1U && (UINT64_C(1) << b) <= r.space / 4U)
 			r.sizes[r.nsizes++] = UINT64_C(1) << b;
@@ -309,11 +279,11 @@ static int run_config(const struct pt_config *c, uint64_t seed, const struct opt
 		r.region[i] = gen_rnd_below(r.space / r.region_size) * r.region_size;
 
 	/* the harness stages the device buffer through this mapping */
-	if (vcm_pt_map(r.pt, AQ_SCRATCH_DA, AQ_SCRATCH_PA, AQ_SCRATCH_LEN,
+	if (vcm_pt_map(r.k.pt, AQ_SCRATCH_DA, AQ_SCRATCH_PA, AQ_SCRATCH_LEN,
 		       VCM_PT_PROT_READ | VCM_PT_PROT_WRITE) != 0 ||
-	    !model_map(&r.md, AQ_SCRATCH_DA, AQ_SCRATCH_PA, AQ_SCRATCH_LEN,
+	    !model_map(&r.k.md, AQ_SCRATCH_DA, AQ_SCRATCH_PA, AQ_SCRATCH_LEN,
 		       VCM_PT_PROT_READ | VCM_PT_PROT_WRITE))
-		gen_error(&r, "staging map", AQ_SCRATCH_DA, AQ_SCRATCH_LEN, -1);
+		gen_mismatch(&r.k, "staging map", AQ_SCRATCH_DA, AQ_SCRATCH_LEN, -1, 0);
 	for (unsigned int i = 0; i < NMAPS + NUNMAPS; i++) {
 		if (gen_rnd_below(NMAPS + NUNMAPS) < NMAPS)
 			do_map(&r);
@@ -324,7 +294,7 @@ static int run_config(const struct pt_config *c, uint64_t seed, const struct opt
 	leaf_sizes = gen_table_leaf_sizes(&t, r.space);
 	corrupted = o->selftest ? corrupt(&r) : 0U;
 
-	vcm_pt_hw(r.pt, &hw);
+	vcm_pt_hw(r.k.pt, &hw);
 	devtab[AQ_EDU_DEVFN * 4U] = hw.regs[0]; /* DTE bits 63:0; the rest 0 */
 	h.magic = AQ_MAGIC;
 	h.count = r.nvec;
@@ -339,15 +309,15 @@ static int run_config(const struct pt_config *c, uint64_t seed, const struct opt
 
 	printf("%-16s seed=%#" PRIx64 " levels=%u DTE=%#" PRIx64 " leaves=%#" PRIx64 "/%#" PRIx64
 	       " maps=%u unmaps=%u vectors=%u (reads %u, mapped %u) mismatches=%ld%s\n",
-	       c->name, seed, hw.levels, hw.regs[0], leaf_sizes, bm, r.maps, r.unmaps, r.nvec,
-	       r.nread, r.nmapped, mism, r.gen_errors != 0U ? " GENERATOR-ERRORS" : "");
+	       c->name, seed, hw.levels, hw.regs[0], leaf_sizes, bm, r.k.maps, r.k.unmaps, r.nvec,
+	       r.nread, r.nmapped, mism, r.k.errors != 0U ? " GENERATOR-ERRORS" : "");
 	if (o->selftest)
 		mism = gen_selftest_verdict(corrupted, mism);
 	fflush(stdout);
 	free(r.vec);
-	model_free(&r.md);
+	model_free(&r.k.md);
 	gen_table_close(&t);
-	return mism == 0 && r.gen_errors == 0U ? 0 : -1;
+	return mism == 0 && r.k.errors == 0U ? 0 : -1;
 }
 
 int main(int argc, char **argv)

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L /* popen, pclose */
 #include "gen_common.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +153,53 @@ uint64_t gen_table_leaf_sizes(const struct gen_table *t, uint64_t space)
 
 	vcm_pt_walk(t->pt, 0, space, note_leaf, &sizes);
 	return sizes;
+}
+
+void gen_mismatch(struct gen_check *k, const char *what, uint64_t da, uint64_t len, long long got,
+		  long long want)
+{
+	if (++k->errors <= 10U)
+		printf("  GENERATOR MISMATCH %s da=%#" PRIx64 " len=%#" PRIx64
+		       " got=%lld model=%lld: %s\n",
+		       what, da, len, got, want, vcm_pt_last_error(k->pt));
+}
+
+void gen_check_map(struct gen_check *k, uint64_t da, uint64_t pa, uint64_t len, unsigned int prot)
+{
+	bool overlap = model_any(&k->md, da, len);
+	int ret = vcm_pt_map(k->pt, da, pa, len, prot);
+
+	if (overlap) {
+		/* The walker may run out of table memory before it meets the mapping. */
+		if (ret != -EEXIST && ret != -ENOMEM)
+			gen_mismatch(k, "map over a mapping", da, len, ret, -EEXIST);
+		return;
+	}
+	if (ret == -ENOMEM) {
+		k->map_fail++;
+		return;
+	}
+	if (ret != 0) {
+		gen_mismatch(k, "map", da, len, ret, 0);
+		return;
+	}
+	if (!model_map(&k->md, da, pa, len, prot))
+		gen_mismatch(k, "model map", da, len, 0, 0);
+	k->maps++;
+}
+
+void gen_check_unmap(struct gen_check *k, uint64_t da, uint64_t len)
+{
+	uint64_t got = 0, want = model_unmap(&k->md, da, len);
+	int ret = vcm_pt_unmap(k->pt, da, len, &got);
+
+	if (want == 0U) {
+		if (ret != -ENOENT)
+			gen_mismatch(k, "unmap of nothing", da, len, ret, -ENOENT);
+	} else if (ret != 0 || got != want) {
+		gen_mismatch(k, "unmap", da, len, ret != 0 ? ret : (long long)got, (long long)want);
+	}
+	k->unmaps++;
 }
 
 int gen_write_file(const char *path, const void *a, size_t alen, const void *b, size_t blen)

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <vcm/pgtable.h>
 #include <vcm/platform.h>
+#include "model/range_model.h"
 
 /* splitmix64: small, good enough, and the same everywhere. One stream per process. */
 void gen_seed(uint64_t seed);
@@ -82,6 +83,29 @@ void gen_table_close(struct gen_table *t);
 size_t gen_table_used(const struct gen_table *t);
 /* Bit n set when the table holds a leaf of 2^n bytes in [0, space). Statistics only. */
 uint64_t gen_table_leaf_sizes(const struct gen_table *t, uint64_t space);
+
+/*
+ * A table under test and the reference model beside it: every map and unmap
+ * goes to both, and the model alone answers what the table should hold.
+ */
+struct gen_check {
+	struct vcm_pt *pt;
+	struct model md;
+	unsigned int maps, unmaps, map_fail, errors;
+};
+
+/* Counts a disagreement with the model; the first ten are printed with the table's last error. */
+void gen_mismatch(struct gen_check *k, const char *what, uint64_t da, uint64_t len, long long got,
+		  long long want);
+/*
+ * vcm_pt_map() on the table and, when it succeeds, the same map on the model.
+ * Over an existing mapping the table must refuse (-EEXIST, or -ENOMEM when
+ * it runs out of table memory first); -ENOMEM elsewhere is counted in
+ * map_fail, not an error.
+ */
+void gen_check_map(struct gen_check *k, uint64_t da, uint64_t pa, uint64_t len, unsigned int prot);
+/* vcm_pt_unmap() on both: the same byte count, or -ENOENT when nothing was there. */
+void gen_check_unmap(struct gen_check *k, uint64_t da, uint64_t len);
 
 /* Writes @a then @b (@blen may be 0) to @path; 0 or -1, with a message. */
 int gen_write_file(const char *path, const void *a, size_t alen, const void *b, size_t blen);

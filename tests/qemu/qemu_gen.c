@@ -32,7 +32,6 @@
  * keeps no stale entries), Secure state. vcm_pt_lookup is never used for an
  * expected value; map/unmap return values are cross-checked with the model.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,33 +117,21 @@ static uint64_t space_of(unsigned int bits)
 /* Per-config state. */
 struct run {
 	const struct qcfg *c;
-	struct vcm_pt *pt;
-	struct model md;
+	struct gen_check k; /* the table, the model, counts */
 	uint64_t g;              /* granule bytes */
 	uint64_t space, ospace;  /* input and output space sizes */
 	uint64_t sizes[16];      /* leaf sizes, ascending */
 	unsigned int nsizes;
 	uint64_t region_size;
 	uint64_t region[NREGIONS];
-	unsigned int maps, unmaps, map_fail, gen_errors;
 	struct vq_vec *vec;
 	uint32_t nvec, cap, mapped;
 };
 
-static void gen_error(struct run *r, const char *what, uint64_t a, uint64_t b, long long got,
-		      long long want)
-{
-	r->gen_errors++;
-	if (r->gen_errors <= 10U)
-		printf("  GENERATOR MISMATCH %s da=%#" PRIx64 " len=%#" PRIx64
-		       " got=%lld model=%lld: %s\n",
-		       what, a, b, got, want, vcm_pt_last_error(r->pt));
-}
-
 /* Leaf sizes of the table that fit in a quarter of the input space. */
 static void collect_sizes(struct run *r)
 {
-	uint64_t bm = vcm_pt_page_sizes(r->pt);
+	uint64_t bm = vcm_pt_page_sizes(r->k.pt);
 
 	r->nsizes = 0;
 	for (unsigned int b = 0; b < 64U; b++)
@@ -251,8 +238,6 @@ static void do_map(struct run *r)
 	uint64_t s = r->sizes[(gen_rnd() & 1U) ? si : (unsigned int)gen_rnd_below(si + 1U)];
 	uint64_t len = s * (1U + gen_rnd_below(3)), da, pa, base;
 	unsigned int prot = random_prot(r);
-	bool overlap;
-	int ret;
 
 	/* Sometimes ragged ends, so one map call mixes leaf sizes. */
 	if ((gen_rnd() % 3U) == 0U)
@@ -275,34 +260,15 @@ static void do_map(struct run *r)
 	if (is_rv(r))
 		pa = rv_pick_pa(r, s, len);
 
-	overlap = model_any(&r->md, da, len);
-	ret = vcm_pt_map(r->pt, da, pa, len, prot);
-	if (overlap) {
-		/* The walker may run out of table memory before it meets the mapping. */
-		if (ret != -EEXIST && ret != -ENOMEM)
-			gen_error(r, "map over a mapping", da, len, ret, -EEXIST);
-		return;
-	}
-	if (ret == -ENOMEM) {
-		r->map_fail++;
-		return;
-	}
-	if (ret != 0) {
-		gen_error(r, "map", da, len, ret, 0);
-		return;
-	}
-	if (!model_map(&r->md, da, pa, len, prot))
-		gen_error(r, "model map", da, len, 0, 0);
-	r->maps++;
+	gen_check_map(&r->k, da, pa, len, prot);
 }
 
 static void do_unmap(struct run *r)
 {
-	uint64_t da, len, got = 0, want;
-	int ret;
+	uint64_t da, len;
 
-	if (r->md.n != 0U && (gen_rnd() % 8U) != 0U) {
-		const struct model_map *m = &r->md.m[gen_rnd_below(r->md.n)];
+	if (r->k.md.n != 0U && (gen_rnd() % 8U) != 0U) {
+		const struct model_map *m = &r->k.md.m[gen_rnd_below(r->k.md.n)];
 		uint64_t pages = m->len / r->g;
 		uint64_t first = gen_rnd_below(pages), n;
 
@@ -332,15 +298,7 @@ static void do_unmap(struct run *r)
 		len = r->g * (1U + gen_rnd_below(64));
 		da = base + gen_rnd_below((r->region_size - len) / r->g + 1U) * r->g;
 	}
-	want = model_unmap(&r->md, da, len);
-	ret = vcm_pt_unmap(r->pt, da, len, &got);
-	if (want == 0U) {
-		if (ret != -ENOENT)
-			gen_error(r, "unmap of nothing", da, len, ret, -ENOENT);
-	} else if (ret != 0 || got != want) {
-		gen_error(r, "unmap", da, len, ret != 0 ? ret : (long long)got, (long long)want);
-	}
-	r->unmaps++;
+	gen_check_unmap(&r->k, da, len);
 }
 
 static void add_vec(struct run *r, uint64_t va)
@@ -351,7 +309,7 @@ static void add_vec(struct run *r, uint64_t va)
 
 	if (r->nvec == r->cap)
 		return;
-	m = va < r->space ? model_lookup(&r->md, va) : NULL;
+	m = va < r->space ? model_lookup(&r->k.md, va) : NULL;
 	if (m != NULL && is_rv(r) && !rv_steer(m, &va))
 		return;
 	v = &r->vec[r->nvec++];
@@ -392,8 +350,8 @@ static void make_vectors(struct run *r, uint32_t want)
 		add_vec(r, top + gen_rnd_below(space_of(32) - top)); /* TTBR1: empty */
 	}
 	/* Each mapping: both ends, just outside them, one inside. */
-	for (size_t i = 0; i < r->md.n && r->nvec + 5U <= r->cap / 2U; i++) {
-		const struct model_map *m = &r->md.m[i];
+	for (size_t i = 0; i < r->k.md.n && r->nvec + 5U <= r->cap / 2U; i++) {
+		const struct model_map *m = &r->k.md.m[i];
 
 		add_vec(r, m->da + gen_rnd_below(r->g));
 		add_vec(r, m->da + m->len - 1U - gen_rnd_below(r->g));
@@ -412,8 +370,8 @@ static void make_vectors(struct run *r, uint32_t want)
 			add_vec(r, r->region[gen_rnd_below(NREGIONS)] + gen_rnd_below(r->region_size));
 			break;
 		default: /* inside a mapping */
-			if (r->md.n != 0U) {
-				const struct model_map *m = &r->md.m[gen_rnd_below(r->md.n)];
+			if (r->k.md.n != 0U) {
+				const struct model_map *m = &r->k.md.m[gen_rnd_below(r->k.md.n)];
 
 				add_vec(r, m->da + gen_rnd_below(m->len));
 			} else {
@@ -527,15 +485,15 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 			   c->fmt == &vcm_pt_fmt_riscv ? VQ_RV_TABLES_PA : VQ_TABLES_PA,
 			   VQ_TABLES_MAX) != 0)
 		return -1;
-	r.pt = t.pt;
-	model_init(&r.md);
+	r.k.pt = t.pt;
+	model_init(&r.k.md);
 	r.g = UINT64_C(1) << c->granule_lg2;
 	r.space = space_of(c->ias);
 	r.ospace = space_of(c->oas);
 	collect_sizes(&r);
 	pick_regions(&r);
 	for (unsigned int i = 0; i < NMAPS + NUNMAPS; i++) {
-		if (gen_rnd_below(NMAPS + NUNMAPS) < NMAPS || r.md.n == 0U)
+		if (gen_rnd_below(NMAPS + NUNMAPS) < NMAPS || r.k.md.n == 0U)
 			do_map(&r);
 		else
 			do_unmap(&r);
@@ -546,7 +504,7 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 	leaf_sizes = gen_table_leaf_sizes(&t, r.space);
 	corrupted = o->selftest ? corrupt(&r) : 0U;
 
-	vcm_pt_hw(r.pt, &hw);
+	vcm_pt_hw(r.k.pt, &hw);
 	h.magic = VQ_MAGIC;
 	h.version = VQ_VERSION;
 	h.mode = c->fmt == &vcm_pt_fmt_armv7s ? VQ_MODE_A32_S1 :
@@ -568,17 +526,17 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 	printf("%-12s seed=%#" PRIx64 " levels=%u start=%u concat=%u leaves=%#" PRIx64 "/%#" PRIx64
 	       " maps=%u unmaps=%u vectors=%u mapped=%u ats=%u mismatches=%ld%s\n",
 	       c->name, seed, hw.levels, hw.start_level, hw.concat, leaf_sizes,
-	       vcm_pt_page_sizes(r.pt), r.maps, r.unmaps, r.nvec, r.mapped, ats, mism,
-	       r.gen_errors != 0U ? " GENERATOR-ERRORS" : "");
+	       vcm_pt_page_sizes(r.k.pt), r.k.maps, r.k.unmaps, r.nvec, r.mapped, ats, mism,
+	       r.k.errors != 0U ? " GENERATOR-ERRORS" : "");
 	if (o->selftest)
 		mism = gen_selftest_verdict(corrupted, mism);
-	if (mism != 0 || r.gen_errors != 0U)
+	if (mism != 0 || r.k.errors != 0U)
 		gen_print_rerun(c->name, &hw, base);
 	fflush(stdout);
 	free(r.vec);
-	model_free(&r.md);
+	model_free(&r.k.md);
 	gen_table_close(&t);
-	return mism == 0 && r.gen_errors == 0U ? 0 : -1;
+	return mism == 0 && r.k.errors == 0U ? 0 : -1;
 }
 
 static int usage(void)

@@ -25,7 +25,6 @@
  * the memory type (PWT/PCD/PAT index), XD on fetch, G. The hand vectors in
  * tests/pgtable/test_pt_vectors_x86.c cover those bits.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,27 +72,16 @@ struct opts {
 
 struct run {
 	const struct qcfg *c;
-	struct vcm_pt *pt;
-	struct model md;
+	struct gen_check k; /* the table, the model, counts */
 	uint64_t space, ospace;
 	uint64_t sizes[4];
 	unsigned int nsizes;
 	uint64_t region_size, region[NREGIONS];
-	unsigned int maps, unmaps, map_fail, gen_errors;
 	struct vqx_vec *vec;
 	uint32_t nvec, cap, mapped, data;
 };
 
 #define G4K UINT64_C(0x1000)
-
-static void gen_error(struct run *r, const char *what, uint64_t a, uint64_t b, long long got,
-		      long long want)
-{
-	if (++r->gen_errors <= 10U)
-		printf("  GENERATOR MISMATCH %s da=%#" PRIx64 " len=%#" PRIx64
-		       " got=%lld model=%lld: %s\n",
-		       what, a, b, got, want, vcm_pt_last_error(r->pt));
-}
 
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
@@ -165,8 +153,6 @@ static void do_map(struct run *r)
 	uint64_t s = r->sizes[(gen_rnd() & 1U) ? si : (unsigned int)gen_rnd_below(si + 1U)];
 	uint64_t len = s * (1U + gen_rnd_below(3)), da, pa, base;
 	unsigned int prot = random_prot(r->c->aw_bits != 0U);
-	bool overlap;
-	int ret;
 
 	if ((gen_rnd() % 3U) == 0U)
 		len += G4K * gen_rnd_below(4);
@@ -181,33 +167,15 @@ static void do_map(struct run *r)
 	pa = pick_pa(r, s, len);
 	if ((gen_rnd() % 5U) == 0U && len / G4K <= 8192U && in_window(r, pa + G4K * 3U, len))
 		pa += G4K * gen_rnd_below(4);
-	overlap = model_any(&r->md, da, len);
-	ret = vcm_pt_map(r->pt, da, pa, len, prot);
-	if (overlap) {
-		if (ret != -EEXIST && ret != -ENOMEM)
-			gen_error(r, "map over a mapping", da, len, ret, -EEXIST);
-		return;
-	}
-	if (ret == -ENOMEM) {
-		r->map_fail++;
-		return;
-	}
-	if (ret != 0) {
-		gen_error(r, "map", da, len, ret, 0);
-		return;
-	}
-	if (!model_map(&r->md, da, pa, len, prot))
-		gen_error(r, "model map", da, len, 0, 0);
-	r->maps++;
+	gen_check_map(&r->k, da, pa, len, prot);
 }
 
 static void do_unmap(struct run *r)
 {
-	uint64_t da, len, got = 0, want;
-	int ret;
+	uint64_t da, len;
 
-	if (r->md.n != 0U && (gen_rnd() % 8U) != 0U) {
-		const struct model_map *m = &r->md.m[gen_rnd_below(r->md.n)];
+	if (r->k.md.n != 0U && (gen_rnd() % 8U) != 0U) {
+		const struct model_map *m = &r->k.md.m[gen_rnd_below(r->k.md.n)];
 		uint64_t pages = m->len / G4K, first = gen_rnd_below(pages), n;
 
 		switch (gen_rnd() % 4U) {
@@ -237,15 +205,7 @@ static void do_unmap(struct run *r)
 	}
 	if (da < VQX_IDENT_END)
 		return; /* the harness runs there */
-	want = model_unmap(&r->md, da, len);
-	ret = vcm_pt_unmap(r->pt, da, len, &got);
-	if (want == 0U) {
-		if (ret != -ENOENT)
-			gen_error(r, "unmap of nothing", da, len, ret, -ENOENT);
-	} else if (ret != 0 || got != want) {
-		gen_error(r, "unmap", da, len, ret != 0 ? ret : (long long)got, (long long)want);
-	}
-	r->unmaps++;
+	gen_check_unmap(&r->k, da, len);
 }
 
 static void add_vec(struct run *r, uint64_t da)
@@ -258,7 +218,7 @@ static void add_vec(struct run *r, uint64_t da)
 	v = &r->vec[r->nvec++];
 	memset(v, 0, sizeof(*v));
 	v->va = canonical(r, da);
-	m = model_lookup(&r->md, da);
+	m = model_lookup(&r->k.md, da);
 	if (m == NULL)
 		return;
 	v->pa = m->pa + (da - m->da);
@@ -289,8 +249,8 @@ static void make_vectors(struct run *r, uint32_t want)
 	add_vec(r, r->space - G4K);
 	add_vec(r, r->space / 2U);      /* the first upper-half address */
 	add_vec(r, r->space / 2U - 8U); /* the last lower-half one */
-	for (size_t i = 0; i < r->md.n && r->nvec + 5U <= r->cap / 2U; i++) {
-		const struct model_map *m = &r->md.m[i];
+	for (size_t i = 0; i < r->k.md.n && r->nvec + 5U <= r->cap / 2U; i++) {
+		const struct model_map *m = &r->k.md.m[i];
 
 		add_vec(r, m->da + gen_rnd_below(G4K));
 		add_vec(r, m->da + m->len - 1U - gen_rnd_below(G4K));
@@ -308,8 +268,8 @@ static void make_vectors(struct run *r, uint32_t want)
 			add_vec(r, r->region[gen_rnd_below(NREGIONS)] + gen_rnd_below(r->region_size));
 			break;
 		default:
-			if (r->md.n != 0U) {
-				const struct model_map *m = &r->md.m[gen_rnd_below(r->md.n)];
+			if (r->k.md.n != 0U) {
+				const struct model_map *m = &r->k.md.m[gen_rnd_below(r->k.md.n)];
 
 				add_vec(r, m->da + gen_rnd_below(m->len));
 			}
@@ -408,22 +368,22 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 	cfg.page_sizes = c->page_sizes;
 	if (gen_table_open(&t, c->name, &cfg, VQX_TABLES_PA, VQX_TABLES_MAX) != 0)
 		return -1;
-	r.pt = t.pt;
-	model_init(&r.md);
+	r.k.pt = t.pt;
+	model_init(&r.k.md);
 	r.space = UINT64_C(1) << c->ias;
 	r.ospace = UINT64_C(1) << c->oas;
-	bm = vcm_pt_page_sizes(r.pt);
+	bm = vcm_pt_page_sizes(r.k.pt);
 	for (unsigned int b = 12; b < 64U; b++)
 		if ((bm & (UINT64_C(1) << b)) != 0U)
 			r.sizes[r.nsizes++] = UINT64_C(1) << b;
 	pick_regions(&r);
 	/* The harness, its blob and its stack: supervisor, writable, executable, WB. */
-	ret = vcm_pt_map(r.pt, 0, 0, VQX_IDENT_END,
+	ret = vcm_pt_map(r.k.pt, 0, 0, VQX_IDENT_END,
 			 VCM_PT_PROT_READ | VCM_PT_PROT_WRITE | VCM_PT_PROT_EXEC);
-	if (ret != 0 || !model_map(&r.md, 0, 0, VQX_IDENT_END, 0))
-		gen_error(&r, "harness map", 0, VQX_IDENT_END, ret, 0);
+	if (ret != 0 || !model_map(&r.k.md, 0, 0, VQX_IDENT_END, 0))
+		gen_mismatch(&r.k, "harness map", 0, VQX_IDENT_END, ret, 0);
 	for (unsigned int i = 0; i < NMAPS + NUNMAPS; i++) {
-		if (gen_rnd_below(NMAPS + NUNMAPS) < NMAPS || r.md.n <= 1U)
+		if (gen_rnd_below(NMAPS + NUNMAPS) < NMAPS || r.k.md.n <= 1U)
 			do_map(&r);
 		else
 			do_unmap(&r);
@@ -435,7 +395,7 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 	}
 	leaf_sizes = gen_table_leaf_sizes(&t, r.space);
 	corrupted = o->selftest ? corrupt(&r) : 0U;
-	vcm_pt_hw(r.pt, &hw);
+	vcm_pt_hw(r.k.pt, &hw);
 	h.magic = VQX_MAGIC;
 	h.version = VQX_VERSION;
 	h.count = r.nvec;
@@ -447,17 +407,17 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 		mism = run_qemu(&r, o, tables, vectors, &ats);
 	printf("%-14s seed=%#" PRIx64 " levels=%u leaves=%#" PRIx64 "/%#" PRIx64
 	       " maps=%u unmaps=%u vectors=%u mapped=%u data=%u accesses=%u mismatches=%ld%s\n",
-	       c->name, seed, hw.levels, leaf_sizes, vcm_pt_page_sizes(r.pt), r.maps, r.unmaps,
-	       r.nvec, r.mapped, r.data, ats, mism, r.gen_errors != 0U ? " GENERATOR-ERRORS" : "");
+	       c->name, seed, hw.levels, leaf_sizes, vcm_pt_page_sizes(r.k.pt), r.k.maps, r.k.unmaps,
+	       r.nvec, r.mapped, r.data, ats, mism, r.k.errors != 0U ? " GENERATOR-ERRORS" : "");
 	if (o->selftest)
 		mism = gen_selftest_verdict(corrupted, mism);
-	if (mism != 0 || r.gen_errors != 0U)
+	if (mism != 0 || r.k.errors != 0U)
 		gen_print_rerun(c->name, &hw, base);
 	fflush(stdout);
 	free(r.vec);
-	model_free(&r.md);
+	model_free(&r.k.md);
 	gen_table_close(&t);
-	return mism == 0 && r.gen_errors == 0U ? 0 : -1;
+	return mism == 0 && r.k.errors == 0U ? 0 : -1;
 }
 
 int main(int argc, char **argv)
