@@ -60,3 +60,37 @@ void bm_result(uint32_t vectors, uint32_t ats, uint32_t mismatches)
 	bm_putdec(mismatches);
 	bm_puts("\n");
 }
+
+void bm_report_op(uint64_t va, const char *op, int allowed, uint64_t pa, const char *denied)
+{
+	bm_puts("MISMATCH va=");
+	bm_puthex(va);
+	bm_puts(" ");
+	bm_puts(op);
+	bm_puts(" expect=");
+	if (allowed) {
+		bm_puts("ok pa=");
+		bm_puthex(pa);
+	} else {
+		bm_puts(denied);
+	}
+}
+
+void bm_report_vec(uint32_t i, const char *name, uint64_t addr, uint64_t pa, uint32_t expect,
+		   const char *what, uint64_t got)
+{
+	bm_puts("MISMATCH vec ");
+	bm_putdec(i);
+	bm_puts(" ");
+	bm_puts(name);
+	bm_puts(" ");
+	bm_puthex(addr);
+	bm_puts(" pa ");
+	bm_puthex(pa);
+	bm_puts(" expect ");
+	bm_puthex(expect);
+	bm_puts(": ");
+	bm_puts(what);
+	bm_puts(" ");
+	bm_puthex(got);
+}

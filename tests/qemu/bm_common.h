@@ -25,6 +25,19 @@ void bm_putdec(uint32_t v);
 /* "RESULT vectors=N ats=N mismatches=N\n": the line gen_parse_result_line() reads. */
 void bm_result(uint32_t vectors, uint32_t ats, uint32_t mismatches);
 
+/*
+ * The head of a mismatch line for one access: "MISMATCH va=<va> <op>
+ * expect=", then "ok pa=<pa>" when the model allows it, else @denied (the
+ * fault the model expects). The harness appends what the hardware did.
+ */
+void bm_report_op(uint64_t va, const char *op, int allowed, uint64_t pa, const char *denied);
+/*
+ * The head of a mismatch line for vector @i: "MISMATCH vec <i> <name> <addr>
+ * pa <pa> expect <expect>: <what> <got>". The harness appends its fault state.
+ */
+void bm_report_vec(uint32_t i, const char *name, uint64_t addr, uint64_t pa, uint32_t expect,
+		   const char *what, uint64_t got);
+
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
 

@@ -186,17 +186,8 @@ static uint64_t at(uint32_t mode, unsigned int op, uint64_t va)
 
 static void report(const struct vq_vec *v, unsigned int op, const char *why, uint64_t par)
 {
-	bm_puts("MISMATCH va=");
-	bm_puthex(v->va);
-	bm_puts(" ");
-	bm_puts(op_name[op]);
-	bm_puts(" expect=");
-	if ((v->expect & (1U << op)) != 0U) {
-		bm_puts("ok pa=");
-		bm_puthex(v->pa);
-	} else {
-		bm_puts(v->expect == 0U ? "translation-fault" : "permission-fault");
-	}
+	bm_report_op(v->va, op_name[op], (v->expect & (1U << op)) != 0U, v->pa,
+		     v->expect == 0U ? "translation-fault" : "permission-fault");
 	bm_puts(" got par=");
 	bm_puthex(par);
 	bm_puts(" (");

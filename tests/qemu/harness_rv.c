@@ -127,17 +127,8 @@ static const char *const op_name[4] = { "priv-read", "priv-write", "user-read", 
 
 static void report(const struct vq_vec *v, unsigned int op, const char *why, uint64_t got)
 {
-	bm_puts("MISMATCH va=");
-	bm_puthex(v->va);
-	bm_puts(" ");
-	bm_puts(op_name[op]);
-	bm_puts(" expect=");
-	if ((v->expect & (1U << op)) != 0U) {
-		bm_puts("ok pa=");
-		bm_puthex(v->pa);
-	} else {
-		bm_puts(v->expect == 0U ? "unmapped" : "permission-fault");
-	}
+	bm_report_op(v->va, op_name[op], (v->expect & (1U << op)) != 0U, v->pa,
+		     v->expect == 0U ? "unmapped" : "permission-fault");
 	bm_puts(" got ");
 	if (trap.cause != CAUSE_NONE) {
 		bm_puts("mcause=");

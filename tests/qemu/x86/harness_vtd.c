@@ -127,18 +127,7 @@ static unsigned int mismatches;
 static void mismatch(uint32_t i, const struct vqx_vec *v, const char *what, uint64_t got)
 {
 	if (++mismatches <= 12U) {
-		bm_puts("MISMATCH vec ");
-		bm_putdec(i);
-		bm_puts(" iova ");
-		bm_puthex(v->va);
-		bm_puts(" pa ");
-		bm_puthex(v->pa);
-		bm_puts(" expect ");
-		bm_puthex(v->expect);
-		bm_puts(": ");
-		bm_puts(what);
-		bm_puts(" ");
-		bm_puthex(got);
+		bm_report_vec(i, "iova", v->va, v->pa, v->expect, what, got);
 		bm_puts(" fault record ");
 		bm_puthex(last_fault);
 		bm_puts("\n");
