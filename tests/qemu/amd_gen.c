@@ -19,17 +19,15 @@
  * --selftest corrupts one expectation in 50 and passes only when the harness
  * reports at least that many mismatches.
  */
-#define _POSIX_C_SOURCE 200809L /* popen, pclose */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <vcm/pgtable.h>
 #include <vcm/platform.h>
 #include "model/range_model.h"
 #include "pgtable/pt_configs.h"
+#include "gen_common.h"
 #include "amd_vectors.h"
 
 #define NREGIONS 4U
@@ -41,103 +39,56 @@ struct opts {
 	bool selftest;
 };
 
-/* splitmix64 */
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static uint64_t rnd_below(uint64_t n)
-{
-	return rnd() % n;
-}
-
 struct run {
 	const struct pt_config *c;
-	struct vcm_pt *pt;
-	struct model md;
+	struct gen_check k; /* the table, the model, counts */
 	uint64_t space, ospace;
 	uint64_t sizes[40];
 	unsigned int nsizes;
 	uint64_t region_size, region[NREGIONS];
-	unsigned int maps, unmaps, gen_errors;
 	struct aq_vec *vec;
 	uint32_t nvec, nread, nmapped;
-	uint64_t leaf_sizes;
 };
-
-static void gen_error(struct run *r, const char *what, uint64_t da, uint64_t len, int got)
-{
-	if (++r->gen_errors <= 10U)
-		printf("  GENERATOR MISMATCH %s da=%#" PRIx64 " len=%#" PRIx64 " got=%d: %s\n",
-		       what, da, len, got, vcm_pt_last_error(r->pt));
-}
 
 static void do_map(struct run *r)
 {
-	unsigned int si = (unsigned int)rnd_below(r->nsizes);
-	uint64_t s = r->sizes[(rnd() & 1U) ? si : (unsigned int)rnd_below(si + 1U)];
-	uint64_t len = s * (1U + rnd_below(3)), da, pa, base;
-	unsigned int prot = VCM_PT_PROT_READ | ((rnd() & 1U) ? VCM_PT_PROT_WRITE : 0U);
-	bool overlap;
-	int ret;
+	unsigned int si = (unsigned int)gen_rnd_below(r->nsizes);
+	uint64_t s = r->sizes[(gen_rnd() & 1U) ? si : (unsigned int)gen_rnd_below(si + 1U)];
+	uint64_t len = s * (1U + gen_rnd_below(3)), da, pa, base;
+	unsigned int prot = VCM_PT_PROT_READ | ((gen_rnd() & 1U) ? VCM_PT_PROT_WRITE : 0U);
 
-	if ((rnd() % 3U) == 0U)
-		len += 0x1000U * rnd_below(4);
+	if ((gen_rnd() % 3U) == 0U)
+		len += 0x1000U * gen_rnd_below(4);
 	if (len > r->region_size)
 		len = r->region_size;
-	base = r->region[rnd_below(NREGIONS)];
-	da = base + rnd_below((r->region_size - len) / s + 1U) * s;
-	if ((rnd() % 4U) == 0U && len <= 0x2000000U && da + len + 0x3000U <= base + r->region_size)
-		da += 0x1000U * rnd_below(4);
+	base = r->region[gen_rnd_below(NREGIONS)];
+	da = base + gen_rnd_below((r->region_size - len) / s + 1U) * s;
+	if ((gen_rnd() % 4U) == 0U && len <= 0x2000000U && da + len + 0x3000U <= base + r->region_size)
+		da += 0x1000U * gen_rnd_below(4);
 	/* Output inside the RAM window where it fits, so that it can be probed. */
 	if (len + 0x3000U <= AQ_WINDOW_LEN / 2U)
-		pa = AQ_WINDOW_PA + rnd_below((AQ_WINDOW_LEN / 2U - len) / s + 1U) * s;
-	else if ((rnd() % 4U) != 0U)
+		pa = AQ_WINDOW_PA + gen_rnd_below((AQ_WINDOW_LEN / 2U - len) / s + 1U) * s;
+	else if ((gen_rnd() % 4U) != 0U)
 		pa = AQ_WINDOW_PA & ~(s - 1U);
 	else
-		pa = rnd_below((r->ospace - len) / s + 1U) * s;
-	if ((rnd() % 5U) == 0U && len <= 0x2000000U && pa + len + 0x3000U <= r->ospace)
-		pa += 0x1000U * rnd_below(4);
+		pa = gen_rnd_below((r->ospace - len) / s + 1U) * s;
+	if ((gen_rnd() % 5U) == 0U && len <= 0x2000000U && pa + len + 0x3000U <= r->ospace)
+		pa += 0x1000U * gen_rnd_below(4);
 
-	overlap = model_any(&r->md, da, len);
-	ret = vcm_pt_map(r->pt, da, pa, len, prot);
-	if (overlap) {
-		if (ret != -EEXIST && ret != -ENOMEM)
-			gen_error(r, "map over a mapping", da, len, ret);
-		return;
-	}
-	if (ret == -ENOMEM)
-		return;
-	if (ret != 0 || !model_map(&r->md, da, pa, len, prot)) {
-		gen_error(r, "map", da, len, ret);
-		return;
-	}
-	r->maps++;
+	gen_check_map(&r->k, da, pa, len, prot);
 }
 
 static void do_unmap(struct run *r)
 {
-	const struct model_map *m = &r->md.m[rnd_below(r->md.n)];
-	uint64_t pages = m->len / 0x1000U, first = rnd_below(pages), n, da, len, got = 0, want;
-	int ret;
+	const struct model_map *m = &r->k.md.m[gen_rnd_below(r->k.md.n)];
+	uint64_t pages = m->len / 0x1000U, first = gen_rnd_below(pages), n, da, len;
 
-	n = (rnd() & 1U) ? 1U : 1U + rnd_below(pages - first);
+	n = (gen_rnd() & 1U) ? 1U : 1U + gen_rnd_below(pages - first);
 	da = m->da + first * 0x1000U;
 	len = n * 0x1000U;
 	if (da < AQ_SCRATCH_DA + AQ_SCRATCH_LEN)
 		return; /* the staging mapping stays */
-	want = model_unmap(&r->md, da, len);
-	ret = vcm_pt_unmap(r->pt, da, len, &got);
-	if (want == 0U ? ret != -ENOENT : (ret != 0 || got != want))
-		gen_error(r, "unmap", da, len, ret);
-	r->unmaps++;
+	gen_check_unmap(&r->k, da, len);
 }
 
 /* QEMU's amd-iommu passes the interrupt range through untranslated (notes/qemu.md). */
@@ -156,7 +107,7 @@ static bool add_vec(struct run *r, uint64_t da, struct aq_vec *reads, struct aq_
 	da &= ~UINT64_C(7);
 	if (da >= r->space || untranslated(da) || da < AQ_SCRATCH_DA + AQ_SCRATCH_LEN)
 		return false;
-	m = model_lookup(&r->md, da);
+	m = model_lookup(&r->k.md, da);
 	v.da = da;
 	v.kind = AQ_READ;
 	if (m != NULL) {
@@ -169,13 +120,13 @@ static bool add_vec(struct run *r, uint64_t da, struct aq_vec *reads, struct aq_
 			/* probe the part of the mapping whose output is in RAM, if any */
 			if (lo >= hi)
 				return false;
-			v.pa = (lo + rnd_below(hi - lo)) & ~UINT64_C(7);
+			v.pa = (lo + gen_rnd_below(hi - lo)) & ~UINT64_C(7);
 			v.da = m->da + (v.pa - m->pa);
 			if (untranslated(v.da))
 				return false;
 		}
 		v.ok = 1;
-		if (rnd() & 1U) {
+		if (gen_rnd() & 1U) {
 			v.kind = AQ_WRITE;
 			v.ok = (m->prot & VCM_PT_PROT_WRITE) != 0U;
 		}
@@ -201,20 +152,20 @@ static void make_vectors(struct run *r, uint32_t want)
 		uint64_t da;
 
 		if (r->nread + nw < 4U) {
-			da = tries == 1U ? r->space - 8U : r->space - 0x1000U + rnd_below(0x1000U);
+			da = tries == 1U ? r->space - 8U : r->space - 0x1000U + gen_rnd_below(0x1000U);
 		} else {
-			switch (rnd() % 4U) {
+			switch (gen_rnd() % 4U) {
 			case 0:
-				da = rnd_below(r->space);
+				da = gen_rnd_below(r->space);
 				break;
 			case 1:
-				da = r->region[rnd_below(NREGIONS)] + rnd_below(r->region_size);
+				da = r->region[gen_rnd_below(NREGIONS)] + gen_rnd_below(r->region_size);
 				break;
 			default: {
-				const struct model_map *m = &r->md.m[rnd_below(r->md.n)];
+				const struct model_map *m = &r->k.md.m[gen_rnd_below(r->k.md.n)];
 
-				da = (rnd() & 3U) == 0U ? m->da + m->len - 8U + (rnd() & 8U) :
-							   m->da + rnd_below(m->len);
+				da = (gen_rnd() & 3U) == 0U ? m->da + m->len - 8U + (gen_rnd() & 8U) :
+							   m->da + gen_rnd_below(m->len);
 				break;
 			}
 			}
@@ -247,128 +198,75 @@ static uint32_t corrupt(struct run *r)
 	return n;
 }
 
-static int write_file(const char *path, const void *a, size_t alen, const void *b, size_t blen)
+/* amd_harness.c's summary line; its banner is dropped. */
+static int parse_summary(const char *line, struct gen_result *res)
 {
-	FILE *f = fopen(path, "wb");
-	int ok;
+	unsigned int nr, nw;
 
-	if (f == NULL) {
-		perror(path);
-		return -1;
-	}
-	ok = fwrite(a, 1, alen, f) == alen && (blen == 0U || fwrite(b, 1, blen, f) == blen);
-	ok = fclose(f) == 0 && ok;
-	return ok ? 0 : -1;
+	if (sscanf(line, "amd: %u vectors (%u reads, %u writes), %u mismatches", &res->vectors,
+		   &nr, &nw, &res->mismatches) == 4)
+		return 1;
+	return strcmp(line, "amd harness\n") == 0 ? -1 : 0;
 }
 
-static size_t used_len(const struct vcm_plat_arena *a)
+/* isa-debug-exit: QEMU exits with (code << 1) | 1; the harness's code is 1 on a mismatch */
+static int exit_status(unsigned int mismatches)
 {
-	size_t n = (size_t)a->len;
-
-	while (n > 0U && a->cpu[n - 1U] == 0U)
-		n--;
-	return (n + 4095U) & ~(size_t)4095U;
+	return mismatches != 0U ? 3 : 1;
 }
 
 /* Runs QEMU; the mismatch count from the harness's summary, or -1. */
 static long run_qemu(const struct run *r, const struct opts *o, const char *tables,
 		     const char *devtab, const char *vectors)
 {
-	char cmd[4096], line[512];
-	unsigned int nv = 0, nr = 0, nw = 0, nm = 0;
-	bool seen = false;
-	FILE *p;
-	int st, n;
+	char cmd[4096];
 
 	/*
 	 * -icount: the edu device finishes a DMA on a 100 ms virtual-clock timer;
 	 * counting virtual time in instructions makes that wait short in real time.
 	 */
-	n = snprintf(cmd, sizeof(cmd),
-		     "timeout 300 %s -machine q35 -device amd-iommu "
-		     "-device edu,addr=4,dma_mask=0xffffffffffffffff -m 512 -icount shift=10 "
-		     "-display none -vga none -nic none -serial none -monitor none "
-		     "-debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=4 -kernel %s "
-		     "-device loader,file=%s,addr=0x%x,force-raw=on "
-		     "-device loader,file=%s,addr=0x%x,force-raw=on "
-		     "-device loader,file=%s,addr=0x%x,force-raw=on </dev/null 2>&1",
-		     o->qemu, o->harness, tables, AQ_TABLES_PA, devtab, AQ_DEVTAB_PA, vectors,
-		     AQ_VECTORS_PA);
-	if (n < 0 || (size_t)n >= sizeof(cmd))
+	if (!gen_fit(snprintf(cmd, sizeof(cmd),
+			      "timeout 300 %s -machine q35 -device amd-iommu "
+			      "-device edu,addr=4,dma_mask=0xffffffffffffffff -m 512 -icount shift=10 "
+			      "-display none -vga none -nic none -serial none -monitor none "
+			      "-debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=4 -kernel %s "
+			      "-device loader,file=%s,addr=0x%x,force-raw=on "
+			      "-device loader,file=%s,addr=0x%x,force-raw=on "
+			      "-device loader,file=%s,addr=0x%x,force-raw=on </dev/null 2>&1",
+			      o->qemu, o->harness, tables, AQ_TABLES_PA, devtab, AQ_DEVTAB_PA,
+			      vectors, AQ_VECTORS_PA),
+		     sizeof(cmd)))
 		return -1;
-	p = popen(cmd, "r");
-	if (p == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), p) != NULL) {
-		if (sscanf(line, "amd: %u vectors (%u reads, %u writes), %u mismatches", &nv, &nr,
-			   &nw, &nm) == 4)
-			seen = true;
-		else if (strcmp(line, "amd harness\n") != 0)
-			printf("  | %s", line);
-	}
-	st = pclose(p);
-	if (!seen || nv != r->nvec) {
-		printf("  no summary for %u vectors (status %d); command:\n  %s\n", r->nvec, st, cmd);
-		return -1;
-	}
-	/* isa-debug-exit: QEMU exits with (code << 1) | 1 */
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != (nm != 0U ? 3 : 1)) {
-		printf("  QEMU exit status %d does not match %u mismatches\n", st, nm);
-		return -1;
-	}
-	return (long)nm;
-}
-
-static int note_leaf(void *arg, const struct vcm_pt_leaf *leaf)
-{
-	struct run *r = arg;
-
-	r->leaf_sizes |= UINT64_C(1) << leaf->size_lg2;
-	return 0;
+	return gen_run_qemu(cmd, r->nvec, parse_summary, exit_status, NULL);
 }
 
 static int run_config(const struct pt_config *c, uint64_t seed, const struct opts *o,
 		      uint32_t nvecs)
 {
 	struct run r = { .c = c };
-	struct vcm_plat_arena arena;
-	struct vcm_plat_ops ops;
+	struct gen_table t;
 	struct vcm_pt_cfg cfg = { 0 };
 	struct vcm_pt_hw hw = { 0 };
-	struct vcm_diag diag = { 0 };
 	struct aq_header h = { 0 };
 	uint64_t devtab[AQ_DEVTAB_LEN / 8U] = { 0 };
 	char tables[1024], dt[1024], vectors[1024];
 	uint32_t corrupted;
-	uint64_t bm;
-	void *mem;
+	uint64_t bm, leaf_sizes;
 	long mism = -1;
 
-	rng_state = seed;
-	mem = aligned_alloc(4096, AQ_TABLES_MAX);
-	if (mem == NULL)
-		return -1;
-	memset(mem, 0, AQ_TABLES_MAX);
-	if (vcm_plat_arena_init(&arena, mem, AQ_TABLES_PA, AQ_TABLES_MAX) != 0) {
-		free(mem);
-		return -1;
-	}
-	vcm_plat_arena_ops(&arena, &ops);
+	gen_seed(seed);
 	cfg.fmt = c->fmt;
 	cfg.ias = c->ias;
 	cfg.oas = c->oas;
 	cfg.flags = c->flags;
 	cfg.page_sizes = pt_config_page_sizes(c);
-	cfg.plat = &ops;
-	if (vcm_pt_create(&cfg, &r.pt, &diag) != 0) {
-		printf("%-16s create failed: %s\n", c->name, diag.msg);
-		free(mem);
+	if (gen_table_open(&t, c->name, &cfg, AQ_TABLES_PA, AQ_TABLES_MAX) != 0)
 		return -1;
-	}
-	model_init(&r.md);
+	r.k.pt = t.pt;
+	model_init(&r.k.md);
 	r.space = UINT64_C(1) << c->ias; /* the amdv1 rows stop at 63 bits */
 	r.ospace = UINT64_C(1) << c->oas;
-	bm = vcm_pt_page_sizes(r.pt);
+	bm = vcm_pt_page_sizes(r.k.pt);
 	for (unsigned int b = 0; b < 64U; b++)
 		if ((bm >> b) & 1U && (UINT64_C(1) << b) <= r.space / 4U)
 			r.sizes[r.nsizes++] = UINT64_C(1) << b;
@@ -378,107 +276,79 @@ static int run_config(const struct pt_config *c, uint64_t seed, const struct opt
 	r.region[0] = 0;
 	r.region[1] = r.space - r.region_size;
 	for (unsigned int i = 2; i < NREGIONS; i++)
-		r.region[i] = rnd_below(r.space / r.region_size) * r.region_size;
+		r.region[i] = gen_rnd_below(r.space / r.region_size) * r.region_size;
 
 	/* the harness stages the device buffer through this mapping */
-	if (vcm_pt_map(r.pt, AQ_SCRATCH_DA, AQ_SCRATCH_PA, AQ_SCRATCH_LEN,
+	if (vcm_pt_map(r.k.pt, AQ_SCRATCH_DA, AQ_SCRATCH_PA, AQ_SCRATCH_LEN,
 		       VCM_PT_PROT_READ | VCM_PT_PROT_WRITE) != 0 ||
-	    !model_map(&r.md, AQ_SCRATCH_DA, AQ_SCRATCH_PA, AQ_SCRATCH_LEN,
+	    !model_map(&r.k.md, AQ_SCRATCH_DA, AQ_SCRATCH_PA, AQ_SCRATCH_LEN,
 		       VCM_PT_PROT_READ | VCM_PT_PROT_WRITE))
-		gen_error(&r, "staging map", AQ_SCRATCH_DA, AQ_SCRATCH_LEN, -1);
+		gen_mismatch(&r.k, "staging map", AQ_SCRATCH_DA, AQ_SCRATCH_LEN, -1, 0);
 	for (unsigned int i = 0; i < NMAPS + NUNMAPS; i++) {
-		if (rnd_below(NMAPS + NUNMAPS) < NMAPS)
+		if (gen_rnd_below(NMAPS + NUNMAPS) < NMAPS)
 			do_map(&r);
 		else
 			do_unmap(&r);
 	}
 	make_vectors(&r, nvecs);
-	vcm_pt_walk(r.pt, 0, r.space, note_leaf, &r);
+	leaf_sizes = gen_table_leaf_sizes(&t, r.space);
 	corrupted = o->selftest ? corrupt(&r) : 0U;
 
-	vcm_pt_hw(r.pt, &hw);
+	vcm_pt_hw(r.k.pt, &hw);
 	devtab[AQ_EDU_DEVFN * 4U] = hw.regs[0]; /* DTE bits 63:0; the rest 0 */
 	h.magic = AQ_MAGIC;
 	h.count = r.nvec;
 	h.salt = seed;
-	if (snprintf(tables, sizeof(tables), "%s/%s.tables.bin", o->workdir, c->name) > 0 &&
-	    snprintf(dt, sizeof(dt), "%s/%s.devtab.bin", o->workdir, c->name) > 0 &&
-	    snprintf(vectors, sizeof(vectors), "%s/%s.vectors.bin", o->workdir, c->name) > 0 &&
-	    write_file(tables, arena.cpu, used_len(&arena), NULL, 0) == 0 &&
-	    write_file(dt, devtab, sizeof(devtab), NULL, 0) == 0 &&
-	    write_file(vectors, &h, sizeof(h), r.vec, r.nvec * sizeof(*r.vec)) == 0)
+	if (gen_blob_path(tables, sizeof(tables), o->workdir, c->name, "tables") &&
+	    gen_blob_path(dt, sizeof(dt), o->workdir, c->name, "devtab") &&
+	    gen_blob_path(vectors, sizeof(vectors), o->workdir, c->name, "vectors") &&
+	    gen_write_file(tables, t.arena.cpu, gen_table_used(&t), NULL, 0) == 0 &&
+	    gen_write_file(dt, devtab, sizeof(devtab), NULL, 0) == 0 &&
+	    gen_write_file(vectors, &h, sizeof(h), r.vec, r.nvec * sizeof(*r.vec)) == 0)
 		mism = run_qemu(&r, o, tables, dt, vectors);
 
 	printf("%-16s seed=%#" PRIx64 " levels=%u DTE=%#" PRIx64 " leaves=%#" PRIx64 "/%#" PRIx64
 	       " maps=%u unmaps=%u vectors=%u (reads %u, mapped %u) mismatches=%ld%s\n",
-	       c->name, seed, hw.levels, hw.regs[0], r.leaf_sizes, bm, r.maps, r.unmaps, r.nvec,
-	       r.nread, r.nmapped, mism, r.gen_errors != 0U ? " GENERATOR-ERRORS" : "");
-	if (o->selftest) {
-		bool caught = corrupted != 0U && mism >= (long)corrupted;
-
-		printf("  selftest: %u expectations corrupted, %ld mismatches: %s\n", corrupted,
-		       mism, caught ? "caught" : "NOT CAUGHT");
-		mism = caught ? 0 : -1;
-	}
+	       c->name, seed, hw.levels, hw.regs[0], leaf_sizes, bm, r.k.maps, r.k.unmaps, r.nvec,
+	       r.nread, r.nmapped, mism, r.k.errors != 0U ? " GENERATOR-ERRORS" : "");
+	if (o->selftest)
+		mism = gen_selftest_verdict(corrupted, mism);
 	fflush(stdout);
 	free(r.vec);
-	model_free(&r.md);
-	vcm_pt_destroy(r.pt);
-	free(mem);
-	return mism == 0 && r.gen_errors == 0U ? 0 : -1;
-}
-
-static uint32_t name_hash(const char *s)
-{
-	uint32_t h = 2166136261U;
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 16777619U;
-	return h;
+	model_free(&r.k.md);
+	gen_table_close(&t);
+	return mism == 0 && r.k.errors == 0U ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
-	const char *only = getenv("VCM_QEMU_ONLY"), *seed_env = getenv("VCM_QEMU_SEED");
-	const char *nv_env = getenv("VCM_QEMU_VECTORS");
-	uint64_t base = UINT64_C(0x5eed0000);
-	uint32_t nvecs = 4000;
+	const struct gen_opt opts[] = {
+		{ "--selftest", NULL, &o.selftest },
+		{ "--workdir", &o.workdir, NULL },
+		{ "--harness", &o.harness, NULL },
+		{ "--qemu", &o.qemu, NULL },
+		{ NULL, NULL, NULL },
+	};
+	struct gen_env env;
 	unsigned int ran = 0, failed = 0;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--selftest") == 0)
-			o.selftest = true;
-		else if (i + 1 < argc && strcmp(argv[i], "--workdir") == 0)
-			o.workdir = argv[++i];
-		else if (i + 1 < argc && strcmp(argv[i], "--harness") == 0)
-			o.harness = argv[++i];
-		else if (i + 1 < argc && strcmp(argv[i], "--qemu") == 0)
-			o.qemu = argv[++i];
-		else
-			o.workdir = NULL, i = argc;
-	}
-	if (o.workdir == NULL || o.harness == NULL || o.qemu == NULL) {
+	if (gen_parse_opts(argc, argv, opts) != 0 || o.workdir == NULL || o.harness == NULL ||
+	    o.qemu == NULL) {
 		fprintf(stderr, "usage: vcm_amd_gen --workdir DIR --harness ELF --qemu BIN "
 				"[--selftest]\n");
 		return 2;
 	}
-	if (seed_env != NULL)
-		base = strtoull(seed_env, NULL, 0);
-	if (nv_env != NULL) {
-		nvecs = (uint32_t)strtoul(nv_env, NULL, 0);
-		if (nvecs < 64U || nvecs > AQ_MAX_VECS)
-			nvecs = 4000;
-	}
-	printf("amdv1: base seed %#" PRIx64 " (VCM_QEMU_SEED), %u vectors per config\n", base,
-	       nvecs);
+	gen_env_read(&env, AQ_MAX_VECS);
+	printf("amdv1: base seed %#" PRIx64 " (VCM_QEMU_SEED), %u vectors per config\n", env.base,
+	       env.nvecs);
 	for (size_t i = 0; i < PT_NCONFIGS; i++) {
 		const struct pt_config *c = &pt_configs[i];
 
-		if (c->fmt != &vcm_pt_fmt_amdv1 || (only != NULL && strstr(c->name, only) == NULL))
+		if (c->fmt != &vcm_pt_fmt_amdv1 || !gen_env_wants(&env, c->name))
 			continue;
 		ran++;
-		if (run_config(c, base + name_hash(c->name), &o, nvecs) != 0)
+		if (run_config(c, gen_env_seed(&env, c->name), &o, env.nvecs) != 0)
 			failed++;
 	}
 	printf("amdv1: %u configs, %u failed\n", ran, failed);

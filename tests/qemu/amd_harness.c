@@ -27,6 +27,8 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "amd_vectors.h"
+#include "bm_common.h"
+#include "bm_x86.h"
 
 #define EDU_VENDOR_DEVICE 0x11e81234U
 #define EDU_DMA_SRC   0x80U
@@ -42,41 +44,6 @@
 #define IOMMU_CONTROL 0x0018U
 #define IOMMU_CTRL_EN 0x1U
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline void outl(uint16_t port, uint32_t v)
-{
-	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint32_t inl(uint16_t port)
-{
-	uint32_t v;
-
-	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline uint32_t mmio_read32(uintptr_t a)
-{
-	return *(volatile uint32_t *)a;
-}
-
-static inline void mmio_write32(uintptr_t a, uint32_t v)
-{
-	*(volatile uint32_t *)a = v;
-}
-
-/* One 8-byte store (edu and the IOMMU take 64-bit registers whole): through MMX. */
-static inline void mmio_write64(uintptr_t a, uint64_t v)
-{
-	__asm__ volatile("movq %1, %%mm0\n\tmovq %%mm0, %0\n\temms"
-			 : "=m"(*(volatile uint64_t *)a) : "m"(v) : "memory");
-}
-
 static inline uint64_t mem_read64(uint32_t pa)
 {
 	return *(volatile uint64_t *)(uintptr_t)pa;
@@ -87,35 +54,9 @@ static inline void mem_write64(uint32_t pa, uint64_t v)
 	*(volatile uint64_t *)(uintptr_t)pa = v;
 }
 
-static void putc_(char c)
+void bm_putc(char c)
 {
 	outb(0xe9, (uint8_t)c);
-}
-
-static void puts_(const char *s)
-{
-	while (*s != '\0')
-		putc_(*s++);
-}
-
-static void puthex(uint64_t v)
-{
-	puts_("0x");
-	for (int i = 60; i >= 0; i -= 4)
-		putc_("0123456789abcdef"[(v >> i) & 0xf]);
-}
-
-static void putdec(uint32_t v)
-{
-	char b[12];
-	int n = 0;
-
-	do {
-		b[n++] = (char)('0' + v % 10U);
-		v /= 10U;
-	} while (v != 0U);
-	while (n > 0)
-		putc_(b[--n]);
 }
 
 static __attribute__((noreturn)) void finish(unsigned int code)
@@ -123,18 +64,6 @@ static __attribute__((noreturn)) void finish(unsigned int code)
 	outl(0xf4, code);
 	for (;;)
 		__asm__ volatile("hlt");
-}
-
-static uint32_t pci_read(uint32_t devfn, uint32_t off)
-{
-	outl(0xcf8, 0x80000000U | devfn << 8 | (off & 0xfcU));
-	return inl(0xcfc);
-}
-
-static void pci_write(uint32_t devfn, uint32_t off, uint32_t v)
-{
-	outl(0xcf8, 0x80000000U | devfn << 8 | (off & 0xfcU));
-	outl(0xcfc, v);
 }
 
 static uintptr_t edu;
@@ -173,18 +102,18 @@ static void report(uint32_t i, const struct aq_vec *v, uint64_t got, uint64_t wa
 {
 	if (++mismatches > 20U)
 		return;
-	puts_("MISMATCH ");
-	putdec(i);
-	puts_(v->kind == AQ_READ ? " read da=" : " write da=");
-	puthex(v->da);
-	puts_(" pa=");
-	puthex(v->pa);
-	puts_(v->ok ? " allowed" : " denied");
-	puts_(" got=");
-	puthex(got);
-	puts_(" want=");
-	puthex(want);
-	putc_('\n');
+	bm_puts("MISMATCH ");
+	bm_putdec(i);
+	bm_puts(v->kind == AQ_READ ? " read da=" : " write da=");
+	bm_puthex(v->da);
+	bm_puts(" pa=");
+	bm_puthex(v->pa);
+	bm_puts(v->ok ? " allowed" : " denied");
+	bm_puts(" got=");
+	bm_puthex(got);
+	bm_puts(" want=");
+	bm_puthex(want);
+	bm_putc('\n');
 }
 
 /* Read vectors [first, first + n): n <= AQ_BATCH. */
@@ -247,19 +176,19 @@ void harness_main(void)
 	const struct aq_vec *v = (const struct aq_vec *)(h + 1);
 	uint32_t bar, nread = 0, nwrite = 0;
 
-	puts_("amd harness\n");
+	bm_puts("amd harness\n");
 	if (h->magic != AQ_MAGIC || h->count > AQ_MAX_VECS) {
-		puts_("FAIL: no vectors blob\n");
+		bm_puts("FAIL: no vectors blob\n");
 		finish(1);
 	}
 	salt = h->salt;
 	if (pci_read(AQ_EDU_DEVFN, 0) != EDU_VENDOR_DEVICE) {
-		puts_("FAIL: no edu device at 00:04.0\n");
+		bm_puts("FAIL: no edu device at 00:04.0\n");
 		finish(1);
 	}
 	bar = pci_read(AQ_EDU_DEVFN, 0x10) & ~0xfU;
 	if (bar == 0U) {
-		puts_("FAIL: edu BAR0 not assigned\n");
+		bm_puts("FAIL: edu BAR0 not assigned\n");
 		finish(1);
 	}
 	edu = bar;
@@ -282,14 +211,14 @@ void harness_main(void)
 		}
 		i += n;
 	}
-	puts_("amd: ");
-	putdec(h->count);
-	puts_(" vectors (");
-	putdec(nread);
-	puts_(" reads, ");
-	putdec(nwrite);
-	puts_(" writes), ");
-	putdec(mismatches);
-	puts_(" mismatches\n");
+	bm_puts("amd: ");
+	bm_putdec(h->count);
+	bm_puts(" vectors (");
+	bm_putdec(nread);
+	bm_puts(" reads, ");
+	bm_putdec(nwrite);
+	bm_puts(" writes), ");
+	bm_putdec(mismatches);
+	bm_puts(" mismatches\n");
 	finish(mismatches != 0U ? 1U : 0U);
 }

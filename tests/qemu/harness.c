@@ -21,6 +21,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include "bm_common.h"
 #include "vectors.h"
 
 #define UART_DR ((volatile uint32_t *)0x09000000U) /* PL011 data register */
@@ -29,58 +30,9 @@
 void image_main(void); /* entered from start_*.S; ends in semihost_exit() */
 void semihost_exit(uint32_t code) __attribute__((noreturn)); /* start_*.S */
 
-/* GCC may emit calls to these even in freestanding code. */
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-
-void *memset(void *d, int c, size_t n)
-{
-	unsigned char *p = d;
-
-	while (n--)
-		*p++ = (unsigned char)c;
-	return d;
-}
-
-void *memcpy(void *d, const void *s, size_t n)
-{
-	unsigned char *p = d;
-	const unsigned char *q = s;
-
-	while (n--)
-		*p++ = *q++;
-	return d;
-}
-
-static void putc_(char c)
+void bm_putc(char c)
 {
 	*UART_DR = (uint32_t)(unsigned char)c;
-}
-
-static void puts_(const char *s)
-{
-	while (*s != '\0')
-		putc_(*s++);
-}
-
-static void puthex(uint64_t v)
-{
-	puts_("0x");
-	for (int i = 60; i >= 0; i -= 4)
-		putc_("0123456789abcdef"[(v >> i) & 0xfU]);
-}
-
-static void putdec(uint32_t v)
-{
-	char buf[12];
-	int n = 0;
-
-	do {
-		buf[n++] = (char)('0' + v % 10U);
-		v /= 10U;
-	} while (v != 0U);
-	while (n > 0)
-		putc_(buf[--n]);
 }
 
 /*
@@ -234,22 +186,13 @@ static uint64_t at(uint32_t mode, unsigned int op, uint64_t va)
 
 static void report(const struct vq_vec *v, unsigned int op, const char *why, uint64_t par)
 {
-	puts_("MISMATCH va=");
-	puthex(v->va);
-	puts_(" ");
-	puts_(op_name[op]);
-	puts_(" expect=");
-	if ((v->expect & (1U << op)) != 0U) {
-		puts_("ok pa=");
-		puthex(v->pa);
-	} else {
-		puts_(v->expect == 0U ? "translation-fault" : "permission-fault");
-	}
-	puts_(" got par=");
-	puthex(par);
-	puts_(" (");
-	puts_(why);
-	puts_(")\n");
+	bm_report_op(v->va, op_name[op], (v->expect & (1U << op)) != 0U, v->pa,
+		     v->expect == 0U ? "translation-fault" : "permission-fault");
+	bm_puts(" got par=");
+	bm_puthex(par);
+	bm_puts(" (");
+	bm_puts(why);
+	bm_puts(")\n");
 }
 
 void image_main(void)
@@ -262,7 +205,7 @@ void image_main(void)
 	if (h->magic != VQ_MAGIC || h->version != VQ_VERSION || h->count > VQ_MAX_VECS ||
 	    (expected_mode() != 0U && h->mode != expected_mode()) ||
 	    (expected_mode() == 0U && h->mode != VQ_MODE_A64_S1 && h->mode != VQ_MODE_A64_S2)) {
-		puts_("vq: bad vector blob\n");
+		bm_puts("vq: bad vector blob\n");
 		semihost_exit(254);
 	}
 	nops = h->mode == VQ_MODE_A64_S2 || h->check_user == 0U ? 2U : 4U;
@@ -293,12 +236,6 @@ void image_main(void)
 			}
 		}
 	}
-	puts_("RESULT vectors=");
-	putdec(h->count);
-	puts_(" ats=");
-	putdec(ats);
-	puts_(" mismatches=");
-	putdec(mismatches);
-	puts_("\n");
+	bm_result(h->count, ats, mismatches);
 	semihost_exit(mismatches > 250U ? 250U : mismatches);
 }

@@ -41,6 +41,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "bm_common.h"
 #include "vectors.h"
 
 #define UART_THR ((volatile uint8_t *)0x10000000U) /* ns16550a on virt */
@@ -71,57 +72,9 @@ struct trap_rec {
 };
 static volatile struct trap_rec trap;
 
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-
-void *memset(void *d, int c, size_t n)
-{
-	unsigned char *p = d;
-
-	while (n--)
-		*p++ = (unsigned char)c;
-	return d;
-}
-
-void *memcpy(void *d, const void *s, size_t n)
-{
-	unsigned char *p = d;
-	const unsigned char *q = s;
-
-	while (n--)
-		*p++ = *q++;
-	return d;
-}
-
-static void putc_(char c)
+void bm_putc(char c)
 {
 	*UART_THR = (uint8_t)c;
-}
-
-static void puts_(const char *s)
-{
-	while (*s != '\0')
-		putc_(*s++);
-}
-
-static void puthex(uint64_t v)
-{
-	puts_("0x");
-	for (int i = 60; i >= 0; i -= 4)
-		putc_("0123456789abcdef"[(v >> i) & 0xfU]);
-}
-
-static void putdec(uint32_t v)
-{
-	char buf[12];
-	int n = 0;
-
-	do {
-		buf[n++] = (char)('0' + v % 10U);
-		v /= 10U;
-	} while (v != 0U);
-	while (n > 0)
-		putc_(buf[--n]);
 }
 
 static void __attribute__((noreturn)) finish(uint32_t code)
@@ -174,30 +127,21 @@ static const char *const op_name[4] = { "priv-read", "priv-write", "user-read", 
 
 static void report(const struct vq_vec *v, unsigned int op, const char *why, uint64_t got)
 {
-	puts_("MISMATCH va=");
-	puthex(v->va);
-	puts_(" ");
-	puts_(op_name[op]);
-	puts_(" expect=");
-	if ((v->expect & (1U << op)) != 0U) {
-		puts_("ok pa=");
-		puthex(v->pa);
-	} else {
-		puts_(v->expect == 0U ? "unmapped" : "permission-fault");
-	}
-	puts_(" got ");
+	bm_report_op(v->va, op_name[op], (v->expect & (1U << op)) != 0U, v->pa,
+		     v->expect == 0U ? "unmapped" : "permission-fault");
+	bm_puts(" got ");
 	if (trap.cause != CAUSE_NONE) {
-		puts_("mcause=");
-		puthex(trap.cause);
-		puts_(" mtval=");
-		puthex(trap.tval);
+		bm_puts("mcause=");
+		bm_puthex(trap.cause);
+		bm_puts(" mtval=");
+		bm_puthex(trap.tval);
 	} else {
-		puts_("value=");
-		puthex(got);
+		bm_puts("value=");
+		bm_puthex(got);
 	}
-	puts_(" (");
-	puts_(why);
-	puts_(")\n");
+	bm_puts(" (");
+	bm_puts(why);
+	bm_puts(")\n");
 }
 
 static bool in_window(uint64_t pa)
@@ -225,7 +169,7 @@ void image_main(void)
 
 	if (h->magic != VQ_MAGIC || h->version != VQ_VERSION || h->mode != VQ_MODE_RV ||
 	    h->count > VQ_MAX_VECS || (h->regs[0] >> 60) < 8U || (h->regs[0] >> 60) > 10U) {
-		puts_("vq: bad vector blob\n");
+		bm_puts("vq: bad vector blob\n");
 		finish(254);
 	}
 	/* satp MODE 8, 9, 10: 39, 48, 57-bit virtual addresses (4.1.11) */
@@ -251,9 +195,9 @@ void image_main(void)
 	__asm__ volatile("csrw satp, %1\n\tcsrr %0, satp\n\tsfence.vma"
 			 : "=r"(satp) : "r"(h->regs[0]) : "memory");
 	if (satp != h->regs[0]) {
-		puts_("vq: the CPU refused satp ");
-		puthex(h->regs[0]);
-		puts_("\n");
+		bm_puts("vq: the CPU refused satp ");
+		bm_puthex(h->regs[0]);
+		bm_puts("\n");
 		finish(253);
 	}
 
@@ -296,15 +240,9 @@ void image_main(void)
 	}
 	__asm__ volatile("csrw satp, zero\n\tsfence.vma" : : : "memory");
 	if (tables_sum(h->tables_len) != sum0) {
-		puts_("MISMATCH the MMU wrote to the tables (A/D bits left clear?)\n");
+		bm_puts("MISMATCH the MMU wrote to the tables (A/D bits left clear?)\n");
 		mismatches++;
 	}
-	puts_("RESULT vectors=");
-	putdec(h->count);
-	puts_(" ats=");
-	putdec(ats);
-	puts_(" mismatches=");
-	putdec(mismatches);
-	puts_("\n");
+	bm_result(h->count, ats, mismatches);
 	finish(mismatches > 250U ? 250U : mismatches);
 }

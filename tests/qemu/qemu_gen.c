@@ -32,16 +32,14 @@
  * keeps no stale entries), Secure state. vcm_pt_lookup is never used for an
  * expected value; map/unmap return values are cross-checked with the model.
  */
-#define _POSIX_C_SOURCE 200809L /* popen, pclose */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <vcm/pgtable.h>
 #include <vcm/platform.h>
 #include "model/range_model.h"
+#include "gen_common.h"
 #include "vectors.h"
 
 struct qcfg {
@@ -111,24 +109,6 @@ struct opts {
 	bool selftest;
 };
 
-/* splitmix64: small, good enough, and the same everywhere. */
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n); n != 0. */
-static uint64_t rnd_below(uint64_t n)
-{
-	return rnd() % n;
-}
-
 static uint64_t space_of(unsigned int bits)
 {
 	return UINT64_C(1) << bits;
@@ -137,34 +117,21 @@ static uint64_t space_of(unsigned int bits)
 /* Per-config state. */
 struct run {
 	const struct qcfg *c;
-	struct vcm_pt *pt;
-	struct model md;
+	struct gen_check k; /* the table, the model, counts */
 	uint64_t g;              /* granule bytes */
 	uint64_t space, ospace;  /* input and output space sizes */
 	uint64_t sizes[16];      /* leaf sizes, ascending */
 	unsigned int nsizes;
 	uint64_t region_size;
 	uint64_t region[NREGIONS];
-	unsigned int maps, unmaps, map_fail, gen_errors;
 	struct vq_vec *vec;
 	uint32_t nvec, cap, mapped;
-	uint64_t leaf_sizes;     /* sizes of the leaves in the final table (statistics only) */
 };
-
-static void gen_error(struct run *r, const char *what, uint64_t a, uint64_t b, long long got,
-		      long long want)
-{
-	r->gen_errors++;
-	if (r->gen_errors <= 10U)
-		printf("  GENERATOR MISMATCH %s da=%#" PRIx64 " len=%#" PRIx64
-		       " got=%lld model=%lld: %s\n",
-		       what, a, b, got, want, vcm_pt_last_error(r->pt));
-}
 
 /* Leaf sizes of the table that fit in a quarter of the input space. */
 static void collect_sizes(struct run *r)
 {
-	uint64_t bm = vcm_pt_page_sizes(r->pt);
+	uint64_t bm = vcm_pt_page_sizes(r->k.pt);
 
 	r->nsizes = 0;
 	for (unsigned int b = 0; b < 64U; b++)
@@ -188,7 +155,7 @@ static void pick_regions(struct run *r)
 	r->region[0] = 0;
 	r->region[1] = r->space - rs;
 	for (unsigned int i = 2; i < NREGIONS; i++)
-		r->region[i] = rnd_below(r->space / rs) * rs;
+		r->region[i] = gen_rnd_below(r->space / rs) * rs;
 }
 
 /* ---- RISC-V: output addresses the harness can tag -------------------------- */
@@ -210,9 +177,9 @@ static uint64_t rv_pick_pa(const struct run *r, uint64_t s, uint64_t len)
 
 	if (s > VQ_RV_WINDOW_LEN / 4U || len > room)
 		return 0;
-	pa = VQ_RV_WINDOW_PA + rnd_below((room - len) / s + 1U) * s;
-	if ((rnd() % 5U) == 0U && len / r->g <= 8192U)
-		pa += r->g * rnd_below(4);
+	pa = VQ_RV_WINDOW_PA + gen_rnd_below((room - len) / s + 1U) * s;
+	if ((gen_rnd() % 5U) == 0U && len / r->g <= 8192U)
+		pa += r->g * gen_rnd_below(4);
 	return pa;
 }
 
@@ -231,7 +198,7 @@ static bool rv_steer(const struct model_map *m, uint64_t *va)
 		     m->pa + (m->len - 1U) : VQ_RV_WINDOW_PA + (VQ_RV_WINDOW_LEN - 1U);
 	if (lo > hi)
 		return false;
-	*va = m->da + (lo + rnd_below(hi - lo + 1U) - m->pa);
+	*va = m->da + (lo + gen_rnd_below(hi - lo + 1U) - m->pa);
 	return true;
 }
 
@@ -239,17 +206,17 @@ static unsigned int random_prot(const struct run *r)
 {
 	unsigned int prot = VCM_PT_PROT_READ;
 
-	if (rnd() & 1U)
+	if (gen_rnd() & 1U)
 		prot |= VCM_PT_PROT_WRITE;
-	if ((rnd() & 3U) == 0U)
+	if ((gen_rnd() & 3U) == 0U)
 		prot |= VCM_PT_PROT_EXEC;
-	if ((r->c->flags & VCM_PT_CFG_STAGE2) == 0U && (rnd() % 3U) == 0U)
+	if ((r->c->flags & VCM_PT_CFG_STAGE2) == 0U && (gen_rnd() % 3U) == 0U)
 		prot |= VCM_PT_PROT_USER;
-	if (is_rv(r) && (rnd() % 4U) == 0U)
+	if (is_rv(r) && (gen_rnd() % 4U) == 0U)
 		prot |= VCM_PT_PROT_NONGLOBAL;
 	/* Svpbmt: QEMU accepts PBMT NC and IO only with svpbmt=on */
 	if (is_rv(r) && (r->c->flags & VCM_PT_CFG_RISCV_SVPBMT) != 0U) {
-		switch (rnd() % 4U) {
+		switch (gen_rnd() % 4U) {
 		case 0:
 			prot |= VCM_PT_PROT_DEVICE;
 			break;
@@ -267,78 +234,57 @@ static unsigned int random_prot(const struct run *r)
 static void do_map(struct run *r)
 {
 	/* Favour small leaves but give every size its turn. */
-	unsigned int si = (unsigned int)rnd_below(r->nsizes);
-	uint64_t s = r->sizes[(rnd() & 1U) ? si : (unsigned int)rnd_below(si + 1U)];
-	uint64_t len = s * (1U + rnd_below(3)), da, pa, base;
+	unsigned int si = (unsigned int)gen_rnd_below(r->nsizes);
+	uint64_t s = r->sizes[(gen_rnd() & 1U) ? si : (unsigned int)gen_rnd_below(si + 1U)];
+	uint64_t len = s * (1U + gen_rnd_below(3)), da, pa, base;
 	unsigned int prot = random_prot(r);
-	bool overlap;
-	int ret;
 
 	/* Sometimes ragged ends, so one map call mixes leaf sizes. */
-	if ((rnd() % 3U) == 0U)
-		len += r->g * rnd_below(4);
+	if ((gen_rnd() % 3U) == 0U)
+		len += r->g * gen_rnd_below(4);
 	if (len > r->region_size)
 		len = r->region_size;
-	base = r->region[rnd_below(NREGIONS)];
-	da = base + rnd_below((r->region_size - len) / s + 1U) * s;
+	base = r->region[gen_rnd_below(NREGIONS)];
+	da = base + gen_rnd_below((r->region_size - len) / s + 1U) * s;
 	/* Misaligned input forces smaller leaves; not on huge maps (table memory). */
-	if ((rnd() % 4U) == 0U && len / r->g <= 8192U &&
+	if ((gen_rnd() % 4U) == 0U && len / r->g <= 8192U &&
 	    da + len + r->g * 3U <= base + r->region_size)
-		da += r->g * rnd_below(4);
+		da += r->g * gen_rnd_below(4);
 	/* The region at the top: end exactly at the last page now and then. */
-	if (base == r->region[1] && (rnd() % 4U) == 0U)
+	if (base == r->region[1] && (gen_rnd() % 4U) == 0U)
 		da = r->space - len;
-	pa = rnd_below((r->ospace - len) / s + 1U) * s;
+	pa = gen_rnd_below((r->ospace - len) / s + 1U) * s;
 	/* Misaligned output forces smaller leaves; not on huge maps (table memory). */
-	if ((rnd() % 5U) == 0U && len / r->g <= 8192U && pa + len + r->g * 3U <= r->ospace)
-		pa += r->g * rnd_below(4);
+	if ((gen_rnd() % 5U) == 0U && len / r->g <= 8192U && pa + len + r->g * 3U <= r->ospace)
+		pa += r->g * gen_rnd_below(4);
 	if (is_rv(r))
 		pa = rv_pick_pa(r, s, len);
 
-	overlap = model_any(&r->md, da, len);
-	ret = vcm_pt_map(r->pt, da, pa, len, prot);
-	if (overlap) {
-		/* The walker may run out of table memory before it meets the mapping. */
-		if (ret != -EEXIST && ret != -ENOMEM)
-			gen_error(r, "map over a mapping", da, len, ret, -EEXIST);
-		return;
-	}
-	if (ret == -ENOMEM) {
-		r->map_fail++;
-		return;
-	}
-	if (ret != 0) {
-		gen_error(r, "map", da, len, ret, 0);
-		return;
-	}
-	if (!model_map(&r->md, da, pa, len, prot))
-		gen_error(r, "model map", da, len, 0, 0);
-	r->maps++;
+	gen_check_map(&r->k, da, pa, len, prot);
 }
 
 static void do_unmap(struct run *r)
 {
-	uint64_t da, len, got = 0, want;
-	int ret;
+	uint64_t da, len;
 
-	if (r->md.n != 0U && (rnd() % 8U) != 0U) {
-		const struct model_map *m = &r->md.m[rnd_below(r->md.n)];
+	if (r->k.md.n != 0U && (gen_rnd() % 8U) != 0U) {
+		const struct model_map *m = &r->k.md.m[gen_rnd_below(r->k.md.n)];
 		uint64_t pages = m->len / r->g;
-		uint64_t first = rnd_below(pages), n;
+		uint64_t first = gen_rnd_below(pages), n;
 
-		switch (rnd() % 4U) {
+		switch (gen_rnd() % 4U) {
 		case 0: /* one page in the middle: splits whatever block holds it */
 			n = 1;
 			break;
 		case 1: /* the head */
 			first = 0;
-			n = 1 + rnd_below(pages);
+			n = 1 + gen_rnd_below(pages);
 			break;
 		case 2: /* across the end into whatever follows */
-			n = 1 + rnd_below(pages * 2U);
+			n = 1 + gen_rnd_below(pages * 2U);
 			break;
 		default:
-			n = 1 + rnd_below(pages - first);
+			n = 1 + gen_rnd_below(pages - first);
 			break;
 		}
 		da = m->da + first * r->g;
@@ -347,20 +293,12 @@ static void do_unmap(struct run *r)
 			len = r->space - da;
 	} else {
 		/* anywhere in a region, holes included */
-		uint64_t base = r->region[rnd_below(NREGIONS)];
+		uint64_t base = r->region[gen_rnd_below(NREGIONS)];
 
-		len = r->g * (1U + rnd_below(64));
-		da = base + rnd_below((r->region_size - len) / r->g + 1U) * r->g;
+		len = r->g * (1U + gen_rnd_below(64));
+		da = base + gen_rnd_below((r->region_size - len) / r->g + 1U) * r->g;
 	}
-	want = model_unmap(&r->md, da, len);
-	ret = vcm_pt_unmap(r->pt, da, len, &got);
-	if (want == 0U) {
-		if (ret != -ENOENT)
-			gen_error(r, "unmap of nothing", da, len, ret, -ENOENT);
-	} else if (ret != 0 || got != want) {
-		gen_error(r, "unmap", da, len, ret != 0 ? ret : (long long)got, (long long)want);
-	}
-	r->unmaps++;
+	gen_check_unmap(&r->k, da, len);
 }
 
 static void add_vec(struct run *r, uint64_t va)
@@ -371,7 +309,7 @@ static void add_vec(struct run *r, uint64_t va)
 
 	if (r->nvec == r->cap)
 		return;
-	m = va < r->space ? model_lookup(&r->md, va) : NULL;
+	m = va < r->space ? model_lookup(&r->k.md, va) : NULL;
 	if (m != NULL && is_rv(r) && !rv_steer(m, &va))
 		return;
 	v = &r->vec[r->nvec++];
@@ -400,56 +338,48 @@ static void make_vectors(struct run *r, uint32_t want)
 	add_vec(r, 0);
 	add_vec(r, top - 1U);
 	add_vec(r, top - r->g);
-	add_vec(r, top - r->g + rnd_below(r->g));
+	add_vec(r, top - r->g + gen_rnd_below(r->g));
 	if (r->c->fmt == &vcm_pt_fmt_armv8 && (r->c->flags & VCM_PT_CFG_STAGE2) == 0U) {
 		if (r->c->ias < 48U)
 			add_vec(r, top);
 		add_vec(r, UINT64_C(0xfffffffffffff000)); /* TTBR1 half, disabled by EPD1 */
 	} else if (r->c->fmt == &vcm_pt_fmt_armv8) {
 		if (r->c->ias < PARANGE_BITS)
-			add_vec(r, top + rnd_below(space_of(PARANGE_BITS) - top));
+			add_vec(r, top + gen_rnd_below(space_of(PARANGE_BITS) - top));
 	} else if (r->c->ias < 32U) {
-		add_vec(r, top + rnd_below(space_of(32) - top)); /* TTBR1: empty */
+		add_vec(r, top + gen_rnd_below(space_of(32) - top)); /* TTBR1: empty */
 	}
 	/* Each mapping: both ends, just outside them, one inside. */
-	for (size_t i = 0; i < r->md.n && r->nvec + 5U <= r->cap / 2U; i++) {
-		const struct model_map *m = &r->md.m[i];
+	for (size_t i = 0; i < r->k.md.n && r->nvec + 5U <= r->cap / 2U; i++) {
+		const struct model_map *m = &r->k.md.m[i];
 
-		add_vec(r, m->da + rnd_below(r->g));
-		add_vec(r, m->da + m->len - 1U - rnd_below(r->g));
-		add_vec(r, m->da + rnd_below(m->len));
+		add_vec(r, m->da + gen_rnd_below(r->g));
+		add_vec(r, m->da + m->len - 1U - gen_rnd_below(r->g));
+		add_vec(r, m->da + gen_rnd_below(m->len));
 		if (m->da != 0U)
-			add_vec(r, m->da - 1U - rnd_below(r->g));
+			add_vec(r, m->da - 1U - gen_rnd_below(r->g));
 		if (m->da + m->len < top)
-			add_vec(r, m->da + m->len + rnd_below(r->g));
+			add_vec(r, m->da + m->len + gen_rnd_below(r->g));
 	}
 	while (r->nvec < r->cap) {
-		switch (rnd() % 4U) {
+		switch (gen_rnd() % 4U) {
 		case 0: /* anywhere */
-			add_vec(r, rnd_below(top));
+			add_vec(r, gen_rnd_below(top));
 			break;
 		case 1: /* in a region, mapped or in a hole */
-			add_vec(r, r->region[rnd_below(NREGIONS)] + rnd_below(r->region_size));
+			add_vec(r, r->region[gen_rnd_below(NREGIONS)] + gen_rnd_below(r->region_size));
 			break;
 		default: /* inside a mapping */
-			if (r->md.n != 0U) {
-				const struct model_map *m = &r->md.m[rnd_below(r->md.n)];
+			if (r->k.md.n != 0U) {
+				const struct model_map *m = &r->k.md.m[gen_rnd_below(r->k.md.n)];
 
-				add_vec(r, m->da + rnd_below(m->len));
+				add_vec(r, m->da + gen_rnd_below(m->len));
 			} else {
-				add_vec(r, rnd_below(top));
+				add_vec(r, gen_rnd_below(top));
 			}
 			break;
 		}
 	}
-}
-
-static int note_leaf(void *arg, const struct vcm_pt_leaf *leaf)
-{
-	struct run *r = arg;
-
-	r->leaf_sizes |= UINT64_C(1) << leaf->size_lg2;
-	return 0;
 }
 
 /* --selftest: make one vector in 50 wrong, each in a way the harness must see. */
@@ -481,22 +411,6 @@ static uint32_t corrupt(struct run *r)
 	return n;
 }
 
-static int write_file(const char *path, const void *a, size_t alen, const void *b, size_t blen)
-{
-	FILE *f = fopen(path, "wb");
-	int ok;
-
-	if (f == NULL) {
-		perror(path);
-		return -1;
-	}
-	ok = fwrite(a, 1, alen, f) == alen && (blen == 0U || fwrite(b, 1, blen, f) == blen);
-	ok = fclose(f) == 0 && ok;
-	if (!ok)
-		fprintf(stderr, "%s: write failed\n", path);
-	return ok ? 0 : -1;
-}
-
 /*
  * cortex-a57 has no 16K granule (ID_AA64MMFR0_EL1.TGran16 = 0b0000, Cortex-A57
  * TRM; QEMU models that), so the 16K configurations run on QEMU's "max" CPU.
@@ -508,10 +422,10 @@ static const char *cpu_for(const struct qcfg *c)
 	return c->granule_lg2 == 14U ? "max" : "cortex-a57";
 }
 
-/* True when snprintf's result @n fitted in @size bytes. */
-static bool fit(int n, size_t size)
+/* The harness exits with the mismatch count, capped at 250 (harness.c, harness_rv.c). */
+static int exit_status(unsigned int mismatches)
 {
-	return n >= 0 && (size_t)n < size;
+	return mismatches > 250U ? 250 : (int)mismatches;
 }
 
 /* Runs QEMU; returns the mismatch count from its RESULT line, or -1 on any error. */
@@ -519,12 +433,8 @@ static long run_qemu(const struct run *r, const struct opts *o, const char *tabl
 		     const char *vectors, uint32_t *ats)
 {
 	bool a32 = r->c->fmt == &vcm_pt_fmt_armv7s;
-	char cmd[2048], line[512];
-	unsigned int nv = 0, na = 0, nm = 0;
+	char cmd[2048];
 	int n;
-	bool seen = false;
-	FILE *p;
-	int st;
 
 	if (is_rv(r))
 		/* -bios none: the harness runs from 0x8000_0000 in M-mode (notes/qemu.md) */
@@ -539,99 +449,51 @@ static long run_qemu(const struct run *r, const struct opts *o, const char *tabl
 			 VQ_RV_RAM_MIB, o->harness_rv, tables, VQ_RV_TABLES_PA, vectors,
 			 VQ_RV_VECTORS_PA);
 	else
-	n = snprintf(cmd, sizeof(cmd),
-		 "timeout 20 %s -machine virt,virtualization=on -cpu %s -nographic -nic none "
-		 "-semihosting -m 1024 -kernel %s "
-		 "-device loader,file=%s,addr=0x%x,force-raw=on "
-		 "-device loader,file=%s,addr=0x%x,force-raw=on </dev/null 2>&1",
-		 a32 ? o->qemu_a32 : o->qemu_a64, cpu_for(r->c),
-		 a32 ? o->harness_a32 : o->harness_a64, tables, VQ_TABLES_PA, vectors,
-		 VQ_VECTORS_PA);
-	if (!fit(n, sizeof(cmd)))
+		n = snprintf(cmd, sizeof(cmd),
+			 "timeout 20 %s -machine virt,virtualization=on -cpu %s -nographic -nic none "
+			 "-semihosting -m 1024 -kernel %s "
+			 "-device loader,file=%s,addr=0x%x,force-raw=on "
+			 "-device loader,file=%s,addr=0x%x,force-raw=on </dev/null 2>&1",
+			 a32 ? o->qemu_a32 : o->qemu_a64, cpu_for(r->c),
+			 a32 ? o->harness_a32 : o->harness_a64, tables, VQ_TABLES_PA, vectors,
+			 VQ_VECTORS_PA);
+	if (!gen_fit(n, sizeof(cmd)))
 		return -1; /* paths too long for the command line */
-	p = popen(cmd, "r");
-	if (p == NULL) {
-		perror("popen");
-		return -1;
-	}
-	while (fgets(line, sizeof(line), p) != NULL) {
-		if (sscanf(line, "RESULT vectors=%u ats=%u mismatches=%u", &nv, &na, &nm) == 3)
-			seen = true;
-		else
-			printf("  | %s", line);
-	}
-	st = pclose(p);
-	if (!seen || nv != r->nvec) {
-		printf("  QEMU gave no RESULT for %u vectors (status %d); command:\n  %s\n", r->nvec,
-		       st, cmd);
-		return -1;
-	}
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != (nm > 250U ? 250 : (int)nm)) {
-		printf("  QEMU exit status %d does not match %u mismatches\n", st, nm);
-		return -1;
-	}
-	*ats = na;
-	return (long)nm;
-}
-
-/* Trimmed length of the arena dump: up to its last nonzero byte. */
-static size_t used_len(const struct vcm_plat_arena *a)
-{
-	size_t n = (size_t)a->len;
-
-	while (n > 0U && a->cpu[n - 1U] == 0U)
-		n--;
-	return (n + 4095U) & ~(size_t)4095U;
+	return gen_run_qemu(cmd, r->nvec, gen_parse_result_line, exit_status, ats);
 }
 
 static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const struct opts *o,
 		      uint32_t nvecs)
 {
 	struct run r = { .c = c };
-	struct vcm_plat_arena arena;
-	struct vcm_plat_ops ops;
+	struct gen_table t;
 	struct vcm_pt_cfg cfg = { 0 };
 	struct vcm_pt_hw hw = { 0 };
 	struct vq_header h = { 0 };
-	struct vcm_diag diag = { 0 };
 	char tables[1024], vectors[1024];
 	uint32_t ats = 0, corrupted;
-	void *mem;
+	uint64_t leaf_sizes;
 	long mism;
-	int ret;
 
-	rng_state = seed;
-	/* zeroed, so the dump can stop at its last nonzero byte */
-	mem = aligned_alloc(4096, VQ_TABLES_MAX);
-	if (mem != NULL)
-		memset(mem, 0, VQ_TABLES_MAX);
-	if (mem == NULL ||
-	    vcm_plat_arena_init(&arena, mem, c->fmt == &vcm_pt_fmt_riscv ? VQ_RV_TABLES_PA :
-					     VQ_TABLES_PA, VQ_TABLES_MAX) != 0) {
-		fprintf(stderr, "%s: arena: %s\n", c->name, arena.diag.msg);
-		return -1;
-	}
-	vcm_plat_arena_ops(&arena, &ops);
+	gen_seed(seed);
 	cfg.fmt = c->fmt;
 	cfg.ias = c->ias;
 	cfg.oas = c->oas;
 	cfg.granule_lg2 = c->granule_lg2;
 	cfg.flags = c->flags;
-	cfg.plat = &ops;
-	ret = vcm_pt_create(&cfg, &r.pt, &diag);
-	if (ret != 0) {
-		printf("%-12s create failed (%d): %s\n", c->name, ret, diag.msg);
-		free(mem);
+	if (gen_table_open(&t, c->name, &cfg,
+			   c->fmt == &vcm_pt_fmt_riscv ? VQ_RV_TABLES_PA : VQ_TABLES_PA,
+			   VQ_TABLES_MAX) != 0)
 		return -1;
-	}
-	model_init(&r.md);
+	r.k.pt = t.pt;
+	model_init(&r.k.md);
 	r.g = UINT64_C(1) << c->granule_lg2;
 	r.space = space_of(c->ias);
 	r.ospace = space_of(c->oas);
 	collect_sizes(&r);
 	pick_regions(&r);
 	for (unsigned int i = 0; i < NMAPS + NUNMAPS; i++) {
-		if (rnd_below(NMAPS + NUNMAPS) < NMAPS || r.md.n == 0U)
+		if (gen_rnd_below(NMAPS + NUNMAPS) < NMAPS || r.k.md.n == 0U)
 			do_map(&r);
 		else
 			do_unmap(&r);
@@ -639,10 +501,10 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 	make_vectors(&r, nvecs);
 	for (uint32_t i = 0; i < r.nvec; i++)
 		r.mapped += r.vec[i].expect != 0U;
-	vcm_pt_walk(r.pt, 0, r.space, note_leaf, &r);
+	leaf_sizes = gen_table_leaf_sizes(&t, r.space);
 	corrupted = o->selftest ? corrupt(&r) : 0U;
 
-	vcm_pt_hw(r.pt, &hw);
+	vcm_pt_hw(r.k.pt, &hw);
 	h.magic = VQ_MAGIC;
 	h.version = VQ_VERSION;
 	h.mode = c->fmt == &vcm_pt_fmt_armv7s ? VQ_MODE_A32_S1 :
@@ -652,51 +514,29 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 	h.check_user = h.mode != VQ_MODE_A64_S2;
 	if (is_rv(&r)) {
 		h.mode = VQ_MODE_RV;
-		h.tables_len = (uint32_t)used_len(&arena);
+		h.tables_len = (uint32_t)gen_table_used(&t);
 	}
 	mism = -1;
-	if (fit(snprintf(tables, sizeof(tables), "%s/%s.tables.bin", o->workdir, c->name),
-		sizeof(tables)) &&
-	    fit(snprintf(vectors, sizeof(vectors), "%s/%s.vectors.bin", o->workdir, c->name),
-		sizeof(vectors)) &&
-	    write_file(tables, arena.cpu, used_len(&arena), NULL, 0) == 0 &&
-	    write_file(vectors, &h, sizeof(h), r.vec, r.nvec * sizeof(*r.vec)) == 0)
+	if (gen_blob_path(tables, sizeof(tables), o->workdir, c->name, "tables") &&
+	    gen_blob_path(vectors, sizeof(vectors), o->workdir, c->name, "vectors") &&
+	    gen_write_file(tables, t.arena.cpu, gen_table_used(&t), NULL, 0) == 0 &&
+	    gen_write_file(vectors, &h, sizeof(h), r.vec, r.nvec * sizeof(*r.vec)) == 0)
 		mism = run_qemu(&r, o, tables, vectors, &ats);
 
 	printf("%-12s seed=%#" PRIx64 " levels=%u start=%u concat=%u leaves=%#" PRIx64 "/%#" PRIx64
 	       " maps=%u unmaps=%u vectors=%u mapped=%u ats=%u mismatches=%ld%s\n",
-	       c->name, seed, hw.levels, hw.start_level, hw.concat, r.leaf_sizes,
-	       vcm_pt_page_sizes(r.pt), r.maps, r.unmaps, r.nvec, r.mapped, ats, mism,
-	       r.gen_errors != 0U ? " GENERATOR-ERRORS" : "");
-	if (o->selftest) {
-		bool caught = mism >= (long)corrupted && corrupted != 0U;
-
-		printf("  selftest: %u expectations corrupted, %ld mismatches: %s\n", corrupted,
-		       mism, caught ? "caught" : "NOT CAUGHT");
-		mism = caught ? 0 : -1;
-	}
-	if (mism != 0 || r.gen_errors != 0U) {
-		printf("  %s %s=%#" PRIx64 " %s=%#" PRIx64 " %s=%#" PRIx64 " (rerun: VCM_QEMU_SEED=%#"
-		       PRIx64 " VCM_QEMU_ONLY=%s)\n",
-		       c->name, hw.reg_names[0], hw.regs[0], hw.reg_names[1], hw.regs[1],
-		       hw.reg_names[2], hw.regs[2], base, c->name);
-	}
+	       c->name, seed, hw.levels, hw.start_level, hw.concat, leaf_sizes,
+	       vcm_pt_page_sizes(r.k.pt), r.k.maps, r.k.unmaps, r.nvec, r.mapped, ats, mism,
+	       r.k.errors != 0U ? " GENERATOR-ERRORS" : "");
+	if (o->selftest)
+		mism = gen_selftest_verdict(corrupted, mism);
+	if (mism != 0 || r.k.errors != 0U)
+		gen_print_rerun(c->name, &hw, base);
 	fflush(stdout);
 	free(r.vec);
-	model_free(&r.md);
-	vcm_pt_destroy(r.pt);
-	free(mem);
-	return mism == 0 && r.gen_errors == 0U ? 0 : -1;
-}
-
-/* FNV-1a: a config's seed does not change when configs are added or reordered. */
-static uint32_t name_hash(const char *s)
-{
-	uint32_t h = 2166136261U;
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 16777619U;
-	return h;
+	model_free(&r.k.md);
+	gen_table_close(&t);
+	return mism == 0 && r.k.errors == 0U ? 0 : -1;
 }
 
 static int usage(void)
@@ -710,64 +550,40 @@ static int usage(void)
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
-	const char *only = getenv("VCM_QEMU_ONLY");
-	const char *seed_env = getenv("VCM_QEMU_SEED");
-	const char *nv_env = getenv("VCM_QEMU_VECTORS");
-	uint64_t base = UINT64_C(0x5eed0000);
-	uint32_t nvecs = 4000;
+	const struct gen_opt opts[] = {
+		{ "--selftest", NULL, &o.selftest },
+		{ "--family", &o.family, NULL },
+		{ "--workdir", &o.workdir, NULL },
+		{ "--harness-a64", &o.harness_a64, NULL },
+		{ "--harness-a32", &o.harness_a32, NULL },
+		{ "--qemu-a64", &o.qemu_a64, NULL },
+		{ "--qemu-a32", &o.qemu_a32, NULL },
+		{ "--harness-rv", &o.harness_rv, NULL },
+		{ "--qemu-rv", &o.qemu_rv, NULL },
+		{ NULL, NULL, NULL },
+	};
+	struct gen_env env;
 	unsigned int ran = 0, failed = 0;
 
-	for (int i = 1; i < argc; i += 2) {
-		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (strcmp(k, "--selftest") == 0) {
-			o.selftest = true;
-			i--;
-			continue;
-		}
-		if (v == NULL)
-			return usage();
-		if (strcmp(k, "--family") == 0)
-			o.family = v;
-		else if (strcmp(k, "--workdir") == 0)
-			o.workdir = v;
-		else if (strcmp(k, "--harness-a64") == 0)
-			o.harness_a64 = v;
-		else if (strcmp(k, "--harness-a32") == 0)
-			o.harness_a32 = v;
-		else if (strcmp(k, "--qemu-a64") == 0)
-			o.qemu_a64 = v;
-		else if (strcmp(k, "--qemu-a32") == 0)
-			o.qemu_a32 = v;
-		else if (strcmp(k, "--harness-rv") == 0)
-			o.harness_rv = v;
-		else if (strcmp(k, "--qemu-rv") == 0)
-			o.qemu_rv = v;
-		else
-			return usage();
-	}
+	if (gen_parse_opts(argc, argv, opts) != 0)
+		return usage();
 	if (o.family == NULL || o.workdir == NULL)
 		return usage();
 	if (strcmp(o.family, "riscv") == 0 ? o.harness_rv == NULL || o.qemu_rv == NULL :
 	    o.harness_a64 == NULL || o.harness_a32 == NULL || o.qemu_a64 == NULL ||
 	    o.qemu_a32 == NULL)
 		return usage();
-	if (seed_env != NULL)
-		base = strtoull(seed_env, NULL, 0);
-	if (nv_env != NULL) {
-		nvecs = (uint32_t)strtoul(nv_env, NULL, 0);
-		if (nvecs < 64U || nvecs > VQ_MAX_VECS)
-			nvecs = 4000;
-	}
+	gen_env_read(&env, VQ_MAX_VECS);
 	printf("family %s: base seed %#" PRIx64 " (VCM_QEMU_SEED), %u vectors per config\n",
-	       o.family, base, nvecs);
+	       o.family, env.base, env.nvecs);
 	for (unsigned int i = 0; i < NCONFIGS; i++) {
 		if (strcmp(configs[i].family, o.family) != 0)
 			continue;
-		if (only != NULL && strstr(configs[i].name, only) == NULL)
+		if (!gen_env_wants(&env, configs[i].name))
 			continue;
 		ran++;
-		if (run_config(&configs[i], base + name_hash(configs[i].name), base, &o, nvecs) != 0)
+		if (run_config(&configs[i], gen_env_seed(&env, configs[i].name), env.base, &o,
+			       env.nvecs) != 0)
 			failed++;
 	}
 	printf("family %s: %u configs, %u failed\n", o.family, ran, failed);

@@ -23,7 +23,15 @@
  * and exits through isa-debug-exit with 2 * min(M, 127) + 1.
  */
 #include <stdint.h>
+#include "bm_common.h"
+#include "bm_x86.h"
 #include "vectors_x86.h"
+
+/* COM1 */
+void bm_putc(char c)
+{
+	outb(0x3f8, (uint8_t)c);
+}
 
 #define IOMMU 0xfed90000U
 #define R_CAP   0x08U
@@ -46,74 +54,9 @@
 static uint64_t root[512] __attribute__((aligned(4096)));
 static uint64_t ctx[512] __attribute__((aligned(4096)));
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline void outl(uint16_t port, uint32_t v)
-{
-	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint32_t inl(uint16_t port)
-{
-	uint32_t v;
-
-	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline uint32_t rd32(uint32_t a)
-{
-	return *(volatile uint32_t *)a;
-}
-
-static inline void wr32(uint32_t a, uint32_t v)
-{
-	*(volatile uint32_t *)a = v;
-}
-
 static inline uint64_t rd64(uint32_t a)
 {
-	return rd32(a) | (uint64_t)rd32(a + 4U) << 32;
-}
-
-/* One 8-byte MMIO store (edu takes its DMA addresses whole), through MMX. */
-static inline void wr64(uint32_t a, uint64_t v)
-{
-	__asm__ volatile("movq %1, %%mm0\n\tmovq %%mm0, %0\n\temms"
-			 : "=m"(*(volatile uint64_t *)a) : "m"(v));
-}
-
-static void puts_(const char *s)
-{
-	while (*s != '\0')
-		outb(0x3f8, (uint8_t)*s++);
-}
-
-/* Decimal for 32-bit counts, hex for 64-bit values: no 64-bit division here. */
-static void putu(uint64_t v, unsigned int base)
-{
-	char buf[24];
-	int n = 0;
-
-	if (base == 16U) {
-		puts_("0x");
-		do {
-			buf[n++] = "0123456789abcdef"[v & 15U];
-			v >>= 4;
-		} while (v != 0U);
-	} else {
-		uint32_t w = (uint32_t)v;
-
-		do {
-			buf[n++] = (char)('0' + w % 10U);
-			w /= 10U;
-		} while (w != 0U);
-	}
-	while (n > 0)
-		outb(0x3f8, (uint8_t)buf[--n]);
+	return mmio_read32(a) | (uint64_t)mmio_read32(a + 4U) << 32;
 }
 
 static void __attribute__((noreturn)) leave(unsigned int code)
@@ -125,22 +68,10 @@ static void __attribute__((noreturn)) leave(unsigned int code)
 
 static void __attribute__((noreturn)) die(const char *why)
 {
-	puts_("HARNESS ERROR ");
-	puts_(why);
-	puts_("\n");
+	bm_puts("HARNESS ERROR ");
+	bm_puts(why);
+	bm_puts("\n");
 	leave(127);
-}
-
-static uint32_t pci_cfg(uint32_t devfn, uint32_t off)
-{
-	outl(0xcf8, 0x80000000U | devfn << 8 | off);
-	return inl(0xcfc);
-}
-
-static void pci_cfg_w(uint32_t devfn, uint32_t off, uint32_t v)
-{
-	outl(0xcf8, 0x80000000U | devfn << 8 | off);
-	outl(0xcfc, v);
 }
 
 static uint32_t edu;              /* BAR0 */
@@ -160,10 +91,11 @@ static int took_fault(void)
 		if ((hi >> 63) != 0U) {
 			hit = 1;
 			last_fault = hi;
-			wr32(rec + 12U, 1U << 31); /* F is write-1-to-clear */
+			mmio_write32(rec + 12U, 1U << 31); /* F is write-1-to-clear */
 		}
 	}
-	wr32(IOMMU + R_FSTS, rd32(IOMMU + R_FSTS)); /* PFO and friends, write-1-to-clear */
+	/* PFO and friends, write-1-to-clear */
+	mmio_write32(IOMMU + R_FSTS, mmio_read32(IOMMU + R_FSTS));
 	return hit;
 }
 
@@ -174,7 +106,7 @@ static int took_fault(void)
  */
 static void iotlb_flush(void)
 {
-	wr64(iotlb, UINT64_C(1) << 63 | UINT64_C(1) << 60); /* IVT, global */
+	mmio_write64(iotlb, UINT64_C(1) << 63 | UINT64_C(1) << 60); /* IVT, global */
 	while ((rd64(iotlb) >> 63) != 0U)
 		;
 }
@@ -182,11 +114,11 @@ static void iotlb_flush(void)
 static void dma(uint64_t src, uint64_t dst, uint32_t len, int to_ram)
 {
 	iotlb_flush();
-	wr64(edu + EDU_DMA_SRC, src);
-	wr64(edu + EDU_DMA_DST, dst);
-	wr64(edu + EDU_DMA_CNT, len);
-	wr32(edu + EDU_DMA_CMD, to_ram ? 3U : 1U); /* start; direction bit: edu -> RAM */
-	while ((rd32(edu + EDU_DMA_CMD) & 1U) != 0U)
+	mmio_write64(edu + EDU_DMA_SRC, src);
+	mmio_write64(edu + EDU_DMA_DST, dst);
+	mmio_write64(edu + EDU_DMA_CNT, len);
+	mmio_write32(edu + EDU_DMA_CMD, to_ram ? 3U : 1U); /* start; direction bit: edu -> RAM */
+	while ((mmio_read32(edu + EDU_DMA_CMD) & 1U) != 0U)
 		;
 }
 
@@ -195,21 +127,10 @@ static unsigned int mismatches;
 static void mismatch(uint32_t i, const struct vqx_vec *v, const char *what, uint64_t got)
 {
 	if (++mismatches <= 12U) {
-		puts_("MISMATCH vec ");
-		putu(i, 10);
-		puts_(" iova ");
-		putu(v->va, 16);
-		puts_(" pa ");
-		putu(v->pa, 16);
-		puts_(" expect ");
-		putu(v->expect, 16);
-		puts_(": ");
-		puts_(what);
-		puts_(" ");
-		putu(got, 16);
-		puts_(" fault record ");
-		putu(last_fault, 16);
-		puts_("\n");
+		bm_report_vec(i, "iova", v->va, v->pa, v->expect, what, got);
+		bm_puts(" fault record ");
+		bm_puthex(last_fault);
+		bm_puts("\n");
 	}
 }
 
@@ -223,16 +144,16 @@ static void iommu_on(const struct vqx_header *h, uint32_t devfn)
 	root[0] = (uint64_t)(uintptr_t)ctx | 1U;          /* bus 0: present, context table */
 	ctx[2 * devfn] = h->regs[0];                      /* P, TT 00, SLPTPTR */
 	ctx[2 * devfn + 1] = h->regs[1] | (1U << 8);      /* AW, DID 1 */
-	wr64(IOMMU + R_RTADDR, (uint64_t)(uintptr_t)root);
-	wr32(IOMMU + R_GCMD, GCMD_SRTP);
-	while ((rd32(IOMMU + R_GSTS) & GCMD_SRTP) == 0U)
+	mmio_write64(IOMMU + R_RTADDR, (uint64_t)(uintptr_t)root);
+	mmio_write32(IOMMU + R_GCMD, GCMD_SRTP);
+	while ((mmio_read32(IOMMU + R_GSTS) & GCMD_SRTP) == 0U)
 		;
-	wr64(IOMMU + R_CCMD, UINT64_C(1) << 63 | UINT64_C(1) << 61); /* ICC, global */
+	mmio_write64(IOMMU + R_CCMD, UINT64_C(1) << 63 | UINT64_C(1) << 61); /* ICC, global */
 	while ((rd64(IOMMU + R_CCMD) >> 63) != 0U)
 		;
 	iotlb_flush();
-	wr32(IOMMU + R_GCMD, GCMD_TE);
-	while ((rd32(IOMMU + R_GSTS) & GCMD_TE) == 0U)
+	mmio_write32(IOMMU + R_GCMD, GCMD_TE);
+	while ((mmio_read32(IOMMU + R_GSTS) & GCMD_TE) == 0U)
 		;
 	(void)took_fault();
 }
@@ -252,12 +173,12 @@ void __attribute__((noreturn)) vtd_main(void)
 	if (h->magic != VQX_MAGIC || h->version != VQX_VERSION || h->count > VQX_VTD_MAX)
 		die("bad vector blob");
 	for (uint32_t d = 0; d < 256U && devfn == 0xffffU; d++)
-		if (pci_cfg(d, 0) == 0x11e81234U)
+		if (pci_read(d, 0) == 0x11e81234U)
 			devfn = d;
 	if (devfn == 0xffffU)
 		die("no edu device");
-	edu = pci_cfg(devfn, 0x10) & ~0xfU;
-	pci_cfg_w(devfn, 0x04, pci_cfg(devfn, 0x04) | 0x6U); /* memory space, bus master */
+	edu = pci_read(devfn, 0x10) & ~0xfU;
+	pci_write(devfn, 0x04, pci_read(devfn, 0x04) | 0x6U); /* memory space, bus master */
 	for (uint32_t i = 0; i < h->count; i++) {
 		if ((v[i].expect & VQX_DATA) != 0U)
 			*(volatile uint64_t *)(uintptr_t)v[i].pa = v[i].pa; /* the signature */
@@ -303,12 +224,6 @@ void __attribute__((noreturn)) vtd_main(void)
 		if ((v[i].expect & (VQX_R | VQX_DATA)) == (VQX_R | VQX_DATA) &&
 		    scratch[i] != v[i].pa)
 			mismatch(i, &v[i], "read DMA brought another pa's data", scratch[i]);
-	puts_("RESULT vectors=");
-	putu(h->count, 10);
-	puts_(" ats=");
-	putu(ats, 10);
-	puts_(" mismatches=");
-	putu(mismatches, 10);
-	puts_("\n");
+	bm_result(h->count, ats, mismatches);
 	leave(mismatches > 127U ? 127U : mismatches);
 }

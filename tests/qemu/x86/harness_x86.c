@@ -13,6 +13,8 @@
  * isa-debug-exit with status 2 * min(M, 127) + 1.
  */
 #include <stdint.h>
+#include "bm_common.h"
+#include "bm_x86.h"
 #include "vectors_x86.h"
 
 uint64_t probe_read(uint64_t va, int user_ok);
@@ -36,35 +38,9 @@ static struct idt_gate idt[32] __attribute__((aligned(16)));
 #define PF_W    0x2U
 #define PF_RSVD 0x8U
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static void putc_(char c)
+void bm_putc(char c)
 {
 	outb(0x3f8, (uint8_t)c);
-}
-
-static void puts_(const char *s)
-{
-	while (*s != '\0')
-		putc_(*s++);
-}
-
-static void putu(uint64_t v, unsigned int base)
-{
-	char buf[24];
-	int n = 0;
-
-	if (base == 16U)
-		puts_("0x");
-	do {
-		buf[n++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v != 0U);
-	while (n > 0)
-		putc_(buf[--n]);
 }
 
 static void __attribute__((noreturn)) leave(unsigned int code)
@@ -76,7 +52,7 @@ static void __attribute__((noreturn)) leave(unsigned int code)
 
 void __attribute__((noreturn)) harness_exception(void)
 {
-	puts_("UNEXPECTED EXCEPTION (not #PF)\n");
+	bm_puts("UNEXPECTED EXCEPTION (not #PF)\n");
 	leave(127);
 }
 
@@ -93,23 +69,12 @@ static unsigned int mismatches;
 static void mismatch(uint32_t i, const struct vqx_vec *v, const char *what, uint64_t got)
 {
 	if (++mismatches <= 12U) {
-		puts_("MISMATCH vec ");
-		putu(i, 10);
-		puts_(" va ");
-		putu(v->va, 16);
-		puts_(" pa ");
-		putu(v->pa, 16);
-		puts_(" expect ");
-		putu(v->expect, 16);
-		puts_(": ");
-		puts_(what);
-		puts_(" ");
-		putu(got, 16);
-		puts_(" err ");
-		putu(pf_err, 16);
-		puts_(" cr2 ");
-		putu(pf_cr2, 16);
-		putc_('\n');
+		bm_report_vec(i, "va", v->va, v->pa, v->expect, what, got);
+		bm_puts(" err ");
+		bm_puthex(pf_err);
+		bm_puts(" cr2 ");
+		bm_puthex(pf_cr2);
+		bm_putc('\n');
 	}
 }
 
@@ -166,17 +131,11 @@ void __attribute__((noreturn)) harness_main(void)
 		set_gate(n, n == 14U ? pf_entry : exc_entry);
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 	if (h->magic != VQX_MAGIC || h->version != VQX_VERSION || h->count > VQX_MAX_VECS) {
-		puts_("bad vector blob\n");
+		bm_puts("bad vector blob\n");
 		leave(127);
 	}
 	for (uint32_t i = 0; i < h->count; i++)
 		ats += check(i, &v[i]);
-	puts_("RESULT vectors=");
-	putu(h->count, 10);
-	puts_(" ats=");
-	putu(ats, 10);
-	puts_(" mismatches=");
-	putu(mismatches, 10);
-	putc_('\n');
+	bm_result(h->count, ats, mismatches);
 	leave(mismatches > 127U ? 127U : mismatches);
 }

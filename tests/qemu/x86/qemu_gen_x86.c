@@ -25,16 +25,14 @@
  * the memory type (PWT/PCD/PAT index), XD on fetch, G. The hand vectors in
  * tests/pgtable/test_pt_vectors_x86.c cover those bits.
  */
-#define _POSIX_C_SOURCE 200809L /* popen, pclose */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <vcm/pgtable.h>
 #include <vcm/platform.h>
 #include "model/range_model.h"
+#include "gen_common.h"
 #include "vectors_x86.h"
 
 struct qcfg {
@@ -72,46 +70,18 @@ struct opts {
 	bool selftest, vtd;
 };
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static uint64_t rnd_below(uint64_t n)
-{
-	return rnd() % n;
-}
-
 struct run {
 	const struct qcfg *c;
-	struct vcm_pt *pt;
-	struct model md;
+	struct gen_check k; /* the table, the model, counts */
 	uint64_t space, ospace;
 	uint64_t sizes[4];
 	unsigned int nsizes;
 	uint64_t region_size, region[NREGIONS];
-	unsigned int maps, unmaps, map_fail, gen_errors;
 	struct vqx_vec *vec;
 	uint32_t nvec, cap, mapped, data;
-	uint64_t leaf_sizes;
 };
 
 #define G4K UINT64_C(0x1000)
-
-static void gen_error(struct run *r, const char *what, uint64_t a, uint64_t b, long long got,
-		      long long want)
-{
-	if (++r->gen_errors <= 10U)
-		printf("  GENERATOR MISMATCH %s da=%#" PRIx64 " len=%#" PRIx64
-		       " got=%lld model=%lld: %s\n",
-		       what, a, b, got, want, vcm_pt_last_error(r->pt));
-}
 
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
@@ -137,7 +107,7 @@ static void pick_regions(struct run *r)
 	r->region[0] = VQX_IDENT_END; /* shares its first tables with the harness map */
 	r->region[1] = r->space - rs;
 	for (unsigned int i = 2; i < NREGIONS; i++)
-		r->region[i] = rnd_below(r->space / rs) * rs;
+		r->region[i] = gen_rnd_below(r->space / rs) * rs;
 }
 
 static unsigned int random_prot(bool vtd)
@@ -145,17 +115,17 @@ static unsigned int random_prot(bool vtd)
 	static const unsigned int cache[3] = { VCM_PT_CACHE_WBWA, VCM_PT_CACHE_NC,
 					       VCM_PT_CACHE_WT };
 	unsigned int prot = VCM_PT_PROT_READ;
-	unsigned int c = cache[rnd_below(3)];
+	unsigned int c = cache[gen_rnd_below(3)];
 
-	if (rnd() & 1U)
+	if (gen_rnd() & 1U)
 		prot |= VCM_PT_PROT_WRITE;
-	if ((rnd() & 3U) == 0U)
+	if ((gen_rnd() & 3U) == 0U)
 		prot |= VCM_PT_PROT_EXEC;
-	if (!vtd && (rnd() % 3U) == 0U)
+	if (!vtd && (gen_rnd() % 3U) == 0U)
 		prot |= VCM_PT_PROT_USER;
-	if (!vtd && (rnd() & 3U) == 0U)
+	if (!vtd && (gen_rnd() & 3U) == 0U)
 		prot |= VCM_PT_PROT_NONGLOBAL;
-	if ((rnd() % 5U) == 0U)
+	if ((gen_rnd() % 5U) == 0U)
 		return prot | VCM_PT_PROT_DEVICE;
 	return prot | VCM_PT_PROT_INNER(c) | VCM_PT_PROT_OUTER(c);
 }
@@ -165,10 +135,10 @@ static uint64_t pick_pa(const struct run *r, uint64_t s, uint64_t len)
 {
 	uint64_t lo = align_up(VQX_RAM_LO, s);
 
-	if ((rnd() & 1U) != 0U && lo + len <= VQX_RAM_HI)
-		return lo + rnd_below((VQX_RAM_HI - lo - len) / s + 1U) * s;
+	if ((gen_rnd() & 1U) != 0U && lo + len <= VQX_RAM_HI)
+		return lo + gen_rnd_below((VQX_RAM_HI - lo - len) / s + 1U) * s;
 	lo = align_up(VQX_HIGH_LO, s);
-	return lo + rnd_below((r->ospace - lo - len) / s + 1U) * s;
+	return lo + gen_rnd_below((r->ospace - lo - len) / s + 1U) * s;
 }
 
 static bool in_window(const struct run *r, uint64_t pa, uint64_t len)
@@ -179,68 +149,48 @@ static bool in_window(const struct run *r, uint64_t pa, uint64_t len)
 
 static void do_map(struct run *r)
 {
-	unsigned int si = (unsigned int)rnd_below(r->nsizes);
-	uint64_t s = r->sizes[(rnd() & 1U) ? si : (unsigned int)rnd_below(si + 1U)];
-	uint64_t len = s * (1U + rnd_below(3)), da, pa, base;
+	unsigned int si = (unsigned int)gen_rnd_below(r->nsizes);
+	uint64_t s = r->sizes[(gen_rnd() & 1U) ? si : (unsigned int)gen_rnd_below(si + 1U)];
+	uint64_t len = s * (1U + gen_rnd_below(3)), da, pa, base;
 	unsigned int prot = random_prot(r->c->aw_bits != 0U);
-	bool overlap;
-	int ret;
 
-	if ((rnd() % 3U) == 0U)
-		len += G4K * rnd_below(4);
+	if ((gen_rnd() % 3U) == 0U)
+		len += G4K * gen_rnd_below(4);
 	if (len > r->region_size)
 		len = r->region_size;
-	base = r->region[rnd_below(NREGIONS)];
-	da = base + rnd_below((r->region_size - len) / s + 1U) * s;
-	if ((rnd() % 4U) == 0U && len / G4K <= 8192U && da + len + G4K * 3U <= base + r->region_size)
-		da += G4K * rnd_below(4);
-	if (base == r->region[1] && (rnd() % 4U) == 0U)
+	base = r->region[gen_rnd_below(NREGIONS)];
+	da = base + gen_rnd_below((r->region_size - len) / s + 1U) * s;
+	if ((gen_rnd() % 4U) == 0U && len / G4K <= 8192U && da + len + G4K * 3U <= base + r->region_size)
+		da += G4K * gen_rnd_below(4);
+	if (base == r->region[1] && (gen_rnd() % 4U) == 0U)
 		da = r->space - len;
 	pa = pick_pa(r, s, len);
-	if ((rnd() % 5U) == 0U && len / G4K <= 8192U && in_window(r, pa + G4K * 3U, len))
-		pa += G4K * rnd_below(4);
-	overlap = model_any(&r->md, da, len);
-	ret = vcm_pt_map(r->pt, da, pa, len, prot);
-	if (overlap) {
-		if (ret != -EEXIST && ret != -ENOMEM)
-			gen_error(r, "map over a mapping", da, len, ret, -EEXIST);
-		return;
-	}
-	if (ret == -ENOMEM) {
-		r->map_fail++;
-		return;
-	}
-	if (ret != 0) {
-		gen_error(r, "map", da, len, ret, 0);
-		return;
-	}
-	if (!model_map(&r->md, da, pa, len, prot))
-		gen_error(r, "model map", da, len, 0, 0);
-	r->maps++;
+	if ((gen_rnd() % 5U) == 0U && len / G4K <= 8192U && in_window(r, pa + G4K * 3U, len))
+		pa += G4K * gen_rnd_below(4);
+	gen_check_map(&r->k, da, pa, len, prot);
 }
 
 static void do_unmap(struct run *r)
 {
-	uint64_t da, len, got = 0, want;
-	int ret;
+	uint64_t da, len;
 
-	if (r->md.n != 0U && (rnd() % 8U) != 0U) {
-		const struct model_map *m = &r->md.m[rnd_below(r->md.n)];
-		uint64_t pages = m->len / G4K, first = rnd_below(pages), n;
+	if (r->k.md.n != 0U && (gen_rnd() % 8U) != 0U) {
+		const struct model_map *m = &r->k.md.m[gen_rnd_below(r->k.md.n)];
+		uint64_t pages = m->len / G4K, first = gen_rnd_below(pages), n;
 
-		switch (rnd() % 4U) {
+		switch (gen_rnd() % 4U) {
 		case 0:
 			n = 1;
 			break;
 		case 1:
 			first = 0;
-			n = 1 + rnd_below(pages);
+			n = 1 + gen_rnd_below(pages);
 			break;
 		case 2:
-			n = 1 + rnd_below(pages * 2U);
+			n = 1 + gen_rnd_below(pages * 2U);
 			break;
 		default:
-			n = 1 + rnd_below(pages - first);
+			n = 1 + gen_rnd_below(pages - first);
 			break;
 		}
 		da = m->da + first * G4K;
@@ -248,22 +198,14 @@ static void do_unmap(struct run *r)
 		if (len > r->space - da)
 			len = r->space - da;
 	} else {
-		uint64_t base = r->region[rnd_below(NREGIONS)];
+		uint64_t base = r->region[gen_rnd_below(NREGIONS)];
 
-		len = G4K * (1U + rnd_below(64));
-		da = base + rnd_below((r->region_size - len) / G4K + 1U) * G4K;
+		len = G4K * (1U + gen_rnd_below(64));
+		da = base + gen_rnd_below((r->region_size - len) / G4K + 1U) * G4K;
 	}
 	if (da < VQX_IDENT_END)
 		return; /* the harness runs there */
-	want = model_unmap(&r->md, da, len);
-	ret = vcm_pt_unmap(r->pt, da, len, &got);
-	if (want == 0U) {
-		if (ret != -ENOENT)
-			gen_error(r, "unmap of nothing", da, len, ret, -ENOENT);
-	} else if (ret != 0 || got != want) {
-		gen_error(r, "unmap", da, len, ret != 0 ? ret : (long long)got, (long long)want);
-	}
-	r->unmaps++;
+	gen_check_unmap(&r->k, da, len);
 }
 
 static void add_vec(struct run *r, uint64_t da)
@@ -276,7 +218,7 @@ static void add_vec(struct run *r, uint64_t da)
 	v = &r->vec[r->nvec++];
 	memset(v, 0, sizeof(*v));
 	v->va = canonical(r, da);
-	m = model_lookup(&r->md, da);
+	m = model_lookup(&r->k.md, da);
 	if (m == NULL)
 		return;
 	v->pa = m->pa + (da - m->da);
@@ -307,29 +249,29 @@ static void make_vectors(struct run *r, uint32_t want)
 	add_vec(r, r->space - G4K);
 	add_vec(r, r->space / 2U);      /* the first upper-half address */
 	add_vec(r, r->space / 2U - 8U); /* the last lower-half one */
-	for (size_t i = 0; i < r->md.n && r->nvec + 5U <= r->cap / 2U; i++) {
-		const struct model_map *m = &r->md.m[i];
+	for (size_t i = 0; i < r->k.md.n && r->nvec + 5U <= r->cap / 2U; i++) {
+		const struct model_map *m = &r->k.md.m[i];
 
-		add_vec(r, m->da + rnd_below(G4K));
-		add_vec(r, m->da + m->len - 1U - rnd_below(G4K));
-		add_vec(r, m->da + rnd_below(m->len));
-		add_vec(r, m->da - 1U - rnd_below(G4K));
+		add_vec(r, m->da + gen_rnd_below(G4K));
+		add_vec(r, m->da + m->len - 1U - gen_rnd_below(G4K));
+		add_vec(r, m->da + gen_rnd_below(m->len));
+		add_vec(r, m->da - 1U - gen_rnd_below(G4K));
 		if (m->da + m->len < r->space)
-			add_vec(r, m->da + m->len + rnd_below(G4K));
+			add_vec(r, m->da + m->len + gen_rnd_below(G4K));
 	}
 	while (r->nvec < r->cap) {
-		switch (rnd() % 4U) {
+		switch (gen_rnd() % 4U) {
 		case 0:
-			add_vec(r, rnd_below(r->space));
+			add_vec(r, gen_rnd_below(r->space));
 			break;
 		case 1:
-			add_vec(r, r->region[rnd_below(NREGIONS)] + rnd_below(r->region_size));
+			add_vec(r, r->region[gen_rnd_below(NREGIONS)] + gen_rnd_below(r->region_size));
 			break;
 		default:
-			if (r->md.n != 0U) {
-				const struct model_map *m = &r->md.m[rnd_below(r->md.n)];
+			if (r->k.md.n != 0U) {
+				const struct model_map *m = &r->k.md.m[gen_rnd_below(r->k.md.n)];
 
-				add_vec(r, m->da + rnd_below(m->len));
+				add_vec(r, m->da + gen_rnd_below(m->len));
 			}
 			break;
 		}
@@ -338,14 +280,6 @@ static void make_vectors(struct run *r, uint32_t want)
 		r->vec[i].va &= ~UINT64_C(7); /* whole aligned words */
 		r->vec[i].pa &= ~UINT64_C(7);
 	}
-}
-
-static int note_leaf(void *arg, const struct vcm_pt_leaf *leaf)
-{
-	struct run *r = arg;
-
-	r->leaf_sizes |= UINT64_C(1) << leaf->size_lg2;
-	return 0;
 }
 
 static uint32_t corrupt(struct run *r)
@@ -385,134 +319,71 @@ static uint32_t corrupt(struct run *r)
 	return n;
 }
 
-static int write_file(const char *path, const void *a, size_t alen, const void *b, size_t blen)
+/* isa-debug-exit: status = code * 2 + 1, code = min(mismatches, 127) */
+static int exit_status(unsigned int mismatches)
 {
-	FILE *f = fopen(path, "wb");
-	int ok;
-
-	if (f == NULL) {
-		perror(path);
-		return -1;
-	}
-	ok = fwrite(a, 1, alen, f) == alen && (blen == 0U || fwrite(b, 1, blen, f) == blen);
-	ok = fclose(f) == 0 && ok;
-	return ok ? 0 : -1;
-}
-
-static bool fit(int n, size_t size)
-{
-	return n >= 0 && (size_t)n < size;
+	return (mismatches > 127U ? 127 : (int)mismatches) * 2 + 1;
 }
 
 static long run_qemu(const struct run *r, const struct opts *o, const char *tables,
 		     const char *vectors, uint32_t *ats)
 {
-	char cmd[2048], line[512], iommu[160] = "";
-	unsigned int nv = 0, na = 0, nm = 0;
-	bool seen = false;
-	FILE *p;
-	int st;
+	char cmd[2048], iommu[160] = "";
 
 	/* edu's default 28-bit dma_mask would cut IOVAs (notes/qemu.md) */
 	if (r->c->aw_bits != 0U)
 		snprintf(iommu, sizeof(iommu), "-device intel-iommu,aw-bits=%u "
 			 "-device edu,dma_mask=0xffffffffffffffff ", r->c->aw_bits);
-	if (!fit(snprintf(cmd, sizeof(cmd),
-			  "timeout 120 %s -machine q35 -cpu max -m 2048 -display none -nodefaults "
-			  "-serial stdio -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4 %s"
-			  "-kernel %s -device loader,file=%s,addr=0x%x,force-raw=on "
-			  "-device loader,file=%s,addr=0x%x,force-raw=on </dev/null 2>&1",
-			  o->qemu, iommu, o->harness, tables, VQX_TABLES_PA, vectors,
-			  VQX_VECTORS_PA),
-		 sizeof(cmd)))
+	if (!gen_fit(snprintf(cmd, sizeof(cmd),
+			      "timeout 120 %s -machine q35 -cpu max -m 2048 -display none -nodefaults "
+			      "-serial stdio -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4 %s"
+			      "-kernel %s -device loader,file=%s,addr=0x%x,force-raw=on "
+			      "-device loader,file=%s,addr=0x%x,force-raw=on </dev/null 2>&1",
+			      o->qemu, iommu, o->harness, tables, VQX_TABLES_PA, vectors,
+			      VQX_VECTORS_PA),
+		     sizeof(cmd)))
 		return -1;
-	p = popen(cmd, "r");
-	if (p == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), p) != NULL) {
-		if (sscanf(line, "RESULT vectors=%u ats=%u mismatches=%u", &nv, &na, &nm) == 3)
-			seen = true;
-		else
-			printf("  | %s", line);
-	}
-	st = pclose(p);
-	if (!seen || nv != r->nvec) {
-		printf("  QEMU gave no RESULT for %u vectors (status %d); command:\n  %s\n", r->nvec,
-		       st, cmd);
-		return -1;
-	}
-	/* isa-debug-exit: status = code * 2 + 1, code = min(mismatches, 127) */
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != (nm > 127U ? 127 : (int)nm) * 2 + 1) {
-		printf("  QEMU exit status %d does not match %u mismatches\n", st, nm);
-		return -1;
-	}
-	*ats = na;
-	return (long)nm;
-}
-
-static size_t used_len(const struct vcm_plat_arena *a)
-{
-	size_t n = (size_t)a->len;
-
-	while (n > 0U && a->cpu[n - 1U] == 0U)
-		n--;
-	return (n + 4095U) & ~(size_t)4095U;
+	return gen_run_qemu(cmd, r->nvec, gen_parse_result_line, exit_status, ats);
 }
 
 static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const struct opts *o,
 		      uint32_t nvecs)
 {
 	struct run r = { .c = c };
-	struct vcm_plat_arena arena;
-	struct vcm_plat_ops ops;
+	struct gen_table t;
 	struct vcm_pt_cfg cfg = { 0 };
 	struct vcm_pt_hw hw = { 0 };
 	struct vqx_header h = { 0 };
-	struct vcm_diag diag = { 0 };
 	char tables[1024], vectors[1024];
 	uint32_t ats = 0, corrupted;
-	uint64_t bm;
-	void *mem;
+	uint64_t bm, leaf_sizes;
 	long mism = -1;
 	int ret;
 
-	rng_state = seed;
-	mem = aligned_alloc(4096, VQX_TABLES_MAX);
-	if (mem == NULL)
-		return -1;
-	memset(mem, 0, VQX_TABLES_MAX);
-	if (vcm_plat_arena_init(&arena, mem, VQX_TABLES_PA, VQX_TABLES_MAX) != 0) {
-		free(mem);
-		return -1;
-	}
-	vcm_plat_arena_ops(&arena, &ops);
+	gen_seed(seed);
 	cfg.fmt = c->fmt;
 	cfg.ias = c->ias;
 	cfg.oas = c->oas;
 	cfg.mair = c->pat;
 	cfg.page_sizes = c->page_sizes;
-	cfg.plat = &ops;
-	ret = vcm_pt_create(&cfg, &r.pt, &diag);
-	if (ret != 0) {
-		printf("%-14s create failed (%d): %s\n", c->name, ret, diag.msg);
-		free(mem);
+	if (gen_table_open(&t, c->name, &cfg, VQX_TABLES_PA, VQX_TABLES_MAX) != 0)
 		return -1;
-	}
-	model_init(&r.md);
+	r.k.pt = t.pt;
+	model_init(&r.k.md);
 	r.space = UINT64_C(1) << c->ias;
 	r.ospace = UINT64_C(1) << c->oas;
-	bm = vcm_pt_page_sizes(r.pt);
+	bm = vcm_pt_page_sizes(r.k.pt);
 	for (unsigned int b = 12; b < 64U; b++)
 		if ((bm & (UINT64_C(1) << b)) != 0U)
 			r.sizes[r.nsizes++] = UINT64_C(1) << b;
 	pick_regions(&r);
 	/* The harness, its blob and its stack: supervisor, writable, executable, WB. */
-	ret = vcm_pt_map(r.pt, 0, 0, VQX_IDENT_END,
+	ret = vcm_pt_map(r.k.pt, 0, 0, VQX_IDENT_END,
 			 VCM_PT_PROT_READ | VCM_PT_PROT_WRITE | VCM_PT_PROT_EXEC);
-	if (ret != 0 || !model_map(&r.md, 0, 0, VQX_IDENT_END, 0))
-		gen_error(&r, "harness map", 0, VQX_IDENT_END, ret, 0);
+	if (ret != 0 || !model_map(&r.k.md, 0, 0, VQX_IDENT_END, 0))
+		gen_mismatch(&r.k, "harness map", 0, VQX_IDENT_END, ret, 0);
 	for (unsigned int i = 0; i < NMAPS + NUNMAPS; i++) {
-		if (rnd_below(NMAPS + NUNMAPS) < NMAPS || r.md.n <= 1U)
+		if (gen_rnd_below(NMAPS + NUNMAPS) < NMAPS || r.k.md.n <= 1U)
 			do_map(&r);
 		else
 			do_unmap(&r);
@@ -522,107 +393,72 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 		r.mapped += r.vec[i].expect != 0U;
 		r.data += (r.vec[i].expect & VQX_DATA) != 0U;
 	}
-	vcm_pt_walk(r.pt, 0, r.space, note_leaf, &r);
+	leaf_sizes = gen_table_leaf_sizes(&t, r.space);
 	corrupted = o->selftest ? corrupt(&r) : 0U;
-	vcm_pt_hw(r.pt, &hw);
+	vcm_pt_hw(r.k.pt, &hw);
 	h.magic = VQX_MAGIC;
 	h.version = VQX_VERSION;
 	h.count = r.nvec;
 	memcpy(h.regs, hw.regs, sizeof(h.regs));
-	if (fit(snprintf(tables, sizeof(tables), "%s/%s.tables.bin", o->workdir, c->name),
-		sizeof(tables)) &&
-	    fit(snprintf(vectors, sizeof(vectors), "%s/%s.vectors.bin", o->workdir, c->name),
-		sizeof(vectors)) &&
-	    write_file(tables, arena.cpu, used_len(&arena), NULL, 0) == 0 &&
-	    write_file(vectors, &h, sizeof(h), r.vec, r.nvec * sizeof(*r.vec)) == 0)
+	if (gen_blob_path(tables, sizeof(tables), o->workdir, c->name, "tables") &&
+	    gen_blob_path(vectors, sizeof(vectors), o->workdir, c->name, "vectors") &&
+	    gen_write_file(tables, t.arena.cpu, gen_table_used(&t), NULL, 0) == 0 &&
+	    gen_write_file(vectors, &h, sizeof(h), r.vec, r.nvec * sizeof(*r.vec)) == 0)
 		mism = run_qemu(&r, o, tables, vectors, &ats);
 	printf("%-14s seed=%#" PRIx64 " levels=%u leaves=%#" PRIx64 "/%#" PRIx64
 	       " maps=%u unmaps=%u vectors=%u mapped=%u data=%u accesses=%u mismatches=%ld%s\n",
-	       c->name, seed, hw.levels, r.leaf_sizes, vcm_pt_page_sizes(r.pt), r.maps, r.unmaps,
-	       r.nvec, r.mapped, r.data, ats, mism, r.gen_errors != 0U ? " GENERATOR-ERRORS" : "");
-	if (o->selftest) {
-		bool caught = corrupted != 0U && mism >= (long)corrupted;
-
-		printf("  selftest: %u expectations corrupted, %ld mismatches: %s\n", corrupted,
-		       mism, caught ? "caught" : "NOT CAUGHT");
-		mism = caught ? 0 : -1;
-	}
-	if (mism != 0 || r.gen_errors != 0U)
-		printf("  %s %s=%#" PRIx64 " %s=%#" PRIx64 " %s=%#" PRIx64
-		       " (rerun: VCM_QEMU_SEED=%#" PRIx64 " VCM_QEMU_ONLY=%s)\n",
-		       c->name, hw.reg_names[0], hw.regs[0], hw.reg_names[1], hw.regs[1],
-		       hw.reg_names[2], hw.regs[2], base, c->name);
+	       c->name, seed, hw.levels, leaf_sizes, vcm_pt_page_sizes(r.k.pt), r.k.maps, r.k.unmaps,
+	       r.nvec, r.mapped, r.data, ats, mism, r.k.errors != 0U ? " GENERATOR-ERRORS" : "");
+	if (o->selftest)
+		mism = gen_selftest_verdict(corrupted, mism);
+	if (mism != 0 || r.k.errors != 0U)
+		gen_print_rerun(c->name, &hw, base);
 	fflush(stdout);
 	free(r.vec);
-	model_free(&r.md);
-	vcm_pt_destroy(r.pt);
-	free(mem);
-	return mism == 0 && r.gen_errors == 0U ? 0 : -1;
-}
-
-static uint32_t name_hash(const char *s)
-{
-	uint32_t h = 2166136261U;
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 16777619U;
-	return h;
+	model_free(&r.k.md);
+	gen_table_close(&t);
+	return mism == 0 && r.k.errors == 0U ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
-	const char *only = getenv("VCM_QEMU_ONLY");
-	const char *seed_env = getenv("VCM_QEMU_SEED");
-	const char *nv_env = getenv("VCM_QEMU_VECTORS");
-	uint64_t base = UINT64_C(0x5eed0000);
-	uint32_t nvecs = 4000;
+	const struct gen_opt opts[] = {
+		{ "--selftest", NULL, &o.selftest },
+		{ "--vtd", NULL, &o.vtd },
+		{ "--workdir", &o.workdir, NULL },
+		{ "--harness", &o.harness, NULL },
+		{ "--qemu", &o.qemu, NULL },
+		{ NULL, NULL, NULL },
+	};
+	struct gen_env env;
 	unsigned int ran = 0, failed = 0;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--selftest") == 0)
-			o.selftest = true;
-		else if (strcmp(argv[i], "--vtd") == 0)
-			o.vtd = true;
-		else if (i + 1 < argc && strcmp(argv[i], "--workdir") == 0)
-			o.workdir = argv[++i];
-		else if (i + 1 < argc && strcmp(argv[i], "--harness") == 0)
-			o.harness = argv[++i];
-		else if (i + 1 < argc && strcmp(argv[i], "--qemu") == 0)
-			o.qemu = argv[++i];
-		else
-			o.workdir = NULL, i = argc;
-	}
-	if (o.workdir == NULL || o.harness == NULL || o.qemu == NULL) {
+	if (gen_parse_opts(argc, argv, opts) != 0 || o.workdir == NULL || o.harness == NULL ||
+	    o.qemu == NULL) {
 		fprintf(stderr, "usage: vcm_qemu_gen_x86 --workdir DIR --harness ELF --qemu BIN "
 				"[--vtd] [--selftest]\n");
 		return 2;
 	}
-	if (seed_env != NULL)
-		base = strtoull(seed_env, NULL, 0);
-	if (nv_env != NULL) {
-		nvecs = (uint32_t)strtoul(nv_env, NULL, 0);
-		if (nvecs < 64U || nvecs > VQX_MAX_VECS)
-			nvecs = 4000;
-	}
+	gen_env_read(&env, VQX_MAX_VECS);
 	if (o.vtd) {
 		/* about 0.1 s of edu DMA per access, and one buffer slot per vector */
 		const char *e = getenv("VCM_QEMU_VTD_VECTORS");
 
-		nvecs = e != NULL ? (uint32_t)strtoul(e, NULL, 0) : 120U;
-		if (nvecs < 20U || nvecs > VQX_VTD_MAX)
-			nvecs = 120;
+		env.nvecs = e != NULL ? (uint32_t)strtoul(e, NULL, 0) : 120U;
+		if (env.nvecs < 20U || env.nvecs > VQX_VTD_MAX)
+			env.nvecs = 120;
 	}
 	printf("%s: base seed %#" PRIx64 " (VCM_QEMU_SEED), %u vectors per config\n",
-	       o.vtd ? "vtd_ss" : "x86_64", base,
-	       nvecs);
+	       o.vtd ? "vtd_ss" : "x86_64", env.base, env.nvecs);
 	for (unsigned int i = 0; i < NCONFIGS; i++) {
-		if (only != NULL && strstr(configs[i].name, only) == NULL)
+		if (!gen_env_wants(&env, configs[i].name))
 			continue;
 		if ((configs[i].aw_bits != 0U) != o.vtd)
 			continue;
 		ran++;
-		if (run_config(&configs[i], base + name_hash(configs[i].name), base, &o, nvecs) != 0)
+		if (run_config(&configs[i], gen_env_seed(&env, configs[i].name), env.base, &o,
+			       env.nvecs) != 0)
 			failed++;
 	}
 	printf("%s: %u configs, %u failed\n", o.vtd ? "vtd_ss" : "x86_64", ran, failed);
