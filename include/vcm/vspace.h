@@ -370,6 +370,33 @@ int vcm_vs_cache_flush(struct vcm_vs *vs);
 int vcm_vs_cache_usage(const struct vcm_vs *vs, uint64_t *ranges, uint64_t *bytes);
 
 /**
+ * struct vcm_vs_cache_stats - what the range cache of one space has done
+ * since the space was created (counted whether the cache is on or not).
+ * @hits:     reserves served from the cache.
+ * @kept:     unreserves whose range the cache kept.
+ * @returned: cached ranges given back to the space: by a flush (asked for,
+ *            or before a call would fail), to stay under the limits, or when
+ *            the cache was turned off.
+ *
+ * kept == hits + returned + the ranges cached now (vcm_vs_cache_usage()).
+ */
+struct vcm_vs_cache_stats {
+	uint64_t hits;
+	uint64_t kept;
+	uint64_t returned;
+};
+
+/**
+ * vcm_vs_cache_stats() - the counters of the range cache of @vs (its bounds
+ * are not included).
+ * @vs:  the space.
+ * @out: receives the counters.
+ *
+ * Return: 0; -EINVAL if @vs is not live or @out is NULL.
+ */
+int vcm_vs_cache_stats(const struct vcm_vs *vs, struct vcm_vs_cache_stats *out);
+
+/**
  * vcm_vs_check_() - whole-structure validator (VCM_DEBUG=2 style, for tests):
  * tree order, parent links, balance, augmented values, ranges and gaps tiling
  * the space exactly, counters, and the range cache's magazines and limits. O(n).

@@ -123,6 +123,7 @@ static void mag_drain(struct vcm_vs *vs, struct vs_mag *m)
 
 		vs->cache_ranges--;
 		vs->cache_bytes -= r->len;
+		vs->cache_stats.returned++;
 		vs_unlink_(vs, r);
 	}
 }
@@ -198,6 +199,7 @@ bool vs_cache_put_(struct vcm_vs *vs, struct vcm_vs_range *r)
 	vs->count--;
 	vs->cache_ranges++;
 	vs->cache_bytes += r->len;
+	vs->cache_stats.kept++;
 	return true;
 }
 
@@ -248,6 +250,7 @@ struct vcm_vs_range *vs_cache_get_(struct vcm_vs *vs, uint64_t len, uint64_t ali
 	vs->count++;
 	vs->cache_ranges--;
 	vs->cache_bytes -= r->len;
+	vs->cache_stats.hits++;
 	return r;
 }
 
@@ -347,6 +350,14 @@ int vcm_vs_cache_usage(const struct vcm_vs *vs, uint64_t *ranges, uint64_t *byte
 	return 0;
 }
 
+int vcm_vs_cache_stats(const struct vcm_vs *vs, struct vcm_vs_cache_stats *out)
+{
+	if (!vs_live(vs) || out == NULL)
+		return -EINVAL;
+	*out = vs->cache_stats;
+	return 0;
+}
+
 static int bad(struct vcm_vs *vs, const struct vcm_vs_range *n, const char *what)
 {
 	return VCM_FAIL(&vs->diag, "vcm_vs_check_", -EFAULT, "cache: range %p at %#llx: %s",
@@ -373,6 +384,16 @@ static int check_mag(struct vcm_vs *vs, const struct vs_mag *m, unsigned int cls
 	return 0;
 }
 
+/* Every range the cache kept was handed out, given back, or is there now. */
+static int check_stats(struct vcm_vs *vs)
+{
+	const struct vcm_vs_cache_stats *st = &vs->cache_stats;
+
+	if (st->kept != st->hits + st->returned + vs->cache_ranges)
+		return bad(vs, NULL, "cache counters do not add up");
+	return 0;
+}
+
 /*
  * The cache half of vcm_vs_check_(): every magazine entry is a cached range
  * of its class, the depot's lists agree, the totals match and stay within the
@@ -388,7 +409,7 @@ int vs_cache_check_(struct vcm_vs *vs)
 	if (!vs->cache_on && c != NULL)
 		return bad(vs, NULL, "magazines on a space without a cache");
 	if (c == NULL)
-		return vs->cache_ranges == 0U && vs->cache_bytes == 0U ? 0 :
+		return vs->cache_ranges == 0U && vs->cache_bytes == 0U ? check_stats(vs) :
 		       bad(vs, NULL, "cached totals without magazines");
 	for (unsigned int k = 0; k < VS_CACHE_NCLASS; k++) {
 		ret = check_mag(vs, c->local.loaded[k], k, &ranges, &bytes);
@@ -417,5 +438,5 @@ int vs_cache_check_(struct vcm_vs *vs)
 		return bad(vs, NULL, "cached totals differ from the magazines");
 	if (ranges > vs->cache_max_ranges || bytes > vs->cache_max_bytes)
 		return bad(vs, NULL, "cache above its limits");
-	return 0;
+	return check_stats(vs);
 }

@@ -189,12 +189,17 @@ static struct vcm_vs_range *rebalance(struct vcm_vs *vs, struct vcm_vs_range *n)
 }
 
 /*
- * Bring @n and its ancestors up to date. Every node up to and including
- * @force is recomputed even if it seems unchanged (erase moves a node there).
+ * Bring @n and its ancestors up to date: climb while a node changes. @must,
+ * if not NULL, is an ancestor of @n whose own value is stale (its gap
+ * changed, or it took another node's place): it is recomputed even if the
+ * climb stopped below it, and the climb goes on above it. Nodes between
+ * are recomputed only while they change, so two updates on one path (a
+ * new leaf and the gap it came from; an erased node and the predecessor
+ * taking its bytes) cost one climb.
  */
-static void fix_up(struct vcm_vs *vs, struct vcm_vs_range *n, const struct vcm_vs_range *force)
+static void fix_up(struct vcm_vs *vs, struct vcm_vs_range *n, struct vcm_vs_range *must)
 {
-	bool forcing = force != NULL, deep = vs_deep(vs);
+	bool deep = vs_deep(vs);
 
 	while (n != NULL) {
 		const struct vcm_vs_range *p = n->parent;
@@ -206,25 +211,39 @@ static void fix_up(struct vcm_vs *vs, struct vcm_vs_range *n, const struct vcm_v
 		changed = vs_tree_pull_(n);
 		int bal = (int)height(n->left) - (int)height(n->right);
 
-		if (n == force) {
-			forcing = false;
+		if (n == must) {
+			must = NULL;
 			changed = true;
 		}
 		if (bal > 1 || bal < -1) {
 			n = rebalance(vs, n);
 			changed = true;
 		}
-		if (!changed && !forcing)
+		if (changed)
+			n = n->parent;
+		else if (must != NULL)
+			n = must; /* the nodes in between were computed from unchanged values */
+		else
 			return;
-		n = n->parent;
 	}
 }
 
-void vs_tree_gap_changed_(struct vcm_vs *vs, struct vcm_vs_range *n)
+/*
+ * Recompute @n and its ancestors while they change, stopping below @stop:
+ * for a gap that changed where the shape of the tree did not, so no height
+ * changes and nothing needs rebalancing.
+ */
+static void refresh_below(struct vcm_vs_range *n, const struct vcm_vs_range *stop)
 {
-	fix_up(vs, n, NULL);
+	while (n != stop && vs_tree_pull_(n))
+		n = n->parent;
 }
 
+/*
+ * Link @n as the in-order successor of @prev, whose gap the caller has
+ * already shrunk. @n lands in @prev's right subtree, so one climb from @n
+ * that must pass @prev brings both up to date.
+ */
 void vs_tree_insert_after_(struct vcm_vs *vs, struct vcm_vs_range *prev, struct vcm_vs_range *n)
 {
 	struct vcm_vs_range *at;
@@ -240,16 +259,29 @@ void vs_tree_insert_after_(struct vcm_vs *vs, struct vcm_vs_range *prev, struct 
 		at->left = n;
 		n->parent = at;
 	}
-	fix_up(vs, n, NULL);
+	fix_up(vs, n, prev);
 }
 
-void vs_tree_erase_(struct vcm_vs *vs, struct vcm_vs_range *n)
+/*
+ * Take @n out of the tree and give its range and gap to its in-order
+ * predecessor, which is returned (the sentinel is always there). Where the
+ * predecessor lies decides the one climb (fix_up()):
+ *  - @n has no left child: the predecessor is an ancestor; the climb runs
+ *    from @n's parent and must pass it;
+ *  - @n has only a left child: the predecessor is in it; the climb runs
+ *    from there and must pass @n's parent, which lost a child;
+ *  - two children: @n's successor s takes its place; the predecessor's
+ *    ancestors below s are refreshed (their shape did not change), then
+ *    the climb runs from s's old parent and must pass s.
+ */
+struct vcm_vs_range *vs_tree_erase_(struct vcm_vs *vs, struct vcm_vs_range *n)
 {
-	struct vcm_vs_range *from, *force = NULL;
+	struct vcm_vs_range *prev = vs_tree_prev_(n);
+	struct vcm_vs_range *from, *must;
 
-	VCM_ASSERT(n != &vs->head);
+	VCM_ASSERT(n != &vs->head && prev != NULL);
+	prev->gap += n->len + n->gap;
 	if (n->left != NULL && n->right != NULL) {
-		/* the successor s (no left child) takes n's place */
 		struct vcm_vs_range *s = n->right;
 
 		while (s->left != NULL)
@@ -268,7 +300,8 @@ void vs_tree_erase_(struct vcm_vs *vs, struct vcm_vs_range *n)
 		n->left->parent = s;
 		s->parent = n->parent;
 		replace_child(vs, n->parent, n, s);
-		force = s;
+		refresh_below(prev, s);
+		must = s;
 	} else {
 		struct vcm_vs_range *child = n->left != NULL ? n->left : n->right;
 
@@ -276,9 +309,16 @@ void vs_tree_erase_(struct vcm_vs *vs, struct vcm_vs_range *n)
 		if (child != NULL)
 			child->parent = from;
 		replace_child(vs, from, n, child);
+		if (n->left != NULL) {
+			must = from;
+			from = prev;
+		} else {
+			must = prev;
+		}
 	}
 	n->left = n->right = n->parent = NULL;
-	fix_up(vs, from, force);
+	fix_up(vs, from, must);
+	return prev;
 }
 
 /* Does the subtree of @n hold a gap with @len bytes at a 2^align_lg2 boundary? */

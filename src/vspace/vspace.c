@@ -30,6 +30,7 @@ void vs_space_init_(struct vcm_vs *vs, vcm_da_t start, vcm_da_t last,
 	vs->cache = NULL;
 	vs->cache_max_ranges = vs->cache_max_bytes = 0;
 	vs->cache_ranges = vs->cache_bytes = 0;
+	vs->cache_stats = (struct vcm_vs_cache_stats){ 0, 0, 0 };
 	vcm_diag_clear(&vs->diag);
 	h->start = start;
 	h->len = 0;
@@ -148,7 +149,6 @@ void vs_carve_(struct vcm_vs *vs, const struct vs_place *pl, struct vcm_vs_range
 	vs->free_bytes -= pl->len;
 	vs->count++;
 	vs_tree_insert_after_(vs, prev, n);
-	vs_tree_gap_changed_(vs, prev);
 }
 
 /*
@@ -318,13 +318,8 @@ int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len, struct vcm_v
 /* Take @r (live or cached) out of the tree and give its bytes to the gap before it. */
 void vs_unlink_(struct vcm_vs *vs, struct vcm_vs_range *r)
 {
-	struct vcm_vs_range *prev = vs_tree_prev_(r);
-
-	VCM_ASSERT(prev != NULL);
-	prev->gap += r->len + r->gap;
 	vs->free_bytes += r->len;
-	vs_tree_erase_(vs, r);
-	vs_tree_gap_changed_(vs, prev);
+	(void)vs_tree_erase_(vs, r);
 	vs_node_free_(vs, r);
 }
 

@@ -45,7 +45,7 @@
  * maximum loses less than one alignment unit), so classes 8K..256M (k <= 15)
  * fit 16-bit lanes and 512M, 1G 32-bit ones.
  *
- * 128 bytes in two 64-byte lines (slabs align nodes to 64): line 0 is all a
+ * 128 bytes in two 64-byte lines (slabs align nodes to 128): line 0 is all a
  * descent reads of a child (links and summary), line 1 the range itself,
  * all that unreserve and the range cache touch.
  */
@@ -186,6 +186,7 @@ struct vcm_vs {
 	struct vs_cache *cache;      /* taken on the first cached unreserve */
 	uint64_t cache_max_ranges, cache_max_bytes;
 	uint64_t cache_ranges, cache_bytes; /* cached now: in count/free_bytes as free */
+	struct vcm_vs_cache_stats cache_stats;
 	struct vcm_diag diag;
 };
 
@@ -204,8 +205,7 @@ bool vs_tree_pull_(struct vcm_vs_range *n);
 bool vs_tree_fits_(const struct vcm_vs *vs, uint64_t len, unsigned int align_lg2);
 void vs_tree_insert_after_(struct vcm_vs *vs, struct vcm_vs_range *prev,
 			   struct vcm_vs_range *n);
-void vs_tree_gap_changed_(struct vcm_vs *vs, struct vcm_vs_range *n);
-void vs_tree_erase_(struct vcm_vs *vs, struct vcm_vs_range *n);
+struct vcm_vs_range *vs_tree_erase_(struct vcm_vs *vs, struct vcm_vs_range *n);
 struct vcm_vs_range *vs_tree_first_fit_(const struct vcm_vs *vs, uint64_t len,
 					unsigned int align_lg2);
 struct vcm_vs_range *vs_tree_floor_(const struct vcm_vs *vs, vcm_da_t da);

@@ -597,6 +597,7 @@ static void test_cache(void **state)
 	struct vcm_vs *vs = make(&f, 0, SZ_1M);
 	struct vcm_vs_range *a, *b, *c, *r[256];
 	uint64_t n = 9, bytes = 9;
+	struct vcm_vs_cache_stats st;
 	long blocks;
 
 	(void)state;
@@ -605,6 +606,8 @@ static void test_cache(void **state)
 	assert_int_equal(vcm_vs_cache_config(NULL, &on), -EINVAL);
 	assert_int_equal(vcm_vs_cache_flush(NULL), -EINVAL);
 	assert_int_equal(vcm_vs_cache_usage(NULL, &n, &bytes), -EINVAL);
+	assert_int_equal(vcm_vs_cache_stats(NULL, &st), -EINVAL);
+	assert_int_equal(vcm_vs_cache_stats(vs, NULL), -EINVAL);
 	/* off: an unreserve gives the range back at once, as always */
 	assert_int_equal(vcm_vs_reserve(vs, SZ_64K, SZ_64K, &a), 0);
 	blocks = f.meta.live_blocks;
@@ -612,6 +615,8 @@ static void test_cache(void **state)
 	assert_int_equal(vcm_vs_cache_usage(vs, &n, &bytes), 0);
 	assert_true(n == 0 && bytes == 0);
 	assert_int_equal(f.meta.live_blocks, blocks);
+	assert_int_equal(vcm_vs_cache_stats(vs, &st), 0);
+	assert_true(st.hits == 0 && st.kept == 0 && st.returned == 0);
 
 	assert_int_equal(vcm_vs_cache_config(vs, &on), 0);
 	assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_4K, &c), 0); /* at 0 */
@@ -646,10 +651,15 @@ static void test_cache(void **state)
 	assert_int_equal(vcm_vs_reserve(vs, SZ_64K, 2 * SZ_64K, &b), 0);
 	assert_int_equal(vcm_vs_range_start(b), 2 * SZ_64K);
 	assert_int_equal(vcm_vs_unreserve(vs, b), 0);
+	/* kept: 64K at 64K twice, 64K at 128K; one hit; two cached now */
+	assert_int_equal(vcm_vs_cache_stats(vs, &st), 0);
+	assert_true(st.hits == 1 && st.kept == 3 && st.returned == 0);
 	/* reserve-at over a cached range: flushed, succeeds */
 	assert_int_equal(vcm_vs_reserve_at(vs, SZ_64K + SZ_4K, SZ_4K, &b), 0);
 	assert_int_equal(vcm_vs_cache_usage(vs, &n, NULL), 0);
 	assert_int_equal(n, 0);
+	assert_int_equal(vcm_vs_cache_stats(vs, &st), 0);
+	assert_true(st.hits == 1 && st.kept == 3 && st.returned == 2);
 	assert_int_equal(vcm_vs_unreserve(vs, b), 0);
 	assert_int_equal(vcm_vs_check_(vs), 0);
 

@@ -4,8 +4,9 @@
  *  - meta_alloc failing for the cache header or a magazine: the freed range
  *    goes back into the tree, nothing is lost or leaked;
  *  - the cache's bookkeeping corrupted by hand (entry state, class, totals,
- *    depot lists, limits): vcm_vs_check_() must refuse each with -EFAULT and
- *    a "vcm_vs_check_: cache: ..." message, and accept the repaired space.
+ *    counters, depot lists, limits): vcm_vs_check_() must refuse each with
+ *    -EFAULT and a "vcm_vs_check_: cache: ..." message, and accept the
+ *    repaired space.
  * Reads src/vspace/vspace_internal.h, so it runs against this layer only.
  */
 #include <errno.h>
@@ -162,6 +163,12 @@ static void test_corrupt_bookkeeping(void **state)
 	vs->cache_max_ranges = vs->cache_ranges - 1U;
 	check_refuses(vs, "limits");
 	assert_int_equal(vcm_vs_cache_config(vs, &on), 0); /* back to the default */
+	assert_int_equal(vcm_vs_check_(vs), 0);
+
+	/* counters: a hit that was never counted */
+	vs->cache_stats.hits++;
+	check_refuses(vs, "counters do not add up");
+	vs->cache_stats.hits--;
 	assert_int_equal(vcm_vs_check_(vs), 0);
 
 	/* a cache on a space that says it has none */
