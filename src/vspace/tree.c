@@ -15,6 +15,16 @@
  */
 #include "vspace_internal.h"
 
+/* vs_tree_pull_()'s 16-bit lanes in vector registers (below) */
+#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+#define VS_PULL_SIMD 1
+#else
+#define VS_PULL_SIMD 0
+#endif
+#if VS_PULL_SIMD && defined(__ARM_NEON)
+#include <arm_neon.h>
+#endif
+
 /* Large enough that no real loss (< 2^18 pages) is ever as big. */
 #define LOSS_CAP (UINT32_C(1) << 30)
 
@@ -33,6 +43,14 @@ static inline uint32_t pages_capped(uint64_t bytes)
 	return p < LOSS_CAP ? (uint32_t)p : LOSS_CAP;
 }
 
+/* min(pages_capped(bytes), 0xffff), straight from the bytes: one step less */
+static inline uint16_t pages_capped16(uint64_t bytes)
+{
+	uint64_t p = bytes >> VS_PAGE_LG2;
+
+	return p < 0xffffU ? (uint16_t)p : 0xffffU;
+}
+
 /* Pages-minus-one of each class's alignment: 8K is 1 page, 1G is 2^18 pages. */
 static const uint32_t class_mask[VS_NCLASS] = {
 	0x1, 0x3, 0x7, 0xf, 0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff,
@@ -44,6 +62,61 @@ static inline uint32_t min_u32(uint32_t a, uint32_t b)
 	return a < b ? a : b;
 }
 
+#if VS_PULL_SIMD
+/*
+ * Where the target has 128-bit SIMD (SSE2, NEON), vs_tree_pull_() holds the
+ * 16 lanes in two vectors of eight, GCC and Clang's vector types. Left to the
+ * auto-vectoriser, the loop went through a copy on the stack and reduced the
+ * comparison at 32 bits. Without SIMD, GCC lowers vector code lane by lane to
+ * several times the loop's size, so there, and for other compilers, the
+ * scalar loop computes the same.
+ */
+typedef uint16_t vs_u16x8 __attribute__((vector_size(16)));
+typedef int16_t vs_i16x8 __attribute__((vector_size(16)));
+typedef uint64_t vs_u64x2 __attribute__((vector_size(16)));
+
+/* class_mask[0..15], eight lanes at a time */
+static const vs_u16x8 class_mask16_lo = {
+	0x1, 0x3, 0x7, 0xf, 0x1f, 0x3f, 0x7f, 0xff,
+};
+static const vs_u16x8 class_mask16_hi = {
+	0x1ff, 0x3ff, 0x7ff, 0xfff, 0x1fff, 0x3fff, 0x7fff, 0xffff,
+};
+
+static inline vs_u16x8 splat16(uint16_t x)
+{
+	return (vs_u16x8){ x, x, x, x, x, x, x, x };
+}
+
+/*
+ * Lane-wise sat_add16() and min. GCC turns neither generic idiom into the
+ * saturating add or the min instruction (Clang does on x86), so it is given
+ * them; SSE2 has no unsigned 16-bit min, but a - (a -sat b) is one.
+ */
+static inline vs_u16x8 sat_add16x8(vs_u16x8 a, vs_u16x8 b)
+{
+#if defined(__ARM_NEON)
+	return (vs_u16x8)vqaddq_u16((uint16x8_t)a, (uint16x8_t)b);
+#elif !defined(__clang__)
+	return (vs_u16x8)__builtin_ia32_paddusw128((vs_i16x8)a, (vs_i16x8)b);
+#else
+	vs_u16x8 s = a + b;
+
+	return s | (vs_u16x8)(s < a);
+#endif
+}
+
+static inline vs_u16x8 min16x8(vs_u16x8 a, vs_u16x8 b)
+{
+#if defined(__ARM_NEON)
+	return (vs_u16x8)vminq_u16((uint16x8_t)a, (uint16x8_t)b);
+#elif !defined(__clang__)
+	return a - (vs_u16x8)__builtin_ia32_psubusw128((vs_i16x8)a, (vs_i16x8)b);
+#else
+	return b ^ ((a ^ b) & (vs_u16x8)(a < b));
+#endif
+}
+#else
 /* a + b, or 0xffff if that does not fit 16 bits */
 static inline uint16_t sat_add16(uint16_t a, uint16_t b)
 {
@@ -51,25 +124,24 @@ static inline uint16_t sat_add16(uint16_t a, uint16_t b)
 
 	return (uint16_t)(s | (uint16_t)-(uint16_t)(s < a));
 }
+#endif /* VS_PULL_SIMD */
 
 /*
  * Recompute @n's height, max_gap and loss[] from its children; true if any
- * changed. The hot spot of every update: the loops are kept branch-free so
- * the compiler can vectorise them.
+ * changed. The hot spot of every update: the new values are computed in
+ * registers, compared with the old ones by one OR-reduction, then stored.
  */
 bool vs_tree_pull_(struct vcm_vs_range *n)
 {
 	const struct vcm_vs_range *l = n->left != NULL ? n->left : &nil;
 	const struct vcm_vs_range *r = n->right != NULL ? n->right : &nil;
-	unsigned int hl = height(n->left), hr = height(n->right);
+	unsigned int hl = vs_height(l), hr = vs_height(r);
 	uint64_t h = (uint64_t)((hl > hr ? hl : hr) + 1U);
-	uint64_t lm = vs_max_gap(l), rm = vs_max_gap(r), sum;
+	uint64_t lm = vs_max_gap(l), rm = vs_max_gap(r), sum, diff;
 	uint64_t m = n->gap;
-	uint32_t own_g, off_own, off_l, off_r, diff = 0;
+	uint32_t own_g, off_own, off_l, off_r, loss32[VS_NCLASS - VS_NLOSS16];
 	/* pages from the gap's start to the next 2^32-page boundary, mod 2^32 */
 	uint32_t misalign = (uint32_t)((0U - vs_gap_start(n)) >> VS_PAGE_LG2);
-	uint16_t loss16[VS_NLOSS16];
-	uint32_t loss32[VS_NCLASS - VS_NLOSS16];
 
 	if (lm > m)
 		m = lm;
@@ -79,43 +151,64 @@ bool vs_tree_pull_(struct vcm_vs_range *n)
 	off_own = pages_capped(m - n->gap);
 	off_l = pages_capped(m - lm);
 	off_r = pages_capped(m - rm);
+	sum = (h << VS_SUM_HEIGHT_SHIFT) | (m >> VS_PAGE_LG2);
+	diff = sum ^ n->sum;
 	/*
 	 * Own gap: a class-k fit loses the padding up to the next boundary. The
 	 * minimum is the true loss, below 2^(k+1) pages, so for k <= 15 it fits
 	 * 16 bits and the lanes are computed in 16 bits, saturating at 0xffff: a
 	 * saturated candidate is never below the true minimum, so the minimum
-	 * stays exact (16 lanes = two SSE2 registers).
+	 * stays exact (16 lanes = two SSE2 registers). The 32-bit lanes go
+	 * first: the compiler cannot tell the children's loss32 from @n's loss16,
+	 * so their loads would otherwise wait for the loss16 stores.
 	 */
-	{
-		uint16_t own_g16 = (uint16_t)min_u32(own_g, 0xffffU);
-		uint16_t off_own16 = (uint16_t)min_u32(off_own, 0xffffU);
-		uint16_t off_l16 = (uint16_t)min_u32(off_l, 0xffffU);
-		uint16_t off_r16 = (uint16_t)min_u32(off_r, 0xffffU);
+	for (unsigned int k = VS_NLOSS16; k < VS_NCLASS; k++) {
+		uint32_t own = min_u32(misalign & class_mask[k], own_g) + off_own;
+		unsigned int j = k - VS_NLOSS16;
 
+		loss32[j] = min_u32(own, min_u32(l->loss32[j] + off_l, r->loss32[j] + off_r));
+		diff |= loss32[j] ^ n->loss32[j];
+	}
+	{
+		uint16_t own_g16 = pages_capped16(n->gap);
+		uint16_t off_own16 = pages_capped16(m - n->gap);
+		uint16_t off_l16 = pages_capped16(m - lm);
+		uint16_t off_r16 = pages_capped16(m - rm);
+#if VS_PULL_SIMD
+		vs_u16x8 mis = splat16((uint16_t)misalign), g = splat16(own_g16);
+		vs_u16x8 oo = splat16(off_own16), ol = splat16(off_l16), orr = splat16(off_r16);
+		vs_u16x8 l0, l1, r0, r1, o0, o1, n0, n1;
+		vs_u64x2 d;
+
+		/* loss16 sits 24 bytes into the line: unaligned loads and stores */
+		__builtin_memcpy(&l0, &l->loss16[0], sizeof(l0));
+		__builtin_memcpy(&l1, &l->loss16[8], sizeof(l1));
+		__builtin_memcpy(&r0, &r->loss16[0], sizeof(r0));
+		__builtin_memcpy(&r1, &r->loss16[8], sizeof(r1));
+		__builtin_memcpy(&o0, &n->loss16[0], sizeof(o0));
+		__builtin_memcpy(&o1, &n->loss16[8], sizeof(o1));
+		n0 = min16x8(sat_add16x8(min16x8(mis & class_mask16_lo, g), oo),
+			     min16x8(sat_add16x8(l0, ol), sat_add16x8(r0, orr)));
+		n1 = min16x8(sat_add16x8(min16x8(mis & class_mask16_hi, g), oo),
+			     min16x8(sat_add16x8(l1, ol), sat_add16x8(r1, orr)));
+		d = (vs_u64x2)((n0 ^ o0) | (n1 ^ o1));
+		diff |= d[0] | d[1];
+		__builtin_memcpy(&n->loss16[0], &n0, sizeof(n0));
+		__builtin_memcpy(&n->loss16[8], &n1, sizeof(n1));
+#else
 		for (unsigned int k = 0; k < VS_NLOSS16; k++) {
 			uint16_t pad = (uint16_t)(misalign & class_mask[k]);
 			uint16_t own = sat_add16(pad < own_g16 ? pad : own_g16, off_own16);
 			uint16_t cl = sat_add16(l->loss16[k], off_l16);
 			uint16_t cr = sat_add16(r->loss16[k], off_r16);
 			uint16_t m2 = cl < cr ? cl : cr;
+			uint16_t v = own < m2 ? own : m2;
 
-			loss16[k] = own < m2 ? own : m2;
+			diff |= (uint16_t)(v ^ n->loss16[k]);
+			n->loss16[k] = v;
 		}
+#endif
 	}
-	for (unsigned int k = VS_NLOSS16; k < VS_NCLASS; k++) {
-		uint32_t own = min_u32(misalign & class_mask[k], own_g) + off_own;
-		unsigned int j = k - VS_NLOSS16;
-
-		loss32[j] = min_u32(own, min_u32(l->loss32[j] + off_l, r->loss32[j] + off_r));
-	}
-	for (unsigned int k = 0; k < VS_NLOSS16; k++)
-		diff |= (uint32_t)(loss16[k] ^ n->loss16[k]);
-	for (unsigned int j = 0; j < VS_NCLASS - VS_NLOSS16; j++)
-		diff |= loss32[j] ^ n->loss32[j];
-	sum = (h << VS_SUM_HEIGHT_SHIFT) | (m >> VS_PAGE_LG2);
-	diff |= (uint32_t)(sum != n->sum);
-	for (unsigned int k = 0; k < VS_NLOSS16; k++)
-		n->loss16[k] = loss16[k];
 	for (unsigned int j = 0; j < VS_NCLASS - VS_NLOSS16; j++)
 		n->loss32[j] = loss32[j];
 	n->sum = sum;
