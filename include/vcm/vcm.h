@@ -41,6 +41,7 @@
 #include <vcm/platform.h>
 #include <vcm/pgtable.h>
 #include <vcm/phys.h>
+#include <vcm/vspace.h>
 #include <vcm/dev.h>
 
 #ifdef __cplusplus
@@ -158,6 +159,19 @@ int vcm_clone(struct vcm *src, struct vcm **out);
 /* -EBUSY while it has reservations or associations (a prebuilt VCM's own
  * association is removed by vcm_free). */
 int vcm_free(struct vcm *vcm);
+/*
+ * The range cache of @vcm's address space (docs/vspace.md, "Range cache"):
+ * with @cc->flags VCM_VS_CACHE_ON, a freed reservation of 4 KiB..256 KiB
+ * (a power of two, at a multiple of its size) is kept and handed to the next
+ * vcm_reserve() of that size in O(1), which may then land above the lowest
+ * fit; nothing else changes, and no call fails because of it. For a driver
+ * that reserves a buffer per I/O. Off by default; flags 0 turns it off.
+ * Bounds created afterwards inherit it. -EINVAL: bad handle, @cc NULL or
+ * unknown flags.
+ */
+int vcm_set_range_cache(struct vcm *vcm, const struct vcm_vs_cache_cfg *cc);
+/* What the range cache of @vcm (not its bounds) has done; -EINVAL bad handle or @out NULL. */
+int vcm_get_range_cache_stats(struct vcm *vcm, struct vcm_vs_cache_stats *out);
 vcm_da_t vcm_get_start_addr(const struct vcm *vcm);
 uint64_t vcm_get_len(const struct vcm *vcm);
 

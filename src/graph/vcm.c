@@ -191,6 +191,43 @@ out:
 	return ret;
 }
 
+int vcm_set_range_cache(struct vcm *vcm, const struct vcm_vs_cache_cfg *cc)
+{
+	static const char fn[] = "vcm_set_range_cache";
+	struct vcm_sys *sys;
+	int ret;
+
+	sys = gobj_lock_(vcm, GK_VCM, "vcm", fn, &ret);
+	if (sys == NULL)
+		return ret;
+	if (cc == NULL) {
+		ret = GFAIL(sys, fn, -EINVAL, "cc is NULL");
+	} else {
+		ret = vcm_vs_cache_config(vcm->vs, cc);
+		if (ret != 0)
+			ret = GFAIL(sys, fn, ret, "%s", graph_msg_(vcm_vs_last_error(vcm->vs)));
+	}
+	sys_unlock_(sys);
+	return ret;
+}
+
+int vcm_get_range_cache_stats(struct vcm *vcm, struct vcm_vs_cache_stats *out)
+{
+	static const char fn[] = "vcm_get_range_cache_stats";
+	struct vcm_sys *sys;
+	int ret;
+
+	sys = gobj_lock_(vcm, GK_VCM, "vcm", fn, &ret);
+	if (sys == NULL)
+		return ret;
+	if (out == NULL)
+		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
+	else
+		ret = vcm_vs_cache_stats(vcm->vs, out);
+	sys_unlock_(sys);
+	return ret;
+}
+
 vcm_da_t vcm_get_start_addr(const struct vcm *vcm)
 {
 	if (!gobj_ok(vcm, GK_VCM))

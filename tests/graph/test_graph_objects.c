@@ -467,6 +467,56 @@ static void test_reserve(void **state)
 	assert_int_equal(vcm_free(v), 0);
 }
 
+/* The range cache through the graph: a freed 64K comes back in O(1). */
+static void test_range_cache(void **state)
+{
+	const struct vcm_vs_cache_cfg on = { VCM_VS_CACHE_ON, 0, 0 }, off = { 0, 0, 0 };
+	const struct vcm_vs_cache_cfg bad = { 0x4, 0, 0 };
+	struct vcm_vs_cache_stats st;
+	struct vcm *v;
+	struct vcm_res *a, *b, *c;
+
+	(void)state;
+	assert_int_equal(vcm_create(g.sys, 0, 16 * MB, &v), 0);
+	assert_int_equal(vcm_set_range_cache(NULL, &on), -EINVAL);
+	assert_int_equal(vcm_set_range_cache(v, NULL), -EINVAL);
+	gfx_msg("vcm_set_range_cache: cc is NULL");
+	assert_int_equal(vcm_set_range_cache(v, &bad), -EINVAL);
+	gfx_msg("vcm_set_range_cache: cc->flags has unknown bits 0x4");
+	assert_int_equal(vcm_get_range_cache_stats(v, NULL), -EINVAL);
+	gfx_msg("vcm_get_range_cache_stats: out is NULL");
+	assert_int_equal(vcm_set_range_cache(v, &on), 0);
+	/* 64K at 64K, freed, then a 4K below it: the next 64K takes the cached one */
+	assert_int_equal(vcm_reserve(v, 4 * KB, 0, VCM_PT_PROT_READ, &c), 0);
+	assert_int_equal(vcm_reserve(v, 64 * KB, 64 * KB, VCM_PT_PROT_READ, &a), 0);
+	assert_int_equal(vcm_get_dev_addr(a), 64 * KB);
+	assert_int_equal(vcm_unreserve(a), 0);
+	assert_null(vcm_get_res(v, 64 * KB)); /* free to the user */
+	assert_int_equal(vcm_get_num_res(v), 1);
+	assert_int_equal(vcm_reserve(v, 64 * KB, 0, VCM_PT_PROT_READ, &b), 0);
+	assert_int_equal(vcm_get_dev_addr(b), 64 * KB);
+	assert_int_equal(vcm_get_range_cache_stats(v, &st), 0);
+	assert_true(st.hits == 1 && st.kept == 1 && st.returned == 0);
+	/* a reserve-at over a cached range gets it (the cache is flushed) */
+	assert_int_equal(vcm_unreserve(b), 0);
+	assert_int_equal(vcm_reserve_at(v, 64 * KB + 4 * KB, 4 * KB, VCM_PT_PROT_READ, &b), 0);
+	assert_int_equal(vcm_get_range_cache_stats(v, &st), 0);
+	assert_true(st.hits == 1 && st.kept == 2 && st.returned == 1);
+	assert_int_equal(vcm_unreserve(b), 0);
+	/* off: the freed range goes straight back */
+	assert_int_equal(vcm_set_range_cache(v, &off), 0);
+	assert_int_equal(vcm_reserve(v, 64 * KB, 64 * KB, VCM_PT_PROT_READ, &a), 0);
+	assert_int_equal(vcm_unreserve(a), 0);
+	assert_int_equal(vcm_get_range_cache_stats(v, &st), 0);
+	assert_int_equal(st.kept, 3);
+	assert_int_equal(st.returned, 2);
+	assert_int_equal(vcm_unreserve(c), 0);
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
+	assert_int_equal(vcm_free(v), 0);
+	assert_int_equal(vcm_set_range_cache(v, &on), -EINVAL);
+	assert_int_equal(vcm_get_range_cache_stats(v, &st), -EINVAL);
+}
+
 static void test_reserve_at(void **state)
 {
 	struct vcm *v;
@@ -664,7 +714,7 @@ int main(void)
 		T(test_sys_lock), T(test_dev_register_errors), T(test_dev_unregister),
 		T(test_dev_find_and_name), T(test_hw_ver), T(test_faults), T(test_vcm_create),
 		T(test_vcm_create_one_to_one), T(test_vcm_free), T(test_vcm_create_prebuilt),
-		T(test_reserve), T(test_reserve_at), T(test_unreserve), T(test_res_attr),
+		T(test_reserve), T(test_reserve_at), T(test_range_cache), T(test_unreserve), T(test_res_attr),
 		T(test_res_iterate), T(test_bounds), T(test_alloc), T(test_cont_memtype),
 	};
 
