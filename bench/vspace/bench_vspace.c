@@ -759,7 +759,8 @@ static void wl_table(uint64_t live, uint64_t seed, uint64_t steps, double budget
 	       "space, %s.\n", mc.fd >= 0 ? "counted" : "not available here");
 	if (mc.fd < 0)
 		printf("  (perf_event_open: %s; `perf stat -e cache-misses` says the same "
-		       "on such hosts)\n", mc.why);
+		       "on such hosts;\n  bench/vspace/sim-misses.sh counts them in callgrind's "
+		       "cache simulator instead)\n", mc.why);
 	printf("targets (issue 11, printed, not asserted):\n"
 	       "  dma, vcmm+cache: p50 %" PRIu64 " ns (<= 100), p99 %" PRIu64 " ns (<= 1000), "
 	       "%.1fx linux-iova (>= 2)\n"
