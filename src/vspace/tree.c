@@ -233,13 +233,16 @@ static void fix_up(struct vcm_vs *vs, struct vcm_vs_range *n, struct vcm_vs_rang
 
 		/*
 		 * Each parent's address is read from the node below, so the climb's
-		 * misses would come one after another: ask for the grandparent now
-		 * (the parent was asked for one step ago), so two levels are on
-		 * their way at once. The parent's pull will read n's sibling: start
-		 * that miss too.
+		 * misses would come one after another. Ask for the grandparent and,
+		 * through the parent's own gparent link (its block is read here
+		 * anyway), the level above it: from the second step on, the parent
+		 * and grandparent were asked for by the steps below, so up to three
+		 * levels are on their way at once. The parent's pull will read n's
+		 * sibling: start that miss too.
 		 */
 		if (deep && p != NULL) {
 			vs_prefetch(n->gparent);
+			vs_prefetch(p->gparent);
 			vs_prefetch(p->left == n ? p->right : p->left);
 		}
 		changed = vs_tree_pull_(n);
@@ -313,11 +316,6 @@ struct vcm_vs_range *vs_tree_erase_(struct vcm_vs *vs, struct vcm_vs_range *n)
 {
 	struct vcm_vs_range *prev, *from, *must;
 
-	/* the predecessor search and the climb start up through these two */
-	if (vs_deep(vs)) {
-		vs_prefetch(n->parent);
-		vs_prefetch(n->gparent);
-	}
 	prev = vs_tree_prev_(n);
 
 	VCM_ASSERT(n != &vs->head && prev != NULL);
