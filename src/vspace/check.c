@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * vcm_vs_check_(): the whole-structure validator that tests run after every
- * operation. It recomputes everything the tree caches and compares: links,
- * AVL heights and balance, max_gap/loss[] summaries, and that the sentinel,
- * ranges and gaps tile [start, last] exactly, in address order. Also walks
- * the space's bounds. O(n) time, O(height) stack.
+ * operation. It recomputes everything the tree caches and compares: parent
+ * and grandparent links, AVL heights and balance, max_gap/loss[] summaries,
+ * and that the sentinel, ranges and gaps tile [start, last] exactly, in
+ * address order. Also walks the space's bounds. O(n) time, O(height) stack.
  */
 #include "vspace_internal.h"
 
@@ -30,6 +30,11 @@ static int check_node(struct vcm_vs *vs, struct vcm_vs_range *n, uint64_t *nodes
 		return bad(vs, n, "left child's parent link wrong");
 	if (n->right != NULL && n->right->parent != n)
 		return bad(vs, n, "right child's parent link wrong");
+	/* every node but the root is checked here, as a child */
+	if (n->left != NULL && n->left->gparent != n->parent)
+		return bad(vs, n, "left child's grandparent link wrong");
+	if (n->right != NULL && n->right->gparent != n->parent)
+		return bad(vs, n, "right child's grandparent link wrong");
 	ret = check_node(vs, n->left, nodes);
 	if (ret == 0)
 		ret = check_node(vs, n->right, nodes);
@@ -58,7 +63,7 @@ int vcm_vs_check_(struct vcm_vs *vs)
 
 	if (!vs_live(vs))
 		return -EINVAL;
-	if (vs->root == NULL || vs->root->parent != NULL)
+	if (vs->root == NULL || vs->root->parent != NULL || vs->root->gparent != NULL)
 		return bad(vs, vs->root, "root missing or has a parent");
 	ret = check_node(vs, vs->root, &nodes);
 	if (ret != 0)

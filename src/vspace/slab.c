@@ -15,7 +15,8 @@
 #define SLAB_MAX_NODES 8192U
 
 /*
- * Nodes start after the header at a 128-byte boundary: each node's two
+ * Nodes start after the header at a 128-byte boundary and lie 128 bytes
+ * apart (VS_NODE_STRIDE; the struct itself is smaller): each node's two
  * halves are two cache lines (vspace_internal.h), and the pair is one
  * aligned 128-byte block, which the adjacent-line prefetchers of common
  * cores fetch together: a miss on either line brings the other (measured at
@@ -24,7 +25,13 @@
  * more and skips to it.
  */
 #define SLAB_HDR   sizeof(struct vs_slab)
-#define SLAB_SLACK ((size_t)(2U * VS_NODE_LINE))
+#define SLAB_SLACK ((size_t)VS_NODE_STRIDE)
+
+/* The node after @n in its slab. */
+static inline struct vcm_vs_range *slab_next(struct vcm_vs_range *n)
+{
+	return (struct vcm_vs_range *)(void *)((uint8_t *)n + VS_NODE_STRIDE);
+}
 
 struct vcm_vs_range *vs_node_alloc_(struct vcm_vs *vs)
 {
@@ -36,7 +43,7 @@ struct vcm_vs_range *vs_node_alloc_(struct vcm_vs *vs)
 	}
 	if (vs->bump == vs->bump_end) {
 		size_t nodes = vs->next_slab_nodes;
-		size_t bytes = SLAB_HDR + SLAB_SLACK + nodes * sizeof(struct vcm_vs_range);
+		size_t bytes = SLAB_HDR + SLAB_SLACK + nodes * (size_t)VS_NODE_STRIDE;
 		struct vs_slab *s = vs->plat->meta_alloc(vs->plat->ctx, bytes);
 		uintptr_t first;
 
@@ -47,11 +54,14 @@ struct vcm_vs_range *vs_node_alloc_(struct vcm_vs *vs)
 		vs->slabs = s;
 		first = ((uintptr_t)s + SLAB_HDR + SLAB_SLACK - 1U) & ~(uintptr_t)(SLAB_SLACK - 1U);
 		vs->bump = (struct vcm_vs_range *)(void *)((uint8_t *)s + (first - (uintptr_t)s));
-		vs->bump_end = vs->bump + nodes;
+		vs->bump_end = (struct vcm_vs_range *)(void *)((uint8_t *)vs->bump +
+							      nodes * (size_t)VS_NODE_STRIDE);
 		if (nodes < SLAB_MAX_NODES)
 			vs->next_slab_nodes = nodes * 2U;
 	}
-	return vs->bump++;
+	n = vs->bump;
+	vs->bump = slab_next(n);
+	return n;
 }
 
 void vs_node_free_(struct vcm_vs *vs, struct vcm_vs_range *n)
@@ -95,7 +105,7 @@ void vs_nodes_give_(struct vcm_vs *to, struct vcm_vs *from)
 		vs_node_free_(to, n);
 		n = next;
 	}
-	for (n = from->bump; n != NULL && n != from->bump_end; n++)
+	for (n = from->bump; n != NULL && n != from->bump_end; n = slab_next(n))
 		vs_node_free_(to, n);
 	while (s != NULL) {
 		struct vs_slab *next = s->next;

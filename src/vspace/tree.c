@@ -219,7 +219,7 @@ void vs_tree_init_(struct vcm_vs *vs)
 {
 	struct vcm_vs_range *h = &vs->head;
 
-	h->left = h->right = h->parent = NULL;
+	h->left = h->right = h->parent = h->gparent = NULL;
 	h->sum = 0;
 	(void)vs_tree_pull_(h);
 	vs->root = h;
@@ -236,17 +236,39 @@ static void replace_child(struct vcm_vs *vs, struct vcm_vs_range *parent,
 		parent->right = new;
 }
 
+/*
+ * @n's parent link is final; @gp is its parent's parent. Set @n's grandparent
+ * link and its children's (their grandparent is @n's parent).
+ */
+static inline void relink_gp(struct vcm_vs_range *n, struct vcm_vs_range *gp)
+{
+	n->gparent = gp;
+	if (n->left != NULL)
+		n->left->gparent = n->parent;
+	if (n->right != NULL)
+		n->right->gparent = n->parent;
+}
+
+/*
+ * The rotations move three parent links (x, y and the subtree b that changes
+ * sides), so seven grandparent links can change: x, y, b, the children of x
+ * and y, and b's children. The old x->gparent is y's new one; p is not read.
+ */
 static struct vcm_vs_range *rotate_left(struct vcm_vs *vs, struct vcm_vs_range *x)
 {
-	struct vcm_vs_range *y = x->right, *p = x->parent;
+	struct vcm_vs_range *y = x->right, *p = x->parent, *b = y->left;
 
-	x->right = y->left;
-	if (y->left != NULL)
-		y->left->parent = x;
+	x->right = b;
+	if (b != NULL)
+		b->parent = x;
 	y->left = x;
 	x->parent = y;
 	y->parent = p;
 	replace_child(vs, p, x, y);
+	relink_gp(y, x->gparent); /* y, x and y's right child */
+	relink_gp(x, p);          /* x, x's left child and b */
+	if (b != NULL)
+		relink_gp(b, y);  /* b's children */
 	(void)vs_tree_pull_(x);
 	(void)vs_tree_pull_(y);
 	return y;
@@ -254,15 +276,19 @@ static struct vcm_vs_range *rotate_left(struct vcm_vs *vs, struct vcm_vs_range *
 
 static struct vcm_vs_range *rotate_right(struct vcm_vs *vs, struct vcm_vs_range *x)
 {
-	struct vcm_vs_range *y = x->left, *p = x->parent;
+	struct vcm_vs_range *y = x->left, *p = x->parent, *b = y->right;
 
-	x->left = y->right;
-	if (y->right != NULL)
-		y->right->parent = x;
+	x->left = b;
+	if (b != NULL)
+		b->parent = x;
 	y->right = x;
 	x->parent = y;
 	y->parent = p;
 	replace_child(vs, p, x, y);
+	relink_gp(y, x->gparent);
+	relink_gp(x, p);
+	if (b != NULL)
+		relink_gp(b, y);
 	(void)vs_tree_pull_(x);
 	(void)vs_tree_pull_(y);
 	return y;
@@ -298,9 +324,20 @@ static void fix_up(struct vcm_vs *vs, struct vcm_vs_range *n, struct vcm_vs_rang
 		const struct vcm_vs_range *p = n->parent;
 		bool changed;
 
-		/* the parent's pull will read n's sibling: start that miss now */
-		if (deep && p != NULL)
+		/*
+		 * Each parent's address is read from the node below, so the climb's
+		 * misses would come one after another. Ask for the grandparent and,
+		 * through the parent's own gparent link (its block is read here
+		 * anyway), the level above it: from the second step on, the parent
+		 * and grandparent were asked for by the steps below, so up to three
+		 * levels are on their way at once. The parent's pull will read n's
+		 * sibling: start that miss too.
+		 */
+		if (deep && p != NULL) {
+			vs_prefetch(n->gparent);
+			vs_prefetch(p->gparent);
 			vs_prefetch(p->left == n ? p->right : p->left);
+		}
 		changed = vs_tree_pull_(n);
 		int bal = (int)height(n->left) - (int)height(n->right);
 
@@ -352,6 +389,7 @@ void vs_tree_insert_after_(struct vcm_vs *vs, struct vcm_vs_range *prev, struct 
 		at->left = n;
 		n->parent = at;
 	}
+	n->gparent = n->parent->parent;
 	fix_up(vs, n, prev);
 }
 
@@ -369,8 +407,9 @@ void vs_tree_insert_after_(struct vcm_vs *vs, struct vcm_vs_range *prev, struct 
  */
 struct vcm_vs_range *vs_tree_erase_(struct vcm_vs *vs, struct vcm_vs_range *n)
 {
-	struct vcm_vs_range *prev = vs_tree_prev_(n);
-	struct vcm_vs_range *from, *must;
+	struct vcm_vs_range *prev, *from, *must;
+
+	prev = vs_tree_prev_(n);
 
 	VCM_ASSERT(n != &vs->head && prev != NULL);
 	prev->gap += n->len + n->gap;
@@ -379,11 +418,13 @@ struct vcm_vs_range *vs_tree_erase_(struct vcm_vs *vs, struct vcm_vs_range *n)
 
 		while (s->left != NULL)
 			s = s->left;
+		struct vcm_vs_range *sr = s->right;
+
 		if (s->parent != n) {
 			from = s->parent;
-			from->left = s->right;
-			if (s->right != NULL)
-				s->right->parent = from;
+			from->left = sr;
+			if (sr != NULL)
+				sr->parent = from;
 			s->right = n->right;
 			n->right->parent = s;
 		} else {
@@ -393,14 +434,28 @@ struct vcm_vs_range *vs_tree_erase_(struct vcm_vs *vs, struct vcm_vs_range *n)
 		n->left->parent = s;
 		s->parent = n->parent;
 		replace_child(vs, n->parent, n, s);
+		/*
+		 * Parent links moved: s, n's children (now s's), and if s came
+		 * from deeper, its right child (now from's). Each such node's
+		 * grandparent link and its children's follow.
+		 */
+		relink_gp(s, n->gparent);
+		relink_gp(s->left, n->parent);
+		if (from != s) {
+			relink_gp(s->right, n->parent);
+			if (sr != NULL)
+				relink_gp(sr, from->parent);
+		}
 		refresh_below(prev, s);
 		must = s;
 	} else {
 		struct vcm_vs_range *child = n->left != NULL ? n->left : n->right;
 
 		from = n->parent;
-		if (child != NULL)
+		if (child != NULL) {
 			child->parent = from;
+			relink_gp(child, n->gparent);
+		}
 		replace_child(vs, from, n, child);
 		if (n->left != NULL) {
 			must = from;
@@ -409,7 +464,7 @@ struct vcm_vs_range *vs_tree_erase_(struct vcm_vs *vs, struct vcm_vs_range *n)
 			must = prev;
 		}
 	}
-	n->left = n->right = n->parent = NULL;
+	n->left = n->right = n->parent = n->gparent = NULL;
 	fix_up(vs, from, must);
 	return prev;
 }

@@ -356,12 +356,20 @@ int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r)
 	/*
 	 * The checks read the range's second line, the tree work its first. With
 	 * the range cache on, most frees never reach the tree: no prefetch then.
+	 * Once line 1 is read, the parent and grandparent links give the first
+	 * two levels of the climb (docs/vspace.md, "Memory"): ask for both.
 	 */
-	if (!vs->cache_on && vs_deep(vs))
+	bool pf = !vs->cache_on && vs_deep(vs);
+
+	if (pf)
 		vs_prefetch(r);
 	ret = check_range(vs, __func__, r);
 	if (ret != 0)
 		return ret;
+	if (pf) {
+		vs_prefetch(r->parent);
+		vs_prefetch(r->gparent);
+	}
 	if ((r->flags & VS_RANGE_BOUND) != 0U)
 		return VCM_FAIL(&vs->diag, __func__, -EBUSY,
 				"range %p at %#llx is a bound; use vcm_vs_bound_free",

@@ -47,7 +47,11 @@
  *
  * 128 bytes in two 64-byte lines (slabs align nodes to 128): line 0 is all a
  * descent reads of a child (links and summary), line 1 the range itself,
- * all that unreserve and the range cache touch.
+ * all that unreserve and the range cache touch, plus the parent and
+ * grandparent links a climb follows. The grandparent link lets a climb ask
+ * for the node two levels up while the parent's miss is still on its way
+ * (fix_up() in tree.c); tree.c keeps gparent == parent->parent (NULL above
+ * the root's children) on every relink, and the validator checks it.
  */
 #define VS_NLOSS16 16U
 
@@ -62,6 +66,7 @@ struct vcm_vs_range {
 	uint64_t len;                /* bytes; 0 only for the sentinel */
 	uint64_t gap;                /* bytes free after the range */
 	struct vcm_vs_range *parent;
+	struct vcm_vs_range *gparent; /* parent->parent, or NULL */
 	struct vcm_vs *owner;
 	uint32_t magic;
 	uint8_t flags;               /* VS_RANGE_* */
@@ -86,10 +91,12 @@ static inline unsigned int vs_height(const struct vcm_vs_range *n)
 }
 
 #define VS_NODE_LINE 64U
+/* Slabs place nodes this far apart, so each stays one aligned block (slab.c). */
+#define VS_NODE_STRIDE (2U * VS_NODE_LINE)
+_Static_assert(sizeof(struct vcm_vs_range) <= VS_NODE_STRIDE, "a node fits its block");
 #if UINTPTR_MAX == UINT64_MAX
 _Static_assert(offsetof(struct vcm_vs_range, start) == VS_NODE_LINE,
 	       "a descent reads one line of a child");
-_Static_assert(sizeof(struct vcm_vs_range) <= 2U * VS_NODE_LINE, "a node is two lines");
 #endif
 
 /*
