@@ -52,9 +52,16 @@ extern "C" {
  *              (page tables: same format and configuration).
  * @map:        translate [@da, @da + @len) to [@pa, @pa + @len) with @prot
  *              (VCM_PT_PROT_*). All or nothing: on failure, unchanged.
+ * @map_segs:   optional: @map for @nr pieces of memory at consecutive
+ *              device addresses from @da (@seg[0] at @da, @seg[1] after it,
+ *              ...), in one call: how the graph maps memory made of many
+ *              extents. All or nothing. NULL: the graph calls @map once per
+ *              piece (and @unmap once per piece), as it does for memory of
+ *              one piece.
  * @unmap:      remove the translations of [@da, @da + @len), all of which
- *              @map made. Must not fail for a range @map made as one call
- *              (page tables: the graph unmaps exactly what it mapped).
+ *              @map made. Must not fail for a range @map made as one call,
+ *              nor for the whole range of one @map_segs call (page tables:
+ *              the graph unmaps exactly what it mapped).
  * @lookup:     translate one @da: *@pa and *@prot; -ENOENT if not mapped.
  * @hw:         optional: register values to program (page tables).
  * @page_sizes: optional: leaf sizes the instance can use (bit n = 2^n bytes).
@@ -75,6 +82,8 @@ struct vcm_mapper_ops {
 	bool (*compatible)(const struct vcm_dev_cfg *a, const struct vcm_dev_cfg *b);
 	int (*map)(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot,
 		   struct vcm_diag *diag, const char *fn);
+	int (*map_segs)(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
+			unsigned int prot, struct vcm_diag *diag, const char *fn);
 	int (*unmap)(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag,
 		     const char *fn);
 	int (*lookup)(void *inst, vcm_da_t da, vcm_pa_t *pa, unsigned int *prot);

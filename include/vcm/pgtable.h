@@ -249,6 +249,26 @@ int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		     unsigned int prot, uint64_t sizes);
 
 /**
+ * vcm_pt_map_segs() - map @nr pieces of memory at consecutive addresses from
+ * @da: @seg[0] at @da, @seg[1] right after it, and so on, each as vcm_pt_map()
+ * would map it alone (the largest leaves its da, pa and length allow), in
+ * one walk of the table. For memory made of many scattered pieces: one call
+ * instead of one per piece.
+ * @seg: @nr pieces; each pa and len aligned to the granule, len nonzero.
+ * @nr:  at least 1.
+ *
+ * Every piece is checked before anything is written; a message about one
+ * names it ("vcm_pt_map_segs: seg[3]: pa 0x... is not 0x1000-aligned").
+ * The whole range [@da, @da + sum of the lengths) is one range for
+ * vcm_pt_unmap(): it unmaps what this call made without a split.
+ *
+ * Return: as vcm_pt_map(), and -EINVAL for NULL @seg or @nr 0. On any error
+ * the table is exactly as before.
+ */
+int vcm_pt_map_segs(struct vcm_pt *pt, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
+		    unsigned int prot);
+
+/**
  * vcm_pt_unmap() - unmap whatever is mapped in [@da, @da + @len).
  * @da:       aligned to the granule.
  * @len:      nonzero multiple of the granule.

@@ -289,6 +289,21 @@ int vcm_phys_next_extent(const struct vcm_physmem *mem, uint64_t *iter, vcm_pa_t
 			 uint64_t *len);
 
 /**
+ * vcm_phys_mem_extents() - every extent of @mem at once: the (pa, len) pairs
+ * vcm_phys_next_extent() yields, in the same order, the first @max of them
+ * into @seg. One call where a caller would otherwise make one per extent
+ * (memory of scattered pages has as many extents as pages).
+ * @seg: receives min(@max, extents) pieces; may be NULL when @max is 0 (then
+ *       the call only counts).
+ *
+ * Context: caller holds the set's lock. Return: the number of extents of
+ * @mem, which may exceed @max (call again with a larger array); 0 if @mem is
+ * not live or @seg is NULL with @max nonzero (an allocation has at least one
+ * extent; the set's last error says which).
+ */
+uint64_t vcm_phys_mem_extents(const struct vcm_physmem *mem, struct vcm_seg *seg, uint64_t max);
+
+/**
  * vcm_phys_mem_len() - bytes in an allocation; 0 if @mem is not live.
  * Context: caller holds the set's lock.
  */

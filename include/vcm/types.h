@@ -20,6 +20,16 @@ extern "C" {
 typedef uint64_t vcm_pa_t; /* physical (output) address */
 typedef uint64_t vcm_da_t; /* device-virtual (input) address */
 
+/*
+ * struct vcm_seg - one physically contiguous piece of memory: @len bytes
+ * from @pa. An array of them maps to consecutive device addresses in one
+ * call (vcm_pt_map_segs(), a mapper's map_segs op).
+ */
+struct vcm_seg {
+	vcm_pa_t pa;
+	uint64_t len;
+};
+
 #define VCM_DIAG_MSG_LEN 160
 
 /*

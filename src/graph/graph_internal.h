@@ -100,6 +100,21 @@ void gtree_insert_(struct gtree *t, struct gtree_node *n);
 void gtree_remove_(struct gtree *t, struct gtree_node *n);
 struct gtree_node *gtree_first_(const struct gtree *t);
 struct gtree_node *gtree_next_(const struct gtree_node *n);
+/*
+ * A batch of @n nodes in tree order (each before the next): node i is at
+ * @base + @order[i] * @stride. For the extents of one reservation.
+ */
+struct gtree_batch {
+	char *base;
+	size_t stride;
+	const uint32_t *order;
+	uint64_t n;
+};
+
+/* Add every node of @b (none in @t yet): O(m log(n / m + 1)) for m nodes. */
+void gtree_insert_batch_(struct gtree *t, const struct gtree_batch *b);
+/* Remove every node of @b (all in @t). */
+void gtree_remove_batch_(struct gtree *t, const struct gtree_batch *b);
 /* The last node with key <= @key (for trees of disjoint intervals). */
 struct gtree_node *gtree_floor_(const struct gtree *t, uint64_t key);
 /* The first node after @after (NULL: from the start), in tree order, whose
@@ -283,7 +298,9 @@ struct vcm_res {
 	unsigned int prot;
 	struct vcm_mem *mem;   /* backing, or NULL */
 	struct glist mem_node; /* mem->users */
-	struct rmap_ext *ext;  /* nr_ext extents in device-address order */
+	struct rmap_ext *ext;  /* nr_ext extents in device-address order; then, if
+				* more than one, their pieces (struct vcm_seg);
+				* then by_pa: one block */
 	uint32_t *by_pa;       /* indices into ext, sorted by pa */
 	uint64_t nr_ext;
 };
@@ -325,6 +342,9 @@ int deactivate_locked_(struct vcm_avcm *a);
 int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physmem *pm,
 	       struct rmap_ext **ext, uint32_t **by_pa, uint64_t *nr, const char *fn);
 void ext_free_(struct vcm_sys *sys, struct rmap_ext *ext, uint64_t nr);
+/* Map @ext (built by ext_build_) into @in: one map_segs call if the mapper has
+ * the op and there are several extents, else one map call per extent;
+ * inst_unmap_ext_ undoes it the same way. */
 int inst_map_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
 		  uint64_t nr, unsigned int prot, const char *fn);
 void inst_unmap_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
@@ -340,6 +360,9 @@ void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf);
 void res_attach_(struct vcm_res *res, struct vcm_mem *mem, struct rmap_ext *ext,
 		 uint32_t *by_pa, uint64_t nr);
 void res_detach_(struct vcm_res *res);
+/* The extents of @res into, or out of, the system's reverse map (one batch). */
+void rmap_add_(struct vcm_res *res);
+void rmap_del_(struct vcm_res *res);
 /* Back @to like @from (same memory, same extents at @to's address). */
 int ext_copy_attach_(struct vcm_res *to, const struct vcm_res *from, const char *fn);
 int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, const char *fn);

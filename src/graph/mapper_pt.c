@@ -64,6 +64,16 @@ static int pt_map(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned i
 	return 0;
 }
 
+static int pt_map_segs(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
+		       unsigned int prot, struct vcm_diag *diag, const char *fn)
+{
+	int ret = vcm_pt_map_segs(inst, da, seg, nr, prot);
+
+	if (ret != 0)
+		return VCM_FAIL(diag, fn, ret, "table: %s", graph_msg_(vcm_pt_last_error(inst)));
+	return 0;
+}
+
 static int pt_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag,
 		    const char *fn)
 {
@@ -123,6 +133,7 @@ const struct vcm_mapper_ops vcm_mapper_pt = {
 	.destroy = pt_destroy,
 	.compatible = pt_compatible,
 	.map = pt_map,
+	.map_segs = pt_map_segs,
 	.unmap = pt_unmap,
 	.lookup = pt_lookup,
 	.hw = pt_hw,

@@ -291,14 +291,12 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 
-		for (uint64_t e = 0; e < res->nr_ext; e++)
-			gtree_remove_(&sys->rmap, &res->ext[e].tn);
+		rmap_del_(res);
 		ext_free_(sys, res->ext, res->nr_ext);
 		res->ext = plan[k].ext;
 		res->by_pa = plan[k].by_pa;
 		res->nr_ext = plan[k].nr;
-		for (uint64_t e = 0; e < res->nr_ext; e++)
-			gtree_insert_(&sys->rmap, &res->ext[e].tn);
+		rmap_add_(res);
 		tlb_fan_(res->vcm, res->da, res->len, true);
 		k++;
 	}

@@ -10,6 +10,12 @@
  *
  * Rebalancing always walks from the changed node to the root, fixing
  * heights and maxima on the way: simple, and O(log n).
+ *
+ * A batch of m nodes (a reservation's extents, in physical order) goes in or
+ * out at once by split and join (Blelloch, Ferizovic and Sun, "Just join for
+ * parallel ordered sets", 2016): O(m log(n / m + 1)) rather than m walks of
+ * log n, so a batch into an empty tree is built in O(m), and a batch that is
+ * the whole tree leaves in O(m).
  */
 #include "graph_internal.h"
 
@@ -208,6 +214,233 @@ struct gtree_node *gtree_overlap_next_(const struct gtree *t, uint64_t lo, uint6
 				       const struct gtree_node *after)
 {
 	return overlap(t->root, lo, hi, after);
+}
+
+/* ---- batches: split and join ------------------------------------------- */
+
+/* @k over @l and @r, the three detached; @k's own parent is set by its taker. */
+static struct gtree_node *mk(struct gtree_node *l, struct gtree_node *k, struct gtree_node *r)
+{
+	k->left = l;
+	k->right = r;
+	if (l != NULL)
+		l->parent = k;
+	if (r != NULL)
+		r->parent = k;
+	update(k);
+	return k;
+}
+
+/* Rotations of a detached subtree (rotate_left/right relink into the tree). */
+static struct gtree_node *rot_l(struct gtree_node *x)
+{
+	struct gtree_node *y = x->right;
+
+	mk(x->left, x, y->left);
+	return mk(x, y, y->right);
+}
+
+static struct gtree_node *rot_r(struct gtree_node *x)
+{
+	struct gtree_node *y = x->left;
+
+	mk(y->right, x, x->right);
+	return mk(y->left, y, x);
+}
+
+/* join() when @l is more than one higher than @r: down @l's right spine. */
+static struct gtree_node *join_right(struct gtree_node *l, struct gtree_node *k,
+				     struct gtree_node *r)
+{
+	struct gtree_node *ll = l->left, *c = l->right, *t;
+
+	if (height(c) <= height(r) + 1) {
+		t = mk(c, k, r);
+		if (height(t) <= height(ll) + 1)
+			return mk(ll, l, t);
+		return rot_l(mk(ll, l, rot_r(t)));
+	}
+	t = join_right(c, k, r);
+	l = mk(ll, l, t);
+	return height(t) <= height(ll) + 1 ? l : rot_l(l);
+}
+
+/* The mirror image: @r more than one higher than @l. */
+static struct gtree_node *join_left(struct gtree_node *l, struct gtree_node *k,
+				    struct gtree_node *r)
+{
+	struct gtree_node *rr = r->right, *c = r->left, *t;
+
+	if (height(c) <= height(l) + 1) {
+		t = mk(l, k, c);
+		if (height(t) <= height(rr) + 1)
+			return mk(t, r, rr);
+		return rot_r(mk(rot_l(t), r, rr));
+	}
+	t = join_left(l, k, c);
+	r = mk(t, r, rr);
+	return height(t) <= height(rr) + 1 ? r : rot_r(r);
+}
+
+/* A balanced tree of @l, then @k, then @r (every node of @l before @k, ...). */
+static struct gtree_node *join(struct gtree_node *l, struct gtree_node *k, struct gtree_node *r)
+{
+	if (height(l) > height(r) + 1)
+		return join_right(l, k, r);
+	if (height(r) > height(l) + 1)
+		return join_left(l, k, r);
+	return mk(l, k, r);
+}
+
+/*
+ * Cut @t into the nodes before @k (*@lo) and after it (*@hi); @k itself,
+ * if it is in @t, in neither.
+ */
+static void split(struct gtree_node *t, const struct gtree_node *k, struct gtree_node **lo,
+		  struct gtree_node **hi)
+{
+	struct gtree_node *l, *r, *x;
+
+	if (t == NULL) {
+		*lo = NULL;
+		*hi = NULL;
+		return;
+	}
+	l = t->left;
+	r = t->right;
+	if (t == k) {
+		*lo = l;
+		*hi = r;
+	} else if (before(k, t)) {
+		split(l, k, lo, &x);
+		*hi = join(x, t, r);
+	} else {
+		split(r, k, &x, hi);
+		*lo = join(l, t, x);
+	}
+}
+
+/* Take the last node out of @t (not empty): returned; the rest in *@rest. */
+static struct gtree_node *split_last(struct gtree_node *t, struct gtree_node **rest)
+{
+	struct gtree_node *m, *x;
+
+	if (t->right == NULL) {
+		*rest = t->left;
+		return t;
+	}
+	m = split_last(t->right, &x);
+	*rest = join(t->left, t, x);
+	return m;
+}
+
+/* @l then @r, without a middle node. */
+static struct gtree_node *join2(struct gtree_node *l, struct gtree_node *r)
+{
+	struct gtree_node *rest, *m;
+
+	if (l == NULL)
+		return r;
+	if (r == NULL)
+		return l;
+	m = split_last(l, &rest);
+	return join(rest, m, r);
+}
+
+static struct gtree_node *batch_at(const struct gtree_batch *b, uint64_t i)
+{
+	return (struct gtree_node *)(void *)(b->base + (size_t)b->order[i] * b->stride);
+}
+
+/* Nodes [@lo, @hi) of @b as a tree of their own: each middle over its halves. */
+static struct gtree_node *build_batch(const struct gtree_batch *b, uint64_t lo, uint64_t hi)
+{
+	struct gtree_node *k, *l, *r;
+	uint64_t mid;
+
+	if (lo == hi)
+		return NULL;
+	mid = lo + (hi - lo) / 2U;
+	k = batch_at(b, mid);
+	VCM_ASSERT(k->last >= k->key);
+	VCM_ASSERT(mid == lo || before(batch_at(b, mid - 1U), k));
+	l = build_batch(b, lo, mid);
+	r = build_batch(b, mid + 1U, hi);
+	/* halves differ by at most one node, so their heights by at most one */
+	return mk(l, k, r);
+}
+
+/* @t with nodes [@lo, @hi) of @b added: the middle one splits @t, each half takes its side. */
+static struct gtree_node *union_batch(struct gtree_node *t, const struct gtree_batch *b,
+				      uint64_t lo, uint64_t hi)
+{
+	struct gtree_node *k, *l, *r;
+	uint64_t mid;
+
+	if (t == NULL)
+		return build_batch(b, lo, hi);
+	if (lo == hi)
+		return t;
+	mid = lo + (hi - lo) / 2U;
+	k = batch_at(b, mid);
+	VCM_ASSERT(k->last >= k->key);
+	VCM_ASSERT(mid == lo || before(batch_at(b, mid - 1U), k));
+	split(t, k, &l, &r);
+	l = union_batch(l, b, lo, mid);
+	r = union_batch(r, b, mid + 1U, hi);
+	return join(l, k, r);
+}
+
+/* @t without nodes [@lo, @hi) of @b, every one of which is in it. */
+static struct gtree_node *minus_batch(struct gtree_node *t, const struct gtree_batch *b,
+				      uint64_t lo, uint64_t hi)
+{
+	struct gtree_node *k, *l, *r;
+	uint64_t mid;
+
+	if (lo == hi)
+		return t;
+	mid = lo + (hi - lo) / 2U;
+	k = batch_at(b, mid);
+	if (t == k) {
+		/* a tree the batch built: its middle is at the top */
+		l = t->left;
+		r = t->right;
+	} else {
+		split(t, k, &l, &r);
+	}
+	l = minus_batch(l, b, lo, mid);
+	r = minus_batch(r, b, mid + 1U, hi);
+	return join2(l, r);
+}
+
+static void set_root(struct gtree *t, struct gtree_node *root)
+{
+	t->root = root;
+	if (root != NULL)
+		root->parent = NULL;
+}
+
+void gtree_insert_batch_(struct gtree *t, const struct gtree_batch *b)
+{
+	/* one node (contiguous memory): a plain insert, not a split of its whole path */
+	if (b->n == 1U) {
+		gtree_insert_(t, batch_at(b, 0));
+		return;
+	}
+	set_root(t, union_batch(t->root, b, 0, b->n));
+	t->count += b->n;
+}
+
+void gtree_remove_batch_(struct gtree *t, const struct gtree_batch *b)
+{
+	if (b->n == 1U) {
+		gtree_remove_(t, batch_at(b, 0));
+		return;
+	}
+	VCM_ASSERT(t->count >= b->n);
+	set_root(t, minus_batch(t->root, b, 0, b->n));
+	t->count -= b->n;
 }
 
 static int check_node(const struct gtree_node *n, const struct gtree_node *parent,

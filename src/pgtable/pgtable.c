@@ -222,6 +222,7 @@ static inline bool map_args_ok(const struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa
  * public calls reach it by a tail call: the name for messages follows from
  * @sizes.
  */
+PT_NOINLINE /* the public calls' fast paths stay frameless */
 static int map_checked(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		       unsigned int prot, uint64_t sizes)
 {
@@ -274,6 +275,89 @@ int vcm_pt_map(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsign
 	if (prot == pt->memo_prot && map_args_ok(pt, da, pa, len, vcm_lowbit(pt->memo_sizes) - 1U))
 		return pt->fmt->map(pt, __func__, da, pa, len, &pt->memo_attr, pt->memo_sizes);
 	return map_checked(pt, da, pa, len, prot, 0);
+}
+
+/*
+ * What was wrong with piece @i of a vcm_pt_map_segs() call, named, when the
+ * one test of seg_ok() failed: vcm_pt_map()'s checks of pa and len, then the
+ * alignment to @min, the smallest leaf the prot allows.
+ */
+static int seg_fail(struct vcm_pt *pt, const char *fn, uint64_t i, const struct vcm_seg *s,
+		    unsigned int prot, uint64_t min)
+{
+	const uint64_t gran = UINT64_C(1) << pt->granule_lg2;
+	const vcm_pa_t pa = s->pa;
+	const uint64_t len = s->len;
+
+	if (len == 0U)
+		return VCM_FAIL(&pt->diag, fn, -EINVAL, "seg[%llu]: len is 0", vcm_ull(i));
+	if (!vcm_is_aligned(len, gran))
+		return VCM_FAIL(&pt->diag, fn, -EINVAL,
+				"seg[%llu]: len %#llx is not a multiple of %#llx", vcm_ull(i),
+				vcm_ull(len), vcm_ull(gran));
+	if (!vcm_is_aligned(pa, gran))
+		return VCM_FAIL(&pt->diag, fn, -EINVAL, "seg[%llu]: pa %#llx is not %#llx-aligned",
+				vcm_ull(i), vcm_ull(pa), vcm_ull(gran));
+	if (pa + len - 1U < pa)
+		return VCM_FAIL(&pt->diag, fn, -EOVERFLOW, "seg[%llu]: pa %#llx + len %#llx wraps",
+				vcm_ull(i), vcm_ull(pa), vcm_ull(len));
+	if (pa + len - 1U > pt->pa_max)
+		return VCM_FAIL(&pt->diag, fn, -ERANGE,
+				"seg[%llu]: pa %#llx + len %#llx is beyond the %u-bit output space",
+				vcm_ull(i), vcm_ull(pa), vcm_ull(len), pt->oas);
+	return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
+			"seg[%llu]: prot %#x needs leaves of %#llx or more and the piece is not aligned to them",
+			vcm_ull(i), prot, vcm_ull(min));
+}
+
+/* A piece every check of seg_fail() passes, in one test (@mask: the smallest leaf - 1). */
+static inline bool seg_ok(const struct vcm_pt *pt, const struct vcm_seg *s, uint64_t mask)
+{
+	const vcm_pa_t pa_last = s->pa + s->len - 1U;
+
+	return s->len != 0U && ((s->pa | s->len) & mask) == 0U && pa_last >= s->pa &&
+	       pa_last <= pt->pa_max;
+}
+
+int vcm_pt_map_segs(struct vcm_pt *pt, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
+		    unsigned int prot)
+{
+	static const char fn[] = "vcm_pt_map_segs";
+	struct vcm_pt_attr attr;
+	uint64_t sizes, min, len = 0;
+	int ret;
+
+	if (!live(pt))
+		return -EINVAL;
+	if (seg == NULL)
+		return VCM_FAIL(&pt->diag, fn, -EINVAL, "seg is NULL");
+	if (nr == 0U)
+		return VCM_FAIL(&pt->diag, fn, -EINVAL, "nr is 0");
+	ret = prot_attr(pt, fn, prot, &attr);
+	if (ret != 0)
+		return ret;
+	sizes = pt->sizes & attr.sizes_ok;
+	min = vcm_lowbit(sizes);
+	if (min == 0U)
+		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
+				"prot %#x needs leaf sizes this table does not use", prot);
+	/* every piece before the first write: all or nothing needs no rollback for these */
+	for (uint64_t i = 0; i < nr; i++) {
+		if (!seg_ok(pt, &seg[i], min - 1U))
+			return seg_fail(pt, fn, i, &seg[i], prot, min);
+		if (len + seg[i].len < len)
+			return VCM_FAIL(&pt->diag, fn, -EOVERFLOW,
+					"seg[%llu]: the lengths add up past 2^64", vcm_ull(i));
+		len += seg[i].len;
+	}
+	ret = check_range(pt, fn, da, len);
+	if (ret != 0)
+		return ret;
+	if (!vcm_is_aligned(da, min))
+		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
+				"prot %#x needs leaves of %#llx or more and da %#llx is not aligned to them",
+				prot, vcm_ull(min), vcm_ull(da));
+	return pt->fmt->map_segs(pt, fn, da, seg, nr, len, &attr, sizes);
 }
 
 int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t da, uint64_t len, uint64_t *unmapped)

@@ -15,6 +15,13 @@
 #include "../util/assert.h"
 #include "../util/fail.h"
 
+/* Keeps a rarely taken path out of its caller, whose fast path then needs no big frame. */
+#if defined(__GNUC__)
+#define PT_NOINLINE __attribute__((noinline))
+#else
+#define PT_NOINLINE
+#endif
+
 #define VCM_PT_MAX_LEVELS 6U /* AMD v1 Mode 6 */
 #define VCM_PT_MAGIC 0x76637074U /* "vcpt" */
 /* memo_prot before any map: has unknown bits, so no prot the caller gives matches it */
@@ -86,7 +93,7 @@ struct vcm_pt {
 
 /*
  * struct vcm_pt_fmt - a format as the rest of the layer sees it. The walk
- * entries (map, unmap, lookup, walk, check, free_all) come from
+ * entries (map, map_segs, unmap, lookup, walk, check, free_all) come from
  * walk_template.h; the others are the format's own. Arguments reaching these
  * have been checked. @fn is the public call being served: every message
  * recorded on the way is prefixed with it (src/util/fail.h).
@@ -99,6 +106,10 @@ struct vcm_pt_fmt {
 	void (*hw)(const struct vcm_pt *pt, struct vcm_pt_hw *out);
 	int (*map)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		   const struct vcm_pt_attr *attr, uint64_t sizes);
+	/* @nr pieces at consecutive addresses from @da, @len bytes in all */
+	int (*map_segs)(struct vcm_pt *pt, const char *fn, vcm_da_t da, const struct vcm_seg *seg,
+			uint64_t nr, uint64_t len, const struct vcm_pt_attr *attr,
+			uint64_t sizes);
 	int (*unmap)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_da_t last,
 		     uint64_t *unmapped);
 	int (*lookup)(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *out);

@@ -21,13 +21,6 @@
 #define PT_PASTE(a, b)  PT_PASTE_(a, b)
 #define NS(name)        PT_PASTE(FMT_PREFIX, name)
 
-/* Keeps a rarely taken path out of its caller, whose fast path then needs no big frame. */
-#if defined(__GNUC__)
-#define PT_NOINLINE __attribute__((noinline))
-#else
-#define PT_NOINLINE
-#endif
-
 /* At most this many unlinked tables wait for the TLB flush before being freed. */
 #define DEFERRED_MAX 32U
 
@@ -56,6 +49,9 @@ struct walk {
 	vcm_da_t da;   /* map: next address to map */
 	vcm_pa_t pa;   /* map: its output address */
 	vcm_da_t last; /* map: last address of the range */
+	/* map: the piece being mapped (pa contiguous up to seg_last) and the end of the pieces */
+	const struct vcm_seg *seg, *seg_end;
+	vcm_da_t seg_last;
 	uint64_t unmapped;
 
 	bool gathered, gather_leaf;

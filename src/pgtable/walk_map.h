@@ -28,15 +28,15 @@ struct map_plan {
 };
 
 /*
- * The map decision at the loaded entry @it, for what is left of the range
- * (w->da to w->last at w->pa). Pure: reads, never writes.
+ * The map decision at the loaded entry @it, for what is left of the piece
+ * being mapped (w->da to w->seg_last at w->pa). Pure: reads, never writes.
  */
 static inline struct map_plan NS(map_plan)(const struct vcm_pt *pt, const struct walk *w,
 					   const struct iter *it)
 {
 	const unsigned int lvl = it->level, shift = pt->shift[lvl], glg2 = pt->contig_lg2[lvl];
 	const uint64_t isz = UINT64_C(1) << shift, gsz = isz << glg2;
-	const uint64_t left = w->last - w->da + 1U, align = w->da | w->pa;
+	const uint64_t left = w->seg_last - w->da + 1U, align = w->da | w->pa;
 	const bool group_ok = glg2 != 0U && (w->sizes & gsz) != 0U;
 
 	/*
@@ -126,6 +126,40 @@ static unsigned int NS(group_write)(const struct vcm_pt *pt, unsigned int lvl,
 	return done;
 }
 
+/*
+ * After a run of single leaves that ended its piece: the pieces that follow,
+ * as long as each is exactly one entry of this level, go to the next entries
+ * of @t (@room of them left in the table). map_plan() would send each there
+ * too: no group fits in one entry, no larger leaf either, and a single leaf
+ * of this level does (it just did). Stops at a piece of another length or
+ * alignment, or at an entry in use, for the planner to look at. Returns how
+ * many were written; w->seg moves past them.
+ */
+static unsigned int NS(seg_run)(struct walk *w, FMT_ITEM *t, unsigned int room,
+				unsigned int lvl, uint64_t isz)
+{
+	const struct vcm_pt_attr a = *w->attr;
+	const struct vcm_seg *s = w->seg + 1;
+	unsigned int n;
+
+	if ((uint64_t)(w->seg_end - s) < room)
+		room = (unsigned int)(w->seg_end - s);
+	for (n = 0; n < room && s[n].len == isz && (s[n].pa & (isz - 1U)) == 0U && t[n] == 0U; n++)
+		t[n] = fmt_leaf_encode(w->pt, lvl, false, s[n].pa, &a);
+	w->seg += n;
+	return n;
+}
+
+/* On to the next piece once the current one is mapped, if one is left. */
+static inline void NS(seg_next)(struct walk *w)
+{
+	if (w->da > w->seg_last && w->da <= w->last) {
+		w->seg++;
+		w->pa = w->seg->pa;
+		w->seg_last = w->da + w->seg->len - 1U;
+	}
+}
+
 /* Carry out ACT_LEAF: the groups or run of @p at the position; -EEXIST at a used entry. */
 static int NS(map_write)(struct walk *w, struct iter *it, struct dirty *d, struct map_plan p)
 {
@@ -133,20 +167,24 @@ static int NS(map_write)(struct walk *w, struct iter *it, struct dirty *d, struc
 	const unsigned int lvl = it->level;
 	const uint64_t isz = NS(lvl_size)(pt, lvl);
 	FMT_ITEM *t = &it->table[it->index];
-	unsigned int done;
+	unsigned int done, more = 0;
 
 	if (p.contig) {
 		done = NS(group_write)(pt, lvl, t, p.n, w->pa, isz, w->attr);
 	} else {
 		done = NS(run_write)(pt, lvl, t, p.n, w->pa, isz, w->attr);
 	}
-	if (done != 0U) {
-		NS(dirty_add)(d, it->index, done);
-		NS(wc_set)(w->pt, it->table, lvl, it->da);
-	}
 	w->da += (uint64_t)done * isz;
 	w->pa += (uint64_t)done * isz;
-	NS(iter_next)(pt, it, done);
+	if (!p.contig && done == p.n && w->da > w->seg_last && w->da <= w->last)
+		more = NS(seg_run)(w, t + done, it->end - it->index - done, lvl, isz);
+	w->da += (uint64_t)more * isz;
+	if (done + more != 0U) {
+		NS(dirty_add)(d, it->index, done + more);
+		NS(wc_set)(w->pt, it->table, lvl, it->da);
+	}
+	NS(seg_next)(w);
+	NS(iter_next)(pt, it, done + more);
 	return done == p.n ? 0 : -EEXIST;
 }
 

@@ -26,10 +26,14 @@
 #include "walk_unmap.h"
 #include "walk_check.h"
 
-/* The map walk from the top, and its rollback. */
+/*
+ * The map walk from the top over @nr pieces (@len bytes in all) at
+ * consecutive addresses from @da, and its rollback.
+ */
 PT_NOINLINE
-static int NS(map_walk)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t pa,
-			uint64_t len, const struct vcm_pt_attr *attr, uint64_t sizes)
+static int NS(map_walk)(struct vcm_pt *pt, const char *fn, vcm_da_t da,
+			const struct vcm_seg *seg, uint64_t nr, uint64_t len,
+			const struct vcm_pt_attr *attr, uint64_t sizes)
 {
 	struct walk w;
 	int ret;
@@ -38,8 +42,11 @@ static int NS(map_walk)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t
 	w.attr = attr;
 	w.sizes = sizes;
 	w.da = da;
-	w.pa = pa;
+	w.pa = seg->pa;
 	w.last = da + len - 1U;
+	w.seg = seg;
+	w.seg_end = seg + nr;
+	w.seg_last = da + seg->len - 1U;
 	ret = NS(map_lvl)(&w, pt->root, pt->levels - 1U);
 	if (ret != 0) {
 		vcm_da_t stop = w.da;
@@ -57,12 +64,29 @@ static int NS(map_walk)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t
 	return 0;
 }
 
+/* One range: the walk over one piece (out of line, so the fast path needs no frame). */
+PT_NOINLINE
+static int NS(map_range)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t pa,
+			 uint64_t len, const struct vcm_pt_attr *attr, uint64_t sizes)
+{
+	const struct vcm_seg one = { pa, len };
+
+	return NS(map_walk)(pt, fn, da, &one, 1, len, attr, sizes);
+}
+
 static int NS(map)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		   const struct vcm_pt_attr *attr, uint64_t sizes)
 {
 	if (NS(map_one)(pt, da, pa, len, attr, sizes))
 		return 0;
-	return NS(map_walk)(pt, fn, da, pa, len, attr, sizes);
+	return NS(map_range)(pt, fn, da, pa, len, attr, sizes);
+}
+
+static int NS(map_segs)(struct vcm_pt *pt, const char *fn, vcm_da_t da,
+			const struct vcm_seg *seg, uint64_t nr, uint64_t len,
+			const struct vcm_pt_attr *attr, uint64_t sizes)
+{
+	return NS(map_walk)(pt, fn, da, seg, nr, len, attr, sizes);
 }
 
 /* ---- lookup, walk, free ------------------------------------------------- */
@@ -161,6 +185,7 @@ const struct vcm_pt_fmt FMT_OPS = {
 	.prot_to_attr = fmt_prot_to_attr,
 	.hw = fmt_hw,
 	.map = NS(map),
+	.map_segs = NS(map_segs),
 	.unmap = NS(unmap),
 	.lookup = NS(lookup),
 	.walk = NS(walk),

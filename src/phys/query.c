@@ -61,6 +61,38 @@ int vcm_phys_next_extent(const struct vcm_physmem *mem, uint64_t *iter, vcm_pa_t
 	return 0;
 }
 
+uint64_t vcm_phys_mem_extents(const struct vcm_physmem *mem, struct vcm_seg *seg, uint64_t max)
+{
+	vcm_pa_t start = 0, last = 0;
+	uint64_t it = 0, n = 0;
+
+	/* the handle first, as every call here (a NULL @seg is allowed for counting) */
+	if (check_iter(mem, __func__, &it, &start, &last) != 0)
+		return 0;
+	if (seg == NULL && max != 0U) {
+		VCM_FAIL(&mem->owner->diag, __func__, -EINVAL, "seg is NULL and max is %llu",
+			 vcm_ull(max));
+		return 0;
+	}
+	for (uint64_t i = 0; i < mem->nr_chunks; i++) {
+		const struct phys_chunk *c = &mem->chunks[i];
+
+		/* vcm_phys_next_extent()'s merge: the chunk starts where the extent ends */
+		if (n == 0U || last == UINT64_MAX || c->pa != last + 1U) {
+			n++;
+			start = c->pa;
+			last = start + (c->len - 1U);
+		} else {
+			last += c->len;
+		}
+		if (n <= max) {
+			seg[n - 1U].pa = start;
+			seg[n - 1U].len = last - start + 1U;
+		}
+	}
+	return n;
+}
+
 uint64_t vcm_phys_mem_len(const struct vcm_physmem *mem)
 {
 	return physmem_live_(mem) ? mem->len : 0U;

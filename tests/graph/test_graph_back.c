@@ -446,6 +446,157 @@ static void test_back_injected_failures(void **state)
 	three_down(&t);
 }
 
+/* ---- scattered pages: one map_segs call, one rmap batch ---- */
+
+#define SC_PAGES 64U
+
+/*
+ * Single 4K pages in no physical order: every other page of a run taken,
+ * the others freed in a shuffled order, then allocations of 4K chunks only
+ * take them back. Holes are kept in @holes (freed by sc_down).
+ */
+static void sc_up(struct vcm_mem **holes)
+{
+	uint64_t rng = 0x2545f4914f6cdd1dULL;
+	unsigned int order[SC_PAGES / 2U];
+
+	for (unsigned int i = 0; i < SC_PAGES; i++)
+		holes[i] = gfx_alloc(0, 4 * KB, VCM_PHYS_4KB);
+	for (unsigned int i = 0; i < SC_PAGES / 2U; i++)
+		order[i] = 2U * i;
+	for (unsigned int i = SC_PAGES / 2U - 1U; i > 0; i--) {
+		unsigned int j, t;
+
+		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+		j = (unsigned int)((rng >> 33) % (i + 1U));
+		t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+	for (unsigned int i = 0; i < SC_PAGES / 2U; i++) {
+		assert_int_equal(vcm_free_phys(g.sys, holes[order[i]]), 0);
+		holes[order[i]] = NULL;
+	}
+}
+
+static void sc_down(struct vcm_mem **holes)
+{
+	for (unsigned int i = 0; i < SC_PAGES; i++)
+		if (holes[i] != NULL)
+			assert_int_equal(vcm_free_phys(g.sys, holes[i]), 0);
+}
+
+/* Rises and falls between @m's extents: the memory needs a real sort. */
+static unsigned int sc_turns(const struct vcm_mem *m, uint64_t *extents)
+{
+	uint64_t iter = 0, len;
+	vcm_pa_t pa, prev = 0;
+	unsigned int turns = 0, n = 0;
+	int dir = 0;
+
+	while (vcm_mem_next_extent(m, &iter, &pa, &len) == 0) {
+		if (n != 0U) {
+			int d = pa > prev ? 1 : -1;
+
+			turns += dir != 0 && d != dir;
+			dir = d;
+		}
+		prev = pa;
+		n++;
+	}
+	*extents = n;
+	return turns;
+}
+
+/* Every page of @r translates to @m's page, in the table and in the rmap. */
+static void sc_expect(struct vcm_res *r, struct vcm_mem *m)
+{
+	uint64_t iter = 0, len, off = 0;
+	vcm_pa_t pa;
+
+	while (vcm_mem_next_chunk(m, &iter, &pa, &len) == 0) {
+		const struct vcm_res *x = NULL;
+		vcm_da_t da;
+		bool found = false;
+
+		gfx_expect_pa(D_V8S1, 0, vcm_get_dev_addr(r) + off, pa);
+		while ((x = vcm_get_next_phys_res(g.sys, pa, x, &da)) != NULL)
+			found = found || (x == r && da == vcm_get_dev_addr(r) + off);
+		assert_true(found);
+		off += len;
+	}
+}
+
+/*
+ * Memory of scattered pages in no order, two allocations interleaved in
+ * physical addresses, one of them backing two reservations (equal keys in the
+ * reverse map): every table, translation and the reverse map stay exact as
+ * they are backed and unbacked in any order, and a metadata failure at any
+ * point (the sort's scratch included) changes nothing.
+ */
+static void test_back_scattered(void **state)
+{
+	struct vcm *v = gfx_vcm(0, 64 * MB);
+	struct vcm_avcm *a = gfx_assoc(v, D_V8S1, 0, true), *b = gfx_assoc(v, D_V7, 0, false);
+	struct vcm_mem *holes[SC_PAGES], *m1, *m2;
+	struct vcm_res *r1, *r2, *r3;
+	uint64_t ext1, ext2;
+
+	(void)state;
+	sc_up(holes);
+	m1 = gfx_alloc(0, 16 * 4 * KB, VCM_PHYS_4KB);
+	m2 = gfx_alloc(0, 16 * 4 * KB, VCM_PHYS_4KB);
+	/* the premise: several runs each, so the merge sort runs */
+	assert_true(sc_turns(m1, &ext1) >= 2U);
+	assert_true(sc_turns(m2, &ext2) >= 2U);
+	assert_int_equal(ext1, 16);
+	assert_int_equal(ext2, 16);
+	assert_int_equal(vcm_reserve(v, 16 * 4 * KB, 0, RW, &r1), 0);
+	assert_int_equal(vcm_reserve(v, 16 * 4 * KB, 0, RW, &r2), 0);
+	assert_int_equal(vcm_reserve(v, 16 * 4 * KB, 0, RW, &r3), 0);
+	{
+		struct back_args ba = { r1, m1 };
+
+		/* the extent array, then the sort's scratch: both fail cleanly */
+		assert_true(gfx_fail_each(true, back, NULL, &ba, &v, 1) >= 3);
+		assert_int_equal(vcm_unback(r1), 0);
+		gfx_fail_meta(2);
+		assert_int_equal(vcm_back(r1, m1), -ENOMEM);
+		gfx_msg("vcm_back: no metadata to sort 16 extents");
+		gfx_fail_meta(0);
+	}
+	assert_int_equal(vcm_back(r1, m1), 0);
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
+	assert_int_equal(vcm_back(r2, m2), 0); /* into a reverse map that holds r1 */
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
+	assert_int_equal(vcm_back(r3, m1), 0); /* the same pages twice */
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
+	sc_expect(r1, m1);
+	sc_expect(r2, m2);
+	sc_expect(r3, m1);
+	assert_int_equal(vcm_get_phys_num_res(g.sys, gfx_pa_of(m1, 5 * 4 * KB)), 2);
+	assert_int_equal(vcm_get_phys_num_res(g.sys, gfx_pa_of(m2, 5 * 4 * KB)), 1);
+	/* out of the middle of the reverse map, then the rest */
+	assert_int_equal(vcm_unback(r1), 0);
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
+	sc_expect(r2, m2);
+	sc_expect(r3, m1);
+	assert_int_equal(vcm_get_phys_num_res(g.sys, gfx_pa_of(m1, 5 * 4 * KB)), 1);
+	assert_int_equal(vcm_unback(r3), 0);
+	assert_int_equal(vcm_unback(r2), 0);
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
+	assert_int_equal(vcm_get_phys_num_res(g.sys, gfx_pa_of(m2, 5 * 4 * KB)), 0);
+	assert_int_equal(vcm_unreserve(r1), 0);
+	assert_int_equal(vcm_unreserve(r2), 0);
+	assert_int_equal(vcm_unreserve(r3), 0);
+	assert_int_equal(vcm_free_phys(g.sys, m1), 0);
+	assert_int_equal(vcm_free_phys(g.sys, m2), 0);
+	sc_down(holes);
+	gfx_drop(a);
+	gfx_drop(b);
+	assert_int_equal(vcm_free(v), 0);
+}
+
 struct assoc_args {
 	struct vcm *v;
 	int d;
@@ -716,7 +867,8 @@ int main(void)
 		T(test_assoc_errors), T(test_assoc_shares_table), T(test_deassoc),
 		T(test_assoc_attr), T(test_activate), T(test_switch), T(test_back), T(test_back_large_leaves),
 		T(test_back_errors), T(test_back_third_table_refuses),
-		T(test_back_injected_failures), T(test_back_inactive_and_late_assoc),
+		T(test_back_injected_failures), T(test_back_scattered),
+		T(test_back_inactive_and_late_assoc),
 		T(test_split), T(test_one_to_one), T(test_queries), T(test_res_copy),
 		T(test_walk),
 	};

@@ -237,6 +237,14 @@ static int spy_map(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned 
 	return s->kind->real->map(s->inst, da, pa, len, prot, diag, fn);
 }
 
+static int spy_map_segs(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
+			unsigned int prot, struct vcm_diag *diag, const char *fn)
+{
+	struct spy_inst *s = inst;
+
+	return s->kind->real->map_segs(s->inst, da, seg, nr, prot, diag, fn);
+}
+
 static int spy_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag, const char *fn)
 {
 	struct spy_inst *s = inst;
@@ -292,7 +300,8 @@ static void spy_make(struct vcm_mapper_ops *o, const struct vcm_mapper_ops *real
 	*o = (struct vcm_mapper_ops){
 		.name = real->name, .create = spy_create, .destroy = spy_destroy,
 		.compatible = real->compatible ? spy_compatible : NULL, .map = spy_map,
-		.unmap = spy_unmap, .lookup = spy_lookup, .hw = real->hw ? spy_hw : NULL,
+		.map_segs = real->map_segs ? spy_map_segs : NULL, .unmap = spy_unmap,
+		.lookup = spy_lookup, .hw = real->hw ? spy_hw : NULL,
 		.page_sizes = real->page_sizes ? spy_page_sizes : NULL,
 		.range = real->range ? spy_range : NULL, .walk = real->walk ? spy_walk : NULL,
 	};

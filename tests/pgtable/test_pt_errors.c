@@ -226,6 +226,114 @@ static void test_map_errors(void **state)
 	ptf_fini(&f);
 }
 
+#define EXPECT_SEGS(pt, call, err, text) EXPECT(pt, call, err, "vcm_pt_map_segs", text)
+
+/*
+ * vcm_pt_map_segs(): every piece is checked before a write and a bad one is
+ * named by its index; a piece over a mapping or table memory running out
+ * halfway leaves the table as it was; edge values (one piece, the top of the
+ * spaces, a length sum that wraps).
+ */
+static void test_map_segs_errors(void **state)
+{
+	struct pt_fixture f;
+	struct vcm_pt_leaf l;
+	const uint64_t top = UINT64_C(1) << 48, pg = 0x1000, omax = top - pg;
+	const unsigned int r = VCM_PT_PROT_READ;
+	struct vcm_seg seg[4] = { { 0x10000, pg }, { 0x30000, pg }, { 0x50000, pg },
+				  { 0x70000, pg } };
+	struct vcm_seg bad[4];
+	uint64_t free0;
+
+	(void)state;
+	ptf_init(&f, ptf_config("armv8-s1-4k-48"), 0);
+	free0 = vcm_plat_arena_free_bytes(f.arena);
+	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0, NULL, 1, r), -EINVAL, "seg is NULL");
+	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0, seg, 0, r), -EINVAL, "nr is 0");
+	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0, seg, 4, 0), -EINVAL, "READ");
+	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0, seg, 4, r | 0x80), -EINVAL, "unknown bit");
+	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0, seg, 4, r | VCM_PT_PROT_SECURE), -EOPNOTSUPP,
+		    "Secure state");
+	memcpy(bad, seg, sizeof(bad));
+	bad[2].len = 0;
+	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0, bad, 4, r), -EINVAL, "seg[2]: len is 0");
+	bad[2].len = 0x1800;
+	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0, bad, 4, r), -EINVAL,
+		    "seg[2]: len 0x1800 is not a multiple of 0x1000");
+	memcpy(bad, seg, sizeof(bad));
+	bad[3].pa = 0x70800;
+	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0, bad, 4, r), -EINVAL,
+		    "seg[3]: pa 0x70800 is not 0x1000-aligned");
+	bad[3].pa = ~(pg - 1U);
+	bad[3].len = 2 * pg;
+	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0, bad, 4, r), -EOVERFLOW, "seg[3]: pa");
+	bad[3].pa = omax;
+	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0, bad, 4, r), -ERANGE,
+		    "seg[3]: pa 0xfffffffff000 + len 0x2000 is beyond the 48-bit output space");
+	memcpy(bad, seg, sizeof(bad));
+	bad[1].len = ~(pg - 1U);
+	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0, bad, 4, r), -EOVERFLOW, "seg[1]: pa 0x30000");
+	{
+		/* 2^16 pieces of the whole output space: the last brings the sum to 2^64 */
+		const uint64_t n = UINT64_C(1) << 16;
+		struct vcm_seg *all = calloc((size_t)n, sizeof(*all));
+
+		assert_non_null(all);
+		for (uint64_t i = 0; i < n; i++)
+			all[i] = (struct vcm_seg){ 0, top };
+		EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0, all, n, r), -EOVERFLOW,
+			    "seg[65535]: the lengths add up past 2^64");
+		/* two of them: no wrap, but past the input space */
+		EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0, all, 2, r), -ERANGE, "48-bit input");
+		free(all);
+	}
+	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0x1800, seg, 4, r), -EINVAL, "da 0x1800");
+	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, top - 3 * pg, seg, 4, r), -ERANGE,
+		    "48-bit input");
+	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, ~(2 * pg - 1U), seg, 4, r), -EOVERFLOW, "wraps");
+	assert_int_equal(vcm_pt_map_segs(NULL, 0, seg, 4, r), -EINVAL);
+	/* nothing of the above left a trace */
+	assert_int_equal(f.nblocks, 1);
+	assert_int_equal(vcm_plat_arena_free_bytes(f.arena), free0);
+
+	/* a piece lands on a mapping: the pieces before it are undone */
+	assert_int_equal(vcm_pt_map(f.pt, 0x203000, 0x40000000, pg, r), 0);
+	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0x200000, seg, 4, r), -EEXIST,
+		    "0x203000 is already mapped");
+	for (unsigned int i = 0; i < 3; i++)
+		assert_int_equal(vcm_pt_lookup(f.pt, 0x200000 + i * pg, &l), -ENOENT);
+	model_map(&f.md, 0x203000, 0x40000000, pg, r);
+	assert_int_equal(ptf_check(&f, 1), 0);
+
+	/* table memory gives out after the first table: nothing is kept */
+	f.fail_after = 1;
+	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0x7fffe000, seg, 4, r), -ENOMEM, "no table memory");
+	f.fail_after = -1;
+	assert_int_equal(ptf_check(&f, 2), 0);
+	assert_int_equal(vcm_pt_lookup(f.pt, 0x7fffe000, &l), -ENOENT);
+
+	/* edge values: one piece is vcm_pt_map(); the last page of both spaces */
+	assert_int_equal(vcm_pt_map_segs(f.pt, top - pg, &(struct vcm_seg){ omax, pg }, 1, r), 0);
+	model_map(&f.md, top - pg, omax, pg, r);
+	/* pieces of differing sizes, a 2M block among them, across a table's end */
+	{
+		const struct vcm_seg mix[3] = { { 0x600000, 0x1ff000 }, { 0x800000, 0x200000 },
+						{ 0x1000, pg } };
+		const vcm_da_t da = 0x40001000;
+
+		assert_int_equal(vcm_pt_map_segs(f.pt, da, mix, 3, r), 0);
+		model_map(&f.md, da, mix[0].pa, mix[0].len, r);
+		model_map(&f.md, da + mix[0].len, mix[1].pa, mix[1].len, r);
+		model_map(&f.md, da + mix[0].len + mix[1].len, mix[2].pa, mix[2].len, r);
+		assert_int_equal(ptf_check_greedy(&f, da + mix[0].len, mix[1].pa, mix[1].len,
+						  ~UINT64_C(0)), 0);
+		assert_int_equal(vcm_pt_lookup(f.pt, da + mix[0].len, &l), 0);
+		assert_int_equal(l.size_lg2, 21);
+	}
+	assert_int_equal(ptf_check(&f, 3), 0);
+	ptf_fini(&f);
+}
+
 /* What each format cannot express is refused, not approximated. */
 static void test_format_refusals(void **state)
 {
@@ -341,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_create_errors),
 		cmocka_unit_test(test_create_enomem),
 		cmocka_unit_test(test_map_errors),
+		cmocka_unit_test(test_map_segs_errors),
 		cmocka_unit_test(test_format_refusals),
 		cmocka_unit_test(test_custom_mair),
 		cmocka_unit_test(test_stale_handle),

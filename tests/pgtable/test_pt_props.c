@@ -203,6 +203,100 @@ static void do_enomem(struct run *r, uint64_t *s)
 	}
 }
 
+#define SEGS_MAX 24U
+
+/*
+ * Cut [da, +len) into pieces for vcm_pt_map_segs(): runs of equal pieces of
+ * the granule or of one leaf size @a (the scattered pages of a buffer, which
+ * the walk writes in one loop), or random lengths; each piece's pa is random,
+ * keeping the piece's own alignment most of the time. Returns the count.
+ */
+static unsigned int cut_segs(struct run *r, uint64_t *s, uint64_t len, uint64_t a,
+			     struct vcm_seg *seg)
+{
+	const uint64_t gran = UINT64_C(1) << r->f.cfg->granule_lg2;
+	const uint64_t omask = (UINT64_C(1) << r->f.cfg->oas) - 1;
+	const uint64_t style = rnd(s) % 3;
+	unsigned int n = 0;
+
+	while (len != 0U) {
+		uint64_t plen, align;
+
+		if (n == SEGS_MAX - 1U) {
+			plen = len;
+		} else if (style == 0) {
+			plen = gran;
+		} else if (style == 1 && len >= a && rnd(s) % 8 != 0) {
+			plen = a;
+		} else {
+			plen = gran * (1 + rnd(s) % (len / gran < 40 ? len / gran : 40));
+		}
+		if (plen > len)
+			plen = len;
+		align = UINT64_C(1) << __builtin_ctzll(plen);
+		if (align > a || rnd(s) % 4 == 0)
+			align = gran;
+		seg[n].pa = (rnd(s) & omask) % ((omask - plen + 1) & ~(align - 1)) & ~(align - 1);
+		seg[n].len = plen;
+		len -= plen;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * vcm_pt_map_segs(): pieces at consecutive addresses, each mapped as
+ * vcm_pt_map() would map it alone (the greedy leaves of each piece), all or
+ * nothing when a piece lands on a mapping or table memory runs out.
+ */
+static void do_segs(struct run *r, uint64_t *s)
+{
+	struct pt_fixture *f = &r->f;
+	uint64_t da, len, a, off = 0, free_before = vcm_plat_arena_free_bytes(f->arena);
+	unsigned int prot = random_prot(s), n;
+	struct vcm_seg seg[SEGS_MAX];
+	bool overlap, starve = rnd(s) % 4 == 0;
+	int ret;
+
+	pick_range(r, s, &da, &len, &a);
+	if (len / (UINT64_C(1) << f->cfg->granule_lg2) > 4096U)
+		return; /* pieces of one page: keep a step to a few thousand */
+	n = cut_segs(r, s, len, a, seg);
+	overlap = model_any(&f->md, da, len);
+	if (starve)
+		f->fail_after = (long)(rnd(s) % 3);
+	ret = vcm_pt_map_segs(f->pt, da, seg, n, prot);
+	if (ret == -EOPNOTSUPP) {
+		r->eopnotsupp++;
+		prot = VCM_PT_PROT_READ | VCM_PT_PROT_WRITE;
+		ret = vcm_pt_map_segs(f->pt, da, seg, n, prot);
+	}
+	f->fail_after = -1;
+	if (ret == -ENOMEM && (starve || r->reduced)) {
+		r->enomem++;
+		CHECK(r, vcm_plat_arena_free_bytes(f->arena) == free_before,
+		      "failed map_segs kept table memory");
+		return;
+	}
+	if (overlap) {
+		CHECK(r, ret == -EEXIST, "map_segs [%#llx,+%#llx) over a mapping gave %d (%s)",
+		      (unsigned long long)da, (unsigned long long)len, ret,
+		      vcm_pt_last_error(f->pt));
+		r->eexist++;
+		return;
+	}
+	CHECK(r, ret == 0, "map_segs [%#llx,+%#llx) in %u pieces prot %#x gave %d (%s)",
+	      (unsigned long long)da, (unsigned long long)len, n, prot, ret,
+	      vcm_pt_last_error(f->pt));
+	for (unsigned int i = 0; i < n; i++) {
+		model_map(&f->md, da + off, seg[i].pa, seg[i].len, prot);
+		CHECK(r, ptf_check_greedy(f, da + off, seg[i].pa, seg[i].len, ~UINT64_C(0)) == 0,
+		      "piece %u of %u: %s", i, n, f->why);
+		off += seg[i].len;
+	}
+	r->maps++;
+}
+
 /*
  * Single-leaf calls in a row, the walk cache's case: one leaf of one size per
  * call at neighbouring addresses (the same table: hits), now and then a jump
@@ -294,8 +388,10 @@ static void run_config(const struct pt_config *cfg, uint64_t seed, unsigned int 
 	for (unsigned int i = 0; i < steps; i++) {
 		uint64_t op = rnd(&s) % 100;
 
-		if (op < 53)
+		if (op < 43)
 			do_map(&r, &s);
+		else if (op < 53)
+			do_segs(&r, &s);
 		else if (op < 88)
 			do_unmap(&r, &s);
 		else if (op < 92)

@@ -631,6 +631,62 @@ static void test_other_granule(void **state)
 
 /* ---- ranges that end at 2^64 --------------------------------------------- */
 
+/* vcm_phys_mem_extents() of @m gives what vcm_phys_next_extent() does, whole or cut at @max. */
+static uint64_t same_extents(const struct vcm_physmem *m)
+{
+	struct vcm_seg seg[64], cut[3];
+	uint64_t it = 0, len, i = 0, n = vcm_phys_mem_extents(m, NULL, 0);
+	vcm_pa_t pa;
+
+	assert_true(n >= 1 && n <= 64);
+	assert_int_equal(vcm_phys_mem_extents(m, seg, 64), n);
+	memset(cut, 0xa5, sizeof(cut));
+	assert_int_equal(vcm_phys_mem_extents(m, cut, 2), n);
+	assert_int_equal(cut[2].pa, 0xa5a5a5a5a5a5a5a5ULL); /* nothing past @max */
+	while (vcm_phys_next_extent(m, &it, &pa, &len) == 0) {
+		assert_int_equal(seg[i].pa, pa);
+		assert_int_equal(seg[i].len, len);
+		if (i < 2)
+			assert_memory_equal(&cut[i], &seg[i], sizeof(seg[i]));
+		i++;
+	}
+	assert_int_equal(i, n);
+	return n;
+}
+
+/* The bulk form of vcm_phys_next_extent(): same pieces, counting, errors. */
+static void test_mem_extents(void **state)
+{
+	struct vcm_phys *p = make();
+	struct vcm_physmem *pages[16], *m;
+	struct vcm_seg seg;
+
+	(void)state;
+	/* fresh memory: adjacent chunks merge */
+	assert_int_equal(vcm_phys_alloc(p, 0, 16 * MB + 64 * KB + 12 * KB, 0, &m), 0);
+	assert_true(same_extents(m) < vcm_phys_mem_chunks(m));
+	assert_int_equal(vcm_phys_free(p, m), 0);
+	/* every other page taken: one extent per page */
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(vcm_phys_alloc(p, 0, 4 * KB, VCM_PHYS_4KB, &pages[i]), 0);
+	for (int i = 0; i < 16; i += 2)
+		assert_int_equal(vcm_phys_free(p, pages[i]), 0);
+	assert_int_equal(vcm_phys_alloc(p, 0, 8 * 4 * KB, VCM_PHYS_4KB, &m), 0);
+	assert_int_equal(same_extents(m), vcm_phys_mem_chunks(m));
+	/* errors: 0 extents, and a message where there is a set to hold one */
+	assert_int_equal(vcm_phys_mem_extents(NULL, &seg, 1), 0);
+	assert_int_equal(vcm_phys_mem_extents(m, NULL, 1), 0);
+	assert_true(has_prefix(vcm_phys_last_error(p), "vcm_phys_mem_extents"));
+	assert_non_null(strstr(vcm_phys_last_error(p), "seg is NULL and max is 1"));
+	assert_int_equal(vcm_phys_free(p, m), 0);
+	assert_int_equal(vcm_phys_mem_extents(m, &seg, 1), 0);
+	assert_true(has_prefix(vcm_phys_last_error(p), "vcm_phys_mem_extents"));
+	assert_non_null(strstr(vcm_phys_last_error(p), "was freed"));
+	for (int i = 1; i < 16; i += 2)
+		assert_int_equal(vcm_phys_free(p, pages[i]), 0);
+	done(p);
+}
+
 #define TOP(n) (0ULL - (n)) /* the address n bytes below 2^64 */
 
 static void test_top_overlap(void **state)
@@ -718,6 +774,7 @@ static void test_top_ranges(void **state)
 	assert_int_equal(pa, TOP(2 * MB));
 	assert_int_equal(len, 2 * MB);
 	assert_int_equal(vcm_phys_next_extent(a, &it, &pa, &len), -ENOENT);
+	assert_int_equal(same_extents(a), 1);
 	assert_int_equal(vcm_phys_free(p, a), 0);
 
 	/* the joined region at the top: each page once, then no more */
@@ -738,6 +795,7 @@ int main(void)
 		cmocka_unit_test(test_create_nomem),
 		cmocka_unit_test(test_create_ok),
 		cmocka_unit_test(test_alloc_largest_first),
+		cmocka_unit_test(test_mem_extents),
 		cmocka_unit_test(test_alloc_errors),
 		cmocka_unit_test(test_alloc_nomem_meta),
 		cmocka_unit_test(test_all_or_nothing),
