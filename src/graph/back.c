@@ -85,16 +85,13 @@ static void merge(const struct rmap_ext *ext, uint32_t *idx, uint32_t *tmp, uint
 }
 
 /*
- * Natural merge sort of @idx by physical start, with @tmp (@n entries) to
- * merge through: memory comes as a few runs, rising or falling (a free list
- * hands out pages in either order), so falling runs are turned round and
- * the runs merged pairwise: O(n) for one run either way, O(n log r) for r.
+ * Turn every falling run of @idx round: memory comes as a few runs, rising or
+ * falling (a free list hands out pages in either order), so after this pass
+ * memory in one run either way is sorted, and the rest is rising runs.
  */
-static void merge_sort_by_pa(const struct rmap_ext *ext, uint32_t *idx, uint32_t *tmp,
-			     uint64_t n)
+static void turn_falling_runs(const struct rmap_ext *ext, uint32_t *idx, uint64_t n)
 {
 	uint64_t i = 0, j;
-	bool merged;
 
 	while (i < n) {
 		for (j = i + 1U; j < n && key_at(ext, idx, j) < key_at(ext, idx, j - 1U); j++)
@@ -102,6 +99,14 @@ static void merge_sort_by_pa(const struct rmap_ext *ext, uint32_t *idx, uint32_t
 		reverse(idx, i, j);
 		i = j;
 	}
+}
+
+/* Merge the rising runs of @idx pairwise through @tmp until one is left: O(n log r). */
+static void merge_runs(const struct rmap_ext *ext, uint32_t *idx, uint32_t *tmp, uint64_t n)
+{
+	uint64_t i, j;
+	bool merged;
+
 	do {
 		merged = false;
 		for (i = 0; i < n; i = j) {
@@ -117,26 +122,24 @@ static void merge_sort_by_pa(const struct rmap_ext *ext, uint32_t *idx, uint32_t
 }
 
 /*
- * Sort @idx by physical start. One run, rising or falling, needs no memory;
- * more are merged through scratch metadata, and when there is none the call
- * fails like any other that runs out of metadata (a silent fallback would hide
- * the shortage from the caller and from the failure-injection tests).
+ * Sort @idx by physical start (a natural merge sort). Sorted after the
+ * falling runs are turned round, it needs no memory; otherwise the runs are
+ * merged through scratch metadata, and when there is none the call fails like
+ * any other that runs out of metadata (a silent fallback would hide the
+ * shortage from the caller and from the failure-injection tests).
  */
 static int sort_by_pa(struct vcm_sys *sys, const struct rmap_ext *ext, uint32_t *idx,
 		      uint64_t n, const char *fn)
 {
 	uint32_t *tmp;
 
+	turn_falling_runs(ext, idx, n);
 	if (run_end(ext, idx, 0, n) == n)
 		return 0;
-	reverse(idx, 0, n);
-	if (run_end(ext, idx, 0, n) == n)
-		return 0;
-	reverse(idx, 0, n);
 	tmp = meta_alloc_(sys, (size_t)n * sizeof(*tmp));
 	if (tmp == NULL)
 		return GFAIL(sys, fn, -ENOMEM, "no metadata to sort %llu extents", vcm_ull(n));
-	merge_sort_by_pa(ext, idx, tmp, n);
+	merge_runs(ext, idx, tmp, n);
 	meta_free_(sys, tmp, (size_t)n * sizeof(*tmp));
 	return 0;
 }
