@@ -72,7 +72,7 @@ static void print_range(struct vcm_pt *pt, vcm_da_t da, uint64_t len)
 
 static void show(const char *who, const char *fmt, struct vcm_pt *pt)
 {
-	struct vcm_pt_hw hw;
+	struct vcm_hw_regs hw;
 
 	vcm_pt_hw(pt, &hw);
 	printf("%s: %s table at pa %#llx, %u levels, %llu bytes of tables\n", who, fmt,

@@ -27,7 +27,7 @@ struct setup {
 	struct vcm_hosted_mem *mem;
 	const struct vcm_plat_ops *plat;
 	struct vcm_pt *pt;
-	struct vcm_pt_hw hw;
+	struct vcm_hw_regs hw;
 	vcm_pa_t buf_pa;
 };
 

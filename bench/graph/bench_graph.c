@@ -151,7 +151,8 @@ static const char *const fmt_name[4] = { "armv7s", "armv8 s1", "armv8 s2", "armv
 
 static struct vcm_dev *add_dev(struct rig *r, const char *name, unsigned int fmt)
 {
-	struct vcm_dev_cfg cfg = { .name = name, .mapper = &vcm_mapper_pt, .pt = fmt_cfg(fmt),
+	struct vcm_pt_cfg pt = fmt_cfg(fmt);
+	struct vcm_dev_cfg cfg = { .name = name, .mapper = &vcm_mapper_pt, .mapper_cfg = &pt,
 				   .nr_bases = 1 };
 	struct vcm_dev *d;
 

@@ -11,12 +11,15 @@
  * A mapper writes a VCM's backed reservations out for one kind of endpoint.
  * The graph never switches on a page-table format: it holds a mapper and
  * calls it. Three ship with vcmm:
- *  - vcm_mapper_pt: a page table in any vcm_pt format (one per VCM and
- *    distinct configuration, shared by every device of that configuration);
- *  - vcm_mapper_one_to_one: a device with no MMU sees physical addresses;
- *    backing only checks that the memory is reachable (da == pa);
+ *  - vcm_mapper_pt (include/vcm/mapper_pt.h): a page table in any vcm_pt
+ *    format (one per VCM and distinct configuration, shared by every device
+ *    of that configuration);
+ *  - vcm_mapper_one_to_one (include/vcm/vcm.h): a device with no MMU sees
+ *    physical addresses; backing only checks that the memory is reachable;
  *  - a CPU mapper from the platform (hosted: vcm_hosted_cpu_mapper()).
- * A driver adds a device kind by writing a struct vcm_mapper_ops.
+ * A driver adds a device kind by writing a struct vcm_mapper_ops. Each mapper
+ * owns its configuration (struct vcm_dev_cfg.mapper_cfg): this header knows
+ * no page-table format, so a device backend depends on platform.h only.
  *
  * Words: see docs/glossary.md (da, pa, len, last, plat).
  */
@@ -25,7 +28,7 @@
 
 #include <vcm/types.h>
 #include <vcm/platform.h>
-#include <vcm/pgtable.h>
+#include <vcm/prot.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,9 +47,13 @@ extern "C" {
  * into translations. Every op that can fail takes @fn, the public call the
  * user made, and records its message in @diag under that name.
  * @name:       short name ("pt", "one-to-one", "cpu").
+ * @cfg_size:   bytes of the configuration a device gives in
+ *              struct vcm_dev_cfg.mapper_cfg (0: none). The graph keeps its
+ *              own copy, so the caller's need not outlive the registration.
  * @create:     make an instance for a VCM covering [@start, @start + @len) for
- *              a device registered with @dev_cfg (its cfg->pt for page tables);
- *              @plat gives table memory. *@inst receives the instance.
+ *              a device registered with @dev_cfg (its mapper_cfg points at
+ *              the graph's copy); @plat gives table memory. *@inst receives
+ *              the instance.
  * @destroy:    free an instance (nothing mapped in it any more).
  * @compatible: may devices registered with @a and @b share one instance?
  *              (page tables: same format and configuration).
@@ -63,7 +70,8 @@ extern "C" {
  *              nor for the whole range of one @map_segs call (page tables:
  *              the graph unmaps exactly what it mapped).
  * @lookup:     translate one @da: *@pa and *@prot; -ENOENT if not mapped.
- * @hw:         optional: register values to program (page tables).
+ * @hw:         optional: register values to program (page tables): the
+ *              block vcm_dev_ops.program receives.
  * @page_sizes: optional: leaf sizes the instance can use (bit n = 2^n bytes).
  * @range:      optional: for an endpoint that owns its address space (a CPU),
  *              the range of its prebuilt VCM, user (@user) or kernel view.
@@ -75,6 +83,7 @@ extern "C" {
 struct vcm_dev_cfg;
 struct vcm_mapper_ops {
 	const char *name;
+	size_t cfg_size;
 	int (*create)(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 		      const struct vcm_plat_ops *plat, vcm_da_t start, uint64_t len,
 		      void **inst, struct vcm_diag *diag, const char *fn);
@@ -87,17 +96,13 @@ struct vcm_mapper_ops {
 	int (*unmap)(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag,
 		     const char *fn);
 	int (*lookup)(void *inst, vcm_da_t da, vcm_pa_t *pa, unsigned int *prot);
-	int (*hw)(void *inst, struct vcm_pt_hw *out);
+	int (*hw)(void *inst, struct vcm_hw_regs *out);
 	uint64_t (*page_sizes)(void *inst);
 	int (*range)(void *ctx, bool user, vcm_da_t *start, uint64_t *len);
 	int (*walk)(void *inst, vcm_da_t da, uint64_t len,
 		    int (*fn)(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot),
 		    void *arg);
 };
-
-/* The mappers the graph provides. */
-extern const struct vcm_mapper_ops vcm_mapper_pt;
-extern const struct vcm_mapper_ops vcm_mapper_one_to_one;
 
 /**
  * struct vcm_dev_ops - the hardware-specific calls behind a device. Every op
@@ -115,7 +120,7 @@ extern const struct vcm_mapper_ops vcm_mapper_one_to_one;
  *              0 (may power down / move) or -EBUSY (refuses).
  */
 struct vcm_dev_ops {
-	int (*program)(void *ctx, unsigned int base, const struct vcm_pt_hw *hw);
+	int (*program)(void *ctx, unsigned int base, const struct vcm_hw_regs *hw);
 	void (*clear)(void *ctx, unsigned int base);
 	void (*tlb_range)(void *ctx, unsigned int base, vcm_da_t da, uint64_t len, bool leaf);
 	void (*tlb_all)(void *ctx, unsigned int base);
@@ -129,9 +134,9 @@ struct vcm_dev_ops {
  * @mapper:   its mapper: &vcm_mapper_pt, &vcm_mapper_one_to_one, a CPU mapper,
  *            or a driver's own.
  * @mapper_ctx: first argument of @mapper->create.
- * @pt:       for &vcm_mapper_pt: the table configuration (fmt, ias, oas,
- *            granule_lg2, flags, page_sizes, mair); plat, tlb and tlb_ctx are
- *            ignored (the graph fills them in).
+ * @mapper_cfg: the mapper's configuration, @mapper->cfg_size bytes (copied
+ *            at registration); for &vcm_mapper_pt a struct vcm_pt_cfg
+ *            (include/vcm/mapper_pt.h). NULL for a mapper without one.
  * @nr_bases: 1, or 2 for a device with low and high base registers.
  * @ops:      hardware calls (may be NULL: a device with nothing to program).
  * @ctx:      first argument of every op.
@@ -140,31 +145,68 @@ struct vcm_dev_cfg {
 	const char *name;
 	const struct vcm_mapper_ops *mapper;
 	void *mapper_ctx;
-	struct vcm_pt_cfg pt;
+	const void *mapper_cfg;
 	unsigned int nr_bases;
 	const struct vcm_dev_ops *ops;
 	void *ctx;
 };
 
-/* Kinds of access, and why a translation failed, in struct vcm_fault. */
+/* Kinds of access, in struct vcm_fault. */
 #define VCM_ACCESS_READ  (1U << 0)
 #define VCM_ACCESS_WRITE (1U << 1)
 #define VCM_ACCESS_EXEC  (1U << 2)
 #define VCM_ACCESS_USER  (1U << 3)
 
+/*
+ * Why a translation failed, as page-table walkers and IOMMU event records
+ * classify it (Arm's fault status codes, SMMUv3's F_TRANSLATION ... events,
+ * VT-d's fault reasons and AMD-Vi's event types all map onto these).
+ */
+enum vcm_fault_kind {
+	VCM_FAULT_TRANSLATION = 1, /* no valid entry on the walk */
+	VCM_FAULT_PERMISSION,      /* mapped, but not for this access */
+	VCM_FAULT_ADDR_SIZE,       /* an address wider than the table or output allows */
+	VCM_FAULT_ACCESS_FLAG,     /* a leaf with its access flag clear */
+	VCM_FAULT_EXTERNAL,        /* reading a descriptor failed (no memory there) */
+	VCM_FAULT_CONFIG,          /* the device's context or table base is bad */
+};
+
+/* struct vcm_fault.level and .desc_pa when the reporter does not know them. */
+#define VCM_FAULT_LEVEL_NONE (-1)
+#define VCM_FAULT_DESC_NONE  (~(vcm_pa_t)0)
+
 /**
- * struct vcm_fault - a translation fault, as a device model or driver reports it.
- * @da:     the address that faulted.
- * @access: VCM_ACCESS_* of the transaction.
- * @err:    -ENOENT nothing mapped, -EACCES permission, -EFAULT other.
- * @base:   base register whose context faulted.
+ * struct vcm_fault - a translation fault, as a device model or a backend's
+ * event queue reports it.
+ * @da:      the address that faulted.
+ * @access:  VCM_ACCESS_* of the transaction.
+ * @kind:    why (enum vcm_fault_kind).
+ * @level:   the lookup level (the manual's numbering) whose entry faulted,
+ *           or VCM_FAULT_LEVEL_NONE.
+ * @desc_pa: physical address of that entry, or VCM_FAULT_DESC_NONE.
+ * @stage:   1 or 2 for a two-stage walker, 0 for a single stage.
+ * @base:    base register whose context faulted.
+ * @stream:  the transaction's stream (SMMU StreamID, PCI requester ID), 0
+ *           when the device has one.
+ * @ctx:     the hardware context (ASID, domain, context bank), 0 unknown.
  */
 struct vcm_fault {
 	vcm_da_t da;
 	unsigned int access;
-	int err;
+	enum vcm_fault_kind kind;
+	int level;
+	vcm_pa_t desc_pa;
+	unsigned int stage;
 	unsigned int base;
+	uint32_t stream;
+	uint32_t ctx;
 };
+
+/* A short name for @kind ("translation", "permission", ...); "?" if unknown. */
+const char *vcm_fault_kind_name(enum vcm_fault_kind kind);
+/* The errno a call that met the fault returns: -ENOENT translation,
+ * -EACCES permission, -EFAULT the rest. */
+int vcm_fault_errno(enum vcm_fault_kind kind);
 
 /* What a fault handler (and vcm_dev_fault()) returns. */
 #define VCM_FAULT_TERMINATE 0

@@ -32,6 +32,17 @@ int vcm_diag_set(struct vcm_diag *d, int err, const char *func, const char *fmt,
 #endif
 	;
 
+/**
+ * vcm_diag_enter() - name the public call now running on @d, once, at its
+ * start: every failure recorded on @d until the next call carries @fn, so
+ * helpers and ops never pass the name along. @d may be NULL.
+ */
+static inline void vcm_diag_enter(struct vcm_diag *d, const char *fn)
+{
+	if (d != NULL)
+		d->fn = fn;
+}
+
 /** vcm_diag_clear() - forget the last failure. */
 void vcm_diag_clear(struct vcm_diag *d);
 

@@ -12,7 +12,6 @@
 #include <pthread.h>
 #include <vcm/platform.h>
 #include <vcm/dev.h>
-#include <vcm/vcm.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -29,6 +29,7 @@
 #define VCM_PGTABLE_H
 
 #include <vcm/types.h>
+#include <vcm/prot.h>
 #include <vcm/platform.h>
 
 #ifdef __cplusplus
@@ -57,39 +58,7 @@ extern const struct vcm_pt_fmt vcm_pt_fmt_vtd_ss; /* Intel VT-d second stage */
 /** vcm_pt_fmt_name() - short name of a format ("armv7s", "armv8"). */
 const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt);
 
-/*
- * Protection: what a mapping allows, in format-neutral terms. Each format turns
- * it into its own bits or refuses (-EOPNOTSUPP) what it cannot express.
- * READ is required in every mapping.
- */
-#define VCM_PT_PROT_READ      (1U << 0)
-#define VCM_PT_PROT_WRITE     (1U << 1)
-#define VCM_PT_PROT_EXEC      (1U << 2)
-#define VCM_PT_PROT_USER      (1U << 3) /* unprivileged accesses allowed too */
-#define VCM_PT_PROT_SECURE    (1U << 4) /* output in the Secure physical space */
-#define VCM_PT_PROT_NONGLOBAL (1U << 5) /* TLB entries tagged with an ASID (Arm nG) */
-#define VCM_PT_PROT_DEVICE    (1U << 6) /* device memory; cache and share fields 0 */
-#define VCM_PT_PROT_INNER_SHIFT 8
-#define VCM_PT_PROT_OUTER_SHIFT 10
-#define VCM_PT_PROT_SH_SHIFT    12
-#define VCM_PT_PROT_INNER_MASK  (3U << VCM_PT_PROT_INNER_SHIFT)
-#define VCM_PT_PROT_OUTER_MASK  (3U << VCM_PT_PROT_OUTER_SHIFT)
-#define VCM_PT_PROT_SH_MASK     (3U << VCM_PT_PROT_SH_SHIFT)
-#define VCM_PT_PROT_ALL         0x3f7fU
-
-/* Cache policies of normal memory, for the inner and outer fields (the 2010 API's). */
-#define VCM_PT_CACHE_WBWA  0U /* write-back, write-allocate (the default) */
-#define VCM_PT_CACHE_NC    1U /* not cached */
-#define VCM_PT_CACHE_WBNWA 2U /* write-back, no write-allocate */
-#define VCM_PT_CACHE_WT    3U /* write-through */
-#define VCM_PT_PROT_INNER(c) ((unsigned int)(c) << VCM_PT_PROT_INNER_SHIFT)
-#define VCM_PT_PROT_OUTER(c) ((unsigned int)(c) << VCM_PT_PROT_OUTER_SHIFT)
-
-/* Shareability of normal memory. */
-#define VCM_PT_SH_NONE  0U
-#define VCM_PT_SH_INNER 1U
-#define VCM_PT_SH_OUTER 2U
-#define VCM_PT_PROT_SH(s) ((unsigned int)(s) << VCM_PT_PROT_SH_SHIFT)
+/* Protection bits (VCM_PT_PROT_*): include/vcm/prot.h. */
 
 /* Configuration flags. */
 #define VCM_PT_CFG_STAGE2   (1U << 0) /* ARMv8 stage 2 (IPA -> PA) table */
@@ -167,28 +136,16 @@ struct vcm_pt_leaf {
 	bool contig;
 };
 
-/**
- * struct vcm_pt_hw - what a driver programs into the hardware.
- * @root_pa:     physical address of the top-level table.
- * @root_size:   its size in bytes (for stage 2, all concatenated tables).
- * @levels:      lookup levels.
- * @start_level: the manual's number of the first lookup level.
- * @concat:      tables concatenated at the first level (1 = none).
- * @regs:        format-defined register values, named by @reg_names:
- *               armv8 stage 1: TCR_EL1 (TTBR0 half: T0SZ, IRGN0, ORGN0, SH0,
- *               TG0, IPS), MAIR_EL1, TTBR0_EL1; stage 2: VTCR_EL2, 0, VTTBR_EL2.
- *               armv7s: TTBCR, 0, TTBR0.
- *               amdv1: DTE bits 63:0 (V, TV, Mode, root pointer, IR, IW), 0, 0.
+/*
+ * struct vcm_hw_regs (include/vcm/types.h), as vcm_pt_hw() fills it: @fmt is
+ * vcm_pt_fmt_name(); @regs per format:
+ *   armv8 stage 1: TCR_EL1 (TTBR0 half: T0SZ, IRGN0, ORGN0, SH0, TG0, IPS),
+ *   MAIR_EL1, TTBR0_EL1; stage 2: VTCR_EL2, 0, VTTBR_EL2.
+ *   armv7s: TTBCR, 0, TTBR0.
+ *   amdv1: DTE bits 63:0 (V, TV, Mode, root pointer, IR, IW), 0, 0.
+ *   vtd_ss: context entry bits 63:0 and 127:64, 0.
+ *   x86_64: CR3, CR4, IA32_PAT.   riscv: satp, 0, 0.
  */
-struct vcm_pt_hw {
-	vcm_pa_t root_pa;
-	uint64_t root_size;
-	unsigned int levels;
-	unsigned int start_level;
-	unsigned int concat;
-	uint64_t regs[3];
-	const char *reg_names[3];
-};
 
 /**
  * vcm_pt_create() - make an empty table.
@@ -321,7 +278,7 @@ int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t da, uint64_t len,
 int vcm_pt_check_(struct vcm_pt *pt);
 
 /** vcm_pt_hw() - fill @out with the values to program into the hardware. */
-int vcm_pt_hw(struct vcm_pt *pt, struct vcm_pt_hw *out);
+int vcm_pt_hw(struct vcm_pt *pt, struct vcm_hw_regs *out);
 
 /** vcm_pt_page_sizes() - the leaf sizes this table uses (bit n = 2^n bytes); 0 if @pt is NULL. */
 uint64_t vcm_pt_page_sizes(const struct vcm_pt *pt);

@@ -109,6 +109,19 @@ int vcm_plat_arena_check_(const struct vcm_plat_arena *a);
  */
 void *vcm_plat_arena_pa_to_cpu(const struct vcm_plat_arena *a, vcm_pa_t pa);
 
+/**
+ * struct vcm_sys_lock - a lock as a pair of calls: how a platform serialises
+ * the graph's public calls (struct vcm_sys_cfg).
+ * @lock:   take it (not recursive: the graph never takes it twice).
+ * @unlock: release it.
+ * @ctx:    their argument.
+ */
+struct vcm_sys_lock {
+	void (*lock)(void *ctx);
+	void (*unlock)(void *ctx);
+	void *ctx;
+};
+
 #ifdef __cplusplus
 }
 #endif

@@ -35,11 +35,38 @@ struct vcm_seg {
 /*
  * struct vcm_diag - the last failure recorded by an object.
  * @err: the negative errno returned by the failing call, 0 if none.
+ * @fn:  the public call in progress, set once when it starts
+ *       (vcm_diag_enter()); every helper's message is recorded under it.
  * @msg: "function: what was wrong with which argument", NUL-terminated.
  */
 struct vcm_diag {
 	int err;
+	const char *fn;
 	char msg[VCM_DIAG_MSG_LEN];
+};
+
+/*
+ * struct vcm_hw_regs - what a table's owner hands a device to program: the
+ * root table and the register values that describe it, in the format's own
+ * encoding. Neutral: a device backend reads the fields its hardware has.
+ * @fmt:         name of the table format ("armv8", "vtd", ...), or NULL.
+ * @root_pa:     physical address of the top-level table.
+ * @root_size:   its size in bytes (for stage 2, all concatenated tables).
+ * @levels:      lookup levels.
+ * @start_level: the manual's number of the first lookup level.
+ * @concat:      tables concatenated at the first level (1 = none).
+ * @regs:        format-defined register values, named by @reg_names
+ *               (include/vcm/pgtable.h lists them per format).
+ */
+struct vcm_hw_regs {
+	const char *fmt;
+	vcm_pa_t root_pa;
+	uint64_t root_size;
+	unsigned int levels;
+	unsigned int start_level;
+	unsigned int concat;
+	uint64_t regs[3];
+	const char *reg_names[3];
 };
 
 #ifdef __cplusplus

@@ -43,6 +43,7 @@
 #include <vcm/phys.h>
 #include <vcm/vspace.h>
 #include <vcm/dev.h>
+#include <vcm/mapper_pt.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,19 +57,10 @@ struct vcm_bound;
 struct vcm_avcm;
 struct vcm_mem;
 
-/* ---- the system ---------------------------------------------------------- */
+/* A device with no MMU: device addresses are physical (include/vcm/dev.h). */
+extern const struct vcm_mapper_ops vcm_mapper_one_to_one;
 
-/**
- * struct vcm_sys_lock - the system's lock, as a pair of calls.
- * @lock:   take it (not recursive: the graph never takes it twice).
- * @unlock: release it.
- * @ctx:    their argument.
- */
-struct vcm_sys_lock {
-	void (*lock)(void *ctx);
-	void (*unlock)(void *ctx);
-	void *ctx;
-};
+/* ---- the system ---------------------------------------------------------- */
 
 /**
  * struct vcm_sys_cfg - what a system is made of.
@@ -355,7 +347,7 @@ struct vcm_res *vcm_get_next_phys_res(struct vcm_sys *sys, vcm_pa_t pa,
 				      const struct vcm_res *prev, vcm_da_t *da);
 /* Physical address and register values of the table @dev uses in @vcm. */
 int vcm_get_pgtbl_pa(struct vcm *vcm, struct vcm_dev *dev, vcm_pa_t *pa);
-int vcm_get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_pt_hw *out);
+int vcm_get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_hw_regs *out);
 /*
  * vcm_walk() - call @fn for every run mapped in [@da, @da + @len) of the table
  * (mapper instance) that @dev uses in @vcm, in address order; a run has

@@ -84,6 +84,13 @@ static int inst_fill(struct vcm *vcm, struct vcm_inst *in, const char *fn)
 	return ret;
 }
 
+/* An instance and, right after it, its own copy of the mapper's configuration:
+ * it outlives the device that made it when other devices still share it. */
+static size_t inst_bytes(const struct vcm_mapper_ops *m)
+{
+	return sizeof(struct vcm_inst) + m->cfg_size;
+}
+
 static void inst_empty_destroy(struct vcm *vcm, struct vcm_inst *in)
 {
 	struct vcm_sys *sys = vcm->h.sys;
@@ -97,7 +104,7 @@ static void inst_empty_destroy(struct vcm *vcm, struct vcm_inst *in)
 	}
 	in->ops->destroy(in->mi);
 	glist_del(&in->node);
-	meta_free_(sys, in, sizeof(*in));
+	meta_free_(sys, in, inst_bytes(in->ops));
 }
 
 static int inst_get(struct vcm *vcm, struct vcm_dev *dev, struct vcm_inst **out, const char *fn)
@@ -115,13 +122,17 @@ static int inst_get(struct vcm *vcm, struct vcm_dev *dev, struct vcm_inst **out,
 			return 0;
 		}
 	}
-	in = meta_alloc_(sys, sizeof(*in));
+	in = meta_alloc_(sys, inst_bytes(m));
 	if (in == NULL)
 		return GFAIL(sys, fn, -ENOMEM, "no metadata for a mapper instance");
 	graph_zero(in, sizeof(*in));
 	in->ops = m;
 	in->cfg = dev->cfg;
 	in->cfg.name = NULL;
+	if (m->cfg_size != 0U) {
+		__builtin_memcpy(in + 1, dev->cfg.mapper_cfg, m->cfg_size);
+		in->cfg.mapper_cfg = in + 1;
+	}
 	inst_plat_init_(in, sys);
 	ret = m->create(dev->cfg.mapper_ctx, &dev->cfg, &in->plat, vcm->start, vcm->len, &in->mi,
 			sys_diag_(sys), fn);
@@ -131,7 +142,7 @@ static int inst_get(struct vcm *vcm, struct vcm_dev *dev, struct vcm_inst **out,
 			m->destroy(in->mi);
 	}
 	if (ret != 0) {
-		meta_free_(sys, in, sizeof(*in));
+		meta_free_(sys, in, inst_bytes(m));
 		return ret;
 	}
 	glist_add_tail(&vcm->insts, &in->node);
@@ -195,8 +206,8 @@ static int program(struct vcm_avcm *a, unsigned int base, const char *fn)
 {
 	struct vcm_sys *sys = a->vcm->h.sys;
 	const struct vcm_dev_ops *ops = a->dev->cfg.ops;
-	struct vcm_pt_hw hw;
-	const struct vcm_pt_hw *hwp = NULL;
+	struct vcm_hw_regs hw;
+	const struct vcm_hw_regs *hwp = NULL;
 	int ret;
 
 	if (a->inst->ops->hw != NULL) {
@@ -445,7 +456,7 @@ static struct vcm_avcm *assoc_of(struct vcm *vcm, struct vcm_dev *dev)
 }
 
 /* @out is NULL when the caller's own output (@what) is. */
-static int get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_pt_hw *out, const char *what,
+static int get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_hw_regs *out, const char *what,
 		  const char *fn)
 {
 	struct vcm_avcm *a;
@@ -473,7 +484,7 @@ static int get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_pt_hw *out, c
 
 int vcm_get_pgtbl_pa(struct vcm *vcm, struct vcm_dev *dev, vcm_pa_t *pa)
 {
-	struct vcm_pt_hw hw;
+	struct vcm_hw_regs hw;
 	int ret = get_hw(vcm, dev, pa != NULL ? &hw : NULL, "pa", __func__);
 
 	if (ret == 0)
@@ -481,7 +492,7 @@ int vcm_get_pgtbl_pa(struct vcm *vcm, struct vcm_dev *dev, vcm_pa_t *pa)
 	return ret;
 }
 
-int vcm_get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_pt_hw *out)
+int vcm_get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_hw_regs *out)
 {
 	return get_hw(vcm, dev, out, "out", __func__);
 }

@@ -59,6 +59,9 @@ static int check_cfg(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg, const c
 		return GFAIL(sys, fn, -EINVAL,
 			     "cfg->mapper '%s' lacks one of create, destroy, map, unmap, lookup",
 			     m->name != NULL ? m->name : "?");
+	if (m->cfg_size != 0U && cfg->mapper_cfg == NULL)
+		return GFAIL(sys, fn, -EINVAL, "cfg->mapper_cfg of '%s' is NULL (mapper '%s' needs one)",
+			     cfg->name, m->name != NULL ? m->name : "?");
 	if (cfg->nr_bases != 1U && cfg->nr_bases != 2U)
 		return GFAIL(sys, fn, -EINVAL, "cfg->nr_bases %u of '%s' is not 1 or 2", cfg->nr_bases,
 			     cfg->name);
@@ -89,14 +92,23 @@ int vcm_dev_register(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg, struct 
 		ret = GFAIL(sys, fn, -ENOMEM, "no metadata for device '%s'", cfg->name);
 		goto out;
 	}
+	dev->cfg = *cfg;
+	dev->cfg.mapper_cfg = NULL;
+	if (cfg->mapper->cfg_size != 0U) {
+		void *copy = meta_alloc_(sys, cfg->mapper->cfg_size);
+
+		if (copy == NULL) {
+			gobj_free_(sys, GK_DEV, dev);
+			ret = GFAIL(sys, fn, -ENOMEM, "no metadata for device '%s'", cfg->name);
+			goto out;
+		}
+		__builtin_memcpy(copy, cfg->mapper_cfg, cfg->mapper->cfg_size);
+		dev->cfg.mapper_cfg = copy;
+	}
 	n = name_len(cfg->name, GRAPH_NAME_MAX);
 	__builtin_memcpy(dev->name, cfg->name, n);
 	dev->name[n] = '\0';
-	dev->cfg = *cfg;
 	dev->cfg.name = dev->name;
-	dev->cfg.pt.plat = NULL;
-	dev->cfg.pt.tlb = NULL;
-	dev->cfg.pt.tlb_ctx = NULL;
 	glist_init(&dev->assocs);
 	glist_add_tail(&sys->devs, &dev->node);
 	sys->nr_dev++;
@@ -123,6 +135,9 @@ int vcm_dev_unregister(struct vcm_dev *dev)
 	if (ret == 0) {
 		glist_del(&dev->node);
 		sys->nr_dev--;
+		if (dev->cfg.mapper_cfg != NULL)
+			meta_free_(sys, (void *)(uintptr_t)dev->cfg.mapper_cfg,
+				   dev->cfg.mapper->cfg_size);
 		gobj_free_(sys, GK_DEV, dev);
 	}
 	sys_unlock_(sys);

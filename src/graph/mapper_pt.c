@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The page-table mapper: an instance is one struct vcm_pt of the device's
- * format and configuration (dev_cfg->pt), with table memory from the
+ * format and configuration (dev_cfg->mapper_cfg, a struct vcm_pt_cfg), with table memory from the
  * system's platform through the instance's forwarding ops (inst_plat.c). Two devices share an instance when their table
  * configurations are equal field by field. The table makes no TLB callbacks:
  * the graph unmaps exactly the extents it mapped (no leaf is ever cut, so no
@@ -15,7 +15,7 @@ static int pt_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 		     const struct vcm_plat_ops *plat, vcm_da_t start, uint64_t len, void **inst,
 		     struct vcm_diag *diag, const char *fn)
 {
-	struct vcm_pt_cfg cfg = dev_cfg->pt;
+	struct vcm_pt_cfg cfg = *(const struct vcm_pt_cfg *)dev_cfg->mapper_cfg;
 	struct vcm_diag d = { 0 };
 	struct vcm_pt *pt;
 	unsigned int ias;
@@ -47,7 +47,7 @@ static void pt_destroy(void *inst)
 
 static bool pt_compatible(const struct vcm_dev_cfg *a, const struct vcm_dev_cfg *b)
 {
-	const struct vcm_pt_cfg *x = &a->pt, *y = &b->pt;
+	const struct vcm_pt_cfg *x = a->mapper_cfg, *y = b->mapper_cfg;
 
 	return x->fmt == y->fmt && x->ias == y->ias && x->oas == y->oas &&
 	       x->granule_lg2 == y->granule_lg2 && x->flags == y->flags &&
@@ -96,7 +96,7 @@ static int pt_lookup(void *inst, vcm_da_t da, vcm_pa_t *pa, unsigned int *prot)
 	return 0;
 }
 
-static int pt_hw(void *inst, struct vcm_pt_hw *out)
+static int pt_hw(void *inst, struct vcm_hw_regs *out)
 {
 	return vcm_pt_hw(inst, out);
 }
@@ -129,6 +129,7 @@ static int pt_walk(void *inst, vcm_da_t da, uint64_t len,
 
 const struct vcm_mapper_ops vcm_mapper_pt = {
 	.name = "pt",
+	.cfg_size = sizeof(struct vcm_pt_cfg),
 	.create = pt_create,
 	.destroy = pt_destroy,
 	.compatible = pt_compatible,

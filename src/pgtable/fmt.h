@@ -27,7 +27,7 @@
  *       Turn a checked VCM_PT_PROT_* value into attribute bits per level and
  *       contiguous flag; -EOPNOTSUPP (with a message in pt->diag) for what the
  *       format cannot express.
- *   void fmt_hw(const struct vcm_pt *pt, struct vcm_pt_hw *out)        (static)
+ *   void fmt_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)        (static)
  *       Register values for the driver; root_pa and friends are set already.
  *   unsigned int fmt_kind(const struct vcm_pt *pt, unsigned int lvl, FMT_ITEM e)
  *       FMT_EMPTY, FMT_TABLE or FMT_LEAF for a nonzero or zero entry at lvl.

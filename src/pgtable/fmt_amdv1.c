@@ -234,7 +234,7 @@ static inline unsigned int amdv1_leaf_prot(const struct vcm_pt *pt, unsigned int
 	return VCM_PT_PROT_READ | ((e & AMDV1_IW) != 0U ? VCM_PT_PROT_WRITE : 0U);
 }
 
-static void amdv1_hw(const struct vcm_pt *pt, struct vcm_pt_hw *out)
+static void amdv1_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 {
 	/* 2.2.2: the DTE's low quadword; HAD, PPR and the guest fields stay 0 */
 	out->regs[0] = AMDV1_DTE_V | AMDV1_DTE_TV | VCM_FIELD_PREP(AMDV1_DTE_MODE, pt->levels) |

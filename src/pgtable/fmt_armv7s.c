@@ -317,7 +317,7 @@ static inline unsigned int v7s_leaf_prot(const struct vcm_pt *pt, unsigned int l
 	return prot;
 }
 
-static void v7s_hw(const struct vcm_pt *pt, struct vcm_pt_hw *out)
+static void v7s_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 {
 	bool coherent = (pt->cfg.flags & VCM_PT_CFG_COHERENT) != 0U;
 

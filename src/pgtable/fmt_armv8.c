@@ -423,7 +423,7 @@ static inline unsigned int armv8_leaf_prot(const struct vcm_pt *pt, unsigned int
 	return stage2(pt) ? s2_prot(e) : s1_prot(pt, e);
 }
 
-static void armv8_hw(const struct vcm_pt *pt, struct vcm_pt_hw *out)
+static void armv8_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 {
 	/* TG0 encodings: 4K 0b00, 64K 0b01, 16K 0b10 */
 	unsigned int tg0 = pt->granule_lg2 == 12U ? 0U : pt->granule_lg2 == 16U ? 1U : 2U;

@@ -272,7 +272,7 @@ static inline unsigned int riscv_leaf_prot(const struct vcm_pt *pt, unsigned int
 	return prot;
 }
 
-static void riscv_hw(const struct vcm_pt *pt, struct vcm_pt_hw *out)
+static void riscv_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 {
 	/* MODE 8, 9, 10 for 3, 4, 5 levels; ASID 0 */
 	out->regs[0] = VCM_FIELD_PREP(SATP_MODE, SATP_MODE_SV39 + pt->levels - 3U) |

@@ -212,7 +212,7 @@ static inline unsigned int vtd_leaf_prot(const struct vcm_pt *pt, unsigned int l
 	return prot | VCM_PT_PROT_INNER(c) | VCM_PT_PROT_OUTER(c);
 }
 
-static void vtd_hw(const struct vcm_pt *pt, struct vcm_pt_hw *out)
+static void vtd_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 {
 	/* AW: 3 levels 001b, 4 levels 010b, 5 levels 011b */
 	out->regs[0] = CTX_P | (pt->root_pa & CTX_SLPTPTR);

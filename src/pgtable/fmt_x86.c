@@ -267,7 +267,7 @@ static inline unsigned int x86_leaf_prot(const struct vcm_pt *pt, unsigned int l
 	}
 }
 
-static void x86_hw(const struct vcm_pt *pt, struct vcm_pt_hw *out)
+static void x86_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 {
 	out->regs[0] = pt->root_pa;
 	out->regs[1] = CR4_PAE | CR4_PGE | (pt->levels == 5U ? CR4_LA57 : 0U);

@@ -412,18 +412,19 @@ int vcm_pt_check_(struct vcm_pt *pt)
 	return pt->fmt->check(pt, __func__);
 }
 
-int vcm_pt_hw(struct vcm_pt *pt, struct vcm_pt_hw *out)
+int vcm_pt_hw(struct vcm_pt *pt, struct vcm_hw_regs *out)
 {
 	if (!live(pt))
 		return -EINVAL;
 	if (out == NULL)
 		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "out is NULL");
-	*out = (struct vcm_pt_hw){ 0 };
+	*out = (struct vcm_hw_regs){ 0 };
 	out->root_pa = pt->root_pa;
 	out->root_size = pt->root_size;
 	out->levels = pt->levels;
 	out->start_level = pt->start_level;
 	out->concat = 1;
+	out->fmt = vcm_pt_fmt_name(pt->fmt);
 	pt->fmt->hw(pt, out);
 	return 0;
 }

@@ -103,7 +103,7 @@ struct vcm_pt_fmt {
 	int (*init)(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag);
 	int (*prot_to_attr)(struct vcm_pt *pt, const char *fn, unsigned int prot,
 			    struct vcm_pt_attr *attr);
-	void (*hw)(const struct vcm_pt *pt, struct vcm_pt_hw *out);
+	void (*hw)(const struct vcm_pt *pt, struct vcm_hw_regs *out);
 	int (*map)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		   const struct vcm_pt_attr *attr, uint64_t sizes);
 	/* @nr pieces at consecutive addresses from @da, @len bytes in all */

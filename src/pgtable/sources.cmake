@@ -1,7 +1,7 @@
 set(VCM_PGTABLE_SOURCES pgtable.c fmt_armv7s.c fmt_armv8.c)
 # AMD IOMMU v1
 list(APPEND VCM_PGTABLE_SOURCES fmt_amdv1.c)
-set(VCM_PGTABLE_DEPS util)
+set(VCM_PGTABLE_DEPS util platform)
 # RISC-V Sv39/48/57
 list(APPEND VCM_PGTABLE_SOURCES fmt_riscv.c)
 # x86-64 paging and Intel VT-d second stage

@@ -804,7 +804,9 @@ vcm_pa_t vcm_rfc_dev_addr_to_phys_addr(const char *dev_id, vcm_da_t dev_addr)
 {
 	RFC_FN("vcm_dev_addr_to_phys_addr");
 	struct rfc_sys *s = rfc_get_(fn);
-	struct vcm_fault fault = { .da = dev_addr, .access = VCM_ACCESS_READ, .err = -ENOENT };
+	struct vcm_fault fault = { .da = dev_addr, .access = VCM_ACCESS_READ,
+				   .kind = VCM_FAULT_TRANSLATION, .level = VCM_FAULT_LEVEL_NONE,
+				   .desc_pa = VCM_FAULT_DESC_NONE };
 	struct rfc_dev *d;
 	vcm_pa_t pa = 0;
 	int ret;

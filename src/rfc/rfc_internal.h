@@ -36,7 +36,7 @@ struct rfc_dev {
 	bool iommu;                        /* has a page table of its own */
 	_Atomic(vcm_rfc_handler) handler;
 	void *_Atomic handler_data;
-	struct vcm_pt_hw regs[VCM_MAX_BASES];
+	struct vcm_hw_regs regs[VCM_MAX_BASES];
 	bool enabled[VCM_MAX_BASES];
 	atomic_ullong tlb_range_calls;
 	atomic_ullong tlb_all_calls;

@@ -74,7 +74,7 @@ const char *vcm_rfc_last_error(void)
 
 /* ---- the register model of an IOMMU context ------------------------------ */
 
-static int regs_program(void *ctx, unsigned int base, const struct vcm_pt_hw *hw)
+static int regs_program(void *ctx, unsigned int base, const struct vcm_hw_regs *hw)
 {
 	struct rfc_dev *d = ctx;
 
@@ -194,14 +194,17 @@ int rfc_soc_build_(struct rfc_sys *s, struct vcm_diag *diag)
 	struct vcm_sys_cfg cfg = { .memtypes = &mt, .nr_memtypes = RFC_NR_MEMTYPES,
 				   .lock = &s->lock_ops };
 	struct vcm_dev_cfg dma = { .mapper = &vcm_mapper_one_to_one, .nr_bases = 1 };
+	static const struct vcm_pt_cfg vcodec_pt = { .fmt = &vcm_pt_fmt_armv7s };
+	static const struct vcm_pt_cfg mdp_pt = { .fmt = &vcm_pt_fmt_armv8, .ias = 40, .oas = 40,
+						  .granule_lg2 = 12 };
 	struct vcm_dev_cfg vcodec = {
 		.mapper = &vcm_mapper_pt,
-		.pt = { .fmt = &vcm_pt_fmt_armv7s },
+		.mapper_cfg = &vcodec_pt,
 		.nr_bases = 1,
 	};
 	struct vcm_dev_cfg mdp = {
 		.mapper = &vcm_mapper_pt,
-		.pt = { .fmt = &vcm_pt_fmt_armv8, .ias = 40, .oas = 40, .granule_lg2 = 12 },
+		.mapper_cfg = &mdp_pt,
 		.nr_bases = 1,
 	};
 	int ret;

@@ -137,7 +137,7 @@ int vcm_sim_iommu_destroy(struct vcm_sim_iommu *iommu)
 
 /* ---- device ops ---- */
 
-static int op_program(void *ctx, unsigned int base, const struct vcm_pt_hw *hw)
+static int op_program(void *ctx, unsigned int base, const struct vcm_hw_regs *hw)
 {
 	static const char fn[] = "vcm_sim_iommu_ops.program";
 	struct vcm_sim_iommu *iommu = ctx;
@@ -284,13 +284,22 @@ static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 	return 0;
 }
 
+static struct vcm_fault fault_of(unsigned int bank, vcm_da_t da, unsigned int access, int err)
+{
+	enum vcm_fault_kind kind = err == -ENOENT ? VCM_FAULT_TRANSLATION :
+				   err == -EACCES ? VCM_FAULT_PERMISSION : VCM_FAULT_EXTERNAL;
+
+	return (struct vcm_fault){ .da = da, .access = access, .kind = kind,
+				   .level = VCM_FAULT_LEVEL_NONE, .desc_pa = VCM_FAULT_DESC_NONE,
+				   .base = bank };
+}
+
 static int report(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
 		  unsigned int access, int err)
 {
 	iommu->st.faults++;
 	iommu->have_fault = true;
-	iommu->last_fault = (struct vcm_fault){ .da = da, .access = access, .err = err,
-						.base = bank };
+	iommu->last_fault = fault_of(bank, da, access, err);
 	if (iommu->cfg.fault == NULL)
 		return VCM_FAULT_TERMINATE;
 	return iommu->cfg.fault(iommu->cfg.fault_ctx, &iommu->last_fault);
@@ -310,8 +319,7 @@ static int translate(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da
 	if (ret != 0) {
 		/* the second fault is recorded and ends the transaction */
 		iommu->st.faults++;
-		iommu->last_fault = (struct vcm_fault){ .da = da, .access = access, .err = ret,
-							.base = bank };
+		iommu->last_fault = fault_of(bank, da, access, ret);
 	}
 	return ret;
 }

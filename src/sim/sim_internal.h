@@ -67,7 +67,7 @@ int sim_read_desc_(struct vcm_sim_iommu *iommu, vcm_pa_t pa, unsigned int bytes,
 struct sim_walker {
 	/* check @hw and fill @b's geometry; messages under @fn into @diag */
 	int (*program)(struct vcm_sim_iommu *iommu, struct sim_bank *b,
-		       const struct vcm_pt_hw *hw, struct vcm_diag *diag, const char *fn);
+		       const struct vcm_hw_regs *hw, struct vcm_diag *diag, const char *fn);
 	/* walk @da: 0 and *@out, or -ENOENT / -EFAULT */
 	int (*walk)(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t da,
 		    struct vcm_sim_xlate *out);

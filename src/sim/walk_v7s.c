@@ -78,7 +78,7 @@ static unsigned int ap_bits(uint64_t d, uint64_t lo, uint64_t hi)
 }
 
 static int v7s_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
-		       const struct vcm_pt_hw *hw, struct vcm_diag *diag, const char *fn)
+		       const struct vcm_hw_regs *hw, struct vcm_diag *diag, const char *fn)
 {
 	uint64_t ttbcr = hw->regs[0], ttbr0 = hw->regs[2];
 	unsigned int n;

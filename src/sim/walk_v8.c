@@ -76,7 +76,7 @@ static unsigned int level_shift(const struct sim_bank *b, unsigned int level)
 	return b->granule_lg2 + (b->granule_lg2 - 3U) * (3U - level);
 }
 
-static int check_hw(struct sim_bank *b, const struct vcm_pt_hw *hw, struct vcm_diag *diag,
+static int check_hw(struct sim_bank *b, const struct vcm_hw_regs *hw, struct vcm_diag *diag,
 		    const char *fn, const char *ttbr)
 {
 	unsigned int stride = b->granule_lg2 - 3U;
@@ -99,7 +99,7 @@ static int check_hw(struct sim_bank *b, const struct vcm_pt_hw *hw, struct vcm_d
 }
 
 static int s1_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
-		      const struct vcm_pt_hw *hw, struct vcm_diag *diag, const char *fn)
+		      const struct vcm_hw_regs *hw, struct vcm_diag *diag, const char *fn)
 {
 	uint64_t tcr = hw->regs[0];
 	unsigned int t0sz = (unsigned int)VCM_FIELD_GET(TCR_T0SZ, tcr);
@@ -126,7 +126,7 @@ static int s1_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
 }
 
 static int s2_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
-		      const struct vcm_pt_hw *hw, struct vcm_diag *diag, const char *fn)
+		      const struct vcm_hw_regs *hw, struct vcm_diag *diag, const char *fn)
 {
 	uint64_t vtcr = hw->regs[0];
 	unsigned int t0sz = (unsigned int)VCM_FIELD_GET(TCR_T0SZ, vtcr);

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <errno.h>
 #include <vcm/err.h>
+#include "fail.h"
 
 /* %zd reads the signed type of size_t's width; every target we build has one. */
 _Static_assert(sizeof(ptrdiff_t) == sizeof(size_t), "ptrdiff_t and size_t differ in width");
@@ -216,23 +217,42 @@ static void format(struct out *o, const char *fmt, va_list *ap)
 	}
 }
 
-int vcm_diag_set(struct vcm_diag *d, int err, const char *func, const char *fmt, ...)
+static void record(struct vcm_diag *d, int err, const char *func, const char *fmt,
+		   va_list *ap)
 {
 	struct out o;
-	va_list ap;
 
-	if (d == NULL)
-		return err;
 	o.buf = d->msg;
 	o.len = sizeof(d->msg);
 	o.pos = 0;
 	put_str(&o, func, 0);
 	put_str(&o, ": ", 0);
-	va_start(ap, fmt);
-	format(&o, fmt, &ap);
-	va_end(ap);
+	format(&o, fmt, ap);
 	d->msg[o.pos] = '\0';
 	d->err = err;
+}
+
+int vcm_diag_set(struct vcm_diag *d, int err, const char *func, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d == NULL)
+		return err;
+	va_start(ap, fmt);
+	record(d, err, func, fmt, &ap);
+	va_end(ap);
+	return err;
+}
+
+int vcm_diag_fail_(struct vcm_diag *d, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d == NULL)
+		return err;
+	va_start(ap, fmt);
+	record(d, err, d->fn != NULL ? d->fn : "vcm", fmt, &ap);
+	va_end(ap);
 	return err;
 }
 

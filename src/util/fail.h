@@ -19,6 +19,17 @@
 
 #define VCM_FAIL(d, fn, err, ...) vcm_diag_set((d), (err), (fn), __VA_ARGS__)
 
+/*
+ * VCM_ERR(d, err, fmt, ...): as VCM_FAIL, under the call @d was entered with
+ * (vcm_diag_enter()). The way code that no longer carries @fn reports.
+ */
+int vcm_diag_fail_(struct vcm_diag *d, int err, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+#define VCM_ERR(d, err, ...) vcm_diag_fail_((d), (err), __VA_ARGS__)
+
 static inline unsigned long long vcm_ull(uint64_t v)
 {
 	return (unsigned long long)v;

@@ -85,7 +85,7 @@ void gfx_msg(const char *prefix)
 
 /* ---- fake device ops ---- */
 
-static int f_program(void *ctx, unsigned int base, const struct vcm_pt_hw *hw)
+static int f_program(void *ctx, unsigned int base, const struct vcm_hw_regs *hw)
 {
 	struct fake_dev *f = ctx;
 
@@ -192,21 +192,23 @@ int gfx_setup(void **state)
 
 		c->name = names[i];
 		c->mapper = &vcm_mapper_pt;
+		c->mapper_cfg = &g.pt[i];
 		c->nr_bases = 1;
 		c->ops = &fake_ops;
 		c->ctx = &g.fake[i];
 	}
-	g.cfg[D_V7].pt.fmt = &vcm_pt_fmt_armv7s;
-	g.cfg[D_V8S1].pt.fmt = &vcm_pt_fmt_armv8;
-	g.cfg[D_V8S1].pt.ias = 39;
-	g.cfg[D_V8S1].pt.oas = 40;
+	g.pt[D_V7].fmt = &vcm_pt_fmt_armv7s;
+	g.pt[D_V8S1].fmt = &vcm_pt_fmt_armv8;
+	g.pt[D_V8S1].ias = 39;
+	g.pt[D_V8S1].oas = 40;
 	g.cfg[D_V8S1].nr_bases = 2;
-	g.cfg[D_V8S2].pt.fmt = &vcm_pt_fmt_armv8;
-	g.cfg[D_V8S2].pt.ias = 44;
-	g.cfg[D_V8S2].pt.oas = 44;
-	g.cfg[D_V8S2].pt.granule_lg2 = 16;
-	g.cfg[D_V8S2].pt.flags = VCM_PT_CFG_STAGE2;
+	g.pt[D_V8S2].fmt = &vcm_pt_fmt_armv8;
+	g.pt[D_V8S2].ias = 44;
+	g.pt[D_V8S2].oas = 44;
+	g.pt[D_V8S2].granule_lg2 = 16;
+	g.pt[D_V8S2].flags = VCM_PT_CFG_STAGE2;
 	g.cfg[D_DMA].mapper = &vcm_mapper_one_to_one;
+	g.cfg[D_DMA].mapper_cfg = NULL;
 	for (int i = 0; i < D_NR; i++)
 		if (vcm_dev_register(g.sys, &g.cfg[i], &g.dev[i]) != 0) {
 			fprintf(stderr, "%s\n", vcm_sys_last_error(g.sys));

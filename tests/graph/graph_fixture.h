@@ -44,7 +44,7 @@ struct fake_dev {
 	int power_ret;     /* what power_query returns */
 	uint32_t ver;
 	unsigned int last_base;
-	struct vcm_pt_hw last_hw;
+	struct vcm_hw_regs last_hw;
 	bool had_hw;
 	vcm_da_t tlb_da;
 	uint64_t tlb_len;
@@ -64,6 +64,7 @@ struct gfx {
 	struct vcm_sys *sys;
 	struct fake_dev fake[D_NR];
 	struct vcm_dev_cfg cfg[D_NR];
+	struct vcm_pt_cfg pt[D_NR]; /* cfg[i].mapper_cfg */
 	struct vcm_dev *dev[D_NR];
 };
 

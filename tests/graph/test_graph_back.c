@@ -141,7 +141,7 @@ static void test_activate(void **state)
 	struct vcm *v = gfx_vcm(0, 16 * MB), *w = gfx_vcm(0, 16 * MB);
 	struct vcm_avcm *a = gfx_assoc(v, D_V8S1, 0, false), *b = gfx_assoc(w, D_V8S1, 0, false);
 	struct vcm_avcm *h = gfx_assoc(v, D_V7, 0, false);
-	struct vcm_pt_hw hw;
+	struct vcm_hw_regs hw;
 
 	(void)state;
 	g.fake[D_V7].program_ret = -EIO;

@@ -238,7 +238,9 @@ static int hook_backs(struct vcm_dev *dev, void *data, const struct vcm_fault *f
 
 static void test_faults(void **state)
 {
-	struct vcm_fault f = { 0x1000, VCM_ACCESS_READ, -ENOENT, 0 }, out;
+	struct vcm_fault f = { .da = 0x1000, .access = VCM_ACCESS_READ,
+			       .kind = VCM_FAULT_TRANSLATION, .level = 3, .desc_pa = 0x80001008,
+			       .stream = 7 }, out;
 	struct hook_ctx h = { 0 };
 	struct vcm_avcm *a;
 	struct vcm *v;
@@ -253,6 +255,11 @@ static void test_faults(void **state)
 	assert_int_equal(vcm_dev_last_fault(g.dev[D_V7], &out, &count), 0);
 	assert_int_equal(count, 1);
 	assert_int_equal(out.da, 0x1000);
+	/* the record comes back whole */
+	assert_int_equal(out.kind, VCM_FAULT_TRANSLATION);
+	assert_int_equal(out.level, 3);
+	assert_int_equal(out.desc_pa, 0x80001008);
+	assert_int_equal(out.stream, 7);
 	assert_int_equal(vcm_dev_last_fault(g.dev[D_V7], NULL, NULL), -EINVAL);
 	assert_int_equal(vcm_dev_fault(g.dev[D_V7], NULL), -EINVAL);
 	gfx_msg("vcm_dev_fault: fault is NULL");

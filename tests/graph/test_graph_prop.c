@@ -259,7 +259,7 @@ static int spy_lookup(void *inst, vcm_da_t da, vcm_pa_t *pa, unsigned int *prot)
 	return s->kind->real->lookup(s->inst, da, pa, prot);
 }
 
-static int spy_hw(void *inst, struct vcm_pt_hw *out)
+static int spy_hw(void *inst, struct vcm_hw_regs *out)
 {
 	struct spy_inst *s = inst;
 
@@ -298,7 +298,7 @@ static struct vcm_mapper_ops spy_pt, spy_o2o, spy_cpu;
 static void spy_make(struct vcm_mapper_ops *o, const struct vcm_mapper_ops *real)
 {
 	*o = (struct vcm_mapper_ops){
-		.name = real->name, .create = spy_create, .destroy = spy_destroy,
+		.name = real->name, .cfg_size = real->cfg_size, .create = spy_create, .destroy = spy_destroy,
 		.compatible = real->compatible ? spy_compatible : NULL, .map = spy_map,
 		.map_segs = real->map_segs ? spy_map_segs : NULL, .unmap = spy_unmap,
 		.lookup = spy_lookup, .hw = real->hw ? spy_hw : NULL,
@@ -367,13 +367,15 @@ static void world_init(void)
 	spy_make(&spy_cpu, &vcm_hosted_cpu_mapper);
 
 	add_dev(D_V7S, "v7s", GM_PT, 12, 0,
-		(struct vcm_dev_cfg){ .mapper = &spy_pt, .mapper_ctx = &kind_pt, .pt = v7s });
+		(struct vcm_dev_cfg){ .mapper = &spy_pt, .mapper_ctx = &kind_pt,
+				      .mapper_cfg = &v7s });
 	add_dev(D_V8A, "v8a", GM_PT, 12, 1,
-		(struct vcm_dev_cfg){ .mapper = &spy_pt, .mapper_ctx = &kind_pt, .pt = v8 });
+		(struct vcm_dev_cfg){ .mapper = &spy_pt, .mapper_ctx = &kind_pt, .mapper_cfg = &v8 });
 	add_dev(D_V8B, "v8b", GM_PT, 12, 1,
-		(struct vcm_dev_cfg){ .mapper = &spy_pt, .mapper_ctx = &kind_pt, .pt = v8 });
+		(struct vcm_dev_cfg){ .mapper = &spy_pt, .mapper_ctx = &kind_pt, .mapper_cfg = &v8 });
 	add_dev(D_V8S2, "v8s2", GM_PT, 16, 2,
-		(struct vcm_dev_cfg){ .mapper = &spy_pt, .mapper_ctx = &kind_pt, .pt = v8s2 });
+		(struct vcm_dev_cfg){ .mapper = &spy_pt, .mapper_ctx = &kind_pt,
+				      .mapper_cfg = &v8s2 });
 	add_dev(D_DMA, "dma", GM_ONE_TO_ONE, 12, 3,
 		(struct vcm_dev_cfg){ .mapper = &spy_o2o, .mapper_ctx = &kind_o2o });
 	add_dev(D_CPU, "cpu", GM_CPU, 12, 4,

@@ -31,7 +31,7 @@ static unsigned long nvectors;
 /* The entry for @da at manual level @want (1 = 4K table), descending from the DTE. */
 static uint64_t amd_entry(struct pt_fixture *f, uint64_t da, unsigned int want)
 {
-	struct vcm_pt_hw hw;
+	struct vcm_hw_regs hw;
 	uint64_t dte, *table;
 	unsigned int mode;
 
@@ -97,7 +97,7 @@ static void test_dte(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		struct pt_fixture f;
-		struct vcm_pt_hw hw;
+		struct vcm_hw_regs hw;
 
 		c.ias = v[i].ias;
 		ptf_init(&f, &c, 0);
@@ -281,7 +281,7 @@ static void test_refusals(void **state)
 	/* a PDE that skips a level (level 3 -> level 1) does not decode */
 	assert_int_equal(vcm_pt_map(f.pt, 0x1000, 0x1000, 0x1000, RW), 0);
 	{
-		struct vcm_pt_hw hw;
+		struct vcm_hw_regs hw;
 
 		assert_int_equal(vcm_pt_hw(f.pt, &hw), 0);
 		pde = vcm_plat_arena_pa_to_cpu(f.arena, hw.root_pa);

@@ -216,7 +216,7 @@ static void test_map_errors(void **state)
 	assert_int_equal(vcm_pt_unmap(NULL, 0, 0x1000, &unmapped), -EINVAL);
 	assert_int_equal(vcm_pt_lookup(NULL, 0, &l), -EINVAL);
 	assert_int_equal(vcm_pt_walk(NULL, 0, 0x1000, check_nothing, NULL), -EINVAL);
-	assert_int_equal(vcm_pt_hw(NULL, &(struct vcm_pt_hw){ 0 }), -EINVAL);
+	assert_int_equal(vcm_pt_hw(NULL, &(struct vcm_hw_regs){ 0 }), -EINVAL);
 	assert_int_equal(vcm_pt_check_(NULL), -EINVAL);
 	assert_int_equal(vcm_pt_page_sizes(NULL), 0);
 	assert_int_equal(vcm_pt_ias(NULL), 0);

@@ -23,7 +23,7 @@ static void *cpu(struct pt_fixture *f, uint64_t pa)
 /* ARMv8: the entry for @va at manual level @want, 4K/16K/64K granule. */
 static uint64_t v8_entry(struct pt_fixture *f, uint64_t va, unsigned int want)
 {
-	struct vcm_pt_hw hw;
+	struct vcm_hw_regs hw;
 	unsigned int g = f->cfg->granule_lg2, bits = g - 3;
 	uint64_t *table;
 
@@ -47,7 +47,7 @@ static uint64_t v8_entry(struct pt_fixture *f, uint64_t va, unsigned int want)
 /* ARMv7 short descriptor: first-level (@want 1) or second-level (2) entry. */
 static uint32_t v7_entry(struct pt_fixture *f, uint32_t va, unsigned int want)
 {
-	struct vcm_pt_hw hw;
+	struct vcm_hw_regs hw;
 	uint32_t *l1, e;
 
 	assert_int_equal(vcm_pt_hw(f->pt, &hw), 0);
@@ -98,7 +98,7 @@ static void test_armv8_stage1(void **state)
 static void test_armv8_stage2(void **state)
 {
 	struct pt_fixture f;
-	struct vcm_pt_hw hw;
+	struct vcm_hw_regs hw;
 
 	(void)state;
 	ptf_init(&f, ptf_config("armv8-s2-4k-40"), 0);
@@ -131,7 +131,7 @@ static void test_armv8_stage2(void **state)
 static void test_armv7s(void **state)
 {
 	struct pt_fixture f;
-	struct vcm_pt_hw hw;
+	struct vcm_hw_regs hw;
 	const unsigned int r = VCM_PT_PROT_READ, w = VCM_PT_PROT_WRITE;
 
 	(void)state;
@@ -178,7 +178,7 @@ static void test_armv7s(void **state)
 /* RISC-V Sv39/48/57: the entry for @va at @want (the manual's level = ours). */
 static uint64_t rv_entry(struct pt_fixture *f, uint64_t va, unsigned int want)
 {
-	struct vcm_pt_hw hw;
+	struct vcm_hw_regs hw;
 	uint64_t *table;
 
 	assert_int_equal(vcm_pt_hw(f->pt, &hw), 0);
@@ -196,7 +196,7 @@ static uint64_t rv_entry(struct pt_fixture *f, uint64_t va, unsigned int want)
 static void test_riscv(void **state)
 {
 	struct pt_fixture f;
-	struct vcm_pt_hw hw;
+	struct vcm_hw_regs hw;
 	const unsigned int r = VCM_PT_PROT_READ, w = VCM_PT_PROT_WRITE;
 	const unsigned int nc = VCM_PT_PROT_INNER(VCM_PT_CACHE_NC) |
 				VCM_PT_PROT_OUTER(VCM_PT_CACHE_NC);

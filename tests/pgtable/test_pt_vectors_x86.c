@@ -24,7 +24,7 @@ struct tt {
 	struct vcm_plat_arena *arena;
 	struct vcm_plat_ops ops;
 	struct vcm_pt *pt;
-	struct vcm_pt_hw hw;
+	struct vcm_hw_regs hw;
 };
 
 static void tt_init(struct tt *t, const struct vcm_pt_fmt *fmt, unsigned int ias,

@@ -246,7 +246,7 @@ static int run_config(const struct pt_config *c, uint64_t seed, const struct opt
 	struct run r = { .c = c };
 	struct gen_table t;
 	struct vcm_pt_cfg cfg = { 0 };
-	struct vcm_pt_hw hw = { 0 };
+	struct vcm_hw_regs hw = { 0 };
 	struct aq_header h = { 0 };
 	uint64_t devtab[AQ_DEVTAB_LEN / 8U] = { 0 };
 	char tables[1024], dt[1024], vectors[1024];

@@ -275,7 +275,7 @@ long gen_selftest_verdict(uint32_t corrupted, long mismatches)
 	return caught ? 0 : -1;
 }
 
-void gen_print_rerun(const char *name, const struct vcm_pt_hw *hw, uint64_t base)
+void gen_print_rerun(const char *name, const struct vcm_hw_regs *hw, uint64_t base)
 {
 	printf("  %s %s=%#" PRIx64 " %s=%#" PRIx64 " %s=%#" PRIx64 " (rerun: VCM_QEMU_SEED=%#" PRIx64
 	       " VCM_QEMU_ONLY=%s)\n",

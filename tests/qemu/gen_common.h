@@ -142,6 +142,6 @@ long gen_run_qemu(const char *cmd, uint32_t nvec, gen_parse_fn *parse,
 long gen_selftest_verdict(uint32_t corrupted, long mismatches);
 
 /* The line that lets a failing config be run alone: its registers and the seed. */
-void gen_print_rerun(const char *name, const struct vcm_pt_hw *hw, uint64_t base);
+void gen_print_rerun(const char *name, const struct vcm_hw_regs *hw, uint64_t base);
 
 #endif

@@ -53,7 +53,7 @@ struct sim_fx {
 	struct vcm_sim_iommu *iommu;
 	struct vcm_pt_tlb_ops tlb;
 	struct vcm_pt *pt;
-	struct vcm_pt_hw hw;
+	struct vcm_hw_regs hw;
 	vcm_pa_t free_pa;       /* memory for buffers, after the table arena */
 	uint64_t free_len;
 	/* fault hook state */

@@ -45,7 +45,7 @@ static void test_faults(void **state)
 				 -ENOENT);
 		assert_int_equal(fx.faults_seen, 1);
 		assert_int_equal(fx.last.da, 0x100000);
-		assert_int_equal(fx.last.err, -ENOENT);
+		assert_int_equal(fx.last.kind, VCM_FAULT_TRANSLATION);
 		assert_int_equal(fx.last.access, VCM_ACCESS_READ);
 		assert_int_equal(fx.last.base, 0);
 		/* read-only mapping: reads pass, a write faults with -EACCES */
@@ -56,7 +56,7 @@ static void test_faults(void **state)
 		assert_int_equal(tr(&fx, 0, 0x100010, VCM_ACCESS_WRITE, &pa),
 				 -EACCES);
 		assert_int_equal(fx.faults_seen, 2);
-		assert_int_equal(fx.last.err, -EACCES);
+		assert_int_equal(fx.last.kind, VCM_FAULT_PERMISSION);
 		assert_int_equal(fx.last.access, VCM_ACCESS_WRITE);
 		/* nothing is executable without EXEC */
 		assert_int_equal(tr(&fx, 0, 0x100010, VCM_ACCESS_EXEC, &pa),
@@ -76,7 +76,7 @@ static void test_faults(void **state)
 								 &pa), 0);
 		}
 		assert_int_equal(vcm_sim_iommu_last_fault(fx.iommu, &f), 0);
-		assert_int_equal(f.err, fx.last.err);
+		assert_int_equal(f.kind, fx.last.kind);
 		vcm_sim_iommu_stats(fx.iommu, &st);
 		assert_int_equal(st.faults, fx.faults_seen);
 		assert_int_equal(st.retries, 0);
@@ -340,7 +340,7 @@ static void test_replacement(void **state)
 static void test_ops(void **state)
 {
 	struct vcm_sim_iommu_cfg mcfg = { .tlb_entries = 8, .banks = 2 };
-	struct vcm_pt_hw hw;
+	struct vcm_hw_regs hw;
 	struct sim_fx fx;
 	vcm_pa_t pa;
 
@@ -388,7 +388,7 @@ static void test_banks(void **state)
 {
 	struct vcm_sim_iommu_cfg mcfg = { .tlb_entries = 16, .tlb_ways = 2, .banks = 2 };
 	struct vcm_pt_cfg pcfg = { 0 };
-	struct vcm_pt_hw hw1;
+	struct vcm_hw_regs hw1;
 	struct vcm_pt *pt1;
 	struct sim_fx fx;
 	vcm_pa_t pa;

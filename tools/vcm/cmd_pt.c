@@ -190,7 +190,7 @@ static int step_leaves(const struct cli_arg *a, struct vcm_pt *pt)
 
 static int step_regs(const struct cli_arg *a, struct vcm_pt *pt)
 {
-	struct vcm_pt_hw hw;
+	struct vcm_hw_regs hw;
 	int ret = vcm_pt_hw(pt, &hw);
 
 	if (ret != 0)

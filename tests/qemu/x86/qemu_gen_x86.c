@@ -352,7 +352,7 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 	struct run r = { .c = c };
 	struct gen_table t;
 	struct vcm_pt_cfg cfg = { 0 };
-	struct vcm_pt_hw hw = { 0 };
+	struct vcm_hw_regs hw = { 0 };
 	struct vqx_header h = { 0 };
 	char tables[1024], vectors[1024];
 	uint32_t ats = 0, corrupted;

@@ -159,15 +159,17 @@ static int build_masters(struct soc *s, char *err, size_t errlen)
 		const struct plat_master *pm = &d->masters[j];
 		const struct plat_iommu *p = &d->iommus[pm->iommu];
 		struct vcm_dev_cfg cfg = { 0 };
+		struct vcm_pt_cfg pt = { 0 };
 
 		cfg.name = pm->name;
 		cfg.mapper = &vcm_mapper_pt;
-		cfg.pt.fmt = p->fmt == PLAT_FMT_ARMV7S ? &vcm_pt_fmt_armv7s : &vcm_pt_fmt_armv8;
-		cfg.pt.ias = 32;
-		cfg.pt.granule_lg2 = p->fmt == PLAT_FMT_ARMV8_64K ? 16 : 12;
-		cfg.pt.flags = VCM_PT_CFG_COHERENT;
+		cfg.mapper_cfg = &pt;
+		pt.fmt = p->fmt == PLAT_FMT_ARMV7S ? &vcm_pt_fmt_armv7s : &vcm_pt_fmt_armv8;
+		pt.ias = 32;
+		pt.granule_lg2 = p->fmt == PLAT_FMT_ARMV8_64K ? 16 : 12;
+		pt.flags = VCM_PT_CFG_COHERENT;
 		if (s->small_only)
-			cfg.pt.page_sizes = UINT64_C(1) << cfg.pt.granule_lg2;
+			pt.page_sizes = UINT64_C(1) << pt.granule_lg2;
 		cfg.nr_bases = 1;
 		cfg.ops = &vcm_sim_iommu_ops;
 		cfg.ctx = s->iommu[pm->iommu];
