@@ -9,7 +9,7 @@ pkgs=(
   libcmocka-dev
   libturbojpeg0-dev libpng-dev graphviz
   qemu-system-arm gcc-aarch64-linux-gnu gcc-arm-none-eabi
-  qemu-system-x86
+  qemu-system-x86 libfdt-dev device-tree-compiler
   qemu-system-misc gcc-riscv64-linux-gnu
 )
 

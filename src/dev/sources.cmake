@@ -1,3 +1,4 @@
-# The device layer: what every device backend shares (include/vcm/dev.h).
-set(VCM_DEV_SOURCES fault.c)
+# The device layer: what every device backend shares (include/vcm/dev.h,
+# mmio.h), and the backends for real IOMMUs, one file each.
+set(VCM_DEV_SOURCES fault.c mmio.c)
 set(VCM_DEV_DEPS util platform)
