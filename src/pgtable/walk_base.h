@@ -52,6 +52,8 @@ struct walk {
 	/* map: the piece being mapped (pa contiguous up to seg_last) and the end of the pieces */
 	const struct vcm_seg *seg, *seg_end;
 	vcm_da_t seg_last;
+	/* map: the range ended at 2^64 and is all written (w->da wrapped to 0) */
+	bool at_top;
 	uint64_t unmapped;
 
 	bool gathered, gather_leaf;
@@ -83,6 +85,7 @@ static void NS(walk_init)(struct walk *w, struct vcm_pt *pt, const char *fn)
 	w->fn = fn;
 	w->attr = NULL;
 	w->sizes = pt->sizes;
+	w->at_top = false;
 	w->unmapped = 0;
 	w->gathered = false;
 	w->gather_leaf = true;

@@ -153,7 +153,7 @@ static unsigned int NS(seg_run)(struct walk *w, FMT_ITEM *t, unsigned int room,
 /* On to the next piece once the current one is mapped, if one is left. */
 static inline void NS(seg_next)(struct walk *w)
 {
-	if (w->da > w->seg_last && w->da <= w->last) {
+	if (!w->at_top && w->da > w->seg_last && w->da <= w->last) {
 		w->seg++;
 		w->pa = w->seg->pa;
 		w->seg_last = w->da + w->seg->len - 1U;
@@ -179,6 +179,9 @@ static int NS(map_write)(struct walk *w, struct iter *it, struct dirty *d, struc
 	if (!p.contig && done == p.n && w->da > w->seg_last && w->da <= w->last)
 		more = NS(seg_run)(w, t + done, it->end - it->index - done, lvl, isz);
 	w->da += (uint64_t)more * isz;
+	/* Only a range that ends at 2^64 (ias 64) brings da round to 0. */
+	if (w->da == 0U && done + more != 0U)
+		w->at_top = true;
 	if (done + more != 0U) {
 		NS(dirty_add)(d, it->index, done + more);
 		NS(wc_set)(w->pt, it->table, lvl, it->da);
@@ -235,7 +238,7 @@ static int NS(map_lvl)(struct walk *w, FMT_ITEM *table, unsigned int lvl)
 	int ret = 0;
 
 	NS(iter_at)(pt, &it, table, lvl, w->da);
-	while (ret == 0 && it.index < it.end && w->da <= w->last) {
+	while (ret == 0 && it.index < it.end && !w->at_top && w->da <= w->last) {
 		struct map_plan p;
 
 		NS(iter_load)(pt, &it);

@@ -313,6 +313,46 @@ static void test_refusals(void **state)
 	}
 }
 
+/*
+ * ias 64: a range that ends exactly at 2^64. The walk's next address wraps to
+ * 0 after the last page; the map must stop there (it used to descend below
+ * level 1 and read out of bounds), and the map through pieces the same.
+ * Everything it made is given back by the unmap.
+ */
+static void test_top_of_64(void **state)
+{
+	const uint64_t top = UINT64_C(0xfffffffffffff000);
+	struct pt_config c = *ptf_config("amdv1-3lvl");
+	struct vcm_seg segs[2] = { { 0x200000, 0x1000 }, { 0x400000, 0x1000 } };
+	struct pt_fixture f;
+	uint64_t root_bytes;
+
+	(void)state;
+	c.ias = 64;
+	ptf_init(&f, &c, 0);
+	root_bytes = vcm_pt_table_bytes(f.pt);
+	for (int round = 0; round < 2; round++) {
+		if (round == 0)
+			assert_int_equal(vcm_pt_map(f.pt, top, 0x1000, 0x1000, R), 0);
+		else
+			assert_int_equal(vcm_pt_map_segs(f.pt, top - 0x1000, segs, 2, R), 0);
+		/* one table per level below the root: six levels, five more pages */
+		assert_int_equal(vcm_pt_table_bytes(f.pt), root_bytes + 5 * 4096);
+		assert_int_equal(vcm_pt_check_(f.pt), 0);
+		if (round == 0) {
+			expect_leaf(&f, top, 0x1000, 12, R);
+			assert_int_equal(amd_entry(&f, top, 1), PTE_R | 0x1000);
+		} else {
+			expect_leaf(&f, top - 0x1000, 0x200000, 12, R);
+			expect_leaf(&f, top, 0x400000, 12, R);
+		}
+		assert_int_equal(vcm_pt_unmap(f.pt, round == 0 ? top : top - 0x1000,
+					      round == 0 ? 0x1000 : 0x2000, NULL), 0);
+		assert_int_equal(vcm_pt_table_bytes(f.pt), root_bytes);
+	}
+	ptf_fini(&f);
+}
+
 static void test_count(void **state)
 {
 	(void)state;
@@ -328,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_nextlevel7),
 		cmocka_unit_test(test_cuts),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_top_of_64),
 		cmocka_unit_test(test_count),
 	};
 
