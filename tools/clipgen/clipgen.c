@@ -5,13 +5,17 @@
  * encoded with libturbojpeg.
  *
  *   clipgen mjpeg OUT [FRAMES [W H]]   Motion-JPEG (concatenated JPEGs)
- *   clipgen y4m OUT [FRAMES [W H]]     Y4M, 4:2:0
+ *   clipgen y4m OUT [FRAMES [W H [CHROMA [RANGE]]]]
+ *                                      Y4M, C420jpeg unless CHROMA says (C422,
+ *                                      C411, C444, Cmono, ...); RANGE FULL or
+ *                                      LIMITED writes XCOLORRANGE; W, H >= 1
  *   clipgen truncated OUT              3 JPEG frames, the last cut in half
  *   clipgen corrupt OUT                3 JPEG frames, the second with a bad SOF
- *   clipgen badyuv OUT                 a Y4M header with an unsupported C444
+ *   clipgen badyuv OUT                 a Y4M header with an unsupported C444alpha
  *
  * Defaults: 48 frames of 320x240 (two seconds at 24 frames a second).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,11 +79,37 @@ static int write_mjpeg(FILE *f, int frames, int w, int h, int mode)
 	return rc;
 }
 
-static int write_y4m(FILE *f, int frames, int w, int h)
+/* Chroma tag -> one chroma sample per hdiv x vdiv pixels (0: no chroma). */
+static int y4m_layout(const char *tag, int *hdiv, int *vdiv)
 {
-	int cw = (w + 1) / 2, ch = (h + 1) / 2;
+	static const struct { const char *tag; int h, v; } t[] = {
+		{ "C420jpeg", 2, 2 }, { "C420mpeg2", 2, 2 }, { "C420paldv", 2, 2 }, { "C420", 2, 2 },
+		{ "C422", 2, 1 }, { "C411", 4, 1 }, { "C444", 1, 1 }, { "Cmono", 0, 0 },
+	};
 
-	fprintf(f, "YUV4MPEG2 W%d H%d F24:1 Ip A1:1 C420jpeg\n", w, h);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(tag, t[i].tag) == 0) {
+			*hdiv = t[i].h;
+			*vdiv = t[i].v;
+			return 0;
+		}
+	return -1;
+}
+
+static int write_y4m(FILE *f, int frames, int w, int h, const char *chroma, const char *range)
+{
+	int hdiv, vdiv, cw, ch;
+
+	if (y4m_layout(chroma, &hdiv, &vdiv) != 0) {
+		fprintf(stderr, "clipgen: unknown chroma layout %s\n", chroma);
+		return 2;
+	}
+	cw = hdiv ? (w + hdiv - 1) / hdiv : 0;
+	ch = vdiv ? (h + vdiv - 1) / vdiv : 0;
+	fprintf(f, "YUV4MPEG2 W%d H%d F24:1 Ip A1:1 %s", w, h, chroma);
+	if (range != NULL)
+		fprintf(f, " XCOLORRANGE=%s", range);
+	fputc('\n', f);
 	for (int n = 0; n < frames; n++) {
 		fprintf(f, "FRAME\n");
 		for (int y = 0; y < h; y++)
@@ -97,21 +127,25 @@ static int write_y4m(FILE *f, int frames, int w, int h)
 
 int main(int argc, char **argv)
 {
-	int frames = 48, w = 320, h = 240, rc;
+	int frames = 48, w = 320, h = 240, min_side = 16, rc;
+	bool y4m = argc > 1 && strcmp(argv[1], "y4m") == 0;
 	FILE *f;
 
-	if (argc < 3 || argc == 5 || argc > 6) {
-		fprintf(stderr, "usage: clipgen mjpeg|y4m|truncated|corrupt|badyuv OUT [FRAMES [W H]]\n");
+	if (argc < 3 || argc == 5 || argc > (y4m ? 8 : 6)) {
+		fprintf(stderr, "usage: clipgen mjpeg|y4m|truncated|corrupt|badyuv OUT [FRAMES [W H]]\n"
+			"       clipgen y4m OUT FRAMES W H [CHROMA [FULL|LIMITED]]\n");
 		return 2;
 	}
+	if (y4m)
+		min_side = 1; /* Y4M takes any size; odd ones test the chroma planes' rounding */
 	if (argc >= 4)
 		frames = atoi(argv[3]);
-	if (argc == 6) {
+	if (argc >= 6) {
 		w = atoi(argv[4]);
 		h = atoi(argv[5]);
 	}
-	if (frames < 1 || w < 16 || h < 16 || w > 8192 || h > 8192) {
-		fprintf(stderr, "clipgen: FRAMES >= 1, W and H 16..8192\n");
+	if (frames < 1 || w < min_side || h < min_side || w > 8192 || h > 8192) {
+		fprintf(stderr, "clipgen: FRAMES >= 1, W and H %d..8192\n", min_side);
 		return 2;
 	}
 	f = fopen(argv[2], "wb");
@@ -125,10 +159,11 @@ int main(int argc, char **argv)
 		rc = write_mjpeg(f, 3, w, h, 't');
 	else if (strcmp(argv[1], "corrupt") == 0)
 		rc = write_mjpeg(f, 3, w, h, 'c');
-	else if (strcmp(argv[1], "y4m") == 0)
-		rc = write_y4m(f, frames, w, h);
+	else if (y4m)
+		rc = write_y4m(f, frames, w, h, argc >= 7 ? argv[6] : "C420jpeg",
+			       argc >= 8 ? argv[7] : NULL);
 	else if (strcmp(argv[1], "badyuv") == 0)
-		rc = fprintf(f, "YUV4MPEG2 W%d H%d F24:1 C444\nFRAME\n", w, h) < 0;
+		rc = fprintf(f, "YUV4MPEG2 W%d H%d F24:1 C444alpha\nFRAME\n", w, h) < 0;
 	else {
 		fprintf(stderr, "clipgen: unknown kind %s\n", argv[1]);
 		rc = 2;

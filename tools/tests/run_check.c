@@ -4,7 +4,8 @@
  * an independent computation: the clip decoded straight from the file with
  * libturbojpeg into plain memory (no SoC, no IOMMU, no graph), plus the same
  * stamp. Motion-JPEG frames are split at each end-of-image marker (FF D9),
- * which is enough for the generated clips; Y4M frames by their fixed size.
+ * which is enough for the generated clips; Y4M frames by their fixed size,
+ * converted by ref_y4m() below, written from BT.601 apart from the tool's.
  */
 #include <png.h>
 #include <stdio.h>
@@ -31,6 +32,84 @@ static uint8_t *read_all(const char *path, size_t *len)
 	fclose(f);
 	*len = (size_t)n;
 	return b;
+}
+
+/* The Y4M header's geometry and range, read here on its own. */
+struct ref_fmt {
+	int w, h, hdiv, vdiv; /* chroma: one sample per hdiv x vdiv pixels; 0: mono */
+	bool full;
+};
+
+static void ref_header(const char *hdr, size_t len, struct ref_fmt *f)
+{
+	static const struct { const char *tag; int hdiv, vdiv; } c[] = {
+		{ "C420", 2, 2 }, { "C422", 2, 1 }, { "C411", 4, 1 }, { "C444", 1, 1 }, { "Cmono", 0, 0 },
+	};
+	char line[512];
+	size_t n = 0;
+
+	while (n < len && n + 1 < sizeof(line) && hdr[n] != '\n') {
+		line[n] = hdr[n];
+		n++;
+	}
+	line[n] = '\0';
+	*f = (struct ref_fmt){ 0, 0, 2, 2, false };
+	for (char *t = strtok(line, " "); t != NULL; t = strtok(NULL, " ")) {
+		if (t[0] == 'W')
+			f->w = atoi(t + 1);
+		else if (t[0] == 'H')
+			f->h = atoi(t + 1);
+		else if (strcmp(t, "XCOLORRANGE=FULL") == 0)
+			f->full = true;
+		for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+			if (strncmp(t, c[i].tag, strlen(c[i].tag)) == 0) {
+				f->hdiv = c[i].hdiv;
+				f->vdiv = c[i].vdiv;
+			}
+	}
+}
+
+static size_t ref_planes(const struct ref_fmt *f)
+{
+	size_t cw, ch;
+
+	if (f->hdiv == 0)
+		return (size_t)f->w * f->h;
+	cw = ((size_t)f->w + f->hdiv - 1) / f->hdiv;
+	ch = ((size_t)f->h + f->vdiv - 1) / f->vdiv;
+	return (size_t)f->w * f->h + 2 * cw * ch;
+}
+
+static uint8_t ref_clamp(double v)
+{
+	return v < 0.0 ? 0 : v > 255.0 ? 255 : (uint8_t)(v + 0.5);
+}
+
+/* One pixel at a time, from BT.601: Kr 0.299, Kb 0.114. */
+static void ref_y4m(const struct ref_fmt *f, const uint8_t *p, uint8_t *rgb)
+{
+	const double kr = 0.299, kb = 0.114, kg = 1.0 - kr - kb;
+	size_t cw = f->hdiv ? ((size_t)f->w + f->hdiv - 1) / f->hdiv : 0;
+	size_t ch = f->vdiv ? ((size_t)f->h + f->vdiv - 1) / f->vdiv : 0;
+	const uint8_t *cb = p + (size_t)f->w * f->h, *cr = cb + cw * ch;
+
+	for (int y = 0; y < f->h; y++)
+		for (int x = 0; x < f->w; x++) {
+			double Y = p[(size_t)y * f->w + x], U = 128.0, V = 128.0;
+			uint8_t *o = &rgb[((size_t)y * f->w + x) * 3];
+
+			if (f->hdiv != 0) {
+				U = cb[(size_t)(y / f->vdiv) * cw + (size_t)(x / f->hdiv)];
+				V = cr[(size_t)(y / f->vdiv) * cw + (size_t)(x / f->hdiv)];
+			}
+			Y = f->full ? Y : 255.0 / 219.0 * (Y - 16.0);
+			U = f->full ? U - 128.0 : 255.0 / 224.0 * (U - 128.0);
+			V = f->full ? V - 128.0 : 255.0 / 224.0 * (V - 128.0);
+			o[0] = ref_clamp(Y + 2.0 * (1.0 - kr) * V);
+			o[1] = ref_clamp(Y - 2.0 * (1.0 - kb) * kb / kg * U -
+					 2.0 * (1.0 - kr) * kr / kg * V);
+			o[2] = ref_clamp(Y + 2.0 * (1.0 - kb) * U);
+		}
 }
 
 static int compare_png(const char *path, const uint8_t *want, int w, int h)
@@ -76,6 +155,7 @@ int main(int argc, char **argv)
 	uint8_t *clip, *rgb = NULL;
 	int frames, w = 0, h = 0, bad = 0, n;
 	bool y4m;
+	struct ref_fmt yf = { 0, 0, 0, 0, false };
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: run_check CLIP OUTDIR FRAMES\n");
@@ -85,26 +165,22 @@ int main(int argc, char **argv)
 	clip = read_all(argv[1], &len);
 	y4m = len > 9 && memcmp(clip, "YUV4MPEG2", 9) == 0;
 	if (y4m) {
-		const char *hdr = (const char *)clip, *p;
-
-		p = strstr(hdr, " W");
-		w = atoi(p + 2);
-		p = strstr(hdr, " H");
-		h = atoi(p + 2);
+		ref_header((const char *)clip, len, &yf);
+		w = yf.w;
+		h = yf.h;
 		pos = (size_t)((const uint8_t *)memchr(clip, '\n', len) - clip) + 1;
 	}
 	for (n = 0; n < frames; n++) {
 		char path[4096];
 
 		if (y4m) {
-			size_t planes = (size_t)w * h + 2U * ((w + 1) / 2) * ((h + 1) / 2);
-
 			pos = (size_t)((const uint8_t *)memchr(clip + pos, '\n', len - pos) - clip) + 1;
+			if (pos + ref_planes(&yf) > len)
+				return fprintf(stderr, "run_check: frame %d is short\n", n + 1), 1;
 			if (rgb == NULL)
 				rgb = malloc((size_t)w * h * 3U);
-			if (tjDecodeYUV(tj, clip + pos, 1, TJSAMP_420, rgb, w, 0, h, TJPF_RGB, 0) != 0)
-				return fprintf(stderr, "run_check: %s\n", tjGetErrorStr2(tj)), 1;
-			pos += planes;
+			ref_y4m(&yf, clip + pos, rgb);
+			pos += ref_planes(&yf);
 		} else {
 			size_t end = pos + 2;
 			int sub, cs;

@@ -236,9 +236,8 @@ static int next_mjpeg(struct clip *c, uint8_t *rgb, bool header_only, char *err,
 
 static int y4m_header(struct clip *c, char *err, size_t errlen)
 {
-	char line[256], *save = NULL, *tok;
-	size_t n = 0;
-	long w = 0, h = 0;
+	char line[256], why[200];
+	size_t n = 0, at;
 
 	for (;;) {
 		if (need(c, n + 1, err, errlen) != 0 || n + 1 >= sizeof(line))
@@ -252,42 +251,12 @@ static int y4m_header(struct clip *c, char *err, size_t errlen)
 	line[n] = '\0';
 	if (strncmp(line, "YUV4MPEG2 ", 10) != 0)
 		return failf(c, err, errlen, "byte offset 0: Y4M header must start with \"YUV4MPEG2 \"");
-	for (tok = strtok_r(line + 10, " ", &save); tok != NULL; tok = strtok_r(NULL, " ", &save)) {
-		unsigned long long off = (unsigned long long)(tok - line);
-		char *end;
-
-		if (tok[0] == 'W' || tok[0] == 'H') {
-			long v = strtol(tok + 1, &end, 10);
-
-			if (end == tok + 1 || *end != '\0' || v <= 0 || v > 16384)
-				return failf(c, err, errlen, "byte offset %llu: Y4M header: bad %c "
-					     "parameter \"%s\"", off, tok[0], tok);
-			if (tok[0] == 'W')
-				w = v;
-			else
-				h = v;
-		} else if (tok[0] == 'C') {
-			if (strcmp(tok, "Cmono") == 0)
-				c->y4m_mono = true;
-			else if (strncmp(tok, "C420", 4) != 0 || (tok[4] != '\0' &&
-				 strcmp(tok + 4, "jpeg") != 0 && strcmp(tok + 4, "paldv") != 0 &&
-				 strcmp(tok + 4, "mpeg2") != 0))
-				return failf(c, err, errlen, "byte offset %llu: Y4M header: colour space "
-					     "\"%s\" is not supported (C420jpeg, C420, C420paldv, "
-					     "C420mpeg2, Cmono)", off, tok);
-		} else if (tok[0] == 'I') {
-			if (strcmp(tok, "Ip") != 0 && strcmp(tok, "I?") != 0)
-				return failf(c, err, errlen, "byte offset %llu: Y4M header: interlaced "
-					     "\"%s\" is not supported", off, tok);
-		}
-	}
-	if (w == 0 || h == 0)
-		return failf(c, err, errlen, "byte offset 0: Y4M header lacks W or H");
-	if (set_size(c, 0, (int)w, (int)h, err, errlen) != 0)
+	if (y4m_parse(line + 10, &c->y4m, why, sizeof(why), &at) != 0)
+		return at == Y4M_AT_HEADER ?
+			failf(c, err, errlen, "byte offset 0: Y4M header %s", why) :
+			failf(c, err, errlen, "byte offset %zu: Y4M header: %s", at + 10, why);
+	if (set_size(c, 0, (int)c->y4m.w, (int)c->y4m.h, err, errlen) != 0)
 		return -1;
-	c->y4m_bytes = (size_t)w * (size_t)h;
-	if (!c->y4m_mono)
-		c->y4m_bytes += 2 * (((size_t)w + 1) / 2) * (((size_t)h + 1) / 2);
 	c->pos = n + 1;
 	return 0;
 }
@@ -317,17 +286,15 @@ static int next_y4m(struct clip *c, uint8_t *rgb, char *err, size_t errlen)
 	if (n < 5 || memcmp(c->win + c->pos, "FRAME", 5) != 0 || (n > 5 && c->win[c->pos + 5] != ' '))
 		return failf(c, err, errlen, "frame %u at byte offset %llu: expected \"FRAME\"",
 			     c->frames + 1, off);
-	r = need(c, n + 1 + c->y4m_bytes, err, errlen);
+	r = need(c, n + 1 + c->y4m.frame_bytes, err, errlen);
 	if (r < 0)
 		return -1;
 	if (r > 0)
 		return failf(c, err, errlen, "frame %u at byte offset %llu: truncated: the frame needs "
-			     "%zu bytes of planes, the stream has %zu", c->frames + 1, off, c->y4m_bytes,
-			     c->win_len - c->pos - n - 1);
-	if (tjDecodeYUV(c->tj, c->win + c->pos + n + 1, 1, c->y4m_mono ? TJSAMP_GRAY : TJSAMP_420,
-			rgb, (int)c->width, 0, (int)c->height, TJPF_RGB, 0) != 0)
-		return tj_fail(c, err, errlen, off);
-	c->pos += n + 1 + c->y4m_bytes;
+			     "%zu bytes of planes, the stream has %zu", c->frames + 1, off,
+			     c->y4m.frame_bytes, c->win_len - c->pos - n - 1);
+	y4m_to_rgb(&c->y4m, c->win + c->pos + n + 1, rgb);
+	c->pos += n + 1 + c->y4m.frame_bytes;
 	c->frames++;
 	return 1;
 }

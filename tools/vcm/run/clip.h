@@ -5,7 +5,7 @@
  * physical scatter lists, alternating, and the decoder reads each buffer
  * through its IOMMU into its own stream window, where it finds the frames:
  * Motion-JPEG (concatenated JPEG images, decoded with libturbojpeg) or Y4M
- * (raw 4:2:0 or mono planes, turned into RGB by libturbojpeg). A frame comes
+ * (raw planes of any chroma layout, turned into RGB by y4m.c). A frame comes
  * out as packed 8-bit RGB, width * 3 bytes a row.
  */
 #ifndef VCM_TOOLS_RUN_CLIP_H
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <turbojpeg.h>
 #include "soc.h"
+#include "y4m.h"
 
 /* libturbojpeg flags of every decode (an independent check must use the same). */
 #define CLIP_TJ_FLAGS TJFLAG_STOPONWARNING
@@ -34,8 +35,7 @@ struct clip {
 	enum clip_kind kind;
 	unsigned int width, height;
 	unsigned int frames;      /* decoded so far */
-	size_t y4m_bytes;         /* bytes of one Y4M frame's planes */
-	bool y4m_mono;
+	struct y4m_fmt y4m;       /* a Y4M stream's layout */
 	tjhandle tj;
 	uint64_t dma_chunks;      /* 64 KiB loads by the DMA engine */
 };
