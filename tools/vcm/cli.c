@@ -36,7 +36,8 @@ static unsigned int suffix_lg2(char c)
 	}
 }
 
-int cli_parse_u64(const struct cli_arg *a, const char *name, const char *s, uint64_t *out)
+static int parse_u64(const struct cli_arg *a, const char *name, const char *s, uint64_t *out,
+		     const char *too_big)
 {
 	unsigned long long v;
 	unsigned int lg2;
@@ -49,16 +50,37 @@ int cli_parse_u64(const struct cli_arg *a, const char *name, const char *s, uint
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (errno == ERANGE)
-		return cli_error(a, "%s \"%s\" does not fit in 64 bits", name, s);
+		return cli_error(a, "%s \"%s\" %s", name, s, too_big);
 	lg2 = suffix_lg2(*end);
 	if (lg2 != 0) {
 		if (v > (UINT64_MAX >> lg2))
-			return cli_error(a, "%s \"%s\" does not fit in 64 bits", name, s);
+			return cli_error(a, "%s \"%s\" %s", name, s, too_big);
 		v <<= lg2;
 		end++;
 	}
 	if (*end != '\0')
 		return cli_error(a, "%s \"%s\": unexpected \"%s\" after the number", name, s, end);
+	*out = v;
+	return 0;
+}
+
+int cli_parse_u64(const struct cli_arg *a, const char *name, const char *s, uint64_t *out)
+{
+	return parse_u64(a, name, s, out, "does not fit in 64 bits");
+}
+
+int cli_parse_range(const struct cli_arg *a, const char *name, const char *s, uint64_t lo,
+		    uint64_t hi, uint64_t *out)
+{
+	char why[96];
+	uint64_t v = 0;
+
+	snprintf(why, sizeof(why), "is out of range: %s must be between %llu and %llu", name,
+		 (unsigned long long)lo, (unsigned long long)hi);
+	if (parse_u64(a, name, s, &v, why) != 0)
+		return CLI_EXIT_USAGE;
+	if (v < lo || v > hi)
+		return cli_error(a, "%s \"%s\" %s", name, s, why);
 	*out = v;
 	return 0;
 }

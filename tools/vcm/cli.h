@@ -63,6 +63,13 @@ int cli_error(const struct cli_arg *a, const char *fmt, ...)
  * Return: 0, or CLI_EXIT_USAGE after the message.
  */
 int cli_parse_u64(const struct cli_arg *a, const char *name, const char *s, uint64_t *out);
+/*
+ * cli_parse_range() - cli_parse_u64() for a number that must lie in
+ * [@lo, @hi]; anything outside, too large for 64 bits included, is refused
+ * with "NAME must be between LO and HI".
+ */
+int cli_parse_range(const struct cli_arg *a, const char *name, const char *s, uint64_t lo,
+		    uint64_t hi, uint64_t *out);
 
 /*
  * cli_split() - cut a copy of @a->val at each ':' into @f[0..max-1].

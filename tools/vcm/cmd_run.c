@@ -61,11 +61,17 @@ static const char *default_clip(char *buf, size_t len)
 	return VCM_DEFAULT_CLIP;
 }
 
-static int make_dir(const char *path, char *err, size_t errlen)
+/*
+ * Create @path and its missing parents. *@made receives the first folder
+ * this call created (an empty string if none), so that a refused run can
+ * take away what it made (remove_made()).
+ */
+static int make_dir(const char *path, char *made, size_t madelen, char *err, size_t errlen)
 {
 	char buf[4096];
 	size_t n = strlen(path);
 
+	made[0] = '\0';
 	if (n == 0 || n >= sizeof(buf)) {
 		snprintf(err, errlen, "--out %s: bad directory name", path);
 		return -1;
@@ -76,9 +82,12 @@ static int make_dir(const char *path, char *err, size_t errlen)
 			char c = *p;
 
 			*p = '\0';
-			if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
-				snprintf(err, errlen, "--out %s: cannot create %s: %s", path, buf,
-					 strerror(errno));
+			if (mkdir(buf, 0777) == 0) {
+				if (made[0] == '\0')
+					snprintf(made, madelen, "%s", buf);
+			} else if (errno != EEXIST) {
+				snprintf(err, errlen, "--out %.400s: cannot create %.400s: %s", path,
+					 buf, strerror(errno));
 				return -1;
 			}
 			*p = c;
@@ -89,8 +98,53 @@ static int make_dir(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Take away the folders make_dir() created for @path, deepest first, as long
+ * as they are empty (a run refused before its first frame leaves nothing).
+ */
+static void remove_made(const char *path, const char *made)
+{
+	char buf[4096];
+	size_t top = strlen(made);
+
+	if (top == 0 || strlen(path) >= sizeof(buf))
+		return;
+	strcpy(buf, path);
+	for (;;) {
+		size_t n = strlen(buf);
+
+		while (n > 1 && buf[n - 1] == '/')
+			buf[--n] = '\0';
+		if (n < top || rmdir(buf) != 0)
+			return;
+		while (n > 0 && buf[n - 1] != '/')
+			n--;
+		buf[n] = '\0';
+		if (n == 0)
+			return;
+	}
+}
+
+/* @s as a JSON string, quotes included: control characters, '"' and '\\' escaped. */
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
 struct printer {
 	bool json;
+	FILE *out;        /* where the JSON document is built; printed whole at the end */
 	const char *platform;
 };
 
@@ -99,9 +153,9 @@ static void print_built(struct soc *s, void *arg)
 	struct printer *p = arg;
 
 	if (p->json) {
-		printf("  \"graph\": ");
-		soc_write_json(s, stdout, "  ");
-		printf(",\n");
+		fprintf(p->out, "  \"graph\": ");
+		soc_write_json(s, p->out, "  ");
+		fprintf(p->out, ",\n");
 	} else {
 		soc_print_graph(s, stdout);
 	}
@@ -138,15 +192,16 @@ static void print_text(const struct plat_desc *d, const struct run_result *mx,
 	       ratio(k4->table_bytes, mx->table_bytes));
 }
 
-static void json_run(const struct plat_desc *d, const struct run_result *r, const char *name)
+static void json_run(FILE *out, const struct plat_desc *d, const struct run_result *r,
+		     const char *name)
 {
-	printf("    \"%s\": {\"table_bytes\": %llu, \"iommus\": [", name,
+	fprintf(out, "    \"%s\": {\"table_bytes\": %llu, \"iommus\": [", name,
 	       (unsigned long long)r->table_bytes);
 	for (unsigned int j = 0; j < d->nr_masters; j++) {
 		const struct plat_iommu *p = &d->iommus[d->masters[j].iommu];
 		const struct vcm_sim_iommu_stats *st = &r->st[j];
 
-		printf("%s{\"iommu\": \"%s\", \"format\": \"%s\", \"master\": \"%s\", \"tlb\": %u, "
+		fprintf(out, "%s{\"iommu\": \"%s\", \"format\": \"%s\", \"master\": \"%s\", \"tlb\": %u, "
 		       "\"ways\": %u, \"lookups\": %llu, \"hits\": %llu, \"misses\": %llu, "
 		       "\"evictions\": %llu, \"walks\": %llu, \"walk_reads\": %llu, \"faults\": %llu, "
 		       "\"invalidations\": %llu, \"bytes\": %llu}",
@@ -157,7 +212,7 @@ static void json_run(const struct plat_desc *d, const struct run_result *r, cons
 		       (unsigned long long)st->faults, (unsigned long long)st->invalidations,
 		       (unsigned long long)st->bytes);
 	}
-	printf("]}");
+	fprintf(out, "]}");
 }
 
 static int run(int argc, char **argv)
@@ -166,9 +221,12 @@ static int run(int argc, char **argv)
 	struct plat_desc d;
 	struct run_opts o = { 0 };
 	struct run_result mx = { 0 }, k4 = { 0 };
-	struct printer pr = { false, plat_builtin_name };
+	struct printer pr = { false, NULL, plat_builtin_name };
 	const char *platform = NULL, *clip = NULL, *out_dir = "vcm-out";
-	char err[1024], exe[PATH_MAX];
+	char err[1024], exe[PATH_MAX], made[4096] = "";
+	char *doc = NULL;
+	size_t doclen = 0;
+	FILE *probe;
 	bool quiet = false;
 	uint64_t frames = 0;
 	int rc = CLI_EXIT_FAILED;
@@ -188,10 +246,8 @@ static int run(int argc, char **argv)
 				platform = a.val;
 			else if (argv[i][2] == 'o')
 				out_dir = a.val;
-			else if (cli_parse_u64(&a, "N", a.val, &frames) != 0)
+			else if (cli_parse_range(&a, "N", a.val, 1, UINT32_MAX, &frames) != 0)
 				return CLI_EXIT_USAGE;
-			else if (frames == 0 || frames > UINT32_MAX)
-				return cli_error(&a, "N must be between 1 and %u", UINT32_MAX);
 			i++;
 		} else if (argv[i][0] == '-') {
 			a.val = NULL;
@@ -203,6 +259,13 @@ static int run(int argc, char **argv)
 			return cli_error(&a, "a second clip (one is played at a time)");
 		}
 	}
+	if (clip == NULL)
+		clip = default_clip(exe, sizeof(exe));
+	/* JSON is built aside and printed whole: on failure, one error object instead */
+	if (pr.json && (pr.out = open_memstream(&doc, &doclen)) == NULL) {
+		snprintf(err, sizeof(err), "out of memory");
+		goto fail;
+	}
 	if (platform != NULL) {
 		if (plat_load(platform, &d, err, sizeof(err)) != 0)
 			goto fail;
@@ -210,22 +273,32 @@ static int run(int argc, char **argv)
 	} else if (plat_parse(plat_builtin_text, plat_builtin_name, &d, err, sizeof(err)) != 0) {
 		goto fail;
 	}
-	if (clip == NULL)
-		clip = default_clip(exe, sizeof(exe));
-	if (make_dir(out_dir, err, sizeof(err)) != 0)
+	/* a clip that cannot be read stops the run before anything is printed or made */
+	if ((probe = fopen(clip, "rb")) == NULL) {
+		snprintf(err, sizeof(err), "%s: cannot open the clip: %s", clip, strerror(errno));
+		goto fail;
+	}
+	fclose(probe);
+	if (make_dir(out_dir, made, sizeof(made), err, sizeof(err)) != 0)
 		goto fail;
 	o.clip = clip;
 	o.out_dir = out_dir;
 	o.max_frames = (unsigned int)frames;
-	o.progress = !quiet && !pr.json && isatty(2);
+	o.progress = !quiet && isatty(2);
 	o.on_built = print_built;
 	o.arg = &pr;
-	if (pr.json)
-		printf("{\n  \"clip\": \"%s\",\n  \"platform\": \"%s\",\n  \"out\": \"%s\",\n", clip,
-		       pr.platform, out_dir);
-	else
+	if (pr.json) {
+		fprintf(pr.out, "{\n  \"clip\": ");
+		json_str(pr.out, clip);
+		fprintf(pr.out, ",\n  \"platform\": ");
+		json_str(pr.out, pr.platform);
+		fprintf(pr.out, ",\n  \"out\": ");
+		json_str(pr.out, out_dir);
+		fprintf(pr.out, ",\n");
+	} else {
 		printf("vcm run: clip %s, platform %s\n", clip, pr.platform);
-	fflush(stdout);
+		fflush(stdout);
+	}
 	if (pipeline_run(&d, &o, &mx, err, sizeof(err)) != 0)
 		goto fail;
 	o.out_dir = NULL;
@@ -242,23 +315,41 @@ static int run(int argc, char **argv)
 		}
 	}
 	if (pr.json) {
-		printf("  \"frames\": %u,\n  \"width\": %u,\n  \"height\": %u,\n  \"format\": \"%s\",\n"
-		       "  \"dma_chunks\": %llu,\n  \"png\": \"%s/frame-%%04u.png\",\n  \"runs\": {\n",
-		       mx.frames, mx.width, mx.height, mx.kind, (unsigned long long)mx.dma_chunks,
-		       out_dir);
-		json_run(&d, &mx, "mixed");
-		printf(",\n");
-		json_run(&d, &k4, "4k-only");
-		printf("\n  }\n}\n");
+		fprintf(pr.out, "  \"frames\": %u,\n  \"width\": %u,\n  \"height\": %u,\n"
+			"  \"format\": \"%s\",\n  \"dma_chunks\": %llu,\n  \"png\": ", mx.frames,
+			mx.width, mx.height, mx.kind, (unsigned long long)mx.dma_chunks);
+		snprintf(exe, sizeof(exe), "%s/frame-%%04u.png", out_dir);
+		json_str(pr.out, exe);
+		fprintf(pr.out, ",\n  \"runs\": {\n");
+		json_run(pr.out, &d, &mx, "mixed");
+		fprintf(pr.out, ",\n");
+		json_run(pr.out, &d, &k4, "4k-only");
+		fprintf(pr.out, "\n  }\n}\n");
+		fclose(pr.out);
+		pr.out = NULL;
+		fwrite(doc, 1, doclen, stdout);
 	} else {
 		print_text(&d, &mx, &k4, out_dir);
 	}
 	rc = CLI_EXIT_OK;
 	goto out;
 fail:
+	if (mx.frames == 0)
+		remove_made(out_dir, made);
+	if (pr.json) {
+		/* one valid document on stdout whatever happened, the message on stderr too */
+		printf("{\n  \"error\": ");
+		json_str(stdout, err);
+		printf(",\n  \"clip\": ");
+		json_str(stdout, clip != NULL ? clip : "");
+		printf("\n}\n");
+	}
 	fflush(stdout);
 	fprintf(stderr, "vcm run: %s\n", err);
 out:
+	if (pr.out != NULL)
+		fclose(pr.out);
+	free(doc);
 	free(mx.hashes);
 	free(k4.hashes);
 	return rc;

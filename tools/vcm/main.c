@@ -7,6 +7,10 @@
 #include <string.h>
 #include "cli.h"
 
+#ifndef VCM_VERSION
+#define VCM_VERSION "unknown"
+#endif
+
 static const struct cli_cmd *const cmds[] = {
 	&cli_cmd_pt,
 	&cli_cmd_run,
@@ -19,6 +23,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: vcm <command> [arguments]\n"
 		     "       vcm help [command]\n"
+		     "       vcm --version\n"
 		     "commands:\n");
 	for (size_t i = 0; i < N_CMDS; i++)
 		fprintf(out, "  %-8s %s\n", cmds[i]->name, cmds[i]->summary);
@@ -39,6 +44,10 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("vcm %s\n", VCM_VERSION);
+		return CLI_EXIT_OK;
 	}
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0) {
