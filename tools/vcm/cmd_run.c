@@ -275,7 +275,8 @@ static int run(int argc, char **argv)
 	}
 	/* a clip that cannot be read stops the run before anything is printed or made */
 	if ((probe = fopen(clip, "rb")) == NULL) {
-		snprintf(err, sizeof(err), "%s: cannot open the clip: %s", clip, strerror(errno));
+		snprintf(err, sizeof(err), "%.900s: cannot open the clip: %s", clip,
+			 strerror(errno));
 		goto fail;
 	}
 	fclose(probe);
