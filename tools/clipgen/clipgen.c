@@ -5,6 +5,8 @@
  * encoded with libturbojpeg.
  *
  *   clipgen mjpeg OUT [FRAMES [W H]]   Motion-JPEG (concatenated JPEGs)
+ *   clipgen avi OUT [FRAMES [W H]]     Motion-JPEG in AVI (RIFF), with the chunks a
+ *                                      reader must step over
  *   clipgen y4m OUT [FRAMES [W H [CHROMA [RANGE]]]]
  *                                      Y4M, C420jpeg unless CHROMA says (C422,
  *                                      C411, C444, Cmono, ...); RANGE FULL or
@@ -79,6 +81,113 @@ static int write_mjpeg(FILE *f, int frames, int w, int h, int mode)
 	return rc;
 }
 
+static void put32(FILE *f, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		fputc((int)(v >> (8 * i)) & 0xff, f);
+}
+
+static void put16(FILE *f, uint16_t v)
+{
+	fputc(v & 0xff, f);
+	fputc(v >> 8, f);
+}
+
+/* A RIFF chunk header; @size is what follows, before the pad byte. */
+static void chunk(FILE *f, const char *id, uint32_t size)
+{
+	fwrite(id, 1, 4, f);
+	put32(f, size);
+}
+
+/*
+ * Motion-JPEG in AVI, as ffmpeg and cameras write it: RIFF 'AVI ' with the
+ * header list (avih, one video stream: strh 'vids' 'MJPG', strf
+ * BITMAPINFOHEADER), a 'movi' list of '00dc' chunks and an 'idx1' index.
+ * The movi list also holds what a reader must step over: a JUNK chunk, an
+ * audio chunk ('01wb'), an empty '00dc' (a dropped frame) and odd-sized
+ * frames followed by their pad byte.
+ */
+static int write_avi(FILE *f, int frames, int w, int h)
+{
+	tjhandle tj = tjInitCompress();
+	uint8_t *rgb = malloc((size_t)w * (size_t)h * 3U);
+	unsigned char **jpg = calloc((size_t)frames, sizeof(*jpg));
+	unsigned long *len = calloc((size_t)frames, sizeof(*len));
+	uint32_t movi = 4, riff, hdrl = 4 + 8 + 56 + 8 + 4 + 8 + 56 + 8 + 40;
+	int rc = 0;
+
+	if (tj == NULL || rgb == NULL || jpg == NULL || len == NULL) {
+		fprintf(stderr, "clipgen: out of memory\n");
+		rc = 1;
+	}
+	for (int n = 0; rc == 0 && n < frames; n++) {
+		frame_rgb(rgb, w, h, n);
+		if (tjCompress2(tj, rgb, w, 0, h, TJPF_RGB, &jpg[n], &len[n], TJSAMP_420, 85, 0) != 0) {
+			fprintf(stderr, "clipgen: %s\n", tjGetErrorStr2(tj));
+			rc = 1;
+		}
+		movi += 8 + (uint32_t)len[n] + (uint32_t)(len[n] & 1U);
+	}
+	if (rc == 0) {
+		movi += (8 + 12) + (8 + 6) + 8; /* JUNK, 01wb, the empty 00dc */
+		riff = 4 + (8 + hdrl) + (8 + movi) + (8 + 16 * (uint32_t)frames);
+		chunk(f, "RIFF", riff);
+		fwrite("AVI ", 1, 4, f);
+		chunk(f, "LIST", hdrl);
+		fwrite("hdrl", 1, 4, f);
+		chunk(f, "avih", 56);
+		put32(f, 41667);                      /* microseconds per frame */
+		put32(f, 0); put32(f, 0); put32(f, 0x10); /* max rate, padding, HASINDEX */
+		put32(f, (uint32_t)frames); put32(f, 0); put32(f, 1); put32(f, 0);
+		put32(f, (uint32_t)w); put32(f, (uint32_t)h);
+		for (int i = 0; i < 4; i++)
+			put32(f, 0);
+		chunk(f, "LIST", 4 + 8 + 56 + 8 + 40);
+		fwrite("strl", 1, 4, f);
+		chunk(f, "strh", 56);
+		fwrite("vidsMJPG", 1, 8, f);
+		put32(f, 0); put16(f, 0); put16(f, 0); put32(f, 0); /* flags, priority, language, initial */
+		put32(f, 1); put32(f, 24); put32(f, 0); put32(f, (uint32_t)frames); /* scale, rate, start, length */
+		put32(f, 0); put32(f, 0xffffffffU); put32(f, 0); /* buffer, quality, sample size */
+		put16(f, 0); put16(f, 0); put16(f, (uint16_t)w); put16(f, (uint16_t)h);
+		chunk(f, "strf", 40);
+		put32(f, 40); put32(f, (uint32_t)w); put32(f, (uint32_t)h);
+		put16(f, 1); put16(f, 24);
+		fwrite("MJPG", 1, 4, f);
+		put32(f, (uint32_t)(w * h * 3)); put32(f, 0); put32(f, 0); put32(f, 0); put32(f, 0);
+		chunk(f, "LIST", movi);
+		fwrite("movi", 1, 4, f);
+		chunk(f, "JUNK", 12);
+		fwrite("\0\0\0\0\0\0\0\0\0\0\0\0", 1, 12, f);
+		for (int n = 0; n < frames; n++) {
+			if (n == 1) {
+				chunk(f, "01wb", 6);
+				fwrite("\x80\x80\x80\x80\x80\x80", 1, 6, f);
+				chunk(f, "00dc", 0);
+			}
+			chunk(f, "00dc", (uint32_t)len[n]);
+			fwrite(jpg[n], 1, len[n], f);
+			if (len[n] & 1U)
+				fputc(0, f);
+		}
+		chunk(f, "idx1", 16 * (uint32_t)frames);
+		for (int n = 0, at = 4; n < frames; n++) {
+			fwrite("00dc", 1, 4, f);
+			put32(f, 0x10); put32(f, (uint32_t)at); put32(f, (uint32_t)len[n]);
+			at += 8 + (int)len[n] + (int)(len[n] & 1U);
+		}
+	}
+	for (int n = 0; jpg != NULL && n < frames; n++)
+		tjFree(jpg[n]);
+	free(jpg);
+	free(len);
+	free(rgb);
+	if (tj != NULL)
+		tjDestroy(tj);
+	return rc != 0 || ferror(f) ? 1 : 0;
+}
+
 /* Chroma tag -> one chroma sample per hdiv x vdiv pixels (0: no chroma). */
 static int y4m_layout(const char *tag, int *hdiv, int *vdiv)
 {
@@ -132,7 +241,7 @@ int main(int argc, char **argv)
 	FILE *f;
 
 	if (argc < 3 || argc == 5 || argc > (y4m ? 8 : 6)) {
-		fprintf(stderr, "usage: clipgen mjpeg|y4m|truncated|corrupt|badyuv OUT [FRAMES [W H]]\n"
+		fprintf(stderr, "usage: clipgen mjpeg|avi|y4m|truncated|corrupt|badyuv OUT [FRAMES [W H]]\n"
 			"       clipgen y4m OUT FRAMES W H [CHROMA [FULL|LIMITED]]\n");
 		return 2;
 	}
@@ -155,6 +264,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "mjpeg") == 0)
 		rc = write_mjpeg(f, frames, w, h, 0);
+	else if (strcmp(argv[1], "avi") == 0)
+		rc = write_avi(f, frames, w, h);
 	else if (strcmp(argv[1], "truncated") == 0)
 		rc = write_mjpeg(f, 3, w, h, 't');
 	else if (strcmp(argv[1], "corrupt") == 0)

@@ -112,6 +112,38 @@ static void ref_y4m(const struct ref_fmt *f, const uint8_t *p, uint8_t *rgb)
 		}
 }
 
+static uint32_t rd32(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/*
+ * The video frames of an AVI file, found on their own: [@p, @end) holds
+ * chunks; RIFF 'AVI '/'AVIX' and LIST 'movi'/'rec ' are opened, non-empty
+ * 'NNdc' chunks are frames (offset and length into @off/@len, at most @max).
+ */
+static size_t avi_frames(const uint8_t *base, size_t p, size_t end, size_t *off, size_t *len,
+			 size_t n, size_t max)
+{
+	while (p + 8 <= end && n < max) {
+		const uint8_t *c = base + p;
+		size_t size = rd32(c + 4);
+
+		if ((memcmp(c, "RIFF", 4) == 0 || memcmp(c, "LIST", 4) == 0) && p + 12 <= end &&
+		    (memcmp(c + 8, "AVI ", 4) == 0 || memcmp(c + 8, "AVIX", 4) == 0 ||
+		     memcmp(c + 8, "movi", 4) == 0 || memcmp(c + 8, "rec ", 4) == 0)) {
+			size_t stop = p + 8 + size < end ? p + 8 + size : end;
+
+			n = avi_frames(base, p + 12, stop, off, len, n, max);
+		} else if (c[2] == 'd' && c[3] == 'c' && size != 0) {
+			off[n] = p + 8;
+			len[n++] = size;
+		}
+		p += 8 + size + (size & 1);
+	}
+	return n;
+}
+
 static int compare_png(const char *path, const uint8_t *want, int w, int h)
 {
 	png_image img;
@@ -154,7 +186,8 @@ int main(int argc, char **argv)
 	size_t len, pos = 0;
 	uint8_t *clip, *rgb = NULL;
 	int frames, w = 0, h = 0, bad = 0, n;
-	bool y4m;
+	bool y4m, avi;
+	size_t avi_off[256], avi_len[256], avi_n = 0;
 	struct ref_fmt yf = { 0, 0, 0, 0, false };
 
 	if (argc != 4) {
@@ -164,6 +197,9 @@ int main(int argc, char **argv)
 	frames = atoi(argv[3]);
 	clip = read_all(argv[1], &len);
 	y4m = len > 9 && memcmp(clip, "YUV4MPEG2", 9) == 0;
+	avi = len > 12 && memcmp(clip, "RIFF", 4) == 0;
+	if (avi)
+		avi_n = avi_frames(clip, 0, len, avi_off, avi_len, 0, 256);
 	if (y4m) {
 		ref_header((const char *)clip, len, &yf);
 		w = yf.w;
@@ -185,9 +221,17 @@ int main(int argc, char **argv)
 			size_t end = pos + 2;
 			int sub, cs;
 
-			while (end + 1 < len && !(clip[end] == 0xff && clip[end + 1] == 0xd9))
-				end++;
-			end += 2;
+			if (avi) {
+				if ((size_t)n >= avi_n)
+					return fprintf(stderr, "run_check: the AVI has %zu frames\n",
+						       avi_n), 1;
+				pos = avi_off[n];
+				end = pos + avi_len[n];
+			} else {
+				while (end + 1 < len && !(clip[end] == 0xff && clip[end + 1] == 0xd9))
+					end++;
+				end += 2;
+			}
 			if (tjDecompressHeader3(tj, clip + pos, (unsigned long)(end - pos), &w, &h, &sub,
 						&cs) != 0)
 				return fprintf(stderr, "run_check: frame %d: %s\n", n + 1,

@@ -202,11 +202,30 @@ static int set_size(struct clip *c, unsigned long long off, int w, int h, char *
 	return 0;
 }
 
+/*
+ * The JPEG of @len bytes at c->pos: its size (checked against the clip's)
+ * and, unless @header_only, its pixels into @rgb. Does not move c->pos.
+ */
+static int decode_jpeg(struct clip *c, size_t len, uint8_t *rgb, bool header_only,
+		       unsigned long long off, char *err, size_t errlen)
+{
+	int w, h, sub, cs;
+
+	if (tjDecompressHeader3(c->tj, c->win + c->pos, (unsigned long)len, &w, &h, &sub, &cs) != 0)
+		return tj_fail(c, err, errlen, off);
+	if (set_size(c, off, w, h, err, errlen) != 0)
+		return -1;
+	if (!header_only && tjDecompress2(c->tj, c->win + c->pos, (unsigned long)len, rgb, w, 0, h,
+					  TJPF_RGB, CLIP_TJ_FLAGS) != 0)
+		return tj_fail(c, err, errlen, off);
+	return 0;
+}
+
 static int next_mjpeg(struct clip *c, uint8_t *rgb, bool header_only, char *err, size_t errlen)
 {
 	size_t len = 0;
-	int w, h, sub, cs, r;
 	unsigned long long off;
+	int r;
 
 	r = need(c, 2, err, errlen);
 	if (r < 0)
@@ -220,16 +239,132 @@ static int next_mjpeg(struct clip *c, uint8_t *rgb, bool header_only, char *err,
 			     r > 0 ? " and the end of the stream" : "");
 	if (jpeg_extent(c, &len, err, errlen) != 0)
 		return -1;
-	if (tjDecompressHeader3(c->tj, c->win + c->pos, (unsigned long)len, &w, &h, &sub, &cs) != 0)
-		return tj_fail(c, err, errlen, off);
-	if (set_size(c, off, w, h, err, errlen) != 0)
+	if (decode_jpeg(c, len, rgb, header_only, off, err, errlen) != 0)
 		return -1;
 	if (header_only)
 		return 1;
-	if (tjDecompress2(c->tj, c->win + c->pos, (unsigned long)len, rgb, w, 0, h, TJPF_RGB,
-			  CLIP_TJ_FLAGS) != 0)
-		return tj_fail(c, err, errlen, off);
 	c->pos += len;
+	c->frames++;
+	return 1;
+}
+
+static uint32_t le32(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static bool fourcc(const uint8_t *b, const char *cc)
+{
+	return memcmp(b, cc, 4) == 0;
+}
+
+/* A video chunk of stream NN: "NNdc" (compressed) or "NNdb" (uncompressed DIB). */
+static bool video_chunk(const uint8_t *b)
+{
+	return b[0] >= '0' && b[0] <= '9' && b[1] >= '0' && b[1] <= '9' && b[2] == 'd' &&
+	       (b[3] == 'c' || b[3] == 'b');
+}
+
+/*
+ * AVI (RIFF 'AVI ' and the 'AVIX' parts of OpenDML files): walk the chunks
+ * from c->pos to the next non-empty video chunk of the 'movi' list. The lists
+ * that hold frames ('movi', 'rec ') are entered; every other chunk is skipped
+ * whole, its data padded to an even length. Leaves c->pos on the frame's
+ * first byte and its length in *@len. Return: 1 a frame, 0 the end, -1 error.
+ */
+static int avi_seek_frame(struct clip *c, size_t *len, char *err, size_t errlen)
+{
+	for (;;) {
+		unsigned long long off;
+		const uint8_t *b;
+		uint64_t size, skip;
+		int r = need(c, 8, err, errlen);
+
+		if (r < 0)
+			return -1;
+		if (c->win_len == c->pos)
+			return 0;
+		off = at(c, c->pos);
+		if (r > 0)
+			return failf(c, err, errlen, "byte offset %llu: AVI: the file ends inside a "
+				     "chunk header", off);
+		b = c->win + c->pos;
+		size = le32(b + 4);
+		if (fourcc(b, "RIFF") || fourcc(b, "LIST")) {
+			if (size < 4)
+				return failf(c, err, errlen, "byte offset %llu: AVI: %.4s of %llu bytes "
+					     "holds no list type", off, (const char *)b,
+					     (unsigned long long)size);
+			if (need(c, 12, err, errlen) != 0)
+				return failf(c, err, errlen, "byte offset %llu: AVI: the file ends "
+					     "inside a list header", off);
+			b = c->win + c->pos;
+			if ((fourcc(b, "RIFF") && (fourcc(b + 8, "AVI ") || fourcc(b + 8, "AVIX"))) ||
+			    (fourcc(b, "LIST") && (fourcc(b + 8, "movi") || fourcc(b + 8, "rec ")))) {
+				c->pos += 12;
+				continue;
+			}
+		} else if (video_chunk(b) && size != 0) {
+			if (size > MAX_FRAME_BYTES)
+				return failf(c, err, errlen, "frame %u at byte offset %llu: AVI: chunk "
+					     "%.4s of %llu bytes is larger than %llu MiB", c->frames + 1,
+					     off, (const char *)b, (unsigned long long)size,
+					     (unsigned long long)(MAX_FRAME_BYTES >> 20));
+			c->pos += 8;
+			r = need(c, (size_t)size, err, errlen);
+			if (r < 0)
+				return -1;
+			if (r > 0)
+				return failf(c, err, errlen, "frame %u at byte offset %llu: truncated: "
+					     "the chunk says %llu bytes, the file ends at byte %llu",
+					     c->frames + 1, off, (unsigned long long)size,
+					     (unsigned long long)c->file_len);
+			*len = (size_t)size;
+			return 1;
+		}
+		/* anything else (headers, audio, JUNK, idx1, an empty frame) is skipped */
+		skip = 8 + size + (size & 1U);
+		if (skip > MAX_FRAME_BYTES)
+			return failf(c, err, errlen, "byte offset %llu: AVI: chunk %.4s of %llu bytes "
+				     "is larger than %llu MiB", off, (const char *)b,
+				     (unsigned long long)size,
+				     (unsigned long long)(MAX_FRAME_BYTES >> 20));
+		r = need(c, (size_t)skip, err, errlen);
+		if (r < 0)
+			return -1;
+		if (r > 0) {
+			/* a chunk cut short at the very end (often idx1) holds no frame */
+			c->pos = c->win_len;
+			return 0;
+		}
+		c->pos += (size_t)skip;
+	}
+}
+
+static int next_avi(struct clip *c, uint8_t *rgb, bool header_only, char *err, size_t errlen)
+{
+	unsigned long long off;
+	size_t len = c->avi_pending;
+	int r = 1;
+
+	/* clip_open() has already found the first frame: start there */
+	if (len == 0)
+		r = avi_seek_frame(c, &len, err, errlen);
+	c->avi_pending = 0;
+	if (r <= 0)
+		return r;
+	off = at(c, c->pos);
+	if (len < 2 || c->win[c->pos] != 0xff || c->win[c->pos + 1] != 0xd8)
+		return failf(c, err, errlen, "frame %u at byte offset %llu: AVI: the video chunk "
+			     "does not start with a JPEG (FF D8); only Motion-JPEG AVI is played",
+			     c->frames + 1, off);
+	if (decode_jpeg(c, len, rgb, header_only, off, err, errlen) != 0)
+		return -1;
+	if (header_only) {
+		c->avi_pending = len;
+		return 1;
+	}
+	c->pos += len + (len & 1U);
 	c->frames++;
 	return 1;
 }
@@ -318,24 +453,33 @@ int clip_open(struct clip *c, struct soc *soc, const char *path, char *err, size
 	c->tj = tjInitDecompress();
 	if (c->bounce == NULL || c->tj == NULL)
 		return failf(c, err, errlen, "out of memory");
-	if (need(c, 2, err, errlen) < 0)
+	if (need(c, 12, err, errlen) < 0)
 		return -1;
 	if (c->win_len >= 2 && c->win[0] == 0xff && c->win[1] == 0xd8) {
 		c->kind = CLIP_MJPEG;
 		return next_mjpeg(c, NULL, true, err, errlen) == 1 ? 0 : -1;
 	}
+	if (c->win_len >= 12 && memcmp(c->win, "RIFF", 4) == 0) {
+		if (memcmp(c->win + 8, "AVI ", 4) != 0)
+			return failf(c, err, errlen, "byte offset 8: a RIFF file of type \"%.4s\", not "
+				     "AVI", (const char *)c->win + 8);
+		c->kind = CLIP_AVI;
+		return next_avi(c, NULL, true, err, errlen) == 1 ? 0 : -1;
+	}
 	if (c->win_len >= 4 && memcmp(c->win, "YUV4", 4) == 0) {
 		c->kind = CLIP_Y4M;
 		return y4m_header(c, err, errlen);
 	}
-	return failf(c, err, errlen, "byte offset 0: neither Motion-JPEG (starts FF D8) nor Y4M "
-		     "(starts \"YUV4MPEG2 \")");
+	return failf(c, err, errlen, "byte offset 0: neither Motion-JPEG (starts FF D8), AVI "
+		     "(starts \"RIFF\") nor Y4M (starts \"YUV4MPEG2 \")");
 }
 
 int clip_next(struct clip *c, uint8_t *rgb, char *err, size_t errlen)
 {
 	if (c->kind == CLIP_MJPEG)
 		return next_mjpeg(c, rgb, false, err, errlen);
+	if (c->kind == CLIP_AVI)
+		return next_avi(c, rgb, false, err, errlen);
 	return next_y4m(c, rgb, err, errlen);
 }
 

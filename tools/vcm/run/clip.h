@@ -4,7 +4,8 @@
  * memory card) 64 KiB at a time into the two bitstream buffers through their
  * physical scatter lists, alternating, and the decoder reads each buffer
  * through its IOMMU into its own stream window, where it finds the frames:
- * Motion-JPEG (concatenated JPEG images, decoded with libturbojpeg) or Y4M
+ * Motion-JPEG (concatenated JPEG images, or the video chunks of an AVI file,
+ * decoded with libturbojpeg) or Y4M
  * (raw planes of any chroma layout, turned into RGB by y4m.c). A frame comes
  * out as packed 8-bit RGB, width * 3 bytes a row.
  */
@@ -19,7 +20,7 @@
 /* libturbojpeg flags of every decode (an independent check must use the same). */
 #define CLIP_TJ_FLAGS TJFLAG_STOPONWARNING
 
-enum clip_kind { CLIP_MJPEG = 1, CLIP_Y4M };
+enum clip_kind { CLIP_MJPEG = 1, CLIP_AVI, CLIP_Y4M };
 
 struct clip {
 	const char *path;
@@ -36,6 +37,7 @@ struct clip {
 	unsigned int width, height;
 	unsigned int frames;      /* decoded so far */
 	struct y4m_fmt y4m;       /* a Y4M stream's layout */
+	size_t avi_pending;       /* AVI: bytes of the frame at pos already found, or 0 */
 	tjhandle tj;
 	uint64_t dma_chunks;      /* 64 KiB loads by the DMA engine */
 };

@@ -94,7 +94,8 @@ static int play(struct soc *s, const struct run_opts *o, struct run_result *res,
 	}
 	res->width = c.width;
 	res->height = c.height;
-	res->kind = c.kind == CLIP_MJPEG ? "Motion-JPEG" : "Y4M";
+	res->kind = c.kind == CLIP_MJPEG ? "Motion-JPEG" : c.kind == CLIP_AVI ? "Motion-JPEG AVI" :
+		    "Y4M";
 	frame_bytes = (size_t)c.width * c.height * 3U;
 	slots = (size_t)(SOC_FRAMEBUF_LEN / frame_bytes);
 	rgb = malloc(frame_bytes);
