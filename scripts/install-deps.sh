@@ -3,18 +3,18 @@
 # Install the Debian 12 packages vcmm needs, only those missing.
 #   install-deps.sh          everything the tests need (scripts/test.sh)
 #   install-deps.sh --run    only what the main job needs (scripts/run.sh):
-#                            a compiler, CMake, libturbojpeg and libpng
+#                            a compiler, CMake, libturbojpeg, libpng, libfdt
 # Needs root (or sudo) when something is missing; does nothing otherwise.
 # apt's output goes to build/install-deps.log; one line says what happened.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-run_pkgs=(build-essential cmake pkg-config libturbojpeg0-dev libpng-dev)
+run_pkgs=(build-essential cmake pkg-config libturbojpeg0-dev libpng-dev libfdt-dev)
 test_pkgs=(
   clang libclang-rt-14-dev valgrind
   libcmocka-dev graphviz
   qemu-system-arm gcc-aarch64-linux-gnu gcc-arm-none-eabi
-  qemu-system-x86 libfdt-dev device-tree-compiler
+  qemu-system-x86 device-tree-compiler
   qemu-system-misc gcc-riscv64-linux-gnu
 )
 

@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: MIT
 # End to end (cmake -P): VCM run CLIP into OUT (fresh), then CHECK compares
 # every PNG with the clip decoded straight from the file plus the stamp.
-#   VCM CHECK CLIP OUT FRAMES [PLATFORM]
+#   VCM CHECK CLIP OUT FRAMES [PLATFORM] [EXTRA: more arguments, a ;-list]
 file(REMOVE_RECURSE ${OUT})
-set(extra)
+set(extra ${EXTRA})
 if(PLATFORM)
-  set(extra --platform ${PLATFORM})
+  list(APPEND extra --platform ${PLATFORM})
 endif()
 execute_process(COMMAND ${VCM} run ${CLIP} --out ${OUT} --quiet ${extra}
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)

@@ -6,6 +6,10 @@
  * (DIR/graph.json); the text form goes to stdout.
  *
  *   vcm graph [--platform FILE] [--out DIR] [--4k]
+ *   vcm graph --dtb FILE.dtb|FILE.dts [--out DIR]
+ *
+ * With --dtb, the graph is the device tree's topology (dt/topo.h): memory,
+ * IOMMUs with the format their compatible implies, and their masters.
  */
 #include <errno.h>
 #include <string.h>
@@ -15,20 +19,28 @@
 #include "cli.h"
 #include "run/platform.h"
 #include "run/soc.h"
+#include "dt/topo_out.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: vcm graph [--platform FILE] [--out DIR] [--4k]\n"
+		"       vcm graph --dtb FILE.dtb|FILE.dts [--out DIR] [--json]\n"
 		"Builds the SoC and the video-playback buffers and writes the mapping graph:\n"
 		"DIR/graph.dot, DIR/graph.svg (when Graphviz `dot` is installed), DIR/graph.json;\n"
 		"the text form goes to stdout.\n"
 		"  --platform FILE   SoC description (default: the built-in video-soc)\n"
 		"  --out DIR         output directory (default ./vcm-out; must exist or is created)\n"
-		"  --4k              the frame buffer in 4 KiB chunks and pages only\n");
+		"  --4k              the frame buffer in 4 KiB chunks and pages only\n"
+		"  --dtb FILE        the topology of a device tree instead (.dts needs dtc):\n"
+		"                    IOMMUs grouped with their masters, formats vcmm does not\n"
+		"                    speak marked (docs/run.md, \"Device trees\")\n"
+		"  --json            the JSON form to stdout instead of the text\n");
 }
 
-static int write_file(const char *path, struct soc *s, bool dot, char *err, size_t errlen)
+/* The graph of a SoC (@s) or of a device tree (@t), one of them, as DOT or JSON. */
+static int write_file(const char *path, struct soc *s, const struct dt_topo *t, bool dot,
+		      char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "w");
 
@@ -36,9 +48,13 @@ static int write_file(const char *path, struct soc *s, bool dot, char *err, size
 		snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
 		return -1;
 	}
-	if (dot)
+	if (t != NULL && dot) {
+		dt_write_dot(t, f);
+	} else if (t != NULL) {
+		dt_write_json(t, f);
+	} else if (dot) {
 		soc_write_dot(s, f);
-	else {
+	} else {
 		soc_write_json(s, f, "");
 		fputc('\n', f);
 	}
@@ -68,13 +84,56 @@ static int run_dot(const char *dot, const char *svg)
 	return WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
+/* Report what was written, and draw the SVG when Graphviz is there. */
+static void finish(const char *dot, const char *svg, const char *json)
+{
+	int r;
+
+	printf("wrote %s, %s", dot, json);
+	r = run_dot(dot, svg);
+	if (r == 0)
+		printf(", %s\n", svg);
+	else
+		printf("\n%s: not written (%s)\n", svg,
+		       r > 0 ? "Graphviz dot is not installed" : "dot failed");
+}
+
+static int graph_dtb(const char *dtb, const char *out_dir, bool json_out, struct dt_topo *t)
+{
+	char err[1024], dot[4096], svg[4096], json[4096];
+
+	if (dt_load(dtb, t, err, sizeof(err)) != 0)
+		goto fail;
+	if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+		snprintf(err, sizeof(err), "--out %.900s: %s", out_dir, strerror(errno));
+		goto fail;
+	}
+	snprintf(dot, sizeof(dot), "%s/graph.dot", out_dir);
+	snprintf(svg, sizeof(svg), "%s/graph.svg", out_dir);
+	snprintf(json, sizeof(json), "%s/graph.json", out_dir);
+	if (write_file(dot, NULL, t, true, err, sizeof(err)) != 0 ||
+	    write_file(json, NULL, t, false, err, sizeof(err)) != 0)
+		goto fail;
+	if (json_out) {
+		dt_write_json(t, stdout);
+		return CLI_EXIT_OK;
+	}
+	dt_print_text(t, stdout);
+	finish(dot, svg, json);
+	return CLI_EXIT_OK;
+fail:
+	fprintf(stderr, "vcm graph: %s\n", err);
+	return CLI_EXIT_FAILED;
+}
+
 static int run(int argc, char **argv)
 {
 	struct cli_arg a = { "graph", NULL, NULL };
-	const char *platform = NULL, *out_dir = "vcm-out";
+	const char *platform = NULL, *out_dir = "vcm-out", *dtb = NULL;
+	static struct dt_topo topo; /* large: not on the stack */
 	struct plat_desc d;
 	struct soc s;
-	bool small = false;
+	bool small = false, json_out = false;
 	char err[1024], dot[4096], svg[4096], json[4096];
 	int r;
 
@@ -83,11 +142,16 @@ static int run(int argc, char **argv)
 		a.val = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(argv[i], "--4k") == 0) {
 			small = true;
-		} else if (strcmp(argv[i], "--platform") == 0 || strcmp(argv[i], "--out") == 0) {
+		} else if (strcmp(argv[i], "--json") == 0) {
+			json_out = true;
+		} else if (strcmp(argv[i], "--platform") == 0 || strcmp(argv[i], "--out") == 0 ||
+			   strcmp(argv[i], "--dtb") == 0) {
 			if (a.val == NULL)
 				return cli_error(&a, "needs a value");
 			if (argv[i][2] == 'p')
 				platform = a.val;
+			else if (argv[i][2] == 'd')
+				dtb = a.val;
 			else
 				out_dir = a.val;
 			i++;
@@ -95,6 +159,18 @@ static int run(int argc, char **argv)
 			a.val = NULL;
 			return cli_error(&a, "unknown argument (see vcm help graph)");
 		}
+	}
+	if (dtb != NULL && (platform != NULL || small)) {
+		a.opt = "--dtb";
+		a.val = dtb;
+		return cli_error(&a, "takes neither --platform nor --4k");
+	}
+	if (dtb != NULL)
+		return graph_dtb(dtb, out_dir, json_out, &topo);
+	if (json_out) {
+		a.opt = "--json";
+		a.val = NULL;
+		return cli_error(&a, "goes with --dtb (the SoC's JSON is DIR/graph.json)");
 	}
 	if (platform != NULL)
 		r = plat_load(platform, &d, err, sizeof(err));
@@ -112,19 +188,13 @@ static int run(int argc, char **argv)
 	if (soc_build(&s, &d, small, err, sizeof(err)) != 0)
 		goto fail;
 	soc_print_graph(&s, stdout);
-	r = write_file(dot, &s, true, err, sizeof(err));
+	r = write_file(dot, &s, NULL, true, err, sizeof(err));
 	if (r == 0)
-		r = write_file(json, &s, false, err, sizeof(err));
+		r = write_file(json, &s, NULL, false, err, sizeof(err));
 	soc_teardown(&s);
 	if (r != 0)
 		goto fail;
-	printf("wrote %s, %s", dot, json);
-	r = run_dot(dot, svg);
-	if (r == 0)
-		printf(", %s\n", svg);
-	else
-		printf("\n%s: not written (%s)\n", svg,
-		       r > 0 ? "Graphviz dot is not installed" : "dot failed");
+	finish(dot, svg, json);
 	return CLI_EXIT_OK;
 fail:
 	fprintf(stderr, "vcm graph: %s\n", err);

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "run/pipeline.h"
 #include "run/platform.h"
+#include "dt/topo_out.h"
 
 #ifndef VCM_DEFAULT_CLIP
 #define VCM_DEFAULT_CLIP "default.mjpeg"
@@ -34,6 +35,9 @@ static void usage(FILE *out)
 		"prints the mapping graph and the IOTLB counts of both.\n"
 		"options:\n"
 		"  --platform FILE   SoC description (default: the built-in video-soc; docs/run.md)\n"
+		"  --dtb FILE --decoder NODE --display NODE\n"
+		"                    the SoC of a device tree (.dtb, or .dts with dtc): NODE is a\n"
+		"                    bus master's path or last path component\n"
 		"  --out DIR         where the PNGs go (default ./vcm-out)\n"
 		"  --frames N        stop after N frames\n"
 		"  --json            print the results as JSON\n"
@@ -223,6 +227,9 @@ static int run(int argc, char **argv)
 	struct run_result mx = { 0 }, k4 = { 0 };
 	struct printer pr = { false, NULL, plat_builtin_name };
 	const char *platform = NULL, *clip = NULL, *out_dir = "vcm-out";
+	const char *dtb = NULL, *decoder = NULL, *display = NULL;
+	static struct dt_topo topo; /* large: not on the stack */
+	char plat_text[1024];
 	char err[1024], exe[PATH_MAX], made[4096] = "";
 	char *doc = NULL;
 	size_t doclen = 0;
@@ -238,6 +245,17 @@ static int run(int argc, char **argv)
 			pr.json = true;
 		} else if (strcmp(argv[i], "--quiet") == 0) {
 			quiet = true;
+		} else if (strcmp(argv[i], "--dtb") == 0 || strcmp(argv[i], "--decoder") == 0 ||
+			   strcmp(argv[i], "--display") == 0) {
+			if (a.val == NULL)
+				return cli_error(&a, "needs a value");
+			if (strcmp(argv[i], "--dtb") == 0)
+				dtb = a.val;
+			else if (strcmp(argv[i], "--decoder") == 0)
+				decoder = a.val;
+			else
+				display = a.val;
+			i++;
 		} else if (strcmp(argv[i], "--platform") == 0 || strcmp(argv[i], "--out") == 0 ||
 			   strcmp(argv[i], "--frames") == 0) {
 			if (a.val == NULL)
@@ -259,6 +277,14 @@ static int run(int argc, char **argv)
 			return cli_error(&a, "a second clip (one is played at a time)");
 		}
 	}
+	a.val = NULL;
+	if (dtb != NULL && platform != NULL)
+		return a.opt = "--dtb", cli_error(&a, "and --platform both describe the SoC: one only");
+	if (dtb != NULL && (decoder == NULL || display == NULL))
+		return a.opt = "--dtb", cli_error(&a, "needs --decoder NODE and --display NODE");
+	if (dtb == NULL && (decoder != NULL || display != NULL))
+		return a.opt = decoder != NULL ? "--decoder" : "--display",
+		       cli_error(&a, "is for --dtb");
 	if (clip == NULL)
 		clip = default_clip(exe, sizeof(exe));
 	/* JSON is built aside and printed whole: on failure, one error object instead */
@@ -266,7 +292,14 @@ static int run(int argc, char **argv)
 		snprintf(err, sizeof(err), "out of memory");
 		goto fail;
 	}
-	if (platform != NULL) {
+	if (dtb != NULL) {
+		if (dt_load(dtb, &topo, err, sizeof(err)) != 0 ||
+		    dt_platform_text(&topo, decoder, display, plat_text, sizeof(plat_text), err,
+				     sizeof(err)) != 0 ||
+		    plat_parse(plat_text, dtb, &d, err, sizeof(err)) != 0)
+			goto fail;
+		pr.platform = dtb;
+	} else if (platform != NULL) {
 		if (plat_load(platform, &d, err, sizeof(err)) != 0)
 			goto fail;
 		pr.platform = platform;

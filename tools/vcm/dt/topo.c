@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The device-tree topology reader (topo.h), over libfdt. Three passes over
+ * the enabled nodes: memory and reserved memory; IOMMUs (#iommu-cells);
+ * masters (iommus, iommu-map, or DMA without an IOMMU: dma-coherent, or a
+ * parent bus with dma-ranges). Bindings followed: devicetree-specification
+ * v0.4 (memory, reserved-memory, #address-cells, dma-ranges) and Linux's
+ * Documentation/devicetree/bindings/iommu/iommu.txt and pci/pci-iommu.txt.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <libfdt.h>
+#include "topo.h"
+
+struct ctx {
+	const void *fdt;
+	struct dt_topo *t;
+	char *err;
+	size_t errlen;
+	int iommu_off[DT_MAX_IOMMUS]; /* node offset of each IOMMU */
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static int fail(struct ctx *c, int node, const char *prop, const char *fmt, ...)
+{
+	char path[DT_PATH_LEN] = "?";
+	va_list ap;
+	int n;
+
+	if (node >= 0 && fdt_get_path(c->fdt, node, path, sizeof(path)) != 0)
+		snprintf(path, sizeof(path), "(node at offset %d)", node);
+	if (node < 0)
+		n = 0;
+	else
+		n = snprintf(c->err, c->errlen, "%s%s%s: ", path, prop ? ": " : "", prop ? prop : "");
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < c->errlen)
+		vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void copy_str(char *dst, size_t size, const char *src, int srclen)
+{
+	size_t n = srclen > 0 ? strnlen(src, (size_t)srclen) : 0;
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void node_path(struct ctx *c, int node, char *out)
+{
+	if (fdt_get_path(c->fdt, node, out, DT_PATH_LEN) != 0)
+		snprintf(out, DT_PATH_LEN, "(offset %d)", node);
+}
+
+/* status absent, "okay" or "ok": the node is in use. */
+static bool enabled(const void *fdt, int node)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, "status", &len);
+
+	return s == NULL || (len >= 2 && (strcmp(s, "okay") == 0 || strcmp(s, "ok") == 0));
+}
+
+/* A cell count of @node's children (#address-cells / #size-cells), checked. */
+static int cells(struct ctx *c, int node, const char *name, int dflt, int *out)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(c->fdt, node, name, &len);
+	uint32_t v;
+
+	if (p == NULL) {
+		*out = dflt;
+		return 0;
+	}
+	if (len != 4)
+		return fail(c, node, name, "%d bytes, not one cell", len);
+	v = fdt32_to_cpu(*p);
+	if (v > DT_MAX_CELLS)
+		return fail(c, node, name, "%u cells is more than %d", v, DT_MAX_CELLS);
+	*out = (int)v;
+	return 0;
+}
+
+/* @n cells (n <= DT_MAX_CELLS) as a number: the low 64 bits. */
+static uint64_t read_cells(const fdt32_t *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v << 32 | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+/* The reg entries of @node into @r (its parent's cells), up to DT_MAX_RANGES in all. */
+static int read_reg(struct ctx *c, int node, struct dt_range *r, unsigned int *nr)
+{
+	int parent = fdt_parent_offset(c->fdt, node), ac, sc, len;
+	const fdt32_t *p = fdt_getprop(c->fdt, node, "reg", &len);
+	char path[DT_PATH_LEN];
+
+	if (p == NULL)
+		return 0;
+	if (cells(c, parent, "#address-cells", 2, &ac) != 0 ||
+	    cells(c, parent, "#size-cells", 1, &sc) != 0)
+		return -1;
+	if (ac + sc == 0 || len % (4 * (ac + sc)) != 0)
+		return fail(c, node, "reg", "%d bytes is not a whole number of (%d + %d)-cell entries",
+			    len, ac, sc);
+	node_path(c, node, path);
+	for (int i = 0; i < len / (4 * (ac + sc)); i++, p += ac + sc) {
+		if (*nr == DT_MAX_RANGES)
+			return fail(c, node, "reg", "more than %d ranges of this kind", DT_MAX_RANGES);
+		r[*nr].base = read_cells(p, ac);
+		r[*nr].size = read_cells(p + ac, sc);
+		memcpy(r[*nr].path, path, sizeof(path));
+		(*nr)++;
+	}
+	return 0;
+}
+
+static bool is_memory(const void *fdt, int node)
+{
+	int len;
+	const char *t = fdt_getprop(fdt, node, "device_type", &len);
+
+	return t != NULL && len >= 7 && strcmp(t, "memory") == 0;
+}
+
+static int pass_memory(struct ctx *c)
+{
+	int resv = fdt_path_offset(c->fdt, "/reserved-memory");
+
+	for (int node = fdt_next_node(c->fdt, -1, NULL); node >= 0;
+	     node = fdt_next_node(c->fdt, node, NULL)) {
+		if (!enabled(c->fdt, node))
+			continue;
+		if (is_memory(c->fdt, node) &&
+		    read_reg(c, node, c->t->memory, &c->t->nr_memory) != 0)
+			return -1;
+		if (resv >= 0 && fdt_parent_offset(c->fdt, node) == resv &&
+		    read_reg(c, node, c->t->reserved, &c->t->nr_reserved) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void first_compatible(const void *fdt, int node, char *out)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, "compatible", &len);
+
+	copy_str(out, DT_COMPAT_LEN, s != NULL ? s : "", s != NULL ? len : 0);
+}
+
+/* The entry of the first compatible string vcmm knows, if any. */
+static const struct dt_compat *known_compatible(const void *fdt, int node)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, "compatible", &len);
+
+	for (int at = 0; s != NULL && at < len;) {
+		size_t n = strnlen(s + at, (size_t)(len - at));
+		const struct dt_compat *k;
+
+		if ((size_t)at + n >= (size_t)len)
+			break; /* not NUL-terminated */
+		k = dt_compat_find(s + at);
+		if (k != NULL)
+			return k;
+		at += (int)n + 1;
+	}
+	return NULL;
+}
+
+static int pass_iommus(struct ctx *c)
+{
+	for (int node = fdt_next_node(c->fdt, -1, NULL); node >= 0;
+	     node = fdt_next_node(c->fdt, node, NULL)) {
+		struct dt_iommu *u;
+		struct dt_range reg[DT_MAX_RANGES];
+		unsigned int nreg = 0;
+		int ic;
+
+		if (!enabled(c->fdt, node) || fdt_getprop(c->fdt, node, "#iommu-cells", NULL) == NULL)
+			continue;
+		if (c->t->nr_iommus == DT_MAX_IOMMUS)
+			return fail(c, node, NULL, "more than %d IOMMUs", DT_MAX_IOMMUS);
+		if (cells(c, node, "#iommu-cells", 0, &ic) != 0)
+			return -1;
+		if (read_reg(c, node, reg, &nreg) != 0)
+			return -1;
+		u = &c->t->iommus[c->t->nr_iommus];
+		node_path(c, node, u->path);
+		first_compatible(c->fdt, node, u->compatible);
+		u->known = known_compatible(c->fdt, node);
+		u->phandle = fdt_get_phandle(c->fdt, node);
+		u->cells = (unsigned int)ic;
+		if (nreg != 0) {
+			u->reg_base = reg[0].base;
+			u->reg_size = reg[0].size;
+		}
+		c->iommu_off[c->t->nr_iommus++] = node;
+	}
+	return 0;
+}
+
+/* The IOMMU that @phandle names, checked: its index, or -1 with the message. */
+static int iommu_of(struct ctx *c, int node, const char *prop, uint32_t phandle)
+{
+	int target = fdt_node_offset_by_phandle(c->fdt, phandle);
+
+	if (target < 0)
+		return fail(c, node, prop, "phandle %#x names no node", phandle);
+	if (target == node)
+		return fail(c, node, prop, "phandle %#x names this node itself (a cycle)", phandle);
+	for (unsigned int i = 0; i < c->t->nr_iommus; i++)
+		if (c->iommu_off[i] == target)
+			return (int)i;
+	return fail(c, node, prop, "phandle %#x names a node that is not an enabled IOMMU "
+		    "(no #iommu-cells, or disabled)", phandle);
+}
+
+static struct dt_master *new_master(struct ctx *c, int node, int iommu)
+{
+	struct dt_master *m;
+
+	if (c->t->nr_masters == DT_MAX_MASTERS) {
+		fail(c, node, NULL, "more than %d bus masters", DT_MAX_MASTERS);
+		return NULL;
+	}
+	m = &c->t->masters[c->t->nr_masters++];
+	memset(m, 0, sizeof(*m));
+	node_path(c, node, m->path);
+	first_compatible(c->fdt, node, m->compatible);
+	m->iommu = iommu;
+	if (iommu >= 0)
+		c->t->iommus[iommu].nr_masters++;
+	return m;
+}
+
+/* iommus = <&iommu cells...>...: one master, all its specifiers behind one IOMMU. */
+static int read_iommus(struct ctx *c, int node, const fdt32_t *p, int len)
+{
+	struct dt_master *m = NULL;
+	int words = len / 4, i = 0;
+
+	if (len % 4 != 0 || len == 0)
+		return fail(c, node, "iommus", "%d bytes is not a list of cells", len);
+	while (i < words) {
+		uint32_t ph = fdt32_to_cpu(p[i]);
+		int u = iommu_of(c, node, "iommus", ph);
+		unsigned int n;
+
+		if (u < 0)
+			return -1;
+		n = c->t->iommus[u].cells;
+		if (i + 1 + (int)n > words)
+			return fail(c, node, "iommus", "the specifier for %s needs %u cells "
+				    "(its #iommu-cells), only %d left", c->t->iommus[u].path, n,
+				    words - i - 1);
+		if (m == NULL && (m = new_master(c, node, u)) == NULL)
+			return -1;
+		if (m->iommu != u)
+			return fail(c, node, "iommus", "specifiers for two IOMMUs (%s and %s): one "
+				    "master is behind one IOMMU here", c->t->iommus[m->iommu].path,
+				    c->t->iommus[u].path);
+		if (m->nr_ids == DT_MAX_IDS)
+			return fail(c, node, "iommus", "more than %d IDs", DT_MAX_IDS);
+		m->ids[m->nr_ids++] = n != 0 ? fdt32_to_cpu(p[i + 1]) : 0;
+		i += 1 + (int)n;
+	}
+	return 0;
+}
+
+/* iommu-map = <rid-base &iommu iommu-base length>...: one master per entry. */
+static int read_iommu_map(struct ctx *c, int node, const fdt32_t *p, int len)
+{
+	int words = len / 4, i = 0;
+
+	if (len % 4 != 0 || len == 0)
+		return fail(c, node, "iommu-map", "%d bytes is not a list of cells", len);
+	while (i < words) {
+		struct dt_master *m;
+		unsigned int n;
+		int u;
+
+		if (i + 2 > words)
+			return fail(c, node, "iommu-map", "entry at cell %d is cut short", i);
+		u = iommu_of(c, node, "iommu-map", fdt32_to_cpu(p[i + 1]));
+		if (u < 0)
+			return -1;
+		n = c->t->iommus[u].cells;
+		if (n != 1)
+			return fail(c, node, "iommu-map", "%s has #iommu-cells %u; iommu-map needs 1",
+				    c->t->iommus[u].path, n);
+		if (i + 4 > words)
+			return fail(c, node, "iommu-map", "entry at cell %d is cut short (4 cells)", i);
+		if ((m = new_master(c, node, u)) == NULL)
+			return -1;
+		m->pci = true;
+		m->rid_base = fdt32_to_cpu(p[i]);
+		m->id_base = fdt32_to_cpu(p[i + 2]);
+		m->id_len = fdt32_to_cpu(p[i + 3]);
+		m->ids[0] = m->id_base;
+		m->nr_ids = 1;
+		i += 4;
+	}
+	return 0;
+}
+
+/*
+ * The physical window a master without an IOMMU reaches: its parent bus's
+ * dma-ranges (child address, parent address, size: the first entry), or
+ * everything when there is none, or it is empty (identity).
+ */
+static int read_dma_window(struct ctx *c, int node, struct dt_master *m)
+{
+	int bus = fdt_parent_offset(c->fdt, node), len, cac, pac, sc, grand;
+	const fdt32_t *p;
+
+	if (bus < 0)
+		return 0;
+	p = fdt_getprop(c->fdt, bus, "dma-ranges", &len);
+	if (p == NULL || len == 0)
+		return 0;
+	grand = fdt_parent_offset(c->fdt, bus);
+	if (cells(c, bus, "#address-cells", 2, &cac) != 0 ||
+	    cells(c, bus, "#size-cells", 1, &sc) != 0 ||
+	    cells(c, grand >= 0 ? grand : 0, "#address-cells", 2, &pac) != 0)
+		return -1;
+	if (len % 4 != 0 || len < 4 * (cac + pac + sc))
+		return fail(c, bus, "dma-ranges", "%d bytes is less than one (%d + %d + %d)-cell entry",
+			    len, cac, pac, sc);
+	m->have_dma_range = true;
+	m->dma_base = read_cells(p + cac, pac);
+	m->dma_size = read_cells(p + cac + pac, sc);
+	return 0;
+}
+
+static bool dma_without_iommu(const void *fdt, int node)
+{
+	int bus = fdt_parent_offset(fdt, node), len;
+
+	if (fdt_getprop(fdt, node, "dma-coherent", NULL) != NULL)
+		return true;
+	return bus > 0 && fdt_getprop(fdt, bus, "dma-ranges", &len) != NULL &&
+	       fdt_getprop(fdt, node, "reg", NULL) != NULL;
+}
+
+static int pass_masters(struct ctx *c)
+{
+	for (int node = fdt_next_node(c->fdt, -1, NULL); node >= 0;
+	     node = fdt_next_node(c->fdt, node, NULL)) {
+		const fdt32_t *p;
+		int len;
+
+		if (!enabled(c->fdt, node))
+			continue;
+		if ((p = fdt_getprop(c->fdt, node, "iommus", &len)) != NULL) {
+			if (read_iommus(c, node, p, len) != 0)
+				return -1;
+		} else if ((p = fdt_getprop(c->fdt, node, "iommu-map", &len)) != NULL) {
+			if (read_iommu_map(c, node, p, len) != 0)
+				return -1;
+		} else if (dma_without_iommu(c->fdt, node) &&
+			   fdt_getprop(c->fdt, node, "#iommu-cells", NULL) == NULL) {
+			struct dt_master *m = new_master(c, node, -1);
+
+			if (m == NULL || read_dma_window(c, node, m) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int dt_read(const void *fdt, size_t len, struct dt_topo *t, char *err, size_t errlen)
+{
+	struct ctx c = { fdt, t, err, errlen, { 0 } };
+	int r, mlen;
+	const char *model;
+
+	memset(t, 0, sizeof(*t));
+	if (len < sizeof(struct fdt_header))
+		return fail(&c, -1, NULL, "%zu bytes is shorter than a device-tree header", len);
+	r = fdt_check_full(fdt, len);
+	if (r != 0)
+		return fail(&c, -1, NULL, "not a valid device-tree blob: %s", fdt_strerror(r));
+	model = fdt_getprop(fdt, 0, "model", &mlen);
+	copy_str(t->model, sizeof(t->model), model != NULL ? model : "", model != NULL ? mlen : 0);
+	if (pass_memory(&c) != 0 || pass_iommus(&c) != 0 || pass_masters(&c) != 0)
+		return -1;
+	return 0;
+}
+
+int dt_find_master(const struct dt_topo *t, const char *path)
+{
+	size_t n = strlen(path);
+
+	for (unsigned int i = 0; i < t->nr_masters; i++) {
+		const char *p = t->masters[i].path;
+		size_t m = strlen(p);
+
+		if (strcmp(p, path) == 0 ||
+		    (m > n && p[m - n - 1] == '/' && strcmp(p + m - n, path) == 0))
+			return (int)i;
+	}
+	return -1;
+}

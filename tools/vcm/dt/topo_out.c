@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A device-tree topology (topo.h) as text, JSON and Graphviz DOT, and as the
+ * platform description `vcm run` plays the video pipeline on.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "topo_out.h"
+
+static const char *fmt_of(const struct dt_iommu *u)
+{
+	if (u->known == NULL)
+		return "unknown to vcmm";
+	return u->known->fmt != NULL ? u->known->fmt : "not spoken by vcmm";
+}
+
+static void print_ids(FILE *out, const struct dt_master *m)
+{
+	if (m->pci) {
+		fprintf(out, "RIDs %#x..%#x -> IDs %#x..", m->rid_base,
+			m->rid_base + (m->id_len ? m->id_len - 1U : 0U), m->id_base);
+		fprintf(out, "%#x", m->id_base + (m->id_len ? m->id_len - 1U : 0U));
+		return;
+	}
+	fprintf(out, "ID%s", m->nr_ids > 1 ? "s" : "");
+	for (unsigned int k = 0; k < m->nr_ids; k++)
+		fprintf(out, "%s%#x", k ? "," : " ", m->ids[k]);
+}
+
+void dt_print_text(const struct dt_topo *t, FILE *out)
+{
+	unsigned int direct = 0;
+
+	fprintf(out, "device tree%s%s\n", t->model[0] ? ": " : "", t->model);
+	for (unsigned int i = 0; i < t->nr_memory; i++)
+		fprintf(out, "  memory   [%#llx, +%#llx) %s\n", (unsigned long long)t->memory[i].base,
+			(unsigned long long)t->memory[i].size, t->memory[i].path);
+	for (unsigned int i = 0; i < t->nr_reserved; i++)
+		fprintf(out, "  reserved [%#llx, +%#llx) %s\n", (unsigned long long)t->reserved[i].base,
+			(unsigned long long)t->reserved[i].size, t->reserved[i].path);
+	for (unsigned int i = 0; i < t->nr_iommus; i++) {
+		const struct dt_iommu *u = &t->iommus[i];
+
+		fprintf(out, "  iommu %s (%s): %s", u->path, u->compatible, fmt_of(u));
+		if (u->known != NULL && u->known->note != NULL)
+			fprintf(out, "; %s", u->known->note);
+		fprintf(out, ", %u master%s\n", u->nr_masters, u->nr_masters == 1 ? "" : "s");
+		for (unsigned int j = 0; j < t->nr_masters; j++) {
+			const struct dt_master *m = &t->masters[j];
+
+			if (m->iommu != (int)i)
+				continue;
+			fprintf(out, "    master %s, ", m->path);
+			print_ids(out, m);
+			fputc('\n', out);
+		}
+	}
+	for (unsigned int j = 0; j < t->nr_masters; j++)
+		if (t->masters[j].iommu < 0)
+			direct++;
+	if (direct != 0)
+		fprintf(out, "  no IOMMU (one-to-one), %u master%s:\n", direct, direct == 1 ? "" : "s");
+	for (unsigned int j = 0; j < t->nr_masters; j++) {
+		const struct dt_master *m = &t->masters[j];
+
+		if (m->iommu >= 0)
+			continue;
+		fprintf(out, "    master %s", m->path);
+		if (m->have_dma_range)
+			fprintf(out, ", reaches [%#llx, +%#llx)", (unsigned long long)m->dma_base,
+				(unsigned long long)m->dma_size);
+		fputc('\n', out);
+	}
+}
+
+/* @s as a JSON string. */
+static void jstr(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(out, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(out, "\\u%04x", ch);
+		else
+			fputc(ch, out);
+	}
+	fputc('"', out);
+}
+
+static void json_ranges(FILE *out, const char *name, const struct dt_range *r, unsigned int n)
+{
+	fprintf(out, "  \"%s\": [", name);
+	for (unsigned int i = 0; i < n; i++) {
+		fprintf(out, "%s{\"base\": %llu, \"size\": %llu, \"node\": ", i ? ", " : "",
+			(unsigned long long)r[i].base, (unsigned long long)r[i].size);
+		jstr(out, r[i].path);
+		fputc('}', out);
+	}
+	fprintf(out, "],\n");
+}
+
+void dt_write_json(const struct dt_topo *t, FILE *out)
+{
+	fprintf(out, "{\n  \"model\": ");
+	jstr(out, t->model);
+	fprintf(out, ",\n");
+	json_ranges(out, "memory", t->memory, t->nr_memory);
+	json_ranges(out, "reserved", t->reserved, t->nr_reserved);
+	fprintf(out, "  \"iommus\": [");
+	for (unsigned int i = 0; i < t->nr_iommus; i++) {
+		const struct dt_iommu *u = &t->iommus[i];
+
+		fprintf(out, "%s\n    {\"node\": ", i ? "," : "");
+		jstr(out, u->path);
+		fprintf(out, ", \"compatible\": ");
+		jstr(out, u->compatible);
+		fprintf(out, ", \"format\": ");
+		if (u->known != NULL && u->known->fmt != NULL)
+			jstr(out, u->known->fmt);
+		else
+			fprintf(out, "null");
+		fprintf(out, ", \"supported\": %s, \"driver\": ",
+			u->known != NULL && u->known->fmt != NULL ? "true" : "false");
+		if (u->known != NULL)
+			jstr(out, u->known->driver);
+		else
+			fprintf(out, "null");
+		fprintf(out, ", \"iommu_cells\": %u, \"reg\": %llu, \"masters\": %u}", u->cells,
+			(unsigned long long)u->reg_base, u->nr_masters);
+	}
+	fprintf(out, "\n  ],\n  \"masters\": [");
+	for (unsigned int j = 0; j < t->nr_masters; j++) {
+		const struct dt_master *m = &t->masters[j];
+
+		fprintf(out, "%s\n    {\"node\": ", j ? "," : "");
+		jstr(out, m->path);
+		fprintf(out, ", \"compatible\": ");
+		jstr(out, m->compatible);
+		fprintf(out, ", \"iommu\": ");
+		if (m->iommu >= 0)
+			jstr(out, t->iommus[m->iommu].path);
+		else
+			fprintf(out, "null");
+		fprintf(out, ", \"ids\": [");
+		for (unsigned int k = 0; k < m->nr_ids; k++)
+			fprintf(out, "%s%u", k ? ", " : "", m->ids[k]);
+		fprintf(out, "]");
+		if (m->pci)
+			fprintf(out, ", \"pci\": {\"rid_base\": %u, \"id_base\": %u, \"length\": %u}",
+				m->rid_base, m->id_base, m->id_len);
+		if (m->have_dma_range)
+			fprintf(out, ", \"dma_range\": {\"base\": %llu, \"size\": %llu}",
+				(unsigned long long)m->dma_base, (unsigned long long)m->dma_size);
+		fputc('}', out);
+	}
+	fprintf(out, "\n  ]\n}\n");
+}
+
+void dt_write_dot(const struct dt_topo *t, FILE *out)
+{
+	fprintf(out, "digraph dt {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n");
+	fprintf(out, "  mem [shape=cylinder, label=\"memory");
+	for (unsigned int i = 0; i < t->nr_memory; i++)
+		fprintf(out, "\\n[%#llx, +%#llx)", (unsigned long long)t->memory[i].base,
+			(unsigned long long)t->memory[i].size);
+	fprintf(out, "\"];\n");
+	for (unsigned int i = 0; i < t->nr_iommus; i++) {
+		const struct dt_iommu *u = &t->iommus[i];
+		bool ok = u->known != NULL && u->known->fmt != NULL;
+
+		fprintf(out, "  subgraph cluster_%u {\n    label=\"%s\\n%s\";\n    style=%s;\n", i,
+			u->path, u->compatible, ok ? "rounded" : "\"rounded,dashed\"");
+		fprintf(out, "    iommu%u [shape=box, %slabel=\"%s\"];\n", i,
+			ok ? "" : "color=red, fontcolor=red, ", fmt_of(u));
+		for (unsigned int j = 0; j < t->nr_masters; j++)
+			if (t->masters[j].iommu == (int)i)
+				fprintf(out, "    m%u [shape=ellipse, label=\"%s\"];\n    m%u -> iommu%u;\n",
+					j, t->masters[j].path, j, i);
+		fprintf(out, "  }\n  iommu%u -> mem%s;\n", i, ok ? "" : " [style=dashed]");
+	}
+	for (unsigned int j = 0; j < t->nr_masters; j++)
+		if (t->masters[j].iommu < 0)
+			fprintf(out, "  m%u [shape=ellipse, label=\"%s\\n(no IOMMU)\"];\n  m%u -> mem;\n", j,
+				t->masters[j].path, j);
+	fprintf(out, "}\n");
+}
+
+/* The node's own name (after the last '/'), cut to fit a platform name. */
+static void short_name(char *dst, const char *path, const char *suffix)
+{
+	const char *s = strrchr(path, '/');
+
+	snprintf(dst, 32, "%.20s%s", s != NULL && s[1] != '\0' ? s + 1 : path, suffix);
+}
+
+/* The platform format of the IOMMU in front of @m, or why there is none. */
+static int plat_fmt(const struct dt_topo *t, const struct dt_master *m, const char **fmt,
+		    char *err, size_t errlen)
+{
+	const struct dt_iommu *u;
+
+	if (m->iommu < 0) {
+		snprintf(err, errlen, "%s has no IOMMU: the decoder and the display must sit behind one",
+			 m->path);
+		return -1;
+	}
+	u = &t->iommus[m->iommu];
+	if (u->known == NULL || u->known->fmt == NULL) {
+		snprintf(err, errlen, "%s sits behind %s (compatible \"%s\"), whose page-table format "
+			 "vcmm does not speak%s%s", m->path, u->path, u->compatible,
+			 u->known != NULL ? ": " : "", u->known != NULL ? u->known->note : "");
+		return -1;
+	}
+	if (strcmp(u->known->fmt, "armv7s") == 0) {
+		*fmt = "armv7s";
+	} else if (strcmp(u->known->fmt, "armv8") == 0) {
+		*fmt = "armv8-4k";
+	} else {
+		snprintf(err, errlen, "%s sits behind %s (%s tables): vcm run has IOMMU models for "
+			 "armv7s and armv8 only", m->path, u->path, u->known->fmt);
+		return -1;
+	}
+	return 0;
+}
+
+int dt_platform_text(const struct dt_topo *t, const char *decoder, const char *display,
+		     char *text, size_t textlen, char *err, size_t errlen)
+{
+	const uint64_t win = UINT64_C(64) << 20, two_m = UINT64_C(2) << 20;
+	const struct dt_master *dec, *dis;
+	const char *fdec, *fdis;
+	char ndec[32], ndis[32], udec[32], udis[32];
+	uint64_t base = 0;
+	bool found = false;
+	int i;
+
+	if ((i = dt_find_master(t, decoder)) < 0) {
+		snprintf(err, errlen, "--decoder %s: no bus master of that node in the tree", decoder);
+		return -1;
+	}
+	dec = &t->masters[i];
+	if ((i = dt_find_master(t, display)) < 0) {
+		snprintf(err, errlen, "--display %s: no bus master of that node in the tree", display);
+		return -1;
+	}
+	dis = &t->masters[i];
+	if (dec == dis) {
+		snprintf(err, errlen, "--decoder and --display name one master, %s", dec->path);
+		return -1;
+	}
+	if (plat_fmt(t, dec, &fdec, err, errlen) != 0 || plat_fmt(t, dis, &fdis, err, errlen) != 0)
+		return -1;
+	/* 64 MiB of RAM below 4 GiB, 2 MiB aligned, clear of reserved memory */
+	for (unsigned int m = 0; m < t->nr_memory && !found; m++) {
+		uint64_t lo = (t->memory[m].base + two_m - 1) & ~(two_m - 1);
+		uint64_t end = t->memory[m].base + t->memory[m].size;
+
+		for (; !found && lo + win <= end && lo + win <= (UINT64_C(1) << 32); lo += two_m) {
+			bool clear = true;
+
+			for (unsigned int r = 0; r < t->nr_reserved; r++)
+				if (t->reserved[r].base < lo + win &&
+				    lo < t->reserved[r].base + t->reserved[r].size)
+					clear = false;
+			if (clear) {
+				base = lo;
+				found = true;
+			}
+		}
+	}
+	if (!found) {
+		snprintf(err, errlen, "no 64 MiB of memory below 4 GiB clear of reserved-memory in "
+			 "the tree's memory nodes");
+		return -1;
+	}
+	/* each master gets a context of its own: a model IOMMU per master */
+	short_name(ndec, dec->path, "");
+	short_name(ndis, dis->path, "");
+	if (strcmp(ndec, ndis) == 0)
+		short_name(ndis, dis->path, "-2");
+	short_name(udec, t->iommus[dec->iommu].path, "-ctx0");
+	short_name(udis, t->iommus[dis->iommu].path, "-ctx1");
+	snprintf(text, textlen,
+		 "memory base=%#llx size=64M tables=4M\n"
+		 "memtype stream base=%#llx size=4M chunks=64K,4K for=stream\n"
+		 "memtype video base=%#llx size=0x1002000 chunks=1M,64K,4K for=frames\n"
+		 "iommu %s %s tlb=32 ways=4\n"
+		 "iommu %s %s tlb=32 ways=4\n"
+		 "master %s via %s role=decoder\n"
+		 "master %s via %s role=display\n"
+		 "dma dma\n",
+		 (unsigned long long)base, (unsigned long long)(base + (UINT64_C(4) << 20)),
+		 (unsigned long long)(base + UINT64_C(0x1001000)), udec, fdec, udis, fdis, ndec, udec,
+		 ndis, udis);
+	return 0;
+}
