@@ -90,6 +90,21 @@ static unsigned int vcms_of(struct soc *s, struct node_vcm *out)
 	return 3;
 }
 
+/*
+ * The CPU VCM's addresses are where the process mapped its window, which
+ * moves from run to run: they are shown as offsets in that window ("cpu+"),
+ * so that text, DOT and JSON are the same every run.
+ */
+static uint64_t shown(struct soc *s, struct vcm *v, uint64_t da)
+{
+	return v == s->cpu_vcm ? da - vcm_get_start_addr(v) : da;
+}
+
+static const char *prefix(struct soc *s, struct vcm *v)
+{
+	return v == s->cpu_vcm ? "cpu+" : "";
+}
+
 static const char *dev_kind(struct soc *s, unsigned int j, char *buf, size_t len)
 {
 	const struct plat_iommu *p = &s->d->iommus[s->d->masters[j].iommu];
@@ -127,16 +142,18 @@ void soc_print_graph(struct soc *s, FILE *out)
 	fprintf(out, "  device %-8s DMA engine, no MMU (one-to-one VCM)\n", s->d->dma);
 	fprintf(out, "  device %-8s CPU, hosted CPU mapper (prebuilt VCM)\n", "cpu");
 	for (unsigned int v = 0; v < nv; v++) {
-		fprintf(out, "  %s [%#llx, %#llx)\n", vcms[v].label,
-			(unsigned long long)vcm_get_start_addr(vcms[v].vcm),
-			(unsigned long long)(vcm_get_start_addr(vcms[v].vcm) +
-					     vcm_get_len(vcms[v].vcm)));
+		struct vcm *vc = vcms[v].vcm;
+		const char *pre = prefix(s, vc);
+
+		fprintf(out, "  %s [%s%#llx, %s%#llx)\n", vcms[v].label, pre,
+			(unsigned long long)shown(s, vc, vcm_get_start_addr(vc)), pre,
+			(unsigned long long)shown(s, vc, vcm_get_start_addr(vc) + vcm_get_len(vc)));
 		for (struct vcm_res *r = vcm_get_next_res(vcms[v].vcm, NULL); r != NULL;
 		     r = vcm_get_next_res(vcms[v].vcm, r)) {
 			struct vcm_mem *m = vcm_get_physmem_from_res(r);
 
-			fprintf(out, "    res da %#llx len %#llx -> %s\n",
-				(unsigned long long)vcm_get_dev_addr(r),
+			fprintf(out, "    res da %s%#llx len %#llx -> %s\n", pre,
+				(unsigned long long)shown(s, vc, vcm_get_dev_addr(r)),
 				(unsigned long long)vcm_get_res_len(r),
 				m != NULL ? mem_id(s, m) : "(not backed)");
 		}
@@ -177,17 +194,20 @@ void soc_write_dot(struct soc *s, FILE *out)
 	for (unsigned int v = 0; v < nv; v++) {
 		unsigned int k = 0;
 
-		fprintf(out, "  \"%s\" [shape=ellipse, label=\"%s\\n[%#llx, +%#llx)\"];\n",
-			vcms[v].id, vcms[v].label,
-			(unsigned long long)vcm_get_start_addr(vcms[v].vcm),
-			(unsigned long long)vcm_get_len(vcms[v].vcm));
+		struct vcm *vc = vcms[v].vcm;
+
+		fprintf(out, "  \"%s\" [shape=ellipse, label=\"%s\\n[%s%#llx, +%#llx)\"];\n",
+			vcms[v].id, vcms[v].label, prefix(s, vc),
+			(unsigned long long)shown(s, vc, vcm_get_start_addr(vc)),
+			(unsigned long long)vcm_get_len(vc));
 		for (struct vcm_res *r = vcm_get_next_res(vcms[v].vcm, NULL); r != NULL;
 		     r = vcm_get_next_res(vcms[v].vcm, r), k++) {
 			struct vcm_mem *m = vcm_get_physmem_from_res(r);
 
-			fprintf(out, "  \"%s_res%u\" [shape=note, label=\"res da %#llx\\nlen %#llx\"];\n"
+			fprintf(out, "  \"%s_res%u\" [shape=note, label=\"res da %s%#llx\\nlen %#llx\"];\n"
 				     "  \"%s\" -> \"%s_res%u\";\n",
-				vcms[v].id, k, (unsigned long long)vcm_get_dev_addr(r),
+				vcms[v].id, k, prefix(s, vc),
+				(unsigned long long)shown(s, vc, vcm_get_dev_addr(r)),
 				(unsigned long long)vcm_get_res_len(r), vcms[v].id, vcms[v].id, k);
 			if (m != NULL)
 				fprintf(out, "  \"%s_res%u\" -> \"%s\" [label=\"backed\"];\n",
@@ -245,16 +265,19 @@ void soc_write_json(struct soc *s, FILE *out, const char *ind)
 	for (unsigned int v = 0; v < nv; v++) {
 		unsigned int k = 0;
 
-		fprintf(out, "%s{\"id\": \"%s\", \"start\": %llu, \"len\": %llu, \"res\": [",
+		struct vcm *vc = vcms[v].vcm;
+
+		fprintf(out, "%s{\"id\": \"%s\", %s\"start\": %llu, \"len\": %llu, \"res\": [",
 			v ? ", " : "", vcms[v].id,
-			(unsigned long long)vcm_get_start_addr(vcms[v].vcm),
-			(unsigned long long)vcm_get_len(vcms[v].vcm));
+			vc == s->cpu_vcm ? "\"addresses\": \"offsets in the CPU window\", " : "",
+			(unsigned long long)shown(s, vc, vcm_get_start_addr(vc)),
+			(unsigned long long)vcm_get_len(vc));
 		for (struct vcm_res *r = vcm_get_next_res(vcms[v].vcm, NULL); r != NULL;
 		     r = vcm_get_next_res(vcms[v].vcm, r), k++) {
 			struct vcm_mem *m = vcm_get_physmem_from_res(r);
 
 			fprintf(out, "%s{\"da\": %llu, \"len\": %llu, \"mem\": %s%s%s}", k ? ", " : "",
-				(unsigned long long)vcm_get_dev_addr(r),
+				(unsigned long long)shown(s, vc, vcm_get_dev_addr(r)),
 				(unsigned long long)vcm_get_res_len(r), m ? "\"" : "",
 				m ? mem_id(s, m) : "null", m ? "\"" : "");
 		}
