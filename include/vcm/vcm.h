@@ -26,10 +26,11 @@
  * with which argument", is kept per thread when the platform gives a
  * diag_slot (struct vcm_sys_cfg), else by the system (vcm_sys_last_error()).
  * Handles: every handle is checked; a freed or foreign handle is -EINVAL
- * (never undefined behaviour) for as long as the system lives. Handles are
- * slots owned by the system until vcm_sys_destroy(); a freed slot is reused
- * oldest first, so a handle freed long ago may name a newer object of the
- * same kind: keep handles only while they are live.
+ * (never undefined behaviour) for as long as the system lives, even after its
+ * memory holds a newer object: a handle carries the generation of the slot it
+ * names, and a slot whose generations run out is never reused. Handles are
+ * opaque values, not addresses to read; compare them only with ==. After
+ * vcm_sys_destroy() no handle of the system may be used.
  * Threads: every call takes the system's lock; calls are thread-safe. Lock
  * order and the rules for hooks are in docs/graph.md.
  * Words: docs/glossary.md.
