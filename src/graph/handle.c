@@ -50,25 +50,23 @@ struct gslab {
 	unsigned char mem[];
 };
 
+#if HANDLE_WIDE
 /* Do handles of the slot at @a carry 21 generation bits (bit 0 set)? */
 static bool slot_wide(uintptr_t a)
 {
-#if HANDLE_WIDE
 	return (a >> WIDE_SHIFT) == 0U;
-#else
-	(void)a;
-	return false;
-#endif
 }
+#endif
 
 /* How many lives the slot at @o may have. */
 static uint32_t slot_gens(const struct gpool *p, const struct gobj *o)
 {
+#if HANDLE_WIDE
+	uint32_t n = slot_wide((uintptr_t)o) ? WIDE_GENS : NARROW_GENS;
+#else
 	uint32_t n = NARROW_GENS;
 
-#if HANDLE_WIDE
-	if (slot_wide((uintptr_t)o))
-		n = WIDE_GENS;
+	(void)o;
 #endif
 	if (p->gen_cap != 0U && p->gen_cap < n)
 		n = p->gen_cap;
