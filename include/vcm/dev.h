@@ -203,10 +203,10 @@ struct vcm_fault {
 };
 
 /* A short name for @kind ("translation", "permission", ...); "?" if unknown. */
-const char *vcm_fault_kind_name(enum vcm_fault_kind kind);
+VCM_API const char *vcm_fault_kind_name(enum vcm_fault_kind kind);
 /* The errno a call that met the fault returns: -ENOENT translation,
  * -EACCES permission, -EFAULT the rest. */
-int vcm_fault_errno(enum vcm_fault_kind kind);
+VCM_API int vcm_fault_errno(enum vcm_fault_kind kind);
 
 /* What a fault handler (and vcm_dev_fault()) returns. */
 #define VCM_FAULT_TERMINATE 0

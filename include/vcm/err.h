@@ -26,7 +26,7 @@ extern "C" {
  *
  * Return: @err, so that callers can write "return vcm_diag_set(...)".
  */
-int vcm_diag_set(struct vcm_diag *d, int err, const char *func, const char *fmt, ...)
+VCM_API int vcm_diag_set(struct vcm_diag *d, int err, const char *func, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 4, 5)))
 #endif
@@ -44,7 +44,7 @@ static inline void vcm_diag_enter(struct vcm_diag *d, const char *fn)
 }
 
 /** vcm_diag_clear() - forget the last failure. */
-void vcm_diag_clear(struct vcm_diag *d);
+VCM_API void vcm_diag_clear(struct vcm_diag *d);
 
 /**
  * vcm_strerror() - short name of a negative errno value used by vcmm.
@@ -52,7 +52,7 @@ void vcm_diag_clear(struct vcm_diag *d);
  *
  * Return: a static string such as "EINVAL", or "unknown error".
  */
-const char *vcm_strerror(int err);
+VCM_API const char *vcm_strerror(int err);
 
 #ifdef __cplusplus
 }

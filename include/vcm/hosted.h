@@ -25,17 +25,17 @@ extern "C" {
  *
  * Return: the arena, or NULL on bad arguments or when memory is short.
  */
-struct vcm_plat_arena *vcm_plat_hosted_arena_new(uint64_t len, vcm_pa_t pa);
+VCM_API struct vcm_plat_arena *vcm_plat_hosted_arena_new(uint64_t len, vcm_pa_t pa);
 
 /** vcm_plat_hosted_arena_delete() - free an arena from vcm_plat_hosted_arena_new(). */
-void vcm_plat_hosted_arena_delete(struct vcm_plat_arena *a);
+VCM_API void vcm_plat_hosted_arena_delete(struct vcm_plat_arena *a);
 
 /**
  * vcm_plat_hosted_heap_ops() - platform ops on the C heap: malloc'd metadata,
  * and table memory whose physical address is its host address (pa_to_cpu is
  * the identity). Stateless; @ops->ctx is NULL.
  */
-void vcm_plat_hosted_heap_ops(struct vcm_plat_ops *ops);
+VCM_API void vcm_plat_hosted_heap_ops(struct vcm_plat_ops *ops);
 
 /*
  * Hosted physical memory: one memfd-backed region that plays the machine's
@@ -68,14 +68,14 @@ struct vcm_hosted_mem;
  * not divide 2 MiB; -ENOMEM memfd, mmap or malloc failed. Nothing is left
  * behind on failure.
  */
-int vcm_hosted_mem_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
-			  struct vcm_hosted_mem **out, struct vcm_diag *diag);
+VCM_API int vcm_hosted_mem_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
+				  struct vcm_hosted_mem **out, struct vcm_diag *diag);
 /**
  * vcm_hosted_mem_destroy() - unmap and close everything; NULL ignored.
  * Return: 0; -EBUSY while CPU mapper instances over the memory are live (the
  * memory is left as it was).
  */
-int vcm_hosted_mem_destroy(struct vcm_hosted_mem *mem);
+VCM_API int vcm_hosted_mem_destroy(struct vcm_hosted_mem *mem);
 /**
  * vcm_hosted_mem_plat() - platform ops over the memory: tables from its arena
  * (locked, so objects on several threads may share it), metadata from the
@@ -83,21 +83,22 @@ int vcm_hosted_mem_destroy(struct vcm_hosted_mem *mem);
  * NULL outside it), no cache_clean (coherent). Valid until destroy.
  * Return: the ops; NULL if @mem is NULL.
  */
-const struct vcm_plat_ops *vcm_hosted_mem_plat(struct vcm_hosted_mem *mem);
+VCM_API const struct vcm_plat_ops *vcm_hosted_mem_plat(struct vcm_hosted_mem *mem);
 /** vcm_hosted_mem_cpu() - CPU pointer to physical address @pa, NULL outside. */
-void *vcm_hosted_mem_cpu(struct vcm_hosted_mem *mem, vcm_pa_t pa);
+VCM_API void *vcm_hosted_mem_cpu(struct vcm_hosted_mem *mem, vcm_pa_t pa);
 /**
  * vcm_hosted_mem_free_range() - the part of the region after the table arena,
  * [pa + table_bytes, pa + len): what memtypes may hand out. Either pointer may
  * be NULL; a NULL @mem gives 0 and 0.
  */
-void vcm_hosted_mem_free_range(const struct vcm_hosted_mem *mem, vcm_pa_t *pa, uint64_t *len);
+VCM_API void vcm_hosted_mem_free_range(const struct vcm_hosted_mem *mem, vcm_pa_t *pa,
+				       uint64_t *len);
 /**
  * vcm_hosted_mem_fd() - the memfd (offset = pa - base), for handing the memory
  * to another process or an emulator. Still owned by @mem: do not close it.
  * Return: the descriptor; -EINVAL if @mem is NULL.
  */
-int vcm_hosted_mem_fd(const struct vcm_hosted_mem *mem);
+VCM_API int vcm_hosted_mem_fd(const struct vcm_hosted_mem *mem);
 
 /*
  * The hosted CPU mapper (struct vcm_mapper_ops, include/vcm/dev.h), with a
@@ -123,7 +124,7 @@ int vcm_hosted_mem_fd(const struct vcm_hosted_mem *mem);
  * Context: one thread per instance at a time; create and destroy lock the
  * memory object.
  */
-extern const struct vcm_mapper_ops vcm_hosted_cpu_mapper;
+VCM_API extern const struct vcm_mapper_ops vcm_hosted_cpu_mapper;
 
 /**
  * struct vcm_hosted_lock - a system lock (struct vcm_sys_lock) on a pthread
@@ -145,12 +146,12 @@ struct vcm_hosted_lock {
  * Return: 0; -EINVAL @l is NULL; otherwise the negated error of
  * pthread_mutex_init() (-ENOMEM, -EAGAIN), with @l left unusable.
  */
-int vcm_hosted_lock_init(struct vcm_hosted_lock *l);
+VCM_API int vcm_hosted_lock_init(struct vcm_hosted_lock *l);
 /**
  * vcm_hosted_lock_fini() - destroy the mutex of an unlocked @l after the
  * system that used it is gone; NULL ignored.
  */
-void vcm_hosted_lock_fini(struct vcm_hosted_lock *l);
+VCM_API void vcm_hosted_lock_fini(struct vcm_hosted_lock *l);
 
 #ifdef __cplusplus
 }

@@ -18,7 +18,7 @@
 extern "C" {
 #endif
 
-extern const struct vcm_mapper_ops vcm_mapper_pt;
+VCM_API extern const struct vcm_mapper_ops vcm_mapper_pt;
 
 #ifdef __cplusplus
 }

@@ -36,7 +36,7 @@ struct vcm_mmio {
 };
 
 /* Volatile accesses at (uintptr_t)ctx + off, with a full barrier around each write. */
-extern const struct vcm_mmio_ops vcm_mmio_direct;
+VCM_API extern const struct vcm_mmio_ops vcm_mmio_direct;
 
 #ifdef __cplusplus
 }

@@ -40,23 +40,23 @@ struct vcm_pt;
 struct vcm_pt_fmt;
 
 /* The formats. */
-extern const struct vcm_pt_fmt vcm_pt_fmt_armv7s; /* ARMv7 short descriptor */
-extern const struct vcm_pt_fmt vcm_pt_fmt_armv8;  /* ARMv8 long descriptor (VMSAv8-64) */
+VCM_API extern const struct vcm_pt_fmt vcm_pt_fmt_armv7s; /* ARMv7 short descriptor */
+VCM_API extern const struct vcm_pt_fmt vcm_pt_fmt_armv8;  /* ARMv8 long descriptor (VMSAv8-64) */
 /* AMD IOMMU v1 host page tables (3 to 6 levels; vcm_pt_hw: DTE bits 63:0). */
-extern const struct vcm_pt_fmt vcm_pt_fmt_amdv1;
+VCM_API extern const struct vcm_pt_fmt vcm_pt_fmt_amdv1;
 /*
  * RISC-V Sv39/Sv48/Sv57: cfg->ias 39, 48 or 57 picks the mode (0 = 39), oas 32
  * to 56 (0 = 56), granule 12 only; vcm_pt_hw() regs[0] is satp.
  */
-extern const struct vcm_pt_fmt vcm_pt_fmt_riscv;
+VCM_API extern const struct vcm_pt_fmt vcm_pt_fmt_riscv;
 /* x86 formats (src/pgtable/fmt_x86.c, fmt_vtd.c). x86_64: ias 48 or 57, da
  * without sign extension, cfg->mair carries IA32_PAT (0 = power-up value);
  * regs CR3, CR4, IA32_PAT. vtd_ss: ias 39/48/57; regs = context entry. */
-extern const struct vcm_pt_fmt vcm_pt_fmt_x86_64; /* x86-64 4- and 5-level paging */
-extern const struct vcm_pt_fmt vcm_pt_fmt_vtd_ss; /* Intel VT-d second stage */
+VCM_API extern const struct vcm_pt_fmt vcm_pt_fmt_x86_64; /* x86-64 4- and 5-level paging */
+VCM_API extern const struct vcm_pt_fmt vcm_pt_fmt_vtd_ss; /* Intel VT-d second stage */
 
 /** vcm_pt_fmt_name() - short name of a format ("armv7s", "armv8"). */
-const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt);
+VCM_API const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt);
 
 /* Protection bits (VCM_PT_PROT_*): include/vcm/prot.h. */
 
@@ -160,7 +160,7 @@ struct vcm_pt_leaf {
  * address size: armv7s 32 bits, armv8 cfg->oas), the message names its pa.
  * On error nothing is kept.
  */
-int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_diag *diag);
+VCM_API int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_diag *diag);
 
 /**
  * vcm_pt_destroy() - free every table and the object. The caller has stopped
@@ -169,7 +169,7 @@ int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_
  *
  * Return: 0.
  */
-int vcm_pt_destroy(struct vcm_pt *pt);
+VCM_API int vcm_pt_destroy(struct vcm_pt *pt);
 
 /**
  * vcm_pt_map() - map [@da, @da + @len) to [@pa, @pa + @len).
@@ -191,7 +191,8 @@ int vcm_pt_destroy(struct vcm_pt *pt);
  * table memory ran out. On any error the table is exactly as before (what was
  * written is unmapped again, with TLB callbacks).
  */
-int vcm_pt_map(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot);
+VCM_API int vcm_pt_map(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
+		       unsigned int prot);
 
 /**
  * vcm_pt_map_sizes() - vcm_pt_map() restricted to the leaf sizes in @sizes.
@@ -202,8 +203,8 @@ int vcm_pt_map(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsign
  *
  * Return: as vcm_pt_map(); -EINVAL also when @sizes lacks the granule.
  */
-int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
-		     unsigned int prot, uint64_t sizes);
+VCM_API int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
+			     unsigned int prot, uint64_t sizes);
 
 /**
  * vcm_pt_map_segs() - map @nr pieces of memory at consecutive addresses from
@@ -222,8 +223,8 @@ int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
  * Return: as vcm_pt_map(), and -EINVAL for NULL @seg or @nr 0. On any error
  * the table is exactly as before.
  */
-int vcm_pt_map_segs(struct vcm_pt *pt, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
-		    unsigned int prot);
+VCM_API int vcm_pt_map_segs(struct vcm_pt *pt, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
+			    unsigned int prot);
 
 /**
  * vcm_pt_unmap() - unmap whatever is mapped in [@da, @da + @len).
@@ -246,7 +247,7 @@ int vcm_pt_map_segs(struct vcm_pt *pt, vcm_da_t da, const struct vcm_seg *seg, u
  * carry (an armv7s Secure section cut below 1 MiB).
  * On error nothing has changed.
  */
-int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t da, uint64_t len, uint64_t *unmapped);
+VCM_API int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t da, uint64_t len, uint64_t *unmapped);
 
 /**
  * vcm_pt_lookup() - translate @da as the hardware would.
@@ -254,7 +255,7 @@ int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t da, uint64_t len, uint64_t *unmappe
  *
  * Return: 0; -ENOENT not mapped; -ERANGE @da outside the input size.
  */
-int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *out);
+VCM_API int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *out);
 
 /**
  * vcm_pt_walk() - call @fn for every leaf that overlaps [@da, @da + @len),
@@ -263,8 +264,8 @@ int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *out);
  *
  * Return: 0, @fn's nonzero value, or -EINVAL/-EOVERFLOW/-ERANGE bad range.
  */
-int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t da, uint64_t len,
-		int (*fn)(void *arg, const struct vcm_pt_leaf *leaf), void *arg);
+VCM_API int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t da, uint64_t len, int (*fn)(void *arg,
+			const struct vcm_pt_leaf *leaf), void *arg);
 
 /**
  * vcm_pt_check_() - whole-table validator, a debugging and test aid: every
@@ -275,25 +276,25 @@ int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t da, uint64_t len,
  *
  * Return: 0; -EINVAL @pt NULL; -EFAULT with the reason in the last error.
  */
-int vcm_pt_check_(struct vcm_pt *pt);
+VCM_API int vcm_pt_check_(struct vcm_pt *pt);
 
 /** vcm_pt_hw() - fill @out with the values to program into the hardware. */
-int vcm_pt_hw(struct vcm_pt *pt, struct vcm_hw_regs *out);
+VCM_API int vcm_pt_hw(struct vcm_pt *pt, struct vcm_hw_regs *out);
 
 /** vcm_pt_page_sizes() - the leaf sizes this table uses (bit n = 2^n bytes); 0 if @pt is NULL. */
-uint64_t vcm_pt_page_sizes(const struct vcm_pt *pt);
+VCM_API uint64_t vcm_pt_page_sizes(const struct vcm_pt *pt);
 
 /** vcm_pt_ias() - input address bits of this table; 0 if @pt is NULL. */
-unsigned int vcm_pt_ias(const struct vcm_pt *pt);
+VCM_API unsigned int vcm_pt_ias(const struct vcm_pt *pt);
 
 /** vcm_pt_table_bytes() - bytes of table memory the table holds now; 0 if @pt is NULL. */
-uint64_t vcm_pt_table_bytes(const struct vcm_pt *pt);
+VCM_API uint64_t vcm_pt_table_bytes(const struct vcm_pt *pt);
 
 /**
  * vcm_pt_last_error() - "vcm_pt_<call>: message" of the last failure on @pt,
  * "" if none; a fixed string if @pt is NULL.
  */
-const char *vcm_pt_last_error(const struct vcm_pt *pt);
+VCM_API const char *vcm_pt_last_error(const struct vcm_pt *pt);
 
 #ifdef __cplusplus
 }

@@ -170,8 +170,8 @@ struct vcm_phys_stats {
  * -EOVERFLOW a range's pa + len wraps; -ERANGE a memtype above 2^32 - 2
  * smallest chunks; -ENOMEM metadata allocation failed.
  */
-int vcm_phys_create(const struct vcm_phys_cfg *cfg, struct vcm_phys **out,
-		    struct vcm_diag *diag);
+VCM_API int vcm_phys_create(const struct vcm_phys_cfg *cfg, struct vcm_phys **out,
+			    struct vcm_diag *diag);
 
 /**
  * vcm_phys_destroy() - free a set and all its metadata.
@@ -185,7 +185,7 @@ int vcm_phys_create(const struct vcm_phys_cfg *cfg, struct vcm_phys **out,
  * included, are live; -EINVAL @phys does not carry a set's magic (a pointer
  * to something else; no message, there is no set to record it in).
  */
-int vcm_phys_destroy(struct vcm_phys *phys);
+VCM_API int vcm_phys_destroy(struct vcm_phys *phys);
 
 /**
  * vcm_phys_alloc() - allocate @len bytes from a memtype.
@@ -210,8 +210,8 @@ int vcm_phys_destroy(struct vcm_phys *phys);
  * lacks, size bits with VCM_PHYS_CONT; -ENOMEM not enough free memory in the
  * allowed sizes (or no contiguous run) or no metadata for the record.
  */
-int vcm_phys_alloc(struct vcm_phys *phys, unsigned int memtype, uint64_t len, uint64_t flags,
-		   struct vcm_physmem **out);
+VCM_API int vcm_phys_alloc(struct vcm_phys *phys, unsigned int memtype, uint64_t len,
+			   uint64_t flags, struct vcm_physmem **out);
 
 /**
  * vcm_phys_alloc_cont() - allocate @len physically contiguous bytes.
@@ -229,8 +229,8 @@ int vcm_phys_alloc(struct vcm_phys *phys, unsigned int memtype, uint64_t len, ui
  * not a multiple of the granule, @align not a power of two;
  * -ENOMEM no free run of @len bytes at that alignment, or no metadata.
  */
-int vcm_phys_alloc_cont(struct vcm_phys *phys, unsigned int memtype, uint64_t len,
-			uint64_t align, struct vcm_physmem **out);
+VCM_API int vcm_phys_alloc_cont(struct vcm_phys *phys, unsigned int memtype, uint64_t len,
+				uint64_t align, struct vcm_physmem **out);
 
 /**
  * vcm_phys_wrap() - describe an existing contiguous physical range as an
@@ -247,7 +247,8 @@ int vcm_phys_alloc_cont(struct vcm_phys *phys, unsigned int memtype, uint64_t le
  * nothing changes: -EINVAL bad handle, @out NULL, @len 0, @pa or @len not
  * 4 KiB aligned; -EOVERFLOW @pa + @len wraps; -ENOMEM no metadata.
  */
-int vcm_phys_wrap(struct vcm_phys *phys, vcm_pa_t pa, uint64_t len, struct vcm_physmem **out);
+VCM_API int vcm_phys_wrap(struct vcm_phys *phys, vcm_pa_t pa, uint64_t len,
+			  struct vcm_physmem **out);
 
 /**
  * vcm_phys_free() - give an allocation back.
@@ -260,7 +261,7 @@ int vcm_phys_wrap(struct vcm_phys *phys, vcm_pa_t pa, uint64_t len, struct vcm_p
  * Context: caller holds the set's lock. Return: 0; -EINVAL (nothing changes)
  * @phys not a live set, @mem NULL, not a record of @phys, or already freed.
  */
-int vcm_phys_free(struct vcm_phys *phys, struct vcm_physmem *mem);
+VCM_API int vcm_phys_free(struct vcm_phys *phys, struct vcm_physmem *mem);
 
 /**
  * vcm_phys_next_chunk() - iterate an allocation's chunks in order.
@@ -276,8 +277,8 @@ int vcm_phys_free(struct vcm_phys *phys, struct vcm_physmem *mem);
  * Context: caller holds the set's lock. Return: 0 and *@pa, *@len set;
  * -ENOENT no more chunks; -EINVAL @mem not live, or @iter, @pa or @len NULL.
  */
-int vcm_phys_next_chunk(const struct vcm_physmem *mem, uint64_t *iter, vcm_pa_t *pa,
-			uint64_t *len);
+VCM_API int vcm_phys_next_chunk(const struct vcm_physmem *mem, uint64_t *iter, vcm_pa_t *pa,
+				uint64_t *len);
 
 /**
  * vcm_phys_next_extent() - like vcm_phys_next_chunk(), but chunks that follow
@@ -285,8 +286,8 @@ int vcm_phys_next_chunk(const struct vcm_physmem *mem, uint64_t *iter, vcm_pa_t 
  * into one (pa, len): fewer descriptors for a DMA engine. Same order, same
  * bytes, same returns; @iter counts chunks consumed.
  */
-int vcm_phys_next_extent(const struct vcm_physmem *mem, uint64_t *iter, vcm_pa_t *pa,
-			 uint64_t *len);
+VCM_API int vcm_phys_next_extent(const struct vcm_physmem *mem, uint64_t *iter, vcm_pa_t *pa,
+				 uint64_t *len);
 
 /**
  * vcm_phys_mem_extents() - every extent of @mem at once: the (pa, len) pairs
@@ -301,19 +302,20 @@ int vcm_phys_next_extent(const struct vcm_physmem *mem, uint64_t *iter, vcm_pa_t
  * not live or @seg is NULL with @max nonzero (an allocation has at least one
  * extent; the set's last error says which).
  */
-uint64_t vcm_phys_mem_extents(const struct vcm_physmem *mem, struct vcm_seg *seg, uint64_t max);
+VCM_API uint64_t vcm_phys_mem_extents(const struct vcm_physmem *mem, struct vcm_seg *seg,
+				      uint64_t max);
 
 /**
  * vcm_phys_mem_len() - bytes in an allocation; 0 if @mem is not live.
  * Context: caller holds the set's lock.
  */
-uint64_t vcm_phys_mem_len(const struct vcm_physmem *mem);
+VCM_API uint64_t vcm_phys_mem_len(const struct vcm_physmem *mem);
 
 /**
  * vcm_phys_mem_chunks() - number of chunks in an allocation; 0 if not live.
  * Context: caller holds the set's lock.
  */
-uint64_t vcm_phys_mem_chunks(const struct vcm_physmem *mem);
+VCM_API uint64_t vcm_phys_mem_chunks(const struct vcm_physmem *mem);
 
 /**
  * vcm_phys_memtype_of() - memtype an allocation came from (RFC
@@ -323,7 +325,7 @@ uint64_t vcm_phys_mem_chunks(const struct vcm_physmem *mem);
  * Context: caller holds the set's lock. Return: the memtype index (>= 0);
  * -ENOENT a wrapped range (no memtype); -EINVAL @mem not live.
  */
-int vcm_phys_memtype_of(const struct vcm_physmem *mem);
+VCM_API int vcm_phys_memtype_of(const struct vcm_physmem *mem);
 
 /**
  * vcm_phys_memtype_range() - one contiguous region of a memtype. Index 0 is
@@ -337,8 +339,8 @@ int vcm_phys_memtype_of(const struct vcm_physmem *mem);
  * Context: caller holds the set's lock. Return: 0; -ENOENT no such region;
  * -EINVAL bad handle, unknown memtype, @pa or @len NULL.
  */
-int vcm_phys_memtype_range(struct vcm_phys *phys, unsigned int memtype, unsigned int index,
-			   vcm_pa_t *pa, uint64_t *len);
+VCM_API int vcm_phys_memtype_range(struct vcm_phys *phys, unsigned int memtype, unsigned int index,
+				   vcm_pa_t *pa, uint64_t *len);
 
 /**
  * vcm_phys_stats() - statistics of one memtype (see struct vcm_phys_stats).
@@ -350,7 +352,7 @@ int vcm_phys_memtype_range(struct vcm_phys *phys, unsigned int memtype, unsigned
  * Context: caller holds the set's lock. Return: 0; -EINVAL bad handle, unknown
  * memtype, @st NULL.
  */
-int vcm_phys_stats(struct vcm_phys *phys, unsigned int memtype, struct vcm_phys_stats *st);
+VCM_API int vcm_phys_stats(struct vcm_phys *phys, unsigned int memtype, struct vcm_phys_stats *st);
 
 /**
  * vcm_phys_last_error() - the last failure recorded by @phys, as
@@ -358,7 +360,7 @@ int vcm_phys_stats(struct vcm_phys *phys, unsigned int memtype, struct vcm_phys_
  * "vcm_phys_last_error: ..." if @phys is NULL or not a live set.
  * Context: caller holds the set's lock.
  */
-const char *vcm_phys_last_error(const struct vcm_phys *phys);
+VCM_API const char *vcm_phys_last_error(const struct vcm_phys *phys);
 
 /**
  * vcm_phys_check_() - whole-structure validator for tests: free lists well
@@ -367,7 +369,7 @@ const char *vcm_phys_last_error(const struct vcm_phys *phys);
  * Cost: linear in blocks and records. Return: 0, or -EFAULT with the reason in
  * the set's last error.
  */
-int vcm_phys_check_(struct vcm_phys *phys);
+VCM_API int vcm_phys_check_(struct vcm_phys *phys);
 
 #ifdef __cplusplus
 }

@@ -86,28 +86,28 @@ struct vcm_plat_arena {
  * Return: 0; -EINVAL if @a or @cpu is NULL or @cpu/@pa is misaligned; -ERANGE
  * if @len is too small or @pa + @len wraps. The message is in @a->diag.
  */
-int vcm_plat_arena_init(struct vcm_plat_arena *a, void *cpu, vcm_pa_t pa, uint64_t len);
+VCM_API int vcm_plat_arena_init(struct vcm_plat_arena *a, void *cpu, vcm_pa_t pa, uint64_t len);
 
 /**
  * vcm_plat_arena_ops() - fill @ops with the arena's operations: tables and
  * metadata both come from the arena; cache_clean is NULL (coherent).
  */
-void vcm_plat_arena_ops(struct vcm_plat_arena *a, struct vcm_plat_ops *ops);
+VCM_API void vcm_plat_arena_ops(struct vcm_plat_arena *a, struct vcm_plat_ops *ops);
 
 /** vcm_plat_arena_free_bytes() - bytes not handed out. */
-uint64_t vcm_plat_arena_free_bytes(const struct vcm_plat_arena *a);
+VCM_API uint64_t vcm_plat_arena_free_bytes(const struct vcm_plat_arena *a);
 
 /**
  * vcm_plat_arena_check_() - whole-structure validator for tests: every free
  * list is well formed and the free bytes add up. Return: 0 or -EFAULT.
  */
-int vcm_plat_arena_check_(const struct vcm_plat_arena *a);
+VCM_API int vcm_plat_arena_check_(const struct vcm_plat_arena *a);
 
 /**
  * vcm_plat_arena_pa_to_cpu() - CPU pointer for physical address @pa inside the
  * arena, or NULL when @pa is outside it.
  */
-void *vcm_plat_arena_pa_to_cpu(const struct vcm_plat_arena *a, vcm_pa_t pa);
+VCM_API void *vcm_plat_arena_pa_to_cpu(const struct vcm_plat_arena *a, vcm_pa_t pa);
 
 /**
  * struct vcm_sys_lock - a lock as a pair of calls: how a platform serialises

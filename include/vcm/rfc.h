@@ -160,23 +160,23 @@ typedef int (*vcm_rfc_handler)(const char *dev_id, void *data, const struct vcm_
  * Return: 0; -EBUSY already built; -ENOMEM the memfd memory or metadata could
  * not be had (nothing is left behind).
  */
-int vcm_rfc_sys_init(void);
+VCM_API int vcm_rfc_sys_init(void);
 /**
  * vcm_rfc_sys_destroy() - tear the default system down.
  * Return: 0; -ENODEV none built; -EBUSY (nothing changed) while VCMs or
  * physical allocations made through this header are live.
  */
-int vcm_rfc_sys_destroy(void);
+VCM_API int vcm_rfc_sys_destroy(void);
 /** vcm_rfc_errno() - this thread's last result: 0 or a negative errno. */
-int vcm_rfc_errno(void);
+VCM_API int vcm_rfc_errno(void);
 /** vcm_rfc_last_error() - message of this thread's last failure, "" if none. */
-const char *vcm_rfc_last_error(void);
+VCM_API const char *vcm_rfc_last_error(void);
 /**
  * vcm_rfc_phys_to_cpu() - CPU pointer to physical address @pa of the default
  * system's memory (tables and buffers alike), NULL outside it. Lets a test
  * read what a device would read at a translated address.
  */
-void *vcm_rfc_phys_to_cpu(vcm_pa_t pa);
+VCM_API void *vcm_rfc_phys_to_cpu(vcm_pa_t pa);
 
 /* ---- VCMs ---------------------------------------------------------------- */
 
@@ -186,7 +186,7 @@ void *vcm_rfc_phys_to_cpu(vcm_pa_t pa);
  * Return: the VCM, or NULL (-EINVAL misaligned or wrapping range, -ENOMEM,
  * -ENODEV no system).
  */
-struct vcm *vcm_rfc_create(vcm_da_t start_addr, uint64_t len);
+VCM_API struct vcm *vcm_rfc_create(vcm_da_t start_addr, uint64_t len);
 /**
  * vcm_rfc_create_one_to_one() - a VCM for devices with no MMU over physical
  * [@start_addr, @start_addr + @len): device addresses are physical addresses,
@@ -195,7 +195,7 @@ struct vcm *vcm_rfc_create(vcm_da_t start_addr, uint64_t len);
  * vcm_reserve_at(VCM_START, ...).
  * Return: the VCM or NULL.
  */
-struct vcm *vcm_rfc_create_one_to_one(vcm_pa_t start_addr, uint64_t len);
+VCM_API struct vcm *vcm_rfc_create_one_to_one(vcm_pa_t start_addr, uint64_t len);
 /**
  * vcm_rfc_create_from_prebuilt() - a VCM over the CPU's address space, already
  * associated with "cpu" and active: a 256 MiB window of this process reserved
@@ -204,13 +204,13 @@ struct vcm *vcm_rfc_create_one_to_one(vcm_pa_t start_addr, uint64_t len);
  * Return: the VCM, or NULL (-EINVAL unknown id; -EBUSY that view's VCM exists
  * already: there is one window per view).
  */
-struct vcm *vcm_rfc_create_from_prebuilt(unsigned int ext_vcm_id);
+VCM_API struct vcm *vcm_rfc_create_from_prebuilt(unsigned int ext_vcm_id);
 /** vcm_rfc_clone() - deep copy (same reservations and backing, no associations). */
-struct vcm *vcm_rfc_clone(struct vcm *vcm);
+VCM_API struct vcm *vcm_rfc_clone(struct vcm *vcm);
 /** vcm_rfc_free() - Return: 0; -EBUSY while it has reservations or associations. */
-int vcm_rfc_free(struct vcm *vcm);
-vcm_da_t vcm_rfc_get_start_addr(struct vcm *vcm);
-uint64_t vcm_rfc_get_len(struct vcm *vcm);
+VCM_API int vcm_rfc_free(struct vcm *vcm);
+VCM_API vcm_da_t vcm_rfc_get_start_addr(struct vcm *vcm);
+VCM_API uint64_t vcm_rfc_get_len(struct vcm *vcm);
 
 /* ---- reservations -------------------------------------------------------- */
 
@@ -220,44 +220,45 @@ uint64_t vcm_rfc_get_len(struct vcm *vcm);
  * @attr: VCM_READ.. access bits, cache policy and VCM_ALIGN_* (see above).
  * Return: the reservation, or NULL (-EINVAL bad attr or len, -ENOMEM no room).
  */
-struct vcm_res *vcm_rfc_reserve(struct vcm *vcm, uint64_t len, uint32_t attr);
+VCM_API struct vcm_res *vcm_rfc_reserve(struct vcm *vcm, uint64_t len, uint32_t attr);
 /**
  * vcm_rfc_reserve_at() - reserve at a logical location.
  * @memtarget: VCM_START (the VCM's first address) or VCM_END (ending at its
  *             last address, rounded down to the alignment in @attr).
  * Return: the reservation, or NULL (-ENOMEM that place is taken).
  */
-struct vcm_res *vcm_rfc_reserve_at(unsigned int memtarget, struct vcm *vcm, uint64_t len,
-				   uint32_t attr);
+VCM_API struct vcm_res *vcm_rfc_reserve_at(unsigned int memtarget, struct vcm *vcm, uint64_t len,
+					   uint32_t attr);
 /** vcm_rfc_unreserve() - Return: 0; -EBUSY while backed. */
-int vcm_rfc_unreserve(struct vcm_res *res);
-struct vcm *vcm_rfc_get_vcm_from_res(struct vcm_res *res);
-uint64_t vcm_rfc_get_res_len(struct vcm_res *res);
+VCM_API int vcm_rfc_unreserve(struct vcm_res *res);
+VCM_API struct vcm *vcm_rfc_get_vcm_from_res(struct vcm_res *res);
+VCM_API uint64_t vcm_rfc_get_res_len(struct vcm_res *res);
 /** vcm_rfc_set_res_attr() - Return: 0; -EBUSY while backed; -EINVAL bad attr. */
-int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr);
+VCM_API int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr);
 /**
  * vcm_rfc_get_res_attr() - the attributes in effect: access bits (READ|WRITE
  * when none were given), VCM_SUPERVISOR always, cache policy, and the
  * alignment the reservation was made with. 0 on error.
  */
-uint32_t vcm_rfc_get_res_attr(struct vcm_res *res);
-uint64_t vcm_rfc_get_num_res(struct vcm *vcm);
+VCM_API uint32_t vcm_rfc_get_res_attr(struct vcm_res *res);
+VCM_API uint64_t vcm_rfc_get_num_res(struct vcm *vcm);
 /** vcm_rfc_get_next_res() - address order; @res NULL for the first; NULL after the last. */
-struct vcm_res *vcm_rfc_get_next_res(struct vcm *vcm, struct vcm_res *res);
+VCM_API struct vcm_res *vcm_rfc_get_next_res(struct vcm *vcm, struct vcm_res *res);
 /** vcm_rfc_res_copy() - copy between backed reservations. Return: bytes copied (0 on error). */
-uint64_t vcm_rfc_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from,
-			  uint64_t from_off, uint64_t len);
+VCM_API uint64_t vcm_rfc_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from,
+				  uint64_t from_off, uint64_t len);
 /** vcm_rfc_get_min_page_size() - 4 KiB. */
-uint64_t vcm_rfc_get_min_page_size(void);
+VCM_API uint64_t vcm_rfc_get_min_page_size(void);
 
 /* ---- bounds -------------------------------------------------------------- */
 
-struct vcm_bound *vcm_rfc_create_bound(struct vcm *vcm, uint64_t len);
+VCM_API struct vcm_bound *vcm_rfc_create_bound(struct vcm *vcm, uint64_t len);
 /** vcm_rfc_free_bound() - Return: 0; -EBUSY while it holds reservations. */
-int vcm_rfc_free_bound(struct vcm_bound *bound);
-struct vcm_res *vcm_rfc_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint32_t attr);
-vcm_da_t vcm_rfc_get_bound_start_addr(struct vcm_bound *bound);
-uint64_t vcm_rfc_get_bound_len(struct vcm_bound *bound);
+VCM_API int vcm_rfc_free_bound(struct vcm_bound *bound);
+VCM_API struct vcm_res *vcm_rfc_reserve_from_bound(struct vcm_bound *bound, uint64_t len,
+						   uint32_t attr);
+VCM_API vcm_da_t vcm_rfc_get_bound_start_addr(struct vcm_bound *bound);
+VCM_API uint64_t vcm_rfc_get_bound_len(struct vcm_bound *bound);
 
 /* ---- physical memory and backing ----------------------------------------- */
 
@@ -270,29 +271,29 @@ uint64_t vcm_rfc_get_bound_len(struct vcm_bound *bound);
  *        it, through vcm_alloc_cont()).
  * Return: the allocation, or NULL (-EINVAL, -ENOMEM).
  */
-struct vcm_mem *vcm_rfc_phys_alloc(unsigned int memtype, uint64_t len, uint32_t attr);
+VCM_API struct vcm_mem *vcm_rfc_phys_alloc(unsigned int memtype, uint64_t len, uint32_t attr);
 /** vcm_rfc_phys_free() - Return: 0; -EBUSY while a reservation is backed by it. */
-int vcm_rfc_phys_free(struct vcm_mem *physmem);
+VCM_API int vcm_rfc_phys_free(struct vcm_mem *physmem);
 /** vcm_rfc_map_phys_addr() - wrap physical [@phys, @phys + @len) as an allocation. */
-struct vcm_mem *vcm_rfc_map_phys_addr(vcm_pa_t phys, uint64_t len);
+VCM_API struct vcm_mem *vcm_rfc_map_phys_addr(vcm_pa_t phys, uint64_t len);
 /**
  * vcm_rfc_back() - map @res to @physmem in every table of its VCM.
  * Return: 0; -EINVAL length mismatch or bad handle; -EBUSY already backed;
  * -EAGAIN no association of the VCM is active. All or nothing.
  */
-int vcm_rfc_back(struct vcm_res *res, struct vcm_mem *physmem);
+VCM_API int vcm_rfc_back(struct vcm_res *res, struct vcm_mem *physmem);
 /** vcm_rfc_unback() - Return: 0; -ENOENT not backed. */
-int vcm_rfc_unback(struct vcm_res *res);
-struct vcm_mem *vcm_rfc_get_physmem_from_res(struct vcm_res *res);
+VCM_API int vcm_rfc_unback(struct vcm_res *res);
+VCM_API struct vcm_mem *vcm_rfc_get_physmem_from_res(struct vcm_res *res);
 /** vcm_rfc_get_memtype_of_physalloc() - memtype index, or a negative errno. */
-int vcm_rfc_get_memtype_of_physalloc(struct vcm_mem *physmem);
+VCM_API int vcm_rfc_get_memtype_of_physalloc(struct vcm_mem *physmem);
 /**
  * vcm_rfc_get_next_phys_addr() - iterate the chunks of @physmem, in order.
  * @phys: 0 for the first chunk, else the address the previous call returned.
  * @len:  receives the chunk's length.
  * Return: the chunk's physical address; 0 after the last (errno 0) or on error.
  */
-vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t phys, uint64_t *len);
+VCM_API vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t phys, uint64_t *len);
 
 /* ---- associations -------------------------------------------------------- */
 
@@ -301,57 +302,58 @@ vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t phys, uint
  * @attr: VCM_USE_LOW_BASE (also: 0), VCM_USE_HIGH_BASE, VCM_SPLIT(bits).
  * Return: the association, or NULL (-ENODEV no such device, -EINVAL).
  */
-struct vcm_avcm *vcm_rfc_assoc(struct vcm *vcm, const char *dev_id, uint32_t attr);
+VCM_API struct vcm_avcm *vcm_rfc_assoc(struct vcm *vcm, const char *dev_id, uint32_t attr);
 /** vcm_rfc_deassoc() - Return: 0; -EBUSY while active. */
-int vcm_rfc_deassoc(struct vcm_avcm *avcm);
+VCM_API int vcm_rfc_deassoc(struct vcm_avcm *avcm);
 /** vcm_rfc_set_assoc_attr() - Return: 0; -EBUSY while active. */
-int vcm_rfc_set_assoc_attr(struct vcm_avcm *avcm, uint32_t attr);
-uint32_t vcm_rfc_get_assoc_attr(struct vcm_avcm *avcm);
+VCM_API int vcm_rfc_set_assoc_attr(struct vcm_avcm *avcm, uint32_t attr);
+VCM_API uint32_t vcm_rfc_get_assoc_attr(struct vcm_avcm *avcm);
 /** vcm_rfc_activate() - program the table into the device. Return: 0; -EBUSY; -ENODEV. */
-int vcm_rfc_activate(struct vcm_avcm *avcm);
+VCM_API int vcm_rfc_activate(struct vcm_avcm *avcm);
 /** vcm_rfc_deactivate() - Return: 0; -ENOENT not active. */
-int vcm_rfc_deactivate(struct vcm_avcm *avcm);
+VCM_API int vcm_rfc_deactivate(struct vcm_avcm *avcm);
 /** vcm_rfc_is_active() - 1 active, 0 inactive, negative errno bad handle. */
-int vcm_rfc_is_active(struct vcm_avcm *avcm);
+VCM_API int vcm_rfc_is_active(struct vcm_avcm *avcm);
 
 /* ---- queries and low-level control --------------------------------------- */
 
 /** vcm_rfc_get_dev_addr() - the device address (CPU VCMs: a pointer) of @res. */
-vcm_da_t vcm_rfc_get_dev_addr(struct vcm_res *res);
+VCM_API vcm_da_t vcm_rfc_get_dev_addr(struct vcm_res *res);
 /** vcm_rfc_get_res() - the reservation of @vcm holding @dev_addr, or NULL. */
-struct vcm_res *vcm_rfc_get_res(vcm_da_t dev_addr, struct vcm *vcm);
+VCM_API struct vcm_res *vcm_rfc_get_res(vcm_da_t dev_addr, struct vcm *vcm);
 /**
  * vcm_rfc_translate() - the address in @dst_vcm that maps the physical byte
  * @src_dev_addr maps in @src_vcm.
  */
-vcm_da_t vcm_rfc_translate(vcm_da_t src_dev_addr, struct vcm *src_vcm, struct vcm *dst_vcm);
+VCM_API vcm_da_t vcm_rfc_translate(vcm_da_t src_dev_addr, struct vcm *src_vcm, struct vcm *dst_vcm);
 /** vcm_rfc_get_phys_num_res() - how many reservations map physical address @phys. */
-uint64_t vcm_rfc_get_phys_num_res(vcm_pa_t phys);
+VCM_API uint64_t vcm_rfc_get_phys_num_res(vcm_pa_t phys);
 /**
  * vcm_rfc_get_next_phys_res() - iterate the reservations that map @phys.
  * @res: NULL for the first. @len: receives the reservation's length.
  * Return: the next reservation, or NULL after the last.
  */
-struct vcm_res *vcm_rfc_get_next_phys_res(vcm_pa_t phys, struct vcm_res *res, uint64_t *len);
+VCM_API struct vcm_res *vcm_rfc_get_next_phys_res(vcm_pa_t phys, struct vcm_res *res,
+						  uint64_t *len);
 /**
  * vcm_rfc_get_pgtbl_pa() - physical address of @vcm's page table: the table
  * of its first associated IOMMU device in the order "vcodec", "mdp" (a VCM
  * has one table per format). 0 if it has none.
  */
-vcm_pa_t vcm_rfc_get_pgtbl_pa(struct vcm *vcm);
-vcm_pa_t vcm_rfc_get_cont_memtype_pa(unsigned int memtype);
-uint64_t vcm_rfc_get_cont_memtype_len(unsigned int memtype);
+VCM_API vcm_pa_t vcm_rfc_get_pgtbl_pa(struct vcm *vcm);
+VCM_API vcm_pa_t vcm_rfc_get_cont_memtype_pa(unsigned int memtype);
+VCM_API uint64_t vcm_rfc_get_cont_memtype_len(unsigned int memtype);
 /**
  * vcm_rfc_dev_addr_to_phys_addr() - look @dev_addr up in the tables active in
  * @dev_id, low base first. When nothing maps it this is a fault: the device's
  * handler (vcm_hook()) runs, and if it returns 1 the lookup is tried once more.
  * Return: the physical address, or 0 (-ENOENT unmapped, -ENODEV no device).
  */
-vcm_pa_t vcm_rfc_dev_addr_to_phys_addr(const char *dev_id, vcm_da_t dev_addr);
+VCM_API vcm_pa_t vcm_rfc_dev_addr_to_phys_addr(const char *dev_id, vcm_da_t dev_addr);
 /** vcm_rfc_hook() - set @dev_id's fault handler (NULL: none). Return: 0; -ENODEV. */
-int vcm_rfc_hook(const char *dev_id, vcm_rfc_handler handler, void *data);
+VCM_API int vcm_rfc_hook(const char *dev_id, vcm_rfc_handler handler, void *data);
 /** vcm_rfc_hw_ver() - the device's hardware version; 0 with -ENODEV if unknown. */
-uint32_t vcm_rfc_hw_ver(const char *dev_id);
+VCM_API uint32_t vcm_rfc_hw_ver(const char *dev_id);
 
 /* ---- the 2010 names ------------------------------------------------------ */
 

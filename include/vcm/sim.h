@@ -164,7 +164,7 @@ struct vcm_sim_iommu_stats {
  * power_query: -EBUSY while an IOTLB entry of an enabled bank maps part of
  *            [pa, pa + len), else 0.
  */
-extern const struct vcm_dev_ops vcm_sim_iommu_ops;
+VCM_API extern const struct vcm_dev_ops vcm_sim_iommu_ops;
 
 /**
  * vcm_sim_iommu_create() - build an IOMMU model, every bank disabled.
@@ -176,11 +176,11 @@ extern const struct vcm_dev_ops vcm_sim_iommu_ops;
  * bank count, IOTLB geometry or burst size out of range (the message names the
  * field); -ENOMEM metadata ran out.
  */
-int vcm_sim_iommu_create(const struct vcm_sim_iommu_cfg *cfg, struct vcm_sim_iommu **out,
-			 struct vcm_diag *diag);
+VCM_API int vcm_sim_iommu_create(const struct vcm_sim_iommu_cfg *cfg, struct vcm_sim_iommu **out,
+				 struct vcm_diag *diag);
 
 /** vcm_sim_iommu_destroy() - free the model; NULL ignored. Return: 0. */
-int vcm_sim_iommu_destroy(struct vcm_sim_iommu *iommu);
+VCM_API int vcm_sim_iommu_destroy(struct vcm_sim_iommu *iommu);
 
 /**
  * vcm_sim_iommu_translate() - translate one access as the hardware would:
@@ -197,8 +197,8 @@ int vcm_sim_iommu_destroy(struct vcm_sim_iommu *iommu);
  * the fault's error: -ENOENT translation fault, -EACCES permission fault,
  * -EFAULT access-flag, address-size fault or a table outside memory.
  */
-int vcm_sim_iommu_translate(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
-			    unsigned int access, vcm_pa_t *pa);
+VCM_API int vcm_sim_iommu_translate(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
+				    unsigned int access, vcm_pa_t *pa);
 
 /**
  * vcm_sim_iommu_walk() - decode the tables for @da without the IOTLB, the
@@ -207,8 +207,8 @@ int vcm_sim_iommu_translate(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_
  * Return: 0 and *@out; -EINVAL/-ENODEV as translate; -ENOENT, -EFAULT as a
  * fault would (no permission check is made).
  */
-int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
-		       struct vcm_sim_xlate *out);
+VCM_API int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
+			       struct vcm_sim_xlate *out);
 
 /**
  * vcm_sim_iommu_read() - a bus master reads [@da, @da + @len) through the
@@ -220,35 +220,35 @@ int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
  * wraps; -ENODEV disabled bank; a fault's error (bytes of the bursts before
  * the fault have moved); -EFAULT a pa with no memory behind it.
  */
-int vcm_sim_iommu_read(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
-		       void *buf, size_t len);
-int vcm_sim_iommu_write(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
-			const void *buf, size_t len);
+VCM_API int vcm_sim_iommu_read(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
+			       void *buf, size_t len);
+VCM_API int vcm_sim_iommu_write(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
+				const void *buf, size_t len);
 
 /** vcm_sim_iommu_stats() - copy the counters into @st (zeros for a NULL @iommu). */
-void vcm_sim_iommu_stats(const struct vcm_sim_iommu *iommu, struct vcm_sim_iommu_stats *st);
+VCM_API void vcm_sim_iommu_stats(const struct vcm_sim_iommu *iommu, struct vcm_sim_iommu_stats *st);
 
 /** vcm_sim_iommu_reset_stats() - zero the counters (the IOTLB keeps its entries). */
-void vcm_sim_iommu_reset_stats(struct vcm_sim_iommu *iommu);
+VCM_API void vcm_sim_iommu_reset_stats(struct vcm_sim_iommu *iommu);
 
 /** vcm_sim_iommu_tlb_valid() - valid IOTLB entries now (all banks). */
-unsigned int vcm_sim_iommu_tlb_valid(const struct vcm_sim_iommu *iommu);
+VCM_API unsigned int vcm_sim_iommu_tlb_valid(const struct vcm_sim_iommu *iommu);
 
 /**
  * vcm_sim_iommu_drop_next_invalidation() - test only: the next tlb_range or
  * tlb_all call is ignored (counted in stats.dropped), so a test can show what
  * a missing invalidation does: a stale translation.
  */
-void vcm_sim_iommu_drop_next_invalidation(struct vcm_sim_iommu *iommu);
+VCM_API void vcm_sim_iommu_drop_next_invalidation(struct vcm_sim_iommu *iommu);
 
 /**
  * vcm_sim_iommu_last_fault() - the last fault the model reported.
  * Return: 0 and *@f; -ENOENT no fault yet; -EINVAL NULL argument.
  */
-int vcm_sim_iommu_last_fault(const struct vcm_sim_iommu *iommu, struct vcm_fault *f);
+VCM_API int vcm_sim_iommu_last_fault(const struct vcm_sim_iommu *iommu, struct vcm_fault *f);
 
 /** vcm_sim_iommu_last_error() - "function: message" of the last refused call. */
-const char *vcm_sim_iommu_last_error(const struct vcm_sim_iommu *iommu);
+VCM_API const char *vcm_sim_iommu_last_error(const struct vcm_sim_iommu *iommu);
 
 /*
  * The DMA engine: a bus master with no MMU. It moves bytes between a host
@@ -286,11 +286,11 @@ struct vcm_sim_dma_stats {
  * vcm_sim_dma_create() - build a DMA engine.
  * Return: 0; -EINVAL NULL argument or no way to reach memory; -ENOMEM.
  */
-int vcm_sim_dma_create(const struct vcm_sim_dma_cfg *cfg, struct vcm_sim_dma **out,
-		       struct vcm_diag *diag);
+VCM_API int vcm_sim_dma_create(const struct vcm_sim_dma_cfg *cfg, struct vcm_sim_dma **out,
+			       struct vcm_diag *diag);
 
 /** vcm_sim_dma_destroy() - free the engine; NULL ignored. Return: 0. */
-int vcm_sim_dma_destroy(struct vcm_sim_dma *dma);
+VCM_API int vcm_sim_dma_destroy(struct vcm_sim_dma *dma);
 
 /**
  * vcm_sim_dma_to_mem() - copy @len bytes of @buf into the memory of @sg, in
@@ -306,18 +306,18 @@ int vcm_sim_dma_destroy(struct vcm_sim_dma *dma);
  * Return: 0; -EINVAL NULL argument; -EOVERFLOW an element wraps; -ERANGE
  * @len is longer than a list; -EFAULT part of a list has no memory behind it.
  */
-int vcm_sim_dma_to_mem(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t nsg,
-		       const void *buf, uint64_t len);
-int vcm_sim_dma_from_mem(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t nsg,
-			 void *buf, uint64_t len);
-int vcm_sim_dma_copy(struct vcm_sim_dma *dma, const struct vcm_sim_sg *dst, size_t ndst,
-		     const struct vcm_sim_sg *src, size_t nsrc, uint64_t len);
+VCM_API int vcm_sim_dma_to_mem(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t nsg,
+			       const void *buf, uint64_t len);
+VCM_API int vcm_sim_dma_from_mem(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t nsg,
+				 void *buf, uint64_t len);
+VCM_API int vcm_sim_dma_copy(struct vcm_sim_dma *dma, const struct vcm_sim_sg *dst, size_t ndst,
+			     const struct vcm_sim_sg *src, size_t nsrc, uint64_t len);
 
 /** vcm_sim_dma_stats() - copy the counters (zeros for NULL). */
-void vcm_sim_dma_stats(const struct vcm_sim_dma *dma, struct vcm_sim_dma_stats *st);
+VCM_API void vcm_sim_dma_stats(const struct vcm_sim_dma *dma, struct vcm_sim_dma_stats *st);
 
 /** vcm_sim_dma_last_error() - "function: message" of the last refused call. */
-const char *vcm_sim_dma_last_error(const struct vcm_sim_dma *dma);
+VCM_API const char *vcm_sim_dma_last_error(const struct vcm_sim_dma *dma);
 
 #ifdef __cplusplus
 }

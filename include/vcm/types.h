@@ -17,6 +17,17 @@
 extern "C" {
 #endif
 
+/*
+ * VCM_API marks what libvcm.so exports: every public function and object
+ * declared in include/vcm. The library is compiled with -fvisibility=hidden, so
+ * whatever lacks the mark (the helpers layers share) stays inside it.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define VCM_API __attribute__((visibility("default")))
+#else
+#define VCM_API
+#endif
+
 typedef uint64_t vcm_pa_t; /* physical (output) address */
 typedef uint64_t vcm_da_t; /* device-virtual (input) address */
 

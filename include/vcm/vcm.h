@@ -26,10 +26,11 @@
  * with which argument", is kept per thread when the platform gives a
  * diag_slot (struct vcm_sys_cfg), else by the system (vcm_sys_last_error()).
  * Handles: every handle is checked; a freed or foreign handle is -EINVAL
- * (never undefined behaviour) for as long as the system lives. Handles are
- * slots owned by the system until vcm_sys_destroy(); a freed slot is reused
- * oldest first, so a handle freed long ago may name a newer object of the
- * same kind: keep handles only while they are live.
+ * (never undefined behaviour) for as long as the system lives, even after its
+ * memory holds a newer object: a handle carries the generation of the slot it
+ * names, and a slot whose generations run out is never reused. Handles are
+ * opaque values, not addresses to read; compare them only with ==. After
+ * vcm_sys_destroy() no handle of the system may be used.
  * Threads: every call takes the system's lock; calls are thread-safe. Lock
  * order and the rules for hooks are in docs/graph.md.
  * Words: docs/glossary.md.
@@ -58,7 +59,7 @@ struct vcm_avcm;
 struct vcm_mem;
 
 /* A device with no MMU: device addresses are physical (include/vcm/dev.h). */
-extern const struct vcm_mapper_ops vcm_mapper_one_to_one;
+VCM_API extern const struct vcm_mapper_ops vcm_mapper_one_to_one;
 
 /* ---- the system ---------------------------------------------------------- */
 
@@ -90,26 +91,28 @@ struct vcm_sys_cfg {
 	void *diag_ctx;
 };
 
-int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct vcm_diag *diag);
+VCM_API int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out,
+			   struct vcm_diag *diag);
 /* -EBUSY while VCMs, devices or physical allocations are live. */
-int vcm_sys_destroy(struct vcm_sys *sys);
+VCM_API int vcm_sys_destroy(struct vcm_sys *sys);
 /* The calling thread's last message (with a diag_slot; else the system's). */
-const char *vcm_sys_last_error(const struct vcm_sys *sys);
-struct vcm_phys *vcm_sys_phys(struct vcm_sys *sys);
+VCM_API const char *vcm_sys_last_error(const struct vcm_sys *sys);
+VCM_API struct vcm_phys *vcm_sys_phys(struct vcm_sys *sys);
 /* Whole-graph validator for tests: every backed range present in every table
  * of its VCM with the right pa, nothing else mapped, reverse map == walk. */
-int vcm_sys_check_(struct vcm_sys *sys);
+VCM_API int vcm_sys_check_(struct vcm_sys *sys);
 
 /* ---- devices ------------------------------------------------------------- */
 
-int vcm_dev_register(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg, struct vcm_dev **out);
+VCM_API int vcm_dev_register(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg,
+			     struct vcm_dev **out);
 /* -EBUSY while the device has associations. */
-int vcm_dev_unregister(struct vcm_dev *dev);
+VCM_API int vcm_dev_unregister(struct vcm_dev *dev);
 /* NULL when no device has that name. */
-struct vcm_dev *vcm_dev_find(struct vcm_sys *sys, const char *name);
-const char *vcm_dev_name(const struct vcm_dev *dev);
+VCM_API struct vcm_dev *vcm_dev_find(struct vcm_sys *sys, const char *name);
+VCM_API const char *vcm_dev_name(const struct vcm_dev *dev);
 /* vcm_hw_ver(): the device's hw_version op, 0 without one; -EINVAL bad handle. */
-int vcm_hw_ver(struct vcm_dev *dev, uint32_t *ver);
+VCM_API int vcm_hw_ver(struct vcm_dev *dev, uint32_t *ver);
 
 /*
  * Faults. A handler returns VCM_FAULT_RETRY after repairing the mapping, or
@@ -119,38 +122,40 @@ int vcm_hw_ver(struct vcm_dev *dev, uint32_t *ver);
  * result is VCM_FAULT_TERMINATE.
  */
 typedef int (*vcm_fault_fn)(struct vcm_dev *dev, void *data, const struct vcm_fault *fault);
-int vcm_hook(struct vcm_dev *dev, vcm_fault_fn fn, void *data);
+VCM_API int vcm_hook(struct vcm_dev *dev, vcm_fault_fn fn, void *data);
 /* vcm_dev_fault(): the hook's result; -EINVAL bad handle or @fault NULL. */
-int vcm_dev_fault(struct vcm_dev *dev, const struct vcm_fault *fault);
+VCM_API int vcm_dev_fault(struct vcm_dev *dev, const struct vcm_fault *fault);
 /* The last fault and how many were reported (@count optional); -ENOENT none yet. */
-int vcm_dev_last_fault(struct vcm_dev *dev, struct vcm_fault *out, uint64_t *count);
+VCM_API int vcm_dev_last_fault(struct vcm_dev *dev, struct vcm_fault *out, uint64_t *count);
 
 /* ---- VCMs ---------------------------------------------------------------- */
 
 /* A device address space [@start, @start + @len), both multiples of 4 KiB. */
-int vcm_create(struct vcm_sys *sys, vcm_da_t start, uint64_t len, struct vcm **out);
+VCM_API int vcm_create(struct vcm_sys *sys, vcm_da_t start, uint64_t len, struct vcm **out);
 /*
  * A VCM for devices with no MMU: device addresses are physical addresses, and
  * [@start, @start + @len) is the memory its devices can reach. vcm_back()
  * requires every extent's pa to equal its da (-EINVAL otherwise): reserve with
  * vcm_reserve_at(vcm, pa of the memory, len), memory physically contiguous.
  */
-int vcm_create_one_to_one(struct vcm_sys *sys, vcm_pa_t start, uint64_t len, struct vcm **out);
+VCM_API int vcm_create_one_to_one(struct vcm_sys *sys, vcm_pa_t start, uint64_t len,
+				  struct vcm **out);
 /*
  * A prebuilt CPU VCM over @cpu (a device whose mapper is a CPU mapper): its
  * range is the mapper's, it is associated with @cpu and active from the start.
  * @user selects the user (true) or kernel (false) view.
  */
-int vcm_create_prebuilt(struct vcm_sys *sys, struct vcm_dev *cpu, bool user, struct vcm **out);
+VCM_API int vcm_create_prebuilt(struct vcm_sys *sys, struct vcm_dev *cpu, bool user,
+				struct vcm **out);
 /*
  * Deep copy: same range, same bounds and reservations at the same addresses,
  * backed by the same physical memory, no associations (so no tables until
  * associated). Later changes are not shared. All or nothing.
  */
-int vcm_clone(struct vcm *src, struct vcm **out);
+VCM_API int vcm_clone(struct vcm *src, struct vcm **out);
 /* -EBUSY while it has reservations or associations (a prebuilt VCM's own
  * association is removed by vcm_free). */
-int vcm_free(struct vcm *vcm);
+VCM_API int vcm_free(struct vcm *vcm);
 /*
  * The range cache of @vcm's address space (docs/vspace.md, "Range cache"):
  * with @cc->flags VCM_VS_CACHE_ON, a freed reservation of 4 KiB..256 KiB
@@ -161,11 +166,11 @@ int vcm_free(struct vcm *vcm);
  * Bounds created afterwards inherit it. -EINVAL: bad handle, @cc NULL or
  * unknown flags.
  */
-int vcm_set_range_cache(struct vcm *vcm, const struct vcm_vs_cache_cfg *cc);
+VCM_API int vcm_set_range_cache(struct vcm *vcm, const struct vcm_vs_cache_cfg *cc);
 /* What the range cache of @vcm (not its bounds) has done; -EINVAL bad handle or @out NULL. */
-int vcm_get_range_cache_stats(struct vcm *vcm, struct vcm_vs_cache_stats *out);
-vcm_da_t vcm_get_start_addr(const struct vcm *vcm);
-uint64_t vcm_get_len(const struct vcm *vcm);
+VCM_API int vcm_get_range_cache_stats(struct vcm *vcm, struct vcm_vs_cache_stats *out);
+VCM_API vcm_da_t vcm_get_start_addr(const struct vcm *vcm);
+VCM_API uint64_t vcm_get_len(const struct vcm *vcm);
 
 /* ---- reservations -------------------------------------------------------- */
 
@@ -185,8 +190,8 @@ uint64_t vcm_get_len(const struct vcm *vcm);
  * full: no free @align-aligned run of @len bytes (outside its bounds);
  * -ENOMEM no metadata.
  */
-int vcm_reserve(struct vcm *vcm, uint64_t len, uint64_t align, unsigned int prot,
-		struct vcm_res **out);
+VCM_API int vcm_reserve(struct vcm *vcm, uint64_t len, uint64_t align, unsigned int prot,
+			struct vcm_res **out);
 /**
  * vcm_reserve_at() - reserve [@da, @da + @len) of @vcm.
  * @da: a multiple of 4 KiB. Other arguments as vcm_reserve().
@@ -196,42 +201,42 @@ int vcm_reserve(struct vcm *vcm, uint64_t len, uint64_t align, unsigned int prot
  * -EOVERFLOW @da + @len wraps; -ERANGE the range is not inside the VCM;
  * -EEXIST it overlaps a reservation or a bound; -ENOMEM no metadata.
  */
-int vcm_reserve_at(struct vcm *vcm, vcm_da_t da, uint64_t len, unsigned int prot,
-		   struct vcm_res **out);
+VCM_API int vcm_reserve_at(struct vcm *vcm, vcm_da_t da, uint64_t len, unsigned int prot,
+			   struct vcm_res **out);
 /* -EBUSY while backed. */
-int vcm_unreserve(struct vcm_res *res);
-struct vcm *vcm_get_vcm_from_res(const struct vcm_res *res);
-uint64_t vcm_get_res_len(const struct vcm_res *res);
-int vcm_get_res_attr(const struct vcm_res *res, unsigned int *prot, uint64_t *align);
+VCM_API int vcm_unreserve(struct vcm_res *res);
+VCM_API struct vcm *vcm_get_vcm_from_res(const struct vcm_res *res);
+VCM_API uint64_t vcm_get_res_len(const struct vcm_res *res);
+VCM_API int vcm_get_res_attr(const struct vcm_res *res, unsigned int *prot, uint64_t *align);
 /* Changes the prot of future mappings; -EBUSY while backed. */
-int vcm_set_res_attr(struct vcm_res *res, unsigned int prot);
-uint64_t vcm_get_num_res(const struct vcm *vcm);
+VCM_API int vcm_set_res_attr(struct vcm_res *res, unsigned int prot);
+VCM_API uint64_t vcm_get_num_res(const struct vcm *vcm);
 /* Address order; @prev NULL for the first; NULL after the last. */
-struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm_res *prev);
+VCM_API struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm_res *prev);
 /* Copy @len bytes between two backed reservations through physical memory. */
-int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from, uint64_t from_off,
-		 uint64_t len);
+VCM_API int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from,
+			 uint64_t from_off, uint64_t len);
 /* The smallest page any VCM of @sys can map: 4 KiB. */
-uint64_t vcm_get_min_page_size(const struct vcm_sys *sys);
+VCM_API uint64_t vcm_get_min_page_size(const struct vcm_sys *sys);
 
 /* ---- bounds -------------------------------------------------------------- */
 
 /* A bound of @len bytes (a nonzero multiple of 4 KiB) anywhere in @vcm: errors
  * as vcm_reserve() (-ENOSPC: no free run of @len bytes). */
-int vcm_create_bound(struct vcm *vcm, uint64_t len, struct vcm_bound **out);
+VCM_API int vcm_create_bound(struct vcm *vcm, uint64_t len, struct vcm_bound **out);
 /* -EBUSY while it holds reservations. */
-int vcm_free_bound(struct vcm_bound *bound);
+VCM_API int vcm_free_bound(struct vcm_bound *bound);
 /* vcm_reserve() inside @bound: its errors, -ERANGE and -ENOSPC for the bound. */
-int vcm_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint64_t align,
-			   unsigned int prot, struct vcm_res **out);
-vcm_da_t vcm_get_bound_start_addr(const struct vcm_bound *bound);
-uint64_t vcm_get_bound_len(const struct vcm_bound *bound);
+VCM_API int vcm_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint64_t align,
+				   unsigned int prot, struct vcm_res **out);
+VCM_API vcm_da_t vcm_get_bound_start_addr(const struct vcm_bound *bound);
+VCM_API uint64_t vcm_get_bound_len(const struct vcm_bound *bound);
 
 /* ---- physical memory ----------------------------------------------------- */
 
 /* vcm_phys_alloc() / vcm_phys_wrap() on the system's memtypes; their errors. */
-int vcm_alloc(struct vcm_sys *sys, unsigned int memtype, uint64_t len, uint64_t flags,
-	      struct vcm_mem **out);
+VCM_API int vcm_alloc(struct vcm_sys *sys, unsigned int memtype, uint64_t len, uint64_t flags,
+		      struct vcm_mem **out);
 /**
  * vcm_alloc_cont() - allocate @len physically contiguous bytes at an alignment.
  * @sys:     the system.
@@ -248,26 +253,27 @@ int vcm_alloc(struct vcm_sys *sys, unsigned int memtype, uint64_t len, uint64_t 
  * of two; -ENOMEM no free run of @len bytes at that alignment, or no metadata.
  * On failure nothing is allocated.
  */
-int vcm_alloc_cont(struct vcm_sys *sys, unsigned int memtype, uint64_t len, uint64_t align,
-		   struct vcm_mem **out);
-int vcm_alloc_wrap(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, struct vcm_mem **out);
+VCM_API int vcm_alloc_cont(struct vcm_sys *sys, unsigned int memtype, uint64_t len, uint64_t align,
+			   struct vcm_mem **out);
+VCM_API int vcm_alloc_wrap(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, struct vcm_mem **out);
 /* -EBUSY while a reservation is backed by it. */
-int vcm_free_phys(struct vcm_sys *sys, struct vcm_mem *mem);
+VCM_API int vcm_free_phys(struct vcm_sys *sys, struct vcm_mem *mem);
 /* Bytes of @mem; 0 for a bad handle. */
-uint64_t vcm_mem_len(const struct vcm_mem *mem);
+VCM_API uint64_t vcm_mem_len(const struct vcm_mem *mem);
 /* Its memtype (the RFC's vcm_get_memtype_of_physalloc()); -ENOENT wrapped. */
-int vcm_mem_memtype(const struct vcm_mem *mem);
+VCM_API int vcm_mem_memtype(const struct vcm_mem *mem);
 /*
  * Iterate its chunks, or its physically contiguous extents (chunks that follow
  * each other merged), as vcm_phys_next_chunk() / _extent() do: @iter 0 first,
  * -ENOENT after the last. This is how a DMA engine without an MMU is
  * programmed (the RFC's vcm_get_next_phys_addr()).
  */
-int vcm_mem_next_chunk(const struct vcm_mem *mem, uint64_t *iter, vcm_pa_t *pa, uint64_t *len);
-int vcm_mem_next_extent(const struct vcm_mem *mem, uint64_t *iter, vcm_pa_t *pa,
-			uint64_t *len);
+VCM_API int vcm_mem_next_chunk(const struct vcm_mem *mem, uint64_t *iter, vcm_pa_t *pa,
+			       uint64_t *len);
+VCM_API int vcm_mem_next_extent(const struct vcm_mem *mem, uint64_t *iter, vcm_pa_t *pa,
+				uint64_t *len);
 /* The vcm_phys allocation behind @mem now (another one after vcm_migrate()). */
-struct vcm_physmem *vcm_mem_physmem(const struct vcm_mem *mem);
+VCM_API struct vcm_physmem *vcm_mem_physmem(const struct vcm_mem *mem);
 
 /* ---- backing ------------------------------------------------------------- */
 
@@ -283,10 +289,10 @@ struct vcm_physmem *vcm_mem_physmem(const struct vcm_mem *mem);
  * inactive associations are written all the same, kept in step);
  * errors of the mappers (-EOPNOTSUPP, -ERANGE, -ENOMEM), named.
  */
-int vcm_back(struct vcm_res *res, struct vcm_mem *mem);
+VCM_API int vcm_back(struct vcm_res *res, struct vcm_mem *mem);
 /* Remove every translation of @res; -ENOENT if it is not backed. */
-int vcm_unback(struct vcm_res *res);
-struct vcm_mem *vcm_get_physmem_from_res(const struct vcm_res *res);
+VCM_API int vcm_unback(struct vcm_res *res);
+VCM_API struct vcm_mem *vcm_get_physmem_from_res(const struct vcm_res *res);
 
 /* ---- associations -------------------------------------------------------- */
 
@@ -302,12 +308,13 @@ struct vcm_mem *vcm_get_physmem_from_res(const struct vcm_res *res);
 #define VCM_SPLIT(bits)    ((unsigned int)(bits) << VCM_SPLIT_SHIFT)
 #define VCM_SPLIT_MASK     (0xffU << VCM_SPLIT_SHIFT)
 
-int vcm_assoc(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr, struct vcm_avcm **out);
+VCM_API int vcm_assoc(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr,
+		      struct vcm_avcm **out);
 /* -EBUSY while active. */
-int vcm_deassoc(struct vcm_avcm *avcm);
-int vcm_get_assoc_attr(const struct vcm_avcm *avcm, unsigned int *attr);
+VCM_API int vcm_deassoc(struct vcm_avcm *avcm);
+VCM_API int vcm_get_assoc_attr(const struct vcm_avcm *avcm, unsigned int *attr);
 /* Only while inactive (-EBUSY otherwise). */
-int vcm_set_assoc_attr(struct vcm_avcm *avcm, unsigned int attr);
+VCM_API int vcm_set_assoc_attr(struct vcm_avcm *avcm, unsigned int attr);
 /*
  * Program the table base into the device (a context switch): ops->program on
  * every base the association uses, with the instance's vcm_pt_hw (NULL for a
@@ -316,38 +323,38 @@ int vcm_set_assoc_attr(struct vcm_avcm *avcm, unsigned int attr);
  * the program op's own error when the device refuses (nothing changes then).
  * A device with associations cannot be unregistered, so it cannot be gone.
  */
-int vcm_activate(struct vcm_avcm *avcm);
+VCM_API int vcm_activate(struct vcm_avcm *avcm);
 /* -ENOENT if not active. */
-int vcm_deactivate(struct vcm_avcm *avcm);
+VCM_API int vcm_deactivate(struct vcm_avcm *avcm);
 /* Deactivate whatever is active on @to's base registers and activate @to;
  * 0 if @to is already active. If the device refuses @to's table, what was
  * active before is programmed again and the device's error returned. */
-int vcm_switch(struct vcm_avcm *to);
+VCM_API int vcm_switch(struct vcm_avcm *to);
 /* 1 active, 0 inactive, -EINVAL bad handle. */
-int vcm_is_active(const struct vcm_avcm *avcm);
+VCM_API int vcm_is_active(const struct vcm_avcm *avcm);
 
 /* ---- queries ------------------------------------------------------------- */
 
 /* The address the device (or CPU, for a prebuilt VCM: a pointer) uses. */
-vcm_da_t vcm_get_dev_addr(const struct vcm_res *res);
+VCM_API vcm_da_t vcm_get_dev_addr(const struct vcm_res *res);
 /* The reservation holding @da, or NULL. */
-struct vcm_res *vcm_get_res(struct vcm *vcm, vcm_da_t da);
+VCM_API struct vcm_res *vcm_get_res(struct vcm *vcm, vcm_da_t da);
 /* The address in @dst that maps the same physical byte as @src_da in @src;
  * -EINVAL bad handle, @dst of another system, @dst_da NULL; -ENOENT @src_da
  * not backed in @src, or @dst maps nothing at that byte. */
-int vcm_translate(struct vcm *src, vcm_da_t src_da, struct vcm *dst, vcm_da_t *dst_da);
+VCM_API int vcm_translate(struct vcm *src, vcm_da_t src_da, struct vcm *dst, vcm_da_t *dst_da);
 /*
  * The reverse map: every (VCM, reservation, device address) whose backing
  * contains @pa, in O(log n + answers). vcm_get_next_phys_res() starts with
  * @prev NULL and returns NULL after the last; *@da receives the device
  * address at which that reservation maps @pa.
  */
-uint64_t vcm_get_phys_num_res(struct vcm_sys *sys, vcm_pa_t pa);
-struct vcm_res *vcm_get_next_phys_res(struct vcm_sys *sys, vcm_pa_t pa,
-				      const struct vcm_res *prev, vcm_da_t *da);
+VCM_API uint64_t vcm_get_phys_num_res(struct vcm_sys *sys, vcm_pa_t pa);
+VCM_API struct vcm_res *vcm_get_next_phys_res(struct vcm_sys *sys, vcm_pa_t pa,
+					      const struct vcm_res *prev, vcm_da_t *da);
 /* Physical address and register values of the table @dev uses in @vcm. */
-int vcm_get_pgtbl_pa(struct vcm *vcm, struct vcm_dev *dev, vcm_pa_t *pa);
-int vcm_get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_hw_regs *out);
+VCM_API int vcm_get_pgtbl_pa(struct vcm *vcm, struct vcm_dev *dev, vcm_pa_t *pa);
+VCM_API int vcm_get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_hw_regs *out);
 /*
  * vcm_walk() - call @fn for every run mapped in [@da, @da + @len) of the table
  * (mapper instance) that @dev uses in @vcm, in address order; a run has
@@ -356,13 +363,13 @@ int vcm_get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_hw_regs *out);
  * associated with @vcm; -EOPNOTSUPP its mapper cannot walk.
  */
 typedef int (*vcm_walk_fn)(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot);
-int vcm_walk(struct vcm *vcm, struct vcm_dev *dev, vcm_da_t da, uint64_t len, vcm_walk_fn fn,
-	     void *arg);
+VCM_API int vcm_walk(struct vcm *vcm, struct vcm_dev *dev, vcm_da_t da, uint64_t len,
+		     vcm_walk_fn fn, void *arg);
 /* A lookup in @dev's active table on @base; -ENOENT unmapped (a fault). */
-int vcm_dev_addr_to_phys_addr(struct vcm_dev *dev, unsigned int base, vcm_da_t da,
-			      vcm_pa_t *pa);
-int vcm_get_cont_memtype(struct vcm_sys *sys, unsigned int memtype, vcm_pa_t *pa,
-			 uint64_t *len);
+VCM_API int vcm_dev_addr_to_phys_addr(struct vcm_dev *dev, unsigned int base, vcm_da_t da,
+				      vcm_pa_t *pa);
+VCM_API int vcm_get_cont_memtype(struct vcm_sys *sys, unsigned int memtype, vcm_pa_t *pa,
+				 uint64_t *len);
 
 /* ---- beyond the 2010 header ---------------------------------------------- */
 
@@ -388,14 +395,14 @@ int vcm_get_cont_memtype(struct vcm_sys *sys, unsigned int memtype, vcm_pa_t *pa
  * -ENOMEM no new memory, metadata or table memory. On failure @mem, its bytes
  * and every table are as before.
  */
-int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem);
+VCM_API int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem);
 /*
  * vcm_power_query() - ask every device that maps any of [@pa, @pa + @len)
  * (through its power_query op) whether it may lose that memory. 0 if all
  * agree (or none maps it); -EBUSY naming the first that refuses.
  * *@mappers (optional) receives how many devices map the range.
  */
-int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsigned int *mappers);
+VCM_API int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsigned int *mappers);
 
 #ifdef __cplusplus
 }

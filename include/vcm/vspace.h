@@ -108,7 +108,7 @@ struct vcm_vs_cfg {
  * 0; -EOVERFLOW if @cfg->start + @cfg->len is above 2^64; -ENOMEM if meta_alloc
  * fails.
  */
-int vcm_vs_create(const struct vcm_vs_cfg *cfg, struct vcm_vs **out, struct vcm_diag *diag);
+VCM_API int vcm_vs_create(const struct vcm_vs_cfg *cfg, struct vcm_vs **out, struct vcm_diag *diag);
 
 /**
  * vcm_vs_destroy() - free a space, every range in it and every bound taken
@@ -123,7 +123,7 @@ int vcm_vs_create(const struct vcm_vs_cfg *cfg, struct vcm_vs **out, struct vcm_
  * the space of a bound (free those with vcm_vs_bound_free()); nothing is
  * freed then.
  */
-int vcm_vs_destroy(struct vcm_vs *vs);
+VCM_API int vcm_vs_destroy(struct vcm_vs *vs);
 
 /**
  * vcm_vs_reserve() - reserve @len bytes at the lowest address aligned to @align.
@@ -140,7 +140,8 @@ int vcm_vs_destroy(struct vcm_vs *vs);
  * if @len is larger than the whole space; -ENOSPC if no free @align-aligned
  * run of @len bytes exists; -ENOMEM if meta_alloc fails.
  */
-int vcm_vs_reserve(struct vcm_vs *vs, uint64_t len, uint64_t align, struct vcm_vs_range **out);
+VCM_API int vcm_vs_reserve(struct vcm_vs *vs, uint64_t len, uint64_t align,
+			   struct vcm_vs_range **out);
 
 /**
  * vcm_vs_reserve_at() - reserve [@da, @da + @len).
@@ -157,7 +158,8 @@ int vcm_vs_reserve(struct vcm_vs *vs, uint64_t len, uint64_t align, struct vcm_v
  * if the range is not inside the space; -EEXIST if it overlaps a range (or a
  * bound); -ENOMEM if meta_alloc fails.
  */
-int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len, struct vcm_vs_range **out);
+VCM_API int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len,
+			      struct vcm_vs_range **out);
 
 /**
  * vcm_vs_unreserve() - give a range back to its space.
@@ -171,19 +173,19 @@ int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len, struct vcm_v
  * Return: 0; -EINVAL if @r is NULL, not live (freed twice) or of another space;
  * -EBUSY if @r is the range of a bound (use vcm_vs_bound_free()).
  */
-int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r);
+VCM_API int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r);
 
 /**
  * vcm_vs_range_start() - first address of live range @r; 0 if @r is NULL or
  * not live (vcm_vs_range_len() then gives 0 too). Context: any.
  */
-vcm_da_t vcm_vs_range_start(const struct vcm_vs_range *r);
+VCM_API vcm_da_t vcm_vs_range_start(const struct vcm_vs_range *r);
 
 /**
  * vcm_vs_range_len() - length of live range @r in bytes (a multiple of
  * 4 KiB); 0 if @r is NULL or not live. Context: any.
  */
-uint64_t vcm_vs_range_len(const struct vcm_vs_range *r);
+VCM_API uint64_t vcm_vs_range_len(const struct vcm_vs_range *r);
 
 /**
  * vcm_vs_find() - the range that holds @da.
@@ -194,7 +196,7 @@ uint64_t vcm_vs_range_len(const struct vcm_vs_range *r);
  * Return: the range, or NULL if @da is free, outside the space, or @vs is not
  * a live space.
  */
-struct vcm_vs_range *vcm_vs_find(struct vcm_vs *vs, vcm_da_t da);
+VCM_API struct vcm_vs_range *vcm_vs_find(struct vcm_vs *vs, vcm_da_t da);
 
 /**
  * vcm_vs_first() - the range with the lowest address.
@@ -205,7 +207,7 @@ struct vcm_vs_range *vcm_vs_find(struct vcm_vs *vs, vcm_da_t da);
  * after taking its successor. O(log n).
  * Return: the range, or NULL if the space is empty or @vs is not live.
  */
-struct vcm_vs_range *vcm_vs_first(struct vcm_vs *vs);
+VCM_API struct vcm_vs_range *vcm_vs_first(struct vcm_vs *vs);
 
 /**
  * vcm_vs_next() - the range after @r in address order.
@@ -216,19 +218,19 @@ struct vcm_vs_range *vcm_vs_first(struct vcm_vs *vs);
  * Return: the next range; NULL at the end, or if @r is not a live range of @vs
  * (then vcm_vs_last_error() says so).
  */
-struct vcm_vs_range *vcm_vs_next(struct vcm_vs *vs, const struct vcm_vs_range *r);
+VCM_API struct vcm_vs_range *vcm_vs_next(struct vcm_vs *vs, const struct vcm_vs_range *r);
 
 /**
  * vcm_vs_free_bytes() - bytes of @vs not covered by a range or bound; 0 if
  * @vs is not live. O(1).
  */
-uint64_t vcm_vs_free_bytes(const struct vcm_vs *vs);
+VCM_API uint64_t vcm_vs_free_bytes(const struct vcm_vs *vs);
 
 /**
  * vcm_vs_count() - number of ranges (bounds included) in @vs; 0 if @vs is not
  * live. O(1).
  */
-uint64_t vcm_vs_count(const struct vcm_vs *vs);
+VCM_API uint64_t vcm_vs_count(const struct vcm_vs *vs);
 
 /**
  * vcm_vs_last_error() - the last failure recorded in @vs.
@@ -239,7 +241,7 @@ uint64_t vcm_vs_count(const struct vcm_vs *vs);
  * Return: "function: what was wrong with which argument", "" if nothing failed
  * yet, or a fixed string if @vs is NULL or not a live space.
  */
-const char *vcm_vs_last_error(const struct vcm_vs *vs);
+VCM_API const char *vcm_vs_last_error(const struct vcm_vs *vs);
 
 /**
  * vcm_vs_bound_create() - take a sub-range of @vs that later reservations can
@@ -260,15 +262,15 @@ const char *vcm_vs_last_error(const struct vcm_vs *vs);
  * Return: as vcm_vs_reserve(), with @out NULL giving -EINVAL; nothing changes
  * on failure.
  */
-int vcm_vs_bound_create(struct vcm_vs *vs, uint64_t len, uint64_t align,
-			struct vcm_vs_bound **out);
+VCM_API int vcm_vs_bound_create(struct vcm_vs *vs, uint64_t len, uint64_t align,
+				struct vcm_vs_bound **out);
 
 /**
  * vcm_vs_bound_create_at() - as vcm_vs_bound_create(), at [@da, @da + @len).
  * Return: as vcm_vs_reserve_at().
  */
-int vcm_vs_bound_create_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len,
-			   struct vcm_vs_bound **out);
+VCM_API int vcm_vs_bound_create_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len,
+				   struct vcm_vs_bound **out);
 
 /**
  * vcm_vs_bound_free() - give a bound's range back to @vs.
@@ -280,21 +282,21 @@ int vcm_vs_bound_create_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len,
  * Return: 0; -EINVAL if @b is NULL, not live or of another space; -EBUSY if
  * the bound still holds ranges. Nothing changes on failure.
  */
-int vcm_vs_bound_free(struct vcm_vs *vs, struct vcm_vs_bound *b);
+VCM_API int vcm_vs_bound_free(struct vcm_vs *vs, struct vcm_vs_bound *b);
 
 /**
  * vcm_vs_bound_reserve() - vcm_vs_reserve() inside bound @b.
  * Return: as vcm_vs_reserve() on vcm_vs_bound_space(@b), where the message is
  * recorded; -EINVAL if @b is not a live bound.
  */
-int vcm_vs_bound_reserve(struct vcm_vs_bound *b, uint64_t len, uint64_t align,
-			 struct vcm_vs_range **out);
+VCM_API int vcm_vs_bound_reserve(struct vcm_vs_bound *b, uint64_t len, uint64_t align,
+				 struct vcm_vs_range **out);
 
 /** vcm_vs_bound_space() - the space of bound @b; NULL if @b is not live. */
-struct vcm_vs *vcm_vs_bound_space(struct vcm_vs_bound *b);
+VCM_API struct vcm_vs *vcm_vs_bound_space(struct vcm_vs_bound *b);
 
 /** vcm_vs_bound_range() - the range bound @b occupies in its parent; NULL if not live. */
-struct vcm_vs_range *vcm_vs_bound_range(const struct vcm_vs_bound *b);
+VCM_API struct vcm_vs_range *vcm_vs_bound_range(const struct vcm_vs_bound *b);
 
 /* vcm_vs_cache_cfg.flags: keep freed ranges in the range cache. */
 #define VCM_VS_CACHE_ON 0x1U
@@ -344,7 +346,7 @@ struct vcm_vs_cache_cfg {
  * Return: 0; -EINVAL if @vs is not live, @cc is NULL or @cc->flags has an
  * unknown bit. Nothing changes on failure.
  */
-int vcm_vs_cache_config(struct vcm_vs *vs, const struct vcm_vs_cache_cfg *cc);
+VCM_API int vcm_vs_cache_config(struct vcm_vs *vs, const struct vcm_vs_cache_cfg *cc);
 
 /**
  * vcm_vs_cache_flush() - give every cached range of @vs and of the bounds
@@ -357,7 +359,7 @@ int vcm_vs_cache_config(struct vcm_vs *vs, const struct vcm_vs_cache_cfg *cc);
  * Context: caller serialises calls on @vs and its bounds. O(cached x log n).
  * Return: 0; -EINVAL if @vs is not live.
  */
-int vcm_vs_cache_flush(struct vcm_vs *vs);
+VCM_API int vcm_vs_cache_flush(struct vcm_vs *vs);
 
 /**
  * vcm_vs_cache_usage() - what the range cache of @vs holds now.
@@ -367,7 +369,7 @@ int vcm_vs_cache_flush(struct vcm_vs *vs);
  *
  * Return: 0; -EINVAL if @vs is not live.
  */
-int vcm_vs_cache_usage(const struct vcm_vs *vs, uint64_t *ranges, uint64_t *bytes);
+VCM_API int vcm_vs_cache_usage(const struct vcm_vs *vs, uint64_t *ranges, uint64_t *bytes);
 
 /**
  * struct vcm_vs_cache_stats - what the range cache of one space has done
@@ -394,7 +396,7 @@ struct vcm_vs_cache_stats {
  *
  * Return: 0; -EINVAL if @vs is not live or @out is NULL.
  */
-int vcm_vs_cache_stats(const struct vcm_vs *vs, struct vcm_vs_cache_stats *out);
+VCM_API int vcm_vs_cache_stats(const struct vcm_vs *vs, struct vcm_vs_cache_stats *out);
 
 /**
  * vcm_vs_check_() - whole-structure validator (VCM_DEBUG=2 style, for tests):
@@ -402,7 +404,7 @@ int vcm_vs_cache_stats(const struct vcm_vs *vs, struct vcm_vs_cache_stats *out);
  * the space exactly, counters, and the range cache's magazines and limits. O(n).
  * Return: 0, or -EFAULT with the first broken invariant in vcm_vs_last_error().
  */
-int vcm_vs_check_(struct vcm_vs *vs);
+VCM_API int vcm_vs_check_(struct vcm_vs *vs);
 
 #ifdef __cplusplus
 }

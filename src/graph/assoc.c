@@ -288,12 +288,12 @@ int deactivate_locked_(struct vcm_avcm *a)
 
 /* Head of the calls on a (VCM, device) pair: the system locked, both live and
  * of that system, or NULL with the error in *@ret. */
-static struct vcm_sys *lock_vcm_dev(const struct vcm *vcm, const struct vcm_dev *dev,
-				    const char *fn, int *ret)
+static struct vcm_sys *lock_vcm_dev(struct vcm **vcm, struct vcm_dev **dev, const char *fn,
+				    int *ret)
 {
 	struct vcm_sys *sys = gobj_lock_(vcm, GK_VCM, "vcm", fn, ret);
 
-	if (sys != NULL && (!gobj_live(dev, GK_DEV) || dev->h.sys != sys)) {
+	if (sys != NULL && !gobj_take_(dev, GK_DEV, sys)) {
 		*ret = GFAIL(sys, fn, -EINVAL, "dev is not a live device of the VCM's system");
 		sys_unlock_(sys);
 		return NULL;
@@ -305,7 +305,7 @@ int vcm_assoc(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr, struct vc
 {
 	static const char fn[] = "vcm_assoc";
 	int ret;
-	struct vcm_sys *sys = lock_vcm_dev(vcm, dev, fn, &ret);
+	struct vcm_sys *sys = lock_vcm_dev(&vcm, &dev, fn, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -313,6 +313,8 @@ int vcm_assoc(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr, struct vc
 		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
 	else
 		ret = assoc_new_locked_(vcm, dev, attr, out, fn);
+	if (ret == 0)
+		*out = gobj_handle_(*out);
 	sys_unlock_(sys);
 	return ret;
 }
@@ -320,7 +322,7 @@ int vcm_assoc(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr, struct vc
 int vcm_deassoc(struct vcm_avcm *avcm)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(avcm, GK_AVCM, "avcm", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(&avcm, GK_AVCM, "avcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -336,7 +338,7 @@ int vcm_deassoc(struct vcm_avcm *avcm)
 int vcm_get_assoc_attr(const struct vcm_avcm *avcm, unsigned int *attr)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(avcm, GK_AVCM, "avcm", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(&avcm, GK_AVCM, "avcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -351,7 +353,7 @@ int vcm_get_assoc_attr(const struct vcm_avcm *avcm, unsigned int *attr)
 int vcm_set_assoc_attr(struct vcm_avcm *avcm, unsigned int attr)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(avcm, GK_AVCM, "avcm", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(&avcm, GK_AVCM, "avcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -369,7 +371,7 @@ int vcm_set_assoc_attr(struct vcm_avcm *avcm, unsigned int attr)
 int vcm_activate(struct vcm_avcm *avcm)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(avcm, GK_AVCM, "avcm", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(&avcm, GK_AVCM, "avcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -381,7 +383,7 @@ int vcm_activate(struct vcm_avcm *avcm)
 int vcm_deactivate(struct vcm_avcm *avcm)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(avcm, GK_AVCM, "avcm", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(&avcm, GK_AVCM, "avcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -400,7 +402,7 @@ int vcm_switch(struct vcm_avcm *to)
 	struct vcm_avcm *old[VCM_MAX_BASES] = { NULL };
 	unsigned int bases, b;
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(to, GK_AVCM, "avcm", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(&to, GK_AVCM, "avcm", fn, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -431,7 +433,7 @@ out:
 int vcm_is_active(const struct vcm_avcm *avcm)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(avcm, GK_AVCM, "avcm", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(&avcm, GK_AVCM, "avcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -461,7 +463,7 @@ static int get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_hw_regs *out,
 {
 	struct vcm_avcm *a;
 	int ret;
-	struct vcm_sys *sys = lock_vcm_dev(vcm, dev, fn, &ret);
+	struct vcm_sys *sys = lock_vcm_dev(&vcm, &dev, fn, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -501,17 +503,14 @@ int vcm_dev_addr_to_phys_addr(struct vcm_dev *dev, unsigned int base, vcm_da_t d
 			      vcm_pa_t *pa)
 {
 	static const char fn[] = "vcm_dev_addr_to_phys_addr";
-	struct vcm_sys *sys = gobj_sys_(dev);
 	struct vcm_avcm *a;
 	unsigned int prot;
 	int ret;
+	struct vcm_sys *sys = gobj_lock_(&dev, GK_DEV, "dev", fn, &ret);
 
 	if (sys == NULL)
-		return -EINVAL;
-	sys_lock_(sys);
-	if (!gobj_live(dev, GK_DEV)) {
-		ret = GFAIL(sys, fn, -EINVAL, "dev is not a live device");
-	} else if (pa == NULL) {
+		return ret;
+	if (pa == NULL) {
 		ret = GFAIL(sys, fn, -EINVAL, "pa is NULL");
 	} else if (base >= dev->cfg.nr_bases) {
 		ret = GFAIL(sys, fn, -EINVAL, "base %u: dev '%s' has %u", base, dev->name,
@@ -539,7 +538,7 @@ int vcm_walk(struct vcm *vcm, struct vcm_dev *dev, vcm_da_t da, uint64_t len, vc
 	static const char fn_name[] = "vcm_walk";
 	struct vcm_avcm *a;
 	int ret;
-	struct vcm_sys *sys = lock_vcm_dev(vcm, dev, fn_name, &ret);
+	struct vcm_sys *sys = lock_vcm_dev(&vcm, &dev, fn_name, &ret);
 
 	if (sys == NULL)
 		return ret;

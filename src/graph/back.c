@@ -350,12 +350,12 @@ int vcm_back(struct vcm_res *res, struct vcm_mem *mem)
 	uint64_t nr;
 	struct vcm *vcm;
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(res, GK_RES, "res", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", fn, &ret);
 
 	if (sys == NULL)
 		return ret;
 	vcm = res->vcm;
-	if (!gobj_live(mem, GK_MEM) || mem->h.sys != sys) {
+	if (!gobj_take_(&mem, GK_MEM, sys)) {
 		ret = GFAIL(sys, fn, -EINVAL, "mem is not a live allocation of this system");
 		goto out;
 	}
@@ -394,7 +394,7 @@ int vcm_unback(struct vcm_res *res)
 {
 	static const char fn[] = "vcm_unback";
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(res, GK_RES, "res", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", fn, &ret);
 
 	if (sys == NULL)
 		return ret;

@@ -45,7 +45,7 @@ int vcm_clone(struct vcm *src, struct vcm **out)
 	struct glist *p;
 	struct vcm *c;
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(src, GK_VCM, "src", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(&src, GK_VCM, "src", fn, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -78,7 +78,7 @@ int vcm_clone(struct vcm *src, struct vcm **out)
 				goto fail;
 		}
 	}
-	*out = c;
+	*out = gobj_handle_(c);
 	goto out;
 fail:
 	teardown(c);

@@ -112,7 +112,7 @@ int vcm_dev_register(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg, struct 
 	glist_init(&dev->assocs);
 	glist_add_tail(&sys->devs, &dev->node);
 	sys->nr_dev++;
-	*out = dev;
+	*out = gobj_handle_(dev);
 out:
 	sys_unlock_(sys);
 	return ret;
@@ -126,7 +126,7 @@ int vcm_dev_unregister(struct vcm_dev *dev)
 
 	if (dev == NULL)
 		return 0;
-	sys = gobj_lock_(dev, GK_DEV, "dev", fn, &ret);
+	sys = gobj_lock_(&dev, GK_DEV, "dev", fn, &ret);
 	if (sys == NULL)
 		return ret;
 	if (dev->nr_assoc != 0U)
@@ -151,14 +151,14 @@ struct vcm_dev *vcm_dev_find(struct vcm_sys *sys, const char *name)
 	if (!sys_live(sys) || name == NULL)
 		return NULL;
 	sys_lock_(sys);
-	d = find_locked(sys, name);
+	d = gobj_handle_(find_locked(sys, name));
 	sys_unlock_(sys);
 	return d;
 }
 
 const char *vcm_dev_name(const struct vcm_dev *dev)
 {
-	if (!gobj_ok(dev, GK_DEV))
+	if (!gobj_ok(&dev, GK_DEV))
 		return NULL;
 	return dev->name;
 }
@@ -166,7 +166,7 @@ const char *vcm_dev_name(const struct vcm_dev *dev)
 int vcm_hw_ver(struct vcm_dev *dev, uint32_t *ver)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(dev, GK_DEV, "dev", "vcm_hw_ver", &ret);
+	struct vcm_sys *sys = gobj_lock_(&dev, GK_DEV, "dev", "vcm_hw_ver", &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -184,7 +184,7 @@ int vcm_hw_ver(struct vcm_dev *dev, uint32_t *ver)
 int vcm_hook(struct vcm_dev *dev, vcm_fault_fn fn, void *data)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(dev, GK_DEV, "dev", "vcm_hook", &ret);
+	struct vcm_sys *sys = gobj_lock_(&dev, GK_DEV, "dev", "vcm_hook", &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -197,9 +197,10 @@ int vcm_hook(struct vcm_dev *dev, vcm_fault_fn fn, void *data)
 int vcm_dev_fault(struct vcm_dev *dev, const struct vcm_fault *fault)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(dev, GK_DEV, "dev", "vcm_dev_fault", &ret);
+	struct vcm_sys *sys = gobj_lock_(&dev, GK_DEV, "dev", "vcm_dev_fault", &ret);
 	vcm_fault_fn hook;
 	void *data;
+	struct vcm_dev *handle;
 	struct vcm_fault copy;
 
 	if (sys == NULL)
@@ -214,18 +215,19 @@ int vcm_dev_fault(struct vcm_dev *dev, const struct vcm_fault *fault)
 	dev->nr_faults++;
 	hook = dev->hook;
 	data = dev->hook_data;
+	handle = gobj_handle_(dev);
 	sys_unlock_(sys);
 	/* without the lock: the hook may repair the mapping through the graph */
 	if (hook == NULL)
 		return VCM_FAULT_TERMINATE;
-	return hook(dev, data, &copy) == VCM_FAULT_RETRY ? VCM_FAULT_RETRY : VCM_FAULT_TERMINATE;
+	return hook(handle, data, &copy) == VCM_FAULT_RETRY ? VCM_FAULT_RETRY : VCM_FAULT_TERMINATE;
 }
 
 int vcm_dev_last_fault(struct vcm_dev *dev, struct vcm_fault *out, uint64_t *count)
 {
 	static const char fn[] = "vcm_dev_last_fault";
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(dev, GK_DEV, "dev", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(&dev, GK_DEV, "dev", fn, &ret);
 
 	if (sys == NULL)
 		return ret;

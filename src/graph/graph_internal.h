@@ -5,8 +5,9 @@
  * Every object a user holds (device, VCM, reservation, bound, association,
  * physical allocation) is a slot of a per-system pool (handle.c). Slots are
  * never given back to the platform before vcm_sys_destroy(): a freed handle
- * still points at memory of the system, marked dead, so using it is -EINVAL
- * rather than a use-after-free. Dead slots are reused oldest first.
+ * still points at memory of the system, and the handle carries the slot's
+ * generation, so using it is -EINVAL rather than a use-after-free, even once
+ * the slot holds a newer object. Dead slots are reused oldest first.
  *
  * Tables are derived state: a VCM's reservations (and the rmap extents of
  * the backed ones) are the record; each mapper instance of the VCM is kept
@@ -132,9 +133,14 @@ enum graph_kind { GK_DEV, GK_VCM, GK_RES, GK_BOUND, GK_AVCM, GK_MEM, GK_NR };
 #define GRAPH_MAGIC_BASE 0x67720000U /* + kind + 1 while live */
 #define GRAPH_MAGIC_DEAD 0x67726464U
 
-/* The first member of every handle struct. @sys never changes for a slot. */
+/*
+ * The first member of every handle struct. @sys never changes for a slot.
+ * @gen counts the slot's lives; the handle a user holds carries it (handle.c),
+ * so a handle of an earlier life never names the slot's current object.
+ */
 struct gobj {
 	uint32_t magic;
+	uint32_t gen;
 	struct vcm_sys *sys;
 	struct gobj *free_next;
 };
@@ -143,10 +149,14 @@ struct gslab;
 struct gpool {
 	size_t size;
 	uint32_t next_n;
+	/* lives a slot may have before it is retired; 0: as many as the handle
+	 * can tell apart. Tests lower it to reach retirement quickly. */
+	uint32_t gen_cap;
 	struct gslab *slabs;
 	struct gobj *free_head; /* dead slots, oldest first */
 	struct gobj *free_tail;
 	uint64_t live;
+	uint64_t retired;       /* slots whose generations ran out: never reused */
 };
 
 static inline uint32_t graph_magic(enum graph_kind k)
@@ -154,27 +164,46 @@ static inline uint32_t graph_magic(enum graph_kind k)
 	return GRAPH_MAGIC_BASE + (uint32_t)k + 1U;
 }
 
+/*
+ * Objects and handles. Inside the library every pointer is the object itself;
+ * what a public call hands out is gobj_handle_(obj), and what it takes is
+ * turned back into the object once, at its head (gobj_lock_, gobj_ok,
+ * gobj_take_), which also proves the handle current.
+ */
 void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k);
+/* The slot's generation moves on: handles of @obj are stale from now on. */
 void gobj_free_(struct vcm_sys *sys, enum graph_kind k, void *obj);
 void gpool_fini_(struct vcm_sys *sys);
-/* The live system a handle of kind @k belongs to, or NULL (does not lock). */
-struct vcm_sys *gobj_sys_(const void *obj);
+/* The handle of live @obj (NULL for NULL): what the user is given. */
+void *gobj_handle_(const void *obj);
+/* The slot a handle names (NULL for NULL), without any check. */
+void *gobj_slot_(const void *handle);
+/* Is internal pointer @obj a live object of kind @k? */
 static inline bool gobj_live(const void *obj, enum graph_kind k)
 {
 	return obj != NULL && ((const struct gobj *)obj)->magic == graph_magic(k);
 }
-/* Is @obj a live handle of kind @k in a live system? For the accessors of
- * fields that never change, which take no lock. */
-static inline bool gobj_ok(const void *obj, enum graph_kind k)
-{
-	return gobj_sys_(obj) != NULL && gobj_live(obj, k);
-}
 /*
- * The head of a public call on handle @obj of kind @k: its system, locked, or
- * NULL with *@ret = -EINVAL. A dead handle of a live system also records
+ * The lock-free accessors' check (fields that never change): is the handle at
+ * @handlep (a pointer to the caller's handle variable) a current handle of
+ * kind @k in a live system? If so the variable is replaced by the object.
+ */
+bool gobj_ok(void *handlep, enum graph_kind k);
+/*
+ * A second handle of a call that holds @sys locked: if the handle at
+ * @handlep is a current handle of kind @k of @sys, the variable is replaced
+ * by the object and true returned; else it is left as it was (the caller
+ * records the message).
+ */
+bool gobj_take_(void *handlep, enum graph_kind k, const struct vcm_sys *sys);
+/*
+ * The head of a public call on the handle at @handlep (a pointer to the
+ * caller's handle variable) of kind @k: its system, locked, with the variable
+ * replaced by the object; or NULL with *@ret = -EINVAL and the variable left
+ * as it was. A stale handle of a live system also records
  * "@fn: @what is not a live <kind>" (nothing when @fn is NULL).
  */
-struct vcm_sys *gobj_lock_(const void *obj, enum graph_kind k, const char *what, const char *fn,
+struct vcm_sys *gobj_lock_(void *handlep, enum graph_kind k, const char *what, const char *fn,
 			   int *ret);
 
 void *meta_alloc_(struct vcm_sys *sys, size_t size);

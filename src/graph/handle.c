@@ -6,6 +6,22 @@
  * dead magic, and goes to the tail of a FIFO so it is reused as late as
  * possible. A slot's @sys is written when the slab is carved and never
  * changes, so any handle that ever was live still leads to its system.
+ *
+ * Generations. A handle is the slot's address with the slot's generation
+ * (gobj.gen, its lives so far) in bits the address leaves free, so a handle
+ * of an earlier life is told apart from the current one however often the
+ * slot is reused:
+ *  - slots are SLOT_ALIGN (64) bytes aligned: bits 5..0 of the address are
+ *    free. On 32-bit hosts they hold the generation's 6 low bits: 64 lives.
+ *  - on 64-bit hosts a slot whose address fits in 48 bits (user space on
+ *    x86-64 and Arm64) sets bit 0 and keeps 5 generation bits in bits 5..1
+ *    and 16 more in bits 63..48: 2^21 lives. A slot above that (a high-half
+ *    kernel address, a pointer tag in the top byte) leaves bit 0 clear and
+ *    its top bits alone: 32 lives in bits 5..1.
+ * A slot whose next life would not fit is retired: it stays dead and is never
+ * handed out again, so every handle it ever gave stays -EINVAL while the
+ * system lives. The cost is one slot of metadata per that many frees of the
+ * slot, kept until vcm_sys_destroy().
  * Also here: the metadata and lock wrappers every file uses, and the head
  * of every public call on a handle (gobj_lock_).
  */
@@ -14,13 +30,76 @@
 #define FIRST_SLAB_SLOTS 8U
 #define MAX_SLAB_SLOTS   512U
 
+#define SLOT_ALIGN  64U
+#define TAG_MASK    ((uintptr_t)SLOT_ALIGN - 1U)
+#if UINTPTR_MAX > 0xffffffffU
+#define HANDLE_WIDE 1
+#define WIDE_SHIFT  48U               /* the generation's high bits start here */
+#define WIDE_GENS   (UINT32_C(1) << 21)
+#define NARROW_GENS (UINT32_C(1) << 5)
+#else
+#define HANDLE_WIDE 0
+#define NARROW_GENS (UINT32_C(1) << 6)
+#endif
+
 struct gslab {
 	struct gslab *next;
 	size_t bytes;
 	uint32_t n;
-	/* n slots of pool->size bytes follow, aligned for any object */
-	_Alignas(16) unsigned char slots[];
+	/* then, from the first SLOT_ALIGN boundary, n slots of the pool's stride */
+	unsigned char mem[];
 };
+
+#if HANDLE_WIDE
+/* Do handles of the slot at @a carry 21 generation bits (bit 0 set)? */
+static bool slot_wide(uintptr_t a)
+{
+	return (a >> WIDE_SHIFT) == 0U;
+}
+#endif
+
+/* How many lives the slot at @o may have. */
+static uint32_t slot_gens(const struct gpool *p, const struct gobj *o)
+{
+#if HANDLE_WIDE
+	uint32_t n = slot_wide((uintptr_t)o) ? WIDE_GENS : NARROW_GENS;
+#else
+	uint32_t n = NARROW_GENS;
+
+	(void)o;
+#endif
+	if (p->gen_cap != 0U && p->gen_cap < n)
+		n = p->gen_cap;
+	return n;
+}
+
+void *gobj_handle_(const void *obj)
+{
+	const struct gobj *o = obj;
+	uintptr_t a = (uintptr_t)obj;
+
+	if (o == NULL)
+		return NULL;
+#if HANDLE_WIDE
+	if (slot_wide(a))
+		return (void *)(a | 1U | (((uintptr_t)o->gen << 1) & TAG_MASK) |
+				((uintptr_t)(o->gen >> 5) << WIDE_SHIFT));
+	return (void *)(a | (((uintptr_t)o->gen << 1) & TAG_MASK));
+#else
+	return (void *)(a | ((uintptr_t)o->gen & TAG_MASK));
+#endif
+}
+
+void *gobj_slot_(const void *handle)
+{
+	uintptr_t h = (uintptr_t)handle;
+
+#if HANDLE_WIDE
+	if ((h & 1U) != 0U)
+		h &= ((uintptr_t)1 << WIDE_SHIFT) - 1U;
+#endif
+	return (void *)(h & ~TAG_MASK);
+}
 
 static const size_t obj_size[GK_NR] = {
 	[GK_DEV] = sizeof(struct vcm_dev),
@@ -75,9 +154,9 @@ static const char *const kind_name[GK_NR] = {
 	[GK_MEM] = "allocation",
 };
 
-static size_t round16(size_t v)
+static size_t round_slot(size_t v)
 {
-	return (v + 15U) & ~(size_t)15U;
+	return (v + SLOT_ALIGN - 1U) & ~(size_t)(SLOT_ALIGN - 1U);
 }
 
 /* A dead slot joins the tail of the FIFO: reused as late as possible. */
@@ -94,9 +173,11 @@ static void free_put(struct gpool *p, struct gobj *o)
 static int grow(struct vcm_sys *sys, struct gpool *p)
 {
 	uint32_t n = p->next_n != 0U ? p->next_n : FIRST_SLAB_SLOTS;
-	size_t size = round16(p->size);
-	size_t bytes = sizeof(struct gslab) + (size_t)n * size;
+	size_t size = round_slot(p->size);
+	/* room to move the first slot up to a SLOT_ALIGN boundary */
+	size_t bytes = sizeof(struct gslab) + SLOT_ALIGN - 1U + (size_t)n * size;
 	struct gslab *s = meta_alloc_(sys, bytes);
+	uintptr_t first;
 
 	if (s == NULL)
 		return -ENOMEM;
@@ -105,10 +186,12 @@ static int grow(struct vcm_sys *sys, struct gpool *p)
 	s->n = n;
 	p->slabs = s;
 	p->next_n = n < MAX_SLAB_SLOTS ? n * 2U : n;
+	first = ((uintptr_t)s->mem + TAG_MASK) & ~TAG_MASK;
 	for (uint32_t i = 0; i < n; i++) {
-		struct gobj *o = (struct gobj *)(void *)(s->slots + (size_t)i * size);
+		struct gobj *o = (struct gobj *)(first + (uintptr_t)i * size);
 
 		o->magic = GRAPH_MAGIC_DEAD;
+		o->gen = 0;
 		o->sys = sys;
 		free_put(p, o);
 	}
@@ -119,6 +202,7 @@ void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k)
 {
 	struct gpool *p = &sys->pools[k];
 	struct gobj *o;
+	uint32_t gen;
 
 	if (p->size == 0U)
 		p->size = obj_size[k];
@@ -128,8 +212,10 @@ void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k)
 	p->free_head = o->free_next;
 	if (p->free_head == NULL)
 		p->free_tail = NULL;
+	gen = o->gen;
 	graph_zero(o, p->size);
 	o->magic = graph_magic(k);
+	o->gen = gen;
 	o->sys = sys;
 	p->live++;
 	return o;
@@ -142,8 +228,14 @@ void gobj_free_(struct vcm_sys *sys, enum graph_kind k, void *obj)
 
 	VCM_ASSERT(o->magic == graph_magic(k) && o->sys == sys);
 	o->magic = GRAPH_MAGIC_DEAD;
-	free_put(p, o);
 	p->live--;
+	if (o->gen + 1U >= slot_gens(p, o)) {
+		/* its handles could not be told from older ones: never reuse it */
+		p->retired++;
+		return;
+	}
+	o->gen++;
+	free_put(p, o);
 }
 
 void gpool_fini_(struct vcm_sys *sys)
@@ -161,30 +253,77 @@ void gpool_fini_(struct vcm_sys *sys)
 	}
 }
 
-struct vcm_sys *gobj_sys_(const void *obj)
+/* The live system of the slot a handle names, or NULL (does not lock). */
+static struct vcm_sys *gobj_sys_(const void *handle)
 {
-	const struct gobj *o = obj;
+	const struct gobj *o = gobj_slot_(handle);
 
 	if (o == NULL || !sys_live(o->sys))
 		return NULL;
 	return o->sys;
 }
 
-struct vcm_sys *gobj_lock_(const void *obj, enum graph_kind k, const char *what, const char *fn,
+/* Is @handle the current handle of a live object of kind @k? Its slot is @o. */
+static bool current(const void *handle, const struct gobj *o, enum graph_kind k)
+{
+	return gobj_live(o, k) && gobj_handle_(o) == handle;
+}
+
+/* The caller's handle variable is read and written as bytes: it may be of
+ * any handle type. */
+static const void *handle_get(const void *handlep)
+{
+	const void *h;
+
+	__builtin_memcpy(&h, handlep, sizeof(h));
+	return h;
+}
+
+static void handle_set(void *handlep, const void *obj)
+{
+	__builtin_memcpy(handlep, &obj, sizeof(obj));
+}
+
+bool gobj_ok(void *handlep, enum graph_kind k)
+{
+	const void *h = handle_get(handlep);
+	const struct gobj *o = gobj_slot_(h);
+
+	if (gobj_sys_(h) == NULL || !current(h, o, k))
+		return false;
+	handle_set(handlep, o);
+	return true;
+}
+
+bool gobj_take_(void *handlep, enum graph_kind k, const struct vcm_sys *sys)
+{
+	const void *h = handle_get(handlep);
+	const struct gobj *o = gobj_slot_(h);
+
+	if (o == NULL || o->sys != sys || !current(h, o, k))
+		return false;
+	handle_set(handlep, o);
+	return true;
+}
+
+struct vcm_sys *gobj_lock_(void *handlep, enum graph_kind k, const char *what, const char *fn,
 			   int *ret)
 {
-	struct vcm_sys *sys = gobj_sys_(obj);
+	const void *h = handle_get(handlep);
+	struct vcm_sys *sys = gobj_sys_(h);
+	const struct gobj *o = gobj_slot_(h);
 
 	*ret = -EINVAL;
 	if (sys == NULL)
 		return NULL;
 	sys_lock_(sys);
-	if (!gobj_live(obj, k)) {
+	if (!current(h, o, k)) {
 		if (fn != NULL)
 			GFAIL(sys, fn, -EINVAL, "%s is not a live %s", what, kind_name[k]);
 		sys_unlock_(sys);
 		return NULL;
 	}
+	handle_set(handlep, o);
 	*ret = 0;
 	return sys;
 }

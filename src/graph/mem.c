@@ -26,7 +26,7 @@ static int new_mem(struct vcm_sys *sys, struct vcm_physmem *pm, int memtype, uin
 	glist_init(&mem->users);
 	glist_add_tail(&sys->mems, &mem->node);
 	sys->nr_mem++;
-	*out = mem;
+	*out = gobj_handle_(mem);
 	return 0;
 }
 
@@ -92,7 +92,7 @@ int vcm_free_phys(struct vcm_sys *sys, struct vcm_mem *mem)
 	if (!sys_live(sys))
 		return -EINVAL;
 	sys_lock_(sys);
-	if (!gobj_live(mem, GK_MEM) || mem->h.sys != sys) {
+	if (!gobj_take_(&mem, GK_MEM, sys)) {
 		ret = GFAIL(sys, __func__, -EINVAL, "mem is not a live allocation of this system");
 	} else if (mem->nr_users != 0U) {
 		ret = GFAIL(sys, __func__, -EBUSY, "mem backs %llu reservations",
@@ -110,14 +110,14 @@ int vcm_free_phys(struct vcm_sys *sys, struct vcm_mem *mem)
 
 uint64_t vcm_mem_len(const struct vcm_mem *mem)
 {
-	if (!gobj_ok(mem, GK_MEM))
+	if (!gobj_ok(&mem, GK_MEM))
 		return 0;
 	return mem->len;
 }
 
 int vcm_mem_memtype(const struct vcm_mem *mem)
 {
-	if (!gobj_ok(mem, GK_MEM))
+	if (!gobj_ok(&mem, GK_MEM))
 		return -EINVAL;
 	return mem->memtype >= 0 ? mem->memtype : -ENOENT;
 }
@@ -125,7 +125,7 @@ int vcm_mem_memtype(const struct vcm_mem *mem)
 int vcm_mem_next_chunk(const struct vcm_mem *mem, uint64_t *iter, vcm_pa_t *pa, uint64_t *len)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(mem, GK_MEM, "mem", NULL, &ret);
+	struct vcm_sys *sys = gobj_lock_(&mem, GK_MEM, "mem", NULL, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -138,7 +138,7 @@ int vcm_mem_next_extent(const struct vcm_mem *mem, uint64_t *iter, vcm_pa_t *pa,
 			uint64_t *len)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(mem, GK_MEM, "mem", NULL, &ret);
+	struct vcm_sys *sys = gobj_lock_(&mem, GK_MEM, "mem", NULL, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -150,7 +150,7 @@ int vcm_mem_next_extent(const struct vcm_mem *mem, uint64_t *iter, vcm_pa_t *pa,
 struct vcm_physmem *vcm_mem_physmem(const struct vcm_mem *mem)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(mem, GK_MEM, "mem", NULL, &ret);
+	struct vcm_sys *sys = gobj_lock_(&mem, GK_MEM, "mem", NULL, &ret);
 	struct vcm_physmem *pm;
 
 	if (sys == NULL)
@@ -163,12 +163,12 @@ struct vcm_physmem *vcm_mem_physmem(const struct vcm_mem *mem)
 struct vcm_mem *vcm_get_physmem_from_res(const struct vcm_res *res)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(res, GK_RES, "res", NULL, &ret);
+	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", NULL, &ret);
 	struct vcm_mem *mem;
 
 	if (sys == NULL)
 		return NULL;
-	mem = res->mem;
+	mem = gobj_handle_(res->mem);
 	sys_unlock_(sys);
 	return mem;
 }

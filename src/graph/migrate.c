@@ -70,12 +70,15 @@ static int copy_mem(struct vcm_sys *sys, const struct vcm_physmem *to,
 	}
 }
 
-static int check_mem(struct vcm_sys *sys, struct vcm_mem *mem, const char *fn)
+/* Also turns the caller's handle at @memp into the object. */
+static int check_mem(struct vcm_sys *sys, struct vcm_mem **memp, const char *fn)
 {
+	struct vcm_mem *mem;
 	struct glist *p;
 
-	if (!gobj_live(mem, GK_MEM) || mem->h.sys != sys)
+	if (!gobj_take_(memp, GK_MEM, sys))
 		return GFAIL(sys, fn, -EINVAL, "mem is not a live allocation of this system");
+	mem = *memp;
 	if (mem->memtype < 0)
 		return GFAIL(sys, fn, -EINVAL, "mem wraps memory the caller owns: it cannot move");
 	if (sys->plat->pa_to_cpu == NULL)
@@ -212,7 +215,7 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 	if (!sys_live(sys))
 		return -EINVAL;
 	sys_lock_(sys);
-	ret = check_mem(sys, mem, fn);
+	ret = check_mem(sys, &mem, fn);
 	if (ret != 0)
 		goto out;
 	nr_users = mem->nr_users;

@@ -97,11 +97,13 @@ int vcm_reserve(struct vcm *vcm, uint64_t len, uint64_t align, unsigned int prot
 		struct vcm_res **out)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(vcm, GK_VCM, "vcm", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	ret = res_new_locked_(vcm, NULL, false, 0, len, align, prot, out, __func__);
+	if (ret == 0)
+		*out = gobj_handle_(*out);
 	sys_unlock_(sys);
 	return ret;
 }
@@ -110,11 +112,13 @@ int vcm_reserve_at(struct vcm *vcm, vcm_da_t da, uint64_t len, unsigned int prot
 		   struct vcm_res **out)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(vcm, GK_VCM, "vcm", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	ret = res_new_locked_(vcm, NULL, true, da, len, 0, prot, out, __func__);
+	if (ret == 0)
+		*out = gobj_handle_(*out);
 	sys_unlock_(sys);
 	return ret;
 }
@@ -122,7 +126,7 @@ int vcm_reserve_at(struct vcm *vcm, vcm_da_t da, uint64_t len, unsigned int prot
 int vcm_unreserve(struct vcm_res *res)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(res, GK_RES, "res", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -137,21 +141,21 @@ int vcm_unreserve(struct vcm_res *res)
 
 struct vcm *vcm_get_vcm_from_res(const struct vcm_res *res)
 {
-	if (!gobj_ok(res, GK_RES))
+	if (!gobj_ok(&res, GK_RES))
 		return NULL;
-	return res->vcm;
+	return gobj_handle_(res->vcm);
 }
 
 uint64_t vcm_get_res_len(const struct vcm_res *res)
 {
-	if (!gobj_ok(res, GK_RES))
+	if (!gobj_ok(&res, GK_RES))
 		return 0;
 	return res->len;
 }
 
 vcm_da_t vcm_get_dev_addr(const struct vcm_res *res)
 {
-	if (!gobj_ok(res, GK_RES))
+	if (!gobj_ok(&res, GK_RES))
 		return 0;
 	return res->da;
 }
@@ -159,7 +163,7 @@ vcm_da_t vcm_get_dev_addr(const struct vcm_res *res)
 int vcm_get_res_attr(const struct vcm_res *res, unsigned int *prot, uint64_t *align)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(res, GK_RES, "res", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -178,7 +182,7 @@ int vcm_get_res_attr(const struct vcm_res *res, unsigned int *prot, uint64_t *al
 int vcm_set_res_attr(struct vcm_res *res, unsigned int prot)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(res, GK_RES, "res", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -195,7 +199,7 @@ int vcm_set_res_attr(struct vcm_res *res, unsigned int prot)
 uint64_t vcm_get_num_res(const struct vcm *vcm)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(vcm, GK_VCM, "vcm", NULL, &ret);
+	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", NULL, &ret);
 	uint64_t n;
 
 	if (sys == NULL)
@@ -208,30 +212,30 @@ uint64_t vcm_get_num_res(const struct vcm *vcm)
 struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm_res *prev)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(vcm, GK_VCM, "vcm", NULL, &ret);
+	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", NULL, &ret);
 	struct gtree_node *n = NULL;
 
 	if (sys == NULL)
 		return NULL;
 	if (prev == NULL)
 		n = gtree_first_(&vcm->res_tree);
-	else if (gobj_live(prev, GK_RES) && prev->vcm == vcm)
+	else if (gobj_take_(&prev, GK_RES, sys) && prev->vcm == vcm)
 		n = gtree_next_(&prev->tn);
 	else
 		GFAIL(sys, __func__, -EINVAL, "prev is not a live reservation of vcm");
 	sys_unlock_(sys);
-	return n != NULL ? GRAPH_CONTAINER(n, struct vcm_res, tn) : NULL;
+	return n != NULL ? gobj_handle_(GRAPH_CONTAINER(n, struct vcm_res, tn)) : NULL;
 }
 
 struct vcm_res *vcm_get_res(struct vcm *vcm, vcm_da_t da)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(vcm, GK_VCM, "vcm", NULL, &ret);
+	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", NULL, &ret);
 	struct vcm_res *res;
 
 	if (sys == NULL)
 		return NULL;
-	res = res_at_(vcm, da);
+	res = gobj_handle_(res_at_(vcm, da));
 	sys_unlock_(sys);
 	return res;
 }
@@ -255,12 +259,12 @@ int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from, uint
 	static const char fn[] = "vcm_res_copy";
 	const struct vcm_plat_ops *plat;
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(to, GK_RES, "to", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(&to, GK_RES, "to", fn, &ret);
 
 	if (sys == NULL)
 		return ret;
 	plat = sys->plat;
-	if (!gobj_live(from, GK_RES) || from->h.sys != sys) {
+	if (!gobj_take_(&from, GK_RES, sys)) {
 		ret = GFAIL(sys, fn, -EINVAL, "from is not a live reservation of this system");
 		goto out;
 	}
@@ -348,11 +352,13 @@ int bound_new_locked_(struct vcm *vcm, bool at, vcm_da_t da, uint64_t len,
 int vcm_create_bound(struct vcm *vcm, uint64_t len, struct vcm_bound **out)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(vcm, GK_VCM, "vcm", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	ret = bound_new_locked_(vcm, false, 0, len, out, __func__);
+	if (ret == 0)
+		*out = gobj_handle_(*out);
 	sys_unlock_(sys);
 	return ret;
 }
@@ -360,7 +366,7 @@ int vcm_create_bound(struct vcm *vcm, uint64_t len, struct vcm_bound **out)
 int vcm_free_bound(struct vcm_bound *bound)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(bound, GK_BOUND, "bound", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(&bound, GK_BOUND, "bound", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -381,25 +387,27 @@ int vcm_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint64_t align
 			   unsigned int prot, struct vcm_res **out)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(bound, GK_BOUND, "bound", __func__, &ret);
+	struct vcm_sys *sys = gobj_lock_(&bound, GK_BOUND, "bound", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	ret = res_new_locked_(bound->vcm, bound, false, 0, len, align, prot, out, __func__);
+	if (ret == 0)
+		*out = gobj_handle_(*out);
 	sys_unlock_(sys);
 	return ret;
 }
 
 vcm_da_t vcm_get_bound_start_addr(const struct vcm_bound *bound)
 {
-	if (!gobj_ok(bound, GK_BOUND))
+	if (!gobj_ok(&bound, GK_BOUND))
 		return 0;
 	return bound->da;
 }
 
 uint64_t vcm_get_bound_len(const struct vcm_bound *bound)
 {
-	if (!gobj_ok(bound, GK_BOUND))
+	if (!gobj_ok(&bound, GK_BOUND))
 		return 0;
 	return bound->len;
 }

@@ -83,7 +83,7 @@ struct vcm_res *vcm_get_next_phys_res(struct vcm_sys *sys, vcm_pa_t pa,
 		return NULL;
 	sys_lock_(sys);
 	if (prev != NULL) {
-		if (!gobj_live(prev, GK_RES) || prev->h.sys != sys || prev->mem == NULL ||
+		if (!gobj_take_(&prev, GK_RES, sys) || prev->mem == NULL ||
 		    (e = ext_at_pa_(prev, pa)) == NULL) {
 			GFAIL(sys, fn, -EINVAL, "prev is not a live reservation that maps pa 0x%llx",
 			      vcm_ull(pa));
@@ -92,7 +92,7 @@ struct vcm_res *vcm_get_next_phys_res(struct vcm_sys *sys, vcm_pa_t pa,
 	}
 	e = rmap_next(sys, pa, e);
 	if (e != NULL) {
-		res = e->res;
+		res = gobj_handle_(e->res);
 		if (da != NULL)
 			*da = e->da + (pa - e->tn.key);
 	}
@@ -108,11 +108,11 @@ int vcm_translate(struct vcm *src, vcm_da_t src_da, struct vcm *dst, vcm_da_t *d
 	struct vcm_res *res;
 	vcm_pa_t pa;
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(src, GK_VCM, "src", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(&src, GK_VCM, "src", fn, &ret);
 
 	if (sys == NULL)
 		return ret;
-	if (!gobj_live(dst, GK_VCM) || dst->h.sys != sys) {
+	if (!gobj_take_(&dst, GK_VCM, sys)) {
 		ret = GFAIL(sys, fn, -EINVAL, "dst is not a live VCM of src's system");
 		goto out;
 	}

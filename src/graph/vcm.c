@@ -88,6 +88,8 @@ static int create(struct vcm_sys *sys, enum vcm_kind kind, vcm_da_t start, uint6
 		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
 	else
 		ret = vcm_new_locked_(sys, kind, start, len, out, fn);
+	if (ret == 0)
+		*out = gobj_handle_(*out);
 	sys_unlock_(sys);
 	return ret;
 }
@@ -120,7 +122,7 @@ int vcm_create_prebuilt(struct vcm_sys *sys, struct vcm_dev *cpu, bool user, str
 		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
 		goto out;
 	}
-	if (!gobj_live(cpu, GK_DEV) || cpu->h.sys != sys) {
+	if (!gobj_take_(&cpu, GK_DEV, sys)) {
 		ret = GFAIL(sys, fn, -EINVAL, "cpu is not a live device of this system");
 		goto out;
 	}
@@ -153,7 +155,7 @@ int vcm_create_prebuilt(struct vcm_sys *sys, struct vcm_dev *cpu, bool user, str
 		goto out;
 	}
 	vcm->own = a;
-	*out = vcm;
+	*out = gobj_handle_(vcm);
 out:
 	sys_unlock_(sys);
 	return ret;
@@ -167,7 +169,7 @@ int vcm_free(struct vcm *vcm)
 
 	if (vcm == NULL)
 		return 0;
-	sys = gobj_lock_(vcm, GK_VCM, "vcm", fn, &ret);
+	sys = gobj_lock_(&vcm, GK_VCM, "vcm", fn, &ret);
 	if (sys == NULL)
 		return ret;
 	if (vcm->res_tree.count != 0U) {
@@ -197,7 +199,7 @@ int vcm_set_range_cache(struct vcm *vcm, const struct vcm_vs_cache_cfg *cc)
 	struct vcm_sys *sys;
 	int ret;
 
-	sys = gobj_lock_(vcm, GK_VCM, "vcm", fn, &ret);
+	sys = gobj_lock_(&vcm, GK_VCM, "vcm", fn, &ret);
 	if (sys == NULL)
 		return ret;
 	if (cc == NULL) {
@@ -217,7 +219,7 @@ int vcm_get_range_cache_stats(struct vcm *vcm, struct vcm_vs_cache_stats *out)
 	struct vcm_sys *sys;
 	int ret;
 
-	sys = gobj_lock_(vcm, GK_VCM, "vcm", fn, &ret);
+	sys = gobj_lock_(&vcm, GK_VCM, "vcm", fn, &ret);
 	if (sys == NULL)
 		return ret;
 	if (out == NULL)
@@ -230,14 +232,14 @@ int vcm_get_range_cache_stats(struct vcm *vcm, struct vcm_vs_cache_stats *out)
 
 vcm_da_t vcm_get_start_addr(const struct vcm *vcm)
 {
-	if (!gobj_ok(vcm, GK_VCM))
+	if (!gobj_ok(&vcm, GK_VCM))
 		return 0;
 	return vcm->start;
 }
 
 uint64_t vcm_get_len(const struct vcm *vcm)
 {
-	if (!gobj_ok(vcm, GK_VCM))
+	if (!gobj_ok(&vcm, GK_VCM))
 		return 0;
 	return vcm->len;
 }
