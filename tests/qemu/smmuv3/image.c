@@ -2,17 +2,19 @@
 /*
  * The graph drives QEMU's SMMUv3 (virt, iommu=smmuv3) with real DMA by the
  * edu device: a bare-metal aarch64 image linking the freestanding vcmm. It
- * finds up to two edu functions on PCI, brings the SMMU up with
+ * finds three edu functions on PCI, brings the SMMU up with
  * vcm_smmuv3_init(), registers each edu (StreamID = requester ID) behind
  * the backend, and runs the seed's flow, one result line per step:
- *  1. memtypes, VCMs, associations, activation;
- *  2. 1M/64K/4K chunks backed into one reservation; DMA host -> device ->
- *     host across the chunk boundaries, every byte checked;
+ *  1. memtypes, two VCMs: edu0 and edu2 share one (one table), edu1 has the
+ *     other; associations, activation;
+ *  2. 1M/64K/4K chunks, physically apart, backed into one reservation; DMA
+ *     host -> device -> host across the chunk joints by edu0, then by edu2
+ *     through the shared table, every byte checked;
  *  3. unback, then a DMA to the old address: the SMMU's event reaches
  *     vcm_dev_fault() and the hook, the old bytes stay; the hook backs new
  *     memory and asks for a retry, and the retried DMA lands there;
  *  4. vcm_migrate(): DMA reaches the new memory, never the old;
- *  5. isolation: the second edu (its own VCM) faults on the first one's buffer;
+ *  5. isolation: edu1 (its own VCM) faults on edu0's buffer;
  *  6. a read-only reservation: reads work, a device write faults.
  * Exit status (semihosting): 0 when every step passed. Built with -DSELFTEST
  * the image skips the TLB invalidation of step 3's unback, so the stale
@@ -38,6 +40,8 @@
 #define VCM_START    0x80000000ULL
 #define VCM_LEN      0x40000000ULL
 #define XFER         EDU_MAX_XFER
+/* edu0 and edu2 share VCM 0 (one table), edu1 has VCM 1 to itself */
+#define NEDU         3U
 
 void image_trap(uint64_t esr, uint64_t elr, uint64_t far);
 int image_main(void);
@@ -47,17 +51,17 @@ struct image {
 	struct vcm_plat_ops plat;
 	struct vcm_dev_ops ops;
 	struct vcm_smmuv3 *smmu;
-	struct edu edu[2];
+	struct edu edu[NEDU];
 	unsigned int nedu;
-	struct vcm_smmuv3_master *m[2];
+	struct vcm_smmuv3_master *m[NEDU];
 	struct vcm_sys *sys;
-	struct vcm_dev *dev[2];
+	struct vcm_dev *dev[NEDU];
 	struct vcm *vcm[2];
-	struct vcm_avcm *av[2];
+	struct vcm_avcm *av[NEDU];
 	/* what the event queue brought */
 	unsigned int events;
 	unsigned int printed;
-	unsigned int hook_calls[2];
+	unsigned int hook_calls[NEDU];
 	unsigned int retries;
 	unsigned int type;
 	struct vcm_fault fault;
@@ -336,7 +340,7 @@ static bool setup(void)
 		.fmt = &vcm_pt_fmt_armv8, .ias = 40, .oas = 44, .granule_lg2 = 12,
 		.flags = VCM_PT_CFG_COHERENT,
 	};
-	static const char *const names[2] = { "edu0", "edu1" };
+	static const char *const names[NEDU] = { "edu0", "edu1", "edu2" };
 	/*
 	 * QEMU 7.2 records a refused DMA once per 4-byte access (about 1000
 	 * events for a 4095-byte transfer), so the event queue is 4096 deep.
@@ -355,7 +359,7 @@ static bool setup(void)
 	g.ops = vcm_smmuv3_dev_ops;
 	g.ops.tlb_range = w_tlb_range;
 
-	g.nedu = edu_probe(ECAM_BASE, PCI_MMIO32, g.edu, 2);
+	g.nedu = edu_probe(ECAM_BASE, PCI_MMIO32, g.edu, NEDU);
 	bm_puts("edu functions: ");
 	bm_putdec(g.nedu);
 	for (unsigned int i = 0; i < g.nedu; i++) {
@@ -365,7 +369,7 @@ static bool setup(void)
 		bm_puthex(edu_id(&g.edu[i]));
 	}
 	bm_puts("\n");
-	if (!need(g.nedu > 0U, "no edu device on PCI bus 0"))
+	if (!need(g.nedu == NEDU, "three edu devices on PCI bus 0 (-device edu, three times)"))
 		return false;
 
 	sc.regs = (struct vcm_mmio){ &vcm_mmio_direct, (void *)SMMU_BASE };
@@ -398,26 +402,57 @@ static bool setup(void)
 
 static bool step1(void)
 {
+	vcm_pa_t t0, t2;
+
+	for (unsigned int i = 0; i < 2U; i++)
+		if (!call(vcm_create(g.sys, VCM_START, VCM_LEN, &g.vcm[i]), "vcm_create"))
+			return false;
 	for (unsigned int i = 0; i < g.nedu; i++) {
-		if (!call(vcm_create(g.sys, VCM_START, VCM_LEN, &g.vcm[i]), "vcm_create") ||
-		    !call(vcm_assoc(g.vcm[i], g.dev[i], VCM_USE_LOW_BASE, &g.av[i]), "vcm_assoc") ||
+		struct vcm *vcm = g.vcm[i == 1U ? 1 : 0];
+
+		if (!call(vcm_assoc(vcm, g.dev[i], VCM_USE_LOW_BASE, &g.av[i]), "vcm_assoc") ||
 		    !call(vcm_activate(g.av[i]), "vcm_activate"))
 			return false;
 	}
-	return drain();
+	/* edu0 and edu2 walk one table */
+	return call(vcm_get_pgtbl_pa(g.vcm[0], g.dev[0], &t0), "vcm_get_pgtbl_pa") &&
+	       call(vcm_get_pgtbl_pa(g.vcm[0], g.dev[2], &t2), "vcm_get_pgtbl_pa") &&
+	       need(t0 == t2, "edu0 and edu2 have different tables") && drain();
+}
+
+/* Device addresses in [@da, @da + @len) where the physical pages stop being contiguous. */
+static unsigned int breaks(struct vcm_dev *dev, vcm_da_t da, uint64_t len, vcm_da_t *out,
+			   unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (uint64_t off = 0x1000; off < len && n < max; off += 0x1000) {
+		uint8_t *a = cpu_at(dev, da + off - 0x1000), *b = cpu_at(dev, da + off);
+
+		if (a == NULL || b == NULL || a + 0x1000 != b)
+			out[n++] = da + off;
+	}
+	return n;
 }
 
 static bool step2(void)
 {
 	const uint64_t len = 0x100000 + 0x10000 + 0x1000;
+	struct vcm_mem *spacer64k, *spacer4k, *mem;
 	struct vcm_res *res;
-	struct vcm_mem *mem;
 	uint64_t it = 0, clen;
 	vcm_pa_t pa;
-	vcm_da_t b1, b2;
+	vcm_da_t b[2];
 	bool ok;
 
-	if (!backed(g.vcm[0], len, 0x100000, VCM_PT_PROT_READ | VCM_PT_PROT_WRITE, &res, &mem))
+	/*
+	 * Two spacers make the chunks land apart and out of order (the
+	 * allocator takes the lowest free block of each size): 64K at
+	 * POOL_PA, 4K after it, then this buffer's 1M above 64K and 4K below.
+	 */
+	if (!call(vcm_alloc(g.sys, 0, 0x10000, VCM_PHYS_64KB, &spacer64k), "vcm_alloc") ||
+	    !call(vcm_alloc(g.sys, 0, 0x1000, VCM_PHYS_4KB, &spacer4k), "vcm_alloc") ||
+	    !backed(g.vcm[0], len, 0x100000, VCM_PT_PROT_READ | VCM_PT_PROT_WRITE, &res, &mem))
 		return false;
 	g.buf_da = vcm_get_dev_addr(res);
 	bm_puts("  chunks:");
@@ -428,15 +463,27 @@ static bool step2(void)
 		bm_puthex(clen);
 	}
 	bm_puts("\n");
-	b1 = g.buf_da + 0x100000;  /* 1M chunk | 64K chunk */
-	b2 = g.buf_da + 0x110000;  /* 64K chunk | 4K chunk */
-	ok = fill(g.dev[0], b1 - 2000, XFER, 1) && fill(g.dev[0], b2 - 2048, 4096, 99);
+	if (!need(breaks(g.dev[0], g.buf_da, len, b, 2) == 2, "two discontiguous chunk joints"))
+		return false;
+	bm_puts("  joints at da ");
+	bm_puthex(b[0]);
+	bm_puts(" and ");
+	bm_puthex(b[1]);
+	bm_puts("\n");
+	ok = fill(g.dev[0], b[0] - 2000, XFER, 1) && fill(g.dev[0], b[1] - 2048, 4096, 99) &&
+	     fill(g.dev[0], g.buf_da + 0x80000 - 1000, XFER, 98);
 	if (!need(ok, "CPU fill through the graph's lookup"))
 		return false;
-	edu_to_dev(&g.edu[0], b1 - 2000, 0, XFER);
-	edu_from_dev(&g.edu[0], 0, b2 - 2048, XFER);
-	ok = need(differ(g.dev[0], b2 - 2048, XFER, 1) == 0, "bytes across 64K|4K differ") &&
-	     need(*cpu_at(g.dev[0], b2 + 2047) == pat(99, 4095), "byte after the DMA changed");
+	/* edu0 reads across one joint and writes across the other */
+	edu_to_dev(&g.edu[0], b[0] - 2000, 0, XFER);
+	edu_from_dev(&g.edu[0], 0, b[1] - 2048, XFER);
+	ok = need(differ(g.dev[0], b[1] - 2048, XFER, 1) == 0, "edu0's bytes across a joint") &&
+	     need(*cpu_at(g.dev[0], b[1] + 2047) == pat(99, 4095), "byte after the DMA changed");
+	/* edu2, through the same table, reads that back and writes it elsewhere */
+	edu_to_dev(&g.edu[2], b[1] - 2048, 0, XFER);
+	edu_from_dev(&g.edu[2], 0, g.buf_da + 0x80000 - 1000, XFER);
+	ok = need(differ(g.dev[0], g.buf_da + 0x80000 - 1000, XFER, 1) == 0,
+		  "edu2's bytes through the shared table") && ok;
 	return drain() && need(g.events == 0, "events without a fault") && ok;
 }
 
@@ -545,12 +592,12 @@ static bool step5(void)
 	/* edu1 at the address of edu0's buffer: not in its table */
 	ev0 = g.events;
 	hooks0 = g.hook_calls[1];
-	edu_from_dev(&g.edu[1], 0, g.buf_da + 0x110000 - 2048, XFER);
+	edu_from_dev(&g.edu[1], 0, g.buf_da + 0x80000 - 1000, XFER);
 	ok = drain() && ok;
 	ok = need(g.events > ev0 && g.fault.stream == g.edu[1].rid &&
 		  g.fault.kind == VCM_FAULT_TRANSLATION, "no translation fault for edu1") && ok;
 	ok = need(g.hook_calls[1] > hooks0, "edu1's hook was not called") && ok;
-	ok = need(differ(g.dev[0], g.buf_da + 0x110000 - 2048, XFER, 1) == 0,
+	ok = need(differ(g.dev[0], g.buf_da + 0x80000 - 1000, XFER, 1) == 0,
 		  "edu0's buffer was written by edu1") && ok;
 	return ok;
 }
@@ -600,17 +647,13 @@ int image_main(void)
 		return 2;
 	}
 	ok = step1();
-	result(1, g.nedu > 1U ? "memtypes, two VCMs, edu0 and edu1 associated and active"
-			      : "memtypes, a VCM, edu0 associated and active", ok);
+	result(1, "memtypes, two VCMs; edu0 + edu2 share one, edu1 has the other; active", ok);
 	if (!ok)
 		return 1;
-	result(2, "1M/64K/4K chunks, DMA host->device->host across chunks", step2());
+	result(2, "1M/64K/4K chunks apart; DMA host->device->host across joints, edu0 and edu2", step2());
 	result(3, "unback: DMA faults, hook called, old bytes kept; repair + retry", step3());
 	result(4, "migrate: DMA reaches the new memory only", step4());
-	if (g.nedu > 1U)
-		result(5, "isolation: edu1 faults on edu0's buffer", step5());
-	else
-		result(5, "isolation: needs two edu devices", false);
+	result(5, "isolation: edu1 faults on edu0's buffer", step5());
 	result(6, "read-only reservation: reads work, a device write faults", step6());
 #ifdef SELFTEST
 	bm_puts(step3_failed ? "SELFTEST PASS: step 3 failed as it must\n"
