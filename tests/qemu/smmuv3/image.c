@@ -20,19 +20,20 @@
  * the image skips the TLB invalidation of step 3's unback, so the stale
  * translation lets the DMA through: it exits 0 only if step 3 then fails.
  *
- * Addresses are virt's fixed ones (QEMU hw/arm/virt.c), not read from the
- * device tree. The MMU stays off: a physical address is the CPU's address.
+ * The SMMU, the ECAM, the PCIe 32-bit window and the requester ID to
+ * StreamID map come from the device tree QEMU puts at the start of RAM
+ * (fdt.c, a small walk of our own: no libfdt is linked). The MMU stays off:
+ * a physical address is the CPU's address.
  */
 #include <errno.h>
 #include <vcm/vcm.h>
 #include <vcm/smmuv3.h>
 #include "../bm_common.h"
 #include "edu.h"
+#include "fdt.h"
 
 #define UART_DR      0x09000000UL
-#define SMMU_BASE    0x09050000UL
-#define ECAM_BASE    0x4010000000UL  /* highmem ECAM */
-#define PCI_MMIO32   0x10000000UL
+#define DTB_PA       0x40000000UL    /* virt: the tree at the start of RAM */
 #define ARENA_PA     0x42000000UL    /* tables, queues, metadata */
 #define ARENA_LEN    0x01000000UL
 #define POOL_PA      0x48000000UL    /* the memtype the graph allocates from */
@@ -54,6 +55,7 @@ struct image {
 	struct edu edu[NEDU];
 	unsigned int nedu;
 	struct vcm_smmuv3_master *m[NEDU];
+	uint32_t sid[NEDU];
 	struct vcm_sys *sys;
 	struct vcm_dev *dev[NEDU];
 	struct vcm *vcm[2];
@@ -348,6 +350,8 @@ static bool setup(void)
 	struct vcm_smmuv3_cfg sc = { .sid_bits = 8, .evtq_lg2 = 12 };
 	struct vcm_sys_cfg syc = { .plat = &g.plat, .memtypes = &mt, .nr_memtypes = 1 };
 	struct vcm_diag d = { 0 };
+	struct virt_hw hw;
+	int r;
 
 	if (!need(vcm_plat_arena_init(&g.arena, (void *)ARENA_PA, ARENA_PA, ARENA_LEN) == 0,
 		  "arena"))
@@ -359,7 +363,21 @@ static bool setup(void)
 	g.ops = vcm_smmuv3_dev_ops;
 	g.ops.tlb_range = w_tlb_range;
 
-	g.nedu = edu_probe(ECAM_BASE, PCI_MMIO32, g.edu, NEDU);
+	r = fdt_virt_hw((const void *)DTB_PA, &hw);
+	bm_puts("device tree: smmu ");
+	bm_puthex(hw.smmu);
+	bm_puts(" ecam ");
+	bm_puthex(hw.ecam);
+	bm_puts(" mmio32 ");
+	bm_puthex(hw.mmio32);
+	bm_puts(" iommu-map rid ");
+	bm_puthex(hw.rid_base);
+	bm_puts(" -> sid ");
+	bm_puthex(hw.sid_base);
+	bm_puts("\n");
+	if (!need(r == 0, "the device tree lacks the SMMUv3, the ECAM, a window or iommu-map"))
+		return false;
+	g.nedu = edu_probe((uintptr_t)hw.ecam, (uintptr_t)hw.mmio32, g.edu, NEDU);
 	bm_puts("edu functions: ");
 	bm_putdec(g.nedu);
 	for (unsigned int i = 0; i < g.nedu; i++) {
@@ -372,7 +390,7 @@ static bool setup(void)
 	if (!need(g.nedu == NEDU, "three edu devices on PCI bus 0 (-device edu, three times)"))
 		return false;
 
-	sc.regs = (struct vcm_mmio){ &vcm_mmio_direct, (void *)SMMU_BASE };
+	sc.regs = (struct vcm_mmio){ &vcm_mmio_direct, (void *)(uintptr_t)hw.smmu };
 	sc.plat = &g.plat;
 	if (vcm_smmuv3_init(&sc, &g.smmu, &d) != 0) {
 		bm_puts("  FAILED: vcm_smmuv3_init: ");
@@ -388,7 +406,10 @@ static bool setup(void)
 			.nr_bases = 1, .ops = &g.ops,
 		};
 
-		if (vcm_smmuv3_master(g.smmu, g.edu[i].rid, i + 1U, &g.m[i]) != 0)
+		if (!need(g.edu[i].rid - hw.rid_base < hw.map_len, "a requester ID outside iommu-map"))
+			return false;
+		g.sid[i] = g.edu[i].rid - hw.rid_base + hw.sid_base;
+		if (vcm_smmuv3_master(g.smmu, g.sid[i], i + 1U, &g.m[i]) != 0)
 			return need(false, vcm_smmuv3_last_error(g.smmu));
 		dc.ctx = g.m[i];
 		if (!call(vcm_dev_register(g.sys, &dc, &g.dev[i]), "vcm_dev_register") ||
@@ -524,7 +545,7 @@ static bool step3(void)
 	ok = need(g.events > ev0, "no SMMU event for the unbacked address") && ok;
 	ok = need(g.hook_calls[0] > hooks0, "the fault hook was not called") && ok;
 	ok = need(g.events > ev0 && g.fault.kind == VCM_FAULT_TRANSLATION &&
-		  g.fault.stream == g.edu[0].rid && g.fault.da >= da && g.fault.da < da + 0x10000 &&
+		  g.fault.stream == g.sid[0] && g.fault.da >= da && g.fault.da < da + 0x10000 &&
 		  (g.fault.access & VCM_ACCESS_WRITE) != 0U, "the event's decoding") && ok;
 	ok = need(vcm_dev_last_fault(g.dev[0], &last, &count) == 0 && count > 0U &&
 		  last.da == g.fault.da, "the graph's record of the fault") && ok;
@@ -594,7 +615,7 @@ static bool step5(void)
 	hooks0 = g.hook_calls[1];
 	edu_from_dev(&g.edu[1], 0, g.buf_da + 0x80000 - 1000, XFER);
 	ok = drain() && ok;
-	ok = need(g.events > ev0 && g.fault.stream == g.edu[1].rid &&
+	ok = need(g.events > ev0 && g.fault.stream == g.sid[1] &&
 		  g.fault.kind == VCM_FAULT_TRANSLATION, "no translation fault for edu1") && ok;
 	ok = need(g.hook_calls[1] > hooks0, "edu1's hook was not called") && ok;
 	ok = need(differ(g.dev[0], g.buf_da + 0x80000 - 1000, XFER, 1) == 0,
@@ -627,7 +648,7 @@ static bool step6(void)
 	edu_from_dev(&g.edu[0], 0, da, XFER);
 	ok = drain() && ok;
 	ok = need(g.events > ev0 && g.fault.kind == VCM_FAULT_PERMISSION &&
-		  (g.fault.access & VCM_ACCESS_WRITE) != 0U && g.fault.stream == g.edu[0].rid,
+		  (g.fault.access & VCM_ACCESS_WRITE) != 0U && g.fault.stream == g.sid[0],
 		  "no permission fault for the write") && ok;
 	ok = need(differ(g.dev[0], da, 0x2000, 6) == 0, "the read-only memory was written") && ok;
 	return ok;
