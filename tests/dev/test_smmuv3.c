@@ -27,6 +27,7 @@ struct fake {
 	uint64_t strtab_base, cmdq_base, evtq_base;
 	uint32_t cmdq_prod, cmdq_cons, evtq_prod, evtq_cons;
 	bool hang;          /* consume nothing */
+	bool ack_stuck;     /* CR0ACK stays 0 */
 	unsigned int bad_op; /* refuse this opcode with CMDQ_ERR (0: none) */
 	unsigned int ncmd;
 	uint64_t cmd[MAX_CMDS][2];
@@ -87,7 +88,7 @@ static uint32_t f_read32(void *ctx, uint64_t off)
 		return f->idr[off / 4U];
 	case 0x1c: return f->aidr;
 	case 0x20: return f->cr0;
-	case 0x24: return f->cr0; /* CR0ACK follows at once */
+	case 0x24: return f->ack_stuck ? 0U : f->cr0; /* CR0ACK follows at once */
 	case 0x28: return f->cr1;
 	case 0x2c: return f->cr2;
 	case 0x44: return f->gbpa & ~0x80000000U;
@@ -488,6 +489,65 @@ static void test_sync_timeout_and_error(void **state)
 	vcm_smmuv3_destroy(s);
 }
 
+/* A 4-entry command queue: 10 single-page TLBIs + SYNC wrap it several times. */
+static void test_queue_wrap(void **state)
+{
+	struct vcm_smmuv3_cfg cfg = { .regs = { &fake_ops, &fk }, .plat = &plat, .sid_bits = 8,
+				      .cmdq_lg2 = 2, .poll_limit = 100 };
+	struct vcm_smmuv3_master *m;
+	struct vcm_smmuv3 *s;
+	struct vcm_pt *pt;
+	unsigned int n0;
+
+	(void)state;
+	fake_reset(false);
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, NULL), 0);
+	assert_int_equal(q_lg2(fk.cmdq_base), 2);
+	m = programmed(s, 12, &pt);
+	for (unsigned int round = 0; round < 3U; round++) {
+		n0 = fk.ncmd;
+		vcm_smmuv3_dev_ops.tlb_range(m, VCM_BASE_LOW, 0x100000, 10 * 0x1000ULL, true);
+		assert_int_equal(vcm_smmuv3_take_error(s), 0);
+		assert_int_equal(fk.ncmd - n0, 11);
+		for (unsigned int i = 0; i < 10U; i++)
+			assert_true((fk.cmd[n0 + i][1] & ~0xfffULL) == 0x100000ULL + i * 0x1000ULL);
+		assert_int_equal(fk.cmd[n0 + 10][0] & 0xff, 0x46);
+		assert_int_equal(fk.cmdq_cons, fk.cmdq_prod);
+	}
+	/* a full queue that never drains: -ETIMEDOUT while waiting for room */
+	fk.hang = true;
+	vcm_smmuv3_dev_ops.tlb_range(m, VCM_BASE_LOW, 0x100000, 10 * 0x1000ULL, true);
+	assert_int_equal(vcm_smmuv3_take_error(s), -ETIMEDOUT);
+	vcm_pt_destroy(pt);
+	vcm_smmuv3_destroy(s);
+}
+
+/* CR0ACK never follows: init fails with -ETIMEDOUT and frees everything. */
+static void test_init_timeout(void **state)
+{
+	struct vcm_smmuv3_cfg cfg = { .regs = { &fake_ops, &fk }, .plat = &plat, .sid_bits = 8,
+				      .poll_limit = 10 };
+	struct vcm_smmuv3 *s = NULL;
+	struct vcm_diag d = { 0 };
+	uint64_t before;
+
+	(void)state;
+	fake_reset(true);
+	before = vcm_plat_arena_free_bytes(&arena);
+	fk.ack_stuck = true;
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), -ETIMEDOUT);
+	assert_null(s);
+	assert_non_null(strstr(d.msg, "CR0ACK"));
+	assert_true(vcm_plat_arena_free_bytes(&arena) == before);
+	/* a queue larger than IDR1 allows */
+	fk.ack_stuck = false;
+	fk.idr[1] = 16U | (5U << 16) | (19U << 21);
+	cfg.evtq_lg2 = 6;
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), -EOPNOTSUPP);
+	assert_non_null(strstr(d.msg, "EVENTQS 5"));
+	assert_true(vcm_plat_arena_free_bytes(&arena) == before);
+}
+
 struct seen {
 	unsigned int n;
 	unsigned int type[4];
@@ -570,6 +630,8 @@ int main(void)
 		cmocka_unit_test(test_tlb_range),
 		cmocka_unit_test(test_sync_timeout_and_error),
 		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_queue_wrap),
+		cmocka_unit_test(test_init_timeout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
