@@ -64,7 +64,7 @@ struct vcm_smmuv3_cfg {
  * @out:  receives the SMMU.
  * @diag: optional: the message when it fails.
  *
- * Order (IHI 0070 6.3.9, 6.3.2): SMMUEN off, queues and stream table bases,
+ * Order (IHI 0070 6.3, SMMU_CR0): SMMUEN off, queues and stream table bases,
  * CR1/CR2, queues on, CFGI_ALL + TLBI_NSNH_ALL + CMD_SYNC, then SMMUEN, each
  * CR0 change waited for in CR0ACK.
  *

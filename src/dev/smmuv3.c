@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
  * Arm System Memory Management Unit Architecture Specification, SMMU
- * architecture version 3 (IHI 0070, issue E.a): a stage-1 backend for the
- * graph (include/vcm/smmuv3.h).
+ * architecture version 3 (IHI 0070): a stage-1 backend for the graph
+ * (include/vcm/smmuv3.h). Citations name the chapter and the register,
+ * structure, command or event, since subsection numbers move between issues:
+ * queues in 3.5, commands in chapter 4, STE and CD in 5.2 and 5.4,
+ * registers in 6.3, event records in 7.3.
  *
  * What it keeps: a linear stream table (every STE aborts until its master is
  * programmed), one context descriptor per master, the command queue with a
  * shadow producer index, the event queue's consumer index. Commands are
  * batched and published by one CMDQ_PROD write per CMD_SYNC; completion is
  * CMDQ_CONS catching up with PROD, polled with a bound (the sync itself
- * signals nothing: CS = SIG_NONE, 4.7.3).
+ * signals nothing: CS = SIG_NONE, chapter 4, CMD_SYNC).
  *
  * Not done: stage 2, 2-level stream tables, substreams, stall, MSIs and
  * wired interrupts, PRI, ATS (see the header).
@@ -41,27 +44,31 @@
 #define SMMU_EVENTQ_PROD     0x100a8U
 #define SMMU_EVENTQ_CONS     0x100acU
 
-/* 6.3.1 SMMU_IDR0 */
+/* 6.3 SMMU_IDR0 */
 #define IDR0_S1P     VCM_BIT(1)
 #define IDR0_TTF     VCM_GENMASK(3, 2)  /* 0b10 AArch64, 0b11 both */
+#define IDR0_COHACC  VCM_BIT(4)         /* table and queue accesses can be coherent */
 #define IDR0_ASID16  VCM_BIT(12)
-/* 6.3.2 SMMU_IDR1 */
+/* 6.3 SMMU_IDR1 */
 #define IDR1_SIDSIZE VCM_GENMASK(5, 0)
 #define IDR1_EVENTQS VCM_GENMASK(20, 16)
 #define IDR1_CMDQS   VCM_GENMASK(25, 21)
-/* 6.3.4 SMMU_IDR3: range invalidation (TLBI_* with TG/NUM/SCALE) */
+/* 6.3 SMMU_IDR3: range invalidation (TLBI_* with TG/NUM/SCALE) */
 #define IDR3_RIL     VCM_BIT(10)
-/* 6.3.6 SMMU_IDR5 */
+/* 6.3 SMMU_IDR5 */
 #define IDR5_OAS     VCM_GENMASK(2, 0)
 #define IDR5_GRAN4K  VCM_BIT(4)
 #define IDR5_GRAN16K VCM_BIT(5)
 #define IDR5_GRAN64K VCM_BIT(6)
 
-/* 6.3.9 SMMU_CR0 */
+/* 6.3 SMMU_CR0 */
 #define CR0_SMMUEN   VCM_BIT(0)
 #define CR0_EVENTQEN VCM_BIT(2)
 #define CR0_CMDQEN   VCM_BIT(3)
-/* 6.3.11 SMMU_CR1: inner shareable, write-back cacheable tables and queues */
+/*
+ * 6.3 SMMU_CR1: with IDR0.COHACC, tables and queues are read inner shareable
+ * and write-back cacheable (as the CPU writes them); without, non-cacheable.
+ */
 #define CR1_TABLE_IC VCM_GENMASK(1, 0)
 #define CR1_TABLE_OC VCM_GENMASK(3, 2)
 #define CR1_TABLE_SH VCM_GENMASK(5, 4)
@@ -70,22 +77,22 @@
 #define CR1_QUEUE_SH VCM_GENMASK(11, 10)
 #define CACHE_WB     1U
 #define SH_ISH       3U
-/* 6.3.12 SMMU_CR2: record C_BAD_STREAMID; private TLB maintenance only */
+/* 6.3 SMMU_CR2: record C_BAD_STREAMID; private TLB maintenance only */
 #define CR2_RECINVSID VCM_BIT(1)
 #define CR2_PTM       VCM_BIT(2)
-/* 6.3.14 SMMU_GBPA: abort while SMMUEN is 0 */
+/* 6.3 SMMU_GBPA: abort while SMMUEN is 0 */
 #define GBPA_ABORT   VCM_BIT(20)
 #define GBPA_UPDATE  VCM_BIT(31)
-/* 6.3.15 SMMU_GERROR: an error is active while GERROR and GERRORN differ */
+/* 6.3 SMMU_GERROR: an error is active while GERROR and GERRORN differ */
 #define GERROR_CMDQ_ERR VCM_BIT(0)
 #define GERROR_ALL      UINT32_C(0x1fd)
-/* 6.3.24, 6.3.26 STRTAB_BASE, _CFG; 6.3.27 CMDQ_BASE; 6.3.30 EVENTQ_BASE */
+/* 6.3 SMMU_STRTAB_BASE, _BASE_CFG, SMMU_CMDQ_BASE, SMMU_EVENTQ_BASE */
 #define BASE_RA          VCM_BIT(62)    /* read-allocate (WA for the event queue) */
 #define BASE_ADDR        VCM_GENMASK(51, 6)
 #define Q_BASE_ADDR      VCM_GENMASK(51, 5)
 #define Q_BASE_LOG2SIZE  VCM_GENMASK(4, 0)
 #define STRTAB_CFG_LOG2SIZE VCM_GENMASK(5, 0)
-/* 6.3.29 CMDQ_CONS.ERR; 6.3.32/33 EVENTQ_PROD.OVFLG, EVENTQ_CONS.OVACKFLG */
+/* 6.3 SMMU_CMDQ_CONS.ERR, SMMU_EVENTQ_PROD.OVFLG, SMMU_EVENTQ_CONS.OVACKFLG */
 #define CMDQ_CONS_ERR    VCM_GENMASK(30, 24)
 #define EVTQ_OVFLG       VCM_BIT(31)
 
@@ -123,7 +130,7 @@
 #define TCR_TG0   VCM_GENMASK(15, 14)
 #define TCR_IPS   VCM_GENMASK(34, 32)
 
-/* 4.1 command opcodes and fields (4.2, 4.3, 4.4, 4.7). */
+/* Chapter 4: command opcodes and fields. */
 #define CMD_OP           VCM_GENMASK(7, 0)
 #define CMD_CFGI_STE     0x03U
 #define CMD_CFGI_ALL     0x04U          /* CFGI_STE_RANGE with Range 31 */
@@ -243,10 +250,10 @@ static bool q_full(const struct smmu_queue *q)
 }
 
 /*
- * 3.5.2: the SMMU stops consuming at an erroneous command and raises
+ * 3.5 (command errors): the SMMU stops consuming at an erroneous command and raises
  * GERROR.CMDQ_ERR with the reason in CMDQ_CONS.ERR. Report it, turn the
  * command into a CMD_SYNC so the queue can go on, and acknowledge by making
- * GERRORN.CMDQ_ERR equal to GERROR's (6.3.16).
+ * GERRORN.CMDQ_ERR equal to GERROR's (6.3 SMMU_GERRORN).
  */
 static int cmdq_error(struct vcm_smmuv3 *s, uint32_t cons)
 {
@@ -323,7 +330,7 @@ static int cmd_add(struct vcm_smmuv3 *s, uint64_t w0, uint64_t w1)
 	return 0;
 }
 
-/* 4.7.3 CMD_SYNC: publish everything queued and wait for all of it. */
+/* Chapter 4, CMD_SYNC: publish everything queued and wait for all of it. */
 static int cmd_sync(struct vcm_smmuv3 *s, int err)
 {
 	int e = cmd_add(s, VCM_FIELD_PREP(CMD_OP, CMD_SYNC), 0);
@@ -347,7 +354,7 @@ static int cmd_tlbi_asid(struct vcm_smmuv3 *s, uint32_t asid)
 			  VCM_FIELD_PREP(CMD_ASID, asid), 0);
 }
 
-/* ---- bring-up (6.3.9, 6.3.11, 6.3.14) ---------------------------------------- */
+/* ---- bring-up (6.3: SMMU_CR0, CR1, CR2, GBPA) --------------------------------- */
 
 static int cr0_set(struct vcm_smmuv3 *s, uint32_t v)
 {
@@ -368,7 +375,7 @@ static int q_alloc(struct vcm_smmuv3 *s, struct smmu_queue *q, unsigned int lg2,
 	uint64_t bytes = (uint64_t)dwords * 8U << lg2;
 	void *cpu;
 
-	/* 6.3.27: the base is aligned to the queue size, at least 32 bytes */
+	/* 6.3 SMMU_CMDQ_BASE: the base is aligned to the queue size, at least 32 bytes */
 	if (s->plat->table_alloc(s->plat->ctx, bytes, bytes < 32U ? 32U : bytes, &q->pa, &cpu) != 0)
 		return VCM_FAIL(&s->diag, "vcm_smmuv3_init", -ENOMEM,
 				"no memory for a queue of %llu bytes", vcm_ull(bytes));
@@ -462,13 +469,13 @@ static int bring_up(struct vcm_smmuv3 *s)
 {
 	int err;
 
-	/* 6.3.9.6: program the bases only with SMMUEN and the queues off */
+	/* 6.3 SMMU_CR0: program the bases only with SMMUEN and the queues off */
 	if (rd32(s, SMMU_CR0) != 0U) {
 		err = cr0_set(s, 0);
 		if (err != 0)
 			return err;
 	}
-	/* 6.3.14: transactions abort (rather than bypass) while SMMUEN is 0 */
+	/* 6.3 SMMU_GBPA: transactions abort (rather than bypass) while SMMUEN is 0 */
 	wr32(s, SMMU_GBPA, (uint32_t)(GBPA_ABORT | GBPA_UPDATE));
 	for (uint32_t i = 0; (rd32(s, SMMU_GBPA) & GBPA_UPDATE) != 0U; i++) {
 		if (i == s->poll_limit)
@@ -476,16 +483,19 @@ static int bring_up(struct vcm_smmuv3 *s)
 					"GBPA.Update never cleared");
 		relax(s);
 	}
-	wr32(s, SMMU_CR1, (uint32_t)(VCM_FIELD_PREP(CR1_TABLE_IC, CACHE_WB) |
-				     VCM_FIELD_PREP(CR1_TABLE_OC, CACHE_WB) |
-				     VCM_FIELD_PREP(CR1_TABLE_SH, SH_ISH) |
-				     VCM_FIELD_PREP(CR1_QUEUE_IC, CACHE_WB) |
-				     VCM_FIELD_PREP(CR1_QUEUE_OC, CACHE_WB) |
-				     VCM_FIELD_PREP(CR1_QUEUE_SH, SH_ISH)));
+	if ((s->idr0 & IDR0_COHACC) != 0U)
+		wr32(s, SMMU_CR1, (uint32_t)(VCM_FIELD_PREP(CR1_TABLE_IC, CACHE_WB) |
+					     VCM_FIELD_PREP(CR1_TABLE_OC, CACHE_WB) |
+					     VCM_FIELD_PREP(CR1_TABLE_SH, SH_ISH) |
+					     VCM_FIELD_PREP(CR1_QUEUE_IC, CACHE_WB) |
+					     VCM_FIELD_PREP(CR1_QUEUE_OC, CACHE_WB) |
+					     VCM_FIELD_PREP(CR1_QUEUE_SH, SH_ISH)));
+	else
+		wr32(s, SMMU_CR1, 0);
 	wr32(s, SMMU_CR2, (uint32_t)(CR2_RECINVSID | CR2_PTM));
 	s->regs.ops->write64(s->regs.ctx, SMMU_STRTAB_BASE,
 			     BASE_RA | (s->strtab_pa & BASE_ADDR));
-	/* FMT 0: linear (6.3.25) */
+	/* FMT 0: linear (6.3 SMMU_STRTAB_BASE_CFG) */
 	wr32(s, SMMU_STRTAB_BASE_CFG, (uint32_t)VCM_FIELD_PREP(STRTAB_CFG_LOG2SIZE, s->sid_bits));
 	s->regs.ops->write64(s->regs.ctx, SMMU_CMDQ_BASE, BASE_RA | (s->cmdq.pa & Q_BASE_ADDR) |
 			     VCM_FIELD_PREP(Q_BASE_LOG2SIZE, s->cmdq.lg2));
@@ -498,7 +508,7 @@ static int bring_up(struct vcm_smmuv3 *s)
 	err = cr0_set(s, (uint32_t)(CR0_CMDQEN | CR0_EVENTQEN));
 	if (err != 0)
 		return err;
-	/* 3.21.1: nothing cached from before may survive into our tables */
+	/* chapter 4, CMD_CFGI_ALL, CMD_TLBI_NSNH_ALL: nothing cached from before may survive into our tables */
 	err = cmd_add(s, VCM_FIELD_PREP(CMD_OP, CMD_CFGI_ALL), VCM_FIELD_PREP(CMD_RANGE, 31U));
 	if (err == 0)
 		err = cmd_add(s, VCM_FIELD_PREP(CMD_OP, CMD_TLBI_NSNH_ALL), 0);
@@ -533,7 +543,7 @@ int vcm_smmuv3_init(const struct vcm_smmuv3_cfg *cfg, struct vcm_smmuv3 **out,
 	err = probe(s, cfg, diag);
 	if (err != 0)
 		goto fail;
-	/* 5.2: 64-byte STEs; a linear table is aligned to its size (6.3.24) */
+	/* 5.2: 64-byte STEs; a linear table is aligned to its size (6.3 SMMU_STRTAB_BASE) */
 	s->strtab_bytes = UINT64_C(64) << s->sid_bits;
 	if (s->plat->table_alloc(s->plat->ctx, s->strtab_bytes, s->strtab_bytes, &s->strtab_pa,
 				 &cpu) != 0) {
@@ -759,7 +769,7 @@ static int smmu_program(void *ctx, unsigned int base, const struct vcm_hw_regs *
 	err = cd_word0(m, hw, &cd0, &granule_lg2);
 	if (err != 0)
 		return err;
-	/* 3.21.3: a live CD is not rewritten under the SMMU: abort the stream first */
+	/* a live CD is not rewritten under the SMMU: abort the stream first */
 	if (m->granule_lg2 != 0U) {
 		ste_abort(m);
 		err = cmd_cfgi_ste(s, m->sid);
@@ -777,16 +787,17 @@ static int smmu_program(void *ctx, unsigned int base, const struct vcm_hw_regs *
 		put64(&m->cd[i], 0);
 	put64(&m->cd[0], cd0);
 	clean(s, m->cd, 64);
-	/* 5.2: the STE, Config = stage 1 translate, one CD (S1Fmt 0, S1CDMax 0) */
+	/* 5.2: the STE, Config = stage 1 translate, one CD (S1Fmt 0, S1CDMax 0); CD reads as CR1 */
 	ste = ste_of(m);
-	put64(&ste[1], VCM_FIELD_PREP(STE_S1CIR, CACHE_WB) | VCM_FIELD_PREP(STE_S1COR, CACHE_WB) |
-			       VCM_FIELD_PREP(STE_S1CSH, SH_ISH));
+	put64(&ste[1], (s->idr0 & IDR0_COHACC) == 0U ? 0U :
+		       VCM_FIELD_PREP(STE_S1CIR, CACHE_WB) | VCM_FIELD_PREP(STE_S1COR, CACHE_WB) |
+		       VCM_FIELD_PREP(STE_S1CSH, SH_ISH));
 	for (unsigned int i = 2; i < 8U; i++)
 		put64(&ste[i], 0);
 	put64(&ste[0], STE_V | VCM_FIELD_PREP(STE_CONFIG, STE_CONFIG_S1) |
 			       (m->cd_pa & STE_S1CTXPTR));
 	clean(s, ste, 64);
-	/* 4.3.1, 4.3.4: the SMMU may have cached both; entries of an older table too */
+	/* chapter 4, CMD_CFGI_STE/CD: the SMMU may have cached both; entries of an older table too */
 	err = cmd_cfgi_ste(s, m->sid);
 	if (err == 0)
 		err = cmd_add(s, VCM_FIELD_PREP(CMD_OP, CMD_CFGI_CD) | VCM_FIELD_PREP(CMD_SID, m->sid) |
@@ -824,7 +835,7 @@ static void smmu_clear(void *ctx, unsigned int base)
 }
 
 /*
- * 4.4.2 CMD_TLBI_NH_VA. With IDR3.RIL one command covers (NUM + 1) << SCALE
+ * Chapter 4, CMD_TLBI_NH_VA. With IDR3.RIL one command covers (NUM + 1) << SCALE
  * pages of the granule TG: take the lowest set bit of the pages left as
  * SCALE and up to 5 bits above it as NUM + 1, so a range needs at most a
  * few commands. Without RIL, one command per page up to SMMU_TLBI_VA_MAX.
@@ -912,7 +923,7 @@ static enum vcm_fault_kind evt_kind(unsigned int type)
 	}
 }
 
-/* 7.3: decode one record; the fault fields sit where 7.3.12 .. 7.3.15 put them. */
+/* 7.3: decode one record (F_TRANSLATION .. F_PERMISSION share one layout). */
 static void evt_decode(struct vcm_smmuv3 *s, const uint64_t *e, struct vcm_fault *f,
 		       struct vcm_smmuv3_master **mp, unsigned int *typep)
 {
@@ -975,13 +986,13 @@ int vcm_smmuv3_poll_events(struct vcm_smmuv3 *smmu, vcm_smmuv3_event_fn fn, void
 			fn(arg, m, type, &f);
 		n++;
 	}
-	/* 3.5.3, 6.3.33: an overflow is acknowledged by copying OVFLG into OVACKFLG */
+	/* 3.5, 6.3 SMMU_EVENTQ_CONS: an overflow is acknowledged by copying OVFLG into OVACKFLG */
 	if ((prod & EVTQ_OVFLG) != smmu->evtq_ovack) {
 		smmu->evtq_ovack = prod & EVTQ_OVFLG;
 		wr32(smmu, SMMU_EVENTQ_CONS, q->cons | smmu->evtq_ovack);
 		err = VCM_FAIL(&smmu->diag, fn_name, -EIO, "the event queue overflowed: events lost");
 	}
-	/* 6.3.15: global errors other than CMDQ_ERR (the command path handles it) */
+	/* 6.3 SMMU_GERROR: global errors other than CMDQ_ERR (the command path handles it) */
 	g = rd32(smmu, SMMU_GERROR);
 	gn = rd32(smmu, SMMU_GERRORN);
 	if (((g ^ gn) & GERROR_ALL & ~(uint32_t)GERROR_CMDQ_ERR) != 0U) {

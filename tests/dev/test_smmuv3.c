@@ -224,6 +224,12 @@ static void test_init(void **state)
 	assert_int_equal(fk.cr0, 0);
 	assert_true(vcm_plat_arena_free_bytes(&arena) > 0);
 	assert_int_equal(vcm_plat_arena_check_(&arena), 0);
+	/* without IDR0.COHACC tables and queues are read non-cacheable */
+	fake_reset(true);
+	fk.idr[0] &= ~(1U << 4);
+	s = make(8);
+	assert_int_equal(fk.cr1, 0);
+	assert_int_equal(vcm_smmuv3_destroy(s), 0);
 }
 
 static void test_bad_args(void **state)
