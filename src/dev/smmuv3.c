@@ -12,37 +12,15 @@
  * shadow producer index, the event queue's consumer index. Commands are
  * batched and published by one CMDQ_PROD write per CMD_SYNC; completion is
  * CMDQ_CONS catching up with PROD, polled with a bound (the sync itself
- * signals nothing: CS = SIG_NONE, chapter 4, CMD_SYNC).
+ * signals nothing: CS = SIG_NONE, chapter 4, CMD_SYNC). The event queue is
+ * read in smmuv3_evtq.c.
  *
  * Not done: stage 2, 2-level stream tables, substreams, stall, MSIs and
  * wired interrupts, PRI, ATS (see the header).
  */
 #include <errno.h>
-#include <vcm/smmuv3.h>
-#include "../util/bits.h"
+#include "smmuv3_internal.h"
 #include "../util/fail.h"
-
-/* 6.2, 6.3: register offsets in page 0, and the event queue's in page 1. */
-#define SMMU_IDR0            0x0000U
-#define SMMU_IDR1            0x0004U
-#define SMMU_IDR3            0x000cU
-#define SMMU_IDR5            0x0014U
-#define SMMU_AIDR            0x001cU
-#define SMMU_CR0             0x0020U
-#define SMMU_CR0ACK          0x0024U
-#define SMMU_CR1             0x0028U
-#define SMMU_CR2             0x002cU
-#define SMMU_GBPA            0x0044U
-#define SMMU_GERROR          0x0060U
-#define SMMU_GERRORN         0x0064U
-#define SMMU_STRTAB_BASE     0x0080U
-#define SMMU_STRTAB_BASE_CFG 0x0088U
-#define SMMU_CMDQ_BASE       0x0090U
-#define SMMU_CMDQ_PROD       0x0098U
-#define SMMU_CMDQ_CONS       0x009cU
-#define SMMU_EVENTQ_BASE     0x00a0U
-#define SMMU_EVENTQ_PROD     0x100a8U
-#define SMMU_EVENTQ_CONS     0x100acU
 
 /* 6.3 SMMU_IDR0 */
 #define IDR0_S1P     VCM_BIT(1)
@@ -83,18 +61,14 @@
 /* 6.3 SMMU_GBPA: abort while SMMUEN is 0 */
 #define GBPA_ABORT   VCM_BIT(20)
 #define GBPA_UPDATE  VCM_BIT(31)
-/* 6.3 SMMU_GERROR: an error is active while GERROR and GERRORN differ */
-#define GERROR_CMDQ_ERR VCM_BIT(0)
-#define GERROR_ALL      UINT32_C(0x1fd)
 /* 6.3 SMMU_STRTAB_BASE, _BASE_CFG, SMMU_CMDQ_BASE, SMMU_EVENTQ_BASE */
 #define BASE_RA          VCM_BIT(62)    /* read-allocate (WA for the event queue) */
 #define BASE_ADDR        VCM_GENMASK(51, 6)
 #define Q_BASE_ADDR      VCM_GENMASK(51, 5)
 #define Q_BASE_LOG2SIZE  VCM_GENMASK(4, 0)
 #define STRTAB_CFG_LOG2SIZE VCM_GENMASK(5, 0)
-/* 6.3 SMMU_CMDQ_CONS.ERR, SMMU_EVENTQ_PROD.OVFLG, SMMU_EVENTQ_CONS.OVACKFLG */
+/* 6.3 SMMU_CMDQ_CONS.ERR: why the command at CONS was refused */
 #define CMDQ_CONS_ERR    VCM_GENMASK(30, 24)
-#define EVTQ_OVFLG       VCM_BIT(31)
 
 /* 5.2 Stream Table Entry (8 doublewords). */
 #define STE_V            VCM_BIT(0)
@@ -149,65 +123,9 @@
 #define CMD_TG           VCM_GENMASK(11, 10) /* doubleword 1: 1 4K, 2 16K, 3 64K */
 #define CMD_ADDR         VCM_GENMASK(63, 12) /* doubleword 1 */
 
-/* 7.3 event records (4 doublewords). */
-#define EVT_TYPE         VCM_GENMASK(7, 0)
-#define EVT_SID          VCM_GENMASK(63, 32)
-#define EVT_PNU          VCM_BIT(33)        /* doubleword 1 */
-#define EVT_IND          VCM_BIT(34)
-#define EVT_RNW          VCM_BIT(35)
-#define EVT_S2           VCM_BIT(39)
-#define EVT_FETCH_ADDR   VCM_GENMASK(51, 3) /* doubleword 3 */
-
 #define SMMU_POLL_DEFAULT  1000000U
 #define SMMU_TLBI_VA_MAX   512U   /* single-page commands before a whole-ASID one */
 #define SMMU_SID_BITS_MAX  20U
-
-struct smmu_queue {
-	uint64_t *cpu;
-	vcm_pa_t pa;
-	uint64_t bytes;
-	unsigned int lg2;    /* log2 of the entries */
-	unsigned int dwords; /* per entry: 2 commands, 4 events */
-	uint32_t prod;       /* index and wrap bit (bit lg2) */
-	uint32_t cons;
-};
-
-struct vcm_smmuv3_master {
-	struct vcm_smmuv3 *smmu;
-	struct vcm_smmuv3_master *next;
-	uint32_t sid;
-	uint32_t asid;
-	uint64_t *cd;
-	vcm_pa_t cd_pa;
-	unsigned int granule_lg2; /* of the table programmed; 0: stream aborts */
-};
-
-struct vcm_smmuv3 {
-	struct vcm_mmio regs;
-	const struct vcm_plat_ops *plat;
-	uint32_t poll_limit;
-	uint32_t idr0, idr1, idr3, idr5, aidr;
-	unsigned int sid_bits;
-	uint64_t *strtab;
-	vcm_pa_t strtab_pa;
-	uint64_t strtab_bytes;
-	struct smmu_queue cmdq;
-	struct smmu_queue evtq;
-	uint32_t evtq_ovack;
-	struct vcm_smmuv3_master *masters;
-	int pending;
-	struct vcm_diag diag;
-};
-
-static uint32_t rd32(struct vcm_smmuv3 *s, uint64_t off)
-{
-	return s->regs.ops->read32(s->regs.ctx, off);
-}
-
-static void wr32(struct vcm_smmuv3 *s, uint64_t off, uint32_t v)
-{
-	s->regs.ops->write32(s->regs.ctx, off, v);
-}
 
 static void relax(struct vcm_smmuv3 *s)
 {
@@ -233,16 +151,6 @@ static void note(struct vcm_smmuv3 *s, int err)
 }
 
 /* ---- the command queue (3.5, 4) ------------------------------------------ */
-
-static uint32_t q_mask(const struct smmu_queue *q)
-{
-	return (UINT32_C(2) << q->lg2) - 1U; /* index and wrap bit */
-}
-
-static uint32_t q_idx(const struct smmu_queue *q, uint32_t v)
-{
-	return v & ((UINT32_C(1) << q->lg2) - 1U);
-}
 
 static bool q_full(const struct smmu_queue *q)
 {
@@ -608,7 +516,7 @@ int vcm_smmuv3_take_error(struct vcm_smmuv3 *smmu)
 
 /* ---- masters --------------------------------------------------------------- */
 
-static struct vcm_smmuv3_master *find_sid(struct vcm_smmuv3 *s, uint32_t sid)
+struct vcm_smmuv3_master *smmuv3_find_sid_(struct vcm_smmuv3 *s, uint32_t sid)
 {
 	for (struct vcm_smmuv3_master *m = s->masters; m != NULL; m = m->next)
 		if (m->sid == sid)
@@ -906,101 +814,3 @@ const struct vcm_dev_ops vcm_smmuv3_dev_ops = {
 	.hw_version = smmu_hw_version,
 	.power_query = NULL,
 };
-
-/* ---- the event queue (3.5, 7) ---------------------------------------------- */
-
-static enum vcm_fault_kind evt_kind(unsigned int type)
-{
-	switch (type) {
-	case VCM_SMMUV3_EVT_F_TRANSLATION: return VCM_FAULT_TRANSLATION;
-	case VCM_SMMUV3_EVT_F_PERMISSION:  return VCM_FAULT_PERMISSION;
-	case VCM_SMMUV3_EVT_F_ADDR_SIZE:   return VCM_FAULT_ADDR_SIZE;
-	case VCM_SMMUV3_EVT_F_ACCESS:      return VCM_FAULT_ACCESS_FLAG;
-	case VCM_SMMUV3_EVT_F_WALK_EABT:
-	case VCM_SMMUV3_EVT_F_STE_FETCH:
-	case VCM_SMMUV3_EVT_F_CD_FETCH:    return VCM_FAULT_EXTERNAL;
-	default:                           return VCM_FAULT_CONFIG; /* C_BAD_*, the rest */
-	}
-}
-
-/* 7.3: decode one record (F_TRANSLATION .. F_PERMISSION share one layout). */
-static void evt_decode(struct vcm_smmuv3 *s, const uint64_t *e, struct vcm_fault *f,
-		       struct vcm_smmuv3_master **mp, unsigned int *typep)
-{
-	unsigned int type = (unsigned int)VCM_FIELD_GET(EVT_TYPE, e[0]);
-	struct vcm_smmuv3_master *m = find_sid(s, (uint32_t)VCM_FIELD_GET(EVT_SID, e[0]));
-	bool walk = type == VCM_SMMUV3_EVT_F_TRANSLATION || type == VCM_SMMUV3_EVT_F_ADDR_SIZE ||
-		    type == VCM_SMMUV3_EVT_F_ACCESS || type == VCM_SMMUV3_EVT_F_PERMISSION ||
-		    type == VCM_SMMUV3_EVT_F_WALK_EABT;
-
-	__builtin_memset(f, 0, sizeof(*f));
-	f->kind = evt_kind(type);
-	f->stream = (uint32_t)VCM_FIELD_GET(EVT_SID, e[0]);
-	f->ctx = m != NULL ? m->asid : 0U;
-	f->level = VCM_FAULT_LEVEL_NONE;
-	f->desc_pa = VCM_FAULT_DESC_NONE;
-	f->base = VCM_BASE_LOW;
-	if (walk || type == VCM_SMMUV3_EVT_F_TRANSL_FORBIDDEN || type == VCM_SMMUV3_EVT_F_UUT) {
-		f->da = e[2];
-		f->access = (e[1] & EVT_RNW) != 0U ? VCM_ACCESS_READ : VCM_ACCESS_WRITE;
-		if ((e[1] & EVT_IND) != 0U)
-			f->access |= VCM_ACCESS_EXEC;
-		if ((e[1] & EVT_PNU) == 0U)
-			f->access |= VCM_ACCESS_USER;
-	}
-	if (walk)
-		f->stage = (e[1] & EVT_S2) != 0U ? 2U : 1U;
-	if (type == VCM_SMMUV3_EVT_F_WALK_EABT)
-		f->desc_pa = e[3] & EVT_FETCH_ADDR;
-	else if (type == VCM_SMMUV3_EVT_F_STE_FETCH || type == VCM_SMMUV3_EVT_F_CD_FETCH)
-		f->desc_pa = e[3] & EVT_FETCH_ADDR;
-	*mp = m;
-	*typep = type;
-}
-
-int vcm_smmuv3_poll_events(struct vcm_smmuv3 *smmu, vcm_smmuv3_event_fn fn, void *arg)
-{
-	static const char fn_name[] = "vcm_smmuv3_poll_events";
-	struct smmu_queue *q;
-	uint32_t prod, g, gn;
-	int n = 0, err = 0;
-
-	if (smmu == NULL)
-		return -EINVAL;
-	q = &smmu->evtq;
-	prod = rd32(smmu, SMMU_EVENTQ_PROD);
-	while (q->cons != (prod & q_mask(q))) {
-		const uint64_t *e = q->cpu + (size_t)q_idx(q, q->cons) * 4U;
-		struct vcm_smmuv3_master *m;
-		struct vcm_fault f;
-		unsigned int type;
-		uint64_t rec[4];
-
-		for (unsigned int i = 0; i < 4U; i++)
-			rec[i] = ((const volatile uint64_t *)e)[i];
-		q->cons = (q->cons + 1U) & q_mask(q);
-		/* free the slot before the callback: it may take long */
-		wr32(smmu, SMMU_EVENTQ_CONS, q->cons | smmu->evtq_ovack);
-		evt_decode(smmu, rec, &f, &m, &type);
-		if (fn != NULL)
-			fn(arg, m, type, &f);
-		n++;
-	}
-	/* 3.5, 6.3 SMMU_EVENTQ_CONS: an overflow is acknowledged by copying OVFLG into OVACKFLG */
-	if ((prod & EVTQ_OVFLG) != smmu->evtq_ovack) {
-		smmu->evtq_ovack = prod & EVTQ_OVFLG;
-		wr32(smmu, SMMU_EVENTQ_CONS, q->cons | smmu->evtq_ovack);
-		err = VCM_FAIL(&smmu->diag, fn_name, -EIO, "the event queue overflowed: events lost");
-	}
-	/* 6.3 SMMU_GERROR: global errors other than CMDQ_ERR (the command path handles it) */
-	g = rd32(smmu, SMMU_GERROR);
-	gn = rd32(smmu, SMMU_GERRORN);
-	if (((g ^ gn) & GERROR_ALL & ~(uint32_t)GERROR_CMDQ_ERR) != 0U) {
-		uint32_t act = (g ^ gn) & GERROR_ALL & ~(uint32_t)GERROR_CMDQ_ERR;
-
-		wr32(smmu, SMMU_GERRORN, gn ^ act);
-		err = VCM_FAIL(&smmu->diag, fn_name, -EIO, "SMMU_GERROR active bits 0x%x",
-			       (unsigned int)act);
-	}
-	return err != 0 ? err : n;
-}
