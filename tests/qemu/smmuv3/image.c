@@ -391,6 +391,15 @@ static bool setup(void)
 		return false;
 
 	sc.regs = (struct vcm_mmio){ &vcm_mmio_direct, (void *)(uintptr_t)hw.smmu };
+	/* the model's ID registers, for the record: IDR0, IDR1, IDR3, IDR5 */
+	bm_puts("SMMU IDR0/1/3/5:");
+	for (unsigned int off = 0; off <= 0x14U; off += 4U) {
+		if (off == 0x8U || off == 0x10U)
+			continue;
+		bm_puts(" ");
+		bm_puthex(*(volatile uint32_t *)(uintptr_t)(hw.smmu + off));
+	}
+	bm_puts("\n");
 	sc.plat = &g.plat;
 	if (vcm_smmuv3_init(&sc, &g.smmu, &d) != 0) {
 		bm_puts("  FAILED: vcm_smmuv3_init: ");
