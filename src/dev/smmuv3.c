@@ -416,7 +416,7 @@ static int bring_up(struct vcm_smmuv3 *s)
 	err = cr0_set(s, (uint32_t)(CR0_CMDQEN | CR0_EVENTQEN));
 	if (err != 0)
 		return err;
-	/* chapter 4, CMD_CFGI_ALL, CMD_TLBI_NSNH_ALL: nothing cached from before may survive into our tables */
+	/* chapter 4, CMD_CFGI_ALL, CMD_TLBI_NSNH_ALL: forget what was cached before */
 	err = cmd_add(s, VCM_FIELD_PREP(CMD_OP, CMD_CFGI_ALL), VCM_FIELD_PREP(CMD_RANGE, 31U));
 	if (err == 0)
 		err = cmd_add(s, VCM_FIELD_PREP(CMD_OP, CMD_TLBI_NSNH_ALL), 0);
@@ -537,8 +537,9 @@ int vcm_smmuv3_master(struct vcm_smmuv3 *smmu, uint32_t sid, uint32_t asid,
 				"%s is NULL", smmu == NULL ? "smmu" : "out");
 	*out = NULL;
 	if (sid >= (UINT32_C(1) << smmu->sid_bits))
-		return VCM_FAIL(&smmu->diag, fn, -EINVAL, "sid 0x%x outside the stream table (%u bits)",
-				(unsigned int)sid, smmu->sid_bits);
+		return VCM_FAIL(&smmu->diag, fn, -EINVAL,
+				"sid 0x%x outside the stream table (%u bits)", (unsigned int)sid,
+				smmu->sid_bits);
 	asid_lim = (smmu->idr0 & IDR0_ASID16) != 0U ? UINT32_C(1) << 16 : UINT32_C(1) << 8;
 	if (asid >= asid_lim)
 		return VCM_FAIL(&smmu->diag, fn, -EINVAL, "asid 0x%x not below 0x%x (IDR0.ASID16)",
@@ -628,8 +629,8 @@ static int cd_word0(struct vcm_smmuv3_master *m, const struct vcm_hw_regs *hw, u
 
 	if (g_lg2[tg0] == 0U || (s->idr5 & g_bit[tg0]) == 0U)
 		return VCM_FAIL(&s->diag, fn, -EOPNOTSUPP,
-				"sid 0x%x: TCR.TG0 %u, a granule IDR5 0x%x lacks", (unsigned int)m->sid,
-				tg0, (unsigned int)s->idr5);
+				"sid 0x%x: TCR.TG0 %u, a granule IDR5 0x%x lacks",
+				(unsigned int)m->sid, tg0, (unsigned int)s->idr5);
 	/* 5.4, CD.T0SZ: 16..39 for AArch64 tables without 52-bit VAs */
 	if (t0sz < 16U || t0sz > 39U)
 		return VCM_FAIL(&s->diag, fn, -EOPNOTSUPP, "sid 0x%x: TCR.T0SZ %u not in 16..39",
@@ -705,11 +706,12 @@ static int smmu_program(void *ctx, unsigned int base, const struct vcm_hw_regs *
 	put64(&ste[0], STE_V | VCM_FIELD_PREP(STE_CONFIG, STE_CONFIG_S1) |
 			       (m->cd_pa & STE_S1CTXPTR));
 	clean(s, ste, 64);
-	/* chapter 4, CMD_CFGI_STE/CD: the SMMU may have cached both; entries of an older table too */
+	/* chapter 4, CMD_CFGI_STE/CD: both may be cached, and TLB entries of an older table */
 	err = cmd_cfgi_ste(s, m->sid);
 	if (err == 0)
-		err = cmd_add(s, VCM_FIELD_PREP(CMD_OP, CMD_CFGI_CD) | VCM_FIELD_PREP(CMD_SID, m->sid) |
-				 VCM_FIELD_PREP(CMD_SSID, 0U), CMD_LEAF);
+		err = cmd_add(s, VCM_FIELD_PREP(CMD_OP, CMD_CFGI_CD) |
+				 VCM_FIELD_PREP(CMD_SID, m->sid) | VCM_FIELD_PREP(CMD_SSID, 0U),
+			      CMD_LEAF);
 	if (err == 0)
 		err = cmd_tlbi_asid(s, m->asid);
 	err = cmd_sync(s, err);

@@ -97,7 +97,8 @@ int vcm_smmuv3_poll_events(struct vcm_smmuv3 *smmu, vcm_smmuv3_event_fn fn, void
 	if ((prod & EVTQ_OVFLG) != smmu->evtq_ovack) {
 		smmu->evtq_ovack = prod & EVTQ_OVFLG;
 		wr32(smmu, SMMU_EVENTQ_CONS, q->cons | smmu->evtq_ovack);
-		err = VCM_FAIL(&smmu->diag, fn_name, -EIO, "the event queue overflowed: events lost");
+		err = VCM_FAIL(&smmu->diag, fn_name, -EIO,
+			       "the event queue overflowed: events lost");
 	}
 	/* 6.3 SMMU_GERROR: global errors other than CMDQ_ERR (the command path handles it) */
 	g = rd32(smmu, SMMU_GERROR);

@@ -329,7 +329,8 @@ static void test_program(void **state)
 	assert_int_equal(vcm_smmuv3_master(s, 5, 0x42, &m), 0);
 	n0 = fk.ncmd;
 	assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), 0);
-	ste = (uint64_t *)vcm_plat_arena_pa_to_cpu(&arena, fk.strtab_base & 0xffffffffffc0ULL) + 5 * 8;
+	ste = vcm_plat_arena_pa_to_cpu(&arena, fk.strtab_base & 0xffffffffffc0ULL);
+	ste += 5 * 8;
 	/* STE: V, Config 0b101, S1ContextPtr; CD fetches WB, inner shareable */
 	assert_int_equal(ste[0] & 0xf, 0x1 | (5 << 1));
 	assert_int_equal((ste[0] >> 59) & 0x1f, 0); /* S1CDMax: one CD */

@@ -415,7 +415,8 @@ static bool setup(void)
 			.nr_bases = 1, .ops = &g.ops,
 		};
 
-		if (!need(g.edu[i].rid - hw.rid_base < hw.map_len, "a requester ID outside iommu-map"))
+		if (!need(g.edu[i].rid - hw.rid_base < hw.map_len,
+			  "a requester ID outside iommu-map"))
 			return false;
 		g.sid[i] = g.edu[i].rid - hw.rid_base + hw.sid_base;
 		if (vcm_smmuv3_master(g.smmu, g.sid[i], i + 1U, &g.m[i]) != 0)
@@ -599,7 +600,8 @@ static bool step4(void)
 	edu_from_dev(&g.edu[0], 0, at, XFER);
 	ok = need(differ(g.dev[0], at, XFER, 1) == 0, "the DMA did not reach the new memory") && ok;
 	ok = need(differ_pa(old0 & ~0xfffULL, 0x1000, 0xa5) == 0 &&
-		  differ_pa(old1 & ~0xfffULL, 0x1000, 0xa5) == 0, "the DMA wrote the old memory") && ok;
+		  differ_pa(old1 & ~0xfffULL, 0x1000, 0xa5) == 0,
+		  "the DMA wrote the old memory") && ok;
 	return drain() && need(g.events == ev0, "events without a fault") && ok;
 }
 
@@ -680,7 +682,8 @@ int image_main(void)
 	result(1, "memtypes, two VCMs; edu0 + edu2 share one, edu1 has the other; active", ok);
 	if (!ok)
 		return 1;
-	result(2, "1M/64K/4K chunks apart; DMA host->device->host across joints, edu0 and edu2", step2());
+	result(2, "1M/64K/4K chunks apart; DMA host->device->host across joints, edu0 and edu2",
+	       step2());
 	result(3, "unback: DMA faults, hook called, old bytes kept; repair + retry", step3());
 	result(4, "migrate: DMA reaches the new memory only", step4());
 	result(5, "isolation: edu1 faults on edu0's buffer", step5());
