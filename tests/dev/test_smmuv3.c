@@ -1,0 +1,660 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The SMMUv3 backend against a fake register file: a small model of the
+ * registers and queues (IHI 0070) that consumes the command queue when PROD is
+ * written (recording each command; CMD_SYNC completes by CONS reaching PROD),
+ * can refuse a command with CMDQ_ERR or stop consuming, and lets a test push
+ * event records.
+ */
+#include <errno.h>
+#include <string.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <vcm/smmuv3.h>
+#include <vcm/pgtable.h>
+
+#define RAM_PA 0x80000000ULL
+#define RAM_LEN (1U << 20)
+
+#define MAX_CMDS 256
+
+struct fake {
+	struct vcm_plat_arena *arena;
+	uint32_t idr[6], aidr;
+	uint32_t cr0, cr1, cr2, gbpa, gerror, gerrorn, strtab_cfg;
+	uint64_t strtab_base, cmdq_base, evtq_base;
+	uint32_t cmdq_prod, cmdq_cons, evtq_prod, evtq_cons;
+	bool hang;          /* consume nothing */
+	bool ack_stuck;     /* CR0ACK stays 0 */
+	unsigned int bad_op; /* refuse this opcode with CMDQ_ERR (0: none) */
+	unsigned int ncmd;
+	uint64_t cmd[MAX_CMDS][2];
+	unsigned int relaxed;
+	unsigned int unknown; /* accesses outside the model */
+};
+
+static unsigned char ram[RAM_LEN] __attribute__((aligned(65536)));
+static struct vcm_plat_arena arena;
+static struct vcm_plat_ops plat;
+static struct fake fk;
+
+static unsigned int q_lg2(uint64_t base)
+{
+	return (unsigned int)(base & 0x1fU);
+}
+
+static uint64_t *q_entry(uint64_t base, uint32_t idx, unsigned int bytes)
+{
+	uint64_t pa = (base & 0x000fffffffffffe0ULL) +
+		      (uint64_t)(idx & ((1U << q_lg2(base)) - 1U)) * bytes;
+
+	return vcm_plat_arena_pa_to_cpu(&arena, pa);
+}
+
+static void consume(struct fake *f)
+{
+	uint32_t mask = (2U << q_lg2(f->cmdq_base)) - 1U;
+
+	if (f->hang || (f->cr0 & 8U) == 0U)
+		return;
+	while ((f->cmdq_cons & mask) != (f->cmdq_prod & mask)) {
+		uint64_t *e = q_entry(f->cmdq_base, f->cmdq_cons, 16);
+		unsigned int op = (unsigned int)(e[0] & 0xffU);
+
+		if (((f->gerror ^ f->gerrorn) & 1U) != 0U)
+			return;
+		if (op == f->bad_op) {
+			f->cmdq_cons = (f->cmdq_cons & mask) | (1U << 24); /* ERR = CERROR_ILL */
+			f->gerror ^= 1U;
+			return;
+		}
+		if (f->ncmd < MAX_CMDS) {
+			f->cmd[f->ncmd][0] = e[0];
+			f->cmd[f->ncmd][1] = e[1];
+			f->ncmd++;
+		}
+		f->cmdq_cons = (f->cmdq_cons + 1U) & mask;
+	}
+}
+
+static uint32_t f_read32(void *ctx, uint64_t off)
+{
+	struct fake *f = ctx;
+
+	switch (off) {
+	case 0x00: case 0x04: case 0x08: case 0x0c: case 0x10: case 0x14:
+		return f->idr[off / 4U];
+	case 0x1c: return f->aidr;
+	case 0x20: return f->cr0;
+	case 0x24: return f->ack_stuck ? 0U : f->cr0; /* CR0ACK follows at once */
+	case 0x28: return f->cr1;
+	case 0x2c: return f->cr2;
+	case 0x44: return f->gbpa & ~0x80000000U;
+	case 0x60: return f->gerror;
+	case 0x64: return f->gerrorn;
+	case 0x88: return f->strtab_cfg;
+	case 0x98: return f->cmdq_prod;
+	case 0x9c: return f->cmdq_cons;
+	case 0x100a8: return f->evtq_prod;
+	case 0x100ac: return f->evtq_cons;
+	}
+	f->unknown++;
+	return 0;
+}
+
+static void f_write32(void *ctx, uint64_t off, uint32_t v)
+{
+	struct fake *f = ctx;
+
+	switch (off) {
+	case 0x20: f->cr0 = v; consume(f); return;
+	case 0x28: f->cr1 = v; return;
+	case 0x2c: f->cr2 = v; return;
+	case 0x44: f->gbpa = v; return;
+	case 0x64: f->gerrorn = v; consume(f); return;
+	case 0x88: f->strtab_cfg = v; return;
+	case 0x98: f->cmdq_prod = v; consume(f); return;
+	case 0x9c: f->cmdq_cons = v; return;
+	case 0x100a8: f->evtq_prod = v; return;
+	case 0x100ac: f->evtq_cons = v; return;
+	}
+	f->unknown++;
+}
+
+static uint64_t f_read64(void *ctx, uint64_t off)
+{
+	return f_read32(ctx, off) | (uint64_t)f_read32(ctx, off + 4U) << 32;
+}
+
+static void f_write64(void *ctx, uint64_t off, uint64_t v)
+{
+	struct fake *f = ctx;
+
+	switch (off) {
+	case 0x80: f->strtab_base = v; return;
+	case 0x90: f->cmdq_base = v; return;
+	case 0xa0: f->evtq_base = v; return;
+	}
+	f->unknown++;
+}
+
+static void f_relax(void *ctx)
+{
+	((struct fake *)ctx)->relaxed++;
+}
+
+static const struct vcm_mmio_ops fake_ops = {
+	.read32 = f_read32, .write32 = f_write32, .read64 = f_read64, .write64 = f_write64,
+	.relax = f_relax,
+};
+
+/* The model of an SMMU like QEMU 7.2's: S1P, AArch64 tables, ASID16, RIL, 4K and 64K. */
+static void fake_reset(bool ril)
+{
+	memset(&fk, 0, sizeof(fk));
+	fk.idr[0] = (1U << 1) | (2U << 2) | (1U << 4) | (1U << 12);
+	fk.idr[1] = 16U | (19U << 16) | (19U << 21);
+	fk.idr[3] = ril ? 1U << 10 : 0U;
+	fk.idr[5] = 4U | (1U << 4) | (1U << 6);
+	fk.aidr = 1;
+	assert_int_equal(vcm_plat_arena_init(&arena, ram, RAM_PA, sizeof(ram)), 0);
+	vcm_plat_arena_ops(&arena, &plat);
+}
+
+/* Push one event record the way the SMMU would. */
+static void push_event(const uint64_t rec[4])
+{
+	uint32_t mask = (2U << q_lg2(fk.evtq_base)) - 1U;
+	uint64_t *e = q_entry(fk.evtq_base, fk.evtq_prod, 32);
+
+	memcpy(e, rec, 32);
+	fk.evtq_prod = (fk.evtq_prod + 1U) & mask;
+}
+
+static struct vcm_smmuv3 *make(unsigned int sid_bits)
+{
+	struct vcm_smmuv3_cfg cfg = {
+		.regs = { &fake_ops, &fk }, .plat = &plat, .sid_bits = sid_bits,
+		.poll_limit = 100,
+	};
+	struct vcm_smmuv3 *s = NULL;
+	struct vcm_diag d = { 0 };
+
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), 0);
+	return s;
+}
+
+static void test_init(void **state)
+{
+	struct vcm_smmuv3 *s;
+	uint64_t *ste;
+
+	(void)state;
+	fake_reset(true);
+	s = make(8);
+	/* SMMUEN, EVENTQEN and CMDQEN on; GBPA aborts; tables inner shareable WB */
+	assert_int_equal(fk.cr0, 0xdU);
+	assert_int_equal(fk.gbpa & (1U << 20), 1U << 20);
+	assert_int_equal(fk.cr1, 0xd75U);
+	assert_int_equal(fk.cr2, 0x6U);
+	/* linear stream table of 256 STEs, aligned to its 16 KiB */
+	assert_int_equal(fk.strtab_cfg, 8U);
+	assert_int_equal(fk.strtab_base & 0x3fffULL, 0);
+	assert_true((fk.strtab_base & (1ULL << 62)) != 0U);
+	ste = vcm_plat_arena_pa_to_cpu(&arena, fk.strtab_base & 0x000fffffffffffc0ULL);
+	assert_non_null(ste);
+	for (unsigned int i = 0; i < 256U; i++)
+		assert_true(ste[i * 8U] == 1U); /* V, Config abort */
+	/* queues: 256 commands, 128 events, aligned to their size */
+	assert_int_equal(q_lg2(fk.cmdq_base), 8);
+	assert_int_equal(q_lg2(fk.evtq_base), 7);
+	assert_int_equal(fk.cmdq_base & 0xfe0ULL, 0);
+	assert_int_equal(fk.evtq_base & 0xfe0ULL, 0);
+	/* CFGI_ALL, TLBI_NSNH_ALL, CMD_SYNC, and nothing left */
+	assert_int_equal(fk.ncmd, 3);
+	assert_int_equal(fk.cmd[0][0] & 0xff, 0x04);
+	assert_int_equal(fk.cmd[0][1] & 0x1f, 31);
+	assert_int_equal(fk.cmd[1][0] & 0xff, 0x30);
+	assert_int_equal(fk.cmd[2][0] & 0xff, 0x46);
+	assert_int_equal(fk.cmdq_cons, fk.cmdq_prod);
+	assert_int_equal(fk.unknown, 0);
+	assert_int_equal(vcm_smmuv3_destroy(s), 0);
+	assert_int_equal(fk.cr0, 0);
+	assert_true(vcm_plat_arena_free_bytes(&arena) > 0);
+	assert_int_equal(vcm_plat_arena_check_(&arena), 0);
+	/* without IDR0.COHACC tables and queues are read non-cacheable */
+	fake_reset(true);
+	fk.idr[0] &= ~(1U << 4);
+	s = make(8);
+	assert_int_equal(fk.cr1, 0);
+	assert_int_equal(vcm_smmuv3_destroy(s), 0);
+}
+
+static void test_bad_args(void **state)
+{
+	struct vcm_smmuv3_cfg cfg = { .regs = { &fake_ops, &fk }, .plat = &plat, .sid_bits = 8 };
+	struct vcm_smmuv3 *s = NULL;
+	struct vcm_smmuv3_master *m, *m2;
+	struct vcm_diag d = { 0 };
+	uint64_t before;
+
+	(void)state;
+	fake_reset(true);
+	before = vcm_plat_arena_free_bytes(&arena);
+	assert_int_equal(vcm_smmuv3_init(NULL, &s, &d), -EINVAL);
+	assert_non_null(strstr(d.msg, "cfg is NULL"));
+	assert_int_equal(vcm_smmuv3_init(&cfg, NULL, &d), -EINVAL);
+	cfg.regs.ops = NULL;
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), -EINVAL);
+	assert_non_null(strstr(d.msg, "cfg->regs"));
+	cfg.regs.ops = &fake_ops;
+	cfg.plat = NULL;
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), -EINVAL);
+	assert_non_null(strstr(d.msg, "cfg->plat"));
+	cfg.plat = &plat;
+	cfg.cmdq_lg2 = 20;
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), -EINVAL);
+	assert_non_null(strstr(d.msg, "cmdq_lg2 20"));
+	cfg.cmdq_lg2 = 0;
+	assert_int_equal(vcm_smmuv3_destroy(NULL), 0);
+	assert_int_equal(vcm_smmuv3_take_error(NULL), -EINVAL);
+	assert_string_equal(vcm_smmuv3_last_error(NULL), "");
+	cfg.sid_bits = 0;
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), -EINVAL);
+	assert_non_null(strstr(d.msg, "sid_bits 0"));
+	cfg.sid_bits = 17; /* IDR1.SIDSIZE is 16 */
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), -EOPNOTSUPP);
+	assert_non_null(strstr(d.msg, "SIDSIZE"));
+	cfg.sid_bits = 8;
+	fk.idr[0] &= ~(1U << 1); /* no stage 1 */
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), -EOPNOTSUPP);
+	assert_non_null(strstr(d.msg, "no stage 1"));
+	assert_null(s);
+	assert_true(vcm_plat_arena_free_bytes(&arena) == before);
+
+	fake_reset(true);
+	s = make(4);
+	assert_int_equal(vcm_smmuv3_master(s, 16, 1, &m), -EINVAL);
+	assert_non_null(strstr(vcm_smmuv3_last_error(s), "sid 0x10"));
+	assert_int_equal(vcm_smmuv3_master(s, 3, 0x10000, &m), -EINVAL);
+	assert_int_equal(vcm_smmuv3_master(s, 3, 7, &m), 0);
+	assert_int_equal(vcm_smmuv3_master(s, 3, 8, &m2), -EEXIST);
+	assert_non_null(strstr(vcm_smmuv3_last_error(s), "StreamID"));
+	assert_int_equal(vcm_smmuv3_master(s, 4, 7, &m2), -EEXIST);
+	assert_non_null(strstr(vcm_smmuv3_last_error(s), "ASID"));
+	assert_int_equal(vcm_smmuv3_master_sid(m), 3);
+	assert_int_equal(vcm_smmuv3_master_asid(m), 7);
+	/* program refuses other formats, the high base, and no hw */
+	{
+		struct vcm_hw_regs hw = { .fmt = "vtd" };
+
+		assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), -EINVAL);
+		assert_non_null(strstr(vcm_smmuv3_last_error(s), "not an armv8 stage-1"));
+		assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, NULL), -EINVAL);
+		hw.fmt = "armv8";
+		hw.reg_names[0] = "VTCR_EL2";
+		assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), -EINVAL);
+		hw.reg_names[0] = "TCR_EL1";
+		assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_HIGH, &hw), -EOPNOTSUPP);
+		hw.regs[0] = (2ULL << 14) | 16U; /* 16K granule, which IDR5 lacks */
+		assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), -EOPNOTSUPP);
+		assert_non_null(strstr(vcm_smmuv3_last_error(s), "TG0 2"));
+		hw.regs[0] = 40U; /* T0SZ 40 */
+		assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), -EOPNOTSUPP);
+		assert_non_null(strstr(vcm_smmuv3_last_error(s), "T0SZ 40"));
+	}
+	assert_int_equal(vcm_smmuv3_destroy(s), 0);
+	assert_true(vcm_plat_arena_free_bytes(&arena) == before);
+}
+
+/* A real armv8 table, programmed into master 5: every STE and CD field. */
+static void test_program(void **state)
+{
+	struct vcm_pt_cfg pc = { .fmt = &vcm_pt_fmt_armv8, .ias = 40, .oas = 48, .plat = &plat,
+				 .flags = VCM_PT_CFG_COHERENT };
+	struct vcm_smmuv3_master *m;
+	struct vcm_hw_regs hw;
+	struct vcm_smmuv3 *s;
+	struct vcm_pt *pt;
+	uint64_t *ste, *cd;
+	unsigned int n0;
+
+	(void)state;
+	fake_reset(true);
+	s = make(8);
+	assert_int_equal(vcm_pt_create(&pc, &pt, NULL), 0);
+	assert_int_equal(vcm_pt_hw(pt, &hw), 0);
+	assert_int_equal(vcm_smmuv3_master(s, 5, 0x42, &m), 0);
+	n0 = fk.ncmd;
+	assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), 0);
+	ste = vcm_plat_arena_pa_to_cpu(&arena, fk.strtab_base & 0xffffffffffc0ULL);
+	ste += 5 * 8;
+	/* STE: V, Config 0b101, S1ContextPtr; CD fetches WB, inner shareable */
+	assert_int_equal(ste[0] & 0xf, 0x1 | (5 << 1));
+	assert_int_equal((ste[0] >> 59) & 0x1f, 0); /* S1CDMax: one CD */
+	assert_int_equal((ste[1] >> 2) & 3, 1);
+	assert_int_equal((ste[1] >> 4) & 3, 1);
+	assert_int_equal((ste[1] >> 6) & 3, 3);
+	cd = vcm_plat_arena_pa_to_cpu(&arena, ste[0] & 0x000fffffffffffc0ULL);
+	assert_non_null(cd);
+	/* CD: T0SZ 24 (40 bits), TG0 4K, IR/OR WB, SH inner, EPD1, V, IPS 44 bits (OAS) */
+	assert_int_equal(cd[0] & 0x3f, 24);
+	assert_int_equal((cd[0] >> 6) & 3, 0);
+	assert_int_equal((cd[0] >> 8) & 3, 1);
+	assert_int_equal((cd[0] >> 10) & 3, 1);
+	assert_int_equal((cd[0] >> 12) & 3, 3);
+	assert_true((cd[0] & (1ULL << 30)) != 0 && (cd[0] & (1ULL << 31)) != 0);
+	assert_int_equal((cd[0] >> 32) & 7, 4); /* TCR said 48 bits; IDR5.OAS is 44 */
+	assert_true((cd[0] & (1ULL << 41)) != 0); /* AA64 */
+	assert_true((cd[0] & (1ULL << 45)) != 0); /* R */
+	assert_true((cd[0] & (1ULL << 46)) != 0); /* A */
+	assert_int_equal(cd[0] >> 48, 0x42);
+	assert_true(cd[1] == (hw.regs[2] & 0x000ffffffffffff0ULL));
+	assert_true(cd[1] == hw.root_pa);
+	assert_true(cd[3] == hw.regs[1]);
+	/* CFGI_STE(5, leaf), CFGI_CD(5), TLBI_NH_ASID(0x42), CMD_SYNC */
+	assert_int_equal(fk.ncmd - n0, 4);
+	assert_int_equal(fk.cmd[n0][0], 0x03 | (5ULL << 32));
+	assert_int_equal(fk.cmd[n0][1], 1);
+	assert_int_equal(fk.cmd[n0 + 1][0], 0x05 | (5ULL << 32));
+	assert_int_equal(fk.cmd[n0 + 2][0], 0x11 | (0x42ULL << 48));
+	assert_int_equal(fk.cmd[n0 + 3][0] & 0xff, 0x46);
+
+	/* programmed again: the live stream aborts first (CFGI_STE + SYNC) */
+	n0 = fk.ncmd;
+	assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), 0);
+	assert_int_equal(fk.ncmd - n0, 6);
+	assert_int_equal(fk.cmd[n0][0] & 0xff, 0x03);
+	assert_int_equal(fk.cmd[n0 + 1][0] & 0xff, 0x46);
+
+	/* clear: abort, CFGI_STE, TLBI_NH_ASID, SYNC; CD invalid */
+	n0 = fk.ncmd;
+	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
+	assert_int_equal(ste[0] & 0xf, 1);
+	assert_int_equal(cd[0], 0);
+	assert_int_equal(fk.ncmd - n0, 3);
+	assert_int_equal(fk.cmd[n0][0], 0x03 | (5ULL << 32));
+	assert_int_equal(fk.cmd[n0 + 1][0], 0x11 | (0x42ULL << 48));
+	assert_int_equal(fk.cmd[n0 + 2][0] & 0xff, 0x46);
+	assert_int_equal(vcm_smmuv3_take_error(s), 0);
+	assert_int_equal(vcm_smmuv3_dev_ops.hw_version(m), 1);
+	vcm_pt_destroy(pt);
+	assert_int_equal(vcm_smmuv3_destroy(s), 0);
+}
+
+static struct vcm_smmuv3_master *programmed(struct vcm_smmuv3 *s, unsigned int granule_lg2,
+					    struct vcm_pt **pt)
+{
+	struct vcm_pt_cfg pc = { .fmt = &vcm_pt_fmt_armv8, .ias = 40, .oas = 44, .plat = &plat,
+				 .granule_lg2 = granule_lg2 };
+	struct vcm_smmuv3_master *m;
+	struct vcm_hw_regs hw;
+
+	assert_int_equal(vcm_pt_create(&pc, pt, NULL), 0);
+	assert_int_equal(vcm_pt_hw(*pt, &hw), 0);
+	assert_int_equal(vcm_smmuv3_master(s, 9, 3, &m), 0);
+	assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), 0);
+	return m;
+}
+
+static void test_tlb_range(void **state)
+{
+	struct vcm_smmuv3_master *m;
+	struct vcm_smmuv3 *s;
+	struct vcm_pt *pt;
+	unsigned int n0;
+	uint64_t pages = 0, addr;
+
+	(void)state;
+	/* range form: 0x23 pages from 0x10000: SCALE 0 NUM+1 3, then SCALE 5 NUM+1 1 */
+	fake_reset(true);
+	s = make(8);
+	m = programmed(s, 12, &pt);
+	n0 = fk.ncmd;
+	vcm_smmuv3_dev_ops.tlb_range(m, VCM_BASE_LOW, 0x10000, 0x23 * 0x1000ULL, true);
+	assert_int_equal(vcm_smmuv3_take_error(s), 0);
+	addr = 0x10000;
+	for (unsigned int i = n0; i < fk.ncmd - 1U; i++) {
+		uint64_t w0 = fk.cmd[i][0], w1 = fk.cmd[i][1];
+		uint64_t num = ((w0 >> 12) & 0x1f) + 1, scale = (w0 >> 20) & 0x1f;
+
+		assert_int_equal(w0 & 0xff, 0x12);
+		assert_int_equal(w0 >> 48, 3);       /* ASID */
+		assert_int_equal((w1 >> 10) & 3, 1); /* TG 4K */
+		assert_int_equal(w1 & 1, 1);         /* leaf */
+		assert_true((w1 & ~0xfffULL) == addr);
+		addr += (num << scale) * 0x1000;
+		pages += num << scale;
+	}
+	assert_true(pages == 0x23);
+	assert_int_equal(fk.ncmd - n0, 3);
+	assert_int_equal((fk.cmd[n0][0] >> 12) & 0x1f, 2);
+	assert_int_equal((fk.cmd[n0 + 1][0] >> 20) & 0x1f, 5);
+	assert_int_equal(fk.cmd[fk.ncmd - 1][0] & 0xff, 0x46);
+	/* an unaligned start and length cover every page they touch; leaf false */
+	n0 = fk.ncmd;
+	vcm_smmuv3_dev_ops.tlb_range(m, VCM_BASE_LOW, 0x10800, 0x1000, false);
+	assert_int_equal(fk.ncmd - n0, 2); /* pages 0x10 and 0x11: one command, SCALE 1 */
+	assert_int_equal((fk.cmd[n0][0] >> 20) & 0x1f, 1);
+	assert_true((fk.cmd[n0][1] & ~0xfffULL) == 0x10000);
+	assert_true((fk.cmd[n0][1] & 1) == 0);
+	/* tlb_all: TLBI_NH_ASID + SYNC */
+	n0 = fk.ncmd;
+	vcm_smmuv3_dev_ops.tlb_all(m, VCM_BASE_LOW);
+	assert_int_equal(fk.ncmd - n0, 2);
+	assert_int_equal(fk.cmd[n0][0], 0x11 | (3ULL << 48));
+	vcm_pt_destroy(pt);
+	vcm_smmuv3_destroy(s);
+
+	/* without RIL: one command per 64K page, then SYNC; a huge range: by ASID */
+	fake_reset(false);
+	s = make(8);
+	m = programmed(s, 16, &pt);
+	n0 = fk.ncmd;
+	vcm_smmuv3_dev_ops.tlb_range(m, VCM_BASE_LOW, 0x30000, 0x30000, true);
+	assert_int_equal(fk.ncmd - n0, 4);
+	for (unsigned int i = 0; i < 3U; i++) {
+		assert_int_equal(fk.cmd[n0 + i][0], 0x12 | (3ULL << 48));
+		assert_true(fk.cmd[n0 + i][1] == ((0x30000ULL + i * 0x10000ULL) | 1U));
+	}
+	assert_int_equal(fk.cmd[n0 + 3][0] & 0xff, 0x46);
+	n0 = fk.ncmd;
+	vcm_smmuv3_dev_ops.tlb_range(m, VCM_BASE_LOW, 0, 1ULL << 30, true);
+	assert_int_equal(fk.ncmd - n0, 2);
+	assert_int_equal(fk.cmd[n0][0] & 0xff, 0x11);
+	vcm_pt_destroy(pt);
+	vcm_smmuv3_destroy(s);
+}
+
+static void test_sync_timeout_and_error(void **state)
+{
+	struct vcm_smmuv3_master *m;
+	struct vcm_smmuv3 *s;
+	struct vcm_pt *pt;
+
+	(void)state;
+	fake_reset(true);
+	s = make(8);
+	m = programmed(s, 12, &pt);
+	/* the model stops consuming: the sync times out after poll_limit relaxes */
+	fk.hang = true;
+	fk.relaxed = 0;
+	vcm_smmuv3_dev_ops.tlb_all(m, VCM_BASE_LOW);
+	assert_int_equal(vcm_smmuv3_take_error(s), -ETIMEDOUT);
+	assert_int_equal(vcm_smmuv3_take_error(s), 0);
+	assert_int_equal(fk.relaxed, 100);
+	assert_non_null(strstr(vcm_smmuv3_last_error(s), "never reached PROD"));
+	/* it comes back: the next sync finds everything done */
+	fk.hang = false;
+	vcm_smmuv3_dev_ops.tlb_all(m, VCM_BASE_LOW);
+	assert_int_equal(vcm_smmuv3_take_error(s), 0);
+	/* a command the SMMU refuses: CMDQ_ERR reported, acknowledged, queue goes on */
+	fk.bad_op = 0x11;
+	vcm_smmuv3_dev_ops.tlb_all(m, VCM_BASE_LOW);
+	assert_int_equal(vcm_smmuv3_take_error(s), -EIO);
+	assert_non_null(strstr(vcm_smmuv3_last_error(s), "command 0x11"));
+	assert_int_equal(fk.gerror, fk.gerrorn);
+	assert_int_equal(fk.cmdq_cons, fk.cmdq_prod);
+	fk.bad_op = 0;
+	/* program reports the timeout and leaves the stream aborting */
+	{
+		struct vcm_hw_regs hw;
+
+		assert_int_equal(vcm_pt_hw(pt, &hw), 0);
+		fk.hang = true;
+		assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), -ETIMEDOUT);
+		fk.hang = false;
+	}
+	vcm_pt_destroy(pt);
+	vcm_smmuv3_destroy(s);
+}
+
+/* A 4-entry command queue: 10 single-page TLBIs + SYNC wrap it several times. */
+static void test_queue_wrap(void **state)
+{
+	struct vcm_smmuv3_cfg cfg = { .regs = { &fake_ops, &fk }, .plat = &plat, .sid_bits = 8,
+				      .cmdq_lg2 = 2, .poll_limit = 100 };
+	struct vcm_smmuv3_master *m;
+	struct vcm_smmuv3 *s;
+	struct vcm_pt *pt;
+	unsigned int n0;
+
+	(void)state;
+	fake_reset(false);
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, NULL), 0);
+	assert_int_equal(q_lg2(fk.cmdq_base), 2);
+	m = programmed(s, 12, &pt);
+	for (unsigned int round = 0; round < 3U; round++) {
+		n0 = fk.ncmd;
+		vcm_smmuv3_dev_ops.tlb_range(m, VCM_BASE_LOW, 0x100000, 10 * 0x1000ULL, true);
+		assert_int_equal(vcm_smmuv3_take_error(s), 0);
+		assert_int_equal(fk.ncmd - n0, 11);
+		for (unsigned int i = 0; i < 10U; i++)
+			assert_true((fk.cmd[n0 + i][1] & ~0xfffULL) == 0x100000ULL + i * 0x1000ULL);
+		assert_int_equal(fk.cmd[n0 + 10][0] & 0xff, 0x46);
+		assert_int_equal(fk.cmdq_cons, fk.cmdq_prod);
+	}
+	/* a full queue that never drains: -ETIMEDOUT while waiting for room */
+	fk.hang = true;
+	vcm_smmuv3_dev_ops.tlb_range(m, VCM_BASE_LOW, 0x100000, 10 * 0x1000ULL, true);
+	assert_int_equal(vcm_smmuv3_take_error(s), -ETIMEDOUT);
+	vcm_pt_destroy(pt);
+	vcm_smmuv3_destroy(s);
+}
+
+/* CR0ACK never follows: init fails with -ETIMEDOUT and frees everything. */
+static void test_init_timeout(void **state)
+{
+	struct vcm_smmuv3_cfg cfg = { .regs = { &fake_ops, &fk }, .plat = &plat, .sid_bits = 8,
+				      .poll_limit = 10 };
+	struct vcm_smmuv3 *s = NULL;
+	struct vcm_diag d = { 0 };
+	uint64_t before;
+
+	(void)state;
+	fake_reset(true);
+	before = vcm_plat_arena_free_bytes(&arena);
+	fk.ack_stuck = true;
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), -ETIMEDOUT);
+	assert_null(s);
+	assert_non_null(strstr(d.msg, "CR0ACK"));
+	assert_true(vcm_plat_arena_free_bytes(&arena) == before);
+	/* a queue larger than IDR1 allows */
+	fk.ack_stuck = false;
+	fk.idr[1] = 16U | (5U << 16) | (19U << 21);
+	cfg.evtq_lg2 = 6;
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), -EOPNOTSUPP);
+	assert_non_null(strstr(d.msg, "EVENTQS 5"));
+	assert_true(vcm_plat_arena_free_bytes(&arena) == before);
+}
+
+struct seen {
+	unsigned int n;
+	unsigned int type[4];
+	struct vcm_fault f[4];
+	struct vcm_smmuv3_master *m[4];
+};
+
+static void on_event(void *arg, struct vcm_smmuv3_master *m, unsigned int type,
+		     const struct vcm_fault *f)
+{
+	struct seen *sn = arg;
+
+	if (sn->n < 4U) {
+		sn->type[sn->n] = type;
+		sn->f[sn->n] = *f;
+		sn->m[sn->n] = m;
+	}
+	sn->n++;
+}
+
+static void test_events(void **state)
+{
+	struct vcm_smmuv3_master *m;
+	struct vcm_smmuv3 *s;
+	struct seen sn = { 0 };
+	/* F_TRANSLATION, sid 9, write (RnW 0), privileged */
+	const uint64_t ev_tr[4] = { 0x10 | (9ULL << 32), 1ULL << 33, 0x12345000, 0 };
+	/* F_PERMISSION, sid 9, read (RnW 1), unprivileged instruction fetch */
+	const uint64_t ev_perm[4] = { 0x13 | (9ULL << 32), (1ULL << 35) | (1ULL << 34), 0x7000, 0 };
+	/* C_BAD_STE for a stream without a master */
+	const uint64_t ev_bad[4] = { 0x04 | (77ULL << 32), 0, 0, 0 };
+	/* F_WALK_EABT with the descriptor's fetch address */
+	const uint64_t ev_eabt[4] = { 0x0b | (9ULL << 32), 1ULL << 33, 0x9000, 0xabcdef8ULL };
+
+	(void)state;
+	fake_reset(true);
+	s = make(8);
+	assert_int_equal(vcm_smmuv3_master(s, 9, 3, &m), 0);
+	assert_int_equal(vcm_smmuv3_poll_events(s, on_event, &sn), 0);
+	push_event(ev_tr);
+	push_event(ev_perm);
+	push_event(ev_bad);
+	push_event(ev_eabt);
+	assert_int_equal(vcm_smmuv3_poll_events(s, on_event, &sn), 4);
+	assert_int_equal(fk.evtq_cons, fk.evtq_prod);
+	assert_int_equal(sn.n, 4);
+	assert_int_equal(sn.type[0], VCM_SMMUV3_EVT_F_TRANSLATION);
+	assert_int_equal(sn.f[0].kind, VCM_FAULT_TRANSLATION);
+	assert_true(sn.f[0].da == 0x12345000);
+	assert_int_equal(sn.f[0].access, VCM_ACCESS_WRITE);
+	assert_int_equal(sn.f[0].stream, 9);
+	assert_int_equal(sn.f[0].ctx, 3);
+	assert_int_equal(sn.f[0].stage, 1);
+	assert_int_equal(sn.f[0].level, VCM_FAULT_LEVEL_NONE);
+	assert_ptr_equal(sn.m[0], m);
+	assert_int_equal(sn.f[1].kind, VCM_FAULT_PERMISSION);
+	assert_int_equal(sn.f[1].access, VCM_ACCESS_READ | VCM_ACCESS_EXEC | VCM_ACCESS_USER);
+	assert_int_equal(sn.f[2].kind, VCM_FAULT_CONFIG);
+	assert_int_equal(sn.f[2].stream, 77);
+	assert_null(sn.m[2]);
+	assert_int_equal(sn.f[3].kind, VCM_FAULT_EXTERNAL);
+	assert_true(sn.f[3].desc_pa == 0xabcdef8ULL);
+	/* an overflow and an event queue abort are reported and acknowledged */
+	fk.evtq_prod |= 1U << 31;
+	fk.gerror ^= 1U << 2;
+	assert_int_equal(vcm_smmuv3_poll_events(s, NULL, NULL), -EIO);
+	assert_int_equal(fk.evtq_cons >> 31, 1);
+	assert_int_equal(fk.gerror, fk.gerrorn);
+	assert_int_equal(vcm_smmuv3_poll_events(s, NULL, NULL), 0);
+	assert_int_equal(vcm_smmuv3_poll_events(NULL, NULL, NULL), -EINVAL);
+	vcm_smmuv3_destroy(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_init),
+		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(test_program),
+		cmocka_unit_test(test_tlb_range),
+		cmocka_unit_test(test_sync_timeout_and_error),
+		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_queue_wrap),
+		cmocka_unit_test(test_init_timeout),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
