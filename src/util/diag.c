@@ -281,6 +281,8 @@ const char *vcm_strerror(int err)
 	case -EOPNOTSUPP: return "EOPNOTSUPP";
 	case -EFAULT: return "EFAULT";
 	case -EACCES: return "EACCES";
+	case -EIO: return "EIO";
+	case -ETIMEDOUT: return "ETIMEDOUT";
 	default: return "unknown error";
 	}
 }
