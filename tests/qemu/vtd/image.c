@@ -3,12 +3,13 @@
  * The graph drives QEMU 7.2's intel-iommu: a bare-metal 32-bit image (paging
  * off, so CPU addresses are physical) that links the freestanding vcmm, takes
  * the remapping unit with the VT-d backend (src/dev/vtd.c) and runs the
- * seed's flow as real DMA by two edu devices, one result line per step:
- *   1. memtypes and VCMs: edu0 in VCM A (domain 1), edu1 in VCM B (domain 2),
- *      associated and activated through the backend;
- *   2. memory of 1M, 64K and 4K chunks backed into a reservation; edu copies
- *      a window across one chunk boundary to a window across another, both
- *      ways; every byte of the reservation is checked;
+ * seed's flow as real DMA by three edu devices, one result line per step:
+ *   1. memtypes and VCMs: edu0 and edu2 share VCM A (domain 1, one table),
+ *      edu1 has VCM B (domain 2); associated and activated through the
+ *      backend;
+ *   2. memory of 1M, 64K and 4K chunks backed into a reservation; edu0 and
+ *      edu2 copy a window across one chunk boundary to a window across
+ *      another, both ways; every byte of the reservation is checked;
  *   3. unback, then edu writes to the old device address: the unit records a
  *      fault, the backend decodes it (translation), vcm_dev_fault() runs the
  *      hook, and the old bytes are untouched;
@@ -19,8 +20,8 @@
  *   6. a read-only reservation: edu's write faults (permission) and changes
  *      nothing, its read goes through.
  * With "selftest" on the command line (-append selftest) the image skips the
- * IOTLB invalidation of step 3's unback: the stale translation lets the write
- * through, and step 3 must fail.
+ * IOTLB invalidation of step 3's unback: QEMU keeps the translations step 2
+ * cached, the write goes through, and step 3 must fail.
  *
  * Output on COM1 ("STEP n name: ok" or "FAIL ..."); exit through
  * isa-debug-exit (port 0xf4) with the mask of failed steps (bit n = step n),
@@ -66,10 +67,10 @@ static struct {
 	struct vcm_plat_ops plat;
 	struct vcm_vtd *vtd;
 	struct vcm_sys *sys;
-	struct edu_dev edu[2];
+	struct edu_dev edu[3];
 	unsigned int nr_edu;
 	bool selftest;
-	bool skip_armed;           /* selftest: drop the next tlb_range */
+	bool skip_armed;           /* selftest: drop tlb_range calls while set */
 	/* the last fault the backend reported */
 	struct vcm_fault fault;
 	unsigned int reason;
@@ -251,12 +252,16 @@ static bool check_fault(struct edu_dev *e, int n, vcm_da_t da, enum vcm_fault_ki
 	return ok;
 }
 
-/* ---- the backend's ops, with the self-test's one skipped invalidation -------- */
+/*
+ * ---- the backend's ops, with the self-test's skipped invalidation -----------
+ * The graph calls tlb_range once per active device of the VCM: edu0 and edu2
+ * share domain 1, so either call would flush the other's entries too; the
+ * self-test drops every call of one unback.
+ */
 
 static void img_tlb_range(void *ctx, unsigned int base, vcm_da_t da, uint64_t len, bool leaf)
 {
 	if (img.skip_armed) {
-		img.skip_armed = false;
 		bm_puts("  SELFTEST: skipping the IOTLB invalidation of ");
 		bm_puthex(da);
 		bm_puts("\n");
@@ -291,11 +296,11 @@ static bool setup(void)
 	struct vcm_sys_cfg scfg = { .memtypes = &mt, .nr_memtypes = 1 };
 	struct vcm_vtd_stats st;
 	struct vcm_diag d = { 0 };
-	uint32_t devfn[2];
+	uint32_t devfn[3];
 	int ret;
 
-	img.nr_edu = edu_find(devfn, 2);
-	if (!check(img.nr_edu == 2, "edu devices on bus 0", img.nr_edu, 2))
+	img.nr_edu = edu_find(devfn, 3);
+	if (!check(img.nr_edu == 3, "edu devices on bus 0", img.nr_edu, 3))
 		return false;
 	if (vcm_plat_arena_init(&img.arena, (void *)(uintptr_t)ARENA_PA, ARENA_PA, ARENA_LEN) != 0)
 		return check(false, "arena", 0, 0);
@@ -324,7 +329,9 @@ static bool setup(void)
 	img_ops = vcm_vtd_dev_ops;
 	img_ops.tlb_range = img_tlb_range;
 	for (unsigned int i = 0; i < img.nr_edu; i++) {
-		static const char *const names[2] = { "edu0", "edu1" };
+		static const char *const names[3] = { "edu0", "edu1", "edu2" };
+		/* edu2 shares VCM A with edu0, so it shares its domain id */
+		static const uint16_t did[3] = { 1, 2, 1 };
 		/* second stage, 3 levels: QEMU's default aw-bits=39 */
 		static const struct vcm_pt_cfg pt = { .fmt = &vcm_pt_fmt_vtd_ss, .ias = 39 };
 		struct edu_dev *e = &img.edu[i];
@@ -335,7 +342,7 @@ static bool setup(void)
 		e->bar = edu_bar(devfn[i]);
 		/* bus 0: the requester id is the devfn; one domain per VCM */
 		if (!check_call(vcm_vtd_dev_create(img.vtd, VCM_VTD_SID(0, devfn[i] >> 3, devfn[i] & 7U),
-						   (uint16_t)(i + 1U), &e->vd), "vcm_vtd_dev_create"))
+						   did[i], &e->vd), "vcm_vtd_dev_create"))
 			return false;
 		dc.ctx = e->vd;
 		if (!check_call(vcm_dev_register(img.sys, &dc, &e->dev), "vcm_dev_register") ||
@@ -347,11 +354,17 @@ static bool setup(void)
 
 static void step1(void)
 {
+	vcm_pa_t t0 = 0, t2 = 1;
+
 	for (unsigned int i = 0; i < img.nr_edu; i++) {
 		struct edu_dev *e = &img.edu[i];
 
-		if (!check_call(vcm_create(img.sys, VCM_START, VCM_LEN, &e->vcm), "vcm_create") ||
-		    !check_call(vcm_assoc(e->vcm, e->dev, 0, &e->av), "vcm_assoc") ||
+		/* edu0 and edu1 each in a VCM of their own; edu2 in edu0's */
+		if (i == 2U)
+			e->vcm = img.edu[0].vcm;
+		else if (!check_call(vcm_create(img.sys, VCM_START, VCM_LEN, &e->vcm), "vcm_create"))
+			return;
+		if (!check_call(vcm_assoc(e->vcm, e->dev, 0, &e->av), "vcm_assoc") ||
 		    !check_call(vcm_activate(e->av), "vcm_activate"))
 			return;
 		bm_puts("  ");
@@ -361,6 +374,10 @@ static void step1(void)
 		put_kv("bar", e->bar);
 		bm_puts("\n");
 	}
+	/* one table for the two devices of VCM A */
+	if (check_call(vcm_get_pgtbl_pa(img.edu[0].vcm, img.edu[0].dev, &t0), "vcm_get_pgtbl_pa") &&
+	    check_call(vcm_get_pgtbl_pa(img.edu[2].vcm, img.edu[2].dev, &t2), "vcm_get_pgtbl_pa"))
+		check(t0 == t2, "edu2's table is edu0's", t2, t0);
 	/* nothing backed: edu0's read walks its (empty) table and faults there */
 	check(dma(&img.edu[0], VCM_START, false) >= 1 && img.reason == 6U,
 	      "DMA before backing faults with reason 6 (read, no R)", img.reason, 6);
@@ -405,7 +422,14 @@ static void step2(void)
 		return;
 	if (!check_mem(img.mem0, BUF_LEN, 1, img.w2, img.w1, 1, "bytes after window 1 -> 2"))
 		return;
-	/* and back: window 2 -> edu -> window 1 */
+	/* edu2, through the same table: window 1 -> edu2 -> window 2 */
+	fill(img.mem0, 0, BUF_LEN, 8);
+	if (!dma_ok(&img.edu[2], img.da0 + img.w1, false) ||
+	    !dma_ok(&img.edu[2], img.da0 + img.w2, true))
+		return;
+	if (!check_mem(img.mem0, BUF_LEN, 8, img.w2, img.w1, 8, "bytes after edu2's copy"))
+		return;
+	/* and back by edu0: window 2 -> edu -> window 1 */
 	fill(img.mem0, 0, BUF_LEN, 2);
 	if (!dma_ok(e, img.da0 + img.w2, false) || !dma_ok(e, img.da0 + img.w1, true))
 		return;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # run.sh normal|selftest TIMEOUT QEMU IMAGE: boot the VT-d graph image on q35
-# with intel-iommu and two edu devices, bounded by TIMEOUT (coreutils), and
+# with intel-iommu and three edu devices, bounded by TIMEOUT (coreutils), and
 # judge QEMU's status (2 * mask of failed steps + 1, from isa-debug-exit):
 # normal passes only when every step passed (status 1); selftest passes only
 # when step 3 failed, as the skipped invalidation must make it.
@@ -14,7 +14,8 @@ fi
 out=$("$timeout" 120 "$qemu" -machine q35 -cpu max -m 256 -display none -nodefaults \
 	-serial stdio -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4 \
 	-device intel-iommu -device edu,dma_mask=0xffffffffffffffff \
-	-device edu,dma_mask=0xffffffffffffffff -kernel "$image" $append 2>&1)
+	-device edu,dma_mask=0xffffffffffffffff -device edu,dma_mask=0xffffffffffffffff \
+	-kernel "$image" $append 2>&1)
 s=$?
 printf '%s\n' "$out"
 case $mode in
