@@ -52,6 +52,7 @@ struct fake {
 	unsigned int nr_cmd;
 	bool stall_wait;           /* the queue is never consumed */
 	bool stall_gsts;           /* GSTS never follows GCMD */
+	bool refuse;               /* the next descriptor is refused: FSTS.IQE */
 	unsigned int relaxed;
 };
 
@@ -85,6 +86,11 @@ static void run_queue(struct fake *f)
 
 	if ((get(f, GSTS, 4) & (1U << 26)) == 0U || f->stall_wait)
 		return;
+	if (f->refuse) { /* the unit stops at the head and says so */
+		put(f, FSTS, get(f, FSTS, 4) | 1U << 4, 4);
+		f->refuse = false;
+		return;
+	}
 	while (head != tail) {
 		uint64_t *d = cpu(f, base + 16U * head);
 
@@ -505,6 +511,13 @@ static void test_timeout(void **state)
 	f.stall_wait = false;
 	f.nr_desc = 0;
 	vcm_vtd_dev_ops.tlb_all(d, VCM_BASE_LOW);
+	vcm_vtd_get_stats(v, &st);
+	assert_true(st.errors == 1U);
+	/* a refused descriptor: -EIO, FSTS.IQE cleared */
+	f.refuse = true;
+	assert_int_equal(vcm_vtd_dev_ops.program(d, VCM_BASE_LOW, &hw), -EIO);
+	assert_non_null(strstr(vcm_vtd_last_error(v), "refused an invalidation descriptor"));
+	assert_int_equal(get(&f, FSTS, 4) & (1U << 4), 0);
 	assert_int_equal(vcm_vtd_dev_destroy(d), 0);
 	assert_int_equal(vcm_vtd_fini(v), 0);
 	vcm_pt_destroy(pt);

@@ -234,7 +234,7 @@ static bool dma_ok(struct edu_dev *e, vcm_da_t da, bool to_ram)
 
 /* The fault the last DMA by @e to @da must have raised. */
 static bool check_fault(struct edu_dev *e, int n, vcm_da_t da, enum vcm_fault_kind kind,
-			unsigned int hooks_before)
+			unsigned int access, unsigned int hooks_before)
 {
 	struct vcm_fault last;
 	uint64_t count = 0;
@@ -242,6 +242,7 @@ static bool check_fault(struct edu_dev *e, int n, vcm_da_t da, enum vcm_fault_ki
 
 	ok = ok && check(img.fault_edu == e, "fault's device (sid)", img.fault.stream, e->devfn);
 	ok = ok && check(img.fault.kind == kind, "fault kind", img.fault.kind, kind);
+	ok = ok && check(img.fault.access == access, "fault access", img.fault.access, access);
 	ok = ok && check(img.fault.da == (da & ~UINT64_C(0xfff)), "fault address", img.fault.da,
 			 da & ~UINT64_C(0xfff));
 	ok = ok && check(img.fault.ctx == vcm_vtd_dev_did(e->vd), "fault domain", img.fault.ctx,
@@ -455,9 +456,7 @@ static void step3(void)
 	img.skip_armed = false;
 	/* edu's buffer still holds window 2's bytes: write them to the old address */
 	n = dma(e, da, true);
-	check_fault(e, n, da, VCM_FAULT_TRANSLATION, hooks);
-	check(img.fault.access == VCM_ACCESS_WRITE, "fault access", img.fault.access,
-	      VCM_ACCESS_WRITE);
+	check_fault(e, n, da, VCM_FAULT_TRANSLATION, VCM_ACCESS_WRITE, hooks);
 	for (unsigned int i = 0; i < WIN; i++)
 		if (!check(*byte_at(img.mem0, img.w1 + i) == img.snap[i], "old byte changed",
 			   img.w1 + i, img.snap[i]))
@@ -549,7 +548,7 @@ static void step5(void)
 		img.snap[i] = *byte_at(img.mem0, img.w1 + i);
 	/* edu0's device address, from edu1 */
 	n = dma(e1, da, true);
-	check_fault(e1, n, da, VCM_FAULT_TRANSLATION, hooks1);
+	check_fault(e1, n, da, VCM_FAULT_TRANSLATION, VCM_ACCESS_WRITE, hooks1);
 	check(e0->hooks == hooks0, "edu0's hook stays quiet", e0->hooks, hooks0);
 	for (unsigned int i = 0; i < WIN; i++)
 		if (!check(*byte_at(img.mem0, img.w1 + i) == img.snap[i], "edu0's byte changed",
@@ -577,7 +576,7 @@ static void step6(void)
 	 * a write that hits a read-only IOTLB entry left by a read fails silently.
 	 */
 	n = dma(e, da, true);
-	check_fault(e, n, da, VCM_FAULT_PERMISSION, hooks);
+	check_fault(e, n, da, VCM_FAULT_PERMISSION, VCM_ACCESS_WRITE, hooks);
 	check(img.fault.level == 1, "fault level (SS-PTE)", (uint64_t)(int64_t)img.fault.level, 1);
 	if (!check_mem(mem, 0x10000, 6, ~UINT64_C(0), 0, 0, "read-only memory after the write"))
 		return;
