@@ -6,13 +6,13 @@
  *
  * Source: Intel Virtualization Technology for Directed I/O, Architecture
  * Specification (order number D51397), revision 4.0, June 2022:
- *  - 3.4.2 (legacy-mode translation: root table indexed by bus, context
+ *  - chapter 3, legacy-mode translation (root table indexed by bus, context
  *    table by device/function), 9.1 root entry, 9.3 context entry;
  *  - 6.5 invalidation of translation caches: 6.5.1 the register-based
  *    interface (CCMD_REG, IOTLB_REG/IVA_REG), 6.5.2 queued invalidation with
  *    6.5.2.1 the context-cache, 6.5.2.3 the IOTLB and 6.5.2.8 the wait
  *    descriptor;
- *  - 7.2.1 primary fault logging, Appendix A the fault reason codes;
+ *  - chapter 7, primary fault logging; Appendix A, the fault reason codes;
  *  - chapter 10 the registers: 10.4.1 VER, 10.4.2 CAP, 10.4.3 ECAP, 10.4.4
  *    GCMD, 10.4.5 GSTS, 10.4.6 RTADDR, 10.4.7 CCMD, 10.4.8 IOTLB and IVA,
  *    10.4.9 FSTS, 10.4.14 the fault recording registers, and the
@@ -27,228 +27,12 @@
  * not present (cleared, invalidated, then written hi word first).
  * The tables are stored in little-endian order as the unit reads them: the
  * targets (x86, Arm) are little-endian.
+ *
+ * Files: this one (the unit, its devices, the vcm_dev_ops), vtd_inv.c (the
+ * invalidations), vtd_fault.c (the fault records), vtd_internal.h (the
+ * definitions they share).
  */
-#include <errno.h>
-#include <vcm/vtd.h>
-#include "../util/bits.h"
-#include "../util/fail.h"
-
-/* 10.4: register offsets. IOTLB_REG and IVA_REG sit at ECAP.IRO. */
-#define R_VER    0x00U
-#define R_CAP    0x08U
-#define R_ECAP   0x10U
-#define R_GCMD   0x18U
-#define R_GSTS   0x1cU
-#define R_RTADDR 0x20U
-#define R_CCMD   0x28U
-#define R_FSTS   0x34U
-#define R_IQH    0x80U
-#define R_IQT    0x88U
-#define R_IQA    0x90U
-
-/* 10.4.2 CAP_REG */
-#define CAP_ND     VCM_GENMASK(2, 0)    /* 2^(4 + 2 * ND) domain ids */
-#define CAP_RWBF   VCM_BIT(4)           /* flush the write buffer before invalidating */
-#define CAP_CM     VCM_BIT(7)           /* caching mode */
-#define CAP_SAGAW  VCM_GENMASK(12, 8)   /* bit n: AW n (n = levels - 2) */
-#define CAP_FRO    VCM_GENMASK(33, 24)  /* fault recording offset / 16 */
-#define CAP_PSI    VCM_BIT(39)
-#define CAP_NFR    VCM_GENMASK(47, 40)  /* records - 1 */
-#define CAP_MAMV   VCM_GENMASK(53, 48)  /* largest address mask of a PSI */
-#define CAP_DWD    VCM_BIT(54)
-#define CAP_DRD    VCM_BIT(55)
-
-/* 10.4.3 ECAP_REG */
-#define ECAP_C     VCM_BIT(0)           /* page walks snoop */
-#define ECAP_QI    VCM_BIT(1)
-#define ECAP_IRO   VCM_GENMASK(17, 8)   /* IOTLB register offset / 16 */
-
-/* 10.4.4 GCMD_REG, 10.4.5 GSTS_REG (the status bit sits where its command does) */
-#define GCMD_TE    (1U << 31)
-#define GCMD_SRTP  (1U << 30)
-#define GCMD_WBF   (1U << 27)
-#define GCMD_QIE   (1U << 26)
-
-/* 10.4.7 CCMD_REG */
-#define CCMD_ICC   VCM_BIT(63)
-#define CCMD_CIRG  VCM_GENMASK(62, 61)
-#define CCMD_CAIG  VCM_GENMASK(60, 59)
-#define CCMD_SID   VCM_GENMASK(31, 16)
-#define CCMD_DID   VCM_GENMASK(15, 0)
-
-/* 10.4.8.1 IOTLB_REG, 10.4.8.2 IVA_REG */
-#define IOTLB_IVT  VCM_BIT(63)
-#define IOTLB_IIRG VCM_GENMASK(61, 60)
-#define IOTLB_IAIG VCM_GENMASK(58, 57)
-#define IOTLB_DR   VCM_BIT(49)
-#define IOTLB_DW   VCM_BIT(48)
-#define IOTLB_DID  VCM_GENMASK(47, 32)
-#define IVA_IH     VCM_BIT(6)
-#define IVA_AM     VCM_GENMASK(5, 0)
-
-/* 10.4.9 FSTS_REG */
-#define FSTS_PFO   (1U << 0)
-#define FSTS_IQE   (1U << 4)
-#define FSTS_FRI   0xff00U
-
-/* 10.4.14 fault recording register, as two 64-bit halves */
-#define FRCD_LO_FI   VCM_GENMASK(63, 12)
-#define FRCD_HI_SID  VCM_GENMASK(15, 0)
-#define FRCD_HI_EXE  VCM_BIT(30)         /* bit 94: an execute request */
-#define FRCD_HI_FR   VCM_GENMASK(39, 32) /* bits 103:96 */
-#define FRCD_HI_T1   VCM_BIT(62)         /* bit 126: 0 write, 1 read */
-#define FRCD_HI_F    VCM_BIT(63)
-
-/* IQA_REG: base, descriptor width (0: 128 bits), queue size 2^QS pages */
-#define IQA_ADDR   VCM_GENMASK(63, 12)
-#define IQ_ENTRIES 256U                  /* QS = 0: one 4 KiB page of 16-byte descriptors */
-#define IQ_QT_SHIFT 4U                   /* IQH/IQT bits 18:4 index 128-bit descriptors */
-
-/* 6.5.2: descriptor types and fields (low quadword unless named hi) */
-#define DESC_CC    1U
-#define DESC_IOTLB 2U
-#define DESC_WAIT  5U
-#define DESC_G     VCM_GENMASK(5, 4)     /* granularity */
-#define DESC_DID   VCM_GENMASK(31, 16)
-#define CC_SID     VCM_GENMASK(47, 32)
-#define IOTLB_DESC_DR VCM_BIT(7)
-#define IOTLB_DESC_DW VCM_BIT(6)
-#define WAIT_SW    VCM_BIT(5)
-#define WAIT_DATA  VCM_GENMASK(63, 32)
-
-/* 9.1 root entry, 9.3 context entry */
-#define ROOT_P       VCM_BIT(0)
-#define ROOT_CTP     VCM_GENMASK(63, 12)
-#define CTX_P        VCM_BIT(0)
-#define CTX_TT       VCM_GENMASK(3, 2)
-#define CTX_SLPTPTR  VCM_GENMASK(63, 12)
-#define CTX_HI_AW    VCM_GENMASK(2, 0)
-#define CTX_HI_DID   VCM_GENMASK(23, 8)
-
-/* 9.8 second-stage entries: what the fault decoder reads */
-#define SS_R     VCM_BIT(0)
-#define SS_W     VCM_BIT(1)
-#define SS_PS    VCM_BIT(7)
-#define SS_ADDR  VCM_GENMASK(51, 12)
-
-/* Granularities of the descriptors and registers (the same codes in both). */
-#define G_GLOBAL 1U
-#define G_DOMAIN 2U
-#define G_DEVICE 3U /* context cache: device-selective; IOTLB: page-selective */
-
-/* Appendix A: legacy-mode fault reasons decoded into kinds */
-#define FR_ROOT_P    0x1U
-#define FR_CTX_P     0x2U
-#define FR_CTX_INV   0x3U
-#define FR_ADDR      0x4U
-#define FR_WRITE     0x5U
-#define FR_READ      0x6U
-#define FR_SS_READ   0x7U
-#define FR_ROOT_READ 0x8U
-#define FR_CTX_READ  0x9U
-
-/* Page-selective descriptors per tlb_range before one domain-selective does. */
-#define PSI_MAX 4U
-#define NR_BUSES 256U
-
-struct vcm_vtd {
-	struct vcm_mmio mmio;
-	const struct vcm_plat_ops *plat;
-	uint32_t poll_limit;
-	bool queued;
-	uint64_t cap, ecap;
-	uint32_t ver;
-	uint32_t gcmd;             /* persistent command bits set (TE, QIE) */
-	uint64_t iotlb_off;        /* IVA_REG; IOTLB_REG follows at + 8 */
-	uint64_t frcd_off;         /* first fault recording register */
-	unsigned int nr_frcd;
-	/* root table; context tables per bus (NULL: none yet) */
-	vcm_pa_t root_pa;
-	volatile uint64_t *root;
-	volatile uint64_t *ctx[NR_BUSES];
-	vcm_pa_t ctx_pa[NR_BUSES];
-	/* queue: 256 descriptors, the next free slot; status word of the waits */
-	vcm_pa_t iq_pa;
-	volatile uint64_t *iq;
-	unsigned int iq_tail;
-	vcm_pa_t status_pa;
-	volatile uint32_t *status;
-	uint32_t seq;
-	struct vcm_vtd_dev *devs;
-	struct vcm_vtd_stats stats;
-	struct vcm_diag diag;
-};
-
-struct vcm_vtd_dev {
-	struct vcm_vtd *vtd;
-	struct vcm_vtd_dev *next;
-	uint16_t sid;
-	uint16_t did;
-	bool present;              /* context entry programmed */
-	vcm_pa_t root_pa;          /* its second-stage table, for the fault decoder */
-	unsigned int levels;
-};
-
-/* One invalidation, before it is encoded as a descriptor or a register write. */
-struct inv {
-	unsigned int what;         /* DESC_CC or DESC_IOTLB */
-	unsigned int g;            /* G_* */
-	uint16_t did;
-	uint16_t sid;              /* context cache, device-selective */
-	uint64_t addr;             /* IOTLB, page-selective: address, mask, hint */
-	unsigned int am;
-	bool ih;
-};
-
-/* ---- registers and memory ------------------------------------------------ */
-
-static uint32_t rd32(struct vcm_vtd *v, uint64_t off)
-{
-	return v->mmio.ops->read32(v->mmio.ctx, off);
-}
-
-static uint64_t rd64(struct vcm_vtd *v, uint64_t off)
-{
-	return v->mmio.ops->read64(v->mmio.ctx, off);
-}
-
-static void wr32(struct vcm_vtd *v, uint64_t off, uint32_t val)
-{
-	v->mmio.ops->write32(v->mmio.ctx, off, val);
-}
-
-static void wr64(struct vcm_vtd *v, uint64_t off, uint64_t val)
-{
-	v->mmio.ops->write64(v->mmio.ctx, off, val);
-}
-
-static void relax(struct vcm_vtd *v)
-{
-	if (v->mmio.ops->relax != NULL)
-		v->mmio.ops->relax(v->mmio.ctx);
-}
-
-/* Make CPU writes to memory the unit reads visible to it. */
-static void clean(struct vcm_vtd *v, volatile void *p, size_t len)
-{
-	if (v->plat->cache_clean != NULL)
-		v->plat->cache_clean(v->plat->ctx, (void *)(uintptr_t)p, len);
-}
-
-/*
- * A 64-bit store the unit may read at any time, upper half first: the lower
- * half holds the present bit, so a 32-bit target never shows the unit a
- * present entry with half of its address.
- */
-static void store_entry(volatile uint64_t *p, uint64_t val)
-{
-	volatile uint32_t *w = (volatile uint32_t *)p;
-
-	w[1] = (uint32_t)(val >> 32);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	w[0] = (uint32_t)val;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
+#include "vtd_internal.h"
 
 static int poll_gsts(struct vcm_vtd *v, uint32_t bit, bool set, const char *what)
 {
@@ -267,7 +51,7 @@ static int poll_gsts(struct vcm_vtd *v, uint32_t bit, bool set, const char *what
  * cleared, then wait for GSTS to agree. One-shot commands (SRTP, WBF) are
  * never kept; their status bit reads 1 when done (SRTP) or 0 (WBF).
  */
-static int gcmd(struct vcm_vtd *v, uint32_t bit, bool on, const char *what)
+int vtd_gcmd_(struct vcm_vtd *v, uint32_t bit, bool on, const char *what)
 {
 	bool oneshot = bit == GCMD_SRTP || bit == GCMD_WBF;
 	uint32_t val = on ? v->gcmd | bit : v->gcmd & ~bit;
@@ -278,201 +62,6 @@ static int gcmd(struct vcm_vtd *v, uint32_t bit, bool on, const char *what)
 	if (ret == 0 && !oneshot)
 		v->gcmd = val;
 	return ret;
-}
-
-/* ---- invalidation ---------------------------------------------------------- */
-
-/* 6.5.2.1 and 6.5.2.3: the descriptor of @in. */
-static void encode(const struct vcm_vtd *v, const struct inv *in, uint64_t d[2])
-{
-	d[0] = in->what | VCM_FIELD_PREP(DESC_G, in->g) | VCM_FIELD_PREP(DESC_DID, in->did);
-	d[1] = 0;
-	if (in->what == DESC_CC) {
-		d[0] |= VCM_FIELD_PREP(CC_SID, in->sid); /* FM 0: the function alone */
-		return;
-	}
-	/* drain reads and writes before completing, where the unit can */
-	if ((v->cap & CAP_DRD) != 0U)
-		d[0] |= IOTLB_DESC_DR;
-	if ((v->cap & CAP_DWD) != 0U)
-		d[0] |= IOTLB_DESC_DW;
-	if (in->g == G_DEVICE)
-		d[1] = in->addr | (in->ih ? IVA_IH : 0U) | in->am;
-}
-
-/* Wait until IQH shows @need free slots behind the tail. */
-static int iq_room(struct vcm_vtd *v, unsigned int need)
-{
-	for (uint32_t i = 0; i < v->poll_limit; i++) {
-		unsigned int head = (unsigned int)(rd64(v, R_IQH) >> IQ_QT_SHIFT) % IQ_ENTRIES;
-		unsigned int used = (v->iq_tail + IQ_ENTRIES - head) % IQ_ENTRIES;
-
-		if (IQ_ENTRIES - 1U - used >= need)
-			return 0;
-		relax(v);
-	}
-	return VCM_ERR(&v->diag, -ETIMEDOUT, "the invalidation queue stayed full for %u polls",
-		       (unsigned int)v->poll_limit);
-}
-
-static void iq_put(struct vcm_vtd *v, const uint64_t d[2])
-{
-	volatile uint64_t *slot = &v->iq[2U * v->iq_tail];
-
-	slot[0] = d[0];
-	slot[1] = d[1];
-	clean(v, slot, 16);
-	v->iq_tail = (v->iq_tail + 1U) % IQ_ENTRIES;
-}
-
-/*
- * 6.5.2: @n descriptors and a wait descriptor (6.5.2.8) that writes a new
- * sequence number to the status word; moving IQT hands them to the unit.
- */
-static int queue_run(struct vcm_vtd *v, const struct inv *list, unsigned int n)
-{
-	uint32_t seq = ++v->seq;
-	uint64_t d[2];
-	int ret;
-
-	ret = iq_room(v, n + 1U);
-	if (ret != 0)
-		return ret;
-	for (unsigned int i = 0; i < n; i++) {
-		encode(v, &list[i], d);
-		iq_put(v, d);
-	}
-	d[0] = DESC_WAIT | WAIT_SW | VCM_FIELD_PREP(WAIT_DATA, seq);
-	d[1] = v->status_pa; /* bits 1:0 reserved: the word is 4-byte aligned */
-	iq_put(v, d);
-	v->stats.descs += n;
-	wr64(v, R_IQT, (uint64_t)v->iq_tail << IQ_QT_SHIFT);
-	for (uint32_t i = 0; i < v->poll_limit; i++) {
-		if (*v->status == seq) {
-			v->stats.waits++;
-			return 0;
-		}
-		if ((rd32(v, R_FSTS) & FSTS_IQE) != 0U) {
-			wr32(v, R_FSTS, FSTS_IQE); /* write 1 to clear */
-			return VCM_ERR(&v->diag, -EIO,
-				       "the unit refused an invalidation descriptor (FSTS.IQE, IQH %#llx)",
-				       vcm_ull(rd64(v, R_IQH)));
-		}
-		relax(v);
-	}
-	return VCM_ERR(&v->diag, -ETIMEDOUT,
-		       "wait descriptor %u: no status write after %u polls (IQH %#llx, IQT %#x)",
-		       (unsigned int)seq, (unsigned int)v->poll_limit, vcm_ull(rd64(v, R_IQH)),
-		       v->iq_tail << IQ_QT_SHIFT);
-}
-
-/* 6.5.1: the same invalidations through CCMD_REG and IOTLB_REG, one at a time. */
-static int register_run(struct vcm_vtd *v, const struct inv *list, unsigned int n)
-{
-	for (unsigned int i = 0; i < n; i++) {
-		const struct inv *in = &list[i];
-		uint64_t off, busy, done;
-		uint64_t val = 0;
-		uint32_t p;
-
-		if (in->what == DESC_CC) {
-			off = R_CCMD;
-			busy = CCMD_ICC;
-			done = CCMD_CAIG;
-			val = CCMD_ICC | VCM_FIELD_PREP(CCMD_CIRG, in->g) |
-			      VCM_FIELD_PREP(CCMD_SID, in->sid) | VCM_FIELD_PREP(CCMD_DID, in->did);
-		} else {
-			off = v->iotlb_off + 8U;
-			busy = IOTLB_IVT;
-			done = IOTLB_IAIG;
-			val = IOTLB_IVT | VCM_FIELD_PREP(IOTLB_IIRG, in->g) |
-			      VCM_FIELD_PREP(IOTLB_DID, in->did);
-			if ((v->cap & CAP_DRD) != 0U)
-				val |= IOTLB_DR;
-			if ((v->cap & CAP_DWD) != 0U)
-				val |= IOTLB_DW;
-			if (in->g == G_DEVICE)
-				wr64(v, v->iotlb_off, in->addr | (in->ih ? IVA_IH : 0U) | in->am);
-		}
-		wr64(v, off, val);
-		for (p = 0; p < v->poll_limit && (rd64(v, off) & busy) != 0U; p++)
-			relax(v);
-		if (p == v->poll_limit)
-			return VCM_ERR(&v->diag, -ETIMEDOUT,
-				       "register %#llx: invalidation still busy after %u polls",
-				       vcm_ull(off), (unsigned int)v->poll_limit);
-		/* the actual granularity reads 0 when the unit dropped the request */
-		if ((rd64(v, off) & done) == 0U)
-			return VCM_ERR(&v->diag, -EIO, "register %#llx: invalidation %#llx refused",
-				       vcm_ull(off), vcm_ull(val));
-		v->stats.descs++;
-	}
-	return 0;
-}
-
-static int invalidate(struct vcm_vtd *v, const struct inv *list, unsigned int n)
-{
-	int ret;
-
-	/* 6.1: a unit with CAP.RWBF needs its write buffer flushed first */
-	if ((v->cap & CAP_RWBF) != 0U) {
-		ret = gcmd(v, GCMD_WBF, true, "write-buffer flush");
-		if (ret != 0)
-			return ret;
-	}
-	for (unsigned int i = 0; i < n; i++) {
-		if (list[i].what != DESC_IOTLB)
-			continue;
-		if (list[i].g == G_DEVICE)
-			v->stats.psi++;
-		else if (list[i].g == G_DOMAIN)
-			v->stats.dsi++;
-	}
-	return v->queued ? queue_run(v, list, n) : register_run(v, list, n);
-}
-
-static struct inv inv_cc_device(const struct vcm_vtd_dev *d)
-{
-	return (struct inv){ .what = DESC_CC, .g = G_DEVICE, .did = d->did, .sid = d->sid };
-}
-
-static struct inv inv_iotlb_domain(uint16_t did)
-{
-	return (struct inv){ .what = DESC_IOTLB, .g = G_DOMAIN, .did = did };
-}
-
-/*
- * The page-selective invalidations covering [@da, @da + @len): naturally
- * aligned power-of-two blocks of pages, each within CAP.MAMV. Returns how
- * many, or 0 when a domain-selective one should be used instead.
- */
-static unsigned int psi_plan(const struct vcm_vtd *v, uint16_t did, vcm_da_t da, uint64_t len,
-			     bool leaf, struct inv out[PSI_MAX])
-{
-	unsigned int mamv = (unsigned int)VCM_FIELD_GET(CAP_MAMV, v->cap), n = 0;
-	uint64_t first, last;
-
-	if ((v->cap & CAP_PSI) == 0U || len == 0U || da + len - 1U < da)
-		return 0;
-	first = da >> 12;
-	last = (da + len - 1U) >> 12;
-	while (first <= last) {
-		uint64_t left = last - first + 1U;
-		unsigned int am = vcm_ctz64(vcm_pow2_floor(left));
-
-		if (first != 0U && vcm_ctz64(first) < am)
-			am = vcm_ctz64(first);
-		if (am > mamv)
-			am = mamv;
-		if (n == PSI_MAX)
-			return 0;
-		out[n++] = (struct inv){ .what = DESC_IOTLB, .g = G_DEVICE, .did = did,
-					 .addr = first << 12, .am = am, .ih = leaf };
-		if (last - first < (UINT64_C(1) << am))
-			break; /* covers the rest; also stops before first wraps */
-		first += UINT64_C(1) << am;
-	}
-	return n;
 }
 
 /* ---- the unit -------------------------------------------------------------- */
@@ -539,9 +128,9 @@ static int unit_off(struct vcm_vtd *v)
 	int ret = 0, r;
 
 	if ((v->gcmd & GCMD_TE) != 0U)
-		ret = gcmd(v, GCMD_TE, false, "disabling translation");
+		ret = vtd_gcmd_(v, GCMD_TE, false, "disabling translation");
 	if ((v->gcmd & GCMD_QIE) != 0U) {
-		r = gcmd(v, GCMD_QIE, false, "disabling queued invalidation");
+		r = vtd_gcmd_(v, GCMD_QIE, false, "disabling queued invalidation");
 		if (ret == 0)
 			ret = r;
 	}
@@ -574,23 +163,23 @@ static int unit_on(struct vcm_vtd *v, bool want_queue)
 	}
 	/* RTADDR: TTM 00 (legacy root table) in bits 11:10 */
 	wr64(v, R_RTADDR, v->root_pa);
-	ret = gcmd(v, GCMD_SRTP, true, "setting the root table pointer");
+	ret = vtd_gcmd_(v, GCMD_SRTP, true, "setting the root table pointer");
 	if (ret != 0)
 		return ret;
 	if (want_queue) {
 		/* the queue starts empty: the unit resets IQH when QIE is set */
 		wr64(v, R_IQT, 0);
 		wr64(v, R_IQA, v->iq_pa & IQA_ADDR); /* DW 0 (128-bit), QS 0 (4 KiB) */
-		ret = gcmd(v, GCMD_QIE, true, "enabling queued invalidation");
+		ret = vtd_gcmd_(v, GCMD_QIE, true, "enabling queued invalidation");
 		if (ret != 0)
 			return ret;
 		v->queued = true;
 	}
 	/* after SRTP nothing cached may survive: context cache, then IOTLB */
-	ret = invalidate(v, global, 2);
+	ret = vtd_invalidate_(v, global, 2);
 	if (ret != 0)
 		return ret;
-	return gcmd(v, GCMD_TE, true, "enabling translation");
+	return vtd_gcmd_(v, GCMD_TE, true, "enabling translation");
 }
 
 int vcm_vtd_init(const struct vcm_vtd_cfg *cfg, struct vcm_vtd **out, struct vcm_diag *diag)
@@ -673,7 +262,7 @@ const char *vcm_vtd_last_error(const struct vcm_vtd *vtd)
 
 /* ---- devices --------------------------------------------------------------- */
 
-static struct vcm_vtd_dev *find_dev(const struct vcm_vtd *v, uint16_t sid)
+struct vcm_vtd_dev *vtd_find_dev_(const struct vcm_vtd *v, uint16_t sid)
 {
 	for (struct vcm_vtd_dev *d = v->devs; d != NULL; d = d->next)
 		if (d->sid == sid)
@@ -705,7 +294,7 @@ int vcm_vtd_dev_create(struct vcm_vtd *vtd, uint16_t sid, uint16_t did,
 	if (did >= nd)
 		return VCM_ERR(&vtd->diag, -ERANGE, "did %u: the unit has %llu domain ids (CAP.ND)",
 			       (unsigned int)did, vcm_ull(nd));
-	if (find_dev(vtd, sid) != NULL)
+	if (vtd_find_dev_(vtd, sid) != NULL)
 		return VCM_ERR(&vtd->diag, -EEXIST, "sid %#x already has a device",
 			       (unsigned int)sid);
 	d = vtd->plat->meta_alloc(vtd->plat->ctx, sizeof(*d));
@@ -743,8 +332,8 @@ static int ctx_clear(struct vcm_vtd_dev *d)
 	store_entry(&e[1], 0);
 	clean(d->vtd, e, 16);
 	d->present = false;
-	/* 6.5.3: context cache (device-selective), then the domain's IOTLB */
-	return invalidate(d->vtd, list, 2);
+	/* 6.5.3.3 (guidance for invalidations): context cache, then the IOTLB */
+	return vtd_invalidate_(d->vtd, list, 2);
 }
 
 int vcm_vtd_dev_destroy(struct vcm_vtd_dev *dev)
@@ -818,7 +407,7 @@ static int hw_check(struct vcm_vtd *v, unsigned int base, const struct vcm_hw_re
 	return 0;
 }
 
-/* 9.3: load the context entry, then drop the cached old one (6.5.3). */
+/* 9.3: load the context entry, then drop what was cached (6.5.3.3). */
 static int op_program(void *ctx, unsigned int base, const struct vcm_hw_regs *hw)
 {
 	struct vcm_vtd_dev *d = ctx;
@@ -841,7 +430,7 @@ static int op_program(void *ctx, unsigned int base, const struct vcm_hw_regs *hw
 	d->present = true;
 	d->root_pa = hw->regs[0] & CTX_SLPTPTR;
 	d->levels = (unsigned int)VCM_FIELD_GET(CTX_HI_AW, hw->regs[1]) + 2U;
-	ret = invalidate(v, list, 2);
+	ret = vtd_invalidate_(v, list, 2);
 	if (ret != 0)
 		(void)ctx_clear(d); /* leave DMA blocked rather than half set up */
 	return ret;
@@ -871,7 +460,7 @@ static void op_tlb_all(void *ctx, unsigned int base)
 	vcm_diag_enter(&d->vtd->diag, "vcm_vtd_dev_ops.tlb_all");
 	if (base != VCM_BASE_LOW || !d->present)
 		return;
-	note_failure(d->vtd, invalidate(d->vtd, &dsi, 1));
+	note_failure(d->vtd, vtd_invalidate_(d->vtd, &dsi, 1));
 }
 
 /* 6.5.2.3: page-selective within the domain, IH = @leaf (no table was freed). */
@@ -884,12 +473,12 @@ static void op_tlb_range(void *ctx, unsigned int base, vcm_da_t da, uint64_t len
 	vcm_diag_enter(&d->vtd->diag, "vcm_vtd_dev_ops.tlb_range");
 	if (base != VCM_BASE_LOW || !d->present)
 		return;
-	n = psi_plan(d->vtd, d->did, da, len, leaf, list);
+	n = vtd_psi_plan_(d->vtd, d->did, da, len, leaf, list);
 	if (n == 0U) {
 		list[0] = inv_iotlb_domain(d->did);
 		n = 1;
 	}
-	note_failure(d->vtd, invalidate(d->vtd, list, n));
+	note_failure(d->vtd, vtd_invalidate_(d->vtd, list, n));
 }
 
 static uint32_t op_hw_version(void *ctx)
@@ -907,122 +496,3 @@ const struct vcm_dev_ops vcm_vtd_dev_ops = {
 	.hw_version = op_hw_version,
 	.power_query = NULL,
 };
-
-/* ---- faults ---------------------------------------------------------------- */
-
-/*
- * Reasons 5 and 6 do not say whether the page was mapped: walk @d's table
- * (9.8) to the entry that refused @f->da and classify.
- */
-static void walk_fault(const struct vcm_vtd *v, const struct vcm_vtd_dev *d,
-		       struct vcm_fault *f)
-{
-	vcm_pa_t table = d->root_pa;
-
-	for (unsigned int lvl = d->levels; lvl >= 1U; lvl--) {
-		unsigned int shift = 12U + 9U * (lvl - 1U);
-		vcm_pa_t pa = table + 8U * ((f->da >> shift) & 511U);
-		const volatile uint64_t *p = v->plat->pa_to_cpu(v->plat->ctx, pa);
-		uint64_t e;
-
-		if (p == NULL)
-			return; /* cannot read it: keep the kind the reason gave */
-		e = *p;
-		f->level = (int)lvl;
-		f->desc_pa = pa;
-		if ((e & (SS_R | SS_W)) == 0U) {
-			f->kind = VCM_FAULT_TRANSLATION;
-			return;
-		}
-		if (lvl == 1U || (e & SS_PS) != 0U) {
-			/* a leaf: present, so the right was missing */
-			f->kind = VCM_FAULT_PERMISSION;
-			return;
-		}
-		table = e & SS_ADDR;
-	}
-}
-
-static void decode(const struct vcm_vtd *v, uint64_t lo, uint64_t hi, struct vcm_fault *f,
-		   const struct vcm_vtd_dev *d)
-{
-	unsigned int reason = (unsigned int)VCM_FIELD_GET(FRCD_HI_FR, hi);
-
-	*f = (struct vcm_fault){
-		.da = lo & FRCD_LO_FI,
-		.access = (hi & FRCD_HI_T1) != 0U ? VCM_ACCESS_READ : VCM_ACCESS_WRITE,
-		.level = VCM_FAULT_LEVEL_NONE,
-		.desc_pa = VCM_FAULT_DESC_NONE,
-		.stage = 0, /* legacy mode runs one stage */
-		.base = VCM_BASE_LOW,
-		.stream = (uint32_t)VCM_FIELD_GET(FRCD_HI_SID, hi),
-		.ctx = d != NULL ? d->did : 0U,
-	};
-	if ((hi & FRCD_HI_EXE) != 0U)
-		f->access |= VCM_ACCESS_EXEC;
-	switch (reason) {
-	case FR_ROOT_P:
-		f->kind = VCM_FAULT_TRANSLATION;
-		f->desc_pa = v->root_pa + 16U * (f->stream >> 8);
-		break;
-	case FR_CTX_P:
-		f->kind = VCM_FAULT_TRANSLATION;
-		if (v->ctx[f->stream >> 8] != NULL)
-			f->desc_pa = v->ctx_pa[f->stream >> 8] + 16U * (f->stream & 0xffU);
-		break;
-	case FR_ADDR:
-		f->kind = VCM_FAULT_ADDR_SIZE;
-		break;
-	case FR_WRITE:
-	case FR_READ:
-		f->kind = VCM_FAULT_PERMISSION;
-		if (d != NULL && d->present)
-			walk_fault(v, d, f);
-		break;
-	case FR_SS_READ:
-	case FR_ROOT_READ:
-	case FR_CTX_READ:
-		f->kind = VCM_FAULT_EXTERNAL;
-		break;
-	case FR_CTX_INV:
-	default:
-		f->kind = VCM_FAULT_CONFIG;
-		break;
-	}
-}
-
-int vcm_vtd_poll_faults(struct vcm_vtd *vtd, vcm_vtd_fault_fn fn, void *arg)
-{
-	uint32_t fsts;
-	unsigned int first, handled = 0;
-
-	if (vtd == NULL)
-		return -EINVAL;
-	vcm_diag_enter(&vtd->diag, "vcm_vtd_poll_faults");
-	fsts = rd32(vtd, R_FSTS);
-	/* 7.2.1: records are taken in turn from FSTS.FRI round the ring */
-	first = ((fsts & FSTS_FRI) >> 8) % vtd->nr_frcd;
-	for (unsigned int i = 0; i < vtd->nr_frcd; i++) {
-		unsigned int idx = (first + i) % vtd->nr_frcd;
-		uint64_t off = vtd->frcd_off + 16U * idx;
-		uint64_t hi = rd64(vtd, off + 8U), lo;
-		struct vcm_fault f;
-		struct vcm_vtd_dev *d;
-
-		if ((hi & FRCD_HI_F) == 0U)
-			continue;
-		lo = rd64(vtd, off);
-		d = find_dev(vtd, (uint16_t)VCM_FIELD_GET(FRCD_HI_SID, hi));
-		decode(vtd, lo, hi, &f, d);
-		wr32(vtd, off + 12U, 1U << 31); /* F is write-1-to-clear */
-		vtd->stats.faults++;
-		handled++;
-		if (fn != NULL)
-			fn(arg, d, &f, (unsigned int)VCM_FIELD_GET(FRCD_HI_FR, hi));
-	}
-	if ((rd32(vtd, R_FSTS) & FSTS_PFO) != 0U) {
-		vtd->stats.lost++;
-		wr32(vtd, R_FSTS, FSTS_PFO);
-	}
-	return (int)handled;
-}
