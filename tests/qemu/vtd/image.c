@@ -23,6 +23,9 @@
  * IOTLB invalidation of step 3's unback: QEMU keeps the translations step 2
  * cached, the write goes through, and step 3 must fail.
  *
+ * With "reginv" the backend uses the CCMD and IOTLB registers instead of the
+ * invalidation queue.
+ *
  * Output on COM1 ("STEP n name: ok" or "FAIL ..."); exit through
  * isa-debug-exit (port 0xf4) with the mask of failed steps (bit n = step n),
  * so QEMU's status is 2 * mask + 1: 1 when every step passed.
@@ -70,6 +73,7 @@ static struct {
 	struct edu_dev edu[3];
 	unsigned int nr_edu;
 	bool selftest;
+	bool reginv;               /* register-based invalidation asked for */
 	bool skip_armed;           /* selftest: drop tlb_range calls while set */
 	/* the last fault the backend reported */
 	struct vcm_fault fault;
@@ -324,6 +328,7 @@ static bool setup(void)
 	img.plat.pa_to_cpu = identity_pa_to_cpu;
 	img.plat.cache_clean = clflush_range;
 	vcfg.plat = &img.plat;
+	vcfg.flags = img.reginv ? VCM_VTD_REGISTER_INV : 0U;
 	ret = vcm_vtd_init(&vcfg, &img.vtd, &d);
 	if (ret != 0) {
 		bm_puts(d.msg);
@@ -605,25 +610,32 @@ static void step6(void)
 			return;
 }
 
-/* QEMU passes "<kernel path> <-append text>": the last word decides. */
-static bool has_selftest(uint32_t magic, const uint32_t *info)
+/*
+ * Is @word one of the words QEMU passed after the kernel's path (-append)?
+ * The path itself is skipped: it may contain anything.
+ */
+static bool has_word(uint32_t magic, const uint32_t *info, const char *word)
 {
-	static const char w[] = " selftest";
 	const char *s;
-	size_t n = 0;
 
 	if (magic != 0x2badb002U || (info[0] & (1U << 2)) == 0U)
 		return false;
 	s = (const char *)(uintptr_t)info[4];
-	while (s[n] != '\0')
-		n++;
-	if (n < sizeof(w) - 1U)
-		return false;
-	s += n - (sizeof(w) - 1U);
-	for (n = 0; w[n] != '\0'; n++)
-		if (s[n] != w[n])
-			return false;
-	return true;
+	while (*s != '\0' && *s != ' ')
+		s++;
+	while (*s != '\0') {
+		unsigned int i = 0;
+
+		while (*s == ' ')
+			s++;
+		while (word[i] != '\0' && s[i] == word[i])
+			i++;
+		if (word[i] == '\0' && (s[i] == ' ' || s[i] == '\0'))
+			return true;
+		while (*s != '\0' && *s != ' ')
+			s++;
+	}
+	return false;
 }
 
 void __attribute__((noreturn)) vtd_graph_main(uint32_t magic, const uint32_t *info);
@@ -642,7 +654,8 @@ void __attribute__((noreturn)) vtd_graph_main(uint32_t magic, const uint32_t *in
 	struct vcm_vtd_stats st;
 	unsigned int mask = 0;
 
-	img.selftest = has_selftest(magic, info);
+	img.selftest = has_word(magic, info, "selftest");
+	img.reginv = has_word(magic, info, "reginv");
 	bm_puts(img.selftest ? "vcmm VT-d graph image (selftest)\n" : "vcmm VT-d graph image\n");
 	if (!setup()) {
 		bm_puts("SETUP FAIL\n");

@@ -1,14 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# run.sh normal|selftest TIMEOUT QEMU IMAGE: boot the VT-d graph image on q35
-# with intel-iommu and three edu devices, bounded by TIMEOUT (coreutils), and
-# judge QEMU's status (2 * mask of failed steps + 1, from isa-debug-exit):
-# normal passes only when every step passed (status 1); selftest passes only
-# when step 3 failed, as the skipped invalidation must make it.
+# run.sh normal|reginv|selftest TIMEOUT QEMU IMAGE: boot the VT-d graph image
+# on q35 with intel-iommu and three edu devices, bounded by TIMEOUT
+# (coreutils), and judge QEMU's status (2 * mask of failed steps + 1, from
+# isa-debug-exit): normal passes only when every step passed (status 1);
+# reginv the same with register-based invalidation; selftest passes only when
+# step 3 failed, as the skipped invalidation must make it.
 mode=$1 timeout=$2 qemu=$3 image=$4
 append=
-if [ "$mode" = selftest ]; then
-	append="-append selftest"
+if [ "$mode" != normal ]; then
+	append="-append $mode"
 fi
 # edu's default 28-bit dma_mask would cut device addresses
 out=$("$timeout" 120 "$qemu" -machine q35 -cpu max -m 256 -display none -nodefaults \
@@ -21,6 +22,8 @@ printf '%s\n' "$out"
 case $mode in
 normal)
 	[ "$s" -eq 1 ] && exit 0 ;;
+reginv)
+	[ "$s" -eq 1 ] && printf '%s\n' "$out" | grep -q "register invalidation" && exit 0 ;;
 selftest)
 	if [ "$s" -lt 256 ] && [ $((s & 1)) -eq 1 ] && [ $(((s >> 1) & 8)) -ne 0 ] &&
 	   printf '%s\n' "$out" | grep -q "SELFTEST step 3 failed"; then
