@@ -124,7 +124,25 @@ int vcm_vtd_dev_create(struct vcm_vtd *vtd, uint16_t sid, uint16_t did,
  */
 int vcm_vtd_dev_destroy(struct vcm_vtd_dev *dev);
 
-/* The ops to put in struct vcm_dev_cfg.ops with .ctx = a struct vcm_vtd_dev. */
+/*
+ * The ops to put in struct vcm_dev_cfg.ops with .ctx = a struct vcm_vtd_dev:
+ *  - program: base 0 only; @hw must be a vtd_ss table's (vcm_pt_hw(): a
+ *    present context entry of type 00 and an AW that CAP.SAGAW lists). A
+ *    present entry is first cleared and invalidated; then the entry is
+ *    written (DID = the device's) and the context cache (device-selective)
+ *    and the domain's IOTLB invalidated. Errors: -EINVAL, -EOPNOTSUPP,
+ *    -ETIMEDOUT, -EIO, with the message in vcm_vtd_last_error(); on an
+ *    invalidation error the entry is left not present (DMA blocked).
+ *  - clear: the entry not present, the same invalidations.
+ *  - tlb_range: page-selective IOTLB invalidation of the domain (address
+ *    mask per aligned power-of-two block, invalidation hint = @leaf), or
+ *    domain-selective when more than 4 blocks are needed; tlb_all: domain-
+ *    selective. Both wait for completion; a failure is counted in
+ *    vcm_vtd_stats.errors with its message.
+ *  - hw_version: VER_REG.
+ * Context: none of the calls of this header lock; the caller serialises the
+ * calls on one unit and its devices (the graph calls the ops under its lock).
+ */
 extern const struct vcm_dev_ops vcm_vtd_dev_ops;
 
 uint16_t vcm_vtd_dev_sid(const struct vcm_vtd_dev *dev);

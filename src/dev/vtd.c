@@ -402,7 +402,8 @@ static int hw_check(struct vcm_vtd *v, unsigned int base, const struct vcm_hw_re
 	aw = (unsigned int)VCM_FIELD_GET(CTX_HI_AW, hw->regs[1]);
 	if ((VCM_FIELD_GET(CAP_SAGAW, v->cap) & (1U << aw)) == 0U)
 		return VCM_ERR(&v->diag, -EOPNOTSUPP,
-			       "hw->regs[1] AW %u (%u levels): CAP.SAGAW %#llx lacks it", aw, aw + 2U,
+			       "hw->regs[1] AW %u (%u levels): CAP.SAGAW %#llx lacks it", aw,
+			       aw + 2U,
 			       vcm_ull(VCM_FIELD_GET(CAP_SAGAW, v->cap)));
 	return 0;
 }

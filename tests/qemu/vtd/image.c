@@ -359,12 +359,13 @@ static bool setup(void)
 		struct edu_dev *e = &img.edu[i];
 		struct vcm_dev_cfg dc = { .name = names[i], .mapper = &vcm_mapper_pt,
 					  .mapper_cfg = &pt, .nr_bases = 1, .ops = &img_ops };
+		/* bus 0: the requester id is the devfn; one domain per VCM */
+		uint16_t sid = VCM_VTD_SID(0, devfn[i] >> 3, devfn[i] & 7U);
 
 		e->devfn = devfn[i];
 		e->bar = edu_bar(devfn[i]);
-		/* bus 0: the requester id is the devfn; one domain per VCM */
-		if (!check_call(vcm_vtd_dev_create(img.vtd, VCM_VTD_SID(0, devfn[i] >> 3, devfn[i] & 7U),
-						   did[i], &e->vd), "vcm_vtd_dev_create"))
+		if (!check_call(vcm_vtd_dev_create(img.vtd, sid, did[i], &e->vd),
+				"vcm_vtd_dev_create"))
 			return false;
 		dc.ctx = e->vd;
 		if (!check_call(vcm_dev_register(img.sys, &dc, &e->dev), "vcm_dev_register") ||
@@ -384,7 +385,8 @@ static void step1(void)
 		/* edu0 and edu1 each in a VCM of their own; edu2 in edu0's */
 		if (i == 2U)
 			e->vcm = img.edu[0].vcm;
-		else if (!check_call(vcm_create(img.sys, VCM_START, VCM_LEN, &e->vcm), "vcm_create"))
+		else if (!check_call(vcm_create(img.sys, VCM_START, VCM_LEN, &e->vcm),
+				     "vcm_create"))
 			return;
 		if (!check_call(vcm_assoc(e->vcm, e->dev, 0, &e->av), "vcm_assoc") ||
 		    !check_call(vcm_activate(e->av), "vcm_activate"))
@@ -485,7 +487,8 @@ static void step3(void)
 	/* a read of the old address faults too */
 	n = dma(e, da, false);
 	check(n >= 1 && img.fault.kind == VCM_FAULT_TRANSLATION &&
-	      img.fault.access == VCM_ACCESS_READ, "read of the old address faults", (uint64_t)n, 1);
+	      img.fault.access == VCM_ACCESS_READ, "read of the old address faults",
+	      (uint64_t)n, 1);
 	check_call(vcm_back(img.res0, img.mem0), "vcm_back again");
 }
 
@@ -606,7 +609,8 @@ static void step6(void)
 		return;
 	for (unsigned int i = 0; i < WIN; i++)
 		if (!check(*byte_at(img.mem0, img.w2 + i) == pattern(0x2000U + i, 6),
-			   "byte read from the read-only buffer", img.w2 + i, pattern(0x2000U + i, 6)))
+			   "byte read from the read-only buffer", img.w2 + i,
+			   pattern(0x2000U + i, 6)))
 			return;
 }
 
