@@ -20,8 +20,10 @@
  *   6. a read-only reservation: edu's write faults (permission) and changes
  *      nothing, its read goes through.
  * With "selftest" on the command line (-append selftest) the image skips the
- * IOTLB invalidation of step 3's unback: QEMU keeps the translations step 2
- * cached, the write goes through, and step 3 must fail.
+ * IOTLB invalidation of step 3's unback (QEMU keeps the translations step 2
+ * cached, the write goes through: step 3 must fail) and, before step 5's
+ * isolation DMA, loads VCM A's table into edu1's context entry (edu1 then
+ * reaches edu0's memory: step 5 must fail).
  *
  * With "reginv" the backend uses the CCMD and IOTLB registers instead of the
  * invalidation queue.
@@ -570,6 +572,15 @@ static void step5(void)
 		return;
 	for (unsigned int i = 0; i < WIN; i++)
 		img.snap[i] = *byte_at(img.mem0, img.w1 + i);
+	if (img.selftest) {
+		/* a wrong context entry: edu1 (domain 2) walks VCM A's table */
+		struct vcm_hw_regs hw;
+
+		bm_puts("  SELFTEST: edu1's context entry gets VCM A's table\n");
+		if (!check_call(vcm_get_hw(e0->vcm, e0->dev, &hw), "vcm_get_hw") ||
+		    !check_call(vcm_vtd_dev_ops.program(e1->vd, VCM_BASE_LOW, &hw), "program"))
+			return;
+	}
 	/* edu0's device address, from edu1 */
 	n = dma(e1, da, true);
 	check_fault(e1, n, da, VCM_FAULT_TRANSLATION, VCM_ACCESS_WRITE, hooks1);
@@ -688,8 +699,9 @@ void __attribute__((noreturn)) vtd_graph_main(uint32_t magic, const uint32_t *in
 	put_kv("errors", st.errors);
 	bm_puts("\n");
 	if (img.selftest)
-		bm_puts((mask & (1U << 3)) != 0U ? "SELFTEST step 3 failed, as it must\n"
-						 : "SELFTEST step 3 passed: the check is blind\n");
+		bm_puts((mask & (1U << 3 | 1U << 5)) == (1U << 3 | 1U << 5)
+				? "SELFTEST steps 3 and 5 failed, as they must\n"
+				: "SELFTEST a sabotaged step passed: its check is blind\n");
 	bm_puts(mask == 0U ? "RESULT all steps ok\n" : "RESULT some steps failed\n");
 	outb(0xf4, (uint8_t)mask);
 	for (;;)
