@@ -26,7 +26,8 @@
  * reaches edu0's memory: step 5 must fail).
  *
  * With "reginv" the backend uses the CCMD and IOTLB registers instead of the
- * invalidation queue.
+ * invalidation queue. The tables have 4 levels when the unit takes 48-bit
+ * addresses (intel-iommu,aw-bits=48), else 3.
  *
  * Output on COM1 ("STEP n name: ok" or "FAIL ..."); exit through
  * isa-debug-exit (port 0xf4) with the mask of failed steps (bit n = step n),
@@ -318,6 +319,8 @@ static bool setup(void)
 	struct vcm_sys_cfg scfg = { .memtypes = &mt, .nr_memtypes = 1 };
 	struct vcm_vtd_stats st;
 	struct vcm_diag d = { 0 };
+	/* as many levels as the unit takes: CAP.SAGAW bit 2 is 48 bits, bit 1 39 */
+	static struct vcm_pt_cfg pt = { .fmt = &vcm_pt_fmt_vtd_ss, .ias = 39 };
 	uint32_t devfn[3];
 	int ret;
 
@@ -342,7 +345,10 @@ static bool setup(void)
 	put_kv("ver", st.ver);
 	put_kv("cap", st.cap);
 	put_kv("ecap", st.ecap);
-	bm_puts(st.queued ? " queued invalidation\n" : " register invalidation\n");
+	bm_puts(st.queued ? " queued invalidation," : " register invalidation,");
+	if ((st.cap >> 10 & 1U) != 0U)
+		pt.ias = 48;
+	bm_puts(pt.ias == 48U ? " 4 levels\n" : " 3 levels\n");
 	scfg.plat = &img.plat;
 	ret = vcm_sys_create(&scfg, &img.sys, &d);
 	if (ret != 0) {
@@ -356,8 +362,6 @@ static bool setup(void)
 		static const char *const names[3] = { "edu0", "edu1", "edu2" };
 		/* edu2 shares VCM A with edu0, so it shares its domain id */
 		static const uint16_t did[3] = { 1, 2, 1 };
-		/* second stage, 3 levels: QEMU's default aw-bits=39 */
-		static const struct vcm_pt_cfg pt = { .fmt = &vcm_pt_fmt_vtd_ss, .ias = 39 };
 		struct edu_dev *e = &img.edu[i];
 		struct vcm_dev_cfg dc = { .name = names[i], .mapper = &vcm_mapper_pt,
 					  .mapper_cfg = &pt, .nr_bases = 1, .ops = &img_ops };
