@@ -3,3 +3,4 @@
 set(VCM_DEV_SOURCES fault.c mmio.c)
 set(VCM_DEV_DEPS util platform)
 list(APPEND VCM_DEV_SOURCES smmuv3.c smmuv3_evtq.c)
+list(APPEND VCM_DEV_SOURCES vtd.c vtd_inv.c vtd_fault.c)
