@@ -8,6 +8,7 @@
 #define VCM_FREESTANDING_ERRNO_H
 
 #define ENOENT      2
+#define EIO         5
 #define EAGAIN      11
 #define ENOMEM      12
 #define EACCES      13
@@ -20,5 +21,6 @@
 #define ERANGE      34
 #define EOVERFLOW   75
 #define EOPNOTSUPP  95
+#define ETIMEDOUT   110
 
 #endif

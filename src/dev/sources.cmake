@@ -2,3 +2,4 @@
 # mmio.h), and the backends for real IOMMUs, one file each.
 set(VCM_DEV_SOURCES fault.c mmio.c)
 set(VCM_DEV_DEPS util platform)
+list(APPEND VCM_DEV_SOURCES amdvi.c)
