@@ -296,7 +296,8 @@ static void test_program_clear(void **state)
 	hw.fmt = "armv8";
 	assert_int_equal(vcm_amdvi_dev_ops.program(dev, VCM_BASE_LOW, &hw), -EINVAL);
 	assert_string_equal(vcm_amdvi_last_error(e->m),
-			    "vcm_amdvi_dev_ops.program: hw format armv8: the DTE takes amdv1 tables");
+			    "vcm_amdvi_dev_ops.program: hw format armv8: "
+			    "the DTE takes amdv1 tables");
 	hw.fmt = "amdv1";
 	hw.regs[0] &= ~UINT64_C(0xe00);
 	assert_int_equal(vcm_amdvi_dev_ops.program(dev, VCM_BASE_LOW, &hw), -EINVAL);

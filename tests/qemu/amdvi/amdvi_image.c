@@ -308,7 +308,9 @@ static uint8_t *da_ptr(const struct edu *e, vcm_da_t da)
 	vcm_pa_t pa;
 
 	if (e != pg_dev || (da & ~UINT64_C(0xfff)) != pg_da) {
-		if (vcm_dev_addr_to_phys_addr(e->dev, VCM_BASE_LOW, da & ~UINT64_C(0xfff), &pa) != 0)
+		vcm_da_t page = da & ~UINT64_C(0xfff);
+
+		if (vcm_dev_addr_to_phys_addr(e->dev, VCM_BASE_LOW, page, &pa) != 0)
 			return NULL;
 		pg_dev = e;
 		pg_da = da & ~UINT64_C(0xfff);
@@ -415,7 +417,8 @@ static bool setup_edu(unsigned int i, struct vcm *vcm)
 	say(names[i]);
 	sayhex(": devid ", e->devfn);
 	saydec(" domain ", i + 1U);
-	sayhex(" DTE[63:0] ", *(volatile uint64_t *)at(vcm_amdvi_devtab_pa(g.iommu) + 32U * e->devfn));
+	sayhex(" DTE[63:0] ",
+	       *(volatile uint64_t *)at(vcm_amdvi_devtab_pa(g.iommu) + 32U * e->devfn));
 	say("\n");
 	return true;
 }
@@ -497,7 +500,8 @@ static bool step2(void)
 
 	/* a 4K block first, so that the three chunks are not physically adjacent */
 	if (!ok_call(vcm_alloc(g.sys, 0, 4U * KB, VCM_PHYS_ALL, &spacer), "vcm_alloc") ||
-	    !ok_call(vcm_alloc(g.sys, 0, MB + 64U * KB + 4U * KB, VCM_PHYS_ALL, &m1), "vcm_alloc") ||
+	    !ok_call(vcm_alloc(g.sys, 0, MB + 64U * KB + 4U * KB, VCM_PHYS_ALL, &m1),
+		     "vcm_alloc") ||
 	    !ok_call(vcm_reserve(g.vcm[0], MB + 64U * KB + 4U * KB, MB,
 				 VCM_PT_PROT_READ | VCM_PT_PROT_WRITE, &r1), "vcm_reserve") ||
 	    !ok_call(vcm_back(r1, m1), "vcm_back"))
@@ -725,7 +729,8 @@ static bool step6(void)
 		uint8_t *q = da_ptr(e, da + 4096U - 512U + i);
 
 		if (*q != bg((uintptr_t)q, 9)) {
-			mismatch("read-only memory", da + 4096U - 512U + i, *q, bg((uintptr_t)q, 9));
+			mismatch("read-only memory", da + 4096U - 512U + i, *q,
+				 bg((uintptr_t)q, 9));
 			ok = false;
 		}
 	}
