@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <vcm/amdvi.h>
 #include <vcm/pgtable.h>
+#include <vcm/vcm.h>
 
 #define ARENA_PA  UINT64_C(0x80000000)
 #define ARENA_LEN (1U << 20)
@@ -495,6 +496,120 @@ static void test_events(void **state)
 	assert_int_equal(vcm_amdvi_destroy(e->m), 0);
 }
 
+/* The range an INVALIDATE_IOMMU_PAGES address field names (48882 2.4.3). */
+static void inv_range(uint64_t q1, uint64_t *base, uint64_t *size)
+{
+	uint64_t addr = q1 & ~UINT64_C(0xfff);
+	unsigned int bit = 12;
+
+	if ((q1 & 1U) == 0U) {
+		*base = addr;
+		*size = 4096;
+		return;
+	}
+	while (bit < 63 && (addr >> bit & 1U) != 0U)
+		bit++;
+	*size = UINT64_C(1) << (bit + 1);
+	*base = addr & ~(*size - 1U);
+}
+
+static unsigned int graph_hooks;
+
+static int graph_hook(struct vcm_dev *dev, void *data, const struct vcm_fault *f)
+{
+	(void)dev;
+	(void)data;
+	(void)f;
+	graph_hooks++;
+	return VCM_FAULT_TERMINATE;
+}
+
+static void to_graph(void *arg, const struct vcm_amdvi_event *ev)
+{
+	if (ev->is_fault)
+		vcm_dev_fault(arg, &ev->fault);
+}
+
+/* The graph drives the backend: every change ends in the commands it needs. */
+static void test_graph(void **state)
+{
+	static const struct vcm_phys_range far = { UINT64_C(0x100000000), 16U << 20 };
+	static const struct vcm_phys_memtype_cfg mt = { .ranges = &far, .nr_ranges = 1 };
+	static const struct vcm_pt_cfg ptcfg = { .fmt = &vcm_pt_fmt_amdv1 };
+	struct env *e = *state;
+	struct vcm_sys_cfg sc = { .plat = &e->plat, .memtypes = &mt, .nr_memtypes = 1 };
+	struct vcm_amdvi_dev *adev;
+	struct vcm_dev_cfg dc;
+	struct vcm_hw_regs hw;
+	struct vcm_fault last;
+	struct vcm_sys *sys;
+	struct vcm_dev *dev;
+	struct vcm_avcm *av;
+	struct vcm_res *res;
+	struct vcm_mem *mem;
+	struct vcm *vcm;
+	uint64_t base, size, count, *dte;
+	vcm_da_t da;
+	unsigned int n0;
+
+	assert_int_equal(vcm_sys_create(&sc, &sys, NULL), 0);
+	assert_int_equal(vcm_amdvi_init(&e->cfg, &e->m, NULL), 0);
+	assert_int_equal(vcm_amdvi_dev_create(e->m, 0x20, 1, &adev), 0);
+	dc = (struct vcm_dev_cfg){ .name = "edu", .mapper = &vcm_mapper_pt, .mapper_cfg = &ptcfg,
+				   .nr_bases = 1, .ops = &vcm_amdvi_dev_ops, .ctx = adev };
+	assert_int_equal(vcm_dev_register(sys, &dc, &dev), 0);
+	assert_int_equal(vcm_hook(dev, graph_hook, NULL), 0);
+	assert_int_equal(vcm_create(sys, 0x40000000, 0x10000000, &vcm), 0);
+	assert_int_equal(vcm_assoc(vcm, dev, VCM_USE_LOW_BASE, &av), 0);
+
+	/* activation writes the DTE the table describes */
+	n0 = e->f.ncmd;
+	assert_int_equal(vcm_activate(av), 0);
+	assert_int_equal(vcm_get_hw(vcm, dev, &hw), 0);
+	dte = dte_of(e, 0x20);
+	assert_true(dte[0] == hw.regs[0] && dte[1] == 1U);
+	assert_int_equal(e->f.ncmd - n0, 3);
+
+	/* backing and unbacking: one range invalidation covering it, then a wait */
+	assert_int_equal(vcm_alloc(sys, 0, 0x11000, VCM_PHYS_ALL, &mem), 0);
+	assert_int_equal(vcm_reserve(vcm, 0x11000, 0, VCM_PT_PROT_READ | VCM_PT_PROT_WRITE,
+				     &res), 0);
+	da = vcm_get_dev_addr(res);
+	for (int round = 0; round < 2; round++) {
+		n0 = e->f.ncmd;
+		if (round == 0)
+			assert_int_equal(vcm_back(res, mem), 0);
+		else
+			assert_int_equal(vcm_unback(res), 0);
+		assert_int_equal(e->f.ncmd - n0, 2);
+		assert_true(e->f.cmd[n0][0] == (UINT64_C(3) << 60 | UINT64_C(1) << 32));
+		inv_range(e->f.cmd[n0][1], &base, &size);
+		assert_true(base <= da && da + 0x11000U <= base + size);
+		assert_true(size <= 0x40000U); /* the smallest aligned cover: 256K here at most */
+		assert_true(e->f.cmd[n0 + 1][0] >> 60 == 1U);
+	}
+
+	/* a logged fault reaches the graph: recorded, and the hook runs */
+	push_event(e, UINT64_C(2) << 60 | UINT64_C(1) << 32 | 0x20U, da + 0x2000U);
+	assert_int_equal(vcm_amdvi_poll_events(e->m, to_graph, dev), 1);
+	assert_int_equal(graph_hooks, 1);
+	assert_int_equal(vcm_dev_last_fault(dev, &last, &count), 0);
+	assert_true(count == 1U && last.da == da + 0x2000U && last.stream == 0x20U);
+	assert_int_equal(last.kind, VCM_FAULT_TRANSLATION);
+
+	/* deactivation blocks the device */
+	assert_int_equal(vcm_deactivate(av), 0);
+	assert_true(dte[0] == 3U);
+	assert_int_equal(vcm_unreserve(res), 0);
+	assert_int_equal(vcm_free_phys(sys, mem), 0);
+	assert_int_equal(vcm_deassoc(av), 0);
+	assert_int_equal(vcm_free(vcm), 0);
+	assert_int_equal(vcm_dev_unregister(dev), 0);
+	vcm_amdvi_dev_destroy(adev);
+	assert_int_equal(vcm_amdvi_destroy(e->m), 0);
+	assert_int_equal(vcm_sys_destroy(sys), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -504,6 +619,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tlb_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_program_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_graph, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
