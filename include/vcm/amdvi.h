@@ -86,18 +86,18 @@ struct vcm_amdvi_cfg {
  * memory (nothing is left allocated); -ETIMEDOUT the first completion wait
  * never completed (the IOMMU is turned off again and everything freed).
  */
-int vcm_amdvi_init(const struct vcm_amdvi_cfg *cfg, struct vcm_amdvi **out,
-		   struct vcm_diag *diag);
+VCM_API int vcm_amdvi_init(const struct vcm_amdvi_cfg *cfg, struct vcm_amdvi **out,
+			   struct vcm_diag *diag);
 
 /**
  * vcm_amdvi_destroy() - turn the IOMMU off and free its memory. Every device
  * of it must have been destroyed. NULL is ignored. Return: 0, or -EBUSY
  * while devices remain.
  */
-int vcm_amdvi_destroy(struct vcm_amdvi *iommu);
+VCM_API int vcm_amdvi_destroy(struct vcm_amdvi *iommu);
 
 /* The IOMMU's last failure, "call: message" (ops that return void record here). */
-const char *vcm_amdvi_last_error(const struct vcm_amdvi *iommu);
+VCM_API const char *vcm_amdvi_last_error(const struct vcm_amdvi *iommu);
 
 /**
  * vcm_amdvi_dev_create() - a device behind @iommu, for vcm_amdvi_dev_ops.
@@ -111,10 +111,10 @@ const char *vcm_amdvi_last_error(const struct vcm_amdvi *iommu);
  * Return: 0; -EINVAL NULL, @devid above max_devid, @domid 0 or above 0xffff;
  * -EEXIST another device of @iommu has @devid; -ENOMEM.
  */
-int vcm_amdvi_dev_create(struct vcm_amdvi *iommu, uint32_t devid, uint32_t domid,
-			 struct vcm_amdvi_dev **out);
+VCM_API int vcm_amdvi_dev_create(struct vcm_amdvi *iommu, uint32_t devid, uint32_t domid,
+				 struct vcm_amdvi_dev **out);
 /* Free @dev (its DTE is cleared first if programmed). NULL is ignored. */
-void vcm_amdvi_dev_destroy(struct vcm_amdvi_dev *dev);
+VCM_API void vcm_amdvi_dev_destroy(struct vcm_amdvi_dev *dev);
 
 /*
  * The ops for struct vcm_dev_cfg.ops, with the struct vcm_amdvi_dev as ctx:
@@ -133,7 +133,7 @@ void vcm_amdvi_dev_destroy(struct vcm_amdvi_dev *dev);
  * The void ops record failures in vcm_amdvi_last_error() and count them
  * (vcm_amdvi_stats()).
  */
-extern const struct vcm_dev_ops vcm_amdvi_dev_ops;
+VCM_API extern const struct vcm_dev_ops vcm_amdvi_dev_ops;
 
 /**
  * struct vcm_amdvi_event - one event log entry, decoded.
@@ -164,13 +164,13 @@ typedef void (*vcm_amdvi_event_fn)(void *arg, const struct vcm_amdvi_event *ev);
  * Return: the number of entries consumed; -EINVAL @iommu NULL; -EIO the
  * tail register points outside the log (nothing consumed).
  */
-int vcm_amdvi_poll_events(struct vcm_amdvi *iommu, vcm_amdvi_event_fn fn, void *arg);
+VCM_API int vcm_amdvi_poll_events(struct vcm_amdvi *iommu, vcm_amdvi_event_fn fn, void *arg);
 
 /**
  * vcm_amdvi_decode_event() - decode one raw entry (as vcm_amdvi_poll_events
  * does) into @ev.
  */
-void vcm_amdvi_decode_event(const uint64_t raw[2], struct vcm_amdvi_event *ev);
+VCM_API void vcm_amdvi_decode_event(const uint64_t raw[2], struct vcm_amdvi_event *ev);
 
 /**
  * struct vcm_amdvi_stats - counters for tests and bring-up.
@@ -187,10 +187,10 @@ struct vcm_amdvi_stats {
 	uint64_t overflows;
 	uint64_t errors;
 };
-void vcm_amdvi_stats(const struct vcm_amdvi *iommu, struct vcm_amdvi_stats *out);
+VCM_API void vcm_amdvi_stats(const struct vcm_amdvi *iommu, struct vcm_amdvi_stats *out);
 
 /* Where the IOMMU's structures sit: for tests and firmware that hand them on. */
-vcm_pa_t vcm_amdvi_devtab_pa(const struct vcm_amdvi *iommu);
+VCM_API vcm_pa_t vcm_amdvi_devtab_pa(const struct vcm_amdvi *iommu);
 
 #ifdef __cplusplus
 }

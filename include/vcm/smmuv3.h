@@ -73,25 +73,25 @@ struct vcm_smmuv3_cfg {
  * -ENOMEM no memory; -ETIMEDOUT CR0ACK or a CMD_SYNC never caught up; -EIO
  * the SMMU reported a command error. On failure nothing is left allocated.
  */
-int vcm_smmuv3_init(const struct vcm_smmuv3_cfg *cfg, struct vcm_smmuv3 **out,
-		    struct vcm_diag *diag);
+VCM_API int vcm_smmuv3_init(const struct vcm_smmuv3_cfg *cfg, struct vcm_smmuv3 **out,
+			    struct vcm_diag *diag);
 
 /**
  * vcm_smmuv3_destroy() - turn the SMMU off (SMMUEN, queues) and free it and
  * its masters. @smmu may be NULL. Return: 0, or -ETIMEDOUT when CR0ACK did
  * not follow (everything is freed all the same).
  */
-int vcm_smmuv3_destroy(struct vcm_smmuv3 *smmu);
+VCM_API int vcm_smmuv3_destroy(struct vcm_smmuv3 *smmu);
 
 /** vcm_smmuv3_last_error() - the last failure's message ("" if none). */
-const char *vcm_smmuv3_last_error(const struct vcm_smmuv3 *smmu);
+VCM_API const char *vcm_smmuv3_last_error(const struct vcm_smmuv3 *smmu);
 
 /**
  * vcm_smmuv3_take_error() - the first error an op without a return value
  * (clear, tlb_range, tlb_all) met since the last call, then forget it.
  * Return: 0 or that negative errno (its message: vcm_smmuv3_last_error()).
  */
-int vcm_smmuv3_take_error(struct vcm_smmuv3 *smmu);
+VCM_API int vcm_smmuv3_take_error(struct vcm_smmuv3 *smmu);
 
 /**
  * vcm_smmuv3_master() - a master (one StreamID) the graph can program.
@@ -106,12 +106,12 @@ int vcm_smmuv3_take_error(struct vcm_smmuv3 *smmu);
  * Return: 0; -EINVAL NULL argument, @sid or @asid out of range; -EEXIST
  * another master has that StreamID or ASID; -ENOMEM.
  */
-int vcm_smmuv3_master(struct vcm_smmuv3 *smmu, uint32_t sid, uint32_t asid,
-		      struct vcm_smmuv3_master **out);
+VCM_API int vcm_smmuv3_master(struct vcm_smmuv3 *smmu, uint32_t sid, uint32_t asid,
+			      struct vcm_smmuv3_master **out);
 
 /* The master's StreamID and ASID. */
-uint32_t vcm_smmuv3_master_sid(const struct vcm_smmuv3_master *m);
-uint32_t vcm_smmuv3_master_asid(const struct vcm_smmuv3_master *m);
+VCM_API uint32_t vcm_smmuv3_master_sid(const struct vcm_smmuv3_master *m);
+VCM_API uint32_t vcm_smmuv3_master_asid(const struct vcm_smmuv3_master *m);
 
 /*
  * The device ops of a master (ctx = struct vcm_smmuv3_master *), for
@@ -127,7 +127,7 @@ uint32_t vcm_smmuv3_master_asid(const struct vcm_smmuv3_master *m);
  *  tlb_all:   TLBI_NH_ASID + CMD_SYNC.
  *  hw_version: SMMU_AIDR (0: SMMUv3.0, 1: v3.1, ...).
  */
-extern const struct vcm_dev_ops vcm_smmuv3_dev_ops;
+VCM_API extern const struct vcm_dev_ops vcm_smmuv3_dev_ops;
 
 /* SMMUv3 event numbers (IHI 0070 7.3), passed to the event callback. */
 #define VCM_SMMUV3_EVT_F_UUT            0x01U
@@ -171,7 +171,7 @@ typedef void (*vcm_smmuv3_event_fn)(void *arg, struct vcm_smmuv3_master *m, unsi
  * records have been handed over; such errors are acknowledged.
  * Return: the number of records (>= 0), or -EIO as above, or -EINVAL.
  */
-int vcm_smmuv3_poll_events(struct vcm_smmuv3 *smmu, vcm_smmuv3_event_fn fn, void *arg);
+VCM_API int vcm_smmuv3_poll_events(struct vcm_smmuv3 *smmu, vcm_smmuv3_event_fn fn, void *arg);
 
 #ifdef __cplusplus
 }

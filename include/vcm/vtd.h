@@ -86,7 +86,8 @@ struct vcm_vtd_dev;
  * -ETIMEDOUT the unit did not acknowledge a command; -EIO it refused an
  * invalidation. On failure the unit is as it was and nothing is kept.
  */
-int vcm_vtd_init(const struct vcm_vtd_cfg *cfg, struct vcm_vtd **out, struct vcm_diag *diag);
+VCM_API int vcm_vtd_init(const struct vcm_vtd_cfg *cfg, struct vcm_vtd **out,
+			  struct vcm_diag *diag);
 
 /**
  * vcm_vtd_fini() - turn translation and queued invalidation off and free
@@ -97,7 +98,7 @@ int vcm_vtd_init(const struct vcm_vtd_cfg *cfg, struct vcm_vtd **out, struct vcm
  * -ETIMEDOUT the unit did not acknowledge (the memory is freed all the same,
  * so do not call it with DMA running).
  */
-int vcm_vtd_fini(struct vcm_vtd *vtd);
+VCM_API int vcm_vtd_fini(struct vcm_vtd *vtd);
 
 /**
  * vcm_vtd_dev_create() - a PCI function behind @vtd, ready for vcm_vtd_dev_ops.
@@ -114,15 +115,15 @@ int vcm_vtd_fini(struct vcm_vtd *vtd);
  * domain 0 for caching mode, and vcm_fault.ctx 0 means unknown); -ERANGE
  * @did beyond CAP.ND; -EEXIST @sid already has a device; -ENOMEM.
  */
-int vcm_vtd_dev_create(struct vcm_vtd *vtd, uint16_t sid, uint16_t did,
-		       struct vcm_vtd_dev **out);
+VCM_API int vcm_vtd_dev_create(struct vcm_vtd *vtd, uint16_t sid, uint16_t did,
+			       struct vcm_vtd_dev **out);
 
 /**
  * vcm_vtd_dev_destroy() - clear the device's context entry (invalidating
  * what it cached) and free it. @dev NULL is ignored. Return: 0, or the
  * invalidation's error (the device is freed all the same).
  */
-int vcm_vtd_dev_destroy(struct vcm_vtd_dev *dev);
+VCM_API int vcm_vtd_dev_destroy(struct vcm_vtd_dev *dev);
 
 /*
  * The ops to put in struct vcm_dev_cfg.ops with .ctx = a struct vcm_vtd_dev:
@@ -143,10 +144,10 @@ int vcm_vtd_dev_destroy(struct vcm_vtd_dev *dev);
  * Context: none of the calls of this header lock; the caller serialises the
  * calls on one unit and its devices (the graph calls the ops under its lock).
  */
-extern const struct vcm_dev_ops vcm_vtd_dev_ops;
+VCM_API extern const struct vcm_dev_ops vcm_vtd_dev_ops;
 
-uint16_t vcm_vtd_dev_sid(const struct vcm_vtd_dev *dev);
-uint16_t vcm_vtd_dev_did(const struct vcm_vtd_dev *dev);
+VCM_API uint16_t vcm_vtd_dev_sid(const struct vcm_vtd_dev *dev);
+VCM_API uint16_t vcm_vtd_dev_did(const struct vcm_vtd_dev *dev);
 
 /**
  * vcm_vtd_fault_fn - what vcm_vtd_poll_faults() calls per fault record.
@@ -176,7 +177,7 @@ typedef void (*vcm_vtd_fault_fn)(void *arg, struct vcm_vtd_dev *dev,
  *
  * Return: the number of records handled (>= 0); -EINVAL @vtd NULL.
  */
-int vcm_vtd_poll_faults(struct vcm_vtd *vtd, vcm_vtd_fault_fn fn, void *arg);
+VCM_API int vcm_vtd_poll_faults(struct vcm_vtd *vtd, vcm_vtd_fault_fn fn, void *arg);
 
 /**
  * struct vcm_vtd_stats - what a unit has done.
@@ -205,10 +206,10 @@ struct vcm_vtd_stats {
 };
 
 /* Fill @out (both non-NULL). */
-void vcm_vtd_get_stats(const struct vcm_vtd *vtd, struct vcm_vtd_stats *out);
+VCM_API void vcm_vtd_get_stats(const struct vcm_vtd *vtd, struct vcm_vtd_stats *out);
 
 /* The last message recorded by @vtd or its devices ("" if none). */
-const char *vcm_vtd_last_error(const struct vcm_vtd *vtd);
+VCM_API const char *vcm_vtd_last_error(const struct vcm_vtd *vtd);
 
 #ifdef __cplusplus
 }
