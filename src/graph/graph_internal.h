@@ -372,6 +372,24 @@ void inst_plat_init_(struct vcm_inst *in, struct vcm_sys *sys);
 /* Back to INST_PASS; stashed tables go to the platform. */
 void inst_stash_drain_(struct vcm_inst *in);
 
+/*
+ * copy.c: one side of a physical copy, a cursor over its contiguous runs:
+ * copy_side_mem_() the extents of @mem in order, copy_side_res_() the bytes
+ * of backed @res from offset @off.
+ */
+struct copy_side {
+	int (*next)(struct copy_side *s, vcm_pa_t *pa, uint64_t *len);
+	const struct vcm_physmem *mem;
+	const struct vcm_res *res;
+	uint64_t pos;
+};
+void copy_side_mem_(struct copy_side *s, const struct vcm_physmem *mem);
+void copy_side_res_(struct copy_side *s, const struct vcm_res *res, uint64_t off);
+/* Copy @len bytes (UINT64_MAX: until a side ends) from @from's runs to @to's
+ * through plat->pa_to_cpu: 0, or -EFAULT with *@bad_pa the pa it lacks. */
+int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct copy_side *from,
+	       uint64_t len, vcm_pa_t *bad_pa);
+
 /* rmap.c */
 /* The extent of @res holding device address @da, or NULL. */
 const struct rmap_ext *ext_at_da_(const struct vcm_res *res, vcm_da_t da);
