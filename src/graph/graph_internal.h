@@ -245,6 +245,7 @@ struct vcm_inst {
 	uint64_t users;
 	struct vcm_sys *sys;
 	struct vcm_plat_ops plat;   /* given to ops->create: the system's, forwarded */
+	struct vcm_plat_fwd fwd;    /* how plat forwards (table calls through the stash) */
 	enum inst_stash_mode stash_mode;
 	struct stash_node *stash;   /* tables held back during a migration */
 };

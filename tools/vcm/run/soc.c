@@ -30,10 +30,11 @@ static int failf(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /* Table memory is counted so the run can report what each chunk plan costs. */
-static int count_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
+static int count_table_alloc(struct vcm_plat_fwd *f, uint64_t size, uint64_t align, vcm_pa_t *pa,
+			     void **cpu)
 {
-	struct soc *s = ctx;
-	int r = s->mem_plat->table_alloc(s->mem_plat->ctx, size, align, pa, cpu);
+	struct soc *s = (struct soc *)(void *)((char *)f - offsetof(struct soc, fwd));
+	int r = vcm_plat_fwd_table_alloc(f, size, align, pa, cpu);
 
 	if (r == 0) {
 		s->table_bytes += size;
@@ -43,33 +44,12 @@ static int count_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t 
 	return r;
 }
 
-static void count_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+static void count_table_free(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64_t size)
 {
-	struct soc *s = ctx;
+	struct soc *s = (struct soc *)(void *)((char *)f - offsetof(struct soc, fwd));
 
-	s->mem_plat->table_free(s->mem_plat->ctx, pa, cpu, size);
+	vcm_plat_fwd_table_free(f, pa, cpu, size);
 	s->table_bytes -= size;
-}
-
-static void *fwd_pa_to_cpu(void *ctx, vcm_pa_t pa)
-{
-	struct soc *s = ctx;
-
-	return s->mem_plat->pa_to_cpu(s->mem_plat->ctx, pa);
-}
-
-static void *fwd_meta_alloc(void *ctx, size_t size)
-{
-	struct soc *s = ctx;
-
-	return s->mem_plat->meta_alloc(s->mem_plat->ctx, size);
-}
-
-static void fwd_meta_free(void *ctx, void *p, size_t size)
-{
-	struct soc *s = ctx;
-
-	s->mem_plat->meta_free(s->mem_plat->ctx, p, size);
 }
 
 /* An IOMMU model's faults go to the graph, which runs the device's hook. */
@@ -103,14 +83,9 @@ static int build_memory(struct soc *s, char *err, size_t errlen)
 	if (r != 0)
 		return failf(err, errlen, "hosted memory: %s (%s)", diag.msg, vcm_strerror(r));
 	s->mem_plat = vcm_hosted_mem_plat(s->mem);
-	s->plat = (struct vcm_plat_ops){
-		.ctx = s,
-		.table_alloc = count_table_alloc,
-		.table_free = count_table_free,
-		.pa_to_cpu = fwd_pa_to_cpu,
-		.meta_alloc = fwd_meta_alloc,
-		.meta_free = fwd_meta_free,
-	};
+	s->fwd = (struct vcm_plat_fwd){ .to = s->mem_plat, .table_alloc = count_table_alloc,
+					.table_free = count_table_free };
+	vcm_plat_fwd_ops(&s->fwd, &s->plat);
 	for (unsigned int i = 0; i < d->nr_memtypes; i++) {
 		ranges[i] = (struct vcm_phys_range){ d->memtypes[i].base, d->memtypes[i].size };
 		mts[i] = (struct vcm_phys_memtype_cfg){ &ranges[i], 1, d->memtypes[i].chunks };

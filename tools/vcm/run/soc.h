@@ -27,6 +27,7 @@ struct soc {
 	const struct plat_desc *d;
 	bool small_only;                 /* every mapping in the smallest page */
 	struct vcm_hosted_mem *mem;
+	struct vcm_plat_fwd fwd;         /* on to the memory's ops, counting table bytes */
 	struct vcm_plat_ops plat;        /* the memory's ops, table bytes counted */
 	const struct vcm_plat_ops *mem_plat;
 	uint64_t table_bytes, table_bytes_peak;
