@@ -149,7 +149,7 @@ int pipeline_run(const struct plat_desc *d, const struct run_opts *o, struct run
 	r = play(&s, o, res, err, errlen);
 	for (unsigned int j = 0; j < d->nr_masters; j++)
 		vcm_sim_iommu_stats(soc_iommu_of(&s, j), &res->st[j]);
-	res->table_bytes = s.table_bytes;
+	vcm_soc_table_bytes(s.hw, &res->table_bytes, NULL);
 	if (r == 0 && vcm_sys_check_(s.sys) != 0) {
 		snprintf(err, errlen, "graph check failed: %s", vcm_sys_last_error(s.sys));
 		r = -1;
