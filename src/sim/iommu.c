@@ -246,39 +246,40 @@ static int check_call(struct vcm_sim_iommu *iommu, unsigned int bank, const char
 	return 0;
 }
 
-/* The parts of a fault record every fault of @bank shares. */
-static void fault_init(const struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
+/* Complete @f, whose kind, level and desc_pa the lookup gave, for @bank. */
+static void fault_fill(const struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
 		       unsigned int access, struct vcm_fault *f)
 {
-	sim_memset(f, 0, sizeof(*f));
 	f->da = da;
 	f->access = access;
 	f->stage = iommu->walker->stage;
 	f->base = bank;
+	f->stream = 0;
 	f->ctx = bank; /* the context bank */
 }
 
 /*
  * One lookup: IOTLB, else a walk that fills it; then the permission check.
- * On a fault, @f (from fault_init()) gets its kind, level and descriptor.
+ * On a fault, @f gets its kind, level and descriptor address.
  */
 static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
 		       unsigned int access, vcm_pa_t *pa, struct vcm_fault *f)
 {
 	const struct sim_bank *b = &iommu->bank[bank];
 	struct sim_tlb_entry *e;
-	unsigned int allowed, level;
-	vcm_pa_t page_pa, desc_pa;
+	unsigned int allowed;
+	vcm_pa_t page_pa;
 	unsigned int lg2;
 
 	iommu->st.lookups++;
 	if (iommu->tlb != NULL && sim_tlb_lookup_(iommu, bank, da, &e)) {
 		iommu->st.hits++;
 		allowed = (access & VCM_ACCESS_USER) != 0U ? e->user : e->priv;
+		if ((access & ~VCM_ACCESS_USER & ~allowed) != 0U)
+			return sim_walk_fault_(f, VCM_FAULT_PERMISSION, e->level,
+					       sim_tlb_desc_pa_(iommu, e, da));
 		page_pa = e->pa;
 		lg2 = e->size_lg2;
-		level = e->level;
-		desc_pa = sim_tlb_desc_pa_(iommu, e, da);
 	} else {
 		struct vcm_sim_xlate x;
 		int ret;
@@ -294,13 +295,11 @@ static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 			return ret;
 		sim_tlb_insert_(iommu, bank, &x);
 		allowed = (access & VCM_ACCESS_USER) != 0U ? x.user : x.priv;
+		if ((access & ~VCM_ACCESS_USER & ~allowed) != 0U)
+			return sim_walk_fault_(f, VCM_FAULT_PERMISSION, (int)x.level, x.desc_pa);
 		page_pa = x.page_pa;
 		lg2 = x.size_lg2;
-		level = x.level;
-		desc_pa = x.desc_pa;
 	}
-	if ((access & ~VCM_ACCESS_USER & ~allowed) != 0U)
-		return sim_walk_fault_(f, VCM_FAULT_PERMISSION, (int)level, desc_pa);
 	*pa = page_pa + (da & (VCM_BIT(lg2) - 1U));
 	return 0;
 }
@@ -319,19 +318,18 @@ static int translate(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da
 		     unsigned int access, vcm_pa_t *pa)
 {
 	struct vcm_fault f;
-	int ret;
+	int ret = lookup_once(iommu, bank, da, access, pa, &f);
 
-	fault_init(iommu, bank, da, access, &f);
-	ret = lookup_once(iommu, bank, da, access, pa, &f);
 	if (ret == 0)
 		return 0;
+	fault_fill(iommu, bank, da, access, &f);
 	if (report(iommu, &f) != VCM_FAULT_RETRY)
 		return ret;
 	iommu->st.retries++;
-	fault_init(iommu, bank, da, access, &f);
 	ret = lookup_once(iommu, bank, da, access, pa, &f);
 	if (ret != 0) {
 		/* the second fault is recorded and ends the transaction */
+		fault_fill(iommu, bank, da, access, &f);
 		iommu->st.faults++;
 		iommu->last_fault = f;
 	}
@@ -372,7 +370,6 @@ int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 	ret = check_call(iommu, bank, fn);
 	if (ret != 0)
 		return ret;
-	fault_init(iommu, bank, da, 0, &f);
 	if (iommu->bank[bank].walk_off) {
 		sim_memset(out, 0, sizeof(*out));
 		ret = sim_walk_fault_(&f, VCM_FAULT_TRANSLATION, iommu->walker->off_level,
@@ -380,8 +377,10 @@ int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 	} else {
 		ret = iommu->walker->walk(iommu, &iommu->bank[bank], da, out, &f);
 	}
-	if (ret != 0 && fault != NULL)
+	if (ret != 0 && fault != NULL) {
+		fault_fill(iommu, bank, da, 0, &f);
 		*fault = f;
+	}
 	return ret;
 }
 
