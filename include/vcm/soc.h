@@ -56,7 +56,8 @@ struct vcm_soc_memtype {
  *              granule_lg2, flags, page_sizes, mair); plat, tlb and tlb_ctx
  *              are the graph's, leave them 0.
  * @iommu:      PT: index in vcm_soc_cfg.iommus of the model in front of it;
- *              the model's faults go to this device (vcm_dev_fault()).
+ *              the model's faults go to this device (vcm_dev_fault(); of
+ *              several devices behind one model, the last in cfg->devs).
  * @nr_bases:   base registers, 1 or 2; 0 = 1.
  * @engine:     DMA: also build a DMA engine model for it (vcm_soc_dma()).
  * @hw_version: DMA and CPU: what vcm_hw_ver() answers; 0 gives the device no
@@ -82,8 +83,8 @@ struct vcm_soc_dev_cfg {
  * @devs:        @nr_devs devices, at most VCM_SOC_MAX_DEVS, registered in
  *               this order.
  * @lock:        optional: the system lock (struct vcm_sys_cfg.lock).
- * @small_only:  every page table maps with its granule only (a table's
- *               page_sizes is narrowed to it).
+ * @small_only:  every page table maps with its granule only (its page_sizes
+ *               becomes 1 << granule_lg2; a granule_lg2 of 0 counts as 4 KiB).
  */
 struct vcm_soc_cfg {
 	vcm_pa_t mem_pa;
