@@ -13,6 +13,8 @@
  *  - the hosted helpers (Linux user space, include/vcm/hosted.h): an arena on
  *    heap memory, malloc-backed ops, and memfd-backed physical memory whose
  *    ops give tables from an arena inside it and metadata from the heap.
+ * And a forwarder (struct vcm_plat_fwd) for a layer that stands between a
+ * platform's ops and their users.
  */
 #ifndef VCM_PLATFORM_H
 #define VCM_PLATFORM_H
@@ -121,6 +123,40 @@ struct vcm_sys_lock {
 	void (*unlock)(void *ctx);
 	void *ctx;
 };
+
+/**
+ * struct vcm_plat_fwd - platform ops that pass every call on to another set:
+ * how a layer stands between a platform and its users to watch, divert or
+ * serialise table memory and leave the rest alone (the graph's table stash
+ * per mapper instance, hosted memory's arena behind its lock, a tool that
+ * counts table bytes). vcm_plat_fwd_ops() makes the ops to hand out.
+ * @to:          where the calls go.
+ * @lock:        optional: held around each table_alloc / table_free passed
+ *               on to @to (by the ops or by the pass-on calls below).
+ * @table_alloc: optional: runs in place of passing table_alloc on; it may
+ *               pass it on itself with vcm_plat_fwd_table_alloc(). The owner
+ *               finds itself from @f (the struct is meant to be embedded).
+ * @table_free:  optional: likewise for table_free (vcm_plat_fwd_table_free()).
+ */
+struct vcm_plat_fwd {
+	const struct vcm_plat_ops *to;
+	const struct vcm_sys_lock *lock;
+	int (*table_alloc)(struct vcm_plat_fwd *f, uint64_t size, uint64_t align, vcm_pa_t *pa,
+			   void **cpu);
+	void (*table_free)(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64_t size);
+};
+
+/**
+ * vcm_plat_fwd_ops() - fill @ops with calls that go through @f (@ops->ctx is
+ * @f, which must outlive them). An op @f->to lacks stays NULL, so the layers
+ * below see the same gaps; the caller may replace an op afterwards.
+ */
+VCM_API void vcm_plat_fwd_ops(struct vcm_plat_fwd *f, struct vcm_plat_ops *ops);
+
+/* Pass a table call on to @f->to (under @f->lock), for @f's hooks. */
+VCM_API int vcm_plat_fwd_table_alloc(struct vcm_plat_fwd *f, uint64_t size, uint64_t align,
+				     vcm_pa_t *pa, void **cpu);
+VCM_API void vcm_plat_fwd_table_free(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64_t size);
 
 #ifdef __cplusplus
 }

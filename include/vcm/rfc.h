@@ -53,8 +53,9 @@
  *      "cpu"     the CPU: prebuilt VCMs (VCM_PREBUILT_KERNEL/USER) map the
  *                memfd into this process, so vcm_get_dev_addr() of a CPU
  *                reservation is a pointer to the bytes the devices see.
- *    The IOMMU devices are register models: activation loads the table base
- *    into them, and vcm_hw_ver() reads their version (vcodec 0x10000,
+ *    The IOMMUs are simulated models (include/vcm/sim.h, built by
+ *    include/vcm/soc.h): activation programs their context bank with the
+ *    table registers, and vcm_hw_ver() reads the versions (vcodec 0x10000,
  *    mdp 0x20000, dma 0x1, cpu 0).
  *
  * Threads: every call except vcm_sys_init() and vcm_sys_destroy() may be made

@@ -69,9 +69,12 @@ enum vcm_sim_tlb_policy {
  *               next 4 KiB boundary; NULL when nothing is there (the model sees
  *               an external abort). Called with @mem_ctx.
  * @mem_ctx:     first argument of @pa_to_cpu.
- * @fault:       optional: told of every translation fault; returns
- *               VCM_FAULT_RETRY (the mapping was repaired: walk again, once) or
- *               VCM_FAULT_TERMINATE. NULL: every fault terminates.
+ * @fault:       optional: told of every translation fault with its full record
+ *               (struct vcm_fault: kind, the lookup level and physical address
+ *               of the entry that faulted, stage 0 for the MSM model and 1 or
+ *               2 for the SMMU's, base and ctx the context bank, stream 0);
+ *               returns VCM_FAULT_RETRY (the mapping was repaired: walk again,
+ *               once) or VCM_FAULT_TERMINATE. NULL: every fault terminates.
  * @fault_ctx:   first argument of @fault.
  * @hw_version:  what vcm_dev_ops.hw_version() answers; 0 = the kind's default.
  */
@@ -103,6 +106,8 @@ struct vcm_sim_iommu;
  * @size_lg2:  log2 of the leaf size (a contiguous group counts whole only
  *             with VCM_SIM_IOMMU_CONTIG).
  * @level:     manual's level number of the leaf (armv7s: 1 first, 2 second).
+ * @desc_pa:   physical address of the leaf descriptor the walk used for this
+ *             da (of a repeated or contiguous group, the one the da indexes).
  * @priv:      VCM_ACCESS_READ/WRITE/EXEC allowed to privileged accesses.
  * @user:      the same for unprivileged (VCM_ACCESS_USER) accesses; for
  *             stage 2 equal to @priv (stage 2 has no privilege levels).
@@ -114,6 +119,7 @@ struct vcm_sim_xlate {
 	vcm_pa_t page_pa;
 	unsigned int size_lg2;
 	unsigned int level;
+	vcm_pa_t desc_pa;
 	unsigned int priv;
 	unsigned int user;
 	unsigned int reads;
@@ -194,8 +200,9 @@ VCM_API int vcm_sim_iommu_destroy(struct vcm_sim_iommu *iommu);
  *
  * Return: 0; -EINVAL a NULL argument, bank out of range or bad @access;
  * -ENODEV the bank is disabled (no fault is reported: the bus refuses);
- * the fault's error: -ENOENT translation fault, -EACCES permission fault,
- * -EFAULT access-flag, address-size fault or a table outside memory.
+ * vcm_fault_errno() of the fault's kind: -ENOENT translation fault, -EACCES
+ * permission fault, -EFAULT access flag, address size or external fault (a
+ * table outside memory). The record is in vcm_sim_iommu_last_fault().
  */
 VCM_API int vcm_sim_iommu_translate(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
 				    unsigned int access, vcm_pa_t *pa);
@@ -203,12 +210,14 @@ VCM_API int vcm_sim_iommu_translate(struct vcm_sim_iommu *iommu, unsigned int ba
 /**
  * vcm_sim_iommu_walk() - decode the tables for @da without the IOTLB, the
  * counters or the fault handler (for checks against another walker).
+ * @fault: optional: on a fault, receives its record (access 0; never a
+ *         permission fault, as no access is checked).
  *
- * Return: 0 and *@out; -EINVAL/-ENODEV as translate; -ENOENT, -EFAULT as a
- * fault would (no permission check is made).
+ * Return: 0 and *@out; -EINVAL/-ENODEV as translate; vcm_fault_errno() of
+ * the fault's kind (-ENOENT, -EFAULT) as a fault would.
  */
 VCM_API int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
-			       struct vcm_sim_xlate *out);
+			       struct vcm_sim_xlate *out, struct vcm_fault *fault);
 
 /**
  * vcm_sim_iommu_read() - a bus master reads [@da, @da + @len) through the
@@ -242,7 +251,9 @@ VCM_API unsigned int vcm_sim_iommu_tlb_valid(const struct vcm_sim_iommu *iommu);
 VCM_API void vcm_sim_iommu_drop_next_invalidation(struct vcm_sim_iommu *iommu);
 
 /**
- * vcm_sim_iommu_last_fault() - the last fault the model reported.
+ * vcm_sim_iommu_last_fault() - the last fault the model reported, the whole
+ * record (as @cfg->fault received it; for a retry that faulted again, the
+ * second fault).
  * Return: 0 and *@f; -ENOENT no fault yet; -EINVAL NULL argument.
  */
 VCM_API int vcm_sim_iommu_last_fault(const struct vcm_sim_iommu *iommu, struct vcm_fault *f);

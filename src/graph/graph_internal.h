@@ -274,6 +274,7 @@ struct vcm_inst {
 	uint64_t users;
 	struct vcm_sys *sys;
 	struct vcm_plat_ops plat;   /* given to ops->create: the system's, forwarded */
+	struct vcm_plat_fwd fwd;    /* how plat forwards (table calls through the stash) */
 	enum inst_stash_mode stash_mode;
 	struct stash_node *stash;   /* tables held back during a migration */
 };
@@ -400,6 +401,24 @@ int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, 
 void inst_plat_init_(struct vcm_inst *in, struct vcm_sys *sys);
 /* Back to INST_PASS; stashed tables go to the platform. */
 void inst_stash_drain_(struct vcm_inst *in);
+
+/*
+ * copy.c: one side of a physical copy, a cursor over its contiguous runs:
+ * copy_side_mem_() the extents of @mem in order, copy_side_res_() the bytes
+ * of backed @res from offset @off.
+ */
+struct copy_side {
+	int (*next)(struct copy_side *s, vcm_pa_t *pa, uint64_t *len);
+	const struct vcm_physmem *mem;
+	const struct vcm_res *res;
+	uint64_t pos;
+};
+void copy_side_mem_(struct copy_side *s, const struct vcm_physmem *mem);
+void copy_side_res_(struct copy_side *s, const struct vcm_res *res, uint64_t off);
+/* Copy @len bytes (UINT64_MAX: until a side ends) from @from's runs to @to's
+ * through plat->pa_to_cpu: 0, or -EFAULT with *@bad_pa the pa it lacks. */
+int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct copy_side *from,
+	       uint64_t len, vcm_pa_t *bad_pa);
 
 /* rmap.c */
 /* The extent of @res holding device address @da, or NULL. */

@@ -33,10 +33,16 @@ struct stash_node {
 	uint64_t size;
 };
 
-static int ip_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
+static struct vcm_inst *inst_of(struct vcm_plat_fwd *f)
 {
-	struct vcm_inst *in = ctx;
-	const struct vcm_plat_ops *plat = in->sys->plat;
+	return GRAPH_CONTAINER(f, struct vcm_inst, fwd);
+}
+
+static int ip_table_alloc(struct vcm_plat_fwd *f, uint64_t size, uint64_t align, vcm_pa_t *pa,
+			  void **cpu)
+{
+	struct vcm_inst *in = inst_of(f);
+	const struct vcm_plat_ops *plat = f->to;
 
 	if (in->stash_mode == INST_REUSE) {
 		for (struct stash_node **pp = &in->stash; *pp != NULL; pp = &(*pp)->next) {
@@ -53,13 +59,12 @@ static int ip_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa
 			return 0;
 		}
 	}
-	return plat->table_alloc(plat->ctx, size, align, pa, cpu);
+	return vcm_plat_fwd_table_alloc(f, size, align, pa, cpu);
 }
 
-static void ip_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+static void ip_table_free(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64_t size)
 {
-	struct vcm_inst *in = ctx;
-	const struct vcm_plat_ops *plat = in->sys->plat;
+	struct vcm_inst *in = inst_of(f);
 
 	/* every table of every format is far larger than the link */
 	if (in->stash_mode == INST_KEEP && size >= sizeof(struct stash_node)) {
@@ -71,52 +76,18 @@ static void ip_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 		in->stash = n;
 		return;
 	}
-	plat->table_free(plat->ctx, pa, cpu, size);
-}
-
-static void *ip_pa_to_cpu(void *ctx, vcm_pa_t pa)
-{
-	const struct vcm_plat_ops *plat = ((struct vcm_inst *)ctx)->sys->plat;
-
-	return plat->pa_to_cpu(plat->ctx, pa);
-}
-
-static void ip_cache_clean(void *ctx, void *cpu, size_t len)
-{
-	const struct vcm_plat_ops *plat = ((struct vcm_inst *)ctx)->sys->plat;
-
-	plat->cache_clean(plat->ctx, cpu, len);
-}
-
-static void *ip_meta_alloc(void *ctx, size_t size)
-{
-	const struct vcm_plat_ops *plat = ((struct vcm_inst *)ctx)->sys->plat;
-
-	return plat->meta_alloc(plat->ctx, size);
-}
-
-static void ip_meta_free(void *ctx, void *p, size_t size)
-{
-	const struct vcm_plat_ops *plat = ((struct vcm_inst *)ctx)->sys->plat;
-
-	plat->meta_free(plat->ctx, p, size);
+	vcm_plat_fwd_table_free(f, pa, cpu, size);
 }
 
 void inst_plat_init_(struct vcm_inst *in, struct vcm_sys *sys)
 {
-	const struct vcm_plat_ops *plat = sys->plat;
-
 	in->sys = sys;
 	in->stash = NULL;
 	in->stash_mode = INST_PASS;
-	in->plat.ctx = in;
+	in->fwd = (struct vcm_plat_fwd){ .to = sys->plat, .table_alloc = ip_table_alloc,
+					 .table_free = ip_table_free };
 	/* an op the platform lacks stays absent, so the layers below see the same gaps */
-	in->plat.table_alloc = plat->table_alloc != NULL ? ip_table_alloc : NULL;
-	in->plat.table_free = plat->table_free != NULL ? ip_table_free : NULL;
-	in->plat.pa_to_cpu = plat->pa_to_cpu != NULL ? ip_pa_to_cpu : NULL;
-	in->plat.cache_clean = plat->cache_clean != NULL ? ip_cache_clean : NULL;
-	in->plat.meta_alloc = ip_meta_alloc;
-	in->plat.meta_free = ip_meta_free;
+	vcm_plat_fwd_ops(&in->fwd, &in->plat);
 }
 
 void inst_stash_drain_(struct vcm_inst *in)

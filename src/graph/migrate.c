@@ -39,35 +39,18 @@ struct plan {
 	uint64_t nr;
 };
 
-/* Copy @len bytes from @from to @to, piece by piece inside each extent. */
+/* Copy the bytes of @from to @to (the same length), extent by extent. */
 static int copy_mem(struct vcm_sys *sys, const struct vcm_physmem *to,
 		    const struct vcm_physmem *from, const char *fn)
 {
-	const struct vcm_plat_ops *plat = sys->plat;
-	uint64_t it_t = 0, it_f = 0, left_t = 0, left_f = 0;
-	vcm_pa_t pt = 0, pf = 0;
+	struct copy_side t, f;
+	vcm_pa_t bad;
 
-	for (;;) {
-		uint64_t n;
-		void *dst;
-		const void *src;
-
-		if (left_t == 0U && vcm_phys_next_extent(to, &it_t, &pt, &left_t) != 0)
-			return 0;
-		if (left_f == 0U && vcm_phys_next_extent(from, &it_f, &pf, &left_f) != 0)
-			return 0;
-		n = left_t < left_f ? left_t : left_f;
-		dst = plat->pa_to_cpu(plat->ctx, pt);
-		src = plat->pa_to_cpu(plat->ctx, pf);
-		if (dst == NULL || src == NULL)
-			return GFAIL(sys, fn, -EFAULT, "pa 0x%llx has no CPU view",
-				     vcm_ull(dst == NULL ? pt : pf));
-		__builtin_memcpy(dst, src, (size_t)n);
-		pt += n;
-		pf += n;
-		left_t -= n;
-		left_f -= n;
-	}
+	copy_side_mem_(&t, to);
+	copy_side_mem_(&f, from);
+	if (copy_phys_(sys->plat, &t, &f, UINT64_MAX, &bad) != 0)
+		return GFAIL(sys, fn, -EFAULT, "pa 0x%llx has no CPU view", vcm_ull(bad));
+	return 0;
 }
 
 /* Also turns the caller's handle at @memp into the object. */

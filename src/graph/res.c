@@ -242,22 +242,13 @@ struct vcm_res *vcm_get_res(struct vcm *vcm, vcm_da_t da)
 
 /* ---- copy ------------------------------------------------------------------ */
 
-/* The physical address of byte @off of backed @res, and how many bytes
- * follow it contiguously inside its extent. */
-static vcm_pa_t res_pa(const struct vcm_res *res, uint64_t off, uint64_t *run)
-{
-	const struct rmap_ext *e = ext_at_da_(res, res->da + off);
-	uint64_t in = res->da + off - e->da;
-
-	*run = e->len - in;
-	return e->tn.key + in;
-}
-
 int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from, uint64_t from_off,
 		 uint64_t len)
 {
 	static const char fn[] = "vcm_res_copy";
 	const struct vcm_plat_ops *plat;
+	struct copy_side cur_to, cur_from;
+	vcm_pa_t bad;
 	int ret;
 	struct vcm_sys *sys = gobj_lock_(&to, GK_RES, "to", fn, &ret);
 
@@ -294,25 +285,10 @@ int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from, uint
 		ret = GFAIL(sys, fn, -EOPNOTSUPP, "the platform has no pa_to_cpu");
 		goto out;
 	}
-	while (len != 0U) {
-		uint64_t run_to, run_from, n;
-		vcm_pa_t pt = res_pa(to, to_off, &run_to), pf = res_pa(from, from_off, &run_from);
-		void *dst = plat->pa_to_cpu(plat->ctx, pt);
-		const void *src = plat->pa_to_cpu(plat->ctx, pf);
-
-		if (dst == NULL || src == NULL) {
-			ret = GFAIL(sys, fn, -EFAULT, "pa 0x%llx has no CPU view",
-				    vcm_ull(dst == NULL ? pt : pf));
-			goto out;
-		}
-		n = run_to < run_from ? run_to : run_from;
-		if (n > len)
-			n = len;
-		__builtin_memcpy(dst, src, (size_t)n);
-		to_off += n;
-		from_off += n;
-		len -= n;
-	}
+	copy_side_res_(&cur_to, to, to_off);
+	copy_side_res_(&cur_from, from, from_off);
+	if (copy_phys_(plat, &cur_to, &cur_from, len, &bad) != 0)
+		ret = GFAIL(sys, fn, -EFAULT, "pa 0x%llx has no CPU view", vcm_ull(bad));
 out:
 	sys_unlock_(sys);
 	return ret;

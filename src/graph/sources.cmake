@@ -2,5 +2,5 @@
 # (docs/graph.md).
 set(VCM_GRAPH_SOURCES
   handle.c tree.c sys.c dev.c vcm.c res.c mem.c assoc.c back.c rmap.c
-  clone.c migrate.c check.c mapper_pt.c mapper_one_to_one.c inst_plat.c)
+  clone.c migrate.c copy.c check.c mapper_pt.c mapper_one_to_one.c inst_plat.c)
 set(VCM_GRAPH_DEPS util platform dev pgtable vspace phys)

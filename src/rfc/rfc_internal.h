@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the files of the rfc layer share: the default system (memory, graph,
- * the devices of the built-in SoC with their register models) and this
- * thread's last result. Private to src/rfc/.
+ * What the files of the rfc layer share: the default system (the built-in
+ * SoC: memory, graph, devices) and this thread's last result. Private to
+ * src/rfc/.
  */
 #ifndef VCM_RFC_INTERNAL_H
 #define VCM_RFC_INTERNAL_H
@@ -14,6 +14,7 @@
 #include <vcm/vcm.h>
 #include <vcm/phys.h>
 #include <vcm/hosted.h>
+#include <vcm/soc.h>
 #include <vcm/rfc.h>
 
 /* The built-in SoC (documented in include/vcm/rfc.h). */
@@ -24,30 +25,24 @@
 #define RFC_NR_MEMTYPES 1U
 
 /*
- * A device of the SoC: its graph handle, the fault handler the RFC caller
- * gave (called through a trampoline that turns the device into its name) and
- * a model of its registers, which activation writes.
+ * A device of the SoC: its graph handle and the fault handler the RFC caller
+ * gave (called through a trampoline that turns the device into its name).
  */
 struct rfc_dev {
 	const char *name;
-	uint32_t hw_ver;
 	struct vcm_dev *dev;
 	unsigned int nr_bases;
 	bool iommu;                        /* has a page table of its own */
 	_Atomic(vcm_rfc_handler) handler;
 	void *_Atomic handler_data;
-	struct vcm_hw_regs regs[VCM_MAX_BASES];
-	bool enabled[VCM_MAX_BASES];
-	atomic_ullong tlb_range_calls;
-	atomic_ullong tlb_all_calls;
 };
 
 struct rfc_sys {
 	pthread_mutex_t lock;   /* the graph's system lock */
 	struct vcm_sys_lock lock_ops;
+	struct vcm_soc *soc;    /* memory, models, devices (include/vcm/soc.h) */
 	struct vcm_hosted_mem *mem;
 	struct vcm_sys *sys;
-	struct vcm_phys_range ranges[RFC_NR_MEMTYPES];
 	struct rfc_dev devs[RFC_NR_DEVS];
 	atomic_long live_vcms;  /* made through rfc.h and not yet freed */
 	atomic_long live_mems;

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * The default system behind rfc.h: a small SoC on hosted memory. 256 MiB of
- * memfd memory at pa 0x80000000 (16 MiB of page tables, the rest memtype 0)
- * and four devices: a DMA engine with no MMU, a video decoder behind an ARMv7
- * short-descriptor IOMMU, a display engine behind an ARMv8 4 KiB stage-1
- * IOMMU, and the CPU. The IOMMUs are register models: activation stores the
- * table registers, TLB invalidations are counted. There is no simulated
- * walker here (that is the sim layer's job); lookups use the graph's tables.
+ * The default system behind rfc.h: a small SoC on hosted memory, built by the
+ * soc layer (include/vcm/soc.h). 256 MiB of memfd memory at pa 0x80000000
+ * (16 MiB of page tables, the rest memtype 0) and four devices: a DMA engine
+ * with no MMU, a video decoder behind an MSM-like IOMMU model (ARMv7 short
+ * descriptors), a display engine behind an SMMU-like model (ARMv8 4 KiB,
+ * stage 1), and the CPU. Activation programs the models' context banks; the
+ * RFC's lookups use the graph's tables.
  *
  * Also here: vcm_sys_init(), vcm_sys_destroy() and this thread's last result.
  */
@@ -72,64 +72,6 @@ const char *vcm_rfc_last_error(void)
 	return last_err != 0 ? last_msg : "";
 }
 
-/* ---- the register model of an IOMMU context ------------------------------ */
-
-static int regs_program(void *ctx, unsigned int base, const struct vcm_hw_regs *hw)
-{
-	struct rfc_dev *d = ctx;
-
-	if (base >= d->nr_bases)
-		return -EINVAL;
-	if (hw != NULL)
-		d->regs[base] = *hw;
-	else
-		memset(&d->regs[base], 0, sizeof(d->regs[base]));
-	d->enabled[base] = true;
-	return 0;
-}
-
-static void regs_clear(void *ctx, unsigned int base)
-{
-	struct rfc_dev *d = ctx;
-
-	if (base < d->nr_bases)
-		d->enabled[base] = false;
-}
-
-static void regs_tlb_range(void *ctx, unsigned int base, vcm_da_t da, uint64_t len, bool leaf)
-{
-	struct rfc_dev *d = ctx;
-
-	(void)base;
-	(void)da;
-	(void)len;
-	(void)leaf;
-	atomic_fetch_add(&d->tlb_range_calls, 1U);
-}
-
-static void regs_tlb_all(void *ctx, unsigned int base)
-{
-	struct rfc_dev *d = ctx;
-
-	(void)base;
-	atomic_fetch_add(&d->tlb_all_calls, 1U);
-}
-
-static uint32_t regs_hw_version(void *ctx)
-{
-	const struct rfc_dev *d = ctx;
-
-	return d->hw_ver;
-}
-
-static const struct vcm_dev_ops regs_ops = {
-	.program = regs_program,
-	.clear = regs_clear,
-	.tlb_range = regs_tlb_range,
-	.tlb_all = regs_tlb_all,
-	.hw_version = regs_hw_version,
-};
-
 /* ---- faults -------------------------------------------------------------- */
 
 int rfc_fault_trampoline_(struct vcm_dev *dev, void *data, const struct vcm_fault *fault)
@@ -156,27 +98,6 @@ struct rfc_dev *rfc_dev_find_(struct rfc_sys *s, const char *name)
 
 /* ---- building the SoC ---------------------------------------------------- */
 
-static int add_dev(struct rfc_sys *s, unsigned int i, const char *name, uint32_t ver,
-		   struct vcm_dev_cfg *cfg)
-{
-	struct rfc_dev *d = &s->devs[i];
-	int ret;
-
-	d->name = name;
-	d->hw_ver = ver;
-	d->nr_bases = cfg->nr_bases;
-	d->iommu = cfg->mapper == &vcm_mapper_pt;
-	cfg->name = name;
-	if (cfg->ops == NULL) {
-		cfg->ops = &regs_ops;
-		cfg->ctx = d;
-	}
-	ret = vcm_dev_register(s->sys, cfg, &d->dev);
-	if (ret < 0)
-		d->dev = NULL;
-	return ret;
-}
-
 static void sys_lock(void *ctx)
 {
 	pthread_mutex_lock(ctx);
@@ -187,90 +108,70 @@ static void sys_unlock(void *ctx)
 	pthread_mutex_unlock(ctx);
 }
 
+/* The models in front of vcodec and mdp, with the versions vcm_hw_ver() reports. */
+static const struct vcm_sim_iommu_cfg rfc_iommus[] = {
+	{ .kind = VCM_SIM_IOMMU_MSM, .name = "vcodec-iommu", .hw_version = 0x10000U },
+	{ .kind = VCM_SIM_IOMMU_SMMU_S1, .name = "mdp-iommu", .hw_version = 0x20000U },
+};
+
+/* Index i here is devs[i] of struct rfc_sys. */
+static const struct vcm_soc_dev_cfg rfc_devs[RFC_NR_DEVS] = {
+	{ .name = "dma", .kind = VCM_SOC_DEV_DMA, .hw_version = 0x1U },
+	{ .name = "vcodec", .kind = VCM_SOC_DEV_PT, .pt = { .fmt = &vcm_pt_fmt_armv7s },
+	  .iommu = 0 },
+	{ .name = "mdp", .kind = VCM_SOC_DEV_PT,
+	  .pt = { .fmt = &vcm_pt_fmt_armv8, .ias = 40, .oas = 40, .granule_lg2 = 12 },
+	  .iommu = 1 },
+	/* the CPU's MMU is the host's: nothing to program */
+	{ .name = "cpu", .kind = VCM_SOC_DEV_CPU, .nr_bases = 2 },
+};
+
 int rfc_soc_build_(struct rfc_sys *s, struct vcm_diag *diag)
 {
-	struct vcm_phys_memtype_cfg mt = { .ranges = s->ranges, .nr_ranges = 1,
-					   .chunk_sizes = VCM_PHYS_DEFAULT_SIZES };
-	struct vcm_sys_cfg cfg = { .memtypes = &mt, .nr_memtypes = RFC_NR_MEMTYPES,
-				   .lock = &s->lock_ops };
-	struct vcm_dev_cfg dma = { .mapper = &vcm_mapper_one_to_one, .nr_bases = 1 };
-	static const struct vcm_pt_cfg vcodec_pt = { .fmt = &vcm_pt_fmt_armv7s };
-	static const struct vcm_pt_cfg mdp_pt = { .fmt = &vcm_pt_fmt_armv8, .ias = 40, .oas = 40,
-						  .granule_lg2 = 12 };
-	struct vcm_dev_cfg vcodec = {
-		.mapper = &vcm_mapper_pt,
-		.mapper_cfg = &vcodec_pt,
-		.nr_bases = 1,
-	};
-	struct vcm_dev_cfg mdp = {
-		.mapper = &vcm_mapper_pt,
-		.mapper_cfg = &mdp_pt,
-		.nr_bases = 1,
+	static const struct vcm_soc_memtype mt = { .chunk_sizes = VCM_PHYS_DEFAULT_SIZES };
+	struct vcm_soc_cfg cfg = {
+		.mem_pa = RFC_MEM_PA, .mem_len = RFC_MEM_LEN, .table_bytes = RFC_TABLE_BYTES,
+		.memtypes = &mt, .nr_memtypes = RFC_NR_MEMTYPES,
+		.iommus = rfc_iommus, .nr_iommus = sizeof(rfc_iommus) / sizeof(rfc_iommus[0]),
+		.devs = rfc_devs, .nr_devs = RFC_NR_DEVS,
+		.lock = &s->lock_ops,
 	};
 	int ret;
 
 	s->lock_ops = (struct vcm_sys_lock){ sys_lock, sys_unlock, &s->lock };
 	if (pthread_mutex_init(&s->lock, NULL) != 0)
 		return -ENOMEM;
-	ret = vcm_hosted_mem_create(RFC_MEM_PA, RFC_MEM_LEN, RFC_TABLE_BYTES, &s->mem, diag);
-	if (ret < 0)
+	ret = vcm_soc_create(&cfg, &s->soc, diag);
+	if (ret < 0) {
+		pthread_mutex_destroy(&s->lock);
 		return ret;
-	vcm_hosted_mem_free_range(s->mem, &s->ranges[0].pa, &s->ranges[0].len);
-	cfg.plat = vcm_hosted_mem_plat(s->mem);
-	ret = vcm_sys_create(&cfg, &s->sys, diag);
-	if (ret < 0)
-		goto fail_mem;
+	}
+	s->sys = vcm_soc_sys(s->soc);
+	s->mem = vcm_soc_mem(s->soc);
+	for (unsigned int i = 0; i < RFC_NR_DEVS; i++) {
+		struct rfc_dev *d = &s->devs[i];
 
-	/* The CPU needs no register model (its MMU is the host's): ops with no calls. */
-	static const struct vcm_dev_ops no_ops;
-	struct vcm_dev_cfg cpu = {
-		.mapper = &vcm_hosted_cpu_mapper,
-		.mapper_ctx = s->mem,
-		.nr_bases = 2,
-		.ops = &no_ops,
-	};
-
-	if ((ret = add_dev(s, 0, "dma", 0x1U, &dma)) < 0 ||
-	    (ret = add_dev(s, 1, "vcodec", 0x10000U, &vcodec)) < 0 ||
-	    (ret = add_dev(s, 2, "mdp", 0x20000U, &mdp)) < 0 ||
-	    (ret = add_dev(s, 3, "cpu", 0U, &cpu)) < 0) {
-		if (diag != NULL) {
-			diag->err = ret;
-			snprintf(diag->msg, sizeof(diag->msg), "%s", vcm_sys_last_error(s->sys));
-		}
-		goto fail_sys;
+		d->name = rfc_devs[i].name;
+		d->nr_bases = rfc_devs[i].nr_bases != 0U ? rfc_devs[i].nr_bases : 1U;
+		d->iommu = rfc_devs[i].kind == VCM_SOC_DEV_PT;
+		d->dev = vcm_soc_dev(s->soc, i);
 	}
 	return 0;
-
-fail_sys:
-	for (unsigned int i = RFC_NR_DEVS; i-- > 0;)
-		if (s->devs[i].dev != NULL)
-			(void)vcm_dev_unregister(s->devs[i].dev);
-	(void)vcm_sys_destroy(s->sys);
-fail_mem:
-	(void)vcm_hosted_mem_destroy(s->mem);
-	pthread_mutex_destroy(&s->lock);
-	return ret;
 }
 
 int rfc_soc_teardown_(struct rfc_sys *s)
 {
-	int ret;
+	int ret = vcm_soc_destroy(s->soc);
 
-	for (unsigned int i = RFC_NR_DEVS; i-- > 0;) {
-		if (s->devs[i].dev == NULL)
-			continue;
-		ret = vcm_dev_unregister(s->devs[i].dev);
-		if (ret < 0)
-			return ret;
-		s->devs[i].dev = NULL;
-	}
-	ret = vcm_sys_destroy(s->sys);
+	for (unsigned int i = 0; i < RFC_NR_DEVS; i++)
+		s->devs[i].dev = vcm_soc_dev(ret == 0 ? NULL : s->soc, i);
 	if (ret < 0)
 		return ret;
-	ret = vcm_hosted_mem_destroy(s->mem);
+	s->soc = NULL;
+	s->sys = NULL;
+	s->mem = NULL;
 	pthread_mutex_destroy(&s->lock);
-	return ret;
+	return 0;
 }
 
 int vcm_rfc_sys_init(void)

@@ -7,8 +7,9 @@
  * The model follows the shape of a hardware SMMU: a transaction looks up the
  * IOTLB; a miss walks the tables of its bank in physical memory and fills the
  * IOTLB; the permissions cached with the entry are checked; a fault is
- * reported with its address, access and kind, and the handler may repair the
- * mapping and ask for the transaction to be retried (stall and resume). TLB
+ * reported as a typed record (kind, level and address of the entry that
+ * faulted, stage, bank), and the handler may repair the mapping and ask for
+ * the transaction to be retried (stall and resume). TLB
  * invalidation comes only from the device ops. The format-specific decoding
  * lives in walk_v7s.c and walk_v8.c. Non-goals: timing, stream tables and
  * stream IDs (a bank is chosen by the caller), fault queues, nested stages.
@@ -245,9 +246,24 @@ static int check_call(struct vcm_sim_iommu *iommu, unsigned int bank, const char
 	return 0;
 }
 
-/* One lookup: IOTLB, else a walk that fills it; then the permission check. */
+/* Complete @f, whose kind, level and desc_pa the lookup gave, for @bank. */
+static void fault_fill(const struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
+		       unsigned int access, struct vcm_fault *f)
+{
+	f->da = da;
+	f->access = access;
+	f->stage = iommu->walker->stage;
+	f->base = bank;
+	f->stream = 0;
+	f->ctx = bank; /* the context bank */
+}
+
+/*
+ * One lookup: IOTLB, else a walk that fills it; then the permission check.
+ * On a fault, @f gets its kind, level and descriptor address.
+ */
 static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
-		       unsigned int access, vcm_pa_t *pa)
+		       unsigned int access, vcm_pa_t *pa, struct vcm_fault *f)
 {
 	const struct sim_bank *b = &iommu->bank[bank];
 	struct sim_tlb_entry *e;
@@ -259,6 +275,9 @@ static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 	if (iommu->tlb != NULL && sim_tlb_lookup_(iommu, bank, da, &e)) {
 		iommu->st.hits++;
 		allowed = (access & VCM_ACCESS_USER) != 0U ? e->user : e->priv;
+		if ((access & ~VCM_ACCESS_USER & ~allowed) != 0U)
+			return sim_walk_fault_(f, VCM_FAULT_PERMISSION, e->level,
+					       sim_tlb_desc_pa_(iommu, e, da));
 		page_pa = e->pa;
 		lg2 = e->size_lg2;
 	} else {
@@ -266,40 +285,30 @@ static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 		int ret;
 
 		iommu->st.misses++;
-		if (b->walk_off)
-			return -ENOENT; /* TTBCR.PD0 / TCR.EPD0: a miss is a translation fault */
+		if (b->walk_off) /* TTBCR.PD0 / TCR.EPD0: a miss is a translation fault */
+			return sim_walk_fault_(f, VCM_FAULT_TRANSLATION, iommu->walker->off_level,
+					       VCM_FAULT_DESC_NONE);
 		iommu->st.walks++;
-		ret = iommu->walker->walk(iommu, b, da, &x);
+		ret = iommu->walker->walk(iommu, b, da, &x, f);
 		iommu->st.walk_reads += x.reads;
 		if (ret != 0)
 			return ret;
 		sim_tlb_insert_(iommu, bank, &x);
 		allowed = (access & VCM_ACCESS_USER) != 0U ? x.user : x.priv;
+		if ((access & ~VCM_ACCESS_USER & ~allowed) != 0U)
+			return sim_walk_fault_(f, VCM_FAULT_PERMISSION, (int)x.level, x.desc_pa);
 		page_pa = x.page_pa;
 		lg2 = x.size_lg2;
 	}
-	if ((access & ~VCM_ACCESS_USER & ~allowed) != 0U)
-		return -EACCES;
 	*pa = page_pa + (da & (VCM_BIT(lg2) - 1U));
 	return 0;
 }
 
-static struct vcm_fault fault_of(unsigned int bank, vcm_da_t da, unsigned int access, int err)
-{
-	enum vcm_fault_kind kind = err == -ENOENT ? VCM_FAULT_TRANSLATION :
-				   err == -EACCES ? VCM_FAULT_PERMISSION : VCM_FAULT_EXTERNAL;
-
-	return (struct vcm_fault){ .da = da, .access = access, .kind = kind,
-				   .level = VCM_FAULT_LEVEL_NONE, .desc_pa = VCM_FAULT_DESC_NONE,
-				   .base = bank };
-}
-
-static int report(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
-		  unsigned int access, int err)
+static int report(struct vcm_sim_iommu *iommu, const struct vcm_fault *f)
 {
 	iommu->st.faults++;
 	iommu->have_fault = true;
-	iommu->last_fault = fault_of(bank, da, access, err);
+	iommu->last_fault = *f;
 	if (iommu->cfg.fault == NULL)
 		return VCM_FAULT_TERMINATE;
 	return iommu->cfg.fault(iommu->cfg.fault_ctx, &iommu->last_fault);
@@ -308,18 +317,21 @@ static int report(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
 static int translate(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
 		     unsigned int access, vcm_pa_t *pa)
 {
-	int ret = lookup_once(iommu, bank, da, access, pa);
+	struct vcm_fault f;
+	int ret = lookup_once(iommu, bank, da, access, pa, &f);
 
 	if (ret == 0)
 		return 0;
-	if (report(iommu, bank, da, access, ret) != VCM_FAULT_RETRY)
+	fault_fill(iommu, bank, da, access, &f);
+	if (report(iommu, &f) != VCM_FAULT_RETRY)
 		return ret;
 	iommu->st.retries++;
-	ret = lookup_once(iommu, bank, da, access, pa);
+	ret = lookup_once(iommu, bank, da, access, pa, &f);
 	if (ret != 0) {
 		/* the second fault is recorded and ends the transaction */
+		fault_fill(iommu, bank, da, access, &f);
 		iommu->st.faults++;
-		iommu->last_fault = fault_of(bank, da, access, ret);
+		iommu->last_fault = f;
 	}
 	return ret;
 }
@@ -345,9 +357,10 @@ int vcm_sim_iommu_translate(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_
 }
 
 int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
-		       struct vcm_sim_xlate *out)
+		       struct vcm_sim_xlate *out, struct vcm_fault *fault)
 {
 	static const char fn[] = "vcm_sim_iommu_walk";
+	struct vcm_fault f;
 	int ret;
 
 	if (!valid_iommu(iommu))
@@ -357,9 +370,18 @@ int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 	ret = check_call(iommu, bank, fn);
 	if (ret != 0)
 		return ret;
-	if (iommu->bank[bank].walk_off)
-		return -ENOENT;
-	return iommu->walker->walk(iommu, &iommu->bank[bank], da, out);
+	if (iommu->bank[bank].walk_off) {
+		sim_memset(out, 0, sizeof(*out));
+		ret = sim_walk_fault_(&f, VCM_FAULT_TRANSLATION, iommu->walker->off_level,
+				      VCM_FAULT_DESC_NONE);
+	} else {
+		ret = iommu->walker->walk(iommu, &iommu->bank[bank], da, out, &f);
+	}
+	if (ret != 0 && fault != NULL) {
+		fault_fill(iommu, bank, da, 0, &f);
+		*fault = f;
+	}
+	return ret;
 }
 
 /* Move @len bytes between @buf and the bank's da space, burst by burst. */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The IOMMU model's IOTLB: set associative, entries keyed by context bank and
- * the da aligned to the leaf's size, each holding the leaf's pa and the
- * permissions the walk decoded.
+ * the da aligned to the leaf's size, each holding the leaf's pa, the
+ * permissions the walk decoded and where its descriptors are (level and
+ * address, for the permission faults a hit reports).
  *
  * A set is chosen by the page number at the entry's own size, so an address is
  * looked up once per leaf size the bank has cached (real multi-size TLBs probe
@@ -45,7 +46,9 @@ bool sim_tlb_lookup_(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da
 void sim_tlb_insert_(struct vcm_sim_iommu *iommu, unsigned int bank,
 		     const struct vcm_sim_xlate *x)
 {
+	const struct sim_walker *walker = iommu->walker;
 	unsigned int set, victim = 0;
+	unsigned int desc_lg2;
 	struct sim_tlb_entry *e;
 
 	if (iommu->tlb == NULL)
@@ -76,7 +79,20 @@ void sim_tlb_insert_(struct vcm_sim_iommu *iommu, unsigned int bank,
 	e->valid = 1;
 	e->priv = (uint8_t)x->priv;
 	e->user = (uint8_t)x->user;
+	/* an entry may cover a group of descriptors: keep the first one's address */
+	desc_lg2 = walker->desc_lg2(&iommu->bank[bank], x->level);
+	e->level = (uint8_t)x->level;
+	e->desc_lg2 = (uint8_t)desc_lg2;
+	e->desc_pa = x->desc_pa - ((x->pa - x->page_pa) >> desc_lg2) * walker->desc_bytes;
 	iommu->bank[bank].sizes |= VCM_BIT(x->size_lg2);
+}
+
+vcm_pa_t sim_tlb_desc_pa_(const struct vcm_sim_iommu *iommu, const struct sim_tlb_entry *e,
+			  vcm_da_t da)
+{
+	vcm_da_t first = e->tag << e->size_lg2;
+
+	return e->desc_pa + ((da - first) >> e->desc_lg2) * iommu->walker->desc_bytes;
 }
 
 void sim_tlb_flush_bank_(struct vcm_sim_iommu *iommu, unsigned int bank)

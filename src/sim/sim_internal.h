@@ -45,6 +45,9 @@ struct sim_tlb_entry {
 	uint8_t valid;
 	uint8_t priv;           /* VCM_ACCESS_READ/WRITE/EXEC */
 	uint8_t user;
+	uint8_t level;          /* the leaf's lookup level */
+	uint8_t desc_lg2;       /* da bits one leaf descriptor covers */
+	vcm_pa_t desc_pa;       /* descriptor of the first da the entry covers */
 };
 
 /* How a device reaches physical memory: a CPU pointer to @pa (vcm_sim_*_cfg.pa_to_cpu). */
@@ -64,15 +67,40 @@ void sim_copy_name_(char *dst, size_t size, const char *src);
 struct vcm_sim_iommu;
 int sim_read_desc_(struct vcm_sim_iommu *iommu, vcm_pa_t pa, unsigned int bytes, uint64_t *val);
 
+/*
+ * The walkers' contract. walk() decodes the tables for @da. On success it
+ * fills *@out, including the leaf's level and descriptor address (the IOTLB
+ * keeps them, so a permission fault on a hit reports them too). On a fault it
+ * fills @f's kind, level (the manual's numbering of the lookup whose entry
+ * faulted, or the level the manual gives a fault found before any lookup) and
+ * desc_pa (that entry's physical address, VCM_FAULT_DESC_NONE when none was
+ * read), and returns vcm_fault_errno() of the kind; the caller fills the rest
+ * of the record. A descriptor that cannot be read is an external fault at the
+ * level that read it.
+ */
 struct sim_walker {
 	/* check @hw and fill @b's geometry; messages under @fn into @diag */
 	int (*program)(struct vcm_sim_iommu *iommu, struct sim_bank *b,
 		       const struct vcm_hw_regs *hw, struct vcm_diag *diag, const char *fn);
-	/* walk @da: 0 and *@out, or -ENOENT / -EFAULT */
 	int (*walk)(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t da,
-		    struct vcm_sim_xlate *out);
+		    struct vcm_sim_xlate *out, struct vcm_fault *f);
+	/* log2 of the da range one descriptor at @level covers */
+	unsigned int (*desc_lg2)(const struct sim_bank *b, unsigned int level);
+	unsigned int desc_bytes;  /* 4 (short descriptors) or 8 */
+	unsigned int stage;       /* struct vcm_fault.stage: 0 single stage, 1, 2 */
+	int off_level;            /* the level of the fault a disabled walk reports */
 	uint32_t hw_version;
 };
+
+/* Record a walk fault in @f (kind, level, desc_pa); return its errno. */
+static inline int sim_walk_fault_(struct vcm_fault *f, enum vcm_fault_kind kind, int level,
+				  vcm_pa_t desc_pa)
+{
+	f->kind = kind;
+	f->level = level;
+	f->desc_pa = desc_pa;
+	return vcm_fault_errno(kind);
+}
 
 extern const struct sim_walker sim_walker_v7s_;
 extern const struct sim_walker sim_walker_v8s1_;
@@ -103,6 +131,9 @@ bool sim_tlb_lookup_(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da
 		     struct sim_tlb_entry **hit);
 void sim_tlb_insert_(struct vcm_sim_iommu *iommu, unsigned int bank,
 		     const struct vcm_sim_xlate *x);
+/* The descriptor address of @da inside hit @e. */
+vcm_pa_t sim_tlb_desc_pa_(const struct vcm_sim_iommu *iommu, const struct sim_tlb_entry *e,
+			  vcm_da_t da);
 void sim_tlb_flush_bank_(struct vcm_sim_iommu *iommu, unsigned int bank);
 void sim_tlb_flush_range_(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
 			  uint64_t len);

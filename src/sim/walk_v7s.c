@@ -19,6 +19,15 @@
  * are not decoded: the model moves bytes, it does not cache them), PXN (the
  * 0b11 first-level encoding is therefore a fault, as on implementations
  * without PXN), the Secure/Non-secure split (NS bits are ignored).
+ *
+ * Faults (B3.12.3, the short-descriptor fault status encodings): a fault
+ * entry or the reserved encoding in the first-level table is a section
+ * translation fault (level 1), in the second-level table a page translation
+ * fault (level 2); a walk disabled by TTBCR.PD0 and an address in the
+ * unmodelled TTBR1 region are section translation faults with no entry read;
+ * a descriptor read with no memory behind it is an external abort on the
+ * walk at the level that read it. There is no access flag (AFE = 0) and no
+ * address size fault in this format.
  */
 #include "sim_internal.h"
 
@@ -112,20 +121,20 @@ static int v7s_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
 }
 
 static int v7s_walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t da,
-		    struct vcm_sim_xlate *x)
+		    struct vcm_sim_xlate *x, struct vcm_fault *f)
 {
+	vcm_pa_t desc_pa;
 	uint64_t d;
 	unsigned int ap;
-	int ret;
 
 	sim_memset(x, 0, sizeof(*x));
 	/* 32-bit input; above TTBR0's part of it (TTBCR.N) is TTBR1's, not modelled */
 	if ((da >> b->ias) != 0U)
-		return -ENOENT;
+		return sim_walk_fault_(f, VCM_FAULT_TRANSLATION, 1, VCM_FAULT_DESC_NONE);
 	/* B3.5.5: first-level index is VA[31-N:20], 4-byte entries */
-	ret = sim_read_desc_(iommu, b->table_pa + ((da >> 20) << 2), 4, &d);
-	if (ret != 0)
-		return ret;
+	desc_pa = b->table_pa + ((da >> 20) << 2);
+	if (sim_read_desc_(iommu, desc_pa, 4, &d) != 0)
+		return sim_walk_fault_(f, VCM_FAULT_EXTERNAL, 1, desc_pa);
 	x->reads = 1;
 	switch ((unsigned int)(d & L1_KIND)) {
 	case L1_KIND_SECT:
@@ -144,9 +153,9 @@ static int v7s_walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_d
 		break;
 	case L1_KIND_PT:
 		/* B3.5.1: second-level index VA[19:12], 256 entries of 4 bytes */
-		ret = sim_read_desc_(iommu, (d & L1_PT_BASE) + (((da >> 12) & 0xffU) << 2), 4, &d);
-		if (ret != 0)
-			return ret;
+		desc_pa = (d & L1_PT_BASE) + (((da >> 12) & 0xffU) << 2);
+		if (sim_read_desc_(iommu, desc_pa, 4, &d) != 0)
+			return sim_walk_fault_(f, VCM_FAULT_EXTERNAL, 2, desc_pa);
 		x->reads = 2;
 		x->level = 2;
 		if ((d & L2_SMALL) != 0U) {
@@ -160,20 +169,33 @@ static int v7s_walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_d
 			ap = ap_bits(d, L2_AP_LO, L2_AP_HI);
 			set_perms(x, ap, (d & L2_LARGE_XN) != 0U);
 		} else {
-			return -ENOENT;
+			return sim_walk_fault_(f, VCM_FAULT_TRANSLATION, 2, desc_pa);
 		}
 		break;
 	default:
 		/* 0b00 fault; 0b11 reserved without PXN */
-		return -ENOENT;
+		return sim_walk_fault_(f, VCM_FAULT_TRANSLATION, 1, desc_pa);
 	}
+	x->desc_pa = desc_pa;
 	x->page_da = da & ~(VCM_BIT(x->size_lg2) - 1U);
 	x->pa = x->page_pa + (da - x->page_da);
 	return 0;
 }
 
+/* A first-level entry covers 1 MiB (a supersection repeats it 16 times), a
+ * second-level one 4 KiB (a large page repeats it 16 times). */
+static unsigned int v7s_desc_lg2(const struct sim_bank *b, unsigned int level)
+{
+	(void)b;
+	return level == 1U ? 20U : 12U;
+}
+
 const struct sim_walker sim_walker_v7s_ = {
 	.program = v7s_program,
 	.walk = v7s_walk,
+	.desc_lg2 = v7s_desc_lg2,
+	.desc_bytes = 4,
+	.stage = 0,
+	.off_level = 1, /* PD0: a section translation fault */
 	.hw_version = 0x0100U, /* MSM IOMMU v1 in spirit: v1.0 */
 };

@@ -16,13 +16,22 @@
  *
  * Written without the pgtable layer, so a test can catch the two disagreeing.
  *
- * Left out: TTBR1 (upper) ranges (addresses above the T0SZ size fault), 52-bit
+ * Left out: TTBR1 (upper) ranges (an address above T0SZ's range faults), 52-bit
  * addresses (FEAT_LPA/LPA2; PS/IPS values above 48 bits are treated as 48,
  * as the manual allows for unimplemented sizes), FEAT_XNX, PAN and WXN,
  * memory attributes and shareability (not decoded), ASID/VMID tags, nested
  * stage 1 + stage 2, hardware access-flag and dirty updates (AF = 0 faults).
  * The contiguous hint is honoured only with VCM_SIM_IOMMU_CONTIG; otherwise
  * each entry is cached on its own, which the manual permits.
+ *
+ * Faults (D5.2.4 and the ESR_ELx / FSR fault status codes of D13): an input
+ * address beyond T0SZ's range and a walk disabled by EPD0 are translation
+ * faults at level 0, as is a table base (TTBR) beyond the output size an
+ * address size fault at level 0; past that, a fault names the level of the
+ * lookup whose entry caused it: an invalid or reserved entry (translation),
+ * a table or output address beyond TCR.IPS / VTCR.PS (address size, at the
+ * level of the descriptor that holds the address), AF clear (access flag),
+ * a descriptor read with no memory behind it (external).
  */
 #include "sim_internal.h"
 
@@ -178,52 +187,53 @@ static bool block_allowed(unsigned int granule_lg2, unsigned int level)
 }
 
 static int walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t da,
-		struct vcm_sim_xlate *x, bool stage2)
+		struct vcm_sim_xlate *x, struct vcm_fault *f, bool stage2)
 {
-	vcm_pa_t table = b->table_pa;
+	vcm_pa_t table = b->table_pa, desc_pa = 0;
 	uint64_t d = 0, tbl_bits = 0;
 	unsigned int level, shift = 0;
 
 	sim_memset(x, 0, sizeof(*x));
-	if ((da >> b->ias) != 0U)
-		return -ENOENT; /* outside the TTBR0 / IPA range */
+	if ((da >> b->ias) != 0U) /* outside the TTBR0 / IPA range */
+		return sim_walk_fault_(f, VCM_FAULT_TRANSLATION, 0, VCM_FAULT_DESC_NONE);
+	if ((table >> b->oas) != 0U)
+		return sim_walk_fault_(f, VCM_FAULT_ADDR_SIZE, 0, VCM_FAULT_DESC_NONE);
 	for (level = b->start_level; level <= 3U; level++) {
 		unsigned int bits = level == b->start_level ? b->top_bits : b->granule_lg2 - 3U;
-		uint64_t idx;
-		int ret;
+		int lv = (int)level;
 
-		if ((table >> b->oas) != 0U)
-			return -EFAULT; /* address size fault */
 		shift = level_shift(b, level);
-		idx = (da >> shift) & vcm_low_mask(bits);
-		ret = sim_read_desc_(iommu, table + idx * 8U, 8, &d);
-		if (ret != 0)
-			return ret;
+		desc_pa = table + ((da >> shift) & vcm_low_mask(bits)) * 8U;
+		if (sim_read_desc_(iommu, desc_pa, 8, &d) != 0)
+			return sim_walk_fault_(f, VCM_FAULT_EXTERNAL, lv, desc_pa);
 		x->reads++;
 		if ((d & D_VALID) == 0U)
-			return -ENOENT;
+			return sim_walk_fault_(f, VCM_FAULT_TRANSLATION, lv, desc_pa);
 		if (level == 3U) {
-			if ((d & D_TABLE) == 0U)
-				return -ENOENT; /* 0b01 at level 3 is reserved */
+			if ((d & D_TABLE) == 0U) /* 0b01 at level 3 is reserved */
+				return sim_walk_fault_(f, VCM_FAULT_TRANSLATION, lv, desc_pa);
 			break;
 		}
 		if ((d & D_TABLE) == 0U) {
 			if (!block_allowed(b->granule_lg2, level))
-				return -ENOENT;
+				return sim_walk_fault_(f, VCM_FAULT_TRANSLATION, lv, desc_pa);
 			break;
 		}
 		/* a table: next-level address in [47:granule] */
+		table = d & D_ADDR & ~vcm_low_mask(b->granule_lg2);
+		if ((table >> b->oas) != 0U)
+			return sim_walk_fault_(f, VCM_FAULT_ADDR_SIZE, lv, desc_pa);
 		if (!stage2)
 			tbl_bits |= d & (T_PXNTABLE | T_UXNTABLE | T_AP_NOEL0 | T_AP_RO);
-		table = d & D_ADDR & ~vcm_low_mask(b->granule_lg2);
 	}
 	x->level = level;
+	x->desc_pa = desc_pa;
 	x->size_lg2 = shift;
 	x->page_pa = d & D_ADDR & ~vcm_low_mask(shift);
 	if ((x->page_pa >> b->oas) != 0U)
-		return -EFAULT;
-	if ((d & D_AF) == 0U)
-		return -EFAULT; /* access flag fault: the model does not set AF */
+		return sim_walk_fault_(f, VCM_FAULT_ADDR_SIZE, (int)level, desc_pa);
+	if ((d & D_AF) == 0U) /* the model does not set AF: a fault, as without FEAT_HAFDBS */
+		return sim_walk_fault_(f, VCM_FAULT_ACCESS_FLAG, (int)level, desc_pa);
 
 	if (stage2) {
 		unsigned int p = ((d & D_S2_AP_R) != 0U ? VCM_ACCESS_READ : 0U) |
@@ -259,25 +269,38 @@ static int walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t 
 }
 
 static int s1_walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t da,
-		   struct vcm_sim_xlate *x)
+		   struct vcm_sim_xlate *x, struct vcm_fault *f)
 {
-	return walk(iommu, b, da, x, false);
+	return walk(iommu, b, da, x, f, false);
 }
 
 static int s2_walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t da,
-		   struct vcm_sim_xlate *x)
+		   struct vcm_sim_xlate *x, struct vcm_fault *f)
 {
-	return walk(iommu, b, da, x, true);
+	return walk(iommu, b, da, x, f, true);
+}
+
+static unsigned int v8_desc_lg2(const struct sim_bank *b, unsigned int level)
+{
+	return level_shift(b, level);
 }
 
 const struct sim_walker sim_walker_v8s1_ = {
 	.program = s1_program,
 	.walk = s1_walk,
+	.desc_lg2 = v8_desc_lg2,
+	.desc_bytes = 8,
+	.stage = 1,
+	.off_level = 0, /* EPD0: a translation fault at level 0 */
 	.hw_version = 0x0200U, /* SMMUv2-like */
 };
 
 const struct sim_walker sim_walker_v8s2_ = {
 	.program = s2_program,
 	.walk = s2_walk,
+	.desc_lg2 = v8_desc_lg2,
+	.desc_bytes = 8,
+	.stage = 2,
+	.off_level = 0,
 	.hw_version = 0x0200U,
 };

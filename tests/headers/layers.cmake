@@ -26,6 +26,7 @@ set(owner_phys phys)
 set(owner_vcm graph)
 set(owner_mapper_pt graph)
 set(owner_sim sim)
+set(owner_soc soc)
 set(owner_rfc rfc)
 
 function(layer_dir layer out)

@@ -138,6 +138,40 @@ static inline void sim_fx_fini(struct sim_fx *fx)
 	assert_int_equal(vcm_hosted_mem_destroy(fx->mem), 0);
 }
 
+/*
+ * The physical address of the descriptor for @da at @level of the fixture's
+ * armv8 table, found by reading the table entries from the root by hand (not
+ * through either walker): the index of a level is da[shift + bits - 1:shift],
+ * with the first level resolving what is left of the input size.
+ */
+static inline vcm_pa_t sim_fx_v8_desc(struct sim_fx *fx, vcm_da_t da, unsigned int level)
+{
+	unsigned int g = fx->c->granule_lg2, stride = g - 3U, start = fx->hw.start_level;
+	vcm_pa_t table = fx->hw.root_pa;
+
+	for (unsigned int l = start;; l++) {
+		unsigned int shift = g + stride * (3U - l);
+		unsigned int bits = l == start ? fx->c->ias - shift : stride;
+		vcm_pa_t d = table + ((da >> shift) & ((UINT64_C(1) << bits) - 1U)) * 8U;
+		const uint64_t *e;
+
+		if (l == level)
+			return d;
+		e = vcm_hosted_mem_cpu(fx->mem, d);
+		assert_non_null(e);
+		table = *e & UINT64_C(0xffffffffffff) & ~((UINT64_C(1) << g) - 1U);
+	}
+}
+
+/* A pointer to the descriptor at @pa. */
+static inline void *sim_fx_desc(struct sim_fx *fx, vcm_pa_t pa)
+{
+	void *p = vcm_hosted_mem_cpu(fx->mem, pa);
+
+	assert_non_null(p);
+	return p;
+}
+
 static inline const struct sim_config *sim_config(const char *name)
 {
 	for (size_t i = 0; i < SIM_NR_CONFIGS; i++)

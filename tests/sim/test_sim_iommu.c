@@ -48,6 +48,14 @@ static void test_faults(void **state)
 		assert_int_equal(fx.last.kind, VCM_FAULT_TRANSLATION);
 		assert_int_equal(fx.last.access, VCM_ACCESS_READ);
 		assert_int_equal(fx.last.base, 0);
+		assert_int_equal(fx.last.ctx, 0);
+		assert_int_equal(fx.last.stage, c->kind == VCM_SIM_IOMMU_MSM ? 0 : s2 ? 2 : 1);
+		assert_int_equal(fx.last.level,
+				 c->kind == VCM_SIM_IOMMU_MSM ? 1 : (int)fx.hw.start_level);
+		assert_int_equal(fx.last.desc_pa,
+				 c->kind == VCM_SIM_IOMMU_MSM ?
+				 fx.hw.root_pa + (0x100000U >> 20) * 4U :
+				 sim_fx_v8_desc(&fx, 0x100000, fx.hw.start_level));
 		/* read-only mapping: reads pass, a write faults with -EACCES */
 		assert_int_equal(vcm_pt_map(fx.pt, 0x100000, fx.free_pa, g,
 					    VCM_PT_PROT_READ | (s2 ? 0U : VCM_PT_PROT_USER)), 0);
@@ -82,6 +90,87 @@ static void test_faults(void **state)
 		assert_int_equal(st.retries, 0);
 		sim_fx_fini(&fx);
 	}
+}
+
+/* The record vcm_sim_iommu_last_fault() holds, and the hook was given. */
+static void check_record(struct sim_fx *fx, vcm_da_t da, unsigned int access,
+			 enum vcm_fault_kind kind, int level, vcm_pa_t desc_pa, unsigned int stage)
+{
+	struct vcm_fault rec[2];
+
+	assert_int_equal(vcm_sim_iommu_last_fault(fx->iommu, &rec[0]), 0);
+	rec[1] = fx->last;
+	for (unsigned int i = 0; i < 2; i++) {
+		const struct vcm_fault *f = &rec[i];
+
+		assert_int_equal(f->da, da);
+		assert_int_equal(f->access, access);
+		assert_int_equal(f->kind, kind);
+		assert_int_equal(f->level, level);
+		assert_int_equal(f->desc_pa, desc_pa);
+		assert_int_equal(f->stage, stage);
+		assert_int_equal(f->base, 0);
+		assert_int_equal(f->ctx, 0);
+		assert_int_equal(f->stream, 0);
+	}
+}
+
+/*
+ * Permission faults carry the leaf's level and descriptor address, whether
+ * the translation came from a walk or from the IOTLB (for an entry that
+ * covers several descriptors, the one the da indexes); translation faults the
+ * entry the walk stopped at.
+ */
+static void test_fault_records(void **state)
+{
+	struct vcm_sim_iommu_cfg mcfg = { .tlb_entries = 16, .flags = VCM_SIM_IOMMU_CONTIG };
+	struct vcm_sim_iommu_stats st;
+	struct sim_fx fx;
+	uint32_t *l1;
+	vcm_pa_t pa, d3;
+
+	(void)state;
+	sim_fx_init(&fx, sim_config("armv8-4k-s1-ias32"), &mcfg);
+	assert_int_equal(tr(&fx, 0, 0x400000, VCM_ACCESS_READ, &pa), -ENOENT);
+	check_record(&fx, 0x400000, VCM_ACCESS_READ, VCM_FAULT_TRANSLATION, 1,
+		     fx.hw.root_pa, 1);
+	/* 64 KiB read-only at 4 MiB: sixteen level 3 entries with the contiguous hint */
+	assert_int_equal(vcm_pt_map(fx.pt, 0x400000, fx.free_pa, SZ_64K, VCM_PT_PROT_READ), 0);
+	d3 = sim_fx_v8_desc(&fx, 0x400000, 3);
+	assert_int_not_equal(*(uint64_t *)sim_fx_desc(&fx, d3) & (UINT64_C(1) << 52), 0);
+	assert_int_equal(tr(&fx, 0, 0x403010, VCM_ACCESS_WRITE, &pa), -EACCES);
+	check_record(&fx, 0x403010, VCM_ACCESS_WRITE, VCM_FAULT_PERMISSION, 3, d3 + 3U * 8U, 1);
+	vcm_sim_iommu_reset_stats(fx.iommu);
+	assert_int_equal(tr(&fx, 0, 0x40e000, VCM_ACCESS_WRITE, &pa), -EACCES);
+	vcm_sim_iommu_stats(fx.iommu, &st);
+	assert_int_equal(st.hits, 1); /* the group's one IOTLB entry */
+	assert_int_equal(st.walks, 0);
+	check_record(&fx, 0x40e000, VCM_ACCESS_WRITE, VCM_FAULT_PERMISSION, 3, d3 + 14U * 8U, 1);
+	/* past the group: the next level 3 entry is invalid */
+	assert_int_equal(tr(&fx, 0, 0x410000, VCM_ACCESS_READ, &pa), -ENOENT);
+	check_record(&fx, 0x410000, VCM_ACCESS_READ, VCM_FAULT_TRANSLATION, 3, d3 + 16U * 8U, 1);
+	sim_fx_fini(&fx);
+
+	/* ARMv7: a read-only supersection (AP 101) of sixteen first-level entries */
+	sim_fx_init(&fx, sim_config("armv7s"), &mcfg);
+	l1 = sim_fx_desc(&fx, fx.hw.root_pa);
+	for (unsigned int i = 0; i < 16; i++)
+		l1[0x100 + i] = 0x05000000U | (1U << 18) | (1U << 15) | (1U << 10) | 2U;
+	assert_int_equal(tr(&fx, 0, 0x10123456, VCM_ACCESS_READ, &pa), 0);
+	assert_int_equal(pa, 0x05123456);
+	assert_int_equal(tr(&fx, 0, 0x10123456, VCM_ACCESS_WRITE, &pa), -EACCES);
+	check_record(&fx, 0x10123456, VCM_ACCESS_WRITE, VCM_FAULT_PERMISSION, 1,
+		     fx.hw.root_pa + 0x101U * 4U, 0);
+	assert_int_equal(tr(&fx, 0, 0x10f00010, VCM_ACCESS_WRITE, &pa), -EACCES);
+	check_record(&fx, 0x10f00010, VCM_ACCESS_WRITE, VCM_FAULT_PERMISSION, 1,
+		     fx.hw.root_pa + 0x10fU * 4U, 0);
+	/* the entry after the supersection is a fault entry */
+	assert_int_equal(tr(&fx, 0, 0x11000000, VCM_ACCESS_READ, &pa), -ENOENT);
+	check_record(&fx, 0x11000000, VCM_ACCESS_READ, VCM_FAULT_TRANSLATION, 1,
+		     fx.hw.root_pa + 0x110U * 4U, 0);
+	for (unsigned int i = 0; i < 16; i++)
+		l1[0x100 + i] = 0;
+	sim_fx_fini(&fx);
 }
 
 static void test_repair_and_retry(void **state)
@@ -233,7 +322,7 @@ static void test_stale_iotlb(void **state)
 		{
 			struct vcm_sim_xlate x;
 
-			assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, da, &x), 0);
+			assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, da, &x, NULL), 0);
 			assert_int_equal(x.pa, pa3);
 		}
 		vcm_sim_iommu_ops.tlb_all(fx.iommu, 0);
@@ -409,6 +498,9 @@ static void test_banks(void **state)
 	assert_int_equal(pa, fx.free_pa + SZ_64K + 4U);
 	assert_int_equal(tr(&fx, 1, 0x8004, VCM_ACCESS_WRITE, &pa), -EACCES);
 	assert_int_equal(fx.last.base, 1);
+	assert_int_equal(fx.last.ctx, 1);
+	assert_int_equal(fx.last.kind, VCM_FAULT_PERMISSION);
+	assert_int_equal(fx.last.level, 2);
 	assert_int_equal(vcm_sim_iommu_tlb_valid(fx.iommu), 2);
 	vcm_sim_iommu_ops.tlb_range(fx.iommu, 0, 0, UINT64_C(1) << 32, true);
 	assert_int_equal(vcm_sim_iommu_tlb_valid(fx.iommu), 1);
@@ -461,6 +553,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_faults),
+		cmocka_unit_test(test_fault_records),
 		cmocka_unit_test(test_repair_and_retry),
 		cmocka_unit_test(test_retry_once),
 		cmocka_unit_test(test_bursts),

@@ -11,6 +11,8 @@
 #include "sim_fixture.h"
 #include "common/test_rand.h"
 
+#define RW_USER (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE | VCM_PT_PROT_USER)
+
 struct check {
 	struct sim_fx *fx;
 	struct vcm_sim_iommu *contig; /* a second model that caches hint groups whole */
@@ -56,8 +58,8 @@ static void check_one(struct check *ck, vcm_da_t da)
 	struct vcm_pt_leaf leaf;
 	struct vcm_sim_xlate x, xc;
 	int lr = vcm_pt_lookup(fx->pt, da, &leaf);
-	int sr = vcm_sim_iommu_walk(fx->iommu, 0, da, &x);
-	int cr = ck->contig != NULL ? vcm_sim_iommu_walk(ck->contig, 0, da, &xc) : sr;
+	int sr = vcm_sim_iommu_walk(fx->iommu, 0, da, &x, NULL);
+	int cr = ck->contig != NULL ? vcm_sim_iommu_walk(ck->contig, 0, da, &xc, NULL) : sr;
 
 	if (lr != 0) {
 		/* -ENOENT, or -ERANGE outside the input size: a translation fault for the model */
@@ -237,6 +239,138 @@ static void test_walkers_agree(void **state)
 			run_config(&sim_configs[i], seed + k * 0x1000U + i);
 }
 
+/*
+ * Walk @da expecting a fault of @kind at @level on the entry at @desc_pa;
+ * the record names the bank and the walker's stage.
+ */
+static void expect_fault(struct sim_fx *fx, vcm_da_t da, enum vcm_fault_kind kind, int level,
+			 vcm_pa_t desc_pa)
+{
+	unsigned int stage = fx->c->kind == VCM_SIM_IOMMU_MSM ? 0U :
+			     fx->c->kind == VCM_SIM_IOMMU_SMMU_S1 ? 1U : 2U;
+	struct vcm_sim_xlate x;
+	struct vcm_fault f;
+
+	memset(&f, 0xa5, sizeof(f));
+	assert_int_equal(vcm_sim_iommu_walk(fx->iommu, 0, da, &x, &f), vcm_fault_errno(kind));
+	if (f.kind != kind || f.level != level || f.desc_pa != desc_pa)
+		fail_msg("%s da %#llx: %s fault at level %d, desc %#llx; expected %s at %d, %#llx",
+			 fx->c->name, (unsigned long long)da, vcm_fault_kind_name(f.kind), f.level,
+			 (unsigned long long)f.desc_pa, vcm_fault_kind_name(kind), level,
+			 (unsigned long long)desc_pa);
+	assert_int_equal(f.da, da);
+	assert_int_equal(f.access, 0);
+	assert_int_equal(f.stage, stage);
+	assert_int_equal(f.base, 0);
+	assert_int_equal(f.ctx, 0);
+	assert_int_equal(f.stream, 0);
+}
+
+/* armv8 stage 1, 4K granule, 32-bit input: three levels from level 1. */
+static void test_v8_fault_records(void **state)
+{
+	const uint64_t addr = UINT64_C(0xfffffffff000);
+	struct vcm_sim_xlate x;
+	struct vcm_hw_regs hw;
+	struct sim_fx fx;
+	uint64_t *l2e, *l3e, keep2, keep3;
+	vcm_pa_t l1_pa, l2_pa, l3_pa;
+
+	(void)state;
+	sim_fx_init(&fx, sim_config("armv8-4k-s1-ias32"), NULL);
+	assert_int_equal(fx.hw.start_level, 1);
+	/* an empty table: the level 1 entry (da[31:30] = 1) is invalid */
+	l1_pa = fx.hw.root_pa + 1U * 8U;
+	assert_int_equal(sim_fx_v8_desc(&fx, 0x40000000, 1), l1_pa);
+	expect_fault(&fx, 0x40000000, VCM_FAULT_TRANSLATION, 1, l1_pa);
+	/* outside T0SZ's range: a translation fault at level 0 before any read */
+	expect_fault(&fx, UINT64_C(1) << 32, VCM_FAULT_TRANSLATION, 0, VCM_FAULT_DESC_NONE);
+
+	/* one page at 2 MiB: level 1 -> level 2 -> level 3 */
+	assert_int_equal(vcm_pt_map(fx.pt, 0x200000, fx.free_pa, 0x1000, RW_USER), 0);
+	l2_pa = (*(uint64_t *)sim_fx_desc(&fx, fx.hw.root_pa) & addr) + 1U * 8U;
+	l3_pa = (*(uint64_t *)sim_fx_desc(&fx, l2_pa) & addr) + 1U * 8U;
+	assert_int_equal(sim_fx_v8_desc(&fx, 0x201000, 3), l3_pa);
+	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x200000, &x, NULL), 0);
+	assert_int_equal(x.level, 3);
+	assert_int_equal(x.desc_pa, l3_pa - 8U);
+	/* the next page: its level 3 entry is invalid */
+	expect_fault(&fx, 0x201000, VCM_FAULT_TRANSLATION, 3, l3_pa);
+	/* 4 MiB: the level 2 entry is invalid */
+	expect_fault(&fx, 0x400000, VCM_FAULT_TRANSLATION, 2, l2_pa + 8U);
+
+	/* AF clear on the leaf */
+	l3e = sim_fx_desc(&fx, l3_pa - 8U);
+	keep3 = *l3e;
+	*l3e &= ~(UINT64_C(1) << 10);
+	expect_fault(&fx, 0x200000, VCM_FAULT_ACCESS_FLAG, 3, l3_pa - 8U);
+	*l3e = keep3;
+
+	/* a level 3 table outside memory: the read of its entry is an external abort */
+	l2e = sim_fx_desc(&fx, l2_pa);
+	keep2 = *l2e;
+	*l2e = (keep2 & ~addr) | UINT64_C(0x10000000);
+	expect_fault(&fx, 0x203000, VCM_FAULT_EXTERNAL, 3, UINT64_C(0x10000000) + 3U * 8U);
+	*l2e = keep2;
+
+	/* TCR.IPS = 32 bits: addresses at or above 4 GiB are address size faults */
+	hw = fx.hw;
+	hw.regs[0] &= ~(UINT64_C(7) << 32);
+	assert_int_equal(vcm_sim_iommu_ops.program(fx.iommu, 0, &hw), 0);
+	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x200000, &x, NULL), 0);
+	*l3e = keep3 | (UINT64_C(1) << 32); /* output address */
+	expect_fault(&fx, 0x200000, VCM_FAULT_ADDR_SIZE, 3, l3_pa - 8U);
+	*l3e = keep3;
+	*l2e = keep2 | (UINT64_C(1) << 32); /* next-level table address: the level 2 entry's */
+	expect_fault(&fx, 0x200000, VCM_FAULT_ADDR_SIZE, 2, l2_pa);
+	*l2e = keep2;
+
+	/* TCR.EPD0: no walk, a translation fault at level 0 */
+	hw.regs[0] |= UINT64_C(1) << 7;
+	assert_int_equal(vcm_sim_iommu_ops.program(fx.iommu, 0, &hw), 0);
+	expect_fault(&fx, 0x200000, VCM_FAULT_TRANSLATION, 0, VCM_FAULT_DESC_NONE);
+	assert_int_equal(vcm_sim_iommu_ops.program(fx.iommu, 0, &fx.hw), 0);
+	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x200000, &x, NULL), 0);
+	sim_fx_fini(&fx);
+
+	/* stage 2: the first lookup's entry at the start level, stage 2 in the record */
+	sim_fx_init(&fx, sim_config("armv8-4k-s2-ias32"), NULL);
+	expect_fault(&fx, 0x5000, VCM_FAULT_TRANSLATION, (int)fx.hw.start_level,
+		     sim_fx_v8_desc(&fx, 0x5000, fx.hw.start_level));
+	sim_fx_fini(&fx);
+}
+
+/* ARMv7 short descriptors: section faults at level 1, page faults at level 2. */
+static void test_v7s_fault_records(void **state)
+{
+	struct vcm_sim_xlate x;
+	struct vcm_hw_regs hw;
+	struct sim_fx fx;
+	const uint32_t *l1;
+	vcm_pa_t l2;
+
+	(void)state;
+	sim_fx_init(&fx, sim_config("armv7s"), NULL);
+	/* first-level index da[31:20], four bytes an entry */
+	expect_fault(&fx, 0x100000, VCM_FAULT_TRANSLATION, 1, fx.hw.root_pa + 1U * 4U);
+	assert_int_equal(vcm_pt_map(fx.pt, 0x200000, fx.free_pa, 0x1000, RW_USER), 0);
+	l1 = sim_fx_desc(&fx, fx.hw.root_pa);
+	assert_int_equal(l1[2] & 3U, 1U); /* a page table */
+	l2 = l1[2] & ~UINT32_C(0x3ff);
+	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x200000, &x, NULL), 0);
+	assert_int_equal(x.level, 2);
+	assert_int_equal(x.desc_pa, l2);
+	/* second-level index da[19:12] */
+	expect_fault(&fx, 0x205000, VCM_FAULT_TRANSLATION, 2, l2 + 5U * 4U);
+	/* TTBCR.PD0: a section translation fault without a walk */
+	hw = fx.hw;
+	hw.regs[0] |= 1U << 4;
+	assert_int_equal(vcm_sim_iommu_ops.program(fx.iommu, 0, &hw), 0);
+	expect_fault(&fx, 0x200000, VCM_FAULT_TRANSLATION, 1, VCM_FAULT_DESC_NONE);
+	assert_int_equal(vcm_sim_iommu_ops.program(fx.iommu, 0, &fx.hw), 0);
+	sim_fx_fini(&fx);
+}
+
 /* A block mapped by hand-written bytes the pgtable layer would not write. */
 static void test_hand_entries(void **state)
 {
@@ -251,15 +385,15 @@ static void test_hand_entries(void **state)
 	/* supersection with PA[39:32] = 0x12 (bits[23:20] = 2, bits[8:5] = 1), AP 011 */
 	for (unsigned int i = 0; i < 16; i++)
 		l1[0x100 + i] = 0x05000000U | (2U << 20) | (1U << 5) | (1U << 18) | (3U << 10) | 2U;
-	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x10123456U, &x), 0);
+	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x10123456U, &x, NULL), 0);
 	assert_int_equal(x.pa, UINT64_C(0x1205123456));
 	assert_int_equal(x.size_lg2, 24);
-	/* 0b11: reserved without PXN */
+	/* 0b11: reserved without PXN: a section translation fault on that entry */
 	l1[0x200] = 0x20000000U | 3U;
-	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x20000000U, &x), -ENOENT);
+	expect_fault(&fx, 0x20000000U, VCM_FAULT_TRANSLATION, 1, fx.hw.root_pa + 0x200U * 4U);
 	/* AP 000: mapped, no access at all */
 	l1[0x300] = 0x30000000U | 2U;
-	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x30000000U, &x), 0);
+	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x30000000U, &x, NULL), 0);
 	assert_int_equal(x.priv, 0);
 	assert_int_equal(x.user, 0);
 	for (unsigned int i = 0; i < 16; i++)
@@ -272,7 +406,7 @@ static void test_hand_entries(void **state)
 	sim_fx_init(&fx, sim_config("armv8-4k-s1"), NULL);
 	assert_int_equal(vcm_pt_map(fx.pt, 0x200000, fx.free_pa, 0x200000,
 				    VCM_PT_PROT_READ | VCM_PT_PROT_WRITE | VCM_PT_PROT_USER), 0);
-	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x200000, &x), 0);
+	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x200000, &x, NULL), 0);
 	assert_int_equal(x.user, VCM_ACCESS_READ | VCM_ACCESS_WRITE);
 	{
 		uint64_t *l0 = vcm_hosted_mem_cpu(fx.mem, fx.hw.root_pa);
@@ -280,14 +414,15 @@ static void test_hand_entries(void **state)
 		uint64_t *l2 = vcm_hosted_mem_cpu(fx.mem, l1e[0] & UINT64_C(0xfffffffff000));
 
 		l0[0] |= UINT64_C(1) << 61; /* APTable[0]: nothing below for EL0 */
-		assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x200000, &x), 0);
+		assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x200000, &x, NULL), 0);
 		assert_int_equal(x.user, 0);
 		assert_int_equal(x.priv, VCM_ACCESS_READ | VCM_ACCESS_WRITE);
 		l1e[0] |= UINT64_C(1) << 62; /* APTable[1]: read-only below */
-		assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x200000, &x), 0);
+		assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x200000, &x, NULL), 0);
 		assert_int_equal(x.priv, VCM_ACCESS_READ);
 		l2[1] &= ~(UINT64_C(1) << 10); /* AF */
-		assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x200000, &x), -EFAULT);
+		expect_fault(&fx, 0x200000, VCM_FAULT_ACCESS_FLAG, 2,
+			     (l1e[0] & UINT64_C(0xfffffffff000)) + 8U);
 		l2[1] |= UINT64_C(1) << 10;
 		l1e[0] &= ~(UINT64_C(1) << 62);
 		l0[0] &= ~(UINT64_C(1) << 61);
@@ -300,6 +435,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_walkers_agree),
 		cmocka_unit_test(test_hand_entries),
+		cmocka_unit_test(test_v8_fault_records),
+		cmocka_unit_test(test_v7s_fault_records),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

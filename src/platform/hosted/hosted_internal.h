@@ -31,6 +31,8 @@ struct vcm_hosted_mem {
 	uint8_t *cpu;                  /* MAP_SHARED view of the whole region */
 	struct vcm_plat_arena arena;   /* over cpu[0, table_bytes) */
 	struct vcm_plat_ops arena_ops; /* the arena's own ops, delegated to */
+	struct vcm_plat_fwd fwd;       /* table calls on to the arena, under lock */
+	struct vcm_sys_lock lock_ops;  /* @lock as a pair of calls, for @fwd */
 	struct vcm_plat_ops plat;      /* what vcm_hosted_mem_plat() hands out */
 	struct hosted_window win[2];   /* HOSTED_WIN_KERNEL, HOSTED_WIN_USER */
 	pthread_mutex_t lock;          /* the arena and the instance list */

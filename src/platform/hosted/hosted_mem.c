@@ -59,33 +59,45 @@ static void *reserve_window(uint64_t len)
 	return p + head;
 }
 
-static int mem_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
+static void mem_lock(void *ctx)
 {
-	struct vcm_hosted_mem *mem = ctx;
-	int ret;
-
-	if (mem->table_bytes == 0U)
-		return -ENOMEM;
-	pthread_mutex_lock(&mem->lock);
-	ret = mem->arena_ops.table_alloc(mem->arena_ops.ctx, size, align, pa, cpu);
-	pthread_mutex_unlock(&mem->lock);
-	return ret;
+	pthread_mutex_lock(ctx);
 }
 
-static void mem_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+static void mem_unlock(void *ctx)
 {
-	struct vcm_hosted_mem *mem = ctx;
-
-	if (mem->table_bytes == 0U)
-		return;
-	pthread_mutex_lock(&mem->lock);
-	mem->arena_ops.table_free(mem->arena_ops.ctx, pa, cpu, size);
-	pthread_mutex_unlock(&mem->lock);
+	pthread_mutex_unlock(ctx);
 }
 
+/* Without an arena: no table memory at all. */
+static int no_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
+{
+	(void)ctx;
+	(void)size;
+	(void)align;
+	(void)pa;
+	(void)cpu;
+	return -ENOMEM;
+}
+
+static void no_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	(void)ctx;
+	(void)pa;
+	(void)cpu;
+	(void)size;
+}
+
+static struct vcm_hosted_mem *mem_of(void *ctx)
+{
+	return (struct vcm_hosted_mem *)(void *)((char *)ctx -
+						 offsetof(struct vcm_hosted_mem, fwd));
+}
+
+/* The whole region, not only the arena the table calls go to. */
 static void *mem_pa_to_cpu(void *ctx, vcm_pa_t pa)
 {
-	return vcm_hosted_mem_cpu(ctx, pa);
+	return vcm_hosted_mem_cpu(mem_of(ctx), pa);
 }
 
 static void *mem_meta_alloc(void *ctx, size_t size)
@@ -213,9 +225,14 @@ int vcm_hosted_mem_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
 		}
 		vcm_plat_arena_ops(&mem->arena, &mem->arena_ops);
 	}
-	mem->plat.ctx = mem;
-	mem->plat.table_alloc = mem_table_alloc;
-	mem->plat.table_free = mem_table_free;
+	/* table calls go on to the arena under the lock; the rest is the region's own */
+	mem->lock_ops = (struct vcm_sys_lock){ mem_lock, mem_unlock, &mem->lock };
+	mem->fwd = (struct vcm_plat_fwd){ .to = &mem->arena_ops, .lock = &mem->lock_ops };
+	vcm_plat_fwd_ops(&mem->fwd, &mem->plat);
+	if (table_bytes == 0U) {
+		mem->plat.table_alloc = no_table_alloc;
+		mem->plat.table_free = no_table_free;
+	}
 	mem->plat.pa_to_cpu = mem_pa_to_cpu;
 	mem->plat.cache_clean = NULL;
 	mem->plat.meta_alloc = mem_meta_alloc;

@@ -20,11 +20,11 @@ static int iommu_fail(struct soc *s, unsigned int m, const char *what, unsigned 
 		      char *err, size_t errlen)
 {
 	struct vcm_fault f;
-	char fault[96] = "";
+	char fault[128] = "";
 
 	if (vcm_sim_iommu_last_fault(soc_iommu_of(s, m), &f) == 0)
-		snprintf(fault, sizeof(fault), "; last fault at da %#llx",
-			 (unsigned long long)f.da);
+		snprintf(fault, sizeof(fault), "; last fault: %s at da %#llx, level %d",
+			 vcm_fault_kind_name(f.kind), (unsigned long long)f.da, f.level);
 	snprintf(err, errlen, "frame %u: %s %s through its IOMMU: %s (%s)%s", frame,
 		 s->d->masters[m].name, what, vcm_sim_iommu_last_error(soc_iommu_of(s, m)),
 		 vcm_strerror(r), fault);
@@ -167,7 +167,7 @@ int pipeline_run(const struct plat_desc *d, const struct run_opts *o, struct run
 	r = play(&s, o, res, err, errlen);
 	for (unsigned int j = 0; j < d->nr_masters; j++)
 		vcm_sim_iommu_stats(soc_iommu_of(&s, j), &res->st[j]);
-	res->table_bytes = s.table_bytes;
+	vcm_soc_table_bytes(s.hw, &res->table_bytes, NULL);
 	if (r == 0 && vcm_sys_check_(s.sys) != 0) {
 		snprintf(err, errlen, "graph check failed: %s", vcm_sys_last_error(s.sys));
 		r = -1;

@@ -29,59 +29,6 @@ static int failf(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-/* Table memory is counted so the run can report what each chunk plan costs. */
-static int count_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
-{
-	struct soc *s = ctx;
-	int r = s->mem_plat->table_alloc(s->mem_plat->ctx, size, align, pa, cpu);
-
-	if (r == 0) {
-		s->table_bytes += size;
-		if (s->table_bytes > s->table_bytes_peak)
-			s->table_bytes_peak = s->table_bytes;
-	}
-	return r;
-}
-
-static void count_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
-{
-	struct soc *s = ctx;
-
-	s->mem_plat->table_free(s->mem_plat->ctx, pa, cpu, size);
-	s->table_bytes -= size;
-}
-
-static void *fwd_pa_to_cpu(void *ctx, vcm_pa_t pa)
-{
-	struct soc *s = ctx;
-
-	return s->mem_plat->pa_to_cpu(s->mem_plat->ctx, pa);
-}
-
-static void *fwd_meta_alloc(void *ctx, size_t size)
-{
-	struct soc *s = ctx;
-
-	return s->mem_plat->meta_alloc(s->mem_plat->ctx, size);
-}
-
-static void fwd_meta_free(void *ctx, void *p, size_t size)
-{
-	struct soc *s = ctx;
-
-	s->mem_plat->meta_free(s->mem_plat->ctx, p, size);
-}
-
-/* An IOMMU model's faults go to the graph, which runs the device's hook. */
-static int iommu_fault(void *ctx, const struct vcm_fault *f)
-{
-	struct vcm_dev **dev = ctx;
-
-	if (*dev == NULL)
-		return VCM_FAULT_TERMINATE;
-	return vcm_dev_fault(*dev, f);
-}
-
 static int lib(struct soc *s, char *err, size_t errlen, int r, const char *what)
 {
 	if (r == 0)
@@ -90,122 +37,87 @@ static int lib(struct soc *s, char *err, size_t errlen, int r, const char *what)
 		     s->sys != NULL ? vcm_sys_last_error(s->sys) : "", vcm_strerror(r));
 }
 
-static int build_memory(struct soc *s, char *err, size_t errlen)
+static enum vcm_sim_iommu_kind model_of(enum plat_fmt f)
 {
-	const struct plat_desc *d = s->d;
-	struct vcm_phys_range ranges[PLAT_MAX_MEMTYPE];
-	struct vcm_phys_memtype_cfg mts[PLAT_MAX_MEMTYPE];
-	struct vcm_sys_cfg cfg = { 0 };
-	struct vcm_diag diag = { 0 };
-	int r;
-
-	r = vcm_hosted_mem_create(d->mem_base, d->mem_size, d->mem_tables, &s->mem, &diag);
-	if (r != 0)
-		return failf(err, errlen, "hosted memory: %s (%s)", diag.msg, vcm_strerror(r));
-	s->mem_plat = vcm_hosted_mem_plat(s->mem);
-	s->plat = (struct vcm_plat_ops){
-		.ctx = s,
-		.table_alloc = count_table_alloc,
-		.table_free = count_table_free,
-		.pa_to_cpu = fwd_pa_to_cpu,
-		.meta_alloc = fwd_meta_alloc,
-		.meta_free = fwd_meta_free,
-	};
-	for (unsigned int i = 0; i < d->nr_memtypes; i++) {
-		ranges[i] = (struct vcm_phys_range){ d->memtypes[i].base, d->memtypes[i].size };
-		mts[i] = (struct vcm_phys_memtype_cfg){ &ranges[i], 1, d->memtypes[i].chunks };
-	}
-	cfg.plat = &s->plat;
-	cfg.memtypes = mts;
-	cfg.nr_memtypes = d->nr_memtypes;
-	r = vcm_sys_create(&cfg, &s->sys, &diag);
-	if (r != 0)
-		return failf(err, errlen, "system: %s (%s)", diag.msg, vcm_strerror(r));
-	return 0;
+	return f == PLAT_FMT_ARMV7S ? VCM_SIM_IOMMU_MSM : VCM_SIM_IOMMU_SMMU_S1;
 }
 
-static int build_masters(struct soc *s, char *err, size_t errlen)
+/*
+ * The hardware of the description, built by the soc layer: memory and
+ * memtypes, one IOMMU model per iommu line, the masters behind them (in
+ * order), the DMA engine, the CPU.
+ */
+static int build_hardware(struct soc *s, char *err, size_t errlen)
 {
 	const struct plat_desc *d = s->d;
-	char what[96];
+	struct vcm_soc_memtype mts[PLAT_MAX_MEMTYPE];
+	struct vcm_sim_iommu_cfg iommus[PLAT_MAX_IOMMU];
+	struct vcm_soc_dev_cfg devs[PLAT_MAX_MASTER + 2];
+	struct vcm_soc_cfg cfg = { 0 };
+	struct vcm_diag diag = { 0 };
+	unsigned int n = 0;
 	int r;
 
+	memset(iommus, 0, sizeof(iommus));
+	memset(devs, 0, sizeof(devs));
+	for (unsigned int i = 0; i < d->nr_memtypes; i++)
+		mts[i] = (struct vcm_soc_memtype){ d->memtypes[i].base, d->memtypes[i].size,
+						   d->memtypes[i].chunks };
 	for (unsigned int i = 0; i < d->nr_iommus; i++) {
 		const struct plat_iommu *p = &d->iommus[i];
-		struct vcm_sim_iommu_cfg cfg = { 0 };
-		struct vcm_diag diag = { 0 };
-		int m = -1;
 
-		for (unsigned int j = 0; j < d->nr_masters; j++)
-			if (d->masters[j].iommu == i)
-				m = (int)j;
-		cfg.kind = p->fmt == PLAT_FMT_ARMV7S ? VCM_SIM_IOMMU_MSM : VCM_SIM_IOMMU_SMMU_S1;
-		cfg.name = p->name;
-		cfg.banks = 1;
-		cfg.tlb_entries = p->tlb;
-		cfg.tlb_ways = p->ways;
-		cfg.flags = p->contig && p->fmt != PLAT_FMT_ARMV7S ? VCM_SIM_IOMMU_CONTIG : 0;
-		cfg.plat = &s->plat;
-		if (m >= 0) {
-			cfg.fault = iommu_fault;
-			cfg.fault_ctx = &s->master[m];
-		}
-		r = vcm_sim_iommu_create(&cfg, &s->iommu[i], &diag);
-		if (r != 0)
-			return failf(err, errlen, "iommu %s: %s (%s)", p->name, diag.msg,
-				     vcm_strerror(r));
+		iommus[i].kind = model_of(p->fmt);
+		iommus[i].name = p->name;
+		iommus[i].banks = 1;
+		iommus[i].tlb_entries = p->tlb;
+		iommus[i].tlb_ways = p->ways;
+		iommus[i].flags = p->contig && p->fmt != PLAT_FMT_ARMV7S ? VCM_SIM_IOMMU_CONTIG : 0;
 	}
-	for (unsigned int j = 0; j < d->nr_masters; j++) {
-		const struct plat_master *pm = &d->masters[j];
-		const struct plat_iommu *p = &d->iommus[pm->iommu];
-		struct vcm_dev_cfg cfg = { 0 };
-		struct vcm_pt_cfg pt = { 0 };
+	for (unsigned int j = 0; j < d->nr_masters; j++, n++) {
+		const struct plat_iommu *p = &d->iommus[d->masters[j].iommu];
 
-		cfg.name = pm->name;
-		cfg.mapper = &vcm_mapper_pt;
-		cfg.mapper_cfg = &pt;
-		pt.fmt = p->fmt == PLAT_FMT_ARMV7S ? &vcm_pt_fmt_armv7s : &vcm_pt_fmt_armv8;
-		pt.ias = 32;
-		pt.granule_lg2 = p->fmt == PLAT_FMT_ARMV8_64K ? 16 : 12;
-		pt.flags = VCM_PT_CFG_COHERENT;
-		if (s->small_only)
-			pt.page_sizes = UINT64_C(1) << pt.granule_lg2;
-		cfg.nr_bases = 1;
-		cfg.ops = &vcm_sim_iommu_ops;
-		cfg.ctx = s->iommu[pm->iommu];
-		snprintf(what, sizeof(what), "register master %s", pm->name);
-		if (lib(s, err, errlen, vcm_dev_register(s->sys, &cfg, &s->master[j]), what) != 0)
-			return -1;
+		devs[n].name = d->masters[j].name;
+		devs[n].kind = VCM_SOC_DEV_PT;
+		devs[n].iommu = d->masters[j].iommu;
+		devs[n].pt.fmt = p->fmt == PLAT_FMT_ARMV7S ? &vcm_pt_fmt_armv7s : &vcm_pt_fmt_armv8;
+		devs[n].pt.ias = 32;
+		devs[n].pt.granule_lg2 = p->fmt == PLAT_FMT_ARMV8_64K ? 16 : 12;
+		devs[n].pt.flags = VCM_PT_CFG_COHERENT;
 	}
+	devs[n++] = (struct vcm_soc_dev_cfg){ .name = d->dma, .kind = VCM_SOC_DEV_DMA,
+					      .engine = true };
+	devs[n++] = (struct vcm_soc_dev_cfg){ .name = "cpu", .kind = VCM_SOC_DEV_CPU };
+	cfg.mem_pa = d->mem_base;
+	cfg.mem_len = d->mem_size;
+	cfg.table_bytes = d->mem_tables;
+	cfg.memtypes = mts;
+	cfg.nr_memtypes = d->nr_memtypes;
+	cfg.iommus = iommus;
+	cfg.nr_iommus = d->nr_iommus;
+	cfg.devs = devs;
+	cfg.nr_devs = n;
+	cfg.small_only = s->small_only;
+	r = vcm_soc_create(&cfg, &s->hw, &diag);
+	if (r != 0)
+		return failf(err, errlen, "%s (%s)", diag.msg, vcm_strerror(r));
+	s->sys = vcm_soc_sys(s->hw);
+	s->mem = vcm_soc_mem(s->hw);
+	for (unsigned int i = 0; i < d->nr_iommus; i++)
+		s->iommu[i] = vcm_soc_iommu(s->hw, i);
+	for (unsigned int j = 0; j < d->nr_masters; j++)
+		s->master[j] = vcm_soc_dev(s->hw, j);
+	s->dma_dev = vcm_soc_dev(s->hw, d->nr_masters);
+	s->dma = vcm_soc_dma(s->hw, d->nr_masters);
+	s->cpu_dev = vcm_soc_dev(s->hw, d->nr_masters + 1U);
 	return 0;
 }
 
-static int build_others(struct soc *s, char *err, size_t errlen)
+/* The VCMs: the decoder's and display's shared one, the DMA engine's, the CPU's. */
+static int build_vcms(struct soc *s, char *err, size_t errlen)
 {
-	struct vcm_sim_dma_cfg dcfg = { 0 };
-	struct vcm_dev_cfg cfg = { 0 };
-	struct vcm_diag diag = { 0 };
 	const struct plat_memtype *st = &s->d->memtypes[plat_find_use(s->d, PLAT_USE_STREAM)];
 	int r;
 
-	dcfg.name = s->d->dma;
-	dcfg.plat = &s->plat;
-	r = vcm_sim_dma_create(&dcfg, &s->dma, &diag);
-	if (r != 0)
-		return failf(err, errlen, "dma %s: %s (%s)", s->d->dma, diag.msg, vcm_strerror(r));
-	cfg.name = s->d->dma;
-	cfg.mapper = &vcm_mapper_one_to_one;
-	cfg.nr_bases = 1;
-	if (lib(s, err, errlen, vcm_dev_register(s->sys, &cfg, &s->dma_dev), "register dma") != 0)
-		return -1;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.name = "cpu";
-	cfg.mapper = &vcm_hosted_cpu_mapper;
-	cfg.mapper_ctx = s->mem;
-	cfg.nr_bases = 1;
-	if (lib(s, err, errlen, vcm_dev_register(s->sys, &cfg, &s->cpu_dev), "register cpu") != 0)
-		return -1;
-	/* The VCMs: the decoder's and display's shared one, the DMA engine's, the CPU's. */
 	if (lib(s, err, errlen, vcm_create(s->sys, SOC_VCM_START, SOC_VCM_LEN, &s->video),
 		"create the video VCM") != 0 ||
 	    lib(s, err, errlen, vcm_create_one_to_one(s->sys, st->base, st->size, &s->dma_vcm),
@@ -278,8 +190,8 @@ int soc_build(struct soc *s, const struct plat_desc *d, bool small_only, char *e
 	s->small_only = small_only;
 	s->decoder = (unsigned int)plat_find_role(d, PLAT_ROLE_DECODER);
 	s->display = (unsigned int)plat_find_role(d, PLAT_ROLE_DISPLAY);
-	if (build_memory(s, err, errlen) != 0 || build_masters(s, err, errlen) != 0 ||
-	    build_others(s, err, errlen) != 0 || build_buffers(s, err, errlen) != 0) {
+	if (build_hardware(s, err, errlen) != 0 || build_vcms(s, err, errlen) != 0 ||
+	    build_buffers(s, err, errlen) != 0) {
 		soc_teardown(s);
 		return -1;
 	}
@@ -328,21 +240,9 @@ void soc_teardown(struct soc *s)
 			vcm_free(s->dma_vcm);
 		if (s->video != NULL)
 			vcm_free(s->video);
-		for (unsigned int j = 0; j < PLAT_MAX_MASTER; j++)
-			if (s->master[j] != NULL)
-				vcm_dev_unregister(s->master[j]);
-		if (s->dma_dev != NULL)
-			vcm_dev_unregister(s->dma_dev);
-		if (s->cpu_dev != NULL)
-			vcm_dev_unregister(s->cpu_dev);
-		if (vcm_sys_destroy(s->sys) != 0)
-			fprintf(stderr, "vcm: internal: the system still holds objects at teardown\n");
 	}
-	for (unsigned int i = 0; i < PLAT_MAX_IOMMU; i++)
-		vcm_sim_iommu_destroy(s->iommu[i]);
-	vcm_sim_dma_destroy(s->dma);
-	if (vcm_hosted_mem_destroy(s->mem) != 0)
-		fprintf(stderr, "vcm: internal: hosted memory still mapped at teardown\n");
+	if (vcm_soc_destroy(s->hw) != 0)
+		fprintf(stderr, "vcm: internal: %s\n", vcm_soc_last_error(s->hw));
 	memset(s, 0, sizeof(*s));
 }
 

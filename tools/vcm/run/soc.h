@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The simulated SoC of a platform description, built over the mapping graph:
- * hosted physical memory, the system and its memtypes, one IOMMU model per
- * iommu line registered as a device with vcm_sim_iommu_ops, the DMA engine
- * on a one-to-one VCM, and the CPU (hosted CPU mapper, prebuilt VCM). Then the
- * buffers of the 2010 video-playback example: two 64 KiB-contiguous bitstream
- * buffers and a 16 MiB frame buffer, reserved and backed in every VCM that
- * reaches them.
+ * the soc layer (include/vcm/soc.h) makes the hardware (hosted physical
+ * memory, the system and its memtypes, one IOMMU model per iommu line in
+ * front of its masters, the DMA engine, the CPU); here come the VCMs (the
+ * masters' shared one, the DMA engine's one-to-one VCM, the CPU's prebuilt
+ * one) and the buffers of the 2010 video-playback example: two 64 KiB
+ * contiguous bitstream buffers and a 16 MiB frame buffer, reserved and backed
+ * in every VCM that reaches them.
  */
 #ifndef VCM_TOOLS_RUN_SOC_H
 #define VCM_TOOLS_RUN_SOC_H
@@ -15,6 +16,7 @@
 #include <vcm/vcm.h>
 #include <vcm/sim.h>
 #include <vcm/hosted.h>
+#include <vcm/soc.h>
 #include "platform.h"
 
 #define SOC_STREAM_BUFS  2
@@ -26,10 +28,8 @@
 struct soc {
 	const struct plat_desc *d;
 	bool small_only;                 /* every mapping in the smallest page */
-	struct vcm_hosted_mem *mem;
-	struct vcm_plat_ops plat;        /* the memory's ops, table bytes counted */
-	const struct vcm_plat_ops *mem_plat;
-	uint64_t table_bytes, table_bytes_peak;
+	struct vcm_soc *hw;              /* memory, system, models, devices */
+	struct vcm_hosted_mem *mem;      /* the parts of @hw used here */
 	struct vcm_sys *sys;
 	struct vcm_sim_iommu *iommu[PLAT_MAX_IOMMU];
 	struct vcm_dev *master[PLAT_MAX_MASTER];

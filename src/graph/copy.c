@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The physical copy behind vcm_migrate() and vcm_res_copy(): two cursors,
+ * each yielding the physically contiguous runs of one side in order, and a
+ * loop that moves the bytes through the platform's CPU view, as much at a
+ * time as both current runs allow.
+ */
+#include "graph_internal.h"
+
+/* A memory allocation's extents, in the order it was allocated. */
+static int mem_next(struct copy_side *s, vcm_pa_t *pa, uint64_t *len)
+{
+	return vcm_phys_next_extent(s->mem, &s->pos, pa, len);
+}
+
+/* A backed reservation's bytes from an offset: the rest of the extent there. */
+static int res_next(struct copy_side *s, vcm_pa_t *pa, uint64_t *len)
+{
+	const struct rmap_ext *e;
+	uint64_t in;
+
+	if (s->pos >= s->res->len)
+		return -ENOENT;
+	e = ext_at_da_(s->res, s->res->da + s->pos);
+	in = s->res->da + s->pos - e->da;
+	*pa = e->tn.key + in;
+	*len = e->len - in;
+	s->pos += *len;
+	return 0;
+}
+
+void copy_side_mem_(struct copy_side *s, const struct vcm_physmem *mem)
+{
+	s->next = mem_next;
+	s->mem = mem;
+	s->res = NULL;
+	s->pos = 0;
+}
+
+void copy_side_res_(struct copy_side *s, const struct vcm_res *res, uint64_t off)
+{
+	s->next = res_next;
+	s->mem = NULL;
+	s->res = res;
+	s->pos = off;
+}
+
+int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct copy_side *from,
+	       uint64_t len, vcm_pa_t *bad_pa)
+{
+	uint64_t left_t = 0, left_f = 0;
+	vcm_pa_t pt = 0, pf = 0;
+
+	while (len != 0U) {
+		uint64_t n;
+		void *dst;
+		const void *src;
+
+		if (left_t == 0U && to->next(to, &pt, &left_t) != 0)
+			return 0;
+		if (left_f == 0U && from->next(from, &pf, &left_f) != 0)
+			return 0;
+		n = left_t < left_f ? left_t : left_f;
+		if (n > len)
+			n = len;
+		dst = plat->pa_to_cpu(plat->ctx, pt);
+		src = plat->pa_to_cpu(plat->ctx, pf);
+		if (dst == NULL || src == NULL) {
+			*bad_pa = dst == NULL ? pt : pf;
+			return -EFAULT;
+		}
+		__builtin_memcpy(dst, src, (size_t)n);
+		pt += n;
+		pf += n;
+		left_t -= n;
+		left_f -= n;
+		len -= n;
+	}
+	return 0;
+}
