@@ -58,7 +58,7 @@ static bool split_high(const struct vcm_avcm *a, vcm_da_t da)
 }
 
 /* Fill a new instance with every backed reservation; all or nothing. */
-static int inst_fill(struct vcm *vcm, struct vcm_inst *in, const char *fn)
+static int inst_fill(struct vcm *vcm, struct vcm_inst *in)
 {
 	struct vcm_sys *sys = vcm->h.sys;
 	struct gtree_node *n, *m;
@@ -69,7 +69,7 @@ static int inst_fill(struct vcm *vcm, struct vcm_inst *in, const char *fn)
 
 		if (res->mem == NULL)
 			continue;
-		ret = inst_map_ext_(sys, in, res->ext, res->nr_ext, res->prot, fn);
+		ret = inst_map_ext_(sys, in, res->ext, res->nr_ext, res->prot);
 		if (ret != 0)
 			break;
 	}
@@ -79,7 +79,7 @@ static int inst_fill(struct vcm *vcm, struct vcm_inst *in, const char *fn)
 		struct vcm_res *res = GRAPH_CONTAINER(m, struct vcm_res, tn);
 
 		if (res->mem != NULL)
-			inst_unmap_ext_(sys, in, res->ext, res->nr_ext, fn);
+			inst_unmap_ext_(sys, in, res->ext, res->nr_ext);
 	}
 	return ret;
 }
@@ -100,7 +100,7 @@ static void inst_empty_destroy(struct vcm *vcm, struct vcm_inst *in)
 		struct vcm_res *res = GRAPH_CONTAINER(n, struct vcm_res, tn);
 
 		if (res->mem != NULL)
-			inst_unmap_ext_(sys, in, res->ext, res->nr_ext, "vcm_deassoc");
+			inst_unmap_ext_(sys, in, res->ext, res->nr_ext);
 	}
 	in->ops->destroy(in->mi);
 	glist_del(&in->node);
@@ -135,9 +135,9 @@ static int inst_get(struct vcm *vcm, struct vcm_dev *dev, struct vcm_inst **out,
 	}
 	inst_plat_init_(in, sys);
 	ret = m->create(dev->cfg.mapper_ctx, &dev->cfg, &in->plat, vcm->start, vcm->len, &in->mi,
-			sys_diag_(sys), fn);
+			sys_diag_(sys));
 	if (ret == 0) {
-		ret = inst_fill(vcm, in, fn);
+		ret = inst_fill(vcm, in);
 		if (ret != 0)
 			m->destroy(in->mi);
 	}

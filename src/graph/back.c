@@ -8,9 +8,9 @@
  * map.
  *
  * The extents lie one after another in device addresses; only their pa
- * differ. So a mapper with a map_segs op gets them all in one call (for a
- * page table: one walk, not one per extent) and the reservation's whole
- * range in one unmap call, and the reverse map takes them as one batch.
+ * differ. So every mapper gets them all in one map call (for a page table:
+ * one walk, not one per extent) and the reservation's whole range in one
+ * unmap call, and the reverse map takes them as one batch.
  * Scattered 4 KiB pages are as many extents as pages: per-extent costs are
  * what such memory pays for.
  *
@@ -22,9 +22,10 @@
 #include "graph_internal.h"
 
 /*
- * One block per extent array: the extents, their pieces for map_segs, by_pa.
- * One extent (contiguous memory, the usual case) has no pieces: it goes
- * through map, and its block stays as small as the reverse map's nodes were.
+ * One block per extent array: the extents, their pieces for map, by_pa.
+ * One extent (contiguous memory, the usual case) keeps no pieces: its one
+ * piece is made on the stack, and its block stays as small as the reverse
+ * map's nodes were.
  */
 static size_t ext_segs_bytes(uint64_t nr)
 {
@@ -161,7 +162,7 @@ int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physme
 	if (n > 1U)
 		seg = (struct vcm_seg *)(void *)(ext + n);
 	by_pa = ext_by_pa(ext, n);
-	/* the pieces for map_segs come straight from the memory, in one call */
+	/* the pieces for map come straight from the memory, in one call */
 	got = vcm_phys_mem_extents(pm, seg, n);
 	VCM_ASSERT(got == n);
 	(void)got;
@@ -191,51 +192,28 @@ void ext_free_(struct vcm_sys *sys, struct rmap_ext *ext, uint64_t nr)
 }
 
 void inst_unmap_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
-		     uint64_t nr, const char *fn)
+		     uint64_t nr)
 {
-	if (in->ops->map_segs != NULL && nr > 1U) {
-		/* the whole range of the one map_segs call that made it */
-		int ret = in->ops->unmap(in->mi, ext[0].da, ext[nr - 1U].da + ext[nr - 1U].len -
-					 ext[0].da, sys_diag_(sys), fn);
+	/* the whole range of the one map call that made it */
+	int ret = in->ops->unmap(in->mi, ext[0].da,
+				 ext[nr - 1U].da + ext[nr - 1U].len - ext[0].da, sys_diag_(sys));
 
-		VCM_ASSERT(ret == 0);
-		(void)ret;
-		return;
-	}
-	while (nr-- != 0U) {
-		int ret = in->ops->unmap(in->mi, ext[nr].da, ext[nr].len, sys_diag_(sys), fn);
-
-		/* a mapper must be able to unmap exactly what one map call made */
-		VCM_ASSERT(ret == 0);
-		(void)ret;
-	}
-}
-
-/* One map call per extent, for a mapper without map_segs; all or nothing. */
-static int inst_map_each(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
-			 uint64_t nr, unsigned int prot, const char *fn)
-{
-	for (uint64_t i = 0; i < nr; i++) {
-		int ret = in->ops->map(in->mi, ext[i].da, ext[i].tn.key, ext[i].len, prot,
-				       sys_diag_(sys), fn);
-
-		if (ret != 0) {
-			inst_unmap_ext_(sys, in, ext, i, fn);
-			return ret;
-		}
-	}
-	return 0;
+	/* a mapper must be able to unmap exactly what one map call made */
+	VCM_ASSERT(ret == 0);
+	(void)ret;
 }
 
 int inst_map_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
-		  uint64_t nr, unsigned int prot, const char *fn)
+		  uint64_t nr, unsigned int prot)
 {
-	/* one extent: map is map_segs of one piece, and has its own fast path */
-	if (in->ops->map_segs == NULL || nr == 1U)
-		return inst_map_each(sys, in, ext, nr, prot, fn);
+	struct vcm_seg one;
+
 	/* the extents follow each other in da: one call, all or nothing */
-	return in->ops->map_segs(in->mi, ext[0].da, ext_segs(ext, nr), nr, prot, sys_diag_(sys),
-				 fn);
+	if (nr > 1U)
+		return in->ops->map(in->mi, ext[0].da, ext_segs(ext, nr), nr, prot,
+				    sys_diag_(sys));
+	one = (struct vcm_seg){ .pa = ext[0].tn.key, .len = ext[0].len };
+	return in->ops->map(in->mi, ext[0].da, &one, 1, prot, sys_diag_(sys));
 }
 
 void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf)
@@ -314,32 +292,31 @@ int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, 
 	return 0;
 }
 
-int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot,
-		   const char *fn)
+int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot)
 {
 	struct vcm_sys *sys = vcm->h.sys;
 	struct glist *p;
 
 	glist_for_each(p, &vcm->insts) {
 		struct vcm_inst *in = GRAPH_CONTAINER(p, struct vcm_inst, node);
-		int ret = inst_map_ext_(sys, in, ext, nr, prot, fn);
+		int ret = inst_map_ext_(sys, in, ext, nr, prot);
 
 		if (ret != 0) {
 			for (p = p->prev; p != &vcm->insts; p = p->prev)
 				inst_unmap_ext_(sys, GRAPH_CONTAINER(p, struct vcm_inst, node), ext,
-						nr, fn);
+						nr);
 			return ret;
 		}
 	}
 	return 0;
 }
 
-void insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, const char *fn)
+void insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr)
 {
 	struct glist *p;
 
 	for (p = vcm->insts.prev; p != &vcm->insts; p = p->prev)
-		inst_unmap_ext_(vcm->h.sys, GRAPH_CONTAINER(p, struct vcm_inst, node), ext, nr, fn);
+		inst_unmap_ext_(vcm->h.sys, GRAPH_CONTAINER(p, struct vcm_inst, node), ext, nr);
 }
 
 int vcm_back(struct vcm_res *res, struct vcm_mem *mem)
@@ -378,7 +355,7 @@ int vcm_back(struct vcm_res *res, struct vcm_mem *mem)
 		goto out;
 	ret = one_to_one_check_(vcm, ext, nr, fn);
 	if (ret == 0)
-		ret = insts_map_ext_(vcm, ext, nr, res->prot, fn);
+		ret = insts_map_ext_(vcm, ext, nr, res->prot);
 	if (ret != 0) {
 		ext_free_(sys, ext, nr);
 		goto out;
@@ -402,7 +379,7 @@ int vcm_unback(struct vcm_res *res)
 		ret = GFAIL(sys, fn, -ENOENT, "res at da 0x%llx is not backed", vcm_ull(res->da));
 		goto out;
 	}
-	insts_unmap_ext_(res->vcm, res->ext, res->nr_ext, fn);
+	insts_unmap_ext_(res->vcm, res->ext, res->nr_ext);
 	/* tables may have been freed: walk caches go too */
 	tlb_fan_(res->vcm, res->da, res->len, false);
 	res_detach_(res);

@@ -342,19 +342,17 @@ int deactivate_locked_(struct vcm_avcm *a);
 int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physmem *pm,
 	       struct rmap_ext **ext, uint32_t **by_pa, uint64_t *nr, const char *fn);
 void ext_free_(struct vcm_sys *sys, struct rmap_ext *ext, uint64_t nr);
-/* Map @ext (built by ext_build_) into @in: one map_segs call if the mapper has
- * the op and there are several extents, else one map call per extent;
- * inst_unmap_ext_ undoes it the same way. */
+/* Map @ext (built by ext_build_) into @in with one map call (one piece per
+ * extent); inst_unmap_ext_ undoes it with one unmap call of the whole range. */
 int inst_map_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
-		  uint64_t nr, unsigned int prot, const char *fn);
+		  uint64_t nr, unsigned int prot);
 void inst_unmap_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
-		     uint64_t nr, const char *fn);
+		     uint64_t nr);
 /* inst_map_ext_ into every instance of @vcm, in creation order; a failure
  * unmaps what was written, last instance first. */
-int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot,
-		   const char *fn);
+int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot);
 /* Unmap @ext (mapped by insts_map_ext_) from every instance, last first. */
-void insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, const char *fn);
+void insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr);
 void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf);
 /* Record @res as backed by @mem with @ext (rmap, user list). */
 void res_attach_(struct vcm_res *res, struct vcm_mem *mem, struct rmap_ext *ext,

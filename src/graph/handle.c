@@ -185,6 +185,9 @@ struct vcm_sys *gobj_lock_(const void *obj, enum graph_kind k, const char *what,
 		sys_unlock_(sys);
 		return NULL;
 	}
+	/* helpers and mapper ops record under the call's name from here on */
+	if (fn != NULL)
+		vcm_diag_enter(sys_diag_(sys), fn);
 	*ret = 0;
 	return sys;
 }

@@ -116,6 +116,7 @@ int vcm_create_prebuilt(struct vcm_sys *sys, struct vcm_dev *cpu, bool user, str
 	if (!sys_live(sys))
 		return -EINVAL;
 	sys_lock_(sys);
+	vcm_diag_enter(sys_diag_(sys), fn);
 	if (out == NULL) {
 		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
 		goto out;

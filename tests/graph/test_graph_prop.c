@@ -194,7 +194,7 @@ static unsigned int cfg_id_of(const struct vcm_dev_cfg *cfg)
 
 static int spy_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 		      const struct vcm_plat_ops *plat, vcm_da_t start, uint64_t len,
-		      void **inst, struct vcm_diag *diag, const char *fn)
+		      void **inst, struct vcm_diag *diag)
 {
 	const struct spy_kind *k = ctx;
 	struct spy_inst *s = NULL;
@@ -206,7 +206,7 @@ static int spy_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 			s = &g_inst[i];
 	if (s == NULL)
 		return -ENOMEM;
-	ret = k->real->create(k->real_ctx, dev_cfg, plat, start, len, &real, diag, fn);
+	ret = k->real->create(k->real_ctx, dev_cfg, plat, start, len, &real, diag);
 	if (ret < 0)
 		return ret;
 	*s = (struct spy_inst){ true, k, real, g_owner, cfg_id_of(dev_cfg), start, len };
@@ -229,27 +229,19 @@ static bool spy_compatible(const struct vcm_dev_cfg *a, const struct vcm_dev_cfg
 	return k->real->compatible(a, b);
 }
 
-static int spy_map(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot,
-		   struct vcm_diag *diag, const char *fn)
+static int spy_map(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
+		   unsigned int prot, struct vcm_diag *diag)
 {
 	struct spy_inst *s = inst;
 
-	return s->kind->real->map(s->inst, da, pa, len, prot, diag, fn);
+	return s->kind->real->map(s->inst, da, seg, nr, prot, diag);
 }
 
-static int spy_map_segs(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
-			unsigned int prot, struct vcm_diag *diag, const char *fn)
+static int spy_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag)
 {
 	struct spy_inst *s = inst;
 
-	return s->kind->real->map_segs(s->inst, da, seg, nr, prot, diag, fn);
-}
-
-static int spy_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag, const char *fn)
-{
-	struct spy_inst *s = inst;
-
-	return s->kind->real->unmap(s->inst, da, len, diag, fn);
+	return s->kind->real->unmap(s->inst, da, len, diag);
 }
 
 static int spy_lookup(void *inst, vcm_da_t da, vcm_pa_t *pa, unsigned int *prot)
@@ -300,7 +292,7 @@ static void spy_make(struct vcm_mapper_ops *o, const struct vcm_mapper_ops *real
 	*o = (struct vcm_mapper_ops){
 		.name = real->name, .cfg_size = real->cfg_size, .create = spy_create, .destroy = spy_destroy,
 		.compatible = real->compatible ? spy_compatible : NULL, .map = spy_map,
-		.map_segs = real->map_segs ? spy_map_segs : NULL, .unmap = spy_unmap,
+		.unmap = spy_unmap,
 		.lookup = spy_lookup, .hw = real->hw ? spy_hw : NULL,
 		.page_sizes = real->page_sizes ? spy_page_sizes : NULL,
 		.range = real->range ? spy_range : NULL, .walk = real->walk ? spy_walk : NULL,
