@@ -10,7 +10,9 @@
  *
  * Tables are derived state: a VCM's reservations (and the rmap extents of
  * the backed ones) are the record; each mapper instance of the VCM is kept
- * equal to it by back, unback, associate and migrate.
+ * equal to it by back, unback, associate and migrate. The reservations are
+ * kept once, as the ranges of the VCM's vcm_vs (each range's owner is its
+ * reservation, or its bound, whose space holds the bound's reservations).
  *
  * Locking: one lock per system (struct vcm_sys_lock in the cfg), taken by
  * every public call; helpers whose name ends in _locked expect it held.
@@ -257,8 +259,8 @@ struct vcm {
 	enum vcm_kind kind;
 	vcm_da_t start;
 	uint64_t len;
-	struct vcm_vs *vs;
-	struct gtree res_tree; /* reservations by device address */
+	struct vcm_vs *vs;     /* the record of reservations and bounds (range owners) */
+	uint64_t nr_res;
 	struct glist insts;
 	struct glist assocs;   /* struct vcm_avcm.vcm_node */
 	struct glist bounds;   /* struct vcm_bound.node */
@@ -271,7 +273,7 @@ struct vcm_bound {
 	struct gobj h;
 	struct glist node;
 	struct vcm *vcm;
-	struct vcm_vs_bound *vb;
+	struct vcm_vs_bound *vb; /* its range's owner: this */
 	vcm_da_t da;
 	uint64_t len;
 	uint64_t nr_res;
@@ -288,10 +290,9 @@ struct rmap_ext {
 
 struct vcm_res {
 	struct gobj h;
-	struct gtree_node tn; /* vcm->res_tree: key = da, last = da + len - 1 */
 	struct vcm *vcm;
 	struct vcm_bound *bound;
-	struct vcm_vs_range *range;
+	struct vcm_vs_range *range; /* in the VCM's space or the bound's; owner: this */
 	vcm_da_t da;
 	uint64_t len;
 	uint64_t align;
@@ -330,8 +331,12 @@ struct vcm_avcm {
 
 /* ---- helpers across files ---------------------------------------------------- */
 
-/* res.c */
-struct vcm_res *res_at_(struct vcm *vcm, vcm_da_t da);
+/* res.c: the reservations of a VCM, from its space (bounds' spaces included) */
+/* The reservation holding @da, or NULL. */
+struct vcm_res *res_at_(const struct vcm *vcm, vcm_da_t da);
+/* The reservations in device-address order: the first, and the one after @res. */
+struct vcm_res *res_first_(const struct vcm *vcm);
+struct vcm_res *res_next_(const struct vcm_res *res);
 
 /* assoc.c: the bases an association uses (bit b = base b). */
 unsigned int assoc_bases_(const struct vcm_avcm *a);
