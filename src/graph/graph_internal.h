@@ -343,10 +343,20 @@ unsigned int assoc_bases_(const struct vcm_avcm *a);
 void assoc_remove_locked_(struct vcm_avcm *a);
 int deactivate_locked_(struct vcm_avcm *a);
 
-/* back.c */
+/* ext.c: extent arrays */
 int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physmem *pm,
 	       struct rmap_ext **ext, uint32_t **by_pa, uint64_t *nr, const char *fn);
 void ext_free_(struct vcm_sys *sys, struct rmap_ext *ext, uint64_t nr);
+/* The pieces for map of an array of @nr > 1 extents, kept after them. */
+const struct vcm_seg *ext_segs_(const struct rmap_ext *ext, uint64_t nr);
+/* Back @to like @from (same memory, same extents at @to's address). */
+int ext_copy_attach_(struct vcm_res *to, const struct vcm_res *from, const char *fn);
+
+/* ext_sort.c: sort @idx, @n indices into @ext, by physical start. */
+int sort_by_pa_(struct vcm_sys *sys, const struct rmap_ext *ext, uint32_t *idx, uint64_t n,
+		const char *fn);
+
+/* inst_map.c */
 /* Map @ext (built by ext_build_) into @in with one map call (one piece per
  * extent); inst_unmap_ext_ undoes it with one unmap call of the whole range. */
 int inst_map_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
@@ -358,16 +368,16 @@ void inst_unmap_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap
 int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot);
 /* Unmap @ext (mapped by insts_map_ext_) from every instance, last first. */
 void insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr);
+
+/* tlb.c */
 void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf);
-/* Record @res as backed by @mem with @ext (rmap, user list). */
+
+/* attach.c: record @res as backed by @mem with @ext (rmap, user list), or forget it. */
 void res_attach_(struct vcm_res *res, struct vcm_mem *mem, struct rmap_ext *ext,
 		 uint32_t *by_pa, uint64_t nr);
 void res_detach_(struct vcm_res *res);
-/* The extents of @res into, or out of, the system's reverse map (one batch). */
-void rmap_add_(struct vcm_res *res);
-void rmap_del_(struct vcm_res *res);
-/* Back @to like @from (same memory, same extents at @to's address). */
-int ext_copy_attach_(struct vcm_res *to, const struct vcm_res *from, const char *fn);
+
+/* one_to_one_check.c */
 int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, const char *fn);
 
 /* inst_plat.c: @in->plat forwards to the system's ops (with the stash). */
@@ -376,6 +386,9 @@ void inst_plat_init_(struct vcm_inst *in, struct vcm_sys *sys);
 void inst_stash_drain_(struct vcm_inst *in);
 
 /* rmap.c */
+/* The extents of @res into, or out of, the system's reverse map (one batch). */
+void rmap_add_(struct vcm_res *res);
+void rmap_del_(struct vcm_res *res);
 /* The extent of @res holding device address @da, or NULL. */
 const struct rmap_ext *ext_at_da_(const struct vcm_res *res, vcm_da_t da);
 /* The extent of @res holding physical address @pa, or NULL. */
