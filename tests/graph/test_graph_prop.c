@@ -312,6 +312,7 @@ static struct {
 	vcm_pa_t mt_pa;
 	uint64_t mt_len;
 	unsigned long calls[16];
+	struct vcm_bound *bound[GM_MAX_VCM]; /* a bound some page-table VCMs have */
 } w;
 
 enum { D_V7S, D_V8A, D_V8B, D_V8S2, D_DMA, D_CPU, NR_DEV };
@@ -684,11 +685,48 @@ static void check_bytes(void)
 	}
 }
 
+/*
+ * The record as the user sees it: every VCM's reservations, bounds' ones
+ * among them, walked in address order and each found by address, are the
+ * model's.
+ */
+static void check_record(void)
+{
+	for (int v = 0; v < GM_MAX_VCM; v++) {
+		const struct gm_vcm *gv = &w.m.vcm[v];
+		struct vcm_res *x = NULL;
+		unsigned int n = 0;
+		vcm_da_t prev = 0;
+
+		if (!gv->live)
+			continue;
+		CHECK(vcm_get_num_res(gv->h) == gm_vcm_nr_res(&w.m, v),
+		      "VCM %d: %llu reservations, the model %u", v,
+		      (unsigned long long)vcm_get_num_res(gv->h), gm_vcm_nr_res(&w.m, v));
+		while ((x = vcm_get_next_res(gv->h, x)) != NULL) {
+			vcm_da_t da = vcm_get_dev_addr(x);
+			int r = gm_res_at(&w.m, v, da);
+
+			CHECK(r >= 0 && w.m.res[r].h == (void *)x && w.m.res[r].da == da &&
+			      (n == 0 || da > prev),
+			      "VCM %d: reservation %u of the walk, at %#llx, is not the model's", v,
+			      n, (unsigned long long)da);
+			CHECK(vcm_get_res(gv->h, da + w.m.res[r].len - 1U) == x,
+			      "VCM %d: the reservation at %#llx is not found by its last byte", v,
+			      (unsigned long long)da);
+			prev = da;
+			n++;
+		}
+		CHECK(n == gm_vcm_nr_res(&w.m, v), "VCM %d: the walk gave %u reservations", v, n);
+	}
+}
+
 static void check_all(void)
 {
 	int ret = vcm_sys_check_(w.sys);
 
 	CHECK(ret == 0, "vcm_sys_check_: %d", ret);
+	check_record();
 	check_tables();
 	check_devices();
 	check_rmap();
@@ -768,6 +806,11 @@ static void op_create(void)
 		gv->len = VCM_SPAN;
 		g_op = "create";
 		ret = vcm_create(w.sys, gv->start, gv->len, (struct vcm **)&gv->h);
+		/* some have a bound at their start that reservations are drawn from too */
+		if (ret == 0 && rnd(2) == 0) {
+			g_op = "create_bound";
+			ret = vcm_create_bound(gv->h, (1 + rnd(8)) * MB / 2, &w.bound[v]);
+		}
 	} else if (kind < 6) {
 		gv->kind = GM_ONE_TO_ONE;
 		gv->start = w.mt_pa;
@@ -812,8 +855,10 @@ static void op_free(void)
 	tally(ret);
 	CHECK(ret == (busy ? -EBUSY : 0), "vcm_free(VCM %d): %d, want %d", v, ret,
 	      busy ? -EBUSY : 0);
-	if (ret == 0)
+	if (ret == 0) {
 		w.m.vcm[v].live = false;
+		w.bound[v] = NULL; /* went with the VCM */
+	}
 }
 
 /* The device to associate with VCM @v, or -1: the right kind, not yet associated. */
@@ -965,7 +1010,15 @@ static void op_reserve(void)
 		align = PAGE << (rnd(3) * 4); /* 4K, 64K, 1M */
 	}
 	gr->prot = VCM_PT_PROT_READ | (rnd(4) != 0 ? VCM_PT_PROT_WRITE : 0);
-	ret = vcm_reserve(w.m.vcm[v].h, len, align, gr->prot, (struct vcm_res **)&gr->h);
+	if (w.bound[v] != NULL && rnd(3) == 0) {
+		g_op = "reserve_from_bound";
+		ret = vcm_reserve_from_bound(w.bound[v], len, align, gr->prot,
+					     (struct vcm_res **)&gr->h);
+		if (ret == -ERANGE) /* longer than the bound */
+			ret = -ENOSPC;
+	} else {
+		ret = vcm_reserve(w.m.vcm[v].h, len, align, gr->prot, (struct vcm_res **)&gr->h);
+	}
 	tally(ret);
 	CHECK(ret == 0 || ret == -ENOMEM || ret == -ENOSPC,
 	      "reserve(VCM %d, %#llx, align %#llx): %d", v,
