@@ -278,7 +278,6 @@ static int piece_fail(struct vcm_pt *pt, const char *fn, uint64_t i, vcm_pa_t pa
  * vcm_pt_map()'s one range. On success *@attr and *@sizes are what the
  * format's walker takes, *@len the sum.
  */
-PT_NOINLINE /* the public calls' fast paths stay frameless */
 static int map_check(struct vcm_pt *pt, const char *fn, vcm_da_t da, const struct vcm_seg *seg,
 		     uint64_t nr, bool list, unsigned int prot, struct vcm_pt_attr *attr,
 		     uint64_t *sizes, uint64_t *len)
@@ -318,7 +317,7 @@ static int map_check(struct vcm_pt *pt, const char *fn, vcm_da_t da, const struc
  * failed: the checks one by one, then the walk. Six arguments, so the public
  * calls reach it by a tail call: the name for messages follows from @sizes.
  */
-PT_NOINLINE
+PT_NOINLINE /* the public calls' fast paths stay frameless */
 static int map_checked(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		       unsigned int prot, uint64_t sizes)
 {
