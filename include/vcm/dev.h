@@ -44,8 +44,9 @@ extern "C" {
 
 /**
  * struct vcm_mapper_ops - how one kind of endpoint turns backed reservations
- * into translations. Every op that can fail takes @fn, the public call the
- * user made, and records its message in @diag under that name.
+ * into translations. Every op that can fail records its message in @diag
+ * under the public call the graph entered there with vcm_diag_enter()
+ * (vcm_diag_set(diag, err, diag->fn, ...)): ops never carry the call's name.
  * @name:       short name ("pt", "one-to-one", "cpu").
  * @cfg_size:   bytes of the configuration a device gives in
  *              struct vcm_dev_cfg.mapper_cfg (0: none). The graph keeps its
@@ -57,18 +58,15 @@ extern "C" {
  * @destroy:    free an instance (nothing mapped in it any more).
  * @compatible: may devices registered with @a and @b share one instance?
  *              (page tables: same format and configuration).
- * @map:        translate [@da, @da + @len) to [@pa, @pa + @len) with @prot
- *              (VCM_PT_PROT_*). All or nothing: on failure, unchanged.
- * @map_segs:   optional: @map for @nr pieces of memory at consecutive
- *              device addresses from @da (@seg[0] at @da, @seg[1] after it,
- *              ...), in one call: how the graph maps memory made of many
- *              extents. All or nothing. NULL: the graph calls @map once per
- *              piece (and @unmap once per piece), as it does for memory of
- *              one piece.
- * @unmap:      remove the translations of [@da, @da + @len), all of which
- *              @map made. Must not fail for a range @map made as one call,
- *              nor for the whole range of one @map_segs call (page tables:
- *              the graph unmaps exactly what it mapped).
+ * @map:        translate @nr pieces of memory (@nr >= 1) at consecutive
+ *              device addresses from @da: @seg[0] at @da, @seg[1] right after
+ *              it, ..., each [@seg[i].pa, + @seg[i].len) with @prot
+ *              (VCM_PT_PROT_*). One piece (memory that is physically
+ *              contiguous, the usual case) is the fast path. All or nothing:
+ *              on failure, unchanged.
+ * @unmap:      remove the translations of [@da, @da + @len), the whole range
+ *              of one @map call. Must not fail for such a range (the graph
+ *              unmaps exactly what one call mapped).
  * @lookup:     translate one @da: *@pa and *@prot; -ENOENT if not mapped.
  * @hw:         optional: register values to program (page tables): the
  *              block vcm_dev_ops.program receives.
@@ -86,15 +84,12 @@ struct vcm_mapper_ops {
 	size_t cfg_size;
 	int (*create)(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 		      const struct vcm_plat_ops *plat, vcm_da_t start, uint64_t len,
-		      void **inst, struct vcm_diag *diag, const char *fn);
+		      void **inst, struct vcm_diag *diag);
 	void (*destroy)(void *inst);
 	bool (*compatible)(const struct vcm_dev_cfg *a, const struct vcm_dev_cfg *b);
-	int (*map)(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot,
-		   struct vcm_diag *diag, const char *fn);
-	int (*map_segs)(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
-			unsigned int prot, struct vcm_diag *diag, const char *fn);
-	int (*unmap)(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag,
-		     const char *fn);
+	int (*map)(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
+		   unsigned int prot, struct vcm_diag *diag);
+	int (*unmap)(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag);
 	int (*lookup)(void *inst, vcm_da_t da, vcm_pa_t *pa, unsigned int *prot);
 	int (*hw)(void *inst, struct vcm_hw_regs *out);
 	uint64_t (*page_sizes)(void *inst);

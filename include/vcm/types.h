@@ -34,7 +34,7 @@ typedef uint64_t vcm_da_t; /* device-virtual (input) address */
 /*
  * struct vcm_seg - one physically contiguous piece of memory: @len bytes
  * from @pa. An array of them maps to consecutive device addresses in one
- * call (vcm_pt_map_segs(), a mapper's map_segs op).
+ * call (vcm_pt_map_segs(), a mapper's map op).
  */
 struct vcm_seg {
 	vcm_pa_t pa;

@@ -6,7 +6,8 @@
  * power-of-two alignment from 4 KiB to 1 GiB (vcm_vs_reserve), or at a given
  * address (vcm_vs_reserve_at). A bound is a sub-range taken from a space like
  * a reservation, which is itself a space that reservations can be drawn from.
- * Ranges can be looked up by address and walked in address order.
+ * Ranges can be looked up by address and walked in address order, and each
+ * can carry a pointer to its owner (vcm_vs_range_set_owner()).
  *
  * Placement is exact first fit: the lowest address where an aligned range of
  * the asked length fits; -ENOSPC means no such address exists. Every call is
@@ -186,6 +187,24 @@ VCM_API vcm_da_t vcm_vs_range_start(const struct vcm_vs_range *r);
  * 4 KiB); 0 if @r is NULL or not live. Context: any.
  */
 VCM_API uint64_t vcm_vs_range_len(const struct vcm_vs_range *r);
+
+/**
+ * vcm_vs_range_set_owner() - attach the caller's object to live range @r, so
+ * that the space is the one record of who holds what (the graph: the
+ * reservation, or the bound, that the range is). A range starts with no
+ * owner, also one the range cache hands out again; nothing happens if @r is
+ * NULL or not live. Context: caller serialises calls on the space. O(1).
+ */
+VCM_API void vcm_vs_range_set_owner(struct vcm_vs_range *r, void *owner);
+
+/**
+ * vcm_vs_range_owner() - what vcm_vs_range_set_owner() attached to live range
+ * @r; NULL if nothing, or if @r is NULL or not live. Context: as above. O(1).
+ * With vcm_vs_find() it answers "who holds @da"; with vcm_vs_first() and
+ * vcm_vs_next(), "every holder, in address order". A bound's ranges are in
+ * its own space (vcm_vs_bound_space()): look there after finding the bound.
+ */
+VCM_API void *vcm_vs_range_owner(const struct vcm_vs_range *r);
 
 /**
  * vcm_vs_find() - the range that holds @da.

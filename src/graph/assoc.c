@@ -58,29 +58,24 @@ static bool split_high(const struct vcm_avcm *a, vcm_da_t da)
 }
 
 /* Fill a new instance with every backed reservation; all or nothing. */
-static int inst_fill(struct vcm *vcm, struct vcm_inst *in, const char *fn)
+static int inst_fill(struct vcm *vcm, struct vcm_inst *in)
 {
 	struct vcm_sys *sys = vcm->h.sys;
-	struct gtree_node *n, *m;
+	struct vcm_res *res, *m;
 	int ret = 0;
 
-	for (n = gtree_first_(&vcm->res_tree); n != NULL; n = gtree_next_(n)) {
-		struct vcm_res *res = GRAPH_CONTAINER(n, struct vcm_res, tn);
-
+	for (res = res_first_(vcm); res != NULL; res = res_next_(res)) {
 		if (res->mem == NULL)
 			continue;
-		ret = inst_map_ext_(sys, in, res->ext, res->nr_ext, res->prot, fn);
+		ret = inst_map_ext_(sys, in, res->ext, res->nr_ext, res->prot);
 		if (ret != 0)
 			break;
 	}
 	if (ret == 0)
 		return 0;
-	for (m = gtree_first_(&vcm->res_tree); m != n; m = gtree_next_(m)) {
-		struct vcm_res *res = GRAPH_CONTAINER(m, struct vcm_res, tn);
-
-		if (res->mem != NULL)
-			inst_unmap_ext_(sys, in, res->ext, res->nr_ext, fn);
-	}
+	for (m = res_first_(vcm); m != res; m = res_next_(m))
+		if (m->mem != NULL)
+			inst_unmap_ext_(sys, in, m->ext, m->nr_ext);
 	return ret;
 }
 
@@ -94,14 +89,11 @@ static size_t inst_bytes(const struct vcm_mapper_ops *m)
 static void inst_empty_destroy(struct vcm *vcm, struct vcm_inst *in)
 {
 	struct vcm_sys *sys = vcm->h.sys;
-	struct gtree_node *n;
+	struct vcm_res *res;
 
-	for (n = gtree_first_(&vcm->res_tree); n != NULL; n = gtree_next_(n)) {
-		struct vcm_res *res = GRAPH_CONTAINER(n, struct vcm_res, tn);
-
+	for (res = res_first_(vcm); res != NULL; res = res_next_(res))
 		if (res->mem != NULL)
-			inst_unmap_ext_(sys, in, res->ext, res->nr_ext, "vcm_deassoc");
-	}
+			inst_unmap_ext_(sys, in, res->ext, res->nr_ext);
 	in->ops->destroy(in->mi);
 	glist_del(&in->node);
 	meta_free_(sys, in, inst_bytes(in->ops));
@@ -135,9 +127,9 @@ static int inst_get(struct vcm *vcm, struct vcm_dev *dev, struct vcm_inst **out,
 	}
 	inst_plat_init_(in, sys);
 	ret = m->create(dev->cfg.mapper_ctx, &dev->cfg, &in->plat, vcm->start, vcm->len, &in->mi,
-			sys_diag_(sys), fn);
+			sys_diag_(sys));
 	if (ret == 0) {
-		ret = inst_fill(vcm, in, fn);
+		ret = inst_fill(vcm, in);
 		if (ret != 0)
 			m->destroy(in->mi);
 	}

@@ -37,7 +37,7 @@ static int check_inst(struct vcm_sys *sys, struct vcm *vcm, struct vcm_inst *in,
 		      uint64_t backed)
 {
 	struct walk_state w = { vcm, 0, 0 };
-	struct gtree_node *n;
+	struct vcm_res *res;
 	int ret;
 
 	if (in->ops->walk != NULL) {
@@ -52,9 +52,7 @@ static int check_inst(struct vcm_sys *sys, struct vcm *vcm, struct vcm_inst *in,
 				     in->ops->name, vcm_ull(w.bytes), vcm_ull(backed));
 		return 0;
 	}
-	for (n = gtree_first_(&vcm->res_tree); n != NULL; n = gtree_next_(n)) {
-		struct vcm_res *res = GRAPH_CONTAINER(n, struct vcm_res, tn);
-
+	for (res = res_first_(vcm); res != NULL; res = res_next_(res)) {
 		for (uint64_t i = 0; res->mem != NULL && i < res->nr_ext; i++) {
 			const struct rmap_ext *e = &res->ext[i];
 			vcm_da_t probe[2] = { e->da, e->da + e->len - GRAPH_PAGE };
@@ -110,25 +108,60 @@ static int check_res(struct vcm_sys *sys, struct vcm_res *res)
 	return 0;
 }
 
+/*
+ * The record: every range of the VCM's space (and of its bounds' spaces) is
+ * owned by a live reservation or bound of this VCM that points back at it,
+ * in address order, as many as counted.
+ */
+static int check_record(struct vcm_sys *sys, struct vcm *vcm)
+{
+	uint64_t nr = 0;
+	vcm_da_t last = 0;
+	struct vcm_res *res;
+	struct glist *p;
+
+	for (res = res_first_(vcm); res != NULL; res = res_next_(res)) {
+		if (!gobj_live(res, GK_RES) || res->vcm != vcm ||
+		    vcm_vs_range_owner(res->range) != res ||
+		    vcm_vs_range_start(res->range) != res->da ||
+		    vcm_vs_range_len(res->range) != res->len || (nr != 0U && res->da <= last))
+			return GFAIL(sys, fn, -EFAULT,
+				     "vcm at 0x%llx: reservation at da 0x%llx differs from its range",
+				     vcm_ull(vcm->start), vcm_ull(res->da));
+		last = res->da + (res->len - 1U);
+		nr++;
+	}
+	if (nr != vcm->nr_res)
+		return GFAIL(sys, fn, -EFAULT,
+			     "vcm at 0x%llx: its space holds %llu reservations, the count is %llu",
+			     vcm_ull(vcm->start), vcm_ull(nr), vcm_ull(vcm->nr_res));
+	glist_for_each(p, &vcm->bounds) {
+		struct vcm_bound *b = GRAPH_CONTAINER(p, struct vcm_bound, node);
+
+		if (!gobj_live(b, GK_BOUND) || b->vcm != vcm ||
+		    vcm_vs_range_owner(vcm_vs_bound_range(b->vb)) != b ||
+		    vcm_vs_count(vcm_vs_bound_space(b->vb)) != b->nr_res)
+			return GFAIL(sys, fn, -EFAULT,
+				     "vcm at 0x%llx: bound at da 0x%llx differs from its range",
+				     vcm_ull(vcm->start), vcm_ull(b->da));
+	}
+	return 0;
+}
+
 static int check_vcm(struct vcm_sys *sys, struct vcm *vcm, uint64_t *nr_ext)
 {
 	uint64_t backed = 0, active = 0, assocs = 0;
-	struct gtree_node *n;
+	struct vcm_res *res;
 	struct glist *p;
 	int ret;
 
-	if (gtree_check_(&vcm->res_tree) != 0)
-		return GFAIL(sys, fn, -EFAULT, "vcm at 0x%llx: reservation tree is broken",
-			     vcm_ull(vcm->start));
 	if (vcm_vs_check_(vcm->vs) != 0)
 		return GFAIL(sys, fn, -EFAULT, "vcm at 0x%llx: %s", vcm_ull(vcm->start),
 			     graph_msg_(vcm_vs_last_error(vcm->vs)));
-	for (n = gtree_first_(&vcm->res_tree); n != NULL; n = gtree_next_(n)) {
-		struct vcm_res *res = GRAPH_CONTAINER(n, struct vcm_res, tn);
-
-		if (!gobj_live(res, GK_RES) || res->vcm != vcm || res->da != n->key)
-			return GFAIL(sys, fn, -EFAULT, "vcm at 0x%llx: dead reservation in the tree",
-				     vcm_ull(vcm->start));
+	ret = check_record(sys, vcm);
+	if (ret != 0)
+		return ret;
+	for (res = res_first_(vcm); res != NULL; res = res_next_(res)) {
 		if (res->mem == NULL)
 			continue;
 		ret = check_res(sys, res);

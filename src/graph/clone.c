@@ -26,11 +26,9 @@ static struct vcm_bound *bound_twin(struct vcm *src, struct vcm *dst, struct vcm
 
 static void teardown(struct vcm *c)
 {
-	struct gtree_node *n;
+	struct vcm_res *res;
 
-	while ((n = gtree_first_(&c->res_tree)) != NULL) {
-		struct vcm_res *res = GRAPH_CONTAINER(n, struct vcm_res, tn);
-
+	while ((res = res_first_(c)) != NULL) {
 		if (res->mem != NULL)
 			res_detach_(res);
 		res_delete_locked_(res);
@@ -41,7 +39,7 @@ static void teardown(struct vcm *c)
 int vcm_clone(struct vcm *src, struct vcm **out)
 {
 	static const char fn[] = "vcm_clone";
-	struct gtree_node *n;
+	struct vcm_res *res;
 	struct glist *p;
 	struct vcm *c;
 	int ret;
@@ -64,8 +62,8 @@ int vcm_clone(struct vcm *src, struct vcm **out)
 		if (ret != 0)
 			goto fail;
 	}
-	for (n = gtree_first_(&src->res_tree); n != NULL; n = gtree_next_(n)) {
-		struct vcm_res *res = GRAPH_CONTAINER(n, struct vcm_res, tn), *nr;
+	for (res = res_first_(src); res != NULL; res = res_next_(res)) {
+		struct vcm_res *nr;
 
 		ret = res_new_locked_(c, bound_twin(src, c, res->bound), true, res->da, res->len, 0,
 				      res->prot, &nr, fn);

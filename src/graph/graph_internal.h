@@ -11,7 +11,9 @@
  *
  * Tables are derived state: a VCM's reservations (and the rmap extents of
  * the backed ones) are the record; each mapper instance of the VCM is kept
- * equal to it by back, unback, associate and migrate.
+ * equal to it by back, unback, associate and migrate. The reservations are
+ * kept once, as the ranges of the VCM's vcm_vs (each range's owner is its
+ * reservation, or its bound, whose space holds the bound's reservations).
  *
  * Locking: one lock per system (struct vcm_sys_lock in the cfg), taken by
  * every public call; helpers whose name ends in _locked expect it held.
@@ -287,8 +289,8 @@ struct vcm {
 	enum vcm_kind kind;
 	vcm_da_t start;
 	uint64_t len;
-	struct vcm_vs *vs;
-	struct gtree res_tree; /* reservations by device address */
+	struct vcm_vs *vs;     /* the record of reservations and bounds (range owners) */
+	uint64_t nr_res;
 	struct glist insts;
 	struct glist assocs;   /* struct vcm_avcm.vcm_node */
 	struct glist bounds;   /* struct vcm_bound.node */
@@ -301,7 +303,7 @@ struct vcm_bound {
 	struct gobj h;
 	struct glist node;
 	struct vcm *vcm;
-	struct vcm_vs_bound *vb;
+	struct vcm_vs_bound *vb; /* its range's owner: this */
 	vcm_da_t da;
 	uint64_t len;
 	uint64_t nr_res;
@@ -318,10 +320,9 @@ struct rmap_ext {
 
 struct vcm_res {
 	struct gobj h;
-	struct gtree_node tn; /* vcm->res_tree: key = da, last = da + len - 1 */
 	struct vcm *vcm;
 	struct vcm_bound *bound;
-	struct vcm_vs_range *range;
+	struct vcm_vs_range *range; /* in the VCM's space or the bound's; owner: this */
 	vcm_da_t da;
 	uint64_t len;
 	uint64_t align;
@@ -360,41 +361,53 @@ struct vcm_avcm {
 
 /* ---- helpers across files ---------------------------------------------------- */
 
-/* res.c */
-struct vcm_res *res_at_(struct vcm *vcm, vcm_da_t da);
+/* res.c: the reservations of a VCM, from its space (bounds' spaces included) */
+/* The reservation holding @da, or NULL. */
+struct vcm_res *res_at_(const struct vcm *vcm, vcm_da_t da);
+/* The reservations in device-address order: the first, and the one after @res. */
+struct vcm_res *res_first_(const struct vcm *vcm);
+struct vcm_res *res_next_(const struct vcm_res *res);
 
 /* assoc.c: the bases an association uses (bit b = base b). */
 unsigned int assoc_bases_(const struct vcm_avcm *a);
 void assoc_remove_locked_(struct vcm_avcm *a);
 int deactivate_locked_(struct vcm_avcm *a);
 
-/* back.c */
+/* ext.c: extent arrays */
 int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physmem *pm,
 	       struct rmap_ext **ext, uint32_t **by_pa, uint64_t *nr, const char *fn);
 void ext_free_(struct vcm_sys *sys, struct rmap_ext *ext, uint64_t nr);
-/* Map @ext (built by ext_build_) into @in: one map_segs call if the mapper has
- * the op and there are several extents, else one map call per extent;
- * inst_unmap_ext_ undoes it the same way. */
+/* The pieces for map of an array of @nr > 1 extents, kept after them. */
+const struct vcm_seg *ext_segs_(const struct rmap_ext *ext, uint64_t nr);
+/* Back @to like @from (same memory, same extents at @to's address). */
+int ext_copy_attach_(struct vcm_res *to, const struct vcm_res *from, const char *fn);
+
+/* ext_sort.c: sort @idx, @n indices into @ext, by physical start. */
+int sort_by_pa_(struct vcm_sys *sys, const struct rmap_ext *ext, uint32_t *idx, uint64_t n,
+		const char *fn);
+
+/* inst_map.c */
+/* Map @ext (built by ext_build_) into @in with one map call (one piece per
+ * extent); inst_unmap_ext_ undoes it with one unmap call of the whole range. */
 int inst_map_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
-		  uint64_t nr, unsigned int prot, const char *fn);
+		  uint64_t nr, unsigned int prot);
 void inst_unmap_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
-		     uint64_t nr, const char *fn);
+		     uint64_t nr);
 /* inst_map_ext_ into every instance of @vcm, in creation order; a failure
  * unmaps what was written, last instance first. */
-int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot,
-		   const char *fn);
+int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot);
 /* Unmap @ext (mapped by insts_map_ext_) from every instance, last first. */
-void insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, const char *fn);
+void insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr);
+
+/* tlb.c */
 void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf);
-/* Record @res as backed by @mem with @ext (rmap, user list). */
+
+/* attach.c: record @res as backed by @mem with @ext (rmap, user list), or forget it. */
 void res_attach_(struct vcm_res *res, struct vcm_mem *mem, struct rmap_ext *ext,
 		 uint32_t *by_pa, uint64_t nr);
 void res_detach_(struct vcm_res *res);
-/* The extents of @res into, or out of, the system's reverse map (one batch). */
-void rmap_add_(struct vcm_res *res);
-void rmap_del_(struct vcm_res *res);
-/* Back @to like @from (same memory, same extents at @to's address). */
-int ext_copy_attach_(struct vcm_res *to, const struct vcm_res *from, const char *fn);
+
+/* one_to_one_check.c */
 int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, const char *fn);
 
 /* inst_plat.c: @in->plat forwards to the system's ops (with the stash). */
@@ -421,6 +434,9 @@ int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct cop
 	       uint64_t len, vcm_pa_t *bad_pa);
 
 /* rmap.c */
+/* The extents of @res into, or out of, the system's reverse map (one batch). */
+void rmap_add_(struct vcm_res *res);
+void rmap_del_(struct vcm_res *res);
 /* The extent of @res holding device address @da, or NULL. */
 const struct rmap_ext *ext_at_da_(const struct vcm_res *res, vcm_da_t da);
 /* The extent of @res holding physical address @pa, or NULL. */

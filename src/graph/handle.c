@@ -324,6 +324,9 @@ struct vcm_sys *gobj_lock_(void *handlep, enum graph_kind k, const char *what, c
 		return NULL;
 	}
 	handle_set(handlep, o);
+	/* helpers and mapper ops record under the call's name from here on */
+	if (fn != NULL)
+		vcm_diag_enter(sys_diag_(sys), fn);
 	*ret = 0;
 	return sys;
 }

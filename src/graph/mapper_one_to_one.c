@@ -22,14 +22,14 @@ struct o2o_run {
 
 static int o2o_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 		      const struct vcm_plat_ops *plat, vcm_da_t start, uint64_t len, void **inst,
-		      struct vcm_diag *diag, const char *fn)
+		      struct vcm_diag *diag)
 {
 	struct o2o *o = plat->meta_alloc(plat->ctx, sizeof(*o));
 
 	(void)ctx;
 	if (o == NULL)
-		return VCM_FAIL(diag, fn, -ENOMEM, "dev '%s': no metadata for a one-to-one map",
-				dev_cfg->name);
+		return VCM_ERR(diag, -ENOMEM, "dev '%s': no metadata for a one-to-one map",
+			       dev_cfg->name);
 	graph_zero(o, sizeof(*o));
 	o->plat = plat;
 	o->start = start;
@@ -57,30 +57,42 @@ static bool o2o_compatible(const struct vcm_dev_cfg *a, const struct vcm_dev_cfg
 	return true;
 }
 
-static int o2o_map(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot,
-		   struct vcm_diag *diag, const char *fn)
+/*
+ * The pieces lie one after another in da, and each pa must equal its da: so
+ * they are one run of physically contiguous memory, recorded as one.
+ */
+static int o2o_map(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
+		   unsigned int prot, struct vcm_diag *diag)
 {
 	struct o2o *o = inst;
 	struct o2o_run *r;
 	struct gtree_node *n;
+	uint64_t len = 0;
 
-	if (da != pa)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"one-to-one: pa 0x%llx differs from da 0x%llx", vcm_ull(pa),
-				vcm_ull(da));
-	if (len == 0U || da < o->start || da - o->start > o->len - 1U ||
+	for (uint64_t i = 0; i < nr; i++) {
+		if (seg[i].pa != da + len)
+			return VCM_ERR(diag, -EINVAL, "one-to-one: pa 0x%llx differs from da 0x%llx",
+				       vcm_ull(seg[i].pa), vcm_ull(da + len));
+		if (seg[i].len == 0U || seg[i].len > o->len - len)
+			return VCM_ERR(diag, -ERANGE,
+				       "one-to-one: pa 0x%llx len 0x%llx is outside the reachable 0x%llx..0x%llx",
+				       vcm_ull(seg[i].pa), vcm_ull(seg[i].len), vcm_ull(o->start),
+				       vcm_ull(o->start + o->len - 1U));
+		len += seg[i].len;
+	}
+	if (nr == 0U || da < o->start || da - o->start > o->len - 1U ||
 	    len - 1U > o->start + o->len - 1U - da)
-		return VCM_FAIL(diag, fn, -ERANGE,
-				"one-to-one: pa 0x%llx len 0x%llx is outside the reachable 0x%llx..0x%llx",
-				vcm_ull(pa), vcm_ull(len), vcm_ull(o->start),
-				vcm_ull(o->start + o->len - 1U));
+		return VCM_ERR(diag, -ERANGE,
+			       "one-to-one: pa 0x%llx len 0x%llx is outside the reachable 0x%llx..0x%llx",
+			       vcm_ull(da), vcm_ull(len), vcm_ull(o->start),
+			       vcm_ull(o->start + o->len - 1U));
 	n = gtree_overlap_next_(&o->runs, da, da + len - 1U, NULL);
 	if (n != NULL)
-		return VCM_FAIL(diag, fn, -EEXIST, "one-to-one: pa 0x%llx is already mapped",
-				vcm_ull(n->key > da ? n->key : da));
+		return VCM_ERR(diag, -EEXIST, "one-to-one: pa 0x%llx is already mapped",
+			       vcm_ull(n->key > da ? n->key : da));
 	r = o->plat->meta_alloc(o->plat->ctx, sizeof(*r));
 	if (r == NULL)
-		return VCM_FAIL(diag, fn, -ENOMEM, "one-to-one: no metadata for a run");
+		return VCM_ERR(diag, -ENOMEM, "one-to-one: no metadata for a run");
 	graph_zero(r, sizeof(*r));
 	r->tn.key = da;
 	r->tn.last = da + len - 1U;
@@ -89,15 +101,14 @@ static int o2o_map(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned 
 	return 0;
 }
 
-static int o2o_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag,
-		     const char *fn)
+static int o2o_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag)
 {
 	struct o2o *o = inst;
 	struct gtree_node *n = gtree_floor_(&o->runs, da);
 
 	if (n == NULL || n->key != da || n->last != da + len - 1U)
-		return VCM_FAIL(diag, fn, -ENOENT, "one-to-one: da 0x%llx len 0x%llx was not mapped",
-				vcm_ull(da), vcm_ull(len));
+		return VCM_ERR(diag, -ENOENT, "one-to-one: da 0x%llx len 0x%llx was not mapped",
+			       vcm_ull(da), vcm_ull(len));
 	gtree_remove_(&o->runs, n);
 	o->plat->meta_free(o->plat->ctx, n, sizeof(struct o2o_run));
 	return 0;

@@ -13,7 +13,7 @@
 
 static int pt_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 		     const struct vcm_plat_ops *plat, vcm_da_t start, uint64_t len, void **inst,
-		     struct vcm_diag *diag, const char *fn)
+		     struct vcm_diag *diag)
 {
 	struct vcm_pt_cfg cfg = *(const struct vcm_pt_cfg *)dev_cfg->mapper_cfg;
 	struct vcm_diag d = { 0 };
@@ -27,14 +27,14 @@ static int pt_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 	cfg.tlb_ctx = NULL;
 	ret = vcm_pt_create(&cfg, &pt, &d);
 	if (ret != 0)
-		return VCM_FAIL(diag, fn, ret, "dev '%s' table: %s", dev_cfg->name,
-				graph_msg_(d.msg));
+		return VCM_ERR(diag, ret, "dev '%s' table: %s", dev_cfg->name,
+			       graph_msg_(d.msg));
 	ias = vcm_pt_ias(pt);
 	if (ias < 64U && (start + len - 1U) >> ias != 0U) {
 		vcm_pt_destroy(pt);
-		return VCM_FAIL(diag, fn, -ERANGE,
-				"dev '%s': the VCM ends at 0x%llx, past its table's %u input bits",
-				dev_cfg->name, vcm_ull(start + len - 1U), ias);
+		return VCM_ERR(diag, -ERANGE,
+			       "dev '%s': the VCM ends at 0x%llx, past its table's %u input bits",
+			       dev_cfg->name, vcm_ull(start + len - 1U), ias);
 	}
 	*inst = pt;
 	return 0;
@@ -54,33 +54,27 @@ static bool pt_compatible(const struct vcm_dev_cfg *a, const struct vcm_dev_cfg 
 	       x->page_sizes == y->page_sizes && x->mair == y->mair;
 }
 
-static int pt_map(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot,
-		  struct vcm_diag *diag, const char *fn)
+/*
+ * One piece goes to vcm_pt_map() and its single-leaf fast path; more to
+ * vcm_pt_map_segs(), one walk for all of them.
+ */
+static int pt_map(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
+		  unsigned int prot, struct vcm_diag *diag)
 {
-	int ret = vcm_pt_map(inst, da, pa, len, prot);
+	int ret = nr == 1U ? vcm_pt_map(inst, da, seg->pa, seg->len, prot) :
+			     vcm_pt_map_segs(inst, da, seg, nr, prot);
 
 	if (ret != 0)
-		return VCM_FAIL(diag, fn, ret, "table: %s", graph_msg_(vcm_pt_last_error(inst)));
+		return VCM_ERR(diag, ret, "table: %s", graph_msg_(vcm_pt_last_error(inst)));
 	return 0;
 }
 
-static int pt_map_segs(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
-		       unsigned int prot, struct vcm_diag *diag, const char *fn)
-{
-	int ret = vcm_pt_map_segs(inst, da, seg, nr, prot);
-
-	if (ret != 0)
-		return VCM_FAIL(diag, fn, ret, "table: %s", graph_msg_(vcm_pt_last_error(inst)));
-	return 0;
-}
-
-static int pt_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag,
-		    const char *fn)
+static int pt_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag)
 {
 	int ret = vcm_pt_unmap(inst, da, len, NULL);
 
 	if (ret != 0)
-		return VCM_FAIL(diag, fn, ret, "table: %s", graph_msg_(vcm_pt_last_error(inst)));
+		return VCM_ERR(diag, ret, "table: %s", graph_msg_(vcm_pt_last_error(inst)));
 	return 0;
 }
 
@@ -134,7 +128,6 @@ const struct vcm_mapper_ops vcm_mapper_pt = {
 	.destroy = pt_destroy,
 	.compatible = pt_compatible,
 	.map = pt_map,
-	.map_segs = pt_map_segs,
 	.unmap = pt_unmap,
 	.lookup = pt_lookup,
 	.hw = pt_hw,

@@ -198,6 +198,7 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 	if (!sys_live(sys))
 		return -EINVAL;
 	sys_lock_(sys);
+	vcm_diag_enter(sys_diag_(sys), fn);
 	ret = check_mem(sys, &mem, fn);
 	if (ret != 0)
 		goto out;
@@ -229,7 +230,7 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 
-		insts_unmap_ext_(res->vcm, res->ext, res->nr_ext, fn);
+		insts_unmap_ext_(res->vcm, res->ext, res->nr_ext);
 		tlb_fan_(res->vcm, res->da, res->len, false);
 	}
 	users_stash(mem, INST_HOLD);
@@ -241,7 +242,7 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 
 		if (ret != 0)
 			break;
-		ret = insts_map_ext_(res->vcm, plan[k].ext, plan[k].nr, res->prot, fn);
+		ret = insts_map_ext_(res->vcm, plan[k].ext, plan[k].nr, res->prot);
 		if (ret != 0)
 			break;
 		k++;
@@ -254,13 +255,13 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 			struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 
 			if (j < k)
-				insts_unmap_ext_(res->vcm, plan[j].ext, plan[j].nr, fn);
+				insts_unmap_ext_(res->vcm, plan[j].ext, plan[j].nr);
 			j++;
 		}
 		users_stash(mem, INST_REUSE);
 		glist_for_each(p, &mem->users) {
 			struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
-			int r = insts_map_ext_(res->vcm, res->ext, res->nr_ext, res->prot, fn);
+			int r = insts_map_ext_(res->vcm, res->ext, res->nr_ext, res->prot);
 
 			/* the stash holds every table these mappings had */
 			VCM_ASSERT(r == 0);

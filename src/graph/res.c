@@ -1,23 +1,78 @@
 // SPDX-License-Identifier: MIT
 /*
  * Reservations and bounds. Ranges come from the VCM's vcm_vs (or a bound's
- * sub-space); the graph keeps its own tree of reservations by device address
- * because a vcm_vs range carries no user pointer and a bound counts as one
- * range of its parent. Also vcm_res_copy(), which moves bytes between two
- * backed reservations through the platform's pa_to_cpu.
+ * sub-space), which is the one record of them: each range's owner is its
+ * struct vcm_res, or for a bound's range in the VCM's space its struct
+ * vcm_bound, whose own space holds its reservations. Lookups and walks go
+ * through the space, stepping into a bound's space where they meet one.
+ * Also vcm_res_copy(), which moves bytes between two backed reservations
+ * through the platform's pa_to_cpu.
  */
 #include "graph_internal.h"
 
 #define ALIGN_MIN UINT64_C(0x1000)
 #define ALIGN_MAX UINT64_C(0x40000000)
 
-struct vcm_res *res_at_(struct vcm *vcm, vcm_da_t da)
+/* The bound whose range @r of a VCM's space is, or NULL (a reservation's). */
+static struct vcm_bound *range_bound(const struct vcm_vs_range *r)
 {
-	struct gtree_node *n = gtree_floor_(&vcm->res_tree, da);
+	void *o = vcm_vs_range_owner(r);
 
-	if (n == NULL || n->last < da)
-		return NULL;
-	return GRAPH_CONTAINER(n, struct vcm_res, tn);
+	return gobj_live(o, GK_BOUND) ? o : NULL;
+}
+
+/* The space @res's range is in. */
+static struct vcm_vs *res_space(const struct vcm_res *res)
+{
+	return res->bound != NULL ? vcm_vs_bound_space(res->bound->vb) : res->vcm->vs;
+}
+
+struct vcm_res *res_at_(const struct vcm *vcm, vcm_da_t da)
+{
+	struct vcm_vs_range *r = vcm_vs_find(vcm->vs, da);
+	struct vcm_bound *b = range_bound(r);
+
+	if (b != NULL)
+		r = vcm_vs_find(vcm_vs_bound_space(b->vb), da);
+	return vcm_vs_range_owner(r);
+}
+
+/*
+ * The first reservation at or after range @r of @vcm's own space, in
+ * address order: @r's own, or the first of a bound's, or a later one's.
+ */
+static struct vcm_res *res_from(const struct vcm *vcm, struct vcm_vs_range *r)
+{
+	for (; r != NULL; r = vcm_vs_next(vcm->vs, r)) {
+		struct vcm_bound *b = range_bound(r);
+		struct vcm_vs_range *in;
+
+		if (b == NULL)
+			return vcm_vs_range_owner(r);
+		in = vcm_vs_first(vcm_vs_bound_space(b->vb));
+		if (in != NULL)
+			return vcm_vs_range_owner(in);
+	}
+	return NULL;
+}
+
+struct vcm_res *res_first_(const struct vcm *vcm)
+{
+	return res_from(vcm, vcm_vs_first(vcm->vs));
+}
+
+struct vcm_res *res_next_(const struct vcm_res *res)
+{
+	const struct vcm *vcm = res->vcm;
+	struct vcm_vs_range *r;
+
+	if (res->bound == NULL)
+		return res_from(vcm, vcm_vs_next(vcm->vs, res->range));
+	r = vcm_vs_next(vcm_vs_bound_space(res->bound->vb), res->range);
+	if (r != NULL)
+		return vcm_vs_range_owner(r); /* a bound holds no bounds */
+	/* the bound's last: on after the bound's range in the VCM's space */
+	return res_from(vcm, vcm_vs_next(vcm->vs, vcm_vs_bound_range(res->bound->vb)));
 }
 
 static int check_prot(struct vcm_sys *sys, unsigned int prot, const char *fn)
@@ -68,9 +123,8 @@ int res_new_locked_(struct vcm *vcm, struct vcm_bound *bound, bool at, vcm_da_t 
 	res->align = at ? vcm_lowbit(res->da | ALIGN_MAX) : align;
 	res->prot = prot;
 	glist_init(&res->mem_node);
-	res->tn.key = res->da;
-	res->tn.last = res->da + len - 1U;
-	gtree_insert_(&vcm->res_tree, &res->tn);
+	vcm_vs_range_set_owner(r, res);
+	vcm->nr_res++;
 	if (bound != NULL)
 		bound->nr_res++;
 	*out = res;
@@ -80,14 +134,13 @@ int res_new_locked_(struct vcm *vcm, struct vcm_bound *bound, bool at, vcm_da_t 
 void res_delete_locked_(struct vcm_res *res)
 {
 	struct vcm *vcm = res->vcm;
-	struct vcm_vs *vs = res->bound != NULL ? vcm_vs_bound_space(res->bound->vb) : vcm->vs;
 	int ret;
 
 	VCM_ASSERT(res->mem == NULL);
-	ret = vcm_vs_unreserve(vs, res->range);
+	ret = vcm_vs_unreserve(res_space(res), res->range);
 	VCM_ASSERT(ret == 0);
 	(void)ret;
-	gtree_remove_(&vcm->res_tree, &res->tn);
+	vcm->nr_res--;
 	if (res->bound != NULL)
 		res->bound->nr_res--;
 	gobj_free_(vcm->h.sys, GK_RES, res);
@@ -204,7 +257,7 @@ uint64_t vcm_get_num_res(const struct vcm *vcm)
 
 	if (sys == NULL)
 		return 0;
-	n = vcm->res_tree.count;
+	n = vcm->nr_res;
 	sys_unlock_(sys);
 	return n;
 }
@@ -213,18 +266,18 @@ struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm_res *pr
 {
 	int ret;
 	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", NULL, &ret);
-	struct gtree_node *n = NULL;
+	struct vcm_res *res = NULL;
 
 	if (sys == NULL)
 		return NULL;
 	if (prev == NULL)
-		n = gtree_first_(&vcm->res_tree);
+		res = res_first_(vcm);
 	else if (gobj_take_(&prev, GK_RES, sys) && prev->vcm == vcm)
-		n = gtree_next_(&prev->tn);
+		res = res_next_(prev);
 	else
 		GFAIL(sys, __func__, -EINVAL, "prev is not a live reservation of vcm");
 	sys_unlock_(sys);
-	return n != NULL ? gobj_handle_(GRAPH_CONTAINER(n, struct vcm_res, tn)) : NULL;
+	return res != NULL ? gobj_handle_(res) : NULL;
 }
 
 struct vcm_res *vcm_get_res(struct vcm *vcm, vcm_da_t da)
@@ -317,6 +370,7 @@ int bound_new_locked_(struct vcm *vcm, bool at, vcm_da_t da, uint64_t len,
 		gobj_free_(sys, GK_BOUND, b);
 		return GFAIL(sys, fn, ret, "%s", graph_msg_(vcm_vs_last_error(vcm->vs)));
 	}
+	vcm_vs_range_set_owner(vcm_vs_bound_range(b->vb), b);
 	b->vcm = vcm;
 	b->da = vcm_vs_range_start(vcm_vs_bound_range(b->vb));
 	b->len = len;

@@ -141,3 +141,26 @@ out:
 	sys_unlock_(sys);
 	return ret;
 }
+
+/* ---- writes ------------------------------------------------------------------ */
+
+/* The extents of @res as a batch of the reverse map, in its order (by pa). */
+static struct gtree_batch rmap_batch(const struct vcm_res *res)
+{
+	return (struct gtree_batch){ (char *)&res->ext[0].tn, sizeof(struct rmap_ext),
+				     res->by_pa, res->nr_ext };
+}
+
+void rmap_add_(struct vcm_res *res)
+{
+	struct gtree_batch b = rmap_batch(res);
+
+	gtree_insert_batch_(&res->h.sys->rmap, &b);
+}
+
+void rmap_del_(struct vcm_res *res)
+{
+	struct gtree_batch b = rmap_batch(res);
+
+	gtree_remove_batch_(&res->h.sys->rmap, &b);
+}

@@ -2,11 +2,12 @@
 /*
  * An intrusive AVL tree of intervals [key, last], ordered by (key, node
  * address) so equal keys are allowed, with each node's subtree maximum of
- * last kept up to date (the augmentation of an interval tree). Two users: a
- * VCM's reservations by device address (disjoint intervals, found with
- * gtree_floor_()), and the system's reverse map by physical address
- * (overlapping intervals: one physical extent may be mapped by many
- * reservations), searched with gtree_overlap_next_() in O(log n) per answer.
+ * last kept up to date (the augmentation of an interval tree). Its main user
+ * is the system's reverse map by physical address (overlapping intervals: one
+ * physical extent may be mapped by many reservations), searched with
+ * gtree_overlap_next_() in O(log n) per answer; the one-to-one mapper keeps
+ * its runs in one too (disjoint, found with gtree_floor_()). A VCM's
+ * reservations by device address are not here: its vcm_vs is their record.
  *
  * Rebalancing always walks from the changed node to the root, fixing
  * heights and maxima on the way: simple, and O(log n).

@@ -63,7 +63,7 @@ void vcm_delete_locked_(struct vcm *vcm)
 {
 	struct vcm_sys *sys = vcm->h.sys;
 
-	VCM_ASSERT(vcm->res_tree.count == 0U && vcm->nr_assoc == 0U);
+	VCM_ASSERT(vcm->nr_res == 0U && vcm->nr_assoc == 0U);
 	while (!glist_empty(&vcm->bounds)) {
 		struct vcm_bound *b = GRAPH_CONTAINER(vcm->bounds.next, struct vcm_bound, node);
 
@@ -118,6 +118,7 @@ int vcm_create_prebuilt(struct vcm_sys *sys, struct vcm_dev *cpu, bool user, str
 	if (!sys_live(sys))
 		return -EINVAL;
 	sys_lock_(sys);
+	vcm_diag_enter(sys_diag_(sys), fn);
 	if (out == NULL) {
 		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
 		goto out;
@@ -172,9 +173,8 @@ int vcm_free(struct vcm *vcm)
 	sys = gobj_lock_(&vcm, GK_VCM, "vcm", fn, &ret);
 	if (sys == NULL)
 		return ret;
-	if (vcm->res_tree.count != 0U) {
-		ret = GFAIL(sys, fn, -EBUSY, "vcm has %llu reservations",
-			    vcm_ull(vcm->res_tree.count));
+	if (vcm->nr_res != 0U) {
+		ret = GFAIL(sys, fn, -EBUSY, "vcm has %llu reservations", vcm_ull(vcm->nr_res));
 		goto out;
 	}
 	if (vcm->nr_assoc > (vcm->own != NULL ? 1U : 0U)) {

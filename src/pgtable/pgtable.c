@@ -140,24 +140,6 @@ static int check_range(struct vcm_pt *pt, const char *fn, vcm_da_t da, uint64_t 
 	return check_span(pt, fn, da, len);
 }
 
-/* The output range [pa, pa + len) of a map: aligned, not wrapping, inside the output space. */
-static int check_pa(struct vcm_pt *pt, const char *fn, vcm_pa_t pa, uint64_t len)
-{
-	uint64_t gran = UINT64_C(1) << pt->granule_lg2;
-
-	if (!vcm_is_aligned(pa, gran))
-		return VCM_FAIL(&pt->diag, fn, -EINVAL, "pa %#llx is not %#llx-aligned",
-				vcm_ull(pa), vcm_ull(gran));
-	if (pa + len - 1U < pa)
-		return VCM_FAIL(&pt->diag, fn, -EOVERFLOW, "pa %#llx + len %#llx wraps",
-				vcm_ull(pa), vcm_ull(len));
-	if (pa + len - 1U > vcm_low_mask(pt->oas))
-		return VCM_FAIL(&pt->diag, fn, -ERANGE,
-				"pa %#llx + len %#llx is beyond the %u-bit output space",
-				vcm_ull(pa), vcm_ull(len), pt->oas);
-	return 0;
-}
-
 /* The format-neutral rules of VCM_PT_PROT_* (pgtable.h). */
 static int check_prot(struct vcm_pt *pt, const char *fn, unsigned int prot)
 {
@@ -204,7 +186,7 @@ static int prot_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
  * The usual map in one test: [da, +len) at pa nonempty, inside both spaces
  * without wrapping, and da, pa and len aligned to @align_mask + 1, the
  * smallest leaf allowed (a multiple of the granule). True means every check
- * of map_checked() passes; false means nothing, and the checks run one by one.
+ * of map_check() passes; false means nothing, and the checks run one by one.
  */
 static inline bool map_args_ok(const struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 			       uint64_t align_mask)
@@ -216,35 +198,136 @@ static inline bool map_args_ok(const struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa
 	       last <= pt->da_max && pa_last >= pa && pa_last <= pt->pa_max;
 }
 
+/* vcm_pt_map()'s one range has no index: its messages carry no "seg[i]: ". */
+#define ONE_RANGE UINT64_MAX
+
+/* "seg[@i]: " into @buf, or "" for ONE_RANGE: where a piece's messages point. */
+static const char *piece_name(char buf[32], uint64_t i)
+{
+	char digits[20];
+	unsigned int n = 0, o = 0;
+
+	if (i == ONE_RANGE)
+		return "";
+	do {
+		digits[n++] = (char)('0' + i % 10U);
+		i /= 10U;
+	} while (i != 0U);
+	for (const char *p = "seg["; *p != '\0'; p++)
+		buf[o++] = *p;
+	while (n != 0U)
+		buf[o++] = digits[--n];
+	buf[o++] = ']';
+	buf[o++] = ':';
+	buf[o++] = ' ';
+	buf[o] = '\0';
+	return buf;
+}
+
+/* A piece of output every check of piece_fail() passes, in one test
+ * (@mask: the smallest leaf - 1). */
+static inline bool piece_ok(const struct vcm_pt *pt, vcm_pa_t pa, uint64_t len, uint64_t mask)
+{
+	const vcm_pa_t pa_last = pa + len - 1U;
+
+	return len != 0U && ((pa | len) & mask) == 0U && pa_last >= pa && pa_last <= pt->pa_max;
+}
+
+/*
+ * What is wrong with the piece of output [@pa, @pa + @len) when piece_ok()
+ * said no, named: nonempty, a multiple of the granule, pa aligned to it, no
+ * wrap, inside the output space; else not aligned to the smallest of the
+ * leaf sizes @sizes that the prot allows. @i: the piece's index in a list,
+ * or ONE_RANGE.
+ */
+static int piece_fail(struct vcm_pt *pt, const char *fn, uint64_t i, vcm_pa_t pa, uint64_t len,
+		      unsigned int prot, uint64_t sizes)
+{
+	const uint64_t gran = UINT64_C(1) << pt->granule_lg2;
+	char buf[32];
+	const char *who = piece_name(buf, i);
+
+	if (len == 0U)
+		return VCM_FAIL(&pt->diag, fn, -EINVAL, "%slen is 0", who);
+	if (!vcm_is_aligned(len, gran))
+		return VCM_FAIL(&pt->diag, fn, -EINVAL, "%slen %#llx is not a multiple of %#llx",
+				who, vcm_ull(len), vcm_ull(gran));
+	if (!vcm_is_aligned(pa, gran))
+		return VCM_FAIL(&pt->diag, fn, -EINVAL, "%spa %#llx is not %#llx-aligned", who,
+				vcm_ull(pa), vcm_ull(gran));
+	if (pa + len - 1U < pa)
+		return VCM_FAIL(&pt->diag, fn, -EOVERFLOW, "%spa %#llx + len %#llx wraps", who,
+				vcm_ull(pa), vcm_ull(len));
+	if (pa + len - 1U > pt->pa_max)
+		return VCM_FAIL(&pt->diag, fn, -ERANGE,
+				"%spa %#llx + len %#llx is beyond the %u-bit output space", who,
+				vcm_ull(pa), vcm_ull(len), pt->oas);
+	return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
+			"%sprot %#x needs leaves of %#llx or more and the %s is not aligned to them",
+			who, prot, vcm_ull(sizes), i == ONE_RANGE ? "range" : "piece");
+}
+
+/*
+ * Every check of a map, in one place, for vcm_pt_map(), vcm_pt_map_sizes()
+ * (whose fast paths take the usual call in one test and come here only when
+ * it fails) and vcm_pt_map_segs(): prot, then each piece of output and the
+ * sum of their lengths, then the input range [@da, @da + that sum), each
+ * aligned to the smallest leaf the prot allows among @sizes (0: every size
+ * of the table). Nothing is written: all or nothing needs no rollback for
+ * these. @list: @seg is a list (messages name its pieces "seg[i]: "), not
+ * vcm_pt_map()'s one range. On success *@attr and *@sizes are what the
+ * format's walker takes, *@len the sum.
+ */
+static int map_check(struct vcm_pt *pt, const char *fn, vcm_da_t da, const struct vcm_seg *seg,
+		     uint64_t nr, bool list, unsigned int prot, struct vcm_pt_attr *attr,
+		     uint64_t *sizes, uint64_t *len)
+{
+	uint64_t min, sum = 0;
+	int ret;
+
+	ret = prot_attr(pt, fn, prot, attr);
+	if (ret != 0)
+		return ret;
+	*sizes = (*sizes != 0U ? *sizes : pt->sizes) & pt->sizes & attr->sizes_ok;
+	/* Every leaf size is a multiple of the smallest, so its alignment is enough. */
+	min = vcm_lowbit(*sizes);
+	for (uint64_t i = 0; i < nr; i++) {
+		if (min == 0U || !piece_ok(pt, seg[i].pa, seg[i].len, min - 1U))
+			return piece_fail(pt, fn, list ? i : ONE_RANGE, seg[i].pa, seg[i].len, prot,
+					  attr->sizes_ok & pt->sizes);
+		if (sum + seg[i].len < sum)
+			return VCM_FAIL(&pt->diag, fn, -EOVERFLOW,
+					"seg[%llu]: the lengths add up past 2^64", vcm_ull(i));
+		sum += seg[i].len;
+	}
+	ret = check_range(pt, fn, da, sum);
+	if (ret != 0)
+		return ret;
+	if (!vcm_is_aligned(da, min))
+		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
+				"prot %#x needs leaves of %#llx or more and da %#llx is not aligned to them",
+				prot, vcm_ull(attr->sizes_ok & pt->sizes), vcm_ull(da));
+	*len = sum;
+	return 0;
+}
+
 /*
  * vcm_pt_map() (@sizes 0: every size of the table) and vcm_pt_map_sizes()
- * (@sizes checked to keep the granule, so never 0). Six arguments, so the
- * public calls reach it by a tail call: the name for messages follows from
- * @sizes.
+ * (@sizes checked to keep the granule, so never 0) when their one test
+ * failed: the checks one by one, then the walk. Six arguments, so the public
+ * calls reach it by a tail call: the name for messages follows from @sizes.
  */
 PT_NOINLINE /* the public calls' fast paths stay frameless */
 static int map_checked(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		       unsigned int prot, uint64_t sizes)
 {
 	const char *fn = sizes != 0U ? "vcm_pt_map_sizes" : "vcm_pt_map";
+	const struct vcm_seg one = { .pa = pa, .len = len };
 	struct vcm_pt_attr attr;
-	uint64_t min;
-	int ret;
+	int ret = map_check(pt, fn, da, &one, 1, false, prot, &attr, &sizes, &len);
 
-	ret = check_range(pt, fn, da, len);
-	if (ret == 0)
-		ret = check_pa(pt, fn, pa, len);
-	if (ret == 0)
-		ret = prot_attr(pt, fn, prot, &attr);
 	if (ret != 0)
 		return ret;
-	/* Every leaf size is a multiple of the smallest, so its alignment is enough. */
-	sizes = (sizes != 0U ? sizes : pt->sizes) & pt->sizes & attr.sizes_ok;
-	min = vcm_lowbit(sizes);
-	if (min == 0U || !vcm_is_aligned(da | pa | len, min))
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x needs leaves of %#llx or more and the range is not aligned to them",
-				prot, vcm_ull(attr.sizes_ok & pt->sizes));
 	return pt->fmt->map(pt, fn, da, pa, len, &attr, sizes);
 }
 
@@ -277,54 +360,12 @@ int vcm_pt_map(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsign
 	return map_checked(pt, da, pa, len, prot, 0);
 }
 
-/*
- * What was wrong with piece @i of a vcm_pt_map_segs() call, named, when the
- * one test of seg_ok() failed: vcm_pt_map()'s checks of pa and len, then the
- * alignment to @min, the smallest leaf the prot allows.
- */
-static int seg_fail(struct vcm_pt *pt, const char *fn, uint64_t i, const struct vcm_seg *s,
-		    unsigned int prot, uint64_t min)
-{
-	const uint64_t gran = UINT64_C(1) << pt->granule_lg2;
-	const vcm_pa_t pa = s->pa;
-	const uint64_t len = s->len;
-
-	if (len == 0U)
-		return VCM_FAIL(&pt->diag, fn, -EINVAL, "seg[%llu]: len is 0", vcm_ull(i));
-	if (!vcm_is_aligned(len, gran))
-		return VCM_FAIL(&pt->diag, fn, -EINVAL,
-				"seg[%llu]: len %#llx is not a multiple of %#llx", vcm_ull(i),
-				vcm_ull(len), vcm_ull(gran));
-	if (!vcm_is_aligned(pa, gran))
-		return VCM_FAIL(&pt->diag, fn, -EINVAL, "seg[%llu]: pa %#llx is not %#llx-aligned",
-				vcm_ull(i), vcm_ull(pa), vcm_ull(gran));
-	if (pa + len - 1U < pa)
-		return VCM_FAIL(&pt->diag, fn, -EOVERFLOW, "seg[%llu]: pa %#llx + len %#llx wraps",
-				vcm_ull(i), vcm_ull(pa), vcm_ull(len));
-	if (pa + len - 1U > pt->pa_max)
-		return VCM_FAIL(&pt->diag, fn, -ERANGE,
-				"seg[%llu]: pa %#llx + len %#llx is beyond the %u-bit output space",
-				vcm_ull(i), vcm_ull(pa), vcm_ull(len), pt->oas);
-	return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-			"seg[%llu]: prot %#x needs leaves of %#llx or more and the piece is not aligned to them",
-			vcm_ull(i), prot, vcm_ull(min));
-}
-
-/* A piece every check of seg_fail() passes, in one test (@mask: the smallest leaf - 1). */
-static inline bool seg_ok(const struct vcm_pt *pt, const struct vcm_seg *s, uint64_t mask)
-{
-	const vcm_pa_t pa_last = s->pa + s->len - 1U;
-
-	return s->len != 0U && ((s->pa | s->len) & mask) == 0U && pa_last >= s->pa &&
-	       pa_last <= pt->pa_max;
-}
-
 int vcm_pt_map_segs(struct vcm_pt *pt, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
 		    unsigned int prot)
 {
 	static const char fn[] = "vcm_pt_map_segs";
 	struct vcm_pt_attr attr;
-	uint64_t sizes, min, len = 0;
+	uint64_t sizes = 0, len;
 	int ret;
 
 	if (!live(pt))
@@ -333,30 +374,9 @@ int vcm_pt_map_segs(struct vcm_pt *pt, vcm_da_t da, const struct vcm_seg *seg, u
 		return VCM_FAIL(&pt->diag, fn, -EINVAL, "seg is NULL");
 	if (nr == 0U)
 		return VCM_FAIL(&pt->diag, fn, -EINVAL, "nr is 0");
-	ret = prot_attr(pt, fn, prot, &attr);
+	ret = map_check(pt, fn, da, seg, nr, true, prot, &attr, &sizes, &len);
 	if (ret != 0)
 		return ret;
-	sizes = pt->sizes & attr.sizes_ok;
-	min = vcm_lowbit(sizes);
-	if (min == 0U)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x needs leaf sizes this table does not use", prot);
-	/* every piece before the first write: all or nothing needs no rollback for these */
-	for (uint64_t i = 0; i < nr; i++) {
-		if (!seg_ok(pt, &seg[i], min - 1U))
-			return seg_fail(pt, fn, i, &seg[i], prot, min);
-		if (len + seg[i].len < len)
-			return VCM_FAIL(&pt->diag, fn, -EOVERFLOW,
-					"seg[%llu]: the lengths add up past 2^64", vcm_ull(i));
-		len += seg[i].len;
-	}
-	ret = check_range(pt, fn, da, len);
-	if (ret != 0)
-		return ret;
-	if (!vcm_is_aligned(da, min))
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x needs leaves of %#llx or more and da %#llx is not aligned to them",
-				prot, vcm_ull(min), vcm_ull(da));
 	return pt->fmt->map_segs(pt, fn, da, seg, nr, len, &attr, sizes);
 }
 

@@ -245,7 +245,7 @@ struct vcm_vs_range *vs_cache_get_(struct vcm_vs *vs, uint64_t len, uint64_t ali
 		}
 	}
 	r = m->r[--m->n];
-	VCM_ASSERT(r->magic == VS_MAGIC_CACHED && r->owner == vs && r->len == len);
+	VCM_ASSERT(r->magic == VS_MAGIC_CACHED && r->space == vs && r->len == len);
 	r->magic = VS_MAGIC_LIVE;
 	vs->count++;
 	vs->cache_ranges--;
@@ -374,7 +374,7 @@ static int check_mag(struct vcm_vs *vs, const struct vs_mag *m, unsigned int cls
 	for (uint32_t i = 0; i < m->n; i++) {
 		const struct vcm_vs_range *r = m->r[i];
 
-		if (r == NULL || r->magic != VS_MAGIC_CACHED || r->owner != vs)
+		if (r == NULL || r->magic != VS_MAGIC_CACHED || r->space != vs)
 			return bad(vs, r, "magazine entry is not a cached range of this space");
 		if (class_of(r->start, r->len) != (int)cls || r->flags != 0U)
 			return bad(vs, r, "magazine entry in the wrong class");

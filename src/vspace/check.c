@@ -24,8 +24,8 @@ static int check_node(struct vcm_vs *vs, struct vcm_vs_range *n, uint64_t *nodes
 		return 0;
 	if (++*nodes > vs->count + vs->cache_ranges + 1U)
 		return bad(vs, n, "more nodes than ranges (a cycle?)");
-	if ((n->magic != VS_MAGIC_LIVE && n->magic != VS_MAGIC_CACHED) || n->owner != vs)
-		return bad(vs, n, "magic or owner wrong");
+	if ((n->magic != VS_MAGIC_LIVE && n->magic != VS_MAGIC_CACHED) || n->space != vs)
+		return bad(vs, n, "magic or space wrong");
 	if (n->left != NULL && n->left->parent != n)
 		return bad(vs, n, "left child's parent link wrong");
 	if (n->right != NULL && n->right->parent != n)
@@ -110,7 +110,7 @@ int vcm_vs_check_(struct vcm_vs *vs)
 	if (ret != 0)
 		return ret;
 	for (struct vcm_vs_bound *b = vs->bounds; b != NULL; b = b->next) {
-		if (b->magic != VS_MAGIC_BOUND || b->parent != vs || b->range->owner != vs ||
+		if (b->magic != VS_MAGIC_BOUND || b->parent != vs || b->range->space != vs ||
 		    (b->range->flags & VS_RANGE_BOUND) == 0U || b->space.start != b->range->start ||
 		    b->space.last - b->space.start + 1U != b->range->len)
 			return bad(vs, b->range, "bound inconsistent with its range");

@@ -67,6 +67,7 @@ struct vcm_vs_range *vs_node_alloc_(struct vcm_vs *vs)
 void vs_node_free_(struct vcm_vs *vs, struct vcm_vs_range *n)
 {
 	n->magic = VS_MAGIC_FREE;
+	n->space = NULL;
 	n->owner = NULL;
 	n->parent = vs->free_nodes;
 	vs->free_nodes = n;

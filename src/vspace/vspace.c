@@ -35,9 +35,10 @@ void vs_space_init_(struct vcm_vs *vs, vcm_da_t start, vcm_da_t last,
 	h->start = start;
 	h->len = 0;
 	h->gap = vs->free_bytes;
-	h->owner = vs;
+	h->space = vs;
 	h->magic = VS_MAGIC_LIVE;
 	h->flags = VS_RANGE_SENTINEL;
+	h->owner = NULL;
 	vs_tree_init_(vs);
 }
 
@@ -142,9 +143,10 @@ void vs_carve_(struct vcm_vs *vs, const struct vs_place *pl, struct vcm_vs_range
 	n->start = pl->da;
 	n->len = pl->len;
 	n->gap = gap_last - (pl->da + (pl->len - 1U));
-	n->owner = vs;
+	n->space = vs;
 	n->magic = VS_MAGIC_LIVE;
 	n->flags = 0;
+	n->owner = NULL;
 	prev->gap = pl->da - gs;
 	vs->free_bytes -= pl->len;
 	vs->count++;
@@ -338,9 +340,9 @@ static int check_range(struct vcm_vs *vs, const char *fn, const struct vcm_vs_ra
 	if (r->magic != VS_MAGIC_LIVE)
 		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p is not live (freed already?)",
 				(const void *)r);
-	if (r->owner != vs)
+	if (r->space != vs)
 		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p belongs to space %p, not %p",
-				(const void *)r, (const void *)r->owner, (void *)vs);
+				(const void *)r, (const void *)r->space, (void *)vs);
 	if ((r->flags & VS_RANGE_SENTINEL) != 0U)
 		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p is not a reservation",
 				(const void *)r);
@@ -374,6 +376,8 @@ int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r)
 		return VCM_FAIL(&vs->diag, __func__, -EBUSY,
 				"range %p at %#llx is a bound; use vcm_vs_bound_free",
 				(void *)r, vcm_ull(r->start));
+	/* a cached range handed out again starts with no owner, as a new one does */
+	r->owner = NULL;
 	if (vs->cache_on && vs_cache_put_(vs, r))
 		return 0;
 	vs_remove_(vs, r);
@@ -393,6 +397,17 @@ vcm_da_t vcm_vs_range_start(const struct vcm_vs_range *r)
 uint64_t vcm_vs_range_len(const struct vcm_vs_range *r)
 {
 	return range_live(r) ? r->len : 0U;
+}
+
+void vcm_vs_range_set_owner(struct vcm_vs_range *r, void *owner)
+{
+	if (range_live(r) && (r->flags & VS_RANGE_SENTINEL) == 0U)
+		r->owner = owner;
+}
+
+void *vcm_vs_range_owner(const struct vcm_vs_range *r)
+{
+	return range_live(r) ? r->owner : NULL;
 }
 
 struct vcm_vs_range *vcm_vs_find(struct vcm_vs *vs, vcm_da_t da)

@@ -67,9 +67,10 @@ struct vcm_vs_range {
 	uint64_t gap;                /* bytes free after the range */
 	struct vcm_vs_range *parent;
 	struct vcm_vs_range *gparent; /* parent->parent, or NULL */
-	struct vcm_vs *owner;
+	struct vcm_vs *space;        /* the space the node is in */
 	uint32_t magic;
 	uint8_t flags;               /* VS_RANGE_* */
+	void *owner;                 /* the user's object (vcm_vs_range_set_owner()) */
 };
 
 /*
@@ -94,6 +95,10 @@ static inline unsigned int vs_height(const struct vcm_vs_range *n)
 /* Slabs place nodes this far apart, so each stays one aligned block (slab.c). */
 #define VS_NODE_STRIDE (2U * VS_NODE_LINE)
 _Static_assert(sizeof(struct vcm_vs_range) <= VS_NODE_STRIDE, "a node fits its block");
+#if UINTPTR_MAX == UINT64_MAX
+/* the owner pointer fills line 1: one more field would spill into a third line */
+_Static_assert(sizeof(struct vcm_vs_range) == VS_NODE_STRIDE, "a node is two lines on LP64");
+#endif
 #if UINTPTR_MAX == UINT64_MAX
 _Static_assert(offsetof(struct vcm_vs_range, start) == VS_NODE_LINE,
 	       "a descent reads one line of a child");

@@ -446,7 +446,7 @@ static void test_back_injected_failures(void **state)
 	three_down(&t);
 }
 
-/* ---- scattered pages: one map_segs call, one rmap batch ---- */
+/* ---- scattered pages: one map call of many pieces, one rmap batch ---- */
 
 #define SC_PAGES 64U
 

@@ -611,6 +611,74 @@ static void test_res_iterate(void **state)
 	assert_int_equal(vcm_free(w), 0);
 }
 
+/*
+ * Reservations inside bounds are found, counted and walked with the others,
+ * in address order (the VCM's space is the one record: a bound is one range
+ * of it, whose own space holds the bound's reservations); an empty bound is
+ * stepped over; a clone has the same record.
+ */
+static void test_res_iterate_bounds(void **state)
+{
+	struct vcm *v, *c;
+	struct vcm_bound *b1, *b2, *b3;
+	struct vcm_res *r[6], *x, *y;
+	vcm_da_t want[6];
+	unsigned int n = 0;
+
+	(void)state;
+	assert_int_equal(vcm_create(g.sys, 0, 8 * MB, &v), 0);
+	assert_int_equal(vcm_reserve(v, 4 * KB, 0, VCM_PT_PROT_READ, &r[0]), 0);   /* 0 */
+	assert_int_equal(vcm_create_bound(v, MB, &b1), 0);                          /* 0x1000 */
+	assert_int_equal(vcm_create_bound(v, MB, &b2), 0);                          /* empty */
+	assert_int_equal(vcm_reserve(v, 8 * KB, 0, VCM_PT_PROT_READ, &r[3]), 0);
+	assert_int_equal(vcm_create_bound(v, MB, &b3), 0);
+	assert_int_equal(vcm_reserve_from_bound(b1, 64 * KB, 64 * KB, VCM_PT_PROT_READ, &r[2]), 0);
+	assert_int_equal(vcm_reserve_from_bound(b1, 4 * KB, 0, VCM_PT_PROT_READ, &r[1]), 0);
+	assert_int_equal(vcm_reserve_from_bound(b3, 4 * KB, 0, VCM_PT_PROT_READ, &r[4]), 0);
+	assert_int_equal(vcm_reserve(v, 4 * KB, 0, VCM_PT_PROT_READ, &r[5]), 0);
+	/* r[1] went below r[2] in b1 (first fit), r[5] after b3 */
+	assert_true(vcm_get_dev_addr(r[1]) < vcm_get_dev_addr(r[2]));
+	assert_true(vcm_get_dev_addr(r[2]) < vcm_get_bound_start_addr(b2));
+	assert_true(vcm_get_bound_start_addr(b3) + MB <= vcm_get_dev_addr(r[5]));
+	for (unsigned int i = 0; i < 6; i++)
+		want[i] = vcm_get_dev_addr(r[i]);
+	assert_int_equal(vcm_get_num_res(v), 6);
+	for (x = vcm_get_next_res(v, NULL); x != NULL; x = vcm_get_next_res(v, x), n++) {
+		assert_true(n < 6);
+		assert_ptr_equal(x, r[n]);
+		assert_ptr_equal(vcm_get_res(v, want[n] + 4 * KB - 1), r[n]);
+	}
+	assert_int_equal(n, 6);
+	/* inside a bound but free; inside the empty bound */
+	assert_null(vcm_get_res(v, vcm_get_bound_start_addr(b1) + MB - 1));
+	assert_null(vcm_get_res(v, vcm_get_bound_start_addr(b2)));
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
+
+	assert_int_equal(vcm_clone(v, &c), 0);
+	assert_int_equal(vcm_get_num_res(c), 6);
+	n = 0;
+	for (y = vcm_get_next_res(c, NULL); y != NULL; y = vcm_get_next_res(c, y), n++) {
+		assert_int_equal(vcm_get_dev_addr(y), want[n]);
+		assert_ptr_equal(vcm_get_res(c, want[n]), y);
+	}
+	assert_int_equal(n, 6);
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
+	while ((y = vcm_get_next_res(c, NULL)) != NULL)
+		assert_int_equal(vcm_unreserve(y), 0);
+	assert_int_equal(vcm_free(c), 0);
+
+	/* the last of a bound goes: the walk steps from before the bound to after it */
+	assert_int_equal(vcm_unreserve(r[4]), 0);
+	assert_ptr_equal(vcm_get_next_res(v, r[3]), r[5]);
+	assert_int_equal(vcm_get_num_res(v), 5);
+	for (unsigned int i = 0; i < 6; i++)
+		if (i != 4)
+			assert_int_equal(vcm_unreserve(r[i]), 0);
+	assert_null(vcm_get_next_res(v, NULL));
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
+	assert_int_equal(vcm_free(v), 0);
+}
+
 /* ---- bounds ---- */
 
 static void test_bounds(void **state)
@@ -722,7 +790,8 @@ int main(void)
 		T(test_dev_find_and_name), T(test_hw_ver), T(test_faults), T(test_vcm_create),
 		T(test_vcm_create_one_to_one), T(test_vcm_free), T(test_vcm_create_prebuilt),
 		T(test_reserve), T(test_reserve_at), T(test_range_cache), T(test_unreserve), T(test_res_attr),
-		T(test_res_iterate), T(test_bounds), T(test_alloc), T(test_cont_memtype),
+		T(test_res_iterate), T(test_res_iterate_bounds), T(test_bounds), T(test_alloc),
+		T(test_cont_memtype),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

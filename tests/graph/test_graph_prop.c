@@ -194,7 +194,7 @@ static unsigned int cfg_id_of(const struct vcm_dev_cfg *cfg)
 
 static int spy_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 		      const struct vcm_plat_ops *plat, vcm_da_t start, uint64_t len,
-		      void **inst, struct vcm_diag *diag, const char *fn)
+		      void **inst, struct vcm_diag *diag)
 {
 	const struct spy_kind *k = ctx;
 	struct spy_inst *s = NULL;
@@ -206,7 +206,7 @@ static int spy_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 			s = &g_inst[i];
 	if (s == NULL)
 		return -ENOMEM;
-	ret = k->real->create(k->real_ctx, dev_cfg, plat, start, len, &real, diag, fn);
+	ret = k->real->create(k->real_ctx, dev_cfg, plat, start, len, &real, diag);
 	if (ret < 0)
 		return ret;
 	*s = (struct spy_inst){ true, k, real, g_owner, cfg_id_of(dev_cfg), start, len };
@@ -229,27 +229,19 @@ static bool spy_compatible(const struct vcm_dev_cfg *a, const struct vcm_dev_cfg
 	return k->real->compatible(a, b);
 }
 
-static int spy_map(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot,
-		   struct vcm_diag *diag, const char *fn)
+static int spy_map(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
+		   unsigned int prot, struct vcm_diag *diag)
 {
 	struct spy_inst *s = inst;
 
-	return s->kind->real->map(s->inst, da, pa, len, prot, diag, fn);
+	return s->kind->real->map(s->inst, da, seg, nr, prot, diag);
 }
 
-static int spy_map_segs(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
-			unsigned int prot, struct vcm_diag *diag, const char *fn)
+static int spy_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag)
 {
 	struct spy_inst *s = inst;
 
-	return s->kind->real->map_segs(s->inst, da, seg, nr, prot, diag, fn);
-}
-
-static int spy_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag, const char *fn)
-{
-	struct spy_inst *s = inst;
-
-	return s->kind->real->unmap(s->inst, da, len, diag, fn);
+	return s->kind->real->unmap(s->inst, da, len, diag);
 }
 
 static int spy_lookup(void *inst, vcm_da_t da, vcm_pa_t *pa, unsigned int *prot)
@@ -300,7 +292,7 @@ static void spy_make(struct vcm_mapper_ops *o, const struct vcm_mapper_ops *real
 	*o = (struct vcm_mapper_ops){
 		.name = real->name, .cfg_size = real->cfg_size, .create = spy_create, .destroy = spy_destroy,
 		.compatible = real->compatible ? spy_compatible : NULL, .map = spy_map,
-		.map_segs = real->map_segs ? spy_map_segs : NULL, .unmap = spy_unmap,
+		.unmap = spy_unmap,
 		.lookup = spy_lookup, .hw = real->hw ? spy_hw : NULL,
 		.page_sizes = real->page_sizes ? spy_page_sizes : NULL,
 		.range = real->range ? spy_range : NULL, .walk = real->walk ? spy_walk : NULL,
@@ -320,6 +312,7 @@ static struct {
 	vcm_pa_t mt_pa;
 	uint64_t mt_len;
 	unsigned long calls[16];
+	struct vcm_bound *bound[GM_MAX_VCM]; /* a bound some page-table VCMs have */
 } w;
 
 enum { D_V7S, D_V8A, D_V8B, D_V8S2, D_DMA, D_CPU, NR_DEV };
@@ -692,11 +685,48 @@ static void check_bytes(void)
 	}
 }
 
+/*
+ * The record as the user sees it: every VCM's reservations, bounds' ones
+ * among them, walked in address order and each found by address, are the
+ * model's.
+ */
+static void check_record(void)
+{
+	for (int v = 0; v < GM_MAX_VCM; v++) {
+		const struct gm_vcm *gv = &w.m.vcm[v];
+		struct vcm_res *x = NULL;
+		unsigned int n = 0;
+		vcm_da_t prev = 0;
+
+		if (!gv->live)
+			continue;
+		CHECK(vcm_get_num_res(gv->h) == gm_vcm_nr_res(&w.m, v),
+		      "VCM %d: %llu reservations, the model %u", v,
+		      (unsigned long long)vcm_get_num_res(gv->h), gm_vcm_nr_res(&w.m, v));
+		while ((x = vcm_get_next_res(gv->h, x)) != NULL) {
+			vcm_da_t da = vcm_get_dev_addr(x);
+			int r = gm_res_at(&w.m, v, da);
+
+			CHECK(r >= 0 && w.m.res[r].h == (void *)x && w.m.res[r].da == da &&
+			      (n == 0 || da > prev),
+			      "VCM %d: reservation %u of the walk, at %#llx, is not the model's", v,
+			      n, (unsigned long long)da);
+			CHECK(vcm_get_res(gv->h, da + w.m.res[r].len - 1U) == x,
+			      "VCM %d: the reservation at %#llx is not found by its last byte", v,
+			      (unsigned long long)da);
+			prev = da;
+			n++;
+		}
+		CHECK(n == gm_vcm_nr_res(&w.m, v), "VCM %d: the walk gave %u reservations", v, n);
+	}
+}
+
 static void check_all(void)
 {
 	int ret = vcm_sys_check_(w.sys);
 
 	CHECK(ret == 0, "vcm_sys_check_: %d", ret);
+	check_record();
 	check_tables();
 	check_devices();
 	check_rmap();
@@ -776,6 +806,11 @@ static void op_create(void)
 		gv->len = VCM_SPAN;
 		g_op = "create";
 		ret = vcm_create(w.sys, gv->start, gv->len, (struct vcm **)&gv->h);
+		/* some have a bound at their start that reservations are drawn from too */
+		if (ret == 0 && rnd(2) == 0) {
+			g_op = "create_bound";
+			ret = vcm_create_bound(gv->h, (1 + rnd(8)) * MB / 2, &w.bound[v]);
+		}
 	} else if (kind < 6) {
 		gv->kind = GM_ONE_TO_ONE;
 		gv->start = w.mt_pa;
@@ -820,8 +855,10 @@ static void op_free(void)
 	tally(ret);
 	CHECK(ret == (busy ? -EBUSY : 0), "vcm_free(VCM %d): %d, want %d", v, ret,
 	      busy ? -EBUSY : 0);
-	if (ret == 0)
+	if (ret == 0) {
 		w.m.vcm[v].live = false;
+		w.bound[v] = NULL; /* went with the VCM */
+	}
 }
 
 /* The device to associate with VCM @v, or -1: the right kind, not yet associated. */
@@ -973,7 +1010,15 @@ static void op_reserve(void)
 		align = PAGE << (rnd(3) * 4); /* 4K, 64K, 1M */
 	}
 	gr->prot = VCM_PT_PROT_READ | (rnd(4) != 0 ? VCM_PT_PROT_WRITE : 0);
-	ret = vcm_reserve(w.m.vcm[v].h, len, align, gr->prot, (struct vcm_res **)&gr->h);
+	if (w.bound[v] != NULL && rnd(3) == 0) {
+		g_op = "reserve_from_bound";
+		ret = vcm_reserve_from_bound(w.bound[v], len, align, gr->prot,
+					     (struct vcm_res **)&gr->h);
+		if (ret == -ERANGE) /* longer than the bound */
+			ret = -ENOSPC;
+	} else {
+		ret = vcm_reserve(w.m.vcm[v].h, len, align, gr->prot, (struct vcm_res **)&gr->h);
+	}
 	tally(ret);
 	CHECK(ret == 0 || ret == -ENOMEM || ret == -ENOSPC,
 	      "reserve(VCM %d, %#llx, align %#llx): %d", v,

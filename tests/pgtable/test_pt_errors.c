@@ -166,6 +166,13 @@ static void test_map_errors(void **state)
 		   "reserved share");
 	EXPECT_MAP(f.pt, vcm_pt_map(f.pt, 0, 0, 0x1000, r | VCM_PT_PROT_SECURE), -EOPNOTSUPP,
 		   "Secure state");
+	/* one range has no piece index; the same checks name piece i of a list */
+	assert_int_equal(vcm_pt_map(f.pt, 0x1000, 0x2800, 0x1000, r), -EINVAL);
+	assert_string_equal(vcm_pt_last_error(f.pt), "vcm_pt_map: pa 0x2800 is not 0x1000-aligned");
+	assert_int_equal(vcm_pt_map_segs(f.pt, 0x1000, &(struct vcm_seg){ 0x2800, 0x1000 }, 1, r),
+			 -EINVAL);
+	assert_string_equal(vcm_pt_last_error(f.pt),
+			    "vcm_pt_map_segs: seg[0]: pa 0x2800 is not 0x1000-aligned");
 	/* map_sizes reports as itself, whichever check refuses */
 	EXPECT(f.pt, vcm_pt_map_sizes(f.pt, 0, 0, 0x1000, r, 0x400), -EINVAL, "vcm_pt_map_sizes",
 	       "sizes 0x400 lacks the granule 0x1000");
@@ -365,6 +372,16 @@ static void test_format_refusals(void **state)
 	ptf_init(&f, ptf_config("armv7s-32-secure"), 0);
 	EXPECT_MAP(f.pt, vcm_pt_map(f.pt, 0x100000, 0, 0x1000, r | VCM_PT_PROT_SECURE),
 		   -EOPNOTSUPP, "needs leaves of 0x1100000");
+	/* the same refusal for a piece of a list, and for its da */
+	assert_int_equal(vcm_pt_map_segs(f.pt, 0x100000, (const struct vcm_seg[2]){
+						 { 0x100000, 0x100000 }, { 0x300000, 0x1000 } },
+					 2, r | VCM_PT_PROT_SECURE), -EOPNOTSUPP);
+	assert_string_equal(vcm_pt_last_error(f.pt),
+			    "vcm_pt_map_segs: seg[1]: prot 0x11 needs leaves of 0x1100000 or "
+			    "more and the piece is not aligned to them");
+	EXPECT(f.pt, vcm_pt_map_segs(f.pt, 0x1000, &(struct vcm_seg){ 0, 0x100000 }, 1,
+				     r | VCM_PT_PROT_SECURE),
+	       -EOPNOTSUPP, "vcm_pt_map_segs", "da 0x1000 is not aligned to them");
 	assert_int_equal(vcm_pt_map(f.pt, 0x100000, 0, 0x100000, r | VCM_PT_PROT_SECURE), 0);
 	/* ... and will not cut such a section into pages. */
 	EXPECT_UNMAP(f.pt, vcm_pt_unmap(f.pt, 0x100000, 0x1000, NULL), -EOPNOTSUPP,

@@ -4,7 +4,8 @@
  * the physical address and the reverse; an unmapped or read-only page faults
  * (checked in a child process that must die of SIGSEGV); bad arguments are
  * refused with a message under the caller's name and change nothing; partial
- * unmaps split the record; a random sequence agrees with a page-array model.
+ * unmaps split the record; a map of several pieces is all or nothing; a
+ * random sequence agrees with a page-array model.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -46,8 +47,10 @@ static int setup(void **state)
 	assert_non_null(f);
 	f->page = (uint64_t)sysconf(_SC_PAGESIZE);
 	assert_int_equal(vcm_hosted_mem_create(BASE, LEN, TBL, &f->mem, &f->d), 0);
+	/* the ops record under the call the diag record was entered with */
+	vcm_diag_enter(&f->d, FN);
 	assert_int_equal(M->range(f->mem, false, &f->start, &f->len), 0);
-	assert_int_equal(M->create(f->mem, NULL, NULL, f->start, f->len, &f->inst, &f->d, FN), 0);
+	assert_int_equal(M->create(f->mem, NULL, NULL, f->start, f->len, &f->inst, &f->d), 0);
 	*state = f;
 	return 0;
 }
@@ -95,11 +98,20 @@ static bool faults(vcm_da_t da, bool write)
 	return true;
 }
 
+/* A map of one piece. */
+static int map1(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot,
+		struct vcm_diag *d)
+{
+	const struct vcm_seg seg = { .pa = pa, .len = len };
+
+	return M->map(inst, da, &seg, 1, prot, d);
+}
+
 static void expect_map(struct fix *f, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot,
 		       int err, const char *words)
 {
 	vcm_diag_clear(&f->d);
-	assert_int_equal(M->map(f->inst, da, pa, len, prot, &f->d, FN), err);
+	assert_int_equal(map1(f->inst, da, pa, len, prot, &f->d), err);
 	if (err == 0)
 		return;
 	assert_int_equal(f->d.err, err);
@@ -111,7 +123,7 @@ static void expect_map(struct fix *f, vcm_da_t da, vcm_pa_t pa, uint64_t len, un
 static void expect_unmap(struct fix *f, vcm_da_t da, uint64_t len, int err, const char *words)
 {
 	vcm_diag_clear(&f->d);
-	assert_int_equal(M->unmap(f->inst, da, len, &f->d, FN), err);
+	assert_int_equal(M->unmap(f->inst, da, len, &f->d), err);
 	if (err == 0)
 		return;
 	assert_int_equal(f->d.err, err);
@@ -229,7 +241,7 @@ static void test_bad_args(void **state)
 	expect_map(f, da + 3 * pg, pa, 2 * pg, RW, -EEXIST, "overlaps");
 	expect_map(f, da + pg, pa, pg, RW, -EEXIST, "overlaps");
 	expect_map(f, da - pg, pa, 6 * pg, RW, -EEXIST, "overlaps");
-	assert_int_equal(M->map(NULL, da, pa, pg, RW, &f->d, FN), -EINVAL);
+	assert_int_equal(map1(NULL, da, pa, pg, RW, &f->d), -EINVAL);
 	assert_non_null(strstr(f->d.msg, "inst is NULL"));
 
 	/* unmap: a hole, misaligned, outside */
@@ -293,31 +305,72 @@ static void test_instances(void **state)
 	void *u = NULL, *v = NULL;
 
 	assert_int_equal(M->range(f->mem, true, &us, &ul), 0);
-	assert_int_equal(M->create(f->mem, NULL, NULL, us + f->page, 4 * f->page, &u, &f->d, FN),
+	assert_int_equal(M->create(f->mem, NULL, NULL, us + f->page, 4 * f->page, &u, &f->d),
 			 0);
-	assert_int_equal(M->create(f->mem, NULL, NULL, us, 2 * f->page, &v, &f->d, FN), -EBUSY);
+	assert_int_equal(M->create(f->mem, NULL, NULL, us, 2 * f->page, &v, &f->d), -EBUSY);
 	assert_null(v);
 	assert_non_null(strstr(f->d.msg, FN ": start 0x"));
 	assert_non_null(strstr(f->d.msg, "user window"));
-	assert_int_equal(M->create(f->mem, NULL, NULL, us + ul - f->page, 2 * f->page, &v, &f->d,
-				   FN), -ERANGE);
+	assert_int_equal(M->create(f->mem, NULL, NULL, us + ul - f->page, 2 * f->page, &v, &f->d),
+			 -ERANGE);
 	assert_non_null(strstr(f->d.msg, "neither window (kernel 0x"));
-	assert_int_equal(M->create(f->mem, NULL, NULL, us + 1, f->page, &v, &f->d, FN), -EINVAL);
-	assert_int_equal(M->create(f->mem, NULL, NULL, us, 0, &v, &f->d, FN), -EINVAL);
-	assert_int_equal(M->create(NULL, NULL, NULL, us, f->page, &v, &f->d, FN), -EINVAL);
+	assert_int_equal(M->create(f->mem, NULL, NULL, us + 1, f->page, &v, &f->d), -EINVAL);
+	assert_int_equal(M->create(f->mem, NULL, NULL, us, 0, &v, &f->d), -EINVAL);
+	assert_int_equal(M->create(NULL, NULL, NULL, us, f->page, &v, &f->d), -EINVAL);
 	assert_non_null(strstr(f->d.msg, "ctx is NULL"));
-	assert_int_equal(M->create(f->mem, NULL, NULL, us, f->page, NULL, &f->d, FN), -EINVAL);
+	assert_int_equal(M->create(f->mem, NULL, NULL, us, f->page, NULL, &f->d), -EINVAL);
 
 	/* a map outside its instance but inside the window is refused */
-	assert_int_equal(M->map(u, us, BASE + TBL, f->page, RW, &f->d, FN), -ERANGE);
-	assert_int_equal(M->map(u, us + f->page, BASE + TBL, f->page, RW, &f->d, FN), 0);
+	assert_int_equal(map1(u, us, BASE + TBL, f->page, RW, &f->d), -ERANGE);
+	assert_int_equal(map1(u, us + f->page, BASE + TBL, f->page, RW, &f->d), 0);
 	assert_int_equal(vcm_hosted_mem_destroy(f->mem), -EBUSY);
 	/* destroying an instance unmaps what is left */
 	M->destroy(u);
 	assert_true(faults(us + f->page, false));
 	M->destroy(NULL);
-	assert_int_equal(M->create(f->mem, NULL, NULL, us, ul, &u, &f->d, FN), 0);
+	assert_int_equal(M->create(f->mem, NULL, NULL, us, ul, &u, &f->d), 0);
 	M->destroy(u);
+}
+
+/*
+ * Several pieces in one call: each lands after the one before in da, with
+ * its own bytes; one unmap takes the whole range. A bad last piece refuses
+ * the call, names what is wrong, and leaves the pieces before it unmapped.
+ */
+static void test_pieces(void **state)
+{
+	struct fix *f = *state;
+	const uint64_t pg = f->page;
+	const vcm_pa_t pa = BASE + TBL;
+	const vcm_da_t da = f->start + 40 * pg;
+	struct vcm_seg seg[3] = { { pa + 7 * pg, pg }, { pa + 2 * pg, 2 * pg }, { pa, pg } };
+	uint64_t off = 0;
+
+	assert_int_equal(M->map(f->inst, da, seg, 3, RW, &f->d), 0);
+	for (unsigned int i = 0; i < 3; i++) {
+		uint8_t *phys = vcm_hosted_mem_cpu(f->mem, seg[i].pa);
+
+		expect_mapped(f, da + off, seg[i].pa, RW);
+		expect_mapped(f, da + off + seg[i].len - 1U, seg[i].pa + seg[i].len - 1U, RW);
+		ptr(da + off)[5] = (uint8_t)(0x60 + i);
+		assert_int_equal(phys[5], 0x60 + i);
+		off += seg[i].len;
+	}
+	expect_unmapped(f, da + off);
+	expect_unmap(f, da, off, 0, NULL);
+	for (uint64_t o = 0; o < off; o += pg)
+		expect_unmapped(f, da + o);
+	assert_true(faults(da, false));
+
+	seg[2].pa = BASE + LEN; /* past the memory */
+	vcm_diag_clear(&f->d);
+	assert_int_equal(M->map(f->inst, da, seg, 3, RW, &f->d), -ERANGE);
+	assert_non_null(strstr(f->d.msg, FN ": pa 0x"));
+	assert_non_null(strstr(f->d.msg, "outside the memory"));
+	for (uint64_t o = 0; o < off; o += pg)
+		expect_unmapped(f, da + o);
+	assert_true(faults(da, false));
+	assert_true(faults(da + pg, false));
 }
 
 /* Random maps and unmaps against a page-array model. */
@@ -344,7 +397,7 @@ static void test_random_model(void **state)
 		if (test_rand_below(&seed, 2) == 0) {
 			vcm_pa_t pa = pa0 + test_rand_below(&seed, 256) * pg;
 
-			ret = M->map(f->inst, da0 + first * pg, pa, n * pg, RW, &f->d, FN);
+			ret = map1(f->inst, da0 + first * pg, pa, n * pg, RW, &f->d);
 			assert_int_equal(ret, any ? -EEXIST : 0);
 			if (ret == 0) {
 				for (uint64_t i = 0; i < n; i++)
@@ -354,7 +407,7 @@ static void test_random_model(void **state)
 						 (uint8_t)step);
 			}
 		} else {
-			ret = M->unmap(f->inst, da0 + first * pg, n * pg, &f->d, FN);
+			ret = M->unmap(f->inst, da0 + first * pg, n * pg, &f->d);
 			assert_int_equal(ret, all ? 0 : -ENOENT);
 			if (ret == 0)
 				for (uint64_t i = first; i < first + n; i++)
@@ -390,6 +443,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_args, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_partial_unmap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_instances, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pieces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_model, setup, teardown),
 	};
 

@@ -267,10 +267,10 @@ static void test_destroy_releases(void **state)
 	assert_int_equal(vcm_hosted_cpu_mapper.range(mem, false, &ks, &kl), 0);
 	assert_int_equal(vcm_hosted_cpu_mapper.range(mem, true, &us, &ul), 0);
 	assert_int_equal(plat->table_alloc(plat->ctx, 4096, 4096, &pa, &cpu), 0);
-	assert_int_equal(vcm_hosted_cpu_mapper.create(mem, NULL, NULL, us, ul, &inst, NULL, "t"),
-			 0);
-	assert_int_equal(vcm_hosted_cpu_mapper.map(inst, us, BASE + 4 * MiB, 2 * MiB,
-						   VCM_PT_PROT_READ, NULL, "t"), 0);
+	assert_int_equal(vcm_hosted_cpu_mapper.create(mem, NULL, NULL, us, ul, &inst, NULL), 0);
+	assert_int_equal(vcm_hosted_cpu_mapper.map(inst, us, &(struct vcm_seg){ BASE + 4 * MiB,
+									 2 * MiB },
+						   1, VCM_PT_PROT_READ, NULL), 0);
 	assert_true(mapped(region, 8 * MiB) && mapped(ks, kl) && mapped(us, ul));
 	vcm_hosted_cpu_mapper.destroy(inst);
 	/* a table still out is the caller's leak in the arena, not the process's */

@@ -336,6 +336,69 @@ static void test_find_and_walk(void **state)
 	done(&f);
 }
 
+/*
+ * Owners: a range starts with none; the owner set is what find and a walk
+ * give back; a freed range, a range the cache hands out again, and a bound's
+ * range reused after the bound is freed all start with none again; bounds
+ * keep owners of their own, and a bound's ranges are found in its space.
+ */
+static void test_owners(void **state)
+{
+	static const struct vcm_vs_cache_cfg on = { VCM_VS_CACHE_ON, 0, 0 };
+	struct fx f;
+	struct vcm_vs *vs = make(&f, SZ_1M, SZ_1G);
+	struct vcm_vs_range *r[4], *it, *in, *again;
+	struct vcm_vs_bound *b;
+	int tag[6], i = 0;
+
+	(void)state;
+	for (int k = 0; k < 4; k++) {
+		assert_int_equal(vcm_vs_reserve_at(vs, SZ_1M + (uint64_t)(3 - k) * SZ_1M, SZ_1M,
+						   &r[k]), 0);
+		assert_null(vcm_vs_range_owner(r[k]));
+		vcm_vs_range_set_owner(r[k], &tag[k]);
+	}
+	assert_ptr_equal(vcm_vs_range_owner(vcm_vs_find(vs, 2 * SZ_1M + 5)), &tag[2]);
+	for (it = vcm_vs_first(vs); it != NULL; it = vcm_vs_next(vs, it), i++)
+		assert_ptr_equal(vcm_vs_range_owner(it), &tag[3 - i]);
+	assert_int_equal(i, 4);
+	/* NULL and dead handles: nothing set, nothing read */
+	vcm_vs_range_set_owner(NULL, &tag[0]);
+	assert_null(vcm_vs_range_owner(NULL));
+	assert_int_equal(vcm_vs_unreserve(vs, r[0]), 0);
+	assert_null(vcm_vs_range_owner(r[0]));
+	vcm_vs_range_set_owner(r[0], &tag[0]);
+	assert_null(vcm_vs_range_owner(r[0]));
+	assert_int_equal(vcm_vs_reserve_at(vs, 4 * SZ_1M, SZ_1M, &again), 0);
+	assert_null(vcm_vs_range_owner(again));
+	assert_int_equal(vcm_vs_check_(vs), 0);
+
+	/* a bound is one range of the space, with its owner; its ranges are in its space */
+	assert_int_equal(vcm_vs_bound_create_at(vs, 16 * SZ_1M, 4 * SZ_1M, &b), 0);
+	assert_null(vcm_vs_range_owner(vcm_vs_bound_range(b)));
+	vcm_vs_range_set_owner(vcm_vs_bound_range(b), &tag[4]);
+	assert_int_equal(vcm_vs_bound_reserve(b, SZ_1M, SZ_1M, &in), 0);
+	vcm_vs_range_set_owner(in, &tag[5]);
+	assert_ptr_equal(vcm_vs_range_owner(vcm_vs_find(vs, 16 * SZ_1M)), &tag[4]);
+	assert_ptr_equal(vcm_vs_find(vcm_vs_bound_space(b), 16 * SZ_1M), in);
+	assert_ptr_equal(vcm_vs_range_owner(vcm_vs_first(vcm_vs_bound_space(b))), &tag[5]);
+	assert_int_equal(vcm_vs_unreserve(vcm_vs_bound_space(b), in), 0);
+	assert_int_equal(vcm_vs_bound_free(vs, b), 0);
+	assert_int_equal(vcm_vs_reserve_at(vs, 16 * SZ_1M, SZ_1M, &it), 0);
+	assert_null(vcm_vs_range_owner(it));
+
+	/* the range cache hands a range out again with no owner */
+	assert_int_equal(vcm_vs_cache_config(vs, &on), 0);
+	assert_int_equal(vcm_vs_reserve(vs, SZ_64K, SZ_64K, &it), 0);
+	vcm_vs_range_set_owner(it, &tag[0]);
+	assert_int_equal(vcm_vs_unreserve(vs, it), 0);
+	assert_int_equal(vcm_vs_reserve(vs, SZ_64K, SZ_64K, &again), 0);
+	assert_ptr_equal(again, it); /* the cached node itself */
+	assert_null(vcm_vs_range_owner(again));
+	assert_int_equal(vcm_vs_check_(vs), 0);
+	done(&f);
+}
+
 static void test_top_of_64bit(void **state)
 {
 	struct fx f;
@@ -732,6 +795,7 @@ int main(void)
 		cmocka_unit_test(test_unreserve_errors),
 		cmocka_unit_test(test_alignments),
 		cmocka_unit_test(test_find_and_walk),
+		cmocka_unit_test(test_owners),
 		cmocka_unit_test(test_top_of_64bit),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_free_everything_restores_one_gap),

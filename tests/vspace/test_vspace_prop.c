@@ -6,7 +6,9 @@
  * same return code, same address (both are exact first fit, so -ENOSPC is
  * only accepted when no aligned fit exists anywhere), alignment honoured, no
  * overlap and every byte accounted for (the validator checks that ranges and
- * gaps tile the space; the walk must equal the model), counters equal.
+ * gaps tile the space; the walk must equal the model), counters equal. Each
+ * range carries an owner tag set when it is made, which find and the walk
+ * must give back, and which a range handed out again must not keep.
  * Freeing everything must leave one gap covering the whole space.
  *
  * Each space runs twice: as above, and with the range cache on (default and
@@ -82,8 +84,17 @@ struct run {
 	uint64_t max_cached;       /* most ranges the cache held: it was exercised */
 };
 
+/* The owner every live range carries in these runs: a tag made from its start. */
+static void *owner_of(vcm_da_t start)
+{
+	return (void *)(uintptr_t)(start + 1U);
+}
+
+/* A new range (fresh, or handed out again by the cache) has no owner; give it one. */
 static void push(struct run *t, struct vcm_vs_range *r)
 {
+	CHECK(t, vcm_vs_range_owner(r) == NULL);
+	vcm_vs_range_set_owner(r, owner_of(vcm_vs_range_start(r)));
 	if (t->n == t->cap) {
 		t->cap = t->cap ? 2 * t->cap : 256;
 		t->h = realloc(t->h, t->cap * sizeof(*t->h));
@@ -111,6 +122,7 @@ static void compare_all(struct run *t)
 		CHECK(t, i < t->model.n);
 		CHECK(t, vcm_vs_range_start(r) == t->model.r[i].start);
 		CHECK(t, vcm_vs_range_len(r) == t->model.r[i].len);
+		CHECK(t, vcm_vs_range_owner(r) == owner_of(t->model.r[i].start));
 	}
 	CHECK(t, i == t->model.n);
 }
@@ -236,6 +248,7 @@ static void op_find(struct run *t)
 	} else {
 		CHECK(t, r != NULL);
 		CHECK(t, vcm_vs_range_start(r) == t->model.r[i].start);
+		CHECK(t, vcm_vs_range_owner(r) == owner_of(t->model.r[i].start));
 	}
 }
 

@@ -9,8 +9,9 @@
  * faults as a device access to an unmapped address would.
  *
  * The kernel keeps no record we can query cheaply, so each instance keeps its
- * own: a sorted array of (da, pa, len, prot) runs, one per map call (split when
- * part of a run is unmapped), on the heap. lookup() answers from it.
+ * own: a sorted array of (da, pa, len, prot) runs, one per piece mapped
+ * (split when part of a run is unmapped), on the heap. lookup() answers from
+ * it.
  *
  * Context: an instance is used by one thread at a time (the graph holds its
  * lock); creating and destroying instances takes the memory object's lock.
@@ -26,7 +27,7 @@
 #include "../../util/bits.h"
 #include "../../util/fail.h"
 
-/* One map call's translation (or what is left of it after partial unmaps). */
+/* One mapped piece's translation (or what is left of it after partial unmaps). */
 struct cpu_run {
 	vcm_da_t da;
 	vcm_pa_t pa;
@@ -62,26 +63,26 @@ static int cpu_range(void *ctx, bool user, vcm_da_t *start, uint64_t *len)
 
 /* Checks every caller-given range shares: nonzero, page aligned, no wrap. */
 static int check_span(uint64_t page, const char *what, uint64_t a, uint64_t len,
-		      struct vcm_diag *diag, const char *fn)
+		      struct vcm_diag *diag)
 {
 	if (len == 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "len is 0");
+		return VCM_ERR(diag, -EINVAL, "len is 0");
 	if (!vcm_is_aligned(a, page))
-		return VCM_FAIL(diag, fn, -EINVAL, "%s %#llx is not aligned to the %#llx-byte page",
-				what, vcm_ull(a), vcm_ull(page));
+		return VCM_ERR(diag, -EINVAL, "%s %#llx is not aligned to the %#llx-byte page",
+			       what, vcm_ull(a), vcm_ull(page));
 	if (!vcm_is_aligned(len, page))
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"len %#llx is not a multiple of the %#llx-byte page", vcm_ull(len),
-				vcm_ull(page));
+		return VCM_ERR(diag, -EINVAL,
+			       "len %#llx is not a multiple of the %#llx-byte page", vcm_ull(len),
+			       vcm_ull(page));
 	if (len - 1U > ~a)
-		return VCM_FAIL(diag, fn, -EOVERFLOW, "%s %#llx + len %#llx wraps", what,
-				vcm_ull(a), vcm_ull(len));
+		return VCM_ERR(diag, -EOVERFLOW, "%s %#llx + len %#llx wraps", what,
+			       vcm_ull(a), vcm_ull(len));
 	return 0;
 }
 
 static int cpu_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 		      const struct vcm_plat_ops *plat, vcm_da_t start, uint64_t len,
-		      void **inst, struct vcm_diag *diag, const char *fn)
+		      void **inst, struct vcm_diag *diag)
 {
 	struct vcm_hosted_mem *mem = ctx;
 	struct cpu_inst *ci, *other;
@@ -93,25 +94,25 @@ static int cpu_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 	(void)dev_cfg;
 	(void)plat; /* the record is CPU-only metadata: heap, never table memory */
 	if (mem == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"mapper ctx is NULL (want a struct vcm_hosted_mem)");
+		return VCM_ERR(diag, -EINVAL,
+			       "mapper ctx is NULL (want a struct vcm_hosted_mem)");
 	if (inst == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "inst is NULL");
+		return VCM_ERR(diag, -EINVAL, "inst is NULL");
 	*inst = NULL;
-	ret = check_span(mem->page, "start", start, len, diag, fn);
+	ret = check_span(mem->page, "start", start, len, diag);
 	if (ret != 0)
 		return ret;
 	for (w = 0; w < 2U; w++)
 		if (hosted_inside_(start, len, (uintptr_t)mem->win[w].base, mem->win[w].len))
 			break;
 	if (w == 2U)
-		return VCM_FAIL(diag, fn, -ERANGE,
-				"start %#llx len %#llx is in neither window (kernel %p, user %p)",
-				vcm_ull(start), vcm_ull(len), (void *)mem->win[0].base,
-				(void *)mem->win[1].base);
+		return VCM_ERR(diag, -ERANGE,
+			       "start %#llx len %#llx is in neither window (kernel %p, user %p)",
+			       vcm_ull(start), vcm_ull(len), (void *)mem->win[0].base,
+			       (void *)mem->win[1].base);
 	ci = calloc(1, sizeof(*ci));
 	if (ci == NULL)
-		return VCM_FAIL(diag, fn, -ENOMEM, "no memory for the instance");
+		return VCM_ERR(diag, -ENOMEM, "no memory for the instance");
 	ci->mem = mem;
 	ci->start = start;
 	ci->len = len;
@@ -130,10 +131,10 @@ static int cpu_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 	pthread_mutex_unlock(&mem->lock);
 	if (other != NULL) {
 		free(ci);
-		return VCM_FAIL(diag, fn, -EBUSY,
-				"start %#llx len %#llx overlaps the instance at %#llx len %#llx in the %s window",
-				vcm_ull(start), vcm_ull(len), vcm_ull(other_start),
-				vcm_ull(other_len), win_name(w));
+		return VCM_ERR(diag, -EBUSY,
+			       "start %#llx len %#llx overlaps the instance at %#llx len %#llx in the %s window",
+			       vcm_ull(start), vcm_ull(len), vcm_ull(other_start),
+			       vcm_ull(other_len), win_name(w));
 	}
 	*inst = ci;
 	return 0;
@@ -219,60 +220,60 @@ static int host_prot(unsigned int prot)
 
 /* The checks map and unmap share: handle, span, inside the instance. */
 static int check_da(const struct cpu_inst *ci, vcm_da_t da, uint64_t len,
-		    struct vcm_diag *diag, const char *fn)
+		    struct vcm_diag *diag)
 {
 	int ret;
 
 	if (ci == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "inst is NULL");
-	ret = check_span(ci->mem->page, "da", da, len, diag, fn);
+		return VCM_ERR(diag, -EINVAL, "inst is NULL");
+	ret = check_span(ci->mem->page, "da", da, len, diag);
 	if (ret != 0)
 		return ret;
 	if (!hosted_inside_(da, len, ci->start, ci->len))
-		return VCM_FAIL(diag, fn, -ERANGE,
-				"da %#llx len %#llx is outside the CPU range %#llx len %#llx",
-				vcm_ull(da), vcm_ull(len), vcm_ull(ci->start), vcm_ull(ci->len));
+		return VCM_ERR(diag, -ERANGE,
+			       "da %#llx len %#llx is outside the CPU range %#llx len %#llx",
+			       vcm_ull(da), vcm_ull(len), vcm_ull(ci->start), vcm_ull(ci->len));
 	return 0;
 }
 
-static int cpu_map(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot,
-		   struct vcm_diag *diag, const char *fn)
+/* One piece: [@pa, @pa + @len) at @da, all or nothing. */
+static int map_one(struct cpu_inst *ci, vcm_da_t da, vcm_pa_t pa, uint64_t len,
+		   unsigned int prot, struct vcm_diag *diag)
 {
-	struct cpu_inst *ci = inst;
 	struct vcm_hosted_mem *mem;
 	size_t i;
 	void *p;
-	int ret = check_da(ci, da, len, diag, fn);
+	int ret = check_da(ci, da, len, diag);
 
 	if (ret != 0)
 		return ret;
 	mem = ci->mem;
-	ret = check_span(mem->page, "pa", pa, len, diag, fn);
+	ret = check_span(mem->page, "pa", pa, len, diag);
 	if (ret != 0)
 		return ret;
 	if (!hosted_inside_(pa, len, mem->pa, mem->len))
-		return VCM_FAIL(diag, fn, -ERANGE,
-				"pa %#llx len %#llx is outside the memory %#llx len %#llx",
-				vcm_ull(pa), vcm_ull(len), vcm_ull(mem->pa), vcm_ull(mem->len));
+		return VCM_ERR(diag, -ERANGE,
+			       "pa %#llx len %#llx is outside the memory %#llx len %#llx",
+			       vcm_ull(pa), vcm_ull(len), vcm_ull(mem->pa), vcm_ull(mem->len));
 	if ((prot & ~VCM_PT_PROT_ALL) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "prot has unknown bits %#x",
-				prot & ~VCM_PT_PROT_ALL);
+		return VCM_ERR(diag, -EINVAL, "prot has unknown bits %#x",
+			       prot & ~VCM_PT_PROT_ALL);
 	if ((prot & VCM_PT_PROT_SECURE) != 0U)
-		return VCM_FAIL(diag, fn, -EOPNOTSUPP,
-				"prot %#x asks for the Secure space, which hosted memory lacks",
-				prot);
+		return VCM_ERR(diag, -EOPNOTSUPP,
+			       "prot %#x asks for the Secure space, which hosted memory lacks",
+			       prot);
 	if ((prot & VCM_PT_PROT_READ) == 0U)
-		return VCM_FAIL(diag, fn, -EOPNOTSUPP,
-				"prot %#x lacks VCM_PT_PROT_READ: host mappings are always readable",
-				prot);
+		return VCM_ERR(diag, -EOPNOTSUPP,
+			       "prot %#x lacks VCM_PT_PROT_READ: host mappings are always readable",
+			       prot);
 	i = first_after(ci, da);
 	if (i < ci->nr && (ci->runs[i].da < da || ci->runs[i].da - da < len))
-		return VCM_FAIL(diag, fn, -EEXIST,
-				"da %#llx len %#llx overlaps the mapping at %#llx len %#llx",
-				vcm_ull(da), vcm_ull(len), vcm_ull(ci->runs[i].da),
-				vcm_ull(ci->runs[i].len));
+		return VCM_ERR(diag, -EEXIST,
+			       "da %#llx len %#llx overlaps the mapping at %#llx len %#llx",
+			       vcm_ull(da), vcm_ull(len), vcm_ull(ci->runs[i].da),
+			       vcm_ull(ci->runs[i].len));
 	if (reserve_runs(ci, 1) != 0)
-		return VCM_FAIL(diag, fn, -ENOMEM, "no memory to record the mapping");
+		return VCM_ERR(diag, -ENOMEM, "no memory to record the mapping");
 
 	p = mmap((void *)(uintptr_t)da, (size_t)len, host_prot(prot), MAP_SHARED | MAP_FIXED,
 		 mem->fd, (off_t)(pa - mem->pa));
@@ -281,9 +282,9 @@ static int cpu_map(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned 
 
 		/* the range was no-access before; make sure it still is */
 		(void)hosted_reserve_((void *)(uintptr_t)da, (size_t)len);
-		return VCM_FAIL(diag, fn, e == EPERM || e == EACCES ? -EOPNOTSUPP : -ENOMEM,
-				"mmap of da %#llx len %#llx prot %#x failed: %s", vcm_ull(da),
-				vcm_ull(len), prot, strerror(e));
+		return VCM_ERR(diag, e == EPERM || e == EACCES ? -EOPNOTSUPP : -ENOMEM,
+			       "mmap of da %#llx len %#llx prot %#x failed: %s", vcm_ull(da),
+			       vcm_ull(len), prot, strerror(e));
 	}
 	memmove(&ci->runs[i + 1U], &ci->runs[i], (ci->nr - i) * sizeof(ci->runs[0]));
 	ci->runs[i] = (struct cpu_run){ .da = da, .pa = pa, .len = len, .prot = prot };
@@ -291,15 +292,14 @@ static int cpu_map(void *inst, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned 
 	return 0;
 }
 
-static int cpu_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag,
-		     const char *fn)
+static int cpu_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag)
 {
 	struct cpu_inst *ci = inst;
 	struct cpu_run head, tail;
 	bool has_head, has_tail;
 	uint64_t done = 0;
 	size_t i, j, keep;
-	int ret = check_da(ci, da, len, diag, fn);
+	int ret = check_da(ci, da, len, diag);
 
 	if (ret != 0)
 		return ret;
@@ -307,19 +307,19 @@ static int cpu_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *dia
 	i = first_after(ci, da);
 	for (j = i; done < len; j++) {
 		if (j == ci->nr || ci->runs[j].da > da + done)
-			return VCM_FAIL(diag, fn, -ENOENT, "da %#llx is not mapped",
-					vcm_ull(da + done));
+			return VCM_ERR(diag, -ENOENT, "da %#llx is not mapped",
+				       vcm_ull(da + done));
 		done = ci->runs[j].da + ci->runs[j].len - da; /* windows never reach 2^64 */
 	}
 	has_head = ci->runs[i].da < da;
 	has_tail = done > len;
 	if (has_head && has_tail && j - i == 1U && reserve_runs(ci, 1) != 0)
-		return VCM_FAIL(diag, fn, -ENOMEM, "no memory to split the mapping at %#llx",
-				vcm_ull(ci->runs[i].da));
+		return VCM_ERR(diag, -ENOMEM, "no memory to split the mapping at %#llx",
+			       vcm_ull(ci->runs[i].da));
 	if (hosted_reserve_((void *)(uintptr_t)da, (size_t)len) == MAP_FAILED)
-		return VCM_FAIL(diag, fn, -ENOMEM,
-				"mmap of no access over da %#llx len %#llx failed: %s", vcm_ull(da),
-				vcm_ull(len), strerror(errno));
+		return VCM_ERR(diag, -ENOMEM,
+			       "mmap of no access over da %#llx len %#llx failed: %s", vcm_ull(da),
+			       vcm_ull(len), strerror(errno));
 
 	head = ci->runs[i];
 	head.len = da - head.da;
@@ -335,6 +335,28 @@ static int cpu_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *dia
 		ci->runs[i++] = head;
 	if (has_tail)
 		ci->runs[i] = tail;
+	return 0;
+}
+
+/*
+ * Each piece is its own mmap (the pieces' offsets in the memfd differ); a
+ * piece that fails puts the ones before it back to no access.
+ */
+static int cpu_map(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
+		   unsigned int prot, struct vcm_diag *diag)
+{
+	uint64_t off = 0;
+
+	for (uint64_t i = 0; i < nr; i++) {
+		int ret = map_one(inst, da + off, seg[i].pa, seg[i].len, prot, diag);
+
+		if (ret != 0) {
+			if (off != 0U)
+				(void)cpu_unmap(inst, da, off, NULL);
+			return ret;
+		}
+		off += seg[i].len;
+	}
 	return 0;
 }
 

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Recording a reservation as backed, and forgetting it: the memory, the
+ * extent array, the reverse map's entries and the memory's list of users
+ * change together.
+ */
+#include "graph_internal.h"
+
+void res_attach_(struct vcm_res *res, struct vcm_mem *mem, struct rmap_ext *ext,
+		 uint32_t *by_pa, uint64_t nr)
+{
+	res->mem = mem;
+	res->ext = ext;
+	res->by_pa = by_pa;
+	res->nr_ext = nr;
+	rmap_add_(res);
+	glist_add_tail(&mem->users, &res->mem_node);
+	mem->nr_users++;
+}
+
+void res_detach_(struct vcm_res *res)
+{
+	struct vcm_sys *sys = res->h.sys;
+
+	rmap_del_(res);
+	ext_free_(sys, res->ext, res->nr_ext);
+	glist_del(&res->mem_node);
+	res->mem->nr_users--;
+	res->mem = NULL;
+	res->ext = NULL;
+	res->by_pa = NULL;
+	res->nr_ext = 0;
+}

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+/*
+ * An extent array into and out of mapper instances. The extents lie one
+ * after another in device addresses (only their pa differ), so an instance
+ * gets them all in one map call, one piece per extent (for a page table: one
+ * walk, not one per extent), and the reservation's whole range in one unmap
+ * call. All or nothing: every instance of the VCM is written in creation
+ * order; if one refuses, what was written in the ones before it is unmapped
+ * in reverse.
+ */
+#include "graph_internal.h"
+
+void inst_unmap_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
+		     uint64_t nr)
+{
+	/* the whole range of the one map call that made it */
+	int ret = in->ops->unmap(in->mi, ext[0].da,
+				 ext[nr - 1U].da + ext[nr - 1U].len - ext[0].da, sys_diag_(sys));
+
+	/* a mapper must be able to unmap exactly what one map call made */
+	VCM_ASSERT(ret == 0);
+	(void)ret;
+}
+
+int inst_map_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
+		  uint64_t nr, unsigned int prot)
+{
+	struct vcm_seg one;
+
+	/* the extents follow each other in da: one call, all or nothing */
+	if (nr > 1U)
+		return in->ops->map(in->mi, ext[0].da, ext_segs_(ext, nr), nr, prot,
+				    sys_diag_(sys));
+	one = (struct vcm_seg){ .pa = ext[0].tn.key, .len = ext[0].len };
+	return in->ops->map(in->mi, ext[0].da, &one, 1, prot, sys_diag_(sys));
+}
+
+int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot)
+{
+	struct vcm_sys *sys = vcm->h.sys;
+	struct glist *p;
+
+	glist_for_each(p, &vcm->insts) {
+		struct vcm_inst *in = GRAPH_CONTAINER(p, struct vcm_inst, node);
+		int ret = inst_map_ext_(sys, in, ext, nr, prot);
+
+		if (ret != 0) {
+			for (p = p->prev; p != &vcm->insts; p = p->prev)
+				inst_unmap_ext_(sys, GRAPH_CONTAINER(p, struct vcm_inst, node), ext,
+						nr);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr)
+{
+	struct glist *p;
+
+	for (p = vcm->insts.prev; p != &vcm->insts; p = p->prev)
+		inst_unmap_ext_(vcm->h.sys, GRAPH_CONTAINER(p, struct vcm_inst, node), ext, nr);
+}
