@@ -69,27 +69,27 @@ static uint64_t oa_mask(const struct vcm_pt *pt)
 	return VTD_ADDR & vcm_low_mask(pt->oas);
 }
 
-static int vtd_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
+static int vtd_init(struct vcm_pt *pt, struct vcm_diag *diag)
 {
 	const struct vcm_pt_cfg *cfg = &pt->cfg;
 	uint64_t all = 0;
 
 	if (cfg->granule_lg2 != 0U && cfg->granule_lg2 != 12U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->granule_lg2 %u: vtd_ss takes 12",
-				cfg->granule_lg2);
+		return VCM_ERR(diag, -EINVAL, "cfg->granule_lg2 %u: vtd_ss takes 12",
+			       cfg->granule_lg2);
 	if ((cfg->flags & (VCM_PT_CFG_STAGE2 | VCM_PT_CFG_SECURE)) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"cfg->flags %#x: vtd_ss is a second stage already and has no "
-				"Secure state", (unsigned int)cfg->flags);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->flags %#x: vtd_ss is a second stage already and has no "
+			       "Secure state", (unsigned int)cfg->flags);
 	if (cfg->mair != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->mair: vtd_ss has no attribute register");
+		return VCM_ERR(diag, -EINVAL, "cfg->mair: vtd_ss has no attribute register");
 	pt->ias = cfg->ias != 0U ? cfg->ias : 48U;
 	pt->oas = cfg->oas != 0U ? cfg->oas : 48U;
 	if (pt->ias != 39U && pt->ias != 48U && pt->ias != 57U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"cfg->ias %u: vtd_ss takes 39, 48 or 57 (3, 4 or 5 levels)", pt->ias);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->ias %u: vtd_ss takes 39, 48 or 57 (3, 4 or 5 levels)", pt->ias);
 	if (pt->oas < 32U || pt->oas > 52U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->oas %u: vtd_ss takes 32 to 52", pt->oas);
+		return VCM_ERR(diag, -EINVAL, "cfg->oas %u: vtd_ss takes 32 to 52", pt->oas);
 
 	/* 3.7: each level resolves 9 bits above the 4 KiB page. */
 	vcm_pt_geometry_(pt, (pt->ias - 12U) / 9U, 12U, 9U);
@@ -100,10 +100,10 @@ static int vtd_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
 	pt->leaf_ok[2] = true; /* 1 GiB super page */
 	for (unsigned int lvl = 0; lvl < 3U; lvl++)
 		all |= UINT64_C(1) << pt->shift[lvl];
-	return fmt_pick_sizes_(pt, fn, diag, all);
+	return fmt_pick_sizes_(pt, diag, all);
 }
 
-static int vtd_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
+static int vtd_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
 			    struct vcm_pt_attr *attr)
 {
 	static const unsigned int emt[4] = {
@@ -116,13 +116,13 @@ static int vtd_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot
 	int ret;
 
 	if (bad != 0U)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: a VT-d second stage has no USER, NONGLOBAL or SECURE",
-				prot);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: a VT-d second stage has no USER, NONGLOBAL or SECURE",
+			       prot);
 	if ((prot & VCM_PT_PROT_SH_MASK) != 0U)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: vtd_ss has no shareability field", prot);
-	ret = fmt_one_memtype_(pt, fn, prot, "vtd_ss");
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: vtd_ss has no shareability field", prot);
+	ret = fmt_one_memtype_(pt, prot, "vtd_ss");
 	if (ret < 0)
 		return ret;
 	a |= VCM_FIELD_PREP(VTD_EMT, (prot & VCM_PT_PROT_DEVICE) != 0U ? EMT_UC : emt[inner]);

@@ -88,31 +88,31 @@ static bool pat_type_ok(unsigned int t)
 	       t == PAT_UCM;
 }
 
-static int x86_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
+static int x86_init(struct vcm_pt *pt, struct vcm_diag *diag)
 {
 	const struct vcm_pt_cfg *cfg = &pt->cfg;
 	uint64_t all = 0;
 
 	if (cfg->granule_lg2 != 0U && cfg->granule_lg2 != 12U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->granule_lg2 %u: x86_64 takes 12",
-				cfg->granule_lg2);
+		return VCM_ERR(diag, -EINVAL, "cfg->granule_lg2 %u: x86_64 takes 12",
+			       cfg->granule_lg2);
 	if ((cfg->flags & (VCM_PT_CFG_STAGE2 | VCM_PT_CFG_SECURE)) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"cfg->flags %#x: x86_64 has no stage 2 or Secure state (VT-d second "
-				"stage is vcm_pt_fmt_vtd_ss)", (unsigned int)cfg->flags);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->flags %#x: x86_64 has no stage 2 or Secure state (VT-d second "
+			       "stage is vcm_pt_fmt_vtd_ss)", (unsigned int)cfg->flags);
 	pt->ias = cfg->ias != 0U ? cfg->ias : 48U;
 	pt->oas = cfg->oas != 0U ? cfg->oas : 52U;
 	if (pt->ias != 48U && pt->ias != 57U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"cfg->ias %u: x86_64 takes 48 (4 levels) or 57 (5 levels)", pt->ias);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->ias %u: x86_64 takes 48 (4 levels) or 57 (5 levels)", pt->ias);
 	if (pt->oas < 32U || pt->oas > 52U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->oas %u: x86_64 takes 32 to 52", pt->oas);
+		return VCM_ERR(diag, -EINVAL, "cfg->oas %u: x86_64 takes 32 to 52", pt->oas);
 	pt->fmt_data = cfg->mair != 0U ? cfg->mair : X86_PAT_DEFAULT;
 	for (unsigned int i = 0; i < 8U; i++)
 		if (!pat_type_ok((unsigned int)(pt->fmt_data >> (8U * i)) & 0xffU))
-			return VCM_FAIL(diag, fn, -EINVAL,
-					"cfg->mair (IA32_PAT) %#llx: PAT%u is not a memory type",
-					vcm_ull(cfg->mair), i);
+			return VCM_ERR(diag, -EINVAL,
+				       "cfg->mair (IA32_PAT) %#llx: PAT%u is not a memory type",
+				       vcm_ull(cfg->mair), i);
 
 	/* Each level resolves 9 bits above the 4 KiB page. */
 	vcm_pt_geometry_(pt, pt->ias == 57U ? 5U : 4U, 12U, 9U);
@@ -123,7 +123,7 @@ static int x86_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
 	pt->leaf_ok[2] = true;  /* PDPTE with PS: 1 GiB */
 	for (unsigned int lvl = 0; lvl < 3U; lvl++)
 		all |= UINT64_C(1) << pt->shift[lvl];
-	return fmt_pick_sizes_(pt, fn, diag, all);
+	return fmt_pick_sizes_(pt, diag, all);
 }
 
 /* The first PAT index holding @type, or -1. */
@@ -135,7 +135,7 @@ static int pat_find(uint64_t pat, unsigned int type)
 	return -1;
 }
 
-static int x86_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
+static int x86_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
 			    struct vcm_pt_attr *attr)
 {
 	static const unsigned int cache_type[4] = {
@@ -148,13 +148,13 @@ static int x86_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot
 	int idx, ret;
 
 	if ((prot & VCM_PT_PROT_SECURE) != 0U)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP, "prot %#x: x86_64 has no Secure state",
-				prot);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP, "prot %#x: x86_64 has no Secure state",
+			       prot);
 	if ((prot & VCM_PT_PROT_SH_MASK) != 0U)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: x86_64 has no shareability field (memory is coherent)",
-				prot);
-	ret = fmt_one_memtype_(pt, fn, prot, "x86_64");
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: x86_64 has no shareability field (memory is coherent)",
+			       prot);
+	ret = fmt_one_memtype_(pt, prot, "x86_64");
 	if (ret < 0)
 		return ret;
 	type = (prot & VCM_PT_PROT_DEVICE) != 0U ? PAT_UC : cache_type[inner];
@@ -162,8 +162,8 @@ static int x86_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot
 	if (idx < 0 && type == PAT_UCM)
 		idx = pat_find(pt->fmt_data, PAT_WC); /* the other uncached normal type */
 	if (idx < 0)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP, "prot %#x: IA32_PAT %#llx has no type %#x",
-				prot, vcm_ull(pt->fmt_data), type);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP, "prot %#x: IA32_PAT %#llx has no type %#x",
+			       prot, vcm_ull(pt->fmt_data), type);
 	/* SDM "Access Rights": R/W, U/S, XD; G for global translations. */
 	if ((prot & VCM_PT_PROT_WRITE) != 0U)
 		a |= X86_RW;
