@@ -129,7 +129,7 @@ static void merge_runs(const struct rmap_ext *ext, uint32_t *idx, uint32_t *tmp,
  * shortage from the caller and from the failure-injection tests).
  */
 static int sort_by_pa(struct vcm_sys *sys, const struct rmap_ext *ext, uint32_t *idx,
-		      uint64_t n, const char *fn)
+		      uint64_t n)
 {
 	uint32_t *tmp;
 
@@ -138,14 +138,14 @@ static int sort_by_pa(struct vcm_sys *sys, const struct rmap_ext *ext, uint32_t 
 		return 0;
 	tmp = meta_alloc_(sys, (size_t)n * sizeof(*tmp));
 	if (tmp == NULL)
-		return GFAIL(sys, fn, -ENOMEM, "no metadata to sort %llu extents", vcm_ull(n));
+		return GERR(sys, -ENOMEM, "no metadata to sort %llu extents", vcm_ull(n));
 	merge_runs(ext, idx, tmp, n);
 	meta_free_(sys, tmp, (size_t)n * sizeof(*tmp));
 	return 0;
 }
 
 int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physmem *pm,
-	       struct rmap_ext **ext_out, uint32_t **by_pa_out, uint64_t *nr_out, const char *fn)
+	       struct rmap_ext **ext_out, uint32_t **by_pa_out, uint64_t *nr_out)
 {
 	uint64_t n = vcm_phys_mem_extents(pm, NULL, 0), off = 0, got;
 	struct vcm_seg one, *seg = &one;
@@ -154,10 +154,10 @@ int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physme
 	int ret;
 
 	if (n == 0U || n > UINT32_MAX)
-		return GFAIL(sys, fn, -EINVAL, "mem has %llu extents", vcm_ull(n));
+		return GERR(sys, -EINVAL, "mem has %llu extents", vcm_ull(n));
 	ext = meta_alloc_(sys, ext_bytes(n));
 	if (ext == NULL)
-		return GFAIL(sys, fn, -ENOMEM, "no metadata for %llu extents", vcm_ull(n));
+		return GERR(sys, -ENOMEM, "no metadata for %llu extents", vcm_ull(n));
 	if (n > 1U)
 		seg = (struct vcm_seg *)(void *)(ext + n);
 	by_pa = ext_by_pa(ext, n);
@@ -174,7 +174,7 @@ int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physme
 		by_pa[i] = (uint32_t)i;
 		off += len;
 	}
-	ret = sort_by_pa(sys, ext, by_pa, n, fn);
+	ret = sort_by_pa(sys, ext, by_pa, n);
 	if (ret != 0) {
 		ext_free_(sys, ext, n);
 		return ret;
@@ -191,19 +191,21 @@ void ext_free_(struct vcm_sys *sys, struct rmap_ext *ext, uint64_t nr)
 }
 
 void inst_unmap_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
-		     uint64_t nr, const char *fn)
+		     uint64_t nr)
 {
 	if (in->ops->map_segs != NULL && nr > 1U) {
 		/* the whole range of the one map_segs call that made it */
+		struct vcm_diag *d = sys_diag_(sys);
 		int ret = in->ops->unmap(in->mi, ext[0].da, ext[nr - 1U].da + ext[nr - 1U].len -
-					 ext[0].da, sys_diag_(sys), fn);
+					 ext[0].da, d, d->fn);
 
 		VCM_ASSERT(ret == 0);
 		(void)ret;
 		return;
 	}
 	while (nr-- != 0U) {
-		int ret = in->ops->unmap(in->mi, ext[nr].da, ext[nr].len, sys_diag_(sys), fn);
+		struct vcm_diag *d = sys_diag_(sys);
+		int ret = in->ops->unmap(in->mi, ext[nr].da, ext[nr].len, d, d->fn);
 
 		/* a mapper must be able to unmap exactly what one map call made */
 		VCM_ASSERT(ret == 0);
@@ -213,14 +215,15 @@ void inst_unmap_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap
 
 /* One map call per extent, for a mapper without map_segs; all or nothing. */
 static int inst_map_each(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
-			 uint64_t nr, unsigned int prot, const char *fn)
+			 uint64_t nr, unsigned int prot)
 {
 	for (uint64_t i = 0; i < nr; i++) {
-		int ret = in->ops->map(in->mi, ext[i].da, ext[i].tn.key, ext[i].len, prot,
-				       sys_diag_(sys), fn);
+		struct vcm_diag *d = sys_diag_(sys);
+		int ret = in->ops->map(in->mi, ext[i].da, ext[i].tn.key, ext[i].len, prot, d,
+				       d->fn);
 
 		if (ret != 0) {
-			inst_unmap_ext_(sys, in, ext, i, fn);
+			inst_unmap_ext_(sys, in, ext, i);
 			return ret;
 		}
 	}
@@ -228,14 +231,16 @@ static int inst_map_each(struct vcm_sys *sys, struct vcm_inst *in, const struct 
 }
 
 int inst_map_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ext *ext,
-		  uint64_t nr, unsigned int prot, const char *fn)
+		  uint64_t nr, unsigned int prot)
 {
+	struct vcm_diag *d;
+
 	/* one extent: map is map_segs of one piece, and has its own fast path */
 	if (in->ops->map_segs == NULL || nr == 1U)
-		return inst_map_each(sys, in, ext, nr, prot, fn);
+		return inst_map_each(sys, in, ext, nr, prot);
 	/* the extents follow each other in da: one call, all or nothing */
-	return in->ops->map_segs(in->mi, ext[0].da, ext_segs(ext, nr), nr, prot, sys_diag_(sys),
-				 fn);
+	d = sys_diag_(sys);
+	return in->ops->map_segs(in->mi, ext[0].da, ext_segs(ext, nr), nr, prot, d, d->fn);
 }
 
 void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf)
@@ -302,83 +307,81 @@ void res_detach_(struct vcm_res *res)
 	res->nr_ext = 0;
 }
 
-int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, const char *fn)
+int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr)
 {
 	if (vcm->kind != VK_ONE_TO_ONE)
 		return 0;
 	for (uint64_t i = 0; i < nr; i++)
 		if (ext[i].da != ext[i].tn.key)
-			return GFAIL(vcm->h.sys, fn, -EINVAL,
-				     "one-to-one VCM: da 0x%llx would map pa 0x%llx (must be equal)",
-				     vcm_ull(ext[i].da), vcm_ull(ext[i].tn.key));
+			return GERR(vcm->h.sys, -EINVAL,
+				    "one-to-one VCM: da 0x%llx would map pa 0x%llx (must be equal)",
+				    vcm_ull(ext[i].da), vcm_ull(ext[i].tn.key));
 	return 0;
 }
 
-int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot,
-		   const char *fn)
+int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot)
 {
 	struct vcm_sys *sys = vcm->h.sys;
 	struct glist *p;
 
 	glist_for_each(p, &vcm->insts) {
 		struct vcm_inst *in = GRAPH_CONTAINER(p, struct vcm_inst, node);
-		int ret = inst_map_ext_(sys, in, ext, nr, prot, fn);
+		int ret = inst_map_ext_(sys, in, ext, nr, prot);
 
 		if (ret != 0) {
 			for (p = p->prev; p != &vcm->insts; p = p->prev)
 				inst_unmap_ext_(sys, GRAPH_CONTAINER(p, struct vcm_inst, node), ext,
-						nr, fn);
+						nr);
 			return ret;
 		}
 	}
 	return 0;
 }
 
-void insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, const char *fn)
+void insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr)
 {
 	struct glist *p;
 
 	for (p = vcm->insts.prev; p != &vcm->insts; p = p->prev)
-		inst_unmap_ext_(vcm->h.sys, GRAPH_CONTAINER(p, struct vcm_inst, node), ext, nr, fn);
+		inst_unmap_ext_(vcm->h.sys, GRAPH_CONTAINER(p, struct vcm_inst, node), ext, nr);
 }
 
 int vcm_back(struct vcm_res *res, struct vcm_mem *mem)
 {
-	static const char fn[] = "vcm_back";
 	struct rmap_ext *ext;
 	uint32_t *by_pa;
 	uint64_t nr;
 	struct vcm *vcm;
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(res, GK_RES, "res", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(res, GK_RES, "res", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	vcm = res->vcm;
 	if (!gobj_live(mem, GK_MEM) || mem->h.sys != sys) {
-		ret = GFAIL(sys, fn, -EINVAL, "mem is not a live allocation of this system");
+		ret = GERR(sys, -EINVAL, "mem is not a live allocation of this system");
 		goto out;
 	}
 	if (res->mem != NULL) {
-		ret = GFAIL(sys, fn, -EBUSY, "res at da 0x%llx is already backed", vcm_ull(res->da));
+		ret = GERR(sys, -EBUSY, "res at da 0x%llx is already backed", vcm_ull(res->da));
 		goto out;
 	}
 	if (mem->len != res->len) {
-		ret = GFAIL(sys, fn, -EINVAL, "mem is 0x%llx bytes, res at da 0x%llx is 0x%llx",
-			    vcm_ull(mem->len), vcm_ull(res->da), vcm_ull(res->len));
+		ret = GERR(sys, -EINVAL, "mem is 0x%llx bytes, res at da 0x%llx is 0x%llx",
+			   vcm_ull(mem->len), vcm_ull(res->da), vcm_ull(res->len));
 		goto out;
 	}
 	if (vcm->nr_active == 0U) {
-		ret = GFAIL(sys, fn, -EAGAIN, "the VCM of res at da 0x%llx has no active association",
-			    vcm_ull(res->da));
+		ret = GERR(sys, -EAGAIN, "the VCM of res at da 0x%llx has no active association",
+			   vcm_ull(res->da));
 		goto out;
 	}
-	ret = ext_build_(sys, res, mem->pm, &ext, &by_pa, &nr, fn);
+	ret = ext_build_(sys, res, mem->pm, &ext, &by_pa, &nr);
 	if (ret != 0)
 		goto out;
-	ret = one_to_one_check_(vcm, ext, nr, fn);
+	ret = one_to_one_check_(vcm, ext, nr);
 	if (ret == 0)
-		ret = insts_map_ext_(vcm, ext, nr, res->prot, fn);
+		ret = insts_map_ext_(vcm, ext, nr, res->prot);
 	if (ret != 0) {
 		ext_free_(sys, ext, nr);
 		goto out;
@@ -392,17 +395,16 @@ out:
 
 int vcm_unback(struct vcm_res *res)
 {
-	static const char fn[] = "vcm_unback";
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(res, GK_RES, "res", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(res, GK_RES, "res", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	if (res->mem == NULL) {
-		ret = GFAIL(sys, fn, -ENOENT, "res at da 0x%llx is not backed", vcm_ull(res->da));
+		ret = GERR(sys, -ENOENT, "res at da 0x%llx is not backed", vcm_ull(res->da));
 		goto out;
 	}
-	insts_unmap_ext_(res->vcm, res->ext, res->nr_ext, fn);
+	insts_unmap_ext_(res->vcm, res->ext, res->nr_ext);
 	/* tables may have been freed: walk caches go too */
 	tlb_fan_(res->vcm, res->da, res->len, false);
 	res_detach_(res);
@@ -411,14 +413,14 @@ out:
 	return ret;
 }
 
-int ext_copy_attach_(struct vcm_res *to, const struct vcm_res *from, const char *fn)
+int ext_copy_attach_(struct vcm_res *to, const struct vcm_res *from)
 {
 	struct vcm_sys *sys = to->h.sys;
 	struct rmap_ext *ext = meta_alloc_(sys, ext_bytes(from->nr_ext));
 
 	if (ext == NULL)
-		return GFAIL(sys, fn, -ENOMEM, "no metadata for %llu extents",
-			     vcm_ull(from->nr_ext));
+		return GERR(sys, -ENOMEM, "no metadata for %llu extents",
+			    vcm_ull(from->nr_ext));
 	__builtin_memcpy(ext, from->ext, ext_bytes(from->nr_ext));
 	for (uint64_t i = 0; i < from->nr_ext; i++) {
 		ext[i].res = to;

@@ -179,9 +179,11 @@ struct vcm_sys *gobj_lock_(const void *obj, enum graph_kind k, const char *what,
 	if (sys == NULL)
 		return NULL;
 	sys_lock_(sys);
+	if (fn != NULL)
+		vcm_diag_enter(sys_diag_(sys), fn);
 	if (!gobj_live(obj, k)) {
 		if (fn != NULL)
-			GFAIL(sys, fn, -EINVAL, "%s is not a live %s", what, kind_name[k]);
+			GERR(sys, -EINVAL, "%s is not a live %s", what, kind_name[k]);
 		sys_unlock_(sys);
 		return NULL;
 	}

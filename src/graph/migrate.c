@@ -41,7 +41,7 @@ struct plan {
 
 /* Copy @len bytes from @from to @to, piece by piece inside each extent. */
 static int copy_mem(struct vcm_sys *sys, const struct vcm_physmem *to,
-		    const struct vcm_physmem *from, const char *fn)
+		    const struct vcm_physmem *from)
 {
 	const struct vcm_plat_ops *plat = sys->plat;
 	uint64_t it_t = 0, it_f = 0, left_t = 0, left_f = 0;
@@ -60,8 +60,8 @@ static int copy_mem(struct vcm_sys *sys, const struct vcm_physmem *to,
 		dst = plat->pa_to_cpu(plat->ctx, pt);
 		src = plat->pa_to_cpu(plat->ctx, pf);
 		if (dst == NULL || src == NULL)
-			return GFAIL(sys, fn, -EFAULT, "pa 0x%llx has no CPU view",
-				     vcm_ull(dst == NULL ? pt : pf));
+			return GERR(sys, -EFAULT, "pa 0x%llx has no CPU view",
+				    vcm_ull(dst == NULL ? pt : pf));
 		__builtin_memcpy(dst, src, (size_t)n);
 		pt += n;
 		pf += n;
@@ -70,23 +70,23 @@ static int copy_mem(struct vcm_sys *sys, const struct vcm_physmem *to,
 	}
 }
 
-static int check_mem(struct vcm_sys *sys, struct vcm_mem *mem, const char *fn)
+static int check_mem(struct vcm_sys *sys, struct vcm_mem *mem)
 {
 	struct glist *p;
 
 	if (!gobj_live(mem, GK_MEM) || mem->h.sys != sys)
-		return GFAIL(sys, fn, -EINVAL, "mem is not a live allocation of this system");
+		return GERR(sys, -EINVAL, "mem is not a live allocation of this system");
 	if (mem->memtype < 0)
-		return GFAIL(sys, fn, -EINVAL, "mem wraps memory the caller owns: it cannot move");
+		return GERR(sys, -EINVAL, "mem wraps memory the caller owns: it cannot move");
 	if (sys->plat->pa_to_cpu == NULL)
-		return GFAIL(sys, fn, -EOPNOTSUPP, "the platform has no pa_to_cpu to copy with");
+		return GERR(sys, -EOPNOTSUPP, "the platform has no pa_to_cpu to copy with");
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 
 		if (res->vcm->kind == VK_ONE_TO_ONE)
-			return GFAIL(sys, fn, -EBUSY,
-				     "mem is mapped one-to-one at da 0x%llx: its address is fixed",
-				     vcm_ull(res->da));
+			return GERR(sys, -EBUSY,
+				    "mem is mapped one-to-one at da 0x%llx: its address is fixed",
+				    vcm_ull(res->da));
 	}
 	return 0;
 }
@@ -119,7 +119,7 @@ static unsigned int users_granule_lg2(const struct vcm_mem *mem)
 
 /* New memory for @mem that every table mapping it can map (see the top). */
 static int alloc_like(struct vcm_sys *sys, const struct vcm_mem *mem, unsigned int gran_lg2,
-		      struct vcm_physmem **out, const char *fn)
+		      struct vcm_physmem **out)
 {
 	unsigned int mt = (unsigned int)mem->memtype;
 	uint64_t gran = UINT64_C(1) << gran_lg2;
@@ -152,14 +152,13 @@ static int alloc_like(struct vcm_sys *sys, const struct vcm_mem *mem, unsigned i
 		ret = vcm_phys_alloc_cont(sys->phys, mt, mem->len, gran, out);
 done:
 	if (ret != 0)
-		return GFAIL(sys, fn, ret, "new memory: %s",
-			     graph_msg_(vcm_phys_last_error(sys->phys)));
+		return GERR(sys, ret, "new memory: %s",
+			    graph_msg_(vcm_phys_last_error(sys->phys)));
 	return 0;
 }
 
 /* Can every instance of @res's VCM map the extents of @pl? Checked before the break. */
-static int plan_fits(struct vcm_sys *sys, const struct vcm_res *res, const struct plan *pl,
-		     const char *fn)
+static int plan_fits(struct vcm_sys *sys, const struct vcm_res *res, const struct plan *pl)
 {
 	const struct glist *q;
 
@@ -171,11 +170,11 @@ static int plan_fits(struct vcm_sys *sys, const struct vcm_res *res, const struc
 			const struct rmap_ext *x = &pl->ext[e];
 
 			if (((x->da | x->tn.key | x->len) & mask) != 0U)
-				return GFAIL(sys, fn, -EINVAL,
-					     "new extent pa 0x%llx len 0x%llx at da 0x%llx: "
-					     "a table's granule is 0x%llx",
-					     vcm_ull(x->tn.key), vcm_ull(x->len), vcm_ull(x->da),
-					     vcm_ull(mask + 1U));
+				return GERR(sys, -EINVAL,
+					    "new extent pa 0x%llx len 0x%llx at da 0x%llx: "
+					    "a table's granule is 0x%llx",
+					    vcm_ull(x->tn.key), vcm_ull(x->len), vcm_ull(x->da),
+					    vcm_ull(mask + 1U));
 		}
 	}
 	return 0;
@@ -202,7 +201,6 @@ static void users_stash(struct vcm_mem *mem, enum inst_stash_mode mode)
 
 int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 {
-	static const char fn[] = "vcm_migrate";
 	struct vcm_physmem *npm = NULL;
 	struct plan *plan = NULL;
 	uint64_t nr_users = 0, i, k;
@@ -211,18 +209,18 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 
 	if (!sys_live(sys))
 		return -EINVAL;
-	sys_lock_(sys);
-	ret = check_mem(sys, mem, fn);
+	sys_enter_(sys, __func__);
+	ret = check_mem(sys, mem);
 	if (ret != 0)
 		goto out;
 	nr_users = mem->nr_users;
-	ret = alloc_like(sys, mem, users_granule_lg2(mem), &npm, fn);
+	ret = alloc_like(sys, mem, users_granule_lg2(mem), &npm);
 	if (ret != 0)
 		goto out;
 	if (nr_users != 0U) {
 		plan = meta_alloc_(sys, (size_t)nr_users * sizeof(*plan));
 		if (plan == NULL) {
-			ret = GFAIL(sys, fn, -ENOMEM, "no metadata for the plan");
+			ret = GERR(sys, -ENOMEM, "no metadata for the plan");
 			goto free_new;
 		}
 	}
@@ -230,11 +228,11 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 
-		ret = ext_build_(sys, res, npm, &plan[i].ext, &plan[i].by_pa, &plan[i].nr, fn);
+		ret = ext_build_(sys, res, npm, &plan[i].ext, &plan[i].by_pa, &plan[i].nr);
 		if (ret != 0)
 			goto free_plan;
 		i++; /* plan[i - 1] is built: free_plan frees it */
-		ret = plan_fits(sys, res, &plan[i - 1U], fn);
+		ret = plan_fits(sys, res, &plan[i - 1U]);
 		if (ret != 0)
 			goto free_plan;
 	}
@@ -243,11 +241,11 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 
-		insts_unmap_ext_(res->vcm, res->ext, res->nr_ext, fn);
+		insts_unmap_ext_(res->vcm, res->ext, res->nr_ext);
 		tlb_fan_(res->vcm, res->da, res->len, false);
 	}
 	users_stash(mem, INST_HOLD);
-	ret = copy_mem(sys, npm, mem->pm, fn);
+	ret = copy_mem(sys, npm, mem->pm);
 	/* make: the new mappings take table memory from the platform, not the stash */
 	k = 0;
 	glist_for_each(p, &mem->users) {
@@ -255,7 +253,7 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 
 		if (ret != 0)
 			break;
-		ret = insts_map_ext_(res->vcm, plan[k].ext, plan[k].nr, res->prot, fn);
+		ret = insts_map_ext_(res->vcm, plan[k].ext, plan[k].nr, res->prot);
 		if (ret != 0)
 			break;
 		k++;
@@ -268,13 +266,13 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 			struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 
 			if (j < k)
-				insts_unmap_ext_(res->vcm, plan[j].ext, plan[j].nr, fn);
+				insts_unmap_ext_(res->vcm, plan[j].ext, plan[j].nr);
 			j++;
 		}
 		users_stash(mem, INST_REUSE);
 		glist_for_each(p, &mem->users) {
 			struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
-			int r = insts_map_ext_(res->vcm, res->ext, res->nr_ext, res->prot, fn);
+			int r = insts_map_ext_(res->vcm, res->ext, res->nr_ext, res->prot);
 
 			/* the stash holds every table these mappings had */
 			VCM_ASSERT(r == 0);
@@ -318,21 +316,20 @@ out:
 
 int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsigned int *mappers)
 {
-	static const char fn[] = "vcm_power_query";
 	const struct gtree_node *n = NULL;
 	unsigned int count = 0;
 	int ret = 0;
 
 	if (!sys_live(sys))
 		return -EINVAL;
-	sys_lock_(sys);
+	sys_enter_(sys, __func__);
 	if (len == 0U) {
-		ret = GFAIL(sys, fn, -EINVAL, "len is 0");
+		ret = GERR(sys, -EINVAL, "len is 0");
 		goto out;
 	}
 	if (pa + len - 1U < pa) {
-		ret = GFAIL(sys, fn, -EOVERFLOW, "pa 0x%llx + len 0x%llx wraps", vcm_ull(pa),
-			    vcm_ull(len));
+		ret = GERR(sys, -EOVERFLOW, "pa 0x%llx + len 0x%llx wraps", vcm_ull(pa),
+			   vcm_ull(len));
 		goto out;
 	}
 	sys->epoch++;
@@ -352,8 +349,8 @@ int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsigned int
 			count++;
 			if (ret == 0 && ops != NULL && ops->power_query != NULL &&
 			    ops->power_query(dev->cfg.ctx, lo, hi - lo + 1U) != 0)
-				ret = GFAIL(sys, fn, -EBUSY, "dev '%s' uses pa 0x%llx..0x%llx",
-					    dev->name, vcm_ull(lo), vcm_ull(hi));
+				ret = GERR(sys, -EBUSY, "dev '%s' uses pa 0x%llx..0x%llx",
+					   dev->name, vcm_ull(lo), vcm_ull(hi));
 		}
 	}
 	if (mappers != NULL)
