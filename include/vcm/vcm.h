@@ -180,8 +180,9 @@ uint64_t vcm_get_len(const struct vcm *vcm);
  *
  * Context: takes the system lock. On failure nothing changes.
  * Return: 0; -EINVAL bad handle, @out NULL, @len 0 or not a multiple of
- * 4 KiB, @align not a power of two in 4K..1G, @prot without READ or with
- * unknown bits; -ERANGE @len larger than the whole VCM; -ENOSPC the VCM is
+ * 4 KiB, @align not a power of two in 4K..1G, @prot refused by
+ * vcm_pt_prot_check() (no READ, unknown bits, DEVICE with a cache or share
+ * field, a reserved share value); -ERANGE @len larger than the whole VCM; -ENOSPC the VCM is
  * full: no free @align-aligned run of @len bytes (outside its bounds);
  * -ENOMEM no metadata.
  */
@@ -203,7 +204,8 @@ int vcm_unreserve(struct vcm_res *res);
 struct vcm *vcm_get_vcm_from_res(const struct vcm_res *res);
 uint64_t vcm_get_res_len(const struct vcm_res *res);
 int vcm_get_res_attr(const struct vcm_res *res, unsigned int *prot, uint64_t *align);
-/* Changes the prot of future mappings; -EBUSY while backed. */
+/* Changes the prot of future mappings; -EBUSY while backed, -EINVAL for a
+ * prot vcm_pt_prot_check() refuses. */
 int vcm_set_res_attr(struct vcm_res *res, unsigned int prot);
 uint64_t vcm_get_num_res(const struct vcm *vcm);
 /* Address order; @prev NULL for the first; NULL after the last. */
@@ -302,6 +304,11 @@ struct vcm_mem *vcm_get_physmem_from_res(const struct vcm_res *res);
 #define VCM_SPLIT(bits)    ((unsigned int)(bits) << VCM_SPLIT_SHIFT)
 #define VCM_SPLIT_MASK     (0xffU << VCM_SPLIT_SHIFT)
 
+/*
+ * vcm_assoc(): a new table is filled with what the VCM already maps; a format
+ * that cannot express a backed reservation's prot refuses here (-EOPNOTSUPP),
+ * and the message names the device ("dev 'x': table: prot ...").
+ */
 int vcm_assoc(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr, struct vcm_avcm **out);
 /* -EBUSY while active. */
 int vcm_deassoc(struct vcm_avcm *avcm);

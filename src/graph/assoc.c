@@ -83,6 +83,26 @@ static int inst_fill(struct vcm *vcm, struct vcm_inst *in)
 	return ret;
 }
 
+/*
+ * A new table refused what the VCM already holds (a format that cannot
+ * express a reservation's prot, say): the message names the device the
+ * caller was adding, in front of the mapper's own words.
+ */
+static void name_dev(struct vcm_sys *sys, const struct vcm_dev *dev, int err)
+{
+	struct vcm_diag *d = sys_diag_(sys);
+	const char *text = graph_msg_(d->msg);
+	char copy[VCM_DIAG_MSG_LEN];
+	size_t i = 0;
+
+	while (text[i] != '\0' && i + 1U < sizeof(copy)) {
+		copy[i] = text[i];
+		i++;
+	}
+	copy[i] = '\0';
+	GERR(sys, err, "dev '%s': %s", dev->name, copy);
+}
+
 /* An instance and, right after it, its own copy of the mapper's configuration:
  * it outlives the device that made it when other devices still share it. */
 static size_t inst_bytes(const struct vcm_mapper_ops *m)
@@ -137,8 +157,10 @@ static int inst_get(struct vcm *vcm, struct vcm_dev *dev, struct vcm_inst **out)
 			sys_diag_(sys), sys_diag_(sys)->fn);
 	if (ret == 0) {
 		ret = inst_fill(vcm, in);
-		if (ret != 0)
+		if (ret != 0) {
 			m->destroy(in->mi);
+			name_dev(sys, dev, ret);
+		}
 	}
 	if (ret != 0) {
 		meta_free_(sys, in, inst_bytes(m));

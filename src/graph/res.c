@@ -6,6 +6,7 @@
  * range of its parent. Also vcm_res_copy(), which moves bytes between two
  * backed reservations through the platform's pa_to_cpu.
  */
+#include <vcm/pgtable.h>
 #include "graph_internal.h"
 
 #define ALIGN_MIN UINT64_C(0x1000)
@@ -18,15 +19,6 @@ struct vcm_res *res_at_(struct vcm *vcm, vcm_da_t da)
 	if (n == NULL || n->last < da)
 		return NULL;
 	return GRAPH_CONTAINER(n, struct vcm_res, tn);
-}
-
-static int check_prot(struct vcm_sys *sys, unsigned int prot)
-{
-	if ((prot & ~VCM_PT_PROT_ALL) != 0U)
-		return GERR(sys, -EINVAL, "prot has unknown bits 0x%x", prot & ~VCM_PT_PROT_ALL);
-	if ((prot & VCM_PT_PROT_READ) == 0U)
-		return GERR(sys, -EINVAL, "prot 0x%x lacks VCM_PT_PROT_READ", prot);
-	return 0;
 }
 
 int res_new_locked_(struct vcm *vcm, struct vcm_bound *bound, bool at, vcm_da_t da,
@@ -48,7 +40,7 @@ int res_new_locked_(struct vcm *vcm, struct vcm_bound *bound, bool at, vcm_da_t 
 	if (!vcm_is_pow2(align) || align < ALIGN_MIN || align > ALIGN_MAX)
 		return GERR(sys, -EINVAL, "align 0x%llx is not a power of two in 4K..1G",
 			    vcm_ull(align));
-	ret = check_prot(sys, prot);
+	ret = vcm_pt_prot_check(prot, sys_diag_(sys));
 	if (ret != 0)
 		return ret;
 	res = gobj_alloc_(sys, GK_RES);
@@ -184,7 +176,7 @@ int vcm_set_res_attr(struct vcm_res *res, unsigned int prot)
 	if (res->mem != NULL)
 		ret = GERR(sys, -EBUSY, "res at da 0x%llx is backed", vcm_ull(res->da));
 	else
-		ret = check_prot(sys, prot);
+		ret = vcm_pt_prot_check(prot, sys_diag_(sys));
 	if (ret == 0)
 		res->prot = prot;
 	sys_unlock_(sys);

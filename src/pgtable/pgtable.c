@@ -158,25 +158,6 @@ static int check_pa(struct vcm_pt *pt, vcm_pa_t pa, uint64_t len)
 	return 0;
 }
 
-/* The format-neutral rules of VCM_PT_PROT_* (pgtable.h). */
-static int check_prot(struct vcm_pt *pt, unsigned int prot)
-{
-	unsigned int unknown = prot & ~VCM_PT_PROT_ALL;
-
-	if (unknown != 0U)
-		return VCM_ERR(&pt->diag, -EINVAL, "prot %#x has unknown bit %#x", prot,
-			       (unsigned int)vcm_lowbit(unknown));
-	if ((prot & VCM_PT_PROT_READ) == 0U)
-		return VCM_ERR(&pt->diag, -EINVAL, "prot %#x lacks VCM_PT_PROT_READ", prot);
-	if ((prot & VCM_PT_PROT_DEVICE) != 0U &&
-	    (prot & (VCM_PT_PROT_INNER_MASK | VCM_PT_PROT_OUTER_MASK | VCM_PT_PROT_SH_MASK)) != 0U)
-		return VCM_ERR(&pt->diag, -EINVAL,
-			       "prot %#x: device memory takes no cache or share field", prot);
-	if (VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot) > VCM_PT_SH_OUTER)
-		return VCM_ERR(&pt->diag, -EINVAL, "prot %#x has a reserved share value", prot);
-	return 0;
-}
-
 /* The attribute bits of @prot: the memo of the last prot, or checked and encoded afresh. */
 static int prot_attr(struct vcm_pt *pt, unsigned int prot,
 		     struct vcm_pt_attr *attr)
@@ -187,7 +168,7 @@ static int prot_attr(struct vcm_pt *pt, unsigned int prot,
 		*attr = pt->memo_attr;
 		return 0;
 	}
-	ret = check_prot(pt, prot);
+	ret = vcm_pt_prot_check(prot, &pt->diag);
 	if (ret != 0)
 		return ret;
 	attr->sizes_ok = ~UINT64_C(0);
