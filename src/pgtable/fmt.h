@@ -55,6 +55,10 @@
  *       through fmt_prot_to_attr exactly, because splitting a block re-encodes
  *       its pieces from it.
  *
+ * Hooks that several formats would write identically have default bodies in
+ * fmt_defaults.h: a format leaves them out and includes that header before
+ * walk_template.h (x86_64 and vtd_ss take six, armv8 two).
+ *
  * tests/pgtable/test_pt_hooks.c checks every hook of a format, level by level
  * and size by size: it includes the format file with VCM_PT_HOOK_TEST set,
  * which leaves the walker out.

@@ -350,19 +350,6 @@ static inline vcm_pa_t armv8_leaf_pa(const struct vcm_pt *pt, unsigned int lvl, 
 	return e & oa_mask(pt);
 }
 
-static inline vcm_pa_t armv8_table_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	(void)lvl;
-	return e & oa_mask(pt);
-}
-
-static inline uint64_t armv8_leaf_encode(const struct vcm_pt *pt, unsigned int lvl, bool contig,
-				       vcm_pa_t pa, const struct vcm_pt_attr *a)
-{
-	(void)pt;
-	return pa | a->bits[lvl][contig];
-}
-
 static inline uint64_t armv8_table_encode(const struct vcm_pt *pt, unsigned int lvl, vcm_pa_t pa)
 {
 	(void)pt;
@@ -471,8 +458,6 @@ static void armv8_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define fmt_leaf_contig armv8_leaf_contig
 #define fmt_single_leaf_mask armv8_single_leaf_mask
 #define fmt_leaf_pa armv8_leaf_pa
-#define fmt_table_pa armv8_table_pa
-#define fmt_leaf_encode armv8_leaf_encode
 #define fmt_table_encode armv8_table_encode
 #define fmt_leaf_prot armv8_leaf_prot
 #define FMT_ITEM     uint64_t
@@ -480,4 +465,7 @@ static void armv8_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define FMT_PREFIX   armv8
 #define FMT_OPS      vcm_pt_fmt_armv8
 #define FMT_NAME     "armv8"
+/* table_pa and leaf_encode from the defaults (fmt_defaults.h) */
+#define FMT_OA_MASK(pt) oa_mask(pt)
+#include "fmt_defaults.h"
 #include "walk_template.h"

@@ -138,46 +138,6 @@ static int vtd_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
 }
 
 /* Every entry we write has R set: R clear is "not present" for us. */
-static inline unsigned int vtd_kind(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	(void)pt;
-	return fmt_ps_kind_(lvl, e, VTD_R, VTD_PS);
-}
-
-static inline bool vtd_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	(void)pt;
-	(void)lvl;
-	(void)e;
-	return false;
-}
-
-static inline void vtd_single_leaf_mask(const struct vcm_pt *pt, unsigned int lvl,
-					uint64_t *mask, uint64_t *value)
-{
-	(void)pt;
-	fmt_ps_single_leaf_mask_(lvl, VTD_R, VTD_PS, mask, value);
-}
-
-static inline vcm_pa_t vtd_leaf_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	return e & oa_mask(pt) & ~vcm_low_mask(pt->shift[lvl]);
-}
-
-static inline vcm_pa_t vtd_table_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	(void)lvl;
-	return e & oa_mask(pt);
-}
-
-static inline uint64_t vtd_leaf_encode(const struct vcm_pt *pt, unsigned int lvl, bool contig,
-				       vcm_pa_t pa, const struct vcm_pt_attr *a)
-{
-	(void)pt;
-	(void)contig;
-	return pa | a->bits[lvl][0];
-}
-
 static inline uint64_t vtd_table_encode(const struct vcm_pt *pt, unsigned int lvl, vcm_pa_t pa)
 {
 	(void)pt;
@@ -227,12 +187,6 @@ static void vtd_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define fmt_init vtd_init
 #define fmt_prot_to_attr vtd_prot_to_attr
 #define fmt_hw vtd_hw
-#define fmt_kind vtd_kind
-#define fmt_leaf_contig vtd_leaf_contig
-#define fmt_single_leaf_mask vtd_single_leaf_mask
-#define fmt_leaf_pa vtd_leaf_pa
-#define fmt_table_pa vtd_table_pa
-#define fmt_leaf_encode vtd_leaf_encode
 #define fmt_table_encode vtd_table_encode
 #define fmt_leaf_prot vtd_leaf_prot
 #define FMT_ITEM     uint64_t
@@ -240,4 +194,9 @@ static void vtd_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define FMT_PREFIX   vtd_ss
 #define FMT_OPS      vcm_pt_fmt_vtd_ss
 #define FMT_NAME     "vtd_ss"
+/* The rest from the defaults: the x86-64 entry layout (fmt_defaults.h). */
+#define FMT_PS_PRESENT VTD_R
+#define FMT_PS_LEAF    VTD_PS
+#define FMT_OA_MASK(pt) oa_mask(pt)
+#include "fmt_defaults.h"
 #include "walk_template.h"

@@ -191,47 +191,6 @@ static int x86_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
 	return 0;
 }
 
-static inline unsigned int x86_kind(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	(void)pt;
-	return fmt_ps_kind_(lvl, e, X86_P, X86_PS);
-}
-
-static inline bool x86_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	(void)pt;
-	(void)lvl;
-	(void)e;
-	return false; /* x86 has no contiguous hint */
-}
-
-static inline void x86_single_leaf_mask(const struct vcm_pt *pt, unsigned int lvl,
-					uint64_t *mask, uint64_t *value)
-{
-	(void)pt;
-	fmt_ps_single_leaf_mask_(lvl, X86_P, X86_PS, mask, value);
-}
-
-static inline vcm_pa_t x86_leaf_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	/* above level 0 this drops the PAT bit (12) and the reserved bits below the page */
-	return e & oa_mask(pt) & ~vcm_low_mask(pt->shift[lvl]);
-}
-
-static inline vcm_pa_t x86_table_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	(void)lvl;
-	return e & oa_mask(pt);
-}
-
-static inline uint64_t x86_leaf_encode(const struct vcm_pt *pt, unsigned int lvl, bool contig,
-				       vcm_pa_t pa, const struct vcm_pt_attr *a)
-{
-	(void)pt;
-	(void)contig;
-	return pa | a->bits[lvl][0];
-}
-
 static inline uint64_t x86_table_encode(const struct vcm_pt *pt, unsigned int lvl, vcm_pa_t pa)
 {
 	(void)pt;
@@ -281,12 +240,6 @@ static void x86_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define fmt_init x86_init
 #define fmt_prot_to_attr x86_prot_to_attr
 #define fmt_hw x86_hw
-#define fmt_kind x86_kind
-#define fmt_leaf_contig x86_leaf_contig
-#define fmt_single_leaf_mask x86_single_leaf_mask
-#define fmt_leaf_pa x86_leaf_pa
-#define fmt_table_pa x86_table_pa
-#define fmt_leaf_encode x86_leaf_encode
 #define fmt_table_encode x86_table_encode
 #define fmt_leaf_prot x86_leaf_prot
 #define FMT_ITEM     uint64_t
@@ -294,4 +247,9 @@ static void x86_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define FMT_PREFIX   x86_64
 #define FMT_OPS      vcm_pt_fmt_x86_64
 #define FMT_NAME     "x86_64"
+/* The rest from the defaults: the x86-64 entry layout (fmt_defaults.h). */
+#define FMT_PS_PRESENT X86_P
+#define FMT_PS_LEAF    X86_PS
+#define FMT_OA_MASK(pt) oa_mask(pt)
+#include "fmt_defaults.h"
 #include "walk_template.h"
