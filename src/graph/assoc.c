@@ -31,14 +31,14 @@ static int check_attr(struct vcm_sys *sys, const struct vcm_dev *dev, unsigned i
 	unsigned int base = attr & (VCM_USE_LOW_BASE | VCM_USE_HIGH_BASE);
 
 	if ((attr & ~ATTR_KNOWN) != 0U)
-		return GERR(sys, -EINVAL, "attr has unknown bits 0x%x", attr & ~ATTR_KNOWN);
+		return GERR(sys, -EINVAL, "attr has unknown bits %#x", attr & ~ATTR_KNOWN);
 	if (base == (VCM_USE_LOW_BASE | VCM_USE_HIGH_BASE) || (split != 0U && base != 0U))
 		return GERR(sys, -EINVAL,
-			    "attr 0x%x names more than one of LOW_BASE, HIGH_BASE and SPLIT", attr);
+			    "attr %#x names more than one of LOW_BASE, HIGH_BASE and SPLIT", attr);
 	if (split > 63U)
 		return GERR(sys, -EINVAL, "attr: VCM_SPLIT(%u) is above 63 bits", split);
 	if ((split != 0U || base == VCM_USE_HIGH_BASE) && dev->cfg.nr_bases < 2U)
-		return GERR(sys, -EINVAL, "attr 0x%x needs a high base; dev '%s' has one base",
+		return GERR(sys, -EINVAL, "attr %#x needs a high base; dev '%s' has one base",
 			    attr, dev->name);
 	return 0;
 }
@@ -539,12 +539,12 @@ int vcm_dev_addr_to_phys_addr(struct vcm_dev *dev, unsigned int base, vcm_da_t d
 			   base);
 	} else if ((a->attr & VCM_SPLIT_MASK) != 0U &&
 		   split_high(a, da) != (base == VCM_BASE_HIGH)) {
-		ret = GERR(sys, -ENOENT, "dev '%s': da 0x%llx is not translated by base %u",
+		ret = GERR(sys, -ENOENT, "dev '%s': da %#llx is not translated by base %u",
 			   dev->name, vcm_ull(da), base);
 	} else {
 		ret = a->inst->ops->lookup(a->inst->mi, da, pa, &prot);
 		if (ret != 0)
-			ret = GERR(sys, ret, "dev '%s': da 0x%llx is not mapped", dev->name,
+			ret = GERR(sys, ret, "dev '%s': da %#llx is not mapped", dev->name,
 				   vcm_ull(da));
 	}
 	sys_unlock_(sys);
@@ -564,7 +564,7 @@ int vcm_walk(struct vcm *vcm, struct vcm_dev *dev, vcm_da_t da, uint64_t len, vc
 		ret = GERR(sys, -EINVAL, "fn is NULL");
 	} else if (len == 0U || da < vcm->start || da - vcm->start > vcm->len - 1U ||
 		   len - 1U > vcm->start + vcm->len - 1U - da) {
-		ret = GERR(sys, -ERANGE, "da 0x%llx len 0x%llx is not inside the VCM",
+		ret = GERR(sys, -ERANGE, "da %#llx len %#llx is not inside the VCM",
 			   vcm_ull(da), vcm_ull(len));
 	} else if ((a = assoc_of(vcm, dev)) == NULL) {
 		ret = GERR(sys, -ENOENT, "dev '%s' is not associated with vcm", dev->name);

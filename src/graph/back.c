@@ -314,7 +314,7 @@ int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr)
 	for (uint64_t i = 0; i < nr; i++)
 		if (ext[i].da != ext[i].tn.key)
 			return GERR(vcm->h.sys, -EINVAL,
-				    "one-to-one VCM: da 0x%llx would map pa 0x%llx (must be equal)",
+				    "one-to-one VCM: da %#llx would map pa %#llx (must be equal)",
 				    vcm_ull(ext[i].da), vcm_ull(ext[i].tn.key));
 	return 0;
 }
@@ -363,16 +363,16 @@ int vcm_back(struct vcm_res *res, struct vcm_mem *mem)
 		goto out;
 	}
 	if (res->mem != NULL) {
-		ret = GERR(sys, -EBUSY, "res at da 0x%llx is already backed", vcm_ull(res->da));
+		ret = GERR(sys, -EBUSY, "res at da %#llx is already backed", vcm_ull(res->da));
 		goto out;
 	}
 	if (mem->len != res->len) {
-		ret = GERR(sys, -EINVAL, "mem is 0x%llx bytes, res at da 0x%llx is 0x%llx",
+		ret = GERR(sys, -EINVAL, "mem is %#llx bytes, res at da %#llx is %#llx",
 			   vcm_ull(mem->len), vcm_ull(res->da), vcm_ull(res->len));
 		goto out;
 	}
 	if (vcm->nr_active == 0U) {
-		ret = GERR(sys, -EAGAIN, "the VCM of res at da 0x%llx has no active association",
+		ret = GERR(sys, -EAGAIN, "the VCM of res at da %#llx has no active association",
 			   vcm_ull(res->da));
 		goto out;
 	}
@@ -401,7 +401,7 @@ int vcm_unback(struct vcm_res *res)
 	if (sys == NULL)
 		return ret;
 	if (res->mem == NULL) {
-		ret = GERR(sys, -ENOENT, "res at da 0x%llx is not backed", vcm_ull(res->da));
+		ret = GERR(sys, -ENOENT, "res at da %#llx is not backed", vcm_ull(res->da));
 		goto out;
 	}
 	insts_unmap_ext_(res->vcm, res->ext, res->nr_ext);

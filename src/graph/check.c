@@ -42,11 +42,11 @@ static int check_inst(struct vcm_sys *sys, struct vcm *vcm, struct vcm_inst *in,
 		ret = in->ops->walk(in->mi, vcm->start, vcm->len, check_run, &w);
 		if (ret != 0)
 			return GERR(sys, -EFAULT,
-				    "mapper '%s': da 0x%llx is mapped but not by the record",
+				    "mapper '%s': da %#llx is mapped but not by the record",
 				    in->ops->name, vcm_ull(w.bad_da));
 		if (w.bytes != backed)
 			return GERR(sys, -EFAULT,
-				    "mapper '%s' maps 0x%llx bytes, the record backs 0x%llx",
+				    "mapper '%s' maps %#llx bytes, the record backs %#llx",
 				    in->ops->name, vcm_ull(w.bytes), vcm_ull(backed));
 		return 0;
 	}
@@ -64,7 +64,7 @@ static int check_inst(struct vcm_sys *sys, struct vcm *vcm, struct vcm_inst *in,
 				if (in->ops->lookup(in->mi, probe[k], &pa, &prot) != 0 ||
 				    pa != e->tn.key + (probe[k] - e->da))
 					return GERR(sys, -EFAULT,
-						    "mapper '%s': da 0x%llx is not mapped as recorded",
+						    "mapper '%s': da %#llx is not mapped as recorded",
 						    in->ops->name, vcm_ull(probe[k]));
 			}
 		}
@@ -80,7 +80,7 @@ static int check_res(struct vcm_sys *sys, struct vcm_res *res)
 	vcm_pa_t pa;
 
 	if (res->mem->h.sys != sys || !gobj_live(res->mem, GK_MEM))
-		return GERR(sys, -EFAULT, "res at da 0x%llx: backing is not live",
+		return GERR(sys, -EFAULT, "res at da %#llx: backing is not live",
 			    vcm_ull(res->da));
 	while (vcm_phys_next_extent(res->mem->pm, &iter, &pa, &len) == 0) {
 		const struct rmap_ext *e = &res->ext[i], *f = NULL;
@@ -88,22 +88,22 @@ static int check_res(struct vcm_sys *sys, struct vcm_res *res)
 
 		if (i >= res->nr_ext || e->tn.key != pa || e->len != len ||
 		    e->tn.last != pa + len - 1U || e->da != res->da + off || e->res != res)
-			return GERR(sys, -EFAULT, "res at da 0x%llx: extent %llu is stale",
+			return GERR(sys, -EFAULT, "res at da %#llx: extent %llu is stale",
 				    vcm_ull(res->da), vcm_ull(i));
 		while ((t = gtree_overlap_next_(&sys->rmap, pa, pa, t)) != NULL && t != &e->tn)
 			;
 		if (t == NULL)
-			return GERR(sys, -EFAULT, "res at da 0x%llx: pa 0x%llx not in the rmap",
+			return GERR(sys, -EFAULT, "res at da %#llx: pa %#llx not in the rmap",
 				    vcm_ull(res->da), vcm_ull(pa));
 		f = ext_at_pa_(res, pa);
 		if (f != e)
-			return GERR(sys, -EFAULT, "res at da 0x%llx: pa index is wrong",
+			return GERR(sys, -EFAULT, "res at da %#llx: pa index is wrong",
 				    vcm_ull(res->da));
 		off += len;
 		i++;
 	}
 	if (i != res->nr_ext || off != res->len)
-		return GERR(sys, -EFAULT, "res at da 0x%llx: extents do not cover it",
+		return GERR(sys, -EFAULT, "res at da %#llx: extents do not cover it",
 			    vcm_ull(res->da));
 	return 0;
 }
@@ -116,16 +116,16 @@ static int check_vcm(struct vcm_sys *sys, struct vcm *vcm, uint64_t *nr_ext)
 	int ret;
 
 	if (gtree_check_(&vcm->res_tree) != 0)
-		return GERR(sys, -EFAULT, "vcm at 0x%llx: reservation tree is broken",
+		return GERR(sys, -EFAULT, "vcm at %#llx: reservation tree is broken",
 			    vcm_ull(vcm->start));
 	if (vcm_vs_check_(vcm->vs) != 0)
-		return GERR(sys, -EFAULT, "vcm at 0x%llx: %s", vcm_ull(vcm->start),
+		return GERR(sys, -EFAULT, "vcm at %#llx: %s", vcm_ull(vcm->start),
 			    graph_msg_(vcm_vs_last_error(vcm->vs)));
 	for (n = gtree_first_(&vcm->res_tree); n != NULL; n = gtree_next_(n)) {
 		struct vcm_res *res = GRAPH_CONTAINER(n, struct vcm_res, tn);
 
 		if (!gobj_live(res, GK_RES) || res->vcm != vcm || res->da != n->key)
-			return GERR(sys, -EFAULT, "vcm at 0x%llx: dead reservation in the tree",
+			return GERR(sys, -EFAULT, "vcm at %#llx: dead reservation in the tree",
 				    vcm_ull(vcm->start));
 		if (res->mem == NULL)
 			continue;
@@ -143,7 +143,7 @@ static int check_vcm(struct vcm_sys *sys, struct vcm *vcm, uint64_t *nr_ext)
 			active++;
 	}
 	if (assocs != vcm->nr_assoc || active != vcm->nr_active)
-		return GERR(sys, -EFAULT, "vcm at 0x%llx: association counts are wrong",
+		return GERR(sys, -EFAULT, "vcm at %#llx: association counts are wrong",
 			    vcm_ull(vcm->start));
 	glist_for_each(p, &vcm->insts) {
 		ret = check_inst(sys, vcm, GRAPH_CONTAINER(p, struct vcm_inst, node), backed);
@@ -182,7 +182,7 @@ int vcm_sys_check_(struct vcm_sys *sys)
 			users++;
 		}
 		if (users != mem->nr_users) {
-			ret = GERR(sys, -EFAULT, "mem of 0x%llx bytes: user list is wrong",
+			ret = GERR(sys, -EFAULT, "mem of %#llx bytes: user list is wrong",
 				   vcm_ull(mem->len));
 			goto out;
 		}

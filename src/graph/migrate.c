@@ -60,7 +60,7 @@ static int copy_mem(struct vcm_sys *sys, const struct vcm_physmem *to,
 		dst = plat->pa_to_cpu(plat->ctx, pt);
 		src = plat->pa_to_cpu(plat->ctx, pf);
 		if (dst == NULL || src == NULL)
-			return GERR(sys, -EFAULT, "pa 0x%llx has no CPU view",
+			return GERR(sys, -EFAULT, "pa %#llx has no CPU view",
 				    vcm_ull(dst == NULL ? pt : pf));
 		__builtin_memcpy(dst, src, (size_t)n);
 		pt += n;
@@ -85,7 +85,7 @@ static int check_mem(struct vcm_sys *sys, struct vcm_mem *mem)
 
 		if (res->vcm->kind == VK_ONE_TO_ONE)
 			return GERR(sys, -EBUSY,
-				    "mem is mapped one-to-one at da 0x%llx: its address is fixed",
+				    "mem is mapped one-to-one at da %#llx: its address is fixed",
 				    vcm_ull(res->da));
 	}
 	return 0;
@@ -171,8 +171,8 @@ static int plan_fits(struct vcm_sys *sys, const struct vcm_res *res, const struc
 
 			if (((x->da | x->tn.key | x->len) & mask) != 0U)
 				return GERR(sys, -EINVAL,
-					    "new extent pa 0x%llx len 0x%llx at da 0x%llx: "
-					    "a table's granule is 0x%llx",
+					    "new extent pa %#llx len %#llx at da %#llx: "
+					    "a table's granule is %#llx",
 					    vcm_ull(x->tn.key), vcm_ull(x->len), vcm_ull(x->da),
 					    vcm_ull(mask + 1U));
 		}
@@ -328,7 +328,7 @@ int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsigned int
 		goto out;
 	}
 	if (pa + len - 1U < pa) {
-		ret = GERR(sys, -EOVERFLOW, "pa 0x%llx + len 0x%llx wraps", vcm_ull(pa),
+		ret = GERR(sys, -EOVERFLOW, "pa %#llx + len %#llx wraps", vcm_ull(pa),
 			   vcm_ull(len));
 		goto out;
 	}
@@ -349,7 +349,7 @@ int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsigned int
 			count++;
 			if (ret == 0 && ops != NULL && ops->power_query != NULL &&
 			    ops->power_query(dev->cfg.ctx, lo, hi - lo + 1U) != 0)
-				ret = GERR(sys, -EBUSY, "dev '%s' uses pa 0x%llx..0x%llx",
+				ret = GERR(sys, -EBUSY, "dev '%s' uses pa %#llx..%#llx",
 					   dev->name, vcm_ull(lo), vcm_ull(hi));
 		}
 	}

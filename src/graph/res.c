@@ -33,12 +33,12 @@ int res_new_locked_(struct vcm *vcm, struct vcm_bound *bound, bool at, vcm_da_t 
 	if (out == NULL)
 		return GERR(sys, -EINVAL, "out is NULL");
 	if (len == 0U || !vcm_is_aligned(len, GRAPH_PAGE))
-		return GERR(sys, -EINVAL, "len 0x%llx is 0 or not a multiple of 4 KiB",
+		return GERR(sys, -EINVAL, "len %#llx is 0 or not a multiple of 4 KiB",
 			    vcm_ull(len));
 	if (align == 0U)
 		align = ALIGN_MIN;
 	if (!vcm_is_pow2(align) || align < ALIGN_MIN || align > ALIGN_MAX)
-		return GERR(sys, -EINVAL, "align 0x%llx is not a power of two in 4K..1G",
+		return GERR(sys, -EINVAL, "align %#llx is not a power of two in 4K..1G",
 			    vcm_ull(align));
 	ret = vcm_pt_prot_check(prot, sys_diag_(sys));
 	if (ret != 0)
@@ -118,7 +118,7 @@ int vcm_unreserve(struct vcm_res *res)
 	if (sys == NULL)
 		return ret;
 	if (res->mem != NULL)
-		ret = GERR(sys, -EBUSY, "res at da 0x%llx is backed (vcm_unback first)",
+		ret = GERR(sys, -EBUSY, "res at da %#llx is backed (vcm_unback first)",
 			   vcm_ull(res->da));
 	else
 		res_delete_locked_(res);
@@ -174,7 +174,7 @@ int vcm_set_res_attr(struct vcm_res *res, unsigned int prot)
 	if (sys == NULL)
 		return ret;
 	if (res->mem != NULL)
-		ret = GERR(sys, -EBUSY, "res at da 0x%llx is backed", vcm_ull(res->da));
+		ret = GERR(sys, -EBUSY, "res at da %#llx is backed", vcm_ull(res->da));
 	else
 		ret = vcm_pt_prot_check(prot, sys_diag_(sys));
 	if (ret == 0)
@@ -256,19 +256,19 @@ int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from, uint
 		goto out;
 	}
 	if (to->mem == NULL || from->mem == NULL) {
-		ret = GERR(sys, -ENOENT, "%s at da 0x%llx is not backed",
+		ret = GERR(sys, -ENOENT, "%s at da %#llx is not backed",
 			   to->mem == NULL ? "to" : "from",
 			   vcm_ull(to->mem == NULL ? to->da : from->da));
 		goto out;
 	}
 	if (to_off > to->len || len > to->len - to_off) {
-		ret = GERR(sys, -ERANGE, "to_off 0x%llx + len 0x%llx is past to's 0x%llx bytes",
+		ret = GERR(sys, -ERANGE, "to_off %#llx + len %#llx is past to's %#llx bytes",
 			   vcm_ull(to_off), vcm_ull(len), vcm_ull(to->len));
 		goto out;
 	}
 	if (from_off > from->len || len > from->len - from_off) {
 		ret = GERR(sys, -ERANGE,
-			   "from_off 0x%llx + len 0x%llx is past from's 0x%llx bytes",
+			   "from_off %#llx + len %#llx is past from's %#llx bytes",
 			   vcm_ull(from_off), vcm_ull(len), vcm_ull(from->len));
 		goto out;
 	}
@@ -288,7 +288,7 @@ int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from, uint
 		const void *src = plat->pa_to_cpu(plat->ctx, pf);
 
 		if (dst == NULL || src == NULL) {
-			ret = GERR(sys, -EFAULT, "pa 0x%llx has no CPU view",
+			ret = GERR(sys, -EFAULT, "pa %#llx has no CPU view",
 				   vcm_ull(dst == NULL ? pt : pf));
 			goto out;
 		}
@@ -317,7 +317,7 @@ int bound_new_locked_(struct vcm *vcm, bool at, vcm_da_t da, uint64_t len,
 	if (out == NULL)
 		return GERR(sys, -EINVAL, "out is NULL");
 	if (len == 0U || !vcm_is_aligned(len, GRAPH_PAGE))
-		return GERR(sys, -EINVAL, "len 0x%llx is 0 or not a multiple of 4 KiB",
+		return GERR(sys, -EINVAL, "len %#llx is 0 or not a multiple of 4 KiB",
 			    vcm_ull(len));
 	b = gobj_alloc_(sys, GK_BOUND);
 	if (b == NULL)
@@ -356,7 +356,7 @@ int vcm_free_bound(struct vcm_bound *bound)
 	if (sys == NULL)
 		return ret;
 	if (bound->nr_res != 0U) {
-		ret = GERR(sys, -EBUSY, "bound at da 0x%llx holds %llu reservations",
+		ret = GERR(sys, -EBUSY, "bound at da %#llx holds %llu reservations",
 			   vcm_ull(bound->da), vcm_ull(bound->nr_res));
 	} else {
 		ret = vcm_vs_bound_free(bound->vcm->vs, bound->vb);

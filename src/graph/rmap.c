@@ -84,7 +84,7 @@ struct vcm_res *vcm_get_next_phys_res(struct vcm_sys *sys, vcm_pa_t pa,
 	if (prev != NULL) {
 		if (!gobj_live(prev, GK_RES) || prev->h.sys != sys || prev->mem == NULL ||
 		    (e = ext_at_pa_(prev, pa)) == NULL) {
-			GERR(sys, -EINVAL, "prev is not a live reservation that maps pa 0x%llx",
+			GERR(sys, -EINVAL, "prev is not a live reservation that maps pa %#llx",
 			     vcm_ull(pa));
 			goto out;
 		}
@@ -120,7 +120,7 @@ int vcm_translate(struct vcm *src, vcm_da_t src_da, struct vcm *dst, vcm_da_t *d
 	}
 	res = res_at_(src, src_da);
 	if (res == NULL || res->mem == NULL) {
-		ret = GERR(sys, -ENOENT, "src_da 0x%llx is not in a backed reservation of src",
+		ret = GERR(sys, -ENOENT, "src_da %#llx is not in a backed reservation of src",
 			   vcm_ull(src_da));
 		goto out;
 	}
@@ -133,7 +133,7 @@ int vcm_translate(struct vcm *src, vcm_da_t src_da, struct vcm *dst, vcm_da_t *d
 			goto out;
 		}
 	}
-	ret = GERR(sys, -ENOENT, "dst maps nothing at pa 0x%llx (src_da 0x%llx)", vcm_ull(pa),
+	ret = GERR(sys, -ENOENT, "dst maps nothing at pa %#llx (src_da %#llx)", vcm_ull(pa),
 		   vcm_ull(src_da));
 out:
 	sys_unlock_(sys);

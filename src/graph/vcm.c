@@ -12,13 +12,13 @@
 static int check_range(struct vcm_sys *sys, vcm_da_t start, uint64_t len, const char *what)
 {
 	if (len == 0U || !vcm_is_aligned(len, GRAPH_PAGE))
-		return GERR(sys, -EINVAL, "len 0x%llx is 0 or not a multiple of 4 KiB",
+		return GERR(sys, -EINVAL, "len %#llx is 0 or not a multiple of 4 KiB",
 			    vcm_ull(len));
 	if (!vcm_is_aligned(start, GRAPH_PAGE))
-		return GERR(sys, -EINVAL, "%s 0x%llx is not 4 KiB aligned", what,
+		return GERR(sys, -EINVAL, "%s %#llx is not 4 KiB aligned", what,
 			    vcm_ull(start));
 	if (start + len - 1U < start)
-		return GERR(sys, -EOVERFLOW, "%s 0x%llx + len 0x%llx wraps", what,
+		return GERR(sys, -EOVERFLOW, "%s %#llx + len %#llx wraps", what,
 			    vcm_ull(start), vcm_ull(len));
 	return 0;
 }
