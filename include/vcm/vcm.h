@@ -73,7 +73,8 @@ extern const struct vcm_mapper_ops vcm_mapper_one_to_one;
  *               every public call takes; copied. Device ops and platform ops
  *               are called with it held, fault hooks without (docs/graph.md).
  * @diag_slot:   optional: where the calling thread's messages go. Called
- *               with @diag_ctx by every call that records a failure and by
+ *               with @diag_ctx when a call that can fail starts (to name it
+ *               in the record), when it records a failure, and by
  *               vcm_sys_last_error(), from the calling thread; it must return
  *               the same record for the same thread (a hosted platform
  *               returns a thread-local one). NULL: one record for the whole
