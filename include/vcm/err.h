@@ -36,11 +36,27 @@ VCM_API int vcm_diag_set(struct vcm_diag *d, int err, const char *func, const ch
  * vcm_diag_enter() - name the public call now running on @d, once, at its
  * start: every failure recorded on @d until the next call carries @fn, so
  * helpers and ops never pass the name along. @d may be NULL.
+ *
+ * Return: the name it replaces. A query that may run inside another call on
+ * the same record (from a flush or walk callback) hands it back to
+ * vcm_diag_leave() when it returns, so the outer call keeps its name.
  */
-static inline void vcm_diag_enter(struct vcm_diag *d, const char *fn)
+static inline const char *vcm_diag_enter(struct vcm_diag *d, const char *fn)
+{
+	const char *outer = NULL;
+
+	if (d != NULL) {
+		outer = d->fn;
+		d->fn = fn;
+	}
+	return outer;
+}
+
+/** vcm_diag_leave() - give @d back the name vcm_diag_enter() returned. */
+static inline void vcm_diag_leave(struct vcm_diag *d, const char *outer)
 {
 	if (d != NULL)
-		d->fn = fn;
+		d->fn = outer;
 }
 
 /** vcm_diag_clear() - forget the last failure. */

@@ -60,6 +60,22 @@ VCM_API const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt);
 
 /* Protection bits (VCM_PT_PROT_*): include/vcm/prot.h. */
 
+/**
+ * vcm_pt_prot_check() - the format-neutral rules of a VCM_PT_PROT_* value:
+ * no unknown bit, READ set, no cache or share field with DEVICE, no reserved
+ * share value. What a given format cannot express is its own refusal, made
+ * when the format is known (vcm_pt_map(), vcm_assoc()).
+ * @prot: the value to check.
+ * @diag: where a refusal is recorded, under the call @diag was entered with
+ *        (vcm_diag_enter()); may be NULL.
+ *
+ * Every map of this layer and every reservation of the graph checks with it,
+ * so a bad prot is refused when the reservation is made.
+ *
+ * Return: 0, or -EINVAL with a message naming prot.
+ */
+VCM_API int vcm_pt_prot_check(unsigned int prot, struct vcm_diag *diag);
+
 /* Configuration flags. */
 #define VCM_PT_CFG_STAGE2   (1U << 0) /* ARMv8 stage 2 (IPA -> PA) table */
 #define VCM_PT_CFG_SECURE   (1U << 1) /* walked in the Secure state: the NS bit is used */

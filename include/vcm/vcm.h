@@ -74,7 +74,8 @@ VCM_API extern const struct vcm_mapper_ops vcm_mapper_one_to_one;
  *               every public call takes; copied. Device ops and platform ops
  *               are called with it held, fault hooks without (docs/graph.md).
  * @diag_slot:   optional: where the calling thread's messages go. Called
- *               with @diag_ctx by every call that records a failure and by
+ *               with @diag_ctx when a call that can fail starts (to name it
+ *               in the record), when it records a failure, and by
  *               vcm_sys_last_error(), from the calling thread; it must return
  *               the same record for the same thread (a hosted platform
  *               returns a thread-local one). NULL: one record for the whole
@@ -185,8 +186,9 @@ VCM_API uint64_t vcm_get_len(const struct vcm *vcm);
  *
  * Context: takes the system lock. On failure nothing changes.
  * Return: 0; -EINVAL bad handle, @out NULL, @len 0 or not a multiple of
- * 4 KiB, @align not a power of two in 4K..1G, @prot without READ or with
- * unknown bits; -ERANGE @len larger than the whole VCM; -ENOSPC the VCM is
+ * 4 KiB, @align not a power of two in 4K..1G, @prot refused by
+ * vcm_pt_prot_check() (no READ, unknown bits, DEVICE with a cache or share
+ * field, a reserved share value); -ERANGE @len larger than the whole VCM; -ENOSPC the VCM is
  * full: no free @align-aligned run of @len bytes (outside its bounds);
  * -ENOMEM no metadata.
  */
@@ -208,7 +210,8 @@ VCM_API int vcm_unreserve(struct vcm_res *res);
 VCM_API struct vcm *vcm_get_vcm_from_res(const struct vcm_res *res);
 VCM_API uint64_t vcm_get_res_len(const struct vcm_res *res);
 VCM_API int vcm_get_res_attr(const struct vcm_res *res, unsigned int *prot, uint64_t *align);
-/* Changes the prot of future mappings; -EBUSY while backed. */
+/* Changes the prot of future mappings; -EBUSY while backed, -EINVAL for a
+ * prot vcm_pt_prot_check() refuses. */
 VCM_API int vcm_set_res_attr(struct vcm_res *res, unsigned int prot);
 VCM_API uint64_t vcm_get_num_res(const struct vcm *vcm);
 /* Address order; @prev NULL for the first; NULL after the last. */
@@ -308,6 +311,11 @@ VCM_API struct vcm_mem *vcm_get_physmem_from_res(const struct vcm_res *res);
 #define VCM_SPLIT(bits)    ((unsigned int)(bits) << VCM_SPLIT_SHIFT)
 #define VCM_SPLIT_MASK     (0xffU << VCM_SPLIT_SHIFT)
 
+/*
+ * vcm_assoc(): a new table is filled with what the VCM already maps; a format
+ * that cannot express a backed reservation's prot refuses here (-EOPNOTSUPP),
+ * and the message names the device ("dev 'x': table: prot ...").
+ */
 VCM_API int vcm_assoc(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr,
 		      struct vcm_avcm **out);
 /* -EBUSY while active. */

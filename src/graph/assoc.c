@@ -25,22 +25,21 @@ unsigned int assoc_bases_(const struct vcm_avcm *a)
 	return 1U << VCM_BASE_LOW;
 }
 
-static int check_attr(struct vcm_sys *sys, const struct vcm_dev *dev, unsigned int attr,
-		      const char *fn)
+static int check_attr(struct vcm_sys *sys, const struct vcm_dev *dev, unsigned int attr)
 {
 	unsigned int split = (attr & VCM_SPLIT_MASK) >> VCM_SPLIT_SHIFT;
 	unsigned int base = attr & (VCM_USE_LOW_BASE | VCM_USE_HIGH_BASE);
 
 	if ((attr & ~ATTR_KNOWN) != 0U)
-		return GFAIL(sys, fn, -EINVAL, "attr has unknown bits 0x%x", attr & ~ATTR_KNOWN);
+		return GERR(sys, -EINVAL, "attr has unknown bits %#x", attr & ~ATTR_KNOWN);
 	if (base == (VCM_USE_LOW_BASE | VCM_USE_HIGH_BASE) || (split != 0U && base != 0U))
-		return GFAIL(sys, fn, -EINVAL,
-			     "attr 0x%x names more than one of LOW_BASE, HIGH_BASE and SPLIT", attr);
+		return GERR(sys, -EINVAL,
+			    "attr %#x names more than one of LOW_BASE, HIGH_BASE and SPLIT", attr);
 	if (split > 63U)
-		return GFAIL(sys, fn, -EINVAL, "attr: VCM_SPLIT(%u) is above 63 bits", split);
+		return GERR(sys, -EINVAL, "attr: VCM_SPLIT(%u) is above 63 bits", split);
 	if ((split != 0U || base == VCM_USE_HIGH_BASE) && dev->cfg.nr_bases < 2U)
-		return GFAIL(sys, fn, -EINVAL, "attr 0x%x needs a high base; dev '%s' has one base",
-			     attr, dev->name);
+		return GERR(sys, -EINVAL, "attr %#x needs a high base; dev '%s' has one base",
+			    attr, dev->name);
 	return 0;
 }
 
@@ -79,6 +78,26 @@ static int inst_fill(struct vcm *vcm, struct vcm_inst *in)
 	return ret;
 }
 
+/*
+ * A new table refused what the VCM already holds (a format that cannot
+ * express a reservation's prot, say): the message names the device the
+ * caller was adding, in front of the mapper's own words.
+ */
+static void name_dev(struct vcm_sys *sys, const struct vcm_dev *dev, int err)
+{
+	struct vcm_diag *d = sys_diag_(sys);
+	const char *text = graph_msg_(d->msg);
+	char copy[VCM_DIAG_MSG_LEN];
+	size_t i = 0;
+
+	while (text[i] != '\0' && i + 1U < sizeof(copy)) {
+		copy[i] = text[i];
+		i++;
+	}
+	copy[i] = '\0';
+	GERR(sys, err, "dev '%s': %s", dev->name, copy);
+}
+
 /* An instance and, right after it, its own copy of the mapper's configuration:
  * it outlives the device that made it when other devices still share it. */
 static size_t inst_bytes(const struct vcm_mapper_ops *m)
@@ -99,7 +118,7 @@ static void inst_empty_destroy(struct vcm *vcm, struct vcm_inst *in)
 	meta_free_(sys, in, inst_bytes(in->ops));
 }
 
-static int inst_get(struct vcm *vcm, struct vcm_dev *dev, struct vcm_inst **out, const char *fn)
+static int inst_get(struct vcm *vcm, struct vcm_dev *dev, struct vcm_inst **out)
 {
 	struct vcm_sys *sys = vcm->h.sys;
 	const struct vcm_mapper_ops *m = dev->cfg.mapper;
@@ -116,7 +135,7 @@ static int inst_get(struct vcm *vcm, struct vcm_dev *dev, struct vcm_inst **out,
 	}
 	in = meta_alloc_(sys, inst_bytes(m));
 	if (in == NULL)
-		return GFAIL(sys, fn, -ENOMEM, "no metadata for a mapper instance");
+		return GERR(sys, -ENOMEM, "no metadata for a mapper instance");
 	graph_zero(in, sizeof(*in));
 	in->ops = m;
 	in->cfg = dev->cfg;
@@ -130,8 +149,10 @@ static int inst_get(struct vcm *vcm, struct vcm_dev *dev, struct vcm_inst **out,
 			sys_diag_(sys));
 	if (ret == 0) {
 		ret = inst_fill(vcm, in);
-		if (ret != 0)
+		if (ret != 0) {
 			m->destroy(in->mi);
+			name_dev(sys, dev, ret);
+		}
 	}
 	if (ret != 0) {
 		meta_free_(sys, in, inst_bytes(m));
@@ -143,25 +164,25 @@ static int inst_get(struct vcm *vcm, struct vcm_dev *dev, struct vcm_inst **out,
 }
 
 int assoc_new_locked_(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr,
-		      struct vcm_avcm **out, const char *fn)
+		      struct vcm_avcm **out)
 {
 	struct vcm_sys *sys = vcm->h.sys;
 	struct vcm_avcm *a;
 	struct glist *p;
 	int ret;
 
-	ret = check_attr(sys, dev, attr, fn);
+	ret = check_attr(sys, dev, attr);
 	if (ret != 0)
 		return ret;
 	glist_for_each(p, &vcm->assocs) {
 		if (GRAPH_CONTAINER(p, struct vcm_avcm, vcm_node)->dev == dev)
-			return GFAIL(sys, fn, -EEXIST, "dev '%s' is already associated with vcm",
-				     dev->name);
+			return GERR(sys, -EEXIST, "dev '%s' is already associated with vcm",
+				    dev->name);
 	}
 	a = gobj_alloc_(sys, GK_AVCM);
 	if (a == NULL)
-		return GFAIL(sys, fn, -ENOMEM, "no metadata for the association");
-	ret = inst_get(vcm, dev, &a->inst, fn);
+		return GERR(sys, -ENOMEM, "no metadata for the association");
+	ret = inst_get(vcm, dev, &a->inst);
 	if (ret != 0) {
 		gobj_free_(sys, GK_AVCM, a);
 		return ret;
@@ -194,7 +215,7 @@ void assoc_remove_locked_(struct vcm_avcm *a)
 	gobj_free_(vcm->h.sys, GK_AVCM, a);
 }
 
-static int program(struct vcm_avcm *a, unsigned int base, const char *fn)
+static int program(struct vcm_avcm *a, unsigned int base)
 {
 	struct vcm_sys *sys = a->vcm->h.sys;
 	const struct vcm_dev_ops *ops = a->dev->cfg.ops;
@@ -205,16 +226,16 @@ static int program(struct vcm_avcm *a, unsigned int base, const char *fn)
 	if (a->inst->ops->hw != NULL) {
 		ret = a->inst->ops->hw(a->inst->mi, &hw);
 		if (ret != 0)
-			return GFAIL(sys, fn, ret, "dev '%s': the mapper gave no register values",
-				     a->dev->name);
+			return GERR(sys, ret, "dev '%s': the mapper gave no register values",
+				    a->dev->name);
 		hwp = &hw;
 	}
 	if (ops == NULL || ops->program == NULL)
 		return 0;
 	ret = ops->program(a->dev->cfg.ctx, base, hwp);
 	if (ret != 0)
-		return GFAIL(sys, fn, ret, "dev '%s' refused the table on base %u", a->dev->name,
-			     base);
+		return GERR(sys, ret, "dev '%s' refused the table on base %u", a->dev->name,
+			    base);
 	return 0;
 }
 
@@ -226,7 +247,7 @@ static void clear(struct vcm_avcm *a, unsigned int base)
 		ops->clear(a->dev->cfg.ctx, base);
 }
 
-int activate_locked_(struct vcm_avcm *a, const char *fn)
+int activate_locked_(struct vcm_avcm *a)
 {
 	struct vcm_sys *sys = a->vcm->h.sys;
 	struct vcm_dev *dev = a->dev;
@@ -234,16 +255,16 @@ int activate_locked_(struct vcm_avcm *a, const char *fn)
 	int ret;
 
 	if (a->active)
-		return GFAIL(sys, fn, -EBUSY, "the association of dev '%s' is already active",
-			     dev->name);
+		return GERR(sys, -EBUSY, "the association of dev '%s' is already active",
+			    dev->name);
 	for (b = 0; b < VCM_MAX_BASES; b++)
 		if ((bases & (1U << b)) != 0U && dev->active[b] != NULL)
-			return GFAIL(sys, fn, -EBUSY, "dev '%s' has another VCM active on base %u",
-				     dev->name, b);
+			return GERR(sys, -EBUSY, "dev '%s' has another VCM active on base %u",
+				    dev->name, b);
 	for (b = 0; b < VCM_MAX_BASES; b++) {
 		if ((bases & (1U << b)) == 0U)
 			continue;
-		ret = program(a, b, fn);
+		ret = program(a, b);
 		if (ret != 0) {
 			for (unsigned int u = 0; u < b; u++)
 				if ((done & (1U << u)) != 0U)
@@ -286,7 +307,7 @@ static struct vcm_sys *lock_vcm_dev(struct vcm **vcm, struct vcm_dev **dev, cons
 	struct vcm_sys *sys = gobj_lock_(vcm, GK_VCM, "vcm", fn, ret);
 
 	if (sys != NULL && !gobj_take_(dev, GK_DEV, sys)) {
-		*ret = GFAIL(sys, fn, -EINVAL, "dev is not a live device of the VCM's system");
+		*ret = GERR(sys, -EINVAL, "dev is not a live device of the VCM's system");
 		sys_unlock_(sys);
 		return NULL;
 	}
@@ -295,16 +316,15 @@ static struct vcm_sys *lock_vcm_dev(struct vcm **vcm, struct vcm_dev **dev, cons
 
 int vcm_assoc(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr, struct vcm_avcm **out)
 {
-	static const char fn[] = "vcm_assoc";
 	int ret;
-	struct vcm_sys *sys = lock_vcm_dev(&vcm, &dev, fn, &ret);
+	struct vcm_sys *sys = lock_vcm_dev(&vcm, &dev, __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	if (out == NULL)
-		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
+		ret = GERR(sys, -EINVAL, "out is NULL");
 	else
-		ret = assoc_new_locked_(vcm, dev, attr, out, fn);
+		ret = assoc_new_locked_(vcm, dev, attr, out);
 	if (ret == 0)
 		*out = gobj_handle_(*out);
 	sys_unlock_(sys);
@@ -319,8 +339,8 @@ int vcm_deassoc(struct vcm_avcm *avcm)
 	if (sys == NULL)
 		return ret;
 	if (avcm->active)
-		ret = GFAIL(sys, __func__, -EBUSY, "the association of dev '%s' is active",
-			    avcm->dev->name);
+		ret = GERR(sys, -EBUSY, "the association of dev '%s' is active",
+			   avcm->dev->name);
 	else
 		assoc_remove_locked_(avcm);
 	sys_unlock_(sys);
@@ -335,7 +355,7 @@ int vcm_get_assoc_attr(const struct vcm_avcm *avcm, unsigned int *attr)
 	if (sys == NULL)
 		return ret;
 	if (attr == NULL)
-		ret = GFAIL(sys, __func__, -EINVAL, "attr is NULL");
+		ret = GERR(sys, -EINVAL, "attr is NULL");
 	else
 		*attr = avcm->attr;
 	sys_unlock_(sys);
@@ -350,10 +370,10 @@ int vcm_set_assoc_attr(struct vcm_avcm *avcm, unsigned int attr)
 	if (sys == NULL)
 		return ret;
 	if (avcm->active)
-		ret = GFAIL(sys, __func__, -EBUSY, "the association of dev '%s' is active",
-			    avcm->dev->name);
+		ret = GERR(sys, -EBUSY, "the association of dev '%s' is active",
+			   avcm->dev->name);
 	else
-		ret = check_attr(sys, avcm->dev, attr, __func__);
+		ret = check_attr(sys, avcm->dev, attr);
 	if (ret == 0)
 		avcm->attr = attr;
 	sys_unlock_(sys);
@@ -367,7 +387,7 @@ int vcm_activate(struct vcm_avcm *avcm)
 
 	if (sys == NULL)
 		return ret;
-	ret = activate_locked_(avcm, __func__);
+	ret = activate_locked_(avcm);
 	sys_unlock_(sys);
 	return ret;
 }
@@ -380,8 +400,8 @@ int vcm_deactivate(struct vcm_avcm *avcm)
 	if (sys == NULL)
 		return ret;
 	if (!avcm->active)
-		ret = GFAIL(sys, __func__, -ENOENT, "the association of dev '%s' is not active",
-			    avcm->dev->name);
+		ret = GERR(sys, -ENOENT, "the association of dev '%s' is not active",
+			   avcm->dev->name);
 	else
 		ret = deactivate_locked_(avcm);
 	sys_unlock_(sys);
@@ -390,11 +410,10 @@ int vcm_deactivate(struct vcm_avcm *avcm)
 
 int vcm_switch(struct vcm_avcm *to)
 {
-	static const char fn[] = "vcm_switch";
 	struct vcm_avcm *old[VCM_MAX_BASES] = { NULL };
 	unsigned int bases, b;
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&to, GK_AVCM, "avcm", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(&to, GK_AVCM, "avcm", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
@@ -409,12 +428,12 @@ int vcm_switch(struct vcm_avcm *to)
 			deactivate_locked_(a);
 		}
 	}
-	ret = activate_locked_(to, fn);
+	ret = activate_locked_(to);
 	if (ret != 0) {
 		/* put back what was there: the same tables, programmed again */
 		for (b = 0; b < VCM_MAX_BASES; b++)
 			if (old[b] != NULL && !old[b]->active)
-				(void)activate_locked_(old[b], fn);
+				(void)activate_locked_(old[b]);
 		sys_diag_(sys)->err = ret;
 	}
 out:
@@ -460,17 +479,17 @@ static int get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_hw_regs *out,
 	if (sys == NULL)
 		return ret;
 	if (out == NULL) {
-		ret = GFAIL(sys, fn, -EINVAL, "%s is NULL", what);
+		ret = GERR(sys, -EINVAL, "%s is NULL", what);
 	} else if ((a = assoc_of(vcm, dev)) == NULL) {
-		ret = GFAIL(sys, fn, -ENOENT, "dev '%s' is not associated with vcm", dev->name);
+		ret = GERR(sys, -ENOENT, "dev '%s' is not associated with vcm", dev->name);
 	} else if (a->inst->ops->hw == NULL) {
-		ret = GFAIL(sys, fn, -EOPNOTSUPP, "dev '%s': mapper '%s' has no table", dev->name,
-			    a->inst->ops->name != NULL ? a->inst->ops->name : "?");
+		ret = GERR(sys, -EOPNOTSUPP, "dev '%s': mapper '%s' has no table", dev->name,
+			   a->inst->ops->name != NULL ? a->inst->ops->name : "?");
 	} else {
 		ret = a->inst->ops->hw(a->inst->mi, out);
 		if (ret != 0)
-			ret = GFAIL(sys, fn, ret, "dev '%s': the mapper gave no register values",
-				    dev->name);
+			ret = GERR(sys, ret, "dev '%s': the mapper gave no register values",
+				   dev->name);
 	}
 	sys_unlock_(sys);
 	return ret;
@@ -494,31 +513,30 @@ int vcm_get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_hw_regs *out)
 int vcm_dev_addr_to_phys_addr(struct vcm_dev *dev, unsigned int base, vcm_da_t da,
 			      vcm_pa_t *pa)
 {
-	static const char fn[] = "vcm_dev_addr_to_phys_addr";
 	struct vcm_avcm *a;
 	unsigned int prot;
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&dev, GK_DEV, "dev", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(&dev, GK_DEV, "dev", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	if (pa == NULL) {
-		ret = GFAIL(sys, fn, -EINVAL, "pa is NULL");
+		ret = GERR(sys, -EINVAL, "pa is NULL");
 	} else if (base >= dev->cfg.nr_bases) {
-		ret = GFAIL(sys, fn, -EINVAL, "base %u: dev '%s' has %u", base, dev->name,
-			    dev->cfg.nr_bases);
+		ret = GERR(sys, -EINVAL, "base %u: dev '%s' has %u", base, dev->name,
+			   dev->cfg.nr_bases);
 	} else if ((a = dev->active[base]) == NULL) {
-		ret = GFAIL(sys, fn, -ENODEV, "dev '%s' has no VCM active on base %u", dev->name,
-			    base);
+		ret = GERR(sys, -ENODEV, "dev '%s' has no VCM active on base %u", dev->name,
+			   base);
 	} else if ((a->attr & VCM_SPLIT_MASK) != 0U &&
 		   split_high(a, da) != (base == VCM_BASE_HIGH)) {
-		ret = GFAIL(sys, fn, -ENOENT, "dev '%s': da 0x%llx is not translated by base %u",
-			    dev->name, vcm_ull(da), base);
+		ret = GERR(sys, -ENOENT, "dev '%s': da %#llx is not translated by base %u",
+			   dev->name, vcm_ull(da), base);
 	} else {
 		ret = a->inst->ops->lookup(a->inst->mi, da, pa, &prot);
 		if (ret != 0)
-			ret = GFAIL(sys, fn, ret, "dev '%s': da 0x%llx is not mapped", dev->name,
-				    vcm_ull(da));
+			ret = GERR(sys, ret, "dev '%s': da %#llx is not mapped", dev->name,
+				   vcm_ull(da));
 	}
 	sys_unlock_(sys);
 	return ret;
@@ -527,24 +545,23 @@ int vcm_dev_addr_to_phys_addr(struct vcm_dev *dev, unsigned int base, vcm_da_t d
 int vcm_walk(struct vcm *vcm, struct vcm_dev *dev, vcm_da_t da, uint64_t len, vcm_walk_fn fn,
 	     void *arg)
 {
-	static const char fn_name[] = "vcm_walk";
 	struct vcm_avcm *a;
 	int ret;
-	struct vcm_sys *sys = lock_vcm_dev(&vcm, &dev, fn_name, &ret);
+	struct vcm_sys *sys = lock_vcm_dev(&vcm, &dev, __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	if (fn == NULL) {
-		ret = GFAIL(sys, fn_name, -EINVAL, "fn is NULL");
+		ret = GERR(sys, -EINVAL, "fn is NULL");
 	} else if (len == 0U || da < vcm->start || da - vcm->start > vcm->len - 1U ||
 		   len - 1U > vcm->start + vcm->len - 1U - da) {
-		ret = GFAIL(sys, fn_name, -ERANGE, "da 0x%llx len 0x%llx is not inside the VCM",
-			    vcm_ull(da), vcm_ull(len));
+		ret = GERR(sys, -ERANGE, "da %#llx len %#llx is not inside the VCM",
+			   vcm_ull(da), vcm_ull(len));
 	} else if ((a = assoc_of(vcm, dev)) == NULL) {
-		ret = GFAIL(sys, fn_name, -ENOENT, "dev '%s' is not associated with vcm", dev->name);
+		ret = GERR(sys, -ENOENT, "dev '%s' is not associated with vcm", dev->name);
 	} else if (a->inst->ops->walk == NULL) {
-		ret = GFAIL(sys, fn_name, -EOPNOTSUPP, "dev '%s': mapper '%s' cannot walk", dev->name,
-			    a->inst->ops->name != NULL ? a->inst->ops->name : "?");
+		ret = GERR(sys, -EOPNOTSUPP, "dev '%s': mapper '%s' cannot walk", dev->name,
+			   a->inst->ops->name != NULL ? a->inst->ops->name : "?");
 	} else {
 		ret = a->inst->ops->walk(a->inst->mi, da, len, fn, arg);
 	}

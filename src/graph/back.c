@@ -17,39 +17,38 @@
 
 int vcm_back(struct vcm_res *res, struct vcm_mem *mem)
 {
-	static const char fn[] = "vcm_back";
 	struct rmap_ext *ext;
 	uint32_t *by_pa;
 	uint64_t nr;
 	struct vcm *vcm;
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	vcm = res->vcm;
 	if (!gobj_take_(&mem, GK_MEM, sys)) {
-		ret = GFAIL(sys, fn, -EINVAL, "mem is not a live allocation of this system");
+		ret = GERR(sys, -EINVAL, "mem is not a live allocation of this system");
 		goto out;
 	}
 	if (res->mem != NULL) {
-		ret = GFAIL(sys, fn, -EBUSY, "res at da 0x%llx is already backed", vcm_ull(res->da));
+		ret = GERR(sys, -EBUSY, "res at da %#llx is already backed", vcm_ull(res->da));
 		goto out;
 	}
 	if (mem->len != res->len) {
-		ret = GFAIL(sys, fn, -EINVAL, "mem is 0x%llx bytes, res at da 0x%llx is 0x%llx",
-			    vcm_ull(mem->len), vcm_ull(res->da), vcm_ull(res->len));
+		ret = GERR(sys, -EINVAL, "mem is %#llx bytes, res at da %#llx is %#llx",
+			   vcm_ull(mem->len), vcm_ull(res->da), vcm_ull(res->len));
 		goto out;
 	}
 	if (vcm->nr_active == 0U) {
-		ret = GFAIL(sys, fn, -EAGAIN, "the VCM of res at da 0x%llx has no active association",
-			    vcm_ull(res->da));
+		ret = GERR(sys, -EAGAIN, "the VCM of res at da %#llx has no active association",
+			   vcm_ull(res->da));
 		goto out;
 	}
-	ret = ext_build_(sys, res, mem->pm, &ext, &by_pa, &nr, fn);
+	ret = ext_build_(sys, res, mem->pm, &ext, &by_pa, &nr);
 	if (ret != 0)
 		goto out;
-	ret = one_to_one_check_(vcm, ext, nr, fn);
+	ret = one_to_one_check_(vcm, ext, nr);
 	if (ret == 0)
 		ret = insts_map_ext_(vcm, ext, nr, res->prot);
 	if (ret != 0) {
@@ -65,14 +64,13 @@ out:
 
 int vcm_unback(struct vcm_res *res)
 {
-	static const char fn[] = "vcm_unback";
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	if (res->mem == NULL) {
-		ret = GFAIL(sys, fn, -ENOENT, "res at da 0x%llx is not backed", vcm_ull(res->da));
+		ret = GERR(sys, -ENOENT, "res at da %#llx is not backed", vcm_ull(res->da));
 		goto out;
 	}
 	insts_unmap_ext_(res->vcm, res->ext, res->nr_ext);

@@ -8,8 +8,6 @@
  */
 #include "graph_internal.h"
 
-static const char fn[] = "vcm_sys_check_";
-
 struct walk_state {
 	struct vcm *vcm;
 	uint64_t bytes;
@@ -43,13 +41,13 @@ static int check_inst(struct vcm_sys *sys, struct vcm *vcm, struct vcm_inst *in,
 	if (in->ops->walk != NULL) {
 		ret = in->ops->walk(in->mi, vcm->start, vcm->len, check_run, &w);
 		if (ret != 0)
-			return GFAIL(sys, fn, -EFAULT,
-				     "mapper '%s': da 0x%llx is mapped but not by the record",
-				     in->ops->name, vcm_ull(w.bad_da));
+			return GERR(sys, -EFAULT,
+				    "mapper '%s': da %#llx is mapped but not by the record",
+				    in->ops->name, vcm_ull(w.bad_da));
 		if (w.bytes != backed)
-			return GFAIL(sys, fn, -EFAULT,
-				     "mapper '%s' maps 0x%llx bytes, the record backs 0x%llx",
-				     in->ops->name, vcm_ull(w.bytes), vcm_ull(backed));
+			return GERR(sys, -EFAULT,
+				    "mapper '%s' maps %#llx bytes, the record backs %#llx",
+				    in->ops->name, vcm_ull(w.bytes), vcm_ull(backed));
 		return 0;
 	}
 	for (res = res_first_(vcm); res != NULL; res = res_next_(res)) {
@@ -63,9 +61,9 @@ static int check_inst(struct vcm_sys *sys, struct vcm *vcm, struct vcm_inst *in,
 
 				if (in->ops->lookup(in->mi, probe[k], &pa, &prot) != 0 ||
 				    pa != e->tn.key + (probe[k] - e->da))
-					return GFAIL(sys, fn, -EFAULT,
-						     "mapper '%s': da 0x%llx is not mapped as recorded",
-						     in->ops->name, vcm_ull(probe[k]));
+					return GERR(sys, -EFAULT,
+						    "mapper '%s': da %#llx is not mapped as recorded",
+						    in->ops->name, vcm_ull(probe[k]));
 			}
 		}
 	}
@@ -80,31 +78,31 @@ static int check_res(struct vcm_sys *sys, struct vcm_res *res)
 	vcm_pa_t pa;
 
 	if (res->mem->h.sys != sys || !gobj_live(res->mem, GK_MEM))
-		return GFAIL(sys, fn, -EFAULT, "res at da 0x%llx: backing is not live",
-			     vcm_ull(res->da));
+		return GERR(sys, -EFAULT, "res at da %#llx: backing is not live",
+			    vcm_ull(res->da));
 	while (vcm_phys_next_extent(res->mem->pm, &iter, &pa, &len) == 0) {
 		const struct rmap_ext *e = &res->ext[i], *f = NULL;
 		const struct gtree_node *t = NULL;
 
 		if (i >= res->nr_ext || e->tn.key != pa || e->len != len ||
 		    e->tn.last != pa + len - 1U || e->da != res->da + off || e->res != res)
-			return GFAIL(sys, fn, -EFAULT, "res at da 0x%llx: extent %llu is stale",
-				     vcm_ull(res->da), vcm_ull(i));
+			return GERR(sys, -EFAULT, "res at da %#llx: extent %llu is stale",
+				    vcm_ull(res->da), vcm_ull(i));
 		while ((t = gtree_overlap_next_(&sys->rmap, pa, pa, t)) != NULL && t != &e->tn)
 			;
 		if (t == NULL)
-			return GFAIL(sys, fn, -EFAULT, "res at da 0x%llx: pa 0x%llx not in the rmap",
-				     vcm_ull(res->da), vcm_ull(pa));
+			return GERR(sys, -EFAULT, "res at da %#llx: pa %#llx not in the rmap",
+				    vcm_ull(res->da), vcm_ull(pa));
 		f = ext_at_pa_(res, pa);
 		if (f != e)
-			return GFAIL(sys, fn, -EFAULT, "res at da 0x%llx: pa index is wrong",
-				     vcm_ull(res->da));
+			return GERR(sys, -EFAULT, "res at da %#llx: pa index is wrong",
+				    vcm_ull(res->da));
 		off += len;
 		i++;
 	}
 	if (i != res->nr_ext || off != res->len)
-		return GFAIL(sys, fn, -EFAULT, "res at da 0x%llx: extents do not cover it",
-			     vcm_ull(res->da));
+		return GERR(sys, -EFAULT, "res at da %#llx: extents do not cover it",
+			    vcm_ull(res->da));
 	return 0;
 }
 
@@ -125,15 +123,15 @@ static int check_record(struct vcm_sys *sys, struct vcm *vcm)
 		    vcm_vs_range_owner(res->range) != res ||
 		    vcm_vs_range_start(res->range) != res->da ||
 		    vcm_vs_range_len(res->range) != res->len || (nr != 0U && res->da <= last))
-			return GFAIL(sys, fn, -EFAULT,
-				     "vcm at 0x%llx: reservation at da 0x%llx differs from its range",
+			return GERR(sys, -EFAULT,
+				     "vcm at %#llx: reservation at da %#llx differs from its range",
 				     vcm_ull(vcm->start), vcm_ull(res->da));
 		last = res->da + (res->len - 1U);
 		nr++;
 	}
 	if (nr != vcm->nr_res)
-		return GFAIL(sys, fn, -EFAULT,
-			     "vcm at 0x%llx: its space holds %llu reservations, the count is %llu",
+		return GERR(sys, -EFAULT,
+			     "vcm at %#llx: its space holds %llu reservations, the count is %llu",
 			     vcm_ull(vcm->start), vcm_ull(nr), vcm_ull(vcm->nr_res));
 	glist_for_each(p, &vcm->bounds) {
 		struct vcm_bound *b = GRAPH_CONTAINER(p, struct vcm_bound, node);
@@ -141,8 +139,8 @@ static int check_record(struct vcm_sys *sys, struct vcm *vcm)
 		if (!gobj_live(b, GK_BOUND) || b->vcm != vcm ||
 		    vcm_vs_range_owner(vcm_vs_bound_range(b->vb)) != b ||
 		    vcm_vs_count(vcm_vs_bound_space(b->vb)) != b->nr_res)
-			return GFAIL(sys, fn, -EFAULT,
-				     "vcm at 0x%llx: bound at da 0x%llx differs from its range",
+			return GERR(sys, -EFAULT,
+				     "vcm at %#llx: bound at da %#llx differs from its range",
 				     vcm_ull(vcm->start), vcm_ull(b->da));
 	}
 	return 0;
@@ -156,7 +154,7 @@ static int check_vcm(struct vcm_sys *sys, struct vcm *vcm, uint64_t *nr_ext)
 	int ret;
 
 	if (vcm_vs_check_(vcm->vs) != 0)
-		return GFAIL(sys, fn, -EFAULT, "vcm at 0x%llx: %s", vcm_ull(vcm->start),
+		return GERR(sys, -EFAULT, "vcm at %#llx: %s", vcm_ull(vcm->start),
 			     graph_msg_(vcm_vs_last_error(vcm->vs)));
 	ret = check_record(sys, vcm);
 	if (ret != 0)
@@ -178,8 +176,8 @@ static int check_vcm(struct vcm_sys *sys, struct vcm *vcm, uint64_t *nr_ext)
 			active++;
 	}
 	if (assocs != vcm->nr_assoc || active != vcm->nr_active)
-		return GFAIL(sys, fn, -EFAULT, "vcm at 0x%llx: association counts are wrong",
-			     vcm_ull(vcm->start));
+		return GERR(sys, -EFAULT, "vcm at %#llx: association counts are wrong",
+			    vcm_ull(vcm->start));
 	glist_for_each(p, &vcm->insts) {
 		ret = check_inst(sys, vcm, GRAPH_CONTAINER(p, struct vcm_inst, node), backed);
 		if (ret != 0)
@@ -196,15 +194,15 @@ int vcm_sys_check_(struct vcm_sys *sys)
 
 	if (!sys_live(sys))
 		return -EINVAL;
-	sys_lock_(sys);
+	sys_enter_(sys, __func__);
 	glist_for_each(p, &sys->vcms) {
 		ret = check_vcm(sys, GRAPH_CONTAINER(p, struct vcm, node), &nr_ext);
 		if (ret != 0)
 			goto out;
 	}
 	if (gtree_check_(&sys->rmap) != 0 || sys->rmap.count != nr_ext) {
-		ret = GFAIL(sys, fn, -EFAULT, "rmap holds %llu extents, the record %llu, or is broken",
-			    vcm_ull(sys->rmap.count), vcm_ull(nr_ext));
+		ret = GERR(sys, -EFAULT, "rmap holds %llu extents, the record %llu, or is broken",
+			   vcm_ull(sys->rmap.count), vcm_ull(nr_ext));
 		goto out;
 	}
 	glist_for_each(p, &sys->mems) {
@@ -217,14 +215,14 @@ int vcm_sys_check_(struct vcm_sys *sys)
 			users++;
 		}
 		if (users != mem->nr_users) {
-			ret = GFAIL(sys, fn, -EFAULT, "mem of 0x%llx bytes: user list is wrong",
-				    vcm_ull(mem->len));
+			ret = GERR(sys, -EFAULT, "mem of %#llx bytes: user list is wrong",
+				   vcm_ull(mem->len));
 			goto out;
 		}
 	}
 	if (vcm_phys_check_(sys->phys) != 0)
-		ret = GFAIL(sys, fn, -EFAULT, "memtypes: %s",
-			    graph_msg_(vcm_phys_last_error(sys->phys)));
+		ret = GERR(sys, -EFAULT, "memtypes: %s",
+			   graph_msg_(vcm_phys_last_error(sys->phys)));
 out:
 	sys_unlock_(sys);
 	return ret;

@@ -38,27 +38,26 @@ static void teardown(struct vcm *c)
 
 int vcm_clone(struct vcm *src, struct vcm **out)
 {
-	static const char fn[] = "vcm_clone";
 	struct vcm_res *res;
 	struct glist *p;
 	struct vcm *c;
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&src, GK_VCM, "src", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(&src, GK_VCM, "src", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	if (out == NULL) {
-		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
+		ret = GERR(sys, -EINVAL, "out is NULL");
 		goto out;
 	}
 	ret = vcm_new_locked_(sys, src->kind == VK_PREBUILT ? VK_DEV : src->kind, src->start,
-			      src->len, &c, fn);
+			      src->len, &c);
 	if (ret != 0)
 		goto out;
 	glist_for_each(p, &src->bounds) {
 		struct vcm_bound *b = GRAPH_CONTAINER(p, struct vcm_bound, node), *nb;
 
-		ret = bound_new_locked_(c, true, b->da, b->len, &nb, fn);
+		ret = bound_new_locked_(c, true, b->da, b->len, &nb);
 		if (ret != 0)
 			goto fail;
 	}
@@ -66,12 +65,12 @@ int vcm_clone(struct vcm *src, struct vcm **out)
 		struct vcm_res *nr;
 
 		ret = res_new_locked_(c, bound_twin(src, c, res->bound), true, res->da, res->len, 0,
-				      res->prot, &nr, fn);
+				      res->prot, &nr);
 		if (ret != 0)
 			goto fail;
 		nr->align = res->align;
 		if (res->mem != NULL) {
-			ret = ext_copy_attach_(nr, res, fn);
+			ret = ext_copy_attach_(nr, res);
 			if (ret != 0)
 				goto fail;
 		}

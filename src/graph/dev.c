@@ -38,58 +38,57 @@ static struct vcm_dev *find_locked(struct vcm_sys *sys, const char *name)
 	return NULL;
 }
 
-static int check_cfg(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg, const char *fn)
+static int check_cfg(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg)
 {
 	const struct vcm_mapper_ops *m;
 	size_t n;
 
 	if (cfg == NULL)
-		return GFAIL(sys, fn, -EINVAL, "cfg is NULL");
+		return GERR(sys, -EINVAL, "cfg is NULL");
 	if (cfg->name == NULL)
-		return GFAIL(sys, fn, -EINVAL, "cfg->name is NULL");
+		return GERR(sys, -EINVAL, "cfg->name is NULL");
 	n = name_len(cfg->name, GRAPH_NAME_MAX);
 	if (n == 0U || n >= GRAPH_NAME_MAX)
-		return GFAIL(sys, fn, -EINVAL, "cfg->name is empty or longer than %u bytes",
-			     GRAPH_NAME_MAX - 1U);
+		return GERR(sys, -EINVAL, "cfg->name is empty or longer than %u bytes",
+			    GRAPH_NAME_MAX - 1U);
 	m = cfg->mapper;
 	if (m == NULL)
-		return GFAIL(sys, fn, -EINVAL, "cfg->mapper of '%s' is NULL", cfg->name);
+		return GERR(sys, -EINVAL, "cfg->mapper of '%s' is NULL", cfg->name);
 	if (m->create == NULL || m->destroy == NULL || m->map == NULL || m->unmap == NULL ||
 	    m->lookup == NULL)
-		return GFAIL(sys, fn, -EINVAL,
-			     "cfg->mapper '%s' lacks one of create, destroy, map, unmap, lookup",
-			     m->name != NULL ? m->name : "?");
+		return GERR(sys, -EINVAL,
+			    "cfg->mapper '%s' lacks one of create, destroy, map, unmap, lookup",
+			    m->name != NULL ? m->name : "?");
 	if (m->cfg_size != 0U && cfg->mapper_cfg == NULL)
-		return GFAIL(sys, fn, -EINVAL, "cfg->mapper_cfg of '%s' is NULL (mapper '%s' needs one)",
-			     cfg->name, m->name != NULL ? m->name : "?");
+		return GERR(sys, -EINVAL, "cfg->mapper_cfg of '%s' is NULL (mapper '%s' needs one)",
+			    cfg->name, m->name != NULL ? m->name : "?");
 	if (cfg->nr_bases != 1U && cfg->nr_bases != 2U)
-		return GFAIL(sys, fn, -EINVAL, "cfg->nr_bases %u of '%s' is not 1 or 2", cfg->nr_bases,
-			     cfg->name);
+		return GERR(sys, -EINVAL, "cfg->nr_bases %u of '%s' is not 1 or 2", cfg->nr_bases,
+			    cfg->name);
 	if (find_locked(sys, cfg->name) != NULL)
-		return GFAIL(sys, fn, -EEXIST, "cfg->name '%s' is already registered", cfg->name);
+		return GERR(sys, -EEXIST, "cfg->name '%s' is already registered", cfg->name);
 	return 0;
 }
 
 int vcm_dev_register(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg, struct vcm_dev **out)
 {
-	static const char fn[] = "vcm_dev_register";
 	struct vcm_dev *dev;
 	size_t n;
 	int ret;
 
 	if (!sys_live(sys))
 		return -EINVAL;
-	sys_lock_(sys);
+	sys_enter_(sys, __func__);
 	if (out == NULL) {
-		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
+		ret = GERR(sys, -EINVAL, "out is NULL");
 		goto out;
 	}
-	ret = check_cfg(sys, cfg, fn);
+	ret = check_cfg(sys, cfg);
 	if (ret != 0)
 		goto out;
 	dev = gobj_alloc_(sys, GK_DEV);
 	if (dev == NULL) {
-		ret = GFAIL(sys, fn, -ENOMEM, "no metadata for device '%s'", cfg->name);
+		ret = GERR(sys, -ENOMEM, "no metadata for device '%s'", cfg->name);
 		goto out;
 	}
 	dev->cfg = *cfg;
@@ -99,7 +98,7 @@ int vcm_dev_register(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg, struct 
 
 		if (copy == NULL) {
 			gobj_free_(sys, GK_DEV, dev);
-			ret = GFAIL(sys, fn, -ENOMEM, "no metadata for device '%s'", cfg->name);
+			ret = GERR(sys, -ENOMEM, "no metadata for device '%s'", cfg->name);
 			goto out;
 		}
 		__builtin_memcpy(copy, cfg->mapper_cfg, cfg->mapper->cfg_size);
@@ -120,18 +119,17 @@ out:
 
 int vcm_dev_unregister(struct vcm_dev *dev)
 {
-	static const char fn[] = "vcm_dev_unregister";
 	struct vcm_sys *sys;
 	int ret;
 
 	if (dev == NULL)
 		return 0;
-	sys = gobj_lock_(&dev, GK_DEV, "dev", fn, &ret);
+	sys = gobj_lock_(&dev, GK_DEV, "dev", __func__, &ret);
 	if (sys == NULL)
 		return ret;
 	if (dev->nr_assoc != 0U)
-		ret = GFAIL(sys, fn, -EBUSY, "dev '%s' has %llu associations", dev->name,
-			    vcm_ull(dev->nr_assoc));
+		ret = GERR(sys, -EBUSY, "dev '%s' has %llu associations", dev->name,
+			   vcm_ull(dev->nr_assoc));
 	if (ret == 0) {
 		glist_del(&dev->node);
 		sys->nr_dev--;
@@ -171,7 +169,7 @@ int vcm_hw_ver(struct vcm_dev *dev, uint32_t *ver)
 	if (sys == NULL)
 		return ret;
 	if (ver == NULL) {
-		ret = GFAIL(sys, "vcm_hw_ver", -EINVAL, "ver is NULL");
+		ret = GERR(sys, -EINVAL, "ver is NULL");
 	} else {
 		*ver = 0;
 		if (dev->cfg.ops != NULL && dev->cfg.ops->hw_version != NULL)
@@ -206,7 +204,7 @@ int vcm_dev_fault(struct vcm_dev *dev, const struct vcm_fault *fault)
 	if (sys == NULL)
 		return ret;
 	if (fault == NULL) {
-		ret = GFAIL(sys, "vcm_dev_fault", -EINVAL, "fault is NULL");
+		ret = GERR(sys, -EINVAL, "fault is NULL");
 		sys_unlock_(sys);
 		return ret;
 	}
@@ -225,16 +223,15 @@ int vcm_dev_fault(struct vcm_dev *dev, const struct vcm_fault *fault)
 
 int vcm_dev_last_fault(struct vcm_dev *dev, struct vcm_fault *out, uint64_t *count)
 {
-	static const char fn[] = "vcm_dev_last_fault";
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&dev, GK_DEV, "dev", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(&dev, GK_DEV, "dev", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	if (out == NULL)
-		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
+		ret = GERR(sys, -EINVAL, "out is NULL");
 	else if (dev->nr_faults == 0U)
-		ret = GFAIL(sys, fn, -ENOENT, "dev '%s' has reported no fault", dev->name);
+		ret = GERR(sys, -ENOENT, "dev '%s' has reported no fault", dev->name);
 	else
 		*out = dev->last_fault;
 	if (count != NULL)

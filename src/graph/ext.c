@@ -35,7 +35,7 @@ static uint32_t *ext_by_pa(struct rmap_ext *ext, uint64_t nr)
 }
 
 int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physmem *pm,
-	       struct rmap_ext **ext_out, uint32_t **by_pa_out, uint64_t *nr_out, const char *fn)
+	       struct rmap_ext **ext_out, uint32_t **by_pa_out, uint64_t *nr_out)
 {
 	uint64_t n = vcm_phys_mem_extents(pm, NULL, 0), off = 0, got;
 	struct vcm_seg one, *seg = &one;
@@ -44,10 +44,10 @@ int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physme
 	int ret;
 
 	if (n == 0U || n > UINT32_MAX)
-		return GFAIL(sys, fn, -EINVAL, "mem has %llu extents", vcm_ull(n));
+		return GERR(sys, -EINVAL, "mem has %llu extents", vcm_ull(n));
 	ext = meta_alloc_(sys, ext_bytes(n));
 	if (ext == NULL)
-		return GFAIL(sys, fn, -ENOMEM, "no metadata for %llu extents", vcm_ull(n));
+		return GERR(sys, -ENOMEM, "no metadata for %llu extents", vcm_ull(n));
 	if (n > 1U)
 		seg = (struct vcm_seg *)(void *)(ext + n);
 	by_pa = ext_by_pa(ext, n);
@@ -64,7 +64,7 @@ int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physme
 		by_pa[i] = (uint32_t)i;
 		off += len;
 	}
-	ret = sort_by_pa_(sys, ext, by_pa, n, fn);
+	ret = sort_by_pa_(sys, ext, by_pa, n);
 	if (ret != 0) {
 		ext_free_(sys, ext, n);
 		return ret;
@@ -80,13 +80,13 @@ void ext_free_(struct vcm_sys *sys, struct rmap_ext *ext, uint64_t nr)
 	meta_free_(sys, ext, ext_bytes(nr));
 }
 
-int ext_copy_attach_(struct vcm_res *to, const struct vcm_res *from, const char *fn)
+int ext_copy_attach_(struct vcm_res *to, const struct vcm_res *from)
 {
 	struct vcm_sys *sys = to->h.sys;
 	struct rmap_ext *ext = meta_alloc_(sys, ext_bytes(from->nr_ext));
 
 	if (ext == NULL)
-		return GFAIL(sys, fn, -ENOMEM, "no metadata for %llu extents",
+		return GERR(sys, -ENOMEM, "no metadata for %llu extents",
 			     vcm_ull(from->nr_ext));
 	__builtin_memcpy(ext, from->ext, ext_bytes(from->nr_ext));
 	for (uint64_t i = 0; i < from->nr_ext; i++) {

@@ -90,7 +90,7 @@ static void merge_runs(const struct rmap_ext *ext, uint32_t *idx, uint32_t *tmp,
  * failure-injection tests).
  */
 int sort_by_pa_(struct vcm_sys *sys, const struct rmap_ext *ext, uint32_t *idx,
-		      uint64_t n, const char *fn)
+		      uint64_t n)
 {
 	uint32_t *tmp;
 
@@ -99,7 +99,7 @@ int sort_by_pa_(struct vcm_sys *sys, const struct rmap_ext *ext, uint32_t *idx,
 		return 0;
 	tmp = meta_alloc_(sys, (size_t)n * sizeof(*tmp));
 	if (tmp == NULL)
-		return GFAIL(sys, fn, -ENOMEM, "no metadata to sort %llu extents", vcm_ull(n));
+		return GERR(sys, -ENOMEM, "no metadata to sort %llu extents", vcm_ull(n));
 	merge_runs(ext, idx, tmp, n);
 	meta_free_(sys, tmp, (size_t)n * sizeof(*tmp));
 	return 0;

@@ -202,8 +202,10 @@ bool gobj_take_(void *handlep, enum graph_kind k, const struct vcm_sys *sys);
  * The head of a public call on the handle at @handlep (a pointer to the
  * caller's handle variable) of kind @k: its system, locked, with the variable
  * replaced by the object; or NULL with *@ret = -EINVAL and the variable left
- * as it was. A stale handle of a live system also records
- * "@fn: @what is not a live <kind>" (nothing when @fn is NULL).
+ * as it was. @fn, the public call, is entered in the system's record
+ * (sys_diag_()), so everything GERR() records until the call returns carries
+ * it. A stale handle of a live system also records "@fn: @what is not a live
+ * <kind>". With @fn NULL (calls that record nothing) neither happens.
  */
 struct vcm_sys *gobj_lock_(void *handlep, enum graph_kind k, const char *what, const char *fn,
 			   int *ret);
@@ -375,16 +377,15 @@ int deactivate_locked_(struct vcm_avcm *a);
 
 /* ext.c: extent arrays */
 int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physmem *pm,
-	       struct rmap_ext **ext, uint32_t **by_pa, uint64_t *nr, const char *fn);
+	       struct rmap_ext **ext, uint32_t **by_pa, uint64_t *nr);
 void ext_free_(struct vcm_sys *sys, struct rmap_ext *ext, uint64_t nr);
 /* The pieces for map of an array of @nr > 1 extents, kept after them. */
 const struct vcm_seg *ext_segs_(const struct rmap_ext *ext, uint64_t nr);
 /* Back @to like @from (same memory, same extents at @to's address). */
-int ext_copy_attach_(struct vcm_res *to, const struct vcm_res *from, const char *fn);
+int ext_copy_attach_(struct vcm_res *to, const struct vcm_res *from);
 
 /* ext_sort.c: sort @idx, @n indices into @ext, by physical start. */
-int sort_by_pa_(struct vcm_sys *sys, const struct rmap_ext *ext, uint32_t *idx, uint64_t n,
-		const char *fn);
+int sort_by_pa_(struct vcm_sys *sys, const struct rmap_ext *ext, uint32_t *idx, uint64_t n);
 
 /* inst_map.c */
 /* Map @ext (built by ext_build_) into @in with one map call (one piece per
@@ -408,7 +409,7 @@ void res_attach_(struct vcm_res *res, struct vcm_mem *mem, struct rmap_ext *ext,
 void res_detach_(struct vcm_res *res);
 
 /* one_to_one_check.c */
-int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, const char *fn);
+int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr);
 
 /* inst_plat.c: @in->plat forwards to the system's ops (with the stash). */
 void inst_plat_init_(struct vcm_inst *in, struct vcm_sys *sys);
@@ -444,21 +445,20 @@ const struct rmap_ext *ext_at_pa_(const struct vcm_res *res, vcm_pa_t pa);
 
 /* vcm.c */
 int vcm_new_locked_(struct vcm_sys *sys, enum vcm_kind kind, vcm_da_t start, uint64_t len,
-		    struct vcm **out, const char *fn);
+		    struct vcm **out);
 void vcm_delete_locked_(struct vcm *vcm);
 
 /* res.c */
 int res_new_locked_(struct vcm *vcm, struct vcm_bound *bound, bool at, vcm_da_t da,
-		    uint64_t len, uint64_t align, unsigned int prot, struct vcm_res **out,
-		    const char *fn);
+		    uint64_t len, uint64_t align, unsigned int prot, struct vcm_res **out);
 void res_delete_locked_(struct vcm_res *res);
 int bound_new_locked_(struct vcm *vcm, bool at, vcm_da_t da, uint64_t len,
-		      struct vcm_bound **out, const char *fn);
+		      struct vcm_bound **out);
 
 /* assoc.c */
 int assoc_new_locked_(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr,
-		      struct vcm_avcm **out, const char *fn);
-int activate_locked_(struct vcm_avcm *a, const char *fn);
+		      struct vcm_avcm **out);
+int activate_locked_(struct vcm_avcm *a);
 
 /* Where this call's message goes: the cfg's diag_slot, else sys->diag. */
 static inline struct vcm_diag *sys_diag_(const struct vcm_sys *sys)
@@ -467,6 +467,17 @@ static inline struct vcm_diag *sys_diag_(const struct vcm_sys *sys)
 					(struct vcm_diag *)&sys->diag;
 }
 
-#define GFAIL(sys, fn, err, ...) VCM_FAIL(sys_diag_(sys), (fn), (err), __VA_ARGS__)
+/*
+ * The head of a public call on a live system (not through a handle): lock it
+ * and name the call in the record its messages go to.
+ */
+static inline void sys_enter_(struct vcm_sys *sys, const char *fn)
+{
+	sys_lock_(sys);
+	vcm_diag_enter(sys_diag_(sys), fn);
+}
+
+/* Record a failure under the public call that entered the system's record. */
+#define GERR(sys, err, ...) VCM_ERR(sys_diag_(sys), (err), __VA_ARGS__)
 
 #endif /* VCM_GRAPH_INTERNAL_H */

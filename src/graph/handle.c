@@ -317,16 +317,16 @@ struct vcm_sys *gobj_lock_(void *handlep, enum graph_kind k, const char *what, c
 	if (sys == NULL)
 		return NULL;
 	sys_lock_(sys);
+	/* helpers and mapper ops record under the call's name from here on */
+	if (fn != NULL)
+		vcm_diag_enter(sys_diag_(sys), fn);
 	if (!current(h, o, k)) {
 		if (fn != NULL)
-			GFAIL(sys, fn, -EINVAL, "%s is not a live %s", what, kind_name[k]);
+			GERR(sys, -EINVAL, "%s is not a live %s", what, kind_name[k]);
 		sys_unlock_(sys);
 		return NULL;
 	}
 	handle_set(handlep, o);
-	/* helpers and mapper ops record under the call's name from here on */
-	if (fn != NULL)
-		vcm_diag_enter(sys_diag_(sys), fn);
 	*ret = 0;
 	return sys;
 }

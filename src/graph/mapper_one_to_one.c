@@ -71,11 +71,11 @@ static int o2o_map(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t 
 
 	for (uint64_t i = 0; i < nr; i++) {
 		if (seg[i].pa != da + len)
-			return VCM_ERR(diag, -EINVAL, "one-to-one: pa 0x%llx differs from da 0x%llx",
+			return VCM_ERR(diag, -EINVAL, "one-to-one: pa %#llx differs from da %#llx",
 				       vcm_ull(seg[i].pa), vcm_ull(da + len));
 		if (seg[i].len == 0U || seg[i].len > o->len - len)
 			return VCM_ERR(diag, -ERANGE,
-				       "one-to-one: pa 0x%llx len 0x%llx is outside the reachable 0x%llx..0x%llx",
+				       "one-to-one: pa %#llx len %#llx is outside the reachable %#llx..%#llx",
 				       vcm_ull(seg[i].pa), vcm_ull(seg[i].len), vcm_ull(o->start),
 				       vcm_ull(o->start + o->len - 1U));
 		len += seg[i].len;
@@ -83,12 +83,12 @@ static int o2o_map(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t 
 	if (nr == 0U || da < o->start || da - o->start > o->len - 1U ||
 	    len - 1U > o->start + o->len - 1U - da)
 		return VCM_ERR(diag, -ERANGE,
-			       "one-to-one: pa 0x%llx len 0x%llx is outside the reachable 0x%llx..0x%llx",
+			       "one-to-one: pa %#llx len %#llx is outside the reachable %#llx..%#llx",
 			       vcm_ull(da), vcm_ull(len), vcm_ull(o->start),
 			       vcm_ull(o->start + o->len - 1U));
 	n = gtree_overlap_next_(&o->runs, da, da + len - 1U, NULL);
 	if (n != NULL)
-		return VCM_ERR(diag, -EEXIST, "one-to-one: pa 0x%llx is already mapped",
+		return VCM_ERR(diag, -EEXIST, "one-to-one: pa %#llx is already mapped",
 			       vcm_ull(n->key > da ? n->key : da));
 	r = o->plat->meta_alloc(o->plat->ctx, sizeof(*r));
 	if (r == NULL)
@@ -107,7 +107,7 @@ static int o2o_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *dia
 	struct gtree_node *n = gtree_floor_(&o->runs, da);
 
 	if (n == NULL || n->key != da || n->last != da + len - 1U)
-		return VCM_ERR(diag, -ENOENT, "one-to-one: da 0x%llx len 0x%llx was not mapped",
+		return VCM_ERR(diag, -ENOENT, "one-to-one: da %#llx len %#llx was not mapped",
 			       vcm_ull(da), vcm_ull(len));
 	gtree_remove_(&o->runs, n);
 	o->plat->meta_free(o->plat->ctx, n, sizeof(struct o2o_run));

@@ -33,7 +33,7 @@ static int pt_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 	if (ias < 64U && (start + len - 1U) >> ias != 0U) {
 		vcm_pt_destroy(pt);
 		return VCM_ERR(diag, -ERANGE,
-			       "dev '%s': the VCM ends at 0x%llx, past its table's %u input bits",
+			       "dev '%s': the VCM ends at %#llx, past its table's %u input bits",
 			       dev_cfg->name, vcm_ull(start + len - 1U), ias);
 	}
 	*inst = pt;

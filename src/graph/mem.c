@@ -10,13 +10,13 @@
 #include "graph_internal.h"
 
 static int new_mem(struct vcm_sys *sys, struct vcm_physmem *pm, int memtype, uint64_t flags,
-		   uint64_t align, struct vcm_mem **out, const char *fn)
+		   uint64_t align, struct vcm_mem **out)
 {
 	struct vcm_mem *mem = gobj_alloc_(sys, GK_MEM);
 
 	if (mem == NULL) {
 		vcm_phys_free(sys->phys, pm);
-		return GFAIL(sys, fn, -ENOMEM, "no metadata for the allocation handle");
+		return GERR(sys, -ENOMEM, "no metadata for the allocation handle");
 	}
 	mem->pm = pm;
 	mem->len = vcm_phys_mem_len(pm);
@@ -44,9 +44,9 @@ static int alloc(struct vcm_sys *sys, enum alloc_kind kind, unsigned int memtype
 
 	if (!sys_live(sys))
 		return -EINVAL;
-	sys_lock_(sys);
+	sys_enter_(sys, fn);
 	if (out == NULL) {
-		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
+		ret = GERR(sys, -EINVAL, "out is NULL");
 		goto out;
 	}
 	if (kind == AK_WRAP)
@@ -56,13 +56,13 @@ static int alloc(struct vcm_sys *sys, enum alloc_kind kind, unsigned int memtype
 	else
 		ret = vcm_phys_alloc(sys->phys, memtype, len, flags, &pm);
 	if (ret != 0) {
-		ret = GFAIL(sys, fn, ret, "%s", graph_msg_(vcm_phys_last_error(sys->phys)));
+		ret = GERR(sys, ret, "%s", graph_msg_(vcm_phys_last_error(sys->phys)));
 		goto out;
 	}
 	/* vcm_migrate() asks again for what was asked here */
 	ret = new_mem(sys, pm, kind == AK_WRAP ? -1 : (int)memtype,
 		      kind == AK_CONT ? VCM_PHYS_CONT : flags,
-		      kind == AK_CONT && arg != 0U ? arg : 0U, out, fn);
+		      kind == AK_CONT && arg != 0U ? arg : 0U, out);
 out:
 	sys_unlock_(sys);
 	return ret;
@@ -91,12 +91,12 @@ int vcm_free_phys(struct vcm_sys *sys, struct vcm_mem *mem)
 
 	if (!sys_live(sys))
 		return -EINVAL;
-	sys_lock_(sys);
+	sys_enter_(sys, __func__);
 	if (!gobj_take_(&mem, GK_MEM, sys)) {
-		ret = GFAIL(sys, __func__, -EINVAL, "mem is not a live allocation of this system");
+		ret = GERR(sys, -EINVAL, "mem is not a live allocation of this system");
 	} else if (mem->nr_users != 0U) {
-		ret = GFAIL(sys, __func__, -EBUSY, "mem backs %llu reservations",
-			    vcm_ull(mem->nr_users));
+		ret = GERR(sys, -EBUSY, "mem backs %llu reservations",
+			   vcm_ull(mem->nr_users));
 	} else {
 		ret = vcm_phys_free(sys->phys, mem->pm);
 		VCM_ASSERT(ret == 0);
@@ -180,10 +180,10 @@ int vcm_get_cont_memtype(struct vcm_sys *sys, unsigned int memtype, vcm_pa_t *pa
 
 	if (!sys_live(sys))
 		return -EINVAL;
-	sys_lock_(sys);
+	sys_enter_(sys, __func__);
 	ret = vcm_phys_memtype_range(sys->phys, memtype, 0, pa, len);
 	if (ret != 0)
-		ret = GFAIL(sys, __func__, ret, "%s", graph_msg_(vcm_phys_last_error(sys->phys)));
+		ret = GERR(sys, ret, "%s", graph_msg_(vcm_phys_last_error(sys->phys)));
 	sys_unlock_(sys);
 	return ret;
 }

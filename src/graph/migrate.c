@@ -41,7 +41,7 @@ struct plan {
 
 /* Copy the bytes of @from to @to (the same length), extent by extent. */
 static int copy_mem(struct vcm_sys *sys, const struct vcm_physmem *to,
-		    const struct vcm_physmem *from, const char *fn)
+		    const struct vcm_physmem *from)
 {
 	struct copy_side t, f;
 	vcm_pa_t bad;
@@ -49,30 +49,30 @@ static int copy_mem(struct vcm_sys *sys, const struct vcm_physmem *to,
 	copy_side_mem_(&t, to);
 	copy_side_mem_(&f, from);
 	if (copy_phys_(sys->plat, &t, &f, UINT64_MAX, &bad) != 0)
-		return GFAIL(sys, fn, -EFAULT, "pa 0x%llx has no CPU view", vcm_ull(bad));
+		return GERR(sys, -EFAULT, "pa %#llx has no CPU view", vcm_ull(bad));
 	return 0;
 }
 
 /* Also turns the caller's handle at @memp into the object. */
-static int check_mem(struct vcm_sys *sys, struct vcm_mem **memp, const char *fn)
+static int check_mem(struct vcm_sys *sys, struct vcm_mem **memp)
 {
 	struct vcm_mem *mem;
 	struct glist *p;
 
 	if (!gobj_take_(memp, GK_MEM, sys))
-		return GFAIL(sys, fn, -EINVAL, "mem is not a live allocation of this system");
+		return GERR(sys, -EINVAL, "mem is not a live allocation of this system");
 	mem = *memp;
 	if (mem->memtype < 0)
-		return GFAIL(sys, fn, -EINVAL, "mem wraps memory the caller owns: it cannot move");
+		return GERR(sys, -EINVAL, "mem wraps memory the caller owns: it cannot move");
 	if (sys->plat->pa_to_cpu == NULL)
-		return GFAIL(sys, fn, -EOPNOTSUPP, "the platform has no pa_to_cpu to copy with");
+		return GERR(sys, -EOPNOTSUPP, "the platform has no pa_to_cpu to copy with");
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 
 		if (res->vcm->kind == VK_ONE_TO_ONE)
-			return GFAIL(sys, fn, -EBUSY,
-				     "mem is mapped one-to-one at da 0x%llx: its address is fixed",
-				     vcm_ull(res->da));
+			return GERR(sys, -EBUSY,
+				    "mem is mapped one-to-one at da %#llx: its address is fixed",
+				    vcm_ull(res->da));
 	}
 	return 0;
 }
@@ -105,7 +105,7 @@ static unsigned int users_granule_lg2(const struct vcm_mem *mem)
 
 /* New memory for @mem that every table mapping it can map (see the top). */
 static int alloc_like(struct vcm_sys *sys, const struct vcm_mem *mem, unsigned int gran_lg2,
-		      struct vcm_physmem **out, const char *fn)
+		      struct vcm_physmem **out)
 {
 	unsigned int mt = (unsigned int)mem->memtype;
 	uint64_t gran = UINT64_C(1) << gran_lg2;
@@ -138,14 +138,13 @@ static int alloc_like(struct vcm_sys *sys, const struct vcm_mem *mem, unsigned i
 		ret = vcm_phys_alloc_cont(sys->phys, mt, mem->len, gran, out);
 done:
 	if (ret != 0)
-		return GFAIL(sys, fn, ret, "new memory: %s",
-			     graph_msg_(vcm_phys_last_error(sys->phys)));
+		return GERR(sys, ret, "new memory: %s",
+			    graph_msg_(vcm_phys_last_error(sys->phys)));
 	return 0;
 }
 
 /* Can every instance of @res's VCM map the extents of @pl? Checked before the break. */
-static int plan_fits(struct vcm_sys *sys, const struct vcm_res *res, const struct plan *pl,
-		     const char *fn)
+static int plan_fits(struct vcm_sys *sys, const struct vcm_res *res, const struct plan *pl)
 {
 	const struct glist *q;
 
@@ -157,11 +156,11 @@ static int plan_fits(struct vcm_sys *sys, const struct vcm_res *res, const struc
 			const struct rmap_ext *x = &pl->ext[e];
 
 			if (((x->da | x->tn.key | x->len) & mask) != 0U)
-				return GFAIL(sys, fn, -EINVAL,
-					     "new extent pa 0x%llx len 0x%llx at da 0x%llx: "
-					     "a table's granule is 0x%llx",
-					     vcm_ull(x->tn.key), vcm_ull(x->len), vcm_ull(x->da),
-					     vcm_ull(mask + 1U));
+				return GERR(sys, -EINVAL,
+					    "new extent pa %#llx len %#llx at da %#llx: "
+					    "a table's granule is %#llx",
+					    vcm_ull(x->tn.key), vcm_ull(x->len), vcm_ull(x->da),
+					    vcm_ull(mask + 1U));
 		}
 	}
 	return 0;
@@ -188,7 +187,6 @@ static void users_stash(struct vcm_mem *mem, enum inst_stash_mode mode)
 
 int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 {
-	static const char fn[] = "vcm_migrate";
 	struct vcm_physmem *npm = NULL;
 	struct plan *plan = NULL;
 	uint64_t nr_users = 0, i, k;
@@ -197,19 +195,18 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 
 	if (!sys_live(sys))
 		return -EINVAL;
-	sys_lock_(sys);
-	vcm_diag_enter(sys_diag_(sys), fn);
-	ret = check_mem(sys, &mem, fn);
+	sys_enter_(sys, __func__);
+	ret = check_mem(sys, &mem);
 	if (ret != 0)
 		goto out;
 	nr_users = mem->nr_users;
-	ret = alloc_like(sys, mem, users_granule_lg2(mem), &npm, fn);
+	ret = alloc_like(sys, mem, users_granule_lg2(mem), &npm);
 	if (ret != 0)
 		goto out;
 	if (nr_users != 0U) {
 		plan = meta_alloc_(sys, (size_t)nr_users * sizeof(*plan));
 		if (plan == NULL) {
-			ret = GFAIL(sys, fn, -ENOMEM, "no metadata for the plan");
+			ret = GERR(sys, -ENOMEM, "no metadata for the plan");
 			goto free_new;
 		}
 	}
@@ -217,11 +214,11 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 
-		ret = ext_build_(sys, res, npm, &plan[i].ext, &plan[i].by_pa, &plan[i].nr, fn);
+		ret = ext_build_(sys, res, npm, &plan[i].ext, &plan[i].by_pa, &plan[i].nr);
 		if (ret != 0)
 			goto free_plan;
 		i++; /* plan[i - 1] is built: free_plan frees it */
-		ret = plan_fits(sys, res, &plan[i - 1U], fn);
+		ret = plan_fits(sys, res, &plan[i - 1U]);
 		if (ret != 0)
 			goto free_plan;
 	}
@@ -234,7 +231,7 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 		tlb_fan_(res->vcm, res->da, res->len, false);
 	}
 	users_stash(mem, INST_HOLD);
-	ret = copy_mem(sys, npm, mem->pm, fn);
+	ret = copy_mem(sys, npm, mem->pm);
 	/* make: the new mappings take table memory from the platform, not the stash */
 	k = 0;
 	glist_for_each(p, &mem->users) {
@@ -305,21 +302,20 @@ out:
 
 int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsigned int *mappers)
 {
-	static const char fn[] = "vcm_power_query";
 	const struct gtree_node *n = NULL;
 	unsigned int count = 0;
 	int ret = 0;
 
 	if (!sys_live(sys))
 		return -EINVAL;
-	sys_lock_(sys);
+	sys_enter_(sys, __func__);
 	if (len == 0U) {
-		ret = GFAIL(sys, fn, -EINVAL, "len is 0");
+		ret = GERR(sys, -EINVAL, "len is 0");
 		goto out;
 	}
 	if (pa + len - 1U < pa) {
-		ret = GFAIL(sys, fn, -EOVERFLOW, "pa 0x%llx + len 0x%llx wraps", vcm_ull(pa),
-			    vcm_ull(len));
+		ret = GERR(sys, -EOVERFLOW, "pa %#llx + len %#llx wraps", vcm_ull(pa),
+			   vcm_ull(len));
 		goto out;
 	}
 	sys->epoch++;
@@ -339,8 +335,8 @@ int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsigned int
 			count++;
 			if (ret == 0 && ops != NULL && ops->power_query != NULL &&
 			    ops->power_query(dev->cfg.ctx, lo, hi - lo + 1U) != 0)
-				ret = GFAIL(sys, fn, -EBUSY, "dev '%s' uses pa 0x%llx..0x%llx",
-					    dev->name, vcm_ull(lo), vcm_ull(hi));
+				ret = GERR(sys, -EBUSY, "dev '%s' uses pa %#llx..%#llx",
+					   dev->name, vcm_ull(lo), vcm_ull(hi));
 		}
 	}
 	if (mappers != NULL)

@@ -6,14 +6,14 @@
  */
 #include "graph_internal.h"
 
-int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, const char *fn)
+int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr)
 {
 	if (vcm->kind != VK_ONE_TO_ONE)
 		return 0;
 	for (uint64_t i = 0; i < nr; i++)
 		if (ext[i].da != ext[i].tn.key)
-			return GFAIL(vcm->h.sys, fn, -EINVAL,
-				     "one-to-one VCM: da 0x%llx would map pa 0x%llx (must be equal)",
+			return GERR(vcm->h.sys, -EINVAL,
+				     "one-to-one VCM: da %#llx would map pa %#llx (must be equal)",
 				     vcm_ull(ext[i].da), vcm_ull(ext[i].tn.key));
 	return 0;
 }

@@ -8,6 +8,7 @@
  * Also vcm_res_copy(), which moves bytes between two backed reservations
  * through the platform's pa_to_cpu.
  */
+#include <vcm/pgtable.h>
 #include "graph_internal.h"
 
 #define ALIGN_MIN UINT64_C(0x1000)
@@ -75,18 +76,8 @@ struct vcm_res *res_next_(const struct vcm_res *res)
 	return res_from(vcm, vcm_vs_next(vcm->vs, vcm_vs_bound_range(res->bound->vb)));
 }
 
-static int check_prot(struct vcm_sys *sys, unsigned int prot, const char *fn)
-{
-	if ((prot & ~VCM_PT_PROT_ALL) != 0U)
-		return GFAIL(sys, fn, -EINVAL, "prot has unknown bits 0x%x", prot & ~VCM_PT_PROT_ALL);
-	if ((prot & VCM_PT_PROT_READ) == 0U)
-		return GFAIL(sys, fn, -EINVAL, "prot 0x%x lacks VCM_PT_PROT_READ", prot);
-	return 0;
-}
-
 int res_new_locked_(struct vcm *vcm, struct vcm_bound *bound, bool at, vcm_da_t da,
-		    uint64_t len, uint64_t align, unsigned int prot, struct vcm_res **out,
-		    const char *fn)
+		    uint64_t len, uint64_t align, unsigned int prot, struct vcm_res **out)
 {
 	struct vcm_sys *sys = vcm->h.sys;
 	struct vcm_vs *vs = bound != NULL ? vcm_vs_bound_space(bound->vb) : vcm->vs;
@@ -95,25 +86,25 @@ int res_new_locked_(struct vcm *vcm, struct vcm_bound *bound, bool at, vcm_da_t 
 	int ret;
 
 	if (out == NULL)
-		return GFAIL(sys, fn, -EINVAL, "out is NULL");
+		return GERR(sys, -EINVAL, "out is NULL");
 	if (len == 0U || !vcm_is_aligned(len, GRAPH_PAGE))
-		return GFAIL(sys, fn, -EINVAL, "len 0x%llx is 0 or not a multiple of 4 KiB",
-			     vcm_ull(len));
+		return GERR(sys, -EINVAL, "len %#llx is 0 or not a multiple of 4 KiB",
+			    vcm_ull(len));
 	if (align == 0U)
 		align = ALIGN_MIN;
 	if (!vcm_is_pow2(align) || align < ALIGN_MIN || align > ALIGN_MAX)
-		return GFAIL(sys, fn, -EINVAL, "align 0x%llx is not a power of two in 4K..1G",
-			     vcm_ull(align));
-	ret = check_prot(sys, prot, fn);
+		return GERR(sys, -EINVAL, "align %#llx is not a power of two in 4K..1G",
+			    vcm_ull(align));
+	ret = vcm_pt_prot_check(prot, sys_diag_(sys));
 	if (ret != 0)
 		return ret;
 	res = gobj_alloc_(sys, GK_RES);
 	if (res == NULL)
-		return GFAIL(sys, fn, -ENOMEM, "no metadata for the reservation");
+		return GERR(sys, -ENOMEM, "no metadata for the reservation");
 	ret = at ? vcm_vs_reserve_at(vs, da, len, &r) : vcm_vs_reserve(vs, len, align, &r);
 	if (ret != 0) {
 		gobj_free_(sys, GK_RES, res);
-		return GFAIL(sys, fn, ret, "%s", graph_msg_(vcm_vs_last_error(vs)));
+		return GERR(sys, ret, "%s", graph_msg_(vcm_vs_last_error(vs)));
 	}
 	res->vcm = vcm;
 	res->bound = bound;
@@ -154,7 +145,7 @@ int vcm_reserve(struct vcm *vcm, uint64_t len, uint64_t align, unsigned int prot
 
 	if (sys == NULL)
 		return ret;
-	ret = res_new_locked_(vcm, NULL, false, 0, len, align, prot, out, __func__);
+	ret = res_new_locked_(vcm, NULL, false, 0, len, align, prot, out);
 	if (ret == 0)
 		*out = gobj_handle_(*out);
 	sys_unlock_(sys);
@@ -169,7 +160,7 @@ int vcm_reserve_at(struct vcm *vcm, vcm_da_t da, uint64_t len, unsigned int prot
 
 	if (sys == NULL)
 		return ret;
-	ret = res_new_locked_(vcm, NULL, true, da, len, 0, prot, out, __func__);
+	ret = res_new_locked_(vcm, NULL, true, da, len, 0, prot, out);
 	if (ret == 0)
 		*out = gobj_handle_(*out);
 	sys_unlock_(sys);
@@ -184,8 +175,8 @@ int vcm_unreserve(struct vcm_res *res)
 	if (sys == NULL)
 		return ret;
 	if (res->mem != NULL)
-		ret = GFAIL(sys, __func__, -EBUSY, "res at da 0x%llx is backed (vcm_unback first)",
-			    vcm_ull(res->da));
+		ret = GERR(sys, -EBUSY, "res at da %#llx is backed (vcm_unback first)",
+			   vcm_ull(res->da));
 	else
 		res_delete_locked_(res);
 	sys_unlock_(sys);
@@ -221,7 +212,7 @@ int vcm_get_res_attr(const struct vcm_res *res, unsigned int *prot, uint64_t *al
 	if (sys == NULL)
 		return ret;
 	if (prot == NULL && align == NULL) {
-		ret = GFAIL(sys, __func__, -EINVAL, "prot and align are both NULL");
+		ret = GERR(sys, -EINVAL, "prot and align are both NULL");
 	} else {
 		if (prot != NULL)
 			*prot = res->prot;
@@ -240,9 +231,9 @@ int vcm_set_res_attr(struct vcm_res *res, unsigned int prot)
 	if (sys == NULL)
 		return ret;
 	if (res->mem != NULL)
-		ret = GFAIL(sys, __func__, -EBUSY, "res at da 0x%llx is backed", vcm_ull(res->da));
+		ret = GERR(sys, -EBUSY, "res at da %#llx is backed", vcm_ull(res->da));
 	else
-		ret = check_prot(sys, prot, __func__);
+		ret = vcm_pt_prot_check(prot, sys_diag_(sys));
 	if (ret == 0)
 		res->prot = prot;
 	sys_unlock_(sys);
@@ -270,12 +261,13 @@ struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm_res *pr
 
 	if (sys == NULL)
 		return NULL;
+	vcm_diag_enter(sys_diag_(sys), __func__);
 	if (prev == NULL)
 		res = res_first_(vcm);
 	else if (gobj_take_(&prev, GK_RES, sys) && prev->vcm == vcm)
 		res = res_next_(prev);
 	else
-		GFAIL(sys, __func__, -EINVAL, "prev is not a live reservation of vcm");
+		GERR(sys, -EINVAL, "prev is not a live reservation of vcm");
 	sys_unlock_(sys);
 	return res != NULL ? gobj_handle_(res) : NULL;
 }
@@ -298,50 +290,49 @@ struct vcm_res *vcm_get_res(struct vcm *vcm, vcm_da_t da)
 int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from, uint64_t from_off,
 		 uint64_t len)
 {
-	static const char fn[] = "vcm_res_copy";
 	const struct vcm_plat_ops *plat;
 	struct copy_side cur_to, cur_from;
 	vcm_pa_t bad;
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&to, GK_RES, "to", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(&to, GK_RES, "to", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	plat = sys->plat;
 	if (!gobj_take_(&from, GK_RES, sys)) {
-		ret = GFAIL(sys, fn, -EINVAL, "from is not a live reservation of this system");
+		ret = GERR(sys, -EINVAL, "from is not a live reservation of this system");
 		goto out;
 	}
 	if (to->mem == NULL || from->mem == NULL) {
-		ret = GFAIL(sys, fn, -ENOENT, "%s at da 0x%llx is not backed",
-			    to->mem == NULL ? "to" : "from",
-			    vcm_ull(to->mem == NULL ? to->da : from->da));
+		ret = GERR(sys, -ENOENT, "%s at da %#llx is not backed",
+			   to->mem == NULL ? "to" : "from",
+			   vcm_ull(to->mem == NULL ? to->da : from->da));
 		goto out;
 	}
 	if (to_off > to->len || len > to->len - to_off) {
-		ret = GFAIL(sys, fn, -ERANGE, "to_off 0x%llx + len 0x%llx is past to's 0x%llx bytes",
-			    vcm_ull(to_off), vcm_ull(len), vcm_ull(to->len));
+		ret = GERR(sys, -ERANGE, "to_off %#llx + len %#llx is past to's %#llx bytes",
+			   vcm_ull(to_off), vcm_ull(len), vcm_ull(to->len));
 		goto out;
 	}
 	if (from_off > from->len || len > from->len - from_off) {
-		ret = GFAIL(sys, fn, -ERANGE,
-			    "from_off 0x%llx + len 0x%llx is past from's 0x%llx bytes",
-			    vcm_ull(from_off), vcm_ull(len), vcm_ull(from->len));
+		ret = GERR(sys, -ERANGE,
+			   "from_off %#llx + len %#llx is past from's %#llx bytes",
+			   vcm_ull(from_off), vcm_ull(len), vcm_ull(from->len));
 		goto out;
 	}
 	/* both start at offset 0 of their memory: same memory, same offsets */
 	if (to->mem == from->mem && len != 0U && to_off < from_off + len && from_off < to_off + len) {
-		ret = GFAIL(sys, fn, -EINVAL, "the ranges overlap in the same memory");
+		ret = GERR(sys, -EINVAL, "the ranges overlap in the same memory");
 		goto out;
 	}
 	if (plat->pa_to_cpu == NULL) {
-		ret = GFAIL(sys, fn, -EOPNOTSUPP, "the platform has no pa_to_cpu");
+		ret = GERR(sys, -EOPNOTSUPP, "the platform has no pa_to_cpu");
 		goto out;
 	}
 	copy_side_res_(&cur_to, to, to_off);
 	copy_side_res_(&cur_from, from, from_off);
 	if (copy_phys_(plat, &cur_to, &cur_from, len, &bad) != 0)
-		ret = GFAIL(sys, fn, -EFAULT, "pa 0x%llx has no CPU view", vcm_ull(bad));
+		ret = GERR(sys, -EFAULT, "pa %#llx has no CPU view", vcm_ull(bad));
 out:
 	sys_unlock_(sys);
 	return ret;
@@ -350,25 +341,25 @@ out:
 /* ---- bounds ------------------------------------------------------------------- */
 
 int bound_new_locked_(struct vcm *vcm, bool at, vcm_da_t da, uint64_t len,
-		      struct vcm_bound **out, const char *fn)
+		      struct vcm_bound **out)
 {
 	struct vcm_sys *sys = vcm->h.sys;
 	struct vcm_bound *b;
 	int ret;
 
 	if (out == NULL)
-		return GFAIL(sys, fn, -EINVAL, "out is NULL");
+		return GERR(sys, -EINVAL, "out is NULL");
 	if (len == 0U || !vcm_is_aligned(len, GRAPH_PAGE))
-		return GFAIL(sys, fn, -EINVAL, "len 0x%llx is 0 or not a multiple of 4 KiB",
-			     vcm_ull(len));
+		return GERR(sys, -EINVAL, "len %#llx is 0 or not a multiple of 4 KiB",
+			    vcm_ull(len));
 	b = gobj_alloc_(sys, GK_BOUND);
 	if (b == NULL)
-		return GFAIL(sys, fn, -ENOMEM, "no metadata for the bound");
+		return GERR(sys, -ENOMEM, "no metadata for the bound");
 	ret = at ? vcm_vs_bound_create_at(vcm->vs, da, len, &b->vb) :
 		   vcm_vs_bound_create(vcm->vs, len, ALIGN_MIN, &b->vb);
 	if (ret != 0) {
 		gobj_free_(sys, GK_BOUND, b);
-		return GFAIL(sys, fn, ret, "%s", graph_msg_(vcm_vs_last_error(vcm->vs)));
+		return GERR(sys, ret, "%s", graph_msg_(vcm_vs_last_error(vcm->vs)));
 	}
 	vcm_vs_range_set_owner(vcm_vs_bound_range(b->vb), b);
 	b->vcm = vcm;
@@ -386,7 +377,7 @@ int vcm_create_bound(struct vcm *vcm, uint64_t len, struct vcm_bound **out)
 
 	if (sys == NULL)
 		return ret;
-	ret = bound_new_locked_(vcm, false, 0, len, out, __func__);
+	ret = bound_new_locked_(vcm, false, 0, len, out);
 	if (ret == 0)
 		*out = gobj_handle_(*out);
 	sys_unlock_(sys);
@@ -401,8 +392,8 @@ int vcm_free_bound(struct vcm_bound *bound)
 	if (sys == NULL)
 		return ret;
 	if (bound->nr_res != 0U) {
-		ret = GFAIL(sys, __func__, -EBUSY, "bound at da 0x%llx holds %llu reservations",
-			    vcm_ull(bound->da), vcm_ull(bound->nr_res));
+		ret = GERR(sys, -EBUSY, "bound at da %#llx holds %llu reservations",
+			   vcm_ull(bound->da), vcm_ull(bound->nr_res));
 	} else {
 		ret = vcm_vs_bound_free(bound->vcm->vs, bound->vb);
 		VCM_ASSERT(ret == 0);
@@ -421,7 +412,7 @@ int vcm_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint64_t align
 
 	if (sys == NULL)
 		return ret;
-	ret = res_new_locked_(bound->vcm, bound, false, 0, len, align, prot, out, __func__);
+	ret = res_new_locked_(bound->vcm, bound, false, 0, len, align, prot, out);
 	if (ret == 0)
 		*out = gobj_handle_(*out);
 	sys_unlock_(sys);

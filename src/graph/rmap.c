@@ -75,18 +75,17 @@ uint64_t vcm_get_phys_num_res(struct vcm_sys *sys, vcm_pa_t pa)
 struct vcm_res *vcm_get_next_phys_res(struct vcm_sys *sys, vcm_pa_t pa,
 				      const struct vcm_res *prev, vcm_da_t *da)
 {
-	static const char fn[] = "vcm_get_next_phys_res";
 	const struct rmap_ext *e = NULL;
 	struct vcm_res *res = NULL;
 
 	if (!sys_live(sys))
 		return NULL;
-	sys_lock_(sys);
+	sys_enter_(sys, __func__);
 	if (prev != NULL) {
 		if (!gobj_take_(&prev, GK_RES, sys) || prev->mem == NULL ||
 		    (e = ext_at_pa_(prev, pa)) == NULL) {
-			GFAIL(sys, fn, -EINVAL, "prev is not a live reservation that maps pa 0x%llx",
-			      vcm_ull(pa));
+			GERR(sys, -EINVAL, "prev is not a live reservation that maps pa %#llx",
+			     vcm_ull(pa));
 			goto out;
 		}
 	}
@@ -103,27 +102,26 @@ out:
 
 int vcm_translate(struct vcm *src, vcm_da_t src_da, struct vcm *dst, vcm_da_t *dst_da)
 {
-	static const char fn[] = "vcm_translate";
 	const struct rmap_ext *e = NULL, *se;
 	struct vcm_res *res;
 	vcm_pa_t pa;
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&src, GK_VCM, "src", fn, &ret);
+	struct vcm_sys *sys = gobj_lock_(&src, GK_VCM, "src", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	if (!gobj_take_(&dst, GK_VCM, sys)) {
-		ret = GFAIL(sys, fn, -EINVAL, "dst is not a live VCM of src's system");
+		ret = GERR(sys, -EINVAL, "dst is not a live VCM of src's system");
 		goto out;
 	}
 	if (dst_da == NULL) {
-		ret = GFAIL(sys, fn, -EINVAL, "dst_da is NULL");
+		ret = GERR(sys, -EINVAL, "dst_da is NULL");
 		goto out;
 	}
 	res = res_at_(src, src_da);
 	if (res == NULL || res->mem == NULL) {
-		ret = GFAIL(sys, fn, -ENOENT, "src_da 0x%llx is not in a backed reservation of src",
-			    vcm_ull(src_da));
+		ret = GERR(sys, -ENOENT, "src_da %#llx is not in a backed reservation of src",
+			   vcm_ull(src_da));
 		goto out;
 	}
 	se = ext_at_da_(res, src_da);
@@ -135,8 +133,8 @@ int vcm_translate(struct vcm *src, vcm_da_t src_da, struct vcm *dst, vcm_da_t *d
 			goto out;
 		}
 	}
-	ret = GFAIL(sys, fn, -ENOENT, "dst maps nothing at pa 0x%llx (src_da 0x%llx)", vcm_ull(pa),
-		    vcm_ull(src_da));
+	ret = GERR(sys, -ENOENT, "dst maps nothing at pa %#llx (src_da %#llx)", vcm_ull(pa),
+		   vcm_ull(src_da));
 out:
 	sys_unlock_(sys);
 	return ret;

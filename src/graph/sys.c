@@ -9,23 +9,23 @@
 
 int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct vcm_diag *diag)
 {
-	static const char fn[] = "vcm_sys_create";
 	struct vcm_phys_cfg pcfg;
 	struct vcm_diag pdiag = { 0 };
 	struct vcm_sys *sys;
 	int ret;
 
+	vcm_diag_enter(diag, __func__);
 	if (cfg == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg is NULL");
+		return VCM_ERR(diag, -EINVAL, "cfg is NULL");
 	if (out == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "out is NULL");
+		return VCM_ERR(diag, -EINVAL, "out is NULL");
 	if (cfg->plat == NULL || cfg->plat->meta_alloc == NULL || cfg->plat->meta_free == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->plat or its meta_alloc/meta_free is NULL");
+		return VCM_ERR(diag, -EINVAL, "cfg->plat or its meta_alloc/meta_free is NULL");
 	if (cfg->lock != NULL && ((cfg->lock->lock == NULL) != (cfg->lock->unlock == NULL)))
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->lock has only one of lock and unlock");
+		return VCM_ERR(diag, -EINVAL, "cfg->lock has only one of lock and unlock");
 	sys = cfg->plat->meta_alloc(cfg->plat->ctx, sizeof(*sys));
 	if (sys == NULL)
-		return VCM_FAIL(diag, fn, -ENOMEM, "no metadata for the system");
+		return VCM_ERR(diag, -ENOMEM, "no metadata for the system");
 	graph_zero(sys, sizeof(*sys));
 	sys->plat = cfg->plat;
 	if (cfg->lock != NULL)
@@ -38,7 +38,7 @@ int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct v
 	ret = vcm_phys_create(&pcfg, &sys->phys, &pdiag);
 	if (ret != 0) {
 		/* keep the phys message, under our name */
-		VCM_FAIL(diag, fn, ret, "memtypes: %s", graph_msg_(pdiag.msg));
+		VCM_ERR(diag, ret, "memtypes: %s", graph_msg_(pdiag.msg));
 		cfg->plat->meta_free(cfg->plat->ctx, sys, sizeof(*sys));
 		return ret;
 	}
@@ -52,7 +52,6 @@ int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct v
 
 int vcm_sys_destroy(struct vcm_sys *sys)
 {
-	static const char fn[] = "vcm_sys_destroy";
 	const struct vcm_plat_ops *plat;
 	int ret;
 
@@ -60,16 +59,16 @@ int vcm_sys_destroy(struct vcm_sys *sys)
 		return 0;
 	if (sys->magic != GRAPH_MAGIC_SYS)
 		return -EINVAL;
-	sys_lock_(sys);
+	sys_enter_(sys, __func__);
 	if (sys->nr_vcm != 0U || sys->nr_dev != 0U || sys->nr_mem != 0U) {
-		ret = GFAIL(sys, fn, -EBUSY, "%llu VCMs, %llu devices and %llu allocations are live",
-			    vcm_ull(sys->nr_vcm), vcm_ull(sys->nr_dev), vcm_ull(sys->nr_mem));
+		ret = GERR(sys, -EBUSY, "%llu VCMs, %llu devices and %llu allocations are live",
+			   vcm_ull(sys->nr_vcm), vcm_ull(sys->nr_dev), vcm_ull(sys->nr_mem));
 		sys_unlock_(sys);
 		return ret;
 	}
 	ret = vcm_phys_destroy(sys->phys);
 	if (ret != 0) {
-		ret = GFAIL(sys, fn, ret, "memtypes: %s", graph_msg_(vcm_phys_last_error(sys->phys)));
+		ret = GERR(sys, ret, "memtypes: %s", graph_msg_(vcm_phys_last_error(sys->phys)));
 		sys_unlock_(sys);
 		return ret;
 	}

@@ -9,42 +9,41 @@
  */
 #include "graph_internal.h"
 
-static int check_range(struct vcm_sys *sys, vcm_da_t start, uint64_t len, const char *what,
-		       const char *fn)
+static int check_range(struct vcm_sys *sys, vcm_da_t start, uint64_t len, const char *what)
 {
 	if (len == 0U || !vcm_is_aligned(len, GRAPH_PAGE))
-		return GFAIL(sys, fn, -EINVAL, "len 0x%llx is 0 or not a multiple of 4 KiB",
-			     vcm_ull(len));
+		return GERR(sys, -EINVAL, "len %#llx is 0 or not a multiple of 4 KiB",
+			    vcm_ull(len));
 	if (!vcm_is_aligned(start, GRAPH_PAGE))
-		return GFAIL(sys, fn, -EINVAL, "%s 0x%llx is not 4 KiB aligned", what,
-			     vcm_ull(start));
+		return GERR(sys, -EINVAL, "%s %#llx is not 4 KiB aligned", what,
+			    vcm_ull(start));
 	if (start + len - 1U < start)
-		return GFAIL(sys, fn, -EOVERFLOW, "%s 0x%llx + len 0x%llx wraps", what,
-			     vcm_ull(start), vcm_ull(len));
+		return GERR(sys, -EOVERFLOW, "%s %#llx + len %#llx wraps", what,
+			    vcm_ull(start), vcm_ull(len));
 	return 0;
 }
 
 int vcm_new_locked_(struct vcm_sys *sys, enum vcm_kind kind, vcm_da_t start, uint64_t len,
-		    struct vcm **out, const char *fn)
+		    struct vcm **out)
 {
 	struct vcm_vs_cfg vcfg;
 	struct vcm_diag d = { 0 };
 	struct vcm *vcm;
 	int ret;
 
-	ret = check_range(sys, start, len, kind == VK_ONE_TO_ONE ? "pa" : "start", fn);
+	ret = check_range(sys, start, len, kind == VK_ONE_TO_ONE ? "pa" : "start");
 	if (ret != 0)
 		return ret;
 	vcm = gobj_alloc_(sys, GK_VCM);
 	if (vcm == NULL)
-		return GFAIL(sys, fn, -ENOMEM, "no metadata for the VCM");
+		return GERR(sys, -ENOMEM, "no metadata for the VCM");
 	vcfg.start = start;
 	vcfg.len = len;
 	vcfg.plat = sys->plat;
 	ret = vcm_vs_create(&vcfg, &vcm->vs, &d);
 	if (ret != 0) {
 		gobj_free_(sys, GK_VCM, vcm);
-		return GFAIL(sys, fn, ret, "range: %s", graph_msg_(d.msg));
+		return GERR(sys, ret, "range: %s", graph_msg_(d.msg));
 	}
 	vcm->kind = kind;
 	vcm->start = start;
@@ -83,11 +82,11 @@ static int create(struct vcm_sys *sys, enum vcm_kind kind, vcm_da_t start, uint6
 
 	if (!sys_live(sys))
 		return -EINVAL;
-	sys_lock_(sys);
+	sys_enter_(sys, fn);
 	if (out == NULL)
-		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
+		ret = GERR(sys, -EINVAL, "out is NULL");
 	else
-		ret = vcm_new_locked_(sys, kind, start, len, out, fn);
+		ret = vcm_new_locked_(sys, kind, start, len, out);
 	if (ret == 0)
 		*out = gobj_handle_(*out);
 	sys_unlock_(sys);
@@ -106,7 +105,6 @@ int vcm_create_one_to_one(struct vcm_sys *sys, vcm_pa_t start, uint64_t len, str
 
 int vcm_create_prebuilt(struct vcm_sys *sys, struct vcm_dev *cpu, bool user, struct vcm **out)
 {
-	static const char fn[] = "vcm_create_prebuilt";
 	const struct vcm_mapper_ops *m;
 	struct vcm_avcm *a;
 	struct vcm *vcm;
@@ -117,39 +115,38 @@ int vcm_create_prebuilt(struct vcm_sys *sys, struct vcm_dev *cpu, bool user, str
 
 	if (!sys_live(sys))
 		return -EINVAL;
-	sys_lock_(sys);
-	vcm_diag_enter(sys_diag_(sys), fn);
+	sys_enter_(sys, __func__);
 	if (out == NULL) {
-		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
+		ret = GERR(sys, -EINVAL, "out is NULL");
 		goto out;
 	}
 	if (!gobj_take_(&cpu, GK_DEV, sys)) {
-		ret = GFAIL(sys, fn, -EINVAL, "cpu is not a live device of this system");
+		ret = GERR(sys, -EINVAL, "cpu is not a live device of this system");
 		goto out;
 	}
 	m = cpu->cfg.mapper;
 	if (m->range == NULL) {
-		ret = GFAIL(sys, fn, -EOPNOTSUPP, "cpu '%s': mapper '%s' has no range op", cpu->name,
-			    m->name != NULL ? m->name : "?");
+		ret = GERR(sys, -EOPNOTSUPP, "cpu '%s': mapper '%s' has no range op", cpu->name,
+			   m->name != NULL ? m->name : "?");
 		goto out;
 	}
 	ret = m->range(cpu->cfg.mapper_ctx, user, &start, &len);
 	if (ret != 0) {
-		ret = GFAIL(sys, fn, ret, "cpu '%s': mapper '%s' gave no %s range", cpu->name,
-			    m->name != NULL ? m->name : "?", user ? "user" : "kernel");
+		ret = GERR(sys, ret, "cpu '%s': mapper '%s' gave no %s range", cpu->name,
+			   m->name != NULL ? m->name : "?", user ? "user" : "kernel");
 		goto out;
 	}
-	ret = vcm_new_locked_(sys, VK_PREBUILT, start, len, &vcm, fn);
+	ret = vcm_new_locked_(sys, VK_PREBUILT, start, len, &vcm);
 	if (ret != 0)
 		goto out;
 	/* the kernel view sits on the high base where the CPU has two */
 	attr = (!user && cpu->cfg.nr_bases == 2U) ? VCM_USE_HIGH_BASE : VCM_USE_LOW_BASE;
-	ret = assoc_new_locked_(vcm, cpu, attr, &a, fn);
+	ret = assoc_new_locked_(vcm, cpu, attr, &a);
 	if (ret != 0) {
 		vcm_delete_locked_(vcm);
 		goto out;
 	}
-	ret = activate_locked_(a, fn);
+	ret = activate_locked_(a);
 	if (ret != 0) {
 		assoc_remove_locked_(a);
 		vcm_delete_locked_(vcm);
@@ -164,21 +161,20 @@ out:
 
 int vcm_free(struct vcm *vcm)
 {
-	static const char fn[] = "vcm_free";
 	struct vcm_sys *sys;
 	int ret;
 
 	if (vcm == NULL)
 		return 0;
-	sys = gobj_lock_(&vcm, GK_VCM, "vcm", fn, &ret);
+	sys = gobj_lock_(&vcm, GK_VCM, "vcm", __func__, &ret);
 	if (sys == NULL)
 		return ret;
 	if (vcm->nr_res != 0U) {
-		ret = GFAIL(sys, fn, -EBUSY, "vcm has %llu reservations", vcm_ull(vcm->nr_res));
+		ret = GERR(sys, -EBUSY, "vcm has %llu reservations", vcm_ull(vcm->nr_res));
 		goto out;
 	}
 	if (vcm->nr_assoc > (vcm->own != NULL ? 1U : 0U)) {
-		ret = GFAIL(sys, fn, -EBUSY, "vcm has %llu associations", vcm_ull(vcm->nr_assoc));
+		ret = GERR(sys, -EBUSY, "vcm has %llu associations", vcm_ull(vcm->nr_assoc));
 		goto out;
 	}
 	if (vcm->own != NULL) {
@@ -195,19 +191,18 @@ out:
 
 int vcm_set_range_cache(struct vcm *vcm, const struct vcm_vs_cache_cfg *cc)
 {
-	static const char fn[] = "vcm_set_range_cache";
 	struct vcm_sys *sys;
 	int ret;
 
-	sys = gobj_lock_(&vcm, GK_VCM, "vcm", fn, &ret);
+	sys = gobj_lock_(&vcm, GK_VCM, "vcm", __func__, &ret);
 	if (sys == NULL)
 		return ret;
 	if (cc == NULL) {
-		ret = GFAIL(sys, fn, -EINVAL, "cc is NULL");
+		ret = GERR(sys, -EINVAL, "cc is NULL");
 	} else {
 		ret = vcm_vs_cache_config(vcm->vs, cc);
 		if (ret != 0)
-			ret = GFAIL(sys, fn, ret, "%s", graph_msg_(vcm_vs_last_error(vcm->vs)));
+			ret = GERR(sys, ret, "%s", graph_msg_(vcm_vs_last_error(vcm->vs)));
 	}
 	sys_unlock_(sys);
 	return ret;
@@ -215,15 +210,14 @@ int vcm_set_range_cache(struct vcm *vcm, const struct vcm_vs_cache_cfg *cc)
 
 int vcm_get_range_cache_stats(struct vcm *vcm, struct vcm_vs_cache_stats *out)
 {
-	static const char fn[] = "vcm_get_range_cache_stats";
 	struct vcm_sys *sys;
 	int ret;
 
-	sys = gobj_lock_(&vcm, GK_VCM, "vcm", fn, &ret);
+	sys = gobj_lock_(&vcm, GK_VCM, "vcm", __func__, &ret);
 	if (sys == NULL)
 		return ret;
 	if (out == NULL)
-		ret = GFAIL(sys, fn, -EINVAL, "out is NULL");
+		ret = GERR(sys, -EINVAL, "out is NULL");
 	else
 		ret = vcm_vs_cache_stats(vcm->vs, out);
 	sys_unlock_(sys);

@@ -15,14 +15,15 @@
  *
  * The hooks (static inline unless noted). Encoders are pure: the walker does
  * every store. Entries the walker writes as "empty" are 0, which is invalid in
- * every supported format. @fn is the public call being served: a hook that
- * refuses records "fn: message" (src/util/fail.h), never a name of its own.
+ * every supported format. A hook that refuses records its message with
+ * VCM_ERR() (src/util/fail.h): the public call being served entered its name
+ * in the record once, so no hook names itself.
  *
- *   int fmt_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)  (static)
+ *   int fmt_init(struct vcm_pt *pt, struct vcm_diag *diag)  (static)
  *       Check pt->cfg for this format; fill the geometry in pt (levels,
  *       shift, items_lg2, contig_lg2, leaf_ok, sizes, ias, oas...). Each
  *       refusal names the field. No table memory is touched.
- *   int fmt_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
+ *   int fmt_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
  *                        struct vcm_pt_attr *attr)                      (static)
  *       Turn a checked VCM_PT_PROT_* value into attribute bits per level and
  *       contiguous flag; -EOPNOTSUPP (with a message in pt->diag) for what the
@@ -53,6 +54,10 @@
  *       The VCM_PT_PROT_* value the leaf was encoded from; must round-trip
  *       through fmt_prot_to_attr exactly, because splitting a block re-encodes
  *       its pieces from it.
+ *
+ * Hooks that several formats would write identically have default bodies in
+ * fmt_defaults.h: a format leaves them out and includes that header before
+ * walk_template.h (x86_64 and vtd_ss take six, armv8 two).
  *
  * tests/pgtable/test_pt_hooks.c checks every hook of a format, level by level
  * and size by size: it includes the format file with VCM_PT_HOOK_TEST set,

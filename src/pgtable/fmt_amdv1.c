@@ -72,27 +72,27 @@ static uint64_t group_sizes(const struct vcm_pt *pt, unsigned int lvl)
 	return VCM_GENMASK(pt->shift[lvl] + AMDV1_GROUP_MAX, pt->shift[lvl] + 1U);
 }
 
-static int amdv1_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
+static int amdv1_init(struct vcm_pt *pt, struct vcm_diag *diag)
 {
 	const struct vcm_pt_cfg *cfg = &pt->cfg;
 	uint64_t all = 0, def = 0;
 	unsigned int levels;
 
 	if (cfg->granule_lg2 != 0U && cfg->granule_lg2 != 12U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->granule_lg2 %u: amdv1 takes 12",
-				cfg->granule_lg2);
+		return VCM_ERR(diag, -EINVAL, "cfg->granule_lg2 %u: amdv1 takes 12",
+			       cfg->granule_lg2);
 	if ((cfg->flags & (VCM_PT_CFG_STAGE2 | VCM_PT_CFG_SECURE)) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"cfg->flags %#x: amdv1 has no stage 2 or Secure tables",
-				(unsigned int)cfg->flags);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->flags %#x: amdv1 has no stage 2 or Secure tables",
+			       (unsigned int)cfg->flags);
 	if (cfg->mair != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->mair: amdv1 tables have no MAIR");
+		return VCM_ERR(diag, -EINVAL, "cfg->mair: amdv1 tables have no MAIR");
 	pt->ias = cfg->ias != 0U ? cfg->ias : 48U;
 	pt->oas = cfg->oas != 0U ? cfg->oas : 52U;
 	if (pt->ias < 39U || pt->ias > 64U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->ias %u: amdv1 takes 39 to 64", pt->ias);
+		return VCM_ERR(diag, -EINVAL, "cfg->ias %u: amdv1 takes 39 to 64", pt->ias);
 	if (pt->oas < 32U || pt->oas > 52U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->oas %u: amdv1 takes 32 to 52", pt->oas);
+		return VCM_ERR(diag, -EINVAL, "cfg->oas %u: amdv1 takes 32 to 52", pt->oas);
 
 	/* 2.2.3: 9 bits per level above the 4 KiB page; DTE.Mode 3..6. */
 	levels = pt->ias <= 39U ? 3U : pt->ias <= 48U ? 4U : pt->ias <= 57U ? 5U : 6U;
@@ -106,21 +106,21 @@ static int amdv1_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
 		def |= VCM_BIT(pt->shift[lvl]) | VCM_BIT(pt->shift[lvl] + AMDV1_GROUP_DEF);
 	}
 	if ((cfg->page_sizes & ~all) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->page_sizes %#llx: amdv1 has only %#llx",
-				vcm_ull(cfg->page_sizes), vcm_ull(all));
+		return VCM_ERR(diag, -EINVAL, "cfg->page_sizes %#llx: amdv1 has only %#llx",
+			       vcm_ull(cfg->page_sizes), vcm_ull(all));
 	pt->sizes = cfg->page_sizes != 0U ? cfg->page_sizes : def;
 	if ((pt->sizes & VCM_SZ_4K) == 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->page_sizes %#llx lacks the granule",
-				vcm_ull(cfg->page_sizes));
+		return VCM_ERR(diag, -EINVAL, "cfg->page_sizes %#llx lacks the granule",
+			       vcm_ull(cfg->page_sizes));
 	for (unsigned int lvl = 0; lvl < AMDV1_LEAF_LEVELS; lvl++) {
 		uint64_t g = pt->sizes & group_sizes(pt, lvl);
 
 		if (!vcm_is_pow2(g) && g != 0U)
-			return VCM_FAIL(diag, fn, -EINVAL,
-					"cfg->page_sizes %#llx: at most one size from %#llx "
-					"(NextLevel 7 at manual level %u) per table",
-					vcm_ull(cfg->page_sizes), vcm_ull(group_sizes(pt, lvl)),
-					lvl + 1U);
+			return VCM_ERR(diag, -EINVAL,
+				       "cfg->page_sizes %#llx: at most one size from %#llx "
+				       "(NextLevel 7 at manual level %u) per table",
+				       vcm_ull(cfg->page_sizes), vcm_ull(group_sizes(pt, lvl)),
+				       lvl + 1U);
 		pt->contig_lg2[lvl] = g != 0U ? vcm_ctz64(g) - pt->shift[lvl] : 0U;
 	}
 	return 0;
@@ -136,17 +136,17 @@ static inline uint64_t amdv1_size_bits(unsigned int size_lg2)
 	return size_lg2 > 13U ? VCM_GENMASK(size_lg2 - 2U, 12) : 0U;
 }
 
-static int amdv1_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
+static int amdv1_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
 			      struct vcm_pt_attr *attr)
 {
 	const unsigned int bad = prot & ~(VCM_PT_PROT_READ | VCM_PT_PROT_WRITE);
 	uint64_t a = AMDV1_PR | AMDV1_IR;
 
 	if (bad != 0U)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: amdv1 has only read and write permissions "
-				"(no execute, user, global, secure, device or cache bits: %#x)",
-				prot, bad);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: amdv1 has only read and write permissions "
+			       "(no execute, user, global, secure, device or cache bits: %#x)",
+			       prot, bad);
 	if ((prot & VCM_PT_PROT_WRITE) != 0U)
 		a |= AMDV1_IW;
 	for (unsigned int lvl = 0; lvl < pt->levels; lvl++) {

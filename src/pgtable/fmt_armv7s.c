@@ -96,33 +96,33 @@ static bool secure_walker(const struct vcm_pt *pt)
 	return (pt->cfg.flags & VCM_PT_CFG_SECURE) != 0U;
 }
 
-static int v7s_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
+static int v7s_init(struct vcm_pt *pt, struct vcm_diag *diag)
 {
 	const struct vcm_pt_cfg *cfg = &pt->cfg;
 	uint64_t all = VCM_SZ_4K | VCM_SZ_64K | VCM_SZ_1M | VCM_SZ_16M;
 
 	if ((cfg->flags & VCM_PT_CFG_RISCV_ALL) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->flags %#x: RISC-V extensions on armv7s",
-				(unsigned int)(cfg->flags & VCM_PT_CFG_RISCV_ALL));
+		return VCM_ERR(diag, -EINVAL, "cfg->flags %#x: RISC-V extensions on armv7s",
+			       (unsigned int)(cfg->flags & VCM_PT_CFG_RISCV_ALL));
 	if (cfg->granule_lg2 != 0U && cfg->granule_lg2 != 12U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				    "cfg->granule_lg2 %u: armv7s takes only 12",
-				cfg->granule_lg2);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->granule_lg2 %u: armv7s takes only 12",
+			       cfg->granule_lg2);
 	pt->ias = cfg->ias != 0U ? cfg->ias : 32U;
 	pt->oas = cfg->oas != 0U ? cfg->oas : 32U;
 	/* TTBCR.N = 32 - ias shortens the first-level table, down to 128 bytes. */
 	if (pt->ias < 25U || pt->ias > 32U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				    "cfg->ias %u: armv7s takes 25 to 32", pt->ias);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->ias %u: armv7s takes 25 to 32", pt->ias);
 	if (pt->oas != 32U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				    "cfg->oas %u: armv7s takes only 32", pt->oas);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->oas %u: armv7s takes only 32", pt->oas);
 	if ((cfg->flags & VCM_PT_CFG_STAGE2) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				    "cfg->flags: armv7s has no stage 2");
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->flags: armv7s has no stage 2");
 	if (cfg->mair != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				    "cfg->mair: armv7s has no MAIR (TEX remap is off)");
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->mair: armv7s has no MAIR (TEX remap is off)");
 	vcm_pt_geometry_(pt, 2, 12, 8);
 	pt->shift[1] = 20;
 	pt->items_lg2[1] = pt->ias - 20U;
@@ -135,14 +135,14 @@ static int v7s_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
 	if (pt->contig_lg2[1] == 0U)
 		all &= ~VCM_SZ_16M;
 	if ((cfg->page_sizes & ~all) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				    "cfg->page_sizes %#llx: armv7s has only %#llx",
-				vcm_ull(cfg->page_sizes), vcm_ull(all));
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->page_sizes %#llx: armv7s has only %#llx",
+			       vcm_ull(cfg->page_sizes), vcm_ull(all));
 	pt->sizes = cfg->page_sizes != 0U ? cfg->page_sizes : all;
 	if ((pt->sizes & VCM_SZ_4K) == 0U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				    "cfg->page_sizes %#llx lacks 4 KiB",
-				vcm_ull(cfg->page_sizes));
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->page_sizes %#llx lacks 4 KiB",
+			       vcm_ull(cfg->page_sizes));
 	return 0;
 }
 
@@ -158,7 +158,7 @@ static void tex_cb(unsigned int prot, unsigned int *tex, unsigned int *cb)
 	*cb = v7s_policy[VCM_FIELD_GET(VCM_PT_PROT_INNER_MASK, prot)];
 }
 
-static int v7s_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
+static int v7s_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
 			     struct vcm_pt_attr *attr)
 {
 	unsigned int tex, cb, sh = VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot);
@@ -170,12 +170,12 @@ static int v7s_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot
 	uint64_t sec, pg;
 
 	if (sh == VCM_PT_SH_INNER)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: armv7s has no inner-shareable-only memory (use OUTER)",
-				prot);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: armv7s has no inner-shareable-only memory (use OUTER)",
+			       prot);
 	if ((prot & VCM_PT_PROT_SECURE) != 0U && !secure_walker(pt))
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: SECURE needs a table walked in the Secure state", prot);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: SECURE needs a table walked in the Secure state", prot);
 	tex_cb(prot, &tex, &cb);
 
 	sec = (cb & 1U ? V7S_SEC_B : 0U) | (cb & 2U ? V7S_SEC_C : 0U) |

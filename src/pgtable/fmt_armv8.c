@@ -108,7 +108,7 @@ static int ps_encoding(unsigned int oas)
 	return -1;
 }
 
-static int armv8_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
+static int armv8_init(struct vcm_pt *pt, struct vcm_diag *diag)
 {
 	const struct vcm_pt_cfg *cfg = &pt->cfg;
 	unsigned int g = cfg->granule_lg2 != 0U ? cfg->granule_lg2 : 12U;
@@ -116,23 +116,23 @@ static int armv8_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
 	uint64_t all = 0;
 
 	if ((cfg->flags & VCM_PT_CFG_RISCV_ALL) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->flags %#x: RISC-V extensions on armv8",
-				(unsigned int)(cfg->flags & VCM_PT_CFG_RISCV_ALL));
+		return VCM_ERR(diag, -EINVAL, "cfg->flags %#x: RISC-V extensions on armv8",
+			       (unsigned int)(cfg->flags & VCM_PT_CFG_RISCV_ALL));
 	if (g != 12U && g != 14U && g != 16U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				    "cfg->granule_lg2 %u: armv8 takes 12, 14 or 16", g);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->granule_lg2 %u: armv8 takes 12, 14 or 16", g);
 	pt->ias = cfg->ias != 0U ? cfg->ias : 48U;
 	pt->oas = cfg->oas != 0U ? cfg->oas : 48U;
 	if (pt->ias < 25U || pt->ias > 48U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				    "cfg->ias %u: armv8 takes 25 to 48", pt->ias);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->ias %u: armv8 takes 25 to 48", pt->ias);
 	if (ps_encoding(pt->oas) < 0)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				    "cfg->oas %u: armv8 takes 32, 36, 40, 42, 44 or 48",
-				pt->oas);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->oas %u: armv8 takes 32, 36, 40, 42, 44 or 48",
+			       pt->oas);
 	if (stage2(pt) && (cfg->flags & VCM_PT_CFG_SECURE) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				    "cfg->flags: a Secure stage 2 is not supported");
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->flags: a Secure stage 2 is not supported");
 
 	/* D5.2.6: each level resolves granule_lg2 - 3 bits. */
 	bits = g - 3U;
@@ -166,18 +166,18 @@ static int armv8_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
 			all |= UINT64_C(1) << (pt->shift[lvl] + pt->contig_lg2[lvl]);
 	}
 	if ((cfg->page_sizes & ~all) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				    "cfg->page_sizes %#llx: this table has only %#llx",
-				vcm_ull(cfg->page_sizes), vcm_ull(all));
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->page_sizes %#llx: this table has only %#llx",
+			       vcm_ull(cfg->page_sizes), vcm_ull(all));
 	pt->sizes = cfg->page_sizes != 0U ? cfg->page_sizes : all;
 	if ((pt->sizes & (UINT64_C(1) << g)) == 0U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				    "cfg->page_sizes %#llx lacks the granule",
-				vcm_ull(cfg->page_sizes));
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->page_sizes %#llx lacks the granule",
+			       vcm_ull(cfg->page_sizes));
 	pt->fmt_data = cfg->mair != 0U ? cfg->mair : ARMV8_MAIR_DEFAULT;
 	if (stage2(pt) && cfg->mair != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				    "cfg->mair: stage 2 tables have no MAIR");
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->mair: stage 2 tables have no MAIR");
 	return 0;
 }
 
@@ -221,7 +221,7 @@ static unsigned int sh_prot(uint64_t e)
 	}
 }
 
-static int s1_attr(struct vcm_pt *pt, const char *fn, unsigned int prot, uint64_t *out)
+static int s1_attr(struct vcm_pt *pt, unsigned int prot, uint64_t *out)
 {
 	uint64_t a = ARMV8_AF;
 	unsigned int byte;
@@ -239,9 +239,9 @@ static int s1_attr(struct vcm_pt *pt, const char *fn, unsigned int prot, uint64_
 		a |= sh_bits(prot);
 	}
 	if (idx < 0)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				    "prot %#x: MAIR %#llx has no attribute %#x",
-				prot, vcm_ull(pt->fmt_data), byte);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: MAIR %#llx has no attribute %#x",
+			       prot, vcm_ull(pt->fmt_data), byte);
 	a |= VCM_FIELD_PREP(ARMV8_S1_ATTRINDX, (unsigned int)idx);
 	/* D5.4.4: AP[2] makes it read-only, AP[1] opens it to EL0. */
 	if ((prot & VCM_PT_PROT_WRITE) == 0U)
@@ -261,14 +261,14 @@ static int s1_attr(struct vcm_pt *pt, const char *fn, unsigned int prot, uint64_
 		if ((prot & VCM_PT_PROT_SECURE) == 0U)
 			a |= ARMV8_S1_NS;
 	} else if ((prot & VCM_PT_PROT_SECURE) != 0U) {
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: SECURE needs a table walked in the Secure state", prot);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: SECURE needs a table walked in the Secure state", prot);
 	}
 	*out = a;
 	return 0;
 }
 
-static int s2_attr(struct vcm_pt *pt, const char *fn, unsigned int prot, uint64_t *out)
+static int s2_attr(struct vcm_pt *pt, unsigned int prot, uint64_t *out)
 {
 	static const unsigned int s2_cache[4] = {
 		[VCM_PT_CACHE_WBWA] = 3U, [VCM_PT_CACHE_NC] = 1U, [VCM_PT_CACHE_WT] = 2U,
@@ -279,13 +279,13 @@ static int s2_attr(struct vcm_pt *pt, const char *fn, unsigned int prot, uint64_
 	uint64_t a = ARMV8_AF | ARMV8_S2_S2AP_R;
 
 	if (bad != 0U)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: stage 2 has no USER, NONGLOBAL or SECURE", prot);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: stage 2 has no USER, NONGLOBAL or SECURE", prot);
 	/* D5.5.5: stage 2 gives no allocation hints, so WB no-WA has no encoding. */
 	if (inner == VCM_PT_CACHE_WBNWA || outer == VCM_PT_CACHE_WBNWA)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: stage 2 cannot say write-back without write-allocate",
-				prot);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: stage 2 cannot say write-back without write-allocate",
+			       prot);
 	if ((prot & VCM_PT_PROT_DEVICE) != 0U) {
 		a |= VCM_FIELD_PREP(ARMV8_S2_MEMATTR, ARMV8_S2_DEVICE_NGNRE);
 	} else {
@@ -300,11 +300,11 @@ static int s2_attr(struct vcm_pt *pt, const char *fn, unsigned int prot, uint64_
 	return 0;
 }
 
-static int armv8_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
+static int armv8_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
 			     struct vcm_pt_attr *attr)
 {
 	uint64_t a = 0;
-	int ret = stage2(pt) ? s2_attr(pt, fn, prot, &a) : s1_attr(pt, fn, prot, &a);
+	int ret = stage2(pt) ? s2_attr(pt, prot, &a) : s1_attr(pt, prot, &a);
 
 	if (ret != 0)
 		return ret;
@@ -348,19 +348,6 @@ static inline vcm_pa_t armv8_leaf_pa(const struct vcm_pt *pt, unsigned int lvl, 
 {
 	(void)lvl;
 	return e & oa_mask(pt);
-}
-
-static inline vcm_pa_t armv8_table_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	(void)lvl;
-	return e & oa_mask(pt);
-}
-
-static inline uint64_t armv8_leaf_encode(const struct vcm_pt *pt, unsigned int lvl, bool contig,
-				       vcm_pa_t pa, const struct vcm_pt_attr *a)
-{
-	(void)pt;
-	return pa | a->bits[lvl][contig];
 }
 
 static inline uint64_t armv8_table_encode(const struct vcm_pt *pt, unsigned int lvl, vcm_pa_t pa)
@@ -471,8 +458,6 @@ static void armv8_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define fmt_leaf_contig armv8_leaf_contig
 #define fmt_single_leaf_mask armv8_single_leaf_mask
 #define fmt_leaf_pa armv8_leaf_pa
-#define fmt_table_pa armv8_table_pa
-#define fmt_leaf_encode armv8_leaf_encode
 #define fmt_table_encode armv8_table_encode
 #define fmt_leaf_prot armv8_leaf_prot
 #define FMT_ITEM     uint64_t
@@ -480,4 +465,7 @@ static void armv8_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define FMT_PREFIX   armv8
 #define FMT_OPS      vcm_pt_fmt_armv8
 #define FMT_NAME     "armv8"
+/* table_pa and leaf_encode from the defaults (fmt_defaults.h) */
+#define FMT_OA_MASK(pt) oa_mask(pt)
+#include "fmt_defaults.h"
 #include "walk_template.h"

@@ -15,18 +15,18 @@
  * The end of fmt_init(): cfg->page_sizes must lie within @all, the leaf sizes
  * this geometry has (0 asks for all of them), and keep the 4 KiB granule.
  */
-static inline int fmt_pick_sizes_(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag,
+static inline int fmt_pick_sizes_(struct vcm_pt *pt, struct vcm_diag *diag,
 				  uint64_t all)
 {
 	const struct vcm_pt_cfg *cfg = &pt->cfg;
 
 	if ((cfg->page_sizes & ~all) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->page_sizes %#llx: this table has only %#llx",
-				vcm_ull(cfg->page_sizes), vcm_ull(all));
+		return VCM_ERR(diag, -EINVAL, "cfg->page_sizes %#llx: this table has only %#llx",
+			       vcm_ull(cfg->page_sizes), vcm_ull(all));
 	pt->sizes = cfg->page_sizes != 0U ? cfg->page_sizes : all;
 	if ((pt->sizes & VCM_SZ_4K) == 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->page_sizes %#llx lacks the granule",
-				vcm_ull(cfg->page_sizes));
+		return VCM_ERR(diag, -EINVAL, "cfg->page_sizes %#llx lacks the granule",
+			       vcm_ull(cfg->page_sizes));
 	return 0;
 }
 
@@ -35,20 +35,20 @@ static inline int fmt_pick_sizes_(struct vcm_pt *pt, const char *fn, struct vcm_
  * inner and outer policies must agree, and there is no write-back without
  * write-allocate. @name is the format as the messages spell it.
  */
-static inline int fmt_one_memtype_(struct vcm_pt *pt, const char *fn, unsigned int prot,
+static inline int fmt_one_memtype_(struct vcm_pt *pt, unsigned int prot,
 				   const char *name)
 {
 	unsigned int inner = VCM_FIELD_GET(VCM_PT_PROT_INNER_MASK, prot);
 	unsigned int outer = VCM_FIELD_GET(VCM_PT_PROT_OUTER_MASK, prot);
 
 	if (inner != outer)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: %s has one memory type per page, not inner and outer",
-				prot, name);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: %s has one memory type per page, not inner and outer",
+			       prot, name);
 	if (inner == VCM_PT_CACHE_WBNWA)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: %s cannot say write-back without write-allocate", prot,
-				name);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: %s cannot say write-back without write-allocate", prot,
+			       name);
 	return 0;
 }
 

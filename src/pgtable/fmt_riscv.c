@@ -72,7 +72,7 @@ static bool napot(const struct vcm_pt *pt)
 	return (pt->cfg.flags & VCM_PT_CFG_RISCV_SVNAPOT) != 0U;
 }
 
-static int riscv_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
+static int riscv_init(struct vcm_pt *pt, struct vcm_diag *diag)
 {
 	const struct vcm_pt_cfg *cfg = &pt->cfg;
 	unsigned int g = cfg->granule_lg2 != 0U ? cfg->granule_lg2 : 12U;
@@ -80,22 +80,22 @@ static int riscv_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
 	unsigned int levels;
 
 	if (g != 12U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->granule_lg2 %u: riscv takes only 12", g);
+		return VCM_ERR(diag, -EINVAL, "cfg->granule_lg2 %u: riscv takes only 12", g);
 	pt->ias = cfg->ias != 0U ? cfg->ias : 39U;
 	pt->oas = cfg->oas != 0U ? cfg->oas : 56U;
 	if (pt->ias != 39U && pt->ias != 48U && pt->ias != 57U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"cfg->ias %u: riscv takes 39 (Sv39), 48 (Sv48) or 57 (Sv57)",
-				pt->ias);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->ias %u: riscv takes 39 (Sv39), 48 (Sv48) or 57 (Sv57)",
+			       pt->ias);
 	if (pt->oas < 32U || pt->oas > 56U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->oas %u: riscv takes 32 to 56", pt->oas);
+		return VCM_ERR(diag, -EINVAL, "cfg->oas %u: riscv takes 32 to 56", pt->oas);
 	if ((cfg->flags & VCM_PT_CFG_STAGE2) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"cfg->flags: riscv has no stage 2 here (the G-stage is left out)");
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->flags: riscv has no stage 2 here (the G-stage is left out)");
 	if ((cfg->flags & VCM_PT_CFG_SECURE) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->flags: riscv has no Secure state");
+		return VCM_ERR(diag, -EINVAL, "cfg->flags: riscv has no Secure state");
 	if (cfg->mair != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->mair: riscv tables have no MAIR");
+		return VCM_ERR(diag, -EINVAL, "cfg->mair: riscv tables have no MAIR");
 
 	/* 4.4-4.6: 9 bits of VPN per level above the 12-bit page offset. */
 	levels = (pt->ias - 12U) / 9U;
@@ -110,7 +110,7 @@ static int riscv_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
 		pt->contig_lg2[0] = RV_NAPOT_LG2;
 		all |= UINT64_C(1) << (12U + RV_NAPOT_LG2);
 	}
-	return fmt_pick_sizes_(pt, fn, diag, all);
+	return fmt_pick_sizes_(pt, diag, all);
 }
 
 /* The PBMT value for @prot's memory type, or -1 when RISC-V cannot state it. */
@@ -131,7 +131,7 @@ static int pbmt_of(const struct vcm_pt *pt, unsigned int prot)
 	return -1;
 }
 
-static int riscv_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
+static int riscv_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
 			      struct vcm_pt_attr *attr)
 {
 	/* A always; D with W (4.3.1: A/D either set by software or by the walker). */
@@ -139,19 +139,19 @@ static int riscv_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int pr
 	int pbmt = pbmt_of(pt, prot);
 
 	if ((prot & VCM_PT_PROT_SECURE) != 0U)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: riscv has no Secure state", prot);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: riscv has no Secure state", prot);
 	if ((prot & VCM_PT_PROT_SH_MASK) != 0U)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: riscv PTEs carry no shareability (coherence is a PMA)",
-				prot);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: riscv PTEs carry no shareability (coherence is a PMA)",
+			       prot);
 	if (pbmt < 0)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: riscv%s states only %s", prot,
-				(pt->cfg.flags & VCM_PT_CFG_RISCV_SVPBMT) != 0U ? " with Svpbmt" : "",
-				(pt->cfg.flags & VCM_PT_CFG_RISCV_SVPBMT) != 0U ?
-					"WBWA (PMA), NC and DEVICE (IO)" :
-					"the PMA's memory type (WBWA); Svpbmt is off");
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: riscv%s states only %s", prot,
+			       (pt->cfg.flags & VCM_PT_CFG_RISCV_SVPBMT) != 0U ? " with Svpbmt" : "",
+			       (pt->cfg.flags & VCM_PT_CFG_RISCV_SVPBMT) != 0U ?
+			       "WBWA (PMA), NC and DEVICE (IO)" :
+			       "the PMA's memory type (WBWA); Svpbmt is off");
 	a |= VCM_FIELD_PREP(RV_PBMT, (unsigned int)pbmt);
 	if ((prot & VCM_PT_PROT_WRITE) != 0U)
 		a |= RV_W | RV_D;

@@ -69,27 +69,27 @@ static uint64_t oa_mask(const struct vcm_pt *pt)
 	return VTD_ADDR & vcm_low_mask(pt->oas);
 }
 
-static int vtd_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
+static int vtd_init(struct vcm_pt *pt, struct vcm_diag *diag)
 {
 	const struct vcm_pt_cfg *cfg = &pt->cfg;
 	uint64_t all = 0;
 
 	if (cfg->granule_lg2 != 0U && cfg->granule_lg2 != 12U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->granule_lg2 %u: vtd_ss takes 12",
-				cfg->granule_lg2);
+		return VCM_ERR(diag, -EINVAL, "cfg->granule_lg2 %u: vtd_ss takes 12",
+			       cfg->granule_lg2);
 	if ((cfg->flags & (VCM_PT_CFG_STAGE2 | VCM_PT_CFG_SECURE)) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"cfg->flags %#x: vtd_ss is a second stage already and has no "
-				"Secure state", (unsigned int)cfg->flags);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->flags %#x: vtd_ss is a second stage already and has no "
+			       "Secure state", (unsigned int)cfg->flags);
 	if (cfg->mair != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->mair: vtd_ss has no attribute register");
+		return VCM_ERR(diag, -EINVAL, "cfg->mair: vtd_ss has no attribute register");
 	pt->ias = cfg->ias != 0U ? cfg->ias : 48U;
 	pt->oas = cfg->oas != 0U ? cfg->oas : 48U;
 	if (pt->ias != 39U && pt->ias != 48U && pt->ias != 57U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"cfg->ias %u: vtd_ss takes 39, 48 or 57 (3, 4 or 5 levels)", pt->ias);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->ias %u: vtd_ss takes 39, 48 or 57 (3, 4 or 5 levels)", pt->ias);
 	if (pt->oas < 32U || pt->oas > 52U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->oas %u: vtd_ss takes 32 to 52", pt->oas);
+		return VCM_ERR(diag, -EINVAL, "cfg->oas %u: vtd_ss takes 32 to 52", pt->oas);
 
 	/* 3.7: each level resolves 9 bits above the 4 KiB page. */
 	vcm_pt_geometry_(pt, (pt->ias - 12U) / 9U, 12U, 9U);
@@ -100,10 +100,10 @@ static int vtd_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
 	pt->leaf_ok[2] = true; /* 1 GiB super page */
 	for (unsigned int lvl = 0; lvl < 3U; lvl++)
 		all |= UINT64_C(1) << pt->shift[lvl];
-	return fmt_pick_sizes_(pt, fn, diag, all);
+	return fmt_pick_sizes_(pt, diag, all);
 }
 
-static int vtd_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
+static int vtd_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
 			    struct vcm_pt_attr *attr)
 {
 	static const unsigned int emt[4] = {
@@ -116,13 +116,13 @@ static int vtd_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot
 	int ret;
 
 	if (bad != 0U)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: a VT-d second stage has no USER, NONGLOBAL or SECURE",
-				prot);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: a VT-d second stage has no USER, NONGLOBAL or SECURE",
+			       prot);
 	if ((prot & VCM_PT_PROT_SH_MASK) != 0U)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: vtd_ss has no shareability field", prot);
-	ret = fmt_one_memtype_(pt, fn, prot, "vtd_ss");
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: vtd_ss has no shareability field", prot);
+	ret = fmt_one_memtype_(pt, prot, "vtd_ss");
 	if (ret < 0)
 		return ret;
 	a |= VCM_FIELD_PREP(VTD_EMT, (prot & VCM_PT_PROT_DEVICE) != 0U ? EMT_UC : emt[inner]);
@@ -138,46 +138,6 @@ static int vtd_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot
 }
 
 /* Every entry we write has R set: R clear is "not present" for us. */
-static inline unsigned int vtd_kind(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	(void)pt;
-	return fmt_ps_kind_(lvl, e, VTD_R, VTD_PS);
-}
-
-static inline bool vtd_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	(void)pt;
-	(void)lvl;
-	(void)e;
-	return false;
-}
-
-static inline void vtd_single_leaf_mask(const struct vcm_pt *pt, unsigned int lvl,
-					uint64_t *mask, uint64_t *value)
-{
-	(void)pt;
-	fmt_ps_single_leaf_mask_(lvl, VTD_R, VTD_PS, mask, value);
-}
-
-static inline vcm_pa_t vtd_leaf_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	return e & oa_mask(pt) & ~vcm_low_mask(pt->shift[lvl]);
-}
-
-static inline vcm_pa_t vtd_table_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	(void)lvl;
-	return e & oa_mask(pt);
-}
-
-static inline uint64_t vtd_leaf_encode(const struct vcm_pt *pt, unsigned int lvl, bool contig,
-				       vcm_pa_t pa, const struct vcm_pt_attr *a)
-{
-	(void)pt;
-	(void)contig;
-	return pa | a->bits[lvl][0];
-}
-
 static inline uint64_t vtd_table_encode(const struct vcm_pt *pt, unsigned int lvl, vcm_pa_t pa)
 {
 	(void)pt;
@@ -227,12 +187,6 @@ static void vtd_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define fmt_init vtd_init
 #define fmt_prot_to_attr vtd_prot_to_attr
 #define fmt_hw vtd_hw
-#define fmt_kind vtd_kind
-#define fmt_leaf_contig vtd_leaf_contig
-#define fmt_single_leaf_mask vtd_single_leaf_mask
-#define fmt_leaf_pa vtd_leaf_pa
-#define fmt_table_pa vtd_table_pa
-#define fmt_leaf_encode vtd_leaf_encode
 #define fmt_table_encode vtd_table_encode
 #define fmt_leaf_prot vtd_leaf_prot
 #define FMT_ITEM     uint64_t
@@ -240,4 +194,9 @@ static void vtd_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define FMT_PREFIX   vtd_ss
 #define FMT_OPS      vcm_pt_fmt_vtd_ss
 #define FMT_NAME     "vtd_ss"
+/* The rest from the defaults: the x86-64 entry layout (fmt_defaults.h). */
+#define FMT_PS_PRESENT VTD_R
+#define FMT_PS_LEAF    VTD_PS
+#define FMT_OA_MASK(pt) oa_mask(pt)
+#include "fmt_defaults.h"
 #include "walk_template.h"

@@ -88,31 +88,31 @@ static bool pat_type_ok(unsigned int t)
 	       t == PAT_UCM;
 }
 
-static int x86_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
+static int x86_init(struct vcm_pt *pt, struct vcm_diag *diag)
 {
 	const struct vcm_pt_cfg *cfg = &pt->cfg;
 	uint64_t all = 0;
 
 	if (cfg->granule_lg2 != 0U && cfg->granule_lg2 != 12U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->granule_lg2 %u: x86_64 takes 12",
-				cfg->granule_lg2);
+		return VCM_ERR(diag, -EINVAL, "cfg->granule_lg2 %u: x86_64 takes 12",
+			       cfg->granule_lg2);
 	if ((cfg->flags & (VCM_PT_CFG_STAGE2 | VCM_PT_CFG_SECURE)) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"cfg->flags %#x: x86_64 has no stage 2 or Secure state (VT-d second "
-				"stage is vcm_pt_fmt_vtd_ss)", (unsigned int)cfg->flags);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->flags %#x: x86_64 has no stage 2 or Secure state (VT-d second "
+			       "stage is vcm_pt_fmt_vtd_ss)", (unsigned int)cfg->flags);
 	pt->ias = cfg->ias != 0U ? cfg->ias : 48U;
 	pt->oas = cfg->oas != 0U ? cfg->oas : 52U;
 	if (pt->ias != 48U && pt->ias != 57U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"cfg->ias %u: x86_64 takes 48 (4 levels) or 57 (5 levels)", pt->ias);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->ias %u: x86_64 takes 48 (4 levels) or 57 (5 levels)", pt->ias);
 	if (pt->oas < 32U || pt->oas > 52U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->oas %u: x86_64 takes 32 to 52", pt->oas);
+		return VCM_ERR(diag, -EINVAL, "cfg->oas %u: x86_64 takes 32 to 52", pt->oas);
 	pt->fmt_data = cfg->mair != 0U ? cfg->mair : X86_PAT_DEFAULT;
 	for (unsigned int i = 0; i < 8U; i++)
 		if (!pat_type_ok((unsigned int)(pt->fmt_data >> (8U * i)) & 0xffU))
-			return VCM_FAIL(diag, fn, -EINVAL,
-					"cfg->mair (IA32_PAT) %#llx: PAT%u is not a memory type",
-					vcm_ull(cfg->mair), i);
+			return VCM_ERR(diag, -EINVAL,
+				       "cfg->mair (IA32_PAT) %#llx: PAT%u is not a memory type",
+				       vcm_ull(cfg->mair), i);
 
 	/* Each level resolves 9 bits above the 4 KiB page. */
 	vcm_pt_geometry_(pt, pt->ias == 57U ? 5U : 4U, 12U, 9U);
@@ -123,7 +123,7 @@ static int x86_init(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag)
 	pt->leaf_ok[2] = true;  /* PDPTE with PS: 1 GiB */
 	for (unsigned int lvl = 0; lvl < 3U; lvl++)
 		all |= UINT64_C(1) << pt->shift[lvl];
-	return fmt_pick_sizes_(pt, fn, diag, all);
+	return fmt_pick_sizes_(pt, diag, all);
 }
 
 /* The first PAT index holding @type, or -1. */
@@ -135,7 +135,7 @@ static int pat_find(uint64_t pat, unsigned int type)
 	return -1;
 }
 
-static int x86_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
+static int x86_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
 			    struct vcm_pt_attr *attr)
 {
 	static const unsigned int cache_type[4] = {
@@ -148,13 +148,13 @@ static int x86_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot
 	int idx, ret;
 
 	if ((prot & VCM_PT_PROT_SECURE) != 0U)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP, "prot %#x: x86_64 has no Secure state",
-				prot);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP, "prot %#x: x86_64 has no Secure state",
+			       prot);
 	if ((prot & VCM_PT_PROT_SH_MASK) != 0U)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
-				"prot %#x: x86_64 has no shareability field (memory is coherent)",
-				prot);
-	ret = fmt_one_memtype_(pt, fn, prot, "x86_64");
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "prot %#x: x86_64 has no shareability field (memory is coherent)",
+			       prot);
+	ret = fmt_one_memtype_(pt, prot, "x86_64");
 	if (ret < 0)
 		return ret;
 	type = (prot & VCM_PT_PROT_DEVICE) != 0U ? PAT_UC : cache_type[inner];
@@ -162,8 +162,8 @@ static int x86_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot
 	if (idx < 0 && type == PAT_UCM)
 		idx = pat_find(pt->fmt_data, PAT_WC); /* the other uncached normal type */
 	if (idx < 0)
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP, "prot %#x: IA32_PAT %#llx has no type %#x",
-				prot, vcm_ull(pt->fmt_data), type);
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP, "prot %#x: IA32_PAT %#llx has no type %#x",
+			       prot, vcm_ull(pt->fmt_data), type);
 	/* SDM "Access Rights": R/W, U/S, XD; G for global translations. */
 	if ((prot & VCM_PT_PROT_WRITE) != 0U)
 		a |= X86_RW;
@@ -189,47 +189,6 @@ static int x86_prot_to_attr(struct vcm_pt *pt, const char *fn, unsigned int prot
 		attr->bits[lvl][1] = b;
 	}
 	return 0;
-}
-
-static inline unsigned int x86_kind(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	(void)pt;
-	return fmt_ps_kind_(lvl, e, X86_P, X86_PS);
-}
-
-static inline bool x86_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	(void)pt;
-	(void)lvl;
-	(void)e;
-	return false; /* x86 has no contiguous hint */
-}
-
-static inline void x86_single_leaf_mask(const struct vcm_pt *pt, unsigned int lvl,
-					uint64_t *mask, uint64_t *value)
-{
-	(void)pt;
-	fmt_ps_single_leaf_mask_(lvl, X86_P, X86_PS, mask, value);
-}
-
-static inline vcm_pa_t x86_leaf_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	/* above level 0 this drops the PAT bit (12) and the reserved bits below the page */
-	return e & oa_mask(pt) & ~vcm_low_mask(pt->shift[lvl]);
-}
-
-static inline vcm_pa_t x86_table_pa(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
-{
-	(void)lvl;
-	return e & oa_mask(pt);
-}
-
-static inline uint64_t x86_leaf_encode(const struct vcm_pt *pt, unsigned int lvl, bool contig,
-				       vcm_pa_t pa, const struct vcm_pt_attr *a)
-{
-	(void)pt;
-	(void)contig;
-	return pa | a->bits[lvl][0];
 }
 
 static inline uint64_t x86_table_encode(const struct vcm_pt *pt, unsigned int lvl, vcm_pa_t pa)
@@ -281,12 +240,6 @@ static void x86_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define fmt_init x86_init
 #define fmt_prot_to_attr x86_prot_to_attr
 #define fmt_hw x86_hw
-#define fmt_kind x86_kind
-#define fmt_leaf_contig x86_leaf_contig
-#define fmt_single_leaf_mask x86_single_leaf_mask
-#define fmt_leaf_pa x86_leaf_pa
-#define fmt_table_pa x86_table_pa
-#define fmt_leaf_encode x86_leaf_encode
 #define fmt_table_encode x86_table_encode
 #define fmt_leaf_prot x86_leaf_prot
 #define FMT_ITEM     uint64_t
@@ -294,4 +247,9 @@ static void x86_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define FMT_PREFIX   x86_64
 #define FMT_OPS      vcm_pt_fmt_x86_64
 #define FMT_NAME     "x86_64"
+/* The rest from the defaults: the x86-64 entry layout (fmt_defaults.h). */
+#define FMT_PS_PRESENT X86_P
+#define FMT_PS_LEAF    X86_PS
+#define FMT_OA_MASK(pt) oa_mask(pt)
+#include "fmt_defaults.h"
 #include "walk_template.h"

@@ -34,50 +34,50 @@ const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt)
 
 int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_diag *diag)
 {
-	static const char fn[] = "vcm_pt_create";
 	const struct vcm_plat_ops *plat;
 	struct vcm_pt *pt;
 	void *root;
 	int ret;
 
+	vcm_diag_enter(diag, __func__);
 	if (out == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "out is NULL");
+		return VCM_ERR(diag, -EINVAL, "out is NULL");
 	*out = NULL;
 	if (cfg == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg is NULL");
+		return VCM_ERR(diag, -EINVAL, "cfg is NULL");
 	if (cfg->fmt == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->fmt is NULL");
+		return VCM_ERR(diag, -EINVAL, "cfg->fmt is NULL");
 	plat = cfg->plat;
 	if (plat == NULL || plat->table_alloc == NULL || plat->table_free == NULL ||
 	    plat->pa_to_cpu == NULL || plat->meta_alloc == NULL || plat->meta_free == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->plat lacks a required op "
-				"(table_alloc, table_free, pa_to_cpu, meta_alloc, meta_free)");
+		return VCM_ERR(diag, -EINVAL, "cfg->plat lacks a required op "
+			       "(table_alloc, table_free, pa_to_cpu, meta_alloc, meta_free)");
 	if ((cfg->flags & ~VCM_PT_CFG_ALL) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->flags has unknown bits %#x",
-				(unsigned int)(cfg->flags & ~VCM_PT_CFG_ALL));
+		return VCM_ERR(diag, -EINVAL, "cfg->flags has unknown bits %#x",
+			       (unsigned int)(cfg->flags & ~VCM_PT_CFG_ALL));
 
 	pt = plat->meta_alloc(plat->ctx, sizeof(*pt));
 	if (pt == NULL)
-		return VCM_FAIL(diag, fn, -ENOMEM, "no memory for the table object");
+		return VCM_ERR(diag, -ENOMEM, "no memory for the table object");
 	*pt = (struct vcm_pt){ 0 };
 	pt->fmt = cfg->fmt;
 	pt->cfg = *cfg;
 	pt->plat = *plat;
 	pt->memo_prot = VCM_PT_MEMO_NONE;
-	ret = cfg->fmt->init(pt, fn, diag);
+	ret = cfg->fmt->init(pt, diag);
 	if (ret != 0)
 		goto fail;
 	VCM_ASSERT(pt->levels >= 1U && pt->levels <= VCM_PT_MAX_LEVELS);
 	pt->root_size = vcm_pt_table_size_(pt, pt->levels - 1U, pt->item_lg2);
 	if (plat->table_alloc(plat->ctx, pt->root_size, pt->root_size, &pt->root_pa, &root) != 0) {
-		ret = VCM_FAIL(diag, fn, -ENOMEM, "no table memory for the %#llx-byte top level",
-			       vcm_ull(pt->root_size));
+		ret = VCM_ERR(diag, -ENOMEM, "no table memory for the %#llx-byte top level",
+			      vcm_ull(pt->root_size));
 		goto fail;
 	}
 	if (!vcm_pt_table_reachable_(pt, pt->root_pa, pt->root_size)) {
-		ret = VCM_FAIL(diag, fn, -ERANGE,
-			       "table memory at pa %#llx (top level) is beyond the %u-bit output space",
-			       vcm_ull(pt->root_pa), pt->oas);
+		ret = VCM_ERR(diag, -ERANGE,
+			      "table memory at pa %#llx (top level) is beyond the %u-bit output space",
+			      vcm_ull(pt->root_pa), pt->oas);
 		plat->table_free(plat->ctx, pt->root_pa, root, pt->root_size);
 		goto fail;
 	}
@@ -112,55 +112,36 @@ int vcm_pt_destroy(struct vcm_pt *pt)
 }
 
 /* [da, da + len) is a nonempty span inside the input space. */
-static int check_span(struct vcm_pt *pt, const char *fn, vcm_da_t da, uint64_t len)
+static int check_span(struct vcm_pt *pt, vcm_da_t da, uint64_t len)
 {
 	if (len == 0U)
-		return VCM_FAIL(&pt->diag, fn, -EINVAL, "len is 0");
+		return VCM_ERR(&pt->diag, -EINVAL, "len is 0");
 	if (da + len - 1U < da)
-		return VCM_FAIL(&pt->diag, fn, -EOVERFLOW, "da %#llx + len %#llx wraps",
-				vcm_ull(da), vcm_ull(len));
+		return VCM_ERR(&pt->diag, -EOVERFLOW, "da %#llx + len %#llx wraps",
+			       vcm_ull(da), vcm_ull(len));
 	if (da + len - 1U > vcm_low_mask(pt->ias))
-		return VCM_FAIL(&pt->diag, fn, -ERANGE,
-				"da %#llx + len %#llx is beyond the %u-bit input space",
-				vcm_ull(da), vcm_ull(len), pt->ias);
+		return VCM_ERR(&pt->diag, -ERANGE,
+			       "da %#llx + len %#llx is beyond the %u-bit input space",
+			       vcm_ull(da), vcm_ull(len), pt->ias);
 	return 0;
 }
 
 /* check_span(), and da and len aligned to the granule (map and unmap). */
-static int check_range(struct vcm_pt *pt, const char *fn, vcm_da_t da, uint64_t len)
+static int check_range(struct vcm_pt *pt, vcm_da_t da, uint64_t len)
 {
 	uint64_t gran = UINT64_C(1) << pt->granule_lg2;
 
 	if (len != 0U && !vcm_is_aligned(da, gran))
-		return VCM_FAIL(&pt->diag, fn, -EINVAL, "da %#llx is not %#llx-aligned",
-				vcm_ull(da), vcm_ull(gran));
+		return VCM_ERR(&pt->diag, -EINVAL, "da %#llx is not %#llx-aligned",
+			       vcm_ull(da), vcm_ull(gran));
 	if (len != 0U && !vcm_is_aligned(len, gran))
-		return VCM_FAIL(&pt->diag, fn, -EINVAL, "len %#llx is not a multiple of %#llx",
-				vcm_ull(len), vcm_ull(gran));
-	return check_span(pt, fn, da, len);
-}
-
-/* The format-neutral rules of VCM_PT_PROT_* (pgtable.h). */
-static int check_prot(struct vcm_pt *pt, const char *fn, unsigned int prot)
-{
-	unsigned int unknown = prot & ~VCM_PT_PROT_ALL;
-
-	if (unknown != 0U)
-		return VCM_FAIL(&pt->diag, fn, -EINVAL, "prot %#x has unknown bit %#x", prot,
-				(unsigned int)vcm_lowbit(unknown));
-	if ((prot & VCM_PT_PROT_READ) == 0U)
-		return VCM_FAIL(&pt->diag, fn, -EINVAL, "prot %#x lacks VCM_PT_PROT_READ", prot);
-	if ((prot & VCM_PT_PROT_DEVICE) != 0U &&
-	    (prot & (VCM_PT_PROT_INNER_MASK | VCM_PT_PROT_OUTER_MASK | VCM_PT_PROT_SH_MASK)) != 0U)
-		return VCM_FAIL(&pt->diag, fn, -EINVAL,
-				"prot %#x: device memory takes no cache or share field", prot);
-	if (VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot) > VCM_PT_SH_OUTER)
-		return VCM_FAIL(&pt->diag, fn, -EINVAL, "prot %#x has a reserved share value", prot);
-	return 0;
+		return VCM_ERR(&pt->diag, -EINVAL, "len %#llx is not a multiple of %#llx",
+			       vcm_ull(len), vcm_ull(gran));
+	return check_span(pt, da, len);
 }
 
 /* The attribute bits of @prot: the memo of the last prot, or checked and encoded afresh. */
-static int prot_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
+static int prot_attr(struct vcm_pt *pt, unsigned int prot,
 		     struct vcm_pt_attr *attr)
 {
 	int ret;
@@ -169,11 +150,11 @@ static int prot_attr(struct vcm_pt *pt, const char *fn, unsigned int prot,
 		*attr = pt->memo_attr;
 		return 0;
 	}
-	ret = check_prot(pt, fn, prot);
+	ret = vcm_pt_prot_check(prot, &pt->diag);
 	if (ret != 0)
 		return ret;
 	attr->sizes_ok = ~UINT64_C(0);
-	ret = pt->fmt->prot_to_attr(pt, fn, prot, attr);
+	ret = pt->fmt->prot_to_attr(pt, prot, attr);
 	if (ret != 0)
 		return ret;
 	pt->memo_prot = prot;
@@ -240,7 +221,7 @@ static inline bool piece_ok(const struct vcm_pt *pt, vcm_pa_t pa, uint64_t len, 
  * leaf sizes @sizes that the prot allows. @i: the piece's index in a list,
  * or ONE_RANGE.
  */
-static int piece_fail(struct vcm_pt *pt, const char *fn, uint64_t i, vcm_pa_t pa, uint64_t len,
+static int piece_fail(struct vcm_pt *pt, uint64_t i, vcm_pa_t pa, uint64_t len,
 		      unsigned int prot, uint64_t sizes)
 {
 	const uint64_t gran = UINT64_C(1) << pt->granule_lg2;
@@ -248,21 +229,21 @@ static int piece_fail(struct vcm_pt *pt, const char *fn, uint64_t i, vcm_pa_t pa
 	const char *who = piece_name(buf, i);
 
 	if (len == 0U)
-		return VCM_FAIL(&pt->diag, fn, -EINVAL, "%slen is 0", who);
+		return VCM_ERR(&pt->diag, -EINVAL, "%slen is 0", who);
 	if (!vcm_is_aligned(len, gran))
-		return VCM_FAIL(&pt->diag, fn, -EINVAL, "%slen %#llx is not a multiple of %#llx",
+		return VCM_ERR(&pt->diag, -EINVAL, "%slen %#llx is not a multiple of %#llx",
 				who, vcm_ull(len), vcm_ull(gran));
 	if (!vcm_is_aligned(pa, gran))
-		return VCM_FAIL(&pt->diag, fn, -EINVAL, "%spa %#llx is not %#llx-aligned", who,
+		return VCM_ERR(&pt->diag, -EINVAL, "%spa %#llx is not %#llx-aligned", who,
 				vcm_ull(pa), vcm_ull(gran));
 	if (pa + len - 1U < pa)
-		return VCM_FAIL(&pt->diag, fn, -EOVERFLOW, "%spa %#llx + len %#llx wraps", who,
+		return VCM_ERR(&pt->diag, -EOVERFLOW, "%spa %#llx + len %#llx wraps", who,
 				vcm_ull(pa), vcm_ull(len));
 	if (pa + len - 1U > pt->pa_max)
-		return VCM_FAIL(&pt->diag, fn, -ERANGE,
+		return VCM_ERR(&pt->diag, -ERANGE,
 				"%spa %#llx + len %#llx is beyond the %u-bit output space", who,
 				vcm_ull(pa), vcm_ull(len), pt->oas);
-	return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
+	return VCM_ERR(&pt->diag, -EOPNOTSUPP,
 			"%sprot %#x needs leaves of %#llx or more and the %s is not aligned to them",
 			who, prot, vcm_ull(sizes), i == ONE_RANGE ? "range" : "piece");
 }
@@ -278,14 +259,14 @@ static int piece_fail(struct vcm_pt *pt, const char *fn, uint64_t i, vcm_pa_t pa
  * vcm_pt_map()'s one range. On success *@attr and *@sizes are what the
  * format's walker takes, *@len the sum.
  */
-static int map_check(struct vcm_pt *pt, const char *fn, vcm_da_t da, const struct vcm_seg *seg,
-		     uint64_t nr, bool list, unsigned int prot, struct vcm_pt_attr *attr,
+static int map_check(struct vcm_pt *pt, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
+		     bool list, unsigned int prot, struct vcm_pt_attr *attr,
 		     uint64_t *sizes, uint64_t *len)
 {
 	uint64_t min, sum = 0;
 	int ret;
 
-	ret = prot_attr(pt, fn, prot, attr);
+	ret = prot_attr(pt, prot, attr);
 	if (ret != 0)
 		return ret;
 	*sizes = (*sizes != 0U ? *sizes : pt->sizes) & pt->sizes & attr->sizes_ok;
@@ -293,18 +274,18 @@ static int map_check(struct vcm_pt *pt, const char *fn, vcm_da_t da, const struc
 	min = vcm_lowbit(*sizes);
 	for (uint64_t i = 0; i < nr; i++) {
 		if (min == 0U || !piece_ok(pt, seg[i].pa, seg[i].len, min - 1U))
-			return piece_fail(pt, fn, list ? i : ONE_RANGE, seg[i].pa, seg[i].len, prot,
+			return piece_fail(pt, list ? i : ONE_RANGE, seg[i].pa, seg[i].len, prot,
 					  attr->sizes_ok & pt->sizes);
 		if (sum + seg[i].len < sum)
-			return VCM_FAIL(&pt->diag, fn, -EOVERFLOW,
+			return VCM_ERR(&pt->diag, -EOVERFLOW,
 					"seg[%llu]: the lengths add up past 2^64", vcm_ull(i));
 		sum += seg[i].len;
 	}
-	ret = check_range(pt, fn, da, sum);
+	ret = check_range(pt, da, sum);
 	if (ret != 0)
 		return ret;
 	if (!vcm_is_aligned(da, min))
-		return VCM_FAIL(&pt->diag, fn, -EOPNOTSUPP,
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
 				"prot %#x needs leaves of %#llx or more and da %#llx is not aligned to them",
 				prot, vcm_ull(attr->sizes_ok & pt->sizes), vcm_ull(da));
 	*len = sum;
@@ -315,20 +296,19 @@ static int map_check(struct vcm_pt *pt, const char *fn, vcm_da_t da, const struc
  * vcm_pt_map() (@sizes 0: every size of the table) and vcm_pt_map_sizes()
  * (@sizes checked to keep the granule, so never 0) when their one test
  * failed: the checks one by one, then the walk. Six arguments, so the public
- * calls reach it by a tail call: the name for messages follows from @sizes.
+ * calls reach it by a tail call (each has entered its own name).
  */
 PT_NOINLINE /* the public calls' fast paths stay frameless */
 static int map_checked(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		       unsigned int prot, uint64_t sizes)
 {
-	const char *fn = sizes != 0U ? "vcm_pt_map_sizes" : "vcm_pt_map";
 	const struct vcm_seg one = { .pa = pa, .len = len };
 	struct vcm_pt_attr attr;
-	int ret = map_check(pt, fn, da, &one, 1, false, prot, &attr, &sizes, &len);
+	int ret = map_check(pt, da, &one, 1, false, prot, &attr, &sizes, &len);
 
 	if (ret != 0)
 		return ret;
-	return pt->fmt->map(pt, fn, da, pa, len, &attr, sizes);
+	return pt->fmt->map(pt, da, pa, len, &attr, sizes);
 }
 
 int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
@@ -338,15 +318,16 @@ int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 
 	if (!live(pt))
 		return -EINVAL;
+	vcm_diag_enter(&pt->diag, __func__);
 	/* the last prot again, and sizes that keep the granule: one test */
 	if (prot == pt->memo_prot && (sizes & pt->memo_sizes & (pt->gran_mask + 1U)) != 0U &&
 	    map_args_ok(pt, da, pa, len, vcm_lowbit(sizes & pt->memo_sizes) - 1U))
-		return pt->fmt->map(pt, __func__, da, pa, len, &pt->memo_attr,
+		return pt->fmt->map(pt, da, pa, len, &pt->memo_attr,
 				    sizes & pt->memo_sizes);
 	gran = UINT64_C(1) << pt->granule_lg2;
 	if ((sizes & gran) == 0U)
-		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "sizes %#llx lacks the granule %#llx",
-				vcm_ull(sizes), vcm_ull(gran));
+		return VCM_ERR(&pt->diag, -EINVAL, "sizes %#llx lacks the granule %#llx",
+			       vcm_ull(sizes), vcm_ull(gran));
 	return map_checked(pt, da, pa, len, prot, sizes);
 }
 
@@ -354,30 +335,31 @@ int vcm_pt_map(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsign
 {
 	if (!live(pt))
 		return -EINVAL;
+	vcm_diag_enter(&pt->diag, __func__);
 	/* the last prot again: one test (memo_sizes 0 fails it through the mask) */
 	if (prot == pt->memo_prot && map_args_ok(pt, da, pa, len, vcm_lowbit(pt->memo_sizes) - 1U))
-		return pt->fmt->map(pt, __func__, da, pa, len, &pt->memo_attr, pt->memo_sizes);
+		return pt->fmt->map(pt, da, pa, len, &pt->memo_attr, pt->memo_sizes);
 	return map_checked(pt, da, pa, len, prot, 0);
 }
 
 int vcm_pt_map_segs(struct vcm_pt *pt, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
 		    unsigned int prot)
 {
-	static const char fn[] = "vcm_pt_map_segs";
 	struct vcm_pt_attr attr;
 	uint64_t sizes = 0, len;
 	int ret;
 
 	if (!live(pt))
 		return -EINVAL;
+	vcm_diag_enter(&pt->diag, __func__);
 	if (seg == NULL)
-		return VCM_FAIL(&pt->diag, fn, -EINVAL, "seg is NULL");
+		return VCM_ERR(&pt->diag, -EINVAL, "seg is NULL");
 	if (nr == 0U)
-		return VCM_FAIL(&pt->diag, fn, -EINVAL, "nr is 0");
-	ret = map_check(pt, fn, da, seg, nr, true, prot, &attr, &sizes, &len);
+		return VCM_ERR(&pt->diag, -EINVAL, "nr is 0");
+	ret = map_check(pt, da, seg, nr, true, prot, &attr, &sizes, &len);
 	if (ret != 0)
 		return ret;
-	return pt->fmt->map_segs(pt, fn, da, seg, nr, len, &attr, sizes);
+	return pt->fmt->map_segs(pt, da, seg, nr, len, &attr, sizes);
 }
 
 int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t da, uint64_t len, uint64_t *unmapped)
@@ -388,56 +370,84 @@ int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t da, uint64_t len, uint64_t *unmappe
 		*unmapped = 0;
 	if (!live(pt))
 		return -EINVAL;
+	vcm_diag_enter(&pt->diag, __func__);
 	/* one test for the usual call; the checks one by one name what is wrong */
 	if (len == 0U || ((da | len) & pt->gran_mask) != 0U || da + len - 1U < da ||
 	    da + len - 1U > pt->da_max) {
-		ret = check_range(pt, __func__, da, len);
+		ret = check_range(pt, da, len);
 		if (ret != 0)
 			return ret;
 	}
-	return pt->fmt->unmap(pt, __func__, da, da + len - 1U, unmapped);
+	return pt->fmt->unmap(pt, da, da + len - 1U, unmapped);
 }
 
+/*
+ * The queries below may run inside another call on the same table (a flush
+ * or walk callback looking entries up): each hands the outer call's name back
+ * when it returns.
+ */
 int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *out)
 {
+	const char *outer;
+	int ret;
+
 	if (!live(pt))
 		return -EINVAL;
+	outer = vcm_diag_enter(&pt->diag, __func__);
 	if (out == NULL)
-		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "out is NULL");
-	if (da > vcm_low_mask(pt->ias))
-		return VCM_FAIL(&pt->diag, __func__, -ERANGE,
-				"da %#llx is beyond the %u-bit input space", vcm_ull(da), pt->ias);
-	return pt->fmt->lookup(pt, da, out);
+		ret = VCM_ERR(&pt->diag, -EINVAL, "out is NULL");
+	else if (da > vcm_low_mask(pt->ias))
+		ret = VCM_ERR(&pt->diag, -ERANGE, "da %#llx is beyond the %u-bit input space",
+			      vcm_ull(da), pt->ias);
+	else
+		ret = pt->fmt->lookup(pt, da, out);
+	vcm_diag_leave(&pt->diag, outer);
+	return ret;
 }
 
 int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t da, uint64_t len,
 		int (*fn)(void *arg, const struct vcm_pt_leaf *leaf), void *arg)
 {
+	const char *outer;
 	int ret;
 
 	if (!live(pt))
 		return -EINVAL;
+	outer = vcm_diag_enter(&pt->diag, __func__);
 	if (fn == NULL)
-		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "fn is NULL");
-	ret = check_span(pt, __func__, da, len);
-	if (ret != 0)
-		return ret;
-	return pt->fmt->walk(pt, da, da + len - 1U, fn, arg);
+		ret = VCM_ERR(&pt->diag, -EINVAL, "fn is NULL");
+	else
+		ret = check_span(pt, da, len);
+	if (ret == 0)
+		ret = pt->fmt->walk(pt, da, da + len - 1U, fn, arg);
+	vcm_diag_leave(&pt->diag, outer);
+	return ret;
 }
 
 int vcm_pt_check_(struct vcm_pt *pt)
 {
+	const char *outer;
+	int ret;
+
 	if (!live(pt))
 		return -EINVAL;
-	return pt->fmt->check(pt, __func__);
+	outer = vcm_diag_enter(&pt->diag, __func__);
+	ret = pt->fmt->check(pt);
+	vcm_diag_leave(&pt->diag, outer);
+	return ret;
 }
 
 int vcm_pt_hw(struct vcm_pt *pt, struct vcm_hw_regs *out)
 {
 	if (!live(pt))
 		return -EINVAL;
-	if (out == NULL)
-		return VCM_FAIL(&pt->diag, __func__, -EINVAL, "out is NULL");
+	if (out == NULL) {
+		const char *outer = vcm_diag_enter(&pt->diag, __func__);
+		int ret = VCM_ERR(&pt->diag, -EINVAL, "out is NULL");
+
+		vcm_diag_leave(&pt->diag, outer);
+		return ret;
+	}
 	*out = (struct vcm_hw_regs){ 0 };
 	out->root_pa = pt->root_pa;
 	out->root_size = pt->root_size;

@@ -95,27 +95,27 @@ struct vcm_pt {
  * struct vcm_pt_fmt - a format as the rest of the layer sees it. The walk
  * entries (map, map_segs, unmap, lookup, walk, check, free_all) come from
  * walk_template.h; the others are the format's own. Arguments reaching these
- * have been checked. @fn is the public call being served: every message
- * recorded on the way is prefixed with it (src/util/fail.h).
+ * have been checked. Every message recorded on the way carries the name the
+ * public call entered in pt->diag (or the create diag) when it started.
  */
 struct vcm_pt_fmt {
 	const char *name;
-	int (*init)(struct vcm_pt *pt, const char *fn, struct vcm_diag *diag);
-	int (*prot_to_attr)(struct vcm_pt *pt, const char *fn, unsigned int prot,
+	int (*init)(struct vcm_pt *pt, struct vcm_diag *diag);
+	int (*prot_to_attr)(struct vcm_pt *pt, unsigned int prot,
 			    struct vcm_pt_attr *attr);
 	void (*hw)(const struct vcm_pt *pt, struct vcm_hw_regs *out);
-	int (*map)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t pa, uint64_t len,
+	int (*map)(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		   const struct vcm_pt_attr *attr, uint64_t sizes);
 	/* @nr pieces at consecutive addresses from @da, @len bytes in all */
-	int (*map_segs)(struct vcm_pt *pt, const char *fn, vcm_da_t da, const struct vcm_seg *seg,
+	int (*map_segs)(struct vcm_pt *pt, vcm_da_t da, const struct vcm_seg *seg,
 			uint64_t nr, uint64_t len, const struct vcm_pt_attr *attr,
 			uint64_t sizes);
-	int (*unmap)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_da_t last,
+	int (*unmap)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last,
 		     uint64_t *unmapped);
 	int (*lookup)(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *out);
 	int (*walk)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last,
 		    int (*fn)(void *arg, const struct vcm_pt_leaf *leaf), void *arg);
-	int (*check)(struct vcm_pt *pt, const char *fn);
+	int (*check)(struct vcm_pt *pt);
 	void (*free_all)(struct vcm_pt *pt);
 };
 

@@ -6,3 +6,5 @@ set(VCM_PGTABLE_DEPS util platform)
 list(APPEND VCM_PGTABLE_SOURCES fmt_riscv.c)
 # x86-64 paging and Intel VT-d second stage
 list(APPEND VCM_PGTABLE_SOURCES fmt_x86.c fmt_vtd.c)
+# The format-neutral prot rules, shared with the graph's reservations
+list(APPEND VCM_PGTABLE_SOURCES prot_check.c)

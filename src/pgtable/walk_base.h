@@ -43,7 +43,6 @@ struct dirty {
  */
 struct walk {
 	struct vcm_pt *pt;
-	const char *fn;
 	const struct vcm_pt_attr *attr;
 	uint64_t sizes;
 	vcm_da_t da;   /* map: next address to map */
@@ -79,10 +78,9 @@ struct iter {
 	unsigned int kind;
 };
 
-static void NS(walk_init)(struct walk *w, struct vcm_pt *pt, const char *fn)
+static void NS(walk_init)(struct walk *w, struct vcm_pt *pt)
 {
 	w->pt = pt;
-	w->fn = fn;
 	w->attr = NULL;
 	w->sizes = pt->sizes;
 	w->at_top = false;
@@ -130,13 +128,13 @@ static int NS(tbl_new)(struct walk *w, unsigned int lvl, vcm_da_t da, struct tbl
 	void *cpu;
 
 	if (pt->plat.table_alloc(pt->plat.ctx, size, size, &t->pa, &cpu) != 0)
-		return VCM_FAIL(&pt->diag, w->fn, -ENOMEM, "no table memory at da %#llx",
-				vcm_ull(da));
+		return VCM_ERR(&pt->diag, -ENOMEM, "no table memory at da %#llx",
+			       vcm_ull(da));
 	if (!vcm_pt_table_reachable_(pt, t->pa, size)) {
 		pt->plat.table_free(pt->plat.ctx, t->pa, cpu, size);
-		return VCM_FAIL(&pt->diag, w->fn, -ERANGE,
-				"table memory at pa %#llx (for da %#llx) is beyond the %u-bit output space",
-				vcm_ull(t->pa), vcm_ull(da), pt->oas);
+		return VCM_ERR(&pt->diag, -ERANGE,
+			       "table memory at pa %#llx (for da %#llx) is beyond the %u-bit output space",
+			       vcm_ull(t->pa), vcm_ull(da), pt->oas);
 	}
 	t->cpu = cpu;
 	t->size = size;

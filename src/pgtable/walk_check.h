@@ -13,7 +13,6 @@
 
 struct check {
 	struct vcm_pt *pt;
-	const char *fn;
 	uint64_t bytes;
 	unsigned int memo_prot;
 	struct vcm_pt_attr memo;
@@ -22,8 +21,8 @@ struct check {
 static int NS(check_fail)(struct check *c, const char *what, unsigned int lvl, vcm_da_t da,
 			  FMT_ITEM e)
 {
-	return VCM_FAIL(&c->pt->diag, c->fn, -EFAULT, "level %u entry %#llx at da %#llx: %s",
-			lvl, vcm_ull((uint64_t)e), vcm_ull(da), what);
+	return VCM_ERR(&c->pt->diag, -EFAULT, "level %u entry %#llx at da %#llx: %s",
+		       lvl, vcm_ull((uint64_t)e), vcm_ull(da), what);
 }
 
 /* The leaf @e at @lvl, a group member @i of 2^@glg2 when @glg2 != 0, re-encoded. */
@@ -38,7 +37,7 @@ static int NS(check_leaf)(struct check *c, unsigned int lvl, vcm_da_t da, FMT_IT
 		return NS(check_fail)(c, "a leaf size the table does not use", lvl, da, e);
 	if (prot != c->memo_prot) {
 		c->memo.sizes_ok = ~UINT64_C(0);
-		if (pt->fmt->prot_to_attr(pt, c->fn, prot, &c->memo) != 0)
+		if (pt->fmt->prot_to_attr(pt, prot, &c->memo) != 0)
 			return NS(check_fail)(c, "its prot does not encode", lvl, da, e);
 		c->memo_prot = prot;
 	}
@@ -125,14 +124,14 @@ static int NS(check_lvl)(struct check *c, const FMT_ITEM *table, unsigned int lv
 	return ret;
 }
 
-static int NS(check)(struct vcm_pt *pt, const char *fn)
+static int NS(check)(struct vcm_pt *pt)
 {
-	struct check c = { .pt = pt, .fn = fn, .bytes = pt->root_size, .memo_prot = ~0U };
+	struct check c = { .pt = pt, .bytes = pt->root_size, .memo_prot = ~0U };
 	int ret = NS(check_lvl)(&c, pt->root, pt->levels - 1U, 0);
 
 	if (ret == 0 && c.bytes != pt->table_bytes)
-		ret = VCM_FAIL(&pt->diag, fn, -EFAULT,
-			       "linked tables hold %#llx bytes, vcm_pt_table_bytes says %#llx",
-			       vcm_ull(c.bytes), vcm_ull(pt->table_bytes));
+		ret = VCM_ERR(&pt->diag, -EFAULT,
+			      "linked tables hold %#llx bytes, vcm_pt_table_bytes says %#llx",
+			      vcm_ull(c.bytes), vcm_ull(pt->table_bytes));
 	return ret;
 }

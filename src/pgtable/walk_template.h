@@ -31,14 +31,14 @@
  * consecutive addresses from @da, and its rollback.
  */
 PT_NOINLINE
-static int NS(map_walk)(struct vcm_pt *pt, const char *fn, vcm_da_t da,
+static int NS(map_walk)(struct vcm_pt *pt, vcm_da_t da,
 			const struct vcm_seg *seg, uint64_t nr, uint64_t len,
 			const struct vcm_pt_attr *attr, uint64_t sizes)
 {
 	struct walk w;
 	int ret;
 
-	NS(walk_init)(&w, pt, fn);
+	NS(walk_init)(&w, pt);
 	w.attr = attr;
 	w.sizes = sizes;
 	w.da = da;
@@ -56,8 +56,8 @@ static int NS(map_walk)(struct vcm_pt *pt, const char *fn, vcm_da_t da,
 			NS(unmap_run)(&w, da, stop - 1U);
 		NS(gather_flush)(&w);
 		if (ret == -EEXIST)
-			return VCM_FAIL(&pt->diag, fn, ret, "da %#llx is already mapped",
-					vcm_ull(stop));
+			return VCM_ERR(&pt->diag, ret, "da %#llx is already mapped",
+				       vcm_ull(stop));
 		return ret; /* tbl_new recorded why */
 	}
 	NS(gather_flush)(&w);
@@ -66,27 +66,27 @@ static int NS(map_walk)(struct vcm_pt *pt, const char *fn, vcm_da_t da,
 
 /* One range: the walk over one piece (out of line, so the fast path needs no frame). */
 PT_NOINLINE
-static int NS(map_range)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t pa,
+static int NS(map_range)(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa,
 			 uint64_t len, const struct vcm_pt_attr *attr, uint64_t sizes)
 {
 	const struct vcm_seg one = { pa, len };
 
-	return NS(map_walk)(pt, fn, da, &one, 1, len, attr, sizes);
+	return NS(map_walk)(pt, da, &one, 1, len, attr, sizes);
 }
 
-static int NS(map)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_pa_t pa, uint64_t len,
+static int NS(map)(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		   const struct vcm_pt_attr *attr, uint64_t sizes)
 {
 	if (NS(map_one)(pt, da, pa, len, attr, sizes))
 		return 0;
-	return NS(map_range)(pt, fn, da, pa, len, attr, sizes);
+	return NS(map_range)(pt, da, pa, len, attr, sizes);
 }
 
-static int NS(map_segs)(struct vcm_pt *pt, const char *fn, vcm_da_t da,
+static int NS(map_segs)(struct vcm_pt *pt, vcm_da_t da,
 			const struct vcm_seg *seg, uint64_t nr, uint64_t len,
 			const struct vcm_pt_attr *attr, uint64_t sizes)
 {
-	return NS(map_walk)(pt, fn, da, seg, nr, len, attr, sizes);
+	return NS(map_walk)(pt, da, seg, nr, len, attr, sizes);
 }
 
 /* ---- lookup, walk, free ------------------------------------------------- */

@@ -89,7 +89,7 @@ static uint64_t NS(leaf_attr)(struct walk *w, unsigned int lvl, FMT_ITEM e,
 	int ret;
 
 	attr->sizes_ok = ~UINT64_C(0);
-	ret = w->pt->fmt->prot_to_attr(w->pt, w->fn, fmt_leaf_prot(w->pt, lvl, e), attr);
+	ret = w->pt->fmt->prot_to_attr(w->pt, fmt_leaf_prot(w->pt, lvl, e), attr);
 	VCM_ASSERT(ret == 0); /* prot decoded from an entry we wrote; the planner checked */
 	(void)ret;
 	return w->pt->sizes & attr->sizes_ok;
@@ -215,14 +215,14 @@ static int NS(plan_cut)(struct walk *w, vcm_da_t da, bool at_start, uint64_t *ne
 	if (vcm_is_aligned(cut, *ext))
 		return 0;
 	attr.sizes_ok = ~UINT64_C(0);
-	if (pt->fmt->prot_to_attr(pt, w->fn, fmt_leaf_prot(pt, it.level, it.entry), &attr) != 0)
-		return VCM_FAIL(&pt->diag, w->fn, -EFAULT, "entry at da %#llx does not decode",
-				vcm_ull(da));
+	if (pt->fmt->prot_to_attr(pt, fmt_leaf_prot(pt, it.level, it.entry), &attr) != 0)
+		return VCM_ERR(&pt->diag, -EFAULT, "entry at da %#llx does not decode",
+			       vcm_ull(da));
 	sizes = pt->sizes & attr.sizes_ok;
 	if (!vcm_is_aligned(cut, vcm_lowbit(sizes)))
-		return VCM_FAIL(&pt->diag, w->fn, -EOPNOTSUPP,
-				"the leaf at %#llx cannot be cut at %#llx: its attributes need leaves of %#llx",
-				vcm_ull(da), vcm_ull(cut), vcm_ull(vcm_lowbit(sizes)));
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			       "the leaf at %#llx cannot be cut at %#llx: its attributes need leaves of %#llx",
+			       vcm_ull(da), vcm_ull(cut), vcm_ull(vcm_lowbit(sizes)));
 	*need += NS(split_tables)(pt, &it, cut, sizes);
 	return 0;
 }
@@ -389,14 +389,14 @@ static void NS(unmap_run)(struct walk *w, vcm_da_t da, vcm_da_t last)
 
 /* The planned unmap: look at the cuts, take the split tables, walk from the top. */
 PT_NOINLINE
-static int NS(unmap_walk)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_da_t last,
+static int NS(unmap_walk)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last,
 			  uint64_t *unmapped)
 {
 	struct walk w;
 	uint64_t need = 0, ext;
 	int ret;
 
-	NS(walk_init)(&w, pt, fn);
+	NS(walk_init)(&w, pt);
 	ret = NS(plan_cut)(&w, da, true, &need, &ext);
 	/* A range that is exactly one leaf needs no look at its end. */
 	if (ret == 0 && !(ext != 0U && vcm_is_aligned(da, ext) && last - da + 1U == ext))
@@ -416,8 +416,8 @@ static int NS(unmap_walk)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_da
 		NS(unmap_lvl)(&w, &it, da, last);
 		NS(gather_flush)(&w);
 		if (w.unmapped == 0U)
-			ret = VCM_FAIL(&pt->diag, fn, -ENOENT, "nothing mapped in [%#llx, %#llx]",
-				       vcm_ull(da), vcm_ull(last));
+			ret = VCM_ERR(&pt->diag, -ENOENT, "nothing mapped in [%#llx, %#llx]",
+				      vcm_ull(da), vcm_ull(last));
 	}
 	NS(pool_drain)(&w);
 	if (unmapped != NULL)
@@ -455,10 +455,10 @@ static inline bool NS(unmap_one)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last,
 	return true;
 }
 
-static int NS(unmap)(struct vcm_pt *pt, const char *fn, vcm_da_t da, vcm_da_t last,
+static int NS(unmap)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last,
 		     uint64_t *unmapped)
 {
 	if (NS(unmap_one)(pt, da, last, unmapped))
 		return 0;
-	return NS(unmap_walk)(pt, fn, da, last, unmapped);
+	return NS(unmap_walk)(pt, da, last, unmapped);
 }

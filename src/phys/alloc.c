@@ -4,7 +4,7 @@
  * wrapped (a caller-owned range), and free. Each call checks every argument,
  * then plans without touching the set, then takes the one thing that can
  * still fail (the record), and only then writes: a failure changes nothing.
- * Every message carries the public call's name, handed down as @fn.
+ * Every message carries the name the public call entered in the set's diag.
  */
 #include "phys_internal.h"
 
@@ -20,19 +20,19 @@ struct chunk_plan {
 };
 
 /* Checks shared by the allocating calls; -EINVAL without a message for a dead @phys. */
-static int check_common(struct vcm_phys *phys, const char *fn, unsigned int memtype,
+static int check_common(struct vcm_phys *phys, unsigned int memtype,
 			uint64_t len, struct vcm_physmem **out)
 {
 	if (!phys_live_(phys))
 		return -EINVAL;
 	if (out == NULL)
-		return VCM_FAIL(&phys->diag, fn, -EINVAL, "out is NULL");
+		return VCM_ERR(&phys->diag, -EINVAL, "out is NULL");
 	if (memtype >= phys->nr_mt)
-		return VCM_FAIL(&phys->diag, fn, -EINVAL,
-				"memtype %u is not below the set's %u memtypes", memtype,
-				phys->nr_mt);
+		return VCM_ERR(&phys->diag, -EINVAL,
+			       "memtype %u is not below the set's %u memtypes", memtype,
+			       phys->nr_mt);
 	if (len == 0U)
-		return VCM_FAIL(&phys->diag, fn, -EINVAL, "len is 0");
+		return VCM_ERR(&phys->diag, -EINVAL, "len is 0");
 	return 0;
 }
 
@@ -58,7 +58,7 @@ static void publish_one(struct vcm_phys *phys, struct vcm_physmem *m, uint8_t ki
 
 /* ---- contiguous --------------------------------------------------------- */
 
-static int alloc_cont(struct vcm_phys *phys, const char *fn, unsigned int memtype,
+static int alloc_cont(struct vcm_phys *phys, unsigned int memtype,
 		      uint64_t len, uint64_t align, struct vcm_physmem **out)
 {
 	struct phys_mt *mt = &phys->mt[memtype];
@@ -67,22 +67,22 @@ static int alloc_cont(struct vcm_phys *phys, const char *fn, unsigned int memtyp
 	vcm_pa_t pa;
 
 	if (!vcm_is_aligned(len, gran))
-		return VCM_FAIL(&phys->diag, fn, -EINVAL,
-				"len %#llx is not a multiple of memtype %u's smallest chunk %#llx",
-				vcm_ull(len), memtype, vcm_ull(gran));
+		return VCM_ERR(&phys->diag, -EINVAL,
+			       "len %#llx is not a multiple of memtype %u's smallest chunk %#llx",
+			       vcm_ull(len), memtype, vcm_ull(gran));
 	if (align != 0U && !vcm_is_pow2(align))
-		return VCM_FAIL(&phys->diag, fn, -EINVAL, "align %#llx is not a power of two",
-				vcm_ull(align));
+		return VCM_ERR(&phys->diag, -EINVAL, "align %#llx is not a power of two",
+			       vcm_ull(align));
 	if (align < gran)
 		align = gran;
 	if (len > mt->free_bytes || !mt_find_run_(mt, len, align, &pa))
-		return VCM_FAIL(&phys->diag, fn, -ENOMEM,
-				"memtype %u has no free run of len %#llx aligned to %#llx "
-				"(%#llx bytes free)", memtype, vcm_ull(len), vcm_ull(align),
-				vcm_ull(mt->free_bytes));
+		return VCM_ERR(&phys->diag, -ENOMEM,
+			       "memtype %u has no free run of len %#llx aligned to %#llx "
+			       "(%#llx bytes free)", memtype, vcm_ull(len), vcm_ull(align),
+			       vcm_ull(mt->free_bytes));
 	m = rec_new_(phys, 1);
 	if (m == NULL)
-		return VCM_FAIL(&phys->diag, fn, -ENOMEM, "no metadata for the record");
+		return VCM_ERR(&phys->diag, -ENOMEM, "no metadata for the record");
 	mt_take_run_(mt, pa, len);
 	publish_one(phys, m, MEM_CONT, memtype, pa, len, out);
 	return 0;
@@ -91,11 +91,15 @@ static int alloc_cont(struct vcm_phys *phys, const char *fn, unsigned int memtyp
 int vcm_phys_alloc_cont(struct vcm_phys *phys, unsigned int memtype, uint64_t len,
 			uint64_t align, struct vcm_physmem **out)
 {
-	int ret = check_common(phys, __func__, memtype, len, out);
+	int ret;
 
+	if (!phys_live_(phys))
+		return -EINVAL;
+	vcm_diag_enter(&phys->diag, __func__);
+	ret = check_common(phys, memtype, len, out);
 	if (ret != 0)
 		return ret;
-	return alloc_cont(phys, __func__, memtype, len, align, out);
+	return alloc_cont(phys, memtype, len, align, out);
 }
 
 /* ---- chunked: plan, then write ------------------------------------------ */
@@ -105,23 +109,23 @@ int vcm_phys_alloc_cont(struct vcm_phys *phys, unsigned int memtype, uint64_t le
  * @len is a multiple of the smallest allowed size. VCM_PHYS_CONT is the
  * caller's business.
  */
-static int check_sizes(struct vcm_phys *phys, const char *fn, unsigned int memtype,
+static int check_sizes(struct vcm_phys *phys, unsigned int memtype,
 		       uint64_t len, uint64_t flags, uint64_t *allowed)
 {
 	const struct phys_mt *mt = &phys->mt[memtype];
 	uint64_t size_bits = flags & VCM_PHYS_SIZE_MASK;
 
 	if ((size_bits & ~mt->sizes) != 0U)
-		return VCM_FAIL(&phys->diag, fn, -EINVAL,
-				"flags %#llx: size bit %#llx is not a chunk size of memtype %u "
-				"(sizes %#llx)", vcm_ull(flags),
-				vcm_ull(vcm_lowbit(size_bits & ~mt->sizes)), memtype,
-				vcm_ull(mt->sizes));
+		return VCM_ERR(&phys->diag, -EINVAL,
+			       "flags %#llx: size bit %#llx is not a chunk size of memtype %u "
+			       "(sizes %#llx)", vcm_ull(flags),
+			       vcm_ull(vcm_lowbit(size_bits & ~mt->sizes)), memtype,
+			       vcm_ull(mt->sizes));
 	*allowed = (size_bits == 0U || (flags & VCM_PHYS_ALL) != 0U) ? mt->sizes : size_bits;
 	if (!vcm_is_aligned(len, vcm_lowbit(*allowed)))
-		return VCM_FAIL(&phys->diag, fn, -EINVAL,
-				"len %#llx is not a multiple of the smallest allowed chunk %#llx",
-				vcm_ull(len), vcm_ull(vcm_lowbit(*allowed)));
+		return VCM_ERR(&phys->diag, -EINVAL,
+			       "len %#llx is not a multiple of the smallest allowed chunk %#llx",
+			       vcm_ull(len), vcm_ull(vcm_lowbit(*allowed)));
 	return 0;
 }
 
@@ -184,33 +188,36 @@ int vcm_phys_alloc(struct vcm_phys *phys, unsigned int memtype, uint64_t len, ui
 	uint64_t allowed = 0, short_by;
 	int ret;
 
-	ret = check_common(phys, __func__, memtype, len, out);
+	if (!phys_live_(phys))
+		return -EINVAL;
+	vcm_diag_enter(&phys->diag, __func__);
+	ret = check_common(phys, memtype, len, out);
 	if (ret != 0)
 		return ret;
 	if ((flags & ~VCM_PHYS_FLAGS_ALL) != 0U)
-		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "flags %#llx has unknown bit %#llx",
-				vcm_ull(flags), vcm_ull(vcm_lowbit(flags & ~VCM_PHYS_FLAGS_ALL)));
+		return VCM_ERR(&phys->diag, -EINVAL, "flags %#llx has unknown bit %#llx",
+			       vcm_ull(flags), vcm_ull(vcm_lowbit(flags & ~VCM_PHYS_FLAGS_ALL)));
 	if ((flags & VCM_PHYS_CONT) != 0U) {
 		if ((flags & VCM_PHYS_SIZE_MASK) != 0U)
-			return VCM_FAIL(&phys->diag, __func__, -EINVAL, "flags %#llx mixes "
-					"VCM_PHYS_CONT with chunk-size bits %#llx",
-					vcm_ull(flags), vcm_ull(flags & VCM_PHYS_SIZE_MASK));
-		return alloc_cont(phys, __func__, memtype, len, 0, out);
+			return VCM_ERR(&phys->diag, -EINVAL, "flags %#llx mixes "
+				       "VCM_PHYS_CONT with chunk-size bits %#llx",
+				       vcm_ull(flags), vcm_ull(flags & VCM_PHYS_SIZE_MASK));
+		return alloc_cont(phys, memtype, len, 0, out);
 	}
-	ret = check_sizes(phys, __func__, memtype, len, flags, &allowed);
+	ret = check_sizes(phys, memtype, len, flags, &allowed);
 	if (ret != 0)
 		return ret;
 	short_by = plan_chunks(&phys->mt[memtype], len, allowed, &plan);
 	if (short_by != 0U)
-		return VCM_FAIL(&phys->diag, __func__, -ENOMEM,
-				"memtype %u cannot give len %#llx in sizes %#llx: "
-				"%#llx bytes short (%#llx bytes free)", memtype, vcm_ull(len),
-				vcm_ull(allowed), vcm_ull(short_by),
-				vcm_ull(phys->mt[memtype].free_bytes));
+		return VCM_ERR(&phys->diag, -ENOMEM,
+			       "memtype %u cannot give len %#llx in sizes %#llx: "
+			       "%#llx bytes short (%#llx bytes free)", memtype, vcm_ull(len),
+			       vcm_ull(allowed), vcm_ull(short_by),
+			       vcm_ull(phys->mt[memtype].free_bytes));
 	m = rec_new_(phys, plan.nr_chunks);
 	if (m == NULL)
-		return VCM_FAIL(&phys->diag, __func__, -ENOMEM,
-				"no metadata for a record of %llu chunks", vcm_ull(plan.nr_chunks));
+		return VCM_ERR(&phys->diag, -ENOMEM,
+			       "no metadata for a record of %llu chunks", vcm_ull(plan.nr_chunks));
 	write_chunks(&phys->mt[memtype], &plan, m);
 	publish(phys, m, MEM_CHUNKED, memtype, len, out);
 	return 0;
@@ -225,22 +232,23 @@ int vcm_phys_wrap(struct vcm_phys *phys, vcm_pa_t pa, uint64_t len, struct vcm_p
 
 	if (!phys_live_(phys))
 		return -EINVAL;
+	vcm_diag_enter(&phys->diag, __func__);
 	if (out == NULL)
-		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "out is NULL");
+		return VCM_ERR(&phys->diag, -EINVAL, "out is NULL");
 	if (len == 0U)
-		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "len is 0");
+		return VCM_ERR(&phys->diag, -EINVAL, "len is 0");
 	if (!vcm_is_aligned(pa, gran))
-		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "pa %#llx is not 4 KiB aligned",
-				vcm_ull(pa));
+		return VCM_ERR(&phys->diag, -EINVAL, "pa %#llx is not 4 KiB aligned",
+			       vcm_ull(pa));
 	if (!vcm_is_aligned(len, gran))
-		return VCM_FAIL(&phys->diag, __func__, -EINVAL,
-				"len %#llx is not a multiple of 4 KiB", vcm_ull(len));
+		return VCM_ERR(&phys->diag, -EINVAL,
+			       "len %#llx is not a multiple of 4 KiB", vcm_ull(len));
 	if (pa + (len - 1U) < pa)
-		return VCM_FAIL(&phys->diag, __func__, -EOVERFLOW, "pa %#llx + len %#llx wraps",
-				vcm_ull(pa), vcm_ull(len));
+		return VCM_ERR(&phys->diag, -EOVERFLOW, "pa %#llx + len %#llx wraps",
+			       vcm_ull(pa), vcm_ull(len));
 	m = rec_new_(phys, 1);
 	if (m == NULL)
-		return VCM_FAIL(&phys->diag, __func__, -ENOMEM, "no metadata for the record");
+		return VCM_ERR(&phys->diag, -ENOMEM, "no metadata for the record");
 	publish_one(phys, m, MEM_WRAP, 0, pa, len, out);
 	return 0;
 }
@@ -249,14 +257,15 @@ int vcm_phys_free(struct vcm_phys *phys, struct vcm_physmem *mem)
 {
 	if (!phys_live_(phys))
 		return -EINVAL;
+	vcm_diag_enter(&phys->diag, __func__);
 	if (mem == NULL)
-		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "mem is NULL");
+		return VCM_ERR(&phys->diag, -EINVAL, "mem is NULL");
 	if (!rec_ours_(phys, mem))
-		return VCM_FAIL(&phys->diag, __func__, -EINVAL,
-				"mem %p is not an allocation of this set", (void *)mem);
+		return VCM_ERR(&phys->diag, -EINVAL,
+			       "mem %p is not an allocation of this set", (void *)mem);
 	if (mem->magic != PHYSMEM_LIVE)
-		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "mem %p was already freed",
-				(void *)mem);
+		return VCM_ERR(&phys->diag, -EINVAL, "mem %p was already freed",
+			       (void *)mem);
 	if (mem->kind == MEM_CHUNKED) {
 		struct phys_mt *mt = &phys->mt[mem->memtype];
 

@@ -37,7 +37,7 @@ static void free_all(struct vcm_phys *phys)
  * are inclusive: a range may end at 2^64, where pa + len wraps to 0.
  */
 static int check_overlap(const struct vcm_phys_memtype_cfg *c, unsigned int i, unsigned int r,
-			 struct vcm_diag *diag, const char *fn)
+			 struct vcm_diag *diag)
 {
 	for (unsigned int q = 0; q < r; q++) {
 		bool q_low = c->ranges[q].pa <= c->ranges[r].pa;
@@ -46,63 +46,63 @@ static int check_overlap(const struct vcm_phys_memtype_cfg *c, unsigned int i, u
 		vcm_pa_t hi_last = c->ranges[hi].pa + (c->ranges[hi].len - 1U);
 
 		if (lo_last >= c->ranges[hi].pa)
-			return VCM_FAIL(diag, fn, -EINVAL,
-					"memtypes[%u].ranges[%u] [%#llx, %#llx] overlaps "
-					"ranges[%u] [%#llx, %#llx]", i, lo,
-					vcm_ull(c->ranges[lo].pa),
-					vcm_ull(lo_last), hi, vcm_ull(c->ranges[hi].pa),
-					vcm_ull(hi_last));
+			return VCM_ERR(diag, -EINVAL,
+				       "memtypes[%u].ranges[%u] [%#llx, %#llx] overlaps "
+				       "ranges[%u] [%#llx, %#llx]", i, lo,
+				       vcm_ull(c->ranges[lo].pa),
+				       vcm_ull(lo_last), hi, vcm_ull(c->ranges[hi].pa),
+				       vcm_ull(hi_last));
 	}
 	return 0;
 }
 
 static int check_memtype(const struct vcm_phys_memtype_cfg *c, unsigned int i,
-			 struct vcm_diag *diag, const char *fn, uint64_t *sizes)
+			 struct vcm_diag *diag, uint64_t *sizes)
 {
 	uint64_t gran, blocks = 0;
 	int ret;
 
 	if (c->nr_ranges == 0U || c->ranges == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "memtypes[%u] has no ranges (nr_ranges %u)", i,
-				c->nr_ranges);
+		return VCM_ERR(diag, -EINVAL, "memtypes[%u] has no ranges (nr_ranges %u)", i,
+			       c->nr_ranges);
 	*sizes = c->chunk_sizes != 0U ? c->chunk_sizes : VCM_PHYS_DEFAULT_SIZES;
 	if ((*sizes & ~VCM_PHYS_SIZE_MASK) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL,
-				"memtypes[%u].chunk_sizes %#llx has bit %#llx outside 4 KiB..1 TiB",
-				i, vcm_ull(*sizes),
-				vcm_ull(vcm_lowbit(*sizes & ~VCM_PHYS_SIZE_MASK)));
+		return VCM_ERR(diag, -EINVAL,
+			       "memtypes[%u].chunk_sizes %#llx has bit %#llx outside 4 KiB..1 TiB",
+			       i, vcm_ull(*sizes),
+			       vcm_ull(vcm_lowbit(*sizes & ~VCM_PHYS_SIZE_MASK)));
 	gran = vcm_lowbit(*sizes);
 	for (unsigned int r = 0; r < c->nr_ranges; r++) {
 		const struct vcm_phys_range *rg = &c->ranges[r];
 
 		if (rg->len == 0U)
-			return VCM_FAIL(diag, fn, -EINVAL, "memtypes[%u].ranges[%u].len is 0",
-					i, r);
+			return VCM_ERR(diag, -EINVAL, "memtypes[%u].ranges[%u].len is 0",
+				       i, r);
 		if (!vcm_is_aligned(rg->pa, gran) || !vcm_is_aligned(rg->len, gran))
-			return VCM_FAIL(diag, fn, -EINVAL,
-					"memtypes[%u].ranges[%u] pa %#llx len %#llx is not a "
-					"multiple of the smallest chunk %#llx",
-					i, r, vcm_ull(rg->pa), vcm_ull(rg->len), vcm_ull(gran));
+			return VCM_ERR(diag, -EINVAL,
+				       "memtypes[%u].ranges[%u] pa %#llx len %#llx is not a "
+				       "multiple of the smallest chunk %#llx",
+				       i, r, vcm_ull(rg->pa), vcm_ull(rg->len), vcm_ull(gran));
 		if (rg->pa + (rg->len - 1U) < rg->pa)
-			return VCM_FAIL(diag, fn, -EOVERFLOW,
-					"memtypes[%u].ranges[%u] pa %#llx + len %#llx wraps", i, r,
-					vcm_ull(rg->pa), vcm_ull(rg->len));
-		ret = check_overlap(c, i, r, diag, fn);
+			return VCM_ERR(diag, -EOVERFLOW,
+				       "memtypes[%u].ranges[%u] pa %#llx + len %#llx wraps", i, r,
+				       vcm_ull(rg->pa), vcm_ull(rg->len));
+		ret = check_overlap(c, i, r, diag);
 		if (ret != 0)
 			return ret;
 		/* joining ranges does not change the count of smallest chunks */
 		blocks += rg->len >> vcm_ctz64(gran);
 		if (blocks > UINT32_MAX - 1U)
-			return VCM_FAIL(diag, fn, -ERANGE,
-					"memtypes[%u] has more than 2^32 - 2 chunks of %#llx", i,
-					vcm_ull(gran));
+			return VCM_ERR(diag, -ERANGE,
+				       "memtypes[%u] has more than 2^32 - 2 chunks of %#llx", i,
+				       vcm_ull(gran));
 	}
 	return 0;
 }
 
 /* Sort, join and carve memtype @i; only metadata allocation can fail here. */
 static int build_memtype(struct vcm_phys *phys, const struct vcm_phys_memtype_cfg *c,
-			 unsigned int i, uint64_t sizes, struct vcm_diag *diag, const char *fn)
+			 unsigned int i, uint64_t sizes, struct vcm_diag *diag)
 {
 	const struct vcm_plat_ops *plat = &phys->plat;
 	struct phys_mt *mt = &phys->mt[i];
@@ -113,8 +113,8 @@ static int build_memtype(struct vcm_phys *phys, const struct vcm_phys_memtype_cf
 	mt->min_lg2 = vcm_ctz64(sizes);
 	mt->ranges = plat->meta_alloc(plat->ctx, n * sizeof(*mt->ranges));
 	if (mt->ranges == NULL)
-		return VCM_FAIL(diag, fn, -ENOMEM, "no metadata for memtypes[%u]'s %u ranges",
-				i, n);
+		return VCM_ERR(diag, -ENOMEM, "no metadata for memtypes[%u]'s %u ranges",
+			       i, n);
 	mt->nr_ranges = n;
 	mt->ranges_cap = n;
 	/* Insertion sort by pa (check_memtype() refused overlaps). */
@@ -145,8 +145,8 @@ static int build_memtype(struct vcm_phys *phys, const struct vcm_phys_memtype_cf
 	mt->nr_ranges = n;
 	mt->nr_blocks = (uint32_t)blocks;
 	if (mt_init_(mt, plat) != 0)
-		return VCM_FAIL(diag, fn, -ENOMEM, "no metadata for memtypes[%u]'s %llu blocks", i,
-				vcm_ull(blocks));
+		return VCM_ERR(diag, -ENOMEM, "no metadata for memtypes[%u]'s %llu blocks", i,
+			       vcm_ull(blocks));
 	return 0;
 }
 
@@ -157,27 +157,28 @@ int vcm_phys_create(const struct vcm_phys_cfg *cfg, struct vcm_phys **out, struc
 	uint64_t sizes[VCM_PHYS_MAX_MEMTYPES];
 	int ret;
 
+	vcm_diag_enter(diag, __func__);
 	if (out == NULL)
-		return VCM_FAIL(diag, __func__, -EINVAL, "out is NULL");
+		return VCM_ERR(diag, -EINVAL, "out is NULL");
 	if (cfg == NULL)
-		return VCM_FAIL(diag, __func__, -EINVAL, "cfg is NULL");
+		return VCM_ERR(diag, -EINVAL, "cfg is NULL");
 	plat = cfg->plat;
 	if (plat == NULL || plat->meta_alloc == NULL || plat->meta_free == NULL)
-		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->plat lacks meta_alloc or meta_free");
+		return VCM_ERR(diag, -EINVAL, "cfg->plat lacks meta_alloc or meta_free");
 	if (cfg->nr_memtypes == 0U || cfg->nr_memtypes > VCM_PHYS_MAX_MEMTYPES ||
 	    cfg->memtypes == NULL)
-		return VCM_FAIL(diag, __func__, -EINVAL,
-				"cfg->nr_memtypes %u is not 1..%u (or memtypes NULL)",
-				cfg->nr_memtypes, VCM_PHYS_MAX_MEMTYPES);
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->nr_memtypes %u is not 1..%u (or memtypes NULL)",
+			       cfg->nr_memtypes, VCM_PHYS_MAX_MEMTYPES);
 	for (unsigned int i = 0; i < cfg->nr_memtypes; i++) {
-		ret = check_memtype(&cfg->memtypes[i], i, diag, __func__, &sizes[i]);
+		ret = check_memtype(&cfg->memtypes[i], i, diag, &sizes[i]);
 		if (ret != 0)
 			return ret;
 	}
 
 	phys = plat->meta_alloc(plat->ctx, sizeof(*phys));
 	if (phys == NULL)
-		return VCM_FAIL(diag, __func__, -ENOMEM, "no metadata for the set");
+		return VCM_ERR(diag, -ENOMEM, "no metadata for the set");
 	phys->magic = 0;
 	phys->plat = *plat;
 	phys->slabs = NULL;
@@ -190,8 +191,8 @@ int vcm_phys_create(const struct vcm_phys_cfg *cfg, struct vcm_phys **out, struc
 	phys->mt = plat->meta_alloc(plat->ctx, phys->nr_mt * sizeof(*phys->mt));
 	if (phys->mt == NULL) {
 		free_all(phys);
-		return VCM_FAIL(diag, __func__, -ENOMEM, "no metadata for %u memtypes",
-				cfg->nr_memtypes);
+		return VCM_ERR(diag, -ENOMEM, "no metadata for %u memtypes",
+			       cfg->nr_memtypes);
 	}
 	for (unsigned int i = 0; i < phys->nr_mt; i++) {
 		phys->mt[i].ranges = NULL;
@@ -203,7 +204,7 @@ int vcm_phys_create(const struct vcm_phys_cfg *cfg, struct vcm_phys **out, struc
 		phys->mt[i].nr_blocks = 0;
 	}
 	for (unsigned int i = 0; i < phys->nr_mt; i++) {
-		ret = build_memtype(phys, &cfg->memtypes[i], i, sizes[i], diag, __func__);
+		ret = build_memtype(phys, &cfg->memtypes[i], i, sizes[i], diag);
 		if (ret != 0) {
 			free_all(phys);
 			return ret;
@@ -220,9 +221,10 @@ int vcm_phys_destroy(struct vcm_phys *phys)
 		return 0;
 	if (!phys_live_(phys))
 		return -EINVAL;
+	vcm_diag_enter(&phys->diag, __func__);
 	if (phys->live != 0U)
-		return VCM_FAIL(&phys->diag, __func__, -EBUSY, "%llu allocations are still live",
-				vcm_ull(phys->live));
+		return VCM_ERR(&phys->diag, -EBUSY, "%llu allocations are still live",
+			       vcm_ull(phys->live));
 	free_all(phys);
 	return 0;
 }

@@ -8,26 +8,39 @@
  */
 #include "phys_internal.h"
 
-static int check_iter(const struct vcm_physmem *mem, const char *fn, const uint64_t *iter,
+/*
+ * The head of a call on an allocation: its set's record takes the call's
+ * name, when there is a set to reach (a NULL or foreign handle has none).
+ */
+static void mem_enter(const struct vcm_physmem *mem, const char *fn)
+{
+	if (mem != NULL && (mem->magic == PHYSMEM_LIVE || mem->magic == PHYSMEM_DEAD) &&
+	    phys_live_(mem->owner))
+		vcm_diag_enter(&mem->owner->diag, fn);
+}
+
+static int check_iter(const struct vcm_physmem *mem, const uint64_t *iter,
 		      const vcm_pa_t *pa, const uint64_t *len)
 {
 	if (!physmem_live_(mem)) {
 		/* A dead record still knows its set; a NULL one does not. */
 		if (mem != NULL && mem->magic == PHYSMEM_DEAD && phys_live_(mem->owner))
-			VCM_FAIL(&mem->owner->diag, fn, -EINVAL, "mem %p was freed",
-				 (const void *)mem);
+			VCM_ERR(&mem->owner->diag, -EINVAL, "mem %p was freed",
+				(const void *)mem);
 		return -EINVAL;
 	}
 	if (iter == NULL || pa == NULL || len == NULL)
-		return VCM_FAIL(&mem->owner->diag, fn, -EINVAL, "iter, pa or len is NULL");
+		return VCM_ERR(&mem->owner->diag, -EINVAL, "iter, pa or len is NULL");
 	return 0;
 }
 
 int vcm_phys_next_chunk(const struct vcm_physmem *mem, uint64_t *iter, vcm_pa_t *pa,
 			uint64_t *len)
 {
-	int ret = check_iter(mem, __func__, iter, pa, len);
+	int ret;
 
+	mem_enter(mem, __func__);
+	ret = check_iter(mem, iter, pa, len);
 	if (ret != 0)
 		return ret;
 	if (*iter >= mem->nr_chunks)
@@ -41,10 +54,12 @@ int vcm_phys_next_chunk(const struct vcm_physmem *mem, uint64_t *iter, vcm_pa_t 
 int vcm_phys_next_extent(const struct vcm_physmem *mem, uint64_t *iter, vcm_pa_t *pa,
 			 uint64_t *len)
 {
-	int ret = check_iter(mem, __func__, iter, pa, len);
 	vcm_pa_t start, last;
 	uint64_t i;
+	int ret;
 
+	mem_enter(mem, __func__);
+	ret = check_iter(mem, iter, pa, len);
 	if (ret != 0)
 		return ret;
 	i = *iter;
@@ -67,11 +82,12 @@ uint64_t vcm_phys_mem_extents(const struct vcm_physmem *mem, struct vcm_seg *seg
 	uint64_t it = 0, n = 0;
 
 	/* the handle first, as every call here (a NULL @seg is allowed for counting) */
-	if (check_iter(mem, __func__, &it, &start, &last) != 0)
+	mem_enter(mem, __func__);
+	if (check_iter(mem, &it, &start, &last) != 0)
 		return 0;
 	if (seg == NULL && max != 0U) {
-		VCM_FAIL(&mem->owner->diag, __func__, -EINVAL, "seg is NULL and max is %llu",
-			 vcm_ull(max));
+		VCM_ERR(&mem->owner->diag, -EINVAL, "seg is NULL and max is %llu",
+			vcm_ull(max));
 		return 0;
 	}
 	for (uint64_t i = 0; i < mem->nr_chunks; i++) {
@@ -117,12 +133,13 @@ int vcm_phys_memtype_range(struct vcm_phys *phys, unsigned int memtype, unsigned
 
 	if (!phys_live_(phys))
 		return -EINVAL;
+	vcm_diag_enter(&phys->diag, __func__);
 	if (memtype >= phys->nr_mt)
-		return VCM_FAIL(&phys->diag, __func__, -EINVAL,
-				"memtype %u is not below the set's %u memtypes", memtype,
-				phys->nr_mt);
+		return VCM_ERR(&phys->diag, -EINVAL,
+			       "memtype %u is not below the set's %u memtypes", memtype,
+			       phys->nr_mt);
 	if (pa == NULL || len == NULL)
-		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "pa or len is NULL");
+		return VCM_ERR(&phys->diag, -EINVAL, "pa or len is NULL");
 	mt = &phys->mt[memtype];
 	if (index >= mt->nr_ranges)
 		return -ENOENT;

@@ -18,12 +18,13 @@ int vcm_phys_stats(struct vcm_phys *phys, unsigned int memtype, struct vcm_phys_
 
 	if (!phys_live_(phys))
 		return -EINVAL;
+	vcm_diag_enter(&phys->diag, __func__);
 	if (memtype >= phys->nr_mt)
-		return VCM_FAIL(&phys->diag, __func__, -EINVAL,
-				"memtype %u is not below the set's %u memtypes",
-				memtype, phys->nr_mt);
+		return VCM_ERR(&phys->diag, -EINVAL,
+			       "memtype %u is not below the set's %u memtypes",
+			       memtype, phys->nr_mt);
 	if (st == NULL)
-		return VCM_FAIL(&phys->diag, __func__, -EINVAL, "st is NULL");
+		return VCM_ERR(&phys->diag, -EINVAL, "st is NULL");
 	mt = &phys->mt[memtype];
 	st->total_bytes = mt->total_bytes;
 	st->free_bytes = mt->free_bytes;
@@ -56,7 +57,7 @@ int vcm_phys_stats(struct vcm_phys *phys, unsigned int memtype, struct vcm_phys_
 }
 
 /* Validator failures name the public entry point, whichever helper found them. */
-#define CHECK_FAIL(phys, ...) VCM_FAIL(&(phys)->diag, "vcm_phys_check_", -EFAULT, __VA_ARGS__)
+#define CHECK_FAIL(phys, ...) VCM_ERR(&(phys)->diag, -EFAULT, __VA_ARGS__)
 
 static int bad(struct vcm_phys *phys, unsigned int memtype, const char *what, uint64_t where)
 {
@@ -191,6 +192,7 @@ int vcm_phys_check_(struct vcm_phys *phys)
 
 	if (!phys_live_(phys))
 		return -EINVAL;
+	vcm_diag_enter(&phys->diag, __func__);
 	for (unsigned int i = 0; i < phys->nr_mt; i++) {
 		used_recs[i] = 0;
 		ret = check_blocks(phys, i, &used_blocks[i]);

@@ -70,27 +70,28 @@ int vcm_plat_arena_init(struct vcm_plat_arena *a, void *cpu, vcm_pa_t pa, uint64
 	if (a == NULL)
 		return -EINVAL;
 	vcm_diag_clear(&a->diag);
+	vcm_diag_enter(&a->diag, __func__);
 	if (cpu == NULL)
-		return VCM_FAIL(&a->diag, __func__, -EINVAL, "cpu is NULL");
+		return VCM_ERR(&a->diag, -EINVAL, "cpu is NULL");
 	if (!vcm_is_aligned((uintptr_t)cpu, MIN_SIZE))
-		return VCM_FAIL(&a->diag, __func__, -EINVAL, "cpu %p is not 1 KiB aligned", cpu);
+		return VCM_ERR(&a->diag, -EINVAL, "cpu %p is not 1 KiB aligned", cpu);
 	if (!vcm_is_aligned(pa, MIN_SIZE))
-		return VCM_FAIL(&a->diag, __func__, -EINVAL, "pa %#llx is not 1 KiB aligned",
-				vcm_ull(pa));
+		return VCM_ERR(&a->diag, -EINVAL, "pa %#llx is not 1 KiB aligned",
+			       vcm_ull(pa));
 	if (len < 2U * MIN_SIZE)
-		return VCM_FAIL(&a->diag, __func__, -ERANGE, "len %#llx is below 2 KiB",
-				vcm_ull(len));
+		return VCM_ERR(&a->diag, -ERANGE, "len %#llx is below 2 KiB",
+			       vcm_ull(len));
 	if (pa + len - 1U < pa)
-		return VCM_FAIL(&a->diag, __func__, -ERANGE, "pa %#llx + len %#llx wraps",
-				vcm_ull(pa), vcm_ull(len));
+		return VCM_ERR(&a->diag, -ERANGE, "pa %#llx + len %#llx wraps",
+			       vcm_ull(pa), vcm_ull(len));
 	blocks = len >> MIN_LG2;
 	if (blocks > UINT32_MAX - 1U)
-		return VCM_FAIL(&a->diag, __func__, -ERANGE, "len %#llx is above 4 TiB",
-				vcm_ull(len));
+		return VCM_ERR(&a->diag, -ERANGE, "len %#llx is above 4 TiB",
+			       vcm_ull(len));
 	meta_blocks = (blocks + MIN_SIZE - 1U) >> MIN_LG2;
 	if (meta_blocks >= blocks)
-		return VCM_FAIL(&a->diag, __func__, -ERANGE, "len %#llx leaves no room after bookkeeping",
-				vcm_ull(len));
+		return VCM_ERR(&a->diag, -ERANGE, "len %#llx leaves no room after bookkeeping",
+			       vcm_ull(len));
 
 	a->cpu = cpu;
 	a->pa = pa;
@@ -132,16 +133,17 @@ static int arena_alloc(struct vcm_plat_arena *a, uint64_t size, uint64_t align, 
 	unsigned int want, have;
 	uint64_t idx;
 
+	vcm_diag_enter(&a->diag, __func__);
 	if (size == 0U || size > (UINT64_C(1) << 62) || align > (UINT64_C(1) << 62))
-		return VCM_FAIL(&a->diag, __func__, -EINVAL, "size %#llx or align %#llx out of range",
-				vcm_ull(size), vcm_ull(align));
+		return VCM_ERR(&a->diag, -EINVAL, "size %#llx or align %#llx out of range",
+			       vcm_ull(size), vcm_ull(align));
 	want = order_for(size > align ? size : align);
 	for (have = want; have < VCM_PLAT_ARENA_MAX_ORDERS; have++)
 		if (a->free_head[have] != 0U)
 			break;
 	if (have >= VCM_PLAT_ARENA_MAX_ORDERS)
-		return VCM_FAIL(&a->diag, __func__, -ENOMEM, "no free block of %#llx bytes",
-				vcm_ull(MIN_SIZE << want));
+		return VCM_ERR(&a->diag, -ENOMEM, "no free block of %#llx bytes",
+			       vcm_ull(MIN_SIZE << want));
 	idx = a->free_head[have] - 1U;
 	list_remove(a, idx, have);
 	while (have > want) {
@@ -160,9 +162,10 @@ static void arena_free(struct vcm_plat_arena *a, uint64_t idx)
 	uint64_t blocks = a->len >> MIN_LG2;
 	unsigned int order;
 
+	vcm_diag_enter(&a->diag, __func__);
 	if (idx >= blocks || (a->order_of[idx] & USED_HEAD) == 0U) {
-		VCM_FAIL(&a->diag, __func__, -EINVAL, "block %#llx was not allocated",
-			 vcm_ull(a->pa + (idx << MIN_LG2)));
+		VCM_ERR(&a->diag, -EINVAL, "block %#llx was not allocated",
+			vcm_ull(a->pa + (idx << MIN_LG2)));
 		return;
 	}
 	order = a->order_of[idx] & ORDER_MASK;
@@ -208,11 +211,12 @@ static void ops_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 {
 	struct vcm_plat_arena *a = ctx;
 
+	vcm_diag_enter(&a->diag, __func__);
 	(void)cpu;
 	(void)size;
 	if (pa < a->pa || pa - a->pa >= a->len) {
-		VCM_FAIL(&a->diag, __func__, -EINVAL, "pa %#llx is outside the arena",
-			 vcm_ull(pa));
+		VCM_ERR(&a->diag, -EINVAL, "pa %#llx is outside the arena",
+			vcm_ull(pa));
 		return;
 	}
 	arena_free(a, (pa - a->pa) >> MIN_LG2);

@@ -10,12 +10,10 @@
 #include <string.h>
 #include "rfc_internal.h"
 
-/* The name a message carries: the 2010 call the user made. */
-#define RFC_FN(name) static const char fn[] = name
-
 /*
- * Every call has the same frame: the system must exist (else -ENODEV is
- * recorded), then the native result is recorded as this thread's last one.
+ * Every call has the same frame: rfc_get_(__func__) names the call for this
+ * thread and finds the system (else -ENODEV is recorded), then the native
+ * result is recorded as this thread's last one, under the 2010 name.
  */
 
 /* The system with success recorded, for calls that cannot fail once it exists. */
@@ -28,19 +26,19 @@ static struct rfc_sys *enter_ok(const char *fn)
 	return s;
 }
 
-/* Record native result @ret under @fn: 0 on success, else @ret. */
-static int leave(int ret, const char *fn)
+/* Record native result @ret: 0 on success, else @ret. */
+static int leave(int ret)
 {
-	return ret < 0 ? rfc_sys_err_(ret, fn) : rfc_ok_();
+	return ret < 0 ? rfc_sys_err_(ret) : rfc_ok_();
 }
 
-/* The device @dev_id names, or NULL after recording -ENODEV under @fn. */
-static struct rfc_dev *dev_find(struct rfc_sys *s, const char *dev_id, const char *fn)
+/* The device @dev_id names, or NULL after recording -ENODEV. */
+static struct rfc_dev *dev_find(struct rfc_sys *s, const char *dev_id)
 {
 	struct rfc_dev *d = rfc_dev_find_(s, dev_id);
 
 	if (d == NULL)
-		rfc_fail_(-ENODEV, fn, "dev_id \"%s\" names no device", dev_id ? dev_id : "(null)");
+		rfc_fail_(-ENODEV, "dev_id \"%s\" names no device", dev_id ? dev_id : "(null)");
 	return d;
 }
 
@@ -54,28 +52,28 @@ static struct rfc_dev *dev_find(struct rfc_sys *s, const char *dev_id, const cha
 		    VCM_RFC_ALIGN_MASK)
 
 /* The alignment field: *@lg2 = 12..30 (0 in the field = 12). */
-static int align_lg2(uint32_t attr, const char *fn, unsigned int *lg2)
+static int align_lg2(uint32_t attr, unsigned int *lg2)
 {
 	unsigned int v = (attr & VCM_RFC_ALIGN_MASK) >> VCM_RFC_ALIGN_SHIFT;
 
 	if (v == 0U)
 		v = 12U;
 	if (v < 12U || v > 30U)
-		return rfc_fail_(-EINVAL, fn, "attr alignment field %u is not 12 (4K) .. 30 (1G)",
+		return rfc_fail_(-EINVAL, "attr alignment field %u is not 12 (4K) .. 30 (1G)",
 				 v);
 	*lg2 = v;
 	return 0;
 }
 
 /* A reservation's attribute word -> native prot and alignment. */
-static int res_attr(uint32_t attr, const char *fn, unsigned int *prot, uint64_t *align)
+static int res_attr(uint32_t attr, unsigned int *prot, uint64_t *align)
 {
 	unsigned int lg2 = 12, p = 0;
 	int ret;
 
 	if ((attr & ~RES_KNOWN) != 0U)
-		return rfc_fail_(-EINVAL, fn, "attr bits %#x are unknown", attr & ~RES_KNOWN);
-	ret = align_lg2(attr, fn, &lg2);
+		return rfc_fail_(-EINVAL, "attr bits %#x are unknown", attr & ~RES_KNOWN);
+	ret = align_lg2(attr, &lg2);
 	if (ret < 0)
 		return ret;
 	if ((attr & RES_ACCESS) == 0U)
@@ -121,20 +119,20 @@ static uint32_t res_attr_word(unsigned int prot, uint64_t align)
 }
 
 /* Physical attributes -> native chunk flags, and the alignment of a contiguous one. */
-static int phys_flags(uint32_t attr, const char *fn, uint64_t *flags, uint64_t *align)
+static int phys_flags(uint32_t attr, uint64_t *flags, uint64_t *align)
 {
 	uint64_t f = 0;
 	unsigned int lg2 = 12;
 	int ret;
 
 	if ((attr & ~PHYS_KNOWN) != 0U)
-		return rfc_fail_(-EINVAL, fn, "attr bits %#x are unknown", attr & ~PHYS_KNOWN);
-	ret = align_lg2(attr, fn, &lg2);
+		return rfc_fail_(-EINVAL, "attr bits %#x are unknown", attr & ~PHYS_KNOWN);
+	ret = align_lg2(attr, &lg2);
 	if (ret < 0)
 		return ret;
 	if (attr & VCM_RFC_PHYS_CONT) {
 		if ((attr & (PHYS_SIZES | VCM_RFC_ALL)) != 0U)
-			return rfc_fail_(-EINVAL, fn, "attr %#x: VCM_PHYS_CONT with chunk sizes",
+			return rfc_fail_(-EINVAL, "attr %#x: VCM_PHYS_CONT with chunk sizes",
 					 attr);
 		*flags = VCM_PHYS_CONT;
 		*align = UINT64_C(1) << lg2;
@@ -151,7 +149,7 @@ static int phys_flags(uint32_t attr, const char *fn, uint64_t *flags, uint64_t *
 	/* Every chunk is aligned to its size: keep the sizes the alignment allows. */
 	f &= ~((UINT64_C(1) << lg2) - 1U);
 	if (f == 0U)
-		return rfc_fail_(-EINVAL, fn, "attr %#x: no allowed chunk size is aligned to %#llx",
+		return rfc_fail_(-EINVAL, "attr %#x: no allowed chunk size is aligned to %#llx",
 				 attr, (unsigned long long)(UINT64_C(1) << lg2));
 	*flags = f;
 	return 0;
@@ -160,9 +158,9 @@ static int phys_flags(uint32_t attr, const char *fn, uint64_t *flags, uint64_t *
 /* ---- VCMs ---------------------------------------------------------------- */
 
 /* Count a VCM made through this layer; NULL and the errno on failure. */
-static struct vcm *vcm_made(struct rfc_sys *s, int ret, struct vcm *v, const char *fn)
+static struct vcm *vcm_made(struct rfc_sys *s, int ret, struct vcm *v)
 {
-	if (leave(ret, fn) < 0)
+	if (leave(ret) < 0)
 		return NULL;
 	atomic_fetch_add(&s->live_vcms, 1);
 	return v;
@@ -170,34 +168,31 @@ static struct vcm *vcm_made(struct rfc_sys *s, int ret, struct vcm *v, const cha
 
 struct vcm *vcm_rfc_create(vcm_da_t start_addr, uint64_t len)
 {
-	RFC_FN("vcm_create");
-	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_sys *s = rfc_get_(__func__);
 	struct vcm *v = NULL;
 	int ret;
 
 	if (s == NULL)
 		return NULL;
 	ret = vcm_create(s->sys, start_addr, len, &v);
-	return vcm_made(s, ret, v, fn);
+	return vcm_made(s, ret, v);
 }
 
 struct vcm *vcm_rfc_create_one_to_one(vcm_pa_t start_addr, uint64_t len)
 {
-	RFC_FN("vcm_create_one_to_one");
-	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_sys *s = rfc_get_(__func__);
 	struct vcm *v = NULL;
 	int ret;
 
 	if (s == NULL)
 		return NULL;
 	ret = vcm_create_one_to_one(s->sys, start_addr, len, &v);
-	return vcm_made(s, ret, v, fn);
+	return vcm_made(s, ret, v);
 }
 
 struct vcm *vcm_rfc_create_from_prebuilt(unsigned int ext_vcm_id)
 {
-	RFC_FN("vcm_create_from_prebuilt");
-	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_sys *s = rfc_get_(__func__);
 	struct rfc_dev *cpu;
 	struct vcm *v = NULL;
 	int ret;
@@ -205,37 +200,35 @@ struct vcm *vcm_rfc_create_from_prebuilt(unsigned int ext_vcm_id)
 	if (s == NULL)
 		return NULL;
 	if (ext_vcm_id != VCM_RFC_PREBUILT_KERNEL && ext_vcm_id != VCM_RFC_PREBUILT_USER) {
-		rfc_fail_(-EINVAL, fn, "ext_vcm_id %u is neither VCM_PREBUILT_KERNEL nor _USER",
+		rfc_fail_(-EINVAL, "ext_vcm_id %u is neither VCM_PREBUILT_KERNEL nor _USER",
 			  ext_vcm_id);
 		return NULL;
 	}
 	cpu = rfc_dev_find_(s, "cpu");
 	ret = vcm_create_prebuilt(s->sys, cpu->dev, ext_vcm_id == VCM_RFC_PREBUILT_USER, &v);
-	return vcm_made(s, ret, v, fn);
+	return vcm_made(s, ret, v);
 }
 
 struct vcm *vcm_rfc_clone(struct vcm *vcm)
 {
-	RFC_FN("vcm_clone");
-	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_sys *s = rfc_get_(__func__);
 	struct vcm *v = NULL;
 	int ret;
 
 	if (s == NULL)
 		return NULL;
 	ret = vcm_clone(vcm, &v);
-	return vcm_made(s, ret, v, fn);
+	return vcm_made(s, ret, v);
 }
 
 int vcm_rfc_free(struct vcm *vcm)
 {
-	RFC_FN("vcm_free");
-	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_sys *s = rfc_get_(__func__);
 	int ret;
 
 	if (s == NULL)
 		return -ENODEV;
-	ret = leave(vcm_free(vcm), fn);
+	ret = leave(vcm_free(vcm));
 	if (ret == 0)
 		atomic_fetch_sub(&s->live_vcms, 1);
 	return ret;
@@ -243,55 +236,53 @@ int vcm_rfc_free(struct vcm *vcm)
 
 vcm_da_t vcm_rfc_get_start_addr(struct vcm *vcm)
 {
-	return enter_ok("vcm_get_start_addr") != NULL ? vcm_get_start_addr(vcm) : 0;
+	return enter_ok(__func__) != NULL ? vcm_get_start_addr(vcm) : 0;
 }
 
 uint64_t vcm_rfc_get_len(struct vcm *vcm)
 {
-	return enter_ok("vcm_get_len") != NULL ? vcm_get_len(vcm) : 0;
+	return enter_ok(__func__) != NULL ? vcm_get_len(vcm) : 0;
 }
 
 /* ---- reservations -------------------------------------------------------- */
 
-static struct vcm_res *res_made(int ret, struct vcm_res *r, const char *fn)
+static struct vcm_res *res_made(int ret, struct vcm_res *r)
 {
-	return leave(ret, fn) == 0 ? r : NULL;
+	return leave(ret) == 0 ? r : NULL;
 }
 
 struct vcm_res *vcm_rfc_reserve(struct vcm *vcm, uint64_t len, uint32_t attr)
 {
-	RFC_FN("vcm_reserve");
 	struct vcm_res *r = NULL;
 	unsigned int prot = 0;
 	uint64_t align = 0;
 	int ret;
 
-	if (rfc_get_(fn) == NULL || res_attr(attr, fn, &prot, &align) < 0)
+	if (rfc_get_(__func__) == NULL || res_attr(attr, &prot, &align) < 0)
 		return NULL;
 	ret = vcm_reserve(vcm, len, align, prot, &r);
-	return res_made(ret, r, fn);
+	return res_made(ret, r);
 }
 
 struct vcm_res *vcm_rfc_reserve_at(unsigned int memtarget, struct vcm *vcm, uint64_t len,
 				   uint32_t attr)
 {
-	RFC_FN("vcm_reserve_at");
 	struct vcm_res *r = NULL;
 	unsigned int prot = 0;
 	uint64_t align = 0, vlen;
 	vcm_da_t start, da;
 	int ret;
 
-	if (rfc_get_(fn) == NULL || res_attr(attr, fn, &prot, &align) < 0)
+	if (rfc_get_(__func__) == NULL || res_attr(attr, &prot, &align) < 0)
 		return NULL;
 	start = vcm_get_start_addr(vcm);
 	vlen = vcm_get_len(vcm);
 	if (vlen == 0U) {
-		rfc_fail_(-EINVAL, fn, "vcm %p is not a live VCM", (void *)vcm);
+		rfc_fail_(-EINVAL, "vcm %p is not a live VCM", (void *)vcm);
 		return NULL;
 	}
 	if (len == 0U || len > vlen) {
-		rfc_fail_(-EINVAL, fn, "len %#llx is 0 or larger than the VCM (%#llx)",
+		rfc_fail_(-EINVAL, "len %#llx is 0 or larger than the VCM (%#llx)",
 			  (unsigned long long)len, (unsigned long long)vlen);
 		return NULL;
 	}
@@ -303,91 +294,84 @@ struct vcm_res *vcm_rfc_reserve_at(unsigned int memtarget, struct vcm *vcm, uint
 		da = (start + (vlen - len)) & ~(align - 1U);
 		break;
 	default:
-		rfc_fail_(-EINVAL, fn, "memtarget %u is neither VCM_START nor VCM_END", memtarget);
+		rfc_fail_(-EINVAL, "memtarget %u is neither VCM_START nor VCM_END", memtarget);
 		return NULL;
 	}
 	ret = vcm_reserve_at(vcm, da, len, prot, &r);
-	return res_made(ret, r, fn);
+	return res_made(ret, r);
 }
 
 int vcm_rfc_unreserve(struct vcm_res *res)
 {
-	RFC_FN("vcm_unreserve");
-
-	if (rfc_get_(fn) == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	return leave(vcm_unreserve(res), fn);
+	return leave(vcm_unreserve(res));
 }
 
 struct vcm *vcm_rfc_get_vcm_from_res(struct vcm_res *res)
 {
-	return enter_ok("vcm_get_vcm_from_res") != NULL ? vcm_get_vcm_from_res(res) : NULL;
+	return enter_ok(__func__) != NULL ? vcm_get_vcm_from_res(res) : NULL;
 }
 
 uint64_t vcm_rfc_get_res_len(struct vcm_res *res)
 {
-	return enter_ok("vcm_get_res_len") != NULL ? vcm_get_res_len(res) : 0;
+	return enter_ok(__func__) != NULL ? vcm_get_res_len(res) : 0;
 }
 
 int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr)
 {
-	RFC_FN("vcm_set_res_attr");
 	unsigned int prot = 0, old_prot = 0;
 	uint64_t align = 0, old_align = 0;
 	int ret;
 
-	if (rfc_get_(fn) == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	ret = res_attr(attr, fn, &prot, &align);
+	ret = res_attr(attr, &prot, &align);
 	if (ret < 0)
 		return ret;
 	ret = vcm_get_res_attr(res, &old_prot, &old_align);
 	if (ret < 0)
-		return rfc_sys_err_(ret, fn);
+		return rfc_sys_err_(ret);
 	/* The reservation is placed: its alignment is a fact, not an attribute. */
 	if ((attr & VCM_RFC_ALIGN_MASK) != 0U && align != old_align)
-		return rfc_fail_(-EINVAL, fn,
-				 "attr asks alignment %#llx; the reservation has %#llx",
+		return rfc_fail_(-EINVAL, "attr asks alignment %#llx; the reservation has %#llx",
 				 (unsigned long long)align, (unsigned long long)old_align);
-	return leave(vcm_set_res_attr(res, prot), fn);
+	return leave(vcm_set_res_attr(res, prot));
 }
 
 uint32_t vcm_rfc_get_res_attr(struct vcm_res *res)
 {
-	RFC_FN("vcm_get_res_attr");
 	unsigned int prot = 0;
 	uint64_t align = 0;
 
-	if (rfc_get_(fn) == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return 0;
-	if (leave(vcm_get_res_attr(res, &prot, &align), fn) < 0)
+	if (leave(vcm_get_res_attr(res, &prot, &align)) < 0)
 		return 0;
 	return res_attr_word(prot, align);
 }
 
 uint64_t vcm_rfc_get_num_res(struct vcm *vcm)
 {
-	return enter_ok("vcm_get_num_res") != NULL ? vcm_get_num_res(vcm) : 0;
+	return enter_ok(__func__) != NULL ? vcm_get_num_res(vcm) : 0;
 }
 
 struct vcm_res *vcm_rfc_get_next_res(struct vcm *vcm, struct vcm_res *res)
 {
-	return enter_ok("vcm_get_next_res") != NULL ? vcm_get_next_res(vcm, res) : NULL;
+	return enter_ok(__func__) != NULL ? vcm_get_next_res(vcm, res) : NULL;
 }
 
 uint64_t vcm_rfc_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from,
 			  uint64_t from_off, uint64_t len)
 {
-	RFC_FN("vcm_res_copy");
-
-	if (rfc_get_(fn) == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return 0;
-	return leave(vcm_res_copy(to, to_off, from, from_off, len), fn) == 0 ? len : 0;
+	return leave(vcm_res_copy(to, to_off, from, from_off, len)) == 0 ? len : 0;
 }
 
 uint64_t vcm_rfc_get_min_page_size(void)
 {
-	struct rfc_sys *s = enter_ok("vcm_get_min_page_size");
+	struct rfc_sys *s = enter_ok(__func__);
 
 	return s != NULL ? vcm_get_min_page_size(s->sys) : 0;
 }
@@ -396,53 +380,48 @@ uint64_t vcm_rfc_get_min_page_size(void)
 
 struct vcm_bound *vcm_rfc_create_bound(struct vcm *vcm, uint64_t len)
 {
-	RFC_FN("vcm_create_bound");
 	struct vcm_bound *b = NULL;
 
-	if (rfc_get_(fn) == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return NULL;
-	return leave(vcm_create_bound(vcm, len, &b), fn) == 0 ? b : NULL;
+	return leave(vcm_create_bound(vcm, len, &b)) == 0 ? b : NULL;
 }
 
 int vcm_rfc_free_bound(struct vcm_bound *bound)
 {
-	RFC_FN("vcm_free_bound");
-
-	if (rfc_get_(fn) == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	return leave(vcm_free_bound(bound), fn);
+	return leave(vcm_free_bound(bound));
 }
 
 struct vcm_res *vcm_rfc_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint32_t attr)
 {
-	RFC_FN("vcm_reserve_from_bound");
 	struct vcm_res *r = NULL;
 	unsigned int prot = 0;
 	uint64_t align = 0;
 	int ret;
 
-	if (rfc_get_(fn) == NULL || res_attr(attr, fn, &prot, &align) < 0)
+	if (rfc_get_(__func__) == NULL || res_attr(attr, &prot, &align) < 0)
 		return NULL;
 	ret = vcm_reserve_from_bound(bound, len, align, prot, &r);
-	return res_made(ret, r, fn);
+	return res_made(ret, r);
 }
 
 vcm_da_t vcm_rfc_get_bound_start_addr(struct vcm_bound *bound)
 {
-	return enter_ok("vcm_get_bound_start_addr") != NULL ? vcm_get_bound_start_addr(bound) : 0;
+	return enter_ok(__func__) != NULL ? vcm_get_bound_start_addr(bound) : 0;
 }
 
 uint64_t vcm_rfc_get_bound_len(struct vcm_bound *bound)
 {
-	return enter_ok("vcm_get_bound_len") != NULL ? vcm_get_bound_len(bound) : 0;
+	return enter_ok(__func__) != NULL ? vcm_get_bound_len(bound) : 0;
 }
 
 /* ---- physical memory and backing ----------------------------------------- */
 
-static struct vcm_mem *mem_made(struct rfc_sys *s, int ret, struct vcm_mem *m,
-				    const char *fn)
+static struct vcm_mem *mem_made(struct rfc_sys *s, int ret, struct vcm_mem *m)
 {
-	if (leave(ret, fn) < 0)
+	if (leave(ret) < 0)
 		return NULL;
 	atomic_fetch_add(&s->live_mems, 1);
 	return m;
@@ -450,47 +429,44 @@ static struct vcm_mem *mem_made(struct rfc_sys *s, int ret, struct vcm_mem *m,
 
 struct vcm_mem *vcm_rfc_phys_alloc(unsigned int memtype, uint64_t len, uint32_t attr)
 {
-	RFC_FN("vcm_phys_alloc");
-	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_sys *s = rfc_get_(__func__);
 	struct vcm_mem *m = NULL;
 	uint64_t flags = 0, align = 0;
 	int ret;
 
-	if (s == NULL || phys_flags(attr, fn, &flags, &align) < 0)
+	if (s == NULL || phys_flags(attr, &flags, &align) < 0)
 		return NULL;
 	if (memtype >= RFC_NR_MEMTYPES) {
-		rfc_fail_(-EINVAL, fn, "memtype %u does not exist on this SoC (only 0)", memtype);
+		rfc_fail_(-EINVAL, "memtype %u does not exist on this SoC (only 0)", memtype);
 		return NULL;
 	}
 	if (flags == VCM_PHYS_CONT)
 		ret = vcm_alloc_cont(s->sys, memtype, len, align, &m);
 	else
 		ret = vcm_alloc(s->sys, memtype, len, flags, &m);
-	return mem_made(s, ret, m, fn);
+	return mem_made(s, ret, m);
 }
 
 struct vcm_mem *vcm_rfc_map_phys_addr(vcm_pa_t phys, uint64_t len)
 {
-	RFC_FN("vcm_map_phys_addr");
-	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_sys *s = rfc_get_(__func__);
 	struct vcm_mem *m = NULL;
 	int ret;
 
 	if (s == NULL)
 		return NULL;
 	ret = vcm_alloc_wrap(s->sys, phys, len, &m);
-	return mem_made(s, ret, m, fn);
+	return mem_made(s, ret, m);
 }
 
 int vcm_rfc_phys_free(struct vcm_mem *physmem)
 {
-	RFC_FN("vcm_phys_free");
-	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_sys *s = rfc_get_(__func__);
 	int ret;
 
 	if (s == NULL)
 		return -ENODEV;
-	ret = leave(vcm_free_phys(s->sys, physmem), fn);
+	ret = leave(vcm_free_phys(s->sys, physmem));
 	if (ret == 0)
 		atomic_fetch_sub(&s->live_mems, 1);
 	return ret;
@@ -498,38 +474,33 @@ int vcm_rfc_phys_free(struct vcm_mem *physmem)
 
 int vcm_rfc_back(struct vcm_res *res, struct vcm_mem *physmem)
 {
-	RFC_FN("vcm_back");
-
-	if (rfc_get_(fn) == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	return leave(vcm_back(res, physmem), fn);
+	return leave(vcm_back(res, physmem));
 }
 
 int vcm_rfc_unback(struct vcm_res *res)
 {
-	RFC_FN("vcm_unback");
-
-	if (rfc_get_(fn) == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	return leave(vcm_unback(res), fn);
+	return leave(vcm_unback(res));
 }
 
 struct vcm_mem *vcm_rfc_get_physmem_from_res(struct vcm_res *res)
 {
-	return enter_ok("vcm_get_physmem_from_res") != NULL ? vcm_get_physmem_from_res(res) : NULL;
+	return enter_ok(__func__) != NULL ? vcm_get_physmem_from_res(res) : NULL;
 }
 
 int vcm_rfc_get_memtype_of_physalloc(struct vcm_mem *physmem)
 {
 	int ret;
 
-	if (rfc_get_("vcm_get_memtype_of_physalloc") == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
 	ret = vcm_mem_memtype(physmem);
 	if (ret < 0)
-		return rfc_fail_(ret, "vcm_get_memtype_of_physalloc",
-				 ret == -ENOENT ? "physmem %p is a wrapped range (no memtype)"
-						: "physmem %p is not a live allocation",
+		return rfc_fail_(ret, ret == -ENOENT ? "physmem %p is a wrapped range (no memtype)"
+				 : "physmem %p is not a live allocation",
 				 (void *)physmem);
 	rfc_ok_();
 	return ret;
@@ -548,15 +519,14 @@ static _Thread_local struct {
 
 vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t phys, uint64_t *len)
 {
-	RFC_FN("vcm_get_next_phys_addr");
 	uint64_t iter = 0, clen;
 	vcm_pa_t pa;
 	int ret;
 
-	if (rfc_get_(fn) == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return 0;
 	if (len == NULL) {
-		rfc_fail_(-EINVAL, fn, "len is NULL");
+		rfc_fail_(-EINVAL, "len is NULL");
 		return 0;
 	}
 	*len = 0;
@@ -568,7 +538,7 @@ vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t phys, uint
 				ret = vcm_mem_next_chunk(physmem, &iter, &pa, &clen);
 			} while (ret == 0 && pa != phys);
 			if (ret == -ENOENT) {
-				rfc_fail_(-EINVAL, fn, "phys %#llx is not a chunk of physmem %p",
+				rfc_fail_(-EINVAL, "phys %#llx is not a chunk of physmem %p",
 					  (unsigned long long)phys, (void *)physmem);
 				return 0;
 			}
@@ -592,7 +562,7 @@ vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t phys, uint
 	return pa;
 bad:
 	cursor.mem = NULL;
-	rfc_fail_(ret, fn, "physmem %p is not a live allocation", (void *)physmem);
+	rfc_fail_(ret, "physmem %p is not a live allocation", (void *)physmem);
 	return 0;
 }
 
@@ -600,74 +570,63 @@ bad:
 
 struct vcm_avcm *vcm_rfc_assoc(struct vcm *vcm, const char *dev_id, uint32_t attr)
 {
-	RFC_FN("vcm_assoc");
-	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_sys *s = rfc_get_(__func__);
 	struct vcm_avcm *a = NULL;
 	struct rfc_dev *d;
 
 	if (s == NULL)
 		return NULL;
-	d = dev_find(s, dev_id, fn);
+	d = dev_find(s, dev_id);
 	if (d == NULL)
 		return NULL;
-	return leave(vcm_assoc(vcm, d->dev, attr, &a), fn) == 0 ? a : NULL;
+	return leave(vcm_assoc(vcm, d->dev, attr, &a)) == 0 ? a : NULL;
 }
 
 int vcm_rfc_deassoc(struct vcm_avcm *avcm)
 {
-	RFC_FN("vcm_deassoc");
-
-	if (rfc_get_(fn) == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	return leave(vcm_deassoc(avcm), fn);
+	return leave(vcm_deassoc(avcm));
 }
 
 int vcm_rfc_set_assoc_attr(struct vcm_avcm *avcm, uint32_t attr)
 {
-	RFC_FN("vcm_set_assoc_attr");
-
-	if (rfc_get_(fn) == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	return leave(vcm_set_assoc_attr(avcm, attr), fn);
+	return leave(vcm_set_assoc_attr(avcm, attr));
 }
 
 uint32_t vcm_rfc_get_assoc_attr(struct vcm_avcm *avcm)
 {
-	RFC_FN("vcm_get_assoc_attr");
 	unsigned int attr = 0;
 
-	if (rfc_get_(fn) == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return 0;
-	return leave(vcm_get_assoc_attr(avcm, &attr), fn) == 0 ? attr : 0;
+	return leave(vcm_get_assoc_attr(avcm, &attr)) == 0 ? attr : 0;
 }
 
 int vcm_rfc_activate(struct vcm_avcm *avcm)
 {
-	RFC_FN("vcm_activate");
-
-	if (rfc_get_(fn) == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	return leave(vcm_activate(avcm), fn);
+	return leave(vcm_activate(avcm));
 }
 
 int vcm_rfc_deactivate(struct vcm_avcm *avcm)
 {
-	RFC_FN("vcm_deactivate");
-
-	if (rfc_get_(fn) == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	return leave(vcm_deactivate(avcm), fn);
+	return leave(vcm_deactivate(avcm));
 }
 
 int vcm_rfc_is_active(struct vcm_avcm *avcm)
 {
-	RFC_FN("vcm_is_active");
 	int ret;
 
-	if (rfc_get_(fn) == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
 	ret = vcm_is_active(avcm);
-	(void)leave(ret, fn);
+	(void)leave(ret);
 	return ret; /* 0 or 1 on success */
 }
 
@@ -675,10 +634,10 @@ int vcm_rfc_is_active(struct vcm_avcm *avcm)
 
 vcm_da_t vcm_rfc_get_dev_addr(struct vcm_res *res)
 {
-	if (rfc_get_("vcm_get_dev_addr") == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return 0;
 	if (vcm_get_vcm_from_res(res) == NULL) {
-		rfc_fail_(-EINVAL, "vcm_get_dev_addr", "res %p is not a live reservation",
+		rfc_fail_(-EINVAL, "res %p is not a live reservation",
 			  (void *)res);
 		return 0;
 	}
@@ -690,12 +649,12 @@ struct vcm_res *vcm_rfc_get_res(vcm_da_t dev_addr, struct vcm *vcm)
 {
 	struct vcm_res *r;
 
-	if (rfc_get_("vcm_get_res") == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return NULL;
 	r = vcm_get_res(vcm, dev_addr);
 
 	if (r == NULL)
-		rfc_fail_(-ENOENT, "vcm_get_res", "no reservation of vcm %p holds dev_addr %#llx",
+		rfc_fail_(-ENOENT, "no reservation of vcm %p holds dev_addr %#llx",
 			  (void *)vcm, (unsigned long long)dev_addr);
 	else
 		rfc_ok_();
@@ -704,32 +663,30 @@ struct vcm_res *vcm_rfc_get_res(vcm_da_t dev_addr, struct vcm *vcm)
 
 vcm_da_t vcm_rfc_translate(vcm_da_t src_dev_addr, struct vcm *src_vcm, struct vcm *dst_vcm)
 {
-	RFC_FN("vcm_translate");
 	vcm_da_t da = 0;
 
-	if (rfc_get_(fn) == NULL)
+	if (rfc_get_(__func__) == NULL)
 		return 0;
-	return leave(vcm_translate(src_vcm, src_dev_addr, dst_vcm, &da), fn) == 0 ? da : 0;
+	return leave(vcm_translate(src_vcm, src_dev_addr, dst_vcm, &da)) == 0 ? da : 0;
 }
 
 uint64_t vcm_rfc_get_phys_num_res(vcm_pa_t phys)
 {
-	struct rfc_sys *s = enter_ok("vcm_get_phys_num_res");
+	struct rfc_sys *s = enter_ok(__func__);
 
 	return s != NULL ? vcm_get_phys_num_res(s->sys, phys) : 0;
 }
 
 struct vcm_res *vcm_rfc_get_next_phys_res(vcm_pa_t phys, struct vcm_res *res, uint64_t *len)
 {
-	RFC_FN("vcm_get_next_phys_res");
-	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_sys *s = rfc_get_(__func__);
 	struct vcm_res *r;
 	vcm_da_t da;
 
 	if (s == NULL)
 		return NULL;
 	if (len == NULL) {
-		rfc_fail_(-EINVAL, fn, "len is NULL");
+		rfc_fail_(-EINVAL, "len is NULL");
 		return NULL;
 	}
 	r = vcm_get_next_phys_res(s->sys, phys, res, &da);
@@ -740,8 +697,7 @@ struct vcm_res *vcm_rfc_get_next_phys_res(vcm_pa_t phys, struct vcm_res *res, ui
 
 vcm_pa_t vcm_rfc_get_pgtbl_pa(struct vcm *vcm)
 {
-	RFC_FN("vcm_get_pgtbl_pa");
-	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_sys *s = rfc_get_(__func__);
 	vcm_pa_t pa;
 
 	if (s == NULL)
@@ -754,7 +710,7 @@ vcm_pa_t vcm_rfc_get_pgtbl_pa(struct vcm *vcm)
 			return pa;
 		}
 	}
-	rfc_fail_(-ENOENT, fn, "vcm %p has no IOMMU device associated, so no table",
+	rfc_fail_(-ENOENT, "vcm %p has no IOMMU device associated, so no table",
 		  (void *)vcm);
 	return 0;
 }
@@ -767,7 +723,7 @@ static int cont_memtype(unsigned int memtype, const char *fn, vcm_pa_t *pa, uint
 	*len = 0;
 	if (s == NULL)
 		return -ENODEV;
-	return leave(vcm_get_cont_memtype(s->sys, memtype, pa, len), fn);
+	return leave(vcm_get_cont_memtype(s->sys, memtype, pa, len));
 }
 
 vcm_pa_t vcm_rfc_get_cont_memtype_pa(unsigned int memtype)
@@ -775,7 +731,7 @@ vcm_pa_t vcm_rfc_get_cont_memtype_pa(unsigned int memtype)
 	vcm_pa_t pa;
 	uint64_t len;
 
-	(void)cont_memtype(memtype, "vcm_get_cont_memtype_pa", &pa, &len);
+	(void)cont_memtype(memtype, __func__, &pa, &len);
 	return pa;
 }
 
@@ -784,7 +740,7 @@ uint64_t vcm_rfc_get_cont_memtype_len(unsigned int memtype)
 	vcm_pa_t pa;
 	uint64_t len;
 
-	(void)cont_memtype(memtype, "vcm_get_cont_memtype_len", &pa, &len);
+	(void)cont_memtype(memtype, __func__, &pa, &len);
 	return len;
 }
 
@@ -802,8 +758,7 @@ static int lookup_any_base(const struct rfc_dev *d, vcm_da_t da, vcm_pa_t *pa)
 
 vcm_pa_t vcm_rfc_dev_addr_to_phys_addr(const char *dev_id, vcm_da_t dev_addr)
 {
-	RFC_FN("vcm_dev_addr_to_phys_addr");
-	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_sys *s = rfc_get_(__func__);
 	struct vcm_fault fault = { .da = dev_addr, .access = VCM_ACCESS_READ,
 				   .kind = VCM_FAULT_TRANSLATION, .level = VCM_FAULT_LEVEL_NONE,
 				   .desc_pa = VCM_FAULT_DESC_NONE };
@@ -813,7 +768,7 @@ vcm_pa_t vcm_rfc_dev_addr_to_phys_addr(const char *dev_id, vcm_da_t dev_addr)
 
 	if (s == NULL)
 		return 0;
-	d = dev_find(s, dev_id, fn);
+	d = dev_find(s, dev_id);
 	if (d == NULL)
 		return 0;
 	ret = lookup_any_base(d, dev_addr, &pa);
@@ -821,7 +776,7 @@ vcm_pa_t vcm_rfc_dev_addr_to_phys_addr(const char *dev_id, vcm_da_t dev_addr)
 	if (ret == -ENOENT && vcm_dev_fault(d->dev, &fault) == VCM_FAULT_RETRY)
 		ret = lookup_any_base(d, dev_addr, &pa);
 	if (ret < 0) {
-		rfc_fail_(ret, fn, "%s: dev_addr %#llx is not mapped (%s)", dev_id,
+		rfc_fail_(ret, "%s: dev_addr %#llx is not mapped (%s)", dev_id,
 			  (unsigned long long)dev_addr, vcm_strerror(ret));
 		return 0;
 	}
@@ -831,31 +786,29 @@ vcm_pa_t vcm_rfc_dev_addr_to_phys_addr(const char *dev_id, vcm_da_t dev_addr)
 
 int vcm_rfc_hook(const char *dev_id, vcm_rfc_handler handler, void *data)
 {
-	RFC_FN("vcm_hook");
-	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_sys *s = rfc_get_(__func__);
 	struct rfc_dev *d;
 
 	if (s == NULL)
 		return -ENODEV;
-	d = dev_find(s, dev_id, fn);
+	d = dev_find(s, dev_id);
 	if (d == NULL)
 		return -ENODEV;
 	atomic_store(&d->handler_data, data);
 	atomic_store(&d->handler, handler);
-	return leave(vcm_hook(d->dev, handler != NULL ? rfc_fault_trampoline_ : NULL, d), fn);
+	return leave(vcm_hook(d->dev, handler != NULL ? rfc_fault_trampoline_ : NULL, d));
 }
 
 uint32_t vcm_rfc_hw_ver(const char *dev_id)
 {
-	RFC_FN("vcm_hw_ver");
-	struct rfc_sys *s = rfc_get_(fn);
+	struct rfc_sys *s = rfc_get_(__func__);
 	struct rfc_dev *d;
 	uint32_t ver = 0;
 
 	if (s == NULL)
 		return 0;
-	d = dev_find(s, dev_id, fn);
+	d = dev_find(s, dev_id);
 	if (d == NULL)
 		return 0;
-	return leave(vcm_hw_ver(d->dev, &ver), fn) == 0 ? ver : 0;
+	return leave(vcm_hw_ver(d->dev, &ver)) == 0 ? ver : 0;
 }

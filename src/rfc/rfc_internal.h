@@ -59,19 +59,23 @@ struct rfc_dev *rfc_dev_find_(struct rfc_sys *s, const char *name);
 int rfc_fault_trampoline_(struct vcm_dev *dev, void *data, const struct vcm_fault *fault);
 
 /*
- * This thread's last result. rfc_ok_() records success; rfc_fail_() records
- * @err with "fn: message" and returns @err; rfc_sys_err_() records @err with
- * the graph's message (which already names the call) and returns it.
+ * This thread's last result. Every 2010 call names itself once, at its start:
+ * rfc_enter_(__func__) (or rfc_get_(__func__)); its messages then carry the
+ * 2010 name (vcm_rfc_phys_alloc reports as "vcm_phys_alloc"). rfc_ok_()
+ * records success; rfc_fail_() records @err with "name: message" and returns
+ * @err; rfc_sys_err_() records @err with the graph's message, whose native
+ * call name it replaces by the 2010 one, and returns it.
  */
+void rfc_enter_(const char *fn);
 int rfc_ok_(void);
-int rfc_fail_(int err, const char *fn, const char *fmt, ...)
+int rfc_fail_(int err, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 3, 4)))
+	__attribute__((format(printf, 2, 3)))
 #endif
 	;
-int rfc_sys_err_(int err, const char *fn);
+int rfc_sys_err_(int err);
 
-/* The system, or NULL after recording -ENODEV under @fn. */
+/* rfc_enter_(@fn), then the system, or NULL after recording -ENODEV. */
 struct rfc_sys *rfc_get_(const char *fn);
 
 #endif /* VCM_RFC_INTERNAL_H */

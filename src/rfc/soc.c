@@ -21,6 +21,25 @@ struct rfc_sys *rfc_sys_;
 
 static _Thread_local int last_err;
 static _Thread_local char last_msg[VCM_DIAG_MSG_LEN];
+/* The call this thread is in: the C name of a vcm_rfc_ function (__func__). */
+static _Thread_local const char *cur_fn;
+
+/* The 2010 name of the call in progress: vcm_rfc_<x> is the 2010 vcm_<x>. */
+static int put_name(void)
+{
+	static const char rfc_prefix[] = "vcm_rfc_";
+	const char *fn = cur_fn != NULL ? cur_fn : "vcm_rfc_?";
+
+	if (strncmp(fn, rfc_prefix, sizeof(rfc_prefix) - 1U) == 0)
+		return snprintf(last_msg, sizeof(last_msg), "vcm_%s: ",
+				fn + sizeof(rfc_prefix) - 1U);
+	return snprintf(last_msg, sizeof(last_msg), "%s: ", fn);
+}
+
+void rfc_enter_(const char *fn)
+{
+	cur_fn = fn;
+}
 
 int rfc_ok_(void)
 {
@@ -28,10 +47,10 @@ int rfc_ok_(void)
 	return 0;
 }
 
-int rfc_fail_(int err, const char *fn, const char *fmt, ...)
+int rfc_fail_(int err, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(last_msg, sizeof(last_msg), "%s: ", fn);
+	int n = put_name();
 
 	va_start(ap, fmt);
 	if (n > 0 && (size_t)n < sizeof(last_msg))
@@ -41,24 +60,26 @@ int rfc_fail_(int err, const char *fn, const char *fmt, ...)
 	return err;
 }
 
-int rfc_sys_err_(int err, const char *fn)
+int rfc_sys_err_(int err)
 {
 	const char *msg = rfc_sys_ != NULL ? vcm_sys_last_error(rfc_sys_->sys) : NULL;
+	const char *text = msg != NULL ? strstr(msg, ": ") : NULL;
 
+	/* the native message names the native call: keep its text, under our name */
+	if (text != NULL)
+		return rfc_fail_(err, "%s", text + 2);
 	if (msg != NULL && *msg != '\0')
-		snprintf(last_msg, sizeof(last_msg), "%s", msg);
-	else
-		snprintf(last_msg, sizeof(last_msg), "%s: %s", fn, vcm_strerror(err));
-	last_err = err;
-	return err;
+		return rfc_fail_(err, "%s", msg);
+	return rfc_fail_(err, "%s", vcm_strerror(err));
 }
 
 struct rfc_sys *rfc_get_(const char *fn)
 {
 	struct rfc_sys *s = rfc_sys_;
 
+	rfc_enter_(fn);
 	if (s == NULL)
-		rfc_fail_(-ENODEV, fn, "no system: call vcm_sys_init() first");
+		rfc_fail_(-ENODEV, "no system: call vcm_sys_init() first");
 	return s;
 }
 
@@ -180,15 +201,16 @@ int vcm_rfc_sys_init(void)
 	struct rfc_sys *s;
 	int ret;
 
+	rfc_enter_(__func__);
 	if (rfc_sys_ != NULL)
-		return rfc_fail_(-EBUSY, "vcm_sys_init", "the default system exists already");
+		return rfc_fail_(-EBUSY, "the default system exists already");
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
-		return rfc_fail_(-ENOMEM, "vcm_sys_init", "no memory for the system");
+		return rfc_fail_(-ENOMEM, "no memory for the system");
 	ret = rfc_soc_build_(s, &diag);
 	if (ret < 0) {
 		free(s);
-		return rfc_fail_(ret, "vcm_sys_init", "%s", diag.msg[0] ? diag.msg : "failed");
+		return rfc_fail_(ret, "%s", diag.msg[0] ? diag.msg : "failed");
 	}
 	rfc_sys_ = s;
 	return rfc_ok_();
@@ -196,7 +218,7 @@ int vcm_rfc_sys_init(void)
 
 int vcm_rfc_sys_destroy(void)
 {
-	struct rfc_sys *s = rfc_get_("vcm_sys_destroy");
+	struct rfc_sys *s = rfc_get_(__func__);
 	long vcms, mems;
 	int ret;
 
@@ -205,12 +227,11 @@ int vcm_rfc_sys_destroy(void)
 	vcms = atomic_load(&s->live_vcms);
 	mems = atomic_load(&s->live_mems);
 	if (vcms != 0 || mems != 0)
-		return rfc_fail_(-EBUSY, "vcm_sys_destroy",
-				 "%ld VCMs and %ld physical allocations are still live", vcms,
-				 mems);
+		return rfc_fail_(-EBUSY, "%ld VCMs and %ld physical allocations are still live",
+				 vcms, mems);
 	ret = rfc_soc_teardown_(s);
 	if (ret < 0)
-		return rfc_sys_err_(ret, "vcm_sys_destroy");
+		return rfc_sys_err_(ret);
 	rfc_sys_ = NULL;
 	free(s);
 	return rfc_ok_();

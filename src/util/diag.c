@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The diagnostic record behind VCM_FAIL(): a tiny printf subset that needs no
+ * The diagnostic record behind VCM_ERR(): a tiny printf subset that needs no
  * libc, so freestanding builds report the same messages as hosted ones.
  *
  * The subset (include/vcm/err.h): %s %c %d %u %x %p %%; the flags '#' and '0';

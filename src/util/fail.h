@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The one way every layer reports a failure: VCM_FAIL(diag, fn, err, fmt, ...)
- * records "fn: message" in @diag and evaluates to @err.
+ * The one way every layer reports a failure: VCM_ERR(diag, err, fmt, ...)
+ * records "fn: message" in @diag and evaluates to @err, where fn is the
+ * public call the user made ("vcm_pt_map"), never the helper or format hook
+ * that found the problem.
  *
- * @fn is always the public call the user made ("vcm_pt_map"), never the helper
- * or format hook that found the problem: public entry points pass __func__ and
- * hand it down to every helper that can fail, so one call reports under one
- * name whichever code path refused it.
+ * The public call names itself once, at its start: vcm_diag_enter(diag,
+ * __func__) (include/vcm/err.h; in the graph, gobj_lock_() and sys_enter_()
+ * do it). Helpers, hooks and walkers take no name and report with VCM_ERR(),
+ * so one call reports under one name whichever code path refused it.
  *
- * Message arguments that are uint64_t (addresses, lengths) go through vcm_ull()
- * to match %llx / %llu on every target, 32-bit ones included.
+ * Message conventions: hexadecimal as %#llx / %#x (the formatter prints 0x0
+ * for zero, like every other value); arguments that are uint64_t (addresses,
+ * lengths) go through vcm_ull() to match %llx / %llu on every target, 32-bit
+ * ones included.
  */
 #ifndef VCM_UTIL_FAIL_H
 #define VCM_UTIL_FAIL_H
@@ -17,12 +21,14 @@
 #include <stdint.h>
 #include <vcm/err.h>
 
+/*
+ * VCM_FAIL(d, fn, err, fmt, ...): the older form that names the call at every
+ * report. Kept only for the code that still passes @fn along (the mapper ops
+ * and src/sim); delete it when they have moved to VCM_ERR().
+ */
 #define VCM_FAIL(d, fn, err, ...) vcm_diag_set((d), (err), (fn), __VA_ARGS__)
 
-/*
- * VCM_ERR(d, err, fmt, ...): as VCM_FAIL, under the call @d was entered with
- * (vcm_diag_enter()). The way code that no longer carries @fn reports.
- */
+/* VCM_ERR(d, err, fmt, ...): record under the call @d was entered with. */
 int vcm_diag_fail_(struct vcm_diag *d, int err, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 3, 4)))

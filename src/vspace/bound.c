@@ -15,7 +15,7 @@
 #include "vspace_internal.h"
 
 /* A bound struct: a freed one of @vs if any, else new; *@fresh says which. */
-static struct vcm_vs_bound *bound_get(struct vcm_vs *vs, const char *fn, bool *fresh)
+static struct vcm_vs_bound *bound_get(struct vcm_vs *vs, bool *fresh)
 {
 	const struct vcm_plat_ops *plat = vs->plat;
 	struct vcm_vs_bound *b = vs->free_bounds;
@@ -27,14 +27,14 @@ static struct vcm_vs_bound *bound_get(struct vcm_vs *vs, const char *fn, bool *f
 	}
 	b = plat->meta_alloc(plat->ctx, sizeof(*b));
 	if (b == NULL)
-		VCM_FAIL(&vs->diag, fn, -ENOMEM, "meta_alloc of %zu bytes failed", sizeof(*b));
+		VCM_ERR(&vs->diag, -ENOMEM, "meta_alloc of %zu bytes failed", sizeof(*b));
 	else
 		b->magic = 0;
 	return b;
 }
 
 /* Take @rq (every argument checked first) as a new bound of @vs. */
-static int bound_take(struct vcm_vs *vs, const char *fn, const struct vs_req *rq,
+static int bound_take(struct vcm_vs *vs, const struct vs_req *rq,
 		      struct vcm_vs_bound **out)
 {
 	struct vs_place pl;
@@ -44,15 +44,15 @@ static int bound_take(struct vcm_vs *vs, const char *fn, const struct vs_req *rq
 	int ret;
 
 	if (out == NULL)
-		return VCM_FAIL(&vs->diag, fn, -EINVAL, "out is NULL");
+		return VCM_ERR(&vs->diag, -EINVAL, "out is NULL");
 	/* check every argument before taking the bound struct, then plan again */
-	ret = vs_place_(vs, fn, rq, &pl);
+	ret = vs_place_(vs, rq, &pl);
 	if (ret != 0)
 		return ret;
-	b = bound_get(vs, fn, &fresh);
+	b = bound_get(vs, &fresh);
 	if (b == NULL)
 		return -ENOMEM;
-	ret = vs_take_(vs, fn, rq, &pl, &r);
+	ret = vs_take_(vs, rq, &pl, &r);
 	if (ret != 0) {
 		if (fresh) {
 			vs->plat->meta_free(vs->plat->ctx, b, sizeof(*b));
@@ -89,7 +89,8 @@ int vcm_vs_bound_create(struct vcm_vs *vs, uint64_t len, uint64_t align,
 
 	if (!vs_live(vs))
 		return -EINVAL;
-	return bound_take(vs, __func__, &rq, out);
+	vcm_diag_enter(&vs->diag, __func__);
+	return bound_take(vs, &rq, out);
 }
 
 int vcm_vs_bound_create_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len,
@@ -99,26 +100,28 @@ int vcm_vs_bound_create_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len,
 
 	if (!vs_live(vs))
 		return -EINVAL;
-	return bound_take(vs, __func__, &rq, out);
+	vcm_diag_enter(&vs->diag, __func__);
+	return bound_take(vs, &rq, out);
 }
 
 int vcm_vs_bound_free(struct vcm_vs *vs, struct vcm_vs_bound *b)
 {
 	if (!vs_live(vs))
 		return -EINVAL;
+	vcm_diag_enter(&vs->diag, __func__);
 	if (b == NULL)
-		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "bound is NULL");
+		return VCM_ERR(&vs->diag, -EINVAL, "bound is NULL");
 	if (b->magic != VS_MAGIC_BOUND)
-		return VCM_FAIL(&vs->diag, __func__, -EINVAL,
-				"bound %p is not live (freed already?)", (void *)b);
+		return VCM_ERR(&vs->diag, -EINVAL,
+			       "bound %p is not live (freed already?)", (void *)b);
 	if (b->parent != vs)
-		return VCM_FAIL(&vs->diag, __func__, -EINVAL,
-				"bound %p belongs to space %p, not %p",
-				(void *)b, (void *)b->parent, (void *)vs);
+		return VCM_ERR(&vs->diag, -EINVAL,
+			       "bound %p belongs to space %p, not %p",
+			       (void *)b, (void *)b->parent, (void *)vs);
 	if (b->space.count != 0U)
-		return VCM_FAIL(&vs->diag, __func__, -EBUSY,
-				"bound %p at %#llx still holds %llu ranges", (void *)b,
-				vcm_ull(b->range->start), vcm_ull(b->space.count));
+		return VCM_ERR(&vs->diag, -EBUSY,
+			       "bound %p at %#llx still holds %llu ranges", (void *)b,
+			       vcm_ull(b->range->start), vcm_ull(b->space.count));
 	/* its cached ranges go back to its tree, its magazines to meta_free */
 	vs_cache_release_(&b->space);
 	if (b->prev != NULL)
@@ -151,7 +154,8 @@ int vcm_vs_bound_reserve(struct vcm_vs_bound *b, uint64_t len, uint64_t align,
 {
 	if (b == NULL || b->magic != VS_MAGIC_BOUND)
 		return -EINVAL;
-	return vs_reserve_(&b->space, __func__, len, align, out);
+	vcm_diag_enter(&b->space.diag, __func__);
+	return vs_reserve_(&b->space, len, align, out);
 }
 
 struct vcm_vs *vcm_vs_bound_space(struct vcm_vs_bound *b)

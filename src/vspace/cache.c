@@ -311,11 +311,12 @@ int vcm_vs_cache_config(struct vcm_vs *vs, const struct vcm_vs_cache_cfg *cc)
 {
 	if (!vs_live(vs))
 		return -EINVAL;
+	vcm_diag_enter(&vs->diag, __func__);
 	if (cc == NULL)
-		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "cc is NULL");
+		return VCM_ERR(&vs->diag, -EINVAL, "cc is NULL");
 	if ((cc->flags & ~VCM_VS_CACHE_ON) != 0U)
-		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "cc->flags has unknown bits %#x",
-				(unsigned int)(cc->flags & ~VCM_VS_CACHE_ON));
+		return VCM_ERR(&vs->diag, -EINVAL, "cc->flags has unknown bits %#x",
+			       (unsigned int)(cc->flags & ~VCM_VS_CACHE_ON));
 	if ((cc->flags & VCM_VS_CACHE_ON) == 0U) {
 		vs_cache_release_(vs);
 		vs->cache_on = false;
@@ -360,8 +361,8 @@ int vcm_vs_cache_stats(const struct vcm_vs *vs, struct vcm_vs_cache_stats *out)
 
 static int bad(struct vcm_vs *vs, const struct vcm_vs_range *n, const char *what)
 {
-	return VCM_FAIL(&vs->diag, "vcm_vs_check_", -EFAULT, "cache: range %p at %#llx: %s",
-			(const void *)n, n != NULL ? vcm_ull(n->start) : 0ULL, what);
+	return VCM_ERR(&vs->diag, -EFAULT, "cache: range %p at %#llx: %s",
+		       (const void *)n, n != NULL ? vcm_ull(n->start) : 0ULL, what);
 }
 
 static int check_mag(struct vcm_vs *vs, const struct vs_mag *m, unsigned int cls,

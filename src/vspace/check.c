@@ -11,8 +11,8 @@
 
 static int bad(struct vcm_vs *vs, const struct vcm_vs_range *n, const char *what)
 {
-	return VCM_FAIL(&vs->diag, "vcm_vs_check_", -EFAULT, "node %p at %#llx: %s",
-			(const void *)n, n != NULL ? vcm_ull(n->start) : 0ULL, what);
+	return VCM_ERR(&vs->diag, -EFAULT, "node %p at %#llx: %s",
+		       (const void *)n, n != NULL ? vcm_ull(n->start) : 0ULL, what);
 }
 
 static int check_node(struct vcm_vs *vs, struct vcm_vs_range *n, uint64_t *nodes)
@@ -63,6 +63,7 @@ int vcm_vs_check_(struct vcm_vs *vs)
 
 	if (!vs_live(vs))
 		return -EINVAL;
+	vcm_diag_enter(&vs->diag, __func__);
 	if (vs->root == NULL || vs->root->parent != NULL || vs->root->gparent != NULL)
 		return bad(vs, vs->root, "root missing or has a parent");
 	ret = check_node(vs, vs->root, &nodes);
@@ -116,8 +117,8 @@ int vcm_vs_check_(struct vcm_vs *vs)
 			return bad(vs, b->range, "bound inconsistent with its range");
 		ret = vcm_vs_check_(&b->space);
 		if (ret != 0)
-			return VCM_FAIL(&vs->diag, "vcm_vs_check_", ret, "bound %p: %s", (void *)b,
-					b->space.diag.msg);
+			return VCM_ERR(&vs->diag, ret, "bound %p: %s", (void *)b,
+				       b->space.diag.msg);
 	}
 	return 0;
 }

@@ -73,31 +73,32 @@ int vcm_vs_create(const struct vcm_vs_cfg *cfg, struct vcm_vs **out, struct vcm_
 {
 	struct vcm_vs *vs;
 
+	vcm_diag_enter(diag, __func__);
 	if (cfg == NULL)
-		return VCM_FAIL(diag, __func__, -EINVAL, "cfg is NULL");
+		return VCM_ERR(diag, -EINVAL, "cfg is NULL");
 	if (out == NULL)
-		return VCM_FAIL(diag, __func__, -EINVAL, "out is NULL");
+		return VCM_ERR(diag, -EINVAL, "out is NULL");
 	if (cfg->plat == NULL || cfg->plat->meta_alloc == NULL || cfg->plat->meta_free == NULL)
-		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->plat %p lacks meta_alloc/meta_free",
-				(const void *)cfg->plat);
+		return VCM_ERR(diag, -EINVAL, "cfg->plat %p lacks meta_alloc/meta_free",
+			       (const void *)cfg->plat);
 	if (!vcm_is_aligned(cfg->start, VS_PAGE))
-		return VCM_FAIL(diag, __func__, -EINVAL,
-				"cfg->start %#llx is not a multiple of 4 KiB",
-				vcm_ull(cfg->start));
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->start %#llx is not a multiple of 4 KiB",
+			       vcm_ull(cfg->start));
 	if (cfg->len == 0U)
-		return VCM_FAIL(diag, __func__, -EINVAL, "cfg->len is 0");
+		return VCM_ERR(diag, -EINVAL, "cfg->len is 0");
 	if (!vcm_is_aligned(cfg->len, VS_PAGE))
-		return VCM_FAIL(diag, __func__, -EINVAL,
-				"cfg->len %#llx is not a multiple of 4 KiB",
-				vcm_ull(cfg->len));
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->len %#llx is not a multiple of 4 KiB",
+			       vcm_ull(cfg->len));
 	if (cfg->start + (cfg->len - 1U) < cfg->start)
-		return VCM_FAIL(diag, __func__, -EOVERFLOW,
-				"cfg->start %#llx + cfg->len %#llx is above 2^64",
-				vcm_ull(cfg->start), vcm_ull(cfg->len));
+		return VCM_ERR(diag, -EOVERFLOW,
+			       "cfg->start %#llx + cfg->len %#llx is above 2^64",
+			       vcm_ull(cfg->start), vcm_ull(cfg->len));
 	vs = cfg->plat->meta_alloc(cfg->plat->ctx, sizeof(*vs));
 	if (vs == NULL)
-		return VCM_FAIL(diag, __func__, -ENOMEM, "meta_alloc of %zu bytes failed",
-				sizeof(*vs));
+		return VCM_ERR(diag, -ENOMEM, "meta_alloc of %zu bytes failed",
+			       sizeof(*vs));
 	vs_space_init_(vs, cfg->start, cfg->start + (cfg->len - 1U), cfg->plat);
 	*out = vs;
 	return 0;
@@ -111,9 +112,10 @@ int vcm_vs_destroy(struct vcm_vs *vs)
 		return 0;
 	if (!vs_live(vs))
 		return -EINVAL;
+	vcm_diag_enter(&vs->diag, __func__);
 	if (vs->is_bound)
-		return VCM_FAIL(&vs->diag, __func__, -EINVAL,
-				"vs %p is a bound's space; use vcm_vs_bound_free", (void *)vs);
+		return VCM_ERR(&vs->diag, -EINVAL,
+			       "vs %p is a bound's space; use vcm_vs_bound_free", (void *)vs);
 	plat = vs->plat;
 	vs_space_release_(vs);
 	plat->meta_free(plat->ctx, vs, sizeof(*vs));
@@ -121,13 +123,13 @@ int vcm_vs_destroy(struct vcm_vs *vs)
 }
 
 /* Round @len up to pages in *@out; checks shared by every reserving call. */
-static int check_len(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t *out)
+static int check_len(struct vcm_vs *vs, uint64_t len, uint64_t *out)
 {
 	if (len == 0U)
-		return VCM_FAIL(&vs->diag, fn, -EINVAL, "len is 0");
+		return VCM_ERR(&vs->diag, -EINVAL, "len is 0");
 	if (len > UINT64_MAX - (VS_PAGE - 1U))
-		return VCM_FAIL(&vs->diag, fn, -EOVERFLOW,
-				"len %#llx rounded up to 4 KiB passes 2^64", vcm_ull(len));
+		return VCM_ERR(&vs->diag, -EOVERFLOW,
+			       "len %#llx rounded up to 4 KiB passes 2^64", vcm_ull(len));
 	*out = (len + VS_PAGE - 1U) & ~(VS_PAGE - 1U);
 	return 0;
 }
@@ -158,31 +160,31 @@ void vs_carve_(struct vcm_vs *vs, const struct vs_place *pl, struct vcm_vs_range
  * changes nothing the user can see. With cached ranges in the tree and no fit
  * left in it, the cache is flushed first: the cache never makes a fit fail.
  */
-static int place_any(struct vcm_vs *vs, const char *fn, const struct vs_req *rq,
+static int place_any(struct vcm_vs *vs, const struct vs_req *rq,
 		     struct vs_place *pl)
 {
 	uint64_t len = 0, align = rq->align;
 	unsigned int align_lg2;
-	int ret = check_len(vs, fn, rq->len, &len);
+	int ret = check_len(vs, rq->len, &len);
 
 	if (ret != 0)
 		return ret;
 	if (!vcm_is_pow2(align) || align < VCM_VS_ALIGN_4K || align > VCM_VS_ALIGN_1G)
-		return VCM_FAIL(&vs->diag, fn, -EINVAL,
-				"align %#llx is not a power of two from 4 KiB to 1 GiB",
-				vcm_ull(align));
+		return VCM_ERR(&vs->diag, -EINVAL,
+			       "align %#llx is not a power of two from 4 KiB to 1 GiB",
+			       vcm_ull(align));
 	if (len - 1U > vs->last - vs->start)
-		return VCM_FAIL(&vs->diag, fn, -ERANGE,
-				"len %#llx is larger than the space (%#llx bytes)", vcm_ull(len),
-				vcm_ull(vs->last - vs->start + 1U));
+		return VCM_ERR(&vs->diag, -ERANGE,
+			       "len %#llx is larger than the space (%#llx bytes)", vcm_ull(len),
+			       vcm_ull(vs->last - vs->start + 1U));
 	align_lg2 = vcm_ctz64(align);
 	if (vs->cache_ranges != 0U && !vs_tree_fits_(vs, len, align_lg2))
 		(void)vs_cache_flush_(vs);
 	pl->prev = vs_tree_first_fit_(vs, len, align_lg2);
 	if (pl->prev == NULL)
-		return VCM_FAIL(&vs->diag, fn, -ENOSPC,
-				"no free run of len %#llx aligned to %#llx (%#llx bytes free)",
-				vcm_ull(len), vcm_ull(align), vcm_ull(vs->free_bytes));
+		return VCM_ERR(&vs->diag, -ENOSPC,
+			       "no free run of len %#llx aligned to %#llx (%#llx bytes free)",
+			       vcm_ull(len), vcm_ull(align), vcm_ull(vs->free_bytes));
 	/* it fits, so rounding up cannot wrap */
 	pl->da = (vs_gap_start(pl->prev) + (align - 1U)) & ~(align - 1U);
 	pl->len = len;
@@ -194,7 +196,7 @@ static int place_any(struct vcm_vs *vs, const char *fn, const struct vs_req *rq,
  * changes nothing the user can see. A cached range in the way is flushed
  * (with the rest of the cache): to the user it is free.
  */
-static int place_at(struct vcm_vs *vs, const char *fn, const struct vs_req *rq,
+static int place_at(struct vcm_vs *vs, const struct vs_req *rq,
 		    struct vs_place *pl)
 {
 	struct vcm_vs_range *prev;
@@ -203,19 +205,19 @@ static int place_at(struct vcm_vs *vs, const char *fn, const struct vs_req *rq,
 	int ret;
 
 	if (!vcm_is_aligned(da, VS_PAGE))
-		return VCM_FAIL(&vs->diag, fn, -EINVAL, "da %#llx is not a multiple of 4 KiB",
-				vcm_ull(da));
-	ret = check_len(vs, fn, rq->len, &len);
+		return VCM_ERR(&vs->diag, -EINVAL, "da %#llx is not a multiple of 4 KiB",
+			       vcm_ull(da));
+	ret = check_len(vs, rq->len, &len);
 	if (ret != 0)
 		return ret;
 	last = da + (len - 1U);
 	if (last < da)
-		return VCM_FAIL(&vs->diag, fn, -EOVERFLOW, "da %#llx + len %#llx passes 2^64",
-				vcm_ull(da), vcm_ull(len));
+		return VCM_ERR(&vs->diag, -EOVERFLOW, "da %#llx + len %#llx passes 2^64",
+			       vcm_ull(da), vcm_ull(len));
 	if (da < vs->start || last > vs->last)
-		return VCM_FAIL(&vs->diag, fn, -ERANGE,
-				"da %#llx len %#llx is outside the space [%#llx, %#llx]",
-				vcm_ull(da), vcm_ull(len), vcm_ull(vs->start), vcm_ull(vs->last));
+		return VCM_ERR(&vs->diag, -ERANGE,
+			       "da %#llx len %#llx is outside the space [%#llx, %#llx]",
+			       vcm_ull(da), vcm_ull(len), vcm_ull(vs->start), vcm_ull(vs->last));
 	for (;;) {
 		prev = vs_tree_floor_(vs, da);
 		VCM_ASSERT(prev != NULL); /* the sentinel starts the space */
@@ -227,10 +229,10 @@ static int place_at(struct vcm_vs *vs, const char *fn, const struct vs_req *rq,
 
 			if (busy == NULL) /* cannot happen: the space check caught it */
 				busy = prev;
-			return VCM_FAIL(&vs->diag, fn, -EEXIST,
-					"da %#llx len %#llx overlaps the range at %#llx len %#llx",
-					vcm_ull(da), vcm_ull(len), vcm_ull(busy->start),
-					vcm_ull(busy->len));
+			return VCM_ERR(&vs->diag, -EEXIST,
+				       "da %#llx len %#llx overlaps the range at %#llx len %#llx",
+				       vcm_ull(da), vcm_ull(len), vcm_ull(busy->start),
+				       vcm_ull(busy->len));
 		}
 	}
 	pl->prev = prev;
@@ -239,9 +241,9 @@ static int place_at(struct vcm_vs *vs, const char *fn, const struct vs_req *rq,
 	return 0;
 }
 
-int vs_place_(struct vcm_vs *vs, const char *fn, const struct vs_req *rq, struct vs_place *pl)
+int vs_place_(struct vcm_vs *vs, const struct vs_req *rq, struct vs_place *pl)
 {
-	return rq->at ? place_at(vs, fn, rq, pl) : place_any(vs, fn, rq, pl);
+	return rq->at ? place_at(vs, rq, pl) : place_any(vs, rq, pl);
 }
 
 /*
@@ -249,11 +251,11 @@ int vs_place_(struct vcm_vs *vs, const char *fn, const struct vs_req *rq, struct
  * plan). When meta_alloc fails and the cache holds ranges, flushing frees
  * nodes; the plan may name a flushed node, so plan again.
  */
-int vs_take_(struct vcm_vs *vs, const char *fn, const struct vs_req *rq, struct vs_place *pl,
+int vs_take_(struct vcm_vs *vs, const struct vs_req *rq, struct vs_place *pl,
 	     struct vcm_vs_range **node)
 {
 	for (;;) {
-		int ret = vs_place_(vs, fn, rq, pl);
+		int ret = vs_place_(vs, rq, pl);
 
 		if (ret != 0)
 			return ret;
@@ -261,12 +263,12 @@ int vs_take_(struct vcm_vs *vs, const char *fn, const struct vs_req *rq, struct 
 		if (*node != NULL)
 			return 0;
 		if (!vs_cache_flush_(vs))
-			return VCM_FAIL(&vs->diag, fn, -ENOMEM,
-					"meta_alloc for range metadata failed");
+			return VCM_ERR(&vs->diag, -ENOMEM,
+				       "meta_alloc for range metadata failed");
 	}
 }
 
-int vs_reserve_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
+int vs_reserve_(struct vcm_vs *vs, uint64_t len, uint64_t align,
 		struct vcm_vs_range **out)
 {
 	struct vs_req rq = { .at = false, .len = len, .align = align };
@@ -275,7 +277,7 @@ int vs_reserve_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
 	int ret;
 
 	if (out == NULL)
-		return VCM_FAIL(&vs->diag, fn, -EINVAL, "out is NULL");
+		return VCM_ERR(&vs->diag, -EINVAL, "out is NULL");
 	if (vs->cache_ranges != 0U) {
 		n = vs_cache_get_(vs, len, align);
 		if (n != NULL) {
@@ -283,7 +285,7 @@ int vs_reserve_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
 			return 0;
 		}
 	}
-	ret = vs_take_(vs, fn, &rq, &pl, &n);
+	ret = vs_take_(vs, &rq, &pl, &n);
 	if (ret != 0)
 		return ret;
 	vs_carve_(vs, &pl, n);
@@ -295,7 +297,8 @@ int vcm_vs_reserve(struct vcm_vs *vs, uint64_t len, uint64_t align, struct vcm_v
 {
 	if (!vs_live(vs))
 		return -EINVAL;
-	return vs_reserve_(vs, __func__, len, align, out);
+	vcm_diag_enter(&vs->diag, __func__);
+	return vs_reserve_(vs, len, align, out);
 }
 
 int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len, struct vcm_vs_range **out)
@@ -307,9 +310,10 @@ int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len, struct vcm_v
 
 	if (!vs_live(vs))
 		return -EINVAL;
+	vcm_diag_enter(&vs->diag, __func__);
 	if (out == NULL)
-		return VCM_FAIL(&vs->diag, __func__, -EINVAL, "out is NULL");
-	ret = vs_take_(vs, __func__, &rq, &pl, &n);
+		return VCM_ERR(&vs->diag, -EINVAL, "out is NULL");
+	ret = vs_take_(vs, &rq, &pl, &n);
 	if (ret != 0)
 		return ret;
 	vs_carve_(vs, &pl, n);
@@ -333,19 +337,19 @@ void vs_remove_(struct vcm_vs *vs, struct vcm_vs_range *r)
 }
 
 /* Is @r a live, non-sentinel range of @vs? Records why not. */
-static int check_range(struct vcm_vs *vs, const char *fn, const struct vcm_vs_range *r)
+static int check_range(struct vcm_vs *vs, const struct vcm_vs_range *r)
 {
 	if (r == NULL)
-		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range is NULL");
+		return VCM_ERR(&vs->diag, -EINVAL, "range is NULL");
 	if (r->magic != VS_MAGIC_LIVE)
-		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p is not live (freed already?)",
+		return VCM_ERR(&vs->diag, -EINVAL, "range %p is not live (freed already?)",
 				(const void *)r);
 	if (r->space != vs)
-		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p belongs to space %p, not %p",
+		return VCM_ERR(&vs->diag, -EINVAL, "range %p belongs to space %p, not %p",
 				(const void *)r, (const void *)r->space, (void *)vs);
 	if ((r->flags & VS_RANGE_SENTINEL) != 0U)
-		return VCM_FAIL(&vs->diag, fn, -EINVAL, "range %p is not a reservation",
-				(const void *)r);
+		return VCM_ERR(&vs->diag, -EINVAL, "range %p is not a reservation",
+			       (const void *)r);
 	return 0;
 }
 
@@ -355,6 +359,7 @@ int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r)
 
 	if (!vs_live(vs))
 		return -EINVAL;
+	vcm_diag_enter(&vs->diag, __func__);
 	/*
 	 * The checks read the range's second line, the tree work its first. With
 	 * the range cache on, most frees never reach the tree: no prefetch then.
@@ -365,7 +370,7 @@ int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r)
 
 	if (pf)
 		vs_prefetch(r);
-	ret = check_range(vs, __func__, r);
+	ret = check_range(vs, r);
 	if (ret != 0)
 		return ret;
 	if (pf) {
@@ -373,7 +378,7 @@ int vcm_vs_unreserve(struct vcm_vs *vs, struct vcm_vs_range *r)
 		vs_prefetch(r->gparent);
 	}
 	if ((r->flags & VS_RANGE_BOUND) != 0U)
-		return VCM_FAIL(&vs->diag, __func__, -EBUSY,
+		return VCM_ERR(&vs->diag, -EBUSY,
 				"range %p at %#llx is a bound; use vcm_vs_bound_free",
 				(void *)r, vcm_ull(r->start));
 	/* a cached range handed out again starts with no owner, as a new one does */
@@ -441,7 +446,10 @@ struct vcm_vs_range *vcm_vs_first(struct vcm_vs *vs)
 
 struct vcm_vs_range *vcm_vs_next(struct vcm_vs *vs, const struct vcm_vs_range *r)
 {
-	if (!vs_live(vs) || check_range(vs, __func__, r) != 0)
+	if (!vs_live(vs))
+		return NULL;
+	vcm_diag_enter(&vs->diag, __func__);
+	if (check_range(vs, r) != 0)
 		return NULL;
 	return next_live(r);
 }

@@ -260,11 +260,11 @@ struct vs_req {
 	uint64_t align;
 };
 
-int vs_place_(struct vcm_vs *vs, const char *fn, const struct vs_req *rq, struct vs_place *pl);
-int vs_take_(struct vcm_vs *vs, const char *fn, const struct vs_req *rq, struct vs_place *pl,
+int vs_place_(struct vcm_vs *vs, const struct vs_req *rq, struct vs_place *pl);
+int vs_take_(struct vcm_vs *vs, const struct vs_req *rq, struct vs_place *pl,
 	     struct vcm_vs_range **node);
 void vs_carve_(struct vcm_vs *vs, const struct vs_place *pl, struct vcm_vs_range *n);
-int vs_reserve_(struct vcm_vs *vs, const char *fn, uint64_t len, uint64_t align,
+int vs_reserve_(struct vcm_vs *vs, uint64_t len, uint64_t align,
 		struct vcm_vs_range **out);
 void vs_remove_(struct vcm_vs *vs, struct vcm_vs_range *r);
 void vs_unlink_(struct vcm_vs *vs, struct vcm_vs_range *r);

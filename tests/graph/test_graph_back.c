@@ -65,6 +65,31 @@ static void test_assoc_errors(void **state)
 	assert_int_equal(vcm_sys_check_(g.sys), 0);
 }
 
+/*
+ * What a format cannot express is refused when the format arrives: a stage 2
+ * table has no USER bit, so adding it to a VCM that maps user memory fails,
+ * naming the device, and changes nothing.
+ */
+static void test_assoc_format_refusal(void **state)
+{
+	struct vcm *v = gfx_vcm(0, 16 * MB);
+	struct vcm_mem *m = gfx_alloc(0, 64 * KB, 0);
+	struct vcm_avcm *a = gfx_assoc(v, D_V8S1, 0, true), *b;
+	struct vcm_res *r;
+
+	(void)state;
+	assert_int_equal(vcm_reserve(v, 64 * KB, 0, VCM_PT_PROT_READ | VCM_PT_PROT_USER, &r), 0);
+	assert_int_equal(vcm_back(r, m), 0);
+	assert_int_equal(vcm_assoc(v, g.dev[D_V8S2], 0, &b), -EOPNOTSUPP);
+	gfx_msg("vcm_assoc: dev 'v8s2': table: prot 0x9: stage 2 has no USER, NONGLOBAL or SECURE");
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
+	assert_int_equal(vcm_unback(r), 0);
+	assert_int_equal(vcm_unreserve(r), 0);
+	gfx_drop(a);
+	assert_int_equal(vcm_free_phys(g.sys, m), 0);
+	assert_int_equal(vcm_free(v), 0);
+}
+
 static void test_assoc_shares_table(void **state)
 {
 	struct vcm_dev_cfg c = g.cfg[D_V7];
@@ -864,7 +889,8 @@ static void test_walk(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_assoc_errors), T(test_assoc_shares_table), T(test_deassoc),
+		T(test_assoc_errors),
+		T(test_assoc_format_refusal), T(test_assoc_shares_table), T(test_deassoc),
 		T(test_assoc_attr), T(test_activate), T(test_switch), T(test_back), T(test_back_large_leaves),
 		T(test_back_errors), T(test_back_third_table_refuses),
 		T(test_back_injected_failures), T(test_back_scattered),

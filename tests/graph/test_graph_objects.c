@@ -434,9 +434,18 @@ static void test_reserve(void **state)
 	assert_int_equal(vcm_reserve(v, 4 * KB, 2048, VCM_PT_PROT_READ, &r), -EINVAL);
 	assert_int_equal(vcm_reserve(v, 4 * KB, 2048 * MB, VCM_PT_PROT_READ, &r), -EINVAL);
 	assert_int_equal(vcm_reserve(v, 4 * KB, 0, VCM_PT_PROT_READ | 0x80000U, &r), -EINVAL);
-	gfx_msg("vcm_reserve: prot has unknown bits 0x80000");
+	gfx_msg("vcm_reserve: prot 0x80001 has unknown bit 0x80000");
 	assert_int_equal(vcm_reserve(v, 4 * KB, 0, VCM_PT_PROT_WRITE, &r), -EINVAL);
 	gfx_msg("vcm_reserve: prot 0x2 lacks VCM_PT_PROT_READ");
+	/* device memory with a cache policy: refused here, not at vcm_back() */
+	assert_int_equal(vcm_reserve(v, 4 * KB, 0, 0x341, &r), -EINVAL);
+	gfx_msg("vcm_reserve: prot 0x341: device memory takes no cache or share field");
+	assert_int_equal(vcm_reserve_at(v, 0x10000, 4 * KB, 0x341, &r), -EINVAL);
+	gfx_msg("vcm_reserve_at: prot 0x341: device memory takes no cache or share field");
+	assert_int_equal(vcm_reserve(v, 4 * KB, 0, VCM_PT_PROT_READ | VCM_PT_PROT_SH(3), &r),
+			 -EINVAL);
+	gfx_msg("vcm_reserve: prot 0x3001 has a reserved share value");
+	assert_int_equal(vcm_get_num_res(v), 0);
 	assert_int_equal(vcm_reserve(v, 128 * MB, 0, VCM_PT_PROT_READ, &r), -ERANGE);
 	assert_int_equal(vcm_reserve(v, 64 * MB, 16 * MB, VCM_PT_PROT_READ, &r), -ENOSPC);
 	gfx_msg("vcm_reserve: ");
@@ -568,6 +577,10 @@ static void test_res_attr(void **state)
 	assert_int_equal(prot, VCM_PT_PROT_READ | VCM_PT_PROT_WRITE);
 	assert_int_equal(vcm_set_res_attr(r, VCM_PT_PROT_WRITE), -EINVAL);
 	gfx_msg("vcm_set_res_attr: prot 0x2 lacks VCM_PT_PROT_READ");
+	assert_int_equal(vcm_set_res_attr(r, 0x341), -EINVAL);
+	gfx_msg("vcm_set_res_attr: prot 0x341: device memory takes no cache or share field");
+	assert_int_equal(vcm_get_res_attr(r, &prot, NULL), 0);
+	assert_int_equal(prot, VCM_PT_PROT_READ | VCM_PT_PROT_WRITE);
 	assert_int_equal(vcm_get_res_attr(r, NULL, NULL), -EINVAL);
 	gfx_msg("vcm_get_res_attr: prot and align are both NULL");
 	assert_int_equal(vcm_unreserve(r), 0);
@@ -706,6 +719,8 @@ static void test_bounds(void **state)
 	assert_ptr_equal(vcm_get_res(v, 0x10000), r);
 	assert_int_equal(vcm_reserve_from_bound(b, 2 * MB, 0, VCM_PT_PROT_READ, &r2), -ERANGE);
 	assert_int_equal(vcm_reserve_from_bound(NULL, 4 * KB, 0, VCM_PT_PROT_READ, &r2), -EINVAL);
+	assert_int_equal(vcm_reserve_from_bound(b, 4 * KB, 0, 0x341, &r2), -EINVAL);
+	gfx_msg("vcm_reserve_from_bound: prot 0x341: device memory takes no cache or share field");
 	assert_int_equal(vcm_free_bound(b), -EBUSY);
 	gfx_msg("vcm_free_bound: bound at da 0x1000 holds 1 reservations");
 	assert_int_equal(vcm_unreserve(r), 0);

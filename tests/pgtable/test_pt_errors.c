@@ -11,6 +11,7 @@
 #include <string.h>
 #include <errno.h>
 #include <cmocka.h>
+#include <vcm/err.h>
 #include "pt_fixture.h"
 
 /* @msg is "@fn: ..." and contains @text. */
@@ -460,6 +461,35 @@ static void test_stale_handle(void **state)
 	vcm_plat_hosted_arena_delete(a);
 }
 
+/* The format-neutral rules alone: the words a map and a reservation share. */
+static void test_prot_check(void **state)
+{
+	static const struct {
+		unsigned int prot;
+		const char *msg;
+	} bad[] = {
+		{ 0x341, "t: prot 0x341: device memory takes no cache or share field" },
+		{ VCM_PT_PROT_READ | VCM_PT_PROT_DEVICE | VCM_PT_PROT_SH(VCM_PT_SH_OUTER),
+		  "t: prot 0x2041: device memory takes no cache or share field" },
+		{ VCM_PT_PROT_WRITE, "t: prot 0x2 lacks VCM_PT_PROT_READ" },
+		{ VCM_PT_PROT_READ | 0x80, "t: prot 0x81 has unknown bit 0x80" },
+		{ VCM_PT_PROT_READ | VCM_PT_PROT_SH(3), "t: prot 0x3001 has a reserved share value" },
+	};
+	struct vcm_diag d = { 0 };
+
+	(void)state;
+	vcm_diag_enter(&d, "t");
+	assert_int_equal(vcm_pt_prot_check(VCM_PT_PROT_READ | VCM_PT_PROT_DEVICE, &d), 0);
+	assert_int_equal(vcm_pt_prot_check(VCM_PT_PROT_READ | VCM_PT_PROT_INNER(VCM_PT_CACHE_WT) |
+					   VCM_PT_PROT_SH(VCM_PT_SH_INNER), &d), 0);
+	assert_int_equal(d.err, 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(vcm_pt_prot_check(bad[i].prot, &d), -EINVAL);
+		assert_string_equal(d.msg, bad[i].msg);
+		assert_int_equal(vcm_pt_prot_check(bad[i].prot, NULL), -EINVAL);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -470,6 +500,7 @@ int main(void)
 		cmocka_unit_test(test_format_refusals),
 		cmocka_unit_test(test_custom_mair),
 		cmocka_unit_test(test_stale_handle),
+		cmocka_unit_test(test_prot_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

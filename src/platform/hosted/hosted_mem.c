@@ -128,53 +128,53 @@ static void mem_release(struct vcm_hosted_mem *mem)
 }
 
 static int check_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
-			struct vcm_diag *diag, const char *fn)
+			struct vcm_diag *diag)
 {
 	if (!vcm_is_aligned(pa, VCM_SZ_2M))
-		return VCM_FAIL(diag, fn, -EINVAL, "pa %#llx is not 2 MiB aligned", vcm_ull(pa));
+		return VCM_ERR(diag, -EINVAL, "pa %#llx is not 2 MiB aligned", vcm_ull(pa));
 	if (len == 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "len is 0");
+		return VCM_ERR(diag, -EINVAL, "len is 0");
 	if (!vcm_is_aligned(len, VCM_SZ_2M))
-		return VCM_FAIL(diag, fn, -EINVAL, "len %#llx is not a multiple of 2 MiB",
-				vcm_ull(len));
+		return VCM_ERR(diag, -EINVAL, "len %#llx is not a multiple of 2 MiB",
+			       vcm_ull(len));
 	if (!vcm_is_aligned(table_bytes, VCM_SZ_2M))
-		return VCM_FAIL(diag, fn, -EINVAL, "table_bytes %#llx is not a multiple of 2 MiB",
-				vcm_ull(table_bytes));
+		return VCM_ERR(diag, -EINVAL, "table_bytes %#llx is not a multiple of 2 MiB",
+			       vcm_ull(table_bytes));
 	if (table_bytes >= len)
-		return VCM_FAIL(diag, fn, -ERANGE,
-				"table_bytes %#llx leaves nothing of len %#llx for buffers",
-				vcm_ull(table_bytes), vcm_ull(len));
+		return VCM_ERR(diag, -ERANGE,
+			       "table_bytes %#llx leaves nothing of len %#llx for buffers",
+			       vcm_ull(table_bytes), vcm_ull(len));
 	if (len - 1U > ~pa)
-		return VCM_FAIL(diag, fn, -EOVERFLOW, "pa %#llx + len %#llx wraps",
-				vcm_ull(pa), vcm_ull(len));
+		return VCM_ERR(diag, -EOVERFLOW, "pa %#llx + len %#llx wraps",
+			       vcm_ull(pa), vcm_ull(len));
 	/* off_t offsets and two windows of at least len must fit the process */
 	if (len > (uint64_t)INT64_MAX || len > SIZE_MAX / 4U)
-		return VCM_FAIL(diag, fn, -ERANGE, "len %#llx is too large for this process",
-				vcm_ull(len));
+		return VCM_ERR(diag, -ERANGE, "len %#llx is too large for this process",
+			       vcm_ull(len));
 	return 0;
 }
 
 int vcm_hosted_mem_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
 			  struct vcm_hosted_mem **out, struct vcm_diag *diag)
 {
-	const char *fn = __func__;
 	struct vcm_hosted_mem *mem;
 	long page = sysconf(_SC_PAGESIZE);
 	void *p;
 	int ret;
 
+	vcm_diag_enter(diag, __func__);
 	if (out == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "out is NULL");
+		return VCM_ERR(diag, -EINVAL, "out is NULL");
 	*out = NULL;
-	ret = check_create(pa, len, table_bytes, diag, fn);
+	ret = check_create(pa, len, table_bytes, diag);
 	if (ret != 0)
 		return ret;
 	if (page <= 0 || !vcm_is_pow2((uint64_t)page) || !vcm_is_aligned(VCM_SZ_2M, (uint64_t)page))
-		return VCM_FAIL(diag, fn, -EOPNOTSUPP, "host page size %ld is not supported", page);
+		return VCM_ERR(diag, -EOPNOTSUPP, "host page size %ld is not supported", page);
 
 	mem = calloc(1, sizeof(*mem));
 	if (mem == NULL)
-		return VCM_FAIL(diag, fn, -ENOMEM, "no memory for the object");
+		return VCM_ERR(diag, -ENOMEM, "no memory for the object");
 	mem->fd = -1;
 	mem->pa = pa;
 	mem->len = len;
@@ -182,23 +182,23 @@ int vcm_hosted_mem_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
 	mem->page = (uint64_t)page;
 	if (pthread_mutex_init(&mem->lock, NULL) != 0) {
 		free(mem);
-		return VCM_FAIL(diag, fn, -ENOMEM, "pthread_mutex_init failed");
+		return VCM_ERR(diag, -ENOMEM, "pthread_mutex_init failed");
 	}
 
 	mem->fd = memfd_create("vcm-physmem", MFD_CLOEXEC);
 	if (mem->fd < 0) {
-		ret = VCM_FAIL(diag, fn, -ENOMEM, "memfd_create failed: %s", strerror(errno));
+		ret = VCM_ERR(diag, -ENOMEM, "memfd_create failed: %s", strerror(errno));
 		goto fail;
 	}
 	if (ftruncate(mem->fd, (off_t)len) != 0) {
-		ret = VCM_FAIL(diag, fn, -ENOMEM, "ftruncate of the memfd to len %#llx failed: %s",
-			       vcm_ull(len), strerror(errno));
+		ret = VCM_ERR(diag, -ENOMEM, "ftruncate of the memfd to len %#llx failed: %s",
+			      vcm_ull(len), strerror(errno));
 		goto fail;
 	}
 	p = mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE, MAP_SHARED, mem->fd, 0);
 	if (p == MAP_FAILED) {
-		ret = VCM_FAIL(diag, fn, -ENOMEM, "mmap of len %#llx failed: %s", vcm_ull(len),
-			       strerror(errno));
+		ret = VCM_ERR(diag, -ENOMEM, "mmap of len %#llx failed: %s", vcm_ull(len),
+			      strerror(errno));
 		goto fail;
 	}
 	mem->cpu = p;
@@ -208,9 +208,9 @@ int vcm_hosted_mem_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
 
 		mem->win[w].base = reserve_window(wlen);
 		if (mem->win[w].base == NULL) {
-			ret = VCM_FAIL(diag, fn, -ENOMEM,
-				       "no room for a %s window of %#llx bytes of address space",
-				       w == HOSTED_WIN_USER ? "user" : "kernel", vcm_ull(wlen));
+			ret = VCM_ERR(diag, -ENOMEM,
+				      "no room for a %s window of %#llx bytes of address space",
+				      w == HOSTED_WIN_USER ? "user" : "kernel", vcm_ull(wlen));
 			goto fail;
 		}
 		mem->win[w].len = wlen;
@@ -219,8 +219,8 @@ int vcm_hosted_mem_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
 	if (table_bytes != 0U) {
 		ret = vcm_plat_arena_init(&mem->arena, mem->cpu, pa, table_bytes);
 		if (ret != 0) {
-			ret = VCM_FAIL(diag, fn, ret, "table_bytes %#llx: %s", vcm_ull(table_bytes),
-				       mem->arena.diag.msg);
+			ret = VCM_ERR(diag, ret, "table_bytes %#llx: %s", vcm_ull(table_bytes),
+				      mem->arena.diag.msg);
 			goto fail;
 		}
 		vcm_plat_arena_ops(&mem->arena, &mem->arena_ops);
