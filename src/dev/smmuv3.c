@@ -173,8 +173,8 @@ static int cmdq_error(struct vcm_smmuv3 *s, uint32_t cons)
 	put64(&e[1], 0);
 	clean(s, e, 16);
 	wr32(s, SMMU_GERRORN, gn ^ (uint32_t)GERROR_CMDQ_ERR);
-	return VCM_FAIL(&s->diag, "smmuv3 command queue", -EIO,
-			"command 0x%x at index %u refused: CMDQ_CONS.ERR %u", op,
+	return VCM_ERR(&s->diag, -EIO,
+		       "command queue: command 0x%x at index %u refused: CMDQ_CONS.ERR %u", op,
 			(unsigned int)q_idx(&s->cmdq, cons),
 			(unsigned int)VCM_FIELD_GET(CMDQ_CONS_ERR, cons));
 }
@@ -210,8 +210,8 @@ static int cmdq_wait(struct vcm_smmuv3 *s, bool empty)
 			return err;
 		relax(s);
 	}
-	return VCM_FAIL(&s->diag, "smmuv3 command queue", -ETIMEDOUT,
-			"CMDQ_CONS 0x%x never reached PROD 0x%x (%u polls)",
+	return VCM_ERR(&s->diag, -ETIMEDOUT,
+		       "command queue: CMDQ_CONS 0x%x never reached PROD 0x%x (%u polls)",
 			(unsigned int)s->cmdq.cons, (unsigned int)s->cmdq.prod,
 			(unsigned int)s->poll_limit);
 }
@@ -272,7 +272,7 @@ static int cr0_set(struct vcm_smmuv3 *s, uint32_t v)
 			return 0;
 		relax(s);
 	}
-	return VCM_FAIL(&s->diag, "vcm_smmuv3_init", -ETIMEDOUT,
+	return VCM_ERR(&s->diag, -ETIMEDOUT,
 			"CR0ACK 0x%x never followed CR0 0x%x", (unsigned int)rd32(s, SMMU_CR0ACK),
 			(unsigned int)v);
 }
@@ -285,7 +285,7 @@ static int q_alloc(struct vcm_smmuv3 *s, struct smmu_queue *q, unsigned int lg2,
 
 	/* 6.3 SMMU_CMDQ_BASE: the base is aligned to the queue size, at least 32 bytes */
 	if (s->plat->table_alloc(s->plat->ctx, bytes, bytes < 32U ? 32U : bytes, &q->pa, &cpu) != 0)
-		return VCM_FAIL(&s->diag, "vcm_smmuv3_init", -ENOMEM,
+		return VCM_ERR(&s->diag, -ENOMEM,
 				"no memory for a queue of %llu bytes", vcm_ull(bytes));
 	q->cpu = cpu;
 	q->bytes = bytes;
@@ -321,21 +321,20 @@ static void smmu_free(struct vcm_smmuv3 *s)
 
 static int check_cfg(const struct vcm_smmuv3_cfg *cfg, struct vcm_diag *diag)
 {
-	const char *fn = "vcm_smmuv3_init";
 
 	if (cfg == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg is NULL");
+		return VCM_ERR(diag, -EINVAL, "cfg is NULL");
 	if (cfg->regs.ops == NULL || cfg->regs.ops->read32 == NULL ||
 	    cfg->regs.ops->write32 == NULL || cfg->regs.ops->write64 == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->regs has no read32/write32/write64 op");
+		return VCM_ERR(diag, -EINVAL, "cfg->regs has no read32/write32/write64 op");
 	if (cfg->plat == NULL || cfg->plat->table_alloc == NULL || cfg->plat->table_free == NULL ||
 	    cfg->plat->meta_alloc == NULL || cfg->plat->meta_free == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->plat lacks table or meta alloc/free");
+		return VCM_ERR(diag, -EINVAL, "cfg->plat lacks table or meta alloc/free");
 	if (cfg->sid_bits < 1U || cfg->sid_bits > SMMU_SID_BITS_MAX)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->sid_bits %u is not in 1..%u",
+		return VCM_ERR(diag, -EINVAL, "cfg->sid_bits %u is not in 1..%u",
 				cfg->sid_bits, SMMU_SID_BITS_MAX);
 	if (cfg->cmdq_lg2 > 19U || cfg->evtq_lg2 > 19U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->cmdq_lg2 %u / evtq_lg2 %u above 19",
+		return VCM_ERR(diag, -EINVAL, "cfg->cmdq_lg2 %u / evtq_lg2 %u above 19",
 				cfg->cmdq_lg2, cfg->evtq_lg2);
 	return 0;
 }
@@ -343,7 +342,6 @@ static int check_cfg(const struct vcm_smmuv3_cfg *cfg, struct vcm_diag *diag)
 /* Read the ID registers and check that this SMMU can do what we ask. */
 static int probe(struct vcm_smmuv3 *s, const struct vcm_smmuv3_cfg *cfg, struct vcm_diag *diag)
 {
-	const char *fn = "vcm_smmuv3_init";
 	unsigned int ttf;
 
 	s->idr0 = rd32(s, SMMU_IDR0);
@@ -353,14 +351,14 @@ static int probe(struct vcm_smmuv3 *s, const struct vcm_smmuv3_cfg *cfg, struct 
 	s->aidr = rd32(s, SMMU_AIDR);
 	ttf = (unsigned int)VCM_FIELD_GET(IDR0_TTF, s->idr0);
 	if ((s->idr0 & IDR0_S1P) == 0U || (ttf & 2U) == 0U)
-		return VCM_FAIL(diag, fn, -EOPNOTSUPP,
+		return VCM_ERR(diag, -EOPNOTSUPP,
 				"IDR0 0x%x: no stage 1 with AArch64 tables", (unsigned int)s->idr0);
 	if (cfg->sid_bits > VCM_FIELD_GET(IDR1_SIDSIZE, s->idr1))
-		return VCM_FAIL(diag, fn, -EOPNOTSUPP, "cfg->sid_bits %u above IDR1.SIDSIZE %u",
+		return VCM_ERR(diag, -EOPNOTSUPP, "cfg->sid_bits %u above IDR1.SIDSIZE %u",
 				cfg->sid_bits, (unsigned int)VCM_FIELD_GET(IDR1_SIDSIZE, s->idr1));
 	if (cfg->cmdq_lg2 > VCM_FIELD_GET(IDR1_CMDQS, s->idr1) ||
 	    cfg->evtq_lg2 > VCM_FIELD_GET(IDR1_EVENTQS, s->idr1))
-		return VCM_FAIL(diag, fn, -EOPNOTSUPP,
+		return VCM_ERR(diag, -EOPNOTSUPP,
 				"cfg->cmdq_lg2 %u / evtq_lg2 %u above IDR1.CMDQS %u / EVENTQS %u",
 				cfg->cmdq_lg2, cfg->evtq_lg2,
 				(unsigned int)VCM_FIELD_GET(IDR1_CMDQS, s->idr1),
@@ -387,7 +385,7 @@ static int bring_up(struct vcm_smmuv3 *s)
 	wr32(s, SMMU_GBPA, (uint32_t)(GBPA_ABORT | GBPA_UPDATE));
 	for (uint32_t i = 0; (rd32(s, SMMU_GBPA) & GBPA_UPDATE) != 0U; i++) {
 		if (i == s->poll_limit)
-			return VCM_FAIL(&s->diag, "vcm_smmuv3_init", -ETIMEDOUT,
+			return VCM_ERR(&s->diag, -ETIMEDOUT,
 					"GBPA.Update never cleared");
 		relax(s);
 	}
@@ -429,20 +427,20 @@ static int bring_up(struct vcm_smmuv3 *s)
 int vcm_smmuv3_init(const struct vcm_smmuv3_cfg *cfg, struct vcm_smmuv3 **out,
 		    struct vcm_diag *diag)
 {
-	const char *fn = "vcm_smmuv3_init";
 	struct vcm_smmuv3 *s;
 	void *cpu;
 	int err;
 
+	vcm_diag_enter(diag, __func__);
 	if (out == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "out is NULL");
+		return VCM_ERR(diag, -EINVAL, "out is NULL");
 	*out = NULL;
 	err = check_cfg(cfg, diag);
 	if (err != 0)
 		return err;
 	s = cfg->plat->meta_alloc(cfg->plat->ctx, sizeof(*s));
 	if (s == NULL)
-		return VCM_FAIL(diag, fn, -ENOMEM, "no memory for the SMMU object");
+		return VCM_ERR(diag, -ENOMEM, "no memory for the SMMU object");
 	__builtin_memset(s, 0, sizeof(*s));
 	s->regs = cfg->regs;
 	s->plat = cfg->plat;
@@ -455,7 +453,7 @@ int vcm_smmuv3_init(const struct vcm_smmuv3_cfg *cfg, struct vcm_smmuv3 **out,
 	s->strtab_bytes = UINT64_C(64) << s->sid_bits;
 	if (s->plat->table_alloc(s->plat->ctx, s->strtab_bytes, s->strtab_bytes, &s->strtab_pa,
 				 &cpu) != 0) {
-		err = VCM_FAIL(diag, fn, -ENOMEM, "no memory for a stream table of %llu bytes",
+		err = VCM_ERR(diag, -ENOMEM, "no memory for a stream table of %llu bytes",
 			       vcm_ull(s->strtab_bytes));
 		goto fail;
 	}
@@ -527,37 +525,37 @@ struct vcm_smmuv3_master *smmuv3_find_sid_(struct vcm_smmuv3 *s, uint32_t sid)
 int vcm_smmuv3_master(struct vcm_smmuv3 *smmu, uint32_t sid, uint32_t asid,
 		      struct vcm_smmuv3_master **out)
 {
-	const char *fn = "vcm_smmuv3_master";
 	uint32_t asid_lim;
 	struct vcm_smmuv3_master *m;
 	void *cpu;
 
+	vcm_diag_enter(smmu != NULL ? &smmu->diag : NULL, __func__);
 	if (smmu == NULL || out == NULL)
-		return VCM_FAIL(smmu != NULL ? &smmu->diag : NULL, fn, -EINVAL,
+		return VCM_ERR(smmu != NULL ? &smmu->diag : NULL, -EINVAL,
 				"%s is NULL", smmu == NULL ? "smmu" : "out");
 	*out = NULL;
 	if (sid >= (UINT32_C(1) << smmu->sid_bits))
-		return VCM_FAIL(&smmu->diag, fn, -EINVAL,
+		return VCM_ERR(&smmu->diag, -EINVAL,
 				"sid 0x%x outside the stream table (%u bits)", (unsigned int)sid,
 				smmu->sid_bits);
 	asid_lim = (smmu->idr0 & IDR0_ASID16) != 0U ? UINT32_C(1) << 16 : UINT32_C(1) << 8;
 	if (asid >= asid_lim)
-		return VCM_FAIL(&smmu->diag, fn, -EINVAL, "asid 0x%x not below 0x%x (IDR0.ASID16)",
+		return VCM_ERR(&smmu->diag, -EINVAL, "asid 0x%x not below 0x%x (IDR0.ASID16)",
 				(unsigned int)asid, (unsigned int)asid_lim);
 	for (m = smmu->masters; m != NULL; m = m->next)
 		if (m->sid == sid || m->asid == asid)
-			return VCM_FAIL(&smmu->diag, fn, -EEXIST,
+			return VCM_ERR(&smmu->diag, -EEXIST,
 					"sid 0x%x / asid 0x%x: a master has that %s",
 					(unsigned int)sid, (unsigned int)asid,
 					m->sid == sid ? "StreamID" : "ASID");
 	m = smmu->plat->meta_alloc(smmu->plat->ctx, sizeof(*m));
 	if (m == NULL)
-		return VCM_FAIL(&smmu->diag, fn, -ENOMEM, "no memory for master 0x%x",
+		return VCM_ERR(&smmu->diag, -ENOMEM, "no memory for master 0x%x",
 				(unsigned int)sid);
 	/* 5.4: a 64-byte context descriptor, 64-byte aligned (STE.S1ContextPtr[51:6]) */
 	if (smmu->plat->table_alloc(smmu->plat->ctx, 64, 64, &m->cd_pa, &cpu) != 0) {
 		smmu->plat->meta_free(smmu->plat->ctx, m, sizeof(*m));
-		return VCM_FAIL(&smmu->diag, fn, -ENOMEM, "no memory for the CD of master 0x%x",
+		return VCM_ERR(&smmu->diag, -ENOMEM, "no memory for the CD of master 0x%x",
 				(unsigned int)sid);
 	}
 	m->cd = cpu;
@@ -617,7 +615,6 @@ static void ste_abort(struct vcm_smmuv3_master *m)
 static int cd_word0(struct vcm_smmuv3_master *m, const struct vcm_hw_regs *hw, uint64_t *out,
 		    unsigned int *granule_lg2)
 {
-	static const char fn[] = "vcm_smmuv3_dev_ops.program";
 	struct vcm_smmuv3 *s = m->smmu;
 	uint64_t tcr = hw->regs[0];
 	unsigned int t0sz = (unsigned int)VCM_FIELD_GET(TCR_T0SZ, tcr);
@@ -628,15 +625,15 @@ static int cd_word0(struct vcm_smmuv3_master *m, const struct vcm_hw_regs *hw, u
 	static const uint64_t g_bit[4] = { IDR5_GRAN4K, IDR5_GRAN64K, IDR5_GRAN16K, 0 };
 
 	if (g_lg2[tg0] == 0U || (s->idr5 & g_bit[tg0]) == 0U)
-		return VCM_FAIL(&s->diag, fn, -EOPNOTSUPP,
+		return VCM_ERR(&s->diag, -EOPNOTSUPP,
 				"sid 0x%x: TCR.TG0 %u, a granule IDR5 0x%x lacks",
 				(unsigned int)m->sid, tg0, (unsigned int)s->idr5);
 	/* 5.4, CD.T0SZ: 16..39 for AArch64 tables without 52-bit VAs */
 	if (t0sz < 16U || t0sz > 39U)
-		return VCM_FAIL(&s->diag, fn, -EOPNOTSUPP, "sid 0x%x: TCR.T0SZ %u not in 16..39",
+		return VCM_ERR(&s->diag, -EOPNOTSUPP, "sid 0x%x: TCR.T0SZ %u not in 16..39",
 				(unsigned int)m->sid, t0sz);
 	if (ips > 6U)
-		return VCM_FAIL(&s->diag, fn, -EINVAL, "sid 0x%x: TCR.IPS %u is reserved",
+		return VCM_ERR(&s->diag, -EINVAL, "sid 0x%x: TCR.IPS %u is reserved",
 				(unsigned int)m->sid, ips);
 	/*
 	 * 5.4, CD.IPS: a value above IDR5.OAS behaves as OAS. Say OAS outright, so
@@ -656,7 +653,6 @@ static int cd_word0(struct vcm_smmuv3_master *m, const struct vcm_hw_regs *hw, u
 
 static int smmu_program(void *ctx, unsigned int base, const struct vcm_hw_regs *hw)
 {
-	static const char fn[] = "vcm_smmuv3_dev_ops.program";
 	struct vcm_smmuv3_master *m = ctx;
 	struct vcm_smmuv3 *s;
 	unsigned int granule_lg2 = 0;
@@ -666,12 +662,14 @@ static int smmu_program(void *ctx, unsigned int base, const struct vcm_hw_regs *
 	if (m == NULL)
 		return -EINVAL;
 	s = m->smmu;
+	/* a device op the graph calls: the SMMU's record names the op */
+	vcm_diag_enter(&s->diag, "vcm_smmuv3_dev_ops.program");
 	if (base != VCM_BASE_LOW)
-		return VCM_FAIL(&s->diag, fn, -EOPNOTSUPP,
+		return VCM_ERR(&s->diag, -EOPNOTSUPP,
 				"sid 0x%x: base %u (only the low base, TTB0, is used)",
 				(unsigned int)m->sid, base);
 	if (hw == NULL || !str_eq(hw->fmt, "armv8") || !str_eq(hw->reg_names[0], "TCR_EL1"))
-		return VCM_FAIL(&s->diag, fn, -EINVAL,
+		return VCM_ERR(&s->diag, -EINVAL,
 				"sid 0x%x: hw is %s, not an armv8 stage-1 table (TCR_EL1)",
 				(unsigned int)m->sid, hw == NULL ? "NULL" :
 				hw->fmt == NULL ? "unnamed" : hw->fmt);
@@ -732,6 +730,7 @@ static void smmu_clear(void *ctx, unsigned int base)
 	if (m == NULL || base != VCM_BASE_LOW)
 		return;
 	s = m->smmu;
+	vcm_diag_enter(&s->diag, "vcm_smmuv3_dev_ops.clear");
 	ste_abort(m);
 	err = cmd_cfgi_ste(s, m->sid);
 	if (err == 0)
@@ -789,6 +788,7 @@ static void smmu_tlb_range(void *ctx, unsigned int base, vcm_da_t da, uint64_t l
 
 	if (m == NULL || base != VCM_BASE_LOW || m->granule_lg2 == 0U || len == 0U)
 		return;
+	vcm_diag_enter(&m->smmu->diag, "vcm_smmuv3_dev_ops.tlb_range");
 	note(m->smmu, cmd_sync(m->smmu, tlbi_va(m, da, len, leaf)));
 }
 
@@ -798,6 +798,7 @@ static void smmu_tlb_all(void *ctx, unsigned int base)
 
 	if (m == NULL || base != VCM_BASE_LOW)
 		return;
+	vcm_diag_enter(&m->smmu->diag, "vcm_smmuv3_dev_ops.tlb_all");
 	note(m->smmu, cmd_sync(m->smmu, cmd_tlbi_asid(m->smmu, m->asid)));
 }
 

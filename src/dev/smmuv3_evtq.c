@@ -67,13 +67,13 @@ static void evt_decode(struct vcm_smmuv3 *s, const uint64_t *e, struct vcm_fault
 
 int vcm_smmuv3_poll_events(struct vcm_smmuv3 *smmu, vcm_smmuv3_event_fn fn, void *arg)
 {
-	static const char fn_name[] = "vcm_smmuv3_poll_events";
 	struct smmu_queue *q;
 	uint32_t prod, g, gn;
 	int n = 0, err = 0;
 
 	if (smmu == NULL)
 		return -EINVAL;
+	vcm_diag_enter(&smmu->diag, __func__);
 	q = &smmu->evtq;
 	prod = rd32(smmu, SMMU_EVENTQ_PROD);
 	while (q->cons != (prod & q_mask(q))) {
@@ -97,7 +97,7 @@ int vcm_smmuv3_poll_events(struct vcm_smmuv3 *smmu, vcm_smmuv3_event_fn fn, void
 	if ((prod & EVTQ_OVFLG) != smmu->evtq_ovack) {
 		smmu->evtq_ovack = prod & EVTQ_OVFLG;
 		wr32(smmu, SMMU_EVENTQ_CONS, q->cons | smmu->evtq_ovack);
-		err = VCM_FAIL(&smmu->diag, fn_name, -EIO,
+		err = VCM_ERR(&smmu->diag, -EIO,
 			       "the event queue overflowed: events lost");
 	}
 	/* 6.3 SMMU_GERROR: global errors other than CMDQ_ERR (the command path handles it) */
@@ -107,7 +107,7 @@ int vcm_smmuv3_poll_events(struct vcm_smmuv3 *smmu, vcm_smmuv3_event_fn fn, void
 		uint32_t act = (g ^ gn) & GERROR_ALL & ~(uint32_t)GERROR_CMDQ_ERR;
 
 		wr32(smmu, SMMU_GERRORN, gn ^ act);
-		err = VCM_FAIL(&smmu->diag, fn_name, -EIO, "SMMU_GERROR active bits 0x%x",
+		err = VCM_ERR(&smmu->diag, -EIO, "SMMU_GERROR active bits 0x%x",
 			       (unsigned int)act);
 	}
 	return err != 0 ? err : n;

@@ -32,23 +32,23 @@ static bool valid_dma(const struct vcm_sim_dma *dma)
 int vcm_sim_dma_create(const struct vcm_sim_dma_cfg *cfg, struct vcm_sim_dma **out,
 		       struct vcm_diag *diag)
 {
-	static const char fn[] = "vcm_sim_dma_create";
 	const struct vcm_plat_ops *plat;
 	struct vcm_sim_dma *dma;
 	int ret;
 
+	vcm_diag_enter(diag, __func__);
 	if (out == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "out is NULL");
+		return VCM_ERR(diag, -EINVAL, "out is NULL");
 	*out = NULL;
 	if (cfg == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg is NULL");
+		return VCM_ERR(diag, -EINVAL, "cfg is NULL");
 	plat = cfg->plat;
-	ret = sim_check_mem_(plat, cfg->pa_to_cpu, fn, diag);
+	ret = sim_check_mem_(plat, cfg->pa_to_cpu, diag);
 	if (ret < 0)
 		return ret;
 	dma = plat->meta_alloc(plat->ctx, sizeof(*dma));
 	if (dma == NULL)
-		return VCM_FAIL(diag, fn, -ENOMEM, "no memory for the engine");
+		return VCM_ERR(diag, -ENOMEM, "no memory for the engine");
 	sim_memset(dma, 0, sizeof(*dma));
 	dma->plat = plat;
 	sim_mem_init_(plat, cfg->pa_to_cpu, cfg->mem_ctx, &dma->pa_to_cpu, &dma->mem_ctx);
@@ -69,26 +69,26 @@ int vcm_sim_dma_destroy(struct vcm_sim_dma *dma)
 
 /* Check the first @len bytes of a list: no wrap, memory behind every page. */
 static int check_sg(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t nsg,
-		    uint64_t len, const char *what, const char *fn)
+		    uint64_t len, const char *what)
 {
 	uint64_t left = len;
 
 	if (sg == NULL && nsg != 0U)
-		return VCM_FAIL(&dma->diag, fn, -EINVAL, "%s is NULL with %zu elements", what, nsg);
+		return VCM_ERR(&dma->diag, -EINVAL, "%s is NULL with %zu elements", what, nsg);
 	for (size_t i = 0; i < nsg && left != 0U; i++) {
 		uint64_t n = sg[i].len < left ? sg[i].len : left;
 
 		if (n == 0U)
 			continue;
 		if (n - 1U > ~sg[i].pa)
-			return VCM_FAIL(&dma->diag, fn, -EOVERFLOW,
+			return VCM_ERR(&dma->diag, -EOVERFLOW,
 					"%s[%zu]: pa %#llx + len %#llx wraps", what, i,
 					vcm_ull(sg[i].pa), vcm_ull(sg[i].len));
 		for (uint64_t off = 0; off < n;) {
 			vcm_pa_t pa = sg[i].pa + off;
 
 			if (dma->pa_to_cpu(dma->mem_ctx, pa) == NULL)
-				return VCM_FAIL(&dma->diag, fn, -EFAULT,
+				return VCM_ERR(&dma->diag, -EFAULT,
 						"%s[%zu]: pa %#llx has no memory behind it",
 						what, i, vcm_ull(pa));
 			off += VCM_BIT(PIECE_LG2) - (pa & (VCM_BIT(PIECE_LG2) - 1U));
@@ -96,7 +96,7 @@ static int check_sg(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t
 		left -= n;
 	}
 	if (left != 0U)
-		return VCM_FAIL(&dma->diag, fn, -ERANGE,
+		return VCM_ERR(&dma->diag, -ERANGE,
 				"len %#llx is longer than %s (%#llx bytes)", vcm_ull(len), what,
 				vcm_ull(len - left));
 	return 0;
@@ -176,6 +176,7 @@ static void run(struct vcm_sim_dma *dma, struct cursor *dst, uint8_t *dbuf, stru
  * Between the list @sg and a host buffer: @sbuf into memory, or memory into
  * @dbuf; the other one is NULL. With both NULL only len 0 is taken.
  */
+/* The body of vcm_sim_dma_to_mem() and _from_mem(): @fn names the public call. */
 static int buf_dma(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t nsg,
 		   void *dbuf, const void *sbuf, uint64_t len, const char *fn)
 {
@@ -184,9 +185,10 @@ static int buf_dma(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t 
 
 	if (!valid_dma(dma))
 		return -EINVAL;
+	vcm_diag_enter(&dma->diag, fn);
 	if (dbuf == NULL && sbuf == NULL && len != 0U)
-		return VCM_FAIL(&dma->diag, fn, -EINVAL, "buf is NULL");
-	ret = check_sg(dma, sg, nsg, len, "sg", fn);
+		return VCM_ERR(&dma->diag, -EINVAL, "buf is NULL");
+	ret = check_sg(dma, sg, nsg, len, "sg");
 	if (ret == 0 && sbuf != NULL)
 		run(dma, &c, NULL, NULL, sbuf, len);
 	else if (ret == 0)
@@ -197,27 +199,27 @@ static int buf_dma(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t 
 int vcm_sim_dma_to_mem(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t nsg,
 		       const void *buf, uint64_t len)
 {
-	return buf_dma(dma, sg, nsg, NULL, buf, len, "vcm_sim_dma_to_mem");
+	return buf_dma(dma, sg, nsg, NULL, buf, len, __func__);
 }
 
 int vcm_sim_dma_from_mem(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t nsg,
 			 void *buf, uint64_t len)
 {
-	return buf_dma(dma, sg, nsg, buf, NULL, len, "vcm_sim_dma_from_mem");
+	return buf_dma(dma, sg, nsg, buf, NULL, len, __func__);
 }
 
 int vcm_sim_dma_copy(struct vcm_sim_dma *dma, const struct vcm_sim_sg *dst, size_t ndst,
 		     const struct vcm_sim_sg *src, size_t nsrc, uint64_t len)
 {
-	static const char fn[] = "vcm_sim_dma_copy";
 	struct cursor d = { dst, 0, 0 }, s = { src, 0, 0 };
 	int ret;
 
 	if (!valid_dma(dma))
 		return -EINVAL;
-	ret = check_sg(dma, dst, ndst, len, "dst", fn);
+	vcm_diag_enter(&dma->diag, __func__);
+	ret = check_sg(dma, dst, ndst, len, "dst");
 	if (ret == 0)
-		ret = check_sg(dma, src, nsrc, len, "src", fn);
+		ret = check_sg(dma, src, nsrc, len, "src");
 	if (ret == 0)
 		run(dma, &d, NULL, &s, NULL, len);
 	return ret;

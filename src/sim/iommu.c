@@ -44,54 +44,54 @@ static bool valid_iommu(const struct vcm_sim_iommu *iommu)
 int vcm_sim_iommu_create(const struct vcm_sim_iommu_cfg *cfg, struct vcm_sim_iommu **out,
 			 struct vcm_diag *diag)
 {
-	static const char fn[] = "vcm_sim_iommu_create";
 	const struct vcm_plat_ops *plat;
 	struct vcm_sim_iommu *iommu;
 	unsigned int banks, ways, burst;
 	int ret;
 
+	vcm_diag_enter(diag, __func__);
 	if (out == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "out is NULL");
+		return VCM_ERR(diag, -EINVAL, "out is NULL");
 	*out = NULL;
 	if (cfg == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg is NULL");
+		return VCM_ERR(diag, -EINVAL, "cfg is NULL");
 	plat = cfg->plat;
-	ret = sim_check_mem_(plat, cfg->pa_to_cpu, fn, diag);
+	ret = sim_check_mem_(plat, cfg->pa_to_cpu, diag);
 	if (ret < 0)
 		return ret;
 	if (cfg->kind != VCM_SIM_IOMMU_MSM && cfg->kind != VCM_SIM_IOMMU_SMMU_S1 &&
 	    cfg->kind != VCM_SIM_IOMMU_SMMU_S2)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->kind %d is unknown", (int)cfg->kind);
+		return VCM_ERR(diag, -EINVAL, "cfg->kind %d is unknown", (int)cfg->kind);
 	banks = cfg->banks != 0U ? cfg->banks : 1U;
 	if (banks > VCM_MAX_BASES)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->banks %u: at most %u", cfg->banks,
+		return VCM_ERR(diag, -EINVAL, "cfg->banks %u: at most %u", cfg->banks,
 				VCM_MAX_BASES);
 	if (cfg->tlb_entries != 0U &&
 	    (!vcm_is_pow2(cfg->tlb_entries) || cfg->tlb_entries > 65536U))
-		return VCM_FAIL(diag, fn, -EINVAL,
+		return VCM_ERR(diag, -EINVAL,
 				"cfg->tlb_entries %u is not a power of two up to 65536",
 				cfg->tlb_entries);
 	ways = cfg->tlb_ways != 0U ? cfg->tlb_ways : cfg->tlb_entries;
 	if (cfg->tlb_entries != 0U && (!vcm_is_pow2(ways) || ways > cfg->tlb_entries))
-		return VCM_FAIL(diag, fn, -EINVAL,
+		return VCM_ERR(diag, -EINVAL,
 				"cfg->tlb_ways %u is not a power of two dividing %u entries",
 				cfg->tlb_ways, cfg->tlb_entries);
 	if (cfg->tlb_policy != VCM_SIM_TLB_LRU && cfg->tlb_policy != VCM_SIM_TLB_RR)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->tlb_policy %d is unknown",
+		return VCM_ERR(diag, -EINVAL, "cfg->tlb_policy %d is unknown",
 				(int)cfg->tlb_policy);
 	burst = cfg->burst_lg2 != 0U ? cfg->burst_lg2 : 6U;
 	if (burst < 2U || burst > 12U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->burst_lg2 %u: 2 to 12", cfg->burst_lg2);
+		return VCM_ERR(diag, -EINVAL, "cfg->burst_lg2 %u: 2 to 12", cfg->burst_lg2);
 	if ((cfg->flags & ~VCM_SIM_IOMMU_ALL) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->flags bit %#x is unknown",
+		return VCM_ERR(diag, -EINVAL, "cfg->flags bit %#x is unknown",
 				(unsigned int)(cfg->flags & ~VCM_SIM_IOMMU_ALL));
 	if ((cfg->bus_access & ~VCM_ACCESS_USER) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "cfg->bus_access %#x: only VCM_ACCESS_USER",
+		return VCM_ERR(diag, -EINVAL, "cfg->bus_access %#x: only VCM_ACCESS_USER",
 				cfg->bus_access);
 
 	iommu = plat->meta_alloc(plat->ctx, sizeof(*iommu));
 	if (iommu == NULL)
-		return VCM_FAIL(diag, fn, -ENOMEM, "no memory for the model");
+		return VCM_ERR(diag, -ENOMEM, "no memory for the model");
 	sim_memset(iommu, 0, sizeof(*iommu));
 	iommu->cfg = *cfg;
 	iommu->cfg.banks = banks;
@@ -108,7 +108,7 @@ int vcm_sim_iommu_create(const struct vcm_sim_iommu_cfg *cfg, struct vcm_sim_iom
 		iommu->rr = plat->meta_alloc(plat->ctx, sizeof(*iommu->rr) * iommu->sets);
 		if (iommu->tlb == NULL || iommu->rr == NULL) {
 			vcm_sim_iommu_destroy(iommu);
-			return VCM_FAIL(diag, fn, -ENOMEM, "no memory for %u IOTLB entries",
+			return VCM_ERR(diag, -ENOMEM, "no memory for %u IOTLB entries",
 					cfg->tlb_entries);
 		}
 		sim_memset(iommu->tlb, 0, sizeof(*iommu->tlb) * cfg->tlb_entries);
@@ -140,21 +140,22 @@ int vcm_sim_iommu_destroy(struct vcm_sim_iommu *iommu)
 
 static int op_program(void *ctx, unsigned int base, const struct vcm_hw_regs *hw)
 {
-	static const char fn[] = "vcm_sim_iommu_ops.program";
 	struct vcm_sim_iommu *iommu = ctx;
 	struct sim_bank nb;
 	int ret;
 
 	if (!valid_iommu(iommu))
 		return -EINVAL;
+	/* a device op, called by the graph: the model's record names the op */
+	vcm_diag_enter(&iommu->diag, "vcm_sim_iommu_ops.program");
 	if (base >= iommu->cfg.banks)
-		return VCM_FAIL(&iommu->diag, fn, -EINVAL, "base %u: the model has %u bank(s)",
+		return VCM_ERR(&iommu->diag, -EINVAL, "base %u: the model has %u bank(s)",
 				base, iommu->cfg.banks);
 	if (hw == NULL)
-		return VCM_FAIL(&iommu->diag, fn, -EINVAL, "hw is NULL: a table is needed");
+		return VCM_ERR(&iommu->diag, -EINVAL, "hw is NULL: a table is needed");
 	sim_memset(&nb, 0, sizeof(nb));
 	sim_memcpy(nb.regs, hw->regs, sizeof(nb.regs));
-	ret = iommu->walker->program(iommu, &nb, hw, &iommu->diag, fn);
+	ret = iommu->walker->program(iommu, &nb, hw, &iommu->diag);
 	if (ret != 0)
 		return ret;
 	/* a new context: what was cached for the bank's old tables must go */
@@ -236,13 +237,13 @@ const struct vcm_dev_ops vcm_sim_iommu_ops = {
 
 /* ---- translation ---- */
 
-static int check_call(struct vcm_sim_iommu *iommu, unsigned int bank, const char *fn)
+static int check_call(struct vcm_sim_iommu *iommu, unsigned int bank)
 {
 	if (bank >= iommu->cfg.banks)
-		return VCM_FAIL(&iommu->diag, fn, -EINVAL, "bank %u: the model has %u bank(s)",
+		return VCM_ERR(&iommu->diag, -EINVAL, "bank %u: the model has %u bank(s)",
 				bank, iommu->cfg.banks);
 	if (!iommu->bank[bank].enabled)
-		return VCM_FAIL(&iommu->diag, fn, -ENODEV, "bank %u is not enabled", bank);
+		return VCM_ERR(&iommu->diag, -ENODEV, "bank %u is not enabled", bank);
 	return 0;
 }
 
@@ -339,18 +340,18 @@ static int translate(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da
 int vcm_sim_iommu_translate(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
 			    unsigned int access, vcm_pa_t *pa)
 {
-	static const char fn[] = "vcm_sim_iommu_translate";
 	unsigned int kind = access & ~VCM_ACCESS_USER;
 	int ret;
 
 	if (!valid_iommu(iommu))
 		return -EINVAL;
+	vcm_diag_enter(&iommu->diag, __func__);
 	if (pa == NULL)
-		return VCM_FAIL(&iommu->diag, fn, -EINVAL, "pa is NULL");
+		return VCM_ERR(&iommu->diag, -EINVAL, "pa is NULL");
 	if (kind != VCM_ACCESS_READ && kind != VCM_ACCESS_WRITE && kind != VCM_ACCESS_EXEC)
-		return VCM_FAIL(&iommu->diag, fn, -EINVAL,
+		return VCM_ERR(&iommu->diag, -EINVAL,
 				"access %#x: one of READ, WRITE, EXEC (| USER)", access);
-	ret = check_call(iommu, bank, fn);
+	ret = check_call(iommu, bank);
 	if (ret != 0)
 		return ret;
 	return translate(iommu, bank, da, access, pa);
@@ -359,15 +360,15 @@ int vcm_sim_iommu_translate(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_
 int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
 		       struct vcm_sim_xlate *out, struct vcm_fault *fault)
 {
-	static const char fn[] = "vcm_sim_iommu_walk";
 	struct vcm_fault f;
 	int ret;
 
 	if (!valid_iommu(iommu))
 		return -EINVAL;
+	vcm_diag_enter(&iommu->diag, __func__);
 	if (out == NULL)
-		return VCM_FAIL(&iommu->diag, fn, -EINVAL, "out is NULL");
-	ret = check_call(iommu, bank, fn);
+		return VCM_ERR(&iommu->diag, -EINVAL, "out is NULL");
+	ret = check_call(iommu, bank);
 	if (ret != 0)
 		return ret;
 	if (iommu->bank[bank].walk_off) {
@@ -384,7 +385,10 @@ int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 	return ret;
 }
 
-/* Move @len bytes between @buf and the bank's da space, burst by burst. */
+/*
+ * Move @len bytes between @buf and the bank's da space, burst by burst: the
+ * body of vcm_sim_iommu_read() and _write(), @fn naming the public call.
+ */
 static int move(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da, uint8_t *rbuf,
 		const uint8_t *wbuf, size_t len, const char *fn)
 {
@@ -396,14 +400,15 @@ static int move(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da, uin
 
 	if (!valid_iommu(iommu))
 		return -EINVAL;
+	vcm_diag_enter(&iommu->diag, fn);
 	if (len == 0U)
 		return 0;
 	if ((rbuf == NULL && wbuf == NULL))
-		return VCM_FAIL(&iommu->diag, fn, -EINVAL, "buf is NULL");
+		return VCM_ERR(&iommu->diag, -EINVAL, "buf is NULL");
 	if ((uint64_t)len - 1U > ~da)
-		return VCM_FAIL(&iommu->diag, fn, -EOVERFLOW, "da %#llx + len %#llx wraps",
+		return VCM_ERR(&iommu->diag, -EOVERFLOW, "da %#llx + len %#llx wraps",
 				vcm_ull(da), vcm_ull(len));
-	ret = check_call(iommu, bank, fn);
+	ret = check_call(iommu, bank);
 	if (ret != 0)
 		return ret;
 	while (done < len) {
@@ -419,7 +424,7 @@ static int move(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da, uin
 			return ret;
 		p = iommu->pa_to_cpu(iommu->mem_ctx, pa);
 		if (p == NULL)
-			return VCM_FAIL(&iommu->diag, fn, -EFAULT,
+			return VCM_ERR(&iommu->diag, -EFAULT,
 					"da %#llx: pa %#llx has no memory behind it",
 					vcm_ull(cur), vcm_ull(pa));
 		if (rbuf != NULL)
@@ -436,17 +441,13 @@ static int move(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da, uin
 int vcm_sim_iommu_read(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
 		       void *buf, size_t len)
 {
-	if (buf == NULL && len != 0U && valid_iommu(iommu))
-		return VCM_FAIL(&iommu->diag, "vcm_sim_iommu_read", -EINVAL, "buf is NULL");
-	return move(iommu, bank, da, buf, NULL, len, "vcm_sim_iommu_read");
+	return move(iommu, bank, da, buf, NULL, len, __func__);
 }
 
 int vcm_sim_iommu_write(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
 			const void *buf, size_t len)
 {
-	if (buf == NULL && len != 0U && valid_iommu(iommu))
-		return VCM_FAIL(&iommu->diag, "vcm_sim_iommu_write", -EINVAL, "buf is NULL");
-	return move(iommu, bank, da, NULL, buf, len, "vcm_sim_iommu_write");
+	return move(iommu, bank, da, NULL, buf, len, __func__);
 }
 
 /* ---- counters and state ---- */

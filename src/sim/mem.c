@@ -13,14 +13,13 @@ static void *plat_pa_to_cpu(void *ctx, vcm_pa_t pa)
 	return plat->pa_to_cpu(plat->ctx, pa);
 }
 
-int sim_check_mem_(const struct vcm_plat_ops *plat, sim_pa_to_cpu_fn *pa_to_cpu,
-		   const char *fn, struct vcm_diag *diag)
+int sim_check_mem_(const struct vcm_plat_ops *plat, sim_pa_to_cpu_fn *pa_to_cpu, struct vcm_diag *diag)
 {
 	if (plat == NULL || plat->meta_alloc == NULL || plat->meta_free == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL,
+		return VCM_ERR(diag, -EINVAL,
 				"cfg->plat is NULL or has no meta_alloc/meta_free");
 	if (pa_to_cpu == NULL && plat->pa_to_cpu == NULL)
-		return VCM_FAIL(diag, fn, -EINVAL,
+		return VCM_ERR(diag, -EINVAL,
 				"cfg->pa_to_cpu and cfg->plat->pa_to_cpu are NULL");
 	return 0;
 }

@@ -54,9 +54,9 @@ struct sim_tlb_entry {
 typedef void *sim_pa_to_cpu_fn(void *ctx, vcm_pa_t pa);
 
 /* mem.c: create-time steps shared by the IOMMU model and the DMA engine. */
-/* cfg->plat has the metadata ops, and some pa_to_cpu exists: 0 or -EINVAL under @fn. */
+/* cfg->plat has the metadata ops, and some pa_to_cpu exists: 0 or -EINVAL in @diag. */
 int sim_check_mem_(const struct vcm_plat_ops *plat, sim_pa_to_cpu_fn *pa_to_cpu,
-		   const char *fn, struct vcm_diag *diag);
+		   struct vcm_diag *diag);
 /* The cfg's pa_to_cpu and its context if given, else the platform's own. */
 void sim_mem_init_(const struct vcm_plat_ops *plat, sim_pa_to_cpu_fn *cfg_pa_to_cpu,
 		   void *cfg_ctx, sim_pa_to_cpu_fn **pa_to_cpu, void **mem_ctx);
@@ -79,9 +79,9 @@ int sim_read_desc_(struct vcm_sim_iommu *iommu, vcm_pa_t pa, unsigned int bytes,
  * level that read it.
  */
 struct sim_walker {
-	/* check @hw and fill @b's geometry; messages under @fn into @diag */
+	/* check @hw and fill @b's geometry; messages into @diag, under its call */
 	int (*program)(struct vcm_sim_iommu *iommu, struct sim_bank *b,
-		       const struct vcm_hw_regs *hw, struct vcm_diag *diag, const char *fn);
+		       const struct vcm_hw_regs *hw, struct vcm_diag *diag);
 	int (*walk)(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t da,
 		    struct vcm_sim_xlate *out, struct vcm_fault *f);
 	/* log2 of the da range one descriptor at @level covers */

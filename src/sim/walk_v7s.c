@@ -87,18 +87,18 @@ static unsigned int ap_bits(uint64_t d, uint64_t lo, uint64_t hi)
 }
 
 static int v7s_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
-		       const struct vcm_hw_regs *hw, struct vcm_diag *diag, const char *fn)
+		       const struct vcm_hw_regs *hw, struct vcm_diag *diag)
 {
 	uint64_t ttbcr = hw->regs[0], ttbr0 = hw->regs[2];
 	unsigned int n;
 
 	(void)iommu;
 	if ((ttbcr & TTBCR_EAE) != 0U)
-		return VCM_FAIL(diag, fn, -EINVAL,
+		return VCM_ERR(diag, -EINVAL,
 				"TTBCR %#llx: EAE set, the MSM model walks short descriptors",
 				vcm_ull(ttbcr));
 	if (ttbr0 > UINT32_MAX)
-		return VCM_FAIL(diag, fn, -EINVAL, "TTBR0 %#llx is wider than 32 bits",
+		return VCM_ERR(diag, -EINVAL, "TTBR0 %#llx is wider than 32 bits",
 				vcm_ull(ttbr0));
 	n = (unsigned int)VCM_FIELD_GET(TTBCR_N, ttbcr);
 	b->ias = 32U - n;
@@ -110,10 +110,10 @@ static int v7s_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
 	b->table_pa = ttbr0 & VCM_GENMASK(31, 14U - n);
 	b->walk_off = (ttbcr & TTBCR_PD0) != 0U;
 	if (hw->root_pa != b->table_pa)
-		return VCM_FAIL(diag, fn, -EINVAL, "hw->root_pa %#llx but TTBR0 gives %#llx",
+		return VCM_ERR(diag, -EINVAL, "hw->root_pa %#llx but TTBR0 gives %#llx",
 				vcm_ull(hw->root_pa), vcm_ull(b->table_pa));
 	if (hw->levels != 2U || hw->start_level != 1U || hw->concat > 1U)
-		return VCM_FAIL(diag, fn, -EINVAL,
+		return VCM_ERR(diag, -EINVAL,
 				"hw gives %u levels from level %u, %u concatenated; short "
 				"descriptors have 2 from level 1", hw->levels, hw->start_level,
 				hw->concat);

@@ -85,8 +85,7 @@ static unsigned int level_shift(const struct sim_bank *b, unsigned int level)
 	return b->granule_lg2 + (b->granule_lg2 - 3U) * (3U - level);
 }
 
-static int check_hw(struct sim_bank *b, const struct vcm_hw_regs *hw, struct vcm_diag *diag,
-		    const char *fn, const char *ttbr)
+static int check_hw(struct sim_bank *b, const struct vcm_hw_regs *hw, struct vcm_diag *diag, const char *ttbr)
 {
 	unsigned int stride = b->granule_lg2 - 3U;
 	unsigned int concat = b->top_bits > stride ? 1U << (b->top_bits - stride) : 1U;
@@ -95,11 +94,11 @@ static int check_hw(struct sim_bank *b, const struct vcm_hw_regs *hw, struct vcm
 	/* BADDR's bits below the first table's size are RES0: the model ignores them */
 	b->table_pa &= ~vcm_low_mask(b->top_bits + 3U < 6U ? 6U : b->top_bits + 3U);
 	if (hw->root_pa != b->table_pa)
-		return VCM_FAIL(diag, fn, -EINVAL, "hw->root_pa %#llx but %s gives %#llx",
+		return VCM_ERR(diag, -EINVAL, "hw->root_pa %#llx but %s gives %#llx",
 				vcm_ull(hw->root_pa), ttbr, vcm_ull(b->table_pa));
 	if (hw->levels != levels || hw->start_level != b->start_level ||
 	    (hw->concat > 1U ? hw->concat : 1U) != concat)
-		return VCM_FAIL(diag, fn, -EINVAL,
+		return VCM_ERR(diag, -EINVAL,
 				"hw gives %u levels from level %u, %u concatenated; the "
 				"registers give %u from level %u, %u concatenated",
 				hw->levels, hw->start_level, hw->concat, levels,
@@ -108,7 +107,7 @@ static int check_hw(struct sim_bank *b, const struct vcm_hw_regs *hw, struct vcm
 }
 
 static int s1_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
-		      const struct vcm_hw_regs *hw, struct vcm_diag *diag, const char *fn)
+		      const struct vcm_hw_regs *hw, struct vcm_diag *diag)
 {
 	uint64_t tcr = hw->regs[0];
 	unsigned int t0sz = (unsigned int)VCM_FIELD_GET(TCR_T0SZ, tcr);
@@ -117,10 +116,10 @@ static int s1_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
 	(void)iommu;
 	b->granule_lg2 = tg0_lg2(tcr);
 	if (b->granule_lg2 == 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "TCR %#llx: TG0 0b11 is reserved",
+		return VCM_ERR(diag, -EINVAL, "TCR %#llx: TG0 0b11 is reserved",
 				vcm_ull(tcr));
 	if (t0sz < 16U || t0sz > 39U)
-		return VCM_FAIL(diag, fn, -EINVAL, "TCR %#llx: T0SZ %u outside 16..39",
+		return VCM_ERR(diag, -EINVAL, "TCR %#llx: T0SZ %u outside 16..39",
 				vcm_ull(tcr), t0sz);
 	stride = b->granule_lg2 - 3U;
 	b->ias = 64U - t0sz;
@@ -131,11 +130,11 @@ static int s1_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
 	b->top_bits = b->ias - level_shift(b, b->start_level);
 	b->table_pa = hw->regs[2] & TTBR_BADDR;
 	b->walk_off = (tcr & TCR_EPD0) != 0U;
-	return check_hw(b, hw, diag, fn, "TTBR0");
+	return check_hw(b, hw, diag, "TTBR0");
 }
 
 static int s2_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
-		      const struct vcm_hw_regs *hw, struct vcm_diag *diag, const char *fn)
+		      const struct vcm_hw_regs *hw, struct vcm_diag *diag)
 {
 	uint64_t vtcr = hw->regs[0];
 	unsigned int t0sz = (unsigned int)VCM_FIELD_GET(TCR_T0SZ, vtcr);
@@ -145,13 +144,13 @@ static int s2_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
 	(void)iommu;
 	b->granule_lg2 = tg0_lg2(vtcr);
 	if (b->granule_lg2 == 0U)
-		return VCM_FAIL(diag, fn, -EINVAL, "VTCR %#llx: TG0 0b11 is reserved",
+		return VCM_ERR(diag, -EINVAL, "VTCR %#llx: TG0 0b11 is reserved",
 				vcm_ull(vtcr));
 	if (t0sz < 16U || t0sz > 39U)
-		return VCM_FAIL(diag, fn, -EINVAL, "VTCR %#llx: T0SZ %u outside 16..39",
+		return VCM_ERR(diag, -EINVAL, "VTCR %#llx: T0SZ %u outside 16..39",
 				vcm_ull(vtcr), t0sz);
 	if (sl0 == 3U)
-		return VCM_FAIL(diag, fn, -EINVAL, "VTCR %#llx: SL0 0b11 is reserved",
+		return VCM_ERR(diag, -EINVAL, "VTCR %#llx: SL0 0b11 is reserved",
 				vcm_ull(vtcr));
 	stride = b->granule_lg2 - 3U;
 	b->ias = 64U - t0sz;
@@ -161,13 +160,13 @@ static int s2_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
 	shift = level_shift(b, b->start_level);
 	/* the first lookup may resolve up to 4 bits more: 2..16 concatenated tables */
 	if (b->ias <= shift || b->ias - shift > stride + 4U)
-		return VCM_FAIL(diag, fn, -EINVAL,
+		return VCM_ERR(diag, -EINVAL,
 				"VTCR %#llx: T0SZ %u and SL0 %u do not fit (level %u resolves "
 				"bits from %u)", vcm_ull(vtcr), t0sz, sl0, b->start_level, shift);
 	b->top_bits = b->ias - shift;
 	b->table_pa = hw->regs[2] & TTBR_BADDR;
 	b->walk_off = false;
-	return check_hw(b, hw, diag, fn, "VTTBR");
+	return check_hw(b, hw, diag, "VTTBR");
 }
 
 static unsigned int contig_entries_lg2(unsigned int granule_lg2, unsigned int level)

@@ -21,13 +21,6 @@
 #include <stdint.h>
 #include <vcm/err.h>
 
-/*
- * VCM_FAIL(d, fn, err, fmt, ...): the older form that names the call at every
- * report. Kept only for the code that still passes @fn along (the mapper ops
- * and src/sim); delete it when they have moved to VCM_ERR().
- */
-#define VCM_FAIL(d, fn, err, ...) vcm_diag_set((d), (err), (fn), __VA_ARGS__)
-
 /* VCM_ERR(d, err, fmt, ...): record under the call @d was entered with. */
 int vcm_diag_fail_(struct vcm_diag *d, int err, const char *fmt, ...)
 #if defined(__GNUC__)
