@@ -185,12 +185,122 @@ static void users_stash(struct vcm_mem *mem, enum inst_stash_mode mode)
 	}
 }
 
+/* Plan: the new extents of every user of @mem in @npm, each checked against its tables. */
+static int migrate_plan(struct vcm_sys *sys, struct vcm_mem *mem, struct vcm_physmem *npm,
+			struct plan *plan, uint64_t *built)
+{
+	struct glist *p;
+	int ret;
+
+	*built = 0;
+	glist_for_each(p, &mem->users) {
+		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
+		struct plan *pl = &plan[*built];
+
+		ret = ext_build_(sys, res, npm, &pl->ext, &pl->by_pa, &pl->nr);
+		if (ret != 0)
+			return ret;
+		(*built)++; /* built: the caller frees it */
+		ret = plan_fits(sys, res, pl);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Break: nothing translates to the old memory any more; emptied tables are kept. */
+static void migrate_break(struct vcm_mem *mem)
+{
+	struct glist *p;
+
+	users_stash(mem, INST_KEEP);
+	glist_for_each(p, &mem->users) {
+		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
+
+		insts_unmap_ext_(res->vcm, res->ext, res->nr_ext);
+		tlb_fan_(res->vcm, res->da, res->len, false);
+	}
+	users_stash(mem, INST_HOLD);
+}
+
+/*
+ * Make: the new mappings, with table memory from the platform, not the stash.
+ * *@made receives how many users were mapped (all of them on success).
+ */
+static int migrate_make(struct vcm_mem *mem, const struct plan *plan, uint64_t *made)
+{
+	struct glist *p;
+	int ret;
+
+	*made = 0;
+	glist_for_each(p, &mem->users) {
+		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
+
+		ret = insts_map_ext_(res->vcm, plan[*made].ext, plan[*made].nr, res->prot);
+		if (ret != 0)
+			return ret;
+		(*made)++;
+	}
+	return 0;
+}
+
+/* Undo: the first @made new mappings go, the old ones come back in the kept tables. */
+static void migrate_undo(struct vcm_mem *mem, const struct plan *plan, uint64_t made)
+{
+	struct glist *p;
+	uint64_t j = 0;
+
+	glist_for_each(p, &mem->users) {
+		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
+
+		if (j < made)
+			insts_unmap_ext_(res->vcm, plan[j].ext, plan[j].nr);
+		j++;
+	}
+	users_stash(mem, INST_REUSE);
+	glist_for_each(p, &mem->users) {
+		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
+		int r = insts_map_ext_(res->vcm, res->ext, res->nr_ext, res->prot);
+
+		/* the stash holds every table these mappings had */
+		VCM_ASSERT(r == 0);
+		(void)r;
+		tlb_fan_(res->vcm, res->da, res->len, false);
+	}
+	users_stash(mem, INST_PASS);
+}
+
+/* Commit: the record follows the tables; the plan's extents become the users' own. */
+static void migrate_commit(struct vcm_sys *sys, struct vcm_mem *mem, const struct plan *plan)
+{
+	struct glist *p;
+	uint64_t k = 0;
+
+	users_stash(mem, INST_PASS);
+	glist_for_each(p, &mem->users) {
+		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
+
+		rmap_del_(res);
+		ext_free_(sys, res->ext, res->nr_ext);
+		res->ext = plan[k].ext;
+		res->by_pa = plan[k].by_pa;
+		res->nr_ext = plan[k].nr;
+		rmap_add_(res);
+		tlb_fan_(res->vcm, res->da, res->len, true);
+		k++;
+	}
+}
+
+/*
+ * The phases, each all or nothing with what came before: plan (new memory,
+ * new extents, every table can take them), break (old mappings out, tables
+ * kept), copy, make (new mappings), then commit, or undo back to the old.
+ */
 int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 {
 	struct vcm_physmem *npm = NULL;
 	struct plan *plan = NULL;
-	uint64_t nr_users = 0, i, k;
-	struct glist *p;
+	uint64_t nr_users = 0, built = 0, made = 0;
 	int ret;
 
 	if (!sys_live(sys))
@@ -210,88 +320,27 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 			goto free_new;
 		}
 	}
-	i = 0;
-	glist_for_each(p, &mem->users) {
-		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
-
-		ret = ext_build_(sys, res, npm, &plan[i].ext, &plan[i].by_pa, &plan[i].nr);
-		if (ret != 0)
-			goto free_plan;
-		i++; /* plan[i - 1] is built: free_plan frees it */
-		ret = plan_fits(sys, res, &plan[i - 1U]);
-		if (ret != 0)
-			goto free_plan;
-	}
-	/* break: nothing translates to the old memory any more; emptied tables are kept */
-	users_stash(mem, INST_KEEP);
-	glist_for_each(p, &mem->users) {
-		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
-
-		insts_unmap_ext_(res->vcm, res->ext, res->nr_ext);
-		tlb_fan_(res->vcm, res->da, res->len, false);
-	}
-	users_stash(mem, INST_HOLD);
+	ret = migrate_plan(sys, mem, npm, plan, &built);
+	if (ret != 0)
+		goto free_plan;
+	migrate_break(mem);
 	ret = copy_mem(sys, npm, mem->pm);
-	/* make: the new mappings take table memory from the platform, not the stash */
-	k = 0;
-	glist_for_each(p, &mem->users) {
-		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
-
-		if (ret != 0)
-			break;
-		ret = insts_map_ext_(res->vcm, plan[k].ext, plan[k].nr, res->prot);
-		if (ret != 0)
-			break;
-		k++;
-	}
+	if (ret == 0)
+		ret = migrate_make(mem, plan, &made);
 	if (ret != 0) {
-		/* undo: the new mappings go, the old ones come back in the kept tables */
-		uint64_t j = 0;
-
-		glist_for_each(p, &mem->users) {
-			struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
-
-			if (j < k)
-				insts_unmap_ext_(res->vcm, plan[j].ext, plan[j].nr);
-			j++;
-		}
-		users_stash(mem, INST_REUSE);
-		glist_for_each(p, &mem->users) {
-			struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
-			int r = insts_map_ext_(res->vcm, res->ext, res->nr_ext, res->prot);
-
-			/* the stash holds every table these mappings had */
-			VCM_ASSERT(r == 0);
-			(void)r;
-			tlb_fan_(res->vcm, res->da, res->len, false);
-		}
-		users_stash(mem, INST_PASS);
+		migrate_undo(mem, plan, made);
 		sys_diag_(sys)->err = ret;
 		goto free_plan;
 	}
-	users_stash(mem, INST_PASS);
-	/* commit: the record follows the tables */
-	k = 0;
-	glist_for_each(p, &mem->users) {
-		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
-
-		rmap_del_(res);
-		ext_free_(sys, res->ext, res->nr_ext);
-		res->ext = plan[k].ext;
-		res->by_pa = plan[k].by_pa;
-		res->nr_ext = plan[k].nr;
-		rmap_add_(res);
-		tlb_fan_(res->vcm, res->da, res->len, true);
-		k++;
-	}
+	migrate_commit(sys, mem, plan);
 	meta_free_(sys, plan, (size_t)nr_users * sizeof(*plan));
 	ret = vcm_phys_free(sys->phys, mem->pm);
 	VCM_ASSERT(ret == 0);
 	mem->pm = npm;
 	goto out;
 free_plan:
-	while (i-- != 0U)
-		ext_free_(sys, plan[i].ext, plan[i].nr);
+	while (built-- != 0U)
+		ext_free_(sys, plan[built].ext, plan[built].nr);
 	meta_free_(sys, plan, (size_t)nr_users * sizeof(*plan));
 free_new:
 	vcm_phys_free(sys->phys, npm);
