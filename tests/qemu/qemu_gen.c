@@ -439,7 +439,7 @@ static long run_qemu(const struct run *r, const struct opts *o, const char *tabl
 	if (is_rv(r))
 		/* -bios none: the harness runs from 0x8000_0000 in M-mode (notes/qemu.md) */
 		n = snprintf(cmd, sizeof(cmd),
-			 "timeout 20 %s -machine virt -cpu rv64%s%s -bios none -nographic -nic none "
+			 "timeout 60 %s -machine virt -cpu rv64%s%s -bios none -nographic -nic none "
 			 "-m %u -kernel %s "
 			 "-device loader,file=%s,addr=0x%x,force-raw=on "
 			 "-device loader,file=%s,addr=0x%x,force-raw=on </dev/null 2>&1",
@@ -450,7 +450,7 @@ static long run_qemu(const struct run *r, const struct opts *o, const char *tabl
 			 VQ_RV_VECTORS_PA);
 	else
 		n = snprintf(cmd, sizeof(cmd),
-			 "timeout 20 %s -machine virt,virtualization=on -cpu %s -nographic -nic none "
+			 "timeout 60 %s -machine virt,virtualization=on -cpu %s -nographic -nic none "
 			 "-semihosting -m 1024 -kernel %s "
 			 "-device loader,file=%s,addr=0x%x,force-raw=on "
 			 "-device loader,file=%s,addr=0x%x,force-raw=on </dev/null 2>&1",
