@@ -278,13 +278,13 @@ static int run(int argc, char **argv)
 		}
 	}
 	a.val = NULL;
+	a.opt = dtb != NULL ? "--dtb" : decoder != NULL ? "--decoder" : "--display";
 	if (dtb != NULL && platform != NULL)
-		return a.opt = "--dtb", cli_error(&a, "and --platform both describe the SoC: one only");
+		return cli_error(&a, "and --platform both describe the SoC: one only");
 	if (dtb != NULL && (decoder == NULL || display == NULL))
-		return a.opt = "--dtb", cli_error(&a, "needs --decoder NODE and --display NODE");
+		return cli_error(&a, "needs --decoder NODE and --display NODE");
 	if (dtb == NULL && (decoder != NULL || display != NULL))
-		return a.opt = decoder != NULL ? "--decoder" : "--display",
-		       cli_error(&a, "is for --dtb");
+		return cli_error(&a, "is for --dtb");
 	if (clip == NULL)
 		clip = default_clip(exe, sizeof(exe));
 	/* JSON is built aside and printed whole: on failure, one error object instead */
