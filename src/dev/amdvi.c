@@ -445,6 +445,28 @@ int vcm_amdvi_dev_create(struct vcm_amdvi *iommu, uint32_t devid, uint32_t domid
 	return 0;
 }
 
+/*
+ * Quadword 0 of a DTE that the IOMMU may be reading. Where a 64-bit store is
+ * two 32-bit ones, IR and IW (bits 62:61) sit in the high word: the high word
+ * first goes to no permission, then the low word is written, then the high
+ * word in full, so no mix of old and new halves grants more than either.
+ */
+static void dte_store_q0(volatile uint64_t *q, uint64_t q0)
+{
+	volatile uint32_t *w = (volatile uint32_t *)q;
+	const uint32_t perm_hi = (uint32_t)((AMDVI_DTE_IR | AMDVI_DTE_IW) >> 32);
+
+	if (sizeof(void *) == 8) {
+		*q = q0;
+		return;
+	}
+	w[1] = (uint32_t)(q0 >> 32) & ~perm_hi;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	w[0] = (uint32_t)q0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	w[1] = (uint32_t)(q0 >> 32);
+}
+
 /* Write @dev's DTE: quadword 1 (domain) and the unused upper half first, 0 last. */
 static void dte_write(struct vcm_amdvi_dev *dev, uint64_t q0)
 {
@@ -455,7 +477,7 @@ static void dte_write(struct vcm_amdvi_dev *dev, uint64_t q0)
 	dte[2] = 0;
 	dte[1] = VCM_FIELD_PREP(AMDVI_DTE_DOMAIN, dev->domid);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	dte[0] = q0;
+	dte_store_q0(&dte[0], q0);
 	clean(m, dte, AMDVI_DTE_BYTES);
 }
 

@@ -47,12 +47,12 @@
  * 6.3 SMMU_CR1: with IDR0.COHACC, tables and queues are read inner shareable
  * and write-back cacheable (as the CPU writes them); without, non-cacheable.
  */
-#define CR1_TABLE_IC VCM_GENMASK(1, 0)
-#define CR1_TABLE_OC VCM_GENMASK(3, 2)
-#define CR1_TABLE_SH VCM_GENMASK(5, 4)
-#define CR1_QUEUE_IC VCM_GENMASK(7, 6)
-#define CR1_QUEUE_OC VCM_GENMASK(9, 8)
-#define CR1_QUEUE_SH VCM_GENMASK(11, 10)
+#define CR1_QUEUE_IC VCM_GENMASK(1, 0)
+#define CR1_QUEUE_OC VCM_GENMASK(3, 2)
+#define CR1_QUEUE_SH VCM_GENMASK(5, 4)
+#define CR1_TABLE_IC VCM_GENMASK(7, 6)
+#define CR1_TABLE_OC VCM_GENMASK(9, 8)
+#define CR1_TABLE_SH VCM_GENMASK(11, 10)
 #define CACHE_WB     1U
 #define SH_ISH       3U
 /* 6.3 SMMU_CR2: record C_BAD_STREAMID; private TLB maintenance only */
@@ -442,6 +442,7 @@ int vcm_smmuv3_init(const struct vcm_smmuv3_cfg *cfg, struct vcm_smmuv3 **out,
 	if (s == NULL)
 		return VCM_ERR(diag, -ENOMEM, "no memory for the SMMU object");
 	__builtin_memset(s, 0, sizeof(*s));
+	vcm_diag_enter(&s->diag, __func__);
 	s->regs = cfg->regs;
 	s->plat = cfg->plat;
 	s->poll_limit = cfg->poll_limit != 0U ? cfg->poll_limit : SMMU_POLL_DEFAULT;
@@ -475,7 +476,8 @@ int vcm_smmuv3_init(const struct vcm_smmuv3_cfg *cfg, struct vcm_smmuv3 **out,
 	if (err != 0) {
 		if (diag != NULL)
 			*diag = s->diag;
-		wr32(s, SMMU_CR0, 0);
+		/* queues off, acknowledged, before their memory goes (first error kept) */
+		(void)cr0_set(s, 0);
 		goto fail;
 	}
 	*out = s;
@@ -491,6 +493,7 @@ int vcm_smmuv3_destroy(struct vcm_smmuv3 *smmu)
 
 	if (smmu == NULL)
 		return 0;
+	vcm_diag_enter(&smmu->diag, __func__);
 	err = cr0_set(smmu, 0);
 	smmu_free(smmu);
 	return err;

@@ -207,6 +207,12 @@ int vcm_vtd_init(const struct vcm_vtd_cfg *cfg, struct vcm_vtd **out, struct vcm
 	if (v == NULL)
 		return VCM_ERR(diag, -ENOMEM, "no metadata for the unit");
 	*v = (struct vcm_vtd){ .mmio = cfg->mmio, .plat = cfg->plat, .cap = cap };
+	/*
+	 * 10.4.4: a GCMD write sets every persistent enable at once: start from
+	 * what is on already (interrupt remapping, CFI, AFL firmware may have
+	 * set), without the status bits of one-shot commands (RTPS, WBFS, IRTPS).
+	 */
+	v->gcmd = gsts & UINT32_C(0x96ffffff);
 	v->poll_limit = cfg->poll_limit != 0U ? cfg->poll_limit : VCM_VTD_POLL_DEFAULT;
 	v->ecap = rd64(v, R_ECAP);
 	v->ver = rd32(v, R_VER);

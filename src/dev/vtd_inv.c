@@ -79,10 +79,22 @@ static int queue_run(struct vcm_vtd *v, const struct inv *list, unsigned int n)
 			return 0;
 		}
 		if ((rd32(v, R_FSTS) & FSTS_IQE) != 0U) {
+			uint64_t iqh = rd64(v, R_IQH);
+			volatile uint64_t *bad =
+				&v->iq[2U * ((unsigned int)(iqh >> IQ_QT_SHIFT) % IQ_ENTRIES)];
+
+			/*
+			 * The unit stops at the refused descriptor and fetches it
+			 * again once IQE is cleared: the wait descriptor takes its
+			 * place, so the queue moves on instead of stalling for good.
+			 */
+			bad[0] = d[0];
+			bad[1] = d[1];
+			clean(v, bad, 16);
 			wr32(v, R_FSTS, FSTS_IQE); /* write 1 to clear */
 			return VCM_ERR(&v->diag, -EIO,
 				       "the unit refused an invalidation descriptor (FSTS.IQE, IQH %#llx)",
-				       vcm_ull(rd64(v, R_IQH)));
+				       vcm_ull(iqh));
 		}
 		relax(v);
 	}

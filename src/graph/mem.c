@@ -125,11 +125,14 @@ int vcm_mem_memtype(const struct vcm_mem *mem)
 int vcm_mem_next_chunk(const struct vcm_mem *mem, uint64_t *iter, vcm_pa_t *pa, uint64_t *len)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&mem, GK_MEM, "mem", NULL, &ret);
+	struct vcm_sys *sys = gobj_lock_(&mem, GK_MEM, "mem", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	ret = vcm_phys_next_chunk(mem->pm, iter, pa, len);
+	/* -ENOENT is the end of the list, not a mistake */
+	if (ret != 0 && ret != -ENOENT)
+		ret = GERR(sys, ret, "%s", graph_msg_(vcm_phys_last_error(sys->phys)));
 	sys_unlock_(sys);
 	return ret;
 }
@@ -138,11 +141,14 @@ int vcm_mem_next_extent(const struct vcm_mem *mem, uint64_t *iter, vcm_pa_t *pa,
 			uint64_t *len)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&mem, GK_MEM, "mem", NULL, &ret);
+	struct vcm_sys *sys = gobj_lock_(&mem, GK_MEM, "mem", __func__, &ret);
 
 	if (sys == NULL)
 		return ret;
 	ret = vcm_phys_next_extent(mem->pm, iter, pa, len);
+	/* -ENOENT is the end of the list, not a mistake */
+	if (ret != 0 && ret != -ENOENT)
+		ret = GERR(sys, ret, "%s", graph_msg_(vcm_phys_last_error(sys->phys)));
 	sys_unlock_(sys);
 	return ret;
 }

@@ -337,6 +337,11 @@ static void test_back_large_leaves(void **state)
 	/* the first 2 MiB of a fresh memtype: two 1 MiB chunks, one extent */
 	assert_int_equal(vcm_mem_next_extent(m, &it, &pa, &len), 0);
 	assert_int_equal(len, 2 * MB);
+	/* the end of the list is quiet; a bad argument is named under the graph call */
+	assert_int_equal(vcm_mem_next_extent(m, &it, &pa, &len), -ENOENT);
+	assert_int_equal(vcm_mem_next_chunk(m, NULL, &pa, &len), -EINVAL);
+	gfx_msg("vcm_mem_next_chunk: ");
+	it = 0;
 	assert_int_equal(pa & (2 * MB - 1), 0);
 	assert_int_equal(vcm_reserve(v, 2 * MB, 2 * MB, RW, &r), 0);
 	assert_int_equal(vcm_back(r, m), 0);

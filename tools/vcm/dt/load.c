@@ -43,7 +43,7 @@ static int read_file(const char *path, void **blob, size_t *len, char *err, size
 /* dtc -I dts -O dtb -o @out @path; its own messages go to stderr. */
 static int compile_dts(const char *path, const char *out, char *err, size_t errlen)
 {
-	int status;
+	int status = 0;
 	pid_t pid = fork();
 
 	if (pid < 0) {
@@ -90,6 +90,9 @@ int dt_load(const char *path, struct dt_topo *t, char *err, size_t errlen)
 	if (r == 0) {
 		int m = snprintf(err, errlen, "%.800s: ", path);
 
+		/* the reader's message goes after "PATH: ", cut like the rest */
+		if (m < 0 || (size_t)m >= errlen)
+			m = 0;
 		r = dt_read(blob, len, t, err + m, errlen - (size_t)m);
 	}
 	free(blob);

@@ -119,6 +119,10 @@ static int read_reg(struct ctx *c, int node, struct dt_range *r, unsigned int *n
 			return fail(c, node, "reg", "more than %d ranges of this kind", DT_MAX_RANGES);
 		r[*nr].base = read_cells(p, ac);
 		r[*nr].size = read_cells(p + ac, sc);
+		if (r[*nr].size != 0U && r[*nr].base + r[*nr].size - 1U < r[*nr].base)
+			return fail(c, node, "reg", "range %#llx + %#llx wraps past 2^64",
+				    (unsigned long long)r[*nr].base,
+				    (unsigned long long)r[*nr].size);
 		memcpy(r[*nr].path, path, sizeof(path));
 		(*nr)++;
 	}
@@ -341,6 +345,9 @@ static int read_dma_window(struct ctx *c, int node, struct dt_master *m)
 	m->have_dma_range = true;
 	m->dma_base = read_cells(p + cac, pac);
 	m->dma_size = read_cells(p + cac + pac, sc);
+	if (m->dma_size != 0U && m->dma_base + m->dma_size - 1U < m->dma_base)
+		return fail(c, bus, "dma-ranges", "range %#llx + %#llx wraps past 2^64",
+			    (unsigned long long)m->dma_base, (unsigned long long)m->dma_size);
 	return 0;
 }
 

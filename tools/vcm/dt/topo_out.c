@@ -258,7 +258,9 @@ int dt_platform_text(const struct dt_topo *t, const char *decoder, const char *d
 		uint64_t lo = (t->memory[m].base + two_m - 1) & ~(two_m - 1);
 		uint64_t end = t->memory[m].base + t->memory[m].size;
 
-		for (; !found && lo + win <= end && lo + win <= (UINT64_C(1) << 32); lo += two_m) {
+		/* lo >= base: rounding up near 2^64 must not wrap to a window below the range */
+		for (; !found && lo >= t->memory[m].base && lo + win <= end &&
+		       lo + win <= (UINT64_C(1) << 32); lo += two_m) {
 			bool clear = true;
 
 			for (unsigned int r = 0; r < t->nr_reserved; r++)

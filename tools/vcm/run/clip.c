@@ -295,7 +295,10 @@ static int avi_seek_frame(struct clip *c, size_t *len, char *err, size_t errlen)
 				return failf(c, err, errlen, "byte offset %llu: AVI: %.4s of %llu bytes "
 					     "holds no list type", off, (const char *)b,
 					     (unsigned long long)size);
-			if (need(c, 12, err, errlen) != 0)
+			r = need(c, 12, err, errlen);
+			if (r < 0)
+				return -1;
+			if (r > 0)
 				return failf(c, err, errlen, "byte offset %llu: AVI: the file ends "
 					     "inside a list header", off);
 			b = c->win + c->pos;
