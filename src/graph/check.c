@@ -85,7 +85,8 @@ static int check_res(struct vcm_sys *sys, struct vcm_res *res)
 		const struct gtree_node *t = NULL;
 
 		if (i >= res->nr_ext || e->tn.key != pa || e->len != len ||
-		    e->tn.last != pa + len - 1U || e->da != res->da + off || e->res != res)
+		    e->tn.last != pa + len - 1U || e->da != res->da + off || e->res != res ||
+		    e->handle != gobj_handle_(res))
 			return GERR(sys, -EFAULT, "res at da %#llx: extent %llu is stale",
 				    vcm_ull(res->da), vcm_ull(i));
 		while ((t = gtree_overlap_next_(&sys->rmap, pa, pa, t)) != NULL && t != &e->tn)

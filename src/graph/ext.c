@@ -60,7 +60,8 @@ int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physme
 		const uint64_t len = seg[i].len;
 
 		ext[i] = (struct rmap_ext){ .tn = { .key = pa, .last = pa + len - 1U },
-					    .da = res->da + off, .len = len, .res = res };
+					    .da = res->da + off, .len = len, .res = res,
+					    .handle = gobj_handle_(res) };
 		by_pa[i] = (uint32_t)i;
 		off += len;
 	}
@@ -91,6 +92,7 @@ int ext_copy_attach_(struct vcm_res *to, const struct vcm_res *from)
 	__builtin_memcpy(ext, from->ext, ext_bytes(from->nr_ext));
 	for (uint64_t i = 0; i < from->nr_ext; i++) {
 		ext[i].res = to;
+		ext[i].handle = gobj_handle_(to);
 		ext[i].da = to->da + (from->ext[i].da - from->da);
 	}
 	res_attach_(to, from->mem, ext, ext_by_pa(ext, from->nr_ext), from->nr_ext);

@@ -318,6 +318,9 @@ struct rmap_ext {
 	vcm_da_t da;
 	uint64_t len;
 	struct vcm_res *res;
+	/* gobj_handle_(res), kept so that a reverse-map answer does not touch
+	 * the reservation's own line (it never changes while res lives) */
+	struct vcm_res *handle;
 };
 
 struct vcm_res {

@@ -91,7 +91,7 @@ struct vcm_res *vcm_get_next_phys_res(struct vcm_sys *sys, vcm_pa_t pa,
 	}
 	e = rmap_next(sys, pa, e);
 	if (e != NULL) {
-		res = gobj_handle_(e->res);
+		res = e->handle;
 		if (da != NULL)
 			*da = e->da + (pa - e->tn.key);
 	}
