@@ -22,6 +22,12 @@ run clang -DCMAKE_C_COMPILER=clang
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run asan-ubsan -DCMAKE_C_COMPILER=clang -DVCM_SANITIZE=ON -DVCM_QEMU_TESTS=OFF
 
+# The main job's build (scripts/run.sh): Release, whose -O3 inlining warns
+# about things -O2 does not see.
+echo "=== release (the main job's build)"
+cmake -S . -B build/test-release -DCMAKE_BUILD_TYPE=Release -DVCM_TESTS=OFF >/dev/null
+cmake --build build/test-release -j"$jobs" >/dev/null
+
 echo "=== valgrind"
 for t in tests/util/test_diag tests/platform/test_arena tests/pgtable/test_pt_errors tests/pgtable/test_pt_vectors tests/phys/test_phys_api \
          tests/vspace/test_vspace_api tests/platform/test_hosted_mem tests/platform/test_cpu_mapper \

@@ -346,7 +346,7 @@ int vcm_pt_map_segs(struct vcm_pt *pt, vcm_da_t da, const struct vcm_seg *seg, u
 		    unsigned int prot)
 {
 	struct vcm_pt_attr attr;
-	uint64_t sizes = 0, len;
+	uint64_t sizes = 0, len = 0;
 	int ret;
 
 	if (!live(pt))

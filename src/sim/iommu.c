@@ -414,7 +414,7 @@ static int move(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da, uin
 	while (done < len) {
 		vcm_da_t cur = da + done;
 		size_t n = (size_t)(burst - (cur & (burst - 1U)));
-		vcm_pa_t pa;
+		vcm_pa_t pa = 0;
 		uint8_t *p;
 
 		if (n > len - done)
