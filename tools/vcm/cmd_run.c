@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
+#include "json.h"
 #include "run/pipeline.h"
 #include "run/platform.h"
 #include "dt/topo_out.h"
@@ -127,23 +128,6 @@ static void remove_made(const char *path, const char *made)
 		if (n == 0)
 			return;
 	}
-}
-
-/* @s as a JSON string, quotes included: control characters, '"' and '\\' escaped. */
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
 }
 
 struct printer {

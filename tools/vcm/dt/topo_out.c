@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "topo_out.h"
+#include "../json.h"
 
 static const char *fmt_of(const struct dt_iommu *u)
 {
@@ -73,30 +74,13 @@ void dt_print_text(const struct dt_topo *t, FILE *out)
 	}
 }
 
-/* @s as a JSON string. */
-static void jstr(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
-}
-
 static void json_ranges(FILE *out, const char *name, const struct dt_range *r, unsigned int n)
 {
 	fprintf(out, "  \"%s\": [", name);
 	for (unsigned int i = 0; i < n; i++) {
 		fprintf(out, "%s{\"base\": %llu, \"size\": %llu, \"node\": ", i ? ", " : "",
 			(unsigned long long)r[i].base, (unsigned long long)r[i].size);
-		jstr(out, r[i].path);
+		json_str(out, r[i].path);
 		fputc('}', out);
 	}
 	fprintf(out, "],\n");
@@ -105,7 +89,7 @@ static void json_ranges(FILE *out, const char *name, const struct dt_range *r, u
 void dt_write_json(const struct dt_topo *t, FILE *out)
 {
 	fprintf(out, "{\n  \"model\": ");
-	jstr(out, t->model);
+	json_str(out, t->model);
 	fprintf(out, ",\n");
 	json_ranges(out, "memory", t->memory, t->nr_memory);
 	json_ranges(out, "reserved", t->reserved, t->nr_reserved);
@@ -114,18 +98,18 @@ void dt_write_json(const struct dt_topo *t, FILE *out)
 		const struct dt_iommu *u = &t->iommus[i];
 
 		fprintf(out, "%s\n    {\"node\": ", i ? "," : "");
-		jstr(out, u->path);
+		json_str(out, u->path);
 		fprintf(out, ", \"compatible\": ");
-		jstr(out, u->compatible);
+		json_str(out, u->compatible);
 		fprintf(out, ", \"format\": ");
 		if (u->known != NULL && u->known->fmt != NULL)
-			jstr(out, u->known->fmt);
+			json_str(out, u->known->fmt);
 		else
 			fprintf(out, "null");
 		fprintf(out, ", \"supported\": %s, \"driver\": ",
 			u->known != NULL && u->known->fmt != NULL ? "true" : "false");
 		if (u->known != NULL)
-			jstr(out, u->known->driver);
+			json_str(out, u->known->driver);
 		else
 			fprintf(out, "null");
 		fprintf(out, ", \"iommu_cells\": %u, \"reg\": %llu, \"masters\": %u}", u->cells,
@@ -136,12 +120,12 @@ void dt_write_json(const struct dt_topo *t, FILE *out)
 		const struct dt_master *m = &t->masters[j];
 
 		fprintf(out, "%s\n    {\"node\": ", j ? "," : "");
-		jstr(out, m->path);
+		json_str(out, m->path);
 		fprintf(out, ", \"compatible\": ");
-		jstr(out, m->compatible);
+		json_str(out, m->compatible);
 		fprintf(out, ", \"iommu\": ");
 		if (m->iommu >= 0)
-			jstr(out, t->iommus[m->iommu].path);
+			json_str(out, t->iommus[m->iommu].path);
 		else
 			fprintf(out, "null");
 		fprintf(out, ", \"ids\": [");
