@@ -13,24 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <pthread.h>
-#include <vcm/rfc.h>
-
-#define SZ_4K  0x1000ULL
-#define SZ_64K 0x10000ULL
-#define SZ_1M  0x100000ULL
-#define SZ_16M 0x1000000ULL
-
-static int setup(void **state)
-{
-	(void)state;
-	return vcm_sys_init();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return vcm_sys_destroy();
-}
+#include "rfc_fixture.h"
 
 static void test_no_system(void **state)
 {

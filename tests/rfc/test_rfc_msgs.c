@@ -13,22 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include <vcm/rfc.h>
-
-#define SZ_4K  0x1000ULL
-#define SZ_1M  0x100000ULL
-
-static int setup(void **state)
-{
-	(void)state;
-	return vcm_sys_init();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return vcm_sys_destroy();
-}
+#include "rfc_fixture.h"
 
 /* The last call failed with @err and exactly the message @want. */
 static void expect(int err, const char *want)
