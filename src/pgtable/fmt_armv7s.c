@@ -101,9 +101,6 @@ static int v7s_init(struct vcm_pt *pt, struct vcm_diag *diag)
 	const struct vcm_pt_cfg *cfg = &pt->cfg;
 	uint64_t all = VCM_SZ_4K | VCM_SZ_64K | VCM_SZ_1M | VCM_SZ_16M;
 
-	if ((cfg->flags & VCM_PT_CFG_RISCV_ALL) != 0U)
-		return VCM_ERR(diag, -EINVAL, "cfg->flags %#x: RISC-V extensions on armv7s",
-			       (unsigned int)(cfg->flags & VCM_PT_CFG_RISCV_ALL));
 	if (cfg->granule_lg2 != 0U && cfg->granule_lg2 != 12U)
 		return VCM_ERR(diag, -EINVAL,
 			       "cfg->granule_lg2 %u: armv7s takes only 12",

@@ -115,9 +115,6 @@ static int armv8_init(struct vcm_pt *pt, struct vcm_diag *diag)
 	unsigned int bits, levels, rest;
 	uint64_t all = 0;
 
-	if ((cfg->flags & VCM_PT_CFG_RISCV_ALL) != 0U)
-		return VCM_ERR(diag, -EINVAL, "cfg->flags %#x: RISC-V extensions on armv8",
-			       (unsigned int)(cfg->flags & VCM_PT_CFG_RISCV_ALL));
 	if (g != 12U && g != 14U && g != 16U)
 		return VCM_ERR(diag, -EINVAL,
 			       "cfg->granule_lg2 %u: armv8 takes 12, 14 or 16", g);

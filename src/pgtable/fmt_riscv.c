@@ -302,4 +302,5 @@ static void riscv_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define FMT_PREFIX   riscv
 #define FMT_OPS      vcm_pt_fmt_riscv
 #define FMT_NAME     "riscv"
+#define FMT_CFG_EXT  VCM_PT_CFG_RISCV_ALL
 #include "walk_template.h"

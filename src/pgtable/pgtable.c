@@ -55,6 +55,11 @@ int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_
 	if ((cfg->flags & ~VCM_PT_CFG_ALL) != 0U)
 		return VCM_ERR(diag, -EINVAL, "cfg->flags has unknown bits %#x",
 			       (unsigned int)(cfg->flags & ~VCM_PT_CFG_ALL));
+	/* one place for every format: an extension flag the format does not take */
+	if ((cfg->flags & VCM_PT_CFG_RISCV_ALL & ~cfg->fmt->cfg_ext) != 0U)
+		return VCM_ERR(diag, -EINVAL, "cfg->flags %#x: RISC-V extensions on %s",
+			       (unsigned int)(cfg->flags & VCM_PT_CFG_RISCV_ALL),
+			       vcm_pt_fmt_name(cfg->fmt));
 
 	pt = plat->meta_alloc(plat->ctx, sizeof(*pt));
 	if (pt == NULL)

@@ -100,6 +100,7 @@ struct vcm_pt {
  */
 struct vcm_pt_fmt {
 	const char *name;
+	unsigned int cfg_ext;  /* the extension flags it takes (VCM_PT_CFG_RISCV_*) */
 	int (*init)(struct vcm_pt *pt, struct vcm_diag *diag);
 	int (*prot_to_attr)(struct vcm_pt *pt, unsigned int prot,
 			    struct vcm_pt_attr *attr);

@@ -179,8 +179,14 @@ static void NS(free_all)(struct vcm_pt *pt)
 	NS(free_lvl)(pt, pt->root, pt->levels - 1U);
 }
 
+/* The VCM_PT_CFG_* extension flags a format takes (FMT_CFG_EXT; none by default). */
+#ifndef FMT_CFG_EXT
+#define FMT_CFG_EXT 0U
+#endif
+
 const struct vcm_pt_fmt FMT_OPS = {
 	.name = FMT_NAME,
+	.cfg_ext = FMT_CFG_EXT,
 	.init = fmt_init,
 	.prot_to_attr = fmt_prot_to_attr,
 	.hw = fmt_hw,

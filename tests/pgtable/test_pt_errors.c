@@ -88,6 +88,9 @@ static void test_create_errors(void **state)
 		/* RISC-V */
 		{ VCM_PT_CFG_RISCV_SVNAPOT, 0, 0, 0, 0, 0, &vcm_pt_fmt_armv8, "RISC-V extensions" },
 		{ VCM_PT_CFG_RISCV_SVPBMT, 0, 0, 0, 0, 0, &vcm_pt_fmt_armv7s, "RISC-V extensions" },
+		{ VCM_PT_CFG_RISCV_SVNAPOT, 0, 0, 0, 0, 0, &vcm_pt_fmt_x86_64, "RISC-V extensions on x86_64" },
+		{ VCM_PT_CFG_RISCV_SVPBMT, 0, 0, 0, 0, 0, &vcm_pt_fmt_vtd_ss, "RISC-V extensions on vtd_ss" },
+		{ VCM_PT_CFG_RISCV_SVNAPOT, 0, 0, 0, 0, 0, &vcm_pt_fmt_amdv1, "RISC-V extensions on amdv1" },
 		{ 0, 0, 0, 16, 0, 0, &vcm_pt_fmt_riscv, "cfg->granule_lg2 16" },
 		{ 0, 40, 0, 0, 0, 0, &vcm_pt_fmt_riscv, "cfg->ias 40" },
 		{ 0, 0, 57, 0, 0, 0, &vcm_pt_fmt_riscv, "cfg->oas 57" },
