@@ -78,8 +78,11 @@ VCM_API int vcm_smmuv3_init(const struct vcm_smmuv3_cfg *cfg, struct vcm_smmuv3 
 
 /**
  * vcm_smmuv3_destroy() - turn the SMMU off (SMMUEN, queues) and free it and
- * its masters. @smmu may be NULL. Return: 0, or -ETIMEDOUT when CR0ACK did
- * not follow (everything is freed all the same).
+ * its masters. @smmu may be NULL. The masters are the ctx of graph devices:
+ * deactivate and unregister those first.
+ * Return: 0; -EBUSY a master still has a table programmed (an active
+ * association: nothing is changed); -ETIMEDOUT when CR0ACK did not follow
+ * (everything is freed all the same).
  */
 VCM_API int vcm_smmuv3_destroy(struct vcm_smmuv3 *smmu);
 

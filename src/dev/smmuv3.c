@@ -494,6 +494,11 @@ int vcm_smmuv3_destroy(struct vcm_smmuv3 *smmu)
 	if (smmu == NULL)
 		return 0;
 	vcm_diag_enter(&smmu->diag, __func__);
+	for (const struct vcm_smmuv3_master *m = smmu->masters; m != NULL; m = m->next)
+		if (m->granule_lg2 != 0U)
+			return VCM_ERR(&smmu->diag, -EBUSY,
+				       "master sid %#x still has a table programmed (deactivate it)",
+				       (unsigned int)m->sid);
 	err = cr0_set(smmu, 0);
 	smmu_free(smmu);
 	return err;

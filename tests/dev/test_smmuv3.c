@@ -362,6 +362,11 @@ static void test_program(void **state)
 	assert_int_equal(fk.cmd[n0 + 2][0], 0x11 | (0x42ULL << 48));
 	assert_int_equal(fk.cmd[n0 + 3][0] & 0xff, 0x46);
 
+	/* the SMMU is not freed under a live stream */
+	assert_int_equal(vcm_smmuv3_destroy(s), -EBUSY);
+	assert_non_null(strstr(vcm_smmuv3_last_error(s),
+			       "vcm_smmuv3_destroy: master sid 0x5 still has a table programmed"));
+
 	/* programmed again: the live stream aborts first (CFGI_STE + SYNC) */
 	n0 = fk.ncmd;
 	assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), 0);
@@ -445,6 +450,7 @@ static void test_tlb_range(void **state)
 	vcm_smmuv3_dev_ops.tlb_all(m, VCM_BASE_LOW);
 	assert_int_equal(fk.ncmd - n0, 2);
 	assert_int_equal(fk.cmd[n0][0], 0x11 | (3ULL << 48));
+	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
 	vcm_pt_destroy(pt);
 	vcm_smmuv3_destroy(s);
 
@@ -464,6 +470,7 @@ static void test_tlb_range(void **state)
 	vcm_smmuv3_dev_ops.tlb_range(m, VCM_BASE_LOW, 0, 1ULL << 30, true);
 	assert_int_equal(fk.ncmd - n0, 2);
 	assert_int_equal(fk.cmd[n0][0] & 0xff, 0x11);
+	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
 	vcm_pt_destroy(pt);
 	vcm_smmuv3_destroy(s);
 }
@@ -507,6 +514,7 @@ static void test_sync_timeout_and_error(void **state)
 		assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), -ETIMEDOUT);
 		fk.hang = false;
 	}
+	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
 	vcm_pt_destroy(pt);
 	vcm_smmuv3_destroy(s);
 }
@@ -540,6 +548,7 @@ static void test_queue_wrap(void **state)
 	fk.hang = true;
 	vcm_smmuv3_dev_ops.tlb_range(m, VCM_BASE_LOW, 0x100000, 10 * 0x1000ULL, true);
 	assert_int_equal(vcm_smmuv3_take_error(s), -ETIMEDOUT);
+	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
 	vcm_pt_destroy(pt);
 	vcm_smmuv3_destroy(s);
 }
