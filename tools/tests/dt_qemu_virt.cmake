@@ -20,3 +20,15 @@ foreach(want "iommu /smmuv3@9050000 (arm,smmu-v3): armv8, 1 master"
     message(FATAL_ERROR "vcm graph --dtb on QEMU's virt tree: exit ${rc}, lacks \"${want}\"")
   endif()
 endforeach()
+# The picture: the 32 virtio-mmio transports folded into one node of the
+# one-to-one cluster, and memory outside that cluster (an edge written inside
+# a cluster would pull the memory node into it).
+file(READ ${OUT}/graph.dot dot)
+string(FIND "${dot}" "label=\"virtio,mmio x32\\n/virtio_mmio@a000000 ..\\n/virtio_mmio@a003e00\"" fold)
+string(FIND "${dot}" "subgraph cluster_direct" cl)
+string(FIND "${dot}" "  m1 -> mem;" edge)
+string(FIND "${dot}" "    m1 -> mem;" inside)
+if(fold EQUAL -1 OR cl EQUAL -1 OR edge EQUAL -1 OR NOT inside EQUAL -1)
+  message(FATAL_ERROR "graph.dot of QEMU's virt tree: virtio-mmio not folded into one node "
+    "outside-edged in the one-to-one cluster:\n${dot}")
+endif()

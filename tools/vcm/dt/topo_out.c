@@ -3,6 +3,7 @@
  * A device-tree topology (topo.h) as text, JSON and Graphviz DOT, and as the
  * platform description `vcm run` plays the video pipeline on.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include "topo_out.h"
@@ -143,32 +144,115 @@ void dt_write_json(const struct dt_topo *t, FILE *out)
 	fprintf(out, "\n  ]\n}\n");
 }
 
+/* DOT label text: the node path with '"' and '\' escaped. */
+static void dot_str(FILE *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}
+
+/*
+ * How many masters from @j on share @j's compatible and DMA window, with no
+ * IOMMU: a run of such masters (QEMU's 32 virtio-mmio transports) is drawn
+ * as one node, since a column of 32 identical ellipses says less than "x32".
+ */
+static unsigned int same_run(const struct dt_topo *t, unsigned int j)
+{
+	const struct dt_master *a = &t->masters[j];
+	unsigned int n = 1;
+
+	while (j + n < t->nr_masters) {
+		const struct dt_master *b = &t->masters[j + n];
+
+		if (b->iommu >= 0 || strcmp(a->compatible, b->compatible) != 0 ||
+		    a->have_dma_range != b->have_dma_range || a->dma_base != b->dma_base ||
+		    a->dma_size != b->dma_size)
+			break;
+		n++;
+	}
+	return n;
+}
+
+#define DOT_FOLD 3 /* runs this long or longer become one node */
+
 void dt_write_dot(const struct dt_topo *t, FILE *out)
 {
+	bool direct = false;
+
 	fprintf(out, "digraph dt {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n");
 	fprintf(out, "  mem [shape=cylinder, label=\"memory");
 	for (unsigned int i = 0; i < t->nr_memory; i++)
 		fprintf(out, "\\n[%#llx, +%#llx)", (unsigned long long)t->memory[i].base,
 			(unsigned long long)t->memory[i].size);
+	for (unsigned int i = 0; i < t->nr_reserved; i++)
+		fprintf(out, "\\nreserved [%#llx, +%#llx)", (unsigned long long)t->reserved[i].base,
+			(unsigned long long)t->reserved[i].size);
 	fprintf(out, "\"];\n");
 	for (unsigned int i = 0; i < t->nr_iommus; i++) {
 		const struct dt_iommu *u = &t->iommus[i];
 		bool ok = u->known != NULL && u->known->fmt != NULL;
 
-		fprintf(out, "  subgraph cluster_%u {\n    label=\"%s\\n%s\";\n    style=%s;\n", i,
-			u->path, u->compatible, ok ? "rounded" : "\"rounded,dashed\"");
+		fprintf(out, "  subgraph cluster_%u {\n    label=\"", i);
+		dot_str(out, u->path);
+		fprintf(out, "\\n");
+		dot_str(out, u->compatible);
+		fprintf(out, "\";\n    style=%s;\n", ok ? "rounded" : "\"rounded,dashed\"");
 		fprintf(out, "    iommu%u [shape=box, %slabel=\"%s\"];\n", i,
 			ok ? "" : "color=red, fontcolor=red, ", fmt_of(u));
-		for (unsigned int j = 0; j < t->nr_masters; j++)
-			if (t->masters[j].iommu == (int)i)
-				fprintf(out, "    m%u [shape=ellipse, label=\"%s\"];\n    m%u -> iommu%u;\n",
-					j, t->masters[j].path, j, i);
+		for (unsigned int j = 0; j < t->nr_masters; j++) {
+			if (t->masters[j].iommu != (int)i)
+				continue;
+			fprintf(out, "    m%u [shape=ellipse, label=\"", j);
+			dot_str(out, t->masters[j].path);
+			fprintf(out, "\\n");
+			print_ids(out, &t->masters[j]);
+			fprintf(out, "\"];\n    m%u -> iommu%u;\n", j, i);
+		}
 		fprintf(out, "  }\n  iommu%u -> mem%s;\n", i, ok ? "" : " [style=dashed]");
 	}
 	for (unsigned int j = 0; j < t->nr_masters; j++)
+		direct |= t->masters[j].iommu < 0;
+	if (direct)
+		fprintf(out, "  subgraph cluster_direct {\n    label=\"no IOMMU (one-to-one)\";\n"
+			"    style=\"rounded,dotted\";\n");
+	for (unsigned int j = 0; j < t->nr_masters;) {
+		const struct dt_master *m = &t->masters[j];
+		unsigned int n = m->iommu < 0 ? same_run(t, j) : 1;
+
+		if (m->iommu >= 0) {
+			j++;
+			continue;
+		}
+		fprintf(out, "    m%u [shape=ellipse, label=\"", j);
+		if (n >= DOT_FOLD) {
+			dot_str(out, m->compatible[0] ? m->compatible : "masters");
+			fprintf(out, " x%u\\n", n);
+			dot_str(out, m->path);
+			fprintf(out, " ..\\n");
+			dot_str(out, t->masters[j + n - 1].path);
+		} else {
+			n = 1;
+			dot_str(out, m->path);
+		}
+		if (m->have_dma_range)
+			fprintf(out, "\\ndma [%#llx, +%#llx)", (unsigned long long)m->dma_base,
+				(unsigned long long)m->dma_size);
+		fprintf(out, "\"];\n");
+		j += n;
+	}
+	if (direct)
+		fprintf(out, "  }\n");
+	/* edges outside the cluster: an edge inside one would pull mem into it */
+	for (unsigned int j = 0; j < t->nr_masters;) {
+		unsigned int n = t->masters[j].iommu < 0 ? same_run(t, j) : 1;
+
 		if (t->masters[j].iommu < 0)
-			fprintf(out, "  m%u [shape=ellipse, label=\"%s\\n(no IOMMU)\"];\n  m%u -> mem;\n", j,
-				t->masters[j].path, j);
+			fprintf(out, "  m%u -> mem;\n", j);
+		j += n >= DOT_FOLD ? n : 1;
+	}
 	fprintf(out, "}\n");
 }
 
