@@ -38,6 +38,15 @@ if(NOT rc EQUAL 0)
   fail("vcm pt decode exited ${rc}: ${err}\n${decoded}")
 endif()
 
+# --json: one document with the same number of leaves and no problem
+execute_process(COMMAND ${VCM} pt decode ${FMT} --base ${base} --root ${root} --json ${bin}
+  RESULT_VARIABLE rc OUTPUT_VARIABLE json)
+string(JSON nleaves ERROR_VARIABLE jerr LENGTH "${json}" leaves)
+string(JSON nprob ERROR_VARIABLE jerr2 GET "${json}" problem_count)
+if(NOT rc EQUAL 0 OR jerr OR jerr2 OR NOT nprob EQUAL 0)
+  fail("vcm pt decode --json exited ${rc}: ${jerr} ${jerr2}\n${json}")
+endif()
+
 # "leaf da X pa Y size Z level L[ contiguous]" lines of both, in address order
 set(re "leaf da 0?x?[0-9a-f]+ pa 0?x?[0-9a-f]+ size 0x[0-9a-f]+ level [0-9]( contiguous)?")
 string(REGEX MATCHALL "${re}" want "${built}")
@@ -159,4 +168,7 @@ if(NOT rc EQUAL 0)
   fail("the C array differs from the dump (${rc}): ${o}")
 endif()
 list(LENGTH got n)
+if(NOT n EQUAL nleaves)
+  fail("--json has ${nleaves} leaves, the text ${n}")
+endif()
 message(STATUS "${NAME}: ${n} leaves agree; the C array equals the ${base} dump")

@@ -80,8 +80,6 @@ int cli_pt_decode(int argc, char **argv)
 			"(vcm pt --help)\n");
 		return CLI_EXIT_USAGE;
 	}
-	if (o.secure) /* not taken by pt_opt in decode mode; kept for symmetry */
-		return CLI_EXIT_USAGE;
 	memset(&in, 0, sizeof(in));
 	in.arch = o.fmt->arch;
 	in.ias = o.ias;
