@@ -353,7 +353,7 @@ static void walk_table(struct walk *w, uint64_t pa, unsigned int level, uint64_t
 			problem(w, at, (int)level, e,
 				"output address %#llx is not aligned to the leaf size %#llx",
 				(unsigned long long)o.pa, (unsigned long long)PT_B(size));
-		leaf(w, eda, o.pa & ~(PT_B(size) - 1U), size, level, n > 1, o.attrs);
+		leaf(w, eda, o.pa, size, level, n > 1, o.attrs); /* as written, even if misaligned */
 	}
 }
 

@@ -87,7 +87,10 @@ struct pt_decode_res {
  *
  * Return: 0 clean, 1 something malformed was found (every leaf is still
  * printed), -EINVAL @in is not a configuration the decoder takes (@res->err
- * says why, nothing printed).
+ * says why, nothing printed), -ENOMEM no memory for the set of tables
+ * walked (@res->err; the output is cut short, a JSON document closed).
+ * Memory: one hash set of table addresses, freed before returning; no other
+ * allocation, no global state, so a fuzzer may call it in a loop.
  */
 int pt_decode(const struct pt_decode_in *in, FILE *out, struct pt_decode_res *res);
 
