@@ -98,6 +98,27 @@ static size_t make(const char *c)
 		put32(BASE + 0x8, (uint32_t)(BASE + 0x4000) | 0x11U);
 		return 0x4400;
 	}
+	if (strcmp(c, "vtd-emt") == 0) {
+		/* 3 levels: root[0] -> SS-PDE table; SS-PDE[1] (0x80001008): 2M page, EMT 2 */
+		put64(BASE, (BASE + 0x1000) | 7U);
+		put64(BASE + 0x1008, UINT64_C(0x40200000) | 0x80U | 2U << 3 | 3U);
+		return 0x2000;
+	}
+	if (strcmp(c, "armv7s-super") == 0) {
+		/* first-level entries 16..31: a supersection at 0x81000000 except entry 19
+		 * (0x8000004c), which says 0x82000000 */
+		for (unsigned int i = 16; i < 32; i++)
+			put32(BASE + 4 * i, (i == 19 ? 0x82000000U : 0x81000000U) | 0x40c02U);
+		return 0x4000;
+	}
+	if (strcmp(c, "amdv1-nl7") == 0) {
+		/* 3 levels: root[0] -> level 2 -> level 1 at +0x2000; level-1 entry 3
+		 * (0x80002018) is a NextLevel-7 64K page outside its 16-entry group */
+		put64(BASE, (BASE + 0x1000) | 2U << 9 | 1U | UINT64_C(3) << 61);
+		put64(BASE + 0x1000, (BASE + 0x2000) | 1U << 9 | 1U | UINT64_C(3) << 61);
+		put64(BASE + 0x2018, UINT64_C(0x90007000) | 7U << 9 | 1U | UINT64_C(1) << 61);
+		return 0x3000;
+	}
 	if (strcmp(c, "odd-length") == 0) {
 		/* an empty 4 KiB root and 3 more bytes */
 		return 0x1003;
