@@ -68,6 +68,9 @@ int pt_opt(int argc, char **argv, int *i, struct pt_opts *o, bool decode, const 
 			;
 		if (f->name == NULL)
 			return bad_fmt(&a);
+		if (f->ias != 0U && o->ias != 0U && o->ias != f->ias)
+			return cli_error(&a, "means %u input bits, not the --ias %u given", f->ias,
+					 o->ias);
 		o->fmt = f;
 		if (f->ias != 0U)
 			o->ias = f->ias;
@@ -91,6 +94,8 @@ int pt_opt(int argc, char **argv, int *i, struct pt_opts *o, bool decode, const 
 			return CLI_EXIT_USAGE;
 		if (n > 64)
 			return cli_error(&a, "more than 64 bits");
+		if (a.opt[2] == 'i' && o->fmt != NULL && o->fmt->ias != 0U && n != o->fmt->ias)
+			return cli_error(&a, "but --fmt %s means %u bits", o->fmt->name, o->fmt->ias);
 		*(a.opt[2] == 'i' ? &o->ias : &o->oas) = (unsigned int)n;
 	}
 	return 1;
