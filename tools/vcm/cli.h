@@ -36,6 +36,9 @@ extern const struct cli_cmd cli_cmd_pt;
 extern const struct cli_cmd cli_cmd_run;
 extern const struct cli_cmd cli_cmd_graph;
 
+/* vcm pt decode (cmd_pt_decode.c): arguments after "decode"; a CLI_EXIT_* code. */
+int cli_pt_decode(int argc, char **argv);
+
 /*
  * struct cli_arg - the option whose value is being read, for messages, which
  * read "vcm <cmd>: <opt> <val>: <what is wrong>".

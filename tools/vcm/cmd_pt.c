@@ -9,35 +9,61 @@
  *
  * Options shape the table and come first; steps run in order on it. The first
  * step the library refuses stops the command with its message (exit 1).
+ * --dump and --emit-c write the table memory out (pt/image.c, pt/emit_c.c);
+ * "vcm pt decode" reads such memory back with an independent decoder
+ * (cmd_pt_decode.c, pt/decode*.c).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <vcm/err.h>
 #include <vcm/hosted.h>
 #include <vcm/pgtable.h>
 #include "cli.h"
+#include "pt/emit_c.h"
+#include "pt/image.h"
+#include "pt/opts.h"
 
 #define ARENA_LEN (UINT64_C(256) << 20) /* table memory for any table the options allow */
-#define ARENA_PA  UINT64_C(0x40000000)
+#define ARENA_PA  UINT64_C(0x40000000) /* default --base */
+
+/* What the steps work on. */
+struct pt_ctx {
+	struct vcm_pt *pt;
+	struct pt_image image;
+};
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: vcm pt [options] [steps]\n"
+		"       vcm pt decode --fmt F [options] --base PA [--root PA] [--json] DUMP.bin\n"
 		"options:\n"
-		"  --fmt armv7s|armv8     page-table format (default armv8)\n"
+		"  --fmt F                page-table format (default armv8):\n");
+	pt_fmt_help(out);
+	fprintf(out,
 		"  --granule 4k|16k|64k   armv8 granule (default 4k)\n"
 		"  --ias N, --oas N       input / output address bits\n"
 		"  --stage2               armv8 stage 2 table\n"
 		"  --secure               table walked in the Secure state\n"
+		"  --svnapot, --svpbmt    riscv extensions (64 KiB NAPOT pages, memory types)\n"
+		"  --base PA              physical address of the table memory (default 0x40000000)\n"
 		"steps, done in order:\n"
 		"  --map DA:PA:LEN[:PROT] PROT letters: r w x u(ser) g(=nonglobal) s(ecure) d(evice)\n"
 		"  --unmap DA:LEN\n"
 		"  --lookup DA            translate one address (\"fault\" if nothing maps it)\n"
 		"  --leaves               print every leaf\n"
 		"  --regs                 print the register values to program\n"
+		"  --dump FILE            write the table memory (lowest to highest table) to FILE\n"
+		"                         and print its base, size and the root\n"
+		"  --emit-c NAME[:FILE]   write it as C (array NAME_tables, NAME_* macros) to FILE\n"
+		"                         or stdout\n"
+		"decode: read a raw memory dump whose first byte is at --base, from the root\n"
+		"  table at --root (default --base); print every leaf and anything malformed.\n"
+		"  Format options as above, plus --start-level N (armv8 stage 2: VTCR.SL0's level).\n"
 		"numbers: decimal, 0x hex or 0 octal, with an optional k, m or g suffix.\n"
-		"exit: 0 done, 1 the library refused a step, 2 bad command line.\n");
+		"exit: 0 done (decode: clean), 1 the library refused a step (decode: something\n"
+		"  malformed), 2 bad command line.\n");
 }
 
 static int parse_prot(const struct cli_arg *a, const char *s, unsigned int *prot)
@@ -80,55 +106,24 @@ static int print_leaf(void *arg, const struct vcm_pt_leaf *l)
 }
 
 /* Table options, up to the first step; *@next is the index of that step. */
-static int parse_options(int argc, char **argv, struct vcm_pt_cfg *cfg, int *next)
+static int parse_options(int argc, char **argv, struct pt_opts *o, int *next)
 {
-	int i;
+	int i, ret;
 
 	for (i = 0; i < argc; i++) {
-		struct cli_arg a = { "pt", argv[i], i + 1 < argc ? argv[i + 1] : NULL };
-		uint64_t n;
-
-		if (strcmp(a.opt, "--stage2") == 0) {
-			cfg->flags |= VCM_PT_CFG_STAGE2;
-			continue;
-		}
-		if (strcmp(a.opt, "--secure") == 0) {
-			cfg->flags |= VCM_PT_CFG_SECURE;
-			continue;
-		}
-		if (strcmp(a.opt, "--fmt") != 0 && strcmp(a.opt, "--granule") != 0 &&
-		    strcmp(a.opt, "--ias") != 0 && strcmp(a.opt, "--oas") != 0)
+		ret = pt_opt(argc, argv, &i, o, false, "pt");
+		if (ret == 0)
 			break; /* a step */
-		if (a.val == NULL)
-			return cli_error(&a, "needs a value");
-		i++;
-		if (strcmp(a.opt, "--fmt") == 0) {
-			if (strcmp(a.val, "armv7s") == 0)
-				cfg->fmt = &vcm_pt_fmt_armv7s;
-			else if (strcmp(a.val, "armv8") == 0)
-				cfg->fmt = &vcm_pt_fmt_armv8;
-			else
-				return cli_error(&a, "not armv7s or armv8");
-		} else if (strcmp(a.opt, "--granule") == 0) {
-			if (cli_parse_u64(&a, "granule", a.val, &n) != 0)
-				return CLI_EXIT_USAGE;
-			if (n != 4096 && n != 16384 && n != 65536)
-				return cli_error(&a, "not 4k, 16k or 64k");
-			cfg->granule_lg2 = (unsigned int)__builtin_ctzll(n);
-		} else {
-			if (cli_parse_u64(&a, "bit count", a.val, &n) != 0)
-				return CLI_EXIT_USAGE;
-			if (n > 64)
-				return cli_error(&a, "more than 64 bits");
-			*(a.opt[2] == 'i' ? &cfg->ias : &cfg->oas) = (unsigned int)n;
-		}
+		if (ret != 1)
+			return ret;
 	}
 	*next = i;
 	return 0;
 }
 
-static int step_map(const struct cli_arg *a, struct vcm_pt *pt)
+static int step_map(const struct cli_arg *a, struct pt_ctx *c)
 {
+	struct vcm_pt *pt = c->pt;
 	char buf[256], *f[4];
 	uint64_t da, pa, len;
 	unsigned int prot = VCM_PT_PROT_READ;
@@ -143,8 +138,9 @@ static int step_map(const struct cli_arg *a, struct vcm_pt *pt)
 	return ret != 0 ? refused(a, pt, ret) : 0;
 }
 
-static int step_unmap(const struct cli_arg *a, struct vcm_pt *pt)
+static int step_unmap(const struct cli_arg *a, struct pt_ctx *c)
 {
+	struct vcm_pt *pt = c->pt;
 	char buf[256], *f[2];
 	uint64_t da, len;
 	int ret;
@@ -156,8 +152,9 @@ static int step_unmap(const struct cli_arg *a, struct vcm_pt *pt)
 	return ret != 0 ? refused(a, pt, ret) : 0;
 }
 
-static int step_lookup(const struct cli_arg *a, struct vcm_pt *pt)
+static int step_lookup(const struct cli_arg *a, struct pt_ctx *c)
 {
+	struct vcm_pt *pt = c->pt;
 	struct vcm_pt_leaf l;
 	uint64_t da;
 	int ret;
@@ -178,8 +175,9 @@ static int step_lookup(const struct cli_arg *a, struct vcm_pt *pt)
 	return 0;
 }
 
-static int step_leaves(const struct cli_arg *a, struct vcm_pt *pt)
+static int step_leaves(const struct cli_arg *a, struct pt_ctx *c)
 {
+	struct vcm_pt *pt = c->pt;
 	unsigned int ias = vcm_pt_ias(pt);
 	/* the whole input space; a 64-bit one cannot be one len, so its last byte is left out */
 	uint64_t len = ias >= 64U ? UINT64_MAX : UINT64_C(1) << ias;
@@ -188,8 +186,9 @@ static int step_leaves(const struct cli_arg *a, struct vcm_pt *pt)
 	return ret != 0 ? refused(a, pt, ret) : 0;
 }
 
-static int step_regs(const struct cli_arg *a, struct vcm_pt *pt)
+static int step_regs(const struct cli_arg *a, struct pt_ctx *c)
 {
+	struct vcm_pt *pt = c->pt;
 	struct vcm_hw_regs hw;
 	int ret = vcm_pt_hw(pt, &hw);
 
@@ -204,20 +203,102 @@ static int step_regs(const struct cli_arg *a, struct vcm_pt *pt)
 	return 0;
 }
 
+/* The table memory as one image; NULL after a message if there is none. */
+static uint8_t *image(const struct cli_arg *a, struct pt_ctx *c, uint64_t *base, uint64_t *len)
+{
+	uint8_t *img = pt_image_get(&c->image, base, len);
+
+	if (img == NULL)
+		fprintf(stderr, "vcm pt: %s: no memory for the image of the table\n", a->opt);
+	return img;
+}
+
+static int step_dump(const struct cli_arg *a, struct pt_ctx *c)
+{
+	struct vcm_hw_regs hw;
+	uint64_t base, len;
+	uint8_t *img;
+	FILE *f;
+	int ret = vcm_pt_hw(c->pt, &hw);
+
+	if (ret != 0)
+		return refused(a, c->pt, ret);
+	img = image(a, c, &base, &len);
+	if (img == NULL)
+		return CLI_EXIT_FAILED;
+	f = fopen(a->val, "wb");
+	ret = f == NULL || fwrite(img, 1, (size_t)len, f) != len;
+	if (f != NULL && fclose(f) != 0)
+		ret = 1;
+	free(img);
+	if (ret != 0) {
+		fprintf(stderr, "vcm pt: --dump %s: cannot write the file\n", a->val);
+		return CLI_EXIT_FAILED;
+	}
+	printf("dump %s: base %#llx bytes %#llx root %#llx\n", a->val, (unsigned long long)base,
+	       (unsigned long long)len, (unsigned long long)hw.root_pa);
+	return 0;
+}
+
+static int step_emit_c(const struct cli_arg *a, struct pt_ctx *c)
+{
+	char name[64];
+	const char *colon = strchr(a->val, ':'), *path = colon != NULL ? colon + 1 : NULL;
+	size_t n = colon != NULL ? (size_t)(colon - a->val) : strlen(a->val);
+	struct vcm_hw_regs hw;
+	uint64_t base, len;
+	uint8_t *img;
+	FILE *f = stdout;
+	int ret;
+
+	if (n >= sizeof(name))
+		return cli_error(a, "NAME is longer than 48 characters");
+	memcpy(name, a->val, n);
+	name[n] = '\0';
+	if (!pt_c_name_ok(name))
+		return cli_error(a, "NAME \"%s\" is not a C identifier of up to 48 characters", name);
+	if (path != NULL && *path == '\0')
+		return cli_error(a, "FILE is empty (leave out the ':' for stdout)");
+	ret = vcm_pt_hw(c->pt, &hw);
+	if (ret != 0)
+		return refused(a, c->pt, ret);
+	img = image(a, c, &base, &len);
+	if (img == NULL)
+		return CLI_EXIT_FAILED;
+	if (path != NULL)
+		f = fopen(path, "w");
+	if (f != NULL) {
+		pt_emit_c(f, name, img, base, len, &hw);
+		ret = ferror(f);
+		if (f != stdout && fclose(f) != 0)
+			ret = 1;
+	}
+	free(img);
+	if (f == NULL || ret != 0) {
+		fprintf(stderr, "vcm pt: --emit-c %s: cannot write %s\n", a->val,
+			path != NULL ? path : "stdout");
+		return CLI_EXIT_FAILED;
+	}
+	return 0;
+}
+
 static const struct {
 	const char *opt;
 	bool has_val;
-	int (*run)(const struct cli_arg *a, struct vcm_pt *pt);
+	int (*run)(const struct cli_arg *a, struct pt_ctx *c);
 } steps[] = {
 	{ "--map", true, step_map },	     { "--unmap", true, step_unmap },
 	{ "--lookup", true, step_lookup },   { "--leaves", false, step_leaves },
-	{ "--regs", false, step_regs },
+	{ "--regs", false, step_regs },	     { "--dump", true, step_dump },
+	{ "--emit-c", true, step_emit_c },
 };
 
 /* One step at argv[*i]; moves *i past its value. */
-static int run_step(int argc, char **argv, int *i, struct vcm_pt *pt)
+static int run_step(int argc, char **argv, int *i, struct pt_ctx *c)
 {
 	struct cli_arg a = { "pt", argv[*i], NULL };
+	struct pt_opts ignored = { 0 };
+	int j = *i;
 
 	for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
 		if (strcmp(a.opt, steps[s].opt) != 0)
@@ -227,11 +308,10 @@ static int run_step(int argc, char **argv, int *i, struct vcm_pt *pt)
 				return cli_error(&a, "needs a value");
 			a.val = argv[++*i];
 		}
-		return steps[s].run(&a, pt);
+		return steps[s].run(&a, c);
 	}
-	if (strcmp(a.opt, "--fmt") == 0 || strcmp(a.opt, "--granule") == 0 ||
-	    strcmp(a.opt, "--ias") == 0 || strcmp(a.opt, "--oas") == 0 ||
-	    strcmp(a.opt, "--stage2") == 0 || strcmp(a.opt, "--secure") == 0)
+	/* an option of the table, late: say so rather than "unknown" */
+	if (pt_opt(argc, argv, &j, &ignored, false, "pt") == 1)
 		return cli_error(&a, "an option of the table: give it before the first step");
 	usage(stderr);
 	return cli_error(&a, "unknown argument");
@@ -239,43 +319,58 @@ static int run_step(int argc, char **argv, int *i, struct vcm_pt *pt)
 
 static int cmd_pt(int argc, char **argv)
 {
-	struct vcm_pt_cfg cfg = { .fmt = &vcm_pt_fmt_armv8 };
+	struct pt_opts o = { 0 };
+	struct vcm_pt_cfg cfg = { 0 };
 	struct vcm_plat_arena *arena;
 	struct vcm_plat_ops ops;
-	struct vcm_pt *pt = NULL;
+	struct pt_ctx c = { 0 };
 	struct vcm_diag d = { 0 };
 	int i = 0, ret;
 
-	if (argc == 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
-		usage(stdout);
-		return CLI_EXIT_OK;
-	}
-	ret = parse_options(argc, argv, &cfg, &i);
+	if (argc >= 1 && strcmp(argv[0], "decode") == 0)
+		return cli_pt_decode(argc - 1, argv + 1);
+	ret = parse_options(argc, argv, &o, &i);
 	if (ret != 0)
 		return ret;
-	arena = vcm_plat_hosted_arena_new(ARENA_LEN, ARENA_PA);
+	cfg.fmt = o.fmt != NULL ? o.fmt->fmt : &vcm_pt_fmt_armv8;
+	cfg.ias = o.ias;
+	cfg.oas = o.oas;
+	cfg.granule_lg2 = o.granule_lg2;
+	cfg.flags = (o.stage2 ? VCM_PT_CFG_STAGE2 : 0U) | (o.secure ? VCM_PT_CFG_SECURE : 0U) |
+		    (o.svnapot ? VCM_PT_CFG_RISCV_SVNAPOT : 0U) |
+		    (o.svpbmt ? VCM_PT_CFG_RISCV_SVPBMT : 0U);
+	if (o.have_base && (o.base % 1024U != 0U || o.base > UINT64_MAX - ARENA_LEN)) {
+		fprintf(stderr, "vcm pt: --base %#llx: not 1 KiB-aligned, or the %llu MiB of table "
+			"memory would pass 2^64\n", (unsigned long long)o.base,
+			(unsigned long long)(ARENA_LEN >> 20));
+		return CLI_EXIT_USAGE;
+	}
+	arena = vcm_plat_hosted_arena_new(ARENA_LEN, o.have_base ? o.base : ARENA_PA);
 	if (arena == NULL) {
 		fprintf(stderr, "vcm pt: no memory for a %llu MiB table arena\n",
 			(unsigned long long)(ARENA_LEN >> 20));
 		return CLI_EXIT_FAILED;
 	}
 	vcm_plat_arena_ops(arena, &ops);
-	cfg.plat = &ops;
-	ret = vcm_pt_create(&cfg, &pt, &d);
+	pt_image_init(&c.image, &ops);
+	cfg.plat = &c.image.ops;
+	ret = vcm_pt_create(&cfg, &c.pt, &d);
 	if (ret != 0) {
 		fprintf(stderr, "vcm pt: %s (%s)\n", d.msg, vcm_strerror(ret));
 		ret = ret == -EINVAL || ret == -EOPNOTSUPP ? CLI_EXIT_USAGE : CLI_EXIT_FAILED;
 	}
 	for (; ret == 0 && i < argc; i++)
-		ret = run_step(argc, argv, &i, pt);
-	vcm_pt_destroy(pt);
+		ret = run_step(argc, argv, &i, &c);
+	vcm_pt_destroy(c.pt);
+	pt_image_fini(&c.image);
 	vcm_plat_hosted_arena_delete(arena);
 	return ret;
 }
 
 const struct cli_cmd cli_cmd_pt = {
 	.name = "pt",
-	.summary = "build a page table from map/unmap steps; look up, list leaves, print registers",
+	.summary = "build a page table from map/unmap steps; look up, list leaves, print "
+		   "registers, dump it, write it as C; decode a dump",
 	.run = cmd_pt,
 	.usage = usage,
 };

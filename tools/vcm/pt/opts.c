@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One table from --fmt name to format (the library's and the decoder's), and
+ * the parser of the options that shape a table.
+ */
+#include <string.h>
+#include "../cli.h"
+#include "opts.h"
+
+const struct pt_fmt_name pt_fmt_names[] = {
+	{ "armv7s", &vcm_pt_fmt_armv7s, PT_ARCH_ARMV7S, 0, "ARMv7 short descriptor" },
+	{ "armv8", &vcm_pt_fmt_armv8, PT_ARCH_ARMV8, 0,
+	  "ARMv8 long descriptor (--granule, --stage2)" },
+	{ "x86_64", &vcm_pt_fmt_x86_64, PT_ARCH_X86_64, 0, "x86-64 paging, 4 levels (--ias 57: 5)" },
+	{ "vtd", &vcm_pt_fmt_vtd_ss, PT_ARCH_VTD, 0, "Intel VT-d second stage (--ias 39/48/57)" },
+	{ "vtd_ss", &vcm_pt_fmt_vtd_ss, PT_ARCH_VTD, 0, "the same as vtd" },
+	{ "amdv1", &vcm_pt_fmt_amdv1, PT_ARCH_AMDV1, 0, "AMD IOMMU v1 (--ias 39..64: 3 to 6 levels)" },
+	{ "riscv", &vcm_pt_fmt_riscv, PT_ARCH_RISCV, 0, "RISC-V, Sv39 unless --ias 48/57" },
+	{ "sv39", &vcm_pt_fmt_riscv, PT_ARCH_RISCV, 39, "RISC-V Sv39" },
+	{ "sv48", &vcm_pt_fmt_riscv, PT_ARCH_RISCV, 48, "RISC-V Sv48" },
+	{ "sv57", &vcm_pt_fmt_riscv, PT_ARCH_RISCV, 57, "RISC-V Sv57" },
+	{ NULL, NULL, PT_ARCH_ARMV8, 0, NULL },
+};
+
+void pt_fmt_help(FILE *out)
+{
+	for (const struct pt_fmt_name *f = pt_fmt_names; f->name != NULL; f++)
+		fprintf(out, "    %-8s %s\n", f->name, f->what);
+}
+
+static int bad_fmt(const struct cli_arg *a)
+{
+	fprintf(stderr, "vcm %s: %s %s: no such format; valid:", a->cmd, a->opt, a->val);
+	for (const struct pt_fmt_name *f = pt_fmt_names; f->name != NULL; f++)
+		fprintf(stderr, " %s", f->name);
+	fputc('\n', stderr);
+	return CLI_EXIT_USAGE;
+}
+
+static bool is(const char *s, const char *opt)
+{
+	return strcmp(s, opt) == 0;
+}
+
+int pt_opt(int argc, char **argv, int *i, struct pt_opts *o, bool decode, const char *cmd)
+{
+	struct cli_arg a = { cmd, argv[*i], *i + 1 < argc ? argv[*i + 1] : NULL };
+	uint64_t n;
+
+	if (is(a.opt, "--stage2") || is(a.opt, "--svnapot") || is(a.opt, "--svpbmt") ||
+	    (!decode && is(a.opt, "--secure")) || (decode && is(a.opt, "--json"))) {
+		*(is(a.opt, "--stage2") ? &o->stage2 : is(a.opt, "--svnapot") ? &o->svnapot :
+		  is(a.opt, "--svpbmt") ? &o->svpbmt : is(a.opt, "--json") ? &o->json :
+		  &o->secure) = true;
+		return 1;
+	}
+	if (!is(a.opt, "--fmt") && !is(a.opt, "--granule") && !is(a.opt, "--ias") &&
+	    !is(a.opt, "--oas") && !is(a.opt, "--base") &&
+	    !(decode && (is(a.opt, "--root") || is(a.opt, "--start-level"))))
+		return 0;
+	if (a.val == NULL)
+		return cli_error(&a, "needs a value");
+	++*i;
+	if (is(a.opt, "--fmt")) {
+		const struct pt_fmt_name *f;
+
+		for (f = pt_fmt_names; f->name != NULL && !is(f->name, a.val); f++)
+			;
+		if (f->name == NULL)
+			return bad_fmt(&a);
+		if (f->ias != 0U && o->ias != 0U && o->ias != f->ias)
+			return cli_error(&a, "means %u input bits, not the --ias %u given", f->ias,
+					 o->ias);
+		o->fmt = f;
+		if (f->ias != 0U)
+			o->ias = f->ias;
+	} else if (is(a.opt, "--granule")) {
+		if (cli_parse_u64(&a, "granule", a.val, &n) != 0)
+			return CLI_EXIT_USAGE;
+		if (n != 4096 && n != 16384 && n != 65536)
+			return cli_error(&a, "not 4k, 16k or 64k");
+		o->granule_lg2 = (unsigned int)__builtin_ctzll(n);
+	} else if (is(a.opt, "--base") || is(a.opt, "--root")) {
+		if (cli_parse_u64(&a, "PA", a.val, &n) != 0)
+			return CLI_EXIT_USAGE;
+		*(is(a.opt, "--base") ? &o->base : &o->root) = n;
+		*(is(a.opt, "--base") ? &o->have_base : &o->have_root) = true;
+	} else if (is(a.opt, "--start-level")) {
+		if (cli_parse_range(&a, "level", a.val, 0, 3, &n) != 0)
+			return CLI_EXIT_USAGE;
+		o->start_level = (unsigned int)n + 1U;
+	} else {
+		if (cli_parse_u64(&a, "bit count", a.val, &n) != 0)
+			return CLI_EXIT_USAGE;
+		if (n > 64)
+			return cli_error(&a, "more than 64 bits");
+		if (a.opt[2] == 'i' && o->fmt != NULL && o->fmt->ias != 0U && n != o->fmt->ias)
+			return cli_error(&a, "but --fmt %s means %u bits", o->fmt->name, o->fmt->ias);
+		*(a.opt[2] == 'i' ? &o->ias : &o->oas) = (unsigned int)n;
+	}
+	return 1;
+}
