@@ -80,11 +80,19 @@ VCM_API int vcm_pt_prot_check(unsigned int prot, struct vcm_diag *diag);
 #define VCM_PT_CFG_STAGE2   (1U << 0) /* ARMv8 stage 2 (IPA -> PA) table */
 #define VCM_PT_CFG_SECURE   (1U << 1) /* walked in the Secure state: the NS bit is used */
 #define VCM_PT_CFG_COHERENT (1U << 2) /* walker snoops CPU caches: no cache_clean calls */
+/*
+ * Hardware dirty tracking (vcm_pt_read_clear_dirty()): writable leaves are
+ * written clean and the walker records the first write in the entry. armv8:
+ * DBM with AP[2] (stage 1) or S2AP[1] (stage 2), and TCR.HA/HD set in the
+ * registers; x86-64, vtd, amdv1, riscv: the leaf's D bit left 0 for the
+ * hardware to set. armv7s has no dirty state: refused at create.
+ */
+#define VCM_PT_CFG_DIRTY    (1U << 3)
 /* RISC-V only (fmt_riscv.c): the Svnapot 64 KiB leaf, Svpbmt memory types (NC, IO). */
 #define VCM_PT_CFG_RISCV_SVNAPOT (1U << 8)
 #define VCM_PT_CFG_RISCV_SVPBMT  (1U << 9)
 #define VCM_PT_CFG_RISCV_ALL     (VCM_PT_CFG_RISCV_SVNAPOT | VCM_PT_CFG_RISCV_SVPBMT)
-#define VCM_PT_CFG_ALL      (0x7U | VCM_PT_CFG_RISCV_ALL)
+#define VCM_PT_CFG_ALL      (0xfU | VCM_PT_CFG_RISCV_ALL)
 
 /**
  * struct vcm_pt_tlb_ops - how the table tells its walkers' TLBs what changed.
@@ -282,6 +290,35 @@ VCM_API int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *ou
  */
 VCM_API int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t da, uint64_t len, int (*fn)(void *arg,
 			const struct vcm_pt_leaf *leaf), void *arg);
+
+/* vcm_pt_read_clear_dirty() flags */
+#define VCM_PT_DIRTY_NO_CLEAR (1U << 0) /* report, leave the dirty state as it is */
+
+/**
+ * vcm_pt_read_clear_dirty() - report the leaves written since the last clear.
+ * @pt:    a table created with VCM_PT_CFG_DIRTY.
+ * @da:    first address looked at.
+ * @len:   bytes looked at (da + len may be 2^ias, not beyond).
+ * @flags: VCM_PT_DIRTY_*.
+ * @fn:    called once per dirty leaf, in address order, with the leaf's whole
+ *         span (a block or a contiguous group is reported whole, even where
+ *         it reaches outside [da, da + len)); a nonzero return stops the walk
+ *         and is returned (leaves already reported stay cleared).
+ * @arg:   first argument of @fn.
+ *
+ * Unless VCM_PT_DIRTY_NO_CLEAR, each dirty leaf is made clean with an atomic
+ * update (a write the walker makes meanwhile is not lost: it stays dirty or
+ * is reported) and the cleared range is flushed from the TLBs (leaf only),
+ * so the next write marks it again. A split of a dirty block keeps its pieces
+ * dirty; an unmap drops the state with the mapping.
+ *
+ * Return: 0, what @fn returned, or -EINVAL (bad handle, NULL @fn, unknown
+ * flags, a table without VCM_PT_CFG_DIRTY) / -ERANGE (the range leaves the
+ * input space), with a message naming the argument.
+ */
+VCM_API int vcm_pt_read_clear_dirty(struct vcm_pt *pt, vcm_da_t da, uint64_t len,
+				    unsigned int flags,
+				    int (*fn)(void *arg, vcm_da_t da, uint64_t len), void *arg);
 
 /**
  * vcm_pt_check_() - whole-table validator, a debugging and test aid: every

@@ -38,8 +38,8 @@
  * Left out: level skipping (a PDE whose NextLevel is less than its level - 1):
  * tables never skip levels, and such an entry does not decode; leaves at
  * level 3 and above (512 GiB pages and larger); the FC (force coherent) and U
- * (ATS untranslated-only) PTE bits, left 0; DTE.HAD (hardware accessed/dirty
- * updates), so the IOMMU never writes the entries; Mode 1 and 2 (1- and
+ * (ATS untranslated-only) PTE bits, left 0; the accessed bit (DTE.HAD is
+ * 0b11 only with VCM_PT_CFG_DIRTY, for the D bit); Mode 1 and 2 (1- and
  * 2-level tables); the guest (v2, x86-format) tables; everything in the DTE
  * beyond bits 63:0 (domain ID, interrupt remapping), which is the driver's.
  */
@@ -51,12 +51,14 @@
 #define AMDV1_ADDR      VCM_GENMASK(51, 12)   /* next table, or page (with size encoding) */
 #define AMDV1_IR        VCM_BIT(61)           /* read permission */
 #define AMDV1_IW        VCM_BIT(62)           /* write permission */
+#define AMDV1_D         VCM_BIT(6)            /* PTE: written (2.2.3.2, with DTE.HAD) */
 /* 2.2.3: NextLevel 7 in a PTE: the page size is encoded in the address field. */
 #define AMDV1_NL_SIZED  7U
 
 /* 2.2.2 DTE bits 63:0. */
 #define AMDV1_DTE_V     VCM_BIT(0)
 #define AMDV1_DTE_TV    VCM_BIT(1)            /* translation information valid */
+#define AMDV1_DTE_HAD   VCM_GENMASK(8, 7)     /* host access/dirty updates; 0b11: both */
 #define AMDV1_DTE_MODE  VCM_GENMASK(11, 9)    /* levels; 0 = no translation */
 #define AMDV1_DTE_PTRP  VCM_GENMASK(51, 12)   /* page table root pointer */
 #define AMDV1_DTE_IR    VCM_BIT(61)
@@ -236,9 +238,11 @@ static inline unsigned int amdv1_leaf_prot(const struct vcm_pt *pt, unsigned int
 
 static void amdv1_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 {
-	/* 2.2.2: the DTE's low quadword; HAD, PPR and the guest fields stay 0 */
+	/* 2.2.2: the DTE's low quadword; PPR and the guest fields stay 0, HAD with DIRTY */
 	out->regs[0] = AMDV1_DTE_V | AMDV1_DTE_TV | VCM_FIELD_PREP(AMDV1_DTE_MODE, pt->levels) |
 		       (pt->root_pa & AMDV1_DTE_PTRP) | AMDV1_DTE_IR | AMDV1_DTE_IW;
+	if ((pt->cfg.flags & VCM_PT_CFG_DIRTY) != 0U)
+		out->regs[0] |= VCM_FIELD_PREP(AMDV1_DTE_HAD, 3U);
 	out->regs[1] = 0;
 	out->regs[2] = 0;
 	out->reg_names[0] = "DTE[63:0]";
@@ -263,4 +267,7 @@ static void amdv1_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define FMT_PREFIX   amdv1
 #define FMT_OPS      vcm_pt_fmt_amdv1
 #define FMT_NAME     "amdv1"
+#define FMT_HW_DIRTY_BIT(pt) AMDV1_D
+#define FMT_CFG_EXT  VCM_PT_CFG_DIRTY
+#include "fmt_defaults.h"
 #include "walk_template.h"

@@ -345,4 +345,5 @@ static void v7s_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define FMT_PREFIX   armv7s
 #define FMT_OPS      vcm_pt_fmt_armv7s
 #define FMT_NAME     "armv7s"
+#include "fmt_defaults.h" /* no dirty state: the never-dirty hooks */
 #include "walk_template.h"

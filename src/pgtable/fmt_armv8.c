@@ -18,7 +18,13 @@
  *
  * Left out: 52-bit addresses (FEAT_LPA/LPA2), TTBR1 (upper) ranges, hierarchical
  * permission bits in table descriptors (left 0), FEAT_XNX split stage 2 XN,
- * access-flag faults (AF is always set), dirty-bit management.
+ * access-flag faults (AF is always set).
+ *
+ * Dirty state (VCM_PT_CFG_DIRTY, D5.4.11 "Hardware management of the dirty
+ * state"): a writable leaf is written with DBM set and write permission
+ * withheld (stage 1 AP[2] = 1, stage 2 S2AP[1] = 0); with TCR.HD/VTCR.HD the
+ * walker grants it on the first write, which is the leaf's dirty mark. So
+ * "writable" is DBM or the write permission, "dirty" is DBM with it.
  */
 #include "fmt.h"
 
@@ -36,6 +42,7 @@
 #define ARMV8_AF          VCM_BIT(10)
 #define ARMV8_S1_NG       VCM_BIT(11)
 /* D5.3.3: upper attributes. */
+#define ARMV8_DBM         VCM_BIT(51) /* D5.4.11: dirty bit modifier */
 #define ARMV8_CONT        VCM_BIT(52)
 #define ARMV8_S1_PXN      VCM_BIT(53)
 #define ARMV8_S1_UXN      VCM_BIT(54)
@@ -77,6 +84,10 @@
 #define TCR_EPD1   VCM_BIT(23)
 #define TCR_TG1    VCM_GENMASK(31, 30)
 #define TCR_IPS    VCM_GENMASK(34, 32)
+#define TCR_HA     VCM_BIT(39) /* hardware access flag update */
+#define TCR_HD     VCM_BIT(40) /* hardware dirty state update (needs HA) */
+#define VTCR_HA    VCM_BIT(21)
+#define VTCR_HD    VCM_BIT(22)
 #define VTCR_PS    VCM_GENMASK(18, 16)
 #define VTCR_RES1  VCM_BIT(31)
 
@@ -243,6 +254,8 @@ static int s1_attr(struct vcm_pt *pt, unsigned int prot, uint64_t *out)
 	/* D5.4.4: AP[2] makes it read-only, AP[1] opens it to EL0. */
 	if ((prot & VCM_PT_PROT_WRITE) == 0U)
 		a |= ARMV8_S1_AP2;
+	else if ((pt->cfg.flags & VCM_PT_CFG_DIRTY) != 0U)
+		a |= ARMV8_S1_AP2 | ARMV8_DBM; /* writable-clean */
 	if ((prot & VCM_PT_PROT_USER) != 0U)
 		a |= ARMV8_S1_AP1;
 	/* User-executable memory is never privileged-executable, as Linux does. */
@@ -290,7 +303,7 @@ static int s2_attr(struct vcm_pt *pt, unsigned int prot, uint64_t *out)
 		a |= sh_bits(prot);
 	}
 	if ((prot & VCM_PT_PROT_WRITE) != 0U)
-		a |= ARMV8_S2_S2AP_W;
+		a |= (pt->cfg.flags & VCM_PT_CFG_DIRTY) != 0U ? ARMV8_DBM : ARMV8_S2_S2AP_W;
 	if ((prot & VCM_PT_PROT_EXEC) == 0U)
 		a |= ARMV8_S2_XN;
 	*out = a;
@@ -360,7 +373,7 @@ static unsigned int s1_prot(const struct vcm_pt *pt, uint64_t e)
 	unsigned int idx = (unsigned int)VCM_FIELD_GET(ARMV8_S1_ATTRINDX, e);
 	unsigned int byte = (unsigned int)(pt->fmt_data >> (8U * idx)) & 0xffU;
 
-	if ((e & ARMV8_S1_AP2) == 0U)
+	if ((e & ARMV8_S1_AP2) == 0U || (e & ARMV8_DBM) != 0U)
 		prot |= VCM_PT_PROT_WRITE;
 	if ((e & ARMV8_S1_AP1) != 0U)
 		prot |= VCM_PT_PROT_USER;
@@ -387,7 +400,7 @@ static unsigned int s2_prot(uint64_t e)
 	unsigned int prot = VCM_PT_PROT_READ;
 	unsigned int memattr = (unsigned int)VCM_FIELD_GET(ARMV8_S2_MEMATTR, e);
 
-	if ((e & ARMV8_S2_S2AP_W) != 0U)
+	if ((e & (ARMV8_S2_S2AP_W | ARMV8_DBM)) != 0U)
 		prot |= VCM_PT_PROT_WRITE;
 	if ((e & ARMV8_S2_XN) == 0U)
 		prot |= VCM_PT_PROT_EXEC;
@@ -405,6 +418,43 @@ static inline unsigned int armv8_leaf_prot(const struct vcm_pt *pt, unsigned int
 {
 	(void)lvl;
 	return stage2(pt) ? s2_prot(e) : s1_prot(pt, e);
+}
+
+/* The write permission the walker grants a DBM leaf on its first write. */
+static inline uint64_t armv8_write_ok(const struct vcm_pt *pt)
+{
+	return stage2(pt) ? ARMV8_S2_S2AP_W : ARMV8_S1_AP2;
+}
+
+static inline bool armv8_hw_dirty(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
+{
+	(void)lvl;
+	if ((e & ARMV8_DBM) == 0U)
+		return false;
+	/* stage 1 grants by clearing AP[2], stage 2 by setting S2AP[1] */
+	return stage2(pt) ? (e & ARMV8_S2_S2AP_W) != 0U : (e & ARMV8_S1_AP2) == 0U;
+}
+
+static inline uint64_t armv8_hw_clean(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
+{
+	(void)lvl;
+	if ((e & ARMV8_DBM) == 0U)
+		return e;
+	return stage2(pt) ? e & ~ARMV8_S2_S2AP_W : e | ARMV8_S1_AP2;
+}
+
+static inline void armv8_attr_dirty(const struct vcm_pt *pt, struct vcm_pt_attr *a)
+{
+	for (unsigned int lvl = 0; lvl < pt->levels; lvl++) {
+		for (unsigned int c = 0; c < 2U; c++) {
+			if ((a->bits[lvl][c] & ARMV8_DBM) == 0U)
+				continue;
+			if (stage2(pt))
+				a->bits[lvl][c] |= armv8_write_ok(pt);
+			else
+				a->bits[lvl][c] &= ~armv8_write_ok(pt);
+		}
+	}
 }
 
 static void armv8_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
@@ -429,6 +479,8 @@ static void armv8_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 			       VCM_FIELD_PREP(TCR_TG0, tg0) |
 			       VCM_FIELD_PREP(VTCR_PS, (unsigned int)ps_encoding(pt->oas)) |
 			       VTCR_RES1;
+		if ((pt->cfg.flags & VCM_PT_CFG_DIRTY) != 0U)
+			out->regs[0] |= VTCR_HA | VTCR_HD;
 		out->regs[1] = 0;
 		out->regs[2] = pt->root_pa;
 		out->reg_names[0] = "VTCR_EL2";
@@ -439,6 +491,8 @@ static void armv8_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 			       VCM_FIELD_PREP(TCR_TG0, tg0) | TCR_EPD1 |
 			       VCM_FIELD_PREP(TCR_TG1, 2U) | /* 4K, a valid value for the unused half */
 			       VCM_FIELD_PREP(TCR_IPS, (unsigned int)ps_encoding(pt->oas));
+		if ((pt->cfg.flags & VCM_PT_CFG_DIRTY) != 0U)
+			out->regs[0] |= TCR_HA | TCR_HD;
 		out->regs[1] = pt->fmt_data;
 		out->regs[2] = pt->root_pa;
 		out->reg_names[0] = "TCR_EL1";
@@ -457,6 +511,10 @@ static void armv8_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define fmt_leaf_pa armv8_leaf_pa
 #define fmt_table_encode armv8_table_encode
 #define fmt_leaf_prot armv8_leaf_prot
+#define fmt_hw_dirty armv8_hw_dirty
+#define fmt_hw_clean armv8_hw_clean
+#define fmt_attr_dirty armv8_attr_dirty
+#define FMT_CFG_EXT  VCM_PT_CFG_DIRTY
 #define FMT_ITEM     uint64_t
 #define FMT_ITEM_LG2 3U
 #define FMT_PREFIX   armv8

@@ -18,6 +18,9 @@
  *   fmt_leaf_pa           with FMT_OA_MASK(pt): the same, less the bits below
  *                         the leaf's own size (where x86 keeps PAT in a large
  *                         page, and reserved bits sit)
+ *   fmt_hw_dirty,         with FMT_HW_DIRTY_BIT(pt): a D bit; without it, no
+ *   fmt_hw_clean,         dirty state at all (see the end of this file)
+ *   fmt_attr_dirty
  *
  * A hook with neither a body of the format's nor a default here is a compile
  * error in walk_template.h, as before.
@@ -99,5 +102,68 @@ static inline vcm_pa_t FMT_DEF(default_leaf_pa)(const struct vcm_pt *pt, unsigne
 #define fmt_leaf_pa FMT_DEF(default_leaf_pa)
 #endif
 #endif /* FMT_OA_MASK */
+
+/*
+ * Hardware dirty state (VCM_PT_CFG_DIRTY, walk_dirty.h). With
+ * FMT_HW_DIRTY_BIT(pt): a D bit the walker sets in the leaf it writes
+ * through (x86-64, VT-d second stage, AMD v1, RISC-V). A format with neither
+ * that nor hooks of its own has no dirty state: never dirty.
+ *
+ *   fmt_hw_dirty(pt, lvl, e)    the leaf e was written since it was cleaned
+ *   fmt_hw_clean(pt, lvl, e)    e made clean
+ *   fmt_attr_dirty(pt, attr)    attributes that encode leaves already written
+ */
+#ifndef fmt_hw_dirty
+#ifdef FMT_HW_DIRTY_BIT
+static inline bool FMT_DEF(default_hw_dirty)(const struct vcm_pt *pt, unsigned int lvl,
+					      FMT_ITEM e)
+{
+	(void)pt;
+	(void)lvl;
+	return (e & FMT_HW_DIRTY_BIT(pt)) != 0U;
+}
+
+static inline FMT_ITEM FMT_DEF(default_hw_clean)(const struct vcm_pt *pt, unsigned int lvl,
+						  FMT_ITEM e)
+{
+	(void)pt;
+	(void)lvl;
+	return e & (FMT_ITEM)~FMT_HW_DIRTY_BIT(pt);
+}
+
+static inline void FMT_DEF(default_attr_dirty)(const struct vcm_pt *pt, struct vcm_pt_attr *a)
+{
+	for (unsigned int lvl = 0; lvl < pt->levels; lvl++)
+		for (unsigned int c = 0; c < 2U; c++)
+			a->bits[lvl][c] |= FMT_HW_DIRTY_BIT(pt);
+}
+#else
+static inline bool FMT_DEF(default_hw_dirty)(const struct vcm_pt *pt, unsigned int lvl,
+					      FMT_ITEM e)
+{
+	(void)pt;
+	(void)lvl;
+	(void)e;
+	return false;
+}
+
+static inline FMT_ITEM FMT_DEF(default_hw_clean)(const struct vcm_pt *pt, unsigned int lvl,
+						  FMT_ITEM e)
+{
+	(void)pt;
+	(void)lvl;
+	return e;
+}
+
+static inline void FMT_DEF(default_attr_dirty)(const struct vcm_pt *pt, struct vcm_pt_attr *a)
+{
+	(void)pt;
+	(void)a;
+}
+#endif /* FMT_HW_DIRTY_BIT */
+#define fmt_hw_dirty FMT_DEF(default_hw_dirty)
+#define fmt_hw_clean FMT_DEF(default_hw_clean)
+#define fmt_attr_dirty FMT_DEF(default_attr_dirty)
+#endif /* fmt_hw_dirty */
 
 #endif /* VCM_PT_FMT_DEFAULTS_H */

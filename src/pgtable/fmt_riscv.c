@@ -154,7 +154,10 @@ static int riscv_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
 			       "the PMA's memory type (WBWA); Svpbmt is off");
 	a |= VCM_FIELD_PREP(RV_PBMT, (unsigned int)pbmt);
 	if ((prot & VCM_PT_PROT_WRITE) != 0U)
-		a |= RV_W | RV_D;
+		a |= RV_W;
+	/* D preset, unless the walker is to record writes (Svadu, or the IOMMU's ADE) */
+	if ((prot & VCM_PT_PROT_WRITE) != 0U && (pt->cfg.flags & VCM_PT_CFG_DIRTY) == 0U)
+		a |= RV_D;
 	if ((prot & VCM_PT_PROT_EXEC) != 0U)
 		a |= RV_X;
 	if ((prot & VCM_PT_PROT_USER) != 0U)
@@ -302,5 +305,7 @@ static void riscv_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define FMT_PREFIX   riscv
 #define FMT_OPS      vcm_pt_fmt_riscv
 #define FMT_NAME     "riscv"
-#define FMT_CFG_EXT  VCM_PT_CFG_RISCV_ALL
+#define FMT_CFG_EXT  (VCM_PT_CFG_RISCV_ALL | VCM_PT_CFG_DIRTY)
+#define FMT_HW_DIRTY_BIT(pt) RV_D
+#include "fmt_defaults.h"
 #include "walk_template.h"

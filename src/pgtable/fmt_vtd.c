@@ -50,6 +50,7 @@
 #define VTD_EMT   VCM_GENMASK(5, 3)      /* leaves only */
 #define VTD_IPAT  VCM_BIT(6)             /* leaves only */
 #define VTD_PS    VCM_BIT(7)             /* SS-PDE/SS-PDPE: maps a super page */
+#define VTD_D     VCM_BIT(9)             /* leaves: written (SSADE in the PASID entry) */
 #define VTD_ADDR  VCM_GENMASK(51, 12)
 
 /* Memory types (EMT uses the PAT encodings). */
@@ -198,5 +199,8 @@ static void vtd_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define FMT_PS_PRESENT VTD_R
 #define FMT_PS_LEAF    VTD_PS
 #define FMT_OA_MASK(pt) oa_mask(pt)
+/* 3.10 / 9.8: with SSADE set in a scalable-mode PASID entry the unit sets D on a write */
+#define FMT_HW_DIRTY_BIT(pt) VTD_D
+#define FMT_CFG_EXT  VCM_PT_CFG_DIRTY
 #include "fmt_defaults.h"
 #include "walk_template.h"

@@ -143,7 +143,9 @@ static int x86_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
 		[VCM_PT_CACHE_WT] = PAT_WT,
 	};
 	unsigned int inner = VCM_FIELD_GET(VCM_PT_PROT_INNER_MASK, prot);
-	uint64_t a = X86_P | X86_A | X86_D;
+	/* D preset unless the walker is to record writes (VCM_PT_CFG_DIRTY) */
+	uint64_t a = X86_P | X86_A |
+		     ((pt->cfg.flags & VCM_PT_CFG_DIRTY) != 0U ? 0U : X86_D);
 	unsigned int type;
 	int idx, ret;
 
@@ -251,5 +253,8 @@ static void x86_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define FMT_PS_PRESENT X86_P
 #define FMT_PS_LEAF    X86_PS
 #define FMT_OA_MASK(pt) oa_mask(pt)
+/* 4.8 "Accessed and Dirty Flags": the processor sets D in the leaf it writes through */
+#define FMT_HW_DIRTY_BIT(pt) X86_D
+#define FMT_CFG_EXT  VCM_PT_CFG_DIRTY
 #include "fmt_defaults.h"
 #include "walk_template.h"

@@ -60,6 +60,9 @@ int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_
 		return VCM_ERR(diag, -EINVAL, "cfg->flags %#x: RISC-V extensions on %s",
 			       (unsigned int)(cfg->flags & VCM_PT_CFG_RISCV_ALL),
 			       vcm_pt_fmt_name(cfg->fmt));
+	if ((cfg->flags & VCM_PT_CFG_DIRTY & ~cfg->fmt->cfg_ext) != 0U)
+		return VCM_ERR(diag, -EINVAL, "cfg->flags: %s has no hardware dirty state "
+			       "(VCM_PT_CFG_DIRTY)", vcm_pt_fmt_name(cfg->fmt));
 
 	pt = plat->meta_alloc(plat->ctx, sizeof(*pt));
 	if (pt == NULL)
@@ -425,6 +428,32 @@ int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t da, uint64_t len,
 		ret = check_span(pt, da, len);
 	if (ret == 0)
 		ret = pt->fmt->walk(pt, da, da + len - 1U, fn, arg);
+	vcm_diag_leave(&pt->diag, outer);
+	return ret;
+}
+
+int vcm_pt_read_clear_dirty(struct vcm_pt *pt, vcm_da_t da, uint64_t len, unsigned int flags,
+			    int (*fn)(void *arg, vcm_da_t da, uint64_t len), void *arg)
+{
+	const char *outer;
+	int ret;
+
+	if (!live(pt))
+		return -EINVAL;
+	outer = vcm_diag_enter(&pt->diag, __func__);
+	if (fn == NULL)
+		ret = VCM_ERR(&pt->diag, -EINVAL, "fn is NULL");
+	else if ((flags & ~VCM_PT_DIRTY_NO_CLEAR) != 0U)
+		ret = VCM_ERR(&pt->diag, -EINVAL, "flags has unknown bits %#x",
+			      flags & ~VCM_PT_DIRTY_NO_CLEAR);
+	else if ((pt->cfg.flags & VCM_PT_CFG_DIRTY) == 0U)
+		ret = VCM_ERR(&pt->diag, -EINVAL,
+			      "pt: created without VCM_PT_CFG_DIRTY, its leaves record no writes");
+	else
+		ret = check_span(pt, da, len);
+	if (ret == 0)
+		ret = pt->fmt->read_clear_dirty(pt, da, da + len - 1U,
+						(flags & VCM_PT_DIRTY_NO_CLEAR) == 0U, fn, arg);
 	vcm_diag_leave(&pt->diag, outer);
 	return ret;
 }

@@ -116,6 +116,9 @@ struct vcm_pt_fmt {
 	int (*lookup)(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *out);
 	int (*walk)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last,
 		    int (*fn)(void *arg, const struct vcm_pt_leaf *leaf), void *arg);
+	/* report (and with @clear, clean) the dirty leaves of [@da, @last] */
+	int (*read_clear_dirty)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last, bool clear,
+				int (*fn)(void *arg, vcm_da_t da, uint64_t len), void *arg);
 	int (*check)(struct vcm_pt *pt);
 	void (*free_all)(struct vcm_pt *pt);
 };

@@ -14,6 +14,7 @@
  *   walk_map.h    the map decision and its writes
  *   walk_unmap.h  the unmap planner, splits and the unmap walk
  *   walk_check.h  the validator behind vcm_pt_check_()
+ *   walk_dirty.h  vcm_pt_read_clear_dirty()
  */
 #ifndef FMT_OPS
 #error "define the format hooks (fmt.h) before including walk_template.h"
@@ -25,6 +26,7 @@
 #include "walk_map.h"
 #include "walk_unmap.h"
 #include "walk_check.h"
+#include "walk_dirty.h"
 
 /*
  * The map walk from the top over @nr pieces (@len bytes in all) at
@@ -195,6 +197,7 @@ const struct vcm_pt_fmt FMT_OPS = {
 	.unmap = NS(unmap),
 	.lookup = NS(lookup),
 	.walk = NS(walk),
+	.read_clear_dirty = NS(read_clear_dirty),
 	.check = NS(check),
 	.free_all = NS(free_all),
 };

@@ -119,6 +119,28 @@ static void NS(fill)(struct walk *w, FMT_ITEM *t, unsigned int lvl, vcm_pa_t pa,
 }
 
 /*
+ * Mark every leaf of the filled table @t at @lvl written (a split of a block
+ * the walker marked after the split read it): re-encoded with @dirty, the
+ * attributes of a written leaf.
+ */
+static void NS(hw_mark_tree)(struct walk *w, FMT_ITEM *t, unsigned int lvl,
+			     const struct vcm_pt_attr *dirty)
+{
+	const struct vcm_pt *pt = w->pt;
+	const unsigned int n = NS(lvl_items)(pt, lvl);
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (fmt_kind(pt, lvl, t[i]) == FMT_TABLE)
+			NS(hw_mark_tree)(w, NS(tbl_cpu)(pt, fmt_table_pa(pt, lvl, t[i])), lvl - 1U,
+					 dirty);
+		else
+			t[i] = fmt_leaf_encode(pt, lvl, fmt_leaf_contig(pt, lvl, t[i]),
+					       fmt_leaf_pa(pt, lvl, t[i]), dirty);
+	}
+	NS(clean)(pt, t, 0, n);
+}
+
+/*
  * Replace the cut leaf at @it by smaller leaves mapping the same memory: a
  * block by a filled table of the next level; a contiguous group by single
  * entries, or by filled tables where this level has no single size.
@@ -141,8 +163,14 @@ static void NS(split)(struct walk *w, const struct iter *it)
 	struct vcm_pt_attr attr;
 	uint64_t sizes = NS(leaf_attr)(w, lvl, it->entry, &attr);
 	bool singles = group && NS(single_ok)(pt, lvl, sizes);
+	bool dirty = false, late = false;
 
 	VCM_ASSERT(n <= sizeof(next) / sizeof(next[0]));
+	/* A written block splits into written pieces (vcm_pt_read_clear_dirty()). */
+	for (unsigned int i = 0; i < n; i++)
+		dirty |= fmt_hw_dirty(pt, lvl, t[i]);
+	if (dirty)
+		fmt_attr_dirty(pt, &attr);
 	for (unsigned int i = 0; i < n; i++) {
 		if (singles) {
 			next[i] = fmt_leaf_encode(pt, lvl, false, pa + i * isz, &attr);
@@ -153,10 +181,21 @@ static void NS(split)(struct walk *w, const struct iter *it)
 			next[i] = fmt_table_encode(pt, lvl, child.pa);
 		}
 	}
+	/* swapped out, so a mark the walker made since the read above is seen */
 	for (unsigned int i = 0; i < n; i++)
-		t[i] = 0;
+		late |= fmt_hw_dirty(pt, lvl, __atomic_exchange_n(&t[i], 0, __ATOMIC_RELAXED));
 	NS(clean)(pt, t, 0, n);
 	NS(flush_now)(w, da, da + isz * n - 1U, true);
+	if (late && !dirty) {
+		fmt_attr_dirty(pt, &attr);
+		for (unsigned int i = 0; i < n; i++) {
+			if (singles)
+				next[i] = fmt_leaf_encode(pt, lvl, false, pa + i * isz, &attr);
+			else
+				NS(hw_mark_tree)(w, NS(tbl_cpu)(pt, fmt_table_pa(pt, lvl, next[i])),
+						 lvl - 1U, &attr);
+		}
+	}
 	for (unsigned int i = 0; i < n; i++)
 		t[i] = next[i];
 	NS(clean)(pt, t, 0, n);
