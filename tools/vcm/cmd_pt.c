@@ -47,6 +47,7 @@ static void usage(FILE *out)
 		"  --stage2               armv8 stage 2 table\n"
 		"  --secure               table walked in the Secure state\n"
 		"  --svnapot, --svpbmt    riscv extensions (64 KiB NAPOT pages, memory types)\n"
+		"  --dirty                writable leaves start clean for hardware dirty tracking\n"
 		"  --base PA              physical address of the table memory (default 0x40000000)\n"
 		"steps, done in order:\n"
 		"  --map DA:PA:LEN[:PROT] PROT letters: r w x u(ser) g(=nonglobal) s(ecure) d(evice)\n"
@@ -338,7 +339,7 @@ static int cmd_pt(int argc, char **argv)
 	cfg.granule_lg2 = o.granule_lg2;
 	cfg.flags = (o.stage2 ? VCM_PT_CFG_STAGE2 : 0U) | (o.secure ? VCM_PT_CFG_SECURE : 0U) |
 		    (o.svnapot ? VCM_PT_CFG_RISCV_SVNAPOT : 0U) |
-		    (o.svpbmt ? VCM_PT_CFG_RISCV_SVPBMT : 0U);
+		    (o.svpbmt ? VCM_PT_CFG_RISCV_SVPBMT : 0U) | (o.dirty ? VCM_PT_CFG_DIRTY : 0U);
 	if (o.have_base && (o.base % 1024U != 0U || o.base > UINT64_MAX - ARENA_LEN)) {
 		fprintf(stderr, "vcm pt: --base %#llx: not 1 KiB-aligned, or the %llu MiB of table "
 			"memory would pass 2^64\n", (unsigned long long)o.base,

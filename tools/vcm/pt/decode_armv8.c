@@ -11,7 +11,7 @@
  *
  * Levels: the manual's level 3 is our level 0. Reported as malformed: a
  * block where the granule allows none, descriptor type 0b01 at level 3,
- * RES0 bits (51:48, the bits between 12 and the block or granule size, and
+ * RES0 bits (51:48 in tables, 50:48 in leaves whose bit 51 is DBM, the bits between 12 and the block or granule size, and
  * the stage 1 table bits 63:59 in stage 2), SH = 0b01, an output or table
  * address past the output size (an Address size fault). Not shown: the
  * hierarchical NSTable/APTable/UXNTable/PXNTable of stage 1 tables (they
@@ -144,7 +144,9 @@ static void entry(const struct pt_decode_in *in, const struct pt_geo *g, unsigne
 		o->kind = PT_EMPTY; /* bits 63:1 are ignored */
 		return;
 	}
-	pt_reserved(o, e, PT_M(51, 48), "RES0 (51:48)");
+	/* 51:48 are RES0 in a table; a leaf's bit 51 is DBM (D5.4.11, ARMv8.1) */
+	pt_reserved(o, e, (e & PT_B(1)) != 0U && level > 0U ? PT_M(51, 48) : PT_M(50, 48),
+		    (e & PT_B(1)) != 0U && level > 0U ? "RES0 (51:48)" : "RES0 (50:48)");
 	if (oas < 48U && (e & PT_M(47, oas)) != 0U)
 		pt_cat(o->why, sizeof(o->why), "%saddress bits %#llx past the %u-bit output size "
 		       "(Address size fault)", o->why[0] != '\0' ? "; " : "",
@@ -181,6 +183,8 @@ static void entry(const struct pt_decode_in *in, const struct pt_geo *g, unsigne
 	} else {
 		attrs_s1(e, o);
 	}
+	if ((e & PT_B(51)) != 0U)
+		pt_cat(o->attrs, sizeof(o->attrs), " DBM=1");
 	if ((e & PT_B(52)) != 0U) {
 		o->group_lg2 = contig_lg2(gr, level);
 		pt_cat(o->attrs, sizeof(o->attrs), " Contiguous=1");

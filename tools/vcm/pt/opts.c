@@ -48,10 +48,13 @@ int pt_opt(int argc, char **argv, int *i, struct pt_opts *o, bool decode, const 
 	uint64_t n;
 
 	if (is(a.opt, "--stage2") || is(a.opt, "--svnapot") || is(a.opt, "--svpbmt") ||
-	    (!decode && is(a.opt, "--secure")) || (decode && is(a.opt, "--json"))) {
+	    /* --dirty: the decoder reads the dirty state as it finds it; taken so
+	     * one option list serves both commands */
+	    is(a.opt, "--dirty") || (!decode && is(a.opt, "--secure")) ||
+	    (decode && is(a.opt, "--json"))) {
 		*(is(a.opt, "--stage2") ? &o->stage2 : is(a.opt, "--svnapot") ? &o->svnapot :
 		  is(a.opt, "--svpbmt") ? &o->svpbmt : is(a.opt, "--json") ? &o->json :
-		  &o->secure) = true;
+		  is(a.opt, "--dirty") ? &o->dirty : &o->secure) = true;
 		return 1;
 	}
 	if (!is(a.opt, "--fmt") && !is(a.opt, "--granule") && !is(a.opt, "--ias") &&

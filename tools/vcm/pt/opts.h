@@ -35,7 +35,7 @@ extern const struct pt_fmt_name pt_fmt_names[];
 struct pt_opts {
 	const struct pt_fmt_name *fmt;
 	unsigned int ias, oas, granule_lg2, start_level;
-	bool stage2, secure, svnapot, svpbmt, json;
+	bool stage2, secure, svnapot, svpbmt, json, dirty;
 	bool have_base, have_root;
 	uint64_t base, root;
 };
