@@ -71,6 +71,10 @@ extern "C" {
  * @hw:         optional: register values to program (page tables): the
  *              block vcm_dev_ops.program receives.
  * @page_sizes: optional: leaf sizes the instance can use (bit n = 2^n bytes).
+ * @check:      optional: refuse @dev_cfg at vcm_dev_register() time (0 or a
+ *              negative errno, the message naming the field), so that a
+ *              configuration the mapper cannot create is not first refused by
+ *              the first association.
  * @range:      optional: for an endpoint that owns its address space (a CPU),
  *              the range of its prebuilt VCM, user (@user) or kernel view.
  * @walk:       optional: call @fn for every mapped run of [@da, @da + @len) in
@@ -97,6 +101,7 @@ struct vcm_mapper_ops {
 	int (*walk)(void *inst, vcm_da_t da, uint64_t len,
 		    int (*fn)(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot),
 		    void *arg);
+	int (*check)(const struct vcm_dev_cfg *dev_cfg, struct vcm_diag *diag);
 };
 
 /**

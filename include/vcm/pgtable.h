@@ -187,6 +187,13 @@ struct vcm_pt_leaf {
 VCM_API int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_diag *diag);
 
 /**
+ * vcm_pt_cfg_check() - would vcm_pt_create() take @cfg's format, flags and
+ * sizes? Allocates nothing; @cfg->plat is not looked at.
+ * Return: 0; -EINVAL as vcm_pt_create() (the message names the field).
+ */
+VCM_API int vcm_pt_cfg_check(const struct vcm_pt_cfg *cfg, struct vcm_diag *diag);
+
+/**
  * vcm_pt_destroy() - free every table and the object. The caller has stopped
  * every walker and invalidated their TLBs; no TLB callback is made.
  * @pt: the table, or NULL (ignored). Undefined afterwards (see the top).

@@ -23,8 +23,11 @@
  * Handles are the native ones: struct vcm, struct vcm_res (the RFC's struct
  * res), struct vcm_avcm (struct avcm), struct vcm_bound (struct bound) and
  * struct vcm_mem (struct physmem; it keeps naming the memory when the graph
- * migrates it). A freed or foreign handle is an error,
- * never undefined behaviour.
+ * migrates it). A freed or foreign handle is an error (-EINVAL), never
+ * undefined behaviour, also when it was kept across vcm_sys_destroy() and
+ * vcm_sys_init(): every default system takes its handle slots from one store
+ * kept for the process (struct vcm_slots in vcm.h), so a handle of an earlier
+ * system names a slot at a generation it has left behind.
  *
  * Errors, as the RFC had them: calls returning int return 0 (or a count) or a
  * negative errno; calls returning a pointer return NULL; calls returning an
@@ -32,7 +35,12 @@
  * negative errno and vcm_rfc_last_error() the message naming the argument.
  * Both are per thread; a successful call sets the errno to 0. With no system
  * (before vcm_sys_init(), after vcm_sys_destroy()) every call fails with
- * -ENODEV and touches no handle.
+ * -ENODEV and touches no handle. Every call that takes a handle fails with
+ * -EINVAL for a NULL, freed or foreign one; that includes the getters, whose
+ * 0 or NULL is then an error, not a value (a getter's NULL with errno 0 means
+ * only "after the last"). The errnos are the 2010 design's: where the native
+ * graph says -ENOSPC (no room) this layer says -ENOMEM, and where it says
+ * -ERANGE or -EOVERFLOW (a length past the space, a wrapping range) -EINVAL.
  *
  * Devices are named by strings (the RFC's dev_id; the MSM driver looked its
  * contexts up by name too).
@@ -184,8 +192,8 @@ VCM_API void *vcm_rfc_phys_to_cpu(vcm_pa_t pa);
 /**
  * vcm_rfc_create() - a device address space [@start_addr, @start_addr + @len).
  * @start_addr: 4 KiB aligned. @len: a non-zero multiple of 4 KiB.
- * Return: the VCM, or NULL (-EINVAL misaligned or wrapping range, -ENOMEM,
- * -ENODEV no system).
+ * Return: the VCM, or NULL (-EINVAL misaligned, zero-length or wrapping
+ * range, -ENOMEM, -ENODEV no system).
  */
 VCM_API struct vcm *vcm_rfc_create(vcm_da_t start_addr, uint64_t len);
 /**
@@ -208,7 +216,10 @@ VCM_API struct vcm *vcm_rfc_create_one_to_one(vcm_pa_t start_addr, uint64_t len)
 VCM_API struct vcm *vcm_rfc_create_from_prebuilt(unsigned int ext_vcm_id);
 /** vcm_rfc_clone() - deep copy (same reservations and backing, no associations). */
 VCM_API struct vcm *vcm_rfc_clone(struct vcm *vcm);
-/** vcm_rfc_free() - Return: 0; -EBUSY while it has reservations or associations. */
+/**
+ * vcm_rfc_free() - Return: 0; -EBUSY while it has reservations or
+ * associations; -EINVAL NULL or freed.
+ */
 VCM_API int vcm_rfc_free(struct vcm *vcm);
 VCM_API vcm_da_t vcm_rfc_get_start_addr(struct vcm *vcm);
 VCM_API uint64_t vcm_rfc_get_len(struct vcm *vcm);
@@ -219,14 +230,16 @@ VCM_API uint64_t vcm_rfc_get_len(struct vcm *vcm);
  * vcm_rfc_reserve() - reserve @len bytes of @vcm.
  * @len:  a non-zero multiple of 4 KiB.
  * @attr: VCM_READ.. access bits, cache policy and VCM_ALIGN_* (see above).
- * Return: the reservation, or NULL (-EINVAL bad attr or len, -ENOMEM no room).
+ * Return: the reservation, or NULL (-EINVAL bad attr, or len 0, unaligned or
+ * larger than the VCM; -ENOMEM no free run that long is left).
  */
 VCM_API struct vcm_res *vcm_rfc_reserve(struct vcm *vcm, uint64_t len, uint32_t attr);
 /**
  * vcm_rfc_reserve_at() - reserve at a logical location.
  * @memtarget: VCM_START (the VCM's first address) or VCM_END (ending at its
  *             last address, rounded down to the alignment in @attr).
- * Return: the reservation, or NULL (-ENOMEM that place is taken).
+ * Return: the reservation, or NULL (-ENOMEM that place is taken, -EINVAL
+ * bad memtarget, attr or len).
  */
 VCM_API struct vcm_res *vcm_rfc_reserve_at(unsigned int memtarget, struct vcm *vcm, uint64_t len,
 					   uint32_t attr);
@@ -243,9 +256,17 @@ VCM_API int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr);
  */
 VCM_API uint32_t vcm_rfc_get_res_attr(struct vcm_res *res);
 VCM_API uint64_t vcm_rfc_get_num_res(struct vcm *vcm);
-/** vcm_rfc_get_next_res() - address order; @res NULL for the first; NULL after the last. */
+/**
+ * vcm_rfc_get_next_res() - address order; @res NULL for the first.
+ * Return: the next reservation; NULL with errno 0 after the last, NULL with
+ * -EINVAL when @vcm is not a live VCM or @res not a live reservation of it.
+ */
 VCM_API struct vcm_res *vcm_rfc_get_next_res(struct vcm *vcm, struct vcm_res *res);
-/** vcm_rfc_res_copy() - copy between backed reservations. Return: bytes copied (0 on error). */
+/**
+ * vcm_rfc_res_copy() - copy between backed reservations.
+ * Return: bytes copied; 0 on error (-ENOENT one is not backed, -EINVAL bad
+ * handle or a range past a reservation's end).
+ */
 VCM_API uint64_t vcm_rfc_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from,
 				  uint64_t from_off, uint64_t len);
 /** vcm_rfc_get_min_page_size() - 4 KiB. */
@@ -253,9 +274,11 @@ VCM_API uint64_t vcm_rfc_get_min_page_size(void);
 
 /* ---- bounds -------------------------------------------------------------- */
 
+/** vcm_rfc_create_bound() - NULL on error (-EINVAL bad len or vcm, -ENOMEM no room). */
 VCM_API struct vcm_bound *vcm_rfc_create_bound(struct vcm *vcm, uint64_t len);
 /** vcm_rfc_free_bound() - Return: 0; -EBUSY while it holds reservations. */
 VCM_API int vcm_rfc_free_bound(struct vcm_bound *bound);
+/** vcm_rfc_reserve_from_bound() - NULL on error (-EINVAL, -ENOMEM no room in the bound). */
 VCM_API struct vcm_res *vcm_rfc_reserve_from_bound(struct vcm_bound *bound, uint64_t len,
 						   uint32_t attr);
 VCM_API vcm_da_t vcm_rfc_get_bound_start_addr(struct vcm_bound *bound);
@@ -285,6 +308,7 @@ VCM_API struct vcm_mem *vcm_rfc_map_phys_addr(vcm_pa_t phys, uint64_t len);
 VCM_API int vcm_rfc_back(struct vcm_res *res, struct vcm_mem *physmem);
 /** vcm_rfc_unback() - Return: 0; -ENOENT not backed. */
 VCM_API int vcm_rfc_unback(struct vcm_res *res);
+/** vcm_rfc_get_physmem_from_res() - the backing; NULL with -ENOENT if not backed. */
 VCM_API struct vcm_mem *vcm_rfc_get_physmem_from_res(struct vcm_res *res);
 /** vcm_rfc_get_memtype_of_physalloc() - memtype index, or a negative errno. */
 VCM_API int vcm_rfc_get_memtype_of_physalloc(struct vcm_mem *physmem);
@@ -292,7 +316,8 @@ VCM_API int vcm_rfc_get_memtype_of_physalloc(struct vcm_mem *physmem);
  * vcm_rfc_get_next_phys_addr() - iterate the chunks of @physmem, in order.
  * @phys: 0 for the first chunk, else the address the previous call returned.
  * @len:  receives the chunk's length.
- * Return: the chunk's physical address; 0 after the last (errno 0) or on error.
+ * Return: the chunk's physical address; 0 after the last (errno 0) or on
+ * error (-EINVAL bad handle, @len NULL, @phys not one of its chunks).
  */
 VCM_API vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t phys, uint64_t *len);
 
@@ -301,7 +326,8 @@ VCM_API vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t ph
 /**
  * vcm_rfc_assoc() - link @vcm with device @dev_id (inactive).
  * @attr: VCM_USE_LOW_BASE (also: 0), VCM_USE_HIGH_BASE, VCM_SPLIT(bits).
- * Return: the association, or NULL (-ENODEV no such device, -EINVAL).
+ * Return: the association, or NULL (-ENODEV no such device, -EEXIST @vcm is
+ * associated with that device already, -EINVAL bad handle or attr).
  */
 VCM_API struct vcm_avcm *vcm_rfc_assoc(struct vcm *vcm, const char *dev_id, uint32_t attr);
 /** vcm_rfc_deassoc() - Return: 0; -EBUSY while active. */
@@ -309,7 +335,11 @@ VCM_API int vcm_rfc_deassoc(struct vcm_avcm *avcm);
 /** vcm_rfc_set_assoc_attr() - Return: 0; -EBUSY while active. */
 VCM_API int vcm_rfc_set_assoc_attr(struct vcm_avcm *avcm, uint32_t attr);
 VCM_API uint32_t vcm_rfc_get_assoc_attr(struct vcm_avcm *avcm);
-/** vcm_rfc_activate() - program the table into the device. Return: 0; -EBUSY; -ENODEV. */
+/**
+ * vcm_rfc_activate() - program the table into the device.
+ * Return: 0; -EBUSY already active, or another VCM is active on that base of
+ * the device; -ENODEV no system.
+ */
 VCM_API int vcm_rfc_activate(struct vcm_avcm *avcm);
 /** vcm_rfc_deactivate() - Return: 0; -ENOENT not active. */
 VCM_API int vcm_rfc_deactivate(struct vcm_avcm *avcm);
@@ -320,7 +350,10 @@ VCM_API int vcm_rfc_is_active(struct vcm_avcm *avcm);
 
 /** vcm_rfc_get_dev_addr() - the device address (CPU VCMs: a pointer) of @res. */
 VCM_API vcm_da_t vcm_rfc_get_dev_addr(struct vcm_res *res);
-/** vcm_rfc_get_res() - the reservation of @vcm holding @dev_addr, or NULL. */
+/**
+ * vcm_rfc_get_res() - the reservation of @vcm holding @dev_addr, or NULL
+ * (-ENOENT none holds it, -EINVAL @vcm not a live VCM).
+ */
 VCM_API struct vcm_res *vcm_rfc_get_res(vcm_da_t dev_addr, struct vcm *vcm);
 /**
  * vcm_rfc_translate() - the address in @dst_vcm that maps the physical byte
@@ -339,7 +372,8 @@ VCM_API struct vcm_res *vcm_rfc_get_next_phys_res(vcm_pa_t phys, struct vcm_res 
 /**
  * vcm_rfc_get_pgtbl_pa() - physical address of @vcm's page table: the table
  * of its first associated IOMMU device in the order "vcodec", "mdp" (a VCM
- * has one table per format). 0 if it has none.
+ * has one table per format). 0 if it has none (-ENOENT) or @vcm is not a
+ * live VCM (-EINVAL).
  */
 VCM_API vcm_pa_t vcm_rfc_get_pgtbl_pa(struct vcm *vcm);
 VCM_API vcm_pa_t vcm_rfc_get_cont_memtype_pa(unsigned int memtype);
@@ -348,7 +382,8 @@ VCM_API uint64_t vcm_rfc_get_cont_memtype_len(unsigned int memtype);
  * vcm_rfc_dev_addr_to_phys_addr() - look @dev_addr up in the tables active in
  * @dev_id, low base first. When nothing maps it this is a fault: the device's
  * handler (vcm_hook()) runs, and if it returns 1 the lookup is tried once more.
- * Return: the physical address, or 0 (-ENOENT unmapped, -ENODEV no device).
+ * Return: the physical address, or 0 (-ENOENT nothing maps it, which
+ * includes no VCM active on the device; -ENODEV no such device).
  */
 VCM_API vcm_pa_t vcm_rfc_dev_addr_to_phys_addr(const char *dev_id, vcm_da_t dev_addr);
 /** vcm_rfc_hook() - set @dev_id's fault handler (NULL: none). Return: 0; -ENODEV. */

@@ -83,6 +83,8 @@ struct vcm_soc_dev_cfg {
  * @devs:        @nr_devs devices, at most VCM_SOC_MAX_DEVS, registered in
  *               this order.
  * @lock:        optional: the system lock (struct vcm_sys_cfg.lock).
+ * @diag_slot, @diag_ctx, @slots: optional: passed on to the system
+ *               (struct vcm_sys_cfg): per-thread messages, a slot store.
  * @small_only:  every page table maps with its granule only (its page_sizes
  *               becomes 1 << granule_lg2; a granule_lg2 of 0 counts as 4 KiB).
  */
@@ -97,6 +99,9 @@ struct vcm_soc_cfg {
 	const struct vcm_soc_dev_cfg *devs;
 	unsigned int nr_devs;
 	const struct vcm_sys_lock *lock;
+	struct vcm_diag *(*diag_slot)(void *ctx);
+	void *diag_ctx;
+	struct vcm_slots *slots;
 	bool small_only;
 };
 

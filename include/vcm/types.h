@@ -68,6 +68,11 @@ struct vcm_diag {
  * @concat:      tables concatenated at the first level (1 = none).
  * @regs:        format-defined register values, named by @reg_names
  *               (include/vcm/pgtable.h lists them per format).
+ * @da_first, @da_last: the input addresses this base translates, inclusive;
+ *               both 0: all the table covers. Set by the graph when one table
+ *               serves both bases of a split association (VCM_SPLIT): each
+ *               base translates only its own part, as TTBR0 and TTBR1 do, and
+ *               a device faults on an address of the other part.
  */
 struct vcm_hw_regs {
 	const char *fmt;
@@ -78,6 +83,8 @@ struct vcm_hw_regs {
 	unsigned int concat;
 	uint64_t regs[3];
 	const char *reg_names[3];
+	vcm_da_t da_first;
+	vcm_da_t da_last;
 };
 
 #ifdef __cplusplus

@@ -30,7 +30,9 @@
  * memory holds a newer object: a handle carries the generation of the slot it
  * names, and a slot whose generations run out is never reused. Handles are
  * opaque values, not addresses to read; compare them only with ==. After
- * vcm_sys_destroy() no handle of the system may be used.
+ * vcm_sys_destroy() no handle of the system may be used, unless the system
+ * was made with a slot store (cfg->slots): then they stay -EINVAL in every
+ * later system of that store, until vcm_slots_destroy().
  * Threads: every call takes the system's lock; calls are thread-safe. Lock
  * order and the rules for hooks are in docs/graph.md.
  * Words: docs/glossary.md.
@@ -82,6 +84,11 @@ VCM_API extern const struct vcm_mapper_ops vcm_mapper_one_to_one;
  *               system, so with several threads vcm_sys_last_error() may show
  *               another thread's message.
  * @diag_ctx:    its argument.
+ * @slots:       optional: a slot store (vcm_slots_create()) the system takes
+ *               its handle slots from and gives them back to when destroyed,
+ *               so that handles kept past vcm_sys_destroy() stay -EINVAL in
+ *               every later system made with the same store. NULL: the slots
+ *               are the system's and go with it.
  */
 struct vcm_sys_cfg {
 	const struct vcm_plat_ops *plat;
@@ -90,11 +97,35 @@ struct vcm_sys_cfg {
 	const struct vcm_sys_lock *lock;
 	struct vcm_diag *(*diag_slot)(void *ctx);
 	void *diag_ctx;
+	struct vcm_slots *slots;
 };
 
+/*
+ * Slot stores. A handle is a slot of its system's pools plus the slot's
+ * generation (docs/graph.md); a store keeps the slots and their generations
+ * from one system to the next, for a caller that makes system after system
+ * and cannot make sure its users drop every handle (rfc.h's default system).
+ */
+struct vcm_slots;
+/**
+ * vcm_slots_create() - an empty store whose memory comes from @plat's
+ * meta_alloc/meta_free (@plat is kept and must outlive the store).
+ * Return: 0 and *@out; -EINVAL NULL argument or op; -ENOMEM.
+ */
+VCM_API int vcm_slots_create(const struct vcm_plat_ops *plat, struct vcm_slots **out,
+			     struct vcm_diag *diag);
+/**
+ * vcm_slots_destroy() - free the store and its slots. Handles of systems that
+ * used it must not be used after this.
+ * Return: 0; -EINVAL NULL; -EBUSY a live system uses it.
+ */
+VCM_API int vcm_slots_destroy(struct vcm_slots *slots);
+
+/* -EBUSY also when cfg->slots is used by a live system. */
 VCM_API int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out,
 			   struct vcm_diag *diag);
-/* -EBUSY while VCMs, devices or physical allocations are live. */
+/* -EINVAL NULL or not a live system; -EBUSY while VCMs, devices or physical
+ * allocations are live. */
 VCM_API int vcm_sys_destroy(struct vcm_sys *sys);
 /* The calling thread's last message (with a diag_slot; else the system's). */
 VCM_API const char *vcm_sys_last_error(const struct vcm_sys *sys);

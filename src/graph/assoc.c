@@ -56,6 +56,30 @@ static bool split_high(const struct vcm_avcm *a, vcm_da_t da)
 	return ((da >> (width - n)) & vcm_low_mask(n)) == vcm_low_mask(n);
 }
 
+/*
+ * The addresses @base of split association @a translates, as split_high()
+ * divides them: high, those whose top n of the VCM's width bits are all ones
+ * (up to the top of the width); low, everything below. An empty part (n
+ * wider than the VCM: no address is high) is first > last.
+ */
+static void split_part(const struct vcm_avcm *a, unsigned int base, vcm_da_t *first,
+		       vcm_da_t *last)
+{
+	unsigned int n = (a->attr & VCM_SPLIT_MASK) >> VCM_SPLIT_SHIFT;
+	vcm_da_t vlast = a->vcm->start + a->vcm->len - 1U;
+	unsigned int width = 64U - vcm_clz64(vlast);
+	vcm_da_t top = vcm_low_mask(width), high;
+
+	if (n > width) {
+		*first = base == VCM_BASE_HIGH ? 1U : 0U;
+		*last = base == VCM_BASE_HIGH ? 0U : top;
+		return;
+	}
+	high = top & ~vcm_low_mask(width - n);
+	*first = base == VCM_BASE_HIGH ? high : 0U;
+	*last = base == VCM_BASE_HIGH ? top : high - 1U;
+}
+
 /* Fill a new instance with every backed reservation; all or nothing. */
 static int inst_fill(struct vcm *vcm, struct vcm_inst *in)
 {
@@ -228,6 +252,10 @@ static int program(struct vcm_avcm *a, unsigned int base)
 		if (ret != 0)
 			return GERR(sys, ret, "dev '%s': the mapper gave no register values",
 				    a->dev->name);
+		hw.da_first = 0;
+		hw.da_last = 0;
+		if ((a->attr & VCM_SPLIT_MASK) != 0U)
+			split_part(a, base, &hw.da_first, &hw.da_last);
 		hwp = &hw;
 	}
 	if (ops == NULL || ops->program == NULL)

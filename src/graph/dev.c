@@ -62,6 +62,14 @@ static int check_cfg(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg)
 	if (m->cfg_size != 0U && cfg->mapper_cfg == NULL)
 		return GERR(sys, -EINVAL, "cfg->mapper_cfg of '%s' is NULL (mapper '%s' needs one)",
 			    cfg->name, m->name != NULL ? m->name : "?");
+	if (m->check != NULL) {
+		struct vcm_diag d = { 0 };
+		int ret = m->check(cfg, &d);
+
+		if (ret != 0)
+			return GERR(sys, ret, "'%s': cfg->mapper_cfg (%s): %s", cfg->name,
+				    m->name != NULL ? m->name : "?", graph_msg_(d.msg));
+	}
 	if (cfg->nr_bases != 1U && cfg->nr_bases != 2U)
 		return GERR(sys, -EINVAL, "cfg->nr_bases %u of '%s' is not 1 or 2", cfg->nr_bases,
 			    cfg->name);
@@ -122,8 +130,6 @@ int vcm_dev_unregister(struct vcm_dev *dev)
 	struct vcm_sys *sys;
 	int ret;
 
-	if (dev == NULL)
-		return 0;
 	sys = gobj_lock_(&dev, GK_DEV, "dev", __func__, &ret);
 	if (sys == NULL)
 		return ret;

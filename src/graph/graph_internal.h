@@ -134,9 +134,11 @@ enum graph_kind { GK_DEV, GK_VCM, GK_RES, GK_BOUND, GK_AVCM, GK_MEM, GK_NR };
 #define GRAPH_MAGIC_SYS  0x76637379U /* "vcsy" */
 #define GRAPH_MAGIC_BASE 0x67720000U /* + kind + 1 while live */
 #define GRAPH_MAGIC_DEAD 0x67726464U
+#define GRAPH_MAGIC_RETIRED 0x67727274U /* dead for good: generations ran out */
 
 /*
- * The first member of every handle struct. @sys never changes for a slot.
+ * The first member of every handle struct. @sys never changes while the
+ * system lives (a slot store moves the slot to the next system, handle.c).
  * @gen counts the slot's lives; the handle a user holds carries it (handle.c),
  * so a handle of an earlier life never names the slot's current object.
  */
@@ -148,6 +150,7 @@ struct gobj {
 };
 
 struct gslab;
+struct vcm_slots;
 struct gpool {
 	size_t size;
 	uint32_t next_n;
@@ -175,7 +178,14 @@ static inline uint32_t graph_magic(enum graph_kind k)
 void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k);
 /* The slot's generation moves on: handles of @obj are stale from now on. */
 void gobj_free_(struct vcm_sys *sys, enum graph_kind k, void *obj);
+/*
+ * The pools' slabs: given back to the platform, or, for a system made with
+ * cfg->slots, handed to that store with their generations (gpool_adopt_()
+ * takes them up again in the next system).
+ */
 void gpool_fini_(struct vcm_sys *sys);
+/* Take the slabs @slots holds as @sys's pools (vcm_sys_create()); -EBUSY in use. */
+int gpool_adopt_(struct vcm_sys *sys, struct vcm_slots *slots);
 /* The handle of live @obj (NULL for NULL): what the user is given. */
 void *gobj_handle_(const void *obj);
 /* The slot a handle names (NULL for NULL), without any check. */
@@ -237,6 +247,7 @@ struct vcm_sys {
 	struct vcm_diag diag;
 	struct vcm_diag *(*diag_slot)(void *ctx); /* from the cfg, or NULL */
 	void *diag_ctx;
+	struct vcm_slots *slots; /* from the cfg, or NULL: slabs are the system's */
 };
 
 static inline bool sys_live(const struct vcm_sys *sys)

@@ -4,8 +4,9 @@
  * from slabs of metadata (cfg->plat->meta_alloc) that live until
  * vcm_sys_destroy(). A live slot carries its kind's magic; a freed one the
  * dead magic, and goes to the tail of a FIFO so it is reused as late as
- * possible. A slot's @sys is written when the slab is carved and never
- * changes, so any handle that ever was live still leads to its system.
+ * possible. A slot's @sys is written when the slab is carved (or taken up
+ * from a slot store) and does not change while that system lives, so any
+ * handle that ever was live still leads to its system.
  *
  * Generations. A handle is the slot's address with the slot's generation
  * (gobj.gen, its lives so far) in bits the address leaves free, so a handle
@@ -22,6 +23,15 @@
  * handed out again, so every handle it ever gave stays -EINVAL while the
  * system lives. The cost is one slot of metadata per that many frees of the
  * slot, kept until vcm_sys_destroy().
+ *
+ * Slot stores (struct vcm_slots, cfg->slots). Without one, the slabs go back
+ * to the platform at vcm_sys_destroy() and a handle kept past it points at
+ * freed memory. With one, the slabs go to the store instead, slot @sys
+ * cleared and generations kept, and the next system made with the store
+ * takes them up again: a handle of any earlier system then names a slot of
+ * the current one at a generation it has left behind, so it is -EINVAL. The
+ * store's slabs come from its own platform ops, which outlive the systems.
+ *
  * Also here: the metadata and lock wrappers every file uses, and the head
  * of every public call on a handle (gobj_lock_).
  */
@@ -48,6 +58,16 @@ struct gslab {
 	uint32_t n;
 	/* then, from the first SLOT_ALIGN boundary, n slots of the pool's stride */
 	unsigned char mem[];
+};
+
+/* The slabs of systems gone, per kind, while no system uses them. */
+struct vcm_slots {
+	const struct vcm_plat_ops *plat;
+	struct vcm_sys *user; /* the system holding the slabs now, or NULL */
+	struct {
+		struct gslab *slabs;
+		uint32_t next_n;
+	} pools[GK_NR];
 };
 
 #if HANDLE_WIDE
@@ -170,13 +190,29 @@ static void free_put(struct gpool *p, struct gobj *o)
 	p->free_tail = o;
 }
 
+/* Slab memory: the store's when the system has one (it outlives the system). */
+static void *slab_alloc(struct vcm_sys *sys, size_t bytes)
+{
+	const struct vcm_plat_ops *plat = sys->slots != NULL ? sys->slots->plat : sys->plat;
+
+	return plat->meta_alloc(plat->ctx, bytes);
+}
+
+/* The slot @i of slab @s in a pool of @size-byte objects. */
+static struct gobj *slab_slot(struct gslab *s, size_t size, uint32_t i)
+{
+	uintptr_t first = ((uintptr_t)s->mem + TAG_MASK) & ~TAG_MASK;
+
+	return (struct gobj *)(first + (uintptr_t)i * round_slot(size));
+}
+
 static int grow(struct vcm_sys *sys, struct gpool *p)
 {
 	uint32_t n = p->next_n != 0U ? p->next_n : FIRST_SLAB_SLOTS;
 	size_t size = round_slot(p->size);
 	/* room to move the first slot up to a SLOT_ALIGN boundary */
 	size_t bytes = sizeof(struct gslab) + SLOT_ALIGN - 1U + (size_t)n * size;
-	struct gslab *s = meta_alloc_(sys, bytes);
+	struct gslab *s = slab_alloc(sys, bytes);
 	uintptr_t first;
 
 	if (s == NULL)
@@ -231,6 +267,7 @@ void gobj_free_(struct vcm_sys *sys, enum graph_kind k, void *obj)
 	p->live--;
 	if (o->gen + 1U >= slot_gens(p, o)) {
 		/* its handles could not be told from older ones: never reuse it */
+		o->magic = GRAPH_MAGIC_RETIRED;
 		p->retired++;
 		return;
 	}
@@ -238,8 +275,48 @@ void gobj_free_(struct vcm_sys *sys, enum graph_kind k, void *obj)
 	free_put(p, o);
 }
 
+/* Hand @sys's slabs to its store: every slot dead, no system, generations kept. */
+static void slots_keep(struct vcm_sys *sys)
+{
+	struct vcm_slots *st = sys->slots;
+
+	for (unsigned int k = 0; k < GK_NR; k++) {
+		struct gpool *p = &sys->pools[k];
+		struct gslab *s = p->slabs;
+
+		while (s != NULL) {
+			struct gslab *next = s->next;
+
+			for (uint32_t i = 0; i < s->n; i++) {
+				struct gobj *o = slab_slot(s, p->size, i);
+
+				/* destroy left nothing live; if it had, its handles go stale */
+				if (o->magic == graph_magic((enum graph_kind)k)) {
+					o->magic = GRAPH_MAGIC_DEAD;
+					if (o->gen + 1U >= slot_gens(p, o))
+						o->magic = GRAPH_MAGIC_RETIRED;
+					else
+						o->gen++;
+				}
+				o->sys = NULL;
+			}
+			s->next = st->pools[k].slabs;
+			st->pools[k].slabs = s;
+			s = next;
+		}
+		if (p->next_n > st->pools[k].next_n)
+			st->pools[k].next_n = p->next_n;
+		graph_zero(p, sizeof(*p));
+	}
+	st->user = NULL;
+}
+
 void gpool_fini_(struct vcm_sys *sys)
 {
+	if (sys->slots != NULL) {
+		slots_keep(sys);
+		return;
+	}
 	for (unsigned int k = 0; k < GK_NR; k++) {
 		struct gslab *s = sys->pools[k].slabs;
 
@@ -251,6 +328,78 @@ void gpool_fini_(struct vcm_sys *sys)
 		}
 		graph_zero(&sys->pools[k], sizeof(sys->pools[k]));
 	}
+}
+
+int gpool_adopt_(struct vcm_sys *sys, struct vcm_slots *slots)
+{
+	if (slots->user != NULL)
+		return -EBUSY;
+	slots->user = sys;
+	sys->slots = slots;
+	for (unsigned int k = 0; k < GK_NR; k++) {
+		struct gpool *p = &sys->pools[k];
+		struct gslab *s = slots->pools[k].slabs;
+
+		p->size = obj_size[k];
+		p->slabs = s;
+		p->next_n = slots->pools[k].next_n;
+		for (; s != NULL; s = s->next) {
+			for (uint32_t i = 0; i < s->n; i++) {
+				struct gobj *o = slab_slot(s, p->size, i);
+
+				o->sys = sys;
+				if (o->magic == GRAPH_MAGIC_RETIRED)
+					p->retired++;
+				else
+					free_put(p, o);
+			}
+		}
+		slots->pools[k].slabs = NULL;
+		slots->pools[k].next_n = 0;
+	}
+	return 0;
+}
+
+int vcm_slots_create(const struct vcm_plat_ops *plat, struct vcm_slots **out,
+		     struct vcm_diag *diag)
+{
+	struct vcm_slots *st;
+
+	vcm_diag_enter(diag, __func__);
+	if (out == NULL)
+		return VCM_ERR(diag, -EINVAL, "out is NULL");
+	if (plat == NULL || plat->meta_alloc == NULL || plat->meta_free == NULL)
+		return VCM_ERR(diag, -EINVAL, "plat or its meta_alloc/meta_free is NULL");
+	st = plat->meta_alloc(plat->ctx, sizeof(*st));
+	if (st == NULL)
+		return VCM_ERR(diag, -ENOMEM, "no metadata for the store");
+	graph_zero(st, sizeof(*st));
+	st->plat = plat;
+	*out = st;
+	return 0;
+}
+
+int vcm_slots_destroy(struct vcm_slots *slots)
+{
+	const struct vcm_plat_ops *plat;
+
+	if (slots == NULL)
+		return -EINVAL;
+	if (slots->user != NULL)
+		return -EBUSY;
+	plat = slots->plat;
+	for (unsigned int k = 0; k < GK_NR; k++) {
+		struct gslab *s = slots->pools[k].slabs;
+
+		while (s != NULL) {
+			struct gslab *next = s->next;
+
+			plat->meta_free(plat->ctx, s, s->bytes);
+			s = next;
+		}
+	}
+	plat->meta_free(plat->ctx, slots, sizeof(*slots));
+	return 0;
 }
 
 /* The live system of the slot a handle names, or NULL (does not lock). */

@@ -35,6 +35,35 @@ int inst_map_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ex
 	return in->ops->map(in->mi, ext[0].da, &one, 1, prot, sys_diag_(sys));
 }
 
+/*
+ * Say whose table refused: the mapper's message names the table's problem,
+ * not the device, and a VCM has one table per format. The message becomes
+ * "dev '<first device using the instance>' (<mapper>): <mapper's text>".
+ */
+static void name_refusing_dev(struct vcm *vcm, const struct vcm_inst *in, int ret)
+{
+	struct vcm_sys *sys = vcm->h.sys;
+	char text[VCM_DIAG_MSG_LEN];
+	const char *msg = graph_msg_(sys_diag_(sys)->msg);
+	struct glist *p;
+	size_t n = 0;
+
+	glist_for_each(p, &vcm->assocs) {
+		struct vcm_avcm *a = GRAPH_CONTAINER(p, struct vcm_avcm, vcm_node);
+
+		if (a->inst != in)
+			continue;
+		while (n + 1U < sizeof(text) && msg[n] != '\0') {
+			text[n] = msg[n];
+			n++;
+		}
+		text[n] = '\0';
+		GERR(sys, ret, "dev '%s' (%s): %s", a->dev->name,
+		     in->ops->name != NULL ? in->ops->name : "?", text);
+		return;
+	}
+}
+
 int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot)
 {
 	struct vcm_sys *sys = vcm->h.sys;
@@ -45,6 +74,7 @@ int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, uns
 		int ret = inst_map_ext_(sys, in, ext, nr, prot);
 
 		if (ret != 0) {
+			name_refusing_dev(vcm, in, ret);
 			for (p = p->prev; p != &vcm->insts; p = p->prev)
 				inst_unmap_ext_(sys, GRAPH_CONTAINER(p, struct vcm_inst, node), ext,
 						nr);

@@ -40,6 +40,17 @@ static int pt_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 	return 0;
 }
 
+/* At registration: the table configuration vcm_pt_create() will be given. */
+static int pt_check(const struct vcm_dev_cfg *dev_cfg, struct vcm_diag *diag)
+{
+	struct vcm_diag d = { 0 };
+	int ret = vcm_pt_cfg_check(dev_cfg->mapper_cfg, &d);
+
+	if (ret != 0)
+		return VCM_ERR(diag, ret, "%s", graph_msg_(d.msg));
+	return 0;
+}
+
 static void pt_destroy(void *inst)
 {
 	vcm_pt_destroy(inst);
@@ -125,6 +136,7 @@ const struct vcm_mapper_ops vcm_mapper_pt = {
 	.name = "pt",
 	.cfg_size = sizeof(struct vcm_pt_cfg),
 	.create = pt_create,
+	.check = pt_check,
 	.destroy = pt_destroy,
 	.compatible = pt_compatible,
 	.map = pt_map,

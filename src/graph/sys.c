@@ -32,6 +32,10 @@ int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct v
 		sys->lock = *cfg->lock;
 	sys->diag_slot = cfg->diag_slot;
 	sys->diag_ctx = cfg->diag_ctx;
+	if (cfg->slots != NULL && gpool_adopt_(sys, cfg->slots) != 0) {
+		cfg->plat->meta_free(cfg->plat->ctx, sys, sizeof(*sys));
+		return VCM_ERR(diag, -EBUSY, "cfg->slots is in use by another system");
+	}
 	pcfg.memtypes = cfg->memtypes;
 	pcfg.nr_memtypes = cfg->nr_memtypes;
 	pcfg.plat = cfg->plat;
@@ -39,6 +43,7 @@ int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct v
 	if (ret != 0) {
 		/* keep the phys message, under our name */
 		VCM_ERR(diag, ret, "memtypes: %s", graph_msg_(pdiag.msg));
+		gpool_fini_(sys); /* gives adopted slabs back to cfg->slots */
 		cfg->plat->meta_free(cfg->plat->ctx, sys, sizeof(*sys));
 		return ret;
 	}
@@ -55,9 +60,7 @@ int vcm_sys_destroy(struct vcm_sys *sys)
 	const struct vcm_plat_ops *plat;
 	int ret;
 
-	if (sys == NULL)
-		return 0;
-	if (sys->magic != GRAPH_MAGIC_SYS)
+	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS)
 		return -EINVAL;
 	sys_enter_(sys, __func__);
 	if (sys->nr_vcm != 0U || sys->nr_dev != 0U || sys->nr_mem != 0U) {

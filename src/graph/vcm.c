@@ -164,8 +164,6 @@ int vcm_free(struct vcm *vcm)
 	struct vcm_sys *sys;
 	int ret;
 
-	if (vcm == NULL)
-		return 0;
 	sys = gobj_lock_(&vcm, GK_VCM, "vcm", __func__, &ret);
 	if (sys == NULL)
 		return ret;

@@ -32,26 +32,13 @@ const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt)
 	return fmt != NULL ? fmt->name : "(none)";
 }
 
-int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_diag *diag)
+/* The checks of @cfg that need no platform: the format and its fields. */
+static int cfg_fields_check(const struct vcm_pt_cfg *cfg, struct vcm_diag *diag)
 {
-	const struct vcm_plat_ops *plat;
-	struct vcm_pt *pt;
-	void *root;
-	int ret;
-
-	vcm_diag_enter(diag, __func__);
-	if (out == NULL)
-		return VCM_ERR(diag, -EINVAL, "out is NULL");
-	*out = NULL;
 	if (cfg == NULL)
 		return VCM_ERR(diag, -EINVAL, "cfg is NULL");
 	if (cfg->fmt == NULL)
 		return VCM_ERR(diag, -EINVAL, "cfg->fmt is NULL");
-	plat = cfg->plat;
-	if (plat == NULL || plat->table_alloc == NULL || plat->table_free == NULL ||
-	    plat->pa_to_cpu == NULL || plat->meta_alloc == NULL || plat->meta_free == NULL)
-		return VCM_ERR(diag, -EINVAL, "cfg->plat lacks a required op "
-			       "(table_alloc, table_free, pa_to_cpu, meta_alloc, meta_free)");
 	if ((cfg->flags & ~VCM_PT_CFG_ALL) != 0U)
 		return VCM_ERR(diag, -EINVAL, "cfg->flags has unknown bits %#x",
 			       (unsigned int)(cfg->flags & ~VCM_PT_CFG_ALL));
@@ -63,6 +50,44 @@ int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_
 	if ((cfg->flags & VCM_PT_CFG_DIRTY & ~cfg->fmt->cfg_ext) != 0U)
 		return VCM_ERR(diag, -EINVAL, "cfg->flags: %s has no hardware dirty state "
 			       "(VCM_PT_CFG_DIRTY)", vcm_pt_fmt_name(cfg->fmt));
+	return 0;
+}
+
+int vcm_pt_cfg_check(const struct vcm_pt_cfg *cfg, struct vcm_diag *diag)
+{
+	struct vcm_pt tmp = { 0 };
+	int ret;
+
+	vcm_diag_enter(diag, __func__);
+	ret = cfg_fields_check(cfg, diag);
+	if (ret != 0)
+		return ret;
+	/* the format's init only reads the cfg and fills in the geometry */
+	tmp.fmt = cfg->fmt;
+	tmp.cfg = *cfg;
+	tmp.memo_prot = VCM_PT_MEMO_NONE;
+	return cfg->fmt->init(&tmp, diag);
+}
+
+int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_diag *diag)
+{
+	const struct vcm_plat_ops *plat;
+	struct vcm_pt *pt;
+	void *root;
+	int ret;
+
+	vcm_diag_enter(diag, __func__);
+	if (out == NULL)
+		return VCM_ERR(diag, -EINVAL, "out is NULL");
+	*out = NULL;
+	ret = cfg_fields_check(cfg, diag);
+	if (ret != 0)
+		return ret;
+	plat = cfg->plat;
+	if (plat == NULL || plat->table_alloc == NULL || plat->table_free == NULL ||
+	    plat->pa_to_cpu == NULL || plat->meta_alloc == NULL || plat->meta_free == NULL)
+		return VCM_ERR(diag, -EINVAL, "cfg->plat lacks a required op "
+			       "(table_alloc, table_free, pa_to_cpu, meta_alloc, meta_free)");
 
 	pt = plat->meta_alloc(plat->ctx, sizeof(*pt));
 	if (pt == NULL)

@@ -52,11 +52,18 @@ static int NS(map_walk)(struct vcm_pt *pt, vcm_da_t da,
 	ret = NS(map_lvl)(&w, pt->root, pt->levels - 1U);
 	if (ret != 0) {
 		vcm_da_t stop = w.da;
+		vcm_pa_t stop_pa = w.pa;
+		uint64_t piece = (uint64_t)(w.seg - seg);
 
 		/* Leave the table as it was: unmap exactly what was written. */
 		if (stop != da)
 			NS(unmap_run)(&w, da, stop - 1U);
 		NS(gather_flush)(&w);
+		if (ret == -EEXIST && nr > 1U)
+			return VCM_ERR(&pt->diag, ret,
+				       "piece %llu of %llu: da %#llx (pa %#llx) is already mapped",
+				       vcm_ull(piece), vcm_ull(nr), vcm_ull(stop),
+				       vcm_ull(stop_pa));
 		if (ret == -EEXIST)
 			return VCM_ERR(&pt->diag, ret, "da %#llx is already mapped",
 				       vcm_ull(stop));

@@ -26,10 +26,57 @@ static struct rfc_sys *enter_ok(const char *fn)
 	return s;
 }
 
-/* Record native result @ret: 0 on success, else @ret. */
+/*
+ * The 2010 design's errno for a native one: it has no -ENOSPC, -ERANGE or
+ * -EOVERFLOW; no room is -ENOMEM, a length larger than the space or a range
+ * that wraps is a bad argument (-EINVAL). The message keeps the native text.
+ */
+static int rfc_errno(int ret)
+{
+	switch (ret) {
+	case -ENOSPC:
+		return -ENOMEM;
+	case -ERANGE:
+	case -EOVERFLOW:
+		return -EINVAL;
+	default:
+		return ret;
+	}
+}
+
+/* Record native result @ret: 0 on success, else @ret in the 2010 form. */
 static int leave(int ret)
 {
-	return ret < 0 ? rfc_sys_err_(ret) : rfc_ok_();
+	return ret < 0 ? rfc_sys_err_(rfc_errno(ret)) : rfc_ok_();
+}
+
+/*
+ * Handle checks for the getters, whose native calls answer 0 or NULL for a
+ * bad handle: each records -EINVAL naming the argument, or success. A VCM, a
+ * reservation and a bound all have a non-zero length while they live.
+ */
+static bool vcm_live(struct vcm *vcm, const char *what)
+{
+	if (vcm_get_len(vcm) != 0U)
+		return true;
+	rfc_fail_(-EINVAL, "%s %p is not a live VCM", what, (void *)vcm);
+	return false;
+}
+
+static bool res_live(struct vcm_res *res, const char *what)
+{
+	if (vcm_get_vcm_from_res(res) != NULL)
+		return true;
+	rfc_fail_(-EINVAL, "%s %p is not a live reservation", what, (void *)res);
+	return false;
+}
+
+static bool bound_live(struct vcm_bound *bound)
+{
+	if (vcm_get_bound_len(bound) != 0U)
+		return true;
+	rfc_fail_(-EINVAL, "bound %p is not a live bound", (void *)bound);
+	return false;
 }
 
 /* The device @dev_id names, or NULL after recording -ENODEV. */
@@ -236,12 +283,24 @@ int vcm_rfc_free(struct vcm *vcm)
 
 vcm_da_t vcm_rfc_get_start_addr(struct vcm *vcm)
 {
-	return enter_ok(__func__) != NULL ? vcm_get_start_addr(vcm) : 0;
+	if (rfc_get_(__func__) == NULL || !vcm_live(vcm, "vcm"))
+		return 0;
+	rfc_ok_();
+	return vcm_get_start_addr(vcm);
 }
 
 uint64_t vcm_rfc_get_len(struct vcm *vcm)
 {
-	return enter_ok(__func__) != NULL ? vcm_get_len(vcm) : 0;
+	uint64_t len;
+
+	if (rfc_get_(__func__) == NULL)
+		return 0;
+	len = vcm_get_len(vcm);
+	if (len == 0U)
+		rfc_fail_(-EINVAL, "vcm %p is not a live VCM", (void *)vcm);
+	else
+		rfc_ok_();
+	return len;
 }
 
 /* ---- reservations -------------------------------------------------------- */
@@ -275,12 +334,12 @@ struct vcm_res *vcm_rfc_reserve_at(unsigned int memtarget, struct vcm *vcm, uint
 
 	if (rfc_get_(__func__) == NULL || res_attr(attr, &prot, &align) < 0)
 		return NULL;
-	start = vcm_get_start_addr(vcm);
 	vlen = vcm_get_len(vcm);
 	if (vlen == 0U) {
 		rfc_fail_(-EINVAL, "vcm %p is not a live VCM", (void *)vcm);
 		return NULL;
 	}
+	start = vcm_get_start_addr(vcm);
 	if (len == 0U || len > vlen) {
 		rfc_fail_(-EINVAL, "len %#llx is 0 or larger than the VCM (%#llx)",
 			  (unsigned long long)len, (unsigned long long)vlen);
@@ -298,7 +357,8 @@ struct vcm_res *vcm_rfc_reserve_at(unsigned int memtarget, struct vcm *vcm, uint
 		return NULL;
 	}
 	ret = vcm_reserve_at(vcm, da, len, prot, &r);
-	return res_made(ret, r);
+	/* the 2010 design has no -EEXIST: a taken place is no room there */
+	return res_made(ret == -EEXIST ? -ENOMEM : ret, r);
 }
 
 int vcm_rfc_unreserve(struct vcm_res *res)
@@ -310,12 +370,30 @@ int vcm_rfc_unreserve(struct vcm_res *res)
 
 struct vcm *vcm_rfc_get_vcm_from_res(struct vcm_res *res)
 {
-	return enter_ok(__func__) != NULL ? vcm_get_vcm_from_res(res) : NULL;
+	struct vcm *v;
+
+	if (rfc_get_(__func__) == NULL)
+		return NULL;
+	v = vcm_get_vcm_from_res(res);
+	if (v == NULL)
+		rfc_fail_(-EINVAL, "res %p is not a live reservation", (void *)res);
+	else
+		rfc_ok_();
+	return v;
 }
 
 uint64_t vcm_rfc_get_res_len(struct vcm_res *res)
 {
-	return enter_ok(__func__) != NULL ? vcm_get_res_len(res) : 0;
+	uint64_t len;
+
+	if (rfc_get_(__func__) == NULL)
+		return 0;
+	len = vcm_get_res_len(res);
+	if (len == 0U)
+		rfc_fail_(-EINVAL, "res %p is not a live reservation", (void *)res);
+	else
+		rfc_ok_();
+	return len;
 }
 
 int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr)
@@ -353,12 +431,24 @@ uint32_t vcm_rfc_get_res_attr(struct vcm_res *res)
 
 uint64_t vcm_rfc_get_num_res(struct vcm *vcm)
 {
-	return enter_ok(__func__) != NULL ? vcm_get_num_res(vcm) : 0;
+	if (rfc_get_(__func__) == NULL || !vcm_live(vcm, "vcm"))
+		return 0;
+	rfc_ok_();
+	return vcm_get_num_res(vcm);
 }
 
+/* NULL with errno 0 only after the last reservation. */
 struct vcm_res *vcm_rfc_get_next_res(struct vcm *vcm, struct vcm_res *res)
 {
-	return enter_ok(__func__) != NULL ? vcm_get_next_res(vcm, res) : NULL;
+	if (rfc_get_(__func__) == NULL || !vcm_live(vcm, "vcm"))
+		return NULL;
+	if (res != NULL && vcm_get_vcm_from_res(res) != vcm) {
+		rfc_fail_(-EINVAL, "res %p is not a live reservation of vcm %p", (void *)res,
+			  (void *)vcm);
+		return NULL;
+	}
+	rfc_ok_();
+	return vcm_get_next_res(vcm, res);
 }
 
 uint64_t vcm_rfc_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from,
@@ -409,12 +499,24 @@ struct vcm_res *vcm_rfc_reserve_from_bound(struct vcm_bound *bound, uint64_t len
 
 vcm_da_t vcm_rfc_get_bound_start_addr(struct vcm_bound *bound)
 {
-	return enter_ok(__func__) != NULL ? vcm_get_bound_start_addr(bound) : 0;
+	if (rfc_get_(__func__) == NULL || !bound_live(bound))
+		return 0;
+	rfc_ok_();
+	return vcm_get_bound_start_addr(bound);
 }
 
 uint64_t vcm_rfc_get_bound_len(struct vcm_bound *bound)
 {
-	return enter_ok(__func__) != NULL ? vcm_get_bound_len(bound) : 0;
+	uint64_t len;
+
+	if (rfc_get_(__func__) == NULL)
+		return 0;
+	len = vcm_get_bound_len(bound);
+	if (len == 0U)
+		rfc_fail_(-EINVAL, "bound %p is not a live bound", (void *)bound);
+	else
+		rfc_ok_();
+	return len;
 }
 
 /* ---- physical memory and backing ----------------------------------------- */
@@ -486,9 +588,19 @@ int vcm_rfc_unback(struct vcm_res *res)
 	return leave(vcm_unback(res));
 }
 
+/* NULL with -ENOENT for a live reservation that is not backed. */
 struct vcm_mem *vcm_rfc_get_physmem_from_res(struct vcm_res *res)
 {
-	return enter_ok(__func__) != NULL ? vcm_get_physmem_from_res(res) : NULL;
+	struct vcm_mem *m;
+
+	if (rfc_get_(__func__) == NULL || !res_live(res, "res"))
+		return NULL;
+	m = vcm_get_physmem_from_res(res);
+	if (m == NULL)
+		rfc_fail_(-ENOENT, "res %p is not backed", (void *)res);
+	else
+		rfc_ok_();
+	return m;
 }
 
 int vcm_rfc_get_memtype_of_physalloc(struct vcm_mem *physmem)
@@ -634,13 +746,8 @@ int vcm_rfc_is_active(struct vcm_avcm *avcm)
 
 vcm_da_t vcm_rfc_get_dev_addr(struct vcm_res *res)
 {
-	if (rfc_get_(__func__) == NULL)
+	if (rfc_get_(__func__) == NULL || !res_live(res, "res"))
 		return 0;
-	if (vcm_get_vcm_from_res(res) == NULL) {
-		rfc_fail_(-EINVAL, "res %p is not a live reservation",
-			  (void *)res);
-		return 0;
-	}
 	rfc_ok_();
 	return vcm_get_dev_addr(res);
 }
@@ -649,7 +756,7 @@ struct vcm_res *vcm_rfc_get_res(vcm_da_t dev_addr, struct vcm *vcm)
 {
 	struct vcm_res *r;
 
-	if (rfc_get_(__func__) == NULL)
+	if (rfc_get_(__func__) == NULL || !vcm_live(vcm, "vcm"))
 		return NULL;
 	r = vcm_get_res(vcm, dev_addr);
 
@@ -689,6 +796,9 @@ struct vcm_res *vcm_rfc_get_next_phys_res(vcm_pa_t phys, struct vcm_res *res, ui
 		rfc_fail_(-EINVAL, "len is NULL");
 		return NULL;
 	}
+	*len = 0;
+	if (res != NULL && !res_live(res, "res"))
+		return NULL;
 	r = vcm_get_next_phys_res(s->sys, phys, res, &da);
 	*len = r != NULL ? vcm_get_res_len(r) : 0U;
 	rfc_ok_();
@@ -700,7 +810,7 @@ vcm_pa_t vcm_rfc_get_pgtbl_pa(struct vcm *vcm)
 	struct rfc_sys *s = rfc_get_(__func__);
 	vcm_pa_t pa;
 
-	if (s == NULL)
+	if (s == NULL || !vcm_live(vcm, "vcm"))
 		return 0;
 	for (unsigned int i = 0; i < RFC_NR_DEVS; i++) {
 		if (!s->devs[i].iommu)
@@ -744,14 +854,18 @@ uint64_t vcm_rfc_get_cont_memtype_len(unsigned int memtype)
 	return len;
 }
 
+/* 0 found; -ENOENT some base is active but maps nothing there; -ENODEV none active. */
 static int lookup_any_base(const struct rfc_dev *d, vcm_da_t da, vcm_pa_t *pa)
 {
-	int ret = -ENOENT;
+	int ret = -ENODEV;
 
 	for (unsigned int base = 0; base < d->nr_bases; base++) {
-		ret = vcm_dev_addr_to_phys_addr(d->dev, base, da, pa);
-		if (ret == 0)
+		int r = vcm_dev_addr_to_phys_addr(d->dev, base, da, pa);
+
+		if (r == 0)
 			return 0;
+		if (r != -ENODEV)
+			ret = -ENOENT;
 	}
 	return ret;
 }
@@ -773,11 +887,15 @@ vcm_pa_t vcm_rfc_dev_addr_to_phys_addr(const char *dev_id, vcm_da_t dev_addr)
 		return 0;
 	ret = lookup_any_base(d, dev_addr, &pa);
 	/* An unmapped address is a translation fault: the handler may repair it once. */
-	if (ret == -ENOENT && vcm_dev_fault(d->dev, &fault) == VCM_FAULT_RETRY)
+	if (ret < 0 && vcm_dev_fault(d->dev, &fault) == VCM_FAULT_RETRY)
 		ret = lookup_any_base(d, dev_addr, &pa);
+	/* the handler may have made calls of its own: this one reports again */
+	rfc_enter_(__func__);
 	if (ret < 0) {
-		rfc_fail_(ret, "%s: dev_addr %#llx is not mapped (%s)", dev_id,
-			  (unsigned long long)dev_addr, vcm_strerror(ret));
+		/* no VCM active on the device (native -ENODEV) maps nothing either */
+		rfc_fail_(-ENOENT, "%s: dev_addr %#llx is not mapped (%s)", dev_id,
+			  (unsigned long long)dev_addr,
+			  ret == -ENODEV ? "no VCM is active" : "no table maps it");
 		return 0;
 	}
 	rfc_ok_();

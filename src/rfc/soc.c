@@ -19,6 +19,45 @@
 
 struct rfc_sys *rfc_sys_;
 
+/*
+ * The handle slots of every default system this process made: kept from one
+ * system to the next (include/vcm/vcm.h, struct vcm_slots), so a handle kept
+ * past vcm_sys_destroy() is -EINVAL in every later system, never a read of
+ * freed memory. Made by the first vcm_sys_init(), kept for the process.
+ */
+static struct vcm_slots *rfc_slots;
+
+static void *slots_alloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	return malloc(size);
+}
+
+static void slots_free(void *ctx, void *p, size_t size)
+{
+	(void)ctx;
+	(void)size;
+	free(p);
+}
+
+static const struct vcm_plat_ops rfc_slots_plat = {
+	.meta_alloc = slots_alloc,
+	.meta_free = slots_free,
+};
+
+/*
+ * The graph's record for this thread (vcm_sys_cfg.diag_slot): a failing
+ * native call writes its message here, and rfc_sys_err_() reads it back on
+ * the same thread, so no other thread's message can get in between.
+ */
+static _Thread_local struct vcm_diag graph_diag;
+
+static struct vcm_diag *graph_diag_slot(void *ctx)
+{
+	(void)ctx;
+	return &graph_diag;
+}
+
 static _Thread_local int last_err;
 static _Thread_local char last_msg[VCM_DIAG_MSG_LEN];
 /* The call this thread is in: the C name of a vcm_rfc_ function (__func__). */
@@ -39,6 +78,8 @@ static int put_name(void)
 void rfc_enter_(const char *fn)
 {
 	cur_fn = fn;
+	/* a native refusal that records nothing must not show an older message */
+	graph_diag.msg[0] = '\0';
 }
 
 int rfc_ok_(void)
@@ -62,7 +103,7 @@ int rfc_fail_(int err, const char *fmt, ...)
 
 int rfc_sys_err_(int err)
 {
-	const char *msg = rfc_sys_ != NULL ? vcm_sys_last_error(rfc_sys_->sys) : NULL;
+	const char *msg = graph_diag.msg;
 	const char *text = msg != NULL ? strstr(msg, ": ") : NULL;
 
 	/* the native message names the native call: keep its text, under our name */
@@ -156,6 +197,8 @@ int rfc_soc_build_(struct rfc_sys *s, struct vcm_diag *diag)
 		.iommus = rfc_iommus, .nr_iommus = sizeof(rfc_iommus) / sizeof(rfc_iommus[0]),
 		.devs = rfc_devs, .nr_devs = RFC_NR_DEVS,
 		.lock = &s->lock_ops,
+		.diag_slot = graph_diag_slot,
+		.slots = rfc_slots,
 	};
 	int ret;
 
@@ -204,6 +247,11 @@ int vcm_rfc_sys_init(void)
 	rfc_enter_(__func__);
 	if (rfc_sys_ != NULL)
 		return rfc_fail_(-EBUSY, "the default system exists already");
+	if (rfc_slots == NULL) {
+		ret = vcm_slots_create(&rfc_slots_plat, &rfc_slots, &diag);
+		if (ret < 0)
+			return rfc_fail_(ret, "%s", diag.msg);
+	}
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return rfc_fail_(-ENOMEM, "no memory for the system");

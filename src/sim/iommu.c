@@ -155,6 +155,8 @@ static int op_program(void *ctx, unsigned int base, const struct vcm_hw_regs *hw
 		return VCM_ERR(&iommu->diag, -EINVAL, "hw is NULL: a table is needed");
 	sim_memset(&nb, 0, sizeof(nb));
 	sim_memcpy(nb.regs, hw->regs, sizeof(nb.regs));
+	nb.da_first = hw->da_first;
+	nb.da_last = hw->da_last;
 	ret = iommu->walker->program(iommu, &nb, hw, &iommu->diag);
 	if (ret != 0)
 		return ret;
@@ -273,6 +275,10 @@ static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 	unsigned int lg2;
 
 	iommu->st.lookups++;
+	/* an address of the other bank's part: no walk, as with TCR.EPDn */
+	if ((b->da_first != 0U || b->da_last != 0U) && (da < b->da_first || da > b->da_last))
+		return sim_walk_fault_(f, VCM_FAULT_TRANSLATION, iommu->walker->off_level,
+				       VCM_FAULT_DESC_NONE);
 	if (iommu->tlb != NULL && sim_tlb_lookup_(iommu, bank, da, &e)) {
 		iommu->st.hits++;
 		allowed = (access & VCM_ACCESS_USER) != 0U ? e->user : e->priv;

@@ -33,6 +33,9 @@ struct sim_bank {
 	unsigned int start_level; /* manual numbering */
 	unsigned int top_bits;  /* index bits resolved by the first lookup */
 	bool walk_off;          /* TTBCR.PD0 / TCR.EPD0: a miss faults without a walk */
+	/* the input addresses the bank translates (vcm_hw_regs.da_first/last);
+	 * both 0: all. The other part of a TTBR0/TTBR1 split faults here. */
+	vcm_da_t da_first, da_last;
 	uint64_t sizes;         /* bit n: 2^n-byte entries of this bank are in the IOTLB */
 };
 

@@ -124,6 +124,9 @@ static int build_memory(struct vcm_soc *soc, const struct vcm_soc_cfg *cfg, stru
 	scfg.memtypes = mts;
 	scfg.nr_memtypes = cfg->nr_memtypes;
 	scfg.lock = cfg->lock;
+	scfg.diag_slot = cfg->diag_slot;
+	scfg.diag_ctx = cfg->diag_ctx;
+	scfg.slots = cfg->slots;
 	ret = vcm_sys_create(&scfg, &soc->sys, &d);
 	if (ret != 0)
 		return VCM_ERR(diag, ret, "system: %s", d.msg);

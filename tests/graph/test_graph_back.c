@@ -406,7 +406,7 @@ static void test_back_errors(void **state)
 }
 
 /* The third table (64K granule) cannot map a 4K chunk: the first two are left
- * exactly as before. */
+ * exactly as before, and the message names the device of the third. */
 static void test_back_third_table_refuses(void **state)
 {
 	struct three t;
@@ -421,7 +421,8 @@ static void test_back_third_table_refuses(void **state)
 	assert_int_equal(vcm_reserve(t.v, MB + 4 * KB, MB, RW, &r), 0);
 	snap_take(&before, &t.v, 1);
 	assert_int_equal(vcm_back(r, m), -EINVAL);
-	gfx_msg("vcm_back: table: ");
+	/* the device whose table refused is named */
+	gfx_msg("vcm_back: dev 'v8s2' (pt): table: ");
 	snap_take(&after, &t.v, 1);
 	snap_equal(&before, &after);
 	assert_int_equal(vcm_unback(ok), 0);
@@ -730,7 +731,7 @@ static void test_one_to_one(void **state)
 		struct vcm_avcm *q = gfx_assoc(plain, D_V7, 0, true);
 
 		assert_int_equal(vcm_back(pr, m2), -EINVAL);
-		gfx_msg("vcm_back: one-to-one: pa ");
+		gfx_msg("vcm_back: dev 'dma' (one-to-one): one-to-one: pa ");
 		gfx_drop(q);
 	}
 	assert_int_equal(vcm_sys_check_(g.sys), 0);

@@ -45,12 +45,66 @@ static void test_sys_create_errors(void **state)
 	assert_int_equal(vcm_sys_destroy(s), 0);
 }
 
+/*
+ * A slot store carries handles' generations from one system to the next: a
+ * handle of a destroyed system is -EINVAL in the next one, which reuses the
+ * very slots (the store's memory is never given back in between).
+ */
+static void test_slot_store(void **state)
+{
+	struct vcm_phys_range r = { GFX_MT0_PA, MB };
+	struct vcm_phys_memtype_cfg mt = { &r, 1, 0 };
+	struct vcm_sys_cfg cfg = { .plat = &g.plat, .memtypes = &mt, .nr_memtypes = 1 };
+	struct vcm_slots *st = NULL;
+	struct vcm_sys *s, *s2;
+	struct vcm *v, *old, *again;
+	struct vcm_res *res, *old_res;
+	struct vcm_diag d = { 0 };
+
+	(void)state;
+	assert_int_equal(vcm_slots_create(NULL, &st, &d), -EINVAL);
+	assert_int_equal(vcm_slots_create(&g.plat, NULL, &d), -EINVAL);
+	assert_int_equal(vcm_slots_destroy(NULL), -EINVAL);
+	assert_int_equal(vcm_slots_create(&g.plat, &st, &d), 0);
+	cfg.slots = st;
+	assert_int_equal(vcm_sys_create(&cfg, &s, &d), 0);
+	/* one system at a time */
+	assert_int_equal(vcm_sys_create(&cfg, &s2, &d), -EBUSY);
+	assert_int_equal(vcm_slots_destroy(st), -EBUSY);
+	assert_int_equal(vcm_create(s, 0, MB, &old), 0);
+	assert_int_equal(vcm_reserve(old, 0x1000, 0, VCM_PT_PROT_READ, &old_res), 0);
+	assert_int_equal(vcm_unreserve(old_res), 0);
+	assert_int_equal(vcm_free(old), 0);
+	assert_int_equal(vcm_sys_destroy(s), 0);
+	/* the old handles name no system now: refused, nothing read but the store */
+	assert_int_equal(vcm_free(old), -EINVAL);
+	assert_int_equal(vcm_get_len(old), 0);
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(vcm_sys_create(&cfg, &s, &d), 0);
+		assert_int_equal(vcm_create(s, 0, MB, &v), 0);
+		assert_int_equal(vcm_reserve(v, 0x1000, 0, VCM_PT_PROT_READ, &res), 0);
+		/* the same slots, later generations */
+		assert_ptr_not_equal(v, old);
+		assert_ptr_not_equal(res, old_res);
+		assert_int_equal(vcm_free(old), -EINVAL);
+		assert_int_equal(vcm_unreserve(old_res), -EINVAL);
+		assert_null(vcm_get_vcm_from_res(old_res));
+		assert_ptr_equal(vcm_get_vcm_from_res(res), v);
+		assert_int_equal(vcm_unreserve(res), 0);
+		again = v;
+		assert_int_equal(vcm_free(v), 0);
+		assert_int_equal(vcm_sys_destroy(s), 0);
+		assert_int_equal(vcm_free(again), -EINVAL);
+	}
+	assert_int_equal(vcm_slots_destroy(st), 0);
+}
+
 static void test_sys_destroy(void **state)
 {
 	struct vcm *v;
 
 	(void)state;
-	assert_int_equal(vcm_sys_destroy(NULL), 0);
+	assert_int_equal(vcm_sys_destroy(NULL), -EINVAL);
 	assert_int_equal(vcm_create(g.sys, 0x100000, MB, &v), 0);
 	assert_int_equal(vcm_sys_destroy(g.sys), -EBUSY);
 	gfx_msg("vcm_sys_destroy: 1 VCMs, 4 devices and 0 allocations are live");
@@ -160,6 +214,31 @@ static void test_dev_register_errors(void **state)
 		assert_int_equal(vcm_dev_unregister(fill[i]), 0);
 }
 
+/* A table configuration the format refuses is refused at registration,
+ * naming the device and the field, not at the first association. */
+static void test_dev_register_pt_cfg(void **state)
+{
+	struct vcm_pt_cfg pc = *(const struct vcm_pt_cfg *)g.cfg[D_V8S1].mapper_cfg;
+	struct vcm_dev_cfg c = g.cfg[D_V8S1];
+	struct vcm_dev *d = NULL;
+
+	(void)state;
+	c.name = "bad";
+	c.mapper_cfg = &pc;
+	pc.fmt = NULL;
+	assert_int_equal(vcm_dev_register(g.sys, &c, &d), -EINVAL);
+	gfx_msg("vcm_dev_register: 'bad': cfg->mapper_cfg (pt): cfg->fmt is NULL");
+	pc = *(const struct vcm_pt_cfg *)g.cfg[D_V8S1].mapper_cfg;
+	pc.ias = 99;
+	assert_int_equal(vcm_dev_register(g.sys, &c, &d), -EINVAL);
+	gfx_msg("vcm_dev_register: 'bad': cfg->mapper_cfg (pt): cfg->ias 99");
+	assert_null(d);
+	assert_null(vcm_dev_find(g.sys, "bad"));
+	pc.ias = 40;
+	assert_int_equal(vcm_dev_register(g.sys, &c, &d), 0);
+	assert_int_equal(vcm_dev_unregister(d), 0);
+}
+
 static void test_dev_unregister(void **state)
 {
 	struct vcm_dev_cfg c = g.cfg[D_V7];
@@ -168,7 +247,7 @@ static void test_dev_unregister(void **state)
 	struct vcm *v;
 
 	(void)state;
-	assert_int_equal(vcm_dev_unregister(NULL), 0);
+	assert_int_equal(vcm_dev_unregister(NULL), -EINVAL);
 	c.name = "tmp";
 	assert_int_equal(vcm_dev_register(g.sys, &c, &d), 0);
 	assert_int_equal(vcm_create(g.sys, 0, MB, &v), 0);
@@ -345,7 +424,7 @@ static void test_vcm_free(void **state)
 	struct vcm_bound *b;
 
 	(void)state;
-	assert_int_equal(vcm_free(NULL), 0);
+	assert_int_equal(vcm_free(NULL), -EINVAL);
 	assert_int_equal(vcm_create(g.sys, 0, MB, &v), 0);
 	assert_int_equal(vcm_reserve(v, 4 * KB, 0, VCM_PT_PROT_READ, &r), 0);
 	assert_int_equal(vcm_free(v), -EBUSY);
@@ -800,8 +879,9 @@ static void test_cont_memtype(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_sys_create_errors), T(test_sys_destroy), T(test_sys_last_error_and_phys),
-		T(test_sys_lock), T(test_dev_register_errors), T(test_dev_unregister),
+		T(test_sys_create_errors), T(test_slot_store), T(test_sys_destroy), T(test_sys_last_error_and_phys),
+		T(test_sys_lock), T(test_dev_register_errors), T(test_dev_register_pt_cfg),
+		T(test_dev_unregister),
 		T(test_dev_find_and_name), T(test_hw_ver), T(test_faults), T(test_vcm_create),
 		T(test_vcm_create_one_to_one), T(test_vcm_free), T(test_vcm_create_prebuilt),
 		T(test_reserve), T(test_reserve_at), T(test_range_cache), T(test_unreserve), T(test_res_attr),

@@ -53,6 +53,16 @@ static void test_create_errors(void **state)
 	check_msg(d.msg, "vcm_pt_create", "cfg", __LINE__);
 	assert_int_equal(vcm_pt_create(&cfg, &pt, &d), -EINVAL);
 	check_msg(d.msg, "vcm_pt_create", "cfg->plat", __LINE__);
+	/* the same checks without a platform, allocating nothing */
+	assert_int_equal(vcm_pt_cfg_check(&cfg, &d), 0);
+	assert_int_equal(vcm_pt_cfg_check(NULL, &d), -EINVAL);
+	check_msg(d.msg, "vcm_pt_cfg_check", "cfg is NULL", __LINE__);
+	assert_int_equal(vcm_pt_cfg_check(&(struct vcm_pt_cfg){ 0 }, &d), -EINVAL);
+	check_msg(d.msg, "vcm_pt_cfg_check", "cfg->fmt is NULL", __LINE__);
+	assert_int_equal(vcm_pt_cfg_check(&(struct vcm_pt_cfg){ .fmt = &vcm_pt_fmt_armv8,
+								 .ias = 99 }, &d), -EINVAL);
+	check_msg(d.msg, "vcm_pt_cfg_check", "cfg->ias 99", __LINE__);
+	assert_int_equal(vcm_plat_arena_free_bytes(a), free0);
 	broken = ops;
 	broken.pa_to_cpu = NULL;
 	cfg.plat = &broken;
@@ -309,8 +319,9 @@ static void test_map_segs_errors(void **state)
 
 	/* a piece lands on a mapping: the pieces before it are undone */
 	assert_int_equal(vcm_pt_map(f.pt, 0x203000, 0x40000000, pg, r), 0);
+	/* named by the piece, its da and pa, not only the da */
 	EXPECT_SEGS(f.pt, vcm_pt_map_segs(f.pt, 0x200000, seg, 4, r), -EEXIST,
-		    "0x203000 is already mapped");
+		    "piece 3 of 4: da 0x203000 (pa 0x70000) is already mapped");
 	for (unsigned int i = 0; i < 3; i++)
 		assert_int_equal(vcm_pt_lookup(f.pt, 0x200000 + i * pg, &l), -ENOENT);
 	model_map(&f.md, 0x203000, 0x40000000, pg, r);
