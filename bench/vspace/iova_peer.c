@@ -81,12 +81,21 @@ struct iova_peer {
 
 /* ---- nodes and the red-black tree ---- */
 
+static void *(*chunk_alloc)(size_t) = malloc;
+static void (*chunk_release)(void *) = free;
+
+void iova_peer_chunk_ops(void *(*alloc)(size_t), void (*release)(void *))
+{
+	chunk_alloc = alloc;
+	chunk_release = release;
+}
+
 static struct node *node_new(struct iova_peer *d)
 {
 	struct node *n = d->free_nodes;
 
 	if (n == NULL) {
-		struct chunk *c = malloc(sizeof(*c));
+		struct chunk *c = chunk_alloc(sizeof(*c));
 
 		if (c == NULL)
 			return NULL;
@@ -527,7 +536,7 @@ void iova_peer_destroy(struct iova_peer *d)
 		struct chunk *c = d->chunks;
 
 		d->chunks = c->next;
-		free(c);
+		chunk_release(c);
 	}
 	free(d);
 }

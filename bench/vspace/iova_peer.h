@@ -27,9 +27,16 @@
 #define VCM_BENCH_IOVA_PEER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct iova_peer;
+
+/*
+ * Where the tree's node chunks come from: malloc/free unless set (bench_vspace
+ * --huge gives both allocators the same huge-page arena). Set before creating.
+ */
+void iova_peer_chunk_ops(void *(*alloc)(size_t), void (*release)(void *));
 
 /* A domain over frames [start_pfn, end_pfn); NULL if out of memory. */
 struct iova_peer *iova_peer_create(uint64_t start_pfn, uint64_t end_pfn);
