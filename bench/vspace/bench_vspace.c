@@ -1032,6 +1032,7 @@ static void usage(const char *argv0)
 {
 	fprintf(stderr, "usage: %s [--seed N] [--quick] [--bitmap-seconds S] [--only-workloads]\n"
 		"          [--cache-ranges N] [--cache-mib M] [--live N] [--steps N] [--huge]\n"
+		"          [--no-ring]\n"
 		"  --huge: the workload and ring tables' metadata (vcmm's and the peer's) from\n"
 		"  2 MiB pages, as kernel memory is mapped\n"
 		"  --live, --steps: the workload table's live ranges (default 1M, 100k with\n"
@@ -1047,7 +1048,7 @@ int main(int argc, char **argv)
 		{ "1k", 1000, 0.9 }, { "100k", 100000, 0.9 }, { "1M", 1000000, 0.9 },
 	};
 	uint64_t seed = 1, wl_live = 0, wl_steps = 0;
-	bool quick = false, only_wl = false;
+	bool quick = false, only_wl = false, no_ring = false;
 	double bm_seconds = 2.0, mean;
 	uint64_t timer[1001];
 	char title[160], note[320], columns[160], extra[96];
@@ -1066,6 +1067,8 @@ int main(int argc, char **argv)
 			cache_ranges = (uint32_t)strtoul(argv[++i], NULL, 0);
 		else if (strcmp(argv[i], "--huge") == 0)
 			huge = true;
+		else if (strcmp(argv[i], "--no-ring") == 0)
+			no_ring = true;
 		else if (strcmp(argv[i], "--cache-mib") == 0 && i + 1 < argc)
 			cache_mib = strtoull(argv[++i], NULL, 0);
 		else if (strcmp(argv[i], "--live") == 0 && i + 1 < argc)
@@ -1089,8 +1092,9 @@ int main(int argc, char **argv)
 
 	snprintf(title, sizeof(title), "bench_vspace: reserve+unreserve, sizes 4K..16M "
 		 "log-uniform (mean %.0f KiB), align 4K..size, seed %" PRIu64, mean * 4.0, seed);
-	snprintf(extra, sizeof(extra), "%s%s%s", quick ? " --quick" : "",
-		 only_wl ? " --only-workloads" : "", huge ? " --huge" : "");
+	snprintf(extra, sizeof(extra), "%s%s%s%s", quick ? " --quick" : "",
+		 only_wl ? " --only-workloads" : "", huge ? " --huge" : "",
+		 no_ring ? " --no-ring" : "");
 	if (huge) {
 		arena_init();
 		iova_peer_chunk_ops(arena_alloc, arena_release);
@@ -1144,7 +1148,8 @@ int main(int argc, char **argv)
 		else
 			snprintf(label, sizeof(label), "%" PRIu64, wl_live);
 		wl_table(wl_live, seed, wl_steps, quick ? 0.2 : 1.5, label);
-		ring_table(wl_live, seed, wl_steps, quick ? 0.2 : 1.5, label);
+		if (!no_ring)
+			ring_table(wl_live, seed, wl_steps, quick ? 0.2 : 1.5, label);
 	}
 	return 0;
 }
