@@ -4,12 +4,13 @@
  * models. The red-black tree is the textbook one (Cormen et al., ch. 13) with
  * a shared black nil node and parent links; nodes come from chunks of 4096.
  */
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include "iova_peer.h"
 
 #define CHUNK_NODES   4096U
-#define MAG_SIZE      127U  /* IOVA_MAG_SIZE */
+#define MAG_SIZE      128U  /* IOVA_MAG_SIZE in 6.1 (127 from 6.7) */
 #define CACHE_CLASSES 6U    /* 1..32 pages: IOVA_RANGE_CACHE_MAX_SIZE = 6 */
 #define DEPOT_MAX     32U   /* MAX_GLOBAL_MAGS */
 #define FAIL          UINT64_MAX
@@ -36,8 +37,26 @@ struct mag {
 	uint64_t pfn[MAG_SIZE];
 };
 
+/*
+ * Linux's spinlocks, uncontended here (one thread): each get and put takes
+ * the CPU's lock, the depot its own, the tree the domain's; so the peer pays
+ * the atomic read-modify-write that Linux pays on every call.
+ */
+static void lock(atomic_flag *l)
+{
+	while (atomic_flag_test_and_set_explicit(l, memory_order_acquire))
+		;
+}
+
+static void unlock(atomic_flag *l)
+{
+	atomic_flag_clear_explicit(l, memory_order_release);
+}
+
 struct rcache {
-	struct mag *loaded, *prev;  /* one CPU */
+	atomic_flag cpu_lock;
+	struct mag *loaded, *prev;  /* one CPU's, allocated with the domain */
+	atomic_flag depot_lock;
 	struct mag *depot[DEPOT_MAX];
 	uint32_t depot_n;
 };
@@ -54,6 +73,7 @@ struct iova_peer {
 	struct node *cached;         /* where the next top-down search starts */
 	uint64_t start, end;         /* frames [start, end) */
 	uint64_t max_alloc;          /* a size that failed; reset by a free */
+	atomic_flag tree_lock;       /* iova_rbtree_lock */
 	struct node *free_nodes;
 	struct chunk *chunks;
 	struct rcache rc[CACHE_CLASSES];
@@ -61,12 +81,21 @@ struct iova_peer {
 
 /* ---- nodes and the red-black tree ---- */
 
+static void *(*chunk_alloc)(size_t) = malloc;
+static void (*chunk_release)(void *) = free;
+
+void iova_peer_chunk_ops(void *(*alloc)(size_t), void (*release)(void *))
+{
+	chunk_alloc = alloc;
+	chunk_release = release;
+}
+
 static struct node *node_new(struct iova_peer *d)
 {
 	struct node *n = d->free_nodes;
 
 	if (n == NULL) {
-		struct chunk *c = malloc(sizeof(*c));
+		struct chunk *c = chunk_alloc(sizeof(*c));
 
 		if (c == NULL)
 			return NULL;
@@ -354,21 +383,31 @@ static struct mag *mag_new(void)
 	return m;
 }
 
+/* Give @m's frames back to the tree, under one hold of its lock as Linux does. */
 static void mag_drain(struct iova_peer *d, struct mag *m)
 {
+	lock(&d->tree_lock);
 	while (m->n > 0U)
 		tree_free_pfn(d, m->pfn[--m->n]);
+	unlock(&d->tree_lock);
 }
 
-/* Keep @pfn in class @c's cache; false if it must go to the tree. */
+/*
+ * Keep @pfn in class @c's cache; false if it must go to the tree. Linux 6.1's
+ * order: push onto loaded; if loaded is full, swap with prev unless prev is
+ * full too; else loaded goes to the depot (or, the depot being full, its
+ * frames go back to the tree) and a new magazine is loaded. All of it under
+ * the CPU's lock, the depot under its own.
+ */
 static bool rcache_put(struct iova_peer *d, int c, uint64_t pfn)
 {
 	struct rcache *rc = &d->rc[c];
+	struct mag *to_free = NULL;
+	bool ok = true;
 
-	if (rc->loaded == NULL && (rc->loaded = mag_new()) == NULL)
-		return false;
+	lock(&rc->cpu_lock);
 	if (rc->loaded->n == MAG_SIZE) {
-		if (rc->prev != NULL && rc->prev->n == 0U) {
+		if (rc->prev->n < MAG_SIZE) {
 			struct mag *t = rc->prev;
 
 			rc->prev = rc->loaded;
@@ -376,44 +415,58 @@ static bool rcache_put(struct iova_peer *d, int c, uint64_t pfn)
 		} else {
 			struct mag *fresh = mag_new();
 
-			if (fresh == NULL)
-				return false;
-			if (rc->prev != NULL) {
-				if (rc->depot_n < DEPOT_MAX) {
-					rc->depot[rc->depot_n++] = rc->prev;
-				} else {
-					mag_drain(d, rc->prev); /* depot full: back to the tree */
-					free(rc->prev);
-				}
+			if (fresh != NULL) {
+				lock(&rc->depot_lock);
+				if (rc->depot_n < DEPOT_MAX)
+					rc->depot[rc->depot_n++] = rc->loaded;
+				else
+					to_free = rc->loaded;
+				unlock(&rc->depot_lock);
+				rc->loaded = fresh;
+			} else {
+				ok = false;
 			}
-			rc->prev = rc->loaded;
-			rc->loaded = fresh;
 		}
 	}
-	rc->loaded->pfn[rc->loaded->n++] = pfn;
-	return true;
+	if (ok)
+		rc->loaded->pfn[rc->loaded->n++] = pfn;
+	unlock(&rc->cpu_lock);
+	if (to_free != NULL) {
+		mag_drain(d, to_free); /* depot full: a magazine's frames back to the tree */
+		free(to_free);
+	}
+	return ok;
 }
 
+/* A frame of class @c from the cache, or FAIL: loaded, prev, then the depot. */
 static uint64_t rcache_get(struct iova_peer *d, int c)
 {
 	struct rcache *rc = &d->rc[c];
+	uint64_t pfn = FAIL;
+	bool has = true;
 
-	if (rc->loaded == NULL)
-		return FAIL;
+	lock(&rc->cpu_lock);
 	if (rc->loaded->n == 0U) {
-		if (rc->prev != NULL && rc->prev->n != 0U) {
+		if (rc->prev->n != 0U) {
 			struct mag *t = rc->prev;
 
 			rc->prev = rc->loaded;
 			rc->loaded = t;
-		} else if (rc->depot_n > 0U) {
-			free(rc->loaded);
-			rc->loaded = rc->depot[--rc->depot_n];
 		} else {
-			return FAIL;
+			lock(&rc->depot_lock);
+			if (rc->depot_n > 0U) {
+				free(rc->loaded);
+				rc->loaded = rc->depot[--rc->depot_n];
+			} else {
+				has = false;
+			}
+			unlock(&rc->depot_lock);
 		}
 	}
-	return rc->loaded->pfn[--rc->loaded->n];
+	if (has)
+		pfn = rc->loaded->pfn[--rc->loaded->n];
+	unlock(&rc->cpu_lock);
+	return pfn;
 }
 
 static bool rcache_flush_all(struct iova_peer *d)
@@ -423,14 +476,9 @@ static bool rcache_flush_all(struct iova_peer *d)
 	for (unsigned int c = 0; c < CACHE_CLASSES; c++) {
 		struct rcache *rc = &d->rc[c];
 
-		if (rc->loaded != NULL) {
-			any |= rc->loaded->n != 0U;
-			mag_drain(d, rc->loaded);
-		}
-		if (rc->prev != NULL) {
-			any |= rc->prev->n != 0U;
-			mag_drain(d, rc->prev);
-		}
+		any |= rc->loaded->n != 0U || rc->prev->n != 0U;
+		mag_drain(d, rc->loaded);
+		mag_drain(d, rc->prev);
 		while (rc->depot_n > 0U) {
 			struct mag *m = rc->depot[--rc->depot_n];
 
@@ -460,6 +508,17 @@ struct iova_peer *iova_peer_create(uint64_t start_pfn, uint64_t end_pfn)
 	d->anchor.red = 0;
 	d->root = &d->anchor;
 	d->cached = &d->anchor;
+	atomic_flag_clear(&d->tree_lock);
+	for (unsigned int c = 0; c < CACHE_CLASSES; c++) {
+		atomic_flag_clear(&d->rc[c].cpu_lock);
+		atomic_flag_clear(&d->rc[c].depot_lock);
+		d->rc[c].loaded = mag_new();
+		d->rc[c].prev = mag_new();
+		if (d->rc[c].loaded == NULL || d->rc[c].prev == NULL) {
+			iova_peer_destroy(d);
+			return NULL;
+		}
+	}
 	return d;
 }
 
@@ -477,7 +536,7 @@ void iova_peer_destroy(struct iova_peer *d)
 		struct chunk *c = d->chunks;
 
 		d->chunks = c->next;
-		free(c);
+		chunk_release(c);
 	}
 	free(d);
 }
@@ -502,10 +561,14 @@ uint64_t iova_peer_alloc(struct iova_peer *d, uint64_t pages, uint64_t align_pag
 		}
 	}
 	*got_pages = pages;
+	lock(&d->tree_lock);
 	pfn = tree_alloc(d, pages, align_pages);
+	unlock(&d->tree_lock);
 	if (pfn == FAIL && rcache_flush_all(d)) {
+		lock(&d->tree_lock);
 		d->max_alloc = d->end;
 		pfn = tree_alloc(d, pages, align_pages);
+		unlock(&d->tree_lock);
 	}
 	return pfn;
 }
@@ -529,5 +592,7 @@ void iova_peer_free(struct iova_peer *d, uint64_t pfn, uint64_t pages)
 	if (c >= 0 && (UINT64_C(1) << c) == pages && (pfn & (pages - 1U)) == 0U &&
 	    rcache_put(d, c, pfn))
 		return;
+	lock(&d->tree_lock);
 	tree_free_pfn(d, pfn);
+	unlock(&d->tree_lock);
 }

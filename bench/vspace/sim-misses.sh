@@ -33,7 +33,7 @@ if [[ ! -x $bench ]]; then
 fi
 command -v valgrind >/dev/null || { echo "sim-misses.sh: valgrind is not installed" >&2; exit 2; }
 opts=("$@")
-[[ ${#opts[@]} -eq 0 ]] && opts=(--only-workloads --live 1000000 --steps 20000 --bitmap-seconds 20)
+[[ ${#opts[@]} -eq 0 ]] && opts=(--only-workloads --no-ring --live 1000000 --steps 20000 --bitmap-seconds 20)
 ll=${VCM_SIM_LL:-8388608,16,64}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

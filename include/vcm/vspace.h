@@ -320,6 +320,9 @@ VCM_API struct vcm_vs_range *vcm_vs_bound_range(const struct vcm_vs_bound *b);
 /* vcm_vs_cache_cfg.flags: keep freed ranges in the range cache. */
 #define VCM_VS_CACHE_ON 0x1U
 
+/* Most sets of magazines a range cache can have (vcm_vs_cache_cfg.nlocal). */
+#define VCM_VS_CACHE_MAX_LOCAL 256U
+
 /**
  * struct vcm_vs_cache_cfg - the range cache of one space (docs/vspace.md).
  * @flags:      VCM_VS_CACHE_ON, or 0 to turn the cache off; other bits are
@@ -366,6 +369,33 @@ struct vcm_vs_cache_cfg {
  * unknown bit. Nothing changes on failure.
  */
 VCM_API int vcm_vs_cache_config(struct vcm_vs *vs, const struct vcm_vs_cache_cfg *cc);
+
+/**
+ * vcm_vs_cache_set_local() - give the range cache of @vs one set of
+ * magazines per CPU or thread, as the Linux IOVA cache has per CPU.
+ * @vs:     the space (bounds created later inherit the setting).
+ * @nlocal: sets: 0 or 1 gives one set (the default; @local is then not
+ *          used), at most VCM_VS_CACHE_MAX_LOCAL.
+ * @local:  with @nlocal > 1: returns the calling CPU's or thread's number;
+ *          called with @ctx on each reserve and unreserve that the cache may
+ *          serve, and the set used is that number modulo @nlocal.
+ * @ctx:    @local's argument.
+ *
+ * A range one caller frees is handed out again to that caller first (from
+ * its own magazines), so a thread reuses the ranges, and the handle memory,
+ * it touched last; full magazines go to a depot that every caller draws
+ * from, and the limits hold over all sets. The caller still serialises every
+ * call (see "Thread safety"). A separate call rather than fields of struct
+ * vcm_vs_cache_cfg, so that initialisers of that struct stay complete.
+ * Changing the setting flushes the cache and gives its magazines back.
+ *
+ * Context: caller serialises calls on @vs. O(cached ranges x log n).
+ * Return: 0; -EINVAL if @vs is not live, @nlocal is above
+ * VCM_VS_CACHE_MAX_LOCAL, or @nlocal is above 1 with @local NULL. Nothing
+ * changes on failure.
+ */
+VCM_API int vcm_vs_cache_set_local(struct vcm_vs *vs, uint32_t nlocal,
+				   uint32_t (*local)(void *ctx), void *ctx);
 
 /**
  * vcm_vs_cache_flush() - give every cached range of @vs and of the bounds

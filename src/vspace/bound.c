@@ -70,6 +70,9 @@ static int bound_take(struct vcm_vs *vs, const struct vs_req *rq,
 	b->space.cache_on = vs->cache_on;
 	b->space.cache_max_ranges = vs->cache_max_ranges;
 	b->space.cache_max_bytes = vs->cache_max_bytes;
+	b->space.cache_nlocal = vs->cache_nlocal;
+	b->space.cache_local_fn = vs->cache_local_fn;
+	b->space.cache_local_ctx = vs->cache_local_ctx;
 	b->magic = VS_MAGIC_BOUND;
 	b->parent = vs;
 	b->range = r;

@@ -27,6 +27,10 @@
  * (-ENOSPC, -EEXIST on a cached range, -ENOMEM for a node) the whole cache is
  * flushed into the tree and the call planned again (vspace.c).
  *
+ * Per CPU or thread: with vcm_vs_cache_cfg.nlocal > 1 the cache has that many
+ * loaded/prev sets and the caller's number (vcm_vs_cache_cfg.local) picks one
+ * on each call, as Linux picks the CPU's; the depot and the limits are shared.
+ *
  * Non-goals: rounding odd sizes up to a class (that changes the length the
  * user gets), locking (the caller serialises, see vspace.h).
  */
@@ -36,15 +40,22 @@
 #define DEFAULT_MAX_BYTES  (UINT64_C(64) << 20)
 
 /*
- * The per-CPU hook: the magazines of the caller. A space has one set today,
- * since the caller serialises every call. For per-CPU magazines, struct
- * vs_cache gets an array of vs_cache_local indexed by a CPU or thread number
- * from a new plat op, and this returns that entry; the depot and the limits
- * stay shared and would then need the space's lock, the local set none.
+ * The per-CPU hook: the magazines of the caller, picked by the number the
+ * configured local() gives (vcm_vs_cache_cfg). Every call is serialised by
+ * the caller, so a set needs no lock of its own today; with a lock-free hit
+ * path one day, the set is what would stay unlocked, the depot and the
+ * limits not.
  */
-static inline struct vs_cache_local *cache_local(struct vs_cache *c)
+static inline struct vs_cache_local *cache_local(const struct vcm_vs *vs, struct vs_cache *c)
 {
-	return &c->local;
+	if (c->nlocal <= 1U)
+		return &c->local[0];
+	return &c->local[vs->cache_local_fn(vs->cache_local_ctx) % c->nlocal];
+}
+
+static size_t cache_size(uint32_t nlocal)
+{
+	return sizeof(struct vs_cache) + nlocal * sizeof(struct vs_cache_local);
 }
 
 /* Class of a range of @len bytes at @da, or -1 if it is not cacheable. */
@@ -135,11 +146,13 @@ static struct vs_cache *cache_get(struct vcm_vs *vs)
 
 	if (c != NULL)
 		return c;
-	c = vs->plat->meta_alloc(vs->plat->ctx, sizeof(*c));
+	c = vs->plat->meta_alloc(vs->plat->ctx, cache_size(vs->cache_nlocal));
 	if (c == NULL)
 		return NULL;
+	c->nlocal = vs->cache_nlocal;
 	for (unsigned int k = 0; k < VS_CACHE_NCLASS; k++) {
-		c->local.loaded[k] = c->local.prev[k] = NULL;
+		for (uint32_t i = 0; i < c->nlocal; i++)
+			c->local[i].loaded[k] = c->local[i].prev[k] = NULL;
 		c->depot[k] = NULL;
 	}
 	c->oldest = c->newest = c->spare = NULL;
@@ -174,7 +187,7 @@ bool vs_cache_put_(struct vcm_vs *vs, struct vcm_vs_range *r)
 	c = cache_get(vs);
 	if (c == NULL)
 		return false;
-	l = cache_local(c);
+	l = cache_local(vs, c);
 	m = l->loaded[cls];
 	if (m == NULL || m->n == VS_MAG_SIZE) {
 		struct vs_mag *p = l->prev[cls];
@@ -225,7 +238,7 @@ struct vcm_vs_range *vs_cache_get_(struct vcm_vs *vs, uint64_t len, uint64_t ali
 	cls = class_of(0, len);
 	if (cls < 0)
 		return NULL;
-	l = cache_local(c);
+	l = cache_local(vs, c);
 	m = l->loaded[cls];
 	if (m == NULL || m->n == 0U) {
 		struct vs_mag *p = l->prev[cls];
@@ -258,16 +271,18 @@ struct vcm_vs_range *vs_cache_get_(struct vcm_vs *vs, uint64_t len, uint64_t ali
 bool vs_cache_flush_(struct vcm_vs *vs)
 {
 	struct vs_cache *c = vs->cache;
-	struct vs_cache_local *l;
 
 	if (c == NULL || vs->cache_ranges == 0U)
 		return false;
-	l = cache_local(c);
-	for (unsigned int k = 0; k < VS_CACHE_NCLASS; k++) {
-		if (l->loaded[k] != NULL)
-			mag_drain(vs, l->loaded[k]);
-		if (l->prev[k] != NULL)
-			mag_drain(vs, l->prev[k]);
+	for (uint32_t i = 0; i < c->nlocal; i++) {
+		struct vs_cache_local *l = &c->local[i];
+
+		for (unsigned int k = 0; k < VS_CACHE_NCLASS; k++) {
+			if (l->loaded[k] != NULL)
+				mag_drain(vs, l->loaded[k]);
+			if (l->prev[k] != NULL)
+				mag_drain(vs, l->prev[k]);
+		}
 	}
 	while (c->oldest != NULL) {
 		struct vs_mag *m = c->oldest;
@@ -285,17 +300,19 @@ void vs_cache_release_(struct vcm_vs *vs)
 {
 	const struct vcm_plat_ops *plat = vs->plat;
 	struct vs_cache *c = vs->cache;
-	struct vs_cache_local *l;
 
 	if (c == NULL)
 		return;
 	(void)vs_cache_flush_(vs);
-	l = cache_local(c);
-	for (unsigned int k = 0; k < VS_CACHE_NCLASS; k++) {
-		if (l->loaded[k] != NULL)
-			mag_spare(c, l->loaded[k]);
-		if (l->prev[k] != NULL)
-			mag_spare(c, l->prev[k]);
+	for (uint32_t i = 0; i < c->nlocal; i++) {
+		struct vs_cache_local *l = &c->local[i];
+
+		for (unsigned int k = 0; k < VS_CACHE_NCLASS; k++) {
+			if (l->loaded[k] != NULL)
+				mag_spare(c, l->loaded[k]);
+			if (l->prev[k] != NULL)
+				mag_spare(c, l->prev[k]);
+		}
 	}
 	while (c->spare != NULL) {
 		struct vs_mag *m = c->spare;
@@ -303,7 +320,7 @@ void vs_cache_release_(struct vcm_vs *vs)
 		c->spare = m->next;
 		plat->meta_free(plat->ctx, m, sizeof(*m));
 	}
-	plat->meta_free(plat->ctx, c, sizeof(*c));
+	plat->meta_free(plat->ctx, c, cache_size(c->nlocal));
 	vs->cache = NULL;
 }
 
@@ -327,6 +344,32 @@ int vcm_vs_cache_config(struct vcm_vs *vs, const struct vcm_vs_cache_cfg *cc)
 	vs->cache_max_bytes = cc->max_bytes != 0U ? cc->max_bytes : DEFAULT_MAX_BYTES;
 	if (vs->cache_ranges > vs->cache_max_ranges || vs->cache_bytes > vs->cache_max_bytes)
 		(void)vs_cache_flush_(vs);
+	return 0;
+}
+
+int vcm_vs_cache_set_local(struct vcm_vs *vs, uint32_t nlocal, uint32_t (*local)(void *ctx),
+			   void *ctx)
+{
+	if (!vs_live(vs))
+		return -EINVAL;
+	vcm_diag_enter(&vs->diag, __func__);
+	if (nlocal > VCM_VS_CACHE_MAX_LOCAL)
+		return VCM_ERR(&vs->diag, -EINVAL, "nlocal %u is above %u", (unsigned int)nlocal,
+			       VCM_VS_CACHE_MAX_LOCAL);
+	if (nlocal > 1U && local == NULL)
+		return VCM_ERR(&vs->diag, -EINVAL, "nlocal is %u but local is NULL",
+			       (unsigned int)nlocal);
+	if (nlocal <= 1U) {
+		nlocal = 1U;
+		local = NULL;
+		ctx = NULL;
+	}
+	if (nlocal == vs->cache_nlocal && local == vs->cache_local_fn && ctx == vs->cache_local_ctx)
+		return 0;
+	vs_cache_release_(vs); /* the header's size, or who picks a set, changes */
+	vs->cache_nlocal = nlocal;
+	vs->cache_local_fn = local;
+	vs->cache_local_ctx = ctx;
 	return 0;
 }
 
@@ -409,15 +452,24 @@ int vs_cache_check_(struct vcm_vs *vs)
 
 	if (!vs->cache_on && c != NULL)
 		return bad(vs, NULL, "magazines on a space without a cache");
+	if (vs->cache_nlocal < 1U || vs->cache_nlocal > VCM_VS_CACHE_MAX_LOCAL ||
+	    (vs->cache_nlocal > 1U) != (vs->cache_local_fn != NULL))
+		return bad(vs, NULL, "number of magazine sets out of range or without local()");
 	if (c == NULL)
 		return vs->cache_ranges == 0U && vs->cache_bytes == 0U ? check_stats(vs) :
 		       bad(vs, NULL, "cached totals without magazines");
+	if (c->nlocal != vs->cache_nlocal)
+		return bad(vs, NULL, "magazine sets differ from the configuration");
 	for (unsigned int k = 0; k < VS_CACHE_NCLASS; k++) {
-		ret = check_mag(vs, c->local.loaded[k], k, &ranges, &bytes);
-		if (ret == 0)
-			ret = check_mag(vs, c->local.prev[k], k, &ranges, &bytes);
-		if (ret != 0)
-			return ret;
+		for (uint32_t i = 0; i < c->nlocal; i++) {
+			const struct vs_cache_local *l = &c->local[i];
+
+			ret = check_mag(vs, l->loaded[k], k, &ranges, &bytes);
+			if (ret == 0)
+				ret = check_mag(vs, l->prev[k], k, &ranges, &bytes);
+			if (ret != 0)
+				return ret;
+		}
 		for (const struct vs_mag *m = c->depot[k]; m != NULL; m = m->next) {
 			if (m->cls != k || m->n != VS_MAG_SIZE)
 				return bad(vs, NULL, "depot magazine not full or in the wrong class");

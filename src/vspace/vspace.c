@@ -29,6 +29,9 @@ void vs_space_init_(struct vcm_vs *vs, vcm_da_t start, vcm_da_t last,
 	vs->cache_on = false;
 	vs->cache = NULL;
 	vs->cache_max_ranges = vs->cache_max_bytes = 0;
+	vs->cache_nlocal = 1;
+	vs->cache_local_fn = NULL;
+	vs->cache_local_ctx = NULL;
 	vs->cache_ranges = vs->cache_bytes = 0;
 	vs->cache_stats = (struct vcm_vs_cache_stats){ 0, 0, 0 };
 	vcm_diag_clear(&vs->diag);

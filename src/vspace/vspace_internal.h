@@ -155,8 +155,8 @@ struct vs_mag {
 };
 
 /*
- * What one CPU or thread owns. A space has one today; the per-CPU hook is
- * cache_local() in cache.c (docs/vspace.md, "Range cache").
+ * What one CPU or thread owns: struct vs_cache has nlocal of them, and
+ * cache_local() in cache.c picks the caller's (docs/vspace.md, "Range cache").
  */
 struct vs_cache_local {
 	struct vs_mag *loaded[VS_CACHE_NCLASS];
@@ -164,10 +164,11 @@ struct vs_cache_local {
 };
 
 struct vs_cache {
-	struct vs_cache_local local;
 	struct vs_mag *depot[VS_CACHE_NCLASS]; /* full magazines, newest first */
 	struct vs_mag *oldest, *newest;        /* the depot by age, for eviction */
 	struct vs_mag *spare;                  /* empty magazines, linked through next */
+	uint32_t nlocal;                       /* == the space's cache_nlocal */
+	struct vs_cache_local local[];         /* one set per CPU or thread */
 };
 
 struct vs_slab {
@@ -197,6 +198,9 @@ struct vcm_vs {
 	bool cache_on;
 	struct vs_cache *cache;      /* taken on the first cached unreserve */
 	uint64_t cache_max_ranges, cache_max_bytes;
+	uint32_t cache_nlocal;       /* sets of magazines: 1 .. VCM_VS_CACHE_MAX_LOCAL */
+	uint32_t (*cache_local_fn)(void *ctx); /* the caller's number; NULL with one set */
+	void *cache_local_ctx;
 	uint64_t cache_ranges, cache_bytes; /* cached now: in count/free_bytes as free */
 	struct vcm_vs_cache_stats cache_stats;
 	struct vcm_diag diag;

@@ -112,7 +112,7 @@ static void test_corrupt_bookkeeping(void **state)
 		assert_int_equal(vcm_vs_unreserve(vs, r[i]), 0);
 	assert_int_equal(vcm_vs_check_(vs), 0);
 	c = vs->cache;
-	m = c->local.loaded[0];
+	m = c->local[0].loaded[0];
 	d = c->depot[0];
 	assert_non_null(m);
 	assert_true(m->n > 0);

@@ -11,8 +11,8 @@
  * must give back, and which a range handed out again must not keep.
  * Freeing everything must leave one gap covering the whole space.
  *
- * Each space runs twice: as above, and with the range cache on (default and
- * tiny limits). With the cache a reservation must lie inside the space,
+ * Each space runs four times: as above, and with the range cache on (default
+ * and tiny limits, and tiny with three magazine sets, a random caller per op). With the cache a reservation must lie inside the space,
  * aligned and overlapping nothing the model holds (the model accepts it as a
  * reserve-at) and never below the model's lowest fit; -ENOSPC only when the model,
  * which holds no cached ranges (the cache flushed), has no fit either.
@@ -62,13 +62,33 @@ struct params {
 struct cache_mode {
 	const char *name;
 	struct vcm_vs_cache_cfg cc;
+	uint32_t nlocal;           /* magazine sets (vcm_vs_cache_set_local()) */
 };
 
 static const struct cache_mode modes[] = {
-	{ "no cache", { 0, 0, 0 } },
-	{ "cache", { VCM_VS_CACHE_ON, 0, 0 } },
-	{ "tiny cache", { VCM_VS_CACHE_ON, 40, 64 * 4096 } },
+	{ "no cache", { 0, 0, 0 }, 1 },
+	{ "cache", { VCM_VS_CACHE_ON, 0, 0 }, 1 },
+	{ "tiny cache", { VCM_VS_CACHE_ON, 40, 64 * 4096 }, 1 },
+	{ "tiny cache, 3 sets", { VCM_VS_CACHE_ON, 40, 64 * 4096 }, 3 },
 };
+
+/*
+ * With several magazine sets, each op is made by a random caller (0..sets,
+ * one past the last to wrap), as if threads took turns under one lock.
+ */
+static uint32_t prop_sets = 1, prop_caller;
+
+static uint32_t caller_of(void *ctx)
+{
+	(void)ctx;
+	return prop_caller;
+}
+
+static void set_sets(struct vcm_vs *vs, uint32_t nlocal)
+{
+	prop_sets = nlocal;
+	assert_int_equal(vcm_vs_cache_set_local(vs, nlocal, caller_of, NULL), 0);
+}
 
 struct run {
 	const char *name;
@@ -256,7 +276,7 @@ static void run_params(struct vcm_vs *vs, const struct params *p, uint64_t s, bo
 {
 	struct run t = { .name = p->name, .vs = vs, .rng = s, .p = p, .cache = cache };
 	struct vcm_vs_range *all;
-	/* the cached modes run half as long: two of them, each as thorough per op */
+	/* the cached modes run half as long: three of them, each as thorough per op */
 	const unsigned long ops = cache ? p->ops / 2 : p->ops;
 
 	vsm_init(&t.model, p->start, p->start + (p->len - 1));
@@ -265,6 +285,8 @@ static void run_params(struct vcm_vs *vs, const struct params *p, uint64_t s, bo
 		unsigned long phase = t.op * 3 / ops;
 		uint64_t dice = test_rand_below(&t.rng, 100);
 
+		if (prop_sets > 1U)
+			prop_caller = (uint32_t)test_rand_below(&t.rng, prop_sets + 1U);
 		if (dice < (phase == 0 ? 50 : phase == 1 ? 30 : 10))
 			op_reserve(&t);
 		else if (dice < (phase == 0 ? 65 : phase == 1 ? 45 : 15))
@@ -303,6 +325,7 @@ static void run_space(const struct params *p)
 		counting_ops(&plat, &meta);
 		assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), 0);
 		assert_int_equal(vcm_vs_cache_config(vs, &modes[m].cc), 0);
+		set_sets(vs, modes[m].nlocal);
 		run_params(vs, p, seed ^ (uint64_t)(uintptr_t)p->name[0] * 0x100000001b3ULL ^ m,
 			   modes[m].cc.flags != 0);
 		assert_int_equal(vcm_vs_destroy(vs), 0);
@@ -354,6 +377,7 @@ static void test_inside_bound(void **state)
 		assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), 0);
 		/* the bound inherits the parent's cache settings */
 		assert_int_equal(vcm_vs_cache_config(vs, &modes[m].cc), 0);
+		set_sets(vs, modes[m].nlocal);
 		assert_int_equal(vcm_vs_reserve(vs, PAGE, PAGE, &r), 0);
 		assert_int_equal(vcm_vs_bound_create_at(vs, p.start, p.len, &b), 0);
 		run_params(vcm_vs_bound_space(b), &p, seed + 7 + m, modes[m].cc.flags != 0);
@@ -489,6 +513,7 @@ static void test_cache_meta_failures(void **state)
 	counting_ops(&plat, &meta);
 	assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), 0);
 	assert_int_equal(vcm_vs_cache_config(vs, &cc), 0);
+	set_sets(vs, 2);
 	t.vs = vs;
 	vsm_init(&t.model, p.start, p.start + (p.len - 1));
 	for (t.op = 0; t.op < p.ops; t.op++) {
@@ -497,6 +522,7 @@ static void test_cache_meta_failures(void **state)
 		/* most of the time meta_alloc fails at once or after one or two calls */
 		meta.fail_after = test_rand_below(&t.rng, 4) == 0 ? -1 :
 				  (long)test_rand_below(&t.rng, 3);
+		prop_caller = (uint32_t)test_rand_below(&t.rng, 2);
 		if (dice < 45)
 			op_reserve(&t);
 		else if (dice < 55)
