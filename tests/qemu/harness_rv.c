@@ -4,7 +4,7 @@
  * source: lets QEMU's MMU, a translator written independently of ours,
  * translate every vector of the blob at VQ_RV_VECTORS_PA through the tables
  * the blob's satp (Sv39/Sv48/Sv57; Sv32 on riscv32) or hgatp (the G-stage
- * Sv39x4/Sv48x4/Sv57x4, riscv64 only) points at, and compares what happens
+ * Sv39x4/Sv48x4/Sv57x4; Sv32x4 on riscv32) points at, and compares what happens
  * with the reference model's answer. Mismatches go to the 16550 UART; the
  * exit status (SiFive test finisher) is the mismatch count, capped at 250,
  * or 254 for a bad blob, 253 when the CPU refuses the satp or hgatp value.
@@ -22,7 +22,7 @@
  * G-stage (VQ_MODE_RV_G): hgatp holds the table, vsatp is 0 (the VS-stage is
  * Bare, so a guest virtual address is its guest physical address) and the
  * probes are the hypervisor's virtual-machine load and store, HLV.D and
- * HSV.D, which M-mode may run: they translate as a VS-mode access would, with
+ * HSV.D (HLV.W and HSV.W on RV32), which M-mode may run: they translate as a VS-mode access would, with
  * two-stage translation (Privileged ISA 20211203, 8.3.2 and 8.5; hstatus.SPVP
  * = 1 makes it a VS-mode access). Only the priv-read and priv-write probes
  * run, as the G-stage checks every access as a user access (8.5.1). The
@@ -174,11 +174,19 @@ static xreg probe_g(xreg va, bool store, xreg val)
 	return val;
 }
 #else
+/* RV32: HLV.W and HSV.W (funct7 0x34 and 0x35). */
 static xreg probe_g(xreg va, bool store, xreg val)
 {
-	(void)va;
-	(void)store;
-	return val; /* never called: ias_of() refuses the G-stage on RV32 */
+	trap.cause = CAUSE_NONE;
+	if (store)
+		__asm__ volatile(".word 0x62000073\n\t"
+				 ".insn r 0x73, 4, 0x35, x0, %[va], %[val]"
+				 : : [va] "r"(va), [val] "r"(val) : "memory");
+	else
+		__asm__ volatile(".word 0x62000073\n\t"
+				 ".insn r 0x73, 4, 0x34, %[val], %[va], x0"
+				 : [val] "+r"(val) : [va] "r"(va) : "memory");
+	return val;
 }
 #endif
 
@@ -241,7 +249,9 @@ static unsigned int ias_of(uint32_t mode, uint64_t reg)
 		return 0;
 	return 39U + 9U * (m - 8U) + (mode == VQ_MODE_RV_G ? 2U : 0U);
 #else
-	return mode == VQ_MODE_RV && (reg >> 31) == 1U ? 32U : 0U;
+	if ((reg >> 31) != 1U || (mode != VQ_MODE_RV && mode != VQ_MODE_RV_G))
+		return 0;
+	return mode == VQ_MODE_RV_G ? 34U : 32U; /* Sv32x4 */
 #endif
 }
 
