@@ -46,9 +46,17 @@ VCM_API extern const struct vcm_pt_fmt vcm_pt_fmt_armv8;  /* ARMv8 long descript
 VCM_API extern const struct vcm_pt_fmt vcm_pt_fmt_amdv1;
 /*
  * RISC-V Sv39/Sv48/Sv57: cfg->ias 39, 48 or 57 picks the mode (0 = 39), oas 32
- * to 56 (0 = 56), granule 12 only; vcm_pt_hw() regs[0] is satp.
+ * to 56 (0 = 56), granule 12 only; vcm_pt_hw() regs[0] is satp. With
+ * VCM_PT_CFG_STAGE2 the G-stage Sv39x4/Sv48x4/Sv57x4: ias 41, 50 or 59
+ * (0 = 41), a 16 KiB root, regs[0] is hgatp (RV64).
  */
 VCM_API extern const struct vcm_pt_fmt vcm_pt_fmt_riscv;
+/*
+ * RISC-V Sv32 (32-bit PTEs): ias 32, oas 32 to 34 (0 = 34), regs[0] is an
+ * RV32 satp. With VCM_PT_CFG_STAGE2 the G-stage Sv32x4: ias 34, a 16 KiB
+ * root, regs[0] is an RV32 hgatp. No Svnapot or Svpbmt.
+ */
+VCM_API extern const struct vcm_pt_fmt vcm_pt_fmt_riscv32;
 /* x86 formats (src/pgtable/fmt_x86.c, fmt_vtd.c). x86_64: ias 48 or 57, da
  * without sign extension, cfg->mair carries IA32_PAT (0 = power-up value);
  * regs CR3, CR4, IA32_PAT. vtd_ss: ias 39/48/57; regs = context entry. */
@@ -77,7 +85,7 @@ VCM_API const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt);
 VCM_API int vcm_pt_prot_check(unsigned int prot, struct vcm_diag *diag);
 
 /* Configuration flags. */
-#define VCM_PT_CFG_STAGE2   (1U << 0) /* ARMv8 stage 2 (IPA -> PA) table */
+#define VCM_PT_CFG_STAGE2   (1U << 0) /* ARMv8 stage 2 (IPA -> PA), RISC-V G-stage table */
 #define VCM_PT_CFG_SECURE   (1U << 1) /* walked in the Secure state: the NS bit is used */
 #define VCM_PT_CFG_COHERENT (1U << 2) /* walker snoops CPU caches: no cache_clean calls */
 /*
@@ -168,7 +176,7 @@ struct vcm_pt_leaf {
  *   armv7s: TTBCR, 0, TTBR0.
  *   amdv1: DTE bits 63:0 (V, TV, Mode, root pointer, IR, IW), 0, 0.
  *   vtd_ss: context entry bits 63:0 and 127:64, 0.
- *   x86_64: CR3, CR4, IA32_PAT.   riscv: satp, 0, 0.
+ *   x86_64: CR3, CR4, IA32_PAT.   riscv, riscv32: satp (G-stage: hgatp), 0, 0.
  */
 
 /**

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * RISC-V Sv39, Sv48 and Sv57 page tables, as the MMU (satp) and the RISC-V
- * IOMMU's first stage walk them.
+ * RISC-V page tables with 64-bit PTEs: Sv39, Sv48 and Sv57, as the MMU (satp)
+ * and the RISC-V IOMMU's first stage (fsc) walk them, and the G-stage formats
+ * Sv39x4, Sv48x4 and Sv57x4 (hgatp, the IOMMU's iohgatp). Sv32 and Sv32x4
+ * (32-bit PTEs) are fmt_riscv32.c; what both share is fmt_riscv.h.
  *
  * Source: The RISC-V Instruction Set Manual, Volume II: Privileged
  * Architecture, document version 20211203 (Privileged Architecture 1.12):
  * 4.1.11 (satp), 4.3.1 (PTE fields and their rules, shared by every Sv mode),
- * 4.3.2 (the translation process), 4.4-4.6 (Sv39, Sv48, Sv57 layouts); and
- * its chapters "Svnapot" (version 1.0) and "Svpbmt" (version 1.0).
+ * 4.3.2 (the translation process), 4.4-4.6 (Sv39, Sv48, Sv57 layouts), 8.2.10
+ * (hgatp) and 8.5.1 (Guest Physical Address Translation); and its chapters
+ * "Svnapot" (version 1.0) and "Svpbmt" (version 1.0).
  *
  * Levels: the manual numbers levels from the 4 KiB level up (level i uses
  * VPN[i]), exactly as we do, so our level l is the manual's level l. Sv39 has
@@ -19,9 +22,16 @@
  * (0 = 39), because satp has no size field and the top table is always
  * walked whole. Output size 32..56 bits (0 = 56; PPN is 44 bits).
  *
+ * G-stage (VCM_PT_CFG_STAGE2): cfg->ias 41, 50 or 59 (0 = 41) for Sv39x4,
+ * Sv48x4, Sv57x4: the same levels and leaves, the top table resolving two more
+ * bits (2048 entries, 16 KiB, 16 KiB-aligned: the walker's top level is sized
+ * and aligned from ias, so nothing here is special). Leaves carry U and no G
+ * (fmt_riscv.h); Svnapot and Svpbmt apply as at the first stage.
+ *
  * Addresses: the hardware requires bits 63..ias of a virtual address to copy
  * bit ias-1. Our da is the low ias bits: a da with bit ias-1 set is the upper
- * half, the address the CPU issues being da sign-extended from bit ias-1.
+ * half, the address the CPU issues being da sign-extended from bit ias-1. A
+ * guest physical address is not sign-extended: bits 63..ias must be 0.
  *
  * Attributes: every leaf has V, R and A set, D when writable (so a walker
  * that updates A/D in hardware never writes to our tables, and one that
@@ -33,37 +43,24 @@
  * and mixed inner/outer policies have no encoding and are refused, as is a
  * shareability other than 0 (coherence is a PMA, not a PTE bit).
  *
- * Left out: Sv32 (32-bit PTEs), the hypervisor G-stage (Sv39x4...), ASIDs in
- * satp (ASID 0; NONGLOBAL only clears G), execute-only and write-only
- * leaves (prot always has READ), Secure state (no such thing), the N and
- * PBMT bits in non-leaf entries (reserved).
+ * Left out: ASIDs and VMIDs (0; NONGLOBAL only clears G), execute-only and
+ * write-only leaves (prot always has READ), Secure state (no such thing),
+ * the N and PBMT bits in non-leaf entries (reserved).
  */
-#include "fmt_common.h"
+#include "fmt_riscv.h"
 
-/* 4.3.1, the same low bits in the Sv39/48/57 PTEs of 4.4-4.6. */
-#define RV_V     VCM_BIT(0)
-#define RV_R     VCM_BIT(1)
-#define RV_W     VCM_BIT(2)
-#define RV_X     VCM_BIT(3)
-#define RV_U     VCM_BIT(4)
-#define RV_G     VCM_BIT(5)
-#define RV_A     VCM_BIT(6)
-#define RV_D     VCM_BIT(7)
 #define RV_PPN   VCM_GENMASK(53, 10) /* PPN[*], 44 bits */
-/* Svpbmt: PBMT bits 62:61; 0 PMA, 1 NC, 2 IO, 3 reserved. */
-#define RV_PBMT  VCM_GENMASK(62, 61)
-#define RV_PBMT_PMA 0U
-#define RV_PBMT_NC  1U
-#define RV_PBMT_IO  2U
-/* Svnapot: N bit 63; with ppn[3:0] = 0b1000 a 64 KiB range at level 0. */
-#define RV_N     VCM_BIT(63)
+/* Svnapot: with N set and ppn[3:0] = 0b1000 a 64 KiB range at level 0. */
 #define RV_NAPOT_PPN_LOW VCM_GENMASK(13, 10) /* ppn[3:0] in the entry */
 #define RV_NAPOT_64K     VCM_BIT(13)          /* ppn[3:0] = 0b1000 */
 #define RV_NAPOT_LG2     4U                   /* 16 entries */
 
-/* 4.1.11: satp in RV64, MODE 63:60 (8 Sv39, 9 Sv48, 10 Sv57), ASID 59:44, PPN 43:0. */
+/*
+ * 4.1.11: satp in RV64, MODE 63:60 (8 Sv39, 9 Sv48, 10 Sv57), ASID 59:44, PPN 43:0.
+ * 8.2.10: hgatp in RV64, MODE 63:60 (8 Sv39x4, 9 Sv48x4, 10 Sv57x4), VMID 57:44,
+ * PPN 43:0 (its two low bits 0: the root is 16 KiB-aligned).
+ */
 #define SATP_MODE VCM_GENMASK(63, 60)
-#define SATP_ASID VCM_GENMASK(59, 44)
 #define SATP_PPN  VCM_GENMASK(43, 0)
 #define SATP_MODE_SV39 8U
 
@@ -75,30 +72,30 @@ static bool napot(const struct vcm_pt *pt)
 static int riscv_init(struct vcm_pt *pt, struct vcm_diag *diag)
 {
 	const struct vcm_pt_cfg *cfg = &pt->cfg;
-	unsigned int g = cfg->granule_lg2 != 0U ? cfg->granule_lg2 : 12U;
+	/* the G-stage input is two bits wider than its Sv mode (8.5.1) */
+	const unsigned int wide = rv_gstage(pt) ? 2U : 0U;
 	uint64_t all = 0;
 	unsigned int levels;
+	int ret;
 
-	if (g != 12U)
-		return VCM_ERR(diag, -EINVAL, "cfg->granule_lg2 %u: riscv takes only 12", g);
-	pt->ias = cfg->ias != 0U ? cfg->ias : 39U;
+	ret = rv_check_cfg(pt, diag, "riscv");
+	if (ret != 0)
+		return ret;
+	pt->ias = cfg->ias != 0U ? cfg->ias : 39U + wide;
 	pt->oas = cfg->oas != 0U ? cfg->oas : 56U;
-	if (pt->ias != 39U && pt->ias != 48U && pt->ias != 57U)
+	if (wide == 0U && pt->ias != 39U && pt->ias != 48U && pt->ias != 57U)
 		return VCM_ERR(diag, -EINVAL,
 			       "cfg->ias %u: riscv takes 39 (Sv39), 48 (Sv48) or 57 (Sv57)",
 			       pt->ias);
+	if (wide != 0U && pt->ias != 41U && pt->ias != 50U && pt->ias != 59U)
+		return VCM_ERR(diag, -EINVAL,
+			       "cfg->ias %u: the riscv G-stage takes 41 (Sv39x4), 50 (Sv48x4) "
+			       "or 59 (Sv57x4)", pt->ias);
 	if (pt->oas < 32U || pt->oas > 56U)
 		return VCM_ERR(diag, -EINVAL, "cfg->oas %u: riscv takes 32 to 56", pt->oas);
-	if ((cfg->flags & VCM_PT_CFG_STAGE2) != 0U)
-		return VCM_ERR(diag, -EINVAL,
-			       "cfg->flags: riscv has no stage 2 here (the G-stage is left out)");
-	if ((cfg->flags & VCM_PT_CFG_SECURE) != 0U)
-		return VCM_ERR(diag, -EINVAL, "cfg->flags: riscv has no Secure state");
-	if (cfg->mair != 0U)
-		return VCM_ERR(diag, -EINVAL, "cfg->mair: riscv tables have no MAIR");
 
 	/* 4.4-4.6: 9 bits of VPN per level above the 12-bit page offset. */
-	levels = (pt->ias - 12U) / 9U;
+	levels = (pt->ias - wide - 12U) / 9U;
 	vcm_pt_geometry_(pt, levels, 12U, 9U);
 	pt->item_lg2 = 3;
 	pt->start_level = levels - 1U;
@@ -113,57 +110,14 @@ static int riscv_init(struct vcm_pt *pt, struct vcm_diag *diag)
 	return fmt_pick_sizes_(pt, diag, all);
 }
 
-/* The PBMT value for @prot's memory type, or -1 when RISC-V cannot state it. */
-static int pbmt_of(const struct vcm_pt *pt, unsigned int prot)
-{
-	unsigned int inner = VCM_FIELD_GET(VCM_PT_PROT_INNER_MASK, prot);
-	unsigned int outer = VCM_FIELD_GET(VCM_PT_PROT_OUTER_MASK, prot);
-	bool svpbmt = (pt->cfg.flags & VCM_PT_CFG_RISCV_SVPBMT) != 0U;
-
-	if ((prot & VCM_PT_PROT_DEVICE) != 0U)
-		return svpbmt ? (int)RV_PBMT_IO : -1;
-	if (inner != outer)
-		return -1; /* one memory type per page */
-	if (inner == VCM_PT_CACHE_WBWA)
-		return (int)RV_PBMT_PMA;
-	if (inner == VCM_PT_CACHE_NC && svpbmt)
-		return (int)RV_PBMT_NC;
-	return -1;
-}
-
 static int riscv_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
 			      struct vcm_pt_attr *attr)
 {
-	/* A always; D with W (4.3.1: A/D either set by software or by the walker). */
-	uint64_t a = RV_V | RV_R | RV_A;
-	int pbmt = pbmt_of(pt, prot);
+	uint64_t a = 0;
+	int ret = rv_leaf_bits(pt, prot, "riscv", &a);
 
-	if ((prot & VCM_PT_PROT_SECURE) != 0U)
-		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
-			       "prot %#x: riscv has no Secure state", prot);
-	if ((prot & VCM_PT_PROT_SH_MASK) != 0U)
-		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
-			       "prot %#x: riscv PTEs carry no shareability (coherence is a PMA)",
-			       prot);
-	if (pbmt < 0)
-		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
-			       "prot %#x: riscv%s states only %s", prot,
-			       (pt->cfg.flags & VCM_PT_CFG_RISCV_SVPBMT) != 0U ? " with Svpbmt" : "",
-			       (pt->cfg.flags & VCM_PT_CFG_RISCV_SVPBMT) != 0U ?
-			       "WBWA (PMA), NC and DEVICE (IO)" :
-			       "the PMA's memory type (WBWA); Svpbmt is off");
-	a |= VCM_FIELD_PREP(RV_PBMT, (unsigned int)pbmt);
-	if ((prot & VCM_PT_PROT_WRITE) != 0U)
-		a |= RV_W;
-	/* D preset, unless the walker is to record writes (Svadu, or the IOMMU's ADE) */
-	if ((prot & VCM_PT_PROT_WRITE) != 0U && (pt->cfg.flags & VCM_PT_CFG_DIRTY) == 0U)
-		a |= RV_D;
-	if ((prot & VCM_PT_PROT_EXEC) != 0U)
-		a |= RV_X;
-	if ((prot & VCM_PT_PROT_USER) != 0U)
-		a |= RV_U;
-	if ((prot & VCM_PT_PROT_NONGLOBAL) == 0U)
-		a |= RV_G;
+	if (ret != 0)
+		return ret;
 	for (unsigned int lvl = 0; lvl < pt->levels; lvl++) {
 		attr->bits[lvl][0] = a;
 		attr->bits[lvl][1] = a | RV_N; /* used at level 0 only (contig_lg2) */
@@ -173,22 +127,13 @@ static int riscv_prot_to_attr(struct vcm_pt *pt, unsigned int prot,
 
 static inline unsigned int riscv_kind(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
 {
-	(void)pt;
-	if ((e & RV_V) == 0U)
-		return FMT_EMPTY;
-	/* 4.3.2 step 4: R = W = X = 0 points to the next level; none below level 0. */
-	if ((e & (RV_R | RV_W | RV_X)) == 0U)
-		return lvl != 0U ? FMT_TABLE : FMT_EMPTY;
-	/*
-	 * W without R is reserved (4.3.1, 4.3.2 step 3). Execute-only leaves are valid but never
-	 * ours (prot has READ) and decode to no prot: treated as foreign.
-	 */
-	if ((e & RV_R) == 0U)
-		return FMT_EMPTY;
+	unsigned int kind = rv_kind(pt, lvl, e);
+
 	/* Svnapot: N only at level 0 with ppn[3:0] = 0b1000; other encodings reserved. */
-	if ((e & RV_N) != 0U && (lvl != 0U || (e & RV_NAPOT_PPN_LOW) != RV_NAPOT_64K))
+	if (kind == FMT_LEAF && (e & RV_N) != 0U &&
+	    (lvl != 0U || (e & RV_NAPOT_PPN_LOW) != RV_NAPOT_64K))
 		return FMT_EMPTY;
-	return FMT_LEAF;
+	return kind;
 }
 
 static inline bool riscv_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
@@ -201,11 +146,12 @@ static inline bool riscv_leaf_contig(const struct vcm_pt *pt, unsigned int lvl, 
 static inline void riscv_single_leaf_mask(const struct vcm_pt *pt, unsigned int lvl,
 					  uint64_t *mask, uint64_t *value)
 {
-	/* our leaves always have R; a lone one has N clear */
-	(void)pt;
+	/* our leaves always have R (and U at the G-stage); a lone one has N clear */
+	const uint64_t u = rv_gstage(pt) ? RV_U : 0U;
+
 	(void)lvl;
-	*mask = RV_V | RV_R | RV_N;
-	*value = RV_V | RV_R;
+	*mask = RV_V | RV_R | RV_N | u;
+	*value = RV_V | RV_R | u;
 }
 
 static inline vcm_pa_t riscv_entry_pa(uint64_t e)
@@ -250,40 +196,19 @@ static inline uint64_t riscv_table_encode(const struct vcm_pt *pt, unsigned int 
 
 static inline unsigned int riscv_leaf_prot(const struct vcm_pt *pt, unsigned int lvl, uint64_t e)
 {
-	unsigned int prot = VCM_PT_PROT_READ;
-
-	(void)pt;
 	(void)lvl;
-	if ((e & RV_W) != 0U)
-		prot |= VCM_PT_PROT_WRITE;
-	if ((e & RV_X) != 0U)
-		prot |= VCM_PT_PROT_EXEC;
-	if ((e & RV_U) != 0U)
-		prot |= VCM_PT_PROT_USER;
-	if ((e & RV_G) == 0U)
-		prot |= VCM_PT_PROT_NONGLOBAL;
-	switch (VCM_FIELD_GET(RV_PBMT, e)) {
-	case RV_PBMT_NC:
-		prot |= VCM_PT_PROT_INNER(VCM_PT_CACHE_NC) | VCM_PT_PROT_OUTER(VCM_PT_CACHE_NC);
-		break;
-	case RV_PBMT_IO:
-		prot |= VCM_PT_PROT_DEVICE;
-		break;
-	default:
-		break;
-	}
-	return prot;
+	return rv_leaf_prot(pt, e);
 }
 
 static void riscv_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 {
-	/* MODE 8, 9, 10 for 3, 4, 5 levels; ASID 0 */
-	out->regs[0] = VCM_FIELD_PREP(SATP_MODE, SATP_MODE_SV39 + pt->levels - 3U) |
-		       VCM_FIELD_PREP(SATP_ASID, 0U) |
-		       VCM_FIELD_PREP(SATP_PPN, pt->root_pa >> 12);
+	const unsigned int mode = SATP_MODE_SV39 + pt->levels - 3U;
+
+	/* MODE 8, 9, 10 for 3, 4, 5 levels in both registers; ASID or VMID 0 */
+	out->regs[0] = VCM_FIELD_PREP(SATP_MODE, mode) | VCM_FIELD_PREP(SATP_PPN, pt->root_pa >> 12);
 	out->regs[1] = 0;
 	out->regs[2] = 0;
-	out->reg_names[0] = "satp";
+	out->reg_names[0] = rv_gstage(pt) ? "hgatp" : "satp";
 	out->reg_names[1] = "";
 	out->reg_names[2] = "";
 }

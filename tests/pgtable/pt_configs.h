@@ -46,6 +46,14 @@ static const struct pt_config pt_configs[] = {
 	  VCM_PT_CFG_RISCV_SVNAPOT | VCM_PT_CFG_RISCV_SVPBMT },
 	{ "riscv-sv48-napot-40", &vcm_pt_fmt_riscv, 48, 40, 12, VCM_PT_CFG_RISCV_SVNAPOT },
 	{ "riscv-sv57-pbmt", &vcm_pt_fmt_riscv, 57, 56, 12, VCM_PT_CFG_RISCV_SVPBMT },
+	/* RISC-V G-stage (16 KiB root, input two bits wider), Sv32 and Sv32x4 */
+	{ "riscv-sv39x4", &vcm_pt_fmt_riscv, 41, 56, 12, VCM_PT_CFG_STAGE2 },
+	{ "riscv-sv48x4-napot-pbmt", &vcm_pt_fmt_riscv, 50, 48, 12,
+	  VCM_PT_CFG_STAGE2 | VCM_PT_CFG_RISCV_SVNAPOT | VCM_PT_CFG_RISCV_SVPBMT },
+	{ "riscv-sv57x4", &vcm_pt_fmt_riscv, 59, 56, 12, VCM_PT_CFG_STAGE2 },
+	{ "riscv32-sv32", &vcm_pt_fmt_riscv32, 32, 34, 12, 0 },
+	{ "riscv32-sv32-32", &vcm_pt_fmt_riscv32, 32, 32, 12, 0 },
+	{ "riscv32-sv32x4", &vcm_pt_fmt_riscv32, 34, 34, 12, VCM_PT_CFG_STAGE2 },
 	/* x86-64 paging and VT-d second stage */
 	{ "x86_64-4l", &vcm_pt_fmt_x86_64, 48, 52, 12, 0 },
 	{ "x86_64-5l", &vcm_pt_fmt_x86_64, 57, 46, 12, 0 },

@@ -140,12 +140,16 @@ static bool prot_refused(const struct vcm_pt *pt, unsigned int prot)
 	/*
 	 * RISC-V (Privileged ISA 20211203 4.3.1, Svpbmt 1.0): no shareability
 	 * field; one memory type per page: the PMA's (WBWA), or with Svpbmt NC and
-	 * IO (device) as well.
+	 * IO (device) as well (Sv32 has no Svpbmt). The G-stage (8.5.1) checks
+	 * every access as a user access and has no global bit.
 	 */
-	if (pt->fmt == &vcm_pt_fmt_riscv) {
+	if (pt->fmt == &vcm_pt_fmt_riscv || pt->fmt == &vcm_pt_fmt_riscv32) {
 		bool pbmt = (pt->cfg.flags & VCM_PT_CFG_RISCV_SVPBMT) != 0U;
 
 		if (VCM_FIELD_GET(VCM_PT_PROT_SH_MASK, prot) != 0U)
+			return true;
+		if ((pt->cfg.flags & VCM_PT_CFG_STAGE2) != 0U &&
+		    (prot & (VCM_PT_PROT_USER | VCM_PT_PROT_NONGLOBAL)) != 0U)
 			return true;
 		if (device)
 			return !pbmt;

@@ -101,6 +101,8 @@ static const struct reach_case reach_cases[] = {
 	/* RISC-V */
 	{ &vcm_pt_fmt_riscv, 39, 40, UINT64_C(1) << 40, "40-bit", 3 },
 	{ &vcm_pt_fmt_riscv, 57, 56, UINT64_C(1) << 56, "56-bit", 5 },
+	{ &vcm_pt_fmt_riscv32, 32, 32, UINT64_C(1) << 32, "32-bit", 2 },
+	{ &vcm_pt_fmt_riscv32, 32, 34, UINT64_C(1) << 34, "34-bit", 2 },
 };
 
 /* Top-level table memory out of reach: create refuses, keeping nothing. */

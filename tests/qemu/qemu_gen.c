@@ -9,9 +9,10 @@
  * runs the bare-metal harness under QEMU, which translates each vector with
  * the CPU's own AT operations and counts mismatches.
  *
- * Usage: vcm_qemu_gen --family armv7s|armv8_s1|armv8_s2|riscv --workdir DIR
- *        --harness-a64 ELF --harness-a32 ELF --qemu-a64 BIN --qemu-a32 BIN
- *        [--harness-rv ELF --qemu-rv BIN] [--selftest]
+ * Usage: vcm_qemu_gen --family armv7s|armv8_s1|armv8_s2|riscv|riscv_g|riscv32
+ *        --workdir DIR --harness-a64 ELF --harness-a32 ELF --qemu-a64 BIN
+ *        --qemu-a32 BIN [--harness-rv ELF --qemu-rv BIN]
+ *        [--harness-rv32 ELF --qemu-rv32 BIN] [--selftest]
  * Environment: VCM_QEMU_SEED (base seed; a config uses base + a hash of its name),
  *              VCM_QEMU_ONLY (run only configs whose name contains it),
  *              VCM_QEMU_VECTORS (vectors per config, default 4000).
@@ -27,6 +28,10 @@
  * output addresses in the tag window (vectors.h), larger ones output address
  * 0 (their range covers the window), and a vector inside a mapping is moved
  * to where the mapping's output lies in the window.
+ * Family riscv_g runs the G-stage tables (Sv39x4, Sv48x4, Sv57x4) the same
+ * way, the harness's accesses made as VS-mode accesses under hgatp with a
+ * Bare VS-stage; family riscv32 runs Sv32 and Sv32x4 on qemu-system-riscv32 with the
+ * harness built for RV32, its tag window below 4 GiB (vectors.h).
  *
  * Not a goal: memory attributes, execute permission, TLB maintenance (QEMU
  * keeps no stale entries), Secure state. vcm_pt_lookup is never used for an
@@ -36,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <vcm/pgtable.h>
 #include <vcm/platform.h>
 #include "model/range_model.h"
@@ -95,6 +101,18 @@ static const struct qcfg configs[] = {
 	{ "rv-sv57-napot-pbmt", "riscv", &vcm_pt_fmt_riscv, 57, 56, 12,
 	  VCM_PT_CFG_RISCV_SVNAPOT | VCM_PT_CFG_RISCV_SVPBMT },
 	{ "rv-sv48-pbmt", "riscv", &vcm_pt_fmt_riscv, 48, 56, 12, VCM_PT_CFG_RISCV_SVPBMT },
+	/* The G-stage: QEMU 7.2's rv64 with h=true walks hgatp's Sv39x4/Sv48x4/Sv57x4 */
+	{ "rv-sv39x4", "riscv_g", &vcm_pt_fmt_riscv, 41, 56, 12, VCM_PT_CFG_STAGE2 },
+	{ "rv-sv39x4-40", "riscv_g", &vcm_pt_fmt_riscv, 41, 40, 12, VCM_PT_CFG_STAGE2 },
+	{ "rv-sv48x4", "riscv_g", &vcm_pt_fmt_riscv, 50, 56, 12, VCM_PT_CFG_STAGE2 },
+	{ "rv-sv57x4", "riscv_g", &vcm_pt_fmt_riscv, 59, 56, 12, VCM_PT_CFG_STAGE2 },
+	{ "rv-sv48x4-napot-pbmt", "riscv_g", &vcm_pt_fmt_riscv, 50, 56, 12,
+	  VCM_PT_CFG_STAGE2 | VCM_PT_CFG_RISCV_SVNAPOT | VCM_PT_CFG_RISCV_SVPBMT },
+	/* Sv32 on qemu-system-riscv32: 34-bit and 32-bit output sizes */
+	{ "rv32-sv32", "riscv32", &vcm_pt_fmt_riscv32, 32, 34, 12, 0 },
+	{ "rv32-sv32-32", "riscv32", &vcm_pt_fmt_riscv32, 32, 32, 12, 0 },
+	/* Sv32x4 on rv32,h=true: an RV32 guest physical address has 32 bits (see run_config) */
+	{ "rv32-sv32x4", "riscv32", &vcm_pt_fmt_riscv32, 34, 34, 12, VCM_PT_CFG_STAGE2 },
 };
 #define NCONFIGS (sizeof(configs) / sizeof(configs[0]))
 
@@ -105,7 +123,7 @@ static const struct qcfg configs[] = {
 
 struct opts {
 	const char *family, *workdir, *harness_a64, *harness_a32, *qemu_a64, *qemu_a32;
-	const char *harness_rv, *qemu_rv;
+	const char *harness_rv, *qemu_rv, *harness_rv32, *qemu_rv32;
 	bool selftest;
 };
 
@@ -162,7 +180,23 @@ static void pick_regions(struct run *r)
 
 static bool is_rv(const struct run *r)
 {
-	return r->c->fmt == &vcm_pt_fmt_riscv;
+	return r->c->fmt == &vcm_pt_fmt_riscv || r->c->fmt == &vcm_pt_fmt_riscv32;
+}
+
+static bool is_rv32(const struct run *r)
+{
+	return r->c->fmt == &vcm_pt_fmt_riscv32;
+}
+
+/* The tag window of the harness image this run uses (vectors.h). */
+static uint64_t rv_window_pa(const struct run *r)
+{
+	return is_rv32(r) ? VQ_RV32_WINDOW_PA : VQ_RV_WINDOW_PA;
+}
+
+static uint64_t rv_window_len(const struct run *r)
+{
+	return is_rv32(r) ? VQ_RV32_WINDOW_LEN : VQ_RV_WINDOW_LEN;
 }
 
 /*
@@ -172,12 +206,12 @@ static bool is_rv(const struct run *r)
  */
 static uint64_t rv_pick_pa(const struct run *r, uint64_t s, uint64_t len)
 {
-	uint64_t room = VQ_RV_WINDOW_LEN - 3U * r->g;
+	uint64_t room = rv_window_len(r) - 3U * r->g;
 	uint64_t pa;
 
-	if (s > VQ_RV_WINDOW_LEN / 4U || len > room)
+	if (s > rv_window_len(r) / 4U || len > room)
 		return 0;
-	pa = VQ_RV_WINDOW_PA + gen_rnd_below((room - len) / s + 1U) * s;
+	pa = rv_window_pa(r) + gen_rnd_below((room - len) / s + 1U) * s;
 	if ((gen_rnd() % 5U) == 0U && len / r->g <= 8192U)
 		pa += r->g * gen_rnd_below(4);
 	return pa;
@@ -187,15 +221,15 @@ static uint64_t rv_pick_pa(const struct run *r, uint64_t s, uint64_t len)
  * Move @va (inside @m) to where @m's output lies in the tag window: the
  * harness touches what it translates to. False when @m misses the window.
  */
-static bool rv_steer(const struct model_map *m, uint64_t *va)
+static bool rv_steer(const struct run *r, const struct model_map *m, uint64_t *va)
 {
+	const uint64_t wpa = rv_window_pa(r), wlen = rv_window_len(r);
 	uint64_t pa = m->pa + (*va - m->da), lo, hi;
 
-	if (pa >= VQ_RV_WINDOW_PA && pa - VQ_RV_WINDOW_PA < VQ_RV_WINDOW_LEN)
+	if (pa >= wpa && pa - wpa < wlen)
 		return true;
-	lo = m->pa > VQ_RV_WINDOW_PA ? m->pa : VQ_RV_WINDOW_PA;
-	hi = m->pa + (m->len - 1U) < VQ_RV_WINDOW_PA + (VQ_RV_WINDOW_LEN - 1U) ?
-		     m->pa + (m->len - 1U) : VQ_RV_WINDOW_PA + (VQ_RV_WINDOW_LEN - 1U);
+	lo = m->pa > wpa ? m->pa : wpa;
+	hi = m->pa + (m->len - 1U) < wpa + (wlen - 1U) ? m->pa + (m->len - 1U) : wpa + (wlen - 1U);
 	if (lo > hi)
 		return false;
 	*va = m->da + (lo + gen_rnd_below(hi - lo + 1U) - m->pa);
@@ -212,7 +246,7 @@ static unsigned int random_prot(const struct run *r)
 		prot |= VCM_PT_PROT_EXEC;
 	if ((r->c->flags & VCM_PT_CFG_STAGE2) == 0U && (gen_rnd() % 3U) == 0U)
 		prot |= VCM_PT_PROT_USER;
-	if (is_rv(r) && (gen_rnd() % 4U) == 0U)
+	if (is_rv(r) && (r->c->flags & VCM_PT_CFG_STAGE2) == 0U && (gen_rnd() % 4U) == 0U)
 		prot |= VCM_PT_PROT_NONGLOBAL;
 	/* Svpbmt: QEMU accepts PBMT NC and IO only with svpbmt=on */
 	if (is_rv(r) && (r->c->flags & VCM_PT_CFG_RISCV_SVPBMT) != 0U) {
@@ -310,7 +344,7 @@ static void add_vec(struct run *r, uint64_t va)
 	if (r->nvec == r->cap)
 		return;
 	m = va < r->space ? model_lookup(&r->k.md, va) : NULL;
-	if (m != NULL && is_rv(r) && !rv_steer(m, &va))
+	if (m != NULL && is_rv(r) && !rv_steer(r, m, &va))
 		return;
 	v = &r->vec[r->nvec++];
 	memset(v, 0, sizeof(*v));
@@ -346,7 +380,11 @@ static void make_vectors(struct run *r, uint32_t want)
 	} else if (r->c->fmt == &vcm_pt_fmt_armv8) {
 		if (r->c->ias < PARANGE_BITS)
 			add_vec(r, top + gen_rnd_below(space_of(PARANGE_BITS) - top));
-	} else if (r->c->ias < 32U) {
+	} else if (is_rv(r) && !is_rv32(r) && (r->c->flags & VCM_PT_CFG_STAGE2) != 0U) {
+		/* a guest physical address with a bit set above the input: guest-page fault */
+		add_vec(r, top);
+		add_vec(r, top + gen_rnd_below(top));
+	} else if (!is_rv(r) && r->c->ias < 32U) {
 		add_vec(r, top + gen_rnd_below(space_of(32) - top)); /* TTBR1: empty */
 	}
 	/* Each mapping: both ends, just outside them, one inside. */
@@ -392,7 +430,7 @@ static uint32_t corrupt(struct run *r)
 
 		if (v->expect == 0U) {
 			v->expect = VQ_PRIV_R; /* claim mapped: QEMU faults */
-			v->pa = is_rv(r) ? VQ_RV_WINDOW_PA : 0;
+			v->pa = is_rv(r) ? rv_window_pa(r) : 0;
 		} else {
 			switch ((i / 50U) % 3U) {
 			case 0:
@@ -428,26 +466,52 @@ static int exit_status(unsigned int mismatches)
 	return mismatches > 250U ? 250 : (int)mismatches;
 }
 
+/*
+ * RISC-V guest RAM as a private mapping of a file in /dev/shm, when there is
+ * one: measured on a loaded 2-core machine, the default anonymous RAM (which
+ * QEMU marks for transparent huge pages) made a run that touches a few
+ * thousand pages spread over the 4 GiB tag window take 45-75 s, most of it in
+ * the kernel; the same run with this backend took 0.6-1.5 s. Only pages the
+ * harness reads before writing land in /dev/shm; its writes are private.
+ * Without /dev/shm the default RAM is used.
+ */
+static const char *rv_ram_backend(unsigned int mib, char *buf, size_t len)
+{
+	int n;
+
+	if (access("/dev/shm", W_OK | X_OK) != 0)
+		return "";
+	n = snprintf(buf, len, ",memory-backend=vqram -object memory-backend-file,id=vqram,"
+		     "size=%uM,mem-path=/dev/shm,share=off", mib);
+	return gen_fit(n, len) ? buf : "";
+}
+
 /* Runs QEMU; returns the mismatch count from its RESULT line, or -1 on any error. */
 static long run_qemu(const struct run *r, const struct opts *o, const char *tables,
 		     const char *vectors, uint32_t *ats)
 {
 	bool a32 = r->c->fmt == &vcm_pt_fmt_armv7s;
-	char cmd[2048];
+	unsigned int mib = is_rv32(r) ? VQ_RV32_RAM_MIB : VQ_RV_RAM_MIB;
+	char cmd[2048], ram[160];
 	int n;
 
 	if (is_rv(r))
-		/* -bios none: the harness runs from 0x8000_0000 in M-mode (notes/qemu.md) */
+		/*
+		 * -bios none: the harness runs from 0x8000_0000 in M-mode (notes/qemu.md);
+		 * h=true: the hypervisor extension, for hgatp (the G-stage families)
+		 */
 		n = snprintf(cmd, sizeof(cmd),
-			 "timeout 60 %s -machine virt -cpu rv64%s%s -bios none -nographic -nic none "
+			 "timeout 60 %s -machine virt%s -cpu %s%s%s%s -bios none -nographic -nic none "
 			 "-m %u -kernel %s "
 			 "-device loader,file=%s,addr=0x%x,force-raw=on "
 			 "-device loader,file=%s,addr=0x%x,force-raw=on </dev/null 2>&1",
-			 o->qemu_rv,
+			 is_rv32(r) ? o->qemu_rv32 : o->qemu_rv, rv_ram_backend(mib, ram, sizeof(ram)),
+			 is_rv32(r) ? "rv32" : "rv64",
+			 (r->c->flags & VCM_PT_CFG_STAGE2) != 0U ? ",h=true" : "",
 			 (r->c->flags & VCM_PT_CFG_RISCV_SVNAPOT) != 0U ? ",svnapot=on" : "",
 			 (r->c->flags & VCM_PT_CFG_RISCV_SVPBMT) != 0U ? ",svpbmt=on" : "",
-			 VQ_RV_RAM_MIB, o->harness_rv, tables, VQ_RV_TABLES_PA, vectors,
-			 VQ_RV_VECTORS_PA);
+			 mib, is_rv32(r) ? o->harness_rv32 : o->harness_rv, tables, VQ_RV_TABLES_PA,
+			 vectors, VQ_RV_VECTORS_PA);
 	else
 		n = snprintf(cmd, sizeof(cmd),
 			 "timeout 60 %s -machine virt,virtualization=on -cpu %s -nographic -nic none "
@@ -482,13 +546,22 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 	cfg.granule_lg2 = c->granule_lg2;
 	cfg.flags = c->flags;
 	if (gen_table_open(&t, c->name, &cfg,
-			   c->fmt == &vcm_pt_fmt_riscv ? VQ_RV_TABLES_PA : VQ_TABLES_PA,
+			   c->fmt == &vcm_pt_fmt_riscv || c->fmt == &vcm_pt_fmt_riscv32 ?
+				   VQ_RV_TABLES_PA : VQ_TABLES_PA,
 			   VQ_TABLES_MAX) != 0)
 		return -1;
 	r.k.pt = t.pt;
 	model_init(&r.k.md);
 	r.g = UINT64_C(1) << c->granule_lg2;
 	r.space = space_of(c->ias);
+	/*
+	 * Sv32x4: HLV/HSV on RV32 take a 32-bit address, so only the low 4 GiB of
+	 * the 16 GiB input (a quarter of the 16 KiB root) can be probed: maps and
+	 * vectors stay there. The whole root is in the hand vectors
+	 * (test_pt_vectors_rv.c).
+	 */
+	if (is_rv32(&r) && (c->flags & VCM_PT_CFG_STAGE2) != 0U)
+		r.space = space_of(32);
 	r.ospace = space_of(c->oas);
 	collect_sizes(&r);
 	pick_regions(&r);
@@ -513,7 +586,9 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 	memcpy(h.regs, hw.regs, sizeof(h.regs));
 	h.check_user = h.mode != VQ_MODE_A64_S2;
 	if (is_rv(&r)) {
-		h.mode = VQ_MODE_RV;
+		/* the G-stage's every access is a user access: no separate user probes */
+		h.mode = (c->flags & VCM_PT_CFG_STAGE2) != 0U ? VQ_MODE_RV_G : VQ_MODE_RV;
+		h.check_user = h.mode == VQ_MODE_RV;
 		h.tables_len = (uint32_t)gen_table_used(&t);
 	}
 	mism = -1;
@@ -541,9 +616,10 @@ static int run_config(const struct qcfg *c, uint64_t seed, uint64_t base, const 
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: vcm_qemu_gen --family armv7s|armv8_s1|armv8_s2|riscv --workdir DIR "
-			"--harness-a64 ELF --harness-a32 ELF --qemu-a64 BIN --qemu-a32 BIN "
-			"[--harness-rv ELF --qemu-rv BIN] [--selftest]\n");
+	fprintf(stderr, "usage: vcm_qemu_gen --family armv7s|armv8_s1|armv8_s2|riscv|riscv_g|riscv32 "
+			"--workdir DIR --harness-a64 ELF --harness-a32 ELF --qemu-a64 BIN "
+			"--qemu-a32 BIN [--harness-rv ELF --qemu-rv BIN] "
+			"[--harness-rv32 ELF --qemu-rv32 BIN] [--selftest]\n");
 	return 2;
 }
 
@@ -560,6 +636,8 @@ int main(int argc, char **argv)
 		{ "--qemu-a32", &o.qemu_a32, NULL },
 		{ "--harness-rv", &o.harness_rv, NULL },
 		{ "--qemu-rv", &o.qemu_rv, NULL },
+		{ "--harness-rv32", &o.harness_rv32, NULL },
+		{ "--qemu-rv32", &o.qemu_rv32, NULL },
 		{ NULL, NULL, NULL },
 	};
 	struct gen_env env;
@@ -569,7 +647,8 @@ int main(int argc, char **argv)
 		return usage();
 	if (o.family == NULL || o.workdir == NULL)
 		return usage();
-	if (strcmp(o.family, "riscv") == 0 ? o.harness_rv == NULL || o.qemu_rv == NULL :
+	if (strcmp(o.family, "riscv32") == 0 ? o.harness_rv32 == NULL || o.qemu_rv32 == NULL :
+	    strncmp(o.family, "riscv", 5) == 0 ? o.harness_rv == NULL || o.qemu_rv == NULL :
 	    o.harness_a64 == NULL || o.harness_a32 == NULL || o.qemu_a64 == NULL ||
 	    o.qemu_a32 == NULL)
 		return usage();

@@ -47,6 +47,18 @@
 #define VQ_RV_WINDOW_PA   UINT64_C(0x100000000)
 #define VQ_RV_WINDOW_LEN  UINT64_C(0x100000000)
 #define VQ_RV_RAM_MIB     6144U
+/*
+ * The G-stage (harness_rv.c with hgatp): the same layout, regs[0] = hgatp;
+ * guest physical addresses are the vectors' va.
+ */
+#define VQ_MODE_RV_G      5U
+/*
+ * riscv32 (Sv32): the same harness, tables and blob addresses, run with
+ * -m 2G; M-mode reaches only the low 4 GiB, so the tag window sits there.
+ */
+#define VQ_RV32_WINDOW_PA  UINT64_C(0xc0000000)
+#define VQ_RV32_WINDOW_LEN UINT64_C(0x40000000)
+#define VQ_RV32_RAM_MIB    2048U
 
 /* vq_vec.expect: which accesses the model says succeed. */
 #define VQ_PRIV_R 0x1U /* privileged (EL1/PL1) read; stage 2: any read */
