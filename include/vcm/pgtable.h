@@ -77,14 +77,22 @@ VCM_API const char *vcm_pt_fmt_name(const struct vcm_pt_fmt *fmt);
 VCM_API int vcm_pt_prot_check(unsigned int prot, struct vcm_diag *diag);
 
 /* Configuration flags. */
+/* The most emptied tables a table with VCM_PT_CFG_POOL keeps. */
+#define VCM_PT_POOL_MAX 16U
 #define VCM_PT_CFG_STAGE2   (1U << 0) /* ARMv8 stage 2 (IPA -> PA) table */
 #define VCM_PT_CFG_SECURE   (1U << 1) /* walked in the Secure state: the NS bit is used */
 #define VCM_PT_CFG_COHERENT (1U << 2) /* walker snoops CPU caches: no cache_clean calls */
+/*
+ * Keep up to VCM_PT_POOL_MAX emptied tables for the next map instead of giving
+ * them back to the platform at once (docs/pgtable.md, "Table memory"):
+ * vcm_pt_pool_bytes() says how much; vcm_pt_destroy() gives them back.
+ */
+#define VCM_PT_CFG_POOL     (1U << 3)
 /* RISC-V only (fmt_riscv.c): the Svnapot 64 KiB leaf, Svpbmt memory types (NC, IO). */
 #define VCM_PT_CFG_RISCV_SVNAPOT (1U << 8)
 #define VCM_PT_CFG_RISCV_SVPBMT  (1U << 9)
 #define VCM_PT_CFG_RISCV_ALL     (VCM_PT_CFG_RISCV_SVNAPOT | VCM_PT_CFG_RISCV_SVPBMT)
-#define VCM_PT_CFG_ALL      (0x7U | VCM_PT_CFG_RISCV_ALL)
+#define VCM_PT_CFG_ALL      (0xfU | VCM_PT_CFG_RISCV_ALL)
 
 /**
  * struct vcm_pt_tlb_ops - how the table tells its walkers' TLBs what changed.
@@ -303,8 +311,18 @@ VCM_API uint64_t vcm_pt_page_sizes(const struct vcm_pt *pt);
 /** vcm_pt_ias() - input address bits of this table; 0 if @pt is NULL. */
 VCM_API unsigned int vcm_pt_ias(const struct vcm_pt *pt);
 
-/** vcm_pt_table_bytes() - bytes of table memory the table holds now; 0 if @pt is NULL. */
+/**
+ * vcm_pt_table_bytes() - bytes of table memory the table holds now (linked
+ * tables and the top level; not the pool); 0 if @pt is NULL.
+ */
 VCM_API uint64_t vcm_pt_table_bytes(const struct vcm_pt *pt);
+
+/**
+ * vcm_pt_pool_bytes() - bytes of emptied tables kept for reuse
+ * (VCM_PT_CFG_POOL; at most VCM_PT_POOL_MAX tables), held from the platform
+ * on top of vcm_pt_table_bytes(); 0 if @pt is NULL or has no pool.
+ */
+VCM_API uint64_t vcm_pt_pool_bytes(const struct vcm_pt *pt);
 
 /**
  * vcm_pt_last_error() - "vcm_pt_<call>: message" of the last failure on @pt,
