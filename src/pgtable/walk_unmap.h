@@ -76,6 +76,8 @@ static void NS(pool_drain)(struct walk *w)
 	while (w->npool != 0U) {
 		struct tbl t = NS(pool_take)(w);
 
+		/* the link is gone: a table given back is zero for the walker too */
+		NS(clean)(w->pt, t.cpu, 0, 1);
 		NS(tbl_free)(w->pt, &t);
 	}
 }
