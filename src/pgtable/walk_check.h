@@ -89,7 +89,8 @@ static int NS(check_lvl)(struct check *c, const FMT_ITEM *table, unsigned int lv
 	if (live == NULL || *live != used)
 		return VCM_ERR(&pt->diag, -EFAULT,
 			       "level %u table at da %#llx: %u entries in use, its count says %lld",
-			       lvl, vcm_ull(da), used, live != NULL ? (long long)*live : -1LL);
+			       lvl, vcm_ull(da), (unsigned int)used,
+			       live != NULL ? (long long)*live : -1LL);
 	c->tables++;
 
 	for (unsigned int i = 0; i < n && ret == 0; i++, da += isz) {
