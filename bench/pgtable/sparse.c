@@ -99,6 +99,13 @@ static struct vcm_pt *sp_new(const struct vcm_plat_ops *ops, uint32_t flags)
 	return pt;
 }
 
+/* The pool rows need VCM_PT_CFG_POOL; built against code without it, they are left out. */
+#ifdef VCM_PT_CFG_POOL
+#define SP_POOL VCM_PT_CFG_POOL
+#else
+#define SP_POOL 0U
+#endif
+
 static uint64_t sp_pool_bytes(const struct vcm_pt *pt)
 {
 #ifdef VCM_PT_CFG_POOL
@@ -274,7 +281,7 @@ void bench_sparse_run(void)
 		   columns);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		for (unsigned int p = 0; p < npool; p++) {
-			struct vcm_pt *pt = sp_new(&ops, p != 0 ? (1U << 3) : 0U);
+			struct vcm_pt *pt = sp_new(&ops, p != 0 ? SP_POOL : 0U);
 			struct sp_result r;
 			size_t nn = 0, n = K, batch = K;
 			uint64_t len = PAGE;

@@ -295,7 +295,8 @@ VCM_API int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t da, uint64_t len, int (*fn)(
  * vcm_pt_check_() - whole-table validator, a debugging and test aid: every
  * linked table is nonempty and its entries decode (and encode back to
  * themselves), leaves use the table's sizes, contiguous groups are whole and
- * uniform, and the linked tables add up to vcm_pt_table_bytes().
+ * uniform, each table's live-entry count matches its nonzero entries, pooled
+ * tables are zero, and the linked tables add up to vcm_pt_table_bytes().
  * Cost: every entry of every table.
  *
  * Return: 0; -EINVAL @pt NULL; -EFAULT with the reason in the last error.
