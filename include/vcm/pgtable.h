@@ -96,11 +96,19 @@ VCM_API int vcm_pt_prot_check(unsigned int prot, struct vcm_diag *diag);
  * hardware to set. armv7s has no dirty state: refused at create.
  */
 #define VCM_PT_CFG_DIRTY    (1U << 3)
+/* The most emptied tables a table with VCM_PT_CFG_POOL keeps. */
+#define VCM_PT_POOL_MAX 16U
+/*
+ * Keep up to VCM_PT_POOL_MAX emptied tables for the next map instead of giving
+ * them back to the platform at once (docs/pgtable.md, "Table memory"):
+ * vcm_pt_pool_bytes() says how much; vcm_pt_destroy() gives them back.
+ */
+#define VCM_PT_CFG_POOL     (1U << 4)
 /* RISC-V only (fmt_riscv.c): the Svnapot 64 KiB leaf, Svpbmt memory types (NC, IO). */
 #define VCM_PT_CFG_RISCV_SVNAPOT (1U << 8)
 #define VCM_PT_CFG_RISCV_SVPBMT  (1U << 9)
 #define VCM_PT_CFG_RISCV_ALL     (VCM_PT_CFG_RISCV_SVNAPOT | VCM_PT_CFG_RISCV_SVPBMT)
-#define VCM_PT_CFG_ALL      (0xfU | VCM_PT_CFG_RISCV_ALL)
+#define VCM_PT_CFG_ALL      (0x1fU | VCM_PT_CFG_RISCV_ALL)
 
 /**
  * struct vcm_pt_tlb_ops - how the table tells its walkers' TLBs what changed.
@@ -339,7 +347,8 @@ VCM_API int vcm_pt_read_clear_dirty(struct vcm_pt *pt, vcm_da_t da, uint64_t len
  * vcm_pt_check_() - whole-table validator, a debugging and test aid: every
  * linked table is nonempty and its entries decode (and encode back to
  * themselves), leaves use the table's sizes, contiguous groups are whole and
- * uniform, and the linked tables add up to vcm_pt_table_bytes().
+ * uniform, each table's live-entry count matches its nonzero entries, pooled
+ * tables are zero, and the linked tables add up to vcm_pt_table_bytes().
  * Cost: every entry of every table.
  *
  * Return: 0; -EINVAL @pt NULL; -EFAULT with the reason in the last error.
@@ -355,8 +364,18 @@ VCM_API uint64_t vcm_pt_page_sizes(const struct vcm_pt *pt);
 /** vcm_pt_ias() - input address bits of this table; 0 if @pt is NULL. */
 VCM_API unsigned int vcm_pt_ias(const struct vcm_pt *pt);
 
-/** vcm_pt_table_bytes() - bytes of table memory the table holds now; 0 if @pt is NULL. */
+/**
+ * vcm_pt_table_bytes() - bytes of table memory the table holds now (linked
+ * tables and the top level; not the pool); 0 if @pt is NULL.
+ */
 VCM_API uint64_t vcm_pt_table_bytes(const struct vcm_pt *pt);
+
+/**
+ * vcm_pt_pool_bytes() - bytes of emptied tables kept for reuse
+ * (VCM_PT_CFG_POOL; at most VCM_PT_POOL_MAX tables), held from the platform
+ * on top of vcm_pt_table_bytes(); 0 if @pt is NULL or has no pool.
+ */
+VCM_API uint64_t vcm_pt_pool_bytes(const struct vcm_pt *pt);
 
 /**
  * vcm_pt_last_error() - "vcm_pt_<call>: message" of the last failure on @pt,

@@ -115,6 +115,11 @@ int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_
 		goto fail;
 	}
 	pt->root = root;
+	if (vcm_pt_mem_init_(pt) != 0) {
+		ret = VCM_ERR(diag, -ENOMEM, "no memory for the table counts");
+		plat->table_free(plat->ctx, pt->root_pa, root, pt->root_size);
+		goto fail;
+	}
 	pt->table_bytes = pt->root_size;
 	pt->gran_mask = vcm_low_mask(pt->granule_lg2);
 	pt->da_max = vcm_low_mask(pt->ias);
@@ -138,6 +143,7 @@ int vcm_pt_destroy(struct vcm_pt *pt)
 		return 0;
 	pt->fmt->free_all(pt);
 	pt->plat.table_free(pt->plat.ctx, pt->root_pa, pt->root, pt->root_size);
+	vcm_pt_mem_fini_(pt);
 	pt->magic = 0;
 	plat = pt->plat;
 	plat.meta_free(plat.ctx, pt, sizeof(*pt));
@@ -531,6 +537,11 @@ unsigned int vcm_pt_ias(const struct vcm_pt *pt)
 uint64_t vcm_pt_table_bytes(const struct vcm_pt *pt)
 {
 	return live(pt) ? pt->table_bytes : 0U;
+}
+
+uint64_t vcm_pt_pool_bytes(const struct vcm_pt *pt)
+{
+	return live(pt) ? (uint64_t)pt->npool * pt->tbl_size : 0U;
 }
 
 const char *vcm_pt_last_error(const struct vcm_pt *pt)

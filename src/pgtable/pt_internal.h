@@ -51,6 +51,24 @@ struct vcm_pt_wcache {
 	uint64_t span_mask;   /* its span - 1 */
 	uint64_t leaf_size;   /* size of one entry at its level; 0: empty */
 	unsigned int level;
+	uint32_t *live;       /* its live-entry count; NULL: look it up (vcm_pt_live_) */
+};
+
+/*
+ * struct vcm_pt_cnt - one slot of the live-entry counts (pt_mem.c): a table
+ * of this vcm_pt, the top level and pooled tables included, by CPU pointer,
+ * and how many of its entries are nonzero. An open-addressed hash with
+ * linear probing; key 0 is a free slot.
+ */
+struct vcm_pt_cnt {
+	uintptr_t key;
+	uint32_t live;
+};
+
+/* A table in the pool (VCM_PT_CFG_POOL): all zero, still in the counts with live 0. */
+struct vcm_pt_pooled {
+	void *cpu;
+	vcm_pa_t pa;
 };
 
 struct vcm_pt {
@@ -89,6 +107,14 @@ struct vcm_pt {
 	vcm_pa_t root_pa;
 	uint64_t root_size;
 	uint64_t table_bytes;
+
+	/* live-entry counts of every table held (pt_mem.c); cnt_mask + 1 slots */
+	struct vcm_pt_cnt *cnt;
+	uint32_t cnt_mask, cnt_used;
+	/* emptied tables kept for the next map (VCM_PT_CFG_POOL), all of size tbl_size */
+	uint64_t tbl_size;
+	unsigned int npool;
+	struct vcm_pt_pooled pool[VCM_PT_POOL_MAX];
 };
 
 /*
@@ -142,6 +168,58 @@ static inline bool vcm_pt_table_reachable_(const struct vcm_pt *pt, vcm_pa_t pa,
 {
 	return pa + size - 1U >= pa && pa + size - 1U <= vcm_low_mask(pt->oas);
 }
+
+/* ---- table memory and live-entry counts (pt_mem.c) ----------------------- */
+
+static inline uint32_t vcm_pt_cnt_hash_(uintptr_t key)
+{
+	/* tables are at least 64-byte aligned: the low bits carry nothing */
+	return (uint32_t)(((uint64_t)key >> 6) * UINT64_C(0x9e3779b97f4a7c15) >> 32);
+}
+
+/*
+ * The live-entry count of @table, a table this vcm_pt holds. The pointer
+ * stays valid until a table is allocated from or given back to the platform
+ * (the slots move then; pt->wc.live is reset at that point).
+ */
+static inline uint32_t *vcm_pt_live_(const struct vcm_pt *pt, const void *table)
+{
+	const uintptr_t key = (uintptr_t)table;
+	uint32_t i = vcm_pt_cnt_hash_(key) & pt->cnt_mask;
+
+	while (pt->cnt[i].key != key) {
+		VCM_ASSERT(pt->cnt[i].key != 0U);
+		i = (i + 1U) & pt->cnt_mask;
+	}
+	return &pt->cnt[i].live;
+}
+
+/* The count of @table, or NULL when the counts do not hold it (for the validator). */
+const uint32_t *vcm_pt_live_find_(const struct vcm_pt *pt, const void *table);
+
+/* Set up the counts and enter the top level; -ENOMEM. */
+int vcm_pt_mem_init_(struct vcm_pt *pt);
+
+/* Give back the pool and the counts (vcm_pt_destroy, after every table went back). */
+void vcm_pt_mem_fini_(struct vcm_pt *pt);
+
+/*
+ * A zeroed table of @size bytes, from the pool or the platform, entered in
+ * the counts with live 0 and added to table_bytes. 0, -ENOMEM, or -ERANGE
+ * when the platform's memory is beyond the output space (*@pa says where;
+ * the memory went back).
+ */
+int vcm_pt_tbl_alloc_(struct vcm_pt *pt, uint64_t size, vcm_pa_t *pa, void **cpu);
+
+/* Give back a table whose entries are all 0: to the pool when there is room. */
+void vcm_pt_tbl_free_(struct vcm_pt *pt, vcm_pa_t pa, void *cpu, uint64_t size);
+
+/*
+ * The validator's part: @linked tables (the top level included) were found
+ * linked, each with a matching count; the counts hold exactly those and the
+ * pool, and every pooled table is zero. 0 or -EFAULT with a message.
+ */
+int vcm_pt_mem_check_(struct vcm_pt *pt, uint64_t linked);
 
 /*
  * Fill shift/items_lg2 for a radix table: @levels levels of 2^@bits entries each

@@ -1,4 +1,4 @@
-set(VCM_PGTABLE_SOURCES pgtable.c fmt_armv7s.c fmt_armv8.c)
+set(VCM_PGTABLE_SOURCES pgtable.c pt_mem.c fmt_armv7s.c fmt_armv8.c)
 # AMD IOMMU v1
 list(APPEND VCM_PGTABLE_SOURCES fmt_amdv1.c)
 set(VCM_PGTABLE_DEPS util platform)

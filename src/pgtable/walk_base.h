@@ -30,12 +30,17 @@ struct tbl {
 	uint64_t size;
 };
 
-/* Entries of one table written but not cleaned to the walker yet: [first, end). */
+/*
+ * One visit of a table: the entries written but not cleaned to the walker
+ * yet, [first, end), and how many entries became nonzero (less those that
+ * became zero), added to the table's live-entry count when the visit ends.
+ */
 struct dirty {
 	unsigned int first, end;
+	int live;
 };
 
-#define DIRTY_NONE ((struct dirty){ ~0U, 0U })
+#define DIRTY_NONE ((struct dirty){ ~0U, 0U, 0 })
 
 /*
  * One operation's state: the public call served (the prefix of every message),
@@ -126,26 +131,24 @@ static int NS(tbl_new)(struct walk *w, unsigned int lvl, vcm_da_t da, struct tbl
 	struct vcm_pt *pt = w->pt;
 	uint64_t size = vcm_pt_table_size_(pt, lvl, FMT_ITEM_LG2);
 	void *cpu;
+	int ret = vcm_pt_tbl_alloc_(pt, size, &t->pa, &cpu);
 
-	if (pt->plat.table_alloc(pt->plat.ctx, size, size, &t->pa, &cpu) != 0)
-		return VCM_ERR(&pt->diag, -ENOMEM, "no table memory at da %#llx",
-			       vcm_ull(da));
-	if (!vcm_pt_table_reachable_(pt, t->pa, size)) {
-		pt->plat.table_free(pt->plat.ctx, t->pa, cpu, size);
+	if (ret == -ERANGE)
 		return VCM_ERR(&pt->diag, -ERANGE,
 			       "table memory at pa %#llx (for da %#llx) is beyond the %u-bit output space",
 			       vcm_ull(t->pa), vcm_ull(da), pt->oas);
-	}
+	if (ret != 0)
+		return VCM_ERR(&pt->diag, -ENOMEM, "no table memory at da %#llx",
+			       vcm_ull(da));
 	t->cpu = cpu;
 	t->size = size;
-	pt->table_bytes += size;
 	return 0;
 }
 
+/* Give back a table whose entries are all 0 (pt_mem.c: to the pool if kept). */
 static void NS(tbl_free)(struct vcm_pt *pt, const struct tbl *t)
 {
-	pt->table_bytes -= t->size;
-	pt->plat.table_free(pt->plat.ctx, t->pa, t->cpu, t->size);
+	vcm_pt_tbl_free_(pt, t->pa, t->cpu, t->size);
 }
 
 /* Make @n entries from @first visible to a walker that does not snoop. */
@@ -174,7 +177,8 @@ static inline void NS(dirty_clean)(const struct vcm_pt *pt, FMT_ITEM *table, str
 {
 	if (d->first < d->end)
 		NS(clean)(pt, table, d->first, d->end - d->first);
-	*d = DIRTY_NONE;
+	d->first = ~0U;
+	d->end = 0;
 }
 
 static inline void NS(tlb_flush)(const struct vcm_pt *pt, vcm_da_t first, vcm_da_t last,
@@ -229,6 +233,8 @@ static inline void NS(wc_set)(struct vcm_pt *pt, FMT_ITEM *table, unsigned int l
 
 	if (!pt->leaf_ok[lvl])
 		return;
+	if (table != pt->wc.table)
+		pt->wc.live = NULL;
 	pt->wc.table = table;
 	pt->wc.base = da & ~span_mask;
 	pt->wc.span_mask = span_mask;
@@ -240,6 +246,27 @@ static inline void NS(wc_drop)(struct vcm_pt *pt)
 {
 	pt->wc.table = NULL;
 	pt->wc.leaf_size = 0;
+	pt->wc.live = NULL;
+}
+
+/* The live-entry count of the cached table, looked up once per table. */
+static inline uint32_t *NS(wc_live)(struct vcm_pt *pt)
+{
+	if (pt->wc.live == NULL)
+		pt->wc.live = vcm_pt_live_(pt, pt->wc.table);
+	return pt->wc.live;
+}
+
+/*
+ * Add @delta to the live-entry count of @table (a visit's struct dirty) and
+ * return the count; the cached table's count needs no lookup.
+ */
+static inline uint32_t NS(live_add)(struct vcm_pt *pt, const FMT_ITEM *table, int delta)
+{
+	uint32_t *live = table == pt->wc.table ? NS(wc_live)(pt) : vcm_pt_live_(pt, table);
+
+	*live = (uint32_t)((int64_t)*live + delta);
+	return *live;
 }
 
 /*
@@ -334,57 +361,6 @@ static bool NS(tbl_all_zero)(const FMT_ITEM *table, unsigned int n)
 	for (unsigned int i = 0; i < n; i++)
 		used |= table[i];
 	return used == 0U;
-}
-
-/*
- * True when entries [@first, @end) of @table are 0; both multiples of 8. Eight
- * entries per step written out: a load and an OR each, without the loop
- * overhead per entry, where the compiler does not vectorise a loop of unknown
- * length (gcc -O2).
- */
-static inline bool NS(tbl_part_zero)(const FMT_ITEM *table, size_t first, size_t end)
-{
-	FMT_ITEM used = 0;
-
-	for (const FMT_ITEM *t = table + first; t < table + end; t += 8)
-		used |= (t[0] | t[1] | t[2] | t[3]) | (t[4] | t[5] | t[6] | t[7]);
-	return used == 0U;
-}
-
-/*
- * True when every entry of @table (@n of them) outside [@lo, @hi) is 0. In a
- * table in use a live entry is usually near the entries just changed, so a
- * few steps outward from them come first; after those, what is left on each
- * side is ORed whole, eight entries at a time (a sparse table costs a pass
- * over its memory, not a load and a branch per entry).
- */
-static bool NS(tbl_zero_outside)(const FMT_ITEM *table, unsigned int n, unsigned int lo,
-				 unsigned int hi)
-{
-	for (unsigned int k = 0; k < 8U; k++) {
-		if (hi >= n && lo == 0U)
-			return true; /* a small table: every entry seen */
-		if (hi < n && table[hi++] != 0U)
-			return false;
-		if (lo > 0U && table[--lo] != 0U)
-			return false;
-	}
-	/*
-	 * Eight steps moved each end 8 entries out or to the table's edge (n is
-	 * then a multiple of 8): rounding lo up and hi down to multiples of 8
-	 * stays outside [lo, hi) as given and only looks again at entries seen.
-	 */
-	return NS(tbl_part_zero)(table, 0, (lo + 7U) & ~7U) &&
-	       NS(tbl_part_zero)(table, hi & ~7U, n);
-}
-
-/* True when every entry of @table (@n of them) but entry @index is 0. */
-static inline bool NS(tbl_alone)(const FMT_ITEM *table, unsigned int n, unsigned int index)
-{
-	/* a neighbour answers in a table in use, without a call */
-	if ((index + 1U < n && table[index + 1U] != 0U) || (index > 0U && table[index - 1U] != 0U))
-		return false;
-	return NS(tbl_zero_outside)(table, n, index, index + 1U);
 }
 
 /* ---- the iterator ------------------------------------------------------- */

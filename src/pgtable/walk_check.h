@@ -4,8 +4,10 @@
  * behind vcm_pt_check_(), for tests. It visits every linked table and checks
  * what the walker promises: each nonzero entry decodes and encodes back to
  * itself, leaves use sizes the table allows, contiguous groups are whole and
- * uniform, no linked table is empty and the table memory adds up to
- * vcm_pt_table_bytes(). Cost: every entry of every table.
+ * uniform, no linked table is empty, each table's live-entry count is its
+ * number of nonzero entries, the counts hold no other table than the linked
+ * and pooled ones, and the table memory adds up to vcm_pt_table_bytes().
+ * Cost: every entry of every table.
  */
 #ifndef FMT_PREFIX
 #error "walk_check.h is included by walk_template.h"
@@ -14,6 +16,7 @@
 struct check {
 	struct vcm_pt *pt;
 	uint64_t bytes;
+	uint64_t tables; /* linked tables seen, the top level included */
 	unsigned int memo_prot;
 	struct vcm_pt_attr memo;
 };
@@ -79,7 +82,18 @@ static int NS(check_lvl)(struct check *c, const FMT_ITEM *table, unsigned int lv
 	const unsigned int n = NS(lvl_items)(pt, lvl);
 	const uint64_t isz = NS(lvl_size)(pt, lvl);
 	FMT_ITEM next = 0; /* the single leaf that would continue the last one checked */
+	const uint32_t *live = vcm_pt_live_find_(pt, table);
+	uint32_t used = 0;
 	int ret = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		used += table[i] != 0U;
+	if (live == NULL || *live != used)
+		return VCM_ERR(&pt->diag, -EFAULT,
+			       "level %u table at da %#llx: %u entries in use, its count says %lld",
+			       lvl, vcm_ull(da), (unsigned int)used,
+			       live != NULL ? (long long)*live : -1LL);
+	c->tables++;
 
 	for (unsigned int i = 0; i < n && ret == 0; i++, da += isz) {
 		FMT_ITEM e = table[i];
@@ -135,5 +149,7 @@ static int NS(check)(struct vcm_pt *pt)
 		ret = VCM_ERR(&pt->diag, -EFAULT,
 			      "linked tables hold %#llx bytes, vcm_pt_table_bytes says %#llx",
 			      vcm_ull(c.bytes), vcm_ull(pt->table_bytes));
+	if (ret == 0)
+		ret = vcm_pt_mem_check_(pt, c.tables);
 	return ret;
 }

@@ -184,6 +184,7 @@ static int NS(map_write)(struct walk *w, struct iter *it, struct dirty *d, struc
 		w->at_top = true;
 	if (done + more != 0U) {
 		NS(dirty_add)(d, it->index, done + more);
+		d->live += (int)(done + more);
 		NS(wc_set)(w->pt, it->table, lvl, it->da);
 	}
 	NS(seg_next)(w);
@@ -211,6 +212,7 @@ static int NS(map_descend)(struct walk *w, struct iter *it, struct dirty *d, boo
 			return ret;
 		it->table[it->index] = fmt_table_encode(pt, lvl, child.pa);
 		NS(dirty_add)(d, it->index, 1);
+		d->live++;
 	} else {
 		child.pa = fmt_table_pa(pt, lvl, it->entry);
 		child.cpu = NS(tbl_cpu)(pt, child.pa);
@@ -220,8 +222,9 @@ static int NS(map_descend)(struct walk *w, struct iter *it, struct dirty *d, boo
 		NS(iter_next)(pt, it, 1);
 		return 0;
 	}
-	if (create && NS(tbl_all_zero)(child.cpu, NS(lvl_items)(pt, lvl - 1U))) {
+	if (create && *vcm_pt_live_(pt, child.cpu) == 0U) {
 		it->table[it->index] = 0;
+		d->live--;
 		NS(dirty_clean)(pt, it->table, d);
 		NS(clean)(pt, it->table, it->index, 1);
 		NS(defer_free)(w, child.cpu, child.pa, lvl - 1U, it->da, NS(iter_last)(pt, it));
@@ -257,6 +260,8 @@ static int NS(map_lvl)(struct walk *w, FMT_ITEM *table, unsigned int lvl)
 		}
 	}
 	NS(dirty_clean)(pt, table, &d);
+	if (d.live != 0)
+		NS(live_add)(w->pt, table, d.live);
 	return ret;
 }
 
@@ -277,6 +282,7 @@ static inline bool NS(map_one)(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint
 	if (table == NULL || (sizes & len) == 0U || (pa & (len - 1U)) != 0U || table[index] != 0U)
 		return false;
 	table[index] = fmt_leaf_encode(pt, pt->wc.level, false, pa, attr);
+	(*NS(wc_live)(pt))++;
 	NS(clean)(pt, table, index, 1);
 	return true; /* no TLB flush, as the walk makes none for a map into empty entries */
 }

@@ -179,7 +179,8 @@ static void NS(free_lvl)(struct vcm_pt *pt, FMT_ITEM *table, unsigned int lvl)
 		t.cpu = NS(tbl_cpu)(pt, t.pa);
 		t.size = vcm_pt_table_size_(pt, lvl - 1U, FMT_ITEM_LG2);
 		NS(free_lvl)(pt, t.cpu, lvl - 1U);
-		NS(tbl_free)(pt, &t);
+		/* straight back to the platform: the counts go as a whole (pt_mem.c) */
+		pt->plat.table_free(pt->plat.ctx, t.pa, t.cpu, t.size);
 	}
 }
 

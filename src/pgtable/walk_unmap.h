@@ -76,6 +76,8 @@ static void NS(pool_drain)(struct walk *w)
 	while (w->npool != 0U) {
 		struct tbl t = NS(pool_take)(w);
 
+		/* the link is gone: a table given back is zero for the walker too */
+		NS(clean)(w->pt, t.cpu, 0, 1);
 		NS(tbl_free)(w->pt, &t);
 	}
 }
@@ -115,6 +117,7 @@ static void NS(fill)(struct walk *w, FMT_ITEM *t, unsigned int lvl, vcm_pa_t pa,
 			t[i] = fmt_leaf_encode(pt, lvl, kind == FILL_GROUP, pa + i * isz, attr);
 		}
 	}
+	*vcm_pt_live_(pt, t) = n; /* a fresh table, now full */
 	NS(clean)(pt, t, 0, n);
 }
 
@@ -346,6 +349,7 @@ static void NS(unmap_clear)(struct walk *w, struct iter *it, struct dirty *d, vc
 	}
 	NS(tbl_zero)(&it->table[first], n);
 	NS(dirty_add)(d, first, n);
+	d->live -= (int)n;
 	NS(wc_set)(w->pt, it->table, lvl, it->da); /* dropped again if the table goes */
 	w->unmapped += (uint64_t)n * isz;
 	it->da -= (uint64_t)(it->index - first) * isz;
@@ -354,34 +358,22 @@ static void NS(unmap_clear)(struct walk *w, struct iter *it, struct dirty *d, vc
 	NS(iter_next)(pt, it, n);
 }
 
+static uint32_t NS(unmap_lvl)(struct walk *w, struct iter *it, vcm_da_t da, vcm_da_t last);
+
 /*
- * True when every entry is 0, given that the range just unmapped covered the
- * entries [@first, @stop) of @table: all of those but the two ends (which the
- * range may only partly cover) are 0 already. Looks outward from the ends
- * first, so in a table in use the cost is a load or two.
+ * Carry out ACT_DESCEND: unmap inside the table, then free it if nothing is
+ * left (its live-entry count says so: no scan).
  */
-static bool NS(tbl_empty_around)(const FMT_ITEM *table, unsigned int n, unsigned int first,
-				 unsigned int stop)
-{
-	if (stop - first < 2U)
-		return NS(tbl_zero_outside)(table, n, first, first);
-	return NS(tbl_zero_outside)(table, n, first + 1U, stop - 1U);
-}
-
-static void NS(unmap_lvl)(struct walk *w, struct iter *it, vcm_da_t da, vcm_da_t last);
-
-/* Carry out ACT_DESCEND: unmap inside the table, then free it if nothing is left. */
-static void NS(unmap_descend)(struct walk *w, struct iter *it, vcm_da_t da, vcm_da_t last)
+static void NS(unmap_descend)(struct walk *w, struct iter *it, struct dirty *d, vcm_da_t da,
+			      vcm_da_t last)
 {
 	struct vcm_pt *pt = w->pt;
 	struct iter child;
-	unsigned int first;
 
 	NS(iter_descend)(pt, it, &child, da, last);
-	first = child.index;
-	NS(unmap_lvl)(w, &child, da, last);
-	if (NS(tbl_empty_around)(child.table, NS(lvl_items)(pt, child.level), first, child.end)) {
+	if (NS(unmap_lvl)(w, &child, da, last) == 0U) {
 		it->table[it->index] = 0;
+		d->live--;
 		NS(clean)(pt, it->table, it->index, 1);
 		NS(defer_free)(w, child.table, fmt_table_pa(pt, it->level, it->entry),
 			       child.level, it->da, NS(iter_last)(pt, it));
@@ -389,8 +381,12 @@ static void NS(unmap_descend)(struct walk *w, struct iter *it, vcm_da_t da, vcm_
 	NS(iter_next)(pt, it, 1);
 }
 
-/* Unmap [@da, @last] over the entries @it covers. */
-static void NS(unmap_lvl)(struct walk *w, struct iter *it, vcm_da_t da, vcm_da_t last)
+/*
+ * Unmap [@da, @last] over the entries @it covers. Returns the table's live
+ * entries after, or UINT32_MAX when none were cleared (a linked table is never
+ * empty, so it is not now either).
+ */
+static uint32_t NS(unmap_lvl)(struct walk *w, struct iter *it, vcm_da_t da, vcm_da_t last)
 {
 	const struct vcm_pt *pt = w->pt;
 	struct dirty d = DIRTY_NONE;
@@ -410,11 +406,12 @@ static void NS(unmap_lvl)(struct walk *w, struct iter *it, vcm_da_t da, vcm_da_t
 			break;
 		default:
 			NS(dirty_clean)(pt, it->table, &d);
-			NS(unmap_descend)(w, it, da, last);
+			NS(unmap_descend)(w, it, &d, da, last);
 			break;
 		}
 	}
 	NS(dirty_clean)(pt, it->table, &d);
+	return d.live != 0 ? NS(live_add)(w->pt, it->table, d.live) : UINT32_MAX;
 }
 
 /* The unmap walk over [@da, @last] from the top (also the map's rollback). */
@@ -423,7 +420,7 @@ static void NS(unmap_run)(struct walk *w, vcm_da_t da, vcm_da_t last)
 	struct iter it;
 
 	NS(iter_start)(w->pt, &it, w->pt->root, w->pt->levels - 1U, da, last);
-	NS(unmap_lvl)(w, &it, da, last);
+	(void)NS(unmap_lvl)(w, &it, da, last);
 }
 
 /* The planned unmap: look at the cuts, take the split tables, walk from the top. */
@@ -452,7 +449,7 @@ static int NS(unmap_walk)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last,
 		struct iter it;
 
 		NS(iter_start)(pt, &it, pt->root, pt->levels - 1U, da, last);
-		NS(unmap_lvl)(&w, &it, da, last);
+		(void)NS(unmap_lvl)(&w, &it, da, last);
 		NS(gather_flush)(&w);
 		if (w.unmapped == 0U)
 			ret = VCM_ERR(&pt->diag, -ENOENT, "nothing mapped in [%#llx, %#llx]",
@@ -479,13 +476,16 @@ static inline bool NS(unmap_one)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last,
 	unsigned int index, lvl;
 	FMT_ITEM *table = NS(wc_get)(pt, da, len, &index);
 	FMT_ITEM mask, value;
+	uint32_t *live;
 
 	if (table == NULL)
 		return false;
 	lvl = pt->wc.level;
 	fmt_single_leaf_mask(pt, lvl, &mask, &value);
-	if ((table[index] & mask) != value || NS(tbl_alone)(table, NS(lvl_items)(pt, lvl), index))
+	live = NS(wc_live)(pt);
+	if ((table[index] & mask) != value || *live <= 1U)
 		return false;
+	(*live)--;
 	table[index] = 0;
 	NS(clean)(pt, table, index, 1);
 	NS(tlb_flush)(pt, da, last, true);

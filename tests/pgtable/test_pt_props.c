@@ -172,6 +172,7 @@ static void do_enomem(struct run *r, uint64_t *s)
 	struct pt_fixture *f = &r->f;
 	uint64_t da, len, a, free_before = vcm_plat_arena_free_bytes(f->arena);
 	uint64_t bytes_before = vcm_pt_table_bytes(f->pt), unmapped;
+	uint64_t pool_before = vcm_pt_pool_bytes(f->pt);
 	int ret;
 
 	pick_range(r, s, &da, &len, &a);
@@ -191,11 +192,14 @@ static void do_enomem(struct run *r, uint64_t *s)
 	f->fail_after = -1;
 	if (ret == -ENOMEM) {
 		r->enomem++;
-		CHECK(r, vcm_plat_arena_free_bytes(f->arena) == free_before &&
+		/* with the pool, tables the call took may wait there: held, not lost */
+		CHECK(r, vcm_plat_arena_free_bytes(f->arena) + vcm_pt_pool_bytes(f->pt) ==
+				 free_before + pool_before &&
 				 vcm_pt_table_bytes(f->pt) == bytes_before,
-		      "failed call kept table memory: arena %#llx -> %#llx",
+		      "failed call kept table memory: arena %#llx -> %#llx, pool %#llx -> %#llx",
 		      (unsigned long long)free_before,
-		      (unsigned long long)vcm_plat_arena_free_bytes(f->arena));
+		      (unsigned long long)vcm_plat_arena_free_bytes(f->arena),
+		      (unsigned long long)pool_before, (unsigned long long)vcm_pt_pool_bytes(f->pt));
 	} else {
 		CHECK(r, ret == 0 || ret == -EEXIST || ret == -ENOENT || ret == -EOPNOTSUPP,
 		      "got %d (%s)", ret,
@@ -253,6 +257,7 @@ static void do_segs(struct run *r, uint64_t *s)
 {
 	struct pt_fixture *f = &r->f;
 	uint64_t da, len, a, off = 0, free_before = vcm_plat_arena_free_bytes(f->arena);
+	uint64_t pool_before = vcm_pt_pool_bytes(f->pt);
 	unsigned int prot = random_prot(s), n;
 	struct vcm_seg seg[SEGS_MAX];
 	bool overlap, starve = rnd(s) % 4 == 0;
@@ -274,7 +279,9 @@ static void do_segs(struct run *r, uint64_t *s)
 	f->fail_after = -1;
 	if (ret == -ENOMEM && (starve || r->reduced)) {
 		r->enomem++;
-		CHECK(r, vcm_plat_arena_free_bytes(f->arena) == free_before,
+		/* with the pool, tables the call took may wait there: held, not lost */
+		CHECK(r, vcm_plat_arena_free_bytes(f->arena) + vcm_pt_pool_bytes(f->pt) ==
+				 free_before + pool_before,
 		      "failed map_segs kept table memory");
 		return;
 	}
@@ -369,6 +376,24 @@ check:
 	}
 }
 
+/*
+ * Nothing mapped: the table holds only its top level, and the platform's
+ * blocks beyond it are exactly the pool (VCM_PT_CFG_POOL; none without).
+ */
+static bool top_and_pool_only(struct pt_fixture *f)
+{
+	struct vcm_hw_regs hw;
+	uint64_t other = 0;
+
+	if (vcm_pt_hw(f->pt, &hw) != 0)
+		return false;
+	for (size_t i = 0; i < f->nblocks; i++)
+		if (f->blocks[i].pa != hw.root_pa)
+			other += f->blocks[i].size;
+	return vcm_pt_table_bytes(f->pt) == hw.root_size && other == vcm_pt_pool_bytes(f->pt) &&
+	       ((f->cfg->flags & VCM_PT_CFG_POOL) != 0U || f->nblocks == 1);
+}
+
 static void run_config(const struct pt_config *cfg, uint64_t seed, unsigned int steps,
 		       uint64_t page_sizes)
 {
@@ -404,7 +429,8 @@ static void run_config(const struct pt_config *cfg, uint64_t seed, unsigned int 
 	vcm_pt_unmap(f->pt, 0, top, &unmapped);
 	model_unmap(&f->md, 0, top);
 	CHECK(&r, ptf_check(f, s) == 0, "after clearing: %s", f->why);
-	CHECK(&r, f->nblocks == 1, "%zu tables left after unmapping everything", f->nblocks);
+	CHECK(&r, top_and_pool_only(f), "%zu tables left after unmapping everything (%llu pooled bytes)",
+	      f->nblocks, (unsigned long long)vcm_pt_pool_bytes(f->pt));
 	print_message("%-18s %-8s seed %#llx: %lu maps, %lu unmaps (%lu with splits), "
 		      "%lu EEXIST, %lu ENOMEM, %lu EOPNOTSUPP\n",
 		      cfg->name, r.reduced ? "reduced" : "", (unsigned long long)seed, r.maps,
@@ -436,6 +462,64 @@ static void test_props(void **state)
 			run_config(&pt_configs[i], seed + i * 1000 + (uint64_t)round, 400, 0);
 		run_config(&pt_configs[i], seed + i * 1000 + 4, 250, reduced_sizes(&pt_configs[i]));
 	}
+}
+
+/*
+ * The same with the pool of emptied tables (VCM_PT_CFG_POOL) in a few
+ * configurations, small and large tables: a table taken from the pool must be
+ * as zero as a fresh one, and the validator checks every pooled table.
+ */
+static void test_props_pool(void **state)
+{
+	static const char *const names[] = { "armv7s-32", "armv8-s1-4k-48", "armv8-s1-64k-42",
+					      "amdv1-4lvl-8k", "riscv-sv39-napot-pbmt" };
+	uint64_t seed = test_seed("test_pt_props", UINT64_C(0x9e3779b97f4a7c15));
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct pt_config cfg = *ptf_config(names[i]);
+
+		cfg.flags |= VCM_PT_CFG_POOL;
+		run_config(&cfg, seed + i * 77 + 1, 400, 0);
+		run_config(&cfg, seed + i * 77 + 2, 250, reduced_sizes(&cfg));
+	}
+}
+
+/*
+ * The validator compares every table's live-entry count with its entries:
+ * an entry cleared behind the walker's back is reported, and the table is
+ * valid again once it is back.
+ */
+static void test_count_checked(void **state)
+{
+	const uint64_t addr_mask = UINT64_C(0x0000fffffffff000);
+	struct pt_fixture f;
+	struct vcm_hw_regs hw;
+	uint64_t *t, saved;
+
+	(void)state;
+	ptf_init(&f, ptf_config("armv8-s1-4k-48"), 0);
+	assert_int_equal(vcm_pt_map(f.pt, 0x1000, 0x5000, 0x2000, VCM_PT_PROT_READ), 0);
+	assert_int_equal(vcm_pt_check_(f.pt), 0);
+	assert_int_equal(vcm_pt_hw(f.pt, &hw), 0);
+	/* da 0x1000 and 0x2000: entry 0 of levels 3, 2 and 1, entries 1 and 2 of level 0 */
+	t = vcm_plat_arena_pa_to_cpu(f.arena, hw.root_pa);
+	for (int lvl = 3; lvl > 0; lvl--)
+		t = vcm_plat_arena_pa_to_cpu(f.arena, t[0] & addr_mask);
+	assert_int_equal(t[2] & addr_mask, 0x6000);
+	saved = t[2];
+	t[2] = 0;
+	assert_int_equal(vcm_pt_check_(f.pt), -EFAULT);
+	assert_non_null(strstr(vcm_pt_last_error(f.pt), "1 entries in use, its count says 2"));
+	t[2] = saved;
+	assert_int_equal(vcm_pt_check_(f.pt), 0);
+	/* and the walker's own unmaps keep the count: the last one frees the table */
+	assert_int_equal(vcm_pt_unmap(f.pt, 0x2000, 0x1000, NULL), 0);
+	assert_int_equal(vcm_pt_check_(f.pt), 0);
+	assert_int_equal(vcm_pt_unmap(f.pt, 0x1000, 0x1000, NULL), 0);
+	assert_int_equal(vcm_pt_check_(f.pt), 0);
+	assert_true(top_and_pool_only(&f));
+	ptf_fini(&f);
 }
 
 /*
@@ -499,8 +583,8 @@ static void test_singles_reuse(void **state)
 			CHECK(&r, vcm_pt_unmap(f->pt, there, a, &unmapped) == 0, "unmap elsewhere: %s",
 			      vcm_pt_last_error(f->pt));
 			model_unmap(&f->md, there, a);
-			CHECK(&r, f->nblocks == 1, "size %#llx: %zu tables left", (unsigned long long)a,
-			      f->nblocks);
+			CHECK(&r, top_and_pool_only(f), "size %#llx: %zu tables left",
+			      (unsigned long long)a, f->nblocks);
 		}
 		ptf_fini(f);
 	}
@@ -511,6 +595,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_props),
 		cmocka_unit_test(test_singles_reuse),
+		cmocka_unit_test(test_props_pool),
+		cmocka_unit_test(test_count_checked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
