@@ -112,6 +112,16 @@ static void s_more(struct world *w)
 	h[H_B] = need(vcm_rfc_create_bound(h[H_V], 16 * MB));
 }
 
+/* A second VCM with a backed reservation: associating builds a table over it. */
+static void s_vcm2(struct world *w)
+{
+	void **h = w->rfc_h;
+
+	s_more(w);
+	h[H_V2] = need(vcm_rfc_create(0x40000000, 64 * MB));
+	h[H_RB] = need(vcm_rfc_reserve(h[H_V2], 1 * MB + 4 * KB, RW));
+}
+
 /* A call returning a handle into slot @slot: 0, or its errno. */
 static int got(struct world *w, int slot, void *p)
 {
@@ -153,7 +163,7 @@ R_GOT(o_reserve_from_bound, H_RB, vcm_rfc_reserve_from_bound(h[H_B], 1 * MB, RW)
 R_GOT(o_create_bound, H_B, vcm_rfc_create_bound(h[H_V], 32 * MB))
 R_GOT(o_phys_alloc, H_M1, vcm_rfc_phys_alloc(VCM_RFC_MEMTYPE_0, 3 * MB + 68 * KB, 0))
 R_GOT(o_map_phys_addr, H_M1, vcm_rfc_map_phys_addr(0x8f000000, 1 * MB))
-R_GOT(o_assoc, H_ACPU, vcm_rfc_assoc(h[H_V], "dma", 0))
+R_GOT(o_assoc, H_ACPU, vcm_rfc_assoc(h[H_V2], "mdp", 0))
 R_RET(o_back, vcm_rfc_back(h[H_R1], h[H_M1]))
 R_RET(o_unback, vcm_rfc_unback(h[H_R0]))
 
@@ -180,7 +190,7 @@ const struct inj_call inj_calls_rfc[] = {
 	{ "rfc", "vcm_reserve_from_bound", 0, NULL, s_more, o_reserve_from_bound, 0 },
 	{ "rfc", "vcm_phys_alloc", 0, NULL, s_vcm, o_phys_alloc, 0 },
 	{ "rfc", "vcm_map_phys_addr", 0, NULL, s_vcm, o_map_phys_addr, 0 },
-	{ "rfc", "vcm_assoc", 0, NULL, s_vcm, o_assoc, 0 },
+	{ "rfc", "vcm_assoc", 0, NULL, s_vcm2, o_assoc, 0 },
 	{ "rfc", "vcm_back", 0, NULL, s_more, o_back, 0 },
 	{ "rfc", "vcm_unback", 0, NULL, s_vcm, o_unback, 0 },
 	{ "rfc", "vcm_deactivate + vcm_deassoc", 0, NULL, s_vcm, o_deassoc, 0 },

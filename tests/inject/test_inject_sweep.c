@@ -333,6 +333,8 @@ static void sweep_one(const struct inj_call *c, unsigned int var, struct row *ro
 			return;
 		}
 		row->survived++;
+		if (getenv("INJ_VERBOSE") != NULL)
+			printf("  n=%ld %s: %d %s\n", n, sites[inj.failed_site], ret, w.msg);
 		shot_take(&after, &w);
 		if (ret != want)
 			problem(c, var, n, "%s failed: returned %d, want %d", sites[inj.failed_site],
