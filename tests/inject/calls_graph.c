@@ -291,6 +291,113 @@ static int o_soc_destroy(struct world *w)
 	return ret;
 }
 
+/* ---- calls that allocate nothing: listed so the table shows they were tried ---- */
+
+static int o_translate_cpu(struct world *w)
+{
+	vcm_da_t da = 0;
+	int ret = vcm_translate(w->v[0], vcm_get_dev_addr(w->r[0]) + 4 * KB, w->v[1], &da);
+
+	w->msg = vcm_sys_last_error(w->sys);
+	if (ret == 0 && da != vcm_get_dev_addr(w->r[1]) + 4 * KB)
+		ret = -EFAULT;
+	return ret;
+}
+
+static int count_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
+{
+	(void)da;
+	(void)pa;
+	(void)len;
+	(void)prot;
+	++*(int *)arg;
+	return 0;
+}
+
+static int o_walk(struct world *w)
+{
+	int n = 0;
+	int ret = vcm_walk(w->v[0], w->dev[WD_S2], vcm_get_dev_addr(w->r[0]), 4 * MB, count_run,
+			   &n);
+
+	w->msg = vcm_sys_last_error(w->sys);
+	return ret == 0 && n == 0 ? -EFAULT : ret;
+}
+
+static int o_power_query(struct world *w)
+{
+	unsigned int mappers = 0;
+	vcm_pa_t pa = 0;
+	uint64_t it = 0, len = 0;
+	int ret;
+
+	assert_int_equal(vcm_mem_next_chunk(w->m[0], &it, &pa, &len), 0);
+	ret = vcm_power_query(w->sys, pa, len, &mappers);
+	w->msg = vcm_sys_last_error(w->sys);
+	return ret;
+}
+
+G_OP(o_set_assoc_attr, vcm_set_assoc_attr(w->a[5], VCM_USE_LOW_BASE))
+G_OP(o_hook, vcm_hook(w->dev[WD_V7], NULL, NULL))
+
+static int o_free_bound(struct world *w)
+{
+	int ret = vcm_free_bound(w->b[0]);
+
+	w->msg = vcm_sys_last_error(w->sys);
+	if (ret == 0)
+		w->b[0] = NULL;
+	return ret;
+}
+
+static void s_empty_vcm(struct world *w)
+{
+	w_soc(w);
+	ok(w, vcm_create(w->sys, 0x10000000, 64 * MB, &w->v[0]));
+	ok(w, vcm_assoc(w->v[0], w->dev[WD_V8], 0, &w->a[0]));
+}
+
+static int o_free(struct world *w)
+{
+	int ret = vcm_deassoc(w->a[0]);
+
+	if (ret == 0) {
+		w->a[0] = NULL;
+		ret = vcm_free(w->v[0]);
+	}
+	w->msg = vcm_sys_last_error(w->sys);
+	if (ret == 0)
+		w->v[0] = NULL;
+	return ret;
+}
+
+static int o_sys_destroy(struct world *w)
+{
+	int ret = vcm_sys_destroy(w->sys);
+
+	w->msg = w->sys != NULL ? "" : NULL;
+	if (ret == 0)
+		w->sys = NULL;
+	return ret;
+}
+
+static int o_dev_unregister(struct world *w)
+{
+	int ret = vcm_dev_unregister(w->extra_dev);
+
+	w->msg = vcm_sys_last_error(w->sys);
+	if (ret == 0)
+		w->extra_dev = NULL;
+	return ret;
+}
+
+static void s_sys_dev(struct world *w)
+{
+	s_sys(w);
+	if (o_dev_register(w) != 0)
+		fail_msg("%s", w->msg);
+}
+
 const struct inj_call inj_calls_graph[] = {
 	{ "graph", "vcm_sys_create", 0, NULL, w_mem, o_sys_create, 0 },
 	{ "graph", "vcm_dev_register", 0, NULL, s_sys, o_dev_register, 0 },
@@ -322,6 +429,15 @@ const struct inj_call inj_calls_graph[] = {
 	{ "graph", "vcm_unreserve", 0, NULL, s_unreserved, o_unreserve, 0 },
 	{ "graph", "vcm_free_phys", 0, NULL, s_unreserved, o_free_phys, 0 },
 	{ "graph", "vcm_dev_addr_to_phys_addr", 0, NULL, w_backed, o_translate, 0 },
+	{ "graph", "vcm_translate (to the CPU)", 0, NULL, s_cpu_backed, o_translate_cpu, 0 },
+	{ "graph", "vcm_walk", 0, NULL, w_backed, o_walk, 0 },
+	{ "graph", "vcm_power_query", 0, NULL, w_backed, o_power_query, 0 },
+	{ "graph", "vcm_set_assoc_attr", 0, NULL, s_second_assoc, o_set_assoc_attr, 0 },
+	{ "graph", "vcm_hook", 0, NULL, w_soc, o_hook, 0 },
+	{ "graph", "vcm_free_bound", 0, NULL, s_bound, o_free_bound, 0 },
+	{ "graph", "vcm_deassoc + vcm_free", 0, NULL, s_empty_vcm, o_free, 0 },
+	{ "graph", "vcm_dev_unregister", 0, NULL, s_sys_dev, o_dev_unregister, 0 },
+	{ "graph", "vcm_sys_destroy", 0, NULL, s_sys, o_sys_destroy, 0 },
 	{ "sim", "vcm_sim_iommu_write + read", 0, NULL, w_backed, o_sim_rw, 0 },
 	{ "sim", "vcm_sim_dma_copy", 0, NULL, w_backed, o_sim_dma, 0 },
 	{ "soc", "vcm_soc_destroy", 0, NULL, w_soc, o_soc_destroy, 0 },

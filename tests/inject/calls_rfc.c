@@ -122,6 +122,17 @@ static void s_vcm2(struct world *w)
 	h[H_RB] = need(vcm_rfc_reserve(h[H_V2], 1 * MB + 4 * KB, RW));
 }
 
+/* The CPU's prebuilt VCM with a reservation backed by the memory of H_R0. */
+static void s_cpu(struct world *w)
+{
+	void **h = w->rfc_h;
+
+	s_vcm(w);
+	h[H_VCPU] = need(vcm_rfc_create_from_prebuilt(VCM_RFC_PREBUILT_KERNEL));
+	h[H_R1] = need(vcm_rfc_reserve(h[H_VCPU], 2 * MB + 64 * KB, RW));
+	must(vcm_rfc_back(h[H_R1], h[H_M0]), "back");
+}
+
 /* A call returning a handle into slot @slot: 0, or its errno. */
 static int got(struct world *w, int slot, void *p)
 {
@@ -166,6 +177,7 @@ R_GOT(o_map_phys_addr, H_M1, vcm_rfc_map_phys_addr(0x8f000000, 1 * MB))
 R_GOT(o_assoc, H_ACPU, vcm_rfc_assoc(h[H_V2], "mdp", 0))
 R_RET(o_back, vcm_rfc_back(h[H_R1], h[H_M1]))
 R_RET(o_unback, vcm_rfc_unback(h[H_R0]))
+R_RET(o_unback_cpu, vcm_rfc_unback(h[H_R1]))
 
 static int o_deassoc(struct world *w)
 {
@@ -193,6 +205,7 @@ const struct inj_call inj_calls_rfc[] = {
 	{ "rfc", "vcm_assoc", 0, NULL, s_vcm2, o_assoc, 0 },
 	{ "rfc", "vcm_back", 0, NULL, s_more, o_back, 0 },
 	{ "rfc", "vcm_unback", 0, NULL, s_vcm, o_unback, 0 },
+	{ "rfc", "vcm_unback (CPU)", 0, NULL, s_cpu, o_unback_cpu, 0 },
 	{ "rfc", "vcm_deactivate + vcm_deassoc", 0, NULL, s_vcm, o_deassoc, 0 },
 	{ NULL, NULL, 0, NULL, NULL, NULL, 0 },
 };
