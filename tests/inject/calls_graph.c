@@ -282,7 +282,8 @@ static int o_soc_destroy(struct world *w)
 {
 	int ret = vcm_soc_destroy(w->soc);
 
-	w->msg = vcm_soc_last_error(w->soc);
+	/* the SoC is gone after a success: its message with it */
+	w->msg = ret != 0 ? vcm_soc_last_error(w->soc) : NULL;
 	if (ret == 0) {
 		w->soc = NULL;
 		w->sys = NULL;
