@@ -111,6 +111,31 @@ static int o_pt_destroy(struct world *w)
 	return ret;
 }
 
+static int o_pt_lookup(struct world *w)
+{
+	struct vcm_pt_leaf leaf;
+	int ret = vcm_pt_lookup(w->pt, 3 * MB, &leaf);
+
+	w->msg = vcm_pt_last_error(w->pt);
+	return ret;
+}
+
+static int count_leaf(void *arg, const struct vcm_pt_leaf *leaf)
+{
+	(void)leaf;
+	++*(int *)arg;
+	return 0;
+}
+
+static int o_pt_walk(struct world *w)
+{
+	int n = 0;
+	int ret = vcm_pt_walk(w->pt, 2 * MB, 2 * MB, count_leaf, &n);
+
+	w->msg = vcm_pt_last_error(w->pt);
+	return ret == 0 && n == 0 ? -EFAULT : ret;
+}
+
 /* ---- ranges ---- */
 
 static void s_vs(struct world *w)
@@ -181,6 +206,16 @@ static int o_vs_unreserve(struct world *w)
 	return ret;
 }
 
+static int o_vs_destroy(struct world *w)
+{
+	int ret = vcm_vs_destroy(w->vs);
+
+	w->msg = ret != 0 ? vcm_vs_last_error(w->vs) : NULL;
+	if (ret == 0)
+		w->vs = NULL;
+	return ret;
+}
+
 static int o_vs_cache_config(struct world *w)
 {
 	const struct vcm_vs_cache_cfg cc = { .flags = VCM_VS_CACHE_ON, .max_ranges = 16 };
@@ -244,6 +279,16 @@ static int o_phys_free(struct world *w)
 	return ret;
 }
 
+static int o_phys_destroy(struct world *w)
+{
+	int ret = vcm_phys_destroy(w->phys);
+
+	w->msg = ret != 0 ? vcm_phys_last_error(w->phys) : NULL;
+	if (ret == 0)
+		w->phys = NULL;
+	return ret;
+}
+
 /* ---- simulator models ---- */
 
 static void *w_pa_to_cpu(void *ctx, vcm_pa_t pa)
@@ -285,6 +330,15 @@ static int o_hosted_mem_create(struct world *w)
 	return ret;
 }
 
+static int o_hosted_mem_destroy(struct world *w)
+{
+	int ret = vcm_hosted_mem_destroy(w->mem);
+
+	if (ret == 0)
+		w->mem = NULL;
+	return ret;
+}
+
 static int o_hosted_arena_new(struct world *w)
 {
 	w->arena = vcm_plat_hosted_arena_new(64 * KB, W_PA);
@@ -304,6 +358,8 @@ const struct inj_call inj_calls_low[] = {
 	{ "pgtable", "vcm_pt_map_sizes", PT_NCONFIGS, pt_name, s_pt, o_pt_map_sizes, 0 },
 	{ "pgtable", "vcm_pt_map_segs", PT_NCONFIGS, pt_name, s_pt, o_pt_map_segs, 0 },
 	{ "pgtable", "vcm_pt_unmap", PT_NCONFIGS, pt_name, s_pt_mapped, o_pt_unmap, 0 },
+	{ "pgtable", "vcm_pt_lookup", PT_NCONFIGS, pt_name, s_pt_mapped, o_pt_lookup, 0 },
+	{ "pgtable", "vcm_pt_walk", PT_NCONFIGS, pt_name, s_pt_mapped, o_pt_walk, 0 },
 	{ "pgtable", "vcm_pt_destroy", PT_NCONFIGS, pt_name, s_pt_mapped, o_pt_destroy, 0 },
 	{ "vspace", "vcm_vs_create", 0, NULL, w_mem, o_vs_create, 0 },
 	{ "vspace", "vcm_vs_reserve", 0, NULL, s_vs, o_vs_reserve, 0 },
@@ -314,15 +370,18 @@ const struct inj_call inj_calls_low[] = {
 	{ "vspace", "vcm_vs_cache_config", 0, NULL, s_vs_full, o_vs_cache_config, 0 },
 	{ "vspace", "vcm_vs_unreserve (cached)", 0, NULL, s_vs_cached, o_vs_unreserve, 0 },
 	{ "vspace", "vcm_vs_cache_flush", 0, NULL, s_vs_cached, o_vs_cache_flush, 0 },
+	{ "vspace", "vcm_vs_destroy", 0, NULL, s_vs, o_vs_destroy, 0 },
 	{ "phys", "vcm_phys_create", 0, NULL, w_mem, ph_create, 0 },
 	{ "phys", "vcm_phys_alloc", 0, NULL, s_phys_used, o_phys_alloc, 0 },
 	{ "phys", "vcm_phys_alloc (two ranges)", 0, NULL, s_phys_used, o_phys_alloc_mt1, 0 },
 	{ "phys", "vcm_phys_alloc_cont", 0, NULL, s_phys_used, o_phys_alloc_cont, 0 },
 	{ "phys", "vcm_phys_wrap", 0, NULL, s_phys_used, o_phys_wrap, 0 },
 	{ "phys", "vcm_phys_free", 0, NULL, s_phys_used, o_phys_free, 0 },
+	{ "phys", "vcm_phys_destroy", 0, NULL, s_phys, o_phys_destroy, 0 },
 	{ "sim", "vcm_sim_iommu_create", 2, iommu_kind, w_mem, o_sim_iommu_create, 0 },
 	{ "sim", "vcm_sim_dma_create", 0, NULL, w_mem, o_sim_dma_create, 0 },
 	{ "hosted", "vcm_hosted_mem_create", 0, NULL, NULL, o_hosted_mem_create, 0 },
+	{ "hosted", "vcm_hosted_mem_destroy", 0, NULL, w_mem, o_hosted_mem_destroy, 0 },
 	{ "hosted", "vcm_plat_hosted_arena_new", 0, NULL, NULL, o_hosted_arena_new, 0 },
 	{ NULL, NULL, 0, NULL, NULL, NULL, 0 },
 };
