@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include "inject.h"
+#include "pgtable/pt_configs.h"
 
 #define RW (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)
 
@@ -25,6 +26,8 @@ static void ok(struct world *w, int ret)
 		w->msg = vcm_sys_last_error(w->sys);       \
 		return ret;                                \
 	}
+
+static int o_dev_register(struct world *w);
 
 /* ---- setups beyond world.c's ---- */
 
@@ -50,6 +53,15 @@ static void s_two(struct world *w)
 	w_backed(w);
 	ok(w, vcm_alloc(w->sys, 1, 3 * MB + 192 * KB, 0, &w->m[1]));
 	ok(w, vcm_reserve(w->v[0], 3 * MB + 192 * KB, 0, RW, &w->r[1]));
+}
+
+/* Two reservations, the extra device associated (not active): back writes its table too. */
+static void s_two_extra(struct world *w)
+{
+	s_two(w);
+	if (o_dev_register(w) != 0)
+		fail_msg("%s", w->msg);
+	ok(w, vcm_assoc(w->v[0], w->extra_dev, 0, &w->a[5]));
 }
 
 static void s_two_backed(struct world *w)
@@ -116,13 +128,31 @@ static void s_sys(struct world *w)
 		fail_msg("%s", w->diag.msg);
 }
 
+static const char *extra_name(unsigned int v)
+{
+	return pt_configs[v].name;
+}
+
 static int o_dev_register(struct world *w)
 {
-	static const struct vcm_pt_cfg pt = { .fmt = &vcm_pt_fmt_x86_64, .ias = 48, .oas = 40 };
-	const struct vcm_dev_cfg cfg = { .name = "x86", .mapper = &vcm_mapper_pt,
-					 .mapper_cfg = &pt, .nr_bases = 1 };
-	int ret = vcm_dev_register(w->sys, &cfg, &w->extra_dev);
+	static struct vcm_pt_cfg pt;
+	const struct pt_config *c;
+	struct vcm_dev_cfg cfg = { .name = "extra", .mapper = &vcm_mapper_pt, .mapper_cfg = &pt,
+				   .nr_bases = 1 };
+	int ret;
 
+	/*
+	 * Every configuration of the shared page-table suite; one whose input
+	 * size does not reach the world's VCMs (0x10000000 and up) runs as the
+	 * first row (armv7s, 32 bits) instead.
+	 */
+	c = &pt_configs[w->variant];
+	if (c->ias < 32)
+		c = &pt_configs[0];
+	pt = (struct vcm_pt_cfg){ .fmt = c->fmt, .ias = c->ias, .oas = c->oas,
+				  .granule_lg2 = c->granule_lg2, .flags = c->flags,
+				  .page_sizes = pt_config_page_sizes(c) };
+	ret = vcm_dev_register(w->sys, &cfg, &w->extra_dev);
 	w->msg = vcm_sys_last_error(w->sys);
 	return ret;
 }
@@ -158,7 +188,7 @@ G_OP(o_create_bound, vcm_create_bound(w->v[0], 16 * MB, &w->b[1]))
 G_OP(o_reserve_from_bound, vcm_reserve_from_bound(w->b[0], 1 * MB, 0, RW, &w->r[2]))
 G_OP(o_alloc, vcm_alloc(w->sys, 0, 5 * MB + 68 * KB, 0, &w->m[2]))
 G_OP(o_alloc_cont, vcm_alloc_cont(w->sys, 0, 2 * MB, 1 * MB, &w->m[2]))
-G_OP(o_alloc_wrap, vcm_alloc_wrap(w->sys, W_PA + 60 * MB, 1 * MB, &w->m[2]))
+G_OP(o_alloc_wrap, vcm_alloc_wrap(w->sys, W_PA + 30 * MB, 1 * MB, &w->m[2]))
 G_OP(o_back, vcm_back(w->r[1], w->m[1]))
 G_OP(o_back_cpu, vcm_back(w->r[1], w->m[0]))
 G_OP(o_assoc, vcm_assoc(w->v[0], w->extra_dev, 0, &w->a[5]))
@@ -414,11 +444,12 @@ const struct inj_call inj_calls_graph[] = {
 	{ "graph", "vcm_alloc", 0, NULL, w_backed, o_alloc, 0 },
 	{ "graph", "vcm_alloc_cont", 0, NULL, w_backed, o_alloc_cont, 0 },
 	{ "graph", "vcm_alloc_wrap", 0, NULL, w_backed, o_alloc_wrap, 0 },
-	{ "graph", "vcm_assoc (table built over backed ranges)", 0, NULL, s_extra_dev, o_assoc, 0 },
+	{ "graph", "vcm_assoc (over backed ranges)", PT_NCONFIGS, extra_name, s_extra_dev, o_assoc, 0 },
 	{ "graph", "vcm_assoc (armv7s, second VCM)", 0, NULL, s_second_vcm, o_assoc_second, 0 },
 	{ "graph", "vcm_activate", 0, NULL, s_second_idle, o_activate, 0 },
 	{ "graph", "vcm_switch", 0, NULL, s_second_assoc, o_switch, 0 },
 	{ "graph", "vcm_back (three formats)", 0, NULL, s_two, o_back, 0 },
+	{ "graph", "vcm_back (+1 format)", PT_NCONFIGS, extra_name, s_two_extra, o_back, 0 },
 	{ "graph", "vcm_back (CPU)", 0, NULL, s_cpu_res, o_back_cpu, 0 },
 	{ "graph", "vcm_unback", 0, NULL, w_backed, o_unback, 0 },
 	{ "graph", "vcm_unback (CPU)", 0, NULL, s_cpu_backed, o_unback_cpu, 0 },

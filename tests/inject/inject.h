@@ -35,6 +35,9 @@
 #define W_TABLE_BYTES (2 * MB)
 #define W_BUF_PA      (W_PA + W_TABLE_BYTES)
 
+/* The graph world's memory: 32 MiB at W_PA, its first 2 MiB the table arena. */
+#define W_SOC_TABLE_BYTES (2 * MB)
+
 /* Devices of the graph world (struct vcm_soc): index in its cfg->devs. */
 enum { WD_V7, WD_V8, WD_S2, WD_DMA, WD_CPU, WD_NR };
 

@@ -172,7 +172,7 @@ static void arenas(const struct world *w, struct vcm_hosted_mem **mem, uint64_t 
 	mem[0] = w->mem;
 	len[0] = W_TABLE_BYTES;
 	mem[1] = w->soc != NULL ? vcm_soc_mem(w->soc) : NULL;
-	len[1] = 4 * MB;
+	len[1] = W_SOC_TABLE_BYTES;
 	if (w->rfc)
 		mem[1] = inj_rfc_mem(&len[1]);
 }

@@ -34,12 +34,12 @@ static const struct vcm_soc_dev_cfg w_devs[WD_NR] = {
 };
 
 static const struct vcm_soc_memtype w_memtypes[] = {
-	{ .pa = W_PA + 4 * MB, .len = 40 * MB, .chunk_sizes = VCM_PHYS_DEFAULT_SIZES },
-	{ .pa = W_PA + 44 * MB, .len = 20 * MB, .chunk_sizes = VCM_PHYS_1MB | VCM_PHYS_64KB },
+	{ .pa = W_PA + 2 * MB, .len = 20 * MB, .chunk_sizes = VCM_PHYS_DEFAULT_SIZES },
+	{ .pa = W_PA + 22 * MB, .len = 10 * MB, .chunk_sizes = VCM_PHYS_1MB | VCM_PHYS_64KB },
 };
 
 const struct vcm_soc_cfg w_soc_cfg = {
-	.mem_pa = W_PA, .mem_len = 64 * MB, .table_bytes = 4 * MB,
+	.mem_pa = W_PA, .mem_len = 32 * MB, .table_bytes = W_SOC_TABLE_BYTES,
 	.memtypes = w_memtypes, .nr_memtypes = 2,
 	.iommus = w_iommus, .nr_iommus = 3,
 	.devs = w_devs, .nr_devs = WD_NR,
