@@ -10,7 +10,9 @@
  *    walks the table bytes the graph just wrote;
  *  - one thread backs the CPU's prebuilt VCM and writes through the pointer;
  *  - one thread runs the DMA engine model over its own buffers while
- *    allocating and freeing physical memory next to the others.
+ *    allocating and freeing physical memory next to the others;
+ *  - one thread maps, looks up and unmaps in a page table of its own whose
+ *    table memory comes from the same locked arena as the graph's.
  * Every step is checked: translations against the chunks behind them, the
  * reverse map, the bytes a device or the CPU wrote against the memory's own
  * view, and no translation left after unback. At the end the system's
@@ -69,7 +71,7 @@ static struct vcm_sys *sys;
 static struct vcm *shared_vcm;
 static int rounds = 150;
 
-enum job { J_SHARED, J_OWN, J_CPU, J_DMA };
+enum job { J_SHARED, J_OWN, J_CPU, J_DMA, J_PT };
 
 struct worker {
 	enum job job;
@@ -322,6 +324,68 @@ static void job_dma(struct worker *w)
 	w->ops += 2;
 }
 
+/*
+ * A page table of its own on the SoC's memory, next to the graph's: its
+ * table memory comes from the same locked arena. Maps and unmaps pieces of a
+ * buffer of its own, every page looked up after each map.
+ */
+static void job_pt(struct worker *w)
+{
+	const struct vcm_pt_cfg cfg = { .fmt = &vcm_pt_fmt_armv8, .ias = 48, .oas = 40,
+					.plat = vcm_hosted_mem_plat(vcm_soc_mem(soc)) };
+	struct vcm_diag d = { 0 };
+	uint64_t rng = w->seed, len = 4 * MB;
+	struct vcm_mem *m;
+	struct vcm_pt *pt;
+	uint64_t it = 0, clen;
+	vcm_pa_t pa;
+
+	if (vcm_alloc_cont(sys, 0, len, 2 * MB, &m) != 0) {
+		failed(w, "pt buffer: %s", vcm_sys_last_error(sys));
+		return;
+	}
+	(void)vcm_mem_next_chunk(m, &it, &pa, &clen);
+	if (vcm_pt_create(&cfg, &pt, &d) != 0) {
+		failed(w, "vcm_pt_create: %s", d.msg);
+		vcm_free_phys(sys, m);
+		return;
+	}
+	w->ops += 2;
+	for (int i = 0; i < rounds && w->failures == 0; i++) {
+		/* a piece of the buffer at a random place of a 1 GiB range */
+		uint64_t off = 4 * KB * test_rand_below(&rng, 512);
+		uint64_t n = 4 * KB * (1U + test_rand_below(&rng, (len - off) / (4 * KB)));
+		vcm_da_t da = (test_rand_below(&rng, 256) << 22) + off;
+		struct vcm_pt_leaf leaf;
+		uint64_t done = 0;
+		int ret = vcm_pt_map(pt, da, pa + off, n, RW);
+
+		w->ops++;
+		if (ret != 0) {
+			failed(w, "vcm_pt_map da %#llx: %d %s", (unsigned long long)da, ret,
+			       vcm_pt_last_error(pt));
+			break;
+		}
+		for (uint64_t k = 0; k < n; k += 64 * KB) {
+			ret = vcm_pt_lookup(pt, da + k, &leaf);
+			w->ops++;
+			if (ret != 0 || leaf.pa + (da + k - leaf.da) != pa + off + k)
+				failed(w, "lookup of da %#llx: %d", (unsigned long long)(da + k), ret);
+		}
+		ret = vcm_pt_unmap(pt, da, n, &done);
+		w->ops++;
+		if (ret != 0 || done != n)
+			failed(w, "vcm_pt_unmap da %#llx: %d, %#llx of %#llx", (unsigned long long)da,
+			       ret, (unsigned long long)done, (unsigned long long)n);
+		if (vcm_pt_lookup(pt, da, &leaf) != -ENOENT)
+			failed(w, "da %#llx still mapped after unmap", (unsigned long long)da);
+		w->ops++;
+	}
+	if (vcm_pt_destroy(pt) != 0 || vcm_free_phys(sys, m) != 0)
+		failed(w, "pt teardown");
+	w->ops += 2;
+}
+
 static void *work(void *arg)
 {
 	struct worker *w = arg;
@@ -339,13 +403,16 @@ static void *work(void *arg)
 	case J_DMA:
 		job_dma(w);
 		break;
+	case J_PT:
+		job_pt(w);
+		break;
 	}
 	return NULL;
 }
 
 static void stress(void **state)
 {
-	static const char *const names[] = { "shared", "own", "cpu", "dma" };
+	static const char *const names[] = { "shared", "own", "cpu", "dma", "pt" };
 	struct worker w[] = {
 		{ .job = J_SHARED, .dev = D_SHARED, .memtype = 0, .unit = 4 * KB, .seed = 1 },
 		{ .job = J_SHARED, .dev = D_SHARED, .memtype = 0, .unit = 68 * KB, .seed = 2 },
@@ -355,6 +422,8 @@ static void stress(void **state)
 		/* the kernel view sits on the CPU's high base */
 		{ .job = J_CPU, .dev = D_CPU, .base = 1, .memtype = 0, .unit = 4 * KB, .seed = 6 },
 		{ .job = J_DMA, .dev = D_DMA, .memtype = 0, .unit = 4 * KB, .seed = 7 },
+		/* no device: a bare page table */
+		{ .job = J_PT, .dev = -1, .memtype = 0, .unit = 4 * KB, .seed = 8 },
 	};
 	const unsigned int nw = sizeof(w) / sizeof(w[0]);
 	struct vcm_hosted_lock lock;
@@ -382,13 +451,15 @@ static void stress(void **state)
 		assert_int_equal(pthread_create(&w[i].th, NULL, work, &w[i]), 0);
 	for (unsigned int i = 0; i < nw; i++)
 		assert_int_equal(pthread_join(w[i].th, NULL), 0);
-	printf("%-8s %-8s %8s\n", "thread", "job", "ops");
+	printf("%-8s %-8s %8s\n", "device", "job", "ops");
 	for (unsigned int i = 0; i < nw; i++) {
-		printf("%-8s %-8s %8ld\n", devs[w[i].dev].name, names[w[i].job], w[i].ops);
+		const char *dev = w[i].dev >= 0 ? devs[w[i].dev].name : "-";
+
+		printf("%-8s %-8s %8ld\n", dev, names[w[i].job], w[i].ops);
 		total += w[i].ops;
 		if (w[i].failures != 0)
-			fprintf(stderr, "thread %u (%s): %d failures, first: %s\n", i,
-				devs[w[i].dev].name, w[i].failures, w[i].first);
+			fprintf(stderr, "thread %u (%s): %d failures, first: %s\n", i, dev,
+				w[i].failures, w[i].first);
 	}
 	printf("%u threads, %ld checked operations, %d rounds each\n", nw, total, rounds);
 	for (unsigned int i = 0; i < nw; i++)
