@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Every test: installs what is missing, then builds with gcc and with clang
 # (-Wall -Wextra -Werror), runs the whole CTest suite with each, runs it again
-# under AddressSanitizer + UndefinedBehaviorSanitizer, runs the API tests under
+# under AddressSanitizer + UndefinedBehaviorSanitizer, runs the threaded tests
+# under ThreadSanitizer, runs the API tests under
 # valgrind, and checks that the install gives a working pkg-config file. Build trees go to build/test-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,18 @@ run gcc -DCMAKE_C_COMPILER=gcc
 run clang -DCMAKE_C_COMPILER=clang
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run asan-ubsan -DCMAKE_C_COMPILER=clang -DVCM_SANITIZE=ON -DVCM_QEMU_TESTS=OFF
+
+# ThreadSanitizer over the tests that run threads: the stress test (shared and
+# separate VCMs, CPU mapper, DMA model), the graph's and the hosted memory's
+# threaded tests. test_rfc_api is left out until the 2010 layer's message race
+# (issue 17) is fixed; nothing is suppressed. About 2 minutes on 2 cores.
+echo "=== tsan (threaded tests)"
+cmake -S . -B build/test-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+  -DVCM_SANITIZE=thread -DVCM_QEMU_TESTS=OFF >/dev/null
+cmake --build build/test-tsan -j"$jobs" --target test_stress_threads test_graph_more test_hosted_mem
+(cd build/test-tsan && TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+  ctest --output-on-failure -j"$jobs" --timeout 150 \
+  -R '^(test_stress_threads|test_graph_more|test_hosted_mem)$')
 
 # The main job's build (scripts/run.sh): Release, whose -O3 inlining warns
 # about things -O2 does not see.

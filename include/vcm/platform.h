@@ -158,6 +158,40 @@ VCM_API int vcm_plat_fwd_table_alloc(struct vcm_plat_fwd *f, uint64_t size, uint
 				     vcm_pa_t *pa, void **cpu);
 VCM_API void vcm_plat_fwd_table_free(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64_t size);
 
+/**
+ * struct vcm_plat_inject - fault injection for tests: one point that every
+ * allocation of the library's own platforms goes through (table memory and
+ * metadata of the arena and the hosted ops, physical memory handed out by a
+ * memtype, and the hosted memory's memfd_create, ftruncate, mmap and heap
+ * calls).
+ * @alloc: asked before each allocation with a short name of what it is
+ *         ("table memory", "metadata", "physical memory", "mmap", ...);
+ *         true makes that allocation fail as if the resource were short.
+ * @free:  optional: told when a block counted by @alloc goes back (table
+ *         memory and metadata), so a test can count what is live.
+ * @ctx:   their first argument.
+ */
+struct vcm_plat_inject {
+	bool (*alloc)(void *ctx, const char *site);
+	void (*free)(void *ctx, const char *site);
+	void *ctx;
+};
+
+/**
+ * vcm_plat_inject_set_() - install @inj for the whole process (NULL: none,
+ * the default). The struct is copied. A test hook: call it while no other
+ * thread is inside the library.
+ */
+VCM_API void vcm_plat_inject_set_(const struct vcm_plat_inject *inj);
+
+/*
+ * The sites' side: vcm_plat_inject_fail_() is true when the installed hook
+ * wants this allocation of @site to fail; vcm_plat_inject_free_() reports a
+ * block of @site given back. Both do nothing without a hook.
+ */
+VCM_API bool vcm_plat_inject_fail_(const char *site);
+VCM_API void vcm_plat_inject_free_(const char *site);
+
 #ifdef __cplusplus
 }
 #endif

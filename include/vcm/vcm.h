@@ -324,7 +324,13 @@ VCM_API struct vcm_physmem *vcm_mem_physmem(const struct vcm_mem *mem);
  * errors of the mappers (-EOPNOTSUPP, -ERANGE, -ENOMEM), named.
  */
 VCM_API int vcm_back(struct vcm_res *res, struct vcm_mem *mem);
-/* Remove every translation of @res; -ENOENT if it is not backed. */
+/*
+ * vcm_unback() - remove every translation of @res.
+ * Return: 0; -EINVAL bad handle; -ENOENT @res is not backed; -ENOMEM a CPU
+ * mapper could not put its no-access mapping back (the hosted one needs an
+ * mmap for it), named; @res is then still backed and every table and CPU
+ * mapping as before.
+ */
 VCM_API int vcm_unback(struct vcm_res *res);
 VCM_API struct vcm_mem *vcm_get_physmem_from_res(const struct vcm_res *res);
 

@@ -73,7 +73,9 @@ int vcm_unback(struct vcm_res *res)
 		ret = GERR(sys, -ENOENT, "res at da %#llx is not backed", vcm_ull(res->da));
 		goto out;
 	}
-	insts_unmap_ext_(res->vcm, res->ext, res->nr_ext);
+	ret = insts_unmap_ext_(res->vcm, res->ext, res->nr_ext, res->prot);
+	if (ret != 0)
+		goto out;
 	/* tables may have been freed: walk caches go too */
 	tlb_fan_(res->vcm, res->da, res->len, false);
 	res_detach_(res);

@@ -178,6 +178,8 @@ static inline uint32_t graph_magic(enum graph_kind k)
 void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k);
 /* The slot's generation moves on: handles of @obj are stale from now on. */
 void gobj_free_(struct vcm_sys *sys, enum graph_kind k, void *obj);
+/* Slabs of every pool: metadata the handles keep until vcm_sys_destroy() (for tests). */
+unsigned long gobj_slabs_(const struct vcm_sys *sys);
 /*
  * The pools' slabs: given back to the platform, or, for a system made with
  * cfg->slots, handed to that store with their generations (gpool_adopt_()
@@ -411,8 +413,13 @@ void inst_unmap_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap
 /* inst_map_ext_ into every instance of @vcm, in creation order; a failure
  * unmaps what was written, last instance first. */
 int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot);
-/* Unmap @ext (mapped by insts_map_ext_) from every instance, last first. */
-void insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr);
+/*
+ * Unmap @ext (mapped by insts_map_ext_ with @prot) from every instance, last
+ * first. An instance that refuses (a CPU mapper short of memory) ends it: the
+ * instances unmapped before it get @ext back and its error is returned, with
+ * every instance as before.
+ */
+int insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot);
 
 /* tlb.c */
 void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf);

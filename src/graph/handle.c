@@ -257,6 +257,16 @@ void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k)
 	return o;
 }
 
+unsigned long gobj_slabs_(const struct vcm_sys *sys)
+{
+	unsigned long n = 0;
+
+	for (unsigned int k = 0; k < GK_NR; k++)
+		for (const struct gslab *s = sys->pools[k].slabs; s != NULL; s = s->next)
+			n++;
+	return n;
+}
+
 void gobj_free_(struct vcm_sys *sys, enum graph_kind k, void *obj)
 {
 	struct gpool *p = &sys->pools[k];

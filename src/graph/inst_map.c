@@ -84,10 +84,58 @@ int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, uns
 	return 0;
 }
 
-void insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr)
+/* Every instance of @vcm to stash mode @m; INST_PASS drains the stashes. */
+static void insts_stash(struct vcm *vcm, enum inst_stash_mode m)
 {
 	struct glist *p;
 
-	for (p = vcm->insts.prev; p != &vcm->insts; p = p->prev)
-		inst_unmap_ext_(vcm->h.sys, GRAPH_CONTAINER(p, struct vcm_inst, node), ext, nr);
+	glist_for_each(p, &vcm->insts) {
+		struct vcm_inst *in = GRAPH_CONTAINER(p, struct vcm_inst, node);
+
+		if (m == INST_PASS)
+			inst_stash_drain_(in);
+		else
+			in->stash_mode = m;
+	}
+}
+
+int insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot)
+{
+	struct vcm_sys *sys = vcm->h.sys;
+	uint64_t len = ext[nr - 1U].da + ext[nr - 1U].len - ext[0].da;
+	enum inst_stash_mode was;
+	struct glist *p, *q;
+	int ret = 0;
+
+	if (glist_empty(&vcm->insts))
+		return 0;
+	/* tables the unmaps empty are kept until the end (migrate keeps them longer) */
+	was = GRAPH_CONTAINER(vcm->insts.next, struct vcm_inst, node)->stash_mode;
+	if (was == INST_PASS)
+		insts_stash(vcm, INST_KEEP);
+	for (p = vcm->insts.prev; p != &vcm->insts; p = p->prev) {
+		struct vcm_inst *in = GRAPH_CONTAINER(p, struct vcm_inst, node);
+
+		ret = in->ops->unmap(in->mi, ext[0].da, len, sys_diag_(sys));
+		if (ret != 0)
+			break;
+	}
+	if (ret != 0) {
+		/*
+		 * A page table unmaps what one map call made without fail; the
+		 * hosted CPU mapper needs an mmap to put its no-access mapping
+		 * back, which can fail. The instances unmapped before it get
+		 * their mappings back, in the tables they just emptied.
+		 */
+		insts_stash(vcm, INST_REUSE);
+		for (q = p->next; q != &vcm->insts; q = q->next) {
+			int r = inst_map_ext_(sys, GRAPH_CONTAINER(q, struct vcm_inst, node), ext,
+					      nr, prot);
+
+			VCM_ASSERT(r == 0);
+			(void)r;
+		}
+	}
+	insts_stash(vcm, was);
+	return ret;
 }

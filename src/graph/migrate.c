@@ -208,19 +208,41 @@ static int migrate_plan(struct vcm_sys *sys, struct vcm_mem *mem, struct vcm_phy
 	return 0;
 }
 
-/* Break: nothing translates to the old memory any more; emptied tables are kept. */
-static void migrate_break(struct vcm_mem *mem)
+/*
+ * Break: nothing translates to the old memory any more; emptied tables are
+ * kept. A mapper may refuse to unmap (the hosted CPU mapper when its mmap
+ * fails; nothing of that user changed): the users before it get their old
+ * mappings back from the kept tables and the refusal is returned.
+ */
+static int migrate_break(struct vcm_mem *mem)
 {
-	struct glist *p;
+	struct glist *p, *q;
+	int ret = 0;
 
 	users_stash(mem, INST_KEEP);
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 
-		insts_unmap_ext_(res->vcm, res->ext, res->nr_ext);
+		ret = insts_unmap_ext_(res->vcm, res->ext, res->nr_ext, res->prot);
+		if (ret != 0)
+			break;
 		tlb_fan_(res->vcm, res->da, res->len, false);
 	}
 	users_stash(mem, INST_HOLD);
+	if (ret == 0)
+		return 0;
+	users_stash(mem, INST_REUSE);
+	for (q = mem->users.next; q != p; q = q->next) {
+		struct vcm_res *res = GRAPH_CONTAINER(q, struct vcm_res, mem_node);
+		int r = insts_map_ext_(res->vcm, res->ext, res->nr_ext, res->prot);
+
+		/* the stash holds every table these mappings had */
+		VCM_ASSERT(r == 0);
+		(void)r;
+		tlb_fan_(res->vcm, res->da, res->len, false);
+	}
+	users_stash(mem, INST_PASS);
+	return ret;
 }
 
 /*
@@ -253,8 +275,13 @@ static void migrate_undo(struct vcm_mem *mem, const struct plan *plan, uint64_t 
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 
-		if (j < made)
-			insts_unmap_ext_(res->vcm, plan[j].ext, plan[j].nr);
+		if (j < made) {
+			int r = insts_unmap_ext_(res->vcm, plan[j].ext, plan[j].nr, res->prot);
+
+			/* a CPU mapper refusing here would leave the new mapping: no way back */
+			VCM_ASSERT(r == 0);
+			(void)r;
+		}
 		j++;
 	}
 	users_stash(mem, INST_REUSE);
@@ -323,7 +350,9 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 	ret = migrate_plan(sys, mem, npm, plan, &built);
 	if (ret != 0)
 		goto free_plan;
-	migrate_break(mem);
+	ret = migrate_break(mem);
+	if (ret != 0)
+		goto free_plan;
 	ret = copy_mem(sys, npm, mem->pm);
 	if (ret == 0)
 		ret = migrate_make(mem, plan, &made);

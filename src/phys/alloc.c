@@ -75,7 +75,9 @@ static int alloc_cont(struct vcm_phys *phys, unsigned int memtype,
 			       vcm_ull(align));
 	if (align < gran)
 		align = gran;
-	if (len > mt->free_bytes || !mt_find_run_(mt, len, align, &pa))
+	/* an injected shortage looks like a real one (struct vcm_plat_inject) */
+	if (vcm_plat_inject_fail_("physical memory") || len > mt->free_bytes ||
+	    !mt_find_run_(mt, len, align, &pa))
 		return VCM_ERR(&phys->diag, -ENOMEM,
 			       "memtype %u has no free run of len %#llx aligned to %#llx "
 			       "(%#llx bytes free)", memtype, vcm_ull(len), vcm_ull(align),
@@ -208,6 +210,8 @@ int vcm_phys_alloc(struct vcm_phys *phys, unsigned int memtype, uint64_t len, ui
 	if (ret != 0)
 		return ret;
 	short_by = plan_chunks(&phys->mt[memtype], len, allowed, &plan);
+	if (short_by == 0U && vcm_plat_inject_fail_("physical memory"))
+		short_by = len;
 	if (short_by != 0U)
 		return VCM_ERR(&phys->diag, -ENOMEM,
 			       "memtype %u cannot give len %#llx in sizes %#llx: "

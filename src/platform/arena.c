@@ -189,9 +189,9 @@ static void arena_free(struct vcm_plat_arena *a, uint64_t idx)
 	list_push(a, idx, order);
 }
 
-static int ops_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
+static int arena_block(struct vcm_plat_arena *a, uint64_t size, uint64_t align, vcm_pa_t *pa,
+		       void **cpu)
 {
-	struct vcm_plat_arena *a = ctx;
 	uint64_t idx = 0, n;
 	uint64_t *p;
 	int ret = arena_alloc(a, size, align, &idx);
@@ -207,6 +207,13 @@ static int ops_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *p
 	return 0;
 }
 
+static int ops_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
+{
+	if (vcm_plat_inject_fail_("table memory"))
+		return -ENOMEM;
+	return arena_block(ctx, size, align, pa, cpu);
+}
+
 static void ops_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 {
 	struct vcm_plat_arena *a = ctx;
@@ -220,6 +227,7 @@ static void ops_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 		return;
 	}
 	arena_free(a, (pa - a->pa) >> MIN_LG2);
+	vcm_plat_inject_free_("table memory");
 }
 
 static void *ops_meta_alloc(void *ctx, size_t size)
@@ -227,7 +235,7 @@ static void *ops_meta_alloc(void *ctx, size_t size)
 	vcm_pa_t pa;
 	void *cpu;
 
-	if (ops_table_alloc(ctx, size, 8, &pa, &cpu) != 0)
+	if (vcm_plat_inject_fail_("metadata") || arena_block(ctx, size, 8, &pa, &cpu) != 0)
 		return NULL;
 	return cpu;
 }
@@ -240,6 +248,7 @@ static void ops_meta_free(void *ctx, void *p, size_t size)
 	if (p == NULL)
 		return;
 	arena_free(a, (uint64_t)((uint8_t *)p - a->cpu) >> MIN_LG2);
+	vcm_plat_inject_free_("metadata");
 }
 
 static void *ops_pa_to_cpu(void *ctx, vcm_pa_t pa)

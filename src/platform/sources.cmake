@@ -1,2 +1,2 @@
-set(VCM_PLATFORM_SOURCES arena.c fwd.c)
+set(VCM_PLATFORM_SOURCES arena.c fwd.c inject.c)
 set(VCM_PLATFORM_DEPS util)

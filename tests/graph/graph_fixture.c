@@ -7,11 +7,30 @@
 
 struct gfx g;
 
+/*
+ * The failures come from the platform layer's one injection point (struct
+ * vcm_plat_inject), the one the sweep in tests/inject uses: the arena asks
+ * it for "table memory", meta_alloc below for "metadata".
+ */
+static bool inject_alloc(void *ctx, const char *site)
+{
+	(void)ctx;
+	if (strcmp(site, "metadata") == 0) {
+		g.meta_calls++;
+		return g.meta_fail_at != 0 && g.meta_calls == g.meta_fail_at;
+	}
+	if (strcmp(site, "table memory") == 0) {
+		g.table_calls++;
+		return (g.table_fail_at != 0 && g.table_calls == g.table_fail_at) ||
+		       (g.table_fail_from != 0 && g.table_calls >= g.table_fail_from);
+	}
+	return false;
+}
+
 static void *meta_alloc(void *ctx, size_t size)
 {
 	(void)ctx;
-	g.meta_calls++;
-	if (g.meta_fail_at != 0 && g.meta_calls == g.meta_fail_at)
+	if (vcm_plat_inject_fail_("metadata"))
 		return NULL;
 	g.meta_live++;
 	return malloc(size);
@@ -28,11 +47,6 @@ static void meta_free(void *ctx, void *p, size_t size)
 static int table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
 {
 	(void)ctx;
-	g.table_calls++;
-	if (g.table_fail_at != 0 && g.table_calls == g.table_fail_at)
-		return -ENOMEM;
-	if (g.table_fail_from != 0 && g.table_calls >= g.table_fail_from)
-		return -ENOMEM;
 	return g.arena_ops.table_alloc(g.arena_ops.ctx, size, align, pa, cpu);
 }
 
@@ -165,8 +179,11 @@ int gfx_setup(void **state)
 	struct vcm_sys_cfg cfg;
 	struct vcm_diag d = { 0 };
 
+	static const struct vcm_plat_inject hook = { .alloc = inject_alloc };
+
 	(void)state;
 	memset(&g, 0, sizeof(g));
+	vcm_plat_inject_set_(&hook);
 	g.buf = aligned_alloc(MB, GFX_BYTES);
 	if (g.buf == NULL)
 		return -1;
@@ -241,6 +258,7 @@ int gfx_teardown(void **state)
 		ret = -1;
 	}
 	free(g.buf);
+	vcm_plat_inject_set_(NULL);
 	return ret;
 }
 

@@ -5,7 +5,8 @@
  * chunks) and memtype 1 (1M/64K chunks only, for 64K-granule tables) follow,
  * inside the same window, so pa_to_cpu reaches tables and buffers alike.
  * Metadata comes from malloc, counted; both metadata and table memory can be
- * made to fail at the n-th call. Four devices with fake ops count what the
+ * made to fail at the n-th call, through the platform layer's injection point
+ * (struct vcm_plat_inject), which the setup installs. Four devices with fake ops count what the
  * graph asks of them: armv7s, armv8 4K stage 1 (two bases), armv8 64K
  * stage 2, and a device without an MMU (one-to-one).
  */

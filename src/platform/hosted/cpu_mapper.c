@@ -110,7 +110,7 @@ static int cpu_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 			       "start %#llx len %#llx is in neither window (kernel %p, user %p)",
 			       vcm_ull(start), vcm_ull(len), (void *)mem->win[0].base,
 			       (void *)mem->win[1].base);
-	ci = calloc(1, sizeof(*ci));
+	ci = hosted_inject_("calloc") ? NULL : calloc(1, sizeof(*ci));
 	if (ci == NULL)
 		return VCM_ERR(diag, -ENOMEM, "no memory for the instance");
 	ci->mem = mem;
@@ -131,6 +131,7 @@ static int cpu_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 	pthread_mutex_unlock(&mem->lock);
 	if (other != NULL) {
 		free(ci);
+		vcm_plat_inject_free_("calloc");
 		return VCM_ERR(diag, -EBUSY,
 			       "start %#llx len %#llx overlaps the instance at %#llx len %#llx in the %s window",
 			       vcm_ull(start), vcm_ull(len), vcm_ull(other_start),
@@ -160,6 +161,7 @@ static void cpu_destroy(void *inst)
 	pthread_mutex_unlock(&ci->mem->lock);
 	free(ci->runs);
 	free(ci);
+	vcm_plat_inject_free_("calloc");
 }
 
 static bool cpu_compatible(const struct vcm_dev_cfg *a, const struct vcm_dev_cfg *b)
@@ -199,7 +201,7 @@ static int reserve_runs(struct cpu_inst *ci, size_t extra)
 		cap = ci->nr + extra;
 	if (cap > SIZE_MAX / sizeof(*runs))
 		return -ENOMEM;
-	runs = realloc(ci->runs, cap * sizeof(*runs));
+	runs = hosted_inject_("realloc") ? NULL : realloc(ci->runs, cap * sizeof(*runs));
 	if (runs == NULL)
 		return -ENOMEM;
 	ci->runs = runs;
@@ -275,8 +277,9 @@ static int map_one(struct cpu_inst *ci, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 	if (reserve_runs(ci, 1) != 0)
 		return VCM_ERR(diag, -ENOMEM, "no memory to record the mapping");
 
-	p = mmap((void *)(uintptr_t)da, (size_t)len, host_prot(prot), MAP_SHARED | MAP_FIXED,
-		 mem->fd, (off_t)(pa - mem->pa));
+	p = hosted_inject_("mmap") ? MAP_FAILED :
+		mmap((void *)(uintptr_t)da, (size_t)len, host_prot(prot), MAP_SHARED | MAP_FIXED,
+		     mem->fd, (off_t)(pa - mem->pa));
 	if (p == MAP_FAILED) {
 		int e = errno;
 

@@ -13,13 +13,17 @@ struct vcm_plat_arena *vcm_plat_hosted_arena_new(uint64_t len, vcm_pa_t pa)
 
 	if (len < 2048U || (len & 1023U) != 0U || (pa & 1023U) != 0U || len > SIZE_MAX - 1024U)
 		return NULL;
-	a = malloc(sizeof(*a));
+	a = vcm_plat_inject_fail_("malloc") ? NULL : malloc(sizeof(*a));
 	if (a == NULL)
 		return NULL;
-	mem = aligned_alloc(1024, (size_t)len);
+	mem = vcm_plat_inject_fail_("aligned_alloc") ? NULL : aligned_alloc(1024, (size_t)len);
 	if (mem == NULL || vcm_plat_arena_init(a, mem, pa, len) != 0) {
-		free(mem);
+		if (mem != NULL) {
+			free(mem);
+			vcm_plat_inject_free_("aligned_alloc");
+		}
 		free(a);
+		vcm_plat_inject_free_("malloc");
 		return NULL;
 	}
 	return a;
@@ -31,4 +35,6 @@ void vcm_plat_hosted_arena_delete(struct vcm_plat_arena *a)
 		return;
 	free(a->cpu);
 	free(a);
+	vcm_plat_inject_free_("aligned_alloc");
+	vcm_plat_inject_free_("malloc");
 }

@@ -15,6 +15,8 @@ static int heap_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *
 	void *p;
 
 	(void)ctx;
+	if (vcm_plat_inject_fail_("table memory"))
+		return -ENOMEM;
 	if (align < sizeof(void *))
 		align = sizeof(void *);
 	if (size > SIZE_MAX || align > SIZE_MAX)
@@ -35,6 +37,7 @@ static void heap_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 	(void)pa;
 	(void)size;
 	free(cpu);
+	vcm_plat_inject_free_("table memory");
 }
 
 static void *heap_pa_to_cpu(void *ctx, vcm_pa_t pa)
@@ -46,6 +49,8 @@ static void *heap_pa_to_cpu(void *ctx, vcm_pa_t pa)
 static void *heap_meta_alloc(void *ctx, size_t size)
 {
 	(void)ctx;
+	if (vcm_plat_inject_fail_("metadata"))
+		return NULL;
 	return malloc(size);
 }
 
@@ -53,7 +58,10 @@ static void heap_meta_free(void *ctx, void *p, size_t size)
 {
 	(void)ctx;
 	(void)size;
+	if (p == NULL)
+		return;
 	free(p);
+	vcm_plat_inject_free_("metadata");
 }
 
 void vcm_plat_hosted_heap_ops(struct vcm_plat_ops *ops)

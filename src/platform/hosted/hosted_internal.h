@@ -46,6 +46,9 @@ struct vcm_hosted_mem {
  */
 void *hosted_reserve_(void *addr, size_t len);
 
+/* True when the injection hook fails this call of @site; errno is then ENOMEM. */
+bool hosted_inject_(const char *site);
+
 /* Is [@da, @da + @len) inside [@start, @start + @span)? Needs @len != 0; no overflow. */
 static inline bool hosted_inside_(uint64_t da, uint64_t len, uint64_t start, uint64_t span)
 {

@@ -27,12 +27,23 @@
 #define WIN_MIN   (UINT64_C(64) << 20)
 #define WIN_ALIGN VCM_SZ_1G
 
+/* An injected failure of @site (vcm_plat_inject_fail_()) with errno set as the call would. */
+bool hosted_inject_(const char *site)
+{
+	if (!vcm_plat_inject_fail_(site))
+		return false;
+	errno = ENOMEM;
+	return true;
+}
+
 void *hosted_reserve_(void *addr, size_t len)
 {
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
 
 	if (addr != NULL)
 		flags |= MAP_FIXED;
+	if (hosted_inject_("mmap"))
+		return MAP_FAILED;
 	return mmap(addr, len, PROT_NONE, flags, -1, 0);
 }
 
@@ -103,6 +114,8 @@ static void *mem_pa_to_cpu(void *ctx, vcm_pa_t pa)
 static void *mem_meta_alloc(void *ctx, size_t size)
 {
 	(void)ctx;
+	if (vcm_plat_inject_fail_("metadata"))
+		return NULL;
 	return malloc(size);
 }
 
@@ -110,7 +123,10 @@ static void mem_meta_free(void *ctx, void *p, size_t size)
 {
 	(void)ctx;
 	(void)size;
+	if (p == NULL)
+		return;
 	free(p);
+	vcm_plat_inject_free_("metadata");
 }
 
 /* Undo whatever create got to; every field not yet set is its initial value. */
@@ -125,6 +141,7 @@ static void mem_release(struct vcm_hosted_mem *mem)
 		close(mem->fd);
 	pthread_mutex_destroy(&mem->lock);
 	free(mem);
+	vcm_plat_inject_free_("calloc");
 }
 
 static int check_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
@@ -172,7 +189,7 @@ int vcm_hosted_mem_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
 	if (page <= 0 || !vcm_is_pow2((uint64_t)page) || !vcm_is_aligned(VCM_SZ_2M, (uint64_t)page))
 		return VCM_ERR(diag, -EOPNOTSUPP, "host page size %ld is not supported", page);
 
-	mem = calloc(1, sizeof(*mem));
+	mem = vcm_plat_inject_fail_("calloc") ? NULL : calloc(1, sizeof(*mem));
 	if (mem == NULL)
 		return VCM_ERR(diag, -ENOMEM, "no memory for the object");
 	mem->fd = -1;
@@ -182,20 +199,23 @@ int vcm_hosted_mem_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
 	mem->page = (uint64_t)page;
 	if (pthread_mutex_init(&mem->lock, NULL) != 0) {
 		free(mem);
+		vcm_plat_inject_free_("calloc");
 		return VCM_ERR(diag, -ENOMEM, "pthread_mutex_init failed");
 	}
 
-	mem->fd = memfd_create("vcm-physmem", MFD_CLOEXEC);
+	if (!hosted_inject_("memfd_create"))
+		mem->fd = memfd_create("vcm-physmem", MFD_CLOEXEC);
 	if (mem->fd < 0) {
 		ret = VCM_ERR(diag, -ENOMEM, "memfd_create failed: %s", strerror(errno));
 		goto fail;
 	}
-	if (ftruncate(mem->fd, (off_t)len) != 0) {
+	if (hosted_inject_("ftruncate") || ftruncate(mem->fd, (off_t)len) != 0) {
 		ret = VCM_ERR(diag, -ENOMEM, "ftruncate of the memfd to len %#llx failed: %s",
 			      vcm_ull(len), strerror(errno));
 		goto fail;
 	}
-	p = mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE, MAP_SHARED, mem->fd, 0);
+	p = hosted_inject_("mmap") ? MAP_FAILED :
+		mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE, MAP_SHARED, mem->fd, 0);
 	if (p == MAP_FAILED) {
 		ret = VCM_ERR(diag, -ENOMEM, "mmap of len %#llx failed: %s", vcm_ull(len),
 			      strerror(errno));

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fault-injection sweep: every public call that can allocate is run with
+ * its n-th allocation failing (n = 1, 2, ... until it succeeds), through the
+ * one injection point of the platform layer (struct vcm_plat_inject). The
+ * world a call runs in is built fresh for every n; after each failure the
+ * sweep checks the error and its message, that nothing is live that was not
+ * before, and that the page tables (their bytes), the CPU mappings, the
+ * graph's walk and its reverse map are what they were.
+ */
+#ifndef VCM_TEST_INJECT_H
+#define VCM_TEST_INJECT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <setjmp.h>
+#include <string.h>
+#include <errno.h>
+#include <cmocka.h>
+#include <vcm/vcm.h>
+#include <vcm/hosted.h>
+#include <vcm/sim.h>
+#include <vcm/soc.h>
+#include <vcm/vspace.h>
+#include <vcm/phys.h>
+
+#define KB (UINT64_C(1) << 10)
+#define MB (UINT64_C(1) << 20)
+
+/* The hosted memory of the low-level worlds: 2 MiB of tables, then buffers. */
+#define W_PA          UINT64_C(0x80000000)
+#define W_LEN         (16 * MB)
+#define W_TABLE_BYTES (2 * MB)
+#define W_BUF_PA      (W_PA + W_TABLE_BYTES)
+
+/* The graph world's memory: 32 MiB at W_PA, its first 2 MiB the table arena. */
+#define W_SOC_TABLE_BYTES (2 * MB)
+
+/* Devices of the graph world (struct vcm_soc): index in its cfg->devs. */
+enum { WD_V7, WD_V8, WD_S2, WD_DMA, WD_CPU, WD_NR };
+
+/*
+ * What one run of a call needs; each call's setup fills what it uses and the
+ * sweep's teardown undoes whatever is there (in reverse), so a call's op
+ * stores what it makes in these fields too.
+ */
+struct world {
+	unsigned int variant;            /* which configuration of the call */
+	struct vcm_diag diag;            /* for create calls */
+	const char *msg;                 /* the op's message, set by the op */
+	/* low-level layers on one hosted memory */
+	struct vcm_hosted_mem *mem;
+	const struct vcm_plat_ops *plat;
+	struct vcm_pt *pt;
+	struct vcm_vs *vs;
+	struct vcm_vs_range *vr[4];
+	struct vcm_vs_bound *vb[2];
+	struct vcm_phys *phys;
+	struct vcm_physmem *pm[4];
+	struct vcm_sim_iommu *iommu;
+	struct vcm_sim_dma *dma;
+	struct vcm_plat_arena *arena;
+	/* the graph on a simulated SoC */
+	struct vcm_soc *soc;
+	struct vcm_sys *sys;              /* vcm_soc_sys(), or one made by the op */
+	struct vcm_dev *dev[WD_NR];
+	struct vcm_dev *extra_dev;
+	struct vcm *v[4];
+	struct vcm_avcm *a[8];
+	struct vcm_res *r[6];
+	struct vcm_bound *b[2];
+	struct vcm_mem *m[4];
+	/* the 2010 layer's default system is up */
+	bool rfc;
+	void *rfc_h[12];                 /* rfc handles (calls_rfc.c) */
+	void (*rfc_teardown)(struct world *w);
+};
+
+struct inj_call {
+	const char *layer;
+	const char *name;
+	unsigned int variants;           /* 0 = 1 */
+	const char *(*vname)(unsigned int variant); /* optional */
+	void (*setup)(struct world *w);
+	int (*op)(struct world *w);
+	int err;                         /* what a failure returns; 0 = -ENOMEM */
+};
+
+/* The calls of each layer (calls_*.c); each list ends with a zero entry. */
+extern const struct inj_call inj_calls_low[];
+extern const struct inj_call inj_calls_graph[];
+extern const struct inj_call inj_calls_rfc[];
+
+/* World builders the call lists share (world.c). */
+void w_mem(struct world *w);            /* hosted memory and its plat */
+void w_soc(struct world *w);            /* the simulated SoC and its system */
+/* On top of w_soc: VCM 0 (device space) with v7, v8, s2 associated and active. */
+void w_graph(struct world *w);
+/* On top of w_graph: memory 0 (4 MiB chunked), reservation 0 (4 MiB), backed. */
+void w_backed(struct world *w);
+/* The CPU's kernel VCM (v[1]), prebuilt: associated and active. */
+void w_cpu(struct world *w);
+void w_teardown(struct world *w);
+/* The 2010 layer's memory and its table bytes (calls_rfc.c). */
+struct vcm_hosted_mem *inj_rfc_mem(uint64_t *table_bytes);
+
+#endif

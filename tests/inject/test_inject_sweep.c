@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The sweep (see inject.h): for every call of the lists, n = 1, 2, ...: build
+ * the call's world, take a snapshot, fail the n-th allocation, run the call.
+ * A failure must return the documented errno with a message that names what
+ * ran out, and leave the snapshot as it was; the first n that succeeds ends
+ * the call. Every world torn down must give back everything it took. Prints a
+ * table: call, sites its allocations went through, failures survived.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "inject.h"
+#include "../../src/graph/graph_internal.h"
+
+/* ---- the injector ------------------------------------------------------- */
+
+static const char *const sites[] = {
+	"table memory", "metadata", "physical memory", "mmap", "memfd_create",
+	"ftruncate", "calloc", "realloc", "malloc", "aligned_alloc",
+};
+#define NR_SITES (sizeof(sites) / sizeof(sites[0]))
+
+static struct {
+	long seen;          /* allocations since armed */
+	long fail_at;       /* 0: fail none */
+	int failed_site;    /* -1 until the fail_at-th allocation */
+	unsigned int mask;  /* sites seen since armed */
+	long live[NR_SITES];
+} inj;
+
+static int site_index(const char *site)
+{
+	for (unsigned int i = 0; i < NR_SITES; i++)
+		if (strcmp(site, sites[i]) == 0)
+			return (int)i;
+	fprintf(stderr, "unknown injection site '%s'\n", site);
+	abort();
+}
+
+static bool counted(int site)
+{
+	return site <= 1 || strcmp(sites[site], "calloc") == 0 ||
+	       strcmp(sites[site], "malloc") == 0 || strcmp(sites[site], "aligned_alloc") == 0;
+}
+
+static bool inj_alloc(void *ctx, const char *site)
+{
+	int i = site_index(site);
+
+	(void)ctx;
+	inj.seen++;
+	inj.mask |= 1U << i;
+	if (inj.fail_at != 0 && inj.seen == inj.fail_at) {
+		inj.failed_site = i;
+		return true;
+	}
+	/* blocks whose sites report their frees; the rest show in fds and maps */
+	if (counted(i))
+		inj.live[i]++;
+	return false;
+}
+
+static void inj_free(void *ctx, const char *site)
+{
+	(void)ctx;
+	inj.live[site_index(site)]--;
+}
+
+static void inj_arm(long n)
+{
+	inj.seen = 0;
+	inj.fail_at = n;
+	inj.failed_site = -1;
+	inj.mask = 0;
+}
+
+/* ---- snapshots ---------------------------------------------------------- */
+
+struct shot {
+	uint8_t *tables[2];  /* the table arenas of the world's memories */
+	size_t tlen[2];
+	char *maps;          /* our memfd's lines of /proc/self/maps */
+	char *graph;         /* walk of every VCM x device, reverse map, res list */
+	int fds;
+	long live[NR_SITES];
+	long slabs;          /* the graph's handle slabs (kept until the system goes) */
+};
+
+static char *read_maps(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char *buf = NULL, line[512];
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_non_null(out);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, "vcm-physmem") != NULL)
+			fputs(line, out);
+	fclose(f);
+	fclose(out);
+	return buf;
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
+}
+
+static int walk_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
+{
+	fprintf(arg, " %llx>%llx+%llx/%x", (unsigned long long)da, (unsigned long long)pa,
+		(unsigned long long)len, prot);
+	return 0;
+}
+
+static void dump_graph(const struct world *w, FILE *out)
+{
+	for (unsigned int v = 0; v < 4; v++) {
+		if (w->v[v] == NULL)
+			continue;
+		fprintf(out, "vcm %u:", v);
+		for (const struct vcm_res *r = vcm_get_next_res(w->v[v], NULL); r != NULL;
+		     r = vcm_get_next_res(w->v[v], r))
+			fprintf(out, " res %llx+%llx", (unsigned long long)vcm_get_dev_addr(r),
+				(unsigned long long)vcm_get_res_len(r));
+		for (unsigned int d = 0; d < WD_NR; d++) {
+			int ret;
+
+			if (w->dev[d] == NULL)
+				continue;
+			fprintf(out, "\n dev %u:", d);
+			ret = vcm_walk(w->v[v], w->dev[d], vcm_get_start_addr(w->v[v]),
+				       vcm_get_len(w->v[v]), walk_run, out);
+			fprintf(out, " = %d", ret);
+		}
+		fputc('\n', out);
+	}
+	/* the reverse map, chunk by chunk of every buffer */
+	for (unsigned int m = 0; m < 4; m++) {
+		uint64_t it = 0, len;
+		vcm_pa_t pa;
+
+		if (w->m[m] == NULL)
+			continue;
+		while (vcm_mem_next_chunk(w->m[m], &it, &pa, &len) == 0) {
+			vcm_da_t da = 0;
+
+			fprintf(out, "rmap %llx: %llu", (unsigned long long)pa,
+				(unsigned long long)vcm_get_phys_num_res(w->sys, pa));
+			for (struct vcm_res *r = vcm_get_next_phys_res(w->sys, pa, NULL, &da);
+			     r != NULL; r = vcm_get_next_phys_res(w->sys, pa, r, &da))
+				fprintf(out, " %p@%llx", (void *)r, (unsigned long long)da);
+			fputc('\n', out);
+		}
+	}
+}
+
+/* The memories whose table arenas the snapshot copies. */
+static void arenas(const struct world *w, struct vcm_hosted_mem **mem, uint64_t *len)
+{
+	mem[0] = w->mem;
+	len[0] = W_TABLE_BYTES;
+	mem[1] = w->soc != NULL ? vcm_soc_mem(w->soc) : NULL;
+	len[1] = W_SOC_TABLE_BYTES;
+	if (w->rfc)
+		mem[1] = inj_rfc_mem(&len[1]);
+}
+
+static void shot_take(struct shot *s, const struct world *w)
+{
+	struct vcm_hosted_mem *mem[2];
+	uint64_t len[2];
+	size_t glen = 0;
+	FILE *out;
+
+	memset(s, 0, sizeof(*s));
+	arenas(w, mem, len);
+	for (unsigned int i = 0; i < 2; i++) {
+		uint8_t *cpu;
+
+		if (mem[i] == NULL)
+			continue;
+		cpu = vcm_hosted_mem_cpu(mem[i], W_PA);
+		assert_non_null(cpu);
+		s->tlen[i] = (size_t)len[i];
+		s->tables[i] = malloc(s->tlen[i]);
+		assert_non_null(s->tables[i]);
+		memcpy(s->tables[i], cpu, s->tlen[i]);
+	}
+	s->maps = read_maps();
+	out = open_memstream(&s->graph, &glen);
+	assert_non_null(out);
+	if (w->sys != NULL) {
+		dump_graph(w, out);
+		fprintf(out, "check %d\n", vcm_sys_check_(w->sys));
+		s->slabs = (long)gobj_slabs_(w->sys);
+	}
+	fclose(out);
+	s->fds = count_fds();
+	memcpy(s->live, inj.live, sizeof(s->live));
+}
+
+static void shot_free(struct shot *s)
+{
+	free(s->tables[0]);
+	free(s->tables[1]);
+	free(s->maps);
+	free(s->graph);
+}
+
+static const char *shot_diff(const struct shot *a, const struct shot *b)
+{
+	for (unsigned int i = 0; i < 2; i++)
+		if (a->tlen[i] != b->tlen[i] ||
+		    (a->tlen[i] != 0 && memcmp(a->tables[i], b->tables[i], a->tlen[i]) != 0))
+			return "table memory bytes changed";
+	if (strcmp(a->maps, b->maps) != 0)
+		return "CPU mappings of the memory changed";
+	if (strcmp(a->graph, b->graph) != 0)
+		return "walk, reservations or reverse map changed";
+	if (a->fds != b->fds)
+		return "file descriptors changed";
+	for (unsigned int i = 0; i < NR_SITES; i++) {
+		long d = b->live[i] - a->live[i];
+
+		/* a handle slab carved for the call is the pool's, not a leak */
+		if (i == 1)
+			d -= b->slabs - a->slabs;
+		if (d != 0)
+			return sites[i];
+	}
+	return NULL;
+}
+
+/* ---- the sweep ---------------------------------------------------------- */
+
+/* Words a message about @site must contain one of. */
+static bool names_site(const char *msg, int site)
+{
+	static const char *const words[][3] = {
+		{ "table", "memory", NULL },       /* table memory */
+		{ "metadata", "memory", "meta_alloc" }, /* metadata */
+		{ "memtype", "memory", NULL },     /* physical memory */
+		{ "mmap", "address space", NULL }, /* mmap */
+		{ "memfd", NULL, NULL },
+		{ "ftruncate", NULL, NULL },
+		{ "memory", NULL, NULL },          /* calloc */
+		{ "memory", NULL, NULL },          /* realloc */
+		{ "memory", NULL, NULL },          /* malloc */
+		{ "memory", NULL, NULL },          /* aligned_alloc */
+	};
+
+	for (unsigned int i = 0; i < 3 && words[site][i] != NULL; i++)
+		if (strstr(msg, words[site][i]) != NULL)
+			return true;
+	return false;
+}
+
+struct row {
+	char name[64];
+	unsigned int mask;
+	long survived;
+	long runs;
+};
+
+static long base_live[NR_SITES];
+static int problems;
+
+static void problem(const struct inj_call *c, unsigned int var, long n, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s", c->name);
+	if (c->vname != NULL)
+		fprintf(stderr, " [%s]", c->vname(var));
+	fprintf(stderr, " n=%ld: ", n);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	problems++;
+}
+
+/* Everything taken since the start is back. */
+static bool all_back(void)
+{
+	return memcmp(inj.live, base_live, sizeof(base_live)) == 0;
+}
+
+static void sweep_one(const struct inj_call *c, unsigned int var, struct row *row)
+{
+	int want = c->err != 0 ? c->err : -ENOMEM;
+
+	for (long n = 1;; n++) {
+		struct world w;
+		struct shot before, after;
+		char msg[VCM_DIAG_MSG_LEN];
+		const char *diff;
+		int ret;
+
+		memset(&w, 0, sizeof(w));
+		w.variant = var;
+		if (c->setup != NULL)
+			c->setup(&w);
+		shot_take(&before, &w);
+		inj_arm(n);
+		ret = c->op(&w);
+		inj.fail_at = 0;
+		/* the message lives in the object: keep it before the snapshot calls in */
+		snprintf(msg, sizeof(msg), "%s", w.msg != NULL ? w.msg : "");
+		w.msg = msg;
+		row->mask |= inj.mask;
+		row->runs++;
+		if (ret == 0 || inj.failed_site < 0) {
+			if (ret != 0)
+				problem(c, var, n, "fails with %d without an injected failure: %s",
+					ret, w.msg != NULL ? w.msg : "");
+			shot_free(&before);
+			w_teardown(&w);
+			if (!all_back())
+				problem(c, var, n, "teardown after success leaves blocks live");
+			return;
+		}
+		row->survived++;
+		if (getenv("INJ_VERBOSE") != NULL)
+			printf("  n=%ld %s: %d %s\n", n, sites[inj.failed_site], ret, w.msg);
+		shot_take(&after, &w);
+		if (ret != want)
+			problem(c, var, n, "%s failed: returned %d, want %d", sites[inj.failed_site],
+				ret, want);
+		if (w.msg == NULL || strncmp(w.msg, "vcm_", 4) != 0 ||
+		    !names_site(w.msg, inj.failed_site))
+			problem(c, var, n, "%s failed: message '%s' does not name it",
+				sites[inj.failed_site], w.msg != NULL ? w.msg : "(none)");
+		diff = shot_diff(&before, &after);
+		if (diff != NULL)
+			problem(c, var, n, "%s failed: %s", sites[inj.failed_site], diff);
+		shot_free(&before);
+		shot_free(&after);
+		w_teardown(&w);
+		if (!all_back())
+			problem(c, var, n, "teardown after a failure leaves blocks live");
+		if (n > 500) {
+			problem(c, var, n, "no success after 500 failures");
+			return;
+		}
+	}
+}
+
+static void print_row(const struct row *r)
+{
+	char list[160] = "";
+
+	for (unsigned int i = 0; i < NR_SITES; i++) {
+		if ((r->mask & (1U << i)) == 0)
+			continue;
+		if (list[0] != '\0')
+			strcat(list, ", ");
+		strcat(list, sites[i]);
+	}
+	printf("| %-40s | %-58s | %8ld |\n", r->name, list[0] != '\0' ? list : "-", r->survived);
+}
+
+static void sweep_list(const struct inj_call *list, long *calls, long *failures)
+{
+	for (const struct inj_call *c = list; c->name != NULL; c++) {
+		unsigned int nv = c->variants != 0 ? c->variants : 1;
+		struct row row = { .mask = 0 };
+
+		snprintf(row.name, sizeof(row.name), "%s: %s%s", c->layer, c->name,
+			 nv > 1 ? " (each config)" : "");
+		for (unsigned int v = 0; v < nv; v++)
+			sweep_one(c, v, &row);
+		print_row(&row);
+		fflush(stdout);
+		(*calls)++;
+		*failures += row.survived;
+	}
+}
+
+static void sweep(void **state)
+{
+	const struct vcm_plat_inject hook = { inj_alloc, inj_free, NULL };
+	long calls = 0, failures = 0;
+
+	(void)state;
+	vcm_plat_inject_set_(&hook);
+	memcpy(base_live, inj.live, sizeof(base_live));
+	printf("| %-40s | %-58s | %8s |\n", "call", "injection sites hit", "survived");
+	sweep_list(inj_calls_low, &calls, &failures);
+	sweep_list(inj_calls_graph, &calls, &failures);
+	sweep_list(inj_calls_rfc, &calls, &failures);
+	printf("%ld calls, %ld injected failures survived, %d problems\n", calls, failures,
+	       problems);
+	vcm_plat_inject_set_(NULL);
+	assert_int_equal(problems, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sweep),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
