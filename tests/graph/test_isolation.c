@@ -475,6 +475,10 @@ static bool switch_scenario(bool plant)
 		assert_int_equal(vcm_activate(ab), 0);
 	}
 	HOLDS();
+	/* with nothing active, the device reaches nothing at all */
+	assert_int_equal(vcm_deactivate(ab), 0);
+	active[I8] = NULL;
+	HOLDS();
 	for (unsigned int i = 0; i < nex; i++) {
 		struct vcm_mem *m = ex[i].mem;
 
