@@ -238,6 +238,41 @@ static const struct exp *mapped(int d, vcm_da_t da)
 	return NULL;
 }
 
+/* Device @d's access @acc at @da: 0 when it reaches just what its active VCM maps, else 1. */
+static int access_broken(int d, vcm_da_t da, unsigned int acc)
+{
+	const struct exp *m = mapped(d, da);
+	const unsigned int need = acc == VCM_ACCESS_READ ? VCM_PT_PROT_READ : VCM_PT_PROT_WRITE;
+	const bool may = m != NULL && (m->prot & need) != 0U;
+	const char *what = acc == VCM_ACCESS_READ ? "read" : "write";
+	vcm_pa_t pa = 0, want;
+	int ret = vcm_sim_iommu_translate(iso[d].iommu, 0, da, acc, &pa);
+
+	if (ret != 0 && !may)
+		return 0;
+	if (ret != 0) {
+		snprintf(why, sizeof(why), "%s cannot %s its own da %#llx: %d", iso_names[d],
+			 what, (unsigned long long)da, ret);
+		return 1;
+	}
+	if (!may) {
+		snprintf(why, sizeof(why),
+			 "%s %s at da %#llx reaches pa %#llx, which its active VCM does not map "
+			 "for that", iso_names[d], what, (unsigned long long)da,
+			 (unsigned long long)pa);
+		return 1;
+	}
+	want = gfx_pa_of(m->mem, da - m->da);
+	if (pa != want || owners(pa) != 1) {
+		snprintf(why, sizeof(why),
+			 "%s da %#llx reaches pa %#llx (want %#llx), held by %u live allocations",
+			 iso_names[d], (unsigned long long)da, (unsigned long long)pa,
+			 (unsigned long long)want, owners(pa));
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * Every device, every page of every reservation of every VCM, a read and a
  * write through the model (IOTLB included): 0 when each reaches exactly what
@@ -245,49 +280,12 @@ static const struct exp *mapped(int d, vcm_da_t da)
  */
 static int isolation_broken(void)
 {
-	static const unsigned int acc[2] = { VCM_ACCESS_READ, VCM_ACCESS_WRITE };
-
 	for (int d = 0; d < NI; d++)
 		for (unsigned int i = 0; i < nex; i++)
 			for (uint64_t off = 0; off < ex[i].len; off += 4 * KB)
-				for (int a = 0; a < 2; a++) {
-					const vcm_da_t da = ex[i].da + off;
-					const struct exp *m = mapped(d, da);
-					const unsigned int need = a == 0 ? VCM_PT_PROT_READ :
-									   VCM_PT_PROT_WRITE;
-					const bool may = m != NULL && (m->prot & need) != 0U;
-					vcm_pa_t pa = 0, want;
-					int ret = vcm_sim_iommu_translate(iso[d].iommu, 0, da,
-									  acc[a], &pa);
-
-					if (ret != 0 && !may)
-						continue;
-					if (ret != 0) {
-						snprintf(why, sizeof(why),
-							 "%s cannot %s its own da %#llx: %d",
-							 iso_names[d], a ? "write" : "read",
-							 (unsigned long long)da, ret);
-						return 1;
-					}
-					if (!may) {
-						snprintf(why, sizeof(why),
-							 "%s %s da %#llx reaches pa %#llx, which its "
-							 "active VCM does not map for that",
-							 iso_names[d], a ? "writes" : "reads",
-							 (unsigned long long)da, (unsigned long long)pa);
-						return 1;
-					}
-					want = gfx_pa_of(m->mem, da - m->da);
-					if (pa != want || owners(pa) != 1) {
-						snprintf(why, sizeof(why),
-							 "%s da %#llx reaches pa %#llx (want %#llx), "
-							 "held by %u live allocations",
-							 iso_names[d], (unsigned long long)da,
-							 (unsigned long long)pa,
-							 (unsigned long long)want, owners(pa));
-						return 1;
-					}
-				}
+				if (access_broken(d, ex[i].da + off, VCM_ACCESS_READ) ||
+				    access_broken(d, ex[i].da + off, VCM_ACCESS_WRITE))
+					return 1;
 	return 0;
 }
 
@@ -402,7 +400,8 @@ static bool readonly_scenario(bool plant)
 		ret = vcm_sim_iommu_write(iso[d].iommu, 0, X, out, sizeof(out));
 		if (ret == 0 || mem[0] != 0xaa) {
 			if (!broken)
-				snprintf(why, sizeof(why), "%s wrote a read-only page", iso_names[d]);
+				snprintf(why, sizeof(why), "%s wrote a read-only page",
+					 iso_names[d]);
 			broken = true;
 		} else {
 			assert_int_equal(ret, -EACCES);
@@ -436,7 +435,8 @@ static bool readonly_scenario(bool plant)
  */
 static bool switch_scenario(bool plant)
 {
-	struct vcm *va = gfx_vcm(VA, 16 * MB), *vb = gfx_vcm(VA, 16 * MB), *vc = gfx_vcm(VA, 16 * MB);
+	struct vcm *va = gfx_vcm(VA, 16 * MB), *vb = gfx_vcm(VA, 16 * MB);
+	struct vcm *vc = gfx_vcm(VA, 16 * MB);
 	struct vcm_avcm *aa, *ab, *ac;
 	struct exp *ea, *ea2, *eb, *ec;
 	uint8_t buf[64];
