@@ -5,7 +5,10 @@
  * maps, partial unmaps of the largest blocks, single pages and map_segs whose
  * ranges end exactly at 2^ias, with output addresses at the top of oas. After
  * every step the fixture compares the table with the model, and the table
- * memory the platform handed out with what the table counts and links.
+ * memory the platform handed out with what the table counts and links. The
+ * split and the map_segs run first with a table allocation refused (the
+ * first eight in turn, then every power of two), and each refusal must leave
+ * the table as it was.
  *
  * Then the checks themselves, each shown to fire on a planted defect: a table
  * linked twice (bytes linked != bytes counted), a linked table left empty, a
@@ -80,6 +83,12 @@ static uint64_t big_leaf(struct pt_fixture *f)
 	return best;
 }
 
+/* Table allocations let through before the refusal: each of the first few, then doubling. */
+static long next_n(long n)
+{
+	return n < 8 ? n + 1 : 2 * n;
+}
+
 static void top_config(const struct pt_config *cfg)
 {
 	struct pt_fixture f;
@@ -100,8 +109,22 @@ static void top_config(const struct pt_config *cfg)
 		fail_msg("%s: %s", cfg->name, f.why);
 	CHECKED(&f, "two blocks at the top");
 
-	/* a granule out of the middle of the top block, then the last granule */
-	unmap_ok(&f, last - big / 2U + 1U, gran, gran);
+	/* a granule out of the middle of the top block (first with a table
+	 * allocation refused, next_n(): nothing may change), then the last granule */
+	for (long n = 0;; n = next_n(n)) {
+		int ret;
+
+		f.fail_after = n;
+		ret = vcm_pt_unmap(f.pt, last - big / 2U + 1U, gran, NULL);
+		f.fail_after = -1;
+		if (ret == 0)
+			break;
+		if (ret != -ENOMEM || n >= 4096)
+			fail_msg("%s: split at the top, %ld tables: %d %s", cfg->name, n, ret,
+				 vcm_pt_last_error(f.pt));
+		CHECKED(&f, "a split at the top refused");
+	}
+	model_unmap(&f.md, last - big / 2U + 1U, gran);
 	CHECKED(&f, "a hole in the top block");
 	unmap_ok(&f, last - gran + 1U, gran, gran);
 	CHECKED(&f, "the last granule cut off");
@@ -116,18 +139,32 @@ static void top_config(const struct pt_config *cfg)
 	unmap_ok(&f, last - gran + 1U, gran, gran);
 	CHECKED(&f, "the last page unmapped");
 
-	/* three pieces in one map_segs call ending at 2^ias */
-	segs[0] = (struct vcm_seg){ .pa = oas_last - gran + 1U, .len = gran };
-	segs[1] = (struct vcm_seg){ .pa = oas_last - 2U * big + 1U, .len = big };
-	segs[2] = (struct vcm_seg){ .pa = 5U * gran, .len = gran };
-	da = last - (big + 2U * gran) + 1U;
-	if (vcm_pt_map_segs(f.pt, da, segs, 3, RW) != 0)
-		fail_msg("%s: map_segs at the top: %s", cfg->name, vcm_pt_last_error(f.pt));
-	assert_true(model_map(&f.md, da, segs[0].pa, gran, RW));
-	assert_true(model_map(&f.md, da + gran, segs[1].pa, big, RW));
-	assert_true(model_map(&f.md, da + gran + big, segs[2].pa, gran, RW));
+	/* three pieces in one map_segs call ending at 2^ias: a largest leaf, the
+	 * last page of the output space, then the rest in leaves growing upward */
+	segs[0] = (struct vcm_seg){ .pa = oas_last - 2U * big + 1U, .len = big };
+	segs[1] = (struct vcm_seg){ .pa = oas_last - gran + 1U, .len = gran };
+	segs[2] = (struct vcm_seg){ .pa = big + gran, .len = big - gran };
+	da = last - 2U * big + 1U;
+	for (long n = 0;; n = next_n(n)) {
+		int ret;
+
+		f.fail_after = n;
+		ret = vcm_pt_map_segs(f.pt, da, segs, 3, RW);
+		f.fail_after = -1;
+		if (ret == 0)
+			break;
+		if (ret != -ENOMEM || n >= 4096)
+			fail_msg("%s: map_segs at the top, %ld tables: %d %s", cfg->name, n, ret,
+				 vcm_pt_last_error(f.pt));
+		/* the table is as before: the model has nothing there */
+		CHECKED(&f, "map_segs at the top refused");
+		assert_int_equal(vcm_pt_table_bytes(f.pt), root);
+	}
+	assert_true(model_map(&f.md, da, segs[0].pa, big, RW));
+	assert_true(model_map(&f.md, da + big, segs[1].pa, gran, RW));
+	assert_true(model_map(&f.md, da + big + gran, segs[2].pa, big - gran, RW));
 	CHECKED(&f, "map_segs at the top");
-	unmap_ok(&f, da, big + 2U * gran, big + 2U * gran);
+	unmap_ok(&f, da, 2U * big, 2U * big);
 	CHECKED(&f, "map_segs unmapped");
 	assert_int_equal(vcm_pt_table_bytes(f.pt), root);
 	assert_int_equal(f.nblocks, 1);
