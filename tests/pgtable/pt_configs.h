@@ -38,6 +38,8 @@ static const struct pt_config pt_configs[] = {
 	{ "amdv1-5lvl-1m", &vcm_pt_fmt_amdv1, 57, 52, 12, 0 },
 	{ "amdv1-6lvl-32k", &vcm_pt_fmt_amdv1, 63, 40, 12, 0 },
 	{ "amdv1-4lvl-gaps", &vcm_pt_fmt_amdv1, 44, 52, 12, 0 },
+	/* a 64-bit input space: ranges that end at 2^64 (use ptf_top_last(), not 1 << ias) */
+	{ "amdv1-6lvl-64", &vcm_pt_fmt_amdv1, 64, 52, 12, 0 },
 	/* RISC-V: the three modes, Svnapot and Svpbmt, a smaller output size */
 	{ "riscv-sv39", &vcm_pt_fmt_riscv, 39, 56, 12, 0 },
 	{ "riscv-sv48", &vcm_pt_fmt_riscv, 48, 56, 12, 0 },

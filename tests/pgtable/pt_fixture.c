@@ -203,7 +203,7 @@ static int check_lookup(struct pt_fixture *f, vcm_da_t va)
 	struct vcm_pt_leaf l;
 	int ret;
 
-	if (va >> f->cfg->ias != 0) /* a probe past either end of the space */
+	if (va > ptf_top_last(f->cfg)) /* a probe past either end of the space */
 		return vcm_pt_lookup(f->pt, va, &l) == -ERANGE ? 0 : -1;
 	ret = vcm_pt_lookup(f->pt, va, &l);
 	if (m == NULL && ret == -ENOENT)
@@ -229,12 +229,16 @@ const struct pt_config *ptf_config(const char *name)
 int ptf_check(struct pt_fixture *f, uint64_t seed)
 {
 	struct walk_check w = { .f = f };
-	uint64_t total = 0, top = UINT64_C(1) << f->cfg->ias, gran = UINT64_C(1) << f->cfg->granule_lg2;
+	const uint64_t last = ptf_top_last(f->cfg), gran = UINT64_C(1) << f->cfg->granule_lg2;
+	uint64_t total = 0;
 	long diff;
 
 	if (f->violations != 0)
 		return -1;
-	vcm_pt_walk(f->pt, 0, top, check_leaf, &w);
+	/* two halves, so that a 64-bit space fits in the length */
+	vcm_pt_walk(f->pt, 0, last / 2 + 1, check_leaf, &w);
+	if (!w.bad)
+		vcm_pt_walk(f->pt, last / 2 + 1, last / 2 + 1, check_leaf, &w);
 	if (w.bad)
 		return -1;
 	for (size_t i = 0; i < f->md.n; i++) {
@@ -251,9 +255,12 @@ int ptf_check(struct pt_fixture *f, uint64_t seed)
 		return -1;
 	}
 	for (int i = 0; i < 32; i++)
-		if (check_lookup(f, test_rand_below(&seed, top) & ~(gran - 1)))
+		if (check_lookup(f, (last == UINT64_MAX ? test_rand(&seed) :
+				     test_rand_below(&seed, last + 1)) & ~(gran - 1)))
 			return -1;
-	if (check_lookup(f, top - 1))
+	if (check_lookup(f, last))
+		return -1;
+	if (ptf_check_bytes(f) != 0)
 		return -1;
 	diff = shadow_diff(f);
 	if (diff >= 0) {
@@ -266,6 +273,21 @@ int ptf_check(struct pt_fixture *f, uint64_t seed)
 	}
 	if (vcm_pt_check_(f->pt) != 0) {
 		snprintf(f->why, sizeof(f->why), "%s", vcm_pt_last_error(f->pt));
+		return -1;
+	}
+	return 0;
+}
+
+int ptf_check_bytes(struct pt_fixture *f)
+{
+	uint64_t held = 0;
+
+	for (size_t i = 0; i < f->nblocks; i++)
+		held += f->blocks[i].size;
+	if (held != vcm_pt_table_bytes(f->pt)) {
+		snprintf(f->why, sizeof(f->why),
+			 "the platform handed out %#llx table bytes, vcm_pt_table_bytes says %#llx",
+			 (unsigned long long)held, (unsigned long long)vcm_pt_table_bytes(f->pt));
 		return -1;
 	}
 	return 0;

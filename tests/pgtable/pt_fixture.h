@@ -51,6 +51,17 @@ void ptf_fini(struct pt_fixture *f);
  * vcm_pt_check_(); returns 0 or describes the first difference in f->why.
  */
 int ptf_check(struct pt_fixture *f, uint64_t seed);
+/*
+ * Table memory as the platform sees it: the bytes the fixture's allocator has
+ * out now equal vcm_pt_table_bytes() (vcm_pt_check_() then ties that count to
+ * the tables linked from the root, none of them empty). ptf_check() runs it.
+ */
+int ptf_check_bytes(struct pt_fixture *f);
+/* The last address of @cfg's input space, 2^ias - 1 (ias 64 included). */
+static inline uint64_t ptf_top_last(const struct pt_config *cfg)
+{
+	return cfg->ias >= 64 ? UINT64_MAX : (UINT64_C(1) << cfg->ias) - 1U;
+}
 /* The leaves of a fresh map of [da, +len) at pa are the greedy largest ones. */
 int ptf_check_greedy(struct pt_fixture *f, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		     uint64_t sizes);

@@ -398,7 +398,8 @@ static void run_config(const struct pt_config *cfg, uint64_t seed, unsigned int 
 		       uint64_t page_sizes)
 {
 	struct run r = { .seed = seed, .reduced = page_sizes != 0 };
-	uint64_t s = seed, top = UINT64_C(1) << cfg->ias, unmapped;
+	/* last, not 2^ias: a 64-bit space does not fit in a uint64_t */
+	uint64_t s = seed, last = ptf_top_last(cfg), half = last / 2U + 1U, unmapped;
 	struct pt_fixture *f = &r.f;
 
 	ptf_init(f, cfg, page_sizes);
@@ -406,9 +407,10 @@ static void run_config(const struct pt_config *cfg, uint64_t seed, unsigned int 
 	/* A window a few of the largest usable leaves wide, somewhere in the space,
 	 * often at its very top so the last page gets mapped. */
 	r.window = r.sizes[0] * 8;
-	while (r.window > top || r.window > (UINT64_C(1) << 36))
+	while (r.window - 1U > last || r.window > (UINT64_C(1) << 36))
 		r.window >>= 1;
-	r.window_base = (rnd(&s) % 2) ? top - r.window : (rnd(&s) % (top / r.window)) * r.window;
+	r.window_base = (rnd(&s) % 2) ? last - r.window + 1U :
+			(rnd(&s) % (last / r.window + 1U)) * r.window;
 
 	for (unsigned int i = 0; i < steps; i++) {
 		uint64_t op = rnd(&s) % 100;
@@ -426,8 +428,10 @@ static void run_config(const struct pt_config *cfg, uint64_t seed, unsigned int 
 		CHECK(&r, ptf_check(f, s) == 0, "step %u: %s", i, f->why);
 	}
 	/* Unmapping everything gives back every table but the top level. */
-	vcm_pt_unmap(f->pt, 0, top, &unmapped);
-	model_unmap(&f->md, 0, top);
+	vcm_pt_unmap(f->pt, 0, half, &unmapped);
+	vcm_pt_unmap(f->pt, half, half, &unmapped);
+	model_unmap(&f->md, 0, half);
+	model_unmap(&f->md, half, half);
 	CHECK(&r, ptf_check(f, s) == 0, "after clearing: %s", f->why);
 	CHECK(&r, top_and_pool_only(f), "%zu tables left after unmapping everything (%llu pooled bytes)",
 	      f->nblocks, (unsigned long long)vcm_pt_pool_bytes(f->pt));
@@ -537,19 +541,20 @@ static void test_singles_reuse(void **state)
 		const struct pt_config *cfg = &pt_configs[i];
 		struct run r = { .seed = 0 };
 		struct pt_fixture *f = &r.f;
-		uint64_t top = UINT64_C(1) << cfg->ias, unmapped;
+		const uint64_t half = ptf_top_last(cfg) / 2U + 1U; /* 2^(ias - 1) */
+		uint64_t unmapped;
 
 		ptf_init(f, cfg, 0);
 		r.nsizes = table_sizes(f, r.sizes);
 		for (unsigned int k = 0; k < r.nsizes; k++) {
 			const uint64_t a = r.sizes[k];
 			const unsigned int prot = VCM_PT_PROT_READ | VCM_PT_PROT_WRITE;
-			const uint64_t here = (top / 4) & ~(a - 1), there = (top / 2 + top / 8) & ~(a - 1);
+			const uint64_t here = (half / 2) & ~(a - 1), there = (half + half / 4) & ~(a - 1);
 			const uint64_t pas[] = { 0, a, 2 * a, 3 * a };
 			int ret;
 
-			if (4 * a > top / 8 || 4 * a > (UINT64_C(1) << cfg->oas))
-				continue; /* four leaves fit below top / 4 and in the output space */
+			if (4 * a > half / 4 || 4 * a > (UINT64_C(1) << cfg->oas))
+				continue; /* four leaves fit below 2^(ias - 2) and in the output space */
 			CHECK(&r, vcm_pt_map(f->pt, here, pas[0], a, prot) == 0, "map %#llx: %s",
 			      (unsigned long long)a, vcm_pt_last_error(f->pt));
 			model_map(&f->md, here, pas[0], a, prot);

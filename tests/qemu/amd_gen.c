@@ -345,7 +345,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < PT_NCONFIGS; i++) {
 		const struct pt_config *c = &pt_configs[i];
 
-		if (c->fmt != &vcm_pt_fmt_amdv1 || !gen_env_wants(&env, c->name))
+		/* the generator counts the space as 1 << ias; the 64-bit row is
+		 * tests/pgtable's (test_pt_top, test_pt_props) */
+		if (c->fmt != &vcm_pt_fmt_amdv1 || c->ias >= 64U || !gen_env_wants(&env, c->name))
 			continue;
 		ran++;
 		if (run_config(c, gen_env_seed(&env, c->name), &o, env.nvecs) != 0)
