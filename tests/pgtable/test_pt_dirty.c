@@ -3,10 +3,10 @@
  * Hardware dirty tracking (VCM_PT_CFG_DIRTY, vcm_pt_read_clear_dirty()) on
  * every format that has it. The test plays the hardware walker itself: it
  * finds a leaf by walking the table as the manuals lay it out (4 KiB
- * granule, 512 entries a level; not through the library) and marks it the
+ * granule, 512 entries a level, Sv32 1024; not through the library) and marks it the
  * way each manual says a write does:
  *   x86-64 (SDM 4.8), AMD v1 (2.2.3.2, DTE.HAD): D, bit 6;
- *   VT-d second stage (9.8, with SSADE): D, bit 9; RISC-V (Sv39..57): D, bit 7;
+ *   VT-d second stage (9.8, with SSADE): D, bit 9; RISC-V (Sv32..57, G-stage): D, bit 7;
  *   ARMv8 (D5.4.11): a DBM (bit 51) leaf loses AP[2] (bit 7) at stage 1,
  *   gains S2AP[1] (bit 7) at stage 2.
  */
@@ -44,27 +44,45 @@ static int record(void *arg, vcm_da_t da, uint64_t len)
 }
 
 /* The test's own walk: the entry of the leaf at @lvl holding @da (CPU and walker views). */
-static uint64_t *entry_of(struct pt_fixture *f, vcm_da_t da, unsigned int lvl, uint64_t **shadow)
+struct ent {
+	uint8_t *cpu, *shadow;
+	bool narrow; /* Sv32: 4-byte entries */
+};
+
+static uint64_t ent_get(const struct ent *e)
 {
-	const bool rv = strcmp(vcm_pt_fmt_name(f->cfg->fmt), "riscv") == 0;
+	uint64_t v = 0;
+
+	memcpy(&v, e->cpu, e->narrow ? 4U : 8U); /* little-endian host */
+	return v;
+}
+
+static void ent_set(const struct ent *e, uint64_t v)
+{
+	memcpy(e->cpu, &v, e->narrow ? 4U : 8U);
+	memcpy(e->shadow, &v, e->narrow ? 4U : 8U); /* the walker wrote memory: both views */
+}
+
+static struct ent entry_of(struct pt_fixture *f, vcm_da_t da, unsigned int lvl)
+{
+	const char *fmt = vcm_pt_fmt_name(f->cfg->fmt);
+	const bool rv = strncmp(fmt, "riscv", 5) == 0, narrow = strcmp(fmt, "riscv32") == 0;
+	const unsigned int bits = narrow ? 10U : 9U, isz = narrow ? 4U : 8U;
 	struct vcm_hw_regs hw;
 	vcm_pa_t pa;
 
 	assert_int_equal(vcm_pt_hw(f->pt, &hw), 0);
 	pa = hw.root_pa;
 	for (unsigned int l = hw.levels - 1U;; l--) {
-		uint64_t mask = l == hw.levels - 1U ? hw.root_size / 8U - 1U : 511U;
-		uint64_t idx = (da >> (12U + 9U * l)) & mask;
-		uint64_t off = pa - PT_ARENA_PA + idx * 8U;
-		uint64_t *e = (uint64_t *)(void *)(f->arena->cpu + off);
+		uint64_t mask = l == hw.levels - 1U ? hw.root_size / isz - 1U : (1U << bits) - 1U;
+		uint64_t off = pa - PT_ARENA_PA + ((da >> (12U + bits * l)) & mask) * isz;
+		struct ent e = { f->arena->cpu + off, f->shadow + off, narrow };
 
-		if (l == lvl) {
-			*shadow = (uint64_t *)(void *)(f->shadow + off);
+		if (l == lvl)
 			return e;
-		}
 		/* a table entry: RISC-V keeps the PPN at bit 10, the others the address in place */
-		pa = rv ? ((*e >> 10) & ((UINT64_C(1) << 44) - 1U)) << 12
-			: *e & UINT64_C(0x000ffffffffff000);
+		pa = rv ? ((ent_get(&e) >> 10) & ((UINT64_C(1) << 44) - 1U)) << 12
+			: ent_get(&e) & UINT64_C(0x000ffffffffff000);
 	}
 }
 
@@ -73,24 +91,27 @@ static void hw_write(struct pt_fixture *f, vcm_da_t da)
 {
 	const char *fmt = vcm_pt_fmt_name(f->cfg->fmt);
 	struct vcm_pt_leaf leaf;
-	uint64_t *e, *sh;
+	struct ent e;
+	uint64_t v;
 
 	assert_int_equal(vcm_pt_lookup(f->pt, da, &leaf), 0);
 	assert_true((leaf.prot & VCM_PT_PROT_WRITE) != 0U);
-	e = entry_of(f, da, leaf.level, &sh);
+	e = entry_of(f, da, leaf.level);
+	v = ent_get(&e);
 	if (strcmp(fmt, "armv8") == 0) {
-		assert_true((*e & (UINT64_C(1) << 51)) != 0U); /* DBM: writable-clean */
+		assert_true((v & (UINT64_C(1) << 51)) != 0U); /* DBM: writable-clean */
 		if ((f->cfg->flags & VCM_PT_CFG_STAGE2) != 0U)
-			*e |= UINT64_C(1) << 7;
+			v |= UINT64_C(1) << 7;
 		else
-			*e &= ~(UINT64_C(1) << 7);
+			v &= ~(UINT64_C(1) << 7);
 	} else {
-		unsigned int bit = strcmp(fmt, "vtd_ss") == 0 ? 9U : strcmp(fmt, "riscv") == 0 ? 7U : 6U;
+		unsigned int bit = strcmp(fmt, "vtd_ss") == 0 ? 9U :
+				   strncmp(fmt, "riscv", 5) == 0 ? 7U : 6U;
 
-		assert_true((*e & (UINT64_C(1) << bit)) == 0U); /* written clean */
-		*e |= UINT64_C(1) << bit;
+		assert_true((v & (UINT64_C(1) << bit)) == 0U); /* written clean */
+		v |= UINT64_C(1) << bit;
 	}
-	*sh = *e; /* the walker wrote memory: both views see it */
+	ent_set(&e, v);
 }
 
 /* map / unmap, kept in the fixture's model so ptf_check() compares them */
