@@ -123,6 +123,8 @@ struct vcm_sim_xlate {
 	unsigned int priv;
 	unsigned int user;
 	unsigned int reads;
+	/* writable-clean (ARMv8 DBM with TCR.HD): a write first marks the descriptor */
+	bool clean;
 };
 
 /**
@@ -137,6 +139,7 @@ struct vcm_sim_xlate {
  * @invalidations: tlb_range and tlb_all calls acted on.
  * @dropped:      invalidations dropped by vcm_sim_iommu_drop_next_invalidation().
  * @bursts, @bytes: bus bursts and bytes moved by read/write.
+ * @dirty_marks:  writes that marked a writable-clean descriptor dirty (DBM).
  */
 struct vcm_sim_iommu_stats {
 	uint64_t lookups;
@@ -151,6 +154,7 @@ struct vcm_sim_iommu_stats {
 	uint64_t dropped;
 	uint64_t bursts;
 	uint64_t bytes;
+	uint64_t dirty_marks; /* descriptors marked written (hardware dirty state) */
 };
 
 /*

@@ -269,17 +269,24 @@ static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 		       unsigned int access, vcm_pa_t *pa, struct vcm_fault *f)
 {
 	const struct sim_bank *b = &iommu->bank[bank];
-	struct sim_tlb_entry *e;
+	struct sim_tlb_entry *e = NULL;
 	unsigned int allowed;
 	vcm_pa_t page_pa;
 	unsigned int lg2;
+	bool hit;
 
 	iommu->st.lookups++;
 	/* an address of the other bank's part: no walk, as with TCR.EPDn */
 	if ((b->da_first != 0U || b->da_last != 0U) && (da < b->da_first || da > b->da_last))
 		return sim_walk_fault_(f, VCM_FAULT_TRANSLATION, iommu->walker->off_level,
 				       VCM_FAULT_DESC_NONE);
-	if (iommu->tlb != NULL && sim_tlb_lookup_(iommu, bank, da, &e)) {
+	hit = iommu->tlb != NULL && sim_tlb_lookup_(iommu, bank, da, &e);
+	/* a write through a writable-clean entry drops it and walks again to mark the leaf */
+	if (hit && e->clean != 0U && (access & VCM_ACCESS_WRITE) != 0U) {
+		e->valid = 0;
+		hit = false;
+	}
+	if (hit) {
 		iommu->st.hits++;
 		allowed = (access & VCM_ACCESS_USER) != 0U ? e->user : e->priv;
 		if ((access & ~VCM_ACCESS_USER & ~allowed) != 0U)
@@ -300,8 +307,21 @@ static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 		iommu->st.walk_reads += x.reads;
 		if (ret != 0)
 			return ret;
-		sim_tlb_insert_(iommu, bank, &x);
 		allowed = (access & VCM_ACCESS_USER) != 0U ? x.user : x.priv;
+		if ((access & ~VCM_ACCESS_USER & ~allowed) == 0U &&
+		    (access & VCM_ACCESS_WRITE) != 0U && x.clean) {
+			/* D5.4.11: the descriptor is marked before the write is done */
+			ret = iommu->walker->mark_dirty(iommu, b, x.desc_pa);
+			if (ret == -EFAULT)
+				return sim_walk_fault_(f, VCM_FAULT_EXTERNAL, (int)x.level,
+						       x.desc_pa);
+			if (ret != 0) /* changed under us: a fresh walk decides */
+				return sim_walk_fault_(f, VCM_FAULT_TRANSLATION, (int)x.level,
+						       x.desc_pa);
+			iommu->st.dirty_marks++;
+			x.clean = false;
+		}
+		sim_tlb_insert_(iommu, bank, &x);
 		if ((access & ~VCM_ACCESS_USER & ~allowed) != 0U)
 			return sim_walk_fault_(f, VCM_FAULT_PERMISSION, (int)x.level, x.desc_pa);
 		page_pa = x.page_pa;

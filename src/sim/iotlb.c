@@ -82,6 +82,7 @@ void sim_tlb_insert_(struct vcm_sim_iommu *iommu, unsigned int bank,
 	/* an entry may cover a group of descriptors: keep the first one's address */
 	desc_lg2 = walker->desc_lg2(&iommu->bank[bank], x->level);
 	e->level = (uint8_t)x->level;
+	e->clean = x->clean ? 1U : 0U;
 	e->desc_lg2 = (uint8_t)desc_lg2;
 	e->desc_pa = x->desc_pa - ((x->pa - x->page_pa) >> desc_lg2) * walker->desc_bytes;
 	iommu->bank[bank].sizes |= VCM_BIT(x->size_lg2);

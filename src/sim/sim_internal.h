@@ -33,6 +33,7 @@ struct sim_bank {
 	unsigned int start_level; /* manual numbering */
 	unsigned int top_bits;  /* index bits resolved by the first lookup */
 	bool walk_off;          /* TTBCR.PD0 / TCR.EPD0: a miss faults without a walk */
+	bool hd;                /* TCR.HA+HD / VTCR.HA+HD: the walker marks DBM leaves written */
 	/* the input addresses the bank translates (vcm_hw_regs.da_first/last);
 	 * both 0: all. The other part of a TTBR0/TTBR1 split faults here. */
 	vcm_da_t da_first, da_last;
@@ -49,6 +50,7 @@ struct sim_tlb_entry {
 	uint8_t priv;           /* VCM_ACCESS_READ/WRITE/EXEC */
 	uint8_t user;
 	uint8_t level;          /* the leaf's lookup level */
+	uint8_t clean;          /* writable-clean: a write must mark the descriptor first */
 	uint8_t desc_lg2;       /* da bits one leaf descriptor covers */
 	vcm_pa_t desc_pa;       /* descriptor of the first da the entry covers */
 };
@@ -87,6 +89,11 @@ struct sim_walker {
 		       const struct vcm_hw_regs *hw, struct vcm_diag *diag);
 	int (*walk)(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t da,
 		    struct vcm_sim_xlate *out, struct vcm_fault *f);
+	/*
+	 * Mark the leaf at @desc_pa written (hardware dirty state; NULL: the
+	 * format has none): an atomic update of the descriptor in memory.
+	 */
+	int (*mark_dirty)(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_pa_t desc_pa);
 	/* log2 of the da range one descriptor at @level covers */
 	unsigned int (*desc_lg2)(const struct sim_bank *b, unsigned int level);
 	unsigned int desc_bytes;  /* 4 (short descriptors) or 8 */

@@ -20,7 +20,14 @@
  * addresses (FEAT_LPA/LPA2; PS/IPS values above 48 bits are treated as 48,
  * as the manual allows for unimplemented sizes), FEAT_XNX, PAN and WXN,
  * memory attributes and shareability (not decoded), ASID/VMID tags, nested
- * stage 1 + stage 2, hardware access-flag and dirty updates (AF = 0 faults).
+ * stage 1 + stage 2, hardware access-flag updates (AF = 0 faults).
+ *
+ * Dirty state (D5.4.11): with TCR.HA and HD (VTCR.HA and HD) a leaf with DBM
+ * set is writable whatever its AP[2] (S2AP[1]) says; while AP[2] = 1
+ * (S2AP[1] = 0) it is writable-clean, and the first write clears AP[2]
+ * (sets S2AP[1]) in memory with an atomic update before it completes. The
+ * IOTLB keeps the clean state with the entry, so a write through a clean
+ * entry walks again and marks the descriptor.
  * The contiguous hint is honoured only with VCM_SIM_IOMMU_CONTIG; otherwise
  * each entry is cached on its own, which the manual permits.
  *
@@ -41,6 +48,10 @@
 #define VTCR_SL0     VCM_GENMASK(7, 6) /* VTCR_EL2 only */
 #define TCR_TG0      VCM_GENMASK(15, 14)
 #define TCR_IPS      VCM_GENMASK(34, 32)
+#define TCR_HA       VCM_BIT(39)
+#define TCR_HD       VCM_BIT(40)
+#define VTCR_HA      VCM_BIT(21)
+#define VTCR_HD      VCM_BIT(22)
 #define VTCR_PS      VCM_GENMASK(18, 16)
 /* TTBR0_EL1 / VTTBR_EL2: ASID or VMID in [63:48], BADDR in [47:1], CnP in [0]. */
 #define TTBR_BADDR   VCM_GENMASK(47, 1)
@@ -54,6 +65,7 @@
 #define D_S1_AP_RO   VCM_BIT(7)        /* AP[2] */
 #define D_S2_AP_R    VCM_BIT(6)        /* S2AP[0] */
 #define D_S2_AP_W    VCM_BIT(7)        /* S2AP[1] */
+#define D_DBM        VCM_BIT(51)       /* dirty bit modifier */
 #define D_CONT       VCM_BIT(52)
 #define D_S1_PXN     VCM_BIT(53)
 #define D_S1_UXN     VCM_BIT(54)
@@ -130,6 +142,8 @@ static int s1_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
 	b->top_bits = b->ias - level_shift(b, b->start_level);
 	b->table_pa = hw->regs[2] & TTBR_BADDR;
 	b->walk_off = (tcr & TCR_EPD0) != 0U;
+	/* HD without HA is treated as 0 (D13: TCR_EL1.HD) */
+	b->hd = (tcr & TCR_HA) != 0U && (tcr & TCR_HD) != 0U;
 	return check_hw(b, hw, diag, "TTBR0");
 }
 
@@ -166,6 +180,7 @@ static int s2_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
 	b->top_bits = b->ias - shift;
 	b->table_pa = hw->regs[2] & TTBR_BADDR;
 	b->walk_off = false;
+	b->hd = (vtcr & VTCR_HA) != 0U && (vtcr & VTCR_HD) != 0U;
 	return check_hw(b, hw, diag, "VTTBR");
 }
 
@@ -234,15 +249,18 @@ static int walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t 
 	if ((d & D_AF) == 0U) /* the model does not set AF: a fault, as without FEAT_HAFDBS */
 		return sim_walk_fault_(f, VCM_FAULT_ACCESS_FLAG, (int)level, desc_pa);
 
+	/* DBM under HD: writable; clean until the first write marks it */
+	x->clean = b->hd && (d & D_DBM) != 0U &&
+		   (stage2 ? (d & D_S2_AP_W) == 0U : (d & D_S1_AP_RO) != 0U);
 	if (stage2) {
 		unsigned int p = ((d & D_S2_AP_R) != 0U ? VCM_ACCESS_READ : 0U) |
-				 ((d & D_S2_AP_W) != 0U ? VCM_ACCESS_WRITE : 0U) |
+				 ((d & D_S2_AP_W) != 0U || x->clean ? VCM_ACCESS_WRITE : 0U) |
 				 ((d & D_S2_XN) == 0U ? VCM_ACCESS_EXEC : 0U);
 
 		x->priv = p;
 		x->user = p;
 	} else {
-		bool ro = (d & D_S1_AP_RO) != 0U || (tbl_bits & T_AP_RO) != 0U;
+		bool ro = ((d & D_S1_AP_RO) != 0U && !x->clean) || (tbl_bits & T_AP_RO) != 0U;
 		bool el0 = (d & D_S1_AP_EL0) != 0U && (tbl_bits & T_AP_NOEL0) == 0U;
 		bool uxn = (d & D_S1_UXN) != 0U || (tbl_bits & T_UXNTABLE) != 0U;
 		/* memory EL0 may write is never executable at EL1 (D5.4) */
@@ -279,6 +297,37 @@ static int s2_walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da
 	return walk(iommu, b, da, x, f, true);
 }
 
+/* The write of a writable-clean leaf: AP[2] cleared (S2AP[1] set), atomically. */
+static int mark_dirty(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_pa_t desc_pa,
+		      bool stage2)
+{
+	uint64_t *p = (uint64_t *)iommu->pa_to_cpu(iommu->mem_ctx, desc_pa);
+	uint64_t old, new;
+
+	(void)b;
+	if (p == NULL)
+		return -EFAULT;
+	old = __atomic_load_n(p, __ATOMIC_RELAXED);
+	do {
+		/* software changed it since the walk: the caller walks again */
+		if ((old & D_VALID) == 0U || (old & D_DBM) == 0U)
+			return -EAGAIN;
+		new = stage2 ? old | D_S2_AP_W : old & ~D_S1_AP_RO;
+	} while (!__atomic_compare_exchange_n(p, &old, new, false, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	return 0;
+}
+
+static int s1_mark_dirty(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_pa_t desc_pa)
+{
+	return mark_dirty(iommu, b, desc_pa, false);
+}
+
+static int s2_mark_dirty(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_pa_t desc_pa)
+{
+	return mark_dirty(iommu, b, desc_pa, true);
+}
+
 static unsigned int v8_desc_lg2(const struct sim_bank *b, unsigned int level)
 {
 	return level_shift(b, level);
@@ -287,6 +336,7 @@ static unsigned int v8_desc_lg2(const struct sim_bank *b, unsigned int level)
 const struct sim_walker sim_walker_v8s1_ = {
 	.program = s1_program,
 	.walk = s1_walk,
+	.mark_dirty = s1_mark_dirty,
 	.desc_lg2 = v8_desc_lg2,
 	.desc_bytes = 8,
 	.stage = 1,
@@ -297,6 +347,7 @@ const struct sim_walker sim_walker_v8s1_ = {
 const struct sim_walker sim_walker_v8s2_ = {
 	.program = s2_program,
 	.walk = s2_walk,
+	.mark_dirty = s2_mark_dirty,
 	.desc_lg2 = v8_desc_lg2,
 	.desc_bytes = 8,
 	.stage = 2,
