@@ -81,6 +81,12 @@ extern "C" {
  *              address order (a run: contiguous da and pa, one prot); a
  *              nonzero return from @fn stops the walk and is returned. Used by
  *              vcm_sys_check_() to prove nothing else is mapped.
+ * @read_clear_dirty: optional: call @fn for each piece of [@da, @da + @len)
+ *              the hardware marked written (a leaf's whole span) and, unless
+ *              @flags has VCM_DIRTY_NO_CLEAR, make it clean again; the graph
+ *              invalidates the devices' TLBs afterwards. Return 0 or -errno
+ *              with a message in @diag (an instance without dirty tracking:
+ *              -EOPNOTSUPP).
  */
 struct vcm_dev_cfg;
 struct vcm_mapper_ops {
@@ -102,6 +108,9 @@ struct vcm_mapper_ops {
 		    int (*fn)(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot),
 		    void *arg);
 	int (*check)(const struct vcm_dev_cfg *dev_cfg, struct vcm_diag *diag);
+	int (*read_clear_dirty)(void *inst, vcm_da_t da, uint64_t len, unsigned int flags,
+				int (*fn)(void *arg, vcm_da_t da, uint64_t len), void *arg,
+				struct vcm_diag *diag);
 };
 
 /**

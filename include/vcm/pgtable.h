@@ -314,22 +314,19 @@ VCM_API int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *ou
 VCM_API int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t da, uint64_t len, int (*fn)(void *arg,
 			const struct vcm_pt_leaf *leaf), void *arg);
 
-/* vcm_pt_read_clear_dirty() flags */
-#define VCM_PT_DIRTY_NO_CLEAR (1U << 0) /* report, leave the dirty state as it is */
-
 /**
  * vcm_pt_read_clear_dirty() - report the leaves written since the last clear.
  * @pt:    a table created with VCM_PT_CFG_DIRTY.
  * @da:    first address looked at.
  * @len:   bytes looked at (da + len may be 2^ias, not beyond).
- * @flags: VCM_PT_DIRTY_*.
+ * @flags: VCM_DIRTY_NO_CLEAR or 0 (include/vcm/prot.h).
  * @fn:    called once per dirty leaf, in address order, with the leaf's whole
  *         span (a block or a contiguous group is reported whole, even where
  *         it reaches outside [da, da + len)); a nonzero return stops the walk
  *         and is returned (leaves already reported stay cleared).
  * @arg:   first argument of @fn.
  *
- * Unless VCM_PT_DIRTY_NO_CLEAR, each dirty leaf is made clean with an atomic
+ * Unless VCM_DIRTY_NO_CLEAR, each dirty leaf is made clean with an atomic
  * update (a write the walker makes meanwhile is not lost: it stays dirty or
  * is reported) and the cleared range is flushed from the TLBs (leaf only),
  * so the next write marks it again. A split of a dirty block keeps its pieces

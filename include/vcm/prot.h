@@ -46,6 +46,12 @@ extern "C" {
 #define VCM_PT_SH_OUTER 2U
 #define VCM_PT_PROT_SH(s) ((unsigned int)(s) << VCM_PT_PROT_SH_SHIFT)
 
+/*
+ * Harvesting the hardware dirty state (vcm_pt_read_clear_dirty(),
+ * vcm_res_read_clear_dirty()): report only, leave the state as it is.
+ */
+#define VCM_DIRTY_NO_CLEAR (1U << 0)
+
 #ifdef __cplusplus
 }
 #endif

@@ -250,6 +250,28 @@ VCM_API struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm
 /* Copy @len bytes between two backed reservations through physical memory. */
 VCM_API int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from,
 			 uint64_t from_off, uint64_t len);
+/**
+ * vcm_res_read_clear_dirty() - the pages of @res that devices wrote since the
+ * last clear (live migration of a guest with assigned devices).
+ * @res:   a backed reservation in a VCM whose every table records writes
+ *         (devices whose mapper_cfg has VCM_PT_CFG_DIRTY).
+ * @flags: VCM_DIRTY_NO_CLEAR (include/vcm/prot.h), or 0 to clear what is
+ *         reported; the devices' TLBs are invalidated after a clear.
+ * @fn:    called for each run of written pages, in address order, clipped to
+ *         @res (a written block counts whole), with the system locked (it
+ *         must not call the graph); a nonzero return stops the report and is
+ *         returned: runs not yet reported are cleared all the same.
+ * @arg:   first argument of @fn.
+ *
+ * The union over the VCM's tables: a page written through any device's table
+ * is reported once.
+ *
+ * Return: 0, what @fn returned, -EINVAL (bad handle, NULL @fn, unknown flags),
+ * -ENOENT (@res not backed), -EOPNOTSUPP (a table of the VCM records no
+ * writes, named), -ENOMEM (no room for the bitmap, one bit per 4 KiB page).
+ */
+VCM_API int vcm_res_read_clear_dirty(struct vcm_res *res, unsigned int flags,
+				     int (*fn)(void *arg, vcm_da_t da, uint64_t len), void *arg);
 /* The smallest page any VCM of @sys can map: 4 KiB. */
 VCM_API uint64_t vcm_get_min_page_size(const struct vcm_sys *sys);
 

@@ -132,6 +132,21 @@ static int pt_walk(void *inst, vcm_da_t da, uint64_t len,
 	return vcm_pt_walk(inst, da, len, walk_leaf, &w);
 }
 
+static int pt_read_clear_dirty(void *inst, vcm_da_t da, uint64_t len, unsigned int flags,
+			       int (*fn)(void *arg, vcm_da_t da, uint64_t len), void *arg,
+			       struct vcm_diag *diag)
+{
+	int ret = vcm_pt_read_clear_dirty(inst, da, len, flags, fn, arg);
+
+	/* EINVAL here is a table made without VCM_PT_CFG_DIRTY: the graph's own args are sound */
+	if (ret == -EINVAL)
+		return VCM_ERR(diag, -EOPNOTSUPP, "table: %s",
+			       graph_msg_(vcm_pt_last_error(inst)));
+	if (ret < 0)
+		return VCM_ERR(diag, ret, "table: %s", graph_msg_(vcm_pt_last_error(inst)));
+	return ret;
+}
+
 const struct vcm_mapper_ops vcm_mapper_pt = {
 	.name = "pt",
 	.cfg_size = sizeof(struct vcm_pt_cfg),
@@ -145,4 +160,5 @@ const struct vcm_mapper_ops vcm_mapper_pt = {
 	.hw = pt_hw,
 	.page_sizes = pt_page_sizes,
 	.walk = pt_walk,
+	.read_clear_dirty = pt_read_clear_dirty,
 };

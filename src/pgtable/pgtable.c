@@ -474,9 +474,9 @@ int vcm_pt_read_clear_dirty(struct vcm_pt *pt, vcm_da_t da, uint64_t len, unsign
 	outer = vcm_diag_enter(&pt->diag, __func__);
 	if (fn == NULL)
 		ret = VCM_ERR(&pt->diag, -EINVAL, "fn is NULL");
-	else if ((flags & ~VCM_PT_DIRTY_NO_CLEAR) != 0U)
+	else if ((flags & ~VCM_DIRTY_NO_CLEAR) != 0U)
 		ret = VCM_ERR(&pt->diag, -EINVAL, "flags has unknown bits %#x",
-			      flags & ~VCM_PT_DIRTY_NO_CLEAR);
+			      flags & ~VCM_DIRTY_NO_CLEAR);
 	else if ((pt->cfg.flags & VCM_PT_CFG_DIRTY) == 0U)
 		ret = VCM_ERR(&pt->diag, -EINVAL,
 			      "pt: created without VCM_PT_CFG_DIRTY, its leaves record no writes");
@@ -484,7 +484,7 @@ int vcm_pt_read_clear_dirty(struct vcm_pt *pt, vcm_da_t da, uint64_t len, unsign
 		ret = check_span(pt, da, len);
 	if (ret == 0)
 		ret = pt->fmt->read_clear_dirty(pt, da, da + len - 1U,
-						(flags & VCM_PT_DIRTY_NO_CLEAR) == 0U, fn, arg);
+						(flags & VCM_DIRTY_NO_CLEAR) == 0U, fn, arg);
 	vcm_diag_leave(&pt->diag, outer);
 	return ret;
 }

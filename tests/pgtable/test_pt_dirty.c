@@ -185,7 +185,7 @@ static void one_row(const struct pt_config *row)
 	hw_write(&f, p1);
 	for (int i = 0; i < 2; i++) {
 		s = (struct seen){ 0 };
-		assert_int_equal(vcm_pt_read_clear_dirty(f.pt, 0, 0x1000000, VCM_PT_DIRTY_NO_CLEAR,
+		assert_int_equal(vcm_pt_read_clear_dirty(f.pt, 0, 0x1000000, VCM_DIRTY_NO_CLEAR,
 							 record, &s), 0);
 		assert_int_equal(s.n, 1);
 		assert_int_equal(s.da[0], start);
@@ -207,7 +207,7 @@ static void one_row(const struct pt_config *row)
 	hw_write(&f, blk + 0x123000);
 	s = (struct seen){ 0 };
 	assert_int_equal(vcm_pt_read_clear_dirty(f.pt, blk + 0x123000, 0x1000,
-						 VCM_PT_DIRTY_NO_CLEAR, record, &s), 0);
+						 VCM_DIRTY_NO_CLEAR, record, &s), 0);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.da[0], start);
 	assert_int_equal(s.len[0], span);
@@ -217,7 +217,7 @@ static void one_row(const struct pt_config *row)
 	hw_write(&f, grp + 0x5000);
 	s = (struct seen){ 0 };
 	assert_int_equal(vcm_pt_read_clear_dirty(f.pt, grp + 0x5000, 0x1000,
-						 VCM_PT_DIRTY_NO_CLEAR, record, &s), 0);
+						 VCM_DIRTY_NO_CLEAR, record, &s), 0);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.da[0], start);
 	assert_int_equal(s.len[0], span);

@@ -83,7 +83,7 @@ static void one(const struct sim_config *base)
 	dev_write(&fx, da + 5U * g + 9U); /* through the now-dirty entry: no second mark */
 	vcm_sim_iommu_stats(fx.iommu, &st);
 	assert_int_equal(st.dirty_marks, 2);
-	s = harvest(&fx, da, 32U * g, VCM_PT_DIRTY_NO_CLEAR);
+	s = harvest(&fx, da, 32U * g, VCM_DIRTY_NO_CLEAR);
 	assert_int_equal(s.n, 2);
 	assert_int_equal(s.da[0], da + g);
 	assert_int_equal(s.da[1], da + 5U * g);
