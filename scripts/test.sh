@@ -3,7 +3,8 @@
 # Every test: installs what is missing, then builds with gcc and with clang
 # (-Wall -Wextra -Werror), runs the whole CTest suite with each, runs it again
 # under AddressSanitizer + UndefinedBehaviorSanitizer, runs the API tests under
-# valgrind, and checks that the install gives a working pkg-config file. Build trees go to build/test-*.
+# valgrind, fuzzes every parser and the graph for a bounded time
+# (scripts/fuzz.sh), and checks that the install gives a working pkg-config file. Build trees go to build/test-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -45,6 +46,10 @@ valgrind -q --error-exitcode=9 --leak-check=full build/test-gcc/tools/vcm run --
   build/test-gcc/tools/tests/clips/truncated.clip --out build/test-gcc/vcm-out-valgrind \
   >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 1 ] || { echo "vcm run on a truncated clip under valgrind: exit $rc, want 1"; exit 1; }
+
+# libFuzzer: every harness for 10 s from its seed corpus (about a minute
+# plus the build; docs/fuzz.md for the long run)
+bash scripts/fuzz.sh 10
 
 echo "=== install + pkg-config"
 prefix=$(pwd)/build/test-install
