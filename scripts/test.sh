@@ -3,8 +3,9 @@
 # Every test: installs what is missing, then builds with gcc and with clang
 # (-Wall -Wextra -Werror), runs the whole CTest suite with each, runs it again
 # under AddressSanitizer + UndefinedBehaviorSanitizer, runs the threaded tests
-# under ThreadSanitizer, runs the API tests under
-# valgrind, and checks that the install gives a working pkg-config file. Build trees go to build/test-*.
+# under ThreadSanitizer, runs the API tests under valgrind, fuzzes every parser
+# and the graph for a bounded time (scripts/fuzz.sh), and checks that the
+# install gives a working pkg-config file. Build trees go to build/test-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -24,16 +25,18 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run asan-ubsan -DCMAKE_C_COMPILER=clang -DVCM_SANITIZE=ON -DVCM_QEMU_TESTS=OFF
 
 # ThreadSanitizer over the tests that run threads: the stress test (shared and
-# separate VCMs, CPU mapper, DMA model), the graph's and the hosted memory's
-# threaded tests. test_rfc_api is left out until the 2010 layer's message race
-# (issue 17) is fixed; nothing is suppressed. About 2 minutes on 2 cores.
+# separate VCMs, CPU mapper, DMA model), the graph's, the hosted memory's, the
+# range cache's per-thread magazines and the 2010 layer's (8 threads, each
+# checking its own message). Nothing is suppressed. About 2 minutes on 2 cores.
 echo "=== tsan (threaded tests)"
 cmake -S . -B build/test-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
   -DVCM_SANITIZE=thread -DVCM_QEMU_TESTS=OFF >/dev/null
-cmake --build build/test-tsan -j"$jobs" --target test_stress_threads test_graph_more test_hosted_mem
+tsan_tests="test_stress_threads test_graph_more test_hosted_mem test_vspace_threads test_rfc_threads test_rfc_api"
+# shellcheck disable=SC2086
+cmake --build build/test-tsan -j"$jobs" --target $tsan_tests
 (cd build/test-tsan && TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
   ctest --output-on-failure -j"$jobs" --timeout 150 \
-  -R '^(test_stress_threads|test_graph_more|test_hosted_mem)$')
+  -R "^(${tsan_tests// /|})\$")
 
 # The main job's build (scripts/run.sh): Release, whose -O3 inlining warns
 # about things -O2 does not see.
@@ -58,6 +61,10 @@ valgrind -q --error-exitcode=9 --leak-check=full build/test-gcc/tools/vcm run --
   build/test-gcc/tools/tests/clips/truncated.clip --out build/test-gcc/vcm-out-valgrind \
   >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 1 ] || { echo "vcm run on a truncated clip under valgrind: exit $rc, want 1"; exit 1; }
+
+# libFuzzer: every harness for 10 s from its seed corpus (about a minute
+# plus the build; docs/fuzz.md for the long run)
+bash scripts/fuzz.sh 10
 
 echo "=== install + pkg-config"
 prefix=$(pwd)/build/test-install

@@ -396,7 +396,17 @@ int dt_read(const void *fdt, size_t len, struct dt_topo *t, char *err, size_t er
 	memset(t, 0, sizeof(*t));
 	if (len < sizeof(struct fdt_header))
 		return fail(&c, -1, NULL, "%zu bytes is shorter than a device-tree header", len);
-	r = fdt_check_full(fdt, len);
+	/*
+	 * Versions before 16 name nodes by their full path, and libfdt 1.6's
+	 * fdt_check_full() dereferences NULL on some of them: refuse them first
+	 * (dtc has written version 17 since 2007).
+	 */
+	r = fdt_check_header(fdt);
+	if (r == 0 && fdt_version(fdt) < 16)
+		return fail(&c, -1, NULL, "device-tree version %u: only version 16 and later are read",
+			    (unsigned int)fdt_version(fdt));
+	if (r == 0)
+		r = fdt_check_full(fdt, len);
 	if (r != 0)
 		return fail(&c, -1, NULL, "not a valid device-tree blob: %s", fdt_strerror(r));
 	model = fdt_getprop(fdt, 0, "model", &mlen);

@@ -262,6 +262,35 @@ static void short_name(char *dst, const char *path, const char *suffix)
 	const char *s = strrchr(path, '/');
 
 	snprintf(dst, 32, "%.20s%s", s != NULL && s[1] != '\0' ? s + 1 : path, suffix);
+	/*
+	 * A node name may hold any byte but '/' and NUL: what the platform format
+	 * would read as a blank, a comment or a key=value becomes '_'.
+	 */
+	for (char *p = dst; *p != '\0'; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && strchr("-_.,@+", *p) == NULL)
+			*p = '_';
+}
+
+/* Is @name one of @taken[0..n-1]? */
+static bool name_taken(const char *name, const char *const *taken, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, taken[i]) == 0)
+			return true;
+	return false;
+}
+
+/* short_name() of @path, with "-2", "-3", ... until it is none of @taken. */
+static void unique_name(char *dst, const char *path, const char *const *taken, size_t n)
+{
+	char suffix[16];
+
+	short_name(dst, path, "");
+	for (unsigned int k = 2; name_taken(dst, taken, n); k++) {
+		snprintf(suffix, sizeof(suffix), "-%u", k);
+		short_name(dst, path, suffix);
+	}
 }
 
 /* The platform format of the IOMMU in front of @m, or why there is none. */
@@ -346,13 +375,18 @@ int dt_platform_text(const struct dt_topo *t, const char *decoder, const char *d
 			 "the tree's memory nodes");
 		return -1;
 	}
-	/* each master gets a context of its own: a model IOMMU per master */
-	short_name(ndec, dec->path, "");
-	short_name(ndis, dis->path, "");
-	if (strcmp(ndec, ndis) == 0)
-		short_name(ndis, dis->path, "-2");
+	/*
+	 * Each master gets a context of its own: a model IOMMU per master. Every
+	 * name of the description is distinct (the format refuses a name twice).
+	 */
 	short_name(udec, t->iommus[dec->iommu].path, "-ctx0");
 	short_name(udis, t->iommus[dis->iommu].path, "-ctx1");
+	{
+		const char *taken[] = { "stream", "video", "dma", udec, udis, ndec };
+
+		unique_name(ndec, dec->path, taken, 5);
+		unique_name(ndis, dis->path, taken, 6);
+	}
 	snprintf(text, textlen,
 		 "memory base=%#llx size=64M tables=4M\n"
 		 "memtype stream base=%#llx size=4M chunks=64K,4K for=stream\n"

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libFuzzer harness: call sequences on the mapping graph. The driver of the
+ * property test (tests/model/graph_driver.c) builds its mixed-format system
+ * (ARMv7 short descriptor and ARMv8 stage 1 and 2 behind IOMMU models, AMD
+ * v1, a one-to-one DMA engine, the hosted CPU) and takes every choice (which
+ * call, on which object, with which length, alignment and protection) from
+ * the input bytes instead of a generator; after every step it checks the
+ * whole state against the model in tests/model/graph_model.c: every table
+ * looked up, every mapped page translated through the IOMMU models, the
+ * reverse map both ways, the CPU's bytes. A check that fails aborts, so
+ * libFuzzer keeps the input that led there.
+ *
+ * Input: a sequence of choices, 1 byte each for a choice among up to 256
+ * values, 2 for up to 65536, else 4 or 8, little-endian; when the bytes run
+ * out the sequence ends (after at most FUZZ_GRAPH_STEPS steps) and
+ * everything is torn down, which is checked too (nothing leaked).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "fuzz_util.h"
+#include "model/graph_driver.h"
+
+#define FUZZ_GRAPH_STEPS 256
+
+static const uint8_t *g_data;
+static size_t g_left;
+
+uint64_t gd_rand(uint64_t n)
+{
+	unsigned int bytes = n <= 0x100U ? 1U : n <= 0x10000U ? 2U :
+			     n <= UINT64_C(0x100000000) ? 4U : 8U;
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < bytes && g_left > 0; i++, g_left--)
+		v |= (uint64_t)*g_data++ << (8U * i);
+	return v % n;
+}
+
+void gd_fail(const char *msg)
+{
+	fprintf(stderr, "fuzz_graph: %s\n", msg);
+	abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	g_data = data;
+	g_left = size;
+	gd_quick = true;
+	gd_init();
+	for (unsigned int i = 0; i < FUZZ_GRAPH_STEPS && g_left > 0; i++)
+		gd_step();
+	gd_teardown();
+	return 0;
+}
