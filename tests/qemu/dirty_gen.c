@@ -20,7 +20,7 @@
  * the clear must leave leaves the hardware marks anew, and the leaves
  * written in round 1 and only read in round 2 must stay clean.
  *
- * Usage: vcm_qemu_dirty --arch x86_64|aarch64 --workdir DIR --harness ELF
+ * Usage: vcm_qemu_dirty --arch x86_64|aarch64|riscv64 --workdir DIR --harness ELF
  *        --qemu BIN [--selftest]
  * --selftest flips the expected state of one leaf in four (a read leaf
  * expected dirty, a written one expected clean) and passes only when the
@@ -122,8 +122,8 @@ static int exit_status_x86(unsigned int mismatches)
 	return (mismatches > 127U ? 127 : (int)mismatches) * 2 + 1;
 }
 
-/* semihosting SYS_EXIT: the code itself */
-static int exit_status_a64(unsigned int mismatches)
+/* semihosting SYS_EXIT, the SiFive test finisher: the code itself */
+static int exit_status_code(unsigned int mismatches)
 {
 	return mismatches > 250U ? 250 : (int)mismatches;
 }
@@ -227,6 +227,38 @@ static bool dirty_a64(uint64_t pte)
 	return (pte & A64_DBM) != 0U && (pte & A64_AP2) == 0U;
 }
 
+#define RV_PPN UINT64_C(0x00000fffffffffff)
+#define RV_V 0x1U
+#define RV_RWX 0xeU
+#define RV_A 0x40U
+#define RV_D 0x80U
+
+/* Privileged ISA 4.3.2: a leaf is the first valid entry with R, W or X set. */
+static int descend_rv(const struct run *r, const uint8_t *img, uint64_t da, uint64_t *pte,
+		      unsigned int *lg2)
+{
+	uint64_t table = (r->hw.regs[0] & RV_PPN) << 12, e;
+
+	for (unsigned int l = r->hw.levels; l >= 1U; l--) {
+		unsigned int shift = 12U + 9U * (l - 1U);
+
+		if (img_entry(r, img, table, (da >> shift) & 511U, &e) != 0 || (e & RV_V) == 0U)
+			return -1;
+		if ((e & RV_RWX) != 0U) {
+			*pte = e;
+			*lg2 = shift;
+			return 0;
+		}
+		table = ((e >> 10) & RV_PPN) << 12;
+	}
+	return -1;
+}
+
+static bool dirty_rv(uint64_t pte)
+{
+	return (pte & RV_D) != 0U;
+}
+
 static const unsigned int x86_ias[] = { 48, 57, 0 };
 static const struct tmap x86_tmaps[] = {
 	{ 0, 0x10000000, 48 * G4K, true },            /* 4K pages */
@@ -260,6 +292,22 @@ static const struct arch arch_a64 = {
 	a64_tmaps, sizeof(a64_tmaps) / sizeof(a64_tmaps[0]), A64_AP2 | A64_AF,
 	A64_CONT, descend_a64, dirty_a64,
 	"-machine virt -cpu max -m 2048 -nographic -nic none -semihosting",
+};
+
+static const unsigned int rv_ias[] = { 39, 48, 0 };
+static const struct tmap rv_tmaps[] = {
+	{ 0, 0x90000000, 48 * G4K, true },
+	{ G1G, 0xa0000000, 4 * G2M, true },
+	{ 2 * G1G, 0xc0000000, G1G, true },
+	{ 4 * G1G, 0x90100000, 8 * G4K, false },
+};
+/* virt with 2 GiB of RAM from 0x8000_0000; M-mode needs no mapping of its own (dirty_rv.c) */
+static const struct arch arch_rv = {
+	"riscv64", &vcm_pt_fmt_riscv, 56, rv_ias, 0x82000000, 0x81000000,
+	0, 0, 0, 0x80000000, UINT64_C(0x100000000),
+	rv_tmaps, sizeof(rv_tmaps) / sizeof(rv_tmaps[0]), RV_A | RV_D, 0,
+	descend_rv, dirty_rv,
+	"-machine virt -cpu rv64 -bios none -m 2048 -nographic -nic none",
 };
 
 /*
@@ -395,7 +443,7 @@ static long boot(struct run *r, const struct opts *o, unsigned int round, uint8_
 	dump_words = 0;
 	dump_bad = 0;
 	mism = gen_run_qemu(cmd, h.count, parse_dump,
-			    r->a == &arch_x86 ? exit_status_x86 : exit_status_a64, &ats);
+			    r->a == &arch_x86 ? exit_status_x86 : exit_status_code, &ats);
 	if (mism == 0 && (dump_words == 0U || dump_bad != 0U)) {
 		printf("  %s: %u table words printed, %u out of the arena\n", name, dump_words,
 		       dump_bad);
@@ -480,8 +528,9 @@ static int run_config(const struct arch *a, unsigned int ias, const struct gen_e
 	if (gen_table_open(&r.t, r.name, &cfg, a->tables_pa, ARENA_LEN) != 0)
 		return -1;
 	/* the harness (written: its leaves turn dirty) and the arena it prints (read only) */
-	ret = vcm_pt_map(r.t.pt, a->ident_lo, a->ident_lo, a->ident_hi - a->ident_lo,
-			 VCM_PT_PROT_READ | VCM_PT_PROT_WRITE | VCM_PT_PROT_EXEC);
+	if (a->ident_hi > a->ident_lo)
+		ret = vcm_pt_map(r.t.pt, a->ident_lo, a->ident_lo, a->ident_hi - a->ident_lo,
+				 VCM_PT_PROT_READ | VCM_PT_PROT_WRITE | VCM_PT_PROT_EXEC);
 	if (ret == 0)
 		ret = vcm_pt_map(r.t.pt, a->tables_pa, a->tables_pa, ARENA_LEN, VCM_PT_PROT_READ);
 	if (ret == 0 && a->uart_pa != 0U)
@@ -536,9 +585,10 @@ int main(int argc, char **argv)
 
 	if (gen_parse_opts(argc, argv, opts) == 0 && o.arch != NULL)
 		a = strcmp(o.arch, "x86_64") == 0 ? &arch_x86 :
-		    strcmp(o.arch, "aarch64") == 0 ? &arch_a64 : NULL;
+		    strcmp(o.arch, "aarch64") == 0 ? &arch_a64 :
+		    strcmp(o.arch, "riscv64") == 0 ? &arch_rv : NULL;
 	if (a == NULL || o.workdir == NULL || o.harness == NULL || o.qemu == NULL) {
-		fprintf(stderr, "usage: vcm_qemu_dirty --arch x86_64|aarch64 --workdir DIR "
+		fprintf(stderr, "usage: vcm_qemu_dirty --arch x86_64|aarch64|riscv64 --workdir DIR "
 				"--harness ELF --qemu BIN [--selftest]\n");
 		return 2;
 	}
