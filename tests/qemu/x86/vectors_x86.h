@@ -3,6 +3,9 @@
  * The blob the x86 generator (qemu_gen_x86.c) writes and the bare-metal x86-64
  * harness (harness_x86.c, start_x86.S) reads: register values, then vectors
  * with what the reference model expects. Little-endian, fixed-size fields.
+ * The dirty-tracking check (../dirty_gen.c) writes the same blob for this
+ * harness and for its aarch64 and riscv64 ones (../dirty_a64.c,
+ * ../dirty_rv.c), which place it by their own layout.
  *
  * Physical layout in the q35 machine, run with -m 2048 (RAM 0..2 GiB):
  *   1 MiB    the harness (multiboot ELF, loaded by -kernel)
