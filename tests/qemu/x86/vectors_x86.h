@@ -3,6 +3,9 @@
  * The blob the x86 generator (qemu_gen_x86.c) writes and the bare-metal x86-64
  * harness (harness_x86.c, start_x86.S) reads: register values, then vectors
  * with what the reference model expects. Little-endian, fixed-size fields.
+ * The dirty-tracking check (../dirty_gen.c) writes the same blob for this
+ * harness and for its aarch64 and riscv64 ones (../dirty_a64.c,
+ * ../dirty_rv.c), which place it by their own layout.
  *
  * Physical layout in the q35 machine, run with -m 2048 (RAM 0..2 GiB):
  *   1 MiB    the harness (multiboot ELF, loaded by -kernel)
@@ -39,6 +42,7 @@
 #define VQX_W    0x2U /* a supervisor write succeeds (CR0.WP = 1) */
 #define VQX_U    0x4U /* a user page: a supervisor read with AC = 0 faults (SMAP) */
 #define VQX_DATA 0x8 /* pa is in checked RAM: the 8 bytes at pa & ~7 hold pa & ~7 */
+#define VQX_RONLY 0x10 /* x86_64: read only, never write (dirty_gen_x86.c: a page kept clean) */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -49,7 +53,12 @@ struct vqx_header {
 	uint32_t magic;
 	uint32_t version;
 	uint32_t count;
-	uint32_t pad;
+	/*
+	 * x86_64: bytes of the table arena (identity mapped, at VQX_TABLES_PA)
+	 * the harness prints after the checks, as "PTE <offset> <value>" lines
+	 * for the nonzero words; 0 prints nothing (dirty_gen_x86.c reads them).
+	 */
+	uint32_t dump_len;
 	uint64_t regs[3]; /* vcm_pt_hw(): x86_64 CR3, CR4, IA32_PAT; vtd_ss the context entry */
 	uint64_t pad2;
 };
