@@ -187,10 +187,25 @@ VCM_API void vcm_plat_inject_set_(const struct vcm_plat_inject *inj);
 /*
  * The sites' side: vcm_plat_inject_fail_() is true when the installed hook
  * wants this allocation of @site to fail; vcm_plat_inject_free_() reports a
- * block of @site given back. Both do nothing without a hook.
+ * block of @site given back. Both do nothing without a hook. A freestanding
+ * build (firmware) has no hook at all: the sites compile to nothing and the
+ * image keeps no mutable state (no .data, no .bss).
  */
+#if __STDC_HOSTED__
 VCM_API bool vcm_plat_inject_fail_(const char *site);
 VCM_API void vcm_plat_inject_free_(const char *site);
+#else
+static inline bool vcm_plat_inject_fail_(const char *site)
+{
+	(void)site;
+	return false;
+}
+
+static inline void vcm_plat_inject_free_(const char *site)
+{
+	(void)site;
+}
+#endif
 
 #ifdef __cplusplus
 }

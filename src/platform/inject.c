@@ -8,6 +8,7 @@
  */
 #include <vcm/platform.h>
 
+#if __STDC_HOSTED__ /* freestanding: the inline no-ops of platform.h */
 static struct vcm_plat_inject hook;
 
 void vcm_plat_inject_set_(const struct vcm_plat_inject *inj)
@@ -28,3 +29,4 @@ void vcm_plat_inject_free_(const char *site)
 	if (hook.free != NULL)
 		hook.free(hook.ctx, site);
 }
+#endif /* __STDC_HOSTED__ */

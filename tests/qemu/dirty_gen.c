@@ -496,9 +496,9 @@ static int do_round(struct run *r, const struct opts *o, unsigned int round, uin
 	check_only_ad(r, img);
 	check_d_bits(r, img, "guest image", false);
 	memcpy(r->t.arena.cpu, img, r->used); /* the library now reads what the walker wrote */
-	harvest(r, VCM_PT_DIRTY_NO_CLEAR, false);
+	harvest(r, VCM_DIRTY_NO_CLEAR, false);
 	harvest(r, 0, false);
-	harvest(r, VCM_PT_DIRTY_NO_CLEAR, true);
+	harvest(r, VCM_DIRTY_NO_CLEAR, true);
 	check_d_bits(r, r->t.arena.cpu, "after the clear", true);
 	printf("  round %u: %u leaves, %u written, %u vectors, %u mismatches\n", round,
 	       r->nleaves, written, nvec, r->mismatches - before);
