@@ -35,6 +35,7 @@
 #include <vcm/hosted.h>
 #include "common/bench.h"
 #include "sparse.h"
+#include "dirty.h"
 #if defined(__linux__)
 #include <linux/perf_event.h>
 #include <sys/syscall.h>
@@ -399,6 +400,11 @@ int main(int argc, char **argv)
 		vcm_plat_hosted_arena_delete(arena);
 		return 0;
 	}
+	if (argc > 1 && strcmp(argv[1], "dirty") == 0) {
+		bench_dirty_run();
+		vcm_plat_hosted_arena_delete(arena);
+		return 0;
+	}
 	vcm_plat_arena_ops(arena, &ops);
 	counters_open();
 
@@ -443,6 +449,7 @@ int main(int argc, char **argv)
 	       "one call) <= 12 / 10 ns, one 2M map and unmap <= 11 / 9 ns; every format's "
 	       "batched 4K map within 2x of armv8's.\n");
 	bench_sparse_run();
+	bench_dirty_run();
 	printf("\nTargets (not asserted): each rand row at or under 1.0x of Linux's figure "
 	       "(map/L, unm/L), with bytes after unmap at the top level only.\n");
 	vcm_plat_hosted_arena_delete(arena);
