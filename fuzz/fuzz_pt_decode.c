@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 8)
 		return 0;
-	in.arch = (enum pt_arch)(data[0] % 6U);
+	in.arch = (enum pt_arch)(data[0] % 7U);
 	in.stage2 = (data[1] & 1U) != 0U;
 	in.svnapot = (data[1] & 2U) != 0U;
 	in.svpbmt = (data[1] & 4U) != 0U;

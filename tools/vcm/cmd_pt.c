@@ -44,7 +44,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"  --granule 4k|16k|64k   armv8 granule (default 4k)\n"
 		"  --ias N, --oas N       input / output address bits\n"
-		"  --stage2               armv8 stage 2 table\n"
+		"  --stage2               armv8 stage 2, riscv G-stage (x4) table\n"
 		"  --secure               table walked in the Secure state\n"
 		"  --svnapot, --svpbmt    riscv extensions (64 KiB NAPOT pages, memory types)\n"
 		"  --dirty                writable leaves start clean for hardware dirty tracking\n"

@@ -92,8 +92,9 @@ int cli_pt_decode(int argc, char **argv)
 	in.json = o.json;
 	in.base = o.base;
 	in.root = o.have_root ? o.root : o.base;
-	if (o.stage2 && in.arch != PT_ARCH_ARMV8) {
-		fprintf(stderr, "vcm pt decode: --stage2: armv8 only\n");
+	if (o.stage2 && in.arch != PT_ARCH_ARMV8 && in.arch != PT_ARCH_RISCV &&
+	    in.arch != PT_ARCH_RISCV32) {
+		fprintf(stderr, "vcm pt decode: --stage2: armv8 and riscv (G-stage) only\n");
 		return CLI_EXIT_USAGE;
 	}
 	dump = read_all(path, &in.len);

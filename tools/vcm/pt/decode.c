@@ -76,6 +76,7 @@ const char *pt_arch_name(enum pt_arch arch)
 	case PT_ARCH_VTD: return "vtd_ss";
 	case PT_ARCH_AMDV1: return "amdv1";
 	case PT_ARCH_RISCV: return "riscv";
+	case PT_ARCH_RISCV32: return "riscv32";
 	}
 	return "?";
 }
@@ -89,6 +90,7 @@ static const struct pt_fmt_ops *arch_ops(enum pt_arch arch)
 	case PT_ARCH_VTD: return &pt_fmt_vtd;
 	case PT_ARCH_AMDV1: return &pt_fmt_amdv1;
 	case PT_ARCH_RISCV: return &pt_fmt_riscv;
+	case PT_ARCH_RISCV32: return &pt_fmt_riscv32;
 	}
 	return NULL;
 }

@@ -25,7 +25,8 @@ enum pt_arch {
 	PT_ARCH_X86_64,	/* x86-64 4- and 5-level paging (SDM Vol. 3A ch. 4) */
 	PT_ARCH_VTD,	/* Intel VT-d second stage (D51397 rev 4.0, 9.8) */
 	PT_ARCH_AMDV1,	/* AMD IOMMU v1 host tables (48882 rev 3.00, 2.2.3) */
-	PT_ARCH_RISCV,	/* RISC-V Sv39/48/57 (Privileged 1.12, 4.3-4.6) */
+	PT_ARCH_RISCV,	/* RISC-V Sv39/48/57, G-stage x4 (Privileged 1.12, 4.3-4.6, 8.5) */
+	PT_ARCH_RISCV32, /* RISC-V Sv32, G-stage Sv32x4 (Privileged 1.12, 4.3, 8.5) */
 };
 
 /*

@@ -80,7 +80,7 @@ struct pt_fmt_ops {
 };
 
 extern const struct pt_fmt_ops pt_fmt_armv7s, pt_fmt_armv8, pt_fmt_x86_64, pt_fmt_vtd,
-	pt_fmt_amdv1, pt_fmt_riscv;
+	pt_fmt_amdv1, pt_fmt_riscv, pt_fmt_riscv32;
 
 /* Append to @buf (a NUL-terminated string of room @len), cut at the end. */
 void pt_cat(char *buf, size_t len, const char *fmt, ...)

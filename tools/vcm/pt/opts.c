@@ -19,6 +19,7 @@ const struct pt_fmt_name pt_fmt_names[] = {
 	{ "sv39", &vcm_pt_fmt_riscv, PT_ARCH_RISCV, 39, "RISC-V Sv39" },
 	{ "sv48", &vcm_pt_fmt_riscv, PT_ARCH_RISCV, 48, "RISC-V Sv48" },
 	{ "sv57", &vcm_pt_fmt_riscv, PT_ARCH_RISCV, 57, "RISC-V Sv57" },
+	{ "riscv32", &vcm_pt_fmt_riscv32, PT_ARCH_RISCV32, 0, "RISC-V Sv32 (--stage2: Sv32x4)" },
 	{ NULL, NULL, PT_ARCH_ARMV8, 0, NULL },
 };
 
