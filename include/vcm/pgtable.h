@@ -104,11 +104,19 @@ VCM_API int vcm_pt_prot_check(unsigned int prot, struct vcm_diag *diag);
  * vcm_pt_pool_bytes() says how much; vcm_pt_destroy() gives them back.
  */
 #define VCM_PT_CFG_POOL     (1U << 4)
+/*
+ * ARMv8 only: the walker has FEAT_BBM level 2 (an SMMUv3 with SMMU_IDR3.BBML
+ * = 2), so a block may become a table of the same memory without
+ * break-before-make: a split never leaves a hole a device could fault in.
+ * x86-64, VT-d, AMD v1 and RISC-V split that way always (their manuals ask
+ * for no break); ARMv7 and ARMv8 without it break first (docs/pgtable.md).
+ */
+#define VCM_PT_CFG_BBML2    (1U << 5)
 /* RISC-V only (fmt_riscv.c): the Svnapot 64 KiB leaf, Svpbmt memory types (NC, IO). */
 #define VCM_PT_CFG_RISCV_SVNAPOT (1U << 8)
 #define VCM_PT_CFG_RISCV_SVPBMT  (1U << 9)
 #define VCM_PT_CFG_RISCV_ALL     (VCM_PT_CFG_RISCV_SVNAPOT | VCM_PT_CFG_RISCV_SVPBMT)
-#define VCM_PT_CFG_ALL      (0x1fU | VCM_PT_CFG_RISCV_ALL)
+#define VCM_PT_CFG_ALL      (0x3fU | VCM_PT_CFG_RISCV_ALL)
 
 /**
  * struct vcm_pt_tlb_ops - how the table tells its walkers' TLBs what changed.

@@ -345,5 +345,7 @@ static void v7s_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define FMT_PREFIX   armv7s
 #define FMT_OPS      vcm_pt_fmt_armv7s
 #define FMT_NAME     "armv7s"
+/* B3.10.1: a change of block size goes through an invalid entry and a TLB invalidate */
+#define FMT_BBM      true
 #include "fmt_defaults.h" /* no dirty state: the never-dirty hooks */
 #include "walk_template.h"

@@ -514,7 +514,9 @@ static void armv8_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 #define fmt_hw_dirty armv8_hw_dirty
 #define fmt_hw_clean armv8_hw_clean
 #define fmt_attr_dirty armv8_attr_dirty
-#define FMT_CFG_EXT  VCM_PT_CFG_DIRTY
+#define FMT_CFG_EXT  (VCM_PT_CFG_DIRTY | VCM_PT_CFG_BBML2)
+/* D8.16.1 (F.c D5.10.1) break-before-make, unless FEAT_BBM level 2 (VCM_PT_CFG_BBML2) */
+#define FMT_BBM      true
 #define FMT_ITEM     uint64_t
 #define FMT_ITEM_LG2 3U
 #define FMT_PREFIX   armv8

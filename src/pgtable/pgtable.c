@@ -50,6 +50,11 @@ static int cfg_fields_check(const struct vcm_pt_cfg *cfg, struct vcm_diag *diag)
 	if ((cfg->flags & VCM_PT_CFG_DIRTY & ~cfg->fmt->cfg_ext) != 0U)
 		return VCM_ERR(diag, -EINVAL, "cfg->flags: %s has no hardware dirty state "
 			       "(VCM_PT_CFG_DIRTY)", vcm_pt_fmt_name(cfg->fmt));
+	if ((cfg->flags & VCM_PT_CFG_BBML2 & ~cfg->fmt->cfg_ext) != 0U)
+		return VCM_ERR(diag, -EINVAL, "cfg->flags: VCM_PT_CFG_BBML2 is an ARMv8 feature; "
+			       "%s %s", vcm_pt_fmt_name(cfg->fmt),
+			       cfg->fmt->bbm ? "always breaks before making" :
+					       "splits without a break already");
 	return 0;
 }
 
@@ -94,6 +99,7 @@ int vcm_pt_create(const struct vcm_pt_cfg *cfg, struct vcm_pt **out, struct vcm_
 		return VCM_ERR(diag, -ENOMEM, "no memory for the table object");
 	*pt = (struct vcm_pt){ 0 };
 	pt->fmt = cfg->fmt;
+	pt->hitless = !cfg->fmt->bbm || (cfg->flags & VCM_PT_CFG_BBML2) != 0U;
 	pt->cfg = *cfg;
 	pt->plat = *plat;
 	pt->memo_prot = VCM_PT_MEMO_NONE;

@@ -90,6 +90,7 @@ struct vcm_pt {
 	uint64_t sizes;                             /* leaf sizes in use */
 	uint64_t single_sizes;                      /* entry sizes of the levels with leaf_ok */
 	uint64_t fmt_data;                          /* format private (armv8: the MAIR) */
+	bool hitless;  /* split blocks without a break: !fmt->bbm or VCM_PT_CFG_BBML2 */
 
 	/* limits of the arguments, for the one-test check of the usual call (pgtable.c) */
 	uint64_t gran_mask;         /* granule - 1 */
@@ -127,6 +128,7 @@ struct vcm_pt {
 struct vcm_pt_fmt {
 	const char *name;
 	unsigned int cfg_ext;  /* the extension flags it takes (VCM_PT_CFG_RISCV_*) */
+	bool bbm;              /* its manual asks for break-before-make to split a block */
 	int (*init)(struct vcm_pt *pt, struct vcm_diag *diag);
 	int (*prot_to_attr)(struct vcm_pt *pt, unsigned int prot,
 			    struct vcm_pt_attr *attr);

@@ -193,10 +193,15 @@ static void NS(free_all)(struct vcm_pt *pt)
 #ifndef FMT_CFG_EXT
 #define FMT_CFG_EXT 0U
 #endif
+/* Does its manual ask for break-before-make when a block becomes a table? (FMT_BBM) */
+#ifndef FMT_BBM
+#define FMT_BBM false
+#endif
 
 const struct vcm_pt_fmt FMT_OPS = {
 	.name = FMT_NAME,
 	.cfg_ext = FMT_CFG_EXT,
+	.bbm = FMT_BBM,
 	.init = fmt_init,
 	.prot_to_attr = fmt_prot_to_attr,
 	.hw = fmt_hw,

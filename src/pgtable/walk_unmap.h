@@ -144,12 +144,45 @@ static void NS(hw_mark_tree)(struct walk *w, FMT_ITEM *t, unsigned int lvl,
 }
 
 /*
+ * The split without a break (pt->hitless: the manual allows it, or ARMv8 with
+ * FEAT_BBM level 2): each of the @n entries at @t is swapped for its
+ * replacement @next in one store, already cleaned below it, so a walker sees
+ * the old leaf or the new table, both mapping the same memory with the same
+ * attributes; never an invalid entry. The TLBs may keep the old leaf until
+ * the caller's flush, which is harmless for the same reason. A walker's
+ * write mark seen in the swap is carried into the new leaves.
+ */
+static void NS(split_in_place)(struct walk *w, FMT_ITEM *t, unsigned int n, unsigned int lvl,
+			       vcm_pa_t pa, const FMT_ITEM *next, bool singles, bool dirty,
+			       struct vcm_pt_attr *attr)
+{
+	struct vcm_pt *pt = w->pt;
+	const uint64_t isz = NS(lvl_size)(pt, lvl);
+	bool late = false;
+
+	for (unsigned int i = 0; i < n; i++)
+		late |= fmt_hw_dirty(pt, lvl, __atomic_exchange_n(&t[i], next[i], __ATOMIC_RELAXED));
+	if (late && !dirty) {
+		fmt_attr_dirty(pt, attr);
+		for (unsigned int i = 0; i < n; i++) {
+			if (singles)
+				t[i] = fmt_leaf_encode(pt, lvl, false, pa + i * isz, attr);
+			else
+				NS(hw_mark_tree)(w, NS(tbl_cpu)(pt, fmt_table_pa(pt, lvl, next[i])),
+						 lvl - 1U, attr);
+		}
+	}
+	NS(clean)(pt, t, 0, n);
+}
+
+/*
  * Replace the cut leaf at @it by smaller leaves mapping the same memory: a
  * block by a filled table of the next level; a contiguous group by single
  * entries, or by filled tables where this level has no single size.
- * Break-before-make: the old entries go, are cleaned and flushed from the
- * TLBs, and only then do the new ones appear. The position is left on the
- * same entry for the caller to look at again.
+ * Break-before-make where the format asks for it (ARMv7, ARMv8 without
+ * FEAT_BBM level 2): the old entries go, are cleaned and flushed from the
+ * TLBs, and only then do the new ones appear; elsewhere split_in_place().
+ * The position is left on the same entry for the caller to look at again.
  */
 static void NS(split)(struct walk *w, const struct iter *it)
 {
@@ -183,6 +216,11 @@ static void NS(split)(struct walk *w, const struct iter *it)
 			NS(fill)(w, child.cpu, lvl - 1U, pa + i * isz, &attr, sizes);
 			next[i] = fmt_table_encode(pt, lvl, child.pa);
 		}
+	}
+	if (pt->hitless) {
+		NS(split_in_place)(w, t, n, lvl, pa, next, singles, dirty, &attr);
+		NS(flush_now)(w, da, da + isz * n - 1U, true);
+		return;
 	}
 	/* swapped out, so a mark the walker made since the read above is seen */
 	for (unsigned int i = 0; i < n; i++)

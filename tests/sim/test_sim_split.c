@@ -101,7 +101,8 @@ struct split_result {
  * Map the largest block of @c, cut one granule out of its middle with the
  * device streaming, and report; @tlb: IOTLB entries (0: none).
  */
-static struct split_result split_run(const char *name, unsigned int tlb, bool plant)
+static struct split_result split_run(const char *name, unsigned int tlb, bool plant,
+				     uint32_t flags)
 {
 	const struct sim_config *c = sim_config(name);
 	struct vcm_sim_iommu_cfg mcfg = { .tlb_entries = tlb };
@@ -122,7 +123,7 @@ static struct split_result split_run(const char *name, unsigned int tlb, bool pl
 	pcfg.fmt = c->fmt;
 	pcfg.ias = c->ias;
 	pcfg.granule_lg2 = c->granule_lg2;
-	pcfg.flags = c->pt_flags;
+	pcfg.flags = c->pt_flags | flags;
 	pcfg.plat = &plat;
 	pcfg.tlb = &fx.tlb;
 	pcfg.tlb_ctx = fx.iommu;
@@ -162,7 +163,9 @@ static struct split_result split_run(const char *name, unsigned int tlb, bool pl
 	print_message("%-14s block %#llx cut %#llx, IOTLB %3u%s: %lu points (%lu in the window), "
 		      "%lu of %lu accesses to pages left mapped faulted;%s\n",
 		      name, (unsigned long long)st.len, (unsigned long long)st.gran, tlb,
-		      plant ? " (invalidations dropped)" : "", r.points, r.window_points,
+		      plant ? " (invalidations dropped)" :
+		      (flags & VCM_PT_CFG_BBML2) != 0U ? " (BBM level 2)" : "", r.points,
+		      r.window_points,
 		      r.faults, r.accesses, st.trace);
 	vcm_sim_iommu_ops.clear(fx.iommu, 0);
 	sim_fx_fini(&fx);
@@ -176,8 +179,8 @@ static void test_split_window(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(split_configs) / sizeof(split_configs[0]); i++) {
-		struct split_result none = split_run(split_configs[i], 0, false);
-		struct split_result tlb = split_run(split_configs[i], 64, false);
+		struct split_result none = split_run(split_configs[i], 0, false, 0);
+		struct split_result tlb = split_run(split_configs[i], 64, false, 0);
 
 		/* the window exists (break-before-make) and the IOTLB narrows it */
 		assert_false(none.cut_reachable);
@@ -192,10 +195,31 @@ static void test_split_planted(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(split_configs) / sizeof(split_configs[0]); i++) {
-		struct split_result r = split_run(split_configs[i], 64, true);
+		struct split_result r = split_run(split_configs[i], 64, true, 0);
 
 		assert_true(r.cut_reachable);
 		assert_int_equal(r.faults, 0); /* the stale block entry hid the window */
+	}
+}
+
+/*
+ * ARMv8 with FEAT_BBM level 2 (VCM_PT_CFG_BBML2): the block becomes a table in
+ * one store, so the device never sees a hole: no access to a page left mapped
+ * faults, with or without an IOTLB, and the cut page still goes.
+ */
+static void test_split_bbml2(void **state)
+{
+	(void)state;
+	for (size_t i = 1; i < sizeof(split_configs) / sizeof(split_configs[0]); i++) {
+		struct split_result none = split_run(split_configs[i], 0, false, VCM_PT_CFG_BBML2);
+		struct split_result tlb = split_run(split_configs[i], 64, false, VCM_PT_CFG_BBML2);
+
+		assert_false(none.cut_reachable);
+		assert_false(tlb.cut_reachable);
+		assert_int_equal(none.window_points, 0);
+		assert_int_equal(none.faults, 0);
+		assert_int_equal(tlb.faults, 0);
+		assert_true(none.points > 0); /* the device did stream through the split */
 	}
 }
 
@@ -204,6 +228,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split_window),
 		cmocka_unit_test(test_split_planted),
+		cmocka_unit_test(test_split_bbml2),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
