@@ -115,6 +115,10 @@ struct vcm_mapper_ops {
  *              context; @leaf false when tables were unlinked or replaced, so
  *              walk caches must go too.
  * @tlb_all:    invalidate every cached translation of @base's context.
+ * @tlb_range_hint: optional; @tlb_range with what changed in the range
+ *              (struct vcm_tlb_hint: the leaf sizes removed, leaf-only), so
+ *              the hardware may keep cached entries of other sizes and walk
+ *              caches. NULL: callers use @tlb_range(hint->leaf_only).
  * @hw_version: the hardware's version number.
  * @power_query: is anything of [@pa, @pa + @len) in use by this device? Return
  *              0 (may power down / move) or -EBUSY (refuses).
@@ -126,6 +130,8 @@ struct vcm_dev_ops {
 	void (*tlb_all)(void *ctx, unsigned int base);
 	uint32_t (*hw_version)(void *ctx);
 	int (*power_query)(void *ctx, vcm_pa_t pa, uint64_t len);
+	void (*tlb_range_hint)(void *ctx, unsigned int base, vcm_da_t da, uint64_t len,
+			       const struct vcm_tlb_hint *hint);
 };
 
 /**

@@ -117,9 +117,15 @@ VCM_API int vcm_pt_prot_check(unsigned int prot, struct vcm_diag *diag);
  *               unlinked or replaced, so walk caches must be invalidated too.
  *               Called once per map/unmap call for the whole range changed, and
  *               in the middle of a call when break-before-make requires it.
+ * @flush_range_hint: optional; when set, called instead of @flush_range with
+ *               what the range held (struct vcm_tlb_hint): the sizes of the
+ *               leaf entries cleared or replaced in it, and whether only
+ *               leaves changed. Each gathered range carries its own hint.
  */
 struct vcm_pt_tlb_ops {
 	void (*flush_range)(void *ctx, vcm_da_t da, uint64_t len, bool leaf);
+	void (*flush_range_hint)(void *ctx, vcm_da_t da, uint64_t len,
+				 const struct vcm_tlb_hint *hint);
 };
 
 /**
