@@ -81,6 +81,12 @@ extern "C" {
  *              address order (a run: contiguous da and pa, one prot); a
  *              nonzero return from @fn stops the walk and is returned. Used by
  *              vcm_sys_check_() to prove nothing else is mapped.
+ * @tlb_hint:   optional: what the instance's own changes since the last call
+ *              need of the TLBs (struct vcm_tlb_hint: the leaf sizes removed,
+ *              whether only leaves changed), then forget them; false when it
+ *              changed nothing that needs a flush. The graph passes it to
+ *              vcm_dev_ops.tlb_range_hint; NULL: no sizes known, and the
+ *              graph's own leaf-only guess.
  */
 struct vcm_dev_cfg;
 struct vcm_mapper_ops {
@@ -102,6 +108,7 @@ struct vcm_mapper_ops {
 		    int (*fn)(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot),
 		    void *arg);
 	int (*check)(const struct vcm_dev_cfg *dev_cfg, struct vcm_diag *diag);
+	bool (*tlb_hint)(void *inst, struct vcm_tlb_hint *hint);
 };
 
 /**

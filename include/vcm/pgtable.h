@@ -384,6 +384,16 @@ VCM_API uint64_t vcm_pt_table_bytes(const struct vcm_pt *pt);
 VCM_API uint64_t vcm_pt_pool_bytes(const struct vcm_pt *pt);
 
 /**
+ * vcm_pt_tlb_hint() - what the TLB flushes the table asked for since the
+ * last call said, summed, then forgotten: the union of their leaf sizes (0
+ * when one did not know them) and leaf-only when all were. Kept whether or
+ * not cfg->tlb is set, for a caller that invalidates later on its own (the
+ * graph, once per call, over the range it changed).
+ * Return: true and *@hint; false when no flush was asked for (or a NULL arg).
+ */
+VCM_API bool vcm_pt_tlb_hint(struct vcm_pt *pt, struct vcm_tlb_hint *hint);
+
+/**
  * vcm_pt_last_error() - "vcm_pt_<call>: message" of the last failure on @pt,
  * "" if none; a fixed string if @pt is NULL.
  */

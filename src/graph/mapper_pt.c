@@ -7,7 +7,9 @@
  * the graph unmaps exactly the extents it mapped (no leaf is ever cut, so no
  * break-before-make happens inside the table) and invalidates the TLBs of
  * every active device once per call, after all its tables are written and
- * before any table memory freed by the call can be handed out again.
+ * before any table memory freed by the call can be handed out again. What
+ * the table would have flushed is summed by it (vcm_pt_tlb_hint()) and
+ * becomes the hint of that invalidation (pt_tlb_hint, tlb.c).
  */
 #include "graph_internal.h"
 
@@ -132,6 +134,11 @@ static int pt_walk(void *inst, vcm_da_t da, uint64_t len,
 	return vcm_pt_walk(inst, da, len, walk_leaf, &w);
 }
 
+static bool pt_tlb_hint(void *inst, struct vcm_tlb_hint *hint)
+{
+	return vcm_pt_tlb_hint(inst, hint);
+}
+
 const struct vcm_mapper_ops vcm_mapper_pt = {
 	.name = "pt",
 	.cfg_size = sizeof(struct vcm_pt_cfg),
@@ -145,4 +152,5 @@ const struct vcm_mapper_ops vcm_mapper_pt = {
 	.hw = pt_hw,
 	.page_sizes = pt_page_sizes,
 	.walk = pt_walk,
+	.tlb_hint = pt_tlb_hint,
 };
