@@ -26,6 +26,8 @@ static struct {
 	uint64_t len[MAXH];
 	unsigned int n;
 	uint64_t wrong;  /* planted: nonzero replaces every hint's sizes */
+	uint64_t block;  /* count the flushes naming this leaf size */
+	unsigned long blocks;
 	bool plain;      /* the model gets the plain tlb_range (no hint) */
 } rec;
 
@@ -39,6 +41,8 @@ static void hint_flush(void *ctx, vcm_da_t da, uint64_t len, const struct vcm_tl
 		rec.len[rec.n] = len;
 	}
 	rec.n++;
+	if (rec.block != 0U && (h.leaf_sizes & rec.block) != 0U)
+		rec.blocks++;
 	if (rec.wrong != 0U)
 		h.leaf_sizes = rec.wrong;
 	if (rec.plain)
@@ -181,7 +185,9 @@ static uint64_t rnd(uint64_t *s)
 	return *s;
 }
 
-static void random_one(const char *name, uint64_t block, uint64_t *kept, uint64_t *hinted)
+/* @block: the size maps use at aligned places; @leaf: a block leaf size whose removal must be seen (0: none) */
+static void random_one(const char *name, uint64_t block, uint64_t leaf, uint64_t *kept,
+		       uint64_t *hinted)
 {
 	const struct sim_config *c = sim_config(name);
 	const uint64_t g = UINT64_C(1) << c->granule_lg2;
@@ -192,11 +198,12 @@ static void random_one(const char *name, uint64_t block, uint64_t *kept, uint64_
 	vcm_pa_t pa;
 
 	fx_up(&fx, c);
+	rec.block = leaf;
 	pa = base_pa(&fx, block);
 	assert_true(pa + win <= fx.free_pa + fx.free_len);
-	for (unsigned long step = 0; step < 150; step++) {
+	for (unsigned long step = 0; step < 300; step++) {
 		uint64_t r = rnd(&seed);
-		/* a block, a run of pages, or a cut: all granule aligned */
+		/* a block, a run of pages, a long or a short unmap: all granule aligned */
 		vcm_da_t da = (r % (win / g)) * g;
 		uint64_t len = ((r >> 32) % 16 + 1) * g;
 
@@ -210,6 +217,9 @@ static void random_one(const char *name, uint64_t block, uint64_t *kept, uint64_
 				len = win - da;
 			(void)vcm_pt_map(fx.pt, da, pa + da, len, RW); /* -EEXIST is fine */
 			break;
+		case 2: /* up to two blocks from any page: cuts the blocks at both ends */
+			len = ((r >> 32) % (2 * block / g) + 1) * g;
+			/* fall through */
 		default:
 			if (da + len > win)
 				len = win - da;
@@ -222,6 +232,8 @@ static void random_one(const char *name, uint64_t block, uint64_t *kept, uint64_
 	*kept += st.hint_kept;
 	*hinted += st.hinted;
 	assert_true(st.hinted > 0);
+	/* blocks were unmapped or cut, not only pages */
+	assert_true(leaf == 0U || rec.blocks > 0U);
 	sim_fx_fini(&fx);
 }
 
@@ -230,10 +242,10 @@ static void test_random_hints(void **state)
 	uint64_t kept = 0, hinted = 0;
 
 	(void)state;
-	random_one("armv8-4k-s1", 0x200000, &kept, &hinted);
-	random_one("armv8-4k-s2", 0x200000, &kept, &hinted);
-	random_one("armv8-16k-s1", 0x2000000 / 4, &kept, &hinted); /* 8M: 512 pages + groups */
-	random_one("armv7s", 0x100000, &kept, &hinted);
+	random_one("armv8-4k-s1", 0x200000, 0x200000, &kept, &hinted);
+	random_one("armv8-4k-s2", 0x200000, 0x200000, &kept, &hinted);
+	random_one("armv8-16k-s1", 0x800000, 0, &kept, &hinted); /* 2M contiguous groups */
+	random_one("armv7s", 0x100000, 0x100000, &kept, &hinted);
 	print_message("random map/unmap/split: %llu hinted invalidations, %llu entries kept\n",
 		      (unsigned long long)hinted, (unsigned long long)kept);
 }
