@@ -27,6 +27,7 @@ static int pt_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 	cfg.plat = plat;
 	cfg.tlb = NULL;
 	cfg.tlb_ctx = NULL;
+	cfg.flags |= VCM_PT_CFG_TLB_SUM; /* what it would flush: the fan-out's hint */
 	ret = vcm_pt_create(&cfg, &pt, &d);
 	if (ret != 0)
 		return VCM_ERR(diag, ret, "dev '%s' table: %s", dev_cfg->name,

@@ -188,15 +188,17 @@ static inline void NS(dirty_clean)(const struct vcm_pt *pt, FMT_ITEM *table, str
  * Flush [@first, @last] from the walkers' TLBs. @sizes: the sizes of the leaf
  * entries cleared in it (bit n = 2^n bytes, a group's members counted one by
  * one), 0 when not known; @leaf: no table was unlinked. A table given the
- * hinted op passes both on; the plain op gets @leaf only. Both are also
- * summed for vcm_pt_tlb_hint().
+ * hinted op passes both on; the plain op gets @leaf only. With
+ * VCM_PT_CFG_TLB_SUM both are also summed for vcm_pt_tlb_hint().
  */
 static inline void NS(tlb_flush)(struct vcm_pt *pt, vcm_da_t first, vcm_da_t last,
 				 uint64_t sizes, bool leaf)
 {
 	const struct vcm_pt_tlb_ops *tlb = pt->cfg.tlb;
 
-	if (!pt->tlb_summed) {
+	if ((pt->cfg.flags & VCM_PT_CFG_TLB_SUM) == 0U) {
+		/* nobody asks: nothing summed */
+	} else if (!pt->tlb_summed) {
 		pt->tlb_sum.leaf_sizes = sizes;
 		pt->tlb_sum.leaf_only = leaf;
 		pt->tlb_summed = true;

@@ -124,6 +124,52 @@ static void test_reports(void **state)
 	sim_fx_fini(&fx);
 }
 
+/*
+ * vcm_pt_tlb_hint(): the sum of the flushes since the last call, only for a
+ * table made with VCM_PT_CFG_TLB_SUM; an unknown size (a rolled-back table)
+ * makes the sum's sizes unknown.
+ */
+static void test_sum(void **state)
+{
+	const uint64_t K4 = 0x1000, M2 = 0x200000;
+	struct vcm_pt_cfg pcfg = { 0 };
+	struct vcm_tlb_hint h;
+	struct vcm_pt *pt;
+	struct sim_fx fx;
+	vcm_pa_t pa;
+
+	(void)state;
+	fx_up(&fx, sim_config("armv8-4k-s1"));
+	pa = base_pa(&fx, M2);
+	assert_int_equal(vcm_pt_map(fx.pt, 0, pa, K4, RW), 0);
+	assert_int_equal(vcm_pt_unmap(fx.pt, 0, K4, NULL), 0);
+	assert_false(vcm_pt_tlb_hint(fx.pt, &h)); /* no VCM_PT_CFG_TLB_SUM */
+
+	pcfg.fmt = &vcm_pt_fmt_armv8;
+	pcfg.ias = 48;
+	pcfg.flags = VCM_PT_CFG_COHERENT | VCM_PT_CFG_TLB_SUM;
+	pcfg.plat = fx.plat;
+	assert_int_equal(vcm_pt_create(&pcfg, &pt, NULL), 0);
+	assert_false(vcm_pt_tlb_hint(pt, &h));
+	assert_int_equal(vcm_pt_map(pt, M2, pa, M2, RW), 0);
+	assert_int_equal(vcm_pt_map(pt, 2 * M2, pa, 2 * K4, RW), 0);
+	assert_false(vcm_pt_tlb_hint(pt, &h)); /* maps into empty entries flush nothing */
+	assert_int_equal(vcm_pt_unmap(pt, 2 * M2, K4, NULL), 0);
+	assert_int_equal(vcm_pt_unmap(pt, M2, M2, NULL), 0);
+	assert_true(vcm_pt_tlb_hint(pt, &h));
+	assert_int_equal(h.leaf_sizes, K4 | M2);
+	assert_true(h.leaf_only);
+	assert_false(vcm_pt_tlb_hint(pt, &h)); /* forgotten once read */
+	assert_int_equal(vcm_pt_unmap(pt, 2 * M2 + K4, K4, NULL), 0); /* empties its table */
+	assert_true(vcm_pt_tlb_hint(pt, &h));
+	assert_int_equal(h.leaf_sizes, K4);
+	assert_false(h.leaf_only);
+	assert_false(vcm_pt_tlb_hint(NULL, &h));
+	assert_false(vcm_pt_tlb_hint(pt, NULL));
+	vcm_pt_destroy(pt);
+	sim_fx_fini(&fx);
+}
+
 /* The planted defect: the hint names 4K for a 2M block; the block stays reachable. */
 static void test_wrong_hint_stale(void **state)
 {
@@ -331,6 +377,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reports),
+		cmocka_unit_test(test_sum),
 		cmocka_unit_test(test_wrong_hint_stale),
 		cmocka_unit_test(test_random_hints),
 		cmocka_unit_test(test_harvest_keeps_blocks),
