@@ -87,6 +87,12 @@ extern "C" {
  *              invalidates the devices' TLBs afterwards. Return 0 or -errno
  *              with a message in @diag (an instance without dirty tracking:
  *              -EOPNOTSUPP).
+ * @tlb_hint:   optional: what the instance's own changes since the last call
+ *              need of the TLBs (struct vcm_tlb_hint: the leaf sizes removed,
+ *              whether only leaves changed), then forget them; false when it
+ *              changed nothing that needs a flush. The graph passes it to
+ *              vcm_dev_ops.tlb_range_hint; NULL: no sizes known, and the
+ *              graph's own leaf-only guess.
  */
 struct vcm_dev_cfg;
 struct vcm_mapper_ops {
@@ -111,6 +117,7 @@ struct vcm_mapper_ops {
 	int (*read_clear_dirty)(void *inst, vcm_da_t da, uint64_t len, unsigned int flags,
 				int (*fn)(void *arg, vcm_da_t da, uint64_t len), void *arg,
 				struct vcm_diag *diag);
+	bool (*tlb_hint)(void *inst, struct vcm_tlb_hint *hint);
 };
 
 /**
@@ -124,6 +131,10 @@ struct vcm_mapper_ops {
  *              context; @leaf false when tables were unlinked or replaced, so
  *              walk caches must go too.
  * @tlb_all:    invalidate every cached translation of @base's context.
+ * @tlb_range_hint: optional; @tlb_range with what changed in the range
+ *              (struct vcm_tlb_hint: the leaf sizes removed, leaf-only), so
+ *              the hardware may keep cached entries of other sizes and walk
+ *              caches. NULL: callers use @tlb_range(hint->leaf_only).
  * @hw_version: the hardware's version number.
  * @power_query: is anything of [@pa, @pa + @len) in use by this device? Return
  *              0 (may power down / move) or -EBUSY (refuses).
@@ -135,6 +146,8 @@ struct vcm_dev_ops {
 	void (*tlb_all)(void *ctx, unsigned int base);
 	uint32_t (*hw_version)(void *ctx);
 	int (*power_query)(void *ctx, vcm_pa_t pa, uint64_t len);
+	void (*tlb_range_hint)(void *ctx, unsigned int base, vcm_da_t da, uint64_t len,
+			       const struct vcm_tlb_hint *hint);
 };
 
 /**

@@ -116,7 +116,13 @@ VCM_API int vcm_pt_prot_check(unsigned int prot, struct vcm_diag *diag);
 #define VCM_PT_CFG_RISCV_SVNAPOT (1U << 8)
 #define VCM_PT_CFG_RISCV_SVPBMT  (1U << 9)
 #define VCM_PT_CFG_RISCV_ALL     (VCM_PT_CFG_RISCV_SVNAPOT | VCM_PT_CFG_RISCV_SVPBMT)
-#define VCM_PT_CFG_ALL      (0x3fU | VCM_PT_CFG_RISCV_ALL)
+/*
+ * Sum every TLB flush the table asks for, for vcm_pt_tlb_hint() (a caller
+ * that invalidates later on its own, as the graph does). Off by default: it
+ * costs a little on each flush.
+ */
+#define VCM_PT_CFG_TLB_SUM  (1U << 12)
+#define VCM_PT_CFG_ALL      (0x3fU | VCM_PT_CFG_RISCV_ALL | VCM_PT_CFG_TLB_SUM)
 
 /**
  * struct vcm_pt_tlb_ops - how the table tells its walkers' TLBs what changed.
@@ -125,9 +131,15 @@ VCM_API int vcm_pt_prot_check(unsigned int prot, struct vcm_diag *diag);
  *               unlinked or replaced, so walk caches must be invalidated too.
  *               Called once per map/unmap call for the whole range changed, and
  *               in the middle of a call when break-before-make requires it.
+ * @flush_range_hint: optional; when set, called instead of @flush_range with
+ *               what the range held (struct vcm_tlb_hint): the sizes of the
+ *               leaf entries cleared or replaced in it, and whether only
+ *               leaves changed. Each gathered range carries its own hint.
  */
 struct vcm_pt_tlb_ops {
 	void (*flush_range)(void *ctx, vcm_da_t da, uint64_t len, bool leaf);
+	void (*flush_range_hint)(void *ctx, vcm_da_t da, uint64_t len,
+				 const struct vcm_tlb_hint *hint);
 };
 
 /**
@@ -381,6 +393,17 @@ VCM_API uint64_t vcm_pt_table_bytes(const struct vcm_pt *pt);
  * on top of vcm_pt_table_bytes(); 0 if @pt is NULL or has no pool.
  */
 VCM_API uint64_t vcm_pt_pool_bytes(const struct vcm_pt *pt);
+
+/**
+ * vcm_pt_tlb_hint() - what the TLB flushes the table asked for since the
+ * last call said, summed, then forgotten: the union of their leaf sizes (0
+ * when one did not know them) and leaf-only when all were. For a table made
+ * with VCM_PT_CFG_TLB_SUM (cfg->tlb set or not), whose owner invalidates
+ * later on its own (the graph, once per call, over the range it changed).
+ * Return: true and *@hint; false when no flush was asked for, the table has
+ * no VCM_PT_CFG_TLB_SUM, or an argument is NULL.
+ */
+VCM_API bool vcm_pt_tlb_hint(struct vcm_pt *pt, struct vcm_tlb_hint *hint);
 
 /**
  * vcm_pt_last_error() - "vcm_pt_<call>: message" of the last failure on @pt,

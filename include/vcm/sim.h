@@ -140,6 +140,10 @@ struct vcm_sim_xlate {
  * @dropped:      invalidations dropped by vcm_sim_iommu_drop_next_invalidation().
  * @bursts, @bytes: bus bursts and bytes moved by read/write.
  * @dirty_marks:  writes that marked a writable-clean descriptor dirty (DBM).
+ * @hinted:       of @invalidations, tlb_range_hint calls.
+ * @hint_kept:    entries in a hinted range that the hint let stay (their
+ *                descriptor size not in hint->leaf_sizes); a plain tlb_range
+ *                would have dropped them.
  */
 struct vcm_sim_iommu_stats {
 	uint64_t lookups;
@@ -155,6 +159,8 @@ struct vcm_sim_iommu_stats {
 	uint64_t bursts;
 	uint64_t bytes;
 	uint64_t dirty_marks; /* descriptors marked written (hardware dirty state) */
+	uint64_t hinted;
+	uint64_t hint_kept;
 };
 
 /*
@@ -169,6 +175,10 @@ struct vcm_sim_iommu_stats {
  *            drops its IOTLB entries.
  * clear:     disables the bank and drops its IOTLB entries.
  * tlb_range: drops the bank's entries that overlap [da, da + len).
+ * tlb_range_hint: the same, but only entries filled from leaf descriptors of
+ *            a size in hint->leaf_sizes (all when 0), as an SMMU given a TTL
+ *            level: a wrong hint leaves a stale entry. leaf_only changes
+ *            nothing (no walk cache is modelled).
  * tlb_all:   drops every entry of the bank.
  * hw_version: cfg->hw_version or the kind's default.
  * power_query: -EBUSY while an IOTLB entry of an enabled bank maps part of

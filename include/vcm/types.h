@@ -87,6 +87,23 @@ struct vcm_hw_regs {
 	vcm_da_t da_last;
 };
 
+/**
+ * struct vcm_tlb_hint - what a TLB invalidation of a range has to reach, for
+ * hardware that can narrow one (SMMUv3 TTL, VT-d IH, AMD-Vi PDE).
+ * @leaf_sizes: bit n set: leaf entries that each translate 2^n bytes were
+ *              removed in the range (a contiguous group's members count at
+ *              the size of one member: the size of the level holding them,
+ *              which is what an Arm TTL names). 0: not known, any size.
+ *              Cached translations of other sizes may stay.
+ * @leaf_only:  true when only leaf entries changed: no table was unlinked or
+ *              freed, so cached table entries (walk caches) may stay. Always
+ *              equal to the @leaf argument of the plain call.
+ */
+struct vcm_tlb_hint {
+	uint64_t leaf_sizes;
+	bool leaf_only;
+};
+
 #ifdef __cplusplus
 }
 #endif

@@ -121,6 +121,7 @@
 #define CMD_NUM          VCM_GENMASK(16, 12)
 #define CMD_SCALE        VCM_GENMASK(24, 20)
 #define CMD_TG           VCM_GENMASK(11, 10) /* doubleword 1: 1 4K, 2 16K, 3 64K */
+#define CMD_TTL          VCM_GENMASK(9, 8)   /* doubleword 1: leaf level 1..3, 0 any */
 #define CMD_ADDR         VCM_GENMASK(63, 12) /* doubleword 1 */
 
 #define SMMU_POLL_DEFAULT  1000000U
@@ -752,12 +753,41 @@ static void smmu_clear(void *ctx, unsigned int base)
 }
 
 /*
+ * 4.4.1.1: the TTL level hint for [@da, +@len) whose cleared leaves are
+ * @sizes (struct vcm_tlb_hint), 0 (any level) unless they are of one size
+ * that is a leaf level (1..3) of the granule and the range is aligned to it
+ * (the manual leaves a misaligned range with a TTL UNPREDICTABLE). The range
+ * commands keep that alignment: each covers a multiple of the lowest set bit
+ * of the pages left, which the leaf size divides.
+ */
+static unsigned int tlbi_ttl(unsigned int g, vcm_da_t da, uint64_t len, uint64_t sizes)
+{
+	unsigned int lg2, per, level;
+
+	if (sizes == 0U || !vcm_is_pow2(sizes))
+		return 0;
+	lg2 = vcm_ctz64(sizes);
+	per = g - 3U; /* index bits per level */
+	if (lg2 < g || (lg2 - g) % per != 0U || (lg2 - g) / per > 2U)
+		return 0;
+	level = 3U - (lg2 - g) / per;
+	/* 16K granule level 1 needs IDR5.DS (52-bit), which no table here uses */
+	if (g == 14U && level == 1U)
+		return 0;
+	if ((da & (sizes - 1U)) != 0U || (len & (sizes - 1U)) != 0U)
+		return 0;
+	return level;
+}
+
+/*
  * Chapter 4, CMD_TLBI_NH_VA. With IDR3.RIL one command covers (NUM + 1) << SCALE
  * pages of the granule TG: take the lowest set bit of the pages left as
  * SCALE and up to 5 bits above it as NUM + 1, so a range needs at most a
- * few commands. Without RIL, one command per page up to SMMU_TLBI_VA_MAX.
+ * few commands; @ttl (tlbi_ttl()) goes in each. Without RIL (no TG, so no
+ * TTL either), one command per page up to SMMU_TLBI_VA_MAX.
  */
-static int tlbi_va(struct vcm_smmuv3_master *m, vcm_da_t da, uint64_t len, bool leaf)
+static int tlbi_va(struct vcm_smmuv3_master *m, vcm_da_t da, uint64_t len, bool leaf,
+		   unsigned int ttl)
 {
 	struct vcm_smmuv3 *s = m->smmu;
 	unsigned int g = m->granule_lg2;
@@ -777,7 +807,8 @@ static int tlbi_va(struct vcm_smmuv3_master *m, vcm_da_t da, uint64_t len, bool 
 
 			err = cmd_add(s, w0 | VCM_FIELD_PREP(CMD_NUM, num - 1U) |
 					 VCM_FIELD_PREP(CMD_SCALE, scale),
-				      w1 | VCM_FIELD_PREP(CMD_TG, tg) | (a & CMD_ADDR));
+				      w1 | VCM_FIELD_PREP(CMD_TG, tg) |
+					      VCM_FIELD_PREP(CMD_TTL, ttl) | (a & CMD_ADDR));
 			a += num << (scale + g);
 			pages -= num << scale;
 		}
@@ -797,7 +828,22 @@ static void smmu_tlb_range(void *ctx, unsigned int base, vcm_da_t da, uint64_t l
 	if (m == NULL || base != VCM_BASE_LOW || m->granule_lg2 == 0U || len == 0U)
 		return;
 	vcm_diag_enter(&m->smmu->diag, "vcm_smmuv3_dev_ops.tlb_range");
-	note(m->smmu, cmd_sync(m->smmu, tlbi_va(m, da, len, leaf)));
+	note(m->smmu, cmd_sync(m->smmu, tlbi_va(m, da, len, leaf, 0)));
+}
+
+/* The hinted form: Leaf from leaf_only, TTL from leaf_sizes (tlbi_ttl()). */
+static void smmu_tlb_range_hint(void *ctx, unsigned int base, vcm_da_t da, uint64_t len,
+				const struct vcm_tlb_hint *hint)
+{
+	struct vcm_smmuv3_master *m = ctx;
+	unsigned int ttl;
+
+	if (m == NULL || hint == NULL || base != VCM_BASE_LOW || m->granule_lg2 == 0U ||
+	    len == 0U)
+		return;
+	vcm_diag_enter(&m->smmu->diag, "vcm_smmuv3_dev_ops.tlb_range_hint");
+	ttl = tlbi_ttl(m->granule_lg2, da, len, hint->leaf_sizes);
+	note(m->smmu, cmd_sync(m->smmu, tlbi_va(m, da, len, hint->leaf_only, ttl)));
 }
 
 static void smmu_tlb_all(void *ctx, unsigned int base)
@@ -824,4 +870,5 @@ const struct vcm_dev_ops vcm_smmuv3_dev_ops = {
 	.tlb_all = smmu_tlb_all,
 	.hw_version = smmu_hw_version,
 	.power_query = NULL,
+	.tlb_range_hint = smmu_tlb_range_hint,
 };

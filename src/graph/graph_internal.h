@@ -294,6 +294,7 @@ struct vcm_inst {
 	struct vcm_plat_fwd fwd;    /* how plat forwards (table calls through the stash) */
 	enum inst_stash_mode stash_mode;
 	struct stash_node *stash;   /* tables held back during a migration */
+	struct vcm_tlb_hint hint;   /* tlb.c: this call's, for every device sharing it */
 };
 
 enum vcm_kind { VK_DEV, VK_ONE_TO_ONE, VK_PREBUILT };

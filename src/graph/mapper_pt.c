@@ -7,7 +7,9 @@
  * the graph unmaps exactly the extents it mapped (no leaf is ever cut, so no
  * break-before-make happens inside the table) and invalidates the TLBs of
  * every active device once per call, after all its tables are written and
- * before any table memory freed by the call can be handed out again.
+ * before any table memory freed by the call can be handed out again. What
+ * the table would have flushed is summed by it (vcm_pt_tlb_hint()) and
+ * becomes the hint of that invalidation (pt_tlb_hint, tlb.c).
  */
 #include "graph_internal.h"
 
@@ -25,6 +27,7 @@ static int pt_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 	cfg.plat = plat;
 	cfg.tlb = NULL;
 	cfg.tlb_ctx = NULL;
+	cfg.flags |= VCM_PT_CFG_TLB_SUM; /* what it would flush: the fan-out's hint */
 	ret = vcm_pt_create(&cfg, &pt, &d);
 	if (ret != 0)
 		return VCM_ERR(diag, ret, "dev '%s' table: %s", dev_cfg->name,
@@ -147,6 +150,11 @@ static int pt_read_clear_dirty(void *inst, vcm_da_t da, uint64_t len, unsigned i
 	return ret;
 }
 
+static bool pt_tlb_hint(void *inst, struct vcm_tlb_hint *hint)
+{
+	return vcm_pt_tlb_hint(inst, hint);
+}
+
 const struct vcm_mapper_ops vcm_mapper_pt = {
 	.name = "pt",
 	.cfg_size = sizeof(struct vcm_pt_cfg),
@@ -161,4 +169,5 @@ const struct vcm_mapper_ops vcm_mapper_pt = {
 	.page_sizes = pt_page_sizes,
 	.walk = pt_walk,
 	.read_clear_dirty = pt_read_clear_dirty,
+	.tlb_hint = pt_tlb_hint,
 };

@@ -535,6 +535,15 @@ uint64_t vcm_pt_page_sizes(const struct vcm_pt *pt)
 	return live(pt) ? pt->sizes : 0U;
 }
 
+bool vcm_pt_tlb_hint(struct vcm_pt *pt, struct vcm_tlb_hint *hint)
+{
+	if (!live(pt) || hint == NULL || !pt->tlb_summed)
+		return false;
+	*hint = pt->tlb_sum;
+	pt->tlb_summed = false;
+	return true;
+}
+
 unsigned int vcm_pt_ias(const struct vcm_pt *pt)
 {
 	return live(pt) ? pt->ias : 0U;

@@ -104,6 +104,10 @@ struct vcm_pt {
 
 	struct vcm_pt_wcache wc;
 
+	/* every TLB flush asked for since vcm_pt_tlb_hint(), summed (walk_base.h) */
+	struct vcm_tlb_hint tlb_sum;
+	bool tlb_summed;
+
 	void *root;
 	vcm_pa_t root_pa;
 	uint64_t root_size;

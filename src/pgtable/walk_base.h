@@ -62,6 +62,8 @@ struct walk {
 
 	bool gathered, gather_leaf;
 	vcm_da_t gather_first, gather_last;
+	/* the sizes of the leaf entries cleared in the gathered range (vcm_tlb_hint) */
+	uint64_t gather_sizes;
 	unsigned int ndeferred;
 	struct tbl deferred[DEFERRED_MAX];
 	/* tables taken before an unmap's first write, linked through their entry 0 */
@@ -92,6 +94,7 @@ static void NS(walk_init)(struct walk *w, struct vcm_pt *pt)
 	w->unmapped = 0;
 	w->gathered = false;
 	w->gather_leaf = true;
+	w->gather_sizes = 0;
 	w->ndeferred = 0;
 	w->npool = 0;
 }
@@ -181,31 +184,68 @@ static inline void NS(dirty_clean)(const struct vcm_pt *pt, FMT_ITEM *table, str
 	d->end = 0;
 }
 
-static inline void NS(tlb_flush)(const struct vcm_pt *pt, vcm_da_t first, vcm_da_t last,
-				 bool leaf)
+/*
+ * Flush [@first, @last] from the walkers' TLBs. @sizes: the sizes of the leaf
+ * entries cleared in it (bit n = 2^n bytes, a group's members counted one by
+ * one), 0 when not known; @leaf: no table was unlinked. A table given the
+ * hinted op passes both on; the plain op gets @leaf only. With
+ * VCM_PT_CFG_TLB_SUM both are also summed for vcm_pt_tlb_hint().
+ */
+static inline void NS(tlb_flush)(struct vcm_pt *pt, vcm_da_t first, vcm_da_t last,
+				 uint64_t sizes, bool leaf)
 {
-	if (pt->cfg.tlb != NULL && pt->cfg.tlb->flush_range != NULL)
-		pt->cfg.tlb->flush_range(pt->cfg.tlb_ctx, first, last - first + 1U, leaf);
+	const struct vcm_pt_tlb_ops *tlb = pt->cfg.tlb;
+
+	if ((pt->cfg.flags & VCM_PT_CFG_TLB_SUM) == 0U) {
+		/* nobody asks: nothing summed */
+	} else if (!pt->tlb_summed) {
+		pt->tlb_sum.leaf_sizes = sizes;
+		pt->tlb_sum.leaf_only = leaf;
+		pt->tlb_summed = true;
+	} else {
+		/* an unknown size (0) stays unknown */
+		pt->tlb_sum.leaf_sizes = pt->tlb_sum.leaf_sizes == 0U || sizes == 0U ?
+						 0U : pt->tlb_sum.leaf_sizes | sizes;
+		pt->tlb_sum.leaf_only = pt->tlb_sum.leaf_only && leaf;
+	}
+	if (tlb == NULL)
+		return;
+	if (tlb->flush_range_hint != NULL) {
+		const struct vcm_tlb_hint hint = { .leaf_sizes = sizes, .leaf_only = leaf };
+
+		tlb->flush_range_hint(pt->cfg.tlb_ctx, first, last - first + 1U, &hint);
+	} else if (tlb->flush_range != NULL) {
+		tlb->flush_range(pt->cfg.tlb_ctx, first, last - first + 1U, leaf);
+	}
 }
 
-static void NS(flush_now)(struct walk *w, vcm_da_t first, vcm_da_t last, bool leaf)
+static void NS(flush_now)(struct walk *w, vcm_da_t first, vcm_da_t last, uint64_t sizes,
+			  bool leaf)
 {
-	NS(tlb_flush)(w->pt, first, last, leaf);
+	NS(tlb_flush)(w->pt, first, last, sizes, leaf);
 }
 
 static void NS(gather_flush)(struct walk *w)
 {
 	if (w->gathered)
-		NS(flush_now)(w, w->gather_first, w->gather_last, w->gather_leaf);
+		NS(flush_now)(w, w->gather_first, w->gather_last, w->gather_sizes,
+			      w->gather_leaf);
 	w->gathered = false;
 	w->gather_leaf = true;
+	w->gather_sizes = 0;
 	/* Only now can no walker still be reading the unlinked tables. */
 	for (unsigned int i = 0; i < w->ndeferred; i++)
 		NS(tbl_free)(w->pt, &w->deferred[i]);
 	w->ndeferred = 0;
 }
 
-static void NS(gather_add)(struct walk *w, vcm_da_t first, vcm_da_t last, bool leaf)
+/*
+ * Add [@first, @last] to the range the next flush covers: leaf entries of
+ * @size bytes each were cleared there (@leaf), or a table was unlinked (@size
+ * 0: the leaves under it were added when they were cleared).
+ */
+static void NS(gather_add)(struct walk *w, vcm_da_t first, vcm_da_t last, uint64_t size,
+			   bool leaf)
 {
 	if (!w->gathered) {
 		w->gather_first = first;
@@ -218,6 +258,7 @@ static void NS(gather_add)(struct walk *w, vcm_da_t first, vcm_da_t last, bool l
 			w->gather_last = last;
 	}
 	w->gather_leaf = w->gather_leaf && leaf;
+	w->gather_sizes |= size;
 }
 
 /* ---- the walk cache (struct vcm_pt_wcache) ------------------------------ */
@@ -339,7 +380,7 @@ static void NS(defer_free)(struct walk *w, FMT_ITEM *cpu, vcm_pa_t pa, unsigned 
 
 	if (w->ndeferred == DEFERRED_MAX)
 		NS(gather_flush)(w);
-	NS(gather_add)(w, first, last, false);
+	NS(gather_add)(w, first, last, 0, false);
 	t = &w->deferred[w->ndeferred++];
 	t->cpu = cpu;
 	t->pa = pa;

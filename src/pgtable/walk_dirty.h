@@ -63,7 +63,7 @@ static int NS(rcd_lvl)(struct walk *w, struct iter *it, vcm_da_t da, vcm_da_t la
 			for (unsigned int i = 0; i < n; i++)
 				NS(hw_clean_one)(pt, lvl, &it->table[first + i]);
 			NS(clean)(pt, it->table, first, n);
-			NS(gather_add)(w, start, start + span - 1U, true);
+			NS(gather_add)(w, start, start + span - 1U, NS(lvl_size)(pt, lvl), true);
 		}
 		ret = fn(arg, start, span);
 	}

@@ -226,7 +226,7 @@ static void NS(split)(struct walk *w, const struct iter *it)
 	for (unsigned int i = 0; i < n; i++)
 		late |= fmt_hw_dirty(pt, lvl, __atomic_exchange_n(&t[i], 0, __ATOMIC_RELAXED));
 	NS(clean)(pt, t, 0, n);
-	NS(flush_now)(w, da, da + isz * n - 1U, true);
+	NS(flush_now)(w, da, da + isz * n - 1U, isz, true);
 	if (late && !dirty) {
 		fmt_attr_dirty(pt, &attr);
 		for (unsigned int i = 0; i < n; i++) {
@@ -391,7 +391,7 @@ static void NS(unmap_clear)(struct walk *w, struct iter *it, struct dirty *d, vc
 	NS(wc_set)(w->pt, it->table, lvl, it->da); /* dropped again if the table goes */
 	w->unmapped += (uint64_t)n * isz;
 	it->da -= (uint64_t)(it->index - first) * isz;
-	NS(gather_add)(w, it->da, it->da + (uint64_t)n * isz - 1U, true);
+	NS(gather_add)(w, it->da, it->da + (uint64_t)n * isz - 1U, isz, true);
 	it->index = first;
 	NS(iter_next)(pt, it, n);
 }
@@ -526,7 +526,7 @@ static inline bool NS(unmap_one)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last,
 	(*live)--;
 	table[index] = 0;
 	NS(clean)(pt, table, index, 1);
-	NS(tlb_flush)(pt, da, last, true);
+	NS(tlb_flush)(pt, da, last, len, true);
 	if (unmapped != NULL)
 		*unmapped = len;
 	return true;

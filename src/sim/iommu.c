@@ -195,7 +195,25 @@ static void op_tlb_range(void *ctx, unsigned int base, vcm_da_t da, uint64_t len
 	if (!valid_iommu(iommu) || base >= iommu->cfg.banks || len == 0U || drop_this(iommu))
 		return;
 	iommu->st.invalidations++;
-	sim_tlb_flush_range_(iommu, base, da, len);
+	sim_tlb_flush_range_(iommu, base, da, len, 0);
+}
+
+/*
+ * The hinted form: only entries filled from leaf descriptors of the hinted
+ * sizes go (a wrong hint leaves stale entries, as on hardware that takes the
+ * hint). leaf_only changes nothing: the model has no walk cache.
+ */
+static void op_tlb_range_hint(void *ctx, unsigned int base, vcm_da_t da, uint64_t len,
+			      const struct vcm_tlb_hint *hint)
+{
+	struct vcm_sim_iommu *iommu = ctx;
+
+	if (!valid_iommu(iommu) || base >= iommu->cfg.banks || len == 0U || hint == NULL ||
+	    drop_this(iommu))
+		return;
+	iommu->st.invalidations++;
+	iommu->st.hinted++;
+	sim_tlb_flush_range_(iommu, base, da, len, hint->leaf_sizes);
 }
 
 static void op_tlb_all(void *ctx, unsigned int base)
@@ -235,6 +253,7 @@ const struct vcm_dev_ops vcm_sim_iommu_ops = {
 	.tlb_all = op_tlb_all,
 	.hw_version = op_hw_version,
 	.power_query = op_power_query,
+	.tlb_range_hint = op_tlb_range_hint,
 };
 
 /* ---- translation ---- */

@@ -11,7 +11,8 @@
  * Replacement is LRU (a use stamp per entry) or round robin (a cursor per
  * set); an invalid way is always taken first. Not modelled: walk caches
  * (the walker keeps no intermediate entries, so a leaf = false invalidation
- * needs nothing more), ASID/VMID tags (a bank is one context).
+ * needs nothing more, and a leaf-only hint has nothing to keep), ASID/VMID
+ * tags (a bank is one context). A size hint is honoured (sim_tlb_flush_range_).
  */
 #include "sim_internal.h"
 
@@ -106,9 +107,15 @@ void sim_tlb_flush_bank_(struct vcm_sim_iommu *iommu, unsigned int bank)
 	iommu->bank[bank].sizes = 0;
 }
 
-/* Drop the bank's entries overlapping [da, da + len); len != 0, may reach 2^64. */
+/*
+ * Drop the bank's entries overlapping [da, da + len); len != 0, may reach
+ * 2^64. With @sizes nonzero (a hint: bit n = leaf descriptors of 2^n bytes),
+ * only entries filled from descriptors of those sizes go, as an SMMU given a
+ * TTL is only required to drop entries of that level: an entry of another
+ * size stays, counted in stats.hint_kept.
+ */
 void sim_tlb_flush_range_(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
-			  uint64_t len)
+			  uint64_t len, uint64_t sizes)
 {
 	unsigned int n = iommu->sets * iommu->ways;
 	vcm_da_t last = da + (len - 1U);
@@ -123,8 +130,13 @@ void sim_tlb_flush_range_(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da
 			continue;
 		first = e->tag << e->size_lg2;
 		elast = first + (VCM_BIT(e->size_lg2) - 1U);
-		if (first <= last && da <= elast)
-			e->valid = 0;
+		if (first > last || da > elast)
+			continue;
+		if (sizes != 0U && (sizes & VCM_BIT(e->desc_lg2)) == 0U) {
+			iommu->st.hint_kept++;
+			continue;
+		}
+		e->valid = 0;
 	}
 }
 

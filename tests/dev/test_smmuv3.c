@@ -475,6 +475,100 @@ static void test_tlb_range(void **state)
 	vcm_smmuv3_destroy(s);
 }
 
+/* Issue @hint over [@da, +@len); returns the one TLBI's doubleword 1 (checks a SYNC follows). */
+static uint64_t hinted_w1(struct vcm_smmuv3_master *m, vcm_da_t da, uint64_t len,
+			  uint64_t sizes, bool leaf_only)
+{
+	const struct vcm_tlb_hint h = { .leaf_sizes = sizes, .leaf_only = leaf_only };
+	unsigned int n0 = fk.ncmd;
+
+	vcm_smmuv3_dev_ops.tlb_range_hint(m, VCM_BASE_LOW, da, len, &h);
+	assert_int_equal(fk.ncmd - n0, 2);
+	assert_int_equal(fk.cmd[n0][0] & 0xff, 0x12);
+	assert_int_equal(fk.cmd[n0 + 1][0] & 0xff, 0x46);
+	return fk.cmd[n0][1];
+}
+
+#define W1_TTL(w1) (((w1) >> 8) & 3U)
+#define W1_TG(w1)  (((w1) >> 10) & 3U)
+
+/*
+ * 4.4.1.1: the hint's one leaf size becomes TTL (the level of the leaf
+ * descriptors: 3 - ours), with TG, in the range form; several sizes, no
+ * size, or a range not aligned to the size give TTL 0 (any level); the
+ * leaf-only flag is the Leaf bit. Without RIL there is no TG and no TTL.
+ */
+static void test_tlb_range_hint(void **state)
+{
+	struct vcm_smmuv3_master *m;
+	struct vcm_smmuv3 *s;
+	struct vcm_pt *pt;
+	uint64_t w1;
+
+	(void)state;
+	fake_reset(true);
+	s = make(8);
+	m = programmed(s, 12, &pt);
+	w1 = hinted_w1(m, 0x200000, 0x400000, 0x200000, true);
+	assert_int_equal(W1_TTL(w1), 2);
+	assert_int_equal(W1_TG(w1), 1);
+	assert_int_equal(w1 & 1, 1);
+	assert_true((w1 & ~0xfffULL) == 0x200000);
+	w1 = hinted_w1(m, 0x5000, 0x1000, 0x1000, false);
+	assert_int_equal(W1_TTL(w1), 3);
+	assert_int_equal(w1 & 1, 0);
+	w1 = hinted_w1(m, 1ULL << 30, 1ULL << 30, 1ULL << 30, true);
+	assert_int_equal(W1_TTL(w1), 1);
+	w1 = hinted_w1(m, 0x200000, 0x200000, 0x201000, true); /* two sizes */
+	assert_int_equal(W1_TTL(w1), 0);
+	assert_int_equal(W1_TG(w1), 1);
+	w1 = hinted_w1(m, 0x200000, 0x200000, 0, true); /* unknown */
+	assert_int_equal(W1_TTL(w1), 0);
+	w1 = hinted_w1(m, 0x210000, 0x200000, 0x200000, true); /* not 2M aligned */
+	assert_int_equal(W1_TTL(w1), 0);
+	w1 = hinted_w1(m, 0x10000, 0x10000, 0x10000, true); /* 64K is no 4K-granule level */
+	assert_int_equal(W1_TTL(w1), 0);
+	/* a range of several commands: each has the TTL */
+	{
+		const struct vcm_tlb_hint h = { .leaf_sizes = 0x200000, .leaf_only = true };
+		unsigned int n0 = fk.ncmd;
+
+		vcm_smmuv3_dev_ops.tlb_range_hint(m, VCM_BASE_LOW, 0x200000, 3 * 0x200000ULL, &h);
+		assert_true(fk.ncmd - n0 >= 2);
+		for (unsigned int i = n0; i < fk.ncmd - 1U; i++) {
+			assert_int_equal(W1_TTL(fk.cmd[i][1]), 2);
+			assert_true((fk.cmd[i][1] & 0x1ff000ULL) == 0); /* each start 2M aligned */
+		}
+	}
+	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
+	vcm_pt_destroy(pt);
+	vcm_smmuv3_destroy(s);
+
+	/* 64K granule: 64K leaves at level 3, 512M at level 2 */
+	fake_reset(true);
+	s = make(8);
+	m = programmed(s, 16, &pt);
+	w1 = hinted_w1(m, 0x30000, 0x10000, 0x10000, true);
+	assert_int_equal(W1_TTL(w1), 3);
+	assert_int_equal(W1_TG(w1), 3);
+	w1 = hinted_w1(m, 1ULL << 29, 1ULL << 29, 1ULL << 29, false);
+	assert_int_equal(W1_TTL(w1), 2);
+	assert_int_equal(w1 & 1, 0);
+	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
+	vcm_pt_destroy(pt);
+	vcm_smmuv3_destroy(s);
+
+	/* without RIL: TG and TTL are RES0 */
+	fake_reset(false);
+	s = make(8);
+	m = programmed(s, 16, &pt);
+	w1 = hinted_w1(m, 0x30000, 0x10000, 0x10000, true);
+	assert_int_equal(w1 & 0xfffULL, 1);
+	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
+	vcm_pt_destroy(pt);
+	vcm_smmuv3_destroy(s);
+}
+
 static void test_sync_timeout_and_error(void **state)
 {
 	struct vcm_smmuv3_master *m;
@@ -659,6 +753,7 @@ int main(void)
 		cmocka_unit_test(test_bad_args),
 		cmocka_unit_test(test_program),
 		cmocka_unit_test(test_tlb_range),
+		cmocka_unit_test(test_tlb_range_hint),
 		cmocka_unit_test(test_sync_timeout_and_error),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_queue_wrap),

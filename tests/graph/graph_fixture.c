@@ -137,6 +137,17 @@ static void f_tlb_range(void *ctx, unsigned int base, vcm_da_t da, uint64_t len,
 	f->tlb_leaf = leaf;
 }
 
+/* The hinted form: counted as a tlb_range, and the hint kept. */
+static void f_tlb_range_hint(void *ctx, unsigned int base, vcm_da_t da, uint64_t len,
+			     const struct vcm_tlb_hint *hint)
+{
+	struct fake_dev *f = ctx;
+
+	f_tlb_range(ctx, base, da, len, hint->leaf_only);
+	f->tlb_hinted++;
+	f->tlb_sizes = hint->leaf_sizes;
+}
+
 static void f_tlb_all(void *ctx, unsigned int base)
 {
 	struct fake_dev *f = ctx;
@@ -165,6 +176,7 @@ const struct vcm_dev_ops fake_ops = {
 	.clear = f_clear,
 	.tlb_range = f_tlb_range,
 	.tlb_all = f_tlb_all,
+	.tlb_range_hint = f_tlb_range_hint,
 	.hw_version = f_hw_version,
 	.power_query = f_power,
 };

@@ -50,6 +50,8 @@ struct fake_dev {
 	vcm_da_t tlb_da;
 	uint64_t tlb_len;
 	bool tlb_leaf;
+	int tlb_hinted;     /* of tlb_range, calls of the hinted op */
+	uint64_t tlb_sizes; /* the last hint's leaf sizes */
 };
 
 enum { D_V7, D_V8S1, D_V8S2, D_DMA, D_NR };

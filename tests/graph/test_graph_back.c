@@ -250,6 +250,44 @@ static void three_down(struct three *t)
 	assert_int_equal(vcm_free(t->v), 0);
 }
 
+/*
+ * Unback hands each device what its table cleared (struct vcm_tlb_hint): the
+ * size of the leaf entries (4K pages or 4K members of a 64K group; 64K with
+ * the 64K granule) and leaf-only while a neighbour keeps the table, not
+ * once the last reservation in it goes and the table is freed.
+ */
+static void test_unback_hint(void **state)
+{
+	static const uint64_t want[3] = { 4 * KB, 4 * KB, 64 * KB }; /* v7, v8s1, v8s2 */
+	struct three t;
+	struct vcm_res *r[2];
+	struct vcm_mem *m[2];
+
+	(void)state;
+	three_up(&t, true);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(vcm_reserve(t.v, 64 * KB, 64 * KB, RW, &r[i]), 0);
+		m[i] = gfx_alloc(1, 64 * KB, 0);
+		assert_int_equal(vcm_back(r[i], m[i]), 0);
+	}
+	for (int i = 1; i >= 0; i--) {
+		for (int d = 0; d < 3; d++)
+			g.fake[d].tlb_hinted = 0;
+		assert_int_equal(vcm_unback(r[i]), 0);
+		for (int d = 0; d < 3; d++) {
+			assert_int_equal(g.fake[d].tlb_hinted, 1);
+			assert_int_equal(g.fake[d].tlb_sizes, want[d]);
+			/* r[1] leaves r[0] in the same last-level table; r[0] empties it */
+			assert_int_equal(g.fake[d].tlb_leaf, i == 1);
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(vcm_unreserve(r[i]), 0);
+		assert_int_equal(vcm_free_phys(g.sys, m[i]), 0);
+	}
+	three_down(&t);
+}
+
 static void test_back(void **state)
 {
 	struct three t;
@@ -897,7 +935,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_assoc_errors),
 		T(test_assoc_format_refusal), T(test_assoc_shares_table), T(test_deassoc),
-		T(test_assoc_attr), T(test_activate), T(test_switch), T(test_back), T(test_back_large_leaves),
+		T(test_assoc_attr), T(test_activate), T(test_switch), T(test_back), T(test_unback_hint), T(test_back_large_leaves),
 		T(test_back_errors), T(test_back_third_table_refuses),
 		T(test_back_injected_failures), T(test_back_scattered),
 		T(test_back_inactive_and_late_assoc),
