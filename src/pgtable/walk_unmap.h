@@ -219,7 +219,7 @@ static void NS(split)(struct walk *w, const struct iter *it)
 	}
 	if (pt->hitless) {
 		NS(split_in_place)(w, t, n, lvl, pa, next, singles, dirty, &attr);
-		NS(flush_now)(w, da, da + isz * n - 1U, true);
+		NS(flush_now)(w, da, da + isz * n - 1U, isz, true);
 		return;
 	}
 	/* swapped out, so a mark the walker made since the read above is seen */
