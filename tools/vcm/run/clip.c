@@ -440,6 +440,7 @@ static int next_y4m(struct clip *c, uint8_t *rgb, char *err, size_t errlen)
 int clip_open(struct clip *c, struct soc *soc, const char *path, char *err, size_t errlen)
 {
 	long len;
+	int r;
 
 	memset(c, 0, sizeof(*c));
 	c->path = path;
@@ -467,7 +468,12 @@ int clip_open(struct clip *c, struct soc *soc, const char *path, char *err, size
 			return failf(c, err, errlen, "byte offset 8: a RIFF file of type \"%.4s\", not "
 				     "AVI", (const char *)c->win + 8);
 		c->kind = CLIP_AVI;
-		return next_avi(c, NULL, true, err, errlen) == 1 ? 0 : -1;
+		r = next_avi(c, NULL, true, err, errlen);
+		if (r == 0) /* every chunk read, none a video frame */
+			return failf(c, err, errlen, "AVI: no video frame (a '##dc' or '##db' chunk "
+				     "of the 'movi' list) in the file's %llu bytes",
+				     (unsigned long long)c->file_len);
+		return r == 1 ? 0 : -1;
 	}
 	if (c->win_len >= 4 && memcmp(c->win, "YUV4", 4) == 0) {
 		c->kind = CLIP_Y4M;
