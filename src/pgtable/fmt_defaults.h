@@ -114,7 +114,9 @@ static inline vcm_pa_t FMT_DEF(default_leaf_pa)(const struct vcm_pt *pt, unsigne
  *   fmt_attr_dirty(pt, attr)    attributes that encode leaves already written
  */
 #ifndef fmt_hw_dirty
-#ifdef FMT_HW_DIRTY_BIT
+#ifndef FMT_HW_DIRTY_BIT
+#define FMT_HW_DIRTY_BIT(pt) 0U /* no dirty state: never dirty, clean as it is */
+#endif
 static inline bool FMT_DEF(default_hw_dirty)(const struct vcm_pt *pt, unsigned int lvl,
 					      FMT_ITEM e)
 {
@@ -137,30 +139,6 @@ static inline void FMT_DEF(default_attr_dirty)(const struct vcm_pt *pt, struct v
 		for (unsigned int c = 0; c < 2U; c++)
 			a->bits[lvl][c] |= FMT_HW_DIRTY_BIT(pt);
 }
-#else
-static inline bool FMT_DEF(default_hw_dirty)(const struct vcm_pt *pt, unsigned int lvl,
-					      FMT_ITEM e)
-{
-	(void)pt;
-	(void)lvl;
-	(void)e;
-	return false;
-}
-
-static inline FMT_ITEM FMT_DEF(default_hw_clean)(const struct vcm_pt *pt, unsigned int lvl,
-						  FMT_ITEM e)
-{
-	(void)pt;
-	(void)lvl;
-	return e;
-}
-
-static inline void FMT_DEF(default_attr_dirty)(const struct vcm_pt *pt, struct vcm_pt_attr *a)
-{
-	(void)pt;
-	(void)a;
-}
-#endif /* FMT_HW_DIRTY_BIT */
 #define fmt_hw_dirty FMT_DEF(default_hw_dirty)
 #define fmt_hw_clean FMT_DEF(default_hw_clean)
 #define fmt_attr_dirty FMT_DEF(default_attr_dirty)

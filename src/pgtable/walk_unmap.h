@@ -144,6 +144,27 @@ static void NS(hw_mark_tree)(struct walk *w, FMT_ITEM *t, unsigned int lvl,
 }
 
 /*
+ * A written mark seen only when the split swapped the old entries out: make
+ * the @n replacements at @e (single leaves of @lvl when @singles, else tables
+ * filled below them) written too, re-encoded with @attr made dirty.
+ */
+static void NS(mark_late)(struct walk *w, FMT_ITEM *e, unsigned int n, unsigned int lvl,
+			  vcm_pa_t pa, bool singles, struct vcm_pt_attr *attr)
+{
+	struct vcm_pt *pt = w->pt;
+	const uint64_t isz = NS(lvl_size)(pt, lvl);
+
+	fmt_attr_dirty(pt, attr);
+	for (unsigned int i = 0; i < n; i++) {
+		if (singles)
+			e[i] = fmt_leaf_encode(pt, lvl, false, pa + i * isz, attr);
+		else
+			NS(hw_mark_tree)(w, NS(tbl_cpu)(pt, fmt_table_pa(pt, lvl, e[i])), lvl - 1U,
+					 attr);
+	}
+}
+
+/*
  * The split without a break (pt->hitless: the manual allows it, or ARMv8 with
  * FEAT_BBM level 2): each of the @n entries at @t is swapped for its
  * replacement @next in one store, already cleaned below it, so a walker sees
@@ -157,21 +178,12 @@ static void NS(split_in_place)(struct walk *w, FMT_ITEM *t, unsigned int n, unsi
 			       struct vcm_pt_attr *attr)
 {
 	struct vcm_pt *pt = w->pt;
-	const uint64_t isz = NS(lvl_size)(pt, lvl);
 	bool late = false;
 
 	for (unsigned int i = 0; i < n; i++)
 		late |= fmt_hw_dirty(pt, lvl, __atomic_exchange_n(&t[i], next[i], __ATOMIC_RELAXED));
-	if (late && !dirty) {
-		fmt_attr_dirty(pt, attr);
-		for (unsigned int i = 0; i < n; i++) {
-			if (singles)
-				t[i] = fmt_leaf_encode(pt, lvl, false, pa + i * isz, attr);
-			else
-				NS(hw_mark_tree)(w, NS(tbl_cpu)(pt, fmt_table_pa(pt, lvl, next[i])),
-						 lvl - 1U, attr);
-		}
-	}
+	if (late && !dirty)
+		NS(mark_late)(w, t, n, lvl, pa, singles, attr);
 	NS(clean)(pt, t, 0, n);
 }
 
@@ -227,16 +239,8 @@ static void NS(split)(struct walk *w, const struct iter *it)
 		late |= fmt_hw_dirty(pt, lvl, __atomic_exchange_n(&t[i], 0, __ATOMIC_RELAXED));
 	NS(clean)(pt, t, 0, n);
 	NS(flush_now)(w, da, da + isz * n - 1U, isz, true);
-	if (late && !dirty) {
-		fmt_attr_dirty(pt, &attr);
-		for (unsigned int i = 0; i < n; i++) {
-			if (singles)
-				next[i] = fmt_leaf_encode(pt, lvl, false, pa + i * isz, &attr);
-			else
-				NS(hw_mark_tree)(w, NS(tbl_cpu)(pt, fmt_table_pa(pt, lvl, next[i])),
-						 lvl - 1U, &attr);
-		}
-	}
+	if (late && !dirty)
+		NS(mark_late)(w, next, n, lvl, pa, singles, &attr);
 	for (unsigned int i = 0; i < n; i++)
 		t[i] = next[i];
 	NS(clean)(pt, t, 0, n);
