@@ -154,41 +154,31 @@ static xreg probe(xreg va, xreg mode, bool store, xreg val)
 	return val;
 }
 
-#if __riscv_xlen == 64
 /*
- * One G-stage access: HLV.D or HSV.D (by encoding, funct7 0x36 and 0x37, so
- * -march needs no H), after flushing the G-stage TLB (HFENCE.GVMA). Returns
- * the loaded value (@store false) or @val.
+ * One G-stage access: HLV.D/HSV.D on RV64, HLV.W/HSV.W on RV32 (by encoding,
+ * funct7 0x36/0x37 and 0x34/0x35, so -march needs no H), after flushing the
+ * G-stage TLB (HFENCE.GVMA). Returns the loaded value (@store false) or @val.
  */
-static xreg probe_g(xreg va, bool store, xreg val)
-{
-	trap.cause = CAUSE_NONE;
-	if (store)
-		__asm__ volatile(".word 0x62000073\n\t"
-				 ".insn r 0x73, 4, 0x37, x0, %[va], %[val]"
-				 : : [va] "r"(va), [val] "r"(val) : "memory");
-	else
-		__asm__ volatile(".word 0x62000073\n\t"
-				 ".insn r 0x73, 4, 0x36, %[val], %[va], x0"
-				 : [val] "+r"(val) : [va] "r"(va) : "memory");
-	return val;
-}
+#if __riscv_xlen == 64
+#define HLV_FUNCT7 "0x36"
+#define HSV_FUNCT7 "0x37"
 #else
-/* RV32: HLV.W and HSV.W (funct7 0x34 and 0x35). */
+#define HLV_FUNCT7 "0x34"
+#define HSV_FUNCT7 "0x35"
+#endif
 static xreg probe_g(xreg va, bool store, xreg val)
 {
 	trap.cause = CAUSE_NONE;
 	if (store)
 		__asm__ volatile(".word 0x62000073\n\t"
-				 ".insn r 0x73, 4, 0x35, x0, %[va], %[val]"
+				 ".insn r 0x73, 4, " HSV_FUNCT7 ", x0, %[va], %[val]"
 				 : : [va] "r"(va), [val] "r"(val) : "memory");
 	else
 		__asm__ volatile(".word 0x62000073\n\t"
-				 ".insn r 0x73, 4, 0x34, %[val], %[va], x0"
+				 ".insn r 0x73, 4, " HLV_FUNCT7 ", %[val], %[va], x0"
 				 : [val] "+r"(val) : [va] "r"(va) : "memory");
 	return val;
 }
-#endif
 
 static const char *const op_name[4] = { "priv-read", "priv-write", "user-read", "user-write" };
 
