@@ -94,3 +94,18 @@ void bm_report_vec(uint32_t i, const char *name, uint64_t addr, uint64_t pa, uin
 	bm_puts(" ");
 	bm_puthex(got);
 }
+
+void bm_dump_entries(uintptr_t base, uint32_t len)
+{
+	for (uint32_t off = 0; off + 8U <= len; off += 8U) {
+		uint64_t e = *(const volatile uint64_t *)(base + off);
+
+		if (e == 0U)
+			continue;
+		bm_puts("PTE ");
+		bm_puthex(off);
+		bm_putc(' ');
+		bm_puthex(e);
+		bm_putc('\n');
+	}
+}

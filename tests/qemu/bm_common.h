@@ -24,6 +24,11 @@ void bm_puthex(uint64_t v);
 void bm_putdec(uint32_t v);
 /* "RESULT vectors=N ats=N mismatches=N\n": the line gen_parse_result_line() reads. */
 void bm_result(uint32_t vectors, uint32_t ats, uint32_t mismatches);
+/*
+ * Print every nonzero 8-byte entry of the @len bytes of table memory at @base
+ * as "PTE <offset> <value>", for the host to read the walker's updates back.
+ */
+void bm_dump_entries(uintptr_t base, uint32_t len);
 
 /*
  * The head of a mismatch line for one access: "MISMATCH va=<va> <op>

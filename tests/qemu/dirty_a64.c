@@ -113,17 +113,7 @@ void image_main(void)
 	__asm__ volatile("isb" : : : "memory");
 	for (uint32_t i = 0; i < h->count; i++)
 		ats += check(i, &v[i]);
-	for (uint32_t off = 0; off + 8U <= h->dump_len; off += 8U) {
-		uint64_t e = *(const volatile uint64_t *)(uintptr_t)(A64_TABLES_PA + off);
-
-		if (e == 0U)
-			continue;
-		bm_puts("PTE ");
-		bm_puthex(off);
-		bm_putc(' ');
-		bm_puthex(e);
-		bm_putc('\n');
-	}
+	bm_dump_entries(A64_TABLES_PA, h->dump_len);
 	bm_result(h->count, ats, mismatches);
 	semihost_exit(mismatches > 250U ? 250U : mismatches);
 }

@@ -134,17 +134,7 @@ void image_main(void)
 	for (uint32_t i = 0; i < h->count; i++)
 		ats += check(i, &v[i]);
 	__asm__ volatile("csrw satp, zero\n\tsfence.vma" : : : "memory");
-	for (uint32_t off = 0; off + 8U <= h->dump_len; off += 8U) {
-		uint64_t e = *(const volatile uint64_t *)(uintptr_t)(RV_TABLES_PA + off);
-
-		if (e == 0U)
-			continue;
-		bm_puts("PTE ");
-		bm_puthex(off);
-		bm_putc(' ');
-		bm_puthex(e);
-		bm_putc('\n');
-	}
+	bm_dump_entries(RV_TABLES_PA, h->dump_len);
 	bm_result(h->count, ats, mismatches);
 	finish(mismatches > 250U ? 250U : mismatches);
 }

@@ -142,17 +142,7 @@ void __attribute__((noreturn)) harness_main(void)
 	for (uint32_t i = 0; i < h->count; i++)
 		ats += check(i, &v[i]);
 	/* the arena is mapped onto itself, read only: these reads mark nothing dirty */
-	for (uint32_t off = 0; off + 8U <= h->dump_len; off += 8U) {
-		uint64_t e = *(const volatile uint64_t *)(uintptr_t)(VQX_TABLES_PA + off);
-
-		if (e == 0U)
-			continue;
-		bm_puts("PTE ");
-		bm_puthex(off);
-		bm_putc(' ');
-		bm_puthex(e);
-		bm_putc('\n');
-	}
+	bm_dump_entries(VQX_TABLES_PA, h->dump_len);
 	bm_result(h->count, ats, mismatches);
 	leave(mismatches > 127U ? 127U : mismatches);
 }
