@@ -59,6 +59,19 @@ int pt_refuse(char *err, size_t len, const char *fmt, ...)
 	return -EINVAL;
 }
 
+void pt_geo_radix(struct pt_geo *g, unsigned int levels, unsigned int page_lg2,
+		  unsigned int bits, unsigned int esz)
+{
+	memset(g, 0, sizeof(*g));
+	g->esz = esz;
+	g->top = levels - 1U;
+	for (unsigned int l = 0; l < levels; l++) {
+		g->shift[l] = page_lg2 + bits * l;
+		g->bits[l] = bits;
+		g->table_align[l] = PT_B(page_lg2);
+	}
+}
+
 void pt_reserved(struct pt_ent *o, uint64_t e, uint64_t mask, const char *what)
 {
 	if ((e & mask) == 0U)

@@ -15,7 +15,6 @@
  * not fit the level. Tables skipping levels are followed: the skipped input
  * bits must be zero, so the table covers the low part of the entry's range.
  */
-#include <string.h>
 #include "decode_internal.h"
 
 static int setup(const struct pt_decode_in *in, struct pt_geo *g, char *err, size_t len)
@@ -28,14 +27,7 @@ static int setup(const struct pt_decode_in *in, struct pt_geo *g, char *err, siz
 	if (oas < 32U || oas > 52U)
 		return pt_refuse(err, len, "oas %u: amdv1 takes 32 to 52", oas);
 	levels = ias <= 39U ? 3U : ias <= 48U ? 4U : ias <= 57U ? 5U : 6U;
-	memset(g, 0, sizeof(*g));
-	g->esz = 8;
-	g->top = levels - 1U;
-	for (unsigned int l = 0; l < levels; l++) {
-		g->shift[l] = 12U + 9U * l;
-		g->bits[l] = 9;
-		g->table_align[l] = 4096;
-	}
+	pt_geo_radix(g, levels, 12, 9, 8);
 	g->root_bits = ias - g->shift[g->top];
 	g->root_align = 4096; /* DTE root pointer: bits 51:12 */
 	return 0;

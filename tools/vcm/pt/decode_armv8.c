@@ -17,7 +17,6 @@
  * hierarchical NSTable/APTable/UXNTable/PXNTable of stage 1 tables (they
  * narrow the leaves below; the leaves print their own bits only).
  */
-#include <string.h>
 #include "decode_internal.h"
 
 static unsigned int granule(const struct pt_decode_in *in)
@@ -57,14 +56,7 @@ static int setup(const struct pt_decode_in *in, struct pt_geo *g, char *err, siz
 	if (rest > bits + 4U)
 		return pt_refuse(err, len, "start level %u leaves %u bits at the top: more than 16 "
 				 "concatenated tables", 4U - levels, rest);
-	memset(g, 0, sizeof(*g));
-	g->esz = 8;
-	g->top = levels - 1U;
-	for (unsigned int l = 0; l < levels; l++) {
-		g->shift[l] = gr + l * bits;
-		g->bits[l] = bits;
-		g->table_align[l] = PT_B(gr);
-	}
+	pt_geo_radix(g, levels, gr, bits, 8);
 	g->root_bits = rest;
 	/* TTBR/VTTBR: the table aligned to its size, at least 64 bytes (D13.2.120) */
 	g->root_align = rest + 3U < 6U ? 64U : PT_B(rest + 3U);

@@ -96,6 +96,14 @@ int pt_refuse(char *err, size_t len, const char *fmt, ...)
 #endif
 	;
 
+/*
+ * Fill @g for @levels levels of tables of 2^@bits entries of @esz bytes,
+ * level 0 translating 2^@page_lg2 bytes, every table aligned to its page.
+ * The root's bits and alignment are the caller's.
+ */
+void pt_geo_radix(struct pt_geo *g, unsigned int levels, unsigned int page_lg2,
+		  unsigned int bits, unsigned int esz);
+
 /* Reserved bits @mask of @e set: "reserved bits 0x... set" onto @why. */
 void pt_reserved(struct pt_ent *o, uint64_t e, uint64_t mask, const char *what);
 

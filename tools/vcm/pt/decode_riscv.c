@@ -17,7 +17,6 @@
  * followed; D, A or U in a non-leaf PTE (software must clear them, the walk
  * does not fault) are reported and the pointer followed.
  */
-#include <string.h>
 #include "decode_internal.h"
 
 static int setup(const struct pt_decode_in *in, struct pt_geo *g, char *err, size_t len)
@@ -40,14 +39,7 @@ static int setup(const struct pt_decode_in *in, struct pt_geo *g, char *err, siz
 				 rv32 ? "riscv32" : "riscv", rv32 ? 34U : 56U);
 	if (rv32 && (in->svnapot || in->svpbmt))
 		return pt_refuse(err, len, "Sv32 has no Svnapot or Svpbmt");
-	memset(g, 0, sizeof(*g));
-	g->esz = rv32 ? 4 : 8;
-	g->top = levels - 1U;
-	for (unsigned int l = 0; l < levels; l++) {
-		g->shift[l] = 12U + bits * l;
-		g->bits[l] = bits;
-		g->table_align[l] = 4096;
-	}
+	pt_geo_radix(g, levels, 12, bits, rv32 ? 4U : 8U);
 	g->root_bits = bits + x4;
 	g->root_align = in->stage2 ? 16384 : 4096;
 	return 0;

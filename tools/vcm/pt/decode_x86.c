@@ -17,7 +17,6 @@
  * 20:12), VT-d EMT values 2, 3 and 7. x86 assumes EFER.NXE = 1 (XD is not
  * reserved). A VT-d entry with R, W and X clear is not present.
  */
-#include <string.h>
 #include "decode_internal.h"
 
 static unsigned int oas_of(const struct pt_decode_in *in)
@@ -41,14 +40,7 @@ static int setup(const struct pt_decode_in *in, struct pt_geo *g, char *err, siz
 				 vtd ? "39, 48 or 57" : "48 or 57");
 	if (oas < 32U || oas > 52U)
 		return pt_refuse(err, len, "oas %u: takes 32 to 52", oas);
-	memset(g, 0, sizeof(*g));
-	g->esz = 8;
-	g->top = levels - 1U;
-	for (unsigned int l = 0; l < levels; l++) {
-		g->shift[l] = 12U + 9U * l;
-		g->bits[l] = 9;
-		g->table_align[l] = 4096;
-	}
+	pt_geo_radix(g, levels, 12, 9, 8);
 	g->root_bits = 9;
 	g->root_align = 4096;
 	return 0;
