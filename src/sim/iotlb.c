@@ -86,6 +86,12 @@ void sim_tlb_insert_(struct vcm_sim_iommu *iommu, unsigned int bank,
 	e->clean = x->clean ? 1U : 0U;
 	e->desc_lg2 = (uint8_t)desc_lg2;
 	e->desc_pa = x->desc_pa - ((x->pa - x->page_pa) >> desc_lg2) * walker->desc_bytes;
+	/* nested: one stage-2 descriptor covers the whole entry (nest_walk) */
+	e->nested = x->nested ? 1U : 0U;
+	e->s2_perm = (uint8_t)x->s2_perm;
+	e->s2_level = (uint8_t)x->s2_level;
+	e->s2_desc_pa = x->s2_desc_pa;
+	e->ipa = x->ipa - (x->pa - x->page_pa);
 	iommu->bank[bank].sizes |= VCM_BIT(x->size_lg2);
 }
 
