@@ -448,9 +448,19 @@ static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 		iommu->st.walks++;
 		ret = iommu->walker->walk(iommu, b, da, &x, f);
 		iommu->st.walk_reads += x.reads;
+		allowed = (access & VCM_ACCESS_USER) != 0U ? x.user : x.priv;
+		/*
+		 * nested, stage 2 could not translate stage 1's output: a stage-1
+		 * permission fault comes first (stage 1 completes, permissions
+		 * included, before its output goes to stage 2)
+		 */
+		if (ret != 0 && x.nested && f->stage == 2U &&
+		    (access & ~VCM_ACCESS_USER & ~allowed) != 0U) {
+			fault_init(iommu, f);
+			return sim_walk_fault_(f, VCM_FAULT_PERMISSION, (int)x.level, x.desc_pa);
+		}
 		if (ret != 0)
 			return ret;
-		allowed = (access & VCM_ACCESS_USER) != 0U ? x.user : x.priv;
 		if ((access & ~VCM_ACCESS_USER & ~allowed) == 0U &&
 		    (access & VCM_ACCESS_WRITE) != 0U && x.clean) {
 			/* D5.4.11: the descriptor is marked before the write is done */

@@ -403,6 +403,10 @@ static int nest_walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_
 
 	if (ret != 0)
 		return ret;
+	/* from here on *x is stage 1's: a caller that meets a stage-2 fault checks
+	 * stage 1's permissions first (they take priority, D5.4) */
+	x->nested = true;
+	x->ipa = x->pa;
 	ret = walk(iommu, b->s2, x->pa, &x2, f, true);
 	x->reads += x2.reads;
 	if (ret != 0)
@@ -411,8 +415,6 @@ static int nest_walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_
 	lg2_s2 = level_shift(b->s2, x2.level);
 	if (lg2_s2 < lg2)
 		lg2 = lg2_s2;
-	x->nested = true;
-	x->ipa = x->pa;
 	/* a writable-clean stage-2 leaf is not marked here: read-only (see nest_program) */
 	x->s2_perm = x2.priv & (x2.clean ? ~VCM_ACCESS_WRITE : ~0U);
 	x->s2_level = x2.level;

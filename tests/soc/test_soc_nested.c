@@ -371,6 +371,18 @@ static void test_perms(void **state)
 	assert_int_equal(f.kind, VCM_FAULT_PERMISSION);
 	assert_int_equal(f.stage, 1);
 
+	/* stage 1's permission fault comes before stage 2's translation of its output */
+	assert_int_equal(vcm_unback(w.hdata), 0);
+	assert_int_equal(dev_write(&w, vcm_get_dev_addr(r_ro), 1), -EACCES);
+	f = last_fault(&w);
+	assert_int_equal(f.kind, VCM_FAULT_PERMISSION);
+	assert_int_equal(f.stage, 1);
+	assert_int_equal(dev_read(&w, vcm_get_dev_addr(r_ro), &v), -ENOENT);
+	f = last_fault(&w);
+	assert_int_equal(f.kind, VCM_FAULT_TRANSLATION);
+	assert_int_equal(f.stage, 2);
+	assert_int_equal(vcm_back(w.hdata, w.mdata), 0);
+
 	host_byte(&w, vcm_get_dev_addr(r_s2ro) + 0x40, &ipa, NULL);
 	assert_true(ipa >= RODATA_IPA && ipa < RODATA_IPA + RODATA_LEN);
 	assert_int_equal(dev_read(&w, vcm_get_dev_addr(r_s2ro) + 0x40, &v), 0);
