@@ -22,8 +22,8 @@
  * memory attributes and shareability (not decoded), ASID/VMID tags,
  * hardware access-flag updates (AF = 0 faults).
  *
- * Nested (D5.2, "the stage 2 translation of stage 1 table walks"; SMMUv3
- * IHI 0070 3.3.2 and 3.13): when a stage-1 bank has a stage 2 (b->s2), each
+ * Nested (D5.2, two-stage translation; SMMUv3 IHI 0070 5.2, STE.Config
+ * 0b111): when a stage-1 bank has a stage 2 (b->s2), each
  * table address of the walk, TTBR0 included, is an IPA that stage 2
  * translates before the descriptor is read, with a stage-2 read permission;
  * a fault there is a stage-2 fault with VCM_FAULT_S1PTW at that IPA

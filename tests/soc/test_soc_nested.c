@@ -418,7 +418,8 @@ static void test_plat_errors(void **state)
 {
 	struct world w;
 	struct vcm_nest_plat np;
-	struct vcm_res *bare;
+	struct vcm_res *bare, *two;
+	struct vcm_mem *ma, *mb, *mc, *split;
 
 	(void)state;
 	setup(&w);
@@ -428,6 +429,22 @@ static void test_plat_errors(void **state)
 	assert_non_null(strstr(vcm_sys_last_error(w.hsys), "is not backed"));
 	assert_int_equal(vcm_nest_plat_init(NULL, w.htbl), -EINVAL);
 	assert_string_equal(vcm_sys_last_error(w.hsys), "vcm_nest_plat_init: np is NULL");
+	/* memory in two physical extents: a hole left by a freed page between them */
+	assert_int_equal(vcm_alloc(w.hsys, 0, 0x1000, VCM_PHYS_4KB, &ma), 0);
+	assert_int_equal(vcm_alloc(w.hsys, 0, 0x1000, VCM_PHYS_4KB, &mb), 0);
+	assert_int_equal(vcm_alloc(w.hsys, 0, 0x1000, VCM_PHYS_4KB, &mc), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, mb), 0);
+	assert_int_equal(vcm_alloc(w.hsys, 0, 0x2000, VCM_PHYS_4KB, &split), 0);
+	assert_int_equal(vcm_reserve(w.host, 0x2000, 0, RW, &two), 0);
+	assert_int_equal(vcm_back(two, split), 0);
+	assert_int_equal(vcm_nest_plat_init(&np, two), -EINVAL);
+	assert_non_null(strstr(vcm_sys_last_error(w.hsys), "2 physical extents, one is needed"));
+	assert_int_equal(vcm_unback(two), 0);
+	assert_int_equal(vcm_unreserve(two), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, split), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, ma), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, mc), 0);
+	/* a stale handle */
 	assert_int_equal(vcm_unreserve(bare), 0);
 	assert_int_equal(vcm_nest_plat_init(&np, bare), -EINVAL);
 	teardown(&w);
