@@ -205,7 +205,8 @@ struct vcm_sim_iommu_stats {
  * tlb_all:   drops every entry of the bank.
  * hw_version: cfg->hw_version or the kind's default.
  * power_query: -EBUSY while an IOTLB entry of an enabled bank maps part of
- *            [pa, pa + len), else 0.
+ *            [pa, pa + len), else 0. On a nested model these are the guest's
+ *            addresses: IPAs, compared with the entries' IPAs.
  */
 VCM_API extern const struct vcm_dev_ops vcm_sim_iommu_ops;
 
@@ -222,7 +223,8 @@ VCM_API extern const struct vcm_dev_ops vcm_sim_iommu_ops;
  *            SMMUv3 says of combined entries (CMD_TLBI_S2_IPA need not
  *            reach them; software follows it with CMD_TLBI_S12_VMALL):
  *            the op stands for that pair.
- * hw_version, power_query: as vcm_sim_iommu_ops.
+ * hw_version: as vcm_sim_iommu_ops. power_query: as vcm_sim_iommu_ops, with
+ *            physical addresses.
  */
 VCM_API extern const struct vcm_dev_ops vcm_sim_iommu_s2_ops;
 

@@ -240,7 +240,8 @@ static uint32_t op_hw_version(void *ctx)
 	return iommu->cfg.hw_version != 0U ? iommu->cfg.hw_version : iommu->walker->hw_version;
 }
 
-static int op_power_query(void *ctx, vcm_pa_t pa, uint64_t len)
+/* @ipa: the asker is a nested model's guest, whose physical addresses are IPAs. */
+static int power_query(void *ctx, vcm_pa_t pa, uint64_t len, bool ipa)
 {
 	struct vcm_sim_iommu *iommu = ctx;
 
@@ -248,7 +249,20 @@ static int op_power_query(void *ctx, vcm_pa_t pa, uint64_t len)
 		return -EINVAL;
 	if (len == 0U)
 		return 0;
-	return sim_tlb_maps_pa_(iommu, pa, len) ? -EBUSY : 0;
+	return sim_tlb_maps_pa_(iommu, pa, len, ipa) ? -EBUSY : 0;
+}
+
+static int op_power_query(void *ctx, vcm_pa_t pa, uint64_t len)
+{
+	const struct vcm_sim_iommu *iommu = ctx;
+
+	return power_query(ctx, pa, len,
+			   valid_iommu(iommu) && iommu->cfg.kind == VCM_SIM_IOMMU_SMMU_NESTED);
+}
+
+static int op_s2_power_query(void *ctx, vcm_pa_t pa, uint64_t len)
+{
+	return power_query(ctx, pa, len, false);
 }
 
 const struct vcm_dev_ops vcm_sim_iommu_ops = {
@@ -287,7 +301,6 @@ static int op_s2_program(void *ctx, unsigned int base, const struct vcm_hw_regs 
 	if (ret != 0)
 		return ret;
 	nb.hd = false; /* no dirty state across two stages (walk_v8.c, nest_program) */
-	/* the sizes mask is the bank's (stage 1 side), which keeps it */
 	sim_tlb_flush_bank_(iommu, base);
 	nb.enabled = true;
 	iommu->s2bank[base] = nb;
@@ -347,7 +360,7 @@ const struct vcm_dev_ops vcm_sim_iommu_s2_ops = {
 	.tlb_range = op_s2_tlb_range,
 	.tlb_all = op_s2_tlb_all,
 	.hw_version = op_hw_version,
-	.power_query = op_power_query,
+	.power_query = op_s2_power_query,
 	.tlb_range_hint = op_s2_tlb_range_hint,
 };
 

@@ -171,6 +171,8 @@ vcm_pa_t sim_tlb_desc_pa_(const struct vcm_sim_iommu *iommu, const struct sim_tl
 void sim_tlb_flush_bank_(struct vcm_sim_iommu *iommu, unsigned int bank);
 void sim_tlb_flush_range_(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
 			  uint64_t len, uint64_t sizes);
-bool sim_tlb_maps_pa_(const struct vcm_sim_iommu *iommu, vcm_pa_t pa, uint64_t len);
+/* Does a valid entry's output overlap [pa, pa + len)? With @ipa, nested
+ * entries' IPAs are compared instead (the guest's physical addresses). */
+bool sim_tlb_maps_pa_(const struct vcm_sim_iommu *iommu, vcm_pa_t pa, uint64_t len, bool ipa);
 
 #endif /* VCM_SIM_INTERNAL_H */

@@ -229,6 +229,13 @@ static void test_dma(void **state)
 		 * stage 2 for the output: 3 + 3 * 2 + 2 */
 		assert_int_equal(x.reads, 11);
 	}
+	/* power queries: the guest asks by IPA, the host by pa, of the cached entry */
+	assert_int_equal(dev_read(&w, w.da + 0x3000, &v), 0);
+	host_byte(&w, w.da + 0x3000, &ipa, &pa);
+	assert_int_equal(vcm_sim_iommu_ops.power_query(w.mmu, ipa & ~0xfffULL, 0x1000), -EBUSY);
+	assert_int_equal(vcm_sim_iommu_s2_ops.power_query(w.mmu, pa & ~0xfffULL, 0x1000), -EBUSY);
+	assert_int_equal(vcm_sim_iommu_s2_ops.power_query(w.mmu, ipa & ~0xfffULL, 0x1000), 0);
+	assert_int_equal(vcm_sim_iommu_ops.power_query(w.mmu, pa & ~0xfffULL, 0x1000), 0);
 	/* the guest's pa_to_cpu reaches host memory: a copy in the guest works */
 	assert_int_equal(vcm_res_copy(w.gres, 0x3000, w.gres, 0x1010, 4), 0);
 	assert_memory_equal(host_byte(&w, w.da + 0x3000, NULL, NULL),
