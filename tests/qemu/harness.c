@@ -176,6 +176,8 @@ static const char *nest_check(uint64_t par, unsigned int want, uint64_t out)
 		return "translated";
 	if ((cls == VQ_N_XLAT && !FST_IS_XLAT(fst)) || (cls == VQ_N_PERM && !FST_IS_PERM(fst)))
 		return "wrong fault type";
+	if ((want & VQ_N_HAS_LEVEL) != 0U && (fst & 3U) != VQ_N_LEVEL_OF(want))
+		return "wrong fault level";
 	if (((par & PAR_S) != 0U) != ((want & VQ_N_S2) != 0U))
 		return "wrong stage (PAR.S)";
 	if (((par & PAR_PTW) != 0U) != ((want & VQ_N_PTW) != 0U))

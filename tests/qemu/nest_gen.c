@@ -17,9 +17,13 @@
  *
  * Usage: vcm_qemu_nest_gen --workdir DIR --harness-a64 ELF --qemu-a64 BIN [--selftest]
  * Environment: as qemu_gen.c (VCM_QEMU_SEED, VCM_QEMU_ONLY, VCM_QEMU_VECTORS).
- * --selftest changes one answer in 50 (an output page, a fault's stage or
- * PTW bit, success into a fault) and passes only when the harness reports at
- * least that many mismatches.
+ * --selftest changes one answer in 50 (an output page, a fault's stage, level
+ * or PTW bit, success into a fault) and passes only when the harness reports
+ * at least that many mismatches.
+ *
+ * One known difference from the manual is encoded, counted and printed
+ * (qemu-7.2-level=N): the level QEMU 7.2 gives a stage-2 fault on the
+ * stage-1 walk (s1_fetch_level()).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -51,15 +55,16 @@ static const struct ncfg configs[] = {
  * them; the guest's tables sit at IPA G_IPA (the host maps IPA G_IPA + n to
  * G_PA + n). Guest data IPAs lie in NDATA windows of DATA_LEN below G_IPA.
  */
-#define H_LEN    (UINT64_C(4) << 20)
+#define H_LEN    (UINT64_C(16) << 20) /* 64K tables split 512M blocks: room for many */
 #define G_PA     (VQ_TABLES_PA + H_LEN)
-#define G_LEN    (UINT64_C(4) << 20)
+#define G_LEN    (UINT64_C(16) << 20)
+_Static_assert(H_LEN + G_LEN <= VQ_TABLES_MAX, "both arenas fit below the vector blob");
 #define NDATA    4U
 #define NREGIONS 4U
 #define NMAPS    90U
 #define NUNMAPS  30U
 #define NHUNMAPS 40U
-#define PTW_HOLES 2U
+#define PTW_HOLES 3U /* the last one stays mapped without read permission */
 
 struct nrun {
 	const struct ncfg *c;
@@ -71,7 +76,10 @@ struct nrun {
 	struct vq_nvec *vec;
 	uint32_t nvec;
 	unsigned int errors;
-	unsigned int outcomes[6]; /* ok, s1 xlat, s1 perm, s2 xlat, s2 perm, ptw */
+	/* ok, s1 xlat, s1 perm, s2 xlat, s2 perm, s2 xlat on the walk, s2 perm on the walk */
+	unsigned int outcomes[7];
+	struct vcm_hw_regs ghw;   /* the guest's registers */
+	unsigned int qemu_level;  /* walk faults whose QEMU 7.2 level is not the manual's */
 };
 
 static uint64_t data_ipa(const struct nrun *r, unsigned int i)
@@ -179,11 +187,44 @@ static void build_host(struct nrun *r)
 }
 
 /*
- * Unmap from the host a few guest table pages that walks use (the page of
- * the leaf descriptor of a random guest mapping; never the root's): those
- * walks meet a stage-2 fault on the stage-1 table.
+ * Take stage 2's read permission away from the guest table page at @ipa by
+ * clearing S2AP[0] (bit 6, DDI 0487F.c D5.4) in the host's leaf descriptor,
+ * which an S2 model walk finds (the library maps stage 2 always readable).
  */
-static void punch_table_holes(struct nrun *r, struct vcm_sim_iommu *mmu, vcm_pa_t root)
+static int deny_read(struct nrun *r, const struct vcm_hw_regs *hhw, uint64_t ipa)
+{
+	struct vcm_sim_iommu_cfg mc = { 0 };
+	struct vcm_plat_ops plat = { .meta_alloc = meta_alloc, .meta_free = meta_free };
+	struct vcm_sim_iommu *s2;
+	struct vcm_sim_xlate x;
+	uint64_t *d;
+	int ret;
+
+	mc.kind = VCM_SIM_IOMMU_SMMU_S2;
+	mc.plat = &plat;
+	mc.pa_to_cpu = sim_mem;
+	mc.mem_ctx = r;
+	if (vcm_sim_iommu_create(&mc, &s2, NULL) != 0)
+		return -1;
+	ret = vcm_sim_iommu_ops.program(s2, 0, hhw);
+	if (ret == 0)
+		ret = vcm_sim_iommu_walk(s2, 0, ipa, &x, NULL);
+	vcm_sim_iommu_destroy(s2);
+	d = ret == 0 && x.size_lg2 == r->c->granule_lg2 ? sim_mem(r, x.desc_pa) : NULL;
+	if (d == NULL)
+		return -1;
+	*d &= ~(UINT64_C(1) << 6);
+	return 0;
+}
+
+/*
+ * Unmap from the host a few guest table pages that walks use (the page of
+ * the leaf descriptor of a random guest mapping; never the root's), and make
+ * one more unreadable: those walks meet a stage-2 fault on the stage-1 table
+ * (translation, and permission for the last).
+ */
+static void punch_table_holes(struct nrun *r, struct vcm_sim_iommu *mmu, vcm_pa_t root,
+			      const struct vcm_hw_regs *hhw)
 {
 	unsigned int nholes = 0;
 
@@ -192,6 +233,7 @@ static void punch_table_holes(struct nrun *r, struct vcm_sim_iommu *mmu, vcm_pa_
 		const struct model_map *m = &r->gk.md.m[gen_rnd_below(r->gk.md.n)];
 		struct vcm_sim_xlate x;
 		struct vcm_fault f;
+		bool dup = false;
 		uint64_t page;
 
 		if (vcm_sim_iommu_walk(mmu, 0, m->da, &x, &f) != 0 && !(x.nested && f.stage == 2U))
@@ -199,9 +241,49 @@ static void punch_table_holes(struct nrun *r, struct vcm_sim_iommu *mmu, vcm_pa_
 		page = x.desc_pa & ~(r->g - 1U);
 		if (page == (root & ~(r->g - 1U)))
 			continue;
-		gen_check_unmap(&r->hk, page, r->g);
+		for (unsigned int i = 0; i < nholes; i++)
+			dup |= r->holes[i] == page;
+		if (dup)
+			continue;
+		if (nholes + 1U < PTW_HOLES)
+			gen_check_unmap(&r->hk, page, r->g);
+		else if (deny_read(r, hhw, page) != 0)
+			continue;
 		r->holes[nholes++] = page;
 	}
+}
+
+/*
+ * QEMU 7.2 reports a stage-2 fault met fetching a stage-1 table with the level
+ * of the stage-1 lookup that fetched (measured: target/arm/ptw.c's error path
+ * sets the level of the walk it returns through), where the manual gives the
+ * stage-2 lookup's (DDI 0487 pseudocode: the S2 translation of a table
+ * address returns its own fault record, level included). The stage-1 level,
+ * from a descent of the guest's table written here; -1 when no fetch of @va's
+ * walk lands on a page the host took away.
+ */
+static int s1_fetch_level(const struct nrun *r, uint64_t va)
+{
+	unsigned int g = r->c->granule_lg2, stride = g - 3U;
+	uint64_t table = r->ghw.root_pa;
+
+	for (unsigned int lv = r->ghw.start_level; lv <= 3U; lv++) {
+		unsigned int shift = g + stride * (3U - lv);
+		unsigned int bits = lv == r->ghw.start_level ? r->c->s1_ias - shift : stride;
+		uint64_t da = table + ((va >> shift) & ((UINT64_C(1) << bits) - 1U)) * 8U;
+		uint64_t d;
+
+		for (unsigned int i = 0; i < PTW_HOLES; i++)
+			if ((da & ~(r->g - 1U)) == r->holes[i])
+				return (int)lv;
+		if (da < r->g_ipa || da - r->g_ipa >= G_LEN)
+			return -1;
+		memcpy(&d, (const uint8_t *)r->gt.mem + (da - r->g_ipa), sizeof(d));
+		if ((d & 3U) != 3U || lv == 3U) /* invalid, block or page: the walk ends */
+			return -1;
+		table = d & UINT64_C(0x0000fffffffff000) & ~(r->g - 1U);
+	}
+	return -1;
 }
 
 /* The answer of one operation, from the simulated IOMMU's fault record. */
@@ -217,6 +299,8 @@ static unsigned int answer(int ret, const struct vcm_fault *f)
 		a |= VQ_N_S2;
 	if ((f->flags & VCM_FAULT_S1PTW) != 0U)
 		a |= VQ_N_PTW;
+	if (a != VQ_N_FAULT && f->level >= 0 && f->level <= 3)
+		a |= VQ_N_LEVEL(f->level);
 	return a;
 }
 
@@ -256,20 +340,34 @@ static void expect(struct nrun *r, struct vcm_sim_iommu *mmu, struct vq_nvec *v)
 	if (ret == 0 || (x.nested && f.stage == 2U)) {
 		v->ipa = x.ipa;
 		a[2] = VQ_N_OK;
-		a[3] = (x.priv & VCM_ACCESS_WRITE) != 0U ? VQ_N_OK : VQ_N_PERM;
+		a[3] = (x.priv & VCM_ACCESS_WRITE) != 0U ? VQ_N_OK : VQ_N_PERM | VQ_N_LEVEL(x.level);
 	} else {
 		a[2] = answer(ret, &f);
 		a[3] = a[2];
 	}
+	/* a walk fault: QEMU 7.2's level (s1_fetch_level()), the difference counted */
+	if ((a[0] & VQ_N_PTW) != 0U) {
+		int lv = s1_fetch_level(r, v->va);
+
+		if (lv < 0)
+			gen_error(r, "a walk fault where no table page was taken away", v->va, a[0]);
+		else if (VQ_N_LEVEL_OF(a[0]) != (unsigned int)lv)
+			r->qemu_level++;
+		for (unsigned int op = 0; op < VQ_N_OPS && lv >= 0; op++)
+			if ((a[op] & VQ_N_PTW) != 0U)
+				a[op] = (a[op] & 0xfU) | VQ_N_LEVEL(lv);
+	}
 	v->res = a[0] | a[1] << 8 | a[2] << 16 | a[3] << 24;
 
-	/* the models' word on it */
+	/* the models' word on it (the fault class, stage and PTW; not the level) */
+	for (unsigned int op = 0; op < VQ_N_OPS; op++)
+		a[op] &= 0xfU;
 	if (m1 != NULL) {
 		ipa = m1->pa + (v->va - m1->da);
 		m2 = model_lookup(&r->hk.md, ipa);
 	}
 	if ((a[0] & VQ_N_PTW) != 0U) {
-		r->outcomes[5]++;
+		r->outcomes[(a[0] & 3U) == VQ_N_PERM ? 6 : 5]++;
 		return;
 	}
 	if (m1 == NULL) {
@@ -349,6 +447,9 @@ static uint32_t corrupt(struct nrun *r)
 			v->res = (v->res & ~0xffU) | VQ_N_XLAT; /* claim a fault */
 		else if ((a0 & VQ_N_PTW) != 0U)
 			v->res ^= VQ_N_PTW;              /* not on the walk */
+		else if ((a0 & VQ_N_HAS_LEVEL) != 0U && (i / 50U) % 2U == 0U)
+			v->res = (v->res & ~0xffU) | (a0 & 0xfU) |
+				 VQ_N_LEVEL(VQ_N_LEVEL_OF(a0) ^ 1U); /* another level */
 		else
 			v->res ^= VQ_N_S2;               /* the other stage */
 	}
@@ -395,7 +496,7 @@ static int run_config(const struct ncfg *c, uint64_t seed, uint64_t base, const 
 	struct vcm_plat_ops plat;
 	struct vq_header h = { 0 };
 	struct vq_nest n = { 0 };
-	char tables[1024], vectors[1024], cmd[2048];
+	char tables[1024], gtables[1024], vectors[1024], cmd[3072];
 	uint32_t ats = 0, corrupted = 0;
 	uint8_t *blob = NULL;
 	size_t gused, vlen;
@@ -428,10 +529,11 @@ static int run_config(const struct ncfg *c, uint64_t seed, uint64_t base, const 
 	build_host(&r);
 	vcm_pt_hw(r.gk.pt, &ghw);
 	vcm_pt_hw(r.hk.pt, &hhw);
+	r.ghw = ghw;
 	if (program_sim(&r, &mmu, &ghw, &hhw, &plat) != 0)
 		goto out;
 	/* the sim reads the host's table as it changes (no IOTLB) */
-	punch_table_holes(&r, mmu, ghw.root_pa);
+	punch_table_holes(&r, mmu, ghw.root_pa, &hhw);
 	vcm_pt_hw(r.hk.pt, &hhw);
 	pick_vectors(&r, nvecs);
 	for (uint32_t i = 0; i < r.nvec; i++)
@@ -452,34 +554,38 @@ static int run_config(const struct ncfg *c, uint64_t seed, uint64_t base, const 
 	memcpy(blob, &n, sizeof(n));
 	memcpy(blob + sizeof(n), r.vec, r.nvec * sizeof(*r.vec));
 	gused = gen_table_used(&r.gt);
+	/* the host's tables at VQ_TABLES_PA, the guest's at G_PA */
 	if (!gen_blob_path(tables, sizeof(tables), workdir, c->name, "tables") ||
+	    !gen_blob_path(gtables, sizeof(gtables), workdir, c->name, "gtables") ||
 	    !gen_blob_path(vectors, sizeof(vectors), workdir, c->name, "vectors") ||
-	    /* the host's whole arena, then the guest's: one blob at VQ_TABLES_PA */
-	    gen_write_file(tables, r.ht.mem, H_LEN, r.gt.mem, gused) != 0 ||
+	    gen_write_file(tables, r.ht.mem, gen_table_used(&r.ht), NULL, 0) != 0 ||
+	    gen_write_file(gtables, r.gt.mem, gused, NULL, 0) != 0 ||
 	    gen_write_file(vectors, &h, sizeof(h), blob, vlen) != 0)
 		goto out;
 	len = snprintf(cmd, sizeof(cmd),
 		       "timeout 60 %s -machine virt,virtualization=on -cpu cortex-a57 -nographic "
 		       "-nic none -semihosting -m 1024 -kernel %s "
 		       "-device loader,file=%s,addr=0x%x,force-raw=on "
+		       "-device loader,file=%s,addr=0x%llx,force-raw=on "
 		       "-device loader,file=%s,addr=0x%x,force-raw=on </dev/null 2>&1",
-		       qemu, harness, tables, VQ_TABLES_PA, vectors, VQ_VECTORS_PA);
+		       qemu, harness, tables, VQ_TABLES_PA, gtables, (unsigned long long)G_PA,
+		       vectors, VQ_VECTORS_PA);
 	if (gen_fit(len, sizeof(cmd)))
 		mism = gen_run_qemu(cmd, r.nvec, gen_parse_result_line, exit_status, &ats);
 out:
 	printf("%-14s seed=%#" PRIx64 " guest maps=%u unmaps=%u host maps=%u unmaps=%u "
 	       "vectors=%u ok=%u s1-xlat=%u s1-perm-write=%u s2-xlat=%u s2-perm-write=%u "
-	       "s2-on-s1-walk=%u ats=%u mismatches=%ld%s\n",
+	       "walk-s2-xlat=%u walk-s2-perm=%u (qemu-7.2-level=%u) ats=%u mismatches=%ld%s\n",
 	       c->name, seed, r.gk.maps, r.gk.unmaps, r.hk.maps, r.hk.unmaps, r.nvec,
 	       r.outcomes[0], r.outcomes[1], r.outcomes[2], r.outcomes[3], r.outcomes[4],
-	       r.outcomes[5], ats, mism,
+	       r.outcomes[5], r.outcomes[6], r.qemu_level, ats, mism,
 	       r.errors + r.gk.errors + r.hk.errors != 0U ? " GENERATOR-ERRORS" : "");
 	if (selftest)
 		mism = gen_selftest_verdict(corrupted, mism);
 	if (mism != 0 || r.errors + r.gk.errors + r.hk.errors != 0U)
 		gen_print_rerun(c->name, &ghw, base);
 	/* every outcome must have been probed, or the run proves less than it says */
-	for (unsigned int i = 0; i < 6U && mism == 0; i++)
+	for (unsigned int i = 0; i < 7U && mism == 0; i++)
 		if (r.outcomes[i] == 0U) {
 			printf("%s: no vector of outcome %u\n", c->name, i);
 			mism = -1;

@@ -85,6 +85,10 @@ struct vq_nest {
 #define VQ_N_FAULT 0x3U /* another fault (any FST) */
 #define VQ_N_S2    0x4U /* PAR_EL1.S: stage 2 */
 #define VQ_N_PTW   0x8U /* PAR_EL1.PTW: on the stage-1 walk */
+/* a translation or permission fault: FST's level bits are this lookup level */
+#define VQ_N_LEVEL(l) (0x10U | ((unsigned int)(l) & 3U) << 5)
+#define VQ_N_HAS_LEVEL 0x10U
+#define VQ_N_LEVEL_OF(a) (((a) >> 5) & 3U)
 #define VQ_N_OPS   4U
 
 struct vq_nvec {
