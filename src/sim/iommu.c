@@ -379,10 +379,8 @@ static int check_call(struct vcm_sim_iommu *iommu, unsigned int bank)
 }
 
 /* Complete @f, whose kind, level and desc_pa the lookup gave, for @bank. */
-static void fault_fill(const struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
-		       unsigned int access, struct vcm_fault *f)
+static void fault_fill(unsigned int bank, vcm_da_t da, unsigned int access, struct vcm_fault *f)
 {
-	(void)iommu;
 	f->da = da;
 	f->access = access;
 	f->base = bank;
@@ -517,14 +515,14 @@ static int translate(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da
 
 	if (ret == 0)
 		return 0;
-	fault_fill(iommu, bank, da, access, &f);
+	fault_fill(bank, da, access, &f);
 	if (report(iommu, &f) != VCM_FAULT_RETRY)
 		return ret;
 	iommu->st.retries++;
 	ret = lookup_once(iommu, bank, da, access, pa, &f);
 	if (ret != 0) {
 		/* the second fault is recorded and ends the transaction */
-		fault_fill(iommu, bank, da, access, &f);
+		fault_fill(bank, da, access, &f);
 		iommu->st.faults++;
 		iommu->last_fault = f;
 	}
@@ -574,7 +572,7 @@ int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 		ret = iommu->walker->walk(iommu, &iommu->bank[bank], da, out, &f);
 	}
 	if (ret != 0 && fault != NULL) {
-		fault_fill(iommu, bank, da, 0, &f);
+		fault_fill(bank, da, 0, &f);
 		*fault = f;
 	}
 	return ret;
