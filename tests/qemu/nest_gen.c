@@ -150,9 +150,10 @@ static void build_guest(struct nrun *r)
 		} else {
 			const struct model_map *m = &r->gk.md.m[gen_rnd_below(r->gk.md.n)];
 			uint64_t pages = m->len / r->g;
+			uint64_t first = gen_rnd_below(pages); /* one draw a statement: */
+			uint64_t n = 1U + gen_rnd_below(pages); /* the same with any compiler */
 
-			gen_check_unmap(&r->gk, m->da + gen_rnd_below(pages) * r->g,
-					r->g * (1U + gen_rnd_below(pages)));
+			gen_check_unmap(&r->gk, m->da + first * r->g, n * r->g);
 		}
 	}
 }
@@ -167,19 +168,26 @@ static void build_host(struct nrun *r)
 	uint64_t first = (r->gt.arena.len / 1024U + r->g - 1U) & ~(r->g - 1U);
 	uint64_t chunk = r->data_len / 16U;
 
-	for (unsigned int w = 0; w < NDATA; w++)
-		for (uint64_t off = 0; off < r->data_len; off += chunk)
-			gen_check_map(&r->hk, data_ipa(r, w) + off,
-				      gen_rnd_below((UINT64_C(1) << 40) / chunk) * chunk, chunk,
-				      rnd_prot());
+	for (unsigned int w = 0; w < NDATA; w++) {
+		for (uint64_t off = 0; off < r->data_len; off += chunk) {
+			uint64_t pa = gen_rnd_below((UINT64_C(1) << 40) / chunk) * chunk;
+
+			gen_check_map(&r->hk, data_ipa(r, w) + off, pa, chunk, rnd_prot());
+		}
+	}
+	/* a few whole chunks first, so that every run has stage-2 holes under data */
 	for (unsigned int i = 0; i < NHUNMAPS; i++) {
 		uint64_t win = data_ipa(r, (unsigned int)gen_rnd_below(NDATA));
+		uint64_t at, n;
 
-		if ((gen_rnd() % 4U) == 0U)
-			gen_check_unmap(&r->hk, win + gen_rnd_below(16) * chunk, chunk);
-		else
-			gen_check_unmap(&r->hk, win + gen_rnd_below(r->data_len / r->g) * r->g,
-					r->g * (1U + gen_rnd_below(32)));
+		if (i < NHUNMAPS / 5U || (gen_rnd() % 4U) == 0U) {
+			at = gen_rnd_below(16) * chunk;
+			gen_check_unmap(&r->hk, win + at, chunk);
+		} else {
+			at = gen_rnd_below(r->data_len / r->g) * r->g;
+			n = 1U + gen_rnd_below(32);
+			gen_check_unmap(&r->hk, win + at, n * r->g);
+		}
 	}
 	for (uint64_t off = first; off < used; off += r->g)
 		gen_check_map(&r->hk, r->g_ipa + off, G_PA + off, r->g,
@@ -426,8 +434,9 @@ static void pick_vectors(struct nrun *r, uint32_t cap)
 
 			add_vec(r, cap, m->da + gen_rnd_below(m->len));
 		} else {
-			add_vec(r, cap, r->region[gen_rnd_below(NREGIONS)] +
-					gen_rnd_below(r->region_len));
+			uint64_t base = r->region[gen_rnd_below(NREGIONS)];
+
+			add_vec(r, cap, base + gen_rnd_below(r->region_len));
 		}
 	}
 }
