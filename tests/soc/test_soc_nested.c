@@ -420,6 +420,86 @@ static void test_perms(void **state)
 	teardown(&w);
 }
 
+struct repair {
+	struct world *w;
+	unsigned int calls;
+	struct vcm_fault last;
+};
+
+/* The host's fault hook: a stage-2 fault is repaired by backing the data again. */
+static int repair_hook(struct vcm_dev *dev, void *data, const struct vcm_fault *f)
+{
+	struct repair *rp = data;
+
+	(void)dev;
+	rp->calls++;
+	rp->last = *f;
+	if (f->stage != 2U || vcm_back(rp->w->hdata, rp->w->mdata) != 0)
+		return VCM_FAULT_TERMINATE;
+	return VCM_FAULT_RETRY;
+}
+
+/*
+ * A host that pages guest memory in on demand: the model's stage-2 fault
+ * reaches the host device's hook with its stage and IPA, the hook backs the
+ * page and the transaction is retried; a stage-1 fault is left to the guest.
+ */
+static void test_host_fault_repair(void **state)
+{
+	struct world w;
+	struct repair rp = { 0 };
+	vcm_pa_t ipa;
+	uint32_t v = 0;
+
+	(void)state;
+	setup(&w);
+	rp.w = &w;
+	host_byte(&w, w.da + 0x1100, &ipa, NULL);
+	assert_int_equal(dev_write(&w, w.da + 0x1100, 0xbeef), 0);
+	assert_int_equal(vcm_hook(w.hdev, repair_hook, &rp), 0);
+	assert_int_equal(vcm_unback(w.hdata), 0);
+	assert_int_equal(dev_read(&w, w.da + 0x1100, &v), 0);
+	assert_int_equal(v, 0xbeef);
+	assert_int_equal(rp.calls, 1);
+	assert_int_equal(rp.last.stage, 2);
+	assert_int_equal(rp.last.ipa, ipa);
+	assert_int_equal(rp.last.kind, VCM_FAULT_TRANSLATION);
+	/* stage 1: not the host's to repair */
+	assert_int_equal(vcm_unback(w.gres), 0);
+	assert_int_equal(dev_read(&w, w.da + 0x1100, &v), -ENOENT);
+	assert_int_equal(rp.calls, 2);
+	assert_int_equal(rp.last.stage, 1);
+	assert_int_equal(vcm_back(w.gres, w.gmem), 0);
+	assert_int_equal(vcm_hook(w.hdev, NULL, NULL), 0);
+	teardown(&w);
+}
+
+/* The stage-2 ops refuse a model without stage 2 contexts, and a bad base. */
+static void test_s2_ops_refusals(void **state)
+{
+	struct world w;
+	struct vcm_sim_iommu_cfg mc = { .kind = VCM_SIM_IOMMU_SMMU_S1, .name = "flat" };
+	struct vcm_sim_iommu *flat;
+	struct vcm_hw_regs hw;
+
+	(void)state;
+	setup(&w);
+	assert_int_equal(vcm_get_hw(w.host, w.hdev, &hw), 0);
+	mc.plat = vcm_hosted_mem_plat(vcm_soc_mem(w.soc));
+	assert_int_equal(vcm_sim_iommu_create(&mc, &flat, NULL), 0);
+	assert_int_equal(vcm_sim_iommu_s2_ops.program(flat, 0, &hw), -EINVAL);
+	assert_string_equal(vcm_sim_iommu_last_error(flat),
+			    "vcm_sim_iommu_s2_ops.program: model 'flat' is not "
+			    "VCM_SIM_IOMMU_SMMU_NESTED: no stage 2 contexts");
+	assert_int_equal(vcm_sim_iommu_destroy(flat), 0);
+	assert_int_equal(vcm_sim_iommu_s2_ops.program(w.mmu, 1, &hw), -EINVAL);
+	assert_non_null(strstr(vcm_sim_iommu_last_error(w.mmu), "base 1: the model has 1 bank(s)"));
+	assert_int_equal(vcm_sim_iommu_s2_ops.program(w.mmu, 0, NULL), -EINVAL);
+	/* the host's own table programmed as a stage 1: refused by its registers */
+	assert_int_equal(vcm_sim_iommu_ops.program(w.mmu, 0, &hw), -EINVAL);
+	teardown(&w);
+}
+
 /* vcm_nest_plat_init() refusals, each named. */
 static void test_plat_errors(void **state)
 {
@@ -466,6 +546,8 @@ int main(void)
 		cmocka_unit_test(test_host_unmap_table),
 		cmocka_unit_test(test_perms),
 		cmocka_unit_test(test_plat_errors),
+		cmocka_unit_test(test_host_fault_repair),
+		cmocka_unit_test(test_s2_ops_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
