@@ -211,6 +211,11 @@ enum vcm_fault_kind {
  * @stream:  the transaction's stream (SMMU StreamID, PCI requester ID), 0
  *           when the device has one.
  * @ctx:     the hardware context (ASID, domain, context bank), 0 unknown.
+ * @ipa:     nested (stage 1 over stage 2) translation, @stage 2: the
+ *           intermediate physical address stage 2 could not translate (the
+ *           output of stage 1, or with VCM_FAULT_S1PTW the address of a
+ *           stage-1 table descriptor); otherwise not meaningful.
+ * @flags:   VCM_FAULT_S1PTW or 0.
  */
 struct vcm_fault {
 	vcm_da_t da;
@@ -222,7 +227,15 @@ struct vcm_fault {
 	unsigned int base;
 	uint32_t stream;
 	uint32_t ctx;
+	vcm_pa_t ipa;
+	unsigned int flags;
 };
+
+/*
+ * struct vcm_fault.flags: a stage-2 fault met while fetching a stage-1 table
+ * descriptor (Arm's S1PTW syndrome bit; SMMUv3 events with S2 = 1, CLASS = TT).
+ */
+#define VCM_FAULT_S1PTW (1U << 0)
 
 /* A short name for @kind ("translation", "permission", ...); "?" if unknown. */
 VCM_API const char *vcm_fault_kind_name(enum vcm_fault_kind kind);

@@ -8,7 +8,9 @@
  *    its bit layout in code of its own (never through the pgtable layer, so the
  *    two can disagree and a test can see it). Two models: an MSM-like System
  *    MMU (ARMv7 short descriptor) and an SMMU-like one (ARMv8 long descriptor,
- *    stage 1 or stage 2). The graph drives them through vcm_sim_iommu_ops.
+ *    stage 1, stage 2, or stage 1 nested over stage 2). The graph drives them
+ *    through vcm_sim_iommu_ops (and a nested model's stage 2 through
+ *    vcm_sim_iommu_s2_ops).
  *  - A DMA engine with no MMU that follows physical scatter lists.
  *
  * Words: see docs/glossary.md (da, pa, len, last, plat). How the models work
@@ -33,6 +35,13 @@ enum vcm_sim_iommu_kind {
 	VCM_SIM_IOMMU_MSM = 1,  /* MSM-like System MMU: ARMv7 short descriptor, TTBR0 */
 	VCM_SIM_IOMMU_SMMU_S1,  /* SMMU-like, stage 1 banks: TCR_EL1 + TTBR0_EL1 */
 	VCM_SIM_IOMMU_SMMU_S2,  /* SMMU-like, stage 2 banks: VTCR_EL2 + VTTBR_EL2 */
+	/*
+	 * SMMU-like, nested banks (SMMUv3 STE.Config 0b111): stage 1 (TCR_EL1 +
+	 * TTBR0_EL1, through vcm_sim_iommu_ops) whose table addresses and output
+	 * are IPAs, each translated by the bank's stage 2 (VTCR_EL2 + VTTBR_EL2,
+	 * through vcm_sim_iommu_s2_ops). docs/sim.md, "Nested translation".
+	 */
+	VCM_SIM_IOMMU_SMMU_NESTED,
 };
 
 /* IOTLB replacement within a set. */
@@ -72,7 +81,8 @@ enum vcm_sim_tlb_policy {
  * @fault:       optional: told of every translation fault with its full record
  *               (struct vcm_fault: kind, the lookup level and physical address
  *               of the entry that faulted, stage 0 for the MSM model and 1 or
- *               2 for the SMMU's, base and ctx the context bank, stream 0);
+ *               2 for the SMMU's, base and ctx the context bank, stream 0;
+ *               for a nested bank also ipa and VCM_FAULT_S1PTW);
  *               returns VCM_FAULT_RETRY (the mapping was repaired: walk again,
  *               once) or VCM_FAULT_TERMINATE. NULL: every fault terminates.
  * @fault_ctx:   first argument of @fault.
@@ -112,6 +122,15 @@ struct vcm_sim_iommu;
  * @user:      the same for unprivileged (VCM_ACCESS_USER) accesses; for
  *             stage 2 equal to @priv (stage 2 has no privilege levels).
  * @reads:     descriptors read by the walk.
+ * @clean:     writable-clean (ARMv8 DBM with TCR.HD): a write first marks
+ *             the descriptor.
+ * @nested:    a nested bank's walk: @level, @desc_pa, @priv and @user are
+ *             stage 1's (@desc_pa an IPA), @pa and @page_pa the output of
+ *             stage 2, @size_lg2 the smaller of the two leaves; an access
+ *             is allowed when stage 1 and @s2_perm both allow it.
+ * @ipa:       nested: the output of stage 1 for the da.
+ * @s2_perm:   nested: VCM_ACCESS_READ/WRITE/EXEC stage 2 allows.
+ * @s2_level, @s2_desc_pa: nested: stage 2's leaf for @ipa.
  */
 struct vcm_sim_xlate {
 	vcm_pa_t pa;
@@ -123,8 +142,12 @@ struct vcm_sim_xlate {
 	unsigned int priv;
 	unsigned int user;
 	unsigned int reads;
-	/* writable-clean (ARMv8 DBM with TCR.HD): a write first marks the descriptor */
 	bool clean;
+	bool nested;
+	vcm_pa_t ipa;
+	unsigned int s2_perm;
+	unsigned int s2_level;
+	vcm_pa_t s2_desc_pa;
 };
 
 /**
@@ -182,9 +205,28 @@ struct vcm_sim_iommu_stats {
  * tlb_all:   drops every entry of the bank.
  * hw_version: cfg->hw_version or the kind's default.
  * power_query: -EBUSY while an IOTLB entry of an enabled bank maps part of
- *            [pa, pa + len), else 0.
+ *            [pa, pa + len), else 0. On a nested model these are the guest's
+ *            addresses: IPAs, compared with the entries' IPAs.
  */
 VCM_API extern const struct vcm_dev_ops vcm_sim_iommu_ops;
+
+/*
+ * The stage-2 half of a VCM_SIM_IOMMU_SMMU_NESTED model's banks, with the
+ * model as ctx (the host's device; vcm_sim_iommu_ops programs stage 1, the
+ * guest's device). On another kind program refuses (-EINVAL).
+ * program:   @base's stage 2: VTCR_EL2, -, VTTBR_EL2, checked as a stage 2
+ *            bank's; drops the bank's IOTLB entries. The bank translates
+ *            once both stages are programmed.
+ * clear:     disables @base's stage 2 and drops its IOTLB entries.
+ * tlb_range, tlb_range_hint, tlb_all: drop every entry of the bank. The
+ *            model's entries combine both stages and carry no IPA tag, as
+ *            SMMUv3 says of combined entries (CMD_TLBI_S2_IPA need not
+ *            reach them; software follows it with CMD_TLBI_S12_VMALL):
+ *            the op stands for that pair.
+ * hw_version: as vcm_sim_iommu_ops. power_query: as vcm_sim_iommu_ops, with
+ *            physical addresses.
+ */
+VCM_API extern const struct vcm_dev_ops vcm_sim_iommu_s2_ops;
 
 /**
  * vcm_sim_iommu_create() - build an IOMMU model, every bank disabled.
@@ -213,7 +255,8 @@ VCM_API int vcm_sim_iommu_destroy(struct vcm_sim_iommu *iommu);
  * @pa:     receives the output address.
  *
  * Return: 0; -EINVAL a NULL argument, bank out of range or bad @access;
- * -ENODEV the bank is disabled (no fault is reported: the bus refuses);
+ * -ENODEV the bank is disabled (no fault is reported: the bus refuses; a
+ * nested bank is disabled until both stages are programmed);
  * vcm_fault_errno() of the fault's kind: -ENOENT translation fault, -EACCES
  * permission fault, -EFAULT access flag, address size or external fault (a
  * table outside memory). The record is in vcm_sim_iommu_last_fault().

@@ -58,6 +58,9 @@ struct vcm_soc_memtype {
  * @iommu:      PT: index in vcm_soc_cfg.iommus of the model in front of it;
  *              the model's faults go to this device (vcm_dev_fault(); of
  *              several devices behind one model, the last in cfg->devs).
+ *              Behind a VCM_SIM_IOMMU_SMMU_NESTED model the device programs
+ *              the banks' stage 2 (vcm_sim_iommu_s2_ops): it is the host's;
+ *              a guest system registers its own stage-1 device on the model.
  * @nr_bases:   base registers, 1 or 2; 0 = 1.
  * @engine:     DMA: also build a DMA engine model for it (vcm_soc_dma()).
  * @hw_version: DMA and CPU: what vcm_hw_ver() answers; 0 gives the device no

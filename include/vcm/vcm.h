@@ -471,6 +471,46 @@ VCM_API int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem);
  */
 VCM_API int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsigned int *mappers);
 
+/* ---- nested translation (stage 1 over stage 2) ---------------------------- */
+
+/**
+ * struct vcm_nest_plat - platform ops for a guest system: a vcm_sys whose
+ * physical addresses are the device addresses (IPAs) of a host VCM, so that
+ * its VCMs are stage 1 over the host's stage 2 (docs/graph.md, "Nested
+ * translation").
+ * @ops: give &@ops as the guest's struct vcm_sys_cfg.plat.
+ * The rest is private.
+ *
+ * Table memory: an arena over one backed host reservation (vcm_nest_plat_init),
+ * whose device address is the arena's physical base: guest table addresses
+ * and descriptors hold IPAs, the bytes live in the host memory behind them.
+ * Metadata: the host system's platform. pa_to_cpu of any other IPA: what the
+ * host VCM maps there when asked (NULL if nothing), so vcm_res_copy() and
+ * vcm_migrate() work in the guest. The host's side stays the host's: it
+ * neither knows nor checks what a guest keeps in its memory; unbacking host
+ * memory under a live guest table or guest data is allowed, and a device
+ * then meets a stage-2 fault (on the stage-1 walk for a table).
+ * Table memory must stay backed and the host VCM live while the guest system
+ * lives (the arena writes through the CPU view it took at init).
+ */
+struct vcm_nest_plat {
+	struct vcm_plat_ops ops;
+	struct vcm_plat_arena arena;
+	struct vcm_plat_ops arena_ops;
+	struct vcm *host;
+	const struct vcm_plat_ops *host_plat;
+};
+
+/**
+ * vcm_nest_plat_init() - make @np's ops over @tables, a backed reservation
+ * of a host VCM (vcm_create()) whose memory is one physical extent with one
+ * CPU view; at least 2 KiB (the first len/1024 bytes keep the arena's books).
+ * Return: 0; -EINVAL bad handle, @np NULL, a host VCM without tables of its
+ * own, memory in several extents or without one CPU view; -ENOENT @tables
+ * not backed; -ERANGE too small. Named in the host system's record.
+ */
+VCM_API int vcm_nest_plat_init(struct vcm_nest_plat *np, struct vcm_res *tables);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,6 +14,9 @@
 #define EVT_IND          VCM_BIT(34)
 #define EVT_RNW          VCM_BIT(35)
 #define EVT_S2           VCM_BIT(39)
+#define EVT_CLASS        VCM_GENMASK(41, 40) /* what the access was for: 0b01 a table descriptor */
+#define EVT_CLASS_TT     1U
+#define EVT_IPA          VCM_GENMASK(51, 12) /* doubleword 3, stage 2 faults */
 #define EVT_FETCH_ADDR   VCM_GENMASK(51, 3) /* doubleword 3 */
 
 static enum vcm_fault_kind evt_kind(unsigned int type)
@@ -57,6 +60,15 @@ static void evt_decode(struct vcm_smmuv3 *s, const uint64_t *e, struct vcm_fault
 	}
 	if (walk)
 		f->stage = (e[1] & EVT_S2) != 0U ? 2U : 1U;
+	/*
+	 * a stage-2 fault of a nested stream: the IPA stage 2 failed on, and
+	 * CLASS TT when it was a stage-1 table descriptor's (S1PTW)
+	 */
+	if (walk && f->stage == 2U && type != VCM_SMMUV3_EVT_F_WALK_EABT) {
+		f->ipa = e[3] & EVT_IPA;
+		if (VCM_FIELD_GET(EVT_CLASS, e[1]) == EVT_CLASS_TT)
+			f->flags = VCM_FAULT_S1PTW;
+	}
 	if (type == VCM_SMMUV3_EVT_F_WALK_EABT)
 		f->desc_pa = e[3] & EVT_FETCH_ADDR;
 	else if (type == VCM_SMMUV3_EVT_F_STE_FETCH || type == VCM_SMMUV3_EVT_F_CD_FETCH)

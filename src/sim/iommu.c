@@ -11,8 +11,10 @@
  * faulted, stage, bank), and the handler may repair the mapping and ask for
  * the transaction to be retried (stall and resume). TLB
  * invalidation comes only from the device ops. The format-specific decoding
- * lives in walk_v7s.c and walk_v8.c. Non-goals: timing, stream tables and
- * stream IDs (a bank is chosen by the caller), fault queues, nested stages.
+ * lives in walk_v7s.c and walk_v8.c. A nested model's banks have a stage 2
+ * as well (s2bank, programmed through vcm_sim_iommu_s2_ops); their entries
+ * combine both stages. Non-goals: timing, stream tables and stream IDs (a
+ * bank is chosen by the caller), fault queues.
  */
 #include "sim_internal.h"
 
@@ -60,7 +62,7 @@ int vcm_sim_iommu_create(const struct vcm_sim_iommu_cfg *cfg, struct vcm_sim_iom
 	if (ret < 0)
 		return ret;
 	if (cfg->kind != VCM_SIM_IOMMU_MSM && cfg->kind != VCM_SIM_IOMMU_SMMU_S1 &&
-	    cfg->kind != VCM_SIM_IOMMU_SMMU_S2)
+	    cfg->kind != VCM_SIM_IOMMU_SMMU_S2 && cfg->kind != VCM_SIM_IOMMU_SMMU_NESTED)
 		return VCM_ERR(diag, -EINVAL, "cfg->kind %d is unknown", (int)cfg->kind);
 	banks = cfg->banks != 0U ? cfg->banks : 1U;
 	if (banks > VCM_MAX_BASES)
@@ -100,7 +102,8 @@ int vcm_sim_iommu_create(const struct vcm_sim_iommu_cfg *cfg, struct vcm_sim_iom
 	sim_copy_name_(iommu->name, sizeof(iommu->name), cfg->name);
 	sim_mem_init_(plat, cfg->pa_to_cpu, cfg->mem_ctx, &iommu->pa_to_cpu, &iommu->mem_ctx);
 	iommu->walker = cfg->kind == VCM_SIM_IOMMU_MSM ? &sim_walker_v7s_ :
-			cfg->kind == VCM_SIM_IOMMU_SMMU_S1 ? &sim_walker_v8s1_ : &sim_walker_v8s2_;
+			cfg->kind == VCM_SIM_IOMMU_SMMU_S1 ? &sim_walker_v8s1_ :
+			cfg->kind == VCM_SIM_IOMMU_SMMU_S2 ? &sim_walker_v8s2_ : &sim_walker_v8nest_;
 	if (cfg->tlb_entries != 0U) {
 		iommu->ways = ways;
 		iommu->sets = cfg->tlb_entries / ways;
@@ -157,6 +160,8 @@ static int op_program(void *ctx, unsigned int base, const struct vcm_hw_regs *hw
 	sim_memcpy(nb.regs, hw->regs, sizeof(nb.regs));
 	nb.da_first = hw->da_first;
 	nb.da_last = hw->da_last;
+	if (iommu->cfg.kind == VCM_SIM_IOMMU_SMMU_NESTED)
+		nb.s2 = &iommu->s2bank[base];
 	ret = iommu->walker->program(iommu, &nb, hw, &iommu->diag);
 	if (ret != 0)
 		return ret;
@@ -235,7 +240,8 @@ static uint32_t op_hw_version(void *ctx)
 	return iommu->cfg.hw_version != 0U ? iommu->cfg.hw_version : iommu->walker->hw_version;
 }
 
-static int op_power_query(void *ctx, vcm_pa_t pa, uint64_t len)
+/* @ipa: the asker is a nested model's guest, whose physical addresses are IPAs. */
+static int power_query(void *ctx, vcm_pa_t pa, uint64_t len, bool ipa)
 {
 	struct vcm_sim_iommu *iommu = ctx;
 
@@ -243,7 +249,20 @@ static int op_power_query(void *ctx, vcm_pa_t pa, uint64_t len)
 		return -EINVAL;
 	if (len == 0U)
 		return 0;
-	return sim_tlb_maps_pa_(iommu, pa, len) ? -EBUSY : 0;
+	return sim_tlb_maps_pa_(iommu, pa, len, ipa) ? -EBUSY : 0;
+}
+
+static int op_power_query(void *ctx, vcm_pa_t pa, uint64_t len)
+{
+	const struct vcm_sim_iommu *iommu = ctx;
+
+	return power_query(ctx, pa, len,
+			   valid_iommu(iommu) && iommu->cfg.kind == VCM_SIM_IOMMU_SMMU_NESTED);
+}
+
+static int op_s2_power_query(void *ctx, vcm_pa_t pa, uint64_t len)
+{
+	return power_query(ctx, pa, len, false);
 }
 
 const struct vcm_dev_ops vcm_sim_iommu_ops = {
@@ -256,6 +275,95 @@ const struct vcm_dev_ops vcm_sim_iommu_ops = {
 	.tlb_range_hint = op_tlb_range_hint,
 };
 
+/* ---- a nested model's stage 2 ---- */
+
+static int op_s2_program(void *ctx, unsigned int base, const struct vcm_hw_regs *hw)
+{
+	struct vcm_sim_iommu *iommu = ctx;
+	struct sim_bank nb;
+	int ret;
+
+	if (!valid_iommu(iommu))
+		return -EINVAL;
+	vcm_diag_enter(&iommu->diag, "vcm_sim_iommu_s2_ops.program");
+	if (iommu->cfg.kind != VCM_SIM_IOMMU_SMMU_NESTED)
+		return VCM_ERR(&iommu->diag, -EINVAL,
+				"model '%s' is not VCM_SIM_IOMMU_SMMU_NESTED: no stage 2 contexts",
+				iommu->name);
+	if (base >= iommu->cfg.banks)
+		return VCM_ERR(&iommu->diag, -EINVAL, "base %u: the model has %u bank(s)",
+				base, iommu->cfg.banks);
+	if (hw == NULL)
+		return VCM_ERR(&iommu->diag, -EINVAL, "hw is NULL: a table is needed");
+	sim_memset(&nb, 0, sizeof(nb));
+	sim_memcpy(nb.regs, hw->regs, sizeof(nb.regs));
+	ret = sim_walker_v8s2_.program(iommu, &nb, hw, &iommu->diag);
+	if (ret != 0)
+		return ret;
+	nb.hd = false; /* no dirty state across two stages (walk_v8.c, nest_program) */
+	sim_tlb_flush_bank_(iommu, base);
+	nb.enabled = true;
+	iommu->s2bank[base] = nb;
+	return 0;
+}
+
+static bool s2_op_ok(struct vcm_sim_iommu *iommu, unsigned int base)
+{
+	return valid_iommu(iommu) && iommu->cfg.kind == VCM_SIM_IOMMU_SMMU_NESTED &&
+	       base < iommu->cfg.banks;
+}
+
+static void op_s2_clear(void *ctx, unsigned int base)
+{
+	struct vcm_sim_iommu *iommu = ctx;
+
+	if (!s2_op_ok(iommu, base))
+		return;
+	sim_tlb_flush_bank_(iommu, base);
+	iommu->s2bank[base].enabled = false;
+}
+
+/*
+ * Any stage-2 invalidation drops the bank's combined entries: they carry no
+ * IPA tag, and one stage-2 entry may lie under many of them (and under the
+ * stage-1 tables their walks read).
+ */
+static void op_s2_tlb_all(void *ctx, unsigned int base)
+{
+	struct vcm_sim_iommu *iommu = ctx;
+
+	if (!s2_op_ok(iommu, base) || drop_this(iommu))
+		return;
+	iommu->st.invalidations++;
+	sim_tlb_flush_bank_(iommu, base);
+}
+
+static void op_s2_tlb_range(void *ctx, unsigned int base, vcm_da_t da, uint64_t len, bool leaf)
+{
+	(void)da;
+	(void)leaf;
+	if (len != 0U)
+		op_s2_tlb_all(ctx, base);
+}
+
+static void op_s2_tlb_range_hint(void *ctx, unsigned int base, vcm_da_t da, uint64_t len,
+				 const struct vcm_tlb_hint *hint)
+{
+	(void)da;
+	if (len != 0U && hint != NULL)
+		op_s2_tlb_all(ctx, base);
+}
+
+const struct vcm_dev_ops vcm_sim_iommu_s2_ops = {
+	.program = op_s2_program,
+	.clear = op_s2_clear,
+	.tlb_range = op_s2_tlb_range,
+	.tlb_all = op_s2_tlb_all,
+	.hw_version = op_hw_version,
+	.power_query = op_s2_power_query,
+	.tlb_range_hint = op_s2_tlb_range_hint,
+};
+
 /* ---- translation ---- */
 
 static int check_call(struct vcm_sim_iommu *iommu, unsigned int bank)
@@ -265,19 +373,41 @@ static int check_call(struct vcm_sim_iommu *iommu, unsigned int bank)
 				bank, iommu->cfg.banks);
 	if (!iommu->bank[bank].enabled)
 		return VCM_ERR(&iommu->diag, -ENODEV, "bank %u is not enabled", bank);
+	if (iommu->cfg.kind == VCM_SIM_IOMMU_SMMU_NESTED && !iommu->s2bank[bank].enabled)
+		return VCM_ERR(&iommu->diag, -ENODEV, "bank %u: stage 2 is not programmed", bank);
 	return 0;
 }
 
 /* Complete @f, whose kind, level and desc_pa the lookup gave, for @bank. */
-static void fault_fill(const struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
-		       unsigned int access, struct vcm_fault *f)
+static void fault_fill(unsigned int bank, vcm_da_t da, unsigned int access, struct vcm_fault *f)
 {
 	f->da = da;
 	f->access = access;
-	f->stage = iommu->walker->stage;
 	f->base = bank;
 	f->stream = 0;
 	f->ctx = bank; /* the context bank */
+}
+
+/* Before a lookup: the stage a fault has unless the walk says otherwise. */
+static void fault_init(const struct vcm_sim_iommu *iommu, struct vcm_fault *f)
+{
+	sim_memset(f, 0, sizeof(*f));
+	f->stage = iommu->walker->stage;
+	f->ipa = VCM_FAULT_DESC_NONE;
+}
+
+/*
+ * The permission check of a nested translation after stage 1's: stage 2 must
+ * allow the access too (D5.4: the more restrictive of the two applies), else
+ * a stage-2 permission fault at @ipa.
+ */
+static int s2_check(unsigned int access, unsigned int s2_perm, unsigned int level,
+		    vcm_pa_t desc_pa, vcm_pa_t ipa, struct vcm_fault *f)
+{
+	if ((access & ~VCM_ACCESS_USER & ~s2_perm) == 0U)
+		return 0;
+	return sim_s2_fault_(f, ipa, 0,
+			     sim_walk_fault_(f, VCM_FAULT_PERMISSION, (int)level, desc_pa));
 }
 
 /*
@@ -294,6 +424,7 @@ static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 	unsigned int lg2;
 	bool hit;
 
+	fault_init(iommu, f);
 	iommu->st.lookups++;
 	/* an address of the other bank's part: no walk, as with TCR.EPDn */
 	if ((b->da_first != 0U || b->da_last != 0U) && (da < b->da_first || da > b->da_last))
@@ -311,6 +442,10 @@ static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 		if ((access & ~VCM_ACCESS_USER & ~allowed) != 0U)
 			return sim_walk_fault_(f, VCM_FAULT_PERMISSION, e->level,
 					       sim_tlb_desc_pa_(iommu, e, da));
+		if (e->nested != 0U &&
+		    s2_check(access, e->s2_perm, e->s2_level, e->s2_desc_pa,
+			     e->ipa + (da & (VCM_BIT(e->size_lg2) - 1U)), f) != 0)
+			return vcm_fault_errno(VCM_FAULT_PERMISSION);
 		page_pa = e->pa;
 		lg2 = e->size_lg2;
 	} else {
@@ -324,9 +459,19 @@ static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 		iommu->st.walks++;
 		ret = iommu->walker->walk(iommu, b, da, &x, f);
 		iommu->st.walk_reads += x.reads;
+		allowed = (access & VCM_ACCESS_USER) != 0U ? x.user : x.priv;
+		/*
+		 * nested, stage 2 could not translate stage 1's output: a stage-1
+		 * permission fault comes first (stage 1 completes, permissions
+		 * included, before its output goes to stage 2)
+		 */
+		if (ret != 0 && x.nested && f->stage == 2U &&
+		    (access & ~VCM_ACCESS_USER & ~allowed) != 0U) {
+			fault_init(iommu, f);
+			return sim_walk_fault_(f, VCM_FAULT_PERMISSION, (int)x.level, x.desc_pa);
+		}
 		if (ret != 0)
 			return ret;
-		allowed = (access & VCM_ACCESS_USER) != 0U ? x.user : x.priv;
 		if ((access & ~VCM_ACCESS_USER & ~allowed) == 0U &&
 		    (access & VCM_ACCESS_WRITE) != 0U && x.clean) {
 			/* D5.4.11: the descriptor is marked before the write is done */
@@ -343,6 +488,8 @@ static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 		sim_tlb_insert_(iommu, bank, &x);
 		if ((access & ~VCM_ACCESS_USER & ~allowed) != 0U)
 			return sim_walk_fault_(f, VCM_FAULT_PERMISSION, (int)x.level, x.desc_pa);
+		if (x.nested && s2_check(access, x.s2_perm, x.s2_level, x.s2_desc_pa, x.ipa, f) != 0)
+			return vcm_fault_errno(VCM_FAULT_PERMISSION);
 		page_pa = x.page_pa;
 		lg2 = x.size_lg2;
 	}
@@ -368,14 +515,14 @@ static int translate(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da
 
 	if (ret == 0)
 		return 0;
-	fault_fill(iommu, bank, da, access, &f);
+	fault_fill(bank, da, access, &f);
 	if (report(iommu, &f) != VCM_FAULT_RETRY)
 		return ret;
 	iommu->st.retries++;
 	ret = lookup_once(iommu, bank, da, access, pa, &f);
 	if (ret != 0) {
 		/* the second fault is recorded and ends the transaction */
-		fault_fill(iommu, bank, da, access, &f);
+		fault_fill(bank, da, access, &f);
 		iommu->st.faults++;
 		iommu->last_fault = f;
 	}
@@ -416,6 +563,7 @@ int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 	ret = check_call(iommu, bank);
 	if (ret != 0)
 		return ret;
+	fault_init(iommu, &f);
 	if (iommu->bank[bank].walk_off) {
 		sim_memset(out, 0, sizeof(*out));
 		ret = sim_walk_fault_(&f, VCM_FAULT_TRANSLATION, iommu->walker->off_level,
@@ -424,7 +572,7 @@ int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 		ret = iommu->walker->walk(iommu, &iommu->bank[bank], da, out, &f);
 	}
 	if (ret != 0 && fault != NULL) {
-		fault_fill(iommu, bank, da, 0, &f);
+		fault_fill(bank, da, 0, &f);
 		*fault = f;
 	}
 	return ret;

@@ -86,6 +86,12 @@ void sim_tlb_insert_(struct vcm_sim_iommu *iommu, unsigned int bank,
 	e->clean = x->clean ? 1U : 0U;
 	e->desc_lg2 = (uint8_t)desc_lg2;
 	e->desc_pa = x->desc_pa - ((x->pa - x->page_pa) >> desc_lg2) * walker->desc_bytes;
+	/* nested: one stage-2 descriptor covers the whole entry (nest_walk) */
+	e->nested = x->nested ? 1U : 0U;
+	e->s2_perm = (uint8_t)x->s2_perm;
+	e->s2_level = (uint8_t)x->s2_level;
+	e->s2_desc_pa = x->s2_desc_pa;
+	e->ipa = x->ipa - (x->pa - x->page_pa);
 	iommu->bank[bank].sizes |= VCM_BIT(x->size_lg2);
 }
 
@@ -140,17 +146,20 @@ void sim_tlb_flush_range_(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da
 	}
 }
 
-bool sim_tlb_maps_pa_(const struct vcm_sim_iommu *iommu, vcm_pa_t pa, uint64_t len)
+bool sim_tlb_maps_pa_(const struct vcm_sim_iommu *iommu, vcm_pa_t pa, uint64_t len, bool ipa)
 {
 	unsigned int n = iommu->sets * iommu->ways;
 	vcm_pa_t last = len - 1U > ~pa ? ~UINT64_C(0) : pa + (len - 1U);
 
 	for (unsigned int i = 0; i < n && iommu->tlb != NULL; i++) {
 		const struct sim_tlb_entry *e = &iommu->tlb[i];
+		vcm_pa_t out;
 
 		if (e->valid == 0U || !iommu->bank[e->bank].enabled)
 			continue;
-		if (e->pa <= last && pa <= e->pa + (VCM_BIT(e->size_lg2) - 1U))
+		out = ipa && e->nested != 0U ? e->ipa : e->pa;
+		if ((!ipa || e->nested != 0U) && out <= last &&
+		    pa <= out + (VCM_BIT(e->size_lg2) - 1U))
 			return true;
 	}
 	return false;

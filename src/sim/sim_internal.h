@@ -38,6 +38,9 @@ struct sim_bank {
 	 * both 0: all. The other part of a TTBR0/TTBR1 split faults here. */
 	vcm_da_t da_first, da_last;
 	uint64_t sizes;         /* bit n: 2^n-byte entries of this bank are in the IOTLB */
+	/* nested banks' stage 1: the bank's stage 2, through which every table
+	 * address is fetched (NULL otherwise) */
+	const struct sim_bank *s2;
 };
 
 struct sim_tlb_entry {
@@ -53,6 +56,12 @@ struct sim_tlb_entry {
 	uint8_t clean;          /* writable-clean: a write must mark the descriptor first */
 	uint8_t desc_lg2;       /* da bits one leaf descriptor covers */
 	vcm_pa_t desc_pa;       /* descriptor of the first da the entry covers */
+	/* nested entries: both stages combined; the permissions above are stage 1's */
+	uint8_t nested;
+	uint8_t s2_perm;        /* what stage 2 allows */
+	uint8_t s2_level;
+	vcm_pa_t s2_desc_pa;    /* stage 2's leaf (one descriptor covers the entry) */
+	vcm_pa_t ipa;           /* IPA of the entry's first da */
 };
 
 /* How a device reaches physical memory: a CPU pointer to @pa (vcm_sim_*_cfg.pa_to_cpu). */
@@ -115,6 +124,20 @@ static inline int sim_walk_fault_(struct vcm_fault *f, enum vcm_fault_kind kind,
 extern const struct sim_walker sim_walker_v7s_;
 extern const struct sim_walker sim_walker_v8s1_;
 extern const struct sim_walker sim_walker_v8s2_;
+extern const struct sim_walker sim_walker_v8nest_;
+
+/*
+ * A stage-2 fault of a nested walk: @f already holds what the stage-2 walk
+ * found (kind, level, desc_pa); mark it stage 2 at @ipa, @flags
+ * VCM_FAULT_S1PTW when it was met fetching a stage-1 descriptor.
+ */
+static inline int sim_s2_fault_(struct vcm_fault *f, vcm_pa_t ipa, unsigned int flags, int ret)
+{
+	f->stage = 2;
+	f->ipa = ipa;
+	f->flags = flags;
+	return ret;
+}
 
 struct vcm_sim_iommu {
 	uint32_t magic;
@@ -124,6 +147,7 @@ struct vcm_sim_iommu {
 	void *(*pa_to_cpu)(void *ctx, vcm_pa_t pa);
 	void *mem_ctx;
 	struct sim_bank bank[VCM_MAX_BASES];
+	struct sim_bank s2bank[VCM_MAX_BASES]; /* nested kind: each bank's stage 2 */
 	/* IOTLB: sets * ways entries, set s at [s * ways, (s + 1) * ways) */
 	struct sim_tlb_entry *tlb;
 	uint16_t *rr;           /* round-robin cursor per set */
@@ -147,6 +171,8 @@ vcm_pa_t sim_tlb_desc_pa_(const struct vcm_sim_iommu *iommu, const struct sim_tl
 void sim_tlb_flush_bank_(struct vcm_sim_iommu *iommu, unsigned int bank);
 void sim_tlb_flush_range_(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
 			  uint64_t len, uint64_t sizes);
-bool sim_tlb_maps_pa_(const struct vcm_sim_iommu *iommu, vcm_pa_t pa, uint64_t len);
+/* Does a valid entry's output overlap [pa, pa + len)? With @ipa, nested
+ * entries' IPAs are compared instead (the guest's physical addresses). */
+bool sim_tlb_maps_pa_(const struct vcm_sim_iommu *iommu, vcm_pa_t pa, uint64_t len, bool ipa);
 
 #endif /* VCM_SIM_INTERNAL_H */

@@ -19,8 +19,15 @@
  * Left out: TTBR1 (upper) ranges (an address above T0SZ's range faults), 52-bit
  * addresses (FEAT_LPA/LPA2; PS/IPS values above 48 bits are treated as 48,
  * as the manual allows for unimplemented sizes), FEAT_XNX, PAN and WXN,
- * memory attributes and shareability (not decoded), ASID/VMID tags, nested
- * stage 1 + stage 2, hardware access-flag updates (AF = 0 faults).
+ * memory attributes and shareability (not decoded), ASID/VMID tags,
+ * hardware access-flag updates (AF = 0 faults).
+ *
+ * Nested (D5.2, two-stage translation; SMMUv3 IHI 0070 5.2, STE.Config
+ * 0b111): when a stage-1 bank has a stage 2 (b->s2), each
+ * table address of the walk, TTBR0 included, is an IPA that stage 2
+ * translates before the descriptor is read, with a stage-2 read permission;
+ * a fault there is a stage-2 fault with VCM_FAULT_S1PTW at that IPA
+ * (walk_nest.c translates the output).
  *
  * Dirty state (D5.4.11): with TCR.HA and HD (VTCR.HA and HD) a leaf with DBM
  * set is writable whatever its AP[2] (S2AP[1]) says; while AP[2] = 1
@@ -201,8 +208,42 @@ static bool block_allowed(unsigned int granule_lg2, unsigned int level)
 }
 
 static int walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t da,
+		struct vcm_sim_xlate *x, struct vcm_fault *f, bool stage2);
+
+/*
+ * Read the descriptor at @desc_pa for the lookup at level @lv; through the
+ * bank's stage 2 when it has one (@desc_pa is then an IPA). Stage-2 reads
+ * are added to *@reads.
+ */
+static int fetch(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_pa_t desc_pa, int lv,
+		 uint64_t *d, struct vcm_fault *f, unsigned int *reads)
+{
+	vcm_pa_t pa = desc_pa;
+
+	if (b->s2 != NULL) {
+		struct vcm_sim_xlate x2;
+		int ret = walk(iommu, b->s2, desc_pa, &x2, f, true);
+
+		*reads += x2.reads;
+		if (ret != 0)
+			return sim_s2_fault_(f, desc_pa, VCM_FAULT_S1PTW, ret);
+		/* the walker reads the table: stage 2 must allow a read (D5.4) */
+		if ((x2.priv & VCM_ACCESS_READ) == 0U)
+			return sim_s2_fault_(f, desc_pa, VCM_FAULT_S1PTW,
+					     sim_walk_fault_(f, VCM_FAULT_PERMISSION,
+							     (int)x2.level, x2.desc_pa));
+		pa = x2.pa;
+	}
+	if (sim_read_desc_(iommu, pa, 8, d) != 0)
+		return sim_walk_fault_(f, VCM_FAULT_EXTERNAL, lv, desc_pa);
+	return 0;
+}
+
+static int walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t da,
 		struct vcm_sim_xlate *x, struct vcm_fault *f, bool stage2)
 {
+	int ret;
+
 	vcm_pa_t table = b->table_pa, desc_pa = 0;
 	uint64_t d = 0, tbl_bits = 0;
 	unsigned int level, shift = 0;
@@ -218,8 +259,9 @@ static int walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t 
 
 		shift = level_shift(b, level);
 		desc_pa = table + ((da >> shift) & vcm_low_mask(bits)) * 8U;
-		if (sim_read_desc_(iommu, desc_pa, 8, &d) != 0)
-			return sim_walk_fault_(f, VCM_FAULT_EXTERNAL, lv, desc_pa);
+		ret = fetch(iommu, b, desc_pa, lv, &d, f, &x->reads);
+		if (ret != 0)
+			return ret;
 		x->reads++;
 		if ((d & D_VALID) == 0U)
 			return sim_walk_fault_(f, VCM_FAULT_TRANSLATION, lv, desc_pa);
@@ -333,6 +375,58 @@ static unsigned int v8_desc_lg2(const struct sim_bank *b, unsigned int level)
 	return level_shift(b, level);
 }
 
+/*
+ * A nested bank's stage 1: as a stage 1 bank's, but without hardware dirty
+ * state (not modelled across two stages: a DBM leaf with AP[2] = 1 stays
+ * read-only).
+ */
+static int nest_program(struct vcm_sim_iommu *iommu, struct sim_bank *b,
+			const struct vcm_hw_regs *hw, struct vcm_diag *diag)
+{
+	int ret = s1_program(iommu, b, hw, diag);
+
+	b->hd = false;
+	return ret;
+}
+
+/*
+ * The nested walk: stage 1 with its table fetches through stage 2 (fetch()),
+ * then stage 2 for the IPA stage 1 gave. The result is cached as one entry
+ * of the smaller leaf (D5.2 allows a TLB to combine both stages).
+ */
+static int nest_walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t da,
+		     struct vcm_sim_xlate *x, struct vcm_fault *f)
+{
+	struct vcm_sim_xlate x2;
+	unsigned int lg2, lg2_s2;
+	int ret = walk(iommu, b, da, x, f, false);
+
+	if (ret != 0)
+		return ret;
+	/* from here on *x is stage 1's: a caller that meets a stage-2 fault checks
+	 * stage 1's permissions first (they take priority, D5.4) */
+	x->nested = true;
+	x->ipa = x->pa;
+	ret = walk(iommu, b->s2, x->pa, &x2, f, true);
+	x->reads += x2.reads;
+	if (ret != 0)
+		return sim_s2_fault_(f, x->pa, 0, ret);
+	lg2 = level_shift(b, x->level);
+	lg2_s2 = level_shift(b->s2, x2.level);
+	if (lg2_s2 < lg2)
+		lg2 = lg2_s2;
+	/* a writable-clean stage-2 leaf is not marked here: read-only (see nest_program) */
+	x->s2_perm = x2.priv & (x2.clean ? ~VCM_ACCESS_WRITE : ~0U);
+	x->s2_level = x2.level;
+	x->s2_desc_pa = x2.desc_pa;
+	x->size_lg2 = lg2;
+	x->page_da = da & ~vcm_low_mask(lg2);
+	x->pa = x2.pa;
+	x->page_pa = x2.pa - (da - x->page_da);
+	x->clean = false;
+	return 0;
+}
+
 const struct sim_walker sim_walker_v8s1_ = {
 	.program = s1_program,
 	.walk = s1_walk,
@@ -353,4 +447,15 @@ const struct sim_walker sim_walker_v8s2_ = {
 	.stage = 2,
 	.off_level = 0,
 	.hw_version = 0x0200U,
+};
+
+const struct sim_walker sim_walker_v8nest_ = {
+	.program = nest_program,
+	.walk = nest_walk,
+	.mark_dirty = NULL,
+	.desc_lg2 = v8_desc_lg2,
+	.desc_bytes = 8,
+	.stage = 1, /* a stage-2 fault says so itself (sim_s2_fault_) */
+	.off_level = 0,
+	.hw_version = 0x0300U, /* SMMUv3-like: nesting is an SMMUv3 feature */
 };

@@ -194,7 +194,9 @@ static int build_devs(struct vcm_soc *soc, const struct vcm_soc_cfg *cfg, struct
 								pt.granule_lg2 : 12U);
 			dcfg.mapper = &vcm_mapper_pt;
 			dcfg.mapper_cfg = &pt;
-			dcfg.ops = &vcm_sim_iommu_ops;
+			/* behind a nested model the SoC's device is the host's: stage 2 */
+			dcfg.ops = cfg->iommus[d->iommu].kind == VCM_SIM_IOMMU_SMMU_NESTED ?
+				   &vcm_sim_iommu_s2_ops : &vcm_sim_iommu_ops;
 			dcfg.ctx = soc->iommu[d->iommu];
 			break;
 		case VCM_SOC_DEV_DMA:

@@ -675,9 +675,9 @@ static void test_init_timeout(void **state)
 
 struct seen {
 	unsigned int n;
-	unsigned int type[4];
-	struct vcm_fault f[4];
-	struct vcm_smmuv3_master *m[4];
+	unsigned int type[8];
+	struct vcm_fault f[8];
+	struct vcm_smmuv3_master *m[8];
 };
 
 static void on_event(void *arg, struct vcm_smmuv3_master *m, unsigned int type,
@@ -685,7 +685,7 @@ static void on_event(void *arg, struct vcm_smmuv3_master *m, unsigned int type,
 {
 	struct seen *sn = arg;
 
-	if (sn->n < 4U) {
+	if (sn->n < 8U) {
 		sn->type[sn->n] = type;
 		sn->f[sn->n] = *f;
 		sn->m[sn->n] = m;
@@ -706,6 +706,12 @@ static void test_events(void **state)
 	const uint64_t ev_bad[4] = { 0x04 | (77ULL << 32), 0, 0, 0 };
 	/* F_WALK_EABT with the descriptor's fetch address */
 	const uint64_t ev_eabt[4] = { 0x0b | (9ULL << 32), 1ULL << 33, 0x9000, 0xabcdef8ULL };
+	/* F_TRANSLATION at stage 2 (S2) fetching a stage-1 table (CLASS TT), its IPA */
+	const uint64_t ev_s2tt[4] = { 0x10 | (9ULL << 32), (1ULL << 35) | (1ULL << 39) | (1ULL << 40),
+				      0x5000, 0x8765400fffULL };
+	/* the same on the input address (CLASS IN) */
+	const uint64_t ev_s2in[4] = { 0x10 | (9ULL << 32), (1ULL << 35) | (1ULL << 39) | (2ULL << 40),
+				      0x6000, 0x1234000ULL };
 
 	(void)state;
 	fake_reset(true);
@@ -716,9 +722,11 @@ static void test_events(void **state)
 	push_event(ev_perm);
 	push_event(ev_bad);
 	push_event(ev_eabt);
-	assert_int_equal(vcm_smmuv3_poll_events(s, on_event, &sn), 4);
+	push_event(ev_s2tt);
+	push_event(ev_s2in);
+	assert_int_equal(vcm_smmuv3_poll_events(s, on_event, &sn), 6);
 	assert_int_equal(fk.evtq_cons, fk.evtq_prod);
-	assert_int_equal(sn.n, 4);
+	assert_int_equal(sn.n, 6);
 	assert_int_equal(sn.type[0], VCM_SMMUV3_EVT_F_TRANSLATION);
 	assert_int_equal(sn.f[0].kind, VCM_FAULT_TRANSLATION);
 	assert_true(sn.f[0].da == 0x12345000);
@@ -735,6 +743,14 @@ static void test_events(void **state)
 	assert_null(sn.m[2]);
 	assert_int_equal(sn.f[3].kind, VCM_FAULT_EXTERNAL);
 	assert_true(sn.f[3].desc_pa == 0xabcdef8ULL);
+	assert_int_equal(sn.f[3].flags, 0);
+	assert_int_equal(sn.f[4].stage, 2);
+	assert_int_equal(sn.f[4].flags, VCM_FAULT_S1PTW);
+	assert_true(sn.f[4].ipa == 0x8765400000ULL);
+	assert_int_equal(sn.f[5].stage, 2);
+	assert_int_equal(sn.f[5].flags, 0);
+	assert_true(sn.f[5].ipa == 0x1234000ULL);
+	assert_int_equal(sn.f[0].flags, 0);
 	/* an overflow and an event queue abort are reported and acknowledged */
 	fk.evtq_prod |= 1U << 31;
 	fk.gerror ^= 1U << 2;

@@ -9,8 +9,8 @@
  *
  * One source for both targets:
  *  - aarch64 (cortex-a57, started at EL2 by -machine virt,virtualization=on):
- *    programs the EL1&0 stage 1 registers or the stage 2 registers and uses
- *    the AT instructions;
+ *    programs the EL1&0 stage 1 registers or the stage 2 registers, or both
+ *    for a nested blob (VQ_MODE_A64_NEST), and uses the AT instructions;
  *  - 32-bit Arm (cortex-a15, started in Hyp mode by the same option): programs
  *    the Non-secure PL1&0 short-descriptor registers and uses ATS1C**.
  * Both run with their own translation off (EL2 / Hyp regime), so the harness
@@ -117,6 +117,114 @@ static uint64_t at(uint32_t mode, unsigned int op, uint64_t va)
 	return par;
 }
 
+/*
+ * Nested: the guest's stage 1 and the host's stage 2 both on. AT S12E1* give
+ * the composed answer, AT S1E1* stage 1's (its table walk still goes through
+ * stage 2: DDI 0487F.c D5.2.x, the stage 2 translation of stage 1 walks).
+ */
+static void nest_setup(const struct vq_header *h, const struct vq_nest *n)
+{
+	WSYS(vtcr_el2, n->vtcr);
+	WSYS(vttbr_el2, n->vttbr);
+	WSYS(tcr_el1, h->regs[0]);
+	WSYS(mair_el1, h->regs[1]);
+	WSYS(ttbr0_el1, h->regs[2]);
+	WSYS(sctlr_el1, SCTLR_EL1_RES1 | SCTLR_EL1_M);
+	WSYS(hcr_el2, HCR_EL2_RW | HCR_EL2_VM);
+	__asm__ volatile("isb\n\ttlbi alle1\n\ttlbi vmalls12e1\n\tdsb sy\n\tisb" : : : "memory");
+}
+
+static uint64_t nest_at(unsigned int op, uint64_t va)
+{
+	uint64_t par;
+
+	switch (op) {
+	case 0:
+		__asm__ volatile("at s12e1r, %0" : : "r"(va) : "memory");
+		break;
+	case 1:
+		__asm__ volatile("at s12e1w, %0" : : "r"(va) : "memory");
+		break;
+	case 2:
+		__asm__ volatile("at s1e1r, %0" : : "r"(va) : "memory");
+		break;
+	default:
+		__asm__ volatile("at s1e1w, %0" : : "r"(va) : "memory");
+		break;
+	}
+	__asm__ volatile("isb\n\tmrs %0, par_el1" : "=r"(par) : : "memory");
+	return par;
+}
+
+/* DDI 0487F.c D13.2 PAR_EL1 with F = 1: S (stage 2) is bit 9, PTW bit 8. */
+#define PAR_S   (UINT64_C(1) << 9)
+#define PAR_PTW (UINT64_C(1) << 8)
+
+static const char *const nest_op_name[VQ_N_OPS] = { "s12e1r", "s12e1w", "s1e1r", "s1e1w" };
+
+/* Why @par is not the answer @want (VQ_N_*) with output @out; NULL when it is. */
+static const char *nest_check(uint64_t par, unsigned int want, uint64_t out)
+{
+	unsigned int fst = PAR_FST(par), cls = want & 3U;
+
+	if (want == VQ_N_OK) {
+		if ((par & PAR_F) != 0U)
+			return "faulted";
+		return (par & PAR_PA) != (out & PAR_PA) ? "wrong output address" : NULL;
+	}
+	if ((par & PAR_F) == 0U)
+		return "translated";
+	if ((cls == VQ_N_XLAT && !FST_IS_XLAT(fst)) || (cls == VQ_N_PERM && !FST_IS_PERM(fst)))
+		return "wrong fault type";
+	if ((want & VQ_N_HAS_LEVEL) != 0U && (fst & 3U) != VQ_N_LEVEL_OF(want))
+		return "wrong fault level";
+	if (((par & PAR_S) != 0U) != ((want & VQ_N_S2) != 0U))
+		return "wrong stage (PAR.S)";
+	if (((par & PAR_PTW) != 0U) != ((want & VQ_N_PTW) != 0U))
+		return "wrong PAR.PTW";
+	return NULL;
+}
+
+static void nest_run(const struct vq_header *h)
+{
+	const struct vq_nest *n = (const struct vq_nest *)(h + 1);
+	const struct vq_nvec *vec = (const struct vq_nvec *)(n + 1);
+	uint32_t mismatches = 0, ats = 0;
+
+	nest_setup(h, n);
+	for (uint32_t i = 0; i < h->count; i++) {
+		const struct vq_nvec *v = &vec[i];
+
+		for (unsigned int op = 0; op < VQ_N_OPS; op++) {
+			unsigned int want = (v->res >> (8U * op)) & 0xffU;
+			uint64_t par = nest_at(op, v->va);
+			const char *why = nest_check(par, want, op < 2U ? v->pa : v->ipa);
+
+			ats++;
+			if (why == NULL)
+				continue;
+			if (mismatches < MAX_REPORTS) {
+				bm_puts("MISMATCH va=");
+				bm_puthex(v->va);
+				bm_puts(" ");
+				bm_puts(nest_op_name[op]);
+				bm_puts(" want=");
+				bm_puthex(want);
+				bm_puts(" out=");
+				bm_puthex(op < 2U ? v->pa : v->ipa);
+				bm_puts(" got par=");
+				bm_puthex(par);
+				bm_puts(" (");
+				bm_puts(why);
+				bm_puts(")\n");
+			}
+			mismatches++;
+		}
+	}
+	bm_result(h->count, ats, mismatches);
+	semihost_exit(mismatches > 250U ? 250U : mismatches);
+}
+
 #else /* 32-bit Arm, Hyp mode */
 
 /* DDI 0406C.d B4.1.130 SCTLR: M bit 0, TRE bit 28, AFE bit 29. */
@@ -202,6 +310,12 @@ void image_main(void)
 	uint32_t mismatches = 0, ats = 0;
 	unsigned int nops;
 
+#if defined(__aarch64__)
+	if (h->magic == VQ_MAGIC && h->version == VQ_VERSION && h->mode == VQ_MODE_A64_NEST &&
+	    h->count <= (VQ_VECTORS_MAX - sizeof(*h) - sizeof(struct vq_nest)) /
+			 sizeof(struct vq_nvec))
+		nest_run(h);
+#endif
 	if (h->magic != VQ_MAGIC || h->version != VQ_VERSION || h->count > VQ_MAX_VECS ||
 	    (expected_mode() != 0U && h->mode != expected_mode()) ||
 	    (expected_mode() == 0U && h->mode != VQ_MODE_A64_S1 && h->mode != VQ_MODE_A64_S2)) {

@@ -60,6 +60,47 @@
 #define VQ_RV32_WINDOW_LEN UINT64_C(0x40000000)
 #define VQ_RV32_RAM_MIB    2048U
 
+/*
+ * Nested (harness.c, aarch64 only): a guest's stage 1 over a host's stage 2,
+ * both on. regs = the guest's TCR_EL1, MAIR_EL1, TTBR0_EL1 (its table
+ * addresses are IPAs); a struct vq_nest (the host's VTCR_EL2, VTTBR_EL2)
+ * follows the header, then @count struct vq_nvec.
+ */
+#define VQ_MODE_A64_NEST 6U
+
+struct vq_nest {
+	uint64_t vtcr;
+	uint64_t vttbr;
+};
+
+/*
+ * One nested vector: @va through AT S12E1R, S12E1W, S1E1R, S1E1W (operation
+ * 0..3), answer n in bits [8n + 7:8n] of @res: VQ_N_OK (output @pa for the
+ * S12 operations, @ipa for the S1 ones) or a fault class with the PAR_EL1.S
+ * and PTW bits expected.
+ */
+#define VQ_N_OK    0x0U
+#define VQ_N_XLAT  0x1U /* translation fault */
+#define VQ_N_PERM  0x2U /* permission fault */
+#define VQ_N_FAULT 0x3U /* another fault (any FST) */
+#define VQ_N_S2    0x4U /* PAR_EL1.S: stage 2 */
+#define VQ_N_PTW   0x8U /* PAR_EL1.PTW: on the stage-1 walk */
+/* a translation or permission fault: FST's level bits are this lookup level */
+#define VQ_N_LEVEL(l) (0x10U | ((unsigned int)(l) & 3U) << 5)
+#define VQ_N_HAS_LEVEL 0x10U
+#define VQ_N_LEVEL_OF(a) (((a) >> 5) & 3U)
+#define VQ_N_OPS   4U
+
+struct vq_nvec {
+	uint64_t va;
+	uint64_t pa;
+	uint64_t ipa;
+	uint32_t res;
+	uint32_t pad;
+};
+
+_Static_assert(sizeof(struct vq_nvec) == 32, "vq_nvec layout");
+
 /* vq_vec.expect: which accesses the model says succeed. */
 #define VQ_PRIV_R 0x1U /* privileged (EL1/PL1) read; stage 2: any read */
 #define VQ_PRIV_W 0x2U

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Nested translation, the graph's part: platform ops for a guest system whose
+ * physical addresses are a host VCM's device addresses (IPAs). The guest's
+ * tables come from an arena over one backed host reservation, with the
+ * reservation's device address as the arena's physical base, so every
+ * table address and every descriptor the guest writes holds an IPA; the
+ * bytes land in the host memory behind it. docs/graph.md, "Nested
+ * translation", says why this, rather than a new kind of association.
+ */
+#include "graph_internal.h"
+
+/* Guest metadata lives on the host's platform (CPU-only memory, no IPA). */
+static void *nest_meta_alloc(void *ctx, size_t size)
+{
+	struct vcm_nest_plat *np = ctx;
+
+	return np->host_plat->meta_alloc(np->host_plat->ctx, size);
+}
+
+static void nest_meta_free(void *ctx, void *p, size_t size)
+{
+	struct vcm_nest_plat *np = ctx;
+
+	np->host_plat->meta_free(np->host_plat->ctx, p, size);
+}
+
+static int nest_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
+{
+	struct vcm_nest_plat *np = ctx;
+
+	return np->arena_ops.table_alloc(np->arena_ops.ctx, size, align, pa, cpu);
+}
+
+static void nest_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	struct vcm_nest_plat *np = ctx;
+
+	np->arena_ops.table_free(np->arena_ops.ctx, pa, cpu, size);
+}
+
+/*
+ * An IPA: the arena's own, else whatever the host VCM maps there now (guest
+ * data, for vcm_res_copy() and vcm_migrate() in the guest); NULL when the
+ * host maps nothing at @ipa.
+ */
+static void *nest_pa_to_cpu(void *ctx, vcm_pa_t ipa)
+{
+	struct vcm_nest_plat *np = ctx;
+	void *p = vcm_plat_arena_pa_to_cpu(&np->arena, ipa);
+	struct vcm *host = np->host;
+	const struct rmap_ext *e;
+	struct vcm_res *res;
+	struct vcm_sys *sys;
+	int ret;
+
+	if (p != NULL)
+		return p;
+	sys = gobj_lock_(&host, GK_VCM, "host", NULL, &ret);
+	if (sys == NULL)
+		return NULL;
+	res = res_at_(host, ipa);
+	e = res != NULL && res->mem != NULL ? ext_at_da_(res, ipa) : NULL;
+	if (e != NULL)
+		p = np->host_plat->pa_to_cpu(np->host_plat->ctx, e->tn.key + (ipa - e->da));
+	sys_unlock_(sys);
+	return p;
+}
+
+int vcm_nest_plat_init(struct vcm_nest_plat *np, struct vcm_res *tables)
+{
+	const struct rmap_ext *e;
+	struct vcm *host;
+	uint8_t *first, *last;
+	int ret;
+	struct vcm_sys *sys = gobj_lock_(&tables, GK_RES, "tables", __func__, &ret);
+
+	if (sys == NULL)
+		return ret;
+	if (np == NULL) {
+		ret = GERR(sys, -EINVAL, "np is NULL");
+		goto out;
+	}
+	host = tables->vcm;
+	if (host->kind != VK_DEV) {
+		ret = GERR(sys, -EINVAL, "tables: its VCM has no page tables of its own: "
+			   "a host is a VCM from vcm_create()");
+		goto out;
+	}
+	if (tables->mem == NULL) {
+		ret = GERR(sys, -ENOENT, "tables at IPA %#llx is not backed: the guest's "
+			   "tables would have no memory behind them", vcm_ull(tables->da));
+		goto out;
+	}
+	if (tables->nr_ext != 1U) {
+		ret = GERR(sys, -EINVAL, "tables at IPA %#llx: its memory is in %llu "
+			   "physical extents, one is needed", vcm_ull(tables->da),
+			   vcm_ull(tables->nr_ext));
+		goto out;
+	}
+	e = &tables->ext[0];
+	first = sys->plat->pa_to_cpu(sys->plat->ctx, e->tn.key);
+	last = sys->plat->pa_to_cpu(sys->plat->ctx, e->tn.key + (e->len - 1U));
+	if (first == NULL || last != first + (e->len - 1U)) {
+		ret = GERR(sys, -EINVAL, "tables at IPA %#llx: pa %#llx has no one CPU view "
+			   "of %#llx bytes", vcm_ull(tables->da), vcm_ull(e->tn.key),
+			   vcm_ull(e->len));
+		goto out;
+	}
+	graph_zero(np, sizeof(*np));
+	ret = vcm_plat_arena_init(&np->arena, first, tables->da, tables->len);
+	if (ret != 0) {
+		ret = GERR(sys, ret, "tables at IPA %#llx: %s", vcm_ull(tables->da),
+			   graph_msg_(np->arena.diag.msg));
+		goto out;
+	}
+	vcm_plat_arena_ops(&np->arena, &np->arena_ops);
+	np->host = gobj_handle_(host);
+	np->host_plat = sys->plat;
+	np->ops = (struct vcm_plat_ops){
+		.ctx = np,
+		.table_alloc = nest_table_alloc,
+		.table_free = nest_table_free,
+		.pa_to_cpu = nest_pa_to_cpu,
+		.cache_clean = NULL,
+		.meta_alloc = nest_meta_alloc,
+		.meta_free = nest_meta_free,
+	};
+out:
+	sys_unlock_(sys);
+	return ret;
+}

@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Nested translation on a simulated SoC: a guest VCM (stage 1, in a guest
+ * system over vcm_nest_plat) and a host VCM (stage 2, in the SoC's system)
+ * on one nested SMMU model. A device's DMA reaches the physical bytes the two
+ * tables compose; unmapping in the guest is a stage-1 fault, unmapping host
+ * memory under guest data a stage-2 fault at that IPA, unmapping host memory
+ * under a guest table a stage-2 fault on the stage-1 walk (S1PTW); an access
+ * is allowed only if both stages allow it. Each invalidation is shown to
+ * matter by dropping it once and seeing a stale translation.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+#include <vcm/soc.h>
+#include <vcm/hosted.h>
+
+#define MEM_PA  UINT64_C(0x80000000)
+#define MEM_LEN (UINT64_C(32) << 20)
+#define TABLES  (UINT64_C(4) << 20)
+#define RW      (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)
+#define RO      VCM_PT_PROT_READ
+
+/* the guest's physical space: IPAs the host VCM maps */
+#define HOST_IPA   UINT64_C(0x40000000)
+#define HOST_LEN   UINT64_C(0x10000000)
+#define TBL_IPA    UINT64_C(0x40000000) /* guest tables */
+#define TBL_LEN    UINT64_C(0x40000)
+#define DATA_IPA   UINT64_C(0x41000000) /* guest memtype 0: host maps it RW */
+#define DATA_LEN   UINT64_C(0x10000)
+#define RODATA_IPA UINT64_C(0x42000000) /* guest memtype 1: host maps it read-only */
+#define RODATA_LEN UINT64_C(0x4000)
+
+static const struct vcm_soc_memtype mts[] = {
+	{ .chunk_sizes = VCM_PHYS_4KB },
+};
+
+static const struct vcm_sim_iommu_cfg iommus[] = {
+	{ .kind = VCM_SIM_IOMMU_SMMU_NESTED, .name = "smmu", .tlb_entries = 16 },
+};
+
+/* the host's device: the model's stage 2 (a SoC device behind a nested model) */
+static const struct vcm_soc_dev_cfg devs[] = {
+	{ .name = "vm0", .kind = VCM_SOC_DEV_PT, .iommu = 0,
+	  .pt = { .fmt = &vcm_pt_fmt_armv8, .ias = 32, .oas = 40, .granule_lg2 = 12,
+		  .page_sizes = 0x1000, .flags = VCM_PT_CFG_COHERENT | VCM_PT_CFG_STAGE2 } },
+};
+
+/* the guest's device on the same model: stage 1, output IPAs */
+static const struct vcm_pt_cfg guest_pt = {
+	.fmt = &vcm_pt_fmt_armv8, .ias = 32, .oas = 32, .granule_lg2 = 12,
+	.page_sizes = 0x1000, .flags = VCM_PT_CFG_COHERENT,
+};
+
+struct world {
+	struct vcm_soc *soc;
+	struct vcm_sys *hsys;
+	struct vcm_sim_iommu *mmu;
+	struct vcm_dev *hdev;
+	struct vcm *host;
+	struct vcm_avcm *hassoc;
+	struct vcm_res *htbl, *hdata, *hro;
+	struct vcm_mem *mtbl, *mdata, *mro;
+	struct vcm_nest_plat np;
+	struct vcm_sys *gsys;
+	struct vcm_dev *gdev;
+	struct vcm *guest;
+	struct vcm_avcm *gassoc;
+	struct vcm_res *gres;  /* 4 pages RW over DATA */
+	struct vcm_mem *gmem;
+	vcm_da_t da;
+};
+
+static void host_back(struct world *w, vcm_da_t ipa, uint64_t len, unsigned int prot,
+		      bool cont, struct vcm_res **res, struct vcm_mem **mem)
+{
+	assert_int_equal(vcm_reserve_at(w->host, ipa, len, prot, res), 0);
+	if (cont)
+		assert_int_equal(vcm_alloc_cont(w->hsys, 0, len, 0x1000, mem), 0);
+	else
+		assert_int_equal(vcm_alloc(w->hsys, 0, len, VCM_PHYS_4KB, mem), 0);
+	assert_int_equal(vcm_back(*res, *mem), 0);
+}
+
+static void setup(struct world *w)
+{
+	struct vcm_soc_cfg cfg = {
+		.mem_pa = MEM_PA, .mem_len = MEM_LEN, .table_bytes = TABLES,
+		.memtypes = mts, .nr_memtypes = 1, .iommus = iommus, .nr_iommus = 1,
+		.devs = devs, .nr_devs = 1,
+	};
+	static const struct vcm_phys_range granges[] = {
+		{ DATA_IPA, DATA_LEN }, { RODATA_IPA, RODATA_LEN },
+	};
+	const struct vcm_phys_memtype_cfg gmts[] = {
+		{ &granges[0], 1, VCM_PHYS_4KB }, { &granges[1], 1, VCM_PHYS_4KB },
+	};
+	struct vcm_sys_cfg gcfg = { 0 };
+	struct vcm_dev_cfg dcfg = { 0 };
+
+	memset(w, 0, sizeof(*w));
+	assert_int_equal(vcm_soc_create(&cfg, &w->soc, NULL), 0);
+	w->hsys = vcm_soc_sys(w->soc);
+	w->mmu = vcm_soc_iommu(w->soc, 0);
+	w->hdev = vcm_soc_dev(w->soc, 0);
+	/* the host: IPA space, stage 2 */
+	assert_int_equal(vcm_create(w->hsys, HOST_IPA, HOST_LEN, &w->host), 0);
+	assert_int_equal(vcm_assoc(w->host, w->hdev, VCM_USE_LOW_BASE, &w->hassoc), 0);
+	assert_int_equal(vcm_activate(w->hassoc), 0);
+	host_back(w, TBL_IPA, TBL_LEN, RW, true, &w->htbl, &w->mtbl);
+	host_back(w, DATA_IPA, DATA_LEN, RW, false, &w->hdata, &w->mdata);
+	host_back(w, RODATA_IPA, RODATA_LEN, RO, false, &w->hro, &w->mro);
+
+	/* the guest: a system whose physical addresses are the host's IPAs */
+	assert_int_equal(vcm_nest_plat_init(&w->np, w->htbl), 0);
+	gcfg.plat = &w->np.ops;
+	gcfg.memtypes = gmts;
+	gcfg.nr_memtypes = 2;
+	assert_int_equal(vcm_sys_create(&gcfg, &w->gsys, NULL), 0);
+	dcfg.name = "vm0-dev";
+	dcfg.mapper = &vcm_mapper_pt;
+	dcfg.mapper_cfg = &guest_pt;
+	dcfg.nr_bases = 1;
+	dcfg.ops = &vcm_sim_iommu_ops;
+	dcfg.ctx = w->mmu;
+	assert_int_equal(vcm_dev_register(w->gsys, &dcfg, &w->gdev), 0);
+	assert_int_equal(vcm_create(w->gsys, 0x100000, 0x1000000, &w->guest), 0);
+	assert_int_equal(vcm_assoc(w->guest, w->gdev, VCM_USE_LOW_BASE, &w->gassoc), 0);
+	assert_int_equal(vcm_activate(w->gassoc), 0);
+	assert_int_equal(vcm_reserve(w->guest, 0x4000, 0, RW, &w->gres), 0);
+	assert_int_equal(vcm_alloc(w->gsys, 0, 0x4000, VCM_PHYS_4KB, &w->gmem), 0);
+	assert_int_equal(vcm_back(w->gres, w->gmem), 0);
+	w->da = vcm_get_dev_addr(w->gres);
+}
+
+static void teardown(struct world *w)
+{
+	assert_int_equal(vcm_unback(w->gres), 0);
+	assert_int_equal(vcm_unreserve(w->gres), 0);
+	assert_int_equal(vcm_free_phys(w->gsys, w->gmem), 0);
+	assert_int_equal(vcm_deactivate(w->gassoc), 0);
+	assert_int_equal(vcm_deassoc(w->gassoc), 0);
+	assert_int_equal(vcm_free(w->guest), 0);
+	assert_int_equal(vcm_dev_unregister(w->gdev), 0);
+	assert_int_equal(vcm_sys_destroy(w->gsys), 0);
+	assert_int_equal(vcm_unback(w->htbl), 0);
+	assert_int_equal(vcm_unback(w->hdata), 0);
+	assert_int_equal(vcm_unback(w->hro), 0);
+	assert_int_equal(vcm_unreserve(w->htbl), 0);
+	assert_int_equal(vcm_unreserve(w->hdata), 0);
+	assert_int_equal(vcm_unreserve(w->hro), 0);
+	assert_int_equal(vcm_free_phys(w->hsys, w->mtbl), 0);
+	assert_int_equal(vcm_free_phys(w->hsys, w->mdata), 0);
+	assert_int_equal(vcm_free_phys(w->hsys, w->mro), 0);
+	assert_int_equal(vcm_deactivate(w->hassoc), 0);
+	assert_int_equal(vcm_deassoc(w->hassoc), 0);
+	assert_int_equal(vcm_free(w->host), 0);
+	assert_int_equal(vcm_soc_destroy(w->soc), 0);
+}
+
+/* The host physical byte behind guest @da, composed by the graph's own tables. */
+static uint8_t *host_byte(struct world *w, vcm_da_t da, vcm_pa_t *ipa_out, vcm_pa_t *pa_out)
+{
+	const struct vcm_plat_ops *plat = vcm_hosted_mem_plat(vcm_soc_mem(w->soc));
+	vcm_pa_t ipa = 0, pa = 0;
+
+	assert_int_equal(vcm_dev_addr_to_phys_addr(w->gdev, 0, da, &ipa), 0);
+	assert_int_equal(vcm_dev_addr_to_phys_addr(w->hdev, 0, ipa, &pa), 0);
+	if (ipa_out != NULL)
+		*ipa_out = ipa;
+	if (pa_out != NULL)
+		*pa_out = pa;
+	return plat->pa_to_cpu(plat->ctx, pa);
+}
+
+static struct vcm_fault last_fault(struct world *w)
+{
+	struct vcm_fault f;
+
+	assert_int_equal(vcm_sim_iommu_last_fault(w->mmu, &f), 0);
+	return f;
+}
+
+static int dev_read(struct world *w, vcm_da_t da, uint32_t *v)
+{
+	return vcm_sim_iommu_read(w->mmu, 0, da, v, sizeof(*v));
+}
+
+static int dev_write(struct world *w, vcm_da_t da, uint32_t v)
+{
+	return vcm_sim_iommu_write(w->mmu, 0, da, &v, sizeof(v));
+}
+
+/* DMA lands on the composed physical bytes; the tables hold what each stage should. */
+static void test_dma(void **state)
+{
+	struct world w;
+	struct vcm_hw_regs hw;
+	struct vcm_sim_xlate x;
+	vcm_pa_t ipa, pa;
+	uint32_t v = 0;
+
+	(void)state;
+	setup(&w);
+	/* the guest's table and its leaves are IPAs inside the host's reservations */
+	assert_int_equal(vcm_get_hw(w.guest, w.gdev, &hw), 0);
+	assert_true(hw.root_pa >= TBL_IPA && hw.root_pa < TBL_IPA + TBL_LEN);
+	for (unsigned int i = 0; i < 4; i++) {
+		vcm_da_t da = w.da + i * 0x1000 + 0x10 * i;
+		uint8_t *p = host_byte(&w, da, &ipa, &pa);
+
+		assert_true(ipa >= DATA_IPA && ipa < DATA_IPA + DATA_LEN);
+		assert_true(pa >= MEM_PA && pa < MEM_PA + MEM_LEN);
+		assert_int_equal(dev_write(&w, da, 0xa5a50000U + i), 0);
+		assert_memory_equal(p, &(uint32_t){ 0xa5a50000U + i }, 4);
+		assert_int_equal(dev_read(&w, da, &v), 0);
+		assert_int_equal(v, 0xa5a50000U + i);
+		/* the model's own walk agrees: stage 1 gives the IPA, stage 2 the pa */
+		assert_int_equal(vcm_sim_iommu_walk(w.mmu, 0, da, &x, NULL), 0);
+		assert_true(x.nested);
+		assert_int_equal(x.ipa, ipa);
+		assert_int_equal(x.pa, pa);
+		assert_int_equal(x.size_lg2, 12);
+		/* stage 1's three lookups (levels 1-3), each fetched through stage 2
+		 * (ias 32: two lookups from 4 concatenated level-2 tables), then
+		 * stage 2 for the output: 3 + 3 * 2 + 2 */
+		assert_int_equal(x.reads, 11);
+	}
+	/* power queries: the guest asks by IPA, the host by pa, of the cached entry */
+	assert_int_equal(dev_read(&w, w.da + 0x3000, &v), 0);
+	host_byte(&w, w.da + 0x3000, &ipa, &pa);
+	assert_int_equal(vcm_sim_iommu_ops.power_query(w.mmu, ipa & ~0xfffULL, 0x1000), -EBUSY);
+	assert_int_equal(vcm_sim_iommu_s2_ops.power_query(w.mmu, pa & ~0xfffULL, 0x1000), -EBUSY);
+	assert_int_equal(vcm_sim_iommu_s2_ops.power_query(w.mmu, ipa & ~0xfffULL, 0x1000), 0);
+	assert_int_equal(vcm_sim_iommu_ops.power_query(w.mmu, pa & ~0xfffULL, 0x1000), 0);
+	/* the guest's pa_to_cpu reaches host memory: a copy in the guest works */
+	assert_int_equal(vcm_res_copy(w.gres, 0x3000, w.gres, 0x1010, 4), 0);
+	assert_memory_equal(host_byte(&w, w.da + 0x3000, NULL, NULL),
+			    &(uint32_t){ 0xa5a50001U }, 4);
+	/* only stage 1 programmed: the bank does not translate */
+	assert_int_equal(vcm_deactivate(w.hassoc), 0);
+	assert_int_equal(dev_read(&w, w.da, &v), -ENODEV);
+	assert_non_null(strstr(vcm_sim_iommu_last_error(w.mmu), "stage 2 is not programmed"));
+	assert_int_equal(vcm_activate(w.hassoc), 0);
+	assert_int_equal(dev_read(&w, w.da, &v), 0);
+	teardown(&w);
+}
+
+/* Unmapping in the guest: a stage-1 fault; without the invalidation, a stale hit. */
+static void test_guest_unmap(void **state)
+{
+	struct world w;
+	struct vcm_sim_iommu_stats st;
+	struct vcm_fault f, hf;
+	uint32_t v = 0;
+
+	(void)state;
+	setup(&w);
+	assert_int_equal(dev_write(&w, w.da + 0x1000, 0x1234), 0);
+	assert_int_equal(vcm_unback(w.gres), 0);
+	assert_int_equal(dev_read(&w, w.da + 0x1000, &v), -ENOENT);
+	f = last_fault(&w);
+	assert_int_equal(f.kind, VCM_FAULT_TRANSLATION);
+	assert_int_equal(f.stage, 1);
+	assert_int_equal(f.flags, 0);
+	assert_int_equal(f.level, 1); /* the guest's emptied tables were freed */
+	assert_int_equal(f.da, w.da + 0x1000);
+	/* the host's device hears of it, stage included */
+	assert_int_equal(vcm_dev_last_fault(w.hdev, &hf, NULL), 0);
+	assert_int_equal(hf.stage, 1);
+	assert_int_equal(vcm_back(w.gres, w.gmem), 0);
+
+	/* planted: the guest's invalidation dropped, the old translation stays */
+	assert_int_equal(dev_read(&w, w.da + 0x1000, &v), 0);
+	vcm_sim_iommu_drop_next_invalidation(w.mmu);
+	assert_int_equal(vcm_unback(w.gres), 0);
+	vcm_sim_iommu_stats(w.mmu, &st);
+	assert_int_equal(st.dropped, 1);
+	assert_int_equal(dev_read(&w, w.da + 0x1000, &v), 0);
+	assert_int_equal(v, 0x1234);
+	assert_int_equal(vcm_back(w.gres, w.gmem), 0);
+	teardown(&w);
+}
+
+/* Unmapping host memory under guest data: a stage-2 fault at the IPA. */
+static void test_host_unmap_data(void **state)
+{
+	struct world w;
+	struct vcm_sim_iommu_stats st;
+	struct vcm_fault f;
+	vcm_pa_t ipa;
+	uint32_t v = 0;
+
+	(void)state;
+	setup(&w);
+	host_byte(&w, w.da + 0x2008, &ipa, NULL);
+	assert_int_equal(dev_write(&w, w.da + 0x2008, 0x77), 0);
+	assert_int_equal(vcm_unback(w.hdata), 0);
+	assert_int_equal(dev_read(&w, w.da + 0x2008, &v), -ENOENT);
+	f = last_fault(&w);
+	assert_int_equal(f.kind, VCM_FAULT_TRANSLATION);
+	assert_int_equal(f.stage, 2);
+	assert_int_equal(f.flags, 0);
+	assert_int_equal(f.ipa, ipa);
+	assert_int_equal(f.da, w.da + 0x2008);
+	assert_int_equal(f.level, 2); /* the host's emptied level-3 table was freed */
+	assert_int_equal(vcm_back(w.hdata, w.mdata), 0);
+	assert_int_equal(dev_read(&w, w.da + 0x2008, &v), 0);
+	assert_int_equal(v, 0x77);
+
+	/* planted: the host's invalidation dropped, the combined entry stays */
+	vcm_sim_iommu_drop_next_invalidation(w.mmu);
+	assert_int_equal(vcm_unback(w.hdata), 0);
+	vcm_sim_iommu_stats(w.mmu, &st);
+	assert_int_equal(st.dropped, 1);
+	assert_int_equal(dev_read(&w, w.da + 0x2008, &v), 0);
+	assert_int_equal(v, 0x77);
+	assert_int_equal(vcm_back(w.hdata, w.mdata), 0);
+	teardown(&w);
+}
+
+/* Unmapping host memory under a guest table: a stage-2 fault on the stage-1 walk. */
+static void test_host_unmap_table(void **state)
+{
+	struct world w;
+	struct vcm_hw_regs hw;
+	struct vcm_fault f;
+	uint32_t v = 0;
+
+	(void)state;
+	setup(&w);
+	assert_int_equal(vcm_get_hw(w.guest, w.gdev, &hw), 0);
+	assert_int_equal(dev_write(&w, w.da, 0x55), 0);
+	assert_int_equal(vcm_unback(w.htbl), 0);
+	assert_int_equal(dev_read(&w, w.da, &v), -ENOENT);
+	f = last_fault(&w);
+	assert_int_equal(f.kind, VCM_FAULT_TRANSLATION);
+	assert_int_equal(f.stage, 2);
+	assert_int_equal(f.flags, VCM_FAULT_S1PTW);
+	/* the first fetch: the root table's entry for da (ias 32, 4K: level 1, 4 entries) */
+	assert_int_equal(f.ipa, hw.root_pa + ((w.da >> 30) & 3U) * 8U);
+	assert_int_equal(f.level, 2); /* stage 2's lookup that found nothing */
+	assert_int_equal(f.da, w.da);
+	/* the memory kept the tables: backed again, the walk works */
+	assert_int_equal(vcm_back(w.htbl, w.mtbl), 0);
+	assert_int_equal(dev_read(&w, w.da, &v), 0);
+	assert_int_equal(v, 0x55);
+	teardown(&w);
+}
+
+/* An access is allowed only if both stages allow it; a denial names its stage. */
+static void test_perms(void **state)
+{
+	struct world w;
+	struct vcm_res *r_ro, *r_s2ro;
+	struct vcm_mem *m_ro, *m_s2ro;
+	struct vcm_fault f;
+	vcm_pa_t ipa;
+	uint32_t v = 0;
+
+	(void)state;
+	setup(&w);
+	/* guest read-only over host read-write */
+	assert_int_equal(vcm_reserve(w.guest, 0x1000, 0, RO, &r_ro), 0);
+	assert_int_equal(vcm_alloc(w.gsys, 0, 0x1000, VCM_PHYS_4KB, &m_ro), 0);
+	assert_int_equal(vcm_back(r_ro, m_ro), 0);
+	/* guest read-write over host read-only (memtype 1 lies in the host's RO part) */
+	assert_int_equal(vcm_reserve(w.guest, 0x1000, 0, RW, &r_s2ro), 0);
+	assert_int_equal(vcm_alloc(w.gsys, 1, 0x1000, VCM_PHYS_4KB, &m_s2ro), 0);
+	assert_int_equal(vcm_back(r_s2ro, m_s2ro), 0);
+
+	assert_int_equal(dev_read(&w, vcm_get_dev_addr(r_ro), &v), 0);
+	assert_int_equal(dev_write(&w, vcm_get_dev_addr(r_ro), 1), -EACCES);
+	f = last_fault(&w);
+	assert_int_equal(f.kind, VCM_FAULT_PERMISSION);
+	assert_int_equal(f.stage, 1);
+
+	/* stage 1's permission fault comes before stage 2's translation of its output */
+	assert_int_equal(vcm_unback(w.hdata), 0);
+	assert_int_equal(dev_write(&w, vcm_get_dev_addr(r_ro), 1), -EACCES);
+	f = last_fault(&w);
+	assert_int_equal(f.kind, VCM_FAULT_PERMISSION);
+	assert_int_equal(f.stage, 1);
+	assert_int_equal(dev_read(&w, vcm_get_dev_addr(r_ro), &v), -ENOENT);
+	f = last_fault(&w);
+	assert_int_equal(f.kind, VCM_FAULT_TRANSLATION);
+	assert_int_equal(f.stage, 2);
+	assert_int_equal(vcm_back(w.hdata, w.mdata), 0);
+
+	host_byte(&w, vcm_get_dev_addr(r_s2ro) + 0x40, &ipa, NULL);
+	assert_true(ipa >= RODATA_IPA && ipa < RODATA_IPA + RODATA_LEN);
+	assert_int_equal(dev_read(&w, vcm_get_dev_addr(r_s2ro) + 0x40, &v), 0);
+	/* from the IOTLB's combined entry, then from a fresh walk */
+	for (unsigned int pass = 0; pass < 2; pass++) {
+		struct vcm_sim_iommu_stats st;
+
+		vcm_sim_iommu_reset_stats(w.mmu);
+		assert_int_equal(dev_write(&w, vcm_get_dev_addr(r_s2ro) + 0x40, 1), -EACCES);
+		f = last_fault(&w);
+		assert_int_equal(f.kind, VCM_FAULT_PERMISSION);
+		assert_int_equal(f.stage, 2);
+		assert_int_equal(f.flags, 0);
+		assert_int_equal(f.ipa, ipa);
+		assert_int_equal(f.level, 3);
+		vcm_sim_iommu_stats(w.mmu, &st);
+		assert_int_equal(st.hits, pass == 0 ? 1 : 0);
+		assert_int_equal(st.walks, pass == 0 ? 0 : 1);
+		vcm_sim_iommu_ops.tlb_all(w.mmu, 0);
+	}
+
+	assert_int_equal(vcm_unback(r_ro), 0);
+	assert_int_equal(vcm_unback(r_s2ro), 0);
+	assert_int_equal(vcm_unreserve(r_ro), 0);
+	assert_int_equal(vcm_unreserve(r_s2ro), 0);
+	assert_int_equal(vcm_free_phys(w.gsys, m_ro), 0);
+	assert_int_equal(vcm_free_phys(w.gsys, m_s2ro), 0);
+	teardown(&w);
+}
+
+struct repair {
+	struct world *w;
+	unsigned int calls;
+	struct vcm_fault last;
+};
+
+/* The host's fault hook: a stage-2 fault is repaired by backing the data again. */
+static int repair_hook(struct vcm_dev *dev, void *data, const struct vcm_fault *f)
+{
+	struct repair *rp = data;
+
+	(void)dev;
+	rp->calls++;
+	rp->last = *f;
+	if (f->stage != 2U || vcm_back(rp->w->hdata, rp->w->mdata) != 0)
+		return VCM_FAULT_TERMINATE;
+	return VCM_FAULT_RETRY;
+}
+
+/*
+ * A host that pages guest memory in on demand: the model's stage-2 fault
+ * reaches the host device's hook with its stage and IPA, the hook backs the
+ * page and the transaction is retried; a stage-1 fault is left to the guest.
+ */
+static void test_host_fault_repair(void **state)
+{
+	struct world w;
+	struct repair rp = { 0 };
+	vcm_pa_t ipa;
+	uint32_t v = 0;
+
+	(void)state;
+	setup(&w);
+	rp.w = &w;
+	host_byte(&w, w.da + 0x1100, &ipa, NULL);
+	assert_int_equal(dev_write(&w, w.da + 0x1100, 0xbeef), 0);
+	assert_int_equal(vcm_hook(w.hdev, repair_hook, &rp), 0);
+	assert_int_equal(vcm_unback(w.hdata), 0);
+	assert_int_equal(dev_read(&w, w.da + 0x1100, &v), 0);
+	assert_int_equal(v, 0xbeef);
+	assert_int_equal(rp.calls, 1);
+	assert_int_equal(rp.last.stage, 2);
+	assert_int_equal(rp.last.ipa, ipa);
+	assert_int_equal(rp.last.kind, VCM_FAULT_TRANSLATION);
+	/* stage 1: not the host's to repair */
+	assert_int_equal(vcm_unback(w.gres), 0);
+	assert_int_equal(dev_read(&w, w.da + 0x1100, &v), -ENOENT);
+	assert_int_equal(rp.calls, 2);
+	assert_int_equal(rp.last.stage, 1);
+	assert_int_equal(vcm_back(w.gres, w.gmem), 0);
+	assert_int_equal(vcm_hook(w.hdev, NULL, NULL), 0);
+	teardown(&w);
+}
+
+/* The stage-2 ops refuse a model without stage 2 contexts, and a bad base. */
+static void test_s2_ops_refusals(void **state)
+{
+	struct world w;
+	struct vcm_sim_iommu_cfg mc = { .kind = VCM_SIM_IOMMU_SMMU_S1, .name = "flat" };
+	struct vcm_sim_iommu *flat;
+	struct vcm_hw_regs hw;
+
+	(void)state;
+	setup(&w);
+	assert_int_equal(vcm_get_hw(w.host, w.hdev, &hw), 0);
+	mc.plat = vcm_hosted_mem_plat(vcm_soc_mem(w.soc));
+	assert_int_equal(vcm_sim_iommu_create(&mc, &flat, NULL), 0);
+	assert_int_equal(vcm_sim_iommu_s2_ops.program(flat, 0, &hw), -EINVAL);
+	assert_string_equal(vcm_sim_iommu_last_error(flat),
+			    "vcm_sim_iommu_s2_ops.program: model 'flat' is not "
+			    "VCM_SIM_IOMMU_SMMU_NESTED: no stage 2 contexts");
+	assert_int_equal(vcm_sim_iommu_destroy(flat), 0);
+	assert_int_equal(vcm_sim_iommu_s2_ops.program(w.mmu, 1, &hw), -EINVAL);
+	assert_non_null(strstr(vcm_sim_iommu_last_error(w.mmu), "base 1: the model has 1 bank(s)"));
+	assert_int_equal(vcm_sim_iommu_s2_ops.program(w.mmu, 0, NULL), -EINVAL);
+	/* the host's own table programmed as a stage 1: refused by its registers */
+	assert_int_equal(vcm_sim_iommu_ops.program(w.mmu, 0, &hw), -EINVAL);
+	teardown(&w);
+}
+
+/* vcm_nest_plat_init() refusals, each named. */
+static void test_plat_errors(void **state)
+{
+	struct world w;
+	struct vcm_nest_plat np;
+	struct vcm_res *bare, *two;
+	struct vcm_mem *ma, *mb, *mc, *split;
+
+	(void)state;
+	setup(&w);
+	assert_int_equal(vcm_reserve(w.host, 0x10000, 0, RW, &bare), 0);
+	assert_int_equal(vcm_nest_plat_init(&np, bare), -ENOENT);
+	assert_non_null(strstr(vcm_sys_last_error(w.hsys), "vcm_nest_plat_init: tables at IPA"));
+	assert_non_null(strstr(vcm_sys_last_error(w.hsys), "is not backed"));
+	assert_int_equal(vcm_nest_plat_init(NULL, w.htbl), -EINVAL);
+	assert_string_equal(vcm_sys_last_error(w.hsys), "vcm_nest_plat_init: np is NULL");
+	/* memory in two physical extents: a hole left by a freed page between them */
+	assert_int_equal(vcm_alloc(w.hsys, 0, 0x1000, VCM_PHYS_4KB, &ma), 0);
+	assert_int_equal(vcm_alloc(w.hsys, 0, 0x1000, VCM_PHYS_4KB, &mb), 0);
+	assert_int_equal(vcm_alloc(w.hsys, 0, 0x1000, VCM_PHYS_4KB, &mc), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, mb), 0);
+	assert_int_equal(vcm_alloc(w.hsys, 0, 0x2000, VCM_PHYS_4KB, &split), 0);
+	assert_int_equal(vcm_reserve(w.host, 0x2000, 0, RW, &two), 0);
+	assert_int_equal(vcm_back(two, split), 0);
+	assert_int_equal(vcm_nest_plat_init(&np, two), -EINVAL);
+	assert_non_null(strstr(vcm_sys_last_error(w.hsys), "2 physical extents, one is needed"));
+	assert_int_equal(vcm_unback(two), 0);
+	assert_int_equal(vcm_unreserve(two), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, split), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, ma), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, mc), 0);
+	/* a stale handle */
+	assert_int_equal(vcm_unreserve(bare), 0);
+	assert_int_equal(vcm_nest_plat_init(&np, bare), -EINVAL);
+	teardown(&w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dma),
+		cmocka_unit_test(test_guest_unmap),
+		cmocka_unit_test(test_host_unmap_data),
+		cmocka_unit_test(test_host_unmap_table),
+		cmocka_unit_test(test_perms),
+		cmocka_unit_test(test_plat_errors),
+		cmocka_unit_test(test_host_fault_repair),
+		cmocka_unit_test(test_s2_ops_refusals),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
