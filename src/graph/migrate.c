@@ -25,7 +25,8 @@
  *  3. if a table still refuses the new mapping (table memory ran out), the
  *     new mappings are removed and the old ones written back from the held
  *     tables only, so the platform is not asked for memory and the record and
- *     the tables cannot come apart;
+ *     the tables cannot come apart (a CPU mapper has to mmap again, which can
+ *     fail: that reservation is left unbacked and named, remap_old());
  *  4. the held tables go back to the platform at the end, after the TLB
  *     invalidation that follows the break.
  *
