@@ -9,6 +9,10 @@
  *    fails, and putting the first back to no access must not need an mmap.
  *    Afterwards nothing is recorded, nothing of the range is accessible
  *    (/proc/self/maps), and the same map succeeds once mmap works again.
+ *  - vcm_back() of memory in two separate pieces into the CPU's VCM: the
+ *    same through the graph; after a failure the reservation is unbacked,
+ *    vcm_sys_check_() passes (no mapping the record lacks), the range is not
+ *    accessible, and backing it again works (no -EEXIST from a leftover).
  *  - vcm_migrate() of memory a page-table VCM and the CPU's VCM share: the
  *    CPU's new mapping fails, and writing its old one back fails as well.
  *    The call fails with a message naming the reservation it could not map
@@ -172,6 +176,68 @@ static void test_cpu_map_undo(void **state)
 	assert_int_equal(inj.live, 0);
 }
 
+/* ---- vcm_back() of two-piece memory into the CPU's VCM ------------------ */
+
+/* Memory in two pieces that are not next to each other: 64K, hole, 64K. */
+static void two_pieces(struct world *w)
+{
+	uint64_t it = 0, len, pieces = 0;
+	vcm_pa_t pa, end = 0;
+
+	assert_int_equal(vcm_alloc(w->sys, 1, 64 * KB, 0, &w->m[0]), 0);
+	assert_int_equal(vcm_alloc(w->sys, 1, 64 * KB, 0, &w->m[1]), 0);
+	assert_int_equal(vcm_alloc(w->sys, 1, 64 * KB, 0, &w->m[2]), 0);
+	assert_int_equal(vcm_free_phys(w->sys, w->m[1]), 0);
+	w->m[1] = NULL;
+	assert_int_equal(vcm_alloc(w->sys, 1, 128 * KB, 0, &w->m[3]), 0);
+	while (vcm_mem_next_chunk(w->m[3], &it, &pa, &len) == 0) {
+		if (pieces == 0 || pa != end)
+			pieces++;
+		end = pa + len;
+	}
+	assert_int_equal(pieces, 2);
+}
+
+static void test_back_cpu_undo(void **state)
+{
+	long n, undone = 0;
+
+	(void)state;
+	for (n = 1;; n++) {
+		struct world w;
+		vcm_da_t da;
+		int ret;
+
+		memset(&w, 0, sizeof(w));
+		w_soc(&w);
+		w_cpu(&w);
+		two_pieces(&w);
+		assert_int_equal(vcm_reserve(w.v[1], 128 * KB, 0, RW, &w.r[0]), 0);
+		da = vcm_get_dev_addr(w.r[0]);
+		inj_arm(n);
+		ret = vcm_back(w.r[0], w.m[3]);
+		inj_arm(0);
+		if (ret != 0) {
+			assert_int_equal(ret, -ENOMEM);
+			assert_non_null(strstr(vcm_sys_last_error(w.sys), "mmap"));
+			assert_null(vcm_get_physmem_from_res(w.r[0]));
+			assert_int_equal(vcm_sys_check_(w.sys), 0);
+			no_access_at((uintptr_t)da);
+			no_access_at((uintptr_t)(da + 64 * KB));
+			assert_int_equal(vcm_back(w.r[0], w.m[3]), 0);
+			if (n >= 2)
+				undone++;
+		}
+		assert_int_equal(vcm_sys_check_(w.sys), 0);
+		w_teardown(&w);
+		assert_int_equal(inj.live, 0);
+		if (ret == 0)
+			break;
+		assert_true(n < 20);
+	}
+	assert_true(undone >= 1);
+}
+
 /* ---- vcm_migrate() with the CPU's VCM among the users ------------------- */
 
 static void test_migrate_undo(void **state)
@@ -240,6 +306,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpu_map_undo),
+		cmocka_unit_test(test_back_cpu_undo),
 		cmocka_unit_test(test_migrate_undo),
 	};
 
