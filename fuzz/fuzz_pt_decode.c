@@ -14,16 +14,6 @@
 #include "fuzz_util.h"
 #include "pt/decode.h"
 
-static FILE *sink;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	sink = fopen("/dev/null", "w");
-	return sink != NULL ? 0 : -1;
-}
-
 static int run(const struct pt_decode_in *in, struct pt_decode_res *res, char *buf, size_t len)
 {
 	FILE *out = fmemopen(buf, len, "w");
@@ -68,8 +58,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the root: inside the dump (on an 8-byte step) or just outside it */
 	in.root = in.base + (((uint64_t)data[6] << 8 | data[7]) * 8U) % (in.len + 64U);
 
+	/* the first decode goes into memory (what overflows the buffer is
+	 * dropped), so the determinism check needs one more, not two */
 	memset(&r1, 0, sizeof(r1));
-	ret = pt_decode(&in, sink, &r1);
+	memset(a, 0, sizeof(a));
+	ret = run(&in, &r1, a, sizeof(a) - 1U);
 	FUZZ_CHECK(ret == 0 || ret == 1 || ret == -EINVAL || ret == -ENOMEM);
 	if (ret == -EINVAL)
 		FUZZ_CHECK(r1.err[0] != '\0');
@@ -79,11 +72,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(r1.problems > 0);
 	if (ret < 0 || (data[7] & 7U) != 0U)
 		return 0;
-	/* deterministic (one input in eight: the root's low bits pick them): two
-	 * runs into memory give the same bytes, as far as the buffer holds them */
-	memset(a, 0, sizeof(a));
+	/* deterministic (one input in eight: the root's low bits pick them): a
+	 * second run gives the same bytes, as far as the buffer holds them */
+	memset(&r2, 0, sizeof(r2));
 	memset(b, 0, sizeof(b));
-	FUZZ_CHECK(run(&in, &r1, a, sizeof(a) - 1U) == ret);
 	FUZZ_CHECK(run(&in, &r2, b, sizeof(b) - 1U) == ret);
 	FUZZ_CHECK(memcmp(a, b, sizeof(a)) == 0);
 	FUZZ_CHECK(r1.leaves == r2.leaves && r1.tables == r2.tables && r1.problems == r2.problems);

@@ -122,10 +122,11 @@ int insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, u
 	}
 	if (ret != 0) {
 		/*
-		 * A page table unmaps what one map call made without fail; the
-		 * hosted CPU mapper needs an mmap to put its no-access mapping
-		 * back, which can fail. The instances unmapped before it get
-		 * their mappings back, in the tables they just emptied.
+		 * Page tables and the hosted CPU mapper unmap what one map call
+		 * made without fail (the CPU's falls back to mprotect when its
+		 * mmap fails); a driver's own mapper might not. The instances
+		 * unmapped before it get their mappings back, in the tables
+		 * they just emptied.
 		 */
 		insts_stash(vcm, INST_REUSE);
 		for (q = p->next; q != &vcm->insts; q = q->next) {

@@ -25,7 +25,8 @@
  *  3. if a table still refuses the new mapping (table memory ran out), the
  *     new mappings are removed and the old ones written back from the held
  *     tables only, so the platform is not asked for memory and the record and
- *     the tables cannot come apart;
+ *     the tables cannot come apart (a CPU mapper has to mmap again, which can
+ *     fail: that reservation is left unbacked and named, remap_old());
  *  4. the held tables go back to the platform at the end, after the TLB
  *     invalidation that follows the break.
  *
@@ -208,15 +209,75 @@ static int migrate_plan(struct vcm_sys *sys, struct vcm_mem *mem, struct vcm_phy
 	return 0;
 }
 
+/* The text of the message the system holds now, into @to (VCM_DIAG_MSG_LEN bytes). */
+static void keep_msg(struct vcm_sys *sys, char *to)
+{
+	const char *msg = graph_msg_(sys_diag_(sys)->msg);
+	size_t n = 0;
+
+	while (n + 1U < VCM_DIAG_MSG_LEN && msg[n] != '\0') {
+		to[n] = msg[n];
+		n++;
+	}
+	to[n] = '\0';
+}
+
+/*
+ * Write @res's old mappings back during an undo. Page tables take them from
+ * the kept tables without fail; a CPU mapper has to mmap again, which can
+ * fail a second time. insts_map_ext_() is all or nothing, so such a user is
+ * then mapped nowhere: it moves to @lost (undo_lost() finishes it) and @why
+ * keeps the mapper's message.
+ */
+static void remap_old(struct vcm_res *res, struct glist *lost, char *why)
+{
+	struct vcm_sys *sys = res->h.sys;
+
+	if (insts_map_ext_(res->vcm, res->ext, res->nr_ext, res->prot) == 0) {
+		tlb_fan_(res->vcm, res->da, res->len, false);
+		return;
+	}
+	keep_msg(sys, why);
+	glist_del(&res->mem_node);
+	glist_add_tail(lost, &res->mem_node);
+}
+
+/*
+ * The end of an undo for the users on @lost (remap_old()), once the stashes
+ * are back with the platform: rather than a record that claims mappings its
+ * tables lack, each becomes unbacked (out of the reverse map, mapped in no
+ * instance, its memory still the caller's), and the message names the
+ * reservation, then @why, then @first (what made the migration fail). Each of their
+ * VCMs' instances gets its stash drained here, as @mem no longer lists them.
+ */
+static void undo_lost(struct vcm_sys *sys, struct glist *lost, const char *first,
+		      const char *why, int err)
+{
+	while (!glist_empty(lost)) {
+		struct vcm_res *res = GRAPH_CONTAINER(lost->next, struct vcm_res, mem_node);
+		struct glist *q;
+
+		glist_for_each(q, &res->vcm->insts)
+			inst_stash_drain_(GRAPH_CONTAINER(q, struct vcm_inst, node));
+		/* what the caller must act on first: the message may be cut */
+		GERR(sys, err, "res at da %#llx left unbacked: the undo could not map it "
+		     "again (%s); what failed first: %s", vcm_ull(res->da), why, first);
+		res_detach_(res);
+	}
+}
+
 /*
  * Break: nothing translates to the old memory any more; emptied tables are
- * kept. A mapper may refuse to unmap (the hosted CPU mapper when its mmap
- * fails; nothing of that user changed): the users before it get their old
- * mappings back from the kept tables and the refusal is returned.
+ * kept. A mapper may refuse to unmap (nothing of that user changed): the
+ * users before it get their old mappings back from the kept tables, or, if
+ * one cannot have them (remap_old()), are left unbacked; the refusal is
+ * returned.
  */
 static int migrate_break(struct vcm_mem *mem)
 {
-	struct glist *p, *q;
+	struct vcm_sys *sys = mem->h.sys;
+	char first[VCM_DIAG_MSG_LEN], why[VCM_DIAG_MSG_LEN];
+	struct glist *p, *q, *next, lost;
 	int ret = 0;
 
 	users_stash(mem, INST_KEEP);
@@ -231,17 +292,15 @@ static int migrate_break(struct vcm_mem *mem)
 	users_stash(mem, INST_HOLD);
 	if (ret == 0)
 		return 0;
+	keep_msg(sys, first);
+	glist_init(&lost);
 	users_stash(mem, INST_REUSE);
-	for (q = mem->users.next; q != p; q = q->next) {
-		struct vcm_res *res = GRAPH_CONTAINER(q, struct vcm_res, mem_node);
-		int r = insts_map_ext_(res->vcm, res->ext, res->nr_ext, res->prot);
-
-		/* the stash holds every table these mappings had */
-		VCM_ASSERT(r == 0);
-		(void)r;
-		tlb_fan_(res->vcm, res->da, res->len, false);
+	for (q = mem->users.next; q != p; q = next) {
+		next = q->next;
+		remap_old(GRAPH_CONTAINER(q, struct vcm_res, mem_node), &lost, why);
 	}
 	users_stash(mem, INST_PASS);
+	undo_lost(sys, &lost, first, why, ret);
 	return ret;
 }
 
@@ -266,35 +325,40 @@ static int migrate_make(struct vcm_mem *mem, const struct plan *plan, uint64_t *
 	return 0;
 }
 
-/* Undo: the first @made new mappings go, the old ones come back in the kept tables. */
-static void migrate_undo(struct vcm_mem *mem, const struct plan *plan, uint64_t made)
+/*
+ * Undo: the first @made new mappings go (an unmap does not fail), the old
+ * ones come back in the kept tables; a user whose old mapping cannot come
+ * back is left unbacked (remap_old(), undo_lost()).
+ */
+static void migrate_undo(struct vcm_mem *mem, const struct plan *plan, uint64_t made, int err)
 {
-	struct glist *p;
+	struct vcm_sys *sys = mem->h.sys;
+	char first[VCM_DIAG_MSG_LEN], why[VCM_DIAG_MSG_LEN];
+	struct glist *p, *next, lost;
 	uint64_t j = 0;
 
+	keep_msg(sys, first);
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 
 		if (j < made) {
 			int r = insts_unmap_ext_(res->vcm, plan[j].ext, plan[j].nr, res->prot);
 
-			/* a CPU mapper refusing here would leave the new mapping: no way back */
+			/* a mapper's unmap of what one map call made does not fail
+			 * (struct vcm_mapper_ops; the hosted CPU's needs no mmap) */
 			VCM_ASSERT(r == 0);
 			(void)r;
 		}
 		j++;
 	}
+	glist_init(&lost);
 	users_stash(mem, INST_REUSE);
-	glist_for_each(p, &mem->users) {
-		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
-		int r = insts_map_ext_(res->vcm, res->ext, res->nr_ext, res->prot);
-
-		/* the stash holds every table these mappings had */
-		VCM_ASSERT(r == 0);
-		(void)r;
-		tlb_fan_(res->vcm, res->da, res->len, false);
+	for (p = mem->users.next; p != &mem->users; p = next) {
+		next = p->next;
+		remap_old(GRAPH_CONTAINER(p, struct vcm_res, mem_node), &lost, why);
 	}
 	users_stash(mem, INST_PASS);
+	undo_lost(sys, &lost, first, why, err);
 }
 
 /* Commit: the record follows the tables; the plan's extents become the users' own. */
@@ -357,7 +421,7 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 	if (ret == 0)
 		ret = migrate_make(mem, plan, &made);
 	if (ret != 0) {
-		migrate_undo(mem, plan, made);
+		migrate_undo(mem, plan, made, ret);
 		sys_diag_(sys)->err = ret;
 		goto free_plan;
 	}

@@ -12,6 +12,7 @@
 #define VCM_TEST_INJECT_H
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -72,6 +73,15 @@ struct world {
 	struct vcm_res *r[6];
 	struct vcm_bound *b[2];
 	struct vcm_mem *m[4];
+	/* an IOMMU backend on its fake register file (calls_smmuv3.c, calls_vtd.c,
+	 * calls_amdvi.c): its environment, the unit, a master or device of it;
+	 * dev_state prints what the snapshot compares (registers that matter,
+	 * the entry the call writes, the arena's free bytes and check) */
+	void *dev_env;
+	void *dev_unit;
+	void *dev_sub;
+	void (*dev_state)(const struct world *w, FILE *out);
+	void (*dev_teardown)(struct world *w);
 	/* the 2010 layer's default system is up */
 	bool rfc;
 	void *rfc_h[12];                 /* rfc handles (calls_rfc.c) */
@@ -92,6 +102,9 @@ struct inj_call {
 extern const struct inj_call inj_calls_low[];
 extern const struct inj_call inj_calls_graph[];
 extern const struct inj_call inj_calls_rfc[];
+extern const struct inj_call inj_calls_smmuv3[];
+extern const struct inj_call inj_calls_vtd[];
+extern const struct inj_call inj_calls_amdvi[];
 
 /* World builders the call lists share (world.c). */
 void w_mem(struct world *w);            /* hosted memory and its plat */

@@ -206,6 +206,8 @@ static void shot_take(struct shot *s, const struct world *w)
 		fprintf(out, "check %d\n", vcm_sys_check_(w->sys));
 		s->slabs = (long)gobj_slabs_(w->sys);
 	}
+	if (w->dev_state != NULL)
+		w->dev_state(w, out);
 	fclose(out);
 	s->fds = count_fds();
 	memcpy(s->live, inj.live, sizeof(s->live));
@@ -401,6 +403,9 @@ static void sweep(void **state)
 	sweep_list(inj_calls_low, &calls, &failures);
 	sweep_list(inj_calls_graph, &calls, &failures);
 	sweep_list(inj_calls_rfc, &calls, &failures);
+	sweep_list(inj_calls_smmuv3, &calls, &failures);
+	sweep_list(inj_calls_vtd, &calls, &failures);
+	sweep_list(inj_calls_amdvi, &calls, &failures);
 	printf("%ld calls, %ld injected failures survived, %d problems\n", calls, failures,
 	       problems);
 	vcm_plat_inject_set_(NULL);

@@ -98,6 +98,8 @@ void w_teardown(struct world *w)
 {
 	if (w->rfc_teardown != NULL)
 		w->rfc_teardown(w);
+	if (w->dev_teardown != NULL)
+		w->dev_teardown(w);
 	for (int i = 5; i >= 0; i--) {
 		if (w->r[i] == NULL)
 			continue;

@@ -24,7 +24,16 @@
 #include "pt/image.h"
 #include "pt/opts.h"
 
-#define ARENA_LEN (UINT64_C(256) << 20) /* table memory for any table the options allow */
+/*
+ * Table memory for any table the options allow. A build may choose less
+ * (the command line fuzz harness does: setting up 256 MiB, and ASan's shadow
+ * of it, was most of its time); a table that outgrows it is refused with
+ * -ENOMEM like any other allocation failure.
+ */
+#ifndef VCM_PT_ARENA_LEN
+#define VCM_PT_ARENA_LEN (UINT64_C(256) << 20)
+#endif
+#define ARENA_LEN ((uint64_t)(VCM_PT_ARENA_LEN))
 #define ARENA_PA  UINT64_C(0x40000000) /* default --base */
 
 /* What the steps work on. */

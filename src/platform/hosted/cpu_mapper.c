@@ -6,7 +6,9 @@
  * memory on a host). Mapping puts the memfd pages of [pa, pa + len) at da with
  * MAP_SHARED | MAP_FIXED, so a pointer to da shows the bytes every other agent
  * sees at pa; unmapping puts the no-access reservation back, so a later access
- * faults as a device access to an unmapped address would.
+ * faults as a device access to an unmapped address would. Unmapping, and the
+ * undo of a map that failed part way, do not depend on an mmap succeeding
+ * (no_access()): the graph's rollbacks rely on an unmap that cannot fail.
  *
  * The kernel keeps no record we can query cheaply, so each instance keeps its
  * own: a sorted array of (da, pa, len, prot) runs, one per piece mapped
@@ -141,6 +143,28 @@ static int cpu_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 	return 0;
 }
 
+/*
+ * Make [@da, @da + @len) fault again. The window's own kind of mapping (an
+ * anonymous no-access one, hosted_reserve_()) comes first, as it drops the
+ * memfd pages from the range. When that mmap fails (no memory, no address
+ * space, or an injected failure), mprotect(PROT_NONE) over what is there
+ * makes every access fault just the same and needs no new mapping, so an
+ * unmap and the undo of a partial map still complete. The memfd pages then
+ * stay in the process's maps with no access until the range is mapped again
+ * or the instance goes. -errno only when both fail (mprotect splitting a
+ * mapping the kernel merged, with the process at its mapping limit).
+ */
+static int no_access(vcm_da_t da, uint64_t len)
+{
+	void *p = (void *)(uintptr_t)da;
+
+	if (hosted_reserve_(p, (size_t)len) != MAP_FAILED)
+		return 0;
+	if (mprotect(p, (size_t)len, PROT_NONE) == 0)
+		return 0;
+	return -errno;
+}
+
 static void cpu_destroy(void *inst)
 {
 	struct cpu_inst *ci = inst;
@@ -150,7 +174,7 @@ static void cpu_destroy(void *inst)
 		return;
 	/* Whatever is still mapped goes back to no access, in one call. */
 	if (ci->nr != 0U)
-		(void)hosted_reserve_((void *)(uintptr_t)ci->start, (size_t)ci->len);
+		(void)no_access(ci->start, ci->len);
 	pthread_mutex_lock(&ci->mem->lock);
 	for (pp = &ci->mem->insts; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == ci) {
@@ -284,7 +308,7 @@ static int map_one(struct cpu_inst *ci, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 		int e = errno;
 
 		/* the range was no-access before; make sure it still is */
-		(void)hosted_reserve_((void *)(uintptr_t)da, (size_t)len);
+		(void)no_access(da, len);
 		return VCM_ERR(diag, e == EPERM || e == EACCES ? -EOPNOTSUPP : -ENOMEM,
 			       "mmap of da %#llx len %#llx prot %#x failed: %s", vcm_ull(da),
 			       vcm_ull(len), prot, strerror(e));
@@ -319,10 +343,11 @@ static int cpu_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *dia
 	if (has_head && has_tail && j - i == 1U && reserve_runs(ci, 1) != 0)
 		return VCM_ERR(diag, -ENOMEM, "no memory to split the mapping at %#llx",
 			       vcm_ull(ci->runs[i].da));
-	if (hosted_reserve_((void *)(uintptr_t)da, (size_t)len) == MAP_FAILED)
+	ret = no_access(da, len);
+	if (ret != 0)
 		return VCM_ERR(diag, -ENOMEM,
-			       "mmap of no access over da %#llx len %#llx failed: %s", vcm_ull(da),
-			       vcm_ull(len), strerror(errno));
+			       "no access over da %#llx len %#llx: mmap and mprotect failed: %s",
+			       vcm_ull(da), vcm_ull(len), strerror(-ret));
 
 	head = ci->runs[i];
 	head.len = da - head.da;
@@ -343,7 +368,10 @@ static int cpu_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *dia
 
 /*
  * Each piece is its own mmap (the pieces' offsets in the memfd differ); a
- * piece that fails puts the ones before it back to no access.
+ * piece that fails puts the ones before it back to no access, which needs no
+ * mmap (no_access()). Should even that fail, the pieces stay recorded as
+ * mapped (the records match the process's maps, so vcm_sys_check_() sees
+ * them) and the message says so.
  */
 static int cpu_map(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t nr,
 		   unsigned int prot, struct vcm_diag *diag)
@@ -354,8 +382,12 @@ static int cpu_map(void *inst, vcm_da_t da, const struct vcm_seg *seg, uint64_t 
 		int ret = map_one(inst, da + off, seg[i].pa, seg[i].len, prot, diag);
 
 		if (ret != 0) {
-			if (off != 0U)
-				(void)cpu_unmap(inst, da, off, NULL);
+			if (off != 0U && cpu_unmap(inst, da, off, NULL) != 0)
+				return VCM_ERR(diag, ret,
+					       "piece %llu at da %#llx failed, and da %#llx len %#llx "
+					       "mapped before it stays mapped: no access could not "
+					       "be restored", vcm_ull(i), vcm_ull(da + off),
+					       vcm_ull(da), vcm_ull(off));
 			return ret;
 		}
 		off += seg[i].len;
