@@ -143,14 +143,30 @@ void meta_free_(struct vcm_sys *sys, void *p, size_t size)
 
 void sys_lock_(struct vcm_sys *sys)
 {
-	if (sys->lock.lock != NULL)
+	if (sys->l_sys != NULL)
+		sys->locks.lock(sys->locks.ctx, sys->l_sys, false);
+	else if (sys->lock.lock != NULL)
 		sys->lock.lock(sys->lock.ctx);
 }
 
 void sys_unlock_(struct vcm_sys *sys)
 {
-	if (sys->lock.unlock != NULL)
+	if (sys->l_sys != NULL)
+		sys->locks.unlock(sys->locks.ctx, sys->l_sys, false);
+	else if (sys->lock.unlock != NULL)
 		sys->lock.unlock(sys->lock.ctx);
+}
+
+void leaf_lock_(struct vcm_sys *sys, void *l)
+{
+	if (l != NULL)
+		sys->locks.lock(sys->locks.ctx, l, false);
+}
+
+void leaf_unlock_(struct vcm_sys *sys, void *l)
+{
+	if (l != NULL)
+		sys->locks.unlock(sys->locks.ctx, l, false);
 }
 
 const char *graph_msg_(const char *msg)
@@ -240,10 +256,13 @@ void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k)
 	struct gobj *o;
 	uint32_t gen;
 
+	leaf_lock_(sys, sys->l_slots);
 	if (p->size == 0U)
 		p->size = obj_size[k];
-	if (p->free_head == NULL && grow(sys, p) != 0)
+	if (p->free_head == NULL && grow(sys, p) != 0) {
+		leaf_unlock_(sys, sys->l_slots);
 		return NULL;
+	}
 	o = p->free_head;
 	p->free_head = o->free_next;
 	if (p->free_head == NULL)
@@ -254,6 +273,7 @@ void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k)
 	o->gen = gen;
 	o->sys = sys;
 	p->live++;
+	leaf_unlock_(sys, sys->l_slots);
 	return o;
 }
 
@@ -273,16 +293,18 @@ void gobj_free_(struct vcm_sys *sys, enum graph_kind k, void *obj)
 	struct gobj *o = obj;
 
 	VCM_ASSERT(o->magic == graph_magic(k) && o->sys == sys);
+	leaf_lock_(sys, sys->l_slots);
 	o->magic = GRAPH_MAGIC_DEAD;
 	p->live--;
 	if (o->gen + 1U >= slot_gens(p, o)) {
 		/* its handles could not be told from older ones: never reuse it */
 		o->magic = GRAPH_MAGIC_RETIRED;
 		p->retired++;
-		return;
+	} else {
+		o->gen++;
+		free_put(p, o);
 	}
-	o->gen++;
-	free_put(p, o);
+	leaf_unlock_(sys, sys->l_slots);
 }
 
 /* Hand @sys's slabs to its store: every slot dead, no system, generations kept. */
@@ -488,4 +510,76 @@ struct vcm_sys *gobj_lock_(void *handlep, enum graph_kind k, const char *what, c
 	handle_set(handlep, o);
 	*ret = 0;
 	return sys;
+}
+
+/* The VCM of live object @o of kind @k (GK_VCM, GK_RES or GK_BOUND). */
+static struct vcm *obj_vcm(const struct gobj *o, enum graph_kind k)
+{
+	if (k == GK_RES)
+		return ((const struct vcm_res *)(const void *)o)->vcm;
+	if (k == GK_BOUND)
+		return ((const struct vcm_bound *)(const void *)o)->vcm;
+	return (struct vcm *)(uintptr_t)o;
+}
+
+/*
+ * Is @h current, and which VCM is its object's? Asked under the slots lock:
+ * with the system shared, objects of other VCMs are made and freed meanwhile.
+ */
+static struct vcm *current_vcm(struct vcm_sys *sys, const void *h, const struct gobj *o,
+			       enum graph_kind k)
+{
+	struct vcm *v = NULL;
+
+	leaf_lock_(sys, sys->l_slots);
+	if (current(h, o, k))
+		v = obj_vcm(o, k);
+	leaf_unlock_(sys, sys->l_slots);
+	return v;
+}
+
+struct vcm_sys *gobj_lock_vcm_(void *handlep, enum graph_kind k, const char *what, const char *fn,
+			       int *ret, struct vcm **vcm)
+{
+	const void *h = handle_get(handlep);
+	struct vcm_sys *sys = gobj_sys_(h);
+	const struct gobj *o = gobj_slot_(h);
+	struct vcm *v;
+
+	*vcm = NULL;
+	if (sys == NULL || !sys->fine) {
+		*ret = -EINVAL;
+		return sys == NULL ? NULL : gobj_lock_(handlep, k, what, fn, ret);
+	}
+	sys->locks.lock(sys->locks.ctx, sys->l_sys, true);
+	if (fn != NULL)
+		vcm_diag_enter(sys_diag_(sys), fn);
+	/* VCMs go only under the exclusive lock: v lives while we hold it shared */
+	v = current_vcm(sys, h, o, k);
+	if (v != NULL) {
+		sys->locks.lock(sys->locks.ctx, v->lock, false);
+		/* its object may have gone before we had the VCM: ask again */
+		if (current_vcm(sys, h, o, k) == v) {
+			handle_set(handlep, o);
+			*vcm = v;
+			*ret = 0;
+			return sys;
+		}
+		sys->locks.unlock(sys->locks.ctx, v->lock, false);
+	}
+	*ret = -EINVAL;
+	if (fn != NULL)
+		GERR(sys, -EINVAL, "%s is not a live %s", what, kind_name[k]);
+	sys->locks.unlock(sys->locks.ctx, sys->l_sys, true);
+	return NULL;
+}
+
+void vcm_leave_(struct vcm_sys *sys, struct vcm *vcm)
+{
+	if (vcm == NULL) {
+		sys_unlock_(sys);
+		return;
+	}
+	sys->locks.unlock(sys->locks.ctx, vcm->lock, false);
+	sys->locks.unlock(sys->locks.ctx, sys->l_sys, true);
 }

@@ -141,14 +141,15 @@ int vcm_reserve(struct vcm *vcm, uint64_t len, uint64_t align, unsigned int prot
 		struct vcm_res **out)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", __func__, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&vcm, GK_VCM, "vcm", __func__, &ret, &lv);
 
 	if (sys == NULL)
 		return ret;
 	ret = res_new_locked_(vcm, NULL, false, 0, len, align, prot, out);
 	if (ret == 0)
 		*out = gobj_handle_(*out);
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return ret;
 }
 
@@ -156,21 +157,23 @@ int vcm_reserve_at(struct vcm *vcm, vcm_da_t da, uint64_t len, unsigned int prot
 		   struct vcm_res **out)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", __func__, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&vcm, GK_VCM, "vcm", __func__, &ret, &lv);
 
 	if (sys == NULL)
 		return ret;
 	ret = res_new_locked_(vcm, NULL, true, da, len, 0, prot, out);
 	if (ret == 0)
 		*out = gobj_handle_(*out);
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return ret;
 }
 
 int vcm_unreserve(struct vcm_res *res)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", __func__, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&res, GK_RES, "res", __func__, &ret, &lv);
 
 	if (sys == NULL)
 		return ret;
@@ -179,7 +182,7 @@ int vcm_unreserve(struct vcm_res *res)
 			   vcm_ull(res->da));
 	else
 		res_delete_locked_(res);
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return ret;
 }
 
@@ -207,7 +210,8 @@ vcm_da_t vcm_get_dev_addr(const struct vcm_res *res)
 int vcm_get_res_attr(const struct vcm_res *res, unsigned int *prot, uint64_t *align)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", __func__, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&res, GK_RES, "res", __func__, &ret, &lv);
 
 	if (sys == NULL)
 		return ret;
@@ -219,7 +223,7 @@ int vcm_get_res_attr(const struct vcm_res *res, unsigned int *prot, uint64_t *al
 		if (align != NULL)
 			*align = res->align;
 	}
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return ret;
 }
 
@@ -243,20 +247,22 @@ int vcm_set_res_attr(struct vcm_res *res, unsigned int prot)
 uint64_t vcm_get_num_res(const struct vcm *vcm)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", NULL, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&vcm, GK_VCM, "vcm", NULL, &ret, &lv);
 	uint64_t n;
 
 	if (sys == NULL)
 		return 0;
 	n = vcm->nr_res;
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return n;
 }
 
 struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm_res *prev)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", NULL, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&vcm, GK_VCM, "vcm", NULL, &ret, &lv);
 	struct vcm_res *res = NULL;
 
 	if (sys == NULL)
@@ -268,20 +274,21 @@ struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm_res *pr
 		res = res_next_(prev);
 	else
 		GERR(sys, -EINVAL, "prev is not a live reservation of vcm");
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return res != NULL ? gobj_handle_(res) : NULL;
 }
 
 struct vcm_res *vcm_get_res(struct vcm *vcm, vcm_da_t da)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", NULL, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&vcm, GK_VCM, "vcm", NULL, &ret, &lv);
 	struct vcm_res *res;
 
 	if (sys == NULL)
 		return NULL;
 	res = gobj_handle_(res_at_(vcm, da));
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return res;
 }
 
@@ -408,14 +415,15 @@ int vcm_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint64_t align
 			   unsigned int prot, struct vcm_res **out)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&bound, GK_BOUND, "bound", __func__, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&bound, GK_BOUND, "bound", __func__, &ret, &lv);
 
 	if (sys == NULL)
 		return ret;
 	ret = res_new_locked_(bound->vcm, bound, false, 0, len, align, prot, out);
 	if (ret == 0)
 		*out = gobj_handle_(*out);
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return ret;
 }
 

@@ -27,6 +27,9 @@ void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf)
 		if (in->ops->tlb_hint != NULL && in->ops->tlb_hint(in->mi, &h))
 			in->hint = h;
 	}
+	/* device ops of a system never run at once (a device may be in several
+	 * VCMs, devices may share an IOMMU model) */
+	leaf_lock_(vcm->h.sys, vcm->h.sys->l_dev);
 	glist_for_each(p, &vcm->assocs) {
 		struct vcm_avcm *a = GRAPH_CONTAINER(p, struct vcm_avcm, vcm_node);
 		const struct vcm_dev_ops *ops = a->dev->cfg.ops;
@@ -45,4 +48,5 @@ void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf)
 				ops->tlb_range(a->dev->cfg.ctx, b, da, len, h->leaf_only);
 		}
 	}
+	leaf_unlock_(vcm->h.sys, vcm->h.sys->l_dev);
 }

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Hosted finer locks for the graph (struct vcm_lock_ops): the system's
+ * reader-writer lock on a pthread rwlock, the VCM and leaf locks on pthread
+ * mutexes, and the order of their ranks checked on every take.
+ *
+ * The check: each thread keeps the locks it holds (a short stack: the graph
+ * holds at most four at once); taking a lock whose rank is not above every
+ * held one is a violation, reported with both names to the set's hook, or
+ * without one printed and the process aborted. A deadlock of two threads
+ * needs an order broken somewhere, so one thread breaking it is enough to
+ * fail, however rare the interleaving that would hang.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <vcm/hosted.h>
+
+#define HELD_MAX 8
+
+struct hlock {
+	enum vcm_lock_rank rank;
+	const char *name;
+	bool rw;
+	union {
+		pthread_rwlock_t rwl;
+		pthread_mutex_t mtx;
+	} u;
+};
+
+struct held {
+	const struct hlock *l;
+};
+
+static _Thread_local struct held tl_held[HELD_MAX];
+static _Thread_local unsigned int tl_nheld;
+static _Thread_local uint32_t tl_self; /* number + 1, 0: none yet */
+static atomic_uint_least32_t next_self;
+
+static void *hl_create(void *ctx, enum vcm_lock_rank rank, const char *name, bool rw)
+{
+	struct hlock *l = malloc(sizeof(*l));
+	int ret;
+
+	(void)ctx;
+	if (l == NULL)
+		return NULL;
+	l->rank = rank;
+	l->name = name;
+	l->rw = rw;
+	ret = rw ? pthread_rwlock_init(&l->u.rwl, NULL) : pthread_mutex_init(&l->u.mtx, NULL);
+	if (ret != 0) {
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+static void hl_destroy(void *ctx, void *p)
+{
+	struct hlock *l = p;
+
+	(void)ctx;
+	if (l->rw)
+		(void)pthread_rwlock_destroy(&l->u.rwl);
+	else
+		(void)pthread_mutex_destroy(&l->u.mtx);
+	free(l);
+}
+
+static void violation(struct vcm_hosted_locks *set, const struct hlock *held,
+		      const struct hlock *l)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), "lock order: taking %s (rank %d) while holding %s (rank %d)",
+		 l->name, (int)l->rank, held->name, (int)held->rank);
+	if (set->violation != NULL) {
+		set->violation(set->arg, msg);
+		return;
+	}
+	fprintf(stderr, "vcmm: %s\n", msg);
+	abort();
+}
+
+static void order_check(struct vcm_hosted_locks *set, const struct hlock *l)
+{
+	for (unsigned int i = 0; i < tl_nheld; i++) {
+		if (tl_held[i].l->rank >= l->rank) {
+			violation(set, tl_held[i].l, l);
+			break;
+		}
+	}
+	if (tl_nheld < HELD_MAX)
+		tl_held[tl_nheld].l = l;
+	tl_nheld++; /* past HELD_MAX: counted, not checked */
+}
+
+static void order_drop(const struct hlock *l)
+{
+	unsigned int n = tl_nheld < HELD_MAX ? tl_nheld : HELD_MAX;
+
+	for (unsigned int i = n; i-- > 0;) {
+		if (tl_held[i].l == l) {
+			for (unsigned int j = i; j + 1U < n; j++)
+				tl_held[j] = tl_held[j + 1U];
+			break;
+		}
+	}
+	if (tl_nheld > 0U)
+		tl_nheld--;
+}
+
+static void hl_lock(void *ctx, void *p, bool shared)
+{
+	struct hlock *l = p;
+
+	order_check(ctx, l);
+	if (!l->rw)
+		(void)pthread_mutex_lock(&l->u.mtx);
+	else if (shared)
+		(void)pthread_rwlock_rdlock(&l->u.rwl);
+	else
+		(void)pthread_rwlock_wrlock(&l->u.rwl);
+}
+
+static void hl_unlock(void *ctx, void *p, bool shared)
+{
+	struct hlock *l = p;
+
+	(void)ctx;
+	(void)shared;
+	if (l->rw)
+		(void)pthread_rwlock_unlock(&l->u.rwl);
+	else
+		(void)pthread_mutex_unlock(&l->u.mtx);
+	order_drop(l);
+}
+
+static uint32_t hl_self(void *ctx)
+{
+	(void)ctx;
+	if (tl_self == 0U)
+		tl_self = (uint32_t)atomic_fetch_add(&next_self, 1U) + 1U;
+	return tl_self - 1U;
+}
+
+void vcm_hosted_locks_init(struct vcm_hosted_locks *set)
+{
+	if (set == NULL)
+		return;
+	set->ops = (struct vcm_lock_ops){ .create = hl_create,
+					  .destroy = hl_destroy,
+					  .lock = hl_lock,
+					  .unlock = hl_unlock,
+					  .self = hl_self,
+					  .ctx = set };
+	set->violation = NULL;
+	set->arg = NULL;
+}
+
+static _Thread_local struct vcm_diag tl_diag;
+
+struct vcm_diag *vcm_hosted_diag_slot(void *ctx)
+{
+	(void)ctx;
+	return &tl_diag;
+}
