@@ -152,6 +152,9 @@ enum vcm_lock_rank {
  *           with which a VCM's range cache gives each thread its own
  *           magazines (vcm_vs_cache_set_local()).
  * @ctx:     their first argument.
+ * @flags:   VCM_LOCKS_PLAT_SAFE: the system's platform ops may be called
+ *           from several threads at once (they lock themselves, as the
+ *           hosted memory's do), so no VCM_LOCK_PLAT lock is made.
  *
  * An implementation may check the order of the ranks (the hosted one does).
  */
@@ -162,7 +165,10 @@ struct vcm_lock_ops {
 	void (*unlock)(void *ctx, void *l, bool shared);
 	uint32_t (*self)(void *ctx);
 	void *ctx;
+	unsigned int flags;
 };
+
+#define VCM_LOCKS_PLAT_SAFE 0x1U
 
 /**
  * struct vcm_plat_fwd - platform ops that pass every call on to another set:

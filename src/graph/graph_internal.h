@@ -155,6 +155,10 @@ struct gobj {
 	uint32_t gen;
 	struct vcm_sys *sys;
 	struct gobj *free_next;
+	/* the VCM of a VCM, reservation or bound (else NULL): with finer locks
+	 * read before any VCM is locked, so it, @magic and @gen are written
+	 * with atomic stores and read there with atomic loads (handle.c) */
+	struct vcm *owner;
 };
 
 struct gslab;
@@ -196,6 +200,8 @@ unsigned long gobj_slabs_(const struct vcm_sys *sys);
 void gpool_fini_(struct vcm_sys *sys);
 /* Take the slabs @slots holds as @sys's pools (vcm_sys_create()); -EBUSY in use. */
 int gpool_adopt_(struct vcm_sys *sys, struct vcm_slots *slots);
+/* Record @vcm as the VCM of new @obj (gobj.owner), before its handle is given out. */
+void gobj_set_owner_(void *obj, struct vcm *vcm);
 /* The handle of live @obj (NULL for NULL): what the user is given. */
 void *gobj_handle_(const void *obj);
 /* The slot a handle names (NULL for NULL), without any check. */

@@ -93,21 +93,31 @@ static uint32_t slot_gens(const struct gpool *p, const struct gobj *o)
 	return n;
 }
 
+/* The handle of the slot at @a in its life @gen. */
+static void *handle_of(uintptr_t a, uint32_t gen)
+{
+#if HANDLE_WIDE
+	if (slot_wide(a))
+		return (void *)(a | 1U | (((uintptr_t)gen << 1) & TAG_MASK) |
+				((uintptr_t)(gen >> 5) << WIDE_SHIFT));
+	return (void *)(a | (((uintptr_t)gen << 1) & TAG_MASK));
+#else
+	return (void *)(a | ((uintptr_t)gen & TAG_MASK));
+#endif
+}
+
 void *gobj_handle_(const void *obj)
 {
 	const struct gobj *o = obj;
-	uintptr_t a = (uintptr_t)obj;
 
 	if (o == NULL)
 		return NULL;
-#if HANDLE_WIDE
-	if (slot_wide(a))
-		return (void *)(a | 1U | (((uintptr_t)o->gen << 1) & TAG_MASK) |
-				((uintptr_t)(o->gen >> 5) << WIDE_SHIFT));
-	return (void *)(a | (((uintptr_t)o->gen << 1) & TAG_MASK));
-#else
-	return (void *)(a | ((uintptr_t)o->gen & TAG_MASK));
-#endif
+	return handle_of((uintptr_t)obj, o->gen);
+}
+
+void gobj_set_owner_(void *obj, struct vcm *vcm)
+{
+	__atomic_store_n(&((struct gobj *)obj)->owner, vcm, __ATOMIC_RELAXED);
 }
 
 void *gobj_slot_(const void *handle)
@@ -268,10 +278,12 @@ void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k)
 	if (p->free_head == NULL)
 		p->free_tail = NULL;
 	gen = o->gen;
-	graph_zero(o, p->size);
-	o->magic = graph_magic(k);
-	o->gen = gen;
-	o->sys = sys;
+	/* the header stays: a reader without the slots lock may load it */
+	graph_zero((char *)o + sizeof(*o), p->size - sizeof(*o));
+	o->free_next = NULL;
+	VCM_ASSERT(o->sys == sys && gen == o->gen);
+	__atomic_store_n(&o->owner, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&o->magic, graph_magic(k), __ATOMIC_RELEASE);
 	p->live++;
 	leaf_unlock_(sys, sys->l_slots);
 	return o;
@@ -294,14 +306,14 @@ void gobj_free_(struct vcm_sys *sys, enum graph_kind k, void *obj)
 
 	VCM_ASSERT(o->magic == graph_magic(k) && o->sys == sys);
 	leaf_lock_(sys, sys->l_slots);
-	o->magic = GRAPH_MAGIC_DEAD;
 	p->live--;
 	if (o->gen + 1U >= slot_gens(p, o)) {
 		/* its handles could not be told from older ones: never reuse it */
-		o->magic = GRAPH_MAGIC_RETIRED;
+		__atomic_store_n(&o->magic, GRAPH_MAGIC_RETIRED, __ATOMIC_RELEASE);
 		p->retired++;
 	} else {
-		o->gen++;
+		__atomic_store_n(&o->magic, GRAPH_MAGIC_DEAD, __ATOMIC_RELEASE);
+		__atomic_store_n(&o->gen, o->gen + 1U, __ATOMIC_RELEASE);
 		free_put(p, o);
 	}
 	leaf_unlock_(sys, sys->l_slots);
@@ -512,30 +524,22 @@ struct vcm_sys *gobj_lock_(void *handlep, enum graph_kind k, const char *what, c
 	return sys;
 }
 
-/* The VCM of live object @o of kind @k (GK_VCM, GK_RES or GK_BOUND). */
-static struct vcm *obj_vcm(const struct gobj *o, enum graph_kind k)
-{
-	if (k == GK_RES)
-		return ((const struct vcm_res *)(const void *)o)->vcm;
-	if (k == GK_BOUND)
-		return ((const struct vcm_bound *)(const void *)o)->vcm;
-	return (struct vcm *)(uintptr_t)o;
-}
-
 /*
- * Is @h current, and which VCM is its object's? Asked under the slots lock:
- * with the system shared, objects of other VCMs are made and freed meanwhile.
+ * Is @h current, and which VCM is its object's? Asked with no VCM locked:
+ * objects of other VCMs are made and freed meanwhile, in this slot too, so
+ * the header is read with atomic loads (the magic first: a live magic with
+ * the handle's generation means the slot still holds the handle's object,
+ * whose owner was stored before its handle was given out). The answer holds
+ * until the object's VCM is locked, so the caller asks again then.
  */
-static struct vcm *current_vcm(struct vcm_sys *sys, const void *h, const struct gobj *o,
-			       enum graph_kind k)
+static struct vcm *current_vcm(const void *h, const struct gobj *o, enum graph_kind k)
 {
-	struct vcm *v = NULL;
+	uint32_t magic = __atomic_load_n(&o->magic, __ATOMIC_ACQUIRE);
+	uint32_t gen = __atomic_load_n(&o->gen, __ATOMIC_ACQUIRE);
 
-	leaf_lock_(sys, sys->l_slots);
-	if (current(h, o, k))
-		v = obj_vcm(o, k);
-	leaf_unlock_(sys, sys->l_slots);
-	return v;
+	if (magic != graph_magic(k) || handle_of((uintptr_t)o, gen) != h)
+		return NULL;
+	return __atomic_load_n(&o->owner, __ATOMIC_RELAXED);
 }
 
 struct vcm_sys *gobj_lock_vcm_(void *handlep, enum graph_kind k, const char *what, const char *fn,
@@ -555,11 +559,11 @@ struct vcm_sys *gobj_lock_vcm_(void *handlep, enum graph_kind k, const char *wha
 	if (fn != NULL)
 		vcm_diag_enter(sys_diag_(sys), fn);
 	/* VCMs go only under the exclusive lock: v lives while we hold it shared */
-	v = current_vcm(sys, h, o, k);
+	v = current_vcm(h, o, k);
 	if (v != NULL) {
 		sys->locks.lock(sys->locks.ctx, v->lock, false);
 		/* its object may have gone before we had the VCM: ask again */
-		if (current_vcm(sys, h, o, k) == v) {
+		if (current_vcm(h, o, k) == v) {
 			handle_set(handlep, o);
 			*vcm = v;
 			*ret = 0;

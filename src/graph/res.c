@@ -107,6 +107,7 @@ int res_new_locked_(struct vcm *vcm, struct vcm_bound *bound, bool at, vcm_da_t 
 		return GERR(sys, ret, "%s", graph_msg_(vcm_vs_last_error(vs)));
 	}
 	res->vcm = vcm;
+	gobj_set_owner_(res, vcm);
 	res->bound = bound;
 	res->range = r;
 	res->da = vcm_vs_range_start(r);
@@ -370,6 +371,7 @@ int bound_new_locked_(struct vcm *vcm, bool at, vcm_da_t da, uint64_t len,
 	}
 	vcm_vs_range_set_owner(vcm_vs_bound_range(b->vb), b);
 	b->vcm = vcm;
+	gobj_set_owner_(b, vcm);
 	b->da = vcm_vs_range_start(vcm_vs_bound_range(b->vb));
 	b->len = len;
 	glist_add_tail(&vcm->bounds, &b->node);

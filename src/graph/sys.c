@@ -86,8 +86,9 @@ static void locks_fini(struct vcm_sys *sys)
 
 /*
  * cfg->locks: the system's rwlock, and with a per-thread record (diag_slot)
- * the leaf locks and the locked platform ops that let calls inside one VCM
- * share it. Without a diag_slot every call stays exclusive.
+ * the leaf locks and (unless the platform says it is thread-safe) the locked
+ * platform ops that let calls inside one VCM share it. Without a diag_slot
+ * every call stays exclusive.
  */
 static int locks_init(struct vcm_sys *sys, const struct vcm_sys_cfg *cfg)
 {
@@ -103,9 +104,15 @@ static int locks_init(struct vcm_sys *sys, const struct vcm_sys_cfg *cfg)
 	sys->l_dev = lo->create(lo->ctx, VCM_LOCK_DEV, "device ops", false);
 	sys->l_rmap = lo->create(lo->ctx, VCM_LOCK_RMAP, "reverse map", false);
 	sys->l_slots = lo->create(lo->ctx, VCM_LOCK_SLOTS, "handle slots", false);
+	if (sys->l_dev == NULL || sys->l_rmap == NULL || sys->l_slots == NULL) {
+		locks_fini(sys);
+		return -ENOMEM;
+	}
+	sys->fine = true;
+	if ((lo->flags & VCM_LOCKS_PLAT_SAFE) != 0U)
+		return 0;
 	sys->l_plat = lo->create(lo->ctx, VCM_LOCK_PLAT, "platform ops", false);
-	if (sys->l_dev == NULL || sys->l_rmap == NULL || sys->l_slots == NULL ||
-	    sys->l_plat == NULL) {
+	if (sys->l_plat == NULL) {
 		locks_fini(sys);
 		return -ENOMEM;
 	}
@@ -119,7 +126,6 @@ static int locks_init(struct vcm_sys *sys, const struct vcm_sys_cfg *cfg)
 		.meta_free = lp_meta_free,
 	};
 	sys->plat = &sys->locked_plat;
-	sys->fine = true;
 	return 0;
 }
 

@@ -58,6 +58,7 @@ int vcm_new_locked_(struct vcm_sys *sys, enum vcm_kind kind, vcm_da_t start, uin
 			(void)vcm_vs_cache_set_local(vcm->vs, GRAPH_CACHE_LOCAL, sys->locks.self,
 						     sys->locks.ctx);
 	}
+	gobj_set_owner_(vcm, vcm);
 	vcm->kind = kind;
 	vcm->start = start;
 	vcm->len = len;

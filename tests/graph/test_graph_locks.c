@@ -224,7 +224,7 @@ static void counted_init(struct counted *c)
 	c->set.violation = record;
 	c->set.arg = &c->seen;
 	c->ops = (struct vcm_lock_ops){ c_create, c_destroy, c_lock, c_unlock,
-					c->set.ops.self, &c->set };
+					c->set.ops.self, &c->set, 0 };
 	c->ops.ctx = c;
 	/* self goes to the set, whose ctx it ignores */
 }

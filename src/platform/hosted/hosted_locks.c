@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Hosted finer locks for the graph (struct vcm_lock_ops): the system's
- * reader-writer lock on a pthread rwlock, the VCM and leaf locks on pthread
- * mutexes, and the order of their ranks checked on every take.
+ * Hosted finer locks for the graph (struct vcm_lock_ops): the VCM and leaf
+ * locks on pthread mutexes, the system's reader-writer lock on one mutex per
+ * reader slot (a reader takes its thread's slot, a writer every slot, in
+ * order), so that readers on different cores share no cache line, as a
+ * pthread rwlock's reader count would make them; and the order of the ranks
+ * checked on every take.
  *
  * The check: each thread keeps the locks it holds (a short stack: the graph
  * holds at most four at once); taking a lock whose rank is not above every
@@ -20,15 +23,18 @@
 #include <vcm/hosted.h>
 
 #define HELD_MAX 8
+#define READ_SLOTS 8U
+
+struct read_slot {
+	pthread_mutex_t m;
+} __attribute__((aligned(64)));
 
 struct hlock {
 	enum vcm_lock_rank rank;
 	const char *name;
 	bool rw;
-	union {
-		pthread_rwlock_t rwl;
-		pthread_mutex_t mtx;
-	} u;
+	pthread_mutex_t mtx;                 /* !rw */
+	struct read_slot slot[READ_SLOTS];   /* rw */
 };
 
 struct held {
@@ -40,21 +46,28 @@ static _Thread_local unsigned int tl_nheld;
 static _Thread_local uint32_t tl_self; /* number + 1, 0: none yet */
 static atomic_uint_least32_t next_self;
 
+static uint32_t hl_self(void *ctx);
+
 static void *hl_create(void *ctx, enum vcm_lock_rank rank, const char *name, bool rw)
 {
-	struct hlock *l = malloc(sizeof(*l));
-	int ret;
+	unsigned int n = rw ? READ_SLOTS : 1U;
+	struct hlock *l;
 
 	(void)ctx;
-	if (l == NULL)
+	if (posix_memalign((void **)&l, 64, sizeof(*l)) != 0)
 		return NULL;
 	l->rank = rank;
 	l->name = name;
 	l->rw = rw;
-	ret = rw ? pthread_rwlock_init(&l->u.rwl, NULL) : pthread_mutex_init(&l->u.mtx, NULL);
-	if (ret != 0) {
-		free(l);
-		return NULL;
+	for (unsigned int i = 0; i < n; i++) {
+		pthread_mutex_t *m = rw ? &l->slot[i].m : &l->mtx;
+
+		if (pthread_mutex_init(m, NULL) != 0) {
+			while (i-- > 0)
+				(void)pthread_mutex_destroy(&l->slot[i].m);
+			free(l);
+			return NULL;
+		}
 	}
 	return l;
 }
@@ -65,9 +78,10 @@ static void hl_destroy(void *ctx, void *p)
 
 	(void)ctx;
 	if (l->rw)
-		(void)pthread_rwlock_destroy(&l->u.rwl);
+		for (unsigned int i = 0; i < READ_SLOTS; i++)
+			(void)pthread_mutex_destroy(&l->slot[i].m);
 	else
-		(void)pthread_mutex_destroy(&l->u.mtx);
+		(void)pthread_mutex_destroy(&l->mtx);
 	free(l);
 }
 
@@ -119,12 +133,14 @@ static void hl_lock(void *ctx, void *p, bool shared)
 	struct hlock *l = p;
 
 	order_check(ctx, l);
-	if (!l->rw)
-		(void)pthread_mutex_lock(&l->u.mtx);
-	else if (shared)
-		(void)pthread_rwlock_rdlock(&l->u.rwl);
-	else
-		(void)pthread_rwlock_wrlock(&l->u.rwl);
+	if (!l->rw) {
+		(void)pthread_mutex_lock(&l->mtx);
+	} else if (shared) {
+		(void)pthread_mutex_lock(&l->slot[hl_self(NULL) % READ_SLOTS].m);
+	} else {
+		for (unsigned int i = 0; i < READ_SLOTS; i++)
+			(void)pthread_mutex_lock(&l->slot[i].m);
+	}
 }
 
 static void hl_unlock(void *ctx, void *p, bool shared)
@@ -132,11 +148,14 @@ static void hl_unlock(void *ctx, void *p, bool shared)
 	struct hlock *l = p;
 
 	(void)ctx;
-	(void)shared;
-	if (l->rw)
-		(void)pthread_rwlock_unlock(&l->u.rwl);
-	else
-		(void)pthread_mutex_unlock(&l->u.mtx);
+	if (!l->rw) {
+		(void)pthread_mutex_unlock(&l->mtx);
+	} else if (shared) {
+		(void)pthread_mutex_unlock(&l->slot[hl_self(NULL) % READ_SLOTS].m);
+	} else {
+		for (unsigned int i = READ_SLOTS; i-- > 0;)
+			(void)pthread_mutex_unlock(&l->slot[i].m);
+	}
 	order_drop(l);
 }
 
