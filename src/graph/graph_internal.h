@@ -200,8 +200,6 @@ unsigned long gobj_slabs_(const struct vcm_sys *sys);
 void gpool_fini_(struct vcm_sys *sys);
 /* Take the slabs @slots holds as @sys's pools (vcm_sys_create()); -EBUSY in use. */
 int gpool_adopt_(struct vcm_sys *sys, struct vcm_slots *slots);
-/* Record @vcm as the VCM of new @obj (gobj.owner), before its handle is given out. */
-void gobj_set_owner_(void *obj, struct vcm *vcm);
 /* The handle of live @obj (NULL for NULL): what the user is given. */
 void *gobj_handle_(const void *obj);
 /* The slot a handle names (NULL for NULL), without any check. */
@@ -242,17 +240,66 @@ void meta_free_(struct vcm_sys *sys, void *p, size_t size);
 void sys_lock_(struct vcm_sys *sys);
 void sys_unlock_(struct vcm_sys *sys);
 /*
+ * Finer locks (cfg->locks) are for hosted builds: a freestanding one (the
+ * firmware images, with a size budget) refuses them and keeps none of their
+ * code.
+ */
+#if __STDC_HOSTED__
+#define GRAPH_FINE 1
+#else
+#define GRAPH_FINE 0
+#endif
+/*
  * The head of a public call inside one VCM, on the handle at @handlep of kind
  * @k (GK_VCM, GK_RES or GK_BOUND), as gobj_lock_(); with finer locks the
  * system is held shared and *@vcm (the object's VCM) locked, else the system
  * is held exclusive and *@vcm is NULL. vcm_leave_() undoes either.
  */
+#if GRAPH_FINE
+/* Record @vcm as the VCM of new @obj (gobj.owner), before its handle is given out. */
+static inline void gobj_set_owner_(void *obj, struct vcm *vcm)
+{
+	__atomic_store_n(&((struct gobj *)obj)->owner, vcm, __ATOMIC_RELAXED);
+}
+
 struct vcm_sys *gobj_lock_vcm_(void *handlep, enum graph_kind k, const char *what, const char *fn,
 			       int *ret, struct vcm **vcm);
 void vcm_leave_(struct vcm_sys *sys, struct vcm *vcm);
 /* A leaf lock of the system (NULL without finer locks: nothing to take). */
 void leaf_lock_(struct vcm_sys *sys, void *l);
 void leaf_unlock_(struct vcm_sys *sys, void *l);
+#else
+static inline void gobj_set_owner_(void *obj, struct vcm *vcm)
+{
+	(void)obj;
+	(void)vcm;
+}
+
+static inline struct vcm_sys *gobj_lock_vcm_(void *handlep, enum graph_kind k, const char *what,
+					     const char *fn, int *ret, struct vcm **vcm)
+{
+	*vcm = NULL;
+	return gobj_lock_(handlep, k, what, fn, ret);
+}
+
+static inline void vcm_leave_(struct vcm_sys *sys, struct vcm *vcm)
+{
+	(void)vcm;
+	sys_unlock_(sys);
+}
+
+static inline void leaf_lock_(struct vcm_sys *sys, void *l)
+{
+	(void)sys;
+	(void)l;
+}
+
+static inline void leaf_unlock_(struct vcm_sys *sys, void *l)
+{
+	(void)sys;
+	(void)l;
+}
+#endif
 /* The message of a lower layer ("vcm_vs_reserve: len 0 ...") without its
  * prefix, to be recorded under the public call's name. */
 const char *graph_msg_(const char *msg);

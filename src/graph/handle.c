@@ -115,10 +115,6 @@ void *gobj_handle_(const void *obj)
 	return handle_of((uintptr_t)obj, o->gen);
 }
 
-void gobj_set_owner_(void *obj, struct vcm *vcm)
-{
-	__atomic_store_n(&((struct gobj *)obj)->owner, vcm, __ATOMIC_RELAXED);
-}
 
 void *gobj_slot_(const void *handle)
 {
@@ -153,20 +149,29 @@ void meta_free_(struct vcm_sys *sys, void *p, size_t size)
 
 void sys_lock_(struct vcm_sys *sys)
 {
-	if (sys->l_sys != NULL)
+#if GRAPH_FINE
+	if (sys->l_sys != NULL) {
 		sys->locks.lock(sys->locks.ctx, sys->l_sys, false);
-	else if (sys->lock.lock != NULL)
+		return;
+	}
+#endif
+	if (sys->lock.lock != NULL)
 		sys->lock.lock(sys->lock.ctx);
 }
 
 void sys_unlock_(struct vcm_sys *sys)
 {
-	if (sys->l_sys != NULL)
+#if GRAPH_FINE
+	if (sys->l_sys != NULL) {
 		sys->locks.unlock(sys->locks.ctx, sys->l_sys, false);
-	else if (sys->lock.unlock != NULL)
+		return;
+	}
+#endif
+	if (sys->lock.unlock != NULL)
 		sys->lock.unlock(sys->lock.ctx);
 }
 
+#if GRAPH_FINE
 void leaf_lock_(struct vcm_sys *sys, void *l)
 {
 	if (l != NULL)
@@ -178,6 +183,7 @@ void leaf_unlock_(struct vcm_sys *sys, void *l)
 	if (l != NULL)
 		sys->locks.unlock(sys->locks.ctx, l, false);
 }
+#endif
 
 const char *graph_msg_(const char *msg)
 {
@@ -282,7 +288,7 @@ void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k)
 	graph_zero((char *)o + sizeof(*o), p->size - sizeof(*o));
 	o->free_next = NULL;
 	VCM_ASSERT(o->sys == sys && gen == o->gen);
-	__atomic_store_n(&o->owner, NULL, __ATOMIC_RELAXED);
+	gobj_set_owner_(o, NULL);
 	__atomic_store_n(&o->magic, graph_magic(k), __ATOMIC_RELEASE);
 	p->live++;
 	leaf_unlock_(sys, sys->l_slots);
@@ -524,6 +530,7 @@ struct vcm_sys *gobj_lock_(void *handlep, enum graph_kind k, const char *what, c
 	return sys;
 }
 
+#if GRAPH_FINE
 /*
  * Is @h current, and which VCM is its object's? Asked with no VCM locked:
  * objects of other VCMs are made and freed meanwhile, in this slot too, so
@@ -587,3 +594,4 @@ void vcm_leave_(struct vcm_sys *sys, struct vcm *vcm)
 	sys->locks.unlock(sys->locks.ctx, vcm->lock, false);
 	sys->locks.unlock(sys->locks.ctx, sys->l_sys, true);
 }
+#endif

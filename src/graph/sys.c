@@ -7,6 +7,7 @@
  */
 #include "graph_internal.h"
 
+#if GRAPH_FINE
 /*
  * With finer locks, calls in different VCMs reach the platform ops at once:
  * the system hands everyone (its VCMs' spaces, mapper instances, memtypes)
@@ -128,6 +129,19 @@ static int locks_init(struct vcm_sys *sys, const struct vcm_sys_cfg *cfg)
 	sys->plat = &sys->locked_plat;
 	return 0;
 }
+#else
+static void locks_fini(struct vcm_sys *sys)
+{
+	(void)sys;
+}
+
+static int locks_init(struct vcm_sys *sys, const struct vcm_sys_cfg *cfg)
+{
+	(void)sys;
+	(void)cfg;
+	return -ENOMEM; /* not reached: refused above */
+}
+#endif
 
 int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct vcm_diag *diag)
 {
@@ -145,6 +159,8 @@ int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct v
 		return VCM_ERR(diag, -EINVAL, "cfg->plat or its meta_alloc/meta_free is NULL");
 	if (cfg->lock != NULL && ((cfg->lock->lock == NULL) != (cfg->lock->unlock == NULL)))
 		return VCM_ERR(diag, -EINVAL, "cfg->lock has only one of lock and unlock");
+	if (cfg->locks != NULL && !GRAPH_FINE)
+		return VCM_ERR(diag, -EOPNOTSUPP, "cfg->locks: finer locks need a hosted build");
 	if (cfg->locks != NULL && (cfg->locks->create == NULL || cfg->locks->destroy == NULL ||
 				   cfg->locks->lock == NULL || cfg->locks->unlock == NULL))
 		return VCM_ERR(diag, -EINVAL, "cfg->locks lacks one of create, destroy, lock, unlock");

@@ -45,7 +45,7 @@ int vcm_new_locked_(struct vcm_sys *sys, enum vcm_kind kind, vcm_da_t start, uin
 		gobj_free_(sys, GK_VCM, vcm);
 		return GERR(sys, ret, "range: %s", graph_msg_(d.msg));
 	}
-	if (sys->fine) {
+	if (GRAPH_FINE && sys->fine) {
 		vcm->lock = sys->locks.create(sys->locks.ctx, VCM_LOCK_VCM, "VCM", false);
 		if (vcm->lock == NULL) {
 			vcm_vs_destroy(vcm->vs);
@@ -84,7 +84,7 @@ void vcm_delete_locked_(struct vcm *vcm)
 		gobj_free_(sys, GK_BOUND, b);
 	}
 	vcm_vs_destroy(vcm->vs); /* bounds of the space too */
-	if (vcm->lock != NULL)
+	if (GRAPH_FINE && vcm->lock != NULL)
 		sys->locks.destroy(sys->locks.ctx, vcm->lock);
 	glist_del(&vcm->node);
 	sys->nr_vcm--;
