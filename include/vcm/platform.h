@@ -134,6 +134,7 @@ enum vcm_lock_rank {
 	VCM_LOCK_VCM,   /* one VCM: its ranges, instances and tables */
 	VCM_LOCK_DEV,   /* device ops (TLB invalidation) of the system */
 	VCM_LOCK_RMAP,  /* the reverse map and the allocations' user lists */
+	VCM_LOCK_PHYS,  /* reading the physical memory's records (struct vcm_phys) */
 	VCM_LOCK_SLOTS, /* the handle pools */
 	VCM_LOCK_PLAT,  /* the platform ops given to the system */
 	VCM_LOCK_NR

@@ -37,11 +37,16 @@ static uint32_t *ext_by_pa(struct rmap_ext *ext, uint64_t nr)
 int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physmem *pm,
 	       struct rmap_ext **ext_out, uint32_t **by_pa_out, uint64_t *nr_out)
 {
-	uint64_t n = vcm_phys_mem_extents(pm, NULL, 0), off = 0, got;
+	uint64_t n, off = 0, got;
 	struct vcm_seg one, *seg = &one;
 	struct rmap_ext *ext;
 	uint32_t *by_pa;
 	int ret;
+
+	/* a query names itself in the memtypes' record: one caller at a time */
+	leaf_lock_(sys, sys->l_phys);
+	n = vcm_phys_mem_extents(pm, NULL, 0);
+	leaf_unlock_(sys, sys->l_phys);
 
 	if (n == 0U || n > UINT32_MAX)
 		return GERR(sys, -EINVAL, "mem has %llu extents", vcm_ull(n));
@@ -52,7 +57,9 @@ int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physme
 		seg = (struct vcm_seg *)(void *)(ext + n);
 	by_pa = ext_by_pa(ext, n);
 	/* the pieces for map come straight from the memory, in one call */
+	leaf_lock_(sys, sys->l_phys);
 	got = vcm_phys_mem_extents(pm, seg, n);
+	leaf_unlock_(sys, sys->l_phys);
 	VCM_ASSERT(got == n);
 	(void)got;
 	for (uint64_t i = 0; i < n; i++) {

@@ -316,6 +316,7 @@ struct vcm_sys {
 	void *l_sys;
 	void *l_dev;
 	void *l_rmap;
+	void *l_phys;
 	void *l_slots;
 	void *l_plat;
 	const struct vcm_plat_ops *user_plat; /* cfg->plat */

@@ -74,7 +74,8 @@ static void lp_meta_free(void *ctx, void *p, size_t size)
 
 static void locks_fini(struct vcm_sys *sys)
 {
-	void **l[] = { &sys->l_sys, &sys->l_dev, &sys->l_rmap, &sys->l_slots, &sys->l_plat };
+	void **l[] = { &sys->l_sys,   &sys->l_dev,   &sys->l_rmap,
+		       &sys->l_phys,  &sys->l_slots, &sys->l_plat };
 
 	for (size_t i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
 		if (*l[i] != NULL)
@@ -104,8 +105,10 @@ static int locks_init(struct vcm_sys *sys, const struct vcm_sys_cfg *cfg)
 		return 0;
 	sys->l_dev = lo->create(lo->ctx, VCM_LOCK_DEV, "device ops", false);
 	sys->l_rmap = lo->create(lo->ctx, VCM_LOCK_RMAP, "reverse map", false);
+	sys->l_phys = lo->create(lo->ctx, VCM_LOCK_PHYS, "physical memory", false);
 	sys->l_slots = lo->create(lo->ctx, VCM_LOCK_SLOTS, "handle slots", false);
-	if (sys->l_dev == NULL || sys->l_rmap == NULL || sys->l_slots == NULL) {
+	if (sys->l_dev == NULL || sys->l_rmap == NULL || sys->l_phys == NULL ||
+	    sys->l_slots == NULL) {
 		locks_fini(sys);
 		return -ENOMEM;
 	}
