@@ -462,10 +462,15 @@ static struct vcm_sys *gobj_sys_(const void *handle)
 	return o->sys;
 }
 
-/* Is @handle the current handle of a live object of kind @k? Its slot is @o. */
+/*
+ * Is @handle the current handle of a live object of kind @k? Its slot is @o.
+ * The header is loaded atomically: with finer locks a call holding one VCM
+ * may be handed a stale handle whose slot another VCM's call is reusing.
+ */
 static bool current(const void *handle, const struct gobj *o, enum graph_kind k)
 {
-	return gobj_live(o, k) && gobj_handle_(o) == handle;
+	return o != NULL && __atomic_load_n(&o->magic, __ATOMIC_ACQUIRE) == graph_magic(k) &&
+	       handle_of((uintptr_t)o, __atomic_load_n(&o->gen, __ATOMIC_ACQUIRE)) == handle;
 }
 
 /* The caller's handle variable is read and written as bytes: it may be of

@@ -22,6 +22,19 @@ static struct vcm_bound *range_bound(const struct vcm_vs_range *r)
 	return gobj_live(o, GK_BOUND) ? o : NULL;
 }
 
+/*
+ * The VCM of live @res, which may be another VCM's, whose calls may free and
+ * reuse its slot meanwhile: with finer locks read from the slot header.
+ */
+static const struct vcm *res_vcm(const struct vcm_res *res)
+{
+#if GRAPH_FINE
+	return __atomic_load_n(&res->h.owner, __ATOMIC_RELAXED);
+#else
+	return res->vcm;
+#endif
+}
+
 /* The space @res's range is in. */
 static struct vcm_vs *res_space(const struct vcm_res *res)
 {
@@ -271,12 +284,13 @@ struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm_res *pr
 	vcm_diag_enter(sys_diag_(sys), __func__);
 	if (prev == NULL)
 		res = res_first_(vcm);
-	else if (gobj_take_(&prev, GK_RES, sys) && prev->vcm == vcm)
+	else if (gobj_take_(&prev, GK_RES, sys) && res_vcm(prev) == vcm)
 		res = res_next_(prev);
 	else
 		GERR(sys, -EINVAL, "prev is not a live reservation of vcm");
+	res = gobj_handle_(res);
 	vcm_leave_(sys, lv);
-	return res != NULL ? gobj_handle_(res) : NULL;
+	return res;
 }
 
 struct vcm_res *vcm_get_res(struct vcm *vcm, vcm_da_t da)
