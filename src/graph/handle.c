@@ -115,7 +115,6 @@ void *gobj_handle_(const void *obj)
 	return handle_of((uintptr_t)obj, o->gen);
 }
 
-
 void *gobj_slot_(const void *handle)
 {
 	uintptr_t h = (uintptr_t)handle;
@@ -287,7 +286,7 @@ void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k)
 	/* the header stays: a reader without the slots lock may load it */
 	graph_zero((char *)o + sizeof(*o), p->size - sizeof(*o));
 	o->free_next = NULL;
-	VCM_ASSERT(o->sys == sys && gen == o->gen);
+	VCM_ASSERT(o->sys == sys);
 	gobj_set_owner_(o, NULL);
 	__atomic_store_n(&o->magic, graph_magic(k), __ATOMIC_RELEASE);
 	p->live++;
