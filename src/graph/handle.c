@@ -269,7 +269,6 @@ void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k)
 {
 	struct gpool *p = &sys->pools[k];
 	struct gobj *o;
-	uint32_t gen;
 
 	leaf_lock_(sys, sys->l_slots);
 	if (p->size == 0U)
@@ -282,7 +281,6 @@ void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k)
 	p->free_head = o->free_next;
 	if (p->free_head == NULL)
 		p->free_tail = NULL;
-	gen = o->gen;
 	/* the header stays: a reader without the slots lock may load it */
 	graph_zero((char *)o + sizeof(*o), p->size - sizeof(*o));
 	o->free_next = NULL;

@@ -6,7 +6,8 @@
  *  - the graph takes them in order, shared for calls inside one VCM, and
  *    falls back to exclusive without a per-thread record;
  *  - two calls in two VCMs are inside their VCMs at the same time (a
- *    rendezvous in the lock op that a single lock could never pass).
+ *    rendezvous in the lock op that a single lock could never pass);
+ *  - a VCM's range cache keeps per-thread magazines.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -381,6 +382,61 @@ static void test_two_vcms_overlap(void **state)
 	assert_int_equal(c.seen.n, 0);
 }
 
+struct other {
+	struct vcm *v;
+	vcm_da_t da;
+	int ret;
+};
+
+static void *other_thread(void *arg)
+{
+	struct other *o = arg;
+	struct vcm_res *r;
+
+	o->ret = vcm_reserve(o->v, 64 * KB, 0, RW, &r);
+	if (o->ret == 0) {
+		o->da = vcm_get_dev_addr(r);
+		o->ret = vcm_unreserve(r);
+	}
+	return NULL;
+}
+
+/*
+ * The range cache of a VCM keeps each thread's freed ranges for that thread
+ * (per-thread magazines, set up by the graph from the lock ops' self): a
+ * range this thread freed is not what another thread's reserve gets, and is
+ * what this thread's next reserve gets.
+ */
+static void test_cache_per_thread(void **state)
+{
+	const struct vcm_vs_cache_cfg on = { .flags = VCM_VS_CACHE_ON };
+	struct counted c;
+	struct vcm_sys *sys = fine_sys(&c, true);
+	struct other o = { 0 };
+	struct vcm_res *r;
+	struct vcm *v;
+	vcm_da_t mine;
+	pthread_t th;
+
+	(void)state;
+	assert_int_equal(vcm_create(sys, 0x10000000, 256 * MB, &v), 0);
+	assert_int_equal(vcm_set_range_cache(v, &on), 0);
+	assert_int_equal(vcm_reserve(v, 64 * KB, 0, RW, &r), 0);
+	mine = vcm_get_dev_addr(r);
+	assert_int_equal(vcm_unreserve(r), 0);
+	o.v = v;
+	assert_int_equal(pthread_create(&th, NULL, other_thread, &o), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(o.ret, 0);
+	assert_true(o.da != mine);
+	assert_int_equal(vcm_reserve(v, 64 * KB, 0, RW, &r), 0);
+	assert_int_equal(vcm_get_dev_addr(r), mine);
+	assert_int_equal(vcm_unreserve(r), 0);
+	assert_int_equal(vcm_free(v), 0);
+	assert_int_equal(vcm_sys_destroy(sys), 0);
+	assert_int_equal(c.seen.n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +445,7 @@ int main(void)
 		T(test_graph_order),
 		T(test_graph_no_slot),
 		T(test_two_vcms_overlap),
+		T(test_cache_per_thread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
