@@ -25,7 +25,9 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run asan-ubsan -DCMAKE_C_COMPILER=clang -DVCM_SANITIZE=ON -DVCM_QEMU_TESTS=OFF
 
 # ThreadSanitizer over the tests that run threads: the stress test (shared and
-# separate VCMs, CPU mapper, DMA model), the graph's, the hosted memory's, the
+# separate VCMs, CPU mapper, DMA model, the graph's shape changing; once with
+# the system lock, once with the finer locks), the finer locks' own test
+# (two VCMs at once, per-thread magazines), the graph's, the hosted memory's, the
 # range cache's per-thread magazines and the 2010 layer's (8 threads, each
 # checking its own message). Nothing is suppressed. About 2 minutes on 2 cores.
 echo "=== tsan (threaded tests)"
