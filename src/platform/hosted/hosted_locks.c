@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * Hosted finer locks for the graph (struct vcm_lock_ops): the VCM and leaf
- * locks on pthread mutexes, the system's reader-writer lock on one mutex per
- * reader slot (a reader takes its thread's slot, a writer every slot, in
- * order), so that readers on different cores share no cache line, as a
- * pthread rwlock's reader count would make them; and the order of the ranks
- * checked on every take.
+ * locks are one lock word each, the system's reader-writer lock one word per
+ * reader slot, each on its own cache line (a reader takes its thread's slot,
+ * a writer every slot, in order), so that readers on different cores share
+ * no line, as a pthread rwlock's reader count would make them; and the order
+ * of the ranks checked on every take.
+ *
+ * A lock word is taken with one atomic exchange and released with a store:
+ * the graph holds these locks for a short part of one call, where a pthread
+ * mutex costs two read-modify-writes and a library call on each side. A
+ * waiter spins a little, then yields the CPU until the word is free, so a
+ * holder that lost its CPU (more threads than cores) gets it back.
  *
  * The check: each thread keeps the locks it holds (a short stack: the graph
  * holds at most four at once); taking a lock whose rank is not above every
@@ -17,6 +23,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,17 +31,17 @@
 
 #define HELD_MAX 8
 #define READ_SLOTS 8U
+#define SPINS 64
 
-struct read_slot {
-	pthread_mutex_t m;
+struct word {
+	atomic_int taken;
 } __attribute__((aligned(64)));
 
 struct hlock {
 	enum vcm_lock_rank rank;
 	const char *name;
 	bool rw;
-	pthread_mutex_t mtx;                 /* !rw */
-	struct read_slot slot[READ_SLOTS];   /* rw */
+	struct word w[READ_SLOTS]; /* !rw: w[0] only */
 };
 
 struct held {
@@ -48,9 +55,24 @@ static atomic_uint_least32_t next_self;
 
 static uint32_t hl_self(void *ctx);
 
+static void word_lock(struct word *w)
+{
+	for (;;) {
+		if (atomic_exchange_explicit(&w->taken, 1, memory_order_acquire) == 0)
+			return;
+		for (int i = 0; atomic_load_explicit(&w->taken, memory_order_relaxed) != 0; i++)
+			if (i >= SPINS)
+				sched_yield();
+	}
+}
+
+static void word_unlock(struct word *w)
+{
+	atomic_store_explicit(&w->taken, 0, memory_order_release);
+}
+
 static void *hl_create(void *ctx, enum vcm_lock_rank rank, const char *name, bool rw)
 {
-	unsigned int n = rw ? READ_SLOTS : 1U;
 	struct hlock *l;
 
 	(void)ctx;
@@ -59,30 +81,15 @@ static void *hl_create(void *ctx, enum vcm_lock_rank rank, const char *name, boo
 	l->rank = rank;
 	l->name = name;
 	l->rw = rw;
-	for (unsigned int i = 0; i < n; i++) {
-		pthread_mutex_t *m = rw ? &l->slot[i].m : &l->mtx;
-
-		if (pthread_mutex_init(m, NULL) != 0) {
-			while (i-- > 0)
-				(void)pthread_mutex_destroy(&l->slot[i].m);
-			free(l);
-			return NULL;
-		}
-	}
+	for (unsigned int i = 0; i < READ_SLOTS; i++)
+		atomic_init(&l->w[i].taken, 0);
 	return l;
 }
 
 static void hl_destroy(void *ctx, void *p)
 {
-	struct hlock *l = p;
-
 	(void)ctx;
-	if (l->rw)
-		for (unsigned int i = 0; i < READ_SLOTS; i++)
-			(void)pthread_mutex_destroy(&l->slot[i].m);
-	else
-		(void)pthread_mutex_destroy(&l->mtx);
-	free(l);
+	free(p);
 }
 
 static void violation(struct vcm_hosted_locks *set, const struct hlock *held,
@@ -134,12 +141,12 @@ static void hl_lock(void *ctx, void *p, bool shared)
 
 	order_check(ctx, l);
 	if (!l->rw) {
-		(void)pthread_mutex_lock(&l->mtx);
+		word_lock(&l->w[0]);
 	} else if (shared) {
-		(void)pthread_mutex_lock(&l->slot[hl_self(NULL) % READ_SLOTS].m);
+		word_lock(&l->w[hl_self(NULL) % READ_SLOTS]);
 	} else {
 		for (unsigned int i = 0; i < READ_SLOTS; i++)
-			(void)pthread_mutex_lock(&l->slot[i].m);
+			word_lock(&l->w[i]);
 	}
 }
 
@@ -149,12 +156,12 @@ static void hl_unlock(void *ctx, void *p, bool shared)
 
 	(void)ctx;
 	if (!l->rw) {
-		(void)pthread_mutex_unlock(&l->mtx);
+		word_unlock(&l->w[0]);
 	} else if (shared) {
-		(void)pthread_mutex_unlock(&l->slot[hl_self(NULL) % READ_SLOTS].m);
+		word_unlock(&l->w[hl_self(NULL) % READ_SLOTS]);
 	} else {
 		for (unsigned int i = READ_SLOTS; i-- > 0;)
-			(void)pthread_mutex_unlock(&l->slot[i].m);
+			word_unlock(&l->w[i]);
 	}
 	order_drop(l);
 }
