@@ -154,10 +154,10 @@ VCM_API int vcm_hosted_lock_init(struct vcm_hosted_lock *l);
 VCM_API void vcm_hosted_lock_fini(struct vcm_hosted_lock *l);
 
 /**
- * struct vcm_hosted_locks - the graph's finer locks (cfg.locks = &set->ops)
- * on pthreads: the system lock a rwlock, the others mutexes, and every take
- * checked against the order of the ranks (enum vcm_lock_rank) the calling
- * thread already holds.
+ * struct vcm_hosted_locks - the graph's finer locks (cfg.locks = &set->ops):
+ * lock words that spin briefly, then yield (the system lock one word per
+ * reader slot), and every take checked against the order of the ranks (enum
+ * vcm_lock_rank) the calling thread already holds.
  * @ops:       what to give vcm_sys_create(); its ctx is this struct, which
  *             must outlive the systems using it.
  * @violation: optional: told of an out-of-order take ("lock order: taking
