@@ -12,7 +12,7 @@ void res_attach_(struct vcm_res *res, struct vcm_mem *mem, struct rmap_ext *ext,
 	res->mem = mem;
 	res->ext = ext;
 	res->by_pa = by_pa;
-	res->nr_ext = nr;
+	res->nr_ext = (uint32_t)nr;
 	/* both are the system's, not the VCM's: other VCMs' calls meet here */
 	leaf_lock_(res->h.sys, res->h.sys->l_rmap);
 	rmap_add_(res);

@@ -432,13 +432,13 @@ struct vcm_res {
 	uint64_t len;
 	uint64_t align;
 	unsigned int prot;
+	uint32_t nr_ext;       /* extents (ext_build_ refuses more than UINT32_MAX) */
 	struct vcm_mem *mem;   /* backing, or NULL */
 	struct glist mem_node; /* mem->users */
 	struct rmap_ext *ext;  /* nr_ext extents in device-address order; then, if
 				* more than one, their pieces (struct vcm_seg);
 				* then by_pa: one block */
 	uint32_t *by_pa;       /* indices into ext, sorted by pa */
-	uint64_t nr_ext;
 };
 
 struct vcm_mem {
