@@ -437,6 +437,60 @@ static void test_cache_per_thread(void **state)
 	assert_int_equal(c.seen.n, 0);
 }
 
+static int creates_left;
+
+static void *fail_create(void *ctx, enum vcm_lock_rank rank, const char *name, bool rw)
+{
+	if (creates_left-- <= 0)
+		return NULL;
+	return c_create(ctx, rank, name, rw);
+}
+
+/* cfg->locks lacking an op is refused; a lock that cannot be made fails the
+ * create with nothing left behind, whichever lock it is. */
+static void test_cfg_errors(void **state)
+{
+	static struct vcm_phys_range r = { GFX_MT0_PA, GFX_MT0_LEN };
+	static struct vcm_phys_memtype_cfg mt = { &r, 1, 0 };
+	struct counted c;
+	struct vcm_sys_cfg cfg = { .plat = &g.plat, .memtypes = &mt, .nr_memtypes = 1,
+				   .locks = &c.ops, .diag_slot = vcm_hosted_diag_slot };
+	struct vcm_diag d = { 0 };
+	struct vcm_sys *sys;
+	long live = g.meta_live;
+
+	(void)state;
+	counted_init(&c);
+	c.ops.unlock = NULL;
+	assert_int_equal(vcm_sys_create(&cfg, &sys, &d), -EINVAL);
+	assert_string_equal(d.msg, "vcm_sys_create: cfg->locks lacks one of create, destroy, "
+				   "lock, unlock");
+	counted_init(&c);
+	c.ops.create = fail_create;
+	/* the system's, then device ops, reverse map, physical memory, slots, platform */
+	for (int n = 0; n < 6; n++) {
+		creates_left = n;
+		assert_int_equal(vcm_sys_create(&cfg, &sys, &d), -ENOMEM);
+		assert_string_equal(d.msg, "vcm_sys_create: cfg->locks could not make the "
+					   "system's locks");
+		assert_int_equal(g.meta_live, live);
+	}
+	/* with every lock made, a VCM whose lock cannot be made is refused */
+	creates_left = 6;
+	assert_int_equal(vcm_sys_create(&cfg, &sys, &d), 0);
+	{
+		struct vcm *v;
+
+		assert_int_equal(vcm_create(sys, 0, 16 * MB, &v), -ENOMEM);
+		assert_string_equal(vcm_sys_last_error(sys), "vcm_create: no lock for the VCM");
+		creates_left = 1;
+		assert_int_equal(vcm_create(sys, 0, 16 * MB, &v), 0);
+		assert_int_equal(vcm_free(v), 0);
+	}
+	assert_int_equal(vcm_sys_destroy(sys), 0);
+	assert_int_equal(g.meta_live, live);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +500,7 @@ int main(void)
 		T(test_graph_no_slot),
 		T(test_two_vcms_overlap),
 		T(test_cache_per_thread),
+		T(test_cfg_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
