@@ -153,6 +153,35 @@ VCM_API int vcm_hosted_lock_init(struct vcm_hosted_lock *l);
  */
 VCM_API void vcm_hosted_lock_fini(struct vcm_hosted_lock *l);
 
+/**
+ * struct vcm_hosted_locks - the graph's finer locks (cfg.locks = &set->ops):
+ * lock words that spin briefly, then yield (the system lock one word per
+ * reader slot), and every take checked against the order of the ranks (enum
+ * vcm_lock_rank) the calling thread already holds.
+ * @ops:       what to give vcm_sys_create(); its ctx is this struct, which
+ *             must outlive the systems using it.
+ * @violation: optional: told of an out-of-order take ("lock order: taking
+ *             <lock> (rank r) while holding <lock> (rank r)"), after which
+ *             the lock is taken anyway. NULL (the default): the message goes
+ *             to stderr and the process aborts.
+ * @arg:       @violation's first argument.
+ */
+struct vcm_hosted_locks {
+	struct vcm_lock_ops ops;
+	void (*violation)(void *arg, const char *msg);
+	void *arg;
+};
+
+/** vcm_hosted_locks_init() - fill @set (NULL ignored): ops, no hook. */
+VCM_API void vcm_hosted_locks_init(struct vcm_hosted_locks *set);
+
+/**
+ * vcm_hosted_diag_slot() - a thread-local record for vcm_sys_cfg.diag_slot
+ * (one per thread, shared by every system the thread calls); @ctx unused.
+ * Finer locks need one.
+ */
+VCM_API struct vcm_diag *vcm_hosted_diag_slot(void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

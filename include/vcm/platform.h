@@ -124,6 +124,53 @@ struct vcm_sys_lock {
 	void *ctx;
 };
 
+/*
+ * The ranks of the graph's finer locks (struct vcm_lock_ops), in the order a
+ * thread may take them: a lock is only taken while every lock the thread holds
+ * has a lower rank (docs/graph.md "Locking").
+ */
+enum vcm_lock_rank {
+	VCM_LOCK_SYS,   /* the system: shared by calls inside one VCM, else exclusive */
+	VCM_LOCK_VCM,   /* one VCM: its ranges, instances and tables */
+	VCM_LOCK_DEV,   /* device ops (TLB invalidation) of the system */
+	VCM_LOCK_RMAP,  /* the reverse map and the allocations' user lists */
+	VCM_LOCK_PHYS,  /* reading the physical memory's records (struct vcm_phys) */
+	VCM_LOCK_SLOTS, /* the handle pools */
+	VCM_LOCK_PLAT,  /* the platform ops given to the system */
+	VCM_LOCK_NR
+};
+
+/**
+ * struct vcm_lock_ops - the graph's finer locks (struct vcm_sys_cfg.locks):
+ * a reader-writer lock for the system, one lock per VCM and short leaf
+ * locks, so that calls in different VCMs run at once.
+ * @create:  a new unlocked lock of @rank (@name says which, for messages);
+ *           @rw: it is taken shared as well as exclusive. NULL on failure.
+ * @destroy: free an unlocked lock from @create.
+ * @lock:    take @l, shared if @shared (only for an @rw lock).
+ * @unlock:  release @l, taken with the same @shared.
+ * @self:    optional: a small number for the calling thread (0, 1, ...),
+ *           with which a VCM's range cache gives each thread its own
+ *           magazines (vcm_vs_cache_set_local()).
+ * @ctx:     their first argument.
+ * @flags:   VCM_LOCKS_PLAT_SAFE: the system's platform ops may be called
+ *           from several threads at once (they lock themselves, as the
+ *           hosted memory's do), so no VCM_LOCK_PLAT lock is made.
+ *
+ * An implementation may check the order of the ranks (the hosted one does).
+ */
+struct vcm_lock_ops {
+	void *(*create)(void *ctx, enum vcm_lock_rank rank, const char *name, bool rw);
+	void (*destroy)(void *ctx, void *l);
+	void (*lock)(void *ctx, void *l, bool shared);
+	void (*unlock)(void *ctx, void *l, bool shared);
+	uint32_t (*self)(void *ctx);
+	void *ctx;
+	unsigned int flags;
+};
+
+#define VCM_LOCKS_PLAT_SAFE 0x1U
+
 /**
  * struct vcm_plat_fwd - platform ops that pass every call on to another set:
  * how a layer stands between a platform and its users to watch, divert or

@@ -90,6 +90,7 @@ struct vcm_soc_dev_cfg {
  *               (struct vcm_sys_cfg): per-thread messages, a slot store.
  * @small_only:  every page table maps with its granule only (its page_sizes
  *               becomes 1 << granule_lg2; a granule_lg2 of 0 counts as 4 KiB).
+ * @locks:       optional: finer locks (struct vcm_sys_cfg.locks).
  */
 struct vcm_soc_cfg {
 	vcm_pa_t mem_pa;
@@ -106,6 +107,7 @@ struct vcm_soc_cfg {
 	void *diag_ctx;
 	struct vcm_slots *slots;
 	bool small_only;
+	const struct vcm_lock_ops *locks;
 };
 
 struct vcm_soc;

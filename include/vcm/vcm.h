@@ -33,7 +33,8 @@
  * vcm_sys_destroy() no handle of the system may be used, unless the system
  * was made with a slot store (cfg->slots): then they stay -EINVAL in every
  * later system of that store, until vcm_slots_destroy().
- * Threads: every call takes the system's lock; calls are thread-safe. Lock
+ * Threads: every call takes the system's lock (with cfg->locks, calls inside
+ * one VCM take it shared plus the VCM's lock); calls are thread-safe. Lock
  * order and the rules for hooks are in docs/graph.md.
  * Words: docs/glossary.md.
  */
@@ -89,6 +90,14 @@ VCM_API extern const struct vcm_mapper_ops vcm_mapper_one_to_one;
  *               so that handles kept past vcm_sys_destroy() stay -EINVAL in
  *               every later system made with the same store. NULL: the slots
  *               are the system's and go with it.
+ * @locks:       optional: finer locks (struct vcm_lock_ops), used in place
+ *               of @lock: calls inside one VCM (reserve, back, unback,
+ *               unreserve, dirty reads, lookups in a VCM) hold the system
+ *               lock shared and the VCM's own lock, so calls in different
+ *               VCMs run at once; calls that change the graph's shape hold
+ *               it exclusive. Needs @diag_slot (without one every call is
+ *               exclusive: the single record could not be shared). NULL:
+ *               @lock alone, one lock for every call.
  */
 struct vcm_sys_cfg {
 	const struct vcm_plat_ops *plat;
@@ -98,6 +107,7 @@ struct vcm_sys_cfg {
 	struct vcm_diag *(*diag_slot)(void *ctx);
 	void *diag_ctx;
 	struct vcm_slots *slots;
+	const struct vcm_lock_ops *locks;
 };
 
 /*

@@ -22,7 +22,8 @@ int vcm_back(struct vcm_res *res, struct vcm_mem *mem)
 	uint64_t nr;
 	struct vcm *vcm;
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", __func__, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&res, GK_RES, "res", __func__, &ret, &lv);
 
 	if (sys == NULL)
 		return ret;
@@ -58,14 +59,15 @@ int vcm_back(struct vcm_res *res, struct vcm_mem *mem)
 	res_attach_(res, mem, ext, by_pa, nr);
 	tlb_fan_(vcm, res->da, res->len, true);
 out:
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return ret;
 }
 
 int vcm_unback(struct vcm_res *res)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", __func__, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&res, GK_RES, "res", __func__, &ret, &lv);
 
 	if (sys == NULL)
 		return ret;
@@ -80,6 +82,6 @@ int vcm_unback(struct vcm_res *res)
 	tlb_fan_(res->vcm, res->da, res->len, false);
 	res_detach_(res);
 out:
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return ret;
 }

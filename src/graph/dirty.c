@@ -66,7 +66,8 @@ int vcm_res_read_clear_dirty(struct vcm_res *res, unsigned int flags,
 	struct dirty_bits b = { 0 };
 	size_t words = 0;
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", __func__, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&res, GK_RES, "res", __func__, &ret, &lv);
 
 	if (sys == NULL)
 		return ret;
@@ -111,6 +112,6 @@ int vcm_res_read_clear_dirty(struct vcm_res *res, unsigned int flags,
 	}
 	meta_free_(sys, b.bits, words * sizeof(uint64_t));
 out:
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return ret;
 }

@@ -15,8 +15,13 @@
  * kept once, as the ranges of the VCM's vcm_vs (each range's owner is its
  * reservation, or its bound, whose space holds the bound's reservations).
  *
- * Locking: one lock per system (struct vcm_sys_lock in the cfg), taken by
- * every public call; helpers whose name ends in _locked expect it held.
+ * Locking (docs/graph.md "Locking"): one lock per system (struct
+ * vcm_sys_lock in the cfg), taken by every public call; or, with finer locks
+ * (cfg->locks, sys->fine), the system lock as a reader-writer lock, taken
+ * exclusive by calls that change the graph's shape and shared, with the VCM's
+ * own lock, by calls inside one VCM (gobj_lock_vcm_), and leaf locks for what
+ * those share (leaf_lock_). Helpers whose name ends in _locked expect the
+ * system held exclusive, or shared with their VCM's lock.
  */
 #ifndef VCM_GRAPH_INTERNAL_H
 #define VCM_GRAPH_INTERNAL_H
@@ -30,6 +35,9 @@
 #include "../util/fail.h"
 
 #define GRAPH_PAGE UINT64_C(0x1000)
+/* With finer locks: range-cache magazine sets per VCM (threads share them
+ * modulo this). */
+#define GRAPH_CACHE_LOCAL 8U
 
 /* Byte helpers: the compiler may turn these into memset/memcpy calls, which
  * every build (freestanding ones too) supplies. */
@@ -147,6 +155,10 @@ struct gobj {
 	uint32_t gen;
 	struct vcm_sys *sys;
 	struct gobj *free_next;
+	/* the VCM of a VCM, reservation or bound (else NULL): with finer locks
+	 * read before any VCM is locked, so it, @magic and @gen are written
+	 * with atomic stores and read there with atomic loads (handle.c) */
+	struct vcm *owner;
 };
 
 struct gslab;
@@ -224,8 +236,70 @@ struct vcm_sys *gobj_lock_(void *handlep, enum graph_kind k, const char *what, c
 
 void *meta_alloc_(struct vcm_sys *sys, size_t size);
 void meta_free_(struct vcm_sys *sys, void *p, size_t size);
+/* The system, exclusive (a call that may change the graph's shape). */
 void sys_lock_(struct vcm_sys *sys);
 void sys_unlock_(struct vcm_sys *sys);
+/*
+ * Finer locks (cfg->locks) are for hosted builds: a freestanding one (the
+ * firmware images, with a size budget) refuses them and keeps none of their
+ * code.
+ */
+#if __STDC_HOSTED__
+#define GRAPH_FINE 1
+#else
+#define GRAPH_FINE 0
+#endif
+/*
+ * The head of a public call inside one VCM, on the handle at @handlep of kind
+ * @k (GK_VCM, GK_RES or GK_BOUND), as gobj_lock_(); with finer locks the
+ * system is held shared and *@vcm (the object's VCM) locked, else the system
+ * is held exclusive and *@vcm is NULL. vcm_leave_() undoes either.
+ */
+#if GRAPH_FINE
+/* Record @vcm as the VCM of new @obj (gobj.owner), before its handle is given out. */
+static inline void gobj_set_owner_(void *obj, struct vcm *vcm)
+{
+	__atomic_store_n(&((struct gobj *)obj)->owner, vcm, __ATOMIC_RELAXED);
+}
+
+struct vcm_sys *gobj_lock_vcm_(void *handlep, enum graph_kind k, const char *what, const char *fn,
+			       int *ret, struct vcm **vcm);
+void vcm_leave_(struct vcm_sys *sys, struct vcm *vcm);
+/* A leaf lock of the system (NULL without finer locks: nothing to take). */
+void leaf_lock_(struct vcm_sys *sys, void *l);
+void leaf_unlock_(struct vcm_sys *sys, void *l);
+#else
+static inline void gobj_set_owner_(void *obj, struct vcm *vcm)
+{
+	(void)obj;
+	(void)vcm;
+}
+
+static inline struct vcm_sys *gobj_lock_vcm_(void *handlep, enum graph_kind k, const char *what,
+					     const char *fn, int *ret, struct vcm **vcm)
+{
+	*vcm = NULL;
+	return gobj_lock_(handlep, k, what, fn, ret);
+}
+
+static inline void vcm_leave_(struct vcm_sys *sys, struct vcm *vcm)
+{
+	(void)vcm;
+	sys_unlock_(sys);
+}
+
+static inline void leaf_lock_(struct vcm_sys *sys, void *l)
+{
+	(void)sys;
+	(void)l;
+}
+
+static inline void leaf_unlock_(struct vcm_sys *sys, void *l)
+{
+	(void)sys;
+	(void)l;
+}
+#endif
 /* The message of a lower layer ("vcm_vs_reserve: len 0 ...") without its
  * prefix, to be recorded under the public call's name. */
 const char *graph_msg_(const char *msg);
@@ -234,8 +308,19 @@ const char *graph_msg_(const char *msg);
 
 struct vcm_sys {
 	uint32_t magic;
-	const struct vcm_plat_ops *plat;
+	const struct vcm_plat_ops *plat; /* with finer locks: &locked_plat */
 	struct vcm_sys_lock lock;
+	/* finer locks (cfg->locks): the system's rwlock and its leaf locks */
+	bool fine;
+	struct vcm_lock_ops locks;
+	void *l_sys;
+	void *l_dev;
+	void *l_rmap;
+	void *l_phys;
+	void *l_slots;
+	void *l_plat;
+	const struct vcm_plat_ops *user_plat; /* cfg->plat */
+	struct vcm_plat_ops locked_plat;      /* its calls under l_plat */
 	struct vcm_phys *phys;
 	struct gpool pools[GK_NR];
 	struct glist devs;
@@ -313,6 +398,7 @@ struct vcm {
 	uint64_t nr_assoc;
 	uint64_t nr_active;
 	struct vcm_avcm *own;  /* a prebuilt VCM's association */
+	void *lock;            /* with finer locks: the VCM's own */
 };
 
 struct vcm_bound {
@@ -346,13 +432,13 @@ struct vcm_res {
 	uint64_t len;
 	uint64_t align;
 	unsigned int prot;
+	uint32_t nr_ext;       /* extents (ext_build_ refuses more than UINT32_MAX) */
 	struct vcm_mem *mem;   /* backing, or NULL */
 	struct glist mem_node; /* mem->users */
 	struct rmap_ext *ext;  /* nr_ext extents in device-address order; then, if
 				* more than one, their pieces (struct vcm_seg);
 				* then by_pa: one block */
 	uint32_t *by_pa;       /* indices into ext, sorted by pa */
-	uint64_t nr_ext;
 };
 
 struct vcm_mem {

@@ -93,21 +93,26 @@ static uint32_t slot_gens(const struct gpool *p, const struct gobj *o)
 	return n;
 }
 
+/* The handle of the slot at @a in its life @gen. */
+static void *handle_of(uintptr_t a, uint32_t gen)
+{
+#if HANDLE_WIDE
+	if (slot_wide(a))
+		return (void *)(a | 1U | (((uintptr_t)gen << 1) & TAG_MASK) |
+				((uintptr_t)(gen >> 5) << WIDE_SHIFT));
+	return (void *)(a | (((uintptr_t)gen << 1) & TAG_MASK));
+#else
+	return (void *)(a | ((uintptr_t)gen & TAG_MASK));
+#endif
+}
+
 void *gobj_handle_(const void *obj)
 {
 	const struct gobj *o = obj;
-	uintptr_t a = (uintptr_t)obj;
 
 	if (o == NULL)
 		return NULL;
-#if HANDLE_WIDE
-	if (slot_wide(a))
-		return (void *)(a | 1U | (((uintptr_t)o->gen << 1) & TAG_MASK) |
-				((uintptr_t)(o->gen >> 5) << WIDE_SHIFT));
-	return (void *)(a | (((uintptr_t)o->gen << 1) & TAG_MASK));
-#else
-	return (void *)(a | ((uintptr_t)o->gen & TAG_MASK));
-#endif
+	return handle_of((uintptr_t)obj, o->gen);
 }
 
 void *gobj_slot_(const void *handle)
@@ -143,15 +148,41 @@ void meta_free_(struct vcm_sys *sys, void *p, size_t size)
 
 void sys_lock_(struct vcm_sys *sys)
 {
+#if GRAPH_FINE
+	if (sys->l_sys != NULL) {
+		sys->locks.lock(sys->locks.ctx, sys->l_sys, false);
+		return;
+	}
+#endif
 	if (sys->lock.lock != NULL)
 		sys->lock.lock(sys->lock.ctx);
 }
 
 void sys_unlock_(struct vcm_sys *sys)
 {
+#if GRAPH_FINE
+	if (sys->l_sys != NULL) {
+		sys->locks.unlock(sys->locks.ctx, sys->l_sys, false);
+		return;
+	}
+#endif
 	if (sys->lock.unlock != NULL)
 		sys->lock.unlock(sys->lock.ctx);
 }
+
+#if GRAPH_FINE
+void leaf_lock_(struct vcm_sys *sys, void *l)
+{
+	if (l != NULL)
+		sys->locks.lock(sys->locks.ctx, l, false);
+}
+
+void leaf_unlock_(struct vcm_sys *sys, void *l)
+{
+	if (l != NULL)
+		sys->locks.unlock(sys->locks.ctx, l, false);
+}
+#endif
 
 const char *graph_msg_(const char *msg)
 {
@@ -238,22 +269,26 @@ void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k)
 {
 	struct gpool *p = &sys->pools[k];
 	struct gobj *o;
-	uint32_t gen;
 
+	leaf_lock_(sys, sys->l_slots);
 	if (p->size == 0U)
 		p->size = obj_size[k];
-	if (p->free_head == NULL && grow(sys, p) != 0)
+	if (p->free_head == NULL && grow(sys, p) != 0) {
+		leaf_unlock_(sys, sys->l_slots);
 		return NULL;
+	}
 	o = p->free_head;
 	p->free_head = o->free_next;
 	if (p->free_head == NULL)
 		p->free_tail = NULL;
-	gen = o->gen;
-	graph_zero(o, p->size);
-	o->magic = graph_magic(k);
-	o->gen = gen;
-	o->sys = sys;
+	/* the header stays: a reader without the slots lock may load it */
+	graph_zero((char *)o + sizeof(*o), p->size - sizeof(*o));
+	o->free_next = NULL;
+	VCM_ASSERT(o->sys == sys);
+	gobj_set_owner_(o, NULL);
+	__atomic_store_n(&o->magic, graph_magic(k), __ATOMIC_RELEASE);
 	p->live++;
+	leaf_unlock_(sys, sys->l_slots);
 	return o;
 }
 
@@ -273,16 +308,18 @@ void gobj_free_(struct vcm_sys *sys, enum graph_kind k, void *obj)
 	struct gobj *o = obj;
 
 	VCM_ASSERT(o->magic == graph_magic(k) && o->sys == sys);
-	o->magic = GRAPH_MAGIC_DEAD;
+	leaf_lock_(sys, sys->l_slots);
 	p->live--;
 	if (o->gen + 1U >= slot_gens(p, o)) {
 		/* its handles could not be told from older ones: never reuse it */
-		o->magic = GRAPH_MAGIC_RETIRED;
+		__atomic_store_n(&o->magic, GRAPH_MAGIC_RETIRED, __ATOMIC_RELEASE);
 		p->retired++;
-		return;
+	} else {
+		__atomic_store_n(&o->magic, GRAPH_MAGIC_DEAD, __ATOMIC_RELEASE);
+		__atomic_store_n(&o->gen, o->gen + 1U, __ATOMIC_RELEASE);
+		free_put(p, o);
 	}
-	o->gen++;
-	free_put(p, o);
+	leaf_unlock_(sys, sys->l_slots);
 }
 
 /* Hand @sys's slabs to its store: every slot dead, no system, generations kept. */
@@ -422,10 +459,15 @@ static struct vcm_sys *gobj_sys_(const void *handle)
 	return o->sys;
 }
 
-/* Is @handle the current handle of a live object of kind @k? Its slot is @o. */
+/*
+ * Is @handle the current handle of a live object of kind @k? Its slot is @o.
+ * The header is loaded atomically: with finer locks a call holding one VCM
+ * may be handed a stale handle whose slot another VCM's call is reusing.
+ */
 static bool current(const void *handle, const struct gobj *o, enum graph_kind k)
 {
-	return gobj_live(o, k) && gobj_handle_(o) == handle;
+	return o != NULL && __atomic_load_n(&o->magic, __ATOMIC_ACQUIRE) == graph_magic(k) &&
+	       handle_of((uintptr_t)o, __atomic_load_n(&o->gen, __ATOMIC_ACQUIRE)) == handle;
 }
 
 /* The caller's handle variable is read and written as bytes: it may be of
@@ -489,3 +531,69 @@ struct vcm_sys *gobj_lock_(void *handlep, enum graph_kind k, const char *what, c
 	*ret = 0;
 	return sys;
 }
+
+#if GRAPH_FINE
+/*
+ * Is @h current, and which VCM is its object's? Asked with no VCM locked:
+ * objects of other VCMs are made and freed meanwhile, in this slot too, so
+ * the header is read with atomic loads (the magic first: a live magic with
+ * the handle's generation means the slot still holds the handle's object,
+ * whose owner was stored before its handle was given out). The answer holds
+ * until the object's VCM is locked, so the caller asks again then.
+ */
+static struct vcm *current_vcm(const void *h, const struct gobj *o, enum graph_kind k)
+{
+	uint32_t magic = __atomic_load_n(&o->magic, __ATOMIC_ACQUIRE);
+	uint32_t gen = __atomic_load_n(&o->gen, __ATOMIC_ACQUIRE);
+
+	if (magic != graph_magic(k) || handle_of((uintptr_t)o, gen) != h)
+		return NULL;
+	return __atomic_load_n(&o->owner, __ATOMIC_RELAXED);
+}
+
+struct vcm_sys *gobj_lock_vcm_(void *handlep, enum graph_kind k, const char *what, const char *fn,
+			       int *ret, struct vcm **vcm)
+{
+	const void *h = handle_get(handlep);
+	struct vcm_sys *sys = gobj_sys_(h);
+	const struct gobj *o = gobj_slot_(h);
+	struct vcm *v;
+
+	*vcm = NULL;
+	if (sys == NULL || !sys->fine) {
+		*ret = -EINVAL;
+		return sys == NULL ? NULL : gobj_lock_(handlep, k, what, fn, ret);
+	}
+	sys->locks.lock(sys->locks.ctx, sys->l_sys, true);
+	if (fn != NULL)
+		vcm_diag_enter(sys_diag_(sys), fn);
+	/* VCMs go only under the exclusive lock: v lives while we hold it shared */
+	v = current_vcm(h, o, k);
+	if (v != NULL) {
+		sys->locks.lock(sys->locks.ctx, v->lock, false);
+		/* its object may have gone before we had the VCM: ask again */
+		if (current_vcm(h, o, k) == v) {
+			handle_set(handlep, o);
+			*vcm = v;
+			*ret = 0;
+			return sys;
+		}
+		sys->locks.unlock(sys->locks.ctx, v->lock, false);
+	}
+	*ret = -EINVAL;
+	if (fn != NULL)
+		GERR(sys, -EINVAL, "%s is not a live %s", what, kind_name[k]);
+	sys->locks.unlock(sys->locks.ctx, sys->l_sys, true);
+	return NULL;
+}
+
+void vcm_leave_(struct vcm_sys *sys, struct vcm *vcm)
+{
+	if (vcm == NULL) {
+		sys_unlock_(sys);
+		return;
+	}
+	sys->locks.unlock(sys->locks.ctx, vcm->lock, false);
+	sys->locks.unlock(sys->locks.ctx, sys->l_sys, true);
+}
+#endif

@@ -375,7 +375,7 @@ static void migrate_commit(struct vcm_sys *sys, struct vcm_mem *mem, const struc
 		ext_free_(sys, res->ext, res->nr_ext);
 		res->ext = plan[k].ext;
 		res->by_pa = plan[k].by_pa;
-		res->nr_ext = plan[k].nr;
+		res->nr_ext = (uint32_t)plan[k].nr;
 		rmap_add_(res);
 		tlb_fan_(res->vcm, res->da, res->len, true);
 		k++;

@@ -22,6 +22,19 @@ static struct vcm_bound *range_bound(const struct vcm_vs_range *r)
 	return gobj_live(o, GK_BOUND) ? o : NULL;
 }
 
+/*
+ * The VCM of live @res, which may be another VCM's, whose calls may free and
+ * reuse its slot meanwhile: with finer locks read from the slot header.
+ */
+static const struct vcm *res_vcm(const struct vcm_res *res)
+{
+#if GRAPH_FINE
+	return __atomic_load_n(&res->h.owner, __ATOMIC_RELAXED);
+#else
+	return res->vcm;
+#endif
+}
+
 /* The space @res's range is in. */
 static struct vcm_vs *res_space(const struct vcm_res *res)
 {
@@ -107,6 +120,7 @@ int res_new_locked_(struct vcm *vcm, struct vcm_bound *bound, bool at, vcm_da_t 
 		return GERR(sys, ret, "%s", graph_msg_(vcm_vs_last_error(vs)));
 	}
 	res->vcm = vcm;
+	gobj_set_owner_(res, vcm);
 	res->bound = bound;
 	res->range = r;
 	res->da = vcm_vs_range_start(r);
@@ -141,14 +155,15 @@ int vcm_reserve(struct vcm *vcm, uint64_t len, uint64_t align, unsigned int prot
 		struct vcm_res **out)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", __func__, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&vcm, GK_VCM, "vcm", __func__, &ret, &lv);
 
 	if (sys == NULL)
 		return ret;
 	ret = res_new_locked_(vcm, NULL, false, 0, len, align, prot, out);
 	if (ret == 0)
 		*out = gobj_handle_(*out);
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return ret;
 }
 
@@ -156,21 +171,23 @@ int vcm_reserve_at(struct vcm *vcm, vcm_da_t da, uint64_t len, unsigned int prot
 		   struct vcm_res **out)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", __func__, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&vcm, GK_VCM, "vcm", __func__, &ret, &lv);
 
 	if (sys == NULL)
 		return ret;
 	ret = res_new_locked_(vcm, NULL, true, da, len, 0, prot, out);
 	if (ret == 0)
 		*out = gobj_handle_(*out);
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return ret;
 }
 
 int vcm_unreserve(struct vcm_res *res)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", __func__, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&res, GK_RES, "res", __func__, &ret, &lv);
 
 	if (sys == NULL)
 		return ret;
@@ -179,7 +196,7 @@ int vcm_unreserve(struct vcm_res *res)
 			   vcm_ull(res->da));
 	else
 		res_delete_locked_(res);
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return ret;
 }
 
@@ -207,7 +224,8 @@ vcm_da_t vcm_get_dev_addr(const struct vcm_res *res)
 int vcm_get_res_attr(const struct vcm_res *res, unsigned int *prot, uint64_t *align)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&res, GK_RES, "res", __func__, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&res, GK_RES, "res", __func__, &ret, &lv);
 
 	if (sys == NULL)
 		return ret;
@@ -219,7 +237,7 @@ int vcm_get_res_attr(const struct vcm_res *res, unsigned int *prot, uint64_t *al
 		if (align != NULL)
 			*align = res->align;
 	}
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return ret;
 }
 
@@ -243,20 +261,22 @@ int vcm_set_res_attr(struct vcm_res *res, unsigned int prot)
 uint64_t vcm_get_num_res(const struct vcm *vcm)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", NULL, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&vcm, GK_VCM, "vcm", NULL, &ret, &lv);
 	uint64_t n;
 
 	if (sys == NULL)
 		return 0;
 	n = vcm->nr_res;
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return n;
 }
 
 struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm_res *prev)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", NULL, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&vcm, GK_VCM, "vcm", NULL, &ret, &lv);
 	struct vcm_res *res = NULL;
 
 	if (sys == NULL)
@@ -264,24 +284,26 @@ struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm_res *pr
 	vcm_diag_enter(sys_diag_(sys), __func__);
 	if (prev == NULL)
 		res = res_first_(vcm);
-	else if (gobj_take_(&prev, GK_RES, sys) && prev->vcm == vcm)
+	else if (gobj_take_(&prev, GK_RES, sys) && res_vcm(prev) == vcm)
 		res = res_next_(prev);
 	else
 		GERR(sys, -EINVAL, "prev is not a live reservation of vcm");
-	sys_unlock_(sys);
-	return res != NULL ? gobj_handle_(res) : NULL;
+	res = gobj_handle_(res);
+	vcm_leave_(sys, lv);
+	return res;
 }
 
 struct vcm_res *vcm_get_res(struct vcm *vcm, vcm_da_t da)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&vcm, GK_VCM, "vcm", NULL, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&vcm, GK_VCM, "vcm", NULL, &ret, &lv);
 	struct vcm_res *res;
 
 	if (sys == NULL)
 		return NULL;
 	res = gobj_handle_(res_at_(vcm, da));
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return res;
 }
 
@@ -363,6 +385,7 @@ int bound_new_locked_(struct vcm *vcm, bool at, vcm_da_t da, uint64_t len,
 	}
 	vcm_vs_range_set_owner(vcm_vs_bound_range(b->vb), b);
 	b->vcm = vcm;
+	gobj_set_owner_(b, vcm);
 	b->da = vcm_vs_range_start(vcm_vs_bound_range(b->vb));
 	b->len = len;
 	glist_add_tail(&vcm->bounds, &b->node);
@@ -408,14 +431,15 @@ int vcm_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint64_t align
 			   unsigned int prot, struct vcm_res **out)
 {
 	int ret;
-	struct vcm_sys *sys = gobj_lock_(&bound, GK_BOUND, "bound", __func__, &ret);
+	struct vcm *lv;
+	struct vcm_sys *sys = gobj_lock_vcm_(&bound, GK_BOUND, "bound", __func__, &ret, &lv);
 
 	if (sys == NULL)
 		return ret;
 	ret = res_new_locked_(bound->vcm, bound, false, 0, len, align, prot, out);
 	if (ret == 0)
 		*out = gobj_handle_(*out);
-	sys_unlock_(sys);
+	vcm_leave_(sys, lv);
 	return ret;
 }
 

@@ -7,6 +7,145 @@
  */
 #include "graph_internal.h"
 
+#if GRAPH_FINE
+/*
+ * With finer locks, calls in different VCMs reach the platform ops at once:
+ * the system hands everyone (its VCMs' spaces, mapper instances, memtypes)
+ * ops that call the caller's under the plat leaf lock, so a platform written
+ * for one lock needs none of its own. pa_to_cpu and cache_clean only read.
+ */
+static int lp_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
+{
+	struct vcm_sys *sys = ctx;
+	const struct vcm_plat_ops *u = sys->user_plat;
+	int ret;
+
+	leaf_lock_(sys, sys->l_plat);
+	ret = u->table_alloc(u->ctx, size, align, pa, cpu);
+	leaf_unlock_(sys, sys->l_plat);
+	return ret;
+}
+
+static void lp_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	struct vcm_sys *sys = ctx;
+	const struct vcm_plat_ops *u = sys->user_plat;
+
+	leaf_lock_(sys, sys->l_plat);
+	u->table_free(u->ctx, pa, cpu, size);
+	leaf_unlock_(sys, sys->l_plat);
+}
+
+static void *lp_pa_to_cpu(void *ctx, vcm_pa_t pa)
+{
+	const struct vcm_plat_ops *u = ((struct vcm_sys *)ctx)->user_plat;
+
+	return u->pa_to_cpu(u->ctx, pa);
+}
+
+static void lp_cache_clean(void *ctx, void *cpu, size_t len)
+{
+	const struct vcm_plat_ops *u = ((struct vcm_sys *)ctx)->user_plat;
+
+	u->cache_clean(u->ctx, cpu, len);
+}
+
+static void *lp_meta_alloc(void *ctx, size_t size)
+{
+	struct vcm_sys *sys = ctx;
+	const struct vcm_plat_ops *u = sys->user_plat;
+	void *p;
+
+	leaf_lock_(sys, sys->l_plat);
+	p = u->meta_alloc(u->ctx, size);
+	leaf_unlock_(sys, sys->l_plat);
+	return p;
+}
+
+static void lp_meta_free(void *ctx, void *p, size_t size)
+{
+	struct vcm_sys *sys = ctx;
+	const struct vcm_plat_ops *u = sys->user_plat;
+
+	leaf_lock_(sys, sys->l_plat);
+	u->meta_free(u->ctx, p, size);
+	leaf_unlock_(sys, sys->l_plat);
+}
+
+static void locks_fini(struct vcm_sys *sys)
+{
+	void **l[] = { &sys->l_sys,   &sys->l_dev,   &sys->l_rmap,
+		       &sys->l_phys,  &sys->l_slots, &sys->l_plat };
+
+	for (size_t i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
+		if (*l[i] != NULL)
+			sys->locks.destroy(sys->locks.ctx, *l[i]);
+		*l[i] = NULL;
+	}
+	sys->fine = false;
+	sys->plat = sys->user_plat;
+}
+
+/*
+ * cfg->locks: the system's rwlock, and with a per-thread record (diag_slot)
+ * the leaf locks and (unless the platform says it is thread-safe) the locked
+ * platform ops that let calls inside one VCM share it. Without a diag_slot
+ * every call stays exclusive.
+ */
+static int locks_init(struct vcm_sys *sys, const struct vcm_sys_cfg *cfg)
+{
+	const struct vcm_lock_ops *lo = cfg->locks;
+	const struct vcm_plat_ops *u = cfg->plat;
+
+	sys->locks = *lo;
+	sys->l_sys = lo->create(lo->ctx, VCM_LOCK_SYS, "system", true);
+	if (sys->l_sys == NULL)
+		return -ENOMEM;
+	if (cfg->diag_slot == NULL)
+		return 0;
+	sys->l_dev = lo->create(lo->ctx, VCM_LOCK_DEV, "device ops", false);
+	sys->l_rmap = lo->create(lo->ctx, VCM_LOCK_RMAP, "reverse map", false);
+	sys->l_phys = lo->create(lo->ctx, VCM_LOCK_PHYS, "physical memory", false);
+	sys->l_slots = lo->create(lo->ctx, VCM_LOCK_SLOTS, "handle slots", false);
+	if (sys->l_dev == NULL || sys->l_rmap == NULL || sys->l_phys == NULL ||
+	    sys->l_slots == NULL) {
+		locks_fini(sys);
+		return -ENOMEM;
+	}
+	sys->fine = true;
+	if ((lo->flags & VCM_LOCKS_PLAT_SAFE) != 0U)
+		return 0;
+	sys->l_plat = lo->create(lo->ctx, VCM_LOCK_PLAT, "platform ops", false);
+	if (sys->l_plat == NULL) {
+		locks_fini(sys);
+		return -ENOMEM;
+	}
+	sys->locked_plat = (struct vcm_plat_ops){
+		.ctx = sys,
+		.table_alloc = u->table_alloc != NULL ? lp_table_alloc : NULL,
+		.table_free = u->table_free != NULL ? lp_table_free : NULL,
+		.pa_to_cpu = u->pa_to_cpu != NULL ? lp_pa_to_cpu : NULL,
+		.cache_clean = u->cache_clean != NULL ? lp_cache_clean : NULL,
+		.meta_alloc = lp_meta_alloc,
+		.meta_free = lp_meta_free,
+	};
+	sys->plat = &sys->locked_plat;
+	return 0;
+}
+#else
+static void locks_fini(struct vcm_sys *sys)
+{
+	(void)sys;
+}
+
+static int locks_init(struct vcm_sys *sys, const struct vcm_sys_cfg *cfg)
+{
+	(void)sys;
+	(void)cfg;
+	return -ENOMEM; /* not reached: refused above */
+}
+#endif
+
 int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct vcm_diag *diag)
 {
 	struct vcm_phys_cfg pcfg;
@@ -23,27 +162,39 @@ int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct v
 		return VCM_ERR(diag, -EINVAL, "cfg->plat or its meta_alloc/meta_free is NULL");
 	if (cfg->lock != NULL && ((cfg->lock->lock == NULL) != (cfg->lock->unlock == NULL)))
 		return VCM_ERR(diag, -EINVAL, "cfg->lock has only one of lock and unlock");
+	if (cfg->locks != NULL && !GRAPH_FINE)
+		return VCM_ERR(diag, -EOPNOTSUPP, "cfg->locks: finer locks need a hosted build");
+	if (cfg->locks != NULL && (cfg->locks->create == NULL || cfg->locks->destroy == NULL ||
+				   cfg->locks->lock == NULL || cfg->locks->unlock == NULL))
+		return VCM_ERR(diag, -EINVAL, "cfg->locks lacks one of create, destroy, lock, unlock");
 	sys = cfg->plat->meta_alloc(cfg->plat->ctx, sizeof(*sys));
 	if (sys == NULL)
 		return VCM_ERR(diag, -ENOMEM, "no metadata for the system");
 	graph_zero(sys, sizeof(*sys));
 	sys->plat = cfg->plat;
+	sys->user_plat = cfg->plat;
 	if (cfg->lock != NULL)
 		sys->lock = *cfg->lock;
 	sys->diag_slot = cfg->diag_slot;
 	sys->diag_ctx = cfg->diag_ctx;
+	if (cfg->locks != NULL && locks_init(sys, cfg) != 0) {
+		cfg->plat->meta_free(cfg->plat->ctx, sys, sizeof(*sys));
+		return VCM_ERR(diag, -ENOMEM, "cfg->locks could not make the system's locks");
+	}
 	if (cfg->slots != NULL && gpool_adopt_(sys, cfg->slots) != 0) {
+		locks_fini(sys);
 		cfg->plat->meta_free(cfg->plat->ctx, sys, sizeof(*sys));
 		return VCM_ERR(diag, -EBUSY, "cfg->slots is in use by another system");
 	}
 	pcfg.memtypes = cfg->memtypes;
 	pcfg.nr_memtypes = cfg->nr_memtypes;
-	pcfg.plat = cfg->plat;
+	pcfg.plat = sys->plat;
 	ret = vcm_phys_create(&pcfg, &sys->phys, &pdiag);
 	if (ret != 0) {
 		/* keep the phys message, under our name */
 		VCM_ERR(diag, ret, "memtypes: %s", graph_msg_(pdiag.msg));
 		gpool_fini_(sys); /* gives adopted slabs back to cfg->slots */
+		locks_fini(sys);
 		cfg->plat->meta_free(cfg->plat->ctx, sys, sizeof(*sys));
 		return ret;
 	}
@@ -78,7 +229,9 @@ int vcm_sys_destroy(struct vcm_sys *sys)
 	gpool_fini_(sys);
 	sys->magic = 0;
 	sys_unlock_(sys);
-	plat = sys->plat;
+	/* the caller makes sure no other call on sys is running or will start */
+	locks_fini(sys);
+	plat = sys->user_plat;
 	plat->meta_free(plat->ctx, sys, sizeof(*sys));
 	return 0;
 }

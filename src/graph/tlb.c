@@ -16,6 +16,7 @@
 void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf)
 {
 	struct glist *p;
+	bool locked = false;
 
 	/* taken once per instance: a hint is forgotten when read */
 	glist_for_each(p, &vcm->insts) {
@@ -36,6 +37,12 @@ void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf)
 		if (!a->active || ops == NULL ||
 		    (ops->tlb_range == NULL && ops->tlb_range_hint == NULL))
 			continue;
+		/* device ops of a system never run at once (a device may be in
+		 * several VCMs, devices may share an IOMMU model) */
+		if (!locked) {
+			leaf_lock_(vcm->h.sys, vcm->h.sys->l_dev);
+			locked = true;
+		}
 		for (unsigned int b = 0; b < VCM_MAX_BASES; b++) {
 			if ((bases & (1U << b)) == 0U)
 				continue;
@@ -45,4 +52,6 @@ void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf)
 				ops->tlb_range(a->dev->cfg.ctx, b, da, len, h->leaf_only);
 		}
 	}
+	if (locked)
+		leaf_unlock_(vcm->h.sys, vcm->h.sys->l_dev);
 }

@@ -45,6 +45,20 @@ int vcm_new_locked_(struct vcm_sys *sys, enum vcm_kind kind, vcm_da_t start, uin
 		gobj_free_(sys, GK_VCM, vcm);
 		return GERR(sys, ret, "range: %s", graph_msg_(d.msg));
 	}
+	if (GRAPH_FINE && sys->fine) {
+		vcm->lock = sys->locks.create(sys->locks.ctx, VCM_LOCK_VCM, "VCM", false);
+		if (vcm->lock == NULL) {
+			vcm_vs_destroy(vcm->vs);
+			gobj_free_(sys, GK_VCM, vcm);
+			return GERR(sys, -ENOMEM, "no lock for the VCM");
+		}
+		/* threads in one VCM: each reuses its own ranges first (a range
+		 * cache, when one is set, keeps magazines per thread number) */
+		if (sys->locks.self != NULL)
+			(void)vcm_vs_cache_set_local(vcm->vs, GRAPH_CACHE_LOCAL, sys->locks.self,
+						     sys->locks.ctx);
+	}
+	gobj_set_owner_(vcm, vcm);
 	vcm->kind = kind;
 	vcm->start = start;
 	vcm->len = len;
@@ -70,6 +84,8 @@ void vcm_delete_locked_(struct vcm *vcm)
 		gobj_free_(sys, GK_BOUND, b);
 	}
 	vcm_vs_destroy(vcm->vs); /* bounds of the space too */
+	if (GRAPH_FINE && vcm->lock != NULL)
+		sys->locks.destroy(sys->locks.ctx, vcm->lock);
 	glist_del(&vcm->node);
 	sys->nr_vcm--;
 	gobj_free_(sys, GK_VCM, vcm);

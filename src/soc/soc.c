@@ -127,6 +127,7 @@ static int build_memory(struct vcm_soc *soc, const struct vcm_soc_cfg *cfg, stru
 	scfg.diag_slot = cfg->diag_slot;
 	scfg.diag_ctx = cfg->diag_ctx;
 	scfg.slots = cfg->slots;
+	scfg.locks = cfg->locks;
 	ret = vcm_sys_create(&scfg, &soc->sys, &d);
 	if (ret != 0)
 		return VCM_ERR(diag, ret, "system: %s", d.msg);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Concurrency stress over one simulated SoC (include/vcm/soc.h) with the
- * hosted system lock, meant for ThreadSanitizer (scripts/test.sh) as much as
- * for a plain run:
+ * Concurrency stress over one simulated SoC (include/vcm/soc.h), once with
+ * the hosted system lock and once with the hosted finer locks (calls in
+ * different VCMs at once, the lock order checked), meant for ThreadSanitizer
+ * (scripts/test.sh) as much as for a plain run:
  *  - two threads share one VCM (one armv8 device) and reserve, back, check,
  *    unback and unreserve in it at the same time;
  *  - three threads each own a VCM and a device (armv7s, armv8 64K stage 2,
@@ -12,7 +13,10 @@
  *  - one thread runs the DMA engine model over its own buffers while
  *    allocating and freeing physical memory next to the others;
  *  - one thread maps, looks up and unmaps in a page table of its own whose
- *    table memory comes from the same locked arena as the graph's.
+ *    table memory comes from the same locked arena as the graph's;
+ *  - one thread changes the graph's shape over and over: a VCM made,
+ *    associated with a device of its own, activated, a buffer backed and
+ *    checked, and all of it taken down again.
  * Every step is checked: translations against the chunks behind them, the
  * reverse map, the bytes a device or the CPU wrote against the memory's own
  * view, and no translation left after unback. At the end the system's
@@ -37,13 +41,14 @@
 #define MB (UINT64_C(1) << 20)
 #define RW (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)
 
-enum { D_SHARED, D_V7, D_S2, D_V8, D_DMA, D_CPU, D_NR };
+enum { D_SHARED, D_V7, D_S2, D_V8, D_DMA, D_CPU, D_SHAPE, D_NR };
 
 static const struct vcm_sim_iommu_cfg iommus[] = {
 	{ .kind = VCM_SIM_IOMMU_SMMU_S1, .name = "shared-smmu", .tlb_entries = 32 },
 	{ .kind = VCM_SIM_IOMMU_MSM, .name = "msm", .tlb_entries = 32 },
 	{ .kind = VCM_SIM_IOMMU_SMMU_S2, .name = "smmu-s2", .tlb_entries = 32 },
 	{ .kind = VCM_SIM_IOMMU_SMMU_S1, .name = "smmu-s1", .tlb_entries = 32 },
+	{ .kind = VCM_SIM_IOMMU_SMMU_S1, .name = "shape-smmu", .tlb_entries = 32 },
 };
 
 static const struct vcm_soc_dev_cfg devs[D_NR] = {
@@ -58,6 +63,8 @@ static const struct vcm_soc_dev_cfg devs[D_NR] = {
 		   .pt = { .fmt = &vcm_pt_fmt_armv8, .ias = 48, .oas = 40 }, .iommu = 3 },
 	[D_DMA] = { .name = "dma", .kind = VCM_SOC_DEV_DMA, .engine = true, .hw_version = 1 },
 	[D_CPU] = { .name = "cpu", .kind = VCM_SOC_DEV_CPU, .nr_bases = 2, .hw_version = 2 },
+	[D_SHAPE] = { .name = "shape", .kind = VCM_SOC_DEV_PT,
+		      .pt = { .fmt = &vcm_pt_fmt_armv8, .ias = 39, .oas = 40 }, .iommu = 4 },
 };
 
 /* memtype 0: every size; memtype 1: 1M and 64K (what the 64K granule can map) */
@@ -71,7 +78,7 @@ static struct vcm_sys *sys;
 static struct vcm *shared_vcm;
 static int rounds = 150;
 
-enum job { J_SHARED, J_OWN, J_CPU, J_DMA, J_PT };
+enum job { J_SHARED, J_OWN, J_CPU, J_DMA, J_PT, J_SHAPE };
 
 struct worker {
 	enum job job;
@@ -386,6 +393,34 @@ static void job_pt(struct worker *w)
 	w->ops += 2;
 }
 
+/* The graph's shape changes while the others map: every round a VCM of its
+ * own is made, associated, activated, used once and taken down. */
+static void job_shape(struct worker *w)
+{
+	struct vcm_dev *dev = vcm_soc_dev(soc, D_SHAPE);
+	uint64_t rng = w->seed;
+
+	for (int i = 0; i < rounds / 4 && w->failures == 0; i++) {
+		struct vcm_avcm *a;
+		struct vcm *v;
+
+		if (vcm_create(sys, 0x20000000, 64 * MB, &v) != 0) {
+			failed(w, "shape: vcm_create: %s", vcm_sys_last_error(sys));
+			return;
+		}
+		if (vcm_assoc(v, dev, 0, &a) != 0 || vcm_activate(a) != 0) {
+			failed(w, "shape: assoc/activate: %s", vcm_sys_last_error(sys));
+			(void)vcm_free(v);
+			return;
+		}
+		w->ops += 3;
+		round_in(w, v, dev, &rng, (uint8_t)i);
+		if (vcm_deactivate(a) != 0 || vcm_deassoc(a) != 0 || vcm_free(v) != 0)
+			failed(w, "shape: teardown: %s", vcm_sys_last_error(sys));
+		w->ops += 3;
+	}
+}
+
 static void *work(void *arg)
 {
 	struct worker *w = arg;
@@ -406,13 +441,16 @@ static void *work(void *arg)
 	case J_PT:
 		job_pt(w);
 		break;
+	case J_SHAPE:
+		job_shape(w);
+		break;
 	}
 	return NULL;
 }
 
-static void stress(void **state)
+static void stress(bool fine)
 {
-	static const char *const names[] = { "shared", "own", "cpu", "dma", "pt" };
+	static const char *const names[] = { "shared", "own", "cpu", "dma", "pt", "shape" };
 	struct worker w[] = {
 		{ .job = J_SHARED, .dev = D_SHARED, .memtype = 0, .unit = 4 * KB, .seed = 1 },
 		{ .job = J_SHARED, .dev = D_SHARED, .memtype = 0, .unit = 68 * KB, .seed = 2 },
@@ -424,22 +462,29 @@ static void stress(void **state)
 		{ .job = J_DMA, .dev = D_DMA, .memtype = 0, .unit = 4 * KB, .seed = 7 },
 		/* no device: a bare page table */
 		{ .job = J_PT, .dev = -1, .memtype = 0, .unit = 4 * KB, .seed = 8 },
+		{ .job = J_SHAPE, .dev = D_SHAPE, .memtype = 0, .unit = 4 * KB, .seed = 9 },
 	};
 	const unsigned int nw = sizeof(w) / sizeof(w[0]);
 	struct vcm_hosted_lock lock;
+	struct vcm_hosted_locks locks;
 	struct vcm_soc_cfg cfg = {
 		.mem_pa = 0x80000000, .mem_len = 128 * MB, .table_bytes = 8 * MB,
-		.memtypes = memtypes, .nr_memtypes = 2, .iommus = iommus, .nr_iommus = 4,
+		.memtypes = memtypes, .nr_memtypes = 2, .iommus = iommus, .nr_iommus = 5,
 		.devs = devs, .nr_devs = D_NR, .lock = &lock.lock,
 	};
 	struct vcm_diag d = { 0 };
 	struct vcm_avcm *a;
 	long total = 0;
 
-	(void)state;
 	if (getenv("STRESS_ROUNDS") != NULL)
 		rounds = atoi(getenv("STRESS_ROUNDS"));
 	assert_int_equal(vcm_hosted_lock_init(&lock), 0);
+	if (fine) {
+		/* the order is checked on every take: a violation aborts */
+		vcm_hosted_locks_init(&locks);
+		cfg.locks = &locks.ops;
+		cfg.diag_slot = vcm_hosted_diag_slot;
+	}
 	if (vcm_soc_create(&cfg, &soc, &d) != 0)
 		fail_msg("%s", d.msg);
 	sys = vcm_soc_sys(soc);
@@ -474,10 +519,23 @@ static void stress(void **state)
 	vcm_hosted_lock_fini(&lock);
 }
 
+static void stress_one_lock(void **state)
+{
+	(void)state;
+	stress(false);
+}
+
+static void stress_finer_locks(void **state)
+{
+	(void)state;
+	stress(true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(stress),
+		cmocka_unit_test(stress_one_lock),
+		cmocka_unit_test(stress_finer_locks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
