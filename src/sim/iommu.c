@@ -141,6 +141,20 @@ int vcm_sim_iommu_destroy(struct vcm_sim_iommu *iommu)
 
 /* ---- device ops ---- */
 
+/* @nb: a fresh bank with @hw's registers, for a program op on @base. */
+static int bank_from_regs(struct vcm_sim_iommu *iommu, unsigned int base,
+			  const struct vcm_hw_regs *hw, struct sim_bank *nb)
+{
+	if (base >= iommu->cfg.banks)
+		return VCM_ERR(&iommu->diag, -EINVAL, "base %u: the model has %u bank(s)",
+				base, iommu->cfg.banks);
+	if (hw == NULL)
+		return VCM_ERR(&iommu->diag, -EINVAL, "hw is NULL: a table is needed");
+	sim_memset(nb, 0, sizeof(*nb));
+	sim_memcpy(nb->regs, hw->regs, sizeof(nb->regs));
+	return 0;
+}
+
 static int op_program(void *ctx, unsigned int base, const struct vcm_hw_regs *hw)
 {
 	struct vcm_sim_iommu *iommu = ctx;
@@ -151,13 +165,9 @@ static int op_program(void *ctx, unsigned int base, const struct vcm_hw_regs *hw
 		return -EINVAL;
 	/* a device op, called by the graph: the model's record names the op */
 	vcm_diag_enter(&iommu->diag, "vcm_sim_iommu_ops.program");
-	if (base >= iommu->cfg.banks)
-		return VCM_ERR(&iommu->diag, -EINVAL, "base %u: the model has %u bank(s)",
-				base, iommu->cfg.banks);
-	if (hw == NULL)
-		return VCM_ERR(&iommu->diag, -EINVAL, "hw is NULL: a table is needed");
-	sim_memset(&nb, 0, sizeof(nb));
-	sim_memcpy(nb.regs, hw->regs, sizeof(nb.regs));
+	ret = bank_from_regs(iommu, base, hw, &nb);
+	if (ret != 0)
+		return ret;
 	nb.da_first = hw->da_first;
 	nb.da_last = hw->da_last;
 	if (iommu->cfg.kind == VCM_SIM_IOMMU_SMMU_NESTED)
@@ -290,13 +300,9 @@ static int op_s2_program(void *ctx, unsigned int base, const struct vcm_hw_regs 
 		return VCM_ERR(&iommu->diag, -EINVAL,
 				"model '%s' is not VCM_SIM_IOMMU_SMMU_NESTED: no stage 2 contexts",
 				iommu->name);
-	if (base >= iommu->cfg.banks)
-		return VCM_ERR(&iommu->diag, -EINVAL, "base %u: the model has %u bank(s)",
-				base, iommu->cfg.banks);
-	if (hw == NULL)
-		return VCM_ERR(&iommu->diag, -EINVAL, "hw is NULL: a table is needed");
-	sim_memset(&nb, 0, sizeof(nb));
-	sim_memcpy(nb.regs, hw->regs, sizeof(nb.regs));
+	ret = bank_from_regs(iommu, base, hw, &nb);
+	if (ret != 0)
+		return ret;
 	ret = sim_walker_v8s2_.program(iommu, &nb, hw, &iommu->diag);
 	if (ret != 0)
 		return ret;

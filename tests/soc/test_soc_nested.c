@@ -194,6 +194,25 @@ static int dev_write(struct world *w, vcm_da_t da, uint32_t v)
 	return vcm_sim_iommu_write(w->mmu, 0, da, &v, sizeof(v));
 }
 
+/*
+ * Unback @res with its invalidation dropped (planted): the device still reads
+ * @want at @da through the stale entry. Backs @res with @mem again.
+ */
+static void planted_stale(struct world *w, struct vcm_res *res, struct vcm_mem *mem, vcm_da_t da,
+			  uint32_t want)
+{
+	struct vcm_sim_iommu_stats st;
+	uint32_t v = 0;
+
+	vcm_sim_iommu_drop_next_invalidation(w->mmu);
+	assert_int_equal(vcm_unback(res), 0);
+	vcm_sim_iommu_stats(w->mmu, &st);
+	assert_int_equal(st.dropped, 1);
+	assert_int_equal(dev_read(w, da, &v), 0);
+	assert_int_equal(v, want);
+	assert_int_equal(vcm_back(res, mem), 0);
+}
+
 /* DMA lands on the composed physical bytes; the tables hold what each stage should. */
 static void test_dma(void **state)
 {
@@ -253,7 +272,6 @@ static void test_dma(void **state)
 static void test_guest_unmap(void **state)
 {
 	struct world w;
-	struct vcm_sim_iommu_stats st;
 	struct vcm_fault f, hf;
 	uint32_t v = 0;
 
@@ -275,13 +293,7 @@ static void test_guest_unmap(void **state)
 
 	/* planted: the guest's invalidation dropped, the old translation stays */
 	assert_int_equal(dev_read(&w, w.da + 0x1000, &v), 0);
-	vcm_sim_iommu_drop_next_invalidation(w.mmu);
-	assert_int_equal(vcm_unback(w.gres), 0);
-	vcm_sim_iommu_stats(w.mmu, &st);
-	assert_int_equal(st.dropped, 1);
-	assert_int_equal(dev_read(&w, w.da + 0x1000, &v), 0);
-	assert_int_equal(v, 0x1234);
-	assert_int_equal(vcm_back(w.gres, w.gmem), 0);
+	planted_stale(&w, w.gres, w.gmem, w.da + 0x1000, 0x1234);
 	teardown(&w);
 }
 
@@ -289,7 +301,6 @@ static void test_guest_unmap(void **state)
 static void test_host_unmap_data(void **state)
 {
 	struct world w;
-	struct vcm_sim_iommu_stats st;
 	struct vcm_fault f;
 	vcm_pa_t ipa;
 	uint32_t v = 0;
@@ -312,13 +323,7 @@ static void test_host_unmap_data(void **state)
 	assert_int_equal(v, 0x77);
 
 	/* planted: the host's invalidation dropped, the combined entry stays */
-	vcm_sim_iommu_drop_next_invalidation(w.mmu);
-	assert_int_equal(vcm_unback(w.hdata), 0);
-	vcm_sim_iommu_stats(w.mmu, &st);
-	assert_int_equal(st.dropped, 1);
-	assert_int_equal(dev_read(&w, w.da + 0x2008, &v), 0);
-	assert_int_equal(v, 0x77);
-	assert_int_equal(vcm_back(w.hdata, w.mdata), 0);
+	planted_stale(&w, w.hdata, w.mdata, w.da + 0x2008, 0x77);
 	teardown(&w);
 }
 
