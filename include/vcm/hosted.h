@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hosted (Linux user space) helpers: an arena platform on heap memory and
+ * Hosted (Linux user space) helpers: an arena platform on anonymous memory and
  * heap-backed ops for tests, tools and benchmarks; memfd-backed physical
  * memory shared by page tables, buffers and the CPU; and the CPU mapper that
  * maps that memory into the process; a pthread mutex as a system lock. Not
@@ -18,8 +18,9 @@ extern "C" {
 #endif
 
 /**
- * vcm_plat_hosted_arena_new() - allocate @len bytes of heap memory and make an
- * arena over it that pretends to live at physical address @pa.
+ * vcm_plat_hosted_arena_new() - map @len bytes of anonymous memory and make an
+ * arena over it that pretends to live at physical address @pa. Only the pages
+ * tables touch take memory.
  * @len: bytes, a multiple of 1 KiB, at least 2 KiB.
  * @pa:  physical base, aligned to 1 KiB.
  *

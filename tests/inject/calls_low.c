@@ -342,8 +342,11 @@ static int o_hosted_mem_destroy(struct world *w)
 static int o_hosted_arena_new(struct world *w)
 {
 	w->arena = vcm_plat_hosted_arena_new(64 * KB, W_PA);
-	/* no message by design: the call returns NULL, documented as "memory is short" */
-	w->msg = "vcm_plat_hosted_arena_new: no memory";
+	/*
+	 * No message by design: NULL is documented as "memory is short", which
+	 * covers the struct (heap) and the arena's own mapping (address space).
+	 */
+	w->msg = "vcm_plat_hosted_arena_new: no memory or address space";
 	return w->arena == NULL ? -ENOMEM : 0;
 }
 
