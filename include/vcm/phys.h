@@ -297,10 +297,12 @@ VCM_API int vcm_phys_next_extent(const struct vcm_physmem *mem, uint64_t *iter, 
  * @seg: receives min(@max, extents) pieces; may be NULL when @max is 0 (then
  *       the call only counts).
  *
- * Context: caller holds the set's lock. Return: the number of extents of
- * @mem, which may exceed @max (call again with a larger array); 0 if @mem is
- * not live or @seg is NULL with @max nonzero (an allocation has at least one
- * extent; the set's last error says which).
+ * Context: caller holds the set's lock; or, for a live @mem and a right
+ * @seg, only keeps @mem from being freed (a successful call reads and writes
+ * nothing else of the set, so such calls may run at once). Return: the
+ * number of extents of @mem, which may exceed @max (call again with a larger
+ * array); 0 if @mem is not live or @seg is NULL with @max nonzero (an
+ * allocation has at least one extent; the set's last error says which).
  */
 VCM_API uint64_t vcm_phys_mem_extents(const struct vcm_physmem *mem, struct vcm_seg *seg,
 				      uint64_t max);

@@ -133,8 +133,8 @@ enum vcm_lock_rank {
 	VCM_LOCK_SYS,   /* the system: shared by calls inside one VCM, else exclusive */
 	VCM_LOCK_VCM,   /* one VCM: its ranges, instances and tables */
 	VCM_LOCK_DEV,   /* device ops (TLB invalidation) of the system */
-	VCM_LOCK_RMAP,  /* the reverse map and the allocations' user lists */
-	VCM_LOCK_PHYS,  /* reading the physical memory's records (struct vcm_phys) */
+	VCM_LOCK_RMAP,  /* a shard of the reverse map and its allocations' user lists */
+	VCM_LOCK_SLOT_CACHE, /* a thread's cache of reservation handles */
 	VCM_LOCK_SLOTS, /* the handle pools */
 	VCM_LOCK_PLAT,  /* the platform ops given to the system */
 	VCM_LOCK_NR

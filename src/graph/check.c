@@ -89,7 +89,8 @@ static int check_res(struct vcm_sys *sys, struct vcm_res *res)
 		    e->handle != gobj_handle_(res))
 			return GERR(sys, -EFAULT, "res at da %#llx: extent %llu is stale",
 				    vcm_ull(res->da), vcm_ull(i));
-		while ((t = gtree_overlap_next_(&sys->rmap, pa, pa, t)) != NULL && t != &e->tn)
+		while ((t = gtree_overlap_next_(&sys->rmap[res->mem->shard].t, pa, pa, t)) !=
+		       NULL && t != &e->tn)
 			;
 		if (t == NULL)
 			return GERR(sys, -EFAULT, "res at da %#llx: pa %#llx not in the rmap",
@@ -201,9 +202,9 @@ int vcm_sys_check_(struct vcm_sys *sys)
 		if (ret != 0)
 			goto out;
 	}
-	if (gtree_check_(&sys->rmap) != 0 || sys->rmap.count != nr_ext) {
+	if (rmap_check_(sys) != 0 || rmap_count_(sys) != nr_ext) {
 		ret = GERR(sys, -EFAULT, "rmap holds %llu extents, the record %llu, or is broken",
-			   vcm_ull(sys->rmap.count), vcm_ull(nr_ext));
+			   vcm_ull(rmap_count_(sys)), vcm_ull(nr_ext));
 		goto out;
 	}
 	glist_for_each(p, &sys->mems) {

@@ -43,25 +43,22 @@ int ext_build_(struct vcm_sys *sys, struct vcm_res *res, const struct vcm_physme
 	uint32_t *by_pa;
 	int ret;
 
-	/* a query names itself in the memtypes' record: one caller at a time
-	 * (held over both queries; metadata comes from a lock of higher rank) */
-	leaf_lock_(sys, sys->l_phys);
+	/*
+	 * A live allocation (freed only under the exclusive system lock) is
+	 * read here without a lock: these queries write nothing when they
+	 * succeed, and they cannot fail on it.
+	 */
 	n = vcm_phys_mem_extents(pm, NULL, 0);
-	if (n == 0U || n > UINT32_MAX) {
-		leaf_unlock_(sys, sys->l_phys);
+	if (n == 0U || n > UINT32_MAX)
 		return GERR(sys, -EINVAL, "mem has %llu extents", vcm_ull(n));
-	}
 	ext = meta_alloc_(sys, ext_bytes(n));
-	if (ext == NULL) {
-		leaf_unlock_(sys, sys->l_phys);
+	if (ext == NULL)
 		return GERR(sys, -ENOMEM, "no metadata for %llu extents", vcm_ull(n));
-	}
 	if (n > 1U)
 		seg = (struct vcm_seg *)(void *)(ext + n);
 	by_pa = ext_by_pa(ext, n);
 	/* the pieces for map come straight from the memory, in one call */
 	got = vcm_phys_mem_extents(pm, seg, n);
-	leaf_unlock_(sys, sys->l_phys);
 	VCM_ASSERT(got == n);
 	(void)got;
 	for (uint64_t i = 0; i < n; i++) {

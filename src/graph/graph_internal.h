@@ -172,7 +172,7 @@ struct gpool {
 	struct gslab *slabs;
 	struct gobj *free_head; /* dead slots, oldest first */
 	struct gobj *free_tail;
-	uint64_t live;
+	uint64_t live;          /* slots off the free list: in use or in a thread's cache */
 	uint64_t retired;       /* slots whose generations ran out: never reused */
 };
 
@@ -306,6 +306,47 @@ const char *graph_msg_(const char *msg);
 
 /* ---- objects --------------------------------------------------------------- */
 
+/*
+ * The reverse map is split in shards, each an interval tree with its own leaf
+ * lock (with finer locks), and every extent backed by one allocation goes to
+ * that allocation's shard (vcm_mem.shard, dealt round robin): backs and
+ * unbacks of different allocations in different VCMs then share neither a
+ * lock nor a tree. A lookup by address visits every shard. The stride keeps
+ * two shards' words off one cache line whatever the system's alignment.
+ */
+#if GRAPH_FINE
+#define RMAP_SHARDS 8U
+#else
+#define RMAP_SHARDS 1U
+#endif
+
+struct rmap_shard {
+	struct gtree t;
+	void *lock;  /* finer locks: VCM_LOCK_RMAP; else NULL */
+	char pad[128 - sizeof(struct gtree) - sizeof(void *)];
+};
+
+#if GRAPH_FINE
+/*
+ * A thread's cache of dead reservation slots (handle.c), with finer locks
+ * whose ops number the threads: reservations are made and freed inside one
+ * VCM under the shared system lock, and without it every reserve and
+ * unreserve in every VCM would take the pool's lock and write its free list.
+ * Thread n uses cache n % SLOT_CACHES. A ring, oldest slot out first, as the
+ * pool's own list; the pad keeps a neighbour's words off its lines.
+ */
+#define SLOT_CACHES    8U
+#define SLOT_CACHE_MAX 32U
+
+struct slot_cache {
+	void *lock;  /* VCM_LOCK_SLOT_CACHE; NULL: caches are off */
+	uint32_t head;
+	uint32_t n;
+	struct gobj *ring[SLOT_CACHE_MAX];
+	char pad[64];
+};
+#endif
+
 struct vcm_sys {
 	uint32_t magic;
 	const struct vcm_plat_ops *plat; /* with finer locks: &locked_plat */
@@ -315,21 +356,24 @@ struct vcm_sys {
 	struct vcm_lock_ops locks;
 	void *l_sys;
 	void *l_dev;
-	void *l_rmap;
-	void *l_phys;
 	void *l_slots;
 	void *l_plat;
 	const struct vcm_plat_ops *user_plat; /* cfg->plat */
 	struct vcm_plat_ops locked_plat;      /* its calls under l_plat */
 	struct vcm_phys *phys;
 	struct gpool pools[GK_NR];
+#if GRAPH_FINE
+	struct slot_cache slot_cache[SLOT_CACHES];
+#endif
 	struct glist devs;
 	struct glist vcms;
 	struct glist mems;
 	uint64_t nr_dev;
 	uint64_t nr_vcm;
 	uint64_t nr_mem;
-	struct gtree rmap;  /* struct rmap_ext by physical extent */
+	/* struct rmap_ext by physical extent, in shards (rmap.c) */
+	struct rmap_shard rmap[RMAP_SHARDS];
+	unsigned int next_shard; /* the shard of the next allocation */
 	uint64_t epoch;     /* power queries: marks devices already asked */
 	struct vcm_diag diag;
 	struct vcm_diag *(*diag_slot)(void *ctx); /* from the cfg, or NULL */
@@ -445,8 +489,9 @@ struct vcm_mem {
 	struct gobj h;
 	struct glist node;     /* sys->mems */
 	struct vcm_physmem *pm;
-	struct glist users;    /* struct vcm_res.mem_node */
+	struct glist users;    /* struct vcm_res.mem_node; under its shard's lock */
 	uint64_t nr_users;
+	unsigned int shard;    /* of the reverse map: where its users' extents go */
 	uint64_t len;
 	uint64_t flags;
 	uint64_t align;        /* vcm_alloc_cont(): the physical alignment; else 0 */
@@ -547,6 +592,14 @@ int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct cop
 void rmap_add_(struct vcm_res *res);
 void rmap_del_(struct vcm_res *res);
 /* The extent of @res holding device address @da, or NULL. */
+/* The first extent after @after (NULL: from the start) whose interval meets
+ * [@lo, @hi]: shard by shard, in each in tree order. Needs the system
+ * exclusive. */
+const struct rmap_ext *rmap_next_(const struct vcm_sys *sys, vcm_pa_t lo, vcm_pa_t hi,
+				  const struct rmap_ext *after);
+/* Extents in the reverse map, and 0 or -EFAULT from each shard's own check. */
+uint64_t rmap_count_(const struct vcm_sys *sys);
+int rmap_check_(const struct vcm_sys *sys);
 const struct rmap_ext *ext_at_da_(const struct vcm_res *res, vcm_da_t da);
 /* The extent of @res holding physical address @pa, or NULL. */
 const struct rmap_ext *ext_at_pa_(const struct vcm_res *res, vcm_pa_t pa);

@@ -265,29 +265,106 @@ static int grow(struct vcm_sys *sys, struct gpool *p)
 	return 0;
 }
 
+/* The pool's oldest dead slot, off its free list; NULL when the pool cannot grow. */
+static struct gobj *pool_take(struct vcm_sys *sys, struct gpool *p, enum graph_kind k)
+{
+	struct gobj *o;
+
+	if (p->size == 0U)
+		p->size = obj_size[k];
+	if (p->free_head == NULL && grow(sys, p) != 0)
+		return NULL;
+	o = p->free_head;
+	p->free_head = o->free_next;
+	if (p->free_head == NULL)
+		p->free_tail = NULL;
+	o->free_next = NULL;
+	p->live++;
+	return o;
+}
+
+/* A dead slot @o taken off a list becomes a new object of kind @k. */
+static void *slot_birth(struct vcm_sys *sys, struct gobj *o, enum graph_kind k, size_t size)
+{
+	/* the header stays: a reader without the slots lock may load it */
+	graph_zero((char *)o + sizeof(*o), size - sizeof(*o));
+	VCM_ASSERT(o->sys == sys);
+	(void)sys;
+	gobj_set_owner_(o, NULL);
+	__atomic_store_n(&o->magic, graph_magic(k), __ATOMIC_RELEASE);
+	return o;
+}
+
+#if GRAPH_FINE
+/* The calling thread's slot cache, or NULL when the system keeps none. */
+static struct slot_cache *cache_of(struct vcm_sys *sys)
+{
+	if (sys->slot_cache[0].lock == NULL)
+		return NULL;
+	return &sys->slot_cache[sys->locks.self(sys->locks.ctx) % SLOT_CACHES];
+}
+
+/* Half a cache's worth of slots from the pool into empty @c (held); -ENOMEM if none. */
+static int cache_fill(struct vcm_sys *sys, struct slot_cache *c)
+{
+	struct gpool *p = &sys->pools[GK_RES];
+	struct gobj *o;
+
+	leaf_lock_(sys, sys->l_slots);
+	while (c->n < SLOT_CACHE_MAX / 2U) {
+		/* grow only when the cache has nothing: a short pool is not a failure */
+		if (p->free_head == NULL && c->n != 0U)
+			break;
+		o = pool_take(sys, p, GK_RES);
+		if (o == NULL)
+			break;
+		c->ring[(c->head + c->n++) % SLOT_CACHE_MAX] = o;
+	}
+	leaf_unlock_(sys, sys->l_slots);
+	return c->n != 0U ? 0 : -ENOMEM;
+}
+
+/* The oldest half of full @c (held) back to the pool's free list. */
+static void cache_spill(struct vcm_sys *sys, struct slot_cache *c)
+{
+	struct gpool *p = &sys->pools[GK_RES];
+
+	leaf_lock_(sys, sys->l_slots);
+	while (c->n > SLOT_CACHE_MAX / 2U) {
+		free_put(p, c->ring[c->head]);
+		c->head = (c->head + 1U) % SLOT_CACHE_MAX;
+		c->n--;
+		p->live--;
+	}
+	leaf_unlock_(sys, sys->l_slots);
+}
+#endif
+
 void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k)
 {
 	struct gpool *p = &sys->pools[k];
 	struct gobj *o;
 
-	leaf_lock_(sys, sys->l_slots);
-	if (p->size == 0U)
-		p->size = obj_size[k];
-	if (p->free_head == NULL && grow(sys, p) != 0) {
-		leaf_unlock_(sys, sys->l_slots);
-		return NULL;
+#if GRAPH_FINE
+	struct slot_cache *c = k == GK_RES ? cache_of(sys) : NULL;
+
+	if (c != NULL) {
+		leaf_lock_(sys, c->lock);
+		if (c->n == 0U && cache_fill(sys, c) != 0) {
+			leaf_unlock_(sys, c->lock);
+			return NULL;
+		}
+		o = c->ring[c->head];
+		c->head = (c->head + 1U) % SLOT_CACHE_MAX;
+		c->n--;
+		leaf_unlock_(sys, c->lock);
+		return slot_birth(sys, o, k, p->size);
 	}
-	o = p->free_head;
-	p->free_head = o->free_next;
-	if (p->free_head == NULL)
-		p->free_tail = NULL;
-	/* the header stays: a reader without the slots lock may load it */
-	graph_zero((char *)o + sizeof(*o), p->size - sizeof(*o));
-	o->free_next = NULL;
-	VCM_ASSERT(o->sys == sys);
-	gobj_set_owner_(o, NULL);
-	__atomic_store_n(&o->magic, graph_magic(k), __ATOMIC_RELEASE);
-	p->live++;
+#endif
+	leaf_lock_(sys, sys->l_slots);
+	o = pool_take(sys, p, k);
+	if (o != NULL)
+		slot_birth(sys, o, k, p->size);
 	leaf_unlock_(sys, sys->l_slots);
 	return o;
 }
@@ -308,6 +385,21 @@ void gobj_free_(struct vcm_sys *sys, enum graph_kind k, void *obj)
 	struct gobj *o = obj;
 
 	VCM_ASSERT(o->magic == graph_magic(k) && o->sys == sys);
+#if GRAPH_FINE
+	struct slot_cache *c = k == GK_RES ? cache_of(sys) : NULL;
+
+	/* a slot about to retire goes the pool's way below */
+	if (c != NULL && o->gen + 1U < slot_gens(p, o)) {
+		__atomic_store_n(&o->magic, GRAPH_MAGIC_DEAD, __ATOMIC_RELEASE);
+		__atomic_store_n(&o->gen, o->gen + 1U, __ATOMIC_RELEASE);
+		leaf_lock_(sys, c->lock);
+		if (c->n == SLOT_CACHE_MAX)
+			cache_spill(sys, c);
+		c->ring[(c->head + c->n++) % SLOT_CACHE_MAX] = o;
+		leaf_unlock_(sys, c->lock);
+		return;
+	}
+#endif
 	leaf_lock_(sys, sys->l_slots);
 	p->live--;
 	if (o->gen + 1U >= slot_gens(p, o)) {

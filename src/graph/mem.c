@@ -24,6 +24,7 @@ static int new_mem(struct vcm_sys *sys, struct vcm_physmem *pm, int memtype, uin
 	mem->align = align;
 	mem->memtype = memtype;
 	glist_init(&mem->users);
+	mem->shard = sys->next_shard++ % RMAP_SHARDS;
 	glist_add_tail(&sys->mems, &mem->node);
 	sys->nr_mem++;
 	*out = gobj_handle_(mem);

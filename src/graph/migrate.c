@@ -444,7 +444,7 @@ out:
 
 int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsigned int *mappers)
 {
-	const struct gtree_node *n = NULL;
+	const struct rmap_ext *e = NULL;
 	unsigned int count = 0;
 	int ret = 0;
 
@@ -461,8 +461,7 @@ int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsigned int
 		goto out;
 	}
 	sys->epoch++;
-	while ((n = gtree_overlap_next_(&sys->rmap, pa, pa + len - 1U, n)) != NULL) {
-		const struct rmap_ext *e = GRAPH_CONTAINER(n, const struct rmap_ext, tn);
+	while ((e = rmap_next_(sys, pa, pa + len - 1U, e)) != NULL) {
 		vcm_pa_t lo = e->tn.key > pa ? e->tn.key : pa;
 		vcm_pa_t hi = e->tn.last < pa + len - 1U ? e->tn.last : pa + len - 1U;
 		struct glist *p;

@@ -2,14 +2,16 @@
 /*
  * The reverse map: physical address -> every (VCM, reservation, device
  * address) that maps it. Each extent of each backed reservation is one
- * interval of the system's tree (tree.c), keyed by its physical start, so the
- * answers for one address are found in O(log n) each. A reservation's own
+ * interval of a tree (tree.c), keyed by its physical start, so the answers
+ * for one address are found in O(log n) each; the trees are the shards of
+ * graph_internal.h, one per group of allocations. A reservation's own
  * extents are kept in device-address order (for da -> pa) with an index in
  * physical order (for pa -> da), both searched by bisection.
  *
- * Answers come in tree order (physical start of the extent, then node
- * address); vcm_get_next_phys_res() resumes after the extent of @prev that
- * holds @pa, so an iteration costs O((1 + answers) log n).
+ * Answers come shard by shard, in each in tree order (physical start of the
+ * extent, then node address); vcm_get_next_phys_res() resumes after the
+ * extent of @prev that holds @pa, so an iteration costs
+ * O((RMAP_SHARDS + answers) log n).
  */
 #include "graph_internal.h"
 
@@ -49,13 +51,41 @@ const struct rmap_ext *ext_at_pa_(const struct vcm_res *res, vcm_pa_t pa)
 	return NULL;
 }
 
+const struct rmap_ext *rmap_next_(const struct vcm_sys *sys, vcm_pa_t lo, vcm_pa_t hi,
+				  const struct rmap_ext *after)
+{
+	unsigned int s = after != NULL ? after->res->mem->shard : 0U;
+	const struct gtree_node *n = after != NULL ? &after->tn : NULL;
+
+	for (; s < RMAP_SHARDS; s++, n = NULL) {
+		n = gtree_overlap_next_(&sys->rmap[s].t, lo, hi, n);
+		if (n != NULL)
+			return GRAPH_CONTAINER(n, const struct rmap_ext, tn);
+	}
+	return NULL;
+}
+
 static const struct rmap_ext *rmap_next(const struct vcm_sys *sys, vcm_pa_t pa,
 					const struct rmap_ext *after)
 {
-	const struct gtree_node *n =
-		gtree_overlap_next_(&sys->rmap, pa, pa, after != NULL ? &after->tn : NULL);
+	return rmap_next_(sys, pa, pa, after);
+}
 
-	return n != NULL ? GRAPH_CONTAINER(n, const struct rmap_ext, tn) : NULL;
+uint64_t rmap_count_(const struct vcm_sys *sys)
+{
+	uint64_t n = 0;
+
+	for (unsigned int s = 0; s < RMAP_SHARDS; s++)
+		n += sys->rmap[s].t.count;
+	return n;
+}
+
+int rmap_check_(const struct vcm_sys *sys)
+{
+	for (unsigned int s = 0; s < RMAP_SHARDS; s++)
+		if (gtree_check_(&sys->rmap[s].t) != 0)
+			return -EFAULT;
+	return 0;
 }
 
 uint64_t vcm_get_phys_num_res(struct vcm_sys *sys, vcm_pa_t pa)
@@ -153,12 +183,12 @@ void rmap_add_(struct vcm_res *res)
 {
 	struct gtree_batch b = rmap_batch(res);
 
-	gtree_insert_batch_(&res->h.sys->rmap, &b);
+	gtree_insert_batch_(&res->h.sys->rmap[res->mem->shard].t, &b);
 }
 
 void rmap_del_(struct vcm_res *res)
 {
 	struct gtree_batch b = rmap_batch(res);
 
-	gtree_remove_batch_(&res->h.sys->rmap, &b);
+	gtree_remove_batch_(&res->h.sys->rmap[res->mem->shard].t, &b);
 }

@@ -72,16 +72,23 @@ static void lp_meta_free(void *ctx, void *p, size_t size)
 	leaf_unlock_(sys, sys->l_plat);
 }
 
+static void lock_drop(struct vcm_sys *sys, void **l)
+{
+	if (*l != NULL)
+		sys->locks.destroy(sys->locks.ctx, *l);
+	*l = NULL;
+}
+
 static void locks_fini(struct vcm_sys *sys)
 {
-	void **l[] = { &sys->l_sys,   &sys->l_dev,   &sys->l_rmap,
-		       &sys->l_phys,  &sys->l_slots, &sys->l_plat };
+	void **l[] = { &sys->l_sys, &sys->l_dev, &sys->l_slots, &sys->l_plat };
 
-	for (size_t i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
-		if (*l[i] != NULL)
-			sys->locks.destroy(sys->locks.ctx, *l[i]);
-		*l[i] = NULL;
-	}
+	for (size_t i = 0; i < sizeof(l) / sizeof(l[0]); i++)
+		lock_drop(sys, l[i]);
+	for (unsigned int i = 0; i < RMAP_SHARDS; i++)
+		lock_drop(sys, &sys->rmap[i].lock);
+	for (unsigned int i = 0; i < SLOT_CACHES; i++)
+		lock_drop(sys, &sys->slot_cache[i].lock);
 	sys->fine = false;
 	sys->plat = sys->user_plat;
 }
@@ -104,13 +111,26 @@ static int locks_init(struct vcm_sys *sys, const struct vcm_sys_cfg *cfg)
 	if (cfg->diag_slot == NULL)
 		return 0;
 	sys->l_dev = lo->create(lo->ctx, VCM_LOCK_DEV, "device ops", false);
-	sys->l_rmap = lo->create(lo->ctx, VCM_LOCK_RMAP, "reverse map", false);
-	sys->l_phys = lo->create(lo->ctx, VCM_LOCK_PHYS, "physical memory", false);
 	sys->l_slots = lo->create(lo->ctx, VCM_LOCK_SLOTS, "handle slots", false);
-	if (sys->l_dev == NULL || sys->l_rmap == NULL || sys->l_phys == NULL ||
-	    sys->l_slots == NULL) {
+	if (sys->l_dev == NULL || sys->l_slots == NULL) {
 		locks_fini(sys);
 		return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < RMAP_SHARDS; i++) {
+		sys->rmap[i].lock = lo->create(lo->ctx, VCM_LOCK_RMAP, "reverse map", false);
+		if (sys->rmap[i].lock == NULL) {
+			locks_fini(sys);
+			return -ENOMEM;
+		}
+	}
+	/* the slot caches need the thread's number; all of them or none */
+	for (unsigned int i = 0; lo->self != NULL && i < SLOT_CACHES; i++) {
+		sys->slot_cache[i].lock = lo->create(lo->ctx, VCM_LOCK_SLOT_CACHE,
+						     "handle cache", false);
+		if (sys->slot_cache[i].lock == NULL) {
+			locks_fini(sys);
+			return -ENOMEM;
+		}
 	}
 	sys->fine = true;
 	if ((lo->flags & VCM_LOCKS_PLAT_SAFE) != 0U)

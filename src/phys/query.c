@@ -81,13 +81,18 @@ uint64_t vcm_phys_mem_extents(const struct vcm_physmem *mem, struct vcm_seg *seg
 	vcm_pa_t start = 0, last = 0;
 	uint64_t it = 0, n = 0;
 
-	/* the handle first, as every call here (a NULL @seg is allowed for counting) */
-	mem_enter(mem, __func__);
-	if (check_iter(mem, &it, &start, &last) != 0)
-		return 0;
-	if (seg == NULL && max != 0U) {
-		VCM_ERR(&mem->owner->diag, -EINVAL, "seg is NULL and max is %llu",
-			vcm_ull(max));
+	/*
+	 * The handle first, as every call here (a NULL @seg is allowed for
+	 * counting). The record is named only on the way to a failure: a
+	 * successful query writes nothing shared, so callers that keep the
+	 * memory alive may run it from several threads at once (the graph's
+	 * vcm_back does, in different VCMs).
+	 */
+	if (!physmem_live_(mem) || (seg == NULL && max != 0U)) {
+		mem_enter(mem, __func__);
+		if (check_iter(mem, &it, &start, &last) == 0)
+			VCM_ERR(&mem->owner->diag, -EINVAL, "seg is NULL and max is %llu",
+				vcm_ull(max));
 		return 0;
 	}
 	for (uint64_t i = 0; i < mem->nr_chunks; i++) {
