@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "graph_fixture.h"
+#include "../../src/graph/graph_internal.h"
 
 /* ---- the hosted set's order check -------------------------------------------- */
 
@@ -438,6 +439,90 @@ static void test_cache_per_thread(void **state)
 	assert_int_equal(c.seen.n, 0);
 }
 
+#define HANDOFF 100
+
+struct handoff {
+	struct vcm *v;
+	struct vcm_res *r[HANDOFF];
+	int ret;
+};
+
+static void *unreserve_all(void *arg)
+{
+	struct handoff *h = arg;
+
+	for (unsigned int i = 0; i < HANDOFF && h->ret == 0; i++)
+		h->ret = vcm_unreserve(h->r[i]);
+	return NULL;
+}
+
+/* Is @r one of the @n handles of @old? */
+static bool among(struct vcm_res *r, struct vcm_res *const *old, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (old[i] == r)
+			return true;
+	return false;
+}
+
+/*
+ * Reservation slots through the threads' caches: this thread makes more
+ * reservations than a cache holds (the pool refills it), another thread frees
+ * them all (its cache spills back to the pool), and a third round here takes
+ * them again. Every freed handle stays -EINVAL, no new handle equals an old
+ * one, the slots are reused rather than new slabs carved, and slots whose
+ * lives run out retire from a cache as from the pool.
+ */
+static void test_slot_caches(void **state)
+{
+	struct counted c;
+	struct vcm_sys *sys = fine_sys(&c, true);
+	struct handoff h = { 0 };
+	struct vcm_res *again[HANDOFF];
+	unsigned long slabs;
+	uint64_t retired;
+	pthread_t th;
+
+	(void)state;
+	assert_int_equal(vcm_create(sys, 0x10000000, 256 * MB, &h.v), 0);
+	for (unsigned int i = 0; i < HANDOFF; i++)
+		assert_int_equal(vcm_reserve(h.v, 4 * KB, 0, RW, &h.r[i]), 0);
+	slabs = gobj_slabs_(sys);
+	assert_int_equal(pthread_create(&th, NULL, unreserve_all, &h), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(h.ret, 0);
+	assert_int_equal(vcm_get_num_res(h.v), 0);
+	for (unsigned int i = 0; i < HANDOFF; i++) {
+		assert_int_equal(vcm_unreserve(h.r[i]), -EINVAL);
+		assert_int_equal(vcm_get_res_len(h.r[i]), 0);
+	}
+	assert_int_equal(vcm_sys_check_(sys), 0);
+	for (unsigned int i = 0; i < HANDOFF; i++) {
+		assert_int_equal(vcm_reserve(h.v, 4 * KB, 0, RW, &again[i]), 0);
+		assert_false(among(again[i], h.r, HANDOFF));
+	}
+	/* the other thread's spilled slots came back: nothing new was carved */
+	assert_int_equal(gobj_slabs_(sys), slabs);
+	for (unsigned int i = 0; i < HANDOFF; i++)
+		assert_int_equal(vcm_unreserve(again[i]), 0);
+	/* two lives a slot: every slot freed now in its second life retires */
+	sys->pools[GK_RES].gen_cap = 2;
+	retired = sys->pools[GK_RES].retired;
+	for (unsigned int i = 0; i < HANDOFF; i++)
+		assert_int_equal(vcm_reserve(h.v, 4 * KB, 0, RW, &h.r[i]), 0);
+	for (unsigned int i = 0; i < HANDOFF; i++)
+		assert_int_equal(vcm_unreserve(h.r[i]), 0);
+	assert_true(sys->pools[GK_RES].retired > retired);
+	for (unsigned int i = 0; i < HANDOFF; i++)
+		assert_int_equal(vcm_unreserve(h.r[i]), -EINVAL);
+	assert_int_equal(vcm_sys_check_(sys), 0);
+	assert_int_equal(vcm_free(h.v), 0);
+	assert_int_equal(vcm_sys_destroy(sys), 0);
+	assert_int_equal(c.seen.n, 0);
+	/* the slots went through the caches */
+	assert_true(atomic_load(&c.takes[VCM_LOCK_SLOT_CACHE]) >= 4 * HANDOFF);
+}
+
 static int creates_left;
 
 static void *fail_create(void *ctx, enum vcm_lock_rank rank, const char *name, bool rw)
@@ -512,6 +597,7 @@ int main(void)
 		T(test_graph_no_slot),
 		T(test_two_vcms_overlap),
 		T(test_cache_per_thread),
+		T(test_slot_caches),
 		T(test_cfg_errors),
 	};
 

@@ -279,6 +279,90 @@ static void test_power_query(void **state)
 	mig_down(&t);
 }
 
+/* ---- the reverse map's shards ---- */
+
+#define NW 11 /* allocations over one physical range: more than there are shards */
+
+/*
+ * The same 64 KiB wrapped NW times, each allocation backing a reservation of
+ * one VCM: their extents land in different shards of the reverse map (dealt
+ * round robin), and every answer for an address still comes exactly once, an
+ * iteration resumes across shards, vcm_translate finds a VCM's mapping in
+ * any shard, and unbacking some leaves exactly the rest.
+ */
+static void test_rmap_shards(void **state)
+{
+	struct vcm *v = gfx_vcm(0, 64 * MB), *v2 = gfx_vcm(0x40000000, 16 * MB);
+	struct vcm_mem *w[NW];
+	struct vcm_res *r[NW], *r2;
+	const vcm_pa_t pa = 0x40000000 + 0x3000;
+	unsigned int n;
+	struct vcm_avcm *a = gfx_assoc(v, D_V8S1, 0, true), *a2 = gfx_assoc(v2, D_V7, 0, true);
+
+	(void)state;
+	for (unsigned int i = 0; i < NW; i++) {
+		assert_int_equal(vcm_alloc_wrap(g.sys, 0x40000000, 64 * KB, &w[i]), 0);
+		assert_int_equal(vcm_reserve(v, 64 * KB, 0, RW, &r[i]), 0);
+		assert_int_equal(vcm_back(r[i], w[i]), 0);
+	}
+	assert_int_equal(vcm_reserve(v2, 64 * KB, 0, RW, &r2), 0);
+	assert_int_equal(vcm_back(r2, w[NW - 2]), 0);
+	for (unsigned int round = 0; round < 2; round++) {
+		bool seen[NW] = { false };
+		const struct vcm_res *x = NULL;
+		vcm_da_t da;
+		unsigned int want = 0;
+
+		for (unsigned int i = 0; i < NW; i++)
+			want += round == 0 || i % 2U == 1U;
+		assert_int_equal(vcm_get_phys_num_res(g.sys, pa), want + 1U);
+		n = 0;
+		while ((x = vcm_get_next_phys_res(g.sys, pa, x, &da)) != NULL) {
+			unsigned int i;
+
+			assert_true(++n <= want + 1U);
+			if (x == r2) {
+				assert_int_equal(da, vcm_get_dev_addr(r2) + 0x3000);
+				continue;
+			}
+			for (i = 0; i < NW && r[i] != x; i++)
+				;
+			assert_true(i < NW);
+			assert_false(seen[i]);
+			seen[i] = true;
+			assert_int_equal(da, vcm_get_dev_addr(r[i]) + 0x3000);
+		}
+		assert_int_equal(n, want + 1U);
+		/* from any reservation of v to the one mapping of v2 */
+		for (unsigned int i = round; i < NW; i += 1U + round) {
+			vcm_da_t tda = 0;
+
+			assert_int_equal(vcm_translate(v, vcm_get_dev_addr(r[i]) + 0x3000, v2, &tda),
+					 0);
+			assert_int_equal(tda, vcm_get_dev_addr(r2) + 0x3000);
+		}
+		assert_int_equal(vcm_power_query(g.sys, pa, 4 * KB, &n), 0);
+		assert_int_equal(n, 2); /* v's device and v2's, each counted once */
+		assert_int_equal(vcm_sys_check_(g.sys), 0);
+		for (unsigned int i = 0; round == 0 && i < NW; i += 2)
+			assert_int_equal(vcm_unback(r[i]), 0);
+	}
+	assert_int_equal(vcm_unback(r2), 0);
+	assert_int_equal(vcm_unreserve(r2), 0);
+	for (unsigned int i = 0; i < NW; i++) {
+		if (i % 2U == 1U)
+			assert_int_equal(vcm_unback(r[i]), 0);
+		assert_int_equal(vcm_unreserve(r[i]), 0);
+		assert_int_equal(vcm_free_phys(g.sys, w[i]), 0);
+	}
+	assert_int_equal(vcm_get_phys_num_res(g.sys, pa), 0);
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
+	gfx_drop(a);
+	gfx_drop(a2);
+	assert_int_equal(vcm_free(v), 0);
+	assert_int_equal(vcm_free(v2), 0);
+}
+
 /* ---- the reverse map against brute force ---- */
 
 #define NV 3
@@ -648,7 +732,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_clone), T(test_migrate), T(test_migrate_errors),
-		T(test_migrate_injected_failures), T(test_power_query), T(test_rmap_random),
+		T(test_migrate_injected_failures), T(test_power_query), T(test_rmap_shards), T(test_rmap_random),
 		T(test_threads), T(test_migrate_rollback_without_table_memory),
 		T(test_migrate_keeps_granule), T(test_alloc_cont), T(test_diag_slot),
 	};
