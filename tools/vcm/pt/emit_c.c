@@ -29,6 +29,33 @@ static void upper(FILE *out, const char *s)
 }
 
 /* NAME upper-cased, then "_" and @what with anything not alphanumeric made '_'. */
+
+/*
+ * One line of the array: each byte as printf's "%#x," would write it ("0"
+ * or "0x" and lowercase hex), separated by spaces. Formatted here and
+ * written at once: a table of megabytes has hundreds of thousands of lines.
+ */
+static void emit_line(FILE *out, const uint8_t *b, unsigned int n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char line[16 * 6 + 2];
+	size_t k = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (b[i] == 0) {
+			line[k++] = '0';
+		} else {
+			line[k++] = '0';
+			line[k++] = 'x';
+			if (b[i] >= 0x10)
+				line[k++] = hex[b[i] >> 4];
+			line[k++] = hex[b[i] & 0xf];
+		}
+		line[k++] = ',';
+		line[k++] = i + 1 < n ? ' ' : '\n';
+	}
+	fwrite(line, 1, k, out);
+}
 static void macro(FILE *out, const char *name, const char *what)
 {
 	fputs("#define ", out);
@@ -46,6 +73,7 @@ void pt_emit_c(FILE *out, const char *name, const uint8_t *img, uint64_t base, u
 {
 	/* aligned as the placement address is, up to 64 KiB (any table's own alignment
 	 * is met once the array sits at NAME_PA) */
+	static const uint8_t zero16[16];
 	uint64_t align = base & (~base + 1U);
 	bool skipped = false, wrote = false;
 
@@ -85,11 +113,10 @@ void pt_emit_c(FILE *out, const char *name, const uint8_t *img, uint64_t base, u
 	fprintf(out, "_Alignas(%llu) uint8_t %s_tables[%llu] = {\n", (unsigned long long)align,
 		name, (unsigned long long)len);
 	for (uint64_t off = 0; off < len; off += 16) {
-		uint64_t n = len - off < 16 ? len - off : 16, i;
+		uint64_t n = len - off < 16 ? len - off : 16;
 
-		for (i = 0; i < n && img[off + i] == 0; i++)
-			;
-		if (i == n) {
+		/* most of a sparse table's lines are zero: one compare each */
+		if (memcmp(img + off, zero16, (size_t)n) == 0) {
 			skipped = true;
 			continue;
 		}
@@ -98,8 +125,7 @@ void pt_emit_c(FILE *out, const char *name, const uint8_t *img, uint64_t base, u
 			fprintf(out, "[%#llx] = ", (unsigned long long)off);
 		skipped = false;
 		wrote = true;
-		for (i = 0; i < n; i++)
-			fprintf(out, "%#x,%s", img[off + i], i + 1 < n ? " " : "\n");
+		emit_line(out, img + off, (unsigned int)n);
 	}
 	if (!wrote)
 		fputs("\t0\n", out); /* C11 has no empty initialiser */
