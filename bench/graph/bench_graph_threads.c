@@ -23,7 +23,8 @@
  * Targets (printed, never asserted): (a) >= 1.8x, (b) >= 1.5x. A machine
  * with fewer than two free cores cannot show them.
  *
- * Usage: bench_graph_threads [--quick] [--cycles N] [--reps N]
+ * Usage: bench_graph_threads [--quick] [--cycles N] [--reps N] [--only two|one]
+ * (--only: the two-VCM or the one-VCM rows alone)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -42,6 +43,7 @@
 
 static unsigned long g_cycles = 20000;
 static unsigned int g_reps = 5;
+static int g_only = -1; /* -1: both cases; 0: two VCMs; 1: one VCM */
 
 enum mode { M_ONE_LOCK, M_FINE };
 static const char *const mode_name[] = { "one lock", "finer locks" };
@@ -290,8 +292,12 @@ int main(int argc, char **argv)
 			g_cycles = strtoul(argv[++i], NULL, 0);
 		} else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
 			g_reps = (unsigned int)strtoul(argv[++i], NULL, 0);
+		} else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc &&
+			   (strcmp(argv[i + 1], "two") == 0 || strcmp(argv[i + 1], "one") == 0)) {
+			g_only = strcmp(argv[++i], "two") == 0 ? 0 : 1;
 		} else {
-			fprintf(stderr, "usage: bench_graph_threads [--quick] [--cycles N] [--reps N]\n");
+			fprintf(stderr, "usage: bench_graph_threads [--quick] [--cycles N] [--reps N] "
+					"[--only two|one]\n");
 			return 2;
 		}
 	}
@@ -316,6 +322,9 @@ int main(int argc, char **argv)
 	}
 	for (int c = 0; c < 2; c++) {
 		const int *vcm_of = c == 0 ? two_vcms : one_vcm;
+
+		if (g_only >= 0 && c != g_only)
+			continue;
 
 		for (int s = 0; s < 2; s++) {
 			for (int m = 0; m < 2; m++) {
