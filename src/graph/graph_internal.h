@@ -591,7 +591,6 @@ int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct cop
 /* The extents of @res into, or out of, the system's reverse map (one batch). */
 void rmap_add_(struct vcm_res *res);
 void rmap_del_(struct vcm_res *res);
-/* The extent of @res holding device address @da, or NULL. */
 /* The first extent after @after (NULL: from the start) whose interval meets
  * [@lo, @hi]: shard by shard, in each in tree order. Needs the system
  * exclusive. */
@@ -600,6 +599,7 @@ const struct rmap_ext *rmap_next_(const struct vcm_sys *sys, vcm_pa_t lo, vcm_pa
 /* Extents in the reverse map, and 0 or -EFAULT from each shard's own check. */
 uint64_t rmap_count_(const struct vcm_sys *sys);
 int rmap_check_(const struct vcm_sys *sys);
+/* The extent of @res holding device address @da, or NULL. */
 const struct rmap_ext *ext_at_da_(const struct vcm_res *res, vcm_da_t da);
 /* The extent of @res holding physical address @pa, or NULL. */
 const struct rmap_ext *ext_at_pa_(const struct vcm_res *res, vcm_pa_t pa);
