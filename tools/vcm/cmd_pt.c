@@ -25,9 +25,9 @@
 #include "pt/opts.h"
 
 /*
- * Table memory for any table the options allow. A build may choose less
- * (the command line fuzz harness does: setting up 256 MiB, and ASan's shadow
- * of it, was most of its time); a table that outgrows it is refused with
+ * Table memory for any table the options allow (only the pages tables touch
+ * take memory). A build may choose less (the command line fuzz harness does,
+ * so that no input dumps megabytes); a table that outgrows it is refused with
  * -ENOMEM like any other allocation failure.
  */
 #ifndef VCM_PT_ARENA_LEN
