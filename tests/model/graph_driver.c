@@ -609,7 +609,7 @@ struct walk_win {
 	uint64_t da, len, seen;
 };
 
-/* A run of a windowed walk: in the model page by page (and its protection); counted in the window. */
+/* A run of a windowed walk: in the model page by page (and its access); counted in the window. */
 static int walk_win_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
 {
 	struct walk_win *ww = arg;
@@ -709,7 +709,8 @@ static void check_inst_whole(struct spy_inst *s)
 			int ret = spy_lookup(s, res->da + off, &pa, &prot);
 			uint64_t want = gm_mem_pa(&w.m, res->mem, off);
 
-			CHECK(ret == 0 && pa == want, "%s instance: da %#llx -> %d pa %#llx, model %#llx",
+			CHECK(ret == 0 && pa == want,
+			      "%s instance: da %#llx -> %d pa %#llx, model %#llx",
 			      s->kind->real->name, (unsigned long long)(res->da + off), ret,
 			      (unsigned long long)pa, (unsigned long long)want);
 		}
@@ -810,7 +811,7 @@ static void check_devices(bool all)
 		if (v < 0 || gd->kind != GM_PT)
 			continue;
 		if (!all && !dirty_bit(g_dirty.dev, (int)d)) {
-			for (unsigned int k = 0; dirty_bit(g_dirty.vcm, v) && k < g_dirty.nr_da; k++) {
+			for (unsigned int k = 0; k < g_dirty.nr_da; k++) {
 				const struct dirty_da *t = &g_dirty.da[k];
 				vcm_da_t da;
 				vcm_pa_t mpa;
@@ -993,10 +994,12 @@ static void check_rmap(bool all)
 	}
 	for (int i = 0; i < GM_MAX_MEM; i++) {
 		const struct gm_mem *pm = &w.m.mem[i];
+		/* after a step, some 16 chunks of a long allocation */
+		uint64_t gap = all || pm->nr <= 64U ? 8U : pm->nr / 8U;
 
 		if (!pm->live || (!all && !dirty_bit(g_dirty.mem, i)))
 			continue;
-		for (unsigned int c = 0; c < pm->nr; c += 1 + (unsigned int)crnd(8))
+		for (unsigned int c = 0; c < pm->nr; c += 1 + (unsigned int)crnd(gap))
 			check_rmap_at(pm->pa[c] + crnd(pm->clen[c] / PAGE) * PAGE);
 	}
 	/* A page no allocation holds: nobody maps it. */
