@@ -582,14 +582,15 @@ static uint64_t model_mapped(int v, uint64_t da, uint64_t len)
  * the same access (page tables), or a hole (a one-to-one space answers for
  * every address: there only the mapped ones are asked).
  */
-static void check_lookup_at(struct spy_inst *s, vcm_da_t da)
+static void check_lookup_want(struct spy_inst *s, vcm_da_t da, bool mapped, vcm_pa_t mpa,
+			      unsigned int mprot)
 {
 	const struct gm_vcm *v = &w.m.vcm[s->owner];
-	vcm_pa_t pa = 0, mpa = 0;
-	unsigned int prot = 0, mprot = 0;
+	vcm_pa_t pa = 0;
+	unsigned int prot = 0;
 	int ret = spy_lookup(s, da, &pa, &prot);
 
-	if (gm_translate(&w.m, s->owner, da, &mpa, &mprot))
+	if (mapped)
 		CHECK(ret == 0 && pa == mpa &&
 		      (v->kind != GM_PT ||
 		       (prot & (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)) ==
@@ -602,6 +603,36 @@ static void check_lookup_at(struct spy_inst *s, vcm_da_t da)
 		CHECK(ret == -ENOENT, "%s instance of VCM %d (cfg %u): da %#llx -> %d "
 		      "pa %#llx, model: hole", s->kind->real->name, s->owner, s->cfg_id,
 		      (unsigned long long)da, ret, (unsigned long long)pa);
+}
+
+static void check_lookup_at(struct spy_inst *s, vcm_da_t da)
+{
+	vcm_pa_t mpa = 0;
+	unsigned int mprot = 0;
+	bool mapped = gm_translate(&w.m, s->owner, da, &mpa, &mprot);
+
+	check_lookup_want(s, da, mapped, mpa, mprot);
+}
+
+/*
+ * The reservation of VCM @v that holds @da, or -1; *@until: where that
+ * answer ends (the reservation's end, or the start of the next one). A scan
+ * page by page asks the model once per reservation or hole, not per page.
+ */
+static int model_run(int v, uint64_t da, uint64_t *until)
+{
+	int r = gm_res_at(&w.m, v, da);
+
+	if (r >= 0) {
+		*until = w.m.res[r].da + w.m.res[r].len;
+		return r;
+	}
+	*until = UINT64_MAX;
+	for (int o = 0; o < GM_MAX_RES; o++)
+		if (w.m.res[o].live && w.m.res[o].vcm == v && w.m.res[o].da > da &&
+		    w.m.res[o].da < *until)
+			*until = w.m.res[o].da;
+	return -1;
 }
 
 struct walk_win {
@@ -642,13 +673,12 @@ static int walk_win_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsig
  */
 static void check_inst_range(struct spy_inst *s, uint64_t da, uint64_t len, bool sampled)
 {
-	uint64_t offs[SPAN_PAGES];
-	unsigned int nr = 0;
+	int r = -1;
 
-	sampled &= s->kind->real->walk != NULL;
-	if (sampled) {
+	if (sampled && s->kind->real->walk != NULL) {
 		struct walk_win ww = { s, da, len, 0 };
-		uint64_t want = model_mapped(s->owner, da, len);
+		uint64_t want = model_mapped(s->owner, da, len), offs[SPAN_PAGES];
+		unsigned int nr;
 
 		CHECK(spy_walk(s, da, len, walk_win_run, &ww) == 0, "walk failed");
 		CHECK(ww.seen == want, "cfg %u instance of VCM %d maps %#llx bytes in "
@@ -656,11 +686,24 @@ static void check_inst_range(struct spy_inst *s, uint64_t da, uint64_t len, bool
 		      (unsigned long long)ww.seen, (unsigned long long)da,
 		      (unsigned long long)len, (unsigned long long)want);
 		nr = span_pages(len, offs);
-	} else if (s->kind->real->walk != NULL) {
-		CHECK(spy_walk(s, da, len, walk_run, s) == 0, "walk failed");
+		for (unsigned int i = 0; i < nr; i++)
+			check_lookup_at(s, da + offs[i]);
+		return;
 	}
-	for (uint64_t i = 0; sampled ? i < nr : i < len / PAGE; i++)
-		check_lookup_at(s, da + (sampled ? offs[i] : i * PAGE));
+	if (s->kind->real->walk != NULL)
+		CHECK(spy_walk(s, da, len, walk_run, s) == 0, "walk failed");
+	for (uint64_t off = 0, until = 0; off < len; off += PAGE) {
+		const struct gm_res *res;
+
+		if (off == 0 || da + off >= until)
+			r = model_run(s->owner, da + off, &until);
+		res = r >= 0 ? &w.m.res[r] : NULL;
+		if (res != NULL && res->mem >= 0)
+			check_lookup_want(s, da + off, true,
+					  gm_mem_pa(&w.m, res->mem, da + off - res->da), res->prot);
+		else
+			check_lookup_want(s, da + off, false, 0, 0);
+	}
 }
 
 /*
