@@ -5,11 +5,15 @@
  * (ARMv7 short descriptor and ARMv8 stage 1 and 2 behind IOMMU models, AMD
  * v1, a one-to-one DMA engine, the hosted CPU) and takes every choice (which
  * call, on which object, with which length, alignment and protection) from
- * the input bytes instead of a generator; after every step it checks the
- * whole state against the model in tests/model/graph_model.c: every table
- * looked up, every mapped page translated through the IOMMU models, the
- * reverse map both ways, the CPU's bytes. A check that fails aborts, so
- * libFuzzer keeps the input that led there.
+ * the input bytes instead of a generator, and checks the state against the
+ * model in tests/model/graph_model.c in its gd_quick mode: after every step
+ * what the step touched (its reservations' ranges in every table of their
+ * VCM, walked and looked up, and through the IOMMU models of the devices
+ * that VCM is active on; the reverse map of the allocations it touched and of
+ * the pages it freed; the record of its VCMs; the CPU's bytes of those
+ * allocations), every 64 steps and after the last one everything (the
+ * system's own check, every table, every device, the whole reverse map). A
+ * check that fails aborts, so libFuzzer keeps the input that led there.
  *
  * Input: a sequence of choices, 1 byte each for a choice among up to 256
  * values, 2 for up to 65536, else 4 or 8, little-endian; when the bytes run

@@ -28,6 +28,10 @@
  * or metadata allocation failing, N = 1, 2, ... until the call succeeds; each
  * failed try must leave everything as before (the same checks, and no table
  * or metadata bytes leaked).
+ * gd_quick (the fuzzer) runs these checks in full every GD_FULL_EVERY steps
+ * and at teardown only; in between, after each step and each failed try,
+ * the same comparisons restricted to what the step touched (g_dirty, which
+ * each op fills before calling the graph); see graph_driver.h.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -104,6 +108,63 @@ static uint64_t crnd(uint64_t n)
 	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
 	z ^= z >> 31;
 	return n != 0U ? z % n : 0U;
+}
+
+/*
+ * What the current step may have changed (gd_quick): the checks between two
+ * full ones look only there. Each op marks what it works on before calling
+ * the graph, so a try with an injected failure is checked over the same set.
+ */
+#define GD_FULL_EVERY 64        /* steps between two full checks (gd_quick) */
+#define MAX_DIRTY 32
+
+struct dirty_da {
+	int v;
+	uint64_t da, len;
+};
+
+struct dirty_pa {
+	uint64_t pa, len;
+};
+
+static struct dirty {
+	bool all;                /* more than the lists hold: check everything */
+	uint32_t vcm;            /* model VCMs whose record or tables changed */
+	uint32_t whole;          /* ... whose tables are checked whole (new tables) */
+	uint32_t dev;            /* devices whose activation changed */
+	uint64_t mem;            /* allocations whose reverse map changed */
+	unsigned int nr_da, nr_pa;
+	struct dirty_da da[MAX_DIRTY];
+	struct dirty_pa pa[MAX_DIRTY]; /* pages no longer in an allocation */
+} g_dirty;
+static unsigned int g_since_full; /* steps since the last full check */
+
+static void touch_vcm(int v)
+{
+	if (v >= 0)
+		g_dirty.vcm |= UINT32_C(1) << v;
+}
+
+static void touch_da(int v, uint64_t da, uint64_t len)
+{
+	touch_vcm(v);
+	if (g_dirty.nr_da == MAX_DIRTY)
+		g_dirty.all = true;
+	else
+		g_dirty.da[g_dirty.nr_da++] = (struct dirty_da){ v, da, len };
+}
+
+static void touch_pa(uint64_t pa, uint64_t len)
+{
+	/* Past the list's room the periodic full check has them (at samples). */
+	if (g_dirty.nr_pa < MAX_DIRTY)
+		g_dirty.pa[g_dirty.nr_pa++] = (struct dirty_pa){ pa, len };
+}
+
+static void touch_dev(int d)
+{
+	if (d >= 0)
+		g_dirty.dev |= UINT32_C(1) << d;
 }
 
 /* ---- a counting failer around the platform ops --------------------------- */
@@ -458,19 +519,271 @@ static int walk_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned 
 	return 0;
 }
 
+static bool dirty_bit(uint64_t set, int i)
+{
+	return i >= 0 && ((set >> i) & 1U) != 0;
+}
+
+/* Touched range @k and the first page past it, within its VCM: its length. */
+static uint64_t dirty_span(const struct dirty_da *k)
+{
+	const struct gm_vcm *v = &w.m.vcm[k->v];
+	uint64_t left = v->start + v->len - k->da;
+
+	return k->len + PAGE < left ? k->len + PAGE : left;
+}
+
 /*
- * Every live instance equals the model: page tables looked up page by page
- * over the whole VCM; every instance that can walk is walked, and each run it
- * reports must be in the model (nothing else mapped).
+ * The pages of a touched span checked one by one: all of a short span; of a
+ * long one its first pages, its last ones (the page past the range among
+ * them) and samples. @off gets up to SPAN_PAGES offsets; returns how many.
  */
-static void check_tables(void)
+#define SPAN_PAGES 8
+
+static unsigned int span_pages(uint64_t span, uint64_t *off)
+{
+	uint64_t n = span / PAGE;
+	unsigned int k = 0;
+
+	if (n <= SPAN_PAGES) {
+		for (; k < n; k++)
+			off[k] = k * PAGE;
+		return k;
+	}
+	off[k++] = 0;
+	off[k++] = PAGE;
+	off[k++] = (n - 2) * PAGE;
+	off[k++] = (n - 1) * PAGE;
+	for (; k < SPAN_PAGES; k++)
+		off[k] = (2 + crnd(n - 4)) * PAGE;
+	return k;
+}
+
+/* Bytes of VCM @v's backed reservations within [@da, @da + @len): what its tables map there. */
+static uint64_t model_mapped(int v, uint64_t da, uint64_t len)
+{
+	uint64_t n = 0;
+
+	for (int r = 0; r < GM_MAX_RES; r++) {
+		const struct gm_res *res = &w.m.res[r];
+		uint64_t lo, hi;
+
+		if (!res->live || res->vcm != v || res->mem < 0)
+			continue;
+		lo = res->da > da ? res->da : da;
+		hi = res->da + res->len < da + len ? res->da + res->len : da + len;
+		n += hi > lo ? hi - lo : 0;
+	}
+	return n;
+}
+
+/*
+ * Instance @s looks @da up as the model says: mapped to the same page with
+ * the same access (page tables), or a hole (a one-to-one space answers for
+ * every address: there only the mapped ones are asked).
+ */
+static void check_lookup_want(struct spy_inst *s, vcm_da_t da, bool mapped, vcm_pa_t mpa,
+			      unsigned int mprot)
+{
+	const struct gm_vcm *v = &w.m.vcm[s->owner];
+	vcm_pa_t pa = 0;
+	unsigned int prot = 0;
+	int ret = spy_lookup(s, da, &pa, &prot);
+
+	if (mapped)
+		CHECK(ret == 0 && pa == mpa &&
+		      (v->kind != GM_PT ||
+		       (prot & (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)) ==
+		       (mprot & (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE))),
+		      "%s instance of VCM %d (cfg %u): da %#llx -> %d pa %#llx prot %#x, "
+		      "model pa %#llx prot %#x", s->kind->real->name, s->owner, s->cfg_id,
+		      (unsigned long long)da, ret, (unsigned long long)pa, prot,
+		      (unsigned long long)mpa, mprot);
+	else if (v->kind != GM_ONE_TO_ONE)
+		CHECK(ret == -ENOENT, "%s instance of VCM %d (cfg %u): da %#llx -> %d "
+		      "pa %#llx, model: hole", s->kind->real->name, s->owner, s->cfg_id,
+		      (unsigned long long)da, ret, (unsigned long long)pa);
+}
+
+static void check_lookup_at(struct spy_inst *s, vcm_da_t da)
+{
+	vcm_pa_t mpa = 0;
+	unsigned int mprot = 0;
+	bool mapped = gm_translate(&w.m, s->owner, da, &mpa, &mprot);
+
+	check_lookup_want(s, da, mapped, mpa, mprot);
+}
+
+/*
+ * The reservation of VCM @v that holds @da, or -1; *@until: where that
+ * answer ends (the reservation's end, or the start of the next one). A scan
+ * page by page asks the model once per reservation or hole, not per page.
+ */
+static int model_run(int v, uint64_t da, uint64_t *until)
+{
+	int r = gm_res_at(&w.m, v, da);
+
+	if (r >= 0) {
+		*until = w.m.res[r].da + w.m.res[r].len;
+		return r;
+	}
+	*until = UINT64_MAX;
+	for (int o = 0; o < GM_MAX_RES; o++)
+		if (w.m.res[o].live && w.m.res[o].vcm == v && w.m.res[o].da > da &&
+		    w.m.res[o].da < *until)
+			*until = w.m.res[o].da;
+	return -1;
+}
+
+struct walk_win {
+	const struct spy_inst *s;
+	uint64_t da, len, seen;
+};
+
+/* A run of a windowed walk: in the model page by page (and its access); counted in the window. */
+static int walk_win_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
+{
+	struct walk_win *ww = arg;
+	const struct spy_inst *s = ww->s;
+	uint64_t lo = da > ww->da ? da : ww->da;
+	uint64_t hi = da + len < ww->da + ww->len ? da + len : ww->da + ww->len;
+
+	for (uint64_t off = 0; off < len; off += PAGE) {
+		vcm_pa_t mpa = 0;
+		unsigned int mprot = 0;
+
+		CHECK(gm_translate(&w.m, s->owner, da + off, &mpa, &mprot) && mpa == pa + off &&
+		      (w.m.vcm[s->owner].kind != GM_PT ||
+		       (prot & (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)) ==
+		       (mprot & (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE))),
+		      "walk of cfg %u instance of VCM %d: da %#llx -> pa %#llx prot %#x, "
+		      "model %#llx prot %#x", s->cfg_id, s->owner, (unsigned long long)(da + off),
+		      (unsigned long long)(pa + off), prot, (unsigned long long)mpa, mprot);
+	}
+	ww->seen += hi > lo ? hi - lo : 0;
+	return 0;
+}
+
+/*
+ * Instance @s over [@da, @da + @len): walked (each run it reports is in the
+ * model), and looked up page by page (check_lookup_at()).
+ * @sampled: an instance that walks is walked over the window and must map
+ * exactly the model's bytes there (nothing lacking, nothing extra), so the
+ * lookups are the span_pages() ones.
+ */
+static void check_inst_range(struct spy_inst *s, uint64_t da, uint64_t len, bool sampled)
+{
+	int r = -1;
+
+	if (sampled && s->kind->real->walk != NULL) {
+		struct walk_win ww = { s, da, len, 0 };
+		uint64_t want = model_mapped(s->owner, da, len), offs[SPAN_PAGES];
+		unsigned int nr;
+
+		CHECK(spy_walk(s, da, len, walk_win_run, &ww) == 0, "walk failed");
+		CHECK(ww.seen == want, "cfg %u instance of VCM %d maps %#llx bytes in "
+		      "%#llx+%#llx, the model %#llx", s->cfg_id, s->owner,
+		      (unsigned long long)ww.seen, (unsigned long long)da,
+		      (unsigned long long)len, (unsigned long long)want);
+		nr = span_pages(len, offs);
+		for (unsigned int i = 0; i < nr; i++)
+			check_lookup_at(s, da + offs[i]);
+		return;
+	}
+	if (s->kind->real->walk != NULL)
+		CHECK(spy_walk(s, da, len, walk_run, s) == 0, "walk failed");
+	for (uint64_t off = 0, until = 0; off < len; off += PAGE) {
+		const struct gm_res *res;
+
+		if (off == 0 || da + off >= until)
+			r = model_run(s->owner, da + off, &until);
+		res = r >= 0 ? &w.m.res[r] : NULL;
+		if (res != NULL && res->mem >= 0)
+			check_lookup_want(s, da + off, true,
+					  gm_mem_pa(&w.m, res->mem, da + off - res->da), res->prot);
+		else
+			check_lookup_want(s, da + off, false, 0, 0);
+	}
+}
+
+/*
+ * Instance @s whole: page tables looked up page by page over the whole VCM
+ * (gd_quick: backed pages and samples); every instance that can walk is
+ * walked, and each run it reports must be in the model (nothing else mapped).
+ */
+static void check_inst_whole(struct spy_inst *s)
+{
+	const struct gm_vcm *v = &w.m.vcm[s->owner];
+
+	if (v->kind == GM_PT && !gd_quick) {
+		check_inst_range(s, v->start, v->len, false);
+		return;
+	}
+	if (gd_quick && s->kind->real->walk != NULL) {
+		/* Walked whole, exact; each backed reservation looked up at samples. */
+		check_inst_range(s, v->start, v->len, true);
+		for (int r = 0; r < GM_MAX_RES; r++) {
+			const struct gm_res *res = &w.m.res[r];
+			uint64_t offs[SPAN_PAGES];
+			unsigned int nr;
+
+			if (!res->live || res->vcm != s->owner || res->mem < 0)
+				continue;
+			nr = span_pages(res->len, offs);
+			for (unsigned int i = 0; i < nr; i++)
+				check_lookup_at(s, res->da + offs[i]);
+		}
+		return;
+	}
+	if (s->kind->real->walk != NULL)
+		CHECK(spy_walk(s, v->start, v->len, walk_run, s) == 0, "walk failed");
+	/*
+	 * One-to-one and CPU spaces are large: backed pages plus samples (the
+	 * walk above has seen the rest of a table).
+	 */
+	for (int r = 0; r < GM_MAX_RES; r++) {
+		const struct gm_res *res = &w.m.res[r];
+
+		if (!res->live || res->vcm != s->owner || res->mem < 0)
+			continue;
+		for (uint64_t off = 0; off < res->len; off += PAGE) {
+			vcm_pa_t pa = 0;
+			unsigned int prot = 0;
+			int ret = spy_lookup(s, res->da + off, &pa, &prot);
+			uint64_t want = gm_mem_pa(&w.m, res->mem, off);
+
+			CHECK(ret == 0 && pa == want,
+			      "%s instance: da %#llx -> %d pa %#llx, model %#llx",
+			      s->kind->real->name, (unsigned long long)(res->da + off), ret,
+			      (unsigned long long)pa, (unsigned long long)want);
+		}
+	}
+	if (v->kind == GM_ONE_TO_ONE)
+		return;
+	for (unsigned int k = 0; k < 64; k++) {
+		vcm_da_t da = v->start + crnd(v->len / PAGE) * PAGE;
+		vcm_pa_t pa, mpa;
+		unsigned int prot, mprot;
+
+		if (!gm_translate(&w.m, s->owner, da, &mpa, &mprot))
+			CHECK(spy_lookup(s, da, &pa, &prot) == -ENOENT,
+			      "%s instance: da %#llx mapped, model has a hole", s->kind->real->name,
+			      (unsigned long long)da);
+	}
+}
+
+/*
+ * Every live instance belongs to a live VCM and covers it; each associated
+ * configuration has one table. Then @all: every instance whole; else those of
+ * the VCMs the step touched, over the touched ranges (whole if new).
+ */
+static void check_tables(bool all)
 {
 	unsigned int per_cfg[GM_MAX_VCM][GM_MAX_DEV] = { { 0 } };
 
 	for (unsigned int i = 0; i < MAX_INST; i++) {
 		struct spy_inst *s = &g_inst[i];
 		const struct gm_vcm *v;
-		uint64_t step = PAGE, span;
 
 		if (!s->live)
 			continue;
@@ -484,67 +797,14 @@ static void check_tables(void)
 		      (unsigned long long)v->start, (unsigned long long)v->len);
 		if (s->cfg_id < GM_MAX_DEV)
 			per_cfg[s->owner][s->cfg_id]++;
-		if (s->kind->real->walk != NULL)
-			CHECK(spy_walk(s, v->start, v->len, walk_run, s) == 0, "walk failed");
-		span = v->len;
-		if (v->kind != GM_PT || gd_quick) {
-			/*
-			 * One-to-one and CPU spaces are large: backed pages plus
-			 * samples (the walk above has seen the rest of a table).
-			 */
-			for (int r = 0; r < GM_MAX_RES; r++) {
-				const struct gm_res *res = &w.m.res[r];
-
-				if (!res->live || res->vcm != s->owner || res->mem < 0)
-					continue;
-				for (uint64_t off = 0; off < res->len; off += step) {
-					vcm_pa_t pa = 0;
-					unsigned int prot = 0;
-					int ret = spy_lookup(s, res->da + off, &pa, &prot);
-					uint64_t want = gm_mem_pa(&w.m, res->mem, off);
-
-					CHECK(ret == 0 && pa == want,
-					      "%s instance: da %#llx -> %d pa %#llx, model %#llx",
-					      s->kind->real->name,
-					      (unsigned long long)(res->da + off), ret,
-					      (unsigned long long)pa, (unsigned long long)want);
-				}
-			}
-			if (v->kind != GM_ONE_TO_ONE) {
-				for (unsigned int k = 0; k < 64; k++) {
-					vcm_da_t da = v->start + crnd(v->len / PAGE) * PAGE;
-					vcm_pa_t pa, mpa;
-					unsigned int prot, mprot;
-
-					if (!gm_translate(&w.m, s->owner, da, &mpa, &mprot))
-						CHECK(spy_lookup(s, da, &pa, &prot) == -ENOENT,
-						      "cpu: da %#llx mapped, model has a hole",
-						      (unsigned long long)da);
-				}
-			}
+		if (all || dirty_bit(g_dirty.whole, s->owner)) {
+			check_inst_whole(s);
 			continue;
 		}
-		for (uint64_t off = 0; off < span; off += step) {
-			vcm_da_t da = v->start + off;
-			vcm_pa_t pa = 0, mpa = 0;
-			unsigned int prot = 0, mprot = 0;
-			int ret = spy_lookup(s, da, &pa, &prot);
-
-			if (gm_translate(&w.m, s->owner, da, &mpa, &mprot))
-				CHECK(ret == 0 && pa == mpa &&
-				      (prot & (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)) ==
-				      (mprot & (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)),
-				      "cfg %u table of VCM %d: da %#llx -> %d pa %#llx prot %#x, "
-				      "model pa %#llx prot %#x", s->cfg_id, s->owner,
-				      (unsigned long long)da, ret, (unsigned long long)pa, prot,
-				      (unsigned long long)mpa, mprot);
-			else
-				CHECK(ret == -ENOENT,
-				      "cfg %u table of VCM %d: da %#llx -> %d pa %#llx, "
-				      "model: hole",
-				      s->cfg_id, s->owner, (unsigned long long)da, ret,
-				      (unsigned long long)pa);
-		}
+		for (unsigned int k = 0; k < g_dirty.nr_da; k++)
+			if (g_dirty.da[k].v == s->owner)
+				check_inst_range(s, g_dirty.da[k].da, dirty_span(&g_dirty.da[k]),
+						 true);
 	}
 	/* One table per associated configuration, shared by its devices. */
 	for (int v = 0; v < GM_MAX_VCM; v++) {
@@ -562,8 +822,30 @@ static void check_tables(void)
 	}
 }
 
-/* Each active device translates like the model, at samples. */
-static void check_devices(void)
+/* Device @gd, with VCM @v active, answers vcm_dev_addr_to_phys_addr() at @da as the model. */
+static void check_dev_at(const struct gm_dev *gd, int v, vcm_da_t da)
+{
+	vcm_pa_t pa = 0, mpa;
+	unsigned int mprot;
+	int ret = vcm_dev_addr_to_phys_addr(gd->h, VCM_BASE_LOW, da, &pa);
+
+	if (gm_translate(&w.m, v, da, &mpa, &mprot))
+		CHECK(ret == 0 && pa == mpa, "%s: da %#llx -> %d pa %#llx, model %#llx", gd->name,
+		      (unsigned long long)da, ret, (unsigned long long)pa,
+		      (unsigned long long)mpa);
+	else
+		CHECK(ret == -ENOENT, "%s: da %#llx -> %d, model: hole", gd->name,
+		      (unsigned long long)da, ret);
+}
+
+/*
+ * Each active device translates like the model, at samples. Not @all: the
+ * devices the step switched the same way; those whose active VCM it touched
+ * at the first page of each touched range and at a random one if mapped (a
+ * hole costs the library an error message; the lookups of check_tables()
+ * and the IOMMU models see the holes too).
+ */
+static void check_devices(bool all)
 {
 	for (unsigned int d = 0; d < w.m.nr_dev; d++) {
 		const struct gm_dev *gd = &w.m.dev[d];
@@ -571,24 +853,30 @@ static void check_devices(void)
 
 		if (v < 0 || gd->kind != GM_PT)
 			continue;
-		for (unsigned int k = 0; k < 16; k++) {
+		if (!all && !dirty_bit(g_dirty.dev, (int)d)) {
+			for (unsigned int k = 0; k < g_dirty.nr_da; k++) {
+				const struct dirty_da *t = &g_dirty.da[k];
+				vcm_da_t da;
+				vcm_pa_t mpa;
+				unsigned int mprot;
+
+				if (t->v != v)
+					continue;
+				da = t->da + crnd(dirty_span(t) / PAGE) * PAGE;
+				check_dev_at(gd, v, t->da);
+				if (gm_translate(&w.m, v, da, &mpa, &mprot))
+					check_dev_at(gd, v, da);
+			}
+			continue;
+		}
+		/* A device the step switched: fewer samples, most in reservations. */
+		for (unsigned int k = all ? 0U : 6U; k < 16; k++) {
 			vcm_da_t da = w.m.vcm[v].start + crnd(w.m.vcm[v].len / PAGE) * PAGE;
 			int r = k < 8 ? -1 : (int)crnd(GM_MAX_RES);
-			vcm_pa_t pa = 0, mpa;
-			unsigned int mprot;
-			int ret;
 
 			if (r >= 0 && w.m.res[r].live && w.m.res[r].vcm == v)
 				da = w.m.res[r].da + crnd(w.m.res[r].len / PAGE) * PAGE;
-			ret = vcm_dev_addr_to_phys_addr(gd->h, VCM_BASE_LOW, da, &pa);
-			if (gm_translate(&w.m, v, da, &mpa, &mprot))
-				CHECK(ret == 0 && pa == mpa,
-				      "%s: da %#llx -> %d pa %#llx, model %#llx",
-				      gd->name, (unsigned long long)da, ret, (unsigned long long)pa,
-				      (unsigned long long)mpa);
-			else
-				CHECK(ret == -ENOENT, "%s: da %#llx -> %d, model: hole", gd->name,
-				      (unsigned long long)da, ret);
+			check_dev_at(gd, v, da);
 		}
 	}
 }
@@ -620,11 +908,33 @@ static void check_sim_at(unsigned int d, int v, vcm_da_t da)
 }
 
 /*
+ * Device @d's IOMMU model over the ranges the step touched in its active VCM
+ * @v: their first and last pages (the ones the last checks left in its
+ * IOTLB), the page past them and samples (span_pages()).
+ */
+static void check_sim_dirty(unsigned int d, int v)
+{
+	for (unsigned int k = 0; k < g_dirty.nr_da; k++) {
+		const struct dirty_da *t = &g_dirty.da[k];
+		uint64_t offs[SPAN_PAGES];
+		unsigned int nr;
+
+		if (t->v != v)
+			continue;
+		nr = span_pages(dirty_span(t), offs);
+		for (unsigned int i = 0; i < nr; i++)
+			check_sim_at(d, v, t->da + offs[i]);
+	}
+}
+
+/*
  * Through the IOMMU models: every mapped page of each device's active VCM,
  * the first page past each reservation and samples; a device with nothing
- * active reaches nothing.
+ * active reaches nothing. Not @all: a device the step switched at samples of
+ * each reservation (span_pages()); one whose active VCM it touched over the
+ * touched ranges (a new table of that VCM is not one the device uses).
  */
-static void check_sims(void)
+static void check_sims(bool all)
 {
 	for (unsigned int d = 0; d < w.m.nr_dev; d++) {
 		int v = w.m.dev[d].active_vcm;
@@ -640,12 +950,25 @@ static void check_sims(void)
 			      w.m.dev[d].name, ret);
 			continue;
 		}
+		if (!all && !dirty_bit(g_dirty.dev, (int)d)) {
+			if (dirty_bit(g_dirty.vcm, v))
+				check_sim_dirty(d, v);
+			continue;
+		}
 		for (int r = 0; r < GM_MAX_RES; r++) {
 			const struct gm_res *res = &w.m.res[r];
-			uint64_t end;
+			struct dirty_da t = { v, res->da, res->len };
+			uint64_t end, offs[SPAN_PAGES];
+			unsigned int nr;
 
 			if (!res->live || res->vcm != v)
 				continue;
+			if (!all) { /* the step switched the device: each reservation at samples */
+				nr = span_pages(dirty_span(&t), offs);
+				for (unsigned int i = 0; i < nr; i++)
+					check_sim_at(d, v, res->da + offs[i]);
+				continue;
+			}
 			end = res->mem >= 0 ? res->len : PAGE;
 			for (uint64_t off = 0; off < end; off += PAGE)
 				check_sim_at(d, v, res->da + off);
@@ -701,18 +1024,29 @@ static void check_rmap_at(vcm_pa_t pa)
 		      (unsigned long long)pa, want[i].res, (unsigned long long)want[i].da);
 }
 
-static void check_rmap(void)
+/*
+ * The reverse map at samples of every allocation (not @all: of those the
+ * step touched, and in the ranges it took out of allocations) and at free
+ * pages.
+ */
+static void check_rmap(bool all)
 {
+	for (unsigned int k = 0; !all && k < g_dirty.nr_pa; k++) {
+		check_rmap_at(g_dirty.pa[k].pa);
+		check_rmap_at(g_dirty.pa[k].pa + crnd(g_dirty.pa[k].len / PAGE) * PAGE);
+	}
 	for (int i = 0; i < GM_MAX_MEM; i++) {
 		const struct gm_mem *pm = &w.m.mem[i];
+		/* after a step, some 16 chunks of a long allocation */
+		uint64_t gap = all || pm->nr <= 64U ? 8U : pm->nr / 8U;
 
-		if (!pm->live)
+		if (!pm->live || (!all && !dirty_bit(g_dirty.mem, i)))
 			continue;
-		for (unsigned int c = 0; c < pm->nr; c += 1 + (unsigned int)crnd(8))
+		for (unsigned int c = 0; c < pm->nr; c += 1 + (unsigned int)crnd(gap))
 			check_rmap_at(pm->pa[c] + crnd(pm->clen[c] / PAGE) * PAGE);
 	}
 	/* A page no allocation holds: nobody maps it. */
-	for (unsigned int k = 0; k < 4; k++) {
+	for (unsigned int k = 0; k < (all ? 4U : 1U); k++) {
 		vcm_pa_t pa = w.mt_pa + crnd(w.mt_len / PAGE) * PAGE;
 		struct gm_rmap one;
 		bool owned = false;
@@ -741,18 +1075,20 @@ static bool translate_unique(int v, int mem, uint64_t off)
 }
 
 /*
- * Bytes through the CPU: for a backed CPU reservation, write through the
- * pointer and read at the pa every other table of the same allocation gives
- * for that offset; then write there and read through the pointer.
+ * Bytes through the CPU: for a backed CPU reservation (not @all: whose
+ * allocation the step touched), write through the pointer and read at the pa
+ * every other table of the same allocation gives for that offset; then write
+ * there and read through the pointer.
  */
-static void check_bytes(void)
+static void check_bytes(bool all)
 {
 	for (int r = 0; r < GM_MAX_RES; r++) {
 		const struct gm_res *cr = &w.m.res[r];
 		uint64_t off;
 		uint8_t *p, *back, val, orig;
 
-		if (!cr->live || cr->mem < 0 || w.m.vcm[cr->vcm].kind != GM_CPU)
+		if (!cr->live || cr->mem < 0 || w.m.vcm[cr->vcm].kind != GM_CPU ||
+		    (!all && !dirty_bit(g_dirty.mem, cr->mem)))
 			continue;
 		off = crnd(cr->len);
 		p = (uint8_t *)(uintptr_t)(cr->da + off);
@@ -817,9 +1153,10 @@ static void check_bytes(void)
 /*
  * The record as the user sees it: every VCM's reservations, bounds' ones
  * among them, walked in address order and each found by address, are the
- * model's.
+ * model's (not @all: the count everywhere, the walk in the VCMs the step
+ * touched).
  */
-static void check_record(void)
+static void check_record(bool all)
 {
 	for (int v = 0; v < GM_MAX_VCM; v++) {
 		const struct gm_vcm *gv = &w.m.vcm[v];
@@ -832,6 +1169,8 @@ static void check_record(void)
 		CHECK(vcm_get_num_res(gv->h) == gm_vcm_nr_res(&w.m, v),
 		      "VCM %d: %llu reservations, the model %u", v,
 		      (unsigned long long)vcm_get_num_res(gv->h), gm_vcm_nr_res(&w.m, v));
+		if (!all && !dirty_bit(g_dirty.vcm, v))
+			continue;
 		while ((x = vcm_get_next_res(gv->h, x)) != NULL) {
 			vcm_da_t da = vcm_get_dev_addr(x);
 			int r = gm_res_at(&w.m, v, da);
@@ -850,20 +1189,75 @@ static void check_record(void)
 	}
 }
 
+/* Everything: the graph's own consistency check and every comparison with the model. */
 static void check_all(void)
 {
 	int ret = vcm_sys_check_(w.sys);
 
 	CHECK(ret == 0, "vcm_sys_check_: %d", ret);
-	check_record();
-	check_tables();
-	check_devices();
-	check_sims();
-	check_rmap();
-	check_bytes();
+	check_record(true);
+	check_tables(true);
+	check_devices(true);
+	check_sims(true);
+	check_rmap(true);
+	check_bytes(true);
+}
+
+/* The same comparisons over what the step touched (g_dirty), the cheap ones everywhere. */
+static void check_dirty(void)
+{
+	check_record(false);
+	check_tables(false);
+	check_devices(false);
+	check_sims(false);
+	check_rmap(false);
+	check_bytes(false);
+}
+
+/* After a call: everything, or with gd_quick what the step touched. */
+static void check_step(void)
+{
+	if (!gd_quick || g_dirty.all)
+		check_all();
+	else
+		check_dirty();
 }
 
 /* ---- operations ---------------------------------------------------------- */
+
+static void touch_mem(int mi)
+{
+	if (mi >= 0)
+		g_dirty.mem |= UINT64_C(1) << mi;
+}
+
+/* Reservation @r: its range in its VCM's tables, its allocation's reverse map. */
+static void touch_res(int r)
+{
+	touch_da(w.m.res[r].vcm, w.m.res[r].da, w.m.res[r].len);
+	touch_mem(w.m.res[r].mem);
+}
+
+/* VCM @v gets new tables or reservations at once: all of it, and what backs it. */
+static void touch_vcm_whole(int v)
+{
+	touch_vcm(v);
+	g_dirty.whole |= UINT32_C(1) << v;
+	for (int r = 0; r < GM_MAX_RES; r++)
+		if (w.m.res[r].live && w.m.res[r].vcm == v)
+			touch_mem(w.m.res[r].mem);
+}
+
+/* Allocation @mi is freed or moves: its pages leave the reverse map (some of its chunks). */
+static void touch_chunks(int mi)
+{
+	const struct gm_mem *pm = &w.m.mem[mi];
+	unsigned int stride = 1 + pm->nr / MAX_DIRTY;
+
+	touch_mem(mi);
+	for (unsigned int c = 0; c < pm->nr; c += stride)
+		touch_pa(pm->pa[c], pm->clen[c]);
+}
 
 static int pick_live_vcm(enum gm_kind kind)
 {
@@ -930,6 +1324,7 @@ static void op_create(void)
 		return;
 	gv = &w.m.vcm[v];
 	g_owner = v;
+	touch_vcm_whole(v);
 	if (kind < 5) {
 		gv->kind = GM_PT;
 		gv->start = (uint64_t)(1 + v) * 4 * VCM_SPAN;
@@ -979,6 +1374,7 @@ static void op_free(void)
 		return;
 	g_op = "free";
 	g_owner = v;
+	touch_vcm(v);
 	busy = gm_vcm_nr_res(&w.m, v) != 0 ||
 	       (w.m.vcm[v].kind != GM_CPU && gm_vcm_nr_assoc(&w.m, v) != 0);
 	ret = vcm_free(w.m.vcm[v].h);
@@ -1016,6 +1412,7 @@ static void op_assoc(void)
 		return;
 	g_op = "assoc";
 	g_owner = v;
+	touch_vcm_whole(v);
 	/* A new table gets the VCM's backed reservations: they must fit its granule. */
 	for (int r = 0; r < GM_MAX_RES; r++)
 		if (w.m.res[r].live && w.m.res[r].vcm == v && w.m.res[r].mem >= 0)
@@ -1060,6 +1457,7 @@ static void op_deassoc(void)
 		return;
 	g_op = "deassoc";
 	g_owner = v;
+	touch_vcm(v);
 	ret = vcm_deassoc(w.m.vcm[v].as[d].h);
 	tally(ret);
 	CHECK(ret == (w.m.vcm[v].as[d].active ? -EBUSY : 0), "deassoc(VCM %d, %s): %d", v,
@@ -1077,6 +1475,9 @@ static void op_activate(bool use_switch)
 		return;
 	gd = &w.m.dev[d];
 	g_owner = v;
+	touch_dev(d);
+	touch_vcm(v);
+	touch_vcm(gd->active_vcm);
 	if (use_switch) {
 		if (w.m.vcm[v].as[d].active)
 			return;
@@ -1131,6 +1532,7 @@ static void op_reserve(void)
 	gr = &w.m.res[r];
 	g_op = "reserve";
 	g_owner = v;
+	touch_vcm(v);
 	/* Mostly what a 64K-granule table can take when one is there; sometimes not. */
 	if (vcm_has_64k(v) && rnd(4) != 0) {
 		len = (1 + rnd(16)) * 64 * KB;
@@ -1162,6 +1564,7 @@ static void op_reserve(void)
 	CHECK((gr->da & (align - 1)) == 0 && gr->da >= w.m.vcm[v].start &&
 	      gr->da - w.m.vcm[v].start + len <= w.m.vcm[v].len,
 	      "reserve: da %#llx misaligned or outside the VCM", (unsigned long long)gr->da);
+	touch_da(v, gr->da, len);
 	for (int o = 0; o < GM_MAX_RES; o++)
 		CHECK(!w.m.res[o].live || w.m.res[o].vcm != v ||
 		      gr->da + len <= w.m.res[o].da || w.m.res[o].da + w.m.res[o].len <= gr->da,
@@ -1179,6 +1582,7 @@ static void op_unreserve(void)
 		return;
 	g_op = "unreserve";
 	g_owner = w.m.res[r].vcm;
+	touch_res(r);
 	backed = w.m.res[r].mem >= 0;
 	ret = vcm_unreserve(w.m.res[r].h);
 	tally(ret);
@@ -1227,6 +1631,7 @@ static int alloc_mem(uint64_t len, int kind)
 	if (ret != 0)
 		return -1;
 	read_chunks(mi);
+	touch_mem(mi);
 	pm->cont = flags == VCM_PHYS_CONT;
 	CHECK(pm->len == len, "alloc: chunks cover %#llx of %#llx", (unsigned long long)pm->len,
 	      (unsigned long long)len);
@@ -1247,6 +1652,7 @@ static void op_free_phys(void)
 	if (mi < 0)
 		return;
 	g_op = "free_phys";
+	touch_chunks(mi);
 	busy = gm_mem_nr_backs(&w.m, mi) != 0;
 	ret = vcm_free_phys(w.sys, w.m.mem[mi].h);
 	tally(ret);
@@ -1286,7 +1692,7 @@ static void check_unchanged(const struct snapshot *before, long n)
 	      (unsigned long long)before->table_bytes, (unsigned long long)now.table_bytes,
 	      before->meta_live, now.meta_live, (unsigned long long)before->phys_free,
 	      (unsigned long long)now.phys_free);
-	check_all();
+	check_step();
 }
 
 /*
@@ -1355,6 +1761,7 @@ static void op_back(void)
 		/* Make room in the model's slots: drop allocations nothing uses. */
 		for (int mi = 0; mi < GM_MAX_MEM && gm_new_mem(&w.m) < 0; mi++)
 			if (w.m.mem[mi].live && gm_mem_nr_backs(&w.m, mi) == 0) {
+				touch_chunks(mi);
 				CHECK(vcm_free_phys(w.sys, w.m.mem[mi].h) == 0, "free_phys");
 				w.m.mem[mi].live = false;
 			}
@@ -1367,6 +1774,8 @@ static void op_back(void)
 		a.mi = pick_mem();
 	if (a.mi < 0)
 		return;
+	touch_res(a.r);
+	touch_mem(a.mi);
 	want = gm_expect_back(&w.m, a.r, a.mi);
 	ret = with_failures(call_back, &a, want == GM_OK && rnd(3) == 0);
 	tally(ret);
@@ -1397,6 +1806,8 @@ static void op_back_one_to_one(void)
 		return;
 	gr = &w.m.res[r];
 	g_owner = v;
+	touch_vcm_whole(v);
+	touch_dev(D_DMA);
 	/* Mostly with the DMA engine attached and on, so the back can succeed. */
 	if (w.m.vcm[v].as[D_DMA].h == NULL && rnd(4) != 0) {
 		g_op = "assoc";
@@ -1423,6 +1834,8 @@ static void op_back_one_to_one(void)
 	CHECK(ret == 0, "reserve_at(one-to-one, %#llx): %d", (unsigned long long)w.m.mem[mi].pa[0],
 	      ret);
 	*gr = (struct gm_res){ true, gr->h, v, w.m.mem[mi].pa[0], w.m.mem[mi].len, gr->prot, -1 };
+	touch_res(r);
+	touch_mem(mi);
 	want = gm_expect_back(&w.m, r, mi);
 	ret = vcm_back(gr->h, w.m.mem[mi].h);
 	tally(ret);
@@ -1441,6 +1854,7 @@ static void op_unback(void)
 		return;
 	g_op = "unback";
 	g_owner = w.m.res[r].vcm;
+	touch_res(r);
 	backed = w.m.res[r].mem >= 0;
 	ret = vcm_unback(w.m.res[r].h);
 	tally(ret);
@@ -1469,6 +1883,7 @@ static void op_share(void)
 	gr = &w.m.res[r];
 	g_op = "share: reserve";
 	g_owner = v;
+	touch_vcm(v);
 	gr->prot = VCM_PT_PROT_READ | VCM_PT_PROT_WRITE;
 	ret = vcm_reserve(w.m.vcm[v].h, w.m.res[src].len, 64 * KB, gr->prot,
 			  (struct vcm_res **)&gr->h);
@@ -1478,6 +1893,8 @@ static void op_share(void)
 		return;
 	*gr = (struct gm_res){ true, gr->h, v, vcm_get_dev_addr(gr->h), w.m.res[src].len,
 			       gr->prot, -1 };
+	touch_res(r);
+	touch_mem(w.m.res[src].mem);
 	g_op = "share: back";
 	want = gm_expect_back(&w.m, r, w.m.res[src].mem);
 	ret = vcm_back(gr->h, w.m.mem[w.m.res[src].mem].h);
@@ -1520,8 +1937,10 @@ static void op_migrate(void)
 		return;
 	g_op = "migrate";
 	old = w.m.mem[mi];
+	touch_chunks(mi);
 	for (int r = 0; r < GM_MAX_RES; r++)
 		if (w.m.res[r].live && w.m.res[r].mem == mi) {
+			touch_res(r);
 			o2o |= w.m.vcm[w.m.res[r].vcm].kind == GM_ONE_TO_ONE;
 			big |= vcm_has_64k(w.m.res[r].vcm);
 		}
@@ -1595,6 +2014,7 @@ static void op_clone(void)
 		w.m.res[r].h = (void *)cr;
 		w.m.res[r].vcm = c;
 	}
+	touch_vcm_whole(c);
 }
 
 /* ---- steps --------------------------------------------------------------- */
@@ -1604,8 +2024,15 @@ void gd_init(void)
 	g_check_rng = 0x243f6a8885a308d3ULL;
 	g_step = 0;
 	g_op = "setup";
+	static bool checked;
+
+	g_dirty = (struct dirty){ 0 };
+	g_since_full = 0;
 	world_init();
-	check_all();
+	/* The world starts the same every time: gd_quick checks it once. */
+	if (!gd_quick || !checked)
+		check_all();
+	checked = true;
 }
 
 void gd_step(void)
@@ -1614,6 +2041,7 @@ void gd_step(void)
 
 	g_step++;
 	g_owner = -1;
+	g_dirty = (struct dirty){ 0 };
 	if (op < 6)
 		op_create();
 	else if (op < 9)
@@ -1646,7 +2074,12 @@ void gd_step(void)
 		op_share();
 	else
 		op_clone();
+	if (gd_quick && !g_dirty.all && ++g_since_full < GD_FULL_EVERY) {
+		check_dirty();
+		return;
+	}
 	check_all();
+	g_since_full = 0;
 }
 
 void gd_report(void)
@@ -1662,6 +2095,9 @@ void gd_report(void)
 
 void gd_teardown(void)
 {
+	/* gd_quick: the state after the last step is checked whole too. */
+	if (gd_quick && g_since_full != 0)
+		check_all();
 	g_op = "teardown";
 	for (int r = 0; r < GM_MAX_RES; r++)
 		if (w.m.res[r].live) {

@@ -20,14 +20,28 @@ uint64_t gd_rand(uint64_t n);
 void gd_fail(const char *msg);
 
 /*
- * Checks that scale with what is mapped, not with the VCMs' size: a table is
- * still walked whole after every step (a mapping the model lacks shows
- * there), but looked up page by page only where the model maps and at
- * samples. Default false (every page of every table looked up).
+ * Checks for the fuzzer, fast enough for millions of inputs. After a step,
+ * only what it touched: each op records the VCMs, reservation ranges,
+ * allocations, freed physical ranges and devices it works on, and the checks
+ * run over those (every table of a touched VCM walked over the touched
+ * ranges and the page past each, its mapped bytes there counted against the
+ * model, looked up at the ends and at samples; the IOMMU models of the
+ * devices the VCM is active on at the same pages; a switched device over
+ * samples of every reservation; the reverse map of the touched allocations
+ * and freed ranges; the record of the touched VCMs; the CPU's bytes of the
+ * touched allocations). A try with an injected failure is checked over the
+ * set of the call it belongs to. Every 64 steps, and in gd_teardown() before
+ * anything is taken down, the full check, itself scaled to what is mapped (a
+ * table walked whole, looked up at the model's mapped pages and samples).
+ * Default false: the full check after every step, every page of every table
+ * looked up.
  */
 extern bool gd_quick;
 
-/* Build the system and check it; gd_step() one call and the checks; gd_teardown() all of it. */
+/*
+ * Build the system and check it (gd_quick: the first time only, it starts the
+ * same); gd_step() one call and the checks; gd_teardown() all of it.
+ */
 void gd_init(void);
 void gd_step(void);
 void gd_teardown(void);
