@@ -1633,6 +1633,8 @@ static int alloc_mem(uint64_t len, int kind)
 	read_chunks(mi);
 	touch_mem(mi);
 	pm->cont = flags == VCM_PHYS_CONT;
+	/* the memtype's sizes (1M, 64K, 4K) when the flags name none */
+	pm->sizes = pm->cont ? 0 : flags != 0 ? flags : VCM_PHYS_1MB | VCM_PHYS_64KB | VCM_PHYS_4KB;
 	CHECK(pm->len == len, "alloc: chunks cover %#llx of %#llx", (unsigned long long)pm->len,
 	      (unsigned long long)len);
 	pm->live = true;
@@ -1912,16 +1914,19 @@ static int call_migrate(void *arg)
 	return vcm_migrate(w.sys, w.m.mem[*mi].h);
 }
 
+/*
+ * A hash of allocation @mi's bytes at every 61st offset of the allocation
+ * (not of each chunk: migrate may cut the memory into other chunks).
+ */
 static uint64_t mem_sum(int mi)
 {
 	const struct gm_mem *pm = &w.m.mem[mi];
 	uint64_t h = 1469598103934665603ULL;
 
-	for (unsigned int c = 0; c < pm->nr; c++) {
-		const uint8_t *p = vcm_hosted_mem_cpu(w.mem, pm->pa[c]);
+	for (uint64_t off = 0; off < pm->len; off += 61) {
+		const uint8_t *p = vcm_hosted_mem_cpu(w.mem, gm_mem_pa(&w.m, mi, off));
 
-		for (uint64_t i = 0; i < pm->clen[c]; i += 61)
-			h = (h ^ p[i]) * 1099511628211ULL;
+		h = (h ^ *p) * 1099511628211ULL;
 	}
 	return h;
 }
@@ -1947,7 +1952,9 @@ static void op_migrate(void)
 	/*
 	 * A 64K table maps the memory: the new memory must suit it (no 4K chunk,
 	 * every chunk 64K-aligned), so the chunk sizes may change; otherwise the
-	 * plan is the same. Either way migrate may fail only for lack of memory.
+	 * memory is asked for as it was (the same flags: a cut into chunks of
+	 * the sizes it allowed, not necessarily the same cut, as the free memory
+	 * has changed since). Either way migrate may fail only for lack of memory.
 	 */
 	/* Give the memory a recognisable content first. */
 	for (unsigned int c = 0; c < old.nr; c++)
@@ -1972,12 +1979,18 @@ static void op_migrate(void)
 			      "migrate: chunk %u (pa %#llx, %#llx bytes) does not suit a 64K table",
 			      c, (unsigned long long)w.m.mem[mi].pa[c],
 			      (unsigned long long)w.m.mem[mi].clen[c]);
+	} else if (old.cont) {
+		CHECK(w.m.mem[mi].nr == 1, "migrate: contiguous memory in %u chunks",
+		      w.m.mem[mi].nr);
 	} else {
-		CHECK(w.m.mem[mi].nr == old.nr, "migrate: %u chunks, was %u", w.m.mem[mi].nr,
-		      old.nr);
-		for (unsigned int c = 0; c < old.nr; c++)
-			CHECK(w.m.mem[mi].clen[c] == old.clen[c], "migrate: chunk %u size changed",
-			      c);
+		for (unsigned int c = 0; c < w.m.mem[mi].nr; c++)
+			CHECK((w.m.mem[mi].clen[c] & old.sizes) == w.m.mem[mi].clen[c] &&
+			      (w.m.mem[mi].clen[c] & (w.m.mem[mi].clen[c] - 1U)) == 0 &&
+			      (w.m.mem[mi].pa[c] & (w.m.mem[mi].clen[c] - 1U)) == 0,
+			      "migrate: chunk %u (pa %#llx, %#llx bytes) is not one of sizes %#llx, "
+			      "aligned", c, (unsigned long long)w.m.mem[mi].pa[c],
+			      (unsigned long long)w.m.mem[mi].clen[c],
+			      (unsigned long long)old.sizes);
 	}
 	CHECK(mem_sum(mi) == sum, "migrate: contents not copied");
 }

@@ -36,6 +36,7 @@ struct gm_dev {
 struct gm_mem {
 	bool live;
 	bool cont;                 /* one contiguous chunk, aligned to 4K only */
+	uint64_t sizes;            /* the chunk sizes it may be cut into */
 	void *h;                   /* struct vcm_physmem * */
 	uint64_t len;
 	unsigned int nr;
