@@ -9,7 +9,7 @@
  * devices sit behind IOMMU models of src/sim (one each, a small IOTLB), so
  * their tables are also walked by a decoder that is not the pgtable layer's.
  * Each call's result must be the one the model's rules give. After every step
- * (the checks, graph_checks.c):
+ * (the checks are in graph_checks.c):
  *  - vcm_sys_check_() passes;
  *  - every table (every live mapper instance, seen through a spy mapper that
  *    wraps the real one) is looked up page by page over its whole range and
