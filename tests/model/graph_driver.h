@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The graph property driver (graph_driver.c): a mixed-format system and the
- * calls of the mapping graph chosen one step at a time, each result and the
- * whole state after each step compared with the model in graph_model.c.
+ * The graph property driver (graph_driver.c, its checks in graph_checks.c):
+ * a mixed-format system and the calls of the mapping graph chosen one step
+ * at a time, each result and the whole state after each step compared with
+ * the model in graph_model.c.
  *
  * Whoever runs it supplies the choices and the way to fail: the CTest
  * property test (tests/graph/test_graph_prop.c) from a seeded generator, the
