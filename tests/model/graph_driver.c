@@ -1118,12 +1118,14 @@ static int call_migrate(void *arg)
 static uint64_t mem_sum(int mi)
 {
 	const struct gm_mem *pm = &w.m.mem[mi];
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 1469598103934665603ULL, start = 0;
 
-	for (uint64_t off = 0; off < pm->len; off += 61) {
-		const uint8_t *p = vcm_hosted_mem_cpu(w.mem, gm_mem_pa(&w.m, mi, off));
+	for (unsigned int c = 0; c < pm->nr; start += pm->clen[c], c++) {
+		const uint8_t *p = vcm_hosted_mem_cpu(w.mem, pm->pa[c]);
 
-		h = (h ^ *p) * 1099511628211ULL;
+		/* the chunk's first offset that is a multiple of 61 */
+		for (uint64_t i = (61U - start % 61U) % 61U; i < pm->clen[c]; i += 61)
+			h = (h ^ p[i]) * 1099511628211ULL;
 	}
 	return h;
 }
