@@ -25,7 +25,6 @@ void res_attach_(struct vcm_res *res, struct vcm_mem *mem, struct rmap_ext *ext,
 void res_detach_(struct vcm_res *res)
 {
 	struct vcm_sys *sys = res->h.sys;
-
 	void *l = sys->rmap[res->mem->shard].lock;
 
 	leaf_lock_(sys, l);
