@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What every benchmark shares: one monotonic clock, one way to time a loop,
- * and one table printer, so all of bench/ prints figures the same way.
+ * What every benchmark shares: one monotonic clock, the thread's CPU clock,
+ * one way to time a loop, and one table printer, so all of bench/ prints
+ * figures the same way.
  * Figures are ratios against a baseline measured in the same run; nothing
  * here asserts a time.
  */
@@ -18,6 +19,18 @@ static inline uint64_t bench_now_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * CPU time of the calling thread: what a loop cost, apart from what other
+ * processes took from the core (the machines these run on are shared).
+ */
+static inline uint64_t bench_thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
 }
 

@@ -72,14 +72,6 @@ struct lane {
 	uint64_t cpu_ns;  /* its CPU time */
 };
 
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
-}
-
 static void die(const char *what, int ret, struct vcm_sys *sys)
 {
 	fprintf(stderr, "bench_graph_threads: %s: %d (%s)\n", what, ret,
@@ -157,7 +149,7 @@ static void *lane_run(void *arg)
 
 	pthread_barrier_wait(ln->start);
 	ln->t0 = bench_now_ns();
-	ln->cpu_ns = thread_cpu_ns();
+	ln->cpu_ns = bench_thread_cpu_ns();
 	for (unsigned long i = 0; i < ln->cycles && ln->err == 0; i++) {
 		struct vcm_res *res;
 
@@ -171,7 +163,7 @@ static void *lane_run(void *arg)
 			ln->err = -1;
 	}
 	ln->t1 = bench_now_ns();
-	ln->cpu_ns = thread_cpu_ns() - ln->cpu_ns;
+	ln->cpu_ns = bench_thread_cpu_ns() - ln->cpu_ns;
 	return NULL;
 }
 

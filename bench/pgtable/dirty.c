@@ -36,14 +36,6 @@ struct fmt_row {
 	bool arm; /* armv8: the mark clears AP[2]; else it sets D */
 };
 
-static uint64_t dt_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
-}
-
 static int count_leaf(void *arg, const struct vcm_pt_leaf *leaf)
 {
 	(void)leaf;
@@ -122,16 +114,16 @@ static void one(const struct fmt_row *f)
 	for (unsigned int r = 0; r <= ROUNDS; r++) {
 		uint64_t t0, t1, t2, t3, leaves = 0, seen = 0, cleared = 0;
 
-		t0 = dt_now();
+		t0 = bench_thread_cpu_ns();
 		if (vcm_pt_walk(pt, DA, GIB, count_leaf, &leaves) != 0)
 			die("walk", pt);
-		t1 = dt_now();
+		t1 = bench_thread_cpu_ns();
 		if (vcm_pt_read_clear_dirty(pt, DA, GIB, VCM_DIRTY_NO_CLEAR, count_dirty, &seen) != 0)
 			die("read", pt);
-		t2 = dt_now();
+		t2 = bench_thread_cpu_ns();
 		if (vcm_pt_read_clear_dirty(pt, DA, GIB, 0, count_dirty, &cleared) != 0)
 			die("read+clear", pt);
-		t3 = dt_now();
+		t3 = bench_thread_cpu_ns();
 		if (leaves != GIB / PAGE || seen != GIB / PAGE / 2U || cleared != seen)
 			die("counts", pt);
 		mark_half(a, &hw, f->arm);

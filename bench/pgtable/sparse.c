@@ -57,15 +57,6 @@ static void sp_die(const char *what, struct vcm_pt *pt)
 	exit(1);
 }
 
-/* CPU time of this thread, ns. */
-static uint64_t sp_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
-}
-
 static uint64_t sp_rnd(uint64_t *s)
 {
 	*s ^= *s << 13;
@@ -134,7 +125,7 @@ static struct sp_result sp_run(struct vcm_pt *pt, const uint64_t *da, const uint
 
 		for (unsigned int round = 0; round <= ROUNDS; round++) {
 			if (round == 1)
-				t0 = sp_now(); /* round 0 faults the memory in */
+				t0 = bench_thread_cpu_ns(); /* round 0 faults the memory in */
 			for (size_t b = 0; b < n; b += batch) {
 				for (size_t i = b; i < b + batch; i++)
 					if (vcm_pt_map(pt, da[i], PA + (da[i] & UINT64_C(0xfffffff000)),
@@ -146,7 +137,7 @@ static struct sp_result sp_run(struct vcm_pt *pt, const uint64_t *da, const uint
 			}
 		}
 		r.map = r.unmap = -1.0;
-		r.pair = bench_ns_per(t0, sp_now(), (uint64_t)ROUNDS * n);
+		r.pair = bench_ns_per(t0, bench_thread_cpu_ns(), (uint64_t)ROUNDS * n);
 		r.bytes = vcm_pt_table_bytes(pt);
 		r.pool = sp_pool_bytes(pt);
 		return r;
@@ -156,17 +147,17 @@ static struct sp_result sp_run(struct vcm_pt *pt, const uint64_t *da, const uint
 		if (vcm_pt_map(pt, nbr[i], PA, PAGE, PROT) != 0)
 			sp_die("resident map", pt);
 	for (unsigned int round = 0; round <= ROUNDS; round++) {
-		uint64_t t0 = sp_now(), t1, t2;
+		uint64_t t0 = bench_thread_cpu_ns(), t1, t2;
 
 		for (size_t i = 0; i < n; i++)
 			if (vcm_pt_map(pt, da[i], PA + (da[i] & UINT64_C(0xfffffff000)), len, PROT) !=
 			    0)
 				sp_die("map", pt);
-		t1 = sp_now();
+		t1 = bench_thread_cpu_ns();
 		for (size_t i = 0; i < n; i++)
 			if (vcm_pt_unmap(pt, un[i], len, NULL) != 0)
 				sp_die("unmap", pt);
-		t2 = sp_now();
+		t2 = bench_thread_cpu_ns();
 		if (round != 0) { /* round 0 faults the memory in */
 			t_map += t1 - t0;
 			t_unmap += t2 - t1;
