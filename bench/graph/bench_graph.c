@@ -29,6 +29,8 @@
 #include <vcm/vcm.h>
 #include <vcm/hosted.h>
 #include "../common/bench.h"
+#define GRAPH_BENCH_NAME "bench_graph"
+#include "graph_bench.h"
 
 #define KB (UINT64_C(1) << 10)
 #define MB (UINT64_C(1) << 20)
@@ -37,20 +39,6 @@
 #define PROT (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)
 
 static bool g_quick;
-
-static void die(const char *what, int ret, struct vcm_sys *sys)
-{
-	fprintf(stderr, "bench_graph: %s: %d (%s)\n", what, ret,
-		sys != NULL ? vcm_sys_last_error(sys) : "");
-	exit(1);
-}
-
-#define TRY(sys, call)                                 \
-	do {                                           \
-		int ret_ = (call);                     \
-		if (ret_ != 0)                         \
-			die(#call, ret_, (sys));       \
-	} while (0)
 
 /* ---- a rig: hosted memory, a system on it, table bytes counted ----------- */
 

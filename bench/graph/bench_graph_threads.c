@@ -34,6 +34,8 @@
 #include <vcm/vcm.h>
 #include <vcm/hosted.h>
 #include "../common/bench.h"
+#define GRAPH_BENCH_NAME "bench_graph_threads"
+#include "graph_bench.h"
 
 #define KB (UINT64_C(1) << 10)
 #define MB (UINT64_C(1) << 20)
@@ -71,20 +73,6 @@ struct lane {
 	uint64_t t0, t1; /* its own start and end */
 	uint64_t cpu_ns;  /* its CPU time */
 };
-
-static void die(const char *what, int ret, struct vcm_sys *sys)
-{
-	fprintf(stderr, "bench_graph_threads: %s: %d (%s)\n", what, ret,
-		sys != NULL ? vcm_sys_last_error(sys) : "");
-	exit(1);
-}
-
-#define TRY(sys, call)                           \
-	do {                                     \
-		int ret_ = (call);               \
-		if (ret_ != 0)                   \
-			die(#call, ret_, (sys)); \
-	} while (0)
 
 static void rig_init(struct rig *r, enum mode mode)
 {
