@@ -39,6 +39,14 @@ extern "C" {
  *               [@cpu, @cpu + @len) visible to a walker that does not snoop.
  * @meta_alloc:  allocate @size bytes of CPU-only metadata; NULL on failure.
  * @meta_free:   give back @p from @meta_alloc.
+ * @table_free_zero: optional: @table_free for a block its user gives back all
+ *               zero, as the walker sees it too (a table whose every entry was
+ *               cleared one by one, and cleaned where walkers do not snoop).
+ *               The platform may hand it out again without clearing it. NULL:
+ *               such blocks go to @table_free like any other. A layer that
+ *               wraps another's ops must pass this on through its own wrapper
+ *               or leave it NULL, never copy the inner pointer: that would
+ *               bypass its @table_free.
  *
  * Context: the ops may be called from any thread that calls into the object
  * that was given them; an implementation shared between objects that run on
@@ -52,6 +60,7 @@ struct vcm_plat_ops {
 	void (*cache_clean)(void *ctx, void *cpu, size_t len);
 	void *(*meta_alloc)(void *ctx, size_t size);
 	void (*meta_free)(void *ctx, void *p, size_t size);
+	void (*table_free_zero)(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size);
 };
 
 /* The arena's smallest block: 1 KiB, the size of an ARMv7 second-level table. */
@@ -69,6 +78,7 @@ struct vcm_plat_arena {
 	uint64_t len;            /* bytes, a multiple of the smallest block */
 	uint8_t *order_of;       /* per smallest block: order if a free block starts here */
 	uint32_t free_head[VCM_PLAT_ARENA_MAX_ORDERS]; /* block index + 1, 0 = empty */
+	uint32_t zero_head[VCM_PLAT_ARENA_MAX_ORDERS]; /* free and known zero, not merged */
 	uint64_t free_bytes;
 	uint64_t lowest_free_bytes;
 	struct vcm_diag diag;
@@ -93,6 +103,13 @@ VCM_API int vcm_plat_arena_init(struct vcm_plat_arena *a, void *cpu, vcm_pa_t pa
 /**
  * vcm_plat_arena_ops() - fill @ops with the arena's operations: tables and
  * metadata both come from the arena; cache_clean is NULL (coherent).
+ *
+ * A block given back through table_free_zero is kept, unmerged, on a list of
+ * zero blocks of its size, and the next table of that size is taken from
+ * there without clearing it: an emptied table is already zero, and clearing
+ * it again on the way back out would cost a write to every cache line of
+ * memory that is usually cold by then. When no block is large enough, the
+ * zero lists go back into the buddy system first.
  */
 VCM_API void vcm_plat_arena_ops(struct vcm_plat_arena *a, struct vcm_plat_ops *ops);
 
@@ -101,7 +118,8 @@ VCM_API uint64_t vcm_plat_arena_free_bytes(const struct vcm_plat_arena *a);
 
 /**
  * vcm_plat_arena_check_() - whole-structure validator for tests: every free
- * list is well formed and the free bytes add up. Return: 0 or -EFAULT.
+ * list is well formed, every block on a zero list is zero but for its link,
+ * and the free bytes add up. Return: 0 or -EFAULT.
  */
 VCM_API int vcm_plat_arena_check_(const struct vcm_plat_arena *a);
 
@@ -183,7 +201,9 @@ struct vcm_lock_ops {
  * @table_alloc: optional: runs in place of passing table_alloc on; it may
  *               pass it on itself with vcm_plat_fwd_table_alloc(). The owner
  *               finds itself from @f (the struct is meant to be embedded).
- * @table_free:  optional: likewise for table_free (vcm_plat_fwd_table_free()).
+ * @table_free:  optional: likewise for table_free (vcm_plat_fwd_table_free()),
+ *               and for table_free_zero too: a block the owner watches is
+ *               passed on as an ordinary one.
  */
 struct vcm_plat_fwd {
 	const struct vcm_plat_ops *to;

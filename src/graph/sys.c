@@ -36,6 +36,16 @@ static void lp_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 	leaf_unlock_(sys, sys->l_plat);
 }
 
+static void lp_table_free_zero(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	struct vcm_sys *sys = ctx;
+	const struct vcm_plat_ops *u = sys->user_plat;
+
+	leaf_lock_(sys, sys->l_plat);
+	u->table_free_zero(u->ctx, pa, cpu, size);
+	leaf_unlock_(sys, sys->l_plat);
+}
+
 static void *lp_pa_to_cpu(void *ctx, vcm_pa_t pa)
 {
 	const struct vcm_plat_ops *u = ((struct vcm_sys *)ctx)->user_plat;
@@ -148,6 +158,7 @@ static int locks_init(struct vcm_sys *sys, const struct vcm_sys_cfg *cfg)
 		.cache_clean = u->cache_clean != NULL ? lp_cache_clean : NULL,
 		.meta_alloc = lp_meta_alloc,
 		.meta_free = lp_meta_free,
+		.table_free_zero = u->table_free_zero != NULL ? lp_table_free_zero : NULL,
 	};
 	sys->plat = &sys->locked_plat;
 	return 0;

@@ -165,7 +165,11 @@ void vcm_pt_tbl_free_(struct vcm_pt *pt, vcm_pa_t pa, void *cpu, uint64_t size)
 		return;
 	}
 	cnt_remove(pt, (uintptr_t)cpu);
-	pt->plat.table_free(pt->plat.ctx, pa, cpu, size);
+	/* every entry was cleared: the platform need not clear it again */
+	if (pt->plat.table_free_zero != NULL)
+		pt->plat.table_free_zero(pt->plat.ctx, pa, cpu, size);
+	else
+		pt->plat.table_free(pt->plat.ctx, pa, cpu, size);
 }
 
 int vcm_pt_mem_check_(struct vcm_pt *pt, uint64_t linked)

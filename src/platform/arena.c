@@ -11,6 +11,13 @@
  * linked through the first bytes of the free blocks themselves, by block index,
  * so the arena works the same on 32- and 64-bit hosts.
  *
+ * Zero lists: a table given back through table_free_zero is all zero, so it
+ * goes, unmerged, on a singly linked LIFO list of its order (ZERO_HEAD|order,
+ * linked through its first word), and the next block of that order comes from
+ * there with only that word to clear. The most recently emptied table is the
+ * one most likely still in the cache. An allocation that finds no block in
+ * the buddy lists first puts every zero block back into them.
+ *
  * Non-goals: locking (callers serialise), sizes below 1 KiB.
  */
 #include <errno.h>
@@ -24,6 +31,8 @@
 #define NOT_HEAD  0x00U
 #define FREE_HEAD 0x80U
 #define USED_HEAD 0x40U
+#define ZERO_HEAD 0xc0U /* free, all zero but its link, on a zero list */
+#define HEAD_MASK 0xc0U
 #define ORDER_MASK 0x3fU
 
 struct link {
@@ -98,8 +107,10 @@ int vcm_plat_arena_init(struct vcm_plat_arena *a, void *cpu, vcm_pa_t pa, uint64
 	a->len = blocks << MIN_LG2;
 	a->order_of = cpu;
 	a->free_bytes = 0;
-	for (unsigned int o = 0; o < VCM_PLAT_ARENA_MAX_ORDERS; o++)
+	for (unsigned int o = 0; o < VCM_PLAT_ARENA_MAX_ORDERS; o++) {
 		a->free_head[o] = 0;
+		a->zero_head[o] = 0;
+	}
 	for (idx = 0; idx < blocks; idx++)
 		a->order_of[idx] = NOT_HEAD;
 
@@ -128,7 +139,52 @@ static unsigned int order_for(uint64_t size)
 	return lg2 <= MIN_LG2 ? 0U : lg2 - MIN_LG2;
 }
 
-static int arena_alloc(struct vcm_plat_arena *a, uint64_t size, uint64_t align, uint64_t *out_idx)
+static void zero_push(struct vcm_plat_arena *a, uint64_t idx, unsigned int order)
+{
+	link_of(a, idx)->next = a->zero_head[order];
+	a->zero_head[order] = (uint32_t)(idx + 1U);
+	a->order_of[idx] = (uint8_t)(ZERO_HEAD | order);
+	a->free_bytes += MIN_SIZE << order;
+}
+
+/* Take the first block off zero list @order; it is all zero when this returns. */
+static uint64_t zero_pop(struct vcm_plat_arena *a, unsigned int order)
+{
+	uint64_t idx = a->zero_head[order] - 1U;
+	struct link *l = link_of(a, idx);
+
+	a->zero_head[order] = l->next;
+	l->next = 0;
+	/*
+	 * The next block's link is read when it is taken, and its line is
+	 * usually cold by then (a table emptied long ago): start loading it
+	 * now, while the caller fills this one, not then.
+	 */
+	if (a->zero_head[order] != 0U)
+		__builtin_prefetch(link_of(a, a->zero_head[order] - 1U), 1);
+	a->order_of[idx] = NOT_HEAD;
+	a->free_bytes -= MIN_SIZE << order;
+	return idx;
+}
+
+static void buddy_free(struct vcm_plat_arena *a, uint64_t idx, unsigned int order);
+
+/* Every zero block back into the buddy lists, merged; false if there was none. */
+static bool zero_drain(struct vcm_plat_arena *a)
+{
+	bool any = false;
+
+	for (unsigned int o = 0; o < VCM_PLAT_ARENA_MAX_ORDERS; o++)
+		while (a->zero_head[o] != 0U) {
+			buddy_free(a, zero_pop(a, o), o);
+			any = true;
+		}
+	return any;
+}
+
+/* Block @*out_idx of @size and @align; *@zero: it came off a zero list (already zero). */
+static int arena_alloc(struct vcm_plat_arena *a, uint64_t size, uint64_t align, uint64_t *out_idx,
+		       bool *zero)
 {
 	unsigned int want, have;
 	uint64_t idx;
@@ -138,9 +194,20 @@ static int arena_alloc(struct vcm_plat_arena *a, uint64_t size, uint64_t align, 
 		return VCM_ERR(&a->diag, -EINVAL, "size %#llx or align %#llx out of range",
 			       vcm_ull(size), vcm_ull(align));
 	want = order_for(size > align ? size : align);
-	for (have = want; have < VCM_PLAT_ARENA_MAX_ORDERS; have++)
-		if (a->free_head[have] != 0U)
-			break;
+	*zero = want < VCM_PLAT_ARENA_MAX_ORDERS && a->zero_head[want] != 0U;
+	if (*zero) {
+		idx = zero_pop(a, want);
+		a->order_of[idx] = (uint8_t)(USED_HEAD | want);
+		if (a->free_bytes < a->lowest_free_bytes)
+			a->lowest_free_bytes = a->free_bytes;
+		*out_idx = idx;
+		return 0;
+	}
+	do {
+		for (have = want; have < VCM_PLAT_ARENA_MAX_ORDERS; have++)
+			if (a->free_head[have] != 0U)
+				break;
+	} while (have >= VCM_PLAT_ARENA_MAX_ORDERS && zero_drain(a));
 	if (have >= VCM_PLAT_ARENA_MAX_ORDERS)
 		return VCM_ERR(&a->diag, -ENOMEM, "no free block of %#llx bytes",
 			       vcm_ull(MIN_SIZE << want));
@@ -157,18 +224,30 @@ static int arena_alloc(struct vcm_plat_arena *a, uint64_t size, uint64_t align, 
 	return 0;
 }
 
-static void arena_free(struct vcm_plat_arena *a, uint64_t idx)
+/* The order of allocated block @idx, or -1 (recorded) when @idx is not one. */
+static int used_order(struct vcm_plat_arena *a, uint64_t idx)
 {
-	uint64_t blocks = a->len >> MIN_LG2;
-	unsigned int order;
-
-	vcm_diag_enter(&a->diag, __func__);
-	if (idx >= blocks || (a->order_of[idx] & USED_HEAD) == 0U) {
+	if (idx >= a->len >> MIN_LG2 || (a->order_of[idx] & HEAD_MASK) != USED_HEAD) {
 		VCM_ERR(&a->diag, -EINVAL, "block %#llx was not allocated",
 			vcm_ull(a->pa + (idx << MIN_LG2)));
-		return;
+		return -1;
 	}
-	order = a->order_of[idx] & ORDER_MASK;
+	return (int)(a->order_of[idx] & ORDER_MASK);
+}
+
+static void arena_free(struct vcm_plat_arena *a, uint64_t idx)
+{
+	int order;
+
+	vcm_diag_enter(&a->diag, __func__);
+	order = used_order(a, idx);
+	if (order >= 0)
+		buddy_free(a, idx, (unsigned int)order);
+}
+
+/* Block @idx of @order (no longer marked used) back into the buddy lists, merged. */
+static void buddy_free(struct vcm_plat_arena *a, uint64_t idx, unsigned int order)
+{
 	a->order_of[idx] = NOT_HEAD;
 	while (order + 1U < VCM_PLAT_ARENA_MAX_ORDERS) {
 		/* The buddy is found by physical address: blocks are aligned in pa terms. */
@@ -194,13 +273,14 @@ static int arena_block(struct vcm_plat_arena *a, uint64_t size, uint64_t align, 
 {
 	uint64_t idx = 0, n;
 	uint64_t *p;
-	int ret = arena_alloc(a, size, align, &idx);
+	bool zero = false;
+	int ret = arena_alloc(a, size, align, &idx, &zero);
 
 	if (ret != 0)
 		return ret;
 	p = (uint64_t *)(void *)(a->cpu + (idx << MIN_LG2));
 	n = (MIN_SIZE << (a->order_of[idx] & ORDER_MASK)) / sizeof(*p);
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < n && !zero; i++)
 		p[i] = 0;
 	*pa = a->pa + (idx << MIN_LG2);
 	*cpu = p;
@@ -227,6 +307,26 @@ static void ops_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 		return;
 	}
 	arena_free(a, (pa - a->pa) >> MIN_LG2);
+	vcm_plat_inject_free_("table memory");
+}
+
+static void ops_table_free_zero(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	struct vcm_plat_arena *a = ctx;
+	int order;
+
+	vcm_diag_enter(&a->diag, __func__);
+	(void)cpu;
+	(void)size;
+	if (pa < a->pa || pa - a->pa >= a->len) {
+		VCM_ERR(&a->diag, -EINVAL, "pa %#llx is outside the arena",
+			vcm_ull(pa));
+		return;
+	}
+	order = used_order(a, (pa - a->pa) >> MIN_LG2);
+	if (order < 0)
+		return;
+	zero_push(a, (pa - a->pa) >> MIN_LG2, (unsigned int)order);
 	vcm_plat_inject_free_("table memory");
 }
 
@@ -265,6 +365,7 @@ void vcm_plat_arena_ops(struct vcm_plat_arena *a, struct vcm_plat_ops *ops)
 	ops->cache_clean = NULL;
 	ops->meta_alloc = ops_meta_alloc;
 	ops->meta_free = ops_meta_free;
+	ops->table_free_zero = ops_table_free_zero;
 }
 
 uint64_t vcm_plat_arena_free_bytes(const struct vcm_plat_arena *a)
@@ -297,6 +398,24 @@ int vcm_plat_arena_check_(const struct vcm_plat_arena *a)
 			if (total > a->len)
 				return -EFAULT; /* a cycle */
 			prev = cur;
+		}
+	}
+	for (unsigned int o = 0; o < VCM_PLAT_ARENA_MAX_ORDERS; o++) {
+		for (uint32_t cur = a->zero_head[o]; cur != 0U; cur = link_of(a, cur - 1U)->next) {
+			uint64_t idx = cur - 1U;
+			const uint8_t *b;
+
+			if (idx >= blocks || a->order_of[idx] != (ZERO_HEAD | o) ||
+			    !vcm_is_aligned(a->pa + (idx << MIN_LG2), MIN_SIZE << o))
+				return -EFAULT;
+			total += MIN_SIZE << o;
+			if (total > a->len)
+				return -EFAULT; /* a cycle */
+			/* zero but for the link's next, which is its first word */
+			b = a->cpu + (idx << MIN_LG2);
+			for (uint64_t k = sizeof(uint32_t); k < MIN_SIZE << o; k++)
+				if (b[k] != 0U)
+					return -EFAULT;
 		}
 	}
 	return total == a->free_bytes ? 0 : -EFAULT;

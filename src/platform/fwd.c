@@ -47,6 +47,22 @@ static void fwd_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 		vcm_plat_fwd_table_free(f, pa, cpu, size);
 }
 
+/* A zero block: on to @to as such, unless the owner watches table_free (then there). */
+static void fwd_table_free_zero(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	struct vcm_plat_fwd *f = ctx;
+
+	if (f->table_free != NULL) {
+		f->table_free(f, pa, cpu, size);
+		return;
+	}
+	if (f->lock != NULL)
+		f->lock->lock(f->lock->ctx);
+	f->to->table_free_zero(f->to->ctx, pa, cpu, size);
+	if (f->lock != NULL)
+		f->lock->unlock(f->lock->ctx);
+}
+
 static void *fwd_pa_to_cpu(void *ctx, vcm_pa_t pa)
 {
 	const struct vcm_plat_ops *to = ((struct vcm_plat_fwd *)ctx)->to;
@@ -86,4 +102,5 @@ void vcm_plat_fwd_ops(struct vcm_plat_fwd *f, struct vcm_plat_ops *ops)
 	ops->cache_clean = to->cache_clean != NULL ? fwd_cache_clean : NULL;
 	ops->meta_alloc = to->meta_alloc != NULL ? fwd_meta_alloc : NULL;
 	ops->meta_free = to->meta_free != NULL ? fwd_meta_free : NULL;
+	ops->table_free_zero = to->table_free_zero != NULL ? fwd_table_free_zero : NULL;
 }

@@ -31,19 +31,50 @@ static int fx_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa
 	return 0;
 }
 
+/* Forget block @pa; false (a violation) if it was never handed out. */
+static bool fx_forget(struct pt_fixture *f, vcm_pa_t pa, const char *call)
+{
+	for (size_t i = 0; i < f->nblocks; i++)
+		if (f->blocks[i].pa == pa) {
+			f->blocks[i] = f->blocks[--f->nblocks];
+			return true;
+		}
+	f->violations++;
+	snprintf(f->why, sizeof(f->why), "%s of %#llx, never allocated", call,
+		 (unsigned long long)pa);
+	return false;
+}
+
 static void fx_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 {
 	struct pt_fixture *f = ctx;
 
-	for (size_t i = 0; i < f->nblocks; i++)
-		if (f->blocks[i].pa == pa) {
-			f->blocks[i] = f->blocks[--f->nblocks];
+	if (fx_forget(f, pa, "table_free"))
+		f->inner.table_free(f->inner.ctx, pa, cpu, size);
+}
+
+/*
+ * A block given back as zero must be zero through the CPU and as the walker
+ * sees it (every clear cleaned): the arena hands it out again uncleared.
+ */
+static void fx_table_free_zero(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	struct pt_fixture *f = ctx;
+	const uint8_t *c = cpu, *w = f->shadow + (pa - f->arena->pa);
+
+	if (!fx_forget(f, pa, "table_free_zero"))
+		return;
+	for (uint64_t k = 0; k < size; k++)
+		if (c[k] != 0U || w[k] != 0U) {
+			f->violations++;
+			snprintf(f->why, sizeof(f->why),
+				 "table_free_zero of %#llx: byte %#llx is %#x (CPU), %#x (walker)",
+				 (unsigned long long)pa, (unsigned long long)k, c[k], w[k]);
 			f->inner.table_free(f->inner.ctx, pa, cpu, size);
 			return;
 		}
-	f->violations++;
-	snprintf(f->why, sizeof(f->why), "table_free of %#llx, never allocated",
-		 (unsigned long long)pa);
+	f->zero_frees++;
+	f->inner.table_free_zero(f->inner.ctx, pa, cpu, size);
 }
 
 static void *fx_pa_to_cpu(void *ctx, vcm_pa_t pa)
@@ -130,6 +161,7 @@ void ptf_init(struct pt_fixture *f, const struct pt_config *cfg, uint64_t page_s
 		.ctx = f, .table_alloc = fx_table_alloc, .table_free = fx_table_free,
 		.pa_to_cpu = fx_pa_to_cpu, .cache_clean = fx_cache_clean,
 		.meta_alloc = fx_meta_alloc, .meta_free = fx_meta_free,
+		.table_free_zero = fx_table_free_zero,
 	};
 	f->tlb.flush_range = fx_flush;
 	c.fmt = cfg->fmt;

@@ -30,6 +30,7 @@ struct pt_fixture {
 	struct pt_block *blocks;  /* table blocks handed out, for the shadow check */
 	size_t nblocks, cap;
 	unsigned long flushes;
+	unsigned long zero_frees; /* tables given back through table_free_zero, checked zero */
 	unsigned long violations; /* break-before-make or cache-clean faults seen in callbacks */
 	/* flushes of live leaves are expected (a dirty-state clear changes no mapping) */
 	bool flush_live_ok;

@@ -440,6 +440,9 @@ static void run_config(const struct pt_config *cfg, uint64_t seed, unsigned int 
 		      cfg->name, r.reduced ? "reduced" : "", (unsigned long long)seed, r.maps,
 		      r.unmaps, r.splits, r.eexist, r.enomem, r.eopnotsupp);
 	CHECK(&r, r.maps > steps / 5 && r.unmaps > steps / 20, "too few successful operations");
+	/* emptied tables went back through table_free_zero, each checked zero there */
+	CHECK(&r, (cfg->flags & VCM_PT_CFG_POOL) != 0U || f->zero_frees > 0,
+	      "no table was given back as zero");
 	ptf_fini(f);
 }
 

@@ -120,12 +120,90 @@ static void test_exhaust_and_merge(void **state)
 	free(m);
 }
 
+/*
+ * Blocks given back zero: kept apart, handed out again last in first out and
+ * uncleared (the rest of the block is not written: a byte planted there
+ * shows), refused when not allocated, validated, and merged back when a
+ * larger block is wanted.
+ */
+static void test_zero_lists(void **state)
+{
+	struct vcm_plat_arena a;
+	struct vcm_plat_ops ops;
+	vcm_pa_t *pa = calloc(1024, sizeof(*pa));
+	void **cpu = calloc(1024, sizeof(*cpu));
+	void *m = mem(), *p, *big;
+	vcm_pa_t ppa, bigpa;
+	uint64_t free0, rest;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(vcm_plat_arena_init(&a, m, 0x80000000, LEN), 0);
+	vcm_plat_arena_ops(&a, &ops);
+	assert_non_null(ops.table_free_zero);
+	free0 = vcm_plat_arena_free_bytes(&a);
+	while (ops.table_alloc(ops.ctx, 4096, 4096, &pa[n], &cpu[n]) == 0)
+		n++;
+	assert_true(n > 8);
+	rest = vcm_plat_arena_free_bytes(&a); /* below 4 KiB */
+	/* given back zero, in order: they come back newest first, still zero */
+	for (int i = 0; i < 4; i++)
+		ops.table_free_zero(ops.ctx, pa[i], cpu[i], 4096);
+	assert_int_equal(vcm_plat_arena_free_bytes(&a), rest + 4 * 4096);
+	assert_int_equal(vcm_plat_arena_check_(&a), 0);
+	assert_int_equal(ops.table_alloc(ops.ctx, 4096, 4096, &ppa, &p), 0);
+	assert_int_equal(ppa, pa[3]);
+	for (size_t k = 0; k < 4096; k++)
+		assert_int_equal(((uint8_t *)p)[k], 0);
+	/* the arena trusts the caller: it does not clear a zero block again */
+	((uint8_t *)cpu[2])[100] = 0x5a;
+	assert_int_equal(vcm_plat_arena_check_(&a), -EFAULT);
+	assert_int_equal(ops.table_alloc(ops.ctx, 4096, 4096, &ppa, &p), 0);
+	assert_int_equal(ppa, pa[2]);
+	assert_int_equal(((uint8_t *)p)[100], 0x5a);
+	((uint8_t *)p)[100] = 0;
+	assert_int_equal(vcm_plat_arena_check_(&a), 0);
+	/* a zero block is free: giving it back again is refused, not listed twice */
+	ops.table_free_zero(ops.ctx, pa[1], cpu[1], 4096);
+	assert_int_equal(vcm_plat_arena_check_(&a), 0);
+	ops.table_free_zero(ops.ctx, pa[1], cpu[1], 4096);
+	assert_non_null(strstr(a.diag.msg, "was not allocated"));
+	ops.table_free(ops.ctx, pa[1], cpu[1], 4096);
+	assert_non_null(strstr(a.diag.msg, "was not allocated"));
+	ops.table_free_zero(ops.ctx, 0x1000, NULL, 4096);
+	assert_non_null(strstr(a.diag.msg, "outside the arena"));
+	assert_int_equal(vcm_plat_arena_check_(&a), 0);
+	/* everything back zero: a block larger than any of them merges them back */
+	for (int i = 2; i < n; i++)
+		ops.table_free_zero(ops.ctx, pa[i], cpu[i], 4096);
+	assert_int_equal(vcm_plat_arena_free_bytes(&a), free0);
+	assert_int_equal(vcm_plat_arena_check_(&a), 0);
+	assert_int_equal(ops.table_alloc(ops.ctx, 512 * 1024, 512 * 1024, &bigpa, &big), 0);
+	assert_int_equal(vcm_plat_arena_check_(&a), 0);
+	for (size_t k = 0; k < 512 * 1024; k++)
+		assert_int_equal(((uint8_t *)big)[k], 0);
+	ops.table_free(ops.ctx, bigpa, big, 512 * 1024);
+	assert_int_equal(vcm_plat_arena_free_bytes(&a), free0);
+	/* metadata blocks take zero ones too, and come back to the buddy lists */
+	assert_int_equal(ops.table_alloc(ops.ctx, 1024, 1024, &ppa, &p), 0);
+	ops.table_free_zero(ops.ctx, ppa, p, 1024);
+	big = ops.meta_alloc(ops.ctx, 1000);
+	assert_ptr_equal(big, p);
+	ops.meta_free(ops.ctx, big, 1000);
+	assert_int_equal(vcm_plat_arena_free_bytes(&a), free0);
+	assert_int_equal(vcm_plat_arena_check_(&a), 0);
+	free(pa);
+	free(cpu);
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_errors),
 		cmocka_unit_test(test_alignment_and_zero),
 		cmocka_unit_test(test_exhaust_and_merge),
+		cmocka_unit_test(test_zero_lists),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,7 +17,7 @@
 /* The ops behind: heap ops, each call counted. */
 struct under {
 	struct vcm_plat_ops heap;
-	unsigned int allocs, frees, to_cpu, cleans, metas, meta_frees;
+	unsigned int allocs, frees, zero_frees, to_cpu, cleans, metas, meta_frees;
 	unsigned int locks, unlocks, held;
 	unsigned int calls_locked; /* table calls that came while the lock was held */
 };
@@ -36,6 +36,14 @@ static void u_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 {
 	assert_ptr_equal(ctx, &u);
 	u.frees++;
+	u.calls_locked += u.held;
+	u.heap.table_free(u.heap.ctx, pa, cpu, size);
+}
+
+static void u_table_free_zero(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	assert_ptr_equal(ctx, &u);
+	u.zero_frees++;
 	u.calls_locked += u.held;
 	u.heap.table_free(u.heap.ctx, pa, cpu, size);
 }
@@ -93,6 +101,7 @@ static const struct vcm_plat_ops under_ops = {
 	.cache_clean = u_cache_clean,
 	.meta_alloc = u_meta_alloc,
 	.meta_free = u_meta_free,
+	.table_free_zero = u_table_free_zero,
 };
 
 static const struct vcm_sys_lock under_lock = { u_lock, u_unlock, &u };
@@ -147,6 +156,8 @@ static void use_ops(const struct vcm_plat_ops *ops)
 	assert_ptr_equal(ops->pa_to_cpu(ops->ctx, pa), cpu);
 	ops->cache_clean(ops->ctx, cpu, 64);
 	ops->table_free(ops->ctx, pa, cpu, 4096);
+	assert_int_equal(ops->table_alloc(ops->ctx, 4096, 4096, &pa, &cpu), 0);
+	ops->table_free_zero(ops->ctx, pa, cpu, 4096);
 	m = ops->meta_alloc(ops->ctx, 100);
 	assert_non_null(m);
 	ops->meta_free(ops->ctx, m, 100);
@@ -162,8 +173,9 @@ static void test_plain(void **state)
 	vcm_plat_fwd_ops(&f, &ops);
 	assert_ptr_equal(ops.ctx, &f);
 	use_ops(&ops);
-	assert_int_equal(u.allocs, 1);
+	assert_int_equal(u.allocs, 2);
 	assert_int_equal(u.frees, 1);
+	assert_int_equal(u.zero_frees, 1);
 	assert_int_equal(u.to_cpu, 1);
 	assert_int_equal(u.cleans, 1);
 	assert_int_equal(u.metas, 1);
@@ -187,10 +199,12 @@ static void test_hooks_and_lock(void **state)
 	assert_int_equal(o.bytes, 5120);
 	ops.table_free(ops.ctx, pa[0], cpu[0], 4096);
 	assert_int_equal(o.bytes, 1024);
-	ops.table_free(ops.ctx, pa[1], cpu[1], 1024);
+	/* a zero block the owner watches goes through its table_free hook */
+	ops.table_free_zero(ops.ctx, pa[1], cpu[1], 1024);
 	assert_int_equal(o.bytes, 0);
 	assert_int_equal(o.hook_allocs, 2);
 	assert_int_equal(o.hook_frees, 2);
+	assert_int_equal(u.zero_frees, 0);
 	/* the lock was held around each of the four table calls passed on, and only those */
 	assert_int_equal(u.allocs + u.frees, 4);
 	assert_int_equal(u.calls_locked, 4);
@@ -198,6 +212,26 @@ static void test_hooks_and_lock(void **state)
 	assert_int_equal(u.unlocks, 4);
 	ops.meta_free(ops.ctx, ops.meta_alloc(ops.ctx, 8), 8);
 	assert_int_equal(u.locks, 4);
+}
+
+/* Without hooks a zero block is passed on as one, under the lock. */
+static void test_zero_locked(void **state)
+{
+	struct vcm_plat_fwd f = { .to = &under_ops, .lock = &under_lock };
+	struct vcm_plat_ops ops;
+	vcm_pa_t pa;
+	void *cpu;
+
+	(void)state;
+	reset_under();
+	vcm_plat_fwd_ops(&f, &ops);
+	assert_int_equal(ops.table_alloc(ops.ctx, 4096, 4096, &pa, &cpu), 0);
+	ops.table_free_zero(ops.ctx, pa, cpu, 4096);
+	assert_int_equal(u.zero_frees, 1);
+	assert_int_equal(u.frees, 0);
+	assert_int_equal(u.calls_locked, 2);
+	assert_int_equal(u.locks, 2);
+	assert_int_equal(u.unlocks, 2);
 }
 
 static void test_gaps(void **state)
@@ -209,9 +243,11 @@ static void test_gaps(void **state)
 	reset_under();
 	partial.cache_clean = NULL;
 	partial.table_alloc = NULL;
+	partial.table_free_zero = NULL;
 	vcm_plat_fwd_ops(&f, &ops);
 	assert_null(ops.cache_clean);
 	assert_null(ops.table_alloc);
+	assert_null(ops.table_free_zero);
 	assert_non_null(ops.table_free);
 	assert_non_null(ops.pa_to_cpu);
 	assert_non_null(ops.meta_alloc);
@@ -223,6 +259,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_hooks_and_lock),
+		cmocka_unit_test(test_zero_locked),
 		cmocka_unit_test(test_gaps),
 	};
 

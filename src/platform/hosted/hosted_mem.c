@@ -252,6 +252,7 @@ int vcm_hosted_mem_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
 	if (table_bytes == 0U) {
 		mem->plat.table_alloc = no_table_alloc;
 		mem->plat.table_free = no_table_free;
+		mem->plat.table_free_zero = NULL;
 	}
 	mem->plat.pa_to_cpu = mem_pa_to_cpu;
 	mem->plat.cache_clean = NULL;
