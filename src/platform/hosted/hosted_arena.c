@@ -26,6 +26,15 @@ struct vcm_plat_arena *vcm_plat_hosted_arena_new(uint64_t len, vcm_pa_t pa)
 	mem = hosted_inject_("mmap") ? MAP_FAILED :
 	      mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	/*
+	 * Huge pages where the host allows them (a hint; failure is harmless):
+	 * tables are scattered over the arena, and with 4 KiB pages nearly
+	 * every cold table a walk reaches costs a TLB miss as well, where a
+	 * kernel's tables sit in its direct map's large pages. Random maps over
+	 * 256 GiB (bench_pgtable sparse): 370 -> 315 ns, with tables kept 95 -> 55.
+	 */
+	if (mem != MAP_FAILED && len >= (UINT64_C(2) << 20))
+		(void)madvise(mem, (size_t)len, MADV_HUGEPAGE);
 	if (mem == MAP_FAILED || vcm_plat_arena_init(a, mem, pa, len) != 0) {
 		if (mem != MAP_FAILED)
 			munmap(mem, (size_t)len);
