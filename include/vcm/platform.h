@@ -109,7 +109,8 @@ VCM_API int vcm_plat_arena_init(struct vcm_plat_arena *a, void *cpu, vcm_pa_t pa
  * there without clearing it: an emptied table is already zero, and clearing
  * it again on the way back out would cost a write to every cache line of
  * memory that is usually cold by then. When no block is large enough, the
- * zero lists go back into the buddy system first.
+ * zero lists go back into the buddy system first. A freestanding build keeps
+ * no zero lists (table_free_zero is NULL): firmware images have a size budget.
  */
 VCM_API void vcm_plat_arena_ops(struct vcm_plat_arena *a, struct vcm_plat_ops *ops);
 

@@ -35,6 +35,13 @@
 #define HEAD_MASK 0xc0U
 #define ORDER_MASK 0x3fU
 
+/* Firmware images (freestanding, with a size budget) keep no zero lists. */
+#if __STDC_HOSTED__
+#define ZERO_LISTS 1
+#else
+#define ZERO_LISTS 0
+#endif
+
 struct link {
 	uint32_t next; /* block index + 1, 0 = none */
 	uint32_t prev;
@@ -194,7 +201,7 @@ static int arena_alloc(struct vcm_plat_arena *a, uint64_t size, uint64_t align, 
 		return VCM_ERR(&a->diag, -EINVAL, "size %#llx or align %#llx out of range",
 			       vcm_ull(size), vcm_ull(align));
 	want = order_for(size > align ? size : align);
-	*zero = want < VCM_PLAT_ARENA_MAX_ORDERS && a->zero_head[want] != 0U;
+	*zero = ZERO_LISTS && want < VCM_PLAT_ARENA_MAX_ORDERS && a->zero_head[want] != 0U;
 	if (*zero) {
 		idx = zero_pop(a, want);
 		a->order_of[idx] = (uint8_t)(USED_HEAD | want);
@@ -207,7 +214,7 @@ static int arena_alloc(struct vcm_plat_arena *a, uint64_t size, uint64_t align, 
 		for (have = want; have < VCM_PLAT_ARENA_MAX_ORDERS; have++)
 			if (a->free_head[have] != 0U)
 				break;
-	} while (have >= VCM_PLAT_ARENA_MAX_ORDERS && zero_drain(a));
+	} while (have >= VCM_PLAT_ARENA_MAX_ORDERS && ZERO_LISTS && zero_drain(a));
 	if (have >= VCM_PLAT_ARENA_MAX_ORDERS)
 		return VCM_ERR(&a->diag, -ENOMEM, "no free block of %#llx bytes",
 			       vcm_ull(MIN_SIZE << want));
@@ -365,7 +372,7 @@ void vcm_plat_arena_ops(struct vcm_plat_arena *a, struct vcm_plat_ops *ops)
 	ops->cache_clean = NULL;
 	ops->meta_alloc = ops_meta_alloc;
 	ops->meta_free = ops_meta_free;
-	ops->table_free_zero = ops_table_free_zero;
+	ops->table_free_zero = ZERO_LISTS ? ops_table_free_zero : NULL;
 }
 
 uint64_t vcm_plat_arena_free_bytes(const struct vcm_plat_arena *a)
