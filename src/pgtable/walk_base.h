@@ -58,6 +58,14 @@ struct walk {
 	vcm_da_t seg_last;
 	/* map: the range ended at 2^64 and is all written (w->da wrapped to 0) */
 	bool at_top;
+	/*
+	 * map: the table this walk made last. It was zero when made, and a
+	 * walk writes a table only at and behind its position, which moves
+	 * forward, so every entry it is about to read there is still zero:
+	 * reading it would only wait for a cold line (the store that follows
+	 * does not wait).
+	 */
+	const void *fresh;
 	uint64_t unmapped;
 
 	bool gathered, gather_leaf;
@@ -91,6 +99,7 @@ static void NS(walk_init)(struct walk *w, struct vcm_pt *pt)
 	w->attr = NULL;
 	w->sizes = pt->sizes;
 	w->at_top = false;
+	w->fresh = NULL;
 	w->unmapped = 0;
 	w->gathered = false;
 	w->gather_leaf = true;

@@ -100,6 +100,18 @@ static inline unsigned int NS(run_write)(const struct vcm_pt *pt, unsigned int l
 	return (unsigned int)count;
 }
 
+/* run_write() into entries known to be empty (struct walk's fresh): no test. */
+static inline unsigned int NS(run_fill)(const struct vcm_pt *pt, unsigned int lvl, FMT_ITEM *t,
+					unsigned int n, vcm_pa_t pa, uint64_t isz,
+					const struct vcm_pt_attr *attr)
+{
+	const struct vcm_pt_attr a = *attr;
+
+	for (size_t i = 0; i < n; i++)
+		t[i] = fmt_leaf_encode(pt, lvl, false, pa + i * isz, &a);
+	return n;
+}
+
 /*
  * Write whole groups of 2^@glg2 entries from @pa up, stopping before the
  * first group with an entry in use; returns how many entries were written.
@@ -171,6 +183,8 @@ static int NS(map_write)(struct walk *w, struct iter *it, struct dirty *d, struc
 
 	if (p.contig) {
 		done = NS(group_write)(pt, lvl, t, p.n, w->pa, isz, w->attr);
+	} else if (it->table == w->fresh) {
+		done = NS(run_fill)(pt, lvl, t, p.n, w->pa, isz, w->attr);
 	} else {
 		done = NS(run_write)(pt, lvl, t, p.n, w->pa, isz, w->attr);
 	}
@@ -213,6 +227,7 @@ static int NS(map_descend)(struct walk *w, struct iter *it, struct dirty *d, boo
 		it->table[it->index] = fmt_table_encode(pt, lvl, child.pa);
 		NS(dirty_add)(d, it->index, 1);
 		d->live++;
+		w->fresh = child.cpu;
 	} else {
 		child.pa = fmt_table_pa(pt, lvl, it->entry);
 		child.cpu = NS(tbl_cpu)(pt, child.pa);
@@ -244,7 +259,12 @@ static int NS(map_lvl)(struct walk *w, FMT_ITEM *table, unsigned int lvl)
 	while (ret == 0 && it.index < it.end && !w->at_top && w->da <= w->last) {
 		struct map_plan p;
 
-		NS(iter_load)(pt, &it);
+		if (table == w->fresh) {
+			it.entry = 0;
+			it.kind = FMT_EMPTY;
+		} else {
+			NS(iter_load)(pt, &it);
+		}
 		p = NS(map_plan)(pt, w, &it);
 		switch (p.act) {
 		case ACT_LEAF:
