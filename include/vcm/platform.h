@@ -204,7 +204,8 @@ struct vcm_lock_ops {
  *               finds itself from @f (the struct is meant to be embedded).
  * @table_free:  optional: likewise for table_free (vcm_plat_fwd_table_free()),
  *               and for table_free_zero too: a block the owner watches is
- *               passed on as an ordinary one.
+ *               passed on as an ordinary one. A freestanding build passes
+ *               no table_free_zero on (its arena keeps no zero lists).
  */
 struct vcm_plat_fwd {
 	const struct vcm_plat_ops *to;

@@ -80,17 +80,18 @@ static inline struct map_plan NS(map_plan)(const struct vcm_pt *pt, const struct
  * Write @n single leaves from @pa up, stopping before the first entry in use;
  * returns how many were written. The emptiness test and the stores are two
  * plain loops over a local copy of the attributes, so the compiler can
- * vectorise both: this loop is the whole cost of a large map.
+ * vectorise both: this loop is the whole cost of a large map. @empty: the
+ * entries are known to be empty (struct walk's fresh), so not tested.
  */
 static inline unsigned int NS(run_write)(const struct vcm_pt *pt, unsigned int lvl, FMT_ITEM *t,
 					 unsigned int n, vcm_pa_t pa, uint64_t isz,
-					 const struct vcm_pt_attr *attr)
+					 const struct vcm_pt_attr *attr, bool empty)
 {
 	const struct vcm_pt_attr a = *attr;
 	FMT_ITEM used = 0;
 	size_t i, count = n;
 
-	for (i = 0; i < count; i++)
+	for (i = 0; i < count && !empty; i++)
 		used |= t[i];
 	if (used != 0U)
 		for (count = 0; t[count] == 0U; count++)
@@ -98,18 +99,6 @@ static inline unsigned int NS(run_write)(const struct vcm_pt *pt, unsigned int l
 	for (i = 0; i < count; i++)
 		t[i] = fmt_leaf_encode(pt, lvl, false, pa + i * isz, &a);
 	return (unsigned int)count;
-}
-
-/* run_write() into entries known to be empty (struct walk's fresh): no test. */
-static inline unsigned int NS(run_fill)(const struct vcm_pt *pt, unsigned int lvl, FMT_ITEM *t,
-					unsigned int n, vcm_pa_t pa, uint64_t isz,
-					const struct vcm_pt_attr *attr)
-{
-	const struct vcm_pt_attr a = *attr;
-
-	for (size_t i = 0; i < n; i++)
-		t[i] = fmt_leaf_encode(pt, lvl, false, pa + i * isz, &a);
-	return n;
 }
 
 /*
@@ -183,10 +172,8 @@ static int NS(map_write)(struct walk *w, struct iter *it, struct dirty *d, struc
 
 	if (p.contig) {
 		done = NS(group_write)(pt, lvl, t, p.n, w->pa, isz, w->attr);
-	} else if (it->table == w->fresh) {
-		done = NS(run_fill)(pt, lvl, t, p.n, w->pa, isz, w->attr);
 	} else {
-		done = NS(run_write)(pt, lvl, t, p.n, w->pa, isz, w->attr);
+		done = NS(run_write)(pt, lvl, t, p.n, w->pa, isz, w->attr, it->table == w->fresh);
 	}
 	w->da += (uint64_t)done * isz;
 	w->pa += (uint64_t)done * isz;

@@ -47,7 +47,12 @@ static void fwd_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 		vcm_plat_fwd_table_free(f, pa, cpu, size);
 }
 
-/* A zero block: on to @to as such, unless the owner watches table_free (then there). */
+/*
+ * A zero block: on to @to as such, unless the owner watches table_free (then
+ * there). Freestanding builds (firmware images, with a size budget) pass
+ * none on: their arena keeps no zero lists, so table_free serves.
+ */
+#if __STDC_HOSTED__
 static void fwd_table_free_zero(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 {
 	struct vcm_plat_fwd *f = ctx;
@@ -62,6 +67,7 @@ static void fwd_table_free_zero(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size
 	if (f->lock != NULL)
 		f->lock->unlock(f->lock->ctx);
 }
+#endif
 
 static void *fwd_pa_to_cpu(void *ctx, vcm_pa_t pa)
 {
@@ -102,5 +108,9 @@ void vcm_plat_fwd_ops(struct vcm_plat_fwd *f, struct vcm_plat_ops *ops)
 	ops->cache_clean = to->cache_clean != NULL ? fwd_cache_clean : NULL;
 	ops->meta_alloc = to->meta_alloc != NULL ? fwd_meta_alloc : NULL;
 	ops->meta_free = to->meta_free != NULL ? fwd_meta_free : NULL;
+#if __STDC_HOSTED__
 	ops->table_free_zero = to->table_free_zero != NULL ? fwd_table_free_zero : NULL;
+#else
+	ops->table_free_zero = NULL;
+#endif
 }
