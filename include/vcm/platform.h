@@ -203,8 +203,10 @@ struct vcm_lock_ops {
  *               pass it on itself with vcm_plat_fwd_table_alloc(). The owner
  *               finds itself from @f (the struct is meant to be embedded).
  * @table_free:  optional: likewise for table_free (vcm_plat_fwd_table_free()),
- *               and for table_free_zero too: a block the owner watches is
- *               passed on as an ordinary one. A freestanding build passes
+ *               and for table_free_zero too when @table_free_zero is NULL:
+ *               the block then goes on as an ordinary one.
+ * @table_free_zero: optional: likewise for table_free_zero
+ *               (vcm_plat_fwd_table_free_zero()). A freestanding build passes
  *               no table_free_zero on (its arena keeps no zero lists).
  */
 struct vcm_plat_fwd {
@@ -213,6 +215,7 @@ struct vcm_plat_fwd {
 	int (*table_alloc)(struct vcm_plat_fwd *f, uint64_t size, uint64_t align, vcm_pa_t *pa,
 			   void **cpu);
 	void (*table_free)(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64_t size);
+	void (*table_free_zero)(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64_t size);
 };
 
 /**
@@ -226,6 +229,9 @@ VCM_API void vcm_plat_fwd_ops(struct vcm_plat_fwd *f, struct vcm_plat_ops *ops);
 VCM_API int vcm_plat_fwd_table_alloc(struct vcm_plat_fwd *f, uint64_t size, uint64_t align,
 				     vcm_pa_t *pa, void **cpu);
 VCM_API void vcm_plat_fwd_table_free(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64_t size);
+/* ... a zero block: to @f->to's table_free_zero, or its table_free if it has none. */
+VCM_API void vcm_plat_fwd_table_free_zero(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu,
+					  uint64_t size);
 
 /**
  * struct vcm_plat_inject - fault injection for tests: one point that every

@@ -62,22 +62,36 @@ static int ip_table_alloc(struct vcm_plat_fwd *f, uint64_t size, uint64_t align,
 	return vcm_plat_fwd_table_alloc(f, size, align, pa, cpu);
 }
 
-static void ip_table_free(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64_t size)
+/* During the break, onto the stash (true); else the caller passes it on. */
+static bool ip_stash(struct vcm_inst *in, vcm_pa_t pa, void *cpu, uint64_t size)
 {
-	struct vcm_inst *in = inst_of(f);
+	struct stash_node *n = cpu;
 
 	/* every table of every format is far larger than the link */
-	if (in->stash_mode == INST_KEEP && size >= sizeof(struct stash_node)) {
-		struct stash_node *n = cpu;
-
-		n->next = in->stash;
-		n->pa = pa;
-		n->size = size;
-		in->stash = n;
-		return;
-	}
-	vcm_plat_fwd_table_free(f, pa, cpu, size);
+	if (in->stash_mode != INST_KEEP || size < sizeof(struct stash_node))
+		return false;
+	n->next = in->stash;
+	n->pa = pa;
+	n->size = size;
+	in->stash = n;
+	return true;
 }
+
+static void ip_table_free(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	if (!ip_stash(inst_of(f), pa, cpu, size))
+		vcm_plat_fwd_table_free(f, pa, cpu, size);
+}
+
+/* An emptied table: as above, or on to the platform as zero (hosted builds:
+ * a freestanding forwarder passes no zero blocks on). */
+#if __STDC_HOSTED__
+static void ip_table_free_zero(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	if (!ip_stash(inst_of(f), pa, cpu, size))
+		vcm_plat_fwd_table_free_zero(f, pa, cpu, size);
+}
+#endif
 
 void inst_plat_init_(struct vcm_inst *in, struct vcm_sys *sys)
 {
@@ -86,6 +100,9 @@ void inst_plat_init_(struct vcm_inst *in, struct vcm_sys *sys)
 	in->stash_mode = INST_PASS;
 	in->fwd = (struct vcm_plat_fwd){ .to = sys->plat, .table_alloc = ip_table_alloc,
 					 .table_free = ip_table_free };
+#if __STDC_HOSTED__
+	in->fwd.table_free_zero = ip_table_free_zero;
+#endif
 	/* an op the platform lacks stays absent, so the layers below see the same gaps */
 	vcm_plat_fwd_ops(&in->fwd, &in->plat);
 }

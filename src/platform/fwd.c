@@ -48,17 +48,14 @@ static void fwd_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 }
 
 /*
- * A zero block: on to @to as such, unless the owner watches table_free (then
- * there). Freestanding builds (firmware images, with a size budget) pass
+ * Zero blocks. Freestanding builds (firmware images, with a size budget) pass
  * none on: their arena keeps no zero lists, so table_free serves.
  */
 #if __STDC_HOSTED__
-static void fwd_table_free_zero(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+void vcm_plat_fwd_table_free_zero(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64_t size)
 {
-	struct vcm_plat_fwd *f = ctx;
-
-	if (f->table_free != NULL) {
-		f->table_free(f, pa, cpu, size);
+	if (f->to->table_free_zero == NULL) {
+		vcm_plat_fwd_table_free(f, pa, cpu, size);
 		return;
 	}
 	if (f->lock != NULL)
@@ -66,6 +63,24 @@ static void fwd_table_free_zero(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size
 	f->to->table_free_zero(f->to->ctx, pa, cpu, size);
 	if (f->lock != NULL)
 		f->lock->unlock(f->lock->ctx);
+}
+
+/* The owner's zero hook, else its table_free hook (a plain block then), else on. */
+static void fwd_table_free_zero(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	struct vcm_plat_fwd *f = ctx;
+
+	if (f->table_free_zero != NULL)
+		f->table_free_zero(f, pa, cpu, size);
+	else if (f->table_free != NULL)
+		f->table_free(f, pa, cpu, size);
+	else
+		vcm_plat_fwd_table_free_zero(f, pa, cpu, size);
+}
+#else
+void vcm_plat_fwd_table_free_zero(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	vcm_plat_fwd_table_free(f, pa, cpu, size);
 }
 #endif
 

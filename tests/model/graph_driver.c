@@ -157,6 +157,20 @@ static void f_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 	g_fail.real->table_free(g_fail.real->ctx, pa, cpu, size);
 }
 
+/* An emptied table given back as zero: it must be, as the platform hands it out uncleared. */
+static void f_table_free_zero(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	const uint8_t *b = cpu;
+
+	(void)ctx;
+	for (uint64_t k = 0; k < size; k++)
+		CHECK(b[k] == 0U, "table at pa %#llx given back as zero has %#x at byte %#llx",
+		      (unsigned long long)pa, b[k], (unsigned long long)k);
+	g_fail.table_live--;
+	g_fail.table_bytes -= size;
+	g_fail.real->table_free_zero(g_fail.real->ctx, pa, cpu, size);
+}
+
 static void *f_pa_to_cpu(void *ctx, vcm_pa_t pa)
 {
 	(void)ctx;
@@ -190,6 +204,7 @@ static const struct vcm_plat_ops failer_ops = {
 	.pa_to_cpu = f_pa_to_cpu,
 	.meta_alloc = f_meta_alloc,
 	.meta_free = f_meta_free,
+	.table_free_zero = f_table_free_zero, /* the hosted memory's has one */
 };
 
 /* ---- a spy mapper: the real one, plus a list of live instances ----------- */

@@ -214,6 +214,56 @@ static void test_hooks_and_lock(void **state)
 	assert_int_equal(u.locks, 4);
 }
 
+static unsigned int zero_hooks;
+
+static void hook_free_zero(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	struct owner *o = owner_of(f);
+
+	zero_hooks++;
+	assert_int_equal(u.held, 0);
+	vcm_plat_fwd_table_free_zero(f, pa, cpu, size);
+	o->bytes -= size;
+}
+
+/*
+ * An owner's zero hook gets the zero blocks (its table_free hook the rest);
+ * passing one on reaches table_free_zero under the lock, or table_free
+ * where the ops behind have no table_free_zero.
+ */
+static void test_zero_hook(void **state)
+{
+	struct owner o = { .fwd = { .to = &under_ops, .lock = &under_lock,
+				    .table_alloc = hook_alloc, .table_free = hook_free,
+				    .table_free_zero = hook_free_zero } };
+	struct vcm_plat_ops ops, plain = under_ops;
+	vcm_pa_t pa;
+	void *cpu;
+
+	(void)state;
+	reset_under();
+	zero_hooks = 0;
+	vcm_plat_fwd_ops(&o.fwd, &ops);
+	assert_int_equal(ops.table_alloc(ops.ctx, 4096, 4096, &pa, &cpu), 0);
+	ops.table_free_zero(ops.ctx, pa, cpu, 4096);
+	assert_int_equal(zero_hooks, 1);
+	assert_int_equal(o.hook_frees, 0);
+	assert_int_equal(u.zero_frees, 1);
+	assert_int_equal(u.frees, 0);
+	assert_int_equal(u.calls_locked, 2);
+	assert_int_equal(o.bytes, 0);
+	/* the ops behind without table_free_zero: none handed out, and a pass-on frees plainly */
+	plain.table_free_zero = NULL;
+	o.fwd.to = &plain;
+	vcm_plat_fwd_ops(&o.fwd, &ops);
+	assert_null(ops.table_free_zero);
+	assert_int_equal(ops.table_alloc(ops.ctx, 4096, 4096, &pa, &cpu), 0);
+	vcm_plat_fwd_table_free_zero(&o.fwd, pa, cpu, 4096);
+	assert_int_equal(u.frees, 1);
+	assert_int_equal(u.zero_frees, 1);
+	assert_int_equal(u.calls_locked, 4);
+}
+
 /* Without hooks a zero block is passed on as one, under the lock. */
 static void test_zero_locked(void **state)
 {
@@ -260,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_hooks_and_lock),
 		cmocka_unit_test(test_zero_locked),
+		cmocka_unit_test(test_zero_hook),
 		cmocka_unit_test(test_gaps),
 	};
 
