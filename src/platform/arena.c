@@ -242,14 +242,28 @@ static int used_order(struct vcm_plat_arena *a, uint64_t idx)
 	return (int)(a->order_of[idx] & ORDER_MASK);
 }
 
-static void arena_free(struct vcm_plat_arena *a, uint64_t idx)
+/* Block @idx back into the buddy lists; false (recorded) if it was not allocated. */
+static bool arena_free(struct vcm_plat_arena *a, uint64_t idx)
 {
 	int order;
 
 	vcm_diag_enter(&a->diag, __func__);
 	order = used_order(a, idx);
-	if (order >= 0)
-		buddy_free(a, idx, (unsigned int)order);
+	if (order < 0)
+		return false;
+	buddy_free(a, idx, (unsigned int)order);
+	return true;
+}
+
+/* Block @idx onto its zero list; false (recorded) if it was not allocated. */
+static bool zero_free(struct vcm_plat_arena *a, uint64_t idx)
+{
+	int order = used_order(a, idx);
+
+	if (order < 0)
+		return false;
+	zero_push(a, idx, (unsigned int)order);
+	return true;
 }
 
 /* Block @idx of @order (no longer marked used) back into the buddy lists, merged. */
@@ -301,40 +315,34 @@ static int ops_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *p
 	return arena_block(ctx, size, align, pa, cpu);
 }
 
-static void ops_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+/* Table block @pa back from op @fn: into the buddy lists, or (@zero) onto its zero list. */
+static void table_back(struct vcm_plat_arena *a, vcm_pa_t pa, const char *fn, bool zero)
 {
-	struct vcm_plat_arena *a = ctx;
+	uint64_t idx;
 
-	vcm_diag_enter(&a->diag, __func__);
-	(void)cpu;
-	(void)size;
+	vcm_diag_enter(&a->diag, fn);
 	if (pa < a->pa || pa - a->pa >= a->len) {
 		VCM_ERR(&a->diag, -EINVAL, "pa %#llx is outside the arena",
 			vcm_ull(pa));
 		return;
 	}
-	arena_free(a, (pa - a->pa) >> MIN_LG2);
-	vcm_plat_inject_free_("table memory");
+	idx = (pa - a->pa) >> MIN_LG2;
+	if (ZERO_LISTS && zero ? zero_free(a, idx) : arena_free(a, idx))
+		vcm_plat_inject_free_("table memory");
+}
+
+static void ops_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	(void)cpu;
+	(void)size;
+	table_back(ctx, pa, __func__, false);
 }
 
 static void ops_table_free_zero(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 {
-	struct vcm_plat_arena *a = ctx;
-	int order;
-
-	vcm_diag_enter(&a->diag, __func__);
 	(void)cpu;
 	(void)size;
-	if (pa < a->pa || pa - a->pa >= a->len) {
-		VCM_ERR(&a->diag, -EINVAL, "pa %#llx is outside the arena",
-			vcm_ull(pa));
-		return;
-	}
-	order = used_order(a, (pa - a->pa) >> MIN_LG2);
-	if (order < 0)
-		return;
-	zero_push(a, (pa - a->pa) >> MIN_LG2, (unsigned int)order);
-	vcm_plat_inject_free_("table memory");
+	table_back(ctx, pa, __func__, true);
 }
 
 static void *ops_meta_alloc(void *ctx, size_t size)
