@@ -359,9 +359,7 @@ int main(int argc, char **argv)
 		   "thread's own: what 2 threads get from the machine now",
 		   "case      size  locks          1 thread/s   2 threads/s   2t/1t  cpu1t  cpu2t  target");
 	{
-		double one[MAX_REPS], two[MAX_REPS], r1, r2;
-
-		double c1[MAX_REPS], c2[MAX_REPS];
+		double one[MAX_REPS], two[MAX_REPS], c1[MAX_REPS], c2[MAX_REPS], r1, r2;
 
 		for (unsigned int k = 0; k < g_reps; k++) {
 			one[k] = spin_rate(1, spin_run, g_cycles * 1000UL, NULL);

@@ -26,24 +26,28 @@ static int lp_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa
 	return ret;
 }
 
+/* @op (one of the user's frees) with the block, under the platform lock. */
+static void lp_free_locked(struct vcm_sys *sys,
+			   void (*op)(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size),
+			   vcm_pa_t pa, void *cpu, uint64_t size)
+{
+	leaf_lock_(sys, sys->l_plat);
+	op(sys->user_plat->ctx, pa, cpu, size);
+	leaf_unlock_(sys, sys->l_plat);
+}
+
 static void lp_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 {
 	struct vcm_sys *sys = ctx;
-	const struct vcm_plat_ops *u = sys->user_plat;
 
-	leaf_lock_(sys, sys->l_plat);
-	u->table_free(u->ctx, pa, cpu, size);
-	leaf_unlock_(sys, sys->l_plat);
+	lp_free_locked(sys, sys->user_plat->table_free, pa, cpu, size);
 }
 
 static void lp_table_free_zero(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 {
 	struct vcm_sys *sys = ctx;
-	const struct vcm_plat_ops *u = sys->user_plat;
 
-	leaf_lock_(sys, sys->l_plat);
-	u->table_free_zero(u->ctx, pa, cpu, size);
-	leaf_unlock_(sys, sys->l_plat);
+	lp_free_locked(sys, sys->user_plat->table_free_zero, pa, cpu, size);
 }
 
 static void *lp_pa_to_cpu(void *ctx, vcm_pa_t pa)

@@ -204,25 +204,21 @@ static int arena_alloc(struct vcm_plat_arena *a, uint64_t size, uint64_t align, 
 	*zero = ZERO_LISTS && want < VCM_PLAT_ARENA_MAX_ORDERS && a->zero_head[want] != 0U;
 	if (*zero) {
 		idx = zero_pop(a, want);
-		a->order_of[idx] = (uint8_t)(USED_HEAD | want);
-		if (a->free_bytes < a->lowest_free_bytes)
-			a->lowest_free_bytes = a->free_bytes;
-		*out_idx = idx;
-		return 0;
-	}
-	do {
-		for (have = want; have < VCM_PLAT_ARENA_MAX_ORDERS; have++)
-			if (a->free_head[have] != 0U)
-				break;
-	} while (have >= VCM_PLAT_ARENA_MAX_ORDERS && ZERO_LISTS && zero_drain(a));
-	if (have >= VCM_PLAT_ARENA_MAX_ORDERS)
-		return VCM_ERR(&a->diag, -ENOMEM, "no free block of %#llx bytes",
-			       vcm_ull(MIN_SIZE << want));
-	idx = a->free_head[have] - 1U;
-	list_remove(a, idx, have);
-	while (have > want) {
-		have--;
-		list_push(a, idx + (UINT64_C(1) << have), have);
+	} else {
+		do {
+			for (have = want; have < VCM_PLAT_ARENA_MAX_ORDERS; have++)
+				if (a->free_head[have] != 0U)
+					break;
+		} while (have >= VCM_PLAT_ARENA_MAX_ORDERS && ZERO_LISTS && zero_drain(a));
+		if (have >= VCM_PLAT_ARENA_MAX_ORDERS)
+			return VCM_ERR(&a->diag, -ENOMEM, "no free block of %#llx bytes",
+				       vcm_ull(MIN_SIZE << want));
+		idx = a->free_head[have] - 1U;
+		list_remove(a, idx, have);
+		while (have > want) {
+			have--;
+			list_push(a, idx + (UINT64_C(1) << have), have);
+		}
 	}
 	a->order_of[idx] = (uint8_t)(USED_HEAD | want);
 	if (a->free_bytes < a->lowest_free_bytes)
