@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * Hosted convenience: platform ops on the C heap. Metadata is malloc'd; table
- * memory is aligned_alloc'd and its "physical" address is its host address,
- * so pa_to_cpu is the identity. For tests and benchmarks of the layers that
- * only need metadata, and for tables nobody but vcmm walks.
+ * Hosted convenience: platform ops on the C heap. Metadata is malloc'd (large
+ * blocks on lines of their own, hosted_meta.c); table memory is
+ * aligned_alloc'd and its "physical" address is its host address, so
+ * pa_to_cpu is the identity. For tests and benchmarks of the layers that only
+ * need metadata, and for tables nobody but vcmm walks.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 #include <vcm/hosted.h>
+#include "hosted_internal.h"
 
 static int heap_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
 {
@@ -49,19 +51,14 @@ static void *heap_pa_to_cpu(void *ctx, vcm_pa_t pa)
 static void *heap_meta_alloc(void *ctx, size_t size)
 {
 	(void)ctx;
-	if (vcm_plat_inject_fail_("metadata"))
-		return NULL;
-	return malloc(size);
+	return hosted_meta_alloc_(size);
 }
 
 static void heap_meta_free(void *ctx, void *p, size_t size)
 {
 	(void)ctx;
 	(void)size;
-	if (p == NULL)
-		return;
-	free(p);
-	vcm_plat_inject_free_("metadata");
+	hosted_meta_free_(p);
 }
 
 void vcm_plat_hosted_heap_ops(struct vcm_plat_ops *ops)

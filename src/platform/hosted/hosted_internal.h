@@ -16,6 +16,10 @@
 
 struct cpu_inst;
 
+/* Metadata for the hosted platforms' meta_alloc/meta_free (hosted_meta.c). */
+void *hosted_meta_alloc_(size_t size);
+void hosted_meta_free_(void *p);
+
 /* A window of process address space reserved with no access (PROT_NONE). */
 struct hosted_window {
 	uint8_t *base;

@@ -114,19 +114,14 @@ static void *mem_pa_to_cpu(void *ctx, vcm_pa_t pa)
 static void *mem_meta_alloc(void *ctx, size_t size)
 {
 	(void)ctx;
-	if (vcm_plat_inject_fail_("metadata"))
-		return NULL;
-	return malloc(size);
+	return hosted_meta_alloc_(size);
 }
 
 static void mem_meta_free(void *ctx, void *p, size_t size)
 {
 	(void)ctx;
 	(void)size;
-	if (p == NULL)
-		return;
-	free(p);
-	vcm_plat_inject_free_("metadata");
+	hosted_meta_free_(p);
 }
 
 /* Undo whatever create got to; every field not yet set is its initial value. */
