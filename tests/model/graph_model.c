@@ -222,7 +222,7 @@ size_t gm_rmap(const struct graph_model *m, uint64_t pa, struct gm_rmap *out, si
 		const struct gm_mem *pm = &m->mem[k];
 
 		at[k] = UINT64_MAX;
-		if (!pm->live || pa < pm->pa_lo || pa >= pm->pa_hi)
+		if (pa < pm->pa_lo || pa >= pm->pa_hi)
 			continue;
 		for (unsigned int c = 0; c < pm->nr; c++)
 			if (pa >= pm->pa[c] && pa - pm->pa[c] < pm->clen[c]) {
