@@ -531,7 +531,6 @@ static void read_chunks(int mi)
 		pm->len += pm->clen[pm->nr];
 		pm->nr++;
 	}
-	gm_mem_index(pm);
 }
 
 static void op_create(void)

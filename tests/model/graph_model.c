@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The graph reference model (graph_model.h): scans over small arrays, with an
- * index of each allocation's chunks (gm_mem_index()).
+ * The graph reference model (graph_model.h): linear scans over small arrays.
  */
 #include <errno.h>
 #include "graph_model.h"
@@ -67,24 +66,14 @@ unsigned int gm_mem_nr_backs(const struct graph_model *m, int mem)
 	return n;
 }
 
-static bool res_holds(const struct gm_res *r, int v, uint64_t da)
-{
-	return r->live && r->vcm == v && da >= r->da && da - r->da < r->len;
-}
-
 int gm_res_at(const struct graph_model *m, int v, uint64_t da)
 {
-	/*
-	 * Checks ask page after page of one reservation: try the last answer
-	 * first. Reservations of a VCM do not overlap, so a hit is the answer.
-	 */
-	static int last;
+	for (int i = 0; i < GM_MAX_RES; i++) {
+		const struct gm_res *r = &m->res[i];
 
-	if (res_holds(&m->res[last], v, da))
-		return last;
-	for (int i = 0; i < GM_MAX_RES; i++)
-		if (res_holds(&m->res[i], v, da))
-			return last = i;
+		if (r->live && r->vcm == v && da >= r->da && da - r->da < r->len)
+			return i;
+	}
 	return -1;
 }
 
@@ -159,45 +148,16 @@ bool gm_accepts(unsigned int want, int ret)
 	}
 }
 
-void gm_mem_index(struct gm_mem *pm)
-{
-	uint64_t off = 0;
-
-	pm->pa_lo = UINT64_MAX;
-	pm->pa_hi = 0;
-	for (unsigned int c = 0; c < pm->nr; off += pm->clen[c], c++) {
-		pm->off[c] = off;
-		if (pm->pa[c] < pm->pa_lo)
-			pm->pa_lo = pm->pa[c];
-		if (pm->pa[c] + pm->clen[c] > pm->pa_hi)
-			pm->pa_hi = pm->pa[c] + pm->clen[c];
-	}
-}
-
-/* The chunk of @pm that holds byte @off of it (a binary search on off[]), or -1. */
-static int chunk_at(const struct gm_mem *pm, uint64_t off)
-{
-	unsigned int lo = 0, hi = pm->nr;
-
-	while (hi - lo > 1U) {
-		unsigned int mid = lo + (hi - lo) / 2U;
-
-		if (pm->off[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (pm->nr == 0U || off < pm->off[lo] || off - pm->off[lo] >= pm->clen[lo])
-		return -1;
-	return (int)lo;
-}
-
 uint64_t gm_mem_pa(const struct graph_model *m, int mem, uint64_t off)
 {
 	const struct gm_mem *pm = &m->mem[mem];
-	int c = chunk_at(pm, off);
 
-	return c < 0 ? UINT64_MAX : pm->pa[c] + (off - pm->off[c]);
+	for (unsigned int c = 0; c < pm->nr; c++) {
+		if (off < pm->clen[c])
+			return pm->pa[c] + off;
+		off -= pm->clen[c];
+	}
+	return UINT64_MAX;
 }
 
 bool gm_translate(const struct graph_model *m, int v, uint64_t da, uint64_t *pa,
@@ -214,30 +174,24 @@ bool gm_translate(const struct graph_model *m, int v, uint64_t da, uint64_t *pa,
 
 size_t gm_rmap(const struct graph_model *m, uint64_t pa, struct gm_rmap *out, size_t max)
 {
-	/* where @pa is in each allocation (its chunks do not overlap), or none */
-	uint64_t at[GM_MAX_MEM];
 	size_t n = 0;
 
-	for (int k = 0; k < GM_MAX_MEM; k++) {
-		const struct gm_mem *pm = &m->mem[k];
-
-		at[k] = UINT64_MAX;
-		if (pa < pm->pa_lo || pa >= pm->pa_hi)
-			continue;
-		for (unsigned int c = 0; c < pm->nr; c++)
-			if (pa >= pm->pa[c] && pa - pm->pa[c] < pm->clen[c]) {
-				at[k] = pm->off[c] + (pa - pm->pa[c]);
-				break;
-			}
-	}
 	for (int i = 0; i < GM_MAX_RES; i++) {
 		const struct gm_res *r = &m->res[i];
+		const struct gm_mem *pm;
+		uint64_t off = 0;
 
-		if (!r->live || r->mem < 0 || at[r->mem] == UINT64_MAX)
+		if (!r->live || r->mem < 0)
 			continue;
-		if (n < max)
-			out[n] = (struct gm_rmap){ i, r->da + at[r->mem] };
-		n++;
+		pm = &m->mem[r->mem];
+		for (unsigned int c = 0; c < pm->nr; off += pm->clen[c], c++) {
+			if (pa >= pm->pa[c] && pa - pm->pa[c] < pm->clen[c]) {
+				if (n < max)
+					out[n] = (struct gm_rmap){
+						i, r->da + off + (pa - pm->pa[c]) };
+				n++;
+			}
+		}
 	}
 	return n;
 }

@@ -42,10 +42,6 @@ struct gm_mem {
 	unsigned int nr;
 	uint64_t pa[GM_MAX_CHUNKS];
 	uint64_t clen[GM_MAX_CHUNKS];
-	/* set by gm_mem_index() from the three above: where each chunk starts
-	 * in the allocation, and the lowest and past-the-highest pa */
-	uint64_t off[GM_MAX_CHUNKS];
-	uint64_t pa_lo, pa_hi;
 };
 
 struct gm_res {
@@ -120,10 +116,7 @@ bool gm_accepts(unsigned int want, int ret);
 bool gm_translate(const struct graph_model *m, int v, uint64_t da, uint64_t *pa,
 		  unsigned int *prot);
 
-/* Fill @pm's off, pa_lo and pa_hi: after every change of its chunks. */
-void gm_mem_index(struct gm_mem *pm);
-
-/* Physical address of byte @off of allocation @mem (UINT64_MAX past its end). */
+/* Physical address of byte @off of allocation @mem. */
 uint64_t gm_mem_pa(const struct graph_model *m, int mem, uint64_t off);
 
 /* The reverse map of @pa: up to @max (reservation, da) pairs; returns how many. */
