@@ -48,19 +48,6 @@ static void *heap_pa_to_cpu(void *ctx, vcm_pa_t pa)
 	return (void *)(uintptr_t)pa;
 }
 
-static void *heap_meta_alloc(void *ctx, size_t size)
-{
-	(void)ctx;
-	return hosted_meta_alloc_(size);
-}
-
-static void heap_meta_free(void *ctx, void *p, size_t size)
-{
-	(void)ctx;
-	(void)size;
-	hosted_meta_free_(p);
-}
-
 void vcm_plat_hosted_heap_ops(struct vcm_plat_ops *ops)
 {
 	ops->ctx = NULL;
@@ -68,6 +55,6 @@ void vcm_plat_hosted_heap_ops(struct vcm_plat_ops *ops)
 	ops->table_free = heap_table_free;
 	ops->pa_to_cpu = heap_pa_to_cpu;
 	ops->cache_clean = NULL;
-	ops->meta_alloc = heap_meta_alloc;
-	ops->meta_free = heap_meta_free;
+	ops->meta_alloc = hosted_meta_alloc_;
+	ops->meta_free = hosted_meta_free_;
 }

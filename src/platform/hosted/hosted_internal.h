@@ -16,9 +16,9 @@
 
 struct cpu_inst;
 
-/* Metadata for the hosted platforms' meta_alloc/meta_free (hosted_meta.c). */
-void *hosted_meta_alloc_(size_t size);
-void hosted_meta_free_(void *p);
+/* The hosted platforms' meta_alloc and meta_free (hosted_meta.c); @ctx unused. */
+void *hosted_meta_alloc_(void *ctx, size_t size);
+void hosted_meta_free_(void *ctx, void *p, size_t size);
 
 /* A window of process address space reserved with no access (PROT_NONE). */
 struct hosted_window {

@@ -111,19 +111,6 @@ static void *mem_pa_to_cpu(void *ctx, vcm_pa_t pa)
 	return vcm_hosted_mem_cpu(mem_of(ctx), pa);
 }
 
-static void *mem_meta_alloc(void *ctx, size_t size)
-{
-	(void)ctx;
-	return hosted_meta_alloc_(size);
-}
-
-static void mem_meta_free(void *ctx, void *p, size_t size)
-{
-	(void)ctx;
-	(void)size;
-	hosted_meta_free_(p);
-}
-
 /* Undo whatever create got to; every field not yet set is its initial value. */
 static void mem_release(struct vcm_hosted_mem *mem)
 {
@@ -251,8 +238,8 @@ int vcm_hosted_mem_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
 	}
 	mem->plat.pa_to_cpu = mem_pa_to_cpu;
 	mem->plat.cache_clean = NULL;
-	mem->plat.meta_alloc = mem_meta_alloc;
-	mem->plat.meta_free = mem_meta_free;
+	mem->plat.meta_alloc = hosted_meta_alloc_;
+	mem->plat.meta_free = hosted_meta_free_;
 	*out = mem;
 	return 0;
 fail:

@@ -22,10 +22,11 @@
 #define HOSTED_META_LINES_MIN 256U
 #define HOSTED_META_PAIR      128U
 
-void *hosted_meta_alloc_(size_t size)
+void *hosted_meta_alloc_(void *ctx, size_t size)
 {
 	void *p;
 
+	(void)ctx;
 	if (vcm_plat_inject_fail_("metadata"))
 		return NULL;
 	if (size < HOSTED_META_LINES_MIN)
@@ -39,8 +40,10 @@ void *hosted_meta_alloc_(size_t size)
 	return p;
 }
 
-void hosted_meta_free_(void *p)
+void hosted_meta_free_(void *ctx, void *p, size_t size)
 {
+	(void)ctx;
+	(void)size;
 	if (p == NULL)
 		return;
 	free(p);
