@@ -257,7 +257,10 @@ VCM_API int vcm_set_res_attr(struct vcm_res *res, unsigned int prot);
 VCM_API uint64_t vcm_get_num_res(const struct vcm *vcm);
 /* Address order; @prev NULL for the first; NULL after the last. */
 VCM_API struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm_res *prev);
-/* Copy @len bytes between two backed reservations through physical memory. */
+/* Copy @len bytes between two backed reservations through physical memory.
+ * -EINVAL when the two ranges share a physical byte (overlap in one
+ * allocation, or two wraps of the same memory); -ENOENT one is unbacked;
+ * -ERANGE an offset + @len past its reservation. */
 VCM_API int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from,
 			 uint64_t from_off, uint64_t len);
 /**

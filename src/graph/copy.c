@@ -45,6 +45,55 @@ void copy_side_res_(struct copy_side *s, const struct vcm_res *res, uint64_t off
 	s->pos = off;
 }
 
+/* The lowest and last pa of the first @len bytes of @s (a copy: @s does not move). */
+static void side_span(struct copy_side s, uint64_t len, vcm_pa_t *lo, vcm_pa_t *last)
+{
+	vcm_pa_t pa;
+	uint64_t n;
+
+	*lo = UINT64_MAX;
+	*last = 0;
+	while (len != 0U && s.next(&s, &pa, &n) == 0) {
+		n = n < len ? n : len;
+		*lo = pa < *lo ? pa : *lo;
+		*last = pa + (n - 1U) > *last ? pa + (n - 1U) : *last;
+		len -= n;
+	}
+}
+
+bool copy_overlap_(const struct copy_side *to, const struct copy_side *from, uint64_t len,
+		   vcm_pa_t *at)
+{
+	struct copy_side t = *to;
+	vcm_pa_t t_lo, t_last, f_lo, f_last, pt, pf;
+	uint64_t left_t = len, nt, nf;
+
+	if (len == 0U)
+		return false;
+	/* disjoint hulls, the usual case, in one pass over each side */
+	side_span(*to, len, &t_lo, &t_last);
+	side_span(*from, len, &f_lo, &f_last);
+	if (t_last < f_lo || f_last < t_lo)
+		return false;
+	/* chunks interleave: every run against every run */
+	while (left_t != 0U && t.next(&t, &pt, &nt) == 0) {
+		struct copy_side f = *from;
+		uint64_t left_f = len;
+
+		nt = nt < left_t ? nt : left_t;
+		left_t -= nt;
+		while (left_f != 0U && f.next(&f, &pf, &nf) == 0) {
+			nf = nf < left_f ? nf : left_f;
+			left_f -= nf;
+			if (pt <= pf + (nf - 1U) && pf <= pt + (nt - 1U)) {
+				*at = pt > pf ? pt : pf;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct copy_side *from,
 	       uint64_t len, vcm_pa_t *bad_pa)
 {

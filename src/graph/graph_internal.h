@@ -582,6 +582,10 @@ struct copy_side {
 };
 void copy_side_mem_(struct copy_side *s, const struct vcm_physmem *mem);
 void copy_side_res_(struct copy_side *s, const struct vcm_res *res, uint64_t off);
+/* Whether the first @len bytes of @to and of @from share a physical byte (two
+ * wraps of one range): *@at the first shared pa found. */
+bool copy_overlap_(const struct copy_side *to, const struct copy_side *from, uint64_t len,
+		   vcm_pa_t *at);
 /* Copy @len bytes (UINT64_MAX: until a side ends) from @from's runs to @to's
  * through plat->pa_to_cpu: 0, or -EFAULT with *@bad_pa the pa it lacks. */
 int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct copy_side *from,

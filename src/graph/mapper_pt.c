@@ -97,6 +97,9 @@ static int pt_lookup(void *inst, vcm_da_t da, vcm_pa_t *pa, unsigned int *prot)
 	struct vcm_pt_leaf leaf;
 	int ret = vcm_pt_lookup(inst, da, &leaf);
 
+	/* past the table's input size is unmapped too: a device access there faults */
+	if (ret == -ERANGE)
+		return -ENOENT;
 	if (ret != 0)
 		return ret;
 	*pa = leaf.pa + (da - leaf.da);

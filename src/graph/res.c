@@ -353,6 +353,12 @@ int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from, uint
 	}
 	copy_side_res_(&cur_to, to, to_off);
 	copy_side_res_(&cur_from, from, from_off);
+	/* memory wrapped twice (vcm_alloc_wrap) can alias: refused like the case above */
+	if (copy_overlap_(&cur_to, &cur_from, len, &bad)) {
+		ret = GERR(sys, -EINVAL, "to and from share the physical byte at pa %#llx",
+			   vcm_ull(bad));
+		goto out;
+	}
 	if (copy_phys_(plat, &cur_to, &cur_from, len, &bad) != 0)
 		ret = GERR(sys, -EFAULT, "pa %#llx has no CPU view", vcm_ull(bad));
 out:

@@ -899,6 +899,44 @@ static void test_res_copy(void **state)
 	gfx_msg("vcm_res_copy: the ranges overlap in the same memory");
 	assert_int_equal(vcm_res_copy(same, 400, from, 100, 200), 0);
 	assert_int_equal(vcm_res_copy(to, 0, NULL, 0, 1), -EINVAL);
+	/* two wraps of one allocation alias it: a shared byte is refused, as in one allocation */
+	{
+		struct vcm_res *w1, *w2;
+		struct vcm_mem *m1, *m2, *mc;
+		vcm_pa_t pa;
+
+		assert_int_equal(vcm_alloc_cont(g.sys, 0, 64 * KB, 64 * KB, &mc), 0);
+		pa = gfx_pa_of(mc, 0);
+		assert_int_equal(vcm_alloc_wrap(g.sys, pa, 64 * KB, &m1), 0);
+		assert_int_equal(vcm_alloc_wrap(g.sys, pa, 64 * KB, &m2), 0);
+		assert_int_equal(vcm_reserve(v, 64 * KB, 0, RW, &w1), 0);
+		assert_int_equal(vcm_reserve(v, 64 * KB, 0, RW, &w2), 0);
+		assert_int_equal(vcm_back(w1, m1), 0);
+		assert_int_equal(vcm_back(w2, m2), 0);
+		memset(gfx_cpu(pa), 0x5a, 4 * KB);
+		memset(gfx_cpu(pa + 4 * KB), 0xa5, 4 * KB);
+		assert_int_equal(vcm_res_copy(w1, 0, w2, 4 * KB, 16 * KB), -EINVAL);
+		gfx_msg("vcm_res_copy: to and from share the physical byte at pa ");
+		assert_int_equal(*(uint8_t *)gfx_cpu(pa), 0x5a); /* nothing copied */
+		/* the first byte of one is the last of the other; one byte less, none */
+		assert_int_equal(vcm_res_copy(w1, 4 * KB, w2, 0, 4 * KB + 1), -EINVAL);
+		assert_int_equal(vcm_res_copy(w1, 4 * KB, w2, 0, 4 * KB), 0);
+		assert_int_equal(*(uint8_t *)gfx_cpu(pa + 4 * KB), 0x5a);
+		memset(gfx_cpu(pa + 4 * KB), 0xa5, 4 * KB);
+		/* an alias against another allocation: no shared byte, copied */
+		assert_int_equal(vcm_res_copy(w1, 0, from, 0, 4 * KB), 0);
+		assert_int_equal(*(uint8_t *)gfx_cpu(pa), *(uint8_t *)gfx_cpu(gfx_pa_of(mf, 0)));
+		/* and between the aliases where they do not meet */
+		assert_int_equal(vcm_res_copy(w1, 8 * KB, w2, 4 * KB, 4 * KB), 0);
+		assert_int_equal(*(uint8_t *)gfx_cpu(pa + 8 * KB), 0xa5);
+		assert_int_equal(vcm_unback(w1), 0);
+		assert_int_equal(vcm_unback(w2), 0);
+		assert_int_equal(vcm_unreserve(w1), 0);
+		assert_int_equal(vcm_unreserve(w2), 0);
+		assert_int_equal(vcm_free_phys(g.sys, m1), 0);
+		assert_int_equal(vcm_free_phys(g.sys, m2), 0);
+		assert_int_equal(vcm_free_phys(g.sys, mc), 0);
+	}
 	assert_int_equal(vcm_res_copy(NULL, 0, from, 0, 1), -EINVAL);
 	assert_int_equal(vcm_unback(from), 0);
 	assert_int_equal(vcm_unback(to), 0);

@@ -72,6 +72,12 @@ static void top_case(struct vcm_dev *dev, unsigned int mt, vcm_da_t last, uint64
 	/* the last page of the space translates to the last page of the memory */
 	assert_int_equal(vcm_dev_addr_to_phys_addr(dev, 0, page, &pa), 0);
 	assert_int_equal(pa, gfx_pa_of(m, page - rda));
+	/* past the device's input size nothing is mapped: -ENOENT, as for a hole */
+	if (last != UINT64_MAX) {
+		assert_int_equal(vcm_dev_addr_to_phys_addr(dev, 0, last + 1, &pa), -ENOENT);
+		gfx_msg("vcm_dev_addr_to_phys_addr: dev '");
+		assert_int_equal(vcm_dev_addr_to_phys_addr(dev, 0, UINT64_MAX, &pa), -ENOENT);
+	}
 	assert_int_equal(vcm_walk(v, dev, last - len + 1, len, add_run, &s), 0);
 	assert_int_equal(s.bytes, rlen);
 	assert_int_equal(s.last, last);
