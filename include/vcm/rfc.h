@@ -173,7 +173,9 @@ VCM_API int vcm_rfc_sys_init(void);
 /**
  * vcm_rfc_sys_destroy() - tear the default system down.
  * Return: 0; -ENODEV none built; -EBUSY (nothing changed) while VCMs or
- * physical allocations made through this header are live.
+ * physical allocations are live, made through this header or with vcm.h's
+ * calls on its handles (the graph's own counts, vcm_sys_counts()), or
+ * devices vcm.h's calls registered.
  */
 VCM_API int vcm_rfc_sys_destroy(void);
 /** vcm_rfc_errno() - this thread's last result: 0 or a negative errno. */

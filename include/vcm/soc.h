@@ -129,9 +129,9 @@ VCM_API int vcm_soc_create(const struct vcm_soc_cfg *cfg, struct vcm_soc **out,
  * system, the models and the memory; NULL ignored. The caller has removed its
  * VCMs, associations and allocations.
  *
- * Return: 0; -EBUSY a device is still associated or the system still holds
- * objects: what was undone stays undone (those devices are gone), the rest is
- * left, and a later call carries on. The message is in vcm_soc_last_error().
+ * Return: 0; -EBUSY (nothing undone) while the system holds VCMs (so also
+ * associations), physical allocations or devices the SoC did not register.
+ * The message is in vcm_soc_last_error().
  */
 VCM_API int vcm_soc_destroy(struct vcm_soc *soc);
 

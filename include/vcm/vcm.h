@@ -137,6 +137,16 @@ VCM_API int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out,
 /* -EINVAL NULL or not a live system; -EBUSY while VCMs, devices or physical
  * allocations are live. */
 VCM_API int vcm_sys_destroy(struct vcm_sys *sys);
+/* What a system holds: live VCMs, registered devices, physical allocations. */
+struct vcm_sys_counts {
+	uint64_t vcms;
+	uint64_t devs;
+	uint64_t mems;
+};
+/* The counts vcm_sys_destroy() needs at 0 (a caller that registered devices
+ * can learn whether anything else is left before it unregisters them).
+ * Return: 0; -EINVAL @sys not a live system or @out NULL. */
+VCM_API int vcm_sys_counts(struct vcm_sys *sys, struct vcm_sys_counts *out);
 /* The calling thread's last message (with a diag_slot; else the system's). */
 VCM_API const char *vcm_sys_last_error(const struct vcm_sys *sys);
 VCM_API struct vcm_phys *vcm_sys_phys(struct vcm_sys *sys);

@@ -271,6 +271,21 @@ int vcm_sys_destroy(struct vcm_sys *sys)
 	return 0;
 }
 
+int vcm_sys_counts(struct vcm_sys *sys, struct vcm_sys_counts *out)
+{
+	int ret = 0;
+
+	if (!sys_live(sys))
+		return -EINVAL;
+	sys_enter_(sys, __func__);
+	if (out == NULL)
+		ret = GERR(sys, -EINVAL, "out is NULL");
+	else
+		*out = (struct vcm_sys_counts){ sys->nr_vcm, sys->nr_dev, sys->nr_mem };
+	sys_unlock_(sys);
+	return ret;
+}
+
 const char *vcm_sys_last_error(const struct vcm_sys *sys)
 {
 	if (!sys_live(sys))

@@ -204,13 +204,10 @@ static int phys_flags(uint32_t attr, uint64_t *flags, uint64_t *align)
 
 /* ---- VCMs ---------------------------------------------------------------- */
 
-/* Count a VCM made through this layer; NULL and the errno on failure. */
-static struct vcm *vcm_made(struct rfc_sys *s, int ret, struct vcm *v)
+/* @v made, or NULL and the errno. */
+static struct vcm *vcm_made(int ret, struct vcm *v)
 {
-	if (leave(ret) < 0)
-		return NULL;
-	atomic_fetch_add(&s->live_vcms, 1);
-	return v;
+	return leave(ret) < 0 ? NULL : v;
 }
 
 struct vcm *vcm_rfc_create(vcm_da_t start_addr, uint64_t len)
@@ -222,7 +219,7 @@ struct vcm *vcm_rfc_create(vcm_da_t start_addr, uint64_t len)
 	if (s == NULL)
 		return NULL;
 	ret = vcm_create(s->sys, start_addr, len, &v);
-	return vcm_made(s, ret, v);
+	return vcm_made(ret, v);
 }
 
 struct vcm *vcm_rfc_create_one_to_one(vcm_pa_t start_addr, uint64_t len)
@@ -234,7 +231,7 @@ struct vcm *vcm_rfc_create_one_to_one(vcm_pa_t start_addr, uint64_t len)
 	if (s == NULL)
 		return NULL;
 	ret = vcm_create_one_to_one(s->sys, start_addr, len, &v);
-	return vcm_made(s, ret, v);
+	return vcm_made(ret, v);
 }
 
 struct vcm *vcm_rfc_create_from_prebuilt(unsigned int ext_vcm_id)
@@ -252,8 +249,12 @@ struct vcm *vcm_rfc_create_from_prebuilt(unsigned int ext_vcm_id)
 		return NULL;
 	}
 	cpu = rfc_dev_find_(s, "cpu");
+	if (cpu == NULL || cpu->dev == NULL) { /* the default SoC always has one */
+		rfc_fail_(-ENODEV, "the default system has no cpu device");
+		return NULL;
+	}
 	ret = vcm_create_prebuilt(s->sys, cpu->dev, ext_vcm_id == VCM_RFC_PREBUILT_USER, &v);
-	return vcm_made(s, ret, v);
+	return vcm_made(ret, v);
 }
 
 struct vcm *vcm_rfc_clone(struct vcm *vcm)
@@ -265,20 +266,16 @@ struct vcm *vcm_rfc_clone(struct vcm *vcm)
 	if (s == NULL)
 		return NULL;
 	ret = vcm_clone(vcm, &v);
-	return vcm_made(s, ret, v);
+	return vcm_made(ret, v);
 }
 
 int vcm_rfc_free(struct vcm *vcm)
 {
 	struct rfc_sys *s = rfc_get_(__func__);
-	int ret;
 
 	if (s == NULL)
 		return -ENODEV;
-	ret = leave(vcm_free(vcm));
-	if (ret == 0)
-		atomic_fetch_sub(&s->live_vcms, 1);
-	return ret;
+	return leave(vcm_free(vcm));
 }
 
 vcm_da_t vcm_rfc_get_start_addr(struct vcm *vcm)
@@ -521,12 +518,9 @@ uint64_t vcm_rfc_get_bound_len(struct vcm_bound *bound)
 
 /* ---- physical memory and backing ----------------------------------------- */
 
-static struct vcm_mem *mem_made(struct rfc_sys *s, int ret, struct vcm_mem *m)
+static struct vcm_mem *mem_made(int ret, struct vcm_mem *m)
 {
-	if (leave(ret) < 0)
-		return NULL;
-	atomic_fetch_add(&s->live_mems, 1);
-	return m;
+	return leave(ret) < 0 ? NULL : m;
 }
 
 struct vcm_mem *vcm_rfc_phys_alloc(unsigned int memtype, uint64_t len, uint32_t attr)
@@ -546,7 +540,7 @@ struct vcm_mem *vcm_rfc_phys_alloc(unsigned int memtype, uint64_t len, uint32_t 
 		ret = vcm_alloc_cont(s->sys, memtype, len, align, &m);
 	else
 		ret = vcm_alloc(s->sys, memtype, len, flags, &m);
-	return mem_made(s, ret, m);
+	return mem_made(ret, m);
 }
 
 struct vcm_mem *vcm_rfc_map_phys_addr(vcm_pa_t phys, uint64_t len)
@@ -558,20 +552,16 @@ struct vcm_mem *vcm_rfc_map_phys_addr(vcm_pa_t phys, uint64_t len)
 	if (s == NULL)
 		return NULL;
 	ret = vcm_alloc_wrap(s->sys, phys, len, &m);
-	return mem_made(s, ret, m);
+	return mem_made(ret, m);
 }
 
 int vcm_rfc_phys_free(struct vcm_mem *physmem)
 {
 	struct rfc_sys *s = rfc_get_(__func__);
-	int ret;
 
 	if (s == NULL)
 		return -ENODEV;
-	ret = leave(vcm_free_phys(s->sys, physmem));
-	if (ret == 0)
-		atomic_fetch_sub(&s->live_mems, 1);
-	return ret;
+	return leave(vcm_free_phys(s->sys, physmem));
 }
 
 int vcm_rfc_back(struct vcm_res *res, struct vcm_mem *physmem)

@@ -44,8 +44,6 @@ struct rfc_sys {
 	struct vcm_hosted_mem *mem;
 	struct vcm_sys *sys;
 	struct rfc_dev devs[RFC_NR_DEVS];
-	atomic_long live_vcms;  /* made through rfc.h and not yet freed */
-	atomic_long live_mems;
 };
 
 /* The default system; NULL before vcm_sys_init() and after vcm_sys_destroy(). */

@@ -267,19 +267,25 @@ int vcm_rfc_sys_init(void)
 int vcm_rfc_sys_destroy(void)
 {
 	struct rfc_sys *s = rfc_get_(__func__);
-	long vcms, mems;
+	struct vcm_sys_counts c = { 0 };
 	int ret;
 
 	if (s == NULL)
 		return -ENODEV;
-	vcms = atomic_load(&s->live_vcms);
-	mems = atomic_load(&s->live_mems);
-	if (vcms != 0 || mems != 0)
-		return rfc_fail_(-EBUSY, "%ld VCMs and %ld physical allocations are still live",
-				 vcms, mems);
-	ret = rfc_soc_teardown_(s);
+	/* the graph's own counts: what vcm.h's calls made on these handles counts too */
+	ret = vcm_sys_counts(s->sys, &c);
 	if (ret < 0)
 		return rfc_sys_err_(ret);
+	if (c.vcms != 0U || c.mems != 0U || c.devs != RFC_NR_DEVS)
+		return rfc_fail_(-EBUSY, "%llu VCMs, %llu physical allocations and %llu devices "
+				 "of vcm.h's calls are still live", (unsigned long long)c.vcms, (unsigned long long)c.mems,
+				 (unsigned long long)(c.devs - RFC_NR_DEVS));
+	ret = rfc_soc_teardown_(s);
+	if (ret < 0) {
+		const char *msg = vcm_soc_last_error(s->soc), *text = strstr(msg, ": ");
+
+		return rfc_fail_(ret, "%s", text != NULL ? text + 2 : msg);
+	}
 	rfc_sys_ = NULL;
 	free(s);
 	return rfc_ok_();

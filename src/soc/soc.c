@@ -265,6 +265,22 @@ int vcm_soc_destroy(struct vcm_soc *soc)
 		return 0;
 	d = &soc->diag;
 	vcm_diag_enter(d, "vcm_soc_destroy");
+	/* all or nothing: refuse before the first device goes if the system would stay */
+	if (soc->sys != NULL) {
+		struct vcm_sys_counts c = { 0 };
+		uint64_t ours = 0;
+
+		for (unsigned int j = 0; j < soc->nr_devs; j++)
+			ours += soc->dev[j] != NULL;
+		ret = vcm_sys_counts(soc->sys, &c);
+		if (ret != 0)
+			return VCM_ERR(d, ret, "%s", vcm_sys_last_error(soc->sys));
+		if (c.vcms != 0U || c.mems != 0U || c.devs != ours)
+			return VCM_ERR(d, -EBUSY,
+				       "the system holds %llu VCMs, %llu allocations and %llu "
+				       "devices of other callers: nothing was undone",
+				       vcm_ull(c.vcms), vcm_ull(c.mems), vcm_ull(c.devs - ours));
+	}
 	for (unsigned int j = soc->nr_devs; j-- > 0;) {
 		if (soc->dev[j] == NULL)
 			continue;

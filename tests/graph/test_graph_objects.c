@@ -111,6 +111,29 @@ static void test_sys_destroy(void **state)
 	assert_int_equal(vcm_free(v), 0);
 }
 
+/* vcm_sys_counts(): what vcm_sys_destroy() waits for, as it changes. */
+static void test_sys_counts(void **state)
+{
+	struct vcm_sys_counts c = { 9, 9, 9 };
+	struct vcm_mem *m;
+	struct vcm *v;
+
+	(void)state;
+	assert_int_equal(vcm_sys_counts(NULL, &c), -EINVAL);
+	assert_int_equal(vcm_sys_counts(g.sys, NULL), -EINVAL);
+	gfx_msg("vcm_sys_counts: out is NULL");
+	assert_int_equal(vcm_sys_counts(g.sys, &c), 0);
+	assert_true(c.vcms == 0 && c.devs == 4 && c.mems == 0);
+	assert_int_equal(vcm_create(g.sys, 0x100000, MB, &v), 0);
+	m = gfx_alloc(0, 64 * KB, 0);
+	assert_int_equal(vcm_sys_counts(g.sys, &c), 0);
+	assert_true(c.vcms == 1 && c.devs == 4 && c.mems == 1);
+	assert_int_equal(vcm_free(v), 0);
+	assert_int_equal(vcm_free_phys(g.sys, m), 0);
+	assert_int_equal(vcm_sys_counts(g.sys, &c), 0);
+	assert_true(c.vcms == 0 && c.devs == 4 && c.mems == 0);
+}
+
 static void test_sys_last_error_and_phys(void **state)
 {
 	(void)state;
@@ -879,7 +902,8 @@ static void test_cont_memtype(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_sys_create_errors), T(test_slot_store), T(test_sys_destroy), T(test_sys_last_error_and_phys),
+		T(test_sys_create_errors), T(test_slot_store), T(test_sys_destroy), T(test_sys_counts),
+		T(test_sys_last_error_and_phys),
 		T(test_sys_lock), T(test_dev_register_errors), T(test_dev_register_pt_cfg),
 		T(test_dev_unregister),
 		T(test_dev_find_and_name), T(test_hw_ver), T(test_faults), T(test_vcm_create),

@@ -124,13 +124,22 @@ static void test_parts(void **state)
 	assert_int_equal(h.last.stage, 1);
 	assert_int_equal(h.last.da, vcm_get_dev_addr(res) + 0x10);
 
-	/* destroy waits for the caller's objects, then carries on */
+	/* destroy waits for the caller's objects and undoes nothing meanwhile */
 	assert_int_equal(vcm_soc_destroy(soc), -EBUSY);
-	assert_non_null(strstr(vcm_soc_last_error(soc), "vcm_soc_destroy"));
+	assert_non_null(strstr(vcm_soc_last_error(soc),
+			       "vcm_soc_destroy: the system holds 1 VCMs, 1 allocations and 0 "
+			       "devices of other callers"));
 	assert_int_equal(vcm_unback(res), 0);
 	assert_int_equal(vcm_unreserve(res), 0);
 	assert_int_equal(vcm_free_phys(sys, mem), 0);
 	assert_int_equal(vcm_deactivate(a), 0);
+	assert_int_equal(vcm_deassoc(a), 0);
+	/* an unassociated VCM alone: still refused, every device still there */
+	assert_int_equal(vcm_soc_destroy(soc), -EBUSY);
+	assert_non_null(strstr(vcm_soc_last_error(soc), "holds 1 VCMs, 0 allocations"));
+	assert_ptr_equal(vcm_dev_find(sys, "gpu"), vcm_soc_dev(soc, D_GPU));
+	assert_int_equal(vcm_hw_ver(vcm_soc_dev(soc, D_CPU), &ver), 0);
+	assert_int_equal(vcm_assoc(v, vcm_soc_dev(soc, D_GPU), VCM_USE_LOW_BASE, &a), 0);
 	assert_int_equal(vcm_deassoc(a), 0);
 	assert_int_equal(vcm_free(v), 0);
 	assert_int_equal(vcm_soc_destroy(soc), 0);
