@@ -51,6 +51,23 @@ static int leave(int ret)
 }
 
 /*
+ * A NULL handle: the native call finds no system to record its refusal in,
+ * so the message naming the argument is made here. Records -EINVAL.
+ */
+static bool nonnull(const void *h, const char *what)
+{
+	if (h != NULL)
+		return true;
+	rfc_fail_(-EINVAL, "%s is NULL", what);
+	return false;
+}
+
+static bool nonnull2(const void *h1, const char *what1, const void *h2, const char *what2)
+{
+	return nonnull(h1, what1) && nonnull(h2, what2);
+}
+
+/*
  * Handle checks for the getters, whose native calls answer 0 or NULL for a
  * bad handle: each records -EINVAL naming the argument, or success. A VCM, a
  * reservation and a bound all have a non-zero length while they live.
@@ -265,6 +282,8 @@ struct vcm *vcm_rfc_clone(struct vcm *vcm)
 
 	if (s == NULL)
 		return NULL;
+	if (!nonnull(vcm, "vcm"))
+		return NULL;
 	ret = vcm_clone(vcm, &v);
 	return vcm_made(ret, v);
 }
@@ -275,6 +294,8 @@ int vcm_rfc_free(struct vcm *vcm)
 
 	if (s == NULL)
 		return -ENODEV;
+	if (!nonnull(vcm, "vcm"))
+		return -EINVAL;
 	return leave(vcm_free(vcm));
 }
 
@@ -315,6 +336,8 @@ struct vcm_res *vcm_rfc_reserve(struct vcm *vcm, uint64_t len, uint32_t attr)
 	int ret;
 
 	if (rfc_get_(__func__) == NULL || res_attr(attr, &prot, &align) < 0)
+		return NULL;
+	if (!nonnull(vcm, "vcm"))
 		return NULL;
 	ret = vcm_reserve(vcm, len, align, prot, &r);
 	return res_made(ret, r);
@@ -362,6 +385,8 @@ int vcm_rfc_unreserve(struct vcm_res *res)
 {
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
+	if (!nonnull(res, "res"))
+		return -EINVAL;
 	return leave(vcm_unreserve(res));
 }
 
@@ -401,6 +426,8 @@ int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr)
 
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
+	if (!nonnull(res, "res"))
+		return -EINVAL;
 	ret = res_attr(attr, &prot, &align);
 	if (ret < 0)
 		return ret;
@@ -420,6 +447,8 @@ uint32_t vcm_rfc_get_res_attr(struct vcm_res *res)
 	uint64_t align = 0;
 
 	if (rfc_get_(__func__) == NULL)
+		return 0;
+	if (!nonnull(res, "res"))
 		return 0;
 	if (leave(vcm_get_res_attr(res, &prot, &align)) < 0)
 		return 0;
@@ -453,6 +482,8 @@ uint64_t vcm_rfc_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *f
 {
 	if (rfc_get_(__func__) == NULL)
 		return 0;
+	if (!nonnull2(to, "to", from, "from"))
+		return 0;
 	return leave(vcm_res_copy(to, to_off, from, from_off, len)) == 0 ? len : 0;
 }
 
@@ -471,6 +502,8 @@ struct vcm_bound *vcm_rfc_create_bound(struct vcm *vcm, uint64_t len)
 
 	if (rfc_get_(__func__) == NULL)
 		return NULL;
+	if (!nonnull(vcm, "vcm"))
+		return NULL;
 	return leave(vcm_create_bound(vcm, len, &b)) == 0 ? b : NULL;
 }
 
@@ -478,6 +511,8 @@ int vcm_rfc_free_bound(struct vcm_bound *bound)
 {
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
+	if (!nonnull(bound, "bound"))
+		return -EINVAL;
 	return leave(vcm_free_bound(bound));
 }
 
@@ -489,6 +524,8 @@ struct vcm_res *vcm_rfc_reserve_from_bound(struct vcm_bound *bound, uint64_t len
 	int ret;
 
 	if (rfc_get_(__func__) == NULL || res_attr(attr, &prot, &align) < 0)
+		return NULL;
+	if (!nonnull(bound, "bound"))
 		return NULL;
 	ret = vcm_reserve_from_bound(bound, len, align, prot, &r);
 	return res_made(ret, r);
@@ -568,6 +605,8 @@ int vcm_rfc_back(struct vcm_res *res, struct vcm_mem *physmem)
 {
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
+	if (!nonnull2(res, "res", physmem, "physmem"))
+		return -EINVAL;
 	return leave(vcm_back(res, physmem));
 }
 
@@ -575,6 +614,8 @@ int vcm_rfc_unback(struct vcm_res *res)
 {
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
+	if (!nonnull(res, "res"))
+		return -EINVAL;
 	return leave(vcm_unback(res));
 }
 
@@ -678,6 +719,8 @@ struct vcm_avcm *vcm_rfc_assoc(struct vcm *vcm, const char *dev_id, uint32_t att
 
 	if (s == NULL)
 		return NULL;
+	if (!nonnull(vcm, "vcm"))
+		return NULL;
 	d = dev_find(s, dev_id);
 	if (d == NULL)
 		return NULL;
@@ -688,6 +731,8 @@ int vcm_rfc_deassoc(struct vcm_avcm *avcm)
 {
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
+	if (!nonnull(avcm, "avcm"))
+		return -EINVAL;
 	return leave(vcm_deassoc(avcm));
 }
 
@@ -695,6 +740,8 @@ int vcm_rfc_set_assoc_attr(struct vcm_avcm *avcm, uint32_t attr)
 {
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
+	if (!nonnull(avcm, "avcm"))
+		return -EINVAL;
 	return leave(vcm_set_assoc_attr(avcm, attr));
 }
 
@@ -704,6 +751,8 @@ uint32_t vcm_rfc_get_assoc_attr(struct vcm_avcm *avcm)
 
 	if (rfc_get_(__func__) == NULL)
 		return 0;
+	if (!nonnull(avcm, "avcm"))
+		return 0;
 	return leave(vcm_get_assoc_attr(avcm, &attr)) == 0 ? attr : 0;
 }
 
@@ -711,6 +760,8 @@ int vcm_rfc_activate(struct vcm_avcm *avcm)
 {
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
+	if (!nonnull(avcm, "avcm"))
+		return -EINVAL;
 	return leave(vcm_activate(avcm));
 }
 
@@ -718,6 +769,8 @@ int vcm_rfc_deactivate(struct vcm_avcm *avcm)
 {
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
+	if (!nonnull(avcm, "avcm"))
+		return -EINVAL;
 	return leave(vcm_deactivate(avcm));
 }
 
@@ -727,6 +780,8 @@ int vcm_rfc_is_active(struct vcm_avcm *avcm)
 
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
+	if (!nonnull(avcm, "avcm"))
+		return -EINVAL;
 	ret = vcm_is_active(avcm);
 	(void)leave(ret);
 	return ret; /* 0 or 1 on success */
@@ -764,6 +819,8 @@ vcm_da_t vcm_rfc_translate(vcm_da_t src_dev_addr, struct vcm *src_vcm, struct vc
 
 	if (rfc_get_(__func__) == NULL)
 		return 0;
+	if (!nonnull2(src_vcm, "src_vcm", dst_vcm, "dst_vcm"))
+		return 0;
 	return leave(vcm_translate(src_vcm, src_dev_addr, dst_vcm, &da)) == 0 ? da : 0;
 }
 
@@ -790,6 +847,11 @@ struct vcm_res *vcm_rfc_get_next_phys_res(vcm_pa_t phys, struct vcm_res *res, ui
 	if (res != NULL && !res_live(res, "res"))
 		return NULL;
 	r = vcm_get_next_phys_res(s->sys, phys, res, &da);
+	if (r == NULL && rfc_sys_refused_() != 0) {
+		/* res is live but does not map phys: an error, not the end */
+		rfc_sys_err_(rfc_sys_refused_());
+		return NULL;
+	}
 	*len = r != NULL ? vcm_get_res_len(r) : 0U;
 	rfc_ok_();
 	return r;

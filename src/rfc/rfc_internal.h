@@ -72,6 +72,9 @@ int rfc_fail_(int err, const char *fmt, ...)
 #endif
 	;
 int rfc_sys_err_(int err);
+/* The errno of a native call that refused since rfc_enter_(), or 0: for the
+ * native calls whose NULL means both "none" and "refused". */
+int rfc_sys_refused_(void);
 
 /* rfc_enter_(@fn), then the system, or NULL after recording -ENODEV. */
 struct rfc_sys *rfc_get_(const char *fn);

@@ -114,6 +114,13 @@ int rfc_sys_err_(int err)
 	return rfc_fail_(err, "%s", vcm_strerror(err));
 }
 
+int rfc_sys_refused_(void)
+{
+	if (graph_diag.msg[0] == '\0')
+		return 0;
+	return graph_diag.err < 0 ? graph_diag.err : -EINVAL;
+}
+
 struct rfc_sys *rfc_get_(const char *fn)
 {
 	struct rfc_sys *s = rfc_sys_;

@@ -213,6 +213,16 @@ static void test_back(void **state)
 	assert_int_equal(vcm_get_phys_num_res(pa + 0x1234), 1);
 	assert_ptr_equal(vcm_get_next_phys_res(pa, NULL, &len), r);
 	assert_int_equal(len, SZ_1M);
+	/* after the last: NULL, errno 0; after a live res that does not map pa: an error */
+	assert_null(vcm_get_next_phys_res(pa, r, &len));
+	assert_int_equal(vcm_rfc_errno(), 0);
+	assert_null(vcm_get_next_phys_res(pa + SZ_16M, r, &len));
+	assert_int_equal(vcm_rfc_errno(), -EINVAL);
+	assert_non_null(strstr(vcm_rfc_last_error(),
+			       "vcm_get_next_phys_res: prev is not a live reservation that maps pa"));
+	assert_null(vcm_get_next_phys_res(pa, r2 = vcm_reserve(v, SZ_64K, 0), &len));
+	assert_int_equal(vcm_rfc_errno(), -EINVAL);
+	assert_int_equal(vcm_unreserve(r2), 0);
 	assert_int_equal(vcm_phys_free(m), -EBUSY);
 	assert_int_equal(vcm_unreserve(r), -EBUSY);
 

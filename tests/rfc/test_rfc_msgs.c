@@ -78,12 +78,76 @@ static void test_other_calls(void **state)
 	assert_null(strstr(vcm_rfc_last_error(), "vcm_free_phys"));
 }
 
+/* A NULL handle is named by every call that takes one, as the getters name it. */
+static void test_null_handles(void **state)
+{
+	struct vcm *v = vcm_create(SZ_1M, 16 * SZ_1M);
+	struct vcm_res *r;
+	struct vcm_mem *m = vcm_phys_alloc(VCM_MEMTYPE_0, SZ_4K, VCM_4KB);
+
+	(void)state;
+	assert_non_null(v);
+	assert_non_null(m);
+	r = vcm_reserve(v, SZ_4K, VCM_READ);
+	assert_non_null(r);
+	assert_null(vcm_clone(NULL));
+	expect(-EINVAL, "vcm_clone: vcm is NULL");
+	assert_int_equal(vcm_free(NULL), -EINVAL);
+	expect(-EINVAL, "vcm_free: vcm is NULL");
+	assert_null(vcm_reserve(NULL, SZ_4K, VCM_READ));
+	expect(-EINVAL, "vcm_reserve: vcm is NULL");
+	assert_int_equal(vcm_unreserve(NULL), -EINVAL);
+	expect(-EINVAL, "vcm_unreserve: res is NULL");
+	assert_int_equal(vcm_set_res_attr(NULL, VCM_READ), -EINVAL);
+	expect(-EINVAL, "vcm_set_res_attr: res is NULL");
+	assert_int_equal(vcm_get_res_attr(NULL), 0);
+	expect(-EINVAL, "vcm_get_res_attr: res is NULL");
+	assert_int_equal(vcm_res_copy(NULL, 0, r, 0, 1), 0);
+	expect(-EINVAL, "vcm_res_copy: to is NULL");
+	assert_int_equal(vcm_res_copy(r, 0, NULL, 0, 1), 0);
+	expect(-EINVAL, "vcm_res_copy: from is NULL");
+	assert_null(vcm_create_bound(NULL, SZ_1M));
+	expect(-EINVAL, "vcm_create_bound: vcm is NULL");
+	assert_int_equal(vcm_free_bound(NULL), -EINVAL);
+	expect(-EINVAL, "vcm_free_bound: bound is NULL");
+	assert_null(vcm_reserve_from_bound(NULL, SZ_4K, VCM_READ));
+	expect(-EINVAL, "vcm_reserve_from_bound: bound is NULL");
+	assert_int_equal(vcm_back(NULL, m), -EINVAL);
+	expect(-EINVAL, "vcm_back: res is NULL");
+	assert_int_equal(vcm_back(r, NULL), -EINVAL);
+	expect(-EINVAL, "vcm_back: physmem is NULL");
+	assert_int_equal(vcm_unback(NULL), -EINVAL);
+	expect(-EINVAL, "vcm_unback: res is NULL");
+	assert_null(vcm_assoc(NULL, "mdp", 0));
+	expect(-EINVAL, "vcm_assoc: vcm is NULL");
+	assert_int_equal(vcm_deassoc(NULL), -EINVAL);
+	expect(-EINVAL, "vcm_deassoc: avcm is NULL");
+	assert_int_equal(vcm_set_assoc_attr(NULL, 0), -EINVAL);
+	expect(-EINVAL, "vcm_set_assoc_attr: avcm is NULL");
+	assert_int_equal(vcm_get_assoc_attr(NULL), 0);
+	expect(-EINVAL, "vcm_get_assoc_attr: avcm is NULL");
+	assert_int_equal(vcm_activate(NULL), -EINVAL);
+	expect(-EINVAL, "vcm_activate: avcm is NULL");
+	assert_int_equal(vcm_deactivate(NULL), -EINVAL);
+	expect(-EINVAL, "vcm_deactivate: avcm is NULL");
+	assert_int_equal(vcm_is_active(NULL), -EINVAL);
+	expect(-EINVAL, "vcm_is_active: avcm is NULL");
+	assert_int_equal(vcm_translate(SZ_1M, NULL, v), 0);
+	expect(-EINVAL, "vcm_translate: src_vcm is NULL");
+	assert_int_equal(vcm_translate(SZ_1M, v, NULL), 0);
+	expect(-EINVAL, "vcm_translate: dst_vcm is NULL");
+	assert_int_equal(vcm_unreserve(r), 0);
+	assert_int_equal(vcm_phys_free(m), 0);
+	assert_int_equal(vcm_free(v), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_phys_alloc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_phys_addr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_calls, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_null_handles, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
