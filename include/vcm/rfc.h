@@ -249,12 +249,19 @@ VCM_API struct vcm_res *vcm_rfc_reserve_at(unsigned int memtarget, struct vcm *v
 VCM_API int vcm_rfc_unreserve(struct vcm_res *res);
 VCM_API struct vcm *vcm_rfc_get_vcm_from_res(struct vcm_res *res);
 VCM_API uint64_t vcm_rfc_get_res_len(struct vcm_res *res);
-/** vcm_rfc_set_res_attr() - Return: 0; -EBUSY while backed; -EINVAL bad attr. */
+/**
+ * vcm_rfc_set_res_attr() - change access bits and cache policy. An alignment
+ * in @attr must be one the reservation has (that or less; it never moves).
+ * Return: 0; -EBUSY while backed; -EINVAL bad attr, or an alignment above
+ * the reservation's.
+ */
 VCM_API int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr);
 /**
  * vcm_rfc_get_res_attr() - the attributes in effect: access bits (READ|WRITE
  * when none were given), VCM_SUPERVISOR always, cache policy, and the
- * alignment the reservation was made with. 0 on error.
+ * alignment the reservation has: the one vcm_reserve() was asked for; after
+ * vcm_reserve_at(), the largest its address is a multiple of, up to 1 GiB
+ * (at least what was asked). 0 on error.
  */
 VCM_API uint32_t vcm_rfc_get_res_attr(struct vcm_res *res);
 VCM_API uint64_t vcm_rfc_get_num_res(struct vcm *vcm);

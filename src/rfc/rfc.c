@@ -434,8 +434,12 @@ int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr)
 	ret = vcm_get_res_attr(res, &old_prot, &old_align);
 	if (ret < 0)
 		return rfc_sys_err_(ret);
-	/* The reservation is placed: its alignment is a fact, not an attribute. */
-	if ((attr & VCM_RFC_ALIGN_MASK) != 0U && align != old_align)
+	/*
+	 * The reservation is placed: its alignment is a fact, not an attribute.
+	 * An attr asking for what it has, or less (the 4 KiB it was made with at
+	 * a place vcm_reserve_at() found 1 GiB-aligned), is satisfied.
+	 */
+	if ((attr & VCM_RFC_ALIGN_MASK) != 0U && align > old_align)
 		return rfc_fail_(-EINVAL, "attr asks alignment %#llx; the reservation has %#llx",
 				 (unsigned long long)align, (unsigned long long)old_align);
 	return leave(vcm_set_res_attr(res, prot));

@@ -61,8 +61,22 @@ static void test_attrs(void **state)
 	a = vcm_get_res_attr(r);
 	assert_int_equal(a & (VCM_READ | VCM_WRITE), VCM_READ | VCM_WRITE);
 	assert_int_equal(a & VCM_RFC_CACHE_MASK, VCM_NOTCACHED);
-	/* The alignment is where it lies: it cannot be changed. */
+	/* The alignment is where it lies: it cannot be raised; what it has is kept. */
 	assert_int_equal(vcm_set_res_attr(r, VCM_READ | VCM_ALIGN_16M), -EINVAL);
+	assert_int_equal(vcm_set_res_attr(r, VCM_READ | VCM_ALIGN_1M), 0);
+	assert_int_equal(vcm_set_res_attr(r, VCM_READ | VCM_ALIGN_4K), 0);
+	assert_int_equal(vcm_get_res_attr(r) & VCM_RFC_ALIGN_MASK, VCM_ALIGN_1M);
+	assert_int_equal(vcm_unreserve(r), 0);
+
+	/* At a place: the attr it was made with is taken back whatever the place has. */
+	r = vcm_reserve_at(VCM_START, v, SZ_64K, VCM_READ | VCM_WRITE | VCM_ALIGN_4K);
+	assert_non_null(r);
+	a = vcm_get_res_attr(r);
+	assert_true((a & VCM_RFC_ALIGN_MASK) >= VCM_ALIGN_4K);
+	assert_int_equal(vcm_get_dev_addr(r) % (UINT64_C(1) << ((a & VCM_RFC_ALIGN_MASK) >>
+								 VCM_RFC_ALIGN_SHIFT)), 0);
+	assert_int_equal(vcm_set_res_attr(r, VCM_READ | VCM_WRITE | VCM_ALIGN_4K), 0);
+	assert_int_equal(vcm_set_res_attr(r, a), 0);
 	assert_int_equal(vcm_unreserve(r), 0);
 
 	/* attr 0: read-write, 4 KiB. */
