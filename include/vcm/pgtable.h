@@ -131,6 +131,8 @@ VCM_API int vcm_pt_prot_check(unsigned int prot, struct vcm_diag *diag);
  *               unlinked or replaced, so walk caches must be invalidated too.
  *               Called once per map/unmap call for the whole range changed, and
  *               in the middle of a call when break-before-make requires it.
+ *               @len is never 0: a change that spans the whole of a 64-bit
+ *               space (amdv1, ias 64) is flushed as two halves of 2^63.
  * @flush_range_hint: optional; when set, called instead of @flush_range with
  *               what the range held (struct vcm_tlb_hint): the sizes of the
  *               leaf entries cleared or replaced in it, and whether only
@@ -354,7 +356,8 @@ VCM_API int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t da, uint64_t len, int (*fn)(
  *
  * Return: 0, what @fn returned, or -EINVAL (bad handle, NULL @fn, unknown
  * flags, a table without VCM_PT_CFG_DIRTY) / -ERANGE (the range leaves the
- * input space), with a message naming the argument.
+ * input space) / -EOVERFLOW (@da + @len wraps), with a message naming the
+ * argument.
  */
 VCM_API int vcm_pt_read_clear_dirty(struct vcm_pt *pt, vcm_da_t da, uint64_t len,
 				    unsigned int flags,

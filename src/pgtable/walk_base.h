@@ -193,6 +193,21 @@ static inline void NS(dirty_clean)(const struct vcm_pt *pt, FMT_ITEM *table, str
 	d->end = 0;
 }
 
+/* One flush of [@da, @da + @len) (@len != 0) through whichever op the table has. */
+static inline void NS(tlb_call)(struct vcm_pt *pt, vcm_da_t da, uint64_t len, uint64_t sizes,
+				bool leaf)
+{
+	const struct vcm_pt_tlb_ops *tlb = pt->cfg.tlb;
+
+	if (tlb->flush_range_hint != NULL) {
+		const struct vcm_tlb_hint hint = { .leaf_sizes = sizes, .leaf_only = leaf };
+
+		tlb->flush_range_hint(pt->cfg.tlb_ctx, da, len, &hint);
+	} else if (tlb->flush_range != NULL) {
+		tlb->flush_range(pt->cfg.tlb_ctx, da, len, leaf);
+	}
+}
+
 /*
  * Flush [@first, @last] from the walkers' TLBs. @sizes: the sizes of the leaf
  * entries cleared in it (bit n = 2^n bytes, a group's members counted one by
@@ -219,13 +234,13 @@ static inline void NS(tlb_flush)(struct vcm_pt *pt, vcm_da_t first, vcm_da_t las
 	}
 	if (tlb == NULL)
 		return;
-	if (tlb->flush_range_hint != NULL) {
-		const struct vcm_tlb_hint hint = { .leaf_sizes = sizes, .leaf_only = leaf };
-
-		tlb->flush_range_hint(pt->cfg.tlb_ctx, first, last - first + 1U, &hint);
-	} else if (tlb->flush_range != NULL) {
-		tlb->flush_range(pt->cfg.tlb_ctx, first, last - first + 1U, leaf);
+	/* the whole of a 64-bit space has no length: flush it as two halves */
+	if (first == 0U && last == UINT64_MAX) {
+		NS(tlb_call)(pt, 0, UINT64_C(1) << 63, sizes, leaf);
+		NS(tlb_call)(pt, UINT64_C(1) << 63, UINT64_C(1) << 63, sizes, leaf);
+		return;
 	}
+	NS(tlb_call)(pt, first, last - first + 1U, sizes, leaf);
 }
 
 static void NS(flush_now)(struct walk *w, vcm_da_t first, vcm_da_t last, uint64_t sizes,

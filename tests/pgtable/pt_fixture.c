@@ -125,6 +125,14 @@ static void fx_flush(void *ctx, vcm_da_t da, uint64_t len, bool leaf)
 	long diff;
 
 	(void)leaf;
+	/* [da, da + 0) is nothing: a flush that means more must say so */
+	if (len == 0) {
+		f->violations++;
+		snprintf(f->why, sizeof(f->why), "flush of length 0 at %#llx",
+			 (unsigned long long)da);
+	}
+	f->flog[f->flushes % 8].da = da;
+	f->flog[f->flushes % 8].len = len;
 	f->flushes++;
 	if (f->pt == NULL)
 		return;

@@ -30,6 +30,10 @@ struct pt_fixture {
 	struct pt_block *blocks;  /* table blocks handed out, for the shadow check */
 	size_t nblocks, cap;
 	unsigned long flushes;
+	struct {
+		vcm_da_t da;
+		uint64_t len;
+	} flog[8];                /* the last flushes, flushes % 8 the next slot */
 	unsigned long zero_frees; /* tables given back through table_free_zero, checked zero */
 	unsigned long violations; /* break-before-make or cache-clean faults seen in callbacks */
 	/* flushes of live leaves are expected (a dirty-state clear changes no mapping) */

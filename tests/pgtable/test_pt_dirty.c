@@ -324,6 +324,48 @@ static void test_regs(void **state)
 	ptf_fini(&f);
 }
 
+/*
+ * A 64-bit input space harvested from 0 to its last block: the cleared range
+ * is the whole of 2^64 and reaches the TLB in two halves, never as a length
+ * of 0 (the fixture refuses that), so the next writes there are recorded.
+ */
+static void test_whole_space(void **state)
+{
+	const vcm_da_t top = UINT64_MAX - 0x1fffff;
+	struct pt_fixture f;
+	struct pt_config c;
+	struct seen s = { 0 };
+	bool lo = false, hi = false;
+
+	(void)state;
+	open_dirty(&f, &c, ptf_config("amdv1-6lvl-64"));
+	map(&f, 0, 0x100000, 0x1000, RW);
+	map(&f, top, 0x200000, 0x200000, RW);
+	hw_write(&f, 0);
+	hw_write(&f, top + 0x1000);
+	f.flushes = 0;
+	assert_int_equal(vcm_pt_read_clear_dirty(f.pt, 0, UINT64_MAX - 0xfff, 0, record, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_true(s.da[0] == 0 && s.len[0] == 0x1000);
+	assert_true(s.da[1] == top && s.len[1] == 0x200000);
+	assert_true(f.flushes >= 1 && f.flushes <= 8);
+	for (unsigned long i = 0; i < f.flushes; i++) {
+		lo |= f.flog[i].len != 0 && f.flog[i].da == 0;
+		hi |= f.flog[i].len != 0 && top >= f.flog[i].da && top - f.flog[i].da < f.flog[i].len;
+	}
+	assert_true(lo && hi);
+	assert_int_equal(check_ok(&f), 0);
+	/* cleared: written again, reported again */
+	hw_write(&f, top);
+	s.n = 0;
+	assert_int_equal(vcm_pt_read_clear_dirty(f.pt, 0, UINT64_MAX - 0xfff, 0, record, &s), 0);
+	assert_int_equal(s.n, 1);
+	unmap(&f, 0, 0x1000);
+	unmap(&f, top, 0x200000);
+	assert_int_equal(check_ok(&f), 0);
+	ptf_fini(&f);
+}
+
 static void test_refusals(void **state)
 {
 	struct pt_fixture f;
@@ -384,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_armv8_granules),
 		cmocka_unit_test(test_regs),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_whole_space),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

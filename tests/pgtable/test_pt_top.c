@@ -177,6 +177,51 @@ static void test_top(void **state)
 		top_config(config_at(i));
 }
 
+/* Whether one of the fixture's last flushes covers @da. */
+static bool flushed(const struct pt_fixture *f, vcm_da_t da)
+{
+	for (unsigned long i = 0; i < f->flushes && i < 8; i++)
+		if (da >= f->flog[i].da && da - f->flog[i].da < f->flog[i].len)
+			return true;
+	return false;
+}
+
+/*
+ * A 64-bit input space unmapped from 0 to its last pages: the range to flush
+ * is the whole of 2^64, which no length can say. It reaches the TLB as two
+ * halves (the fixture refuses a flush of length 0), covering both pages.
+ */
+static void test_whole_space(void **state)
+{
+	unsigned int rows = 0;
+
+	(void)state;
+	for (size_t i = 0; i < PT_NCONFIGS + NEXTRA; i++) {
+		const struct pt_config *cfg = config_at(i);
+		const uint64_t gran = UINT64_C(1) << cfg->granule_lg2;
+		struct pt_fixture f;
+		uint64_t root;
+
+		if (cfg->ias != 64U)
+			continue;
+		rows++;
+		ptf_init(&f, cfg, 0);
+		root = vcm_pt_table_bytes(f.pt);
+		map_ok(&f, 0, 0x100000, gran, RW);
+		map_ok(&f, UINT64_MAX - 2U * gran + 1U, 0x200000, gran, RW);
+		f.flushes = 0;
+		unmap_ok(&f, 0, UINT64_MAX - gran + 1U, 2U * gran);
+		CHECKED(&f, "the whole space unmapped");
+		assert_true(f.flushes >= 1 && f.flushes <= 8);
+		assert_true(flushed(&f, 0));
+		assert_true(flushed(&f, UINT64_MAX - 2U * gran + 1U));
+		assert_true(flushed(&f, UINT64_MAX));
+		assert_int_equal(vcm_pt_table_bytes(f.pt), root);
+		ptf_fini(&f);
+	}
+	assert_true(rows >= 2);
+}
+
 /* The one nonzero entry of the table block @b (entries of 2^@lg2 bytes), or -1. */
 static long only_entry(struct pt_fixture *f, const struct pt_block *b, unsigned int lg2)
 {
@@ -277,6 +322,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_top),
+		cmocka_unit_test(test_whole_space),
 		cmocka_unit_test(test_checks_fire),
 	};
 
