@@ -250,22 +250,27 @@ static void NS(split)(struct walk *w, const struct iter *it)
  * Tables splitting the leaf at @it takes so that @cut (the first address
  * kept or dropped) becomes a leaf boundary, following what split() and the
  * walk after it do: each step replaces the leaf holding @cut by smaller ones.
+ * @other: the range's other cut, already counted (or @cut itself for none). A
+ * step that splits the leaf holding both is counted once: the two chains
+ * start in the same leaf and step alike while they share one.
  */
 static uint64_t NS(split_tables)(const struct vcm_pt *pt, const struct iter *it, vcm_da_t cut,
-				 uint64_t sizes)
+				 vcm_da_t other, uint64_t sizes)
 {
 	unsigned int lvl = it->level;
 	bool group = pt->contig_lg2[lvl] != 0U && fmt_leaf_contig(pt, lvl, it->entry);
-	uint64_t need = 0;
+	uint64_t need = 0, span;
 
-	while (!vcm_is_aligned(cut, NS(lvl_size)(pt, lvl) << (group ? pt->contig_lg2[lvl] : 0U))) {
+	while (!vcm_is_aligned(cut, span = NS(lvl_size)(pt, lvl) << (group ? pt->contig_lg2[lvl] : 0U))) {
 		if (group && NS(single_ok)(pt, lvl, sizes)) {
 			group = false; /* rewritten as single entries in place */
 			continue;
 		}
 		VCM_ASSERT(lvl > 0U);
-		need += (group ? UINT64_C(1) << pt->contig_lg2[lvl] : 1U) *
-			NS(fill_tables)(pt, lvl - 1U, sizes);
+		if (other == cut || vcm_is_aligned(other, span) ||
+		    vcm_align_down(other, span) != vcm_align_down(cut, span))
+			need += (group ? UINT64_C(1) << pt->contig_lg2[lvl] : 1U) *
+				NS(fill_tables)(pt, lvl - 1U, sizes);
 		/* the leaf now holding @cut: the first level down that has leaves */
 		for (lvl--; NS(fill_kind)(pt, lvl, sizes) == FILL_TABLE; lvl--)
 			VCM_ASSERT(lvl > 0U);
@@ -279,9 +284,10 @@ static uint64_t NS(split_tables)(const struct vcm_pt *pt, const struct iter *it,
  * range cuts it (at @da if @at_start, after @da otherwise), add to *@need the
  * tables the split takes, and check that leaves small enough for the cut can
  * carry its attributes. *@ext receives the leaf's extent, 0 if unmapped.
+ * @other: the cut already planned (split_tables()), or the new cut for none.
  */
-static int NS(plan_cut)(struct walk *w, vcm_da_t da, bool at_start, uint64_t *need,
-			uint64_t *ext)
+static int NS(plan_cut)(struct walk *w, vcm_da_t da, bool at_start, vcm_da_t other,
+			uint64_t *need, uint64_t *ext)
 {
 	struct vcm_pt *pt = w->pt;
 	vcm_da_t cut = at_start ? da : da + 1U;
@@ -307,7 +313,7 @@ static int NS(plan_cut)(struct walk *w, vcm_da_t da, bool at_start, uint64_t *ne
 		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
 			       "the leaf at %#llx cannot be cut at %#llx: its attributes need leaves of %#llx",
 			       vcm_ull(da), vcm_ull(cut), vcm_ull(vcm_lowbit(sizes)));
-	*need += NS(split_tables)(pt, &it, cut, sizes);
+	*need += NS(split_tables)(pt, &it, cut, at_start ? cut : other, sizes);
 	return 0;
 }
 
@@ -475,10 +481,10 @@ static int NS(unmap_walk)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last,
 	int ret;
 
 	NS(walk_init)(&w, pt);
-	ret = NS(plan_cut)(&w, da, true, &need, &ext);
+	ret = NS(plan_cut)(&w, da, true, da, &need, &ext);
 	/* A range that is exactly one leaf needs no look at its end. */
 	if (ret == 0 && !(ext != 0U && vcm_is_aligned(da, ext) && last - da + 1U == ext))
-		ret = NS(plan_cut)(&w, last, false, &need, &ext);
+		ret = NS(plan_cut)(&w, last, false, da, &need, &ext);
 	/* Everything a split can need is taken before the first change. */
 	while (ret == 0 && w.npool < need) {
 		struct tbl t;

@@ -311,6 +311,51 @@ static void test_split_enomem(void **state)
 	ptf_fini(&f);
 }
 
+/*
+ * Unmapping [@da, +@len) takes exactly @n new tables: with @n - 1 allowed it
+ * is refused with the table unchanged, with @n it is done.
+ */
+static void cut_takes(const char *config, uint64_t sizes, vcm_da_t da, uint64_t len, long n)
+{
+	struct pt_fixture f;
+	uint64_t bytes, unmapped;
+
+	ptf_init(&f, ptf_config(config), sizes);
+	assert_int_equal(vcm_pt_map(f.pt, 0, 0, UINT64_C(2) << 30, VCM_PT_PROT_READ), 0);
+	bytes = vcm_pt_table_bytes(f.pt);
+	f.fail_after = n - 1;
+	assert_int_equal(vcm_pt_unmap(f.pt, da, len, NULL), -ENOMEM);
+	f.fail_after = -1;
+	assert_int_equal(vcm_pt_table_bytes(f.pt), bytes);
+	assert_int_equal(vcm_pt_check_(f.pt), 0);
+	f.fail_after = n;
+	assert_int_equal(vcm_pt_unmap(f.pt, da, len, &unmapped), 0);
+	f.fail_after = -1;
+	assert_int_equal(unmapped, len);
+	assert_int_equal(vcm_pt_table_bytes(f.pt), bytes + (uint64_t)n * 0x1000);
+	assert_int_equal(vcm_pt_check_(f.pt), 0);
+	ptf_fini(&f);
+}
+
+/*
+ * Both ends of the range in one leaf: the splits they share are counted once
+ * (the memory taken before the first change is what the split keeps).
+ */
+static void test_split_both_ends(void **state)
+{
+	const uint64_t k4 = 0x1000, m2 = 0x200000, g1 = 0x40000000;
+
+	(void)state;
+	/* 4K|1G: one page out of a 1G block, 513 tables, not twice that */
+	cut_takes("armv8-s1-4k-48", k4 | g1, 0x5000, k4, 513);
+	/* ends in two 1G blocks: each split on its own */
+	cut_takes("armv8-s1-4k-48", k4 | g1, g1 - k4, 2 * k4, 2 * 513);
+	/* 4K|2M|1G: both ends in one 2M leaf of the 1G block: 1G -> 2M -> 4K, 2 tables */
+	cut_takes("armv8-s1-4k-48", k4 | m2 | g1, 0x5000, k4, 2);
+	/* the ends in two 2M leaves of it: the 1G split shared, the 2M splits not */
+	cut_takes("armv8-s1-4k-48", k4 | m2 | g1, m2 - k4, 2 * k4, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_table_out_of_reach),
 		cmocka_unit_test(test_split_sizes),
 		cmocka_unit_test(test_split_enomem),
+		cmocka_unit_test(test_split_both_ends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
