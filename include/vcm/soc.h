@@ -39,8 +39,9 @@ enum vcm_soc_dev_kind {
 
 /**
  * struct vcm_soc_memtype - one memtype: [@pa, @pa + @len) in chunks of
- * @chunk_sizes (VCM_PHYS_* size bits). @len 0: all of the memory after the
- * table arena.
+ * @chunk_sizes (VCM_PHYS_* size bits), inside the memory after the table
+ * arena (vcm_soc_create() refuses a range over the tables or outside the
+ * memory). @len 0: all of the memory after the table arena.
  */
 struct vcm_soc_memtype {
 	vcm_pa_t pa;

@@ -114,10 +114,19 @@ static int build_memory(struct vcm_soc *soc, const struct vcm_soc_cfg *cfg, stru
 	vcm_plat_fwd_ops(&soc->fwd, &soc->plat);
 	for (unsigned int i = 0; i < cfg->nr_memtypes; i++) {
 		const struct vcm_soc_memtype *m = &cfg->memtypes[i];
+		vcm_pa_t fpa;
+		uint64_t flen;
 
+		/* memtypes hand out memory: only what is neither tables nor outside */
+		vcm_hosted_mem_free_range(soc->mem, &fpa, &flen);
 		ranges[i] = (struct vcm_phys_range){ m->pa, m->len };
 		if (m->len == 0U)
-			vcm_hosted_mem_free_range(soc->mem, &ranges[i].pa, &ranges[i].len);
+			ranges[i] = (struct vcm_phys_range){ fpa, flen };
+		else if (m->pa < fpa || m->len > flen || m->pa - fpa > flen - m->len)
+			return VCM_ERR(diag, -EINVAL,
+				       "cfg->memtypes[%u]: [%#llx, +%#llx) is not inside the memory "
+				       "after the table arena, [%#llx, +%#llx)", i, vcm_ull(m->pa),
+				       vcm_ull(m->len), vcm_ull(fpa), vcm_ull(flen));
 		mts[i] = (struct vcm_phys_memtype_cfg){ &ranges[i], 1, m->chunk_sizes };
 	}
 	scfg.plat = &soc->plat;

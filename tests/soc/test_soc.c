@@ -222,6 +222,34 @@ static void test_refusals(void **state)
 	assert_int_equal(vcm_soc_create(&cfg, &soc, &diag), -EINVAL);
 	assert_non_null(strstr(diag.msg, "memory: "));
 	assert_null(soc);
+	/* a memtype over the table arena, outside the memory, or running past it */
+	{
+		static const struct vcm_soc_memtype over[][1] = {
+			{ { MEM_PA, 2 << 20, VCM_PHYS_4KB } },
+			{ { MEM_PA + TABLES - 0x1000, 0x2000, VCM_PHYS_4KB } },
+			{ { 0x1000, 0x1000, VCM_PHYS_4KB } },
+			{ { MEM_PA + MEM_LEN - 0x1000, 0x2000, VCM_PHYS_4KB } },
+			{ { MEM_PA + TABLES, UINT64_MAX - 0xfff, VCM_PHYS_4KB } },
+		};
+
+		for (unsigned int i = 0; i < sizeof(over) / sizeof(over[0]); i++) {
+			cfg = base_cfg();
+			cfg.memtypes = over[i];
+			cfg.nr_memtypes = 1;
+			assert_int_equal(vcm_soc_create(&cfg, &soc, &diag), -EINVAL);
+			assert_non_null(strstr(diag.msg, "cfg->memtypes[0]: "));
+			assert_non_null(strstr(diag.msg, "is not inside the memory after the "
+							 "table arena"));
+			assert_null(soc);
+		}
+		/* the last page of the memory is a memtype's */
+		cfg = base_cfg();
+		cfg.memtypes = (const struct vcm_soc_memtype[]){
+			{ MEM_PA + MEM_LEN - 0x1000, 0x1000, VCM_PHYS_4KB } };
+		cfg.nr_memtypes = 1;
+		assert_int_equal(vcm_soc_create(&cfg, &soc, &diag), 0);
+		assert_int_equal(vcm_soc_destroy(soc), 0);
+	}
 }
 
 /*
