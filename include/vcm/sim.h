@@ -369,10 +369,13 @@ VCM_API int vcm_sim_dma_destroy(struct vcm_sim_dma *dma);
  * @len:      bytes; at most the total length of every list.
  *
  * Every element is checked (no wrap, memory behind every page) before the
- * first byte moves.
+ * first byte moves. Lists of one copy that share bytes behave as if the
+ * source went through a buffer first (the engine takes one of @len bytes
+ * from the platform's meta_alloc for that).
  *
  * Return: 0; -EINVAL NULL argument; -EOVERFLOW an element wraps; -ERANGE
- * @len is longer than a list; -EFAULT part of a list has no memory behind it.
+ * @len is longer than a list; -EFAULT part of a list has no memory behind it;
+ * -ENOMEM the lists overlap and there is no buffer for them.
  */
 VCM_API int vcm_sim_dma_to_mem(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t nsg,
 			       const void *buf, uint64_t len);

@@ -208,6 +208,27 @@ int vcm_sim_dma_from_mem(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, s
 	return buf_dma(dma, sg, nsg, buf, NULL, len, __func__);
 }
 
+/* Whether a byte of the first @len bytes of list @a is also one of @b's (both checked). */
+static bool lists_meet(const struct vcm_sim_sg *a, size_t na, const struct vcm_sim_sg *b,
+		       size_t nb, uint64_t len)
+{
+	uint64_t la = len;
+
+	for (size_t i = 0; i < na && la != 0U; i++) {
+		uint64_t n = a[i].len < la ? a[i].len : la, lb = len;
+
+		la -= n;
+		for (size_t j = 0; j < nb && lb != 0U && n != 0U; j++) {
+			uint64_t m = b[j].len < lb ? b[j].len : lb;
+
+			lb -= m;
+			if (m != 0U && a[i].pa <= b[j].pa + (m - 1U) && b[j].pa <= a[i].pa + (n - 1U))
+				return true;
+		}
+	}
+	return false;
+}
+
 int vcm_sim_dma_copy(struct vcm_sim_dma *dma, const struct vcm_sim_sg *dst, size_t ndst,
 		     const struct vcm_sim_sg *src, size_t nsrc, uint64_t len)
 {
@@ -220,9 +241,28 @@ int vcm_sim_dma_copy(struct vcm_sim_dma *dma, const struct vcm_sim_sg *dst, size
 	ret = check_sg(dma, dst, ndst, len, "dst");
 	if (ret == 0)
 		ret = check_sg(dma, src, nsrc, len, "src");
-	if (ret == 0)
-		run(dma, &d, NULL, &s, NULL, len);
-	return ret;
+	if (ret != 0)
+		return ret;
+	if (len != 0U && lists_meet(dst, ndst, src, nsrc, len)) {
+		/*
+		 * A later piece would read what an earlier one wrote: the whole
+		 * source goes through a buffer first, as the lists' contract says.
+		 */
+		const struct vcm_sim_dma_stats st = dma->st;
+		uint8_t *buf = len <= SIZE_MAX ? dma->plat->meta_alloc(dma->plat->ctx, (size_t)len) :
+						 NULL;
+
+		if (buf == NULL)
+			return VCM_ERR(&dma->diag, -ENOMEM,
+				       "no %#llx-byte buffer for lists that overlap", vcm_ull(len));
+		run(dma, NULL, buf, &s, NULL, len);
+		dma->st = st; /* one transfer: counted by its pieces into dst */
+		run(dma, &d, NULL, NULL, buf, len);
+		dma->plat->meta_free(dma->plat->ctx, buf, (size_t)len);
+		return 0;
+	}
+	run(dma, &d, NULL, &s, NULL, len);
+	return 0;
 }
 
 void vcm_sim_dma_stats(const struct vcm_sim_dma *dma, struct vcm_sim_dma_stats *st)
