@@ -488,9 +488,10 @@ VCM_API int vcm_get_cont_memtype(struct vcm_sys *sys, unsigned int memtype, vcm_
 VCM_API int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem);
 /*
  * vcm_power_query() - ask every device that maps any of [@pa, @pa + @len)
- * (through its power_query op) whether it may lose that memory. 0 if all
- * agree (or none maps it); -EBUSY naming the first that refuses.
- * *@mappers (optional) receives how many devices map the range.
+ * (through its power_query op, once for each run of it the device maps)
+ * whether it may lose that memory. 0 if all agree (or none maps it); -EBUSY
+ * naming the first that refuses; -EINVAL bad @sys or @len 0; -EOVERFLOW the
+ * range wraps. *@mappers (optional) receives how many devices map the range.
  */
 VCM_API int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsigned int *mappers);
 

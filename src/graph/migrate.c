@@ -470,10 +470,11 @@ int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsigned int
 			struct vcm_dev *dev = GRAPH_CONTAINER(p, struct vcm_avcm, vcm_node)->dev;
 			const struct vcm_dev_ops *ops = dev->cfg.ops;
 
-			if (dev->epoch == sys->epoch)
-				continue;
-			dev->epoch = sys->epoch;
-			count++;
+			/* counted once, asked about every extent of the range it maps */
+			if (dev->epoch != sys->epoch) {
+				dev->epoch = sys->epoch;
+				count++;
+			}
 			if (ret == 0 && ops != NULL && ops->power_query != NULL &&
 			    ops->power_query(dev->cfg.ctx, lo, hi - lo + 1U) != 0)
 				ret = GERR(sys, -EBUSY, "dev '%s' uses pa %#llx..%#llx",

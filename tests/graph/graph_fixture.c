@@ -165,9 +165,9 @@ static int f_power(void *ctx, vcm_pa_t pa, uint64_t len)
 {
 	struct fake_dev *f = ctx;
 
-	(void)pa;
-	(void)len;
 	f->power++;
+	if (f->power_busy_pa != 0 && f->power_busy_pa >= pa && f->power_busy_pa - pa < len)
+		return -EBUSY;
 	return f->power_ret;
 }
 

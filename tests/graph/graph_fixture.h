@@ -43,6 +43,7 @@ struct fake_dev {
 	int program_ret;   /* what program returns */
 	bool fail_once;    /* program_ret goes back to 0 after one failure */
 	int power_ret;     /* what power_query returns */
+	vcm_pa_t power_busy_pa; /* nonzero: power_query is -EBUSY for a range holding it */
 	uint32_t ver;
 	unsigned int last_base;
 	struct vcm_hw_regs last_hw;

@@ -279,6 +279,45 @@ static void test_power_query(void **state)
 	mig_down(&t);
 }
 
+/* A device that maps two runs of the range is asked about both, not the first alone. */
+static void test_power_query_every_run(void **state)
+{
+	struct vcm *v = gfx_vcm(0, 64 * MB);
+	struct vcm_avcm *a = gfx_assoc(v, D_V7, 0, true);
+	struct vcm_mem *m[2] = { gfx_alloc(0, 4 * KB, 0), gfx_alloc(0, 4 * KB, 0) };
+	struct vcm_res *r[2];
+	vcm_pa_t lo = gfx_pa_of(m[0], 0), hi = gfx_pa_of(m[1], 0), t;
+	unsigned int n = 0;
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(vcm_reserve(v, 4 * KB, 0, RW, &r[i]), 0);
+		assert_int_equal(vcm_back(r[i], m[i]), 0);
+	}
+	if (hi < lo) {
+		t = lo;
+		lo = hi;
+		hi = t;
+	}
+	/* the device still holds the higher page only */
+	g.fake[D_V7].power_busy_pa = hi;
+	g.fake[D_V7].power = 0;
+	assert_int_equal(vcm_power_query(g.sys, hi, 4 * KB, &n), -EBUSY);
+	assert_int_equal(vcm_power_query(g.sys, lo, hi - lo + 4 * KB, &n), -EBUSY);
+	gfx_msg("vcm_power_query: dev 'v7' uses pa ");
+	assert_int_equal(vcm_power_query(g.sys, lo, 4 * KB, &n), 0);
+	g.fake[D_V7].power_busy_pa = 0;
+	assert_int_equal(vcm_power_query(g.sys, lo, hi - lo + 4 * KB, &n), 0);
+	assert_int_equal(n, 1); /* asked twice, counted once */
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(vcm_unback(r[i]), 0);
+		assert_int_equal(vcm_unreserve(r[i]), 0);
+		assert_int_equal(vcm_free_phys(g.sys, m[i]), 0);
+	}
+	gfx_drop(a);
+	assert_int_equal(vcm_free(v), 0);
+}
+
 /* ---- the reverse map's shards ---- */
 
 #define NW 11 /* allocations over one physical range: more than there are shards */
@@ -732,7 +771,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_clone), T(test_migrate), T(test_migrate_errors),
-		T(test_migrate_injected_failures), T(test_power_query), T(test_rmap_shards), T(test_rmap_random),
+		T(test_migrate_injected_failures), T(test_power_query),
+		T(test_power_query_every_run), T(test_rmap_shards), T(test_rmap_random),
 		T(test_threads), T(test_migrate_rollback_without_table_memory),
 		T(test_migrate_keeps_granule), T(test_alloc_cont), T(test_diag_slot),
 	};
