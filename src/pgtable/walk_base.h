@@ -237,8 +237,7 @@ static inline void NS(tlb_flush)(struct vcm_pt *pt, vcm_da_t first, vcm_da_t las
 	/* the whole of a 64-bit space has no length: flush it as two halves */
 	if (first == 0U && last == UINT64_MAX) {
 		NS(tlb_call)(pt, 0, UINT64_C(1) << 63, sizes, leaf);
-		NS(tlb_call)(pt, UINT64_C(1) << 63, UINT64_C(1) << 63, sizes, leaf);
-		return;
+		first = UINT64_C(1) << 63;
 	}
 	NS(tlb_call)(pt, first, last - first + 1U, sizes, leaf);
 }

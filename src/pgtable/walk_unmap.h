@@ -250,12 +250,11 @@ static void NS(split)(struct walk *w, const struct iter *it)
  * Tables splitting the leaf at @it takes so that @cut (the first address
  * kept or dropped) becomes a leaf boundary, following what split() and the
  * walk after it do: each step replaces the leaf holding @cut by smaller ones.
- * @other: the range's other cut, already counted (or @cut itself for none). A
- * step that splits the leaf holding both is counted once: the two chains
- * start in the same leaf and step alike while they share one.
+ * @shared_above: a step splitting a leaf larger than this was counted with
+ * the range's other cut already (UINT64_MAX: none), see plan_cuts().
  */
 static uint64_t NS(split_tables)(const struct vcm_pt *pt, const struct iter *it, vcm_da_t cut,
-				 vcm_da_t other, uint64_t sizes)
+				 uint64_t shared_above, uint64_t sizes)
 {
 	unsigned int lvl = it->level;
 	bool group = pt->contig_lg2[lvl] != 0U && fmt_leaf_contig(pt, lvl, it->entry);
@@ -267,8 +266,7 @@ static uint64_t NS(split_tables)(const struct vcm_pt *pt, const struct iter *it,
 			continue;
 		}
 		VCM_ASSERT(lvl > 0U);
-		if (other == cut || vcm_is_aligned(other, span) ||
-		    vcm_align_down(other, span) != vcm_align_down(cut, span))
+		if (span <= shared_above)
 			need += (group ? UINT64_C(1) << pt->contig_lg2[lvl] : 1U) *
 				NS(fill_tables)(pt, lvl - 1U, sizes);
 		/* the leaf now holding @cut: the first level down that has leaves */
@@ -284,9 +282,9 @@ static uint64_t NS(split_tables)(const struct vcm_pt *pt, const struct iter *it,
  * range cuts it (at @da if @at_start, after @da otherwise), add to *@need the
  * tables the split takes, and check that leaves small enough for the cut can
  * carry its attributes. *@ext receives the leaf's extent, 0 if unmapped.
- * @other: the cut already planned (split_tables()), or the new cut for none.
+ * @shared_above: see split_tables().
  */
-static int NS(plan_cut)(struct walk *w, vcm_da_t da, bool at_start, vcm_da_t other,
+static int NS(plan_cut)(struct walk *w, vcm_da_t da, bool at_start, uint64_t shared_above,
 			uint64_t *need, uint64_t *ext)
 {
 	struct vcm_pt *pt = w->pt;
@@ -313,7 +311,7 @@ static int NS(plan_cut)(struct walk *w, vcm_da_t da, bool at_start, vcm_da_t oth
 		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
 			       "the leaf at %#llx cannot be cut at %#llx: its attributes need leaves of %#llx",
 			       vcm_ull(da), vcm_ull(cut), vcm_ull(vcm_lowbit(sizes)));
-	*need += NS(split_tables)(pt, &it, cut, at_start ? cut : other, sizes);
+	*need += NS(split_tables)(pt, &it, cut, shared_above, sizes);
 	return 0;
 }
 
@@ -481,10 +479,19 @@ static int NS(unmap_walk)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last,
 	int ret;
 
 	NS(walk_init)(&w, pt);
-	ret = NS(plan_cut)(&w, da, true, da, &need, &ext);
-	/* A range that is exactly one leaf needs no look at its end. */
+	ret = NS(plan_cut)(&w, da, true, UINT64_MAX, &need, &ext);
+	/*
+	 * A range that is exactly one leaf needs no look at its end. Otherwise
+	 * the end's splits are counted, but not those the start's split already
+	 * took: while both cuts lie in one leaf, the two chains of splits step
+	 * alike, and a leaf of span S (a power of two) holds both, its split
+	 * counted once, when S is above da ^ (last + 1) and da is not on its
+	 * boundary: S above twice da's lowest set bit, less one. ((da - 1) & ~da)
+	 * is that bit less one, all ones for da 0, which is on every boundary.
+	 */
 	if (ret == 0 && !(ext != 0U && vcm_is_aligned(da, ext) && last - da + 1U == ext))
-		ret = NS(plan_cut)(&w, last, false, da, &need, &ext);
+		ret = NS(plan_cut)(&w, last, false,
+				   (da ^ (last + 1U)) | (((da - 1U) & ~da) << 1) | 1U, &need, &ext);
 	/* Everything a split can need is taken before the first change. */
 	while (ret == 0 && w.npool < need) {
 		struct tbl t;

@@ -354,6 +354,14 @@ static void test_split_both_ends(void **state)
 	cut_takes("armv8-s1-4k-48", k4 | m2 | g1, 0x5000, k4, 2);
 	/* the ends in two 2M leaves of it: the 1G split shared, the 2M splits not */
 	cut_takes("armv8-s1-4k-48", k4 | m2 | g1, m2 - k4, 2 * k4, 3);
+	/* the start on a 2M boundary: it cuts the 1G leaf, only the end cuts the 2M one */
+	cut_takes("armv8-s1-4k-48", k4 | m2 | g1, m2, k4, 2);
+	/* the start at 0 cuts nothing: the end's chain alone */
+	cut_takes("armv8-s1-4k-48", k4 | m2 | g1, 0, k4, 2);
+	cut_takes("armv8-s1-4k-48", k4 | g1, 0, k4, 513);
+	/* both ends in the second 1G leaf, its start on the boundary */
+	cut_takes("armv8-s1-4k-48", k4 | g1, g1, 3 * k4, 513);
+	cut_takes("armv8-s1-4k-48", k4 | g1, g1 + k4, 3 * k4, 513);
 }
 
 int main(void)
