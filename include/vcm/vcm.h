@@ -480,7 +480,8 @@ VCM_API int vcm_get_cont_memtype(struct vcm_sys *sys, unsigned int memtype, vcm_
  *
  * Context: takes the system lock; calls the devices' tlb_range.
  * Return: 0; -EINVAL bad @sys or @mem, wrapped memory (vcm_alloc_wrap()), or
- * new extents a table cannot map; -EBUSY @mem is mapped by a one-to-one VCM;
+ * new extents a table cannot map; -EBUSY @mem is mapped by a one-to-one VCM,
+ * or backs the reservation a guest's table arena is on (vcm_nest_plat_init());
  * -EOPNOTSUPP the platform has no pa_to_cpu; -EFAULT a pa without a CPU view;
  * -ENOMEM no new memory, metadata or table memory. On failure @mem, its bytes
  * and every table are as before.
@@ -515,7 +516,8 @@ VCM_API int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsi
  * memory under a live guest table or guest data is allowed, and a device
  * then meets a stage-2 fault (on the stage-1 walk for a table).
  * Table memory must stay backed and the host VCM live while the guest system
- * lives (the arena writes through the CPU view it took at init).
+ * lives (the arena writes through the CPU view it took at init): until that
+ * reservation is unbacked, vcm_migrate() refuses to move its memory (-EBUSY).
  */
 struct vcm_nest_plat {
 	struct vcm_plat_ops ops;
@@ -531,7 +533,9 @@ struct vcm_nest_plat {
  * CPU view; at least 2 KiB (the first len/1024 bytes keep the arena's books).
  * Return: 0; -EINVAL bad handle, @np NULL, a host VCM without tables of its
  * own, memory in several extents or without one CPU view; -ENOENT @tables
- * not backed; -ERANGE too small. Named in the host system's record.
+ * not backed; -ERANGE too small; -EBUSY its memory holds a guest's table
+ * arena through another reservation already. Named in the host system's
+ * record.
  */
 VCM_API int vcm_nest_plat_init(struct vcm_nest_plat *np, struct vcm_res *tables);
 

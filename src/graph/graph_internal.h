@@ -496,6 +496,10 @@ struct vcm_mem {
 	uint64_t flags;
 	uint64_t align;        /* vcm_alloc_cont(): the physical alignment; else 0 */
 	int memtype;           /* -1: wrapped */
+	/* the backed reservation vcm_nest_plat_init() made a guest's table arena
+	 * over (whose tables hold CPU pointers into this memory: it must not
+	 * move), until it is unbacked; else NULL. Under the shard's lock. */
+	const struct vcm_res *guest_tables;
 };
 
 struct vcm_avcm {

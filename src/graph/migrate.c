@@ -67,6 +67,10 @@ static int check_mem(struct vcm_sys *sys, struct vcm_mem **memp)
 		return GERR(sys, -EINVAL, "mem wraps memory the caller owns: it cannot move");
 	if (sys->plat->pa_to_cpu == NULL)
 		return GERR(sys, -EOPNOTSUPP, "the platform has no pa_to_cpu to copy with");
+	/* a guest's tables keep CPU pointers into the memory of their arena */
+	if (mem->guest_tables != NULL)
+		return GERR(sys, -EBUSY, "mem holds a guest's tables (IPA %#llx)",
+			    vcm_ull(mem->guest_tables->da));
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 

@@ -98,6 +98,12 @@ int vcm_nest_plat_init(struct vcm_nest_plat *np, struct vcm_res *tables)
 			   vcm_ull(tables->nr_ext));
 		goto out;
 	}
+	if (tables->mem->guest_tables != NULL && tables->mem->guest_tables != tables) {
+		ret = GERR(sys, -EBUSY, "tables at IPA %#llx: its memory holds a guest's tables "
+			   "already (the reservation at IPA %#llx)", vcm_ull(tables->da),
+			   vcm_ull(tables->mem->guest_tables->da));
+		goto out;
+	}
 	e = &tables->ext[0];
 	first = sys->plat->pa_to_cpu(sys->plat->ctx, e->tn.key);
 	last = sys->plat->pa_to_cpu(sys->plat->ctx, e->tn.key + (e->len - 1U));
@@ -115,6 +121,8 @@ int vcm_nest_plat_init(struct vcm_nest_plat *np, struct vcm_res *tables)
 		goto out;
 	}
 	vcm_plat_arena_ops(&np->arena, &np->arena_ops);
+	/* pinned until unbacked: vcm_migrate() refuses to move it */
+	tables->mem->guest_tables = tables;
 	np->host = gobj_handle_(host);
 	np->host_plat = sys->plat;
 	np->ops = (struct vcm_plat_ops){

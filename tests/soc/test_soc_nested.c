@@ -542,6 +542,46 @@ static void test_plat_errors(void **state)
 	teardown(&w);
 }
 
+/*
+ * A guest's tables keep CPU pointers into the host memory under their arena:
+ * the host may not move that memory (vcm_migrate() -EBUSY) until the
+ * reservation is unbacked, nor give it a second arena through another
+ * reservation. Other host memory still moves.
+ */
+static void test_tables_pinned(void **state)
+{
+	struct world w;
+	struct vcm_nest_plat np;
+	struct vcm_res *alias, *spare;
+	struct vcm_mem *mspare;
+
+	(void)state;
+	setup(&w);
+	assert_int_equal(vcm_migrate(w.hsys, w.mtbl), -EBUSY);
+	assert_non_null(strstr(vcm_sys_last_error(w.hsys),
+			       "vcm_migrate: mem holds a guest's tables (IPA 0x40000000)"));
+	/* the same memory at another IPA: no second arena on those bytes */
+	assert_int_equal(vcm_reserve(w.host, TBL_LEN, 0, RW, &alias), 0);
+	assert_int_equal(vcm_back(alias, w.mtbl), 0);
+	assert_int_equal(vcm_nest_plat_init(&np, alias), -EBUSY);
+	assert_non_null(strstr(vcm_sys_last_error(w.hsys), "holds a guest's tables already"));
+	assert_int_equal(vcm_unback(alias), 0);
+	assert_int_equal(vcm_unreserve(alias), 0);
+	/* the guest's data memory is not pinned */
+	assert_int_equal(vcm_migrate(w.hsys, w.mdata), 0);
+	/* an arena pins its memory until that reservation is unbacked */
+	host_back(&w, HOST_IPA + HOST_LEN - TBL_LEN, TBL_LEN, RW, true, &spare, &mspare);
+	assert_int_equal(vcm_migrate(w.hsys, mspare), 0);
+	assert_int_equal(vcm_nest_plat_init(&np, spare), 0);
+	assert_int_equal(vcm_nest_plat_init(&np, spare), 0); /* again: the same one */
+	assert_int_equal(vcm_migrate(w.hsys, mspare), -EBUSY);
+	assert_int_equal(vcm_unback(spare), 0);
+	assert_int_equal(vcm_migrate(w.hsys, mspare), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, mspare), 0);
+	assert_int_equal(vcm_unreserve(spare), 0);
+	teardown(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -551,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_host_unmap_table),
 		cmocka_unit_test(test_perms),
 		cmocka_unit_test(test_plat_errors),
+		cmocka_unit_test(test_tables_pinned),
 		cmocka_unit_test(test_host_fault_repair),
 		cmocka_unit_test(test_s2_ops_refusals),
 	};
