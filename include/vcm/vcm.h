@@ -481,7 +481,10 @@ VCM_API int vcm_get_cont_memtype(struct vcm_sys *sys, unsigned int memtype, vcm_
  * Context: takes the system lock; calls the devices' tlb_range.
  * Return: 0; -EINVAL bad @sys or @mem, wrapped memory (vcm_alloc_wrap()), or
  * new extents a table cannot map; -EBUSY @mem is mapped by a one-to-one VCM,
- * or backs the reservation a guest's table arena is on (vcm_nest_plat_init());
+ * backs the reservation a guest's table arena is on (vcm_nest_plat_init()),
+ * or a device wrote a page of it that no vcm_res_read_clear_dirty() has
+ * reported yet (the moved pages' leaves start clean: harvest first, so no
+ * write is lost);
  * -EOPNOTSUPP the platform has no pa_to_cpu; -EFAULT a pa without a CPU view;
  * -ENOMEM no new memory, metadata or table memory. On failure @mem, its bytes
  * and every table are as before.

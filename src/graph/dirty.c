@@ -60,6 +60,31 @@ static int harvest(struct vcm_sys *sys, struct vcm_res *res, unsigned int flags,
 	return 0;
 }
 
+static int first_write(void *arg, vcm_da_t da, uint64_t len)
+{
+	(void)len;
+	*(vcm_da_t *)arg = da;
+	return 1; /* one is enough: stop */
+}
+
+int res_dirty_at_(struct vcm_sys *sys, struct vcm_res *res, vcm_da_t *at)
+{
+	struct glist *p;
+
+	glist_for_each(p, &res->vcm->insts) {
+		struct vcm_inst *in = GRAPH_CONTAINER(p, struct vcm_inst, node);
+		int ret;
+
+		if (in->ops->read_clear_dirty == NULL)
+			continue;
+		ret = in->ops->read_clear_dirty(in->mi, res->da, res->len, VCM_DIRTY_NO_CLEAR,
+						first_write, at, sys_diag_(sys));
+		if (ret != 0 && ret != -EOPNOTSUPP) /* EOPNOTSUPP: records no writes */
+			return ret;
+	}
+	return 0;
+}
+
 int vcm_res_read_clear_dirty(struct vcm_res *res, unsigned int flags,
 			     int (*fn)(void *arg, vcm_da_t da, uint64_t len), void *arg)
 {

@@ -564,6 +564,9 @@ void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf);
 void res_attach_(struct vcm_res *res, struct vcm_mem *mem, struct rmap_ext *ext,
 		 uint32_t *by_pa, uint64_t nr);
 void res_detach_(struct vcm_res *res);
+/* dirty.c: 1 and *@at the first page a device wrote in @res since the last
+ * harvest (instances that record writes), 0 none, or -errno (recorded). */
+int res_dirty_at_(struct vcm_sys *sys, struct vcm_res *res, vcm_da_t *at);
 
 /* one_to_one_check.c */
 int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr);

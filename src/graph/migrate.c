@@ -74,10 +74,20 @@ static int check_mem(struct vcm_sys *sys, struct vcm_mem **memp)
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 
+		vcm_da_t at = 0;
+		int ret;
+
 		if (res->vcm->kind == VK_ONE_TO_ONE)
 			return GERR(sys, -EBUSY,
 				    "mem is mapped one-to-one at da %#llx: its address is fixed",
 				    vcm_ull(res->da));
+		/* the new leaves start clean: a write not yet harvested would be lost */
+		ret = res_dirty_at_(sys, res, &at);
+		if (ret > 0)
+			return GERR(sys, -EBUSY, "da %#llx was written since the last harvest "
+				    "(vcm_res_read_clear_dirty)", vcm_ull(at));
+		if (ret < 0)
+			return ret;
 	}
 	return 0;
 }

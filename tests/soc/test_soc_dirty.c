@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <string.h>
@@ -138,6 +139,42 @@ static void test_union(void **state)
 	assert_int_equal(r.n, 2);
 	assert_int_equal(r.da[0], da + 0x1000);
 	assert_int_equal(r.da[1], da + 0xf000);
+
+	/*
+	 * vcm_migrate() maps the new memory with clean leaves: with a write not
+	 * yet harvested it refuses, changing nothing; once harvested it moves,
+	 * and writes after the move are seen.
+	 */
+	{
+		vcm_pa_t before, after;
+		char want[96];
+
+		assert_int_equal(vcm_dev_addr_to_phys_addr(vcm_soc_dev(soc, D_GPU), 0, da, &before),
+				 0);
+		dev_write(soc, 1, da + 0x2000);
+		assert_int_equal(vcm_migrate(sys, mem), -EBUSY);
+		snprintf(want, sizeof(want), "vcm_migrate: da %#llx was written since the last harvest",
+			 (unsigned long long)(da + 0x2000));
+		assert_non_null(strstr(vcm_sys_last_error(sys), want));
+		assert_int_equal(vcm_dev_addr_to_phys_addr(vcm_soc_dev(soc, D_GPU), 0, da, &after),
+				 0);
+		assert_int_equal(after, before);
+		r = harvest(res, 0);
+		assert_int_equal(r.n, 1);
+		assert_int_equal(r.da[0], da + 0x2000);
+		/* a table that records no writes beside them does not block the move */
+		assert_int_equal(vcm_assoc(v, vcm_soc_dev(soc, D_OLD), VCM_USE_LOW_BASE, &ao), 0);
+		assert_int_equal(vcm_migrate(sys, mem), 0);
+		assert_int_equal(vcm_deassoc(ao), 0);
+		assert_int_equal(vcm_dev_addr_to_phys_addr(vcm_soc_dev(soc, D_GPU), 0, da, &after),
+				 0);
+		assert_int_not_equal(after, before);
+		assert_int_equal(harvest(res, VCM_DIRTY_NO_CLEAR).n, 0);
+		dev_write(soc, 0, da + 0x5000);
+		r = harvest(res, 0);
+		assert_int_equal(r.n, 1);
+		assert_int_equal(r.da[0], da + 0x5000);
+	}
 
 	/* refusals, each naming its argument */
 	assert_int_equal(vcm_res_read_clear_dirty(res, 0, NULL, NULL), -EINVAL);
