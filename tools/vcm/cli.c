@@ -11,19 +11,25 @@
 #include <string.h>
 #include "cli.h"
 
+static char last_error[8192]; /* room for a value as long as PATH_MAX */
+
 int cli_error(const struct cli_arg *a, const char *fmt, ...)
 {
 	va_list ap;
+	int n = snprintf(last_error, sizeof(last_error), "%s%s%s: ", a->opt,
+			 a->val != NULL ? " " : "", a->val != NULL ? a->val : "");
 
-	fprintf(stderr, "vcm %s: %s", a->cmd, a->opt);
-	if (a->val != NULL)
-		fprintf(stderr, " %s", a->val);
-	fputs(": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (n >= 0 && (size_t)n < sizeof(last_error))
+		vsnprintf(last_error + n, sizeof(last_error) - (size_t)n, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "vcm %s: %s\n", a->cmd, last_error);
 	return CLI_EXIT_USAGE;
+}
+
+const char *cli_last_error(void)
+{
+	return last_error;
 }
 
 static unsigned int suffix_lg2(char c)

@@ -57,6 +57,13 @@ int cli_error(const struct cli_arg *a, const char *fmt, ...)
 	;
 
 /*
+ * cli_last_error() - the last message cli_error() printed, without the
+ * "vcm <cmd>: " in front ("<opt> <val>: <what is wrong>"), cut to 8191
+ * bytes; "" before the first. For a JSON error object on stdout.
+ */
+const char *cli_last_error(void);
+
+/*
  * cli_parse_u64() - read all of @s as one unsigned number: decimal, 0x hex or
  * 0 octal, then an optional k, m or g suffix (KiB, MiB, GiB; either case).
  * @name: what the number is ("DA", "LEN"), for the message.

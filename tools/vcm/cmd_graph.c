@@ -160,6 +160,13 @@ static int run(int argc, char **argv)
 			return cli_error(&a, "unknown argument (see vcm help graph)");
 		}
 	}
+	/* the snprintf()s of DIR/graph.* below cannot cut a name short after this */
+	if (strlen(out_dir) > sizeof(dot) - sizeof("/graph.json")) {
+		a.opt = "--out";
+		a.val = NULL;
+		return cli_error(&a, "a folder name of %zu bytes leaves no room for \"/graph.json\": "
+				 "at most %zu bytes", strlen(out_dir), sizeof(dot) - sizeof("/graph.json"));
+	}
 	if (dtb != NULL && (platform != NULL || small)) {
 		a.opt = "--dtb";
 		a.val = dtb;

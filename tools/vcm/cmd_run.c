@@ -189,12 +189,16 @@ static void json_run(FILE *out, const struct plat_desc *d, const struct run_resu
 		const struct plat_iommu *p = &d->iommus[d->masters[j].iommu];
 		const struct vcm_sim_iommu_stats *st = &r->st[j];
 
-		fprintf(out, "%s{\"iommu\": \"%s\", \"format\": \"%s\", \"master\": \"%s\", \"tlb\": %u, "
+		/* names come from the description: any bytes but blanks, so json_str() */
+		fprintf(out, "%s{\"iommu\": ", j ? ", " : "");
+		json_str(out, p->name);
+		fprintf(out, ", \"format\": \"%s\", \"master\": ", plat_fmt_name(p->fmt));
+		json_str(out, d->masters[j].name);
+		fprintf(out, ", \"tlb\": %u, "
 		       "\"ways\": %u, \"lookups\": %llu, \"hits\": %llu, \"misses\": %llu, "
 		       "\"evictions\": %llu, \"walks\": %llu, \"walk_reads\": %llu, \"faults\": %llu, "
-		       "\"invalidations\": %llu, \"bytes\": %llu}",
-		       j ? ", " : "", p->name, plat_fmt_name(p->fmt), d->masters[j].name, p->tlb,
-		       p->ways, (unsigned long long)st->lookups, (unsigned long long)st->hits,
+		       "\"invalidations\": %llu, \"bytes\": %llu}", p->tlb, p->ways,
+		       (unsigned long long)st->lookups, (unsigned long long)st->hits,
 		       (unsigned long long)st->misses, (unsigned long long)st->evictions,
 		       (unsigned long long)st->walks, (unsigned long long)st->walk_reads,
 		       (unsigned long long)st->faults, (unsigned long long)st->invalidations,
@@ -203,72 +207,142 @@ static void json_run(FILE *out, const struct plat_desc *d, const struct run_resu
 	fprintf(out, "]}");
 }
 
-static int run(int argc, char **argv)
+/* What the command line asks for. */
+struct run_args {
+	const char *platform, *clip, *out_dir, *dtb, *decoder, *display;
+	bool json, quiet;
+	uint64_t frames;
+};
+
+/*
+ * --out must leave room for the longest PNG name under it, frame 2^32 - 1,
+ * within PATH_MAX: checked before any work, never found out at a frame.
+ */
+static int check_out_dir(struct cli_arg *a, const char *out_dir)
+{
+	size_t n = strlen(out_dir);
+
+	if (n > PATH_MAX - sizeof(RUN_PNG_NAME_LONGEST)) {
+		a->opt = "--out";
+		a->val = NULL;
+		return cli_error(a, "a folder name of %zu bytes leaves no room for the PNG names "
+				 "(\"%s\"): at most %zu bytes", n, RUN_PNG_NAME_LONGEST,
+				 (size_t)PATH_MAX - sizeof(RUN_PNG_NAME_LONGEST));
+	}
+	return 0;
+}
+
+/* The arguments into @r. Return: 0, or CLI_EXIT_USAGE after the message. */
+static int parse_args(int argc, char **argv, struct run_args *r)
 {
 	struct cli_arg a = { "run", NULL, NULL };
-	struct plat_desc d;
-	struct run_opts o = { 0 };
-	struct run_result mx = { 0 }, k4 = { 0 };
-	struct printer pr = { false, NULL, plat_builtin_name };
-	const char *platform = NULL, *clip = NULL, *out_dir = "vcm-out";
-	const char *dtb = NULL, *decoder = NULL, *display = NULL;
-	static struct dt_topo topo; /* large: not on the stack */
-	char plat_text[1024];
-	char err[1024], exe[PATH_MAX], made[4096] = "";
-	char *doc = NULL;
-	size_t doclen = 0;
-	FILE *probe;
-	bool quiet = false;
-	uint64_t frames = 0;
-	int rc = CLI_EXIT_FAILED;
 
 	for (int i = 0; i < argc; i++) {
 		a.opt = argv[i];
 		a.val = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(argv[i], "--json") == 0) {
-			pr.json = true;
+			r->json = true;
 		} else if (strcmp(argv[i], "--quiet") == 0) {
-			quiet = true;
+			r->quiet = true;
 		} else if (strcmp(argv[i], "--dtb") == 0 || strcmp(argv[i], "--decoder") == 0 ||
 			   strcmp(argv[i], "--display") == 0) {
 			if (a.val == NULL)
 				return cli_error(&a, "needs a value");
 			if (strcmp(argv[i], "--dtb") == 0)
-				dtb = a.val;
+				r->dtb = a.val;
 			else if (strcmp(argv[i], "--decoder") == 0)
-				decoder = a.val;
+				r->decoder = a.val;
 			else
-				display = a.val;
+				r->display = a.val;
 			i++;
 		} else if (strcmp(argv[i], "--platform") == 0 || strcmp(argv[i], "--out") == 0 ||
 			   strcmp(argv[i], "--frames") == 0) {
 			if (a.val == NULL)
 				return cli_error(&a, "needs a value");
 			if (argv[i][2] == 'p')
-				platform = a.val;
+				r->platform = a.val;
 			else if (argv[i][2] == 'o')
-				out_dir = a.val;
-			else if (cli_parse_range(&a, "N", a.val, 1, UINT32_MAX, &frames) != 0)
+				r->out_dir = a.val;
+			else if (cli_parse_range(&a, "N", a.val, 1, UINT32_MAX, &r->frames) != 0)
 				return CLI_EXIT_USAGE;
 			i++;
 		} else if (argv[i][0] == '-') {
 			a.val = NULL;
 			return cli_error(&a, "unknown option (see vcm help run)");
-		} else if (clip == NULL) {
-			clip = argv[i];
+		} else if (r->clip == NULL) {
+			r->clip = argv[i];
 		} else {
 			a.val = NULL;
 			return cli_error(&a, "a second clip (one is played at a time)");
 		}
 	}
 	a.val = NULL;
-	a.opt = dtb != NULL ? "--dtb" : decoder != NULL ? "--decoder" : "--display";
-	if (dtb != NULL && platform != NULL)
+	a.opt = r->dtb != NULL ? "--dtb" : r->decoder != NULL ? "--decoder" : "--display";
+	if (r->dtb != NULL && r->platform != NULL)
 		return cli_error(&a, "and --platform both describe the SoC: one only");
-	if (dtb != NULL && (decoder == NULL || display == NULL))
+	if (r->dtb != NULL && (r->decoder == NULL || r->display == NULL))
 		return cli_error(&a, "needs --decoder NODE and --display NODE");
-	if (dtb == NULL && (decoder != NULL || display != NULL))
+	if (r->dtb == NULL && (r->decoder != NULL || r->display != NULL))
 		return cli_error(&a, "is for --dtb");
+	return check_out_dir(&a, r->out_dir);
+}
+
+/* The error object of --json: the one document on stdout when the run is refused. */
+static void print_json_error(const char *err, const char *clip)
+{
+	printf("{\n  \"error\": ");
+	json_str(stdout, err);
+	printf(",\n  \"clip\": ");
+	json_str(stdout, clip != NULL ? clip : "");
+	printf("\n}\n");
+}
+
+/*
+ * A refused command line: the message is on stderr; with --json anywhere on
+ * it (even where parsing stopped before reaching it, or as a value), the
+ * error object on stdout too, as for any other refusal.
+ */
+static int refuse_args(int argc, char **argv, const struct run_args *r)
+{
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			print_json_error(cli_last_error(), r->clip);
+			fflush(stdout);
+			break;
+		}
+	}
+	return CLI_EXIT_USAGE;
+}
+
+static int run(int argc, char **argv)
+{
+	struct run_args ra = { .out_dir = "vcm-out" };
+	struct plat_desc d;
+	struct run_opts o = { 0 };
+	struct run_result mx = { 0 }, k4 = { 0 };
+	struct printer pr = { false, NULL, plat_builtin_name };
+	const char *platform, *clip, *out_dir, *dtb, *decoder, *display;
+	static struct dt_topo topo; /* large: not on the stack */
+	char plat_text[1024];
+	char err[1024], exe[PATH_MAX], made[4096] = "";
+	char *doc = NULL;
+	size_t doclen = 0;
+	FILE *probe;
+	bool quiet;
+	uint64_t frames;
+	int rc = CLI_EXIT_FAILED;
+
+	if (parse_args(argc, argv, &ra) != 0)
+		return refuse_args(argc, argv, &ra);
+	platform = ra.platform;
+	clip = ra.clip;
+	out_dir = ra.out_dir;
+	dtb = ra.dtb;
+	decoder = ra.decoder;
+	display = ra.display;
+	pr.json = ra.json;
+	quiet = ra.quiet;
+	frames = ra.frames;
 	if (clip == NULL)
 		clip = default_clip(exe, sizeof(exe));
 	/* JSON is built aside and printed whole: on failure, one error object instead */
@@ -354,14 +428,9 @@ static int run(int argc, char **argv)
 fail:
 	if (mx.frames == 0)
 		remove_made(out_dir, made);
-	if (pr.json) {
-		/* one valid document on stdout whatever happened, the message on stderr too */
-		printf("{\n  \"error\": ");
-		json_str(stdout, err);
-		printf(",\n  \"clip\": ");
-		json_str(stdout, clip != NULL ? clip : "");
-		printf("\n}\n");
-	}
+	/* one valid document on stdout whatever happened, the message on stderr too */
+	if (pr.json)
+		print_json_error(err, clip);
 	fflush(stdout);
 	fprintf(stderr, "vcm run: %s\n", err);
 out:

@@ -5,7 +5,10 @@
 
 #include <stdio.h>
 
-/* @s as a JSON string, quotes included: '"', '\\' and control characters escaped. */
+/*
+ * @s as a JSON string, quotes included: '"', '\\' and control characters
+ * escaped; each byte that is not part of well-formed UTF-8 becomes \ufffd.
+ */
 void json_str(FILE *out, const char *s);
 
 #endif /* VCM_TOOLS_JSON_H */

@@ -283,6 +283,24 @@ static int read_iommus(struct ctx *c, int node, const fdt32_t *p, int len)
 	return 0;
 }
 
+/*
+ * An iommu-map entry whose requester IDs or IDs run past 2^32 - 1 (the last
+ * of @e's base + length - 1 does not fit its 32-bit cell) is refused, as reg
+ * and dma-ranges refuse a range past 2^64.
+ */
+static int map_wraps(struct ctx *c, int node, const fdt32_t *e, int cell)
+{
+	uint64_t rid = fdt32_to_cpu(e[0]), id = fdt32_to_cpu(e[2]), len = fdt32_to_cpu(e[3]);
+
+	if (len != 0U && rid + len - 1U > UINT32_MAX)
+		return fail(c, node, "iommu-map", "entry at cell %d: requester IDs %#llx + %#llx wrap "
+			    "past 2^32", cell, (unsigned long long)rid, (unsigned long long)len);
+	if (len != 0U && id + len - 1U > UINT32_MAX)
+		return fail(c, node, "iommu-map", "entry at cell %d: IDs %#llx + %#llx wrap past 2^32",
+			    cell, (unsigned long long)id, (unsigned long long)len);
+	return 0;
+}
+
 /* iommu-map = <rid-base &iommu iommu-base length>...: one master per entry. */
 static int read_iommu_map(struct ctx *c, int node, const fdt32_t *p, int len)
 {
@@ -306,6 +324,8 @@ static int read_iommu_map(struct ctx *c, int node, const fdt32_t *p, int len)
 				    c->t->iommus[u].path, n);
 		if (i + 4 > words)
 			return fail(c, node, "iommu-map", "entry at cell %d is cut short (4 cells)", i);
+		if (map_wraps(c, node, p + i, i) != 0)
+			return -1;
 		if ((m = new_master(c, node, u)) == NULL)
 			return -1;
 		m->pci = true;

@@ -323,10 +323,48 @@ static int plat_fmt(const struct dt_topo *t, const struct dt_master *m, const ch
 	return 0;
 }
 
+/*
+ * Ranges compare by their last addresses, base + size - 1: a range may end
+ * exactly at 2^64 (read_reg() refuses only those that pass it), where
+ * base + size wraps to 0. Empty ranges hold and reserve nothing.
+ */
+static bool overlaps(uint64_t first, uint64_t last, const struct dt_range *r)
+{
+	return r->size != 0U && r->base <= last && first <= r->base + (r->size - 1U);
+}
+
+static bool clear_of_reserved(const struct dt_topo *t, uint64_t first, uint64_t last)
+{
+	for (unsigned int r = 0; r < t->nr_reserved; r++)
+		if (overlaps(first, last, &t->reserved[r]))
+			return false;
+	return true;
+}
+
+/* The first 2 MiB-aligned 64 MiB window of @mem below 4 GiB clear of reserved memory. */
+static bool find_window(const struct dt_topo *t, const struct dt_range *mem, uint64_t *base)
+{
+	const uint64_t win = UINT64_C(64) << 20, two_m = UINT64_C(2) << 20;
+	const uint64_t top = UINT64_C(1) << 32;
+	uint64_t last, lo;
+
+	/* lo <= top - win keeps every sum below 2^33: nothing here can wrap */
+	if (mem->size < win || mem->base > top - win)
+		return false;
+	last = mem->base + (mem->size - 1U);
+	for (lo = (mem->base + two_m - 1) & ~(two_m - 1); lo <= top - win && lo + (win - 1) <= last;
+	     lo += two_m) {
+		if (clear_of_reserved(t, lo, lo + (win - 1))) {
+			*base = lo;
+			return true;
+		}
+	}
+	return false;
+}
+
 int dt_platform_text(const struct dt_topo *t, const char *decoder, const char *display,
 		     char *text, size_t textlen, char *err, size_t errlen)
 {
-	const uint64_t win = UINT64_C(64) << 20, two_m = UINT64_C(2) << 20;
 	const struct dt_master *dec, *dis;
 	const char *fdec, *fdis;
 	char ndec[32], ndis[32], udec[32], udis[32];
@@ -351,25 +389,8 @@ int dt_platform_text(const struct dt_topo *t, const char *decoder, const char *d
 	if (plat_fmt(t, dec, &fdec, err, errlen) != 0 || plat_fmt(t, dis, &fdis, err, errlen) != 0)
 		return -1;
 	/* 64 MiB of RAM below 4 GiB, 2 MiB aligned, clear of reserved memory */
-	for (unsigned int m = 0; m < t->nr_memory && !found; m++) {
-		uint64_t lo = (t->memory[m].base + two_m - 1) & ~(two_m - 1);
-		uint64_t end = t->memory[m].base + t->memory[m].size;
-
-		/* lo >= base: rounding up near 2^64 must not wrap to a window below the range */
-		for (; !found && lo >= t->memory[m].base && lo + win <= end &&
-		       lo + win <= (UINT64_C(1) << 32); lo += two_m) {
-			bool clear = true;
-
-			for (unsigned int r = 0; r < t->nr_reserved; r++)
-				if (t->reserved[r].base < lo + win &&
-				    lo < t->reserved[r].base + t->reserved[r].size)
-					clear = false;
-			if (clear) {
-				base = lo;
-				found = true;
-			}
-		}
-	}
+	for (unsigned int m = 0; m < t->nr_memory && !found; m++)
+		found = find_window(t, &t->memory[m], &base);
 	if (!found) {
 		snprintf(err, errlen, "no 64 MiB of memory below 4 GiB clear of reserved-memory in "
 			 "the tree's memory nodes");
@@ -382,10 +403,11 @@ int dt_platform_text(const struct dt_topo *t, const char *decoder, const char *d
 	short_name(udec, t->iommus[dec->iommu].path, "-ctx0");
 	short_name(udis, t->iommus[dis->iommu].path, "-ctx1");
 	{
-		const char *taken[] = { "stream", "video", "dma", udec, udis, ndec };
+		/* the memtypes' names and the DMA engine's and CPU's device names */
+		const char *taken[] = { "stream", "video", "dma", "cpu", udec, udis, ndec };
 
-		unique_name(ndec, dec->path, taken, 5);
-		unique_name(ndis, dis->path, taken, 6);
+		unique_name(ndec, dec->path, taken, 6);
+		unique_name(ndis, dis->path, taken, 7);
 	}
 	snprintf(text, textlen,
 		 "memory base=%#llx size=64M tables=4M\n"

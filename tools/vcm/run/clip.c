@@ -78,9 +78,17 @@ static int load_chunk(struct clip *c, char *err, size_t errlen)
 	return (int)got;
 }
 
-/* Make @n bytes from c->pos available; 0, 1 short at the end of the card, -1 error. */
+/*
+ * Make @n bytes from c->pos available; 0, 1 short at the end of the card, -1 error.
+ * c->pos never passes c->win_len (every step forward is checked by a need()
+ * first); were it to, win_len - pos would wrap and the window be read past
+ * its end, so that is refused here rather than trusted.
+ */
 static int need(struct clip *c, size_t n, char *err, size_t errlen)
 {
+	if (c->pos > c->win_len)
+		return failf(c, err, errlen, "byte offset %llu: internal error: read position past "
+			     "the stream window", (unsigned long long)(c->win_off + c->pos));
 	if (c->pos > 0 && c->win_len - c->pos < n) {
 		/* drop what was consumed before loading more */
 		memmove(c->win, c->win + c->pos, c->win_len - c->pos);
@@ -209,10 +217,17 @@ static int set_size(struct clip *c, unsigned long long off, int w, int h, char *
 static int decode_jpeg(struct clip *c, size_t len, uint8_t *rgb, bool header_only,
 		       unsigned long long off, char *err, size_t errlen)
 {
-	int w, h, sub, cs;
+	int w = 0, h = 0, sub, cs;
 
 	if (tjDecompressHeader3(c->tj, c->win + c->pos, (unsigned long)len, &w, &h, &sub, &cs) != 0)
 		return tj_fail(c, err, errlen, off);
+	/*
+	 * A stream of tables only (FF D8 FF D9, or FF D8 cut short, which the
+	 * library ends with a fake EOI) is read without error but sets no size.
+	 */
+	if (w == 0 && h == 0)
+		return failf(c, err, errlen, "frame %u at byte offset %llu: no image in the JPEG (it "
+			     "ends before any frame header)", c->frames + 1, off);
 	if (set_size(c, off, w, h, err, errlen) != 0)
 		return -1;
 	if (!header_only && tjDecompress2(c->tj, c->win + c->pos, (unsigned long)len, rgb, w, 0, h,
@@ -258,6 +273,25 @@ static bool fourcc(const uint8_t *b, const char *cc)
 	return memcmp(b, cc, 4) == 0;
 }
 
+/*
+ * The four bytes at @b for a message: printable ASCII as it is, any other
+ * byte as \xHH, so that a broken file neither cuts the message at a NUL nor
+ * puts bytes in it that are not text.
+ */
+static const char *fourcc_text(const uint8_t *b, char out[17])
+{
+	char *p = out;
+
+	for (int i = 0; i < 4; i++) {
+		if (b[i] >= 0x20 && b[i] < 0x7f && b[i] != '\\')
+			*p++ = (char)b[i];
+		else
+			p += sprintf(p, "\\x%02X", b[i]);
+	}
+	*p = '\0';
+	return out;
+}
+
 /* A video chunk of stream NN: "NNdc" (compressed) or "NNdb" (uncompressed DIB). */
 static bool video_chunk(const uint8_t *b)
 {
@@ -278,6 +312,7 @@ static int avi_seek_frame(struct clip *c, size_t *len, char *err, size_t errlen)
 		unsigned long long off;
 		const uint8_t *b;
 		uint64_t size, skip;
+		char cc[17];
 		int r = need(c, 8, err, errlen);
 
 		if (r < 0)
@@ -292,8 +327,8 @@ static int avi_seek_frame(struct clip *c, size_t *len, char *err, size_t errlen)
 		size = le32(b + 4);
 		if (fourcc(b, "RIFF") || fourcc(b, "LIST")) {
 			if (size < 4)
-				return failf(c, err, errlen, "byte offset %llu: AVI: %.4s of %llu bytes "
-					     "holds no list type", off, (const char *)b,
+				return failf(c, err, errlen, "byte offset %llu: AVI: %s of %llu bytes "
+					     "holds no list type", off, fourcc_text(b, cc),
 					     (unsigned long long)size);
 			r = need(c, 12, err, errlen);
 			if (r < 0)
@@ -310,8 +345,8 @@ static int avi_seek_frame(struct clip *c, size_t *len, char *err, size_t errlen)
 		} else if (video_chunk(b) && size != 0) {
 			if (size > MAX_FRAME_BYTES)
 				return failf(c, err, errlen, "frame %u at byte offset %llu: AVI: chunk "
-					     "%.4s of %llu bytes is larger than %llu MiB", c->frames + 1,
-					     off, (const char *)b, (unsigned long long)size,
+					     "%s of %llu bytes is larger than %llu MiB", c->frames + 1,
+					     off, fourcc_text(b, cc), (unsigned long long)size,
 					     (unsigned long long)(MAX_FRAME_BYTES >> 20));
 			c->pos += 8;
 			r = need(c, (size_t)size, err, errlen);
@@ -328,8 +363,8 @@ static int avi_seek_frame(struct clip *c, size_t *len, char *err, size_t errlen)
 		/* anything else (headers, audio, JUNK, idx1, an empty frame) is skipped */
 		skip = 8 + size + (size & 1U);
 		if (skip > MAX_FRAME_BYTES)
-			return failf(c, err, errlen, "byte offset %llu: AVI: chunk %.4s of %llu bytes "
-				     "is larger than %llu MiB", off, (const char *)b,
+			return failf(c, err, errlen, "byte offset %llu: AVI: chunk %s of %llu bytes "
+				     "is larger than %llu MiB", off, fourcc_text(b, cc),
 				     (unsigned long long)size,
 				     (unsigned long long)(MAX_FRAME_BYTES >> 20));
 		r = need(c, (size_t)skip, err, errlen);
@@ -367,8 +402,19 @@ static int next_avi(struct clip *c, uint8_t *rgb, bool header_only, char *err, s
 		c->avi_pending = len;
 		return 1;
 	}
-	c->pos += len + (len & 1U);
+	c->pos += len;
 	c->frames++;
+	/*
+	 * An odd chunk is followed by a pad byte, which may be in the next load
+	 * or, in a file cut right after the frame, missing: that is the end.
+	 */
+	if ((len & 1U) != 0) {
+		r = need(c, 1, err, errlen);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			c->pos++;
+	}
 	return 1;
 }
 
@@ -439,6 +485,7 @@ static int next_y4m(struct clip *c, uint8_t *rgb, char *err, size_t errlen)
 
 int clip_open(struct clip *c, struct soc *soc, const char *path, char *err, size_t errlen)
 {
+	char cc[17];
 	long len;
 	int r;
 
@@ -465,8 +512,8 @@ int clip_open(struct clip *c, struct soc *soc, const char *path, char *err, size
 	}
 	if (c->win_len >= 12 && memcmp(c->win, "RIFF", 4) == 0) {
 		if (memcmp(c->win + 8, "AVI ", 4) != 0)
-			return failf(c, err, errlen, "byte offset 8: a RIFF file of type \"%.4s\", not "
-				     "AVI", (const char *)c->win + 8);
+			return failf(c, err, errlen, "byte offset 8: a RIFF file of type \"%s\", not "
+				     "AVI", fourcc_text(c->win + 8, cc));
 		c->kind = CLIP_AVI;
 		r = next_avi(c, NULL, true, err, errlen);
 		if (r == 0) /* every chunk read, none a video frame */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The playback pipeline (see pipeline.h). */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -53,11 +54,18 @@ static int scan_out(struct soc *s, const struct run_opts *o, vcm_da_t da, unsign
 {
 	struct png_out *png = NULL;
 	size_t pitch = (size_t)w * 3U;
-	char path[4096];
+	char path[PATH_MAX];
 	int r = 0;
 
 	if (o->out_dir != NULL) {
-		snprintf(path, sizeof(path), "%s/frame-%04u.png", o->out_dir, n + 1);
+		/* vcm run refuses a longer --out up front; this is the last guard */
+		r = snprintf(path, sizeof(path), "%s/frame-%04u.png", o->out_dir, n + 1);
+		if (r < 0 || (size_t)r >= sizeof(path)) {
+			snprintf(err, errlen, "--out %.200s...: the name of PNG %u is longer than "
+				 "%zu bytes", o->out_dir, n + 1, sizeof(path) - 1);
+			return -1;
+		}
+		r = 0;
 		png = png_out_open(path, w, h, err, errlen);
 		if (png == NULL)
 			return -1;

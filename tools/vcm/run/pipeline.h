@@ -12,6 +12,9 @@
 #include <vcm/sim.h>
 #include "soc.h"
 
+/* The longest name of a PNG under run_opts.out_dir, '/' included. */
+#define RUN_PNG_NAME_LONGEST "/frame-4294967295.png"
+
 struct run_opts {
 	const char *clip;
 	const char *out_dir;      /* NULL: scan out without writing files */

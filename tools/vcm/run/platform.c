@@ -122,6 +122,19 @@ static int no_dup(struct ctx *c, const struct plat_desc *d, const char *name)
 	return 0;
 }
 
+/*
+ * Masters and the DMA engine become devices of the graph beside the CPU,
+ * which soc.c always registers as "cpu": a device of that name would clash
+ * with it only when the SoC is built, in a message naming no line.
+ */
+static int not_cpu(struct ctx *c, const char *what, const char *name)
+{
+	if (strcmp(name, "cpu") == 0)
+		return fail(c, "%s %s: the name \"cpu\" is the built-in CPU device's; choose "
+			    "another", what, name);
+	return 0;
+}
+
 static int line_memory(struct ctx *c, struct plat_desc *d, char **f, int n)
 {
 	const uint64_t two_mb = UINT64_C(2) << 20;
@@ -292,7 +305,7 @@ static int line_master(struct ctx *c, struct plat_desc *d, char **f, int n)
 		return fail(c, "master: expected \"master NAME via IOMMU [role=decoder|display]\"");
 	if (d->nr_masters == PLAT_MAX_MASTER)
 		return fail(c, "more than %d masters", PLAT_MAX_MASTER);
-	if (no_dup(c, d, f[1]) != 0)
+	if (not_cpu(c, "master", f[1]) != 0 || no_dup(c, d, f[1]) != 0)
 		return -1;
 	m = &d->masters[d->nr_masters];
 	memset(m, 0, sizeof(*m));
@@ -334,7 +347,8 @@ static int line_dma(struct ctx *c, struct plat_desc *d, char **f, int n)
 		return fail(c, "dma: expected \"dma NAME\"");
 	if (d->have_dma)
 		return fail(c, "a second dma line (one is allowed)");
-	if (no_dup(c, d, f[1]) != 0 || set_name(c, d->dma, f[1]) != 0)
+	if (not_cpu(c, "dma", f[1]) != 0 || no_dup(c, d, f[1]) != 0 ||
+	    set_name(c, d->dma, f[1]) != 0)
 		return -1;
 	d->have_dma = true;
 	return 0;

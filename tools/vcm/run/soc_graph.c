@@ -8,6 +8,7 @@
  */
 #include <string.h>
 #include "soc.h"
+#include "../json.h"
 
 struct chunk_plan {
 	unsigned int n[41]; /* chunks per size_lg2 */
@@ -240,27 +241,33 @@ void soc_write_json(struct soc *s, FILE *out, const char *ind)
 
 	fprintf(out, "{\n%s  \"chunks\": \"%s\",\n%s  \"memtypes\": [", ind,
 		s->small_only ? "4k-only" : "mixed", ind);
-	for (unsigned int i = 0; i < s->d->nr_memtypes; i++)
-		fprintf(out, "%s{\"index\": %u, \"name\": \"%s\", \"pa\": %llu, \"len\": %llu}",
-			i ? ", " : "", i, s->d->memtypes[i].name,
+	for (unsigned int i = 0; i < s->d->nr_memtypes; i++) {
+		/* names come from the description: any bytes but blanks, so json_str() */
+		fprintf(out, "%s{\"index\": %u, \"name\": ", i ? ", " : "", i);
+		json_str(out, s->d->memtypes[i].name);
+		fprintf(out, ", \"pa\": %llu, \"len\": %llu}",
 			(unsigned long long)s->d->memtypes[i].base,
 			(unsigned long long)s->d->memtypes[i].size);
+	}
 	fprintf(out, "],\n%s  \"devices\": [", ind);
 	for (unsigned int j = 0; j < s->d->nr_masters; j++) {
 		const struct plat_iommu *p = &s->d->iommus[s->d->masters[j].iommu];
 		vcm_pa_t pa = 0;
 
 		vcm_get_pgtbl_pa(s->video, s->master[j], &pa);
-		fprintf(out, "{\"name\": \"%s\", \"role\": \"%s\", \"iommu\": \"%s\", \"format\": "
-			     "\"%s\", \"vcm\": \"vcm_video\", \"active\": %s, \"table_pa\": %llu}, ",
-			s->d->masters[j].name,
-			s->d->masters[j].role == PLAT_ROLE_DECODER ? "decoder" : "display", p->name,
-			plat_fmt_name(p->fmt), vcm_is_active(s->avcm[j]) == 1 ? "true" : "false",
-			(unsigned long long)pa);
+		fprintf(out, "{\"name\": ");
+		json_str(out, s->d->masters[j].name);
+		fprintf(out, ", \"role\": \"%s\", \"iommu\": ",
+			s->d->masters[j].role == PLAT_ROLE_DECODER ? "decoder" : "display");
+		json_str(out, p->name);
+		fprintf(out, ", \"format\": \"%s\", \"vcm\": \"vcm_video\", \"active\": %s, "
+			     "\"table_pa\": %llu}, ", plat_fmt_name(p->fmt),
+			vcm_is_active(s->avcm[j]) == 1 ? "true" : "false", (unsigned long long)pa);
 	}
-	fprintf(out, "{\"name\": \"%s\", \"role\": \"dma\", \"vcm\": \"vcm_dma\", \"active\": true}, "
-		     "{\"name\": \"cpu\", \"role\": \"cpu\", \"vcm\": \"vcm_cpu\", \"active\": true}],\n",
-		s->d->dma);
+	fprintf(out, "{\"name\": ");
+	json_str(out, s->d->dma);
+	fprintf(out, ", \"role\": \"dma\", \"vcm\": \"vcm_dma\", \"active\": true}, "
+		     "{\"name\": \"cpu\", \"role\": \"cpu\", \"vcm\": \"vcm_cpu\", \"active\": true}],\n");
 	fprintf(out, "%s  \"vcms\": [", ind);
 	for (unsigned int v = 0; v < nv; v++) {
 		unsigned int k = 0;
