@@ -231,6 +231,10 @@ static int line_memtype(struct ctx *c, struct plat_desc *d, char **f, int n)
 		if (m->base < o->base + o->size && o->base < m->base + m->size)
 			return fail(c, "memtype %s overlaps memtype %s", m->name, o->name);
 	}
+	/* chunks 0 is the default set, 4K included */
+	if (m->use == PLAT_USE_FRAMES && m->chunks != 0 && (m->chunks & 4096U) == 0)
+		return fail(c, "memtype %s: for=frames needs 4K among its chunks (the second run "
+			    "maps the frame buffer in 4 KiB pages only)", m->name);
 	if (m->use != PLAT_USE_NONE && plat_find_use(d, m->use) >= 0)
 		return fail(c, "memtype %s: another memtype is already for=%s", m->name,
 			    m->use == PLAT_USE_STREAM ? "stream" : "frames");
