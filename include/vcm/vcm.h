@@ -537,8 +537,9 @@ struct vcm_nest_plat {
  * Return: 0; -EINVAL bad handle, @np NULL, a host VCM without tables of its
  * own, memory in several extents or without one CPU view; -ENOENT @tables
  * not backed; -ERANGE too small; -EBUSY its memory holds a guest's table
- * arena through another reservation already. Named in the host system's
- * record.
+ * arena already, through this reservation or another (a new arena would
+ * reset the live one's books): unback that reservation first. Named in the
+ * host system's record.
  */
 VCM_API int vcm_nest_plat_init(struct vcm_nest_plat *np, struct vcm_res *tables);
 

@@ -98,10 +98,11 @@ int vcm_nest_plat_init(struct vcm_nest_plat *np, struct vcm_res *tables)
 			   vcm_ull(tables->nr_ext));
 		goto out;
 	}
-	if (tables->mem->guest_tables != NULL && tables->mem->guest_tables != tables) {
+	/* a second arena, even through the same reservation, would reset the live one's books */
+	if (tables->mem->guest_tables != NULL) {
 		ret = GERR(sys, -EBUSY, "tables at IPA %#llx: its memory holds a guest's tables "
-			   "already (the reservation at IPA %#llx)", vcm_ull(tables->da),
-			   vcm_ull(tables->mem->guest_tables->da));
+			   "already (the reservation at IPA %#llx; unback it first)",
+			   vcm_ull(tables->da), vcm_ull(tables->mem->guest_tables->da));
 		goto out;
 	}
 	e = &tables->ext[0];

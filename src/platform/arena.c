@@ -322,6 +322,11 @@ static void table_back(struct vcm_plat_arena *a, vcm_pa_t pa, const char *fn, bo
 			vcm_ull(pa));
 		return;
 	}
+	/* a block starts on a 1 KiB boundary: anything else is inside one */
+	if (((pa - a->pa) & (MIN_SIZE - 1U)) != 0U) {
+		VCM_ERR(&a->diag, -EINVAL, "pa %#llx is not the start of a block", vcm_ull(pa));
+		return;
+	}
 	idx = (pa - a->pa) >> MIN_LG2;
 	if (ZERO_LISTS && zero ? zero_free(a, idx) : arena_free(a, idx))
 		vcm_plat_inject_free_("table memory");
@@ -358,6 +363,11 @@ static void ops_meta_free(void *ctx, void *p, size_t size)
 	(void)size;
 	if (p == NULL)
 		return;
+	vcm_diag_enter(&a->diag, __func__);
+	if ((((uintptr_t)p - (uintptr_t)a->cpu) & (MIN_SIZE - 1U)) != 0U) {
+		VCM_ERR(&a->diag, -EINVAL, "%p is not the start of a block", p);
+		return;
+	}
 	arena_free(a, (uint64_t)((uint8_t *)p - a->cpu) >> MIN_LG2);
 	vcm_plat_inject_free_("metadata");
 }

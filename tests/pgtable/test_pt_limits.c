@@ -140,7 +140,12 @@ static void test_heap_armv7s(void **state)
 	int ret;
 
 	(void)state;
+	/* garbage first: the heap ops set every op, the ones they lack to NULL */
+	memset(&ops, 0xa5, sizeof(ops));
 	vcm_plat_hosted_heap_ops(&ops);
+	assert_null(ops.table_free_zero);
+	assert_null(ops.cache_clean);
+	assert_null(ops.ctx);
 	ret = vcm_pt_create(&cfg, &pt, &d);
 	if (ret == 0) {
 		/* the heap happened to sit below 4 GiB: then every map must still be sound */

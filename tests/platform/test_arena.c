@@ -115,6 +115,26 @@ static void test_exhaust_and_merge(void **state)
 	ops.table_free(ops.ctx, bigpa + 1024, NULL, 1024);
 	assert_non_null(strstr(a.diag.msg, "was not allocated"));
 	assert_int_equal(vcm_plat_arena_check_(&a), 0);
+	/* so is one inside the block's first 1 KiB, for tables and metadata alike */
+	ops.table_free(ops.ctx, bigpa + 8, NULL, 1024);
+	assert_non_null(strstr(a.diag.msg, "is not the start of a block"));
+	{
+		uint8_t *meta = ops.meta_alloc(ops.ctx, 100);
+		vcm_pa_t again;
+		void *next;
+
+		assert_non_null(meta);
+		ops.meta_free(ops.ctx, meta + 16, 100);
+		assert_non_null(strstr(a.diag.msg, "is not the start of a block"));
+		/* both still held: the next blocks are others */
+		assert_int_equal(ops.table_alloc(ops.ctx, 1024, 1024, &again, &next), 0);
+		assert_true(again != bigpa && next != (void *)meta);
+		ops.table_free(ops.ctx, again, next, 1024);
+		ops.meta_free(ops.ctx, meta, 100);
+	}
+	ops.table_free(ops.ctx, bigpa, big, 512 * 1024);
+	assert_int_equal(vcm_plat_arena_free_bytes(&a), free0);
+	assert_int_equal(vcm_plat_arena_check_(&a), 0);
 	free(pa);
 	free(cpu);
 	free(m);

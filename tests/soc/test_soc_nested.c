@@ -573,10 +573,17 @@ static void test_tables_pinned(void **state)
 	host_back(&w, HOST_IPA + HOST_LEN - TBL_LEN, TBL_LEN, RW, true, &spare, &mspare);
 	assert_int_equal(vcm_migrate(w.hsys, mspare), 0);
 	assert_int_equal(vcm_nest_plat_init(&np, spare), 0);
-	assert_int_equal(vcm_nest_plat_init(&np, spare), 0); /* again: the same one */
+	/* again through the same reservation: it would reset the live arena's books */
+	assert_int_equal(vcm_nest_plat_init(&np, spare), -EBUSY);
+	assert_non_null(strstr(vcm_sys_last_error(w.hsys), "unback it first"));
+	assert_int_equal(vcm_nest_plat_init(&np, w.htbl), -EBUSY);
 	assert_int_equal(vcm_migrate(w.hsys, mspare), -EBUSY);
 	assert_int_equal(vcm_unback(spare), 0);
 	assert_int_equal(vcm_migrate(w.hsys, mspare), 0);
+	/* backed again: a new arena may be made over it */
+	assert_int_equal(vcm_back(spare, mspare), 0);
+	assert_int_equal(vcm_nest_plat_init(&np, spare), 0);
+	assert_int_equal(vcm_unback(spare), 0);
 	assert_int_equal(vcm_free_phys(w.hsys, mspare), 0);
 	assert_int_equal(vcm_unreserve(spare), 0);
 	teardown(&w);

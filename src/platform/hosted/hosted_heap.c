@@ -50,11 +50,12 @@ static void *heap_pa_to_cpu(void *ctx, vcm_pa_t pa)
 
 void vcm_plat_hosted_heap_ops(struct vcm_plat_ops *ops)
 {
-	ops->ctx = NULL;
-	ops->table_alloc = heap_table_alloc;
-	ops->table_free = heap_table_free;
-	ops->pa_to_cpu = heap_pa_to_cpu;
-	ops->cache_clean = NULL;
-	ops->meta_alloc = hosted_meta_alloc_;
-	ops->meta_free = hosted_meta_free_;
+	/* whole: an op left unset is NULL (table_free_zero among them), not what was there */
+	*ops = (struct vcm_plat_ops){
+		.table_alloc = heap_table_alloc,
+		.table_free = heap_table_free,
+		.pa_to_cpu = heap_pa_to_cpu,
+		.meta_alloc = hosted_meta_alloc_,
+		.meta_free = hosted_meta_free_,
+	};
 }
