@@ -31,7 +31,8 @@ extern "C" {
  * @table_alloc: allocate @size bytes of page-table memory aligned to @align
  *               (both powers of two, @size >= 8), zero-filled and visible as
  *               zeros to the table walker. Store its physical address in *@pa
- *               and a CPU pointer in *@cpu. Return 0 or -ENOMEM.
+ *               and a CPU pointer in *@cpu. Return 0 or -ENOMEM (the
+ *               arena's op: -EINVAL too, for a size of 0 or above 2^62).
  * @table_free:  give back a block from @table_alloc (same @pa, @cpu, @size).
  * @pa_to_cpu:   CPU pointer for a physical address inside a block that
  *               @table_alloc gave; the walker follows table entries with it.

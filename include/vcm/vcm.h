@@ -449,7 +449,8 @@ VCM_API int vcm_get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_hw_regs 
  * vcm_walk() - call @fn for every run mapped in [@da, @da + @len) of the table
  * (mapper instance) that @dev uses in @vcm, in address order; a run has
  * contiguous da and pa and one prot. A nonzero return from @fn stops the walk
- * and is returned; @fn must not call into the graph. -ENOENT @dev is not
+ * and is returned; @fn must not call into the graph. -EINVAL a bad handle or
+ * @fn NULL; -ERANGE @len 0 or the range not inside @vcm; -ENOENT @dev is not
  * associated with @vcm; -EOPNOTSUPP its mapper cannot walk.
  */
 typedef int (*vcm_walk_fn)(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot);

@@ -102,7 +102,7 @@ int vcm_plat_arena_init(struct vcm_plat_arena *a, void *cpu, vcm_pa_t pa, uint64
 			       vcm_ull(pa), vcm_ull(len));
 	blocks = len >> MIN_LG2;
 	if (blocks > UINT32_MAX - 1U)
-		return VCM_ERR(&a->diag, -ERANGE, "len %#llx is above 4 TiB",
+		return VCM_ERR(&a->diag, -ERANGE, "len %#llx is 4 TiB or more",
 			       vcm_ull(len));
 	meta_blocks = (blocks + MIN_SIZE - 1U) >> MIN_LG2;
 	if (meta_blocks >= blocks)
