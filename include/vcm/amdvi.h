@@ -83,8 +83,9 @@ struct vcm_amdvi_cfg {
  *
  * Return: 0; -EINVAL a NULL argument, mmio ops without the 32/64-bit
  * accessors, @max_devid above 0xffff, a length out of 8..15; -ENOMEM no
- * memory (nothing is left allocated); -ETIMEDOUT the first completion wait
- * never completed (the IOMMU is turned off again and everything freed).
+ * memory (nothing is left allocated); -ERANGE a block the platform gave
+ * lies beyond 52 bits; -ETIMEDOUT the first completion wait never completed
+ * (the IOMMU is turned off again and everything freed).
  */
 VCM_API int vcm_amdvi_init(const struct vcm_amdvi_cfg *cfg, struct vcm_amdvi **out,
 			   struct vcm_diag *diag);
@@ -105,7 +106,8 @@ VCM_API const char *vcm_amdvi_last_error(const struct vcm_amdvi *iommu);
  * @devid: its DeviceID (PCI requester ID: bus << 8 | devfn), <= max_devid.
  * @domid: the domain ID its translations are cached under (1..0xffff; 0 is
  *         refused, so a cleared entry never aliases a live domain). Devices
- *         that share one table may share one domain.
+ *         that share one table may share one domain; program refuses a
+ *         different table in a domain a programmed device uses.
  * @out:   receives the device; its DTE is untouched until program.
  *
  * Return: 0; -EINVAL NULL, @devid above max_devid, @domid 0 or above 0xffff;
@@ -113,7 +115,11 @@ VCM_API const char *vcm_amdvi_last_error(const struct vcm_amdvi *iommu);
  */
 VCM_API int vcm_amdvi_dev_create(struct vcm_amdvi *iommu, uint32_t devid, uint32_t domid,
 				 struct vcm_amdvi_dev **out);
-/* Free @dev (its DTE is cleared first if programmed). NULL is ignored. */
+/*
+ * Free @dev, its DTE blocked first (V=1, TV=1, no IR/IW) and invalidated,
+ * whatever the device went through (a failure is counted in
+ * vcm_amdvi_stats()). NULL is ignored.
+ */
 VCM_API void vcm_amdvi_dev_destroy(struct vcm_amdvi_dev *dev);
 
 /*
@@ -122,9 +128,13 @@ VCM_API void vcm_amdvi_dev_destroy(struct vcm_amdvi_dev *dev);
  *             Mode, root pointer, IR, IW from hw->regs[0], the domain ID),
  *             then INVALIDATE_DEVTAB_ENTRY, INVALIDATE_IOMMU_PAGES for the
  *             whole domain and COMPLETION_WAIT. -EINVAL wrong base or format,
- *             -ETIMEDOUT the wait never completed.
+ *             -EEXIST another programmed device has the domain ID with
+ *             another table (2.2.2: the IOMMU caches by domain), -ETIMEDOUT
+ *             the wait never completed: the DTE is then blocked as by clear
+ *             (best effort; the first error is returned).
  *  clear:     DTE V=1, TV=1, Mode 0, IR=IW=0 (every DMA refused), the same
- *             invalidations.
+ *             invalidations. Should they not complete, the failure is
+ *             counted and the next clear or dev_destroy invalidates again.
  *  tlb_range: INVALIDATE_IOMMU_PAGES of the smallest aligned power of two
  *             covering the range (the whole domain when that is 2^52 bytes
  *             or more), then COMPLETION_WAIT.

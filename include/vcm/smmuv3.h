@@ -64,14 +64,17 @@ struct vcm_smmuv3_cfg {
  * @out:  receives the SMMU.
  * @diag: optional: the message when it fails.
  *
- * Order (IHI 0070 6.3, SMMU_CR0): SMMUEN off, queues and stream table bases,
- * CR1/CR2, queues on, CFGI_ALL + TLBI_NSNH_ALL + CMD_SYNC, then SMMUEN, each
- * CR0 change waited for in CR0ACK.
+ * Order (IHI 0070 6.3, SMMU_GBPA, SMMU_CR0): GBPA to abort, SMMUEN off,
+ * queues and stream table bases, CR1/CR2, queues on, CFGI_ALL +
+ * TLBI_NSNH_ALL + CMD_SYNC, then SMMUEN, each CR0 change waited for in
+ * CR0ACK.
  *
  * Return: 0; -EINVAL a NULL or out-of-range argument; -EOPNOTSUPP the SMMU
- * lacks stage 1 or AArch64 tables, or @sid_bits is above its SIDSIZE;
- * -ENOMEM no memory; -ETIMEDOUT CR0ACK or a CMD_SYNC never caught up; -EIO
- * the SMMU reported a command error. On failure nothing is left allocated.
+ * lacks stage 1 or AArch64 tables, has fixed bases (IDR1.TABLES_PRESET or
+ * QUEUES_PRESET), or @sid_bits is above its SIDSIZE; -ENOMEM no memory;
+ * -ERANGE the stream table or a queue lies beyond IDR5.OAS; -ETIMEDOUT
+ * CR0ACK or a CMD_SYNC never caught up; -EIO the SMMU reported a command
+ * error. On failure nothing is left allocated.
  */
 VCM_API int vcm_smmuv3_init(const struct vcm_smmuv3_cfg *cfg, struct vcm_smmuv3 **out,
 			    struct vcm_diag *diag);
@@ -107,7 +110,8 @@ VCM_API int vcm_smmuv3_take_error(struct vcm_smmuv3 *smmu);
  *
  * Its stream aborts until the graph activates a VCM on it.
  * Return: 0; -EINVAL NULL argument, @sid or @asid out of range; -EEXIST
- * another master has that StreamID or ASID; -ENOMEM.
+ * another master has that StreamID or ASID; -ENOMEM; -ERANGE its context
+ * descriptor lies beyond IDR5.OAS.
  */
 VCM_API int vcm_smmuv3_master(struct vcm_smmuv3 *smmu, uint32_t sid, uint32_t asid,
 			      struct vcm_smmuv3_master **out);
@@ -123,8 +127,15 @@ VCM_API uint32_t vcm_smmuv3_master_asid(const struct vcm_smmuv3_master *m);
  *             (TCR_EL1, MAIR_EL1, TTBR0_EL1). Writes the context descriptor
  *             and a stage-1 STE, CFGI_STE + CFGI_CD + TLBI_NH_ASID + CMD_SYNC.
  *             -EINVAL bad hw; -EOPNOTSUPP a granule, T0SZ or IPS the SMMU
- *             does not take; -ETIMEDOUT / -EIO from the queue.
- *  clear:     STE back to abort, CFGI_STE, TLBI_NH_ASID, CMD_SYNC.
+ *             does not take; -ETIMEDOUT / -EIO from the queue: the STE is
+ *             then back to abort and the CD invalid, with CFGI_STE,
+ *             TLBI_NH_ASID, CMD_SYNC (best effort; the first error is
+ *             returned; should that fail too, the master counts as
+ *             programmed until a clear completes).
+ *  clear:     STE back to abort, CFGI_STE, TLBI_NH_ASID, CMD_SYNC; the CD
+ *             invalid. A failure is kept for vcm_smmuv3_take_error() and
+ *             the master counts as programmed (destroy refuses) until a
+ *             clear completes.
  *  tlb_range: TLBI_NH_VA (range form when IDR3.RIL) + CMD_SYNC; past 512
  *             single-page commands, TLBI_NH_ASID instead.
  *  tlb_all:   TLBI_NH_ASID + CMD_SYNC.

@@ -132,7 +132,9 @@ VCM_API int vcm_vtd_dev_destroy(struct vcm_vtd_dev *dev);
  *    present entry is first cleared and invalidated; then the entry is
  *    written (DID = the device's) and the context cache (device-selective)
  *    and the domain's IOTLB invalidated. Errors: -EINVAL, -EOPNOTSUPP,
- *    -ETIMEDOUT, -EIO, with the message in vcm_vtd_last_error(); on an
+ *    -EEXIST another present device has the domain id with another table
+ *    (9.3: one domain id, one table), -ETIMEDOUT, -EIO, with the message in
+ *    vcm_vtd_last_error(); on an
  *    invalidation error the entry is left not present (DMA blocked).
  *  - clear: the entry not present, the same invalidations.
  *  - tlb_range: page-selective IOTLB invalidation of the domain (address

@@ -124,7 +124,11 @@ struct vcm_amdvi_dev {
 	struct vcm_amdvi *iommu;
 	uint32_t devid;
 	uint32_t domid;
+	/* the IOMMU may use a DTE that is not blocked: set before a table is
+	 * written, cleared once a blocked DTE is written and its invalidation
+	 * completed */
 	bool programmed;
+	uint64_t root;             /* Mode and root of the last table programmed */
 	struct vcm_amdvi_dev *next;
 };
 
@@ -503,6 +507,22 @@ static int dte_commit(struct vcm_amdvi_dev *dev, uint64_t q0)
  */
 static const uint64_t dte_blocked = AMDVI_DTE_V | AMDVI_DTE_TV;
 
+/*
+ * Block @dev: the blocked DTE, then its invalidation. Until that completed
+ * the IOMMU may still hold the old entry, so programmed stays set and the
+ * failure is counted: a later clear or destroy writes and invalidates again.
+ */
+static int dte_block(struct vcm_amdvi_dev *dev)
+{
+	int ret = dte_commit(dev, dte_blocked);
+
+	if (ret != 0)
+		dev->iommu->stats.errors++;
+	else
+		dev->programmed = false;
+	return ret;
+}
+
 void vcm_amdvi_dev_destroy(struct vcm_amdvi_dev *dev)
 {
 	struct vcm_amdvi *m;
@@ -512,8 +532,9 @@ void vcm_amdvi_dev_destroy(struct vcm_amdvi_dev *dev)
 		return;
 	m = dev->iommu;
 	vcm_diag_enter(&m->diag, "vcm_amdvi_dev_destroy");
-	if (dev->programmed && dte_commit(dev, dte_blocked) != 0)
-		m->stats.errors++;
+	/* whatever programmed says: a failed program or clear may have left the
+	 * entry valid, or its invalidation undone */
+	(void)dte_block(dev);
 	for (pp = &m->devs; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == dev) {
 			*pp = dev->next;
@@ -556,11 +577,34 @@ static int amdvi_program(void *ctx, unsigned int base, const struct vcm_hw_regs 
 		return VCM_ERR(&m->diag, -EINVAL,
 			       "hw->regs[0] %#llx: needs V, TV and Mode 1..6 (2.2.2)",
 			       vcm_ull(hw->regs[0]));
-	ret = dte_commit(dev, q0);
-	if (ret != 0)
-		return ret;
+	/*
+	 * 2.2.2 DomainID: the IOMMU tags what it caches of the page tables with
+	 * the domain, so every DTE of one domain must point at the same table;
+	 * otherwise one device hits the other's translations.
+	 */
+	for (const struct vcm_amdvi_dev *o = m->devs; o != NULL; o = o->next)
+		if (o != dev && o->programmed && o->domid == dev->domid &&
+		    o->root != (q0 & (AMDVI_DTE_MODE | AMDVI_DTE_PTRP)))
+			return VCM_ERR(&m->diag, -EEXIST,
+				       "domid %#x: device %#x uses it with table %#llx, not %#llx",
+				       (unsigned int)dev->domid, (unsigned int)o->devid,
+				       vcm_ull(o->root & AMDVI_DTE_PTRP),
+				       vcm_ull(q0 & AMDVI_DTE_PTRP));
 	dev->programmed = true;
-	return 0;
+	dev->root = q0 & (AMDVI_DTE_MODE | AMDVI_DTE_PTRP);
+	ret = dte_commit(dev, q0);
+	if (ret != 0) {
+		/*
+		 * The graph clears no base whose program failed: undo the write
+		 * here, best effort, so that no valid DTE is left pointing at a
+		 * table the caller frees. The first failure is the one reported.
+		 */
+		struct vcm_diag first = m->diag;
+
+		(void)dte_block(dev);
+		m->diag = first;
+	}
+	return ret;
 }
 
 static void amdvi_clear(void *ctx, unsigned int base)
@@ -570,9 +614,7 @@ static void amdvi_clear(void *ctx, unsigned int base)
 
 	vcm_diag_enter(&m->diag, "vcm_amdvi_dev_ops.clear");
 	(void)base;
-	if (dte_commit(dev, dte_blocked) != 0)
-		m->stats.errors++;
-	dev->programmed = false;
+	(void)dte_block(dev);
 }
 
 static void amdvi_tlb_range(void *ctx, unsigned int base, vcm_da_t da, uint64_t len, bool leaf)

@@ -31,6 +31,8 @@
 #define IDR1_SIDSIZE VCM_GENMASK(5, 0)
 #define IDR1_EVENTQS VCM_GENMASK(20, 16)
 #define IDR1_CMDQS   VCM_GENMASK(25, 21)
+#define IDR1_QUEUES_PRESET VCM_BIT(29)  /* the queue bases are fixed: not supported */
+#define IDR1_TABLES_PRESET VCM_BIT(30)  /* the stream table base is fixed: not supported */
 /* 6.3 SMMU_IDR3: range invalidation (TLBI_* with TG/NUM/SCALE) */
 #define IDR3_RIL     VCM_BIT(10)
 /* 6.3 SMMU_IDR5 */
@@ -354,6 +356,11 @@ static int probe(struct vcm_smmuv3 *s, const struct vcm_smmuv3_cfg *cfg, struct 
 	if ((s->idr0 & IDR0_S1P) == 0U || (ttf & 2U) == 0U)
 		return VCM_ERR(diag, -EOPNOTSUPP,
 				"IDR0 0x%x: no stage 1 with AArch64 tables", (unsigned int)s->idr0);
+	/* 6.3 SMMU_IDR1: fixed bases, which this driver does not take over */
+	if ((s->idr1 & (IDR1_TABLES_PRESET | IDR1_QUEUES_PRESET)) != 0U)
+		return VCM_ERR(diag, -EOPNOTSUPP, "IDR1 0x%x: %s_PRESET (fixed bases) not supported",
+				(unsigned int)s->idr1,
+				(s->idr1 & IDR1_TABLES_PRESET) != 0U ? "TABLES" : "QUEUES");
 	if (cfg->sid_bits > VCM_FIELD_GET(IDR1_SIDSIZE, s->idr1))
 		return VCM_ERR(diag, -EOPNOTSUPP, "cfg->sid_bits %u above IDR1.SIDSIZE %u",
 				cfg->sid_bits, (unsigned int)VCM_FIELD_GET(IDR1_SIDSIZE, s->idr1));
@@ -367,6 +374,26 @@ static int probe(struct vcm_smmuv3 *s, const struct vcm_smmuv3_cfg *cfg, struct 
 	return 0;
 }
 
+/*
+ * 6.3 SMMU_IDR5.OAS: the SMMU reaches @what only below 2^OAS, and the base
+ * registers and STE.S1ContextPtr hold bits 51:6 at most: refuse rather than
+ * truncate. Not inlined: one copy for four callers (the firmware images have
+ * a size budget).
+ */
+__attribute__((noinline))
+static int pa_check(struct vcm_smmuv3 *s, struct vcm_diag *diag, const char *what, vcm_pa_t pa,
+		    uint64_t bytes)
+{
+	static const unsigned char oas_bits[8] = { 32, 36, 40, 42, 44, 48, 52, 52 };
+	unsigned int oas = oas_bits[VCM_FIELD_GET(IDR5_OAS, s->idr5)];
+	vcm_pa_t last = pa + bytes - 1U;
+
+	if (last < pa || (last >> oas) != 0U)
+		return VCM_ERR(diag, -ERANGE, "the %s at pa %#llx is beyond IDR5.OAS (%u bits)",
+				what, vcm_ull(pa), oas);
+	return 0;
+}
+
 static unsigned int min_u(unsigned int a, unsigned int b)
 {
 	return a < b ? a : b;
@@ -376,19 +403,23 @@ static int bring_up(struct vcm_smmuv3 *s)
 {
 	int err;
 
-	/* 6.3 SMMU_CR0: program the bases only with SMMUEN and the queues off */
-	if (rd32(s, SMMU_CR0) != 0U) {
-		err = cr0_set(s, 0);
-		if (err != 0)
-			return err;
-	}
-	/* 6.3 SMMU_GBPA: transactions abort (rather than bypass) while SMMUEN is 0 */
+	/*
+	 * 6.3 SMMU_GBPA: transactions abort (rather than bypass) while SMMUEN is
+	 * 0. Set first, before an SMMU left enabled is turned off, so that no
+	 * transaction passes untranslated in between (the reset value bypasses).
+	 */
 	wr32(s, SMMU_GBPA, (uint32_t)(GBPA_ABORT | GBPA_UPDATE));
 	for (uint32_t i = 0; (rd32(s, SMMU_GBPA) & GBPA_UPDATE) != 0U; i++) {
 		if (i == s->poll_limit)
 			return VCM_ERR(&s->diag, -ETIMEDOUT,
 					"GBPA.Update never cleared");
 		relax(s);
+	}
+	/* 6.3 SMMU_CR0: program the bases only with SMMUEN and the queues off */
+	if (rd32(s, SMMU_CR0) != 0U) {
+		err = cr0_set(s, 0);
+		if (err != 0)
+			return err;
 	}
 	if ((s->idr0 & IDR0_COHACC) != 0U)
 		wr32(s, SMMU_CR1, (uint32_t)(VCM_FIELD_PREP(CR1_TABLE_IC, CACHE_WB) |
@@ -460,6 +491,9 @@ int vcm_smmuv3_init(const struct vcm_smmuv3_cfg *cfg, struct vcm_smmuv3 **out,
 		goto fail;
 	}
 	s->strtab = cpu;
+	err = pa_check(s, diag, "stream table", s->strtab_pa, s->strtab_bytes);
+	if (err != 0)
+		goto fail;
 	for (uint64_t i = 0; i < (UINT64_C(1) << s->sid_bits); i++)
 		put64(&s->strtab[i * 8U], STE_V | VCM_FIELD_PREP(STE_CONFIG, STE_CONFIG_ABORT));
 	clean(s, s->strtab, (size_t)s->strtab_bytes);
@@ -468,6 +502,10 @@ int vcm_smmuv3_init(const struct vcm_smmuv3_cfg *cfg, struct vcm_smmuv3 **out,
 	if (err == 0)
 		err = q_alloc(s, &s->evtq, cfg->evtq_lg2 != 0U ? cfg->evtq_lg2 :
 			      min_u(7U, (unsigned int)VCM_FIELD_GET(IDR1_EVENTQS, s->idr1)), 4U);
+	if (err == 0)
+		err = pa_check(s, &s->diag, "command queue", s->cmdq.pa, s->cmdq.bytes);
+	if (err == 0)
+		err = pa_check(s, &s->diag, "event queue", s->evtq.pa, s->evtq.bytes);
 	if (err != 0) {
 		if (diag != NULL)
 			*diag = s->diag;
@@ -567,6 +605,11 @@ int vcm_smmuv3_master(struct vcm_smmuv3 *smmu, uint32_t sid, uint32_t asid,
 		return VCM_ERR(&smmu->diag, -ENOMEM, "no memory for the CD of master 0x%x",
 				(unsigned int)sid);
 	}
+	if (pa_check(smmu, &smmu->diag, "CD", m->cd_pa, 64) != 0) {
+		smmu->plat->table_free(smmu->plat->ctx, m->cd_pa, cpu, 64);
+		smmu->plat->meta_free(smmu->plat->ctx, m, sizeof(*m));
+		return -ERANGE;
+	}
 	m->cd = cpu;
 	m->smmu = smmu;
 	m->sid = sid;
@@ -612,6 +655,31 @@ static void ste_abort(struct vcm_smmuv3_master *m)
 
 	put64(&ste[0], STE_V | VCM_FIELD_PREP(STE_CONFIG, STE_CONFIG_ABORT));
 	clean(m->smmu, ste, 64);
+}
+
+/*
+ * Abort @m's stream. Chapter 4, CMD_CFGI_STE: the SMMU may use a cached STE
+ * until a CFGI_STE and a later CMD_SYNC completed; TLBI_NH_ASID drops what it
+ * cached of the table. The CD goes invalid whatever happens, so that an SMMU
+ * that kept the old STE finds no table through a CD it fetches again. Only a
+ * completed sync forgets the granule: until then destroy refuses, and the
+ * next clear or program aborts again. 0 or the first error.
+ */
+static int ste_unload(struct vcm_smmuv3_master *m)
+{
+	struct vcm_smmuv3 *s = m->smmu;
+	int err;
+
+	ste_abort(m);
+	err = cmd_cfgi_ste(s, m->sid);
+	if (err == 0)
+		err = cmd_tlbi_asid(s, m->asid);
+	err = cmd_sync(s, err);
+	put64(&m->cd[0], 0);
+	clean(s, m->cd, 64);
+	if (err == 0)
+		m->granule_lg2 = 0;
+	return err;
 }
 
 /*
@@ -722,34 +790,33 @@ static int smmu_program(void *ctx, unsigned int base, const struct vcm_hw_regs *
 	if (err == 0)
 		err = cmd_tlbi_asid(s, m->asid);
 	err = cmd_sync(s, err);
+	m->granule_lg2 = granule_lg2; /* programmed, until an abort completes */
 	if (err != 0) {
-		ste_abort(m);
-		return err;
+		/*
+		 * The SMMU may have loaded the new STE (a CFGI_STE ahead of the
+		 * failed command completed) and the graph clears no base whose
+		 * program failed: undo it here, best effort. The first error is
+		 * the one reported.
+		 */
+		struct vcm_diag first = s->diag;
+
+		(void)ste_unload(m);
+		s->diag = first;
 	}
-	m->granule_lg2 = granule_lg2;
-	return 0;
+	return err;
 }
 
 static void smmu_clear(void *ctx, unsigned int base)
 {
 	struct vcm_smmuv3_master *m = ctx;
 	struct vcm_smmuv3 *s;
-	int err;
 
 	if (m == NULL || base != VCM_BASE_LOW)
 		return;
 	s = m->smmu;
 	vcm_diag_enter(&s->diag, "vcm_smmuv3_dev_ops.clear");
-	ste_abort(m);
-	err = cmd_cfgi_ste(s, m->sid);
-	if (err == 0)
-		err = cmd_tlbi_asid(s, m->asid);
-	err = cmd_sync(s, err);
-	note(s, err);
-	/* the SMMU no longer reads the CD once the sync completed */
-	if (err == 0)
-		put64(&m->cd[0], 0);
-	m->granule_lg2 = 0;
+	/* a failure is kept for vcm_smmuv3_take_error(), the granule for a retry */
+	note(s, ste_unload(m));
 }
 
 /*

@@ -427,6 +427,13 @@ static int op_program(void *ctx, unsigned int base, const struct vcm_hw_regs *hw
 	ret = hw_check(v, base, hw);
 	if (ret != 0)
 		return ret;
+	/* 9.3 DID: entries of one domain id must reference the same table */
+	for (const struct vcm_vtd_dev *o = v->devs; o != NULL; o = o->next)
+		if (o != d && o->present && o->did == d->did &&
+		    o->root_pa != (hw->regs[0] & CTX_SLPTPTR))
+			return VCM_ERR(&v->diag, -EEXIST, "did %u: sid %#x uses it with table %#llx",
+				       (unsigned int)d->did, (unsigned int)o->sid,
+				       vcm_ull(o->root_pa));
 	/* a present entry is never rewritten in place: the unit may read it half-done */
 	ret = ctx_clear(d);
 	if (ret != 0)

@@ -7,6 +7,7 @@
  * addresses the model resolves, as the IOMMU would.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdarg.h>
@@ -256,8 +257,166 @@ static void test_program_timeout(void **state)
 	assert_non_null(strstr(vcm_amdvi_last_error(e->m), "command buffer full"));
 	e->f.frozen = false;
 	e->f.stall = false;
+	/* the full buffer runs: more commands than the model records */
+	e->f.ncmd = 0;
+	consume(&e->f);
+	e->f.ncmd = 0;
 	vcm_amdvi_dev_destroy(dev);
 	vcm_pt_destroy(pt);
+	assert_int_equal(vcm_amdvi_destroy(e->m), 0);
+}
+
+/*
+ * A program whose completion wait times out: the graph clears no base whose
+ * program failed, so the backend blocks the DTE itself (V=1, TV=1, no IR/IW,
+ * no root) and invalidates it; the first error is the one reported. While
+ * that invalidation has not completed, clear and destroy write and
+ * invalidate the entry again.
+ */
+static void test_program_fail_blocks(void **state)
+{
+	struct env *e = *state;
+	struct vcm_amdvi_dev *dev;
+	struct vcm_amdvi_stats st;
+	struct vcm_hw_regs hw;
+	struct vcm_pt *pt;
+	uint64_t *dte;
+	unsigned int n0;
+
+	assert_int_equal(vcm_amdvi_init(&e->cfg, &e->m, NULL), 0);
+	assert_int_equal(vcm_amdvi_dev_create(e->m, 0x30, 3, &dev), 0);
+	make_pt(e, &pt);
+	assert_int_equal(vcm_pt_hw(pt, &hw), 0);
+	dte = dte_of(e, 0x30);
+	e->f.stall = true;
+	n0 = e->f.ncmd;
+	assert_int_equal(vcm_amdvi_dev_ops.program(dev, VCM_BASE_LOW, &hw), -ETIMEDOUT);
+	/* the table's wait (2), not the blocking one's (3) */
+	assert_non_null(strstr(vcm_amdvi_last_error(e->m),
+			       "vcm_amdvi_dev_ops.program: completion wait 2 not stored"));
+	/* blocked: the table's root is gone from the entry */
+	assert_true(dte[0] == 3U && dte[1] == 3U && dte[2] == 0U && dte[3] == 0U);
+	/* the table's DTE and its invalidations, then the blocked DTE's */
+	assert_int_equal(e->f.ncmd - n0, 6);
+	for (unsigned int i = 0; i < 6U; i += 3U) {
+		assert_true(e->f.cmd[n0 + i][0] == (UINT64_C(2) << 60 | 0x30U));
+		assert_true(e->f.cmd[n0 + i + 1][0] == (UINT64_C(3) << 60 | UINT64_C(3) << 32));
+		assert_true(e->f.cmd[n0 + i + 1][1] == (INV_ALL | 3U));
+		assert_true(e->f.cmd[n0 + i + 2][0] >> 60 == 1U);
+	}
+	vcm_amdvi_stats(e->m, &st);
+	assert_true(st.errors == 1U); /* the blocking wait timed out too */
+
+	/* the invalidation of the blocked DTE never completed: destroy does it again */
+	e->f.stall = false;
+	n0 = e->f.ncmd;
+	vcm_amdvi_dev_destroy(dev);
+	assert_true(dte[0] == 3U);
+	assert_int_equal(e->f.ncmd - n0, 3);
+	assert_true(e->f.cmd[n0][0] == (UINT64_C(2) << 60 | 0x30U));
+	assert_true(e->f.cmd[n0 + 2][0] >> 60 == 1U);
+	vcm_amdvi_stats(e->m, &st);
+	assert_true(st.errors == 1U);
+
+	/* whatever the device went through, destroy leaves its entry blocked */
+	assert_int_equal(vcm_amdvi_dev_create(e->m, 0x31, 4, &dev), 0);
+	dte = dte_of(e, 0x31);
+	assert_true(dte[0] == 0U);
+	n0 = e->f.ncmd;
+	vcm_amdvi_dev_destroy(dev);
+	assert_true(dte[0] == 3U && dte[1] == 4U);
+	assert_int_equal(e->f.ncmd - n0, 3);
+	assert_true(e->f.cmd[n0][0] == (UINT64_C(2) << 60 | 0x31U));
+	vcm_pt_destroy(pt);
+	assert_int_equal(vcm_amdvi_destroy(e->m), 0);
+}
+
+/*
+ * clear whose wait times out: reported, and the device still counts as
+ * programmed, so the next clear, or destroy, invalidates the entry again.
+ */
+static void test_clear_fail_retries(void **state)
+{
+	struct env *e = *state;
+	struct vcm_amdvi_dev *dev;
+	struct vcm_amdvi_stats st;
+	struct vcm_hw_regs hw;
+	struct vcm_pt *pt;
+	uint64_t *dte;
+	unsigned int n0;
+
+	assert_int_equal(vcm_amdvi_init(&e->cfg, &e->m, NULL), 0);
+	assert_int_equal(vcm_amdvi_dev_create(e->m, 0x22, 5, &dev), 0);
+	make_pt(e, &pt);
+	assert_int_equal(vcm_pt_hw(pt, &hw), 0);
+	dte = dte_of(e, 0x22);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(vcm_amdvi_dev_ops.program(dev, VCM_BASE_LOW, &hw), 0);
+		e->f.stall = true;
+		vcm_amdvi_dev_ops.clear(dev, VCM_BASE_LOW);
+		assert_true(dte[0] == 3U && dte[1] == 5U);
+		vcm_amdvi_stats(e->m, &st);
+		assert_true(st.errors == 1U + (unsigned int)round);
+		assert_non_null(strstr(vcm_amdvi_last_error(e->m),
+				       "vcm_amdvi_dev_ops.clear: completion wait"));
+		e->f.stall = false;
+		/* the retry: the blocked entry written and invalidated again, to completion */
+		n0 = e->f.ncmd;
+		if (round == 0)
+			vcm_amdvi_dev_ops.clear(dev, VCM_BASE_LOW);
+		else
+			vcm_amdvi_dev_destroy(dev);
+		assert_true(dte[0] == 3U && dte[1] == 5U);
+		assert_int_equal(e->f.ncmd - n0, 3);
+		assert_true(e->f.cmd[n0][0] == (UINT64_C(2) << 60 | 0x22U));
+		assert_true(e->f.cmd[n0 + 1][0] == (UINT64_C(3) << 60 | UINT64_C(5) << 32));
+		assert_true(e->f.cmd[n0 + 2][0] >> 60 == 1U);
+		vcm_amdvi_stats(e->m, &st);
+		assert_true(st.errors == 1U + (unsigned int)round);
+	}
+	vcm_pt_destroy(pt);
+	assert_int_equal(vcm_amdvi_destroy(e->m), 0);
+}
+
+/* 2.2.2 DomainID: two devices of one domain take the same table, not two. */
+static void test_shared_domid(void **state)
+{
+	struct env *e = *state;
+	struct vcm_amdvi_dev *a, *b;
+	struct vcm_hw_regs ha, hb;
+	struct vcm_pt *pa, *pb;
+	char want[160];
+	unsigned int n0;
+
+	assert_int_equal(vcm_amdvi_init(&e->cfg, &e->m, NULL), 0);
+	assert_int_equal(vcm_amdvi_dev_create(e->m, 0x08, 5, &a), 0);
+	assert_int_equal(vcm_amdvi_dev_create(e->m, 0x10, 5, &b), 0);
+	make_pt(e, &pa);
+	make_pt(e, &pb);
+	assert_int_equal(vcm_pt_hw(pa, &ha), 0);
+	assert_int_equal(vcm_pt_hw(pb, &hb), 0);
+	assert_true(ha.root_pa != hb.root_pa);
+	assert_int_equal(vcm_amdvi_dev_ops.program(a, VCM_BASE_LOW, &ha), 0);
+	n0 = e->f.ncmd;
+	assert_int_equal(vcm_amdvi_dev_ops.program(b, VCM_BASE_LOW, &hb), -EEXIST);
+	snprintf(want, sizeof(want), "vcm_amdvi_dev_ops.program: domid 0x5: device 0x8 uses it "
+		 "with table %#llx, not %#llx", (unsigned long long)ha.root_pa,
+		 (unsigned long long)hb.root_pa);
+	assert_string_equal(vcm_amdvi_last_error(e->m), want);
+	/* nothing written, nothing queued */
+	assert_true(dte_of(e, 0x10)[0] == 0U);
+	assert_int_equal(e->f.ncmd, n0);
+	/* the same table is fine; so is the other once the first device is cleared */
+	assert_int_equal(vcm_amdvi_dev_ops.program(b, VCM_BASE_LOW, &ha), 0);
+	assert_true(dte_of(e, 0x10)[0] == ha.regs[0]);
+	vcm_amdvi_dev_ops.clear(a, VCM_BASE_LOW);
+	assert_int_equal(vcm_amdvi_dev_ops.program(b, VCM_BASE_LOW, &hb), 0);
+	assert_true(dte_of(e, 0x10)[0] == hb.regs[0]);
+	assert_int_equal(vcm_amdvi_dev_ops.program(a, VCM_BASE_LOW, &ha), -EEXIST);
+	vcm_amdvi_dev_destroy(a);
+	vcm_amdvi_dev_destroy(b);
+	vcm_pt_destroy(pa);
+	vcm_pt_destroy(pb);
 	assert_int_equal(vcm_amdvi_destroy(e->m), 0);
 }
 
@@ -471,6 +630,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_program_clear, amdvi_env_setup, amdvi_env_teardown),
 		cmocka_unit_test_setup_teardown(test_tlb_range, amdvi_env_setup, amdvi_env_teardown),
 		cmocka_unit_test_setup_teardown(test_program_timeout, amdvi_env_setup, amdvi_env_teardown),
+		cmocka_unit_test_setup_teardown(test_program_fail_blocks, amdvi_env_setup,
+						amdvi_env_teardown),
+		cmocka_unit_test_setup_teardown(test_clear_fail_retries, amdvi_env_setup,
+						amdvi_env_teardown),
+		cmocka_unit_test_setup_teardown(test_shared_domid, amdvi_env_setup,
+						amdvi_env_teardown),
 		cmocka_unit_test_setup_teardown(test_events, amdvi_env_setup, amdvi_env_teardown),
 		cmocka_unit_test_setup_teardown(test_graph, amdvi_env_setup, amdvi_env_teardown),
 	};

@@ -444,6 +444,223 @@ static void test_sync_timeout_and_error(void **state)
 	vcm_smmuv3_destroy(s);
 }
 
+/* The STE and CD of master @sid (the CD through the STE's S1ContextPtr, NULL if aborting). */
+static uint64_t *ste_at(uint32_t sid)
+{
+	uint64_t *ste = vcm_plat_arena_pa_to_cpu(&arena, fk.strtab_base & 0xffffffffffc0ULL);
+
+	assert_non_null(ste);
+	return ste + (size_t)sid * 8U;
+}
+
+/*
+ * A program the SMMU half carries out (CFGI_STE done, CFGI_CD refused): the
+ * graph clears no base whose program failed, so the backend aborts the
+ * stream and has the SMMU forget the STE it loaded (chapter 4, CMD_CFGI_STE:
+ * only a completed CFGI_STE + CMD_SYNC makes the abort count), with the CD
+ * invalid; the refusal is the error reported.
+ */
+static void test_program_fail_unloads(void **state)
+{
+	struct vcm_pt_cfg pc = { .fmt = &vcm_pt_fmt_armv8, .ias = 40, .oas = 44, .plat = &plat };
+	struct vcm_smmuv3_master *m;
+	struct vcm_hw_regs hw;
+	struct vcm_smmuv3 *s;
+	struct vcm_pt *pt;
+	uint64_t *ste, *cd;
+	unsigned int n0;
+
+	(void)state;
+	fake_reset(true);
+	s = make(8);
+	assert_int_equal(vcm_pt_create(&pc, &pt, NULL), 0);
+	assert_int_equal(vcm_pt_hw(pt, &hw), 0);
+	assert_int_equal(vcm_smmuv3_master(s, 5, 0x42, &m), 0);
+	ste = ste_at(5);
+	n0 = fk.ncmd;
+	fk.bad_op = 0x05; /* CMD_CFGI_CD */
+	assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), -EIO);
+	assert_string_equal(vcm_smmuv3_last_error(s),
+			    "vcm_smmuv3_dev_ops.program: command queue: command 0x5 at index 4 "
+			    "refused: CMDQ_CONS.ERR 1");
+	fk.bad_op = 0;
+	/* CFGI_STE, (CFGI_CD made a SYNC), TLBI, SYNC; then CFGI_STE, TLBI, SYNC again */
+	assert_int_equal(fk.ncmd - n0, 7);
+	assert_true(fk.cmd[n0][0] == (0x03 | 5ULL << 32));
+	assert_true(fk.cmd[n0 + 1][0] == 0x46);
+	assert_true(fk.cmd[n0 + 2][0] == (0x11 | 0x42ULL << 48));
+	assert_true(fk.cmd[n0 + 3][0] == 0x46);
+	assert_true(fk.cmd[n0 + 4][0] == (0x03 | 5ULL << 32) && fk.cmd[n0 + 4][1] == 1U);
+	assert_true(fk.cmd[n0 + 5][0] == (0x11 | 0x42ULL << 48));
+	assert_true(fk.cmd[n0 + 6][0] == 0x46);
+	assert_int_equal(fk.cmdq_cons, fk.cmdq_prod);
+	/* the STE aborts, the CD it pointed at is invalid */
+	assert_true(ste[0] == 1U);
+	for (uint64_t pa = RAM_PA; pa < RAM_PA + RAM_LEN; pa += 64U) {
+		cd = vcm_plat_arena_pa_to_cpu(&arena, pa);
+		if (cd != NULL && cd[1] == hw.root_pa && cd[3] == hw.regs[1])
+			break;
+		cd = NULL;
+	}
+	assert_non_null(cd);
+	assert_true(cd[0] == 0U);
+	assert_int_equal(vcm_smmuv3_take_error(s), 0);
+	assert_int_equal(vcm_smmuv3_destroy(s), 0);
+	vcm_pt_destroy(pt);
+
+	/* the sync times out, and the abort's too: the master stays programmed */
+	fake_reset(true);
+	s = make(8);
+	assert_int_equal(vcm_pt_create(&pc, &pt, NULL), 0);
+	assert_int_equal(vcm_pt_hw(pt, &hw), 0);
+	assert_int_equal(vcm_smmuv3_master(s, 5, 0x42, &m), 0);
+	ste = ste_at(5);
+	fk.hang = true;
+	assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), -ETIMEDOUT);
+	/* the program's sync (init left 3; CFGI_STE, CFGI_CD, TLBI, SYNC), not the abort's */
+	assert_string_equal(vcm_smmuv3_last_error(s),
+			    "vcm_smmuv3_dev_ops.program: command queue: CMDQ_CONS 0x3 never "
+			    "reached PROD 0x7 (100 polls)");
+	assert_true(ste[0] == 1U);
+	assert_int_equal(vcm_smmuv3_destroy(s), -EBUSY);
+	/* the SMMU comes back: clear aborts again, and then it may go */
+	fk.hang = false;
+	n0 = fk.ncmd;
+	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
+	assert_int_equal(vcm_smmuv3_take_error(s), 0);
+	assert_true(fk.cmd[fk.ncmd - 3][0] == (0x03 | 5ULL << 32));
+	assert_true(fk.cmd[fk.ncmd - 1][0] == 0x46);
+	assert_int_equal(vcm_smmuv3_destroy(s), 0);
+	vcm_pt_destroy(pt);
+}
+
+/* clear with CFGI_STE refused: reported; programmed (destroy refuses) until a clear completes. */
+static void test_clear_refused(void **state)
+{
+	struct vcm_smmuv3_master *m;
+	struct vcm_smmuv3 *s;
+	struct vcm_pt *pt;
+	uint64_t *ste, *cd;
+	unsigned int n0;
+
+	(void)state;
+	fake_reset(true);
+	s = make(8);
+	m = programmed(s, 12, &pt);
+	ste = ste_at(9);
+	cd = vcm_plat_arena_pa_to_cpu(&arena, ste[0] & 0x000fffffffffffc0ULL);
+	assert_non_null(cd);
+	fk.bad_op = 0x03; /* CMD_CFGI_STE */
+	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
+	assert_int_equal(vcm_smmuv3_take_error(s), -EIO);
+	assert_non_null(strstr(vcm_smmuv3_last_error(s),
+			       "vcm_smmuv3_dev_ops.clear: command queue: command 0x3"));
+	assert_true(ste[0] == 1U && cd[0] == 0U);
+	assert_int_equal(vcm_smmuv3_destroy(s), -EBUSY);
+	assert_non_null(strstr(vcm_smmuv3_last_error(s), "master sid 0x9 still has a table"));
+	/* the retry: CFGI_STE, TLBI_NH_ASID, SYNC all done */
+	fk.bad_op = 0;
+	n0 = fk.ncmd;
+	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
+	assert_int_equal(vcm_smmuv3_take_error(s), 0);
+	assert_int_equal(fk.ncmd - n0, 3);
+	assert_true(fk.cmd[n0][0] == (0x03 | 9ULL << 32));
+	assert_true(fk.cmd[n0 + 1][0] == (0x11 | 3ULL << 48));
+	assert_true(fk.cmd[n0 + 2][0] == 0x46);
+	assert_int_equal(vcm_smmuv3_destroy(s), 0);
+	vcm_pt_destroy(pt);
+}
+
+/* GBPA and SMMUEN as seen at each CR0 write of an init over an SMMU left enabled. */
+static uint32_t gbpa_at_cr0[8];
+static unsigned int nr_cr0;
+
+static void w32_gbpa_order(void *ctx, uint64_t off, uint32_t v)
+{
+	struct fake *f = ctx;
+
+	if (off == 0x20 && nr_cr0 < 8U)
+		gbpa_at_cr0[nr_cr0++] = (v & 1U) == 0U && (f->cr0 & 1U) != 0U ? f->gbpa : ~0U;
+	f_write32(ctx, off, v);
+}
+
+/* 6.3 SMMU_GBPA: ABORT set before SMMUEN goes off, or DMA bypasses in between. */
+static void test_gbpa_before_disable(void **state)
+{
+	static struct vcm_mmio_ops ops;
+	struct vcm_smmuv3_cfg cfg = { .regs = { &ops, &fk }, .plat = &plat, .sid_bits = 8,
+				      .poll_limit = 100 };
+	struct vcm_smmuv3 *s = NULL;
+	struct vcm_diag d = { 0 };
+
+	(void)state;
+	ops = fake_ops;
+	ops.write32 = w32_gbpa_order;
+	fake_reset(true);
+	fk.cr0 = 0xd;  /* firmware left SMMUEN, EVENTQEN, CMDQEN on */
+	fk.gbpa = 0;   /* reset value: bypass */
+	nr_cr0 = 0;
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), 0);
+	/* the first CR0 write turns SMMUEN off: GBPA aborted by then */
+	assert_true(nr_cr0 >= 1U);
+	assert_true(gbpa_at_cr0[0] != ~0U);
+	assert_true((gbpa_at_cr0[0] & (1U << 20)) != 0U);
+	assert_int_equal(fk.cr0, 0xd);
+	assert_int_equal(vcm_smmuv3_destroy(s), 0);
+}
+
+/* IDR1.TABLES_PRESET / QUEUES_PRESET: fixed bases are refused, by name. */
+static void test_idr1_preset(void **state)
+{
+	struct vcm_smmuv3_cfg cfg = { .regs = { &fake_ops, &fk }, .plat = &plat, .sid_bits = 8,
+				      .poll_limit = 100 };
+	struct vcm_smmuv3 *s = NULL;
+	struct vcm_diag d = { 0 };
+	uint64_t before;
+
+	(void)state;
+	fake_reset(true);
+	before = vcm_plat_arena_free_bytes(&arena);
+	fk.idr[1] |= 1U << 30;
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), -EOPNOTSUPP);
+	assert_string_equal(d.msg, "vcm_smmuv3_init: IDR1 0x42730010: TABLES_PRESET "
+			    "(fixed bases) not supported");
+	fk.idr[1] ^= 1U << 30 | 1U << 29;
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), -EOPNOTSUPP);
+	assert_string_equal(d.msg, "vcm_smmuv3_init: IDR1 0x22730010: QUEUES_PRESET "
+			    "(fixed bases) not supported");
+	assert_null(s);
+	assert_int_equal(fk.cr0, 0);
+	assert_true(vcm_plat_arena_free_bytes(&arena) == before);
+}
+
+/* 6.3 SMMU_IDR5.OAS: a stream table the SMMU cannot reach is refused, not truncated. */
+static void test_high_pa(void **state)
+{
+	struct vcm_smmuv3_cfg cfg = { .regs = { &fake_ops, &fk }, .plat = &plat, .sid_bits = 8,
+				      .poll_limit = 100 };
+	struct vcm_smmuv3 *s = NULL;
+	struct vcm_diag d = { 0 };
+	uint64_t before;
+
+	(void)state;
+	fake_reset(true); /* OAS 4: 44 bits */
+	assert_int_equal(vcm_plat_arena_init(&arena, ram, UINT64_C(1) << 44, sizeof(ram)), 0);
+	vcm_plat_arena_ops(&arena, &plat);
+	before = vcm_plat_arena_free_bytes(&arena);
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), -ERANGE);
+	assert_string_equal(d.msg, "vcm_smmuv3_init: the stream table at pa 0x100000004000 "
+			    "is beyond IDR5.OAS (44 bits)");
+	assert_null(s);
+	assert_int_equal(fk.strtab_base, 0);
+	assert_true(vcm_plat_arena_free_bytes(&arena) == before);
+	/* OAS 6: 52 bits reach it */
+	fk.idr[5] = (fk.idr[5] & ~7U) | 6U;
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), 0);
+	assert_true((fk.strtab_base & 0x000fffffffffffc0ULL) >= UINT64_C(1) << 44);
+	assert_int_equal(vcm_smmuv3_destroy(s), 0);
+}
+
 /* A 4-entry command queue: 10 single-page TLBIs + SYNC wrap it several times. */
 static void test_queue_wrap(void **state)
 {
@@ -603,6 +820,11 @@ int main(void)
 		cmocka_unit_test(test_tlb_range_hint),
 		cmocka_unit_test(test_sync_timeout_and_error),
 		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_program_fail_unloads),
+		cmocka_unit_test(test_clear_refused),
+		cmocka_unit_test(test_gbpa_before_disable),
+		cmocka_unit_test(test_idr1_preset),
+		cmocka_unit_test(test_high_pa),
 		cmocka_unit_test(test_queue_wrap),
 		cmocka_unit_test(test_init_timeout),
 	};

@@ -8,6 +8,7 @@
  * arena that plays physical memory.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -145,6 +146,49 @@ static void test_program_clear(void **state)
 	assert_int_equal(vcm_vtd_fini(v), 0);
 	vcm_pt_destroy(pt);
 	vcm_pt_destroy(pt2);
+	fake_fini(&f);
+}
+
+/*
+ * 9.3 DID: "context-entries programmed with the same domain identifier must
+ * always reference same address translation"; the IOTLB is tagged by DID.
+ */
+static void test_shared_did(void **state)
+{
+	struct fake f;
+	struct vcm_vtd *v = up(&f, CAP_BASE, ECAP_QI_IRO, 0);
+	struct vcm_vtd_dev *a, *b;
+	struct vcm_hw_regs ha, hb;
+	struct vcm_pt *pa = make_pt(&f, &ha), *pb = make_pt(&f, &hb);
+	char want[128];
+	uint64_t *eb;
+
+	(void)state;
+	assert_true(ha.root_pa != hb.root_pa);
+	assert_int_equal(vcm_vtd_dev_create(v, 0x08, 5, &a), 0);
+	assert_int_equal(vcm_vtd_dev_create(v, 0x10, 5, &b), 0);
+	assert_int_equal(vcm_vtd_dev_ops.program(a, VCM_BASE_LOW, &ha), 0);
+	f.nr_desc = 0;
+	assert_int_equal(vcm_vtd_dev_ops.program(b, VCM_BASE_LOW, &hb), -EEXIST);
+	snprintf(want, sizeof(want), "vcm_vtd_dev_ops.program: did 5: sid 0x8 uses it with "
+		 "table %#llx", (unsigned long long)ha.root_pa);
+	assert_string_equal(vcm_vtd_last_error(v), want);
+	/* refused before anything was written or queued */
+	eb = ctx_entry_of(&f, 0x10);
+	assert_true(eb[0] == 0U && eb[1] == 0U);
+	assert_int_equal(f.nr_desc, 0);
+	/* the same table is fine; another one once the first device is cleared */
+	assert_int_equal(vcm_vtd_dev_ops.program(b, VCM_BASE_LOW, &ha), 0);
+	assert_true(eb[0] == ha.regs[0]);
+	vcm_vtd_dev_ops.clear(a, VCM_BASE_LOW);
+	assert_int_equal(vcm_vtd_dev_ops.program(b, VCM_BASE_LOW, &hb), 0);
+	assert_true(eb[0] == hb.regs[0]);
+	assert_int_equal(vcm_vtd_dev_ops.program(a, VCM_BASE_LOW, &ha), -EEXIST);
+	assert_int_equal(vcm_vtd_dev_destroy(a), 0);
+	assert_int_equal(vcm_vtd_dev_destroy(b), 0);
+	assert_int_equal(vcm_vtd_fini(v), 0);
+	vcm_pt_destroy(pa);
+	vcm_pt_destroy(pb);
 	fake_fini(&f);
 }
 
@@ -500,6 +544,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_queued),
 		cmocka_unit_test(test_program_clear),
+		cmocka_unit_test(test_shared_did),
 		cmocka_unit_test(test_tlb_range),
 		cmocka_unit_test(test_register_based),
 		cmocka_unit_test(test_timeout),
