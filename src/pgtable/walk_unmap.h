@@ -251,7 +251,7 @@ static void NS(split)(struct walk *w, const struct iter *it)
  * kept or dropped) becomes a leaf boundary, following what split() and the
  * walk after it do: each step replaces the leaf holding @cut by smaller ones.
  * @shared_above: a step splitting a leaf larger than this was counted with
- * the range's other cut already (UINT64_MAX: none), see plan_cuts().
+ * the range's other cut already (UINT64_MAX: none), see unmap_walk().
  */
 static uint64_t NS(split_tables)(const struct vcm_pt *pt, const struct iter *it, vcm_da_t cut,
 				 uint64_t shared_above, uint64_t sizes)
