@@ -484,8 +484,8 @@ VCM_API int vcm_get_cont_memtype(struct vcm_sys *sys, unsigned int memtype, vcm_
  * new extents a table cannot map; -EBUSY @mem is mapped by a one-to-one VCM,
  * backs the reservation a guest's table arena is on (vcm_nest_plat_init()),
  * or a device wrote a page of it that no vcm_res_read_clear_dirty() has
- * reported yet (the moved pages' leaves start clean: harvest first, so no
- * write is lost);
+ * cleared yet (a VCM_DIRTY_NO_CLEAR harvest does not count: the moved pages'
+ * leaves start clean, so harvest and clear first, and no write is lost);
  * -EOPNOTSUPP the platform has no pa_to_cpu; -EFAULT a pa without a CPU view;
  * -ENOMEM no new memory, metadata or table memory. On failure @mem, its bytes
  * and every table are as before.

@@ -79,7 +79,12 @@ int res_dirty_at_(struct vcm_sys *sys, struct vcm_res *res, vcm_da_t *at)
 			continue;
 		ret = in->ops->read_clear_dirty(in->mi, res->da, res->len, VCM_DIRTY_NO_CLEAR,
 						first_write, at, sys_diag_(sys));
-		if (ret != 0 && ret != -EOPNOTSUPP) /* EOPNOTSUPP: records no writes */
+		if (ret == -EOPNOTSUPP) {
+			/* a table that records no writes: nothing to lose, and no failure to report */
+			sys_diag_(sys)->msg[0] = '\0';
+			continue;
+		}
+		if (ret != 0)
 			return ret;
 	}
 	return 0;

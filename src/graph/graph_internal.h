@@ -498,7 +498,8 @@ struct vcm_mem {
 	int memtype;           /* -1: wrapped */
 	/* the backed reservation vcm_nest_plat_init() made a guest's table arena
 	 * over (whose tables hold CPU pointers into this memory: it must not
-	 * move), until it is unbacked; else NULL. Under the shard's lock. */
+	 * move), until it is unbacked; else NULL. Set and read under the
+	 * exclusive system lock, cleared by unback under the shard's lock. */
 	const struct vcm_res *guest_tables;
 };
 
@@ -564,6 +565,8 @@ void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf);
 void res_attach_(struct vcm_res *res, struct vcm_mem *mem, struct rmap_ext *ext,
 		 uint32_t *by_pa, uint64_t nr);
 void res_detach_(struct vcm_res *res);
+/* nest.c: whether @ops are a vcm_nest_plat's (a guest system's platform). */
+bool nest_plat_ops_(const struct vcm_plat_ops *ops);
 /* dirty.c: 1 and *@at the first page a device wrote in @res since the last
  * harvest (instances that record writes), 0 none, or -errno (recorded). */
 int res_dirty_at_(struct vcm_sys *sys, struct vcm_res *res, vcm_da_t *at);

@@ -353,8 +353,13 @@ int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from, uint
 	}
 	copy_side_res_(&cur_to, to, to_off);
 	copy_side_res_(&cur_from, from, from_off);
-	/* memory wrapped twice (vcm_alloc_wrap) can alias: refused like the case above */
-	if (copy_overlap_(&cur_to, &cur_from, len, &bad)) {
+	/*
+	 * Memory wrapped twice (vcm_alloc_wrap) can alias, and a wrap can cover
+	 * an allocation: refused like the case above. Two allocations from the
+	 * memtypes never share a byte, so only a wrap is looked at (run by run).
+	 */
+	if ((to->mem->memtype < 0 || from->mem->memtype < 0) &&
+	    copy_overlap_(&cur_to, &cur_from, len, &bad)) {
 		ret = GERR(sys, -EINVAL, "to and from share the physical byte at pa %#llx",
 			   vcm_ull(bad));
 		goto out;

@@ -199,6 +199,14 @@ int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct v
 		return VCM_ERR(diag, -EINVAL, "cfg->lock has only one of lock and unlock");
 	if (cfg->locks != NULL && !GRAPH_FINE)
 		return VCM_ERR(diag, -EOPNOTSUPP, "cfg->locks: finer locks need a hosted build");
+	/*
+	 * A guest's platform calls into its host system, whose locks rank like
+	 * its own: under finer locks a guest call would take the host's system
+	 * and platform locks while holding its own of the same rank.
+	 */
+	if (cfg->locks != NULL && cfg->plat != NULL && nest_plat_ops_(cfg->plat))
+		return VCM_ERR(diag, -EOPNOTSUPP, "cfg->locks: a guest system (vcm_nest_plat) "
+			       "takes one lock, cfg->lock");
 	if (cfg->locks != NULL && (cfg->locks->create == NULL || cfg->locks->destroy == NULL ||
 				   cfg->locks->lock == NULL || cfg->locks->unlock == NULL))
 		return VCM_ERR(diag, -EINVAL, "cfg->locks lacks one of create, destroy, lock, unlock");

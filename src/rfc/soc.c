@@ -285,8 +285,9 @@ int vcm_rfc_sys_destroy(void)
 		return rfc_sys_err_(ret);
 	if (c.vcms != 0U || c.mems != 0U || c.devs != RFC_NR_DEVS)
 		return rfc_fail_(-EBUSY, "%llu VCMs, %llu physical allocations and %llu devices "
-				 "of vcm.h's calls are still live", (unsigned long long)c.vcms, (unsigned long long)c.mems,
-				 (unsigned long long)(c.devs - RFC_NR_DEVS));
+				 "(the SoC's are %u) are still live", (unsigned long long)c.vcms,
+				 (unsigned long long)c.mems, (unsigned long long)c.devs,
+				 (unsigned int)RFC_NR_DEVS);
 	ret = rfc_soc_teardown_(s);
 	if (ret < 0) {
 		const char *msg = vcm_soc_last_error(s->soc), *text = strstr(msg, ": ");

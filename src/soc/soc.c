@@ -279,11 +279,16 @@ int vcm_soc_destroy(struct vcm_soc *soc)
 		struct vcm_sys_counts c = { 0 };
 		uint64_t ours = 0;
 
-		for (unsigned int j = 0; j < soc->nr_devs; j++)
+		for (unsigned int j = 0; j < soc->nr_devs; j++) {
+			/* a device of ours the caller unregistered is gone already */
+			if (soc->dev[j] != NULL && vcm_dev_name(soc->dev[j]) == NULL)
+				soc->dev[j] = NULL;
 			ours += soc->dev[j] != NULL;
+		}
 		ret = vcm_sys_counts(soc->sys, &c);
 		if (ret != 0)
 			return VCM_ERR(d, ret, "%s", vcm_sys_last_error(soc->sys));
+		/* every device of ours is live and counted: c.devs >= ours */
 		if (c.vcms != 0U || c.mems != 0U || c.devs != ours)
 			return VCM_ERR(d, -EBUSY,
 				       "the system holds %llu VCMs, %llu allocations and %llu "

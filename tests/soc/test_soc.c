@@ -142,6 +142,21 @@ static void test_parts(void **state)
 	assert_int_equal(vcm_assoc(v, vcm_soc_dev(soc, D_GPU), VCM_USE_LOW_BASE, &a), 0);
 	assert_int_equal(vcm_deassoc(a), 0);
 	assert_int_equal(vcm_free(v), 0);
+	/* a device of the SoC the caller unregistered and replaced by its own: refused */
+	{
+		struct vcm_dev_cfg dc = { .name = "mine", .mapper = &vcm_mapper_one_to_one,
+					  .nr_bases = 1 };
+		struct vcm_dev *mine;
+
+		assert_int_equal(vcm_dev_unregister(vcm_soc_dev(soc, D_DMA)), 0);
+		assert_int_equal(vcm_dev_register(sys, &dc, &mine), 0);
+		assert_int_equal(vcm_soc_destroy(soc), -EBUSY);
+		assert_non_null(strstr(vcm_soc_last_error(soc), "0 VCMs, 0 allocations and 1 "
+							     "devices of other callers"));
+		assert_ptr_equal(vcm_dev_find(sys, "gpu"), vcm_soc_dev(soc, D_GPU));
+		assert_int_equal(vcm_dev_unregister(mine), 0);
+	}
+	/* the one it only unregistered is skipped */
 	assert_int_equal(vcm_soc_destroy(soc), 0);
 	assert_int_equal(vcm_soc_destroy(NULL), 0);
 }

@@ -165,6 +165,8 @@ static void test_union(void **state)
 		/* a table that records no writes beside them does not block the move */
 		assert_int_equal(vcm_assoc(v, vcm_soc_dev(soc, D_OLD), VCM_USE_LOW_BASE, &ao), 0);
 		assert_int_equal(vcm_migrate(sys, mem), 0);
+		/* and leaves no message of its own behind */
+		assert_null(strstr(vcm_sys_last_error(sys), "VCM_PT_CFG_DIRTY"));
 		assert_int_equal(vcm_deassoc(ao), 0);
 		assert_int_equal(vcm_dev_addr_to_phys_addr(vcm_soc_dev(soc, D_GPU), 0, da, &after),
 				 0);

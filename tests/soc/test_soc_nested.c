@@ -119,6 +119,20 @@ static void setup(struct world *w)
 	gcfg.plat = &w->np.ops;
 	gcfg.memtypes = gmts;
 	gcfg.nr_memtypes = 2;
+	/* finer locks in a guest would rank its calls into the host below its own */
+	{
+		struct vcm_hosted_locks hl;
+		struct vcm_sys_cfg fcfg = gcfg;
+		struct vcm_diag d = { 0 };
+		struct vcm_sys *bad = NULL;
+
+		vcm_hosted_locks_init(&hl);
+		fcfg.locks = &hl.ops;
+		fcfg.diag_slot = vcm_hosted_diag_slot;
+		assert_int_equal(vcm_sys_create(&fcfg, &bad, &d), -EOPNOTSUPP);
+		assert_non_null(strstr(d.msg, "a guest system (vcm_nest_plat) takes one lock"));
+		assert_null(bad);
+	}
 	assert_int_equal(vcm_sys_create(&gcfg, &w->gsys, NULL), 0);
 	dcfg.name = "vm0-dev";
 	dcfg.mapper = &vcm_mapper_pt;
