@@ -25,18 +25,16 @@ static void nest_meta_free(void *ctx, void *p, size_t size)
 	np->host_plat->meta_free(np->host_plat->ctx, p, size);
 }
 
-static int nest_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu);
-
-bool nest_plat_ops_(const struct vcm_plat_ops *ops)
-{
-	return ops->table_alloc == nest_table_alloc;
-}
-
 static int nest_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
 {
 	struct vcm_nest_plat *np = ctx;
 
 	return np->arena_ops.table_alloc(np->arena_ops.ctx, size, align, pa, cpu);
+}
+
+bool nest_plat_ops_(const struct vcm_plat_ops *ops)
+{
+	return ops->table_alloc == nest_table_alloc;
 }
 
 static void nest_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)

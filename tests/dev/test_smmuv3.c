@@ -140,6 +140,15 @@ static void test_bad_args(void **state)
 	assert_true(vcm_plat_arena_free_bytes(&arena) == before);
 }
 
+/* The STE of master @sid in the stream table. */
+static uint64_t *ste_at(uint32_t sid)
+{
+	uint64_t *ste = vcm_plat_arena_pa_to_cpu(&arena, fk.strtab_base & 0xffffffffffc0ULL);
+
+	assert_non_null(ste);
+	return ste + (size_t)sid * 8U;
+}
+
 /* A real armv8 table, programmed into master 5: every STE and CD field. */
 static void test_program(void **state)
 {
@@ -160,8 +169,7 @@ static void test_program(void **state)
 	assert_int_equal(vcm_smmuv3_master(s, 5, 0x42, &m), 0);
 	n0 = fk.ncmd;
 	assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), 0);
-	ste = vcm_plat_arena_pa_to_cpu(&arena, fk.strtab_base & 0xffffffffffc0ULL);
-	ste += 5 * 8;
+	ste = ste_at(5);
 	/* STE: V, Config 0b101, S1ContextPtr; CD fetches WB, inner shareable */
 	assert_int_equal(ste[0] & 0xf, 0x1 | (5 << 1));
 	assert_int_equal((ste[0] >> 59) & 0x1f, 0); /* S1CDMax: one CD */
@@ -442,15 +450,6 @@ static void test_sync_timeout_and_error(void **state)
 	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
 	vcm_pt_destroy(pt);
 	vcm_smmuv3_destroy(s);
-}
-
-/* The STE and CD of master @sid (the CD through the STE's S1ContextPtr, NULL if aborting). */
-static uint64_t *ste_at(uint32_t sid)
-{
-	uint64_t *ste = vcm_plat_arena_pa_to_cpu(&arena, fk.strtab_base & 0xffffffffffc0ULL);
-
-	assert_non_null(ste);
-	return ste + (size_t)sid * 8U;
 }
 
 /*
