@@ -53,6 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g_data = data;
 	g_left = size;
 	gd_quick = true;
+	gd_keep_mem = true;
 	gd_init();
 	for (unsigned int i = 0; i < FUZZ_GRAPH_STEPS && g_left > 0; i++)
 		gd_step();

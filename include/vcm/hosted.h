@@ -78,6 +78,17 @@ VCM_API int vcm_hosted_mem_create(vcm_pa_t pa, uint64_t len, uint64_t table_byte
  */
 VCM_API int vcm_hosted_mem_destroy(struct vcm_hosted_mem *mem);
 /**
+ * vcm_hosted_mem_reset() - make the table arena as create left it, for a new
+ * system over the same memory: one memory for a long run of short systems
+ * (a fuzzer, a test loop) pays for faulting its pages in once, not per
+ * system. Buffer bytes and table bytes are left as they are (a table block
+ * is cleared when handed out, as always), so the memory is no longer
+ * zero-filled.
+ * Return: 0; -EINVAL @mem NULL; -EBUSY while a table block is allocated or a
+ * CPU mapper instance over the memory is live (nothing changed).
+ */
+VCM_API int vcm_hosted_mem_reset(struct vcm_hosted_mem *mem);
+/**
  * vcm_hosted_mem_plat() - platform ops over the memory: tables from its arena
  * (locked, so objects on several threads may share it), metadata from the
  * heap, pa_to_cpu for every address of the region (tables and buffers alike;

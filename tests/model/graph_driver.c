@@ -80,6 +80,8 @@ static void tally(int ret)
 }
 
 bool gd_quick;
+bool gd_keep_mem;
+static struct vcm_hosted_mem *g_kept_mem; /* gd_keep_mem: the memory between runs */
 
 /* The calls' choices come from the runner; the checks' samples from crnd(). */
 static uint64_t rnd(uint64_t n)
@@ -406,8 +408,11 @@ static void world_init(void)
 
 	memset(&w, 0, sizeof(w));
 	memset(g_inst, 0, sizeof(g_inst));
-	CHECK(vcm_hosted_mem_create(MEM_PA, MEM_LEN, TABLE_BYTES, &w.mem, &diag) == 0,
-	      "vcm_hosted_mem_create: %s", diag.msg);
+	if (g_kept_mem != NULL)
+		w.mem = g_kept_mem; /* reset at the last teardown */
+	else
+		CHECK(vcm_hosted_mem_create(MEM_PA, MEM_LEN, TABLE_BYTES, &w.mem, &diag) == 0,
+		      "vcm_hosted_mem_create: %s", diag.msg);
 	g_fail = (struct failer){ .real = vcm_hosted_mem_plat(w.mem) };
 	vcm_hosted_mem_free_range(w.mem, &range.pa, &range.len);
 	w.mt_pa = range.pa;
@@ -1372,5 +1377,11 @@ void gd_teardown(void)
 	CHECK(g_fail.table_live == 0 && g_fail.meta_live == 0,
 	      "teardown: %ld tables and %ld metadata blocks leaked", g_fail.table_live,
 	      g_fail.meta_live);
+	if (gd_keep_mem) {
+		CHECK(vcm_hosted_mem_reset(w.mem) == 0, "teardown: hosted mem reset");
+		g_kept_mem = w.mem;
+		return;
+	}
 	CHECK(vcm_hosted_mem_destroy(w.mem) == 0, "teardown hosted mem");
+	g_kept_mem = NULL;
 }

@@ -40,6 +40,15 @@ void gd_fail(const char *msg);
 extern bool gd_quick;
 
 /*
+ * Keep the hosted memory from one gd_init() to the next: gd_teardown()
+ * checks every table block came back and resets the arena
+ * (vcm_hosted_mem_reset()) instead of destroying it, so its pages fault in
+ * once per process, not once per run (a quarter of a fuzzer's time went to
+ * faulting in the fresh pages a migrate copies to). Default false.
+ */
+extern bool gd_keep_mem;
+
+/*
  * Build the system and check it (gd_quick: the first time only, it starts the
  * same); gd_step() one call and the checks; gd_teardown() all of it.
  */

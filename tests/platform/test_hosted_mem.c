@@ -3,7 +3,8 @@
  * Hosted physical memory: argument checks that name the argument and leave
  * nothing behind, table memory that really lies in the memfd (read back with
  * pread), pa_to_cpu over tables and buffers alike, metadata that takes no
- * table memory, the free range, and the two reserved windows.
+ * table memory, the free range, the two reserved windows, and a reset that
+ * makes the arena new again only when nothing is out.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -282,6 +283,68 @@ static void test_destroy_releases(void **state)
 	assert_false(mapped(us, ul));
 }
 
+/*
+ * Reset: refused while a table block or a CPU mapper instance is out, with
+ * nothing changed; then the arena hands out what a fresh one would, from the
+ * same first block, cleared although the bytes there were not.
+ */
+static void test_reset(void **state)
+{
+	struct vcm_hosted_mem *mem, *fresh;
+	const struct vcm_plat_ops *plat;
+	vcm_da_t us;
+	uint64_t ul;
+	vcm_pa_t pa[3], fpa;
+	void *cpu[3], *inst;
+
+	(void)state;
+	assert_int_equal(vcm_hosted_mem_reset(NULL), -EINVAL);
+	assert_int_equal(vcm_hosted_mem_create(BASE, 8 * MiB, 2 * MiB, &fresh, NULL), 0);
+	plat = vcm_hosted_mem_plat(fresh);
+	assert_int_equal(plat->table_alloc(plat->ctx, 4096, 4096, &fpa, &cpu[0]), 0);
+	assert_int_equal(vcm_hosted_mem_destroy(fresh), 0);
+
+	assert_int_equal(vcm_hosted_mem_create(BASE, 8 * MiB, 2 * MiB, &mem, NULL), 0);
+	plat = vcm_hosted_mem_plat(mem);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(plat->table_alloc(plat->ctx, 4096, 4096, &pa[i], &cpu[i]), 0);
+	assert_int_equal(pa[0], fpa);
+	memset(cpu[0], 0xa5, 4096);
+	memset(cpu[1], 0x5a, 4096);
+	assert_int_equal(vcm_hosted_mem_reset(mem), -EBUSY);
+	plat->table_free(plat->ctx, pa[0], cpu[0], 4096);
+	assert_int_equal(vcm_hosted_mem_reset(mem), -EBUSY);
+	/* the tables still out are unharmed by the refusals */
+	assert_int_equal(((uint8_t *)cpu[1])[4095], 0x5a);
+	/* a block on a zero list (free_zero) counts as free */
+	plat->table_free_zero(plat->ctx, pa[2], cpu[2], 4096);
+	plat->table_free(plat->ctx, pa[1], cpu[1], 4096);
+
+	assert_int_equal(vcm_hosted_cpu_mapper.range(mem, true, &us, &ul), 0);
+	assert_int_equal(vcm_hosted_cpu_mapper.create(mem, NULL, NULL, us, ul, &inst, NULL), 0);
+	assert_int_equal(vcm_hosted_mem_reset(mem), -EBUSY);
+	vcm_hosted_cpu_mapper.destroy(inst);
+
+	assert_int_equal(vcm_hosted_mem_reset(mem), 0);
+	assert_int_equal(vcm_hosted_mem_reset(mem), 0);
+	/* as a fresh arena: the first block, not the zero-listed pa[2]; cleared */
+	assert_int_equal(plat->table_alloc(plat->ctx, 4096, 4096, &pa[0], &cpu[0]), 0);
+	assert_int_equal(pa[0], fpa);
+	for (size_t k = 0; k < 4096; k++)
+		assert_int_equal(((uint8_t *)cpu[0])[k], 0);
+	/* the buffer bytes stay as they were */
+	*(uint8_t *)vcm_hosted_mem_cpu(mem, BASE + 4 * MiB) = 0x77;
+	plat->table_free(plat->ctx, pa[0], cpu[0], 4096);
+	assert_int_equal(vcm_hosted_mem_reset(mem), 0);
+	assert_int_equal(*(uint8_t *)vcm_hosted_mem_cpu(mem, BASE + 4 * MiB), 0x77);
+	assert_int_equal(vcm_hosted_mem_destroy(mem), 0);
+
+	/* no arena: nothing to reset but the check */
+	assert_int_equal(vcm_hosted_mem_create(BASE, 2 * MiB, 0, &mem, NULL), 0);
+	assert_int_equal(vcm_hosted_mem_reset(mem), 0);
+	assert_int_equal(vcm_hosted_mem_destroy(mem), 0);
+}
+
 struct churn {
 	const struct vcm_plat_ops *plat;
 	int failures;
@@ -348,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_no_table_arena),
 		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_destroy_releases),
+		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_tables_threads),
 	};
 

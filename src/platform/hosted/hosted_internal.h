@@ -34,6 +34,7 @@ struct vcm_hosted_mem {
 	uint64_t page;                 /* host page size */
 	uint8_t *cpu;                  /* MAP_SHARED view of the whole region */
 	struct vcm_plat_arena arena;   /* over cpu[0, table_bytes) */
+	uint64_t arena_free;           /* its free bytes at create: nothing allocated */
 	struct vcm_plat_ops arena_ops; /* the arena's own ops, delegated to */
 	struct vcm_plat_fwd fwd;       /* table calls on to the arena, under lock */
 	struct vcm_sys_lock lock_ops;  /* @lock as a pair of calls, for @fwd */

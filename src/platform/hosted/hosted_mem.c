@@ -226,6 +226,7 @@ int vcm_hosted_mem_create(vcm_pa_t pa, uint64_t len, uint64_t table_bytes,
 			goto fail;
 		}
 		vcm_plat_arena_ops(&mem->arena, &mem->arena_ops);
+		mem->arena_free = vcm_plat_arena_free_bytes(&mem->arena);
 	}
 	/* table calls go on to the arena under the lock; the rest is the region's own */
 	mem->lock_ops = (struct vcm_sys_lock){ mem_lock, mem_unlock, &mem->lock };
@@ -260,6 +261,23 @@ int vcm_hosted_mem_destroy(struct vcm_hosted_mem *mem)
 		return -EBUSY;
 	mem_release(mem);
 	return 0;
+}
+
+int vcm_hosted_mem_reset(struct vcm_hosted_mem *mem)
+{
+	int ret = 0;
+
+	if (mem == NULL)
+		return -EINVAL;
+	pthread_mutex_lock(&mem->lock);
+	if (mem->insts != NULL ||
+	    (mem->table_bytes != 0U && vcm_plat_arena_free_bytes(&mem->arena) != mem->arena_free))
+		ret = -EBUSY;
+	else if (mem->table_bytes != 0U)
+		/* drops the zero lists and the low-water mark; cannot fail: create's own arguments */
+		ret = vcm_plat_arena_init(&mem->arena, mem->cpu, mem->pa, mem->table_bytes);
+	pthread_mutex_unlock(&mem->lock);
+	return ret;
 }
 
 const struct vcm_plat_ops *vcm_hosted_mem_plat(struct vcm_hosted_mem *mem)
