@@ -76,8 +76,10 @@ struct vcm_amdvi_cfg {
  * @out:  receives the IOMMU.
  * @diag: optional: the message when it fails.
  *
- * Allocates the device table (every entry 0: V clear), the command buffer
- * and the event log; programs their base and size registers, zeroes the
+ * Allocates the device table (every entry blocked: V=1, TV=1, Mode 0,
+ * IR=IW=0, so no device's DMA passes until its DTE is programmed; a zeroed
+ * entry, V=0, would pass it untranslated), the command buffer and the
+ * event log; programs their base and size registers, zeroes the
  * head and tail pointers, then sets IommuEn, CmdBufEn and EventLogEn in the
  * control register; and checks the whole chain with a completion wait.
  *
@@ -108,7 +110,8 @@ VCM_API const char *vcm_amdvi_last_error(const struct vcm_amdvi *iommu);
  *         refused, so a cleared entry never aliases a live domain). Devices
  *         that share one table may share one domain; program refuses a
  *         different table in a domain a programmed device uses.
- * @out:   receives the device; its DTE is untouched until program.
+ * @out:   receives the device; its DTE stays blocked (as init or an
+ *         earlier dev_destroy left it: every DMA refused) until program.
  *
  * Return: 0; -EINVAL NULL, @devid above max_devid, @domid 0 or above 0xffff;
  * -EEXIST another device of @iommu has @devid; -ENOMEM.
@@ -170,9 +173,14 @@ typedef void (*vcm_amdvi_event_fn)(void *arg, const struct vcm_amdvi_event *ev);
 /**
  * vcm_amdvi_poll_events() - consume the event log: decode each entry between
  * head and tail, call @fn (may be NULL) for each, advance the head register.
- * An overflow (status EventOverflow) is cleared and counted (vcm_amdvi_stats()).
+ * After an overflow (status EventOverflow: the IOMMU logs nothing more while
+ * it is set) the log is drained, then restarted: EventLogEn 0, EventLogRun
+ * waited for, EventOverflow cleared, EventLogEn 1; counted in
+ * vcm_amdvi_stats(). Events lost to the overflow are not recovered.
  * Return: the number of entries consumed; -EINVAL @iommu NULL; -EIO the
- * tail register points outside the log (nothing consumed).
+ * tail register points outside the log (nothing consumed, the overflow
+ * left for the next call); -ETIMEDOUT EventLogRun never cleared (the
+ * entries were consumed, logging stays off until a later call restarts it).
  */
 VCM_API int vcm_amdvi_poll_events(struct vcm_amdvi *iommu, vcm_amdvi_event_fn fn, void *arg);
 
@@ -187,7 +195,7 @@ VCM_API void vcm_amdvi_decode_event(const uint64_t raw[2], struct vcm_amdvi_even
  * @commands:  command buffer entries written.
  * @waits:     completion waits that completed.
  * @events:    event log entries consumed.
- * @overflows: event log overflows seen.
+ * @overflows: event log overflows seen and restarted from.
  * @errors:    failures of the void ops (clear, tlb_range, tlb_all).
  */
 struct vcm_amdvi_stats {

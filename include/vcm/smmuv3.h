@@ -127,17 +127,20 @@ VCM_API uint32_t vcm_smmuv3_master_asid(const struct vcm_smmuv3_master *m);
  *             (TCR_EL1, MAIR_EL1, TTBR0_EL1). Writes the context descriptor
  *             and a stage-1 STE, CFGI_STE + CFGI_CD + TLBI_NH_ASID + CMD_SYNC.
  *             -EINVAL bad hw; -EOPNOTSUPP a granule, T0SZ or IPS the SMMU
- *             does not take; -ETIMEDOUT / -EIO from the queue: the STE is
- *             then back to abort and the CD invalid, with CFGI_STE,
- *             TLBI_NH_ASID, CMD_SYNC (best effort; the first error is
- *             returned; should that fail too, the master counts as
- *             programmed until a clear completes).
+ *             does not take (an IPS above IDR5.OAS is refused, not clamped:
+ *             the table could map what the SMMU cannot reach); -ETIMEDOUT
+ *             / -EIO from the queue: the STE is then back to abort and the
+ *             CD invalid, with CFGI_STE, TLBI_NH_ASID, CMD_SYNC (best
+ *             effort; the first error is returned; should that fail too,
+ *             the master counts as programmed until a clear completes).
  *  clear:     STE back to abort, CFGI_STE, TLBI_NH_ASID, CMD_SYNC; the CD
  *             invalid. A failure is kept for vcm_smmuv3_take_error() and
  *             the master counts as programmed (destroy refuses) until a
  *             clear completes.
- *  tlb_range: TLBI_NH_VA (range form when IDR3.RIL) + CMD_SYNC; past 512
- *             single-page commands, TLBI_NH_ASID instead.
+ *  tlb_range: TLBI_NH_VA (range form when IDR3.RIL; a lone page with no
+ *             level hint in the plain form, as NUM 0, SCALE 0, TTL 0 is
+ *             Reserved) + CMD_SYNC; past 512 single-page commands,
+ *             TLBI_NH_ASID instead.
  *  tlb_all:   TLBI_NH_ASID + CMD_SYNC.
  *  hw_version: SMMU_AIDR (0: SMMUv3.0, 1: v3.1, ...).
  */

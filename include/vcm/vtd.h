@@ -84,7 +84,9 @@ struct vcm_vtd_dev;
  * -ENODEV CAP reads 0 or all ones (no unit there); -EBUSY translation or
  * queued invalidation is already on; -ENOMEM no table memory or metadata;
  * -ETIMEDOUT the unit did not acknowledge a command; -EIO it refused an
- * invalidation. On failure the unit is as it was and nothing is kept.
+ * invalidation. On failure the unit is as it was and nothing is kept: TE
+ * and QIE, once written, are written off again (and waited for, within
+ * the poll bound) even when the unit never acknowledged them.
  */
 VCM_API int vcm_vtd_init(const struct vcm_vtd_cfg *cfg, struct vcm_vtd **out,
 			  struct vcm_diag *diag);
@@ -120,8 +122,9 @@ VCM_API int vcm_vtd_dev_create(struct vcm_vtd *vtd, uint16_t sid, uint16_t did,
 
 /**
  * vcm_vtd_dev_destroy() - clear the device's context entry (invalidating
- * what it cached) and free it. @dev NULL is ignored. Return: 0, or the
- * invalidation's error (the device is freed all the same).
+ * what it cached, also when an earlier clear's invalidation failed) and
+ * free it. @dev NULL is ignored. Return: 0, or the invalidation's error
+ * (the device is freed all the same).
  */
 VCM_API int vcm_vtd_dev_destroy(struct vcm_vtd_dev *dev);
 
@@ -136,7 +139,9 @@ VCM_API int vcm_vtd_dev_destroy(struct vcm_vtd_dev *dev);
  *    (9.3: one domain id, one table), -ETIMEDOUT, -EIO, with the message in
  *    vcm_vtd_last_error(); on an
  *    invalidation error the entry is left not present (DMA blocked).
- *  - clear: the entry not present, the same invalidations.
+ *  - clear: the entry not present, the same invalidations. Until they
+ *    complete the unit may still use a cached entry: after a failure the
+ *    next clear, program or vcm_vtd_dev_destroy() invalidates again.
  *  - tlb_range: page-selective IOTLB invalidation of the domain (address
  *    mask per aligned power-of-two block, invalidation hint = @leaf), or
  *    domain-selective when more than 4 blocks are needed; tlb_all: domain-

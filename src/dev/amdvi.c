@@ -17,7 +17,8 @@
  * accessor fences before every write; cache_clean where walkers do not snoop).
  *
  * Not done: interrupt remapping, guest tables, ATS, the PPR log, MSI for the
- * logs, restarting the event log after an overflow (counted, not restarted).
+ * logs (the event log is polled; after an overflow it is drained and
+ * restarted).
  */
 #include <errno.h>
 #include <vcm/amdvi.h>
@@ -45,8 +46,9 @@
 #define AMDVI_CTRL_IOMMU_EN     VCM_BIT(0)
 #define AMDVI_CTRL_EVENTLOG_EN  VCM_BIT(2)
 #define AMDVI_CTRL_CMDBUF_EN    VCM_BIT(12)
-/* 3.4 IOMMU Status: EventOverflow, write 1 to clear. */
+/* 3.4 IOMMU Status: EventOverflow (write 1 to clear), EventLogRun. */
 #define AMDVI_STATUS_EVT_OVF    VCM_BIT(0)
+#define AMDVI_STATUS_EVT_RUN    VCM_BIT(3)
 
 /* 2.2.2: DTE quadword 0 (host translation fields) and 1. */
 #define AMDVI_DTE_V         VCM_BIT(0)
@@ -59,6 +61,14 @@
 			     AMDVI_DTE_IR | AMDVI_DTE_IW)
 #define AMDVI_DTE_DOMAIN    VCM_GENMASK(15, 0)   /* quadword 1 */
 #define AMDVI_DTE_BYTES     32U
+/*
+ * The blocked DTE (48882 2.2.2 "Device Table Entry Format", the V, TV, Mode,
+ * IR and IW fields): V=1, TV=1 with Mode 000b disables translation and leaves
+ * access to IR and IW; both 0, so every DMA of the device is refused. V=0
+ * would not do: the IOMMU then passes the device's requests untranslated.
+ * Every entry starts so (init) and goes back to it (clear, dev_destroy).
+ */
+#define AMDVI_DTE_BLOCKED   (AMDVI_DTE_V | AMDVI_DTE_TV)
 
 /* 2.4: every command is 128 bits; the opcode sits in bits 63:60. */
 #define AMDVI_CMD_BYTES     16U
@@ -358,6 +368,14 @@ int vcm_amdvi_init(const struct vcm_amdvi_cfg *cfg, struct vcm_amdvi **out,
 		free_all(m);
 		return ret;
 	}
+	/*
+	 * Every entry blocked before IommuEn: a zeroed table (V=0) would let
+	 * every device's DMA through untranslated until its DTE is programmed.
+	 * The whole table, not only up to max_devid: the IOMMU reads any entry
+	 * the Size field covers.
+	 */
+	for (uint64_t i = 0; i < m->devtab_bytes / 8U; i += AMDVI_DTE_BYTES / 8U)
+		m->devtab[i] = AMDVI_DTE_BLOCKED;
 	clean(m, m->devtab, (size_t)m->devtab_bytes);
 
 	/* 3.4: the bases may change only while the IOMMU is off */
@@ -501,20 +519,13 @@ static int dte_commit(struct vcm_amdvi_dev *dev, uint64_t q0)
 }
 
 /*
- * 2.2.2: V=1, TV=1 with Mode 000b disables translation and leaves access to
- * IR and IW; both 0, so every DMA of the device is refused. (V=0 would not
- * do: it lets the device's requests through untranslated.)
- */
-static const uint64_t dte_blocked = AMDVI_DTE_V | AMDVI_DTE_TV;
-
-/*
  * Block @dev: the blocked DTE, then its invalidation. Until that completed
  * the IOMMU may still hold the old entry, so programmed stays set and the
  * failure is counted: a later clear or destroy writes and invalidates again.
  */
 static int dte_block(struct vcm_amdvi_dev *dev)
 {
-	int ret = dte_commit(dev, dte_blocked);
+	int ret = dte_commit(dev, AMDVI_DTE_BLOCKED);
 
 	if (ret != 0)
 		dev->iommu->stats.errors++;
@@ -720,20 +731,44 @@ void vcm_amdvi_decode_event(const uint64_t raw[2], struct vcm_amdvi_event *ev)
 	}
 }
 
+/*
+ * 3.4 IOMMU Status, EventOverflow: while it is set the IOMMU writes no entry;
+ * to resume, clear it (write 1) and write 1 to EventLogEn. EventLogEn goes
+ * to 0 first, and EventLogRun is waited for (bounded) so that the log has
+ * stopped before the flag goes: some IOMMUs resume logging only on
+ * EventLogEn going from 0 to 1 (Linux found so). The log was drained just
+ * before, so head and tail stay as they are.
+ */
+static int evt_restart(struct vcm_amdvi *m)
+{
+	uint64_t ctrl = m->mmio.ops->read64(m->mmio.ctx, AMDVI_MMIO_CONTROL);
+
+	wr64(m, AMDVI_MMIO_CONTROL, ctrl & ~AMDVI_CTRL_EVENTLOG_EN);
+	for (uint32_t i = 0; (rd32(m, AMDVI_MMIO_STATUS) & AMDVI_STATUS_EVT_RUN) != 0U; i++) {
+		if (i >= m->poll_max)
+			return VCM_ERR(&m->diag, -ETIMEDOUT,
+				       "event log overflow: EventLogRun still set %u polls after "
+				       "EventLogEn 0; logging not restarted",
+				       (unsigned int)m->poll_max);
+		relax(m);
+	}
+	m->mmio.ops->write32(m->mmio.ctx, AMDVI_MMIO_STATUS, (uint32_t)AMDVI_STATUS_EVT_OVF);
+	wr64(m, AMDVI_MMIO_CONTROL, ctrl | AMDVI_CTRL_EVENTLOG_EN);
+	m->stats.overflows++;
+	return 0;
+}
+
 int vcm_amdvi_poll_events(struct vcm_amdvi *iommu, vcm_amdvi_event_fn fn, void *arg)
 {
 	struct vcm_amdvi_event ev;
 	uint32_t head, tail;
+	bool overflow;
 	int n = 0;
 
 	if (iommu == NULL)
 		return -EINVAL;
 	vcm_diag_enter(&iommu->diag, "vcm_amdvi_poll_events");
-	if ((rd32(iommu, AMDVI_MMIO_STATUS) & AMDVI_STATUS_EVT_OVF) != 0U) {
-		iommu->mmio.ops->write32(iommu->mmio.ctx, AMDVI_MMIO_STATUS,
-					 (uint32_t)AMDVI_STATUS_EVT_OVF);
-		iommu->stats.overflows++;
-	}
+	overflow = (rd32(iommu, AMDVI_MMIO_STATUS) & AMDVI_STATUS_EVT_OVF) != 0U;
 	head = rd32(iommu, AMDVI_MMIO_EVT_HEAD) & (uint32_t)AMDVI_PTR;
 	tail = rd32(iommu, AMDVI_MMIO_EVT_TAIL) & (uint32_t)AMDVI_PTR;
 	if (head >= iommu->evt_bytes || tail >= iommu->evt_bytes)
@@ -753,6 +788,12 @@ int vcm_amdvi_poll_events(struct vcm_amdvi *iommu, vcm_amdvi_event_fn fn, void *
 		n++;
 		if (fn != NULL)
 			fn(arg, &ev);
+	}
+	if (overflow) {
+		int ret = evt_restart(iommu);
+
+		if (ret != 0)
+			return ret;
 	}
 	return n;
 }

@@ -407,13 +407,19 @@ static int bring_up(struct vcm_smmuv3 *s)
 	 * 6.3 SMMU_GBPA: transactions abort (rather than bypass) while SMMUEN is
 	 * 0. Set first, before an SMMU left enabled is turned off, so that no
 	 * transaction passes untranslated in between (the reset value bypasses).
+	 * The register takes a write only while Update is 0 (one made while an
+	 * earlier update is under way is ignored): wait for Update 0, write,
+	 * then wait again for the SMMU to have taken ours.
 	 */
-	wr32(s, SMMU_GBPA, (uint32_t)(GBPA_ABORT | GBPA_UPDATE));
-	for (uint32_t i = 0; (rd32(s, SMMU_GBPA) & GBPA_UPDATE) != 0U; i++) {
-		if (i == s->poll_limit)
-			return VCM_ERR(&s->diag, -ETIMEDOUT,
-					"GBPA.Update never cleared");
-		relax(s);
+	for (unsigned int pass = 0; pass < 2U; pass++) {
+		for (uint32_t i = 0; (rd32(s, SMMU_GBPA) & GBPA_UPDATE) != 0U; i++) {
+			if (i == s->poll_limit)
+				return VCM_ERR(&s->diag, -ETIMEDOUT,
+						"GBPA.Update never cleared");
+			relax(s);
+		}
+		if (pass == 0U)
+			wr32(s, SMMU_GBPA, (uint32_t)(GBPA_ABORT | GBPA_UPDATE));
 	}
 	/* 6.3 SMMU_CR0: program the bases only with SMMUEN and the queues off */
 	if (rd32(s, SMMU_CR0) != 0U) {
@@ -709,15 +715,15 @@ static int cd_word0(struct vcm_smmuv3_master *m, const struct vcm_hw_regs *hw, u
 	if (t0sz < 16U || t0sz > 39U)
 		return VCM_ERR(&s->diag, -EOPNOTSUPP, "sid 0x%x: TCR.T0SZ %u not in 16..39",
 				(unsigned int)m->sid, t0sz);
-	if (ips > 6U)
-		return VCM_ERR(&s->diag, -EINVAL, "sid 0x%x: TCR.IPS %u is reserved",
-				(unsigned int)m->sid, ips);
 	/*
-	 * 5.4, CD.IPS: a value above IDR5.OAS behaves as OAS. Say OAS outright, so
-	 * that what the descriptor holds is what the SMMU does.
+	 * 5.4, CD.IPS: a value above IDR5.OAS behaves as OAS, so a table made
+	 * for more output bits than the SMMU has would map addresses it cannot
+	 * reach (address size faults): refuse it instead. 7 is reserved.
 	 */
-	if (ips > oas)
-		ips = oas;
+	if (ips > min_u(oas, 6U))
+		return VCM_ERR(&s->diag, -EOPNOTSUPP,
+				"sid 0x%x: TCR.IPS %u above IDR5.OAS %u",
+				(unsigned int)m->sid, ips, oas);
 	*granule_lg2 = g_lg2[tg0];
 	*out = VCM_FIELD_PREP(CD_T0SZ, t0sz) | VCM_FIELD_PREP(CD_TG0, tg0) |
 	       VCM_FIELD_PREP(CD_IR0, VCM_FIELD_GET(TCR_IRGN0, tcr)) |
@@ -850,8 +856,9 @@ static unsigned int tlbi_ttl(unsigned int g, vcm_da_t da, uint64_t len, uint64_t
  * Chapter 4, CMD_TLBI_NH_VA. With IDR3.RIL one command covers (NUM + 1) << SCALE
  * pages of the granule TG: take the lowest set bit of the pages left as
  * SCALE and up to 5 bits above it as NUM + 1, so a range needs at most a
- * few commands; @ttl (tlbi_ttl()) goes in each. Without RIL (no TG, so no
- * TTL either), one command per page up to SMMU_TLBI_VA_MAX.
+ * few commands; @ttl (tlbi_ttl()) goes in each, and a lone page without one
+ * in the non-range form (TG 0). Without RIL (no TG, so no TTL either), one
+ * command per page up to SMMU_TLBI_VA_MAX.
  */
 static int tlbi_va(struct vcm_smmuv3_master *m, vcm_da_t da, uint64_t len, bool leaf,
 		   unsigned int ttl)
@@ -866,16 +873,22 @@ static int tlbi_va(struct vcm_smmuv3_master *m, vcm_da_t da, uint64_t len, bool 
 	int err = 0;
 
 	if ((s->idr3 & IDR3_RIL) != 0U && pages < (UINT64_C(1) << 31)) {
-		unsigned int tg = g == 12U ? 1U : g == 14U ? 2U : 3U;
+		/* doubleword 1's TG and TTL */
+		uint64_t tg = VCM_FIELD_PREP(CMD_TG, g == 12U ? 1U : g == 14U ? 2U : 3U) |
+			      VCM_FIELD_PREP(CMD_TTL, ttl);
 
 		while (pages != 0U && err == 0) {
 			unsigned int scale = (unsigned int)__builtin_ctzll(pages);
 			uint64_t num = (pages >> scale) & 31U; /* odd, so at least 1 */
 
+			/*
+			 * 4.4.1.1: with TG != 0, NUM 0, SCALE 0 and TTL 0 (one page,
+			 * no level) is Reserved, refused with CERROR_ILL: that page
+			 * goes in the non-range form (TG 0, TTL RES0) instead.
+			 */
 			err = cmd_add(s, w0 | VCM_FIELD_PREP(CMD_NUM, num - 1U) |
 					 VCM_FIELD_PREP(CMD_SCALE, scale),
-				      w1 | VCM_FIELD_PREP(CMD_TG, tg) |
-					      VCM_FIELD_PREP(CMD_TTL, ttl) | (a & CMD_ADDR));
+				      w1 | (num + scale + ttl == 1U ? 0U : tg) | (a & CMD_ADDR));
 			a += num << (scale + g);
 			pages -= num << scale;
 		}
@@ -888,29 +901,35 @@ static int tlbi_va(struct vcm_smmuv3_master *m, vcm_da_t da, uint64_t len, bool 
 	return err;
 }
 
-static void smmu_tlb_range(void *ctx, unsigned int base, vcm_da_t da, uint64_t len, bool leaf)
+/*
+ * tlb_range and tlb_range_hint: Leaf from @leaf, TTL from the leaf sizes
+ * (tlbi_ttl(); 0 without a hint gives TTL 0). Not inlined: one copy for both
+ * ops (the firmware images have a size budget).
+ */
+__attribute__((noinline))
+static void tlb_inv(void *ctx, unsigned int base, vcm_da_t da, uint64_t len, bool leaf,
+		    uint64_t sizes, const char *op)
 {
 	struct vcm_smmuv3_master *m = ctx;
 
 	if (m == NULL || base != VCM_BASE_LOW || m->granule_lg2 == 0U || len == 0U)
 		return;
-	vcm_diag_enter(&m->smmu->diag, "vcm_smmuv3_dev_ops.tlb_range");
-	note(m->smmu, cmd_sync(m->smmu, tlbi_va(m, da, len, leaf, 0)));
+	vcm_diag_enter(&m->smmu->diag, op);
+	note(m->smmu, cmd_sync(m->smmu, tlbi_va(m, da, len, leaf,
+						tlbi_ttl(m->granule_lg2, da, len, sizes))));
 }
 
-/* The hinted form: Leaf from leaf_only, TTL from leaf_sizes (tlbi_ttl()). */
+static void smmu_tlb_range(void *ctx, unsigned int base, vcm_da_t da, uint64_t len, bool leaf)
+{
+	tlb_inv(ctx, base, da, len, leaf, 0, "vcm_smmuv3_dev_ops.tlb_range");
+}
+
 static void smmu_tlb_range_hint(void *ctx, unsigned int base, vcm_da_t da, uint64_t len,
 				const struct vcm_tlb_hint *hint)
 {
-	struct vcm_smmuv3_master *m = ctx;
-	unsigned int ttl;
-
-	if (m == NULL || hint == NULL || base != VCM_BASE_LOW || m->granule_lg2 == 0U ||
-	    len == 0U)
-		return;
-	vcm_diag_enter(&m->smmu->diag, "vcm_smmuv3_dev_ops.tlb_range_hint");
-	ttl = tlbi_ttl(m->granule_lg2, da, len, hint->leaf_sizes);
-	note(m->smmu, cmd_sync(m->smmu, tlbi_va(m, da, len, hint->leaf_only, ttl)));
+	if (hint != NULL)
+		tlb_inv(ctx, base, da, len, hint->leaf_only, hint->leaf_sizes,
+			"vcm_smmuv3_dev_ops.tlb_range_hint");
 }
 
 static void smmu_tlb_all(void *ctx, unsigned int base)

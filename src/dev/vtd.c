@@ -50,18 +50,18 @@ static int poll_gsts(struct vcm_vtd *v, uint32_t bit, bool set, const char *what
  * 10.4.4: write GCMD with the persistent bits kept and @bit set (@on) or
  * cleared, then wait for GSTS to agree. One-shot commands (SRTP, WBF) are
  * never kept; their status bit reads 1 when done (SRTP) or 0 (WBF).
+ * v->gcmd follows the write, not the acknowledgement: a unit that answers
+ * late still acts on the command, so a bit it never acknowledged must be
+ * turned off all the same before the tables it points at are freed.
  */
 int vtd_gcmd_(struct vcm_vtd *v, uint32_t bit, bool on, const char *what)
 {
-	bool oneshot = bit == GCMD_SRTP || bit == GCMD_WBF;
 	uint32_t val = on ? v->gcmd | bit : v->gcmd & ~bit;
-	int ret;
 
 	wr32(v, R_GCMD, val);
-	ret = poll_gsts(v, bit, bit == GCMD_WBF ? false : on, what);
-	if (ret == 0 && !oneshot)
+	if (bit != GCMD_SRTP && bit != GCMD_WBF)
 		v->gcmd = val;
-	return ret;
+	return poll_gsts(v, bit, bit == GCMD_WBF ? false : on, what);
 }
 
 /* ---- the unit -------------------------------------------------------------- */
@@ -122,7 +122,10 @@ static void free_memory(struct vcm_vtd *v)
 		p->table_free(p->ctx, v->root_pa, (void *)(uintptr_t)v->root, 4096);
 }
 
-/* Turn off what init turned on; the first error wins. */
+/*
+ * Turn off what init commanded on (acknowledged or not), each waited for
+ * with the poll bound; the first error wins.
+ */
 static int unit_off(struct vcm_vtd *v)
 {
 	int ret = 0, r;
@@ -326,20 +329,28 @@ int vcm_vtd_dev_create(struct vcm_vtd *vtd, uint16_t sid, uint16_t did,
 	return 0;
 }
 
-/* Make @d's context entry not present and drop what the unit cached of it. */
+/*
+ * Make @d's context entry not present and drop what the unit cached of it.
+ * The unit may go on using a cached copy until the invalidation completed:
+ * until then @d is stale, and the next clear, program or
+ * vcm_vtd_dev_destroy() writes and invalidates again.
+ */
 static int ctx_clear(struct vcm_vtd_dev *d)
 {
 	volatile uint64_t *e = ctx_entry(d);
 	struct inv list[2] = { inv_cc_device(d), inv_iotlb_domain(d->did) };
+	int ret;
 
-	if (!d->present)
+	if (!d->present && !d->stale)
 		return 0;
 	store_entry(&e[0], 0);
 	store_entry(&e[1], 0);
 	clean(d->vtd, e, 16);
 	d->present = false;
 	/* 6.5.3.3 (guidance for invalidations): context cache, then the IOTLB */
-	return vtd_invalidate_(d->vtd, list, 2);
+	ret = vtd_invalidate_(d->vtd, list, 2);
+	d->stale = ret != 0;
+	return ret;
 }
 
 int vcm_vtd_dev_destroy(struct vcm_vtd_dev *dev)

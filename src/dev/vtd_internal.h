@@ -137,7 +137,7 @@ struct vcm_vtd {
 	bool queued;
 	uint64_t cap, ecap;
 	uint32_t ver;
-	uint32_t gcmd;             /* persistent command bits set (TE, QIE) */
+	uint32_t gcmd;             /* persistent bits last written (TE, QIE), acked or not */
 	uint64_t iotlb_off;        /* IVA_REG; IOTLB_REG follows at + 8 */
 	uint64_t frcd_off;         /* first fault recording register */
 	unsigned int nr_frcd;
@@ -164,6 +164,7 @@ struct vcm_vtd_dev {
 	uint16_t sid;
 	uint16_t did;
 	bool present;              /* context entry programmed */
+	bool stale;                /* entry cleared, its invalidation not yet completed */
 	vcm_pa_t root_pa;          /* its second-stage table, for the fault decoder */
 	unsigned int levels;
 };

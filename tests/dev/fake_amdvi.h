@@ -2,7 +2,8 @@
 /*
  * The fake AMD-Vi register file: the command buffer consumed when the tail
  * register is written (every command recorded, COMPLETION_WAIT stores
- * done), event log entries appended by the test; memory from an arena whose
+ * done), event log entries appended by the test, EventLogRun following
+ * EventLogEn (and counting restarts); memory from an arena whose
  * physical addresses the model resolves, as the IOMMU would. setup() and
  * teardown() make and free one (struct env).
  * Shared by tests/dev and the injection sweep (tests/inject): one model of
@@ -44,6 +45,8 @@ struct fake {
 	struct vcm_plat_arena arena;
 	bool stall;            /* COMPLETION_WAIT stores nothing */
 	bool frozen;           /* commands are not consumed at all */
+	bool evt_stuck;        /* EventLogRun stays set when EventLogEn goes to 0 */
+	unsigned int evt_restarts; /* EventLogEn 0 -> 1 with EventOverflow clear */
 	uint64_t cmd[256][2];  /* every command consumed, in order */
 	unsigned int ncmd;
 	uint32_t wr_off[64];   /* the first register writes, in order */
@@ -107,6 +110,16 @@ static inline void f_write64(void *ctx, uint64_t off, uint64_t val)
 	struct fake *f = ctx;
 
 	note(f, off);
+	if (off == R_CONTROL) { /* 3.4 IOMMU Status, EventLogRun follows EventLogEn */
+		uint64_t *st = &f->regs[R_STATUS / 8];
+
+		if ((val & 4U) != 0U && (f->regs[off / 8] & 4U) == 0U && (*st & 1U) == 0U)
+			f->evt_restarts++;
+		if ((val & 5U) == 5U)
+			*st |= 8U;
+		else if (!f->evt_stuck)
+			*st &= ~UINT64_C(8);
+	}
 	f->regs[off / 8] = val;
 	if (off == R_CMD_TAIL || off == R_CONTROL)
 		consume(f);

@@ -4,7 +4,10 @@
  * command queue consumed when PROD is written (each command recorded,
  * CMD_SYNC complete when CONS reaches PROD), a command refused with CMDQ_ERR
  * or none consumed at all on request, event records pushed by the test; the
- * tables and queues in an arena over a static buffer.
+ * tables and queues in an arena over a static buffer. As real SMMUs do, it
+ * refuses a TLBI_NH_VA in the Reserved range encoding (4.4.1.1: TG != 0 with
+ * NUM, SCALE and TTL 0) with CERROR_ILL, and ignores a GBPA write made while
+ * an earlier update is still pending (6.3 SMMU_GBPA, Update).
  * Shared by tests/dev and the injection sweep (tests/inject): one model of
  * the registers, included by each program that drives the backend.
  */
@@ -35,6 +38,8 @@ struct fake {
 	bool hang;          /* consume nothing */
 	bool ack_stuck;     /* CR0ACK stays 0 */
 	unsigned int bad_op; /* refuse this opcode with CMDQ_ERR (0: none) */
+	unsigned int gbpa_busy; /* GBPA.Update reads 1 for this many reads; writes ignored */
+	unsigned int nillegal; /* commands refused as Reserved encodings */
 	unsigned int ncmd;
 	uint64_t cmd[MAX_CMDS][2];
 	unsigned int relaxed;
@@ -59,6 +64,14 @@ static inline uint64_t *q_entry(uint64_t base, uint32_t idx, unsigned int bytes)
 	return vcm_plat_arena_pa_to_cpu(&arena, pa);
 }
 
+/* 4.4.1.1: TLBI_NH_VA with TG != 0 and NUM 0, SCALE 0, TTL 0 is Reserved. */
+static inline bool reserved_tlbi(const uint64_t e[2])
+{
+	return (e[0] & 0xffU) == 0x12U && ((e[1] >> 10) & 3U) != 0U &&
+	       ((e[0] >> 12) & 0x1fU) == 0U && ((e[0] >> 20) & 0x1fU) == 0U &&
+	       ((e[1] >> 8) & 3U) == 0U;
+}
+
 static inline void consume(struct fake *f)
 {
 	uint32_t mask = (2U << q_lg2(f->cmdq_base)) - 1U;
@@ -71,7 +84,8 @@ static inline void consume(struct fake *f)
 
 		if (((f->gerror ^ f->gerrorn) & 1U) != 0U)
 			return;
-		if (op == f->bad_op) {
+		if (op == f->bad_op || reserved_tlbi(e)) {
+			f->nillegal += op != f->bad_op;
 			f->cmdq_cons = (f->cmdq_cons & mask) | (1U << 24); /* ERR = CERROR_ILL */
 			f->gerror ^= 1U;
 			return;
@@ -97,7 +111,12 @@ static inline uint32_t f_read32(void *ctx, uint64_t off)
 	case 0x24: return f->ack_stuck ? 0U : f->cr0; /* CR0ACK follows at once */
 	case 0x28: return f->cr1;
 	case 0x2c: return f->cr2;
-	case 0x44: return f->gbpa & ~0x80000000U;
+	case 0x44:
+		if (f->gbpa_busy != 0U) {
+			f->gbpa_busy--;
+			return f->gbpa | 0x80000000U;
+		}
+		return f->gbpa & ~0x80000000U;
 	case 0x60: return f->gerror;
 	case 0x64: return f->gerrorn;
 	case 0x88: return f->strtab_cfg;
@@ -118,7 +137,10 @@ static inline void f_write32(void *ctx, uint64_t off, uint32_t v)
 	case 0x20: f->cr0 = v; consume(f); return;
 	case 0x28: f->cr1 = v; return;
 	case 0x2c: f->cr2 = v; return;
-	case 0x44: f->gbpa = v; return;
+	case 0x44:
+		if (f->gbpa_busy == 0U) /* a write while Update is 1 is ignored */
+			f->gbpa = v;
+		return;
 	case 0x64: f->gerrorn = v; consume(f); return;
 	case 0x88: f->strtab_cfg = v; return;
 	case 0x98: f->cmdq_prod = v; consume(f); return;

@@ -56,6 +56,7 @@ struct fake {
 	unsigned int nr_cmd;
 	bool stall_wait;           /* the queue is never consumed */
 	bool stall_gsts;           /* GSTS never follows GCMD */
+	uint32_t no_ack;           /* TE/QIE: GSTS never shows these set (GCMD still acts) */
 	bool refuse;               /* the next descriptor is refused: FSTS.IQE */
 	unsigned int relaxed;
 };
@@ -120,7 +121,8 @@ static inline void model(struct fake *f, uint64_t off)
 	case GCMD: {
 		uint32_t c = (uint32_t)get(f, GCMD, 4);
 		/* TE and QIE follow the command; RTPS stays set once set */
-		uint32_t s = (c & (1U << 31 | 1U << 26)) | (get(f, GSTS, 4) & (1U << 30));
+		uint32_t s = (c & (1U << 31 | 1U << 26) & ~f->no_ack) |
+			     (get(f, GSTS, 4) & (1U << 30));
 
 		assert_true(f->nr_gcmd < 16U);
 		f->gcmd[f->nr_gcmd++] = c;

@@ -107,6 +107,40 @@ static uint64_t *dte_of(struct env *e, uint32_t devid)
 	return cpu(&e->f, vcm_amdvi_devtab_pa(e->m) + devid * 32U);
 }
 
+/*
+ * 48882 2.2.2: a DTE with V=0 passes the device's DMA untranslated. Every
+ * entry of the table is blocked (V=1, TV=1, Mode 0, IR=IW=0) by the time
+ * init returns, and a device's entry stays so from dev_create to program
+ * and again after dev_destroy.
+ */
+static void test_devtab_blocked(void **state)
+{
+	struct env *e = *state;
+	struct vcm_amdvi_dev *dev;
+	struct vcm_hw_regs hw;
+	struct vcm_pt *pt;
+
+	assert_int_equal(vcm_amdvi_init(&e->cfg, &e->m, NULL), 0);
+	for (uint32_t id = 0; id <= 0xffU; id++) {
+		uint64_t *q = dte_of(e, id);
+
+		assert_true(q[0] == 3U && q[1] == 0U && q[2] == 0U && q[3] == 0U);
+	}
+	assert_int_equal(vcm_amdvi_dev_create(e->m, 0x20, 7, &dev), 0);
+	assert_true(dte_of(e, 0x20)[0] == 3U);
+	make_pt(e, &pt);
+	assert_int_equal(vcm_pt_hw(pt, &hw), 0);
+	assert_int_equal(vcm_amdvi_dev_ops.program(dev, VCM_BASE_LOW, &hw), 0);
+	assert_true(dte_of(e, 0x20)[0] == hw.regs[0]);
+	vcm_amdvi_dev_destroy(dev);
+	assert_true(dte_of(e, 0x20)[0] == 3U);
+	assert_int_equal(vcm_amdvi_dev_create(e->m, 0x20, 8, &dev), 0);
+	assert_true(dte_of(e, 0x20)[0] == 3U);
+	vcm_amdvi_dev_destroy(dev);
+	vcm_pt_destroy(pt);
+	assert_int_equal(vcm_amdvi_destroy(e->m), 0);
+}
+
 static void test_program_clear(void **state)
 {
 	struct env *e = *state;
@@ -134,8 +168,8 @@ static void test_program_clear(void **state)
 	assert_true(e->f.cmd[n0 + 1][0] == (UINT64_C(3) << 60 | UINT64_C(7) << 32));
 	assert_true(e->f.cmd[n0 + 1][1] == (INV_ALL | 3U));
 	assert_true(e->f.cmd[n0 + 2][0] >> 60 == 1U);
-	/* no other entry written */
-	assert_true(dte_of(e, 0x21)[0] == 0U && dte_of(e, 0x1f)[0] == 0U);
+	/* no other entry written: still blocked as init left them */
+	assert_true(dte_of(e, 0x21)[0] == 3U && dte_of(e, 0x1f)[0] == 3U);
 
 	/* clear: V=1, TV=1, Mode 0, no permission */
 	n0 = e->f.ncmd;
@@ -321,7 +355,7 @@ static void test_program_fail_blocks(void **state)
 	/* whatever the device went through, destroy leaves its entry blocked */
 	assert_int_equal(vcm_amdvi_dev_create(e->m, 0x31, 4, &dev), 0);
 	dte = dte_of(e, 0x31);
-	assert_true(dte[0] == 0U);
+	assert_true(dte[0] == 3U && dte[1] == 0U); /* blocked since init */
 	n0 = e->f.ncmd;
 	vcm_amdvi_dev_destroy(dev);
 	assert_true(dte[0] == 3U && dte[1] == 4U);
@@ -403,8 +437,8 @@ static void test_shared_domid(void **state)
 		 "with table %#llx, not %#llx", (unsigned long long)ha.root_pa,
 		 (unsigned long long)hb.root_pa);
 	assert_string_equal(vcm_amdvi_last_error(e->m), want);
-	/* nothing written, nothing queued */
-	assert_true(dte_of(e, 0x10)[0] == 0U);
+	/* nothing written (still blocked), nothing queued */
+	assert_true(dte_of(e, 0x10)[0] == 3U);
 	assert_int_equal(e->f.ncmd, n0);
 	/* the same table is fine; so is the other once the first device is cleared */
 	assert_int_equal(vcm_amdvi_dev_ops.program(b, VCM_BASE_LOW, &ha), 0);
@@ -489,7 +523,7 @@ static void test_events(void **state)
 	assert_int_equal(s.ev[5].fault.kind, VCM_FAULT_CONFIG);
 	/* the head followed the tail; the overflow was cleared and counted */
 	assert_true(e->f.regs[R_EVT_HEAD / 8] == 6U * 16U);
-	assert_true(e->f.regs[R_STATUS / 8] == 0U);
+	assert_true((e->f.regs[R_STATUS / 8] & 1U) == 0U);
 	vcm_amdvi_stats(e->m, &st);
 	assert_true(st.events == 6U && st.overflows == 1U);
 	assert_int_equal(vcm_amdvi_poll_events(e->m, NULL, NULL), 0);
@@ -505,6 +539,53 @@ static void test_events(void **state)
 			    "vcm_amdvi_poll_events: event log head 0x50 or tail 0x10000 beyond "
 			    "the 0x1000-byte log");
 	assert_int_equal(vcm_amdvi_poll_events(NULL, NULL, NULL), -EINVAL);
+	assert_int_equal(vcm_amdvi_destroy(e->m), 0);
+}
+
+/*
+ * 48882 3.4 IOMMU Status, EventOverflow: the IOMMU logs nothing more until
+ * it is cleared and EventLogEn written 1. The poll drains the log, then
+ * restarts it (EventLogEn 0, EventLogRun waited for, the flag cleared,
+ * EventLogEn 1); an EventLogRun that stays set is reported and the restart
+ * left to the next poll.
+ */
+static void test_event_overflow(void **state)
+{
+	struct env *e = *state;
+	struct vcm_amdvi_stats st;
+	unsigned int r0;
+
+	assert_int_equal(vcm_amdvi_init(&e->cfg, &e->m, NULL), 0);
+	r0 = e->f.evt_restarts;
+	push_event(e, UINT64_C(2) << 60 | 0x20U, 0x5000);
+	e->f.regs[R_STATUS / 8] |= 1U;
+	assert_int_equal(vcm_amdvi_poll_events(e->m, NULL, NULL), 1);
+	assert_int_equal(e->f.evt_restarts, r0 + 1U);
+	assert_true((e->f.regs[R_STATUS / 8] & 1U) == 0U);
+	assert_true((e->f.regs[R_STATUS / 8] & 8U) != 0U); /* EventLogRun */
+	assert_true(e->f.regs[R_CONTROL / 8] == CTRL_RUN);
+	assert_true(e->f.regs[R_EVT_HEAD / 8] == 16U && e->f.regs[R_EVT_TAIL / 8] == 16U);
+	vcm_amdvi_stats(e->m, &st);
+	assert_true(st.overflows == 1U && st.events == 1U);
+	/* no overflow: the log is left alone */
+	assert_int_equal(vcm_amdvi_poll_events(e->m, NULL, NULL), 0);
+	assert_int_equal(e->f.evt_restarts, r0 + 1U);
+	/* EventLogRun never clears: -ETIMEDOUT, the flag kept for the next poll */
+	e->f.evt_stuck = true;
+	e->f.relaxes = 0;
+	e->f.regs[R_STATUS / 8] |= 1U;
+	assert_int_equal(vcm_amdvi_poll_events(e->m, NULL, NULL), -ETIMEDOUT);
+	assert_string_equal(vcm_amdvi_last_error(e->m),
+			    "vcm_amdvi_poll_events: event log overflow: EventLogRun still set 50 "
+			    "polls after EventLogEn 0; logging not restarted");
+	assert_true(e->f.relaxes >= 50U);
+	assert_true((e->f.regs[R_STATUS / 8] & 1U) != 0U);
+	e->f.evt_stuck = false;
+	assert_int_equal(vcm_amdvi_poll_events(e->m, NULL, NULL), 0);
+	assert_int_equal(e->f.evt_restarts, r0 + 2U);
+	assert_true(e->f.regs[R_CONTROL / 8] == CTRL_RUN);
+	vcm_amdvi_stats(e->m, &st);
+	assert_true(st.overflows == 2U);
 	assert_int_equal(vcm_amdvi_destroy(e->m), 0);
 }
 
@@ -637,6 +718,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shared_domid, amdvi_env_setup,
 						amdvi_env_teardown),
 		cmocka_unit_test_setup_teardown(test_events, amdvi_env_setup, amdvi_env_teardown),
+		cmocka_unit_test_setup_teardown(test_devtab_blocked, amdvi_env_setup,
+						amdvi_env_teardown),
+		cmocka_unit_test_setup_teardown(test_event_overflow, amdvi_env_setup,
+						amdvi_env_teardown),
 		cmocka_unit_test_setup_teardown(test_graph, amdvi_env_setup, amdvi_env_teardown),
 	};
 

@@ -164,9 +164,20 @@ static void test_program(void **state)
 	(void)state;
 	fake_reset(true);
 	s = make(8);
+	assert_int_equal(vcm_smmuv3_master(s, 5, 0x42, &m), 0);
+	/* a table of 48 output bits on an SMMU of 44 (IDR5.OAS 4): refused, nothing written */
 	assert_int_equal(vcm_pt_create(&pc, &pt, NULL), 0);
 	assert_int_equal(vcm_pt_hw(pt, &hw), 0);
-	assert_int_equal(vcm_smmuv3_master(s, 5, 0x42, &m), 0);
+	n0 = fk.ncmd;
+	assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), -EOPNOTSUPP);
+	assert_string_equal(vcm_smmuv3_last_error(s),
+			    "vcm_smmuv3_dev_ops.program: sid 0x5: TCR.IPS 5 above IDR5.OAS 4");
+	assert_int_equal(fk.ncmd, n0);
+	assert_true(ste_at(5)[0] == 1U); /* still abort */
+	vcm_pt_destroy(pt);
+	pc.oas = 44;
+	assert_int_equal(vcm_pt_create(&pc, &pt, NULL), 0);
+	assert_int_equal(vcm_pt_hw(pt, &hw), 0);
 	n0 = fk.ncmd;
 	assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), 0);
 	ste = ste_at(5);
@@ -178,14 +189,14 @@ static void test_program(void **state)
 	assert_int_equal((ste[1] >> 6) & 3, 3);
 	cd = vcm_plat_arena_pa_to_cpu(&arena, ste[0] & 0x000fffffffffffc0ULL);
 	assert_non_null(cd);
-	/* CD: T0SZ 24 (40 bits), TG0 4K, IR/OR WB, SH inner, EPD1, V, IPS 44 bits (OAS) */
+	/* CD: T0SZ 24 (40 bits), TG0 4K, IR/OR WB, SH inner, EPD1, V, IPS 44 bits */
 	assert_int_equal(cd[0] & 0x3f, 24);
 	assert_int_equal((cd[0] >> 6) & 3, 0);
 	assert_int_equal((cd[0] >> 8) & 3, 1);
 	assert_int_equal((cd[0] >> 10) & 3, 1);
 	assert_int_equal((cd[0] >> 12) & 3, 3);
 	assert_true((cd[0] & (1ULL << 30)) != 0 && (cd[0] & (1ULL << 31)) != 0);
-	assert_int_equal((cd[0] >> 32) & 7, 4); /* TCR said 48 bits; IDR5.OAS is 44 */
+	assert_int_equal((cd[0] >> 32) & 7, 4);
 	assert_true((cd[0] & (1ULL << 41)) != 0); /* AA64 */
 	assert_true((cd[0] & (1ULL << 45)) != 0); /* R */
 	assert_true((cd[0] & (1ULL << 46)) != 0); /* A */
@@ -408,6 +419,52 @@ static void test_tlb_range_hint(void **state)
 	vcm_smmuv3_destroy(s);
 }
 
+/*
+ * 4.4.1.1: with TG != 0, NUM 0 and SCALE 0 (a single page) with TTL 0 is
+ * Reserved, and the fake refuses it with CERROR_ILL as an SMMU does. A lone
+ * page without a level takes the non-range form (TG 0); with a level it
+ * keeps TG and TTL.
+ */
+static void test_tlbi_single_page(void **state)
+{
+	struct vcm_smmuv3_master *m;
+	struct vcm_smmuv3 *s;
+	struct vcm_pt *pt;
+	unsigned int n0;
+	uint64_t w1;
+
+	(void)state;
+	fake_reset(true);
+	s = make(8);
+	m = programmed(s, 12, &pt);
+	n0 = fk.ncmd;
+	vcm_smmuv3_dev_ops.tlb_range(m, VCM_BASE_LOW, 0x5000, 0x1000, true);
+	assert_int_equal(vcm_smmuv3_take_error(s), 0);
+	assert_int_equal(fk.ncmd - n0, 2);
+	assert_true(fk.cmd[n0][0] == (0x12 | 3ULL << 48));
+	assert_true(fk.cmd[n0][1] == (0x5000 | 1U));
+	/* 33 pages: the odd one alone (TG 0), then 32 as SCALE 5 with TG 4K */
+	n0 = fk.ncmd;
+	vcm_smmuv3_dev_ops.tlb_range(m, VCM_BASE_LOW, 0x5000, 33 * 0x1000ULL, false);
+	assert_int_equal(vcm_smmuv3_take_error(s), 0);
+	assert_int_equal(fk.ncmd - n0, 3);
+	assert_true(fk.cmd[n0][1] == 0x5000);
+	assert_int_equal((fk.cmd[n0 + 1][0] >> 20) & 0x1f, 5);
+	assert_true(fk.cmd[n0 + 1][1] == (0x6000 | 1U << 10));
+	/* the hinted form: no single leaf size, so no level: TG 0 as well */
+	w1 = hinted_w1(m, 0x5000, 0x1000, 0x201000, true);
+	assert_true(w1 == (0x5000 | 1U));
+	assert_int_equal(vcm_smmuv3_take_error(s), 0);
+	/* a 4K leaf is a level-3 hint: the range form with TTL 3 is valid */
+	w1 = hinted_w1(m, 0x5000, 0x1000, 0x1000, true);
+	assert_true(w1 == (0x5000 | 1U << 10 | 3U << 8 | 1U));
+	assert_int_equal(vcm_smmuv3_take_error(s), 0);
+	assert_int_equal(fk.nillegal, 0);
+	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
+	vcm_pt_destroy(pt);
+	assert_int_equal(vcm_smmuv3_destroy(s), 0);
+}
+
 static void test_sync_timeout_and_error(void **state)
 {
 	struct vcm_smmuv3_master *m;
@@ -606,6 +663,37 @@ static void test_gbpa_before_disable(void **state)
 	assert_true((gbpa_at_cr0[0] & (1U << 20)) != 0U);
 	assert_int_equal(fk.cr0, 0xd);
 	assert_int_equal(vcm_smmuv3_destroy(s), 0);
+}
+
+/*
+ * 6.3 SMMU_GBPA: a write while Update reads 1 (an update firmware started)
+ * is ignored, so init waits for Update 0 first; one that never clears is
+ * reported, the SMMU left off.
+ */
+static void test_gbpa_update_pending(void **state)
+{
+	struct vcm_smmuv3_cfg cfg = { .regs = { &fake_ops, &fk }, .plat = &plat, .sid_bits = 8,
+				      .poll_limit = 100 };
+	struct vcm_smmuv3 *s = NULL;
+	struct vcm_diag d = { 0 };
+
+	(void)state;
+	fake_reset(true);
+	fk.cr0 = 0xd;
+	fk.gbpa_busy = 3;
+	s = make(8);
+	assert_true((fk.gbpa & (1U << 20)) != 0U);
+	assert_int_equal(fk.cr0, 0xd);
+	assert_int_equal(vcm_smmuv3_destroy(s), 0);
+	assert_true((fk.gbpa & (1U << 20)) != 0U); /* off, and aborting */
+
+	fake_reset(true);
+	fk.gbpa_busy = 1000;
+	assert_int_equal(vcm_smmuv3_init(&cfg, &s, &d), -ETIMEDOUT);
+	assert_null(s);
+	assert_string_equal(d.msg, "vcm_smmuv3_init: GBPA.Update never cleared");
+	assert_int_equal(fk.cr0, 0);
+	assert_int_equal(vcm_plat_arena_check_(&arena), 0);
 }
 
 /* IDR1.TABLES_PRESET / QUEUES_PRESET: fixed bases are refused, by name. */
@@ -822,6 +910,8 @@ int main(void)
 		cmocka_unit_test(test_program_fail_unloads),
 		cmocka_unit_test(test_clear_refused),
 		cmocka_unit_test(test_gbpa_before_disable),
+		cmocka_unit_test(test_gbpa_update_pending),
+		cmocka_unit_test(test_tlbi_single_page),
 		cmocka_unit_test(test_idr1_preset),
 		cmocka_unit_test(test_high_pa),
 		cmocka_unit_test(test_queue_wrap),

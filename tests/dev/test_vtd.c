@@ -355,6 +355,94 @@ static void test_timeout(void **state)
 	fake_fini(&f);
 }
 
+/*
+ * 10.4.4: a unit that never acknowledges TE (or QIE) may still act on the
+ * GCMD write. Init fails and writes the bit off again before it frees the
+ * root table and the queue (vtd.h: the unit as it was, nothing kept).
+ */
+static void test_init_no_ack(void **state)
+{
+	static const struct { uint32_t bit, flags; const char *what; } c[3] = {
+		{ 1U << 31, 0, "enabling translation" },
+		{ 1U << 26, 0, "enabling queued invalidation" },
+		{ 1U << 31, VCM_VTD_REGISTER_INV, "enabling translation" },
+	};
+
+	(void)state;
+	for (unsigned int i = 0; i < 3U; i++) {
+		struct fake f;
+		struct vcm_vtd_cfg cfg;
+		struct vcm_vtd *v = NULL;
+		struct vcm_diag diag = { 0 };
+		bool written = false;
+
+		fake_init(&f, CAP_BASE, ECAP_QI_IRO);
+		f.no_ack = c[i].bit;
+		cfg = cfg_of(&f, c[i].flags, 40);
+		assert_int_equal(vcm_vtd_init(&cfg, &v, &diag), -ETIMEDOUT);
+		assert_null(v);
+		assert_non_null(strstr(diag.msg, c[i].what));
+		/* the bit was written, then written off: the last GCMD has no TE or QIE */
+		for (unsigned int j = 0; j < f.nr_gcmd; j++)
+			written |= (f.gcmd[j] & c[i].bit) != 0U;
+		assert_true(written);
+		assert_int_equal(f.gcmd[f.nr_gcmd - 1U] & (1U << 31 | 1U << 26), 0);
+		fake_fini(&f);
+	}
+}
+
+/*
+ * A clear whose invalidation never completed leaves the unit free to use
+ * the cached context entry: the next clear writes and invalidates again,
+ * and so does dev_destroy, which returns the error when it fails too.
+ */
+static void test_clear_retried(void **state)
+{
+	struct fake f;
+	struct vcm_vtd *v = up(&f, CAP_BASE, ECAP_QI_IRO, 0);
+	struct vcm_vtd_dev *d;
+	struct vcm_hw_regs hw;
+	struct vcm_pt *pt = make_pt(&f, &hw);
+	uint16_t sid = VCM_VTD_SID(0, 3, 0);
+	uint64_t cc = 1U | 3U << 4 | UINT64_C(5) << 16 | (uint64_t)sid << 32;
+	struct vcm_vtd_stats st;
+	uint64_t *e;
+
+	(void)state;
+	assert_int_equal(vcm_vtd_dev_create(v, sid, 5, &d), 0);
+	assert_int_equal(vcm_vtd_dev_ops.program(d, VCM_BASE_LOW, &hw), 0);
+	e = ctx_entry_of(&f, sid);
+	f.stall_wait = true;
+	f.nr_desc = 0;
+	vcm_vtd_dev_ops.clear(d, VCM_BASE_LOW);
+	assert_true(e[0] == 0U && e[1] == 0U);
+	vcm_vtd_get_stats(v, &st);
+	assert_true(st.errors == 1U);
+	/* the unit is back: the next clear invalidates again (after the stalled batch) */
+	f.stall_wait = false;
+	vcm_vtd_dev_ops.clear(d, VCM_BASE_LOW);
+	vcm_vtd_get_stats(v, &st);
+	assert_true(st.errors == 1U);
+	assert_int_equal(f.nr_desc, 6);
+	assert_true(f.desc[3][0] == cc && f.desc[4][0] == iotlb_desc(2, 5));
+	expect_wait(&f, 5);
+	/* that one completed: a third clear has nothing to do */
+	vcm_vtd_dev_ops.clear(d, VCM_BASE_LOW);
+	assert_int_equal(f.nr_desc, 6);
+	/* a failed clear, then dev_destroy: it waits again and reports the failure */
+	assert_int_equal(vcm_vtd_dev_ops.program(d, VCM_BASE_LOW, &hw), 0);
+	f.stall_wait = true;
+	vcm_vtd_dev_ops.clear(d, VCM_BASE_LOW);
+	f.relaxed = 0;
+	assert_int_equal(vcm_vtd_dev_destroy(d), -ETIMEDOUT);
+	assert_true(f.relaxed >= 100U);
+	assert_non_null(strstr(vcm_vtd_last_error(v), "vcm_vtd_dev_destroy: wait descriptor"));
+	f.stall_wait = false;
+	assert_int_equal(vcm_vtd_fini(v), 0);
+	vcm_pt_destroy(pt);
+	fake_fini(&f);
+}
+
 struct seen {
 	struct vcm_fault f[8];
 	struct vcm_vtd_dev *dev[8];
@@ -548,6 +636,8 @@ int main(void)
 		cmocka_unit_test(test_tlb_range),
 		cmocka_unit_test(test_register_based),
 		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_init_no_ack),
+		cmocka_unit_test(test_clear_retried),
 		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_bad_args),
 	};
