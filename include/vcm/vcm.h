@@ -448,7 +448,9 @@ VCM_API int vcm_get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_hw_regs 
 /*
  * vcm_walk() - call @fn for every run mapped in [@da, @da + @len) of the table
  * (mapper instance) that @dev uses in @vcm, in address order; a run has
- * contiguous da and pa and one prot. A nonzero return from @fn stops the walk
+ * contiguous da and pa and one prot (a leaf of the table, a block cut to the
+ * range; runs are not merged, so two may follow each other in da and pa). A
+ * nonzero return from @fn stops the walk
  * and is returned; @fn must not call into the graph. -EINVAL a bad handle or
  * @fn NULL; -ERANGE @len 0 or the range not inside @vcm; -ENOENT @dev is not
  * associated with @vcm; -EOPNOTSUPP its mapper cannot walk.
@@ -493,7 +495,9 @@ VCM_API int vcm_get_cont_memtype(struct vcm_sys *sys, unsigned int memtype, vcm_
 VCM_API int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem);
 /*
  * vcm_power_query() - ask every device that maps any of [@pa, @pa + @len)
- * (through its power_query op, once for each run of it the device maps)
+ * (through its power_query op, once for each extent of the reverse map by
+ * which the device maps part of it: a run mapped through two reservations is
+ * asked about twice)
  * whether it may lose that memory. 0 if all agree (or none maps it); -EBUSY
  * naming the first that refuses; -EINVAL bad @sys or @len 0; -EOVERFLOW the
  * range wraps. *@mappers (optional) receives how many devices map the range.

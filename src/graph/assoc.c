@@ -570,9 +570,33 @@ int vcm_dev_addr_to_phys_addr(struct vcm_dev *dev, unsigned int base, vcm_da_t d
 	return ret;
 }
 
+struct walk_clip {
+	vcm_walk_fn fn;
+	void *arg;
+	vcm_da_t first, last; /* the range asked for */
+};
+
+/* A mapper reports whole leaves; the caller asked for a range: cut them to it. */
+static int walk_clip(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
+{
+	const struct walk_clip *c = arg;
+	vcm_da_t last = da + (len - 1U);
+
+	if (last < c->first || da > c->last)
+		return 0;
+	if (da < c->first) {
+		pa += c->first - da;
+		da = c->first;
+	}
+	if (last > c->last)
+		last = c->last;
+	return c->fn(c->arg, da, pa, last - da + 1U, prot);
+}
+
 int vcm_walk(struct vcm *vcm, struct vcm_dev *dev, vcm_da_t da, uint64_t len, vcm_walk_fn fn,
 	     void *arg)
 {
+	struct walk_clip clip = { fn, arg, da, da + (len - 1U) };
 	struct vcm_avcm *a;
 	int ret;
 	struct vcm_sys *sys = lock_vcm_dev(&vcm, &dev, __func__, &ret);
@@ -591,7 +615,7 @@ int vcm_walk(struct vcm *vcm, struct vcm_dev *dev, vcm_da_t da, uint64_t len, vc
 		ret = GERR(sys, -EOPNOTSUPP, "dev '%s': mapper '%s' cannot walk", dev->name,
 			   a->inst->ops->name != NULL ? a->inst->ops->name : "?");
 	} else {
-		ret = a->inst->ops->walk(a->inst->mi, da, len, fn, arg);
+		ret = a->inst->ops->walk(a->inst->mi, da, len, walk_clip, &clip);
 	}
 	sys_unlock_(sys);
 	return ret;

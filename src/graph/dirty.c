@@ -37,34 +37,52 @@ static bool bit(const struct dirty_bits *b, uint64_t p)
 	return (b->bits[p / 64U] >> (p % 64U) & 1U) != 0U;
 }
 
-/* Every instance of the VCM must record writes: a harvest that skips one misses pages. */
-static int harvest(struct vcm_sys *sys, struct vcm_res *res, unsigned int flags,
-		   struct dirty_bits *b)
-{
-	struct glist *p;
-	int ret;
-
-	glist_for_each(p, &res->vcm->insts) {
-		struct vcm_inst *in = GRAPH_CONTAINER(p, struct vcm_inst, node);
-
-		if (in->ops->read_clear_dirty == NULL)
-			return GERR(sys, -EOPNOTSUPP,
-				    "mapper '%s' of vcm at %#llx records no writes",
-				    in->ops->name != NULL ? in->ops->name : "?",
-				    vcm_ull(res->vcm->start));
-		ret = in->ops->read_clear_dirty(in->mi, res->da, res->len, flags, mark, b,
-						sys_diag_(sys));
-		if (ret != 0)
-			return ret;
-	}
-	return 0;
-}
-
 static int first_write(void *arg, vcm_da_t da, uint64_t len)
 {
 	(void)len;
 	*(vcm_da_t *)arg = da;
 	return 1; /* one is enough: stop */
+}
+
+/*
+ * Every instance of the VCM must record writes: a harvest that skips one
+ * misses pages. That is learnt before any table is cleared: a refusal from
+ * the second table after the first was read and cleared would lose the
+ * writes the first had recorded. A look at one page (not cleared, stopped at
+ * the first write) is enough, since a table that records no writes refuses
+ * any range.
+ */
+static int harvest(struct vcm_sys *sys, struct vcm_res *res, unsigned int flags,
+		   struct dirty_bits *b)
+{
+	const bool probe = (flags & VCM_DIRTY_NO_CLEAR) == 0U;
+	struct glist *p;
+	int ret;
+
+	for (int pass = probe ? 0 : 1; pass < 2; pass++)
+		glist_for_each(p, &res->vcm->insts) {
+			struct vcm_inst *in = GRAPH_CONTAINER(p, struct vcm_inst, node);
+			vcm_da_t at;
+
+			if (in->ops->read_clear_dirty == NULL) {
+				ret = GERR(sys, -EOPNOTSUPP, "mapper '%s' of vcm at %#llx records no writes",
+					   in->ops->name != NULL ? in->ops->name : "?",
+					   vcm_ull(res->vcm->start));
+				inst_name_dev_(res->vcm, in, ret);
+				return ret;
+			}
+			ret = pass == 0 ?
+				in->ops->read_clear_dirty(in->mi, res->da, GRAPH_PAGE,
+							  VCM_DIRTY_NO_CLEAR, first_write, &at,
+							  sys_diag_(sys)) :
+				in->ops->read_clear_dirty(in->mi, res->da, res->len, flags, mark, b,
+							  sys_diag_(sys));
+			if (ret < 0) {
+				inst_name_dev_(res->vcm, in, ret);
+				return ret;
+			}
+		}
+	return 0;
 }
 
 int res_dirty_at_(struct vcm_sys *sys, struct vcm_res *res, vcm_da_t *at)

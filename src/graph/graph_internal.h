@@ -381,9 +381,15 @@ struct vcm_sys {
 	struct vcm_slots *slots; /* from the cfg, or NULL: slabs are the system's */
 };
 
+/*
+ * A system is a plain pointer, not a handle; a handle of another kind passed
+ * in its place has its tag bits set (bit 0 at least, when it carries the wide
+ * generation), so the alignment is checked before anything is read there.
+ */
 static inline bool sys_live(const struct vcm_sys *sys)
 {
-	return sys != NULL && sys->magic == GRAPH_MAGIC_SYS;
+	return sys != NULL && (uintptr_t)sys % _Alignof(struct vcm_sys) == 0U &&
+	       sys->magic == GRAPH_MAGIC_SYS;
 }
 
 #define GRAPH_NAME_MAX 32U
@@ -549,6 +555,12 @@ void inst_unmap_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap
 		     uint64_t nr);
 /* inst_map_ext_ into every instance of @vcm, in creation order; a failure
  * unmaps what was written, last instance first. */
+/*
+ * Prefix the system's message with the first device using @in, as
+ * "dev '<name>' (<mapper>): <message>" (error @ret): a mapper's message names
+ * its table's problem, not the device, and a VCM has one table per format.
+ */
+void inst_name_dev_(struct vcm *vcm, const struct vcm_inst *in, int ret);
 int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot);
 /*
  * Unmap @ext (mapped by insts_map_ext_ with @prot) from every instance, last

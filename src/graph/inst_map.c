@@ -40,7 +40,7 @@ int inst_map_ext_(struct vcm_sys *sys, struct vcm_inst *in, const struct rmap_ex
  * not the device, and a VCM has one table per format. The message becomes
  * "dev '<first device using the instance>' (<mapper>): <mapper's text>".
  */
-static void name_refusing_dev(struct vcm *vcm, const struct vcm_inst *in, int ret)
+void inst_name_dev_(struct vcm *vcm, const struct vcm_inst *in, int ret)
 {
 	struct vcm_sys *sys = vcm->h.sys;
 	char text[VCM_DIAG_MSG_LEN];
@@ -74,7 +74,7 @@ int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, uns
 		int ret = inst_map_ext_(sys, in, ext, nr, prot);
 
 		if (ret != 0) {
-			name_refusing_dev(vcm, in, ret);
+			inst_name_dev_(vcm, in, ret);
 			for (p = p->prev; p != &vcm->insts; p = p->prev)
 				inst_unmap_ext_(sys, GRAPH_CONTAINER(p, struct vcm_inst, node), ext,
 						nr);

@@ -254,7 +254,7 @@ int vcm_sys_destroy(struct vcm_sys *sys)
 	const struct vcm_plat_ops *plat;
 	int ret;
 
-	if (sys == NULL || sys->magic != GRAPH_MAGIC_SYS)
+	if (!sys_live(sys))
 		return -EINVAL;
 	sys_enter_(sys, __func__);
 	if (sys->nr_vcm != 0U || sys->nr_dev != 0U || sys->nr_mem != 0U) {

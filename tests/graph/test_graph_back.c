@@ -344,17 +344,20 @@ static void test_back(void **state)
 struct runs {
 	int n;
 	uint64_t len[8];
+	vcm_da_t da[8];
+	vcm_pa_t pa[8];
 };
 
 static int count_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
 {
 	struct runs *r = arg;
 
-	(void)da;
-	(void)pa;
 	(void)prot;
-	if (r->n < 8)
+	if (r->n < 8) {
 		r->len[r->n] = len;
+		r->da[r->n] = da;
+		r->pa[r->n] = pa;
+	}
 	r->n++;
 	return 0;
 }
@@ -389,6 +392,25 @@ static void test_back_large_leaves(void **state)
 	assert_int_equal(vcm_walk(v, g.dev[D_V7], 0, 64 * MB, count_run, &r7), 0);
 	assert_int_equal(r7.n, 2);
 	assert_int_equal(r7.len[0], MB);
+	/* a walk of part of a block gets that part: the leaf cut to the range */
+	memset(&r8, 0, sizeof(r8));
+	assert_int_equal(vcm_walk(v, g.dev[D_V8S1], vcm_get_dev_addr(r) + 0x3000, 0x1000,
+				  count_run, &r8), 0);
+	assert_int_equal(r8.n, 1);
+	assert_int_equal(r8.da[0], vcm_get_dev_addr(r) + 0x3000);
+	assert_int_equal(r8.pa[0], pa + 0x3000);
+	assert_int_equal(r8.len[0], 0x1000);
+	/* and across two sections, a piece of each */
+	memset(&r7, 0, sizeof(r7));
+	assert_int_equal(vcm_walk(v, g.dev[D_V7], vcm_get_dev_addr(r) + MB - 0x2000, 0x5000,
+				  count_run, &r7), 0);
+	assert_int_equal(r7.n, 2);
+	assert_int_equal(r7.da[0], vcm_get_dev_addr(r) + MB - 0x2000);
+	assert_int_equal(r7.pa[0], pa + MB - 0x2000);
+	assert_int_equal(r7.len[0], 0x2000);
+	assert_int_equal(r7.da[1], vcm_get_dev_addr(r) + MB);
+	assert_int_equal(r7.pa[1], pa + MB);
+	assert_int_equal(r7.len[1], 0x3000);
 	assert_int_equal(vcm_unback(r), 0);
 	assert_int_equal(vcm_unreserve(r), 0);
 	assert_int_equal(vcm_free_phys(g.sys, m), 0);

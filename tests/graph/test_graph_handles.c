@@ -332,6 +332,50 @@ static void test_retire_public(void **state)
 	assert_int_equal(vcm_free(v), 0);
 }
 
+/*
+ * A system is a plain pointer; a handle of another kind in its place (a
+ * caller's cast) is refused by every call that takes a system, without a
+ * read through it (UBSan: a misaligned access, before the check).
+ */
+static void test_handle_as_sys(void **state)
+{
+	struct vcm *v = gfx_vcm(0x10000000, 16 * MB);
+	struct vcm_res *r;
+	struct vcm *out = NULL;
+	struct vcm_mem *m = NULL;
+	struct vcm_sys_counts c;
+	unsigned int mappers;
+	vcm_pa_t pa;
+	uint64_t len;
+
+	(void)state;
+	assert_int_equal(vcm_reserve(v, LEN, 0, RW, &r), 0);
+	for (int k = 0; k < 2; k++) {
+		struct vcm_sys *bad = k == 0 ? (struct vcm_sys *)(void *)v :
+					      (struct vcm_sys *)(void *)r;
+
+		assert_int_equal(vcm_sys_destroy(bad), -EINVAL);
+		assert_int_equal(vcm_sys_counts(bad, &c), -EINVAL);
+		assert_null(vcm_sys_phys(bad));
+		assert_int_equal(vcm_sys_check_(bad), -EINVAL);
+		assert_null(vcm_dev_find(bad, "d0"));
+		assert_int_equal(vcm_create(bad, 0x40000000, MB, &out), -EINVAL);
+		assert_null(out);
+		assert_int_equal(vcm_alloc(bad, 0, 64 * KB, 0, &m), -EINVAL);
+		assert_null(m);
+		assert_int_equal(vcm_alloc_wrap(bad, 0x80000000, 64 * KB, &m), -EINVAL);
+		assert_int_equal(vcm_free_phys(bad, m), -EINVAL);
+		assert_int_equal(vcm_get_phys_num_res(bad, 0x80000000), 0);
+		assert_null(vcm_get_next_phys_res(bad, 0x80000000, NULL, &pa));
+		assert_int_equal(vcm_get_cont_memtype(bad, 0, &pa, &len), -EINVAL);
+		assert_int_equal(vcm_power_query(bad, 0x80000000, 4 * KB, &mappers), -EINVAL);
+		assert_non_null(vcm_sys_last_error(bad));
+	}
+	assert_int_equal(vcm_get_len(v), 16 * MB);
+	assert_int_equal(vcm_unreserve(r), 0);
+	assert_int_equal(vcm_free(v), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +384,7 @@ int main(void)
 		T(test_hook_gets_handle),
 		T(test_retire_at_limit),
 		T(test_retire_public),
+		T(test_handle_as_sys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -189,11 +189,21 @@ static void test_union(void **state)
 	assert_non_null(strstr(vcm_sys_last_error(sys), "is not backed"));
 	assert_int_equal(vcm_unreserve(bare), 0);
 	assert_int_equal(vcm_res_read_clear_dirty(bare, 0, record, &r), -EINVAL);
-	/* a device whose table records no writes: refused, not silently skipped */
+	/*
+	 * a device whose table records no writes: refused, not silently
+	 * skipped, and before the tables that do record them are cleared (its
+	 * table comes after theirs: a refusal there must not lose their writes)
+	 */
+	dev_write(soc, 0, da + 0x7000);
 	assert_int_equal(vcm_assoc(v, vcm_soc_dev(soc, D_OLD), VCM_USE_LOW_BASE, &ao), 0);
 	assert_int_equal(vcm_res_read_clear_dirty(res, 0, record, &r), -EOPNOTSUPP);
 	assert_non_null(strstr(vcm_sys_last_error(sys), "created without VCM_PT_CFG_DIRTY"));
+	assert_non_null(strstr(vcm_sys_last_error(sys), "dev 'old' (pt): "));
+	assert_int_equal(vcm_migrate(sys, mem), -EBUSY);
 	assert_int_equal(vcm_deassoc(ao), 0);
+	r = harvest(res, 0);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.da[0], da + 0x7000);
 
 	assert_int_equal(vcm_unback(res), 0);
 	assert_int_equal(vcm_free_phys(sys, mem), 0);
