@@ -168,7 +168,8 @@ struct vcm_phys_stats {
  * without ranges, chunk sizes outside VCM_PHYS_SIZE_MASK, a range of length 0
  * or not aligned to the smallest chunk, two ranges overlapping;
  * -EOVERFLOW a range's pa + len wraps; -ERANGE a memtype above 2^32 - 2
- * smallest chunks; -ENOMEM metadata allocation failed.
+ * smallest chunks, or whose ranges cover all of [0, 2^64) (its byte counts
+ * would not fit); -ENOMEM metadata allocation failed.
  */
 VCM_API int vcm_phys_create(const struct vcm_phys_cfg *cfg, struct vcm_phys **out,
 			    struct vcm_diag *diag);

@@ -59,7 +59,7 @@ static int check_overlap(const struct vcm_phys_memtype_cfg *c, unsigned int i, u
 static int check_memtype(const struct vcm_phys_memtype_cfg *c, unsigned int i,
 			 struct vcm_diag *diag, uint64_t *sizes)
 {
-	uint64_t gran, blocks = 0;
+	uint64_t gran, blocks = 0, bytes = 0;
 	int ret;
 
 	if (c->nr_ranges == 0U || c->ranges == NULL)
@@ -90,6 +90,12 @@ static int check_memtype(const struct vcm_phys_memtype_cfg *c, unsigned int i,
 		ret = check_overlap(c, i, r, diag);
 		if (ret != 0)
 			return ret;
+		/* disjoint ranges sum to 2^64 at most; exactly that wraps to 0 */
+		bytes += rg->len;
+		if (bytes < rg->len)
+			return VCM_ERR(diag, -ERANGE,
+				       "memtypes[%u] covers all of 2^64 bytes: its sizes and free "
+				       "bytes would not fit 64 bits", i);
 		/* joining ranges does not change the count of smallest chunks */
 		blocks += rg->len >> vcm_ctz64(gran);
 		if (blocks > UINT32_MAX - 1U)

@@ -788,9 +788,45 @@ static void test_top_ranges(void **state)
 	done(p);
 }
 
+/*
+ * Ranges that make all of [0, 2^64): no byte count of the memtype could hold
+ * 2^64, so it is refused (the two halves were joined into a length that
+ * wrapped to 0: a memtype with no memory at all). One page short is fine.
+ * 1 TiB chunks keep the count of blocks small.
+ */
+static void test_whole_space(void **state)
+{
+	struct vcm_phys_range halves[2] = {
+		{ UINT64_C(1) << 63, UINT64_C(1) << 63 },
+		{ 0, UINT64_C(1) << 63 },
+	};
+	struct vcm_phys_memtype_cfg mt = { halves, 2, UINT64_C(1) << 40 };
+	struct vcm_phys_cfg cfg = { &mt, 1, &g_plat };
+	struct vcm_phys_stats st;
+	struct vcm_physmem *a;
+	struct vcm_phys *p = (struct vcm_phys *)(uintptr_t)1;
+	struct vcm_diag d = { 0 };
+
+	(void)state;
+	reset_cfg();
+	assert_int_equal(vcm_phys_create(&cfg, &p, &d), -ERANGE);
+	assert_string_equal(d.msg, "vcm_phys_create: memtypes[0] covers all of 2^64 bytes: "
+				   "its sizes and free bytes would not fit 64 bits");
+	halves[0].len -= UINT64_C(1) << 40;
+	assert_int_equal(vcm_phys_create(&cfg, &p, &d), 0);
+	assert_int_equal(vcm_phys_stats(p, 0, &st), 0);
+	assert_int_equal(st.total_bytes, 0 - (UINT64_C(1) << 40));
+	assert_int_equal(st.free_bytes, st.total_bytes);
+	assert_int_equal(vcm_phys_alloc_cont(p, 0, UINT64_C(1) << 62, 0, &a), 0);
+	assert_int_equal(vcm_phys_check_(p), 0);
+	assert_int_equal(vcm_phys_free(p, a), 0);
+	done(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_whole_space),
 		cmocka_unit_test(test_create_errors),
 		cmocka_unit_test(test_create_nomem),
 		cmocka_unit_test(test_create_ok),

@@ -109,8 +109,11 @@ static void violation(struct vcm_hosted_locks *set, const struct hlock *held,
 
 static void order_check(struct vcm_hosted_locks *set, const struct hlock *l)
 {
-	for (unsigned int i = 0; i < tl_nheld; i++) {
-		if (tl_held[i].l->rank >= l->rank) {
+	/* more than HELD_MAX held only after violations a hook let through */
+	unsigned int n = tl_nheld < HELD_MAX ? tl_nheld : HELD_MAX;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (tl_held[i].l != NULL && tl_held[i].l->rank >= l->rank) {
 			violation(set, tl_held[i].l, l);
 			break;
 		}
@@ -128,6 +131,8 @@ static void order_drop(const struct hlock *l)
 		if (tl_held[i].l == l) {
 			for (unsigned int j = i; j + 1U < n; j++)
 				tl_held[j] = tl_held[j + 1U];
+			/* the last slot moved down: a lock held past HELD_MAX is not recorded */
+			tl_held[n - 1U].l = NULL;
 			break;
 		}
 	}
