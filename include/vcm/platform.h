@@ -97,7 +97,8 @@ struct vcm_plat_arena {
  * is at a 16 KiB-aligned physical address whatever @pa is.
  *
  * Return: 0; -EINVAL if @a or @cpu is NULL or @cpu/@pa is misaligned; -ERANGE
- * if @len is too small or @pa + @len wraps. The message is in @a->diag.
+ * if @len is too small (below 2 KiB, or nothing left after the bookkeeping),
+ * 4 TiB - 1 KiB or more, or @pa + @len wraps. The message is in @a->diag.
  */
 VCM_API int vcm_plat_arena_init(struct vcm_plat_arena *a, void *cpu, vcm_pa_t pa, uint64_t len);
 

@@ -274,7 +274,8 @@ VCM_API struct vcm_res *vcm_rfc_get_next_res(struct vcm *vcm, struct vcm_res *re
 /**
  * vcm_rfc_res_copy() - copy between backed reservations.
  * Return: bytes copied; 0 on error (-ENOENT one is not backed, -EINVAL bad
- * handle or a range past a reservation's end).
+ * handle, a range past a reservation's end, or the two ranges sharing a
+ * physical byte).
  */
 VCM_API uint64_t vcm_rfc_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from,
 				  uint64_t from_off, uint64_t len);
@@ -312,7 +313,10 @@ VCM_API struct vcm_mem *vcm_rfc_map_phys_addr(vcm_pa_t phys, uint64_t len);
 /**
  * vcm_rfc_back() - map @res to @physmem in every table of its VCM.
  * Return: 0; -EINVAL length mismatch or bad handle; -EBUSY already backed;
- * -EAGAIN no association of the VCM is active. All or nothing.
+ * -EAGAIN no association of the VCM is active; -EOPNOTSUPP a device's table
+ * cannot express the reservation's attributes (VCM_SECURE on a table walked
+ * in the Non-secure state, as the default system's are; a cache policy pair
+ * the "mdp" table's MAIR has no slot for), the device named. All or nothing.
  */
 VCM_API int vcm_rfc_back(struct vcm_res *res, struct vcm_mem *physmem);
 /** vcm_rfc_unback() - Return: 0; -ENOENT not backed. */
@@ -336,7 +340,9 @@ VCM_API vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t ph
  * vcm_rfc_assoc() - link @vcm with device @dev_id (inactive).
  * @attr: VCM_USE_LOW_BASE (also: 0), VCM_USE_HIGH_BASE, VCM_SPLIT(bits).
  * Return: the association, or NULL (-ENODEV no such device, -EEXIST @vcm is
- * associated with that device already, -EINVAL bad handle or attr).
+ * associated with that device already, -EINVAL bad handle or attr,
+ * -EOPNOTSUPP the device's table cannot express what @vcm already maps:
+ * see vcm_rfc_back()).
  */
 VCM_API struct vcm_avcm *vcm_rfc_assoc(struct vcm *vcm, const char *dev_id, uint32_t attr);
 /** vcm_rfc_deassoc() - Return: 0; -EBUSY while active. */

@@ -267,11 +267,14 @@ VCM_API int vcm_sim_iommu_translate(struct vcm_sim_iommu *iommu, unsigned int ba
 /**
  * vcm_sim_iommu_walk() - decode the tables for @da without the IOTLB, the
  * counters or the fault handler (for checks against another walker).
- * @fault: optional: on a fault, receives its record (access 0; never a
- *         permission fault, as no access is checked).
+ * @fault: optional: on a fault, receives its record (access 0). No access
+ *         is checked, so the one permission fault is a nested bank's: stage
+ *         2 does not let a stage-1 table be read (stage 2, VCM_FAULT_S1PTW,
+ *         the table's IPA), which the hardware's own walk would meet too.
  *
  * Return: 0 and *@out; -EINVAL/-ENODEV as translate; vcm_fault_errno() of
- * the fault's kind (-ENOENT, -EFAULT) as a fault would.
+ * the fault's kind (-ENOENT, -EFAULT, and -EACCES for that one) as a fault
+ * would.
  */
 VCM_API int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da,
 			       struct vcm_sim_xlate *out, struct vcm_fault *fault);
@@ -368,8 +371,9 @@ VCM_API int vcm_sim_dma_destroy(struct vcm_sim_dma *dma);
  * @sg, @nsg: the list; an element of length 0 is skipped.
  * @len:      bytes; at most the total length of every list.
  *
- * Every element is checked (no wrap, memory behind every page) before the
- * first byte moves. Lists of one copy that share bytes behave as if the
+ * Every element the first @len bytes reach is checked (no wrap, memory
+ * behind every page) before the first byte moves; elements past them are
+ * not read, as an engine does not fetch descriptors it does not need. Lists of one copy that share bytes behave as if the
  * source went through a buffer first (the engine takes one of @len bytes
  * from the platform's meta_alloc for that).
  *

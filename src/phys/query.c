@@ -126,8 +126,9 @@ uint64_t vcm_phys_mem_chunks(const struct vcm_physmem *mem)
 
 int vcm_phys_memtype_of(const struct vcm_physmem *mem)
 {
+	mem_enter(mem, __func__);
 	if (!physmem_live_(mem))
-		return -EINVAL;
+		return check_iter(mem, NULL, NULL, NULL); /* names a freed one */
 	return mem->kind == MEM_WRAP ? -ENOENT : (int)mem->memtype;
 }
 

@@ -101,8 +101,9 @@ int vcm_plat_arena_init(struct vcm_plat_arena *a, void *cpu, vcm_pa_t pa, uint64
 		return VCM_ERR(&a->diag, -ERANGE, "pa %#llx + len %#llx wraps",
 			       vcm_ull(pa), vcm_ull(len));
 	blocks = len >> MIN_LG2;
+	/* lists hold block index + 1 in 32 bits, and 0 means none */
 	if (blocks > UINT32_MAX - 1U)
-		return VCM_ERR(&a->diag, -ERANGE, "len %#llx is 4 TiB or more",
+		return VCM_ERR(&a->diag, -ERANGE, "len %#llx is 4 TiB - 1 KiB or more",
 			       vcm_ull(len));
 	meta_blocks = (blocks + MIN_SIZE - 1U) >> MIN_LG2;
 	if (meta_blocks >= blocks)

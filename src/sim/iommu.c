@@ -600,16 +600,15 @@ static int move(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da, uin
 	if (!valid_iommu(iommu))
 		return -EINVAL;
 	vcm_diag_enter(&iommu->diag, fn);
-	if (len == 0U)
-		return 0;
+	/* the bank first: an empty transfer on a bank that cannot take one is refused too */
+	ret = check_call(iommu, bank);
+	if (ret != 0 || len == 0U)
+		return ret;
 	if ((rbuf == NULL && wbuf == NULL))
 		return VCM_ERR(&iommu->diag, -EINVAL, "buf is NULL");
 	if ((uint64_t)len - 1U > ~da)
 		return VCM_ERR(&iommu->diag, -EOVERFLOW, "da %#llx + len %#llx wraps",
 				vcm_ull(da), vcm_ull(len));
-	ret = check_call(iommu, bank);
-	if (ret != 0)
-		return ret;
 	while (done < len) {
 		vcm_da_t cur = da + done;
 		size_t n = (size_t)(burst - (cur & (burst - 1U)));

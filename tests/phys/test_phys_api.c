@@ -566,7 +566,8 @@ static void test_handles(void **state)
 	expect_err(p, vcm_phys_free(p, m), -EINVAL, "was already freed");
 	expect_err(p, vcm_phys_next_chunk(m, &it, &pa, &len), -EINVAL,
 		   "vcm_phys_next_chunk: mem");
-	assert_int_equal(vcm_phys_memtype_of(m), -EINVAL);
+	expect_err(p, vcm_phys_memtype_of(m), -EINVAL, "vcm_phys_memtype_of: mem");
+	assert_non_null(strstr(vcm_phys_last_error(p), "was freed"));
 	assert_int_equal(vcm_phys_memtype_of(NULL), -EINVAL);
 	assert_int_equal(vcm_phys_mem_len(m), 0);
 	assert_int_equal(vcm_phys_mem_chunks(m), 0);

@@ -39,6 +39,10 @@ static void test_init_errors(void **state)
 	assert_int_equal(vcm_plat_arena_init(&a, m, 0, 1024), -ERANGE);
 	assert_int_equal(vcm_plat_arena_init(&a, m, ~UINT64_C(0) - 1023, LEN), -ERANGE);
 	assert_non_null(strstr(a.diag.msg, "wraps"));
+	/* refused before a byte is written: the memory need not be there */
+	assert_int_equal(vcm_plat_arena_init(&a, m, 0, (UINT64_C(1) << 42) - 1024), -ERANGE);
+	assert_string_equal(a.diag.msg,
+			    "vcm_plat_arena_init: len 0x3fffffffc00 is 4 TiB - 1 KiB or more");
 	free(m);
 }
 

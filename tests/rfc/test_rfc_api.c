@@ -260,6 +260,14 @@ static void test_back(void **state)
 	assert_int_equal(vcm_unback(r), -ENOENT);
 	assert_int_equal(vcm_dev_addr_to_phys_addr("vcodec", vcm_get_dev_addr(r)), 0);
 	assert_int_equal(vcm_rfc_errno(), -ENOENT);
+	/* an attribute the device's table cannot express: refused, naming it, nothing mapped */
+	r2 = vcm_reserve(v, SZ_1M, VCM_ALIGN_1M | VCM_SECURE);
+	assert_non_null(r2);
+	assert_int_equal(vcm_back(r2, m), -EOPNOTSUPP);
+	assert_non_null(strstr(vcm_rfc_last_error(), "vcm_back: dev 'vcodec' (pt): "));
+	assert_int_equal(vcm_get_phys_num_res(pa), 0);
+	assert_null(vcm_get_physmem_from_res(r2));
+	assert_int_equal(vcm_unreserve(r2), 0);
 	assert_int_equal(vcm_unreserve(r), 0);
 	assert_int_equal(vcm_phys_free(m), 0);
 	assert_int_equal(vcm_phys_free(small), 0);

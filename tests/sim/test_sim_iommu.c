@@ -507,6 +507,14 @@ static void test_banks(void **state)
 	vcm_sim_iommu_ops.tlb_all(fx.iommu, 1);
 	assert_int_equal(vcm_sim_iommu_tlb_valid(fx.iommu), 0);
 	vcm_sim_iommu_ops.clear(fx.iommu, 1);
+	/* an empty transfer is refused by a bank that could not take a full one */
+	assert_int_equal(vcm_sim_iommu_read(fx.iommu, 0, 0x8000, NULL, 0), 0);
+	assert_int_equal(vcm_sim_iommu_read(fx.iommu, 1, 0x8000, NULL, 0), -ENODEV);
+	assert_string_equal(vcm_sim_iommu_last_error(fx.iommu),
+			    "vcm_sim_iommu_read: bank 1 is not enabled");
+	assert_int_equal(vcm_sim_iommu_write(fx.iommu, 2, 0x8000, NULL, 0), -EINVAL);
+	assert_string_equal(vcm_sim_iommu_last_error(fx.iommu),
+			    "vcm_sim_iommu_write: bank 2: the model has 2 bank(s)");
 	vcm_pt_destroy(pt1);
 	sim_fx_fini(&fx);
 }

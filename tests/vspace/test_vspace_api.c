@@ -670,7 +670,8 @@ static void test_cache(void **state)
 	assert_int_equal(vcm_vs_cache_flush(NULL), -EINVAL);
 	assert_int_equal(vcm_vs_cache_usage(NULL, &n, &bytes), -EINVAL);
 	assert_int_equal(vcm_vs_cache_stats(NULL, &st), -EINVAL);
-	assert_int_equal(vcm_vs_cache_stats(vs, NULL), -EINVAL);
+	expect_err(vs, vcm_vs_cache_stats(vs, NULL), -EINVAL, "out is NULL");
+	assert_string_equal(vcm_vs_last_error(vs), "vcm_vs_cache_stats: out is NULL");
 	/* off: an unreserve gives the range back at once, as always */
 	assert_int_equal(vcm_vs_reserve(vs, SZ_64K, SZ_64K, &a), 0);
 	blocks = f.meta.live_blocks;
