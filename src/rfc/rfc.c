@@ -602,6 +602,8 @@ int vcm_rfc_phys_free(struct vcm_mem *physmem)
 
 	if (s == NULL)
 		return -ENODEV;
+	if (!nonnull(physmem, "physmem"))
+		return -EINVAL;
 	return leave(vcm_free_phys(s->sys, physmem));
 }
 

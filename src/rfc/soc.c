@@ -101,14 +101,37 @@ int rfc_fail_(int err, const char *fmt, ...)
 	return err;
 }
 
+/*
+ * Native argument names that the 2010 calls spell otherwise: a message that
+ * starts with one names the 2010 argument instead. @fn NULL: in every call.
+ */
+static const struct {
+	const char *fn, *native, *rfc;
+} arg_names[] = {
+	{ NULL, "mem", "physmem" },
+	{ "vcm_rfc_clone", "src", "vcm" },
+	{ "vcm_rfc_translate", "src", "src_vcm" },
+	{ "vcm_rfc_translate", "dst", "dst_vcm" },
+};
+
 int rfc_sys_err_(int err)
 {
 	const char *msg = graph_diag.msg;
 	const char *text = msg != NULL ? strstr(msg, ": ") : NULL;
 
 	/* the native message names the native call: keep its text, under our name */
-	if (text != NULL)
-		return rfc_fail_(err, "%s", text + 2);
+	if (text != NULL) {
+		text += 2;
+		for (size_t i = 0; i < sizeof(arg_names) / sizeof(arg_names[0]); i++) {
+			size_t n = strlen(arg_names[i].native);
+
+			if ((arg_names[i].fn == NULL ||
+			     (cur_fn != NULL && strcmp(cur_fn, arg_names[i].fn) == 0)) &&
+			    strncmp(text, arg_names[i].native, n) == 0 && text[n] == ' ')
+				return rfc_fail_(err, "%s%s", arg_names[i].rfc, text + n);
+		}
+		return rfc_fail_(err, "%s", text);
+	}
 	if (msg != NULL && *msg != '\0')
 		return rfc_fail_(err, "%s", msg);
 	return rfc_fail_(err, "%s", vcm_strerror(err));
