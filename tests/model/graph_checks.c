@@ -39,11 +39,13 @@ static int walk_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned 
 	const struct spy_inst *s = arg;
 
 	(void)prot;
-	for (uint64_t off = 0; off < len; off += PAGE) {
+	/* piece by piece: within one, both sides are linear, so its start decides */
+	for (uint64_t off = 0, run = 0; off < len; off += run) {
 		vcm_pa_t mpa = 0;
 		unsigned int mprot;
 
-		CHECK(gm_translate(&w.m, s->owner, da + off, &mpa, &mprot) && mpa == pa + off,
+		CHECK(gm_translate_run(&w.m, s->owner, da + off, &mpa, &mprot, &run) &&
+		      mpa == pa + off,
 		      "walk of cfg %u instance of VCM %d: da %#llx -> pa %#llx, model %#llx",
 		      s->cfg_id, s->owner, (unsigned long long)(da + off),
 		      (unsigned long long)(pa + off), (unsigned long long)mpa);
@@ -180,11 +182,13 @@ static int walk_win_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsig
 	uint64_t lo = da > ww->da ? da : ww->da;
 	uint64_t hi = da + len < ww->da + ww->len ? da + len : ww->da + ww->len;
 
-	for (uint64_t off = 0; off < len; off += PAGE) {
+	/* piece by piece, as walk_run() */
+	for (uint64_t off = 0, run = 0; off < len; off += run) {
 		vcm_pa_t mpa = 0;
 		unsigned int mprot = 0;
 
-		CHECK(gm_translate(&w.m, s->owner, da + off, &mpa, &mprot) && mpa == pa + off &&
+		CHECK(gm_translate_run(&w.m, s->owner, da + off, &mpa, &mprot, &run) &&
+		      mpa == pa + off &&
 		      (w.m.vcm[s->owner].kind != GM_PT ||
 		       (prot & (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)) ==
 		       (mprot & (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE))),

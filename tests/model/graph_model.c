@@ -172,25 +172,61 @@ bool gm_translate(const struct graph_model *m, int v, uint64_t da, uint64_t *pa,
 	return true;
 }
 
+bool gm_translate_run(const struct graph_model *m, int v, uint64_t da, uint64_t *pa,
+		      unsigned int *prot, uint64_t *run)
+{
+	int r = gm_res_at(m, v, da);
+	const struct gm_mem *pm;
+	uint64_t off;
+
+	if (r < 0 || m->res[r].mem < 0)
+		return false;
+	off = da - m->res[r].da;
+	pm = &m->mem[m->res[r].mem];
+	*run = m->res[r].len - off;
+	for (unsigned int c = 0; c < pm->nr; c++) {
+		if (off < pm->clen[c]) {
+			*pa = pm->pa[c] + off;
+			*prot = m->res[r].prot;
+			if (pm->clen[c] - off < *run)
+				*run = pm->clen[c] - off;
+			return true;
+		}
+		off -= pm->clen[c];
+	}
+	return false;
+}
+
 size_t gm_rmap(const struct graph_model *m, uint64_t pa, struct gm_rmap *out, size_t max)
 {
+	/* @pa's offset in each allocation, found once however many reservations it backs */
+	uint64_t off_in[GM_MAX_MEM];
+	uint8_t known[GM_MAX_MEM] = { 0 }; /* 0 not looked, 1 holds @pa at off_in, 2 does not */
 	size_t n = 0;
 
 	for (int i = 0; i < GM_MAX_RES; i++) {
 		const struct gm_res *r = &m->res[i];
-		const struct gm_mem *pm;
-		uint64_t off = 0;
+		int mi = r->mem;
 
-		if (!r->live || r->mem < 0)
+		if (!r->live || mi < 0)
 			continue;
-		pm = &m->mem[r->mem];
-		for (unsigned int c = 0; c < pm->nr; off += pm->clen[c], c++) {
-			if (pa >= pm->pa[c] && pa - pm->pa[c] < pm->clen[c]) {
-				if (n < max)
-					out[n] = (struct gm_rmap){
-						i, r->da + off + (pa - pm->pa[c]) };
-				n++;
-			}
+		if (known[mi] == 0U) {
+			const struct gm_mem *pm = &m->mem[mi];
+			uint64_t off = 0;
+
+			/* the chunks of one allocation are disjoint: one holds @pa at most */
+			known[mi] = 2;
+			for (unsigned int c = 0; c < pm->nr; off += pm->clen[c], c++)
+				if (pa >= pm->pa[c] && pa - pm->pa[c] < pm->clen[c]) {
+					off_in[mi] = off + (pa - pm->pa[c]);
+					known[mi] = 1;
+					break;
+				}
+		}
+		if (known[mi] == 1U) {
+			if (n < max)
+				out[n] = (struct gm_rmap){ i, r->da + off_in[mi] };
+			n++;
 		}
 	}
 	return n;

@@ -116,6 +116,14 @@ bool gm_accepts(unsigned int want, int ret);
 bool gm_translate(const struct graph_model *m, int v, uint64_t da, uint64_t *pa,
 		  unsigned int *prot);
 
+/*
+ * gm_translate() for a run: also *@run, the bytes from @da on (at least 1)
+ * over which the answer stays linear (one reservation, one chunk), so a
+ * caller checking a mapped run needs one call per piece, not per page.
+ */
+bool gm_translate_run(const struct graph_model *m, int v, uint64_t da, uint64_t *pa,
+		      unsigned int *prot, uint64_t *run);
+
 /* Physical address of byte @off of allocation @mem. */
 uint64_t gm_mem_pa(const struct graph_model *m, int mem, uint64_t off);
 
