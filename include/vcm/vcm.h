@@ -270,7 +270,9 @@ VCM_API struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm
 /* Copy @len bytes between two backed reservations through physical memory.
  * -EINVAL when the two ranges share a physical byte (overlap in one
  * allocation, or two wraps of the same memory); -ENOENT one is unbacked;
- * -ERANGE an offset + @len past its reservation. */
+ * -ERANGE an offset + @len past its reservation; -EFAULT a pa without a CPU
+ * view; -EACCES (a guest system) the host maps a page of @to read-only. All
+ * or nothing. */
 VCM_API int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from,
 			 uint64_t from_off, uint64_t len);
 /**
@@ -335,7 +337,8 @@ VCM_API int vcm_alloc(struct vcm_sys *sys, unsigned int memtype, uint64_t len, u
 VCM_API int vcm_alloc_cont(struct vcm_sys *sys, unsigned int memtype, uint64_t len, uint64_t align,
 			   struct vcm_mem **out);
 VCM_API int vcm_alloc_wrap(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, struct vcm_mem **out);
-/* -EBUSY while a reservation is backed by it. */
+/* -EBUSY while a reservation is backed by it, or while it holds a guest's
+ * table arena (vcm_nest_plat_init() to vcm_nest_plat_fini()). */
 VCM_API int vcm_free_phys(struct vcm_sys *sys, struct vcm_mem *mem);
 /* Bytes of @mem; 0 for a bad handle. */
 VCM_API uint64_t vcm_mem_len(const struct vcm_mem *mem);
@@ -484,12 +487,13 @@ VCM_API int vcm_get_cont_memtype(struct vcm_sys *sys, unsigned int memtype, vcm_
  * Context: takes the system lock; calls the devices' tlb_range.
  * Return: 0; -EINVAL bad @sys or @mem, wrapped memory (vcm_alloc_wrap()), or
  * new extents a table cannot map; -EBUSY @mem is mapped by a one-to-one VCM,
- * backs the reservation a guest's table arena is on (vcm_nest_plat_init()),
+ * holds a guest's table arena (vcm_nest_plat_init() to _fini()),
  * or a device wrote a page of it that no vcm_res_read_clear_dirty() has
  * cleared yet (a VCM_DIRTY_NO_CLEAR harvest does not count: the moved pages'
  * leaves start clean, so harvest and clear first, and no write is lost);
  * -EOPNOTSUPP the platform has no pa_to_cpu; -EFAULT a pa without a CPU view;
- * -ENOMEM no new memory, metadata or table memory. On failure @mem, its bytes
+ * -EACCES (a guest system) the host maps the new memory read-only; -ENOMEM
+ * no new memory, metadata or table memory. On failure @mem, its bytes
  * and every table are as before.
  */
 VCM_API int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem);
@@ -524,8 +528,12 @@ VCM_API int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsi
  * memory under a live guest table or guest data is allowed, and a device
  * then meets a stage-2 fault (on the stage-1 walk for a table).
  * Table memory must stay backed and the host VCM live while the guest system
- * lives (the arena writes through the CPU view it took at init): until that
- * reservation is unbacked, vcm_migrate() refuses to move its memory (-EBUSY).
+ * lives (the arena writes through the CPU view it took at init): from
+ * vcm_nest_plat_init() to vcm_nest_plat_fini() its memory is pinned,
+ * backed or not: vcm_migrate() and vcm_free_phys() refuse it (-EBUSY), and
+ * no second arena is made over it. A guest's vcm_res_copy() and
+ * vcm_migrate() write only what the host maps writable (else -EACCES,
+ * nothing copied), as its devices do.
  */
 struct vcm_nest_plat {
 	struct vcm_plat_ops ops;
@@ -533,6 +541,7 @@ struct vcm_nest_plat {
 	struct vcm_plat_ops arena_ops;
 	struct vcm *host;
 	const struct vcm_plat_ops *host_plat;
+	struct vcm_mem *tables_mem;
 };
 
 /**
@@ -543,10 +552,20 @@ struct vcm_nest_plat {
  * own, memory in several extents or without one CPU view; -ENOENT @tables
  * not backed; -ERANGE too small; -EBUSY its memory holds a guest's table
  * arena already, through this reservation or another (a new arena would
- * reset the live one's books): unback that reservation first. Named in the
- * host system's record.
+ * reset the live one's books): vcm_nest_plat_fini() that one first. Named in
+ * the host system's record. The guest system made over @np must not give
+ * out the arena's IPAs as memory: vcm_sys_create() refuses such a memtype
+ * (-EINVAL).
  */
 VCM_API int vcm_nest_plat_init(struct vcm_nest_plat *np, struct vcm_res *tables);
+/**
+ * vcm_nest_plat_fini() - unpin the host memory under @np's arena, once the
+ * guest system over @np is destroyed (its tables are gone): the memory may
+ * then move, be freed, or hold a new arena.
+ * Return: 0; -EINVAL @np NULL, never made, or finished already (its memory
+ * freed since counts too).
+ */
+VCM_API int vcm_nest_plat_fini(struct vcm_nest_plat *np);
 
 #ifdef __cplusplus
 }

@@ -31,8 +31,6 @@ void res_detach_(struct vcm_res *res)
 	rmap_del_(res);
 	glist_del(&res->mem_node);
 	res->mem->nr_users--;
-	if (res->mem->guest_tables == res)
-		res->mem->guest_tables = NULL;
 	leaf_unlock_(sys, l);
 	ext_free_(sys, res->ext, res->nr_ext);
 	res->mem = NULL;

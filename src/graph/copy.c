@@ -94,8 +94,15 @@ bool copy_overlap_(const struct copy_side *to, const struct copy_side *from, uin
 	return false;
 }
 
-int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct copy_side *from,
-	       uint64_t len, vcm_pa_t *bad_pa)
+/*
+ * One pass of copy_phys_(): @move false only looks (every page has a CPU
+ * view, every page written may be written), @move true copies. The pieces
+ * never cross a 4 KiB page on either side: pa_to_cpu promises a pointer for
+ * the page of the address asked, no more (a guest's IPA-contiguous run is
+ * host pages anywhere, vcm_nest_plat).
+ */
+static int copy_pass(const struct vcm_plat_ops *plat, struct copy_side to, struct copy_side from,
+		     uint64_t len, vcm_pa_t *bad_pa, bool move)
 {
 	uint64_t left_t = 0, left_f = 0;
 	vcm_pa_t pt = 0, pf = 0;
@@ -105,20 +112,29 @@ int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct cop
 		void *dst;
 		const void *src;
 
-		if (left_t == 0U && to->next(to, &pt, &left_t) != 0)
+		if (left_t == 0U && to.next(&to, &pt, &left_t) != 0)
 			return 0;
-		if (left_f == 0U && from->next(from, &pf, &left_f) != 0)
+		if (left_f == 0U && from.next(&from, &pf, &left_f) != 0)
 			return 0;
 		n = left_t < left_f ? left_t : left_f;
 		if (n > len)
 			n = len;
+		if (n > GRAPH_PAGE - (pt & (GRAPH_PAGE - 1U)))
+			n = GRAPH_PAGE - (pt & (GRAPH_PAGE - 1U));
+		if (n > GRAPH_PAGE - (pf & (GRAPH_PAGE - 1U)))
+			n = GRAPH_PAGE - (pf & (GRAPH_PAGE - 1U));
 		dst = plat->pa_to_cpu(plat->ctx, pt);
 		src = plat->pa_to_cpu(plat->ctx, pf);
 		if (dst == NULL || src == NULL) {
 			*bad_pa = dst == NULL ? pt : pf;
 			return -EFAULT;
 		}
-		__builtin_memcpy(dst, src, (size_t)n);
+		if (!move && !nest_writable_(plat, pt)) {
+			*bad_pa = pt;
+			return -EACCES;
+		}
+		if (move)
+			__builtin_memcpy(dst, src, (size_t)n);
 		pt += n;
 		pf += n;
 		left_t -= n;
@@ -126,4 +142,13 @@ int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct cop
 		len -= n;
 	}
 	return 0;
+}
+
+int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct copy_side *from,
+	       uint64_t len, vcm_pa_t *bad_pa)
+{
+	/* all or nothing: a page without a view, or one a guest may not write, moves nothing */
+	int ret = copy_pass(plat, *to, *from, len, bad_pa, false);
+
+	return ret != 0 ? ret : copy_pass(plat, *to, *from, len, bad_pa, true);
 }

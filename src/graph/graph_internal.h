@@ -386,11 +386,7 @@ struct vcm_sys {
  * in its place has its tag bits set (bit 0 at least, when it carries the wide
  * generation), so the alignment is checked before anything is read there.
  */
-static inline bool sys_live(const struct vcm_sys *sys)
-{
-	return sys != NULL && (uintptr_t)sys % _Alignof(struct vcm_sys) == 0U &&
-	       sys->magic == GRAPH_MAGIC_SYS;
-}
+bool sys_live(const struct vcm_sys *sys);
 
 #define GRAPH_NAME_MAX 32U
 
@@ -502,11 +498,12 @@ struct vcm_mem {
 	uint64_t flags;
 	uint64_t align;        /* vcm_alloc_cont(): the physical alignment; else 0 */
 	int memtype;           /* -1: wrapped */
-	/* the backed reservation vcm_nest_plat_init() made a guest's table arena
-	 * over (whose tables hold CPU pointers into this memory: it must not
-	 * move), until it is unbacked; else NULL. Set and read under the
-	 * exclusive system lock, cleared by unback under the shard's lock. */
-	const struct vcm_res *guest_tables;
+	/* a guest's table arena is over this memory (vcm_nest_plat_init(), at
+	 * IPA guest_ipa): its tables hold CPU pointers into it, so it neither
+	 * moves nor goes back to the memtype, backed or not, until
+	 * vcm_nest_plat_fini(). Under the exclusive system lock. */
+	bool guest_pinned;
+	vcm_da_t guest_ipa;
 };
 
 struct vcm_avcm {
@@ -579,6 +576,10 @@ void res_attach_(struct vcm_res *res, struct vcm_mem *mem, struct rmap_ext *ext,
 void res_detach_(struct vcm_res *res);
 /* nest.c: whether @ops are a vcm_nest_plat's (a guest system's platform). */
 bool nest_plat_ops_(const struct vcm_plat_ops *ops);
+/* nest.c: a guest system's memtypes (cfg->plat a vcm_nest_plat's) must stay off its table arena. */
+int nest_check_memtypes_(const struct vcm_sys_cfg *cfg, struct vcm_diag *diag);
+/* nest.c: may a guest (@ops a vcm_nest_plat's) write IPA @ipa? True for any other platform. */
+bool nest_writable_(const struct vcm_plat_ops *ops, vcm_pa_t ipa);
 /* dirty.c: 1 and *@at the first page a device wrote in @res since the last
  * harvest (instances that record writes), 0 none, or -errno (recorded). */
 int res_dirty_at_(struct vcm_sys *sys, struct vcm_res *res, vcm_da_t *at);
@@ -609,7 +610,9 @@ void copy_side_res_(struct copy_side *s, const struct vcm_res *res, uint64_t off
 bool copy_overlap_(const struct copy_side *to, const struct copy_side *from, uint64_t len,
 		   vcm_pa_t *at);
 /* Copy @len bytes (UINT64_MAX: until a side ends) from @from's runs to @to's
- * through plat->pa_to_cpu: 0, or -EFAULT with *@bad_pa the pa it lacks. */
+ * through plat->pa_to_cpu, all or nothing: 0; -EFAULT with *@bad_pa the pa
+ * it lacks a view of; -EACCES with *@bad_pa a guest's destination page that
+ * the host maps read-only (nest_writable_()). @to and @from do not move. */
 int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct copy_side *from,
 	       uint64_t len, vcm_pa_t *bad_pa);
 

@@ -98,6 +98,9 @@ int vcm_free_phys(struct vcm_sys *sys, struct vcm_mem *mem)
 	} else if (mem->nr_users != 0U) {
 		ret = GERR(sys, -EBUSY, "mem backs %llu reservations",
 			   vcm_ull(mem->nr_users));
+	} else if (mem->guest_pinned) {
+		ret = GERR(sys, -EBUSY, "mem holds a guest's tables (IPA %#llx): "
+			   "vcm_nest_plat_fini() that guest's plat first", vcm_ull(mem->guest_ipa));
 	} else {
 		ret = vcm_phys_free(sys->phys, mem->pm);
 		VCM_ASSERT(ret == 0);

@@ -46,11 +46,16 @@ static int copy_mem(struct vcm_sys *sys, const struct vcm_physmem *to,
 {
 	struct copy_side t, f;
 	vcm_pa_t bad;
+	int ret;
 
 	copy_side_mem_(&t, to);
 	copy_side_mem_(&f, from);
-	if (copy_phys_(sys->plat, &t, &f, UINT64_MAX, &bad) != 0)
-		return GERR(sys, -EFAULT, "pa %#llx has no CPU view", vcm_ull(bad));
+	ret = copy_phys_(sys->plat, &t, &f, UINT64_MAX, &bad);
+
+	if (ret == -EACCES)
+		return GERR(sys, ret, "pa %#llx: the host maps it read-only", vcm_ull(bad));
+	if (ret != 0)
+		return GERR(sys, ret, "pa %#llx has no CPU view", vcm_ull(bad));
 	return 0;
 }
 
@@ -68,9 +73,9 @@ static int check_mem(struct vcm_sys *sys, struct vcm_mem **memp)
 	if (sys->plat->pa_to_cpu == NULL)
 		return GERR(sys, -EOPNOTSUPP, "the platform has no pa_to_cpu to copy with");
 	/* a guest's tables keep CPU pointers into the memory of their arena */
-	if (mem->guest_tables != NULL)
+	if (mem->guest_pinned)
 		return GERR(sys, -EBUSY, "mem holds a guest's tables (IPA %#llx)",
-			    vcm_ull(mem->guest_tables->da));
+			    vcm_ull(mem->guest_ipa));
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 

@@ -72,6 +72,69 @@ static void *nest_pa_to_cpu(void *ctx, vcm_pa_t ipa)
 	return p;
 }
 
+bool nest_writable_(const struct vcm_plat_ops *ops, vcm_pa_t ipa)
+{
+	struct vcm_nest_plat *np;
+	struct vcm *host;
+	struct vcm_res *res;
+	struct vcm_sys *sys;
+	bool ok;
+	int ret;
+
+	if (!nest_plat_ops_(ops))
+		return true;
+	np = ops->ctx;
+	if (vcm_plat_arena_pa_to_cpu(&np->arena, ipa) != NULL)
+		return true;
+	host = np->host;
+	sys = gobj_lock_(&host, GK_VCM, "host", NULL, &ret);
+	if (sys == NULL)
+		return false;
+	/* the host's stage 2 decides, as for the guest's devices */
+	res = res_at_(host, ipa);
+	ok = res != NULL && (res->prot & VCM_PT_PROT_WRITE) != 0U;
+	sys_unlock_(sys);
+	return ok;
+}
+
+int nest_check_memtypes_(const struct vcm_sys_cfg *cfg, struct vcm_diag *diag)
+{
+	const struct vcm_nest_plat *np = cfg->plat->ctx;
+	const vcm_pa_t lo = np->arena.pa, last = np->arena.pa + (np->arena.len - 1U);
+
+	for (unsigned int i = 0; cfg->memtypes != NULL && i < cfg->nr_memtypes; i++)
+		for (unsigned int r = 0; r < cfg->memtypes[i].nr_ranges; r++) {
+			const struct vcm_phys_range *rg = &cfg->memtypes[i].ranges[r];
+
+			/* an empty or wrapping range is the phys layer's to refuse */
+			if (rg->len != 0U && rg->pa <= last && lo <= rg->pa + (rg->len - 1U))
+				return VCM_ERR(diag, -EINVAL,
+					       "cfg->memtypes[%u].ranges[%u] [%#llx, +%#llx) covers "
+					       "the guest's table arena at IPA %#llx: a buffer "
+					       "there would hold its own tables", i, r,
+					       vcm_ull(rg->pa), vcm_ull(rg->len), vcm_ull(lo));
+		}
+	return 0;
+}
+
+int vcm_nest_plat_fini(struct vcm_nest_plat *np)
+{
+	struct vcm_mem *mem;
+	struct vcm_sys *sys;
+	int ret;
+
+	if (np == NULL)
+		return -EINVAL;
+	mem = np->tables_mem;
+	sys = gobj_lock_(&mem, GK_MEM, "np's memory", __func__, &ret);
+	if (sys == NULL)
+		return ret;
+	mem->guest_pinned = false;
+	np->tables_mem = NULL;
+	sys_unlock_(sys);
+	return 0;
+}
+
 int vcm_nest_plat_init(struct vcm_nest_plat *np, struct vcm_res *tables)
 {
 	const struct rmap_ext *e;
@@ -104,10 +167,10 @@ int vcm_nest_plat_init(struct vcm_nest_plat *np, struct vcm_res *tables)
 		goto out;
 	}
 	/* a second arena, even through the same reservation, would reset the live one's books */
-	if (tables->mem->guest_tables != NULL) {
+	if (tables->mem->guest_pinned) {
 		ret = GERR(sys, -EBUSY, "tables at IPA %#llx: its memory holds a guest's tables "
-			   "already (the reservation at IPA %#llx; unback it first)",
-			   vcm_ull(tables->da), vcm_ull(tables->mem->guest_tables->da));
+			   "already (the arena at IPA %#llx; vcm_nest_plat_fini() that one first)",
+			   vcm_ull(tables->da), vcm_ull(tables->mem->guest_ipa));
 		goto out;
 	}
 	e = &tables->ext[0];
@@ -127,8 +190,10 @@ int vcm_nest_plat_init(struct vcm_nest_plat *np, struct vcm_res *tables)
 		goto out;
 	}
 	vcm_plat_arena_ops(&np->arena, &np->arena_ops);
-	/* pinned until unbacked: vcm_migrate() refuses to move it */
-	tables->mem->guest_tables = tables;
+	/* pinned until vcm_nest_plat_fini(): neither moved nor freed */
+	tables->mem->guest_pinned = true;
+	tables->mem->guest_ipa = tables->da;
+	np->tables_mem = gobj_handle_(tables->mem);
 	np->host = gobj_handle_(host);
 	np->host_plat = sys->plat;
 	np->ops = (struct vcm_plat_ops){

@@ -364,8 +364,11 @@ int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from, uint
 			   vcm_ull(bad));
 		goto out;
 	}
-	if (copy_phys_(plat, &cur_to, &cur_from, len, &bad) != 0)
-		ret = GERR(sys, -EFAULT, "pa %#llx has no CPU view", vcm_ull(bad));
+	ret = copy_phys_(plat, &cur_to, &cur_from, len, &bad);
+	if (ret == -EACCES)
+		ret = GERR(sys, ret, "to: pa %#llx: the host maps it read-only", vcm_ull(bad));
+	else if (ret != 0)
+		ret = GERR(sys, ret, "pa %#llx has no CPU view", vcm_ull(bad));
 out:
 	sys_unlock_(sys);
 	return ret;

@@ -207,6 +207,11 @@ int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct v
 	if (cfg->locks != NULL && cfg->plat != NULL && nest_plat_ops_(cfg->plat))
 		return VCM_ERR(diag, -EOPNOTSUPP, "cfg->locks: a guest system (vcm_nest_plat) "
 			       "takes one lock, cfg->lock");
+	if (cfg->plat != NULL && nest_plat_ops_(cfg->plat)) {
+		ret = nest_check_memtypes_(cfg, diag);
+		if (ret != 0)
+			return ret;
+	}
 	if (cfg->locks != NULL && (cfg->locks->create == NULL || cfg->locks->destroy == NULL ||
 				   cfg->locks->lock == NULL || cfg->locks->unlock == NULL))
 		return VCM_ERR(diag, -EINVAL, "cfg->locks lacks one of create, destroy, lock, unlock");
@@ -247,6 +252,12 @@ int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct v
 	sys->magic = GRAPH_MAGIC_SYS;
 	*out = sys;
 	return 0;
+}
+
+bool sys_live(const struct vcm_sys *sys)
+{
+	return sys != NULL && (uintptr_t)sys % _Alignof(struct vcm_sys) == 0U &&
+	       sys->magic == GRAPH_MAGIC_SYS;
 }
 
 int vcm_sys_destroy(struct vcm_sys *sys)

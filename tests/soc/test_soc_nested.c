@@ -160,6 +160,8 @@ static void teardown(struct world *w)
 	assert_int_equal(vcm_free(w->guest), 0);
 	assert_int_equal(vcm_dev_unregister(w->gdev), 0);
 	assert_int_equal(vcm_sys_destroy(w->gsys), 0);
+	assert_int_equal(vcm_nest_plat_fini(&w->np), 0);
+	assert_int_equal(vcm_nest_plat_fini(&w->np), -EINVAL);
 	assert_int_equal(vcm_unback(w->htbl), 0);
 	assert_int_equal(vcm_unback(w->hdata), 0);
 	assert_int_equal(vcm_unback(w->hro), 0);
@@ -553,14 +555,29 @@ static void test_plat_errors(void **state)
 	/* a stale handle */
 	assert_int_equal(vcm_unreserve(bare), 0);
 	assert_int_equal(vcm_nest_plat_init(&np, bare), -EINVAL);
+	/* a guest memtype over its own table arena: a buffer there would hold its tables */
+	{
+		static const struct vcm_phys_range over = { TBL_IPA + TBL_LEN - 0x1000, 0x2000 };
+		const struct vcm_phys_memtype_cfg mt = { &over, 1, VCM_PHYS_4KB };
+		struct vcm_sys_cfg gcfg = { .plat = &w.np.ops, .memtypes = &mt, .nr_memtypes = 1 };
+		struct vcm_diag d = { 0 };
+		struct vcm_sys *bad = NULL;
+
+		assert_int_equal(vcm_sys_create(&gcfg, &bad, &d), -EINVAL);
+		assert_null(bad);
+		assert_string_equal(d.msg, "vcm_sys_create: cfg->memtypes[0].ranges[0] "
+				    "[0x4003f000, +0x2000) covers the guest's table arena at IPA "
+				    "0x40000000: a buffer there would hold its own tables");
+	}
 	teardown(&w);
 }
 
 /*
  * A guest's tables keep CPU pointers into the host memory under their arena:
- * the host may not move that memory (vcm_migrate() -EBUSY) until the
- * reservation is unbacked, nor give it a second arena through another
- * reservation. Other host memory still moves.
+ * from vcm_nest_plat_init() to vcm_nest_plat_fini() the host may neither
+ * move nor free that memory, backed or not (unbacked and backed again, a
+ * migrate moved the live tables away), nor give it a second arena through
+ * any reservation. Other host memory still moves.
  */
 static void test_tables_pinned(void **state)
 {
@@ -574,6 +591,15 @@ static void test_tables_pinned(void **state)
 	assert_int_equal(vcm_migrate(w.hsys, w.mtbl), -EBUSY);
 	assert_non_null(strstr(vcm_sys_last_error(w.hsys),
 			       "vcm_migrate: mem holds a guest's tables (IPA 0x40000000)"));
+	/* unbacked and backed again, the live guest's tables are still there */
+	assert_int_equal(vcm_unback(w.htbl), 0);
+	assert_int_equal(vcm_migrate(w.hsys, w.mtbl), -EBUSY);
+	assert_int_equal(vcm_free_phys(w.hsys, w.mtbl), -EBUSY);
+	assert_non_null(strstr(vcm_sys_last_error(w.hsys),
+			       "vcm_free_phys: mem holds a guest's tables (IPA 0x40000000): "
+			       "vcm_nest_plat_fini() that guest's plat first"));
+	assert_int_equal(vcm_back(w.htbl, w.mtbl), 0);
+	assert_int_equal(vcm_migrate(w.hsys, w.mtbl), -EBUSY);
 	/* the same memory at another IPA: no second arena on those bytes */
 	assert_int_equal(vcm_reserve(w.host, TBL_LEN, 0, RW, &alias), 0);
 	assert_int_equal(vcm_back(alias, w.mtbl), 0);
@@ -583,23 +609,141 @@ static void test_tables_pinned(void **state)
 	assert_int_equal(vcm_unreserve(alias), 0);
 	/* the guest's data memory is not pinned */
 	assert_int_equal(vcm_migrate(w.hsys, w.mdata), 0);
-	/* an arena pins its memory until that reservation is unbacked */
+	/* an arena pins its memory until its plat is finished */
 	host_back(&w, HOST_IPA + HOST_LEN - TBL_LEN, TBL_LEN, RW, true, &spare, &mspare);
 	assert_int_equal(vcm_migrate(w.hsys, mspare), 0);
 	assert_int_equal(vcm_nest_plat_init(&np, spare), 0);
 	/* again through the same reservation: it would reset the live arena's books */
 	assert_int_equal(vcm_nest_plat_init(&np, spare), -EBUSY);
-	assert_non_null(strstr(vcm_sys_last_error(w.hsys), "unback it first"));
+	assert_non_null(strstr(vcm_sys_last_error(w.hsys), "vcm_nest_plat_fini() that one first"));
 	assert_int_equal(vcm_nest_plat_init(&np, w.htbl), -EBUSY);
 	assert_int_equal(vcm_migrate(w.hsys, mspare), -EBUSY);
 	assert_int_equal(vcm_unback(spare), 0);
+	assert_int_equal(vcm_migrate(w.hsys, mspare), -EBUSY);
+	assert_int_equal(vcm_nest_plat_fini(&np), 0);
 	assert_int_equal(vcm_migrate(w.hsys, mspare), 0);
-	/* backed again: a new arena may be made over it */
+	/* finished: a new arena may be made over it */
 	assert_int_equal(vcm_back(spare, mspare), 0);
 	assert_int_equal(vcm_nest_plat_init(&np, spare), 0);
+	assert_int_equal(vcm_nest_plat_fini(&np), 0);
+	assert_int_equal(vcm_nest_plat_fini(NULL), -EINVAL);
 	assert_int_equal(vcm_unback(spare), 0);
 	assert_int_equal(vcm_free_phys(w.hsys, mspare), 0);
 	assert_int_equal(vcm_unreserve(spare), 0);
+	teardown(&w);
+}
+
+/* Fill guest @res with words @seed, @seed + 1, ... through the host CPU view. */
+static void guest_fill(struct world *w, struct vcm_res *res, uint32_t seed)
+{
+	for (uint64_t off = 0; off < vcm_get_res_len(res); off += 4) {
+		uint32_t v = seed + (uint32_t)(off / 4U);
+
+		memcpy(host_byte(w, vcm_get_dev_addr(res) + off, NULL, NULL), &v, 4);
+	}
+}
+
+static void guest_expect(struct world *w, struct vcm_res *res, uint32_t seed)
+{
+	for (uint64_t off = 0; off < vcm_get_res_len(res); off += 4) {
+		uint32_t v;
+
+		memcpy(&v, host_byte(w, vcm_get_dev_addr(res) + off, NULL, NULL), 4);
+		assert_int_equal(v, seed + (uint32_t)(off / 4U));
+	}
+}
+
+/*
+ * A guest's copy and migrate go through the host's CPU view IPA page by IPA
+ * page: the host's pages behind a guest's contiguous IPAs are anywhere (one
+ * memcpy per IPA run wrote past the host page into a host buffer the guest
+ * does not own). And they write only what the host maps writable, as a
+ * device would (-EACCES, nothing copied).
+ */
+static void test_guest_copy(void **state)
+{
+	enum { PAGES = DATA_LEN / 0x1000 };
+	const struct vcm_plat_ops *hplat;
+	struct vcm_mem *single[2 * PAGES], *frag, *ma, *mb, *mro;
+	struct vcm_res *ra, *rb, *rro;
+	struct world w;
+	uint8_t *spacer;
+	vcm_pa_t pa;
+	uint64_t it = 0, len, n = 0;
+
+	(void)state;
+	setup(&w);
+	hplat = vcm_hosted_mem_plat(vcm_soc_mem(w.soc));
+	/* the host's data memory again, one page in two: no two pages adjacent */
+	assert_int_equal(vcm_unback(w.gres), 0);
+	assert_int_equal(vcm_unback(w.hdata), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, w.mdata), 0);
+	for (int i = 0; i < 2 * PAGES; i++)
+		assert_int_equal(vcm_alloc(w.hsys, 0, 0x1000, VCM_PHYS_4KB, &single[i]), 0);
+	for (int i = 0; i < 2 * PAGES; i += 2)
+		assert_int_equal(vcm_free_phys(w.hsys, single[i]), 0);
+	assert_int_equal(vcm_alloc(w.hsys, 0, DATA_LEN, VCM_PHYS_4KB, &frag), 0);
+	while (vcm_mem_next_extent(frag, &it, &pa, &len) == 0)
+		n++;
+	assert_true(n > 1);
+	w.mdata = frag;
+	assert_int_equal(vcm_back(w.hdata, w.mdata), 0);
+	assert_int_equal(vcm_back(w.gres, w.gmem), 0);
+	/* the host pages between: a pattern the guest must not touch */
+	for (int i = 1; i < 2 * PAGES; i += 2) {
+		it = 0;
+		assert_int_equal(vcm_mem_next_chunk(single[i], &it, &pa, &len), 0);
+		memset(hplat->pa_to_cpu(hplat->ctx, pa), 0x5a, 0x1000);
+	}
+
+	assert_int_equal(vcm_reserve(w.guest, 0x2000, 0, RW, &ra), 0);
+	assert_int_equal(vcm_reserve(w.guest, 0x2000, 0, RW, &rb), 0);
+	assert_int_equal(vcm_alloc_cont(w.gsys, 0, 0x2000, 0x1000, &ma), 0);
+	assert_int_equal(vcm_alloc_cont(w.gsys, 0, 0x2000, 0x1000, &mb), 0);
+	assert_int_equal(vcm_back(ra, ma), 0);
+	assert_int_equal(vcm_back(rb, mb), 0);
+	guest_fill(&w, ra, 0xa0000000U);
+	guest_fill(&w, rb, 0xb0000000U);
+	assert_int_equal(vcm_res_copy(rb, 0, ra, 0, 0x2000), 0);
+	guest_expect(&w, rb, 0xa0000000U);
+	assert_int_equal(vcm_migrate(w.gsys, ma), 0);
+	guest_expect(&w, ra, 0xa0000000U);
+	for (int i = 1; i < 2 * PAGES; i += 2) {
+		it = 0;
+		assert_int_equal(vcm_mem_next_chunk(single[i], &it, &pa, &len), 0);
+		spacer = hplat->pa_to_cpu(hplat->ctx, pa);
+		for (unsigned int k = 0; k < 0x1000; k++)
+			assert_int_equal(spacer[k], 0x5a);
+	}
+
+	/* into what the host maps read-only: refused, nothing copied */
+	assert_int_equal(vcm_reserve(w.guest, 0x2000, 0, RW, &rro), 0);
+	assert_int_equal(vcm_alloc(w.gsys, 1, 0x2000, VCM_PHYS_4KB, &mro), 0);
+	assert_int_equal(vcm_back(rro, mro), 0);
+	guest_fill(&w, rro, 0xc0000000U);
+	assert_int_equal(vcm_res_copy(rro, 0, ra, 0, 0x2000), -EACCES);
+	assert_non_null(strstr(vcm_sys_last_error(w.gsys),
+			       "vcm_res_copy: to: pa 0x42"));
+	assert_non_null(strstr(vcm_sys_last_error(w.gsys), ": the host maps it read-only"));
+	guest_expect(&w, rro, 0xc0000000U);
+	/* a copy out of it is fine */
+	assert_int_equal(vcm_res_copy(rb, 0, rro, 0, 0x2000), 0);
+	guest_expect(&w, rb, 0xc0000000U);
+	/* and a migrate inside it is refused too, changing nothing */
+	assert_int_equal(vcm_migrate(w.gsys, mro), -EACCES);
+	guest_expect(&w, rro, 0xc0000000U);
+
+	assert_int_equal(vcm_unback(rro), 0);
+	assert_int_equal(vcm_unback(ra), 0);
+	assert_int_equal(vcm_unback(rb), 0);
+	assert_int_equal(vcm_unreserve(rro), 0);
+	assert_int_equal(vcm_unreserve(ra), 0);
+	assert_int_equal(vcm_unreserve(rb), 0);
+	assert_int_equal(vcm_free_phys(w.gsys, mro), 0);
+	assert_int_equal(vcm_free_phys(w.gsys, ma), 0);
+	assert_int_equal(vcm_free_phys(w.gsys, mb), 0);
+	for (int i = 1; i < 2 * PAGES; i += 2)
+		assert_int_equal(vcm_free_phys(w.hsys, single[i]), 0);
 	teardown(&w);
 }
 
@@ -613,6 +757,7 @@ int main(void)
 		cmocka_unit_test(test_perms),
 		cmocka_unit_test(test_plat_errors),
 		cmocka_unit_test(test_tables_pinned),
+		cmocka_unit_test(test_guest_copy),
 		cmocka_unit_test(test_host_fault_repair),
 		cmocka_unit_test(test_s2_ops_refusals),
 	};
