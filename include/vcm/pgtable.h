@@ -112,6 +112,16 @@ VCM_API int vcm_pt_prot_check(unsigned int prot, struct vcm_diag *diag);
  * for no break); ARMv7 and ARMv8 without it break first (docs/pgtable.md).
  */
 #define VCM_PT_CFG_BBML2    (1U << 5)
+/*
+ * Flush after a map too: every map call (vcm_pt_map(), _map_sizes(),
+ * _map_segs()) asks for one flush of exactly the range it made valid, leaf
+ * only unless it linked a new table (docs/pgtable.md, "TLB callbacks"). For
+ * walkers that may cache not-present entries: Intel VT-d with CAP_REG.CM = 1
+ * (Caching Mode, usual for an emulated IOMMU), an AMD IOMMU reporting
+ * NpCache, RISC-V harts without Svvptc. Without it a map into empty entries
+ * makes no flush, which is all Arm and VT-d with CM = 0 need.
+ */
+#define VCM_PT_CFG_FLUSH_MAP (1U << 6)
 /* RISC-V only (fmt_riscv.c): the Svnapot 64 KiB leaf, Svpbmt memory types (NC, IO). */
 #define VCM_PT_CFG_RISCV_SVNAPOT (1U << 8)
 #define VCM_PT_CFG_RISCV_SVPBMT  (1U << 9)
@@ -122,21 +132,25 @@ VCM_API int vcm_pt_prot_check(unsigned int prot, struct vcm_diag *diag);
  * costs a little on each flush.
  */
 #define VCM_PT_CFG_TLB_SUM  (1U << 12)
-#define VCM_PT_CFG_ALL      (0x3fU | VCM_PT_CFG_RISCV_ALL | VCM_PT_CFG_TLB_SUM)
+#define VCM_PT_CFG_ALL      (0x7fU | VCM_PT_CFG_RISCV_ALL | VCM_PT_CFG_TLB_SUM)
 
 /**
  * struct vcm_pt_tlb_ops - how the table tells its walkers' TLBs what changed.
  * @flush_range: invalidate cached translations of [@da, @da + @len). @leaf
  *               is true when only leaf entries changed; false when a table was
- *               unlinked or replaced, so walk caches must be invalidated too.
- *               Called once per map/unmap call for the whole range changed, and
- *               in the middle of a call when break-before-make requires it.
+ *               unlinked, replaced or newly linked, so walk caches must be
+ *               invalidated too. Called once per unmap call for the whole
+ *               range changed, and in the middle of a call when
+ *               break-before-make requires it. A map into empty entries
+ *               calls it only with VCM_PT_CFG_FLUSH_MAP (once, for the range
+ *               mapped); a failed map flushes what its rollback cleared.
  *               @len is never 0: a change that spans the whole of a 64-bit
  *               space (amdv1, ias 64) is flushed as two halves of 2^63.
  * @flush_range_hint: optional; when set, called instead of @flush_range with
  *               what the range held (struct vcm_tlb_hint): the sizes of the
- *               leaf entries cleared or replaced in it, and whether only
- *               leaves changed. Each gathered range carries its own hint.
+ *               leaf entries cleared or replaced in it (for a map flush, the
+ *               sizes written), and whether only leaves changed. Each
+ *               gathered range carries its own hint.
  */
 struct vcm_pt_tlb_ops {
 	void (*flush_range)(void *ctx, vcm_da_t da, uint64_t len, bool leaf);
@@ -256,8 +270,10 @@ VCM_API int vcm_pt_destroy(struct vcm_pt *pt);
  * READ or with unknown bits; -EOVERFLOW da + len or pa + len wraps; -ERANGE
  * outside the input or output address size, or the platform gave table memory
  * the format cannot point at (the message names its pa); -EOPNOTSUPP prot the
- * format cannot express; -EEXIST part of the range is already mapped; -ENOMEM
- * table memory ran out. On any error the table is exactly as before (what was
+ * format cannot express, or the range is not aligned to the smallest leaf
+ * size the prot can use (the message lists those sizes); -EEXIST part of the
+ * range is already mapped; -ENOMEM table memory ran out, or the metadata
+ * counting the tables could not grow (the message says which). On any error the table is exactly as before (what was
  * written is unmapped again, with TLB callbacks).
  */
 VCM_API int vcm_pt_map(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
@@ -270,7 +286,8 @@ VCM_API int vcm_pt_map(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len
  * The restriction holds for this call only: a later vcm_pt_unmap() that cuts
  * one of these leaves splits it into any of the table's sizes.
  *
- * Return: as vcm_pt_map(); -EINVAL also when @sizes lacks the granule.
+ * Return: as vcm_pt_map(); -EINVAL also when @sizes lacks the granule;
+ * -EOPNOTSUPP also when @sizes keeps none of the sizes the prot can use.
  */
 VCM_API int vcm_pt_map_sizes(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 			     unsigned int prot, uint64_t sizes);
@@ -322,7 +339,10 @@ VCM_API int vcm_pt_unmap(struct vcm_pt *pt, vcm_da_t da, uint64_t len, uint64_t 
  * vcm_pt_lookup() - translate @da as the hardware would.
  * @out: receives the leaf that maps @da (its whole extent).
  *
- * Return: 0; -ENOENT not mapped; -ERANGE @da outside the input size.
+ * Return: 0; -ENOENT not mapped; -ERANGE @da outside the input size;
+ * -EFAULT the leaf found has an output address the walker faults on (not
+ * aligned to the leaf's size, or beyond the output address size: a
+ * corrupted entry), named in the message as vcm_pt_check_() would name it.
  */
 VCM_API int vcm_pt_lookup(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *out);
 
@@ -366,7 +386,9 @@ VCM_API int vcm_pt_read_clear_dirty(struct vcm_pt *pt, vcm_da_t da, uint64_t len
 /**
  * vcm_pt_check_() - whole-table validator, a debugging and test aid: every
  * linked table is nonempty and its entries decode (and encode back to
- * themselves), leaves use the table's sizes, contiguous groups are whole and
+ * themselves), each leaf's output address is aligned to its size and inside
+ * the output space (anything else the walker faults on), leaves use the
+ * table's sizes, contiguous groups are whole and
  * uniform, each table's live-entry count matches its nonzero entries, pooled
  * tables are zero, and the linked tables add up to vcm_pt_table_bytes().
  * Cost: every entry of every table.

@@ -260,17 +260,69 @@ static inline bool piece_ok(const struct vcm_pt *pt, vcm_pa_t pa, uint64_t len, 
 }
 
 /*
+ * @sizes as the leaf sizes it holds, "4K|64K|1M", into @buf (room for all 64:
+ * SIZE_LIST_LEN). A bitmap printed as one number reads as one size: 0x1100000
+ * is 1M|16M, not 17 MiB.
+ */
+#define SIZE_LIST_LEN (64U * 5U + 1U)
+static const char *size_list(char buf[SIZE_LIST_LEN], uint64_t sizes)
+{
+	static const char unit[] = { '\0', 'K', 'M', 'G', 'T', 'P', 'E' };
+	unsigned int o = 0;
+
+	for (unsigned int n = 0; n < 64U; n++) {
+		unsigned int v = 1U << (n % 10U);
+		char digits[4];
+		unsigned int k = 0;
+
+		if ((sizes >> n & 1U) == 0U)
+			continue;
+		if (o != 0U)
+			buf[o++] = '|';
+		do {
+			digits[k++] = (char)('0' + v % 10U);
+			v /= 10U;
+		} while (v != 0U);
+		while (k != 0U)
+			buf[o++] = digits[--k];
+		if (unit[n / 10U] != '\0')
+			buf[o++] = unit[n / 10U];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/*
+ * The prot leaves the call no leaf size (@eff 0): the table has none the prot
+ * can use (@prot_sizes, the format's), or the call's @call sizes exclude all
+ * of those it has. -EOPNOTSUPP, said which.
+ */
+static int sizes_fail(struct vcm_pt *pt, unsigned int prot, uint64_t prot_sizes, uint64_t call)
+{
+	char a[SIZE_LIST_LEN], b[SIZE_LIST_LEN];
+
+	if ((pt->sizes & prot_sizes) == 0U)
+		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+				"prot %#x needs leaves of %s, and this table uses only %s", prot,
+				size_list(a, prot_sizes), size_list(b, pt->sizes));
+	return VCM_ERR(&pt->diag, -EOPNOTSUPP,
+			"prot %#x can use leaves of %s in this table, and sizes %#llx (%s) has "
+			"none of them", prot, size_list(a, pt->sizes & prot_sizes), vcm_ull(call),
+			size_list(b, call));
+}
+
+/*
  * What is wrong with the piece of output [@pa, @pa + @len) when piece_ok()
  * said no, named: nonempty, a multiple of the granule, pa aligned to it, no
- * wrap, inside the output space; else not aligned to the smallest of the
- * leaf sizes @sizes that the prot allows. @i: the piece's index in a list,
- * or ONE_RANGE.
+ * wrap, inside the output space; else no leaf size left (sizes_fail()), or
+ * not aligned to the smallest of the sizes @eff the call may use. @i: the
+ * piece's index in a list, or ONE_RANGE.
  */
 static int piece_fail(struct vcm_pt *pt, uint64_t i, vcm_pa_t pa, uint64_t len,
-		      unsigned int prot, uint64_t sizes)
+		      unsigned int prot, uint64_t prot_sizes, uint64_t call, uint64_t eff)
 {
 	const uint64_t gran = UINT64_C(1) << pt->granule_lg2;
-	char buf[32];
+	char buf[32], list[SIZE_LIST_LEN];
 	const char *who = piece_name(buf, i);
 
 	if (len == 0U)
@@ -288,9 +340,12 @@ static int piece_fail(struct vcm_pt *pt, uint64_t i, vcm_pa_t pa, uint64_t len,
 		return VCM_ERR(&pt->diag, -ERANGE,
 				"%spa %#llx + len %#llx is beyond the %u-bit output space", who,
 				vcm_ull(pa), vcm_ull(len), pt->oas);
+	if (eff == 0U)
+		return sizes_fail(pt, prot, prot_sizes, call);
 	return VCM_ERR(&pt->diag, -EOPNOTSUPP,
-			"%sprot %#x needs leaves of %#llx or more and the %s is not aligned to them",
-			who, prot, vcm_ull(sizes), i == ONE_RANGE ? "range" : "piece");
+			"%sprot %#x can use only leaves of %s here, and the %s is not %#llx-aligned",
+			who, prot, size_list(list, eff), i == ONE_RANGE ? "range" : "piece",
+			vcm_ull(vcm_lowbit(eff)));
 }
 
 /*
@@ -308,6 +363,8 @@ static int map_check(struct vcm_pt *pt, vcm_da_t da, const struct vcm_seg *seg, 
 		     bool list, unsigned int prot, struct vcm_pt_attr *attr,
 		     uint64_t *sizes, uint64_t *len)
 {
+	const uint64_t call = *sizes;
+	char buf[SIZE_LIST_LEN];
 	uint64_t min, sum = 0;
 	int ret;
 
@@ -320,7 +377,7 @@ static int map_check(struct vcm_pt *pt, vcm_da_t da, const struct vcm_seg *seg, 
 	for (uint64_t i = 0; i < nr; i++) {
 		if (min == 0U || !piece_ok(pt, seg[i].pa, seg[i].len, min - 1U))
 			return piece_fail(pt, list ? i : ONE_RANGE, seg[i].pa, seg[i].len, prot,
-					  attr->sizes_ok & pt->sizes);
+					  attr->sizes_ok, call, *sizes);
 		if (sum + seg[i].len < sum)
 			return VCM_ERR(&pt->diag, -EOVERFLOW,
 					"seg[%llu]: the lengths add up past 2^64", vcm_ull(i));
@@ -331,8 +388,9 @@ static int map_check(struct vcm_pt *pt, vcm_da_t da, const struct vcm_seg *seg, 
 		return ret;
 	if (!vcm_is_aligned(da, min))
 		return VCM_ERR(&pt->diag, -EOPNOTSUPP,
-				"prot %#x needs leaves of %#llx or more and da %#llx is not aligned to them",
-				prot, vcm_ull(attr->sizes_ok & pt->sizes), vcm_ull(da));
+				"prot %#x can use only leaves of %s here, and da %#llx is not "
+				"%#llx-aligned", prot, size_list(buf, *sizes), vcm_ull(da),
+				vcm_ull(min));
 	*len = sum;
 	return 0;
 }
@@ -493,6 +551,45 @@ int vcm_pt_read_clear_dirty(struct vcm_pt *pt, vcm_da_t da, uint64_t len, unsign
 						(flags & VCM_DIRTY_NO_CLEAR) == 0U, fn, arg);
 	vcm_diag_leave(&pt->diag, outer);
 	return ret;
+}
+
+/* One flush of [@da, @da + @len) (@len != 0) through whichever op the table has. */
+static void tlb_call(struct vcm_pt *pt, vcm_da_t da, uint64_t len, uint64_t sizes, bool leaf)
+{
+	const struct vcm_pt_tlb_ops *tlb = pt->cfg.tlb;
+
+	if (tlb->flush_range_hint != NULL) {
+		const struct vcm_tlb_hint hint = { .leaf_sizes = sizes, .leaf_only = leaf };
+
+		tlb->flush_range_hint(pt->cfg.tlb_ctx, da, len, &hint);
+	} else if (tlb->flush_range != NULL) {
+		tlb->flush_range(pt->cfg.tlb_ctx, da, len, leaf);
+	}
+}
+
+void vcm_pt_tlb_flush_(struct vcm_pt *pt, vcm_da_t first, vcm_da_t last, uint64_t sizes,
+		       bool leaf)
+{
+	if ((pt->cfg.flags & VCM_PT_CFG_TLB_SUM) == 0U) {
+		/* nobody asks: nothing summed */
+	} else if (!pt->tlb_summed) {
+		pt->tlb_sum.leaf_sizes = sizes;
+		pt->tlb_sum.leaf_only = leaf;
+		pt->tlb_summed = true;
+	} else {
+		/* an unknown size (0) stays unknown */
+		pt->tlb_sum.leaf_sizes = pt->tlb_sum.leaf_sizes == 0U || sizes == 0U ?
+						 0U : pt->tlb_sum.leaf_sizes | sizes;
+		pt->tlb_sum.leaf_only = pt->tlb_sum.leaf_only && leaf;
+	}
+	if (pt->cfg.tlb == NULL)
+		return;
+	/* the whole of a 64-bit space has no length: flush it as two halves */
+	if (first == 0U && last == UINT64_MAX) {
+		tlb_call(pt, 0, UINT64_C(1) << 63, sizes, leaf);
+		first = UINT64_C(1) << 63;
+	}
+	tlb_call(pt, first, last - first + 1U, sizes, leaf);
 }
 
 int vcm_pt_check_(struct vcm_pt *pt)

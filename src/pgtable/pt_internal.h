@@ -204,6 +204,17 @@ static inline uint32_t *vcm_pt_live_(const struct vcm_pt *pt, const void *table)
 const uint32_t *vcm_pt_live_find_(const struct vcm_pt *pt, const void *table);
 
 /* Set up the counts and enter the top level; -ENOMEM. */
+/*
+ * Flush [@first, @last] from the walkers' TLBs. @sizes: the sizes of the leaf
+ * entries changed in it (bit n = 2^n bytes, a group's members counted one by
+ * one), 0 when not known; @leaf: no table was linked or unlinked. A table
+ * given the hinted op passes both on; the plain op gets @leaf only. With
+ * VCM_PT_CFG_TLB_SUM both are also summed for vcm_pt_tlb_hint(). Out of
+ * line, one copy for every format: firmware images have a size budget.
+ */
+void vcm_pt_tlb_flush_(struct vcm_pt *pt, vcm_da_t first, vcm_da_t last, uint64_t sizes,
+		       bool leaf);
+
 int vcm_pt_mem_init_(struct vcm_pt *pt);
 
 /* Give back the pool and the counts (vcm_pt_destroy, after every table went back). */
@@ -211,9 +222,11 @@ void vcm_pt_mem_fini_(struct vcm_pt *pt);
 
 /*
  * A zeroed table of @size bytes, from the pool or the platform, entered in
- * the counts with live 0 and added to table_bytes. 0, -ENOMEM, or -ERANGE
- * when the platform's memory is beyond the output space (*@pa says where;
- * the memory went back).
+ * the counts with live 0 and added to table_bytes. 0; -ENOMEM the platform
+ * has no table memory; -ENOSPC the counts had to grow and meta_alloc failed
+ * (table_alloc was not called; the caller reports -ENOMEM, naming the
+ * metadata); -ERANGE the platform's memory is beyond the output space (*@pa
+ * says where; the memory went back).
  */
 int vcm_pt_tbl_alloc_(struct vcm_pt *pt, uint64_t size, vcm_pa_t *pa, void **cpu);
 

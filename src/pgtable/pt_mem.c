@@ -142,7 +142,7 @@ int vcm_pt_tbl_alloc_(struct vcm_pt *pt, uint64_t size, vcm_pa_t *pa, void **cpu
 	if ((uint64_t)(pt->cnt_used + 1U) * 2U > pt->cnt_mask + 1U) {
 		ret = cnt_resize(pt, (pt->cnt_mask + 1U) * 2U);
 		if (ret != 0)
-			return ret;
+			return -ENOSPC; /* the metadata, not the table memory: said apart */
 	}
 	if (pt->plat.table_alloc(pt->plat.ctx, size, size, pa, cpu) != 0)
 		return -ENOMEM;

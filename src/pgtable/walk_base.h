@@ -149,6 +149,10 @@ static int NS(tbl_new)(struct walk *w, unsigned int lvl, vcm_da_t da, struct tbl
 		return VCM_ERR(&pt->diag, -ERANGE,
 			       "table memory at pa %#llx (for da %#llx) is beyond the %u-bit output space",
 			       vcm_ull(t->pa), vcm_ull(da), pt->oas);
+	if (ret == -ENOSPC)
+		return VCM_ERR(&pt->diag, -ENOMEM,
+			       "no metadata memory (meta_alloc) to count a new table at da %#llx",
+			       vcm_ull(da));
 	if (ret != 0)
 		return VCM_ERR(&pt->diag, -ENOMEM, "no table memory at da %#llx",
 			       vcm_ull(da));
@@ -193,53 +197,11 @@ static inline void NS(dirty_clean)(const struct vcm_pt *pt, FMT_ITEM *table, str
 	d->end = 0;
 }
 
-/* One flush of [@da, @da + @len) (@len != 0) through whichever op the table has. */
-static inline void NS(tlb_call)(struct vcm_pt *pt, vcm_da_t da, uint64_t len, uint64_t sizes,
-				bool leaf)
-{
-	const struct vcm_pt_tlb_ops *tlb = pt->cfg.tlb;
-
-	if (tlb->flush_range_hint != NULL) {
-		const struct vcm_tlb_hint hint = { .leaf_sizes = sizes, .leaf_only = leaf };
-
-		tlb->flush_range_hint(pt->cfg.tlb_ctx, da, len, &hint);
-	} else if (tlb->flush_range != NULL) {
-		tlb->flush_range(pt->cfg.tlb_ctx, da, len, leaf);
-	}
-}
-
-/*
- * Flush [@first, @last] from the walkers' TLBs. @sizes: the sizes of the leaf
- * entries cleared in it (bit n = 2^n bytes, a group's members counted one by
- * one), 0 when not known; @leaf: no table was unlinked. A table given the
- * hinted op passes both on; the plain op gets @leaf only. With
- * VCM_PT_CFG_TLB_SUM both are also summed for vcm_pt_tlb_hint().
- */
+/* The same for every format: vcm_pt_tlb_flush_() (pgtable.c), one copy. */
 static inline void NS(tlb_flush)(struct vcm_pt *pt, vcm_da_t first, vcm_da_t last,
 				 uint64_t sizes, bool leaf)
 {
-	const struct vcm_pt_tlb_ops *tlb = pt->cfg.tlb;
-
-	if ((pt->cfg.flags & VCM_PT_CFG_TLB_SUM) == 0U) {
-		/* nobody asks: nothing summed */
-	} else if (!pt->tlb_summed) {
-		pt->tlb_sum.leaf_sizes = sizes;
-		pt->tlb_sum.leaf_only = leaf;
-		pt->tlb_summed = true;
-	} else {
-		/* an unknown size (0) stays unknown */
-		pt->tlb_sum.leaf_sizes = pt->tlb_sum.leaf_sizes == 0U || sizes == 0U ?
-						 0U : pt->tlb_sum.leaf_sizes | sizes;
-		pt->tlb_sum.leaf_only = pt->tlb_sum.leaf_only && leaf;
-	}
-	if (tlb == NULL)
-		return;
-	/* the whole of a 64-bit space has no length: flush it as two halves */
-	if (first == 0U && last == UINT64_MAX) {
-		NS(tlb_call)(pt, 0, UINT64_C(1) << 63, sizes, leaf);
-		first = UINT64_C(1) << 63;
-	}
-	NS(tlb_call)(pt, first, last - first + 1U, sizes, leaf);
+	vcm_pt_tlb_flush_(pt, first, last, sizes, leaf);
 }
 
 static void NS(flush_now)(struct walk *w, vcm_da_t first, vcm_da_t last, uint64_t sizes,
@@ -264,8 +226,9 @@ static void NS(gather_flush)(struct walk *w)
 
 /*
  * Add [@first, @last] to the range the next flush covers: leaf entries of
- * @size bytes each were cleared there (@leaf), or a table was unlinked (@size
- * 0: the leaves under it were added when they were cleared).
+ * @size bytes each were cleared there (@leaf) or, with VCM_PT_CFG_FLUSH_MAP,
+ * written into empty entries; or a table was unlinked (@size 0: the leaves
+ * under it were added when they were cleared).
  */
 static void NS(gather_add)(struct walk *w, vcm_da_t first, vcm_da_t last, uint64_t size,
 			   bool leaf)

@@ -187,6 +187,10 @@ static int NS(map_write)(struct walk *w, struct iter *it, struct dirty *d, struc
 		NS(dirty_add)(d, it->index, done + more);
 		d->live += (int)(done + more);
 		NS(wc_set)(w->pt, it->table, lvl, it->da);
+		/* walkers that may cache the empty entries are told (VCM_PT_CFG_FLUSH_MAP) */
+		if ((pt->cfg.flags & VCM_PT_CFG_FLUSH_MAP) != 0U)
+			NS(gather_add)(w, it->da, it->da + (uint64_t)(done + more) * isz - 1U,
+				       isz, true);
 	}
 	NS(seg_next)(w);
 	NS(iter_next)(pt, it, done + more);
@@ -215,6 +219,13 @@ static int NS(map_descend)(struct walk *w, struct iter *it, struct dirty *d, boo
 		NS(dirty_add)(d, it->index, 1);
 		d->live++;
 		w->fresh = child.cpu;
+		/*
+		 * An empty entry above the leaves became a table: a walk cache
+		 * that kept it empty must drop it too, so the map's flush (made
+		 * over the leaves written below) is not leaf-only.
+		 */
+		if ((pt->cfg.flags & VCM_PT_CFG_FLUSH_MAP) != 0U)
+			w->gather_leaf = false;
 	} else {
 		child.pa = fmt_table_pa(pt, lvl, it->entry);
 		child.cpu = NS(tbl_cpu)(pt, child.pa);
@@ -291,5 +302,8 @@ static inline bool NS(map_one)(struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa, uint
 	table[index] = fmt_leaf_encode(pt, pt->wc.level, false, pa, attr);
 	(*NS(wc_live)(pt))++;
 	NS(clean)(pt, table, index, 1);
-	return true; /* no TLB flush, as the walk makes none for a map into empty entries */
+	/* the walk's flush for this map: none, or the one leaf (VCM_PT_CFG_FLUSH_MAP) */
+	if ((pt->cfg.flags & VCM_PT_CFG_FLUSH_MAP) != 0U)
+		NS(tlb_flush)(pt, da, da + len - 1U, len, true);
+	return true;
 }

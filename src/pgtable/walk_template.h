@@ -123,6 +123,9 @@ static int NS(lookup)(struct vcm_pt *pt, vcm_da_t da, struct vcm_pt_leaf *out)
 	NS(find)(pt, da, &it);
 	if (it.kind == FMT_EMPTY)
 		return -ENOENT;
+	/* the walker faults there: no translation to report (vcm_pt_check_() names it too) */
+	if (NS(leaf_oa_check)(pt, it.level, it.da, it.entry) != 0)
+		return -EFAULT;
 	NS(leaf_fill)(pt, &it, da, out);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -396,18 +397,36 @@ static void test_format_refusals(void **state)
 
 	/* A Secure-state armv7s table maps Secure memory with sections only... */
 	ptf_init(&f, ptf_config("armv7s-32-secure"), 0);
-	EXPECT_MAP(f.pt, vcm_pt_map(f.pt, 0x100000, 0, 0x1000, r | VCM_PT_PROT_SECURE),
-		   -EOPNOTSUPP, "needs leaves of 0x1100000");
+	/* the sizes listed one by one (1M|16M, not the bitmap 0x1100000 read as one size) */
+	assert_int_equal(vcm_pt_map(f.pt, 0x100000, 0, 0x1000, r | VCM_PT_PROT_SECURE),
+			 -EOPNOTSUPP);
+	assert_string_equal(vcm_pt_last_error(f.pt),
+			    "vcm_pt_map: prot 0x11 can use only leaves of 1M|16M here, and the "
+			    "range is not 0x100000-aligned");
 	/* the same refusal for a piece of a list, and for its da */
 	assert_int_equal(vcm_pt_map_segs(f.pt, 0x100000, (const struct vcm_seg[2]){
 						 { 0x100000, 0x100000 }, { 0x300000, 0x1000 } },
 					 2, r | VCM_PT_PROT_SECURE), -EOPNOTSUPP);
 	assert_string_equal(vcm_pt_last_error(f.pt),
-			    "vcm_pt_map_segs: seg[1]: prot 0x11 needs leaves of 0x1100000 or "
-			    "more and the piece is not aligned to them");
-	EXPECT(f.pt, vcm_pt_map_segs(f.pt, 0x1000, &(struct vcm_seg){ 0, 0x100000 }, 1,
-				     r | VCM_PT_PROT_SECURE),
-	       -EOPNOTSUPP, "vcm_pt_map_segs", "da 0x1000 is not aligned to them");
+			    "vcm_pt_map_segs: seg[1]: prot 0x11 can use only leaves of 1M|16M "
+			    "here, and the piece is not 0x100000-aligned");
+	assert_int_equal(vcm_pt_map_segs(f.pt, 0x1000, &(struct vcm_seg){ 0, 0x100000 }, 1,
+					 r | VCM_PT_PROT_SECURE), -EOPNOTSUPP);
+	assert_string_equal(vcm_pt_last_error(f.pt),
+			    "vcm_pt_map_segs: prot 0x11 can use only leaves of 1M|16M here, and "
+			    "da 0x1000 is not 0x100000-aligned");
+	/* an aligned range whose call excludes every size the prot can use: said so */
+	assert_int_equal(vcm_pt_map_sizes(f.pt, 0x1000000, 0x1000000, 0x100000,
+					  r | VCM_PT_PROT_SECURE, 0x11000), -EOPNOTSUPP);
+	assert_string_equal(vcm_pt_last_error(f.pt),
+			    "vcm_pt_map_sizes: prot 0x11 can use leaves of 1M|16M in this table, "
+			    "and sizes 0x11000 (4K|64K) has none of them");
+	/* the sizes the call keeps are the ones named */
+	assert_int_equal(vcm_pt_map_sizes(f.pt, 0x1100000, 0x1100000, 0x100000,
+					  r | VCM_PT_PROT_SECURE, 0x1001000), -EOPNOTSUPP);
+	assert_string_equal(vcm_pt_last_error(f.pt),
+			    "vcm_pt_map_sizes: prot 0x11 can use only leaves of 16M here, and the "
+			    "range is not 0x1000000-aligned");
 	assert_int_equal(vcm_pt_map(f.pt, 0x100000, 0, 0x100000, r | VCM_PT_PROT_SECURE), 0);
 	/* ... and will not cut such a section into pages. */
 	EXPECT_UNMAP(f.pt, vcm_pt_unmap(f.pt, 0x100000, 0x1000, NULL), -EOPNOTSUPP,
@@ -415,6 +434,72 @@ static void test_format_refusals(void **state)
 	model_map(&f.md, 0x100000, 0, 0x100000, r | VCM_PT_PROT_SECURE);
 	assert_int_equal(ptf_check(&f, 2), 0);
 	ptf_fini(&f);
+
+	/* A table of 4K|16M: the Secure prot keeps 16M only; a call of 4K has none. */
+	ptf_init(&f, ptf_config("armv7s-32-secure"), 0x1001000);
+	assert_int_equal(vcm_pt_map_sizes(f.pt, 0x1000000, 0x1000000, 0x1000000,
+					  r | VCM_PT_PROT_SECURE, 0x1000), -EOPNOTSUPP);
+	assert_string_equal(vcm_pt_last_error(f.pt),
+			    "vcm_pt_map_sizes: prot 0x11 can use leaves of 16M in this table, and "
+			    "sizes 0x1000 (4K) has none of them");
+	ptf_fini(&f);
+	/* A table of 4K|64K has no size at all for it. */
+	ptf_init(&f, ptf_config("armv7s-32-secure"), 0x11000);
+	assert_int_equal(vcm_pt_map(f.pt, 0x1000000, 0x1000000, 0x1000000,
+				    r | VCM_PT_PROT_SECURE), -EOPNOTSUPP);
+	assert_string_equal(vcm_pt_last_error(f.pt),
+			    "vcm_pt_map: prot 0x11 needs leaves of 1M|16M, and this table uses "
+			    "only 4K|64K");
+	assert_int_equal(f.nblocks, 1);
+	ptf_fini(&f);
+}
+
+/* Metadata that cannot grow (meta_alloc NULL) while a table must be counted. */
+static bool meta_refuse;
+static struct vcm_plat_ops meta_inner;
+
+static void *meta_alloc_maybe(void *ctx, size_t size)
+{
+	return meta_refuse ? NULL : meta_inner.meta_alloc(ctx, size);
+}
+
+static void test_meta_enomem(void **state)
+{
+	struct vcm_plat_arena *a = vcm_plat_hosted_arena_new(UINT64_C(4) << 20, 0x40000000);
+	struct vcm_plat_ops ops;
+	struct vcm_pt_cfg c = { .fmt = &vcm_pt_fmt_armv8, .plat = &ops };
+	struct vcm_pt_leaf l;
+	struct vcm_pt *pt;
+	char want[128];
+	uint64_t k, bytes = 0;
+	int ret = 0;
+
+	(void)state;
+	vcm_plat_arena_ops(a, &meta_inner);
+	ops = meta_inner;
+	ops.meta_alloc = meta_alloc_maybe;
+	meta_refuse = false;
+	assert_int_equal(vcm_pt_create(&c, &pt, NULL), 0);
+	/* each 1 GiB step needs two new tables; the counts grow after a few */
+	for (k = 0; k < 64 && ret == 0; k++) {
+		bytes = vcm_pt_table_bytes(pt);
+		meta_refuse = true;
+		ret = vcm_pt_map(pt, k << 30, 0x1000, 0x1000, VCM_PT_PROT_READ);
+		meta_refuse = false;
+	}
+	assert_int_equal(ret, -ENOMEM);
+	k--;
+	snprintf(want, sizeof(want),
+		 "vcm_pt_map: no metadata memory (meta_alloc) to count a new table at da %#llx",
+		 (unsigned long long)(k << 30));
+	assert_string_equal(vcm_pt_last_error(pt), want);
+	/* nothing changed, and the next try with metadata succeeds */
+	assert_int_equal(vcm_pt_table_bytes(pt), bytes);
+	assert_int_equal(vcm_pt_lookup(pt, k << 30, &l), -ENOENT);
+	assert_int_equal(vcm_pt_check_(pt), 0);
+	assert_int_equal(vcm_pt_map(pt, k << 30, 0x1000, 0x1000, VCM_PT_PROT_READ), 0);
+	vcm_pt_destroy(pt);
+	vcm_plat_hosted_arena_delete(a);
 }
 
 /* A caller MAIR without the asked-for policy: refused, naming the attribute. */
@@ -532,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_map_segs_errors),
 		cmocka_unit_test(test_format_refusals),
 		cmocka_unit_test(test_custom_mair),
+		cmocka_unit_test(test_meta_enomem),
 		cmocka_unit_test(test_stale_handle),
 		cmocka_unit_test(test_prot_check),
 	};
