@@ -7,7 +7,12 @@
 #   JSON      KEY=TEXT[|KEY=TEXT...]: stdout must be one JSON document where
 #             each KEY (a path: iommus.0.format) holds a value containing TEXT
 #   ABSENT    a path that must not exist after the run (nothing left behind)
+#   WRITTEN   a path that must exist after the run (a file it writes)
+#   FRESH     a folder removed before the run, so WRITTEN sees this run's files
 separate_arguments(args UNIX_COMMAND "${ARGS}")
+if(FRESH)
+  file(REMOVE_RECURSE "${FRESH}")
+endif()
 execute_process(COMMAND ${VCM} ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 
 set(problems)
@@ -56,6 +61,9 @@ if(JSON)
 endif()
 if(ABSENT AND EXISTS "${ABSENT}")
   list(APPEND problems "${ABSENT} was left behind")
+endif()
+if(WRITTEN AND NOT EXISTS "${WRITTEN}")
+  list(APPEND problems "${WRITTEN} was not written")
 endif()
 if(problems)
   list(JOIN problems "\n  " why)

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * Option-value parsing for the vcm subcommands. strtoull() alone accepts a
- * sign, leading spaces and trailing junk, and a size suffix shifted in
- * afterwards can wrap: each is refused here, so a typo is an error and never
- * a different address.
+ * Option-value parsing for the vcm subcommands, and the output folder they
+ * create. strtoull() alone accepts a sign, leading spaces and trailing junk,
+ * and a size suffix shifted in afterwards can wrap: each is refused here, so
+ * a typo is an error and never a different address.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cli.h"
 
 static char last_error[8192]; /* room for a value as long as PATH_MAX */
@@ -30,6 +31,53 @@ int cli_error(const struct cli_arg *a, const char *fmt, ...)
 const char *cli_last_error(void)
 {
 	return last_error;
+}
+
+int cli_need_value(const struct cli_arg *a)
+{
+	struct cli_arg bare = { a->cmd, a->opt, NULL };
+
+	if (a->val == NULL)
+		return cli_error(&bare, "needs a value");
+	/* the next option, taken as the value, would be lost and its value read as an argument */
+	if (strncmp(a->val, "--", 2) == 0)
+		return cli_error(&bare, "needs a value, and \"%s\" is an option", a->val);
+	return 0;
+}
+
+int cli_make_dir(const char *opt, const char *path, char *made, size_t madelen, char *err,
+		 size_t errlen)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+
+	if (made != NULL && madelen > 0)
+		made[0] = '\0';
+	if (n == 0 || n >= sizeof(buf)) {
+		snprintf(err, errlen, "%s %.400s: bad folder name", opt, path);
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	/* each prefix ending at a '/', then the whole path; "/" itself always exists */
+	for (char *p = buf + 1;; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(buf, 0777) == 0) {
+				if (made != NULL && madelen > 0 && made[0] == '\0')
+					snprintf(made, madelen, "%s", buf);
+			} else if (errno != EEXIST) {
+				snprintf(err, errlen, "%s %.400s: cannot create %.400s: %s", opt, path,
+					 buf, strerror(errno));
+				return -1;
+			}
+			*p = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	return 0;
 }
 
 static unsigned int suffix_lg2(char c)

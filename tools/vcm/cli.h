@@ -10,11 +10,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Exit codes of every subcommand. */
+/*
+ * Exit codes of every subcommand. 1 is an answer about the input (a step the
+ * library refused, a malformed dump, a bad clip); 2 says the command could
+ * not be carried out as given, like grep's and diff's 2.
+ */
 enum {
 	CLI_EXIT_OK = 0,
 	CLI_EXIT_FAILED = 1, /* a step was refused by the library: the message says why */
-	CLI_EXIT_USAGE = 2,  /* the command line itself is wrong */
+	CLI_EXIT_USAGE = 2,  /* the command line is wrong, or a file it names cannot be
+			      * read or written */
 };
 
 /*
@@ -62,6 +67,26 @@ int cli_error(const struct cli_arg *a, const char *fmt, ...)
  * bytes; "" before the first. For a JSON error object on stdout.
  */
 const char *cli_last_error(void);
+
+/*
+ * cli_need_value() - check that the option @a->opt has a value @a->val: not
+ * missing, and not an option itself (anything starting with "--", so that
+ * "--out --json" does not make a folder named --json; a file of such a name
+ * is given as ./--name). Return: 0, or CLI_EXIT_USAGE after the message
+ * "<opt>: needs a value".
+ */
+int cli_need_value(const struct cli_arg *a);
+
+/*
+ * cli_make_dir() - create @path and its missing parents (mkdir -p).
+ * @opt:  the option that named it, for the message ("--out").
+ * @made: receives the first folder this call created, "" if none, so that a
+ *        refused command can take away what it made; may be NULL.
+ *
+ * Return: 0, or -1 with the message in @err.
+ */
+int cli_make_dir(const char *opt, const char *path, char *made, size_t madelen, char *err,
+		 size_t errlen);
 
 /*
  * cli_parse_u64() - read all of @s as one unsigned number: decimal, 0x hex or

@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cli.h"
@@ -30,8 +29,9 @@ static void usage(FILE *out)
 		"DIR/graph.dot, DIR/graph.svg (when Graphviz `dot` is installed), DIR/graph.json;\n"
 		"the text form goes to stdout.\n"
 		"  --platform FILE   SoC description (default: the built-in video-soc)\n"
-		"  --out DIR         output directory (default ./vcm-out; must exist or is created)\n"
-		"  --4k              the frame buffer in 4 KiB chunks and pages only\n"
+		"  --out DIR         output directory (default ./vcm-out; created with its parents)\n"
+		"  --4k              the frame buffer in 4 KiB chunks, every table limited to its\n"
+		"                    smallest page (the second run of vcm run)\n"
 		"  --dtb FILE        the topology of a device tree instead (.dts needs dtc):\n"
 		"                    IOMMUs grouped with their masters, formats vcmm does not\n"
 		"                    speak marked (docs/run.md, \"Device trees\")\n"
@@ -84,42 +84,47 @@ static int run_dot(const char *dot, const char *svg)
 	return WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-/* Report what was written, and draw the SVG when Graphviz is there. */
-static void finish(const char *dot, const char *svg, const char *json)
+/*
+ * Draw the SVG when Graphviz is there and report what was written: on stdout,
+ * or with @json_out (stdout holds the JSON alone) only a failure, on stderr.
+ */
+static void finish(const char *dot, const char *svg, const char *json, bool json_out)
 {
-	int r;
+	int r = run_dot(dot, svg);
+	const char *why = r > 0 ? "Graphviz dot is not installed" : "dot failed";
 
+	if (json_out) {
+		if (r < 0)
+			fprintf(stderr, "vcm graph: %s: not written (%s)\n", svg, why);
+		return;
+	}
 	printf("wrote %s, %s", dot, json);
-	r = run_dot(dot, svg);
 	if (r == 0)
 		printf(", %s\n", svg);
 	else
-		printf("\n%s: not written (%s)\n", svg,
-		       r > 0 ? "Graphviz dot is not installed" : "dot failed");
+		printf("\n%s: not written (%s)\n", svg, why);
 }
 
 static int graph_dtb(const char *dtb, const char *out_dir, bool json_out, struct dt_topo *t)
 {
 	char err[1024], dot[4096], svg[4096], json[4096];
 
-	if (dt_load(dtb, t, err, sizeof(err)) != 0)
+	if (dt_load(dtb, t, err, sizeof(err)) != 0 ||
+	    cli_make_dir("--out", out_dir, NULL, 0, err, sizeof(err)) != 0)
 		goto fail;
-	if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
-		snprintf(err, sizeof(err), "--out %.900s: %s", out_dir, strerror(errno));
-		goto fail;
-	}
 	snprintf(dot, sizeof(dot), "%s/graph.dot", out_dir);
 	snprintf(svg, sizeof(svg), "%s/graph.svg", out_dir);
 	snprintf(json, sizeof(json), "%s/graph.json", out_dir);
 	if (write_file(dot, NULL, t, true, err, sizeof(err)) != 0 ||
 	    write_file(json, NULL, t, false, err, sizeof(err)) != 0)
 		goto fail;
-	if (json_out) {
+	if (json_out)
 		dt_write_json(t, stdout);
-		return CLI_EXIT_OK;
-	}
-	dt_print_text(t, stdout);
-	finish(dot, svg, json);
+	else
+		dt_print_text(t, stdout);
+	/* the JSON is out whatever dot does */
+	fflush(stdout);
+	finish(dot, svg, json, json_out);
 	return CLI_EXIT_OK;
 fail:
 	fprintf(stderr, "vcm graph: %s\n", err);
@@ -146,8 +151,8 @@ static int run(int argc, char **argv)
 			json_out = true;
 		} else if (strcmp(argv[i], "--platform") == 0 || strcmp(argv[i], "--out") == 0 ||
 			   strcmp(argv[i], "--dtb") == 0) {
-			if (a.val == NULL)
-				return cli_error(&a, "needs a value");
+			if (cli_need_value(&a) != 0)
+				return CLI_EXIT_USAGE;
 			if (argv[i][2] == 'p')
 				platform = a.val;
 			else if (argv[i][2] == 'd')
@@ -185,10 +190,8 @@ static int run(int argc, char **argv)
 		r = plat_parse(plat_builtin_text, plat_builtin_name, &d, err, sizeof(err));
 	if (r != 0)
 		goto fail;
-	if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
-		snprintf(err, sizeof(err), "--out %s: %s", out_dir, strerror(errno));
+	if (cli_make_dir("--out", out_dir, NULL, 0, err, sizeof(err)) != 0)
 		goto fail;
-	}
 	snprintf(dot, sizeof(dot), "%s/graph.dot", out_dir);
 	snprintf(svg, sizeof(svg), "%s/graph.svg", out_dir);
 	snprintf(json, sizeof(json), "%s/graph.json", out_dir);
@@ -201,7 +204,7 @@ static int run(int argc, char **argv)
 	soc_teardown(&s);
 	if (r != 0)
 		goto fail;
-	finish(dot, svg, json);
+	finish(dot, svg, json, false);
 	return CLI_EXIT_OK;
 fail:
 	fprintf(stderr, "vcm graph: %s\n", err);

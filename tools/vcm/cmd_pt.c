@@ -8,7 +8,8 @@
  *          --unmap 0x2000:0x1000 --lookup 0x3000 --leaves --regs
  *
  * Options shape the table and come first; steps run in order on it. The first
- * step the library refuses stops the command with its message (exit 1).
+ * step the library refuses stops the command with its message (exit 1); a
+ * file --dump or --emit-c cannot write stops it like a bad argument (exit 2).
  * --dump and --emit-c write the table memory out (pt/image.c, pt/emit_c.c);
  * "vcm pt decode" reads such memory back with an independent decoder
  * (cmd_pt_decode.c, pt/decode*.c).
@@ -53,7 +54,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"  --granule 4k|16k|64k   armv8 granule (default 4k)\n"
 		"  --ias N, --oas N       input / output address bits\n"
-		"  --stage2               armv8 stage 2, riscv G-stage (x4) table\n"
+		"  --stage2               armv8 stage 2, riscv G-stage (x4) table: sv39, sv48,\n"
+		"                         sv57 then mean 41, 50, 59 input bits\n"
 		"  --secure               table walked in the Secure state\n"
 		"  --svnapot, --svpbmt    riscv extensions (64 KiB NAPOT pages, memory types)\n"
 		"  --dirty                writable leaves start clean for hardware dirty tracking\n"
@@ -73,7 +75,8 @@ static void usage(FILE *out)
 		"  Format options as above, plus --start-level N (armv8 stage 2: VTCR.SL0's level).\n"
 		"numbers: decimal, 0x hex or 0 octal, with an optional k, m or g suffix.\n"
 		"exit: 0 done (decode: clean), 1 the library refused a step (decode: something\n"
-		"  malformed), 2 bad command line.\n");
+		"  malformed), 2 bad command line, or a file that cannot be read (the dump) or\n"
+		"  written (--dump, --emit-c).\n");
 }
 
 static int parse_prot(const struct cli_arg *a, const char *s, unsigned int *prot)
@@ -243,7 +246,7 @@ static int step_dump(const struct cli_arg *a, struct pt_ctx *c)
 	free(img);
 	if (ret != 0) {
 		fprintf(stderr, "vcm pt: --dump %s: cannot write the file\n", a->val);
-		return CLI_EXIT_FAILED;
+		return CLI_EXIT_USAGE;
 	}
 	printf("dump %s: base %#llx bytes %#llx root %#llx\n", a->val, (unsigned long long)base,
 	       (unsigned long long)len, (unsigned long long)hw.root_pa);
@@ -287,7 +290,7 @@ static int step_emit_c(const struct cli_arg *a, struct pt_ctx *c)
 	if (f == NULL || ret != 0) {
 		fprintf(stderr, "vcm pt: --emit-c %s: cannot write %s\n", a->val,
 			path != NULL ? path : "stdout");
-		return CLI_EXIT_FAILED;
+		return CLI_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -314,9 +317,10 @@ static int run_step(int argc, char **argv, int *i, struct pt_ctx *c)
 		if (strcmp(a.opt, steps[s].opt) != 0)
 			continue;
 		if (steps[s].has_val) {
-			if (*i + 1 >= argc)
-				return cli_error(&a, "needs a value");
-			a.val = argv[++*i];
+			a.val = *i + 1 < argc ? argv[*i + 1] : NULL;
+			if (cli_need_value(&a) != 0)
+				return CLI_EXIT_USAGE;
+			++*i;
 		}
 		return steps[s].run(&a, c);
 	}
@@ -340,6 +344,8 @@ static int cmd_pt(int argc, char **argv)
 	if (argc >= 1 && strcmp(argv[0], "decode") == 0)
 		return cli_pt_decode(argc - 1, argv + 1);
 	ret = parse_options(argc, argv, &o, &i);
+	if (ret == 0)
+		ret = pt_opts_done(&o, "pt");
 	if (ret != 0)
 		return ret;
 	cfg.fmt = o.fmt != NULL ? o.fmt->fmt : &vcm_pt_fmt_armv8;

@@ -13,7 +13,11 @@
 #include "pt/decode.h"
 #include "pt/opts.h"
 
-/* The whole of @path, malloc'd; NULL after a message. An empty file is a valid dump. */
+/*
+ * The whole of @path, malloc'd; NULL after a message (exit 2: the command
+ * cannot be carried out, which is not a malformed dump). An empty file is a
+ * valid dump.
+ */
 static uint8_t *read_all(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -21,7 +25,8 @@ static uint8_t *read_all(const char *path, size_t *len)
 	size_t cap = 0, n = 0, got;
 
 	if (f == NULL) {
-		fprintf(stderr, "vcm pt decode: %s: cannot open the dump\n", path);
+		fprintf(stderr, "vcm pt decode: %s: cannot open the dump: %s\n", path,
+			strerror(errno));
 		return NULL;
 	}
 	do {
@@ -75,6 +80,8 @@ int cli_pt_decode(int argc, char **argv)
 			return cli_error(&a, "a second dump (the first was %s)", path);
 		path = argv[i];
 	}
+	if (pt_opts_done(&o, "pt decode") != 0)
+		return CLI_EXIT_USAGE;
 	if (o.fmt == NULL || !o.have_base || path == NULL) {
 		fprintf(stderr, "vcm pt decode: needs --fmt F, --base PA and DUMP.bin "
 			"(vcm pt --help)\n");
@@ -99,7 +106,7 @@ int cli_pt_decode(int argc, char **argv)
 	}
 	dump = read_all(path, &in.len);
 	if (dump == NULL)
-		return CLI_EXIT_FAILED;
+		return CLI_EXIT_USAGE;
 	in.dump = dump;
 	ret = pt_decode(&in, stdout, &res);
 	free(dump);

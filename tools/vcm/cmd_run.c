@@ -22,24 +22,33 @@
 #include "run/platform.h"
 #include "dt/topo_out.h"
 
+#include "default_clip.h"
+
+/* where the build writes the clip; none when not compiled in */
 #ifndef VCM_DEFAULT_CLIP
-#define VCM_DEFAULT_CLIP "default.mjpeg"
+#define VCM_DEFAULT_CLIP ""
+#endif
+/* the install's data folder from its bin folder (tools/CMakeLists.txt) */
+#ifndef VCM_CLIP_DATA_REL
+#define VCM_CLIP_DATA_REL "../share/vcm"
 #endif
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: vcm run [CLIP] [options]\n"
-		"Plays CLIP (Motion-JPEG or Y4M; default: the generated test clip) through the\n"
-		"simulated SoC: DMA engine -> decoder (IOMMU) -> CPU stamp -> display (IOMMU)\n"
+		"Plays CLIP (Motion-JPEG, raw or in AVI, or Y4M) through the simulated SoC:\n"
+		"DMA engine -> decoder (IOMMU) -> CPU stamp -> display (IOMMU)\n"
 		"-> one PNG per frame. Runs the same work with 4 KiB pages only beside it and\n"
 		"prints the mapping graph and the IOTLB counts of both.\n"
+		"The default CLIP is the generated default.mjpeg, looked for next to the binary,\n"
+		"in ../share/vcm from it (an install), then in the build tree.\n"
 		"options:\n"
 		"  --platform FILE   SoC description (default: the built-in video-soc; docs/run.md)\n"
 		"  --dtb FILE --decoder NODE --display NODE\n"
 		"                    the SoC of a device tree (.dtb, or .dts with dtc): NODE is a\n"
 		"                    bus master's path or last path component\n"
-		"  --out DIR         where the PNGs go (default ./vcm-out)\n"
+		"  --out DIR         where the PNGs go (default ./vcm-out; created with its parents)\n"
 		"  --frames N        stop after N frames\n"
 		"  --json            print the results as JSON\n"
 		"  --quiet           no progress line\n"
@@ -47,64 +56,24 @@ static void usage(FILE *out)
 		"      2 bad command line.\n");
 }
 
-/* The default clip: next to the binary (build tree), else where the build put it. */
-static const char *default_clip(char *buf, size_t len)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
-
-	if (n > 0) {
-		char *slash;
-
-		buf[n] = '\0';
-		slash = strrchr(buf, '/');
-		if (slash != NULL && (size_t)(slash - buf) + sizeof("/default.mjpeg") <= len) {
-			strcpy(slash, "/default.mjpeg");
-			if (access(buf, R_OK) == 0)
-				return buf;
-		}
-	}
-	return VCM_DEFAULT_CLIP;
-}
-
 /*
- * Create @path and its missing parents. *@made receives the first folder
- * this call created (an empty string if none), so that a refused run can
- * take away what it made (remove_made()).
+ * The default clip (default_clip.h): next to the binary (the build tree), in
+ * the install's data folder (VCM_CLIP_DATA_REL from the binary's folder), then
+ * where the build wrote it. NULL with the places named in @err when none has it.
  */
-static int make_dir(const char *path, char *made, size_t madelen, char *err, size_t errlen)
+static const char *default_clip(char *buf, size_t len, char *err, size_t errlen)
 {
-	char buf[4096];
-	size_t n = strlen(path);
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
-	made[0] = '\0';
-	if (n == 0 || n >= sizeof(buf)) {
-		snprintf(err, errlen, "--out %s: bad directory name", path);
-		return -1;
-	}
-	memcpy(buf, path, n + 1);
-	for (char *p = buf + 1; ; p++) {
-		if (*p == '/' || *p == '\0') {
-			char c = *p;
-
-			*p = '\0';
-			if (mkdir(buf, 0777) == 0) {
-				if (made[0] == '\0')
-					snprintf(made, madelen, "%s", buf);
-			} else if (errno != EEXIST) {
-				snprintf(err, errlen, "--out %.400s: cannot create %.400s: %s", path,
-					 buf, strerror(errno));
-				return -1;
-			}
-			*p = c;
-			if (c == '\0')
-				break;
-		}
-	}
-	return 0;
+	if (n > 0)
+		exe[n] = '\0';
+	return default_clip_find(n > 0 ? exe : NULL, VCM_CLIP_DATA_REL, VCM_DEFAULT_CLIP, buf, len,
+				 err, errlen);
 }
 
 /*
- * Take away the folders make_dir() created for @path, deepest first, as long
+ * Take away the folders cli_make_dir() created for @path, deepest first, as long
  * as they are empty (a run refused before its first frame leaves nothing).
  */
 static void remove_made(const char *path, const char *made)
@@ -246,8 +215,8 @@ static int parse_args(int argc, char **argv, struct run_args *r)
 			r->quiet = true;
 		} else if (strcmp(argv[i], "--dtb") == 0 || strcmp(argv[i], "--decoder") == 0 ||
 			   strcmp(argv[i], "--display") == 0) {
-			if (a.val == NULL)
-				return cli_error(&a, "needs a value");
+			if (cli_need_value(&a) != 0)
+				return CLI_EXIT_USAGE;
 			if (strcmp(argv[i], "--dtb") == 0)
 				r->dtb = a.val;
 			else if (strcmp(argv[i], "--decoder") == 0)
@@ -257,8 +226,8 @@ static int parse_args(int argc, char **argv, struct run_args *r)
 			i++;
 		} else if (strcmp(argv[i], "--platform") == 0 || strcmp(argv[i], "--out") == 0 ||
 			   strcmp(argv[i], "--frames") == 0) {
-			if (a.val == NULL)
-				return cli_error(&a, "needs a value");
+			if (cli_need_value(&a) != 0)
+				return CLI_EXIT_USAGE;
 			if (argv[i][2] == 'p')
 				r->platform = a.val;
 			else if (argv[i][2] == 'o')
@@ -324,7 +293,7 @@ static int run(int argc, char **argv)
 	const char *platform, *clip, *out_dir, *dtb, *decoder, *display;
 	static struct dt_topo topo; /* large: not on the stack */
 	char plat_text[1024];
-	char err[1024], exe[PATH_MAX], made[4096] = "";
+	char err[1024], exe[PATH_MAX], clip_path[PATH_MAX], made[4096] = "";
 	char *doc = NULL;
 	size_t doclen = 0;
 	FILE *probe;
@@ -343,13 +312,13 @@ static int run(int argc, char **argv)
 	pr.json = ra.json;
 	quiet = ra.quiet;
 	frames = ra.frames;
-	if (clip == NULL)
-		clip = default_clip(exe, sizeof(exe));
 	/* JSON is built aside and printed whole: on failure, one error object instead */
 	if (pr.json && (pr.out = open_memstream(&doc, &doclen)) == NULL) {
 		snprintf(err, sizeof(err), "out of memory");
 		goto fail;
 	}
+	if (clip == NULL && (clip = default_clip(clip_path, sizeof(clip_path), err, sizeof(err))) == NULL)
+		goto fail;
 	if (dtb != NULL) {
 		if (dt_load(dtb, &topo, err, sizeof(err)) != 0 ||
 		    dt_platform_text(&topo, decoder, display, plat_text, sizeof(plat_text), err,
@@ -371,7 +340,7 @@ static int run(int argc, char **argv)
 		goto fail;
 	}
 	fclose(probe);
-	if (make_dir(out_dir, made, sizeof(made), err, sizeof(err)) != 0)
+	if (cli_make_dir("--out", out_dir, made, sizeof(made), err, sizeof(err)) != 0)
 		goto fail;
 	o.clip = clip;
 	o.out_dir = out_dir;

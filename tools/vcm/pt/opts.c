@@ -16,9 +16,9 @@ const struct pt_fmt_name pt_fmt_names[] = {
 	{ "vtd_ss", &vcm_pt_fmt_vtd_ss, PT_ARCH_VTD, 0, "the same as vtd" },
 	{ "amdv1", &vcm_pt_fmt_amdv1, PT_ARCH_AMDV1, 0, "AMD IOMMU v1 (--ias 39..64: 3 to 6 levels)" },
 	{ "riscv", &vcm_pt_fmt_riscv, PT_ARCH_RISCV, 0, "RISC-V, Sv39 unless --ias 48/57" },
-	{ "sv39", &vcm_pt_fmt_riscv, PT_ARCH_RISCV, 39, "RISC-V Sv39" },
-	{ "sv48", &vcm_pt_fmt_riscv, PT_ARCH_RISCV, 48, "RISC-V Sv48" },
-	{ "sv57", &vcm_pt_fmt_riscv, PT_ARCH_RISCV, 57, "RISC-V Sv57" },
+	{ "sv39", &vcm_pt_fmt_riscv, PT_ARCH_RISCV, 39, "RISC-V Sv39 (--stage2: Sv39x4, 41 bits)" },
+	{ "sv48", &vcm_pt_fmt_riscv, PT_ARCH_RISCV, 48, "RISC-V Sv48 (--stage2: Sv48x4, 50 bits)" },
+	{ "sv57", &vcm_pt_fmt_riscv, PT_ARCH_RISCV, 57, "RISC-V Sv57 (--stage2: Sv57x4, 59 bits)" },
 	{ "riscv32", &vcm_pt_fmt_riscv32, PT_ARCH_RISCV32, 0, "RISC-V Sv32 (--stage2: Sv32x4)" },
 	{ NULL, NULL, PT_ARCH_ARMV8, 0, NULL },
 };
@@ -62,8 +62,8 @@ int pt_opt(int argc, char **argv, int *i, struct pt_opts *o, bool decode, const 
 	    !is(a.opt, "--oas") && !is(a.opt, "--base") &&
 	    !(decode && (is(a.opt, "--root") || is(a.opt, "--start-level"))))
 		return 0;
-	if (a.val == NULL)
-		return cli_error(&a, "needs a value");
+	if (cli_need_value(&a) != 0)
+		return CLI_EXIT_USAGE;
 	++*i;
 	if (is(a.opt, "--fmt")) {
 		const struct pt_fmt_name *f;
@@ -72,12 +72,8 @@ int pt_opt(int argc, char **argv, int *i, struct pt_opts *o, bool decode, const 
 			;
 		if (f->name == NULL)
 			return bad_fmt(&a);
-		if (f->ias != 0U && o->ias != 0U && o->ias != f->ias)
-			return cli_error(&a, "means %u input bits, not the --ias %u given", f->ias,
-					 o->ias);
+		/* the input bits it implies depend on --stage2, maybe still to come: pt_opts_done() */
 		o->fmt = f;
-		if (f->ias != 0U)
-			o->ias = f->ias;
 	} else if (is(a.opt, "--granule")) {
 		if (cli_parse_u64(&a, "granule", a.val, &n) != 0)
 			return CLI_EXIT_USAGE;
@@ -98,9 +94,28 @@ int pt_opt(int argc, char **argv, int *i, struct pt_opts *o, bool decode, const 
 			return CLI_EXIT_USAGE;
 		if (n > 64)
 			return cli_error(&a, "more than 64 bits");
-		if (a.opt[2] == 'i' && o->fmt != NULL && o->fmt->ias != 0U && n != o->fmt->ias)
-			return cli_error(&a, "but --fmt %s means %u bits", o->fmt->name, o->fmt->ias);
 		*(a.opt[2] == 'i' ? &o->ias : &o->oas) = (unsigned int)n;
 	}
 	return 1;
+}
+
+int pt_opts_done(struct pt_opts *o, const char *cmd)
+{
+	const struct pt_fmt_name *f = o->fmt;
+	/* the G-stage input is two bits wider than its Sv mode (Sv39x4: 41 bits) */
+	unsigned int want = f != NULL && f->ias != 0U ? f->ias + (o->stage2 ? 2U : 0U) : 0U;
+	char val[16];
+	struct cli_arg a = { cmd, "--ias", val };
+
+	if (want == 0U)
+		return 0;
+	if (o->ias != 0U && o->ias != want) {
+		snprintf(val, sizeof(val), "%u", o->ias);
+		if (o->stage2)
+			return cli_error(&a, "but --fmt %s with --stage2 (Sv%ux4) means %u bits",
+					 f->name, f->ias, want);
+		return cli_error(&a, "but --fmt %s means %u bits", f->name, want);
+	}
+	o->ias = want;
+	return 0;
 }

@@ -17,7 +17,7 @@
  * @name: as typed.
  * @fmt:  the library's format.
  * @arch: the decoder's format.
- * @ias:  input bits the name implies (sv48: 48), 0 = none.
+ * @ias:  input bits the name implies (sv48: 48; two more with --stage2), 0 = none.
  * @what: one line for the help.
  */
 struct pt_fmt_name {
@@ -48,6 +48,14 @@ struct pt_opts {
  * Return: 1 read, 0 not a table option, CLI_EXIT_USAGE after a message.
  */
 int pt_opt(int argc, char **argv, int *i, struct pt_opts *o, bool decode, const char *cmd);
+
+/*
+ * pt_opts_done() - after the last option: the input bits a format name
+ * implies (sv39: 39; with --stage2, Sv39x4: 41) into @o->ias, or a message
+ * when the --ias given differs.
+ * Return: 0, or CLI_EXIT_USAGE after the message.
+ */
+int pt_opts_done(struct pt_opts *o, const char *cmd);
 
 /* pt_fmt_help() - the --fmt names, one per line, for a usage text. */
 void pt_fmt_help(FILE *out);
