@@ -197,11 +197,15 @@ static inline void NS(dirty_clean)(const struct vcm_pt *pt, FMT_ITEM *table, str
 	d->end = 0;
 }
 
-/* The same for every format: vcm_pt_tlb_flush_() (pgtable.c), one copy. */
+/*
+ * The same for every format: vcm_pt_tlb_flush_() (pgtable.c), one copy; a
+ * table nobody flushes or sums for does not pay for the call.
+ */
 static inline void NS(tlb_flush)(struct vcm_pt *pt, vcm_da_t first, vcm_da_t last,
 				 uint64_t sizes, bool leaf)
 {
-	vcm_pt_tlb_flush_(pt, first, last, sizes, leaf);
+	if (pt->cfg.tlb != NULL || (pt->cfg.flags & VCM_PT_CFG_TLB_SUM) != 0U)
+		vcm_pt_tlb_flush_(pt, first, last, sizes, leaf);
 }
 
 static void NS(flush_now)(struct walk *w, vcm_da_t first, vcm_da_t last, uint64_t sizes,
