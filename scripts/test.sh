@@ -28,12 +28,13 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 # separate VCMs, CPU mapper, DMA model, the graph's shape changing; once with
 # the system lock, once with the finer locks), the finer locks' own test
 # (two VCMs at once, per-thread magazines), the graph's, the hosted memory's, the
-# range cache's per-thread magazines and the 2010 layer's (8 threads, each
-# checking its own message). Nothing is suppressed. About 2 minutes on 2 cores.
+# range cache's per-thread magazines, the 2010 layer's (8 threads, each
+# checking its own message) and a device marking leaves dirty while another
+# thread walks them. Nothing is suppressed. About 2 minutes on 2 cores.
 echo "=== tsan (threaded tests)"
 cmake -S . -B build/test-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
   -DVCM_SANITIZE=thread -DVCM_QEMU_TESTS=OFF >/dev/null
-tsan_tests="test_stress_threads test_graph_locks test_graph_more test_hosted_mem test_vspace_threads test_rfc_threads test_rfc_api"
+tsan_tests="test_stress_threads test_graph_locks test_graph_more test_hosted_mem test_vspace_threads test_rfc_threads test_rfc_api test_soc_dirty_threads"
 # shellcheck disable=SC2086
 cmake --build build/test-tsan -j"$jobs" --target $tsan_tests
 (cd build/test-tsan && TSAN_OPTIONS="halt_on_error=1 exitcode=66" \

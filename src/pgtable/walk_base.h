@@ -167,6 +167,24 @@ static void NS(tbl_free)(struct vcm_pt *pt, const struct tbl *t)
 	vcm_pt_tbl_free_(pt, t->pa, t->cpu, t->size);
 }
 
+/*
+ * One entry as a walker reads it. A hardware walker may set a leaf's dirty
+ * or access bit while this thread reads the table (the harvest and the
+ * split read those leaves with atomic exchanges already): hosted builds read
+ * with a relaxed atomic load, the same instruction as a plain one on the
+ * hosts we run on, so the read is defined and ThreadSanitizer sees it as
+ * such. Freestanding builds keep the plain load: on i386 a 64-bit atomic
+ * load is a longer sequence, and the firmware images have a size budget.
+ */
+static inline FMT_ITEM NS(entry_read)(const FMT_ITEM *p)
+{
+#if __STDC_HOSTED__
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+#else
+	return *p;
+#endif
+}
+
 /* Make @n entries from @first visible to a walker that does not snoop. */
 static inline void NS(clean)(const struct vcm_pt *pt, FMT_ITEM *table, unsigned int first,
 			     unsigned int n)
@@ -337,7 +355,7 @@ static FMT_ITEM *NS(wc_miss)(struct vcm_pt *pt, vcm_da_t da, uint64_t len, unsig
 
 		if (lvl == 0U)
 			return NULL;
-		e = table[NS(lvl_index)(pt, lvl, da)];
+		e = NS(entry_read)(&table[NS(lvl_index)(pt, lvl, da)]);
 		if (e == 0U || fmt_kind(pt, lvl, e) != FMT_TABLE)
 			return NULL;
 		table = NS(tbl_cpu)(pt, fmt_table_pa(pt, lvl, e));
@@ -416,7 +434,7 @@ static inline void NS(iter_start)(const struct vcm_pt *pt, struct iter *it, FMT_
 /* Read the entry at the position and decode its kind, once. */
 static inline void NS(iter_load)(const struct vcm_pt *pt, struct iter *it)
 {
-	it->entry = it->table[it->index];
+	it->entry = NS(entry_read)(&it->table[it->index]);
 	it->kind = it->entry == 0U ? FMT_EMPTY : fmt_kind(pt, it->level, it->entry);
 }
 
@@ -475,7 +493,7 @@ static inline void NS(find)(const struct vcm_pt *pt, vcm_da_t da, struct iter *i
 
 	for (;;) {
 		index = NS(lvl_index)(pt, lvl, da);
-		e = table[index];
+		e = NS(entry_read)(&table[index]);
 		kind = e == 0U ? FMT_EMPTY : fmt_kind(pt, lvl, e);
 		if (kind != FMT_TABLE)
 			break;

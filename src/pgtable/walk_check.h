@@ -100,7 +100,7 @@ static int NS(check_group)(struct check *c, const FMT_ITEM *table, unsigned int 
 		return NS(check_fail)(c, "a group member outside a whole group", lvl, da,
 				      table[idx]);
 	for (unsigned int i = 0; i < n; i++) {
-		FMT_ITEM e = table[idx + i];
+		FMT_ITEM e = NS(entry_read)(&table[idx + i]);
 		int ret;
 
 		if (e == 0U || fmt_kind(pt, lvl, e) != FMT_LEAF || !fmt_leaf_contig(pt, lvl, e))
@@ -132,7 +132,7 @@ static int NS(check_lvl)(struct check *c, const FMT_ITEM *table, unsigned int lv
 	c->tables++;
 
 	for (unsigned int i = 0; i < n && ret == 0; i++, da += isz) {
-		FMT_ITEM e = table[i];
+		FMT_ITEM e = NS(entry_read)(&table[i]);
 		unsigned int kind;
 
 		if (e == 0U)
