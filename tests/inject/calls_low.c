@@ -339,6 +339,29 @@ static int o_hosted_mem_destroy(struct world *w)
 	return ret;
 }
 
+/* A table block taken and given back (on a zero list where there are
+ * some): the arena is not as create left it, which reset puts right. */
+static void s_mem_used(struct world *w)
+{
+	vcm_pa_t pa;
+	void *cpu;
+
+	w_mem(w);
+	if (w->plat->table_alloc(w->plat->ctx, 4 * KB, 4 * KB, &pa, &cpu) != 0)
+		fail_msg("setup: no table block");
+	if (w->plat->table_free_zero != NULL)
+		w->plat->table_free_zero(w->plat->ctx, pa, cpu, 4 * KB);
+	else
+		w->plat->table_free(w->plat->ctx, pa, cpu, 4 * KB);
+}
+
+static int o_hosted_mem_reset(struct world *w)
+{
+	/* no message: -EINVAL and -EBUSY are its refusals, and it allocates nothing */
+	w->msg = "";
+	return vcm_hosted_mem_reset(w->mem);
+}
+
 static int o_hosted_arena_new(struct world *w)
 {
 	w->arena = vcm_plat_hosted_arena_new(64 * KB, W_PA);
@@ -385,6 +408,7 @@ const struct inj_call inj_calls_low[] = {
 	{ "sim", "vcm_sim_dma_create", 0, NULL, w_mem, o_sim_dma_create, 0 },
 	{ "hosted", "vcm_hosted_mem_create", 0, NULL, NULL, o_hosted_mem_create, 0 },
 	{ "hosted", "vcm_hosted_mem_destroy", 0, NULL, w_mem, o_hosted_mem_destroy, 0 },
+	{ "hosted", "vcm_hosted_mem_reset", 0, NULL, s_mem_used, o_hosted_mem_reset, 0 },
 	{ "hosted", "vcm_plat_hosted_arena_new", 0, NULL, NULL, o_hosted_arena_new, 0 },
 	{ NULL, NULL, 0, NULL, NULL, NULL, 0 },
 };

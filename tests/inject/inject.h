@@ -76,12 +76,24 @@ struct world {
 	/* an IOMMU backend on its fake register file (calls_smmuv3.c, calls_vtd.c,
 	 * calls_amdvi.c): its environment, the unit, a master or device of it;
 	 * dev_state prints what the snapshot compares (registers that matter,
-	 * the entry the call writes, the arena's free bytes and check) */
+	 * the entry the call writes, the arena's free bytes and check; for a
+	 * guest, the nested model's walks and the guest's bytes) */
 	void *dev_env;
 	void *dev_unit;
 	void *dev_sub;
 	void (*dev_state)(const struct world *w, FILE *out);
 	void (*dev_teardown)(struct world *w);
+	/* a guest system over a host VCM of the nested world (calls_nest.c):
+	 * its platform (nest points at np from vcm_nest_plat_init() until
+	 * vcm_nest_plat_fini()), its device, VCMs and so on, as above */
+	struct vcm_nest_plat np;
+	struct vcm_nest_plat *nest;
+	struct vcm_sys *gsys;
+	struct vcm_dev *gdev[2];
+	struct vcm *gv[2];
+	struct vcm_avcm *ga[2];
+	struct vcm_res *gr[4];
+	struct vcm_mem *gm[4];
 	/* the 2010 layer's default system is up */
 	bool rfc;
 	void *rfc_h[12];                 /* rfc handles (calls_rfc.c) */
@@ -105,6 +117,7 @@ extern const struct inj_call inj_calls_rfc[];
 extern const struct inj_call inj_calls_smmuv3[];
 extern const struct inj_call inj_calls_vtd[];
 extern const struct inj_call inj_calls_amdvi[];
+extern const struct inj_call inj_calls_nest[];
 
 /* World builders the call lists share (world.c). */
 void w_mem(struct world *w);            /* hosted memory and its plat */

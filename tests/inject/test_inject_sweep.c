@@ -78,9 +78,11 @@ static void inj_arm(long n)
 
 /* ---- snapshots ---------------------------------------------------------- */
 
+#define NR_ARENAS 3
+
 struct shot {
-	uint8_t *tables[2];  /* the table arenas of the world's memories */
-	size_t tlen[2];
+	uint8_t *tables[NR_ARENAS]; /* the table arenas of the world's memories, a guest's */
+	size_t tlen[NR_ARENAS];
 	char *maps;          /* our memfd's lines of /proc/self/maps */
 	char *graph;         /* walk of every VCM x device, reverse map, res list */
 	int fds;
@@ -125,45 +127,70 @@ static int walk_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned 
 	return 0;
 }
 
-static void dump_graph(const struct world *w, FILE *out)
+/* One system's VCMs, devices and memories, as the world holds them (host or guest). */
+struct sys_view {
+	struct vcm_sys *sys;
+	struct vcm *const *v;
+	unsigned int nv;
+	struct vcm_dev *const *dev;
+	unsigned int ndev;
+	struct vcm_mem *const *m;
+	unsigned int nm;
+};
+
+static void dump_sys(const struct sys_view *s, FILE *out)
 {
-	for (unsigned int v = 0; v < 4; v++) {
-		if (w->v[v] == NULL)
+	for (unsigned int v = 0; v < s->nv; v++) {
+		if (s->v[v] == NULL)
 			continue;
 		fprintf(out, "vcm %u:", v);
-		for (const struct vcm_res *r = vcm_get_next_res(w->v[v], NULL); r != NULL;
-		     r = vcm_get_next_res(w->v[v], r))
+		for (const struct vcm_res *r = vcm_get_next_res(s->v[v], NULL); r != NULL;
+		     r = vcm_get_next_res(s->v[v], r))
 			fprintf(out, " res %llx+%llx", (unsigned long long)vcm_get_dev_addr(r),
 				(unsigned long long)vcm_get_res_len(r));
-		for (unsigned int d = 0; d < WD_NR; d++) {
+		for (unsigned int d = 0; d < s->ndev; d++) {
 			int ret;
 
-			if (w->dev[d] == NULL)
+			if (s->dev[d] == NULL)
 				continue;
 			fprintf(out, "\n dev %u:", d);
-			ret = vcm_walk(w->v[v], w->dev[d], vcm_get_start_addr(w->v[v]),
-				       vcm_get_len(w->v[v]), walk_run, out);
+			ret = vcm_walk(s->v[v], s->dev[d], vcm_get_start_addr(s->v[v]),
+				       vcm_get_len(s->v[v]), walk_run, out);
 			fprintf(out, " = %d", ret);
 		}
 		fputc('\n', out);
 	}
 	/* the reverse map, chunk by chunk of every buffer */
-	for (unsigned int m = 0; m < 4; m++) {
+	for (unsigned int m = 0; m < s->nm; m++) {
 		uint64_t it = 0, len;
 		vcm_pa_t pa;
 
-		if (w->m[m] == NULL)
+		if (s->m[m] == NULL)
 			continue;
-		while (vcm_mem_next_chunk(w->m[m], &it, &pa, &len) == 0) {
+		while (vcm_mem_next_chunk(s->m[m], &it, &pa, &len) == 0) {
 			vcm_da_t da = 0;
 
 			fprintf(out, "rmap %llx: %llu", (unsigned long long)pa,
-				(unsigned long long)vcm_get_phys_num_res(w->sys, pa));
-			for (struct vcm_res *r = vcm_get_next_phys_res(w->sys, pa, NULL, &da);
-			     r != NULL; r = vcm_get_next_phys_res(w->sys, pa, r, &da))
+				(unsigned long long)vcm_get_phys_num_res(s->sys, pa));
+			for (struct vcm_res *r = vcm_get_next_phys_res(s->sys, pa, NULL, &da);
+			     r != NULL; r = vcm_get_next_phys_res(s->sys, pa, r, &da))
 				fprintf(out, " %p@%llx", (void *)r, (unsigned long long)da);
 			fputc('\n', out);
 		}
+	}
+	fprintf(out, "check %d\n", vcm_sys_check_(s->sys));
+}
+
+/* The world's system, then a guest's over it (calls_nest.c). */
+static void dump_graph(const struct world *w, FILE *out)
+{
+	const struct sys_view host = { w->sys, w->v, 4, w->dev, WD_NR, w->m, 4 };
+	const struct sys_view guest = { w->gsys, w->gv, 2, w->gdev, 2, w->gm, 4 };
+
+	dump_sys(&host, out);
+	if (w->gsys != NULL) {
+		fputs("guest:\n", out);
+		dump_sys(&guest, out);
 	}
 }
 
@@ -198,37 +225,44 @@ static bool arena_blank_free(uint8_t *arena, size_t len)
 	return zero_ok;
 }
 
-/* The memories whose table arenas the snapshot copies. */
-static void arenas(const struct world *w, struct vcm_hosted_mem **mem, uint64_t *len)
+/*
+ * The table arenas the snapshot copies: those of the world's memories, and
+ * a guest's (its bytes live in the host memory behind the host reservation
+ * vcm_nest_plat_init() took, its books at their start as in any arena).
+ */
+static void arenas(const struct world *w, uint8_t **cpu, uint64_t *len)
 {
-	mem[0] = w->mem;
+	struct vcm_hosted_mem *mem[2] = { w->mem, w->soc != NULL ? vcm_soc_mem(w->soc) : NULL };
+
 	len[0] = W_TABLE_BYTES;
-	mem[1] = w->soc != NULL ? vcm_soc_mem(w->soc) : NULL;
 	len[1] = W_SOC_TABLE_BYTES;
 	if (w->rfc)
 		mem[1] = inj_rfc_mem(&len[1]);
+	for (unsigned int i = 0; i < 2; i++) {
+		cpu[i] = mem[i] != NULL ? vcm_hosted_mem_cpu(mem[i], W_PA) : NULL;
+		if (mem[i] != NULL)
+			assert_non_null(cpu[i]);
+	}
+	cpu[2] = w->nest != NULL ? w->nest->arena.cpu : NULL;
+	len[2] = w->nest != NULL ? w->nest->arena.len : 0;
 }
 
 static void shot_take(struct shot *s, const struct world *w)
 {
-	struct vcm_hosted_mem *mem[2];
-	uint64_t len[2];
+	uint8_t *cpu[NR_ARENAS];
+	uint64_t len[NR_ARENAS];
 	size_t glen = 0;
 	FILE *out;
 
 	memset(s, 0, sizeof(*s));
-	arenas(w, mem, len);
-	for (unsigned int i = 0; i < 2; i++) {
-		uint8_t *cpu;
-
-		if (mem[i] == NULL)
+	arenas(w, cpu, len);
+	for (unsigned int i = 0; i < NR_ARENAS; i++) {
+		if (cpu[i] == NULL)
 			continue;
-		cpu = vcm_hosted_mem_cpu(mem[i], W_PA);
-		assert_non_null(cpu);
 		s->tlen[i] = (size_t)len[i];
 		s->tables[i] = malloc(s->tlen[i]);
 		assert_non_null(s->tables[i]);
-		memcpy(s->tables[i], cpu, s->tlen[i]);
+		memcpy(s->tables[i], cpu[i], s->tlen[i]);
 		s->zero_bad |= !arena_blank_free(s->tables[i], s->tlen[i]);
 	}
 	s->maps = read_maps();
@@ -236,9 +270,11 @@ static void shot_take(struct shot *s, const struct world *w)
 	assert_non_null(out);
 	if (w->sys != NULL) {
 		dump_graph(w, out);
-		fprintf(out, "check %d\n", vcm_sys_check_(w->sys));
 		s->slabs = (long)gobj_slabs_(w->sys);
 	}
+	/* a guest's handles come from the host platform's metadata */
+	if (w->gsys != NULL)
+		s->slabs += (long)gobj_slabs_(w->gsys);
 	if (w->dev_state != NULL)
 		w->dev_state(w, out);
 	fclose(out);
@@ -248,8 +284,8 @@ static void shot_take(struct shot *s, const struct world *w)
 
 static void shot_free(struct shot *s)
 {
-	free(s->tables[0]);
-	free(s->tables[1]);
+	for (unsigned int i = 0; i < NR_ARENAS; i++)
+		free(s->tables[i]);
 	free(s->maps);
 	free(s->graph);
 }
@@ -258,10 +294,11 @@ static const char *shot_diff(const struct shot *a, const struct shot *b)
 {
 	if (b->zero_bad)
 		return "a table given back as zero is not zero";
-	for (unsigned int i = 0; i < 2; i++)
+	for (unsigned int i = 0; i < NR_ARENAS; i++)
 		if (a->tlen[i] != b->tlen[i] ||
 		    (a->tlen[i] != 0 && memcmp(a->tables[i], b->tables[i], a->tlen[i]) != 0))
-			return "table memory bytes changed";
+			return i < 2 ? "table memory bytes changed" :
+				       "table memory bytes changed (the guest's arena)";
 	if (strcmp(a->maps, b->maps) != 0)
 		return "CPU mappings of the memory changed";
 	if (strcmp(a->graph, b->graph) != 0)
@@ -441,6 +478,7 @@ static void sweep(void **state)
 	sweep_list(inj_calls_smmuv3, &calls, &failures);
 	sweep_list(inj_calls_vtd, &calls, &failures);
 	sweep_list(inj_calls_amdvi, &calls, &failures);
+	sweep_list(inj_calls_nest, &calls, &failures);
 	printf("%ld calls, %ld injected failures survived, %d problems\n", calls, failures,
 	       problems);
 	vcm_plat_inject_set_(NULL);

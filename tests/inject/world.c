@@ -94,12 +94,45 @@ static void must(int ret, const char *what)
 		fail_msg("teardown: %s: %d", what, ret);
 }
 
+/* The guest system of calls_nest.c, then its platform: before the host goes. */
+static void w_guest_teardown(struct world *w)
+{
+	for (int i = 3; i >= 0; i--) {
+		if (w->gr[i] == NULL)
+			continue;
+		if (vcm_get_physmem_from_res(w->gr[i]) != NULL)
+			must(vcm_unback(w->gr[i]), "vcm_unback (guest)");
+		must(vcm_unreserve(w->gr[i]), "vcm_unreserve (guest)");
+	}
+	for (int i = 1; i >= 0; i--) {
+		if (w->ga[i] == NULL)
+			continue;
+		if (vcm_is_active(w->ga[i]) == 1)
+			must(vcm_deactivate(w->ga[i]), "vcm_deactivate (guest)");
+		must(vcm_deassoc(w->ga[i]), "vcm_deassoc (guest)");
+	}
+	for (int i = 1; i >= 0; i--)
+		if (w->gv[i] != NULL)
+			must(vcm_free(w->gv[i]), "vcm_free (guest)");
+	for (int i = 3; i >= 0; i--)
+		if (w->gm[i] != NULL)
+			must(vcm_free_phys(w->gsys, w->gm[i]), "vcm_free_phys (guest)");
+	for (int i = 1; i >= 0; i--)
+		if (w->gdev[i] != NULL)
+			must(vcm_dev_unregister(w->gdev[i]), "vcm_dev_unregister (guest)");
+	if (w->gsys != NULL)
+		must(vcm_sys_destroy(w->gsys), "vcm_sys_destroy (guest)");
+	if (w->nest != NULL)
+		must(vcm_nest_plat_fini(w->nest), "vcm_nest_plat_fini");
+}
+
 void w_teardown(struct world *w)
 {
 	if (w->rfc_teardown != NULL)
 		w->rfc_teardown(w);
 	if (w->dev_teardown != NULL)
 		w->dev_teardown(w);
+	w_guest_teardown(w);
 	for (int i = 5; i >= 0; i--) {
 		if (w->r[i] == NULL)
 			continue;
