@@ -494,8 +494,8 @@ VCM_API int vcm_get_cont_memtype(struct vcm_sys *sys, unsigned int memtype, vcm_
  * -EOPNOTSUPP the platform has no pa_to_cpu; -EFAULT a pa without a CPU view;
  * -EACCES (a guest system) the host maps the new memory read-only; -ENOMEM
  * no new memory, metadata or table memory. On failure @mem, its bytes
- * and every translation are as before, in the same table memory (tables the
- * break emptied may be rebuilt in each other's blocks: docs/graph.md).
+ * and every table are as before (a reservation over more than 32 leaf
+ * tables: the same translations in the same table memory, docs/graph.md).
  */
 VCM_API int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem);
 /*

@@ -424,7 +424,8 @@ struct vcm_inst {
 	struct vcm_plat_ops plat;   /* given to ops->create: the system's, forwarded */
 	struct vcm_plat_fwd fwd;    /* how plat forwards (table calls through the stash) */
 	enum inst_stash_mode stash_mode;
-	struct stash_node *stash;   /* tables held back during a migration */
+	struct stash_node *stash;   /* tables held back during a migration, oldest first */
+	uint32_t stash_batch;       /* the batch blocks stashed now join (inst_stash_batch_) */
 	struct vcm_tlb_hint hint;   /* tlb.c: this call's, for every device sharing it */
 };
 
@@ -591,6 +592,8 @@ int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr);
 void inst_plat_init_(struct vcm_inst *in, struct vcm_sys *sys);
 /* Back to INST_PASS; stashed tables go to the platform. */
 void inst_stash_drain_(struct vcm_inst *in);
+/* Blocks stashed from now on form a new batch (one per unmap call of a break). */
+void inst_stash_batch_(struct vcm_inst *in);
 
 /*
  * copy.c: one side of a physical copy, a cursor over its contiguous runs:

@@ -12,7 +12,14 @@
  *    stash, not to the platform;
  *  - INST_REUSE (during the rollback): a table is taken from the stash first,
  *    by size; the rollback rebuilds exactly the tables the break freed, so
- *    the stash always has them and the platform is never asked;
+ *    the stash always has them and the platform is never asked. Each table
+ *    gets its own block back: the break unmaps user after user, one batch
+ *    of stashed blocks each, the table layer frees the tables one unmap
+ *    call empties parents first in address order (walk_base.h,
+ *    gather_flush), and the rollback maps the users back last first, each
+ *    taking the blocks of its own batch in the order they came: a table is
+ *    emptied by the last user that maps into it, and made again by the same
+ *    user, the first to map into it on the way back;
  *  - INST_HOLD (while the new mappings are written): plain forwarding, the
  *    stash kept aside; the new mappings do not take the old tables, so a
  *    failure leaves the stash whole for the rollback;
@@ -31,6 +38,7 @@ struct stash_node {
 	struct stash_node *next;
 	vcm_pa_t pa;
 	uint64_t size;
+	uint32_t batch;
 };
 
 static struct vcm_inst *inst_of(struct vcm_plat_fwd *f)
@@ -44,11 +52,16 @@ static int ip_table_alloc(struct vcm_plat_fwd *f, uint64_t size, uint64_t align,
 	struct vcm_inst *in = inst_of(f);
 	const struct vcm_plat_ops *plat = f->to;
 
-	if (in->stash_mode == INST_REUSE) {
+	if (in->stash_mode == INST_REUSE && in->stash != NULL) {
+		uint32_t newest = 0;
+
+		/* the newest batch still stashed: the user being mapped back now */
+		for (const struct stash_node *n = in->stash; n != NULL; n = n->next)
+			newest = n->batch > newest ? n->batch : newest;
 		for (struct stash_node **pp = &in->stash; *pp != NULL; pp = &(*pp)->next) {
 			struct stash_node *n = *pp;
 
-			if (n->size != size || (n->pa & (align - 1U)) != 0U)
+			if (n->batch != newest || n->size != size || (n->pa & (align - 1U)) != 0U)
 				continue;
 			*pp = n->next;
 			*pa = n->pa;
@@ -68,12 +81,18 @@ static bool ip_stash(struct vcm_inst *in, vcm_pa_t pa, void *cpu, uint64_t size)
 	struct stash_node *n = cpu;
 
 	/* every table of every format is far larger than the link */
+	struct stash_node **tail = &in->stash;
+
 	if (in->stash_mode != INST_KEEP || size < sizeof(struct stash_node))
 		return false;
-	n->next = in->stash;
+	/* at the end: a batch hands its blocks out in the order they came */
+	while (*tail != NULL)
+		tail = &(*tail)->next;
+	n->next = NULL;
 	n->pa = pa;
 	n->size = size;
-	in->stash = n;
+	n->batch = in->stash_batch;
+	*tail = n;
 	return true;
 }
 
@@ -97,6 +116,7 @@ void inst_plat_init_(struct vcm_inst *in, struct vcm_sys *sys)
 {
 	in->sys = sys;
 	in->stash = NULL;
+	in->stash_batch = 0;
 	in->stash_mode = INST_PASS;
 	in->fwd = (struct vcm_plat_fwd){ .to = sys->plat, .table_alloc = ip_table_alloc,
 					 .table_free = ip_table_free };
@@ -107,11 +127,17 @@ void inst_plat_init_(struct vcm_inst *in, struct vcm_sys *sys)
 	vcm_plat_fwd_ops(&in->fwd, &in->plat);
 }
 
+void inst_stash_batch_(struct vcm_inst *in)
+{
+	in->stash_batch++;
+}
+
 void inst_stash_drain_(struct vcm_inst *in)
 {
 	const struct vcm_plat_ops *plat = in->sys->plat;
 
 	in->stash_mode = INST_PASS;
+	in->stash_batch = 0;
 	while (in->stash != NULL) {
 		struct stash_node *n = in->stash;
 

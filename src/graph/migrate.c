@@ -303,6 +303,8 @@ static int migrate_break(struct vcm_mem *mem)
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 
+		glist_for_each(q, &res->vcm->insts)
+			inst_stash_batch_(GRAPH_CONTAINER(q, struct vcm_inst, node));
 		ret = insts_unmap_ext_(res->vcm, res->ext, res->nr_ext, res->prot);
 		if (ret != 0)
 			break;
@@ -314,8 +316,9 @@ static int migrate_break(struct vcm_mem *mem)
 	keep_msg(sys, first);
 	glist_init(&lost);
 	users_stash(mem, INST_REUSE);
-	for (q = mem->users.next; q != p; q = next) {
-		next = q->next;
+	/* the users before @p, last first: each table gets its own block (inst_plat.c) */
+	for (q = p->prev; q != &mem->users; q = next) {
+		next = q->prev;
 		remap_old(GRAPH_CONTAINER(q, struct vcm_res, mem_node), &lost, why);
 	}
 	users_stash(mem, INST_PASS);
@@ -372,8 +375,9 @@ static void migrate_undo(struct vcm_mem *mem, const struct plan *plan, uint64_t 
 	}
 	glist_init(&lost);
 	users_stash(mem, INST_REUSE);
-	for (p = mem->users.next; p != &mem->users; p = next) {
-		next = p->next;
+	/* last first: each table gets its own block back (inst_plat.c) */
+	for (p = mem->users.prev; p != &mem->users; p = next) {
+		next = p->prev;
 		remap_old(GRAPH_CONTAINER(p, struct vcm_res, mem_node), &lost, why);
 	}
 	users_stash(mem, INST_PASS);

@@ -28,6 +28,8 @@ struct tbl {
 	FMT_ITEM *cpu;
 	vcm_pa_t pa;
 	uint64_t size;
+	vcm_da_t da;       /* deferred frees: the first address the table mapped */
+	unsigned int lvl;  /* and its level */
 };
 
 /*
@@ -240,7 +242,24 @@ static void NS(gather_flush)(struct walk *w)
 	w->gathered = false;
 	w->gather_leaf = true;
 	w->gather_sizes = 0;
-	/* Only now can no walker still be reading the unlinked tables. */
+	/*
+	 * Only now can no walker still be reading the unlinked tables. They
+	 * were unlinked children first (each empties before its parent); they
+	 * go back parents first, in address order, the order a map of the same
+	 * range asks for tables again: a caller that keeps freed blocks to
+	 * rebuild what it unmapped (the graph's migrate, src/graph/inst_plat.c)
+	 * then hands each table its own block back.
+	 */
+	for (unsigned int i = 1; i < w->ndeferred; i++) {
+		struct tbl t = w->deferred[i];
+		unsigned int j = i;
+
+		for (; j > 0U && (w->deferred[j - 1U].da > t.da ||
+				  (w->deferred[j - 1U].da == t.da && w->deferred[j - 1U].lvl < t.lvl));
+		     j--)
+			w->deferred[j] = w->deferred[j - 1U];
+		w->deferred[j] = t;
+	}
 	for (unsigned int i = 0; i < w->ndeferred; i++)
 		NS(tbl_free)(w->pt, &w->deferred[i]);
 	w->ndeferred = 0;
@@ -393,6 +412,8 @@ static void NS(defer_free)(struct walk *w, FMT_ITEM *cpu, vcm_pa_t pa, unsigned 
 	t->cpu = cpu;
 	t->pa = pa;
 	t->size = vcm_pt_table_size_(w->pt, lvl, FMT_ITEM_LG2);
+	t->da = first;
+	t->lvl = lvl;
 }
 
 /* Clear @n entries (a plain loop the compiler turns into wide stores). */
