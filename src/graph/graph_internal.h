@@ -425,6 +425,7 @@ struct vcm_inst {
 	struct vcm_plat_fwd fwd;    /* how plat forwards (table calls through the stash) */
 	enum inst_stash_mode stash_mode;
 	struct stash_node *stash;   /* tables held back during a migration, oldest first */
+	struct stash_node **stash_end; /* the last node's next (&stash when empty) */
 	uint32_t stash_batch;       /* the batch blocks stashed now join (inst_stash_batch_) */
 	struct vcm_tlb_hint hint;   /* tlb.c: this call's, for every device sharing it */
 };

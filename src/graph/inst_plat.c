@@ -53,17 +53,18 @@ static int ip_table_alloc(struct vcm_plat_fwd *f, uint64_t size, uint64_t align,
 	const struct vcm_plat_ops *plat = f->to;
 
 	if (in->stash_mode == INST_REUSE && in->stash != NULL) {
-		uint32_t newest = 0;
+		/* batches come in order: the last node's is the newest, the user mapped back now */
+		const uint32_t newest =
+			GRAPH_CONTAINER(in->stash_end, struct stash_node, next)->batch;
 
-		/* the newest batch still stashed: the user being mapped back now */
-		for (const struct stash_node *n = in->stash; n != NULL; n = n->next)
-			newest = n->batch > newest ? n->batch : newest;
 		for (struct stash_node **pp = &in->stash; *pp != NULL; pp = &(*pp)->next) {
 			struct stash_node *n = *pp;
 
 			if (n->batch != newest || n->size != size || (n->pa & (align - 1U)) != 0U)
 				continue;
 			*pp = n->next;
+			if (n->next == NULL)
+				in->stash_end = pp;
 			*pa = n->pa;
 			*cpu = n;
 			graph_zero(n, (size_t)size);
@@ -81,18 +82,15 @@ static bool ip_stash(struct vcm_inst *in, vcm_pa_t pa, void *cpu, uint64_t size)
 	struct stash_node *n = cpu;
 
 	/* every table of every format is far larger than the link */
-	struct stash_node **tail = &in->stash;
-
 	if (in->stash_mode != INST_KEEP || size < sizeof(struct stash_node))
 		return false;
 	/* at the end: a batch hands its blocks out in the order they came */
-	while (*tail != NULL)
-		tail = &(*tail)->next;
 	n->next = NULL;
 	n->pa = pa;
 	n->size = size;
 	n->batch = in->stash_batch;
-	*tail = n;
+	*in->stash_end = n;
+	in->stash_end = &n->next;
 	return true;
 }
 
@@ -116,6 +114,7 @@ void inst_plat_init_(struct vcm_inst *in, struct vcm_sys *sys)
 {
 	in->sys = sys;
 	in->stash = NULL;
+	in->stash_end = &in->stash;
 	in->stash_batch = 0;
 	in->stash_mode = INST_PASS;
 	in->fwd = (struct vcm_plat_fwd){ .to = sys->plat, .table_alloc = ip_table_alloc,
@@ -144,4 +143,5 @@ void inst_stash_drain_(struct vcm_inst *in)
 		in->stash = n->next;
 		plat->table_free(plat->ctx, n->pa, n, n->size);
 	}
+	in->stash_end = &in->stash;
 }
