@@ -228,21 +228,30 @@ static inline bool map_args_ok(const struct vcm_pt *pt, vcm_da_t da, vcm_pa_t pa
 #define ONE_RANGE UINT64_MAX
 
 /* "seg[@i]: " into @buf, or "" for ONE_RANGE: where a piece's messages point. */
-static const char *piece_name(char buf[32], uint64_t i)
+/* @v in decimal at @buf (no libc: the layer also runs freestanding); the digits written. */
+static unsigned int put_dec(char *buf, uint64_t v)
 {
 	char digits[20];
 	unsigned int n = 0, o = 0;
 
-	if (i == ONE_RANGE)
-		return "";
 	do {
-		digits[n++] = (char)('0' + i % 10U);
-		i /= 10U;
-	} while (i != 0U);
-	for (const char *p = "seg["; *p != '\0'; p++)
-		buf[o++] = *p;
+		digits[n++] = (char)('0' + v % 10U);
+		v /= 10U;
+	} while (v != 0U);
 	while (n != 0U)
 		buf[o++] = digits[--n];
+	return o;
+}
+
+static const char *piece_name(char buf[32], uint64_t i)
+{
+	unsigned int o = 0;
+
+	if (i == ONE_RANGE)
+		return "";
+	for (const char *p = "seg["; *p != '\0'; p++)
+		buf[o++] = *p;
+	o += put_dec(buf + o, i);
 	buf[o++] = ']';
 	buf[o++] = ':';
 	buf[o++] = ' ';
@@ -271,20 +280,11 @@ static const char *size_list(char buf[SIZE_LIST_LEN], uint64_t sizes)
 	unsigned int o = 0;
 
 	for (unsigned int n = 0; n < 64U; n++) {
-		unsigned int v = 1U << (n % 10U);
-		char digits[4];
-		unsigned int k = 0;
-
 		if ((sizes >> n & 1U) == 0U)
 			continue;
 		if (o != 0U)
 			buf[o++] = '|';
-		do {
-			digits[k++] = (char)('0' + v % 10U);
-			v /= 10U;
-		} while (v != 0U);
-		while (k != 0U)
-			buf[o++] = digits[--k];
+		o += put_dec(buf + o, UINT64_C(1) << (n % 10U));
 		if (unit[n / 10U] != '\0')
 			buf[o++] = unit[n / 10U];
 	}
