@@ -285,7 +285,7 @@ VCM_API int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, v
  * crossed freely).
  * vcm_sim_iommu_write() - the same, writing @buf to memory.
  *
- * Return: 0; -EINVAL NULL @buf with @len, bad bank; -EOVERFLOW @da + @len
+ * Return: 0; -EINVAL NULL @iommu, NULL @buf with @len, bad bank; -EOVERFLOW @da + @len
  * wraps; -ENODEV disabled bank; a fault's error (bytes of the bursts before
  * the fault have moved); -EFAULT a pa with no memory behind it.
  */

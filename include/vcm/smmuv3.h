@@ -116,7 +116,7 @@ VCM_API int vcm_smmuv3_take_error(struct vcm_smmuv3 *smmu);
 VCM_API int vcm_smmuv3_master(struct vcm_smmuv3 *smmu, uint32_t sid, uint32_t asid,
 			      struct vcm_smmuv3_master **out);
 
-/* The master's StreamID and ASID. */
+/* The master's StreamID and ASID; 0 for NULL (an event of no known master). */
 VCM_API uint32_t vcm_smmuv3_master_sid(const struct vcm_smmuv3_master *m);
 VCM_API uint32_t vcm_smmuv3_master_asid(const struct vcm_smmuv3_master *m);
 

@@ -29,7 +29,9 @@
  * (never undefined behaviour) for as long as the system lives, even after its
  * memory holds a newer object: a handle carries the generation of the slot it
  * names, and a slot whose generations run out is never reused. Handles are
- * opaque values, not addresses to read; compare them only with ==. After
+ * opaque values, not addresses to read; compare them only with ==. A
+ * pointer that was never a handle of this library (a struct vcm_physmem, a
+ * slot store, any other memory) is not one, and is outside this promise. After
  * vcm_sys_destroy() no handle of the system may be used, unless the system
  * was made with a slot store (cfg->slots): then they stay -EINVAL in every
  * later system of that store, until vcm_slots_destroy().
@@ -297,7 +299,7 @@ VCM_API int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *fr
  */
 VCM_API int vcm_res_read_clear_dirty(struct vcm_res *res, unsigned int flags,
 				     int (*fn)(void *arg, vcm_da_t da, uint64_t len), void *arg);
-/* The smallest page any VCM of @sys can map: 4 KiB. */
+/* The smallest page any VCM of @sys can map: 4 KiB; 0 if @sys is not a live system. */
 VCM_API uint64_t vcm_get_min_page_size(const struct vcm_sys *sys);
 
 /* ---- bounds -------------------------------------------------------------- */

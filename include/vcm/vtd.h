@@ -153,6 +153,7 @@ VCM_API int vcm_vtd_dev_destroy(struct vcm_vtd_dev *dev);
  */
 VCM_API extern const struct vcm_dev_ops vcm_vtd_dev_ops;
 
+/* The device's source-id and domain-id; 0 for NULL (a fault of no known device). */
 VCM_API uint16_t vcm_vtd_dev_sid(const struct vcm_vtd_dev *dev);
 VCM_API uint16_t vcm_vtd_dev_did(const struct vcm_vtd_dev *dev);
 

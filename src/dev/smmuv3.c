@@ -629,12 +629,12 @@ int vcm_smmuv3_master(struct vcm_smmuv3 *smmu, uint32_t sid, uint32_t asid,
 
 uint32_t vcm_smmuv3_master_sid(const struct vcm_smmuv3_master *m)
 {
-	return m->sid;
+	return m != NULL ? m->sid : 0U;
 }
 
 uint32_t vcm_smmuv3_master_asid(const struct vcm_smmuv3_master *m)
 {
-	return m->asid;
+	return m != NULL ? m->asid : 0U;
 }
 
 /* ---- the device ops ------------------------------------------------------- */

@@ -373,12 +373,12 @@ int vcm_vtd_dev_destroy(struct vcm_vtd_dev *dev)
 
 uint16_t vcm_vtd_dev_sid(const struct vcm_vtd_dev *dev)
 {
-	return dev->sid;
+	return dev != NULL ? dev->sid : 0U;
 }
 
 uint16_t vcm_vtd_dev_did(const struct vcm_vtd_dev *dev)
 {
-	return dev->did;
+	return dev != NULL ? dev->did : 0U;
 }
 
 static bool is_vtd_ss(const char *fmt)

@@ -36,6 +36,7 @@
  * of every public call on a handle (gobj_lock_).
  */
 #include "graph_internal.h"
+#include "handle_sys.h"
 
 #define FIRST_SLAB_SLOTS 8U
 #define MAX_SLAB_SLOTS   512U
@@ -562,6 +563,11 @@ static struct vcm_sys *gobj_sys_(const void *handle)
 	if (o == NULL || !sys_live(o->sys))
 		return NULL;
 	return o->sys;
+}
+
+struct vcm_sys *vcm_handle_sys_(const void *handle)
+{
+	return gobj_sys_(handle);
 }
 
 /*

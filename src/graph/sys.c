@@ -321,6 +321,5 @@ struct vcm_phys *vcm_sys_phys(struct vcm_sys *sys)
 
 uint64_t vcm_get_min_page_size(const struct vcm_sys *sys)
 {
-	(void)sys;
-	return GRAPH_PAGE;
+	return sys_live(sys) ? GRAPH_PAGE : 0U;
 }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 #include "rfc_internal.h"
+#include "../graph/handle_sys.h"
 
 /*
  * Every call has the same frame: rfc_get_(__func__) names the call for this
@@ -62,9 +63,28 @@ static bool nonnull(const void *h, const char *what)
 	return false;
 }
 
-static bool nonnull2(const void *h1, const char *what1, const void *h2, const char *what2)
+/*
+ * Is @h a handle of the default system? The native calls serve any live
+ * system's handles, so without this a handle of another system (one of
+ * vcm.h's own, or a SoC's) would be used, or changed, there. NULL and other
+ * systems' handles record -EINVAL naming @what; a freed handle of this
+ * system passes, for the native call to refuse.
+ */
+static bool ours(const void *h, const char *what)
 {
-	return nonnull(h1, what1) && nonnull(h2, what2);
+	const struct rfc_sys *s = rfc_sys_;
+
+	if (!nonnull(h, what))
+		return false;
+	if (s != NULL && vcm_handle_sys_(h) == s->sys)
+		return true;
+	rfc_fail_(-EINVAL, "%s %p is not a handle of the default system", what, h);
+	return false;
+}
+
+static bool ours2(const void *h1, const char *what1, const void *h2, const char *what2)
+{
+	return ours(h1, what1) && ours(h2, what2);
 }
 
 /*
@@ -74,6 +94,8 @@ static bool nonnull2(const void *h1, const char *what1, const void *h2, const ch
  */
 static bool vcm_live(struct vcm *vcm, const char *what)
 {
+	if (!ours(vcm, what))
+		return false;
 	if (vcm_get_len(vcm) != 0U)
 		return true;
 	rfc_fail_(-EINVAL, "%s %p is not a live VCM", what, (void *)vcm);
@@ -82,6 +104,8 @@ static bool vcm_live(struct vcm *vcm, const char *what)
 
 static bool res_live(struct vcm_res *res, const char *what)
 {
+	if (!ours(res, what))
+		return false;
 	if (vcm_get_vcm_from_res(res) != NULL)
 		return true;
 	rfc_fail_(-EINVAL, "%s %p is not a live reservation", what, (void *)res);
@@ -90,6 +114,8 @@ static bool res_live(struct vcm_res *res, const char *what)
 
 static bool bound_live(struct vcm_bound *bound)
 {
+	if (!ours(bound, "bound"))
+		return false;
 	if (vcm_get_bound_len(bound) != 0U)
 		return true;
 	rfc_fail_(-EINVAL, "bound %p is not a live bound", (void *)bound);
@@ -282,7 +308,7 @@ struct vcm *vcm_rfc_clone(struct vcm *vcm)
 
 	if (s == NULL)
 		return NULL;
-	if (!nonnull(vcm, "vcm"))
+	if (!ours(vcm, "vcm"))
 		return NULL;
 	ret = vcm_clone(vcm, &v);
 	return vcm_made(ret, v);
@@ -294,7 +320,7 @@ int vcm_rfc_free(struct vcm *vcm)
 
 	if (s == NULL)
 		return -ENODEV;
-	if (!nonnull(vcm, "vcm"))
+	if (!ours(vcm, "vcm"))
 		return -EINVAL;
 	return leave(vcm_free(vcm));
 }
@@ -311,7 +337,7 @@ uint64_t vcm_rfc_get_len(struct vcm *vcm)
 {
 	uint64_t len;
 
-	if (rfc_get_(__func__) == NULL)
+	if (rfc_get_(__func__) == NULL || !ours(vcm, "vcm"))
 		return 0;
 	len = vcm_get_len(vcm);
 	if (len == 0U)
@@ -337,7 +363,7 @@ struct vcm_res *vcm_rfc_reserve(struct vcm *vcm, uint64_t len, uint32_t attr)
 
 	if (rfc_get_(__func__) == NULL || res_attr(attr, &prot, &align) < 0)
 		return NULL;
-	if (!nonnull(vcm, "vcm"))
+	if (!ours(vcm, "vcm"))
 		return NULL;
 	ret = vcm_reserve(vcm, len, align, prot, &r);
 	return res_made(ret, r);
@@ -385,7 +411,7 @@ int vcm_rfc_unreserve(struct vcm_res *res)
 {
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	if (!nonnull(res, "res"))
+	if (!ours(res, "res"))
 		return -EINVAL;
 	return leave(vcm_unreserve(res));
 }
@@ -426,7 +452,7 @@ int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr)
 
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	if (!nonnull(res, "res"))
+	if (!ours(res, "res"))
 		return -EINVAL;
 	ret = res_attr(attr, &prot, &align);
 	if (ret < 0)
@@ -452,7 +478,7 @@ uint32_t vcm_rfc_get_res_attr(struct vcm_res *res)
 
 	if (rfc_get_(__func__) == NULL)
 		return 0;
-	if (!nonnull(res, "res"))
+	if (!ours(res, "res"))
 		return 0;
 	if (leave(vcm_get_res_attr(res, &prot, &align)) < 0)
 		return 0;
@@ -486,7 +512,7 @@ uint64_t vcm_rfc_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *f
 {
 	if (rfc_get_(__func__) == NULL)
 		return 0;
-	if (!nonnull2(to, "to", from, "from"))
+	if (!ours2(to, "to", from, "from"))
 		return 0;
 	return leave(vcm_res_copy(to, to_off, from, from_off, len)) == 0 ? len : 0;
 }
@@ -506,7 +532,7 @@ struct vcm_bound *vcm_rfc_create_bound(struct vcm *vcm, uint64_t len)
 
 	if (rfc_get_(__func__) == NULL)
 		return NULL;
-	if (!nonnull(vcm, "vcm"))
+	if (!ours(vcm, "vcm"))
 		return NULL;
 	return leave(vcm_create_bound(vcm, len, &b)) == 0 ? b : NULL;
 }
@@ -515,7 +541,7 @@ int vcm_rfc_free_bound(struct vcm_bound *bound)
 {
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	if (!nonnull(bound, "bound"))
+	if (!ours(bound, "bound"))
 		return -EINVAL;
 	return leave(vcm_free_bound(bound));
 }
@@ -529,7 +555,7 @@ struct vcm_res *vcm_rfc_reserve_from_bound(struct vcm_bound *bound, uint64_t len
 
 	if (rfc_get_(__func__) == NULL || res_attr(attr, &prot, &align) < 0)
 		return NULL;
-	if (!nonnull(bound, "bound"))
+	if (!ours(bound, "bound"))
 		return NULL;
 	ret = vcm_reserve_from_bound(bound, len, align, prot, &r);
 	return res_made(ret, r);
@@ -602,7 +628,7 @@ int vcm_rfc_phys_free(struct vcm_mem *physmem)
 
 	if (s == NULL)
 		return -ENODEV;
-	if (!nonnull(physmem, "physmem"))
+	if (!ours(physmem, "physmem"))
 		return -EINVAL;
 	return leave(vcm_free_phys(s->sys, physmem));
 }
@@ -611,7 +637,7 @@ int vcm_rfc_back(struct vcm_res *res, struct vcm_mem *physmem)
 {
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	if (!nonnull2(res, "res", physmem, "physmem"))
+	if (!ours2(res, "res", physmem, "physmem"))
 		return -EINVAL;
 	return leave(vcm_back(res, physmem));
 }
@@ -620,7 +646,7 @@ int vcm_rfc_unback(struct vcm_res *res)
 {
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	if (!nonnull(res, "res"))
+	if (!ours(res, "res"))
 		return -EINVAL;
 	return leave(vcm_unback(res));
 }
@@ -646,6 +672,8 @@ int vcm_rfc_get_memtype_of_physalloc(struct vcm_mem *physmem)
 
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
+	if (!ours(physmem, "physmem"))
+		return -EINVAL;
 	ret = vcm_mem_memtype(physmem);
 	if (ret < 0)
 		return rfc_fail_(ret, ret == -ENOENT ? "physmem %p is a wrapped range (no memtype)"
@@ -679,6 +707,8 @@ vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t phys, uint
 		return 0;
 	}
 	*len = 0;
+	if (!ours(physmem, "physmem"))
+		return 0;
 	if (phys != 0U) {
 		if (cursor.mem == physmem && cursor.pa == phys) {
 			iter = cursor.iter;
@@ -725,7 +755,7 @@ struct vcm_avcm *vcm_rfc_assoc(struct vcm *vcm, const char *dev_id, uint32_t att
 
 	if (s == NULL)
 		return NULL;
-	if (!nonnull(vcm, "vcm"))
+	if (!ours(vcm, "vcm"))
 		return NULL;
 	d = dev_find(s, dev_id);
 	if (d == NULL)
@@ -737,7 +767,7 @@ int vcm_rfc_deassoc(struct vcm_avcm *avcm)
 {
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	if (!nonnull(avcm, "avcm"))
+	if (!ours(avcm, "avcm"))
 		return -EINVAL;
 	return leave(vcm_deassoc(avcm));
 }
@@ -746,7 +776,7 @@ int vcm_rfc_set_assoc_attr(struct vcm_avcm *avcm, uint32_t attr)
 {
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	if (!nonnull(avcm, "avcm"))
+	if (!ours(avcm, "avcm"))
 		return -EINVAL;
 	return leave(vcm_set_assoc_attr(avcm, attr));
 }
@@ -757,7 +787,7 @@ uint32_t vcm_rfc_get_assoc_attr(struct vcm_avcm *avcm)
 
 	if (rfc_get_(__func__) == NULL)
 		return 0;
-	if (!nonnull(avcm, "avcm"))
+	if (!ours(avcm, "avcm"))
 		return 0;
 	return leave(vcm_get_assoc_attr(avcm, &attr)) == 0 ? attr : 0;
 }
@@ -766,7 +796,7 @@ int vcm_rfc_activate(struct vcm_avcm *avcm)
 {
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	if (!nonnull(avcm, "avcm"))
+	if (!ours(avcm, "avcm"))
 		return -EINVAL;
 	return leave(vcm_activate(avcm));
 }
@@ -775,7 +805,7 @@ int vcm_rfc_deactivate(struct vcm_avcm *avcm)
 {
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	if (!nonnull(avcm, "avcm"))
+	if (!ours(avcm, "avcm"))
 		return -EINVAL;
 	return leave(vcm_deactivate(avcm));
 }
@@ -786,7 +816,7 @@ int vcm_rfc_is_active(struct vcm_avcm *avcm)
 
 	if (rfc_get_(__func__) == NULL)
 		return -ENODEV;
-	if (!nonnull(avcm, "avcm"))
+	if (!ours(avcm, "avcm"))
 		return -EINVAL;
 	ret = vcm_is_active(avcm);
 	(void)leave(ret);
@@ -825,7 +855,7 @@ vcm_da_t vcm_rfc_translate(vcm_da_t src_dev_addr, struct vcm *src_vcm, struct vc
 
 	if (rfc_get_(__func__) == NULL)
 		return 0;
-	if (!nonnull2(src_vcm, "src_vcm", dst_vcm, "dst_vcm"))
+	if (!ours2(src_vcm, "src_vcm", dst_vcm, "dst_vcm"))
 		return 0;
 	return leave(vcm_translate(src_vcm, src_dev_addr, dst_vcm, &da)) == 0 ? da : 0;
 }

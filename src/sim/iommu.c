@@ -591,14 +591,15 @@ int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 static int move(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t da, uint8_t *rbuf,
 		const uint8_t *wbuf, size_t len, const char *fn)
 {
-	unsigned int access = (rbuf != NULL ? VCM_ACCESS_READ : VCM_ACCESS_WRITE) |
-			      iommu->cfg.bus_access;
-	uint64_t burst = VCM_BIT(iommu->cfg.burst_lg2);
+	unsigned int access;
+	uint64_t burst;
 	size_t done = 0;
 	int ret;
 
 	if (!valid_iommu(iommu))
 		return -EINVAL;
+	access = (rbuf != NULL ? VCM_ACCESS_READ : VCM_ACCESS_WRITE) | iommu->cfg.bus_access;
+	burst = VCM_BIT(iommu->cfg.burst_lg2);
 	vcm_diag_enter(&iommu->diag, fn);
 	/* the bank first: an empty transfer on a bank that cannot take one is refused too */
 	ret = check_call(iommu, bank);

@@ -117,6 +117,9 @@ static void test_bad_args(void **state)
 	assert_non_null(strstr(vcm_smmuv3_last_error(s), "ASID"));
 	assert_int_equal(vcm_smmuv3_master_sid(m), 3);
 	assert_int_equal(vcm_smmuv3_master_asid(m), 7);
+	/* an event of no known master hands its hook NULL: the getters answer 0 */
+	assert_int_equal(vcm_smmuv3_master_sid(NULL), 0);
+	assert_int_equal(vcm_smmuv3_master_asid(NULL), 0);
 	/* program refuses other formats, the high base, and no hw */
 	{
 		struct vcm_hw_regs hw = { .fmt = "vtd" };

@@ -109,6 +109,9 @@ static void test_program_clear(void **state)
 	assert_int_equal(vcm_vtd_dev_create(v, sid, 5, &d), 0);
 	assert_int_equal(vcm_vtd_dev_sid(d), sid);
 	assert_int_equal(vcm_vtd_dev_did(d), 5);
+	/* a fault of no known device hands its hook NULL: the getters answer 0 */
+	assert_int_equal(vcm_vtd_dev_sid(NULL), 0);
+	assert_int_equal(vcm_vtd_dev_did(NULL), 0);
 	e = ctx_entry_of(&f, sid);
 	assert_true(e[0] == 0U && e[1] == 0U); /* blocked until programmed */
 	assert_int_equal(vcm_vtd_dev_ops.program(d, VCM_BASE_LOW, &hw), 0);

@@ -144,6 +144,7 @@ static void test_sys_last_error_and_phys(void **state)
 	assert_int_equal(vcm_sys_check_(NULL), -EINVAL);
 	assert_int_equal(vcm_sys_check_(g.sys), 0);
 	assert_int_equal(vcm_get_min_page_size(g.sys), 4096);
+	assert_int_equal(vcm_get_min_page_size(NULL), 0);
 }
 
 static int locks, unlocks;

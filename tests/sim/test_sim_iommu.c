@@ -483,6 +483,9 @@ static void test_banks(void **state)
 	vcm_pa_t pa;
 
 	(void)state;
+	/* no model: refused before anything of it is read */
+	assert_int_equal(vcm_sim_iommu_read(NULL, 0, 0, &pa, sizeof(pa)), -EINVAL);
+	assert_int_equal(vcm_sim_iommu_write(NULL, 0, 0, &pa, sizeof(pa)), -EINVAL);
 	sim_fx_init(&fx, sim_config("armv7s"), &mcfg);
 	pcfg.fmt = &vcm_pt_fmt_armv7s;
 	pcfg.flags = VCM_PT_CFG_COHERENT;
