@@ -26,6 +26,7 @@
 #ifndef VCM_DEV_H
 #define VCM_DEV_H
 
+#include <vcm/err.h>
 #include <vcm/types.h>
 #include <vcm/platform.h>
 #include <vcm/prot.h>

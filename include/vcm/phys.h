@@ -122,7 +122,8 @@ struct vcm_phys_cfg {
  * struct vcm_phys_stats - the state of one memtype.
  * @total_bytes:        bytes in its ranges.
  * @free_bytes:         bytes not allocated.
- * @largest_free_block: largest naturally aligned free block (power of two).
+ * @largest_free_block: largest naturally aligned free block (power of two;
+ *                      blocks stop at 2^62 bytes, docs/phys.md "Limits").
  * @largest_free_run:   longest physically contiguous free run (what a
  *                      contiguous allocation could get at the smallest
  *                      alignment).

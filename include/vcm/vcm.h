@@ -391,6 +391,7 @@ VCM_API struct vcm_mem *vcm_get_physmem_from_res(const struct vcm_res *res);
  * VCM_SPLIT(n) (1..63, two-base devices): the same table on both bases; an
  * address whose top n bits, counted in the VCM's address width (bit length of
  * its last address), are all ones belongs to the high base, others to the low.
+ * n may be at most that width less 12, so that each base has whole 4 KiB pages.
  */
 #define VCM_USE_LOW_BASE   (1U << 0)
 #define VCM_USE_HIGH_BASE  (1U << 1)
@@ -423,7 +424,9 @@ VCM_API int vcm_activate(struct vcm_avcm *avcm);
 VCM_API int vcm_deactivate(struct vcm_avcm *avcm);
 /* Deactivate whatever is active on @to's base registers and activate @to;
  * 0 if @to is already active. If the device refuses @to's table, what was
- * active before is programmed again and the device's error returned. */
+ * active before is programmed again and the device's error returned; if the
+ * device refuses that too, the message says so and nothing is active on
+ * those bases (vcm_is_active() tells). */
 VCM_API int vcm_switch(struct vcm_avcm *to);
 /* 1 active, 0 inactive, -EINVAL bad handle. */
 VCM_API int vcm_is_active(const struct vcm_avcm *avcm);

@@ -25,7 +25,8 @@ unsigned int assoc_bases_(const struct vcm_avcm *a)
 	return 1U << VCM_BASE_LOW;
 }
 
-static int check_attr(struct vcm_sys *sys, const struct vcm_dev *dev, unsigned int attr)
+static int check_attr(struct vcm_sys *sys, const struct vcm *vcm, const struct vcm_dev *dev,
+		      unsigned int attr)
 {
 	unsigned int split = (attr & VCM_SPLIT_MASK) >> VCM_SPLIT_SHIFT;
 	unsigned int base = attr & (VCM_USE_LOW_BASE | VCM_USE_HIGH_BASE);
@@ -37,6 +38,16 @@ static int check_attr(struct vcm_sys *sys, const struct vcm_dev *dev, unsigned i
 			    "attr %#x names more than one of LOW_BASE, HIGH_BASE and SPLIT", attr);
 	if (split > 63U)
 		return GERR(sys, -EINVAL, "attr: VCM_SPLIT(%u) is above 63 bits", split);
+	if (split != 0U) {
+		unsigned int width = 64U - vcm_clz64(vcm->start + vcm->len - 1U);
+
+		/* each base a whole number of pages, neither of them empty */
+		if (split + 12U > width)
+			return GERR(sys, -EINVAL,
+				    "attr: VCM_SPLIT(%u) leaves one base less than a 4 KiB page "
+				    "of the VCM's %u address bits (at most %u)",
+				    split, width, width > 12U ? width - 12U : 0U);
+	}
 	if ((split != 0U || base == VCM_USE_HIGH_BASE) && dev->cfg.nr_bases < 2U)
 		return GERR(sys, -EINVAL, "attr %#x needs a high base; dev '%s' has one base",
 			    attr, dev->name);
@@ -195,7 +206,7 @@ int assoc_new_locked_(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr,
 	struct glist *p;
 	int ret;
 
-	ret = check_attr(sys, dev, attr);
+	ret = check_attr(sys, vcm, dev, attr);
 	if (ret != 0)
 		return ret;
 	glist_for_each(p, &vcm->assocs) {
@@ -401,7 +412,7 @@ int vcm_set_assoc_attr(struct vcm_avcm *avcm, unsigned int attr)
 		ret = GERR(sys, -EBUSY, "the association of dev '%s' is active",
 			   avcm->dev->name);
 	else
-		ret = check_attr(sys, avcm->dev, attr);
+		ret = check_attr(sys, avcm->vcm, avcm->dev, attr);
 	if (ret == 0)
 		avcm->attr = attr;
 	sys_unlock_(sys);
@@ -458,11 +469,29 @@ int vcm_switch(struct vcm_avcm *to)
 	}
 	ret = activate_locked_(to);
 	if (ret != 0) {
+		char first[VCM_DIAG_MSG_LEN];
+		const char *msg = graph_msg_(sys_diag_(sys)->msg);
+		size_t n = 0;
+		int again = 0;
+
+		while (n + 1U < sizeof(first) && msg[n] != '\0') {
+			first[n] = msg[n];
+			n++;
+		}
+		first[n] = '\0';
 		/* put back what was there: the same tables, programmed again */
 		for (b = 0; b < VCM_MAX_BASES; b++)
-			if (old[b] != NULL && !old[b]->active)
-				(void)activate_locked_(old[b]);
-		sys_diag_(sys)->err = ret;
+			if (old[b] != NULL && !old[b]->active) {
+				int r = activate_locked_(old[b]);
+
+				again = again != 0 ? again : r;
+			}
+		if (again != 0)
+			/* a device refusing twice: say what state it is left in */
+			GERR(sys, ret, "%s; the VCM active before could not be programmed "
+			     "again (%d): the device has none active now", first, again);
+		else
+			sys_diag_(sys)->err = ret;
 	}
 out:
 	sys_unlock_(sys);

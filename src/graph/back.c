@@ -11,7 +11,9 @@
  * All or nothing: every instance of the VCM is written (inst_map.c); if one
  * refuses, what was written is undone and the extent array is freed. TLBs
  * are invalidated once per call and per active (device, base), after every
- * table is written (tlb.c).
+ * table is written (tlb.c), a refused back included: a device may have
+ * cached what was briefly there. Tables a call empties are held until
+ * then (insts_stash_()).
  */
 #include "graph_internal.h"
 
@@ -50,14 +52,22 @@ int vcm_back(struct vcm_res *res, struct vcm_mem *mem)
 	if (ret != 0)
 		goto out;
 	ret = one_to_one_check_(vcm, ext, nr);
-	if (ret == 0)
-		ret = insts_map_ext_(vcm, ext, nr, res->prot);
 	if (ret != 0) {
+		ext_free_(sys, ext, nr);
+		goto out;
+	}
+	insts_stash_(vcm, INST_KEEP);
+	ret = insts_map_ext_(vcm, ext, nr, res->prot);
+	if (ret != 0) {
+		/* the rollback's leaves and tables, which a walk may have seen */
+		tlb_fan_(vcm, res->da, res->len, false);
+		insts_stash_(vcm, INST_PASS);
 		ext_free_(sys, ext, nr);
 		goto out;
 	}
 	res_attach_(res, mem, ext, by_pa, nr);
 	tlb_fan_(vcm, res->da, res->len, true);
+	insts_stash_(vcm, INST_PASS);
 out:
 	vcm_leave_(sys, lv);
 	return ret;
@@ -75,11 +85,15 @@ int vcm_unback(struct vcm_res *res)
 		ret = GERR(sys, -ENOENT, "res at da %#llx is not backed", vcm_ull(res->da));
 		goto out;
 	}
+	insts_stash_(res->vcm, INST_KEEP);
 	ret = insts_unmap_ext_(res->vcm, res->ext, res->nr_ext, res->prot);
-	if (ret != 0)
+	if (ret != 0) {
+		insts_stash_(res->vcm, INST_PASS);
 		goto out;
-	/* tables may have been freed: walk caches go too */
+	}
+	/* tables may have been emptied: walk caches go too, then the tables */
 	tlb_fan_(res->vcm, res->da, res->len, false);
+	insts_stash_(res->vcm, INST_PASS);
 	res_detach_(res);
 out:
 	vcm_leave_(sys, lv);

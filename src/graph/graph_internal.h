@@ -407,8 +407,9 @@ struct vcm_dev {
 
 /* What happens to table memory an instance frees or asks for (inst_plat.c):
  * forwarded with an empty stash (PASS) or with the stash kept aside (HOLD);
- * frees stashed (KEEP); allocations served from the stash first (REUSE). */
-enum inst_stash_mode { INST_PASS, INST_HOLD, INST_KEEP, INST_REUSE };
+ * frees stashed (KEEP); allocations served from the stash first (REUSE);
+ * frees held back, never reused, until the drain (DEFER). */
+enum inst_stash_mode { INST_PASS, INST_HOLD, INST_KEEP, INST_REUSE, INST_DEFER };
 
 struct stash_node;
 
@@ -426,6 +427,7 @@ struct vcm_inst {
 	enum inst_stash_mode stash_mode;
 	struct stash_node *stash;   /* tables held back during a migration, oldest first */
 	struct stash_node **stash_end; /* the last node's next (&stash when empty) */
+	struct stash_node *late;    /* INST_DEFER's blocks: freed at the drain, never reused */
 	uint32_t stash_batch;       /* the batch blocks stashed now join (inst_stash_batch_) */
 	struct vcm_tlb_hint hint;   /* tlb.c: this call's, for every device sharing it */
 };
@@ -568,6 +570,13 @@ int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, uns
  * every instance as before.
  */
 int insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, unsigned int prot);
+/*
+ * Every instance of @vcm to stash mode @m (INST_PASS drains the stashes).
+ * A call that can free tables a device may have walked holds them (KEEP)
+ * until its TLB fan-out has run, then drains: a block must not go back to
+ * the platform, to be handed out again, while a walk cache may point at it.
+ */
+void insts_stash_(struct vcm *vcm, enum inst_stash_mode m);
 
 /* tlb.c */
 void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf);
@@ -591,7 +600,7 @@ int one_to_one_check_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr);
 
 /* inst_plat.c: @in->plat forwards to the system's ops (with the stash). */
 void inst_plat_init_(struct vcm_inst *in, struct vcm_sys *sys);
-/* Back to INST_PASS; stashed tables go to the platform. */
+/* Back to INST_PASS; stashed and deferred tables go to the platform. */
 void inst_stash_drain_(struct vcm_inst *in);
 /* Blocks stashed from now on form a new batch (one per unmap call of a break). */
 void inst_stash_batch_(struct vcm_inst *in);

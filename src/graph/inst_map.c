@@ -84,8 +84,7 @@ int insts_map_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, uns
 	return 0;
 }
 
-/* Every instance of @vcm to stash mode @m; INST_PASS drains the stashes. */
-static void insts_stash(struct vcm *vcm, enum inst_stash_mode m)
+void insts_stash_(struct vcm *vcm, enum inst_stash_mode m)
 {
 	struct glist *p;
 
@@ -112,7 +111,7 @@ int insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, u
 	/* tables the unmaps empty are kept until the end (migrate keeps them longer) */
 	was = GRAPH_CONTAINER(vcm->insts.next, struct vcm_inst, node)->stash_mode;
 	if (was == INST_PASS)
-		insts_stash(vcm, INST_KEEP);
+		insts_stash_(vcm, INST_KEEP);
 	for (p = vcm->insts.prev; p != &vcm->insts; p = p->prev) {
 		struct vcm_inst *in = GRAPH_CONTAINER(p, struct vcm_inst, node);
 
@@ -121,6 +120,7 @@ int insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, u
 			break;
 	}
 	if (ret != 0) {
+		inst_name_dev_(vcm, GRAPH_CONTAINER(p, struct vcm_inst, node), ret);
 		/*
 		 * Page tables and the hosted CPU mapper unmap what one map call
 		 * made without fail (the CPU's falls back to mprotect when its
@@ -128,7 +128,7 @@ int insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, u
 		 * unmapped before it get their mappings back, in the tables
 		 * they just emptied.
 		 */
-		insts_stash(vcm, INST_REUSE);
+		insts_stash_(vcm, INST_REUSE);
 		for (q = p->next; q != &vcm->insts; q = q->next) {
 			int r = inst_map_ext_(sys, GRAPH_CONTAINER(q, struct vcm_inst, node), ext,
 					      nr, prot);
@@ -137,6 +137,6 @@ int insts_unmap_ext_(struct vcm *vcm, const struct rmap_ext *ext, uint64_t nr, u
 			(void)r;
 		}
 	}
-	insts_stash(vcm, was);
+	insts_stash_(vcm, was);
 	return ret;
 }

@@ -23,7 +23,13 @@
  *  - INST_HOLD (while the new mappings are written): plain forwarding, the
  *    stash kept aside; the new mappings do not take the old tables, so a
  *    failure leaves the stash whole for the rollback;
+ *  - INST_DEFER (while a rollback unmaps the new mappings): a freed table is
+ *    held on a list of its own, never reused, so that the stash's batches
+ *    stay the break's; it goes to the platform at the drain, after the
+ *    devices were told;
  *  - INST_PASS (otherwise): plain forwarding, nothing stashed.
+ * Outside migration, back and unback use INST_KEEP too: the tables a call
+ * empties wait until its TLB fan-out has run (insts_stash_()).
  * Stashed blocks are linked through their own first bytes (no metadata is
  * allocated, so stashing cannot fail either) and are zeroed and cleaned again
  * before reuse. inst_stash_drain_() returns them to the platform once the
@@ -39,6 +45,7 @@ struct stash_node {
 	vcm_pa_t pa;
 	uint64_t size;
 	uint32_t batch;
+	bool zero; /* given back all zero (table_free_zero) but for this node */
 };
 
 static struct vcm_inst *inst_of(struct vcm_plat_fwd *f)
@@ -77,17 +84,28 @@ static int ip_table_alloc(struct vcm_plat_fwd *f, uint64_t size, uint64_t align,
 }
 
 /* During the break, onto the stash (true); else the caller passes it on. */
-static bool ip_stash(struct vcm_inst *in, vcm_pa_t pa, void *cpu, uint64_t size)
+static bool ip_stash(struct vcm_inst *in, vcm_pa_t pa, void *cpu, uint64_t size, bool zero)
 {
 	struct stash_node *n = cpu;
 
 	/* every table of every format is far larger than the link */
-	if (in->stash_mode != INST_KEEP || size < sizeof(struct stash_node))
+	if (size < sizeof(struct stash_node))
+		return false;
+	if (in->stash_mode == INST_DEFER) {
+		n->next = in->late;
+		n->pa = pa;
+		n->size = size;
+		n->zero = zero;
+		in->late = n;
+		return true;
+	}
+	if (in->stash_mode != INST_KEEP)
 		return false;
 	/* at the end: a batch hands its blocks out in the order they came */
 	n->next = NULL;
 	n->pa = pa;
 	n->size = size;
+	n->zero = zero;
 	n->batch = in->stash_batch;
 	*in->stash_end = n;
 	in->stash_end = &n->next;
@@ -96,7 +114,7 @@ static bool ip_stash(struct vcm_inst *in, vcm_pa_t pa, void *cpu, uint64_t size)
 
 static void ip_table_free(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64_t size)
 {
-	if (!ip_stash(inst_of(f), pa, cpu, size))
+	if (!ip_stash(inst_of(f), pa, cpu, size, false))
 		vcm_plat_fwd_table_free(f, pa, cpu, size);
 }
 
@@ -105,7 +123,7 @@ static void ip_table_free(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64
 #if __STDC_HOSTED__
 static void ip_table_free_zero(struct vcm_plat_fwd *f, vcm_pa_t pa, void *cpu, uint64_t size)
 {
-	if (!ip_stash(inst_of(f), pa, cpu, size))
+	if (!ip_stash(inst_of(f), pa, cpu, size, true))
 		vcm_plat_fwd_table_free_zero(f, pa, cpu, size);
 }
 #endif
@@ -115,6 +133,7 @@ void inst_plat_init_(struct vcm_inst *in, struct vcm_sys *sys)
 	in->sys = sys;
 	in->stash = NULL;
 	in->stash_end = &in->stash;
+	in->late = NULL;
 	in->stash_batch = 0;
 	in->stash_mode = INST_PASS;
 	in->fwd = (struct vcm_plat_fwd){ .to = sys->plat, .table_alloc = ip_table_alloc,
@@ -131,6 +150,22 @@ void inst_stash_batch_(struct vcm_inst *in)
 	in->stash_batch++;
 }
 
+/* @n's block to the platform: as a zero block again if it came as one. */
+static void stash_free(const struct vcm_plat_ops *plat, struct stash_node *n)
+{
+	const vcm_pa_t pa = n->pa;
+	const uint64_t size = n->size;
+
+	if (n->zero && plat->table_free_zero != NULL) {
+		graph_zero(n, sizeof(*n));
+		if (plat->cache_clean != NULL)
+			plat->cache_clean(plat->ctx, n, sizeof(*n));
+		plat->table_free_zero(plat->ctx, pa, n, size);
+	} else {
+		plat->table_free(plat->ctx, pa, n, size);
+	}
+}
+
 void inst_stash_drain_(struct vcm_inst *in)
 {
 	const struct vcm_plat_ops *plat = in->sys->plat;
@@ -141,7 +176,13 @@ void inst_stash_drain_(struct vcm_inst *in)
 		struct stash_node *n = in->stash;
 
 		in->stash = n->next;
-		plat->table_free(plat->ctx, n->pa, n, n->size);
+		stash_free(plat, n);
 	}
 	in->stash_end = &in->stash;
+	while (in->late != NULL) {
+		struct stash_node *n = in->late;
+
+		in->late = n->next;
+		stash_free(plat, n);
+	}
 }

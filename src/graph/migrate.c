@@ -251,11 +251,12 @@ static void keep_msg(struct vcm_sys *sys, char *to)
 static void remap_old(struct vcm_res *res, struct glist *lost, char *why)
 {
 	struct vcm_sys *sys = res->h.sys;
+	int ret = insts_map_ext_(res->vcm, res->ext, res->nr_ext, res->prot);
 
-	if (insts_map_ext_(res->vcm, res->ext, res->nr_ext, res->prot) == 0) {
-		tlb_fan_(res->vcm, res->da, res->len, false);
+	/* either way: the new mappings went, their tables wait for this (INST_DEFER) */
+	tlb_fan_(res->vcm, res->da, res->len, false);
+	if (ret == 0)
 		return;
-	}
 	keep_msg(sys, why);
 	glist_del(&res->mem_node);
 	glist_add_tail(lost, &res->mem_node);
@@ -360,6 +361,8 @@ static void migrate_undo(struct vcm_mem *mem, const struct plan *plan, uint64_t 
 	uint64_t j = 0;
 
 	keep_msg(sys, first);
+	/* the new mappings' tables were live: held until remap_old() told the devices */
+	users_stash(mem, INST_DEFER);
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
 

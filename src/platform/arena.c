@@ -369,8 +369,9 @@ static void ops_meta_free(void *ctx, void *p, size_t size)
 		VCM_ERR(&a->diag, -EINVAL, "%p is not the start of a block", p);
 		return;
 	}
-	arena_free(a, (uint64_t)((uint8_t *)p - a->cpu) >> MIN_LG2);
-	vcm_plat_inject_free_("metadata");
+	/* a refused free (recorded) was never counted out: not counted back either */
+	if (arena_free(a, (uint64_t)((uint8_t *)p - a->cpu) >> MIN_LG2))
+		vcm_plat_inject_free_("metadata");
 }
 
 static void *ops_pa_to_cpu(void *ctx, vcm_pa_t pa)

@@ -994,15 +994,20 @@ int vcm_rfc_hook(const char *dev_id, vcm_rfc_handler handler, void *data)
 {
 	struct rfc_sys *s = rfc_get_(__func__);
 	struct rfc_dev *d;
+	int ret;
 
 	if (s == NULL)
 		return -ENODEV;
 	d = dev_find(s, dev_id);
 	if (d == NULL)
 		return -ENODEV;
-	atomic_store(&d->handler_data, data);
-	atomic_store(&d->handler, handler);
-	return leave(vcm_hook(d->dev, handler != NULL ? rfc_fault_trampoline_ : NULL, d));
+	/* held across vcm_hook() too: two callers leave the pair and the hook of one */
+	pthread_mutex_lock(&rfc_hook_lock_);
+	d->handler = handler;
+	d->handler_data = data;
+	ret = vcm_hook(d->dev, handler != NULL ? rfc_fault_trampoline_ : NULL, d);
+	pthread_mutex_unlock(&rfc_hook_lock_);
+	return leave(ret);
 }
 
 uint32_t vcm_rfc_hw_ver(const char *dev_id)

@@ -33,8 +33,8 @@ struct rfc_dev {
 	struct vcm_dev *dev;
 	unsigned int nr_bases;
 	bool iommu;                        /* has a page table of its own */
-	_Atomic(vcm_rfc_handler) handler;
-	void *_Atomic handler_data;
+	vcm_rfc_handler handler;            /* with handler_data: under rfc_hook_lock_ */
+	void *handler_data;
 };
 
 struct rfc_sys {
@@ -53,6 +53,13 @@ extern struct rfc_sys *rfc_sys_;
 int rfc_soc_build_(struct rfc_sys *s, struct vcm_diag *diag);
 int rfc_soc_teardown_(struct rfc_sys *s);
 struct rfc_dev *rfc_dev_find_(struct rfc_sys *s, const char *name);
+/*
+ * A handler and its data are set and read as one pair: a fault running while
+ * vcm_hook() changes them must get one caller's pair, never one's handler
+ * with another's data. The trampoline copies the pair out and calls it
+ * unlocked (a handler may call vcm_hook() itself).
+ */
+extern pthread_mutex_t rfc_hook_lock_;
 /* The native hook every RFC handler runs behind. */
 int rfc_fault_trampoline_(struct vcm_dev *dev, void *data, const struct vcm_fault *fault);
 

@@ -166,16 +166,22 @@ const char *vcm_rfc_last_error(void)
 
 /* ---- faults -------------------------------------------------------------- */
 
+pthread_mutex_t rfc_hook_lock_ = PTHREAD_MUTEX_INITIALIZER;
+
 int rfc_fault_trampoline_(struct vcm_dev *dev, void *data, const struct vcm_fault *fault)
 {
 	struct rfc_dev *d = data;
-	vcm_rfc_handler fn = atomic_load(&d->handler);
+	vcm_rfc_handler fn;
+	void *arg;
 
 	(void)dev;
+	pthread_mutex_lock(&rfc_hook_lock_);
+	fn = d->handler;
+	arg = d->handler_data;
+	pthread_mutex_unlock(&rfc_hook_lock_);
 	if (fn == NULL)
 		return VCM_FAULT_TERMINATE;
-	return fn(d->name, atomic_load(&d->handler_data), fault) != 0 ? VCM_FAULT_RETRY
-									: VCM_FAULT_TERMINATE;
+	return fn(d->name, arg, fault) != 0 ? VCM_FAULT_RETRY : VCM_FAULT_TERMINATE;
 }
 
 struct rfc_dev *rfc_dev_find_(struct rfc_sys *s, const char *name)

@@ -80,7 +80,8 @@ static int check_sg(struct vcm_sim_dma *dma, const struct vcm_sim_sg *sg, size_t
 
 		if (n == 0U)
 			continue;
-		if (n - 1U > ~sg[i].pa)
+		/* the whole element, not only the part this transfer reaches */
+		if (sg[i].len - 1U > ~sg[i].pa)
 			return VCM_ERR(&dma->diag, -EOVERFLOW,
 					"%s[%zu]: pa %#llx + len %#llx wraps", what, i,
 					vcm_ull(sg[i].pa), vcm_ull(sg[i].len));

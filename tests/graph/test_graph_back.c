@@ -28,6 +28,10 @@ static void test_assoc_errors(void **state)
 	assert_int_equal(vcm_assoc(v, g.dev[D_V8S1], VCM_SPLIT(2) | VCM_USE_LOW_BASE, &a), -EINVAL);
 	assert_int_equal(vcm_assoc(v, g.dev[D_V8S1], VCM_SPLIT(64), &a), -EINVAL);
 	gfx_msg("vcm_assoc: attr: VCM_SPLIT(64) is above 63 bits");
+	/* v's last address has 24 bits: the high base would be less than a page */
+	assert_int_equal(vcm_assoc(v, g.dev[D_V8S1], VCM_SPLIT(13), &a), -EINVAL);
+	gfx_msg("vcm_assoc: attr: VCM_SPLIT(13) leaves one base less than a 4 KiB page of "
+		"the VCM's 24 address bits (at most 12)");
 	assert_int_equal(vcm_assoc(v, g.dev[D_V7], VCM_USE_HIGH_BASE, &a), -EINVAL);
 	gfx_msg("vcm_assoc: attr 0x2 needs a high base; dev 'v7' has one base");
 	assert_int_equal(vcm_assoc(v, g.dev[D_V7], VCM_SPLIT(1), &a), -EINVAL);
@@ -221,6 +225,17 @@ static void test_switch(void **state)
 	gfx_msg("vcm_switch: dev 'v7' refused the table on base 0");
 	assert_int_equal(vcm_is_active(b), 1);
 	assert_int_equal(vcm_is_active(a), 0);
+	/* and the old one too: the message says the device is left with none */
+	g.fake[D_V7].program_ret = -ETIMEDOUT;
+	g.fake[D_V7].fail_once = false;
+	assert_int_equal(vcm_switch(a), -ETIMEDOUT);
+	assert_non_null(strstr(vcm_sys_last_error(g.sys), "refused the table on base 0"));
+	assert_non_null(strstr(vcm_sys_last_error(g.sys),
+			       "the VCM active before could not be programmed again (-110)"));
+	assert_int_equal(vcm_is_active(b), 0);
+	assert_int_equal(vcm_is_active(a), 0);
+	g.fake[D_V7].program_ret = 0;
+	assert_int_equal(vcm_activate(b), 0);
 	assert_int_equal(vcm_switch(NULL), -EINVAL);
 	gfx_drop(a);
 	gfx_drop(b);

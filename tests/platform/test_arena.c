@@ -86,6 +86,22 @@ static void test_alignment_and_zero(void **state)
 }
 
 /* Fill with the smallest blocks, free every other one, then the rest: all merges. */
+static int frees;
+
+static bool never_fail(void *ctx, const char *site)
+{
+	(void)ctx;
+	(void)site;
+	return false;
+}
+
+static void count_free(void *ctx, const char *site)
+{
+	(void)ctx;
+	(void)site;
+	frees++;
+}
+
 static void test_exhaust_and_merge(void **state)
 {
 	struct vcm_plat_arena a;
@@ -135,6 +151,21 @@ static void test_exhaust_and_merge(void **state)
 		assert_true(again != bigpa && next != (void *)meta);
 		ops.table_free(ops.ctx, again, next, 1024);
 		ops.meta_free(ops.ctx, meta, 100);
+		/* a test counting live blocks through the hook: a refused free is no free */
+		{
+			const struct vcm_plat_inject inj = { .alloc = never_fail,
+							     .free = count_free };
+
+			frees = 0;
+			vcm_plat_inject_set_(&inj);
+			meta = ops.meta_alloc(ops.ctx, 100);
+			assert_non_null(meta);
+			ops.meta_free(ops.ctx, meta, 100);
+			ops.meta_free(ops.ctx, meta, 100); /* twice */
+			assert_non_null(strstr(a.diag.msg, "was not allocated"));
+			vcm_plat_inject_set_(NULL);
+			assert_int_equal(frees, 1);
+		}
 	}
 	ops.table_free(ops.ctx, bigpa, big, 512 * 1024);
 	assert_int_equal(vcm_plat_arena_free_bytes(&a), free0);

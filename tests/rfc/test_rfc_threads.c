@@ -5,6 +5,8 @@
  * text. The graph's record is this thread's (vcm_sys_cfg.diag_slot), so the
  * message is never read after the lock while another thread writes it
  * (ThreadSanitizer reported that race; a mixed-up message also fails here).
+ * And a fault handler gets the data it was set with while another thread
+ * changes the pair.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -75,10 +77,63 @@ static void test_own_messages(void **state)
 	assert_int_equal(vcm_free(v), 0);
 }
 
+static int tag_a = 'A', tag_b = 'B';
+static long hook_calls, hook_wrong;
+static volatile int hook_stop;
+
+static int hook_a(const char *dev, void *data, const struct vcm_fault *f)
+{
+	(void)dev;
+	(void)f;
+	__atomic_fetch_add(&hook_calls, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&hook_wrong, data != &tag_a, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static int hook_b(const char *dev, void *data, const struct vcm_fault *f)
+{
+	(void)dev;
+	(void)f;
+	__atomic_fetch_add(&hook_calls, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&hook_wrong, data != &tag_b, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static void *faulter(void *arg)
+{
+	(void)arg;
+	/* unmapped: every lookup faults and runs the handler */
+	while (!__atomic_load_n(&hook_stop, __ATOMIC_RELAXED))
+		(void)vcm_dev_addr_to_phys_addr("mdp", SZ_4K);
+	return NULL;
+}
+
+/* The (handler, data) pair switches while faults run: never one's handler with the other's data. */
+static void test_hook_pairs(void **state)
+{
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(vcm_hook("mdp", hook_a, &tag_a), 0);
+	assert_int_equal(pthread_create(&t, NULL, faulter, NULL), 0);
+	for (unsigned int i = 0; i < 20000U || __atomic_load_n(&hook_calls, __ATOMIC_RELAXED) == 0;
+	     i++)
+		assert_int_equal(i & 1U ? vcm_hook("mdp", hook_a, &tag_a)
+				        : vcm_hook("mdp", hook_b, &tag_b), 0);
+	__atomic_store_n(&hook_stop, 1, __ATOMIC_RELAXED);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(vcm_hook("mdp", NULL, NULL), 0);
+	assert_true(hook_calls > 0);
+	if (hook_wrong != 0)
+		fail_msg("%ld of %ld handler calls had the other handler's data", hook_wrong,
+			 hook_calls);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_own_messages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hook_pairs, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

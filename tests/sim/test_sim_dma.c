@@ -195,6 +195,13 @@ static void test_dma_errors(void **state)
 	assert_int_equal(vcm_sim_dma_from_mem(fx.dma, sg, 2, NULL, 48), -EINVAL);
 	vcm_sim_dma_stats(fx.dma, &st);
 	assert_int_equal(st.bytes, 0);
+	/* an element the transfer reaches wraps even where the part it uses would not */
+	{
+		const struct vcm_sim_sg top = { ~UINT64_C(0) - 0xfffU, 0x2000 };
+
+		assert_int_equal(vcm_sim_dma_to_mem(fx.dma, &top, 1, buf, 16), -EOVERFLOW);
+		assert_non_null(strstr(vcm_sim_dma_last_error(fx.dma), "wraps"));
+	}
 	/* but only the bytes asked for are checked */
 	assert_int_equal(vcm_sim_dma_to_mem(fx.dma, sg, 2, buf, 32), 0);
 	assert_int_equal(cpu[2], 3);
