@@ -120,16 +120,9 @@ static int inst_fill(struct vcm *vcm, struct vcm_inst *in)
  */
 static void name_dev(struct vcm_sys *sys, const struct vcm_dev *dev, int err)
 {
-	struct vcm_diag *d = sys_diag_(sys);
-	const char *text = graph_msg_(d->msg);
 	char copy[VCM_DIAG_MSG_LEN];
-	size_t i = 0;
 
-	while (text[i] != '\0' && i + 1U < sizeof(copy)) {
-		copy[i] = text[i];
-		i++;
-	}
-	copy[i] = '\0';
+	graph_keep_msg_(sys, copy);
 	GERR(sys, err, "dev '%s': %s", dev->name, copy);
 }
 
@@ -470,15 +463,9 @@ int vcm_switch(struct vcm_avcm *to)
 	ret = activate_locked_(to);
 	if (ret != 0) {
 		char first[VCM_DIAG_MSG_LEN];
-		const char *msg = graph_msg_(sys_diag_(sys)->msg);
-		size_t n = 0;
 		int again = 0;
 
-		while (n + 1U < sizeof(first) && msg[n] != '\0') {
-			first[n] = msg[n];
-			n++;
-		}
-		first[n] = '\0';
+		graph_keep_msg_(sys, first);
 		/* put back what was there: the same tables, programmed again */
 		for (b = 0; b < VCM_MAX_BASES; b++)
 			if (old[b] != NULL && !old[b]->active) {

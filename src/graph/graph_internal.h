@@ -303,6 +303,10 @@ static inline void leaf_unlock_(struct vcm_sys *sys, void *l)
 /* The message of a lower layer ("vcm_vs_reserve: len 0 ...") without its
  * prefix, to be recorded under the public call's name. */
 const char *graph_msg_(const char *msg);
+struct vcm_sys;
+/* The system's message now, without its prefix, into @to (VCM_DIAG_MSG_LEN
+ * bytes): kept while a new message that quotes it is made. */
+void graph_keep_msg_(struct vcm_sys *sys, char *to);
 
 /* ---- objects --------------------------------------------------------------- */
 

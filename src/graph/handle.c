@@ -205,6 +205,18 @@ const char *graph_msg_(const char *msg)
 	return msg;
 }
 
+void graph_keep_msg_(struct vcm_sys *sys, char *to)
+{
+	const char *msg = graph_msg_(sys_diag_(sys)->msg);
+	size_t n = 0;
+
+	while (n + 1U < VCM_DIAG_MSG_LEN && msg[n] != '\0') {
+		to[n] = msg[n];
+		n++;
+	}
+	to[n] = '\0';
+}
+
 static const char *const kind_name[GK_NR] = {
 	[GK_DEV] = "device",
 	[GK_VCM] = "VCM",

@@ -44,20 +44,14 @@ void inst_name_dev_(struct vcm *vcm, const struct vcm_inst *in, int ret)
 {
 	struct vcm_sys *sys = vcm->h.sys;
 	char text[VCM_DIAG_MSG_LEN];
-	const char *msg = graph_msg_(sys_diag_(sys)->msg);
 	struct glist *p;
-	size_t n = 0;
 
 	glist_for_each(p, &vcm->assocs) {
 		struct vcm_avcm *a = GRAPH_CONTAINER(p, struct vcm_avcm, vcm_node);
 
 		if (a->inst != in)
 			continue;
-		while (n + 1U < sizeof(text) && msg[n] != '\0') {
-			text[n] = msg[n];
-			n++;
-		}
-		text[n] = '\0';
+		graph_keep_msg_(sys, text);
 		GERR(sys, ret, "dev '%s' (%s): %s", a->dev->name,
 		     in->ops->name != NULL ? in->ops->name : "?", text);
 		return;

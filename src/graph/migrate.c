@@ -228,19 +228,6 @@ static int migrate_plan(struct vcm_sys *sys, struct vcm_mem *mem, struct vcm_phy
 	return 0;
 }
 
-/* The text of the message the system holds now, into @to (VCM_DIAG_MSG_LEN bytes). */
-static void keep_msg(struct vcm_sys *sys, char *to)
-{
-	const char *msg = graph_msg_(sys_diag_(sys)->msg);
-	size_t n = 0;
-
-	while (n + 1U < VCM_DIAG_MSG_LEN && msg[n] != '\0') {
-		to[n] = msg[n];
-		n++;
-	}
-	to[n] = '\0';
-}
-
 /*
  * Write @res's old mappings back during an undo. Page tables take them from
  * the kept tables without fail; a CPU mapper has to mmap again, which can
@@ -257,7 +244,7 @@ static void remap_old(struct vcm_res *res, struct glist *lost, char *why)
 	tlb_fan_(res->vcm, res->da, res->len, false);
 	if (ret == 0)
 		return;
-	keep_msg(sys, why);
+	graph_keep_msg_(sys, why);
 	glist_del(&res->mem_node);
 	glist_add_tail(lost, &res->mem_node);
 }
@@ -314,7 +301,7 @@ static int migrate_break(struct vcm_mem *mem)
 	users_stash(mem, INST_HOLD);
 	if (ret == 0)
 		return 0;
-	keep_msg(sys, first);
+	graph_keep_msg_(sys, first);
 	glist_init(&lost);
 	users_stash(mem, INST_REUSE);
 	/* the users before @p, last first: each table gets its own block (inst_plat.c) */
@@ -360,7 +347,7 @@ static void migrate_undo(struct vcm_mem *mem, const struct plan *plan, uint64_t 
 	struct glist *p, *next, lost;
 	uint64_t j = 0;
 
-	keep_msg(sys, first);
+	graph_keep_msg_(sys, first);
 	/* the new mappings' tables were live: held until remap_old() told the devices */
 	users_stash(mem, INST_DEFER);
 	glist_for_each(p, &mem->users) {
