@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "cli.h"
 
 static char last_error[8192]; /* room for a value as long as PATH_MAX */
@@ -78,6 +79,30 @@ int cli_make_dir(const char *opt, const char *path, char *made, size_t madelen, 
 		}
 	}
 	return 0;
+}
+
+void cli_remove_made(const char *path, const char *made)
+{
+	char buf[4096];
+	size_t top = strlen(made);
+
+	if (top == 0 || strlen(path) >= sizeof(buf))
+		return;
+	strcpy(buf, path);
+	/* from @path up to @made, each folder while rmdir() finds it empty */
+	for (;;) {
+		size_t n = strlen(buf);
+
+		while (n > 1 && buf[n - 1] == '/')
+			buf[--n] = '\0';
+		if (n < top || rmdir(buf) != 0)
+			return;
+		while (n > 0 && buf[n - 1] != '/')
+			n--;
+		buf[n] = '\0';
+		if (n == 0)
+			return;
+	}
 }
 
 static unsigned int suffix_lg2(char c)

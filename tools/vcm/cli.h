@@ -89,6 +89,13 @@ int cli_make_dir(const char *opt, const char *path, char *made, size_t madelen, 
 		 size_t errlen);
 
 /*
+ * cli_remove_made() - take away the folders cli_make_dir() created for
+ * @path (@made: the first of them), deepest first, as long as they are
+ * empty, so that a command refused before it wrote anything leaves nothing.
+ */
+void cli_remove_made(const char *path, const char *made);
+
+/*
  * cli_parse_u64() - read all of @s as one unsigned number: decimal, 0x hex or
  * 0 octal, then an optional k, m or g suffix (KiB, MiB, GiB; either case).
  * @name: what the number is ("DA", "LEN"), for the message.

@@ -65,23 +65,39 @@ static int write_file(const char *path, struct soc *s, const struct dt_topo *t, 
 	return 0;
 }
 
-/* Run dot; 1 when it is not installed, 0 done, -1 it failed. */
-static int run_dot(const char *dot, const char *svg)
+/*
+ * Run dot: 0 done, 1 it is not installed, -1 it failed, with *@why saying
+ * why there is no SVG. The SVG of an earlier run is removed first, and a
+ * partial one when dot fails, so that a graph.svg beside graph.dot is
+ * always drawn from it.
+ */
+static int run_dot(const char *dot, const char *svg, const char **why)
 {
-	int status;
-	pid_t pid = fork();
+	int status = 0, r = -1;
+	pid_t pid;
 
+	*why = "dot failed";
+	if (unlink(svg) != 0 && errno != ENOENT) {
+		*why = "the earlier one cannot be removed";
+		return -1;
+	}
+	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
 		execlp("dot", "dot", "-Tsvg", "-o", svg, dot, (char *)NULL);
 		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	if (WEXITSTATUS(status) == 127)
-		return 1;
-	return WEXITSTATUS(status) == 0 ? 0 : -1;
+	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status)) {
+		if (WEXITSTATUS(status) == 0)
+			return 0;
+		if (WEXITSTATUS(status) == 127) {
+			*why = "Graphviz dot is not installed";
+			r = 1;
+		}
+	}
+	unlink(svg);
+	return r;
 }
 
 /*
@@ -90,8 +106,8 @@ static int run_dot(const char *dot, const char *svg)
  */
 static void finish(const char *dot, const char *svg, const char *json, bool json_out)
 {
-	int r = run_dot(dot, svg);
-	const char *why = r > 0 ? "Graphviz dot is not installed" : "dot failed";
+	const char *why;
+	int r = run_dot(dot, svg, &why);
 
 	if (json_out) {
 		if (r < 0)
@@ -139,7 +155,7 @@ static int run(int argc, char **argv)
 	struct plat_desc d;
 	struct soc s;
 	bool small = false, json_out = false;
-	char err[1024], dot[4096], svg[4096], json[4096];
+	char err[1024], dot[4096], svg[4096], json[4096], made[4096] = "";
 	int r;
 
 	for (int i = 0; i < argc; i++) {
@@ -164,6 +180,11 @@ static int run(int argc, char **argv)
 			a.val = NULL;
 			return cli_error(&a, "unknown argument (see vcm help graph)");
 		}
+	}
+	if (out_dir[0] == '\0') {
+		a.opt = "--out";
+		a.val = NULL;
+		return cli_error(&a, "the folder name is empty");
 	}
 	/* the snprintf()s of DIR/graph.* below cannot cut a name short after this */
 	if (strlen(out_dir) > sizeof(dot) - sizeof("/graph.json")) {
@@ -190,13 +211,16 @@ static int run(int argc, char **argv)
 		r = plat_parse(plat_builtin_text, plat_builtin_name, &d, err, sizeof(err));
 	if (r != 0)
 		goto fail;
-	if (cli_make_dir("--out", out_dir, NULL, 0, err, sizeof(err)) != 0)
+	if (cli_make_dir("--out", out_dir, made, sizeof(made), err, sizeof(err)) != 0)
 		goto fail;
 	snprintf(dot, sizeof(dot), "%s/graph.dot", out_dir);
 	snprintf(svg, sizeof(svg), "%s/graph.svg", out_dir);
 	snprintf(json, sizeof(json), "%s/graph.json", out_dir);
-	if (soc_build(&s, &d, small, err, sizeof(err)) != 0)
+	if (soc_build(&s, &d, small, err, sizeof(err)) != 0) {
+		/* nothing written: take away the folders made for it, as vcm run does */
+		cli_remove_made(out_dir, made);
 		goto fail;
+	}
 	soc_print_graph(&s, stdout);
 	r = write_file(dot, &s, NULL, true, err, sizeof(err));
 	if (r == 0)

@@ -310,8 +310,6 @@ static const struct {
 static int run_step(int argc, char **argv, int *i, struct pt_ctx *c)
 {
 	struct cli_arg a = { "pt", argv[*i], NULL };
-	struct pt_opts ignored = { 0 };
-	int j = *i;
 
 	for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
 		if (strcmp(a.opt, steps[s].opt) != 0)
@@ -324,8 +322,11 @@ static int run_step(int argc, char **argv, int *i, struct pt_ctx *c)
 		}
 		return steps[s].run(&a, c);
 	}
-	/* an option of the table, late: say so rather than "unknown" */
-	if (pt_opt(argc, argv, &j, &ignored, false, "pt") == 1)
+	/*
+	 * An option of the table, late: say so rather than "unknown", whatever
+	 * its value (not read: a bad one would give a second message).
+	 */
+	if (pt_is_opt(a.opt, false))
 		return cli_error(&a, "an option of the table: give it before the first step");
 	usage(stderr);
 	return cli_error(&a, "unknown argument");

@@ -72,33 +72,6 @@ static const char *default_clip(char *buf, size_t len, char *err, size_t errlen)
 				 err, errlen);
 }
 
-/*
- * Take away the folders cli_make_dir() created for @path, deepest first, as long
- * as they are empty (a run refused before its first frame leaves nothing).
- */
-static void remove_made(const char *path, const char *made)
-{
-	char buf[4096];
-	size_t top = strlen(made);
-
-	if (top == 0 || strlen(path) >= sizeof(buf))
-		return;
-	strcpy(buf, path);
-	for (;;) {
-		size_t n = strlen(buf);
-
-		while (n > 1 && buf[n - 1] == '/')
-			buf[--n] = '\0';
-		if (n < top || rmdir(buf) != 0)
-			return;
-		while (n > 0 && buf[n - 1] != '/')
-			n--;
-		buf[n] = '\0';
-		if (n == 0)
-			return;
-	}
-}
-
 struct printer {
 	bool json;
 	FILE *out;        /* where the JSON document is built; printed whole at the end */
@@ -184,13 +157,19 @@ struct run_args {
 };
 
 /*
- * --out must leave room for the longest PNG name under it, frame 2^32 - 1,
- * within PATH_MAX: checked before any work, never found out at a frame.
+ * --out must name a folder and leave room for the longest PNG name under it,
+ * frame 2^32 - 1, within PATH_MAX: checked before any work, never found out
+ * at a frame.
  */
 static int check_out_dir(struct cli_arg *a, const char *out_dir)
 {
 	size_t n = strlen(out_dir);
 
+	if (n == 0) {
+		a->opt = "--out";
+		a->val = NULL;
+		return cli_error(a, "the folder name is empty");
+	}
 	if (n > PATH_MAX - sizeof(RUN_PNG_NAME_LONGEST)) {
 		a->opt = "--out";
 		a->val = NULL;
@@ -396,7 +375,7 @@ static int run(int argc, char **argv)
 	goto out;
 fail:
 	if (mx.frames == 0)
-		remove_made(out_dir, made);
+		cli_remove_made(out_dir, made);
 	/* one valid document on stdout whatever happened, the message on stderr too */
 	if (pr.json)
 		print_json_error(err, clip);

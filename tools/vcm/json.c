@@ -72,3 +72,12 @@ void json_str(FILE *out, const char *s)
 	}
 	fputc('"', out);
 }
+
+void dot_str(FILE *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}

@@ -56,9 +56,14 @@ int main(int argc, char **argv)
 			return CLI_EXIT_OK;
 		}
 		cmd = find(argv[2]);
-		if (cmd == NULL || argc > 3) {
+		if (cmd == NULL) {
 			usage(stderr);
 			fprintf(stderr, "vcm help: %s: no such command\n", argv[2]);
+			return CLI_EXIT_USAGE;
+		}
+		if (argc > 3) {
+			fprintf(stderr, "vcm help: %s: unexpected argument (vcm help takes one "
+				"command)\n", argv[3]);
 			return CLI_EXIT_USAGE;
 		}
 		cmd->usage(stdout);

@@ -88,14 +88,54 @@ static int cells(struct ctx *c, int node, const char *name, int dflt, int *out)
 	return 0;
 }
 
-/* @n cells (n <= DT_MAX_CELLS) as a number: the low 64 bits. */
-static uint64_t read_cells(const fdt32_t *p, int n)
+/*
+ * @n cells (n <= DT_MAX_CELLS) as a number: the low 64 bits, and in *@high
+ * the cells above them (at most two: 64 bits), which the caller must check.
+ */
+static uint64_t read_cells(const fdt32_t *p, int n, uint64_t *high)
 {
 	uint64_t v = 0;
 
-	for (int i = 0; i < n; i++)
+	*high = 0;
+	for (int i = 0; i < n; i++) {
+		*high = *high << 32 | v >> 32;
 		v = v << 32 | fdt32_to_cpu(p[i]);
+	}
 	return v;
+}
+
+/*
+ * One (address, size) pair of @prop at @p: @ac address cells then @sc size
+ * cells. A range must lie below 2^64, so cells above 64 bits must be zero,
+ * with one exception: a size of exactly 2^64 at address 0 (high part 1, low
+ * 64 bits 0), the whole space, which only 3 or 4 size cells can state. It
+ * is kept as 2^64 - 1, the most a 64-bit size holds (0 would read as an
+ * empty range): the top byte is left out, which nothing here can tell
+ * apart, as every window the tool looks for lies below 4 GiB.
+ */
+static int read_range(struct ctx *c, int node, const char *prop, const fdt32_t *p, int ac,
+		      int sc, uint64_t *base, uint64_t *size)
+{
+	uint64_t bhi, shi;
+
+	*base = read_cells(p, ac, &bhi);
+	*size = read_cells(p + ac, sc, &shi);
+	if (bhi != 0U)
+		return fail(c, node, prop, "address %#llx%016llx is past 2^64",
+			    (unsigned long long)bhi, (unsigned long long)*base);
+	if (shi == 1U && *size == 0U && *base == 0U) {
+		*size = UINT64_MAX;
+		return 0;
+	}
+	if (shi != 0U)
+		return fail(c, node, prop, "range %#llx + %#llx%016llx runs past 2^64",
+			    (unsigned long long)*base, (unsigned long long)shi,
+			    (unsigned long long)*size);
+	/* base + size may be exactly 2^64: compare the last byte's address */
+	if (*size != 0U && *base + *size - 1U < *base)
+		return fail(c, node, prop, "range %#llx + %#llx wraps past 2^64",
+			    (unsigned long long)*base, (unsigned long long)*size);
+	return 0;
 }
 
 /* The reg entries of @node into @r (its parent's cells), up to DT_MAX_RANGES in all. */
@@ -117,12 +157,8 @@ static int read_reg(struct ctx *c, int node, struct dt_range *r, unsigned int *n
 	for (int i = 0; i < len / (4 * (ac + sc)); i++, p += ac + sc) {
 		if (*nr == DT_MAX_RANGES)
 			return fail(c, node, "reg", "more than %d ranges of this kind", DT_MAX_RANGES);
-		r[*nr].base = read_cells(p, ac);
-		r[*nr].size = read_cells(p + ac, sc);
-		if (r[*nr].size != 0U && r[*nr].base + r[*nr].size - 1U < r[*nr].base)
-			return fail(c, node, "reg", "range %#llx + %#llx wraps past 2^64",
-				    (unsigned long long)r[*nr].base,
-				    (unsigned long long)r[*nr].size);
+		if (read_range(c, node, "reg", p, ac, sc, &r[*nr].base, &r[*nr].size) != 0)
+			return -1;
 		memcpy(r[*nr].path, path, sizeof(path));
 		(*nr)++;
 	}
@@ -163,24 +199,27 @@ static void first_compatible(const void *fdt, int node, char *out)
 	copy_str(out, DT_COMPAT_LEN, s != NULL ? s : "", s != NULL ? len : 0);
 }
 
-/* The entry of the first compatible string vcmm knows, if any. */
-static const struct dt_compat *known_compatible(const void *fdt, int node)
+/*
+ * The entry of the first compatible string vcmm knows into *@out, NULL if
+ * none. A list whose last string lacks its NUL is refused: the string cut
+ * at the property's end may not be the one the tree meant.
+ */
+static int known_compatible(struct ctx *c, int node, const struct dt_compat **out)
 {
 	int len;
-	const char *s = fdt_getprop(fdt, node, "compatible", &len);
+	const char *s = fdt_getprop(c->fdt, node, "compatible", &len);
 
+	*out = NULL;
 	for (int at = 0; s != NULL && at < len;) {
 		size_t n = strnlen(s + at, (size_t)(len - at));
-		const struct dt_compat *k;
 
 		if ((size_t)at + n >= (size_t)len)
-			break; /* not NUL-terminated */
-		k = dt_compat_find(s + at);
-		if (k != NULL)
-			return k;
+			return fail(c, node, "compatible", "not NUL-terminated (%d bytes)", len);
+		if (*out == NULL)
+			*out = dt_compat_find(s + at);
 		at += (int)n + 1;
 	}
-	return NULL;
+	return 0;
 }
 
 static int pass_iommus(struct ctx *c)
@@ -203,7 +242,8 @@ static int pass_iommus(struct ctx *c)
 		u = &c->t->iommus[c->t->nr_iommus];
 		node_path(c, node, u->path);
 		first_compatible(c->fdt, node, u->compatible);
-		u->known = known_compatible(c->fdt, node);
+		if (known_compatible(c, node, &u->known) != 0)
+			return -1;
 		u->phandle = fdt_get_phandle(c->fdt, node);
 		u->cells = (unsigned int)ic;
 		if (nreg != 0) {
@@ -363,12 +403,8 @@ static int read_dma_window(struct ctx *c, int node, struct dt_master *m)
 		return fail(c, bus, "dma-ranges", "%d bytes is less than one (%d + %d + %d)-cell entry",
 			    len, cac, pac, sc);
 	m->have_dma_range = true;
-	m->dma_base = read_cells(p + cac, pac);
-	m->dma_size = read_cells(p + cac + pac, sc);
-	if (m->dma_size != 0U && m->dma_base + m->dma_size - 1U < m->dma_base)
-		return fail(c, bus, "dma-ranges", "range %#llx + %#llx wraps past 2^64",
-			    (unsigned long long)m->dma_base, (unsigned long long)m->dma_size);
-	return 0;
+	/* the child address is not kept: the window is in the parent's (physical) space */
+	return read_range(c, bus, "dma-ranges", p + cac, pac, sc, &m->dma_base, &m->dma_size);
 }
 
 static bool dma_without_iommu(const void *fdt, int node)

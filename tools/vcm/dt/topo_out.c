@@ -144,16 +144,6 @@ void dt_write_json(const struct dt_topo *t, FILE *out)
 	fprintf(out, "\n  ]\n}\n");
 }
 
-/* DOT label text: the node path with '"' and '\' escaped. */
-static void dot_str(FILE *out, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', out);
-		fputc(*s, out);
-	}
-}
-
 /*
  * How many masters from @j on share @j's compatible and DMA window, with no
  * IOMMU: a run of such masters (QEMU's 32 virtio-mmio transports) is drawn

@@ -43,24 +43,34 @@ static bool is(const char *s, const char *opt)
 	return strcmp(s, opt) == 0;
 }
 
+/* A table option that takes no value. */
+static bool is_flag(const char *s, bool decode)
+{
+	/* --dirty: the decoder reads the dirty state as it finds it; taken so
+	 * one option list serves both commands */
+	return is(s, "--stage2") || is(s, "--svnapot") || is(s, "--svpbmt") || is(s, "--dirty") ||
+	       (!decode && is(s, "--secure")) || (decode && is(s, "--json"));
+}
+
+bool pt_is_opt(const char *s, bool decode)
+{
+	return is_flag(s, decode) || is(s, "--fmt") || is(s, "--granule") || is(s, "--ias") ||
+	       is(s, "--oas") || is(s, "--base") ||
+	       (decode && (is(s, "--root") || is(s, "--start-level")));
+}
+
 int pt_opt(int argc, char **argv, int *i, struct pt_opts *o, bool decode, const char *cmd)
 {
 	struct cli_arg a = { cmd, argv[*i], *i + 1 < argc ? argv[*i + 1] : NULL };
 	uint64_t n;
 
-	if (is(a.opt, "--stage2") || is(a.opt, "--svnapot") || is(a.opt, "--svpbmt") ||
-	    /* --dirty: the decoder reads the dirty state as it finds it; taken so
-	     * one option list serves both commands */
-	    is(a.opt, "--dirty") || (!decode && is(a.opt, "--secure")) ||
-	    (decode && is(a.opt, "--json"))) {
+	if (is_flag(a.opt, decode)) {
 		*(is(a.opt, "--stage2") ? &o->stage2 : is(a.opt, "--svnapot") ? &o->svnapot :
 		  is(a.opt, "--svpbmt") ? &o->svpbmt : is(a.opt, "--json") ? &o->json :
 		  is(a.opt, "--dirty") ? &o->dirty : &o->secure) = true;
 		return 1;
 	}
-	if (!is(a.opt, "--fmt") && !is(a.opt, "--granule") && !is(a.opt, "--ias") &&
-	    !is(a.opt, "--oas") && !is(a.opt, "--base") &&
-	    !(decode && (is(a.opt, "--root") || is(a.opt, "--start-level"))))
+	if (!pt_is_opt(a.opt, decode))
 		return 0;
 	if (cli_need_value(&a) != 0)
 		return CLI_EXIT_USAGE;
@@ -107,15 +117,32 @@ int pt_opts_done(struct pt_opts *o, const char *cmd)
 	char val[16];
 	struct cli_arg a = { cmd, "--ias", val };
 
-	if (want == 0U)
-		return 0;
-	if (o->ias != 0U && o->ias != want) {
+	if (want != 0U && o->ias != 0U && o->ias != want) {
 		snprintf(val, sizeof(val), "%u", o->ias);
 		if (o->stage2)
 			return cli_error(&a, "but --fmt %s with --stage2 (Sv%ux4) means %u bits",
 					 f->name, f->ias, want);
 		return cli_error(&a, "but --fmt %s means %u bits", f->name, want);
 	}
-	o->ias = want;
+	if (want != 0U)
+		o->ias = want;
+	/*
+	 * Options the format has no use for. The library refuses them when vcm pt
+	 * builds the table; the decoder would read the dump without them, as if
+	 * they had not been given: both commands refuse them here, alike.
+	 */
+	if (f != NULL && f->arch != PT_ARCH_ARMV8 && o->granule_lg2 != 0U &&
+	    o->granule_lg2 != 12U) {
+		a.opt = "--granule";
+		snprintf(val, sizeof(val), "%uk", 1U << (o->granule_lg2 - 10U));
+		return cli_error(&a, "but --fmt %s has 4k granules only (armv8 takes 16k and 64k)",
+				 f->name);
+	}
+	if (f != NULL && f->arch != PT_ARCH_RISCV && (o->svnapot || o->svpbmt)) {
+		a.opt = o->svnapot ? "--svnapot" : "--svpbmt";
+		a.val = NULL;
+		return cli_error(&a, "but --fmt %s is not RISC-V Sv39, Sv48 or Sv57 (riscv, sv39, "
+				 "sv48, sv57)", f->name);
+	}
 	return 0;
 }

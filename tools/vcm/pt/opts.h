@@ -50,9 +50,17 @@ struct pt_opts {
 int pt_opt(int argc, char **argv, int *i, struct pt_opts *o, bool decode, const char *cmd);
 
 /*
+ * pt_is_opt() - whether @s names a table option (of `vcm pt decode` too with
+ * @decode), whatever its value: for "give it before the first step".
+ */
+bool pt_is_opt(const char *s, bool decode);
+
+/*
  * pt_opts_done() - after the last option: the input bits a format name
  * implies (sv39: 39; with --stage2, Sv39x4: 41) into @o->ias, or a message
- * when the --ias given differs.
+ * when the --ias given differs; and a message for an option the format has
+ * no use for (--granule 16k/64k but armv8, --svnapot/--svpbmt but RISC-V
+ * Sv39/48/57), the same for vcm pt and vcm pt decode.
  * Return: 0, or CLI_EXIT_USAGE after the message.
  */
 int pt_opts_done(struct pt_opts *o, const char *cmd);

@@ -522,6 +522,10 @@ int clip_open(struct clip *c, struct soc *soc, const char *path, char *err, size
 				     (unsigned long long)c->file_len);
 		return r == 1 ? 0 : -1;
 	}
+	/* "RIFF" cut before its form type: a truncated AVI, not an unknown format */
+	if (c->win_len >= 4 && memcmp(c->win, "RIFF", 4) == 0)
+		return failf(c, err, errlen, "byte offset 0: truncated AVI: its RIFF header needs "
+			     "12 bytes, the file ends at byte %llu", (unsigned long long)c->file_len);
 	if (c->win_len >= 4 && memcmp(c->win, "YUV4", 4) == 0) {
 		c->kind = CLIP_Y4M;
 		return y4m_header(c, err, errlen);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vcm/phys.h>
 #include "platform.h"
 
 #define MAX_FIELDS 8
@@ -99,6 +100,10 @@ static int parse_chunks(struct ctx *c, const char *s, uint64_t *out)
 			return -1;
 		if (v < 4096 || (v & (v - 1)) != 0)
 			return fail(c, "chunks=%s: %s is not a power of two of at least 4K", s, tok);
+		/* the library's largest chunk: refused here, by line, not later without one */
+		if (v > UINT64_C(1) << VCM_PHYS_CHUNK_LG2_MAX)
+			return fail(c, "chunks=%s: %s is larger than 2^%u bytes (1 TiB), the largest "
+				    "chunk vcmm allocates", s, tok, VCM_PHYS_CHUNK_LG2_MAX);
 		*out |= v;
 	}
 	if (*out == 0)

@@ -181,15 +181,28 @@ void soc_write_dot(struct soc *s, FILE *out)
 
 	fprintf(out, "digraph vcm {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n"
 		     "  edge [fontname=\"Helvetica\", fontsize=9];\n");
-	for (unsigned int j = 0; j < s->d->nr_masters; j++)
-		fprintf(out, "  \"dev_%s\" [shape=box, style=filled, fillcolor=\"#dbe9f6\", "
-			     "label=\"%s\\n%s\"];\n  \"dev_%s\" -> \"vcm_video\" [label=\"%s\"];\n",
-			s->d->masters[j].name, s->d->masters[j].name,
-			dev_kind(s, j, buf, sizeof(buf)), s->d->masters[j].name,
+	/* names come from the description, any bytes but blanks: dot_str() them */
+	for (unsigned int j = 0; j < s->d->nr_masters; j++) {
+		const char *name = s->d->masters[j].name;
+
+		fprintf(out, "  \"dev_");
+		dot_str(out, name);
+		fprintf(out, "\" [shape=box, style=filled, fillcolor=\"#dbe9f6\", label=\"");
+		dot_str(out, name);
+		fprintf(out, "\\n");
+		dot_str(out, dev_kind(s, j, buf, sizeof(buf)));
+		fprintf(out, "\"];\n  \"dev_");
+		dot_str(out, name);
+		fprintf(out, "\" -> \"vcm_video\" [label=\"%s\"];\n",
 			vcm_is_active(s->avcm[j]) == 1 ? "active" : "inactive");
-	fprintf(out, "  \"dev_%s\" [shape=box, style=filled, fillcolor=\"#dbe9f6\", "
-		     "label=\"%s\\nDMA engine, no MMU\"];\n  \"dev_%s\" -> \"vcm_dma\" [label=\"active\"];\n",
-		s->d->dma, s->d->dma, s->d->dma);
+	}
+	fprintf(out, "  \"dev_");
+	dot_str(out, s->d->dma);
+	fprintf(out, "\" [shape=box, style=filled, fillcolor=\"#dbe9f6\", label=\"");
+	dot_str(out, s->d->dma);
+	fprintf(out, "\\nDMA engine, no MMU\"];\n  \"dev_");
+	dot_str(out, s->d->dma);
+	fprintf(out, "\" -> \"vcm_dma\" [label=\"active\"];\n");
 	fprintf(out, "  \"dev_cpu\" [shape=box, style=filled, fillcolor=\"#dbe9f6\", "
 		     "label=\"cpu\\nhosted CPU mapper\"];\n  \"dev_cpu\" -> \"vcm_cpu\" [label=\"active\"];\n");
 	for (unsigned int v = 0; v < nv; v++) {
@@ -226,10 +239,12 @@ void soc_write_dot(struct soc *s, FILE *out)
 		if (mt >= 0)
 			fprintf(out, "  \"%s\" -> \"memtype_%d\";\n", mems[i].id, mt);
 	}
-	for (unsigned int i = 0; i < s->d->nr_memtypes; i++)
-		fprintf(out, "  \"memtype_%u\" [shape=cylinder, label=\"memtype %u: %s\\n[%#llx, +%#llx)\"];\n",
-			i, i, s->d->memtypes[i].name, (unsigned long long)s->d->memtypes[i].base,
+	for (unsigned int i = 0; i < s->d->nr_memtypes; i++) {
+		fprintf(out, "  \"memtype_%u\" [shape=cylinder, label=\"memtype %u: ", i, i);
+		dot_str(out, s->d->memtypes[i].name);
+		fprintf(out, "\\n[%#llx, +%#llx)\"];\n", (unsigned long long)s->d->memtypes[i].base,
 			(unsigned long long)s->d->memtypes[i].size);
+	}
 	fprintf(out, "}\n");
 }
 
