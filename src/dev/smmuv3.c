@@ -903,8 +903,10 @@ static int tlbi_va(struct vcm_smmuv3_master *m, vcm_da_t da, uint64_t len, bool 
 
 /*
  * tlb_range and tlb_range_hint: Leaf from @leaf, TTL from the leaf sizes
- * (tlbi_ttl(); 0 without a hint gives TTL 0). Not inlined: one copy for both
- * ops (the firmware images have a size budget).
+ * (tlbi_ttl(); 0 without a hint gives TTL 0). TTL names the level of the
+ * leaf entries only: with Leaf 0 (tables were unlinked) the walk-cache
+ * entries of the other levels must go too, so TTL is 0 then. Not inlined:
+ * one copy for both ops (the firmware images have a size budget).
  */
 __attribute__((noinline))
 static void tlb_inv(void *ctx, unsigned int base, vcm_da_t da, uint64_t len, bool leaf,
@@ -916,7 +918,8 @@ static void tlb_inv(void *ctx, unsigned int base, vcm_da_t da, uint64_t len, boo
 		return;
 	vcm_diag_enter(&m->smmu->diag, op);
 	note(m->smmu, cmd_sync(m->smmu, tlbi_va(m, da, len, leaf,
-						tlbi_ttl(m->granule_lg2, da, len, sizes))));
+						leaf ? tlbi_ttl(m->granule_lg2, da, len, sizes)
+						     : 0U)));
 }
 
 static void smmu_tlb_range(void *ctx, unsigned int base, vcm_da_t da, uint64_t len, bool leaf)

@@ -349,7 +349,9 @@ static uint64_t hinted_w1(struct vcm_smmuv3_master *m, vcm_da_t da, uint64_t len
  * 4.4.1.1: the hint's one leaf size becomes TTL (the level of the leaf
  * descriptors: 3 - ours), with TG, in the range form; several sizes, no
  * size, or a range not aligned to the size give TTL 0 (any level); the
- * leaf-only flag is the Leaf bit. Without RIL there is no TG and no TTL.
+ * leaf-only flag is the Leaf bit, and without it (tables unlinked: walk
+ * caches of every level must go) TTL is 0 too. Without RIL there is no TG
+ * and no TTL.
  */
 static void test_tlb_range_hint(void **state)
 {
@@ -368,8 +370,11 @@ static void test_tlb_range_hint(void **state)
 	assert_int_equal(w1 & 1, 1);
 	assert_true((w1 & ~0xfffULL) == 0x200000);
 	w1 = hinted_w1(m, 0x5000, 0x1000, 0x1000, false);
-	assert_int_equal(W1_TTL(w1), 3);
+	assert_int_equal(W1_TTL(w1), 0);
 	assert_int_equal(w1 & 1, 0);
+	w1 = hinted_w1(m, 0x200000, 0x400000, 0x200000, false);
+	assert_int_equal(W1_TTL(w1), 0);
+	assert_int_equal(W1_TG(w1), 1);
 	w1 = hinted_w1(m, 1ULL << 30, 1ULL << 30, 1ULL << 30, true);
 	assert_int_equal(W1_TTL(w1), 1);
 	w1 = hinted_w1(m, 0x200000, 0x200000, 0x201000, true); /* two sizes */
@@ -404,8 +409,11 @@ static void test_tlb_range_hint(void **state)
 	w1 = hinted_w1(m, 0x30000, 0x10000, 0x10000, true);
 	assert_int_equal(W1_TTL(w1), 3);
 	assert_int_equal(W1_TG(w1), 3);
-	w1 = hinted_w1(m, 1ULL << 29, 1ULL << 29, 1ULL << 29, false);
+	w1 = hinted_w1(m, 1ULL << 29, 1ULL << 29, 1ULL << 29, true);
 	assert_int_equal(W1_TTL(w1), 2);
+	assert_int_equal(w1 & 1, 1);
+	w1 = hinted_w1(m, 1ULL << 29, 1ULL << 29, 1ULL << 29, false);
+	assert_int_equal(W1_TTL(w1), 0);
 	assert_int_equal(w1 & 1, 0);
 	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
 	vcm_pt_destroy(pt);
