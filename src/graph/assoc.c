@@ -463,6 +463,7 @@ int vcm_switch(struct vcm_avcm *to)
 	ret = activate_locked_(to);
 	if (ret != 0) {
 		char first[VCM_DIAG_MSG_LEN];
+		unsigned int lost = VCM_MAX_BASES;
 		int again = 0;
 
 		graph_keep_msg_(sys, first);
@@ -471,12 +472,16 @@ int vcm_switch(struct vcm_avcm *to)
 			if (old[b] != NULL && !old[b]->active) {
 				int r = activate_locked_(old[b]);
 
-				again = again != 0 ? again : r;
+				if (r != 0 && again == 0) {
+					again = r;
+					lost = b;
+				}
 			}
 		if (again != 0)
-			/* a device refusing twice: say what state it is left in */
-			GERR(sys, ret, "%s; the VCM active before could not be programmed "
-			     "again (%d): the device has none active now", first, again);
+			/* a device refusing twice: say which base it leaves with nothing */
+			GERR(sys, ret, "%s; the VCM active before on base %u could not be "
+			     "programmed again (%d): nothing is active on that base now",
+			     first, lost, again);
 		else
 			sys_diag_(sys)->err = ret;
 	}

@@ -410,9 +410,10 @@ struct vcm_dev {
 };
 
 /* What happens to table memory an instance frees or asks for (inst_plat.c):
- * forwarded with an empty stash (PASS) or with the stash kept aside (HOLD);
- * frees stashed (KEEP); allocations served from the stash first (REUSE);
- * frees held back, never reused, until the drain (DEFER). */
+ * forwarded, nothing held (PASS); frees stashed for reuse (KEEP);
+ * allocations served from the stash first (REUSE); allocations forwarded
+ * with the stash kept aside (HOLD); in DEFER, HOLD and REUSE, frees held
+ * back, never reused, until the drain. */
 enum inst_stash_mode { INST_PASS, INST_HOLD, INST_KEEP, INST_REUSE, INST_DEFER };
 
 struct stash_node;

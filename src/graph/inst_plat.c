@@ -20,13 +20,14 @@
  *    taking the blocks of its own batch in the order they came: a table is
  *    emptied by the last user that maps into it, and made again by the same
  *    user, the first to map into it on the way back;
- *  - INST_HOLD (while the new mappings are written): plain forwarding, the
- *    stash kept aside; the new mappings do not take the old tables, so a
+ *  - INST_HOLD (while the new mappings are written): allocations forwarded,
+ *    the stash kept aside; the new mappings do not take the old tables, so a
  *    failure leaves the stash whole for the rollback;
- *  - INST_DEFER (while a rollback unmaps the new mappings): a freed table is
- *    held on a list of its own, never reused, so that the stash's batches
- *    stay the break's; it goes to the platform at the drain, after the
- *    devices were told;
+ *  - INST_DEFER (while a rollback unmaps the new mappings), and INST_HOLD
+ *    and INST_REUSE as well (a refused map gives back tables it had linked):
+ *    a freed table is held on a list of its own, never reused, so that the
+ *    stash's batches stay the break's; it goes to the platform at the
+ *    drain, after the devices were told;
  *  - INST_PASS (otherwise): plain forwarding, nothing stashed.
  * Outside migration, back and unback use INST_KEEP too: the tables a call
  * empties wait until its TLB fan-out has run (insts_stash_()).
@@ -89,9 +90,9 @@ static bool ip_stash(struct vcm_inst *in, vcm_pa_t pa, void *cpu, uint64_t size,
 	struct stash_node *n = cpu;
 
 	/* every table of every format is far larger than the link */
-	if (size < sizeof(struct stash_node))
+	if (size < sizeof(struct stash_node) || in->stash_mode == INST_PASS)
 		return false;
-	if (in->stash_mode == INST_DEFER) {
+	if (in->stash_mode != INST_KEEP) {
 		n->next = in->late;
 		n->pa = pa;
 		n->size = size;
@@ -99,8 +100,6 @@ static bool ip_stash(struct vcm_inst *in, vcm_pa_t pa, void *cpu, uint64_t size,
 		in->late = n;
 		return true;
 	}
-	if (in->stash_mode != INST_KEEP)
-		return false;
 	/* at the end: a batch hands its blocks out in the order they came */
 	n->next = NULL;
 	n->pa = pa;

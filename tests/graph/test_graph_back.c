@@ -231,7 +231,8 @@ static void test_switch(void **state)
 	assert_int_equal(vcm_switch(a), -ETIMEDOUT);
 	assert_non_null(strstr(vcm_sys_last_error(g.sys), "refused the table on base 0"));
 	assert_non_null(strstr(vcm_sys_last_error(g.sys),
-			       "the VCM active before could not be programmed again (-110)"));
+			       "the VCM active before on base 0 could not be programmed again "
+			       "(-110): nothing is active on that base now"));
 	assert_int_equal(vcm_is_active(b), 0);
 	assert_int_equal(vcm_is_active(a), 0);
 	g.fake[D_V7].program_ret = 0;

@@ -256,12 +256,41 @@ static void test_migrate_undo(void **state)
 	assert_int_equal(vcm_free_phys(t.sys, mem), 0);
 }
 
+/*
+ * A migration whose one user's new mapping is refused halfway (its second
+ * leaf table): the tables that mapping had linked, live since, wait for the
+ * rollback's walk invalidation too.
+ */
+static void test_migrate_make(void **state)
+{
+	struct vcm_res *res;
+	struct vcm_mem *mem;
+	vcm_pa_t pa;
+
+	(void)state;
+	assert_int_equal(vcm_reserve(t.vcm[0], 4 * MB, 2 * MB, RW, &res), 0);
+	assert_int_equal(vcm_alloc(t.sys, 0, 4 * MB, VCM_PHYS_4KB, &mem), 0);
+	assert_int_equal(vcm_back(res, mem), 0);
+	t.fail_at = 3; /* the new level-2 table, the first leaf table, then the second */
+	watch();
+	assert_int_equal(vcm_migrate(t.sys, mem), -ENOMEM);
+	t.watch = false;
+	assert_int_equal(t.fail_at, 0);
+	assert_true(t.frees >= 2);
+	assert_int_equal(t.early, 0);
+	assert_int_equal(vcm_dev_addr_to_phys_addr(t.dev[0], 0, vcm_get_dev_addr(res), &pa), 0);
+	assert_int_equal(vcm_unback(res), 0);
+	assert_int_equal(vcm_unreserve(res), 0);
+	assert_int_equal(vcm_free_phys(t.sys, mem), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_unback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_undo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_make, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
