@@ -684,19 +684,43 @@ int vcm_rfc_get_memtype_of_physalloc(struct vcm_mem *physmem)
 }
 
 /*
- * The RFC iterates by the previous chunk's address. A per-thread cursor
- * remembers where that chunk was, so the usual loop costs O(1) per chunk; any
- * other @phys is found by a scan from the start.
+ * The RFC iterates by the previous chunk's address. Per-thread cursors
+ * remember where the last chunks handed out were, so a loop costs O(1) per
+ * chunk, and so do up to NR_CURSORS loops interleaved (over several
+ * allocations, or over one from several places); any other @phys is found
+ * by a scan from the start.
  */
-static _Thread_local struct {
-	const struct vcm_mem *mem;
+#define NR_CURSORS 8U
+
+struct cursor {
+	const struct vcm_mem *mem; /* NULL: free */
 	vcm_pa_t pa;
 	uint64_t iter;
-} cursor;
+};
+
+static _Thread_local struct cursor cursors[NR_CURSORS];
+static _Thread_local unsigned int cursor_next; /* the one replaced next */
+
+static struct cursor *cursor_find(const struct vcm_mem *mem, vcm_pa_t pa)
+{
+	for (unsigned int i = 0; i < NR_CURSORS; i++)
+		if (cursors[i].mem == mem && cursors[i].pa == pa)
+			return &cursors[i];
+	return NULL;
+}
+
+/* Every cursor of @mem forgotten (its end, or it is not live). */
+static void cursors_drop(const struct vcm_mem *mem)
+{
+	for (unsigned int i = 0; i < NR_CURSORS; i++)
+		if (cursors[i].mem == mem)
+			cursors[i].mem = NULL;
+}
 
 vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t phys, uint64_t *len)
 {
 	uint64_t iter = 0, clen;
+	struct cursor *c = NULL;
 	vcm_pa_t pa;
 	int ret;
 
@@ -710,8 +734,9 @@ vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t phys, uint
 	if (!ours(physmem, "physmem"))
 		return 0;
 	if (phys != 0U) {
-		if (cursor.mem == physmem && cursor.pa == phys) {
-			iter = cursor.iter;
+		c = cursor_find(physmem, phys);
+		if (c != NULL) {
+			iter = c->iter;
 		} else {
 			do {
 				ret = vcm_mem_next_chunk(physmem, &iter, &pa, &clen);
@@ -727,20 +752,24 @@ vcm_pa_t vcm_rfc_get_next_phys_addr(struct vcm_mem *physmem, vcm_pa_t phys, uint
 	}
 	ret = vcm_mem_next_chunk(physmem, &iter, &pa, &clen);
 	if (ret == -ENOENT) {
-		cursor.mem = NULL;
+		if (c != NULL)
+			c->mem = NULL;
 		rfc_ok_();
 		return 0;
 	}
 	if (ret < 0)
 		goto bad;
-	cursor.mem = physmem;
-	cursor.pa = pa;
-	cursor.iter = iter;
+	/* the loop's own cursor moves on; a new loop takes the oldest slot */
+	if (c == NULL) {
+		c = &cursors[cursor_next];
+		cursor_next = (cursor_next + 1U) % NR_CURSORS;
+	}
+	*c = (struct cursor){ physmem, pa, iter };
 	*len = clen;
 	rfc_ok_();
 	return pa;
 bad:
-	cursor.mem = NULL;
+	cursors_drop(physmem);
 	rfc_fail_(ret, "physmem %p is not a live allocation", (void *)physmem);
 	return 0;
 }

@@ -160,6 +160,38 @@ static void test_phys(void **state)
 	assert_int_equal(vcm_get_next_phys_addr(m, pa, &len), second);
 	assert_int_equal(vcm_get_next_phys_addr(m, 0x1000, &len), 0);
 	assert_int_equal(vcm_rfc_errno(), -EINVAL);
+	/* Loops interleaved over two allocations (each keeps its own cursor):
+	 * both see their own chunks, in order, to the end. */
+	{
+		struct vcm_mem *m2 = vcm_phys_alloc(VCM_MEMTYPE_0, 5 * SZ_4K, VCM_4KB);
+		vcm_pa_t p1, p2;
+		uint64_t l1, l2, t1 = 0, t2 = 0;
+		unsigned int n1 = 0, n2 = 0;
+
+		assert_non_null(m2);
+		p1 = vcm_get_next_phys_addr(m, 0, &l1);
+		p2 = vcm_get_next_phys_addr(m2, 0, &l2);
+		while (p1 != 0U || p2 != 0U) {
+			if (p1 != 0U) {
+				n1++;
+				t1 += l1;
+				p1 = vcm_get_next_phys_addr(m, p1, &l1);
+				assert_int_equal(vcm_rfc_errno(), 0);
+			}
+			if (p2 != 0U) {
+				assert_int_equal(l2, SZ_4K);
+				n2++;
+				t2 += l2;
+				p2 = vcm_get_next_phys_addr(m2, p2, &l2);
+				assert_int_equal(vcm_rfc_errno(), 0);
+			}
+		}
+		assert_int_equal(n1, 4);
+		assert_int_equal(t1, SZ_1M + 3 * SZ_64K);
+		assert_int_equal(n2, 5);
+		assert_int_equal(t2, 5 * SZ_4K);
+		assert_int_equal(vcm_phys_free(m2), 0);
+	}
 	assert_int_equal(vcm_phys_free(m), 0);
 	assert_int_equal(vcm_phys_free(m), -EINVAL);
 
