@@ -14,17 +14,29 @@
  */
 #include "vspace_internal.h"
 
-/* A bound struct: a freed one of @vs if any, else new; *@fresh says which. */
+/*
+ * A bound struct: a freed one of @vs or of its nearest ancestor that has one,
+ * else new; *@fresh says which. Freeing a bound passes its freed inner bound
+ * structs to its parent, so without the ancestors' lists every cycle of a
+ * bound holding an inner bound would take a new struct (as slab.c borrows
+ * nodes). The struct stays metadata of the same top-level space.
+ */
 static struct vcm_vs_bound *bound_get(struct vcm_vs *vs, bool *fresh)
 {
 	const struct vcm_plat_ops *plat = vs->plat;
-	struct vcm_vs_bound *b = vs->free_bounds;
+	struct vcm_vs_bound *b;
 
-	*fresh = b == NULL;
-	if (b != NULL) {
-		vs->free_bounds = b->next;
-		return b;
+	for (struct vcm_vs *a = vs;; a = vs_parent(a)) {
+		b = a->free_bounds;
+		if (b != NULL) {
+			*fresh = false;
+			a->free_bounds = b->next;
+			return b;
+		}
+		if (!a->is_bound)
+			break;
 	}
+	*fresh = true;
 	b = plat->meta_alloc(plat->ctx, sizeof(*b));
 	if (b == NULL)
 		VCM_ERR(&vs->diag, -ENOMEM, "meta_alloc of %zu bytes failed", sizeof(*b));

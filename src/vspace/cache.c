@@ -83,7 +83,7 @@ static struct vs_mag *mag_get(struct vcm_vs *vs)
 			return NULL;
 	}
 	m->n = 0;
-	m->next = m->older = m->newer = NULL;
+	m->next = m->newer = NULL;
 	return m;
 }
 
@@ -96,34 +96,49 @@ static void mag_spare(struct vs_cache *c, struct vs_mag *m)
 static void depot_push(struct vs_cache *c, struct vs_mag *m, unsigned int cls)
 {
 	m->cls = cls;
+	m->age = c->pushes++;
 	m->next = c->depot[cls];
-	c->depot[cls] = m;
-	m->older = c->newest;
 	m->newer = NULL;
-	if (c->newest != NULL)
-		c->newest->newer = m;
+	if (m->next != NULL)
+		m->next->newer = m;
 	else
-		c->oldest = m;
-	c->newest = m;
+		c->oldest[cls] = m;
+	c->depot[cls] = m;
 }
 
-/* Take @m (in the depot) off both lists. */
+/*
+ * Take @m (in the depot) off its class list: O(1) wherever it is. A class
+ * list can hold max_ranges / VS_MAG_SIZE magazines, and a free over the
+ * limits takes the far end, so a walk from the head cost that much per call.
+ */
 static void depot_unlink(struct vs_cache *c, struct vs_mag *m)
 {
-	struct vs_mag **pp = &c->depot[m->cls];
-
-	while (*pp != m) /* a class list is short: limits / VS_MAG_SIZE */
-		pp = &(*pp)->next;
-	*pp = m->next;
-	if (m->older != NULL)
-		m->older->newer = m->newer;
-	else
-		c->oldest = m->newer;
 	if (m->newer != NULL)
-		m->newer->older = m->older;
+		m->newer->next = m->next;
 	else
-		c->newest = m->older;
-	m->next = m->older = m->newer = NULL;
+		c->depot[m->cls] = m->next;
+	if (m->next != NULL)
+		m->next->newer = m->newer;
+	else
+		c->oldest[m->cls] = m->newer;
+	m->next = m->newer = NULL;
+}
+
+/*
+ * The oldest magazine in the depot, or NULL: the oldest tail of the class
+ * lists (each list is newest first, and ages only grow).
+ */
+static struct vs_mag *depot_oldest(const struct vs_cache *c)
+{
+	struct vs_mag *o = NULL;
+
+	for (unsigned int k = 0; k < VS_CACHE_NCLASS; k++) {
+		struct vs_mag *m = c->oldest[k];
+
+		if (m != NULL && (o == NULL || m->age < o->age))
+			o = m;
+	}
+	return o;
 }
 
 /* Give the ranges of @m back to the tree; @m is left empty. */
@@ -153,9 +168,10 @@ static struct vs_cache *cache_get(struct vcm_vs *vs)
 	for (unsigned int k = 0; k < VS_CACHE_NCLASS; k++) {
 		for (uint32_t i = 0; i < c->nlocal; i++)
 			c->local[i].loaded[k] = c->local[i].prev[k] = NULL;
-		c->depot[k] = NULL;
+		c->depot[k] = c->oldest[k] = NULL;
 	}
-	c->oldest = c->newest = c->spare = NULL;
+	c->pushes = 0;
+	c->spare = NULL;
 	vs->cache = c;
 	return c;
 }
@@ -177,9 +193,9 @@ bool vs_cache_put_(struct vcm_vs *vs, struct vcm_vs_range *r)
 	while (vs->cache_ranges + 1U > vs->cache_max_ranges ||
 	       vs->cache_bytes + r->len > vs->cache_max_bytes) {
 		c = vs->cache;
-		if (c == NULL || c->oldest == NULL)
+		m = c != NULL ? depot_oldest(c) : NULL;
+		if (m == NULL)
 			return false;
-		m = c->oldest;
 		depot_unlink(c, m);
 		mag_drain(vs, m);
 		mag_spare(c, m);
@@ -284,9 +300,7 @@ bool vs_cache_flush_(struct vcm_vs *vs)
 				mag_drain(vs, l->prev[k]);
 		}
 	}
-	while (c->oldest != NULL) {
-		struct vs_mag *m = c->oldest;
-
+	for (struct vs_mag *m; (m = depot_oldest(c)) != NULL;) {
 		depot_unlink(c, m);
 		mag_drain(vs, m);
 		mag_spare(c, m);
@@ -454,7 +468,7 @@ static int check_stats(struct vcm_vs *vs)
 int vs_cache_check_(struct vcm_vs *vs)
 {
 	const struct vs_cache *c = vs->cache;
-	uint64_t ranges = 0, bytes = 0, depot = 0;
+	uint64_t ranges = 0, bytes = 0;
 	int ret;
 
 	if (!vs->cache_on && c != NULL)
@@ -477,23 +491,24 @@ int vs_cache_check_(struct vcm_vs *vs)
 			if (ret != 0)
 				return ret;
 		}
+		const struct vs_mag *newer = NULL;
+
 		for (const struct vs_mag *m = c->depot[k]; m != NULL; m = m->next) {
 			if (m->cls != k || m->n != VS_MAG_SIZE)
 				return bad(vs, NULL, "depot magazine not full or in the wrong class");
+			/* the back link and the falling ages also end a walk round a loop */
+			if (m->newer != newer)
+				return bad(vs, NULL, "depot class list links disagree");
+			if (m->age >= (newer != NULL ? newer->age : c->pushes))
+				return bad(vs, NULL, "depot class list not newest first by age");
 			ret = check_mag(vs, m, k, &ranges, &bytes);
 			if (ret != 0)
 				return ret;
-			depot++;
+			newer = m;
 		}
+		if (c->oldest[k] != newer)
+			return bad(vs, NULL, "depot class list ends before its oldest");
 	}
-	for (const struct vs_mag *m = c->oldest; m != NULL; m = m->newer) {
-		if (depot-- == 0U)
-			return bad(vs, NULL, "depot age list longer than the class lists");
-		if (m->newer == NULL && m != c->newest)
-			return bad(vs, NULL, "depot age list ends before its newest");
-	}
-	if (depot != 0U)
-		return bad(vs, NULL, "depot age list shorter than the class lists");
 	if (ranges != vs->cache_ranges || bytes != vs->cache_bytes)
 		return bad(vs, NULL, "cached totals differ from the magazines");
 	if (ranges > vs->cache_max_ranges || bytes > vs->cache_max_bytes)

@@ -8,6 +8,9 @@
  * node memory passes to the parent space (vs_nodes_give_()), so a node that
  * was once a range stays metadata of the same tree until the top-level space
  * is destroyed: a stale range handle reads a dead node, never freed memory.
+ * A bound that runs out of nodes borrows dead ones from its ancestors before
+ * it asks meta_alloc (vs_node_borrow()): else each create/free cycle of a
+ * bound would take a new slab and park it in the parent for good.
  */
 #include "vspace_internal.h"
 
@@ -33,6 +36,34 @@ static inline struct vcm_vs_range *slab_next(struct vcm_vs_range *n)
 	return (struct vcm_vs_range *)(void *)((uint8_t *)n + VS_NODE_STRIDE);
 }
 
+/*
+ * A dead node from the nearest ancestor of bound space @vs that has one, or
+ * NULL. vs_nodes_give_() puts a freed bound's nodes on its parent's free list,
+ * where only the parent's own reservations would find them; a later bound
+ * takes them back from there, so create/free cycles of bounds run on the
+ * same nodes. A node only moves down into a live bound and comes back up
+ * (with the bound's slabs) when that bound is freed, so it stays metadata of
+ * the same top-level space, and a destroy still frees every slab after the
+ * last bound that can hold its nodes (a node of a space's subtree is always
+ * in a slab of that space or of an ancestor). The caller serialises a space with its
+ * bounds (vspace.h), so the ancestors' lists need no lock. O(depth), and only
+ * once the bound's own nodes are used up.
+ */
+static struct vcm_vs_range *vs_node_borrow(struct vcm_vs *vs)
+{
+	while (vs->is_bound) {
+		struct vcm_vs_range *n;
+
+		vs = vs_parent(vs);
+		n = vs->free_nodes;
+		if (n != NULL) {
+			vs->free_nodes = n->parent;
+			return n;
+		}
+	}
+	return NULL;
+}
+
 struct vcm_vs_range *vs_node_alloc_(struct vcm_vs *vs)
 {
 	struct vcm_vs_range *n = vs->free_nodes;
@@ -44,9 +75,14 @@ struct vcm_vs_range *vs_node_alloc_(struct vcm_vs *vs)
 	if (vs->bump == vs->bump_end) {
 		size_t nodes = vs->next_slab_nodes;
 		size_t bytes = SLAB_HDR + SLAB_SLACK + nodes * (size_t)VS_NODE_STRIDE;
-		struct vs_slab *s = vs->plat->meta_alloc(vs->plat->ctx, bytes);
+		struct vs_slab *s;
 		uintptr_t first;
 
+		/* own slab used up: a bound's ancestors' dead nodes, else a new slab */
+		n = vs_node_borrow(vs);
+		if (n != NULL)
+			return n;
+		s = vs->plat->meta_alloc(vs->plat->ctx, bytes);
 		if (s == NULL)
 			return NULL;
 		s->next = vs->slabs;

@@ -146,13 +146,24 @@ static inline uint32_t vs_loss(const struct vcm_vs_range *n, unsigned int k)
 #define VS_CACHE_NCLASS  (VS_CACHE_MAX_LG2 - VS_CACHE_MIN_LG2 + 1U)
 #define VS_MAG_SIZE      28U  /* 28 pointers + header = 4 cache lines */
 
+/*
+ * In the depot a magazine is on its class's list, doubly linked so that both
+ * ends come off in O(1): a reserve takes the newest, a free over the limits
+ * evicts the oldest. Which class's oldest is the oldest overall, the age (a
+ * count of depot pushes) says: a third and fourth link for an age list over
+ * every class would make the header 40 bytes and the magazine 264.
+ */
 struct vs_mag {
-	struct vs_mag *next;         /* depot: its class's list, newest first; or spare list */
-	struct vs_mag *older, *newer; /* depot: every class, by age */
+	struct vs_mag *next;         /* depot: its class's list, to older; or spare list */
+	struct vs_mag *newer;        /* depot: its class's list, to newer; NULL at the head */
+	uint64_t age;                /* depot: vs_cache.pushes when it went in */
 	uint32_t n;
 	uint32_t cls;
 	struct vcm_vs_range *r[VS_MAG_SIZE];
 };
+#if UINTPTR_MAX == UINT64_MAX
+_Static_assert(sizeof(struct vs_mag) == 4U * VS_NODE_LINE, "a magazine is four lines on LP64");
+#endif
 
 /*
  * What one CPU or thread owns: struct vs_cache has nlocal of them, and
@@ -165,7 +176,8 @@ struct vs_cache_local {
 
 struct vs_cache {
 	struct vs_mag *depot[VS_CACHE_NCLASS]; /* full magazines, newest first */
-	struct vs_mag *oldest, *newest;        /* the depot by age, for eviction */
+	struct vs_mag *oldest[VS_CACHE_NCLASS]; /* the tail of each class list */
+	uint64_t pushes;                       /* depot pushes so far: the next age */
 	struct vs_mag *spare;                  /* empty magazines, linked through next */
 	uint32_t nlocal;                       /* == the space's cache_nlocal */
 	struct vs_cache_local local[];         /* one set per CPU or thread */
@@ -277,6 +289,16 @@ void vs_unlink_(struct vcm_vs *vs, struct vcm_vs_range *r);
 static inline bool vs_deep(const struct vcm_vs *vs)
 {
 	return vs->count + vs->cache_ranges >= VS_PREFETCH_MIN_RANGES;
+}
+
+/* The space that bound space @vs (is_bound, live) was taken from. */
+static inline struct vcm_vs *vs_parent(struct vcm_vs *vs)
+{
+	struct vcm_vs_bound *b = (struct vcm_vs_bound *)(void *)
+		((uint8_t *)vs - offsetof(struct vcm_vs_bound, space));
+
+	VCM_ASSERT(vs->is_bound && b->magic == VS_MAGIC_BOUND);
+	return b->parent;
 }
 
 static inline bool vs_live(const struct vcm_vs *vs)

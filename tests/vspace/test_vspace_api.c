@@ -519,6 +519,92 @@ static void test_free_everything_restores_one_gap(void **state)
 	done(&f);
 }
 
+/*
+ * One bound cycle in @vs: a bound (at @da if not 0), @k ranges in it (each
+ * with an inner bound holding one range when @inner), everything freed again.
+ */
+static void bound_cycle(struct vcm_vs *vs, vcm_da_t da, int k, bool inner)
+{
+	struct vcm_vs_range *r[64], *in;
+	struct vcm_vs_bound *b, *ib;
+	struct vcm_vs *bs;
+
+	if (da != 0)
+		assert_int_equal(vcm_vs_bound_create_at(vs, da, 16 * SZ_1M, &b), 0);
+	else
+		assert_int_equal(vcm_vs_bound_create(vs, 16 * SZ_1M, SZ_4K, &b), 0);
+	bs = vcm_vs_bound_space(b);
+	for (int i = 0; i < k; i++)
+		assert_int_equal(vcm_vs_bound_reserve(b, SZ_4K, SZ_4K, &r[i]), 0);
+	if (inner) {
+		assert_int_equal(vcm_vs_bound_create(bs, SZ_1M, SZ_4K, &ib), 0);
+		assert_int_equal(vcm_vs_bound_reserve(ib, SZ_4K, SZ_4K, &in), 0);
+		assert_int_equal(vcm_vs_unreserve(vcm_vs_bound_space(ib), in), 0);
+		assert_int_equal(vcm_vs_bound_free(bs, ib), 0);
+	}
+	for (int i = k - 1; i >= 0; i -= 2) /* every other range, then the rest */
+		assert_int_equal(vcm_vs_unreserve(bs, r[i]), 0);
+	for (int i = k - 2; i >= 0; i -= 2)
+		assert_int_equal(vcm_vs_unreserve(bs, r[i]), 0);
+	assert_int_equal(vcm_vs_bound_free(vs, b), 0);
+}
+
+/*
+ * Creating and freeing bounds over and over takes no more metadata once the
+ * largest cycle has run: a bound takes the nodes that earlier bounds gave to
+ * its ancestors (meta_alloc only "as a space grows", docs/vspace.md). Bounds
+ * at the top level and inside a long-lived bound, with the range cache off
+ * and on (a bound's magazines go back through meta_free when it is freed).
+ */
+static void test_bound_cycles_reuse_memory(void **state)
+{
+	static const struct vcm_vs_cache_cfg on = { VCM_VS_CACHE_ON, 0, 0 };
+	struct fx f;
+	struct vcm_vs *vs = make(&f, 0, 4 * SZ_1G);
+	struct vcm_vs_range *keep;
+	struct vcm_vs_bound *outer;
+	long blocks;
+	long long bytes;
+
+	(void)state;
+	assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_4K, &keep), 0);
+	assert_int_equal(vcm_vs_bound_create(vs, SZ_1G, SZ_1G, &outer), 0);
+	for (int pass = 0; pass < 2; pass++) {
+		struct vcm_vs *os = vcm_vs_bound_space(outer);
+
+		if (pass == 1) {
+			assert_int_equal(vcm_vs_cache_config(vs, &on), 0);
+			assert_int_equal(vcm_vs_cache_config(os, &on), 0);
+		}
+		/*
+		 * warm-up: the largest cycle of each kind, twice, as an outer
+		 * bound's cycles keep what they borrowed from the top level
+		 */
+		for (int w = 0; w < 2; w++) {
+			bound_cycle(vs, 0, 64, true);
+			bound_cycle(vs, 2 * SZ_1G, 64, true);
+			bound_cycle(os, 0, 64, true);
+		}
+		blocks = f.meta.live_blocks;
+		bytes = f.meta.live_bytes;
+		for (int i = 0; i < 10000; i++) {
+			int k = 1 + i % 64;
+
+			bound_cycle(vs, (i & 1) != 0 ? 2 * SZ_1G + (vcm_da_t)(i % 7) * 16 * SZ_1M : 0,
+				    k, i % 5 == 0);
+			if (i % 4 == 0)
+				bound_cycle(os, 0, k, i % 3 == 0);
+			if (f.meta.live_blocks != blocks || f.meta.live_bytes != bytes)
+				fail_msg("pass %d cycle %d: %ld blocks, %lld bytes held, %ld, %lld after "
+					 "the warm-up", pass, i, f.meta.live_blocks, f.meta.live_bytes,
+					 blocks, bytes);
+		}
+		assert_int_equal(vcm_vs_check_(vs), 0);
+	}
+	assert_int_equal(vcm_vs_count(vs), 2);
+	done(&f);
+}
+
 /* A bad call takes no metadata: arguments are checked before anything is allocated. */
 static void test_bound_checks_first(void **state)
 {
@@ -800,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_top_of_64bit),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_free_everything_restores_one_gap),
+		cmocka_unit_test(test_bound_cycles_reuse_memory),
 		cmocka_unit_test(test_bound_checks_first),
 		cmocka_unit_test(test_stale_bound_handles),
 		cmocka_unit_test(test_accessor_handles),

@@ -143,14 +143,23 @@ static void test_corrupt_bookkeeping(void **state)
 	m->n++;
 	assert_int_equal(vcm_vs_check_(vs), 0);
 
-	/* the depot: a class list member missing from the age list, and the reverse */
-	m = c->oldest;
-	c->oldest = NULL;
-	check_refuses(vs, "depot age list");
-	c->oldest = m;
-	c->newest = m;
-	check_refuses(vs, "ends before its newest");
-	c->newest = d;
+	/* the depot (two magazines of class 0): tail, back link, ages */
+	m = d->next;
+	assert_non_null(m);
+	assert_ptr_equal(c->oldest[0], m);
+	c->oldest[0] = d;
+	check_refuses(vs, "ends before its oldest");
+	c->oldest[0] = m;
+	m->newer = NULL;
+	check_refuses(vs, "links disagree");
+	m->newer = d;
+	m->age = d->age;
+	check_refuses(vs, "newest first by age");
+	m->age = d->age - 1U;
+	d->age = c->pushes;
+	check_refuses(vs, "newest first by age");
+	d->age = m->age + 1U;
+	assert_int_equal(vcm_vs_check_(vs), 0);
 	d->n--;
 	check_refuses(vs, "depot magazine not full");
 	d->n++;
@@ -178,11 +187,87 @@ static void test_corrupt_bookkeeping(void **state)
 	finish(vs, &meta);
 }
 
+/*
+ * Eviction at a large limit: 100k ranges of two classes (4K and 8K, freed
+ * interleaved) fill the cache, 20k more frees each send the oldest depot
+ * magazine back to the tree. Per class the cache must hold a suffix of the
+ * frees (oldest out first, over both classes' depot lists) and hand it back
+ * newest first; the totals stay at the limit and the counters add up.
+ */
+static void test_evict_at_large_limit(void **state)
+{
+	enum { LIMIT = 100000, N = LIMIT + 20000 };
+	static const struct vcm_vs_cache_cfg big = { VCM_VS_CACHE_ON, LIMIT, UINT64_C(1) << 40 };
+	struct vcm_vs_cfg cfg = { .start = 0, .len = UINT64_C(1) << 32 };
+	struct counting_meta meta;
+	struct vcm_plat_ops plat;
+	struct vcm_vs_cache_stats st;
+	struct vcm_vs_range **r = calloc(N, sizeof(*r)), *got;
+	struct vcm_vs *vs;
+	uint64_t ranges, kept[2] = { 0, 0 };
+	unsigned int i;
+
+	(void)state;
+	assert_non_null(r);
+	counting_ops(&plat, &meta);
+	cfg.plat = &plat;
+	assert_int_equal(vcm_vs_create(&cfg, &vs, NULL), 0);
+	assert_int_equal(vcm_vs_cache_config(vs, &big), 0);
+	/* even i: 4K (class 0), odd i: 8K (class 1) */
+	for (i = 0; i < N; i++)
+		assert_int_equal(vcm_vs_reserve(vs, SZ_4K << (i & 1U), SZ_4K << (i & 1U), &r[i]), 0);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(vcm_vs_unreserve(vs, r[i]), 0);
+		assert_int_equal(vcm_vs_cache_usage(vs, &ranges, NULL), 0);
+		assert_true(ranges == i + 1U || (ranges <= LIMIT && ranges + VS_MAG_SIZE > LIMIT));
+	}
+	assert_int_equal(vcm_vs_check_(vs), 0);
+	assert_int_equal(vcm_vs_cache_stats(vs, &st), 0);
+	assert_int_equal(st.kept, N);
+	assert_int_equal(st.returned, N - ranges);
+	assert_true(st.returned >= N - LIMIT);
+	/* per class, a suffix of the frees is cached (evicted nodes are dead) */
+	for (unsigned int k = 0; k < 2U; k++) {
+		bool in = false;
+
+		for (i = k; i < N; i += 2U) {
+			bool cached = r[i]->magic == VS_MAGIC_CACHED;
+
+			if (in)
+				assert_true(cached);
+			in = cached;
+			kept[k] += cached;
+		}
+		assert_true(in);
+	}
+	assert_int_equal(kept[0] + kept[1], ranges);
+	/* both classes lost magazines: the age order spans the class lists */
+	assert_true(kept[0] < N / 2U && kept[1] < N / 2U);
+	/* handed back newest first, each class from its own end */
+	for (unsigned int k = 0; k < 2U; k++) {
+		i = N - 2U + k;
+		for (uint64_t j = 0; j < kept[k]; j++, i -= 2U) {
+			assert_int_equal(vcm_vs_reserve(vs, SZ_4K << k, SZ_4K << k, &got), 0);
+			assert_ptr_equal(got, r[i]);
+			r[i] = got;
+		}
+	}
+	assert_int_equal(vcm_vs_cache_usage(vs, &ranges, NULL), 0);
+	assert_int_equal(ranges, 0);
+	assert_int_equal(vcm_vs_cache_stats(vs, &st), 0);
+	assert_int_equal(st.hits, kept[0] + kept[1]);
+	assert_int_equal(vcm_vs_count(vs), kept[0] + kept[1]);
+	assert_int_equal(vcm_vs_check_(vs), 0);
+	free(r);
+	finish(vs, &meta);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_meta_alloc_fails),
 		cmocka_unit_test(test_corrupt_bookkeeping),
+		cmocka_unit_test(test_evict_at_large_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
