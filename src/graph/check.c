@@ -82,17 +82,28 @@ static int check_res(struct vcm_sys *sys, struct vcm_res *res)
 			    vcm_ull(res->da));
 	while (vcm_phys_next_extent(res->mem->pm, &iter, &pa, &len) == 0) {
 		const struct rmap_ext *e = &res->ext[i], *f = NULL;
-		const struct gtree_node *t = NULL;
+		const struct gtree *tree = &sys->rmap[res->mem->shard].t;
+		const struct gtree_node *t = &e->tn;
+		int depth = 1;
 
 		if (i >= res->nr_ext || e->tn.key != pa || e->len != len ||
 		    e->tn.last != pa + len - 1U || e->da != res->da + off || e->res != res ||
 		    e->handle != gobj_handle_(res))
 			return GERR(sys, -EFAULT, "res at da %#llx: extent %llu is stale",
 				    vcm_ull(res->da), vcm_ull(i));
-		while ((t = gtree_overlap_next_(&sys->rmap[res->mem->shard].t, pa, pa, t)) !=
-		       NULL && t != &e->tn)
-			;
-		if (t == NULL)
+		/*
+		 * In its shard's tree: up the parent links to that tree's root,
+		 * O(log n), where asking the tree for pa would pass every other
+		 * extent of the page first. rmap_check_() below proves the tree
+		 * well formed, hence that a search for pa finds every node in it.
+		 * The root's height bounds the climb, so a broken link (even a
+		 * cycle) fails here rather than looping.
+		 */
+		while (t->parent != NULL && tree->root != NULL && depth < tree->root->height) {
+			t = t->parent;
+			depth++;
+		}
+		if (t != tree->root)
 			return GERR(sys, -EFAULT, "res at da %#llx: pa %#llx not in the rmap",
 				    vcm_ull(res->da), vcm_ull(pa));
 		f = ext_at_pa_(res, pa);

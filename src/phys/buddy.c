@@ -45,15 +45,26 @@ vcm_pa_t mt_pa_of_(const struct phys_mt *mt, uint32_t idx)
 
 bool mt_idx_of_(const struct phys_mt *mt, vcm_pa_t pa, uint32_t *idx)
 {
-	for (unsigned int i = 0; i < mt->nr_ranges; i++) {
-		const struct mt_range *r = &mt->ranges[i];
+	unsigned int lo = 0, hi = mt->nr_ranges;
+	const struct mt_range *r;
 
-		if (pa >= r->pa && pa - r->pa < r->len) {
-			*idx = r->base + (uint32_t)((pa - r->pa) >> mt->min_lg2);
-			return true;
-		}
+	/* ranges are sorted by pa and disjoint: the last whose pa <= @pa is
+	 * the only one that can hold it */
+	while (hi - lo > 1U) {
+		unsigned int mid = (lo + hi) / 2U;
+
+		if (mt->ranges[mid].pa <= pa)
+			lo = mid;
+		else
+			hi = mid;
 	}
-	return false;
+	if (hi == 0U)
+		return false;
+	r = &mt->ranges[lo];
+	if (pa < r->pa || pa - r->pa >= r->len)
+		return false;
+	*idx = r->base + (uint32_t)((pa - r->pa) >> mt->min_lg2);
+	return true;
 }
 
 /* Largest order of a block starting at @pa that is aligned and fits in @left bytes. */

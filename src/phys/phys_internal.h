@@ -87,6 +87,12 @@ struct vcm_phys {
 	struct phys_mt *mt;
 	struct rec_slab *slabs;
 	uint32_t next_slab_n;
+	/* The slabs again, sorted by address, so that rec_ours_() bisects.
+	 * Only meaningful while slabs != NULL: record.c sets them up with the
+	 * first slab (phys.c initialises slabs only). */
+	struct rec_slab **by_addr;
+	uint32_t nr_slabs;
+	uint32_t by_addr_cap;
 	struct vcm_physmem *dead_head; /* FIFO of reusable records */
 	struct vcm_physmem *dead_tail;
 	uint64_t live;

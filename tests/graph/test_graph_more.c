@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include "common/test_rand.h"
 #include "graph_fixture.h"
+#include "../../src/graph/graph_internal.h" /* a clone's reservation's bound */
 
 static void fill(struct vcm_mem *m, uint8_t seed)
 {
@@ -104,6 +105,85 @@ static void test_clone(void **state)
 	assert_int_equal(vcm_free_phys(g.sys, m2), 0);
 	gfx_drop(a);
 	assert_int_equal(vcm_free(v), 0);
+}
+
+/*
+ * A clone of a VCM with several bounds, made in an order that is not their
+ * address order (a freed bound's hole is filled by a later one), several
+ * reservations in each: every reservation's twin is in the twin of its bound
+ * (the clone's bound at the same address), with the same attributes.
+ */
+static void test_clone_bounds(void **state)
+{
+	enum { NB = 5, PER = 4 };
+	struct vcm *v, *c;
+	struct vcm_bound *b[NB], *gone;
+	struct vcm_res *r[NB][PER], *x;
+	struct vcm_avcm *a;
+	struct vcm_mem *m;
+
+	(void)state;
+	assert_int_equal(vcm_create(g.sys, 0, 64 * MB, &v), 0);
+	a = gfx_assoc(v, D_V7, 0, true); /* backing needs an active association */
+	assert_int_equal(vcm_create_bound(v, MB, &gone), 0);
+	for (unsigned int i = 0; i < NB - 1U; i++)
+		assert_int_equal(vcm_create_bound(v, MB, &b[i]), 0);
+	assert_int_equal(vcm_free_bound(gone), 0);
+	/* lowest address, last in creation order */
+	assert_int_equal(vcm_create_bound(v, MB, &b[NB - 1]), 0);
+	assert_true(vcm_get_bound_start_addr(b[NB - 1]) < vcm_get_bound_start_addr(b[0]));
+	assert_int_equal(vcm_alloc(g.sys, 0, 64 * KB, 0, &m), 0);
+	for (unsigned int i = 0; i < NB; i++) {
+		for (unsigned int k = 0; k < PER; k++) {
+			unsigned int prot = k % 2U != 0U ? VCM_PT_PROT_READ : RW;
+
+			assert_int_equal(vcm_reserve_from_bound(b[i], 64 * KB, k == 2U ? 64 * KB : 0,
+								prot, &r[i][k]), 0);
+			if (k == 1U)
+				assert_int_equal(vcm_back(r[i][k], m), 0);
+		}
+	}
+	/* plain ones around them */
+	assert_int_equal(vcm_reserve(v, 4 * KB, 0, RW, &x), 0);
+	assert_int_equal(vcm_clone(v, &c), 0);
+	assert_int_equal(vcm_get_num_res(c), NB * PER + 1);
+	for (unsigned int i = 0; i < NB; i++) {
+		for (unsigned int k = 0; k < PER; k++) {
+			vcm_da_t da = vcm_get_dev_addr(r[i][k]);
+			struct vcm_res *y = vcm_get_res(c, da), *in;
+			unsigned int p0, p1;
+			uint64_t a0, a1;
+
+			assert_non_null(y);
+			in = gobj_slot_(y);
+			assert_non_null(in->bound);
+			assert_ptr_equal(in->bound->vcm, gobj_slot_(c));
+			assert_int_equal(in->bound->da, vcm_get_bound_start_addr(b[i]));
+			assert_int_equal(in->bound->len, MB);
+			assert_int_equal(vcm_get_dev_addr(y), da);
+			assert_int_equal(vcm_get_res_len(y), 64 * KB);
+			assert_int_equal(vcm_get_res_attr(r[i][k], &p0, &a0), 0);
+			assert_int_equal(vcm_get_res_attr(y, &p1, &a1), 0);
+			assert_int_equal(p1, p0);
+			assert_int_equal(a1, a0);
+			assert_ptr_equal(vcm_get_physmem_from_res(y), k == 1U ? m : NULL);
+		}
+	}
+	assert_null(((struct vcm_res *)gobj_slot_(vcm_get_res(c, vcm_get_dev_addr(x))))->bound);
+	assert_int_equal(vcm_get_phys_num_res(g.sys, gfx_pa_of(m, 0)), 2 * NB);
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
+	for (struct vcm *t = c; t != NULL; t = t == c ? v : NULL) {
+		while ((x = vcm_get_next_res(t, NULL)) != NULL) {
+			if (vcm_get_physmem_from_res(x) != NULL)
+				assert_int_equal(vcm_unback(x), 0);
+			assert_int_equal(vcm_unreserve(x), 0);
+		}
+		if (t == v)
+			gfx_drop(a);
+		assert_int_equal(vcm_free(t), 0);
+	}
+	assert_int_equal(vcm_free_phys(g.sys, m), 0);
+	assert_int_equal(vcm_sys_check_(g.sys), 0);
 }
 
 /* ---- migrate ---- */
@@ -770,7 +850,7 @@ static void test_diag_slot(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_clone), T(test_migrate), T(test_migrate_errors),
+		T(test_clone), T(test_clone_bounds), T(test_migrate), T(test_migrate_errors),
 		T(test_migrate_injected_failures), T(test_power_query),
 		T(test_power_query_every_run), T(test_rmap_shards), T(test_rmap_random),
 		T(test_threads), T(test_migrate_rollback_without_table_memory),

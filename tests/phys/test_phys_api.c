@@ -606,6 +606,122 @@ static void test_no_record_leak(void **state)
 	done(p);
 }
 
+/*
+ * A memtype of many ranges, given out of order and not touching: every page
+ * is found in its own range on the way back (buddies merge up to the range
+ * size, never across a gap), including the first and the last range; a
+ * contiguous run of a whole range is carved and given back in each.
+ */
+static void test_many_ranges(void **state)
+{
+	enum { NR = 41, PAGES = 4 };
+	struct vcm_phys_range r[NR];
+	struct vcm_physmem *m[NR * PAGES], *x;
+	struct vcm_phys_stats st;
+	struct vcm_phys *p;
+	struct vcm_diag d = { 0 };
+	uint64_t it, len;
+	vcm_pa_t pa;
+
+	(void)state;
+	reset_cfg();
+	for (unsigned int i = 0; i < NR; i++) /* 17 is prime to NR: a permutation */
+		r[i] = (struct vcm_phys_range){ 0x100000000ULL + (i * 17U % NR) * 64 * KB,
+						PAGES * 4 * KB };
+	g_mts[0] = (struct vcm_phys_memtype_cfg){ r, NR, 4 * KB };
+	g_cfg.nr_memtypes = 1;
+	assert_int_equal(vcm_phys_create(&g_cfg, &p, &d), 0);
+	for (unsigned int i = 0; i < NR; i++) {
+		assert_int_equal(vcm_phys_memtype_range(p, 0, i, &pa, &len), 0);
+		assert_int_equal(pa, 0x100000000ULL + i * 64 * KB);
+		assert_int_equal(len, PAGES * 4 * KB);
+	}
+	for (unsigned int i = 0; i < NR * PAGES; i++) {
+		assert_int_equal(vcm_phys_alloc(p, 0, 4 * KB, 0, &m[i]), 0);
+		it = 0;
+		assert_int_equal(vcm_phys_next_chunk(m[i], &it, &pa, &len), 0);
+		assert_true(pa >= 0x100000000ULL && (pa - 0x100000000ULL) % (64 * KB) <
+							     PAGES * 4 * KB);
+	}
+	expect_err(p, vcm_phys_alloc(p, 0, 4 * KB, 0, &x), -ENOMEM, "short");
+	assert_int_equal(vcm_phys_check_(p), 0);
+	/* odd ones first: no buddy is free yet, then every one is */
+	for (unsigned int pass = 0; pass < 2U; pass++)
+		for (unsigned int i = 1U - pass; i < NR * PAGES; i += 2U)
+			assert_int_equal(vcm_phys_free(p, m[i]), 0);
+	assert_int_equal(vcm_phys_check_(p), 0);
+	assert_int_equal(vcm_phys_stats(p, 0, &st), 0);
+	assert_int_equal(st.free_bytes, st.total_bytes);
+	assert_int_equal(st.total_bytes, NR * PAGES * 4 * KB);
+	assert_int_equal(st.largest_free_block, PAGES * 4 * KB);
+	for (unsigned int i = 0; i < NR; i++) {
+		assert_int_equal(vcm_phys_alloc_cont(p, 0, PAGES * 4 * KB, 0, &m[i]), 0);
+		it = 0;
+		assert_int_equal(vcm_phys_next_chunk(m[i], &it, &pa, &len), 0);
+		assert_int_equal(pa, 0x100000000ULL + i * 64 * KB);
+	}
+	for (unsigned int i = NR; i-- > 0;)
+		assert_int_equal(vcm_phys_free(p, m[i]), 0);
+	assert_int_equal(vcm_phys_stats(p, 0, &st), 0);
+	assert_int_equal(st.free_bytes, st.total_bytes);
+	done(p);
+}
+
+/*
+ * Records of many slabs (their index of slabs by address grows past its
+ * first size): each is freed once, then refused as freed; a pointer inside
+ * one, or a record of another set, or memory of no set is refused; the
+ * index failing to grow fails the call and leaves nothing behind.
+ */
+static void test_many_records(void **state)
+{
+	enum { N = 20000 };
+	struct vcm_physmem **m = calloc(N, sizeof(*m)), *foreign, *x = NULL;
+	struct vcm_phys *p = make(), *q;
+	struct vcm_diag d = { 0 };
+	uint64_t *heap = calloc(64, sizeof(uint64_t));
+	long live;
+	unsigned int i;
+
+	(void)state;
+	assert_non_null(m);
+	assert_non_null(heap);
+	assert_int_equal(vcm_phys_create(&g_cfg, &q, &d), 0);
+	assert_int_equal(vcm_phys_wrap(q, 0x1000, 4096, &foreign), 0);
+	/* slabs of 32, 64, ... 4096 records: the 8161st needs a ninth slab */
+	for (i = 0; i < 8160U; i++)
+		assert_int_equal(vcm_phys_wrap(p, 0x1000ULL * (i + 1U), 4096, &m[i]), 0);
+	live = g_meta.live;
+	for (long n = 1; n <= 2; n++) {
+		g_meta.calls = 0;
+		g_meta.fail_at = n; /* the slab, then the index's growth */
+		expect_err(p, vcm_phys_wrap(p, 0x1000ULL * (i + 1U), 4096, &x), -ENOMEM,
+			   "no metadata for the record");
+		assert_int_equal(g_meta.live, live);
+	}
+	g_meta.fail_at = 0;
+	for (; i < N; i++)
+		assert_int_equal(vcm_phys_wrap(p, 0x1000ULL * (i + 1U), 4096, &m[i]), 0);
+	expect_err(p, vcm_phys_free(p, foreign), -EINVAL, "is not an allocation of this set");
+	expect_err(p, vcm_phys_free(p, (struct vcm_physmem *)heap), -EINVAL,
+		   "is not an allocation of this set");
+	for (i = 0; i < N; i += 997U)
+		expect_err(p, vcm_phys_free(p, (struct vcm_physmem *)((char *)m[i] + 8)),
+			   -EINVAL, "is not an allocation of this set");
+	/* every other one, then the rest: each freed once */
+	for (unsigned int pass = 0; pass < 2U; pass++)
+		for (i = pass; i < N; i += 2U)
+			assert_int_equal(vcm_phys_free(p, m[i]), 0);
+	for (i = 0; i < N; i += 499U)
+		expect_err(p, vcm_phys_free(p, m[i]), -EINVAL, "was already freed");
+	expect_err(p, vcm_phys_free(p, foreign), -EINVAL, "is not an allocation of this set");
+	assert_int_equal(vcm_phys_free(q, foreign), 0);
+	assert_int_equal(vcm_phys_destroy(q), 0);
+	free(heap);
+	free(m);
+	done(p);
+}
+
 static void test_other_granule(void **state)
 {
 	/* A 16 KiB-page system: 2M, 64K, 16K chunks. */
@@ -840,6 +956,8 @@ int main(void)
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_handles),
 		cmocka_unit_test(test_no_record_leak),
+		cmocka_unit_test(test_many_ranges),
+		cmocka_unit_test(test_many_records),
 		cmocka_unit_test(test_other_granule),
 		cmocka_unit_test(test_top_overlap),
 		cmocka_unit_test(test_top_ranges),
