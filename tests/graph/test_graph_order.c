@@ -284,6 +284,60 @@ static void test_migrate_make(void **state)
 	assert_int_equal(vcm_free_phys(t.sys, mem), 0);
 }
 
+/* The page-table mapper with an unmap that can refuse, as a driver's own might. */
+static struct vcm_mapper_ops refusing;
+static bool refuse_unmap;
+
+static int refusing_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *diag)
+{
+	if (refuse_unmap)
+		return vcm_diag_set(diag, -ENOMEM, diag->fn, "no memory to unmap (refused)");
+	return vcm_mapper_pt.unmap(inst, da, len, diag);
+}
+
+/* An unback a mapper refuses: nothing changed, and the message names the device. */
+static void test_unback_refused(void **state)
+{
+	static struct vcm_pt_cfg pt = { .ias = 39, .oas = 40, .page_sizes = 0x1000 };
+	struct vcm_dev_cfg dc = { .name = "refuser", .mapper = &refusing, .mapper_cfg = &pt,
+				  .nr_bases = 1 };
+	struct vcm_dev *dev;
+	struct vcm *v;
+	struct vcm_avcm *a;
+	struct vcm_res *res;
+	struct vcm_mem *mem;
+	vcm_pa_t pa;
+
+	(void)state;
+	pt.fmt = &vcm_pt_fmt_armv8;
+	refusing = vcm_mapper_pt;
+	refusing.name = "refusing-pt";
+	refusing.unmap = refusing_unmap;
+	assert_int_equal(vcm_dev_register(t.sys, &dc, &dev), 0);
+	assert_int_equal(vcm_create(t.sys, 0x40000000, 0x40000000, &v), 0);
+	assert_int_equal(vcm_assoc(v, dev, 0, &a), 0);
+	assert_int_equal(vcm_activate(a), 0);
+	assert_int_equal(vcm_reserve(v, 4 * MB, 2 * MB, RW, &res), 0);
+	assert_int_equal(vcm_alloc(t.sys, 0, 4 * MB, VCM_PHYS_4KB, &mem), 0);
+	assert_int_equal(vcm_back(res, mem), 0);
+	refuse_unmap = true;
+	watch();
+	assert_int_equal(vcm_unback(res), -ENOMEM);
+	t.watch = false;
+	refuse_unmap = false;
+	assert_string_equal(vcm_sys_last_error(t.sys),
+			    "vcm_unback: dev 'refuser' (refusing-pt): no memory to unmap (refused)");
+	assert_int_equal(t.frees, 0);
+	assert_int_equal(vcm_dev_addr_to_phys_addr(dev, 0, vcm_get_dev_addr(res), &pa), 0);
+	assert_int_equal(vcm_unback(res), 0);
+	assert_int_equal(vcm_unreserve(res), 0);
+	assert_int_equal(vcm_free_phys(t.sys, mem), 0);
+	assert_int_equal(vcm_deactivate(a), 0);
+	assert_int_equal(vcm_deassoc(a), 0);
+	assert_int_equal(vcm_free(v), 0);
+	assert_int_equal(vcm_dev_unregister(dev), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +345,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_undo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_make, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unback_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
