@@ -20,20 +20,29 @@ static uint64_t blk_bytes(const struct phys_mt *mt, unsigned int order)
 	return UINT64_C(1) << (mt->min_lg2 + order);
 }
 
-const struct mt_range *mt_range_of_(const struct phys_mt *mt, uint32_t idx)
+/*
+ * The last range whose pa (@by_pa) or first block index is at or below @key,
+ * else the first: ranges are sorted by pa and their blocks numbered in that
+ * order, so one bisection serves both keys.
+ */
+static const struct mt_range *range_floor(const struct phys_mt *mt, uint64_t key, bool by_pa)
 {
 	unsigned int lo = 0, hi = mt->nr_ranges;
 
-	/* last range whose base <= idx */
 	while (hi - lo > 1U) {
 		unsigned int mid = (lo + hi) / 2U;
 
-		if (mt->ranges[mid].base <= idx)
+		if ((by_pa ? mt->ranges[mid].pa : mt->ranges[mid].base) <= key)
 			lo = mid;
 		else
 			hi = mid;
 	}
 	return &mt->ranges[lo];
+}
+
+const struct mt_range *mt_range_of_(const struct phys_mt *mt, uint32_t idx)
+{
+	return range_floor(mt, idx, false);
 }
 
 vcm_pa_t mt_pa_of_(const struct phys_mt *mt, uint32_t idx)
@@ -43,28 +52,18 @@ vcm_pa_t mt_pa_of_(const struct phys_mt *mt, uint32_t idx)
 	return r->pa + ((uint64_t)(idx - r->base) << mt->min_lg2);
 }
 
-bool mt_idx_of_(const struct phys_mt *mt, vcm_pa_t pa, uint32_t *idx)
+const struct mt_range *mt_range_at_(const struct phys_mt *mt, vcm_pa_t pa, uint32_t *idx)
 {
-	unsigned int lo = 0, hi = mt->nr_ranges;
 	const struct mt_range *r;
 
-	/* ranges are sorted by pa and disjoint: the last whose pa <= @pa is
-	 * the only one that can hold it */
-	while (hi - lo > 1U) {
-		unsigned int mid = (lo + hi) / 2U;
-
-		if (mt->ranges[mid].pa <= pa)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (hi == 0U)
-		return false;
-	r = &mt->ranges[lo];
+	if (mt->nr_ranges == 0U)
+		return NULL;
+	/* disjoint: the last range starting at or below @pa is the only one that can hold it */
+	r = range_floor(mt, pa, true);
 	if (pa < r->pa || pa - r->pa >= r->len)
-		return false;
+		return NULL;
 	*idx = r->base + (uint32_t)((pa - r->pa) >> mt->min_lg2);
-	return true;
+	return r;
 }
 
 /* Largest order of a block starting at @pa that is aligned and fits in @left bytes. */
@@ -198,12 +197,9 @@ vcm_pa_t mt_take_(struct phys_mt *mt, unsigned int order)
 void mt_release_(struct phys_mt *mt, vcm_pa_t pa, unsigned int order)
 {
 	uint32_t idx = 0;
-	const struct mt_range *r;
-	bool found = mt_idx_of_(mt, pa, &idx);
+	const struct mt_range *r = mt_range_at_(mt, pa, &idx);
 
-	VCM_ASSERT(found && mt->state[idx] == (BLK_USED | order));
-	(void)found;
-	r = mt_range_of_(mt, idx);
+	VCM_ASSERT(r != NULL && mt->state[idx] == (BLK_USED | order));
 	mt->state[idx] = 0;
 	while (order + 1U < mt->max_order) {
 		/* buddies are found by physical address: blocks are aligned in pa terms */
@@ -286,13 +282,10 @@ static void push_pieces(struct phys_mt *mt, const struct mt_range *r, vcm_pa_t p
 void mt_take_run_(struct phys_mt *mt, vcm_pa_t pa, uint64_t len)
 {
 	uint32_t idx = 0;
-	const struct mt_range *r;
+	const struct mt_range *r = mt_range_at_(mt, pa, &idx);
 	vcm_pa_t last = pa + (len - 1U), blk_pa;
-	bool found = mt_idx_of_(mt, pa, &idx);
 
-	VCM_ASSERT(found);
-	(void)found;
-	r = mt_range_of_(mt, idx);
+	VCM_ASSERT(r != NULL);
 	/* Find the free block holding pa: step back to a block head. */
 	blk_pa = pa;
 	for (unsigned int o = 0;; o++) {

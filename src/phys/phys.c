@@ -187,7 +187,9 @@ int vcm_phys_create(const struct vcm_phys_cfg *cfg, struct vcm_phys **out, struc
 		return VCM_ERR(diag, -ENOMEM, "no metadata for the set");
 	phys->magic = 0;
 	phys->plat = *plat;
-	phys->slabs = NULL;
+	phys->by_addr = NULL;
+	phys->nr_slabs = 0;
+	phys->by_addr_cap = 0;
 	phys->next_slab_n = 0; /* record.c picks the first slab's size */
 	phys->dead_head = NULL;
 	phys->dead_tail = NULL;

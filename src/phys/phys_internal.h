@@ -74,7 +74,6 @@ struct vcm_physmem {
 
 /* Records are carved from slabs that live until the set is destroyed. */
 struct rec_slab {
-	struct rec_slab *next;
 	size_t bytes;
 	uint32_t n;
 	struct vcm_physmem rec[];
@@ -85,11 +84,8 @@ struct vcm_phys {
 	struct vcm_plat_ops plat;
 	unsigned int nr_mt;
 	struct phys_mt *mt;
-	struct rec_slab *slabs;
 	uint32_t next_slab_n;
-	/* The slabs again, sorted by address, so that rec_ours_() bisects.
-	 * Only meaningful while slabs != NULL: record.c sets them up with the
-	 * first slab (phys.c initialises slabs only). */
+	/* The record slabs, sorted by address, so that rec_ours_() bisects. */
 	struct rec_slab **by_addr;
 	uint32_t nr_slabs;
 	uint32_t by_addr_cap;
@@ -127,7 +123,8 @@ void mt_take_run_(struct phys_mt *mt, vcm_pa_t pa, uint64_t len);
 void mt_release_run_(struct phys_mt *mt, vcm_pa_t pa, uint64_t len);
 const struct mt_range *mt_range_of_(const struct phys_mt *mt, uint32_t idx);
 vcm_pa_t mt_pa_of_(const struct phys_mt *mt, uint32_t idx);
-bool mt_idx_of_(const struct phys_mt *mt, vcm_pa_t pa, uint32_t *idx);
+/* The range holding @pa, with *@idx its block index; NULL if none does. */
+const struct mt_range *mt_range_at_(const struct phys_mt *mt, vcm_pa_t pa, uint32_t *idx);
 unsigned int mt_piece_order_(const struct phys_mt *mt, vcm_pa_t pa, uint64_t left);
 uint64_t mt_longest_run_(const struct phys_mt *mt);
 

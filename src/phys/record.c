@@ -35,12 +35,6 @@ static bool index_reserve(struct vcm_phys *phys)
 	struct rec_slab **a;
 	uint32_t cap;
 
-	if (phys->slabs == NULL) {
-		/* the first slab: the index is not set up yet */
-		phys->by_addr = NULL;
-		phys->nr_slabs = 0;
-		phys->by_addr_cap = 0;
-	}
 	if (phys->nr_slabs < phys->by_addr_cap)
 		return true;
 	cap = phys->by_addr_cap != 0U ? phys->by_addr_cap * 2U : 8U;
@@ -92,8 +86,6 @@ static bool add_slab(struct vcm_phys *phys)
 	}
 	s->bytes = bytes;
 	s->n = n;
-	s->next = phys->slabs;
-	phys->slabs = s;
 	phys->next_slab_n = n < MAX_SLAB_RECS ? n * 2U : n;
 	/* slabs are disjoint: s goes right after the last one below it */
 	at = index_floor(phys, (uintptr_t)s);
@@ -135,8 +127,6 @@ bool rec_ours_(const struct vcm_phys *phys, const struct vcm_physmem *m)
 	const struct rec_slab *s;
 	uint32_t i;
 
-	if (phys->slabs == NULL)
-		return false;
 	i = index_floor(phys, p);
 	if (i == phys->nr_slabs)
 		return false;
@@ -188,22 +178,15 @@ void rec_release_(struct vcm_phys *phys, struct vcm_physmem *m)
 void rec_free_slabs_(struct vcm_phys *phys)
 {
 	const struct vcm_plat_ops *plat = &phys->plat;
-	struct rec_slab *s = phys->slabs;
 
-	/* the index is set up with the first slab: no slab, nothing to read */
-	if (s != NULL && phys->by_addr != NULL)
+	for (uint32_t i = 0; i < phys->nr_slabs; i++)
+		plat->meta_free(plat->ctx, phys->by_addr[i], phys->by_addr[i]->bytes);
+	if (phys->by_addr != NULL)
 		plat->meta_free(plat->ctx, phys->by_addr,
 				phys->by_addr_cap * sizeof(*phys->by_addr));
-	while (s != NULL) {
-		struct rec_slab *next = s->next;
-
-		plat->meta_free(plat->ctx, s, s->bytes);
-		s = next;
-	}
 	phys->by_addr = NULL;
 	phys->nr_slabs = 0;
 	phys->by_addr_cap = 0;
-	phys->slabs = NULL;
 	phys->dead_head = NULL;
 	phys->dead_tail = NULL;
 }

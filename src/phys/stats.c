@@ -156,7 +156,7 @@ static int check_record(struct vcm_phys *phys, const struct vcm_physmem *m, uint
 		if (m->kind == MEM_CHUNKED) {
 			if (!vcm_is_pow2(len) || (mt->sizes & len) == 0U ||
 			    !vcm_is_aligned(pa, len) ||
-			    !mt_idx_of_(mt, pa, &idx) ||
+			    mt_range_at_(mt, pa, &idx) == NULL ||
 			    mt->state[idx] != (BLK_USED | (vcm_ctz64(len) - mt->min_lg2)))
 				return CHECK_FAIL(phys,
 						"record %p: chunk %#llx+%#llx is not a used block",
@@ -168,7 +168,8 @@ static int check_record(struct vcm_phys *phys, const struct vcm_physmem *m, uint
 			for (uint64_t left = len; left != 0U;) {
 				unsigned int o = mt_piece_order_(mt, p, left);
 
-				if (!mt_idx_of_(mt, p, &idx) || mt->state[idx] != (BLK_USED | o))
+				if (mt_range_at_(mt, p, &idx) == NULL ||
+				    mt->state[idx] != (BLK_USED | o))
 					return CHECK_FAIL(phys,
 							  "record %p: run piece %#llx is not used",
 							  (const void *)m, vcm_ull(p));
@@ -199,7 +200,9 @@ int vcm_phys_check_(struct vcm_phys *phys)
 		if (ret != 0)
 			return ret;
 	}
-	for (const struct rec_slab *s = phys->slabs; s != NULL; s = s->next) {
+	for (uint32_t i = 0; i < phys->nr_slabs; i++) {
+		const struct rec_slab *s = phys->by_addr[i];
+
 		for (uint32_t k = 0; k < s->n; k++) {
 			const struct vcm_physmem *m = &s->rec[k];
 
