@@ -172,6 +172,19 @@ static void watch(void)
 	t.seq = t.last_walk_inval = t.frees = t.early = 0;
 }
 
+/*
+ * A watched call refused at its injected table failure: -ENOMEM, the failure
+ * reached, tables given back, none before the walk invalidation after it.
+ */
+static void refused_in_order(int ret)
+{
+	t.watch = false;
+	assert_int_equal(ret, -ENOMEM);
+	assert_int_equal(t.fail_at, 0);
+	assert_true(t.frees >= 2);
+	assert_int_equal(t.early, 0);
+}
+
 /* An unback that empties two leaf tables and their parent: freed after the device was told. */
 static void test_unback(void **state)
 {
@@ -209,11 +222,7 @@ static void test_failed_back(void **state)
 	t.read_da = vcm_get_dev_addr(res);
 	t.fail_at = 3; /* the level-2 table, the first leaf table, then the second fails */
 	watch();
-	assert_int_equal(vcm_back(res, mem), -ENOMEM);
-	t.watch = false;
-	assert_int_equal(t.fail_at, 0);
-	assert_true(t.frees >= 2);
-	assert_int_equal(t.early, 0);
+	refused_in_order(vcm_back(res, mem));
 	assert_int_equal(vcm_free_phys(t.sys, mem), 0);
 	assert_int_not_equal(vcm_sim_iommu_translate(t.m[0], 0, t.read_da, VCM_ACCESS_WRITE, &out),
 			     0);
@@ -240,11 +249,7 @@ static void test_migrate_undo(void **state)
 	/* the break empties both users' tables (kept); the first user's make takes two new ones */
 	t.fail_at = 3;
 	watch();
-	assert_int_equal(vcm_migrate(t.sys, mem), -ENOMEM);
-	t.watch = false;
-	assert_int_equal(t.fail_at, 0);
-	assert_true(t.frees >= 2);
-	assert_int_equal(t.early, 0);
+	refused_in_order(vcm_migrate(t.sys, mem));
 	for (int i = 0; i < 2; i++) {
 		vcm_pa_t pa;
 
@@ -273,11 +278,7 @@ static void test_migrate_make(void **state)
 	assert_int_equal(vcm_back(res, mem), 0);
 	t.fail_at = 3; /* the new level-2 table, the first leaf table, then the second */
 	watch();
-	assert_int_equal(vcm_migrate(t.sys, mem), -ENOMEM);
-	t.watch = false;
-	assert_int_equal(t.fail_at, 0);
-	assert_true(t.frees >= 2);
-	assert_int_equal(t.early, 0);
+	refused_in_order(vcm_migrate(t.sys, mem));
 	assert_int_equal(vcm_dev_addr_to_phys_addr(t.dev[0], 0, vcm_get_dev_addr(res), &pa), 0);
 	assert_int_equal(vcm_unback(res), 0);
 	assert_int_equal(vcm_unreserve(res), 0);
