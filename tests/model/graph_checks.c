@@ -23,13 +23,20 @@
 
 uint64_t g_check_rng;
 
-static uint64_t crnd(uint64_t n)
+/* splitmix64's finaliser over @h ^ @x: a running print of a sequence. */
+static uint64_t fold(uint64_t h, uint64_t x)
 {
-	uint64_t z = (g_check_rng += UINT64_C(0x9e3779b97f4a7c15)); /* splitmix64 */
+	uint64_t z = h ^ x;
 
 	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
 	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	z ^= z >> 31;
+	return z ^ (z >> 31);
+}
+
+static uint64_t crnd(uint64_t n)
+{
+	uint64_t z = fold(0, g_check_rng += UINT64_C(0x9e3779b97f4a7c15)); /* splitmix64 */
+
 	return n != 0U ? z % n : 0U;
 }
 
@@ -722,6 +729,52 @@ static void check_record(bool all)
 			n++;
 		}
 		CHECK(n == gm_vcm_nr_res(&w.m, v), "VCM %d: the walk gave %u reservations", v, n);
+	}
+}
+
+/* The run being grown: neighbours that continue it in da, pa and access join it. */
+struct print_acc {
+	uint64_t h;
+	vcm_da_t da;
+	vcm_pa_t pa;
+	uint64_t len;
+	unsigned int prot;
+};
+
+static void print_flush(struct print_acc *a)
+{
+	if (a->len != 0U)
+		a->h = fold(fold(fold(fold(a->h, a->da), a->pa), a->len), a->prot);
+	a->len = 0;
+}
+
+static int print_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
+{
+	struct print_acc *a = arg;
+
+	if (a->len != 0U && da == a->da + a->len && pa == a->pa + a->len && prot == a->prot) {
+		a->len += len;
+		return 0;
+	}
+	print_flush(a);
+	*a = (struct print_acc){ a->h, da, pa, len, prot };
+	return 0;
+}
+
+void gdi_print_tables(uint64_t print[MAX_INST])
+{
+	for (unsigned int i = 0; i < MAX_INST; i++) {
+		const struct spy_inst *s = &g_inst[i];
+		struct print_acc a;
+
+		print[i] = 0;
+		if (!s->live)
+			continue;
+		CHECK(s->kind->real->walk != NULL, "instance %u's mapper cannot walk", i);
+		a = (struct print_acc){ fold(fold(fold(1, (uint64_t)s->owner), s->cfg_id), s->start), 0, 0, 0, 0 };
+		CHECK(gdi_spy_walk((void *)s, s->start, s->len, print_run, &a) == 0, "walk failed");
+		print_flush(&a);
+		print[i] = a.h | 1U;
 	}
 }
 

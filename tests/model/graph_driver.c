@@ -27,8 +27,11 @@
  *    vcm_translate() takes the CPU address to the other VCM's address.
  * Failure injection: some backs and migrates are first run with the Nth table
  * or metadata allocation failing, N = 1, 2, ... until the call succeeds; each
- * failed try must leave everything as before (the same checks, and no table
- * or metadata bytes leaked). A call may also succeed with its Nth allocation
+ * failed try must leave everything as before: every instance's translations
+ * equal to a print taken before the call (gdi_print_tables()), no table or
+ * metadata bytes leaked, and the same checks as after a step (under gd_quick,
+ * when the call touched too much for g_dirty, at N = 1, 2, 4, 8, ... and
+ * vcm_sys_check_() at the others; see check_unchanged()). A call may also succeed with its Nth allocation
  * failed, where it can do without it (a table's count hash that cannot
  * shrink keeps its size): that is a success, checked as one.
  * gd_quick (the fuzzer) runs these checks in full every GD_FULL_EVERY steps
@@ -892,6 +895,7 @@ static void op_free_phys(void)
 struct snapshot {
 	long table_live, meta_live;
 	uint64_t table_bytes, phys_free;
+	uint64_t tables[MAX_INST];  /* gdi_print_tables() */
 };
 
 static void snap(struct snapshot *s)
@@ -900,14 +904,33 @@ static void snap(struct snapshot *s)
 
 	CHECK(vcm_phys_stats(vcm_sys_phys(w.sys), 0, &st) == 0, "phys stats");
 	*s = (struct snapshot){ g_fail.table_live, g_fail.meta_live, g_fail.table_bytes,
-				st.free_bytes };
+				st.free_bytes, { 0 } };
+	gdi_print_tables(s->tables);
 }
 
+/*
+ * After the Nth allocation failed a call: the footprint and every instance's
+ * translations as before, and the graph consistent. Then the model checks of
+ * a step: always, except that the fuzzer (gd_quick), when the call touched
+ * too much for the dirty list (a check of everything), runs them at N = 1,
+ * 2, 4, 8, ... only: a migration can fail at hundreds of allocations, and a
+ * check of everything after each was over half the fuzzer's time. The
+ * translations, compared every time, cover what those checks would see in
+ * the tables; what they add (the simulated IOMMUs, the user's record, bytes
+ * through the CPU) a failed call does not touch but through the tables.
+ */
 static void check_unchanged(const struct snapshot *before, long n)
 {
 	struct snapshot now;
+	unsigned int i;
+	int ret;
 
 	snap(&now);
+	for (i = 0; i < MAX_INST && now.tables[i] == before->tables[i]; i++)
+		;
+	CHECK(i == MAX_INST, "failing allocation %ld: instance %u (cfg %u of VCM %d) "
+	      "translates otherwise than before the call", n, i, i < MAX_INST ? g_inst[i].cfg_id : 0U,
+	      i < MAX_INST ? g_inst[i].owner : -1);
 	/*
 	 * Metadata may grow: the phys and graph layers keep record slabs until
 	 * destroy. A block lost for good shows at teardown (meta_live != 0).
@@ -919,7 +942,12 @@ static void check_unchanged(const struct snapshot *before, long n)
 	      (unsigned long long)before->table_bytes, (unsigned long long)now.table_bytes,
 	      before->meta_live, now.meta_live, (unsigned long long)before->phys_free,
 	      (unsigned long long)now.phys_free);
-	gdi_check_step();
+	if (!gd_quick || !g_dirty.all || (n & (n - 1)) == 0) {
+		gdi_check_step();
+		return;
+	}
+	ret = vcm_sys_check_(w.sys);
+	CHECK(ret == 0, "failing allocation %ld: vcm_sys_check_: %d", n, ret);
 }
 
 /*

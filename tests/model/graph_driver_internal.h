@@ -111,5 +111,11 @@ extern uint64_t g_check_rng;
 void gdi_check_all(void);
 void gdi_check_dirty(void);
 void gdi_check_step(void);
+/*
+ * A print of every live instance's translations (0: no instance), as its
+ * walk reports them with neighbouring runs joined: equal prints, equal
+ * translations, however the table is built.
+ */
+void gdi_print_tables(uint64_t print[MAX_INST]);
 
 #endif /* VCM_TEST_GRAPH_DRIVER_INTERNAL_H */

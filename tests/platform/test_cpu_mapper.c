@@ -5,7 +5,8 @@
  * (checked in a child process that must die of SIGSEGV); bad arguments are
  * refused with a message under the caller's name and change nothing; partial
  * unmaps split the record; a map of several pieces is all or nothing; a
- * random sequence agrees with a page-array model.
+ * walk reports the runs of its window, cut to it; a random sequence agrees
+ * with a page-array model, through lookups and walks.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -374,6 +375,65 @@ static void test_pieces(void **state)
 }
 
 /* Random maps and unmaps against a page-array model. */
+/* What a walk reported, page by page from @da0 (0: nothing), checked for order as it comes. */
+struct walk_seen {
+	vcm_da_t da0, next;
+	uint64_t pg;
+	unsigned int calls, stop_after;
+	vcm_pa_t page[64];
+};
+
+static int walk_pages(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
+{
+	struct walk_seen *ws = arg;
+
+	assert_true(da >= ws->next); /* address order, no run twice */
+	assert_true(len != 0U && len % ws->pg == 0U && da % ws->pg == 0U);
+	assert_true(da >= ws->da0 && (da - ws->da0) / ws->pg + len / ws->pg <= 64U);
+	assert_int_equal(prot, RW);
+	for (uint64_t k = 0; k < len / ws->pg; k++)
+		ws->page[(da - ws->da0) / ws->pg + k] = pa + k * ws->pg;
+	ws->next = da + len;
+	return ++ws->calls == ws->stop_after ? 7 : 0;
+}
+
+/* A walk reports the runs of its window only, cut to it; the callback can stop it. */
+static void test_walk(void **state)
+{
+	struct fix *f = *state;
+	uint64_t pg = f->page;
+	vcm_da_t da = f->start + 64 * pg;
+	vcm_pa_t pa = BASE + TBL;
+	struct walk_seen ws = { .da0 = da, .pg = pg };
+
+	assert_int_equal(M->walk(NULL, da, pg, walk_pages, &ws), -EINVAL);
+	assert_int_equal(M->walk(f->inst, da, pg, NULL, &ws), -EINVAL);
+	expect_map(f, da + 2 * pg, pa, 6 * pg, RW, 0, NULL);
+	expect_map(f, da + 8 * pg, pa + 32 * pg, 2 * pg, RW, 0, NULL);
+	assert_int_equal(M->walk(f->inst, da, 0, walk_pages, &ws), 0);
+	assert_int_equal(ws.calls, 0);
+	/* from the middle of the first run to the middle of the second */
+	assert_int_equal(M->walk(f->inst, da + 4 * pg, 5 * pg, walk_pages, &ws), 0);
+	assert_int_equal(ws.calls, 2);
+	for (uint64_t i = 0; i < 12; i++)
+		assert_int_equal(ws.page[i], i >= 4 && i < 8 ? pa + (i - 2) * pg :
+					     i == 8 ? pa + 32 * pg : 0);
+	/* a window to the top of the address space does not wrap */
+	ws = (struct walk_seen){ .da0 = da, .pg = pg };
+	assert_int_equal(M->walk(f->inst, da + 9 * pg, UINT64_MAX, walk_pages, &ws), 0);
+	assert_int_equal(ws.calls, 1);
+	assert_int_equal(ws.page[9], pa + 33 * pg);
+	ws = (struct walk_seen){ .da0 = da, .pg = pg };
+	assert_int_equal(M->walk(f->inst, UINT64_MAX - pg + 1U, pg, walk_pages, &ws), 0);
+	assert_int_equal(ws.calls, 0);
+	/* a nonzero return stops the walk and is its result */
+	ws = (struct walk_seen){ .da0 = da, .pg = pg, .stop_after = 1 };
+	assert_int_equal(M->walk(f->inst, f->start, f->len, walk_pages, &ws), 7);
+	assert_int_equal(ws.calls, 1);
+	assert_int_equal(ws.page[9], 0);
+	expect_unmap(f, da + 2 * pg, 8 * pg, 0, NULL);
+}
+
 static void test_random_model(void **state)
 {
 	enum { PAGES = 64, STEPS = 600 };
@@ -424,6 +484,16 @@ static void test_random_model(void **state)
 				assert_int_equal(pa, model[i] + 8);
 			}
 		}
+		/* a walk over a random window reports exactly the model's pages there */
+		{
+			uint64_t wf = test_rand_below(&seed, PAGES);
+			uint64_t wn = 1 + test_rand_below(&seed, PAGES - wf);
+			struct walk_seen ws = { .da0 = da0, .pg = pg };
+
+			assert_int_equal(M->walk(f->inst, da0 + wf * pg, wn * pg, walk_pages, &ws), 0);
+			for (uint64_t i = 0; i < PAGES; i++)
+				assert_int_equal(ws.page[i], i >= wf && i < wf + wn ? model[i] : 0);
+		}
 	}
 	/* spot-check the kernel's view of a few pages against the model */
 	for (uint64_t i = 0; i < PAGES; i += 9) {
@@ -444,6 +514,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_partial_unmap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_instances, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pieces, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_model, setup, teardown),
 	};
 

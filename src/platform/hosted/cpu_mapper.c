@@ -12,8 +12,8 @@
  *
  * The kernel keeps no record we can query cheaply, so each instance keeps its
  * own: a sorted array of (da, pa, len, prot) runs, one per piece mapped
- * (split when part of a run is unmapped), on the heap. lookup() answers from
- * it.
+ * (split when part of a run is unmapped), on the heap. lookup() and walk()
+ * answer from it.
  *
  * Context: an instance is used by one thread at a time (the graph holds its
  * lock); creating and destroying instances takes the memory object's lock.
@@ -412,6 +412,31 @@ static int cpu_lookup(void *inst, vcm_da_t da, vcm_pa_t *pa, unsigned int *prot)
 	return 0;
 }
 
+/* The runs over [@da, @da + @len), each cut to that window. */
+static int cpu_walk(void *inst, vcm_da_t da, uint64_t len,
+		    int (*fn)(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot),
+		    void *arg)
+{
+	const struct cpu_inst *ci = inst;
+	vcm_da_t last;
+
+	if (ci == NULL || fn == NULL)
+		return -EINVAL;
+	if (len == 0U)
+		return 0;
+	last = len - 1U > UINT64_MAX - da ? UINT64_MAX : da + len - 1U;
+	for (size_t i = first_after(ci, da); i < ci->nr && ci->runs[i].da <= last; i++) {
+		const struct cpu_run *r = &ci->runs[i];
+		vcm_da_t lo = r->da > da ? r->da : da;
+		vcm_da_t hi = r->da + r->len - 1U < last ? r->da + r->len - 1U : last;
+		int ret = fn(arg, lo, r->pa + (lo - r->da), hi - lo + 1U, r->prot);
+
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
 static uint64_t cpu_page_sizes(void *inst)
 {
 	const struct cpu_inst *ci = inst;
@@ -430,4 +455,5 @@ const struct vcm_mapper_ops vcm_hosted_cpu_mapper = {
 	.hw = NULL,
 	.page_sizes = cpu_page_sizes,
 	.range = cpu_range,
+	.walk = cpu_walk,
 };
