@@ -297,6 +297,11 @@ struct vcm *vcm_rfc_create_from_prebuilt(unsigned int ext_vcm_id)
 		return NULL;
 	}
 	ret = vcm_create_prebuilt(s->sys, cpu->dev, ext_vcm_id == VCM_RFC_PREBUILT_USER, &v);
+	if (ret == -EBUSY) { /* the native text names the window's addresses, not the id */
+		rfc_fail_(ret, "ext_vcm_id %u: the %s view's VCM exists already (one per view)",
+			  ext_vcm_id, ext_vcm_id == VCM_RFC_PREBUILT_USER ? "user" : "kernel");
+		return NULL;
+	}
 	return vcm_made(ret, v);
 }
 
@@ -378,13 +383,10 @@ struct vcm_res *vcm_rfc_reserve_at(unsigned int memtarget, struct vcm *vcm, uint
 	vcm_da_t start, da;
 	int ret;
 
-	if (rfc_get_(__func__) == NULL || res_attr(attr, &prot, &align) < 0)
+	if (rfc_get_(__func__) == NULL || !vcm_live(vcm, "vcm") ||
+	    res_attr(attr, &prot, &align) < 0)
 		return NULL;
 	vlen = vcm_get_len(vcm);
-	if (vlen == 0U) {
-		rfc_fail_(-EINVAL, "vcm %p is not a live VCM", (void *)vcm);
-		return NULL;
-	}
 	start = vcm_get_start_addr(vcm);
 	if (len == 0U || len > vlen) {
 		rfc_fail_(-EINVAL, "len %#llx is 0 or larger than the VCM (%#llx)",
@@ -420,7 +422,7 @@ struct vcm *vcm_rfc_get_vcm_from_res(struct vcm_res *res)
 {
 	struct vcm *v;
 
-	if (rfc_get_(__func__) == NULL)
+	if (rfc_get_(__func__) == NULL || !ours(res, "res"))
 		return NULL;
 	v = vcm_get_vcm_from_res(res);
 	if (v == NULL)
@@ -434,7 +436,7 @@ uint64_t vcm_rfc_get_res_len(struct vcm_res *res)
 {
 	uint64_t len;
 
-	if (rfc_get_(__func__) == NULL)
+	if (rfc_get_(__func__) == NULL || !ours(res, "res"))
 		return 0;
 	len = vcm_get_res_len(res);
 	if (len == 0U)
@@ -573,7 +575,7 @@ uint64_t vcm_rfc_get_bound_len(struct vcm_bound *bound)
 {
 	uint64_t len;
 
-	if (rfc_get_(__func__) == NULL)
+	if (rfc_get_(__func__) == NULL || !ours(bound, "bound"))
 		return 0;
 	len = vcm_get_bound_len(bound);
 	if (len == 0U)

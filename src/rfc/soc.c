@@ -102,8 +102,9 @@ int rfc_fail_(int err, const char *fmt, ...)
 }
 
 /*
- * Native argument names that the 2010 calls spell otherwise: a message that
- * starts with one names the 2010 argument instead. @fn NULL: in every call.
+ * Native argument names that the 2010 calls spell otherwise. @fn NULL: in
+ * every call, where a message that starts with the name is renamed; a named
+ * call's names are renamed wherever they stand as a word.
  */
 static const struct {
 	const char *fn, *native, *rfc;
@@ -112,25 +113,61 @@ static const struct {
 	{ "vcm_rfc_clone", "src", "vcm" },
 	{ "vcm_rfc_translate", "src", "src_vcm" },
 	{ "vcm_rfc_translate", "dst", "dst_vcm" },
+	{ "vcm_rfc_translate", "src_da", "src_dev_addr" },
+	{ "vcm_rfc_get_next_phys_res", "prev", "res" },
+	{ "vcm_rfc_get_next_phys_res", "pa", "phys" },
+	{ "vcm_rfc_map_phys_addr", "pa", "phys" },
 };
+
+static bool word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/* The 2010 name of the native argument word at @p (@at_start: the text's first), or NULL. */
+static const char *rfc_name_at(const char *p, bool at_start, size_t *len)
+{
+	for (size_t i = 0; i < sizeof(arg_names) / sizeof(arg_names[0]); i++) {
+		size_t n = strlen(arg_names[i].native);
+
+		if (arg_names[i].fn == NULL ? !at_start :
+		    cur_fn == NULL || strcmp(cur_fn, arg_names[i].fn) != 0)
+			continue;
+		if (strncmp(p, arg_names[i].native, n) == 0 && !word_char(p[n])) {
+			*len = n;
+			return arg_names[i].rfc;
+		}
+	}
+	return NULL;
+}
 
 int rfc_sys_err_(int err)
 {
 	const char *msg = graph_diag.msg;
 	const char *text = msg != NULL ? strstr(msg, ": ") : NULL;
+	char out[sizeof(graph_diag.msg)];
+	size_t o = 0;
 
 	/* the native message names the native call: keep its text, under our name */
 	if (text != NULL) {
 		text += 2;
-		for (size_t i = 0; i < sizeof(arg_names) / sizeof(arg_names[0]); i++) {
-			size_t n = strlen(arg_names[i].native);
+		for (const char *p = text; *p != '\0' && o + 1U < sizeof(out);) {
+			size_t n = 0;
+			/* a word of its own, not a quoted name (a device may be called "src") */
+			const char *name = p == text || (!word_char(p[-1]) && p[-1] != '\'') ?
+					   rfc_name_at(p, p == text, &n) : NULL;
 
-			if ((arg_names[i].fn == NULL ||
-			     (cur_fn != NULL && strcmp(cur_fn, arg_names[i].fn) == 0)) &&
-			    strncmp(text, arg_names[i].native, n) == 0 && text[n] == ' ')
-				return rfc_fail_(err, "%s%s", arg_names[i].rfc, text + n);
+			if (name == NULL) {
+				out[o++] = *p++;
+				continue;
+			}
+			for (; *name != '\0' && o + 1U < sizeof(out); name++)
+				out[o++] = *name;
+			p += n;
 		}
-		return rfc_fail_(err, "%s", text);
+		out[o] = '\0';
+		return rfc_fail_(err, "%s", out);
 	}
 	if (msg != NULL && *msg != '\0')
 		return rfc_fail_(err, "%s", msg);

@@ -265,7 +265,7 @@ static void test_back(void **state)
 	assert_null(vcm_get_next_phys_res(pa + SZ_16M, r, &len));
 	assert_int_equal(vcm_rfc_errno(), -EINVAL);
 	assert_non_null(strstr(vcm_rfc_last_error(),
-			       "vcm_get_next_phys_res: prev is not a live reservation that maps pa"));
+			       "vcm_get_next_phys_res: res is not a live reservation that maps phys"));
 	assert_null(vcm_get_next_phys_res(pa, r2 = vcm_reserve(v, SZ_64K, 0), &len));
 	assert_int_equal(vcm_rfc_errno(), -EINVAL);
 	assert_int_equal(vcm_unreserve(r2), 0);

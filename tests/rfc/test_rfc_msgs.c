@@ -3,7 +3,8 @@
  * The 2010 calls report under their own 2010 names, whatever native call
  * found the problem: vcm_phys_alloc() runs vcm_alloc(), vcm_map_phys_addr()
  * runs vcm_alloc_wrap(), vcm_phys_free() runs vcm_free_phys(), and so on,
- * but no native name reaches the message. Each message is compared whole.
+ * but no native name reaches the message, nor a native argument's name
+ * (pa, prev, src_da: phys, res, src_dev_addr). Each message is compared whole.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -44,7 +45,9 @@ static void test_map_phys_addr(void **state)
 	assert_null(vcm_map_phys_addr(0x90000000, 0));
 	expect(-EINVAL, "vcm_map_phys_addr: len is 0");
 	assert_null(vcm_map_phys_addr(0x90000123, SZ_4K));
-	expect(-EINVAL, "vcm_map_phys_addr: pa 0x90000123 is not 4 KiB aligned");
+	expect(-EINVAL, "vcm_map_phys_addr: phys 0x90000123 is not 4 KiB aligned");
+	assert_null(vcm_map_phys_addr(UINT64_C(0xfffffffffffff000), 2 * SZ_4K));
+	expect(-EINVAL, "vcm_map_phys_addr: phys 0xfffffffffffff000 + len 0x2000 wraps");
 	assert_null(vcm_map_phys_addr(0x90000000, SZ_4K + 1));
 	expect(-EINVAL, "vcm_map_phys_addr: len 0x1001 is not a multiple of 4 KiB");
 }
@@ -184,6 +187,52 @@ static void test_freed_handles(void **state)
 	assert_int_equal(vcm_free(v), 0);
 }
 
+/*
+ * The native text of a refusal keeps its words, with the native argument
+ * names where they stand replaced by the 2010 call's.
+ */
+static void test_renamed_words(void **state)
+{
+	struct vcm *v = vcm_create(SZ_1M, 16 * SZ_1M);
+	struct vcm *cpu = vcm_create_from_prebuilt(VCM_PREBUILT_KERNEL);
+	struct vcm_mem *m = vcm_phys_alloc(VCM_MEMTYPE_0, SZ_4K, VCM_4KB);
+	struct vcm_res *r, *other;
+	uint64_t len = 0;
+	vcm_pa_t pa;
+	char want[128];
+
+	(void)state;
+	assert_non_null(v);
+	assert_non_null(cpu);
+	assert_non_null(m);
+	r = vcm_reserve(v, SZ_4K, VCM_READ);
+	assert_non_null(r);
+	assert_int_equal(vcm_translate(vcm_get_dev_addr(r), v, v), 0);
+	expect(-ENOENT, "vcm_translate: src_dev_addr 0x100000 is not in a backed reservation "
+			"of src_vcm");
+	assert_int_equal(vcm_unreserve(r), 0);
+	r = vcm_reserve(cpu, SZ_4K, VCM_READ);
+	other = vcm_reserve(cpu, SZ_4K, VCM_READ);
+	assert_non_null(r);
+	assert_non_null(other);
+	assert_int_equal(vcm_back(r, m), 0);
+	pa = vcm_get_next_phys_addr(m, 0, &len);
+	assert_null(vcm_get_next_phys_res(pa, other, &len));
+	snprintf(want, sizeof(want), "vcm_get_next_phys_res: res is not a live reservation "
+		 "that maps phys %#llx", (unsigned long long)pa);
+	expect(-EINVAL, want);
+	assert_null(vcm_create_from_prebuilt(VCM_PREBUILT_KERNEL));
+	snprintf(want, sizeof(want), "vcm_create_from_prebuilt: ext_vcm_id %u: the kernel view's "
+		 "VCM exists already (one per view)", VCM_PREBUILT_KERNEL);
+	expect(-EBUSY, want);
+	assert_int_equal(vcm_unback(r), 0);
+	assert_int_equal(vcm_unreserve(r), 0);
+	assert_int_equal(vcm_unreserve(other), 0);
+	assert_int_equal(vcm_free(cpu), 0);
+	assert_int_equal(vcm_phys_free(m), 0);
+	assert_int_equal(vcm_free(v), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +241,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_map_phys_addr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_calls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_null_handles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_renamed_words, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -131,6 +131,10 @@ static void test_other_system(void **state)
 	foreign("vcm");
 	assert_int_equal(vcm_rfc_unreserve(nr), -EINVAL);
 	foreign("res");
+	assert_null(vcm_rfc_reserve_at(VCM_RFC_END, nv, 0x1000, 0));
+	foreign("vcm");
+	assert_null(vcm_rfc_reserve_at(VCM_RFC_START, nv, 0x1000, 0));
+	foreign("vcm");
 	assert_null(vcm_rfc_clone(nv));
 	foreign("vcm");
 	assert_int_equal(vcm_rfc_free(nv), -EINVAL);
@@ -153,6 +157,12 @@ static void test_other_system(void **state)
 	foreign("vcm");
 	assert_int_equal(vcm_rfc_get_bound_start_addr(nb), 0);
 	foreign("bound");
+	assert_int_equal(vcm_rfc_get_bound_len(nb), 0);
+	foreign("bound");
+	assert_null(vcm_rfc_get_vcm_from_res(nr));
+	foreign("res");
+	assert_int_equal(vcm_rfc_get_res_len(nr), 0);
+	foreign("res");
 	assert_int_equal(vcm_rfc_get_memtype_of_physalloc(nm), -EINVAL);
 	foreign("physmem");
 	assert_int_equal(vcm_rfc_get_next_phys_addr(nm, 0, &len), 0);
