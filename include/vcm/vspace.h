@@ -341,8 +341,9 @@ VCM_API struct vcm_vs_range *vcm_vs_bound_range(const struct vcm_vs_bound *b);
  * vcm_vs_count(), vcm_vs_find() and walks; a cached range's old handle is
  * dead as after any unreserve (checked, see Handles); and before any reserve,
  * reserve-at or bound create would fail with -ENOSPC, -EEXIST or -ENOMEM the
- * whole cache is flushed and the call tried again, so the cache never turns
- * a success into a failure. vcm_vs_unreserve() may then call meta_alloc
+ * whole cache is flushed (a bound short of metadata: its own, else its
+ * nearest ancestor's that holds ranges) and the call tried again, so the
+ * cache never turns a success into a failure. vcm_vs_unreserve() may then call meta_alloc
  * (never meta_free) for the cache's own metadata, and if that fails frees the
  * range into the space as without the cache. Bounds created later inherit
  * the configuration and keep a cache of their own.

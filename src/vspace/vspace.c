@@ -254,6 +254,23 @@ int vs_place_(struct vcm_vs *vs, const struct vs_req *rq, struct vs_place *pl)
  * plan). When meta_alloc fails and the cache holds ranges, flushing frees
  * nodes; the plan may name a flushed node, so plan again.
  */
+/*
+ * Empty a range cache that holds nodes @vs could use: its own, else the
+ * nearest ancestor's that has ranges cached (a bound borrows its ancestors'
+ * dead nodes, slab.c, and theirs sit in their caches). False if none had any.
+ */
+static bool vs_flush_for_nodes(struct vcm_vs *vs)
+{
+	if (vs_cache_flush_(vs))
+		return true;
+	while (vs->is_bound) {
+		vs = vs_parent(vs);
+		if (vs_cache_flush_(vs))
+			return true;
+	}
+	return false;
+}
+
 int vs_take_(struct vcm_vs *vs, const struct vs_req *rq, struct vs_place *pl,
 	     struct vcm_vs_range **node)
 {
@@ -265,7 +282,7 @@ int vs_take_(struct vcm_vs *vs, const struct vs_req *rq, struct vs_place *pl,
 		*node = vs_node_alloc_(vs);
 		if (*node != NULL)
 			return 0;
-		if (!vs_cache_flush_(vs))
+		if (!vs_flush_for_nodes(vs))
 			return VCM_ERR(&vs->diag, -ENOMEM,
 				       "meta_alloc for range metadata failed");
 	}

@@ -3,6 +3,8 @@
  * Range cache, white box: failures injected into the cache's metadata.
  *  - meta_alloc failing for the cache header or a magazine: the freed range
  *    goes back into the tree, nothing is lost or leaked;
+ *  - meta_alloc failing when a bound needs a node its parent's cache holds:
+ *    that cache is flushed, the reserve succeeds;
  *  - the cache's bookkeeping corrupted by hand (entry state, class, totals,
  *    counters, depot lists, limits): vcm_vs_check_() must refuse each with
  *    -EFAULT and a "vcm_vs_check_: cache: ..." message, and accept the
@@ -91,6 +93,39 @@ static void test_meta_alloc_fails(void **state)
 	meta.fail_after = -1;
 	assert_int_equal(vcm_vs_check_(vs), 0);
 	assert_int_equal(vcm_vs_free_bytes(vs), UINT64_C(1) << 30);
+	finish(vs, &meta);
+}
+
+/*
+ * A bound out of nodes borrows its ancestors' dead ones before meta_alloc;
+ * the parent's freed ranges are in the parent's cache, so with meta_alloc
+ * failing the bound's reserve needs that cache flushed (its own is empty).
+ */
+static void test_bound_borrows_through_cache(void **state)
+{
+	struct counting_meta meta;
+	struct vcm_plat_ops plat;
+	struct vcm_vs *vs = make(&meta, &plat);
+	struct vcm_vs_range *r[31], *x;
+	struct vcm_vs_bound *b;
+	uint64_t n = 0;
+
+	(void)state;
+	assert_int_equal(vcm_vs_bound_create(vs, UINT64_C(0x100000), SZ_4K, &b), 0);
+	for (unsigned int i = 0; i < 31U; i++)
+		assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_4K, &r[i]), 0);
+	for (unsigned int i = 0; i < 31U; i++)
+		assert_int_equal(vcm_vs_unreserve(vs, r[i]), 0);
+	assert_int_equal(vcm_vs_cache_usage(vs, &n, NULL), 0);
+	assert_true(n > 0U);
+	meta.fail_after = 0;
+	assert_int_equal(vcm_vs_bound_reserve(b, SZ_4K, SZ_4K, &x), 0);
+	assert_int_equal(vcm_vs_cache_usage(vs, &n, NULL), 0);
+	assert_int_equal(n, 0); /* the parent's cache gave its nodes back */
+	meta.fail_after = -1;
+	assert_int_equal(vcm_vs_check_(vs), 0);
+	assert_int_equal(vcm_vs_unreserve(vcm_vs_bound_space(b), x), 0);
+	assert_int_equal(vcm_vs_bound_free(vs, b), 0);
 	finish(vs, &meta);
 }
 
@@ -266,6 +301,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_meta_alloc_fails),
+		cmocka_unit_test(test_bound_borrows_through_cache),
 		cmocka_unit_test(test_corrupt_bookkeeping),
 		cmocka_unit_test(test_evict_at_large_limit),
 	};
