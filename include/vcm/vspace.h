@@ -223,7 +223,10 @@ VCM_API struct vcm_vs_range *vcm_vs_find(struct vcm_vs *vs, vcm_da_t da);
  *
  * Context: caller serialises calls on @vs; no reserve or unreserve may happen
  * between the calls of one walk except unreserving the range just visited
- * after taking its successor. O(log n).
+ * after taking its successor. O(log n), plus the cached ranges it passes:
+ * past 64 in one call it empties the range cache (they become free space;
+ * nothing else changes), so a loop of vcm_vs_first() and unreserve stays
+ * linear.
  * Return: the range, or NULL if the space is empty or @vs is not live.
  */
 VCM_API struct vcm_vs_range *vcm_vs_first(struct vcm_vs *vs);
@@ -233,7 +236,8 @@ VCM_API struct vcm_vs_range *vcm_vs_first(struct vcm_vs *vs);
  * @vs: the space.
  * @r:  a live range of @vs.
  *
- * Context: as vcm_vs_first(). O(1) amortised over a walk, O(log n) worst case.
+ * Context: as vcm_vs_first(). O(1) amortised over a walk, O(log n) worst case
+ * (and the cached ranges it passes, as vcm_vs_first()).
  * Return: the next range; NULL at the end, or if @r is not a live range of @vs
  * (then vcm_vs_last_error() says so).
  */

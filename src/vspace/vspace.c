@@ -448,12 +448,31 @@ struct vcm_vs_range *vcm_vs_find(struct vcm_vs *vs, vcm_da_t da)
 }
 
 /* The first live range after @n; cached ranges are free to the user. */
-static struct vcm_vs_range *next_live(const struct vcm_vs_range *n)
+/*
+ * Cached ranges a walk steps over before it empties the cache. They stay in
+ * the tree, free to every query, so a walk visits them one by one: a drain
+ * loop (vcm_vs_first(), unreserve, ...) that caches every range it frees
+ * would pass all of them again on each call, quadratic in the space. Past
+ * this many in one step the walk flushes the cache (vs_cache_flush_(): they
+ * become free space, nothing a user sees changes) and goes on; each cached
+ * range is passed at most this many times between flushes, so a walk stays
+ * O(1) amortised per range.
+ */
+#define WALK_SKIP_MAX 64U
+
+/* The live range after @n (the head, or a live range of @vs). */
+static struct vcm_vs_range *next_live(struct vcm_vs *vs, const struct vcm_vs_range *n)
 {
 	struct vcm_vs_range *m = vs_tree_next_(n);
+	unsigned int passed = 0;
 
-	while (m != NULL && m->magic != VS_MAGIC_LIVE)
+	while (m != NULL && m->magic != VS_MAGIC_LIVE) {
+		if (++passed == WALK_SKIP_MAX && vs_cache_flush_(vs)) {
+			m = vs_tree_next_(n); /* the cached nodes are gone; @n is live */
+			continue;
+		}
 		m = vs_tree_next_(m);
+	}
 	return m;
 }
 
@@ -461,7 +480,7 @@ struct vcm_vs_range *vcm_vs_first(struct vcm_vs *vs)
 {
 	if (!vs_live(vs))
 		return NULL;
-	return next_live(&vs->head);
+	return next_live(vs, &vs->head);
 }
 
 struct vcm_vs_range *vcm_vs_next(struct vcm_vs *vs, const struct vcm_vs_range *r)
@@ -471,7 +490,7 @@ struct vcm_vs_range *vcm_vs_next(struct vcm_vs *vs, const struct vcm_vs_range *r
 	vcm_diag_enter(&vs->diag, __func__);
 	if (check_range(vs, r) != 0)
 		return NULL;
-	return next_live(r);
+	return next_live(vs, r);
 }
 
 uint64_t vcm_vs_free_bytes(const struct vcm_vs *vs)

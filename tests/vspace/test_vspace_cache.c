@@ -5,6 +5,8 @@
  *    goes back into the tree, nothing is lost or leaked;
  *  - meta_alloc failing when a bound needs a node its parent's cache holds:
  *    that cache is flushed, the reserve succeeds;
+ *  - a walk past many cached ranges empties the cache (a drain loop stays
+ *    linear) and still gives exactly the live ranges;
  *  - the cache's bookkeeping corrupted by hand (entry state, class, totals,
  *    counters, depot lists, limits): vcm_vs_check_() must refuse each with
  *    -EFAULT and a "vcm_vs_check_: cache: ..." message, and accept the
@@ -126,6 +128,49 @@ static void test_bound_borrows_through_cache(void **state)
 	assert_int_equal(vcm_vs_check_(vs), 0);
 	assert_int_equal(vcm_vs_unreserve(vcm_vs_bound_space(b), x), 0);
 	assert_int_equal(vcm_vs_bound_free(vs, b), 0);
+	finish(vs, &meta);
+}
+
+/*
+ * Walks pass cached ranges one by one; a drain loop that caches every range
+ * it frees would pass them all again at each vcm_vs_first(). Past 64 in one
+ * step the walk empties the cache: the loop still frees every range, the
+ * walks between still give exactly the live ranges in order, and the cache
+ * ends with fewer than 64 ranges, not with all of them.
+ */
+static void test_walk_past_cached(void **state)
+{
+	enum { N = 1000 };
+	static struct vcm_vs_range *r[N];
+	struct counting_meta meta;
+	struct vcm_plat_ops plat;
+	struct vcm_vs *vs = make(&meta, &plat);
+	const struct vcm_vs_cache_cfg big = { VCM_VS_CACHE_ON, 100000, 0 };
+	struct vcm_vs_range *x;
+	uint64_t n = 0;
+	unsigned int freed = 0, seen;
+
+	(void)state;
+	assert_int_equal(vcm_vs_cache_config(vs, &big), 0);
+	for (unsigned int i = 0; i < N; i++)
+		assert_int_equal(vcm_vs_reserve(vs, SZ_4K, SZ_4K, &r[i]), 0);
+	/* every other range cached: a walk gives the others, in order */
+	for (unsigned int i = 0; i < N; i += 2)
+		assert_int_equal(vcm_vs_unreserve(vs, r[i]), 0);
+	seen = 0;
+	for (x = vcm_vs_first(vs); x != NULL; x = vcm_vs_next(vs, x), seen++)
+		assert_ptr_equal(x, r[2 * seen + 1]);
+	assert_int_equal(seen, N / 2);
+	/* the drain loop */
+	while ((x = vcm_vs_first(vs)) != NULL) {
+		assert_int_equal(vcm_vs_unreserve(vs, x), 0);
+		freed++;
+	}
+	assert_int_equal(freed, N / 2);
+	assert_int_equal(vcm_vs_count(vs), 0);
+	assert_int_equal(vcm_vs_free_bytes(vs), UINT64_C(1) << 30);
+	assert_int_equal(vcm_vs_cache_usage(vs, &n, NULL), 0);
+	assert_true(n < 64U);
 	finish(vs, &meta);
 }
 
@@ -302,6 +347,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_meta_alloc_fails),
 		cmocka_unit_test(test_bound_borrows_through_cache),
+		cmocka_unit_test(test_walk_past_cached),
 		cmocka_unit_test(test_corrupt_bookkeeping),
 		cmocka_unit_test(test_evict_at_large_limit),
 	};
