@@ -28,6 +28,13 @@ static int pt_create(void *ctx, const struct vcm_dev_cfg *dev_cfg,
 	cfg.tlb = NULL;
 	cfg.tlb_ctx = NULL;
 	cfg.flags |= VCM_PT_CFG_TLB_SUM; /* what it would flush: the fan-out's hint */
+	/*
+	 * No pool of the table's own: it would hand an emptied table to the next
+	 * map at once, under another address, before the walk invalidation (the
+	 * table makes no TLB calls here). The instance's stash keeps emptied
+	 * tables for reuse in the right order (inst_plat.c).
+	 */
+	cfg.flags &= ~VCM_PT_CFG_POOL;
 	ret = vcm_pt_create(&cfg, &pt, &d);
 	if (ret != 0)
 		return VCM_ERR(diag, ret, "dev '%s' table: %s", dev_cfg->name,
