@@ -71,7 +71,8 @@ static bool pt_compatible(const struct vcm_dev_cfg *a, const struct vcm_dev_cfg 
 	const struct vcm_pt_cfg *x = a->mapper_cfg, *y = b->mapper_cfg;
 
 	return x->fmt == y->fmt && x->ias == y->ias && x->oas == y->oas &&
-	       x->granule_lg2 == y->granule_lg2 && x->flags == y->flags &&
+	       x->granule_lg2 == y->granule_lg2 &&
+	       ((x->flags ^ y->flags) & ~VCM_PT_CFG_POOL) == 0U && /* dropped at create */
 	       x->page_sizes == y->page_sizes && x->mair == y->mair;
 }
 

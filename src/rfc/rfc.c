@@ -7,6 +7,7 @@
  * chunk cursor of vcm_get_next_phys_addr(), and the fault on a failed lookup.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include "rfc_internal.h"
 #include "../graph/handle_sys.h"
@@ -297,9 +298,13 @@ struct vcm *vcm_rfc_create_from_prebuilt(unsigned int ext_vcm_id)
 		return NULL;
 	}
 	ret = vcm_create_prebuilt(s->sys, cpu->dev, ext_vcm_id == VCM_RFC_PREBUILT_USER, &v);
-	if (ret == -EBUSY) { /* the native text names the window's addresses, not the id */
-		rfc_fail_(ret, "ext_vcm_id %u: the %s view's VCM exists already (one per view)",
-			  ext_vcm_id, ext_vcm_id == VCM_RFC_PREBUILT_USER ? "user" : "kernel");
+	if (ret == -EBUSY) {
+		/* the native text says what holds the view (its window, the cpu's base), not which */
+		char pre[48];
+
+		snprintf(pre, sizeof(pre), "ext_vcm_id %u (the %s view): ", ext_vcm_id,
+			 ext_vcm_id == VCM_RFC_PREBUILT_USER ? "user" : "kernel");
+		rfc_sys_err_pre_(ret, pre);
 		return NULL;
 	}
 	return vcm_made(ret, v);
@@ -420,30 +425,18 @@ int vcm_rfc_unreserve(struct vcm_res *res)
 
 struct vcm *vcm_rfc_get_vcm_from_res(struct vcm_res *res)
 {
-	struct vcm *v;
-
-	if (rfc_get_(__func__) == NULL || !ours(res, "res"))
+	if (rfc_get_(__func__) == NULL || !res_live(res, "res"))
 		return NULL;
-	v = vcm_get_vcm_from_res(res);
-	if (v == NULL)
-		rfc_fail_(-EINVAL, "res %p is not a live reservation", (void *)res);
-	else
-		rfc_ok_();
-	return v;
+	rfc_ok_();
+	return vcm_get_vcm_from_res(res);
 }
 
 uint64_t vcm_rfc_get_res_len(struct vcm_res *res)
 {
-	uint64_t len;
-
-	if (rfc_get_(__func__) == NULL || !ours(res, "res"))
+	if (rfc_get_(__func__) == NULL || !res_live(res, "res"))
 		return 0;
-	len = vcm_get_res_len(res);
-	if (len == 0U)
-		rfc_fail_(-EINVAL, "res %p is not a live reservation", (void *)res);
-	else
-		rfc_ok_();
-	return len;
+	rfc_ok_();
+	return vcm_get_res_len(res);
 }
 
 int vcm_rfc_set_res_attr(struct vcm_res *res, uint32_t attr)
@@ -573,16 +566,10 @@ vcm_da_t vcm_rfc_get_bound_start_addr(struct vcm_bound *bound)
 
 uint64_t vcm_rfc_get_bound_len(struct vcm_bound *bound)
 {
-	uint64_t len;
-
-	if (rfc_get_(__func__) == NULL || !ours(bound, "bound"))
+	if (rfc_get_(__func__) == NULL || !bound_live(bound))
 		return 0;
-	len = vcm_get_bound_len(bound);
-	if (len == 0U)
-		rfc_fail_(-EINVAL, "bound %p is not a live bound", (void *)bound);
-	else
-		rfc_ok_();
-	return len;
+	rfc_ok_();
+	return vcm_get_bound_len(bound);
 }
 
 /* ---- physical memory and backing ----------------------------------------- */

@@ -69,7 +69,8 @@ int rfc_fault_trampoline_(struct vcm_dev *dev, void *data, const struct vcm_faul
  * 2010 name (vcm_rfc_phys_alloc reports as "vcm_phys_alloc"). rfc_ok_()
  * records success; rfc_fail_() records @err with "name: message" and returns
  * @err; rfc_sys_err_() records @err with the graph's message, whose native
- * call name it replaces by the 2010 one, and returns it.
+ * call name it replaces by the 2010 one, and returns it; rfc_sys_err_pre_()
+ * puts @pre (the 2010 argument the native text cannot name) before that text.
  */
 void rfc_enter_(const char *fn);
 int rfc_ok_(void);
@@ -79,6 +80,7 @@ int rfc_fail_(int err, const char *fmt, ...)
 #endif
 	;
 int rfc_sys_err_(int err);
+int rfc_sys_err_pre_(int err, const char *pre);
 /* The errno of a native call that refused since rfc_enter_(), or 0: for the
  * native calls whose NULL means both "none" and "refused". */
 int rfc_sys_refused_(void);

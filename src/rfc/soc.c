@@ -144,6 +144,11 @@ static const char *rfc_name_at(const char *p, bool at_start, size_t *len)
 
 int rfc_sys_err_(int err)
 {
+	return rfc_sys_err_pre_(err, "");
+}
+
+int rfc_sys_err_pre_(int err, const char *pre)
+{
 	const char *msg = graph_diag.msg;
 	const char *text = msg != NULL ? strstr(msg, ": ") : NULL;
 	char out[sizeof(graph_diag.msg)];
@@ -167,11 +172,11 @@ int rfc_sys_err_(int err)
 			p += n;
 		}
 		out[o] = '\0';
-		return rfc_fail_(err, "%s", out);
+		return rfc_fail_(err, "%s%s", pre, out);
 	}
 	if (msg != NULL && *msg != '\0')
-		return rfc_fail_(err, "%s", msg);
-	return rfc_fail_(err, "%s", vcm_strerror(err));
+		return rfc_fail_(err, "%s%s", pre, msg);
+	return rfc_fail_(err, "%s%s", pre, vcm_strerror(err));
 }
 
 int rfc_sys_refused_(void)

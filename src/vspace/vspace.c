@@ -250,11 +250,6 @@ int vs_place_(struct vcm_vs *vs, const struct vs_req *rq, struct vs_place *pl)
 }
 
 /*
- * Plan @rq and take a node for it (the only step that can fail after the
- * plan). When meta_alloc fails and the cache holds ranges, flushing frees
- * nodes; the plan may name a flushed node, so plan again.
- */
-/*
  * Empty a range cache that holds nodes @vs could use: its own, else the
  * nearest ancestor's that has ranges cached (a bound borrows its ancestors'
  * dead nodes, slab.c, and theirs sit in their caches). False if none had any.
@@ -271,6 +266,11 @@ static bool vs_flush_for_nodes(struct vcm_vs *vs)
 	return false;
 }
 
+/*
+ * Plan @rq and take a node for it (the only step that can fail after the
+ * plan). When meta_alloc fails and the cache holds ranges, flushing frees
+ * nodes; the plan may name a flushed node, so plan again.
+ */
 int vs_take_(struct vcm_vs *vs, const struct vs_req *rq, struct vs_place *pl,
 	     struct vcm_vs_range **node)
 {
@@ -447,20 +447,18 @@ struct vcm_vs_range *vcm_vs_find(struct vcm_vs *vs, vcm_da_t da)
 	return n->magic == VS_MAGIC_LIVE ? n : NULL; /* a cached range is free */
 }
 
-/* The first live range after @n; cached ranges are free to the user. */
 /*
  * Cached ranges a walk steps over before it empties the cache. They stay in
  * the tree, free to every query, so a walk visits them one by one: a drain
  * loop (vcm_vs_first(), unreserve, ...) that caches every range it frees
  * would pass all of them again on each call, quadratic in the space. Past
  * this many in one step the walk flushes the cache (vs_cache_flush_(): they
- * become free space, nothing a user sees changes) and goes on; each cached
- * range is passed at most this many times between flushes, so a walk stays
- * O(1) amortised per range.
+ * become free space, nothing a user sees changes) and goes on. So one step
+ * passes at most this many cached ranges, and a drain loop stays linear.
  */
 #define WALK_SKIP_MAX 64U
 
-/* The live range after @n (the head, or a live range of @vs). */
+/* The live range after @n (the head, or a live range of @vs); cached ranges are free to the user. */
 static struct vcm_vs_range *next_live(struct vcm_vs *vs, const struct vcm_vs_range *n)
 {
 	struct vcm_vs_range *m = vs_tree_next_(n);

@@ -98,9 +98,10 @@ static void test_assoc_shares_table(void **state)
 {
 	struct vcm_dev_cfg c = g.cfg[D_V7];
 	struct vcm *v = gfx_vcm(0, 16 * MB);
-	struct vcm_dev *twin;
-	struct vcm_avcm *a, *b, *x;
-	vcm_pa_t pa_a, pa_b, pa_x;
+	struct vcm_dev *twin, *pooled;
+	struct vcm_avcm *a, *b, *x, *p;
+	struct vcm_pt_cfg pc;
+	vcm_pa_t pa_a, pa_b, pa_x, pa_p;
 	uint64_t free0 = vcm_plat_arena_free_bytes(&g.arena);
 
 	(void)state;
@@ -115,6 +116,17 @@ static void test_assoc_shares_table(void **state)
 	assert_int_equal(pa_a, pa_b);
 	assert_int_not_equal(pa_a, pa_x);
 	assert_int_equal(g.fake[D_V7].last_hw.root_pa, pa_a);
+	/* VCM_PT_CFG_POOL is dropped for graph tables, so it does not keep a device apart */
+	pc = *(const struct vcm_pt_cfg *)c.mapper_cfg;
+	pc.flags |= VCM_PT_CFG_POOL;
+	c.name = "v7pool";
+	c.mapper_cfg = &pc;
+	assert_int_equal(vcm_dev_register(g.sys, &c, &pooled), 0);
+	assert_int_equal(vcm_assoc(v, pooled, 0, &p), 0);
+	assert_int_equal(vcm_get_pgtbl_pa(v, pooled, &pa_p), 0);
+	assert_int_equal(pa_p, pa_a);
+	assert_int_equal(vcm_deassoc(p), 0);
+	assert_int_equal(vcm_dev_unregister(pooled), 0);
 	gfx_drop(a);
 	assert_int_equal(vcm_get_pgtbl_pa(v, twin, &pa_b), 0);
 	assert_int_equal(pa_a, pa_b); /* still the shared table */

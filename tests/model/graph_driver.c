@@ -916,8 +916,12 @@ static void snap(struct snapshot *s)
  * 2, 4, 8, ... only: a migration can fail at hundreds of allocations, and a
  * check of everything after each was over half the fuzzer's time. The
  * translations, compared every time, cover what those checks would see in
- * the tables; what they add (the simulated IOMMUs, the user's record, bytes
- * through the CPU) a failed call does not touch but through the tables.
+ * the tables. What the others look at a failed try reaches only through
+ * them: nothing translates through the simulated IOMMUs during a call, so a
+ * try can only drop IOTLB entries, and those filled before it match tables
+ * the print finds unchanged; the record and the reverse map are compared
+ * with the tables by vcm_sys_check_(); and a migrate writes only its new
+ * memory, while which memory each table reaches is in the print.
  */
 static void check_unchanged(const struct snapshot *before, long n)
 {

@@ -381,6 +381,7 @@ struct walk_seen {
 	uint64_t pg;
 	unsigned int calls, stop_after;
 	vcm_pa_t page[64];
+	unsigned int prot[64];
 };
 
 static int walk_pages(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
@@ -390,9 +391,10 @@ static int walk_pages(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigne
 	assert_true(da >= ws->next); /* address order, no run twice */
 	assert_true(len != 0U && len % ws->pg == 0U && da % ws->pg == 0U);
 	assert_true(da >= ws->da0 && (da - ws->da0) / ws->pg + len / ws->pg <= 64U);
-	assert_int_equal(prot, RW);
-	for (uint64_t k = 0; k < len / ws->pg; k++)
+	for (uint64_t k = 0; k < len / ws->pg; k++) {
 		ws->page[(da - ws->da0) / ws->pg + k] = pa + k * ws->pg;
+		ws->prot[(da - ws->da0) / ws->pg + k] = prot;
+	}
 	ws->next = da + len;
 	return ++ws->calls == ws->stop_after ? 7 : 0;
 }
@@ -409,15 +411,17 @@ static void test_walk(void **state)
 	assert_int_equal(M->walk(NULL, da, pg, walk_pages, &ws), -EINVAL);
 	assert_int_equal(M->walk(f->inst, da, pg, NULL, &ws), -EINVAL);
 	expect_map(f, da + 2 * pg, pa, 6 * pg, RW, 0, NULL);
-	expect_map(f, da + 8 * pg, pa + 32 * pg, 2 * pg, RW, 0, NULL);
+	expect_map(f, da + 8 * pg, pa + 32 * pg, 2 * pg, VCM_PT_PROT_READ, 0, NULL);
 	assert_int_equal(M->walk(f->inst, da, 0, walk_pages, &ws), 0);
 	assert_int_equal(ws.calls, 0);
 	/* from the middle of the first run to the middle of the second */
 	assert_int_equal(M->walk(f->inst, da + 4 * pg, 5 * pg, walk_pages, &ws), 0);
 	assert_int_equal(ws.calls, 2);
-	for (uint64_t i = 0; i < 12; i++)
+	for (uint64_t i = 0; i < 12; i++) {
 		assert_int_equal(ws.page[i], i >= 4 && i < 8 ? pa + (i - 2) * pg :
 					     i == 8 ? pa + 32 * pg : 0);
+		assert_int_equal(ws.prot[i], i >= 4 && i < 8 ? RW : i == 8 ? VCM_PT_PROT_READ : 0U);
+	}
 	/* a window to the top of the address space does not wrap */
 	ws = (struct walk_seen){ .da0 = da, .pg = pg };
 	assert_int_equal(M->walk(f->inst, da + 9 * pg, UINT64_MAX, walk_pages, &ws), 0);
@@ -491,8 +495,10 @@ static void test_random_model(void **state)
 			struct walk_seen ws = { .da0 = da0, .pg = pg };
 
 			assert_int_equal(M->walk(f->inst, da0 + wf * pg, wn * pg, walk_pages, &ws), 0);
-			for (uint64_t i = 0; i < PAGES; i++)
+			for (uint64_t i = 0; i < PAGES; i++) {
 				assert_int_equal(ws.page[i], i >= wf && i < wf + wn ? model[i] : 0);
+				assert_int_equal(ws.prot[i], ws.page[i] != 0U ? RW : 0U);
+			}
 		}
 	}
 	/* spot-check the kernel's view of a few pages against the model */
