@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -438,6 +439,62 @@ static void test_walk(void **state)
 	expect_unmap(f, da + 2 * pg, 8 * pg, 0, NULL);
 }
 
+static int mmap_fails; /* the next @mmap_fails "mmap" sites fail */
+
+static bool fail_mmap(void *ctx, const char *site)
+{
+	(void)ctx;
+	if (mmap_fails > 0 && strcmp(site, "mmap") == 0) {
+		mmap_fails--;
+		return true;
+	}
+	return false;
+}
+
+/* Does a memfd mapping of this process overlap [@da, @da + @len)? */
+static bool memfd_in(vcm_da_t da, uint64_t len)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	bool found = false;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		unsigned long lo, hi;
+
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo < da + len && hi > da &&
+		    strstr(line, "memfd:") != NULL)
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * An unmap whose mmap fails falls back to mprotect(): the memfd pages stay,
+ * with no access, and the record is empty. Destroying the instance must
+ * still put the window's own no-access mapping back over them.
+ */
+static void test_destroy_after_fallback(void **state)
+{
+	struct fix *f = *state;
+	const struct vcm_plat_inject inj = { .alloc = fail_mmap };
+	vcm_da_t da = f->start + 32 * f->page;
+
+	expect_map(f, da, BASE + TBL, 4 * f->page, RW, 0, NULL);
+	vcm_plat_inject_set_(&inj);
+	mmap_fails = 1;
+	expect_unmap(f, da, 4 * f->page, 0, NULL);
+	vcm_plat_inject_set_(NULL);
+	assert_int_equal(mmap_fails, 0); /* the fallback was taken */
+	assert_true(faults(da, false));
+	assert_true(memfd_in(da, 4 * f->page));
+	M->destroy(f->inst);
+	f->inst = NULL; /* teardown's destroy of NULL does nothing */
+	assert_false(memfd_in(da, 4 * f->page));
+	assert_int_equal(M->create(f->mem, NULL, NULL, f->start, f->len, &f->inst, &f->d), 0);
+}
+
 static void test_random_model(void **state)
 {
 	enum { PAGES = 64, STEPS = 600 };
@@ -521,6 +578,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_instances, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pieces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_after_fallback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_model, setup, teardown),
 	};
 

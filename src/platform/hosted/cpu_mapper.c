@@ -172,9 +172,12 @@ static void cpu_destroy(void *inst)
 
 	if (ci == NULL)
 		return;
-	/* Whatever is still mapped goes back to no access, in one call. */
-	if (ci->nr != 0U)
-		(void)no_access(ci->start, ci->len);
+	/*
+	 * Whatever is still mapped goes back to no access, in one call; also with
+	 * nothing recorded, as unmaps that fell back to mprotect() left their
+	 * memfd pages in place (no_access()).
+	 */
+	(void)no_access(ci->start, ci->len);
 	pthread_mutex_lock(&ci->mem->lock);
 	for (pp = &ci->mem->insts; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == ci) {
