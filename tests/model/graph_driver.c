@@ -84,6 +84,8 @@ static void tally(int ret)
 
 bool gd_quick;
 bool gd_keep_mem;
+long gd_plant_try;
+bool gd_planted;
 static struct vcm_hosted_mem *g_kept_mem; /* gd_keep_mem: the memory between runs */
 
 /* The calls' choices come from the runner; the checks' samples from crnd(). */
@@ -923,12 +925,37 @@ static void snap(struct snapshot *s)
  * with the tables by vcm_sys_check_(); and a migrate writes only its new
  * memory, while which memory each table reaches is in the print.
  */
+static int plant_first_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
+{
+	(void)pa;
+	(void)len;
+	(void)prot;
+	*(vcm_da_t *)arg = da;
+	return 1;
+}
+
+/* gd_plant_try: one page of the first live table that maps any, unmapped. */
+static void plant(void)
+{
+	for (unsigned int i = 0; i < MAX_INST && !gd_planted; i++) {
+		struct spy_inst *s = &g_inst[i];
+		struct vcm_diag d = { 0 };
+		vcm_da_t da = 0;
+
+		if (s->live && s->kind == &g_kind_pt &&
+		    s->kind->real->walk(s->inst, s->start, s->len, plant_first_run, &da) == 1)
+			gd_planted = s->kind->real->unmap(s->inst, da, PAGE, &d) == 0;
+	}
+}
+
 static void check_unchanged(const struct snapshot *before, long n)
 {
 	struct snapshot now;
 	unsigned int i;
 	int ret;
 
+	if (n == gd_plant_try)
+		plant();
 	snap(&now);
 	for (i = 0; i < MAX_INST && now.tables[i] == before->tables[i]; i++)
 		;

@@ -49,6 +49,16 @@ extern bool gd_quick;
 extern bool gd_keep_mem;
 
 /*
+ * Test only, a planted defect: when > 0, at the gd_plant_try-th injected
+ * failure of a call, one page of a live table is unmapped behind the graph's
+ * back before the comparison (a rollback that forgot a page), and
+ * gd_planted is set. The check after that failed try must report it. 0 (the
+ * default): nothing planted.
+ */
+extern long gd_plant_try;
+extern bool gd_planted;
+
+/*
  * Build the system and check it (gd_quick: the first time only, it starts the
  * same); gd_step() one call and the checks; gd_teardown() all of it.
  */
