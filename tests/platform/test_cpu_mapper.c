@@ -495,6 +495,54 @@ static void test_destroy_after_fallback(void **state)
 	assert_int_equal(M->create(f->mem, NULL, NULL, f->start, f->len, &f->inst, &f->d), 0);
 }
 
+static int count_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
+{
+	uint64_t *n = arg;
+
+	(void)da;
+	(void)pa;
+	(void)prot;
+	n[0]++;
+	n[1] += len;
+	return 0;
+}
+
+/*
+ * The orders a driver makes most (maps from the top down, unmaps of the
+ * oldest first, and both at once), over many runs: every page translates as
+ * mapped, a walk counts exactly the runs left, nothing stays at the end.
+ */
+static void test_orders(void **state)
+{
+	enum { N = 2000 };
+	struct fix *f = *state;
+	uint64_t pg = f->page, n[2];
+	vcm_da_t da0 = f->start + 16 * MiB;
+	vcm_pa_t pa0 = BASE + TBL;
+
+	for (uint64_t i = N; i-- > 0;)
+		expect_map(f, da0 + 2 * i * pg, pa0 + (i % 512) * pg, pg, RW, 0, NULL);
+	for (uint64_t i = 0; i < N; i++)
+		expect_mapped(f, da0 + 2 * i * pg, pa0 + (i % 512) * pg, RW);
+	/* the oldest first, and one new run below the rest for every two gone */
+	for (uint64_t i = 0; i < N; i++) {
+		expect_unmap(f, da0 + 2 * i * pg, pg, 0, NULL);
+		if (i % 2 == 0)
+			expect_map(f, da0 + (2 * i + 1) * pg, pa0, pg, RW, 0, NULL);
+	}
+	n[0] = n[1] = 0;
+	assert_int_equal(M->walk(f->inst, f->start, f->len, count_run, n), 0);
+	assert_int_equal(n[0], N / 2);
+	assert_int_equal(n[1], N / 2 * pg);
+	for (uint64_t i = 0; i < N; i += 2) {
+		expect_mapped(f, da0 + (2 * i + 1) * pg, pa0, RW);
+		expect_unmap(f, da0 + (2 * i + 1) * pg, pg, 0, NULL);
+	}
+	n[0] = n[1] = 0;
+	assert_int_equal(M->walk(f->inst, f->start, f->len, count_run, n), 0);
+	assert_int_equal(n[0], 0);
+}
+
 static void test_random_model(void **state)
 {
 	enum { PAGES = 64, STEPS = 600 };
@@ -579,6 +627,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pieces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_after_fallback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_orders, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_model, setup, teardown),
 	};
 

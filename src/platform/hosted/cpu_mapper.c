@@ -12,8 +12,8 @@
  *
  * The kernel keeps no record we can query cheaply, so each instance keeps its
  * own: a sorted array of (da, pa, len, prot) runs, one per piece mapped
- * (split when part of a run is unmapped), on the heap. lookup() and walk()
- * answer from it.
+ * (split when part of a run is unmapped), on the heap, with free slots on
+ * both sides (open_runs()). lookup() and walk() answer from it.
  *
  * Context: an instance is used by one thread at a time (the graph holds its
  * lock); creating and destroying instances takes the memory object's lock.
@@ -42,8 +42,9 @@ struct cpu_inst {
 	struct cpu_inst *next;     /* in mem->insts */
 	vcm_da_t start;
 	uint64_t len;
-	struct cpu_run *runs;      /* sorted by da, disjoint */
-	size_t nr, cap;
+	struct cpu_run *buf;       /* cap slots: front free, then the nr runs, then free */
+	struct cpu_run *runs;      /* buf + front; sorted by da, disjoint */
+	size_t front, nr, cap;
 };
 
 static const char *win_name(unsigned int w)
@@ -186,7 +187,7 @@ static void cpu_destroy(void *inst)
 		}
 	}
 	pthread_mutex_unlock(&ci->mem->lock);
-	free(ci->runs);
+	free(ci->buf);
 	free(ci);
 	vcm_plat_inject_free_("calloc");
 }
@@ -215,25 +216,77 @@ static size_t first_after(const struct cpu_inst *ci, vcm_da_t da)
 	return lo;
 }
 
-/* Room for @extra more runs; the array only grows. */
+/*
+ * The runs sit in the middle of their buffer, with free slots on both sides:
+ * a run opened or closed at index i moves the shorter side, the i runs before
+ * it or the nr - i after it. The orders a driver makes most, backing from the
+ * top of a window down and unbacking the oldest first, then move nothing.
+ */
+#define RUN_SZ sizeof(struct cpu_run)
+
+/*
+ * Room for @extra more runs after the last, and free slots adding up to an
+ * eighth of the runs at least (so that moving the runs to the middle, in
+ * open_runs(), pays for itself); the buffer only grows, runs re-centred.
+ */
 static int reserve_runs(struct cpu_inst *ci, size_t extra)
 {
-	size_t cap;
-	struct cpu_run *runs;
+	size_t cap, front;
+	struct cpu_run *buf;
 
-	if (ci->cap - ci->nr >= extra)
+	if (ci->cap - ci->front - ci->nr >= extra && ci->cap - ci->nr >= extra + ci->nr / 8U)
 		return 0;
 	cap = ci->cap != 0U ? ci->cap * 2U : 8U;
-	if (cap < ci->nr + extra)
-		cap = ci->nr + extra;
-	if (cap > SIZE_MAX / sizeof(*runs))
+	if (cap < ci->nr + 2U * extra + ci->nr / 8U)
+		cap = ci->nr + 2U * extra + ci->nr / 8U;
+	if (cap > SIZE_MAX / RUN_SZ)
 		return -ENOMEM;
-	runs = hosted_inject_("realloc") ? NULL : realloc(ci->runs, cap * sizeof(*runs));
-	if (runs == NULL)
+	buf = hosted_inject_("realloc") ? NULL : realloc(ci->buf, cap * RUN_SZ);
+	if (buf == NULL)
 		return -ENOMEM;
-	ci->runs = runs;
+	front = (cap - ci->nr) / 2U; /* the tail keeps the other half: at least @extra */
+	memmove(buf + front, buf + ci->front, ci->nr * RUN_SZ);
+	ci->buf = buf;
+	ci->front = front;
+	ci->runs = buf + front;
 	ci->cap = cap;
 	return 0;
+}
+
+/* @k free slots at index @i (reserve_runs(@k) came first). */
+static void open_runs(struct cpu_inst *ci, size_t i, size_t k)
+{
+	if (i < ci->nr - i && ci->front < k) {
+		/* the front is used up: the runs to the middle of the free slots */
+		size_t front = (ci->cap - ci->nr) / 2U;
+
+		if (front >= k) {
+			memmove(ci->buf + front, ci->runs, ci->nr * RUN_SZ);
+			ci->front = front;
+			ci->runs = ci->buf + front;
+		}
+	}
+	if (i < ci->nr - i && ci->front >= k) {
+		memmove(ci->runs - k, ci->runs, i * RUN_SZ);
+		ci->front -= k;
+		ci->runs -= k;
+	} else {
+		memmove(&ci->runs[i + k], &ci->runs[i], (ci->nr - i) * RUN_SZ);
+	}
+	ci->nr += k;
+}
+
+/* Drop the @k runs from index @i. */
+static void close_runs(struct cpu_inst *ci, size_t i, size_t k)
+{
+	if (i < ci->nr - i - k) {
+		memmove(ci->runs + k, ci->runs, i * RUN_SZ);
+		ci->front += k;
+		ci->runs += k;
+	} else {
+		memmove(&ci->runs[i], &ci->runs[i + k], (ci->nr - i - k) * RUN_SZ);
+	}
+	ci->nr -= k;
 }
 
 static int host_prot(unsigned int prot)
@@ -316,9 +369,8 @@ static int map_one(struct cpu_inst *ci, vcm_da_t da, vcm_pa_t pa, uint64_t len,
 			       "mmap of da %#llx len %#llx prot %#x failed: %s", vcm_ull(da),
 			       vcm_ull(len), prot, strerror(e));
 	}
-	memmove(&ci->runs[i + 1U], &ci->runs[i], (ci->nr - i) * sizeof(ci->runs[0]));
+	open_runs(ci, i, 1);
 	ci->runs[i] = (struct cpu_run){ .da = da, .pa = pa, .len = len, .prot = prot };
-	ci->nr++;
 	return 0;
 }
 
@@ -360,8 +412,10 @@ static int cpu_unmap(void *inst, vcm_da_t da, uint64_t len, struct vcm_diag *dia
 	tail.da = da + len;
 	/* runs i..j-1 become head (if any) and tail (if any) */
 	keep = (has_head ? 1U : 0U) + (has_tail ? 1U : 0U);
-	memmove(&ci->runs[i + keep], &ci->runs[j], (ci->nr - j) * sizeof(ci->runs[0]));
-	ci->nr = ci->nr - (j - i) + keep;
+	if (j - i > keep)
+		close_runs(ci, i + keep, j - i - keep);
+	else if (keep > j - i)
+		open_runs(ci, j, keep - (j - i));
 	if (has_head)
 		ci->runs[i++] = head;
 	if (has_tail)
