@@ -119,6 +119,9 @@ struct vcm_pt {
 	/* emptied tables kept for the next map (VCM_PT_CFG_POOL), all of size tbl_size */
 	uint64_t tbl_size;
 	unsigned int npool;
+	/* frees fill the pool up to this: VCM_PT_POOL_MAX, or while a refused
+	 * call gives back what it took, what the pool held before the call */
+	unsigned int pool_max;
 	struct vcm_pt_pooled pool[VCM_PT_POOL_MAX];
 };
 

@@ -94,6 +94,7 @@ int vcm_pt_mem_init_(struct vcm_pt *pt)
 	if (ret != 0)
 		return ret;
 	pt->tbl_size = vcm_pt_table_size_(pt, 0, pt->item_lg2);
+	pt->pool_max = VCM_PT_POOL_MAX;
 	cnt_put(pt->cnt, pt->cnt_mask, (uintptr_t)pt->root, 0);
 	pt->cnt_used = 1;
 	return 0;
@@ -159,7 +160,7 @@ int vcm_pt_tbl_alloc_(struct vcm_pt *pt, uint64_t size, vcm_pa_t *pa, void **cpu
 void vcm_pt_tbl_free_(struct vcm_pt *pt, vcm_pa_t pa, void *cpu, uint64_t size)
 {
 	pt->table_bytes -= size;
-	if ((pt->cfg.flags & VCM_PT_CFG_POOL) != 0U && pt->npool < VCM_PT_POOL_MAX &&
+	if ((pt->cfg.flags & VCM_PT_CFG_POOL) != 0U && pt->npool < pt->pool_max &&
 	    size == pt->tbl_size) {
 		pt->pool[pt->npool++] = (struct vcm_pt_pooled){ cpu, pa };
 		return;

@@ -75,6 +75,7 @@ struct walk {
 	/* the sizes of the leaf entries cleared in the gathered range (vcm_tlb_hint) */
 	uint64_t gather_sizes;
 	unsigned int ndeferred;
+	unsigned int pool0;        /* the table's pool when the call began */
 	struct tbl deferred[DEFERRED_MAX];
 	/* tables taken before an unmap's first write, linked through their entry 0 */
 	uint64_t npool;
@@ -108,6 +109,17 @@ static void NS(walk_init)(struct walk *w, struct vcm_pt *pt)
 	w->gather_sizes = 0;
 	w->ndeferred = 0;
 	w->npool = 0;
+	w->pool0 = pt->npool;
+}
+
+/*
+ * A refused call gives back the tables it took: the table's pool takes back
+ * only as many as it held when the call began, the rest go to the platform,
+ * so the pool and the platform are as before (VCM_PT_CFG_POOL).
+ */
+static void NS(refused_frees)(struct walk *w, bool on)
+{
+	w->pt->pool_max = on ? w->pool0 : VCM_PT_POOL_MAX;
 }
 
 static inline uint64_t NS(lvl_size)(const struct vcm_pt *pt, unsigned int lvl)

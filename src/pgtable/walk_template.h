@@ -56,9 +56,11 @@ static int NS(map_walk)(struct vcm_pt *pt, vcm_da_t da,
 		uint64_t piece = (uint64_t)(w.seg - seg);
 
 		/* Leave the table as it was: unmap exactly what was written. */
+		NS(refused_frees)(&w, true);
 		if (stop != da)
 			NS(unmap_run)(&w, da, stop - 1U);
 		NS(gather_flush)(&w);
+		NS(refused_frees)(&w, false);
 		if (ret == -EEXIST && nr > 1U)
 			return VCM_ERR(&pt->diag, ret,
 				       "piece %llu of %llu: da %#llx (pa %#llx) is already mapped",

@@ -48,12 +48,21 @@ static uint64_t NS(fill_tables)(const struct vcm_pt *pt, unsigned int lvl, uint6
 
 /* ---- the split pool: tables taken before the first write ---------------- */
 
-/* Tables of every level below the top have one size, so one pool serves all. */
+/*
+ * Tables of every level below the top have one size, so one pool serves all.
+ * The next table's pa links them through the first 64 bits (entries 0 and 1
+ * of a 32-bit format: Sv32's tables may lie above 4 GiB, past one entry).
+ */
+#define POOL_LINK_ITEMS ((unsigned int)((8U + sizeof(FMT_ITEM) - 1U) / sizeof(FMT_ITEM)))
+#define POOL_ITEM_BITS  (8U * (unsigned int)sizeof(FMT_ITEM))
+
 static void NS(pool_put)(struct walk *w, const struct tbl *t)
 {
-	/* link through entry 0 (an address the format can hold: tbl_new checked) */
-	t->cpu[0] = w->npool != 0U ? (FMT_ITEM)w->pool.pa : 0U;
-	NS(clean)(w->pt, t->cpu, 0, 1);
+	uint64_t link = w->npool != 0U ? w->pool.pa : 0U;
+
+	for (unsigned int k = 0; k < POOL_LINK_ITEMS; k++)
+		t->cpu[k] = (FMT_ITEM)(link >> (k * POOL_ITEM_BITS));
+	NS(clean)(w->pt, t->cpu, 0, POOL_LINK_ITEMS);
 	w->pool = *t;
 	w->npool++;
 }
@@ -64,10 +73,15 @@ static struct tbl NS(pool_take)(struct walk *w)
 
 	VCM_ASSERT(w->npool > 0U);
 	if (--w->npool != 0U) {
-		w->pool.pa = (vcm_pa_t)t.cpu[0];
+		uint64_t link = 0;
+
+		for (unsigned int k = 0; k < POOL_LINK_ITEMS; k++)
+			link |= (uint64_t)t.cpu[k] << (k * POOL_ITEM_BITS);
+		w->pool.pa = (vcm_pa_t)link;
 		w->pool.cpu = NS(tbl_cpu)(w->pt, w->pool.pa);
 	}
-	t.cpu[0] = 0; /* the caller fills and cleans the whole table */
+	for (unsigned int k = 0; k < POOL_LINK_ITEMS; k++)
+		t.cpu[k] = 0; /* the caller fills and cleans the whole table */
 	return t;
 }
 
@@ -77,7 +91,7 @@ static void NS(pool_drain)(struct walk *w)
 		struct tbl t = NS(pool_take)(w);
 
 		/* the link is gone: a table given back is zero for the walker too */
-		NS(clean)(w->pt, t.cpu, 0, 1);
+		NS(clean)(w->pt, t.cpu, 0, POOL_LINK_ITEMS);
 		NS(tbl_free)(w->pt, &t);
 	}
 }
@@ -510,7 +524,9 @@ static int NS(unmap_walk)(struct vcm_pt *pt, vcm_da_t da, vcm_da_t last,
 			ret = VCM_ERR(&pt->diag, -ENOENT, "nothing mapped in [%#llx, %#llx]",
 				      vcm_ull(da), vcm_ull(last));
 	}
+	NS(refused_frees)(&w, ret != 0);
 	NS(pool_drain)(&w);
+	NS(refused_frees)(&w, false);
 	if (unmapped != NULL)
 		*unmapped = w.unmapped;
 	return ret;

@@ -6,7 +6,10 @@
  *    create (top level) or at map (next level), and nothing changes;
  *  - an unmap that cuts a leaf writes only the table's leaf sizes
  *    (cfg->page_sizes), going through tables of smaller leaves where a level
- *    has no allowed size.
+ *    has no allowed size;
+ *  - a refused cut or map gives the tables it took back where they came
+ *    from (the pool, the platform); the tables a cut takes ahead are listed
+ *    with their full addresses, above 4 GiB in a 32-bit format too.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -317,6 +320,84 @@ static void test_split_enomem(void **state)
 }
 
 /*
+ * The same refusal with a pool of emptied tables (VCM_PT_CFG_POOL) holding
+ * two: the tables the cut took go back as they came, two to the pool and the
+ * rest to the platform, so the pool and the platform's blocks are as before.
+ */
+static void test_split_enomem_pool(void **state)
+{
+	struct pt_config c = *ptf_config("armv8-s1-4k-48");
+	struct pt_fixture f;
+	uint64_t bytes, pool, unmapped = 1;
+	size_t blocks;
+
+	(void)state;
+	c.flags |= VCM_PT_CFG_POOL;
+	ptf_init(&f, &c, 0x1000 | 0x40000000);
+	assert_int_equal(vcm_pt_map(f.pt, 0x40000000, 0, 0x40000000, VCM_PT_PROT_READ), 0);
+	/* a page far away and its two tables, unmapped: the pool holds them */
+	assert_int_equal(vcm_pt_map(f.pt, 0x80001000, 0, 0x1000, VCM_PT_PROT_READ), 0);
+	assert_int_equal(vcm_pt_unmap(f.pt, 0x80001000, 0x1000, NULL), 0);
+	pool = vcm_pt_pool_bytes(f.pt);
+	assert_int_equal(pool, 2 * 0x1000);
+	bytes = vcm_pt_table_bytes(f.pt);
+	blocks = f.nblocks;
+	f.fail_after = 100; /* the cut needs 513: two from the pool, then the platform's */
+	assert_int_equal(vcm_pt_unmap(f.pt, 0x40001000, 0x1000, &unmapped), -ENOMEM);
+	f.fail_after = -1;
+	assert_int_equal(unmapped, 0);
+	assert_int_equal(vcm_pt_table_bytes(f.pt), bytes);
+	assert_int_equal(vcm_pt_pool_bytes(f.pt), pool);
+	assert_int_equal(f.nblocks, blocks);
+	assert_int_equal(vcm_pt_check_(f.pt), 0);
+	/* a refused map gives back the same way */
+	f.fail_after = 0; /* a page at a new 512 GiB: three tables, the third from the platform */
+	assert_int_equal(vcm_pt_map(f.pt, UINT64_C(0x8000000000), 0, 0x1000, VCM_PT_PROT_READ),
+			 -ENOMEM);
+	f.fail_after = -1;
+	assert_int_equal(vcm_pt_pool_bytes(f.pt), pool);
+	assert_int_equal(f.nblocks, blocks);
+	assert_int_equal(vcm_pt_check_(f.pt), 0);
+	ptf_fini(&f);
+}
+
+/*
+ * Sv32 with 34 output bits, its tables above 4 GiB: an unmap that cuts two
+ * megapages takes two tables before the first change and keeps them on a
+ * list through their own first entries. A 32-bit entry cannot hold such an
+ * address: the list must not lose its upper bits.
+ */
+static void test_split_pool_above_4g(void **state)
+{
+	const vcm_pa_t base = UINT64_C(0x100000000);
+	struct vcm_plat_arena *a = vcm_plat_hosted_arena_new(4 << 20, base);
+	struct vcm_pt_cfg cfg = { .fmt = &vcm_pt_fmt_riscv32, .oas = 34 };
+	struct vcm_plat_ops ops;
+	struct vcm_pt_leaf l;
+	struct vcm_pt *pt;
+	uint64_t unmapped = 0;
+
+	(void)state;
+	assert_non_null(a);
+	vcm_plat_arena_ops(a, &ops);
+	cfg.plat = &ops;
+	assert_int_equal(vcm_pt_create(&cfg, &pt, NULL), 0);
+	assert_int_equal(vcm_pt_map(pt, 0, 0x40000000, 8 << 20,
+				    VCM_PT_PROT_READ | VCM_PT_PROT_WRITE), 0);
+	assert_int_equal(vcm_pt_unmap(pt, 0x1000, (8 << 20) - 0x2000, &unmapped), 0);
+	assert_int_equal(unmapped, (8 << 20) - 0x2000);
+	assert_int_equal(vcm_pt_lookup(pt, 0, &l), 0);
+	assert_int_equal(l.pa, 0x40000000);
+	assert_int_equal(vcm_pt_lookup(pt, (8 << 20) - 0x1000, &l), 0);
+	assert_int_equal(l.pa, 0x40000000 + (8 << 20) - 0x1000);
+	assert_int_equal(vcm_pt_lookup(pt, 0x1000, &l), -ENOENT);
+	assert_int_equal(vcm_pt_lookup(pt, 4 << 20, &l), -ENOENT);
+	assert_int_equal(vcm_pt_check_(pt), 0);
+	vcm_pt_destroy(pt);
+	vcm_plat_hosted_arena_delete(a);
+}
+
+/*
  * Unmapping [@da, +@len) takes exactly @n new tables: with @n - 1 allowed it
  * is refused with the table unchanged, with @n it is done.
  */
@@ -377,6 +458,8 @@ int main(void)
 		cmocka_unit_test(test_table_out_of_reach),
 		cmocka_unit_test(test_split_sizes),
 		cmocka_unit_test(test_split_enomem),
+		cmocka_unit_test(test_split_enomem_pool),
+		cmocka_unit_test(test_split_pool_above_4g),
 		cmocka_unit_test(test_split_both_ends),
 	};
 
