@@ -77,7 +77,7 @@ struct walk {
 	unsigned int ndeferred;
 	unsigned int pool0;        /* the table's pool when the call began */
 	struct tbl deferred[DEFERRED_MAX];
-	/* tables taken before an unmap's first write, linked through their entry 0 */
+	/* tables taken before an unmap's first write, linked through their first 64 bits */
 	uint64_t npool;
 	struct tbl pool;
 };
