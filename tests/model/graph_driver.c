@@ -910,21 +910,6 @@ static void snap(struct snapshot *s)
 	gdi_print_tables(s->tables);
 }
 
-/*
- * After the Nth allocation failed a call: the footprint and every instance's
- * translations as before, and the graph consistent. Then the model checks of
- * a step: always, except that the fuzzer (gd_quick), when the call touched
- * too much for the dirty list (a check of everything), runs them at N = 1,
- * 2, 4, 8, ... only: a migration can fail at hundreds of allocations, and a
- * check of everything after each was over half the fuzzer's time. The
- * translations, compared every time, cover what those checks would see in
- * the tables. What the others look at a failed try reaches only through
- * them: nothing translates through the simulated IOMMUs during a call, so a
- * try can only drop IOTLB entries, and those filled before it match tables
- * the print finds unchanged; the record and the reverse map are compared
- * with the tables by vcm_sys_check_(); and a migrate writes only its new
- * memory, while which memory each table reaches is in the print.
- */
 static int plant_first_run(void *arg, vcm_da_t da, vcm_pa_t pa, uint64_t len, unsigned int prot)
 {
 	(void)pa;
@@ -948,6 +933,21 @@ static void plant(void)
 	}
 }
 
+/*
+ * After the Nth allocation failed a call: the footprint and every instance's
+ * translations as before, and the graph consistent. Then the model checks of
+ * a step: always, except that the fuzzer (gd_quick), when the call touched
+ * too much for the dirty list (a check of everything), runs them at N = 1,
+ * 2, 4, 8, ... only: a migration can fail at hundreds of allocations, and a
+ * check of everything after each was over half the fuzzer's time. The
+ * translations, compared every time, cover what those checks would see in
+ * the tables. What the others look at a failed try reaches only through
+ * them: nothing translates through the simulated IOMMUs during a call, so a
+ * try can only drop IOTLB entries, and those filled before it match tables
+ * the print finds unchanged; the record and the reverse map are compared
+ * with the tables by vcm_sys_check_(); and a migrate writes only its new
+ * memory, while which memory each table reaches is in the print.
+ */
 static void check_unchanged(const struct snapshot *before, long n)
 {
 	struct snapshot now;
