@@ -191,22 +191,43 @@ static int inst_get(struct vcm *vcm, struct vcm_dev *dev, struct vcm_inst **out)
 	return 0;
 }
 
+/* The association of @dev with @vcm, or NULL: through the shorter of the
+ * VCM's list and the device's (thousands of devices on one VCM, or one
+ * device in thousands of VCMs, each cost the few entries of the other). */
+struct vcm_avcm *assoc_find_(struct vcm *vcm, struct vcm_dev *dev)
+{
+	struct glist *p;
+
+	if (dev->nr_assoc <= vcm->nr_assoc) {
+		glist_for_each(p, &dev->assocs) {
+			struct vcm_avcm *a = GRAPH_CONTAINER(p, struct vcm_avcm, dev_node);
+
+			if (a->vcm == vcm)
+				return a;
+		}
+		return NULL;
+	}
+	glist_for_each(p, &vcm->assocs) {
+		struct vcm_avcm *a = GRAPH_CONTAINER(p, struct vcm_avcm, vcm_node);
+
+		if (a->dev == dev)
+			return a;
+	}
+	return NULL;
+}
+
 int assoc_new_locked_(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr,
 		      struct vcm_avcm **out)
 {
 	struct vcm_sys *sys = vcm->h.sys;
 	struct vcm_avcm *a;
-	struct glist *p;
 	int ret;
 
 	ret = check_attr(sys, vcm, dev, attr);
 	if (ret != 0)
 		return ret;
-	glist_for_each(p, &vcm->assocs) {
-		if (GRAPH_CONTAINER(p, struct vcm_avcm, vcm_node)->dev == dev)
-			return GERR(sys, -EEXIST, "dev '%s' is already associated with vcm",
-				    dev->name);
-	}
+	if (assoc_find_(vcm, dev) != NULL)
+		return GERR(sys, -EEXIST, "dev '%s' is already associated with vcm", dev->name);
 	a = gobj_alloc_(sys, GK_AVCM);
 	if (a == NULL)
 		return GERR(sys, -ENOMEM, "no metadata for the association");
@@ -504,18 +525,6 @@ int vcm_is_active(const struct vcm_avcm *avcm)
 
 /* ---- queries that go through an association ------------------------------------ */
 
-static struct vcm_avcm *assoc_of(struct vcm *vcm, struct vcm_dev *dev)
-{
-	struct glist *p;
-
-	glist_for_each(p, &vcm->assocs) {
-		struct vcm_avcm *a = GRAPH_CONTAINER(p, struct vcm_avcm, vcm_node);
-
-		if (a->dev == dev)
-			return a;
-	}
-	return NULL;
-}
 
 /* @out is NULL when the caller's own output (@what) is. */
 static int get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_hw_regs *out, const char *what,
@@ -529,7 +538,7 @@ static int get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_hw_regs *out,
 		return ret;
 	if (out == NULL) {
 		ret = GERR(sys, -EINVAL, "%s is NULL", what);
-	} else if ((a = assoc_of(vcm, dev)) == NULL) {
+	} else if ((a = assoc_find_(vcm, dev)) == NULL) {
 		ret = GERR(sys, -ENOENT, "dev '%s' is not associated with vcm", dev->name);
 	} else if (a->inst->ops->hw == NULL) {
 		ret = GERR(sys, -EOPNOTSUPP, "dev '%s': mapper '%s' has no table", dev->name,
@@ -630,7 +639,7 @@ int vcm_walk(struct vcm *vcm, struct vcm_dev *dev, vcm_da_t da, uint64_t len, vc
 		   len - 1U > vcm->start + vcm->len - 1U - da) {
 		ret = GERR(sys, -ERANGE, "da %#llx len %#llx is not inside the VCM",
 			   vcm_ull(da), vcm_ull(len));
-	} else if ((a = assoc_of(vcm, dev)) == NULL) {
+	} else if ((a = assoc_find_(vcm, dev)) == NULL) {
 		ret = GERR(sys, -ENOENT, "dev '%s' is not associated with vcm", dev->name);
 	} else if (a->inst->ops->walk == NULL) {
 		ret = GERR(sys, -EOPNOTSUPP, "dev '%s': mapper '%s' cannot walk", dev->name,

@@ -16,28 +16,6 @@ static size_t name_len(const char *s, size_t max)
 	return n;
 }
 
-static bool name_eq(const char *a, const char *b)
-{
-	while (*a != '\0' && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
-}
-
-static struct vcm_dev *find_locked(struct vcm_sys *sys, const char *name)
-{
-	struct glist *p;
-
-	glist_for_each(p, &sys->devs) {
-		struct vcm_dev *d = GRAPH_CONTAINER(p, struct vcm_dev, node);
-
-		if (name_eq(d->name, name))
-			return d;
-	}
-	return NULL;
-}
-
 static int check_cfg(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg)
 {
 	const struct vcm_mapper_ops *m;
@@ -73,7 +51,7 @@ static int check_cfg(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg)
 	if (cfg->nr_bases != 1U && cfg->nr_bases != 2U)
 		return GERR(sys, -EINVAL, "cfg->nr_bases %u of '%s' is not 1 or 2", cfg->nr_bases,
 			    cfg->name);
-	if (find_locked(sys, cfg->name) != NULL)
+	if (dev_names_find_(sys, cfg->name) != NULL)
 		return GERR(sys, -EEXIST, "cfg->name '%s' is already registered", cfg->name);
 	return 0;
 }
@@ -119,6 +97,7 @@ int vcm_dev_register(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg, struct 
 	glist_init(&dev->assocs);
 	glist_add_tail(&sys->devs, &dev->node);
 	sys->nr_dev++;
+	dev_names_add_(sys, dev);
 	*out = gobj_handle_(dev);
 out:
 	sys_unlock_(sys);
@@ -137,8 +116,9 @@ int vcm_dev_unregister(struct vcm_dev *dev)
 		ret = GERR(sys, -EBUSY, "dev '%s' has %llu associations", dev->name,
 			   vcm_ull(dev->nr_assoc));
 	if (ret == 0) {
-		glist_del(&dev->node);
 		sys->nr_dev--;
+		dev_names_del_(sys, dev);
+		glist_del(&dev->node);
 		if (dev->cfg.mapper_cfg != NULL)
 			meta_free_(sys, (void *)(uintptr_t)dev->cfg.mapper_cfg,
 				   dev->cfg.mapper->cfg_size);
@@ -155,7 +135,7 @@ struct vcm_dev *vcm_dev_find(struct vcm_sys *sys, const char *name)
 	if (!sys_live(sys) || name == NULL)
 		return NULL;
 	sys_lock_(sys);
-	d = gobj_handle_(find_locked(sys, name));
+	d = gobj_handle_(dev_names_find_(sys, name));
 	sys_unlock_(sys);
 	return d;
 }

@@ -236,6 +236,11 @@ struct vcm_sys *gobj_lock_(void *handlep, enum graph_kind k, const char *what, c
 
 void *meta_alloc_(struct vcm_sys *sys, size_t size);
 void meta_free_(struct vcm_sys *sys, void *p, size_t size);
+
+/* dev_names.c */
+struct vcm_dev *dev_names_find_(struct vcm_sys *sys, const char *name);
+void dev_names_add_(struct vcm_sys *sys, struct vcm_dev *dev);
+void dev_names_del_(struct vcm_sys *sys, struct vcm_dev *dev);
 /* The system, exclusive (a call that may change the graph's shape). */
 void sys_lock_(struct vcm_sys *sys);
 void sys_unlock_(struct vcm_sys *sys);
@@ -373,6 +378,9 @@ struct vcm_sys {
 	struct glist vcms;
 	struct glist mems;
 	uint64_t nr_dev;
+	/* devices by name, while any is registered (dev_names.c); may be NULL */
+	struct vcm_dev **names;
+	uint64_t nr_names; /* buckets, a power of two */
 	uint64_t nr_vcm;
 	uint64_t nr_mem;
 	/* struct rmap_ext by physical extent, in shards (rmap.c) */
@@ -397,6 +405,8 @@ bool sys_live(const struct vcm_sys *sys);
 struct vcm_dev {
 	struct gobj h;
 	struct glist node;  /* sys->devs */
+	struct vcm_dev *name_next; /* its bucket of sys->names */
+	uint32_t name_hash;
 	char name[GRAPH_NAME_MAX];
 	struct vcm_dev_cfg cfg; /* cfg.name points at name */
 	struct glist assocs; /* struct vcm_avcm.dev_node */
@@ -664,6 +674,7 @@ int bound_new_locked_(struct vcm *vcm, bool at, vcm_da_t da, uint64_t len,
 		      struct vcm_bound **out);
 
 /* assoc.c */
+struct vcm_avcm *assoc_find_(struct vcm *vcm, struct vcm_dev *dev);
 int assoc_new_locked_(struct vcm *vcm, struct vcm_dev *dev, unsigned int attr,
 		      struct vcm_avcm **out);
 int activate_locked_(struct vcm_avcm *a);
