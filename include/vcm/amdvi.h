@@ -128,7 +128,9 @@ VCM_API void vcm_amdvi_dev_destroy(struct vcm_amdvi_dev *dev);
 /*
  * The ops for struct vcm_dev_cfg.ops, with the struct vcm_amdvi_dev as ctx:
  *  program:   @hw of format "amdv1" (vcm_pt_hw()): writes the DTE (V, TV,
- *             Mode, root pointer, IR, IW from hw->regs[0], the domain ID),
+ *             HAD, Mode, root pointer, IR, IW from hw->regs[0], the domain
+ *             ID; HAD 11b, a dirty-tracking table's, only with EFR.HDSup,
+ *             else -EOPNOTSUPP: the IOMMU would never set D),
  *             then INVALIDATE_DEVTAB_ENTRY, INVALIDATE_IOMMU_PAGES for the
  *             whole domain and COMPLETION_WAIT. -EINVAL wrong base or format,
  *             -EEXIST another programmed device has the domain ID with

@@ -215,11 +215,18 @@ struct vcm_pt_leaf {
 /*
  * struct vcm_hw_regs (include/vcm/types.h), as vcm_pt_hw() fills it: @fmt is
  * vcm_pt_fmt_name(); @regs per format:
- *   armv8 stage 1: TCR_EL1 (TTBR0 half: T0SZ, IRGN0, ORGN0, SH0, TG0, IPS),
- *   MAIR_EL1, TTBR0_EL1; stage 2: VTCR_EL2, 0, VTTBR_EL2.
- *   armv7s: TTBCR, 0, TTBR0.
- *   amdv1: DTE bits 63:0 (V, TV, Mode, root pointer, IR, IW), 0, 0.
- *   vtd_ss: context entry bits 63:0 and 127:64, 0.
+ *   armv8 stage 1: TCR_EL1 (TTBR0 half: T0SZ, IRGN0, ORGN0, SH0, TG0, IPS;
+ *   HA and HD with VCM_PT_CFG_DIRTY), MAIR_EL1, TTBR0_EL1; stage 2:
+ *   VTCR_EL2 (HA and HD with VCM_PT_CFG_DIRTY), 0, VTTBR_EL2.
+ *   armv7s: TTBCR (N only: with N > 0 the addresses above 2^ias go to
+ *   TTBR1, which the caller disables with TTBCR.PD1 where the Security
+ *   Extensions give it, or points at an empty table), 0, TTBR0.
+ *   amdv1: DTE bits 63:0 (V, TV, Mode, root pointer, IR, IW; HAD 11b with
+ *   VCM_PT_CFG_DIRTY), 0, 0.
+ *   vtd_ss: context entry bits 63:0 and 127:64, then what the table needs
+ *   of a scalable-mode PASID entry beyond its pointer: SSADE (bit 9) with
+ *   VCM_PT_CFG_DIRTY, else 0 (a legacy context entry cannot turn D updates
+ *   on, so a unit driven with context entries must refuse such a table).
  *   x86_64: CR3, CR4, IA32_PAT.   riscv, riscv32: satp (G-stage: hgatp), 0, 0.
  */
 

@@ -125,11 +125,13 @@ VCM_API uint32_t vcm_smmuv3_master_asid(const struct vcm_smmuv3_master *m);
  * struct vcm_dev_cfg.ops:
  *  program:   base VCM_BASE_LOW only; hw must be an armv8 stage-1 block
  *             (TCR_EL1, MAIR_EL1, TTBR0_EL1). Writes the context descriptor
- *             and a stage-1 STE, CFGI_STE + CFGI_CD + TLBI_NH_ASID + CMD_SYNC.
+ *             (TCR.HA, HD as CD.HA, HD: a dirty-tracking table's) and a
+ *             stage-1 STE, CFGI_STE + CFGI_CD + TLBI_NH_ASID + CMD_SYNC.
  *             -EINVAL bad hw; -EOPNOTSUPP a granule, T0SZ or IPS the SMMU
- *             does not take (an IPS above IDR5.OAS is refused, not clamped:
+ *             does not take, or TCR.HA/HD beyond IDR0.HTTU (an IPS above IDR5.OAS is refused, not clamped:
  *             the table could map what the SMMU cannot reach); -ETIMEDOUT
- *             / -EIO from the queue: the STE is then back to abort and the
+ *             / -EIO from the queue (the new table's, or the abort of the
+ *             table programmed before): the STE is then back to abort and the
  *             CD invalid, with CFGI_STE, TLBI_NH_ASID, CMD_SYNC (best
  *             effort; the first error is returned; should that fail too,
  *             the master counts as programmed until a clear completes).

@@ -131,7 +131,9 @@ VCM_API int vcm_vtd_dev_destroy(struct vcm_vtd_dev *dev);
 /*
  * The ops to put in struct vcm_dev_cfg.ops with .ctx = a struct vcm_vtd_dev:
  *  - program: base 0 only; @hw must be a vtd_ss table's (vcm_pt_hw(): a
- *    present context entry of type 00 and an AW that CAP.SAGAW lists). A
+ *    present context entry of type 00 and an AW that CAP.SAGAW lists; a
+ *    table that needs a scalable-mode PASID entry, a dirty-tracking one,
+ *    with hw->regs[2] nonzero, is refused with -EOPNOTSUPP). A
  *    present entry is first cleared and invalidated; then the entry is
  *    written (DID = the device's) and the context cache (device-selective)
  *    and the domain's IOTLB invalidated. Errors: -EINVAL, -EOPNOTSUPP,

@@ -57,8 +57,12 @@
 #define AMDVI_DTE_PTRP      VCM_GENMASK(51, 12)
 #define AMDVI_DTE_IR        VCM_BIT(61)
 #define AMDVI_DTE_IW        VCM_BIT(62)
-#define AMDVI_DTE_Q0_HOST   (AMDVI_DTE_V | AMDVI_DTE_TV | AMDVI_DTE_MODE | AMDVI_DTE_PTRP | \
-			     AMDVI_DTE_IR | AMDVI_DTE_IW)
+#define AMDVI_DTE_HAD       VCM_GENMASK(8, 7)    /* host access/dirty updates */
+#define AMDVI_DTE_Q0_HOST   (AMDVI_DTE_V | AMDVI_DTE_TV | AMDVI_DTE_HAD | AMDVI_DTE_MODE | \
+			     AMDVI_DTE_PTRP | AMDVI_DTE_IR | AMDVI_DTE_IW)
+/* 3.4.1 Extended Feature Register: HAD 01b needs HASup, 11b needs HDSup */
+#define AMDVI_EFR_HASUP     VCM_BIT(49)
+#define AMDVI_EFR_HDSUP     VCM_BIT(52)
 #define AMDVI_DTE_DOMAIN    VCM_GENMASK(15, 0)   /* quadword 1 */
 #define AMDVI_DTE_BYTES     32U
 /*
@@ -568,6 +572,33 @@ static bool is_amdv1(const char *fmt)
 	return *fmt == '\0' && *want == '\0';
 }
 
+/*
+ * A table that relies on the IOMMU to set its accessed or dirty bits (amdv1
+ * with VCM_PT_CFG_DIRTY asks for HAD 11b) needs an IOMMU that does: one
+ * without the feature would ignore HAD and never mark a page, and the
+ * harvest would report none written. Refused, never dropped.
+ */
+static int had_check(struct vcm_amdvi *m, uint64_t q0)
+{
+	uint64_t had = VCM_FIELD_GET(AMDVI_DTE_HAD, q0);
+	uint64_t need = had == 1U ? AMDVI_EFR_HASUP : AMDVI_EFR_HDSUP;
+	uint64_t efr;
+
+	if (had == 0U)
+		return 0;
+	if (had == 2U)
+		return VCM_ERR(&m->diag, -EINVAL,
+			       "hw->regs[0] %#llx: DTE.HAD 10b is reserved (2.2.2)", vcm_ull(q0));
+	efr = m->mmio.ops->read64(m->mmio.ctx, AMDVI_MMIO_EFR);
+	if ((efr & need) == 0U)
+		return VCM_ERR(&m->diag, -EOPNOTSUPP,
+			       "hw->regs[0] %#llx: DTE.HAD %llub needs EFR.%s, which this IOMMU "
+			       "lacks (EFR %#llx)",
+			       vcm_ull(q0), had == 1U ? 1ULL : 11ULL,
+			       had == 1U ? "HASup" : "HDSup", vcm_ull(efr));
+	return 0;
+}
+
 static int amdvi_program(void *ctx, unsigned int base, const struct vcm_hw_regs *hw)
 {
 	struct vcm_amdvi_dev *dev = ctx;
@@ -588,6 +619,9 @@ static int amdvi_program(void *ctx, unsigned int base, const struct vcm_hw_regs 
 		return VCM_ERR(&m->diag, -EINVAL,
 			       "hw->regs[0] %#llx: needs V, TV and Mode 1..6 (2.2.2)",
 			       vcm_ull(hw->regs[0]));
+	ret = had_check(m, hw->regs[0]);
+	if (ret != 0)
+		return ret;
 	/*
 	 * 2.2.2 DomainID: the IOMMU tags what it caches of the page tables with
 	 * the domain, so every DTE of one domain must point at the same table;

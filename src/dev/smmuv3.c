@@ -26,6 +26,7 @@
 #define IDR0_S1P     VCM_BIT(1)
 #define IDR0_TTF     VCM_GENMASK(3, 2)  /* 0b10 AArch64, 0b11 both */
 #define IDR0_COHACC  VCM_BIT(4)         /* table and queue accesses can be coherent */
+#define IDR0_HTTU    VCM_GENMASK(7, 6)  /* 1: access flag updates, 2: access and dirty */
 #define IDR0_ASID16  VCM_BIT(12)
 /* 6.3 SMMU_IDR1 */
 #define IDR1_SIDSIZE VCM_GENMASK(5, 0)
@@ -92,6 +93,8 @@
 #define CD_V      VCM_BIT(31)
 #define CD_IPS    VCM_GENMASK(34, 32)
 #define CD_AA64   VCM_BIT(41)
+#define CD_HD     VCM_BIT(42)           /* hardware dirty state updates (TCR.HD) */
+#define CD_HA     VCM_BIT(43)           /* hardware access flag updates (TCR.HA) */
 #define CD_R      VCM_BIT(45)           /* record faults in the event queue */
 #define CD_A      VCM_BIT(46)           /* abort (terminate with an error) on fault */
 #define CD_ASET   VCM_BIT(47)           /* ASID not shared with a PE */
@@ -105,6 +108,8 @@
 #define TCR_SH0   VCM_GENMASK(13, 12)
 #define TCR_TG0   VCM_GENMASK(15, 14)
 #define TCR_IPS   VCM_GENMASK(34, 32)
+#define TCR_HA    VCM_BIT(39)
+#define TCR_HD    VCM_BIT(40)
 
 /* Chapter 4: command opcodes and fields. */
 #define CMD_OP           VCM_GENMASK(7, 0)
@@ -691,7 +696,10 @@ static int ste_unload(struct vcm_smmuv3_master *m)
 /*
  * The CD doubleword 0 for @hw, or an error: the TTBR0 fields of TCR_EL1 move
  * into the CD (5.4: T0SZ, TG0, IR0, OR0, SH0 and IPS have TCR's encodings;
- * only TG0 sits elsewhere), TTB1 walks are disabled (EPD1), faults are
+ * only TG0 sits elsewhere), and so do HA and HD, which a table that tracks
+ * dirty state sets (its clean writable leaves are read-only with DBM until
+ * the walker marks them: an SMMU that does not would fault every write), so
+ * they need IDR0.HTTU; TTB1 walks are disabled (EPD1), faults are
  * recorded and terminate the transaction (R, A: IDR0.TERM_MODEL may demand
  * A), the ASID is private to the SMMU (ASET).
  */
@@ -706,6 +714,8 @@ static int cd_word0(struct vcm_smmuv3_master *m, const struct vcm_hw_regs *hw, u
 	unsigned int oas = (unsigned int)VCM_FIELD_GET(IDR5_OAS, s->idr5);
 	static const unsigned int g_lg2[4] = { 12, 16, 14, 0 };
 	static const uint64_t g_bit[4] = { IDR5_GRAN4K, IDR5_GRAN64K, IDR5_GRAN16K, 0 };
+	unsigned int httu = (unsigned int)VCM_FIELD_GET(IDR0_HTTU, s->idr0);
+	unsigned int want = (tcr & TCR_HD) != 0U ? 2U : (tcr & TCR_HA) != 0U ? 1U : 0U;
 
 	if (g_lg2[tg0] == 0U || (s->idr5 & g_bit[tg0]) == 0U)
 		return VCM_ERR(&s->diag, -EOPNOTSUPP,
@@ -724,8 +734,14 @@ static int cd_word0(struct vcm_smmuv3_master *m, const struct vcm_hw_regs *hw, u
 		return VCM_ERR(&s->diag, -EOPNOTSUPP,
 				"sid 0x%x: TCR.IPS %u above IDR5.OAS %u",
 				(unsigned int)m->sid, ips, oas);
+	if (want > httu)
+		return VCM_ERR(&s->diag, -EOPNOTSUPP,
+				"sid 0x%x: TCR.%s set (a table tracking dirty state) but IDR0.HTTU "
+				"is %u",
+				(unsigned int)m->sid, want == 2U ? "HD" : "HA", httu);
 	*granule_lg2 = g_lg2[tg0];
-	*out = VCM_FIELD_PREP(CD_T0SZ, t0sz) | VCM_FIELD_PREP(CD_TG0, tg0) |
+	*out = ((tcr & TCR_HA) != 0U ? CD_HA : 0U) | ((tcr & TCR_HD) != 0U ? CD_HD : 0U) |
+	       VCM_FIELD_PREP(CD_T0SZ, t0sz) | VCM_FIELD_PREP(CD_TG0, tg0) |
 	       VCM_FIELD_PREP(CD_IR0, VCM_FIELD_GET(TCR_IRGN0, tcr)) |
 	       VCM_FIELD_PREP(CD_OR0, VCM_FIELD_GET(TCR_ORGN0, tcr)) |
 	       VCM_FIELD_PREP(CD_SH0, VCM_FIELD_GET(TCR_SH0, tcr)) | CD_EPD1 | CD_V |
@@ -764,8 +780,20 @@ static int smmu_program(void *ctx, unsigned int base, const struct vcm_hw_regs *
 		ste_abort(m);
 		err = cmd_cfgi_ste(s, m->sid);
 		err = cmd_sync(s, err);
-		if (err != 0)
+		if (err != 0) {
+			/*
+			 * The abort may not have reached the SMMU, which may
+			 * keep walking the old table through the CD: leave the
+			 * stream as clear() does (CD invalid, TLBI_NH_ASID,
+			 * a sync tried again), as smmuv3.h promises. The first
+			 * error is the one reported.
+			 */
+			struct vcm_diag first = s->diag;
+
+			(void)ste_unload(m);
+			s->diag = first;
 			return err;
+		}
 		m->granule_lg2 = 0;
 	}
 	/* the CD: V (in doubleword 0) written last */

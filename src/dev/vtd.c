@@ -416,6 +416,16 @@ static int hw_check(struct vcm_vtd *v, unsigned int base, const struct vcm_hw_re
 		return VCM_ERR(&v->diag, -EINVAL,
 			       "hw->regs[1] %#llx: bits beyond AW set (the domain id is the device's)",
 			       vcm_ull(hw->regs[1]));
+	/*
+	 * regs[2]: what the table needs of a scalable-mode PASID entry (SSADE
+	 * for a dirty-tracking table). This driver loads legacy context
+	 * entries, which have no such bits: the unit would never mark a page.
+	 */
+	if (hw->regs[2] != 0U)
+		return VCM_ERR(&v->diag, -EOPNOTSUPP,
+			       "hw->regs[2] %#llx: the table needs a scalable-mode PASID entry "
+			       "(SSADE, for its dirty bits); this driver loads legacy context entries",
+			       vcm_ull(hw->regs[2]));
 	aw = (unsigned int)VCM_FIELD_GET(CTX_HI_AW, hw->regs[1]);
 	if ((VCM_FIELD_GET(CAP_SAGAW, v->cap) & (1U << aw)) == 0U)
 		return VCM_ERR(&v->diag, -EOPNOTSUPP,

@@ -51,6 +51,7 @@
 #define VTD_IPAT  VCM_BIT(6)             /* leaves only */
 #define VTD_PS    VCM_BIT(7)             /* SS-PDE/SS-PDPE: maps a super page */
 #define VTD_D     VCM_BIT(9)             /* leaves: written (SSADE in the PASID entry) */
+#define PASID_SSADE VCM_BIT(9)           /* 9.6 scalable-mode PASID entry: second-stage A/D */
 #define VTD_ADDR  VCM_GENMASK(51, 12)
 
 /* Memory types (EMT uses the PAT encodings). */
@@ -178,10 +179,16 @@ static void vtd_hw(const struct vcm_pt *pt, struct vcm_hw_regs *out)
 	/* AW: 3 levels 001b, 4 levels 010b, 5 levels 011b */
 	out->regs[0] = CTX_P | (pt->root_pa & CTX_SLPTPTR);
 	out->regs[1] = VCM_FIELD_PREP(CTX_HI_AW, pt->levels - 2U);
-	out->regs[2] = 0;
+	/*
+	 * A legacy context entry cannot turn on the D updates a dirty-tracking
+	 * table relies on; only SSADE in a scalable-mode PASID entry can. Say
+	 * so here, so that a unit driven with context entries refuses the
+	 * table instead of reporting no page ever written.
+	 */
+	out->regs[2] = (pt->cfg.flags & VCM_PT_CFG_DIRTY) != 0U ? PASID_SSADE : 0U;
 	out->reg_names[0] = "CONTEXT[63:0]";
 	out->reg_names[1] = "CONTEXT[127:64]";
-	out->reg_names[2] = "";
+	out->reg_names[2] = out->regs[2] != 0U ? "PASID[63:0]" : ""; /* SSADE alone */
 }
 
 /* The hooks under the names of fmt.h, then the shared walker for this format. */

@@ -417,6 +417,24 @@ static int s2_check(unsigned int access, unsigned int s2_perm, unsigned int leve
 }
 
 /*
+ * An address of the other bank's part of a split space (vcm_hw_regs.da_first
+ * and da_last; both 0: the whole space). Hardware never walks for it, as with
+ * TCR.EPDn, so translate and vcm_sim_iommu_walk() both refuse it here.
+ */
+static bool outside_part(const struct sim_bank *b, vcm_da_t da)
+{
+	return (b->da_first != 0U || b->da_last != 0U) && (da < b->da_first || da > b->da_last);
+}
+
+/*
+ * Walks a write may take when software keeps rewriting the writable-clean
+ * descriptor between the walk and the dirty update: enough for a table
+ * writer that changes an entry once or twice, and bounded so one that never
+ * stops cannot hold the transaction; past it the write is a translation fault.
+ */
+#define SIM_DIRTY_WALKS 5U
+
+/*
  * One lookup: IOTLB, else a walk that fills it; then the permission check.
  * On a fault, @f gets its kind, level and descriptor address.
  */
@@ -433,7 +451,7 @@ static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 	fault_init(iommu, f);
 	iommu->st.lookups++;
 	/* an address of the other bank's part: no walk, as with TCR.EPDn */
-	if ((b->da_first != 0U || b->da_last != 0U) && (da < b->da_first || da > b->da_last))
+	if (outside_part(b, da))
 		return sim_walk_fault_(f, VCM_FAULT_TRANSLATION, iommu->walker->off_level,
 				       VCM_FAULT_DESC_NONE);
 	hit = iommu->tlb != NULL && sim_tlb_lookup_(iommu, bank, da, &e);
@@ -456,12 +474,15 @@ static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 		lg2 = e->size_lg2;
 	} else {
 		struct vcm_sim_xlate x;
+		unsigned int walks = 0;
 		int ret;
 
 		iommu->st.misses++;
 		if (b->walk_off) /* TTBCR.PD0 / TCR.EPD0: a miss is a translation fault */
 			return sim_walk_fault_(f, VCM_FAULT_TRANSLATION, iommu->walker->off_level,
 					       VCM_FAULT_DESC_NONE);
+again:
+		walks++;
 		iommu->st.walks++;
 		ret = iommu->walker->walk(iommu, b, da, &x, f);
 		iommu->st.walk_reads += x.reads;
@@ -485,7 +506,14 @@ static int lookup_once(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 			if (ret == -EFAULT)
 				return sim_walk_fault_(f, VCM_FAULT_EXTERNAL, (int)x.level,
 						       x.desc_pa);
-			if (ret != 0) /* changed under us: a fresh walk decides */
+			/*
+			 * changed under us: what this walk decoded is gone, and a
+			 * fresh walk decides (the entry may now be plainly writable,
+			 * read-only or invalid); nothing was cached from this one
+			 */
+			if (ret != 0 && walks < SIM_DIRTY_WALKS)
+				goto again;
+			if (ret != 0)
 				return sim_walk_fault_(f, VCM_FAULT_TRANSLATION, (int)x.level,
 						       x.desc_pa);
 			iommu->st.dirty_marks++;
@@ -570,7 +598,8 @@ int vcm_sim_iommu_walk(struct vcm_sim_iommu *iommu, unsigned int bank, vcm_da_t 
 	if (ret != 0)
 		return ret;
 	fault_init(iommu, &f);
-	if (iommu->bank[bank].walk_off) {
+	/* the bank's part of a split space bounds the walk as it bounds translate */
+	if (outside_part(&iommu->bank[bank], da) || iommu->bank[bank].walk_off) {
 		sim_memset(out, 0, sizeof(*out));
 		ret = sim_walk_fault_(&f, VCM_FAULT_TRANSLATION, iommu->walker->off_level,
 				      VCM_FAULT_DESC_NONE);

@@ -302,16 +302,29 @@ static int walk(struct vcm_sim_iommu *iommu, const struct sim_bank *b, vcm_da_t 
 		x->priv = p;
 		x->user = p;
 	} else {
+		/*
+		 * AP[2:1] as the tables above leave them: APTable[1] sets AP[2],
+		 * APTable[0] clears AP[1]
+		 */
 		bool ro = ((d & D_S1_AP_RO) != 0U && !x->clean) || (tbl_bits & T_AP_RO) != 0U;
 		bool el0 = (d & D_S1_AP_EL0) != 0U && (tbl_bits & T_AP_NOEL0) == 0U;
 		bool uxn = (d & D_S1_UXN) != 0U || (tbl_bits & T_UXNTABLE) != 0U;
-		/* memory EL0 may write is never executable at EL1 (D5.4) */
+		/*
+		 * Memory EL0 may write is never executable at EL1 (D5.4): EL0's
+		 * write right after the hierarchy, not the leaf's own AP[1], so a
+		 * table that takes EL0's access or write away lifts it.
+		 */
 		bool pxn = (d & D_S1_PXN) != 0U || (tbl_bits & T_PXNTABLE) != 0U ||
-			   ((d & D_S1_AP_EL0) != 0U && !ro);
+			   (el0 && !ro);
 		unsigned int rw = VCM_ACCESS_READ | (ro ? 0U : VCM_ACCESS_WRITE);
 
 		x->priv = rw | (pxn ? 0U : VCM_ACCESS_EXEC);
-		x->user = el0 ? (rw | (uxn ? 0U : VCM_ACCESS_EXEC)) : 0U;
+		/*
+		 * AP[1] gives EL0 its data accesses only; an EL0 fetch is UXN's
+		 * alone (D5.4, the instruction-execution table): AP[2:1] = 0b00
+		 * with UXN clear is EL0 execute-only memory.
+		 */
+		x->user = (el0 ? rw : 0U) | (uxn ? 0U : VCM_ACCESS_EXEC);
 	}
 
 	if ((d & D_CONT) != 0U && (iommu->cfg.flags & VCM_SIM_IOMMU_CONTIG) != 0U) {

@@ -199,7 +199,12 @@ static int build_devs(struct vcm_soc *soc, const struct vcm_soc_cfg *cfg, struct
 			pt.plat = NULL;
 			pt.tlb = NULL;
 			pt.tlb_ctx = NULL;
-			if (cfg->small_only)
+			/*
+			 * A granule no 64-bit mask can hold is left alone: the shift
+			 * would be undefined, and vcm_pt_create() refuses the
+			 * granule itself with the message that names it.
+			 */
+			if (cfg->small_only && pt.granule_lg2 < 64U)
 				pt.page_sizes = UINT64_C(1) << (pt.granule_lg2 != 0U ?
 								pt.granule_lg2 : 12U);
 			dcfg.mapper = &vcm_mapper_pt;

@@ -211,6 +211,48 @@ static void test_program_clear(void **state)
 	assert_int_equal(vcm_amdvi_destroy(e->m), 0);
 }
 
+/*
+ * A dirty-tracking table (VCM_PT_CFG_DIRTY: leaves written with D clear, DTE
+ * HAD 11b from vcm_pt_hw) keeps HAD in the DTE, where the IOMMU has HDSup;
+ * refused, the entry still blocked, where it has not (it would never set D).
+ */
+static void test_program_dirty(void **state)
+{
+	struct env *e = *state;
+	struct vcm_pt_cfg pc = { .fmt = &vcm_pt_fmt_amdv1, .plat = &e->plat,
+				 .flags = VCM_PT_CFG_DIRTY };
+	struct vcm_amdvi_dev *dev;
+	struct vcm_hw_regs hw;
+	struct vcm_pt *pt;
+	uint64_t *dte;
+
+	assert_int_equal(vcm_amdvi_init(&e->cfg, &e->m, NULL), 0);
+	assert_int_equal(vcm_amdvi_dev_create(e->m, 0x30, 5, &dev), 0);
+	assert_int_equal(vcm_pt_create(&pc, &pt, NULL), 0);
+	assert_int_equal(vcm_pt_hw(pt, &hw), 0);
+	assert_true((hw.regs[0] >> 7 & 3U) == 3U);
+	dte = dte_of(e, 0x30);
+	/* EFR bit 52 (HDSup) clear */
+	e->f.regs[R_EFR / 8] &= ~(UINT64_C(1) << 52);
+	assert_int_equal(vcm_amdvi_dev_ops.program(dev, VCM_BASE_LOW, &hw), -EOPNOTSUPP);
+	assert_non_null(strstr(vcm_amdvi_last_error(e->m), "DTE.HAD 11b needs EFR.HDSup"));
+	assert_true(dte[0] == 3U);
+	/* HAD 10b is reserved */
+	hw.regs[0] ^= UINT64_C(1) << 7;
+	assert_int_equal(vcm_amdvi_dev_ops.program(dev, VCM_BASE_LOW, &hw), -EINVAL);
+	assert_non_null(strstr(vcm_amdvi_last_error(e->m), "DTE.HAD 10b is reserved"));
+	hw.regs[0] ^= UINT64_C(1) << 7;
+	e->f.regs[R_EFR / 8] |= UINT64_C(1) << 52;
+	assert_int_equal(vcm_amdvi_dev_ops.program(dev, VCM_BASE_LOW, &hw), 0);
+	assert_true(dte[0] == hw.regs[0]);
+	assert_true((dte[0] >> 7 & 3U) == 3U);
+	vcm_amdvi_dev_ops.clear(dev, VCM_BASE_LOW);
+	assert_true(dte[0] == 3U);
+	vcm_amdvi_dev_destroy(dev);
+	vcm_pt_destroy(pt);
+	assert_int_equal(vcm_amdvi_destroy(e->m), 0);
+}
+
 /* One tlb_range call: the INVALIDATE_IOMMU_PAGES it queued (then a wait). */
 static uint64_t range_q1(struct env *e, struct vcm_amdvi_dev *dev, vcm_da_t da, uint64_t len,
 			 bool leaf)
@@ -709,6 +751,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_init_registers, amdvi_env_setup, amdvi_env_teardown),
 		cmocka_unit_test_setup_teardown(test_init_refused, amdvi_env_setup, amdvi_env_teardown),
 		cmocka_unit_test_setup_teardown(test_program_clear, amdvi_env_setup, amdvi_env_teardown),
+		cmocka_unit_test_setup_teardown(test_program_dirty, amdvi_env_setup, amdvi_env_teardown),
 		cmocka_unit_test_setup_teardown(test_tlb_range, amdvi_env_setup, amdvi_env_teardown),
 		cmocka_unit_test_setup_teardown(test_program_timeout, amdvi_env_setup, amdvi_env_teardown),
 		cmocka_unit_test_setup_teardown(test_program_fail_blocks, amdvi_env_setup,

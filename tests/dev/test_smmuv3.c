@@ -601,6 +601,113 @@ static void test_program_fail_unloads(void **state)
 	vcm_pt_destroy(pt);
 }
 
+/*
+ * A dirty-tracking table (TCR.HA, HD from vcm_pt_hw: clean writable leaves are
+ * read-only with DBM until the walker marks them) gets CD.HA, HD where
+ * IDR0.HTTU is 2, and is refused, nothing written, where it is less.
+ */
+static void test_program_dirty(void **state)
+{
+	struct vcm_pt_cfg pc = { .fmt = &vcm_pt_fmt_armv8, .ias = 40, .oas = 44, .plat = &plat,
+				 .flags = VCM_PT_CFG_DIRTY };
+	struct vcm_smmuv3_master *m;
+	struct vcm_hw_regs hw;
+	struct vcm_smmuv3 *s;
+	struct vcm_pt *pt;
+	uint64_t *cd;
+	unsigned int n0;
+
+	(void)state;
+	for (unsigned int httu = 0; httu < 3U; httu++) {
+		fake_reset(true);
+		fk.idr[0] |= httu << 6;
+		s = make(8);
+		assert_int_equal(vcm_pt_create(&pc, &pt, NULL), 0);
+		assert_int_equal(vcm_pt_hw(pt, &hw), 0);
+		assert_true((hw.regs[0] >> 39 & 3U) == 3U);
+		assert_int_equal(vcm_smmuv3_master(s, 5, 0x42, &m), 0);
+		n0 = fk.ncmd;
+		if (httu < 2U) {
+			assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw),
+					 -EOPNOTSUPP);
+			assert_non_null(strstr(vcm_smmuv3_last_error(s),
+					       "sid 0x5: TCR.HD set (a table tracking dirty state)"));
+			assert_int_equal(fk.ncmd, n0);
+			assert_true(ste_at(5)[0] == 1U);
+		} else {
+			assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), 0);
+			cd = vcm_plat_arena_pa_to_cpu(&arena, ste_at(5)[0] & 0x000fffffffffffc0ULL);
+			assert_non_null(cd);
+			assert_true((cd[0] >> 42 & 3U) == 3U); /* HD (42), HA (43) */
+			vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
+		}
+		vcm_pt_destroy(pt);
+		assert_int_equal(vcm_smmuv3_destroy(s), 0);
+	}
+	/* without the flag: neither bit, on an SMMU that has them */
+	fake_reset(true);
+	fk.idr[0] |= 2U << 6;
+	s = make(8);
+	pc.flags = 0;
+	assert_int_equal(vcm_pt_create(&pc, &pt, NULL), 0);
+	assert_int_equal(vcm_pt_hw(pt, &hw), 0);
+	assert_int_equal(vcm_smmuv3_master(s, 5, 0x42, &m), 0);
+	assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), 0);
+	cd = vcm_plat_arena_pa_to_cpu(&arena, ste_at(5)[0] & 0x000fffffffffffc0ULL);
+	assert_true((cd[0] >> 42 & 3U) == 0U);
+	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
+	vcm_pt_destroy(pt);
+	assert_int_equal(vcm_smmuv3_destroy(s), 0);
+}
+
+/*
+ * A live stream programmed again while the SMMU stops consuming commands:
+ * the abort's sync fails, and the CD that still points at the old table
+ * must not stay valid (smmuv3.h: the STE back to abort, the CD invalid).
+ */
+static void test_reprogram_fail_unloads(void **state)
+{
+	struct vcm_pt_cfg pc = { .fmt = &vcm_pt_fmt_armv8, .ias = 40, .oas = 44, .plat = &plat };
+	struct vcm_smmuv3_master *m;
+	struct vcm_hw_regs hw;
+	struct vcm_smmuv3 *s;
+	struct vcm_pt *pt;
+	uint64_t *ste, *cd;
+	unsigned int n0;
+
+	(void)state;
+	fake_reset(true);
+	s = make(8);
+	assert_int_equal(vcm_pt_create(&pc, &pt, NULL), 0);
+	assert_int_equal(vcm_pt_hw(pt, &hw), 0);
+	assert_int_equal(vcm_smmuv3_master(s, 5, 0x42, &m), 0);
+	assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), 0);
+	ste = ste_at(5);
+	cd = vcm_plat_arena_pa_to_cpu(&arena, ste[0] & 0x000fffffffffffc0ULL);
+	assert_non_null(cd);
+	assert_true((cd[0] & (1ULL << 31)) != 0U && cd[1] == hw.root_pa);
+	fk.hang = true;
+	n0 = fk.ncmd;
+	assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), -ETIMEDOUT);
+	assert_non_null(strstr(vcm_smmuv3_last_error(s), "never reached PROD"));
+	assert_true(ste[0] == 1U);
+	assert_true(cd[0] == 0U);
+	assert_int_equal(vcm_smmuv3_destroy(s), -EBUSY);
+	/*
+	 * The SMMU comes back and consumes what was queued: the abort's
+	 * CFGI_STE and SYNC, then the unload's CFGI_STE, TLBI_NH_ASID and
+	 * SYNC; then clear's own three. Two TLBI_NH_ASID in all.
+	 */
+	fk.hang = false;
+	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
+	assert_int_equal(vcm_smmuv3_take_error(s), 0);
+	assert_int_equal(fk.ncmd - n0, 8);
+	assert_true(fk.cmd[n0 + 3][0] == (0x11 | 0x42ULL << 48));
+	assert_true(fk.cmd[n0 + 6][0] == (0x11 | 0x42ULL << 48));
+	assert_int_equal(vcm_smmuv3_destroy(s), 0);
+	vcm_pt_destroy(pt);
+}
+
 /* clear with CFGI_STE refused: reported; programmed (destroy refuses) until a clear completes. */
 static void test_clear_refused(void **state)
 {
@@ -919,6 +1026,8 @@ int main(void)
 		cmocka_unit_test(test_sync_timeout_and_error),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_program_fail_unloads),
+		cmocka_unit_test(test_program_dirty),
+		cmocka_unit_test(test_reprogram_fail_unloads),
 		cmocka_unit_test(test_clear_refused),
 		cmocka_unit_test(test_gbpa_before_disable),
 		cmocka_unit_test(test_gbpa_update_pending),

@@ -430,6 +430,160 @@ static void test_hand_entries(void **state)
 	sim_fx_fini(&fx);
 }
 
+/* Stage 1 descriptor bits the permission tests write by hand (D5.3). */
+#define S1_AP_EL0    (UINT64_C(1) << 6)  /* AP[1] */
+#define S1_AP_RO     (UINT64_C(1) << 7)  /* AP[2] */
+#define S1_PXN       (UINT64_C(1) << 53)
+#define S1_UXN       (UINT64_C(1) << 54)
+#define S1_UXNTABLE  (UINT64_C(1) << 60)
+#define S1_AP_NOEL0  (UINT64_C(1) << 61) /* APTable[0] */
+#define S1_APT_RO    (UINT64_C(1) << 62) /* APTable[1] */
+#define R_           VCM_ACCESS_READ
+#define W_           VCM_ACCESS_WRITE
+#define X_           VCM_ACCESS_EXEC
+
+/*
+ * One 4K page at @da of the armv8-4k-s1-ias32 fixture (its own level 2
+ * entry, so table bits set on it touch nothing else), then its leaf's
+ * AP[2:1], PXN and UXN replaced by @leaf and its level 2 table entry given
+ * @table of the hierarchical bits. Every page maps the same granule of memory.
+ */
+static void s1_page(struct sim_fx *fx, vcm_da_t da, uint64_t leaf, uint64_t table)
+{
+	const uint64_t mask = S1_AP_EL0 | S1_AP_RO | S1_PXN | S1_UXN;
+	uint64_t *l3e, *l2e;
+
+	assert_int_equal(vcm_pt_map(fx->pt, da, fx->free_pa, 0x1000,
+				    VCM_PT_PROT_READ | VCM_PT_PROT_WRITE), 0);
+	l3e = sim_fx_desc(fx, sim_fx_v8_desc(fx, da, 3));
+	l2e = sim_fx_desc(fx, sim_fx_v8_desc(fx, da, 2));
+	*l3e = (*l3e & ~mask) | leaf;
+	*l2e |= table;
+}
+
+/* The rights the model decodes for the page at @da, privileged and EL0. */
+static void expect_s1_perms(struct sim_fx *fx, const char *what, vcm_da_t da,
+			    unsigned int priv, unsigned int user)
+{
+	struct vcm_sim_xlate x;
+
+	assert_int_equal(vcm_sim_iommu_walk(fx->iommu, 0, da, &x, NULL), 0);
+	if (x.priv != priv || x.user != user)
+		fail_msg("%s: model priv %#x user %#x, the manual %#x %#x", what, x.priv, x.user,
+			 priv, user);
+}
+
+/*
+ * ARMv8 stage 1, EL0 instruction fetches (D5.4, the instruction-execution
+ * permissions of the EL1&0 regime): UXN (and UXNTable above it) alone decide
+ * them; AP[1] gives EL0 its reads and writes and nothing else. AP[2:1] = 0b00
+ * or 0b10 with UXN clear is execute-only memory for EL0.
+ */
+static void test_v8_el0_execute_only(void **state)
+{
+	struct sim_fx fx;
+	vcm_pa_t pa;
+
+	(void)state;
+	sim_fx_init(&fx, sim_config("armv8-4k-s1-ias32"), NULL);
+	/* AP 0b00 (EL1 RW, EL0 none), UXN 0, PXN 1: EL0 may only execute */
+	s1_page(&fx, 0x200000, S1_PXN, 0);
+	expect_s1_perms(&fx, "AP 00 UXN 0 PXN 1", 0x200000, R_ | W_, X_);
+	assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, 0x200000,
+						 VCM_ACCESS_EXEC | VCM_ACCESS_USER, &pa), 0);
+	assert_int_equal(pa, fx.free_pa);
+	assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, 0x200000,
+						 VCM_ACCESS_READ | VCM_ACCESS_USER, &pa), -EACCES);
+	assert_int_equal(fx.last.kind, VCM_FAULT_PERMISSION);
+	/* AP 0b00, UXN 0, PXN 0: both levels execute; EL0 still has no data access */
+	s1_page(&fx, 0x400000, 0, 0);
+	expect_s1_perms(&fx, "AP 00 UXN 0 PXN 0", 0x400000, R_ | W_ | X_, X_);
+	/* AP 0b10 (EL1 RO, EL0 none), UXN 0, PXN 1 */
+	s1_page(&fx, 0x600000, S1_AP_RO | S1_PXN, 0);
+	expect_s1_perms(&fx, "AP 10 UXN 0 PXN 1", 0x600000, R_, X_);
+	/* APTable[0] takes EL0's data access away, not its fetches */
+	s1_page(&fx, 0x800000, S1_AP_EL0 | S1_AP_RO | S1_PXN, S1_AP_NOEL0);
+	expect_s1_perms(&fx, "AP 11 UXN 0 under APTable[0]", 0x800000, R_, X_);
+	/* UXN, or UXNTable above the leaf, takes them away */
+	s1_page(&fx, 0xa00000, S1_PXN | S1_UXN, 0);
+	expect_s1_perms(&fx, "AP 00 UXN 1 PXN 1", 0xa00000, R_ | W_, 0);
+	s1_page(&fx, 0xc00000, S1_PXN, S1_UXNTABLE);
+	expect_s1_perms(&fx, "AP 00 UXN 0 under UXNTable", 0xc00000, R_ | W_, 0);
+	assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, 0xc00000,
+						 VCM_ACCESS_EXEC | VCM_ACCESS_USER, &pa), -EACCES);
+	sim_fx_fini(&fx);
+}
+
+/*
+ * ARMv8 stage 1, the implicit PXN (D5.4: memory EL0 can write is never
+ * executable at EL1) follows EL0's write right as the table hierarchy leaves
+ * it: APTable[0] (no EL0 access below) and APTable[1] (read-only below) both
+ * take the write away, so a leaf with AP[1] set under them is executable at
+ * EL1 when its PXN is clear.
+ */
+static void test_v8_implicit_pxn(void **state)
+{
+	struct sim_fx fx;
+	vcm_pa_t pa;
+
+	(void)state;
+	sim_fx_init(&fx, sim_config("armv8-4k-s1-ias32"), NULL);
+	/* AP 0b01 (EL0 RW), PXN 0: EL0 writes it, so EL1 must not execute it */
+	s1_page(&fx, 0x200000, S1_AP_EL0 | S1_UXN, 0);
+	expect_s1_perms(&fx, "AP 01 PXN 0", 0x200000, R_ | W_, R_ | W_);
+	/* AP 0b11 (EL0 RO), PXN 0: EL0 cannot write, EL1 may execute */
+	s1_page(&fx, 0x400000, S1_AP_EL0 | S1_AP_RO | S1_UXN, 0);
+	expect_s1_perms(&fx, "AP 11 PXN 0", 0x400000, R_ | X_, R_);
+	/* AP 0b01 under APTable[0]: EL0 has no access at all, EL1 executes */
+	s1_page(&fx, 0x600000, S1_AP_EL0 | S1_UXN, S1_AP_NOEL0);
+	expect_s1_perms(&fx, "AP 01 PXN 0 under APTable[0]", 0x600000, R_ | W_ | X_, 0);
+	assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, 0x600000, VCM_ACCESS_EXEC, &pa),
+			 0);
+	assert_int_equal(pa, fx.free_pa);
+	/* AP 0b01 under APTable[1]: EL0 reads only, EL1 executes */
+	s1_page(&fx, 0x800000, S1_AP_EL0 | S1_UXN, S1_APT_RO);
+	expect_s1_perms(&fx, "AP 01 PXN 0 under APTable[1]", 0x800000, R_ | X_, R_);
+	sim_fx_fini(&fx);
+}
+
+/*
+ * A bank given part of a split space (vcm_hw_regs.da_first/da_last) walks
+ * only that part: vcm_sim_iommu_walk() refuses an address of the other part
+ * with the translation fault translate gives it (level 0, nothing read),
+ * even though the shared table maps it.
+ */
+static void test_v8_walk_split_part(void **state)
+{
+	struct vcm_sim_xlate x;
+	struct vcm_hw_regs hw;
+	struct sim_fx fx;
+	vcm_pa_t pa;
+
+	(void)state;
+	sim_fx_init(&fx, sim_config("armv8-4k-s1-ias32"), NULL);
+	assert_int_equal(vcm_pt_map(fx.pt, 0x1000, fx.free_pa, 0x1000, VCM_PT_PROT_READ), 0);
+	assert_int_equal(vcm_pt_map(fx.pt, 0x100000, fx.free_pa + 0x1000, 0x1000,
+				    VCM_PT_PROT_READ), 0);
+	/* the low megabyte only */
+	hw = fx.hw;
+	hw.da_first = 0;
+	hw.da_last = 0xfffff;
+	assert_int_equal(vcm_sim_iommu_ops.program(fx.iommu, 0, &hw), 0);
+	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x1000, &x, NULL), 0);
+	assert_int_equal(x.pa, fx.free_pa);
+	assert_int_equal(vcm_sim_iommu_translate(fx.iommu, 0, 0x100000, VCM_ACCESS_READ, &pa),
+			 -ENOENT);
+	expect_fault(&fx, 0x100000, VCM_FAULT_TRANSLATION, 0, VCM_FAULT_DESC_NONE);
+	/* from the megabyte up: the page below it is the other part's */
+	hw.da_first = 0x100000;
+	hw.da_last = 0xffffffff;
+	assert_int_equal(vcm_sim_iommu_ops.program(fx.iommu, 0, &hw), 0);
+	assert_int_equal(vcm_sim_iommu_walk(fx.iommu, 0, 0x100000, &x, NULL), 0);
+	assert_int_equal(x.pa, fx.free_pa + 0x1000);
+	expect_fault(&fx, 0x1000, VCM_FAULT_TRANSLATION, 0, VCM_FAULT_DESC_NONE);
+	sim_fx_fini(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +591,9 @@ int main(void)
 		cmocka_unit_test(test_hand_entries),
 		cmocka_unit_test(test_v8_fault_records),
 		cmocka_unit_test(test_v7s_fault_records),
+		cmocka_unit_test(test_v8_el0_execute_only),
+		cmocka_unit_test(test_v8_implicit_pxn),
+		cmocka_unit_test(test_v8_walk_split_part),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include <vcm/soc.h>
@@ -268,6 +269,38 @@ static void test_refusals(void **state)
 }
 
 /*
+ * small_only with a granule no table takes (64 and up, where the granule's
+ * size does not fit the 64-bit page-size mask): refused as any bad table
+ * description is, -EINVAL naming the device and the table layer's own
+ * complaint about the granule, with nothing left built.
+ */
+static void test_small_only_bad_granule(void **state)
+{
+	static const unsigned int granules[] = { 64, 65, 200 };
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(granules) / sizeof(granules[0]); i++) {
+		struct vcm_soc_dev_cfg bad[NR_DEVS];
+		struct vcm_soc_cfg cfg = base_cfg();
+		struct vcm_diag diag = { 0 };
+		struct vcm_soc *soc = (void *)1;
+		char want[48];
+
+		memcpy(bad, devs, sizeof(bad));
+		bad[D_GPU].pt.granule_lg2 = granules[i];
+		cfg.devs = bad;
+		cfg.small_only = true;
+		assert_int_equal(vcm_soc_create(&cfg, &soc, &diag), -EINVAL);
+		assert_null(soc);
+		assert_non_null(strstr(diag.msg, "dev gpu"));
+		snprintf(want, sizeof(want), "granule_lg2 %u", granules[i]);
+		if (strstr(diag.msg, want) == NULL)
+			fail_msg("granule %u: \"%s\" does not name the granule", granules[i],
+				 diag.msg);
+	}
+}
+
+/*
  * A split association (VCM_SPLIT) gives both banks of a two-bank ARMv8 model
  * the one table; each bank must translate only its part, as TTBR0 and TTBR1
  * do: bank 0 faults on a high-half address the graph says base 0 does not
@@ -340,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_parts),
 		cmocka_unit_test(test_small_only),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_small_only_bad_granule),
 		cmocka_unit_test(test_split_banks),
 	};
 
