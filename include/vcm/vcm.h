@@ -133,7 +133,10 @@ VCM_API int vcm_slots_create(const struct vcm_plat_ops *plat, struct vcm_slots *
  */
 VCM_API int vcm_slots_destroy(struct vcm_slots *slots);
 
-/* -EBUSY also when cfg->slots is used by a live system. */
+/* -EBUSY also when cfg->slots is used by a live system. A guest system
+ * (cfg->plat a struct vcm_nest_plat's ops): -EINVAL also when that plat is
+ * finished (vcm_nest_plat_fini()) or was never made, or a memtype covers its
+ * table arena. */
 VCM_API int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out,
 			   struct vcm_diag *diag);
 /* -EINVAL NULL or not a live system; -EBUSY while VCMs, devices or physical
@@ -271,10 +274,11 @@ VCM_API uint64_t vcm_get_num_res(const struct vcm *vcm);
 VCM_API struct vcm_res *vcm_get_next_res(const struct vcm *vcm, const struct vcm_res *prev);
 /* Copy @len bytes between two backed reservations through physical memory.
  * -EINVAL when the two ranges share a physical byte (overlap in one
- * allocation, or two wraps of the same memory); -ENOENT one is unbacked;
- * -ERANGE an offset + @len past its reservation; -EFAULT a pa without a CPU
- * view; -EACCES (a guest system) the host maps a page of @to read-only. All
- * or nothing. */
+ * allocation, two wraps of the same memory, or in a guest system two IPAs
+ * the host maps to the same memory); -ENOENT one is unbacked; -ERANGE an
+ * offset + @len past its reservation; -EFAULT a pa of @to or @from (named)
+ * without a CPU view; -EACCES (a guest system) the host maps a page of @to
+ * read-only. All or nothing: checked before any byte moves. */
 VCM_API int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from,
 			 uint64_t from_off, uint64_t len);
 /**
@@ -537,9 +541,10 @@ VCM_API int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsi
  * lives (the arena writes through the CPU view it took at init): from
  * vcm_nest_plat_init() to vcm_nest_plat_fini() its memory is pinned,
  * backed or not: vcm_migrate() and vcm_free_phys() refuse it (-EBUSY), and
- * no second arena is made over it. A guest's vcm_res_copy() and
- * vcm_migrate() write only what the host maps writable (else -EACCES,
- * nothing copied), as its devices do.
+ * no second arena is made over its bytes (through any allocation, a wrap
+ * too). A guest's vcm_res_copy() and vcm_migrate() write only what the host
+ * maps writable (else -EACCES, nothing copied), as its devices do, and
+ * refuse (-EINVAL) to copy between two IPAs the host maps to the same memory.
  */
 struct vcm_nest_plat {
 	struct vcm_plat_ops ops;
@@ -556,9 +561,10 @@ struct vcm_nest_plat {
  * CPU view; at least 2 KiB (the first len/1024 bytes keep the arena's books).
  * Return: 0; -EINVAL bad handle, @np NULL, a host VCM without tables of its
  * own, memory in several extents or without one CPU view; -ENOENT @tables
- * not backed; -ERANGE too small; -EBUSY its memory holds a guest's table
- * arena already, through this reservation or another (a new arena would
- * reset the live one's books): vcm_nest_plat_fini() that one first. Named in
+ * not backed; -ERANGE too small; -EBUSY a byte of its memory holds a guest's
+ * table arena already, through this reservation or another (any host
+ * allocation over those bytes, a wrap too: a new arena would reset the live
+ * one's books): vcm_nest_plat_fini() that one first. Named in
  * the host system's record. The guest system made over @np must not give
  * out the arena's IPAs as memory: vcm_sys_create() refuses such a memtype
  * (-EINVAL).
@@ -567,9 +573,13 @@ VCM_API int vcm_nest_plat_init(struct vcm_nest_plat *np, struct vcm_res *tables)
 /**
  * vcm_nest_plat_fini() - unpin the host memory under @np's arena, once the
  * guest system over @np is destroyed (its tables are gone): the memory may
- * then move, be freed, or hold a new arena.
+ * then move, be freed, or hold a new arena. A guest system over @np that is
+ * still alive then (one with no tables: no VCM of it associated with a
+ * device) gets no table memory any more, and vcm_sys_create() refuses @np.
  * Return: 0; -EINVAL @np NULL, never made, or finished already (its memory
- * freed since counts too).
+ * freed since counts too); -EBUSY the arena holds a guest system's tables
+ * (named in the host system's record: vcm_sys_destroy() the guest first),
+ * nothing changed.
  */
 VCM_API int vcm_nest_plat_fini(struct vcm_nest_plat *np);
 

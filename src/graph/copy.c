@@ -3,7 +3,9 @@
  * The physical copy behind vcm_migrate() and vcm_res_copy(): two cursors,
  * each yielding the physically contiguous runs of one side in order, and a
  * loop that moves the bytes through the platform's CPU view, as much at a
- * time as both current runs allow.
+ * time as both current runs allow. In a guest system (vcm_nest_plat) the
+ * physical addresses are IPAs, and two of them may be one host byte: the
+ * views are compared too, before anything moves.
  */
 #include "graph_internal.h"
 
@@ -144,11 +146,128 @@ static int copy_pass(const struct vcm_plat_ops *plat, struct copy_side to, struc
 	return 0;
 }
 
+/*
+ * A side's CPU view, run by run: the pieces copy_pass() moves, joined while
+ * each one's view and pa both start where the last one's ended (so a run's
+ * pa is its first byte's, and an offset in the view is one in the pa).
+ */
+struct view {
+	struct copy_side s;
+	uint64_t left; /* bytes of the side not looked at yet */
+	vcm_pa_t pa;   /* the physical run being looked at */
+	uint64_t run;  /* its bytes not looked at yet */
+};
+
+static void view_init(struct view *v, const struct copy_side *s, uint64_t len)
+{
+	v->s = *s;
+	v->left = len;
+	v->pa = 0;
+	v->run = 0;
+}
+
+/* The next run of @v: *@n bytes from *@cpu, at pa *@pa; false at the end. */
+static bool view_next(const struct vcm_plat_ops *plat, struct view *v, uintptr_t *cpu,
+		      uint64_t *n, vcm_pa_t *pa)
+{
+	*n = 0;
+	while (v->left != 0U) {
+		uint64_t k;
+		uintptr_t p;
+
+		if (v->run == 0U && v->s.next(&v->s, &v->pa, &v->run) != 0) {
+			v->left = 0;
+			break;
+		}
+		k = v->run < v->left ? v->run : v->left;
+		if (k > GRAPH_PAGE - (v->pa & (GRAPH_PAGE - 1U)))
+			k = GRAPH_PAGE - (v->pa & (GRAPH_PAGE - 1U));
+		p = (uintptr_t)plat->pa_to_cpu(plat->ctx, v->pa);
+		/* the look pass saw a view for every page: none now ends the side */
+		if (p == 0U) {
+			v->left = 0;
+			break;
+		}
+		/* a piece that starts a new run is looked at again by the next call */
+		if (*n != 0U && (p != *cpu + *n || v->pa != *pa + *n))
+			break;
+		if (*n == 0U) {
+			*cpu = p;
+			*pa = v->pa;
+		}
+		*n += k;
+		v->pa += k;
+		v->run -= k;
+		v->left -= k;
+	}
+	return *n != 0U;
+}
+
+/* The lowest address and the end of the CPU view of @s's first @len bytes. */
+static void view_hull(const struct vcm_plat_ops *plat, const struct copy_side *s, uint64_t len,
+		      uintptr_t *lo, uintptr_t *end)
+{
+	struct view v;
+	uintptr_t c;
+	uint64_t n;
+	vcm_pa_t pa;
+
+	*lo = UINTPTR_MAX;
+	*end = 0;
+	view_init(&v, s, len);
+	while (view_next(plat, &v, &c, &n, &pa)) {
+		*lo = c < *lo ? c : *lo;
+		*end = c + n > *end ? c + n : *end;
+	}
+}
+
+/*
+ * Whether the first @len bytes of @to and of @from share a byte through
+ * their CPU views, *@bad_pa @to's pa of the first shared byte found. In a
+ * guest two IPAs the host maps to the same memory do, which the IPAs do not
+ * show (copy_overlap_() compares pas). Disjoint hulls, the usual case, cost
+ * one pass over each side; interleaved ones every run against every run, as
+ * copy_overlap_() does.
+ */
+static bool views_overlap(const struct vcm_plat_ops *plat, const struct copy_side *to,
+			  const struct copy_side *from, uint64_t len, vcm_pa_t *bad_pa)
+{
+	uintptr_t t_lo, t_end, f_lo, f_end, ct, cf;
+	struct view vt, vf;
+	uint64_t nt, nf;
+	vcm_pa_t pt, pf;
+
+	view_hull(plat, to, len, &t_lo, &t_end);
+	view_hull(plat, from, len, &f_lo, &f_end);
+	if (t_end <= f_lo || f_end <= t_lo)
+		return false;
+	view_init(&vt, to, len);
+	while (view_next(plat, &vt, &ct, &nt, &pt)) {
+		view_init(&vf, from, len);
+		while (view_next(plat, &vf, &cf, &nf, &pf))
+			if (ct < cf + nf && cf < ct + nt) {
+				*bad_pa = pt + (cf > ct ? cf - ct : 0U);
+				return true;
+			}
+	}
+	return false;
+}
+
 int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct copy_side *from,
 	       uint64_t len, vcm_pa_t *bad_pa)
 {
 	/* all or nothing: a page without a view, or one a guest may not write, moves nothing */
 	int ret = copy_pass(plat, *to, *from, len, bad_pa, false);
 
-	return ret != 0 ? ret : copy_pass(plat, *to, *from, len, bad_pa, true);
+	if (ret != 0)
+		return ret;
+	/*
+	 * Nor do aliased bytes: a memcpy over them is undefined, and a write
+	 * through one side changes what the other still has to read. Only a
+	 * guest's pas can alias: another platform's distinct pas are distinct
+	 * memory, and shared pas are refused before the copy (copy_overlap_()).
+	 */
+	if (nest_plat_ops_(plat) && views_overlap(plat, to, from, len, bad_pa))
+		return -EINVAL;
+	return copy_pass(plat, *to, *from, len, bad_pa, true);
 }

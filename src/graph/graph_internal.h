@@ -602,7 +602,8 @@ void res_attach_(struct vcm_res *res, struct vcm_mem *mem, struct rmap_ext *ext,
 void res_detach_(struct vcm_res *res);
 /* nest.c: whether @ops are a vcm_nest_plat's (a guest system's platform). */
 bool nest_plat_ops_(const struct vcm_plat_ops *ops);
-/* nest.c: a guest system's memtypes (cfg->plat a vcm_nest_plat's) must stay off its table arena. */
+/* nest.c: a guest system's memtypes (cfg->plat a vcm_nest_plat's) must stay off its table
+ * arena, and the vcm_nest_plat must be live (made, not finished). */
 int nest_check_memtypes_(const struct vcm_sys_cfg *cfg, struct vcm_diag *diag);
 /* nest.c: may a guest (@ops a vcm_nest_plat's) write IPA @ipa? True for any other platform. */
 bool nest_writable_(const struct vcm_plat_ops *ops, vcm_pa_t ipa);
@@ -640,7 +641,9 @@ bool copy_overlap_(const struct copy_side *to, const struct copy_side *from, uin
 /* Copy @len bytes (UINT64_MAX: until a side ends) from @from's runs to @to's
  * through plat->pa_to_cpu, all or nothing: 0; -EFAULT with *@bad_pa the pa
  * it lacks a view of; -EACCES with *@bad_pa a guest's destination page that
- * the host maps read-only (nest_writable_()). @to and @from do not move. */
+ * the host maps read-only (nest_writable_()); -EINVAL with *@bad_pa a byte of
+ * @to that is one of @from's through the host (a guest's aliased IPAs). @to
+ * and @from do not move. */
 int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct copy_side *from,
 	       uint64_t len, vcm_pa_t *bad_pa);
 

@@ -54,6 +54,9 @@ static int copy_mem(struct vcm_sys *sys, const struct vcm_physmem *to,
 
 	if (ret == -EACCES)
 		return GERR(sys, ret, "pa %#llx: the host maps it read-only", vcm_ull(bad));
+	if (ret == -EINVAL)
+		return GERR(sys, ret, "pa %#llx of the new memory is the same memory as a byte of "
+			    "the old (the host maps both IPAs to it)", vcm_ull(bad));
 	if (ret != 0)
 		return GERR(sys, ret, "pa %#llx has no CPU view", vcm_ull(bad));
 	return 0;

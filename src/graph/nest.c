@@ -10,6 +10,16 @@
  */
 #include "graph_internal.h"
 
+/*
+ * Whether @np's arena may be used: vcm_nest_plat_fini() clears tables_mem,
+ * and from then on the host may move, free or reuse the memory under the
+ * arena, so nothing of a guest may go there any more.
+ */
+static bool nest_armed(const struct vcm_nest_plat *np)
+{
+	return np->tables_mem != NULL;
+}
+
 /* Guest metadata lives on the host's platform (CPU-only memory, no IPA). */
 static void *nest_meta_alloc(void *ctx, size_t size)
 {
@@ -29,6 +39,9 @@ static int nest_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *
 {
 	struct vcm_nest_plat *np = ctx;
 
+	/* a guest system that outlived vcm_nest_plat_fini() gets no table there */
+	if (!nest_armed(np))
+		return -ENOMEM;
 	return np->arena_ops.table_alloc(np->arena_ops.ctx, size, align, pa, cpu);
 }
 
@@ -52,7 +65,7 @@ static void nest_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 static void *nest_pa_to_cpu(void *ctx, vcm_pa_t ipa)
 {
 	struct vcm_nest_plat *np = ctx;
-	void *p = vcm_plat_arena_pa_to_cpu(&np->arena, ipa);
+	void *p = nest_armed(np) ? vcm_plat_arena_pa_to_cpu(&np->arena, ipa) : NULL;
 	struct vcm *host = np->host;
 	const struct rmap_ext *e;
 	struct vcm_res *res;
@@ -84,7 +97,7 @@ bool nest_writable_(const struct vcm_plat_ops *ops, vcm_pa_t ipa)
 	if (!nest_plat_ops_(ops))
 		return true;
 	np = ops->ctx;
-	if (vcm_plat_arena_pa_to_cpu(&np->arena, ipa) != NULL)
+	if (nest_armed(np) && vcm_plat_arena_pa_to_cpu(&np->arena, ipa) != NULL)
 		return true;
 	host = np->host;
 	sys = gobj_lock_(&host, GK_VCM, "host", NULL, &ret);
@@ -97,12 +110,62 @@ bool nest_writable_(const struct vcm_plat_ops *ops, vcm_pa_t ipa)
 	return ok;
 }
 
+/*
+ * Whether @np is made and not finished: its memory handle still names a live
+ * allocation of the host that holds this arena. Takes the host's lock (the
+ * guest system does not exist yet, so no guest lock is held).
+ */
+static bool nest_live(const struct vcm_nest_plat *np)
+{
+	struct vcm_mem *mem = np->tables_mem;
+	struct vcm_sys *sys;
+	bool live;
+	int ret;
+
+	if (mem == NULL)
+		return false;
+	sys = gobj_lock_(&mem, GK_MEM, "np's memory", NULL, &ret);
+	if (sys == NULL)
+		return false;
+	live = mem->guest_pinned && mem->guest_ipa == np->arena.pa;
+	sys_unlock_(sys);
+	return live;
+}
+
+/*
+ * Whether the memtypes have the shape vcm_phys_create() reads: an array of
+ * 1..VCM_PHYS_MAX_MEMTYPES, each with ranges. Anything else is refused there,
+ * with its own message, before any range is read; so this check reads
+ * nothing the phys layer would not.
+ */
+static bool memtypes_readable(const struct vcm_sys_cfg *cfg)
+{
+	if (cfg->memtypes == NULL || cfg->nr_memtypes == 0U ||
+	    cfg->nr_memtypes > VCM_PHYS_MAX_MEMTYPES)
+		return false;
+	for (unsigned int i = 0; i < cfg->nr_memtypes; i++)
+		if (cfg->memtypes[i].ranges == NULL || cfg->memtypes[i].nr_ranges == 0U)
+			return false;
+	return true;
+}
+
 int nest_check_memtypes_(const struct vcm_sys_cfg *cfg, struct vcm_diag *diag)
 {
 	const struct vcm_nest_plat *np = cfg->plat->ctx;
-	const vcm_pa_t lo = np->arena.pa, last = np->arena.pa + (np->arena.len - 1U);
+	vcm_pa_t lo, last;
 
-	for (unsigned int i = 0; cfg->memtypes != NULL && i < cfg->nr_memtypes; i++)
+	/*
+	 * Before any platform op: a finished plat's memory may be freed or
+	 * someone else's, and its host system may be gone with its platform.
+	 */
+	if (!nest_live(np))
+		return VCM_ERR(diag, -EINVAL, "cfg->plat: its vcm_nest_plat is finished or "
+			       "was never made: no host memory is pinned for the guest's tables");
+	if (!memtypes_readable(cfg))
+		return 0;
+	lo = np->arena.pa;
+	last = np->arena.pa + (np->arena.len - 1U);
+	for (unsigned int i = 0; i < cfg->nr_memtypes; i++)
 		for (unsigned int r = 0; r < cfg->memtypes[i].nr_ranges; r++) {
 			const struct vcm_phys_range *rg = &cfg->memtypes[i].ranges[r];
 
@@ -117,10 +180,23 @@ int nest_check_memtypes_(const struct vcm_sys_cfg *cfg, struct vcm_diag *diag)
 	return 0;
 }
 
+/*
+ * Bytes of @a handed out: its tables. An arena starts with all but its books
+ * free, the first len/1024 bytes rounded up to 1 KiB (include/vcm/platform.h).
+ */
+static uint64_t arena_out_bytes(const struct vcm_plat_arena *a)
+{
+	const uint64_t min = UINT64_C(1) << VCM_PLAT_ARENA_MIN_LG2;
+	const uint64_t books = (a->len / min + min - 1U) / min * min;
+
+	return a->len - books - vcm_plat_arena_free_bytes(a);
+}
+
 int vcm_nest_plat_fini(struct vcm_nest_plat *np)
 {
 	struct vcm_mem *mem;
 	struct vcm_sys *sys;
+	uint64_t held;
 	int ret;
 
 	if (np == NULL)
@@ -129,15 +205,53 @@ int vcm_nest_plat_fini(struct vcm_nest_plat *np)
 	sys = gobj_lock_(&mem, GK_MEM, "np's memory", __func__, &ret);
 	if (sys == NULL)
 		return ret;
+	/*
+	 * A guest table in the arena is a live guest system's (a VCM of it
+	 * associated with a device): unpinned, the host could free or reuse
+	 * the memory while that guest writes descriptors into it.
+	 */
+	held = arena_out_bytes(&np->arena);
+	if (held != 0U) {
+		ret = GERR(sys, -EBUSY, "np: a live guest system has %#llx bytes of tables in "
+			   "the arena at IPA %#llx: vcm_sys_destroy() it first", vcm_ull(held),
+			   vcm_ull(np->arena.pa));
+		goto out;
+	}
 	mem->guest_pinned = false;
 	np->tables_mem = NULL;
+out:
 	sys_unlock_(sys);
-	return 0;
+	return ret;
+}
+
+/*
+ * The pinned memory of @sys (a guest's table arena) that shares a byte with
+ * [@pa, @pa + @len), or NULL. By physical range, not by allocation: a wrap
+ * (vcm_alloc_wrap()) of a live arena's bytes is another allocation over the
+ * same memory, and a second arena there would reset the live one's books.
+ */
+static const struct vcm_mem *pinned_at(const struct vcm_sys *sys, vcm_pa_t pa, uint64_t len)
+{
+	const struct glist *p;
+
+	glist_for_each(p, &sys->mems) {
+		const struct vcm_mem *m = GRAPH_CONTAINER(p, struct vcm_mem, node);
+		uint64_t it = 0, n;
+		vcm_pa_t q;
+
+		if (!m->guest_pinned)
+			continue;
+		while (vcm_phys_next_extent(m->pm, &it, &q, &n) == 0)
+			if (q <= pa + (len - 1U) && pa <= q + (n - 1U))
+				return m;
+	}
+	return NULL;
 }
 
 int vcm_nest_plat_init(struct vcm_nest_plat *np, struct vcm_res *tables)
 {
 	const struct rmap_ext *e;
+	const struct vcm_mem *busy;
 	struct vcm *host;
 	uint8_t *first, *last;
 	int ret;
@@ -166,14 +280,15 @@ int vcm_nest_plat_init(struct vcm_nest_plat *np, struct vcm_res *tables)
 			   vcm_ull(tables->nr_ext));
 		goto out;
 	}
-	/* a second arena, even through the same reservation, would reset the live one's books */
-	if (tables->mem->guest_pinned) {
+	e = &tables->ext[0];
+	/* a second arena, through this reservation or another, would reset the live one's books */
+	busy = pinned_at(sys, e->tn.key, e->len);
+	if (busy != NULL) {
 		ret = GERR(sys, -EBUSY, "tables at IPA %#llx: its memory holds a guest's tables "
 			   "already (the arena at IPA %#llx; vcm_nest_plat_fini() that one first)",
-			   vcm_ull(tables->da), vcm_ull(tables->mem->guest_ipa));
+			   vcm_ull(tables->da), vcm_ull(busy->guest_ipa));
 		goto out;
 	}
-	e = &tables->ext[0];
 	first = sys->plat->pa_to_cpu(sys->plat->ctx, e->tn.key);
 	last = sys->plat->pa_to_cpu(sys->plat->ctx, e->tn.key + (e->len - 1U));
 	if (first == NULL || last != first + (e->len - 1U)) {

@@ -309,6 +309,26 @@ struct vcm_res *vcm_get_res(struct vcm *vcm, vcm_da_t da)
 
 /* ---- copy ------------------------------------------------------------------ */
 
+/*
+ * Whether @pa is one of the first @len bytes of @s (@s does not move): which
+ * side a pa copy_phys_() names is, for the message (the two sides share no
+ * pa: refused before the copy).
+ */
+static bool side_has_pa(const struct copy_side *s, uint64_t len, vcm_pa_t pa)
+{
+	struct copy_side c = *s;
+	vcm_pa_t at;
+	uint64_t n;
+
+	while (len != 0U && c.next(&c, &at, &n) == 0) {
+		n = n < len ? n : len;
+		if (at <= pa && pa - at < n)
+			return true;
+		len -= n;
+	}
+	return false;
+}
+
 int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from, uint64_t from_off,
 		 uint64_t len)
 {
@@ -367,8 +387,12 @@ int vcm_res_copy(struct vcm_res *to, uint64_t to_off, struct vcm_res *from, uint
 	ret = copy_phys_(plat, &cur_to, &cur_from, len, &bad);
 	if (ret == -EACCES)
 		ret = GERR(sys, ret, "to: pa %#llx: the host maps it read-only", vcm_ull(bad));
+	else if (ret == -EINVAL)
+		ret = GERR(sys, ret, "to: pa %#llx is the same memory as a byte of from "
+			   "(the host maps both IPAs to it)", vcm_ull(bad));
 	else if (ret != 0)
-		ret = GERR(sys, ret, "pa %#llx has no CPU view", vcm_ull(bad));
+		ret = GERR(sys, ret, "%s: pa %#llx has no CPU view",
+			   side_has_pa(&cur_to, len, bad) ? "to" : "from", vcm_ull(bad));
 out:
 	sys_unlock_(sys);
 	return ret;

@@ -747,6 +747,332 @@ static void test_guest_copy(void **state)
 	teardown(&w);
 }
 
+/* The host physical address of @mem's first byte (one chunk is enough here). */
+static vcm_pa_t mem_pa(const struct vcm_mem *mem)
+{
+	uint64_t it = 0, len;
+	vcm_pa_t pa = 0;
+
+	assert_int_equal(vcm_mem_next_chunk(mem, &it, &pa, &len), 0);
+	return pa;
+}
+
+/*
+ * The live arena's bytes reached through another host allocation, a wrap of
+ * their physical range, at another IPA: no second arena there, whether the
+ * wrap covers all of the arena or only its last page. The live arena's
+ * books stay as they were and the guest keeps working.
+ */
+static void test_arena_wrap_refused(void **state)
+{
+	struct vcm_nest_plat np;
+	struct vcm_res *alias, *r;
+	struct vcm_mem *wrap, *m;
+	struct world w;
+	uint64_t free_before;
+	vcm_pa_t tpa;
+
+	(void)state;
+	setup(&w);
+	tpa = mem_pa(w.mtbl);
+	free_before = vcm_plat_arena_free_bytes(&w.np.arena);
+
+	assert_int_equal(vcm_alloc_wrap(w.hsys, tpa, TBL_LEN, &wrap), 0);
+	assert_int_equal(vcm_reserve(w.host, TBL_LEN, 0, RW, &alias), 0);
+	assert_int_equal(vcm_back(alias, wrap), 0);
+	assert_int_equal(vcm_nest_plat_init(&np, alias), -EBUSY);
+	assert_non_null(strstr(vcm_sys_last_error(w.hsys), "vcm_nest_plat_init: tables at IPA 0x"));
+	assert_non_null(strstr(vcm_sys_last_error(w.hsys), ": its memory holds a guest's tables "
+			       "already (the arena at IPA 0x40000000; vcm_nest_plat_fini() that "
+			       "one first)"));
+	assert_int_equal(vcm_unback(alias), 0);
+	assert_int_equal(vcm_unreserve(alias), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, wrap), 0);
+
+	/* one shared page is enough */
+	assert_int_equal(vcm_alloc_wrap(w.hsys, tpa + TBL_LEN - 0x1000, 0x1000, &wrap), 0);
+	assert_int_equal(vcm_reserve(w.host, 0x1000, 0, RW, &alias), 0);
+	assert_int_equal(vcm_back(alias, wrap), 0);
+	assert_int_equal(vcm_nest_plat_init(&np, alias), -EBUSY);
+	assert_int_equal(vcm_unback(alias), 0);
+	assert_int_equal(vcm_unreserve(alias), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, wrap), 0);
+
+	assert_int_equal(vcm_plat_arena_check_(&w.np.arena), 0);
+	assert_int_equal(vcm_plat_arena_free_bytes(&w.np.arena), free_before);
+	/* the live arena still hands out tables: a mapping far from the others needs new ones */
+	assert_int_equal(vcm_reserve_at(w.guest, 0x800000, 0x1000, RW, &r), 0);
+	assert_int_equal(vcm_alloc(w.gsys, 0, 0x1000, VCM_PHYS_4KB, &m), 0);
+	assert_int_equal(vcm_back(r, m), 0);
+	assert_true(vcm_plat_arena_free_bytes(&w.np.arena) < free_before);
+	assert_int_equal(dev_write(&w, 0x800000, 0x600dU), 0);
+	assert_int_equal(vcm_plat_arena_check_(&w.np.arena), 0);
+	assert_int_equal(vcm_unback(r), 0);
+	assert_int_equal(vcm_unreserve(r), 0);
+	assert_int_equal(vcm_free_phys(w.gsys, m), 0);
+	teardown(&w);
+}
+
+/*
+ * vcm_nest_plat_fini() under a live guest's tables is refused, named, and
+ * changes nothing: the memory stays pinned and the guest keeps mapping.
+ */
+static void test_fini_busy(void **state)
+{
+	struct world w;
+	uint32_t v = 0;
+
+	(void)state;
+	setup(&w);
+	assert_int_equal(vcm_nest_plat_fini(&w.np), -EBUSY);
+	assert_non_null(strstr(vcm_sys_last_error(w.hsys), "vcm_nest_plat_fini: np: a live "
+			       "guest system has 0x"));
+	assert_non_null(strstr(vcm_sys_last_error(w.hsys), " bytes of tables in the arena at IPA "
+			       "0x40000000: vcm_sys_destroy() it first"));
+	assert_int_equal(vcm_free_phys(w.hsys, w.mtbl), -EBUSY);
+	assert_int_equal(vcm_migrate(w.hsys, w.mtbl), -EBUSY);
+	/* the guest is untouched: its device still reaches its memory */
+	assert_int_equal(vcm_unback(w.gres), 0);
+	assert_int_equal(vcm_back(w.gres, w.gmem), 0);
+	assert_int_equal(dev_write(&w, w.da, 0x5eedU), 0);
+	assert_int_equal(dev_read(&w, w.da, &v), 0);
+	assert_int_equal(v, 0x5eedU);
+	teardown(&w);
+}
+
+/*
+ * A guest system over a finished plat: vcm_sys_create() refuses it, naming
+ * cfg->plat, before any platform call. A guest with no tables when its plat
+ * is finished gets no table memory afterwards.
+ */
+static void test_create_after_fini(void **state)
+{
+	static const struct vcm_phys_range range = { DATA_IPA, DATA_LEN };
+	const struct vcm_phys_memtype_cfg mt = { &range, 1, VCM_PHYS_4KB };
+	struct vcm_sys_cfg gcfg = { .memtypes = &mt, .nr_memtypes = 1 };
+	struct vcm_dev_cfg dcfg = { 0 };
+	struct vcm_nest_plat np;
+	struct vcm_sys *gs = NULL;
+	struct vcm_res *spare;
+	struct vcm_mem *mspare;
+	struct vcm_diag d = { 0 };
+	struct vcm_avcm *a = NULL;
+	struct vcm_dev *dev;
+	struct vcm *v;
+	struct world w;
+
+	(void)state;
+	setup(&w);
+	host_back(&w, HOST_IPA + HOST_LEN - TBL_LEN, TBL_LEN, RW, true, &spare, &mspare);
+	assert_int_equal(vcm_nest_plat_init(&np, spare), 0);
+	assert_int_equal(vcm_nest_plat_fini(&np), 0);
+	gcfg.plat = &np.ops;
+	assert_int_equal(vcm_sys_create(&gcfg, &gs, &d), -EINVAL);
+	assert_null(gs);
+	assert_string_equal(d.msg, "vcm_sys_create: cfg->plat: its vcm_nest_plat is finished "
+			    "or was never made: no host memory is pinned for the guest's tables");
+	/* its memory is the host's again */
+	assert_int_equal(vcm_migrate(w.hsys, mspare), 0);
+
+	/* made again, a guest over it, finished while that guest has no tables */
+	assert_int_equal(vcm_nest_plat_init(&np, spare), 0);
+	assert_int_equal(vcm_sys_create(&gcfg, &gs, NULL), 0);
+	assert_int_equal(vcm_nest_plat_fini(&np), 0);
+	dcfg.name = "late";
+	dcfg.mapper = &vcm_mapper_pt;
+	dcfg.mapper_cfg = &guest_pt;
+	dcfg.nr_bases = 1;
+	assert_int_equal(vcm_dev_register(gs, &dcfg, &dev), 0);
+	assert_int_equal(vcm_create(gs, 0x100000, 0x100000, &v), 0);
+	assert_int_equal(vcm_assoc(v, dev, VCM_USE_LOW_BASE, &a), -ENOMEM);
+	assert_int_equal(vcm_free(v), 0);
+	assert_int_equal(vcm_dev_unregister(dev), 0);
+	assert_int_equal(vcm_sys_destroy(gs), 0);
+
+	assert_int_equal(vcm_unback(spare), 0);
+	assert_int_equal(vcm_unreserve(spare), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, mspare), 0);
+	teardown(&w);
+}
+
+/*
+ * A guest's memtypes the phys layer refuses get its plain message, as for
+ * any system: the arena check reads no range before they are known good
+ * (a NULL ranges array, more memtypes than the array holds).
+ */
+static void test_guest_bad_memtypes(void **state)
+{
+	static const struct vcm_phys_range over = { TBL_IPA, 0x1000 };
+	const struct vcm_phys_memtype_cfg no_ranges[] = { { NULL, 1, VCM_PHYS_4KB } };
+	const struct vcm_phys_memtype_cfg one[] = { { &over, 1, VCM_PHYS_4KB } };
+	const struct vcm_phys_memtype_cfg mixed[] = {
+		{ &over, 1, VCM_PHYS_4KB }, { NULL, 1, VCM_PHYS_4KB },
+	};
+	struct vcm_sys_cfg gcfg = { 0 };
+	struct vcm_sys *gs = NULL;
+	struct vcm_diag d = { 0 };
+	struct world w;
+
+	(void)state;
+	setup(&w);
+	gcfg.plat = &w.np.ops;
+	gcfg.memtypes = no_ranges;
+	gcfg.nr_memtypes = 1;
+	assert_int_equal(vcm_sys_create(&gcfg, &gs, &d), -EINVAL);
+	assert_string_equal(d.msg, "vcm_sys_create: memtypes: memtypes[0] has no ranges "
+			    "(nr_ranges 1)");
+	gcfg.memtypes = one;
+	gcfg.nr_memtypes = 1000;
+	assert_int_equal(vcm_sys_create(&gcfg, &gs, &d), -EINVAL);
+	assert_string_equal(d.msg, "vcm_sys_create: memtypes: cfg->nr_memtypes 1000 is not "
+			    "1..32 (or memtypes NULL)");
+	/* a bad memtype after one over the arena: the phys layer's message */
+	gcfg.memtypes = mixed;
+	gcfg.nr_memtypes = 2;
+	assert_int_equal(vcm_sys_create(&gcfg, &gs, &d), -EINVAL);
+	assert_string_equal(d.msg, "vcm_sys_create: memtypes: memtypes[1] has no ranges "
+			    "(nr_ranges 1)");
+	/* well formed, over the arena: the arena check still speaks */
+	gcfg.nr_memtypes = 1;
+	assert_int_equal(vcm_sys_create(&gcfg, &gs, &d), -EINVAL);
+	assert_non_null(strstr(d.msg, "covers the guest's table arena at IPA 0x40000000"));
+	assert_null(gs);
+	teardown(&w);
+}
+
+/* Fill @len bytes at @p with @seed, @seed + 1, ... */
+static void fill_bytes(uint8_t *p, uint64_t len, uint8_t seed)
+{
+	for (uint64_t i = 0; i < len; i++)
+		p[i] = (uint8_t)(seed + i);
+}
+
+static void expect_bytes(const uint8_t *p, uint64_t len, uint8_t seed)
+{
+	for (uint64_t i = 0; i < len; i++)
+		assert_int_equal(p[i], (uint8_t)(seed + i));
+}
+
+/*
+ * Two guest IPA ranges the host maps to the same memory share their bytes:
+ * vcm_res_copy() and vcm_migrate() between them are refused before any byte
+ * moves (a memcpy over them is undefined; piece by piece, a write through
+ * one side changes what the other has still to read).
+ */
+static void test_copy_aliased_ipas(void **state)
+{
+	struct vcm_res *rro, *h1, *h2;
+	struct vcm_mem *mro, *cont, *wrap, *wrap2;
+	struct world w;
+	vcm_pa_t pa;
+	uint8_t *host;
+
+	(void)state;
+	setup(&w);
+	/* the guest's data in one host run */
+	assert_int_equal(vcm_unback(w.gres), 0);
+	assert_int_equal(vcm_unback(w.hdata), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, w.mdata), 0);
+	assert_int_equal(vcm_alloc_cont(w.hsys, 0, DATA_LEN, 0x1000, &cont), 0);
+	w.mdata = cont;
+	assert_int_equal(vcm_back(w.hdata, w.mdata), 0);
+	assert_int_equal(vcm_back(w.gres, w.gmem), 0);
+	/* the host puts the same bytes behind RODATA: a wrap of gres's host memory */
+	host = host_byte(&w, w.da, NULL, &pa);
+	assert_int_equal(vcm_unback(w.hro), 0);
+	assert_int_equal(vcm_alloc_wrap(w.hsys, pa, RODATA_LEN, &wrap), 0);
+	assert_int_equal(vcm_back(w.hro, wrap), 0);
+	assert_int_equal(vcm_reserve(w.guest, RODATA_LEN, 0, RW, &rro), 0);
+	assert_int_equal(vcm_alloc(w.gsys, 1, RODATA_LEN, VCM_PHYS_4KB, &mro), 0);
+	assert_int_equal(vcm_back(rro, mro), 0);
+	assert_ptr_equal(host_byte(&w, vcm_get_dev_addr(rro), NULL, NULL), host);
+
+	fill_bytes(host, RODATA_LEN, 7);
+	/* overlapping views inside one page */
+	assert_int_equal(vcm_res_copy(w.gres, 0x10, rro, 0, 0x800), -EINVAL);
+	assert_non_null(strstr(vcm_sys_last_error(w.gsys), "vcm_res_copy: to: pa 0x"));
+	assert_non_null(strstr(vcm_sys_last_error(w.gsys), "is the same memory as a byte of "
+			       "from (the host maps both IPAs to it)"));
+	expect_bytes(host, RODATA_LEN, 7);
+	/* a page apart: each piece is disjoint, the two ranges are not */
+	assert_int_equal(vcm_res_copy(w.gres, 0x1000, rro, 0, 0x2000), -EINVAL);
+	expect_bytes(host, RODATA_LEN, 7);
+	assert_int_equal(vcm_res_copy(w.gres, 0, rro, 0x1000, 0x2000), -EINVAL);
+	expect_bytes(host, RODATA_LEN, 7);
+	/* bytes that share nothing still copy: gres's last page from rro's first */
+	assert_int_equal(vcm_res_copy(w.gres, 0x3000, rro, 0, 0x1000), 0);
+	expect_bytes(host, 0x3000, 7);
+	expect_bytes(host + 0x3000, 0x1000, 7);
+
+	/*
+	 * vcm_migrate() of mro: its new memory is the other half of RODATA,
+	 * which the host now maps one page behind the old half's bytes.
+	 */
+	assert_int_equal(vcm_unback(rro), 0);
+	assert_int_equal(vcm_unreserve(rro), 0);
+	assert_int_equal(vcm_free_phys(w.gsys, mro), 0);
+	assert_int_equal(vcm_unback(w.hro), 0);
+	assert_int_equal(vcm_unreserve(w.hro), 0);
+	assert_int_equal(vcm_reserve_at(w.host, RODATA_IPA, 0x2000, RW, &h1), 0);
+	assert_int_equal(vcm_reserve_at(w.host, RODATA_IPA + 0x2000, 0x2000, RW, &h2), 0);
+	assert_int_equal(vcm_alloc_wrap(w.hsys, pa + 0x1000, 0x2000, &wrap2), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, wrap), 0);
+	assert_int_equal(vcm_alloc_wrap(w.hsys, pa, 0x2000, &wrap), 0);
+	assert_int_equal(vcm_back(h1, wrap), 0);
+	assert_int_equal(vcm_back(h2, wrap2), 0);
+	assert_int_equal(vcm_reserve(w.guest, 0x2000, 0, RW, &rro), 0);
+	assert_int_equal(vcm_alloc_cont(w.gsys, 1, 0x2000, 0x1000, &mro), 0);
+	assert_int_equal(vcm_back(rro, mro), 0);
+	assert_ptr_equal(host_byte(&w, vcm_get_dev_addr(rro), NULL, NULL), host);
+	fill_bytes(host, 0x3000, 9);
+	assert_int_equal(vcm_migrate(w.gsys, mro), -EINVAL);
+	assert_non_null(strstr(vcm_sys_last_error(w.gsys), "is the same memory as a byte of the "
+							     "old (the host maps both IPAs to it)"));
+	expect_bytes(host, 0x3000, 9);
+	assert_ptr_equal(host_byte(&w, vcm_get_dev_addr(rro), NULL, NULL), host);
+	assert_int_equal(vcm_sys_check_(w.gsys), 0);
+
+	assert_int_equal(vcm_unback(rro), 0);
+	assert_int_equal(vcm_unreserve(rro), 0);
+	assert_int_equal(vcm_free_phys(w.gsys, mro), 0);
+	assert_int_equal(vcm_unback(h1), 0);
+	assert_int_equal(vcm_unback(h2), 0);
+	assert_int_equal(vcm_unreserve(h1), 0);
+	assert_int_equal(vcm_unreserve(h2), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, wrap), 0);
+	assert_int_equal(vcm_free_phys(w.hsys, wrap2), 0);
+	/* teardown's RODATA reservation, over the original memory */
+	assert_int_equal(vcm_reserve_at(w.host, RODATA_IPA, RODATA_LEN, RO, &w.hro), 0);
+	assert_int_equal(vcm_back(w.hro, w.mro), 0);
+	teardown(&w);
+}
+
+/* A copy with a side the host does not map names that side. */
+static void test_copy_fault_side(void **state)
+{
+	struct vcm_res *rro;
+	struct vcm_mem *mro;
+	struct world w;
+
+	(void)state;
+	setup(&w);
+	assert_int_equal(vcm_reserve(w.guest, 0x2000, 0, RW, &rro), 0);
+	assert_int_equal(vcm_alloc(w.gsys, 1, 0x2000, VCM_PHYS_4KB, &mro), 0);
+	assert_int_equal(vcm_back(rro, mro), 0);
+	/* the host takes its memory from under the guest's data (gres) */
+	assert_int_equal(vcm_unback(w.hdata), 0);
+	assert_int_equal(vcm_res_copy(rro, 0, w.gres, 0, 0x2000), -EFAULT);
+	assert_non_null(strstr(vcm_sys_last_error(w.gsys), "vcm_res_copy: from: pa 0x41"));
+	assert_non_null(strstr(vcm_sys_last_error(w.gsys), " has no CPU view"));
+	assert_int_equal(vcm_res_copy(w.gres, 0, rro, 0, 0x2000), -EFAULT);
+	assert_non_null(strstr(vcm_sys_last_error(w.gsys), "vcm_res_copy: to: pa 0x41"));
+	assert_int_equal(vcm_back(w.hdata, w.mdata), 0);
+	assert_int_equal(vcm_unback(rro), 0);
+	assert_int_equal(vcm_unreserve(rro), 0);
+	assert_int_equal(vcm_free_phys(w.gsys, mro), 0);
+	teardown(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -760,6 +1086,12 @@ int main(void)
 		cmocka_unit_test(test_guest_copy),
 		cmocka_unit_test(test_host_fault_repair),
 		cmocka_unit_test(test_s2_ops_refusals),
+		cmocka_unit_test(test_arena_wrap_refused),
+		cmocka_unit_test(test_fini_busy),
+		cmocka_unit_test(test_create_after_fini),
+		cmocka_unit_test(test_guest_bad_memtypes),
+		cmocka_unit_test(test_copy_aliased_ipas),
+		cmocka_unit_test(test_copy_fault_side),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
