@@ -12,11 +12,17 @@
 #   EMPTY_ARG set to 1: an empty argument after ARGS (a list cannot carry one)
 #   ERR_LACKS text stderr must not contain (a second message)
 #   FILE_HAS  PATH|TEXT: the file PATH must contain TEXT (literal)
+#   STDOUT_TO stdout goes to this file (/dev/full: every write fails) and is
+#             not checked
 separate_arguments(args UNIX_COMMAND "${ARGS}")
 if(FRESH)
   file(REMOVE_RECURSE "${FRESH}")
 endif()
-if(EMPTY_ARG)
+if(STDOUT_TO)
+  execute_process(COMMAND ${VCM} ${args} RESULT_VARIABLE rc OUTPUT_FILE "${STDOUT_TO}"
+    ERROR_VARIABLE err)
+  set(out)
+elseif(EMPTY_ARG)
   execute_process(COMMAND ${VCM} ${args} "" RESULT_VARIABLE rc OUTPUT_VARIABLE out
     ERROR_VARIABLE err)
 else()

@@ -77,6 +77,53 @@ static size_t make(const char *c)
 						      0x1000 * i) | 0x403U | UINT64_C(1) << 52);
 		return 0x4000;
 	}
+	if (strcmp(c, "armv8-contig-res0") == 0) {
+		/* as armv8-contig, the 16 pages alike but entry 5 (0x80003028) with RES0 bit
+		 * 48 and entry 15 (0x80003078) with bit 50: the comparison does not see them */
+		put64(BASE, A8_TABLE(BASE + 0x1000));
+		put64(BASE + 0x1000, A8_TABLE(BASE + 0x2000));
+		put64(BASE + 0x2000, A8_TABLE(BASE + 0x3000));
+		for (unsigned int i = 0; i < 16; i++)
+			put64(BASE + 0x3000 + 8 * i, (UINT64_C(0x90000000) + 0x1000 * i) | 0x403U |
+				      UINT64_C(1) << 52 | (i == 5 ? UINT64_C(1) << 48 : 0) |
+				      (i == 15 ? UINT64_C(1) << 50 : 0));
+		return 0x4000;
+	}
+	if (strcmp(c, "armv8-contig-res0-broken") == 0) {
+		/* a broken group: entry 2 (0x80003010) points elsewhere, and entry 9
+		 * (0x80003048), after it, has RES0 bit 49 */
+		put64(BASE, A8_TABLE(BASE + 0x1000));
+		put64(BASE + 0x1000, A8_TABLE(BASE + 0x2000));
+		put64(BASE + 0x2000, A8_TABLE(BASE + 0x3000));
+		for (unsigned int i = 0; i < 16; i++)
+			put64(BASE + 0x3000 + 8 * i, (UINT64_C(0x90000000) + (i == 2 ? 0x100000 : 0) +
+						      0x1000 * i) | 0x403U | UINT64_C(1) << 52 |
+				      (i == 9 ? UINT64_C(1) << 49 : 0));
+		return 0x4000;
+	}
+	if (strcmp(c, "armv8-s2-contig-res0") == 0) {
+		/* stage 2, 4K, 40 bits: an 8 KiB root at level 1; root[0] -> L2 at +0x2000;
+		 * L2 16..31 are 16 contiguous 2 MiB blocks (da 32M, pa 0x82000000, S2AP RW,
+		 * MemAttr WB) and entry 17 (0x80002088) has bit 11 (RES0 in stage 2) and
+		 * bit 13 (below the block address) set */
+		put64(BASE, A8_TABLE(BASE + 0x2000));
+		for (unsigned int i = 16; i < 32; i++)
+			put64(BASE + 0x2000 + 8 * i, (UINT64_C(0x80000000) + UINT64_C(0x200000) * i) |
+				      0x4fdU | UINT64_C(1) << 52 |
+				      (i == 17 ? UINT64_C(0x2800) : 0));
+		return 0x3000;
+	}
+	if (strcmp(c, "riscv-gstage-g") == 0) {
+		/* Sv39x4: 16 KiB root -> level 1 at +0x4000 -> level 0 at +0x5000; level 0
+		 * entry 0 a page (V R W U A D), entry 1 (0x80005008) the same with G, which the
+		 * G-stage ignores, entry 2 (0x80005010) without U, which faults */
+		put64(BASE, ((BASE + 0x4000) >> 2) | 1U);
+		put64(BASE + 0x4000, ((BASE + 0x5000) >> 2) | 1U);
+		put64(BASE + 0x5000, (UINT64_C(0x80100000) >> 2) | 0xd7U);
+		put64(BASE + 0x5008, (UINT64_C(0x80101000) >> 2) | 0xd7U | 0x20U);
+		put64(BASE + 0x5010, (UINT64_C(0x80102000) >> 2) | 0xc7U);
+		return 0x6000;
+	}
 	if (strcmp(c, "x86-reserved") == 0) {
 		/* PML4[0] -> PDPT; PDPT[2] (0x80001010): a 1G page with bit 13 set */
 		put64(BASE, (BASE + 0x1000) | 3U);

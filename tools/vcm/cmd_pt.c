@@ -7,9 +7,11 @@
  *   vcm pt --fmt armv8 --granule 4k --ias 48 --map 0x1000:0x80000000:0x200000:rw \
  *          --unmap 0x2000:0x1000 --lookup 0x3000 --leaves --regs
  *
- * Options shape the table and come first; steps run in order on it. The first
- * step the library refuses stops the command with its message (exit 1); a
- * file --dump or --emit-c cannot write stops it like a bad argument (exit 2).
+ * Options shape the table and come first; steps run in order on it. The
+ * whole command line is read before the table is made or any step runs, so
+ * a bad one (exit 2) has done nothing. The first step the library refuses
+ * stops the command with its message (exit 1); a file --dump or --emit-c
+ * cannot write stops it like a bad argument (exit 2).
  * --dump and --emit-c write the table memory out (pt/image.c, pt/emit_c.c);
  * "vcm pt decode" reads such memory back with an independent decoder
  * (cmd_pt_decode.c, pt/decode*.c).
@@ -37,10 +39,11 @@
 #define ARENA_LEN ((uint64_t)(VCM_PT_ARENA_LEN))
 #define ARENA_PA  UINT64_C(0x40000000) /* default --base */
 
-/* What the steps work on. */
+/* What the steps work on; @check: only read each step's value, do nothing. */
 struct pt_ctx {
 	struct vcm_pt *pt;
 	struct pt_image image;
+	bool check;
 };
 
 static void usage(FILE *out)
@@ -56,7 +59,7 @@ static void usage(FILE *out)
 		"  --ias N, --oas N       input / output address bits\n"
 		"  --stage2               armv8 stage 2, riscv G-stage (x4) table: sv39, sv48,\n"
 		"                         sv57 then mean 41, 50, 59 input bits\n"
-		"  --secure               table walked in the Secure state\n"
+		"  --secure               table walked in the Secure state (armv7s, armv8 stage 1)\n"
 		"  --svnapot, --svpbmt    riscv extensions (64 KiB NAPOT pages, memory types)\n"
 		"  --dirty                writable leaves start clean for hardware dirty tracking\n"
 		"  --base PA              physical address of the table memory (default 0x40000000)\n"
@@ -147,6 +150,8 @@ static int step_map(const struct cli_arg *a, struct pt_ctx *c)
 	    cli_parse_u64(a, "PA", f[1], &pa) != 0 || cli_parse_u64(a, "LEN", f[2], &len) != 0 ||
 	    (n == 4 && parse_prot(a, f[3], &prot) != 0))
 		return CLI_EXIT_USAGE;
+	if (c->check)
+		return 0;
 	ret = vcm_pt_map(pt, da, pa, len, prot);
 	return ret != 0 ? refused(a, pt, ret) : 0;
 }
@@ -161,6 +166,8 @@ static int step_unmap(const struct cli_arg *a, struct pt_ctx *c)
 	if (cli_split(a, buf, sizeof(buf), f, 2, 2, "DA:LEN") < 0 ||
 	    cli_parse_u64(a, "DA", f[0], &da) != 0 || cli_parse_u64(a, "LEN", f[1], &len) != 0)
 		return CLI_EXIT_USAGE;
+	if (c->check)
+		return 0;
 	ret = vcm_pt_unmap(pt, da, len, NULL);
 	return ret != 0 ? refused(a, pt, ret) : 0;
 }
@@ -174,6 +181,8 @@ static int step_lookup(const struct cli_arg *a, struct pt_ctx *c)
 
 	if (cli_parse_u64(a, "DA", a->val, &da) != 0)
 		return CLI_EXIT_USAGE;
+	if (c->check)
+		return 0;
 	ret = vcm_pt_lookup(pt, da, &l);
 	if (ret == -ENOENT) {
 		/* nothing maps it: the answer, what the hardware would report */
@@ -191,11 +200,16 @@ static int step_lookup(const struct cli_arg *a, struct pt_ctx *c)
 static int step_leaves(const struct cli_arg *a, struct pt_ctx *c)
 {
 	struct vcm_pt *pt = c->pt;
-	unsigned int ias = vcm_pt_ias(pt);
-	/* the whole input space; a 64-bit one cannot be one len, so its last byte is left out */
-	uint64_t len = ias >= 64U ? UINT64_MAX : UINT64_C(1) << ias;
-	int ret = vcm_pt_walk(pt, 0, len, print_leaf, NULL);
+	unsigned int ias;
+	uint64_t len;
+	int ret;
 
+	if (c->check)
+		return 0;
+	ias = vcm_pt_ias(pt);
+	/* the whole input space; a 64-bit one cannot be one len, so its last byte is left out */
+	len = ias >= 64U ? UINT64_MAX : UINT64_C(1) << ias;
+	ret = vcm_pt_walk(pt, 0, len, print_leaf, NULL);
 	return ret != 0 ? refused(a, pt, ret) : 0;
 }
 
@@ -203,8 +217,11 @@ static int step_regs(const struct cli_arg *a, struct pt_ctx *c)
 {
 	struct vcm_pt *pt = c->pt;
 	struct vcm_hw_regs hw;
-	int ret = vcm_pt_hw(pt, &hw);
+	int ret;
 
+	if (c->check)
+		return 0;
+	ret = vcm_pt_hw(pt, &hw);
 	if (ret != 0)
 		return refused(a, pt, ret);
 	printf("root %#llx (%#llx bytes), %u levels from level %u, %u concatenated\n",
@@ -232,8 +249,11 @@ static int step_dump(const struct cli_arg *a, struct pt_ctx *c)
 	uint64_t base, len;
 	uint8_t *img;
 	FILE *f;
-	int ret = vcm_pt_hw(c->pt, &hw);
+	int ret;
 
+	if (c->check)
+		return 0; /* any name: whether it can be written is known by writing it */
+	ret = vcm_pt_hw(c->pt, &hw);
 	if (ret != 0)
 		return refused(a, c->pt, ret);
 	img = image(a, c, &base, &len);
@@ -272,6 +292,8 @@ static int step_emit_c(const struct cli_arg *a, struct pt_ctx *c)
 		return cli_error(a, "NAME \"%s\" is not a C identifier of up to 48 characters", name);
 	if (path != NULL && *path == '\0')
 		return cli_error(a, "FILE is empty (leave out the ':' for stdout)");
+	if (c->check)
+		return 0;
 	ret = vcm_pt_hw(c->pt, &hw);
 	if (ret != 0)
 		return refused(a, c->pt, ret);
@@ -282,7 +304,9 @@ static int step_emit_c(const struct cli_arg *a, struct pt_ctx *c)
 		f = fopen(path, "w");
 	if (f != NULL) {
 		pt_emit_c(f, name, img, base, len, &hw);
-		ret = ferror(f);
+		/* flushed first: a small text may still sit in stdio's buffer, its
+		 * write not yet tried (stdout is not closed here) */
+		ret = fflush(f) != 0 || ferror(f);
 		if (f != stdout && fclose(f) != 0)
 			ret = 1;
 	}
@@ -306,7 +330,7 @@ static const struct {
 	{ "--emit-c", true, step_emit_c },
 };
 
-/* One step at argv[*i]; moves *i past its value. */
+/* One step at argv[*i] (with @c->check, only read); moves *i past its value. */
 static int run_step(int argc, char **argv, int *i, struct pt_ctx *c)
 {
 	struct cli_arg a = { "pt", argv[*i], NULL };
@@ -345,23 +369,40 @@ static int cmd_pt(int argc, char **argv)
 	if (argc >= 1 && strcmp(argv[0], "decode") == 0)
 		return cli_pt_decode(argc - 1, argv + 1);
 	ret = parse_options(argc, argv, &o, &i);
-	if (ret == 0)
-		ret = pt_opts_done(&o, "pt");
 	if (ret != 0)
 		return ret;
-	cfg.fmt = o.fmt != NULL ? o.fmt->fmt : &vcm_pt_fmt_armv8;
-	cfg.ias = o.ias;
-	cfg.oas = o.oas;
-	cfg.granule_lg2 = o.granule_lg2;
-	cfg.flags = (o.stage2 ? VCM_PT_CFG_STAGE2 : 0U) | (o.secure ? VCM_PT_CFG_SECURE : 0U) |
-		    (o.svnapot ? VCM_PT_CFG_RISCV_SVNAPOT : 0U) |
-		    (o.svpbmt ? VCM_PT_CFG_RISCV_SVPBMT : 0U) | (o.dirty ? VCM_PT_CFG_DIRTY : 0U);
+	/* the default format first, so that its own checks refuse what it has no use for */
+	if (o.fmt == NULL)
+		for (o.fmt = pt_fmt_names; strcmp(o.fmt->name, "armv8") != 0; o.fmt++)
+			;
+	ret = pt_opts_done(&o, "pt");
+	if (ret != 0)
+		return ret;
 	if (o.have_base && (o.base % 1024U != 0U || o.base > UINT64_MAX - ARENA_LEN)) {
 		fprintf(stderr, "vcm pt: --base %#llx: not 1 KiB-aligned, or the %llu MiB of table "
 			"memory would pass 2^64\n", (unsigned long long)o.base,
 			(unsigned long long)(ARENA_LEN >> 20));
 		return CLI_EXIT_USAGE;
 	}
+	/*
+	 * Every step read before the table is made and the first one runs (a bad
+	 * value, an unknown argument, a table option after a step): a bad command
+	 * line has then written no file and printed nothing.
+	 */
+	c.check = true;
+	for (int j = i; j < argc; j++) {
+		ret = run_step(argc, argv, &j, &c);
+		if (ret != 0)
+			return ret;
+	}
+	c.check = false;
+	cfg.fmt = o.fmt->fmt;
+	cfg.ias = o.ias;
+	cfg.oas = o.oas;
+	cfg.granule_lg2 = o.granule_lg2;
+	cfg.flags = (o.stage2 ? VCM_PT_CFG_STAGE2 : 0U) | (o.secure ? VCM_PT_CFG_SECURE : 0U) |
+		    (o.svnapot ? VCM_PT_CFG_RISCV_SVNAPOT : 0U) |
+		    (o.svpbmt ? VCM_PT_CFG_RISCV_SVPBMT : 0U) | (o.dirty ? VCM_PT_CFG_DIRTY : 0U);
 	arena = vcm_plat_hosted_arena_new(ARENA_LEN, o.have_base ? o.base : ARENA_PA);
 	if (arena == NULL) {
 		fprintf(stderr, "vcm pt: no memory for a %llu MiB table arena\n",
@@ -372,7 +413,12 @@ static int cmd_pt(int argc, char **argv)
 	pt_image_init(&c.image, &ops);
 	cfg.plat = &c.image.ops;
 	ret = vcm_pt_create(&cfg, &c.pt, &d);
-	if (ret != 0) {
+	if (ret == -ERANGE && o.have_base) {
+		/* the table memory --base places is past what the format can point at */
+		fprintf(stderr, "vcm pt: --base %#llx: %s (%s)\n", (unsigned long long)o.base,
+			d.msg, vcm_strerror(ret));
+		ret = CLI_EXIT_USAGE;
+	} else if (ret != 0) {
 		fprintf(stderr, "vcm pt: %s (%s)\n", d.msg, vcm_strerror(ret));
 		ret = ret == -EINVAL || ret == -EOPNOTSUPP ? CLI_EXIT_USAGE : CLI_EXIT_FAILED;
 	}

@@ -284,33 +284,51 @@ static void lone(struct walk *w, unsigned int level, uint64_t da, const struct p
 		leaf(w, da, o->pa, o->size_lg2, level, false, o->attrs);
 }
 
+/* Entry @j of the group at index @i, read into @o; its value returned. */
+static uint64_t group_entry(struct walk *w, uint64_t pa, unsigned int level, uint64_t i,
+			    uint64_t j, struct pt_ent *o)
+{
+	uint64_t e = rd(w, pa + (i + j) * w->g.esz);
+
+	memset(o, 0, sizeof(*o));
+	w->ops->entry(w->in, &w->g, level, e, o);
+	return e;
+}
+
 /*
  * The entries of one group, from its first at index @i: true if all are
  * alike (then the group is one leaf), else the first that differs is
- * reported.
+ * reported. Alike is what the group's leaf shows (output address and
+ * attributes); each later entry's own problems (reserved bits that do not
+ * show: ARMv8 RES0 50:48, stage 2 bit 11, the bits below a block's address)
+ * are then reported at its address, since the walk goes past them. A broken
+ * group's entries report theirs as they are printed one by one.
  */
 static bool group_ok(struct walk *w, uint64_t pa, unsigned int level, uint64_t i,
 		     const struct pt_ent *first, uint64_t e0)
 {
 	uint64_t n = UINT64_C(1) << first->group_lg2;
+	struct pt_ent o;
 
 	for (uint64_t j = 1; j < n; j++) {
-		uint64_t at = pa + (i + j) * w->g.esz;
-		uint64_t e = rd(w, at);
-		struct pt_ent o;
+		uint64_t e = group_entry(w, pa, level, i, j, &o);
 
-		memset(&o, 0, sizeof(o));
-		w->ops->entry(w->in, &w->g, level, e, &o);
 		if (first->same ? e != e0 :
 		    o.kind != PT_LEAF || o.group_lg2 != first->group_lg2 || o.same ||
 		    strcmp(o.attrs, first->attrs) != 0 ||
 		    o.pa != first->pa + (j << first->size_lg2)) {
-			problem(w, at, (int)level, e,
+			problem(w, pa + (i + j) * w->g.esz, (int)level, e,
 				"entry %llu of the %llu-entry group starting at %#llx does not "
 				"match its first entry", (unsigned long long)j,
 				(unsigned long long)n, (unsigned long long)(pa + i * w->g.esz));
 			return false;
 		}
+	}
+	for (uint64_t j = 1; j < n; j++) {
+		uint64_t e = group_entry(w, pa, level, i, j, &o);
+
+		if (o.why[0] != '\0')
+			problem(w, pa + (i + j) * w->g.esz, (int)level, e, "%s", o.why);
 	}
 	return true;
 }
@@ -352,9 +370,11 @@ static void walk_table(struct walk *w, uint64_t pa, unsigned int level, uint64_t
 		} else if (!group_ok(w, pa, level, i, &o, e)) {
 			for (uint64_t j = 0; j < n; j++) {
 				struct pt_ent oj;
+				uint64_t ej = group_entry(w, pa, level, i, j, &oj);
 
-				memset(&oj, 0, sizeof(oj));
-				w->ops->entry(w->in, &w->g, level, rd(w, at + j * w->g.esz), &oj);
+				/* entry 0's problems are reported above */
+				if (j != 0 && oj.why[0] != '\0')
+					problem(w, at + j * w->g.esz, (int)level, ej, "%s", oj.why);
 				if (oj.kind == PT_LEAF)
 					lone(w, level, eda + (j << w->g.shift[level]), &oj);
 			}

@@ -4,7 +4,8 @@
  * (2 levels of 1024 4-byte entries, 34-bit output), and with --stage2 their
  * G-stage forms Sv39x4/Sv48x4/Sv57x4 and Sv32x4 (8.5.1: input 2 bits wider, a
  * 16 KiB root; every access is a user access, so a leaf without U faults all
- * of them, and G is reserved).
+ * of them; G is reserved there and ignored by hardware: reported, the leaf
+ * kept).
  *
  * Source: The RISC-V Instruction Set Manual, Volume II: Privileged
  * Architecture 20211203: 4.3.1 (PTE fields; R=0 W=1 is reserved; D, A, U
@@ -119,15 +120,19 @@ static void entry(const struct pt_decode_in *in, const struct pt_geo *g, unsigne
 		bad(o, "misaligned superpage");
 		return;
 	}
-	/* 8.5.1: a G-stage walk is a user access; G is reserved there */
+	/* 8.5.1: a G-stage walk is a user access, so a leaf without U faults */
 	if (in->stage2 && (e & PT_B(4)) == 0U) {
 		bad(o, "a G-stage leaf without U (every access faults)");
 		return;
 	}
-	if (in->stage2 && (e & PT_B(5)) != 0U) {
-		bad(o, "G set in a G-stage leaf (reserved)");
-		return;
-	}
+	/*
+	 * 8.5.1: G in a G-stage PTE is reserved for future use, to be cleared by
+	 * software and ignored by hardware: the page still translates, so it
+	 * stays a leaf and the bit is reported.
+	 */
+	if (in->stage2 && (e & PT_B(5)) != 0U)
+		pt_cat(o->why, sizeof(o->why), "%sG set in a G-stage leaf (reserved: hardware "
+		       "ignores it, software must clear it)", o->why[0] ? "; " : "");
 	o->kind = PT_LEAF;
 	o->pa = pa;
 	pt_cat(o->attrs, sizeof(o->attrs), "R=%u W=%u X=%u U=%u G=%u A=%u D=%u RSW=%u",

@@ -144,5 +144,34 @@ int pt_opts_done(struct pt_opts *o, const char *cmd)
 		return cli_error(&a, "but --fmt %s is not RISC-V Sv39, Sv48 or Sv57 (riscv, sv39, "
 				 "sv48, sv57)", f->name);
 	}
+	/* the library's refusal of these names cfg->flags, not the option */
+	if (f != NULL && o->stage2 && f->arch != PT_ARCH_ARMV8 && f->arch != PT_ARCH_RISCV &&
+	    f->arch != PT_ARCH_RISCV32) {
+		a.opt = "--stage2";
+		a.val = NULL;
+		return cli_error(&a, "but --fmt %s has no stage 2 table (armv8, riscv, sv39, sv48, "
+				 "sv57 and riscv32 have; vtd is a second stage itself)", f->name);
+	}
+	if (f != NULL && o->secure && (f->arch != PT_ARCH_ARMV7S && f->arch != PT_ARCH_ARMV8)) {
+		a.opt = "--secure";
+		a.val = NULL;
+		return cli_error(&a, "but --fmt %s has no Secure state (armv7s and armv8 stage 1 "
+				 "have)", f->name);
+	}
+	if (f != NULL && o->secure && o->stage2) {
+		a.opt = "--secure";
+		a.val = NULL;
+		return cli_error(&a, "but a --stage2 table has no Secure state (armv7s and armv8 "
+				 "stage 1 have)");
+	}
+	/* VTCR_EL2.SL0: the other formats start where their levels say, and would ignore it */
+	if (f != NULL && o->start_level != 0U && (f->arch != PT_ARCH_ARMV8 || !o->stage2)) {
+		a.opt = "--start-level";
+		snprintf(val, sizeof(val), "%u", o->start_level - 1U);
+		return cli_error(&a, "but --fmt %s%s takes no start level (armv8 with --stage2 only: "
+				 "VTCR_EL2.SL0's level)", f->name,
+				 o->stage2 ? " with --stage2" : f->arch == PT_ARCH_ARMV8 ?
+				 " without --stage2" : "");
+	}
 	return 0;
 }

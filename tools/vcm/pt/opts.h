@@ -60,7 +60,10 @@ bool pt_is_opt(const char *s, bool decode);
  * implies (sv39: 39; with --stage2, Sv39x4: 41) into @o->ias, or a message
  * when the --ias given differs; and a message for an option the format has
  * no use for (--granule 16k/64k but armv8, --svnapot/--svpbmt but RISC-V
- * Sv39/48/57), the same for vcm pt and vcm pt decode.
+ * Sv39/48/57, --stage2 but armv8 and RISC-V, --secure but armv7s and armv8
+ * stage 1, --start-level but armv8 stage 2), the same for vcm pt and vcm pt
+ * decode. With no --fmt (@o->fmt NULL) only --ias is looked at: vcm pt sets
+ * its default format first.
  * Return: 0, or CLI_EXIT_USAGE after the message.
  */
 int pt_opts_done(struct pt_opts *o, const char *cmd);
