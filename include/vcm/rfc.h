@@ -184,8 +184,9 @@ VCM_API int vcm_rfc_errno(void);
 VCM_API const char *vcm_rfc_last_error(void);
 /**
  * vcm_rfc_phys_to_cpu() - CPU pointer to physical address @pa of the default
- * system's memory (tables and buffers alike), NULL outside it. Lets a test
- * read what a device would read at a translated address.
+ * system's memory (tables and buffers alike). Lets a test read what a device
+ * would read at a translated address. NULL with -EINVAL outside the memory,
+ * -ENODEV without a system (vcm_rfc_errno()).
  */
 VCM_API void *vcm_rfc_phys_to_cpu(vcm_pa_t pa);
 

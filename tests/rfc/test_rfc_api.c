@@ -26,9 +26,17 @@ static void test_no_system(void **state)
 	assert_int_equal(vcm_unreserve((struct vcm_res *)(uintptr_t)0x10), -ENODEV);
 	assert_int_equal(vcm_get_dev_addr((struct vcm_res *)(uintptr_t)0x10), 0);
 	assert_int_equal(vcm_rfc_errno(), -ENODEV);
+	/* the helper reports like the calls: -ENODEV here, -EINVAL outside the memory */
 	assert_int_equal(vcm_sys_init(), 0);
 	assert_int_equal(vcm_sys_init(), -EBUSY);
+	assert_null(vcm_rfc_phys_to_cpu(0x10));
+	assert_int_equal(vcm_rfc_errno(), -EINVAL);
+	assert_string_equal(vcm_rfc_last_error(),
+			    "vcm_rfc_phys_to_cpu: pa 0x10 is outside the system's memory");
 	assert_int_equal(vcm_sys_destroy(), 0);
+	assert_null(vcm_rfc_phys_to_cpu(0x81000000));
+	assert_int_equal(vcm_rfc_errno(), -ENODEV);
+	assert_non_null(strstr(vcm_rfc_last_error(), "vcm_rfc_phys_to_cpu: no system"));
 }
 
 static void test_attrs(void **state)

@@ -45,7 +45,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return CLI_EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+	if (strcmp(argv[1], "--version") == 0) {
+		if (argc > 2) {
+			fprintf(stderr, "vcm --version: %s: unexpected argument\n", argv[2]);
+			return CLI_EXIT_USAGE;
+		}
 		printf("vcm %s\n", VCM_VERSION);
 		return CLI_EXIT_OK;
 	}
