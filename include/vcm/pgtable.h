@@ -381,8 +381,8 @@ VCM_API int vcm_pt_walk(struct vcm_pt *pt, vcm_da_t da, uint64_t len, int (*fn)(
  * so the next write marks it again. A split of a dirty block keeps its pieces
  * dirty; an unmap drops the state with the mapping.
  *
- * Return: 0, what @fn returned, or -EINVAL (bad handle, NULL @fn, unknown
- * flags, a table without VCM_PT_CFG_DIRTY) / -ERANGE (the range leaves the
+ * Return: 0, what @fn returned, or -EINVAL (bad handle, @len 0, NULL @fn,
+ * unknown flags, a table without VCM_PT_CFG_DIRTY) / -ERANGE (the range leaves the
  * input space) / -EOVERFLOW (@da + @len wraps), with a message naming the
  * argument.
  */
