@@ -33,6 +33,8 @@ const struct dt_compat dt_compat_table[] = {
 	{ "mediatek,mt8195-iommu-infra", "armv7s", "mtk_iommu", "MTK_EXT and TTBR_EXT not modelled" },
 	/* drivers/iommu/riscv: Sv39/Sv48/Sv57 first-stage tables */
 	{ "riscv,iommu", "riscv", "riscv-iommu", NULL },
+	/* the same IOMMU as a PCI function (riscv,iommu.yaml; iommu-pci.c binds it by PCI ID) */
+	{ "riscv,pci-iommu", "riscv", "riscv-iommu (pci)", NULL },
 	/* formats of their own, which vcmm does not write */
 	{ "mediatek,mt2701-m4u", NULL, "mtk_iommu_v1", "a flat table of its own, not ARMv7s" },
 	{ "samsung,exynos-sysmmu", NULL, "exynos-iommu", "the Exynos SYSMMU's own two-level format" },

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * The device-tree topology reader (topo.h), over libfdt. Three passes over
- * the enabled nodes: memory and reserved memory; IOMMUs (#iommu-cells);
- * masters (iommus, iommu-map, or DMA without an IOMMU: dma-coherent, or a
- * parent bus with dma-ranges). Bindings followed: devicetree-specification
- * v0.4 (memory, reserved-memory, #address-cells, dma-ranges) and Linux's
- * Documentation/devicetree/bindings/iommu/iommu.txt and pci/pci-iommu.txt.
+ * The device-tree topology reader (topo.h), over libfdt. A check that no
+ * two nodes share a phandle, then three passes over the enabled nodes (a node
+ * under a disabled one is not enabled): memory and reserved memory (with the
+ * header's memory reservation block); IOMMUs (#iommu-cells); masters
+ * (iommus, iommu-map, or DMA without an IOMMU: dma-coherent, or a parent bus
+ * with dma-ranges). Bindings followed: devicetree-specification v0.4
+ * (memory reservation block, memory, reserved-memory, #address-cells, ranges,
+ * dma-ranges) and Linux's Documentation/devicetree/bindings/iommu/iommu.txt
+ * and pci/pci-iommu.txt.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -59,13 +62,47 @@ static void node_path(struct ctx *c, int node, char *out)
 		snprintf(out, DT_PATH_LEN, "(offset %d)", node);
 }
 
-/* status absent, "okay" or "ok": the node is in use. */
-static bool enabled(const void *fdt, int node)
+/* status absent, "okay" or "ok": the node itself is in use. */
+static bool status_ok(const void *fdt, int node)
 {
 	int len;
 	const char *s = fdt_getprop(fdt, node, "status", &len);
 
 	return s == NULL || (len >= 2 && (strcmp(s, "okay") == 0 || strcmp(s, "ok") == 0));
+}
+
+/*
+ * A walk over the enabled nodes in tree order: a node is enabled when its
+ * status and that of every ancestor is okay (Linux creates no device under
+ * a disabled bus). The walk keeps the depth of the disabled node it is
+ * inside, so that each node's ancestors are not looked up again.
+ */
+struct walk {
+	int node, depth;
+	int off_depth; /* depth of the disabled node the walk is under, -1: none */
+};
+
+static void walk_start(struct walk *w)
+{
+	w->node = -1;
+	w->depth = -1;
+	w->off_depth = -1;
+}
+
+static bool walk_next(const void *fdt, struct walk *w)
+{
+	for (;;) {
+		w->node = fdt_next_node(fdt, w->node, &w->depth);
+		if (w->node < 0 || w->depth < 0)
+			return false;
+		if (w->off_depth >= 0 && w->depth <= w->off_depth)
+			w->off_depth = -1; /* out of the disabled subtree */
+		if (w->off_depth >= 0)
+			continue;
+		if (status_ok(fdt, w->node))
+			return true;
+		w->off_depth = w->depth;
+	}
 }
 
 /* A cell count of @node's children (#address-cells / #size-cells), checked. */
@@ -105,21 +142,21 @@ static uint64_t read_cells(const fdt32_t *p, int n, uint64_t *high)
 }
 
 /*
- * One (address, size) pair of @prop at @p: @ac address cells then @sc size
- * cells. A range must lie below 2^64, so cells above 64 bits must be zero,
+ * One (address, size) pair of @prop: @ac address cells at @p, @sc size
+ * cells at @ps. A range must lie below 2^64, so cells above 64 bits must be zero,
  * with one exception: a size of exactly 2^64 at address 0 (high part 1, low
  * 64 bits 0), the whole space, which only 3 or 4 size cells can state. It
  * is kept as 2^64 - 1, the most a 64-bit size holds (0 would read as an
  * empty range): the top byte is left out, which nothing here can tell
  * apart, as every window the tool looks for lies below 4 GiB.
  */
-static int read_range(struct ctx *c, int node, const char *prop, const fdt32_t *p, int ac,
-		      int sc, uint64_t *base, uint64_t *size)
+static int read_split_range(struct ctx *c, int node, const char *prop, const fdt32_t *p, int ac,
+			    const fdt32_t *ps, int sc, uint64_t *base, uint64_t *size)
 {
 	uint64_t bhi, shi;
 
 	*base = read_cells(p, ac, &bhi);
-	*size = read_cells(p + ac, sc, &shi);
+	*size = read_cells(ps, sc, &shi);
 	if (bhi != 0U)
 		return fail(c, node, prop, "address %#llx%016llx is past 2^64",
 			    (unsigned long long)bhi, (unsigned long long)*base);
@@ -136,6 +173,13 @@ static int read_range(struct ctx *c, int node, const char *prop, const fdt32_t *
 		return fail(c, node, prop, "range %#llx + %#llx wraps past 2^64",
 			    (unsigned long long)*base, (unsigned long long)*size);
 	return 0;
+}
+
+/* read_split_range() of a pair: the size cells follow the address cells. */
+static int read_range(struct ctx *c, int node, const char *prop, const fdt32_t *p, int ac,
+		      int sc, uint64_t *base, uint64_t *size)
+{
+	return read_split_range(c, node, prop, p, ac, p + ac, sc, base, size);
 }
 
 /* The reg entries of @node into @r (its parent's cells), up to DT_MAX_RANGES in all. */
@@ -165,30 +209,68 @@ static int read_reg(struct ctx *c, int node, struct dt_range *r, unsigned int *n
 	return 0;
 }
 
-static bool is_memory(const void *fdt, int node)
+/* device_type is @type ("memory", "pci"). */
+static bool has_type(const void *fdt, int node, const char *type)
 {
 	int len;
-	const char *t = fdt_getprop(fdt, node, "device_type", &len);
+	const char *t = node >= 0 ? fdt_getprop(fdt, node, "device_type", &len) : NULL;
 
-	return t != NULL && len >= 7 && strcmp(t, "memory") == 0;
+	return t != NULL && len > 0 && strnlen(t, (size_t)len) < (size_t)len && strcmp(t, type) == 0;
+}
+
+/*
+ * The header's memory reservation block (/memreserve/ in a .dts, DT spec
+ * 5.3): memory the client must not use, like /reserved-memory. Its entries
+ * go to the reserved ranges, named "/memreserve/".
+ */
+static int read_mem_rsv(struct ctx *c)
+{
+	int n = fdt_num_mem_rsv(c->fdt);
+
+	if (n < 0)
+		return fail(c, -1, NULL, "memory reservation block: %s", fdt_strerror(n));
+	for (int i = 0; i < n; i++) {
+		uint64_t base, size;
+		struct dt_range *r;
+		int e = fdt_get_mem_rsv(c->fdt, i, &base, &size);
+
+		if (e != 0)
+			return fail(c, -1, NULL, "memory reservation block: entry %d: %s", i,
+				    fdt_strerror(e));
+		if (size == 0U)
+			continue;
+		if (base + size - 1U < base)
+			return fail(c, -1, NULL, "memory reservation block (/memreserve/): entry %d: "
+				    "range %#llx + %#llx wraps past 2^64", i,
+				    (unsigned long long)base, (unsigned long long)size);
+		if (c->t->nr_reserved == DT_MAX_RANGES)
+			return fail(c, -1, NULL, "memory reservation block (/memreserve/): entry %d: "
+				    "more than %d ranges of reserved memory", i, DT_MAX_RANGES);
+		r = &c->t->reserved[c->t->nr_reserved++];
+		r->base = base;
+		r->size = size;
+		snprintf(r->path, sizeof(r->path), "/memreserve/");
+	}
+	return 0;
 }
 
 static int pass_memory(struct ctx *c)
 {
 	int resv = fdt_path_offset(c->fdt, "/reserved-memory");
+	struct walk w;
 
-	for (int node = fdt_next_node(c->fdt, -1, NULL); node >= 0;
-	     node = fdt_next_node(c->fdt, node, NULL)) {
-		if (!enabled(c->fdt, node))
-			continue;
-		if (is_memory(c->fdt, node) &&
+	walk_start(&w);
+	while (walk_next(c->fdt, &w)) {
+		int node = w.node;
+
+		if (has_type(c->fdt, node, "memory") &&
 		    read_reg(c, node, c->t->memory, &c->t->nr_memory) != 0)
 			return -1;
 		if (resv >= 0 && fdt_parent_offset(c->fdt, node) == resv &&
 		    read_reg(c, node, c->t->reserved, &c->t->nr_reserved) != 0)
 			return -1;
 	}
-	return 0;
+	return read_mem_rsv(c);
 }
 
 static void first_compatible(const void *fdt, int node, char *out)
@@ -222,22 +304,127 @@ static int known_compatible(struct ctx *c, int node, const struct dt_compat **ou
 	return 0;
 }
 
+/* The last address of [base, +size); a size of 2^64 is kept as UINT64_MAX (read_range). */
+static uint64_t last_of(uint64_t base, uint64_t size)
+{
+	return base == 0U && size == UINT64_MAX ? UINT64_MAX : base + (size - 1U);
+}
+
+/*
+ * Carry the addresses [*@first, *@last] of @bus's child space into its
+ * parent's through @bus's @prop, "ranges" or "dma-ranges" (DT spec 2.3.8,
+ * 2.3.9): entries of (child address, parent address, length), the child
+ * address in @bus's #address-cells, the parent address in its parent's,
+ * the length in @bus's #size-cells. The first entry that holds any of the
+ * addresses is used, and the addresses are cut to it. On a PCI bus
+ * (device_type "pci") the first of 3 address cells, phys.hi, is the space
+ * code and bus/device/function, not address bits: it is left out.
+ * The caller handles an absent or empty @prop.
+ * Return: 0, 1 when no entry holds any of them, -1 with the message.
+ */
+static int up_one(struct ctx *c, int bus, const char *prop, uint64_t *first, uint64_t *last)
+{
+	int grand = fdt_parent_offset(c->fdt, bus), len, cac, pac, sc, n, cskip, pskip;
+	const fdt32_t *p = fdt_getprop(c->fdt, bus, prop, &len);
+
+	if (grand < 0)
+		grand = bus; /* the root's own cells, as for a root child */
+	if (p == NULL)
+		return 1;
+	if (cells(c, bus, "#address-cells", 2, &cac) != 0 ||
+	    cells(c, bus, "#size-cells", 1, &sc) != 0 ||
+	    cells(c, grand, "#address-cells", 2, &pac) != 0)
+		return -1;
+	n = cac + pac + sc;
+	if (n == 0 || len % (4 * n) != 0)
+		return fail(c, bus, prop, "%d bytes is not a whole number of (%d + %d + %d)-cell "
+			    "entries", len, cac, pac, sc);
+	cskip = cac == 3 && has_type(c->fdt, bus, "pci") ? 1 : 0;
+	pskip = pac == 3 && has_type(c->fdt, grand, "pci") ? 1 : 0;
+	for (int i = 0; i < len / (4 * n); i++, p += n) {
+		uint64_t cb, cs, pb, ps, lo, hi;
+
+		/* (child, size) and (parent, size): the size is the entry's last cells */
+		if (read_split_range(c, bus, prop, p + cskip, cac - cskip, p + cac + pac, sc, &cb,
+				     &cs) != 0 ||
+		    read_split_range(c, bus, prop, p + cac + pskip, pac - pskip, p + cac + pac, sc,
+				     &pb, &ps) != 0)
+			return -1;
+		if (cs == 0U)
+			continue;
+		lo = *first > cb ? *first : cb;
+		hi = *last < last_of(cb, cs) ? *last : last_of(cb, cs);
+		if (lo > hi)
+			continue;
+		/* pb + cs - 1 does not wrap (read_range): neither does this */
+		*first = pb + (lo - cb);
+		*last = *first + (hi - lo);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * The CPU address of @node's first reg entry *@base: its parent buses'
+ * ranges, each in turn up to the root (DT spec 2.3.8). A bus with no ranges
+ * has children whose addresses are not the CPU's, and an address in no
+ * entry of ranges is in none of the parent's: both are refused.
+ */
+static int cpu_address(struct ctx *c, int node, uint64_t *base)
+{
+	uint64_t first = *base, last = *base;
+
+	for (int bus = fdt_parent_offset(c->fdt, node); bus > 0;
+	     bus = fdt_parent_offset(c->fdt, bus)) {
+		char bpath[DT_PATH_LEN];
+		int len, r;
+
+		if (fdt_getprop(c->fdt, bus, "ranges", &len) == NULL) {
+			node_path(c, bus, bpath);
+			return fail(c, node, "reg", "%#llx is an address on %s, which has no ranges: "
+				    "not a CPU address", (unsigned long long)*base, bpath);
+		}
+		if (len == 0)
+			continue; /* identity */
+		if ((r = up_one(c, bus, "ranges", &first, &last)) < 0)
+			return -1;
+		if (r > 0) {
+			node_path(c, bus, bpath);
+			return fail(c, node, "reg", "address %#llx is in no entry of %s's ranges",
+				    (unsigned long long)first, bpath);
+		}
+	}
+	*base = first;
+	return 0;
+}
+
 static int pass_iommus(struct ctx *c)
 {
-	for (int node = fdt_next_node(c->fdt, -1, NULL); node >= 0;
-	     node = fdt_next_node(c->fdt, node, NULL)) {
+	struct walk w;
+
+	walk_start(&w);
+	while (walk_next(c->fdt, &w)) {
+		int node = w.node, ic;
 		struct dt_iommu *u;
 		struct dt_range reg[DT_MAX_RANGES];
 		unsigned int nreg = 0;
-		int ic;
+		bool pci_fn;
 
-		if (!enabled(c->fdt, node) || fdt_getprop(c->fdt, node, "#iommu-cells", NULL) == NULL)
+		if (fdt_getprop(c->fdt, node, "#iommu-cells", NULL) == NULL)
 			continue;
 		if (c->t->nr_iommus == DT_MAX_IOMMUS)
 			return fail(c, node, NULL, "more than %d IOMMUs", DT_MAX_IOMMUS);
 		if (cells(c, node, "#iommu-cells", 0, &ic) != 0)
 			return -1;
-		if (read_reg(c, node, reg, &nreg) != 0)
+		/*
+		 * A function on a PCI bus (riscv,pci-iommu): its reg is
+		 * <phys.hi phys.mid phys.lo size> naming its config space by
+		 * bus/device/function, not a CPU range; its registers are a BAR.
+		 */
+		pci_fn = has_type(c->fdt, fdt_parent_offset(c->fdt, node), "pci");
+		if (!pci_fn && read_reg(c, node, reg, &nreg) != 0)
+			return -1;
+		if (nreg != 0 && cpu_address(c, node, &reg[0].base) != 0)
 			return -1;
 		u = &c->t->iommus[c->t->nr_iommus];
 		node_path(c, node, u->path);
@@ -246,7 +433,9 @@ static int pass_iommus(struct ctx *c)
 			return -1;
 		u->phandle = fdt_get_phandle(c->fdt, node);
 		u->cells = (unsigned int)ic;
+		u->pci_function = pci_fn;
 		if (nreg != 0) {
+			u->have_reg = true;
 			u->reg_base = reg[0].base;
 			u->reg_size = reg[0].size;
 		}
@@ -341,13 +530,23 @@ static int map_wraps(struct ctx *c, int node, const fdt32_t *e, int cell)
 	return 0;
 }
 
-/* iommu-map = <rid-base &iommu iommu-base length>...: one master per entry. */
+/*
+ * iommu-map = <rid-base &iommu iommu-base length>...: one master per entry.
+ * iommu-map-mask (one cell, all ones when absent) is ANDed with a requester
+ * ID before it is looked up (pci-iommu.txt): kept with each entry.
+ */
 static int read_iommu_map(struct ctx *c, int node, const fdt32_t *p, int len)
 {
-	int words = len / 4, i = 0;
+	int words = len / 4, i = 0, mlen;
+	const fdt32_t *mp = fdt_getprop(c->fdt, node, "iommu-map-mask", &mlen);
+	uint32_t mask = UINT32_MAX;
 
 	if (len % 4 != 0 || len == 0)
 		return fail(c, node, "iommu-map", "%d bytes is not a list of cells", len);
+	if (mp != NULL && mlen != 4)
+		return fail(c, node, "iommu-map-mask", "%d bytes, not one cell", mlen);
+	if (mp != NULL)
+		mask = fdt32_to_cpu(*mp);
 	while (i < words) {
 		struct dt_master *m;
 		unsigned int n;
@@ -364,6 +563,9 @@ static int read_iommu_map(struct ctx *c, int node, const fdt32_t *p, int len)
 				    c->t->iommus[u].path, n);
 		if (i + 4 > words)
 			return fail(c, node, "iommu-map", "entry at cell %d is cut short (4 cells)", i);
+		if (fdt32_to_cpu(p[i + 3]) == 0U)
+			return fail(c, node, "iommu-map", "entry at cell %d: length 0 maps no requester ID",
+				    i);
 		if (map_wraps(c, node, p + i, i) != 0)
 			return -1;
 		if ((m = new_master(c, node, u)) == NULL)
@@ -372,6 +574,7 @@ static int read_iommu_map(struct ctx *c, int node, const fdt32_t *p, int len)
 		m->rid_base = fdt32_to_cpu(p[i]);
 		m->id_base = fdt32_to_cpu(p[i + 2]);
 		m->id_len = fdt32_to_cpu(p[i + 3]);
+		m->rid_mask = mask;
 		m->ids[0] = m->id_base;
 		m->nr_ids = 1;
 		i += 4;
@@ -380,31 +583,39 @@ static int read_iommu_map(struct ctx *c, int node, const fdt32_t *p, int len)
 }
 
 /*
- * The physical window a master without an IOMMU reaches: its parent bus's
- * dma-ranges (child address, parent address, size: the first entry), or
- * everything when there is none, or it is empty (identity).
+ * The physical window a master without an IOMMU reaches (DT spec 2.3.9):
+ * its bus's dma-ranges, carried up through every ancestor's dma-ranges to
+ * the root. At the master's own bus that is the first entry; above it, the
+ * first entry that holds any of the window, which is cut to it. An empty
+ * dma-ranges is identity with the parent, and so is an absent one (Linux
+ * reads it so): the window is everything when no ancestor limits it.
  */
 static int read_dma_window(struct ctx *c, int node, struct dt_master *m)
 {
-	int bus = fdt_parent_offset(c->fdt, node), len, cac, pac, sc, grand;
-	const fdt32_t *p;
+	uint64_t first = 0, last = UINT64_MAX;
+	bool limited = false;
 
-	if (bus < 0)
-		return 0;
-	p = fdt_getprop(c->fdt, bus, "dma-ranges", &len);
-	if (p == NULL || len == 0)
-		return 0;
-	grand = fdt_parent_offset(c->fdt, bus);
-	if (cells(c, bus, "#address-cells", 2, &cac) != 0 ||
-	    cells(c, bus, "#size-cells", 1, &sc) != 0 ||
-	    cells(c, grand >= 0 ? grand : 0, "#address-cells", 2, &pac) != 0)
-		return -1;
-	if (len % 4 != 0 || len < 4 * (cac + pac + sc))
-		return fail(c, bus, "dma-ranges", "%d bytes is less than one (%d + %d + %d)-cell entry",
-			    len, cac, pac, sc);
-	m->have_dma_range = true;
-	/* the child address is not kept: the window is in the parent's (physical) space */
-	return read_range(c, bus, "dma-ranges", p + cac, pac, sc, &m->dma_base, &m->dma_size);
+	for (int bus = fdt_parent_offset(c->fdt, node); bus >= 0;
+	     bus = bus > 0 ? fdt_parent_offset(c->fdt, bus) : -1) {
+		int len, r;
+
+		if (fdt_getprop(c->fdt, bus, "dma-ranges", &len) == NULL || len == 0)
+			continue;
+		if ((r = up_one(c, bus, "dma-ranges", &first, &last)) < 0)
+			return -1;
+		if (r > 0)
+			return fail(c, bus, "dma-ranges", "no entry holds [%#llx, %#llx], what %s "
+				    "reaches below it", (unsigned long long)first,
+				    (unsigned long long)last, m->path);
+		limited = true;
+	}
+	m->have_dma_range = limited;
+	if (limited) {
+		m->dma_base = first;
+		/* the whole space is kept as 2^64 - 1, as read_range() does */
+		m->dma_size = first == 0U && last == UINT64_MAX ? UINT64_MAX : last - first + 1U;
+	}
+	return 0;
 }
 
 static bool dma_without_iommu(const void *fdt, int node)
@@ -419,13 +630,13 @@ static bool dma_without_iommu(const void *fdt, int node)
 
 static int pass_masters(struct ctx *c)
 {
-	for (int node = fdt_next_node(c->fdt, -1, NULL); node >= 0;
-	     node = fdt_next_node(c->fdt, node, NULL)) {
-		const fdt32_t *p;
-		int len;
+	struct walk w;
 
-		if (!enabled(c->fdt, node))
-			continue;
+	walk_start(&w);
+	while (walk_next(c->fdt, &w)) {
+		const fdt32_t *p;
+		int len, node = w.node;
+
 		if ((p = fdt_getprop(c->fdt, node, "iommus", &len)) != NULL) {
 			if (read_iommus(c, node, p, len) != 0)
 				return -1;
@@ -438,6 +649,32 @@ static int pass_masters(struct ctx *c)
 
 			if (m == NULL || read_dma_window(c, node, m) != 0)
 				return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A phandle names one node (DT spec 2.3.3: it shall be unique): a second
+ * node with the same one is refused, naming both. Every node counts,
+ * disabled or not. fdt_get_phandle() reads phandle, else linux,phandle.
+ */
+static int check_phandles(struct ctx *c)
+{
+	for (int node = fdt_next_node(c->fdt, -1, NULL); node >= 0;
+	     node = fdt_next_node(c->fdt, node, NULL)) {
+		uint32_t ph = fdt_get_phandle(c->fdt, node);
+		int other;
+		char opath[DT_PATH_LEN];
+
+		if (ph == 0U || ph == UINT32_MAX)
+			continue;
+		other = fdt_node_offset_by_phandle(c->fdt, ph);
+		if (other >= 0 && other != node) {
+			node_path(c, other, opath);
+			return fail(c, node, fdt_getprop(c->fdt, node, "phandle", NULL) != NULL ?
+				    "phandle" : "linux,phandle", "%#x is the phandle of %s too",
+				    ph, opath);
 		}
 	}
 	return 0;
@@ -467,22 +704,32 @@ int dt_read(const void *fdt, size_t len, struct dt_topo *t, char *err, size_t er
 		return fail(&c, -1, NULL, "not a valid device-tree blob: %s", fdt_strerror(r));
 	model = fdt_getprop(fdt, 0, "model", &mlen);
 	copy_str(t->model, sizeof(t->model), model != NULL ? model : "", model != NULL ? mlen : 0);
-	if (pass_memory(&c) != 0 || pass_iommus(&c) != 0 || pass_masters(&c) != 0)
+	if (check_phandles(&c) != 0 || pass_memory(&c) != 0 || pass_iommus(&c) != 0 ||
+	    pass_masters(&c) != 0)
 		return -1;
 	return 0;
 }
 
-int dt_find_master(const struct dt_topo *t, const char *path)
+int dt_find_master(const struct dt_topo *t, const char *path, int *also)
 {
 	size_t n = strlen(path);
+	int found = -1;
 
+	*also = -1;
 	for (unsigned int i = 0; i < t->nr_masters; i++) {
 		const char *p = t->masters[i].path;
 		size_t m = strlen(p);
 
-		if (strcmp(p, path) == 0 ||
-		    (m > n && p[m - n - 1] == '/' && strcmp(p + m - n, path) == 0))
-			return (int)i;
+		if (strcmp(p, path) != 0 &&
+		    !(m > n && p[m - n - 1] == '/' && strcmp(p + m - n, path) == 0))
+			continue;
+		if (found < 0) {
+			found = (int)i;
+		} else if (strcmp(t->masters[found].path, p) != 0) {
+			/* the masters of one iommu-map share a path: only another node counts */
+			*also = (int)i;
+			break;
+		}
 	}
-	return -1;
+	return found;
 }

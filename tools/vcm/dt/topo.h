@@ -44,7 +44,9 @@ struct dt_iommu {
 	const struct dt_compat *known; /* NULL: a compatible vcmm has no entry for */
 	uint32_t phandle;
 	unsigned int cells;            /* #iommu-cells */
-	uint64_t reg_base, reg_size;
+	bool have_reg;                 /* reg_base/reg_size hold its first reg entry */
+	bool pci_function;             /* a function on a PCI bus: reg is config space, no MMIO */
+	uint64_t reg_base, reg_size;   /* CPU address: translated through the parents' ranges */
 	unsigned int nr_masters;
 };
 
@@ -61,6 +63,7 @@ struct dt_master {
 	unsigned int nr_ids;
 	bool pci;                      /* from iommu-map: IDs id_base.. for RIDs rid_base.. */
 	uint32_t rid_base, id_base, id_len;
+	uint32_t rid_mask;             /* iommu-map-mask (all ones when absent): RID & mask is looked up */
 	bool have_dma_range;           /* no IOMMU: dma-ranges limits what it reaches */
 	uint64_t dma_base, dma_size;
 };
@@ -90,7 +93,11 @@ const struct dt_compat *dt_compat_find(const char *compatible);
 extern const struct dt_compat dt_compat_table[];
 extern const size_t dt_compat_count;
 
-/* The master whose node path is @path or ends in "/@path"; -1 when none. */
-int dt_find_master(const struct dt_topo *t, const char *path);
+/*
+ * The master whose node path is @path or ends in "/@path"; -1 when none.
+ * When a second node (another path) matches too, *@also is its master's
+ * index (the name is ambiguous), else -1.
+ */
+int dt_find_master(const struct dt_topo *t, const char *path, int *also);
 
 #endif /* VCM_TOOLS_DT_TOPO_H */

@@ -19,7 +19,11 @@ static const char *fmt_of(const struct dt_iommu *u)
 static void print_ids(FILE *out, const struct dt_master *m)
 {
 	if (m->pci) {
-		fprintf(out, "RIDs %#x..%#x -> IDs %#x..", m->rid_base,
+		/* iommu-map-mask: every RID whose masked value is in the range */
+		if (m->rid_mask != UINT32_MAX)
+			fprintf(out, "RIDs with RID & %#x in ", m->rid_mask);
+		fprintf(out, "%s%#x..%#x -> IDs %#x..", m->rid_mask != UINT32_MAX ? "" : "RIDs ",
+			m->rid_base,
 			m->rid_base + (m->id_len ? m->id_len - 1U : 0U), m->id_base);
 		fprintf(out, "%#x", m->id_base + (m->id_len ? m->id_len - 1U : 0U));
 		return;
@@ -113,8 +117,14 @@ void dt_write_json(const struct dt_topo *t, FILE *out)
 			json_str(out, u->known->driver);
 		else
 			fprintf(out, "null");
-		fprintf(out, ", \"iommu_cells\": %u, \"reg\": %llu, \"masters\": %u}", u->cells,
-			(unsigned long long)u->reg_base, u->nr_masters);
+		/* reg: the CPU address of its registers; null for none, or a PCI function */
+		fprintf(out, ", \"iommu_cells\": %u, \"reg\": ", u->cells);
+		if (u->have_reg)
+			fprintf(out, "%llu", (unsigned long long)u->reg_base);
+		else
+			fprintf(out, "null");
+		fprintf(out, ", \"pci_function\": %s, \"masters\": %u}",
+			u->pci_function ? "true" : "false", u->nr_masters);
 	}
 	fprintf(out, "\n  ],\n  \"masters\": [");
 	for (unsigned int j = 0; j < t->nr_masters; j++) {
@@ -134,8 +144,8 @@ void dt_write_json(const struct dt_topo *t, FILE *out)
 			fprintf(out, "%s%u", k ? ", " : "", m->ids[k]);
 		fprintf(out, "]");
 		if (m->pci)
-			fprintf(out, ", \"pci\": {\"rid_base\": %u, \"id_base\": %u, \"length\": %u}",
-				m->rid_base, m->id_base, m->id_len);
+			fprintf(out, ", \"pci\": {\"rid_base\": %u, \"id_base\": %u, \"length\": %u, "
+				"\"rid_mask\": %u}", m->rid_base, m->id_base, m->id_len, m->rid_mask);
 		if (m->have_dma_range)
 			fprintf(out, ", \"dma_range\": {\"base\": %llu, \"size\": %llu}",
 				(unsigned long long)m->dma_base, (unsigned long long)m->dma_size);
@@ -360,15 +370,25 @@ int dt_platform_text(const struct dt_topo *t, const char *decoder, const char *d
 	char ndec[32], ndis[32], udec[32], udis[32];
 	uint64_t base = 0;
 	bool found = false;
-	int i;
+	int i, also;
 
-	if ((i = dt_find_master(t, decoder)) < 0) {
+	if ((i = dt_find_master(t, decoder, &also)) < 0) {
 		snprintf(err, errlen, "--decoder %s: no bus master of that node in the tree", decoder);
 		return -1;
 	}
+	if (also >= 0) {
+		snprintf(err, errlen, "--decoder %s: names two nodes, %s and %s: give the whole path",
+			 decoder, t->masters[i].path, t->masters[also].path);
+		return -1;
+	}
 	dec = &t->masters[i];
-	if ((i = dt_find_master(t, display)) < 0) {
+	if ((i = dt_find_master(t, display, &also)) < 0) {
 		snprintf(err, errlen, "--display %s: no bus master of that node in the tree", display);
+		return -1;
+	}
+	if (also >= 0) {
+		snprintf(err, errlen, "--display %s: names two nodes, %s and %s: give the whole path",
+			 display, t->masters[i].path, t->masters[also].path);
 		return -1;
 	}
 	dis = &t->masters[i];

@@ -22,7 +22,8 @@ void dt_write_dot(const struct dt_topo *t, FILE *out);
  * reserved-memory, the masters @decoder and @display (node paths, or their
  * last components) each behind a model of its IOMMU's format. Refuses, with
  * the node named, a master with no IOMMU or behind one whose format vcmm
- * does not speak or has no model for. Return: 0, or -1 with @err set.
+ * does not speak or has no model for, and a name that ends the paths of two
+ * nodes (both named). Return: 0, or -1 with @err set.
  */
 int dt_platform_text(const struct dt_topo *t, const char *decoder, const char *display,
 		     char *text, size_t textlen, char *err, size_t errlen);
