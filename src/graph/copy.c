@@ -221,36 +221,69 @@ static void view_hull(const struct vcm_plat_ops *plat, const struct copy_side *s
 	}
 }
 
+/* A run of a side's CPU view, for views_overlap(). */
+struct cpu_run {
+	uintptr_t cpu;
+	uint64_t n;
+};
+
 /*
  * Whether the first @len bytes of @to and of @from share a byte through
  * their CPU views, *@bad_pa @to's pa of the first shared byte found. In a
  * guest two IPAs the host maps to the same memory do, which the IPAs do not
  * show (copy_overlap_() compares pas). Disjoint hulls, the usual case, cost
- * one pass over each side; interleaved ones every run against every run, as
- * copy_overlap_() does.
+ * one pass over each side. Interleaved ones compare every run of @to with
+ * every run of @from, kept in a list made in one pass (each page of a walk
+ * asks the host, under its lock); without metadata for the list, @from is
+ * walked again for each run of @to: slower, the same answer.
  */
 static bool views_overlap(const struct vcm_plat_ops *plat, const struct copy_side *to,
 			  const struct copy_side *from, uint64_t len, vcm_pa_t *bad_pa)
 {
 	uintptr_t t_lo, t_end, f_lo, f_end, ct, cf;
+	struct cpu_run *fr = NULL;
+	size_t nr = 0, got = 0;
 	struct view vt, vf;
 	uint64_t nt, nf;
 	vcm_pa_t pt, pf;
+	bool found = false;
 
 	view_hull(plat, to, len, &t_lo, &t_end);
 	view_hull(plat, from, len, &f_lo, &f_end);
 	if (t_end <= f_lo || f_end <= t_lo)
 		return false;
-	view_init(&vt, to, len);
-	while (view_next(plat, &vt, &ct, &nt, &pt)) {
+	view_init(&vf, from, len);
+	while (view_next(plat, &vf, &cf, &nf, &pf))
+		nr++;
+	if (nr != 0U && nr <= SIZE_MAX / sizeof(*fr))
+		fr = plat->meta_alloc(plat->ctx, nr * sizeof(*fr));
+	if (fr != NULL) {
 		view_init(&vf, from, len);
-		while (view_next(plat, &vf, &cf, &nf, &pf))
+		while (got < nr && view_next(plat, &vf, &cf, &nf, &pf))
+			fr[got++] = (struct cpu_run){ cf, nf };
+	}
+	view_init(&vt, to, len);
+	while (!found && view_next(plat, &vt, &ct, &nt, &pt)) {
+		if (fr == NULL)
+			view_init(&vf, from, len);
+		for (size_t i = 0; !found; i++) {
+			if (fr != NULL) {
+				if (i == got)
+					break;
+				cf = fr[i].cpu;
+				nf = fr[i].n;
+			} else if (!view_next(plat, &vf, &cf, &nf, &pf)) {
+				break;
+			}
 			if (ct < cf + nf && cf < ct + nt) {
 				*bad_pa = pt + (cf > ct ? cf - ct : 0U);
-				return true;
+				found = true;
 			}
+		}
 	}
-	return false;
+	if (fr != NULL)
+		plat->meta_free(plat->ctx, fr, nr * sizeof(*fr));
+	return found;
 }
 
 int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct copy_side *from,

@@ -35,14 +35,28 @@ static void nest_meta_free(void *ctx, void *p, size_t size)
 	np->host_plat->meta_free(np->host_plat->ctx, p, size);
 }
 
+/*
+ * The arena's books change under the host's lock, which vcm_nest_plat_fini()
+ * holds while it counts the tables out and unpins: a table is then either
+ * counted (and fini refuses) or never made in memory that fini unpinned.
+ * The guest's own lock is held already; guest before host is the order
+ * nest_pa_to_cpu() keeps too.
+ */
 static int nest_table_alloc(void *ctx, uint64_t size, uint64_t align, vcm_pa_t *pa, void **cpu)
 {
 	struct vcm_nest_plat *np = ctx;
+	struct vcm *host = np->host;
+	int ret;
+	struct vcm_sys *sys = gobj_lock_(&host, GK_VCM, "host", NULL, &ret);
 
-	/* a guest system that outlived vcm_nest_plat_fini() gets no table there */
-	if (!nest_armed(np))
+	if (sys == NULL)
 		return -ENOMEM;
-	return np->arena_ops.table_alloc(np->arena_ops.ctx, size, align, pa, cpu);
+	ret = -ENOMEM;
+	/* a guest system that outlived vcm_nest_plat_fini() gets no table there */
+	if (nest_armed(np))
+		ret = np->arena_ops.table_alloc(np->arena_ops.ctx, size, align, pa, cpu);
+	sys_unlock_(sys);
+	return ret;
 }
 
 bool nest_plat_ops_(const struct vcm_plat_ops *ops)
@@ -53,8 +67,15 @@ bool nest_plat_ops_(const struct vcm_plat_ops *ops)
 static void nest_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 {
 	struct vcm_nest_plat *np = ctx;
+	struct vcm *host = np->host;
+	int ret;
+	struct vcm_sys *sys = gobj_lock_(&host, GK_VCM, "host", NULL, &ret);
 
+	/* no host (it cannot go while the arena pins its memory): nothing to write to */
+	if (sys == NULL)
+		return;
 	np->arena_ops.table_free(np->arena_ops.ctx, pa, cpu, size);
+	sys_unlock_(sys);
 }
 
 /*

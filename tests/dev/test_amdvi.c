@@ -242,6 +242,13 @@ static void test_program_dirty(void **state)
 	assert_int_equal(vcm_amdvi_dev_ops.program(dev, VCM_BASE_LOW, &hw), -EINVAL);
 	assert_non_null(strstr(vcm_amdvi_last_error(e->m), "DTE.HAD 10b is reserved"));
 	hw.regs[0] ^= UINT64_C(1) << 7;
+	/* HAD 01b (access bits only) asks for HASup, bit 49, which this EFR lacks */
+	hw.regs[0] ^= UINT64_C(1) << 8;
+	assert_true((e->f.regs[R_EFR / 8] & UINT64_C(1) << 49) == 0U);
+	assert_int_equal(vcm_amdvi_dev_ops.program(dev, VCM_BASE_LOW, &hw), -EOPNOTSUPP);
+	assert_non_null(strstr(vcm_amdvi_last_error(e->m), "DTE.HAD 1b needs EFR.HASup"));
+	assert_true(dte[0] == 3U);
+	hw.regs[0] ^= UINT64_C(1) << 8;
 	e->f.regs[R_EFR / 8] |= UINT64_C(1) << 52;
 	assert_int_equal(vcm_amdvi_dev_ops.program(dev, VCM_BASE_LOW, &hw), 0);
 	assert_true(dte[0] == hw.regs[0]);
