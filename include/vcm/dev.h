@@ -94,6 +94,9 @@ extern "C" {
  *              changed nothing that needs a flush. The graph passes it to
  *              vcm_dev_ops.tlb_range_hint; NULL: no sizes known, and the
  *              graph's own leaf-only guess.
+ * @identity:   the device sees memory at its physical address (no MMU): the
+ *              graph refuses to migrate memory such an instance maps (-EBUSY)
+ *              rather than let @map refuse the new address halfway.
  */
 struct vcm_dev_cfg;
 struct vcm_mapper_ops {
@@ -119,6 +122,7 @@ struct vcm_mapper_ops {
 				int (*fn)(void *arg, vcm_da_t da, uint64_t len), void *arg,
 				struct vcm_diag *diag);
 	bool (*tlb_hint)(void *inst, struct vcm_tlb_hint *hint);
+	bool identity;
 };
 
 /**

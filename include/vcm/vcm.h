@@ -429,7 +429,7 @@ VCM_API int vcm_deactivate(struct vcm_avcm *avcm);
 /* Deactivate whatever is active on @to's base registers and activate @to;
  * 0 if @to is already active. If the device refuses @to's table, what was
  * active before is programmed again and the device's error returned; if the
- * device refuses that too, the message names the base left with nothing
+ * device refuses that too, the message names the bases left with nothing
  * active (vcm_is_active() tells for each association). */
 VCM_API int vcm_switch(struct vcm_avcm *to);
 /* 1 active, 0 inactive, -EINVAL bad handle. */

@@ -484,7 +484,7 @@ int vcm_switch(struct vcm_avcm *to)
 	ret = activate_locked_(to);
 	if (ret != 0) {
 		char first[VCM_DIAG_MSG_LEN];
-		unsigned int lost = VCM_MAX_BASES;
+		unsigned int lost = 0;
 		int again = 0;
 
 		graph_keep_msg_(sys, first);
@@ -493,16 +493,19 @@ int vcm_switch(struct vcm_avcm *to)
 			if (old[b] != NULL && !old[b]->active) {
 				int r = activate_locked_(old[b]);
 
-				if (r != 0 && again == 0) {
+				if (r != 0 && again == 0)
 					again = r;
-					lost = b;
-				}
 			}
+		/* every base of the switch that was active and is empty now */
+		for (b = 0; b < VCM_MAX_BASES; b++)
+			if (old[b] != NULL && (to->dev->active[b] == NULL ||
+					       !to->dev->active[b]->active))
+				lost |= 1U << b;
 		if (again != 0)
-			/* a device refusing twice: say which base it leaves with nothing */
-			GERR(sys, ret, "%s; the VCM active before on base %u could not be "
-			     "programmed again (%d): nothing is active on that base now",
-			     first, lost, again);
+			/* a device refusing twice: say which bases it leaves with nothing */
+			GERR(sys, ret, "%s; what was active before could not be programmed "
+			     "again (%d): nothing is active on %s now", first, again,
+			     lost == 3U ? "bases 0 and 1" : lost == 2U ? "base 1" : "base 0");
 		else
 			sys_diag_(sys)->err = ret;
 	}

@@ -162,4 +162,5 @@ const struct vcm_mapper_ops vcm_mapper_one_to_one = {
 	.lookup = o2o_lookup,
 	.page_sizes = o2o_page_sizes,
 	.walk = o2o_walk,
+	.identity = true,
 };

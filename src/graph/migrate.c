@@ -81,7 +81,7 @@ static int check_mem(struct vcm_sys *sys, struct vcm_mem **memp)
 			    vcm_ull(mem->guest_ipa));
 	glist_for_each(p, &mem->users) {
 		struct vcm_res *res = GRAPH_CONTAINER(p, struct vcm_res, mem_node);
-
+		const struct glist *q;
 		vcm_da_t at = 0;
 		int ret;
 
@@ -89,6 +89,16 @@ static int check_mem(struct vcm_sys *sys, struct vcm_mem **memp)
 			return GERR(sys, -EBUSY,
 				    "mem is mapped one-to-one at da %#llx: its address is fixed",
 				    vcm_ull(res->da));
+		/*
+		 * A device without an MMU in an ordinary VCM sees the memory at
+		 * its own address too: refused here, before anything is unmapped,
+		 * not by its mapper halfway (whose undo then needs metadata).
+		 */
+		glist_for_each(q, &res->vcm->insts)
+			if (GRAPH_CONTAINER(q, struct vcm_inst, node)->ops->identity)
+				return GERR(sys, -EBUSY,
+					    "mem is mapped at da %#llx for a device without an MMU "
+					    "(one-to-one): its address is fixed", vcm_ull(res->da));
 		/* the new leaves start clean: a write not yet harvested would be lost */
 		ret = res_dirty_at_(sys, res, &at);
 		if (ret > 0)

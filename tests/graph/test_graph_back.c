@@ -243,8 +243,8 @@ static void test_switch(void **state)
 	assert_int_equal(vcm_switch(a), -ETIMEDOUT);
 	assert_non_null(strstr(vcm_sys_last_error(g.sys), "refused the table on base 0"));
 	assert_non_null(strstr(vcm_sys_last_error(g.sys),
-			       "the VCM active before on base 0 could not be programmed again "
-			       "(-110): nothing is active on that base now"));
+			       "what was active before could not be programmed again "
+			       "(-110): nothing is active on base 0 now"));
 	assert_int_equal(vcm_is_active(b), 0);
 	assert_int_equal(vcm_is_active(a), 0);
 	g.fake[D_V7].program_ret = 0;
@@ -254,6 +254,32 @@ static void test_switch(void **state)
 	gfx_drop(b);
 	assert_int_equal(vcm_free(v), 0);
 	assert_int_equal(vcm_free(w), 0);
+}
+
+/* A split switched in over two associations, one per base, all refused:
+ * the message names both bases, each left with nothing active. */
+static void test_switch_both_lost(void **state)
+{
+	struct vcm *v = gfx_vcm(0, 16 * MB), *w = gfx_vcm(0, 16 * MB), *x = gfx_vcm(0, 16 * MB);
+	struct vcm_avcm *lo = gfx_assoc(v, D_V8S1, VCM_USE_LOW_BASE, true);
+	struct vcm_avcm *hi = gfx_assoc(w, D_V8S1, VCM_USE_HIGH_BASE, true);
+	struct vcm_avcm *sp = gfx_assoc(x, D_V8S1, VCM_SPLIT(1), false);
+
+	(void)state;
+	g.fake[D_V8S1].program_ret = -ETIMEDOUT;
+	assert_int_equal(vcm_switch(sp), -ETIMEDOUT);
+	assert_non_null(strstr(vcm_sys_last_error(g.sys),
+			       "nothing is active on bases 0 and 1 now"));
+	assert_int_equal(vcm_is_active(lo), 0);
+	assert_int_equal(vcm_is_active(hi), 0);
+	assert_int_equal(vcm_is_active(sp), 0);
+	g.fake[D_V8S1].program_ret = 0;
+	gfx_drop(sp);
+	gfx_drop(hi);
+	gfx_drop(lo);
+	assert_int_equal(vcm_free(x), 0);
+	assert_int_equal(vcm_free(w), 0);
+	assert_int_equal(vcm_free(v), 0);
 }
 
 /* ---- backing ---- */
@@ -1023,7 +1049,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_assoc_errors),
 		T(test_assoc_format_refusal), T(test_assoc_shares_table), T(test_deassoc),
-		T(test_assoc_attr), T(test_activate), T(test_switch), T(test_back), T(test_unback_hint), T(test_back_large_leaves),
+		T(test_assoc_attr), T(test_activate), T(test_switch), T(test_switch_both_lost), T(test_back), T(test_unback_hint), T(test_back_large_leaves),
 		T(test_back_errors), T(test_back_third_table_refuses),
 		T(test_back_injected_failures), T(test_back_scattered),
 		T(test_back_inactive_and_late_assoc),

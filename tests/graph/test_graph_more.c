@@ -285,6 +285,36 @@ static void test_migrate_errors(void **state)
 	assert_int_equal(vcm_unreserve(r), 0);
 	gfx_drop(a);
 	assert_int_equal(vcm_free(o), 0);
+	/*
+	 * nor memory a device without an MMU maps in an ordinary VCM (beside a
+	 * page-table device): refused up front, nothing unmapped, with
+	 * metadata to spare or not
+	 */
+	{
+		struct vcm *v = gfx_vcm(GFX_MT0_PA, GFX_MT0_LEN);
+		struct vcm_avcm *ad = gfx_assoc(v, D_DMA, 0, true);
+		struct vcm_avcm *a7 = gfx_assoc(v, D_V7, 0, true);
+		struct snap s0, s1;
+		vcm_pa_t pa = gfx_pa_of(m, 0);
+
+		assert_int_equal(vcm_reserve_at(v, pa, 64 * KB, RW, &r), 0);
+		assert_int_equal(vcm_back(r, m), 0);
+		snap_take(&s0, &v, 1);
+		for (long n = 0; n < 8; n++) {
+			gfx_fail_meta(n);
+			assert_int_equal(vcm_migrate(g.sys, m), -EBUSY);
+			gfx_fail_meta(0);
+			gfx_msg("vcm_migrate: mem is mapped at da 0x");
+			snap_take(&s1, &v, 1);
+			snap_equal(&s0, &s1);
+			assert_true(gfx_pa_of(m, 0) == pa);
+		}
+		assert_int_equal(vcm_unback(r), 0);
+		assert_int_equal(vcm_unreserve(r), 0);
+		gfx_drop(a7);
+		gfx_drop(ad);
+		assert_int_equal(vcm_free(v), 0);
+	}
 	/* no room for the copy */
 	assert_int_equal(vcm_alloc(g.sys, 0, GFX_MT0_LEN - 64 * KB, 0, &big), 0);
 	assert_int_equal(vcm_migrate(g.sys, big), -ENOMEM);
