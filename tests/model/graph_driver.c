@@ -340,6 +340,7 @@ static void spy_make(struct vcm_mapper_ops *o, const struct vcm_mapper_ops *real
 		.lookup = gdi_spy_lookup, .hw = real->hw ? spy_hw : NULL,
 		.page_sizes = real->page_sizes ? spy_page_sizes : NULL,
 		.range = real->range ? spy_range : NULL, .walk = real->walk ? gdi_spy_walk : NULL,
+		.identity = real->identity,
 	};
 }
 
