@@ -43,11 +43,13 @@ static int write_file(const char *path, struct soc *s, const struct dt_topo *t, 
 		      char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "w");
+	bool bad;
 
 	if (f == NULL) {
 		snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
 		return -1;
 	}
+	errno = 0; /* a failed write's errno, if any, is the one reported */
 	if (t != NULL && dot) {
 		dt_write_dot(t, f);
 	} else if (t != NULL) {
@@ -58,11 +60,31 @@ static int write_file(const char *path, struct soc *s, const struct dt_topo *t, 
 		soc_write_json(s, f, "");
 		fputc('\n', f);
 	}
-	if (fclose(f) != 0) {
-		snprintf(err, errlen, "%s: write failed: %s", path, strerror(errno));
+	bad = ferror(f) != 0;
+	if (fclose(f) != 0 || bad) {
+		snprintf(err, errlen, "%s: write failed: %s", path,
+			 errno != 0 ? strerror(errno) : "an error while writing");
+		unlink(path);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Write graph.dot, then graph.json; when either fails, none of the three
+ * outputs stays: a partial file, or the SVG and JSON of an earlier run beside
+ * a new DOT, would not be this graph.
+ */
+static int write_all(const char *dot, const char *svg, const char *json, struct soc *s,
+		     const struct dt_topo *t, char *err, size_t errlen)
+{
+	if (write_file(dot, s, t, true, err, errlen) == 0 &&
+	    write_file(json, s, t, false, err, errlen) == 0)
+		return 0;
+	unlink(dot);
+	unlink(svg);
+	unlink(json);
+	return -1;
 }
 
 /*
@@ -131,8 +153,7 @@ static int graph_dtb(const char *dtb, const char *out_dir, bool json_out, struct
 	snprintf(dot, sizeof(dot), "%s/graph.dot", out_dir);
 	snprintf(svg, sizeof(svg), "%s/graph.svg", out_dir);
 	snprintf(json, sizeof(json), "%s/graph.json", out_dir);
-	if (write_file(dot, NULL, t, true, err, sizeof(err)) != 0 ||
-	    write_file(json, NULL, t, false, err, sizeof(err)) != 0)
+	if (write_all(dot, svg, json, NULL, t, err, sizeof(err)) != 0)
 		goto fail;
 	if (json_out)
 		dt_write_json(t, stdout);
@@ -222,9 +243,7 @@ static int run(int argc, char **argv)
 		goto fail;
 	}
 	soc_print_graph(&s, stdout);
-	r = write_file(dot, &s, NULL, true, err, sizeof(err));
-	if (r == 0)
-		r = write_file(json, &s, NULL, false, err, sizeof(err));
+	r = write_all(dot, svg, json, &s, NULL, err, sizeof(err));
 	soc_teardown(&s);
 	if (r != 0)
 		goto fail;

@@ -356,8 +356,9 @@ static int run(int argc, char **argv)
 	}
 	if (pr.json) {
 		fprintf(pr.out, "  \"frames\": %u,\n  \"width\": %u,\n  \"height\": %u,\n"
-			"  \"format\": \"%s\",\n  \"dma_chunks\": %llu,\n  \"png\": ", mx.frames,
-			mx.width, mx.height, mx.kind, (unsigned long long)mx.dma_chunks);
+			"  \"format\": \"%s\",\n  \"dma_chunks\": %llu,\n  \"dma_bytes\": %llu,\n"
+			"  \"png\": ", mx.frames, mx.width, mx.height, mx.kind,
+			(unsigned long long)mx.dma_chunks, (unsigned long long)mx.dma_bytes);
 		snprintf(exe, sizeof(exe), "%s/frame-%%04u.png", out_dir);
 		json_str(pr.out, exe);
 		fprintf(pr.out, ",\n  \"runs\": {\n");

@@ -73,11 +73,35 @@ void json_str(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/*
+ * A control byte or a byte of ill-formed UTF-8 is written as the text \xHH
+ * (an escaped backslash, then the hex): dot passes raw ones into the SVG,
+ * where XML forbids them or they read as Latin-1, and a replacement
+ * character would make two names differing there one node.
+ */
 void dot_str(FILE *out, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', out);
-		fputc(*s, out);
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p != '\0') {
+		unsigned char c = *p;
+		int n;
+
+		if (c == '"' || c == '\\') {
+			fprintf(out, "\\%c", c);
+			p++;
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(out, "\\\\x%02x", c);
+			p++;
+		} else if (c < 0x80) {
+			fputc(c, out);
+			p++;
+		} else if ((n = utf8_len(p)) != 0) {
+			fwrite(p, 1, (size_t)n, out);
+			p += n;
+		} else {
+			fprintf(out, "\\\\x%02x", c);
+			p++;
+		}
 	}
 }

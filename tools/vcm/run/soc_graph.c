@@ -37,19 +37,25 @@ static void plan_of(const struct vcm_mem *m, struct chunk_plan *p)
 
 static void plan_text(const struct chunk_plan *p, char *buf, size_t len)
 {
+	static const char unit[] = "KMGT";
 	size_t at = 0;
 
 	buf[0] = '\0';
+	/* every power of two the platform allows (4K .. 1T), by its own size */
 	for (int lg2 = 40; lg2 >= 12; lg2--) {
 		if (p->n[lg2] == 0)
 			continue;
-		at += (size_t)snprintf(buf + at, len - at, "%s%ux%s", at != 0 ? " + " : "",
-				       p->n[lg2],
-				       lg2 >= 20 ? (lg2 == 20 ? "1M" : lg2 == 24 ? "16M" : "big")
-						 : lg2 == 16 ? "64K" : lg2 == 12 ? "4K" : "other");
+		at += (size_t)snprintf(buf + at, len - at, "%s%ux%u%c", at != 0 ? " + " : "",
+				       p->n[lg2], 1U << ((lg2 - 10) % 10), unit[(lg2 - 10) / 10]);
 		if (at >= len)
 			break;
 	}
+}
+
+/* A master's role as the platform description gives it (role= is optional). */
+static const char *role_name(enum plat_role r)
+{
+	return r == PLAT_ROLE_DECODER ? "decoder" : r == PLAT_ROLE_DISPLAY ? "display" : "none";
 }
 
 struct node_mem {
@@ -111,9 +117,18 @@ static const char *dev_kind(struct soc *s, unsigned int j, char *buf, size_t len
 	const struct plat_iommu *p = &s->d->iommus[s->d->masters[j].iommu];
 
 	snprintf(buf, len, "%s via %s (%s, IOTLB %u x %u-way)",
-		 s->d->masters[j].role == PLAT_ROLE_DECODER ? "decoder" : "display", p->name,
+		 role_name(s->d->masters[j].role), p->name,
 		 plat_fmt_name(p->fmt), p->tlb, p->ways);
 	return buf;
+}
+
+/* Page-table memory the SoC's tables hold now (what --4k costs shows here). */
+static uint64_t tables_now(struct soc *s)
+{
+	uint64_t now = 0;
+
+	vcm_soc_table_bytes(s->hw, &now, NULL);
+	return now;
 }
 
 void soc_print_graph(struct soc *s, FILE *out)
@@ -128,6 +143,7 @@ void soc_print_graph(struct soc *s, FILE *out)
 		(unsigned long long)s->d->mem_base,
 		(unsigned long long)(s->d->mem_base + s->d->mem_size),
 		(unsigned long long)(s->d->mem_tables >> 20));
+	fprintf(out, "  table memory in use: %llu bytes\n", (unsigned long long)tables_now(s));
 	for (unsigned int i = 0; i < s->d->nr_memtypes; i++)
 		fprintf(out, "  memtype %u %-8s [%#llx, %#llx)\n", i, s->d->memtypes[i].name,
 			(unsigned long long)s->d->memtypes[i].base,
@@ -180,7 +196,9 @@ void soc_write_dot(struct soc *s, FILE *out)
 	char buf[160];
 
 	fprintf(out, "digraph vcm {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n"
-		     "  edge [fontname=\"Helvetica\", fontsize=9];\n");
+		     "  edge [fontname=\"Helvetica\", fontsize=9];\n"
+		     "  label=\"%s, %llu bytes of page tables\";\n",
+		s->small_only ? "4 KiB chunks" : "mixed chunks", (unsigned long long)tables_now(s));
 	/* names come from the description, any bytes but blanks: dot_str() them */
 	for (unsigned int j = 0; j < s->d->nr_masters; j++) {
 		const char *name = s->d->masters[j].name;
@@ -254,8 +272,9 @@ void soc_write_json(struct soc *s, FILE *out, const char *ind)
 	struct node_vcm vcms[3];
 	unsigned int nm = mems_of(s, mems), nv = vcms_of(s, vcms);
 
-	fprintf(out, "{\n%s  \"chunks\": \"%s\",\n%s  \"memtypes\": [", ind,
-		s->small_only ? "4k-only" : "mixed", ind);
+	fprintf(out, "{\n%s  \"chunks\": \"%s\",\n%s  \"table_bytes\": %llu,\n%s  \"memtypes\": [",
+		ind, s->small_only ? "4k-only" : "mixed", ind, (unsigned long long)tables_now(s),
+		ind);
 	for (unsigned int i = 0; i < s->d->nr_memtypes; i++) {
 		/* names come from the description: any bytes but blanks, so json_str() */
 		fprintf(out, "%s{\"index\": %u, \"name\": ", i ? ", " : "", i);
@@ -273,7 +292,7 @@ void soc_write_json(struct soc *s, FILE *out, const char *ind)
 		fprintf(out, "{\"name\": ");
 		json_str(out, s->d->masters[j].name);
 		fprintf(out, ", \"role\": \"%s\", \"iommu\": ",
-			s->d->masters[j].role == PLAT_ROLE_DECODER ? "decoder" : "display");
+			role_name(s->d->masters[j].role));
 		json_str(out, p->name);
 		fprintf(out, ", \"format\": \"%s\", \"vcm\": \"vcm_video\", \"active\": %s, "
 			     "\"table_pa\": %llu}, ", plat_fmt_name(p->fmt),
