@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <stdbool.h>
 #include "json.h"
 
 /*
@@ -38,6 +39,37 @@ static int utf8_len(const unsigned char *s)
 }
 
 /*
+ * Write @s with the bytes it passes through as they are: well-formed UTF-8
+ * and printable ASCII. A quote or a backslash goes out behind a backslash.
+ * JSON (@dot false) writes a control byte as \u00HH and a byte not part of
+ * a well-formed sequence as \ufffd; DOT (@dot true) writes both, and DEL,
+ * as the text \xHH (an escaped backslash, then the hex).
+ */
+static void put_escaped(FILE *out, const char *s, bool dot)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p != '\0') {
+		unsigned char c = *p;
+		int n = 1;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || (dot && c == 0x7f))
+			fprintf(out, dot ? "\\\\x%02x" : "\\u%04x", c);
+		else if (c < 0x80)
+			fputc(c, out);
+		else if ((n = utf8_len(p)) != 0)
+			fwrite(p, 1, (size_t)n, out);
+		else if (dot)
+			fprintf(out, "\\\\x%02x", c);
+		else
+			fputs("\\ufffd", out);
+		p += n != 0 ? n : 1;
+	}
+}
+
+/*
  * The output is always valid UTF-8, as JSON must be: well-formed sequences
  * pass through unchanged, and each byte that is not part of one (a file's
  * name, a node's model or a message may hold any byte) becomes U+FFFD, the
@@ -46,62 +78,17 @@ static int utf8_len(const unsigned char *s)
  */
 void json_str(FILE *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
 	fputc('"', out);
-	while (*p != '\0') {
-		unsigned char c = *p;
-		int n;
-
-		if (c == '"' || c == '\\') {
-			fprintf(out, "\\%c", c);
-			p++;
-		} else if (c < 0x20) {
-			fprintf(out, "\\u%04x", c);
-			p++;
-		} else if (c < 0x80) {
-			fputc(c, out);
-			p++;
-		} else if ((n = utf8_len(p)) != 0) {
-			fwrite(p, 1, (size_t)n, out);
-			p += n;
-		} else {
-			fputs("\\ufffd", out);
-			p++;
-		}
-	}
+	put_escaped(out, s, false);
 	fputc('"', out);
 }
 
 /*
- * A control byte or a byte of ill-formed UTF-8 is written as the text \xHH
- * (an escaped backslash, then the hex): dot passes raw ones into the SVG,
- * where XML forbids them or they read as Latin-1, and a replacement
- * character would make two names differing there one node.
+ * DOT: dot passes raw control bytes into the SVG, where XML forbids them, and
+ * reads broken UTF-8 as Latin-1; a replacement character would make two
+ * names that differ there one node, so each such byte is the text \xHH.
  */
 void dot_str(FILE *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p != '\0') {
-		unsigned char c = *p;
-		int n;
-
-		if (c == '"' || c == '\\') {
-			fprintf(out, "\\%c", c);
-			p++;
-		} else if (c < 0x20 || c == 0x7f) {
-			fprintf(out, "\\\\x%02x", c);
-			p++;
-		} else if (c < 0x80) {
-			fputc(c, out);
-			p++;
-		} else if ((n = utf8_len(p)) != 0) {
-			fwrite(p, 1, (size_t)n, out);
-			p += n;
-		} else {
-			fprintf(out, "\\\\x%02x", c);
-			p++;
-		}
-	}
+	put_escaped(out, s, true);
 }
