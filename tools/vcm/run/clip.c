@@ -295,8 +295,9 @@ static const char *fourcc_text(const uint8_t *b, char out[17])
 /* A video chunk of stream NN: "NNdc" (compressed) or "NNdb" (uncompressed DIB). */
 static bool video_chunk(const uint8_t *b)
 {
+	/* NNdc: compressed video; NNdb (uncompressed DIB) is stepped over like the rest */
 	return b[0] >= '0' && b[0] <= '9' && b[1] >= '0' && b[1] <= '9' && b[2] == 'd' &&
-	       (b[3] == 'c' || b[3] == 'b');
+	       b[3] == 'c';
 }
 
 /*
@@ -320,10 +321,17 @@ static int avi_seek_frame(struct clip *c, size_t *len, char *err, size_t errlen)
 		if (c->win_len == c->pos)
 			return 0;
 		off = at(c, c->pos);
-		if (r > 0)
+		b = c->win + c->pos;
+		if (r > 0) {
+			/* the id alone already says a cut chunk is no frame (a trailing idx1) */
+			if (c->win_len - c->pos >= 4 && !video_chunk(b) && !fourcc(b, "RIFF") &&
+			    !fourcc(b, "LIST")) {
+				c->pos = c->win_len;
+				return 0;
+			}
 			return failf(c, err, errlen, "byte offset %llu: AVI: the file ends inside a "
 				     "chunk header", off);
-		b = c->win + c->pos;
+		}
 		size = le32(b + 4);
 		if (fourcc(b, "RIFF") || fourcc(b, "LIST")) {
 			if (size < 4)
@@ -361,12 +369,12 @@ static int avi_seek_frame(struct clip *c, size_t *len, char *err, size_t errlen)
 			return 1;
 		}
 		/* anything else (headers, audio, JUNK, idx1, an empty frame) is skipped */
-		skip = 8 + size + (size & 1U);
-		if (skip > MAX_FRAME_BYTES)
+		if (size > MAX_FRAME_BYTES)
 			return failf(c, err, errlen, "byte offset %llu: AVI: chunk %s of %llu bytes "
 				     "is larger than %llu MiB", off, fourcc_text(b, cc),
 				     (unsigned long long)size,
 				     (unsigned long long)(MAX_FRAME_BYTES >> 20));
+		skip = 8 + size + (size & 1U);
 		r = need(c, (size_t)skip, err, errlen);
 		if (r < 0)
 			return -1;
@@ -391,7 +399,8 @@ static int next_avi(struct clip *c, uint8_t *rgb, bool header_only, char *err, s
 	c->avi_pending = 0;
 	if (r <= 0)
 		return r;
-	off = at(c, c->pos);
+	/* the chunk's own offset, its 8-byte header before the data (as the other refusals) */
+	off = at(c, c->pos) - 8U;
 	if (len < 2 || c->win[c->pos] != 0xff || c->win[c->pos + 1] != 0xd8)
 		return failf(c, err, errlen, "frame %u at byte offset %llu: AVI: the video chunk "
 			     "does not start with a JPEG (FF D8); only Motion-JPEG AVI is played",
@@ -517,7 +526,7 @@ int clip_open(struct clip *c, struct soc *soc, const char *path, char *err, size
 		c->kind = CLIP_AVI;
 		r = next_avi(c, NULL, true, err, errlen);
 		if (r == 0) /* every chunk read, none a video frame */
-			return failf(c, err, errlen, "AVI: no video frame (a '##dc' or '##db' chunk "
+			return failf(c, err, errlen, "AVI: no video frame (a '##dc' chunk "
 				     "of the 'movi' list) in the file's %llu bytes",
 				     (unsigned long long)c->file_len);
 		return r == 1 ? 0 : -1;
