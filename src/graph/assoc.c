@@ -496,7 +496,8 @@ int vcm_switch(struct vcm_avcm *to)
 				if (r != 0 && again == 0)
 					again = r;
 			}
-		/* every base of the switch that was active and is empty now */
+		/* every base of the switch that was active and is empty now (two at most) */
+		_Static_assert(VCM_MAX_BASES == 2U, "the message below names two bases");
 		for (b = 0; b < VCM_MAX_BASES; b++)
 			if (old[b] != NULL && (to->dev->active[b] == NULL ||
 					       !to->dev->active[b]->active))
@@ -527,7 +528,6 @@ int vcm_is_active(const struct vcm_avcm *avcm)
 }
 
 /* ---- queries that go through an association ------------------------------------ */
-
 
 /* @out is NULL when the caller's own output (@what) is. */
 static int get_hw(struct vcm *vcm, struct vcm_dev *dev, struct vcm_hw_regs *out, const char *what,
