@@ -694,6 +694,18 @@ static int ste_unload(struct vcm_smmuv3_master *m)
 }
 
 /*
+ * After a failed program: the STE back to abort and the CD invalid
+ * (ste_unload()), best effort; the first error stays the one reported.
+ */
+static void unload_after_error(struct vcm_smmuv3_master *m)
+{
+	struct vcm_diag first = m->smmu->diag;
+
+	(void)ste_unload(m);
+	m->smmu->diag = first;
+}
+
+/*
  * The CD doubleword 0 for @hw, or an error: the TTBR0 fields of TCR_EL1 move
  * into the CD (5.4: T0SZ, TG0, IR0, OR0, SH0 and IPS have TCR's encodings;
  * only TG0 sits elsewhere), and so do HA and HD, which a table that tracks
@@ -785,13 +797,9 @@ static int smmu_program(void *ctx, unsigned int base, const struct vcm_hw_regs *
 			 * The abort may not have reached the SMMU, which may
 			 * keep walking the old table through the CD: leave the
 			 * stream as clear() does (CD invalid, TLBI_NH_ASID,
-			 * a sync tried again), as smmuv3.h promises. The first
-			 * error is the one reported.
+			 * a sync tried again), as smmuv3.h promises.
 			 */
-			struct vcm_diag first = s->diag;
-
-			(void)ste_unload(m);
-			s->diag = first;
+			unload_after_error(m);
 			return err;
 		}
 		m->granule_lg2 = 0;
@@ -829,13 +837,9 @@ static int smmu_program(void *ctx, unsigned int base, const struct vcm_hw_regs *
 		/*
 		 * The SMMU may have loaded the new STE (a CFGI_STE ahead of the
 		 * failed command completed) and the graph clears no base whose
-		 * program failed: undo it here, best effort. The first error is
-		 * the one reported.
+		 * program failed: undo it here.
 		 */
-		struct vcm_diag first = s->diag;
-
-		(void)ste_unload(m);
-		s->diag = first;
+		unload_after_error(m);
 	}
 	return err;
 }

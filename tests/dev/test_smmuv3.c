@@ -152,6 +152,15 @@ static uint64_t *ste_at(uint32_t sid)
 	return ste + (size_t)sid * 8U;
 }
 
+/* The context descriptor an STE points at (S1ContextPtr). */
+static uint64_t *cd_of(const uint64_t *ste)
+{
+	uint64_t *cd = vcm_plat_arena_pa_to_cpu(&arena, ste[0] & 0x000fffffffffffc0ULL);
+
+	assert_non_null(cd);
+	return cd;
+}
+
 /* A real armv8 table, programmed into master 5: every STE and CD field. */
 static void test_program(void **state)
 {
@@ -190,8 +199,7 @@ static void test_program(void **state)
 	assert_int_equal((ste[1] >> 2) & 3, 1);
 	assert_int_equal((ste[1] >> 4) & 3, 1);
 	assert_int_equal((ste[1] >> 6) & 3, 3);
-	cd = vcm_plat_arena_pa_to_cpu(&arena, ste[0] & 0x000fffffffffffc0ULL);
-	assert_non_null(cd);
+	cd = cd_of(ste);
 	/* CD: T0SZ 24 (40 bits), TG0 4K, IR/OR WB, SH inner, EPD1, V, IPS 44 bits */
 	assert_int_equal(cd[0] & 0x3f, 24);
 	assert_int_equal((cd[0] >> 6) & 3, 0);
@@ -636,8 +644,7 @@ static void test_program_dirty(void **state)
 			assert_true(ste_at(5)[0] == 1U);
 		} else {
 			assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), 0);
-			cd = vcm_plat_arena_pa_to_cpu(&arena, ste_at(5)[0] & 0x000fffffffffffc0ULL);
-			assert_non_null(cd);
+			cd = cd_of(ste_at(5));
 			assert_true((cd[0] >> 42 & 3U) == 3U); /* HD (42), HA (43) */
 			vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
 		}
@@ -653,7 +660,7 @@ static void test_program_dirty(void **state)
 	assert_int_equal(vcm_pt_hw(pt, &hw), 0);
 	assert_int_equal(vcm_smmuv3_master(s, 5, 0x42, &m), 0);
 	assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), 0);
-	cd = vcm_plat_arena_pa_to_cpu(&arena, ste_at(5)[0] & 0x000fffffffffffc0ULL);
+	cd = cd_of(ste_at(5));
 	assert_true((cd[0] >> 42 & 3U) == 0U);
 	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
 	vcm_pt_destroy(pt);
@@ -683,8 +690,7 @@ static void test_reprogram_fail_unloads(void **state)
 	assert_int_equal(vcm_smmuv3_master(s, 5, 0x42, &m), 0);
 	assert_int_equal(vcm_smmuv3_dev_ops.program(m, VCM_BASE_LOW, &hw), 0);
 	ste = ste_at(5);
-	cd = vcm_plat_arena_pa_to_cpu(&arena, ste[0] & 0x000fffffffffffc0ULL);
-	assert_non_null(cd);
+	cd = cd_of(ste);
 	assert_true((cd[0] & (1ULL << 31)) != 0U && cd[1] == hw.root_pa);
 	fk.hang = true;
 	n0 = fk.ncmd;
@@ -722,8 +728,7 @@ static void test_clear_refused(void **state)
 	s = make(8);
 	m = programmed(s, 12, &pt);
 	ste = ste_at(9);
-	cd = vcm_plat_arena_pa_to_cpu(&arena, ste[0] & 0x000fffffffffffc0ULL);
-	assert_non_null(cd);
+	cd = cd_of(ste);
 	fk.bad_op = 0x03; /* CMD_CFGI_STE */
 	vcm_smmuv3_dev_ops.clear(m, VCM_BASE_LOW);
 	assert_int_equal(vcm_smmuv3_take_error(s), -EIO);
