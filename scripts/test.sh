@@ -34,7 +34,7 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 echo "=== tsan (threaded tests)"
 cmake -S . -B build/test-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
   -DVCM_SANITIZE=thread -DVCM_QEMU_TESTS=OFF >/dev/null
-tsan_tests="test_stress_threads test_graph_locks test_graph_more test_hosted_mem test_vspace_threads test_rfc_threads test_rfc_api test_soc_dirty_threads"
+tsan_tests="test_stress_threads test_graph_locks test_graph_more test_hosted_mem test_vspace_threads test_rfc_threads test_rfc_api test_soc_dirty_threads test_soc_nested_threads"
 # shellcheck disable=SC2086
 cmake --build build/test-tsan -j"$jobs" --target $tsan_tests
 (cd build/test-tsan && TSAN_OPTIONS="halt_on_error=1 exitcode=66" \

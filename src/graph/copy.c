@@ -97,6 +97,16 @@ bool copy_overlap_(const struct copy_side *to, const struct copy_side *from, uin
 }
 
 /*
+ * @pa's CPU view. In a guest, copy_phys_() holds the host's lock for the
+ * whole copy (what the host maps may not change between the look and the
+ * move, nor under a memcpy), so the host is asked without locking again.
+ */
+static void *cpu_at(const struct vcm_plat_ops *plat, vcm_pa_t pa)
+{
+	return nest_plat_ops_(plat) ? nest_cpu_held_(plat, pa) : plat->pa_to_cpu(plat->ctx, pa);
+}
+
+/*
  * One pass of copy_phys_(): @move false only looks (every page has a CPU
  * view, every page written may be written), @move true copies. The pieces
  * never cross a 4 KiB page on either side: pa_to_cpu promises a pointer for
@@ -125,13 +135,13 @@ static int copy_pass(const struct vcm_plat_ops *plat, struct copy_side to, struc
 			n = GRAPH_PAGE - (pt & (GRAPH_PAGE - 1U));
 		if (n > GRAPH_PAGE - (pf & (GRAPH_PAGE - 1U)))
 			n = GRAPH_PAGE - (pf & (GRAPH_PAGE - 1U));
-		dst = plat->pa_to_cpu(plat->ctx, pt);
-		src = plat->pa_to_cpu(plat->ctx, pf);
+		dst = cpu_at(plat, pt);
+		src = cpu_at(plat, pf);
 		if (dst == NULL || src == NULL) {
 			*bad_pa = dst == NULL ? pt : pf;
 			return -EFAULT;
 		}
-		if (!move && !nest_writable_(plat, pt)) {
+		if (!move && nest_plat_ops_(plat) && !nest_writable_held_(plat, pt)) {
 			*bad_pa = pt;
 			return -EACCES;
 		}
@@ -182,7 +192,7 @@ static bool view_next(const struct vcm_plat_ops *plat, struct view *v, uintptr_t
 		k = v->run < v->left ? v->run : v->left;
 		if (k > GRAPH_PAGE - (v->pa & (GRAPH_PAGE - 1U)))
 			k = GRAPH_PAGE - (v->pa & (GRAPH_PAGE - 1U));
-		p = (uintptr_t)plat->pa_to_cpu(plat->ctx, v->pa);
+		p = (uintptr_t)cpu_at(plat, v->pa);
 		/* the look pass saw a view for every page: none now ends the side */
 		if (p == 0U) {
 			v->left = 0;
@@ -286,8 +296,13 @@ static bool views_overlap(const struct vcm_plat_ops *plat, const struct copy_sid
 	return found;
 }
 
-int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct copy_side *from,
-	       uint64_t len, vcm_pa_t *bad_pa)
+/*
+ * The checks and the move under one hold of a guest's host: else the host
+ * could unback or migrate what a checked IPA maps before the move (a
+ * partial copy, or bytes written into memory the host gave to someone else).
+ */
+static int copy_checked(const struct vcm_plat_ops *plat, struct copy_side *to,
+			struct copy_side *from, uint64_t len, vcm_pa_t *bad_pa)
 {
 	/* all or nothing: a page without a view, or one a guest may not write, moves nothing */
 	int ret = copy_pass(plat, *to, *from, len, bad_pa, false);
@@ -303,4 +318,26 @@ int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct cop
 	if (nest_plat_ops_(plat) && views_overlap(plat, to, from, len, bad_pa))
 		return -EINVAL;
 	return copy_pass(plat, *to, *from, len, bad_pa, true);
+}
+
+int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct copy_side *from,
+	       uint64_t len, vcm_pa_t *bad_pa)
+{
+	struct copy_side first = *to;
+	struct vcm_sys *host;
+	uint64_t n;
+	int ret;
+
+	if (!nest_plat_ops_(plat))
+		return copy_checked(plat, to, from, len, bad_pa);
+	host = nest_hold_(plat);
+	/* no host, no view of any page: the first is named */
+	if (host == NULL) {
+		if (first.next(&first, bad_pa, &n) != 0)
+			*bad_pa = 0;
+		return -EFAULT;
+	}
+	ret = copy_checked(plat, to, from, len, bad_pa);
+	sys_unlock_(host);
+	return ret;
 }

@@ -605,8 +605,16 @@ bool nest_plat_ops_(const struct vcm_plat_ops *ops);
 /* nest.c: a guest system's memtypes (cfg->plat a vcm_nest_plat's) must stay off its table
  * arena, and the vcm_nest_plat must be live (made, not finished). */
 int nest_check_memtypes_(const struct vcm_sys_cfg *cfg, struct vcm_diag *diag);
-/* nest.c: may a guest (@ops a vcm_nest_plat's) write IPA @ipa? True for any other platform. */
-bool nest_writable_(const struct vcm_plat_ops *ops, vcm_pa_t ipa);
+/*
+ * nest.c, for a copy in a guest (@ops a vcm_nest_plat's): hold the host's
+ * lock (NULL when its host is gone), so that what the host maps cannot
+ * change between the checks and the move; then, without locking again, an
+ * IPA's CPU view (NULL where the host maps nothing) and whether the guest
+ * may write it. Guest before host is the lock order.
+ */
+struct vcm_sys *nest_hold_(const struct vcm_plat_ops *ops);
+void *nest_cpu_held_(const struct vcm_plat_ops *ops, vcm_pa_t ipa);
+bool nest_writable_held_(const struct vcm_plat_ops *ops, vcm_pa_t ipa);
 /* dirty.c: 1 and *@at the first page a device wrote in @res since the last
  * harvest (instances that record writes), 0 none, or -errno (recorded). */
 int res_dirty_at_(struct vcm_sys *sys, struct vcm_res *res, vcm_da_t *at);
@@ -641,7 +649,7 @@ bool copy_overlap_(const struct copy_side *to, const struct copy_side *from, uin
 /* Copy @len bytes (UINT64_MAX: until a side ends) from @from's runs to @to's
  * through plat->pa_to_cpu, all or nothing: 0; -EFAULT with *@bad_pa the pa
  * it lacks a view of; -EACCES with *@bad_pa a guest's destination page that
- * the host maps read-only (nest_writable_()); -EINVAL with *@bad_pa a byte of
+ * the host maps read-only (nest_writable_held_()); -EINVAL with *@bad_pa a byte of
  * @to that is one of @from's through the host (a guest's aliased IPAs). @to
  * and @from do not move. */
 int copy_phys_(const struct vcm_plat_ops *plat, struct copy_side *to, struct copy_side *from,

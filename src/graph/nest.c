@@ -17,7 +17,8 @@
  */
 static bool nest_armed(const struct vcm_nest_plat *np)
 {
-	return np->tables_mem != NULL;
+	/* read without the host's lock (a guest's table walk), written under it */
+	return __atomic_load_n(&np->tables_mem, __ATOMIC_ACQUIRE) != NULL;
 }
 
 /* Guest metadata lives on the host's platform (CPU-only memory, no IPA). */
@@ -79,17 +80,26 @@ static void nest_table_free(void *ctx, vcm_pa_t pa, void *cpu, uint64_t size)
 }
 
 /*
- * An IPA: the arena's own, else whatever the host VCM maps there now (guest
- * data, for vcm_res_copy() and vcm_migrate() in the guest); NULL when the
- * host maps nothing at @ipa.
+ * What the host maps at @ipa now, for a caller holding the host's lock:
+ * the CPU view of guest data (vcm_res_copy() and vcm_migrate() in the
+ * guest), or NULL where the host maps nothing.
  */
+static void *host_cpu_at(const struct vcm_nest_plat *np, struct vcm *host, vcm_pa_t ipa)
+{
+	const struct rmap_ext *e;
+	struct vcm_res *res = res_at_(host, ipa);
+
+	e = res != NULL && res->mem != NULL ? ext_at_da_(res, ipa) : NULL;
+	return e != NULL ? np->host_plat->pa_to_cpu(np->host_plat->ctx, e->tn.key + (ipa - e->da))
+			 : NULL;
+}
+
+/* An IPA: the arena's own (the guest's tables), else what the host maps there. */
 static void *nest_pa_to_cpu(void *ctx, vcm_pa_t ipa)
 {
 	struct vcm_nest_plat *np = ctx;
 	void *p = nest_armed(np) ? vcm_plat_arena_pa_to_cpu(&np->arena, ipa) : NULL;
 	struct vcm *host = np->host;
-	const struct rmap_ext *e;
-	struct vcm_res *res;
 	struct vcm_sys *sys;
 	int ret;
 
@@ -98,37 +108,39 @@ static void *nest_pa_to_cpu(void *ctx, vcm_pa_t ipa)
 	sys = gobj_lock_(&host, GK_VCM, "host", NULL, &ret);
 	if (sys == NULL)
 		return NULL;
-	res = res_at_(host, ipa);
-	e = res != NULL && res->mem != NULL ? ext_at_da_(res, ipa) : NULL;
-	if (e != NULL)
-		p = np->host_plat->pa_to_cpu(np->host_plat->ctx, e->tn.key + (ipa - e->da));
+	p = host_cpu_at(np, host, ipa);
 	sys_unlock_(sys);
 	return p;
 }
 
-bool nest_writable_(const struct vcm_plat_ops *ops, vcm_pa_t ipa)
+struct vcm_sys *nest_hold_(const struct vcm_plat_ops *ops)
 {
-	struct vcm_nest_plat *np;
-	struct vcm *host;
-	struct vcm_res *res;
-	struct vcm_sys *sys;
-	bool ok;
+	struct vcm_nest_plat *np = ops->ctx;
+	struct vcm *host = np->host;
 	int ret;
 
-	if (!nest_plat_ops_(ops))
-		return true;
-	np = ops->ctx;
+	return gobj_lock_(&host, GK_VCM, "host", NULL, &ret);
+}
+
+void *nest_cpu_held_(const struct vcm_plat_ops *ops, vcm_pa_t ipa)
+{
+	const struct vcm_nest_plat *np = ops->ctx;
+	void *p = nest_armed(np) ? vcm_plat_arena_pa_to_cpu(&np->arena, ipa) : NULL;
+
+	/* the host is live and locked (nest_hold_()): its handle names it */
+	return p != NULL ? p : host_cpu_at(np, gobj_slot_(np->host), ipa);
+}
+
+bool nest_writable_held_(const struct vcm_plat_ops *ops, vcm_pa_t ipa)
+{
+	const struct vcm_nest_plat *np = ops->ctx;
+	const struct vcm_res *res;
+
 	if (nest_armed(np) && vcm_plat_arena_pa_to_cpu(&np->arena, ipa) != NULL)
 		return true;
-	host = np->host;
-	sys = gobj_lock_(&host, GK_VCM, "host", NULL, &ret);
-	if (sys == NULL)
-		return false;
 	/* the host's stage 2 decides, as for the guest's devices */
-	res = res_at_(host, ipa);
-	ok = res != NULL && (res->prot & VCM_PT_PROT_WRITE) != 0U;
-	sys_unlock_(sys);
-	return ok;
+	res = res_at_(gobj_slot_(np->host), ipa);
+	return res != NULL && (res->prot & VCM_PT_PROT_WRITE) != 0U;
 }
 
 /*
@@ -239,7 +251,7 @@ int vcm_nest_plat_fini(struct vcm_nest_plat *np)
 		goto out;
 	}
 	mem->guest_pinned = false;
-	np->tables_mem = NULL;
+	__atomic_store_n(&np->tables_mem, NULL, __ATOMIC_RELEASE);
 out:
 	sys_unlock_(sys);
 	return ret;
@@ -329,7 +341,7 @@ int vcm_nest_plat_init(struct vcm_nest_plat *np, struct vcm_res *tables)
 	/* pinned until vcm_nest_plat_fini(): neither moved nor freed */
 	tables->mem->guest_pinned = true;
 	tables->mem->guest_ipa = tables->da;
-	np->tables_mem = gobj_handle_(tables->mem);
+	__atomic_store_n(&np->tables_mem, gobj_handle_(tables->mem), __ATOMIC_RELEASE);
 	np->host = gobj_handle_(host);
 	np->host_plat = sys->plat;
 	np->ops = (struct vcm_plat_ops){

@@ -55,7 +55,39 @@ static const struct vcm_pt_cfg guest_pt = {
 	.page_sizes = 0x1000, .flags = VCM_PT_CFG_COHERENT,
 };
 
+struct world;
+
+/*
+ * The host system's lock (a single-threaded test needs no exclusion), with
+ * a hook: the @left'th release from when it is armed runs @act once, in the
+ * releasing thread with no lock held. A call that lets the host's lock go
+ * in the middle of its work lets the host change under it there.
+ */
+struct host_lock {
+	struct vcm_sys_lock ops;
+	long left;
+	bool fired;
+	void (*act)(struct world *w);
+	struct world *w;
+};
+
+static void hl_lock(void *ctx)
+{
+	(void)ctx;
+}
+
+static void hl_unlock(void *ctx)
+{
+	struct host_lock *hl = ctx;
+
+	if (hl->left > 0 && --hl->left == 0) {
+		hl->fired = true;
+		hl->act(hl->w);
+	}
+}
+
 struct world {
+	struct host_lock hl;
 	struct vcm_soc *soc;
 	struct vcm_sys *hsys;
 	struct vcm_sim_iommu *mmu;
@@ -102,6 +134,9 @@ static void setup(struct world *w)
 	struct vcm_dev_cfg dcfg = { 0 };
 
 	memset(w, 0, sizeof(*w));
+	w->hl.ops = (struct vcm_sys_lock){ hl_lock, hl_unlock, &w->hl };
+	w->hl.w = w;
+	cfg.lock = &w->hl.ops;
 	assert_int_equal(vcm_soc_create(&cfg, &w->soc, NULL), 0);
 	w->hsys = vcm_soc_sys(w->soc);
 	w->mmu = vcm_soc_iommu(w->soc, 0);
@@ -1073,6 +1108,102 @@ static void test_copy_fault_side(void **state)
 	teardown(&w);
 }
 
+/* What the host does in the middle of a guest's copy (test_copy_host_changes). */
+static void act_migrate(struct world *w)
+{
+	assert_int_equal(vcm_migrate(w->hsys, w->mdata), 0);
+}
+
+static void act_unback(struct world *w)
+{
+	assert_int_equal(vcm_unback(w->hdata), 0);
+}
+
+/* Words @seed, @seed + 1, ... in @len bytes of host memory @mem from @off. */
+static bool mem_holds(struct world *w, struct vcm_mem *mem, uint64_t off, uint64_t len,
+		      uint32_t seed)
+{
+	const struct vcm_plat_ops *plat = vcm_hosted_mem_plat(vcm_soc_mem(w->soc));
+	uint64_t it = 0, n, at = 0;
+	vcm_pa_t pa;
+
+	while (vcm_mem_next_chunk(mem, &it, &pa, &n) == 0)
+		for (uint64_t i = 0; i < n; i += 4, at += 4)
+			if (at >= off && at < off + len) {
+				uint32_t v;
+
+				memcpy(&v, (uint8_t *)plat->pa_to_cpu(plat->ctx, pa) + i, 4);
+				if (v != seed + (uint32_t)((at - off) / 4U))
+					return false;
+			}
+	return true;
+}
+
+/*
+ * The host is another lock domain: it may migrate or unback the memory
+ * under a guest's data while a guest copies (vcm.h). A guest's copy takes
+ * each IPA's CPU view from the host; if it let the host's lock go between
+ * its checks and its memcpy, the host's change landed in between: a copy
+ * that returned 0 had written into the memory the host just left (gone from
+ * the guest's data, into whatever the host gives that memory to next), or a
+ * copy refused halfway had moved half its bytes. The host's change is run
+ * at its lock's 1st, 2nd, ... release inside the copy, until one comes
+ * after the copy: every one must find the copy whole, or nothing moved.
+ */
+static void test_copy_host_changes(void **state)
+{
+	void (*const acts[])(struct world *w) = { act_migrate, act_unback };
+	struct vcm_res *ra, *rb;
+	struct vcm_mem *ma, *mb;
+	struct world w;
+	uint64_t off_b = 0, it = 0, n;
+	vcm_pa_t ipa_b;
+
+	(void)state;
+	setup(&w);
+	assert_int_equal(vcm_reserve(w.guest, 0x3000, 0, RW, &ra), 0);
+	assert_int_equal(vcm_reserve(w.guest, 0x3000, 0, RW, &rb), 0);
+	assert_int_equal(vcm_alloc_cont(w.gsys, 0, 0x3000, 0x1000, &ma), 0);
+	assert_int_equal(vcm_alloc_cont(w.gsys, 0, 0x3000, 0x1000, &mb), 0);
+	assert_int_equal(vcm_back(ra, ma), 0);
+	assert_int_equal(vcm_back(rb, mb), 0);
+	/* rb's offset in the host's data memory */
+	assert_int_equal(vcm_mem_next_chunk(mb, &it, &ipa_b, &n), 0);
+	off_b = ipa_b - DATA_IPA;
+	for (unsigned int a = 0; a < 2; a++) {
+		bool fired = true;
+
+		for (long k = 1; fired; k++) {
+			int ret;
+
+			guest_fill(&w, ra, 0xa0000000U);
+			guest_fill(&w, rb, 0xb0000000U);
+			w.hl.act = acts[a];
+			w.hl.fired = false;
+			w.hl.left = k;
+			ret = vcm_res_copy(rb, 0, ra, 0, 0x3000);
+			fired = w.hl.fired;
+			w.hl.left = 0;
+			/* the host's data memory now, wherever the host's change left it */
+			if (ret == 0)
+				assert_true(mem_holds(&w, w.mdata, off_b, 0x3000, 0xa0000000U));
+			else
+				assert_true(mem_holds(&w, w.mdata, off_b, 0x3000, 0xb0000000U));
+			if (fired && acts[a] == act_unback)
+				assert_int_equal(vcm_back(w.hdata, w.mdata), 0);
+			/* the old memory kept no copied byte the new one lacks */
+			guest_expect(&w, rb, ret == 0 ? 0xa0000000U : 0xb0000000U);
+		}
+	}
+	assert_int_equal(vcm_unback(ra), 0);
+	assert_int_equal(vcm_unback(rb), 0);
+	assert_int_equal(vcm_unreserve(ra), 0);
+	assert_int_equal(vcm_unreserve(rb), 0);
+	assert_int_equal(vcm_free_phys(w.gsys, ma), 0);
+	assert_int_equal(vcm_free_phys(w.gsys, mb), 0);
+	teardown(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1092,6 +1223,7 @@ int main(void)
 		cmocka_unit_test(test_guest_bad_memtypes),
 		cmocka_unit_test(test_copy_aliased_ipas),
 		cmocka_unit_test(test_copy_fault_side),
+		cmocka_unit_test(test_copy_host_changes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
