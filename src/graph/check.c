@@ -218,9 +218,22 @@ int vcm_sys_check_(struct vcm_sys *sys)
 			   vcm_ull(rmap_count_(sys)), vcm_ull(nr_ext));
 		goto out;
 	}
+	glist_for_each(p, &sys->pinned)
+		if (!GRAPH_CONTAINER(p, struct vcm_mem, pinned_node)->guest_pinned) {
+			ret = GERR(sys, -EFAULT, "the pinned list holds a mem no arena pins");
+			goto out;
+		}
 	glist_for_each(p, &sys->mems) {
 		struct vcm_mem *mem = GRAPH_CONTAINER(p, struct vcm_mem, node);
+		bool listed = false;
 
+		glist_for_each(q, &sys->pinned)
+			listed |= q == &mem->pinned_node;
+		if (listed != mem->guest_pinned) {
+			ret = GERR(sys, -EFAULT, "mem of %#llx bytes: pinned %d, in the pinned list %d",
+				   vcm_ull(mem->len), mem->guest_pinned, listed);
+			goto out;
+		}
 		users = 0;
 		glist_for_each(q, &mem->users) {
 			if (GRAPH_CONTAINER(q, struct vcm_res, mem_node)->mem != mem)

@@ -377,6 +377,7 @@ struct vcm_sys {
 	struct glist devs;
 	struct glist vcms;
 	struct glist mems;
+	struct glist pinned; /* the mems under a guest's table arena: few, so init need not scan mems */
 	uint64_t nr_dev;
 	/* devices by name, while any is registered (dev_names.c); may be NULL */
 	struct vcm_dev **names;
@@ -523,6 +524,7 @@ struct vcm_mem {
 	 * vcm_nest_plat_fini(). Under the exclusive system lock. */
 	bool guest_pinned;
 	vcm_da_t guest_ipa;
+	struct glist pinned_node; /* in the system's pinned list while guest_pinned */
 };
 
 struct vcm_avcm {

@@ -251,6 +251,7 @@ int vcm_nest_plat_fini(struct vcm_nest_plat *np)
 		goto out;
 	}
 	mem->guest_pinned = false;
+	glist_del(&mem->pinned_node);
 	__atomic_store_n(&np->tables_mem, NULL, __ATOMIC_RELEASE);
 out:
 	sys_unlock_(sys);
@@ -267,13 +268,11 @@ static const struct vcm_mem *pinned_at(const struct vcm_sys *sys, vcm_pa_t pa, u
 {
 	const struct glist *p;
 
-	glist_for_each(p, &sys->mems) {
-		const struct vcm_mem *m = GRAPH_CONTAINER(p, struct vcm_mem, node);
+	glist_for_each(p, &sys->pinned) {
+		const struct vcm_mem *m = GRAPH_CONTAINER(p, struct vcm_mem, pinned_node);
 		uint64_t it = 0, n;
 		vcm_pa_t q;
 
-		if (!m->guest_pinned)
-			continue;
 		while (vcm_phys_next_extent(m->pm, &it, &q, &n) == 0)
 			if (q <= pa + (len - 1U) && pa <= q + (n - 1U))
 				return m;
@@ -341,6 +340,7 @@ int vcm_nest_plat_init(struct vcm_nest_plat *np, struct vcm_res *tables)
 	/* pinned until vcm_nest_plat_fini(): neither moved nor freed */
 	tables->mem->guest_pinned = true;
 	tables->mem->guest_ipa = tables->da;
+	glist_add_tail(&sys->pinned, &tables->mem->pinned_node);
 	__atomic_store_n(&np->tables_mem, gobj_handle_(tables->mem), __ATOMIC_RELEASE);
 	np->host = gobj_handle_(host);
 	np->host_plat = sys->plat;

@@ -249,6 +249,7 @@ int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct v
 	glist_init(&sys->devs);
 	glist_init(&sys->vcms);
 	glist_init(&sys->mems);
+	glist_init(&sys->pinned);
 	sys->magic = GRAPH_MAGIC_SYS;
 	*out = sys;
 	return 0;

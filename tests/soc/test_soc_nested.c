@@ -151,6 +151,7 @@ static void setup(struct world *w)
 
 	/* the guest: a system whose physical addresses are the host's IPAs */
 	assert_int_equal(vcm_nest_plat_init(&w->np, w->htbl), 0);
+	assert_int_equal(vcm_sys_check_(w->hsys), 0);
 	gcfg.plat = &w->np.ops;
 	gcfg.memtypes = gmts;
 	gcfg.nr_memtypes = 2;
@@ -197,6 +198,7 @@ static void teardown(struct world *w)
 	assert_int_equal(vcm_sys_destroy(w->gsys), 0);
 	assert_int_equal(vcm_nest_plat_fini(&w->np), 0);
 	assert_int_equal(vcm_nest_plat_fini(&w->np), -EINVAL);
+	assert_int_equal(vcm_sys_check_(w->hsys), 0);
 	assert_int_equal(vcm_unback(w->htbl), 0);
 	assert_int_equal(vcm_unback(w->hdata), 0);
 	assert_int_equal(vcm_unback(w->hro), 0);
