@@ -207,6 +207,10 @@ int vcm_phys_create(const struct vcm_phys_cfg *cfg, struct vcm_phys **out, struc
 		phys->mt[i].state = NULL;
 		phys->mt[i].next = NULL;
 		phys->mt[i].prev = NULL;
+		phys->mt[i].fmap = NULL;
+		phys->mt[i].runs = NULL;
+		phys->mt[i].stale = NULL;
+		phys->mt[i].nr_leaves = 0;
 		phys->mt[i].nr_ranges = 0;
 		phys->mt[i].ranges_cap = 0;
 		phys->mt[i].nr_blocks = 0;

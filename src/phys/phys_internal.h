@@ -9,6 +9,13 @@
  * FREE_HEAD/USED_HEAD | order, the others 0. Free lists are doubly linked by
  * block index (+1, 0 = none) in two metadata arrays: the managed memory itself
  * is never touched.
+ *
+ * Contiguous allocations search a run index: one bit per block (1 = free) in
+ * "run positions", where block idx of range k sits at idx + k so that one
+ * always-used position separates neighbouring ranges (a run never crosses
+ * one), and a segment tree over the bitmap's 64-bit words whose nodes hold
+ * the longest free prefix, suffix and run of their span. Padding past the last
+ * position is used.
  */
 #ifndef VCM_PHYS_INTERNAL_H
 #define VCM_PHYS_INTERNAL_H
@@ -36,6 +43,13 @@ struct mt_range {
 	uint32_t base; /* index of the range's first block in the memtype */
 };
 
+/* One node of the run index: lengths in blocks (a run fits one range, < 2^32). */
+struct run_node {
+	uint32_t pre;
+	uint32_t suf;
+	uint32_t best;
+};
+
 struct phys_mt {
 	unsigned int min_lg2;
 	unsigned int max_order;  /* orders 0 .. max_order - 1 */
@@ -51,6 +65,12 @@ struct phys_mt {
 	uint64_t nr_free[PHYS_MAX_ORDERS];
 	uint64_t total_bytes;
 	uint64_t free_bytes;
+	uint32_t nr_leaves;      /* run index: a power of two, words of fmap */
+	uint64_t *fmap;          /* nr_leaves words, bit set = free position */
+	struct run_node *runs;   /* 2 * nr_leaves nodes, heap order from 1 */
+	uint32_t *stale;         /* leaves changed since the last search (buddy.c) */
+	uint32_t nr_stale;
+	bool runs_live;          /* the index is built (buddy.c: at the first search) */
 };
 
 enum { MEM_CHUNKED = 1, MEM_CONT, MEM_WRAP };
@@ -127,5 +147,7 @@ vcm_pa_t mt_pa_of_(const struct phys_mt *mt, uint32_t idx);
 const struct mt_range *mt_range_at_(const struct phys_mt *mt, vcm_pa_t pa, uint32_t *idx);
 unsigned int mt_piece_order_(const struct phys_mt *mt, vcm_pa_t pa, uint64_t left);
 uint64_t mt_longest_run_(const struct phys_mt *mt);
+/* The validator's view of the run index: false and *@where on a mismatch. */
+bool mt_check_runs_(const struct phys_mt *mt, uint64_t *where);
 
 #endif /* VCM_PHYS_INTERNAL_H */

@@ -68,7 +68,7 @@ static int bad(struct vcm_phys *phys, unsigned int memtype, const char *what, ui
 static int check_blocks(struct vcm_phys *phys, unsigned int i, uint64_t *used)
 {
 	const struct phys_mt *mt = &phys->mt[i];
-	uint64_t free_bytes = 0, nr_free[PHYS_MAX_ORDERS] = { 0 }, total = 0;
+	uint64_t free_bytes = 0, nr_free[PHYS_MAX_ORDERS] = { 0 }, total = 0, where = 0;
 	uint32_t blocks = 0;
 
 	for (unsigned int r = 0; r < mt->nr_ranges; r++) {
@@ -130,6 +130,8 @@ static int check_blocks(struct vcm_phys *phys, unsigned int i, uint64_t *used)
 		if (n != nr_free[o])
 			return bad(phys, i, "free list short for order", o);
 	}
+	if (!mt_check_runs_(mt, &where))
+		return bad(phys, i, "run index disagrees with the blocks", where);
 	*used = total - free_bytes;
 	return 0;
 }
