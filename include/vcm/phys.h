@@ -367,6 +367,18 @@ VCM_API int vcm_phys_stats(struct vcm_phys *phys, unsigned int memtype, struct v
 VCM_API const char *vcm_phys_last_error(const struct vcm_phys *phys);
 
 /**
+ * vcm_phys_memtype_sizes_() - the chunk sizes of a memtype as a bitmap (bit n
+ * = 2^n bytes): what its chunk_sizes in the cfg gave, VCM_PHYS_DEFAULT_SIZES
+ * for 0; the same sizes as vcm_phys_stats() lists in @chunk_size. For the
+ * layers above phys (the graph's migrate), which need the sizes but not the
+ * block walk vcm_phys_stats() makes; not meant for users.
+ * Cost: O(1); reads nothing else and records no error.
+ * Context: caller holds the set's lock. Return: the bitmap; 0 bad handle or
+ * unknown memtype.
+ */
+VCM_API uint64_t vcm_phys_memtype_sizes_(const struct vcm_phys *phys, unsigned int memtype);
+
+/**
  * vcm_phys_check_() - whole-structure validator for tests: free lists well
  * formed, every block naturally aligned inside its range, no two free buddies
  * left unmerged, counters and every live record consistent with the blocks.

@@ -155,13 +155,9 @@ static int alloc_like(struct vcm_sys *sys, const struct vcm_mem *mem, unsigned i
 		goto done;
 	}
 	if (sizes == 0U || (mem->flags & VCM_PHYS_ALL) != 0U) {
-		struct vcm_phys_stats st;
-
-		ret = vcm_phys_stats(sys->phys, mt, &st);
-		VCM_ASSERT(ret == 0); /* the memtype exists: mem was allocated from it */
-		sizes = 0;
-		for (unsigned int i = 0; i < st.nr_sizes; i++)
-			sizes |= st.chunk_size[i];
+		/* only the sizes: vcm_phys_stats() would walk every block for them */
+		sizes = vcm_phys_memtype_sizes_(sys->phys, mt);
+		VCM_ASSERT(sizes != 0U); /* the memtype exists: mem was allocated from it */
 	}
 	sizes &= ~(gran - 1U);
 	if (sizes != 0U && (mem->len & ((sizes & -sizes) - 1U)) == 0U)
@@ -420,7 +416,7 @@ int vcm_migrate(struct vcm_sys *sys, struct vcm_mem *mem)
 	uint64_t nr_users = 0, built = 0, made = 0;
 	int ret;
 
-	if (!sys_live(sys))
+	if (!sys_live_(sys))
 		return -EINVAL;
 	sys_enter_(sys, __func__);
 	ret = check_mem(sys, &mem);
@@ -474,7 +470,7 @@ int vcm_power_query(struct vcm_sys *sys, vcm_pa_t pa, uint64_t len, unsigned int
 	unsigned int count = 0;
 	int ret = 0;
 
-	if (!sys_live(sys))
+	if (!sys_live_(sys))
 		return -EINVAL;
 	sys_enter_(sys, __func__);
 	if (len == 0U) {

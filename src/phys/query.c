@@ -2,9 +2,9 @@
 /*
  * Read-only calls on a set and its allocations: iterating an allocation's
  * chunks or extents, its length, chunk count and memtype, a memtype's regions
- * and the last error. Every call checks its handle before reading anything
- * else; a dead allocation record is still ours (record.c), so a freed handle
- * is reported rather than read after free.
+ * and chunk sizes, and the last error. Every call checks its handle before
+ * reading anything else; a dead allocation record is still ours (record.c),
+ * so a freed handle is reported rather than read after free.
  */
 #include "phys_internal.h"
 
@@ -152,6 +152,13 @@ int vcm_phys_memtype_range(struct vcm_phys *phys, unsigned int memtype, unsigned
 	*pa = mt->ranges[index].pa;
 	*len = mt->ranges[index].len;
 	return 0;
+}
+
+uint64_t vcm_phys_memtype_sizes_(const struct vcm_phys *phys, unsigned int memtype)
+{
+	if (!phys_live_(phys) || memtype >= phys->nr_mt)
+		return 0;
+	return phys->mt[memtype].sizes;
 }
 
 const char *vcm_phys_last_error(const struct vcm_phys *phys)

@@ -209,12 +209,267 @@ static void test_dma_errors(void **state)
 	dma_fini(&fx);
 }
 
+/*
+ * Whether a copy's lists share a byte, seen from outside: an engine whose
+ * platform refuses every allocation of exactly the copy's length (or every
+ * allocation at all, which also takes the engine's sorting memory away) fails
+ * a copy with -ENOMEM exactly when it wanted a buffer, that is when the lists
+ * meet, and moves the bytes otherwise.
+ */
+struct meet_fx {
+	struct vcm_hosted_mem *mem;
+	const struct vcm_plat_ops *inner;
+	struct vcm_plat_ops ops;        /* the hosted ops, meta_alloc wrapped */
+	struct vcm_sim_dma *dma;
+	vcm_pa_t free_pa;
+	uint64_t fail_len;              /* refuse allocations of this size; 0: none */
+	bool fail_all;
+};
+
+static void *meet_alloc(void *ctx, size_t size)
+{
+	struct meet_fx *fx = ctx;
+
+	if (fx->fail_all || (fx->fail_len != 0U && size == fx->fail_len))
+		return NULL;
+	return fx->inner->meta_alloc(fx->inner->ctx, size);
+}
+
+static void meet_free(void *ctx, void *p, size_t size)
+{
+	struct meet_fx *fx = ctx;
+
+	fx->inner->meta_free(fx->inner->ctx, p, size);
+}
+
+static void *meet_cpu(void *ctx, vcm_pa_t pa)
+{
+	return vcm_hosted_mem_cpu(ctx, pa);
+}
+
+static void meet_init(struct meet_fx *fx)
+{
+	struct vcm_sim_dma_cfg cfg = { 0 };
+	struct vcm_diag diag = { 0 };
+	uint64_t free_len;
+
+	memset(fx, 0, sizeof(*fx));
+	assert_int_equal(vcm_hosted_mem_create(SIM_MEM_PA, SIM_MEM_LEN, SIM_TABLE_LEN, &fx->mem,
+					       &diag), 0);
+	fx->inner = vcm_hosted_mem_plat(fx->mem);
+	vcm_hosted_mem_free_range(fx->mem, &fx->free_pa, &free_len);
+	assert_true(free_len >= (UINT64_C(32) << 20));
+	fx->ops = *fx->inner;
+	fx->ops.ctx = fx;
+	fx->ops.meta_alloc = meet_alloc;
+	fx->ops.meta_free = meet_free;
+	cfg.name = "meet";
+	cfg.plat = &fx->ops;
+	cfg.pa_to_cpu = meet_cpu;
+	cfg.mem_ctx = fx->mem;
+	assert_int_equal(vcm_sim_dma_create(&cfg, &fx->dma, &diag), 0);
+}
+
+static void meet_fini(struct meet_fx *fx)
+{
+	fx->fail_len = 0;
+	fx->fail_all = false;
+	assert_int_equal(vcm_sim_dma_destroy(fx->dma), 0);
+	assert_int_equal(vcm_hosted_mem_destroy(fx->mem), 0);
+}
+
+/* The engine's answer for copying @len bytes from @src to @dst. */
+static bool engine_meets(struct meet_fx *fx, const struct vcm_sim_sg *dst, size_t nd,
+			 const struct vcm_sim_sg *src, size_t ns, uint64_t len, bool fail_all)
+{
+	int ret;
+
+	fx->fail_len = len;
+	fx->fail_all = fail_all;
+	ret = vcm_sim_dma_copy(fx->dma, dst, nd, src, ns, len);
+	fx->fail_len = 0;
+	fx->fail_all = false;
+	if (ret != 0 && ret != -ENOMEM)
+		fail_msg("copy: %d %s", ret, vcm_sim_dma_last_error(fx->dma));
+	return ret == -ENOMEM;
+}
+
+/* Both ways of the engine (sorted, and pairwise when it has no memory) against @want. */
+static void expect_meet(struct meet_fx *fx, const struct vcm_sim_sg *dst, size_t nd,
+			const struct vcm_sim_sg *src, size_t ns, uint64_t len, bool want)
+{
+	assert_int_equal(engine_meets(fx, dst, nd, src, ns, len, false), want);
+	assert_int_equal(engine_meets(fx, dst, nd, src, ns, len, true), want);
+	/* the question is symmetric */
+	assert_int_equal(engine_meets(fx, src, ns, dst, nd, len, false), want);
+}
+
+/*
+ * The reference: mark every byte the first @len bytes of @a reach in a map of
+ * [@base, @base + @span), then look for one of @b's.
+ */
+static bool ref_meets(const struct vcm_sim_sg *a, size_t na, const struct vcm_sim_sg *b,
+		      size_t nb, uint64_t len, vcm_pa_t base, uint8_t *map, uint64_t span)
+{
+	uint64_t left = len;
+
+	memset(map, 0, span);
+	for (size_t i = 0; i < na && left != 0U; i++)
+		for (uint64_t k = 0; k < a[i].len && left != 0U; k++, left--)
+			map[a[i].pa + k - base] = 1;
+	left = len;
+	for (size_t j = 0; j < nb && left != 0U; j++)
+		for (uint64_t k = 0; k < b[j].len && left != 0U; k++, left--)
+			if (map[b[j].pa + k - base] != 0U)
+				return true;
+	return false;
+}
+
+/*
+ * Lists that share a byte, lists that only touch (one ends where the other
+ * starts), lists interleaved inside each other's hull, lists cut short by the
+ * length; then random lists drawn from one small span on coarse and fine
+ * grids (so that touching and overlapping are both common), each held
+ * against the byte map.
+ */
+static void test_dma_meet(void **state)
+{
+	uint64_t s = test_seed("test_dma_meet", 0x3ee7);
+	struct meet_fx fx;
+	vcm_pa_t p;
+
+	(void)state;
+	meet_init(&fx);
+	p = fx.free_pa + 0x10000;
+	{
+		const struct vcm_sim_sg a = { p, 10 }, in = { p + 9, 10 }, after = { p + 10, 10 };
+		const struct vcm_sim_sg before = { p - 10, 10 }, under = { p - 9, 10 };
+
+		expect_meet(&fx, &in, 1, &a, 1, 10, true);
+		expect_meet(&fx, &after, 1, &a, 1, 10, false);
+		expect_meet(&fx, &before, 1, &a, 1, 10, false);
+		expect_meet(&fx, &under, 1, &a, 1, 10, true);
+		expect_meet(&fx, &a, 1, &a, 1, 10, true);
+	}
+	{
+		/* even and odd slots of 64 bytes: hulls meet, elements only touch */
+		struct vcm_sim_sg a[32], b[32];
+
+		for (unsigned int i = 0; i < 32; i++) {
+			a[i] = (struct vcm_sim_sg){ p + (uint64_t)(31U - i) * 128U, 64 };
+			b[i] = (struct vcm_sim_sg){ p + (uint64_t)i * 128U + 64U, 64 };
+		}
+		expect_meet(&fx, b, 32, a, 32, 32 * 64, false);
+		b[7].pa--; /* one byte into a's element below it */
+		expect_meet(&fx, b, 32, a, 32, 32 * 64, true);
+		/*
+		 * a runs downwards: its element under b[7] is a[24], whose
+		 * last byte (the one b[7] shares) is the transfer's 25 * 64th
+		 */
+		expect_meet(&fx, b, 32, a, 32, 25 * 64 - 1, false);
+		expect_meet(&fx, b, 32, a, 32, 25 * 64, true);
+	}
+	{
+		/* the element past the length does not count, even where it overlaps */
+		const struct vcm_sim_sg a[2] = { { p, 10 }, { p + 1000, 10 } };
+		const struct vcm_sim_sg b[2] = { { p + 1004, 10 }, { p + 2000, 10 } };
+
+		expect_meet(&fx, b, 2, a, 2, 10, false);
+		expect_meet(&fx, b, 2, a, 2, 14, false);
+		expect_meet(&fx, b, 2, a, 2, 15, true);
+		expect_meet(&fx, b, 2, a, 2, 20, true);
+	}
+	{
+		/* empty elements reach nothing, wherever they point */
+		const struct vcm_sim_sg a[2] = { { p + 50, 0 }, { p, 10 } };
+		const struct vcm_sim_sg b[2] = { { p + 50, 0 }, { p + 10, 10 } };
+
+		expect_meet(&fx, b, 2, a, 2, 10, false);
+	}
+	{
+		const uint64_t span = 8192;
+		uint8_t *map = malloc(span);
+		unsigned int met = 0, apart = 0;
+
+		assert_non_null(map);
+		for (unsigned int round = 0; round < 600; round++) {
+			static const uint64_t grid[] = { 1, 16, 64 };
+			uint64_t unit = grid[round % 3U], ta = 0, tb = 0, len;
+			struct vcm_sim_sg a[24], b[24];
+			size_t na = 1U + test_rand_below(&s, 24), nb = 1U + test_rand_below(&s, 24);
+			bool want;
+
+			for (size_t i = 0; i < na; i++) {
+				a[i].pa = p + test_rand_below(&s, 64) * unit;
+				a[i].len = test_rand_below(&s, 5) * unit;
+				ta += a[i].len;
+			}
+			for (size_t j = 0; j < nb; j++) {
+				b[j].pa = p + test_rand_below(&s, 64) * unit;
+				b[j].len = test_rand_below(&s, 5) * unit;
+				tb += b[j].len;
+			}
+			len = ta < tb ? ta : tb;
+			if (len == 0U)
+				continue;
+			len = 1U + test_rand_below(&s, len);
+			want = ref_meets(a, na, b, nb, len, p, map, span);
+			expect_meet(&fx, b, nb, a, na, len, want);
+			if (want)
+				met++;
+			else
+				apart++;
+		}
+		/* both answers were asked for often enough to mean something */
+		assert_true(met >= 50U && apart >= 50U);
+		free(map);
+	}
+	meet_fini(&fx);
+}
+
+/*
+ * 50,000 elements a side: lists far apart, lists interleaved that only touch,
+ * and the same with one byte shared by the last pair the sweep reaches. The
+ * answers are known by construction; the case is here to show that lists
+ * this long get one (comparing every pair would take billions of steps).
+ */
+static void test_dma_meet_large(void **state)
+{
+	const size_t n = 50000;
+	struct vcm_sim_sg *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b));
+	struct meet_fx fx;
+	vcm_pa_t p;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	meet_init(&fx);
+	p = fx.free_pa;
+	for (size_t i = 0; i < n; i++) {
+		a[i] = (struct vcm_sim_sg){ p + (uint64_t)(n - 1U - i) * 128U, 64 };
+		b[i] = (struct vcm_sim_sg){ p + (UINT64_C(16) << 20) + (uint64_t)i * 128U, 64 };
+	}
+	assert_false(engine_meets(&fx, b, n, a, n, (uint64_t)n * 64U, false));
+	assert_false(engine_meets(&fx, a, n, b, n, (uint64_t)n * 64U, false));
+	for (size_t i = 0; i < n; i++)
+		b[i].pa = p + (uint64_t)i * 128U + 64U;
+	assert_false(engine_meets(&fx, b, n, a, n, (uint64_t)n * 64U, false));
+	b[n - 1U].pa--;
+	assert_true(engine_meets(&fx, b, n, a, n, (uint64_t)n * 64U, false));
+	assert_true(engine_meets(&fx, a, n, b, n, (uint64_t)n * 64U, false));
+	meet_fini(&fx);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dma_copy),
 		cmocka_unit_test(test_dma_overlap),
 		cmocka_unit_test(test_dma_errors),
+		cmocka_unit_test(test_dma_meet),
+		cmocka_unit_test(test_dma_meet_large),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
