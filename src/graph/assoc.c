@@ -300,6 +300,42 @@ static void clear(struct vcm_avcm *a, unsigned int base)
 		ops->clear(a->dev->cfg.ctx, base);
 }
 
+/*
+ * The VCM's list of active associations follows a->active: the TLB fan-out
+ * walks it on every back and unback, so a VCM with thousands of devices
+ * associated and few active pays for the few. Only activate_locked_() and
+ * deactivate_locked_() change a->active, both under the exclusive system
+ * lock; the list is read with the VCM's lock, which that excludes.
+ */
+static void act_link(struct vcm_avcm *a)
+{
+	struct vcm *vcm = a->vcm;
+
+	a->act_prev = vcm->act_last;
+	a->act_next = NULL;
+	if (vcm->act_last != NULL)
+		vcm->act_last->act_next = a;
+	else
+		vcm->act_first = a;
+	vcm->act_last = a;
+}
+
+static void act_unlink(struct vcm_avcm *a)
+{
+	struct vcm *vcm = a->vcm;
+
+	if (a->act_prev != NULL)
+		a->act_prev->act_next = a->act_next;
+	else
+		vcm->act_first = a->act_next;
+	if (a->act_next != NULL)
+		a->act_next->act_prev = a->act_prev;
+	else
+		vcm->act_last = a->act_prev;
+	a->act_prev = NULL;
+	a->act_next = NULL;
+}
+
 int activate_locked_(struct vcm_avcm *a)
 {
 	struct vcm_sys *sys = a->vcm->h.sys;
@@ -331,6 +367,7 @@ int activate_locked_(struct vcm_avcm *a)
 			dev->active[b] = a;
 	a->active = true;
 	a->vcm->nr_active++;
+	act_link(a);
 	return 0;
 }
 
@@ -347,6 +384,7 @@ int deactivate_locked_(struct vcm_avcm *a)
 	}
 	a->active = false;
 	a->vcm->nr_active--;
+	act_unlink(a);
 	return 0;
 }
 

@@ -159,6 +159,28 @@ static int check_record(struct vcm_sys *sys, struct vcm *vcm)
 	return 0;
 }
 
+/*
+ * The list the TLB fan-out walks (vcm->act_first) is the VCM's active
+ * associations: linked both ways, each live, of this VCM and active, as
+ * many as vcm->nr_active (which check_vcm() counts), so none is missing.
+ */
+static int check_act(struct vcm_sys *sys, const struct vcm *vcm)
+{
+	const struct vcm_avcm *a, *prev = NULL;
+	uint64_t n = 0;
+
+	for (a = vcm->act_first; a != NULL; prev = a, a = a->act_next) {
+		/* the bound stops a cycle */
+		if (++n > vcm->nr_active || !gobj_live(a, GK_AVCM) || a->vcm != vcm ||
+		    !a->active || a->act_prev != prev)
+			break;
+	}
+	if (a != NULL || n != vcm->nr_active || vcm->act_last != prev)
+		return GERR(sys, -EFAULT, "vcm at %#llx: the list of active associations "
+			    "differs from the associations", vcm_ull(vcm->start));
+	return 0;
+}
+
 static int check_vcm(struct vcm_sys *sys, struct vcm *vcm, uint64_t *nr_ext)
 {
 	uint64_t backed = 0, active = 0, assocs = 0;
@@ -191,6 +213,9 @@ static int check_vcm(struct vcm_sys *sys, struct vcm *vcm, uint64_t *nr_ext)
 	if (assocs != vcm->nr_assoc || active != vcm->nr_active)
 		return GERR(sys, -EFAULT, "vcm at %#llx: association counts are wrong",
 			    vcm_ull(vcm->start));
+	ret = check_act(sys, vcm);
+	if (ret != 0)
+		return ret;
 	glist_for_each(p, &vcm->insts) {
 		ret = check_inst(sys, vcm, GRAPH_CONTAINER(p, struct vcm_inst, node), backed);
 		if (ret != 0)
@@ -205,7 +230,7 @@ int vcm_sys_check_(struct vcm_sys *sys)
 	struct glist *p, *q;
 	int ret = 0;
 
-	if (!sys_live(sys))
+	if (!sys_live_(sys))
 		return -EINVAL;
 	sys_enter_(sys, __func__);
 	glist_for_each(p, &sys->vcms) {

@@ -62,7 +62,7 @@ int vcm_dev_register(struct vcm_sys *sys, const struct vcm_dev_cfg *cfg, struct 
 	size_t n;
 	int ret;
 
-	if (!sys_live(sys))
+	if (!sys_live_(sys))
 		return -EINVAL;
 	sys_enter_(sys, __func__);
 	if (out == NULL) {
@@ -132,7 +132,7 @@ struct vcm_dev *vcm_dev_find(struct vcm_sys *sys, const char *name)
 {
 	struct vcm_dev *d;
 
-	if (!sys_live(sys) || name == NULL)
+	if (!sys_live_(sys) || name == NULL)
 		return NULL;
 	sys_lock_(sys);
 	d = gobj_handle_(dev_names_find_(sys, name));
@@ -142,7 +142,7 @@ struct vcm_dev *vcm_dev_find(struct vcm_sys *sys, const char *name)
 
 const char *vcm_dev_name(const struct vcm_dev *dev)
 {
-	if (!gobj_ok(&dev, GK_DEV))
+	if (!gobj_ok_(&dev, GK_DEV))
 		return NULL;
 	return dev->name;
 }

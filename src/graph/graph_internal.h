@@ -184,7 +184,7 @@ static inline uint32_t graph_magic(enum graph_kind k)
 /*
  * Objects and handles. Inside the library every pointer is the object itself;
  * what a public call hands out is gobj_handle_(obj), and what it takes is
- * turned back into the object once, at its head (gobj_lock_, gobj_ok,
+ * turned back into the object once, at its head (gobj_lock_, gobj_ok_,
  * gobj_take_), which also proves the handle current.
  */
 void *gobj_alloc_(struct vcm_sys *sys, enum graph_kind k);
@@ -214,7 +214,7 @@ static inline bool gobj_live(const void *obj, enum graph_kind k)
  * @handlep (a pointer to the caller's handle variable) a current handle of
  * kind @k in a live system? If so the variable is replaced by the object.
  */
-bool gobj_ok(void *handlep, enum graph_kind k);
+bool gobj_ok_(void *handlep, enum graph_kind k);
 /*
  * A second handle of a call that holds @sys locked: if the handle at
  * @handlep is a current handle of kind @k of @sys, the variable is replaced
@@ -399,7 +399,7 @@ struct vcm_sys {
  * in its place has its tag bits set (bit 0 at least, when it carries the wide
  * generation), so the alignment is checked before anything is read there.
  */
-bool sys_live(const struct vcm_sys *sys);
+bool sys_live_(const struct vcm_sys *sys);
 
 #define GRAPH_NAME_MAX 32U
 
@@ -463,6 +463,13 @@ struct vcm {
 	struct glist bounds;   /* struct vcm_bound.node */
 	uint64_t nr_assoc;
 	uint64_t nr_active;
+	/* the active associations, in activation order (assoc.c), so that the
+	 * TLB fan-out of every back and unback costs the devices it reaches,
+	 * not every device ever associated; NULL-ended, so the zeroed VCM is
+	 * an empty list. Written under the exclusive system lock, read under
+	 * the VCM's. */
+	struct vcm_avcm *act_first;
+	struct vcm_avcm *act_last;
 	struct vcm_avcm *own;  /* a prebuilt VCM's association */
 	void *lock;            /* with finer locks: the VCM's own */
 };
@@ -536,6 +543,9 @@ struct vcm_avcm {
 	struct vcm_inst *inst;
 	unsigned int attr;
 	bool active;
+	/* in vcm->act_first's list while active */
+	struct vcm_avcm *act_prev;
+	struct vcm_avcm *act_next;
 };
 
 /* ---- helpers across files ---------------------------------------------------- */

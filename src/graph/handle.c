@@ -572,7 +572,7 @@ static struct vcm_sys *gobj_sys_(const void *handle)
 {
 	const struct gobj *o = gobj_slot_(handle);
 
-	if (o == NULL || !sys_live(o->sys))
+	if (o == NULL || !sys_live_(o->sys))
 		return NULL;
 	return o->sys;
 }
@@ -608,7 +608,7 @@ static void handle_set(void *handlep, const void *obj)
 	__builtin_memcpy(handlep, &obj, sizeof(obj));
 }
 
-bool gobj_ok(void *handlep, enum graph_kind k)
+bool gobj_ok_(void *handlep, enum graph_kind k)
 {
 	const void *h = handle_get(handlep);
 	const struct gobj *o = gobj_slot_(h);

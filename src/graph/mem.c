@@ -43,7 +43,7 @@ static int alloc(struct vcm_sys *sys, enum alloc_kind kind, unsigned int memtype
 	struct vcm_physmem *pm;
 	int ret;
 
-	if (!sys_live(sys))
+	if (!sys_live_(sys))
 		return -EINVAL;
 	sys_enter_(sys, fn);
 	if (out == NULL) {
@@ -90,7 +90,7 @@ int vcm_free_phys(struct vcm_sys *sys, struct vcm_mem *mem)
 {
 	int ret = 0;
 
-	if (!sys_live(sys))
+	if (!sys_live_(sys))
 		return -EINVAL;
 	sys_enter_(sys, __func__);
 	if (!gobj_take_(&mem, GK_MEM, sys)) {
@@ -114,14 +114,14 @@ int vcm_free_phys(struct vcm_sys *sys, struct vcm_mem *mem)
 
 uint64_t vcm_mem_len(const struct vcm_mem *mem)
 {
-	if (!gobj_ok(&mem, GK_MEM))
+	if (!gobj_ok_(&mem, GK_MEM))
 		return 0;
 	return mem->len;
 }
 
 int vcm_mem_memtype(const struct vcm_mem *mem)
 {
-	if (!gobj_ok(&mem, GK_MEM))
+	if (!gobj_ok_(&mem, GK_MEM))
 		return -EINVAL;
 	return mem->memtype >= 0 ? mem->memtype : -ENOENT;
 }
@@ -188,7 +188,7 @@ int vcm_get_cont_memtype(struct vcm_sys *sys, unsigned int memtype, vcm_pa_t *pa
 {
 	int ret;
 
-	if (!sys_live(sys))
+	if (!sys_live_(sys))
 		return -EINVAL;
 	sys_enter_(sys, __func__);
 	ret = vcm_phys_memtype_range(sys->phys, memtype, 0, pa, len);

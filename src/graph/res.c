@@ -202,21 +202,21 @@ int vcm_unreserve(struct vcm_res *res)
 
 struct vcm *vcm_get_vcm_from_res(const struct vcm_res *res)
 {
-	if (!gobj_ok(&res, GK_RES))
+	if (!gobj_ok_(&res, GK_RES))
 		return NULL;
 	return gobj_handle_(res->vcm);
 }
 
 uint64_t vcm_get_res_len(const struct vcm_res *res)
 {
-	if (!gobj_ok(&res, GK_RES))
+	if (!gobj_ok_(&res, GK_RES))
 		return 0;
 	return res->len;
 }
 
 vcm_da_t vcm_get_dev_addr(const struct vcm_res *res)
 {
-	if (!gobj_ok(&res, GK_RES))
+	if (!gobj_ok_(&res, GK_RES))
 		return 0;
 	return res->da;
 }
@@ -483,14 +483,14 @@ int vcm_reserve_from_bound(struct vcm_bound *bound, uint64_t len, uint64_t align
 
 vcm_da_t vcm_get_bound_start_addr(const struct vcm_bound *bound)
 {
-	if (!gobj_ok(&bound, GK_BOUND))
+	if (!gobj_ok_(&bound, GK_BOUND))
 		return 0;
 	return bound->da;
 }
 
 uint64_t vcm_get_bound_len(const struct vcm_bound *bound)
 {
-	if (!gobj_ok(&bound, GK_BOUND))
+	if (!gobj_ok_(&bound, GK_BOUND))
 		return 0;
 	return bound->len;
 }

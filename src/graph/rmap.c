@@ -93,7 +93,7 @@ uint64_t vcm_get_phys_num_res(struct vcm_sys *sys, vcm_pa_t pa)
 	const struct rmap_ext *e = NULL;
 	uint64_t n = 0;
 
-	if (!sys_live(sys))
+	if (!sys_live_(sys))
 		return 0;
 	sys_lock_(sys);
 	while ((e = rmap_next(sys, pa, e)) != NULL)
@@ -108,7 +108,7 @@ struct vcm_res *vcm_get_next_phys_res(struct vcm_sys *sys, vcm_pa_t pa,
 	const struct rmap_ext *e = NULL;
 	struct vcm_res *res = NULL;
 
-	if (!sys_live(sys))
+	if (!sys_live_(sys))
 		return NULL;
 	sys_enter_(sys, __func__);
 	if (prev != NULL) {
@@ -130,9 +130,51 @@ out:
 	return res;
 }
 
+/*
+ * Is @a before @b in the order the reverse map answers in: shard, then the
+ * tree's order within one (physical start, then node address: tree.c)?
+ */
+static bool rmap_before(const struct rmap_ext *a, const struct rmap_ext *b)
+{
+	unsigned int sa = a->res->mem->shard, sb = b->res->mem->shard;
+
+	if (sa != sb)
+		return sa < sb;
+	if (a->tn.key != b->tn.key)
+		return a->tn.key < b->tn.key;
+	return (uintptr_t)&a->tn < (uintptr_t)&b->tn;
+}
+
+/*
+ * The first answer of the reverse map for @pa that lies in @dst, or NULL.
+ * Two searches run in step: the reverse map's answers in order (the first
+ * in @dst ends it), and @dst's own reservations, each looked up by @pa in
+ * its extents, the earliest in the reverse map's order kept. Whichever ends
+ * first gives the answer, so a page shared by n VCMs costs O(log n) a step
+ * for as few steps as @dst has reservations or as the reverse map has
+ * answers before @dst's, not every sharer's answer.
+ */
+static const struct rmap_ext *translate_find(const struct vcm_sys *sys, vcm_pa_t pa,
+					     const struct vcm *dst)
+{
+	const struct rmap_ext *e = NULL, *best = NULL, *c;
+	const struct vcm_res *r = res_first_(dst);
+
+	while (r != NULL) {
+		e = rmap_next(sys, pa, e);
+		if (e == NULL || e->res->vcm == dst)
+			return e;
+		if (r->mem != NULL && (c = ext_at_pa_(r, pa)) != NULL &&
+		    (best == NULL || rmap_before(c, best)))
+			best = c;
+		r = res_next_(r);
+	}
+	return best;
+}
+
 int vcm_translate(struct vcm *src, vcm_da_t src_da, struct vcm *dst, vcm_da_t *dst_da)
 {
-	const struct rmap_ext *e = NULL, *se;
+	const struct rmap_ext *e, *se;
 	struct vcm_res *res;
 	vcm_pa_t pa;
 	int ret;
@@ -157,11 +199,10 @@ int vcm_translate(struct vcm *src, vcm_da_t src_da, struct vcm *dst, vcm_da_t *d
 	se = ext_at_da_(res, src_da);
 	VCM_ASSERT(se != NULL);
 	pa = se->tn.key + (src_da - se->da);
-	while ((e = rmap_next(sys, pa, e)) != NULL) {
-		if (e->res->vcm == dst) {
-			*dst_da = e->da + (pa - e->tn.key);
-			goto out;
-		}
+	e = translate_find(sys, pa, dst);
+	if (e != NULL) {
+		*dst_da = e->da + (pa - e->tn.key);
+		goto out;
 	}
 	ret = GERR(sys, -ENOENT, "dst maps nothing at pa %#llx (src_da %#llx)", vcm_ull(pa),
 		   vcm_ull(src_da));

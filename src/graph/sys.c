@@ -255,7 +255,7 @@ int vcm_sys_create(const struct vcm_sys_cfg *cfg, struct vcm_sys **out, struct v
 	return 0;
 }
 
-bool sys_live(const struct vcm_sys *sys)
+bool sys_live_(const struct vcm_sys *sys)
 {
 	return sys != NULL && (uintptr_t)sys % _Alignof(struct vcm_sys) == 0U &&
 	       sys->magic == GRAPH_MAGIC_SYS;
@@ -266,7 +266,7 @@ int vcm_sys_destroy(struct vcm_sys *sys)
 	const struct vcm_plat_ops *plat;
 	int ret;
 
-	if (!sys_live(sys))
+	if (!sys_live_(sys))
 		return -EINVAL;
 	sys_enter_(sys, __func__);
 	if (sys->nr_vcm != 0U || sys->nr_dev != 0U || sys->nr_mem != 0U) {
@@ -295,7 +295,7 @@ int vcm_sys_counts(struct vcm_sys *sys, struct vcm_sys_counts *out)
 {
 	int ret = 0;
 
-	if (!sys_live(sys))
+	if (!sys_live_(sys))
 		return -EINVAL;
 	sys_enter_(sys, __func__);
 	if (out == NULL)
@@ -308,19 +308,19 @@ int vcm_sys_counts(struct vcm_sys *sys, struct vcm_sys_counts *out)
 
 const char *vcm_sys_last_error(const struct vcm_sys *sys)
 {
-	if (!sys_live(sys))
+	if (!sys_live_(sys))
 		return "vcm_sys_last_error: sys is not a live system";
 	return sys_diag_(sys)->msg;
 }
 
 struct vcm_phys *vcm_sys_phys(struct vcm_sys *sys)
 {
-	if (!sys_live(sys))
+	if (!sys_live_(sys))
 		return NULL;
 	return sys->phys;
 }
 
 uint64_t vcm_get_min_page_size(const struct vcm_sys *sys)
 {
-	return sys_live(sys) ? GRAPH_PAGE : 0U;
+	return sys_live_(sys) ? GRAPH_PAGE : 0U;
 }

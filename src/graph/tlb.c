@@ -10,12 +10,17 @@
  * gives every device sharing it that hint, its leaf-only flag replacing the
  * graph's guess; the others get { any size, @leaf }. A device with
  * tlb_range_hint receives the hint, one with tlb_range its leaf-only flag.
+ *
+ * Only the VCM's active associations are walked (vcm->act_first, kept by
+ * assoc.c, in activation order): an inactive one has no base to clean, and
+ * a VCM may have many more devices associated than active.
  */
 #include "graph_internal.h"
 
 void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf)
 {
 	struct glist *p;
+	struct vcm_avcm *a;
 	bool locked = false;
 
 	/* taken once per instance: a hint is forgotten when read */
@@ -28,14 +33,13 @@ void tlb_fan_(struct vcm *vcm, vcm_da_t da, uint64_t len, bool leaf)
 		if (in->ops->tlb_hint != NULL && in->ops->tlb_hint(in->mi, &h))
 			in->hint = h;
 	}
-	glist_for_each(p, &vcm->assocs) {
-		struct vcm_avcm *a = GRAPH_CONTAINER(p, struct vcm_avcm, vcm_node);
+	for (a = vcm->act_first; a != NULL; a = a->act_next) {
 		const struct vcm_dev_ops *ops = a->dev->cfg.ops;
 		const struct vcm_tlb_hint *h = &a->inst->hint;
 		unsigned int bases = assoc_bases_(a);
 
-		if (!a->active || ops == NULL ||
-		    (ops->tlb_range == NULL && ops->tlb_range_hint == NULL))
+		VCM_ASSERT(a->active);
+		if (ops == NULL || (ops->tlb_range == NULL && ops->tlb_range_hint == NULL))
 			continue;
 		/* device ops of a system never run at once (a device may be in
 		 * several VCMs, devices may share an IOMMU model) */

@@ -96,7 +96,7 @@ static int create(struct vcm_sys *sys, enum vcm_kind kind, vcm_da_t start, uint6
 {
 	int ret;
 
-	if (!sys_live(sys))
+	if (!sys_live_(sys))
 		return -EINVAL;
 	sys_enter_(sys, fn);
 	if (out == NULL)
@@ -129,7 +129,7 @@ int vcm_create_prebuilt(struct vcm_sys *sys, struct vcm_dev *cpu, bool user, str
 	unsigned int attr;
 	int ret;
 
-	if (!sys_live(sys))
+	if (!sys_live_(sys))
 		return -EINVAL;
 	sys_enter_(sys, __func__);
 	if (out == NULL) {
@@ -240,14 +240,14 @@ int vcm_get_range_cache_stats(struct vcm *vcm, struct vcm_vs_cache_stats *out)
 
 vcm_da_t vcm_get_start_addr(const struct vcm *vcm)
 {
-	if (!gobj_ok(&vcm, GK_VCM))
+	if (!gobj_ok_(&vcm, GK_VCM))
 		return 0;
 	return vcm->start;
 }
 
 uint64_t vcm_get_len(const struct vcm *vcm)
 {
-	if (!gobj_ok(&vcm, GK_VCM))
+	if (!gobj_ok_(&vcm, GK_VCM))
 		return 0;
 	return vcm->len;
 }

@@ -49,7 +49,7 @@ struct rfc_sys {
 /* The default system; NULL before vcm_sys_init() and after vcm_sys_destroy(). */
 extern struct rfc_sys *rfc_sys_;
 
-/* Build / tear down (soc.c). */
+/* Build / tear down (rfc_soc.c). */
 int rfc_soc_build_(struct rfc_sys *s, struct vcm_diag *diag);
 int rfc_soc_teardown_(struct rfc_sys *s);
 struct rfc_dev *rfc_dev_find_(struct rfc_sys *s, const char *name);

@@ -67,7 +67,7 @@ struct sim_tlb_entry {
 /* How a device reaches physical memory: a CPU pointer to @pa (vcm_sim_*_cfg.pa_to_cpu). */
 typedef void *sim_pa_to_cpu_fn(void *ctx, vcm_pa_t pa);
 
-/* mem.c: create-time steps shared by the IOMMU model and the DMA engine. */
+/* sim_mem.c: create-time steps shared by the IOMMU model and the DMA engine. */
 /* cfg->plat has the metadata ops, and some pa_to_cpu exists: 0 or -EINVAL in @diag. */
 int sim_check_mem_(const struct vcm_plat_ops *plat, sim_pa_to_cpu_fn *pa_to_cpu,
 		   struct vcm_diag *diag);

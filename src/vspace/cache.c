@@ -463,7 +463,7 @@ static int check_stats(struct vcm_vs *vs)
  * The cache half of vcm_vs_check_(): every magazine entry is a cached range
  * of its class, the depot's lists agree, the totals match and stay within the
  * limits, and @vs's tree holds exactly that many cached nodes (the caller
- * counted them: check.c passes them through the totals it compares).
+ * counted them: vs_check.c passes them through the totals it compares).
  */
 int vs_cache_check_(struct vcm_vs *vs)
 {

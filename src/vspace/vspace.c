@@ -5,7 +5,7 @@
  * Every argument is checked, and the only fallible step (taking a node) done,
  * before the tree is touched, so a failure changes nothing.
  *
- * The tree work is in tree.c, node memory in slab.c, bounds in bound.c.
+ * The tree work is in vs_tree.c, node memory in slab.c, bounds in bound.c.
  */
 #include "vspace_internal.h"
 

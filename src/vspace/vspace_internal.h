@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vspace internals shared by tree.c (the augmented AVL tree), slab.c (node
- * memory), vspace.c (the public calls), bound.c and check.c. See docs/vspace.md.
+ * vspace internals shared by vs_tree.c (the augmented AVL tree), slab.c (node
+ * memory), vspace.c (the public calls), bound.c and vs_check.c. See docs/vspace.md.
  *
  * One tree holds everything: each node is a reserved range *and* the free gap
  * that follows it up to the next range. A sentinel node of length 0 at the
@@ -50,7 +50,7 @@
  * all that unreserve and the range cache touch, plus the parent and
  * grandparent links a climb follows. The grandparent link lets a climb ask
  * for the node two levels up while the parent's miss is still on its way
- * (fix_up() in tree.c); tree.c keeps gparent == parent->parent (NULL above
+ * (fix_up() in vs_tree.c); vs_tree.c keeps gparent == parent->parent (NULL above
  * the root's children) on every relink, and the validator checks it.
  */
 #define VS_NLOSS16 16U
@@ -227,7 +227,7 @@ struct vcm_vs_bound {
 };
 
 
-/* tree.c */
+/* vs_tree.c */
 void vs_tree_init_(struct vcm_vs *vs);
 bool vs_tree_pull_(struct vcm_vs_range *n);
 bool vs_tree_fits_(const struct vcm_vs *vs, uint64_t len, unsigned int align_lg2);

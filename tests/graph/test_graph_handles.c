@@ -273,7 +273,7 @@ static void test_retire_at_limit(void **state)
 	for (uint32_t i = 0; i < lives; i++) {
 		void *v = h[i];
 
-		assert_false(gobj_ok(&v, GK_BOUND));
+		assert_false(gobj_ok_(&v, GK_BOUND));
 		assert_false(gobj_take_(&v, GK_BOUND, g.sys));
 		assert_ptr_equal(v, h[i]); /* a refused handle is left alone */
 	}
