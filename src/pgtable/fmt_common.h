@@ -55,16 +55,21 @@ static inline int fmt_one_memtype_(struct vcm_pt *pt, unsigned int prot,
 /*
  * Entries laid out as x86-64 paging lays them out, which VT-d's second stage
  * copies: @present marks a valid entry, and above level 0 @ps makes it a leaf
- * instead of a pointer to the next table.
+ * instead of a pointer to the next table. At a level with no leaf size (a
+ * PML4E or PML5E, SDM Vol. 3A 4.5; an SS-PML4E or SS-PML5E, VT-d 9.8) that
+ * bit is reserved and the walk faults on it: no translation there, so the
+ * entry is not a leaf of ours either.
  */
-static inline unsigned int fmt_ps_kind_(unsigned int lvl, uint64_t e, uint64_t present,
-					uint64_t ps)
+static inline unsigned int fmt_ps_kind_(const struct vcm_pt *pt, unsigned int lvl, uint64_t e,
+					uint64_t present, uint64_t ps)
 {
 	if ((e & present) == 0U)
 		return FMT_EMPTY;
 	if (lvl == 0U)
 		return FMT_LEAF;
-	return (e & ps) != 0U ? FMT_LEAF : FMT_TABLE;
+	if ((e & ps) == 0U)
+		return FMT_TABLE;
+	return pt->leaf_ok[lvl] ? FMT_LEAF : FMT_EMPTY;
 }
 
 static inline void fmt_ps_single_leaf_mask_(unsigned int lvl, uint64_t present, uint64_t ps,

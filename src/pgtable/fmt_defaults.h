@@ -65,8 +65,7 @@ static inline FMT_ITEM FMT_DEF(default_leaf_encode)(const struct vcm_pt *pt, uns
 static inline unsigned int FMT_DEF(default_kind)(const struct vcm_pt *pt, unsigned int lvl,
 						 FMT_ITEM e)
 {
-	(void)pt;
-	return fmt_ps_kind_(lvl, e, FMT_PS_PRESENT, FMT_PS_LEAF);
+	return fmt_ps_kind_(pt, lvl, e, FMT_PS_PRESENT, FMT_PS_LEAF);
 }
 #define fmt_kind FMT_DEF(default_kind)
 #endif

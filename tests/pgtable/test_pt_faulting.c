@@ -6,6 +6,9 @@
  * translating them. The cases the audit found (a misaligned RISC-V
  * superpage, Arm and AMD output addresses beyond oas, an Arm block with
  * RES0 bits below its address) and their Sv32 and ARMv7 counterparts.
+ * Then a table entry turned into a "leaf" at a level that has none (PS in
+ * an x86-64 PML4E/PML5E or a VT-d SS-PML4E/SS-PML5E, reserved there): the
+ * walker faults, so lookup and walk report nothing mapped.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,10 +112,71 @@ static void test_planted(void **state)
 	}
 }
 
+/* vcm_pt_walk's callback: count the leaves reported. */
+static int count_leaf(void *arg, const struct vcm_pt_leaf *leaf)
+{
+	(void)leaf;
+	(*(unsigned int *)arg)++;
+	return 0;
+}
+
+/*
+ * PS (bit 7) in the top entry of an x86-64 or VT-d second-stage table:
+ * SDM Vol. 3A 4.5 and VT-d 9.8 reserve it in a PML4E/PML5E (SS-PML4E,
+ * SS-PML5E), so the walk faults there; no 512 GiB or 256 TiB leaf.
+ */
+static void test_top_ps(void **state)
+{
+	static const char *const configs[] = {
+		"x86_64-4l", "x86_64-5l", "vtd_ss-48", "vtd_ss-57",
+	};
+	const vcm_da_t da = 0x1000;
+	const uint64_t ps = UINT64_C(1) << 7;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
+		const struct pt_config *cfg = ptf_config(configs[i]);
+		const uint64_t span = UINT64_C(1) << (cfg->ias - 9U); /* one top entry */
+		struct vcm_hw_regs hw;
+		struct vcm_pt_leaf leaf;
+		struct pt_fixture f;
+		unsigned int leaves = 0;
+		uint64_t *top;
+		int ret;
+
+		ptf_init(&f, cfg, 0);
+		assert_int_equal(vcm_pt_map(f.pt, da, da, 0x1000, RW), 0);
+		assert_int_equal(vcm_pt_hw(f.pt, &hw), 0);
+		top = (uint64_t *)(f.arena->cpu + (hw.root_pa - f.arena->pa));
+		top[0] |= ps;
+
+		ret = vcm_pt_lookup(f.pt, da, &leaf);
+		if (ret != -ENOENT)
+			fail_msg("%s, PS in the top entry: vcm_pt_lookup gave %d (pa %#llx, "
+				 "2^%u bytes), want -ENOENT", configs[i], ret,
+				 (unsigned long long)leaf.pa, leaf.size_lg2);
+		assert_int_equal(vcm_pt_walk(f.pt, 0, span, count_leaf, &leaves), 0);
+		if (leaves != 0U)
+			fail_msg("%s, PS in the top entry: vcm_pt_walk reported %u leaves, want none",
+				 configs[i], leaves);
+		ret = vcm_pt_check_(f.pt);
+		if (ret != -EFAULT || strstr(vcm_pt_last_error(f.pt), "does not decode") == NULL)
+			fail_msg("%s, PS in the top entry: vcm_pt_check_ gave %d '%s', want -EFAULT "
+				 "'does not decode'", configs[i], ret, vcm_pt_last_error(f.pt));
+
+		top[0] &= ~ps;
+		assert_int_equal(vcm_pt_check_(f.pt), 0);
+		assert_int_equal(vcm_pt_lookup(f.pt, da, &leaf), 0);
+		assert_int_equal(leaf.pa, da);
+		ptf_fini(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_planted),
+		cmocka_unit_test(test_top_ps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
