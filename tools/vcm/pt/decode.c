@@ -8,9 +8,10 @@
  * table is reached twice (a loop, or two entries sharing a table: either way
  * it is walked once and the second pointer reported); a group of entries
  * that forms one leaf (contiguous hint, large page, supersection, NAPOT...)
- * starts at an aligned index, fits in its table and is alike in every entry;
- * a leaf's output address is aligned to its size. Each report names the
- * physical address of the entry at fault.
+ * starts at an aligned index, fits in its table and is alike in every entry
+ * (the accessed and dirty bits aside, which the hardware sets in one entry
+ * only); a leaf's output address is aligned to its size. Each report names
+ * the physical address of the entry at fault.
  *
  * Levels strictly decrease along a walk, so the depth is bounded by the
  * format's levels whatever the image holds; the set of tables already
@@ -299,21 +300,31 @@ static uint64_t group_entry(struct walk *w, uint64_t pa, unsigned int level, uin
  * The entries of one group, from its first at index @i: true if all are
  * alike (then the group is one leaf), else the first that differs is
  * reported. Alike is what the group's leaf shows (output address and
- * attributes); each later entry's own problems (reserved bits that do not
- * show: ARMv8 RES0 50:48, stage 2 bit 11, the bits below a block's address)
- * are then reported at its address, since the walk goes past them. A broken
+ * attributes), the accessed and dirty bits aside: the hardware sets those
+ * only in the entry it went through (ARMv8 AF and, with DBM, AP[2] or
+ * S2AP[1]; RISC-V and AMD v1 A and D), so the group's leaf takes them from
+ * all its entries together (@first->attrs is rewritten: dirty if any entry
+ * is). Each later entry's own problems (reserved bits that do not show:
+ * ARMv8 RES0 50:48, stage 2 bit 11, the bits below a block's address) are
+ * then reported at its address, since the walk goes past them. A broken
  * group's entries report theirs as they are printed one by one.
  */
 static bool group_ok(struct walk *w, uint64_t pa, unsigned int level, uint64_t i,
-		     const struct pt_ent *first, uint64_t e0)
+		     struct pt_ent *first, uint64_t e0)
 {
-	uint64_t n = UINT64_C(1) << first->group_lg2;
+	const uint64_t n = UINT64_C(1) << first->group_lg2;
+	const uint64_t hw = first->hw_or | first->hw_and;
+	uint64_t merged = e0;
 	struct pt_ent o;
 
 	for (uint64_t j = 1; j < n; j++) {
-		uint64_t e = group_entry(w, pa, level, i, j, &o);
+		uint64_t e = rd(w, pa + (i + j) * w->g.esz);
+		/* this entry with the first one's accessed and dirty bits */
+		uint64_t like = (e & ~hw) | (e0 & hw);
 
-		if (first->same ? e != e0 :
+		memset(&o, 0, sizeof(o));
+		w->ops->entry(w->in, &w->g, level, like, &o);
+		if (first->same ? like != e0 :
 		    o.kind != PT_LEAF || o.group_lg2 != first->group_lg2 || o.same ||
 		    strcmp(o.attrs, first->attrs) != 0 ||
 		    o.pa != first->pa + (j << first->size_lg2)) {
@@ -323,6 +334,13 @@ static bool group_ok(struct walk *w, uint64_t pa, unsigned int level, uint64_t i
 				(unsigned long long)n, (unsigned long long)(pa + i * w->g.esz));
 			return false;
 		}
+		merged |= e & first->hw_or;
+		merged &= ~(first->hw_and & ~e);
+	}
+	if (merged != e0) {
+		memset(&o, 0, sizeof(o));
+		w->ops->entry(w->in, &w->g, level, merged, &o);
+		memcpy(first->attrs, o.attrs, sizeof(first->attrs));
 	}
 	for (uint64_t j = 1; j < n; j++) {
 		uint64_t e = group_entry(w, pa, level, i, j, &o);

@@ -92,6 +92,8 @@ static void entry(const struct pt_decode_in *in, const struct pt_geo *g, unsigne
 		addr &= ~(PT_B(size) - 1U);
 	}
 	o->pa = addr;
+	/* 2.2.3.2: with DTE.HAD the IOMMU sets A and D in the PTE it used, one copy of a page */
+	o->hw_or = PT_B(5) | PT_B(6);
 	pt_cat(o->attrs, sizeof(o->attrs), "IR=%u IW=%u FC=%u U=%u A=%u D=%u NextLevel=%u",
 	       (unsigned int)PT_GET(e, 61, 61), (unsigned int)PT_GET(e, 62, 62),
 	       (unsigned int)PT_GET(e, 60, 60), (unsigned int)PT_GET(e, 59, 59),

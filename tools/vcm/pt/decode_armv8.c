@@ -175,8 +175,22 @@ static void entry(const struct pt_decode_in *in, const struct pt_geo *g, unsigne
 	} else {
 		attrs_s1(e, o);
 	}
-	if ((e & PT_B(51)) != 0U)
-		pt_cat(o->attrs, sizeof(o->attrs), " DBM=1");
+	/*
+	 * D5.4.11: with hardware management (HA, HD) the walk sets AF in the
+	 * descriptor it uses, and a write through a DBM=1 descriptor clears AP[2]
+	 * (stage 1) or sets S2AP[1] (stage 2): in that one entry of a group only.
+	 */
+	o->hw_or = PT_B(10);
+	if ((e & PT_B(51)) != 0U) {
+		/* the write permission is the dirty state: AP[2] clear, S2AP[1] set */
+		bool dirty = in->stage2 ? (e & PT_B(7)) != 0U : (e & PT_B(7)) == 0U;
+
+		if (in->stage2)
+			o->hw_or |= PT_B(7);
+		else
+			o->hw_and = PT_B(7);
+		pt_cat(o->attrs, sizeof(o->attrs), " DBM=1 (%s)", dirty ? "dirty" : "clean");
+	}
 	if ((e & PT_B(52)) != 0U) {
 		o->group_lg2 = contig_lg2(gr, level);
 		pt_cat(o->attrs, sizeof(o->attrs), " Contiguous=1");

@@ -52,6 +52,13 @@ enum pt_kind { PT_EMPTY, PT_TABLE, PT_LEAF, PT_BAD };
  *              (contiguous hint, large page, supersection, NAPOT...).
  * @same:       the group's entries are identical copies (else each maps the
  *              next piece: pa steps by the entry's size).
+ * @hw_or:      PT_LEAF: bits the hardware sets in the one entry of a group
+ *              it reads or writes through (accessed, dirty): they may differ
+ *              between the group's entries, and the group has them set when
+ *              any entry has.
+ * @hw_and:     PT_LEAF: the same for bits the hardware clears on a write
+ *              (ARMv8 stage 1 AP[2] with DBM): the group has them clear when
+ *              any entry has.
  * @attrs:      the attributes in the manual's words.
  * @why:        a problem with the entry ("" if none); for a leaf or table it
  *              is reported and the entry still followed.
@@ -64,6 +71,8 @@ struct pt_ent {
 	unsigned int size_lg2;
 	unsigned int group_lg2;
 	bool same;
+	uint64_t hw_or;
+	uint64_t hw_and;
 	char attrs[192];
 	char why[160];
 };

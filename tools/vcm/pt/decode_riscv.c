@@ -135,6 +135,8 @@ static void entry(const struct pt_decode_in *in, const struct pt_geo *g, unsigne
 		       "ignores it, software must clear it)", o->why[0] ? "; " : "");
 	o->kind = PT_LEAF;
 	o->pa = pa;
+	/* 4.3.2 step 7 (Svadu): A and D set in the PTE walked, one entry of a NAPOT page */
+	o->hw_or = PT_B(6) | PT_B(7);
 	pt_cat(o->attrs, sizeof(o->attrs), "R=%u W=%u X=%u U=%u G=%u A=%u D=%u RSW=%u",
 	       (unsigned int)PT_GET(e, 1, 1), (unsigned int)PT_GET(e, 2, 2),
 	       (unsigned int)PT_GET(e, 3, 3), (unsigned int)PT_GET(e, 4, 4),
