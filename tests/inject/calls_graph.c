@@ -102,6 +102,76 @@ static void s_one_to_one(struct world *w)
 	ok(w, vcm_alloc(w->sys, 0, 1 * MB, 0, &w->m[0]));
 }
 
+/* The same worlds on finer locks (cfg->locks). */
+static void s_fine_backed(struct world *w)
+{
+	w->fine = true;
+	w_backed(w);
+}
+
+static void s_fine_one_to_one(struct world *w)
+{
+	w->fine = true;
+	s_one_to_one(w);
+}
+
+static void s_fine_two(struct world *w)
+{
+	w->fine = true;
+	s_two(w);
+}
+
+/*
+ * A VCM over [0x10000000, 0x40000000) (30 address bits) with a backed
+ * reservation either side of 0x30000000, v7 active in it: VCM_SPLIT(2) puts
+ * the top quarter on v8's high base, the rest on its low base.
+ */
+static void s_split(struct world *w)
+{
+	w_soc(w);
+	ok(w, vcm_create(w->sys, 0x10000000, 0x30000000, &w->v[2]));
+	/* backing needs an active association: v7's */
+	ok(w, vcm_assoc(w->v[2], w->dev[WD_V7], 0, &w->a[4]));
+	ok(w, vcm_activate(w->a[4]));
+	ok(w, vcm_alloc(w->sys, 1, 2 * MB, 0, &w->m[1]));
+	ok(w, vcm_reserve_at(w->v[2], 0x18000000, 2 * MB, RW, &w->r[1]));
+	ok(w, vcm_reserve_at(w->v[2], 0x30000000, 2 * MB, RW, &w->r[2]));
+	ok(w, vcm_back(w->r[1], w->m[1]));
+	ok(w, vcm_back(w->r[2], w->m[1]));
+}
+
+/* A VCM whose one device's table records writes, a backed reservation in it. */
+static void s_dirty(struct world *w)
+{
+	static const struct vcm_pt_cfg pt = { .fmt = &vcm_pt_fmt_armv8, .ias = 39, .oas = 40,
+					      .flags = VCM_PT_CFG_DIRTY };
+	const struct vcm_dev_cfg cfg = { .name = "dirty", .mapper = &vcm_mapper_pt,
+					 .mapper_cfg = &pt, .nr_bases = 1 };
+
+	w_soc(w);
+	ok(w, vcm_dev_register(w->sys, &cfg, &w->extra_dev));
+	ok(w, vcm_create(w->sys, 0x10000000, 64 * MB, &w->v[2]));
+	ok(w, vcm_assoc(w->v[2], w->extra_dev, 0, &w->a[5]));
+	ok(w, vcm_activate(w->a[5]));
+	ok(w, vcm_alloc(w->sys, 1, 3 * MB, 0, &w->m[1]));
+	ok(w, vcm_reserve(w->v[2], 3 * MB, 0, RW, &w->r[1]));
+	ok(w, vcm_back(w->r[1], w->m[1]));
+}
+
+/* The range cache on, with ranges in it. */
+static void s_range_cached(struct world *w)
+{
+	const struct vcm_vs_cache_cfg cc = { .flags = VCM_VS_CACHE_ON, .max_ranges = 8 };
+	struct vcm_res *r[6];
+
+	w_backed(w);
+	ok(w, vcm_set_range_cache(w->v[0], &cc));
+	for (unsigned int i = 0; i < 6; i++)
+		ok(w, vcm_reserve(w->v[0], 64 * KB, 0, RW, &r[i]));
+	for (unsigned int i = 0; i < 6; i++)
+		ok(w, vcm_unreserve(r[i]));
+}
+
 static void s_bound(struct world *w)
 {
 	w_graph(w);
@@ -110,15 +180,56 @@ static void s_bound(struct world *w)
 
 /* ---- ops ---- */
 
+/* With the world's slot store and finer locks, where a setup made them. */
 static int o_sys_create(struct world *w)
 {
 	static const struct vcm_phys_range r = { W_PA + W_TABLE_BYTES, 8 * MB };
 	const struct vcm_phys_memtype_cfg mt = { &r, 1, 0 };
-	const struct vcm_sys_cfg cfg = { .plat = w->plat, .memtypes = &mt, .nr_memtypes = 1 };
-	int ret = vcm_sys_create(&cfg, &w->sys, &w->diag);
+	struct vcm_sys_cfg cfg = { .plat = w->plat, .memtypes = &mt, .nr_memtypes = 1,
+				   .slots = w->slots };
+	int ret;
+
+	if (w->fine) {
+		vcm_hosted_locks_init(&w->locks);
+		cfg.locks = &w->locks.ops;
+		cfg.diag_slot = vcm_hosted_diag_slot;
+	}
+	ret = vcm_sys_create(&cfg, &w->sys, &w->diag);
 
 	w->msg = w->diag.msg;
 	return ret;
+}
+
+static int o_slots_create(struct world *w)
+{
+	int ret = vcm_slots_create(w->plat, &w->slots, &w->diag);
+
+	w->msg = w->diag.msg;
+	return ret;
+}
+
+static void s_slots(struct world *w)
+{
+	w_mem(w);
+	if (o_slots_create(w) != 0)
+		fail_msg("%s", w->diag.msg);
+}
+
+/* A store that a system already used and gave its slots back to. */
+static void s_slots_used(struct world *w)
+{
+	s_slots(w);
+	if (o_sys_create(w) != 0)
+		fail_msg("%s", w->diag.msg);
+	if (vcm_sys_destroy(w->sys) != 0)
+		fail_msg("setup: vcm_sys_destroy");
+	w->sys = NULL;
+}
+
+static void s_fine_mem(struct world *w)
+{
+	w->fine = true;
+	w_mem(w);
 }
 
 static void s_sys(struct world *w)
@@ -197,6 +308,15 @@ G_OP(o_activate, vcm_activate(w->a[5]))
 G_OP(o_set_res_attr, vcm_set_res_attr(w->r[1], VCM_PT_PROT_READ))
 G_OP(o_res_copy, vcm_res_copy(w->r[1], 0, w->r[0], 0, 1 * MB))
 G_OP(o_migrate, vcm_migrate(w->sys, w->m[0]))
+G_OP(o_assoc_split, vcm_assoc(w->v[2], w->dev[WD_V8], VCM_SPLIT(2), &w->a[5]))
+
+static int count_dirty(void *arg, vcm_da_t da, uint64_t len)
+{
+	(void)da;
+	(void)len;
+	++*(int *)arg;
+	return 0;
+}
 
 static int o_switch(struct world *w)
 {
@@ -259,6 +379,31 @@ static int o_free_phys(struct world *w)
 	return ret;
 }
 
+/* Turning it off, or shrinking it below what it holds. */
+static int o_range_cache_change(struct world *w)
+{
+	const struct vcm_vs_cache_cfg off = { .flags = 0 };
+	const struct vcm_vs_cache_cfg small = { .flags = VCM_VS_CACHE_ON, .max_ranges = 2 };
+	int ret = vcm_set_range_cache(w->v[0], w->variant == 0 ? &off : &small);
+
+	w->msg = vcm_sys_last_error(w->sys);
+	return ret;
+}
+
+static const char *cache_change_name(unsigned int v)
+{
+	return v == 0 ? "off" : "shrink to 2";
+}
+
+static int o_read_clear_dirty(struct world *w)
+{
+	int n = 0;
+	int ret = vcm_res_read_clear_dirty(w->r[1], 0, count_dirty, &n);
+
+	w->msg = vcm_sys_last_error(w->sys);
+	return ret;
+}
+
 static int o_set_range_cache(struct world *w)
 {
 	const struct vcm_vs_cache_cfg cc = { .flags = VCM_VS_CACHE_ON, .max_ranges = 8 };
@@ -294,6 +439,29 @@ static int o_sim_dma(struct world *w)
 		const struct vcm_sim_sg dst = { pa + len / 2, len / 2 }, src = { pa, len / 2 };
 
 		ret = vcm_sim_dma_copy(dma, &dst, 1, &src, 1, len / 2);
+	}
+	w->msg = vcm_sim_dma_last_error(dma);
+	return ret;
+}
+
+/*
+ * Lists that overlap (a move up by one page inside one chunk): the sorted
+ * overlap check's copies of the lists (a failure there only makes it slower),
+ * then the bounce buffer the bytes go through.
+ */
+static int o_sim_dma_overlap(struct world *w)
+{
+	struct vcm_sim_dma *dma = vcm_soc_dma(w->soc, WD_DMA);
+	vcm_pa_t pa = 0;
+	uint64_t it = 0, len = 0;
+	int ret;
+
+	assert_int_equal(vcm_mem_next_chunk(w->m[0], &it, &pa, &len), 0);
+	{
+		const struct vcm_sim_sg dst[] = { { pa + 4 * KB, 32 * KB }, { pa + 40 * KB, 32 * KB } };
+		const struct vcm_sim_sg src[] = { { pa, 16 * KB }, { pa + 16 * KB, 48 * KB } };
+
+		ret = vcm_sim_dma_copy(dma, dst, 2, src, 2, 64 * KB);
 	}
 	w->msg = vcm_sim_dma_last_error(dma);
 	return ret;
@@ -431,12 +599,21 @@ static void s_sys_dev(struct world *w)
 
 const struct inj_call inj_calls_graph[] = {
 	{ "graph", "vcm_sys_create", 0, NULL, w_mem, o_sys_create, 0 },
+	{ "graph", "vcm_slots_create", 0, NULL, w_mem, o_slots_create, 0 },
+	{ "graph", "vcm_sys_create (cfg->slots)", 0, NULL, s_slots, o_sys_create, 0 },
+	{ "graph", "vcm_sys_create (cfg->slots, used)", 0, NULL, s_slots_used, o_sys_create, 0 },
+	{ "graph", "vcm_sys_create (cfg->locks)", 0, NULL, s_fine_mem, o_sys_create, 0 },
 	{ "graph", "vcm_dev_register", 0, NULL, s_sys, o_dev_register, 0 },
 	{ "soc", "vcm_soc_create", 0, NULL, NULL, o_soc_create, 0 },
 	{ "graph", "vcm_create", 0, NULL, w_backed, o_create, 0 },
 	{ "graph", "vcm_create_one_to_one", 0, NULL, s_one_to_one, o_create_one_to_one, 0 },
 	{ "graph", "vcm_create_prebuilt", 0, NULL, w_backed, o_create_prebuilt, 0 },
 	{ "graph", "vcm_clone", 0, NULL, s_two, o_clone, 0 },
+	{ "graph", "vcm_create (cfg->locks)", 0, NULL, s_fine_backed, o_create, 0 },
+	{ "graph", "vcm_create_one_to_one (locks)", 0, NULL, s_fine_one_to_one,
+	  o_create_one_to_one, 0 },
+	{ "graph", "vcm_clone (cfg->locks)", 0, NULL, s_fine_two, o_clone, 0 },
+	{ "graph", "vcm_reserve (cfg->locks)", 0, NULL, s_fine_backed, o_reserve, 0 },
 	{ "graph", "vcm_reserve", 0, NULL, w_backed, o_reserve, 0 },
 	{ "graph", "vcm_reserve_at", 0, NULL, w_backed, o_reserve_at, 0 },
 	{ "graph", "vcm_create_bound", 0, NULL, s_bound, o_create_bound, 0 },
@@ -446,6 +623,7 @@ const struct inj_call inj_calls_graph[] = {
 	{ "graph", "vcm_alloc_wrap", 0, NULL, w_backed, o_alloc_wrap, 0 },
 	{ "graph", "vcm_assoc (over backed ranges)", PT_NCONFIGS, extra_name, s_extra_dev, o_assoc, 0 },
 	{ "graph", "vcm_assoc (armv7s, second VCM)", 0, NULL, s_second_vcm, o_assoc_second, 0 },
+	{ "graph", "vcm_assoc (VCM_SPLIT)", 0, NULL, s_split, o_assoc_split, 0 },
 	{ "graph", "vcm_activate", 0, NULL, s_second_idle, o_activate, 0 },
 	{ "graph", "vcm_switch", 0, NULL, s_second_assoc, o_switch, 0 },
 	{ "graph", "vcm_back (three formats)", 0, NULL, s_two, o_back, 0 },
@@ -457,6 +635,9 @@ const struct inj_call inj_calls_graph[] = {
 	{ "graph", "vcm_res_copy", 0, NULL, s_two_backed, o_res_copy, 0 },
 	{ "graph", "vcm_migrate", 0, NULL, s_cpu_backed, o_migrate, 0 },
 	{ "graph", "vcm_set_range_cache", 0, NULL, w_backed, o_set_range_cache, 0 },
+	{ "graph", "vcm_set_range_cache (off, shrink)", 2, cache_change_name, s_range_cached,
+	  o_range_cache_change, 0 },
+	{ "graph", "vcm_res_read_clear_dirty", 0, NULL, s_dirty, o_read_clear_dirty, 0 },
 	{ "graph", "vcm_deactivate + vcm_deassoc", 0, NULL, w_backed, o_deassoc, 0 },
 	{ "graph", "vcm_unreserve", 0, NULL, s_unreserved, o_unreserve, 0 },
 	{ "graph", "vcm_free_phys", 0, NULL, s_unreserved, o_free_phys, 0 },
@@ -472,6 +653,7 @@ const struct inj_call inj_calls_graph[] = {
 	{ "graph", "vcm_sys_destroy", 0, NULL, s_sys, o_sys_destroy, 0 },
 	{ "sim", "vcm_sim_iommu_write + read", 0, NULL, w_backed, o_sim_rw, 0 },
 	{ "sim", "vcm_sim_dma_copy", 0, NULL, w_backed, o_sim_dma, 0 },
+	{ "sim", "vcm_sim_dma_copy (lists overlap)", 0, NULL, w_backed, o_sim_dma_overlap, 0 },
 	{ "soc", "vcm_soc_destroy", 0, NULL, w_soc, o_soc_destroy, 0 },
 	{ NULL, NULL, 0, NULL, NULL, NULL, 0 },
 };

@@ -102,6 +102,34 @@ static int o_pt_unmap(struct world *w)
 	return ret;
 }
 
+/*
+ * 12 MiB of the smallest pages from da 0: a table for every 2 MiB (armv8 4K)
+ * or 1 MiB (armv7s), past the 8 the live-count hash starts with room for
+ * (pgtable/pt_mem.c), so the hash doubles on the way.
+ */
+static int o_pt_map_wide(struct world *w)
+{
+	uint64_t sizes = vcm_pt_page_sizes(w->pt);
+	int ret = vcm_pt_map_sizes(w->pt, 0, W_BUF_PA, 12 * MB, RW, sizes & -sizes);
+
+	w->msg = vcm_pt_last_error(w->pt);
+	return ret;
+}
+
+/* The configurations with 4 KiB leaves and a 12 MiB reach from 0: armv7s, armv8. */
+static const unsigned int wide_cfg[] = { 0, 4 };
+
+static const char *wide_name(unsigned int v)
+{
+	return pt_configs[wide_cfg[v]].name;
+}
+
+static void s_pt_wide(struct world *w)
+{
+	w->variant = wide_cfg[w->variant];
+	s_pt(w);
+}
+
 static int o_pt_destroy(struct world *w)
 {
 	int ret = vcm_pt_destroy(w->pt);
@@ -165,6 +193,53 @@ static void s_vs_cached(struct world *w)
 	assert_int_equal(vcm_vs_reserve(w->vs, 64 * KB, 64 * KB, &w->vr[1]), 0);
 }
 
+/*
+ * The range cache holding ranges and the node slab full: a range the cache
+ * cannot give takes a new slab, and when that fails the cache is flushed for
+ * its nodes and the plan made again (vspace.c vs_take_). How many 12 KiB
+ * ranges fill the slab is learnt once, by a space that takes one more.
+ */
+static unsigned int vs_fill(struct vcm_vs *vs, unsigned int count)
+{
+	const struct vcm_vs_cache_cfg cc = { .flags = VCM_VS_CACHE_ON, .max_ranges = 64 };
+	struct vcm_vs_range *r[24], *x;
+	unsigned int k;
+
+	assert_int_equal(vcm_vs_cache_config(vs, &cc), 0);
+	for (unsigned int i = 0; i < 24; i++)
+		assert_int_equal(vcm_vs_reserve(vs, 4 * KB, 4 * KB, &r[i]), 0);
+	for (unsigned int i = 0; i < 20; i++)
+		assert_int_equal(vcm_vs_unreserve(vs, r[i]), 0);
+	for (k = 0; k < count; k++) {
+		long before = inj_allocs();
+
+		assert_int_equal(vcm_vs_reserve(vs, 12 * KB, 4 * KB, &x), 0);
+		if (inj_allocs() != before)
+			break;
+		if (k > 100000)
+			fail_msg("setup: no node slab taken after 100000 ranges");
+	}
+	return k;
+}
+
+static void s_vs_slab_full(struct world *w)
+{
+	static unsigned int fill;
+
+	s_vs(w);
+	if (fill == 0U) {
+		struct vcm_vs *probe;
+		const struct vcm_vs_cfg cfg = { .start = 16 * MB, .len = 1024 * MB,
+						.plat = w->plat };
+
+		assert_int_equal(vcm_vs_create(&cfg, &probe, NULL), 0);
+		fill = vs_fill(probe, ~0U);
+		assert_int_equal(vcm_vs_destroy(probe), 0);
+	}
+	/* the space's ranges go with it (vcm_vs_destroy) */
+	assert_int_equal(vs_fill(w->vs, fill), fill);
+}
+
 static int o_vs_create(struct world *w)
 {
 	struct vcm_vs_cfg c = { .start = 16 * MB, .len = 1024 * MB, .plat = w->plat };
@@ -186,6 +261,7 @@ VS_OP(o_vs_reserve_at, vcm_vs_reserve_at(w->vs, 512 * MB, 2 * MB, &w->vr[1]))
 VS_OP(o_vs_bound_create, vcm_vs_bound_create(w->vs, 32 * MB, 16 * MB, &w->vb[1]))
 VS_OP(o_vs_bound_create_at, vcm_vs_bound_create_at(w->vs, 768 * MB, 32 * MB, &w->vb[1]))
 VS_OP(o_vs_cache_flush, vcm_vs_cache_flush(w->vs))
+VS_OP(o_vs_reserve_slab, vcm_vs_reserve(w->vs, 12 * KB, 4 * KB, &w->vr[1]))
 
 /* Its message is in the bound's own space; so is the range. */
 static int o_vs_bound_reserve(struct world *w)
@@ -386,6 +462,7 @@ const struct inj_call inj_calls_low[] = {
 	{ "pgtable", "vcm_pt_unmap", PT_NCONFIGS, pt_name, s_pt_mapped, o_pt_unmap, 0 },
 	{ "pgtable", "vcm_pt_lookup", PT_NCONFIGS, pt_name, s_pt_mapped, o_pt_lookup, 0 },
 	{ "pgtable", "vcm_pt_walk", PT_NCONFIGS, pt_name, s_pt_mapped, o_pt_walk, 0 },
+	{ "pgtable", "vcm_pt_map_sizes (12 MiB)", 2, wide_name, s_pt_wide, o_pt_map_wide, 0 },
 	{ "pgtable", "vcm_pt_destroy", PT_NCONFIGS, pt_name, s_pt_mapped, o_pt_destroy, 0 },
 	{ "vspace", "vcm_vs_create", 0, NULL, w_mem, o_vs_create, 0 },
 	{ "vspace", "vcm_vs_reserve", 0, NULL, s_vs, o_vs_reserve, 0 },
@@ -396,6 +473,8 @@ const struct inj_call inj_calls_low[] = {
 	{ "vspace", "vcm_vs_cache_config", 0, NULL, s_vs_full, o_vs_cache_config, 0 },
 	{ "vspace", "vcm_vs_unreserve (cached)", 0, NULL, s_vs_cached, o_vs_unreserve, 0 },
 	{ "vspace", "vcm_vs_cache_flush", 0, NULL, s_vs_cached, o_vs_cache_flush, 0 },
+	{ "vspace", "vcm_vs_reserve (cache on, slab full)", 0, NULL, s_vs_slab_full,
+	  o_vs_reserve_slab, 0 },
 	{ "vspace", "vcm_vs_destroy", 0, NULL, s_vs, o_vs_destroy, 0 },
 	{ "phys", "vcm_phys_create", 0, NULL, w_mem, ph_create, 0 },
 	{ "phys", "vcm_phys_alloc", 0, NULL, s_phys_used, o_phys_alloc, 0 },

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The fault-injection sweep: every public call that can allocate is run with
- * its n-th allocation failing (n = 1, 2, ... until it succeeds), through the
- * one injection point of the platform layer (struct vcm_plat_inject). The
- * world a call runs in is built fresh for every n; after each failure the
- * sweep checks the error and its message, that nothing is live that was not
- * before, and that the page tables (their bytes), the CPU mappings, the
- * graph's walk and its reverse map are what they were.
+ * its n-th allocation failing (n = 1, 2, ... until no n-th allocation comes:
+ * a success whose failed allocation was tolerated is checked and n goes on),
+ * through the one injection point of the platform layer (struct
+ * vcm_plat_inject). The world a call runs in is built fresh for every n;
+ * after each failure the sweep checks the error and its message, that nothing
+ * is live that was not before, and that the page tables (their bytes), the
+ * CPU mappings, the graph's walk and its reverse map, and each memtype's free
+ * bytes and free chunks are what they were.
  */
 #ifndef VCM_TEST_INJECT_H
 #define VCM_TEST_INJECT_H
@@ -66,6 +68,11 @@ struct world {
 	/* the graph on a simulated SoC */
 	struct vcm_soc *soc;
 	struct vcm_sys *sys;              /* vcm_soc_sys(), or one made by the op */
+	/* the system on finer locks (cfg->locks, per-thread messages): set by a
+	 * setup before w_soc() or the op's vcm_sys_create() */
+	bool fine;
+	struct vcm_hosted_locks locks;
+	struct vcm_slots *slots;          /* a slot store, destroyed after the system */
 	struct vcm_dev *dev[WD_NR];
 	struct vcm_dev *extra_dev;
 	struct vcm *v[4];
@@ -129,6 +136,9 @@ void w_backed(struct world *w);
 /* The CPU's kernel VCM (v[1]), prebuilt: associated and active. */
 void w_cpu(struct world *w);
 void w_teardown(struct world *w);
+/* Allocations the injector has seen since it was last armed (test_inject_sweep.c):
+ * a setup learns with it where a slab or hash is about to grow. */
+long inj_allocs(void);
 /* The 2010 layer's memory and its table bytes (calls_rfc.c). */
 struct vcm_hosted_mem *inj_rfc_mem(uint64_t *table_bytes);
 

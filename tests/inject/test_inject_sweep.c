@@ -3,9 +3,13 @@
  * The sweep (see inject.h): for every call of the lists, n = 1, 2, ...: build
  * the call's world, take a snapshot, fail the n-th allocation, run the call.
  * A failure must return the documented errno with a message that names what
- * ran out, and leave the snapshot as it was; the first n that succeeds ends
+ * ran out, and leave the snapshot as it was. A success whose n-th allocation
+ * failed (a tolerated failure: a fallback, a cache given up) is checked as any
+ * success is (the validators of what the world holds) and undone by tearing
+ * its world down, and n goes on: the first n whose allocation never comes ends
  * the call. Every world torn down must give back everything it took. Prints a
- * table: call, sites its allocations went through, failures survived.
+ * table: call, sites its allocations went through, failures survived (and of
+ * them tolerated).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -76,6 +80,11 @@ static void inj_arm(long n)
 	inj.mask = 0;
 }
 
+long inj_allocs(void)
+{
+	return inj.seen;
+}
+
 /* ---- snapshots ---------------------------------------------------------- */
 
 #define NR_ARENAS 3
@@ -85,6 +94,7 @@ struct shot {
 	size_t tlen[NR_ARENAS];
 	char *maps;          /* our memfd's lines of /proc/self/maps */
 	char *graph;         /* walk of every VCM x device, reverse map, res list */
+	char *phys;          /* each memtype's free bytes and free chunks per size */
 	int fds;
 	long live[NR_SITES];
 	long slabs;          /* the graph's handle slabs (kept until the system goes) */
@@ -247,6 +257,25 @@ static void arenas(const struct world *w, uint8_t **cpu, uint64_t *len)
 	len[2] = w->nest != NULL ? w->nest->arena.len : 0;
 }
 
+/* Free bytes and free chunks of every size, memtype by memtype, of one set. */
+static void dump_phys(struct vcm_phys *phys, const char *who, FILE *out)
+{
+	struct vcm_phys_stats st;
+
+	if (phys == NULL)
+		return;
+	for (unsigned int mt = 0; mt < VCM_PHYS_MAX_MEMTYPES; mt++) {
+		if (vcm_phys_stats(phys, mt, &st) != 0)
+			break;
+		fprintf(out, "%s memtype %u: free %llu of %llu, chunks", who, mt,
+			(unsigned long long)st.free_bytes, (unsigned long long)st.total_bytes);
+		for (unsigned int i = 0; i < st.nr_sizes && i < VCM_PHYS_MAX_SIZES; i++)
+			fprintf(out, " %llux%llu", (unsigned long long)st.chunk_free[i],
+				(unsigned long long)st.chunk_size[i]);
+		fputc('\n', out);
+	}
+}
+
 static void shot_take(struct shot *s, const struct world *w)
 {
 	uint8_t *cpu[NR_ARENAS];
@@ -278,6 +307,12 @@ static void shot_take(struct shot *s, const struct world *w)
 	if (w->dev_state != NULL)
 		w->dev_state(w, out);
 	fclose(out);
+	out = open_memstream(&s->phys, &glen);
+	assert_non_null(out);
+	dump_phys(w->phys, "phys", out);
+	dump_phys(w->sys != NULL ? vcm_sys_phys(w->sys) : NULL, "sys", out);
+	dump_phys(w->gsys != NULL ? vcm_sys_phys(w->gsys) : NULL, "guest", out);
+	fclose(out);
 	s->fds = count_fds();
 	memcpy(s->live, inj.live, sizeof(s->live));
 }
@@ -288,6 +323,7 @@ static void shot_free(struct shot *s)
 		free(s->tables[i]);
 	free(s->maps);
 	free(s->graph);
+	free(s->phys);
 }
 
 static const char *shot_diff(const struct shot *a, const struct shot *b)
@@ -303,6 +339,8 @@ static const char *shot_diff(const struct shot *a, const struct shot *b)
 		return "CPU mappings of the memory changed";
 	if (strcmp(a->graph, b->graph) != 0)
 		return "walk, reservations or reverse map changed";
+	if (strcmp(a->phys, b->phys) != 0)
+		return "physical memory free bytes or chunks changed";
 	if (a->fds != b->fds)
 		return "file descriptors changed";
 	for (unsigned int i = 0; i < NR_SITES; i++) {
@@ -345,6 +383,7 @@ struct row {
 	char name[64];
 	unsigned int mask;
 	long survived;
+	long tolerated;      /* of survived: the call succeeded all the same */
 	long runs;
 };
 
@@ -372,6 +411,44 @@ static bool all_back(void)
 	return memcmp(inj.live, base_live, sizeof(base_live)) == 0;
 }
 
+/*
+ * After a success, tolerated failure or not: the validators of whatever the
+ * world holds (those the snapshot prints too: a system's, a backend's
+ * arena's), and a table given back to a zero list is zero.
+ */
+static void success_check(const struct inj_call *c, unsigned int var, long n,
+			  const struct world *w)
+{
+	const char *what = inj.failed_site >= 0 ? "success with a tolerated failure" : "success";
+	struct shot s;
+	int ret;
+
+	if (w->sys != NULL && (ret = vcm_sys_check_(w->sys)) != 0)
+		problem(c, var, n, "%s: vcm_sys_check_ %d: %s", what, ret,
+			vcm_sys_last_error(w->sys));
+	if (w->gsys != NULL && (ret = vcm_sys_check_(w->gsys)) != 0)
+		problem(c, var, n, "%s: vcm_sys_check_ (guest) %d: %s", what, ret,
+			vcm_sys_last_error(w->gsys));
+	if (w->phys != NULL && (ret = vcm_phys_check_(w->phys)) != 0)
+		problem(c, var, n, "%s: vcm_phys_check_ %d: %s", what, ret,
+			vcm_phys_last_error(w->phys));
+	if (w->vs != NULL && (ret = vcm_vs_check_(w->vs)) != 0)
+		problem(c, var, n, "%s: vcm_vs_check_ %d: %s", what, ret,
+			vcm_vs_last_error(w->vs));
+	if (w->pt != NULL && (ret = vcm_pt_check_(w->pt)) != 0)
+		problem(c, var, n, "%s: vcm_pt_check_ %d: %s", what, ret,
+			vcm_pt_last_error(w->pt));
+	if (w->arena != NULL && (ret = vcm_plat_arena_check_(w->arena)) != 0)
+		problem(c, var, n, "%s: vcm_plat_arena_check_ %d", what, ret);
+	shot_take(&s, w);
+	if (s.zero_bad)
+		problem(c, var, n, "%s: a table given back as zero is not zero", what);
+	/* the graph's check, the backends' arenas' (a device world's dev_state) */
+	if (strstr(s.graph, "check -") != NULL)
+		problem(c, var, n, "%s: a check in the snapshot fails:\n%s", what, s.graph);
+	shot_free(&s);
+}
+
 static void sweep_one(const struct inj_call *c, unsigned int var, struct row *row)
 {
 	int want = c->err != 0 ? c->err : -ENOMEM;
@@ -397,14 +474,30 @@ static void sweep_one(const struct inj_call *c, unsigned int var, struct row *ro
 		row->mask |= inj.mask;
 		row->runs++;
 		if (ret == 0 || inj.failed_site < 0) {
+			bool tolerated = ret == 0 && inj.failed_site >= 0;
+
 			if (ret != 0)
 				problem(c, var, n, "fails with %d without an injected failure: %s",
 					ret, w.msg != NULL ? w.msg : "");
+			else
+				success_check(c, var, n, &w);
 			shot_free(&before);
+			/* a success is undone the one way every call's is: its world goes */
 			w_teardown(&w);
 			if (!all_back())
 				problem(c, var, n, "teardown after success leaves blocks live");
-			return;
+			if (!tolerated)
+				return;
+			/* the n-th allocation failed and the call got by: fail the next */
+			row->survived++;
+			row->tolerated++;
+			if (getenv("INJ_VERBOSE") != NULL)
+				printf("  n=%ld %s: tolerated\n", n, sites[inj.failed_site]);
+			if (n > 500) {
+				problem(c, var, n, "allocations still come after 500 failures");
+				return;
+			}
+			continue;
 		}
 		row->survived++;
 		if (getenv("INJ_VERBOSE") != NULL)
@@ -443,10 +536,12 @@ static void print_row(const struct row *r)
 			strcat(list, ", ");
 		strcat(list, sites[i]);
 	}
-	printf("| %-40s | %-58s | %8ld |\n", r->name, list[0] != '\0' ? list : "-", r->survived);
+	printf("| %-40s | %-58s | %8ld | %9ld |\n", r->name, list[0] != '\0' ? list : "-",
+	       r->survived, r->tolerated);
 }
 
-static void sweep_list(const struct inj_call *list, long *calls, long *failures)
+static void sweep_list(const struct inj_call *list, long *calls, long *failures,
+		       long *tolerated)
 {
 	for (const struct inj_call *c = list; c->name != NULL; c++) {
 		unsigned int nv = c->variants != 0 ? c->variants : 1;
@@ -460,27 +555,29 @@ static void sweep_list(const struct inj_call *list, long *calls, long *failures)
 		fflush(stdout);
 		(*calls)++;
 		*failures += row.survived;
+		*tolerated += row.tolerated;
 	}
 }
 
 static void sweep(void **state)
 {
 	const struct vcm_plat_inject hook = { inj_alloc, inj_free, NULL };
-	long calls = 0, failures = 0;
+	long calls = 0, failures = 0, tolerated = 0;
 
 	(void)state;
 	vcm_plat_inject_set_(&hook);
 	memcpy(base_live, inj.live, sizeof(base_live));
-	printf("| %-40s | %-58s | %8s |\n", "call", "injection sites hit", "survived");
-	sweep_list(inj_calls_low, &calls, &failures);
-	sweep_list(inj_calls_graph, &calls, &failures);
-	sweep_list(inj_calls_rfc, &calls, &failures);
-	sweep_list(inj_calls_smmuv3, &calls, &failures);
-	sweep_list(inj_calls_vtd, &calls, &failures);
-	sweep_list(inj_calls_amdvi, &calls, &failures);
-	sweep_list(inj_calls_nest, &calls, &failures);
-	printf("%ld calls, %ld injected failures survived, %d problems\n", calls, failures,
-	       problems);
+	printf("| %-40s | %-58s | %8s | %9s |\n", "call", "injection sites hit", "survived",
+	       "tolerated");
+	sweep_list(inj_calls_low, &calls, &failures, &tolerated);
+	sweep_list(inj_calls_graph, &calls, &failures, &tolerated);
+	sweep_list(inj_calls_rfc, &calls, &failures, &tolerated);
+	sweep_list(inj_calls_smmuv3, &calls, &failures, &tolerated);
+	sweep_list(inj_calls_vtd, &calls, &failures, &tolerated);
+	sweep_list(inj_calls_amdvi, &calls, &failures, &tolerated);
+	sweep_list(inj_calls_nest, &calls, &failures, &tolerated);
+	printf("%ld calls, %ld injected failures survived (%ld of them tolerated), %d problems\n",
+	       calls, failures, tolerated, problems);
 	vcm_plat_inject_set_(NULL);
 	assert_int_equal(problems, 0);
 }

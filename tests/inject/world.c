@@ -48,8 +48,14 @@ const struct vcm_soc_cfg w_soc_cfg = {
 void w_soc(struct world *w)
 {
 	struct vcm_diag d = { 0 };
+	struct vcm_soc_cfg cfg = w_soc_cfg;
 
-	if (vcm_soc_create(&w_soc_cfg, &w->soc, &d) != 0)
+	if (w->fine) {
+		vcm_hosted_locks_init(&w->locks);
+		cfg.locks = &w->locks.ops;
+		cfg.diag_slot = vcm_hosted_diag_slot;
+	}
+	if (vcm_soc_create(&cfg, &w->soc, &d) != 0)
 		fail_msg("%s", d.msg);
 	w->sys = vcm_soc_sys(w->soc);
 	for (unsigned int i = 0; i < WD_NR; i++)
@@ -172,6 +178,8 @@ void w_teardown(struct world *w)
 		must(vcm_soc_destroy(w->soc), "vcm_soc_destroy");
 	else if (w->sys != NULL)
 		must(vcm_sys_destroy(w->sys), "vcm_sys_destroy");
+	if (w->slots != NULL)
+		must(vcm_slots_destroy(w->slots), "vcm_slots_destroy");
 	if (w->dma != NULL)
 		must(vcm_sim_dma_destroy(w->dma), "vcm_sim_dma_destroy");
 	if (w->iommu != NULL)
