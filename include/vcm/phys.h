@@ -352,7 +352,9 @@ VCM_API int vcm_phys_memtype_range(struct vcm_phys *phys, unsigned int memtype, 
  * @memtype: index into the set's memtypes.
  * @st:      receives the figures.
  *
- * Cost: a walk over the memtype's blocks (for @largest_free_run).
+ * Cost: O(changes since the last query); the first stats or contiguous
+ * search of a memtype builds its run index (for @largest_free_run), a walk
+ * over its blocks, which its takes and frees keep up to date from then on.
  * Context: caller holds the set's lock. Return: 0; -EINVAL bad handle, unknown
  * memtype, @st NULL.
  */
@@ -371,7 +373,7 @@ VCM_API const char *vcm_phys_last_error(const struct vcm_phys *phys);
  * = 2^n bytes): what its chunk_sizes in the cfg gave, VCM_PHYS_DEFAULT_SIZES
  * for 0; the same sizes as vcm_phys_stats() lists in @chunk_size. For the
  * layers above phys (the graph's migrate), which need the sizes but not the
- * block walk vcm_phys_stats() makes; not meant for users.
+ * run index vcm_phys_stats() builds; not meant for users.
  * Cost: O(1); reads nothing else and records no error.
  * Context: caller holds the set's lock. Return: the bitmap; 0 bad handle or
  * unknown memtype.

@@ -155,7 +155,7 @@ static int alloc_like(struct vcm_sys *sys, const struct vcm_mem *mem, unsigned i
 		goto done;
 	}
 	if (sizes == 0U || (mem->flags & VCM_PHYS_ALL) != 0U) {
-		/* only the sizes: vcm_phys_stats() would walk every block for them */
+		/* only the sizes: vcm_phys_stats() would build the memtype's run index */
 		sizes = vcm_phys_memtype_sizes_(sys->phys, mt);
 		VCM_ASSERT(sizes != 0U); /* the memtype exists: mem was allocated from it */
 	}

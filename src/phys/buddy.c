@@ -400,16 +400,16 @@ static unsigned int range_of_pos(const struct phys_mt *mt, uint64_t pos)
  * Brings the index up to date first (a cache refresh, no answer changes), so a
  * change that was never listed shows as a leaf that disagrees with its word.
  */
-bool mt_check_runs_(const struct phys_mt *mt, uint64_t *where)
+const char *mt_check_runs_(const struct phys_mt *mt, uint64_t *where)
 {
 	uint64_t end = 0;
 
 	/* not built yet: nothing to disagree with the block states */
 	if (!mt->runs_live)
-		return true;
+		return NULL;
 	if (mt->nr_stale > mt->nr_leaves) {
 		*where = mt->nr_stale;
-		return false;
+		return "run index: more stale leaves than leaves, a count";
 	}
 	runs_flush(mt);
 
@@ -422,7 +422,7 @@ bool mt_check_runs_(const struct phys_mt *mt, uint64_t *where)
 		for (uint64_t p = end; p < run_pos(mt, rg, idx); p++) {
 			if ((mt->fmap[p >> 6] >> (p & 63U) & 1U) != 0U) {
 				*where = p;
-				return false;
+				return "run index: a separator marked free, run position";
 			}
 		}
 		for (; idx < limit; idx++) {
@@ -432,7 +432,7 @@ bool mt_check_runs_(const struct phys_mt *mt, uint64_t *where)
 				free = (mt->state[idx] & BLK_FREE) != 0U;
 			if ((mt->fmap[p >> 6] >> (p & 63U) & 1U) != (free ? 1U : 0U)) {
 				*where = mt_pa_of_(mt, idx);
-				return false;
+				return "run index disagrees with the block states, pa";
 			}
 		}
 		end = run_pos(mt, rg, limit);
@@ -440,7 +440,7 @@ bool mt_check_runs_(const struct phys_mt *mt, uint64_t *where)
 	for (uint64_t p = end; p < (uint64_t)mt->nr_leaves * 64U; p++) {
 		if ((mt->fmap[p >> 6] >> (p & 63U) & 1U) != 0U) {
 			*where = p;
-			return false;
+			return "run index: padding marked free, run position";
 		}
 	}
 	/* Every node summarises its span. */
@@ -462,10 +462,10 @@ bool mt_check_runs_(const struct phys_mt *mt, uint64_t *where)
 		if (mt->runs[i].pre != want.pre || mt->runs[i].suf != want.suf ||
 		    mt->runs[i].best != want.best) {
 			*where = i;
-			return false;
+			return "run index: a node that does not sum up its span, node";
 		}
 	}
-	return true;
+	return NULL;
 }
 
 int mt_init_(struct phys_mt *mt, const struct vcm_plat_ops *plat)

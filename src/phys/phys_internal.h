@@ -147,7 +147,7 @@ vcm_pa_t mt_pa_of_(const struct phys_mt *mt, uint32_t idx);
 const struct mt_range *mt_range_at_(const struct phys_mt *mt, vcm_pa_t pa, uint32_t *idx);
 unsigned int mt_piece_order_(const struct phys_mt *mt, vcm_pa_t pa, uint64_t left);
 uint64_t mt_longest_run_(const struct phys_mt *mt);
-/* The validator's view of the run index: false and *@where on a mismatch. */
-bool mt_check_runs_(const struct phys_mt *mt, uint64_t *where);
+/* The validator's view of the run index: NULL, or what disagrees (the kind of *@where). */
+const char *mt_check_runs_(const struct phys_mt *mt, uint64_t *where);
 
 #endif /* VCM_PHYS_INTERNAL_H */

@@ -2,7 +2,8 @@
 /*
  * Read-only views of a set: per-memtype statistics and the whole-structure
  * validator that tests run after every operation. Nothing here changes state
- * except the diag message of a failed check.
+ * except the diag message of a failed check and the run index, a cache of the
+ * block states that stats builds or brings up to date (buddy.c).
  */
 #include "phys_internal.h"
 
@@ -69,6 +70,7 @@ static int check_blocks(struct vcm_phys *phys, unsigned int i, uint64_t *used)
 {
 	const struct phys_mt *mt = &phys->mt[i];
 	uint64_t free_bytes = 0, nr_free[PHYS_MAX_ORDERS] = { 0 }, total = 0, where = 0;
+	const char *what;
 	uint32_t blocks = 0;
 
 	for (unsigned int r = 0; r < mt->nr_ranges; r++) {
@@ -130,8 +132,9 @@ static int check_blocks(struct vcm_phys *phys, unsigned int i, uint64_t *used)
 		if (n != nr_free[o])
 			return bad(phys, i, "free list short for order", o);
 	}
-	if (!mt_check_runs_(mt, &where))
-		return bad(phys, i, "run index disagrees with the blocks", where);
+	what = mt_check_runs_(mt, &where);
+	if (what != NULL)
+		return bad(phys, i, what, where);
 	*used = total - free_bytes;
 	return 0;
 }

@@ -257,7 +257,12 @@ static void arenas(const struct world *w, uint8_t **cpu, uint64_t *len)
 	len[2] = w->nest != NULL ? w->nest->arena.len : 0;
 }
 
-/* Free bytes and free chunks of every size, memtype by memtype, of one set. */
+/*
+ * Free bytes and free chunks of every size, memtype by memtype, of one set.
+ * vcm_phys_stats() builds a memtype's run index (docs/phys.md), so every
+ * swept call runs with it built; the build allocates nothing, so no failure
+ * point of a first contiguous search goes unswept.
+ */
 static void dump_phys(struct vcm_phys *phys, const char *who, FILE *out)
 {
 	struct vcm_phys_stats st;

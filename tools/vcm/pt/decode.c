@@ -286,13 +286,19 @@ static void lone(struct walk *w, unsigned int level, uint64_t da, const struct p
 }
 
 /* Entry @j of the group at index @i, read into @o; its value returned. */
+/* What the format makes of entry value @e at @level. */
+static void decode_value(struct walk *w, unsigned int level, uint64_t e, struct pt_ent *o)
+{
+	memset(o, 0, sizeof(*o));
+	w->ops->entry(w->in, &w->g, level, e, o);
+}
+
 static uint64_t group_entry(struct walk *w, uint64_t pa, unsigned int level, uint64_t i,
 			    uint64_t j, struct pt_ent *o)
 {
 	uint64_t e = rd(w, pa + (i + j) * w->g.esz);
 
-	memset(o, 0, sizeof(*o));
-	w->ops->entry(w->in, &w->g, level, e, o);
+	decode_value(w, level, e, o);
 	return e;
 }
 
@@ -322,8 +328,7 @@ static bool group_ok(struct walk *w, uint64_t pa, unsigned int level, uint64_t i
 		/* this entry with the first one's accessed and dirty bits */
 		uint64_t like = (e & ~hw) | (e0 & hw);
 
-		memset(&o, 0, sizeof(o));
-		w->ops->entry(w->in, &w->g, level, like, &o);
+		decode_value(w, level, like, &o);
 		if (first->same ? like != e0 :
 		    o.kind != PT_LEAF || o.group_lg2 != first->group_lg2 || o.same ||
 		    strcmp(o.attrs, first->attrs) != 0 ||
@@ -338,8 +343,7 @@ static bool group_ok(struct walk *w, uint64_t pa, unsigned int level, uint64_t i
 		merged &= ~(first->hw_and & ~e);
 	}
 	if (merged != e0) {
-		memset(&o, 0, sizeof(o));
-		w->ops->entry(w->in, &w->g, level, merged, &o);
+		decode_value(w, level, merged, &o);
 		memcpy(first->attrs, o.attrs, sizeof(first->attrs));
 	}
 	for (uint64_t j = 1; j < n; j++) {
@@ -361,8 +365,7 @@ static void walk_table(struct walk *w, uint64_t pa, unsigned int level, uint64_t
 		uint64_t n;
 		unsigned int size;
 
-		memset(&o, 0, sizeof(o));
-		w->ops->entry(w->in, &w->g, level, e, &o);
+		decode_value(w, level, e, &o);
 		if (o.kind == PT_BAD) {
 			problem(w, at, (int)level, e, "%s", o.why);
 			continue;
