@@ -10,6 +10,7 @@
  */
 #include <vcm/pgtable.h>
 #include "graph_internal.h"
+#include "../vspace/vs_held.h"
 
 #define ALIGN_MIN UINT64_C(0x1000)
 #define ALIGN_MAX UINT64_C(0x40000000)
@@ -52,19 +53,22 @@ struct vcm_res *res_at_(const struct vcm *vcm, vcm_da_t da)
 }
 
 /*
- * The first reservation at or after range @r of @vcm's own space, in
- * address order: @r's own, or the first of a bound's, or a later one's.
+ * The first reservation after range @r of @vcm's own space (NULL: from its
+ * start), in address order: a later range's own, or the first of a bound's.
+ * The space's walk (vs_next_held_()) passes empty bounds by the subtree, so
+ * a step costs O(log n) however many lie between, and a drain loop of
+ * vcm_get_next_res(vcm, NULL) stays linear.
  */
-static struct vcm_res *res_from(const struct vcm *vcm, struct vcm_vs_range *r)
+static struct vcm_res *res_after(const struct vcm *vcm, const struct vcm_vs_range *r)
 {
-	for (; r != NULL; r = vcm_vs_next(vcm->vs, r)) {
+	while ((r = vs_next_held_(vcm->vs, r)) != NULL) {
 		struct vcm_bound *b = range_bound(r);
 		struct vcm_vs_range *in;
 
 		if (b == NULL)
 			return vcm_vs_range_owner(r);
 		in = vcm_vs_first(vcm_vs_bound_space(b->vb));
-		if (in != NULL)
+		if (in != NULL) /* held: it has one */
 			return vcm_vs_range_owner(in);
 	}
 	return NULL;
@@ -72,7 +76,7 @@ static struct vcm_res *res_from(const struct vcm *vcm, struct vcm_vs_range *r)
 
 struct vcm_res *res_first_(const struct vcm *vcm)
 {
-	return res_from(vcm, vcm_vs_first(vcm->vs));
+	return res_after(vcm, NULL);
 }
 
 struct vcm_res *res_next_(const struct vcm_res *res)
@@ -81,12 +85,12 @@ struct vcm_res *res_next_(const struct vcm_res *res)
 	struct vcm_vs_range *r;
 
 	if (res->bound == NULL)
-		return res_from(vcm, vcm_vs_next(vcm->vs, res->range));
+		return res_after(vcm, res->range);
 	r = vcm_vs_next(vcm_vs_bound_space(res->bound->vb), res->range);
 	if (r != NULL)
 		return vcm_vs_range_owner(r); /* a bound holds no bounds */
 	/* the bound's last: on after the bound's range in the VCM's space */
-	return res_from(vcm, vcm_vs_next(vcm->vs, vcm_vs_bound_range(res->bound->vb)));
+	return res_after(vcm, vcm_vs_bound_range(res->bound->vb));
 }
 
 int res_new_locked_(struct vcm *vcm, struct vcm_bound *bound, bool at, vcm_da_t da,

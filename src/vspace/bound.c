@@ -74,8 +74,8 @@ static int bound_take(struct vcm_vs *vs, const struct vs_req *rq,
 		}
 		return ret;
 	}
-	vs_carve_(vs, &pl, r);
-	r->flags |= VS_RANGE_BOUND;
+	/* empty, so not held until its first reservation (vs_count_add_()) */
+	vs_carve_(vs, &pl, r, VS_RANGE_BOUND);
 	vs_space_init_(&b->space, r->start, r->start + (r->len - 1U), vs->plat);
 	b->space.is_bound = true;
 	/* a bound caches like its parent (its own magazines, taken when needed) */

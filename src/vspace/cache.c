@@ -225,7 +225,12 @@ bool vs_cache_put_(struct vcm_vs *vs, struct vcm_vs_range *r)
 	}
 	m->r[m->n++] = r;
 	r->magic = VS_MAGIC_CACHED;
-	vs->count--;
+	/*
+	 * It keeps VS_RANGE_HELD: clearing it would climb the tree (line 0 of
+	 * the node and its parents) on a path that touches line 1 only.
+	 * vs_next_held_() passes cached ranges as vcm_vs_next() does.
+	 */
+	vs_count_sub_(vs);
 	vs->cache_ranges++;
 	vs->cache_bytes += r->len;
 	vs->cache_stats.kept++;
@@ -276,7 +281,7 @@ struct vcm_vs_range *vs_cache_get_(struct vcm_vs *vs, uint64_t len, uint64_t ali
 	r = m->r[--m->n];
 	VCM_ASSERT(r->magic == VS_MAGIC_CACHED && r->space == vs && r->len == len);
 	r->magic = VS_MAGIC_LIVE;
-	vs->count++;
+	vs_count_add_(vs);
 	vs->cache_ranges--;
 	vs->cache_bytes -= r->len;
 	vs->cache_stats.hits++;
@@ -441,7 +446,8 @@ static int check_mag(struct vcm_vs *vs, const struct vs_mag *m, unsigned int cls
 
 		if (r == NULL || r->magic != VS_MAGIC_CACHED || r->space != vs)
 			return bad(vs, r, "magazine entry is not a cached range of this space");
-		if (class_of(r->start, r->len) != (int)cls || r->flags != 0U)
+		/* a plain range: not a bound nor the sentinel, held (vs_cache_put_()) */
+		if (class_of(r->start, r->len) != (int)cls || r->flags != VS_RANGE_HELD)
 			return bad(vs, r, "magazine entry in the wrong class");
 		++*ranges;
 		*bytes += r->len;

@@ -2,9 +2,10 @@
 /*
  * vcm_vs_check_(): the whole-structure validator that tests run after every
  * operation. It recomputes everything the tree caches and compares: parent
- * and grandparent links, AVL heights and balance, max_gap/loss[] summaries,
- * and that the sentinel, ranges and gaps tile [start, last] exactly, in
- * address order. Also walks the space's bounds. O(n) time, O(height) stack.
+ * and grandparent links, AVL heights and balance, max_gap/loss[] and held
+ * summaries, each node's held flag, and that the sentinel, ranges and gaps
+ * tile [start, last] exactly, in address order. Also walks the space's
+ * bounds. O(n) time, O(height) stack.
  */
 #include "vspace_internal.h"
 
@@ -87,6 +88,11 @@ int vcm_vs_check_(struct vcm_vs *vs)
 				cached++;
 			else
 				ranges++;
+			/* a bound's flag follows its space: checked with the bounds below */
+			if ((n->flags & (VS_RANGE_BOUND | VS_RANGE_HELD)) == 0U)
+				return bad(vs, n, "a range that is not a bound lacks the held flag");
+			if ((n->flags & VS_RANGE_BOUND) != 0U && n->magic != VS_MAGIC_LIVE)
+				return bad(vs, n, "a bound's range is cached");
 		}
 		if (!vcm_is_aligned(n->gap, VS_PAGE))
 			return bad(vs, n, "gap not a multiple of 4 KiB");
@@ -115,6 +121,8 @@ int vcm_vs_check_(struct vcm_vs *vs)
 		    (b->range->flags & VS_RANGE_BOUND) == 0U || b->space.start != b->range->start ||
 		    b->space.last - b->space.start + 1U != b->range->len)
 			return bad(vs, b->range, "bound inconsistent with its range");
+		if (((b->range->flags & VS_RANGE_HELD) != 0U) != (b->space.count != 0U))
+			return bad(vs, b->range, "bound's held flag differs from its space's count");
 		ret = vcm_vs_check_(&b->space);
 		if (ret != 0)
 			return VCM_ERR(&vs->diag, ret, "bound %p: %s", (void *)b,

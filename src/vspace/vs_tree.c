@@ -4,7 +4,8 @@
  * augmented so that one descent finds the lowest gap holding an aligned fit.
  *
  * Each node carries the gap after its range; max_gap and loss[] summarise the
- * subtree (vspace_internal.h). After a change, vs_tree_pull_() recomputes a
+ * subtree (vspace_internal.h), and one bit whether any node below is
+ * VS_RANGE_HELD (vs_tree_next_held_(), the graph's walk past empty bounds). After a change, vs_tree_pull_() recomputes a
  * node from its children and fix_up() walks towards the root, rebalancing,
  * and stops at the first node whose height and summary did not change: its
  * ancestors were computed from the same values. Positions are structural
@@ -24,6 +25,9 @@
 #if VS_PULL_SIMD && defined(__ARM_NEON)
 #include <arm_neon.h>
 #endif
+
+_Static_assert((uint64_t)VS_RANGE_HELD << (VS_SUM_HELD_SHIFT - 2U) == VS_SUM_HELD,
+	       "vs_tree_pull_() shifts the held flag into its summary bit");
 
 /* Large enough that no real loss (< 2^18 pages) is ever as big. */
 #define LOSS_CAP (UINT32_C(1) << 30)
@@ -151,7 +155,9 @@ bool vs_tree_pull_(struct vcm_vs_range *n)
 	off_own = pages_capped(m - n->gap);
 	off_l = pages_capped(m - lm);
 	off_r = pages_capped(m - rm);
-	sum = (h << VS_SUM_HEIGHT_SHIFT) | (m >> VS_PAGE_LG2);
+	sum = (h << VS_SUM_HEIGHT_SHIFT) | (m >> VS_PAGE_LG2) |
+	      ((l->sum | r->sum) & VS_SUM_HELD) |
+	      ((uint64_t)(n->flags & VS_RANGE_HELD) << (VS_SUM_HELD_SHIFT - 2U));
 	diff = sum ^ n->sum;
 	/*
 	 * Own gap: a class-k fit loses the padding up to the next boundary. The
@@ -561,4 +567,60 @@ struct vcm_vs_range *vs_tree_prev_(const struct vcm_vs_range *n)
 	while (n->parent != NULL && n->parent->left == n)
 		n = n->parent;
 	return n->parent;
+}
+
+/*
+ * @n's VS_RANGE_HELD flag changed, nothing else: bring the held bit of it
+ * and its ancestors up to date. Only that bit can change, so the climb skips
+ * the full pull and stops at the first node whose bit stays as it was: most
+ * often @n itself or its parent, which hold something else.
+ */
+void vs_tree_held_update_(struct vcm_vs_range *n)
+{
+	for (; n != NULL; n = n->parent) {
+		bool held = (n->flags & VS_RANGE_HELD) != 0U || vs_held_below(n->left) ||
+			    vs_held_below(n->right);
+
+		if (held == ((n->sum & VS_SUM_HELD) != 0U))
+			return;
+		n->sum ^= VS_SUM_HELD;
+	}
+}
+
+/* The first VS_RANGE_HELD node in subtree @n, which holds one. */
+static struct vcm_vs_range *first_held(const struct vcm_vs_range *n)
+{
+	for (;;) {
+		VCM_ASSERT(vs_held_below(n));
+		if (vs_held_below(n->left))
+			n = n->left;
+		else if ((n->flags & VS_RANGE_HELD) != 0U)
+			return (struct vcm_vs_range *)n;
+		else
+			n = n->right;
+	}
+}
+
+/*
+ * The first VS_RANGE_HELD node after @n in address order, or NULL. One climb
+ * and one descent, O(height): the subtrees that hold nothing (empty bounds)
+ * are passed by their summary bit, not node by node.
+ */
+struct vcm_vs_range *vs_tree_next_held_(const struct vcm_vs_range *n)
+{
+	for (;;) {
+		const struct vcm_vs_range *c;
+
+		if (vs_held_below(n->right))
+			return first_held(n->right);
+		/* up to the first ancestor with @n on its left: the next in order */
+		do {
+			c = n;
+			n = n->parent;
+			if (n == NULL)
+				return NULL;
+		} while (n->right == c);
+		if ((n->flags & VS_RANGE_HELD) != 0U)
+			return (struct vcm_vs_range *)n;
+	}
 }

@@ -8,6 +8,7 @@
  * The tree work is in vs_tree.c, node memory in slab.c, bounds in bound.c.
  */
 #include "vspace_internal.h"
+#include "vs_held.h"
 
 
 void vs_space_init_(struct vcm_vs *vs, vcm_da_t start, vcm_da_t last,
@@ -137,8 +138,28 @@ static int check_len(struct vcm_vs *vs, uint64_t len, uint64_t *out)
 	return 0;
 }
 
-/* Carve the planned place out of its gap as node @n. */
-void vs_carve_(struct vcm_vs *vs, const struct vs_place *pl, struct vcm_vs_range *n)
+/*
+ * Bound space @vs got its first live range (@held) or lost its last: its
+ * range in the parent's tree holds reservations now, or no longer. One short
+ * climb there, on the transitions only (vs_count_add_(), vs_count_sub_()).
+ */
+void vs_bound_held_(struct vcm_vs *vs, bool held)
+{
+	struct vcm_vs_range *n = vs_bound_of(vs)->range;
+
+	if (held)
+		n->flags |= VS_RANGE_HELD;
+	else
+		n->flags &= (uint8_t)~VS_RANGE_HELD;
+	vs_tree_held_update_(n);
+}
+
+/*
+ * Carve the planned place out of its gap as node @n with @flags: VS_RANGE_HELD
+ * for a reservation, VS_RANGE_BOUND for a new (empty) bound.
+ */
+void vs_carve_(struct vcm_vs *vs, const struct vs_place *pl, struct vcm_vs_range *n,
+	       uint8_t flags)
 {
 	struct vcm_vs_range *prev = pl->prev;
 	vcm_da_t gs = vs_gap_start(prev);
@@ -150,12 +171,12 @@ void vs_carve_(struct vcm_vs *vs, const struct vs_place *pl, struct vcm_vs_range
 	n->gap = gap_last - (pl->da + (pl->len - 1U));
 	n->space = vs;
 	n->magic = VS_MAGIC_LIVE;
-	n->flags = 0;
+	n->flags = flags;
 	n->owner = NULL;
 	prev->gap = pl->da - gs;
 	vs->free_bytes -= pl->len;
-	vs->count++;
-	vs_tree_insert_after_(vs, prev, n);
+	vs_count_add_(vs);
+	vs_tree_insert_after_(vs, prev, n); /* sums the flags set above */
 }
 
 /*
@@ -308,7 +329,7 @@ int vs_reserve_(struct vcm_vs *vs, uint64_t len, uint64_t align,
 	ret = vs_take_(vs, &rq, &pl, &n);
 	if (ret != 0)
 		return ret;
-	vs_carve_(vs, &pl, n);
+	vs_carve_(vs, &pl, n, VS_RANGE_HELD);
 	*out = n;
 	return 0;
 }
@@ -336,7 +357,7 @@ int vcm_vs_reserve_at(struct vcm_vs *vs, vcm_da_t da, uint64_t len, struct vcm_v
 	ret = vs_take_(vs, &rq, &pl, &n);
 	if (ret != 0)
 		return ret;
-	vs_carve_(vs, &pl, n);
+	vs_carve_(vs, &pl, n, VS_RANGE_HELD);
 	*out = n;
 	return 0;
 }
@@ -352,8 +373,8 @@ void vs_unlink_(struct vcm_vs *vs, struct vcm_vs_range *r)
 /* Take live range @r out of the tree. */
 void vs_remove_(struct vcm_vs *vs, struct vcm_vs_range *r)
 {
-	vs->count--;
-	vs_unlink_(vs, r);
+	vs_count_sub_(vs);
+	vs_unlink_(vs, r); /* the erase takes its held flag out of the summaries */
 }
 
 /* Is @r a live, non-sentinel range of @vs? Records why not. */
@@ -489,6 +510,40 @@ struct vcm_vs_range *vcm_vs_next(struct vcm_vs *vs, const struct vcm_vs_range *r
 	if (check_range(vs, r) != 0)
 		return NULL;
 	return next_live(vs, r);
+}
+
+/*
+ * The first range after @r (NULL: from the start) that holds a reservation: a
+ * live range that is not a bound, or a bound whose space has a live range.
+ * For the graph's walk (vs_held.h): empty bounds are passed by the tree's
+ * held summary, O(log n) however many lie between, where vcm_vs_next()
+ * visits each. Cached ranges keep their held flag (cache.c), so they are
+ * passed one by one, as next_live() does and with its limit: past
+ * WALK_SKIP_MAX of them in one step the cache is emptied into the tree.
+ */
+struct vcm_vs_range *vs_next_held_(struct vcm_vs *vs, const struct vcm_vs_range *r)
+{
+	struct vcm_vs_range *m;
+	unsigned int passed = 0;
+
+	if (!vs_live(vs))
+		return NULL;
+	if (r == NULL) {
+		r = &vs->head;
+	} else {
+		vcm_diag_enter(&vs->diag, __func__);
+		if (check_range(vs, r) != 0)
+			return NULL;
+	}
+	m = vs_tree_next_held_(r);
+	while (m != NULL && m->magic != VS_MAGIC_LIVE) {
+		if (++passed == WALK_SKIP_MAX && vs_cache_flush_(vs)) {
+			m = vs_tree_next_held_(r); /* the cached nodes are gone; @r is live */
+			continue;
+		}
+		m = vs_tree_next_held_(m);
+	}
+	return m;
 }
 
 uint64_t vcm_vs_free_bytes(const struct vcm_vs *vs)

@@ -35,6 +35,15 @@
 
 #define VS_RANGE_SENTINEL 0x01U
 #define VS_RANGE_BOUND    0x02U
+/*
+ * The range may hold a reservation: every range that is not a bound (live or
+ * cached: the range cache never touches the tree, so a cached range keeps
+ * it), and a bound while its space has a live range (vs_count_add_() and
+ * vs_count_sub_() set and clear it). The tree sums it per subtree
+ * (VS_SUM_HELD) so that vs_tree_next_held_() steps over empty bounds in
+ * O(log n), however many there are.
+ */
+#define VS_RANGE_HELD     0x04U
 
 /*
  * A node: a range [start, start + len) and the gap [start + len, start + len +
@@ -74,12 +83,15 @@ struct vcm_vs_range {
 };
 
 /*
- * sum: the largest gap below in pages (a space has fewer than 2^52 pages) and
- * the AVL height (leaf = 1), in one word so that a parent's pull reads its
- * children's line 0 only.
+ * sum: the largest gap below in pages (a space has fewer than 2^52 pages), one
+ * bit set if any node below is VS_RANGE_HELD, and the AVL height (leaf = 1),
+ * in one word so that a parent's pull reads its children's line 0 only (the
+ * node is full: there is no room for a field of its own).
  */
 #define VS_SUM_HEIGHT_SHIFT 56U
-#define VS_SUM_PAGES        ((UINT64_C(1) << VS_SUM_HEIGHT_SHIFT) - 1U)
+#define VS_SUM_HELD_SHIFT   55U
+#define VS_SUM_HELD         (UINT64_C(1) << VS_SUM_HELD_SHIFT)
+#define VS_SUM_PAGES        (VS_SUM_HELD - 1U)
 
 static inline uint64_t vs_max_gap(const struct vcm_vs_range *n)
 {
@@ -89,6 +101,12 @@ static inline uint64_t vs_max_gap(const struct vcm_vs_range *n)
 static inline unsigned int vs_height(const struct vcm_vs_range *n)
 {
 	return (unsigned int)(n->sum >> VS_SUM_HEIGHT_SHIFT);
+}
+
+/* Does the subtree of @n (NULL: empty) hold a VS_RANGE_HELD node? */
+static inline bool vs_held_below(const struct vcm_vs_range *n)
+{
+	return n != NULL && (n->sum & VS_SUM_HELD) != 0U;
 }
 
 #define VS_NODE_LINE 64U
@@ -239,6 +257,8 @@ struct vcm_vs_range *vs_tree_first_fit_(const struct vcm_vs *vs, uint64_t len,
 struct vcm_vs_range *vs_tree_floor_(const struct vcm_vs *vs, vcm_da_t da);
 struct vcm_vs_range *vs_tree_next_(const struct vcm_vs_range *n);
 struct vcm_vs_range *vs_tree_prev_(const struct vcm_vs_range *n);
+void vs_tree_held_update_(struct vcm_vs_range *n);
+struct vcm_vs_range *vs_tree_next_held_(const struct vcm_vs_range *n);
 
 /* slab.c */
 struct vcm_vs_range *vs_node_alloc_(struct vcm_vs *vs);
@@ -279,7 +299,9 @@ struct vs_req {
 int vs_place_(struct vcm_vs *vs, const struct vs_req *rq, struct vs_place *pl);
 int vs_take_(struct vcm_vs *vs, const struct vs_req *rq, struct vs_place *pl,
 	     struct vcm_vs_range **node);
-void vs_carve_(struct vcm_vs *vs, const struct vs_place *pl, struct vcm_vs_range *n);
+void vs_carve_(struct vcm_vs *vs, const struct vs_place *pl, struct vcm_vs_range *n,
+	       uint8_t flags);
+void vs_bound_held_(struct vcm_vs *vs, bool held);
 int vs_reserve_(struct vcm_vs *vs, uint64_t len, uint64_t align,
 		struct vcm_vs_range **out);
 void vs_remove_(struct vcm_vs *vs, struct vcm_vs_range *r);
@@ -299,6 +321,33 @@ static inline struct vcm_vs *vs_parent(struct vcm_vs *vs)
 
 	VCM_ASSERT(vs->is_bound && b->magic == VS_MAGIC_BOUND);
 	return b->parent;
+}
+
+/* The bound whose space @vs (is_bound, live) is. */
+static inline struct vcm_vs_bound *vs_bound_of(struct vcm_vs *vs)
+{
+	struct vcm_vs_bound *b = (struct vcm_vs_bound *)(void *)
+		((uint8_t *)vs - offsetof(struct vcm_vs_bound, space));
+
+	VCM_ASSERT(vs->is_bound && b->magic == VS_MAGIC_BOUND);
+	return b;
+}
+
+/*
+ * One live range more (or less) in @vs. Inline: the range cache's O(1) path
+ * counts too, and only a bound's first and last range cost more.
+ */
+static inline void vs_count_add_(struct vcm_vs *vs)
+{
+	if (vs->count++ == 0U && vs->is_bound)
+		vs_bound_held_(vs, true);
+}
+
+static inline void vs_count_sub_(struct vcm_vs *vs)
+{
+	VCM_ASSERT(vs->count != 0U);
+	if (--vs->count == 0U && vs->is_bound)
+		vs_bound_held_(vs, false);
 }
 
 static inline bool vs_live(const struct vcm_vs *vs)

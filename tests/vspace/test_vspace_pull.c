@@ -82,6 +82,10 @@ static bool ref_pull(struct vcm_vs_range *n)
 		loss[k] = ref_min(own, ref_min(l->loss32[j] + off_l, r->loss32[j] + off_r));
 	}
 	sum = (h << VS_SUM_HEIGHT_SHIFT) | (m >> VS_PAGE_LG2);
+	/* held: the node's own flag or either child's summary bit */
+	if ((n->flags & VS_RANGE_HELD) != 0U || (l->sum & VS_SUM_HELD) != 0U ||
+	    (r->sum & VS_SUM_HELD) != 0U)
+		sum |= VS_SUM_HELD;
 	changed = sum != n->sum;
 	n->sum = sum;
 	for (unsigned int k = 0; k < VS_NLOSS16; k++) {
@@ -142,7 +146,7 @@ static void random_child(uint64_t *s, struct vcm_vs_range *c)
 {
 	uint64_t pages = edgy64(s);
 
-	/* Mostly below 2^52 pages, as in a space; sometimes any 56 bits. */
+	/* Mostly below 2^52 pages, as in a space; sometimes any 55 bits. */
 	if (test_rand_below(s, 4) != 0U)
 		pages &= (UINT64_C(1) << 52) - 1U;
 	c->sum = (test_rand(s) & ~VS_SUM_PAGES) | (pages & VS_SUM_PAGES);
@@ -166,6 +170,7 @@ static void random_node(uint64_t *s, struct vcm_vs_range *n,
 	n->start = edgy64(s);
 	n->len = test_rand_below(s, 2) != 0U ? bytes(s) : 0U - n->start - bytes(s);
 	n->gap = bytes(s);
+	n->flags = (uint8_t)test_rand_below(s, 8);
 	/* The gap near 2^51 pages, or near 2^52 (2^64 bytes). */
 	if (test_rand_below(s, 8) == 0U)
 		n->gap = (test_rand_below(s, 2) != 0U ? UINT64_C(1) << 63 : 0U) -
