@@ -5,10 +5,11 @@
  *
  * Each node carries the gap after its range; max_gap and loss[] summarise the
  * subtree (vspace_internal.h), and one bit whether any node below is
- * VS_RANGE_HELD (vs_tree_next_held_(), the graph's walk past empty bounds). After a change, vs_tree_pull_() recomputes a
- * node from its children and fix_up() walks towards the root, rebalancing,
- * and stops at the first node whose height and summary did not change: its
- * ancestors were computed from the same values. Positions are structural
+ * VS_RANGE_HELD (vs_tree_next_held_(), the graph's walk past empty bounds).
+ * After a change, vs_tree_pull_() recomputes a node from its children and
+ * fix_up() walks towards the root, rebalancing, and stops at the first node
+ * whose height and summary did not change: its ancestors were computed from
+ * the same values. Positions are structural
  * (insert after a given node), never by comparing keys, so the zero-length
  * sentinel at the space's start needs no special case.
  *

@@ -479,7 +479,10 @@ struct vcm_vs_range *vcm_vs_find(struct vcm_vs *vs, vcm_da_t da)
  */
 #define WALK_SKIP_MAX 64U
 
-/* The live range after @n (the head, or a live range of @vs); cached ranges are free to the user. */
+/*
+ * The live range after @n (the head, or a live range of @vs); cached ranges
+ * are free to the user.
+ */
 static struct vcm_vs_range *next_live(struct vcm_vs *vs, const struct vcm_vs_range *n)
 {
 	struct vcm_vs_range *m = vs_tree_next_(n);

@@ -2,9 +2,10 @@
 /*
  * vcm_get_next_res() over many bounds, against a model: the walk steps over
  * empty bounds by a per-subtree summary in the VCM's space (res.c,
- * vs_next_held_()), so its answers are checked where that summary changes: bounds made empty and non-empty, made and freed,
- * reservations inside and outside them, the range cache on and off (a cached
- * range is free, never a reservation). After every few steps the whole
+ * vs_next_held_()), so its answers are checked where that summary changes:
+ * bounds made empty and non-empty, made and freed, reservations inside and
+ * outside them, the range cache on and off (a cached range is free, never a
+ * reservation). After every few steps the whole
  * sequence from NULL is compared with the model's, in address order, and the
  * system validator (which checks the summary) is run. Then drain loops:
  * vcm_get_next_res(vcm, NULL) and unreserve until NULL.

@@ -11,9 +11,10 @@
  *
  * Levels: the manual's level 3 is our level 0. Reported as malformed: a
  * block where the granule allows none, descriptor type 0b01 at level 3,
- * RES0 bits (51:48 in tables, 50:48 in leaves whose bit 51 is DBM, the bits between 12 and the block or granule size, and
- * the stage 1 table bits 63:59 in stage 2), SH = 0b01, an output or table
- * address past the output size (an Address size fault). Not shown: the
+ * RES0 bits (51:48 in tables, 50:48 in leaves whose bit 51 is DBM, the bits
+ * between 12 and the block or granule size, and the stage 1 table bits 63:59
+ * in stage 2), SH = 0b01, an output or table address past the output size
+ * (an Address size fault). Not shown: the
  * hierarchical NSTable/APTable/UXNTable/PXNTable of stage 1 tables (they
  * narrow the leaves below; the leaves print their own bits only).
  */
