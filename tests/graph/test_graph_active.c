@@ -25,6 +25,8 @@
 #include <cmocka.h>
 #include <vcm/vcm.h>
 #include <vcm/hosted.h>
+#include "hosted_sys.h"
+#include "../common/test_rand.h"
 
 #define KB (UINT64_C(1) << 10)
 #define MB (UINT64_C(1) << 20)
@@ -33,38 +35,24 @@
 #define PROT (VCM_PT_PROT_READ | VCM_PT_PROT_WRITE)
 
 static struct vcm_sys *sys;
-static struct vcm_hosted_mem *hmem;
+static struct hosted_sys hs;
 static vcm_pa_t alias_pa;
 
 static int setup(void **state)
 {
-	static struct vcm_phys_range range;
-	static struct vcm_phys_memtype_cfg mt;
-	struct vcm_sys_cfg cfg;
-	struct vcm_diag d = { 0 };
-
 	(void)state;
-	if (vcm_hosted_mem_create(MEM_PA, 64 * MB, 8 * MB, &hmem, &d) != 0)
+	if (hosted_sys_up(&hs, MEM_PA, 64 * MB, 8 * MB, MB) != 0)
 		return -1;
-	vcm_hosted_mem_free_range(hmem, &range.pa, &range.len);
+	sys = hs.sys;
 	/* the last MiB stays out of the memtype: wrapped aliases go there */
-	range.len -= MB;
-	alias_pa = range.pa + range.len;
-	memset(&mt, 0, sizeof(mt));
-	mt.ranges = &range;
-	mt.nr_ranges = 1;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.plat = vcm_hosted_mem_plat(hmem);
-	cfg.memtypes = &mt;
-	cfg.nr_memtypes = 1;
-	return vcm_sys_create(&cfg, &sys, &d) == 0 ? 0 : -1;
+	alias_pa = hs.out_pa;
+	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	vcm_sys_destroy(sys);
-	vcm_hosted_mem_destroy(hmem);
+	hosted_sys_down(&hs);
 	return 0;
 }
 
@@ -254,32 +242,23 @@ static void do_deassoc(struct model *m, int d, int v)
 	m->a[d][v] = NULL;
 }
 
-static uint64_t rnd_state = 0x9e3779b97f4a7c15ULL;
-
-static unsigned int rnd(unsigned int n)
-{
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 7;
-	rnd_state ^= rnd_state << 17;
-	return (unsigned int)(rnd_state % n);
-}
-
 static void test_fan_random(void **state)
 {
 	static const unsigned int attrs2[] = { VCM_USE_LOW_BASE, VCM_USE_HIGH_BASE, VCM_SPLIT(1),
 					       0 };
+	uint64_t seed = test_seed("test_fan_random", UINT64_C(0x9e3779b97f4a7c15));
 	struct model m;
 
 	(void)state;
 	model_make(&m);
 	check_fan(&m);
 	for (int step = 0; step < 4000; step++) {
-		int d = (int)rnd(NDEV), v = (int)rnd(NVCM);
+		int d = (int)test_rand_below(&seed, NDEV), v = (int)test_rand_below(&seed, NVCM);
 
-		switch (rnd(6)) {
+		switch (test_rand_below(&seed, 6)) {
 		case 0:
 		case 1:
-			do_assoc(&m, d, v, m.nr_bases[d] == 2U ? attrs2[rnd(4)] : 0U);
+			do_assoc(&m, d, v, m.nr_bases[d] == 2U ? attrs2[test_rand_below(&seed, 4)] : 0U);
 			break;
 		case 2:
 			do_activate(&m, d, v);

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 #include <vcm/vcm.h>
 #include <vcm/hosted.h>
+#include "hosted_sys.h"
 #include "../common/test_rand.h"
 
 #define KB (UINT64_C(1) << 10)
@@ -37,34 +38,21 @@
 #define STEPS 6000
 
 static struct vcm_sys *sys;
-static struct vcm_hosted_mem *hmem;
+static struct hosted_sys hs;
 
 static int setup(void **state)
 {
-	static struct vcm_phys_range range;
-	static struct vcm_phys_memtype_cfg mt;
-	struct vcm_sys_cfg cfg;
-	struct vcm_diag d = { 0 };
-
 	(void)state;
-	if (vcm_hosted_mem_create(MEM_PA, 16 * MB, 4 * MB, &hmem, &d) != 0)
+	if (hosted_sys_up(&hs, MEM_PA, 16 * MB, 4 * MB, 0) != 0)
 		return -1;
-	vcm_hosted_mem_free_range(hmem, &range.pa, &range.len);
-	memset(&mt, 0, sizeof(mt));
-	mt.ranges = &range;
-	mt.nr_ranges = 1;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.plat = vcm_hosted_mem_plat(hmem);
-	cfg.memtypes = &mt;
-	cfg.nr_memtypes = 1;
-	return vcm_sys_create(&cfg, &sys, &d) == 0 ? 0 : -1;
+	sys = hs.sys;
+	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	vcm_sys_destroy(sys);
-	vcm_hosted_mem_destroy(hmem);
+	hosted_sys_down(&hs);
 	return 0;
 }
 
