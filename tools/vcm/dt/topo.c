@@ -698,8 +698,13 @@ int dt_read(const void *fdt, size_t len, struct dt_topo *t, char *err, size_t er
 	if (r == 0 && fdt_version(fdt) < 16)
 		return fail(&c, -1, NULL, "device-tree version %u: only version 16 and later are read",
 			    (unsigned int)fdt_version(fdt));
-	if (r == 0)
+	if (r == 0) {
+		char why[160];
+
+		if (dt_struct_walk(fdt, len, why, sizeof(why)) != 0)
+			return fail(&c, -1, NULL, "not a valid device-tree blob: %s", why);
 		r = fdt_check_full(fdt, len);
+	}
 	if (r != 0)
 		return fail(&c, -1, NULL, "not a valid device-tree blob: %s", fdt_strerror(r));
 	model = fdt_getprop(fdt, 0, "model", &mlen);

@@ -87,6 +87,14 @@ struct dt_topo {
  */
 int dt_read(const void *fdt, size_t len, struct dt_topo *t, char *err, size_t errlen);
 
+/*
+ * Walk the structure block of @fdt (whose header fdt_check_header() passed)
+ * the way libfdt will, refusing a property whose length runs past the block:
+ * libfdt 1.6.1 loops for ever on one (struct_walk.c). 0, or -1 with the
+ * reason in @why.
+ */
+int dt_struct_walk(const void *fdt, size_t len, char *why, size_t whylen);
+
 /* The entry for @compatible (exact match), or NULL. */
 const struct dt_compat *dt_compat_find(const char *compatible);
 /* The whole table, for docs and `vcm graph --dtb --formats`. */
