@@ -4,8 +4,8 @@
  * it. libfdt 1.6.1 (Debian 12) adds a property's 32-bit length to an int
  * offset without checking it: a length near 2^32 brings the next tag back to
  * the property itself, and fdt_check_full() (and every walk after it) loops
- * for ever. Newer libfdt checks this; the walk here makes the reader safe on
- * the version the project installs. It follows the same tag arithmetic as
+ * for ever. Newer libfdt checks this, and that the blocks are aligned; the
+ * walk here makes the reader safe on the version the project installs. It follows the same tag arithmetic as
  * the format (each step moves forward by at least one tag) and stops at the
  * first tag it does not know or at FDT_END, leaving what it did not judge
  * to fdt_check_full().
@@ -26,6 +26,17 @@ int dt_struct_walk(const void *fdt, size_t len, char *why, size_t whylen)
 	uint32_t total = fdt_totalsize(fdt), off = fdt_off_dt_struct(fdt), size;
 	uint64_t o = 0; /* 64 bits: aligning an offset near 2^32 must not wrap */
 
+	/*
+	 * The format aligns both blocks (tags are read as 32-bit words, the
+	 * reservations as 64-bit ones); libfdt 1.6.1 does not check it.
+	 */
+	if (off % 4U != 0 || fdt_off_mem_rsvmap(fdt) % 8U != 0) {
+		snprintf(why, whylen, "the %s block at byte %u is not %u-byte aligned",
+			 off % 4U != 0 ? "structure" : "memory reservation",
+			 (unsigned int)(off % 4U != 0 ? off : fdt_off_mem_rsvmap(fdt)),
+			 off % 4U != 0 ? 4U : 8U);
+		return -1;
+	}
 	/* fdt_check_full() refuses these before it walks: leave them to it */
 	if (total > len || off > total)
 		return 0;

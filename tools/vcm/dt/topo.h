@@ -89,9 +89,9 @@ int dt_read(const void *fdt, size_t len, struct dt_topo *t, char *err, size_t er
 
 /*
  * Walk the structure block of @fdt (whose header fdt_check_header() passed)
- * the way libfdt will, refusing a property whose length runs past the block:
- * libfdt 1.6.1 loops for ever on one (struct_walk.c). 0, or -1 with the
- * reason in @why.
+ * the way libfdt will, refusing a property whose length runs past the block
+ * (libfdt 1.6.1 loops for ever on one) and a block the format's alignment
+ * does not hold (struct_walk.c). 0, or -1 with the reason in @why.
  */
 int dt_struct_walk(const void *fdt, size_t len, char *why, size_t whylen);
 
