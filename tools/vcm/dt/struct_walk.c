@@ -25,6 +25,7 @@ int dt_struct_walk(const void *fdt, size_t len, char *why, size_t whylen)
 	const unsigned char *blob = fdt;
 	uint32_t total = fdt_totalsize(fdt), off = fdt_off_dt_struct(fdt), size;
 	uint64_t o = 0; /* 64 bits: aligning an offset near 2^32 must not wrap */
+	unsigned int depth = 0;
 
 	/*
 	 * The format aligns both blocks (tags are read as 32-bit words, the
@@ -51,6 +52,12 @@ int dt_struct_walk(const void *fdt, size_t len, char *why, size_t whylen)
 
 		switch (tag) {
 		case FDT_BEGIN_NODE:
+			/* the reader keeps each node's ancestors in a table this deep */
+			if (++depth > DT_MAX_DEPTH) {
+				snprintf(why, whylen, "the node at structure offset %u is nested "
+					 "more than %d deep", (unsigned int)o, DT_MAX_DEPTH);
+				return -1;
+			}
 			nul = memchr(blob + o + 4, '\0', size - o - 4);
 			if (nul == NULL)
 				return 0;
@@ -69,6 +76,11 @@ int dt_struct_walk(const void *fdt, size_t len, char *why, size_t whylen)
 			o += 12 + plen;
 			break;
 		case FDT_END_NODE:
+			if (depth == 0)
+				return 0; /* one end too many: fdt_check_full() says so */
+			depth--;
+			o += 4;
+			break;
 		case FDT_NOP:
 			o += 4;
 			break;

@@ -24,6 +24,7 @@
 #define DT_MAX_MASTERS 128
 #define DT_MAX_IDS     8
 #define DT_MAX_CELLS   4 /* #iommu-cells and address cells beyond this are refused */
+#define DT_MAX_DEPTH   64 /* nodes nested deeper are refused (struct_walk.c) */
 
 struct dt_range {
 	uint64_t base, size;
@@ -90,8 +91,9 @@ int dt_read(const void *fdt, size_t len, struct dt_topo *t, char *err, size_t er
 /*
  * Walk the structure block of @fdt (whose header fdt_check_header() passed)
  * the way libfdt will, refusing a property whose length runs past the block
- * (libfdt 1.6.1 loops for ever on one) and a block the format's alignment
- * does not hold (struct_walk.c). 0, or -1 with the reason in @why.
+ * (libfdt 1.6.1 loops for ever on one), a block the format's alignment
+ * does not hold and nodes nested more than DT_MAX_DEPTH deep (struct_walk.c).
+ * 0, or -1 with the reason in @why.
  */
 int dt_struct_walk(const void *fdt, size_t len, char *why, size_t whylen);
 
