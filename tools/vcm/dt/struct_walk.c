@@ -5,10 +5,10 @@
  * offset without checking it: a length near 2^32 brings the next tag back to
  * the property itself, and fdt_check_full() (and every walk after it) loops
  * for ever. Newer libfdt checks this, and that the blocks are aligned; the
- * walk here makes the reader safe on the version the project installs. It follows the same tag arithmetic as
- * the format (each step moves forward by at least one tag) and stops at the
- * first tag it does not know or at FDT_END, leaving what it did not judge
- * to fdt_check_full().
+ * walk here makes the reader safe on the version the project installs. It
+ * follows the same tag arithmetic as the format (each step moves forward by
+ * at least one tag) and stops at the first tag it does not know or at
+ * FDT_END, leaving what it did not judge to fdt_check_full().
  */
 #include <stdio.h>
 #include <string.h>

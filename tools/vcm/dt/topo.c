@@ -11,10 +11,12 @@
  * phandle by walking the tree from its start, so a pass that asked it for
  * each node took time in the square of the node count (5,000 nodes: 3 s;
  * 20,000: 52 s). The walk keeps the ancestors of the node it is at, and
- * phandles are looked up in the IOMMUs already read. Bindings followed: devicetree-specification v0.4
- * (memory reservation block, memory, reserved-memory, #address-cells, ranges,
- * dma-ranges) and Linux's Documentation/devicetree/bindings/iommu/iommu.txt
- * and pci/pci-iommu.txt.
+ * phandles are looked up in the IOMMUs already read.
+ *
+ * Bindings followed: devicetree-specification v0.4 (memory reservation
+ * block, memory, reserved-memory, #address-cells, ranges, dma-ranges) and
+ * Linux's Documentation/devicetree/bindings/iommu/iommu.txt and
+ * pci/pci-iommu.txt.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -572,9 +574,9 @@ static int check_big_phandles(struct ctx *c)
 
 /*
  * The IOMMU that @phandle names, checked: its index, or -1 with the message.
- * The IOMMUs' phandles are unique (check_phandles(), check_big_phandles()), so the
- * one carrying it is the node libfdt would find; libfdt's search of the
- * whole tree is left for the refusals.
+ * The IOMMUs' phandles are unique (check_phandles(), check_big_phandles()),
+ * so the one carrying it is the node libfdt would find; libfdt's search of
+ * the whole tree is left for the refusals.
  */
 static int iommu_of(struct ctx *c, int node, const char *prop, uint32_t phandle)
 {
@@ -821,8 +823,7 @@ int dt_read(const void *fdt, size_t len, struct dt_topo *t, char *err, size_t er
 	model = fdt_getprop(fdt, 0, "model", &mlen);
 	copy_str(t->model, sizeof(t->model), model != NULL ? model : "", model != NULL ? mlen : 0);
 	if (check_phandles(&c) != 0 || pass_memory(&c) != 0 || pass_iommus(&c) != 0 ||
-	    check_big_phandles(&c) != 0 ||
-	    pass_masters(&c) != 0)
+	    check_big_phandles(&c) != 0 || pass_masters(&c) != 0)
 		return -1;
 	return 0;
 }
